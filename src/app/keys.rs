@@ -1,0 +1,209 @@
+//! The key registry: every binding in one table, from which the key handling, the hint bar
+//! and the help overlay are all derived, so what is shown can never drift from what works.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    ClientsScreen,
+    FocusSearch,
+    Submit,
+    Up,
+    Down,
+    NextPane,
+    PrevPane,
+    WriteOff,
+    Refresh,
+    HistoryPrev,
+    HistoryNext,
+    HistoryFilter,
+    Back,
+    NextField,
+    ToggleCoupon,
+    Confirm,
+    Cancel,
+}
+
+/// Where a binding applies. `Global` ones work everywhere except that plain letters are left
+/// to a focused text field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Global,
+    Search,
+    Results,
+    History,
+    WriteOffForm,
+    WriteOffConfirm,
+    Filter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub scope: Scope,
+    /// Shown in the hint bar (the help overlay shows every binding).
+    pub hint: bool,
+}
+
+const fn bind(keys: &'static [Key], action: Action, scope: Scope, hint: bool) -> Binding {
+    Binding {
+        keys,
+        action,
+        scope,
+        hint,
+    }
+}
+
+use Action as A;
+use KeyCode as K;
+use Scope as S;
+
+pub const BINDINGS: &[Binding] = &[
+    bind(&[ch('?'), key(K::F(1))], A::Help, S::Global, true),
+    bind(&[ch('q'), ctrl('c')], A::Quit, S::Global, true),
+    bind(&[key(K::F(2))], A::ClientsScreen, S::Global, false),
+    bind(&[ch('/')], A::FocusSearch, S::Global, true),
+    bind(&[key(K::Tab)], A::NextPane, S::Global, false),
+    bind(&[key(K::BackTab)], A::PrevPane, S::Global, false),
+    bind(&[ch('w')], A::WriteOff, S::Global, true),
+    bind(&[ch('r')], A::Refresh, S::Global, true),
+    bind(&[key(K::Esc)], A::Back, S::Global, false),
+    bind(&[key(K::Enter)], A::Submit, S::Search, true),
+    bind(&[key(K::Down)], A::Down, S::Search, false),
+    bind(&[key(K::Enter)], A::Submit, S::Results, true),
+    bind(&[key(K::Up)], A::Up, S::Results, true),
+    bind(&[key(K::Down)], A::Down, S::Results, false),
+    bind(&[key(K::Up)], A::Up, S::History, true),
+    bind(&[key(K::Down)], A::Down, S::History, false),
+    bind(&[ch('[')], A::HistoryPrev, S::History, true),
+    bind(&[ch(']')], A::HistoryNext, S::History, true),
+    bind(&[ch('f')], A::HistoryFilter, S::History, true),
+    bind(&[key(K::Tab), key(K::BackTab)], A::NextField, S::WriteOffForm, true),
+    bind(&[key(K::Up)], A::Up, S::WriteOffForm, false),
+    bind(&[key(K::Down)], A::Down, S::WriteOffForm, false),
+    bind(&[ch(' ')], A::ToggleCoupon, S::WriteOffForm, true),
+    bind(&[key(K::Enter)], A::Submit, S::WriteOffForm, true),
+    bind(&[key(K::Esc)], A::Cancel, S::WriteOffForm, true),
+    bind(&[ch('y')], A::Confirm, S::WriteOffConfirm, true),
+    bind(&[key(K::Enter)], A::Submit, S::WriteOffConfirm, true),
+    bind(
+        &[key(K::Tab), key(K::BackTab), key(K::Left), key(K::Right)],
+        A::NextField,
+        S::WriteOffConfirm,
+        false,
+    ),
+    bind(&[ch('n'), key(K::Esc)], A::Cancel, S::WriteOffConfirm, true),
+    bind(&[key(K::Tab), key(K::BackTab)], A::NextField, S::Filter, true),
+    bind(&[key(K::Enter)], A::Submit, S::Filter, true),
+    bind(&[key(K::Esc)], A::Cancel, S::Filter, true),
+];
+
+impl Key {
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        // Shift is part of the character for `?`, `[`, `]` on most layouts, so it is ignored
+        // for characters and BackTab.
+        let mods = event.modifiers - KeyModifiers::SHIFT;
+        self.code == event.code && self.modifiers - KeyModifiers::SHIFT == mods
+    }
+
+    /// A key that types a character into a focused text field.
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.modifiers.contains(KeyModifiers::CONTROL)
+    }
+}
+
+/// The action a key performs in `scope`, falling back to global bindings; with `typing`,
+/// global bindings on plain characters are skipped so the character reaches the field.
+pub fn resolve(scope: Scope, typing: bool, event: &KeyEvent) -> Option<Action> {
+    let find = |s: Scope| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.scope == s)
+            .find(|b| {
+                b.keys
+                    .iter()
+                    .any(|k| k.matches(event) && !(typing && s == Scope::Global && k.is_text()))
+            })
+            .map(|b| b.action)
+    };
+    find(scope).or_else(|| match scope {
+        // Dialogs own the keyboard: only Ctrl-C gets through.
+        Scope::WriteOffForm | Scope::WriteOffConfirm | Scope::Filter => {
+            (ctrl('c').matches(event)).then_some(Action::Quit)
+        }
+        _ => find(Scope::Global),
+    })
+}
+
+/// The bindings shown for a scope: its own first, then the global ones.
+pub fn for_scope(scope: Scope) -> impl Iterator<Item = &'static Binding> {
+    let own = BINDINGS.iter().filter(move |b| b.scope == scope);
+    let global = BINDINGS
+        .iter()
+        .filter(move |b| b.scope == Scope::Global && !matches!(scope, Scope::WriteOffForm | Scope::WriteOffConfirm | Scope::Filter));
+    own.chain(global)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn letters_type_into_search_but_act_elsewhere() {
+        assert_eq!(resolve(Scope::Search, true, &ev(K::Char('q'))), None);
+        assert_eq!(resolve(Scope::Results, false, &ev(K::Char('q'))), Some(A::Quit));
+        let ctrl_c = KeyEvent::new(K::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(resolve(Scope::Search, true, &ctrl_c), Some(A::Quit));
+        assert_eq!(resolve(Scope::WriteOffForm, true, &ctrl_c), Some(A::Quit));
+    }
+
+    #[test]
+    fn dialogs_swallow_global_keys() {
+        assert_eq!(resolve(Scope::WriteOffConfirm, false, &ev(K::Char('w'))), None);
+        assert_eq!(resolve(Scope::WriteOffConfirm, false, &ev(K::Char('y'))), Some(A::Confirm));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope() {
+        for a in BINDINGS {
+            for b in BINDINGS {
+                if std::ptr::eq(a, b) || a.scope != b.scope {
+                    continue;
+                }
+                for k in a.keys {
+                    assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.scope);
+                }
+            }
+        }
+    }
+}

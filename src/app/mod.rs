@@ -1,0 +1,11 @@
+//! The pure heart of the console: Model, Msg, Cmd and `update`. Nothing here awaits, does
+//! I/O, or knows about terminals, networks or vendors.
+
+pub mod keys;
+pub mod model;
+pub mod msg;
+mod update;
+
+pub use model::Model;
+pub use msg::{Cmd, Msg, RequestId};
+pub use update::update;

@@ -1,0 +1,289 @@
+//! The one Model: all the console knows, nothing it does.
+
+use super::msg::RequestId;
+use crate::domain::{
+    Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry,
+    HistoryQuery, ServiceError, WriteOff,
+};
+use crate::i18n::Locale;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use std::collections::BTreeSet;
+use tui_input::Input;
+
+/// Rows per history page.
+pub const HISTORY_PAGE: u32 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Clients,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Search,
+    Results,
+    History,
+}
+
+/// Data fetched from a backend: the last good value stays on screen while a newer request
+/// is pending, and the last failure is kept to be shown next to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote<T> {
+    pub data: Option<T>,
+    pub pending: Option<RequestId>,
+    pub error: Option<ServiceError>,
+}
+
+impl<T> Default for Remote<T> {
+    fn default() -> Self {
+        Remote {
+            data: None,
+            pending: None,
+            error: None,
+        }
+    }
+}
+
+impl<T> Remote<T> {
+    pub fn start(&mut self, id: RequestId) {
+        self.pending = Some(id);
+    }
+
+    /// Takes a reply if it answers the newest request; returns whether it did.
+    pub fn accept(&mut self, id: RequestId, result: Result<T, ServiceError>) -> bool {
+        if self.pending != Some(id) {
+            return false;
+        }
+        self.pending = None;
+        match result {
+            Ok(data) => {
+                self.data = Some(data);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+        true
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.pending.is_some()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct SearchState {
+    pub input: Input,
+    pub results: Remote<Vec<Client>>,
+    pub selected: usize,
+    /// Bumped on every edit; a debounce timer only fires a search for the current one.
+    pub generation: u64,
+    /// The text the shown results (or the pending request) were searched for.
+    pub searched_text: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct HistoryState {
+    pub rows: Remote<Vec<HistoryEntry>>,
+    pub offset: u32,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub selected: usize,
+}
+
+impl HistoryState {
+    pub fn query(&self) -> HistoryQuery {
+        HistoryQuery {
+            from: self.from,
+            to: self.to,
+            offset: self.offset,
+            limit: HISTORY_PAGE,
+        }
+    }
+
+    /// A full page suggests there is another one after it.
+    pub fn has_next(&self) -> bool {
+        self.rows
+            .data
+            .as_ref()
+            .is_some_and(|r| r.len() as u32 >= HISTORY_PAGE)
+    }
+
+    pub fn page(&self) -> u32 {
+        self.offset / HISTORY_PAGE + 1
+    }
+}
+
+#[derive(Debug)]
+pub struct CardState {
+    pub client: Client,
+    pub balance: Remote<Balances>,
+    pub coupons: Remote<Vec<Coupon>>,
+    pub history: HistoryState,
+}
+
+impl CardState {
+    pub fn new(client: Client) -> Self {
+        CardState {
+            client,
+            balance: Remote::default(),
+            coupons: Remote::default(),
+            history: HistoryState {
+                rows: Remote::default(),
+                offset: 0,
+                from: None,
+                to: None,
+                selected: 0,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOffField {
+    Points,
+    Rubles,
+    Coupons,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    Cancel,
+    Confirm,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOffStep {
+    Form,
+    /// The validated request waits for consent; focus starts on Cancel.
+    Confirm { request: WriteOff, focus: Button },
+    /// Sent; nothing can be confirmed again until the answer comes.
+    Sending { request: WriteOff, id: RequestId },
+}
+
+/// Why the form cannot go on to confirmation, or why the server said no.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormProblem {
+    Amount { field: WriteOffField, error: AmountError },
+    NotPositive(WriteOffField),
+    AboveBalance { field: WriteOffField, available: Amount },
+    CouponExpired(CouponId),
+    Nothing,
+    Refused(ServiceError),
+}
+
+#[derive(Debug)]
+pub struct WriteOffDialog {
+    pub client: Client,
+    pub balances: Balances,
+    pub coupons: Vec<Coupon>,
+    pub points: Input,
+    pub rubles: Input,
+    pub field: WriteOffField,
+    pub coupon_cursor: usize,
+    pub chosen: BTreeSet<CouponId>,
+    pub problem: Option<FormProblem>,
+    pub step: WriteOffStep,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterField {
+    From,
+    To,
+}
+
+#[derive(Debug)]
+pub struct FilterDialog {
+    pub from: Input,
+    pub to: Input,
+    pub field: FilterField,
+    /// The field whose text is not a date.
+    pub invalid: Option<FilterField>,
+}
+
+#[derive(Debug)]
+pub enum Dialog {
+    Help,
+    WriteOff(Box<WriteOffDialog>),
+    HistoryFilter(FilterDialog),
+}
+
+/// What the status bar says after something went well.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    DemoCreated { clients: u64 },
+    WrittenOff { client: Client, request: WriteOff },
+    /// A write-off got no answer: it may or may not have gone through.
+    OutcomeUnknown { client: ClientId },
+    NoSearchFor(String),
+}
+
+/// Which backend is in use, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendLabel {
+    Embedded,
+    Profile(String),
+}
+
+pub struct Model {
+    pub locale: Locale,
+    pub tz: TimeZone,
+    pub backend: BackendLabel,
+    pub now: Timestamp,
+    pub screen: Screen,
+    pub focus: Pane,
+    pub search: SearchState,
+    pub card: Option<CardState>,
+    pub dialog: Option<Dialog>,
+    pub notice: Option<Notice>,
+    pub error: Option<ServiceError>,
+    pub spinner: usize,
+    pub quit: bool,
+    next_request: u64,
+}
+
+impl Model {
+    pub fn new(locale: Locale, tz: TimeZone, backend: BackendLabel, now: Timestamp) -> Self {
+        Model {
+            locale,
+            tz,
+            backend,
+            now,
+            screen: Screen::Clients,
+            focus: Pane::Search,
+            search: SearchState::default(),
+            card: None,
+            dialog: None,
+            notice: None,
+            error: None,
+            spinner: 0,
+            quit: false,
+            next_request: 0,
+        }
+    }
+
+    pub fn next_id(&mut self) -> RequestId {
+        self.next_request += 1;
+        RequestId(self.next_request)
+    }
+
+    /// Whether any request is in flight (drives the spinner).
+    pub fn busy(&self) -> bool {
+        let card_busy = self.card.as_ref().is_some_and(|c| {
+            c.balance.is_loading() || c.coupons.is_loading() || c.history.rows.is_loading()
+        });
+        let sending = matches!(
+            &self.dialog,
+            Some(Dialog::WriteOff(d)) if matches!(d.step, WriteOffStep::Sending { .. })
+        );
+        self.search.results.is_loading() || card_busy || sending
+    }
+
+    pub fn selected_client(&self) -> Option<&Client> {
+        self.search
+            .results
+            .data
+            .as_ref()
+            .and_then(|r| r.get(self.search.selected))
+    }
+}

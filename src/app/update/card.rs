@@ -1,0 +1,112 @@
+//! The client card: opening a client, its three loads, refresh and history paging.
+
+use super::super::model::{CardState, HISTORY_PAGE, Model, Pane};
+use super::super::msg::{Cmd, Reply, RequestId};
+use crate::domain::{Balances, Coupon, HistoryEntry};
+
+pub fn open_selected(model: &mut Model) -> Vec<Cmd> {
+    let Some(client) = model.selected_client().cloned() else {
+        return Vec::new();
+    };
+    model.card = Some(CardState::new(client));
+    model.notice = None;
+    reload(model)
+}
+
+/// Asks for balance, coupons and the current history page of the open client.
+pub fn reload(model: &mut Model) -> Vec<Cmd> {
+    let ids = [model.next_id(), model.next_id(), model.next_id()];
+    let Some(card) = model.card.as_mut() else {
+        return Vec::new();
+    };
+    let client = card.client.id;
+    card.balance.start(ids[0]);
+    card.coupons.start(ids[1]);
+    card.history.rows.start(ids[2]);
+    model.error = None;
+    vec![
+        Cmd::LoadBalance { id: ids[0], client },
+        Cmd::LoadCoupons { id: ids[1], client },
+        Cmd::LoadHistory {
+            id: ids[2],
+            client,
+            query: card.history.query(),
+        },
+    ]
+}
+
+/// `r`: the open client again, or the last search when no client is open.
+pub fn refresh(model: &mut Model) -> Vec<Cmd> {
+    if model.card.is_some() {
+        return reload(model);
+    }
+    model.search.searched_text = None;
+    super::search::submit(model)
+}
+
+pub fn load_history(model: &mut Model) -> Vec<Cmd> {
+    let id = model.next_id();
+    let Some(card) = model.card.as_mut() else {
+        return Vec::new();
+    };
+    card.history.rows.start(id);
+    vec![Cmd::LoadHistory {
+        id,
+        client: card.client.id,
+        query: card.history.query(),
+    }]
+}
+
+pub fn history_page(model: &mut Model, step: i32) -> Vec<Cmd> {
+    let Some(card) = model.card.as_mut() else {
+        return Vec::new();
+    };
+    let h = &mut card.history;
+    let offset = match step {
+        s if s > 0 && h.has_next() => h.offset + HISTORY_PAGE,
+        s if s < 0 && h.offset > 0 => h.offset.saturating_sub(HISTORY_PAGE),
+        _ => return Vec::new(),
+    };
+    h.offset = offset;
+    h.selected = 0;
+    model.focus = Pane::History;
+    load_history(model)
+}
+
+fn take_error(model: &mut Model, failure: Option<crate::domain::ServiceError>, accepted: bool) {
+    if accepted && let Some(e) = failure {
+        model.error = Some(e);
+    }
+}
+
+pub fn balance_loaded(model: &mut Model, id: RequestId, result: Reply<Balances>) -> Vec<Cmd> {
+    let failure = result.as_ref().err().cloned();
+    let accepted = model.card.as_mut().is_some_and(|c| c.balance.accept(id, result));
+    take_error(model, failure, accepted);
+    Vec::new()
+}
+
+pub fn coupons_loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Coupon>>) -> Vec<Cmd> {
+    let failure = result.as_ref().err().cloned();
+    let accepted = model.card.as_mut().is_some_and(|c| c.coupons.accept(id, result));
+    take_error(model, failure, accepted);
+    Vec::new()
+}
+
+pub fn history_loaded(
+    model: &mut Model,
+    id: RequestId,
+    result: Reply<Vec<HistoryEntry>>,
+) -> Vec<Cmd> {
+    let failure = result.as_ref().err().cloned();
+    let accepted = model.card.as_mut().is_some_and(|c| {
+        let accepted = c.history.rows.accept(id, result);
+        if accepted {
+            let len = c.history.rows.data.as_ref().map_or(0, Vec::len);
+            c.history.selected = c.history.selected.min(len.saturating_sub(1));
+        }
+        accepted
+    });
+    take_error(model, failure, accepted);
+    Vec::new()
+}

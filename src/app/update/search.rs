@@ -1,0 +1,92 @@
+//! The search field: typing, debounce, Enter, and replies (stale ones dropped).
+
+use super::super::model::{Model, Notice, Pane, Remote};
+use super::super::msg::{Cmd, Reply, RequestId};
+use crate::domain::{Client, ClientQuery};
+use ratatui::crossterm::event::{Event, KeyEvent};
+use std::time::Duration;
+use tui_input::backend::crossterm::EventHandler;
+
+/// Long enough to let a cashier finish a burst of typing, short enough to feel instant.
+pub const DEBOUNCE: Duration = Duration::from_millis(250);
+
+pub fn edit(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let changed = model.search.input.handle_event(&Event::Key(key));
+    if !changed.is_some_and(|c| c.value) {
+        return Vec::new();
+    }
+    model.search.generation += 1;
+    let text = model.search.input.value().trim();
+    if text.is_empty() {
+        clear_results(model);
+        return Vec::new();
+    }
+    if !ClientQuery::ready_as_you_type(text) {
+        return Vec::new();
+    }
+    vec![Cmd::Debounce {
+        generation: model.search.generation,
+        delay: DEBOUNCE,
+    }]
+}
+
+pub fn debounce_elapsed(model: &mut Model, generation: u64) -> Vec<Cmd> {
+    if generation != model.search.generation {
+        return Vec::new();
+    }
+    start(model, false)
+}
+
+/// Enter: search now (unless these results are already for this text) and move to them.
+pub fn submit(model: &mut Model) -> Vec<Cmd> {
+    model.search.generation += 1;
+    let cmds = start(model, true);
+    if ClientQuery::from_input(model.search.input.value()).is_some() {
+        model.focus = Pane::Results;
+        model.search.selected = 0;
+    }
+    cmds
+}
+
+fn start(model: &mut Model, explicit: bool) -> Vec<Cmd> {
+    let text = model.search.input.value().trim().to_string();
+    let Some(query) = ClientQuery::from_input(&text) else {
+        if explicit && !text.is_empty() {
+            model.notice = Some(Notice::NoSearchFor(text));
+        }
+        return Vec::new();
+    };
+    if model.search.searched_text.as_deref() == Some(text.as_str())
+        && (model.search.results.is_loading() || model.search.results.error.is_none())
+    {
+        return Vec::new();
+    }
+    let id = model.next_id();
+    model.search.results.start(id);
+    model.search.searched_text = Some(text);
+    model.error = None;
+    vec![Cmd::Search { id, query }]
+}
+
+pub fn searched(model: &mut Model, id: RequestId, result: Reply<Vec<Client>>) -> Vec<Cmd> {
+    let failure = result.as_ref().err().cloned();
+    if model.search.results.accept(id, result) {
+        model.search.selected = 0;
+        if let Some(e) = failure {
+            model.error = Some(e);
+        }
+    }
+    Vec::new()
+}
+
+fn clear_results(model: &mut Model) {
+    model.search.results = Remote::default();
+    model.search.searched_text = None;
+    model.search.selected = 0;
+}
+
+pub fn clear(model: &mut Model) {
+    model.search.input.reset();
+    model.search.generation += 1;
+    clear_results(model);
+}

@@ -1,0 +1,117 @@
+//! What every adapter needs from HTTP: one shared client with timeouts, and turning
+//! transport failures into [`ServiceError`]s that carry no URL (Poster and REGOS put
+//! credentials in URLs) and no secret.
+
+use crate::domain::{ErrorKind, ServiceError};
+use std::time::Duration;
+
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// How much of an unexpected body an error message quotes.
+const BODY_EXCERPT: usize = 200;
+
+pub fn client() -> Result<reqwest::Client, ServiceError> {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .user_agent(concat!("loyalty-console/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| ServiceError::new(ErrorKind::Unreachable, transport_detail(&e)))
+}
+
+/// A transport failure, classified by whether the request may have been carried out.
+pub fn transport_error(error: reqwest::Error) -> ServiceError {
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else if error.is_connect() {
+        ErrorKind::Unreachable
+    } else if error.is_decode() {
+        ErrorKind::BadResponse
+    } else {
+        ErrorKind::Interrupted
+    };
+    let detail = transport_detail(&error);
+    tracing::warn!(?kind, "request failed: {detail}");
+    ServiceError::new(kind, detail)
+}
+
+/// The error chain as text, with the URL removed first.
+fn transport_detail(error: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut parts = Vec::new();
+    let mut source = error.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    let head = if error.is_timeout() {
+        "timed out".to_string()
+    } else if error.is_connect() {
+        "could not connect".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut text = head;
+    for part in parts {
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    strip_urls(&text)
+}
+
+/// Removes anything that looks like a URL's query string; a last net behind `without_url`.
+pub fn strip_urls(text: &str) -> String {
+    text.split(' ')
+        .map(|word| match word.split_once('?') {
+            Some((head, _)) if head.contains("://") || head.starts_with('/') => {
+                format!("{head}?…")
+            }
+            _ => word.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A short, single-line excerpt of a body for an error message.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = one_line.chars().take(BODY_EXCERPT).collect();
+    if one_line.chars().count() > BODY_EXCERPT {
+        out.push('…');
+    }
+    out
+}
+
+/// Classifies a non-success HTTP status.
+pub fn status_kind(status: reqwest::StatusCode) -> ErrorKind {
+    match status.as_u16() {
+        401 | 403 => ErrorKind::Unauthorized,
+        408 | 504 => ErrorKind::Timeout,
+        s if s >= 500 => ErrorKind::Server,
+        _ => ErrorKind::Rejected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_never_survive() {
+        assert_eq!(
+            strip_urls("error sending request for url (https://x.ru/api/a?token=SECRET)"),
+            "error sending request for url (https://x.ru/api/a?…"
+        );
+        assert_eq!(strip_urls("plain words? yes"), "plain words? yes");
+    }
+
+    #[test]
+    fn excerpts_are_short_and_flat() {
+        let long = "x".repeat(500);
+        assert_eq!(excerpt(long.as_bytes()).chars().count(), BODY_EXCERPT + 1);
+        assert_eq!(excerpt(b"a\n  b"), "a b");
+    }
+}

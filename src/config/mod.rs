@@ -1,0 +1,230 @@
+//! Configuration: where files live, the TOML file with its profiles, and secrets.
+
+mod paths;
+mod secret;
+
+pub use paths::Paths;
+pub use secret::Secret;
+
+use crate::i18n::Locale;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The config file as written. Unknown keys are errors, so a typo never silently falls back
+/// to a default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_profile: Option<String>,
+    pub locale: Option<Locale>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFile {
+    pub ext: Option<ExtFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtFile {
+    pub base_url: String,
+    pub token: Option<String>,
+    pub token_env: Option<String>,
+}
+
+/// A usable seed-001 endpoint: its URL and the bearer token, if any.
+#[derive(Debug, Clone)]
+pub struct ExtSettings {
+    pub base_url: String,
+    pub token: Option<Secret>,
+}
+
+/// Where the console gets its data from.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// The built-in server, started in-process over the data dir's database.
+    Embedded,
+    /// A named profile from the config file.
+    Profile { name: String, ext: ExtSettings },
+}
+
+/// Everything the console needs from configuration, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub locale: Locale,
+    pub backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl ConfigFile {
+    /// Reads `path`; a missing file is an empty config unless `required`.
+    pub fn load(path: &Path, required: bool) -> Result<ConfigFile, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text)
+                .map_err(|e| ConfigError(format!("config {}: {}", path.display(), e.0))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(ConfigFile::default())
+            }
+            Err(e) => Err(ConfigError(format!("config {}: {e}", path.display()))),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))
+    }
+
+    /// Picks the profile (`--profile`, else `default_profile`, else the embedded server),
+    /// checks it, and reads secrets from the environment where the file says so.
+    pub fn resolve(
+        &self,
+        profile: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
+        let locale = self.locale.unwrap_or_else(|| Locale::from_env(&env));
+        let chosen = profile.map(str::to_string).or_else(|| self.default_profile.clone());
+        let backend = match chosen {
+            None => Backend::Embedded,
+            Some(name) => {
+                let file = self.profiles.get(&name).ok_or_else(|| {
+                    let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+                    ConfigError(format!(
+                        "profile {name:?} is not in the config (profiles: {})",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ))
+                })?;
+                let ext = file.ext.as_ref().ok_or_else(|| {
+                    ConfigError(format!(
+                        "profiles.{name}.ext is missing: the cashier screens need base_url and a token"
+                    ))
+                })?;
+                let ext = ext.check(&format!("profiles.{name}.ext"), &env)?;
+                Backend::Profile { name, ext }
+            }
+        };
+        Ok(Settings { locale, backend })
+    }
+}
+
+impl ExtFile {
+    fn check(&self, at: &str, env: impl Fn(&str) -> Option<String>) -> Result<ExtSettings, ConfigError> {
+        check_url(&format!("{at}.base_url"), &self.base_url)?;
+        let token = secret_from(at, "token", self.token.as_deref(), self.token_env.as_deref(), env)?;
+        Ok(ExtSettings {
+            base_url: self.base_url.clone(),
+            token,
+        })
+    }
+}
+
+fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
+    let url = reqwest::Url::parse(value)
+        .map_err(|e| ConfigError(format!("{key} = {value:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError(format!("{key} = {value:?} must start with http:// or https://")));
+    }
+    if url.query().is_some() {
+        return Err(ConfigError(format!("{key} must not carry a query string; put secrets in token or token_env")));
+    }
+    Ok(())
+}
+
+/// A secret given inline (`token = "..."`) or by naming an environment variable
+/// (`token_env = "VAR"`), never both.
+fn secret_from(
+    at: &str,
+    key: &str,
+    inline: Option<&str>,
+    env_name: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Secret>, ConfigError> {
+    match (inline, env_name) {
+        (Some(_), Some(_)) => Err(ConfigError(format!(
+            "{at}: give either {key} or {key}_env, not both"
+        ))),
+        (Some(value), None) => Ok(Some(Secret::new(value))),
+        (None, Some(var)) => env(var)
+            .filter(|v| !v.is_empty())
+            .map(|v| Some(Secret::new(v)))
+            .ok_or_else(|| ConfigError(format!("{at}.{key}_env names {var}, which is not set"))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// What `loyalty config init` writes: every key, commented, with what it does.
+pub const TEMPLATE: &str = r#"# loyalty console configuration.
+# Without a profile the console uses its built-in server and demo data.
+
+# Language of the interface: "ru" or "en". Without it, LANG decides.
+# locale = "ru"
+
+# The profile used when --profile is not given.
+# default_profile = "shop"
+
+# A profile names the vendor endpoints one shop uses.
+# [profiles.shop.ext]
+# base_url = "https://loyalty.example.ru"   # the /ext/api/v1/ API lives below this
+# token_env = "LOYALTY_EXT_TOKEN"           # read the bearer token from this variable
+# token = "..."                             # or inline (keep the file private: chmod 600)
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn empty_config_means_embedded() {
+        let s = ConfigFile::parse("").unwrap().resolve(None, no_env).unwrap();
+        assert!(matches!(s.backend, Backend::Embedded));
+        assert_eq!(s.locale, Locale::En);
+    }
+
+    #[test]
+    fn template_parses() {
+        ConfigFile::parse(TEMPLATE).unwrap();
+    }
+
+    #[test]
+    fn profile_with_token_env() {
+        let cfg = ConfigFile::parse(
+            "default_profile = \"shop\"\nlocale = \"ru\"\n[profiles.shop.ext]\nbase_url = \"http://127.0.0.1:9\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap();
+        let s = cfg
+            .resolve(None, |k| (k == "T").then(|| "abc".to_string()))
+            .unwrap();
+        assert_eq!(s.locale, Locale::Ru);
+        match s.backend {
+            Backend::Profile { name, ext } => {
+                assert_eq!(name, "shop");
+                assert_eq!(ext.token.unwrap().expose(), "abc");
+            }
+            Backend::Embedded => panic!("expected the shop profile"),
+        }
+        let err = cfg.resolve(None, no_env).unwrap_err().0;
+        assert!(err.contains("profiles.shop.ext.token_env names T"), "{err}");
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let err = ConfigFile::parse("[profiles.a.ext]\nbase_ur = \"x\"\n").unwrap_err().0;
+        assert!(err.contains("base_ur"), "{err}");
+        let cfg = ConfigFile::parse("[profiles.a.ext]\nbase_url = \"ftp://x\"\n").unwrap();
+        let err = cfg.resolve(Some("a"), no_env).unwrap_err().0;
+        assert!(err.contains("profiles.a.ext.base_url"), "{err}");
+        let err = cfg.resolve(Some("b"), no_env).unwrap_err().0;
+        assert!(err.contains("profile \"b\""), "{err}");
+        let err = ConfigFile::parse("locale = \"de\"").unwrap_err().0;
+        assert!(err.contains("locale") || err.contains("de"), "{err}");
+    }
+}

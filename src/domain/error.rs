@@ -1,0 +1,52 @@
+//! Failures of a backend call, as the console needs to tell them apart.
+
+use std::fmt;
+
+/// What kind of failure happened; decides how the console reacts (a timeout on a write-off
+/// is "outcome unknown", not "failed").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// No answer in time: the request may or may not have been carried out.
+    Timeout,
+    /// The server could not be reached: nothing was sent, nothing happened.
+    Unreachable,
+    /// The connection broke after the request went out: it may have been carried out.
+    Interrupted,
+    /// The credentials were refused.
+    Unauthorized,
+    /// The request was refused for a business reason (4xx or an error envelope).
+    Rejected,
+    /// The server failed (5xx).
+    Server,
+    /// The answer could not be understood.
+    BadResponse,
+}
+
+/// A backend failure with the vendor's own words, already free of URLs and secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    pub kind: ErrorKind,
+    pub detail: String,
+}
+
+impl ServiceError {
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        ServiceError {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    /// Whether the request may have taken effect even though no success was seen.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self.kind, ErrorKind::Timeout | ErrorKind::Interrupted)
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.kind, self.detail)
+    }
+}
+
+impl std::error::Error for ServiceError {}

@@ -1,0 +1,109 @@
+//! Loyalty types that know no wire format: what the console shows and the server stores.
+
+pub mod error;
+pub mod mask;
+pub mod money;
+pub mod phone;
+pub mod search;
+
+pub use error::{ErrorKind, ServiceError};
+pub use money::{Amount, AmountError};
+pub use search::ClientQuery;
+
+use jiff::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CouponId(pub i64);
+
+/// A client as search returns them; every contact field may be absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub id: ClientId,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The two balances a client can spend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Currency {
+    Points,
+    Rubles,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 2] = [Currency::Points, Currency::Rubles];
+}
+
+/// What the client may spend now, per currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Balances {
+    pub points: Amount,
+    pub rubles: Amount,
+}
+
+impl Balances {
+    pub fn get(&self, currency: Currency) -> Amount {
+        match currency {
+            Currency::Points => self.points,
+            Currency::Rubles => self.rubles,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coupon {
+    pub id: CouponId,
+    pub title: String,
+    /// The coupon is valid up to and including this instant; `None` means no expiry.
+    pub expires_at: Option<Timestamp>,
+}
+
+impl Coupon {
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.expires_at.is_some_and(|t| now > t)
+    }
+}
+
+/// One balance movement; write-offs are negative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub amount: Amount,
+    pub currency: Currency,
+    pub at: Timestamp,
+    pub transaction_id: String,
+}
+
+/// A page of balance history, optionally limited to a period (both ends inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryQuery {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// One write-off: any of the two balances and any of the client's coupons, all at once.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WriteOff {
+    pub points: Option<Amount>,
+    pub rubles: Option<Amount>,
+    pub coupons: Vec<CouponId>,
+}
+
+impl WriteOff {
+    pub fn is_empty(&self) -> bool {
+        self.points.is_none() && self.rubles.is_none() && self.coupons.is_empty()
+    }
+
+    /// The balance part as (currency, amount) pairs, in a fixed order.
+    pub fn balance_parts(&self) -> Vec<(Currency, Amount)> {
+        [(Currency::Points, self.points), (Currency::Rubles, self.rubles)]
+            .into_iter()
+            .filter_map(|(c, a)| a.map(|a| (c, a)))
+            .collect()
+    }
+}

@@ -1,0 +1,172 @@
+//! Every user-facing string, in Russian and English, and locale-aware formatting of money
+//! and dates. The catalogue is a struct, so a string missing in one language does not build.
+
+mod en;
+mod format;
+mod ru;
+
+pub use format::{format_amount, format_date, format_datetime};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    Ru,
+    En,
+}
+
+impl Locale {
+    /// From `LC_ALL`, `LC_MESSAGES` or `LANG`, as POSIX orders them; English otherwise.
+    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Locale {
+        let value = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| env(k))
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        if value.to_lowercase().starts_with("ru") {
+            Locale::Ru
+        } else {
+            Locale::En
+        }
+    }
+
+    pub fn text(self) -> &'static Text {
+        match self {
+            Locale::Ru => &ru::TEXT,
+            Locale::En => &en::TEXT,
+        }
+    }
+}
+
+/// The catalogue. Strings with `{}` take one argument, filled by [`fill`].
+pub struct Text {
+    pub app_title: &'static str,
+    pub too_small: &'static str,
+    pub search_title: &'static str,
+    pub search_placeholder: &'static str,
+    pub results_title: &'static str,
+    pub results_empty: &'static str,
+    pub results_none_found: &'static str,
+    pub no_name: &'static str,
+    pub welcome_title: &'static str,
+    pub welcome_lines: &'static [&'static str],
+    pub card_phone: &'static str,
+    pub card_email: &'static str,
+    pub card_id: &'static str,
+    pub points: &'static str,
+    pub rubles: &'static str,
+    pub balances_title: &'static str,
+    pub coupons_title: &'static str,
+    pub coupons_empty: &'static str,
+    pub coupon_until: &'static str,
+    pub coupon_no_expiry: &'static str,
+    pub coupon_expired: &'static str,
+    pub history_title: &'static str,
+    pub history_page: &'static str,
+    pub history_period: &'static str,
+    pub history_all_time: &'static str,
+    pub history_empty: &'static str,
+    pub col_date: &'static str,
+    pub col_amount: &'static str,
+    pub col_currency: &'static str,
+    pub col_transaction: &'static str,
+    pub loading: &'static str,
+    pub failed: &'static str,
+    pub write_off_title: &'static str,
+    pub available: &'static str,
+    pub coupons_label: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_question: &'static str,
+    pub client_label: &'static str,
+    pub none: &'static str,
+    pub button_cancel: &'static str,
+    pub button_confirm: &'static str,
+    pub sending: &'static str,
+    pub problem_not_number: &'static str,
+    pub problem_decimals: &'static str,
+    pub problem_too_large: &'static str,
+    pub problem_not_positive: &'static str,
+    pub problem_above_balance: &'static str,
+    pub problem_coupon_expired: &'static str,
+    pub problem_nothing: &'static str,
+    pub problem_refused: &'static str,
+    pub filter_title: &'static str,
+    pub filter_from: &'static str,
+    pub filter_to: &'static str,
+    pub filter_hint: &'static str,
+    pub filter_invalid: &'static str,
+    pub help_title: &'static str,
+    pub help_close: &'static str,
+    pub backend_embedded: &'static str,
+    pub backend_profile: &'static str,
+    pub notice_demo: &'static str,
+    pub notice_written_off: &'static str,
+    pub notice_outcome_unknown: &'static str,
+    pub notice_no_search: &'static str,
+    pub error_timeout: &'static str,
+    pub error_unreachable: &'static str,
+    pub error_interrupted: &'static str,
+    pub error_unauthorized: &'static str,
+    pub error_rejected: &'static str,
+    pub error_server: &'static str,
+    pub error_bad_response: &'static str,
+    pub scope_global: &'static str,
+    pub scope_search: &'static str,
+    pub scope_results: &'static str,
+    pub scope_history: &'static str,
+    pub scope_write_off: &'static str,
+    pub scope_confirm: &'static str,
+    pub scope_filter: &'static str,
+    pub action_quit: &'static str,
+    pub action_help: &'static str,
+    pub action_clients: &'static str,
+    pub action_focus_search: &'static str,
+    pub action_search: &'static str,
+    pub action_open: &'static str,
+    pub action_up: &'static str,
+    pub action_down: &'static str,
+    pub action_next_pane: &'static str,
+    pub action_prev_pane: &'static str,
+    pub action_write_off: &'static str,
+    pub action_refresh: &'static str,
+    pub action_history_prev: &'static str,
+    pub action_history_next: &'static str,
+    pub action_history_filter: &'static str,
+    pub action_back: &'static str,
+    pub action_next_field: &'static str,
+    pub action_toggle_coupon: &'static str,
+    pub action_to_confirm: &'static str,
+    pub action_confirm: &'static str,
+    pub action_activate: &'static str,
+    pub action_cancel: &'static str,
+    pub action_apply: &'static str,
+}
+
+/// Puts `arg` where the template has `{}`.
+pub fn fill(template: &str, arg: impl std::fmt::Display) -> String {
+    template.replacen("{}", &arg.to_string(), 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_follows_lang() {
+        let env = |k: &str| (k == "LANG").then(|| "ru_RU.UTF-8".to_string());
+        assert_eq!(Locale::from_env(env), Locale::Ru);
+        assert_eq!(Locale::from_env(|_| None), Locale::En);
+        let both = |k: &str| match k {
+            "LC_ALL" => Some("en_US.UTF-8".to_string()),
+            "LANG" => Some("ru_RU.UTF-8".to_string()),
+            _ => None,
+        };
+        assert_eq!(Locale::from_env(both), Locale::En);
+    }
+
+    #[test]
+    fn fill_replaces_one_placeholder() {
+        assert_eq!(fill("a {} b {}", 1), "a 1 b {}");
+    }
+}

@@ -1,0 +1,11 @@
+//! `loyalty`: a terminal console for loyalty programs, and the loyalty server it ships with.
+
+pub mod app;
+pub mod backend;
+pub mod config;
+pub mod domain;
+pub mod i18n;
+pub mod runtime;
+pub mod server;
+pub mod ui;
+pub mod wire;

@@ -1,0 +1,172 @@
+use clap::{Parser, Subcommand};
+use loyalty_console::app::Model;
+use loyalty_console::config::{ConfigFile, Paths, TEMPLATE};
+use loyalty_console::runtime::{self, launch, logging};
+use loyalty_console::server::{self, ServerState, demo, store::Store};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A terminal console for loyalty programs.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Config file (default: config.toml in the config dir).
+    #[arg(long, global = true, env = "LOYALTY_CONFIG")]
+    config: Option<PathBuf>,
+    /// Profile to use instead of `default_profile`.
+    #[arg(long, global = true)]
+    profile: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the loyalty server.
+    Serve {
+        /// Address to listen on; loopback unless you mean otherwise.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// SQLite database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// Seed N demo clients into an empty database.
+        #[arg(long, value_name = "N")]
+        demo: Option<u64>,
+        /// Bearer token every request must carry.
+        #[arg(long, env = "LOYALTY_SERVER_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+    /// Show or create the configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Print where the config, database and log live.
+    Path,
+    /// Write a commented config template (never overwrites).
+    Init,
+}
+
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok()
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => console(cli.config, cli.profile.as_deref()).await,
+        Some(Command::Serve {
+            listen,
+            db,
+            demo,
+            token,
+        }) => serve(listen, db, demo, token).await,
+        Some(Command::Config { action }) => config(cli.config, action),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("loyalty: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), String> {
+    let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
+    let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| e.0)?;
+    let settings = file.resolve(profile, env).map_err(|e| e.0)?;
+    logging::to_file(&paths.log_file())
+        .map_err(|e| format!("log file {}: {e}", paths.log_file().display()))?;
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "console starting");
+    let launched = launch::launch(&settings, &paths).await?;
+    let tz = jiff::tz::TimeZone::system();
+    let mut model = Model::new(settings.locale, tz, launched.label, jiff::Timestamp::now());
+    model.notice = launched.notice;
+    let outcome = runtime::run_in_terminal(|terminal| {
+        tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current()
+                .block_on(runtime::run(terminal, model, launched.service))
+        })
+    })
+    .map_err(|e| format!("terminal: {e}"))?;
+    outcome.map_err(|e| format!("terminal: {e}"))?;
+    tracing::info!("console stopped");
+    Ok(())
+}
+
+async fn serve(
+    listen: SocketAddr,
+    db: PathBuf,
+    demo_clients: Option<u64>,
+    token: Option<String>,
+) -> Result<(), String> {
+    logging::to_stderr();
+    let store = Store::open(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
+    if let Some(n) = demo_clients {
+        let existing = store
+            .run(|c| server::store::client_count(c))
+            .await
+            .map_err(|e| e.to_string())?;
+        if existing == 0 {
+            let started = std::time::Instant::now();
+            let now = jiff::Timestamp::now();
+            store
+                .run(move |c| demo::seed(c, n, now))
+                .await
+                .map_err(|e| format!("demo data: {e}"))?;
+            tracing::info!("seeded {n} demo clients in {:.1?}", started.elapsed());
+        } else {
+            tracing::info!("database already holds {existing} clients; --demo skipped");
+        }
+    }
+    if token.as_deref().is_none_or(str::is_empty) {
+        tracing::warn!("no --token: every request is accepted without authentication");
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("listen on {listen}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    // Tests and scripts read this line to learn the port when --listen ends in :0.
+    println!("listening on http://{bound}");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    server::serve(listener, ServerState::new(store, token), shutdown)
+        .await
+        .map_err(|e| format!("server: {e}"))
+}
+
+fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
+    let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
+    match action {
+        ConfigAction::Path => {
+            println!("config:   {}", paths.config_file.display());
+            println!("database: {}", paths.database().display());
+            println!("log:      {}", paths.log_file().display());
+            Ok(())
+        }
+        ConfigAction::Init => {
+            if paths.config_file.exists() {
+                return Err(format!(
+                    "{} already exists; not overwritten",
+                    paths.config_file.display()
+                ));
+            }
+            if let Some(dir) = paths.config_file.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            std::fs::write(&paths.config_file, TEMPLATE)
+                .map_err(|e| format!("{}: {e}", paths.config_file.display()))?;
+            println!("wrote {}", paths.config_file.display());
+            Ok(())
+        }
+    }
+}

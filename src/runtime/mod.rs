@@ -1,0 +1,61 @@
+//! The runtime: owns the terminal, turns terminal events and replies into `Msg`s, runs
+//! `update`, executes the `Cmd`s it returns, and redraws.
+
+mod events;
+mod executor;
+pub mod launch;
+pub mod logging;
+mod terminal;
+
+use crate::app::{Cmd, Model, Msg, update};
+use crate::backend::ClientService;
+use crate::ui;
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub use terminal::run_in_terminal;
+
+/// How often the clock ticks: fast enough for a lively spinner, slow enough to cost nothing.
+const TICK: Duration = Duration::from_millis(200);
+
+/// Runs the console until the user quits.
+pub async fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    mut model: Model,
+    service: Arc<dyn ClientService>,
+) -> Result<(), B::Error> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let _reader = events::spawn_reader(tx.clone());
+    let executor = executor::Executor::new(service, tx);
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    terminal.draw(|f| ui::view(&model, f))?;
+    let mut batch = Vec::new();
+    loop {
+        tokio::select! {
+            n = rx.recv_many(&mut batch, 64) => {
+                if n == 0 {
+                    return Ok(());
+                }
+            }
+            _ = tick.tick() => batch.push(Msg::Tick(Timestamp::now())),
+        }
+        // A tick alone redraws only to move the spinner.
+        let redraw = batch.iter().any(|m| !matches!(m, Msg::Tick(_))) || model.busy();
+        for msg in batch.drain(..) {
+            for cmd in update(&mut model, msg) {
+                if cmd == Cmd::Quit {
+                    return Ok(());
+                }
+                executor.execute(cmd);
+            }
+        }
+        if redraw {
+            terminal.draw(|f| ui::view(&model, f))?;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Error answers: always JSON `{"error":{"code","message"}}` with a fitting status, and a
+//! log line, whatever went wrong.
+
+use super::store::StoreError;
+use crate::wire::ext::{ErrorDetailDto, ErrorDto};
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or invalid bearer token",
+        )
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::ClientNotFound(_) => ApiError::not_found(e.to_string()),
+            StoreError::Refused(r) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string())
+            }
+            StoreError::Db(_) | StoreError::Worker(_) => {
+                tracing::error!("store failure: {e}");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal server error",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_client_error() {
+            tracing::info!(status = %self.status, code = self.code, "{}", self.message);
+        }
+        let body = ErrorDto {
+            error: ErrorDetailDto {
+                code: self.code.to_string(),
+                message: self.message,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,466 @@
+//! The server's one SQLite database: clients, an append-only ledger of balance movements
+//! with balances maintained from it by trigger, and coupons.
+//!
+//! Balances are never written directly: every movement is a ledger row, and a trigger adds it
+//! to the client's balance row, whose `CHECK (amount >= 0)` refuses any overdraw inside the
+//! same statement. So the balance always equals the ledger sum, and no interleaving of tills
+//! can take it below zero.
+
+use crate::domain::{
+    Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
+    WriteOff, phone,
+};
+use crate::wire::ext::{currency_from_wire, currency_to_wire};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Most clients one search returns: the API has no paging for search, and a bare `%`
+/// must not stream a whole customer base to a till.
+pub const SEARCH_LIMIT: usize = 200;
+/// History page size when the caller gives none, and the most one page may hold.
+pub const HISTORY_DEFAULT_LIMIT: u32 = 100;
+pub const HISTORY_MAX_LIMIT: u32 = 1000;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS clients (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT,
+    phone      TEXT,
+    email      TEXT,
+    phone_norm TEXT,
+    phone_rev  TEXT,
+    email_lc   TEXT,
+    email_rev  TEXT
+);
+CREATE INDEX IF NOT EXISTS clients_phone_norm ON clients (phone_norm);
+CREATE INDEX IF NOT EXISTS clients_phone_rev ON clients (phone_rev);
+CREATE INDEX IF NOT EXISTS clients_email_lc ON clients (email_lc);
+CREATE INDEX IF NOT EXISTS clients_email_rev ON clients (email_rev);
+
+CREATE TABLE IF NOT EXISTS balances (
+    client_id INTEGER NOT NULL REFERENCES clients (id),
+    currency  TEXT NOT NULL CHECK (currency IN ('points', 'rubles')),
+    amount    INTEGER NOT NULL CHECK (amount >= 0),
+    PRIMARY KEY (client_id, currency)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS ledger (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id INTEGER NOT NULL REFERENCES clients (id),
+    currency  TEXT NOT NULL CHECK (currency IN ('points', 'rubles')),
+    amount    INTEGER NOT NULL CHECK (amount <> 0),
+    at_ms     INTEGER NOT NULL,
+    kind      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_client_time ON ledger (client_id, at_ms, id);
+
+CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
+BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
+BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS ledger_to_balance AFTER INSERT ON ledger
+BEGIN
+    INSERT INTO balances (client_id, currency, amount)
+    VALUES (NEW.client_id, NEW.currency, NEW.amount)
+    ON CONFLICT (client_id, currency) DO UPDATE SET amount = amount + NEW.amount;
+END;
+
+CREATE TABLE IF NOT EXISTS coupons (
+    id          INTEGER PRIMARY KEY,
+    client_id   INTEGER NOT NULL REFERENCES clients (id),
+    title       TEXT NOT NULL,
+    expire_ms   INTEGER,
+    redeemed_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS coupons_client ON coupons (client_id);
+"#;
+
+/// Failures of the store; the routes turn each into a status and a JSON reason.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("client {0} not found")]
+    ClientNotFound(i64),
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("database worker failed: {0}")]
+    Worker(String),
+}
+
+/// Why a write-off was refused; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("insufficient {currency} balance: {available} available, {requested} requested")]
+    Insufficient {
+        currency: &'static str,
+        available: Amount,
+        requested: Amount,
+    },
+    #[error("coupon {0} does not belong to this client")]
+    CouponNotFound(i64),
+    #[error("coupon {0} has expired")]
+    CouponExpired(i64),
+    #[error("coupon {0} is already redeemed")]
+    CouponRedeemed(i64),
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Insufficient { .. } => "insufficient_balance",
+            Refusal::CouponNotFound(_) => "coupon_not_found",
+            Refusal::CouponExpired(_) => "coupon_expired",
+            Refusal::CouponRedeemed(_) => "coupon_redeemed",
+        }
+    }
+}
+
+/// Connections to one database file, handed out one per blocking call.
+#[derive(Clone)]
+pub struct Store {
+    path: Arc<PathBuf>,
+    idle: Arc<Mutex<Vec<Connection>>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = open_connection(path)?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store {
+            path: Arc::new(path.to_path_buf()),
+            idle: Arc::new(Mutex::new(vec![conn])),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on a pooled connection on tokio's blocking pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.with_conn(f))
+            .await
+            .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+
+    /// Runs `f` on a pooled connection on the calling thread.
+    pub fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self.idle.lock().map(|mut v| v.pop()).unwrap_or(None);
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => open_connection(&self.path)?,
+        };
+        let result = f(&mut conn);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    // WAL lets readers go on while a till writes; FULL sync so an acknowledged write-off
+    // survives a power cut, not just a crash.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+/// Normalised forms stored next to a client's contacts so searches can use indexes.
+pub struct ContactKeys {
+    pub phone_norm: Option<String>,
+    pub phone_rev: Option<String>,
+    pub email_lc: Option<String>,
+    pub email_rev: Option<String>,
+}
+
+impl ContactKeys {
+    pub fn of(phone_text: Option<&str>, email: Option<&str>) -> Self {
+        let phone_norm = phone_text.map(|p| {
+            phone::normalize(p).unwrap_or_else(|| p.chars().filter(char::is_ascii_digit).collect())
+        });
+        let email_lc = email.map(|e| e.trim().to_lowercase());
+        ContactKeys {
+            phone_rev: phone_norm.as_deref().map(reverse),
+            phone_norm,
+            email_rev: email_lc.as_deref().map(reverse),
+            email_lc,
+        }
+    }
+}
+
+fn reverse(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+/// One `phone` or `email` pattern as SQL over the normalised column and its reverse, so
+/// that exact, prefix (`7912%`) and suffix (`%5678`) patterns are index range scans. Only a
+/// pattern with `%` inside falls back to LIKE over the column.
+fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<String>) -> String {
+    let inner = pattern.trim_matches('%');
+    let leading = pattern.starts_with('%');
+    let trailing = pattern.ends_with('%') && !pattern.is_empty();
+    if inner.is_empty() && (leading || trailing) {
+        return format!("{column} IS NOT NULL");
+    }
+    if inner.contains('%') {
+        let escaped = pattern
+            .replace('\\', "\\\\")
+            .replace('_', "\\_");
+        args.push(escaped);
+        return format!("{column} LIKE ?{} ESCAPE '\\'", args.len());
+    }
+    let (col, key) = match (leading, trailing) {
+        (false, false) => {
+            args.push(inner.to_string());
+            return format!("{column} = ?{}", args.len());
+        }
+        (true, true) => {
+            let escaped = pattern.replace('\\', "\\\\").replace('_', "\\_");
+            args.push(escaped);
+            return format!("{column} LIKE ?{} ESCAPE '\\'", args.len());
+        }
+        (false, true) => (column, inner.to_string()),
+        (true, false) => (reversed, reverse(inner)),
+    };
+    args.push(key.clone());
+    args.push(format!("{key}\u{10FFFF}"));
+    format!("({col} >= ?{} AND {col} < ?{})", args.len() - 1, args.len())
+}
+
+/// Normalises a `phone` search parameter: without `%` it is a whole number in any format;
+/// with `%` only its digits and wildcards count.
+pub fn phone_pattern(text: &str) -> String {
+    if text.contains('%') {
+        text.chars()
+            .filter(|c| c.is_ascii_digit() || *c == '%')
+            .collect()
+    } else {
+        phone::normalize(text).unwrap_or_else(|| text.chars().filter(char::is_ascii_digit).collect())
+    }
+}
+
+pub fn search_clients(
+    conn: &Connection,
+    phone_text: Option<&str>,
+    email: Option<&str>,
+) -> Result<Vec<Client>, StoreError> {
+    let mut clauses = Vec::new();
+    let mut args = Vec::new();
+    if let Some(p) = phone_text {
+        clauses.push(pattern_clause("phone_norm", "phone_rev", &phone_pattern(p), &mut args));
+    }
+    if let Some(e) = email {
+        let e = e.trim().to_lowercase();
+        clauses.push(pattern_clause("email_lc", "email_rev", &e, &mut args));
+    }
+    let sql = format!(
+        "SELECT id, name, phone, email FROM clients WHERE {} ORDER BY id LIMIT {SEARCH_LIMIT}",
+        clauses.join(" AND ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        Ok(Client {
+            id: ClientId(r.get(0)?),
+            name: r.get(1)?,
+            phone: r.get(2)?,
+            email: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn require_client(conn: &Connection, id: ClientId) -> Result<(), StoreError> {
+    let found: Option<i64> = conn
+        .query_row("SELECT id FROM clients WHERE id = ?1", [id.0], |r| r.get(0))
+        .optional()?;
+    found.map(|_| ()).ok_or(StoreError::ClientNotFound(id.0))
+}
+
+pub fn balances(conn: &Connection, id: ClientId) -> Result<Balances, StoreError> {
+    require_client(conn, id)?;
+    let mut stmt =
+        conn.prepare_cached("SELECT currency, amount FROM balances WHERE client_id = ?1")?;
+    let mut result = Balances::default();
+    let rows = stmt.query_map([id.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (currency, amount) = row?;
+        match currency_from_wire(&currency) {
+            Ok(Currency::Points) => result.points = Amount::from_minor(amount),
+            Ok(Currency::Rubles) => result.rubles = Amount::from_minor(amount),
+            Err(_) => {}
+        }
+    }
+    Ok(result)
+}
+
+/// The client's coupons that are not yet redeemed, expired ones included so the till can
+/// say why a coupon cannot be used.
+pub fn coupons(conn: &Connection, id: ClientId) -> Result<Vec<Coupon>, StoreError> {
+    require_client(conn, id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, title, expire_ms FROM coupons
+         WHERE client_id = ?1 AND redeemed_ms IS NULL ORDER BY expire_ms IS NULL, expire_ms, id",
+    )?;
+    let rows = stmt.query_map([id.0], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (cid, title, expire) = row?;
+        out.push(Coupon {
+            id: CouponId(cid),
+            title,
+            expires_at: expire.and_then(|ms| Timestamp::from_millisecond(ms).ok()),
+        });
+    }
+    Ok(out)
+}
+
+/// A page of history, newest first.
+pub fn history(
+    conn: &Connection,
+    id: ClientId,
+    query: &HistoryQuery,
+) -> Result<Vec<HistoryEntry>, StoreError> {
+    require_client(conn, id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, currency, amount, at_ms FROM ledger
+         WHERE client_id = ?1 AND at_ms >= ?2 AND at_ms <= ?3
+         ORDER BY at_ms DESC, id DESC LIMIT ?4 OFFSET ?5",
+    )?;
+    let from = query.from.map_or(i64::MIN, |t| t.as_millisecond());
+    let to = query.to.map_or(i64::MAX, |t| t.as_millisecond());
+    let rows = stmt.query_map(
+        params![id.0, from, to, query.limit, query.offset],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        },
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (lid, currency, amount, at) = row?;
+        let Ok(currency) = currency_from_wire(&currency) else {
+            continue;
+        };
+        out.push(HistoryEntry {
+            amount: Amount::from_minor(amount),
+            currency,
+            at: Timestamp::from_millisecond(at).unwrap_or(Timestamp::UNIX_EPOCH),
+            transaction_id: lid.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Carries out a write-off as one immediate transaction: every balance part and every coupon
+/// goes through, or nothing does. The write lock is taken before anything is read, so the
+/// checks below cannot be overtaken by another till; the balance CHECK is the last net.
+pub fn write_off(
+    conn: &mut Connection,
+    id: ClientId,
+    request: &WriteOff,
+    now: Timestamp,
+) -> Result<Vec<i64>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    require_client(&tx, id)?;
+    let now_ms = now.as_millisecond();
+    let current = balances(&tx, id)?;
+    for (currency, amount) in request.balance_parts() {
+        let available = current.get(currency);
+        if amount > available {
+            return Err(StoreError::Refused(Refusal::Insufficient {
+                currency: currency_to_wire(currency),
+                available,
+                requested: amount,
+            }));
+        }
+    }
+    for coupon in &request.coupons {
+        let row: Option<(i64, Option<i64>, Option<i64>)> = tx
+            .query_row(
+                "SELECT client_id, expire_ms, redeemed_ms FROM coupons WHERE id = ?1",
+                [coupon.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        match row {
+            Some((owner, _, _)) if owner != id.0 => {
+                return Err(StoreError::Refused(Refusal::CouponNotFound(coupon.0)));
+            }
+            None => return Err(StoreError::Refused(Refusal::CouponNotFound(coupon.0))),
+            Some((_, _, Some(_))) => {
+                return Err(StoreError::Refused(Refusal::CouponRedeemed(coupon.0)));
+            }
+            Some((_, Some(exp), None)) if exp < now_ms => {
+                return Err(StoreError::Refused(Refusal::CouponExpired(coupon.0)));
+            }
+            Some(_) => {}
+        }
+        tx.execute(
+            "UPDATE coupons SET redeemed_ms = ?1 WHERE id = ?2 AND redeemed_ms IS NULL",
+            params![now_ms, coupon.0],
+        )?;
+    }
+    let mut ledger_ids = Vec::new();
+    for (currency, amount) in request.balance_parts() {
+        tx.execute(
+            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind)
+             VALUES (?1, ?2, ?3, ?4, 'write_off')",
+            params![id.0, currency_to_wire(currency), -amount.minor(), now_ms],
+        )?;
+        ledger_ids.push(tx.last_insert_rowid());
+    }
+    tx.commit()?;
+    Ok(ledger_ids)
+}
+
+pub fn client_count(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("SELECT count(*) FROM clients", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clause(p: &str) -> (String, Vec<String>) {
+        let mut args = Vec::new();
+        let sql = pattern_clause("c", "r", p, &mut args);
+        (sql, args)
+    }
+
+    #[test]
+    fn patterns_become_index_ranges_where_they_can() {
+        assert_eq!(clause("79123456789").0, "c = ?1");
+        let (sql, args) = clause("%5678");
+        assert_eq!(sql, "(r >= ?1 AND r < ?2)");
+        assert_eq!(args[0], "8765");
+        let (sql, args) = clause("7912%");
+        assert_eq!(sql, "(c >= ?1 AND c < ?2)");
+        assert_eq!(args[0], "7912");
+        assert_eq!(clause("%").0, "c IS NOT NULL");
+        assert!(clause("79%89").0.contains("LIKE"));
+        assert_eq!(clause("%a_b%").1[0], "%a\\_b%");
+    }
+}

@@ -1,0 +1,65 @@
+//! The client card head: who, and what they can spend. Also the welcome text when no client
+//! is open.
+
+use super::{pane_block, theme};
+use crate::app::Model;
+use crate::app::model::CardState;
+use crate::domain::mask;
+use crate::i18n::format_amount;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let client = &card.client;
+    let name = client.name.clone().unwrap_or_else(|| t.no_name.to_string());
+    let block = pane_block(model, None, name);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let contact = Line::from(vec![
+        Span::styled(format!("{} ", t.card_id), theme::muted()),
+        Span::raw(format!("{}   ", client.id.0)),
+        Span::styled(format!("{} ", t.card_phone), theme::muted()),
+        Span::raw(format!(
+            "{}   ",
+            client.phone.as_deref().map_or(t.none.to_string(), mask::phone)
+        )),
+        Span::styled(format!("{} ", t.card_email), theme::muted()),
+        Span::raw(client.email.as_deref().map_or(t.none.to_string(), mask::email)),
+    ]);
+    let balance = match (&card.balance.data, &card.balance.error) {
+        (_, Some(e)) if !card.balance.is_loading() => Line::from(Span::styled(
+            crate::i18n::fill(t.failed, super::labels::error(t, e)),
+            theme::danger(),
+        )),
+        (Some(b), _) => Line::from(vec![
+            Span::styled(format!("{} ", t.points), theme::muted()),
+            Span::styled(format_amount(model.locale, b.points), theme::money()),
+            Span::raw("    "),
+            Span::styled(format!("{} ", t.rubles), theme::muted()),
+            Span::styled(format!("{} ₽", format_amount(model.locale, b.rubles)), theme::money()),
+            Span::styled(
+                if card.balance.is_loading() { format!("   {}", t.loading) } else { String::new() },
+                theme::muted(),
+            ),
+        ]),
+        (None, _) => Line::from(Span::styled(t.loading, theme::muted())),
+    };
+    frame.render_widget(
+        Paragraph::new(vec![contact, Line::default(), balance]).wrap(Wrap { trim: false }),
+        inner,
+    );
+}
+
+pub fn render_welcome(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let block = pane_block(model, None, t.welcome_title.to_string());
+    let lines: Vec<Line> = t.welcome_lines.iter().map(|l| Line::from(*l)).collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
+        area,
+    );
+}

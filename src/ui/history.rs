@@ -1,0 +1,78 @@
+//! The balance history table: one page from the server, only the visible rows built.
+
+use super::{pane_block, theme, window};
+use crate::app::Model;
+use crate::app::model::{CardState, Pane};
+use crate::i18n::{fill, format_amount, format_date, format_datetime};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table};
+
+pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let h = &card.history;
+    let period = match (h.from, h.to) {
+        (None, None) => t.history_all_time.to_string(),
+        (from, to) => {
+            let show = |x: Option<jiff::Timestamp>| {
+                x.map_or("…".to_string(), |x| format_date(model.locale, x, &model.tz))
+            };
+            fill(t.history_period, format!("{}–{}", show(from), show(to)))
+        }
+    };
+    let mut title = format!("{} · {} · {}", t.history_title, fill(t.history_page, h.page()), period);
+    if h.rows.is_loading() {
+        title = format!("{title} · {}", t.loading);
+    }
+    let block = pane_block(model, Some(Pane::History), title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let message = match (&h.rows.data, &h.rows.error) {
+        (_, Some(e)) if !h.rows.is_loading() => {
+            Some((fill(t.failed, super::labels::error(t, e)), theme::danger()))
+        }
+        (None, _) => Some((t.loading.to_string(), theme::muted())),
+        (Some(rows), _) if rows.is_empty() => Some((t.history_empty.to_string(), theme::muted())),
+        _ => None,
+    };
+    if let Some((text, style)) = message {
+        frame.render_widget(Paragraph::new(Line::from(Span::styled(text, style))), inner);
+        return;
+    }
+    let rows = h.rows.data.as_deref().unwrap_or_default();
+    let visible = window(rows.len(), h.selected, inner.height.saturating_sub(1) as usize);
+    let focused = model.focus == Pane::History && model.dialog.is_none();
+    let built = visible.map(|i| {
+        let e = &rows[i];
+        let amount = format_amount(model.locale, e.amount);
+        let amount = if e.amount.is_positive() { format!("+{amount}") } else { amount };
+        let style = if focused && i == h.selected { theme::selected() } else { theme::plain() };
+        Row::new(vec![
+            Line::from(format_datetime(model.locale, e.at, &model.tz)),
+            Line::from(amount).right_aligned(),
+            Line::from(super::labels::currency(t, e.currency)),
+            Line::from(Span::styled(e.transaction_id.clone(), theme::muted())),
+        ])
+        .style(style)
+    });
+    let header = Row::new(vec![
+        Line::from(t.col_date),
+        Line::from(t.col_amount).right_aligned(),
+        Line::from(t.col_currency),
+        Line::from(t.col_transaction),
+    ])
+    .style(theme::key());
+    let table = Table::new(
+        built,
+        [
+            Constraint::Length(16),
+            Constraint::Length(14),
+            Constraint::Length(8),
+            Constraint::Min(0),
+        ],
+    )
+    .header(header);
+    frame.render_widget(table, inner);
+}

@@ -1,0 +1,165 @@
+//! Turning model values into catalogue text: errors, notices, form problems, key names.
+
+use crate::app::keys::{Action, Key, Scope};
+use crate::app::model::{BackendLabel, FormProblem, Notice, WriteOffField};
+use crate::domain::{AmountError, Currency, ErrorKind, ServiceError, WriteOff};
+use crate::i18n::{Locale, Text, fill, format_amount};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+pub fn error(t: &Text, e: &ServiceError) -> String {
+    let head = match e.kind {
+        ErrorKind::Timeout => t.error_timeout,
+        ErrorKind::Unreachable => t.error_unreachable,
+        ErrorKind::Interrupted => t.error_interrupted,
+        ErrorKind::Unauthorized => t.error_unauthorized,
+        ErrorKind::Rejected => t.error_rejected,
+        ErrorKind::Server => t.error_server,
+        ErrorKind::BadResponse => t.error_bad_response,
+    };
+    if e.detail.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head}: {}", e.detail)
+    }
+}
+
+pub fn currency(t: &Text, c: Currency) -> &'static str {
+    match c {
+        Currency::Points => t.points,
+        Currency::Rubles => t.rubles,
+    }
+}
+
+pub fn field(t: &Text, f: WriteOffField) -> &'static str {
+    match f {
+        WriteOffField::Points => t.points,
+        WriteOffField::Rubles => t.rubles,
+        WriteOffField::Coupons => t.coupons_title,
+    }
+}
+
+/// A write-off in one line: `Баллы 100,00 · купоны 1235`.
+pub fn write_off(locale: Locale, w: &WriteOff) -> String {
+    let t = locale.text();
+    let mut parts: Vec<String> = w
+        .balance_parts()
+        .into_iter()
+        .map(|(c, a)| format!("{} {}", currency(t, c), format_amount(locale, a)))
+        .collect();
+    if !w.coupons.is_empty() {
+        let ids: Vec<String> = w.coupons.iter().map(|c| c.0.to_string()).collect();
+        parts.push(format!("{} {}", t.coupons_title, ids.join(", ")));
+    }
+    parts.join(" · ")
+}
+
+pub fn problem(locale: Locale, p: &FormProblem) -> String {
+    let t = locale.text();
+    match p {
+        FormProblem::Amount { field: f, error: e } => fill(
+            match e {
+                AmountError::NotANumber => t.problem_not_number,
+                AmountError::TooManyDecimals => t.problem_decimals,
+                AmountError::TooLarge => t.problem_too_large,
+            },
+            field(t, *f),
+        ),
+        FormProblem::NotPositive(f) => fill(t.problem_not_positive, field(t, *f)),
+        FormProblem::AboveBalance { field: f, available } => format!(
+            "{}: {}",
+            field(t, *f),
+            fill(t.problem_above_balance, format_amount(locale, *available))
+        ),
+        FormProblem::CouponExpired(id) => fill(t.problem_coupon_expired, id.0),
+        FormProblem::Nothing => t.problem_nothing.to_string(),
+        FormProblem::Refused(e) => fill(t.problem_refused, &e.detail),
+    }
+}
+
+pub fn notice(locale: Locale, n: &Notice) -> String {
+    let t = locale.text();
+    match n {
+        Notice::DemoCreated { clients } => fill(t.notice_demo, clients),
+        Notice::WrittenOff { client, request } => {
+            let name = client.name.as_deref().unwrap_or(t.no_name);
+            format!("{} — {name}", fill(t.notice_written_off, write_off(locale, request)))
+        }
+        Notice::OutcomeUnknown { .. } => t.notice_outcome_unknown.to_string(),
+        Notice::NoSearchFor(text) => fill(t.notice_no_search, text),
+    }
+}
+
+pub fn backend(t: &Text, b: &BackendLabel) -> String {
+    match b {
+        BackendLabel::Embedded => t.backend_embedded.to_string(),
+        BackendLabel::Profile(name) => fill(t.backend_profile, name),
+    }
+}
+
+pub fn scope(t: &Text, s: Scope) -> &'static str {
+    match s {
+        Scope::Global => t.scope_global,
+        Scope::Search => t.scope_search,
+        Scope::Results => t.scope_results,
+        Scope::History => t.scope_history,
+        Scope::WriteOffForm => t.scope_write_off,
+        Scope::WriteOffConfirm => t.scope_confirm,
+        Scope::Filter => t.scope_filter,
+    }
+}
+
+/// What an action does, as said in the scope it is bound in (Enter searches in the search
+/// field but opens a client in the list).
+pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
+    match (a, s) {
+        (Action::Submit, Scope::Search) => t.action_search,
+        (Action::Submit, Scope::Results) => t.action_open,
+        (Action::Submit, Scope::WriteOffForm) => t.action_to_confirm,
+        (Action::Submit, Scope::WriteOffConfirm) => t.action_activate,
+        (Action::Submit, _) => t.action_apply,
+        (Action::Quit, _) => t.action_quit,
+        (Action::Help, _) => t.action_help,
+        (Action::ClientsScreen, _) => t.action_clients,
+        (Action::FocusSearch, _) => t.action_focus_search,
+        (Action::Up, _) => t.action_up,
+        (Action::Down, _) => t.action_down,
+        (Action::NextPane, _) => t.action_next_pane,
+        (Action::PrevPane, _) => t.action_prev_pane,
+        (Action::WriteOff, _) => t.action_write_off,
+        (Action::Refresh, _) => t.action_refresh,
+        (Action::HistoryPrev, _) => t.action_history_prev,
+        (Action::HistoryNext, _) => t.action_history_next,
+        (Action::HistoryFilter, _) => t.action_history_filter,
+        (Action::Back, _) => t.action_back,
+        (Action::NextField, _) => t.action_next_field,
+        (Action::ToggleCoupon, _) => t.action_toggle_coupon,
+        (Action::Confirm, _) => t.action_confirm,
+        (Action::Cancel, _) => t.action_cancel,
+    }
+}
+
+pub fn key(k: &Key) -> String {
+    let base = match k.code {
+        KeyCode::Enter => "Enter".to_string(),
+        KeyCode::Esc => "Esc".to_string(),
+        KeyCode::Tab => "Tab".to_string(),
+        KeyCode::BackTab => "⇧Tab".to_string(),
+        KeyCode::Up => "↑".to_string(),
+        KeyCode::Down => "↓".to_string(),
+        KeyCode::Left => "←".to_string(),
+        KeyCode::Right => "→".to_string(),
+        KeyCode::F(n) => format!("F{n}"),
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        other => format!("{other:?}"),
+    };
+    if k.modifiers.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{}", base.to_uppercase())
+    } else {
+        base
+    }
+}
+
+pub fn keys(keys: &[Key]) -> String {
+    keys.iter().map(key).collect::<Vec<_>>().join("/")
+}

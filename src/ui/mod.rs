@@ -1,0 +1,152 @@
+//! `view(&Model, &mut Frame)`: draws the model, one file per pane and dialog. Reads the
+//! model only; never calls anything.
+
+mod card;
+mod coupons;
+mod filter;
+mod help;
+mod history;
+mod labels;
+mod results;
+mod search;
+mod status;
+mod theme;
+mod write_off;
+
+use crate::app::Model;
+use crate::app::model::{Dialog, Pane};
+use crate::i18n::fill;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use std::ops::Range;
+
+/// The smallest screen every pane fits on.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn view(model: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    let t = model.locale.text();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let message = fill(t.too_small, format!("{MIN_WIDTH}×{MIN_HEIGHT}"));
+        frame.render_widget(
+            Paragraph::new(message).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [main, status_area, hints_area] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let left_width = (main.width * 3 / 8).clamp(30, 44);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(main);
+    let [search_area, results_area] =
+        Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(left);
+    search::render(model, frame, search_area);
+    results::render(model, frame, results_area);
+    match &model.card {
+        Some(card) => {
+            let coupon_rows = card.coupons.data.as_ref().map_or(1, |c| c.len().clamp(1, 4)) as u16;
+            let [head, coupons_area, history_area] = Layout::vertical([
+                Constraint::Length(5),
+                Constraint::Length(coupon_rows + 2),
+                Constraint::Min(0),
+            ])
+            .areas(right);
+            card::render(model, card, frame, head);
+            coupons::render(model, card, frame, coupons_area);
+            history::render(model, card, frame, history_area);
+        }
+        None => card::render_welcome(model, frame, right),
+    }
+    status::render_status(model, frame, status_area);
+    status::render_hints(model, frame, hints_area);
+    match &model.dialog {
+        Some(Dialog::Help) => help::render(model, frame, area),
+        Some(Dialog::WriteOff(d)) => write_off::render(model, d, frame, area),
+        Some(Dialog::HistoryFilter(d)) => filter::render(model, d, frame, area),
+        None => {}
+    }
+}
+
+/// A bordered block whose look says whether it has the focus (colour and a marker, so it
+/// reads without colour too).
+fn pane_block(model: &Model, pane: Option<Pane>, title: String) -> Block<'static> {
+    let focused = pane.is_some_and(|p| p == model.focus) && model.dialog.is_none();
+    let title = if focused { format!("▶ {title} ") } else { format!(" {title} ") };
+    Block::bordered()
+        .title(title)
+        .border_style(if focused { theme::focused() } else { theme::plain() })
+}
+
+/// The rows of a list of `len` that fit in `height` with `selected` visible: only these are
+/// built, so a long list costs the same per frame as a short one.
+fn window(len: usize, selected: usize, height: usize) -> Range<usize> {
+    if height == 0 || len == 0 {
+        return 0..0;
+    }
+    let start = selected.saturating_sub(height - 1).min(len.saturating_sub(height));
+    start..(start + height).min(len)
+}
+
+/// A centred rectangle of at most `width`×`height` inside `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Cuts `text` to `width` display columns, marking the cut with `…`.
+fn truncate(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return text.to_string();
+    }
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_keeps_selection_visible() {
+        assert_eq!(window(100, 0, 10), 0..10);
+        assert_eq!(window(100, 15, 10), 6..16);
+        assert_eq!(window(100, 99, 10), 90..100);
+        assert_eq!(window(3, 2, 10), 0..3);
+        assert_eq!(window(0, 0, 10), 0..0);
+        assert_eq!(window(5, 0, 0), 0..0);
+    }
+
+    #[test]
+    fn truncate_counts_columns() {
+        assert_eq!(truncate("Иван Петров", 20), "Иван Петров");
+        assert_eq!(truncate("Иван Петров", 6), "Иван …");
+        assert_eq!(truncate("abc", 0), "");
+    }
+}

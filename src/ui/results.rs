@@ -1,0 +1,83 @@
+//! The list of clients found.
+
+use super::{pane_block, theme, truncate, window};
+use crate::app::Model;
+use crate::app::model::Pane;
+use crate::domain::{Client, mask};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Each client takes two lines: name, then masked phone and email.
+const ROW_HEIGHT: usize = 2;
+
+pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let results = &model.search.results;
+    let count = results.data.as_ref().map(Vec::len);
+    let mut title = t.results_title.to_string();
+    if let Some(n) = count {
+        title = format!("{title} ({n})");
+    }
+    if results.is_loading() {
+        title = format!("{title} · {}", t.loading);
+    }
+    let block = pane_block(model, Some(Pane::Results), title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+
+    let message = match (&results.data, &results.error) {
+        (_, Some(e)) if !results.is_loading() => {
+            Some((super::labels::error(t, e), theme::danger()))
+        }
+        (None, _) if results.is_loading() => Some((t.loading.to_string(), theme::muted())),
+        (None, _) => Some((t.results_empty.to_string(), theme::muted())),
+        (Some(list), _) if list.is_empty() => {
+            Some((t.results_none_found.to_string(), theme::muted()))
+        }
+        _ => None,
+    };
+    if let Some((text, style)) = message {
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(style)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let list = results.data.as_deref().unwrap_or_default();
+    let visible = window(list.len(), model.search.selected, inner.height as usize / ROW_HEIGHT);
+    let mut lines = Vec::new();
+    for i in visible {
+        let selected = i == model.search.selected;
+        let style = if selected { theme::selected() } else { theme::plain() };
+        let marker = if selected { "▶ " } else { "  " };
+        let (name, contact) = describe(model, &list[i]);
+        lines.push(Line::from(Span::styled(
+            format!("{marker}{:<w$}", truncate(&name, width.saturating_sub(2)), w = width.saturating_sub(2)),
+            style,
+        )));
+        lines.push(Line::from(Span::styled(
+            format!("  {}", truncate(&contact, width.saturating_sub(2))),
+            theme::muted(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn describe(model: &Model, client: &Client) -> (String, String) {
+    let t = model.locale.text();
+    let name = client.name.clone().unwrap_or_else(|| t.no_name.to_string());
+    let contact = [
+        client.phone.as_deref().map(mask::phone),
+        client.email.as_deref().map(mask::email),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("  ");
+    (name, contact)
+}

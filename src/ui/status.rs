@@ -1,0 +1,71 @@
+//! The status bar (backend, spinner, last notice or error) and the hint bar built from the
+//! key registry.
+
+use super::{labels, theme};
+use crate::app::Model;
+use crate::app::keys::{self, Scope};
+use crate::app::model::{Dialog, Pane, WriteOffStep};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let mut spans = vec![Span::styled(
+        format!(" {} · {} ", t.app_title, labels::backend(t, &model.backend)),
+        theme::selected(),
+    )];
+    spans.push(Span::raw(if model.busy() {
+        format!(" {} ", SPINNER[model.spinner % SPINNER.len()])
+    } else {
+        "   ".to_string()
+    }));
+    if let Some(e) = &model.error {
+        spans.push(Span::styled(labels::error(t, e), theme::danger()));
+    } else if let Some(n) = &model.notice {
+        spans.push(Span::styled(labels::notice(model.locale, n), theme::good()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The scope whose keys the hint bar shows.
+pub fn current_scope(model: &Model) -> Scope {
+    match &model.dialog {
+        Some(Dialog::WriteOff(d)) => match d.step {
+            WriteOffStep::Form => Scope::WriteOffForm,
+            _ => Scope::WriteOffConfirm,
+        },
+        Some(Dialog::HistoryFilter(_)) => Scope::Filter,
+        Some(Dialog::Help) => Scope::Global,
+        None => match model.focus {
+            Pane::Search => Scope::Search,
+            Pane::Results => Scope::Results,
+            Pane::History => Scope::History,
+        },
+    }
+}
+
+pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let scope = current_scope(model);
+    let typing = matches!(scope, Scope::Search | Scope::WriteOffForm | Scope::Filter);
+    let mut spans = Vec::new();
+    for b in keys::for_scope(scope).filter(|b| b.hint) {
+        // Letters type into a focused field, so their global bindings are not offered there.
+        let usable: Vec<_> = b
+            .keys
+            .iter()
+            .filter(|k| !(typing && b.scope == Scope::Global && k.is_text()))
+            .copied()
+            .collect();
+        if usable.is_empty() {
+            continue;
+        }
+        spans.push(Span::styled(format!(" {}", labels::keys(&usable)), theme::key()));
+        spans.push(Span::raw(format!(" {} ", labels::action(t, b.action, b.scope))));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,198 @@
+//! The write-off dialog: the form, then the confirmation that repeats everything, with
+//! Cancel focused; a sending state that cannot be confirmed again.
+
+use super::{centered, coupons, labels, theme, truncate};
+use crate::app::Model;
+use crate::app::model::{Button, WriteOffDialog, WriteOffField, WriteOffStep};
+use crate::domain::WriteOff;
+use crate::i18n::{fill, format_amount};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use tui_input::Input;
+
+const WIDTH: u16 = 68;
+
+/// A one-line text field that scrolls horizontally and puts the cursor where it is.
+pub fn render_input(frame: &mut Frame, area: Rect, input: &Input, focused: bool) {
+    let width = area.width.max(1) as usize;
+    let scroll = input.visual_scroll(width.saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new(input.value()).scroll((0, scroll as u16)),
+        area,
+    );
+    if focused {
+        let x = input.visual_cursor().max(scroll) - scroll;
+        frame.set_cursor_position(Position::new(area.x + x as u16, area.y));
+    }
+}
+
+pub fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect) {
+    match &d.step {
+        WriteOffStep::Form => render_form(model, d, frame, area),
+        WriteOffStep::Confirm { request, focus } => {
+            render_confirm(model, d, request, Some(*focus), frame, area)
+        }
+        WriteOffStep::Sending { request, .. } => {
+            render_confirm(model, d, request, None, frame, area)
+        }
+    }
+}
+
+fn dialog_block(title: String, danger: bool) -> Block<'static> {
+    Block::bordered()
+        .title(format!(" {title} "))
+        .border_style(if danger { theme::danger() } else { theme::focused() })
+}
+
+fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let locale = model.locale;
+    let coupon_rows = d.coupons.len().clamp(1, 6) as u16;
+    let rect = centered(area, WIDTH, 11 + coupon_rows);
+    frame.render_widget(Clear, rect);
+    let name = d.client.name.clone().unwrap_or_else(|| t.no_name.to_string());
+    let block = dialog_block(fill(t.write_off_title, name), false);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let row = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
+
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("{}: ", t.available), theme::muted()),
+            Span::styled(
+                format!("{} {}", t.points, format_amount(locale, d.balances.points)),
+                theme::money(),
+            ),
+            Span::raw(" · "),
+            Span::styled(
+                format!("{} {} ₽", t.rubles, format_amount(locale, d.balances.rubles)),
+                theme::money(),
+            ),
+        ])),
+        row(0),
+    );
+    for (i, field, input) in [
+        (2, WriteOffField::Points, &d.points),
+        (3, WriteOffField::Rubles, &d.rubles),
+    ] {
+        let focused = d.field == field;
+        let label = format!("{}{:<8}", if focused { "▶ " } else { "  " }, labels::field(t, field));
+        let r = row(i);
+        frame.render_widget(
+            Paragraph::new(Span::styled(label, if focused { theme::focused() } else { theme::plain() })),
+            r,
+        );
+        let field_area = Rect::new(r.x + 11, r.y, 20.min(r.width.saturating_sub(11)), 1);
+        frame.render_widget(Block::default().style(theme::selected()), field_area);
+        render_input(frame, field_area, input, focused);
+    }
+    let coupons_focused = d.field == WriteOffField::Coupons;
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            format!("{}{}", if coupons_focused { "▶ " } else { "  " }, t.coupons_label),
+            if coupons_focused { theme::focused() } else { theme::plain() },
+        )),
+        row(5),
+    );
+    if d.coupons.is_empty() {
+        frame.render_widget(Paragraph::new(Span::styled(format!("  {}", t.coupons_empty), theme::muted())), row(6));
+    }
+    let visible = super::window(d.coupons.len(), d.coupon_cursor, coupon_rows as usize);
+    for (line_no, i) in visible.enumerate() {
+        let c = &d.coupons[i];
+        let mark = if d.chosen.contains(&c.id) { "[x] " } else { "[ ] " };
+        let cursor = coupons_focused && i == d.coupon_cursor;
+        let r = row(6 + line_no as u16);
+        let mut line = coupons::line(model, c, r.width.saturating_sub(6) as usize);
+        line.spans.insert(0, Span::raw(format!("{}{mark}", if cursor { "▶ " } else { "  " })));
+        let line = if cursor { line.style(theme::selected()) } else { line };
+        frame.render_widget(Paragraph::new(line), r);
+    }
+    let bottom = 7 + coupon_rows;
+    if let Some(p) = &d.problem {
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("! {}", labels::problem(locale, p)), theme::danger()))
+                .wrap(Wrap { trim: true }),
+            Rect { height: 2, ..row(bottom) },
+        );
+    }
+}
+
+fn render_confirm(
+    model: &Model,
+    d: &WriteOffDialog,
+    request: &WriteOff,
+    focus: Option<Button>,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let t = model.locale.text();
+    let locale = model.locale;
+    let chosen: Vec<_> = d.coupons.iter().filter(|c| request.coupons.contains(&c.id)).collect();
+    let rect = centered(area, WIDTH, 11 + chosen.len().max(1) as u16);
+    frame.render_widget(Clear, rect);
+    let block = dialog_block(t.confirm_title.to_string(), true);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let width = inner.width.saturating_sub(2) as usize;
+    let name = d.client.name.clone().unwrap_or_else(|| t.no_name.to_string());
+    let amount = |a: Option<crate::domain::Amount>, suffix: &str| {
+        a.map_or(t.none.to_string(), |a| format!("{}{suffix}", format_amount(locale, a)))
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(t.confirm_question, theme::key())),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(format!("{:<10}", t.client_label), theme::muted()),
+            Span::raw(truncate(&format!("{name} ({} {})", t.card_id, d.client.id.0), width.saturating_sub(10))),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{:<10}", t.points), theme::muted()),
+            Span::styled(amount(request.points, ""), theme::money()),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{:<10}", t.rubles), theme::muted()),
+            Span::styled(amount(request.rubles, " ₽"), theme::money()),
+        ]),
+    ];
+    let coupon_label = format!("{:<10}", t.coupons_title);
+    if chosen.is_empty() {
+        lines.push(Line::from(vec![Span::styled(coupon_label.clone(), theme::muted()), Span::raw(t.none)]));
+    }
+    for (i, c) in chosen.iter().enumerate() {
+        let label = if i == 0 { coupon_label.clone() } else { " ".repeat(10) };
+        lines.push(Line::from(vec![
+            Span::styled(label, theme::muted()),
+            Span::raw(truncate(&format!("{} {}", c.id.0, c.title), width.saturating_sub(10))),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(match focus {
+        Some(focus) => buttons(t, focus),
+        None => Line::from(Span::styled(t.sending, theme::muted())),
+    });
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), inner.height),
+    );
+}
+
+/// `[ Отмена ]   Списать`: the focused button reversed and bracketed, so it shows without
+/// colour.
+fn buttons(t: &crate::i18n::Text, focus: Button) -> Line<'static> {
+    let button = |label: &str, on: bool| {
+        if on {
+            Span::styled(format!("▶[ {label} ]◀"), theme::selected())
+        } else {
+            Span::raw(format!("  {label}  "))
+        }
+    };
+    Line::from(vec![
+        button(t.button_cancel, focus == Button::Cancel),
+        Span::raw("    "),
+        button(t.button_confirm, focus == Button::Confirm),
+    ])
+    .centered()
+}

@@ -1,0 +1,233 @@
+//! The `/ext/api/v1/` loyalty API (seed 001): JSON shapes exactly as the vendor documents
+//! them, and their conversion to and from domain types.
+
+use crate::domain::{
+    Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, WriteOff,
+};
+use jiff::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Number;
+
+pub const PREFIX: &str = "/ext/api/v1";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientDto {
+    pub id: i64,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// An amount in one currency. The number is kept as its JSON text (serde_json's
+/// `arbitrary_precision`) so that `1234.56` never becomes a binary float.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AmountDto {
+    pub amount: Number,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CouponDto {
+    pub id: i64,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(rename = "expireDate", default)]
+    pub expire_date: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoryDto {
+    pub amount: Number,
+    pub currency: String,
+    #[serde(rename = "transactionDate")]
+    pub transaction_date: i64,
+    /// A string in the sample; some installations send a number, so both are read.
+    #[serde(rename = "transactionId", deserialize_with = "string_or_number")]
+    pub transaction_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteOffDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Vec<AmountDto>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupons: Option<Vec<i64>>,
+}
+
+/// The error body `loyalty serve` answers with. The vendor documents none, so the adapter
+/// reads this shape and falls back to the status line and raw text for anything else.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorDto {
+    pub error: ErrorDetailDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorDetailDto {
+    pub code: String,
+    pub message: String,
+}
+
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Ok(s),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string or number, found {other}"
+        ))),
+    }
+}
+
+/// Why a wire value has no domain meaning.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    #[error("amount {0}: {1}")]
+    Amount(String, crate::domain::AmountError),
+    #[error("unknown currency {0:?}")]
+    Currency(String),
+    #[error("timestamp {0} out of range")]
+    Timestamp(i64),
+}
+
+pub fn currency_from_wire(text: &str) -> Result<Currency, WireError> {
+    match text {
+        "points" => Ok(Currency::Points),
+        "rubles" => Ok(Currency::Rubles),
+        other => Err(WireError::Currency(other.to_string())),
+    }
+}
+
+pub fn currency_to_wire(currency: Currency) -> &'static str {
+    match currency {
+        Currency::Points => "points",
+        Currency::Rubles => "rubles",
+    }
+}
+
+pub fn amount_from_wire(number: &Number) -> Result<Amount, WireError> {
+    let text = number.to_string();
+    Amount::parse_decimal(&text).map_err(|e| WireError::Amount(text, e))
+}
+
+pub fn amount_to_wire(amount: Amount) -> Number {
+    // The Display form is a plain decimal, which arbitrary_precision keeps verbatim.
+    amount
+        .to_string()
+        .parse()
+        .unwrap_or_else(|_| Number::from(0))
+}
+
+pub fn timestamp_from_wire(ms: i64) -> Result<Timestamp, WireError> {
+    Timestamp::from_millisecond(ms).map_err(|_| WireError::Timestamp(ms))
+}
+
+impl From<ClientDto> for Client {
+    fn from(dto: ClientDto) -> Self {
+        Client {
+            id: ClientId(dto.id),
+            name: dto.name,
+            phone: dto.phone,
+            email: dto.email,
+        }
+    }
+}
+
+impl From<&Client> for ClientDto {
+    fn from(client: &Client) -> Self {
+        ClientDto {
+            id: client.id.0,
+            email: client.email.clone(),
+            phone: client.phone.clone(),
+            name: client.name.clone(),
+        }
+    }
+}
+
+/// Reads a balance list. Currencies other than points and rubles are skipped: the vendor
+/// says more may come, and an unknown one must not hide the two the console can spend.
+pub fn balances_from_wire(list: &[AmountDto]) -> Result<(Balances, Vec<String>), WireError> {
+    let mut balances = Balances::default();
+    let mut skipped = Vec::new();
+    for item in list {
+        match currency_from_wire(&item.currency) {
+            Ok(Currency::Points) => balances.points = amount_from_wire(&item.amount)?,
+            Ok(Currency::Rubles) => balances.rubles = amount_from_wire(&item.amount)?,
+            Err(_) => skipped.push(item.currency.clone()),
+        }
+    }
+    Ok((balances, skipped))
+}
+
+pub fn balances_to_wire(balances: &Balances) -> Vec<AmountDto> {
+    Currency::ALL
+        .iter()
+        .map(|&c| AmountDto {
+            amount: amount_to_wire(balances.get(c)),
+            currency: currency_to_wire(c).to_string(),
+        })
+        .collect()
+}
+
+impl TryFrom<CouponDto> for Coupon {
+    type Error = WireError;
+    fn try_from(dto: CouponDto) -> Result<Self, WireError> {
+        Ok(Coupon {
+            id: CouponId(dto.id),
+            title: dto.title.unwrap_or_default(),
+            expires_at: dto.expire_date.map(timestamp_from_wire).transpose()?,
+        })
+    }
+}
+
+impl From<&Coupon> for CouponDto {
+    fn from(coupon: &Coupon) -> Self {
+        CouponDto {
+            id: coupon.id.0,
+            title: Some(coupon.title.clone()),
+            expire_date: coupon.expires_at.map(|t| t.as_millisecond()),
+        }
+    }
+}
+
+impl TryFrom<HistoryDto> for HistoryEntry {
+    type Error = WireError;
+    fn try_from(dto: HistoryDto) -> Result<Self, WireError> {
+        Ok(HistoryEntry {
+            amount: amount_from_wire(&dto.amount)?,
+            currency: currency_from_wire(&dto.currency)?,
+            at: timestamp_from_wire(dto.transaction_date)?,
+            transaction_id: dto.transaction_id,
+        })
+    }
+}
+
+impl From<&HistoryEntry> for HistoryDto {
+    fn from(entry: &HistoryEntry) -> Self {
+        HistoryDto {
+            amount: amount_to_wire(entry.amount),
+            currency: currency_to_wire(entry.currency).to_string(),
+            transaction_date: entry.at.as_millisecond(),
+            transaction_id: entry.transaction_id.clone(),
+        }
+    }
+}
+
+impl From<&WriteOff> for WriteOffDto {
+    fn from(w: &WriteOff) -> Self {
+        let balance: Vec<AmountDto> = w
+            .balance_parts()
+            .into_iter()
+            .map(|(c, a)| AmountDto {
+                amount: amount_to_wire(a),
+                currency: currency_to_wire(c).to_string(),
+            })
+            .collect();
+        WriteOffDto {
+            balance: (!balance.is_empty()).then_some(balance),
+            coupons: (!w.coupons.is_empty()).then(|| w.coupons.iter().map(|c| c.0).collect()),
+        }
+    }
+}
