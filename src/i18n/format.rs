@@ -16,7 +16,7 @@ pub fn format_amount(locale: Locale, amount: Amount) -> String {
     let units = (abs / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i) % 3 == 0 {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
             grouped.push(group);
         }
         grouped.push(c);

@@ -63,9 +63,12 @@ CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
 BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_to_balance AFTER INSERT ON ledger
 BEGIN
-    INSERT INTO balances (client_id, currency, amount)
-    VALUES (NEW.client_id, NEW.currency, NEW.amount)
-    ON CONFLICT (client_id, currency) DO UPDATE SET amount = amount + NEW.amount;
+    -- Insert-then-update rather than an upsert: an upsert checks the CHECK constraint on
+    -- the would-be row (a negative amount) before it sees the conflict.
+    INSERT OR IGNORE INTO balances (client_id, currency, amount)
+    VALUES (NEW.client_id, NEW.currency, 0);
+    UPDATE balances SET amount = amount + NEW.amount
+    WHERE client_id = NEW.client_id AND currency = NEW.currency;
 END;
 
 CREATE TABLE IF NOT EXISTS coupons (

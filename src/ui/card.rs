@@ -19,14 +19,13 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let contact = Line::from(vec![
+    let who = Line::from(vec![
         Span::styled(format!("{} ", t.card_id), theme::muted()),
         Span::raw(format!("{}   ", client.id.0)),
         Span::styled(format!("{} ", t.card_phone), theme::muted()),
-        Span::raw(format!(
-            "{}   ",
-            client.phone.as_deref().map_or(t.none.to_string(), mask::phone)
-        )),
+        Span::raw(client.phone.as_deref().map_or(t.none.to_string(), mask::phone)),
+    ]);
+    let email = Line::from(vec![
         Span::styled(format!("{} ", t.card_email), theme::muted()),
         Span::raw(client.email.as_deref().map_or(t.none.to_string(), mask::email)),
     ]);
@@ -49,17 +48,19 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         (None, _) => Line::from(Span::styled(t.loading, theme::muted())),
     };
     frame.render_widget(
-        Paragraph::new(vec![contact, Line::default(), balance]).wrap(Wrap { trim: false }),
-        inner,
+        Paragraph::new(vec![who, email, balance]),
+        Rect { x: inner.x + 1, width: inner.width.saturating_sub(1), ..inner },
     );
 }
 
 pub fn render_welcome(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let block = pane_block(model, None, t.welcome_title.to_string());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
     let lines: Vec<Line> = t.welcome_lines.iter().map(|l| Line::from(*l)).collect();
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
-        area,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Rect { x: inner.x + 1, y: inner.y + 1, width: inner.width.saturating_sub(2), height: inner.height.saturating_sub(1) },
     );
 }

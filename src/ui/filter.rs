@@ -32,9 +32,8 @@ pub fn render(model: &Model, d: &FilterDialog, frame: &mut Frame, area: Rect) {
             )),
             r,
         );
-        let field_area = Rect::new(r.x + 8, r.y, 14.min(r.width.saturating_sub(8)), 1);
-        frame.render_widget(Block::default().style(theme::selected()), field_area);
-        super::write_off::render_input(frame, field_area, input, focused);
+        let field_area = Rect::new(r.x + 8, r.y, 16.min(r.width.saturating_sub(8)), 1);
+        super::write_off::render_field(frame, field_area, input, focused);
     }
     if d.invalid.is_some() {
         frame.render_widget(

@@ -68,8 +68,8 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         built,
         [
             Constraint::Length(16),
-            Constraint::Length(14),
-            Constraint::Length(8),
+            Constraint::Length(13),
+            Constraint::Length(7),
             Constraint::Min(0),
         ],
     )

@@ -53,6 +53,7 @@ pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
     let scope = current_scope(model);
     let typing = matches!(scope, Scope::Search | Scope::WriteOffForm | Scope::Filter);
     let mut spans = Vec::new();
+    let mut used = 0;
     for b in keys::for_scope(scope).filter(|b| b.hint) {
         // Letters type into a focused field, so their global bindings are not offered there.
         let usable: Vec<_> = b
@@ -64,8 +65,16 @@ pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
         if usable.is_empty() {
             continue;
         }
-        spans.push(Span::styled(format!(" {}", labels::keys(&usable)), theme::key()));
-        spans.push(Span::raw(format!(" {} ", labels::action(t, b.action, b.scope))));
+        let key = format!(" {}", labels::keys(&usable));
+        let action = format!(" {} ", labels::action(t, b.action, b.scope));
+        // Whole hints only: one that does not fit is left for the help overlay.
+        let width = key.chars().count() + action.chars().count();
+        if used + width > area.width as usize {
+            continue;
+        }
+        used += width;
+        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::raw(action));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -14,6 +14,20 @@ use tui_input::Input;
 
 const WIDTH: u16 = 68;
 
+/// A bracketed one-line field (`[12,50      ]`), visible without colour.
+pub fn render_field(frame: &mut Frame, area: Rect, input: &Input, focused: bool) {
+    if area.width < 3 {
+        return;
+    }
+    let style = if focused { theme::focused() } else { theme::plain() };
+    frame.render_widget(Paragraph::new(Span::styled("[", style)), Rect { width: 1, ..area });
+    frame.render_widget(
+        Paragraph::new(Span::styled("]", style)),
+        Rect { x: area.right() - 1, width: 1, ..area },
+    );
+    render_input(frame, Rect { x: area.x + 1, width: area.width - 2, ..area }, input, focused);
+}
+
 /// A one-line text field that scrolls horizontally and puts the cursor where it is.
 pub fn render_input(frame: &mut Frame, area: Rect, input: &Input, focused: bool) {
     let width = area.width.max(1) as usize;
@@ -84,9 +98,8 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
             Paragraph::new(Span::styled(label, if focused { theme::focused() } else { theme::plain() })),
             r,
         );
-        let field_area = Rect::new(r.x + 11, r.y, 20.min(r.width.saturating_sub(11)), 1);
-        frame.render_widget(Block::default().style(theme::selected()), field_area);
-        render_input(frame, field_area, input, focused);
+        let field_area = Rect::new(r.x + 11, r.y, 22.min(r.width.saturating_sub(11)), 1);
+        render_field(frame, field_area, input, focused);
     }
     let coupons_focused = d.field == WriteOffField::Coupons;
     frame.render_widget(

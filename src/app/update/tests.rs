@@ -1,0 +1,534 @@
+//! Pure transition tests: no I/O, no async. Each feeds `Msg`s and checks the Model and the
+//! `Cmd`s that come out.
+
+use super::super::model::{
+    BackendLabel, Button, Dialog, FormProblem, Model, Notice, Pane, WriteOffField, WriteOffStep,
+    HISTORY_PAGE,
+};
+use super::super::msg::{Cmd, Msg, RequestId};
+use super::search::DEBOUNCE;
+use super::update;
+use crate::domain::{
+    Amount, AmountError, Balances, Client, ClientId, ClientQuery, Coupon, CouponId, Currency,
+    ErrorKind, HistoryEntry, ServiceError, WriteOff,
+};
+use crate::i18n::Locale;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const NOW_MS: i64 = 1_700_000_000_000;
+
+fn model() -> Model {
+    Model::new(
+        Locale::En,
+        TimeZone::UTC,
+        BackendLabel::Embedded,
+        Timestamp::from_millisecond(NOW_MS).unwrap(),
+    )
+}
+
+fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(m: &mut Model, text: &str) -> Vec<Cmd> {
+    text.chars().flat_map(|c| key(m, KeyCode::Char(c))).collect()
+}
+
+fn client(id: i64, name: &str) -> Client {
+    Client {
+        id: ClientId(id),
+        name: Some(name.to_string()),
+        phone: Some("79123456789".to_string()),
+        email: None,
+    }
+}
+
+fn search_id(cmds: &[Cmd]) -> RequestId {
+    cmds.iter()
+        .find_map(|c| match c {
+            Cmd::Search { id, .. } => Some(*id),
+            _ => None,
+        })
+        .expect("a search command")
+}
+
+fn coupon(id: i64, expires_ms: i64) -> Coupon {
+    Coupon {
+        id: CouponId(id),
+        title: format!("Купон {id}"),
+        expires_at: Some(Timestamp::from_millisecond(expires_ms).unwrap()),
+    }
+}
+
+fn amount(text: &str) -> Amount {
+    Amount::parse_decimal(text).unwrap()
+}
+
+/// A model with client 1 found, opened, and its balance, coupons and history loaded.
+fn opened() -> Model {
+    let mut m = model();
+    type_text(&mut m, "9123456789");
+    let id = search_id(&key(&mut m, KeyCode::Enter));
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Ok(vec![client(1, "Пётр Иванов"), client(2, "Anna")]),
+        },
+    );
+    let cmds = key(&mut m, KeyCode::Enter);
+    for cmd in cmds {
+        match cmd {
+            Cmd::LoadBalance { id, .. } => {
+                update(
+                    &mut m,
+                    Msg::BalanceLoaded {
+                        id,
+                        result: Ok(Balances {
+                            points: amount("100"),
+                            rubles: amount("50.5"),
+                        }),
+                    },
+                );
+            }
+            Cmd::LoadCoupons { id, .. } => {
+                update(
+                    &mut m,
+                    Msg::CouponsLoaded {
+                        id,
+                        result: Ok(vec![coupon(7, NOW_MS + 1000), coupon(8, NOW_MS - 1000)]),
+                    },
+                );
+            }
+            Cmd::LoadHistory { id, .. } => {
+                update(&mut m, Msg::HistoryLoaded { id, result: Ok(history(3)) });
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    m
+}
+
+fn history(n: usize) -> Vec<HistoryEntry> {
+    (0..n)
+        .map(|i| HistoryEntry {
+            amount: Amount::from_minor(100 * (i as i64 + 1)),
+            currency: Currency::Points,
+            at: Timestamp::from_millisecond(NOW_MS - i as i64 * 60_000).unwrap(),
+            transaction_id: format!("t{i}"),
+        })
+        .collect()
+}
+
+fn dialog_step(m: &Model) -> &WriteOffStep {
+    match &m.dialog {
+        Some(Dialog::WriteOff(d)) => &d.step,
+        other => panic!("no write-off dialog: {other:?}"),
+    }
+}
+
+fn problem(m: &Model) -> Option<&FormProblem> {
+    match &m.dialog {
+        Some(Dialog::WriteOff(d)) => d.problem.as_ref(),
+        _ => None,
+    }
+}
+
+// ---- search -------------------------------------------------------------------------
+
+#[test]
+fn typing_debounces_and_only_the_latest_generation_searches() {
+    let mut m = model();
+    assert!(type_text(&mut m, "912").is_empty(), "three digits are not enough");
+    let cmds = key(&mut m, KeyCode::Char('3'));
+    assert_eq!(cmds, vec![Cmd::Debounce { generation: 4, delay: DEBOUNCE }]);
+    key(&mut m, KeyCode::Char('4'));
+    // The first timer fires late: a newer keystroke has superseded it.
+    assert!(update(&mut m, Msg::DebounceElapsed(4)).is_empty());
+    let cmds = update(&mut m, Msg::DebounceElapsed(5));
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::Search { query, .. }] if *query == ClientQuery::from_input("91234").unwrap()
+    ));
+    assert!(m.busy());
+}
+
+#[test]
+fn stale_search_replies_never_overwrite_newer_ones() {
+    let mut m = model();
+    type_text(&mut m, "1111");
+    let g = m.search.generation;
+    let old = search_id(&update(&mut m, Msg::DebounceElapsed(g)));
+    type_text(&mut m, "2");
+    let g = m.search.generation;
+    let new = search_id(&update(&mut m, Msg::DebounceElapsed(g)));
+    update(&mut m, Msg::Searched { id: new, result: Ok(vec![client(2, "New")]) });
+    update(&mut m, Msg::Searched { id: old, result: Ok(vec![client(1, "Old")]) });
+    assert_eq!(m.search.results.data.as_ref().unwrap()[0].id, ClientId(2));
+    assert!(!m.busy());
+}
+
+#[test]
+fn enter_searches_at_once_and_moves_to_the_results() {
+    let mut m = model();
+    type_text(&mut m, "test@test.ru");
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::Search { query, .. }] if query.email.as_deref() == Some("test@test.ru%")
+    ));
+    assert_eq!(m.focus, Pane::Results);
+    // The debounce that typing started finds the search already done.
+    let g = m.search.generation;
+    assert!(update(&mut m, Msg::DebounceElapsed(g)).is_empty());
+}
+
+#[test]
+fn the_seed_sample_phone_typed_as_is_searches_by_its_digits() {
+    let mut m = model();
+    type_text(&mut m, "7912345678");
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::Search { query, .. }] if query.phone.as_deref() == Some("%7912345678")
+    ));
+}
+
+#[test]
+fn a_name_is_not_searched_and_says_why() {
+    let mut m = model();
+    type_text(&mut m, "Иван");
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.notice, Some(Notice::NoSearchFor("Иван".into())));
+    assert_eq!(m.focus, Pane::Search);
+}
+
+#[test]
+fn search_failures_are_kept_and_shown() {
+    let mut m = model();
+    type_text(&mut m, "5555");
+    let id = search_id(&key(&mut m, KeyCode::Enter));
+    let err = ServiceError::new(ErrorKind::Unreachable, "could not connect");
+    update(&mut m, Msg::Searched { id, result: Err(err.clone()) });
+    assert_eq!(m.search.results.error, Some(err.clone()));
+    assert_eq!(m.error, Some(err));
+    // Enter again retries a failed search.
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(&key(&mut m, KeyCode::Enter)[..], [Cmd::Search { .. }]));
+}
+
+#[test]
+fn letters_type_into_the_search_field_instead_of_quitting() {
+    let mut m = model();
+    type_text(&mut m, "q@w");
+    assert!(!m.quit);
+    assert_eq!(m.search.input.value(), "q@w");
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.search.input.value(), "", "Esc clears the search");
+    assert_eq!(key(&mut m, KeyCode::Tab), vec![]);
+    assert_eq!(m.focus, Pane::Results);
+    assert_eq!(key(&mut m, KeyCode::Char('q')), vec![Cmd::Quit]);
+}
+
+#[test]
+fn paste_types_without_submitting() {
+    let mut m = model();
+    let cmds = update(&mut m, Msg::Paste("+7 912\n345-67-89\n".into()));
+    assert_eq!(m.search.input.value(), "+7 912345-67-89");
+    assert_eq!(
+        cmds.iter().filter(|c| matches!(c, Cmd::Debounce { .. })).count(),
+        1
+    );
+    assert_eq!(m.focus, Pane::Search);
+}
+
+// ---- selection and the card ---------------------------------------------------------
+
+#[test]
+fn selection_moves_within_bounds_and_enter_opens_the_client() {
+    let mut m = model();
+    type_text(&mut m, "9123");
+    let id = search_id(&key(&mut m, KeyCode::Enter));
+    update(&mut m, Msg::Searched { id, result: Ok(vec![client(1, "A"), client(2, "B")]) });
+    key(&mut m, KeyCode::Up);
+    assert_eq!(m.search.selected, 0);
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.search.selected, 1);
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert_eq!(m.card.as_ref().unwrap().client.id, ClientId(2));
+    assert_eq!(cmds.len(), 3);
+    assert!(cmds.iter().all(|c| matches!(
+        c,
+        Cmd::LoadBalance { client: ClientId(2), .. }
+            | Cmd::LoadCoupons { client: ClientId(2), .. }
+            | Cmd::LoadHistory { client: ClientId(2), .. }
+    )));
+}
+
+#[test]
+fn replies_for_a_client_no_longer_open_are_dropped() {
+    let mut m = opened();
+    let cmds = key(&mut m, KeyCode::Char('r'));
+    let Some(Cmd::LoadBalance { id, .. }) = cmds.first().cloned() else {
+        panic!("refresh loads the balance first: {cmds:?}");
+    };
+    // The cashier opens the other client before the answer comes.
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Enter);
+    update(
+        &mut m,
+        Msg::BalanceLoaded { id, result: Ok(Balances { points: amount("999"), rubles: Amount::ZERO }) },
+    );
+    let card = m.card.as_ref().unwrap();
+    assert_eq!(card.client.id, ClientId(2));
+    assert_eq!(card.balance.data, None);
+}
+
+#[test]
+fn history_pages_forward_only_after_a_full_page_and_back_to_zero() {
+    let mut m = opened();
+    assert!(key(&mut m, KeyCode::Char(']')).is_empty(), "3 rows: no next page");
+    let card = m.card.as_mut().unwrap();
+    let id = RequestId(999);
+    card.history.rows.start(id);
+    update(&mut m, Msg::HistoryLoaded { id, result: Ok(history(HISTORY_PAGE as usize)) });
+    let cmds = key(&mut m, KeyCode::Char(']'));
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::LoadHistory { query, .. }] if query.offset == HISTORY_PAGE && query.limit == HISTORY_PAGE
+    ));
+    assert_eq!(m.focus, Pane::History);
+    let cmds = key(&mut m, KeyCode::Char('['));
+    assert!(matches!(&cmds[..], [Cmd::LoadHistory { query, .. }] if query.offset == 0));
+    assert!(key(&mut m, KeyCode::Char('[')).is_empty(), "no page before the first");
+}
+
+#[test]
+fn history_period_filter_sets_whole_days_and_restarts_paging() {
+    let mut m = opened();
+    m.focus = Pane::History;
+    key(&mut m, KeyCode::Char('f'));
+    assert!(matches!(m.dialog, Some(Dialog::HistoryFilter(_))));
+    type_text(&mut m, "32.01.2019");
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    let Some(Dialog::HistoryFilter(d)) = &m.dialog else { panic!() };
+    assert!(d.invalid.is_some(), "32 January is not a date");
+    for _ in 0..10 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    type_text(&mut m, "01.02.2019");
+    key(&mut m, KeyCode::Tab);
+    type_text(&mut m, "2019-02-01");
+    let cmds = key(&mut m, KeyCode::Enter);
+    let [Cmd::LoadHistory { query, .. }] = &cmds[..] else { panic!("{cmds:?}") };
+    assert_eq!(query.offset, 0);
+    assert_eq!(query.from.unwrap().as_millisecond(), 1_548_979_200_000);
+    assert_eq!(query.to.unwrap().as_millisecond(), 1_548_979_200_000 + 86_399_999);
+    assert!(m.dialog.is_none());
+}
+
+// ---- write-off ----------------------------------------------------------------------
+
+#[test]
+fn write_off_opens_with_points_focused() {
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('w'));
+    let Some(Dialog::WriteOff(d)) = &m.dialog else { panic!() };
+    assert_eq!(d.field, WriteOffField::Points);
+    assert_eq!(d.step, WriteOffStep::Form);
+    assert_eq!(d.coupons.len(), 2);
+}
+
+#[test]
+fn write_off_needs_a_loaded_balance() {
+    let mut m = opened();
+    m.card.as_mut().unwrap().balance.data = None;
+    key(&mut m, KeyCode::Char('w'));
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn validation_explains_every_refusal() {
+    let cases: [(&str, FormProblem); 5] = [
+        ("abc", FormProblem::Amount { field: WriteOffField::Points, error: AmountError::NotANumber }),
+        ("-5", FormProblem::Amount { field: WriteOffField::Points, error: AmountError::NotANumber }),
+        ("1.234", FormProblem::Amount { field: WriteOffField::Points, error: AmountError::TooManyDecimals }),
+        ("0", FormProblem::NotPositive(WriteOffField::Points)),
+        ("100.01", FormProblem::AboveBalance { field: WriteOffField::Points, available: amount("100") }),
+    ];
+    for (text, expected) in cases {
+        let mut m = opened();
+        key(&mut m, KeyCode::Char('w'));
+        type_text(&mut m, text);
+        assert!(key(&mut m, KeyCode::Enter).is_empty());
+        assert_eq!(problem(&m), Some(&expected), "{text}");
+        assert_eq!(dialog_step(&m), &WriteOffStep::Form);
+    }
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('w'));
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(problem(&m), Some(&FormProblem::Nothing));
+}
+
+#[test]
+fn an_expired_coupon_cannot_be_picked() {
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('w'));
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Char(' '));
+    assert_eq!(problem(&m), Some(&FormProblem::CouponExpired(CouponId(8))));
+    let Some(Dialog::WriteOff(d)) = &m.dialog else { panic!() };
+    assert!(d.chosen.is_empty());
+}
+
+/// Fills points 12,5 and roubles 50.50 and coupon 7, then goes to the confirmation.
+fn to_confirmation(m: &mut Model) -> WriteOff {
+    key(m, KeyCode::Char('w'));
+    type_text(m, "12,5");
+    key(m, KeyCode::Tab);
+    type_text(m, "50.50");
+    key(m, KeyCode::Tab);
+    key(m, KeyCode::Char(' '));
+    assert!(key(m, KeyCode::Enter).is_empty());
+    let expected = WriteOff {
+        points: Some(amount("12.5")),
+        rubles: Some(amount("50.5")),
+        coupons: vec![CouponId(7)],
+    };
+    assert_eq!(
+        dialog_step(m),
+        &WriteOffStep::Confirm { request: expected.clone(), focus: Button::Cancel }
+    );
+    expected
+}
+
+#[test]
+fn confirmation_defaults_to_cancel() {
+    let mut m = opened();
+    to_confirmation(&mut m);
+    // Enter on the focused Cancel goes back to the form; nothing is sent.
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(dialog_step(&m), &WriteOffStep::Form);
+    // The form keeps what was typed: Enter goes straight back to the confirmation.
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(dialog_step(&m), WriteOffStep::Confirm { focus: Button::Cancel, .. }));
+    assert!(key(&mut m, KeyCode::Char('n')).is_empty());
+    assert_eq!(dialog_step(&m), &WriteOffStep::Form);
+    key(&mut m, KeyCode::Esc);
+    assert!(m.dialog.is_none(), "Esc in the form closes the dialog");
+}
+
+#[test]
+fn confirming_sends_once_and_a_second_press_does_nothing() {
+    let mut m = opened();
+    let expected = to_confirmation(&mut m);
+    key(&mut m, KeyCode::Right);
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::WriteOff { client: ClientId(1), request, .. }] if *request == expected
+    ));
+    assert!(matches!(dialog_step(&m), WriteOffStep::Sending { .. }));
+    for code in [KeyCode::Enter, KeyCode::Char('y'), KeyCode::Esc, KeyCode::Char('w')] {
+        assert!(key(&mut m, code).is_empty(), "{code:?} while sending");
+    }
+    assert!(matches!(dialog_step(&m), WriteOffStep::Sending { .. }));
+    assert!(m.busy());
+}
+
+#[test]
+fn success_closes_the_dialog_says_what_was_written_off_and_refreshes() {
+    let mut m = opened();
+    let expected = to_confirmation(&mut m);
+    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else { panic!() };
+    let cmds = update(&mut m, Msg::WrittenOff { id, result: Ok(()) });
+    assert!(m.dialog.is_none());
+    assert_eq!(
+        m.notice,
+        Some(Notice::WrittenOff { client: client(1, "Пётр Иванов"), request: expected })
+    );
+    assert_eq!(cmds.len(), 3, "balance, coupons and history are read again");
+}
+
+#[test]
+fn a_refusal_returns_to_the_form_with_the_servers_reason() {
+    let mut m = opened();
+    to_confirmation(&mut m);
+    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else { panic!() };
+    let refusal = ServiceError::new(ErrorKind::Rejected, "insufficient points balance");
+    assert!(update(&mut m, Msg::WrittenOff { id, result: Err(refusal.clone()) }).is_empty());
+    assert_eq!(dialog_step(&m), &WriteOffStep::Form);
+    assert_eq!(problem(&m), Some(&FormProblem::Refused(refusal)));
+}
+
+#[test]
+fn a_timeout_is_outcome_unknown_and_rereads_instead_of_retrying() {
+    let mut m = opened();
+    to_confirmation(&mut m);
+    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else { panic!() };
+    let timeout = ServiceError::new(ErrorKind::Timeout, "timed out");
+    let cmds = update(&mut m, Msg::WrittenOff { id, result: Err(timeout) });
+    assert!(m.dialog.is_none());
+    assert_eq!(m.notice, Some(Notice::OutcomeUnknown { client: ClientId(1) }));
+    assert!(cmds.iter().all(|c| !matches!(c, Cmd::WriteOff { .. })), "never retried blindly");
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadHistory { .. })));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadBalance { .. })));
+}
+
+#[test]
+fn a_reply_to_an_older_write_off_is_ignored() {
+    let mut m = opened();
+    to_confirmation(&mut m);
+    key(&mut m, KeyCode::Char('y'));
+    assert!(update(&mut m, Msg::WrittenOff { id: RequestId(1), result: Ok(()) }).is_empty());
+    assert!(matches!(dialog_step(&m), WriteOffStep::Sending { .. }));
+}
+
+// ---- the rest -----------------------------------------------------------------------
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('?'));
+    assert!(matches!(m.dialog, Some(Dialog::Help)));
+    assert!(key(&mut m, KeyCode::Char('q')).is_empty(), "q closes help, not the app");
+    assert!(m.dialog.is_none() && !m.quit);
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('w'));
+    let cmds = update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert_eq!(cmds, vec![Cmd::Quit]);
+    assert!(m.quit);
+}
+
+#[test]
+fn tab_cycles_through_the_panes_of_an_open_client() {
+    let mut m = opened();
+    assert_eq!(m.focus, Pane::Results);
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(m.focus, Pane::History);
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(m.focus, Pane::Search);
+    key(&mut m, KeyCode::BackTab);
+    assert_eq!(m.focus, Pane::History);
+}
+
+#[test]
+fn ticks_move_the_spinner_only_while_busy() {
+    let mut m = model();
+    update(&mut m, Msg::Tick(Timestamp::from_millisecond(NOW_MS + 1).unwrap()));
+    assert_eq!(m.spinner, 0);
+    type_text(&mut m, "9123");
+    key(&mut m, KeyCode::Enter);
+    update(&mut m, Msg::Tick(Timestamp::from_millisecond(NOW_MS + 2).unwrap()));
+    assert_eq!(m.spinner, 1);
+    assert_eq!(m.now.as_millisecond(), NOW_MS + 2);
+}
