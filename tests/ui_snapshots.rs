@@ -1,0 +1,362 @@
+//! Every screen, dialog, empty and error state, drawn on ratatui's TestBackend at 80x24 and
+//! 120x40, in Russian and English. Models are driven through `update` as the app drives them.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use loyalty_console::app::model::{BackendLabel, Notice};
+use loyalty_console::app::{Cmd, Model, Msg, update};
+use loyalty_console::domain::{
+    Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, ErrorKind, HistoryEntry,
+    ServiceError,
+};
+use loyalty_console::i18n::Locale;
+use loyalty_console::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const NOW_MS: i64 = 1_795_000_000_000; // 2026-11-18
+
+fn model(locale: Locale) -> Model {
+    Model::new(
+        locale,
+        TimeZone::UTC,
+        BackendLabel::Embedded,
+        Timestamp::from_millisecond(NOW_MS).unwrap(),
+    )
+}
+
+fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(m: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(m, KeyCode::Char(c));
+    }
+}
+
+fn clients() -> Vec<Client> {
+    vec![
+        Client {
+            id: ClientId(1_234_567),
+            name: Some("Client First".into()),
+            phone: Some("7912345678".into()),
+            email: Some("test@test.ru".into()),
+        },
+        Client {
+            id: ClientId(1_234_568),
+            name: Some("Пётр Йосифович Соловьёв-Длиннофамильный".into()),
+            phone: Some("+7 912 345-67-89".into()),
+            email: None,
+        },
+        Client { id: ClientId(1_234_569), name: None, phone: None, email: Some("anna@почта.рф".into()) },
+    ]
+}
+
+fn coupons() -> Vec<Coupon> {
+    vec![
+        Coupon {
+            id: CouponId(1234),
+            title: "Описание купона".into(),
+            expires_at: Some(Timestamp::from_millisecond(1_548_968_400_000).unwrap()),
+        },
+        Coupon {
+            id: CouponId(1235),
+            title: "Скидка 10% на следующую покупку".into(),
+            expires_at: Some(Timestamp::from_millisecond(NOW_MS + 30 * 86_400_000).unwrap()),
+        },
+        Coupon { id: CouponId(1236), title: "Free dessert".into(), expires_at: None },
+    ]
+}
+
+fn history(n: usize) -> Vec<HistoryEntry> {
+    (0..n)
+        .map(|i| HistoryEntry {
+            amount: Amount::from_minor(if i % 3 == 0 { -(i as i64 + 1) * 1_000 } else { 123_456 + i as i64 }),
+            currency: if i % 4 == 0 { Currency::Rubles } else { Currency::Points },
+            at: Timestamp::from_millisecond(NOW_MS - i as i64 * 86_400_000).unwrap(),
+            transaction_id: format!("{}", 900_000 + i),
+        })
+        .collect()
+}
+
+/// Search for the sample phone and answer with `result`.
+fn searched(m: &mut Model, result: Result<Vec<Client>, ServiceError>) {
+    type_text(m, "7912345678");
+    let cmds = key(m, KeyCode::Enter);
+    let Some(Cmd::Search { id, .. }) = cmds.into_iter().next() else { panic!("no search") };
+    update(m, Msg::Searched { id, result });
+}
+
+/// Open the first client and answer its three loads.
+fn opened(locale: Locale, history_rows: usize) -> Model {
+    let mut m = model(locale);
+    searched(&mut m, Ok(clients()));
+    for cmd in key(&mut m, KeyCode::Enter) {
+        answer(&mut m, cmd, history_rows);
+    }
+    m
+}
+
+fn answer(m: &mut Model, cmd: Cmd, history_rows: usize) {
+    match cmd {
+        Cmd::LoadBalance { id, .. } => update(
+            m,
+            Msg::BalanceLoaded {
+                id,
+                result: Ok(Balances {
+                    points: Amount::from_minor(123_456),
+                    rubles: Amount::from_minor(432_106),
+                }),
+            },
+        ),
+        Cmd::LoadCoupons { id, .. } => update(m, Msg::CouponsLoaded { id, result: Ok(coupons()) }),
+        Cmd::LoadHistory { id, .. } => {
+            update(m, Msg::HistoryLoaded { id, result: Ok(history(history_rows)) })
+        }
+        other => panic!("unexpected {other:?}"),
+    };
+}
+
+fn draw(m: &Model, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::view(m, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// Snapshots a model at both sizes.
+fn snap(name: &str, m: &Model) {
+    insta::assert_snapshot!(format!("{name}_80x24"), draw(m, 80, 24));
+    insta::assert_snapshot!(format!("{name}_120x40"), draw(m, 120, 40));
+}
+
+fn both(name: &str, build: impl Fn(Locale) -> Model) {
+    snap(&format!("{name}_ru"), &build(Locale::Ru));
+    snap(&format!("{name}_en"), &build(Locale::En));
+}
+
+#[test]
+fn welcome_with_demo_notice() {
+    both("welcome", |l| {
+        let mut m = model(l);
+        m.notice = Some(Notice::DemoCreated { clients: 5000 });
+        m
+    });
+}
+
+#[test]
+fn results_list() {
+    both("results", |l| {
+        let mut m = model(l);
+        searched(&mut m, Ok(clients()));
+        m
+    });
+}
+
+#[test]
+fn results_none_found() {
+    both("results_empty", |l| {
+        let mut m = model(l);
+        searched(&mut m, Ok(vec![]));
+        m
+    });
+}
+
+#[test]
+fn search_in_flight() {
+    both("searching", |l| {
+        let mut m = model(l);
+        type_text(&mut m, "test@te");
+        key(&mut m, KeyCode::Enter);
+        m
+    });
+}
+
+#[test]
+fn search_failed() {
+    both("search_error", |l| {
+        let mut m = model(l);
+        searched(&mut m, Err(ServiceError::new(ErrorKind::Unreachable, "could not connect: connection refused")));
+        m
+    });
+}
+
+#[test]
+fn client_card() {
+    both("card", |l| opened(l, 60));
+}
+
+#[test]
+fn client_card_with_history_focused_and_scrolled() {
+    both("card_history_focus", |l| {
+        let mut m = opened(l, 60);
+        key(&mut m, KeyCode::Tab);
+        for _ in 0..25 {
+            key(&mut m, KeyCode::Down);
+        }
+        m
+    });
+}
+
+#[test]
+fn client_card_loading() {
+    both("card_loading", |l| {
+        let mut m = model(l);
+        searched(&mut m, Ok(clients()));
+        key(&mut m, KeyCode::Down);
+        key(&mut m, KeyCode::Enter);
+        m
+    });
+}
+
+#[test]
+fn client_card_empty_and_failed_parts() {
+    both("card_errors", |l| {
+        let mut m = model(l);
+        searched(&mut m, Ok(clients()));
+        key(&mut m, KeyCode::Down);
+        key(&mut m, KeyCode::Down);
+        for cmd in key(&mut m, KeyCode::Enter) {
+            match cmd {
+                Cmd::LoadBalance { id, .. } => update(
+                    &mut m,
+                    Msg::BalanceLoaded { id, result: Err(ServiceError::new(ErrorKind::Server, "500 Internal Server Error")) },
+                ),
+                Cmd::LoadCoupons { id, .. } => update(&mut m, Msg::CouponsLoaded { id, result: Ok(vec![]) }),
+                Cmd::LoadHistory { id, .. } => update(
+                    &mut m,
+                    Msg::HistoryLoaded { id, result: Err(ServiceError::new(ErrorKind::BadResponse, "expected value at line 1 column 1")) },
+                ),
+                _ => Vec::new(),
+            };
+        }
+        m
+    });
+}
+
+#[test]
+fn history_empty_for_a_period() {
+    both("history_empty", |l| opened(l, 0));
+}
+
+#[test]
+fn write_off_form() {
+    both("write_off_form", |l| {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('w'));
+        type_text(&mut m, "100,5");
+        key(&mut m, KeyCode::Tab);
+        key(&mut m, KeyCode::Tab);
+        key(&mut m, KeyCode::Down);
+        key(&mut m, KeyCode::Char(' '));
+        m
+    });
+}
+
+#[test]
+fn write_off_form_with_a_problem() {
+    both("write_off_problem", |l| {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('w'));
+        type_text(&mut m, "5000");
+        key(&mut m, KeyCode::Enter);
+        m
+    });
+}
+
+#[test]
+fn write_off_refused_by_the_server() {
+    both("write_off_refused", |l| {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('w'));
+        type_text(&mut m, "10");
+        key(&mut m, KeyCode::Enter);
+        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next() else { panic!() };
+        update(
+            &mut m,
+            Msg::WrittenOff { id, result: Err(ServiceError::new(ErrorKind::Rejected, "coupon 1235 is already redeemed")) },
+        );
+        m
+    });
+}
+
+fn confirmation(l: Locale) -> Model {
+    let mut m = opened(l, 5);
+    key(&mut m, KeyCode::Char('w'));
+    type_text(&mut m, "100,5");
+    key(&mut m, KeyCode::Tab);
+    type_text(&mut m, "21.06");
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Char(' '));
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Char(' '));
+    key(&mut m, KeyCode::Enter);
+    m
+}
+
+#[test]
+fn write_off_confirmation() {
+    both("write_off_confirm", confirmation);
+}
+
+#[test]
+fn write_off_sending() {
+    both("write_off_sending", |l| {
+        let mut m = confirmation(l);
+        key(&mut m, KeyCode::Char('y'));
+        m
+    });
+}
+
+#[test]
+fn write_off_done() {
+    both("write_off_done", |l| {
+        let mut m = confirmation(l);
+        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next() else { panic!() };
+        for cmd in update(&mut m, Msg::WrittenOff { id, result: Ok(()) }) {
+            answer(&mut m, cmd, 5);
+        }
+        m
+    });
+}
+
+#[test]
+fn write_off_outcome_unknown() {
+    both("write_off_unknown", |l| {
+        let mut m = confirmation(l);
+        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next() else { panic!() };
+        update(&mut m, Msg::WrittenOff { id, result: Err(ServiceError::new(ErrorKind::Timeout, "timed out")) });
+        m
+    });
+}
+
+#[test]
+fn history_period_dialog() {
+    both("history_filter", |l| {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('f'));
+        type_text(&mut m, "01.11.2026");
+        key(&mut m, KeyCode::Tab);
+        type_text(&mut m, "31.11.2026");
+        key(&mut m, KeyCode::Enter);
+        m
+    });
+}
+
+#[test]
+fn help_overlay() {
+    both("help", |l| {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('?'));
+        m
+    });
+}
+
+#[test]
+fn too_small() {
+    for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
+        insta::assert_snapshot!(format!("too_small_{w}x{h}"), draw(&opened(Locale::Ru, 5), w, h));
+    }
+}
