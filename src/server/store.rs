@@ -466,4 +466,47 @@ mod tests {
         assert!(clause("79%89").0.contains("LIKE"));
         assert_eq!(clause("%a_b%").1[0], "%a\\_b%");
     }
+
+    fn plan(conn: &Connection, sql: &str, args: &[&str]) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    }
+
+    #[test]
+    fn lookups_use_indexes_not_scans() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        store
+            .with_conn(|conn| {
+                for (phone, email) in [
+                    (Some("79123456789"), None),
+                    (Some("%6789"), None),
+                    (Some("7912%"), None),
+                    (None, Some("test@test.ru")),
+                    (None, Some("test@%")),
+                    (None, Some("%@test.ru")),
+                ] {
+                    let mut args = Vec::new();
+                    let clause = match (phone, email) {
+                        (Some(p), _) => pattern_clause("phone_norm", "phone_rev", &phone_pattern(p), &mut args),
+                        (_, Some(e)) => pattern_clause("email_lc", "email_rev", e, &mut args),
+                        _ => unreachable!(),
+                    };
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    let p = plan(conn, &format!("SELECT id FROM clients WHERE {clause}"), &args);
+                    assert!(p.contains("USING INDEX") || p.contains("USING COVERING INDEX"), "{phone:?} {email:?}: {p}");
+                }
+                let p = plan(
+                    conn,
+                    "SELECT id FROM ledger WHERE client_id = ?1 AND at_ms >= ?2 AND at_ms <= ?3 ORDER BY at_ms DESC, id DESC",
+                    &["1", "0", "9"],
+                );
+                assert!(p.contains("ledger_client_time") && !p.contains("TEMP B-TREE"), "{p}");
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -1,0 +1,63 @@
+//! Shared by the integration tests: a `loyalty serve` in-process on 127.0.0.1 over a
+//! temporary database, and an adapter pointed at it.
+#![allow(dead_code)] // each test crate uses its own part of this module
+
+use jiff::Timestamp;
+use loyalty_console::backend::ext::ExtAdapter;
+use loyalty_console::config::Secret;
+use loyalty_console::server::store::Store;
+use loyalty_console::server::{self, ServerState, demo};
+use std::net::SocketAddr;
+
+pub const TOKEN: &str = "test-token-7f3a9c";
+/// The demo data set's time anchor in these tests: 2026-11-18.
+pub const ANCHOR_MS: i64 = 1_795_000_000_000;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub store: Store,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// A server with `clients` demo clients, requiring [`TOKEN`].
+    pub async fn start(clients: u64) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("loyalty.db")).expect("open store");
+        let anchor = Timestamp::from_millisecond(ANCHOR_MS).unwrap();
+        store
+            .run(move |c| demo::seed(c, clients, anchor))
+            .await
+            .expect("seed");
+        let state = ServerState::new(store.clone(), Some(TOKEN.to_string()));
+        let addr = server::spawn(SocketAddr::from(([127, 0, 0, 1], 0)), state)
+            .await
+            .expect("bind");
+        TestServer { addr, store, _dir: dir }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn adapter(&self) -> ExtAdapter {
+        ExtAdapter::new(&self.url(), Some(Secret::new(TOKEN))).expect("adapter")
+    }
+
+    /// Sum of each client's ledger next to their balance rows, for every mismatch.
+    pub fn ledger_mismatches(&self) -> Vec<(i64, String, i64, i64)> {
+        self.store
+            .with_conn(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT b.client_id, b.currency, b.amount,
+                            (SELECT coalesce(sum(amount), 0) FROM ledger l
+                             WHERE l.client_id = b.client_id AND l.currency = b.currency)
+                     FROM balances b",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                let all: Vec<(i64, String, i64, i64)> = rows.collect::<Result<_, _>>()?;
+                Ok(all.into_iter().filter(|r| r.2 != r.3).collect())
+            })
+            .expect("ledger check")
+    }
+}

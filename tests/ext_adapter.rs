@@ -1,0 +1,196 @@
+//! The seed-001 adapter on the exact JSON samples of the vendor document, and on every kind
+//! of failure a vendor can produce. A tiny fixture server on 127.0.0.1 plays the vendor.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use loyalty_console::backend::ClientService;
+use loyalty_console::backend::ext::ExtAdapter;
+use loyalty_console::config::Secret;
+use loyalty_console::domain::{
+    Amount, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, WriteOff,
+};
+use loyalty_console::wire::ext::{WriteOffDto, balances_from_wire};
+use std::sync::{Arc, Mutex};
+
+const CLIENTS: &str = include_str!("fixtures/ext/clients.json");
+const BALANCE: &str = include_str!("fixtures/ext/balance.json");
+const COUPONS: &str = include_str!("fixtures/ext/coupons.json");
+const HISTORY: &str = include_str!("fixtures/ext/history.json");
+const WRITE_OFF: &str = include_str!("fixtures/ext/write_off_request.json");
+
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+/// Serves the seed samples; records (auth header or path-and-query, body) of each request.
+async fn vendor(seen: Seen) -> String {
+    let json = |body: &'static str| {
+        move || async move { ([("content-type", "application/json")], body) }
+    };
+    let record = seen.clone();
+    let record_query = seen.clone();
+    let app = Router::new()
+        .route(
+            "/ext/api/v1/clients/",
+            get(move |uri: axum::http::Uri, headers: HeaderMap| async move {
+                let auth = headers.get("authorization").map(|v| v.to_str().unwrap_or("").to_string());
+                record_query.lock().unwrap().push((uri.to_string(), auth.unwrap_or_default()));
+                ([("content-type", "application/json")], CLIENTS)
+            }),
+        )
+        .route("/ext/api/v1/clients/1234567/balance/", get(json(BALANCE)))
+        .route("/ext/api/v1/clients/1234567/coupons/", get(json(COUPONS)))
+        .route("/ext/api/v1/clients/1234567/balance/history/", get(json(HISTORY)))
+        .route(
+            "/ext/api/v1/clients/1234567/balance/write_off/",
+            post(move |body: Bytes| async move {
+                record.lock().unwrap().push(("write_off".into(), String::from_utf8_lossy(&body).into()));
+                StatusCode::OK
+            }),
+        )
+        .route("/ext/api/v1/clients/500/balance/", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "<html>Bad Gateway</html>") }))
+        .route("/ext/api/v1/clients/401/balance/", get(|| async { StatusCode::UNAUTHORIZED }))
+        .route("/ext/api/v1/clients/422/balance/write_off/", post(|| async {
+            (StatusCode::UNPROCESSABLE_ENTITY, [("content-type", "application/json")],
+             r#"{"error":{"code":"insufficient_balance","message":"insufficient points balance"}}"#)
+        }))
+        .route("/ext/api/v1/clients/7/balance/", get(|| async { "{not json" }))
+        .route("/ext/api/v1/clients/8/balance/", get(|| async { r#"[{"amount":1.005,"currency":"points"}]"# }))
+        .route("/ext/api/v1/clients/9/balance/", get(|| async { r#"[{"amount":"12","currency":"points"}]"# }))
+        .route("/ext/api/v1/clients/10/balance/", get(|| async {
+            r#"[{"amount":5,"currency":"points"},{"amount":7.5,"currency":"bonus_miles"}]"#
+        }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+async fn adapter() -> (ExtAdapter, Seen) {
+    let seen: Seen = Arc::default();
+    let url = vendor(seen.clone()).await;
+    (ExtAdapter::new(&url, Some(Secret::new("s3cr3t"))).unwrap(), seen)
+}
+
+#[tokio::test]
+async fn reads_the_client_search_sample() {
+    let (a, seen) = adapter().await;
+    let clients = a.search(ClientQuery::from_input("7912345678").unwrap()).await.unwrap();
+    assert_eq!(clients.len(), 1);
+    let c = &clients[0];
+    assert_eq!(c.id, ClientId(1_234_567));
+    assert_eq!(c.email.as_deref(), Some("test@test.ru"));
+    assert_eq!(c.phone.as_deref(), Some("7912345678"));
+    assert_eq!(c.name.as_deref(), Some("Client First"));
+    let (uri, auth) = seen.lock().unwrap()[0].clone();
+    // `%` travels percent-encoded, and the token as a bearer header.
+    assert_eq!(uri, "/ext/api/v1/clients/?phone=%257912345678");
+    assert_eq!(auth, "Bearer s3cr3t");
+}
+
+#[tokio::test]
+async fn reads_the_balance_sample_exactly() {
+    let (a, _) = adapter().await;
+    let b = a.balance(ClientId(1_234_567)).await.unwrap();
+    assert_eq!(b.points, Amount::from_minor(123_456));
+    assert_eq!(b.rubles, Amount::from_minor(432_106));
+}
+
+#[tokio::test]
+async fn reads_the_coupon_sample() {
+    let (a, _) = adapter().await;
+    let c = a.coupons(ClientId(1_234_567)).await.unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].id, CouponId(1234));
+    assert_eq!(c[0].title, "Описание купона");
+    assert_eq!(c[0].expires_at.unwrap().as_millisecond(), 1_548_968_400_000);
+}
+
+#[tokio::test]
+async fn reads_the_history_sample() {
+    let (a, _) = adapter().await;
+    let q = HistoryQuery { from: None, to: None, offset: 0, limit: 10 };
+    let h = a.history(ClientId(1_234_567), q).await.unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].amount, Amount::from_minor(123_456));
+    assert_eq!(h[0].currency, Currency::Points);
+    assert_eq!(h[0].at.as_millisecond(), 1_548_968_400_000);
+    assert_eq!(h[0].transaction_id, "123456789");
+}
+
+#[tokio::test]
+async fn sends_the_write_off_body_in_the_documented_shape() {
+    let (a, seen) = adapter().await;
+    let request = WriteOff {
+        points: Some(Amount::from_minor(123_456)),
+        rubles: None,
+        coupons: vec![CouponId(123), CouponId(321)],
+    };
+    a.write_off(ClientId(1_234_567), request).await.unwrap();
+    let body = seen.lock().unwrap().iter().find(|(k, _)| k == "write_off").unwrap().1.clone();
+    let sent: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let documented: serde_json::Value = serde_json::from_str(WRITE_OFF).unwrap();
+    assert_eq!(sent, documented);
+    // The amount went out as the exact decimal text, never through a float.
+    assert!(body.contains("1234.56"), "{body}");
+}
+
+#[test]
+fn the_documented_write_off_body_parses() {
+    let dto: WriteOffDto = serde_json::from_str(WRITE_OFF).unwrap();
+    let (balances, skipped) = balances_from_wire(dto.balance.as_deref().unwrap()).unwrap();
+    assert_eq!(balances.points, Amount::from_minor(123_456));
+    assert!(skipped.is_empty());
+    assert_eq!(dto.coupons, Some(vec![123, 321]));
+}
+
+#[tokio::test]
+async fn server_errors_and_refusals_are_told_apart() {
+    let (a, _) = adapter().await;
+    let e = a.balance(ClientId(500)).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Server);
+    assert!(e.detail.contains("500") && e.detail.contains("Bad Gateway"), "{}", e.detail);
+    let e = a.balance(ClientId(401)).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unauthorized);
+    let e = a.write_off(ClientId(422), WriteOff { points: Some(Amount::from_minor(1)), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert_eq!(e.detail, "insufficient points balance");
+    assert!(!e.outcome_unknown());
+}
+
+#[tokio::test]
+async fn garbage_and_out_of_contract_answers_are_bad_responses() {
+    let (a, _) = adapter().await;
+    for id in [7, 8, 9] {
+        let e = a.balance(ClientId(id)).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadResponse, "client {id}: {}", e.detail);
+    }
+    let e = a.balance(ClientId(404404)).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+}
+
+#[tokio::test]
+async fn unknown_currencies_do_not_hide_known_ones() {
+    let (a, _) = adapter().await;
+    let b = a.balance(ClientId(10)).await.unwrap();
+    assert_eq!(b.points, Amount::from_minor(500));
+    assert_eq!(b.rubles, Amount::ZERO);
+}
+
+#[tokio::test]
+async fn a_server_that_is_gone_is_unreachable_and_leaks_nothing() {
+    // Bind then drop: the port is closed.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let a = ExtAdapter::new(&format!("http://{addr}/base"), Some(Secret::new("s3cr3t"))).unwrap();
+    let e = a.search(ClientQuery::from_input("test@test.ru").unwrap()).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unreachable);
+    assert!(!e.outcome_unknown(), "nothing was sent");
+    assert!(!e.detail.contains("s3cr3t") && !e.detail.contains("test%40") && !e.detail.contains("email="), "{}", e.detail);
+}
+
+#[test]
+fn a_bad_base_url_is_refused_up_front() {
+    assert!(ExtAdapter::new("not a url", None).is_err());
+}

@@ -1,0 +1,290 @@
+//! The seed-001 adapter against `loyalty serve` over real HTTP on 127.0.0.1: search in every
+//! phone format and by email, history paging and periods, write-offs that succeed and those
+//! that must be refused without changing anything.
+
+mod common;
+
+use common::{ANCHOR_MS, TOKEN, TestServer};
+use jiff::Timestamp;
+use loyalty_console::backend::ClientService;
+use loyalty_console::domain::{
+    Amount, Client, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, WriteOff,
+};
+use loyalty_console::server::demo::SAMPLE_CLIENT_ID;
+
+const SAMPLE: ClientId = ClientId(SAMPLE_CLIENT_ID);
+
+fn page(offset: u32, limit: u32) -> HistoryQuery {
+    HistoryQuery { from: None, to: None, offset, limit }
+}
+
+async fn find(server: &TestServer, typed: &str) -> Vec<Client> {
+    server
+        .adapter()
+        .search(ClientQuery::from_input(typed).unwrap())
+        .await
+        .unwrap()
+}
+
+/// Raw GET with the token; returns status and body.
+async fn get(server: &TestServer, path_and_query: &str) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .get(format!("{}{path_and_query}", server.url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post(server: &TestServer, id: i64, body: &str) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/ext/api/v1/clients/{id}/balance/write_off/", server.url()))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_seed_sample_client_is_found_as_documented() {
+    let s = TestServer::start(50).await;
+    let found = find(&s, "7912345678").await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, SAMPLE);
+    assert_eq!(found[0].name.as_deref(), Some("Client First"));
+    let by_email = find(&s, "TEST@test.ru").await;
+    assert_eq!(by_email.iter().map(|c| c.id).collect::<Vec<_>>(), vec![SAMPLE]);
+    let (status, body) = get(&s, "/ext/api/v1/clients/?phone=7912345678").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, r#"[{"id":1234567,"email":"test@test.ru","phone":"7912345678","name":"Client First"}]"#);
+}
+
+#[tokio::test]
+async fn every_phone_format_finds_the_same_client() {
+    let s = TestServer::start(300).await;
+    // Take demo clients stored in each of the formats the seeding uses.
+    let (_, body) = get(&s, "/ext/api/v1/clients/?phone=%25").await;
+    let all: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    let mut checked = 0;
+    for c in all.iter().filter(|c| c["phone"].is_string()).take(40) {
+        let stored = c["phone"].as_str().unwrap();
+        let id = ClientId(c["id"].as_i64().unwrap());
+        let digits: String = stored.chars().filter(char::is_ascii_digit).collect();
+        let national = &digits[digits.len() - 10..];
+        let formats = [
+            format!("+7 {} {}-{}-{}", &national[..3], &national[3..6], &national[6..8], &national[8..]),
+            format!("8{national}"),
+            format!("7{national}"),
+            format!("8 ({}) {} {} {}", &national[..3], &national[3..6], &national[6..8], &national[8..]),
+            national.to_string(),
+        ];
+        for typed in &formats {
+            // Through the console's adapter (which sends `%` + the last ten digits)...
+            let found = find(&s, typed).await;
+            assert!(found.iter().any(|f| f.id == id), "{typed} should find {stored}");
+            // ...and as a raw, wildcard-free parameter, normalised by the server.
+            let (_, body) = get(&s, &format!("/ext/api/v1/clients/?phone={}", urlencode(typed))).await;
+            assert!(body.contains(&format!("\"id\":{}", id.0)), "raw {typed} should find {stored}: {body}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "enough demo phones to check: {checked}");
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn wildcards_work_as_the_api_says() {
+    let s = TestServer::start(200).await;
+    let prefix = find(&s, "test@%").await;
+    assert!(prefix.iter().any(|c| c.id == SAMPLE));
+    let (status, body) = get(&s, "/ext/api/v1/clients/?email=%25%40test.ru").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("test@test.ru"));
+    let (_, body) = get(&s, "/ext/api/v1/clients/?phone=%25234%25").await;
+    let middle: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    assert!(middle.iter().all(|c| c["phone"].as_str().unwrap().chars().filter(char::is_ascii_digit).collect::<String>().contains("234")));
+    let (status, body) = get(&s, "/ext/api/v1/clients/").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"error\""));
+}
+
+#[tokio::test]
+async fn balances_and_coupons_of_the_sample_client() {
+    let s = TestServer::start(10).await;
+    let a = s.adapter();
+    let b = a.balance(SAMPLE).await.unwrap();
+    assert_eq!((b.points, b.rubles), (Amount::from_minor(123_456), Amount::from_minor(432_106)));
+    let coupons = a.coupons(SAMPLE).await.unwrap();
+    assert_eq!(coupons[0].id, CouponId(1234));
+    assert_eq!(coupons[0].expires_at.unwrap().as_millisecond(), 1_548_968_400_000);
+    let e = a.balance(ClientId(1)).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert!(e.detail.contains("not found"), "{}", e.detail);
+}
+
+#[tokio::test]
+async fn history_pages_newest_first_and_honours_the_period() {
+    let s = TestServer::start(60).await;
+    let a = s.adapter();
+    // A client with a long history.
+    let mut client = None;
+    for i in 1..60 {
+        let id = ClientId(SAMPLE_CLIENT_ID + i);
+        if a.history(id, page(0, 100)).await.unwrap().len() >= 12 {
+            client = Some(id);
+            break;
+        }
+    }
+    let id = client.expect("a demo client with 12+ entries");
+    let all = a.history(id, page(0, 100)).await.unwrap();
+    assert!(all.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
+    let first = a.history(id, page(0, 5)).await.unwrap();
+    let second = a.history(id, page(5, 5)).await.unwrap();
+    assert_eq!(first, all[..5]);
+    assert_eq!(second, all[5..10]);
+    let beyond = a.history(id, page(1000, 5)).await.unwrap();
+    assert!(beyond.is_empty());
+    // A period cut from the middle of the list holds exactly the entries inside it.
+    let (from, to) = (all[8].at, all[3].at);
+    let q = HistoryQuery { from: Some(from), to: Some(to), offset: 0, limit: 100 };
+    let within = a.history(id, q).await.unwrap();
+    let expected: Vec<_> = all.iter().filter(|e| e.at >= from && e.at <= to).cloned().collect();
+    assert_eq!(within, expected);
+    assert!(all.iter().all(|e| e.at.as_millisecond() <= ANCHOR_MS));
+}
+
+#[tokio::test]
+async fn a_write_off_takes_balances_and_coupons_in_one_go() {
+    let s = TestServer::start(10).await;
+    let a = s.adapter();
+    let request = WriteOff {
+        points: Some(Amount::from_minor(23_456)),
+        rubles: Some(Amount::from_minor(2_106)),
+        coupons: vec![CouponId(1235)],
+    };
+    a.write_off(SAMPLE, request).await.unwrap();
+    let b = a.balance(SAMPLE).await.unwrap();
+    assert_eq!((b.points, b.rubles), (Amount::from_minor(100_000), Amount::from_minor(430_000)));
+    let coupons = a.coupons(SAMPLE).await.unwrap();
+    assert!(coupons.iter().all(|c| c.id != CouponId(1235)), "redeemed coupon is gone");
+    let h = a.history(SAMPLE, page(0, 2)).await.unwrap();
+    let mut newest: Vec<_> = h.iter().map(|e| (e.currency, e.amount)).collect();
+    newest.sort();
+    assert_eq!(
+        newest,
+        vec![(Currency::Points, Amount::from_minor(-23_456)), (Currency::Rubles, Amount::from_minor(-2_106))]
+    );
+    assert!(h.iter().all(|e| e.at > Timestamp::from_millisecond(ANCHOR_MS - 1).unwrap()));
+    // The whole balance can go, to zero and not one kopeck further.
+    let rest = WriteOff { points: Some(Amount::from_minor(100_000)), ..Default::default() };
+    a.write_off(SAMPLE, rest).await.unwrap();
+    assert_eq!(a.balance(SAMPLE).await.unwrap().points, Amount::ZERO);
+    assert!(s.ledger_mismatches().is_empty());
+}
+
+#[tokio::test]
+async fn an_overdraw_is_refused_and_changes_nothing() {
+    let s = TestServer::start(10).await;
+    let a = s.adapter();
+    let request = WriteOff {
+        points: Some(Amount::from_minor(100)),
+        rubles: Some(Amount::from_minor(432_107)),
+        coupons: vec![CouponId(1235)],
+    };
+    let e = a.write_off(SAMPLE, request).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert!(e.detail.contains("insufficient rubles balance"), "{}", e.detail);
+    let b = a.balance(SAMPLE).await.unwrap();
+    assert_eq!((b.points, b.rubles), (Amount::from_minor(123_456), Amount::from_minor(432_106)));
+    assert!(a.coupons(SAMPLE).await.unwrap().iter().any(|c| c.id == CouponId(1235)));
+}
+
+#[tokio::test]
+async fn foreign_expired_and_redeemed_coupons_are_refused() {
+    let s = TestServer::start(40).await;
+    let a = s.adapter();
+    // A coupon that belongs to somebody else.
+    let mut foreign = None;
+    for i in 1..40 {
+        if let Some(c) = a.coupons(ClientId(SAMPLE_CLIENT_ID + i)).await.unwrap().first() {
+            foreign = Some(c.id);
+            break;
+        }
+    }
+    let foreign = foreign.expect("a demo client with a coupon");
+    let with_points = |coupon| WriteOff { points: Some(Amount::from_minor(1)), rubles: None, coupons: vec![coupon] };
+    let e = a.write_off(SAMPLE, with_points(foreign)).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert!(e.detail.contains("does not belong"), "{}", e.detail);
+    let e = a.write_off(SAMPLE, with_points(CouponId(1234))).await.unwrap_err();
+    assert!(e.detail.contains("expired"), "{}", e.detail);
+    let e = a.write_off(SAMPLE, with_points(CouponId(99_999_999))).await.unwrap_err();
+    assert!(e.detail.contains("does not belong"), "{}", e.detail);
+    a.write_off(SAMPLE, WriteOff { coupons: vec![CouponId(1235)], ..Default::default() }).await.unwrap();
+    let e = a.write_off(SAMPLE, with_points(CouponId(1235))).await.unwrap_err();
+    assert!(e.detail.contains("already redeemed"), "{}", e.detail);
+    // None of the refused requests took the point that came with them.
+    assert_eq!(a.balance(SAMPLE).await.unwrap().points, Amount::from_minor(123_456));
+}
+
+#[tokio::test]
+async fn malformed_write_offs_get_a_json_reason() {
+    let s = TestServer::start(5).await;
+    for body in [
+        "",
+        "garbage",
+        "{}",
+        r#"{"balance":[{"amount":1.234,"currency":"points"}]}"#,
+        r#"{"balance":[{"amount":-5,"currency":"points"}]}"#,
+        r#"{"balance":[{"amount":0,"currency":"points"}]}"#,
+        r#"{"balance":[{"amount":1e3,"currency":"points"}]}"#,
+        r#"{"balance":[{"amount":"5","currency":"points"}]}"#,
+        r#"{"balance":[{"amount":5,"currency":"dollars"}]}"#,
+        r#"{"balance":[{"amount":1,"currency":"points"},{"amount":1,"currency":"points"}]}"#,
+        r#"{"coupons":[1235,1235]}"#,
+        r#"{"coupons":["x"]}"#,
+        r#"{"balance":[{"amount":99999999999999999999999,"currency":"points"}]}"#,
+        r#"{"balance":[],"extra":1}"#,
+    ] {
+        let (status, text) = post(&s, SAMPLE_CLIENT_ID, body).await;
+        assert_eq!(status, 400, "{body} -> {text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(v["error"]["message"].is_string(), "{text}");
+    }
+    let (status, _) = post(&s, 42, r#"{"coupons":[1]}"#).await;
+    assert_eq!(status, 404);
+    let (status, _) = post(&s, -1, r#"{"coupons":[1]}"#).await;
+    assert_eq!(status, 400);
+    let huge = format!(r#"{{"coupons":[{}]}}"#, "1,".repeat(40_000) + "1");
+    let (status, _) = post(&s, SAMPLE_CLIENT_ID, &huge).await;
+    assert_eq!(status, 413);
+    let b = s.adapter().balance(SAMPLE).await.unwrap();
+    assert_eq!(b.points, Amount::from_minor(123_456));
+}
+
+#[tokio::test]
+async fn requests_without_the_token_get_401() {
+    let s = TestServer::start(5).await;
+    for auth in [None, Some("Bearer wrong"), Some(TOKEN)] {
+        let mut r = reqwest::Client::new().get(format!("{}/ext/api/v1/clients/{SAMPLE_CLIENT_ID}/balance/", s.url()));
+        if let Some(a) = auth {
+            r = r.header("authorization", a);
+        }
+        let r = r.send().await.unwrap();
+        assert_eq!(r.status(), 401);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "unauthorized");
+    }
+}
