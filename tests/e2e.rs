@@ -1,0 +1,153 @@
+//! End-to-end journeys of the real binary in a pseudo-terminal. tmux provides the terminal
+//! and its screen emulation; the test types keys and polls the emulated screen until what it
+//! expects appears (never a fixed sleep), printing the screen when it does not.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_loyalty");
+
+/// Generous: CI machines are slow, and a passing run never waits this long.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(data: &Path, lang: &str, width: u16, height: u16) -> Tmux {
+        let socket = format!("loyalty-e2e-{}-{}", std::process::id(), data.file_name().unwrap().to_string_lossy());
+        let t = Tmux { socket };
+        let command = format!(
+            "env -u LC_ALL -u LC_MESSAGES LANG={lang} TERM=xterm-256color LOYALTY_DATA_DIR='{}' LOYALTY_CONFIG_DIR='{}' '{BIN}'",
+            data.display(),
+            data.join("config").display(),
+        );
+        let status = Command::new("tmux")
+            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string(), &command])
+            .status()
+            .expect("tmux must be installed to run the end-to-end tests (apt-get install tmux)");
+        assert!(status.success());
+        Command::new("tmux")
+            .args(["-L", &t.socket, "set-option", "-t", "e2e", "remain-on-exit", "on"])
+            .status()
+            .unwrap();
+        t
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let status = Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "e2e", k])
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+    }
+
+    fn text(&self, text: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "e2e", "-l", text])
+            .status()
+            .unwrap();
+    }
+
+    fn wait_for(&self, wanted: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(wanted) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for {wanted:?}; the screen is:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn exited(&self) -> bool {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "list-panes", "-t", "e2e", "-F", "#{pane_dead}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    }
+}
+
+#[test]
+fn cashier_finds_a_client_and_writes_off_points_in_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::start(dir.path(), "ru_RU.UTF-8", 80, 24);
+    tui.wait_for("Создана демо-база");
+    tui.text("7912345678");
+    tui.wait_for("Client First");
+    tui.keys(&["Enter"]);
+    tui.wait_for("▶ Клиенты (1)");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Баллы 1 234,56");
+    tui.wait_for("ИСТЁК");
+    tui.keys(&["w"]);
+    tui.wait_for("Списание · Client First");
+    tui.text("100");
+    tui.keys(&["Enter"]);
+    let confirm = tui.wait_for("Подтвердите списание");
+    assert!(confirm.contains("▶[ Отмена ]◀"), "Cancel has the focus:\n{confirm}");
+    tui.keys(&["y"]);
+    let done = tui.wait_for("Баллы 1 134,56");
+    assert!(done.contains("Списано: Баллы 100,00"), "{done}");
+    tui.wait_for("-100,00");
+    tui.keys(&["q"]);
+    let start = Instant::now();
+    while !tui.exited() {
+        assert!(start.elapsed() < DEADLINE, "q did not quit:\n{}", tui.screen());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = std::fs::read_to_string(dir.path().join("loyalty.log")).unwrap();
+    assert!(log.contains("write-off accepted"), "{log}");
+}
+
+#[test]
+fn an_overdraw_is_explained_and_a_too_small_terminal_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::start(dir.path(), "en_US.UTF-8", 80, 24);
+    tui.wait_for("Demo database created");
+    tui.text("test@test.ru");
+    tui.keys(&["Enter"]);
+    tui.wait_for("▶ Clients (1)");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Points 1,234.56");
+    tui.keys(&["w"]);
+    tui.wait_for("Write-off · Client First");
+    tui.text("99999");
+    tui.keys(&["Enter"]);
+    tui.wait_for("more than available: 1,234.56");
+    let status = Command::new("tmux")
+        .args(["-L", &tui.socket, "resize-window", "-t", "e2e", "-x", "60", "-y", "20"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tui.wait_for("too small");
+    Command::new("tmux")
+        .args(["-L", &tui.socket, "resize-window", "-t", "e2e", "-x", "80", "-y", "24"])
+        .status()
+        .unwrap();
+    tui.wait_for("more than available");
+}
