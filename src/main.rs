@@ -92,8 +92,11 @@ async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), S
     model.notice = launched.notice;
     let outcome = runtime::run_in_terminal(|terminal| {
         tokio::task::block_in_place(|| {
-            tokio::runtime::Handle::current()
-                .block_on(runtime::run(terminal, model, launched.service))
+            tokio::runtime::Handle::current().block_on(runtime::run(
+                terminal,
+                model,
+                launched.service,
+            ))
         })
     })
     .map_err(|e| format!("terminal: {e}"))?;

@@ -17,7 +17,11 @@ struct Tmux {
 
 impl Tmux {
     fn start(data: &Path, lang: &str, width: u16, height: u16) -> Tmux {
-        let socket = format!("loyalty-e2e-{}-{}", std::process::id(), data.file_name().unwrap().to_string_lossy());
+        let socket = format!(
+            "loyalty-e2e-{}-{}",
+            std::process::id(),
+            data.file_name().unwrap().to_string_lossy()
+        );
         let t = Tmux { socket };
         let command = format!(
             "env -u LC_ALL -u LC_MESSAGES LANG={lang} TERM=xterm-256color LOYALTY_DATA_DIR='{}' LOYALTY_CONFIG_DIR='{}' '{BIN}'",
@@ -25,13 +29,36 @@ impl Tmux {
             data.join("config").display(),
         );
         let status = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e"])
-            .args(["-x", &width.to_string(), "-y", &height.to_string(), &command])
+            .args([
+                "-L",
+                &t.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+            ])
+            .args([
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                &command,
+            ])
             .status()
             .expect("tmux must be installed to run the end-to-end tests (apt-get install tmux)");
         assert!(status.success());
         Command::new("tmux")
-            .args(["-L", &t.socket, "set-option", "-t", "e2e", "remain-on-exit", "on"])
+            .args([
+                "-L",
+                &t.socket,
+                "set-option",
+                "-t",
+                "e2e",
+                "remain-on-exit",
+                "on",
+            ])
             .status()
             .unwrap();
         t
@@ -79,7 +106,15 @@ impl Tmux {
 
     fn exited(&self) -> bool {
         let out = Command::new("tmux")
-            .args(["-L", &self.socket, "list-panes", "-t", "e2e", "-F", "#{pane_dead}"])
+            .args([
+                "-L",
+                &self.socket,
+                "list-panes",
+                "-t",
+                "e2e",
+                "-F",
+                "#{pane_dead}",
+            ])
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).trim() == "1"
@@ -88,7 +123,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
     }
 }
 
@@ -109,7 +146,10 @@ fn cashier_finds_a_client_and_writes_off_points_in_russian() {
     tui.text("100");
     tui.keys(&["Enter"]);
     let confirm = tui.wait_for("Подтвердите списание");
-    assert!(confirm.contains("▶[ Отмена ]◀"), "Cancel has the focus:\n{confirm}");
+    assert!(
+        confirm.contains("▶[ Отмена ]◀"),
+        "Cancel has the focus:\n{confirm}"
+    );
     tui.keys(&["y"]);
     let done = tui.wait_for("Баллы 1 134,56");
     assert!(done.contains("Списано: Баллы 100,00"), "{done}");
@@ -117,7 +157,11 @@ fn cashier_finds_a_client_and_writes_off_points_in_russian() {
     tui.keys(&["q"]);
     let start = Instant::now();
     while !tui.exited() {
-        assert!(start.elapsed() < DEADLINE, "q did not quit:\n{}", tui.screen());
+        assert!(
+            start.elapsed() < DEADLINE,
+            "q did not quit:\n{}",
+            tui.screen()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let log = std::fs::read_to_string(dir.path().join("loyalty.log")).unwrap();
@@ -140,13 +184,33 @@ fn an_overdraw_is_explained_and_a_too_small_terminal_says_so() {
     tui.keys(&["Enter"]);
     tui.wait_for("more than available: 1,234.56");
     let status = Command::new("tmux")
-        .args(["-L", &tui.socket, "resize-window", "-t", "e2e", "-x", "60", "-y", "20"])
+        .args([
+            "-L",
+            &tui.socket,
+            "resize-window",
+            "-t",
+            "e2e",
+            "-x",
+            "60",
+            "-y",
+            "20",
+        ])
         .status()
         .unwrap();
     assert!(status.success());
     tui.wait_for("too small");
     Command::new("tmux")
-        .args(["-L", &tui.socket, "resize-window", "-t", "e2e", "-x", "80", "-y", "24"])
+        .args([
+            "-L",
+            &tui.socket,
+            "resize-window",
+            "-t",
+            "e2e",
+            "-x",
+            "80",
+            "-y",
+            "24",
+        ])
         .status()
         .unwrap();
     tui.wait_for("more than available");

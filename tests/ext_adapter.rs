@@ -24,9 +24,8 @@ type Seen = Arc<Mutex<Vec<(String, String)>>>;
 
 /// Serves the seed samples; records (auth header or path-and-query, body) of each request.
 async fn vendor(seen: Seen) -> String {
-    let json = |body: &'static str| {
-        move || async move { ([("content-type", "application/json")], body) }
-    };
+    let json =
+        |body: &'static str| move || async move { ([("content-type", "application/json")], body) };
     let record = seen.clone();
     let record_query = seen.clone();
     let app = Router::new()
@@ -69,13 +68,19 @@ async fn vendor(seen: Seen) -> String {
 async fn adapter() -> (ExtAdapter, Seen) {
     let seen: Seen = Arc::default();
     let url = vendor(seen.clone()).await;
-    (ExtAdapter::new(&url, Some(Secret::new("s3cr3t"))).unwrap(), seen)
+    (
+        ExtAdapter::new(&url, Some(Secret::new("s3cr3t"))).unwrap(),
+        seen,
+    )
 }
 
 #[tokio::test]
 async fn reads_the_client_search_sample() {
     let (a, seen) = adapter().await;
-    let clients = a.search(ClientQuery::from_input("7912345678").unwrap()).await.unwrap();
+    let clients = a
+        .search(ClientQuery::from_input("7912345678").unwrap())
+        .await
+        .unwrap();
     assert_eq!(clients.len(), 1);
     let c = &clients[0];
     assert_eq!(c.id, ClientId(1_234_567));
@@ -109,7 +114,12 @@ async fn reads_the_coupon_sample() {
 #[tokio::test]
 async fn reads_the_history_sample() {
     let (a, _) = adapter().await;
-    let q = HistoryQuery { from: None, to: None, offset: 0, limit: 10 };
+    let q = HistoryQuery {
+        from: None,
+        to: None,
+        offset: 0,
+        limit: 10,
+    };
     let h = a.history(ClientId(1_234_567), q).await.unwrap();
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].amount, Amount::from_minor(123_456));
@@ -127,7 +137,14 @@ async fn sends_the_write_off_body_in_the_documented_shape() {
         coupons: vec![CouponId(123), CouponId(321)],
     };
     a.write_off(ClientId(1_234_567), request).await.unwrap();
-    let body = seen.lock().unwrap().iter().find(|(k, _)| k == "write_off").unwrap().1.clone();
+    let body = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k == "write_off")
+        .unwrap()
+        .1
+        .clone();
     let sent: serde_json::Value = serde_json::from_str(&body).unwrap();
     let documented: serde_json::Value = serde_json::from_str(WRITE_OFF).unwrap();
     assert_eq!(sent, documented);
@@ -149,10 +166,21 @@ async fn server_errors_and_refusals_are_told_apart() {
     let (a, _) = adapter().await;
     let e = a.balance(ClientId(500)).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Server);
-    assert!(e.detail.contains("500") && e.detail.contains("Bad Gateway"), "{}", e.detail);
+    assert!(
+        e.detail.contains("500") && e.detail.contains("Bad Gateway"),
+        "{}",
+        e.detail
+    );
     let e = a.balance(ClientId(401)).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthorized);
-    let e = a.write_off(ClientId(422), WriteOff { points: Some(Amount::from_minor(1)), ..Default::default() })
+    let e = a
+        .write_off(
+            ClientId(422),
+            WriteOff {
+                points: Some(Amount::from_minor(1)),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
@@ -182,12 +210,24 @@ async fn unknown_currencies_do_not_hide_known_ones() {
 #[tokio::test]
 async fn a_server_that_is_gone_is_unreachable_and_leaks_nothing() {
     // Bind then drop: the port is closed.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let a = ExtAdapter::new(&format!("http://{addr}/base"), Some(Secret::new("s3cr3t"))).unwrap();
-    let e = a.search(ClientQuery::from_input("test@test.ru").unwrap()).await.unwrap_err();
+    let e = a
+        .search(ClientQuery::from_input("test@test.ru").unwrap())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unreachable);
     assert!(!e.outcome_unknown(), "nothing was sent");
-    assert!(!e.detail.contains("s3cr3t") && !e.detail.contains("test%40") && !e.detail.contains("email="), "{}", e.detail);
+    assert!(
+        !e.detail.contains("s3cr3t")
+            && !e.detail.contains("test%40")
+            && !e.detail.contains("email="),
+        "{}",
+        e.detail
+    );
 }
 
 #[test]

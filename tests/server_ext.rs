@@ -15,7 +15,12 @@ use loyalty_console::server::demo::SAMPLE_CLIENT_ID;
 const SAMPLE: ClientId = ClientId(SAMPLE_CLIENT_ID);
 
 fn page(offset: u32, limit: u32) -> HistoryQuery {
-    HistoryQuery { from: None, to: None, offset, limit }
+    HistoryQuery {
+        from: None,
+        to: None,
+        offset,
+        limit,
+    }
 }
 
 async fn find(server: &TestServer, typed: &str) -> Vec<Client> {
@@ -39,7 +44,10 @@ async fn get(server: &TestServer, path_and_query: &str) -> (u16, String) {
 
 async fn post(server: &TestServer, id: i64, body: &str) -> (u16, String) {
     let r = reqwest::Client::new()
-        .post(format!("{}/ext/api/v1/clients/{id}/balance/write_off/", server.url()))
+        .post(format!(
+            "{}/ext/api/v1/clients/{id}/balance/write_off/",
+            server.url()
+        ))
         .bearer_auth(TOKEN)
         .header("content-type", "application/json")
         .body(body.to_string())
@@ -57,10 +65,16 @@ async fn the_seed_sample_client_is_found_as_documented() {
     assert_eq!(found[0].id, SAMPLE);
     assert_eq!(found[0].name.as_deref(), Some("Client First"));
     let by_email = find(&s, "TEST@test.ru").await;
-    assert_eq!(by_email.iter().map(|c| c.id).collect::<Vec<_>>(), vec![SAMPLE]);
+    assert_eq!(
+        by_email.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![SAMPLE]
+    );
     let (status, body) = get(&s, "/ext/api/v1/clients/?phone=7912345678").await;
     assert_eq!(status, 200);
-    assert_eq!(body, r#"[{"id":1234567,"email":"test@test.ru","phone":"7912345678","name":"Client First"}]"#);
+    assert_eq!(
+        body,
+        r#"[{"id":1234567,"email":"test@test.ru","phone":"7912345678","name":"Client First"}]"#
+    );
 }
 
 #[tokio::test]
@@ -76,19 +90,41 @@ async fn every_phone_format_finds_the_same_client() {
         let digits: String = stored.chars().filter(char::is_ascii_digit).collect();
         let national = &digits[digits.len() - 10..];
         let formats = [
-            format!("+7 {} {}-{}-{}", &national[..3], &national[3..6], &national[6..8], &national[8..]),
+            format!(
+                "+7 {} {}-{}-{}",
+                &national[..3],
+                &national[3..6],
+                &national[6..8],
+                &national[8..]
+            ),
             format!("8{national}"),
             format!("7{national}"),
-            format!("8 ({}) {} {} {}", &national[..3], &national[3..6], &national[6..8], &national[8..]),
+            format!(
+                "8 ({}) {} {} {}",
+                &national[..3],
+                &national[3..6],
+                &national[6..8],
+                &national[8..]
+            ),
             national.to_string(),
         ];
         for typed in &formats {
             // Through the console's adapter (which sends `%` + the last ten digits)...
             let found = find(&s, typed).await;
-            assert!(found.iter().any(|f| f.id == id), "{typed} should find {stored}");
+            assert!(
+                found.iter().any(|f| f.id == id),
+                "{typed} should find {stored}"
+            );
             // ...and as a raw, wildcard-free parameter, normalised by the server.
-            let (_, body) = get(&s, &format!("/ext/api/v1/clients/?phone={}", urlencode(typed))).await;
-            assert!(body.contains(&format!("\"id\":{}", id.0)), "raw {typed} should find {stored}: {body}");
+            let (_, body) = get(
+                &s,
+                &format!("/ext/api/v1/clients/?phone={}", urlencode(typed)),
+            )
+            .await;
+            assert!(
+                body.contains(&format!("\"id\":{}", id.0)),
+                "raw {typed} should find {stored}: {body}"
+            );
         }
         checked += 1;
     }
@@ -114,7 +150,15 @@ async fn wildcards_work_as_the_api_says() {
     assert!(body.contains("test@test.ru"));
     let (_, body) = get(&s, "/ext/api/v1/clients/?phone=%25234%25").await;
     let middle: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
-    assert!(middle.iter().all(|c| c["phone"].as_str().unwrap().chars().filter(char::is_ascii_digit).collect::<String>().contains("234")));
+    assert!(middle.iter().all(|c| {
+        c["phone"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .contains("234")
+    }));
     let (status, body) = get(&s, "/ext/api/v1/clients/").await;
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("\"error\""));
@@ -125,10 +169,16 @@ async fn balances_and_coupons_of_the_sample_client() {
     let s = TestServer::start(10).await;
     let a = s.adapter();
     let b = a.balance(SAMPLE).await.unwrap();
-    assert_eq!((b.points, b.rubles), (Amount::from_minor(123_456), Amount::from_minor(432_106)));
+    assert_eq!(
+        (b.points, b.rubles),
+        (Amount::from_minor(123_456), Amount::from_minor(432_106))
+    );
     let coupons = a.coupons(SAMPLE).await.unwrap();
     assert_eq!(coupons[0].id, CouponId(1234));
-    assert_eq!(coupons[0].expires_at.unwrap().as_millisecond(), 1_548_968_400_000);
+    assert_eq!(
+        coupons[0].expires_at.unwrap().as_millisecond(),
+        1_548_968_400_000
+    );
     let e = a.balance(ClientId(1)).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
     assert!(e.detail.contains("not found"), "{}", e.detail);
@@ -158,9 +208,18 @@ async fn history_pages_newest_first_and_honours_the_period() {
     assert!(beyond.is_empty());
     // A period cut from the middle of the list holds exactly the entries inside it.
     let (from, to) = (all[8].at, all[3].at);
-    let q = HistoryQuery { from: Some(from), to: Some(to), offset: 0, limit: 100 };
+    let q = HistoryQuery {
+        from: Some(from),
+        to: Some(to),
+        offset: 0,
+        limit: 100,
+    };
     let within = a.history(id, q).await.unwrap();
-    let expected: Vec<_> = all.iter().filter(|e| e.at >= from && e.at <= to).cloned().collect();
+    let expected: Vec<_> = all
+        .iter()
+        .filter(|e| e.at >= from && e.at <= to)
+        .cloned()
+        .collect();
     assert_eq!(within, expected);
     assert!(all.iter().all(|e| e.at.as_millisecond() <= ANCHOR_MS));
 }
@@ -176,19 +235,34 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
     };
     a.write_off(SAMPLE, request).await.unwrap();
     let b = a.balance(SAMPLE).await.unwrap();
-    assert_eq!((b.points, b.rubles), (Amount::from_minor(100_000), Amount::from_minor(430_000)));
+    assert_eq!(
+        (b.points, b.rubles),
+        (Amount::from_minor(100_000), Amount::from_minor(430_000))
+    );
     let coupons = a.coupons(SAMPLE).await.unwrap();
-    assert!(coupons.iter().all(|c| c.id != CouponId(1235)), "redeemed coupon is gone");
+    assert!(
+        coupons.iter().all(|c| c.id != CouponId(1235)),
+        "redeemed coupon is gone"
+    );
     let h = a.history(SAMPLE, page(0, 2)).await.unwrap();
     let mut newest: Vec<_> = h.iter().map(|e| (e.currency, e.amount)).collect();
     newest.sort();
     assert_eq!(
         newest,
-        vec![(Currency::Points, Amount::from_minor(-23_456)), (Currency::Rubles, Amount::from_minor(-2_106))]
+        vec![
+            (Currency::Points, Amount::from_minor(-23_456)),
+            (Currency::Rubles, Amount::from_minor(-2_106))
+        ]
     );
-    assert!(h.iter().all(|e| e.at > Timestamp::from_millisecond(ANCHOR_MS - 1).unwrap()));
+    assert!(
+        h.iter()
+            .all(|e| e.at > Timestamp::from_millisecond(ANCHOR_MS - 1).unwrap())
+    );
     // The whole balance can go, to zero and not one kopeck further.
-    let rest = WriteOff { points: Some(Amount::from_minor(100_000)), ..Default::default() };
+    let rest = WriteOff {
+        points: Some(Amount::from_minor(100_000)),
+        ..Default::default()
+    };
     a.write_off(SAMPLE, rest).await.unwrap();
     assert_eq!(a.balance(SAMPLE).await.unwrap().points, Amount::ZERO);
     assert!(s.ledger_mismatches().is_empty());
@@ -205,10 +279,23 @@ async fn an_overdraw_is_refused_and_changes_nothing() {
     };
     let e = a.write_off(SAMPLE, request).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
-    assert!(e.detail.contains("insufficient rubles balance"), "{}", e.detail);
+    assert!(
+        e.detail.contains("insufficient rubles balance"),
+        "{}",
+        e.detail
+    );
     let b = a.balance(SAMPLE).await.unwrap();
-    assert_eq!((b.points, b.rubles), (Amount::from_minor(123_456), Amount::from_minor(432_106)));
-    assert!(a.coupons(SAMPLE).await.unwrap().iter().any(|c| c.id == CouponId(1235)));
+    assert_eq!(
+        (b.points, b.rubles),
+        (Amount::from_minor(123_456), Amount::from_minor(432_106))
+    );
+    assert!(
+        a.coupons(SAMPLE)
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.id == CouponId(1235))
+    );
 }
 
 #[tokio::test]
@@ -218,25 +305,54 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
     // A coupon that belongs to somebody else.
     let mut foreign = None;
     for i in 1..40 {
-        if let Some(c) = a.coupons(ClientId(SAMPLE_CLIENT_ID + i)).await.unwrap().first() {
+        if let Some(c) = a
+            .coupons(ClientId(SAMPLE_CLIENT_ID + i))
+            .await
+            .unwrap()
+            .first()
+        {
             foreign = Some(c.id);
             break;
         }
     }
     let foreign = foreign.expect("a demo client with a coupon");
-    let with_points = |coupon| WriteOff { points: Some(Amount::from_minor(1)), rubles: None, coupons: vec![coupon] };
+    let with_points = |coupon| WriteOff {
+        points: Some(Amount::from_minor(1)),
+        rubles: None,
+        coupons: vec![coupon],
+    };
     let e = a.write_off(SAMPLE, with_points(foreign)).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
-    let e = a.write_off(SAMPLE, with_points(CouponId(1234))).await.unwrap_err();
+    let e = a
+        .write_off(SAMPLE, with_points(CouponId(1234)))
+        .await
+        .unwrap_err();
     assert!(e.detail.contains("expired"), "{}", e.detail);
-    let e = a.write_off(SAMPLE, with_points(CouponId(99_999_999))).await.unwrap_err();
+    let e = a
+        .write_off(SAMPLE, with_points(CouponId(99_999_999)))
+        .await
+        .unwrap_err();
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
-    a.write_off(SAMPLE, WriteOff { coupons: vec![CouponId(1235)], ..Default::default() }).await.unwrap();
-    let e = a.write_off(SAMPLE, with_points(CouponId(1235))).await.unwrap_err();
+    a.write_off(
+        SAMPLE,
+        WriteOff {
+            coupons: vec![CouponId(1235)],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let e = a
+        .write_off(SAMPLE, with_points(CouponId(1235)))
+        .await
+        .unwrap_err();
     assert!(e.detail.contains("already redeemed"), "{}", e.detail);
     // None of the refused requests took the point that came with them.
-    assert_eq!(a.balance(SAMPLE).await.unwrap().points, Amount::from_minor(123_456));
+    assert_eq!(
+        a.balance(SAMPLE).await.unwrap().points,
+        Amount::from_minor(123_456)
+    );
 }
 
 #[tokio::test]
@@ -278,7 +394,10 @@ async fn malformed_write_offs_get_a_json_reason() {
 async fn requests_without_the_token_get_401() {
     let s = TestServer::start(5).await;
     for auth in [None, Some("Bearer wrong"), Some(TOKEN)] {
-        let mut r = reqwest::Client::new().get(format!("{}/ext/api/v1/clients/{SAMPLE_CLIENT_ID}/balance/", s.url()));
+        let mut r = reqwest::Client::new().get(format!(
+            "{}/ext/api/v1/clients/{SAMPLE_CLIENT_ID}/balance/",
+            s.url()
+        ));
         if let Some(a) = auth {
             r = r.header("authorization", a);
         }

@@ -50,7 +50,12 @@ fn clients() -> Vec<Client> {
             phone: Some("+7 912 345-67-89".into()),
             email: None,
         },
-        Client { id: ClientId(1_234_569), name: None, phone: None, email: Some("anna@почта.рф".into()) },
+        Client {
+            id: ClientId(1_234_569),
+            name: None,
+            phone: None,
+            email: Some("anna@почта.рф".into()),
+        },
     ]
 }
 
@@ -66,15 +71,27 @@ fn coupons() -> Vec<Coupon> {
             title: "Скидка 10% на следующую покупку".into(),
             expires_at: Some(Timestamp::from_millisecond(NOW_MS + 30 * 86_400_000).unwrap()),
         },
-        Coupon { id: CouponId(1236), title: "Free dessert".into(), expires_at: None },
+        Coupon {
+            id: CouponId(1236),
+            title: "Free dessert".into(),
+            expires_at: None,
+        },
     ]
 }
 
 fn history(n: usize) -> Vec<HistoryEntry> {
     (0..n)
         .map(|i| HistoryEntry {
-            amount: Amount::from_minor(if i % 3 == 0 { -(i as i64 + 1) * 1_000 } else { 123_456 + i as i64 }),
-            currency: if i % 4 == 0 { Currency::Rubles } else { Currency::Points },
+            amount: Amount::from_minor(if i % 3 == 0 {
+                -(i as i64 + 1) * 1_000
+            } else {
+                123_456 + i as i64
+            }),
+            currency: if i % 4 == 0 {
+                Currency::Rubles
+            } else {
+                Currency::Points
+            },
             at: Timestamp::from_millisecond(NOW_MS - i as i64 * 86_400_000).unwrap(),
             transaction_id: format!("{}", 900_000 + i),
         })
@@ -85,7 +102,9 @@ fn history(n: usize) -> Vec<HistoryEntry> {
 fn searched(m: &mut Model, result: Result<Vec<Client>, ServiceError>) {
     type_text(m, "7912345678");
     let cmds = key(m, KeyCode::Enter);
-    let Some(Cmd::Search { id, .. }) = cmds.into_iter().next() else { panic!("no search") };
+    let Some(Cmd::Search { id, .. }) = cmds.into_iter().next() else {
+        panic!("no search")
+    };
     update(m, Msg::Searched { id, result });
 }
 
@@ -111,10 +130,20 @@ fn answer(m: &mut Model, cmd: Cmd, history_rows: usize) {
                 }),
             },
         ),
-        Cmd::LoadCoupons { id, .. } => update(m, Msg::CouponsLoaded { id, result: Ok(coupons()) }),
-        Cmd::LoadHistory { id, .. } => {
-            update(m, Msg::HistoryLoaded { id, result: Ok(history(history_rows)) })
-        }
+        Cmd::LoadCoupons { id, .. } => update(
+            m,
+            Msg::CouponsLoaded {
+                id,
+                result: Ok(coupons()),
+            },
+        ),
+        Cmd::LoadHistory { id, .. } => update(
+            m,
+            Msg::HistoryLoaded {
+                id,
+                result: Ok(history(history_rows)),
+            },
+        ),
         other => panic!("unexpected {other:?}"),
     };
 }
@@ -177,7 +206,13 @@ fn search_in_flight() {
 fn search_failed() {
     both("search_error", |l| {
         let mut m = model(l);
-        searched(&mut m, Err(ServiceError::new(ErrorKind::Unreachable, "could not connect: connection refused")));
+        searched(
+            &mut m,
+            Err(ServiceError::new(
+                ErrorKind::Unreachable,
+                "could not connect: connection refused",
+            )),
+        );
         m
     });
 }
@@ -221,12 +256,30 @@ fn client_card_empty_and_failed_parts() {
             match cmd {
                 Cmd::LoadBalance { id, .. } => update(
                     &mut m,
-                    Msg::BalanceLoaded { id, result: Err(ServiceError::new(ErrorKind::Server, "500 Internal Server Error")) },
+                    Msg::BalanceLoaded {
+                        id,
+                        result: Err(ServiceError::new(
+                            ErrorKind::Server,
+                            "500 Internal Server Error",
+                        )),
+                    },
                 ),
-                Cmd::LoadCoupons { id, .. } => update(&mut m, Msg::CouponsLoaded { id, result: Ok(vec![]) }),
+                Cmd::LoadCoupons { id, .. } => update(
+                    &mut m,
+                    Msg::CouponsLoaded {
+                        id,
+                        result: Ok(vec![]),
+                    },
+                ),
                 Cmd::LoadHistory { id, .. } => update(
                     &mut m,
-                    Msg::HistoryLoaded { id, result: Err(ServiceError::new(ErrorKind::BadResponse, "expected value at line 1 column 1")) },
+                    Msg::HistoryLoaded {
+                        id,
+                        result: Err(ServiceError::new(
+                            ErrorKind::BadResponse,
+                            "expected value at line 1 column 1",
+                        )),
+                    },
                 ),
                 _ => Vec::new(),
             };
@@ -272,10 +325,19 @@ fn write_off_refused_by_the_server() {
         key(&mut m, KeyCode::Char('w'));
         type_text(&mut m, "10");
         key(&mut m, KeyCode::Enter);
-        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next() else { panic!() };
+        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next()
+        else {
+            panic!()
+        };
         update(
             &mut m,
-            Msg::WrittenOff { id, result: Err(ServiceError::new(ErrorKind::Rejected, "coupon 1235 is already redeemed")) },
+            Msg::WrittenOff {
+                id,
+                result: Err(ServiceError::new(
+                    ErrorKind::Rejected,
+                    "coupon 1235 is already redeemed",
+                )),
+            },
         );
         m
     });
@@ -314,7 +376,10 @@ fn write_off_sending() {
 fn write_off_done() {
     both("write_off_done", |l| {
         let mut m = confirmation(l);
-        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next() else { panic!() };
+        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next()
+        else {
+            panic!()
+        };
         for cmd in update(&mut m, Msg::WrittenOff { id, result: Ok(()) }) {
             answer(&mut m, cmd, 5);
         }
@@ -326,8 +391,17 @@ fn write_off_done() {
 fn write_off_outcome_unknown() {
     both("write_off_unknown", |l| {
         let mut m = confirmation(l);
-        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next() else { panic!() };
-        update(&mut m, Msg::WrittenOff { id, result: Err(ServiceError::new(ErrorKind::Timeout, "timed out")) });
+        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next()
+        else {
+            panic!()
+        };
+        update(
+            &mut m,
+            Msg::WrittenOff {
+                id,
+                result: Err(ServiceError::new(ErrorKind::Timeout, "timed out")),
+            },
+        );
         m
     });
 }
@@ -357,6 +431,9 @@ fn help_overlay() {
 #[test]
 fn too_small() {
     for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
-        insta::assert_snapshot!(format!("too_small_{w}x{h}"), draw(&opened(Locale::Ru, 5), w, h));
+        insta::assert_snapshot!(
+            format!("too_small_{w}x{h}"),
+            draw(&opened(Locale::Ru, 5), w, h)
+        );
     }
 }

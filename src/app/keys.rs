@@ -104,7 +104,12 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[ch('[')], A::HistoryPrev, S::Global, false),
     bind(&[ch(']')], A::HistoryNext, S::Global, false),
     bind(&[ch('f')], A::HistoryFilter, S::Global, false),
-    bind(&[key(K::Tab), key(K::BackTab)], A::NextField, S::WriteOffForm, true),
+    bind(
+        &[key(K::Tab), key(K::BackTab)],
+        A::NextField,
+        S::WriteOffForm,
+        true,
+    ),
     bind(&[key(K::Up)], A::Up, S::WriteOffForm, false),
     bind(&[key(K::Down)], A::Down, S::WriteOffForm, false),
     bind(&[ch(' ')], A::ToggleCoupon, S::WriteOffForm, true),
@@ -119,7 +124,12 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(&[ch('n'), key(K::Esc)], A::Cancel, S::WriteOffConfirm, true),
-    bind(&[key(K::Tab), key(K::BackTab)], A::NextField, S::Filter, true),
+    bind(
+        &[key(K::Tab), key(K::BackTab)],
+        A::NextField,
+        S::Filter,
+        true,
+    ),
     bind(&[key(K::Enter)], A::Submit, S::Filter, true),
     bind(&[key(K::Esc)], A::Cancel, S::Filter, true),
 ];
@@ -164,9 +174,13 @@ pub fn resolve(scope: Scope, typing: bool, event: &KeyEvent) -> Option<Action> {
 /// The bindings shown for a scope: its own first, then the global ones.
 pub fn for_scope(scope: Scope) -> impl Iterator<Item = &'static Binding> {
     let own = BINDINGS.iter().filter(move |b| b.scope == scope);
-    let global = BINDINGS
-        .iter()
-        .filter(move |b| b.scope == Scope::Global && !matches!(scope, Scope::WriteOffForm | Scope::WriteOffConfirm | Scope::Filter));
+    let global = BINDINGS.iter().filter(move |b| {
+        b.scope == Scope::Global
+            && !matches!(
+                scope,
+                Scope::WriteOffForm | Scope::WriteOffConfirm | Scope::Filter
+            )
+    });
     own.chain(global)
 }
 
@@ -181,7 +195,10 @@ mod tests {
     #[test]
     fn letters_type_into_search_but_act_elsewhere() {
         assert_eq!(resolve(Scope::Search, true, &ev(K::Char('q'))), None);
-        assert_eq!(resolve(Scope::Results, false, &ev(K::Char('q'))), Some(A::Quit));
+        assert_eq!(
+            resolve(Scope::Results, false, &ev(K::Char('q'))),
+            Some(A::Quit)
+        );
         let ctrl_c = KeyEvent::new(K::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(resolve(Scope::Search, true, &ctrl_c), Some(A::Quit));
         assert_eq!(resolve(Scope::WriteOffForm, true, &ctrl_c), Some(A::Quit));
@@ -189,8 +206,14 @@ mod tests {
 
     #[test]
     fn dialogs_swallow_global_keys() {
-        assert_eq!(resolve(Scope::WriteOffConfirm, false, &ev(K::Char('w'))), None);
-        assert_eq!(resolve(Scope::WriteOffConfirm, false, &ev(K::Char('y'))), Some(A::Confirm));
+        assert_eq!(
+            resolve(Scope::WriteOffConfirm, false, &ev(K::Char('w'))),
+            None
+        );
+        assert_eq!(
+            resolve(Scope::WriteOffConfirm, false, &ev(K::Char('y'))),
+            Some(A::Confirm)
+        );
     }
 
     #[test]

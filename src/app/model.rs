@@ -2,8 +2,8 @@
 
 use super::msg::RequestId;
 use crate::domain::{
-    Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry,
-    HistoryQuery, ServiceError, WriteOff,
+    Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry, HistoryQuery,
+    ServiceError, WriteOff,
 };
 use crate::i18n::Locale;
 use jiff::Timestamp;
@@ -156,17 +156,29 @@ pub enum Button {
 pub enum WriteOffStep {
     Form,
     /// The validated request waits for consent; focus starts on Cancel.
-    Confirm { request: WriteOff, focus: Button },
+    Confirm {
+        request: WriteOff,
+        focus: Button,
+    },
     /// Sent; nothing can be confirmed again until the answer comes.
-    Sending { request: WriteOff, id: RequestId },
+    Sending {
+        request: WriteOff,
+        id: RequestId,
+    },
 }
 
 /// Why the form cannot go on to confirmation, or why the server said no.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormProblem {
-    Amount { field: WriteOffField, error: AmountError },
+    Amount {
+        field: WriteOffField,
+        error: AmountError,
+    },
     NotPositive(WriteOffField),
-    AboveBalance { field: WriteOffField, available: Amount },
+    AboveBalance {
+        field: WriteOffField,
+        available: Amount,
+    },
     CouponExpired(CouponId),
     Nothing,
     Refused(ServiceError),
@@ -211,10 +223,17 @@ pub enum Dialog {
 /// What the status bar says after something went well.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    DemoCreated { clients: u64 },
-    WrittenOff { client: Client, request: WriteOff },
+    DemoCreated {
+        clients: u64,
+    },
+    WrittenOff {
+        client: Client,
+        request: WriteOff,
+    },
     /// A write-off got no answer: it may or may not have gone through.
-    OutcomeUnknown { client: ClientId },
+    OutcomeUnknown {
+        client: ClientId,
+    },
     NoSearchFor(String),
 }
 

@@ -24,21 +24,56 @@ pub enum Msg {
     Tick(Timestamp),
     /// The search debounce for generation `.0` has run out.
     DebounceElapsed(u64),
-    Searched { id: RequestId, result: Reply<Vec<Client>> },
-    BalanceLoaded { id: RequestId, result: Reply<Balances> },
-    CouponsLoaded { id: RequestId, result: Reply<Vec<Coupon>> },
-    HistoryLoaded { id: RequestId, result: Reply<Vec<HistoryEntry>> },
-    WrittenOff { id: RequestId, result: Reply<()> },
+    Searched {
+        id: RequestId,
+        result: Reply<Vec<Client>>,
+    },
+    BalanceLoaded {
+        id: RequestId,
+        result: Reply<Balances>,
+    },
+    CouponsLoaded {
+        id: RequestId,
+        result: Reply<Vec<Coupon>>,
+    },
+    HistoryLoaded {
+        id: RequestId,
+        result: Reply<Vec<HistoryEntry>>,
+    },
+    WrittenOff {
+        id: RequestId,
+        result: Reply<()>,
+    },
 }
 
 /// Effects as data: the runtime carries these out and answers with a [`Msg`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cmd {
-    Search { id: RequestId, query: ClientQuery },
-    Debounce { generation: u64, delay: Duration },
-    LoadBalance { id: RequestId, client: ClientId },
-    LoadCoupons { id: RequestId, client: ClientId },
-    LoadHistory { id: RequestId, client: ClientId, query: HistoryQuery },
-    WriteOff { id: RequestId, client: ClientId, request: WriteOff },
+    Search {
+        id: RequestId,
+        query: ClientQuery,
+    },
+    Debounce {
+        generation: u64,
+        delay: Duration,
+    },
+    LoadBalance {
+        id: RequestId,
+        client: ClientId,
+    },
+    LoadCoupons {
+        id: RequestId,
+        client: ClientId,
+    },
+    LoadHistory {
+        id: RequestId,
+        client: ClientId,
+        query: HistoryQuery,
+    },
+    WriteOff {
+        id: RequestId,
+        client: ClientId,
+        request: WriteOff,
+    },
     Quit,
 }

@@ -23,7 +23,7 @@ pub fn client() -> Result<reqwest::Client, ServiceError> {
 pub fn transport_error(error: reqwest::Error) -> ServiceError {
     let kind = if error.is_timeout() {
         ErrorKind::Timeout
-    } else if error.is_connect() {
+    } else if error.is_connect() || error.is_builder() {
         ErrorKind::Unreachable
     } else if error.is_decode() {
         ErrorKind::BadResponse

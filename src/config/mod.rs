@@ -88,7 +88,9 @@ impl ConfigFile {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Settings, ConfigError> {
         let locale = self.locale.unwrap_or_else(|| Locale::from_env(&env));
-        let chosen = profile.map(str::to_string).or_else(|| self.default_profile.clone());
+        let chosen = profile
+            .map(str::to_string)
+            .or_else(|| self.default_profile.clone());
         let backend = match chosen {
             None => Backend::Embedded,
             Some(name) => {
@@ -96,7 +98,11 @@ impl ConfigFile {
                     let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
                     ConfigError(format!(
                         "profile {name:?} is not in the config (profiles: {})",
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
                     ))
                 })?;
                 let ext = file.ext.as_ref().ok_or_else(|| {
@@ -113,9 +119,19 @@ impl ConfigFile {
 }
 
 impl ExtFile {
-    fn check(&self, at: &str, env: impl Fn(&str) -> Option<String>) -> Result<ExtSettings, ConfigError> {
+    fn check(
+        &self,
+        at: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ExtSettings, ConfigError> {
         check_url(&format!("{at}.base_url"), &self.base_url)?;
-        let token = secret_from(at, "token", self.token.as_deref(), self.token_env.as_deref(), env)?;
+        let token = secret_from(
+            at,
+            "token",
+            self.token.as_deref(),
+            self.token_env.as_deref(),
+            env,
+        )?;
         Ok(ExtSettings {
             base_url: self.base_url.clone(),
             token,
@@ -127,10 +143,14 @@ fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
     let url = reqwest::Url::parse(value)
         .map_err(|e| ConfigError(format!("{key} = {value:?} is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(ConfigError(format!("{key} = {value:?} must start with http:// or https://")));
+        return Err(ConfigError(format!(
+            "{key} = {value:?} must start with http:// or https://"
+        )));
     }
     if url.query().is_some() {
-        return Err(ConfigError(format!("{key} must not carry a query string; put secrets in token or token_env")));
+        return Err(ConfigError(format!(
+            "{key} must not carry a query string; put secrets in token or token_env"
+        )));
     }
     Ok(())
 }
@@ -144,35 +164,29 @@ fn secret_from(
     env_name: Option<&str>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Option<Secret>, ConfigError> {
-    match (inline, env_name) {
-        (Some(_), Some(_)) => Err(ConfigError(format!(
-            "{at}: give either {key} or {key}_env, not both"
-        ))),
-        (Some(value), None) => Ok(Some(Secret::new(value))),
+    let value = match (inline, env_name) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError(format!(
+                "{at}: give either {key} or {key}_env, not both"
+            )));
+        }
+        (Some(value), None) => value.to_string(),
         (None, Some(var)) => env(var)
             .filter(|v| !v.is_empty())
-            .map(|v| Some(Secret::new(v)))
-            .ok_or_else(|| ConfigError(format!("{at}.{key}_env names {var}, which is not set"))),
-        (None, None) => Ok(None),
+            .ok_or_else(|| ConfigError(format!("{at}.{key}_env names {var}, which is not set")))?,
+        (None, None) => return Ok(None),
+    };
+    // Credentials travel in HTTP headers, which carry printable ASCII only.
+    if !value.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ConfigError(format!(
+            "{at}.{key}: the value must be printable ASCII without spaces"
+        )));
     }
+    Ok(Some(Secret::new(value)))
 }
 
 /// What `loyalty config init` writes: every key, commented, with what it does.
-pub const TEMPLATE: &str = r#"# loyalty console configuration.
-# Without a profile the console uses its built-in server and demo data.
-
-# Language of the interface: "ru" or "en". Without it, LANG decides.
-# locale = "ru"
-
-# The profile used when --profile is not given.
-# default_profile = "shop"
-
-# A profile names the vendor endpoints one shop uses.
-# [profiles.shop.ext]
-# base_url = "https://loyalty.example.ru"   # the /ext/api/v1/ API lives below this
-# token_env = "LOYALTY_EXT_TOKEN"           # read the bearer token from this variable
-# token = "..."                             # or inline (keep the file private: chmod 600)
-"#;
+pub const TEMPLATE: &str = include_str!("../../assets/config.example.toml");
 
 #[cfg(test)]
 mod tests {
@@ -184,7 +198,10 @@ mod tests {
 
     #[test]
     fn empty_config_means_embedded() {
-        let s = ConfigFile::parse("").unwrap().resolve(None, no_env).unwrap();
+        let s = ConfigFile::parse("")
+            .unwrap()
+            .resolve(None, no_env)
+            .unwrap();
         assert!(matches!(s.backend, Backend::Embedded));
         assert_eq!(s.locale, Locale::En);
     }
@@ -217,13 +234,23 @@ mod tests {
 
     #[test]
     fn errors_name_the_key() {
-        let err = ConfigFile::parse("[profiles.a.ext]\nbase_ur = \"x\"\n").unwrap_err().0;
+        let err = ConfigFile::parse("[profiles.a.ext]\nbase_ur = \"x\"\n")
+            .unwrap_err()
+            .0;
         assert!(err.contains("base_ur"), "{err}");
         let cfg = ConfigFile::parse("[profiles.a.ext]\nbase_url = \"ftp://x\"\n").unwrap();
         let err = cfg.resolve(Some("a"), no_env).unwrap_err().0;
         assert!(err.contains("profiles.a.ext.base_url"), "{err}");
         let err = cfg.resolve(Some("b"), no_env).unwrap_err().0;
         assert!(err.contains("profile \"b\""), "{err}");
+        let cfg =
+            ConfigFile::parse("[profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"ключ\"\n")
+                .unwrap();
+        let err = cfg.resolve(Some("a"), no_env).unwrap_err().0;
+        assert!(
+            err.contains("profiles.a.ext.token") && !err.contains("ключ"),
+            "{err}"
+        );
         let err = ConfigFile::parse("locale = \"de\"").unwrap_err().0;
         assert!(err.contains("locale") || err.contains("de"), "{err}");
     }

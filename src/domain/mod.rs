@@ -101,9 +101,12 @@ impl WriteOff {
 
     /// The balance part as (currency, amount) pairs, in a fixed order.
     pub fn balance_parts(&self) -> Vec<(Currency, Amount)> {
-        [(Currency::Points, self.points), (Currency::Rubles, self.rubles)]
-            .into_iter()
-            .filter_map(|(c, a)| a.map(|a| (c, a)))
-            .collect()
+        [
+            (Currency::Points, self.points),
+            (Currency::Rubles, self.rubles),
+        ]
+        .into_iter()
+        .filter_map(|(c, a)| a.map(|a| (c, a)))
+        .collect()
     }
 }

@@ -138,7 +138,10 @@ mod tests {
         assert_eq!(Amount::parse_decimal("0.1"), Ok(Amount(10)));
         assert_eq!(Amount::parse_decimal("-10"), Ok(Amount(-1000)));
         assert_eq!(Amount::parse_decimal("1.500"), Ok(Amount(150)));
-        assert_eq!(Amount::parse_decimal("1.234"), Err(AmountError::TooManyDecimals));
+        assert_eq!(
+            Amount::parse_decimal("1.234"),
+            Err(AmountError::TooManyDecimals)
+        );
         assert_eq!(Amount::parse_decimal("1e3"), Err(AmountError::NotANumber));
         assert_eq!(Amount::parse_decimal(""), Err(AmountError::NotANumber));
         assert_eq!(Amount::parse_decimal("."), Err(AmountError::NotANumber));

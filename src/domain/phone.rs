@@ -64,10 +64,16 @@ mod tests {
 
     #[test]
     fn toll_free_and_foreign_numbers_survive() {
-        assert_eq!(normalize("+7 800 555-35-35").as_deref(), Some("78005553535"));
+        assert_eq!(
+            normalize("+7 800 555-35-35").as_deref(),
+            Some("78005553535")
+        );
         assert_eq!(normalize("88005553535").as_deref(), Some("78005553535"));
         assert_eq!(normalize("0671234567").as_deref(), Some("380671234567"));
-        assert_eq!(normalize("+380 67 123 4567").as_deref(), Some("380671234567"));
+        assert_eq!(
+            normalize("+380 67 123 4567").as_deref(),
+            Some("380671234567")
+        );
         assert_eq!(normalize("00380671234567").as_deref(), Some("380671234567"));
     }
 

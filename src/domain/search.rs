@@ -37,8 +37,7 @@ impl ClientQuery {
             });
         }
         let phone_chars = |c: char| c.is_ascii_digit() || " +-()%.\u{a0}".contains(c);
-        if !text.chars().all(phone_chars) || !text.chars().any(|c| c.is_ascii_digit() || c == '%')
-        {
+        if !text.chars().all(phone_chars) || !text.chars().any(|c| c.is_ascii_digit() || c == '%') {
             return None;
         }
         let phone = if text.contains('%') {
@@ -77,7 +76,10 @@ mod tests {
 
     #[test]
     fn phones_search_by_their_last_ten_digits() {
-        assert_eq!(ClientQuery::from_input("+7 912 345-67-89"), phone("%9123456789"));
+        assert_eq!(
+            ClientQuery::from_input("+7 912 345-67-89"),
+            phone("%9123456789")
+        );
         assert_eq!(ClientQuery::from_input("89123456789"), phone("%9123456789"));
         assert_eq!(ClientQuery::from_input("7912345678"), phone("%7912345678"));
         assert_eq!(ClientQuery::from_input("4567"), phone("%4567"));

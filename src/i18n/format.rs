@@ -51,7 +51,10 @@ mod tests {
         assert_eq!(format_amount(Locale::Ru, a), "1 234 567,89");
         assert_eq!(format_amount(Locale::En, a), "1,234,567.89");
         assert_eq!(format_amount(Locale::Ru, Amount::from_minor(-5)), "-0,05");
-        assert_eq!(format_amount(Locale::En, Amount::from_minor(100_000)), "1,000.00");
+        assert_eq!(
+            format_amount(Locale::En, Amount::from_minor(100_000)),
+            "1,000.00"
+        );
     }
 
     #[test]

@@ -49,7 +49,10 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
             .run(|c| demo::seed(c, EMBEDDED_DEMO_CLIENTS, Timestamp::now()))
             .await
             .map_err(|e| format!("demo data: {e}"))?;
-        tracing::info!("created demo database {} with {seeded} clients", db.display());
+        tracing::info!(
+            "created demo database {} with {seeded} clients",
+            db.display()
+        );
         Some(Notice::DemoCreated { clients: seeded })
     } else {
         None

@@ -11,12 +11,41 @@ const SAMPLE_COUPON_ID: i64 = 1234;
 const SAMPLE_EXPIRE_MS: i64 = 1_548_968_400_000;
 
 const FIRST_RU: &[&str] = &[
-    "Иван", "Пётр", "Анна", "Мария", "Сергей", "Ольга", "Алексей", "Наталья", "Дмитрий",
-    "Юлия", "Андрей", "Екатерина", "Михаил", "Татьяна", "Николай", "Ксения", "Йосиф",
+    "Иван",
+    "Пётр",
+    "Анна",
+    "Мария",
+    "Сергей",
+    "Ольга",
+    "Алексей",
+    "Наталья",
+    "Дмитрий",
+    "Юлия",
+    "Андрей",
+    "Екатерина",
+    "Михаил",
+    "Татьяна",
+    "Николай",
+    "Ксения",
+    "Йосиф",
 ];
 const LAST_RU: &[&str] = &[
-    "Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов",
-    "Новиков", "Морозов", "Волков", "Соловьёв", "Васильев", "Зайцев", "Павлов", "Семёнов",
+    "Иванов",
+    "Петров",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Соколов",
+    "Лебедев",
+    "Козлов",
+    "Новиков",
+    "Морозов",
+    "Волков",
+    "Соловьёв",
+    "Васильев",
+    "Зайцев",
+    "Павлов",
+    "Семёнов",
 ];
 const FIRST_EN: &[&str] = &[
     "John", "Emma", "Oliver", "Sophia", "Liam", "Ava", "Noah", "Mia", "Lucas", "Zoe",
@@ -24,7 +53,13 @@ const FIRST_EN: &[&str] = &[
 const LAST_EN: &[&str] = &[
     "Smith", "Brown", "Taylor", "Wilson", "Evans", "Walker", "Wright", "Green", "Hall",
 ];
-const DOMAINS: &[&str] = &["mail.ru", "yandex.ru", "gmail.com", "example.org", "inbox.ru"];
+const DOMAINS: &[&str] = &[
+    "mail.ru",
+    "yandex.ru",
+    "gmail.com",
+    "example.org",
+    "inbox.ru",
+];
 const COUPONS: &[&str] = &[
     "Скидка 10% на следующую покупку",
     "Кофе в подарок",
@@ -73,11 +108,39 @@ fn phone_text(rng: &mut Rng, i: u64) -> String {
 
 fn transliterate(name: &str) -> String {
     const MAP: &[(char, &str)] = &[
-        ('а', "a"), ('б', "b"), ('в', "v"), ('г', "g"), ('д', "d"), ('е', "e"), ('ё', "e"),
-        ('ж', "zh"), ('з', "z"), ('и', "i"), ('й', "y"), ('к', "k"), ('л', "l"), ('м', "m"),
-        ('н', "n"), ('о', "o"), ('п', "p"), ('р', "r"), ('с', "s"), ('т', "t"), ('у', "u"),
-        ('ф', "f"), ('х', "h"), ('ц', "ts"), ('ч', "ch"), ('ш', "sh"), ('щ', "sch"), ('ы', "y"),
-        ('э', "e"), ('ю', "yu"), ('я', "ya"), ('ь', ""), ('ъ', ""),
+        ('а', "a"),
+        ('б', "b"),
+        ('в', "v"),
+        ('г', "g"),
+        ('д', "d"),
+        ('е', "e"),
+        ('ё', "e"),
+        ('ж', "zh"),
+        ('з', "z"),
+        ('и', "i"),
+        ('й', "y"),
+        ('к', "k"),
+        ('л', "l"),
+        ('м', "m"),
+        ('н', "n"),
+        ('о', "o"),
+        ('п', "p"),
+        ('р', "r"),
+        ('с', "s"),
+        ('т', "t"),
+        ('у', "u"),
+        ('ф', "f"),
+        ('х', "h"),
+        ('ц', "ts"),
+        ('ч', "ch"),
+        ('ш', "sh"),
+        ('щ', "sch"),
+        ('ы', "y"),
+        ('э', "e"),
+        ('ю', "yu"),
+        ('я', "ya"),
+        ('ь', ""),
+        ('ъ', ""),
     ];
     name.to_lowercase()
         .chars()
@@ -177,9 +240,16 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
             for _ in 0..entries {
                 at += (rng.below(180 * day_ms as u64 / entries) as i64).max(60_000);
                 let rubles_move = rng.chance(25);
-                let balance = if rubles_move { &mut rubles } else { &mut points };
+                let balance = if rubles_move {
+                    &mut rubles
+                } else {
+                    &mut points
+                };
                 let (amount, kind) = if *balance > 1_000 && rng.chance(30) {
-                    (-(1 + rng.below(*balance as u64 / 100) as i64) * 100, "write_off")
+                    (
+                        -(1 + rng.below(*balance as u64 / 100) as i64) * 100,
+                        "write_off",
+                    )
                 } else if rubles_move {
                     ((100 + rng.below(5_000) as i64) * 100, "deposit")
                 } else {

@@ -5,9 +5,7 @@ use super::ServerState;
 use super::error::ApiError;
 use super::store::{self, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT};
 use crate::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
-use crate::wire::ext::{
-    self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto,
-};
+use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -45,10 +43,15 @@ fn client_id(raw: &str) -> Result<ClientId, ApiError> {
         .ok()
         .filter(|id| *id > 0)
         .map(ClientId)
-        .ok_or_else(|| ApiError::bad_request(format!("client id must be a positive integer, got {raw:?}")))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("client id must be a positive integer, got {raw:?}"))
+        })
 }
 
-async fn search(State(state): State<ServerState>, q: Params) -> Result<Json<Vec<ClientDto>>, ApiError> {
+async fn search(
+    State(state): State<ServerState>,
+    q: Params,
+) -> Result<Json<Vec<ClientDto>>, ApiError> {
     let q = params(q)?;
     let phone = q.get("phone").filter(|s| !s.trim().is_empty()).cloned();
     let email = q.get("email").filter(|s| !s.trim().is_empty()).cloned();
@@ -80,12 +83,16 @@ async fn coupons(
     Ok(Json(coupons.iter().map(CouponDto::from).collect()))
 }
 
-fn number<T: std::str::FromStr>(q: &HashMap<String, String>, key: &str) -> Result<Option<T>, ApiError> {
+fn number<T: std::str::FromStr>(
+    q: &HashMap<String, String>,
+    key: &str,
+) -> Result<Option<T>, ApiError> {
     q.get(key)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse::<T>()
-                .map_err(|_| ApiError::bad_request(format!("{key} must be a non-negative integer, got {s:?}")))
+            s.parse::<T>().map_err(|_| {
+                ApiError::bad_request(format!("{key} must be a non-negative integer, got {s:?}"))
+            })
         })
         .transpose()
 }
@@ -93,8 +100,9 @@ fn number<T: std::str::FromStr>(q: &HashMap<String, String>, key: &str) -> Resul
 fn timestamp(q: &HashMap<String, String>, key: &str) -> Result<Option<Timestamp>, ApiError> {
     number::<i64>(q, key)?
         .map(|ms| {
-            Timestamp::from_millisecond(ms)
-                .map_err(|_| ApiError::bad_request(format!("{key} is not a valid timestamp in milliseconds")))
+            Timestamp::from_millisecond(ms).map_err(|_| {
+                ApiError::bad_request(format!("{key} is not a valid timestamp in milliseconds"))
+            })
         })
         .transpose()
 }
@@ -108,7 +116,9 @@ async fn history(
     let q = params(q)?;
     let limit = number::<u32>(&q, "limit")?.unwrap_or(HISTORY_DEFAULT_LIMIT);
     if limit > HISTORY_MAX_LIMIT {
-        return Err(ApiError::bad_request(format!("limit must be at most {HISTORY_MAX_LIMIT}")));
+        return Err(ApiError::bad_request(format!(
+            "limit must be at most {HISTORY_MAX_LIMIT}"
+        )));
     }
     let query = HistoryQuery {
         from: timestamp(&q, "from")?,
@@ -116,7 +126,10 @@ async fn history(
         offset: number::<u32>(&q, "offset")?.unwrap_or(0),
         limit,
     };
-    let entries = state.store.run(move |c| store::history(c, id, &query)).await?;
+    let entries = state
+        .store
+        .run(move |c| store::history(c, id, &query))
+        .await?;
     Ok(Json(entries.iter().map(HistoryDto::from).collect()))
 }
 
@@ -132,25 +145,35 @@ pub fn parse_write_off(body: &[u8]) -> Result<WriteOff, ApiError> {
         let amount = Amount::parse_decimal(&item.amount.to_string())
             .map_err(|e| ApiError::bad_request(format!("amount {}: {e}", item.amount)))?;
         if !amount.is_positive() {
-            return Err(ApiError::bad_request(format!("amount must be above zero, got {}", item.amount)));
+            return Err(ApiError::bad_request(format!(
+                "amount must be above zero, got {}",
+                item.amount
+            )));
         }
         let slot = match currency {
             Currency::Points => &mut request.points,
             Currency::Rubles => &mut request.rubles,
         };
         if slot.replace(amount).is_some() {
-            return Err(ApiError::bad_request(format!("currency {:?} is listed twice", item.currency)));
+            return Err(ApiError::bad_request(format!(
+                "currency {:?} is listed twice",
+                item.currency
+            )));
         }
     }
     let mut seen = HashSet::new();
     for id in dto.coupons.unwrap_or_default() {
         if !seen.insert(id) {
-            return Err(ApiError::bad_request(format!("coupon {id} is listed twice")));
+            return Err(ApiError::bad_request(format!(
+                "coupon {id} is listed twice"
+            )));
         }
         request.coupons.push(CouponId(id));
     }
     if request.is_empty() {
-        return Err(ApiError::bad_request("nothing to write off: give balance or coupons"));
+        return Err(ApiError::bad_request(
+            "nothing to write off: give balance or coupons",
+        ));
     }
     Ok(request)
 }

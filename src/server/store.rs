@@ -223,9 +223,7 @@ fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<St
         return format!("{column} IS NOT NULL");
     }
     if inner.contains('%') {
-        let escaped = pattern
-            .replace('\\', "\\\\")
-            .replace('_', "\\_");
+        let escaped = pattern.replace('\\', "\\\\").replace('_', "\\_");
         args.push(escaped);
         return format!("{column} LIKE ?{} ESCAPE '\\'", args.len());
     }
@@ -255,7 +253,8 @@ pub fn phone_pattern(text: &str) -> String {
             .filter(|c| c.is_ascii_digit() || *c == '%')
             .collect()
     } else {
-        phone::normalize(text).unwrap_or_else(|| text.chars().filter(char::is_ascii_digit).collect())
+        phone::normalize(text)
+            .unwrap_or_else(|| text.chars().filter(char::is_ascii_digit).collect())
     }
 }
 
@@ -267,7 +266,12 @@ pub fn search_clients(
     let mut clauses = Vec::new();
     let mut args = Vec::new();
     if let Some(p) = phone_text {
-        clauses.push(pattern_clause("phone_norm", "phone_rev", &phone_pattern(p), &mut args));
+        clauses.push(pattern_clause(
+            "phone_norm",
+            "phone_rev",
+            &phone_pattern(p),
+            &mut args,
+        ));
     }
     if let Some(e) = email {
         let e = e.trim().to_lowercase();
@@ -301,7 +305,9 @@ pub fn balances(conn: &Connection, id: ClientId) -> Result<Balances, StoreError>
     let mut stmt =
         conn.prepare_cached("SELECT currency, amount FROM balances WHERE client_id = ?1")?;
     let mut result = Balances::default();
-    let rows = stmt.query_map([id.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let rows = stmt.query_map([id.0], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
     for row in rows {
         let (currency, amount) = row?;
         match currency_from_wire(&currency) {
@@ -322,7 +328,11 @@ pub fn coupons(conn: &Connection, id: ClientId) -> Result<Vec<Coupon>, StoreErro
          WHERE client_id = ?1 AND redeemed_ms IS NULL ORDER BY expire_ms IS NULL, expire_ms, id",
     )?;
     let rows = stmt.query_map([id.0], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -350,17 +360,14 @@ pub fn history(
     )?;
     let from = query.from.map_or(i64::MIN, |t| t.as_millisecond());
     let to = query.to.map_or(i64::MAX, |t| t.as_millisecond());
-    let rows = stmt.query_map(
-        params![id.0, from, to, query.limit, query.offset],
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        },
-    )?;
+    let rows = stmt.query_map(params![id.0, from, to, query.limit, query.offset], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (lid, currency, amount, at) = row?;

@@ -23,11 +23,21 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         Span::styled(format!("{} ", t.card_id), theme::muted()),
         Span::raw(format!("{}   ", client.id.0)),
         Span::styled(format!("{} ", t.card_phone), theme::muted()),
-        Span::raw(client.phone.as_deref().map_or(t.none.to_string(), mask::phone)),
+        Span::raw(
+            client
+                .phone
+                .as_deref()
+                .map_or(t.none.to_string(), mask::phone),
+        ),
     ]);
     let email = Line::from(vec![
         Span::styled(format!("{} ", t.card_email), theme::muted()),
-        Span::raw(client.email.as_deref().map_or(t.none.to_string(), mask::email)),
+        Span::raw(
+            client
+                .email
+                .as_deref()
+                .map_or(t.none.to_string(), mask::email),
+        ),
     ]);
     let balance = match (&card.balance.data, &card.balance.error) {
         (_, Some(e)) if !card.balance.is_loading() => Line::from(Span::styled(
@@ -39,9 +49,16 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
             Span::styled(format_amount(model.locale, b.points), theme::money()),
             Span::raw("    "),
             Span::styled(format!("{} ", t.rubles), theme::muted()),
-            Span::styled(format!("{} ₽", format_amount(model.locale, b.rubles)), theme::money()),
             Span::styled(
-                if card.balance.is_loading() { format!("   {}", t.loading) } else { String::new() },
+                format!("{} ₽", format_amount(model.locale, b.rubles)),
+                theme::money(),
+            ),
+            Span::styled(
+                if card.balance.is_loading() {
+                    format!("   {}", t.loading)
+                } else {
+                    String::new()
+                },
                 theme::muted(),
             ),
         ]),
@@ -49,7 +66,11 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(
         Paragraph::new(vec![who, email, balance]),
-        Rect { x: inner.x + 1, width: inner.width.saturating_sub(1), ..inner },
+        Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(1),
+            ..inner
+        },
     );
 }
 
@@ -61,6 +82,11 @@ pub fn render_welcome(model: &Model, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = t.welcome_lines.iter().map(|l| Line::from(*l)).collect();
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }),
-        Rect { x: inner.x + 1, y: inner.y + 1, width: inner.width.saturating_sub(2), height: inner.height.saturating_sub(1) },
+        Rect {
+            x: inner.x + 1,
+            y: inner.y + 1,
+            width: inner.width.saturating_sub(2),
+            height: inner.height.saturating_sub(1),
+        },
     );
 }

@@ -46,7 +46,14 @@ pub fn line(model: &Model, coupon: &Coupon, width: usize) -> Line<'static> {
         None => t.coupon_no_expiry.to_string(),
         Some(at) => {
             let date = format_date(model.locale, at, &model.tz);
-            fill(if expired { t.coupon_expired } else { t.coupon_until }, date)
+            fill(
+                if expired {
+                    t.coupon_expired
+                } else {
+                    t.coupon_until
+                },
+                date,
+            )
         }
     };
     let id = format!("{:<6}", coupon.id.0);
@@ -56,6 +63,13 @@ pub fn line(model: &Model, coupon: &Coupon, width: usize) -> Line<'static> {
     Line::from(vec![
         Span::styled(id, theme::muted()),
         Span::raw(format!("{title}{} ", " ".repeat(pad))),
-        Span::styled(expiry, if expired { theme::danger() } else { theme::plain() }),
+        Span::styled(
+            expiry,
+            if expired {
+                theme::danger()
+            } else {
+                theme::plain()
+            },
+        ),
     ])
 }

@@ -18,7 +18,10 @@ pub fn render(model: &Model, d: &FilterDialog, frame: &mut Frame, area: Rect) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let row = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
-    frame.render_widget(Paragraph::new(Span::styled(t.filter_hint, theme::muted())), row(0));
+    frame.render_widget(
+        Paragraph::new(Span::styled(t.filter_hint, theme::muted())),
+        row(0),
+    );
     for (i, field, label, input) in [
         (2, FilterField::From, t.filter_from, &d.from),
         (3, FilterField::To, t.filter_to, &d.to),
@@ -28,7 +31,11 @@ pub fn render(model: &Model, d: &FilterDialog, frame: &mut Frame, area: Rect) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!("{}{label}", if focused { "▶ " } else { "  " }),
-                if focused { theme::focused() } else { theme::plain() },
+                if focused {
+                    theme::focused()
+                } else {
+                    theme::plain()
+                },
             )),
             r,
         );
@@ -37,7 +44,10 @@ pub fn render(model: &Model, d: &FilterDialog, frame: &mut Frame, area: Rect) {
     }
     if d.invalid.is_some() {
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("! {}", t.filter_invalid), theme::danger())),
+            Paragraph::new(Span::styled(
+                format!("! {}", t.filter_invalid),
+                theme::danger(),
+            )),
             row(5),
         );
     }

@@ -41,7 +41,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             used = 0;
         }
         used += bindings.len() + 1 + usize::from(used > 0);
-        columns.last_mut().expect("at least one column").push((scope, bindings));
+        columns
+            .last_mut()
+            .expect("at least one column")
+            .push((scope, bindings));
     }
     let col_width = inner.width / columns.len().max(1) as u16;
     for (i, column) in columns.into_iter().enumerate() {
@@ -56,15 +59,26 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             if !lines.is_empty() {
                 lines.push(Line::default());
             }
-            lines.push(Line::from(Span::styled(labels::scope(t, scope), theme::focused())));
+            lines.push(Line::from(Span::styled(
+                labels::scope(t, scope),
+                theme::focused(),
+            )));
             for b in bindings {
                 lines.push(Line::from(vec![
-                    Span::styled(format!(" {:<key_width$} ", labels::keys(b.keys)), theme::key()),
+                    Span::styled(
+                        format!(" {:<key_width$} ", labels::keys(b.keys)),
+                        theme::key(),
+                    ),
                     Span::raw(truncate(labels::action(t, b.action, b.scope), action_width)),
                 ]));
             }
         }
-        let r = Rect::new(inner.x + i as u16 * col_width, inner.y, col_width, inner.height);
+        let r = Rect::new(
+            inner.x + i as u16 * col_width,
+            inner.y,
+            col_width,
+            inner.height,
+        );
         frame.render_widget(Paragraph::new(lines), r);
     }
 }

@@ -16,12 +16,19 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         (None, None) => t.history_all_time.to_string(),
         (from, to) => {
             let show = |x: Option<jiff::Timestamp>| {
-                x.map_or("…".to_string(), |x| format_date(model.locale, x, &model.tz))
+                x.map_or("…".to_string(), |x| {
+                    format_date(model.locale, x, &model.tz)
+                })
             };
             fill(t.history_period, format!("{}–{}", show(from), show(to)))
         }
     };
-    let mut title = format!("{} · {} · {}", t.history_title, fill(t.history_page, h.page()), period);
+    let mut title = format!(
+        "{} · {} · {}",
+        t.history_title,
+        fill(t.history_page, h.page()),
+        period
+    );
     if h.rows.is_loading() {
         title = format!("{title} · {}", t.loading);
     }
@@ -42,13 +49,25 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = h.rows.data.as_deref().unwrap_or_default();
-    let visible = window(rows.len(), h.selected, inner.height.saturating_sub(1) as usize);
+    let visible = window(
+        rows.len(),
+        h.selected,
+        inner.height.saturating_sub(1) as usize,
+    );
     let focused = model.focus == Pane::History && model.dialog.is_none();
     let built = visible.map(|i| {
         let e = &rows[i];
         let amount = format_amount(model.locale, e.amount);
-        let amount = if e.amount.is_positive() { format!("+{amount}") } else { amount };
-        let style = if focused && i == h.selected { theme::selected() } else { theme::plain() };
+        let amount = if e.amount.is_positive() {
+            format!("+{amount}")
+        } else {
+            amount
+        };
+        let style = if focused && i == h.selected {
+            theme::selected()
+        } else {
+            theme::plain()
+        };
         Row::new(vec![
             Line::from(format_datetime(model.locale, e.at, &model.tz)),
             Line::from(amount).right_aligned(),

@@ -65,7 +65,10 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
             field(t, *f),
         ),
         FormProblem::NotPositive(f) => fill(t.problem_not_positive, field(t, *f)),
-        FormProblem::AboveBalance { field: f, available } => format!(
+        FormProblem::AboveBalance {
+            field: f,
+            available,
+        } => format!(
             "{}: {}",
             field(t, *f),
             fill(t.problem_above_balance, format_amount(locale, *available))
@@ -82,7 +85,10 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         Notice::DemoCreated { clients } => fill(t.notice_demo, clients),
         Notice::WrittenOff { client, request } => {
             let name = client.name.as_deref().unwrap_or(t.no_name);
-            format!("{} — {name}", fill(t.notice_written_off, write_off(locale, request)))
+            format!(
+                "{} — {name}",
+                fill(t.notice_written_off, write_off(locale, request))
+            )
         }
         Notice::OutcomeUnknown { .. } => t.notice_outcome_unknown.to_string(),
         Notice::NoSearchFor(text) => fill(t.notice_no_search, text),

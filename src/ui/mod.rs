@@ -30,10 +30,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let t = model.locale.text();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let message = fill(t.too_small, format!("{MIN_WIDTH}×{MIN_HEIGHT}"));
-        frame.render_widget(
-            Paragraph::new(message).wrap(Wrap { trim: true }),
-            area,
-        );
+        frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), area);
         return;
     }
     let [main, status_area, hints_area] = Layout::vertical([
@@ -51,7 +48,11 @@ pub fn view(model: &Model, frame: &mut Frame) {
     results::render(model, frame, results_area);
     match &model.card {
         Some(card) => {
-            let coupon_rows = card.coupons.data.as_ref().map_or(1, |c| c.len().clamp(1, 4)) as u16;
+            let coupon_rows = card
+                .coupons
+                .data
+                .as_ref()
+                .map_or(1, |c| c.len().clamp(1, 4)) as u16;
             let [head, coupons_area, history_area] = Layout::vertical([
                 Constraint::Length(5),
                 Constraint::Length(coupon_rows + 2),
@@ -78,10 +79,16 @@ pub fn view(model: &Model, frame: &mut Frame) {
 /// reads without colour too).
 fn pane_block(model: &Model, pane: Option<Pane>, title: String) -> Block<'static> {
     let focused = pane.is_some_and(|p| p == model.focus) && model.dialog.is_none();
-    let title = if focused { format!("▶ {title} ") } else { format!(" {title} ") };
-    Block::bordered()
-        .title(title)
-        .border_style(if focused { theme::focused() } else { theme::plain() })
+    let title = if focused {
+        format!("▶ {title} ")
+    } else {
+        format!(" {title} ")
+    };
+    Block::bordered().title(title).border_style(if focused {
+        theme::focused()
+    } else {
+        theme::plain()
+    })
 }
 
 /// The rows of a list of `len` that fit in `height` with `selected` visible: only these are
@@ -90,7 +97,9 @@ fn window(len: usize, selected: usize, height: usize) -> Range<usize> {
     if height == 0 || len == 0 {
         return 0..0;
     }
-    let start = selected.saturating_sub(height - 1).min(len.saturating_sub(height));
+    let start = selected
+        .saturating_sub(height - 1)
+        .min(len.saturating_sub(height));
     start..(start + height).min(len)
 }
 

@@ -49,15 +49,27 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         return;
     }
     let list = results.data.as_deref().unwrap_or_default();
-    let visible = window(list.len(), model.search.selected, inner.height as usize / ROW_HEIGHT);
+    let visible = window(
+        list.len(),
+        model.search.selected,
+        inner.height as usize / ROW_HEIGHT,
+    );
     let mut lines = Vec::new();
     for i in visible {
         let selected = i == model.search.selected;
-        let style = if selected { theme::selected() } else { theme::plain() };
+        let style = if selected {
+            theme::selected()
+        } else {
+            theme::plain()
+        };
         let marker = if selected { "▶ " } else { "  " };
         let (name, contact) = describe(model, &list[i]);
         lines.push(Line::from(Span::styled(
-            format!("{marker}{:<w$}", truncate(&name, width.saturating_sub(2)), w = width.saturating_sub(2)),
+            format!(
+                "{marker}{:<w$}",
+                truncate(&name, width.saturating_sub(2)),
+                w = width.saturating_sub(2)
+            ),
             style,
         )));
         lines.push(Line::from(Span::styled(

@@ -21,7 +21,11 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     if model.search.input.value().is_empty() {
         frame.render_widget(
             Paragraph::new(t.search_placeholder).style(theme::muted()),
-            Rect { x: inner.x + 1, width: inner.width.saturating_sub(1), ..inner },
+            Rect {
+                x: inner.x + 1,
+                width: inner.width.saturating_sub(1),
+                ..inner
+            },
         );
         if model.focus == Pane::Search && model.dialog.is_none() {
             frame.set_cursor_position(Position::new(inner.x, inner.y));

@@ -8,7 +8,9 @@ pub fn plain() -> Style {
 }
 
 pub fn focused() -> Style {
-    Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    Style::default()
+        .fg(Color::Cyan)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub fn selected() -> Style {

@@ -19,13 +19,33 @@ pub fn render_field(frame: &mut Frame, area: Rect, input: &Input, focused: bool)
     if area.width < 3 {
         return;
     }
-    let style = if focused { theme::focused() } else { theme::plain() };
-    frame.render_widget(Paragraph::new(Span::styled("[", style)), Rect { width: 1, ..area });
+    let style = if focused {
+        theme::focused()
+    } else {
+        theme::plain()
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled("[", style)),
+        Rect { width: 1, ..area },
+    );
     frame.render_widget(
         Paragraph::new(Span::styled("]", style)),
-        Rect { x: area.right() - 1, width: 1, ..area },
+        Rect {
+            x: area.right() - 1,
+            width: 1,
+            ..area
+        },
     );
-    render_input(frame, Rect { x: area.x + 1, width: area.width - 2, ..area }, input, focused);
+    render_input(
+        frame,
+        Rect {
+            x: area.x + 1,
+            width: area.width - 2,
+            ..area
+        },
+        input,
+        focused,
+    );
 }
 
 /// A one-line text field that scrolls horizontally and puts the cursor where it is.
@@ -57,7 +77,11 @@ pub fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect) 
 fn dialog_block(title: String, danger: bool) -> Block<'static> {
     Block::bordered()
         .title(format!(" {title} "))
-        .border_style(if danger { theme::danger() } else { theme::focused() })
+        .border_style(if danger {
+            theme::danger()
+        } else {
+            theme::focused()
+        })
 }
 
 fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect) {
@@ -66,7 +90,11 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
     let coupon_rows = d.coupons.len().clamp(1, 6) as u16;
     let rect = centered(area, WIDTH, 11 + coupon_rows);
     frame.render_widget(Clear, rect);
-    let name = d.client.name.clone().unwrap_or_else(|| t.no_name.to_string());
+    let name = d
+        .client
+        .name
+        .clone()
+        .unwrap_or_else(|| t.no_name.to_string());
     let block = dialog_block(fill(t.write_off_title, name), false);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -81,7 +109,11 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
             ),
             Span::raw(" · "),
             Span::styled(
-                format!("{} {} ₽", t.rubles, format_amount(locale, d.balances.rubles)),
+                format!(
+                    "{} {} ₽",
+                    t.rubles,
+                    format_amount(locale, d.balances.rubles)
+                ),
                 theme::money(),
             ),
         ])),
@@ -92,10 +124,21 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
         (3, WriteOffField::Rubles, &d.rubles),
     ] {
         let focused = d.field == field;
-        let label = format!("{}{:<8}", if focused { "▶ " } else { "  " }, labels::field(t, field));
+        let label = format!(
+            "{}{:<8}",
+            if focused { "▶ " } else { "  " },
+            labels::field(t, field)
+        );
         let r = row(i);
         frame.render_widget(
-            Paragraph::new(Span::styled(label, if focused { theme::focused() } else { theme::plain() })),
+            Paragraph::new(Span::styled(
+                label,
+                if focused {
+                    theme::focused()
+                } else {
+                    theme::plain()
+                },
+            )),
             r,
         );
         let field_area = Rect::new(r.x + 11, r.y, 22.min(r.width.saturating_sub(11)), 1);
@@ -104,31 +147,62 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
     let coupons_focused = d.field == WriteOffField::Coupons;
     frame.render_widget(
         Paragraph::new(Span::styled(
-            format!("{}{}", if coupons_focused { "▶ " } else { "  " }, t.coupons_label),
-            if coupons_focused { theme::focused() } else { theme::plain() },
+            format!(
+                "{}{}",
+                if coupons_focused { "▶ " } else { "  " },
+                t.coupons_label
+            ),
+            if coupons_focused {
+                theme::focused()
+            } else {
+                theme::plain()
+            },
         )),
         row(5),
     );
     if d.coupons.is_empty() {
-        frame.render_widget(Paragraph::new(Span::styled(format!("  {}", t.coupons_empty), theme::muted())), row(6));
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("  {}", t.coupons_empty),
+                theme::muted(),
+            )),
+            row(6),
+        );
     }
     let visible = super::window(d.coupons.len(), d.coupon_cursor, coupon_rows as usize);
     for (line_no, i) in visible.enumerate() {
         let c = &d.coupons[i];
-        let mark = if d.chosen.contains(&c.id) { "[x] " } else { "[ ] " };
+        let mark = if d.chosen.contains(&c.id) {
+            "[x] "
+        } else {
+            "[ ] "
+        };
         let cursor = coupons_focused && i == d.coupon_cursor;
         let r = row(6 + line_no as u16);
         let mut line = coupons::line(model, c, r.width.saturating_sub(6) as usize);
-        line.spans.insert(0, Span::raw(format!("{}{mark}", if cursor { "▶ " } else { "  " })));
-        let line = if cursor { line.style(theme::selected()) } else { line };
+        line.spans.insert(
+            0,
+            Span::raw(format!("{}{mark}", if cursor { "▶ " } else { "  " })),
+        );
+        let line = if cursor {
+            line.style(theme::selected())
+        } else {
+            line
+        };
         frame.render_widget(Paragraph::new(line), r);
     }
     let bottom = 7 + coupon_rows;
     if let Some(p) = &d.problem {
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("! {}", labels::problem(locale, p)), theme::danger()))
-                .wrap(Wrap { trim: true }),
-            Rect { height: 2, ..row(bottom) },
+            Paragraph::new(Span::styled(
+                format!("! {}", labels::problem(locale, p)),
+                theme::danger(),
+            ))
+            .wrap(Wrap { trim: true }),
+            Rect {
+                height: 2,
+                ..row(bottom)
+            },
         );
     }
 }
@@ -143,23 +217,36 @@ fn render_confirm(
 ) {
     let t = model.locale.text();
     let locale = model.locale;
-    let chosen: Vec<_> = d.coupons.iter().filter(|c| request.coupons.contains(&c.id)).collect();
+    let chosen: Vec<_> = d
+        .coupons
+        .iter()
+        .filter(|c| request.coupons.contains(&c.id))
+        .collect();
     let rect = centered(area, WIDTH, 11 + chosen.len().max(1) as u16);
     frame.render_widget(Clear, rect);
     let block = dialog_block(t.confirm_title.to_string(), true);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let width = inner.width.saturating_sub(2) as usize;
-    let name = d.client.name.clone().unwrap_or_else(|| t.no_name.to_string());
+    let name = d
+        .client
+        .name
+        .clone()
+        .unwrap_or_else(|| t.no_name.to_string());
     let amount = |a: Option<crate::domain::Amount>, suffix: &str| {
-        a.map_or(t.none.to_string(), |a| format!("{}{suffix}", format_amount(locale, a)))
+        a.map_or(t.none.to_string(), |a| {
+            format!("{}{suffix}", format_amount(locale, a))
+        })
     };
     let mut lines = vec![
         Line::from(Span::styled(t.confirm_question, theme::key())),
         Line::default(),
         Line::from(vec![
             Span::styled(format!("{:<10}", t.client_label), theme::muted()),
-            Span::raw(truncate(&format!("{name} ({} {})", t.card_id, d.client.id.0), width.saturating_sub(10))),
+            Span::raw(truncate(
+                &format!("{name} ({} {})", t.card_id, d.client.id.0),
+                width.saturating_sub(10),
+            )),
         ]),
         Line::from(vec![
             Span::styled(format!("{:<10}", t.points), theme::muted()),
@@ -172,13 +259,23 @@ fn render_confirm(
     ];
     let coupon_label = format!("{:<10}", t.coupons_title);
     if chosen.is_empty() {
-        lines.push(Line::from(vec![Span::styled(coupon_label.clone(), theme::muted()), Span::raw(t.none)]));
+        lines.push(Line::from(vec![
+            Span::styled(coupon_label.clone(), theme::muted()),
+            Span::raw(t.none),
+        ]));
     }
     for (i, c) in chosen.iter().enumerate() {
-        let label = if i == 0 { coupon_label.clone() } else { " ".repeat(10) };
+        let label = if i == 0 {
+            coupon_label.clone()
+        } else {
+            " ".repeat(10)
+        };
         lines.push(Line::from(vec![
             Span::styled(label, theme::muted()),
-            Span::raw(truncate(&format!("{} {}", c.id.0, c.title), width.saturating_sub(10))),
+            Span::raw(truncate(
+                &format!("{} {}", c.id.0, c.title),
+                width.saturating_sub(10),
+            )),
         ]));
     }
     lines.push(Line::default());
@@ -188,7 +285,12 @@ fn render_confirm(
     });
     frame.render_widget(
         Paragraph::new(lines),
-        Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), inner.height),
+        Rect::new(
+            inner.x + 1,
+            inner.y,
+            inner.width.saturating_sub(2),
+            inner.height,
+        ),
     );
 }
 

@@ -33,7 +33,11 @@ impl TestServer {
         let addr = server::spawn(SocketAddr::from(([127, 0, 0, 1], 0)), state)
             .await
             .expect("bind");
-        TestServer { addr, store, _dir: dir }
+        TestServer {
+            addr,
+            store,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -54,7 +58,8 @@ impl TestServer {
                              WHERE l.client_id = b.client_id AND l.currency = b.currency)
                      FROM balances b",
                 )?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                let rows =
+                    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
                 let all: Vec<(i64, String, i64, i64)> = rows.collect::<Result<_, _>>()?;
                 Ok(all.into_iter().filter(|r| r.2 != r.3).collect())
             })

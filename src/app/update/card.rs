@@ -81,14 +81,20 @@ fn take_error(model: &mut Model, failure: Option<crate::domain::ServiceError>, a
 
 pub fn balance_loaded(model: &mut Model, id: RequestId, result: Reply<Balances>) -> Vec<Cmd> {
     let failure = result.as_ref().err().cloned();
-    let accepted = model.card.as_mut().is_some_and(|c| c.balance.accept(id, result));
+    let accepted = model
+        .card
+        .as_mut()
+        .is_some_and(|c| c.balance.accept(id, result));
     take_error(model, failure, accepted);
     Vec::new()
 }
 
 pub fn coupons_loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Coupon>>) -> Vec<Cmd> {
     let failure = result.as_ref().err().cloned();
-    let accepted = model.card.as_mut().is_some_and(|c| c.coupons.accept(id, result));
+    let accepted = model
+        .card
+        .as_mut()
+        .is_some_and(|c| c.coupons.accept(id, result));
     take_error(model, failure, accepted);
     Vec::new()
 }

@@ -17,8 +17,13 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let show = |t: Option<Timestamp>| {
-        t.map(|t| t.to_zoned(model.tz.clone()).date().strftime("%d.%m.%Y").to_string())
-            .unwrap_or_default()
+        t.map(|t| {
+            t.to_zoned(model.tz.clone())
+                .date()
+                .strftime("%d.%m.%Y")
+                .to_string()
+        })
+        .unwrap_or_default()
     };
     model.dialog = Some(Dialog::HistoryFilter(FilterDialog {
         from: Input::new(show(card.history.from)),
@@ -104,7 +109,10 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
                 FilterField::From => &mut d.from,
                 FilterField::To => &mut d.to,
             };
-            if input.handle_event(&Event::Key(key)).is_some_and(|c| c.value) {
+            if input
+                .handle_event(&Event::Key(key))
+                .is_some_and(|c| c.value)
+            {
                 d.invalid = None;
             }
         }

@@ -2,8 +2,8 @@
 //! `Cmd`s that come out.
 
 use super::super::model::{
-    BackendLabel, Button, Dialog, FormProblem, Model, Notice, Pane, WriteOffField, WriteOffStep,
-    HISTORY_PAGE,
+    BackendLabel, Button, Dialog, FormProblem, HISTORY_PAGE, Model, Notice, Pane, WriteOffField,
+    WriteOffStep,
 };
 use super::super::msg::{Cmd, Msg, RequestId};
 use super::search::DEBOUNCE;
@@ -33,7 +33,9 @@ fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
 }
 
 fn type_text(m: &mut Model, text: &str) -> Vec<Cmd> {
-    text.chars().flat_map(|c| key(m, KeyCode::Char(c))).collect()
+    text.chars()
+        .flat_map(|c| key(m, KeyCode::Char(c)))
+        .collect()
 }
 
 fn client(id: i64, name: &str) -> Client {
@@ -103,7 +105,13 @@ fn opened() -> Model {
                 );
             }
             Cmd::LoadHistory { id, .. } => {
-                update(&mut m, Msg::HistoryLoaded { id, result: Ok(history(3)) });
+                update(
+                    &mut m,
+                    Msg::HistoryLoaded {
+                        id,
+                        result: Ok(history(3)),
+                    },
+                );
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -141,9 +149,18 @@ fn problem(m: &Model) -> Option<&FormProblem> {
 #[test]
 fn typing_debounces_and_only_the_latest_generation_searches() {
     let mut m = model();
-    assert!(type_text(&mut m, "912").is_empty(), "three digits are not enough");
+    assert!(
+        type_text(&mut m, "912").is_empty(),
+        "three digits are not enough"
+    );
     let cmds = key(&mut m, KeyCode::Char('3'));
-    assert_eq!(cmds, vec![Cmd::Debounce { generation: 4, delay: DEBOUNCE }]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Debounce {
+            generation: 4,
+            delay: DEBOUNCE
+        }]
+    );
     key(&mut m, KeyCode::Char('4'));
     // The first timer fires late: a newer keystroke has superseded it.
     assert!(update(&mut m, Msg::DebounceElapsed(4)).is_empty());
@@ -164,8 +181,20 @@ fn stale_search_replies_never_overwrite_newer_ones() {
     type_text(&mut m, "2");
     let g = m.search.generation;
     let new = search_id(&update(&mut m, Msg::DebounceElapsed(g)));
-    update(&mut m, Msg::Searched { id: new, result: Ok(vec![client(2, "New")]) });
-    update(&mut m, Msg::Searched { id: old, result: Ok(vec![client(1, "Old")]) });
+    update(
+        &mut m,
+        Msg::Searched {
+            id: new,
+            result: Ok(vec![client(2, "New")]),
+        },
+    );
+    update(
+        &mut m,
+        Msg::Searched {
+            id: old,
+            result: Ok(vec![client(1, "Old")]),
+        },
+    );
     assert_eq!(m.search.results.data.as_ref().unwrap()[0].id, ClientId(2));
     assert!(!m.busy());
 }
@@ -211,12 +240,21 @@ fn search_failures_are_kept_and_shown() {
     type_text(&mut m, "5555");
     let id = search_id(&key(&mut m, KeyCode::Enter));
     let err = ServiceError::new(ErrorKind::Unreachable, "could not connect");
-    update(&mut m, Msg::Searched { id, result: Err(err.clone()) });
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Err(err.clone()),
+        },
+    );
     assert_eq!(m.search.results.error, Some(err.clone()));
     assert_eq!(m.error, Some(err));
     // Enter again retries a failed search.
     key(&mut m, KeyCode::Esc);
-    assert!(matches!(&key(&mut m, KeyCode::Enter)[..], [Cmd::Search { .. }]));
+    assert!(matches!(
+        &key(&mut m, KeyCode::Enter)[..],
+        [Cmd::Search { .. }]
+    ));
 }
 
 #[test]
@@ -238,7 +276,9 @@ fn paste_types_without_submitting() {
     let cmds = update(&mut m, Msg::Paste("+7 912\n345-67-89\n".into()));
     assert_eq!(m.search.input.value(), "+7 912345-67-89");
     assert_eq!(
-        cmds.iter().filter(|c| matches!(c, Cmd::Debounce { .. })).count(),
+        cmds.iter()
+            .filter(|c| matches!(c, Cmd::Debounce { .. }))
+            .count(),
         1
     );
     assert_eq!(m.focus, Pane::Search);
@@ -251,7 +291,13 @@ fn selection_moves_within_bounds_and_enter_opens_the_client() {
     let mut m = model();
     type_text(&mut m, "9123");
     let id = search_id(&key(&mut m, KeyCode::Enter));
-    update(&mut m, Msg::Searched { id, result: Ok(vec![client(1, "A"), client(2, "B")]) });
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Ok(vec![client(1, "A"), client(2, "B")]),
+        },
+    );
     key(&mut m, KeyCode::Up);
     assert_eq!(m.search.selected, 0);
     key(&mut m, KeyCode::Down);
@@ -262,9 +308,16 @@ fn selection_moves_within_bounds_and_enter_opens_the_client() {
     assert_eq!(cmds.len(), 3);
     assert!(cmds.iter().all(|c| matches!(
         c,
-        Cmd::LoadBalance { client: ClientId(2), .. }
-            | Cmd::LoadCoupons { client: ClientId(2), .. }
-            | Cmd::LoadHistory { client: ClientId(2), .. }
+        Cmd::LoadBalance {
+            client: ClientId(2),
+            ..
+        } | Cmd::LoadCoupons {
+            client: ClientId(2),
+            ..
+        } | Cmd::LoadHistory {
+            client: ClientId(2),
+            ..
+        }
     )));
 }
 
@@ -280,7 +333,13 @@ fn replies_for_a_client_no_longer_open_are_dropped() {
     key(&mut m, KeyCode::Enter);
     update(
         &mut m,
-        Msg::BalanceLoaded { id, result: Ok(Balances { points: amount("999"), rubles: Amount::ZERO }) },
+        Msg::BalanceLoaded {
+            id,
+            result: Ok(Balances {
+                points: amount("999"),
+                rubles: Amount::ZERO,
+            }),
+        },
     );
     let card = m.card.as_ref().unwrap();
     assert_eq!(card.client.id, ClientId(2));
@@ -290,11 +349,20 @@ fn replies_for_a_client_no_longer_open_are_dropped() {
 #[test]
 fn history_pages_forward_only_after_a_full_page_and_back_to_zero() {
     let mut m = opened();
-    assert!(key(&mut m, KeyCode::Char(']')).is_empty(), "3 rows: no next page");
+    assert!(
+        key(&mut m, KeyCode::Char(']')).is_empty(),
+        "3 rows: no next page"
+    );
     let card = m.card.as_mut().unwrap();
     let id = RequestId(999);
     card.history.rows.start(id);
-    update(&mut m, Msg::HistoryLoaded { id, result: Ok(history(HISTORY_PAGE as usize)) });
+    update(
+        &mut m,
+        Msg::HistoryLoaded {
+            id,
+            result: Ok(history(HISTORY_PAGE as usize)),
+        },
+    );
     let cmds = key(&mut m, KeyCode::Char(']'));
     assert!(matches!(
         &cmds[..],
@@ -303,7 +371,10 @@ fn history_pages_forward_only_after_a_full_page_and_back_to_zero() {
     assert_eq!(m.focus, Pane::History);
     let cmds = key(&mut m, KeyCode::Char('['));
     assert!(matches!(&cmds[..], [Cmd::LoadHistory { query, .. }] if query.offset == 0));
-    assert!(key(&mut m, KeyCode::Char('[')).is_empty(), "no page before the first");
+    assert!(
+        key(&mut m, KeyCode::Char('[')).is_empty(),
+        "no page before the first"
+    );
 }
 
 #[test]
@@ -314,7 +385,9 @@ fn history_period_filter_sets_whole_days_and_restarts_paging() {
     assert!(matches!(m.dialog, Some(Dialog::HistoryFilter(_))));
     type_text(&mut m, "32.01.2019");
     assert!(key(&mut m, KeyCode::Enter).is_empty());
-    let Some(Dialog::HistoryFilter(d)) = &m.dialog else { panic!() };
+    let Some(Dialog::HistoryFilter(d)) = &m.dialog else {
+        panic!()
+    };
     assert!(d.invalid.is_some(), "32 January is not a date");
     for _ in 0..10 {
         key(&mut m, KeyCode::Backspace);
@@ -323,10 +396,15 @@ fn history_period_filter_sets_whole_days_and_restarts_paging() {
     key(&mut m, KeyCode::Tab);
     type_text(&mut m, "2019-02-01");
     let cmds = key(&mut m, KeyCode::Enter);
-    let [Cmd::LoadHistory { query, .. }] = &cmds[..] else { panic!("{cmds:?}") };
+    let [Cmd::LoadHistory { query, .. }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
     assert_eq!(query.offset, 0);
     assert_eq!(query.from.unwrap().as_millisecond(), 1_548_979_200_000);
-    assert_eq!(query.to.unwrap().as_millisecond(), 1_548_979_200_000 + 86_399_999);
+    assert_eq!(
+        query.to.unwrap().as_millisecond(),
+        1_548_979_200_000 + 86_399_999
+    );
     assert!(m.dialog.is_none());
 }
 
@@ -336,7 +414,9 @@ fn history_period_filter_sets_whole_days_and_restarts_paging() {
 fn write_off_opens_with_points_focused() {
     let mut m = opened();
     key(&mut m, KeyCode::Char('w'));
-    let Some(Dialog::WriteOff(d)) = &m.dialog else { panic!() };
+    let Some(Dialog::WriteOff(d)) = &m.dialog else {
+        panic!()
+    };
     assert_eq!(d.field, WriteOffField::Points);
     assert_eq!(d.step, WriteOffStep::Form);
     assert_eq!(d.coupons.len(), 2);
@@ -353,11 +433,35 @@ fn write_off_needs_a_loaded_balance() {
 #[test]
 fn validation_explains_every_refusal() {
     let cases: [(&str, FormProblem); 5] = [
-        ("abc", FormProblem::Amount { field: WriteOffField::Points, error: AmountError::NotANumber }),
-        ("-5", FormProblem::Amount { field: WriteOffField::Points, error: AmountError::NotANumber }),
-        ("1.234", FormProblem::Amount { field: WriteOffField::Points, error: AmountError::TooManyDecimals }),
+        (
+            "abc",
+            FormProblem::Amount {
+                field: WriteOffField::Points,
+                error: AmountError::NotANumber,
+            },
+        ),
+        (
+            "-5",
+            FormProblem::Amount {
+                field: WriteOffField::Points,
+                error: AmountError::NotANumber,
+            },
+        ),
+        (
+            "1.234",
+            FormProblem::Amount {
+                field: WriteOffField::Points,
+                error: AmountError::TooManyDecimals,
+            },
+        ),
         ("0", FormProblem::NotPositive(WriteOffField::Points)),
-        ("100.01", FormProblem::AboveBalance { field: WriteOffField::Points, available: amount("100") }),
+        (
+            "100.01",
+            FormProblem::AboveBalance {
+                field: WriteOffField::Points,
+                available: amount("100"),
+            },
+        ),
     ];
     for (text, expected) in cases {
         let mut m = opened();
@@ -382,7 +486,9 @@ fn an_expired_coupon_cannot_be_picked() {
     key(&mut m, KeyCode::Down);
     key(&mut m, KeyCode::Char(' '));
     assert_eq!(problem(&m), Some(&FormProblem::CouponExpired(CouponId(8))));
-    let Some(Dialog::WriteOff(d)) = &m.dialog else { panic!() };
+    let Some(Dialog::WriteOff(d)) = &m.dialog else {
+        panic!()
+    };
     assert!(d.chosen.is_empty());
 }
 
@@ -402,7 +508,10 @@ fn to_confirmation(m: &mut Model) -> WriteOff {
     };
     assert_eq!(
         dialog_step(m),
-        &WriteOffStep::Confirm { request: expected.clone(), focus: Button::Cancel }
+        &WriteOffStep::Confirm {
+            request: expected.clone(),
+            focus: Button::Cancel
+        }
     );
     expected
 }
@@ -416,7 +525,13 @@ fn confirmation_defaults_to_cancel() {
     assert_eq!(dialog_step(&m), &WriteOffStep::Form);
     // The form keeps what was typed: Enter goes straight back to the confirmation.
     key(&mut m, KeyCode::Enter);
-    assert!(matches!(dialog_step(&m), WriteOffStep::Confirm { focus: Button::Cancel, .. }));
+    assert!(matches!(
+        dialog_step(&m),
+        WriteOffStep::Confirm {
+            focus: Button::Cancel,
+            ..
+        }
+    ));
     assert!(key(&mut m, KeyCode::Char('n')).is_empty());
     assert_eq!(dialog_step(&m), &WriteOffStep::Form);
     key(&mut m, KeyCode::Esc);
@@ -434,7 +549,12 @@ fn confirming_sends_once_and_a_second_press_does_nothing() {
         [Cmd::WriteOff { client: ClientId(1), request, .. }] if *request == expected
     ));
     assert!(matches!(dialog_step(&m), WriteOffStep::Sending { .. }));
-    for code in [KeyCode::Enter, KeyCode::Char('y'), KeyCode::Esc, KeyCode::Char('w')] {
+    for code in [
+        KeyCode::Enter,
+        KeyCode::Char('y'),
+        KeyCode::Esc,
+        KeyCode::Char('w'),
+    ] {
         assert!(key(&mut m, code).is_empty(), "{code:?} while sending");
     }
     assert!(matches!(dialog_step(&m), WriteOffStep::Sending { .. }));
@@ -445,12 +565,17 @@ fn confirming_sends_once_and_a_second_press_does_nothing() {
 fn success_closes_the_dialog_says_what_was_written_off_and_refreshes() {
     let mut m = opened();
     let expected = to_confirmation(&mut m);
-    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else { panic!() };
+    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else {
+        panic!()
+    };
     let cmds = update(&mut m, Msg::WrittenOff { id, result: Ok(()) });
     assert!(m.dialog.is_none());
     assert_eq!(
         m.notice,
-        Some(Notice::WrittenOff { client: client(1, "Пётр Иванов"), request: expected })
+        Some(Notice::WrittenOff {
+            client: client(1, "Пётр Иванов"),
+            request: expected
+        })
     );
     assert_eq!(cmds.len(), 3, "balance, coupons and history are read again");
 }
@@ -459,9 +584,20 @@ fn success_closes_the_dialog_says_what_was_written_off_and_refreshes() {
 fn a_refusal_returns_to_the_form_with_the_servers_reason() {
     let mut m = opened();
     to_confirmation(&mut m);
-    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else { panic!() };
+    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else {
+        panic!()
+    };
     let refusal = ServiceError::new(ErrorKind::Rejected, "insufficient points balance");
-    assert!(update(&mut m, Msg::WrittenOff { id, result: Err(refusal.clone()) }).is_empty());
+    assert!(
+        update(
+            &mut m,
+            Msg::WrittenOff {
+                id,
+                result: Err(refusal.clone())
+            }
+        )
+        .is_empty()
+    );
     assert_eq!(dialog_step(&m), &WriteOffStep::Form);
     assert_eq!(problem(&m), Some(&FormProblem::Refused(refusal)));
 }
@@ -470,12 +606,28 @@ fn a_refusal_returns_to_the_form_with_the_servers_reason() {
 fn a_timeout_is_outcome_unknown_and_rereads_instead_of_retrying() {
     let mut m = opened();
     to_confirmation(&mut m);
-    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else { panic!() };
+    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else {
+        panic!()
+    };
     let timeout = ServiceError::new(ErrorKind::Timeout, "timed out");
-    let cmds = update(&mut m, Msg::WrittenOff { id, result: Err(timeout) });
+    let cmds = update(
+        &mut m,
+        Msg::WrittenOff {
+            id,
+            result: Err(timeout),
+        },
+    );
     assert!(m.dialog.is_none());
-    assert_eq!(m.notice, Some(Notice::OutcomeUnknown { client: ClientId(1) }));
-    assert!(cmds.iter().all(|c| !matches!(c, Cmd::WriteOff { .. })), "never retried blindly");
+    assert_eq!(
+        m.notice,
+        Some(Notice::OutcomeUnknown {
+            client: ClientId(1)
+        })
+    );
+    assert!(
+        cmds.iter().all(|c| !matches!(c, Cmd::WriteOff { .. })),
+        "never retried blindly"
+    );
     assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadHistory { .. })));
     assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadBalance { .. })));
 }
@@ -485,7 +637,16 @@ fn a_reply_to_an_older_write_off_is_ignored() {
     let mut m = opened();
     to_confirmation(&mut m);
     key(&mut m, KeyCode::Char('y'));
-    assert!(update(&mut m, Msg::WrittenOff { id: RequestId(1), result: Ok(()) }).is_empty());
+    assert!(
+        update(
+            &mut m,
+            Msg::WrittenOff {
+                id: RequestId(1),
+                result: Ok(())
+            }
+        )
+        .is_empty()
+    );
     assert!(matches!(dialog_step(&m), WriteOffStep::Sending { .. }));
 }
 
@@ -496,7 +657,10 @@ fn help_opens_and_any_key_closes_it() {
     let mut m = opened();
     key(&mut m, KeyCode::Char('?'));
     assert!(matches!(m.dialog, Some(Dialog::Help)));
-    assert!(key(&mut m, KeyCode::Char('q')).is_empty(), "q closes help, not the app");
+    assert!(
+        key(&mut m, KeyCode::Char('q')).is_empty(),
+        "q closes help, not the app"
+    );
     assert!(m.dialog.is_none() && !m.quit);
 }
 
@@ -504,7 +668,10 @@ fn help_opens_and_any_key_closes_it() {
 fn ctrl_c_quits_from_anywhere() {
     let mut m = opened();
     key(&mut m, KeyCode::Char('w'));
-    let cmds = update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    let cmds = update(
+        &mut m,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
     assert_eq!(cmds, vec![Cmd::Quit]);
     assert!(m.quit);
 }
@@ -524,11 +691,17 @@ fn tab_cycles_through_the_panes_of_an_open_client() {
 #[test]
 fn ticks_move_the_spinner_only_while_busy() {
     let mut m = model();
-    update(&mut m, Msg::Tick(Timestamp::from_millisecond(NOW_MS + 1).unwrap()));
+    update(
+        &mut m,
+        Msg::Tick(Timestamp::from_millisecond(NOW_MS + 1).unwrap()),
+    );
     assert_eq!(m.spinner, 0);
     type_text(&mut m, "9123");
     key(&mut m, KeyCode::Enter);
-    update(&mut m, Msg::Tick(Timestamp::from_millisecond(NOW_MS + 2).unwrap()));
+    update(
+        &mut m,
+        Msg::Tick(Timestamp::from_millisecond(NOW_MS + 2).unwrap()),
+    );
     assert_eq!(m.spinner, 1);
     assert_eq!(m.now.as_millisecond(), NOW_MS + 2);
 }

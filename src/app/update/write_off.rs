@@ -60,10 +60,16 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::NextField)) => {
-            d.field = next_field(d.field, !d.coupons.is_empty(), key.code == ratatui::crossterm::event::KeyCode::BackTab);
+            d.field = next_field(
+                d.field,
+                !d.coupons.is_empty(),
+                key.code == ratatui::crossterm::event::KeyCode::BackTab,
+            );
             Vec::new()
         }
-        (WriteOffStep::Form, Some(Action::Up | Action::Down)) if d.field == WriteOffField::Coupons => {
+        (WriteOffStep::Form, Some(Action::Up | Action::Down))
+            if d.field == WriteOffField::Coupons =>
+        {
             let last = d.coupons.len().saturating_sub(1);
             d.coupon_cursor = if action == Some(Action::Up) {
                 d.coupon_cursor.saturating_sub(1)
@@ -95,7 +101,10 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
                 WriteOffField::Rubles => &mut d.rubles,
                 WriteOffField::Coupons => return Vec::new(),
             };
-            if input.handle_event(&Event::Key(key)).is_some_and(|c| c.value) {
+            if input
+                .handle_event(&Event::Key(key))
+                .is_some_and(|c| c.value)
+            {
                 d.problem = None;
             }
             Vec::new()
@@ -135,7 +144,11 @@ fn next_field(field: WriteOffField, has_coupons: bool, backwards: bool) -> Write
     };
     let at = order.iter().position(|f| *f == field).unwrap_or(0);
     let len = order.len();
-    order[if backwards { (at + len - 1) % len } else { (at + 1) % len }]
+    order[if backwards {
+        (at + len - 1) % len
+    } else {
+        (at + 1) % len
+    }]
 }
 
 fn toggle_coupon(d: &mut WriteOffDialog, now: jiff::Timestamp) {
@@ -160,8 +173,8 @@ fn amount(
     if input.value().trim().is_empty() {
         return Ok(None);
     }
-    let amount = Amount::parse_user(input.value())
-        .map_err(|error| FormProblem::Amount { field, error })?;
+    let amount =
+        Amount::parse_user(input.value()).map_err(|error| FormProblem::Amount { field, error })?;
     if !amount.is_positive() {
         return Err(FormProblem::NotPositive(field));
     }

@@ -50,7 +50,11 @@ impl ExtAdapter {
         }
     }
 
-    async fn call<T: DeserializeOwned>(&self, what: &str, builder: RequestBuilder) -> ServiceResult<T> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        builder: RequestBuilder,
+    ) -> ServiceResult<T> {
         let body = self.send(what, builder).await?;
         serde_json::from_slice(&body).map_err(|e| {
             tracing::warn!("{what}: undecodable answer: {e}");
@@ -153,7 +157,10 @@ impl ClientService for ExtAdapter {
         Box::pin(async move {
             let body = WriteOffDto::from(&request);
             let builder = self
-                .request(Method::POST, &format!("/clients/{}/balance/write_off/", id.0))
+                .request(
+                    Method::POST,
+                    &format!("/clients/{}/balance/write_off/", id.0),
+                )
                 .json(&body);
             // Success is a bare 200; whatever body comes with it is not needed.
             self.send("write-off", builder).await.map(|_| ())
