@@ -67,11 +67,30 @@ pub struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
     pub scope: Scope,
-    /// Shown in the hint bar (the help overlay shows every binding).
-    pub hint: bool,
+    /// When the hint bar shows it (the help overlay shows every binding).
+    pub hint: Hint,
 }
 
-const fn bind(keys: &'static [Key], action: Action, scope: Scope, hint: bool) -> Binding {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    Always,
+    Never,
+    /// Only while this scope has the keyboard (history paging keys work everywhere but
+    /// matter when looking at the history).
+    In(Scope),
+}
+
+impl Binding {
+    pub fn hinted_in(&self, scope: Scope) -> bool {
+        match self.hint {
+            Hint::Always => true,
+            Hint::Never => false,
+            Hint::In(s) => s == scope,
+        }
+    }
+}
+
+const fn bind(keys: &'static [Key], action: Action, scope: Scope, hint: Hint) -> Binding {
     Binding {
         keys,
         action,
@@ -85,53 +104,68 @@ use KeyCode as K;
 use Scope as S;
 
 pub const BINDINGS: &[Binding] = &[
-    bind(&[ch('?'), key(K::F(1))], A::Help, S::Global, true),
-    bind(&[ch('q'), ctrl('c')], A::Quit, S::Global, true),
-    bind(&[key(K::F(2))], A::ClientsScreen, S::Global, false),
-    bind(&[ch('/')], A::FocusSearch, S::Global, true),
-    bind(&[key(K::Tab)], A::NextPane, S::Global, false),
-    bind(&[key(K::BackTab)], A::PrevPane, S::Global, false),
-    bind(&[ch('w')], A::WriteOff, S::Global, true),
-    bind(&[ch('r')], A::Refresh, S::Global, true),
-    bind(&[key(K::Esc)], A::Back, S::Global, false),
-    bind(&[key(K::Enter)], A::Submit, S::Search, true),
-    bind(&[key(K::Down)], A::Down, S::Search, false),
-    bind(&[key(K::Enter)], A::Submit, S::Results, true),
-    bind(&[key(K::Up)], A::Up, S::Results, true),
-    bind(&[key(K::Down)], A::Down, S::Results, false),
-    bind(&[key(K::Up)], A::Up, S::History, true),
-    bind(&[key(K::Down)], A::Down, S::History, false),
-    bind(&[ch('[')], A::HistoryPrev, S::Global, false),
-    bind(&[ch(']')], A::HistoryNext, S::Global, false),
-    bind(&[ch('f')], A::HistoryFilter, S::Global, false),
+    bind(&[ch('?'), key(K::F(1))], A::Help, S::Global, Hint::Always),
+    bind(&[ch('q'), ctrl('c')], A::Quit, S::Global, Hint::Always),
+    bind(&[key(K::F(2))], A::ClientsScreen, S::Global, Hint::Never),
+    bind(&[ch('/')], A::FocusSearch, S::Global, Hint::Always),
+    bind(&[key(K::Tab)], A::NextPane, S::Global, Hint::Never),
+    bind(&[key(K::BackTab)], A::PrevPane, S::Global, Hint::Never),
+    bind(&[ch('w')], A::WriteOff, S::Global, Hint::Always),
+    bind(&[ch('r')], A::Refresh, S::Global, Hint::Always),
+    bind(&[key(K::Esc)], A::Back, S::Global, Hint::Never),
+    bind(&[key(K::Enter)], A::Submit, S::Search, Hint::Always),
+    bind(&[key(K::Down)], A::Down, S::Search, Hint::Never),
+    bind(&[key(K::Enter)], A::Submit, S::Results, Hint::Always),
+    bind(&[key(K::Up)], A::Up, S::Results, Hint::Always),
+    bind(&[key(K::Down)], A::Down, S::Results, Hint::Never),
+    bind(&[key(K::Up)], A::Up, S::History, Hint::Always),
+    bind(&[key(K::Down)], A::Down, S::History, Hint::Never),
+    bind(&[ch('[')], A::HistoryPrev, S::Global, Hint::In(S::History)),
+    bind(&[ch(']')], A::HistoryNext, S::Global, Hint::In(S::History)),
+    bind(
+        &[ch('f')],
+        A::HistoryFilter,
+        S::Global,
+        Hint::In(S::History),
+    ),
     bind(
         &[key(K::Tab), key(K::BackTab)],
         A::NextField,
         S::WriteOffForm,
-        true,
+        Hint::Always,
     ),
-    bind(&[key(K::Up)], A::Up, S::WriteOffForm, false),
-    bind(&[key(K::Down)], A::Down, S::WriteOffForm, false),
-    bind(&[ch(' ')], A::ToggleCoupon, S::WriteOffForm, true),
-    bind(&[key(K::Enter)], A::Submit, S::WriteOffForm, true),
-    bind(&[key(K::Esc)], A::Cancel, S::WriteOffForm, true),
-    bind(&[ch('y')], A::Confirm, S::WriteOffConfirm, true),
-    bind(&[key(K::Enter)], A::Submit, S::WriteOffConfirm, true),
+    bind(&[key(K::Up)], A::Up, S::WriteOffForm, Hint::Never),
+    bind(&[key(K::Down)], A::Down, S::WriteOffForm, Hint::Never),
+    bind(&[ch(' ')], A::ToggleCoupon, S::WriteOffForm, Hint::Always),
+    bind(&[key(K::Enter)], A::Submit, S::WriteOffForm, Hint::Always),
+    bind(&[key(K::Esc)], A::Cancel, S::WriteOffForm, Hint::Always),
+    bind(&[ch('y')], A::Confirm, S::WriteOffConfirm, Hint::Always),
+    bind(
+        &[key(K::Enter)],
+        A::Submit,
+        S::WriteOffConfirm,
+        Hint::Always,
+    ),
     bind(
         &[key(K::Tab), key(K::BackTab), key(K::Left), key(K::Right)],
         A::NextField,
         S::WriteOffConfirm,
-        false,
+        Hint::Never,
     ),
-    bind(&[ch('n'), key(K::Esc)], A::Cancel, S::WriteOffConfirm, true),
+    bind(
+        &[ch('n'), key(K::Esc)],
+        A::Cancel,
+        S::WriteOffConfirm,
+        Hint::Always,
+    ),
     bind(
         &[key(K::Tab), key(K::BackTab)],
         A::NextField,
         S::Filter,
-        true,
+        Hint::Always,
     ),
-    bind(&[key(K::Enter)], A::Submit, S::Filter, true),
-    bind(&[key(K::Esc)], A::Cancel, S::Filter, true),
+    bind(&[key(K::Enter)], A::Submit, S::Filter, Hint::Always),
+    bind(&[key(K::Esc)], A::Cancel, S::Filter, Hint::Always),
 ];
 
 impl Key {

@@ -238,7 +238,7 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
             let mut rubles: i64 = 0;
             let mut at = anchor_ms - 180 * day_ms;
             for _ in 0..entries {
-                at += (rng.below(180 * day_ms as u64 / entries) as i64).max(60_000);
+                at += (rng.below(2 * 180 * day_ms as u64 / entries) as i64).max(60_000);
                 let rubles_move = rng.chance(25);
                 let balance = if rubles_move {
                     &mut rubles
@@ -257,7 +257,9 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
                 };
                 *balance += amount;
                 let currency = if rubles_move { "rubles" } else { "points" };
-                add_entry.execute(params![id, currency, amount, at.min(anchor_ms), kind])?;
+                // Past the anchor the entries bunch up on it, still in order.
+                at = at.min(anchor_ms - rng.below(day_ms as u64) as i64);
+                add_entry.execute(params![id, currency, amount, at, kind])?;
             }
             for _ in 0..rng.below(4) {
                 let offset_days = rng.below(120) as i64 - 30;

@@ -54,7 +54,7 @@ pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
     let typing = matches!(scope, Scope::Search | Scope::WriteOffForm | Scope::Filter);
     let mut spans = Vec::new();
     let mut used = 0;
-    for b in keys::for_scope(scope).filter(|b| b.hint) {
+    for b in keys::for_scope(scope).filter(|b| b.hinted_in(scope)) {
         // Letters type into a focused field, so their global bindings are not offered there.
         let usable: Vec<_> = b
             .keys
