@@ -104,6 +104,15 @@ impl Tmux {
         }
     }
 
+    fn resize(&self, width: u16, height: u16) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "resize-window", "-t", "e2e"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
     fn exited(&self) -> bool {
         let out = Command::new("tmux")
             .args([

@@ -148,6 +148,14 @@ fn answer(m: &mut Model, cmd: Cmd, history_rows: usize) {
     };
 }
 
+/// Presses `y` on the confirmation and answers the write-off it sends.
+fn confirm_and_answer(m: &mut Model, result: Result<(), ServiceError>) -> Vec<Cmd> {
+    let Some(Cmd::WriteOff { id, .. }) = key(m, KeyCode::Char('y')).into_iter().next() else {
+        panic!("no write-off sent");
+    };
+    update(m, Msg::WrittenOff { id, result })
+}
+
 fn draw(m: &Model, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| ui::view(m, f)).unwrap();
@@ -325,19 +333,12 @@ fn write_off_refused_by_the_server() {
         key(&mut m, KeyCode::Char('w'));
         type_text(&mut m, "10");
         key(&mut m, KeyCode::Enter);
-        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next()
-        else {
-            panic!()
-        };
-        update(
+        confirm_and_answer(
             &mut m,
-            Msg::WrittenOff {
-                id,
-                result: Err(ServiceError::new(
-                    ErrorKind::Rejected,
-                    "coupon 1235 is already redeemed",
-                )),
-            },
+            Err(ServiceError::new(
+                ErrorKind::Rejected,
+                "coupon 1235 is already redeemed",
+            )),
         );
         m
     });
@@ -376,11 +377,7 @@ fn write_off_sending() {
 fn write_off_done() {
     both("write_off_done", |l| {
         let mut m = confirmation(l);
-        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next()
-        else {
-            panic!()
-        };
-        for cmd in update(&mut m, Msg::WrittenOff { id, result: Ok(()) }) {
+        for cmd in confirm_and_answer(&mut m, Ok(())) {
             answer(&mut m, cmd, 5);
         }
         m
@@ -391,16 +388,9 @@ fn write_off_done() {
 fn write_off_outcome_unknown() {
     both("write_off_unknown", |l| {
         let mut m = confirmation(l);
-        let Some(Cmd::WriteOff { id, .. }) = key(&mut m, KeyCode::Char('y')).into_iter().next()
-        else {
-            panic!()
-        };
-        update(
+        confirm_and_answer(
             &mut m,
-            Msg::WrittenOff {
-                id,
-                result: Err(ServiceError::new(ErrorKind::Timeout, "timed out")),
-            },
+            Err(ServiceError::new(ErrorKind::Timeout, "timed out")),
         );
         m
     });

@@ -26,21 +26,7 @@ pub fn render(model: &Model, d: &FilterDialog, frame: &mut Frame, area: Rect) {
         (2, FilterField::From, t.filter_from, &d.from),
         (3, FilterField::To, t.filter_to, &d.to),
     ] {
-        let focused = d.field == field;
-        let r = row(i);
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                format!("{}{label}", if focused { "▶ " } else { "  " }),
-                if focused {
-                    theme::focused()
-                } else {
-                    theme::plain()
-                },
-            )),
-            r,
-        );
-        let field_area = Rect::new(r.x + 8, r.y, 16.min(r.width.saturating_sub(8)), 1);
-        super::write_off::render_field(frame, field_area, input, focused);
+        super::field::labelled(frame, row(i), (label, 6), 16, input, d.field == field);
     }
     if d.invalid.is_some() {
         frame.render_widget(

@@ -3,6 +3,7 @@
 
 mod card;
 mod coupons;
+mod field;
 mod filter;
 mod help;
 mod history;

@@ -12,7 +12,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let block = pane_block(model, Some(Pane::Search), t.search_title.to_string());
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    super::write_off::render_input(
+    super::field::input_line(
         frame,
         inner,
         &model.search.input,

@@ -54,7 +54,9 @@ pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
     let typing = matches!(scope, Scope::Search | Scope::WriteOffForm | Scope::Filter);
     let mut spans = Vec::new();
     let mut used = 0;
-    let mut hinted: Vec<_> = keys::for_scope(scope).filter(|b| b.hinted_in(scope)).collect();
+    let mut hinted: Vec<_> = keys::for_scope(scope)
+        .filter(|b| b.hinted_in(scope))
+        .collect();
     // Keys that matter right here come before the ones that work everywhere.
     hinted.sort_by_key(|b| b.hint == keys::Hint::Always && b.scope == Scope::Global);
     for b in hinted {

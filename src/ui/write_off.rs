@@ -1,66 +1,17 @@
 //! The write-off dialog: the form, then the confirmation that repeats everything, with
 //! Cancel focused; a sending state that cannot be confirmed again.
 
-use super::{centered, coupons, labels, theme, truncate};
+use super::{centered, coupons, field, labels, theme, truncate};
 use crate::app::Model;
 use crate::app::model::{Button, WriteOffDialog, WriteOffField, WriteOffStep};
 use crate::domain::WriteOff;
 use crate::i18n::{fill, format_amount};
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
-use tui_input::Input;
 
 const WIDTH: u16 = 68;
-
-/// A bracketed one-line field (`[12,50      ]`), visible without colour.
-pub fn render_field(frame: &mut Frame, area: Rect, input: &Input, focused: bool) {
-    if area.width < 3 {
-        return;
-    }
-    let style = if focused {
-        theme::focused()
-    } else {
-        theme::plain()
-    };
-    frame.render_widget(
-        Paragraph::new(Span::styled("[", style)),
-        Rect { width: 1, ..area },
-    );
-    frame.render_widget(
-        Paragraph::new(Span::styled("]", style)),
-        Rect {
-            x: area.right() - 1,
-            width: 1,
-            ..area
-        },
-    );
-    render_input(
-        frame,
-        Rect {
-            x: area.x + 1,
-            width: area.width - 2,
-            ..area
-        },
-        input,
-        focused,
-    );
-}
-
-/// A one-line text field that scrolls horizontally and puts the cursor where it is.
-pub fn render_input(frame: &mut Frame, area: Rect, input: &Input, focused: bool) {
-    let width = area.width.max(1) as usize;
-    let scroll = input.visual_scroll(width.saturating_sub(1));
-    frame.render_widget(
-        Paragraph::new(input.value()).scroll((0, scroll as u16)),
-        area,
-    );
-    if focused {
-        let x = input.visual_cursor().max(scroll) - scroll;
-        frame.set_cursor_position(Position::new(area.x + x as u16, area.y));
-    }
-}
 
 pub fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect) {
     match &d.step {
@@ -123,26 +74,8 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
         (2, WriteOffField::Points, &d.points),
         (3, WriteOffField::Rubles, &d.rubles),
     ] {
-        let focused = d.field == field;
-        let label = format!(
-            "{}{:<8}",
-            if focused { "▶ " } else { "  " },
-            labels::field(t, field)
-        );
-        let r = row(i);
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                label,
-                if focused {
-                    theme::focused()
-                } else {
-                    theme::plain()
-                },
-            )),
-            r,
-        );
-        let field_area = Rect::new(r.x + 11, r.y, 22.min(r.width.saturating_sub(11)), 1);
-        render_field(frame, field_area, input, focused);
+        let label = labels::field(t, field);
+        field::labelled(frame, row(i), (label, 9), 22, input, d.field == field);
     }
     let coupons_focused = d.field == WriteOffField::Coupons;
     frame.render_widget(

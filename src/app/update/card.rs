@@ -1,6 +1,6 @@
 //! The client card: opening a client, its three loads, refresh and history paging.
 
-use super::super::model::{CardState, HISTORY_PAGE, Model, Pane};
+use super::super::model::{CardState, HISTORY_PAGE, Model, Pane, Remote};
 use super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::{Balances, Coupon, HistoryEntry};
 
@@ -73,29 +73,32 @@ pub fn history_page(model: &mut Model, step: i32) -> Vec<Cmd> {
     load_history(model)
 }
 
-fn take_error(model: &mut Model, failure: Option<crate::domain::ServiceError>, accepted: bool) {
-    if accepted && let Some(e) = failure {
-        model.error = Some(e);
-    }
-}
-
-pub fn balance_loaded(model: &mut Model, id: RequestId, result: Reply<Balances>) -> Vec<Cmd> {
+/// Hands a reply to the part of the open card that waits for it; a failure it accepts also
+/// goes to the status bar.
+fn accept<T>(
+    model: &mut Model,
+    id: RequestId,
+    result: Reply<T>,
+    part: impl FnOnce(&mut CardState) -> &mut Remote<T>,
+) -> bool {
     let failure = result.as_ref().err().cloned();
     let accepted = model
         .card
         .as_mut()
-        .is_some_and(|c| c.balance.accept(id, result));
-    take_error(model, failure, accepted);
+        .is_some_and(|c| part(c).accept(id, result));
+    if accepted && let Some(e) = failure {
+        model.error = Some(e);
+    }
+    accepted
+}
+
+pub fn balance_loaded(model: &mut Model, id: RequestId, result: Reply<Balances>) -> Vec<Cmd> {
+    accept(model, id, result, |c| &mut c.balance);
     Vec::new()
 }
 
 pub fn coupons_loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Coupon>>) -> Vec<Cmd> {
-    let failure = result.as_ref().err().cloned();
-    let accepted = model
-        .card
-        .as_mut()
-        .is_some_and(|c| c.coupons.accept(id, result));
-    take_error(model, failure, accepted);
+    accept(model, id, result, |c| &mut c.coupons);
     Vec::new()
 }
 
@@ -104,15 +107,11 @@ pub fn history_loaded(
     id: RequestId,
     result: Reply<Vec<HistoryEntry>>,
 ) -> Vec<Cmd> {
-    let failure = result.as_ref().err().cloned();
-    let accepted = model.card.as_mut().is_some_and(|c| {
-        let accepted = c.history.rows.accept(id, result);
-        if accepted {
-            let len = c.history.rows.data.as_ref().map_or(0, Vec::len);
-            c.history.selected = c.history.selected.min(len.saturating_sub(1));
-        }
-        accepted
-    });
-    take_error(model, failure, accepted);
+    if accept(model, id, result, |c| &mut c.history.rows)
+        && let Some(card) = model.card.as_mut()
+    {
+        let len = card.history.rows.data.as_ref().map_or(0, Vec::len);
+        card.history.selected = card.history.selected.min(len.saturating_sub(1));
+    }
     Vec::new()
 }
