@@ -192,35 +192,8 @@ fn an_overdraw_is_explained_and_a_too_small_terminal_says_so() {
     tui.text("99999");
     tui.keys(&["Enter"]);
     tui.wait_for("more than available: 1,234.56");
-    let status = Command::new("tmux")
-        .args([
-            "-L",
-            &tui.socket,
-            "resize-window",
-            "-t",
-            "e2e",
-            "-x",
-            "60",
-            "-y",
-            "20",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    tui.resize(60, 20);
     tui.wait_for("too small");
-    Command::new("tmux")
-        .args([
-            "-L",
-            &tui.socket,
-            "resize-window",
-            "-t",
-            "e2e",
-            "-x",
-            "80",
-            "-y",
-            "24",
-        ])
-        .status()
-        .unwrap();
+    tui.resize(80, 24);
     tui.wait_for("more than available");
 }
