@@ -20,6 +20,10 @@ pub enum ErrorKind {
     Server,
     /// The answer could not be understood.
     BadResponse,
+    /// The vendor's rate limit was hit: nothing happened, try again a little later.
+    RateLimited,
+    /// No provider is configured for this capability.
+    NotConfigured,
 }
 
 /// A backend failure with the vendor's own words, already free of URLs and secrets.

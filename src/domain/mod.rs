@@ -1,5 +1,6 @@
 //! Loyalty types that know no wire format: what the console shows and the server stores.
 
+pub mod admin;
 pub mod error;
 pub mod mask;
 pub mod money;

@@ -80,6 +80,8 @@ pub const TEXT: Text = Text {
     error_rejected: "Request refused",
     error_server: "Server error",
     error_bad_response: "Unexpected answer from the server",
+    error_rate_limited: "Rate limit reached, try again shortly",
+    error_not_configured: "Not configured",
     scope_global: "Everywhere",
     scope_search: "Search",
     scope_results: "Client list",

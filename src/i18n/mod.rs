@@ -111,6 +111,8 @@ pub struct Text {
     pub error_rejected: &'static str,
     pub error_server: &'static str,
     pub error_bad_response: &'static str,
+    pub error_rate_limited: &'static str,
+    pub error_not_configured: &'static str,
     pub scope_global: &'static str,
     pub scope_search: &'static str,
     pub scope_results: &'static str,

@@ -80,6 +80,8 @@ pub const TEXT: Text = Text {
     error_rejected: "Запрос отклонён",
     error_server: "Ошибка сервера",
     error_bad_response: "Непонятный ответ сервера",
+    error_rate_limited: "Превышен лимит запросов, повторите чуть позже",
+    error_not_configured: "Не настроено",
     scope_global: "Везде",
     scope_search: "Поиск",
     scope_results: "Список клиентов",

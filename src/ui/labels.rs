@@ -15,6 +15,8 @@ pub fn error(t: &Text, e: &ServiceError) -> String {
         ErrorKind::Rejected => t.error_rejected,
         ErrorKind::Server => t.error_server,
         ErrorKind::BadResponse => t.error_bad_response,
+        ErrorKind::RateLimited => t.error_rate_limited,
+        ErrorKind::NotConfigured => t.error_not_configured,
     };
     if e.detail.is_empty() {
         head.to_string()

@@ -2,3 +2,7 @@
 //! read them) and by `loyalty serve` (which speaks them); neither side's domain leaks in.
 
 pub mod ext;
+mod lenient;
+pub mod mloyalty;
+pub mod poster;
+pub mod regos;

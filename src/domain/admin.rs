@@ -1,0 +1,243 @@
+//! What admins look at: marketing groups, promotion accumulations, registrations per point of
+//! sale, and card operations. Vendor-neutral; each adapter maps its wire format to these.
+
+use super::Amount;
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    /// A share of each paid order is accrued as bonuses.
+    Bonus,
+    /// Each order gets a percentage off.
+    Discount,
+}
+
+/// A marketing group (Poster): its clients share a bonus rate or a discount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+    pub kind: GroupKind,
+    /// Percent of the order: bonus accrual rate or discount.
+    pub percent: Decimal,
+    /// Bonus credited on a client's birthday, in roubles; bonus groups only.
+    pub birthday_bonus: Amount,
+    pub clients: u64,
+}
+
+/// A group as an admin creates or edits it, checked by [`GroupDraft::validate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupDraft {
+    pub name: String,
+    pub kind: GroupKind,
+    pub percent: Decimal,
+    pub birthday_bonus: Amount,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupProblem {
+    NameRequired,
+    NameTooLong,
+    PercentOutOfRange,
+    BirthdayBonusNegative,
+    BirthdayBonusOnDiscountGroup,
+}
+
+/// Longest group name accepted: Poster's admin panel cuts names at about this length.
+pub const GROUP_NAME_MAX: usize = 100;
+
+impl GroupDraft {
+    pub fn validate(&self) -> Result<(), GroupProblem> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err(GroupProblem::NameRequired);
+        }
+        if name.chars().count() > GROUP_NAME_MAX {
+            return Err(GroupProblem::NameTooLong);
+        }
+        if self.percent < Decimal::ZERO || self.percent > Decimal::ONE_HUNDRED {
+            return Err(GroupProblem::PercentOutOfRange);
+        }
+        if self.birthday_bonus.minor() < 0 {
+            return Err(GroupProblem::BirthdayBonusNegative);
+        }
+        if self.kind == GroupKind::Discount && self.birthday_bonus.minor() != 0 {
+            return Err(GroupProblem::BirthdayBonusOnDiscountGroup);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccumulationStatus {
+    Active,
+    Closed,
+    Deleted,
+    /// A status code this console does not know, shown as is.
+    Other(i64),
+}
+
+/// A client's progress in an accumulation promotion (Poster).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accumulation {
+    pub id: i64,
+    pub promotion_id: i64,
+    pub client_id: i64,
+    pub product_id: i64,
+    pub modification_id: Option<i64>,
+    pub status: AccumulationStatus,
+    /// Items counted so far (fractional for weighed goods).
+    pub count: Decimal,
+    /// Price of one bought item.
+    pub product_sum: Decimal,
+    pub prize_product_id: Option<i64>,
+    /// Local time of the point of sale, as the vendor sends it.
+    pub started: Option<DateTime>,
+    pub closed: Option<DateTime>,
+    pub weighed: bool,
+}
+
+/// A page of accumulations, optionally for one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccumulationQuery {
+    pub client_id: Option<i64>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// A client registered in a period (Mloyalty), with the point of sale that signed them up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub client: i64,
+    pub card: i64,
+    pub out_number: i64,
+    pub is_virtual: bool,
+    pub card_type: String,
+    pub card_status: String,
+    pub pos: i64,
+    pub pos_name: String,
+    pub registered: Timestamp,
+}
+
+/// Registrations between two days (both inclusive), optionally at one point of sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistrationQuery {
+    pub from: Date,
+    pub to: Date,
+    pub pos: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    Income,
+    Outcome,
+}
+
+/// One movement on a retail card's bonus account (REGOS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardOperation {
+    pub uuid: String,
+    pub kind: OperationKind,
+    /// The purchase amount the bonus was accrued on.
+    pub amount: Decimal,
+    pub value: Decimal,
+    pub used_value: Decimal,
+    pub is_payment: bool,
+    pub date: Timestamp,
+    /// `None`: the bonus never expires.
+    pub expires: Option<Timestamp>,
+    pub description: Option<String>,
+    pub last_update: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Date,
+    Type,
+    Amount,
+    Value,
+    ExpiryDate,
+    LastUpdate,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 6] = [
+        SortColumn::Date,
+        SortColumn::Type,
+        SortColumn::Amount,
+        SortColumn::Value,
+        SortColumn::ExpiryDate,
+        SortColumn::LastUpdate,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortDirection {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardOperationQuery {
+    pub card_id: i64,
+    pub promo_id: i64,
+    pub kind: Option<OperationKind>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub sort: SortColumn,
+    pub direction: SortDirection,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// One page of card operations and what the vendor said about the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardOperationPage {
+    pub operations: Vec<CardOperation>,
+    pub next_offset: Option<u32>,
+    pub total: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> GroupDraft {
+        GroupDraft {
+            name: "Постоянный посетитель".into(),
+            kind: GroupKind::Bonus,
+            percent: Decimal::TEN,
+            birthday_bonus: Amount::from_minor(5000),
+        }
+    }
+
+    #[test]
+    fn group_drafts_are_checked() {
+        assert_eq!(draft().validate(), Ok(()));
+        let blank = GroupDraft {
+            name: "  ".into(),
+            ..draft()
+        };
+        assert_eq!(blank.validate(), Err(GroupProblem::NameRequired));
+        let over = GroupDraft {
+            percent: Decimal::new(10001, 2),
+            ..draft()
+        };
+        assert_eq!(over.validate(), Err(GroupProblem::PercentOutOfRange));
+        let discount = GroupDraft {
+            kind: GroupKind::Discount,
+            ..draft()
+        };
+        assert_eq!(
+            discount.validate(),
+            Err(GroupProblem::BirthdayBonusOnDiscountGroup)
+        );
+        let long = GroupDraft {
+            name: "я".repeat(101),
+            ..draft()
+        };
+        assert_eq!(long.validate(), Err(GroupProblem::NameTooLong));
+    }
+}

@@ -1,0 +1,209 @@
+//! Mloyalty's LCManagerPartner API (seed 002): an OAuth2 password login that yields a JWT,
+//! whose integer `token` and `operator` claims also travel in every request body; .NET dates
+//! with an offset and up to seven fractional digits; `ErrorCode`/`Message` in the body.
+
+use super::lenient;
+use crate::domain::admin::Registration;
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+pub const LOGIN_PATH: &str = "managerlogin";
+pub const CLIENT_INFO_PERIOD_PATH: &str = "api/client/ClientInfoPeriod";
+
+/// The answer to `POST managerlogin` (OAuth2 password grant).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginDto {
+    pub access_token: String,
+    #[serde(default)]
+    pub token_type: Option<String>,
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+/// The form of `POST managerlogin`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginFormDto {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub grant_type: String,
+}
+
+/// The claims the console reads from the JWT; the vendor copies them into request bodies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimsDto {
+    #[serde(deserialize_with = "int_claim")]
+    pub token: i64,
+    #[serde(deserialize_with = "int_claim")]
+    pub operator: i64,
+    #[serde(default)]
+    pub exp: Option<i64>,
+}
+
+fn int_claim<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let text = lenient::text(d)?;
+    text.parse()
+        .map_err(|_| serde::de::Error::custom(format!("{text:?} is not an integer")))
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RegDto {
+    #[serde(default)]
+    pub today: bool,
+    #[serde(default)]
+    pub yesterday: bool,
+    #[serde(default)]
+    pub month: i64,
+    #[serde(default)]
+    pub year: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClientInfoPeriodRequestDto {
+    pub beg_date: String,
+    pub end_date: String,
+    #[serde(default)]
+    pub registration: bool,
+    #[serde(default)]
+    pub reg_pos_list: Option<i64>,
+    #[serde(default)]
+    pub reg: Option<RegDto>,
+    #[serde(default)]
+    pub operator: i64,
+    #[serde(default)]
+    pub token: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegisteredClientDto {
+    #[serde(rename = "Client")]
+    pub client: i64,
+    #[serde(rename = "Card")]
+    pub card: i64,
+    #[serde(rename = "OutNumber", default)]
+    pub out_number: i64,
+    #[serde(rename = "Virtual", default)]
+    pub is_virtual: bool,
+    #[serde(rename = "Card_Type", default, deserialize_with = "lenient::text")]
+    pub card_type: String,
+    #[serde(rename = "Card_Status", default, deserialize_with = "lenient::text")]
+    pub card_status: String,
+    #[serde(rename = "RegPos", default)]
+    pub reg_pos: i64,
+    #[serde(rename = "RegPosName", default, deserialize_with = "lenient::text")]
+    pub reg_pos_name: String,
+    #[serde(rename = "RegDate")]
+    pub reg_date: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClientInfoPeriodResponseDto {
+    #[serde(default)]
+    pub clients: Option<Vec<RegisteredClientDto>>,
+    #[serde(default)]
+    pub error_code: i64,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub message: Option<String>,
+}
+
+/// A .NET date-time: `2024-04-25T00:23:55.6146589+03:00`. Without an offset it is read in
+/// `tz` (the vendor's own zone), as .NET's `DateTimeKind.Unspecified` means.
+pub fn parse_date(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+    let text = text.trim();
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    text.parse::<DateTime>()
+        .ok()
+        .and_then(|dt| dt.to_zoned(tz.clone()).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| format!("{text:?} is not a date"))
+}
+
+/// The form the vendor writes: local time with its offset.
+pub fn format_date(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
+        .to_string()
+}
+
+impl RegisteredClientDto {
+    pub fn to_domain(&self, tz: &TimeZone) -> Result<Registration, String> {
+        Ok(Registration {
+            client: self.client,
+            card: self.card,
+            out_number: self.out_number,
+            is_virtual: self.is_virtual,
+            card_type: self.card_type.clone(),
+            card_status: self.card_status.clone(),
+            pos: self.reg_pos,
+            pos_name: self.reg_pos_name.clone(),
+            registered: parse_date(&self.reg_date, tz)?,
+        })
+    }
+
+    pub fn from_domain(r: &Registration, tz: &TimeZone) -> Self {
+        RegisteredClientDto {
+            client: r.client,
+            card: r.card,
+            out_number: r.out_number,
+            is_virtual: r.is_virtual,
+            card_type: r.card_type.clone(),
+            card_status: r.card_status.clone(),
+            reg_pos: r.pos,
+            reg_pos_name: r.pos_name.clone(),
+            reg_date: format_date(r.registered, tz),
+        }
+    }
+}
+
+/// Reads the claims of a JWT without checking its signature: the console is the token's
+/// bearer, not its judge; the server that issued it checks it.
+pub fn claims(jwt: &str) -> Result<ClaimsDto, String> {
+    use base64::Engine;
+    let payload = jwt
+        .split('.')
+        .nth(1)
+        .ok_or("the access token is not a JWT")?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|e| format!("JWT payload: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("JWT claims: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotnet_dates_with_seven_fractional_digits() {
+        let t = parse_date("2024-04-25T00:23:55.6146589+03:00", &TimeZone::UTC).unwrap();
+        assert_eq!(t.to_string(), "2024-04-24T21:23:55.6146589Z");
+        let local =
+            parse_date("2024-04-25T00:23:55", &TimeZone::fixed(jiff::tz::offset(3))).unwrap();
+        assert_eq!(local.to_string(), "2024-04-24T21:23:55Z");
+        assert!(parse_date("вчера", &TimeZone::UTC).is_err());
+        let msk = TimeZone::fixed(jiff::tz::offset(3));
+        assert_eq!(format_date(t, &msk), "2024-04-25T00:23:55.6146589+03:00");
+    }
+
+    #[test]
+    fn claims_are_read_from_the_payload() {
+        // {"token":"42","operator":7,"exp":1700000000}
+        let jwt = "e30.eyJ0b2tlbiI6IjQyIiwib3BlcmF0b3IiOjcsImV4cCI6MTcwMDAwMDAwMH0.sig";
+        let c = claims(jwt).unwrap();
+        assert_eq!((c.token, c.operator, c.exp), (42, 7, Some(1_700_000_000)));
+        assert!(claims("garbage").is_err());
+    }
+}

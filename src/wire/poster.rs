@@ -1,0 +1,334 @@
+//! Poster's Web API (`clients.*`, seeds 000 and 003): `{"response": …}` or, in an HTTP 200,
+//! `{"error": {"code", "message"}}`; numbers as strings; `birthday_bonus` in kopecks when read
+//! but in roubles when written; dates `YYYY-MM-dd HH:mm:ss` local time or `null`.
+
+use super::lenient;
+use crate::domain::Amount;
+use crate::domain::admin::{Accumulation, AccumulationStatus, Group, GroupDraft, GroupKind};
+use jiff::civil::DateTime;
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::str::FromStr;
+
+/// A group as `clients.getGroups` / `clients.getGroup` send it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GroupDto {
+    #[serde(deserialize_with = "lenient::text")]
+    pub client_groups_id: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub client_groups_name: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub loyalty_type: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub client_groups_discount: String,
+    /// Kopecks.
+    #[serde(deserialize_with = "lenient::text")]
+    pub birthday_bonus: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub count_groups_clients: String,
+}
+
+/// The POST fields of `clients.createGroup` / `clients.updateGroup`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GroupFormDto {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::optional_text"
+    )]
+    pub client_groups_id: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub client_groups_name: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub loyalty_type: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub client_groups_discount: String,
+    /// Roubles, as the seed documents for writes (`50.00`).
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub birthday_bonus: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemoveGroupDto {
+    #[serde(deserialize_with = "lenient::text")]
+    pub group_id: String,
+}
+
+/// A row of `clients.getClientsAccumulations`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccumulationDto {
+    #[serde(deserialize_with = "lenient::text")]
+    pub accumulation_product_id: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub tr_product_id: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub promotion_id: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub client_id: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub product_id: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub modification_id: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub status: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub num: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub product_sum: String,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub prize_product_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub date_add: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub date_close: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub weight_flag: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBodyDto {
+    pub code: i64,
+    pub message: String,
+}
+
+/// Poster error codes the console explains (from the vendor's error table).
+pub const BAD_TOKEN: i64 = 11;
+pub const TOKEN_MISSING: i64 = 10;
+pub const TOKEN_EXPIRED: i64 = 12;
+pub const NOT_FOUND: i64 = 32;
+pub const EMPTY_FIELD: i64 = 34;
+pub const WRONG_VALUE: i64 = 155;
+
+/// What a Poster answer can be besides the payload.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PosterError {
+    #[error("Poster error {code}: {message}")]
+    Api { code: i64, message: String },
+    #[error("{0}")]
+    Decode(String),
+}
+
+/// Takes the `response` out of an answer, or its `error`, whatever the HTTP status was.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, PosterError> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| PosterError::Decode(format!("not JSON: {e}")))?;
+    if let Some(error) = value.get("error") {
+        return Err(match error {
+            Value::Object(_) => match serde_json::from_value::<ErrorBodyDto>(error.clone()) {
+                Ok(e) => PosterError::Api {
+                    code: e.code,
+                    message: e.message,
+                },
+                Err(e) => PosterError::Decode(format!("unreadable error: {e}")),
+            },
+            // Some Poster endpoints put the code itself in `error`.
+            other => PosterError::Api {
+                code: other.as_i64().unwrap_or(-1),
+                message: value
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            },
+        });
+    }
+    let response = value
+        .get("response")
+        .ok_or_else(|| PosterError::Decode("neither response nor error in the answer".into()))?;
+    serde_json::from_value(response.clone()).map_err(|e| PosterError::Decode(e.to_string()))
+}
+
+fn int(field: &str, text: &str) -> Result<i64, PosterError> {
+    text.trim()
+        .parse()
+        .map_err(|_| PosterError::Decode(format!("{field}: {text:?} is not an integer")))
+}
+
+fn decimal(field: &str, text: &str) -> Result<Decimal, PosterError> {
+    if text.trim().is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    Decimal::from_str(text.trim())
+        .map(|d| d.normalize())
+        .map_err(|_| PosterError::Decode(format!("{field}: {text:?} is not a number")))
+}
+
+/// `YYYY-MM-dd HH:mm:ss`; Poster also sends `0000-00-00 00:00:00` for "never".
+fn date_time(field: &str, text: Option<&str>) -> Result<Option<DateTime>, PosterError> {
+    match text {
+        None => Ok(None),
+        Some(t) if t.starts_with("0000-00-00") => Ok(None),
+        Some(t) => DateTime::strptime("%Y-%m-%d %H:%M:%S", t.trim())
+            .map(Some)
+            .map_err(|_| PosterError::Decode(format!("{field}: {t:?} is not a date"))),
+    }
+}
+
+pub fn group_kind_from_wire(text: &str) -> Result<GroupKind, PosterError> {
+    match text.trim() {
+        "1" => Ok(GroupKind::Bonus),
+        "2" => Ok(GroupKind::Discount),
+        other => Err(PosterError::Decode(format!(
+            "loyalty_type {other:?} is neither 1 nor 2"
+        ))),
+    }
+}
+
+pub fn group_kind_to_wire(kind: GroupKind) -> &'static str {
+    match kind {
+        GroupKind::Bonus => "1",
+        GroupKind::Discount => "2",
+    }
+}
+
+impl TryFrom<GroupDto> for Group {
+    type Error = PosterError;
+    fn try_from(dto: GroupDto) -> Result<Self, PosterError> {
+        let kopecks = int(
+            "birthday_bonus",
+            if dto.birthday_bonus.is_empty() {
+                "0"
+            } else {
+                &dto.birthday_bonus
+            },
+        )?;
+        Ok(Group {
+            id: int("client_groups_id", &dto.client_groups_id)?,
+            name: dto.client_groups_name,
+            kind: group_kind_from_wire(&dto.loyalty_type)?,
+            percent: decimal("client_groups_discount", &dto.client_groups_discount)?,
+            birthday_bonus: Amount::from_minor(kopecks),
+            clients: int(
+                "count_groups_clients",
+                if dto.count_groups_clients.is_empty() {
+                    "0"
+                } else {
+                    &dto.count_groups_clients
+                },
+            )?
+            .max(0) as u64,
+        })
+    }
+}
+
+impl From<&Group> for GroupDto {
+    fn from(g: &Group) -> Self {
+        GroupDto {
+            client_groups_id: g.id.to_string(),
+            client_groups_name: g.name.clone(),
+            loyalty_type: group_kind_to_wire(g.kind).to_string(),
+            client_groups_discount: g.percent.normalize().to_string(),
+            birthday_bonus: g.birthday_bonus.minor().to_string(),
+            count_groups_clients: g.clients.to_string(),
+        }
+    }
+}
+
+/// The write form of a group: birthday bonus in roubles with two decimals (`50.00`).
+pub fn group_form(id: Option<i64>, draft: &GroupDraft) -> GroupFormDto {
+    let kopecks = draft.birthday_bonus.minor();
+    GroupFormDto {
+        client_groups_id: id.map(|i| i.to_string()),
+        client_groups_name: draft.name.trim().to_string(),
+        loyalty_type: group_kind_to_wire(draft.kind).to_string(),
+        client_groups_discount: draft.percent.normalize().to_string(),
+        birthday_bonus: format!("{}.{:02}", kopecks / 100, kopecks % 100),
+    }
+}
+
+/// Reads a create/update form back into a draft (the server's side of [`group_form`]).
+pub fn group_draft_from_form(form: &GroupFormDto) -> Result<GroupDraft, PosterError> {
+    let bonus = if form.birthday_bonus.trim().is_empty() {
+        Amount::ZERO
+    } else {
+        Amount::parse_decimal(form.birthday_bonus.trim()).map_err(|e| {
+            PosterError::Decode(format!("birthday_bonus {:?}: {e}", form.birthday_bonus))
+        })?
+    };
+    Ok(GroupDraft {
+        name: form.client_groups_name.clone(),
+        kind: group_kind_from_wire(&form.loyalty_type)?,
+        percent: decimal("client_groups_discount", &form.client_groups_discount)?,
+        birthday_bonus: bonus,
+    })
+}
+
+pub fn status_from_wire(code: i64) -> AccumulationStatus {
+    match code {
+        1 => AccumulationStatus::Active,
+        2 => AccumulationStatus::Closed,
+        3 => AccumulationStatus::Deleted,
+        other => AccumulationStatus::Other(other),
+    }
+}
+
+pub fn status_to_wire(status: AccumulationStatus) -> i64 {
+    match status {
+        AccumulationStatus::Active => 1,
+        AccumulationStatus::Closed => 2,
+        AccumulationStatus::Deleted => 3,
+        AccumulationStatus::Other(code) => code,
+    }
+}
+
+impl TryFrom<AccumulationDto> for Accumulation {
+    type Error = PosterError;
+    fn try_from(dto: AccumulationDto) -> Result<Self, PosterError> {
+        let modification = int(
+            "modification_id",
+            if dto.modification_id.is_empty() {
+                "0"
+            } else {
+                &dto.modification_id
+            },
+        )?;
+        Ok(Accumulation {
+            id: int("accumulation_product_id", &dto.accumulation_product_id)?,
+            promotion_id: int("promotion_id", &dto.promotion_id)?,
+            client_id: int("client_id", &dto.client_id)?,
+            product_id: int("product_id", &dto.product_id)?,
+            modification_id: (modification != 0).then_some(modification),
+            status: status_from_wire(int("status", &dto.status)?),
+            count: decimal("num", &dto.num)?,
+            product_sum: decimal("product_sum", &dto.product_sum)?,
+            prize_product_id: dto
+                .prize_product_id
+                .as_deref()
+                .map(|p| int("prize_product_id", p))
+                .transpose()?,
+            started: date_time("date_add", dto.date_add.as_deref())?,
+            closed: date_time("date_close", dto.date_close.as_deref())?,
+            weighed: dto.weight_flag.trim() == "1",
+        })
+    }
+}
+
+/// Poster's own form of a date-time.
+pub fn date_time_to_wire(dt: DateTime) -> String {
+    dt.strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+impl From<&Accumulation> for AccumulationDto {
+    fn from(a: &Accumulation) -> Self {
+        AccumulationDto {
+            accumulation_product_id: a.id.to_string(),
+            tr_product_id: String::new(),
+            promotion_id: a.promotion_id.to_string(),
+            client_id: a.client_id.to_string(),
+            product_id: a.product_id.to_string(),
+            modification_id: a.modification_id.unwrap_or(0).to_string(),
+            status: status_to_wire(a.status).to_string(),
+            num: format!("{:.7}", a.count),
+            product_sum: a.product_sum.normalize().to_string(),
+            prize_product_id: a
+                .prize_product_id
+                .map(|p| p.to_string())
+                .or(Some(String::new())),
+            date_add: a.started.map(date_time_to_wire),
+            date_close: a.closed.map(date_time_to_wire),
+            weight_flag: if a.weighed { "1" } else { "0" }.to_string(),
+        }
+    }
+}

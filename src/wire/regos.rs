@@ -1,0 +1,193 @@
+//! REGOS `RetailCard/GetOperations` (seed 004): `POST …/gateway/out/{key}/v1/…`, the key in
+//! the path being the credential; `{"ok": true, "result": […]}` or, in an HTTP 200,
+//! `{"ok": false, "result": {"error", "description"}}`; Unix seconds; `type` as a number or a
+//! name; `exp_date` 0 for "never".
+
+use crate::domain::admin::{
+    CardOperation, CardOperationQuery, OperationKind, SortColumn, SortDirection,
+};
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::{Number, Value};
+use std::str::FromStr;
+
+pub const GET_OPERATIONS: &str = "RetailCard/GetOperations";
+/// REGOS answers this code when the integration's request budget is spent.
+pub const RATE_LIMITED: i64 = 8213;
+pub const VALIDATION_ERROR: i64 = 1008;
+pub const ACCESS_DENIED: i64 = 9006;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SortOrderDto {
+    pub column: String,
+    pub direction: String,
+}
+
+/// The request body as the console sends it. The server reads bodies more leniently (ids and
+/// types as scalars or lists), see `server::regos_routes`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GetOperationsDto {
+    pub card_id: i64,
+    pub promo_id: i64,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<i64>,
+    pub sort_orders: SortOrderDto,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OperationDto {
+    pub uuid: String,
+    /// `1`/`2`, or `"Income"`/`"Outcome"`.
+    #[serde(rename = "type")]
+    pub kind: Value,
+    pub amount: Number,
+    pub value: Number,
+    pub used_value: Number,
+    #[serde(default)]
+    pub is_payment: bool,
+    pub date: i64,
+    #[serde(default)]
+    pub exp_date: i64,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub last_update: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnvelopeDto {
+    pub ok: bool,
+    pub result: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorResultDto {
+    pub error: i64,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+pub fn kind_to_wire(kind: OperationKind) -> i64 {
+    match kind {
+        OperationKind::Income => 1,
+        OperationKind::Outcome => 2,
+    }
+}
+
+/// `1`, `"1"`, `"Income"` (any case) are all income.
+pub fn kind_from_wire(value: &Value) -> Result<OperationKind, String> {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.to_lowercase(),
+        other => return Err(format!("type {other} is neither a number nor a name")),
+    };
+    match text.as_str() {
+        "1" | "income" => Ok(OperationKind::Income),
+        "2" | "outcome" => Ok(OperationKind::Outcome),
+        other => Err(format!("unknown operation type {other:?}")),
+    }
+}
+
+pub fn sort_column_to_wire(column: SortColumn) -> &'static str {
+    match column {
+        SortColumn::Date => "Date",
+        SortColumn::Type => "Type",
+        SortColumn::Amount => "Amount",
+        SortColumn::Value => "Value",
+        SortColumn::ExpiryDate => "ExpiryDate",
+        SortColumn::LastUpdate => "LastUpdate",
+    }
+}
+
+pub fn sort_column_from_wire(text: &str) -> Option<SortColumn> {
+    SortColumn::ALL
+        .into_iter()
+        .find(|c| sort_column_to_wire(*c).eq_ignore_ascii_case(text.trim()))
+}
+
+pub fn direction_to_wire(direction: SortDirection) -> &'static str {
+    match direction {
+        SortDirection::Asc => "ASC",
+        SortDirection::Desc => "DESC",
+    }
+}
+
+pub fn request(q: &CardOperationQuery) -> GetOperationsDto {
+    GetOperationsDto {
+        card_id: q.card_id,
+        promo_id: q.promo_id,
+        kind: q.kind.map(kind_to_wire),
+        start_date: q.from.map(|t| t.as_second()),
+        end_date: q.to.map(|t| t.as_second()),
+        sort_orders: SortOrderDto {
+            column: sort_column_to_wire(q.sort).to_string(),
+            direction: direction_to_wire(q.direction).to_string(),
+        },
+        limit: q.limit,
+        offset: q.offset,
+    }
+}
+
+pub fn decimal(n: &Number) -> Result<Decimal, String> {
+    let text = n.to_string();
+    Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .map(|d| d.normalize())
+        .map_err(|_| format!("{text} is not a decimal"))
+}
+
+fn seconds(field: &str, s: i64) -> Result<Timestamp, String> {
+    Timestamp::from_second(s).map_err(|_| format!("{field} {s} is out of range"))
+}
+
+impl TryFrom<OperationDto> for CardOperation {
+    type Error = String;
+    fn try_from(dto: OperationDto) -> Result<Self, String> {
+        Ok(CardOperation {
+            uuid: dto.uuid,
+            kind: kind_from_wire(&dto.kind)?,
+            amount: decimal(&dto.amount)?,
+            value: decimal(&dto.value)?,
+            used_value: decimal(&dto.used_value)?,
+            is_payment: dto.is_payment,
+            date: seconds("date", dto.date)?,
+            expires: (dto.exp_date != 0)
+                .then(|| seconds("exp_date", dto.exp_date))
+                .transpose()?,
+            description: dto.description,
+            last_update: seconds("last_update", dto.last_update)?,
+        })
+    }
+}
+
+fn number(d: Decimal) -> Number {
+    Number::from_str(&format!("{d:.3}")).unwrap_or_else(|_| Number::from(0))
+}
+
+impl From<&CardOperation> for OperationDto {
+    fn from(op: &CardOperation) -> Self {
+        OperationDto {
+            uuid: op.uuid.clone(),
+            kind: Value::from(kind_to_wire(op.kind)),
+            amount: number(op.amount),
+            value: number(op.value),
+            used_value: number(op.used_value),
+            is_payment: op.is_payment,
+            date: op.date.as_second(),
+            exp_date: op.expires.map_or(0, |t| t.as_second()),
+            description: op.description.clone(),
+            last_update: op.last_update.as_second(),
+        }
+    }
+}
