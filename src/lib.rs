@@ -5,6 +5,7 @@ pub mod backend;
 pub mod config;
 pub mod domain;
 pub mod i18n;
+pub mod limit;
 pub mod runtime;
 pub mod server;
 pub mod ui;

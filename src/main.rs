@@ -34,9 +34,18 @@ enum Command {
         /// Seed N demo clients into an empty database.
         #[arg(long, value_name = "N")]
         demo: Option<u64>,
-        /// Bearer token every request must carry.
+        /// Bearer token of the /ext/api/v1/ API, also Poster's `token` parameter.
         #[arg(long, env = "LOYALTY_SERVER_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// Mloyalty manager login accepted by /managerlogin.
+        #[arg(long, default_value = "manager")]
+        manager_user: String,
+        /// Password of the Mloyalty manager login (without it any login is accepted).
+        #[arg(long, env = "LOYALTY_MANAGER_PASSWORD", hide_env_values = true)]
+        manager_password: Option<String>,
+        /// REGOS integration key expected in /gateway/out/{key}/ (without it any key is).
+        #[arg(long, env = "LOYALTY_INTEGRATION_KEY", hide_env_values = true)]
+        integration_key: Option<String>,
     },
     /// Show or create the configuration.
     Config {
@@ -67,7 +76,17 @@ async fn main() -> ExitCode {
             db,
             demo,
             token,
-        }) => serve(listen, db, demo, token).await,
+            manager_user,
+            manager_password,
+            integration_key,
+        }) => {
+            let credentials = Credentials {
+                token,
+                manager: manager_password.map(|p| (manager_user, p)),
+                integration_key,
+            };
+            serve(listen, db, demo, credentials).await
+        }
         Some(Command::Config { action }) => config(cli.config, action),
     };
     match result {
@@ -105,11 +124,18 @@ async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), S
     Ok(())
 }
 
+/// What each vendor format of the server asks of its callers.
+struct Credentials {
+    token: Option<String>,
+    manager: Option<(String, String)>,
+    integration_key: Option<String>,
+}
+
 async fn serve(
     listen: SocketAddr,
     db: PathBuf,
     demo_clients: Option<u64>,
-    token: Option<String>,
+    credentials: Credentials,
 ) -> Result<(), String> {
     logging::to_stderr();
     let store = Store::open(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
@@ -130,8 +156,19 @@ async fn serve(
             tracing::info!("database already holds {existing} clients; --demo skipped");
         }
     }
-    if token.as_deref().is_none_or(str::is_empty) {
-        tracing::warn!("no --token: every request is accepted without authentication");
+    if credentials.token.as_deref().is_none_or(str::is_empty) {
+        tracing::warn!("no --token: /ext/api/v1/ and Poster requests need no token");
+    }
+    if credentials.manager.is_none() {
+        tracing::warn!("no --manager-password: /managerlogin accepts any login");
+    }
+    if credentials.integration_key.is_none() {
+        tracing::warn!("no --integration-key: REGOS requests are accepted with any key");
+    }
+    let mut state = ServerState::new(store, credentials.token)
+        .with_integration_key(credentials.integration_key);
+    if let Some((user, password)) = credentials.manager {
+        state = state.with_manager(user, password);
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -142,7 +179,7 @@ async fn serve(
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    server::serve(listener, ServerState::new(store, token), shutdown)
+    server::serve(listener, state, shutdown)
         .await
         .map_err(|e| format!("server: {e}"))
 }

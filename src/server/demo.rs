@@ -152,15 +152,206 @@ fn transliterate(name: &str) -> String {
         .collect()
 }
 
+const GROUPS: &[(i64, &str, i64, &str, i64)] = &[
+    (1, "Постоянный посетитель", 1, "10", 5000),
+    (2, "Скидочная система 10%", 2, "10", 0),
+    (3, "Скидочная система 20%", 2, "20", 0),
+    (4, "Сотрудники", 1, "5.5", 10000),
+];
+const PROMOTIONS: &[(i64, &str)] = &[
+    (14, "Каждый 6-й кофе в подарок"),
+    (15, "Десерт после 5 покупок"),
+    (16, "Coffee beans: 10 kg club"),
+];
+const POINTS_OF_SALE: &[(i64, &str)] = &[
+    (1, "ТЦ «Европейский»"),
+    (2, "Арбат, 12"),
+    (3, "Интернет-магазин"),
+    (4, "Kiosk Sheremetyevo"),
+];
+const CARD_TYPES: &[&str] = &["Стандарт", "Золотая", "Gold"];
+const OPERATION_NOTES: &[&str] = &["Покупка", "Списание на кассе", "Birthday bonus"];
+/// The REGOS promotion every demo card belongs to.
+pub const CARD_PROMO_ID: i64 = 1;
+/// Demo cards are numbered from here, one per client in client order.
+pub const FIRST_CARD_NUMBER: i64 = 2_000_000_000_000;
+
+/// Statements and state for the back-office rows seeded alongside each client.
+struct BackOffice<'c> {
+    add_card: rusqlite::Statement<'c>,
+    add_operation: rusqlite::Statement<'c>,
+    add_accumulation: rusqlite::Statement<'c>,
+    anchor_ms: i64,
+    accumulation_id: i64,
+}
+
+impl<'c> BackOffice<'c> {
+    fn prepare(tx: &'c rusqlite::Transaction<'c>, anchor: Timestamp) -> Result<Self, StoreError> {
+        for (id, name, kind, percent, bonus) in GROUPS {
+            tx.execute(
+                "INSERT INTO client_groups (id, name, loyalty_type, percent, birthday_bonus) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, name, kind, percent, bonus],
+            )?;
+        }
+        for (id, name) in PROMOTIONS {
+            tx.execute(
+                "INSERT INTO promotions (id, name) VALUES (?1, ?2)",
+                params![id, name],
+            )?;
+        }
+        for (id, name) in POINTS_OF_SALE {
+            tx.execute(
+                "INSERT INTO points_of_sale (id, name) VALUES (?1, ?2)",
+                params![id, name],
+            )?;
+        }
+        Ok(BackOffice {
+            add_card: tx.prepare(
+                "INSERT INTO cards (id, client_id, promo_id, number, out_number, is_virtual, card_type, card_status, reg_pos, reg_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?,
+            add_operation: tx.prepare(
+                "INSERT INTO card_operations (uuid, card_id, promo_id, type, amount, value, used_value, is_payment, date_s, exp_s, description, updated_s)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?,
+            add_accumulation: tx.prepare(
+                "INSERT INTO accumulations (id, tr_product_id, promotion_id, client_id, product_id, modification_id, status, num, product_sum, prize_product_id, date_add, date_close, weight_flag)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?,
+            anchor_ms: anchor.as_millisecond(),
+            accumulation_id: 1,
+        })
+    }
+
+    fn pick_group(&self, rng: &mut Rng) -> Option<i64> {
+        (!rng.chance(30)).then(|| GROUPS[rng.below(GROUPS.len() as u64) as usize].0)
+    }
+
+    /// A card registered in the last ~400 days with its bonus operations, and perhaps some
+    /// promotion accumulations.
+    fn client(&mut self, rng: &mut Rng, client_id: i64, i: u64) -> Result<(), StoreError> {
+        let day_ms = 86_400_000;
+        let card_id = i as i64 + 1;
+        let registered =
+            self.anchor_ms - rng.below(400) as i64 * day_ms - rng.below(day_ms as u64) as i64;
+        let pos = POINTS_OF_SALE[rng.below(POINTS_OF_SALE.len() as u64) as usize].0;
+        let is_virtual = pos == 3 || rng.chance(20);
+        self.add_card.execute(params![
+            card_id,
+            client_id,
+            CARD_PROMO_ID,
+            FIRST_CARD_NUMBER + i as i64,
+            100_000 + i as i64,
+            is_virtual,
+            if is_virtual {
+                "Виртуальная"
+            } else {
+                rng.pick(CARD_TYPES)
+            },
+            if rng.chance(5) {
+                "Заблокирована"
+            } else {
+                "Активна"
+            },
+            pos,
+            registered
+        ])?;
+        let mut balance: i64 = 0;
+        let mut at = registered / 1000;
+        for n in 0..rng.below(9) {
+            at += 3600 + rng.below(20 * 86_400) as i64;
+            if at > self.anchor_ms / 1000 {
+                break;
+            }
+            let outcome = balance > 50_000 && rng.chance(35);
+            let (kind, amount, value) = if outcome {
+                (2, 0, (1 + rng.below(balance as u64 / 1000)) as i64 * 1000)
+            } else {
+                let amount = (100 + rng.below(5_000) as i64) * 1000;
+                (1, amount, amount / 20)
+            };
+            balance += if kind == 1 { value } else { -value };
+            let expires = if kind == 1 && rng.chance(60) {
+                at + 365 * 86_400
+            } else {
+                0
+            };
+            self.add_operation.execute(params![
+                format!("{:08x}-0000-4000-8000-{:012x}", card_id, n),
+                card_id,
+                CARD_PROMO_ID,
+                kind,
+                amount,
+                value,
+                if kind == 1 && rng.chance(30) {
+                    value / 2
+                } else {
+                    0
+                },
+                outcome,
+                at,
+                expires,
+                rng.chance(70).then(|| rng.pick(OPERATION_NOTES)),
+                at
+            ])?;
+        }
+        if rng.chance(25) {
+            for _ in 0..1 + rng.below(2) {
+                let started = self.anchor_ms / 1000 - rng.below(200 * 86_400) as i64;
+                let status = [1, 1, 1, 2, 3][rng.below(5) as usize];
+                let weighed = rng.chance(15);
+                let count = if weighed {
+                    format!("{}.{:07}", rng.below(5), rng.below(10_000_000))
+                } else {
+                    format!("{}.0000000", 1 + rng.below(9))
+                };
+                let as_text = |s: i64| {
+                    Timestamp::from_second(s)
+                        .map(|t| {
+                            t.to_zoned(jiff::tz::TimeZone::UTC)
+                                .strftime("%Y-%m-%d %H:%M:%S")
+                                .to_string()
+                        })
+                        .ok()
+                };
+                self.add_accumulation.execute(params![
+                    self.accumulation_id,
+                    2_000_000 + self.accumulation_id,
+                    PROMOTIONS[rng.below(PROMOTIONS.len() as u64) as usize].0,
+                    client_id,
+                    900 + rng.below(100) as i64,
+                    if rng.chance(20) {
+                        1 + rng.below(3) as i64
+                    } else {
+                        0
+                    },
+                    status,
+                    count,
+                    (50 + rng.below(2000)).to_string(),
+                    (status == 2).then(|| 900 + rng.below(100) as i64),
+                    as_text(started),
+                    (status != 1)
+                        .then(|| as_text(started + rng.below(30 * 86_400) as i64))
+                        .flatten(),
+                    weighed
+                ])?;
+                self.accumulation_id += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Seeds `count` clients (the seed's sample client first) with coupons and about six months
 /// of history ending at `anchor`. Runs in one transaction; returns the number of clients.
 pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
     let tx = conn.transaction()?;
     {
         let mut add_client = tx.prepare(
-            "INSERT INTO clients (id, name, phone, email, phone_norm, phone_rev, email_lc, email_rev)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO clients (id, name, phone, email, phone_norm, phone_rev, email_lc, email_rev, group_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
+        let mut back_office = BackOffice::prepare(&tx, anchor)?;
         let mut add_entry = tx.prepare(
             "INSERT INTO ledger (client_id, currency, amount, at_ms, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
@@ -200,6 +391,7 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
                 (name, phone, email)
             };
             let keys = ContactKeys::of(phone.as_deref(), email.as_deref());
+            let group = back_office.pick_group(&mut rng);
             add_client.execute(params![
                 id,
                 name,
@@ -208,8 +400,10 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
                 keys.phone_norm,
                 keys.phone_rev,
                 keys.email_lc,
-                keys.email_rev
+                keys.email_rev,
+                group
             ])?;
+            back_office.client(&mut rng, id, i)?;
 
             if i == 0 {
                 add_entry.execute(params![id, "points", 123_456, SAMPLE_EXPIRE_MS, "accrual"])?;

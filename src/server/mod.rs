@@ -2,19 +2,26 @@
 //! over one SQLite database, so a small shop can run it for several tills, and the console
 //! and its tests can use it exactly as they use a vendor.
 
+mod admin_store;
 pub mod demo;
 mod error;
 mod ext_routes;
+mod jwt;
+mod mloyalty_routes;
+mod poster_routes;
+mod regos_routes;
 pub mod store;
 
+use crate::limit::Bucket;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use error::ApiError;
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use store::Store;
 use tokio::net::TcpListener;
 
@@ -22,27 +29,77 @@ use tokio::net::TcpListener;
 /// hundred bytes.
 const BODY_LIMIT: usize = 64 * 1024;
 
-/// What every route shares.
+/// The Mloyalty manager account `managerlogin` accepts.
+pub struct Manager {
+    pub username: String,
+    pub password: String,
+}
+
+/// What every route shares. Each vendor format has its own credential, as the vendors do:
+/// a bearer token (seed 001), a `token` query parameter (Poster), a manager login that
+/// yields a JWT (Mloyalty), and an integration key in the path (REGOS). A credential that is
+/// not set is not checked.
 #[derive(Clone)]
 pub struct ServerState {
     pub store: Store,
     token: Option<Arc<str>>,
+    manager: Option<Arc<Manager>>,
+    integration_key: Option<Arc<str>>,
+    jwt: Arc<jwt::JwtKey>,
+    jwt_ttl_seconds: i64,
+    regos_rate: (f64, u32),
+    regos_buckets: Arc<Mutex<HashMap<String, Bucket>>>,
 }
 
+/// REGOS's documented budget per integration: 2 requests a second, bursts of 50.
+pub const REGOS_RATE: f64 = 2.0;
+pub const REGOS_BURST: u32 = 50;
+
 impl ServerState {
-    /// `token`: when set, every request must carry `Authorization: Bearer <token>`.
+    /// `token`: the bearer token of seed 001 and Poster's `token` parameter.
     pub fn new(store: Store, token: Option<String>) -> Self {
         ServerState {
             store,
             token: token.filter(|t| !t.is_empty()).map(Arc::from),
+            manager: None,
+            integration_key: None,
+            jwt: Arc::new(jwt::JwtKey::new(uuid::Uuid::new_v4().as_bytes())),
+            jwt_ttl_seconds: 3600,
+            regos_rate: (REGOS_RATE, REGOS_BURST),
+            regos_buckets: Arc::default(),
         }
+    }
+
+    pub fn with_manager(mut self, username: String, password: String) -> Self {
+        self.manager = Some(Arc::new(Manager { username, password }));
+        self
+    }
+
+    pub fn with_integration_key(mut self, key: Option<String>) -> Self {
+        self.integration_key = key.filter(|k| !k.is_empty()).map(Arc::from);
+        self
+    }
+
+    /// How long the JWTs of `managerlogin` live.
+    pub fn with_jwt_ttl(mut self, seconds: i64) -> Self {
+        self.jwt_ttl_seconds = seconds.max(1);
+        self
+    }
+
+    pub fn with_regos_rate(mut self, per_second: f64, burst: u32) -> Self {
+        self.regos_rate = (per_second, burst);
+        self
     }
 }
 
 pub fn router(state: ServerState) -> Router {
+    let ext =
+        ext_routes::routes().layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
-        .merge(ext_routes::routes())
-        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .merge(ext)
+        .merge(poster_routes::routes())
+        .merge(mloyalty_routes::routes())
+        .merge(regos_routes::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(state)
@@ -53,18 +110,23 @@ async fn require_token(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(expected) = &state.token {
-        let given = request
-            .headers()
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
-            return Err(ApiError::unauthorized());
-        }
+    if !credential_ok(state.token.as_deref(), bearer(request.headers())) {
+        return Err(ApiError::unauthorized());
     }
     Ok(next.run(request).await)
+}
+
+fn bearer(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("")
+}
+
+/// Whether a presented credential matches the configured one (none configured: any does).
+fn credential_ok(expected: Option<&str>, given: &str) -> bool {
+    expected.is_none_or(|e| constant_time_eq(given.as_bytes(), e.as_bytes()))
 }
 
 /// Compares without stopping at the first difference, so timing tells nothing of the token.

@@ -33,8 +33,10 @@ CREATE TABLE IF NOT EXISTS clients (
     phone_norm TEXT,
     phone_rev  TEXT,
     email_lc   TEXT,
-    email_rev  TEXT
+    email_rev  TEXT,
+    group_id   INTEGER REFERENCES client_groups (id)
 );
+CREATE INDEX IF NOT EXISTS clients_group ON clients (group_id);
 CREATE INDEX IF NOT EXISTS clients_phone_norm ON clients (phone_norm);
 CREATE INDEX IF NOT EXISTS clients_phone_rev ON clients (phone_rev);
 CREATE INDEX IF NOT EXISTS clients_email_lc ON clients (email_lc);
@@ -133,6 +135,7 @@ impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_connection(path)?;
+        conn.execute_batch(super::admin_store::SCHEMA)?;
         conn.execute_batch(SCHEMA)?;
         Ok(Store {
             path: Arc::new(path.to_path_buf()),

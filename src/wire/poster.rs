@@ -264,15 +264,6 @@ pub fn status_from_wire(code: i64) -> AccumulationStatus {
     }
 }
 
-pub fn status_to_wire(status: AccumulationStatus) -> i64 {
-    match status {
-        AccumulationStatus::Active => 1,
-        AccumulationStatus::Closed => 2,
-        AccumulationStatus::Deleted => 3,
-        AccumulationStatus::Other(code) => code,
-    }
-}
-
 impl TryFrom<AccumulationDto> for Accumulation {
     type Error = PosterError;
     fn try_from(dto: AccumulationDto) -> Result<Self, PosterError> {
@@ -302,33 +293,5 @@ impl TryFrom<AccumulationDto> for Accumulation {
             closed: date_time("date_close", dto.date_close.as_deref())?,
             weighed: dto.weight_flag.trim() == "1",
         })
-    }
-}
-
-/// Poster's own form of a date-time.
-pub fn date_time_to_wire(dt: DateTime) -> String {
-    dt.strftime("%Y-%m-%d %H:%M:%S").to_string()
-}
-
-impl From<&Accumulation> for AccumulationDto {
-    fn from(a: &Accumulation) -> Self {
-        AccumulationDto {
-            accumulation_product_id: a.id.to_string(),
-            tr_product_id: String::new(),
-            promotion_id: a.promotion_id.to_string(),
-            client_id: a.client_id.to_string(),
-            product_id: a.product_id.to_string(),
-            modification_id: a.modification_id.unwrap_or(0).to_string(),
-            status: status_to_wire(a.status).to_string(),
-            num: format!("{:.7}", a.count),
-            product_sum: a.product_sum.normalize().to_string(),
-            prize_product_id: a
-                .prize_product_id
-                .map(|p| p.to_string())
-                .or(Some(String::new())),
-            date_add: a.started.map(date_time_to_wire),
-            date_close: a.closed.map(date_time_to_wire),
-            weight_flag: if a.weighed { "1" } else { "0" }.to_string(),
-        }
     }
 }

@@ -1,0 +1,68 @@
+//! The access tokens `loyalty serve` issues on Mloyalty's `managerlogin`: HS256 JWTs whose
+//! claims carry the integer `token` and `operator` the vendor's request bodies repeat.
+
+use crate::wire::mloyalty::ClaimsDto;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+pub struct JwtKey {
+    secret: Vec<u8>,
+}
+
+impl JwtKey {
+    pub fn new(secret: &[u8]) -> Self {
+        JwtKey {
+            secret: secret.to_vec(),
+        }
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        // HMAC takes keys of any length; this cannot fail.
+        Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC accepts any key length")
+    }
+
+    pub fn sign(&self, claims: &ClaimsDto) -> String {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
+        let signing_input = format!("{header}.{payload}");
+        let mut mac = self.mac();
+        mac.update(signing_input.as_bytes());
+        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{signing_input}.{signature}")
+    }
+
+    /// The claims of a token this key signed and that has not expired at `now` (Unix
+    /// seconds); `None` for anything else.
+    pub fn verify(&self, token: &str, now: i64) -> Option<ClaimsDto> {
+        let (signing_input, signature) = token.rsplit_once('.')?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        let mut mac = self.mac();
+        mac.update(signing_input.as_bytes());
+        mac.verify_slice(&signature).ok()?;
+        let claims = crate::wire::mloyalty::claims(token).ok()?;
+        claims.exp.is_none_or(|exp| exp > now).then_some(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_tokens_verify_until_they_expire() {
+        let key = JwtKey::new(b"k");
+        let claims = ClaimsDto {
+            token: 42,
+            operator: 7,
+            exp: Some(100),
+        };
+        let jwt = key.sign(&claims);
+        assert_eq!(key.verify(&jwt, 99), Some(claims));
+        assert_eq!(key.verify(&jwt, 100), None);
+        assert_eq!(JwtKey::new(b"other").verify(&jwt, 0), None);
+        let tampered = jwt.replacen('.', ".x", 1);
+        assert_eq!(key.verify(&tampered, 0), None);
+    }
+}

@@ -1,0 +1,193 @@
+//! Mloyalty's LCManagerPartner (seed 002): `POST /managerlogin` (OAuth2 password grant,
+//! answering a JWT) and `POST /api/client/ClientInfoPeriod` with that JWT as a bearer and its
+//! `token`/`operator` claims repeated in the body. Business errors are `ErrorCode`/`Message`
+//! in an HTTP 200, as the vendor does; a missing or expired JWT is a 401.
+
+use super::{ServerState, admin_store, bearer, constant_time_eq};
+use crate::wire::mloyalty::{
+    self, ClaimsDto, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, LoginDto,
+    LoginFormDto, RegisteredClientDto,
+};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use serde_json::json;
+
+/// The integer ids `managerlogin` puts into the JWT for its one manager account.
+pub const MANAGER_TOKEN: i64 = 1001;
+pub const OPERATOR: i64 = 1;
+
+/// The zone the vendor's naive dates and the `Reg` presets are read in: a Russian
+/// loyalty operator works in Moscow time.
+fn vendor_zone() -> TimeZone {
+    TimeZone::fixed(jiff::tz::offset(3))
+}
+
+pub fn routes() -> Router<ServerState> {
+    Router::new()
+        .route("/managerlogin", post(login))
+        .route("/managerLogin", post(login))
+        .route("/api/client/ClientInfoPeriod", post(client_info_period))
+}
+
+fn oauth_error(code: &str, description: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({ "error": code, "error_description": description })),
+    )
+        .into_response()
+}
+
+async fn login(State(state): State<ServerState>, body: Bytes) -> Response {
+    let Ok(form) = serde_urlencoded::from_bytes::<LoginFormDto>(&body) else {
+        return oauth_error(
+            "invalid_request",
+            "expected a form with username, password and grant_type",
+        );
+    };
+    if form.grant_type != "password" {
+        return oauth_error(
+            "unsupported_grant_type",
+            "only grant_type=password is supported",
+        );
+    }
+    if let Some(manager) = &state.manager {
+        let user_ok = constant_time_eq(form.username.as_bytes(), manager.username.as_bytes());
+        let password_ok = constant_time_eq(form.password.as_bytes(), manager.password.as_bytes());
+        if !(user_ok && password_ok) {
+            return oauth_error("invalid_grant", "The user name or password is incorrect.");
+        }
+    }
+    let exp = Timestamp::now().as_second() + state.jwt_ttl_seconds;
+    let claims = ClaimsDto {
+        token: MANAGER_TOKEN,
+        operator: OPERATOR,
+        exp: Some(exp),
+    };
+    Json(LoginDto {
+        access_token: state.jwt.sign(&claims),
+        token_type: Some("bearer".into()),
+        expires_in: Some(state.jwt_ttl_seconds),
+        refresh_token: None,
+    })
+    .into_response()
+}
+
+fn business_error(code: i64, message: impl Into<String>) -> Response {
+    let message = message.into();
+    tracing::info!(code, "mloyalty error: {message}");
+    Json(ClientInfoPeriodResponseDto {
+        clients: None,
+        error_code: code,
+        message: Some(message),
+    })
+    .into_response()
+}
+
+/// The period a request asks for: `BegDate`..`EndDate` (whole days in the vendor's zone),
+/// unless a `Reg` preset names one (today, yesterday, a month of this year, a year).
+fn period(
+    req: &ClientInfoPeriodRequestDto,
+    now: Timestamp,
+) -> Result<(Timestamp, Timestamp), String> {
+    let tz = vendor_zone();
+    let today = now.to_zoned(tz.clone()).date();
+    let day = |text: &str, name: &str| -> Result<Date, String> {
+        mloyalty::parse_date(text, &tz)
+            .map(|t| t.to_zoned(tz.clone()).date())
+            .map_err(|e| format!("{name}: {e}"))
+    };
+    let (first, last) = match &req.reg {
+        Some(r) if r.today => (today, today),
+        Some(r) if r.yesterday => {
+            let y = today.yesterday().map_err(|e| e.to_string())?;
+            (y, y)
+        }
+        Some(r) if (1..=12).contains(&r.month) => {
+            let start = Date::new(today.year(), r.month as i8, 1).map_err(|e| e.to_string())?;
+            (start, start.last_of_month())
+        }
+        Some(r) if r.year > 0 => {
+            let year =
+                i16::try_from(r.year).map_err(|_| format!("Year {} is out of range", r.year))?;
+            let start = Date::new(year, 1, 1).map_err(|e| e.to_string())?;
+            (start, start.last_of_year())
+        }
+        _ => (
+            day(&req.beg_date, "BegDate")?,
+            day(&req.end_date, "EndDate")?,
+        ),
+    };
+    if last < first {
+        return Err("EndDate is before BegDate".into());
+    }
+    let start = first
+        .to_zoned(tz.clone())
+        .map_err(|e| e.to_string())?
+        .timestamp();
+    let end = last
+        .tomorrow()
+        .and_then(|d| d.to_zoned(tz.clone()))
+        .map_err(|e| e.to_string())?
+        .timestamp()
+        - 1.millisecond();
+    Ok((start, end))
+}
+
+async fn client_info_period(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(claims) = state
+        .jwt
+        .verify(bearer(&headers), Timestamp::now().as_second())
+    else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "Message": "Authorization has been denied for this request." })),
+        )
+            .into_response();
+    };
+    let req: ClientInfoPeriodRequestDto = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return business_error(2, format!("invalid request: {e}")),
+    };
+    if req.token != claims.token || req.operator != claims.operator {
+        return business_error(3, "Token and Operator must match the access token");
+    }
+    let (from, to) = match period(&req, Timestamp::now()) {
+        Ok(p) => p,
+        Err(e) => return business_error(2, e),
+    };
+    let pos = req.reg_pos_list.filter(|p| *p > 0);
+    match state
+        .store
+        .run(move |c| admin_store::registrations(c, from, to, pos))
+        .await
+    {
+        Ok(rows) => {
+            let tz = vendor_zone();
+            Json(ClientInfoPeriodResponseDto {
+                clients: Some(
+                    rows.iter()
+                        .map(|r| RegisteredClientDto::from_domain(r, &tz))
+                        .collect(),
+                ),
+                error_code: 0,
+                message: Some(String::new()),
+            })
+            .into_response()
+        }
+        Err(e) => {
+            tracing::error!("ClientInfoPeriod: {e}");
+            business_error(1, "internal error")
+        }
+    }
+}

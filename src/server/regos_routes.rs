@@ -1,0 +1,202 @@
+//! REGOS `RetailCard/GetOperations` (seed 004) under `/gateway/out/{key}/v1/`: the
+//! integration key in the path is the credential; every answer is HTTP 200 with
+//! `{"ok": true, "result", "next_offset", "total"}` or `{"ok": false, "result": {error,
+//! description}}`; a token bucket per integration answers 8213 when it runs dry.
+
+use super::admin_store::{self, OperationFilter};
+use super::{ServerState, credential_ok};
+use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
+use crate::limit::Bucket;
+use crate::wire::regos::{
+    self, ACCESS_DENIED, EnvelopeDto, OperationDto, RATE_LIMITED, VALIDATION_ERROR,
+};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use std::time::Instant;
+
+/// Most operations one page may hold.
+const MAX_LIMIT: u32 = 1000;
+const DEFAULT_LIMIT: u32 = 100;
+
+pub fn routes() -> Router<ServerState> {
+    Router::new().route("/gateway/out/{key}/v1/{*method}", post(call))
+}
+
+fn failure(code: i64, description: impl Into<String>) -> Response {
+    let description = description.into();
+    tracing::info!(code, "regos error: {description}");
+    Json(json!({ "ok": false, "result": { "error": code, "description": description } }))
+        .into_response()
+}
+
+async fn call(
+    State(state): State<ServerState>,
+    Path((key, method)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    if !credential_ok(state.integration_key.as_deref(), &key) {
+        return failure(ACCESS_DENIED, "access denied: unknown integration");
+    }
+    if !allow(&state, &key) {
+        return failure(
+            RATE_LIMITED,
+            "too many requests: limit is 2 per second, bursts of 50",
+        );
+    }
+    if !method.eq_ignore_ascii_case(regos::GET_OPERATIONS) {
+        return failure(VALIDATION_ERROR, format!("unknown method {method:?}"));
+    }
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return failure(VALIDATION_ERROR, format!("the body is not JSON: {e}")),
+    };
+    let filter = match parse(&value) {
+        Ok(f) => f,
+        Err(e) => return failure(VALIDATION_ERROR, e),
+    };
+    let (offset, limit) = (filter.query.offset, filter.query.limit);
+    match state
+        .store
+        .run(move |c| admin_store::card_operations(c, &filter))
+        .await
+    {
+        Ok((ops, total)) => {
+            let next = u64::from(offset) + ops.len() as u64;
+            Json(EnvelopeDto {
+                ok: true,
+                result: serde_json::to_value(
+                    ops.iter().map(OperationDto::from).collect::<Vec<_>>(),
+                )
+                .unwrap_or(Value::Array(Vec::new())),
+                next_offset: (next < total && limit > 0).then_some(next as u32),
+                total: Some(total),
+            })
+            .into_response()
+        }
+        Err(e) => {
+            tracing::error!("GetOperations: {e}");
+            failure(1, "internal error")
+        }
+    }
+}
+
+fn allow(state: &ServerState, key: &str) -> bool {
+    let now = Instant::now();
+    let Ok(mut buckets) = state.regos_buckets.lock() else {
+        return true;
+    };
+    let (rate, burst) = state.regos_rate;
+    buckets
+        .entry(key.to_string())
+        .or_insert_with(|| Bucket::new(rate, burst, now))
+        .take(now)
+        .is_ok()
+}
+
+/// A field that may be one value or a list of them (the seed's sample sends lists).
+fn list<'v>(value: &'v Value, field: &str) -> Vec<&'v Value> {
+    match value.get(field) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    }
+}
+
+fn ids(value: &Value, field: &str) -> Result<Vec<i64>, String> {
+    let ids: Vec<i64> = list(value, field)
+        .into_iter()
+        .map(|v| {
+            v.as_i64()
+                .ok_or_else(|| format!("{field} must hold integers, got {v}"))
+        })
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Err(format!("{field} is required"));
+    }
+    Ok(ids)
+}
+
+fn seconds(value: &Value, field: &str) -> Result<Option<Timestamp>, String> {
+    match value.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_i64()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .map(Some)
+            .ok_or_else(|| format!("{field} must be Unix seconds, got {v}")),
+    }
+}
+
+fn count(value: &Value, field: &str, default: u32) -> Result<u32, String> {
+    match value.get(field) {
+        None | Some(Value::Null) => Ok(default),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| format!("{field} must be a non-negative integer, got {v}")),
+    }
+}
+
+/// `sort_orders` as one `{column, direction}` object or a list whose first entry counts.
+fn sort(value: &Value) -> Result<(SortColumn, SortDirection), String> {
+    let Some(order) = list(value, "sort_orders").into_iter().next() else {
+        return Ok((SortColumn::Date, SortDirection::Desc));
+    };
+    let text = |f: &str| {
+        order
+            .get(f)
+            .and_then(Value::as_str)
+            .unwrap_or("Default")
+            .to_string()
+    };
+    let column = match text("column") {
+        c if c.eq_ignore_ascii_case("default") => SortColumn::Date,
+        c => {
+            regos::sort_column_from_wire(&c).ok_or_else(|| format!("unknown sort column {c:?}"))?
+        }
+    };
+    let direction = match text("direction").to_ascii_lowercase().as_str() {
+        "asc" => SortDirection::Asc,
+        "desc" | "default" => SortDirection::Desc,
+        other => return Err(format!("unknown sort direction {other:?}")),
+    };
+    Ok((column, direction))
+}
+
+fn parse(value: &Value) -> Result<OperationFilter, String> {
+    if !value.is_object() {
+        return Err("the body must be a JSON object".into());
+    }
+    let card_ids = ids(value, "card_id")?;
+    let promo_ids = ids(value, "promo_id")?;
+    let kinds: Vec<OperationKind> = list(value, "type")
+        .into_iter()
+        .map(regos::kind_from_wire)
+        .collect::<Result<_, _>>()?;
+    let limit = count(value, "limit", DEFAULT_LIMIT)?;
+    if limit > MAX_LIMIT {
+        return Err(format!("limit must be at most {MAX_LIMIT}"));
+    }
+    let (sort, direction) = sort(value)?;
+    Ok(OperationFilter {
+        query: CardOperationQuery {
+            card_id: card_ids[0],
+            promo_id: promo_ids[0],
+            kind: kinds.first().copied(),
+            from: seconds(value, "start_date")?,
+            to: seconds(value, "end_date")?,
+            sort,
+            direction,
+            offset: count(value, "offset", 0)?,
+            limit,
+        },
+        card_ids,
+        promo_ids,
+        kinds,
+    })
+}
