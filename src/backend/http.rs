@@ -74,6 +74,28 @@ pub fn strip_urls(text: &str) -> String {
         .join(" ")
 }
 
+/// The base URL of a provider with a trailing `/`, so that joining keeps its path.
+pub fn base_url(text: &str) -> Result<reqwest::Url, ServiceError> {
+    let mut base = reqwest::Url::parse(text).map_err(|e| {
+        ServiceError::new(ErrorKind::NotConfigured, format!("base_url {text:?}: {e}"))
+    })?;
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
+    Ok(base)
+}
+
+/// Sends a request and reads the whole body; transport failures become [`ServiceError`]s.
+pub async fn exchange(
+    builder: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, Vec<u8>), ServiceError> {
+    let response = builder.send().await.map_err(transport_error)?;
+    let status = response.status();
+    let body = response.bytes().await.map_err(transport_error)?.to_vec();
+    Ok((status, body))
+}
+
 /// A short, single-line excerpt of a body for an error message.
 pub fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);

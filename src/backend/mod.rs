@@ -2,7 +2,14 @@
 
 pub mod ext;
 pub mod http;
+pub mod mloyalty;
+pub mod poster;
+pub mod regos;
 
+use crate::domain::admin::{
+    Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
+    Registration, RegistrationQuery,
+};
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
     WriteOff,
@@ -24,4 +31,37 @@ pub trait ClientService: Send + Sync {
         query: HistoryQuery,
     ) -> BoxFuture<'_, ServiceResult<Vec<HistoryEntry>>>;
     fn write_off(&self, id: ClientId, request: WriteOff) -> BoxFuture<'_, ServiceResult<()>>;
+}
+
+/// Marketing groups (Poster).
+pub trait GroupService: Send + Sync {
+    fn groups(&self) -> BoxFuture<'_, ServiceResult<Vec<Group>>>;
+    fn group(&self, id: i64) -> BoxFuture<'_, ServiceResult<Group>>;
+    fn create_group(&self, draft: GroupDraft) -> BoxFuture<'_, ServiceResult<i64>>;
+    fn update_group(&self, id: i64, draft: GroupDraft) -> BoxFuture<'_, ServiceResult<()>>;
+    fn remove_group(&self, id: i64) -> BoxFuture<'_, ServiceResult<()>>;
+}
+
+/// Accumulation promotions (Poster).
+pub trait AccumulationService: Send + Sync {
+    fn accumulations(
+        &self,
+        query: AccumulationQuery,
+    ) -> BoxFuture<'_, ServiceResult<Vec<Accumulation>>>;
+}
+
+/// Clients registered in a period (Mloyalty).
+pub trait RegistrationService: Send + Sync {
+    fn registrations(
+        &self,
+        query: RegistrationQuery,
+    ) -> BoxFuture<'_, ServiceResult<Vec<Registration>>>;
+}
+
+/// Bonus operations on retail cards (REGOS).
+pub trait CardOperationService: Send + Sync {
+    fn card_operations(
+        &self,
+        query: CardOperationQuery,
+    ) -> BoxFuture<'_, ServiceResult<CardOperationPage>>;
 }

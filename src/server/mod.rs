@@ -51,10 +51,6 @@ pub struct ServerState {
     regos_buckets: Arc<Mutex<HashMap<String, Bucket>>>,
 }
 
-/// REGOS's documented budget per integration: 2 requests a second, bursts of 50.
-pub const REGOS_RATE: f64 = 2.0;
-pub const REGOS_BURST: u32 = 50;
-
 impl ServerState {
     /// `token`: the bearer token of seed 001 and Poster's `token` parameter.
     pub fn new(store: Store, token: Option<String>) -> Self {
@@ -65,7 +61,10 @@ impl ServerState {
             integration_key: None,
             jwt: Arc::new(jwt::JwtKey::new(uuid::Uuid::new_v4().as_bytes())),
             jwt_ttl_seconds: 3600,
-            regos_rate: (REGOS_RATE, REGOS_BURST),
+            regos_rate: (
+                crate::wire::regos::RATE_PER_SECOND,
+                crate::wire::regos::BURST,
+            ),
             regos_buckets: Arc::default(),
         }
     }

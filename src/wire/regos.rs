@@ -17,6 +17,9 @@ pub const GET_OPERATIONS: &str = "RetailCard/GetOperations";
 pub const RATE_LIMITED: i64 = 8213;
 pub const VALIDATION_ERROR: i64 = 1008;
 pub const ACCESS_DENIED: i64 = 9006;
+/// REGOS's documented request budget per integration: 2 a second, bursts of 50.
+pub const RATE_PER_SECOND: f64 = 2.0;
+pub const BURST: u32 = 50;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SortOrderDto {

@@ -1,6 +1,6 @@
 //! Adapter for the `/ext/api/v1/` loyalty API (seed 001).
 
-use super::http::{self, excerpt, status_kind, transport_error};
+use super::http::{self, excerpt, status_kind};
 use super::{BoxFuture, ClientService, ServiceResult};
 use crate::config::Secret;
 use crate::domain::{
@@ -22,16 +22,9 @@ pub struct ExtAdapter {
 impl ExtAdapter {
     /// `base_url` is the installation's root; the adapter appends `/ext/api/v1/...`.
     pub fn new(base_url: &str, token: Option<Secret>) -> Result<Self, ServiceError> {
-        let mut base = Url::parse(base_url).map_err(|e| {
-            ServiceError::new(ErrorKind::Rejected, format!("base_url {base_url:?}: {e}"))
-        })?;
-        if !base.path().ends_with('/') {
-            let path = format!("{}/", base.path());
-            base.set_path(&path);
-        }
         Ok(ExtAdapter {
             http: http::client()?,
-            base,
+            base: http::base_url(base_url)?,
             token,
         })
     }
@@ -67,9 +60,7 @@ impl ExtAdapter {
 
     async fn send(&self, what: &str, builder: RequestBuilder) -> ServiceResult<Vec<u8>> {
         tracing::debug!("{what}");
-        let response = builder.send().await.map_err(transport_error)?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        let (status, body) = http::exchange(builder).await?;
         if status.is_success() {
             return Ok(body);
         }

@@ -1,0 +1,120 @@
+//! Adapter for REGOS `RetailCard/GetOperations` (seed 004). The integration key sits in the
+//! URL path and is the credential, so no URL of this adapter reaches a message or a log.
+//! A client-side token bucket keeps within REGOS's budget (2 requests a second, bursts of
+//! 50); if REGOS still says 8213, that is "rate limited, try again shortly".
+
+use super::http::{self, excerpt, status_kind};
+use super::{BoxFuture, CardOperationService, ServiceResult};
+use crate::config::Secret;
+use crate::domain::admin::{CardOperation, CardOperationPage, CardOperationQuery};
+use crate::domain::{ErrorKind, ServiceError};
+use crate::limit::Bucket;
+use crate::wire::regos::{self as wire, EnvelopeDto, ErrorResultDto, OperationDto};
+use reqwest::Url;
+use tokio::sync::Mutex;
+
+pub struct RegosAdapter {
+    http: reqwest::Client,
+    base: Url,
+    key: Secret,
+    bucket: Mutex<Bucket>,
+}
+
+impl RegosAdapter {
+    /// `base_url`: e.g. `https://integration.regos.uz`; the key goes into the path.
+    pub fn new(base_url: &str, key: Secret) -> Result<Self, ServiceError> {
+        Self::with_rate(base_url, key, wire::RATE_PER_SECOND, wire::BURST)
+    }
+
+    pub fn with_rate(
+        base_url: &str,
+        key: Secret,
+        per_second: f64,
+        burst: u32,
+    ) -> Result<Self, ServiceError> {
+        Ok(RegosAdapter {
+            http: http::client()?,
+            base: http::base_url(base_url)?,
+            key,
+            bucket: Mutex::new(Bucket::new(
+                per_second,
+                burst,
+                tokio::time::Instant::now().into_std(),
+            )),
+        })
+    }
+
+    /// Waits until the bucket has a token.
+    async fn pace(&self) {
+        loop {
+            let wait = {
+                let mut bucket = self.bucket.lock().await;
+                match bucket.take(tokio::time::Instant::now().into_std()) {
+                    Ok(()) => return,
+                    Err(wait) => wait,
+                }
+            };
+            tracing::debug!(?wait, "regos: pacing requests");
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+fn failure(e: ErrorResultDto) -> ServiceError {
+    let description = e.description.unwrap_or_default();
+    let kind = match e.error {
+        wire::RATE_LIMITED => ErrorKind::RateLimited,
+        wire::ACCESS_DENIED | 1096 => ErrorKind::Unauthorized,
+        _ => ErrorKind::Rejected,
+    };
+    ServiceError::new(kind, format!("REGOS {}: {description}", e.error))
+}
+
+impl CardOperationService for RegosAdapter {
+    fn card_operations(
+        &self,
+        query: CardOperationQuery,
+    ) -> BoxFuture<'_, ServiceResult<CardOperationPage>> {
+        Box::pin(async move {
+            self.pace().await;
+            let path = format!(
+                "gateway/out/{}/v1/{}",
+                self.key.expose(),
+                wire::GET_OPERATIONS
+            );
+            let url = self.base.join(&path).unwrap_or_else(|_| self.base.clone());
+            let (status, body) =
+                http::exchange(self.http.post(url).json(&wire::request(&query))).await?;
+            let bad = |detail: String| ServiceError::new(ErrorKind::BadResponse, detail);
+            let envelope: EnvelopeDto = match serde_json::from_slice(&body) {
+                Ok(e) => e,
+                Err(_) if !status.is_success() => {
+                    return Err(ServiceError::new(
+                        status_kind(status),
+                        format!("{status}: {}", excerpt(&body)),
+                    ));
+                }
+                Err(e) => return Err(bad(format!("unexpected answer: {e} ({})", excerpt(&body)))),
+            };
+            if !envelope.ok {
+                let error: ErrorResultDto = serde_json::from_value(envelope.result)
+                    .map_err(|e| bad(format!("unreadable error: {e}")))?;
+                let error = failure(error);
+                tracing::warn!("GetOperations refused: {error}");
+                return Err(error);
+            }
+            let rows: Vec<OperationDto> = serde_json::from_value(envelope.result)
+                .map_err(|e| bad(format!("operations: {e}")))?;
+            let operations = rows
+                .into_iter()
+                .map(CardOperation::try_from)
+                .collect::<Result<_, _>>()
+                .map_err(bad)?;
+            Ok(CardOperationPage {
+                operations,
+                next_offset: envelope.next_offset,
+                total: envelope.total,
+            })
+        })
+    }
+}
