@@ -1,0 +1,511 @@
+//! The Poster, Mloyalty and REGOS adapters on the exact samples of the vendor documents and
+//! on each vendor's error envelope. A fixture server on 127.0.0.1 plays each vendor.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use loyalty_console::backend::mloyalty::MloyaltyAdapter;
+use loyalty_console::backend::poster::PosterAdapter;
+use loyalty_console::backend::regos::RegosAdapter;
+use loyalty_console::backend::{
+    AccumulationService, CardOperationService, GroupService, RegistrationService,
+};
+use loyalty_console::config::Secret;
+use loyalty_console::domain::admin::{
+    AccumulationQuery, AccumulationStatus, CardOperationQuery, GroupDraft, GroupKind,
+    OperationKind, RegistrationQuery, SortColumn, SortDirection,
+};
+use loyalty_console::domain::{Amount, ErrorKind};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+const GROUPS: &str = include_str!("fixtures/poster/groups.json");
+const GROUP: &str = include_str!("fixtures/poster/group.json");
+const CREATE: &str = include_str!("fixtures/poster/create_group.json");
+const UPDATE: &str = include_str!("fixtures/poster/update_group.json");
+const REMOVE: &str = include_str!("fixtures/poster/remove_group.json");
+const ACCUMULATIONS: &str = include_str!("fixtures/poster/accumulations.json");
+const ML_RESPONSE: &str = include_str!("fixtures/mloyalty/client_info_period_response.json");
+const ML_REQUEST: &str = include_str!("fixtures/mloyalty/client_info_period_request.json");
+const REGOS_RESPONSE: &str = include_str!("fixtures/regos/get_operations_response.json");
+
+#[derive(Default)]
+struct Seen {
+    queries: Mutex<Vec<HashMap<String, String>>>,
+    bodies: Mutex<Vec<String>>,
+    logins: AtomicUsize,
+    refusals_left: AtomicUsize,
+}
+
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+fn json(body: &'static str) -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("content-type", "application/json")], body)
+}
+
+async fn poster_vendor(seen: Arc<Seen>) -> String {
+    let record = |body: &'static str| {
+        move |State(seen): State<Arc<Seen>>,
+              Query(q): Query<HashMap<String, String>>,
+              raw: Bytes| async move {
+            seen.queries.lock().unwrap().push(q);
+            seen.bodies
+                .lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&raw).into_owned());
+            json(body)
+        }
+    };
+    let app = Router::new()
+        .route("/api/clients.getGroups", get(record(GROUPS)))
+        .route("/api/clients.getGroup", get(record(GROUP)))
+        .route("/api/clients.createGroup", post(record(CREATE)))
+        .route("/api/clients.updateGroup", post(record(UPDATE)))
+        .route("/api/clients.removeGroup", post(record(REMOVE)))
+        .route(
+            "/api/clients.getClientsAccumulations",
+            get(record(ACCUMULATIONS)),
+        )
+        .with_state(seen);
+    serve(app).await
+}
+
+fn draft() -> GroupDraft {
+    GroupDraft {
+        name: "Постоянный посетитель".into(),
+        kind: GroupKind::Bonus,
+        percent: Decimal::TEN,
+        birthday_bonus: Amount::from_minor(5000),
+    }
+}
+
+#[tokio::test]
+async fn poster_groups_read_as_documented() {
+    let seen = Arc::new(Seen::default());
+    let url = poster_vendor(seen.clone()).await;
+    let poster =
+        PosterAdapter::new(&url, Secret::new("687409:4164553abf6a031302898da7800b59fb")).unwrap();
+    let groups = poster.groups().await.unwrap();
+    assert_eq!(groups.len(), 3);
+    let g = &groups[0];
+    assert_eq!(
+        (g.id, g.name.as_str(), g.kind),
+        (1, "Постоянный посетитель", GroupKind::Bonus)
+    );
+    assert_eq!(g.percent, Decimal::TEN);
+    assert_eq!(
+        g.birthday_bonus,
+        Amount::from_minor(5000),
+        "5000 kopecks are 50 roubles"
+    );
+    assert_eq!(g.clients, 125);
+    assert_eq!(groups[1].kind, GroupKind::Discount);
+    assert_eq!(poster.group(1).await.unwrap(), groups[0]);
+    let q = &seen.queries.lock().unwrap()[0];
+    assert_eq!(
+        q.get("token").map(String::as_str),
+        Some("687409:4164553abf6a031302898da7800b59fb")
+    );
+    assert_eq!(q.get("format").map(String::as_str), Some("json"));
+}
+
+#[tokio::test]
+async fn poster_group_writes_send_roubles_and_read_the_answers() {
+    let seen = Arc::new(Seen::default());
+    let url = poster_vendor(seen.clone()).await;
+    let poster = PosterAdapter::new(&url, Secret::new("t")).unwrap();
+    assert_eq!(poster.create_group(draft()).await.unwrap(), 6);
+    poster.update_group(6, draft()).await.unwrap();
+    poster.remove_group(6).await.unwrap();
+    let bodies = seen.bodies.lock().unwrap().clone();
+    let create: HashMap<String, String> = serde_urlencoded::from_str(&bodies[0]).unwrap();
+    assert_eq!(create["client_groups_name"], "Постоянный посетитель");
+    assert_eq!(create["loyalty_type"], "1");
+    assert_eq!(create["client_groups_discount"], "10");
+    assert_eq!(
+        create["birthday_bonus"], "50.00",
+        "written in roubles, as the seed's 50.00"
+    );
+    let update: HashMap<String, String> = serde_urlencoded::from_str(&bodies[1]).unwrap();
+    assert_eq!(update["client_groups_id"], "6");
+    assert_eq!(bodies[2], "group_id=6");
+}
+
+#[tokio::test]
+async fn poster_accumulations_read_as_documented() {
+    let seen = Arc::new(Seen::default());
+    let url = poster_vendor(seen.clone()).await;
+    let poster = PosterAdapter::new(&url, Secret::new("t")).unwrap();
+    let q = AccumulationQuery {
+        client_id: None,
+        offset: 0,
+        limit: 50,
+    };
+    let rows = poster.accumulations(q).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    let a = &rows[0];
+    assert_eq!(
+        (a.id, a.promotion_id, a.client_id, a.product_id),
+        (1, 14, 61, 934)
+    );
+    assert_eq!(a.modification_id, None);
+    assert_eq!(a.status, AccumulationStatus::Active);
+    assert_eq!(a.count, Decimal::ONE);
+    assert_eq!(a.product_sum, Decimal::from(1476));
+    assert_eq!(a.prize_product_id, None, "\"\" means no prize");
+    assert_eq!(a.started.unwrap().to_string(), "2018-05-02T13:25:16");
+    assert_eq!(a.closed, None);
+    assert!(!a.weighed);
+    let q = seen.queries.lock().unwrap()[0].clone();
+    assert_eq!((q["num"].as_str(), q["offset"].as_str()), ("50", "0"));
+    // A client filter also holds when a server ignores the parameter.
+    let other = AccumulationQuery {
+        client_id: Some(62),
+        offset: 0,
+        limit: 50,
+    };
+    assert!(poster.accumulations(other).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn poster_errors_in_http_200_surface_with_their_code() {
+    let app = Router::new()
+        .route(
+            "/api/clients.getGroups",
+            get(|| async { json(r#"{"error":{"code":11,"message":"Bad access token"}}"#) }),
+        )
+        .route(
+            "/api/clients.getGroup",
+            get(|| async { json(r#"{"error":{"code":32,"message":"id does not exist"}}"#) }),
+        )
+        .route(
+            "/api/clients.removeGroup",
+            post(|| async { (StatusCode::BAD_GATEWAY, "<html>nginx</html>") }),
+        )
+        .route(
+            "/api/clients.createGroup",
+            post(|| async { json(r#"{"response":{"unexpected":1}}"#) }),
+        )
+        .route(
+            "/api/clients.getClientsAccumulations",
+            get(|| async { json(r#"{"response":[{"accumulation_product_id":"x"}]}"#) }),
+        );
+    let url = serve(app).await;
+    let poster = PosterAdapter::new(&url, Secret::new("s3cr3t-token")).unwrap();
+    let e = poster.groups().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unauthorized);
+    assert_eq!(e.detail, "Poster 11: Bad access token");
+    let e = poster.group(9).await.unwrap_err();
+    assert_eq!(
+        (e.kind, e.detail.as_str()),
+        (ErrorKind::Rejected, "Poster 32: id does not exist")
+    );
+    let e = poster.remove_group(1).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Server);
+    let e = poster.create_group(draft()).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadResponse);
+    let e = poster
+        .accumulations(AccumulationQuery {
+            client_id: None,
+            offset: 0,
+            limit: 1,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadResponse);
+    for e in [
+        poster.groups().await.unwrap_err(),
+        poster.remove_group(1).await.unwrap_err(),
+    ] {
+        assert!(!e.detail.contains("s3cr3t"), "{}", e.detail);
+    }
+}
+
+/// Logs in, then answers the seed's sample (whose ErrorCode is 1, an error) or, with
+/// `?ok`, the same sample with ErrorCode 0; the first `refusals_left` calls get a 401.
+async fn mloyalty_vendor(seen: Arc<Seen>, error_code: i64) -> String {
+    let login = |State(seen): State<Arc<Seen>>, body: Bytes| async move {
+        seen.logins.fetch_add(1, Ordering::SeqCst);
+        seen.bodies
+            .lock()
+            .unwrap()
+            .push(String::from_utf8_lossy(&body).into_owned());
+        // {"token":42,"operator":7,"exp":4102444800}
+        json(
+            r#"{"access_token":"e30.eyJ0b2tlbiI6NDIsIm9wZXJhdG9yIjo3LCJleHAiOjQxMDI0NDQ4MDB9.c2ln","token_type":"bearer","expires_in":86399}"#,
+        )
+    };
+    let period = move |State(seen): State<Arc<Seen>>, headers: HeaderMap, body: Bytes| async move {
+        if seen.refusals_left.load(Ordering::SeqCst) > 0 {
+            seen.refusals_left.fetch_sub(1, Ordering::SeqCst);
+            return (
+                StatusCode::UNAUTHORIZED,
+                String::from(r#"{"Message":"Authorization has been denied for this request."}"#),
+            );
+        }
+        let auth = headers
+            .get("authorization")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        seen.bodies
+            .lock()
+            .unwrap()
+            .push(format!("{auth}\n{}", String::from_utf8_lossy(&body)));
+        (
+            StatusCode::OK,
+            ML_RESPONSE.replace("\"ErrorCode\": 1", &format!("\"ErrorCode\": {error_code}")),
+        )
+    };
+    let app = Router::new()
+        .route("/managerlogin", post(login))
+        .route("/api/client/ClientInfoPeriod", post(period))
+        .with_state(seen);
+    serve(app).await
+}
+
+fn period() -> RegistrationQuery {
+    RegistrationQuery {
+        from: date(2024, 4, 1),
+        to: date(2024, 4, 30),
+        pos: Some(3),
+    }
+}
+
+fn msk() -> TimeZone {
+    TimeZone::fixed(jiff::tz::offset(3))
+}
+
+#[tokio::test]
+async fn mloyalty_logs_in_copies_the_claims_and_reads_the_sample() {
+    let seen = Arc::new(Seen::default());
+    let url = mloyalty_vendor(seen.clone(), 0).await;
+    let ml =
+        MloyaltyAdapter::new(&url, "manager".into(), Secret::new("pa ss&word"), msk()).unwrap();
+    let rows = ml.registrations(period()).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let r = &rows[0];
+    assert_eq!(
+        (r.client, r.card, r.out_number, r.is_virtual),
+        (1, 1, 1, true)
+    );
+    assert_eq!(
+        (r.card_type.as_str(), r.card_status.as_str()),
+        ("sample string 1", "sample string 2")
+    );
+    assert_eq!((r.pos, r.pos_name.as_str()), (1, "sample string 3"));
+    assert_eq!(r.registered.to_string(), "2024-04-24T21:23:55.8646615Z");
+    let bodies = seen.bodies.lock().unwrap().clone();
+    let login: HashMap<String, String> = serde_urlencoded::from_str(&bodies[0]).unwrap();
+    assert_eq!(
+        (
+            login["username"].as_str(),
+            login["password"].as_str(),
+            login["grant_type"].as_str()
+        ),
+        ("manager", "pa ss&word", "password")
+    );
+    let (auth, body) = bodies[1].split_once('\n').unwrap();
+    assert!(auth.starts_with("Bearer e30."));
+    let sent: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        (sent["Token"].as_i64(), sent["Operator"].as_i64()),
+        (Some(42), Some(7))
+    );
+    assert_eq!(sent["BegDate"], "2024-04-01T00:00:00+03:00");
+    assert_eq!(sent["EndDate"], "2024-04-30T23:59:59.999+03:00");
+    assert_eq!(
+        (sent["Registration"].as_bool(), sent["RegPosList"].as_i64()),
+        (Some(true), Some(3))
+    );
+    // The request carries every field of the documented sample.
+    let documented: serde_json::Value = serde_json::from_str(ML_REQUEST).unwrap();
+    for key in documented
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| *k != "SiteCode")
+    {
+        assert!(sent.get(key).is_some(), "{key} missing from {sent}");
+    }
+    ml.registrations(period()).await.unwrap();
+    assert_eq!(
+        seen.logins.load(Ordering::SeqCst),
+        1,
+        "the session is reused"
+    );
+}
+
+#[tokio::test]
+async fn mloyalty_business_errors_and_a_refused_token() {
+    let seen = Arc::new(Seen::default());
+    let url = mloyalty_vendor(seen.clone(), 1).await;
+    let ml = MloyaltyAdapter::new(&url, "m".into(), Secret::new("p"), msk()).unwrap();
+    let e = ml.registrations(period()).await.unwrap_err();
+    assert_eq!(
+        (e.kind, e.detail.as_str()),
+        (ErrorKind::Rejected, "Mloyalty 1: sample string 2")
+    );
+
+    let seen = Arc::new(Seen::default());
+    seen.refusals_left.store(1, Ordering::SeqCst);
+    let url = mloyalty_vendor(seen.clone(), 0).await;
+    let ml = MloyaltyAdapter::new(&url, "m".into(), Secret::new("p"), msk()).unwrap();
+    assert_eq!(ml.registrations(period()).await.unwrap().len(), 2);
+    assert_eq!(
+        seen.logins.load(Ordering::SeqCst),
+        2,
+        "a 401 means one more login, then success"
+    );
+
+    seen.refusals_left.store(5, Ordering::SeqCst);
+    let e = ml.registrations(period()).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unauthorized);
+}
+
+async fn regos_vendor(seen: Arc<Seen>, answer: &'static str) -> String {
+    let handler = move |State(seen): State<Arc<Seen>>, uri: axum::http::Uri, body: Bytes| async move {
+        seen.bodies.lock().unwrap().push(format!(
+            "{}\n{}",
+            uri.path(),
+            String::from_utf8_lossy(&body)
+        ));
+        json(answer)
+    };
+    let app = Router::new()
+        .route("/gateway/out/{key}/v1/{*method}", post(handler))
+        .with_state(seen);
+    serve(app).await
+}
+
+fn operations_query() -> CardOperationQuery {
+    CardOperationQuery {
+        card_id: 1,
+        promo_id: 2,
+        kind: Some(OperationKind::Outcome),
+        from: Some(jiff::Timestamp::from_second(1_534_153_454).unwrap()),
+        to: Some(jiff::Timestamp::from_second(1_534_157_896).unwrap()),
+        sort: SortColumn::Date,
+        direction: SortDirection::Desc,
+        offset: 3,
+        limit: 20,
+    }
+}
+
+#[tokio::test]
+async fn regos_reads_the_sample_and_sends_the_documented_fields() {
+    let seen = Arc::new(Seen::default());
+    let url = regos_vendor(seen.clone(), REGOS_RESPONSE).await;
+    let regos = RegosAdapter::new(&url, Secret::new("KEY-123")).unwrap();
+    let page = regos.card_operations(operations_query()).await.unwrap();
+    assert_eq!(page.operations.len(), 1);
+    let op = &page.operations[0];
+    assert_eq!(op.uuid, "404cd163-83f0-11ea-9e81-b8975aece7d3");
+    assert_eq!(op.kind, OperationKind::Outcome);
+    assert_eq!(
+        (op.amount, op.value, op.used_value),
+        (Decimal::ZERO, Decimal::from(1000), Decimal::ZERO)
+    );
+    assert!(!op.is_payment);
+    assert_eq!(op.date.as_second(), 1_587_487_843);
+    assert_eq!(op.expires, None, "exp_date 0 means no expiry");
+    assert_eq!(op.description, None);
+    assert_eq!((page.next_offset, page.total), (None, None));
+    let bodies = seen.bodies.lock().unwrap().clone();
+    let (path, body) = bodies[0].split_once('\n').unwrap();
+    assert_eq!(path, "/gateway/out/KEY-123/v1/RetailCard/GetOperations");
+    let sent: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(sent["card_id"], 1);
+    assert_eq!(sent["promo_id"], 2);
+    assert_eq!(sent["type"], 2);
+    assert_eq!(sent["start_date"], 1_534_153_454);
+    assert_eq!(sent["end_date"], 1_534_157_896);
+    assert_eq!(sent["sort_orders"]["column"], "Date");
+    assert_eq!(sent["sort_orders"]["direction"], "DESC");
+    assert_eq!(
+        (sent["limit"].as_i64(), sent["offset"].as_i64()),
+        (Some(20), Some(3))
+    );
+}
+
+#[tokio::test]
+async fn regos_error_envelopes() {
+    for (answer, kind, detail) in [
+        (
+            r#"{"ok":false,"result":{"error":8213,"description":"Too many requests"}}"#,
+            ErrorKind::RateLimited,
+            "REGOS 8213: Too many requests",
+        ),
+        (
+            r#"{"ok":false,"result":{"error":9006,"description":"Access denied"}}"#,
+            ErrorKind::Unauthorized,
+            "REGOS 9006: Access denied",
+        ),
+        (
+            r#"{"ok":false,"result":{"error":1008,"description":null}}"#,
+            ErrorKind::Rejected,
+            "REGOS 1008: ",
+        ),
+    ] {
+        let url = regos_vendor(Arc::default(), answer).await;
+        let regos = RegosAdapter::new(&url, Secret::new("KEY-123")).unwrap();
+        let e = regos.card_operations(operations_query()).await.unwrap_err();
+        assert_eq!((e.kind, e.detail.as_str()), (kind, detail));
+        assert!(!e.detail.contains("KEY-123"));
+    }
+    for garbage in ["[]", "{\"ok\":true,\"result\":[{\"uuid\":1}]}", "not json"] {
+        let url = regos_vendor(Arc::default(), garbage).await;
+        let e = RegosAdapter::new(&url, Secret::new("k"))
+            .unwrap()
+            .card_operations(operations_query())
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadResponse, "{garbage}");
+    }
+}
+
+#[test]
+fn regos_type_comes_as_a_number_or_a_name() {
+    use loyalty_console::wire::regos::kind_from_wire;
+    use serde_json::json;
+    assert_eq!(kind_from_wire(&json!(1)), Ok(OperationKind::Income));
+    assert_eq!(
+        kind_from_wire(&json!("Outcome")),
+        Ok(OperationKind::Outcome)
+    );
+    assert_eq!(kind_from_wire(&json!("income")), Ok(OperationKind::Income));
+    assert!(kind_from_wire(&json!(7)).is_err());
+    assert_eq!(
+        Decimal::from_str("1000.000").unwrap().normalize(),
+        Decimal::from(1000)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn regos_client_bucket_paces_after_the_burst() {
+    let url = regos_vendor(Arc::default(), REGOS_RESPONSE).await;
+    let regos = RegosAdapter::with_rate(&url, Secret::new("k"), 2.0, 3).unwrap();
+    let start = tokio::time::Instant::now();
+    for _ in 0..3 {
+        regos.card_operations(operations_query()).await.unwrap();
+    }
+    assert_eq!(start.elapsed().as_millis(), 0, "the burst goes at once");
+    regos.card_operations(operations_query()).await.unwrap();
+    regos.card_operations(operations_query()).await.unwrap();
+    // Two more at 2 per second: the clock (paused, advanced only by the bucket's waits)
+    // shows one second of pacing.
+    assert_eq!(start.elapsed().as_millis(), 1000);
+}
