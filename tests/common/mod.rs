@@ -10,6 +10,9 @@ use loyalty_console::server::{self, ServerState, demo};
 use std::net::SocketAddr;
 
 pub const TOKEN: &str = "test-token-7f3a9c";
+pub const MANAGER: &str = "manager";
+pub const PASSWORD: &str = "Пароль with spaces & symbols";
+pub const INTEGRATION_KEY: &str = "integration-9d2f";
 /// The demo data set's time anchor in these tests: 2026-11-18.
 pub const ANCHOR_MS: i64 = 1_795_000_000_000;
 
@@ -20,8 +23,17 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// A server with `clients` demo clients, requiring [`TOKEN`].
+    /// A server with `clients` demo clients, requiring [`TOKEN`], the manager login and
+    /// [`INTEGRATION_KEY`].
     pub async fn start(clients: u64) -> TestServer {
+        Self::start_with(clients, |s| s).await
+    }
+
+    /// Like [`TestServer::start`], with the server's state adjusted by `tune`.
+    pub async fn start_with(
+        clients: u64,
+        tune: impl FnOnce(ServerState) -> ServerState,
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("loyalty.db")).expect("open store");
         let anchor = Timestamp::from_millisecond(ANCHOR_MS).unwrap();
@@ -29,7 +41,10 @@ impl TestServer {
             .run(move |c| demo::seed(c, clients, anchor))
             .await
             .expect("seed");
-        let state = ServerState::new(store.clone(), Some(TOKEN.to_string()));
+        let state = ServerState::new(store.clone(), Some(TOKEN.to_string()))
+            .with_manager(MANAGER.to_string(), PASSWORD.to_string())
+            .with_integration_key(Some(INTEGRATION_KEY.to_string()));
+        let state = tune(state);
         let addr = server::spawn(SocketAddr::from(([127, 0, 0, 1], 0)), state)
             .await
             .expect("bind");
