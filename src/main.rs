@@ -105,16 +105,18 @@ async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), S
     logging::to_file(&paths.log_file())
         .map_err(|e| format!("log file {}: {e}", paths.log_file().display()))?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "console starting");
-    let launched = launch::launch(&settings, &paths).await?;
     let tz = jiff::tz::TimeZone::system();
+    let launched = launch::launch(&settings, &paths, &tz).await?;
     let mut model = Model::new(settings.locale, tz, launched.label, jiff::Timestamp::now());
     model.notice = launched.notice;
+    model.available = launch::availability(&launched.services);
     let outcome = runtime::run_in_terminal(|terminal| {
         tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(runtime::run(
                 terminal,
                 model,
-                launched.service,
+                launched.services,
+                paths.exports(),
             ))
         })
     })

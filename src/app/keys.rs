@@ -1,13 +1,14 @@
 //! The key registry: every binding in one table, from which the key handling, the hint bar
 //! and the help overlay are all derived, so what is shown can never drift from what works.
 
+use super::model::Screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
     Help,
-    ClientsScreen,
+    Show(Screen),
     FocusSearch,
     Submit,
     Up,
@@ -16,9 +17,17 @@ pub enum Action {
     PrevPane,
     WriteOff,
     Refresh,
-    HistoryPrev,
-    HistoryNext,
+    PagePrev,
+    PageNext,
     HistoryFilter,
+    NewGroup,
+    EditGroup,
+    RemoveGroup,
+    NextPreset,
+    CycleType,
+    CycleSort,
+    ToggleOrder,
+    Export,
     Back,
     NextField,
     ToggleCoupon,
@@ -37,6 +46,29 @@ pub enum Scope {
     WriteOffForm,
     WriteOffConfirm,
     Filter,
+    Groups,
+    Accumulations,
+    Registrations,
+    CardOperations,
+    /// Typing into the filter fields above an admin table.
+    AdminFilter,
+    GroupForm,
+    GroupRemove,
+}
+
+impl Scope {
+    /// Scopes that own the keyboard: only their own bindings (and Ctrl-C) work there.
+    pub fn is_modal(self) -> bool {
+        matches!(
+            self,
+            Scope::WriteOffForm
+                | Scope::WriteOffConfirm
+                | Scope::Filter
+                | Scope::AdminFilter
+                | Scope::GroupForm
+                | Scope::GroupRemove
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,9 +107,9 @@ pub struct Binding {
 pub enum Hint {
     Always,
     Never,
-    /// Only while this scope has the keyboard (history paging keys work everywhere but
-    /// matter when looking at the history).
-    In(Scope),
+    /// Only while one of these scopes has the keyboard (history paging keys work
+    /// everywhere but matter when looking at the history).
+    In(&'static [Scope]),
 }
 
 impl Binding {
@@ -85,7 +117,7 @@ impl Binding {
         match self.hint {
             Hint::Always => true,
             Hint::Never => false,
-            Hint::In(s) => s == scope,
+            Hint::In(scopes) => scopes.contains(&scope),
         }
     }
 }
@@ -103,14 +135,46 @@ use Action as A;
 use KeyCode as K;
 use Scope as S;
 
+/// The scopes of the cashier screen, where the write-off key matters.
+const CASHIER: &[Scope] = &[Scope::Search, Scope::Results, Scope::History];
+
 pub const BINDINGS: &[Binding] = &[
     bind(&[ch('?'), key(K::F(1))], A::Help, S::Global, Hint::Always),
     bind(&[ch('q'), ctrl('c')], A::Quit, S::Global, Hint::Always),
-    bind(&[key(K::F(2))], A::ClientsScreen, S::Global, Hint::Never),
+    bind(
+        &[key(K::F(2))],
+        A::Show(Screen::Clients),
+        S::Global,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::F(3))],
+        A::Show(Screen::Groups),
+        S::Global,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::F(4))],
+        A::Show(Screen::Accumulations),
+        S::Global,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::F(5))],
+        A::Show(Screen::Registrations),
+        S::Global,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::F(6))],
+        A::Show(Screen::CardOperations),
+        S::Global,
+        Hint::Never,
+    ),
     bind(&[ch('/')], A::FocusSearch, S::Global, Hint::Always),
     bind(&[key(K::Tab)], A::NextPane, S::Global, Hint::Never),
     bind(&[key(K::BackTab)], A::PrevPane, S::Global, Hint::Never),
-    bind(&[ch('w')], A::WriteOff, S::Global, Hint::Always),
+    bind(&[ch('w')], A::WriteOff, S::Global, Hint::In(CASHIER)),
     bind(&[ch('r')], A::Refresh, S::Global, Hint::Always),
     bind(&[key(K::Esc)], A::Back, S::Global, Hint::Never),
     bind(&[key(K::Enter)], A::Submit, S::Search, Hint::Always),
@@ -120,13 +184,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[key(K::Down)], A::Down, S::Results, Hint::Never),
     bind(&[key(K::Up)], A::Up, S::History, Hint::Never),
     bind(&[key(K::Down)], A::Down, S::History, Hint::Never),
-    bind(&[ch('[')], A::HistoryPrev, S::Global, Hint::In(S::History)),
-    bind(&[ch(']')], A::HistoryNext, S::Global, Hint::In(S::History)),
+    bind(&[ch('[')], A::PagePrev, S::Global, Hint::In(&[S::History])),
+    bind(&[ch(']')], A::PageNext, S::Global, Hint::In(&[S::History])),
     bind(
         &[ch('f')],
         A::HistoryFilter,
         S::Global,
-        Hint::In(S::History),
+        Hint::In(&[S::History]),
     ),
     bind(
         &[key(K::Tab), key(K::BackTab)],
@@ -166,6 +230,63 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(&[key(K::Enter)], A::Submit, S::Filter, Hint::Always),
     bind(&[key(K::Esc)], A::Cancel, S::Filter, Hint::Always),
+    bind(&[key(K::Up)], A::Up, S::Groups, Hint::Never),
+    bind(&[key(K::Down)], A::Down, S::Groups, Hint::Never),
+    bind(&[key(K::Enter)], A::Submit, S::Groups, Hint::Always),
+    bind(&[ch('n')], A::NewGroup, S::Groups, Hint::Always),
+    bind(&[ch('e')], A::EditGroup, S::Groups, Hint::Always),
+    bind(&[ch('d')], A::RemoveGroup, S::Groups, Hint::Always),
+    bind(&[key(K::Up)], A::Up, S::Accumulations, Hint::Never),
+    bind(&[key(K::Down)], A::Down, S::Accumulations, Hint::Never),
+    bind(&[ch('/')], A::FocusSearch, S::Accumulations, Hint::Always),
+    bind(&[ch('[')], A::PagePrev, S::Accumulations, Hint::Always),
+    bind(&[ch(']')], A::PageNext, S::Accumulations, Hint::Always),
+    bind(&[key(K::Up)], A::Up, S::Registrations, Hint::Never),
+    bind(&[key(K::Down)], A::Down, S::Registrations, Hint::Never),
+    bind(&[ch('/')], A::FocusSearch, S::Registrations, Hint::Always),
+    bind(&[ch('p')], A::NextPreset, S::Registrations, Hint::Always),
+    bind(&[ch('x')], A::Export, S::Registrations, Hint::Always),
+    bind(&[key(K::Up)], A::Up, S::CardOperations, Hint::Never),
+    bind(&[key(K::Down)], A::Down, S::CardOperations, Hint::Never),
+    bind(&[ch('/')], A::FocusSearch, S::CardOperations, Hint::Always),
+    bind(&[ch('t')], A::CycleType, S::CardOperations, Hint::Always),
+    bind(&[ch('s')], A::CycleSort, S::CardOperations, Hint::Always),
+    bind(&[ch('o')], A::ToggleOrder, S::CardOperations, Hint::Always),
+    bind(&[ch('[')], A::PagePrev, S::CardOperations, Hint::Never),
+    bind(&[ch(']')], A::PageNext, S::CardOperations, Hint::Never),
+    bind(&[ch('x')], A::Export, S::CardOperations, Hint::Always),
+    bind(&[ch('x')], A::Export, S::History, Hint::Always),
+    bind(
+        &[key(K::Tab), key(K::BackTab)],
+        A::NextField,
+        S::AdminFilter,
+        Hint::Always,
+    ),
+    bind(&[key(K::Enter)], A::Submit, S::AdminFilter, Hint::Always),
+    bind(&[key(K::Esc)], A::Cancel, S::AdminFilter, Hint::Always),
+    bind(
+        &[key(K::Tab), key(K::BackTab)],
+        A::NextField,
+        S::GroupForm,
+        Hint::Always,
+    ),
+    bind(&[ch(' ')], A::ToggleCoupon, S::GroupForm, Hint::Always),
+    bind(&[key(K::Enter)], A::Submit, S::GroupForm, Hint::Always),
+    bind(&[key(K::Esc)], A::Cancel, S::GroupForm, Hint::Always),
+    bind(&[ch('y')], A::Confirm, S::GroupRemove, Hint::Always),
+    bind(&[key(K::Enter)], A::Submit, S::GroupRemove, Hint::Always),
+    bind(
+        &[key(K::Tab), key(K::BackTab), key(K::Left), key(K::Right)],
+        A::NextField,
+        S::GroupRemove,
+        Hint::Never,
+    ),
+    bind(
+        &[ch('n'), key(K::Esc)],
+        A::Cancel,
+        S::GroupRemove,
+        Hint::Always,
+    ),
 ];
 
 impl Key {
@@ -196,25 +317,30 @@ pub fn resolve(scope: Scope, typing: bool, event: &KeyEvent) -> Option<Action> {
             })
             .map(|b| b.action)
     };
-    find(scope).or_else(|| match scope {
-        // Dialogs own the keyboard: only Ctrl-C gets through.
-        Scope::WriteOffForm | Scope::WriteOffConfirm | Scope::Filter => {
-            (ctrl('c').matches(event)).then_some(Action::Quit)
+    find(scope).or_else(|| {
+        if scope.is_modal() {
+            // Dialogs own the keyboard: only Ctrl-C gets through.
+            ctrl('c').matches(event).then_some(Action::Quit)
+        } else {
+            find(Scope::Global)
         }
-        _ => find(Scope::Global),
     })
 }
 
 /// The bindings shown for a scope: its own first, then the global ones.
 pub fn for_scope(scope: Scope) -> impl Iterator<Item = &'static Binding> {
     let own = BINDINGS.iter().filter(move |b| b.scope == scope);
-    let global = BINDINGS.iter().filter(move |b| {
-        b.scope == Scope::Global
-            && !matches!(
-                scope,
-                Scope::WriteOffForm | Scope::WriteOffConfirm | Scope::Filter
-            )
-    });
+    // A global binding whose key the scope binds itself is shadowed there.
+    let shadowed = move |b: &Binding| {
+        b.keys.iter().any(|k| {
+            BINDINGS
+                .iter()
+                .any(|o| o.scope == scope && o.keys.contains(k))
+        })
+    };
+    let global = BINDINGS
+        .iter()
+        .filter(move |b| b.scope == Scope::Global && !scope.is_modal() && !shadowed(b));
     own.chain(global)
 }
 

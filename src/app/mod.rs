@@ -8,4 +8,4 @@ mod update;
 
 pub use model::Model;
 pub use msg::{Cmd, Msg, RequestId};
-pub use update::update;
+pub use update::{current_scope, update};

@@ -1,6 +1,10 @@
 //! The one Model: all the console knows, nothing it does.
 
 use super::msg::RequestId;
+use crate::domain::admin::{
+    Accumulation, CardOperationPage, CardOperationQuery, Group, GroupKind, GroupProblem,
+    OperationKind, Registration, RegistrationQuery, SortColumn, SortDirection,
+};
 use crate::domain::{
     Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry, HistoryQuery,
     ServiceError, WriteOff,
@@ -9,14 +13,163 @@ use crate::i18n::Locale;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 use tui_input::Input;
 
 /// Rows per history page.
 pub const HISTORY_PAGE: u32 = 50;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Rows per page on the admin screens.
+pub const ADMIN_PAGE: u32 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Screen {
     Clients,
+    Groups,
+    Accumulations,
+    Registrations,
+    CardOperations,
+}
+
+/// Which screens have a provider behind them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Availability {
+    pub clients: bool,
+    pub groups: bool,
+    pub accumulations: bool,
+    pub registrations: bool,
+    pub card_operations: bool,
+}
+
+impl Availability {
+    pub const ALL: Availability = Availability {
+        clients: true,
+        groups: true,
+        accumulations: true,
+        registrations: true,
+        card_operations: true,
+    };
+
+    pub fn has(&self, screen: Screen) -> bool {
+        match screen {
+            Screen::Clients => self.clients,
+            Screen::Groups => self.groups,
+            Screen::Accumulations => self.accumulations,
+            Screen::Registrations => self.registrations,
+            Screen::CardOperations => self.card_operations,
+        }
+    }
+}
+
+/// A row of filter fields above an admin table; `editing` while the keyboard is in it.
+#[derive(Debug, Default)]
+pub struct FilterForm {
+    pub inputs: Vec<Input>,
+    pub field: usize,
+    pub editing: bool,
+    /// The field whose text could not be read.
+    pub invalid: Option<usize>,
+}
+
+impl FilterForm {
+    pub fn new(fields: usize) -> Self {
+        FilterForm {
+            inputs: (0..fields).map(|_| Input::default()).collect(),
+            ..FilterForm::default()
+        }
+    }
+
+    pub fn value(&self, i: usize) -> &str {
+        self.inputs.get(i).map_or("", |i| i.value().trim())
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct GroupsState {
+    pub list: Remote<Vec<Group>>,
+    pub selected: usize,
+    /// The group opened with Enter, as `getGroup` returned it.
+    pub detail: Remote<Group>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupField {
+    Name,
+    Kind,
+    Percent,
+    BirthdayBonus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupFormProblem {
+    Draft(GroupProblem),
+    Percent,
+    BirthdayBonus(AmountError),
+    Refused(ServiceError),
+}
+
+#[derive(Debug)]
+pub struct GroupForm {
+    /// The group being edited; `None` for a new one.
+    pub editing: Option<i64>,
+    pub name: Input,
+    pub kind: GroupKind,
+    pub percent: Input,
+    pub birthday_bonus: Input,
+    pub field: GroupField,
+    pub problem: Option<GroupFormProblem>,
+    pub sending: Option<RequestId>,
+}
+
+#[derive(Debug)]
+pub struct GroupRemoval {
+    pub group: Group,
+    pub focus: Button,
+    pub sending: Option<RequestId>,
+    pub problem: Option<ServiceError>,
+}
+
+#[derive(Debug)]
+pub struct AccumulationsState {
+    pub rows: Remote<Vec<Accumulation>>,
+    pub offset: u32,
+    pub selected: usize,
+    /// One field: the client id.
+    pub filter: FilterForm,
+    pub client: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    Today,
+    Yesterday,
+    ThisMonth,
+    ThisYear,
+    Custom,
+}
+
+#[derive(Debug)]
+pub struct RegistrationsState {
+    pub preset: Preset,
+    /// Fields: from, to, point of sale.
+    pub filter: FilterForm,
+    pub rows: Remote<Vec<Registration>>,
+    pub selected: usize,
+    /// The period the shown rows are for.
+    pub query: Option<RegistrationQuery>,
+}
+
+#[derive(Debug)]
+pub struct CardOperationsState {
+    /// Fields: card id, promo id, from, to.
+    pub filter: FilterForm,
+    pub kind: Option<OperationKind>,
+    pub sort: SortColumn,
+    pub direction: SortDirection,
+    pub rows: Remote<CardOperationPage>,
+    pub selected: usize,
+    /// The query the shown page answers; paging moves its offset.
+    pub query: Option<CardOperationQuery>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +371,8 @@ pub enum Dialog {
     Help,
     WriteOff(Box<WriteOffDialog>),
     HistoryFilter(FilterDialog),
+    GroupForm(Box<GroupForm>),
+    GroupRemove(GroupRemoval),
 }
 
 /// What the status bar says after something went well.
@@ -235,6 +390,16 @@ pub enum Notice {
         client: ClientId,
     },
     NoSearchFor(String),
+    GroupSaved {
+        name: String,
+    },
+    GroupRemoved {
+        name: String,
+    },
+    Exported {
+        path: PathBuf,
+        rows: usize,
+    },
 }
 
 /// Which backend is in use, for the status bar.
@@ -258,6 +423,13 @@ pub struct Model {
     pub error: Option<ServiceError>,
     pub spinner: usize,
     pub quit: bool,
+    pub available: Availability,
+    pub groups: GroupsState,
+    pub accumulations: AccumulationsState,
+    pub registrations: RegistrationsState,
+    pub card_operations: CardOperationsState,
+    /// The export being written, if any.
+    pub exporting: Option<RequestId>,
     next_request: u64,
 }
 
@@ -277,6 +449,32 @@ impl Model {
             error: None,
             spinner: 0,
             quit: false,
+            available: Availability::ALL,
+            groups: GroupsState::default(),
+            accumulations: AccumulationsState {
+                rows: Remote::default(),
+                offset: 0,
+                selected: 0,
+                filter: FilterForm::new(1),
+                client: None,
+            },
+            registrations: RegistrationsState {
+                preset: Preset::Today,
+                filter: FilterForm::new(3),
+                rows: Remote::default(),
+                selected: 0,
+                query: None,
+            },
+            card_operations: CardOperationsState {
+                filter: FilterForm::new(4),
+                kind: None,
+                sort: SortColumn::Date,
+                direction: SortDirection::Desc,
+                rows: Remote::default(),
+                selected: 0,
+                query: None,
+            },
+            exporting: None,
             next_request: 0,
         }
     }
@@ -295,7 +493,21 @@ impl Model {
             &self.dialog,
             Some(Dialog::WriteOff(d)) if matches!(d.step, WriteOffStep::Sending { .. })
         );
-        self.search.results.is_loading() || card_busy || sending
+        let dialog_busy = match &self.dialog {
+            Some(Dialog::GroupForm(f)) => f.sending.is_some(),
+            Some(Dialog::GroupRemove(r)) => r.sending.is_some(),
+            _ => false,
+        };
+        self.search.results.is_loading()
+            || card_busy
+            || sending
+            || dialog_busy
+            || self.exporting.is_some()
+            || self.groups.list.is_loading()
+            || self.groups.detail.is_loading()
+            || self.accumulations.rows.is_loading()
+            || self.registrations.rows.is_loading()
+            || self.card_operations.rows.is_loading()
     }
 
     pub fn selected_client(&self) -> Option<&Client> {

@@ -1,11 +1,17 @@
 //! Everything that can happen to the console, and everything it can ask the world to do.
 
+use crate::domain::admin::{
+    Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
+    Registration, RegistrationQuery,
+};
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
     WriteOff,
 };
 use jiff::Timestamp;
+use jiff::Timestamp as At;
 use ratatui::crossterm::event::KeyEvent;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Identifies one request so that a reply to anything but the newest is dropped.
@@ -44,6 +50,57 @@ pub enum Msg {
         id: RequestId,
         result: Reply<()>,
     },
+    GroupsLoaded {
+        id: RequestId,
+        result: Reply<Vec<Group>>,
+    },
+    GroupLoaded {
+        id: RequestId,
+        result: Reply<Group>,
+    },
+    GroupSaved {
+        id: RequestId,
+        result: Reply<i64>,
+    },
+    GroupRemoved {
+        id: RequestId,
+        result: Reply<()>,
+    },
+    AccumulationsLoaded {
+        id: RequestId,
+        result: Reply<Vec<Accumulation>>,
+    },
+    RegistrationsLoaded {
+        id: RequestId,
+        result: Reply<Vec<Registration>>,
+    },
+    CardOperationsLoaded {
+        id: RequestId,
+        result: Reply<CardOperationPage>,
+    },
+    Exported {
+        id: RequestId,
+        result: Reply<Exported>,
+    },
+}
+
+/// A CSV file written by an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub rows: usize,
+}
+
+/// What an export writes: every row of the current filter, not only the page on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Export {
+    History {
+        client: ClientId,
+        from: Option<At>,
+        to: Option<At>,
+    },
+    Registrations(RegistrationQuery),
+    CardOperations(CardOperationQuery),
 }
 
 /// Effects as data: the runtime carries these out and answers with a [`Msg`].
@@ -74,6 +131,39 @@ pub enum Cmd {
         id: RequestId,
         client: ClientId,
         request: WriteOff,
+    },
+    LoadGroups {
+        id: RequestId,
+    },
+    LoadGroup {
+        id: RequestId,
+        group: i64,
+    },
+    /// Create (`group: None`) or update a group.
+    SaveGroup {
+        id: RequestId,
+        group: Option<i64>,
+        draft: GroupDraft,
+    },
+    RemoveGroup {
+        id: RequestId,
+        group: i64,
+    },
+    LoadAccumulations {
+        id: RequestId,
+        query: AccumulationQuery,
+    },
+    LoadRegistrations {
+        id: RequestId,
+        query: RegistrationQuery,
+    },
+    LoadCardOperations {
+        id: RequestId,
+        query: CardOperationQuery,
+    },
+    Export {
+        id: RequestId,
+        export: Export,
     },
     Quit,
 }

@@ -6,6 +6,7 @@ pub mod mloyalty;
 pub mod poster;
 pub mod regos;
 
+use crate::config::Providers;
 use crate::domain::admin::{
     Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Registration, RegistrationQuery,
@@ -14,8 +15,10 @@ use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
     WriteOff,
 };
+use jiff::tz::TimeZone;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub type ServiceResult<T> = Result<T, ServiceError>;
@@ -64,4 +67,50 @@ pub trait CardOperationService: Send + Sync {
         &self,
         query: CardOperationQuery,
     ) -> BoxFuture<'_, ServiceResult<CardOperationPage>>;
+}
+
+/// The services one profile provides; a missing one means its screens are not configured.
+#[derive(Clone, Default)]
+pub struct Services {
+    pub clients: Option<Arc<dyn ClientService>>,
+    pub groups: Option<Arc<dyn GroupService>>,
+    pub accumulations: Option<Arc<dyn AccumulationService>>,
+    pub registrations: Option<Arc<dyn RegistrationService>>,
+    pub card_operations: Option<Arc<dyn CardOperationService>>,
+}
+
+impl Services {
+    /// One adapter per configured provider; `tz` is the shop's zone for day boundaries.
+    pub fn from_providers(p: &Providers, tz: &TimeZone) -> ServiceResult<Services> {
+        let mut services = Services::default();
+        if let Some(ext) = &p.ext {
+            services.clients = Some(Arc::new(ext::ExtAdapter::new(
+                &ext.base_url,
+                ext.token.clone(),
+            )?));
+        }
+        if let Some(endpoint) = &p.poster {
+            let adapter = Arc::new(poster::PosterAdapter::new(
+                &endpoint.base_url,
+                endpoint.secret.clone(),
+            )?);
+            services.groups = Some(adapter.clone());
+            services.accumulations = Some(adapter);
+        }
+        if let Some((endpoint, user)) = &p.mloyalty {
+            services.registrations = Some(Arc::new(mloyalty::MloyaltyAdapter::new(
+                &endpoint.base_url,
+                user.clone(),
+                endpoint.secret.clone(),
+                tz.clone(),
+            )?));
+        }
+        if let Some(endpoint) = &p.regos {
+            services.card_operations = Some(Arc::new(regos::RegosAdapter::new(
+                &endpoint.base_url,
+                endpoint.secret.clone(),
+            )?));
+        }
+        Ok(services)
+    }
 }

@@ -26,6 +26,34 @@ pub struct ConfigFile {
 #[serde(deny_unknown_fields)]
 pub struct ProfileFile {
     pub ext: Option<ExtFile>,
+    pub poster: Option<PosterFile>,
+    pub mloyalty: Option<MloyaltyFile>,
+    pub regos: Option<RegosFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosterFile {
+    pub base_url: String,
+    pub token: Option<String>,
+    pub token_env: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MloyaltyFile {
+    pub base_url: String,
+    pub username: String,
+    pub password: Option<String>,
+    pub password_env: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegosFile {
+    pub base_url: String,
+    pub integration_key: Option<String>,
+    pub integration_key_env: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,13 +71,30 @@ pub struct ExtSettings {
     pub token: Option<Secret>,
 }
 
+/// A provider's URL and the one secret it needs.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub base_url: String,
+    pub secret: Secret,
+}
+
+/// The providers one profile configures; each screen needs its own.
+#[derive(Debug, Clone, Default)]
+pub struct Providers {
+    pub ext: Option<ExtSettings>,
+    pub poster: Option<Endpoint>,
+    /// Mloyalty: the endpoint (with the password) and the manager's user name.
+    pub mloyalty: Option<(Endpoint, String)>,
+    pub regos: Option<Endpoint>,
+}
+
 /// Where the console gets its data from.
 #[derive(Debug, Clone)]
 pub enum Backend {
     /// The built-in server, started in-process over the data dir's database.
     Embedded,
     /// A named profile from the config file.
-    Profile { name: String, ext: ExtSettings },
+    Profile { name: String, providers: Providers },
 }
 
 /// Everything the console needs from configuration, resolved and checked.
@@ -105,16 +150,98 @@ impl ConfigFile {
                         }
                     ))
                 })?;
-                let ext = file.ext.as_ref().ok_or_else(|| {
-                    ConfigError(format!(
-                        "profiles.{name}.ext is missing: the cashier screens need base_url and a token"
-                    ))
-                })?;
-                let ext = ext.check(&format!("profiles.{name}.ext"), &env)?;
-                Backend::Profile { name, ext }
+                let providers = file.check(&format!("profiles.{name}"), &env)?;
+                Backend::Profile { name, providers }
             }
         };
         Ok(Settings { locale, backend })
+    }
+}
+
+impl ProfileFile {
+    fn check(
+        &self,
+        at: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Providers, ConfigError> {
+        let required = |key: &str, secret: Option<Secret>| {
+            secret.ok_or_else(|| ConfigError(format!("{at}: give {key} or {key}_env")))
+        };
+        let providers = Providers {
+            ext: self
+                .ext
+                .as_ref()
+                .map(|e| e.check(&format!("{at}.ext"), &env))
+                .transpose()?,
+            poster: match &self.poster {
+                None => None,
+                Some(p) => {
+                    let at = format!("{at}.poster");
+                    check_url(&format!("{at}.base_url"), &p.base_url)?;
+                    let token = secret_from(
+                        &at,
+                        "token",
+                        p.token.as_deref(),
+                        p.token_env.as_deref(),
+                        &env,
+                    )?;
+                    Some(Endpoint {
+                        base_url: p.base_url.clone(),
+                        secret: required(&format!("poster.token"), token)?,
+                    })
+                }
+            },
+            mloyalty: match &self.mloyalty {
+                None => None,
+                Some(m) => {
+                    let at = format!("{at}.mloyalty");
+                    check_url(&format!("{at}.base_url"), &m.base_url)?;
+                    if m.username.trim().is_empty() {
+                        return Err(ConfigError(format!("{at}.username is empty")));
+                    }
+                    let password = secret_from(
+                        &at,
+                        "password",
+                        m.password.as_deref(),
+                        m.password_env.as_deref(),
+                        &env,
+                    )?;
+                    let endpoint = Endpoint {
+                        base_url: m.base_url.clone(),
+                        secret: required("mloyalty.password", password)?,
+                    };
+                    Some((endpoint, m.username.clone()))
+                }
+            },
+            regos: match &self.regos {
+                None => None,
+                Some(r) => {
+                    let at = format!("{at}.regos");
+                    check_url(&format!("{at}.base_url"), &r.base_url)?;
+                    let key = secret_from(
+                        &at,
+                        "integration_key",
+                        r.integration_key.as_deref(),
+                        r.integration_key_env.as_deref(),
+                        &env,
+                    )?;
+                    Some(Endpoint {
+                        base_url: r.base_url.clone(),
+                        secret: required("regos.integration_key", key)?,
+                    })
+                }
+            },
+        };
+        if providers.ext.is_none()
+            && providers.poster.is_none()
+            && providers.mloyalty.is_none()
+            && providers.regos.is_none()
+        {
+            return Err(ConfigError(format!(
+                "{at} configures no provider: add [{at}.ext], .poster, .mloyalty or .regos"
+            )));
+        }
+        Ok(providers)
     }
 }
 
@@ -222,14 +349,47 @@ mod tests {
             .unwrap();
         assert_eq!(s.locale, Locale::Ru);
         match s.backend {
-            Backend::Profile { name, ext } => {
+            Backend::Profile { name, providers } => {
                 assert_eq!(name, "shop");
-                assert_eq!(ext.token.unwrap().expose(), "abc");
+                assert_eq!(providers.ext.unwrap().token.unwrap().expose(), "abc");
+                assert!(providers.poster.is_none());
             }
             Backend::Embedded => panic!("expected the shop profile"),
         }
         let err = cfg.resolve(None, no_env).unwrap_err().0;
         assert!(err.contains("profiles.shop.ext.token_env names T"), "{err}");
+    }
+
+    #[test]
+    fn admin_providers_with_secrets_from_the_environment() {
+        let cfg = ConfigFile::parse(
+            "[profiles.office.poster]\nbase_url = \"https://shop.joinposter.com\"\ntoken_env = \"P\"\n\
+             [profiles.office.mloyalty]\nbase_url = \"https://api.example.ru/lc/\"\nusername = \"boss\"\npassword = \"pw\"\n\
+             [profiles.office.regos]\nbase_url = \"https://integration.regos.uz\"\nintegration_key = \"k1\"\n",
+        )
+        .unwrap();
+        let s = cfg
+            .resolve(Some("office"), |k| (k == "P").then(|| "tok".to_string()))
+            .unwrap();
+        let Backend::Profile { providers, .. } = s.backend else {
+            panic!("a profile")
+        };
+        assert!(providers.ext.is_none());
+        assert_eq!(providers.poster.unwrap().secret.expose(), "tok");
+        let (ml, user) = providers.mloyalty.unwrap();
+        assert_eq!((ml.secret.expose(), user.as_str()), ("pw", "boss"));
+        assert_eq!(providers.regos.unwrap().secret.expose(), "k1");
+        let missing = ConfigFile::parse("[profiles.o.regos]\nbase_url = \"https://x\"\n").unwrap();
+        let err = missing.resolve(Some("o"), no_env).unwrap_err().0;
+        assert!(err.contains("regos.integration_key"), "{err}");
+        let empty = ConfigFile::parse("[profiles.o]\n").unwrap();
+        assert!(
+            empty
+                .resolve(Some("o"), no_env)
+                .unwrap_err()
+                .0
+                .contains("configures no provider")
+        );
     }
 
     #[test]

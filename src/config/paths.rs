@@ -50,6 +50,11 @@ impl Paths {
         self.data_dir.join("loyalty.db")
     }
 
+    /// Where CSV exports are written.
+    pub fn exports(&self) -> PathBuf {
+        self.data_dir.join("exports")
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.data_dir.join("loyalty.log")
     }

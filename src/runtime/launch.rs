@@ -2,40 +2,39 @@
 //! built-in server started in-process on loopback over the data dir's database.
 
 use crate::app::model::{BackendLabel, Notice};
-use crate::backend::ClientService;
-use crate::backend::ext::ExtAdapter;
-use crate::config::{Backend, Paths, Secret, Settings};
+use crate::backend::Services;
+use crate::config::{Backend, Endpoint, ExtSettings, Paths, Providers, Secret, Settings};
 use crate::server::store::{self, Store};
 use crate::server::{self, ServerState, demo};
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 
 /// Clients seeded into a new embedded database: enough to feel real, quick to create.
 pub const EMBEDDED_DEMO_CLIENTS: u64 = 5_000;
 
 pub struct Launched {
-    pub service: Arc<dyn ClientService>,
+    pub services: Services,
     pub label: BackendLabel,
     pub notice: Option<Notice>,
 }
 
-pub async fn launch(settings: &Settings, paths: &Paths) -> Result<Launched, String> {
+pub async fn launch(settings: &Settings, paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
     match &settings.backend {
-        Backend::Profile { name, ext } => {
-            let adapter = ExtAdapter::new(&ext.base_url, ext.token.clone())
-                .map_err(|e| format!("profile {name}: {}", e.detail))?;
-            Ok(Launched {
-                service: Arc::new(adapter),
-                label: BackendLabel::Profile(name.clone()),
-                notice: None,
-            })
-        }
-        Backend::Embedded => embedded(paths).await,
+        Backend::Profile { name, providers } => Ok(Launched {
+            services: Services::from_providers(providers, tz)
+                .map_err(|e| format!("profile {name}: {}", e.detail))?,
+            label: BackendLabel::Profile(name.clone()),
+            notice: None,
+        }),
+        Backend::Embedded => embedded(paths, tz).await,
     }
 }
 
-async fn embedded(paths: &Paths) -> Result<Launched, String> {
+/// The user the embedded server's Mloyalty login expects.
+const EMBEDDED_MANAGER: &str = "manager";
+
+async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
     let db = paths.database();
     std::fs::create_dir_all(&paths.data_dir)
         .map_err(|e| format!("data dir {}: {e}", paths.data_dir.display()))?;
@@ -57,18 +56,44 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
     } else {
         None
     };
-    // A fresh token each run: other local users cannot use the port the console opens.
-    let token = uuid::Uuid::new_v4().simple().to_string();
-    let state = ServerState::new(store, Some(token.clone()));
+    // Fresh credentials each run: other local users cannot use the port the console opens.
+    let fresh = || uuid::Uuid::new_v4().simple().to_string();
+    let (token, password, key) = (fresh(), fresh(), fresh());
+    let state = ServerState::new(store, Some(token.clone()))
+        .with_manager(EMBEDDED_MANAGER.to_string(), password.clone())
+        .with_integration_key(Some(key.clone()));
     let addr = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), state)
         .await
         .map_err(|e| format!("embedded server: {e}"))?;
     tracing::info!("embedded server on {addr}");
-    let adapter = ExtAdapter::new(&format!("http://{addr}"), Some(Secret::new(token)))
-        .map_err(|e| e.detail)?;
+    let base_url = format!("http://{addr}");
+    let endpoint = |secret: String| Endpoint {
+        base_url: base_url.clone(),
+        secret: Secret::new(secret),
+    };
+    let providers = Providers {
+        ext: Some(ExtSettings {
+            base_url: base_url.clone(),
+            token: Some(Secret::new(token.clone())),
+        }),
+        poster: Some(endpoint(token)),
+        mloyalty: Some((endpoint(password), EMBEDDED_MANAGER.to_string())),
+        regos: Some(endpoint(key)),
+    };
     Ok(Launched {
-        service: Arc::new(adapter),
+        services: Services::from_providers(&providers, tz).map_err(|e| e.detail)?,
         label: BackendLabel::Embedded,
         notice,
     })
+}
+
+/// Which screens the launched services can fill.
+pub fn availability(services: &Services) -> crate::app::model::Availability {
+    crate::app::model::Availability {
+        clients: services.clients.is_some(),
+        groups: services.groups.is_some(),
+        accumulations: services.accumulations.is_some(),
+        registrations: services.registrations.is_some(),
+        card_operations: services.card_operations.is_some(),
+    }
 }

@@ -3,17 +3,18 @@
 
 mod events;
 mod executor;
+mod export;
 pub mod launch;
 pub mod logging;
 mod terminal;
 
 use crate::app::{Cmd, Model, Msg, update};
-use crate::backend::ClientService;
+use crate::backend::Services;
 use crate::ui;
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -22,15 +23,16 @@ pub use terminal::run_in_terminal;
 /// How often the clock ticks: fast enough for a lively spinner, slow enough to cost nothing.
 const TICK: Duration = Duration::from_millis(200);
 
-/// Runs the console until the user quits.
+/// Runs the console until the user quits; exports go to `exports`.
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     mut model: Model,
-    service: Arc<dyn ClientService>,
+    services: Services,
+    exports: PathBuf,
 ) -> Result<(), B::Error> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let _reader = events::spawn_reader(tx.clone());
-    let executor = executor::Executor::new(service, tx);
+    let executor = executor::Executor::new(services, exports, tx);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     terminal.draw(|f| ui::view(&model, f))?;

@@ -1,7 +1,10 @@
 //! Turning model values into catalogue text: errors, notices, form problems, key names.
 
 use crate::app::keys::{Action, Key, Scope};
-use crate::app::model::{BackendLabel, FormProblem, Notice, WriteOffField};
+use crate::app::model::{
+    BackendLabel, FormProblem, GroupFormProblem, Notice, Screen, WriteOffField,
+};
+use crate::domain::admin::{GroupKind, GroupProblem};
 use crate::domain::{AmountError, Currency, ErrorKind, ServiceError, WriteOff};
 use crate::i18n::{Locale, Text, fill, format_amount};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
@@ -94,6 +97,11 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         }
         Notice::OutcomeUnknown { .. } => t.notice_outcome_unknown.to_string(),
         Notice::NoSearchFor(text) => fill(t.notice_no_search, text),
+        Notice::GroupSaved { name } => fill(t.notice_group_saved, name),
+        Notice::GroupRemoved { name } => fill(t.notice_group_removed, name),
+        Notice::Exported { path, rows } => {
+            format!("{} → {}", fill(t.notice_exported, rows), path.display())
+        }
     }
 }
 
@@ -113,6 +121,13 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::WriteOffForm => t.scope_write_off,
         Scope::WriteOffConfirm => t.scope_confirm,
         Scope::Filter => t.scope_filter,
+        Scope::Groups => t.scope_groups,
+        Scope::Accumulations => t.scope_accumulations,
+        Scope::Registrations => t.scope_registrations,
+        Scope::CardOperations => t.scope_card_operations,
+        Scope::AdminFilter => t.scope_admin_filter,
+        Scope::GroupForm => t.scope_group_form,
+        Scope::GroupRemove => t.scope_group_remove,
     }
 }
 
@@ -123,11 +138,19 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::Submit, Scope::Search) => t.action_search,
         (Action::Submit, Scope::Results) => t.action_open,
         (Action::Submit, Scope::WriteOffForm) => t.action_to_confirm,
-        (Action::Submit, Scope::WriteOffConfirm) => t.action_activate,
+        (Action::Submit, Scope::WriteOffConfirm | Scope::GroupRemove) => t.action_activate,
+        (Action::Submit, Scope::Groups) => t.action_details,
+        (Action::Submit, Scope::GroupForm) => t.action_save,
+        (
+            Action::FocusSearch,
+            Scope::Accumulations | Scope::Registrations | Scope::CardOperations,
+        ) => t.action_filter,
+        (Action::Cancel, Scope::AdminFilter) => t.action_leave_filter,
+        (Action::ToggleCoupon, Scope::GroupForm) => t.action_toggle_kind,
         (Action::Submit, _) => t.action_apply,
         (Action::Quit, _) => t.action_quit,
         (Action::Help, _) => t.action_help,
-        (Action::ClientsScreen, _) => t.action_clients,
+        (Action::Show(screen), _) => self::screen(t, screen),
         (Action::FocusSearch, _) => t.action_focus_search,
         (Action::Up, _) => t.action_up,
         (Action::Down, _) => t.action_down,
@@ -135,14 +158,64 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::PrevPane, _) => t.action_prev_pane,
         (Action::WriteOff, _) => t.action_write_off,
         (Action::Refresh, _) => t.action_refresh,
-        (Action::HistoryPrev, _) => t.action_history_prev,
-        (Action::HistoryNext, _) => t.action_history_next,
+        (Action::PagePrev, _) => t.action_history_prev,
+        (Action::PageNext, _) => t.action_history_next,
+        (Action::NewGroup, _) => t.action_new_group,
+        (Action::EditGroup, _) => t.action_edit_group,
+        (Action::RemoveGroup, _) => t.action_remove_group,
+        (Action::NextPreset, _) => t.action_preset,
+        (Action::CycleType, _) => t.action_type,
+        (Action::CycleSort, _) => t.action_sort,
+        (Action::ToggleOrder, _) => t.action_order,
+        (Action::Export, _) => t.action_export,
         (Action::HistoryFilter, _) => t.action_history_filter,
         (Action::Back, _) => t.action_back,
         (Action::NextField, _) => t.action_next_field,
         (Action::ToggleCoupon, _) => t.action_toggle_coupon,
         (Action::Confirm, _) => t.action_confirm,
         (Action::Cancel, _) => t.action_cancel,
+    }
+}
+
+pub fn screen(t: &Text, s: Screen) -> &'static str {
+    match s {
+        Screen::Clients => t.screen_clients,
+        Screen::Groups => t.screen_groups,
+        Screen::Accumulations => t.screen_accumulations,
+        Screen::Registrations => t.screen_registrations,
+        Screen::CardOperations => t.screen_card_operations,
+    }
+}
+
+pub fn group_kind(t: &Text, k: GroupKind) -> &'static str {
+    match k {
+        GroupKind::Bonus => t.kind_bonus,
+        GroupKind::Discount => t.kind_discount,
+    }
+}
+
+pub fn group_problem(locale: Locale, p: &GroupFormProblem) -> String {
+    let t = locale.text();
+    match p {
+        GroupFormProblem::Draft(GroupProblem::NameRequired) => t.group_name_required.into(),
+        GroupFormProblem::Draft(GroupProblem::NameTooLong) => t.group_name_too_long.into(),
+        GroupFormProblem::Draft(GroupProblem::PercentOutOfRange) => t.group_percent_range.into(),
+        GroupFormProblem::Draft(GroupProblem::BirthdayBonusNegative) => {
+            t.group_bonus_negative.into()
+        }
+        GroupFormProblem::Draft(GroupProblem::BirthdayBonusOnDiscountGroup) => {
+            t.group_bonus_discount.into()
+        }
+        GroupFormProblem::Percent => t.group_percent_not_number.into(),
+        GroupFormProblem::BirthdayBonus(e) => fill(
+            t.group_bonus_invalid,
+            match e {
+                AmountError::NotANumber => t.problem_not_number.replace("{}: ", ""),
+                AmountError::TooManyDecimals => t.problem_decimals.replace("{}: ", ""),
+                AmountError::TooLarge => t.problem_too_large.replace("{}: ", ""),
+            },
+        ),
+        GroupFormProblem::Refused(e) => fill(t.problem_refused, &e.detail),
     }
 }
 

@@ -1,21 +1,30 @@
 //! `view(&Model, &mut Frame)`: draws the model, one file per pane and dialog. Reads the
 //! model only; never calls anything.
 
+mod accumulations;
 mod card;
+mod card_operations;
 mod coupons;
 mod field;
 mod filter;
+mod filter_bar;
+mod group_form;
+mod group_remove;
+mod groups;
 mod help;
 mod history;
 mod labels;
+mod not_configured;
+mod registrations;
 mod results;
 mod search;
 mod status;
+mod table;
 mod theme;
 mod write_off;
 
 use crate::app::Model;
-use crate::app::model::{Dialog, Pane};
+use crate::app::model::{Dialog, Pane, Screen};
 use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -34,12 +43,38 @@ pub fn view(model: &Model, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [main, status_area, hints_area] = Layout::vertical([
+    let [tabs_area, main, status_area, hints_area] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Min(0),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
+    status::render_tabs(model, frame, tabs_area);
+    match model.screen {
+        _ if !model.available.has(model.screen) => {
+            not_configured::render(model, model.screen, frame, main)
+        }
+        Screen::Clients => render_clients(model, frame, main),
+        Screen::Groups => groups::render(model, frame, main),
+        Screen::Accumulations => accumulations::render(model, frame, main),
+        Screen::Registrations => registrations::render(model, frame, main),
+        Screen::CardOperations => card_operations::render(model, frame, main),
+    }
+    status::render_status(model, frame, status_area);
+    status::render_hints(model, frame, hints_area);
+    match &model.dialog {
+        Some(Dialog::Help) => help::render(model, frame, area),
+        Some(Dialog::WriteOff(d)) => write_off::render(model, d, frame, area),
+        Some(Dialog::HistoryFilter(d)) => filter::render(model, d, frame, area),
+        Some(Dialog::GroupForm(f)) => group_form::render(model, f, frame, area),
+        Some(Dialog::GroupRemove(r)) => group_remove::render(model, r, frame, area),
+        None => {}
+    }
+}
+
+/// F2: search and results on the left, the open client on the right.
+fn render_clients(model: &Model, frame: &mut Frame, main: Rect) {
     let left_width = (main.width * 3 / 8).clamp(30, 44);
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(main);
@@ -65,14 +100,6 @@ pub fn view(model: &Model, frame: &mut Frame) {
             history::render(model, card, frame, history_area);
         }
         None => card::render_welcome(model, frame, right),
-    }
-    status::render_status(model, frame, status_area);
-    status::render_hints(model, frame, hints_area);
-    match &model.dialog {
-        Some(Dialog::Help) => help::render(model, frame, area),
-        Some(Dialog::WriteOff(d)) => write_off::render(model, d, frame, area),
-        Some(Dialog::HistoryFilter(d)) => filter::render(model, d, frame, area),
-        None => {}
     }
 }
 

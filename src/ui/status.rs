@@ -4,7 +4,7 @@
 use super::{labels, theme};
 use crate::app::Model;
 use crate::app::keys::{self, Scope};
-use crate::app::model::{Dialog, Pane, WriteOffStep};
+use crate::app::model::Screen;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -15,7 +15,12 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let mut spans = vec![Span::styled(
-        format!(" {} · {} ", t.app_title, labels::backend(t, &model.backend)),
+        format!(
+            " {} · {} · {} ",
+            t.app_title,
+            labels::screen(t, model.screen),
+            labels::backend(t, &model.backend)
+        ),
         theme::selected(),
     )];
     spans.push(Span::raw(if model.busy() {
@@ -31,27 +36,35 @@ pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The scope whose keys the hint bar shows.
-pub fn current_scope(model: &Model) -> Scope {
-    match &model.dialog {
-        Some(Dialog::WriteOff(d)) => match d.step {
-            WriteOffStep::Form => Scope::WriteOffForm,
-            _ => Scope::WriteOffConfirm,
-        },
-        Some(Dialog::HistoryFilter(_)) => Scope::Filter,
-        Some(Dialog::Help) => Scope::Global,
-        None => match model.focus {
-            Pane::Search => Scope::Search,
-            Pane::Results => Scope::Results,
-            Pane::History => Scope::History,
-        },
+/// The screens along the top, as POS software shows its function keys.
+pub fn render_tabs(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let screens = [
+        (2, Screen::Clients),
+        (3, Screen::Groups),
+        (4, Screen::Accumulations),
+        (5, Screen::Registrations),
+        (6, Screen::CardOperations),
+    ];
+    let mut spans = Vec::new();
+    for (n, screen) in screens {
+        let label = format!(" F{n} {} ", labels::screen(t, screen));
+        spans.push(if screen == model.screen {
+            Span::styled(format!("[{}]", label.trim()), theme::selected())
+        } else {
+            Span::styled(label, theme::muted())
+        });
     }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
-    let scope = current_scope(model);
-    let typing = matches!(scope, Scope::Search | Scope::WriteOffForm | Scope::Filter);
+    let scope = crate::app::current_scope(model);
+    let typing = matches!(
+        scope,
+        Scope::Search | Scope::WriteOffForm | Scope::Filter | Scope::AdminFilter | Scope::GroupForm
+    );
     let mut spans = Vec::new();
     let mut used = 0;
     let mut hinted: Vec<_> = keys::for_scope(scope)

@@ -213,7 +213,7 @@ fn render_confirm(
     }
     lines.push(Line::default());
     lines.push(match focus {
-        Some(focus) => buttons(t, focus),
+        Some(focus) => buttons(t.button_cancel, t.button_confirm, focus),
         None => Line::from(Span::styled(t.sending, theme::muted())),
     });
     frame.render_widget(
@@ -229,7 +229,7 @@ fn render_confirm(
 
 /// `[ Отмена ]   Списать`: the focused button reversed and bracketed, so it shows without
 /// colour.
-fn buttons(t: &crate::i18n::Text, focus: Button) -> Line<'static> {
+pub fn buttons(cancel: &str, confirm: &str, focus: Button) -> Line<'static> {
     let button = |label: &str, on: bool| {
         if on {
             Span::styled(format!("▶[ {label} ]◀"), theme::selected())
@@ -238,9 +238,9 @@ fn buttons(t: &crate::i18n::Text, focus: Button) -> Line<'static> {
         }
     };
     Line::from(vec![
-        button(t.button_cancel, focus == Button::Cancel),
+        button(cancel, focus == Button::Cancel),
         Span::raw("    "),
-        button(t.button_confirm, focus == Button::Confirm),
+        button(confirm, focus == Button::Confirm),
     ])
     .centered()
 }

@@ -115,3 +115,16 @@ pub fn history_loaded(
     }
     Vec::new()
 }
+
+/// `x` on the history: every entry of the current period to a CSV file.
+pub fn export_history(model: &mut Model) -> Vec<Cmd> {
+    let Some(card) = model.card.as_ref() else {
+        return Vec::new();
+    };
+    let export = super::super::msg::Export::History {
+        client: card.client.id,
+        from: card.history.from,
+        to: card.history.to,
+    };
+    super::tables::export(model, export)
+}

@@ -2,11 +2,13 @@
 
 mod card;
 mod filter;
+mod groups;
 mod search;
+mod tables;
 mod write_off;
 
 use super::keys::{self, Action, Scope};
-use super::model::{Dialog, Model, Pane, WriteOffStep};
+use super::model::{Dialog, Model, Pane, Screen, WriteOffStep};
 use super::msg::{Cmd, Msg};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -29,6 +31,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::CouponsLoaded { id, result } => card::coupons_loaded(model, id, result),
         Msg::HistoryLoaded { id, result } => card::history_loaded(model, id, result),
         Msg::WrittenOff { id, result } => write_off::written_off(model, id, result),
+        Msg::GroupsLoaded { id, result } => groups::loaded(model, id, result),
+        Msg::GroupLoaded { id, result } => groups::detail_loaded(model, id, result),
+        Msg::GroupSaved { id, result } => groups::saved(model, id, result),
+        Msg::GroupRemoved { id, result } => groups::removed(model, id, result),
+        Msg::AccumulationsLoaded { id, result } => tables::accumulations_loaded(model, id, result),
+        Msg::RegistrationsLoaded { id, result } => tables::registrations_loaded(model, id, result),
+        Msg::CardOperationsLoaded { id, result } => {
+            tables::card_operations_loaded(model, id, result)
+        }
+        Msg::Exported { id, result } => tables::exported(model, id, result),
     }
 }
 
@@ -41,12 +53,26 @@ fn scope(model: &Model) -> (Scope, bool) {
             _ => (Scope::WriteOffConfirm, false),
         },
         Some(Dialog::HistoryFilter(_)) => (Scope::Filter, true),
-        None => match model.focus {
-            Pane::Search => (Scope::Search, true),
-            Pane::Results => (Scope::Results, false),
-            Pane::History => (Scope::History, false),
+        Some(Dialog::GroupForm(_)) => (Scope::GroupForm, true),
+        Some(Dialog::GroupRemove(_)) => (Scope::GroupRemove, false),
+        None => match model.screen {
+            Screen::Clients => match model.focus {
+                Pane::Search => (Scope::Search, true),
+                Pane::Results => (Scope::Results, false),
+                Pane::History => (Scope::History, false),
+            },
+            _ if tables::editing(model) => (Scope::AdminFilter, true),
+            Screen::Groups => (Scope::Groups, false),
+            Screen::Accumulations => (Scope::Accumulations, false),
+            Screen::Registrations => (Scope::Registrations, false),
+            Screen::CardOperations => (Scope::CardOperations, false),
         },
     }
+}
+
+/// The scope whose keys apply now: for the hint bar and help.
+pub fn current_scope(model: &Model) -> Scope {
+    scope(model).0
 }
 
 fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
@@ -65,7 +91,35 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     match &model.dialog {
         Some(Dialog::WriteOff(_)) => return write_off::on_key(model, action, key),
         Some(Dialog::HistoryFilter(_)) => return filter::on_key(model, action, key),
+        Some(Dialog::GroupForm(_)) => {
+            return quit_or(model, action, |m| groups::on_form_key(m, action, key));
+        }
+        Some(Dialog::GroupRemove(_)) => {
+            return quit_or(model, action, |m| groups::on_remove_key(m, action));
+        }
         _ => {}
+    }
+    if scope == Scope::AdminFilter {
+        return quit_or(model, action, |m| tables::on_filter_key(m, action, key));
+    }
+    match action {
+        Some(Action::Quit) => return quit(model),
+        Some(Action::Help) => {
+            model.dialog = Some(Dialog::Help);
+            return Vec::new();
+        }
+        Some(Action::Show(screen)) => return show(model, screen),
+        _ => {}
+    }
+    match model.screen {
+        Screen::Clients => {}
+        // A screen without its provider shows how to configure it and takes no other keys.
+        screen if !model.available.has(screen) => return Vec::new(),
+        Screen::Groups => return action.map_or_else(Vec::new, |a| groups::on_key(model, a)),
+        _ => return action.map_or_else(Vec::new, |a| tables::on_key(model, a)),
+    }
+    if !model.available.clients {
+        return Vec::new();
     }
     let Some(action) = action else {
         return if model.focus == Pane::Search {
@@ -75,12 +129,8 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         };
     };
     match action {
-        Action::Quit => quit(model),
-        Action::Help => {
-            model.dialog = Some(Dialog::Help);
-            Vec::new()
-        }
-        Action::ClientsScreen | Action::FocusSearch => {
+        Action::Quit | Action::Help | Action::Show(_) => Vec::new(),
+        Action::FocusSearch => {
             model.focus = Pane::Search;
             Vec::new()
         }
@@ -103,10 +153,48 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         Action::Down => move_selection(model, 1),
         Action::WriteOff => write_off::open(model),
         Action::Refresh => card::refresh(model),
-        Action::HistoryPrev => card::history_page(model, -1),
-        Action::HistoryNext => card::history_page(model, 1),
+        Action::PagePrev => card::history_page(model, -1),
+        Action::PageNext => card::history_page(model, 1),
         Action::HistoryFilter => filter::open(model),
-        Action::NextField | Action::ToggleCoupon | Action::Confirm | Action::Cancel => Vec::new(),
+        Action::Export => card::export_history(model),
+        Action::NextField
+        | Action::ToggleCoupon
+        | Action::Confirm
+        | Action::Cancel
+        | Action::NewGroup
+        | Action::EditGroup
+        | Action::RemoveGroup
+        | Action::NextPreset
+        | Action::CycleType
+        | Action::CycleSort
+        | Action::ToggleOrder => Vec::new(),
+    }
+}
+
+/// Runs `handle` unless the action is Ctrl-C's quit.
+fn quit_or(
+    model: &mut Model,
+    action: Option<Action>,
+    handle: impl FnOnce(&mut Model) -> Vec<Cmd>,
+) -> Vec<Cmd> {
+    if action == Some(Action::Quit) {
+        return quit(model);
+    }
+    handle(model)
+}
+
+/// F2–F6: switch screens; a screen's data is loaded the first time it is shown.
+fn show(model: &mut Model, screen: Screen) -> Vec<Cmd> {
+    model.screen = screen;
+    model.notice = None;
+    if !model.available.has(screen) {
+        return Vec::new();
+    }
+    match screen {
+        Screen::Groups if model.groups.list.data.is_none() && !model.groups.list.is_loading() => {
+            groups::load(model)
+        }
+        _ => tables::first_load(model),
     }
 }
 

@@ -1,0 +1,297 @@
+//! F3: Poster marketing groups — the list, details, the create/edit form and removal behind
+//! a confirmation that spells out what is lost.
+
+use super::super::keys::Action;
+use super::super::model::{
+    Button, Dialog, GroupField, GroupForm, GroupFormProblem, GroupRemoval, Model, Notice,
+};
+use super::super::msg::{Cmd, Reply, RequestId};
+use crate::domain::Amount;
+use crate::domain::admin::{Group, GroupDraft, GroupKind};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+pub fn load(model: &mut Model) -> Vec<Cmd> {
+    let id = model.next_id();
+    model.groups.list.start(id);
+    vec![Cmd::LoadGroups { id }]
+}
+
+fn selected(model: &Model) -> Option<Group> {
+    model
+        .groups
+        .list
+        .data
+        .as_ref()?
+        .get(model.groups.selected)
+        .cloned()
+}
+
+pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Up | Action::Down => {
+            let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
+            let step = if action == Action::Up { -1 } else { 1 };
+            if len > 0 {
+                model.groups.selected = model
+                    .groups
+                    .selected
+                    .saturating_add_signed(step)
+                    .min(len - 1);
+            }
+            Vec::new()
+        }
+        Action::Submit => match selected(model) {
+            Some(group) => {
+                let id = model.next_id();
+                model.groups.detail.start(id);
+                vec![Cmd::LoadGroup {
+                    id,
+                    group: group.id,
+                }]
+            }
+            None => Vec::new(),
+        },
+        Action::NewGroup => {
+            model.dialog = Some(Dialog::GroupForm(Box::new(form(None))));
+            Vec::new()
+        }
+        Action::EditGroup => {
+            if let Some(group) = selected(model) {
+                model.dialog = Some(Dialog::GroupForm(Box::new(form(Some(&group)))));
+            }
+            Vec::new()
+        }
+        Action::RemoveGroup => {
+            if let Some(group) = selected(model) {
+                model.dialog = Some(Dialog::GroupRemove(GroupRemoval {
+                    group,
+                    focus: Button::Cancel,
+                    sending: None,
+                    problem: None,
+                }));
+            }
+            Vec::new()
+        }
+        Action::Refresh => load(model),
+        _ => Vec::new(),
+    }
+}
+
+fn form(group: Option<&Group>) -> GroupForm {
+    let text = |d: Decimal| d.normalize().to_string();
+    let bonus = |a: Amount| {
+        if a.minor() == 0 {
+            String::new()
+        } else {
+            a.to_string()
+        }
+    };
+    GroupForm {
+        editing: group.map(|g| g.id),
+        name: Input::new(group.map(|g| g.name.clone()).unwrap_or_default()),
+        kind: group.map_or(GroupKind::Bonus, |g| g.kind),
+        percent: Input::new(group.map(|g| text(g.percent)).unwrap_or_default()),
+        birthday_bonus: Input::new(group.map(|g| bonus(g.birthday_bonus)).unwrap_or_default()),
+        field: GroupField::Name,
+        problem: None,
+        sending: None,
+    }
+}
+
+/// The draft a form describes, or why it cannot be saved.
+pub fn draft(f: &GroupForm) -> Result<GroupDraft, GroupFormProblem> {
+    let percent_text = f.percent.value().trim().replace(',', ".");
+    let percent = if percent_text.is_empty() {
+        Decimal::ZERO
+    } else {
+        Decimal::from_str(&percent_text).map_err(|_| GroupFormProblem::Percent)?
+    };
+    let birthday_bonus = match (f.kind, f.birthday_bonus.value().trim()) {
+        (GroupKind::Discount, _) | (_, "") => Amount::ZERO,
+        (GroupKind::Bonus, text) => {
+            Amount::parse_user(text).map_err(GroupFormProblem::BirthdayBonus)?
+        }
+    };
+    let draft = GroupDraft {
+        name: f.name.value().trim().to_string(),
+        kind: f.kind,
+        percent,
+        birthday_bonus,
+    };
+    draft.validate().map_err(GroupFormProblem::Draft)?;
+    Ok(draft)
+}
+
+fn next_field(field: GroupField, kind: GroupKind, backwards: bool) -> GroupField {
+    use GroupField::*;
+    // The birthday bonus exists only for bonus groups.
+    let order: &[GroupField] = match kind {
+        GroupKind::Bonus => &[Name, Kind, Percent, BirthdayBonus],
+        GroupKind::Discount => &[Name, Kind, Percent],
+    };
+    let at = order.iter().position(|f| *f == field).unwrap_or(0);
+    let len = order.len();
+    order[if backwards {
+        (at + len - 1) % len
+    } else {
+        (at + 1) % len
+    }]
+}
+
+pub fn on_form_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    let id = model.next_id();
+    let Some(Dialog::GroupForm(f)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if f.sending.is_some() {
+        return Vec::new();
+    }
+    match action {
+        Some(Action::Cancel) => model.dialog = None,
+        Some(Action::NextField) => {
+            f.field = next_field(f.field, f.kind, key.code == KeyCode::BackTab)
+        }
+        Some(Action::ToggleCoupon) if f.field == GroupField::Kind => {
+            f.kind = match f.kind {
+                GroupKind::Bonus => GroupKind::Discount,
+                GroupKind::Discount => GroupKind::Bonus,
+            };
+            f.problem = None;
+        }
+        Some(Action::Submit) => match draft(f) {
+            Ok(draft) => {
+                f.problem = None;
+                f.sending = Some(id);
+                return vec![Cmd::SaveGroup {
+                    id,
+                    group: f.editing,
+                    draft,
+                }];
+            }
+            Err(p) => f.problem = Some(p),
+        },
+        _ => {
+            let input = match f.field {
+                GroupField::Name => &mut f.name,
+                GroupField::Percent => &mut f.percent,
+                GroupField::BirthdayBonus => &mut f.birthday_bonus,
+                GroupField::Kind => return Vec::new(),
+            };
+            if input
+                .handle_event(&Event::Key(key))
+                .is_some_and(|c| c.value)
+            {
+                f.problem = None;
+            }
+        }
+    }
+    Vec::new()
+}
+
+pub fn on_remove_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+    let id = model.next_id();
+    let Some(Dialog::GroupRemove(r)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if r.sending.is_some() {
+        return Vec::new();
+    }
+    let confirm = match action {
+        Some(Action::NextField) => {
+            r.focus = match r.focus {
+                Button::Cancel => Button::Confirm,
+                Button::Confirm => Button::Cancel,
+            };
+            false
+        }
+        Some(Action::Confirm) => true,
+        Some(Action::Submit) => r.focus == Button::Confirm,
+        _ => false,
+    };
+    if confirm {
+        r.sending = Some(id);
+        r.problem = None;
+        return vec![Cmd::RemoveGroup {
+            id,
+            group: r.group.id,
+        }];
+    }
+    if matches!(action, Some(Action::Cancel) | Some(Action::Submit)) {
+        model.dialog = None;
+    }
+    Vec::new()
+}
+
+pub fn loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Group>>) -> Vec<Cmd> {
+    let failure = result.as_ref().err().cloned();
+    if model.groups.list.accept(id, result) {
+        let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
+        model.groups.selected = model.groups.selected.min(len.saturating_sub(1));
+        if let Some(e) = failure {
+            model.error = Some(e);
+        }
+    }
+    Vec::new()
+}
+
+pub fn detail_loaded(model: &mut Model, id: RequestId, result: Reply<Group>) -> Vec<Cmd> {
+    let failure = result.as_ref().err().cloned();
+    if model.groups.detail.accept(id, result)
+        && let Some(e) = failure
+    {
+        model.error = Some(e);
+    }
+    Vec::new()
+}
+
+pub fn saved(model: &mut Model, id: RequestId, result: Reply<i64>) -> Vec<Cmd> {
+    let Some(Dialog::GroupForm(f)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if f.sending != Some(id) {
+        return Vec::new();
+    }
+    f.sending = None;
+    match result {
+        Ok(_) => {
+            let name = f.name.value().trim().to_string();
+            model.dialog = None;
+            model.notice = Some(Notice::GroupSaved { name });
+            load(model)
+        }
+        Err(e) => {
+            f.problem = Some(GroupFormProblem::Refused(e.clone()));
+            model.error = Some(e);
+            Vec::new()
+        }
+    }
+}
+
+pub fn removed(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<Cmd> {
+    let Some(Dialog::GroupRemove(r)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if r.sending != Some(id) {
+        return Vec::new();
+    }
+    r.sending = None;
+    match result {
+        Ok(()) => {
+            let name = r.group.name.clone();
+            model.dialog = None;
+            model.groups.detail = Default::default();
+            model.notice = Some(Notice::GroupRemoved { name });
+            load(model)
+        }
+        Err(e) => {
+            r.problem = Some(e.clone());
+            r.focus = Button::Cancel;
+            model.error = Some(e);
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! CSV exports: every row of the current filter (all pages, not only the one on screen),
+//! written to a new file in the exports folder of the data dir.
+
+use crate::app::msg::{Export, Exported};
+use crate::backend::Services;
+use crate::domain::admin::CardOperationQuery;
+use crate::domain::{ErrorKind, HistoryQuery, ServiceError};
+use crate::wire::ext::currency_to_wire;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use std::path::{Path, PathBuf};
+
+/// Rows fetched per request while exporting.
+const PAGE: u32 = 500;
+
+fn io_error(path: &Path, e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::new(ErrorKind::Rejected, format!("{}: {e}", path.display()))
+}
+
+fn not_configured(what: &str) -> ServiceError {
+    ServiceError::new(ErrorKind::NotConfigured, what.to_string())
+}
+
+/// Local time with its offset, readable by spreadsheets and scripts alike.
+fn when(t: Timestamp) -> String {
+    t.to_zoned(TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M:%S%:z")
+        .to_string()
+}
+
+pub async fn run(
+    services: &Services,
+    folder: &Path,
+    export: Export,
+) -> Result<Exported, ServiceError> {
+    let stamp = Timestamp::now()
+        .to_zoned(TimeZone::system())
+        .strftime("%Y%m%d-%H%M%S")
+        .to_string();
+    let (name, header, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match export {
+        Export::History { client, from, to } => {
+            let service = services
+                .clients
+                .clone()
+                .ok_or_else(|| not_configured("ext"))?;
+            let mut rows = Vec::new();
+            let mut offset = 0;
+            loop {
+                let q = HistoryQuery {
+                    from,
+                    to,
+                    offset,
+                    limit: PAGE,
+                };
+                let page = service.history(client, q).await?;
+                let done = (page.len() as u32) < PAGE;
+                rows.extend(page.into_iter().map(|e| {
+                    vec![
+                        when(e.at),
+                        e.amount.to_string(),
+                        currency_to_wire(e.currency).to_string(),
+                        e.transaction_id,
+                    ]
+                }));
+                if done {
+                    break;
+                }
+                offset += PAGE;
+            }
+            (
+                "history",
+                vec!["date", "amount", "currency", "transaction_id"],
+                rows,
+            )
+        }
+        Export::Registrations(query) => {
+            let service = services
+                .registrations
+                .clone()
+                .ok_or_else(|| not_configured("mloyalty"))?;
+            let rows = service
+                .registrations(query)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.client.to_string(),
+                        r.card.to_string(),
+                        r.is_virtual.to_string(),
+                        r.card_type,
+                        r.card_status,
+                        r.pos.to_string(),
+                        r.pos_name,
+                        when(r.registered),
+                    ]
+                })
+                .collect();
+            let header = vec![
+                "client",
+                "card",
+                "virtual",
+                "card_type",
+                "card_status",
+                "pos",
+                "pos_name",
+                "registered",
+            ];
+            ("registrations", header, rows)
+        }
+        Export::CardOperations(query) => {
+            let service = services
+                .card_operations
+                .clone()
+                .ok_or_else(|| not_configured("regos"))?;
+            let mut rows = Vec::new();
+            let mut q = CardOperationQuery {
+                offset: 0,
+                limit: PAGE,
+                ..query
+            };
+            loop {
+                let page = service.card_operations(q).await?;
+                let count = page.operations.len() as u32;
+                rows.extend(page.operations.into_iter().map(|o| {
+                    vec![
+                        when(o.date),
+                        format!("{:?}", o.kind).to_lowercase(),
+                        o.amount.to_string(),
+                        o.value.to_string(),
+                        o.used_value.to_string(),
+                        o.is_payment.to_string(),
+                        o.expires.map(when).unwrap_or_default(),
+                        o.description.unwrap_or_default(),
+                        o.uuid,
+                    ]
+                }));
+                match page.next_offset {
+                    Some(next) if next > q.offset => q.offset = next,
+                    None if count >= q.limit => q.offset += q.limit,
+                    _ => break,
+                }
+            }
+            let header = vec![
+                "date",
+                "type",
+                "amount",
+                "value",
+                "used_value",
+                "is_payment",
+                "expires",
+                "description",
+                "uuid",
+            ];
+            ("card-operations", header, rows)
+        }
+    };
+    let path = folder.join(format!("{name}-{stamp}.csv"));
+    write(&path, &header, &rows).map_err(|e| io_error(&path, e))?;
+    tracing::info!(rows = rows.len(), "exported {}", path.display());
+    Ok(Exported {
+        path,
+        rows: rows.len(),
+    })
+}
+
+fn write(
+    path: &PathBuf,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut out = csv::Writer::from_path(path)?;
+    out.write_record(header)?;
+    for row in rows {
+        out.write_record(row)?;
+    }
+    out.flush()?;
+    Ok(())
+}

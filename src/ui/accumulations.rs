@@ -1,0 +1,145 @@
+//! F4: promotion accumulations, a page at a time, optionally for one client.
+
+use super::table::{self, Columns};
+use super::{filter_bar, labels, pane_block, theme};
+use crate::app::Model;
+use crate::app::model::ADMIN_PAGE;
+use crate::domain::admin::{Accumulation, AccumulationStatus};
+use crate::i18n::{Locale, fill};
+use jiff::civil::DateTime;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+
+fn status(model: &Model, s: AccumulationStatus) -> String {
+    let t = model.locale.text();
+    match s {
+        AccumulationStatus::Active => t.status_active.into(),
+        AccumulationStatus::Closed => t.status_closed.into(),
+        AccumulationStatus::Deleted => t.status_deleted.into(),
+        AccumulationStatus::Other(code) => fill(t.status_other, code),
+    }
+}
+
+/// Poster's dates are the point of sale's local time: shown as they come, without a zone.
+fn day(locale: Locale, dt: Option<DateTime>) -> String {
+    dt.map_or_else(String::new, |d| match locale {
+        Locale::Ru => d.strftime("%d.%m.%Y").to_string(),
+        Locale::En => d.strftime("%Y-%m-%d").to_string(),
+    })
+}
+
+fn row(model: &Model, a: &Accumulation) -> Vec<String> {
+    let t = model.locale.text();
+    let product = match a.modification_id {
+        Some(m) => format!("{}/{m}", a.product_id),
+        None => a.product_id.to_string(),
+    };
+    let decimal = |d: rust_decimal::Decimal| {
+        let text = d.round_dp(3).normalize().to_string();
+        if model.locale == Locale::Ru {
+            text.replace('.', ",")
+        } else {
+            text
+        }
+    };
+    vec![
+        a.id.to_string(),
+        a.promotion_id.to_string(),
+        a.client_id.to_string(),
+        product,
+        decimal(a.count),
+        decimal(a.product_sum),
+        status(model, a.status),
+        day(model.locale, a.started),
+        day(model.locale, a.closed),
+        if a.weighed { t.yes } else { t.no }.to_string(),
+    ]
+}
+
+pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let state = &model.accumulations;
+    let client = state.client.map_or(t.all_clients.to_string(), |c| {
+        format!("{} {c}", t.col_client)
+    });
+    let mut title = format!(
+        "{} · {} · {}",
+        t.acc_title,
+        client,
+        fill(t.history_page, state.offset / ADMIN_PAGE + 1)
+    );
+    if state.rows.is_loading() {
+        title = format!("{title} · {}", t.loading);
+    }
+    let block = pane_block(model, None, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [bar, _, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    filter_bar::render(frame, bar, &state.filter, &[(t.filter_client, 14)]);
+    if state.filter.invalid.is_some() {
+        let x = bar.x + 36;
+        if x < bar.right() {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!("! {}", fill(t.filter_invalid_field, t.filter_client)),
+                    theme::danger(),
+                )),
+                Rect {
+                    x,
+                    width: bar.right() - x,
+                    ..bar
+                },
+            );
+        }
+    }
+    let message = match (&state.rows.data, &state.rows.error) {
+        (_, Some(e)) if !state.rows.is_loading() => {
+            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
+        }
+        (None, _) => Some((t.loading.to_string(), theme::muted())),
+        (Some(rows), _) if rows.is_empty() => Some((t.acc_empty.to_string(), theme::muted())),
+        _ => None,
+    };
+    if let Some((text, style)) = message {
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), body);
+        return;
+    }
+    let rows = state.rows.data.as_deref().unwrap_or_default();
+    let columns = Columns {
+        titles: vec![
+            t.col_id,
+            t.col_promotion,
+            t.col_client,
+            t.col_product,
+            t.col_count,
+            t.col_sum,
+            t.col_status,
+            t.col_started,
+            t.col_closed,
+            t.col_weight,
+        ],
+        widths: vec![
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(3),
+        ],
+        numeric: vec![0, 1, 2, 4, 5],
+    };
+    table::render(frame, body, &columns, rows.len(), state.selected, |i| {
+        row(model, &rows[i])
+    });
+}

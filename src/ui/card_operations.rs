@@ -1,0 +1,162 @@
+//! F6: bonus operations of one retail card, filtered, sorted and paged by REGOS.
+
+use super::table::{self, Columns};
+use super::{filter_bar, labels, pane_block, theme};
+use crate::app::Model;
+use crate::domain::admin::{OperationKind, SortColumn, SortDirection};
+use crate::i18n::{Locale, fill};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use rust_decimal::Decimal;
+
+fn kind(model: &Model, k: Option<OperationKind>) -> &'static str {
+    let t = model.locale.text();
+    match k {
+        None => t.type_all,
+        Some(OperationKind::Income) => t.type_income,
+        Some(OperationKind::Outcome) => t.type_outcome,
+    }
+}
+
+fn sort(model: &Model, c: SortColumn) -> &'static str {
+    let t = model.locale.text();
+    match c {
+        SortColumn::Date => t.sort_date,
+        SortColumn::Type => t.sort_type,
+        SortColumn::Amount => t.sort_amount,
+        SortColumn::Value => t.sort_value,
+        SortColumn::ExpiryDate => t.sort_expiry,
+        SortColumn::LastUpdate => t.sort_updated,
+    }
+}
+
+fn number(locale: Locale, d: Decimal) -> String {
+    let text = format!("{:.2}", d);
+    if locale == Locale::Ru {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let state = &model.card_operations;
+    let mut title = t.ops_title.to_string();
+    if let (Some(q), Some(page)) = (&state.query, &state.rows.data) {
+        title = format!(
+            "{title} · {} {} · {}",
+            t.filter_card,
+            q.card_id,
+            fill(t.history_page, q.offset / q.limit.max(1) + 1)
+        );
+        if let Some(total) = page.total {
+            title = format!("{title} · {}", fill(t.total_of, total));
+        }
+    }
+    if state.rows.is_loading() {
+        title = format!("{title} · {}", t.loading);
+    }
+    if model.exporting.is_some() {
+        title = format!("{title} · {}", t.exporting);
+    }
+    let block = pane_block(model, None, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [bar, options, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    filter_bar::render(
+        frame,
+        bar,
+        &state.filter,
+        &[
+            (t.filter_card, 9),
+            (t.filter_promo, 6),
+            (t.filter_from, 13),
+            (t.filter_to, 13),
+        ],
+    );
+    let arrow = match state.direction {
+        SortDirection::Asc => "↑",
+        SortDirection::Desc => "↓",
+    };
+    let mut spans = vec![
+        Span::styled(format!("{}: ", t.col_type), theme::muted()),
+        Span::styled(kind(model, state.kind), theme::key()),
+        Span::styled(format!("   {}: ", t.sort_label), theme::muted()),
+        Span::styled(format!("{} {arrow}", sort(model, state.sort)), theme::key()),
+    ];
+    if let Some(field) = state.filter.invalid {
+        let name = [t.filter_card, t.filter_promo, t.filter_from, t.filter_to][field.min(3)];
+        spans.push(Span::styled(
+            format!("   ! {}", fill(t.filter_invalid_field, name)),
+            theme::danger(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), options);
+    let message = match (&state.query, &state.rows.data, &state.rows.error) {
+        (_, _, Some(e)) if !state.rows.is_loading() => {
+            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
+        }
+        (None, _, _) => Some((t.ops_start.to_string(), theme::muted())),
+        (_, None, _) => Some((t.loading.to_string(), theme::muted())),
+        (_, Some(page), _) if page.operations.is_empty() => {
+            Some((t.ops_empty.to_string(), theme::muted()))
+        }
+        _ => None,
+    };
+    if let Some((text, style)) = message {
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), body);
+        return;
+    }
+    let ops = state
+        .rows
+        .data
+        .as_ref()
+        .map(|p| p.operations.as_slice())
+        .unwrap_or_default();
+    let columns = Columns {
+        titles: vec![
+            t.col_date,
+            t.col_type,
+            t.col_amount,
+            t.col_value,
+            t.col_used,
+            t.col_payment,
+            t.col_expires,
+            t.col_description,
+        ],
+        widths: vec![
+            Constraint::Length(11),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(9),
+            Constraint::Length(8),
+            Constraint::Length(6),
+            Constraint::Length(10),
+            Constraint::Min(6),
+        ],
+        numeric: vec![2, 3, 4],
+    };
+    table::render(frame, body, &columns, ops.len(), state.selected, |i| {
+        let o = &ops[i];
+        vec![
+            crate::i18n::format_date(model.locale, o.date, &model.tz),
+            kind(model, Some(o.kind)).to_string(),
+            number(model.locale, o.amount),
+            number(model.locale, o.value),
+            number(model.locale, o.used_value),
+            if o.is_payment { t.yes } else { t.no }.to_string(),
+            o.expires.map_or(t.no_expiry.to_string(), |e| {
+                crate::i18n::format_date(model.locale, e, &model.tz)
+            }),
+            o.description.clone().unwrap_or_default(),
+        ]
+    });
+}

@@ -1,0 +1,127 @@
+//! F3: marketing groups, and the details of the one opened with Enter.
+
+use super::table::{self, Columns};
+use super::{labels, pane_block, theme};
+use crate::app::Model;
+use crate::domain::admin::{Group, GroupKind};
+use crate::i18n::{fill, format_amount};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+fn percent(model: &Model, g: &Group) -> String {
+    let text = g.percent.normalize().to_string();
+    match model.locale {
+        crate::i18n::Locale::Ru => text.replace('.', ","),
+        crate::i18n::Locale::En => text,
+    }
+}
+
+fn bonus(model: &Model, g: &Group) -> String {
+    match g.kind {
+        GroupKind::Bonus => format!("{} ₽", format_amount(model.locale, g.birthday_bonus)),
+        GroupKind::Discount => model.locale.text().none.to_string(),
+    }
+}
+
+pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let state = &model.groups;
+    let detail_height = if state.detail.data.is_some() || state.detail.is_loading() {
+        6
+    } else {
+        0
+    };
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
+    let mut title = t.groups_title.to_string();
+    if let Some(list) = &state.list.data {
+        title = format!("{title} ({})", list.len());
+    }
+    if state.list.is_loading() {
+        title = format!("{title} · {}", t.loading);
+    }
+    let block = pane_block(model, None, title);
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    let message = match (&state.list.data, &state.list.error) {
+        (_, Some(e)) if !state.list.is_loading() => {
+            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
+        }
+        (None, _) => Some((t.loading.to_string(), theme::muted())),
+        (Some(list), _) if list.is_empty() => Some((t.groups_empty.to_string(), theme::muted())),
+        _ => None,
+    };
+    if let Some((text, style)) = message {
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), inner);
+    } else {
+        let list = state.list.data.as_deref().unwrap_or_default();
+        let columns = Columns {
+            titles: vec![
+                t.col_id,
+                t.col_name,
+                t.col_type,
+                t.col_percent,
+                t.col_birthday_bonus,
+                t.col_clients,
+            ],
+            widths: vec![
+                Constraint::Length(5),
+                Constraint::Min(16),
+                Constraint::Length(10),
+                Constraint::Length(6),
+                Constraint::Length(14),
+                Constraint::Length(9),
+            ],
+            numeric: vec![0, 3, 4, 5],
+        };
+        table::render(frame, inner, &columns, list.len(), state.selected, |i| {
+            let g = &list[i];
+            vec![
+                g.id.to_string(),
+                g.name.clone(),
+                labels::group_kind(t, g.kind).to_string(),
+                percent(model, g),
+                bonus(model, g),
+                g.clients.to_string(),
+            ]
+        });
+    }
+    if detail_height > 0 {
+        render_detail(model, frame, detail_area);
+    }
+}
+
+fn render_detail(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let detail = &model.groups.detail;
+    let block = pane_block(model, None, t.group_detail_title.to_string());
+    let lines = match (&detail.data, &detail.error) {
+        (_, Some(e)) if !detail.is_loading() => {
+            vec![Line::from(Span::styled(
+                fill(t.failed, labels::error(t, e)),
+                theme::danger(),
+            ))]
+        }
+        (Some(g), _) => {
+            let field = |label: &str, value: String| {
+                Line::from(vec![
+                    Span::styled(format!("{label:<16}"), theme::muted()),
+                    Span::raw(value),
+                ])
+            };
+            vec![
+                field(t.field_name, format!("{} (ID {})", g.name, g.id)),
+                field(
+                    t.field_kind,
+                    format!("{} · {}%", labels::group_kind(t, g.kind), percent(model, g)),
+                ),
+                field(t.col_birthday_bonus, bonus(model, g)),
+                field(t.col_clients, g.clients.to_string()),
+            ]
+        }
+        (None, _) => vec![Line::from(Span::styled(t.loading, theme::muted()))],
+    };
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

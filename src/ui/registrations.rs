@@ -1,0 +1,164 @@
+//! F5: clients registered in a period, per point of sale.
+
+use super::table::{self, Columns};
+use super::{filter_bar, labels, pane_block, theme};
+use crate::app::Model;
+use crate::app::model::Preset;
+use crate::domain::admin::Registration;
+use crate::i18n::{fill, format_datetime};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::collections::BTreeMap;
+
+fn preset(model: &Model) -> &'static str {
+    let t = model.locale.text();
+    match model.registrations.preset {
+        Preset::Today => t.preset_today,
+        Preset::Yesterday => t.preset_yesterday,
+        Preset::ThisMonth => t.preset_month,
+        Preset::ThisYear => t.preset_year,
+        Preset::Custom => t.preset_custom,
+    }
+}
+
+/// Registrations per point of sale, most first, with the total.
+fn per_pos(rows: &[Registration]) -> Vec<(String, usize)> {
+    let mut counts: BTreeMap<(i64, &str), usize> = BTreeMap::new();
+    for r in rows {
+        *counts.entry((r.pos, r.pos_name.as_str())).or_default() += 1;
+    }
+    let mut list: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|((_, name), n)| (name.to_string(), n))
+        .collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list
+}
+
+pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let state = &model.registrations;
+    let mut title = format!("{} · {}", t.reg_title, preset(model));
+    if let Some(rows) = &state.rows.data {
+        title = format!("{title} · {}", fill(t.total_of, rows.len()));
+    }
+    if state.rows.is_loading() {
+        title = format!("{title} · {}", t.loading);
+    }
+    if model.exporting.is_some() {
+        title = format!("{title} · {}", t.exporting);
+    }
+    let block = pane_block(model, None, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [bar, problem, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    filter_bar::render(
+        frame,
+        bar,
+        &state.filter,
+        &[(t.filter_from, 13), (t.filter_to, 13), (t.filter_pos, 6)],
+    );
+    if let Some(field) = state.filter.invalid {
+        let name = [t.filter_from, t.filter_to, t.filter_pos][field.min(2)];
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("! {}", fill(t.filter_invalid_field, name)),
+                theme::danger(),
+            )),
+            problem,
+        );
+    }
+    let message = match (&state.rows.data, &state.rows.error) {
+        (_, Some(e)) if !state.rows.is_loading() => {
+            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
+        }
+        (None, _) => Some((t.loading.to_string(), theme::muted())),
+        (Some(rows), _) if rows.is_empty() => Some((t.reg_empty.to_string(), theme::muted())),
+        _ => None,
+    };
+    if let Some((text, style)) = message {
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), body);
+        return;
+    }
+    let rows = state.rows.data.as_deref().unwrap_or_default();
+    let counts = per_pos(rows);
+    // The per-point summary goes beside the table on wide screens, under it on narrow ones.
+    let (table_area, summary_area) = if body.width >= 110 {
+        let [a, b] = Layout::horizontal([Constraint::Min(0), Constraint::Length(32)]).areas(body);
+        (a, b)
+    } else {
+        let height = (counts.len() as u16 + 2).min(body.height / 2);
+        let [a, b] = Layout::vertical([Constraint::Min(0), Constraint::Length(height)]).areas(body);
+        (a, b)
+    };
+    let columns = Columns {
+        titles: vec![
+            t.col_client,
+            t.col_card,
+            t.col_virtual,
+            t.col_card_type,
+            t.col_status,
+            t.col_pos,
+            t.col_registered,
+        ],
+        widths: vec![
+            Constraint::Length(8),
+            Constraint::Length(14),
+            Constraint::Length(5),
+            Constraint::Length(11),
+            Constraint::Length(10),
+            Constraint::Min(8),
+            Constraint::Length(16),
+        ],
+        numeric: vec![0, 1],
+    };
+    table::render(
+        frame,
+        table_area,
+        &columns,
+        rows.len(),
+        state.selected,
+        |i| {
+            let r = &rows[i];
+            vec![
+                r.client.to_string(),
+                r.card.to_string(),
+                if r.is_virtual { t.yes } else { t.no }.to_string(),
+                r.card_type.clone(),
+                r.card_status.clone(),
+                r.pos_name.clone(),
+                format_datetime(model.locale, r.registered, &model.tz),
+            ]
+        },
+    );
+    let summary_block = pane_block(model, None, t.per_pos_title.to_string());
+    let summary_inner = summary_block.inner(summary_area);
+    frame.render_widget(summary_block, summary_area);
+    let width = summary_inner.width as usize;
+    let mut lines: Vec<Line> = counts
+        .iter()
+        .map(|(name, n)| {
+            let count = n.to_string();
+            let name = super::truncate(name, width.saturating_sub(count.len() + 1));
+            let pad = width
+                .saturating_sub(unicode_width::UnicodeWidthStr::width(name.as_str()) + count.len());
+            Line::from(format!("{name}{}{count}", " ".repeat(pad)))
+        })
+        .collect();
+    if lines.len() < summary_inner.height as usize {
+        let count = rows.len().to_string();
+        let pad = width.saturating_sub(t.total.chars().count() + count.len());
+        lines.push(Line::from(Span::styled(
+            format!("{}{}{count}", t.total, " ".repeat(pad)),
+            theme::key(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), summary_inner);
+}
