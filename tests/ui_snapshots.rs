@@ -427,3 +427,331 @@ fn too_small() {
         );
     }
 }
+
+// ---- admin screens ----------------------------------------------------------------------
+
+mod admin {
+    use super::*;
+    use jiff::civil::date;
+    use loyalty_console::app::model::Availability;
+    use loyalty_console::domain::admin::{
+        Accumulation, AccumulationStatus, CardOperation, CardOperationPage, Group, GroupKind,
+        OperationKind, Registration,
+    };
+    use rust_decimal::Decimal;
+
+    fn groups() -> Vec<Group> {
+        vec![
+            Group {
+                id: 1,
+                name: "Постоянный посетитель".into(),
+                kind: GroupKind::Bonus,
+                percent: Decimal::TEN,
+                birthday_bonus: Amount::from_minor(5000),
+                clients: 125,
+            },
+            Group {
+                id: 4,
+                name: "Скидочная система 10%".into(),
+                kind: GroupKind::Discount,
+                percent: Decimal::TEN,
+                birthday_bonus: Amount::ZERO,
+                clients: 43,
+            },
+            Group {
+                id: 5,
+                name: "Staff".into(),
+                kind: GroupKind::Bonus,
+                percent: Decimal::new(55, 1),
+                birthday_bonus: Amount::from_minor(100_000),
+                clients: 7,
+            },
+        ]
+    }
+
+    fn groups_screen(l: Locale) -> Model {
+        let mut m = model(l);
+        let Some(Cmd::LoadGroups { id }) = key(&mut m, KeyCode::F(3)).into_iter().next() else {
+            panic!()
+        };
+        update(
+            &mut m,
+            Msg::GroupsLoaded {
+                id,
+                result: Ok(groups()),
+            },
+        );
+        m
+    }
+
+    #[test]
+    fn groups_with_details() {
+        both("groups", |l| {
+            let mut m = groups_screen(l);
+            let Some(Cmd::LoadGroup { id, .. }) = key(&mut m, KeyCode::Enter).into_iter().next()
+            else {
+                panic!()
+            };
+            update(
+                &mut m,
+                Msg::GroupLoaded {
+                    id,
+                    result: Ok(groups()[0].clone()),
+                },
+            );
+            m
+        });
+    }
+
+    #[test]
+    fn groups_failed_to_load() {
+        both("groups_error", |l| {
+            let mut m = model(l);
+            let Some(Cmd::LoadGroups { id }) = key(&mut m, KeyCode::F(3)).into_iter().next() else {
+                panic!()
+            };
+            update(
+                &mut m,
+                Msg::GroupsLoaded {
+                    id,
+                    result: Err(ServiceError::new(
+                        ErrorKind::Unauthorized,
+                        "Poster 11: Bad access token",
+                    )),
+                },
+            );
+            m
+        });
+    }
+
+    #[test]
+    fn group_form_new_with_a_problem() {
+        both("group_form_new", |l| {
+            let mut m = groups_screen(l);
+            key(&mut m, KeyCode::Char('n'));
+            type_text(&mut m, "Кофеманы");
+            key(&mut m, KeyCode::Tab);
+            key(&mut m, KeyCode::Tab);
+            type_text(&mut m, "150");
+            key(&mut m, KeyCode::Enter);
+            m
+        });
+    }
+
+    #[test]
+    fn group_form_edit_discount() {
+        both("group_form_edit", |l| {
+            let mut m = groups_screen(l);
+            key(&mut m, KeyCode::Down);
+            key(&mut m, KeyCode::Char('e'));
+            m
+        });
+    }
+
+    #[test]
+    fn group_removal_confirmation() {
+        both("group_remove", |l| {
+            let mut m = groups_screen(l);
+            key(&mut m, KeyCode::Char('d'));
+            m
+        });
+    }
+
+    fn accumulations() -> Vec<Accumulation> {
+        (0..30)
+            .map(|i| Accumulation {
+                id: i + 1,
+                promotion_id: 14 + i % 3,
+                client_id: 1_234_567 + i,
+                product_id: 934,
+                modification_id: (i % 4 == 0).then_some(2),
+                status: [
+                    AccumulationStatus::Active,
+                    AccumulationStatus::Closed,
+                    AccumulationStatus::Deleted,
+                    AccumulationStatus::Other(9),
+                ][i as usize % 4],
+                count: if i % 5 == 0 {
+                    Decimal::new(4_476_971_8, 7)
+                } else {
+                    Decimal::from(i % 9 + 1)
+                },
+                product_sum: Decimal::from(1476),
+                prize_product_id: None,
+                started: Some(jiff::civil::datetime(2018, 5, 2, 13, 25, 16, 0)),
+                closed: (i % 4 == 1).then(|| jiff::civil::datetime(2018, 6, 1, 10, 0, 0, 0)),
+                weighed: i % 5 == 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn accumulations_page() {
+        both("accumulations", |l| {
+            let mut m = model(l);
+            let Some(Cmd::LoadAccumulations { id, .. }) =
+                key(&mut m, KeyCode::F(4)).into_iter().next()
+            else {
+                panic!()
+            };
+            update(
+                &mut m,
+                Msg::AccumulationsLoaded {
+                    id,
+                    result: Ok(accumulations()),
+                },
+            );
+            key(&mut m, KeyCode::Char('/'));
+            type_text(&mut m, "12x");
+            key(&mut m, KeyCode::Enter);
+            m
+        });
+    }
+
+    fn registrations() -> Vec<Registration> {
+        let points = ["ТЦ «Европейский»", "Арбат, 12", "Интернет-магазин"];
+        (0..12)
+            .map(|i| Registration {
+                client: 1_234_567 + i,
+                card: 2_000_000_000_000 + i,
+                out_number: 100_000 + i,
+                is_virtual: i % 3 == 2,
+                card_type: if i % 3 == 2 {
+                    "Виртуальная"
+                } else {
+                    "Стандарт"
+                }
+                .into(),
+                card_status: "Активна".into(),
+                pos: i % 3 + 1,
+                pos_name: points[i as usize % 3].into(),
+                registered: Timestamp::from_millisecond(NOW_MS - i * 3_600_000).unwrap(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn registrations_this_month() {
+        both("registrations", |l| {
+            let mut m = model(l);
+            key(&mut m, KeyCode::F(5));
+            key(&mut m, KeyCode::Char('p'));
+            let Some(Cmd::LoadRegistrations { id, .. }) =
+                key(&mut m, KeyCode::Char('p')).into_iter().next()
+            else {
+                panic!()
+            };
+            update(
+                &mut m,
+                Msg::RegistrationsLoaded {
+                    id,
+                    result: Ok(registrations()),
+                },
+            );
+            m
+        });
+    }
+
+    #[test]
+    fn registrations_empty_and_refused() {
+        both("registrations_error", |l| {
+            let mut m = model(l);
+            let Some(Cmd::LoadRegistrations { id, .. }) =
+                key(&mut m, KeyCode::F(5)).into_iter().next()
+            else {
+                panic!()
+            };
+            update(
+                &mut m,
+                Msg::RegistrationsLoaded {
+                    id,
+                    result: Err(ServiceError::new(
+                        ErrorKind::Rejected,
+                        "Mloyalty 3: Token and Operator must match the access token",
+                    )),
+                },
+            );
+            m
+        });
+    }
+
+    #[test]
+    fn card_operations_before_a_card_is_named() {
+        both("card_operations_start", |l| {
+            let mut m = model(l);
+            key(&mut m, KeyCode::F(6));
+            key(&mut m, KeyCode::Enter);
+            m
+        });
+    }
+
+    #[test]
+    fn card_operations_page() {
+        both("card_operations", |l| {
+            let mut m = model(l);
+            key(&mut m, KeyCode::F(6));
+            type_text(&mut m, "12");
+            key(&mut m, KeyCode::Tab);
+            type_text(&mut m, "1");
+            let Some(Cmd::LoadCardOperations { id, .. }) =
+                key(&mut m, KeyCode::Enter).into_iter().next()
+            else {
+                panic!()
+            };
+            let operations = (0..20)
+                .map(|i| CardOperation {
+                    uuid: format!("404cd163-83f0-11ea-9e81-{i:012}"),
+                    kind: if i % 3 == 0 {
+                        OperationKind::Outcome
+                    } else {
+                        OperationKind::Income
+                    },
+                    amount: Decimal::new(1_476_000 + i * 1000, 3),
+                    value: Decimal::new(73_800 + i, 3),
+                    used_value: Decimal::ZERO,
+                    is_payment: i % 3 == 0,
+                    date: Timestamp::from_second(1_587_487_843 - i * 86_400).unwrap(),
+                    expires: (i % 2 == 0).then(|| Timestamp::from_second(1_619_023_843).unwrap()),
+                    description: (i % 4 == 0).then(|| "Покупка в кафе «Ёлки»".to_string()),
+                    last_update: Timestamp::from_second(1_587_487_843).unwrap(),
+                })
+                .collect();
+            let page = CardOperationPage {
+                operations,
+                next_offset: Some(20),
+                total: Some(57),
+            };
+            update(
+                &mut m,
+                Msg::CardOperationsLoaded {
+                    id,
+                    result: Ok(page),
+                },
+            );
+            key(&mut m, KeyCode::Char('t'));
+            m
+        });
+    }
+
+    #[test]
+    fn screens_without_a_provider() {
+        both("not_configured", |l| {
+            let mut m = model(l);
+            m.available = Availability {
+                registrations: false,
+                ..Availability::ALL
+            };
+            key(&mut m, KeyCode::F(5));
+            m
+        });
+    }
+
+    #[test]
+    fn help_on_the_groups_screen() {
+        both("help_groups", |l| {
+            let mut m = groups_screen(l);
+            key(&mut m, KeyCode::Char('?'));
+            m
+        });
+    }
+}

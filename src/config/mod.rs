@@ -94,7 +94,10 @@ pub enum Backend {
     /// The built-in server, started in-process over the data dir's database.
     Embedded,
     /// A named profile from the config file.
-    Profile { name: String, providers: Providers },
+    Profile {
+        name: String,
+        providers: Box<Providers>,
+    },
 }
 
 /// Everything the console needs from configuration, resolved and checked.
@@ -151,7 +154,10 @@ impl ConfigFile {
                     ))
                 })?;
                 let providers = file.check(&format!("profiles.{name}"), &env)?;
-                Backend::Profile { name, providers }
+                Backend::Profile {
+                    name,
+                    providers: Box::new(providers),
+                }
             }
         };
         Ok(Settings { locale, backend })
@@ -187,7 +193,7 @@ impl ProfileFile {
                     )?;
                     Some(Endpoint {
                         base_url: p.base_url.clone(),
-                        secret: required(&format!("poster.token"), token)?,
+                        secret: required("poster.token", token)?,
                     })
                 }
             },

@@ -1,22 +1,32 @@
-//! The `?` overlay: every binding from the registry, grouped by where it applies.
+//! The `?` overlay: the bindings of the current screen and the global ones, from the key
+//! registry, grouped by where they apply.
 
 use super::{labels, theme, truncate};
 use crate::app::Model;
 use crate::app::keys::{BINDINGS, Scope};
+use crate::app::model::Screen;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-const ORDER: [Scope; 7] = [
-    Scope::Global,
-    Scope::Search,
-    Scope::Results,
-    Scope::History,
-    Scope::WriteOffForm,
-    Scope::WriteOffConfirm,
-    Scope::Filter,
-];
+/// The scopes a screen has, in the order the help lists them after the global keys.
+fn scopes(screen: Screen) -> &'static [Scope] {
+    match screen {
+        Screen::Clients => &[
+            Scope::Search,
+            Scope::Results,
+            Scope::History,
+            Scope::WriteOffForm,
+            Scope::WriteOffConfirm,
+            Scope::Filter,
+        ],
+        Screen::Groups => &[Scope::Groups, Scope::GroupForm, Scope::GroupRemove],
+        Screen::Accumulations => &[Scope::Accumulations, Scope::AdminFilter],
+        Screen::Registrations => &[Scope::Registrations, Scope::AdminFilter],
+        Screen::CardOperations => &[Scope::CardOperations, Scope::AdminFilter],
+    }
+}
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
@@ -33,7 +43,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let height = inner.height as usize;
     let mut columns: Vec<Vec<(Scope, Vec<&crate::app::keys::Binding>)>> = vec![Vec::new()];
     let mut used = 0;
-    for scope in ORDER {
+    for &scope in std::iter::once(&Scope::Global).chain(scopes(model.screen)) {
         let bindings: Vec<_> = BINDINGS.iter().filter(|b| b.scope == scope).collect();
         let needed = bindings.len() + 1 + usize::from(used > 0);
         if used > 0 && used + needed > height {

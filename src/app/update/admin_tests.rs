@@ -1,0 +1,547 @@
+//! Pure transition tests of the admin screens: groups, accumulations, registrations, card
+//! operations, exports, and screens without a provider.
+
+use super::super::model::{
+    ADMIN_PAGE, Availability, BackendLabel, Button, Dialog, GroupFormProblem, Model, Notice,
+    Preset, Screen,
+};
+use super::super::msg::{Cmd, Export, Exported, Msg};
+use super::update;
+use crate::domain::admin::{
+    Accumulation, AccumulationStatus, CardOperation, CardOperationPage, Group, GroupDraft,
+    GroupKind, GroupProblem, OperationKind, SortColumn, SortDirection,
+};
+use crate::domain::{Amount, ErrorKind, ServiceError};
+use crate::i18n::Locale;
+use jiff::Timestamp;
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rust_decimal::Decimal;
+
+/// 2026-11-18 12:00 UTC, a Wednesday.
+const NOW_MS: i64 = 1_795_003_200_000;
+
+fn model() -> Model {
+    Model::new(
+        Locale::Ru,
+        TimeZone::UTC,
+        BackendLabel::Embedded,
+        Timestamp::from_millisecond(NOW_MS).unwrap(),
+    )
+}
+
+fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(m: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(m, KeyCode::Char(c));
+    }
+}
+
+fn group(id: i64, name: &str, kind: GroupKind, clients: u64) -> Group {
+    Group {
+        id,
+        name: name.into(),
+        kind,
+        percent: Decimal::TEN,
+        birthday_bonus: if kind == GroupKind::Bonus {
+            Amount::from_minor(5000)
+        } else {
+            Amount::ZERO
+        },
+        clients,
+    }
+}
+
+/// F3 with two groups loaded.
+fn groups_screen() -> Model {
+    let mut m = model();
+    let cmds = key(&mut m, KeyCode::F(3));
+    let [Cmd::LoadGroups { id }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    update(
+        &mut m,
+        Msg::GroupsLoaded {
+            id,
+            result: Ok(vec![
+                group(1, "Постоянный посетитель", GroupKind::Bonus, 125),
+                group(4, "Скидка 10%", GroupKind::Discount, 43),
+            ]),
+        },
+    );
+    m
+}
+
+#[test]
+fn f3_loads_groups_once_and_enter_loads_details() {
+    let mut m = groups_screen();
+    assert_eq!(m.screen, Screen::Groups);
+    key(&mut m, KeyCode::F(2));
+    assert!(key(&mut m, KeyCode::F(3)).is_empty(), "already loaded");
+    key(&mut m, KeyCode::Down);
+    assert!(matches!(
+        key(&mut m, KeyCode::Enter)[..],
+        [Cmd::LoadGroup { group: 4, .. }]
+    ));
+    assert!(m.busy());
+}
+
+#[test]
+fn a_new_group_is_validated_then_saved_once() {
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::Char('n'));
+    assert!(matches!(m.dialog, Some(Dialog::GroupForm(_))));
+    // Letters type into the name, they do not act.
+    type_text(&mut m, "  ");
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    let Some(Dialog::GroupForm(f)) = &m.dialog else {
+        panic!()
+    };
+    assert_eq!(
+        f.problem,
+        Some(GroupFormProblem::Draft(GroupProblem::NameRequired))
+    );
+    type_text(&mut m, "Кофеманы");
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    type_text(&mut m, "101");
+    key(&mut m, KeyCode::Enter);
+    let Some(Dialog::GroupForm(f)) = &m.dialog else {
+        panic!()
+    };
+    assert_eq!(
+        f.problem,
+        Some(GroupFormProblem::Draft(GroupProblem::PercentOutOfRange))
+    );
+    key(&mut m, KeyCode::Backspace);
+    key(&mut m, KeyCode::Backspace);
+    type_text(&mut m, ",5");
+    key(&mut m, KeyCode::Tab);
+    type_text(&mut m, "abc");
+    key(&mut m, KeyCode::Enter);
+    let Some(Dialog::GroupForm(f)) = &m.dialog else {
+        panic!()
+    };
+    assert!(matches!(
+        f.problem,
+        Some(GroupFormProblem::BirthdayBonus(_))
+    ));
+    for _ in 0..3 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    type_text(&mut m, "150,50");
+    let cmds = key(&mut m, KeyCode::Enter);
+    let expected = GroupDraft {
+        name: "Кофеманы".into(),
+        kind: GroupKind::Bonus,
+        percent: Decimal::new(15, 1),
+        birthday_bonus: Amount::from_minor(15_050),
+    };
+    let [
+        Cmd::SaveGroup {
+            id,
+            group: None,
+            draft,
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(draft, &expected);
+    assert!(
+        key(&mut m, KeyCode::Enter).is_empty(),
+        "no second save while the first is out"
+    );
+    let cmds = update(
+        &mut m,
+        Msg::GroupSaved {
+            id: *id,
+            result: Ok(6),
+        },
+    );
+    assert!(m.dialog.is_none());
+    assert_eq!(
+        m.notice,
+        Some(Notice::GroupSaved {
+            name: "Кофеманы".into()
+        })
+    );
+    assert!(
+        matches!(cmds[..], [Cmd::LoadGroups { .. }]),
+        "the list is read again"
+    );
+}
+
+#[test]
+fn a_discount_group_has_no_birthday_bonus_field() {
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::Char('n'));
+    type_text(&mut m, "VIP");
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Char(' '));
+    key(&mut m, KeyCode::Tab);
+    type_text(&mut m, "20");
+    key(&mut m, KeyCode::Tab);
+    let Some(Dialog::GroupForm(f)) = &m.dialog else {
+        panic!()
+    };
+    assert_eq!(f.kind, GroupKind::Discount);
+    assert_eq!(
+        f.field,
+        super::super::model::GroupField::Name,
+        "Tab skips the bonus field"
+    );
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(&cmds[..], [Cmd::SaveGroup { draft, .. }] if draft.birthday_bonus == Amount::ZERO)
+    );
+}
+
+#[test]
+fn editing_prefills_and_a_refusal_stays_in_the_form() {
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::Char('e'));
+    let Some(Dialog::GroupForm(f)) = &m.dialog else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            f.editing,
+            f.name.value(),
+            f.percent.value(),
+            f.birthday_bonus.value()
+        ),
+        (Some(1), "Постоянный посетитель", "10", "50")
+    );
+    let cmds = key(&mut m, KeyCode::Enter);
+    let [
+        Cmd::SaveGroup {
+            id, group: Some(1), ..
+        },
+    ] = cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    let refusal = ServiceError::new(ErrorKind::Rejected, "Poster 38: name already exists");
+    update(
+        &mut m,
+        Msg::GroupSaved {
+            id,
+            result: Err(refusal.clone()),
+        },
+    );
+    let Some(Dialog::GroupForm(f)) = &m.dialog else {
+        panic!("the form stays open")
+    };
+    assert_eq!(f.problem, Some(GroupFormProblem::Refused(refusal)));
+    assert!(f.sending.is_none());
+    key(&mut m, KeyCode::Esc);
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn removal_asks_first_with_cancel_focused() {
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::Char('d'));
+    let Some(Dialog::GroupRemove(r)) = &m.dialog else {
+        panic!()
+    };
+    assert_eq!(
+        (r.group.id, r.group.clients, r.focus),
+        (1, 125, Button::Cancel)
+    );
+    assert!(
+        key(&mut m, KeyCode::Enter).is_empty(),
+        "Enter on Cancel removes nothing"
+    );
+    assert!(m.dialog.is_none());
+    key(&mut m, KeyCode::Char('d'));
+    key(&mut m, KeyCode::Right);
+    let cmds = key(&mut m, KeyCode::Enter);
+    let [Cmd::RemoveGroup { id, group: 1 }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert!(
+        key(&mut m, KeyCode::Char('y')).is_empty(),
+        "no second removal in flight"
+    );
+    let cmds = update(&mut m, Msg::GroupRemoved { id, result: Ok(()) });
+    assert_eq!(
+        m.notice,
+        Some(Notice::GroupRemoved {
+            name: "Постоянный посетитель".into()
+        })
+    );
+    assert!(matches!(cmds[..], [Cmd::LoadGroups { .. }]));
+}
+
+#[test]
+fn a_failed_removal_keeps_the_dialog_with_the_reason() {
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::Char('d'));
+    let [Cmd::RemoveGroup { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else {
+        panic!()
+    };
+    let e = ServiceError::new(ErrorKind::Unreachable, "could not connect");
+    update(
+        &mut m,
+        Msg::GroupRemoved {
+            id,
+            result: Err(e.clone()),
+        },
+    );
+    let Some(Dialog::GroupRemove(r)) = &m.dialog else {
+        panic!()
+    };
+    assert_eq!(
+        (r.problem.as_ref(), r.focus, r.sending),
+        (Some(&e), Button::Cancel, None)
+    );
+}
+
+fn accumulation(id: i64) -> Accumulation {
+    Accumulation {
+        id,
+        promotion_id: 14,
+        client_id: 61,
+        product_id: 934,
+        modification_id: None,
+        status: AccumulationStatus::Active,
+        count: Decimal::ONE,
+        product_sum: Decimal::from(1476),
+        prize_product_id: None,
+        started: None,
+        closed: None,
+        weighed: false,
+    }
+}
+
+#[test]
+fn accumulations_page_and_filter_by_client() {
+    let mut m = model();
+    let cmds = key(&mut m, KeyCode::F(4));
+    let [Cmd::LoadAccumulations { id, query }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(
+        (query.client_id, query.offset, query.limit),
+        (None, 0, ADMIN_PAGE)
+    );
+    update(
+        &mut m,
+        Msg::AccumulationsLoaded {
+            id,
+            result: Ok((0..ADMIN_PAGE as i64).map(accumulation).collect()),
+        },
+    );
+    let cmds = key(&mut m, KeyCode::Char(']'));
+    assert!(
+        matches!(cmds[..], [Cmd::LoadAccumulations { query, .. }] if query.offset == ADMIN_PAGE)
+    );
+    key(&mut m, KeyCode::Char('/'));
+    type_text(&mut m, "6x");
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.accumulations.filter.invalid, Some(0));
+    key(&mut m, KeyCode::Backspace);
+    type_text(&mut m, "1");
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(cmds[..], [Cmd::LoadAccumulations { query, .. }] if query.client_id == Some(61) && query.offset == 0)
+    );
+    assert!(!m.accumulations.filter.editing);
+}
+
+#[test]
+fn registration_presets_and_a_custom_period() {
+    let mut m = model();
+    let cmds = key(&mut m, KeyCode::F(5));
+    let [Cmd::LoadRegistrations { query, .. }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(
+        (query.from, query.to, query.pos),
+        (date(2026, 11, 18), date(2026, 11, 18), None)
+    );
+    let expect = [
+        (Preset::Yesterday, date(2026, 11, 17), date(2026, 11, 17)),
+        (Preset::ThisMonth, date(2026, 11, 1), date(2026, 11, 18)),
+        (Preset::ThisYear, date(2026, 1, 1), date(2026, 11, 18)),
+        (Preset::Today, date(2026, 11, 18), date(2026, 11, 18)),
+    ];
+    for (preset, from, to) in expect {
+        let cmds = key(&mut m, KeyCode::Char('p'));
+        assert_eq!(m.registrations.preset, preset);
+        assert!(
+            matches!(cmds[..], [Cmd::LoadRegistrations { query, .. }] if query.from == from && query.to == to)
+        );
+    }
+    key(&mut m, KeyCode::Char('/'));
+    for _ in 0..10 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    type_text(&mut m, "01.11.2026");
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    type_text(&mut m, "2");
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert_eq!(m.registrations.preset, Preset::Custom);
+    assert!(matches!(cmds[..], [Cmd::LoadRegistrations { query, .. }]
+        if query.from == date(2026, 11, 1) && query.to == date(2026, 11, 18) && query.pos == Some(2)));
+    let cmds = key(&mut m, KeyCode::Char('x'));
+    assert!(
+        matches!(&cmds[..], [Cmd::Export { export: Export::Registrations(q), .. }] if q.pos == Some(2))
+    );
+}
+
+#[test]
+fn a_backwards_period_is_refused() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(5));
+    key(&mut m, KeyCode::Char('/'));
+    for _ in 0..10 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    type_text(&mut m, "20.11.2026");
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.registrations.filter.invalid, Some(1));
+}
+
+fn operation(n: i64) -> CardOperation {
+    let at = Timestamp::from_second(1_587_487_843 + n).unwrap();
+    CardOperation {
+        uuid: format!("op-{n}"),
+        kind: OperationKind::Income,
+        amount: Decimal::from(100),
+        value: Decimal::from(5),
+        used_value: Decimal::ZERO,
+        is_payment: false,
+        date: at,
+        expires: None,
+        description: None,
+        last_update: at,
+    }
+}
+
+#[test]
+fn card_operations_need_a_card_then_sort_filter_and_page() {
+    let mut m = model();
+    assert!(
+        key(&mut m, KeyCode::F(6)).is_empty(),
+        "nothing to load before a card is named"
+    );
+    assert!(m.card_operations.filter.editing);
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.card_operations.filter.invalid, Some(0));
+    type_text(&mut m, "12");
+    key(&mut m, KeyCode::Tab);
+    type_text(&mut m, "1");
+    key(&mut m, KeyCode::Tab);
+    type_text(&mut m, "01.11.2026");
+    let cmds = key(&mut m, KeyCode::Enter);
+    let [Cmd::LoadCardOperations { id, query }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!((query.card_id, query.promo_id, query.kind), (12, 1, None));
+    assert_eq!(query.from.unwrap().as_second(), 1_793_491_200);
+    assert_eq!(
+        (query.sort, query.direction, query.offset),
+        (SortColumn::Date, SortDirection::Desc, 0)
+    );
+    let page = CardOperationPage {
+        operations: (0..50).map(operation).collect(),
+        next_offset: Some(50),
+        total: Some(120),
+    };
+    update(
+        &mut m,
+        Msg::CardOperationsLoaded {
+            id,
+            result: Ok(page),
+        },
+    );
+    let cmds = key(&mut m, KeyCode::Char(']'));
+    assert!(matches!(cmds[..], [Cmd::LoadCardOperations { query, .. }] if query.offset == 50));
+    let cmds = key(&mut m, KeyCode::Char('t'));
+    assert!(
+        matches!(cmds[..], [Cmd::LoadCardOperations { query, .. }] if query.kind == Some(OperationKind::Income) && query.offset == 0)
+    );
+    let cmds = key(&mut m, KeyCode::Char('s'));
+    assert!(
+        matches!(cmds[..], [Cmd::LoadCardOperations { query, .. }] if query.sort == SortColumn::Type)
+    );
+    let cmds = key(&mut m, KeyCode::Char('o'));
+    assert!(
+        matches!(cmds[..], [Cmd::LoadCardOperations { query, .. }] if query.direction == SortDirection::Asc)
+    );
+    let cmds = key(&mut m, KeyCode::Char('x'));
+    assert!(
+        matches!(&cmds[..], [Cmd::Export { export: Export::CardOperations(q), .. }] if q.card_id == 12 && q.offset == 0)
+    );
+}
+
+#[test]
+fn one_export_at_a_time_and_its_outcome_is_said() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(5));
+    let [Cmd::Export { id, .. }] = key(&mut m, KeyCode::Char('x'))[..] else {
+        panic!()
+    };
+    assert!(
+        key(&mut m, KeyCode::Char('x')).is_empty(),
+        "no second export while one runs"
+    );
+    let path = std::path::PathBuf::from("exports/registrations.csv");
+    update(
+        &mut m,
+        Msg::Exported {
+            id,
+            result: Ok(Exported {
+                path: path.clone(),
+                rows: 7,
+            }),
+        },
+    );
+    assert_eq!(m.notice, Some(Notice::Exported { path, rows: 7 }));
+    let [Cmd::Export { id, .. }] = key(&mut m, KeyCode::Char('x'))[..] else {
+        panic!()
+    };
+    let e = ServiceError::new(ErrorKind::Rejected, "exports: permission denied");
+    update(
+        &mut m,
+        Msg::Exported {
+            id,
+            result: Err(e.clone()),
+        },
+    );
+    assert_eq!(m.error, Some(e));
+    assert!(m.exporting.is_none());
+}
+
+#[test]
+fn a_screen_without_its_provider_loads_nothing() {
+    let mut m = model();
+    m.available = Availability {
+        groups: false,
+        ..Availability::ALL
+    };
+    assert!(key(&mut m, KeyCode::F(3)).is_empty());
+    assert_eq!(m.screen, Screen::Groups);
+    assert!(key(&mut m, KeyCode::Char('n')).is_empty());
+    assert!(m.dialog.is_none());
+    assert_eq!(key(&mut m, KeyCode::Char('q')), vec![Cmd::Quit]);
+}
+
+#[test]
+fn letters_type_into_admin_filters() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(6));
+    type_text(&mut m, "q");
+    assert!(!m.quit, "q is typed, not quit");
+    key(&mut m, KeyCode::Esc);
+    assert!(!m.card_operations.filter.editing);
+    assert_eq!(key(&mut m, KeyCode::Char('q')), vec![Cmd::Quit]);
+}
