@@ -432,7 +432,6 @@ fn too_small() {
 
 mod admin {
     use super::*;
-    use jiff::civil::date;
     use loyalty_console::app::model::Availability;
     use loyalty_console::domain::admin::{
         Accumulation, AccumulationStatus, CardOperation, CardOperationPage, Group, GroupKind,
@@ -572,7 +571,7 @@ mod admin {
                     AccumulationStatus::Other(9),
                 ][i as usize % 4],
                 count: if i % 5 == 0 {
-                    Decimal::new(4_476_971_8, 7)
+                    Decimal::new(44_769_718, 7)
                 } else {
                     Decimal::from(i % 9 + 1)
                 },
