@@ -1,6 +1,7 @@
 use clap::{Parser, Subcommand};
 use loyalty_console::app::Model;
-use loyalty_console::config::{ConfigFile, Paths, TEMPLATE};
+use loyalty_console::backend::Services;
+use loyalty_console::config::{Backend, ConfigFile, Paths, TEMPLATE};
 use loyalty_console::runtime::{self, launch, logging};
 use loyalty_console::server::{self, ServerState, demo, store::Store};
 use std::net::SocketAddr;
@@ -60,6 +61,8 @@ enum ConfigAction {
     Path,
     /// Write a commented config template (never overwrites).
     Init,
+    /// Call each provider of the profile once and report ok or the error.
+    Check,
 }
 
 fn env(key: &str) -> Option<String> {
@@ -87,6 +90,9 @@ async fn main() -> ExitCode {
             };
             serve(listen, db, demo, credentials).await
         }
+        Some(Command::Config {
+            action: ConfigAction::Check,
+        }) => check(cli.config, cli.profile.as_deref()).await,
         Some(Command::Config { action }) => config(cli.config, action),
     };
     match result {
@@ -186,6 +192,25 @@ async fn serve(
         .map_err(|e| format!("server: {e}"))
 }
 
+/// `loyalty config check`: one harmless read per configured provider.
+async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), String> {
+    let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
+    let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| e.0)?;
+    let settings = file.resolve(profile, env).map_err(|e| e.0)?;
+    let Backend::Profile { name, providers } = &settings.backend else {
+        println!("no profile selected: the console uses its built-in server; nothing to check");
+        return Ok(());
+    };
+    let tz = jiff::tz::TimeZone::system();
+    let services = Services::from_providers(providers, &tz).map_err(|e| e.detail)?;
+    println!("profile {name}:");
+    let failures = runtime::check::run(&services, &tz).await;
+    if failures > 0 {
+        return Err(format!("{failures} provider(s) failed"));
+    }
+    Ok(())
+}
+
 fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
     let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
     match action {
@@ -210,5 +235,6 @@ fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
             println!("wrote {}", paths.config_file.display());
             Ok(())
         }
+        ConfigAction::Check => unreachable!("handled before: it needs the async runtime"),
     }
 }

@@ -136,3 +136,55 @@ fn config_errors_are_clear_and_name_the_key() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
 }
+
+/// Starts `loyalty serve` with every credential set; returns the child and its URL.
+fn serve_with_credentials(dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = loyalty(dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "20", "--token", "tok-1"])
+        .args(["--manager-password", "pw-2", "--integration-key", "key-3"])
+        .arg("--db")
+        .arg(dir.join("shop.db"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().strip_prefix("listening on ").expect(&line).to_string();
+    (child, url)
+}
+
+#[test]
+fn config_check_calls_each_provider_and_names_the_one_that_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, url) = serve_with_credentials(dir.path());
+    let config = dir.path().join("shop.toml");
+    let write = |poster_token: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "default_profile = \"shop\"\n\
+                 [profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok-1\"\n\
+                 [profiles.shop.poster]\nbase_url = \"{url}\"\ntoken = \"{poster_token}\"\n\
+                 [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"manager\"\npassword_env = \"ML_PW\"\n\
+                 [profiles.shop.regos]\nbase_url = \"{url}\"\nintegration_key = \"key-3\"\n"
+            ),
+        )
+        .unwrap();
+    };
+    write("tok-1");
+    let out = loyalty(dir.path()).arg("--config").arg(&config).args(["config", "check"]).env("ML_PW", "pw-2").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    for provider in ["ext", "poster", "mloyalty", "regos"] {
+        assert!(text.lines().any(|l| l.trim_start().starts_with(provider) && l.ends_with(" ok")), "{provider}: {text}");
+    }
+    write("wrong-secret-token");
+    let out = loyalty(dir.path()).arg("--config").arg(&config).args(["config", "check"]).env("ML_PW", "pw-2").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(text.contains("poster    error: Unauthorized: Poster 11: Bad access token"), "{text}");
+    assert!(!text.contains("wrong-secret-token"), "{text}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

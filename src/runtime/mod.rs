@@ -1,6 +1,7 @@
 //! The runtime: owns the terminal, turns terminal events and replies into `Msg`s, runs
 //! `update`, executes the `Cmd`s it returns, and redraws.
 
+pub mod check;
 mod events;
 mod executor;
 mod export;
