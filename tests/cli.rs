@@ -140,7 +140,15 @@ fn config_errors_are_clear_and_name_the_key() {
 /// Starts `loyalty serve` with every credential set; returns the child and its URL.
 fn serve_with_credentials(dir: &std::path::Path) -> (std::process::Child, String) {
     let mut child = loyalty(dir)
-        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "20", "--token", "tok-1"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--demo",
+            "20",
+            "--token",
+            "tok-1",
+        ])
         .args(["--manager-password", "pw-2", "--integration-key", "key-3"])
         .arg("--db")
         .arg(dir.join("shop.db"))
@@ -149,8 +157,14 @@ fn serve_with_credentials(dir: &std::path::Path) -> (std::process::Child, String
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").expect(&line).to_string();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect(&line)
+        .to_string();
     (child, url)
 }
 
@@ -173,17 +187,40 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
         .unwrap();
     };
     write("tok-1");
-    let out = loyalty(dir.path()).arg("--config").arg(&config).args(["config", "check"]).env("ML_PW", "pw-2").output().unwrap();
+    let out = loyalty(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "check"])
+        .env("ML_PW", "pw-2")
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for provider in ["ext", "poster", "mloyalty", "regos"] {
-        assert!(text.lines().any(|l| l.trim_start().starts_with(provider) && l.ends_with(" ok")), "{provider}: {text}");
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start().starts_with(provider) && l.ends_with(" ok")),
+            "{provider}: {text}"
+        );
     }
     write("wrong-secret-token");
-    let out = loyalty(dir.path()).arg("--config").arg(&config).args(["config", "check"]).env("ML_PW", "pw-2").output().unwrap();
+    let out = loyalty(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "check"])
+        .env("ML_PW", "pw-2")
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success());
-    assert!(text.contains("poster    error: Unauthorized: Poster 11: Bad access token"), "{text}");
+    assert!(
+        text.contains("poster    error: Unauthorized: Poster 11: Bad access token"),
+        "{text}"
+    );
     assert!(!text.contains("wrong-secret-token"), "{text}");
     server.kill().unwrap();
     server.wait().unwrap();

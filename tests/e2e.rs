@@ -197,3 +197,41 @@ fn an_overdraw_is_explained_and_a_too_small_terminal_says_so() {
     tui.resize(80, 24);
     tui.wait_for("more than available");
 }
+
+#[test]
+fn admin_creates_a_group_sees_it_and_removes_it_after_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::start(dir.path(), "en_US.UTF-8", 80, 24);
+    tui.wait_for("Demo database created");
+    tui.keys(&["F3"]);
+    tui.wait_for("Marketing groups (4)");
+    tui.keys(&["n"]);
+    tui.wait_for("New group");
+    tui.text("Coffee club");
+    tui.keys(&["Tab", "Tab"]);
+    tui.text("12.5");
+    tui.keys(&["Tab"]);
+    tui.text("300");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Group “Coffee club” saved");
+    let list = tui.wait_for("Marketing groups (5)");
+    assert!(
+        list.contains("Coffee club") && list.contains("300.00 ₽"),
+        "{list}"
+    );
+    tui.keys(&["Down", "Down", "Down", "Down", "d"]);
+    let confirm = tui.wait_for("Remove the group?");
+    assert!(confirm.contains("Group “Coffee club”"), "{confirm}");
+    assert!(
+        confirm.contains("Removed data cannot be restored!"),
+        "{confirm}"
+    );
+    assert!(
+        confirm.contains("▶[ Cancel ]◀"),
+        "Cancel has the focus:\n{confirm}"
+    );
+    tui.keys(&["y"]);
+    tui.wait_for("Group “Coffee club” removed");
+    let after = tui.wait_for("Marketing groups (4)");
+    assert!(!after.contains("Coffee club  "), "{after}");
+}

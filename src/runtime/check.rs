@@ -25,7 +25,10 @@ pub async fn run(services: &Services, tz: &TimeZone) -> usize {
     let mut failures = 0;
     if let Some(c) = &services.clients {
         // An email no client can have: the answer is an empty list when all is well.
-        let probe = ClientQuery { phone: None, email: Some("config-check@loyalty.invalid".into()) };
+        let probe = ClientQuery {
+            phone: None,
+            email: Some("config-check@loyalty.invalid".into()),
+        };
         failures += report("ext", c.search(probe).await.map(|_| ()));
     }
     if let Some(g) = &services.groups {
@@ -33,7 +36,11 @@ pub async fn run(services: &Services, tz: &TimeZone) -> usize {
     }
     if let Some(r) = &services.registrations {
         let today = Timestamp::now().to_zoned(tz.clone()).date();
-        let q = RegistrationQuery { from: today, to: today, pos: None };
+        let q = RegistrationQuery {
+            from: today,
+            to: today,
+            pos: None,
+        };
         failures += report("mloyalty", r.registrations(q).await.map(|_| ()));
     }
     if let Some(o) = &services.card_operations {
