@@ -4,7 +4,7 @@
 pub mod check;
 mod events;
 mod executor;
-mod export;
+pub mod export;
 pub mod launch;
 pub mod logging;
 mod terminal;
