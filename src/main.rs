@@ -47,6 +47,10 @@ enum Command {
         /// REGOS integration key expected in /gateway/out/{key}/ (without it any key is).
         #[arg(long, env = "LOYALTY_INTEGRATION_KEY", hide_env_values = true)]
         integration_key: Option<String>,
+        /// Do not serve: check the database (integrity, and every balance against its
+        /// ledger), report, and exit non-zero on any problem.
+        #[arg(long)]
+        check: bool,
     },
     /// Show or create the configuration.
     Config {
@@ -75,6 +79,9 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None => console(cli.config, cli.profile.as_deref()).await,
         Some(Command::Serve {
+            db, check: true, ..
+        }) => check_database(&db),
+        Some(Command::Serve {
             listen,
             db,
             demo,
@@ -82,6 +89,7 @@ async fn main() -> ExitCode {
             manager_user,
             manager_password,
             integration_key,
+            check: false,
         }) => {
             let credentials = Credentials {
                 token,
@@ -190,6 +198,38 @@ async fn serve(
     server::serve(listener, state, shutdown)
         .await
         .map_err(|e| format!("server: {e}"))
+}
+
+/// `loyalty serve --check`: SQLite's own integrity check, then every balance against the
+/// sum of its ledger.
+fn check_database(db: &std::path::Path) -> Result<(), String> {
+    if !db.exists() {
+        return Err(format!("database {} does not exist", db.display()));
+    }
+    let store = Store::open(db).map_err(|e| format!("database {}: {e}", db.display()))?;
+    let (integrity, mismatches, entries) = store
+        .with_conn(|c| {
+            let integrity: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            let entries: i64 = c.query_row("SELECT count(*) FROM ledger", [], |r| r.get(0))?;
+            Ok((integrity, server::store::check_ledger(c)?, entries))
+        })
+        .map_err(|e| e.to_string())?;
+    if integrity != "ok" {
+        return Err(format!("integrity check failed: {integrity}"));
+    }
+    for (client, currency, balance, ledger) in &mismatches {
+        println!(
+            "client {client} {currency}: balance {balance} but ledger sums to {ledger} (hundredths)"
+        );
+    }
+    if !mismatches.is_empty() {
+        return Err(format!(
+            "{} balance(s) disagree with the ledger",
+            mismatches.len()
+        ));
+    }
+    println!("ok: {entries} ledger entries, every balance equals its ledger");
+    Ok(())
 }
 
 /// `loyalty config check`: one harmless read per configured provider.

@@ -59,6 +59,34 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// The status and JSON body this error answers with, to be stored for replays.
+    pub fn parts(&self) -> (u16, String) {
+        let body = ErrorDto {
+            error: ErrorDetailDto {
+                code: self.code.to_string(),
+                message: self.message.clone(),
+            },
+        };
+        (
+            self.status.as_u16(),
+            serde_json::to_string(&body).unwrap_or_default(),
+        )
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "idempotency_in_flight", message)
+    }
+
+    pub fn key_reused(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            message,
+        )
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_client_error() {

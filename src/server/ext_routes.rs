@@ -3,16 +3,21 @@
 
 use super::ServerState;
 use super::error::ApiError;
+use super::store::StoreError;
 use super::store::{self, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT};
 use crate::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
 use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto};
-use axum::body::Bytes;
+use axum::body::{Bytes, HttpBody};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::Timestamp;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
@@ -178,18 +183,127 @@ pub fn parse_write_off(body: &[u8]) -> Result<WriteOff, ApiError> {
     Ok(request)
 }
 
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The caller's `Idempotency-Key`, if any: 1 to 255 printable ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| (1..=255).contains(&k.len()) && k.chars().all(|c| c.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::bad_request("Idempotency-Key must be 1 to 255 printable ASCII characters")
+        })?;
+    Ok(Some(key.to_string()))
+}
+
+fn sha256_hex(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Removes a key from the in-flight set however the request ends.
+struct InFlight {
+    set: Arc<Mutex<HashSet<(String, String)>>>,
+    entry: (String, String),
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.set.lock() {
+            set.remove(&self.entry);
+        }
+    }
+}
+
+fn answer(result: &Result<Vec<i64>, StoreError>) -> (u16, String) {
+    match result {
+        Ok(_) => (200, String::new()),
+        Err(StoreError::Refused(r)) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string()).parts()
+        }
+        Err(e) => ApiError::not_found(e.to_string()).parts(),
+    }
+}
+
 async fn write_off(
     State(state): State<ServerState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<(), ApiError> {
+) -> Result<Response, ApiError> {
     let id = client_id(&id)?;
     let request = parse_write_off(&body)?;
     let summary = format!("{request:?}");
-    let ledger = state
+    let Some(key) = idempotency_key(&headers)? else {
+        let ledger = state
+            .store
+            .run(move |c| store::write_off(c, id, &request, Timestamp::now()))
+            .await?;
+        tracing::info!(client = id.0, ?ledger, "write-off {summary}");
+        return Ok(StatusCode::OK.into_response());
+    };
+    // Keys belong to the credential that used them: two callers never collide.
+    let scope = sha256_hex(&[super::bearer(&headers).as_bytes()]);
+    let entry = (scope.clone(), key.clone());
+    let _guard = {
+        let mut set = state
+            .in_flight
+            .lock()
+            .map_err(|_| ApiError::conflict("try again"))?;
+        if !set.insert(entry.clone()) {
+            return Err(ApiError::conflict(format!(
+                "a write-off with Idempotency-Key {key} is still running"
+            )));
+        }
+        InFlight {
+            set: state.in_flight.clone(),
+            entry,
+        }
+    };
+    let idem = store::Idempotency {
+        fingerprint: sha256_hex(&[id.0.to_string().as_bytes(), &body]),
+        scope,
+        key: key.clone(),
+    };
+    let outcome = state
         .store
-        .run(move |c| store::write_off(c, id, &request, Timestamp::now()))
+        .run(move |c| store::write_off_once(c, id, &request, Timestamp::now(), &idem, answer))
         .await?;
-    tracing::info!(client = id.0, ?ledger, "write-off {summary}");
-    Ok(())
+    match outcome {
+        store::Keyed::Fresh(Ok(ledger)) => {
+            tracing::info!(client = id.0, ?ledger, key, "write-off {summary}");
+            Ok(StatusCode::OK.into_response())
+        }
+        store::Keyed::Fresh(Err(e)) => Err(e.into()),
+        store::Keyed::Replay { status, body } => {
+            tracing::info!(client = id.0, key, status, "write-off replayed");
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let mut response = (status, body).into_response();
+            if !response.body().size_hint().exact().is_some_and(|n| n == 0) {
+                response
+                    .headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            }
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Ok(response)
+        }
+        store::Keyed::Mismatch => Err(ApiError::key_reused(format!(
+            "Idempotency-Key {key} was used for a different request"
+        ))),
+    }
 }

@@ -49,6 +49,8 @@ pub struct ServerState {
     jwt_ttl_seconds: i64,
     regos_rate: (f64, u32),
     regos_buckets: Arc<Mutex<HashMap<String, Bucket>>>,
+    /// Idempotency keys whose write-off is running now: a duplicate gets 409 at once.
+    in_flight: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
 }
 
 impl ServerState {
@@ -66,6 +68,7 @@ impl ServerState {
                 crate::wire::regos::BURST,
             ),
             regos_buckets: Arc::default(),
+            in_flight: Arc::default(),
         }
     }
 

@@ -73,6 +73,19 @@ BEGIN
     WHERE client_id = NEW.client_id AND currency = NEW.currency;
 END;
 
+-- One row per Idempotency-Key a caller used on a write-off, with the answer it got, so a
+-- retry gets the same answer and changes nothing. Written in the write-off's transaction.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    scope       TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status      INTEGER NOT NULL,
+    body        TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (created_ms);
+
 CREATE TABLE IF NOT EXISTS coupons (
     id          INTEGER PRIMARY KEY,
     client_id   INTEGER NOT NULL REFERENCES clients (id),
@@ -397,9 +410,97 @@ pub fn write_off(
     now: Timestamp,
 ) -> Result<Vec<i64>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    require_client(&tx, id)?;
+    let ids = apply_write_off(&tx, id, request, now)?;
+    tx.commit()?;
+    Ok(ids)
+}
+
+/// How long an idempotency key is remembered: at least the 24 hours callers are promised.
+pub const KEY_RETENTION_MS: i64 = 48 * 3_600_000;
+
+/// A write-off request's idempotency key, scoped to the caller's credential.
+pub struct Idempotency {
+    pub scope: String,
+    pub key: String,
+    /// A hash of the client id and the request body: the same key must come with the same
+    /// request.
+    pub fingerprint: String,
+}
+
+/// What a keyed write-off came to.
+pub enum Keyed {
+    /// Carried out now (or refused now); its answer is stored under the key.
+    Fresh(Result<Vec<i64>, StoreError>),
+    /// The key was used before for the same request: its stored answer.
+    Replay { status: u16, body: String },
+    /// The key was used before for a different request.
+    Mismatch,
+}
+
+/// A write-off under an idempotency key, in one immediate transaction with the key's row:
+/// either the key is new and the write-off and its answer are committed together, or the
+/// key is known and nothing changes. `answer` turns an outcome into the status and body a
+/// replay must repeat. Database failures store nothing, so a retry runs afresh.
+pub fn write_off_once(
+    conn: &mut Connection,
+    id: ClientId,
+    request: &WriteOff,
+    now: Timestamp,
+    idem: &Idempotency,
+    answer: impl Fn(&Result<Vec<i64>, StoreError>) -> (u16, String),
+) -> Result<Keyed, StoreError> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let now_ms = now.as_millisecond();
-    let current = balances(&tx, id)?;
+    tx.execute(
+        "DELETE FROM idempotency_keys WHERE created_ms < ?1",
+        [now_ms - KEY_RETENTION_MS],
+    )?;
+    let known: Option<(String, u16, String)> = tx
+        .query_row(
+            "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = ?1 AND key = ?2",
+            params![idem.scope, idem.key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((fingerprint, status, body)) = known {
+        return Ok(if fingerprint == idem.fingerprint {
+            Keyed::Replay { status, body }
+        } else {
+            Keyed::Mismatch
+        });
+    }
+    // A refusal must leave no trace but its stored answer: the write-off runs in a savepoint.
+    let outcome = {
+        let sp = tx.savepoint()?;
+        match apply_write_off(&sp, id, request, now) {
+            Ok(ids) => {
+                sp.commit()?;
+                Ok(ids)
+            }
+            Err(e @ (StoreError::Refused(_) | StoreError::ClientNotFound(_))) => Err(e),
+            Err(other) => return Err(other),
+        }
+    };
+    let (status, body) = answer(&outcome);
+    tx.execute(
+        "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![idem.scope, idem.key, idem.fingerprint, status, body, now_ms],
+    )?;
+    tx.commit()?;
+    Ok(Keyed::Fresh(outcome))
+}
+
+/// The write-off itself, inside a transaction the caller commits.
+fn apply_write_off(
+    tx: &rusqlite::Connection,
+    id: ClientId,
+    request: &WriteOff,
+    now: Timestamp,
+) -> Result<Vec<i64>, StoreError> {
+    require_client(tx, id)?;
+    let now_ms = now.as_millisecond();
+    let current = balances(tx, id)?;
     for (currency, amount) in request.balance_parts() {
         let available = current.get(currency);
         if amount > available {
@@ -445,8 +546,22 @@ pub fn write_off(
         )?;
         ledger_ids.push(tx.last_insert_rowid());
     }
-    tx.commit()?;
     Ok(ledger_ids)
+}
+
+/// Clients whose balance rows disagree with the sum of their ledger, or that have ledger
+/// entries with no balance row: `(client, currency, balance, ledger sum)`.
+pub fn check_ledger(conn: &Connection) -> Result<Vec<(i64, String, i64, i64)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT client_id, currency, sum(balance), sum(ledger) FROM (
+             SELECT client_id, currency, amount AS balance, 0 AS ledger FROM balances
+             UNION ALL
+             SELECT client_id, currency, 0, amount FROM ledger
+         ) GROUP BY client_id, currency HAVING sum(balance) <> sum(ledger)
+         ORDER BY client_id, currency",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn client_count(conn: &Connection) -> Result<i64, StoreError> {

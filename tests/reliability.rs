@@ -1,0 +1,282 @@
+//! The money guarantees of `loyalty serve`: concurrent tills never overdraw or redeem a coupon
+//! twice, an Idempotency-Key makes a retry harmless, and a SIGKILL under load loses no
+//! acknowledged write-off and leaves every balance equal to its ledger.
+
+mod common;
+
+use common::{TOKEN, TestServer};
+use loyalty_console::server::demo::SAMPLE_CLIENT_ID;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn write_off_url(base: &str, client: i64) -> String {
+    format!("{base}/ext/api/v1/clients/{client}/balance/write_off/")
+}
+
+async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    key: Option<&str>,
+    body: &str,
+) -> (u16, String, bool) {
+    let mut r = http
+        .post(url)
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(k) = key {
+        r = r.header("Idempotency-Key", k);
+    }
+    let response = r.send().await.unwrap();
+    let replayed = response.headers().contains_key("idempotent-replayed");
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap(),
+        replayed,
+    )
+}
+
+async fn points(http: &reqwest::Client, base: &str) -> String {
+    let url = format!("{base}/ext/api/v1/clients/{SAMPLE_CLIENT_ID}/balance/");
+    let v: serde_json::Value = http
+        .get(url)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v[0]["amount"].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_write_offs_take_exactly_what_is_there() {
+    let s = TestServer::start(5).await;
+    let http = reqwest::Client::new();
+    let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
+    // 1234.56 points cover 123 write-offs of 10.00, and not the 124th.
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let (http, url) = (http.clone(), url.clone());
+            tokio::spawn(async move {
+                let key = format!("till-{}-{i}", i % 7);
+                post(
+                    &http,
+                    &url,
+                    Some(&key),
+                    r#"{"balance":[{"amount":10,"currency":"points"}]}"#,
+                )
+                .await
+                .0
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 123);
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        77,
+        "{statuses:?}"
+    );
+    assert_eq!(points(&http, &s.url()).await, "4.56");
+    assert!(s.ledger_mismatches().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_coupon_is_redeemed_once_however_many_tills_try() {
+    let s = TestServer::start(5).await;
+    let http = reqwest::Client::new();
+    let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (http, url) = (http.clone(), url.clone());
+            tokio::spawn(async move { post(&http, &url, None, r#"{"coupons":[1235]}"#).await.0 })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap() == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 1);
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_key_changes_nothing() {
+    let s = TestServer::start(5).await;
+    let http = reqwest::Client::new();
+    let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
+    let body = r#"{"balance":[{"amount":100,"currency":"points"}],"coupons":[1235]}"#;
+    let first = post(&http, &url, Some("key-1"), body).await;
+    assert_eq!((first.0, first.2), (200, false));
+    let again = post(&http, &url, Some("key-1"), body).await;
+    assert_eq!(
+        (again.0, again.2),
+        (200, true),
+        "the stored answer, marked as a replay"
+    );
+    assert_eq!(points(&http, &s.url()).await, "1134.56", "charged once");
+    // The same key for another request is a misuse.
+    let other = post(
+        &http,
+        &url,
+        Some("key-1"),
+        r#"{"balance":[{"amount":1,"currency":"points"}]}"#,
+    )
+    .await;
+    assert_eq!(other.0, 422, "{}", other.1);
+    assert!(other.1.contains("idempotency_key_reused"));
+    // A refusal is stored too: its retry is refused the same way without running again.
+    let too_much = r#"{"balance":[{"amount":5000,"currency":"points"}]}"#;
+    let refused = post(&http, &url, Some("key-2"), too_much).await;
+    let replay = post(&http, &url, Some("key-2"), too_much).await;
+    assert_eq!((refused.0, replay.0, replay.2), (422, 422, true));
+    assert_eq!(refused.1, replay.1);
+    // A key of another shape is refused before anything runs.
+    let bad = post(&http, &url, Some("ключ"), body).await;
+    assert_eq!(bad.0, 400);
+    assert!(s.ledger_mismatches().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_duplicate_while_the_first_is_running_gets_409() {
+    let s = TestServer::start(5).await;
+    // Hold the database's write lock so the first request waits inside its transaction.
+    let blocker = rusqlite::Connection::open(s.store.path()).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let http = reqwest::Client::new();
+    let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
+    let body = r#"{"balance":[{"amount":1,"currency":"points"}]}"#;
+    let first = {
+        let (http, url) = (http.clone(), url.clone());
+        tokio::spawn(async move { post(&http, &url, Some("slow"), body).await })
+    };
+    // Poll until the first request holds its key, then send the duplicate.
+    let mut duplicate = None;
+    for _ in 0..200 {
+        let d = post(&http, &url, Some("slow"), body).await;
+        if d.0 == 409 {
+            duplicate = Some(d);
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let duplicate = duplicate.expect("a 409 while the first request runs");
+    assert!(duplicate.1.contains("idempotency_in_flight"));
+    blocker.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(first.await.unwrap().0, 200);
+    assert_eq!(points(&http, &s.url()).await, "1233.56");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigkill_under_load_loses_no_acknowledged_write_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let start = |demo: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_loyalty"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
+            .arg("--db")
+            .arg(&db);
+        if demo {
+            cmd.args(["--demo", "50"]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        (
+            child,
+            line.trim()
+                .strip_prefix("listening on ")
+                .expect(&line)
+                .to_string(),
+        )
+    };
+    let (mut server, base) = start(true);
+    let http = reqwest::Client::new();
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(i64, String)>::new()));
+    let body = r#"{"balance":[{"amount":0.01,"currency":"points"}]}"#;
+    // Eight tills, each writing off a kopeck at a time from its own client.
+    let workers: Vec<_> = (0..8)
+        .map(|w| {
+            let (http, base, acknowledged) = (http.clone(), base.clone(), acknowledged.clone());
+            tokio::spawn(async move {
+                let client = SAMPLE_CLIENT_ID + 1 + w;
+                for n in 0..400 {
+                    let key = format!("w{w}-{n}");
+                    let sent = http
+                        .post(write_off_url(&base, client))
+                        .bearer_auth(TOKEN)
+                        .header("Idempotency-Key", &key)
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(r) if r.status() == 200 => {
+                            acknowledged.lock().unwrap().push((client, key))
+                        }
+                        Ok(_) => {}
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    // Kill once enough write-offs are acknowledged, while the rest are in flight.
+    loop {
+        if acknowledged.lock().unwrap().len() >= 60 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    server.kill().unwrap(); // SIGKILL on Unix
+    server.wait().unwrap();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let check = Command::new(env!("CARGO_BIN_EXE_loyalty"))
+        .args(["serve", "--check"])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).starts_with("ok:"));
+    // Every acknowledged write-off is in the database: its key replays.
+    let (mut server, base) = start(false);
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(acked.len() >= 60);
+    for (client, key) in &acked {
+        let r = http
+            .post(write_off_url(&base, *client))
+            .bearer_auth(TOKEN)
+            .header("Idempotency-Key", key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers().contains_key("idempotent-replayed"),
+            "{key} was acknowledged but is missing"
+        );
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
