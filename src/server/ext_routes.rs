@@ -7,7 +7,7 @@ use super::store::StoreError;
 use super::store::{self, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT};
 use crate::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
 use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto};
-use axum::body::{Bytes, HttpBody};
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
@@ -291,8 +291,9 @@ async fn write_off(
         store::Keyed::Replay { status, body } => {
             tracing::info!(client = id.0, key, status, "write-off replayed");
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let json = !body.is_empty();
             let mut response = (status, body).into_response();
-            if !response.body().size_hint().exact().is_some_and(|n| n == 0) {
+            if json {
                 response
                     .headers_mut()
                     .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
