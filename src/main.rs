@@ -1,7 +1,9 @@
 use clap::{Parser, Subcommand};
 use loyalty_console::app::Model;
+use loyalty_console::app::model::{BackendLabel, Notice};
 use loyalty_console::backend::Services;
-use loyalty_console::config::{Backend, ConfigFile, Paths, TEMPLATE};
+use loyalty_console::config::{Backend, ConfigFile, Paths, TEMPLATE, secrets_exposed};
+use loyalty_console::runtime::journal::Journal;
 use loyalty_console::runtime::{self, launch, logging};
 use loyalty_console::server::{self, ServerState, demo, store::Store};
 use std::net::SocketAddr;
@@ -121,8 +123,22 @@ async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), S
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "console starting");
     let tz = jiff::tz::TimeZone::system();
     let launched = launch::launch(&settings, &paths, &tz).await?;
+    let journal_label = match &launched.label {
+        BackendLabel::Embedded => "embedded".to_string(),
+        BackendLabel::Profile(name) => name.clone(),
+    };
     let mut model = Model::new(settings.locale, tz, launched.label, jiff::Timestamp::now());
     model.notice = launched.notice;
+    model.session = uuid::Uuid::new_v4().simple().to_string();
+    if secrets_exposed(&paths.config_file, &file) {
+        tracing::warn!(
+            "{} holds secrets and is readable by others",
+            paths.config_file.display()
+        );
+        model.notice = Some(Notice::ConfigReadable {
+            path: paths.config_file.clone(),
+        });
+    }
     model.available = launch::availability(&launched.services);
     let outcome = runtime::run_in_terminal(|terminal| {
         tokio::task::block_in_place(|| {
@@ -131,6 +147,7 @@ async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), S
                 model,
                 launched.services,
                 paths.exports(),
+                Journal::new(paths.journal(), journal_label),
             ))
         })
     })

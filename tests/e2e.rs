@@ -174,7 +174,15 @@ fn cashier_finds_a_client_and_writes_off_points_in_russian() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let log = std::fs::read_to_string(dir.path().join("loyalty.log")).unwrap();
-    assert!(log.contains("write-off accepted"), "{log}");
+    assert!(
+        log.contains("outcome=\"applied\"") || log.contains("outcome=applied"),
+        "{log}"
+    );
+    let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    assert!(
+        journal.contains("\"event\":\"attempt\"") && journal.contains("\"outcome\":\"applied\""),
+        "{journal}"
+    );
 }
 
 #[test]

@@ -136,7 +136,9 @@ async fn sends_the_write_off_body_in_the_documented_shape() {
         rubles: None,
         coupons: vec![CouponId(123), CouponId(321)],
     };
-    a.write_off(ClientId(1_234_567), request).await.unwrap();
+    a.write_off(ClientId(1_234_567), request, None)
+        .await
+        .unwrap();
     let body = seen
         .lock()
         .unwrap()
@@ -180,6 +182,7 @@ async fn server_errors_and_refusals_are_told_apart() {
                 points: Some(Amount::from_minor(1)),
                 ..Default::default()
             },
+            None,
         )
         .await
         .unwrap_err();

@@ -233,7 +233,7 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
         rubles: Some(Amount::from_minor(2_106)),
         coupons: vec![CouponId(1235)],
     };
-    a.write_off(SAMPLE, request).await.unwrap();
+    a.write_off(SAMPLE, request, None).await.unwrap();
     let b = a.balance(SAMPLE).await.unwrap();
     assert_eq!(
         (b.points, b.rubles),
@@ -263,7 +263,7 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
         points: Some(Amount::from_minor(100_000)),
         ..Default::default()
     };
-    a.write_off(SAMPLE, rest).await.unwrap();
+    a.write_off(SAMPLE, rest, None).await.unwrap();
     assert_eq!(a.balance(SAMPLE).await.unwrap().points, Amount::ZERO);
     assert!(s.ledger_mismatches().is_empty());
 }
@@ -277,7 +277,7 @@ async fn an_overdraw_is_refused_and_changes_nothing() {
         rubles: Some(Amount::from_minor(432_107)),
         coupons: vec![CouponId(1235)],
     };
-    let e = a.write_off(SAMPLE, request).await.unwrap_err();
+    let e = a.write_off(SAMPLE, request, None).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
     assert!(
         e.detail.contains("insufficient rubles balance"),
@@ -321,16 +321,19 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
         rubles: None,
         coupons: vec![coupon],
     };
-    let e = a.write_off(SAMPLE, with_points(foreign)).await.unwrap_err();
+    let e = a
+        .write_off(SAMPLE, with_points(foreign), None)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(1234)))
+        .write_off(SAMPLE, with_points(CouponId(1234)), None)
         .await
         .unwrap_err();
     assert!(e.detail.contains("expired"), "{}", e.detail);
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(99_999_999)))
+        .write_off(SAMPLE, with_points(CouponId(99_999_999)), None)
         .await
         .unwrap_err();
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
@@ -340,11 +343,12 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
             coupons: vec![CouponId(1235)],
             ..Default::default()
         },
+        None,
     )
     .await
     .unwrap();
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(1235)))
+        .write_off(SAMPLE, with_points(CouponId(1235)), None)
         .await
         .unwrap_err();
     assert!(e.detail.contains("already redeemed"), "{}", e.detail);

@@ -397,6 +397,87 @@ fn write_off_outcome_unknown() {
 }
 
 #[test]
+fn write_off_without_an_answer_is_checked() {
+    both("write_off_checking", |l| {
+        let mut m = confirmation(l);
+        confirm_and_answer(
+            &mut m,
+            Err(ServiceError::new(ErrorKind::Timeout, "timed out")),
+        );
+        m
+    });
+}
+
+#[test]
+fn write_off_shown_not_to_have_gone_through() {
+    both("write_off_not_applied", |l| {
+        let mut m = confirmation(l);
+        for cmd in confirm_and_answer(
+            &mut m,
+            Err(ServiceError::new(
+                ErrorKind::Interrupted,
+                "connection reset",
+            )),
+        ) {
+            answer(&mut m, cmd, 5);
+        }
+        m
+    });
+}
+
+#[test]
+fn the_journal() {
+    use loyalty_console::domain::journal::{JournalRow, Outcome};
+    use loyalty_console::domain::{CouponId, WriteOff};
+    both("journal", |l| {
+        let mut m = model(l);
+        let Some(Cmd::LoadJournal { id }) = key(&mut m, KeyCode::F(7)).into_iter().next() else {
+            panic!()
+        };
+        let outcomes = [
+            Some(Outcome::Applied),
+            Some(Outcome::Refused),
+            Some(Outcome::Unknown),
+            Some(Outcome::AppliedAfterCheck),
+            Some(Outcome::NotAppliedAfterCheck),
+            Some(Outcome::UnclearAfterCheck),
+            Some(Outcome::NotSent),
+            None,
+        ];
+        let rows = outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, o)| JournalRow {
+                at: Timestamp::from_millisecond(NOW_MS - i as i64 * 600_000).unwrap(),
+                key: format!("9f3c2a-{}", 40 + i),
+                profile: "embedded".into(),
+                user: "cashier".into(),
+                client: ClientId(1_234_567 + i as i64),
+                request: WriteOff {
+                    points: Some(Amount::from_minor(10_050 * (i as i64 + 1))),
+                    rubles: (i % 2 == 0).then(|| Amount::from_minor(2_106)),
+                    coupons: if i % 3 == 0 {
+                        vec![CouponId(1235)]
+                    } else {
+                        vec![]
+                    },
+                },
+                outcome: *o,
+                detail: None,
+            })
+            .collect();
+        update(
+            &mut m,
+            Msg::JournalLoaded {
+                id,
+                result: Ok(rows),
+            },
+        );
+        m
+    });
+}
+
+#[test]
 fn history_period_dialog() {
     both("history_filter", |l| {
         let mut m = opened(l, 5);

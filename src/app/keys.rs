@@ -50,6 +50,7 @@ pub enum Scope {
     Accumulations,
     Registrations,
     CardOperations,
+    Journal,
     /// Typing into the filter fields above an admin table.
     AdminFilter,
     GroupForm,
@@ -171,6 +172,12 @@ pub const BINDINGS: &[Binding] = &[
         S::Global,
         Hint::Never,
     ),
+    bind(
+        &[key(K::F(7))],
+        A::Show(Screen::Journal),
+        S::Global,
+        Hint::Never,
+    ),
     bind(&[ch('/')], A::FocusSearch, S::Global, Hint::Always),
     bind(&[key(K::Tab)], A::NextPane, S::Global, Hint::Never),
     bind(&[key(K::BackTab)], A::PrevPane, S::Global, Hint::Never),
@@ -256,6 +263,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[ch(']')], A::PageNext, S::CardOperations, Hint::Never),
     bind(&[ch('x')], A::Export, S::CardOperations, Hint::Always),
     bind(&[ch('x')], A::Export, S::History, Hint::Always),
+    bind(&[key(K::Up)], A::Up, S::Journal, Hint::Never),
+    bind(&[key(K::Down)], A::Down, S::Journal, Hint::Never),
     bind(
         &[key(K::Tab), key(K::BackTab)],
         A::NextField,

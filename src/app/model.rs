@@ -29,6 +29,7 @@ pub enum Screen {
     Accumulations,
     Registrations,
     CardOperations,
+    Journal,
 }
 
 /// Which screens have a provider behind them.
@@ -57,6 +58,7 @@ impl Availability {
             Screen::Accumulations => self.accumulations,
             Screen::Registrations => self.registrations,
             Screen::CardOperations => self.card_operations,
+            Screen::Journal => true,
         }
     }
 }
@@ -308,16 +310,37 @@ pub enum Button {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOffStep {
     Form,
-    /// The validated request waits for consent; focus starts on Cancel.
+    /// The validated request waits for consent; focus starts on Cancel. The key is made
+    /// before the first attempt and kept for every retry of the same request.
     Confirm {
         request: WriteOff,
         focus: Button,
+        key: String,
     },
     /// Sent; nothing can be confirmed again until the answer comes.
     Sending {
         request: WriteOff,
         id: RequestId,
+        key: String,
     },
+    /// No answer came: the balance and coupons are being read again to find out.
+    Checking {
+        request: WriteOff,
+        key: String,
+    },
+    /// What reading them again showed; a retry (same key) is offered only when it did not
+    /// go through.
+    Checked {
+        request: WriteOff,
+        key: String,
+        verdict: Verdict,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    NotApplied,
+    Unclear,
 }
 
 /// Why the form cannot go on to confirmation, or why the server said no.
@@ -349,6 +372,8 @@ pub struct WriteOffDialog {
     pub chosen: BTreeSet<CouponId>,
     pub problem: Option<FormProblem>,
     pub step: WriteOffStep,
+    /// The last request confirmed and its key: confirming the same request again reuses it.
+    pub last_key: Option<(WriteOff, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -388,6 +413,15 @@ pub enum Notice {
     /// A write-off got no answer: it may or may not have gone through.
     OutcomeUnknown {
         client: ClientId,
+    },
+    /// Reading the balance again showed that an unanswered write-off went through.
+    WrittenOffAfterCheck {
+        client: Client,
+        request: WriteOff,
+    },
+    /// The config file holds secrets and others may read it.
+    ConfigReadable {
+        path: PathBuf,
     },
     NoSearchFor(String),
     GroupSaved {
@@ -430,6 +464,10 @@ pub struct Model {
     pub card_operations: CardOperationsState,
     /// The export being written, if any.
     pub exporting: Option<RequestId>,
+    pub journal: Remote<Vec<crate::domain::journal::JournalRow>>,
+    pub journal_selected: usize,
+    /// Unique to this run of the console: idempotency keys are made from it.
+    pub session: String,
     next_request: u64,
 }
 
@@ -475,6 +513,9 @@ impl Model {
                 query: None,
             },
             exporting: None,
+            journal: Remote::default(),
+            journal_selected: 0,
+            session: format!("{:x}", now.as_nanosecond()),
             next_request: 0,
         }
     }
@@ -484,6 +525,12 @@ impl Model {
         RequestId(self.next_request)
     }
 
+    /// A new idempotency key, never used before by any run of the console.
+    pub fn new_key(&mut self) -> String {
+        let n = self.next_id().0;
+        format!("{}-{n}", self.session)
+    }
+
     /// Whether any request is in flight (drives the spinner).
     pub fn busy(&self) -> bool {
         let card_busy = self.card.as_ref().is_some_and(|c| {
@@ -491,7 +538,8 @@ impl Model {
         });
         let sending = matches!(
             &self.dialog,
-            Some(Dialog::WriteOff(d)) if matches!(d.step, WriteOffStep::Sending { .. })
+            Some(Dialog::WriteOff(d))
+                if matches!(d.step, WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. })
         );
         let dialog_busy = match &self.dialog {
             Some(Dialog::GroupForm(f)) => f.sending.is_some(),
@@ -508,6 +556,7 @@ impl Model {
             || self.accumulations.rows.is_loading()
             || self.registrations.rows.is_loading()
             || self.card_operations.rows.is_loading()
+            || self.journal.is_loading()
     }
 
     pub fn selected_client(&self) -> Option<&Client> {

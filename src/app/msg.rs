@@ -4,6 +4,7 @@ use crate::domain::admin::{
     Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Registration, RegistrationQuery,
 };
+use crate::domain::journal::{JournalRow, Outcome};
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
     WriteOff,
@@ -82,6 +83,10 @@ pub enum Msg {
         id: RequestId,
         result: Reply<Exported>,
     },
+    JournalLoaded {
+        id: RequestId,
+        result: Reply<Vec<JournalRow>>,
+    },
 }
 
 /// A CSV file written by an export.
@@ -127,10 +132,21 @@ pub enum Cmd {
         client: ClientId,
         query: HistoryQuery,
     },
+    /// Journal the attempt (flushed to disk), then send it with its idempotency key.
     WriteOff {
         id: RequestId,
         client: ClientId,
         request: WriteOff,
+        key: String,
+    },
+    /// Journal how an earlier write-off ended.
+    Record {
+        key: String,
+        client: ClientId,
+        outcome: Outcome,
+    },
+    LoadJournal {
+        id: RequestId,
     },
     LoadGroups {
         id: RequestId,

@@ -33,7 +33,14 @@ pub trait ClientService: Send + Sync {
         id: ClientId,
         query: HistoryQuery,
     ) -> BoxFuture<'_, ServiceResult<Vec<HistoryEntry>>>;
-    fn write_off(&self, id: ClientId, request: WriteOff) -> BoxFuture<'_, ServiceResult<()>>;
+    /// `key`: the write-off's idempotency key, sent so a retry cannot charge twice where
+    /// the vendor honours it.
+    fn write_off(
+        &self,
+        id: ClientId,
+        request: WriteOff,
+        key: Option<String>,
+    ) -> BoxFuture<'_, ServiceResult<()>>;
 }
 
 /// Marketing groups (Poster).

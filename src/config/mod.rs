@@ -318,6 +318,29 @@ fn secret_from(
     Ok(Some(Secret::new(value)))
 }
 
+/// Whether a config file that holds secrets inline can be read by other users (Unix
+/// permissions beyond the owner's), which deserves a warning at start.
+pub fn secrets_exposed(path: &Path, file: &ConfigFile) -> bool {
+    let inline = file.profiles.values().any(|p| {
+        p.ext.as_ref().is_some_and(|e| e.token.is_some())
+            || p.poster.as_ref().is_some_and(|e| e.token.is_some())
+            || p.mloyalty.as_ref().is_some_and(|e| e.password.is_some())
+            || p.regos
+                .as_ref()
+                .is_some_and(|e| e.integration_key.is_some())
+    });
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        inline && std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, inline);
+        false
+    }
+}
+
 /// What `loyalty config init` writes: every key, commented, with what it does.
 pub const TEMPLATE: &str = include_str!("../../assets/config.example.toml");
 

@@ -50,6 +50,11 @@ impl Paths {
         self.data_dir.join("loyalty.db")
     }
 
+    /// The write-off journal (JSON lines, append-only).
+    pub fn journal(&self) -> PathBuf {
+        self.data_dir.join("journal.jsonl")
+    }
+
     /// Where CSV exports are written.
     pub fn exports(&self) -> PathBuf {
         self.data_dir.join("exports")

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod error;
+pub mod journal;
 pub mod mask;
 pub mod money;
 pub mod phone;

@@ -1,8 +1,11 @@
 //! Carries out `Cmd`s on tokio and sends each reply back as a `Msg`.
 
 use super::export;
+use super::journal::Journal;
 use crate::app::{Cmd, Msg};
 use crate::backend::Services;
+use crate::domain::journal::Outcome;
+use crate::domain::{ClientId, WriteOff};
 use crate::domain::{ErrorKind, ServiceError};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 pub struct Executor {
     services: Services,
     exports: PathBuf,
+    journal: Journal,
     tx: UnboundedSender<Msg>,
 }
 
@@ -23,10 +27,16 @@ fn need<T: ?Sized>(service: &Option<Arc<T>>, what: &str) -> Result<Arc<T>, Servi
 
 impl Executor {
     /// `exports`: the folder CSV exports are written to.
-    pub fn new(services: Services, exports: PathBuf, tx: UnboundedSender<Msg>) -> Self {
+    pub fn new(
+        services: Services,
+        exports: PathBuf,
+        journal: Journal,
+        tx: UnboundedSender<Msg>,
+    ) -> Self {
         Executor {
             services,
             exports,
+            journal,
             tx,
         }
     }
@@ -34,6 +44,7 @@ impl Executor {
     pub fn execute(&self, cmd: Cmd) {
         let s = self.services.clone();
         let exports = self.exports.clone();
+        let journal = self.journal.clone();
         let tx = self.tx.clone();
         tokio::spawn(async move {
             let msg = match cmd {
@@ -73,18 +84,30 @@ impl Executor {
                     id,
                     client,
                     request,
+                    key,
+                } => Msg::WrittenOff {
+                    id,
+                    result: write_off(&s, &journal, client, request, key).await,
+                },
+                Cmd::Record {
+                    key,
+                    client,
+                    outcome,
                 } => {
-                    tracing::info!(client = client.0, ?request, "write-off sent");
-                    let result = match need(&s.clients, "ext") {
-                        Ok(c) => c.write_off(client, request).await,
-                        Err(e) => Err(e),
-                    };
-                    match &result {
-                        Ok(()) => tracing::info!(client = client.0, "write-off accepted"),
-                        Err(e) => tracing::warn!(client = client.0, "write-off failed: {e}"),
+                    if let Err(e) = journal.outcome(&key, client, outcome, None) {
+                        tracing::error!("journal {}: {e}", journal.path().display());
                     }
-                    Msg::WrittenOff { id, result }
+                    return;
                 }
+                Cmd::LoadJournal { id } => Msg::JournalLoaded {
+                    id,
+                    result: journal.rows().map_err(|e| {
+                        ServiceError::new(
+                            ErrorKind::Rejected,
+                            format!("{}: {e}", journal.path().display()),
+                        )
+                    }),
+                },
                 Cmd::LoadGroups { id } => Msg::GroupsLoaded {
                     id,
                     result: match need(&s.groups, "poster") {
@@ -152,4 +175,43 @@ impl Executor {
             let _ = tx.send(msg);
         });
     }
+}
+
+/// Journals the attempt (on disk before anything is sent), sends it, journals the outcome.
+/// A journal that cannot be written stops the write-off: money never moves unrecorded.
+async fn write_off(
+    s: &Services,
+    journal: &Journal,
+    client: ClientId,
+    request: WriteOff,
+    key: String,
+) -> Result<(), ServiceError> {
+    let service = need(&s.clients, "ext")?;
+    if let Err(e) = journal.attempt(&key, client, &request) {
+        tracing::error!(
+            "journal {}: {e}; write-off not sent",
+            journal.path().display()
+        );
+        return Err(ServiceError::new(
+            ErrorKind::Rejected,
+            format!("the journal cannot be written ({e}); nothing was sent"),
+        ));
+    }
+    tracing::info!(client = client.0, key, ?request, "write-off sent");
+    let result = service.write_off(client, request, Some(key.clone())).await;
+    let (outcome, detail) = match &result {
+        Ok(()) => (Outcome::Applied, None),
+        Err(e) if e.outcome_unknown() => (Outcome::Unknown, Some(e.to_string())),
+        Err(e) => (Outcome::Refused, Some(e.to_string())),
+    };
+    tracing::info!(
+        client = client.0,
+        key,
+        outcome = outcome.as_str(),
+        "write-off answered"
+    );
+    if let Err(e) = journal.outcome(&key, client, outcome, detail) {
+        tracing::error!("journal {}: {e}", journal.path().display());
+    }
+    result
 }

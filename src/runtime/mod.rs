@@ -5,6 +5,7 @@ pub mod check;
 mod events;
 mod executor;
 pub mod export;
+pub mod journal;
 pub mod launch;
 pub mod logging;
 mod terminal;
@@ -24,16 +25,18 @@ pub use terminal::run_in_terminal;
 /// How often the clock ticks: fast enough for a lively spinner, slow enough to cost nothing.
 const TICK: Duration = Duration::from_millis(200);
 
-/// Runs the console until the user quits; exports go to `exports`.
+/// Runs the console until the user quits; exports go to `exports`, write-offs are journaled
+/// in `journal`.
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     mut model: Model,
     services: Services,
     exports: PathBuf,
+    journal: journal::Journal,
 ) -> Result<(), B::Error> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let _reader = events::spawn_reader(tx.clone());
-    let executor = executor::Executor::new(services, exports, tx);
+    let executor = executor::Executor::new(services, exports, journal, tx);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     terminal.draw(|f| ui::view(&model, f))?;

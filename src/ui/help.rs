@@ -25,6 +25,7 @@ fn scopes(screen: Screen) -> &'static [Scope] {
         Screen::Accumulations => &[Scope::Accumulations, Scope::AdminFilter],
         Screen::Registrations => &[Scope::Registrations, Scope::AdminFilter],
         Screen::CardOperations => &[Scope::CardOperations, Scope::AdminFilter],
+        Screen::Journal => &[Scope::Journal],
     }
 }
 

@@ -5,6 +5,7 @@ use crate::app::model::{
     BackendLabel, FormProblem, GroupFormProblem, Notice, Screen, WriteOffField,
 };
 use crate::domain::admin::{GroupKind, GroupProblem};
+use crate::domain::journal::Outcome;
 use crate::domain::{AmountError, Currency, ErrorKind, ServiceError, WriteOff};
 use crate::i18n::{Locale, Text, fill, format_amount};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
@@ -97,6 +98,14 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         }
         Notice::OutcomeUnknown { .. } => t.notice_outcome_unknown.to_string(),
         Notice::NoSearchFor(text) => fill(t.notice_no_search, text),
+        Notice::WrittenOffAfterCheck { client, request } => {
+            let name = client.name.as_deref().unwrap_or(t.no_name);
+            format!(
+                "{} — {name}",
+                fill(t.notice_written_off_after_check, write_off(locale, request))
+            )
+        }
+        Notice::ConfigReadable { path } => fill(t.notice_config_readable, path.display()),
         Notice::GroupSaved { name } => fill(t.notice_group_saved, name),
         Notice::GroupRemoved { name } => fill(t.notice_group_removed, name),
         Notice::Exported { path, rows } => {
@@ -126,6 +135,7 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::Registrations => t.scope_registrations,
         Scope::CardOperations => t.scope_card_operations,
         Scope::AdminFilter => t.scope_admin_filter,
+        Scope::Journal => t.scope_journal,
         Scope::GroupForm => t.scope_group_form,
         Scope::GroupRemove => t.scope_group_remove,
     }
@@ -184,6 +194,7 @@ pub fn screen(t: &Text, s: Screen) -> &'static str {
         Screen::Accumulations => t.screen_accumulations,
         Screen::Registrations => t.screen_registrations,
         Screen::CardOperations => t.screen_card_operations,
+        Screen::Journal => t.screen_journal,
     }
 }
 
@@ -216,6 +227,19 @@ pub fn group_problem(locale: Locale, p: &GroupFormProblem) -> String {
             },
         ),
         GroupFormProblem::Refused(e) => fill(t.problem_refused, &e.detail),
+    }
+}
+
+pub fn outcome(t: &Text, o: Option<Outcome>) -> &'static str {
+    match o {
+        None => t.outcome_none,
+        Some(Outcome::Applied) => t.outcome_applied,
+        Some(Outcome::Refused) => t.outcome_refused,
+        Some(Outcome::Unknown) => t.outcome_unknown,
+        Some(Outcome::AppliedAfterCheck) => t.outcome_applied_after_check,
+        Some(Outcome::NotAppliedAfterCheck) => t.outcome_not_applied_after_check,
+        Some(Outcome::UnclearAfterCheck) => t.outcome_unclear_after_check,
+        Some(Outcome::NotSent) => t.outcome_not_sent,
     }
 }
 

@@ -13,6 +13,7 @@ mod group_remove;
 mod groups;
 mod help;
 mod history;
+mod journal;
 mod labels;
 mod not_configured;
 mod registrations;
@@ -60,6 +61,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Screen::Accumulations => accumulations::render(model, frame, main),
         Screen::Registrations => registrations::render(model, frame, main),
         Screen::CardOperations => card_operations::render(model, frame, main),
+        Screen::Journal => journal::render(model, frame, main),
     }
     status::render_status(model, frame, status_area);
     status::render_hints(model, frame, hints_area);

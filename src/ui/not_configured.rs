@@ -11,6 +11,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 fn provider(screen: Screen) -> (&'static str, &'static [&'static str]) {
     match screen {
+        // The journal is local and always there.
+        Screen::Journal => ("", &[]),
         Screen::Clients => (
             "ext",
             &[

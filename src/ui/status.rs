@@ -45,14 +45,18 @@ pub fn render_tabs(model: &Model, frame: &mut Frame, area: Rect) {
         (4, Screen::Accumulations),
         (5, Screen::Registrations),
         (6, Screen::CardOperations),
+        (7, Screen::Journal),
     ];
     let mut spans = Vec::new();
     for (n, screen) in screens {
-        let label = format!(" F{n} {} ", labels::screen(t, screen));
+        let name = match screen {
+            Screen::CardOperations => t.tab_card_operations,
+            _ => labels::screen(t, screen),
+        };
         spans.push(if screen == model.screen {
-            Span::styled(format!("[{}]", label.trim()), theme::selected())
+            Span::styled(format!(" [F{n} {name}]"), theme::selected())
         } else {
-            Span::styled(label, theme::muted())
+            Span::styled(format!(" F{n} {name}"), theme::muted())
         });
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

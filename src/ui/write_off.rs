@@ -3,7 +3,7 @@
 
 use super::{centered, coupons, field, labels, theme, truncate};
 use crate::app::Model;
-use crate::app::model::{Button, WriteOffDialog, WriteOffField, WriteOffStep};
+use crate::app::model::{Button, Verdict, WriteOffDialog, WriteOffField, WriteOffStep};
 use crate::domain::WriteOff;
 use crate::i18n::{fill, format_amount};
 use ratatui::Frame;
@@ -16,12 +16,18 @@ const WIDTH: u16 = 68;
 pub fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect) {
     match &d.step {
         WriteOffStep::Form => render_form(model, d, frame, area),
-        WriteOffStep::Confirm { request, focus } => {
-            render_confirm(model, d, request, Some(*focus), frame, area)
+        WriteOffStep::Confirm { request, focus, .. } => {
+            render_confirm(model, d, request, Waiting::Consent(*focus), frame, area)
         }
         WriteOffStep::Sending { request, .. } => {
-            render_confirm(model, d, request, None, frame, area)
+            render_confirm(model, d, request, Waiting::Sending, frame, area)
         }
+        WriteOffStep::Checking { request, .. } => {
+            render_confirm(model, d, request, Waiting::Checking, frame, area)
+        }
+        WriteOffStep::Checked {
+            request, verdict, ..
+        } => render_confirm(model, d, request, Waiting::Checked(*verdict), frame, area),
     }
 }
 
@@ -140,11 +146,19 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
     }
 }
 
+/// What the confirmation waits for.
+enum Waiting {
+    Consent(Button),
+    Sending,
+    Checking,
+    Checked(Verdict),
+}
+
 fn render_confirm(
     model: &Model,
     d: &WriteOffDialog,
     request: &WriteOff,
-    focus: Option<Button>,
+    waiting: Waiting,
     frame: &mut Frame,
     area: Rect,
 ) {
@@ -155,7 +169,7 @@ fn render_confirm(
         .iter()
         .filter(|c| request.coupons.contains(&c.id))
         .collect();
-    let rect = centered(area, WIDTH, 11 + chosen.len().max(1) as u16);
+    let rect = centered(area, WIDTH, 14 + chosen.len().max(1) as u16);
     frame.render_widget(Clear, rect);
     let block = dialog_block(t.confirm_title.to_string(), true);
     let inner = block.inner(rect);
@@ -212,10 +226,22 @@ fn render_confirm(
         ]));
     }
     lines.push(Line::default());
-    lines.push(match focus {
-        Some(focus) => buttons(t.button_cancel, t.button_confirm, focus),
-        None => Line::from(Span::styled(t.sending, theme::muted())),
-    });
+    match waiting {
+        Waiting::Consent(focus) => lines.push(buttons(t.button_cancel, t.button_confirm, focus)),
+        Waiting::Sending => lines.push(Line::from(Span::styled(t.sending, theme::muted()))),
+        Waiting::Checking => lines.push(Line::from(Span::styled(t.checking, theme::danger()))),
+        Waiting::Checked(Verdict::NotApplied) => {
+            lines.push(Line::from(Span::styled(
+                t.checked_not_applied,
+                theme::danger(),
+            )));
+            lines.push(Line::from(t.checked_retry));
+        }
+        Waiting::Checked(Verdict::Unclear) => {
+            lines.push(Line::from(Span::styled(t.checked_unclear, theme::danger())));
+            lines.push(Line::from(t.checked_close));
+        }
+    }
     frame.render_widget(
         Paragraph::new(lines),
         Rect::new(

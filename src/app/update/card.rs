@@ -93,12 +93,16 @@ fn accept<T>(
 }
 
 pub fn balance_loaded(model: &mut Model, id: RequestId, result: Reply<Balances>) -> Vec<Cmd> {
-    accept(model, id, result, |c| &mut c.balance);
+    if accept(model, id, result, |c| &mut c.balance) {
+        return super::write_off::check(model);
+    }
     Vec::new()
 }
 
 pub fn coupons_loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Coupon>>) -> Vec<Cmd> {
-    accept(model, id, result, |c| &mut c.coupons);
+    if accept(model, id, result, |c| &mut c.coupons) {
+        return super::write_off::check(model);
+    }
     Vec::new()
 }
 

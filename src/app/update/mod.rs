@@ -3,6 +3,7 @@
 mod card;
 mod filter;
 mod groups;
+mod journal;
 mod search;
 mod tables;
 mod write_off;
@@ -41,6 +42,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             tables::card_operations_loaded(model, id, result)
         }
         Msg::Exported { id, result } => tables::exported(model, id, result),
+        Msg::JournalLoaded { id, result } => journal::loaded(model, id, result),
     }
 }
 
@@ -66,6 +68,7 @@ fn scope(model: &Model) -> (Scope, bool) {
             Screen::Accumulations => (Scope::Accumulations, false),
             Screen::Registrations => (Scope::Registrations, false),
             Screen::CardOperations => (Scope::CardOperations, false),
+            Screen::Journal => (Scope::Journal, false),
         },
     }
 }
@@ -116,6 +119,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         // A screen without its provider shows how to configure it and takes no other keys.
         screen if !model.available.has(screen) => return Vec::new(),
         Screen::Groups => return action.map_or_else(Vec::new, |a| groups::on_key(model, a)),
+        Screen::Journal => return action.map_or_else(Vec::new, |a| journal::on_key(model, a)),
         _ => return action.map_or_else(Vec::new, |a| tables::on_key(model, a)),
     }
     if !model.available.clients {
@@ -191,6 +195,8 @@ fn show(model: &mut Model, screen: Screen) -> Vec<Cmd> {
         return Vec::new();
     }
     match screen {
+        // The journal grows with every write-off: read it each time it is shown.
+        Screen::Journal => journal::load(model),
         Screen::Groups if model.groups.list.data.is_none() && !model.groups.list.is_loading() => {
             groups::load(model)
         }

@@ -29,7 +29,7 @@ fn filter(model: &mut Model) -> Option<&mut FilterForm> {
         Screen::Accumulations => Some(&mut model.accumulations.filter),
         Screen::Registrations => Some(&mut model.registrations.filter),
         Screen::CardOperations => Some(&mut model.card_operations.filter),
-        Screen::Clients | Screen::Groups => None,
+        Screen::Clients | Screen::Groups | Screen::Journal => None,
     }
 }
 
@@ -39,7 +39,7 @@ pub fn editing(model: &Model) -> bool {
         Screen::Accumulations => model.accumulations.filter.editing,
         Screen::Registrations => model.registrations.filter.editing,
         Screen::CardOperations => model.card_operations.filter.editing,
-        Screen::Clients | Screen::Groups => false,
+        Screen::Clients | Screen::Groups | Screen::Journal => false,
     }
 }
 
@@ -115,7 +115,7 @@ fn apply(model: &mut Model) -> Vec<Cmd> {
             apply_registrations(model)
         }
         Screen::CardOperations => apply_card_operations(model),
-        Screen::Clients | Screen::Groups => Vec::new(),
+        Screen::Clients | Screen::Groups | Screen::Journal => Vec::new(),
     }
 }
 

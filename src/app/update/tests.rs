@@ -2,12 +2,13 @@
 //! `Cmd`s that come out.
 
 use super::super::model::{
-    BackendLabel, Button, Dialog, FormProblem, HISTORY_PAGE, Model, Notice, Pane, WriteOffField,
-    WriteOffStep,
+    BackendLabel, Button, Dialog, FormProblem, HISTORY_PAGE, Model, Notice, Pane, Verdict,
+    WriteOffField, WriteOffStep,
 };
 use super::super::msg::{Cmd, Msg, RequestId};
 use super::search::DEBOUNCE;
 use super::update;
+use crate::domain::journal::Outcome;
 use crate::domain::{
     Amount, AmountError, Balances, Client, ClientId, ClientQuery, Coupon, CouponId, Currency,
     ErrorKind, HistoryEntry, ServiceError, WriteOff,
@@ -506,13 +507,10 @@ fn to_confirmation(m: &mut Model) -> WriteOff {
         rubles: Some(amount("50.5")),
         coupons: vec![CouponId(7)],
     };
-    assert_eq!(
+    assert!(matches!(
         dialog_step(m),
-        &WriteOffStep::Confirm {
-            request: expected.clone(),
-            focus: Button::Cancel
-        }
-    );
+        WriteOffStep::Confirm { request, focus: Button::Cancel, .. } if *request == expected
+    ));
     expected
 }
 
@@ -603,33 +601,216 @@ fn a_refusal_returns_to_the_form_with_the_servers_reason() {
 }
 
 #[test]
-fn a_timeout_is_outcome_unknown_and_rereads_instead_of_retrying() {
+fn the_key_is_made_before_sending_and_kept_for_the_same_request() {
     let mut m = opened();
     to_confirmation(&mut m);
-    let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else {
+    let WriteOffStep::Confirm { key: first, .. } = dialog_step(&m).clone() else {
+        panic!()
+    };
+    assert!(first.starts_with(&m.session));
+    // Back to the form and confirmed again unchanged: the same key.
+    key(&mut m, KeyCode::Char('n'));
+    key(&mut m, KeyCode::Enter);
+    let WriteOffStep::Confirm { key: again, .. } = dialog_step(&m).clone() else {
+        panic!()
+    };
+    assert_eq!(again, first);
+    let cmds = key(&mut m, KeyCode::Char('y'));
+    assert!(matches!(&cmds[..], [Cmd::WriteOff { key, .. }] if *key == first));
+    // A changed request is a new write-off with a new key.
+    let mut m = opened();
+    to_confirmation(&mut m);
+    let WriteOffStep::Confirm { key: first, .. } = dialog_step(&m).clone() else {
+        panic!()
+    };
+    key(&mut m, KeyCode::Char('n'));
+    // The coupon list still has the focus: Space unpicks coupon 7.
+    key(&mut m, KeyCode::Char(' '));
+    key(&mut m, KeyCode::Enter);
+    let WriteOffStep::Confirm { key: other, .. } = dialog_step(&m).clone() else {
+        panic!()
+    };
+    assert_ne!(other, first);
+}
+
+/// Confirms, answers with a timeout, and returns the commands that came out.
+fn time_out(m: &mut Model) -> Vec<Cmd> {
+    to_confirmation(m);
+    let [Cmd::WriteOff { id, .. }] = key(m, KeyCode::Char('y'))[..] else {
         panic!()
     };
     let timeout = ServiceError::new(ErrorKind::Timeout, "timed out");
-    let cmds = update(
-        &mut m,
+    update(
+        m,
         Msg::WrittenOff {
             id,
             result: Err(timeout),
         },
-    );
-    assert!(m.dialog.is_none());
+    )
+}
+
+/// Answers the re-reads of a check with these balances and coupons.
+fn answer_check(
+    m: &mut Model,
+    cmds: Vec<Cmd>,
+    points: &str,
+    rubles: &str,
+    coupons: Vec<Coupon>,
+) -> Vec<Cmd> {
+    let mut out = Vec::new();
+    for cmd in cmds {
+        out.extend(match cmd {
+            Cmd::LoadBalance { id, .. } => update(
+                m,
+                Msg::BalanceLoaded {
+                    id,
+                    result: Ok(Balances {
+                        points: amount(points),
+                        rubles: amount(rubles),
+                    }),
+                },
+            ),
+            Cmd::LoadCoupons { id, .. } => update(
+                m,
+                Msg::CouponsLoaded {
+                    id,
+                    result: Ok(coupons.clone()),
+                },
+            ),
+            Cmd::LoadHistory { id, .. } => update(
+                m,
+                Msg::HistoryLoaded {
+                    id,
+                    result: Ok(history(3)),
+                },
+            ),
+            other => panic!("unexpected {other:?}"),
+        });
+    }
+    out
+}
+
+#[test]
+fn a_timeout_is_checked_by_rereading_not_by_retrying() {
+    let mut m = opened();
+    let cmds = time_out(&mut m);
     assert_eq!(
         m.notice,
         Some(Notice::OutcomeUnknown {
             client: ClientId(1)
         })
     );
+    assert!(matches!(dialog_step(&m), WriteOffStep::Checking { .. }));
     assert!(
         cmds.iter().all(|c| !matches!(c, Cmd::WriteOff { .. })),
         "never retried blindly"
     );
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadHistory { .. })));
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadBalance { .. })));
+    assert!(
+        key(&mut m, KeyCode::Char('y')).is_empty(),
+        "nothing to confirm while checking"
+    );
+    // 100 - 12.5 points, 50.5 - 50.5 roubles, coupon 7 gone: it went through.
+    let WriteOffStep::Checking { key: sent, .. } = dialog_step(&m).clone() else {
+        panic!()
+    };
+    let out = answer_check(&mut m, cmds, "87.5", "0", vec![coupon(8, NOW_MS - 1000)]);
+    assert_eq!(
+        out,
+        vec![Cmd::Record {
+            key: sent,
+            client: ClientId(1),
+            outcome: Outcome::AppliedAfterCheck
+        }]
+    );
+    assert!(m.dialog.is_none());
+    assert!(matches!(
+        m.notice,
+        Some(Notice::WrittenOffAfterCheck { .. })
+    ));
+}
+
+#[test]
+fn a_write_off_shown_not_to_have_gone_through_is_offered_again_with_its_key() {
+    let mut m = opened();
+    let cmds = time_out(&mut m);
+    let WriteOffStep::Checking { key: sent, .. } = dialog_step(&m).clone() else {
+        panic!()
+    };
+    let out = answer_check(
+        &mut m,
+        cmds,
+        "100",
+        "50.5",
+        vec![coupon(7, NOW_MS + 1000), coupon(8, NOW_MS - 1000)],
+    );
+    assert_eq!(
+        out,
+        vec![Cmd::Record {
+            key: sent.clone(),
+            client: ClientId(1),
+            outcome: Outcome::NotAppliedAfterCheck
+        }]
+    );
+    assert!(matches!(
+        dialog_step(&m),
+        WriteOffStep::Checked {
+            verdict: Verdict::NotApplied,
+            ..
+        }
+    ));
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(&cmds[..], [Cmd::WriteOff { key, .. }] if *key == sent),
+        "the same key again"
+    );
+}
+
+#[test]
+fn an_unclear_check_offers_no_retry() {
+    let mut m = opened();
+    let cmds = time_out(&mut m);
+    // Points moved, but not by the amount sent: another till, perhaps.
+    let out = answer_check(&mut m, cmds, "60", "50.5", vec![coupon(7, NOW_MS + 1000)]);
+    assert!(matches!(
+        &out[..],
+        [Cmd::Record {
+            outcome: Outcome::UnclearAfterCheck,
+            ..
+        }]
+    ));
+    assert!(matches!(
+        dialog_step(&m),
+        WriteOffStep::Checked {
+            verdict: Verdict::Unclear,
+            ..
+        }
+    ));
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert!(key(&mut m, KeyCode::Char('y')).is_empty());
+    key(&mut m, KeyCode::Esc);
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn f7_reads_the_journal_each_time() {
+    let mut m = opened();
+    let cmds = key(&mut m, KeyCode::F(7));
+    let [Cmd::LoadJournal { id }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    update(
+        &mut m,
+        Msg::JournalLoaded {
+            id,
+            result: Ok(vec![]),
+        },
+    );
+    assert_eq!(m.journal.data, Some(vec![]));
+    key(&mut m, KeyCode::F(2));
+    assert!(matches!(
+        key(&mut m, KeyCode::F(7))[..],
+        [Cmd::LoadJournal { .. }]
+    ));
 }
 
 #[test]

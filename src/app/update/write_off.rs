@@ -3,10 +3,12 @@
 
 use super::super::keys::Action;
 use super::super::model::{
-    Button, Dialog, FormProblem, Model, Notice, WriteOffDialog, WriteOffField, WriteOffStep,
+    Button, Dialog, FormProblem, Model, Notice, Verdict, WriteOffDialog, WriteOffField,
+    WriteOffStep,
 };
 use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
+use crate::domain::journal::Outcome;
 use crate::domain::{Amount, Balances, WriteOff};
 use ratatui::crossterm::event::{Event, KeyEvent};
 use std::collections::BTreeSet;
@@ -32,6 +34,7 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         chosen: BTreeSet::new(),
         problem: None,
         step: WriteOffStep::Form,
+        last_key: None,
     })));
     model.notice = None;
     Vec::new()
@@ -50,11 +53,36 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
         return vec![Cmd::Quit];
     }
     let now = model.now;
+    let fresh_key = model.new_key();
     let Some(d) = dialog(model) else {
         return Vec::new();
     };
     match (&d.step, action) {
-        (WriteOffStep::Sending { .. }, _) => Vec::new(),
+        (WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. }, _) => Vec::new(),
+        (
+            WriteOffStep::Checked {
+                request,
+                key,
+                verdict,
+            },
+            Some(action),
+        ) => {
+            let (request, key, verdict) = (request.clone(), key.clone(), *verdict);
+            match action {
+                // Only a write-off known not to have gone through is offered again, under
+                // the same key, so even a wrong verdict cannot charge twice where the
+                // vendor honours keys.
+                Action::Confirm | Action::Submit if verdict == Verdict::NotApplied => {
+                    send(model, request, key)
+                }
+                Action::Cancel => {
+                    model.dialog = None;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
+        }
+        (WriteOffStep::Checked { .. }, None) => Vec::new(),
         (WriteOffStep::Form, Some(Action::Cancel)) => {
             model.dialog = None;
             Vec::new()
@@ -86,9 +114,17 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
             match validate(d, now) {
                 Ok(request) => {
                     d.problem = None;
+                    // The same request confirmed again keeps its key; a changed one gets a
+                    // new key, as it is a new write-off.
+                    let key = match &d.last_key {
+                        Some((last, key)) if *last == request => key.clone(),
+                        _ => fresh_key,
+                    };
+                    d.last_key = Some((request.clone(), key.clone()));
                     d.step = WriteOffStep::Confirm {
                         request,
                         focus: Button::Cancel,
+                        key,
                     };
                 }
                 Err(problem) => d.problem = Some(problem),
@@ -109,8 +145,15 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
             }
             Vec::new()
         }
-        (WriteOffStep::Confirm { focus, request }, Some(action)) => {
-            let (focus, request) = (*focus, request.clone());
+        (
+            WriteOffStep::Confirm {
+                focus,
+                request,
+                key,
+            },
+            Some(action),
+        ) => {
+            let (focus, request, key) = (*focus, request.clone(), key.clone());
             match action {
                 Action::NextField => {
                     d.step = WriteOffStep::Confirm {
@@ -119,11 +162,12 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
                             Button::Cancel => Button::Confirm,
                             Button::Confirm => Button::Cancel,
                         },
+                        key,
                     };
                     Vec::new()
                 }
-                Action::Confirm => send(model, request),
-                Action::Submit if focus == Button::Confirm => send(model, request),
+                Action::Confirm => send(model, request, key),
+                Action::Submit if focus == Button::Confirm => send(model, request, key),
                 Action::Submit | Action::Cancel => {
                     d.step = WriteOffStep::Form;
                     Vec::new()
@@ -210,7 +254,7 @@ pub fn validate(d: &WriteOffDialog, now: jiff::Timestamp) -> Result<WriteOff, Fo
     Ok(request)
 }
 
-fn send(model: &mut Model, request: WriteOff) -> Vec<Cmd> {
+fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {
     let id = model.next_id();
     let Some(d) = dialog(model) else {
         return Vec::new();
@@ -219,12 +263,14 @@ fn send(model: &mut Model, request: WriteOff) -> Vec<Cmd> {
     d.step = WriteOffStep::Sending {
         request: request.clone(),
         id,
+        key: key.clone(),
     };
     model.error = None;
     vec![Cmd::WriteOff {
         id,
         client,
         request,
+        key,
     }]
 }
 
@@ -232,13 +278,18 @@ pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<C
     let Some(d) = dialog(model) else {
         return Vec::new();
     };
-    let WriteOffStep::Sending { request, id: sent } = &d.step else {
+    let WriteOffStep::Sending {
+        request,
+        id: sent,
+        key,
+    } = &d.step
+    else {
         return Vec::new();
     };
     if *sent != id {
         return Vec::new();
     }
-    let request = request.clone();
+    let (request, key) = (request.clone(), key.clone());
     match result {
         Ok(()) => {
             let client = d.client.clone();
@@ -247,10 +298,10 @@ pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<C
             card::reload(model)
         }
         Err(e) if e.outcome_unknown() => {
-            // Never retried on its own: the cashier sees the fresh balance and history and
-            // decides, knowing the first attempt may have gone through.
+            // Never retried on its own: the balance and coupons are read again, and only a
+            // write-off shown not to have gone through is offered again.
             let client = d.client.id;
-            model.dialog = None;
+            d.step = WriteOffStep::Checking { request, key };
             model.notice = Some(Notice::OutcomeUnknown { client });
             model.error = Some(e);
             card::reload(model)
@@ -262,4 +313,68 @@ pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<C
             Vec::new()
         }
     }
+}
+
+/// After an unanswered write-off, once the balance and coupons have been read again: did
+/// it go through? Compares them with what the dialog opened with.
+pub fn check(model: &mut Model) -> Vec<Cmd> {
+    let Some(card) = model.card.as_ref() else {
+        return Vec::new();
+    };
+    if card.balance.is_loading() || card.coupons.is_loading() {
+        return Vec::new();
+    }
+    let reread = match (&card.balance, &card.coupons) {
+        (b, c) if b.error.is_some() || c.error.is_some() => None,
+        (b, c) => b.data.zip(c.data.clone()),
+    };
+    let Some(Dialog::WriteOff(d)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    let WriteOffStep::Checking { request, key } = &d.step else {
+        return Vec::new();
+    };
+    let (request, key) = (request.clone(), key.clone());
+    let verdict = reread.map(|(after, coupons)| {
+        let present = |id| coupons.iter().any(|c| c.id == id);
+        let taken = request
+            .balance_parts()
+            .iter()
+            .all(|(c, a)| d.balances.get(*c).minor() - a.minor() == after.get(*c).minor())
+            && request.coupons.iter().all(|id| !present(*id));
+        let untouched = request
+            .balance_parts()
+            .iter()
+            .all(|(c, _)| d.balances.get(*c) == after.get(*c))
+            && request.coupons.iter().all(|id| present(*id));
+        (taken, untouched)
+    });
+    let client = d.client.clone();
+    let (outcome, next) = match verdict {
+        Some((true, _)) => (Outcome::AppliedAfterCheck, None),
+        Some((false, true)) => (Outcome::NotAppliedAfterCheck, Some(Verdict::NotApplied)),
+        _ => (Outcome::UnclearAfterCheck, Some(Verdict::Unclear)),
+    };
+    match next {
+        None => {
+            model.dialog = None;
+            model.error = None;
+            model.notice = Some(Notice::WrittenOffAfterCheck {
+                client: client.clone(),
+                request,
+            });
+        }
+        Some(verdict) => {
+            d.step = WriteOffStep::Checked {
+                request,
+                key: key.clone(),
+                verdict,
+            };
+        }
+    }
+    vec![Cmd::Record {
+        key,
+        client: client.id,
+        outcome,
+    }]
 }

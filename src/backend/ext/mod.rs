@@ -43,12 +43,27 @@ impl ExtAdapter {
         }
     }
 
+    /// A read: retried with backoff when the server could not be reached or failed, since
+    /// reading twice changes nothing. Writes go through [`Self::send`] once.
     async fn call<T: DeserializeOwned>(
         &self,
         what: &str,
         builder: RequestBuilder,
     ) -> ServiceResult<T> {
-        let body = self.send(what, builder).await?;
+        let mut attempt = 0;
+        let body = loop {
+            let Some(this) = builder.try_clone() else {
+                break self.send(what, builder).await?;
+            };
+            match self.send(what, this).await {
+                Err(e) if attempt < READ_RETRIES.len() && retryable(&e) => {
+                    tracing::info!(attempt, "{what}: retrying after {e}");
+                    tokio::time::sleep(READ_RETRIES[attempt]).await;
+                    attempt += 1;
+                }
+                other => break other?,
+            }
+        };
         serde_json::from_slice(&body).map_err(|e| {
             tracing::warn!("{what}: undecodable answer: {e}");
             ServiceError::new(
@@ -72,6 +87,19 @@ impl ExtAdapter {
         tracing::warn!(%status, "{what} refused: {detail}");
         Err(ServiceError::new(status_kind(status), detail))
     }
+}
+
+/// Pauses before the retries of a failed read.
+const READ_RETRIES: [std::time::Duration; 2] = [
+    std::time::Duration::from_millis(200),
+    std::time::Duration::from_millis(800),
+];
+
+fn retryable(e: &ServiceError) -> bool {
+    matches!(
+        e.kind,
+        ErrorKind::Unreachable | ErrorKind::Interrupted | ErrorKind::Timeout | ErrorKind::Server
+    )
 }
 
 fn bad(e: wire::WireError) -> ServiceError {
@@ -144,7 +172,12 @@ impl ClientService for ExtAdapter {
         })
     }
 
-    fn write_off(&self, id: ClientId, request: WriteOff) -> BoxFuture<'_, ServiceResult<()>> {
+    fn write_off(
+        &self,
+        id: ClientId,
+        request: WriteOff,
+        key: Option<String>,
+    ) -> BoxFuture<'_, ServiceResult<()>> {
         Box::pin(async move {
             let body = WriteOffDto::from(&request);
             let builder = self
@@ -153,7 +186,12 @@ impl ClientService for ExtAdapter {
                     &format!("/clients/{}/balance/write_off/", id.0),
                 )
                 .json(&body);
-            // Success is a bare 200; whatever body comes with it is not needed.
+            let builder = match key {
+                Some(key) => builder.header("Idempotency-Key", key),
+                None => builder,
+            };
+            // Sent once: a write is never retried here. Success is a bare 200; whatever body
+            // comes with it is not needed.
             self.send("write-off", builder).await.map(|_| ())
         })
     }

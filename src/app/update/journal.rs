@@ -1,0 +1,42 @@
+//! F7: the audit journal of this till's write-offs, newest first.
+
+use super::super::keys::Action;
+use super::super::model::Model;
+use super::super::msg::{Cmd, Reply, RequestId};
+use crate::domain::journal::JournalRow;
+
+pub fn load(model: &mut Model) -> Vec<Cmd> {
+    let id = model.next_id();
+    model.journal.start(id);
+    vec![Cmd::LoadJournal { id }]
+}
+
+pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Up | Action::Down => {
+            let len = model.journal.data.as_ref().map_or(0, Vec::len);
+            if len > 0 {
+                let step = if action == Action::Up { -1 } else { 1 };
+                model.journal_selected = model
+                    .journal_selected
+                    .saturating_add_signed(step)
+                    .min(len - 1);
+            }
+            Vec::new()
+        }
+        Action::Refresh => load(model),
+        _ => Vec::new(),
+    }
+}
+
+pub fn loaded(model: &mut Model, id: RequestId, result: Reply<Vec<JournalRow>>) -> Vec<Cmd> {
+    let failure = result.as_ref().err().cloned();
+    if model.journal.accept(id, result) {
+        let len = model.journal.data.as_ref().map_or(0, Vec::len);
+        model.journal_selected = model.journal_selected.min(len.saturating_sub(1));
+        if let Some(e) = failure {
+            model.error = Some(e);
+        }
+    }
+    Vec::new()
+}

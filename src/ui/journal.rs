@@ -1,0 +1,98 @@
+//! F7: the write-off journal, newest first, each with how it ended.
+
+use super::table::{self, Columns};
+use super::{labels, pane_block, theme};
+use crate::app::Model;
+use crate::domain::journal::Outcome;
+use crate::i18n::{fill, format_amount, format_datetime};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+
+pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let journal = &model.journal;
+    let mut title = t.journal_title.to_string();
+    if let Some(rows) = &journal.data {
+        title = format!("{title} ({})", rows.len());
+    }
+    if journal.is_loading() {
+        title = format!("{title} · {}", t.loading);
+    }
+    let block = pane_block(model, None, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let message = match (&journal.data, &journal.error) {
+        (_, Some(e)) if !journal.is_loading() => {
+            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
+        }
+        (None, _) => Some((t.loading.to_string(), theme::muted())),
+        (Some(rows), _) if rows.is_empty() => Some((t.journal_empty.to_string(), theme::muted())),
+        _ => None,
+    };
+    if let Some((text, style)) = message {
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), inner);
+        return;
+    }
+    let rows = journal.data.as_deref().unwrap_or_default();
+    let columns = Columns {
+        titles: vec![
+            t.col_date,
+            t.col_client,
+            t.points,
+            t.rubles,
+            t.coupons_title,
+            t.col_state,
+            t.col_key,
+        ],
+        widths: vec![
+            Constraint::Length(17),
+            Constraint::Length(8),
+            Constraint::Length(9),
+            Constraint::Length(9),
+            Constraint::Length(6),
+            Constraint::Min(12),
+            Constraint::Length(10),
+        ],
+        numeric: vec![1, 2, 3],
+    };
+    let amount = |a: Option<crate::domain::Amount>| {
+        a.map_or(String::new(), |a| format_amount(model.locale, a))
+    };
+    table::render(
+        frame,
+        inner,
+        &columns,
+        rows.len(),
+        model.journal_selected,
+        |i| {
+            let r = &rows[i];
+            let coupons: Vec<String> = r.request.coupons.iter().map(|c| c.0.to_string()).collect();
+            // The key's tail tells entries apart; the whole key is in the file.
+            let key: String = r
+                .key
+                .chars()
+                .rev()
+                .take(10)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let state = labels::outcome(t, r.outcome);
+            let state = match r.outcome {
+                None | Some(Outcome::Unknown | Outcome::UnclearAfterCheck) => format!("! {state}"),
+                _ => state.to_string(),
+            };
+            vec![
+                format_datetime(model.locale, r.at, &model.tz),
+                r.client.0.to_string(),
+                amount(r.request.points),
+                amount(r.request.rubles),
+                coupons.join(","),
+                state,
+                key,
+            ]
+        },
+    );
+}
