@@ -27,6 +27,7 @@ fn services(s: &TestServer) -> Services {
         poster: Some(endpoint(TOKEN)),
         mloyalty: Some((endpoint(PASSWORD), MANAGER.into())),
         regos: Some(endpoint(INTEGRATION_KEY)),
+        request_timeout: None,
     };
     Services::from_providers(&providers, &TimeZone::UTC).unwrap()
 }

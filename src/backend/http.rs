@@ -11,9 +11,14 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const BODY_EXCERPT: usize = 200;
 
 pub fn client() -> Result<reqwest::Client, ServiceError> {
+    client_with(REQUEST_TIMEOUT)
+}
+
+/// A client whose requests give up after `timeout` (connecting included).
+pub fn client_with(timeout: Duration) -> Result<reqwest::Client, ServiceError> {
     reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
         .user_agent(concat!("loyalty-console/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| ServiceError::new(ErrorKind::Unreachable, transport_detail(&e)))

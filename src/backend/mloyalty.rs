@@ -35,6 +35,12 @@ pub struct MloyaltyAdapter {
 }
 
 impl MloyaltyAdapter {
+    /// The same adapter with requests that give up after `timeout`.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Result<Self, ServiceError> {
+        self.http = super::http::client_with(timeout)?;
+        Ok(self)
+    }
+
     /// `tz`: the zone the period's days are counted in (the shop's).
     pub fn new(
         base_url: &str,

@@ -90,33 +90,29 @@ impl Services {
     /// One adapter per configured provider; `tz` is the shop's zone for day boundaries.
     pub fn from_providers(p: &Providers, tz: &TimeZone) -> ServiceResult<Services> {
         let mut services = Services::default();
+        let timeout = p.request_timeout.unwrap_or(http::REQUEST_TIMEOUT);
         if let Some(ext) = &p.ext {
-            services.clients = Some(Arc::new(ext::ExtAdapter::new(
-                &ext.base_url,
-                ext.token.clone(),
-            )?));
+            let adapter = ext::ExtAdapter::new(&ext.base_url, ext.token.clone())?;
+            services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
         }
         if let Some(endpoint) = &p.poster {
-            let adapter = Arc::new(poster::PosterAdapter::new(
-                &endpoint.base_url,
-                endpoint.secret.clone(),
-            )?);
+            let adapter = poster::PosterAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
+            let adapter = Arc::new(adapter.with_timeout(timeout)?);
             services.groups = Some(adapter.clone());
             services.accumulations = Some(adapter);
         }
         if let Some((endpoint, user)) = &p.mloyalty {
-            services.registrations = Some(Arc::new(mloyalty::MloyaltyAdapter::new(
+            let adapter = mloyalty::MloyaltyAdapter::new(
                 &endpoint.base_url,
                 user.clone(),
                 endpoint.secret.clone(),
                 tz.clone(),
-            )?));
+            )?;
+            services.registrations = Some(Arc::new(adapter.with_timeout(timeout)?));
         }
         if let Some(endpoint) = &p.regos {
-            services.card_operations = Some(Arc::new(regos::RegosAdapter::new(
-                &endpoint.base_url,
-                endpoint.secret.clone(),
-            )?));
+            let adapter = regos::RegosAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
+            services.card_operations = Some(Arc::new(adapter.with_timeout(timeout)?));
         }
         Ok(services)
     }

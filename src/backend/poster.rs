@@ -32,6 +32,12 @@ fn from_poster(e: PosterError) -> ServiceError {
 }
 
 impl PosterAdapter {
+    /// The same adapter with requests that give up after `timeout`.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Result<Self, ServiceError> {
+        self.http = super::http::client_with(timeout)?;
+        Ok(self)
+    }
+
     /// `base_url`: the account's address, e.g. `https://shop.joinposter.com`.
     pub fn new(base_url: &str, token: Secret) -> Result<Self, ServiceError> {
         Ok(PosterAdapter {

@@ -21,6 +21,12 @@ pub struct RegosAdapter {
 }
 
 impl RegosAdapter {
+    /// The same adapter with requests that give up after `timeout`.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Result<Self, ServiceError> {
+        self.http = super::http::client_with(timeout)?;
+        Ok(self)
+    }
+
     /// `base_url`: e.g. `https://integration.regos.uz`; the key goes into the path.
     pub fn new(base_url: &str, key: Secret) -> Result<Self, ServiceError> {
         Self::with_rate(base_url, key, wire::RATE_PER_SECOND, wire::BURST)

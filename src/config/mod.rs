@@ -17,6 +17,8 @@ use std::path::Path;
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
+    /// Seconds before a request without an answer gives up (15 when not set).
+    pub request_timeout_seconds: Option<f64>,
     pub locale: Option<Locale>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
@@ -86,6 +88,8 @@ pub struct Providers {
     /// Mloyalty: the endpoint (with the password) and the manager's user name.
     pub mloyalty: Option<(Endpoint, String)>,
     pub regos: Option<Endpoint>,
+    /// How long any request may take before it counts as "no answer".
+    pub request_timeout: Option<std::time::Duration>,
 }
 
 /// Where the console gets its data from.
@@ -153,7 +157,18 @@ impl ConfigFile {
                         }
                     ))
                 })?;
-                let providers = file.check(&format!("profiles.{name}"), &env)?;
+                let mut providers = file.check(&format!("profiles.{name}"), &env)?;
+                providers.request_timeout = match self.request_timeout_seconds {
+                    None => None,
+                    Some(s) if s.is_finite() && (0.1..=600.0).contains(&s) => {
+                        Some(std::time::Duration::from_secs_f64(s))
+                    }
+                    Some(s) => {
+                        return Err(ConfigError(format!(
+                            "request_timeout_seconds = {s} must be between 0.1 and 600"
+                        )));
+                    }
+                };
                 Backend::Profile {
                     name,
                     providers: Box::new(providers),
@@ -219,6 +234,7 @@ impl ProfileFile {
                     Some((endpoint, m.username.clone()))
                 }
             },
+            request_timeout: None,
             regos: match &self.regos {
                 None => None,
                 Some(r) => {

@@ -79,6 +79,7 @@ async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
         poster: Some(endpoint(token)),
         mloyalty: Some((endpoint(password), EMBEDDED_MANAGER.to_string())),
         regos: Some(endpoint(key)),
+        request_timeout: None,
     };
     Ok(Launched {
         services: Services::from_providers(&providers, tz).map_err(|e| e.detail)?,

@@ -2,6 +2,8 @@
 //! temporary database, and an adapter pointed at it.
 #![allow(dead_code)] // each test crate uses its own part of this module
 
+pub mod tmux;
+
 use jiff::Timestamp;
 use loyalty_console::backend::ext::ExtAdapter;
 use loyalty_console::config::Secret;

@@ -20,6 +20,12 @@ pub struct ExtAdapter {
 }
 
 impl ExtAdapter {
+    /// The same adapter with requests that give up after `timeout`.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Result<Self, ServiceError> {
+        self.http = super::http::client_with(timeout)?;
+        Ok(self)
+    }
+
     /// `base_url` is the installation's root; the adapter appends `/ext/api/v1/...`.
     pub fn new(base_url: &str, token: Option<Secret>) -> Result<Self, ServiceError> {
         Ok(ExtAdapter {

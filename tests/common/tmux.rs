@@ -1,0 +1,144 @@
+//! The real binary in a tmux pseudo-terminal: tmux emulates the screen, the tests type
+//! keys and poll the screen until what they expect appears (never a fixed sleep).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_loyalty");
+
+/// Generous: CI machines are slow, and a passing run never waits this long.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+pub struct Tmux {
+    pub socket: String,
+}
+
+impl Tmux {
+    /// The console on the built-in server, its data in `data`.
+    pub fn start(data: &Path, lang: &str, width: u16, height: u16) -> Tmux {
+        Self::start_with(data, lang, width, height, "")
+    }
+
+    /// The console with extra `env`ironment assignments and arguments (`VAR=x … -- args`).
+    pub fn start_with(data: &Path, lang: &str, width: u16, height: u16, extra: &str) -> Tmux {
+        let socket = format!(
+            "loyalty-e2e-{}-{}",
+            std::process::id(),
+            data.file_name().unwrap().to_string_lossy()
+        );
+        let t = Tmux { socket };
+        let command = format!(
+            "env -u LC_ALL -u LC_MESSAGES LANG={lang} TERM=xterm-256color LOYALTY_DATA_DIR='{}' LOYALTY_CONFIG_DIR='{}' {extra} '{BIN}'",
+            data.display(),
+            data.join("config").display(),
+        );
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &t.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+            ])
+            .args([
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                &command,
+            ])
+            .status()
+            .expect("tmux must be installed to run the end-to-end tests (apt-get install tmux)");
+        assert!(status.success());
+        Command::new("tmux")
+            .args([
+                "-L",
+                &t.socket,
+                "set-option",
+                "-t",
+                "e2e",
+                "remain-on-exit",
+                "on",
+            ])
+            .status()
+            .unwrap();
+        t
+    }
+
+    pub fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let status = Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "e2e", k])
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+    }
+
+    pub fn text(&self, text: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "e2e", "-l", text])
+            .status()
+            .unwrap();
+    }
+
+    pub fn wait_for(&self, wanted: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(wanted) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for {wanted:?}; the screen is:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn resize(&self, width: u16, height: u16) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "resize-window", "-t", "e2e"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    pub fn exited(&self) -> bool {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "list-panes",
+                "-t",
+                "e2e",
+                "-F",
+                "#{pane_dead}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
