@@ -112,3 +112,82 @@ fn admin_creates_a_group_sees_it_and_removes_it_after_confirmation() {
     let after = tui.wait_for("Marketing groups (4)");
     assert!(!after.contains("Coffee club  "), "{after}");
 }
+
+#[test]
+fn a_whole_session_at_trace_level_logs_no_secret() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let (token, password, key) = ("tok-SECRET-4f1e", "pw-SECRET-9a7c", "key-SECRET-2d3b");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_loyalty"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
+        .args(["--token", token, "--manager-password", password, "--integration-key", key])
+        .arg("--db")
+        .arg(dir.path().join("shop.db"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().strip_prefix("listening on ").unwrap().to_string();
+    let config = dir.path().join("shop.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"shop\"\n\
+             [profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"{token}\"\n\
+             [profiles.shop.poster]\nbase_url = \"{url}\"\ntoken = \"{token}\"\n\
+             [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"manager\"\npassword = \"{password}\"\n\
+             [profiles.shop.regos]\nbase_url = \"{url}\"\nintegration_key = \"{key}\"\n"
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let extra = format!("LOYALTY_LOG=trace LOYALTY_CONFIG='{}'", config.display());
+    let tui = Tmux::start_with(dir.path(), "en_US.UTF-8", 100, 30, &extra);
+    // Keys typed before the console owns the terminal would be cooked by the tty.
+    tui.wait_for("Search: phone or email");
+    tui.text("7912345678");
+    tui.keys(&["Enter"]);
+    tui.wait_for("▶ Clients (1)");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Points 1,234.56");
+    tui.keys(&["w"]);
+    tui.text("1");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Confirm write-off");
+    tui.keys(&["y"]);
+    tui.wait_for("Points 1,233.56");
+    tui.keys(&["F3"]);
+    tui.wait_for("Marketing groups (4)");
+    tui.keys(&["F4"]);
+    tui.wait_for("Promotion accumulations");
+    tui.keys(&["F5"]);
+    tui.wait_for("Client registrations");
+    tui.keys(&["F6"]);
+    tui.text("1");
+    tui.keys(&["Tab"]);
+    tui.text("1");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Card 1 ·");
+    tui.keys(&["F7"]);
+    tui.wait_for("written off");
+    tui.keys(&["q"]);
+    let start = Instant::now();
+    while !tui.exited() {
+        assert!(start.elapsed() < DEADLINE, "q did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let log = std::fs::read_to_string(dir.path().join("loyalty.log")).unwrap();
+    assert!(log.lines().count() > 20 && log.contains("TRACE"), "the log is at TRACE:\n{log}");
+    for secret in [token, password, key, "SECRET"] {
+        assert!(!log.contains(secret), "{secret} leaked into the log");
+    }
+}

@@ -52,7 +52,9 @@ async fn handle(mut socket: TcpStream, fault: Fault) {
                 response("200 OK", "")
             }
             Fault::Reset => {
-                // Linger 0 turns the close into a reset.
+                // Linger 0 turns the close into a reset; with a zero timeout the drop does not
+                // block, which is what the deprecation warns about.
+                #[allow(deprecated)]
                 let _ = socket.set_linger(Some(Duration::ZERO));
                 return;
             }
@@ -107,6 +109,7 @@ fn console(dir: &Path, url: &str) -> Tmux {
 
 /// Finds the sample client, opens it, and confirms a write-off of 10 points.
 fn write_off_ten(tui: &Tmux) {
+    tui.wait_for("Search: phone or email");
     tui.text("7912345678");
     tui.keys(&["Enter"]);
     tui.wait_for("▶ Clients (1)");
@@ -175,6 +178,7 @@ async fn a_reset_connection_is_outcome_unknown_and_checked() {
 async fn garbage_json_is_an_unexpected_answer_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let tui = console(dir.path(), &vendor(Fault::GarbageBalance).await);
+    tui.wait_for("Search: phone or email");
     tui.text("7912345678");
     tui.keys(&["Enter"]);
     tui.wait_for("▶ Clients (1)");
