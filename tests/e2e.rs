@@ -121,7 +121,14 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
     let (token, password, key) = ("tok-SECRET-4f1e", "pw-SECRET-9a7c", "key-SECRET-2d3b");
     let mut server = Command::new(env!("CARGO_BIN_EXE_loyalty"))
         .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
-        .args(["--token", token, "--manager-password", password, "--integration-key", key])
+        .args([
+            "--token",
+            token,
+            "--manager-password",
+            password,
+            "--integration-key",
+            key,
+        ])
         .arg("--db")
         .arg(dir.path().join("shop.db"))
         .stdout(Stdio::piped())
@@ -129,8 +136,14 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap().to_string();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
     let config = dir.path().join("shop.toml");
     std::fs::write(
         &config,
@@ -186,7 +199,10 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
     server.kill().unwrap();
     server.wait().unwrap();
     let log = std::fs::read_to_string(dir.path().join("loyalty.log")).unwrap();
-    assert!(log.lines().count() > 20 && log.contains("TRACE"), "the log is at TRACE:\n{log}");
+    assert!(
+        log.lines().count() > 20 && log.contains("TRACE"),
+        "the log is at TRACE:\n{log}"
+    );
     for secret in [token, password, key, "SECRET"] {
         assert!(!log.contains(secret), "{secret} leaked into the log");
     }

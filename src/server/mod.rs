@@ -5,11 +5,11 @@
 mod admin_store;
 pub mod demo;
 mod error;
-mod ext_routes;
+pub(crate) mod ext_routes;
 mod jwt;
 mod mloyalty_routes;
-mod poster_routes;
-mod regos_routes;
+pub(crate) mod poster_routes;
+pub(crate) mod regos_routes;
 pub mod store;
 
 use crate::limit::Bucket;

@@ -168,7 +168,7 @@ fn sort(value: &Value) -> Result<(SortColumn, SortDirection), String> {
     Ok((column, direction))
 }
 
-fn parse(value: &Value) -> Result<OperationFilter, String> {
+pub(crate) fn parse(value: &Value) -> Result<OperationFilter, String> {
     if !value.is_object() {
         return Err("the body must be a JSON object".into());
     }

@@ -6,3 +6,6 @@ mod lenient;
 pub mod mloyalty;
 pub mod poster;
 pub mod regos;
+
+#[cfg(test)]
+mod fuzz;
