@@ -411,3 +411,25 @@ async fn requests_without_the_token_get_401() {
         assert_eq!(v["error"]["code"], "unauthorized");
     }
 }
+
+#[tokio::test]
+async fn bad_query_parameters_get_a_json_reason() {
+    let s = TestServer::start(5).await;
+    for path in [
+        "/ext/api/v1/clients/abc/balance/",
+        "/ext/api/v1/clients/0/coupons/",
+        "/ext/api/v1/clients/1234567/balance/history/?limit=abc",
+        "/ext/api/v1/clients/1234567/balance/history/?limit=5000",
+        "/ext/api/v1/clients/1234567/balance/history/?offset=-1",
+        "/ext/api/v1/clients/1234567/balance/history/?from=NaN",
+        "/ext/api/v1/clients/1234567/balance/history/?to=99999999999999999999",
+        "/ext/api/v1/clients/?phone=",
+    ] {
+        let (status, body) = get(&s, path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(v["error"]["message"].is_string(), "{path}: {body}");
+    }
+    let (status, _) = get(&s, "/ext/api/v1/nothing/here").await;
+    assert_eq!(status, 404);
+}
