@@ -1,7 +1,7 @@
 //! F4: promotion accumulations, a page at a time, optionally for one client.
 
 use super::table::{self, Columns};
-use super::{filter_bar, labels, pane_block, theme};
+use super::{filter_bar, pane_block, theme};
 use crate::app::Model;
 use crate::app::model::ADMIN_PAGE;
 use crate::domain::admin::{Accumulation, AccumulationStatus};
@@ -99,14 +99,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             );
         }
     }
-    let message = match (&state.rows.data, &state.rows.error) {
-        (_, Some(e)) if !state.rows.is_loading() => {
-            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
-        }
-        (None, _) => Some((t.loading.to_string(), theme::muted())),
-        (Some(rows), _) if rows.is_empty() => Some((t.acc_empty.to_string(), theme::muted())),
-        _ => None,
-    };
+    let message = super::placeholder(t, &state.rows, t.acc_empty);
     if let Some((text, style)) = message {
         frame.render_widget(Paragraph::new(Span::styled(text, style)), body);
         return;

@@ -45,14 +45,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let block = pane_block(model, None, title);
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
-    let message = match (&state.list.data, &state.list.error) {
-        (_, Some(e)) if !state.list.is_loading() => {
-            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
-        }
-        (None, _) => Some((t.loading.to_string(), theme::muted())),
-        (Some(list), _) if list.is_empty() => Some((t.groups_empty.to_string(), theme::muted())),
-        _ => None,
-    };
+    let message = super::placeholder(t, &state.list, t.groups_empty);
     if let Some((text, style)) = message {
         frame.render_widget(Paragraph::new(Span::styled(text, style)), inner);
     } else {

@@ -1,10 +1,10 @@
 //! F7: the write-off journal, newest first, each with how it ended.
 
 use super::table::{self, Columns};
-use super::{labels, pane_block, theme};
+use super::{labels, pane_block};
 use crate::app::Model;
 use crate::domain::journal::Outcome;
-use crate::i18n::{fill, format_amount, format_datetime};
+use crate::i18n::{format_amount, format_datetime};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
@@ -23,14 +23,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let block = pane_block(model, None, title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let message = match (&journal.data, &journal.error) {
-        (_, Some(e)) if !journal.is_loading() => {
-            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
-        }
-        (None, _) => Some((t.loading.to_string(), theme::muted())),
-        (Some(rows), _) if rows.is_empty() => Some((t.journal_empty.to_string(), theme::muted())),
-        _ => None,
-    };
+    let message = super::placeholder(t, journal, t.journal_empty);
     if let Some((text, style)) = message {
         frame.render_widget(Paragraph::new(Span::styled(text, style)), inner);
         return;

@@ -105,6 +105,22 @@ fn render_clients(model: &Model, frame: &mut Frame, main: Rect) {
     }
 }
 
+/// What a list pane shows instead of its rows: the failure, "loading…", or its empty text.
+fn placeholder<T>(
+    t: &crate::i18n::Text,
+    remote: &crate::app::model::Remote<Vec<T>>,
+    empty: &str,
+) -> Option<(String, ratatui::style::Style)> {
+    match (&remote.data, &remote.error) {
+        (_, Some(e)) if !remote.is_loading() => {
+            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
+        }
+        (None, _) => Some((t.loading.to_string(), theme::muted())),
+        (Some(rows), _) if rows.is_empty() => Some((empty.to_string(), theme::muted())),
+        _ => None,
+    }
+}
+
 /// A bordered block whose look says whether it has the focus (colour and a marker, so it
 /// reads without colour too).
 fn pane_block(model: &Model, pane: Option<Pane>, title: String) -> Block<'static> {

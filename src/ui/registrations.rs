@@ -1,7 +1,7 @@
 //! F5: clients registered in a period, per point of sale.
 
 use super::table::{self, Columns};
-use super::{filter_bar, labels, pane_block, theme};
+use super::{filter_bar, pane_block, theme};
 use crate::app::Model;
 use crate::app::model::Preset;
 use crate::domain::admin::Registration;
@@ -75,14 +75,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             problem,
         );
     }
-    let message = match (&state.rows.data, &state.rows.error) {
-        (_, Some(e)) if !state.rows.is_loading() => {
-            Some((fill(t.failed, labels::error(t, e)), theme::danger()))
-        }
-        (None, _) => Some((t.loading.to_string(), theme::muted())),
-        (Some(rows), _) if rows.is_empty() => Some((t.reg_empty.to_string(), theme::muted())),
-        _ => None,
-    };
+    let message = super::placeholder(t, &state.rows, t.reg_empty);
     if let Some((text, style)) = message {
         frame.render_widget(Paragraph::new(Span::styled(text, style)), body);
         return;
