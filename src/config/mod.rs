@@ -437,6 +437,26 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn inline_secrets_in_a_readable_file_are_flagged() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        let inline = "[profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"t\"\n";
+        std::fs::write(&path, inline).unwrap();
+        let file = ConfigFile::parse(inline).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(secrets_exposed(&path, &file));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(!secrets_exposed(&path, &file));
+        let by_env =
+            ConfigFile::parse("[profiles.a.ext]\nbase_url = \"http://x\"\ntoken_env = \"T\"\n")
+                .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(!secrets_exposed(&path, &by_env), "no secret in the file");
+    }
+
     #[test]
     fn errors_name_the_key() {
         let err = ConfigFile::parse("[profiles.a.ext]\nbase_ur = \"x\"\n")
