@@ -509,3 +509,37 @@ async fn regos_client_bucket_paces_after_the_burst() {
     // shows one second of pacing.
     assert_eq!(start.elapsed().as_millis(), 1000);
 }
+
+#[tokio::test]
+async fn regos_gzip_bodies_are_read_like_plain_ones() {
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(REGOS_RESPONSE.as_bytes()).unwrap();
+    let body: &'static [u8] = Box::leak(gz.finish().unwrap().into_boxed_slice());
+    let app = Router::new().route(
+        "/gateway/out/{key}/v1/{*method}",
+        post(move || async move { body }),
+    );
+    let url = serve(app).await;
+    let page = RegosAdapter::new(&url, Secret::new("k"))
+        .unwrap()
+        .card_operations(operations_query())
+        .await
+        .unwrap();
+    assert_eq!(page.operations.len(), 1);
+    // A truncated gzip body is a bad answer, not a crash.
+    let broken: &'static [u8] = &body[..body.len() / 2];
+    let app = Router::new().route(
+        "/gateway/out/{key}/v1/{*method}",
+        post(move || async move { broken }),
+    );
+    let url = serve(app).await;
+    let e = RegosAdapter::new(&url, Secret::new("k"))
+        .unwrap()
+        .card_operations(operations_query())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadResponse);
+}

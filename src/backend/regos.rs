@@ -66,6 +66,19 @@ impl RegosAdapter {
     }
 }
 
+/// REGOS may send a gzip body without saying so (its own SDK sniffs the magic bytes).
+fn gunzip_if_needed(body: Vec<u8>) -> ServiceResult<Vec<u8>> {
+    use std::io::Read;
+    if !body.starts_with(&[0x1f, 0x8b]) {
+        return Ok(body);
+    }
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(body.as_slice())
+        .read_to_end(&mut out)
+        .map_err(|e| ServiceError::new(ErrorKind::BadResponse, format!("gzip body: {e}")))?;
+    Ok(out)
+}
+
 fn failure(e: ErrorResultDto) -> ServiceError {
     let description = e.description.unwrap_or_default();
     let kind = match e.error {
@@ -91,6 +104,7 @@ impl CardOperationService for RegosAdapter {
             let url = self.base.join(&path).unwrap_or_else(|_| self.base.clone());
             let (status, body) =
                 http::exchange(self.http.post(url).json(&wire::request(&query))).await?;
+            let body = gunzip_if_needed(body)?;
             let bad = |detail: String| ServiceError::new(ErrorKind::BadResponse, detail);
             let envelope: EnvelopeDto = match serde_json::from_slice(&body) {
                 Ok(e) => e,
