@@ -46,9 +46,10 @@ pub struct Journal {
 
 impl Journal {
     pub fn new(path: PathBuf, profile: String) -> Self {
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown".into());
+        let user = ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| "unknown".into());
         Journal {
             path,
             profile,
