@@ -1,14 +1,14 @@
 //! F4: promotion accumulations, a page at a time, optionally for one client.
 
 use super::table::{self, Columns};
-use super::{filter_bar, pane_block, theme};
+use super::{filter_bar, theme};
 use crate::app::Model;
 use crate::app::model::ADMIN_PAGE;
 use crate::domain::admin::{Accumulation, AccumulationStatus};
 use crate::i18n::{Locale, fill};
 use jiff::civil::DateTime;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
@@ -64,24 +64,13 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let client = state.client.map_or(t.all_clients.to_string(), |c| {
         format!("{} {c}", t.col_client)
     });
-    let mut title = format!(
+    let title = format!(
         "{} · {} · {}",
         t.acc_title,
         client,
         fill(t.history_page, state.offset / ADMIN_PAGE + 1)
     );
-    if state.rows.is_loading() {
-        title = format!("{title} · {}", t.loading);
-    }
-    let block = pane_block(model, None, title);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [bar, _, body] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
+    let [bar, _, body] = super::table_frame(model, frame, area, title, state.rows.is_loading());
     filter_bar::render(frame, bar, &state.filter, &[(t.filter_client, 14)]);
     if state.filter.invalid.is_some() {
         let x = bar.x + 36;

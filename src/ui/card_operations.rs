@@ -1,12 +1,12 @@
 //! F6: bonus operations of one retail card, filtered, sorted and paged by REGOS.
 
 use super::table::{self, Columns};
-use super::{filter_bar, labels, pane_block, theme};
+use super::{filter_bar, labels, theme};
 use crate::app::Model;
 use crate::domain::admin::{OperationKind, SortColumn, SortDirection};
 use crate::i18n::{Locale, fill};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
@@ -56,21 +56,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             title = format!("{title} · {}", fill(t.total_of, total));
         }
     }
-    if state.rows.is_loading() {
-        title = format!("{title} · {}", t.loading);
-    }
-    if model.exporting.is_some() {
-        title = format!("{title} · {}", t.exporting);
-    }
-    let block = pane_block(model, None, title);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [bar, options, body] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
+    let [bar, options, body] =
+        super::table_frame(model, frame, area, title, state.rows.is_loading());
     filter_bar::render(
         frame,
         bar,

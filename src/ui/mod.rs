@@ -121,6 +121,33 @@ fn placeholder<T>(
     }
 }
 
+/// An admin table's frame: the titled block (saying "loading…" and "exporting…" in its
+/// title), then a row for the filter fields, a row for options or problems, and the body.
+fn table_frame(
+    model: &Model,
+    frame: &mut Frame,
+    area: Rect,
+    mut title: String,
+    loading: bool,
+) -> [Rect; 3] {
+    let t = model.locale.text();
+    if loading {
+        title = format!("{title} · {}", t.loading);
+    }
+    if model.exporting.is_some() {
+        title = format!("{title} · {}", t.exporting);
+    }
+    let block = pane_block(model, None, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner)
+}
+
 /// A bordered block whose look says whether it has the focus (colour and a marker, so it
 /// reads without colour too).
 fn pane_block(model: &Model, pane: Option<Pane>, title: String) -> Block<'static> {

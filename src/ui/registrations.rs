@@ -44,21 +44,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     if let Some(rows) = &state.rows.data {
         title = format!("{title} · {}", fill(t.total_of, rows.len()));
     }
-    if state.rows.is_loading() {
-        title = format!("{title} · {}", t.loading);
-    }
-    if model.exporting.is_some() {
-        title = format!("{title} · {}", t.exporting);
-    }
-    let block = pane_block(model, None, title);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [bar, problem, body] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
+    let [bar, problem, body] =
+        super::table_frame(model, frame, area, title, state.rows.is_loading());
     filter_bar::render(
         frame,
         bar,
