@@ -156,17 +156,17 @@ async fn a_duplicate_while_the_first_is_running_gets_409() {
         let (http, url) = (http.clone(), url.clone());
         tokio::spawn(async move { post(&http, &url, Some("slow"), body).await })
     };
-    // Poll until the first request holds its key, then send the duplicate.
-    let mut duplicate = None;
-    for _ in 0..200 {
-        let d = post(&http, &url, Some("slow"), body).await;
-        if d.0 == 409 {
-            duplicate = Some(d);
-            break;
-        }
-        tokio::task::yield_now().await;
+    // Only once the first request holds its key is the duplicate sent.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while s.state.write_offs_in_flight() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first request never started"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
-    let duplicate = duplicate.expect("a 409 while the first request runs");
+    let duplicate = post(&http, &url, Some("slow"), body).await;
+    assert_eq!(duplicate.0, 409, "{}", duplicate.1);
     assert!(duplicate.1.contains("idempotency_in_flight"));
     blocker.execute_batch("ROLLBACK").unwrap();
     assert_eq!(first.await.unwrap().0, 200);

@@ -88,6 +88,12 @@ impl ServerState {
         self
     }
 
+    /// How many keyed write-offs are running now (for monitoring, and for tests that need a
+    /// request to be in flight before they go on).
+    pub fn write_offs_in_flight(&self) -> usize {
+        self.in_flight.lock().map_or(0, |set| set.len())
+    }
+
     pub fn with_regos_rate(mut self, per_second: f64, burst: u32) -> Self {
         self.regos_rate = (per_second, burst);
         self

@@ -21,6 +21,7 @@ pub const ANCHOR_MS: i64 = 1_795_000_000_000;
 pub struct TestServer {
     pub addr: SocketAddr,
     pub store: Store,
+    pub state: ServerState,
     _dir: tempfile::TempDir,
 }
 
@@ -47,12 +48,13 @@ impl TestServer {
             .with_manager(MANAGER.to_string(), PASSWORD.to_string())
             .with_integration_key(Some(INTEGRATION_KEY.to_string()));
         let state = tune(state);
-        let addr = server::spawn(SocketAddr::from(([127, 0, 0, 1], 0)), state)
+        let addr = server::spawn(SocketAddr::from(([127, 0, 0, 1], 0)), state.clone())
             .await
             .expect("bind");
         TestServer {
             addr,
             store,
+            state,
             _dir: dir,
         }
     }
