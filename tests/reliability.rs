@@ -234,10 +234,12 @@ async fn sigkill_under_load_loses_no_acknowledged_write_off() {
         })
         .collect();
     // Kill once enough write-offs are acknowledged, while the rest are in flight.
-    loop {
-        if acknowledged.lock().unwrap().len() >= 60 {
-            break;
-        }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while acknowledged.lock().unwrap().len() < 60 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server stopped acknowledging"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     server.kill().unwrap(); // SIGKILL on Unix
