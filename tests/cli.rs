@@ -1,7 +1,8 @@
 //! The real binary: `loyalty serve` as a process, and the config commands and errors.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_loyalty");
 
@@ -16,24 +17,13 @@ fn loyalty(dir: &std::path::Path) -> Command {
 #[tokio::test]
 async fn serve_speaks_seed_001_with_demo_data_and_a_token() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = loyalty(dir.path())
-        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "100"])
-        .arg("--db")
-        .arg(dir.path().join("shop.db"))
-        .env("LOYALTY_SERVER_TOKEN", "tok")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect(&line)
-        .to_string();
+    let (mut child, url) = common::spawn_serve(
+        loyalty(dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "100"])
+            .arg("--db")
+            .arg(dir.path().join("shop.db"))
+            .env("LOYALTY_SERVER_TOKEN", "tok"),
+    );
     let http = reqwest::Client::new();
     let get = |path: &str| http.get(format!("{url}{path}")).bearer_auth("tok").send();
     let r = get("/ext/api/v1/clients/?phone=%257912345678")
@@ -139,33 +129,21 @@ fn config_errors_are_clear_and_name_the_key() {
 
 /// Starts `loyalty serve` with every credential set; returns the child and its URL.
 fn serve_with_credentials(dir: &std::path::Path) -> (std::process::Child, String) {
-    let mut child = loyalty(dir)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--demo",
-            "20",
-            "--token",
-            "tok-1",
-        ])
-        .args(["--manager-password", "pw-2", "--integration-key", "key-3"])
-        .arg("--db")
-        .arg(dir.join("shop.db"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect(&line)
-        .to_string();
-    (child, url)
+    common::spawn_serve(
+        loyalty(dir)
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--demo",
+                "20",
+                "--token",
+                "tok-1",
+            ])
+            .args(["--manager-password", "pw-2", "--integration-key", "key-3"])
+            .arg("--db")
+            .arg(dir.join("shop.db")),
+    )
 }
 
 #[test]

@@ -115,35 +115,23 @@ fn admin_creates_a_group_sees_it_and_removes_it_after_confirmation() {
 
 #[test]
 fn a_whole_session_at_trace_level_logs_no_secret() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let dir = tempfile::tempdir().unwrap();
     let (token, password, key) = ("tok-SECRET-4f1e", "pw-SECRET-9a7c", "key-SECRET-2d3b");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_loyalty"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
-        .args([
-            "--token",
-            token,
-            "--manager-password",
-            password,
-            "--integration-key",
-            key,
-        ])
-        .arg("--db")
-        .arg(dir.path().join("shop.db"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
+    let (mut server, url) = common::spawn_serve(
+        Command::new(env!("CARGO_BIN_EXE_loyalty"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
+            .args([
+                "--token",
+                token,
+                "--manager-password",
+                password,
+                "--integration-key",
+                key,
+            ])
+            .arg("--db")
+            .arg(dir.path().join("shop.db")),
+    );
     let config = dir.path().join("shop.toml");
     std::fs::write(
         &config,

@@ -6,8 +6,7 @@ mod common;
 
 use common::{TOKEN, TestServer};
 use loyalty_console::server::demo::SAMPLE_CLIENT_ID;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn write_off_url(base: &str, client: i64) -> String {
     format!("{base}/ext/api/v1/clients/{client}/balance/write_off/")
@@ -185,22 +184,7 @@ async fn sigkill_under_load_loses_no_acknowledged_write_off() {
         if demo {
             cmd.args(["--demo", "50"]);
         }
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        (
-            child,
-            line.trim()
-                .strip_prefix("listening on ")
-                .expect(&line)
-                .to_string(),
-        )
+        common::spawn_serve(&mut cmd)
     };
     let (mut server, base) = start(true);
     let http = reqwest::Client::new();

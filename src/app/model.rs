@@ -221,6 +221,22 @@ impl<T> Remote<T> {
         true
     }
 
+    /// Like [`Remote::accept`], and a failure it takes also goes to `status` (the status
+    /// bar's last error).
+    pub fn accept_reporting(
+        &mut self,
+        id: RequestId,
+        result: Result<T, ServiceError>,
+        status: &mut Option<ServiceError>,
+    ) -> bool {
+        let failure = result.as_ref().err().cloned();
+        let accepted = self.accept(id, result);
+        if accepted && let Some(e) = failure {
+            *status = Some(e);
+        }
+        accepted
+    }
+
     pub fn is_loading(&self) -> bool {
         self.pending.is_some()
     }
@@ -305,6 +321,16 @@ pub enum WriteOffField {
 pub enum Button {
     Cancel,
     Confirm,
+}
+
+impl Button {
+    /// The button the focus moves to.
+    pub fn other(self) -> Button {
+        match self {
+            Button::Cancel => Button::Confirm,
+            Button::Confirm => Button::Cancel,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -120,7 +120,7 @@ async fn get_group(State(state): State<ServerState>, Query(q): Params) -> Answer
     let id = int_param(&q, "group_id")?.ok_or_else(|| error(EMPTY_FIELD, "group_id is empty"))?;
     match state.store.run(move |c| admin_store::group(c, id)).await? {
         Some(g) => ok(GroupDto::from(&g)),
-        None => Err(error(NOT_FOUND, format!("group {id} does not exist"))),
+        None => if_exists(false, id, ()),
     }
 }
 
@@ -170,15 +170,11 @@ async fn update_group(
         ));
     };
     let draft = draft(&form)?;
-    if state
+    let existed = state
         .store
         .run(move |c| admin_store::update_group(c, id, &draft))
-        .await?
-    {
-        ok(id)
-    } else {
-        Err(error(NOT_FOUND, format!("group {id} does not exist")))
-    }
+        .await?;
+    if_exists(existed, id, id)
 }
 
 async fn remove_group(
@@ -192,12 +188,17 @@ async fn remove_group(
     let Ok(id) = form.group_id.trim().parse::<i64>() else {
         return Err(error(701, "group_id must be an integer"));
     };
-    if state
+    let existed = state
         .store
         .run(move |c| admin_store::remove_group(c, id))
-        .await?
-    {
-        ok(true)
+        .await?;
+    if_exists(existed, id, true)
+}
+
+/// `payload` when the group existed, Poster's "id does not exist" otherwise.
+fn if_exists(existed: bool, id: i64, payload: impl Serialize) -> Answer {
+    if existed {
+        ok(payload)
     } else {
         Err(error(NOT_FOUND, format!("group {id} does not exist")))
     }

@@ -146,6 +146,14 @@ fn int(field: &str, text: &str) -> Result<i64, PosterError> {
         .map_err(|_| PosterError::Decode(format!("{field}: {text:?} is not an integer")))
 }
 
+/// An integer where Poster may send `""` for "none", read as zero (like [`decimal`]).
+fn int_or_zero(field: &str, text: &str) -> Result<i64, PosterError> {
+    if text.trim().is_empty() {
+        return Ok(0);
+    }
+    int(field, text)
+}
+
 fn decimal(field: &str, text: &str) -> Result<Decimal, PosterError> {
     if text.trim().is_empty() {
         return Ok(Decimal::ZERO);
@@ -186,29 +194,14 @@ pub fn group_kind_to_wire(kind: GroupKind) -> &'static str {
 impl TryFrom<GroupDto> for Group {
     type Error = PosterError;
     fn try_from(dto: GroupDto) -> Result<Self, PosterError> {
-        let kopecks = int(
-            "birthday_bonus",
-            if dto.birthday_bonus.is_empty() {
-                "0"
-            } else {
-                &dto.birthday_bonus
-            },
-        )?;
+        let kopecks = int_or_zero("birthday_bonus", &dto.birthday_bonus)?;
         Ok(Group {
             id: int("client_groups_id", &dto.client_groups_id)?,
             name: dto.client_groups_name,
             kind: group_kind_from_wire(&dto.loyalty_type)?,
             percent: decimal("client_groups_discount", &dto.client_groups_discount)?,
             birthday_bonus: Amount::from_minor(kopecks),
-            clients: int(
-                "count_groups_clients",
-                if dto.count_groups_clients.is_empty() {
-                    "0"
-                } else {
-                    &dto.count_groups_clients
-                },
-            )?
-            .max(0) as u64,
+            clients: int_or_zero("count_groups_clients", &dto.count_groups_clients)?.max(0) as u64,
         })
     }
 }
@@ -267,14 +260,7 @@ pub fn status_from_wire(code: i64) -> AccumulationStatus {
 impl TryFrom<AccumulationDto> for Accumulation {
     type Error = PosterError;
     fn try_from(dto: AccumulationDto) -> Result<Self, PosterError> {
-        let modification = int(
-            "modification_id",
-            if dto.modification_id.is_empty() {
-                "0"
-            } else {
-                &dto.modification_id
-            },
-        )?;
+        let modification = int_or_zero("modification_id", &dto.modification_id)?;
         Ok(Accumulation {
             id: int("accumulation_product_id", &dto.accumulation_product_id)?,
             promotion_id: int("promotion_id", &dto.promotion_id)?,

@@ -9,7 +9,9 @@ use loyalty_console::backend::ext::ExtAdapter;
 use loyalty_console::config::Secret;
 use loyalty_console::server::store::Store;
 use loyalty_console::server::{self, ServerState, demo};
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 
 pub const TOKEN: &str = "test-token-7f3a9c";
 pub const MANAGER: &str = "manager";
@@ -84,4 +86,24 @@ impl TestServer {
             })
             .expect("ledger check")
     }
+}
+
+/// Starts the real `loyalty serve` as `cmd` describes (listening on port 0) and reads the
+/// address it prints; returns the process and its base URL.
+pub fn spawn_serve(cmd: &mut Command) -> (Child, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("loyalty serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped stdout"))
+        .read_line(&mut line)
+        .expect("loyalty serve prints its address");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_string();
+    (child, url)
 }

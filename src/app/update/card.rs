@@ -81,15 +81,11 @@ fn accept<T>(
     result: Reply<T>,
     part: impl FnOnce(&mut CardState) -> &mut Remote<T>,
 ) -> bool {
-    let failure = result.as_ref().err().cloned();
-    let accepted = model
+    let status = &mut model.error;
+    model
         .card
         .as_mut()
-        .is_some_and(|c| part(c).accept(id, result));
-    if accepted && let Some(e) = failure {
-        model.error = Some(e);
-    }
-    accepted
+        .is_some_and(|c| part(c).accept_reporting(id, result, status))
 }
 
 pub fn balance_loaded(model: &mut Model, id: RequestId, result: Reply<Balances>) -> Vec<Cmd> {

@@ -7,9 +7,8 @@ use super::card;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// `f` on the history: edit the period, prefilled with the current one.
 pub fn open(model: &mut Model) -> Vec<Cmd> {
@@ -109,10 +108,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
                 FilterField::From => &mut d.from,
                 FilterField::To => &mut d.to,
             };
-            if input
-                .handle_event(&Event::Key(key))
-                .is_some_and(|c| c.value)
-            {
+            if super::typed(input, key) {
                 d.invalid = None;
             }
         }

@@ -8,11 +8,10 @@ use super::super::model::{
 use super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::Amount;
 use crate::domain::admin::{Group, GroupDraft, GroupKind};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 pub fn load(model: &mut Model) -> Vec<Cmd> {
     let id = model.next_id();
@@ -34,14 +33,7 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
     match action {
         Action::Up | Action::Down => {
             let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
-            let step = if action == Action::Up { -1 } else { 1 };
-            if len > 0 {
-                model.groups.selected = model
-                    .groups
-                    .selected
-                    .saturating_add_signed(step)
-                    .min(len - 1);
-            }
+            super::step_selection(&mut model.groups.selected, len, action == Action::Up);
             Vec::new()
         }
         Action::Submit => match selected(model) {
@@ -181,10 +173,7 @@ pub fn on_form_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> 
                 GroupField::BirthdayBonus => &mut f.birthday_bonus,
                 GroupField::Kind => return Vec::new(),
             };
-            if input
-                .handle_event(&Event::Key(key))
-                .is_some_and(|c| c.value)
-            {
+            if super::typed(input, key) {
                 f.problem = None;
             }
         }
@@ -202,10 +191,7 @@ pub fn on_remove_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
     }
     let confirm = match action {
         Some(Action::NextField) => {
-            r.focus = match r.focus {
-                Button::Cancel => Button::Confirm,
-                Button::Confirm => Button::Cancel,
-            };
+            r.focus = r.focus.other();
             false
         }
         Some(Action::Confirm) => true,
@@ -227,24 +213,22 @@ pub fn on_remove_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
 }
 
 pub fn loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Group>>) -> Vec<Cmd> {
-    let failure = result.as_ref().err().cloned();
-    if model.groups.list.accept(id, result) {
+    if model
+        .groups
+        .list
+        .accept_reporting(id, result, &mut model.error)
+    {
         let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
         model.groups.selected = model.groups.selected.min(len.saturating_sub(1));
-        if let Some(e) = failure {
-            model.error = Some(e);
-        }
     }
     Vec::new()
 }
 
 pub fn detail_loaded(model: &mut Model, id: RequestId, result: Reply<Group>) -> Vec<Cmd> {
-    let failure = result.as_ref().err().cloned();
-    if model.groups.detail.accept(id, result)
-        && let Some(e) = failure
-    {
-        model.error = Some(e);
-    }
+    model
+        .groups
+        .detail
+        .accept_reporting(id, result, &mut model.error);
     Vec::new()
 }
 

@@ -15,13 +15,7 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
     match action {
         Action::Up | Action::Down => {
             let len = model.journal.data.as_ref().map_or(0, Vec::len);
-            if len > 0 {
-                let step = if action == Action::Up { -1 } else { 1 };
-                model.journal_selected = model
-                    .journal_selected
-                    .saturating_add_signed(step)
-                    .min(len - 1);
-            }
+            super::step_selection(&mut model.journal_selected, len, action == Action::Up);
             Vec::new()
         }
         Action::Refresh => load(model),
@@ -30,13 +24,9 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
 }
 
 pub fn loaded(model: &mut Model, id: RequestId, result: Reply<Vec<JournalRow>>) -> Vec<Cmd> {
-    let failure = result.as_ref().err().cloned();
-    if model.journal.accept(id, result) {
+    if model.journal.accept_reporting(id, result, &mut model.error) {
         let len = model.journal.data.as_ref().map_or(0, Vec::len);
         model.journal_selected = model.journal_selected.min(len.saturating_sub(1));
-        if let Some(e) = failure {
-            model.error = Some(e);
-        }
     }
     Vec::new()
 }

@@ -149,12 +149,12 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         Action::Back => back(model),
         Action::Submit if model.focus == Pane::Search => search::submit(model),
         Action::Submit => card::open_selected(model),
-        Action::Up => move_selection(model, -1),
+        Action::Up => move_selection(model, true),
         Action::Down if model.focus == Pane::Search => {
             model.focus = Pane::Results;
             Vec::new()
         }
-        Action::Down => move_selection(model, 1),
+        Action::Down => move_selection(model, false),
         Action::WriteOff => write_off::open(model),
         Action::Refresh => card::refresh(model),
         Action::PagePrev => card::history_page(model, -1),
@@ -237,7 +237,7 @@ fn back(model: &mut Model) -> Vec<Cmd> {
     Vec::new()
 }
 
-fn move_selection(model: &mut Model, step: isize) -> Vec<Cmd> {
+fn move_selection(model: &mut Model, up: bool) -> Vec<Cmd> {
     let (selected, len) = match model.focus {
         Pane::Results => (
             &mut model.search.selected,
@@ -252,10 +252,25 @@ fn move_selection(model: &mut Model, step: isize) -> Vec<Cmd> {
         },
         Pane::Search => return Vec::new(),
     };
-    if len > 0 {
-        *selected = selected.saturating_add_signed(step).min(len - 1);
-    }
+    step_selection(selected, len, up);
     Vec::new()
+}
+
+/// Moves a selection one row up or down within a list of `len` rows.
+fn step_selection(selected: &mut usize, len: usize, up: bool) {
+    if len > 0 {
+        *selected = selected
+            .saturating_add_signed(if up { -1 } else { 1 })
+            .min(len - 1);
+    }
+}
+
+/// Types a key into a text field; true when its text changed.
+fn typed(input: &mut tui_input::Input, key: KeyEvent) -> bool {
+    use tui_input::backend::crossterm::EventHandler;
+    input
+        .handle_event(&ratatui::crossterm::event::Event::Key(key))
+        .is_some_and(|c| c.value)
 }
 
 fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {

@@ -3,16 +3,14 @@
 use super::super::model::{Model, Notice, Pane, Remote};
 use super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::{Client, ClientQuery};
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use std::time::Duration;
-use tui_input::backend::crossterm::EventHandler;
 
 /// Long enough to let a cashier finish a burst of typing, short enough to feel instant.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
 
 pub fn edit(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
-    let changed = model.search.input.handle_event(&Event::Key(key));
-    if !changed.is_some_and(|c| c.value) {
+    if !super::typed(&mut model.search.input, key) {
         return Vec::new();
     }
     model.search.generation += 1;
@@ -69,12 +67,12 @@ fn start(model: &mut Model, explicit: bool) -> Vec<Cmd> {
 }
 
 pub fn searched(model: &mut Model, id: RequestId, result: Reply<Vec<Client>>) -> Vec<Cmd> {
-    let failure = result.as_ref().err().cloned();
-    if model.search.results.accept(id, result) {
+    if model
+        .search
+        .results
+        .accept_reporting(id, result, &mut model.error)
+    {
         model.search.selected = 0;
-        if let Some(e) = failure {
-            model.error = Some(e);
-        }
     }
     Vec::new()
 }

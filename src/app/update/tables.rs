@@ -6,13 +6,12 @@ use super::super::model::{ADMIN_PAGE, FilterForm, Model, Notice, Preset, Screen}
 use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::admin::{
-    AccumulationQuery, CardOperationQuery, OperationKind, RegistrationQuery, SortColumn,
-    SortDirection,
+    Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, OperationKind,
+    Registration, RegistrationQuery, SortColumn, SortDirection,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
-use tui_input::backend::crossterm::EventHandler;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 /// Fields of the registrations filter.
 pub const REG_FROM: usize = 0;
@@ -78,9 +77,7 @@ pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -
         _ => {
             let field = f.field;
             if let Some(input) = f.inputs.get_mut(field)
-                && input
-                    .handle_event(&Event::Key(key))
-                    .is_some_and(|c| c.value)
+                && super::typed(input, key)
             {
                 f.invalid = None;
             }
@@ -128,7 +125,6 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         (_, Action::Up | Action::Down) => {
-            let step = if action == Action::Up { -1 } else { 1 };
             let (selected, len) = match model.screen {
                 Screen::Accumulations => (
                     &mut model.accumulations.selected,
@@ -149,9 +145,7 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
                 ),
                 _ => return Vec::new(),
             };
-            if len > 0 {
-                *selected = selected.saturating_add_signed(step).min(len - 1);
-            }
+            super::step_selection(selected, len, action == Action::Up);
             Vec::new()
         }
         (Screen::Accumulations, Action::PagePrev | Action::PageNext) => {
@@ -430,32 +424,38 @@ pub fn exported(model: &mut Model, id: RequestId, result: Reply<Exported>) -> Ve
     Vec::new()
 }
 
-macro_rules! accept_into {
-    ($name:ident, $field:ident, $t:ty) => {
-        pub fn $name(model: &mut Model, id: RequestId, result: Reply<$t>) -> Vec<Cmd> {
-            let failure = result.as_ref().err().cloned();
-            if model.$field.rows.accept(id, result)
-                && let Some(e) = failure
-            {
-                model.error = Some(e);
-            }
-            Vec::new()
-        }
-    };
+pub fn accumulations_loaded(
+    model: &mut Model,
+    id: RequestId,
+    result: Reply<Vec<Accumulation>>,
+) -> Vec<Cmd> {
+    model
+        .accumulations
+        .rows
+        .accept_reporting(id, result, &mut model.error);
+    Vec::new()
 }
 
-accept_into!(
-    accumulations_loaded,
-    accumulations,
-    Vec<crate::domain::admin::Accumulation>
-);
-accept_into!(
-    registrations_loaded,
-    registrations,
-    Vec<crate::domain::admin::Registration>
-);
-accept_into!(
-    card_operations_loaded,
-    card_operations,
-    crate::domain::admin::CardOperationPage
-);
+pub fn registrations_loaded(
+    model: &mut Model,
+    id: RequestId,
+    result: Reply<Vec<Registration>>,
+) -> Vec<Cmd> {
+    model
+        .registrations
+        .rows
+        .accept_reporting(id, result, &mut model.error);
+    Vec::new()
+}
+
+pub fn card_operations_loaded(
+    model: &mut Model,
+    id: RequestId,
+    result: Reply<CardOperationPage>,
+) -> Vec<Cmd> {
+    model
+        .card_operations
+        .rows
+        .accept_reporting(id, result, &mut model.error);
+    Vec::new()
+}

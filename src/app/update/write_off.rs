@@ -10,10 +10,9 @@ use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::domain::journal::Outcome;
 use crate::domain::{Amount, Balances, WriteOff};
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use std::collections::BTreeSet;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// `w`: open the dialog for the open client once its balance is known.
 pub fn open(model: &mut Model) -> Vec<Cmd> {
@@ -137,10 +136,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
                 WriteOffField::Rubles => &mut d.rubles,
                 WriteOffField::Coupons => return Vec::new(),
             };
-            if input
-                .handle_event(&Event::Key(key))
-                .is_some_and(|c| c.value)
-            {
+            if super::typed(input, key) {
                 d.problem = None;
             }
             Vec::new()
@@ -158,10 +154,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
                 Action::NextField => {
                     d.step = WriteOffStep::Confirm {
                         request,
-                        focus: match focus {
-                            Button::Cancel => Button::Confirm,
-                            Button::Confirm => Button::Cancel,
-                        },
+                        focus: focus.other(),
                         key,
                     };
                     Vec::new()
