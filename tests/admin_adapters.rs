@@ -14,6 +14,7 @@ use loyalty_console::backend::regos::RegosAdapter;
 use loyalty_console::backend::{
     AccumulationService, CardOperationService, GroupService, RegistrationService,
 };
+use loyalty_console::clock::Clock;
 use loyalty_console::config::Secret;
 use loyalty_console::domain::admin::{
     AccumulationQuery, AccumulationStatus, CardOperationQuery, GroupDraft, GroupKind,
@@ -42,6 +43,8 @@ struct Seen {
     bodies: Mutex<Vec<String>>,
     logins: AtomicUsize,
     refusals_left: AtomicUsize,
+    /// Requests refused because their token had expired.
+    expired: AtomicUsize,
 }
 
 async fn serve(app: Router) -> String {
@@ -374,6 +377,68 @@ async fn mloyalty_business_errors_and_a_refused_token() {
     seen.refusals_left.store(5, Ordering::SeqCst);
     let e = ml.registrations(period()).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthorized);
+}
+
+/// A Mloyalty that tells time by `clock`: each login mints a JWT living two minutes from
+/// the clock's now, and a request whose JWT has expired by then gets a 401, counted.
+async fn mloyalty_with_expiry(seen: Arc<Seen>, clock: Clock) -> String {
+    use base64::Engine;
+    let b64 = |v: &serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let login = {
+        let clock = clock.clone();
+        move |State(seen): State<Arc<Seen>>| async move {
+            seen.logins.fetch_add(1, Ordering::SeqCst);
+            let exp = clock.now().as_second() + 120;
+            let claims = serde_json::json!({ "token": 42, "operator": 7, "exp": exp });
+            let jwt = format!("e30.{}.c2ln", b64(&claims));
+            axum::Json(serde_json::json!({ "access_token": jwt, "token_type": "bearer" }))
+        }
+    };
+    let period = move |State(seen): State<Arc<Seen>>, headers: HeaderMap| async move {
+        let jwt = headers["authorization"].to_str().unwrap();
+        let claims = loyalty_console::wire::mloyalty::claims(jwt.trim_start_matches("Bearer "))
+            .unwrap();
+        if claims.exp.unwrap() <= clock.now().as_second() {
+            seen.expired.fetch_add(1, Ordering::SeqCst);
+            return (StatusCode::UNAUTHORIZED, String::from(r#"{"Message":"expired"}"#));
+        }
+        (
+            StatusCode::OK,
+            ML_RESPONSE.replace("\"ErrorCode\": 1", "\"ErrorCode\": 0"),
+        )
+    };
+    let app = Router::new()
+        .route("/managerlogin", post(login))
+        .route("/api/client/ClientInfoPeriod", post(period))
+        .with_state(seen);
+    serve(app).await
+}
+
+#[tokio::test]
+async fn mloyalty_logs_in_again_before_its_token_expires_not_after_a_401() {
+    let clock = Clock::pinned(jiff::Timestamp::now());
+    let seen = Arc::new(Seen::default());
+    let url = mloyalty_with_expiry(seen.clone(), clock.clone()).await;
+    let ml = MloyaltyAdapter::new(&url, "m".into(), Secret::new("p"), msk())
+        .unwrap()
+        .with_clock(clock.clone());
+    assert_eq!(ml.registrations(period()).await.unwrap().len(), 2);
+    // Ten minutes on, the first token has really expired: the vendor would refuse it.
+    clock.advance(jiff::SignedDuration::from_mins(10));
+    assert_eq!(ml.registrations(period()).await.unwrap().len(), 2);
+    assert_eq!(seen.logins.load(Ordering::SeqCst), 2, "one login per token");
+    assert_eq!(
+        seen.expired.load(Ordering::SeqCst),
+        0,
+        "the expired token was never sent"
+    );
+    // 30 seconds before the new token's end is inside the renewal margin: renewed again.
+    clock.advance(jiff::SignedDuration::from_secs(90));
+    ml.registrations(period()).await.unwrap();
+    assert_eq!(seen.logins.load(Ordering::SeqCst), 3);
+    assert_eq!(seen.expired.load(Ordering::SeqCst), 0);
 }
 
 async fn regos_vendor(seen: Arc<Seen>, answer: &'static str) -> String {

@@ -71,7 +71,7 @@ async fn exports_write_every_row_of_the_filter() {
     assert_eq!(read(&done.path).len(), expected.len());
     assert!(done.path.starts_with(dir.path()));
 
-    let today = jiff::Timestamp::now().to_zoned(TimeZone::UTC).date();
+    let today = s.anchor.to_zoned(TimeZone::UTC).date();
     let q = RegistrationQuery {
         from: today.checked_sub(jiff::Span::new().days(500)).unwrap(),
         to: today,

@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{ANCHOR_MS, TOKEN, TestServer};
-use jiff::Timestamp;
+use common::{TOKEN, TestServer};
 use loyalty_console::backend::ClientService;
 use loyalty_console::domain::{
     Amount, Client, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, WriteOff,
@@ -221,7 +220,7 @@ async fn history_pages_newest_first_and_honours_the_period() {
         .cloned()
         .collect();
     assert_eq!(within, expected);
-    assert!(all.iter().all(|e| e.at.as_millisecond() <= ANCHOR_MS));
+    assert!(all.iter().all(|e| e.at <= s.anchor));
 }
 
 #[tokio::test]
@@ -233,6 +232,8 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
         rubles: Some(Amount::from_minor(2_106)),
         coupons: vec![CouponId(1235)],
     };
+    // A minute after the data was made; coupon 1235 expires 30 days after that.
+    s.clock.advance(jiff::SignedDuration::from_mins(1));
     a.write_off(SAMPLE, request, None).await.unwrap();
     let b = a.balance(SAMPLE).await.unwrap();
     assert_eq!(
@@ -256,7 +257,8 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
     );
     assert!(
         h.iter()
-            .all(|e| e.at > Timestamp::from_millisecond(ANCHOR_MS - 1).unwrap())
+            .all(|e| e.at == s.anchor + jiff::SignedDuration::from_mins(1)),
+        "recorded at the server's time: {h:?}"
     );
     // The whole balance can go, to zero and not one kopeck further.
     let rest = WriteOff {
@@ -337,6 +339,15 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
         .await
         .unwrap_err();
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
+    // Coupon 1235 lives 30 days from the data's day: on day 31 the server refuses it.
+    let month = jiff::SignedDuration::from_hours(31 * 24);
+    s.clock.advance(month);
+    let e = a
+        .write_off(SAMPLE, with_points(CouponId(1235)), None)
+        .await
+        .unwrap_err();
+    assert!(e.detail.contains("expired"), "{}", e.detail);
+    s.clock.advance(-month);
     a.write_off(
         SAMPLE,
         WriteOff {

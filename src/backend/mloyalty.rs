@@ -4,6 +4,7 @@
 
 use super::http::{self, excerpt, status_kind};
 use super::{BoxFuture, RegistrationService, ServiceResult};
+use crate::clock::Clock;
 use crate::config::Secret;
 use crate::domain::admin::{Registration, RegistrationQuery};
 use crate::domain::{ErrorKind, ServiceError};
@@ -11,7 +12,6 @@ use crate::wire::mloyalty::{
     self as wire, ClaimsDto, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, LoginDto,
     RegDto,
 };
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use reqwest::{StatusCode, Url};
 use tokio::sync::Mutex;
@@ -31,6 +31,8 @@ pub struct MloyaltyAdapter {
     username: String,
     password: Secret,
     tz: TimeZone,
+    /// Tells when the JWT is about to expire.
+    clock: Clock,
     session: Mutex<Option<Session>>,
 }
 
@@ -39,6 +41,12 @@ impl MloyaltyAdapter {
     pub fn with_timeout(mut self, timeout: std::time::Duration) -> Result<Self, ServiceError> {
         self.http = super::http::client_with(timeout)?;
         Ok(self)
+    }
+
+    /// The same adapter telling time by `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// `tz`: the zone the period's days are counted in (the shop's).
@@ -54,6 +62,7 @@ impl MloyaltyAdapter {
             username,
             password,
             tz,
+            clock: Clock::system(),
             session: Mutex::new(None),
         })
     }
@@ -100,7 +109,7 @@ impl MloyaltyAdapter {
 
     /// The current session, logging in when there is none or it is about to expire.
     async fn session(&self, guard: &mut Option<Session>) -> ServiceResult<()> {
-        let now = Timestamp::now().as_second();
+        let now = self.clock.now().as_second();
         let fresh = guard.as_ref().is_some_and(|s| {
             s.claims
                 .exp

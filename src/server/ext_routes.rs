@@ -248,9 +248,10 @@ async fn write_off(
     let request = parse_write_off(&body)?;
     let summary = format!("{request:?}");
     let Some(key) = idempotency_key(&headers)? else {
+        let now = state.now();
         let ledger = state
             .store
-            .run(move |c| store::write_off(c, id, &request, Timestamp::now()))
+            .run(move |c| store::write_off(c, id, &request, now))
             .await?;
         tracing::info!(client = id.0, ?ledger, "write-off {summary}");
         return Ok(StatusCode::OK.into_response());
@@ -278,9 +279,10 @@ async fn write_off(
         scope,
         key: key.clone(),
     };
+    let now = state.now();
     let outcome = state
         .store
-        .run(move |c| store::write_off_once(c, id, &request, Timestamp::now(), &idem, answer))
+        .run(move |c| store::write_off_once(c, id, &request, now, &idem, answer))
         .await?;
     match outcome {
         store::Keyed::Fresh(Ok(ledger)) => {

@@ -64,7 +64,7 @@ async fn login(State(state): State<ServerState>, body: Bytes) -> Response {
             return oauth_error("invalid_grant", "The user name or password is incorrect.");
         }
     }
-    let exp = Timestamp::now().as_second() + state.jwt_ttl_seconds;
+    let exp = state.now().as_second() + state.jwt_ttl_seconds;
     let claims = ClaimsDto {
         token: MANAGER_TOKEN,
         operator: OPERATOR,
@@ -147,7 +147,7 @@ async fn client_info_period(
 ) -> Response {
     let Some(claims) = state
         .jwt
-        .verify(bearer(&headers), Timestamp::now().as_second())
+        .verify(bearer(&headers), state.now().as_second())
     else {
         return (
             StatusCode::UNAUTHORIZED,
@@ -162,7 +162,7 @@ async fn client_info_period(
     if req.token != claims.token || req.operator != claims.operator {
         return business_error(3, "Token and Operator must match the access token");
     }
-    let (from, to) = match period(&req, Timestamp::now()) {
+    let (from, to) = match period(&req, state.now()) {
         Ok(p) => p,
         Err(e) => return business_error(2, e),
     };

@@ -12,6 +12,7 @@ pub(crate) mod poster_routes;
 pub(crate) mod regos_routes;
 pub mod store;
 
+use crate::clock::Clock;
 use crate::limit::Bucket;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -42,6 +43,8 @@ pub struct Manager {
 #[derive(Clone)]
 pub struct ServerState {
     pub store: Store,
+    /// What "now" is for coupon expiry, JWT lifetimes, ledger times and key retention.
+    clock: Clock,
     token: Option<Arc<str>>,
     manager: Option<Arc<Manager>>,
     integration_key: Option<Arc<str>>,
@@ -58,6 +61,7 @@ impl ServerState {
     pub fn new(store: Store, token: Option<String>) -> Self {
         ServerState {
             store,
+            clock: Clock::system(),
             token: token.filter(|t| !t.is_empty()).map(Arc::from),
             manager: None,
             integration_key: None,
@@ -70,6 +74,16 @@ impl ServerState {
             regos_buckets: Arc::default(),
             in_flight: Arc::default(),
         }
+    }
+
+    /// Tells time by `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
     }
 
     pub fn with_manager(mut self, username: String, password: String) -> Self {

@@ -6,6 +6,7 @@ pub mod tmux;
 
 use jiff::Timestamp;
 use loyalty_console::backend::ext::ExtAdapter;
+use loyalty_console::clock::Clock;
 use loyalty_console::config::Secret;
 use loyalty_console::server::store::Store;
 use loyalty_console::server::{self, ServerState, demo};
@@ -17,11 +18,13 @@ pub const TOKEN: &str = "test-token-7f3a9c";
 pub const MANAGER: &str = "manager";
 pub const PASSWORD: &str = "Пароль with spaces & symbols";
 pub const INTEGRATION_KEY: &str = "integration-9d2f";
-/// The demo data set's time anchor in these tests: 2026-11-18.
-pub const ANCHOR_MS: i64 = 1_795_000_000_000;
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The test's own "now": the demo data is laid out around it and the server's clock
+    /// stands at it (move it with `clock.advance`), whatever the machine's calendar says.
+    pub anchor: Timestamp,
+    pub clock: Clock,
     pub store: Store,
     pub state: ServerState,
     _dir: tempfile::TempDir,
@@ -41,20 +44,25 @@ impl TestServer {
     ) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("loyalty.db")).expect("open store");
-        let anchor = Timestamp::from_millisecond(ANCHOR_MS).unwrap();
+        // Whole seconds: the wire formats carry no finer times.
+        let anchor = Timestamp::from_second(Timestamp::now().as_second()).unwrap();
+        let clock = Clock::pinned(anchor);
         store
             .run(move |c| demo::seed(c, clients, anchor))
             .await
             .expect("seed");
         let state = ServerState::new(store.clone(), Some(TOKEN.to_string()))
             .with_manager(MANAGER.to_string(), PASSWORD.to_string())
-            .with_integration_key(Some(INTEGRATION_KEY.to_string()));
+            .with_integration_key(Some(INTEGRATION_KEY.to_string()))
+            .with_clock(clock.clone());
         let state = tune(state);
         let addr = server::spawn(SocketAddr::from(([127, 0, 0, 1], 0)), state.clone())
             .await
             .expect("bind");
         TestServer {
             addr,
+            anchor,
+            clock,
             store,
             state,
             _dir: dir,
