@@ -398,11 +398,14 @@ async fn mloyalty_with_expiry(seen: Arc<Seen>, clock: Clock) -> String {
     };
     let period = move |State(seen): State<Arc<Seen>>, headers: HeaderMap| async move {
         let jwt = headers["authorization"].to_str().unwrap();
-        let claims = loyalty_console::wire::mloyalty::claims(jwt.trim_start_matches("Bearer "))
-            .unwrap();
+        let claims =
+            loyalty_console::wire::mloyalty::claims(jwt.trim_start_matches("Bearer ")).unwrap();
         if claims.exp.unwrap() <= clock.now().as_second() {
             seen.expired.fetch_add(1, Ordering::SeqCst);
-            return (StatusCode::UNAUTHORIZED, String::from(r#"{"Message":"expired"}"#));
+            return (
+                StatusCode::UNAUTHORIZED,
+                String::from(r#"{"Message":"expired"}"#),
+            );
         }
         (
             StatusCode::OK,

@@ -6,6 +6,8 @@ mod common;
 
 use common::tmux::Tmux;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -14,12 +16,28 @@ use tokio::net::{TcpListener, TcpStream};
 enum Fault {
     /// The write-off gets a 500.
     ServerError,
-    /// The write-off is answered after the console has stopped waiting.
+    /// The first write-off is answered after the console has stopped waiting.
     Slow,
-    /// The connection is reset once the write-off has been sent.
+    /// The connection is reset once the first write-off has been sent.
     Reset,
     /// The balance answer is not JSON.
     GarbageBalance,
+    /// The balance read gets a 503 every time.
+    BalanceDown,
+}
+
+/// What the vendor received.
+#[derive(Default)]
+struct Seen {
+    /// The `Idempotency-Key` of each write-off, in arrival order (`None`: sent without one).
+    write_offs: Mutex<Vec<Option<String>>>,
+    balance_reads: AtomicUsize,
+}
+
+impl Seen {
+    fn keys(&self) -> Vec<Option<String>> {
+        self.write_offs.lock().unwrap().clone()
+    }
 }
 
 fn response(status: &str, body: &str) -> String {
@@ -29,8 +47,14 @@ fn response(status: &str, body: &str) -> String {
     )
 }
 
+const SAMPLE: &str =
+    r#"[{"id":1234567,"email":"test@test.ru","phone":"7912345678","name":"Client First"}]"#;
+/// Found only by searching `other@…`: a client the screen has not shown before.
+const OTHER: &str =
+    r#"[{"id":7654321,"email":"other@shop.ru","phone":"79990001122","name":"Other Client"}]"#;
+
 /// One request per connection (every answer closes it), so each is seen on its own.
-async fn handle(mut socket: TcpStream, fault: Fault) {
+async fn handle(mut socket: TcpStream, fault: Fault, seen: Arc<Seen>) {
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -42,29 +66,41 @@ async fn handle(mut socket: TcpStream, fault: Fault) {
     let text = String::from_utf8_lossy(&head);
     let line = text.lines().next().unwrap_or_default().to_string();
     let answer = if line.starts_with("POST") {
+        let key = text.lines().find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("idempotency-key")
+                .then(|| value.trim().to_string())
+        });
+        let first = {
+            let mut all = seen.write_offs.lock().unwrap();
+            all.push(key);
+            all.len() == 1
+        };
         match fault {
             Fault::ServerError => response(
                 "500 Internal Server Error",
                 "<html>upstream exploded</html>",
             ),
-            Fault::Slow => {
+            Fault::Slow if first => {
                 tokio::time::sleep(Duration::from_secs(4)).await;
                 response("200 OK", "")
             }
-            Fault::Reset => {
+            Fault::Reset if first => {
                 // Linger 0 turns the close into a reset; with a zero timeout the drop does not
                 // block, which is what the deprecation warns about.
                 #[allow(deprecated)]
                 let _ = socket.set_linger(Some(Duration::ZERO));
                 return;
             }
-            Fault::GarbageBalance => response("200 OK", ""),
+            _ => response("200 OK", ""),
         }
     } else if line.contains("/balance/history/") {
         response("200 OK", "[]")
     } else if line.contains("/balance/") {
+        seen.balance_reads.fetch_add(1, Ordering::SeqCst);
         match fault {
             Fault::GarbageBalance => response("200 OK", "{\"amount\": oops"),
+            Fault::BalanceDown => response("503 Service Unavailable", ""),
             _ => response(
                 "200 OK",
                 r#"[{"amount":1234.56,"currency":"points"},{"amount":4321.06,"currency":"rubles"}]"#,
@@ -72,24 +108,25 @@ async fn handle(mut socket: TcpStream, fault: Fault) {
         }
     } else if line.contains("/coupons/") {
         response("200 OK", "[]")
+    } else if line.contains("email=other") {
+        response("200 OK", OTHER)
     } else {
-        response(
-            "200 OK",
-            r#"[{"id":1234567,"email":"test@test.ru","phone":"7912345678","name":"Client First"}]"#,
-        )
+        response("200 OK", SAMPLE)
     };
     let _ = socket.write_all(answer.as_bytes()).await;
 }
 
-async fn vendor(fault: Fault) -> String {
+async fn vendor(fault: Fault) -> (String, Arc<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(Seen::default());
+    let log = seen.clone();
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
-            tokio::spawn(handle(socket, fault));
+            tokio::spawn(handle(socket, fault, log.clone()));
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), seen)
 }
 
 /// The console on a profile pointing at the faulty vendor, with a one-second timeout.
@@ -109,11 +146,7 @@ fn console(dir: &Path, url: &str) -> Tmux {
 
 /// Finds the sample client, opens it, and confirms a write-off of 10 points.
 fn write_off_ten(tui: &Tmux) {
-    tui.wait_for("Search: phone or email");
-    tui.text("7912345678");
-    tui.keys(&["Enter"]);
-    tui.wait_for("▶ Clients (1)");
-    tui.keys(&["Enter"]);
+    open_sample(tui);
     tui.wait_for("Points 1,234.56");
     tui.keys(&["w"]);
     tui.wait_for("Write-off · Client First");
@@ -123,70 +156,133 @@ fn write_off_ten(tui: &Tmux) {
     tui.keys(&["y"]);
 }
 
-/// The console still answers: back to the search, and a new search shows results.
+/// The console still answers: back to the search, and a search for a client it has not
+/// shown yet brings that client up.
 fn still_works(tui: &Tmux) {
+    assert!(!tui.screen().contains("o***@shop.ru"));
     tui.keys(&["Escape"]);
-    tui.keys(&["/"]);
-    tui.text("test@test");
+    tui.wait_for("▶ Search");
+    tui.keys(&["C-u"]);
+    tui.text("other@shop");
     tui.keys(&["Enter"]);
-    tui.wait_for("t***@test.ru");
+    tui.wait_for("o***@shop.ru");
 }
 
-fn journal(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("journal.jsonl")).unwrap_or_default()
+/// The journal once it holds `wanted`: a spawned task writes it after the screen changes.
+fn journal_with(dir: &Path, wanted: &str) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let j = std::fs::read_to_string(dir.join("journal.jsonl")).unwrap_or_default();
+        if j.contains(wanted) {
+            return j;
+        }
+        assert!(
+            start.elapsed() < common::tmux::DEADLINE,
+            "the journal never got {wanted}:\n{j}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The one key the write-offs so far were sent with, asserting there was one each time.
+fn only_key(seen: &Seen) -> String {
+    let keys = seen.keys();
+    let first = keys[0]
+        .clone()
+        .expect("the write-off carries an Idempotency-Key");
+    assert!(
+        keys.iter().all(|k| k.as_deref() == Some(first.as_str())),
+        "{keys:?}"
+    );
+    first
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_500_on_write_off_is_a_refusal_shown_in_the_form() {
     let dir = tempfile::tempdir().unwrap();
-    let tui = console(dir.path(), &vendor(Fault::ServerError).await);
+    let (url, seen) = vendor(Fault::ServerError).await;
+    let tui = console(dir.path(), &url);
     write_off_ten(&tui);
     let screen = tui.wait_for("The server refused");
     assert!(screen.contains("500"), "{screen}");
-    let j = journal(dir.path());
-    assert!(j.contains("\"outcome\":\"refused\""), "{j}");
+    journal_with(dir.path(), "\"outcome\":\"refused\"");
+    assert_eq!(seen.keys().len(), 1, "a write-off is sent once");
+    only_key(&seen);
     tui.keys(&["Escape"]);
     still_works(&tui);
+    assert_eq!(seen.keys().len(), 1);
+}
+
+/// After an unanswered write-off the check shows it did not go through; only then, and only
+/// when asked, is it sent again, under the same key.
+fn retried_once_with_the_same_key(dir: &Path, tui: &Tmux, seen: &Seen) {
+    let screen = tui.wait_for("did NOT go through");
+    assert!(screen.contains("same key"), "{screen}");
+    journal_with(dir, "\"outcome\":\"unknown\"");
+    journal_with(dir, "\"outcome\":\"not_applied_after_check\"");
+    assert_eq!(seen.keys().len(), 1, "never retried on its own");
+    let key = only_key(seen);
+    tui.keys(&["y"]);
+    tui.wait_for("Written off: Points 10.00");
+    assert_eq!(seen.keys().len(), 2, "sent again once, when asked");
+    assert_eq!(only_key(seen), key);
+    let j = journal_with(dir, "\"outcome\":\"applied\"");
+    assert!(j.contains(&key), "{j}");
+    still_works(tui);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_answer_is_outcome_unknown_and_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let tui = console(dir.path(), &vendor(Fault::Slow).await);
+    let (url, seen) = vendor(Fault::Slow).await;
+    let tui = console(dir.path(), &url);
     write_off_ten(&tui);
-    let screen = tui.wait_for("did NOT go through");
-    assert!(screen.contains("same key"), "{screen}");
-    let j = journal(dir.path());
-    assert!(j.contains("\"outcome\":\"unknown\""), "{j}");
-    assert!(j.contains("\"outcome\":\"not_applied_after_check\""), "{j}");
-    still_works(&tui);
+    retried_once_with_the_same_key(dir.path(), &tui, &seen);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_connection_is_outcome_unknown_and_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let tui = console(dir.path(), &vendor(Fault::Reset).await);
+    let (url, seen) = vendor(Fault::Reset).await;
+    let tui = console(dir.path(), &url);
     write_off_ten(&tui);
-    tui.wait_for("did NOT go through");
-    let j = journal(dir.path());
-    assert!(j.contains("\"outcome\":\"unknown\""), "{j}");
-    assert!(j.contains("\"outcome\":\"not_applied_after_check\""), "{j}");
-    still_works(&tui);
+    retried_once_with_the_same_key(dir.path(), &tui, &seen);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn garbage_json_is_an_unexpected_answer_not_a_crash() {
-    let dir = tempfile::tempdir().unwrap();
-    let tui = console(dir.path(), &vendor(Fault::GarbageBalance).await);
+/// Opens the sample client of the vendor.
+fn open_sample(tui: &Tmux) {
     tui.wait_for("Search: phone or email");
     tui.text("7912345678");
     tui.keys(&["Enter"]);
     tui.wait_for("▶ Clients (1)");
     tui.keys(&["Enter"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_json_is_an_unexpected_answer_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = vendor(Fault::GarbageBalance).await;
+    let tui = console(dir.path(), &url);
+    open_sample(&tui);
     tui.wait_for("Unexpected answer from the server");
-    // Without a balance there is nothing to write off from: `w` opens nothing.
+    // An answer that came is not asked again: garbage stays garbage.
+    assert_eq!(seen.balance_reads.load(Ordering::SeqCst), 1);
+    // Without a balance there is nothing to write off from: `w` says so and opens nothing.
     tui.keys(&["w"]);
-    let screen = tui.screen();
+    let screen = tui.wait_for("No balance to write off from");
     assert!(!screen.contains("Write-off ·"), "{screen}");
+    still_works(&tui);
+    assert!(seen.keys().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_read_is_retried_twice_then_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = vendor(Fault::BalanceDown).await;
+    let tui = console(dir.path(), &url);
+    open_sample(&tui);
+    tui.wait_for("Server error");
+    // Reads are retried twice with backoff (backend/ext), then the error is shown.
+    assert_eq!(seen.balance_reads.load(Ordering::SeqCst), 3);
     still_works(&tui);
 }

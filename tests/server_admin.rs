@@ -296,12 +296,7 @@ async fn a_jwt_signed_by_another_server_instance_is_refused() {
         "BegDate": "2020-01-01T00:00:00+03:00", "EndDate": "2030-01-01T00:00:00+03:00",
         "Token": 1001, "Operator": 1
     });
-    let call = |url: String| {
-        http.post(url)
-            .bearer_auth(&jwt)
-            .json(&body)
-            .send()
-    };
+    let call = |url: String| http.post(url).bearer_auth(&jwt).json(&body).send();
     let same = call(format!("{}/api/client/ClientInfoPeriod", first.url()))
         .await
         .unwrap();

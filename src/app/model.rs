@@ -450,6 +450,8 @@ pub enum Notice {
         path: PathBuf,
     },
     NoSearchFor(String),
+    /// `w` on a client whose balance could not be read: there is nothing to write off from.
+    NoBalanceToWriteOff,
     GroupSaved {
         name: String,
     },

@@ -73,6 +73,7 @@ pub const TEXT: Text = Text {
     notice_written_off: "Written off: {}",
     notice_outcome_unknown: "No answer to the write-off: outcome unknown. Check the history before retrying",
     notice_no_search: "Search works by phone or email, not by \"{}\"",
+    notice_no_balance: "No balance to write off from: r reloads",
     error_timeout: "The server did not answer in time",
     error_unreachable: "The server cannot be reached",
     error_interrupted: "The connection broke",

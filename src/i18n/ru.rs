@@ -73,6 +73,7 @@ pub const TEXT: Text = Text {
     notice_written_off: "Списано: {}",
     notice_outcome_unknown: "Нет ответа на списание: результат неизвестен. Проверьте историю перед повтором",
     notice_no_search: "Искать можно по телефону или email, не по «{}»",
+    notice_no_balance: "Нет баланса для списания: r — загрузить",
     error_timeout: "Сервер не ответил вовремя",
     error_unreachable: "Сервер недоступен",
     error_interrupted: "Соединение оборвалось",

@@ -145,10 +145,7 @@ async fn client_info_period(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(claims) = state
-        .jwt
-        .verify(bearer(&headers), state.now().as_second())
-    else {
+    let Some(claims) = state.jwt.verify(bearer(&headers), state.now().as_second()) else {
         return (
             StatusCode::UNAUTHORIZED,
             Json(json!({ "Message": "Authorization has been denied for this request." })),

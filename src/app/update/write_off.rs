@@ -20,6 +20,9 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let Some(balances) = card.balance.data else {
+        // Said instead of the read's error, which the card still shows.
+        model.error = None;
+        model.notice = Some(Notice::NoBalanceToWriteOff);
         return Vec::new();
     };
     model.dialog = Some(Dialog::WriteOff(Box::new(WriteOffDialog {
