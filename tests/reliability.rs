@@ -90,19 +90,156 @@ async fn a_coupon_is_redeemed_once_however_many_tills_try() {
     let s = TestServer::start(5).await;
     let http = reqwest::Client::new();
     let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
+    let ledger_before = ledger_rows(&s);
     let tasks: Vec<_> = (0..50)
         .map(|_| {
             let (http, url) = (http.clone(), url.clone());
-            tokio::spawn(async move { post(&http, &url, None, r#"{"coupons":[1235]}"#).await.0 })
+            tokio::spawn(async move { post(&http, &url, None, r#"{"coupons":[1235]}"#).await })
         })
         .collect();
-    let mut ok = 0;
+    let mut answers = Vec::new();
     for t in tasks {
-        if t.await.unwrap() == 200 {
-            ok += 1;
-        }
+        let (status, body, _) = t.await.unwrap();
+        answers.push((status, body));
     }
-    assert_eq!(ok, 1);
+    assert_eq!(
+        answers.iter().filter(|a| a.0 == 200).count(),
+        1,
+        "{answers:?}"
+    );
+    // Every other till gets the business refusal, not a server error.
+    let refused: Vec<_> = answers.iter().filter(|a| a.0 != 200).collect();
+    assert_eq!(refused.len(), 49);
+    for (status, body) in refused {
+        assert_eq!(*status, 422, "{body}");
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["error"]["code"], "coupon_redeemed", "{body}");
+    }
+    // The coupon is redeemed once, and a coupon-only write-off moves no balance.
+    let redeemed: i64 = s
+        .store
+        .with_conn(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM coupons WHERE id = 1235 AND redeemed_ms IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(redeemed, 1);
+    assert_eq!(ledger_rows(&s), ledger_before);
+    assert!(s.ledger_mismatches().is_empty());
+}
+
+fn ledger_rows(s: &TestServer) -> i64 {
+    s.store
+        .with_conn(|c| Ok(c.query_row("SELECT count(*) FROM ledger", [], |r| r.get(0))?))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn keys_belong_to_the_credential_that_used_them() {
+    // A server without a token takes any bearer, so two tills present two credentials.
+    let s = TestServer::start(5).await;
+    let open = loyalty_console::server::ServerState::new(s.store.clone(), None)
+        .with_clock(s.clock.clone());
+    let addr = loyalty_console::server::spawn("127.0.0.1:0".parse().unwrap(), open)
+        .await
+        .unwrap();
+    let url = write_off_url(&format!("http://{addr}"), SAMPLE_CLIENT_ID);
+    let http = reqwest::Client::new();
+    let send = |till: &'static str, amount: u32| {
+        http.post(&url)
+            .bearer_auth(till)
+            .header("Idempotency-Key", "shared-key")
+            .header("content-type", "application/json")
+            .body(format!(
+                r#"{{"balance":[{{"amount":{amount},"currency":"points"}}]}}"#
+            ))
+            .send()
+    };
+    let a = send("till-a", 1).await.unwrap();
+    assert_eq!(a.status(), 200);
+    // The same key from another credential, with another body: its own write-off, not a
+    // 422 and not till A's answer.
+    let b = send("till-b", 2).await.unwrap();
+    assert_eq!(b.status(), 200);
+    assert!(!b.headers().contains_key("idempotent-replayed"));
+    let again = send("till-a", 1).await.unwrap();
+    assert!(again.headers().contains_key("idempotent-replayed"));
+    assert_eq!(
+        points(&http, &s.url()).await,
+        "1231.56",
+        "1 + 2 taken, once each"
+    );
+}
+
+#[tokio::test]
+async fn a_key_replays_for_48_hours_and_is_forgotten_after() {
+    let s = TestServer::start(5).await;
+    let http = reqwest::Client::new();
+    let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
+    let body = r#"{"balance":[{"amount":1,"currency":"points"}]}"#;
+    assert_eq!(post(&http, &url, Some("k"), body).await.0, 200);
+    s.clock.advance(jiff::SignedDuration::from_hours(47));
+    assert!(
+        post(&http, &url, Some("k"), body).await.2,
+        "replayed after 47 hours"
+    );
+    s.clock.advance(jiff::SignedDuration::from_hours(2));
+    let late = post(&http, &url, Some("k"), body).await;
+    assert_eq!(
+        (late.0, late.2),
+        (200, false),
+        "a new write-off after 49 hours"
+    );
+    assert_eq!(points(&http, &s.url()).await, "1232.56");
+}
+
+#[test]
+fn serve_check_names_a_tampered_balance_and_ledger_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let store = loyalty_console::server::store::Store::open(&db).unwrap();
+    let other = store
+        .with_conn(|c| {
+            loyalty_console::server::demo::seed(c, 5, jiff::Timestamp::now())?;
+            // Behind the server's back: a balance one kopeck up, and (past the trigger that
+            // guards it) a ledger row of another client changed.
+            c.execute(
+                "UPDATE balances SET amount = amount + 1 WHERE client_id = ?1 AND currency = 'points'",
+                [SAMPLE_CLIENT_ID],
+            )?;
+            let (id, client, currency): (i64, i64, String) = c.query_row(
+                "SELECT id, client_id, currency FROM ledger WHERE client_id <> ?1 LIMIT 1",
+                [SAMPLE_CLIENT_ID],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            c.execute_batch("DROP TRIGGER ledger_no_update")?;
+            c.execute("UPDATE ledger SET amount = amount + 500 WHERE id = ?1", [id])?;
+            Ok((client, currency))
+        })
+        .unwrap();
+    drop(store);
+    let out = Command::new(env!("CARGO_BIN_EXE_loyalty"))
+        .args(["serve", "--check", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "client {SAMPLE_CLIENT_ID} points: balance 123457 but ledger sums to 123456"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("client {} {}:", other.0, other.1)),
+        "{stdout}"
+    );
+    assert!(stderr.contains("2 balance(s) disagree"), "{stderr}");
 }
 
 #[tokio::test]

@@ -215,3 +215,100 @@ async fn write_off(
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::{BoxFuture, ClientService, ServiceResult};
+    use crate::domain::{
+        Amount, Balances, Client, ClientQuery, Coupon, HistoryEntry, HistoryQuery,
+    };
+    use std::sync::Mutex;
+
+    /// A vendor that accepts every write-off and notes, for each, whether the journal
+    /// already held its attempt when it arrived.
+    struct Vendor {
+        journal: PathBuf,
+        write_offs: Mutex<Vec<bool>>,
+    }
+
+    impl ClientService for Vendor {
+        fn search(&self, _: ClientQuery) -> BoxFuture<'_, ServiceResult<Vec<Client>>> {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+        fn balance(&self, _: ClientId) -> BoxFuture<'_, ServiceResult<Balances>> {
+            Box::pin(async { Ok(Balances::default()) })
+        }
+        fn coupons(&self, _: ClientId) -> BoxFuture<'_, ServiceResult<Vec<Coupon>>> {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+        fn history(
+            &self,
+            _: ClientId,
+            _: HistoryQuery,
+        ) -> BoxFuture<'_, ServiceResult<Vec<HistoryEntry>>> {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+        fn write_off(
+            &self,
+            _: ClientId,
+            _: WriteOff,
+            key: Option<String>,
+        ) -> BoxFuture<'_, ServiceResult<()>> {
+            let journaled = std::fs::read_to_string(&self.journal)
+                .is_ok_and(|j| j.contains("\"attempt\"") && j.contains(&key.unwrap_or_default()));
+            self.write_offs.lock().unwrap().push(journaled);
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    /// Runs one write-off through an executor whose journal is at `journal`.
+    async fn write_off_with_journal(journal: PathBuf) -> (Arc<Vendor>, Msg) {
+        let vendor = Arc::new(Vendor {
+            journal: journal.clone(),
+            write_offs: Mutex::default(),
+        });
+        let services = Services {
+            clients: Some(vendor.clone()),
+            ..Services::default()
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let exports = journal.with_file_name("exports");
+        let executor = Executor::new(services, exports, Journal::new(journal, "p".into()), tx);
+        executor.execute(Cmd::WriteOff {
+            id: crate::app::msg::RequestId(1),
+            client: ClientId(7),
+            request: WriteOff {
+                points: Some(Amount::from_minor(100)),
+                ..WriteOff::default()
+            },
+            key: "key-1".into(),
+        });
+        (vendor, rx.recv().await.expect("a reply"))
+    }
+
+    #[tokio::test]
+    async fn the_attempt_is_on_disk_before_the_write_off_is_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vendor, reply) = write_off_with_journal(dir.path().join("journal.jsonl")).await;
+        assert!(
+            matches!(reply, Msg::WrittenOff { result: Ok(()), .. }),
+            "{reply:?}"
+        );
+        assert_eq!(*vendor.write_offs.lock().unwrap(), vec![true]);
+    }
+
+    #[tokio::test]
+    async fn an_unwritable_journal_means_nothing_is_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the journal's folder should be.
+        let blocker = dir.path().join("data");
+        std::fs::write(&blocker, "").unwrap();
+        let (vendor, reply) = write_off_with_journal(blocker.join("journal.jsonl")).await;
+        let Msg::WrittenOff { result: Err(e), .. } = reply else {
+            panic!("{reply:?}")
+        };
+        assert!(e.detail.contains("nothing was sent"), "{}", e.detail);
+        assert!(vendor.write_offs.lock().unwrap().is_empty());
+    }
+}

@@ -592,6 +592,75 @@ mod tests {
         assert_eq!(clause("%a_b%").1[0], "%a\\_b%");
     }
 
+    fn seeded() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        store
+            .with_conn(|c| super::super::demo::seed(c, 3, Timestamp::now()).map(|_| ()))
+            .unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn the_ledger_refuses_update_and_delete() {
+        let (_dir, store) = seeded();
+        store
+            .with_conn(|c| {
+                for sql in [
+                    "UPDATE ledger SET amount = amount + 1",
+                    "DELETE FROM ledger",
+                ] {
+                    let e = c.execute(sql, []).unwrap_err();
+                    assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_key_is_remembered_for_48_hours_then_forgotten() {
+        let (_dir, store) = seeded();
+        let t0 = Timestamp::now();
+        let request = WriteOff {
+            points: Some(Amount::from_minor(1)),
+            ..WriteOff::default()
+        };
+        let idem = Idempotency {
+            scope: "s".into(),
+            key: "k".into(),
+            fingerprint: "f".into(),
+        };
+        let at = |hours: i64, extra_ms: i64| {
+            t0 + jiff::SignedDuration::from_hours(hours)
+                + jiff::SignedDuration::from_millis(extra_ms)
+        };
+        let run = |now: Timestamp| {
+            store
+                .with_conn(|c| {
+                    write_off_once(
+                        c,
+                        ClientId(crate::server::demo::SAMPLE_CLIENT_ID),
+                        &request,
+                        now,
+                        &idem,
+                        |_| (200, String::new()),
+                    )
+                })
+                .unwrap()
+        };
+        assert!(matches!(run(at(0, 0)), Keyed::Fresh(Ok(_))));
+        assert!(matches!(run(at(24, 0)), Keyed::Replay { .. }), "kept a day");
+        assert!(
+            matches!(run(at(48, 0)), Keyed::Replay { .. }),
+            "kept 48 hours"
+        );
+        assert!(
+            matches!(run(at(48, 1)), Keyed::Fresh(Ok(_))),
+            "then forgotten"
+        );
+    }
+
     fn plan(conn: &Connection, sql: &str, args: &[&str]) -> String {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         let rows = stmt
