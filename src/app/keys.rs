@@ -45,6 +45,10 @@ pub enum Scope {
     History,
     WriteOffForm,
     WriteOffConfirm,
+    /// A write-off sent or being checked: nothing to press until its answer comes.
+    WriteOffWaiting,
+    /// A check that could not tell whether the write-off went through: only closing.
+    WriteOffUnclear,
     Filter,
     Groups,
     Accumulations,
@@ -64,6 +68,8 @@ impl Scope {
             self,
             Scope::WriteOffForm
                 | Scope::WriteOffConfirm
+                | Scope::WriteOffWaiting
+                | Scope::WriteOffUnclear
                 | Scope::Filter
                 | Scope::AdminFilter
                 | Scope::GroupForm
@@ -229,6 +235,7 @@ pub const BINDINGS: &[Binding] = &[
         S::WriteOffConfirm,
         Hint::Always,
     ),
+    bind(&[key(K::Esc)], A::Cancel, S::WriteOffUnclear, Hint::Always),
     bind(
         &[key(K::Tab), key(K::BackTab)],
         A::NextField,

@@ -19,6 +19,7 @@ fn scopes(screen: Screen) -> &'static [Scope] {
             Scope::History,
             Scope::WriteOffForm,
             Scope::WriteOffConfirm,
+            Scope::WriteOffUnclear,
             Scope::Filter,
         ],
         Screen::Groups => &[Scope::Groups, Scope::GroupForm, Scope::GroupRemove],

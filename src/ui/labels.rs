@@ -2,7 +2,7 @@
 
 use crate::app::keys::{Action, Key, Scope};
 use crate::app::model::{
-    BackendLabel, FormProblem, GroupFormProblem, Notice, Screen, WriteOffField,
+    BackendLabel, Doubt, FormProblem, GroupFormProblem, Notice, Screen, WriteOffField,
 };
 use crate::domain::admin::{GroupKind, GroupProblem};
 use crate::domain::journal::Outcome;
@@ -115,6 +115,16 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
     }
 }
 
+/// What the cashier is told when a check cannot tell whether a write-off went through.
+pub fn doubt(t: &Text, doubt: Doubt) -> String {
+    match doubt {
+        Doubt::Unreadable => t.checked_unreadable.to_string(),
+        Doubt::ChangedOtherwise => t.checked_changed_otherwise.to_string(),
+        Doubt::SameAmountElsewhere => t.checked_same_amount.to_string(),
+        Doubt::CouponExpired(id) => fill(t.checked_coupon_expired, id.0),
+    }
+}
+
 pub fn backend(t: &Text, b: &BackendLabel) -> String {
     match b {
         BackendLabel::Embedded => t.backend_embedded.to_string(),
@@ -129,7 +139,8 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::Results => t.scope_results,
         Scope::History => t.scope_history,
         Scope::WriteOffForm => t.scope_write_off,
-        Scope::WriteOffConfirm => t.scope_confirm,
+        Scope::WriteOffConfirm | Scope::WriteOffWaiting => t.scope_confirm,
+        Scope::WriteOffUnclear => t.scope_unclear,
         Scope::Filter => t.scope_filter,
         Scope::Groups => t.scope_groups,
         Scope::Accumulations => t.scope_accumulations,
@@ -157,6 +168,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
             Scope::Accumulations | Scope::Registrations | Scope::CardOperations,
         ) => t.action_filter,
         (Action::Cancel, Scope::AdminFilter) => t.action_leave_filter,
+        (Action::Cancel, Scope::WriteOffUnclear) => t.action_close,
         (Action::ToggleCoupon, Scope::GroupForm) => t.action_toggle_kind,
         (Action::Submit, _) => t.action_apply,
         (Action::Quit, _) => t.action_quit,

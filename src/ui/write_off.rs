@@ -237,13 +237,16 @@ fn render_confirm(
             )));
             lines.push(Line::from(t.checked_retry));
         }
-        Waiting::Checked(Verdict::Unclear) => {
-            lines.push(Line::from(Span::styled(t.checked_unclear, theme::danger())));
+        Waiting::Checked(Verdict::Unclear(doubt)) => {
+            lines.push(Line::from(Span::styled(
+                labels::doubt(t, doubt),
+                theme::danger(),
+            )));
             lines.push(Line::from(t.checked_close));
         }
     }
     frame.render_widget(
-        Paragraph::new(lines),
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
         Rect::new(
             inner.x + 1,
             inner.y,

@@ -9,7 +9,7 @@ mod tables;
 mod write_off;
 
 use super::keys::{self, Action, Scope};
-use super::model::{Dialog, Model, Pane, Screen, WriteOffStep};
+use super::model::{Dialog, Model, Pane, Screen, Verdict, WriteOffStep};
 use super::msg::{Cmd, Msg};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -52,6 +52,13 @@ fn scope(model: &Model) -> (Scope, bool) {
         Some(Dialog::Help) => (Scope::Global, false),
         Some(Dialog::WriteOff(d)) => match d.step {
             WriteOffStep::Form => (Scope::WriteOffForm, true),
+            WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. } => {
+                (Scope::WriteOffWaiting, false)
+            }
+            WriteOffStep::Checked {
+                verdict: Verdict::Unclear(_),
+                ..
+            } => (Scope::WriteOffUnclear, false),
             _ => (Scope::WriteOffConfirm, false),
         },
         Some(Dialog::HistoryFilter(_)) => (Scope::Filter, true),

@@ -2,7 +2,7 @@
 //! `Cmd`s that come out.
 
 use super::super::model::{
-    BackendLabel, Button, Dialog, FormProblem, HISTORY_PAGE, Model, Notice, Pane, Verdict,
+    BackendLabel, Button, Dialog, Doubt, FormProblem, HISTORY_PAGE, Model, Notice, Pane, Verdict,
     WriteOffField, WriteOffStep,
 };
 use super::super::msg::{Cmd, Msg, RequestId};
@@ -781,7 +781,7 @@ fn an_unclear_check_offers_no_retry() {
     assert!(matches!(
         dialog_step(&m),
         WriteOffStep::Checked {
-            verdict: Verdict::Unclear,
+            verdict: Verdict::Unclear(Doubt::ChangedOtherwise),
             ..
         }
     ));
@@ -789,6 +789,77 @@ fn an_unclear_check_offers_no_retry() {
     assert!(key(&mut m, KeyCode::Char('y')).is_empty());
     key(&mut m, KeyCode::Esc);
     assert!(m.dialog.is_none());
+}
+
+/// The verdict a check came to, and that it records it and retries nothing.
+fn checked(m: &Model, out: &[Cmd]) -> Verdict {
+    let WriteOffStep::Checked { verdict, .. } = dialog_step(m) else {
+        panic!("{:?}", dialog_step(m))
+    };
+    let outcome = match verdict {
+        Verdict::NotApplied => Outcome::NotAppliedAfterCheck,
+        Verdict::Unclear(_) => Outcome::UnclearAfterCheck,
+    };
+    assert!(
+        matches!(out, [Cmd::Record { outcome: o, .. }] if *o == outcome),
+        "{out:?}"
+    );
+    *verdict
+}
+
+#[test]
+fn a_reread_that_fails_is_unclear_and_nothing_is_retried() {
+    let mut m = opened();
+    let cmds = time_out(&mut m);
+    let mut out = Vec::new();
+    for cmd in cmds {
+        out.extend(match cmd {
+            Cmd::LoadBalance { id, .. } => update(
+                &mut m,
+                Msg::BalanceLoaded {
+                    id,
+                    result: Err(ServiceError::new(ErrorKind::Unreachable, "down")),
+                },
+            ),
+            Cmd::LoadCoupons { id, .. } => update(
+                &mut m,
+                Msg::CouponsLoaded {
+                    id,
+                    result: Ok(vec![coupon(7, NOW_MS + 1000)]),
+                },
+            ),
+            _ => Vec::new(),
+        });
+    }
+    assert_eq!(checked(&m, &out), Verdict::Unclear(Doubt::Unreadable));
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert!(key(&mut m, KeyCode::Char('y')).is_empty());
+}
+
+#[test]
+fn a_balance_that_went_up_meanwhile_is_unclear() {
+    let mut m = opened();
+    let cmds = time_out(&mut m);
+    // An accrual landed: points rose, roubles are as before, the coupon is still there.
+    let out = answer_check(&mut m, cmds, "110", "50.5", vec![coupon(7, NOW_MS + 1000)]);
+    assert_eq!(checked(&m, &out), Verdict::Unclear(Doubt::ChangedOtherwise));
+}
+
+#[test]
+fn a_coupon_that_expired_before_the_check_proves_nothing_by_its_absence() {
+    let mut m = opened();
+    let cmds = time_out(&mut m);
+    // Coupon 7 expired a second after the dialog opened; the vendor no longer lists it.
+    update(
+        &mut m,
+        Msg::Tick(Timestamp::from_millisecond(NOW_MS + 2000).unwrap()),
+    );
+    let out = answer_check(&mut m, cmds, "87.5", "0", vec![coupon(8, NOW_MS - 1000)]);
+    assert_eq!(
+        checked(&m, &out),
+        Verdict::Unclear(Doubt::CouponExpired(CouponId(7)))
+    );
+    assert!(key(&mut m, KeyCode::Enter).is_empty(), "nothing retried");
 }
 
 #[test]

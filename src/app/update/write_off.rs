@@ -3,13 +3,13 @@
 
 use super::super::keys::Action;
 use super::super::model::{
-    Button, Dialog, FormProblem, Model, Notice, Verdict, WriteOffDialog, WriteOffField,
+    Button, Dialog, Doubt, FormProblem, Model, Notice, Verdict, WriteOffDialog, WriteOffField,
     WriteOffStep,
 };
 use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::domain::journal::Outcome;
-use crate::domain::{Amount, Balances, WriteOff};
+use crate::domain::{Amount, Balances, Coupon, CouponId, WriteOff};
 use ratatui::crossterm::event::KeyEvent;
 use std::collections::BTreeSet;
 use tui_input::Input;
@@ -324,6 +324,7 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
         (b, c) if b.error.is_some() || c.error.is_some() => None,
         (b, c) => b.data.zip(c.data.clone()),
     };
+    let now = model.now;
     let Some(Dialog::WriteOff(d)) = model.dialog.as_mut() else {
         return Vec::new();
     };
@@ -331,27 +332,15 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let (request, key) = (request.clone(), key.clone());
-    let verdict = reread.map(|(after, coupons)| {
-        let present = |id| coupons.iter().any(|c| c.id == id);
-        let taken = request
-            .balance_parts()
-            .iter()
-            .all(|(c, a)| d.balances.get(*c).minor() - a.minor() == after.get(*c).minor())
-            && request.coupons.iter().all(|id| !present(*id));
-        let untouched = request
-            .balance_parts()
-            .iter()
-            .all(|(c, _)| d.balances.get(*c) == after.get(*c))
-            && request.coupons.iter().all(|id| present(*id));
-        (taken, untouched)
-    });
+    let found = judge(
+        &d.balances,
+        &d.coupons,
+        &request,
+        reread.as_ref().map(|(b, c)| (b, c.as_slice())),
+        now,
+    );
     let client = d.client.clone();
-    let (outcome, next) = match verdict {
-        Some((true, _)) => (Outcome::AppliedAfterCheck, None),
-        Some((false, true)) => (Outcome::NotAppliedAfterCheck, Some(Verdict::NotApplied)),
-        _ => (Outcome::UnclearAfterCheck, Some(Verdict::Unclear)),
-    };
-    match next {
+    let outcome = match found {
         None => {
             model.dialog = None;
             model.error = None;
@@ -359,6 +348,7 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
                 client: client.clone(),
                 request,
             });
+            Outcome::AppliedAfterCheck
         }
         Some(verdict) => {
             d.step = WriteOffStep::Checked {
@@ -366,11 +356,198 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
                 key: key.clone(),
                 verdict,
             };
+            match verdict {
+                Verdict::NotApplied => Outcome::NotAppliedAfterCheck,
+                Verdict::Unclear(_) => Outcome::UnclearAfterCheck,
+            }
         }
-    }
+    };
     vec![Cmd::Record {
         key,
         client: client.id,
         outcome,
     }]
+}
+
+/// Judges an unanswered write-off by the balance and coupons read again (`after`; `None`
+/// when they could not be read) against those it was written against. `None`: it went
+/// through. It is judged applied only on evidence that singles it out: every balance part
+/// taken exactly and a coupon of its own, unexpired, gone (a coupon is one client's and is
+/// redeemed once). A balance that fell by exactly the amount proves nothing by itself,
+/// since another till may have taken the same amount.
+pub fn judge(
+    before: &Balances,
+    offered: &[Coupon],
+    request: &WriteOff,
+    after: Option<(&Balances, &[Coupon])>,
+    now: jiff::Timestamp,
+) -> Option<Verdict> {
+    let Some((balances, coupons)) = after else {
+        return Some(Verdict::Unclear(Doubt::Unreadable));
+    };
+    let parts = request.balance_parts();
+    let listed = |id: CouponId| coupons.iter().any(|c| c.id == id);
+    let untouched = parts
+        .iter()
+        .all(|(c, _)| before.get(*c) == balances.get(*c))
+        && request.coupons.iter().all(|id| listed(*id));
+    if untouched {
+        return Some(Verdict::NotApplied);
+    }
+    let taken = parts
+        .iter()
+        .all(|(c, a)| before.get(*c).minor() - a.minor() == balances.get(*c).minor())
+        && request.coupons.iter().all(|id| !listed(*id));
+    let expired_and_gone = request
+        .coupons
+        .iter()
+        .copied()
+        .find(|id| !listed(*id) && offered.iter().any(|c| c.id == *id && c.is_expired(now)));
+    match (taken, expired_and_gone) {
+        (_, Some(coupon)) => Some(Verdict::Unclear(Doubt::CouponExpired(coupon))),
+        (true, None) if request.coupons.is_empty() => {
+            Some(Verdict::Unclear(Doubt::SameAmountElsewhere))
+        }
+        (true, None) => None,
+        (false, None) => Some(Verdict::Unclear(Doubt::ChangedOtherwise)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::Timestamp;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn at(ms: i64) -> Timestamp {
+        Timestamp::from_millisecond(ms).unwrap()
+    }
+
+    fn balances(points: i64, rubles: i64) -> Balances {
+        Balances {
+            points: Amount::from_minor(points),
+            rubles: Amount::from_minor(rubles),
+        }
+    }
+
+    fn coupon(id: i64, expires_ms: Option<i64>) -> Coupon {
+        Coupon {
+            id: CouponId(id),
+            title: String::new(),
+            expires_at: expires_ms.map(at),
+        }
+    }
+
+    fn points(minor: i64) -> WriteOff {
+        WriteOff {
+            points: Some(Amount::from_minor(minor)),
+            ..WriteOff::default()
+        }
+    }
+
+    fn coupons(ids: &[i64]) -> WriteOff {
+        WriteOff {
+            coupons: ids.iter().map(|i| CouponId(*i)).collect(),
+            ..WriteOff::default()
+        }
+    }
+
+    #[test]
+    fn nothing_moved_means_not_applied() {
+        let before = balances(10_000, 500);
+        let offered = [coupon(1, None)];
+        let request = WriteOff {
+            coupons: vec![CouponId(1)],
+            ..points(1_000)
+        };
+        let after = Some((&before, &offered[..]));
+        assert_eq!(
+            judge(&before, &offered, &request, after, at(NOW)),
+            Some(Verdict::NotApplied)
+        );
+    }
+
+    #[test]
+    fn the_exact_amount_and_its_own_unexpired_coupon_gone_mean_applied() {
+        let offered = [coupon(1, Some(NOW + 1)), coupon(2, None)];
+        let request = WriteOff {
+            coupons: vec![CouponId(1)],
+            ..points(1_000)
+        };
+        let after = (balances(9_000, 500), [coupon(2, None)]);
+        let found = judge(
+            &balances(10_000, 500),
+            &offered,
+            &request,
+            Some((&after.0, &after.1[..])),
+            at(NOW),
+        );
+        assert_eq!(found, None);
+    }
+
+    #[test]
+    fn the_same_amount_gone_without_a_coupon_may_be_another_tills() {
+        // Another till wrote off 10.00 from the same client while this one got no answer:
+        // the balance looks exactly as if this write-off had gone through.
+        let after = balances(9_000, 500);
+        let found = judge(
+            &balances(10_000, 500),
+            &[],
+            &points(1_000),
+            Some((&after, &[])),
+            at(NOW),
+        );
+        assert_eq!(found, Some(Verdict::Unclear(Doubt::SameAmountElsewhere)));
+    }
+
+    #[test]
+    fn a_balance_that_moved_otherwise_is_unclear() {
+        // Up by an accrual, or down by more than this write-off.
+        for after in [balances(10_500, 500), balances(8_000, 500)] {
+            let found = judge(
+                &balances(10_000, 500),
+                &[],
+                &points(1_000),
+                Some((&after, &[])),
+                at(NOW),
+            );
+            assert_eq!(
+                found,
+                Some(Verdict::Unclear(Doubt::ChangedOtherwise)),
+                "{after:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_coupon_only_write_off_whose_coupon_expired() {
+        let offered = [coupon(1, Some(NOW - 1))];
+        let request = coupons(&[1]);
+        let same = balances(10_000, 500);
+        // Still listed (as an expired coupon): it was not redeemed.
+        assert_eq!(
+            judge(
+                &same,
+                &offered,
+                &request,
+                Some((&same, &offered[..])),
+                at(NOW)
+            ),
+            Some(Verdict::NotApplied)
+        );
+        // No longer listed: redeemed, or dropped for having expired. Cannot tell.
+        assert_eq!(
+            judge(&same, &offered, &request, Some((&same, &[])), at(NOW)),
+            Some(Verdict::Unclear(Doubt::CouponExpired(CouponId(1))))
+        );
+    }
+
+    #[test]
+    fn an_unreadable_reread_is_unclear() {
+        assert_eq!(
+            judge(&balances(1, 1), &[], &points(1), None, at(NOW)),
+            Some(Verdict::Unclear(Doubt::Unreadable))
+        );
+    }
 }
