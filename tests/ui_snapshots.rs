@@ -554,6 +554,35 @@ fn history_period_dialog() {
 }
 
 #[test]
+fn history_for_a_period() {
+    both("history_period", |l| {
+        let mut m = opened(l, 8);
+        key(&mut m, KeyCode::Char('f'));
+        type_text(&mut m, "14.11.2026");
+        key(&mut m, KeyCode::Tab);
+        type_text(&mut m, "16.11.2026");
+        let Some(Cmd::LoadHistory { id, query, .. }) =
+            key(&mut m, KeyCode::Enter).into_iter().next()
+        else {
+            panic!("the period applies")
+        };
+        let (from, to) = (query.from.unwrap(), query.to.unwrap());
+        let within = history(8)
+            .into_iter()
+            .filter(|e| e.at >= from && e.at <= to)
+            .collect();
+        update(
+            &mut m,
+            Msg::HistoryLoaded {
+                id,
+                result: Ok(within),
+            },
+        );
+        m
+    });
+}
+
+#[test]
 fn help_overlay() {
     both("help", |l| {
         let mut m = opened(l, 5);
@@ -751,6 +780,71 @@ mod admin {
         });
     }
 
+    #[test]
+    fn accumulations_of_one_client() {
+        both("accumulations_filtered", |l| {
+            let mut m = model(l);
+            key(&mut m, KeyCode::F(4));
+            key(&mut m, KeyCode::Char('/'));
+            type_text(&mut m, "1234569");
+            let Some(Cmd::LoadAccumulations { id, query }) =
+                key(&mut m, KeyCode::Enter).into_iter().next()
+            else {
+                panic!("the filter applies")
+            };
+            assert_eq!(query.client_id, Some(1_234_569));
+            let mine = accumulations()
+                .into_iter()
+                .map(|a| Accumulation {
+                    client_id: 1_234_569,
+                    ..a
+                })
+                .take(3)
+                .collect();
+            update(
+                &mut m,
+                Msg::AccumulationsLoaded {
+                    id,
+                    result: Ok(mine),
+                },
+            );
+            m
+        });
+    }
+
+    #[test]
+    fn registrations_for_dates_at_one_point_of_sale() {
+        both("registrations_filtered", |l| {
+            let mut m = model(l);
+            key(&mut m, KeyCode::F(5));
+            key(&mut m, KeyCode::Char('/'));
+            // The fields hold today's preset: the first of the month replaces its start.
+            update(
+                &mut m,
+                Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+            );
+            type_text(&mut m, "01.11.2026");
+            key(&mut m, KeyCode::Tab);
+            key(&mut m, KeyCode::Tab);
+            type_text(&mut m, "2");
+            let Some(Cmd::LoadRegistrations { id, query }) =
+                key(&mut m, KeyCode::Enter).into_iter().next()
+            else {
+                panic!("the filter applies")
+            };
+            assert_eq!(query.pos, Some(2));
+            let at_two = registrations().into_iter().filter(|r| r.pos == 2).collect();
+            update(
+                &mut m,
+                Msg::RegistrationsLoaded {
+                    id,
+                    result: Ok(at_two),
+                },
+            );
+            m
+        });
+    }
+
     fn registrations() -> Vec<Registration> {
         let points = ["ТЦ «Европейский»", "Арбат, 12", "Интернет-магазин"];
         (0..12)
@@ -868,10 +962,33 @@ mod admin {
                 &mut m,
                 Msg::CardOperationsLoaded {
                     id,
-                    result: Ok(page),
+                    result: Ok(page.clone()),
                 },
             );
-            key(&mut m, KeyCode::Char('t'));
+            // `t`: income only. The reload is answered with what the filter asks for.
+            let Some(Cmd::LoadCardOperations { id, query }) =
+                key(&mut m, KeyCode::Char('t')).into_iter().next()
+            else {
+                panic!()
+            };
+            assert_eq!(query.kind, Some(OperationKind::Income));
+            let operations: Vec<_> = page
+                .operations
+                .into_iter()
+                .filter(|o| o.kind == OperationKind::Income)
+                .collect();
+            let income = CardOperationPage {
+                total: Some(operations.len() as u64),
+                operations,
+                next_offset: None,
+            };
+            update(
+                &mut m,
+                Msg::CardOperationsLoaded {
+                    id,
+                    result: Ok(income),
+                },
+            );
             m
         });
     }
