@@ -563,23 +563,6 @@ fn regos_type_comes_as_a_number_or_a_name() {
 }
 
 #[tokio::test]
-async fn regos_client_bucket_paces_after_the_burst() {
-    let url = regos_vendor(Arc::default(), REGOS_RESPONSE).await;
-    // A burst of 3, then 20 a second: the two requests after the burst wait 50 ms each.
-    let regos = RegosAdapter::with_rate(&url, Secret::new("k"), 20.0, 3).unwrap();
-    let start = std::time::Instant::now();
-    for _ in 0..5 {
-        regos.card_operations(operations_query()).await.unwrap();
-    }
-    // Only a lower bound: a slow machine may take longer, never less.
-    assert!(
-        start.elapsed() >= std::time::Duration::from_millis(95),
-        "{:?}",
-        start.elapsed()
-    );
-}
-
-#[tokio::test]
 async fn regos_gzip_bodies_are_read_like_plain_ones() {
     use flate2::Compression;
     use flate2::write::GzEncoder;

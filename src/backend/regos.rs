@@ -138,3 +138,23 @@ impl CardOperationService for RegosAdapter {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On tokio's paused clock a sleep takes exactly its time, so the pacing is measured
+    /// exactly: a burst of 3 at once, then one every 50 ms at 20 a second.
+    #[tokio::test(start_paused = true)]
+    async fn the_bucket_paces_requests_after_the_burst() {
+        let regos =
+            RegosAdapter::with_rate("http://127.0.0.1:9", Secret::new("k"), 20.0, 3).unwrap();
+        let start = tokio::time::Instant::now();
+        let mut at = Vec::new();
+        for _ in 0..6 {
+            regos.pace().await;
+            at.push(start.elapsed().as_millis());
+        }
+        assert_eq!(at, [0, 0, 0, 50, 100, 150]);
+    }
+}
