@@ -295,3 +295,17 @@ fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
         ConfigAction::Check => unreachable!("handled before: it needs the async runtime"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_listens_on_loopback_unless_told_otherwise() {
+        let cli = Cli::try_parse_from(["loyalty", "serve", "--db", "shop.db"]).unwrap();
+        let Some(Command::Serve { listen, .. }) = cli.command else {
+            panic!("serve")
+        };
+        assert!(listen.ip().is_loopback(), "{listen}");
+    }
+}

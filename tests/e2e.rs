@@ -47,6 +47,8 @@ fn cashier_finds_a_client_and_writes_off_points_in_russian() {
         log.contains("outcome=\"applied\"") || log.contains("outcome=applied"),
         "{log}"
     );
+    // The built-in server listens on loopback only.
+    assert!(log.contains("embedded server on 127.0.0.1:"), "{log}");
     let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
     assert!(
         journal.contains("\"event\":\"attempt\"") && journal.contains("\"outcome\":\"applied\""),

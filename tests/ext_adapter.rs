@@ -237,3 +237,84 @@ async fn a_server_that_is_gone_is_unreachable_and_leaks_nothing() {
 fn a_bad_base_url_is_refused_up_front() {
     assert!(ExtAdapter::new("not a url", None).is_err());
 }
+
+/// A TLS server on 127.0.0.1 whose certificate (for `localhost`) no trusted CA signed; counts the
+/// handshakes that completed.
+async fn untrusted_server(handshakes: Arc<std::sync::atomic::AtomicUsize>) -> u16 {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = vec![CertificateDer::from_pem_slice(LOCALHOST_CERT.as_bytes()).unwrap()];
+    let key = PrivateKeyDer::from_pem_slice(LOCALHOST_KEY.as_bytes()).unwrap();
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let (acceptor, handshakes) = (acceptor.clone(), handshakes.clone());
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(socket).await {
+                    handshakes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let mut buf = [0u8; 4096];
+                    let _ = tls.read(&mut buf).await;
+                    let body = "[]";
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = tls.write_all(answer.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                }
+            });
+        }
+    });
+    port
+}
+
+/// `localhost`'s certificate, signed by a test CA that no system trusts (its key was
+/// thrown away once the certificate was signed).
+const LOCALHOST_CERT: &str = include_str!("fixtures/tls/localhost.crt");
+const LOCALHOST_KEY: &str = include_str!("fixtures/tls/localhost.key");
+const TEST_CA: &str = include_str!("fixtures/tls/ca.crt");
+
+#[tokio::test]
+async fn a_certificate_no_trusted_ca_signed_is_refused() {
+    let handshakes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let port = untrusted_server(handshakes.clone()).await;
+    let url = format!("https://localhost:{port}");
+    // The server works for a client that trusts its certificate…
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(TEST_CA.as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let r = trusting
+        .get(format!("{url}/ext/api/v1/clients/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(handshakes.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // …and the console, which verifies certificates and has no switch to stop, refuses it.
+    let adapter = ExtAdapter::new(&url, Some(Secret::new("t"))).unwrap();
+    let e = adapter
+        .search(ClientQuery {
+            phone: Some("%5678".into()),
+            email: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unreachable, "{e:?}");
+    assert_eq!(
+        handshakes.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "no handshake completed with the console"
+    );
+}
