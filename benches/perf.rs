@@ -7,7 +7,7 @@ use loyalty_console::app::model::BackendLabel;
 use loyalty_console::app::{Cmd, Model, Msg, update};
 use loyalty_console::backend::ClientService;
 use loyalty_console::backend::ext::ExtAdapter;
-use loyalty_console::config::Secret;
+use loyalty_console::config::{ExtCredential, Secret};
 use loyalty_console::domain::{Client, ClientId, ClientQuery, HistoryQuery};
 use loyalty_console::i18n::Locale;
 use loyalty_console::server::store::{self, Store};
@@ -164,8 +164,11 @@ fn bench_store(rt: &tokio::runtime::Runtime) {
         let addr = server::spawn("127.0.0.1:0".parse().unwrap(), state)
             .await
             .unwrap();
-        let adapter =
-            ExtAdapter::new(&format!("http://{addr}"), Some(Secret::new("bench"))).unwrap();
+        let adapter = ExtAdapter::new(
+            &format!("http://{addr}"),
+            ExtCredential::Bearer(Secret::new("bench")),
+        )
+        .unwrap();
         let query = ClientQuery::from_input("7912345678").unwrap();
         adapter.search(query.clone()).await.unwrap();
         let n = 500;

@@ -151,12 +151,12 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
     let dir = tempfile::tempdir().unwrap();
     let (mut server, url) = serve_with_credentials(dir.path());
     let config = dir.path().join("shop.toml");
-    let write = |poster_token: &str| {
+    let write = |poster_token: &str, api_key: &str| {
         std::fs::write(
             &config,
             format!(
                 "default_profile = \"shop\"\n\
-                 [profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok-1\"\n\
+                 [profiles.shop.ext]\nbase_url = \"{url}\"\nlogin = \"kassa@shop.ru\"\napi_key = \"{api_key}\"\n\
                  [profiles.shop.poster]\nbase_url = \"{url}\"\ntoken = \"{poster_token}\"\n\
                  [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"manager\"\npassword_env = \"ML_PW\"\n\
                  [profiles.shop.regos]\nbase_url = \"{url}\"\nintegration_key = \"key-3\"\n"
@@ -164,7 +164,7 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
         )
         .unwrap();
     };
-    write("tok-1");
+    write("tok-1", "tok-1");
     let out = loyalty(dir.path())
         .arg("--config")
         .arg(&config)
@@ -185,7 +185,7 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
             "{provider}: {text}"
         );
     }
-    write("wrong-secret-token");
+    write("wrong-secret-token", "wrong-api-key");
     let out = loyalty(dir.path())
         .arg("--config")
         .arg(&config)
@@ -199,7 +199,16 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
         text.contains("poster    error: Unauthorized: Poster 11: Bad access token"),
         "{text}"
     );
-    assert!(!text.contains("wrong-secret-token"), "{text}");
+    assert!(
+        text.lines().any(|l| l.trim_start().starts_with("ext")
+            && l.contains("Unauthorized")
+            && l.contains("check the profile's login and api_key")),
+        "{text}"
+    );
+    assert!(
+        !text.contains("wrong-secret-token") && !text.contains("wrong-api-key"),
+        "{text}"
+    );
     server.kill().unwrap();
     server.wait().unwrap();
 }

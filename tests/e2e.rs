@@ -139,7 +139,7 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
         &config,
         format!(
             "default_profile = \"shop\"\n\
-             [profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"{token}\"\n\
+             [profiles.shop.ext]\nbase_url = \"{url}\"\nlogin = \"kassa@shop.ru\"\napi_key = \"{token}\"\n\
              [profiles.shop.poster]\nbase_url = \"{url}\"\ntoken = \"{token}\"\n\
              [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"manager\"\npassword = \"{password}\"\n\
              [profiles.shop.regos]\nbase_url = \"{url}\"\nintegration_key = \"{key}\"\n"
@@ -193,7 +193,12 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
         log.lines().count() > 20 && log.contains("TRACE"),
         "the log is at TRACE:\n{log}"
     );
+    let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
     for secret in [token, password, key, "SECRET"] {
         assert!(!log.contains(secret), "{secret} leaked into the log");
+        assert!(
+            !journal.contains(secret),
+            "{secret} leaked into the journal"
+        );
     }
 }

@@ -6,7 +6,7 @@ use common::{INTEGRATION_KEY, MANAGER, PASSWORD, TOKEN, TestServer};
 use jiff::tz::TimeZone;
 use loyalty_console::app::msg::Export;
 use loyalty_console::backend::Services;
-use loyalty_console::config::{Endpoint, ExtSettings, Providers, Secret};
+use loyalty_console::config::{Endpoint, ExtCredential, ExtSettings, Providers, Secret};
 use loyalty_console::domain::ClientId;
 use loyalty_console::domain::admin::{
     CardOperationQuery, RegistrationQuery, SortColumn, SortDirection,
@@ -22,7 +22,7 @@ fn services(s: &TestServer) -> Services {
     let providers = Providers {
         ext: Some(ExtSettings {
             base_url: s.url(),
-            token: Some(Secret::new(TOKEN)),
+            credential: ExtCredential::Bearer(Secret::new(TOKEN)),
         }),
         poster: Some(endpoint(TOKEN)),
         mloyalty: Some((endpoint(PASSWORD), MANAGER.into())),

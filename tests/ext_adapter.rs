@@ -4,10 +4,11 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use loyalty_console::backend::ClientService;
 use loyalty_console::backend::ext::ExtAdapter;
-use loyalty_console::config::Secret;
+use loyalty_console::config::{ExtCredential, Secret};
 use loyalty_console::domain::{
     Amount, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, WriteOff,
 };
@@ -69,7 +70,7 @@ async fn adapter() -> (ExtAdapter, Seen) {
     let seen: Seen = Arc::default();
     let url = vendor(seen.clone()).await;
     (
-        ExtAdapter::new(&url, Some(Secret::new("s3cr3t"))).unwrap(),
+        ExtAdapter::new(&url, ExtCredential::Bearer(Secret::new("s3cr3t"))).unwrap(),
         seen,
     )
 }
@@ -217,7 +218,11 @@ async fn a_server_that_is_gone_is_unreachable_and_leaks_nothing() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let a = ExtAdapter::new(&format!("http://{addr}/base"), Some(Secret::new("s3cr3t"))).unwrap();
+    let a = ExtAdapter::new(
+        &format!("http://{addr}/base"),
+        ExtCredential::Bearer(Secret::new("s3cr3t")),
+    )
+    .unwrap();
     let e = a
         .search(ClientQuery::from_input("test@test.ru").unwrap())
         .await
@@ -235,7 +240,7 @@ async fn a_server_that_is_gone_is_unreachable_and_leaks_nothing() {
 
 #[test]
 fn a_bad_base_url_is_refused_up_front() {
-    assert!(ExtAdapter::new("not a url", None).is_err());
+    assert!(ExtAdapter::new("not a url", ExtCredential::Bearer(Secret::new("t"))).is_err());
 }
 
 /// A TLS server on 127.0.0.1 whose certificate (for `localhost`) no trusted CA signed; counts the
@@ -303,7 +308,7 @@ async fn a_certificate_no_trusted_ca_signed_is_refused() {
     assert_eq!(r.status(), 200);
     assert_eq!(handshakes.load(std::sync::atomic::Ordering::SeqCst), 1);
     // …and the console, which verifies certificates and has no switch to stop, refuses it.
-    let adapter = ExtAdapter::new(&url, Some(Secret::new("t"))).unwrap();
+    let adapter = ExtAdapter::new(&url, ExtCredential::Bearer(Secret::new("t"))).unwrap();
     let e = adapter
         .search(ClientQuery {
             phone: Some("%5678".into()),
@@ -317,4 +322,108 @@ async fn a_certificate_no_trusted_ca_signed_is_refused() {
         1,
         "no handshake completed with the console"
     );
+}
+
+/// Every request as the vendor saw it: its path and query, and its Authorization header.
+type Requests = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
+/// A vendor that answers the seed samples on any path and records each request; client
+/// 401 is refused.
+async fn recording_vendor(requests: Requests) -> String {
+    let app = Router::new().fallback(move |uri: axum::http::Uri, headers: HeaderMap| async move {
+        let auth = headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap_or("").to_string());
+        requests.lock().unwrap().push((uri.to_string(), auth));
+        let path = uri.path();
+        let body = if path.contains("/401/") {
+            return (StatusCode::UNAUTHORIZED, "").into_response();
+        } else if path.ends_with("/balance/history/") {
+            HISTORY
+        } else if path.ends_with("/balance/") {
+            BALANCE
+        } else if path.ends_with("/coupons/") {
+            COUPONS
+        } else if path.ends_with("/write_off/") {
+            ""
+        } else {
+            CLIENTS
+        };
+        ([("content-type", "application/json")], body).into_response()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn login_and_api_key_go_with_every_call_and_never_into_an_error() {
+    let requests: Requests = Arc::default();
+    let url = recording_vendor(requests.clone()).await;
+    let credential = ExtCredential::ApiKey {
+        login: "kassa+1@shop.ru".into(),
+        api_key: Secret::new("k3y-&=?"),
+    };
+    let a = ExtAdapter::new(&url, credential).unwrap();
+    let id = ClientId(1_234_567);
+    a.search(ClientQuery::from_input("test@test.ru").unwrap())
+        .await
+        .unwrap();
+    a.balance(id).await.unwrap();
+    a.coupons(id).await.unwrap();
+    a.history(
+        id,
+        HistoryQuery {
+            from: None,
+            to: None,
+            offset: 0,
+            limit: 10,
+        },
+    )
+    .await
+    .unwrap();
+    a.write_off(
+        id,
+        WriteOff {
+            points: Some(Amount::from_minor(100)),
+            ..WriteOff::default()
+        },
+        Some("key-1".into()),
+    )
+    .await
+    .unwrap();
+    let seen = requests.lock().unwrap().clone();
+    assert_eq!(seen.len(), 5);
+    for (uri, auth) in &seen {
+        let query: std::collections::HashMap<String, String> =
+            serde_urlencoded::from_str(uri.split_once('?').unwrap().1).unwrap();
+        assert_eq!(query["login"], "kassa+1@shop.ru", "{uri}");
+        assert_eq!(query["api_key"], "k3y-&=?", "{uri}");
+        assert!(auth.is_none(), "no bearer header with an API key: {uri}");
+    }
+    // A refusal says which credential to look at, and shows no part of the key or URL.
+    let e = a.balance(ClientId(401)).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unauthorized);
+    assert!(e.detail.contains("login and api_key"), "{}", e.detail);
+    assert!(
+        !e.detail.contains("k3y") && !e.detail.contains("api_key="),
+        "{}",
+        e.detail
+    );
+    // A vendor that is gone: the error names no URL either.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let gone = ExtAdapter::new(
+        &format!("http://{addr}"),
+        ExtCredential::ApiKey {
+            login: "l".into(),
+            api_key: Secret::new("k3y-secret"),
+        },
+    )
+    .unwrap();
+    let e = gone.balance(id).await.unwrap_err();
+    assert!(!format!("{e} {e:?}").contains("k3y-secret"), "{e:?}");
 }

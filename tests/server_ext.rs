@@ -6,6 +6,8 @@ mod common;
 
 use common::{TOKEN, TestServer};
 use loyalty_console::backend::ClientService;
+use loyalty_console::backend::ext::ExtAdapter;
+use loyalty_console::config::{ExtCredential, Secret};
 use loyalty_console::domain::{
     Amount, Client, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, WriteOff,
 };
@@ -448,4 +450,77 @@ async fn bad_query_parameters_get_a_json_reason() {
     }
     let (status, _) = get(&s, "/ext/api/v1/nothing/here").await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn login_and_api_key_are_accepted_and_the_login_is_recorded_with_the_ledger() {
+    let s = TestServer::start(5).await;
+    let http = reqwest::Client::new();
+    let balance = format!("{}/ext/api/v1/clients/{SAMPLE_CLIENT_ID}/balance/", s.url());
+    let status = |query: &'static [(&'static str, &'static str)]| {
+        let (http, url) = (http.clone(), balance.clone());
+        async move {
+            http.get(url)
+                .query(query)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        status(&[("login", "kassa@shop.ru"), ("api_key", TOKEN)]).await,
+        200
+    );
+    assert_eq!(
+        status(&[("login", "kassa@shop.ru"), ("api_key", "wrong")]).await,
+        401
+    );
+    assert_eq!(
+        status(&[("api_key", TOKEN)]).await,
+        401,
+        "the login is required"
+    );
+    assert_eq!(status(&[("login", " "), ("api_key", TOKEN)]).await, 401);
+    let long = "x".repeat(255);
+    let r = http
+        .get(&balance)
+        .query(&[("login", long.as_str()), ("api_key", TOKEN)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "a login longer than an email can be");
+
+    let by_key = ExtAdapter::new(
+        &s.url(),
+        ExtCredential::ApiKey {
+            login: "kassa@shop.ru".into(),
+            api_key: Secret::new(TOKEN),
+        },
+    )
+    .unwrap();
+    let one_point = WriteOff {
+        points: Some(Amount::from_minor(100)),
+        ..WriteOff::default()
+    };
+    by_key
+        .write_off(SAMPLE, one_point.clone(), Some("k1".into()))
+        .await
+        .unwrap();
+    s.adapter()
+        .write_off(SAMPLE, one_point, Some("k2".into()))
+        .await
+        .unwrap();
+    let logins: Vec<Option<String>> = s
+        .store
+        .with_conn(|c| {
+            let mut stmt = c.prepare(
+                "SELECT login FROM ledger WHERE kind = 'write_off' AND client_id = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([SAMPLE_CLIENT_ID], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(logins, vec![Some("kassa@shop.ru".to_string()), None]);
 }

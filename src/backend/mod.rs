@@ -92,7 +92,7 @@ impl Services {
         let mut services = Services::default();
         let timeout = p.request_timeout.unwrap_or(http::REQUEST_TIMEOUT);
         if let Some(ext) = &p.ext {
-            let adapter = ext::ExtAdapter::new(&ext.base_url, ext.token.clone())?;
+            let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?;
             services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
         }
         if let Some(endpoint) = &p.poster {

@@ -62,16 +62,34 @@ pub struct RegosFile {
 #[serde(deny_unknown_fields)]
 pub struct ExtFile {
     pub base_url: String,
+    /// The user's email or phone, sent with `api_key` on every call (the vendor's own form).
+    pub login: Option<String>,
+    pub api_key: Option<String>,
+    pub api_key_env: Option<String>,
+    /// The alternative: a bearer token.
     pub token: Option<String>,
     pub token_env: Option<String>,
 }
 
-/// A usable seed-001 endpoint: its URL and the bearer token, if any.
+/// How the console proves who it is to a seed-001 API.
+#[derive(Debug, Clone)]
+pub enum ExtCredential {
+    /// `login` and `api_key` as URL parameters of every call, as the vendor's fiscal
+    /// document gives them.
+    ApiKey { login: String, api_key: Secret },
+    /// `Authorization: Bearer`.
+    Bearer(Secret),
+}
+
+/// A usable seed-001 endpoint: its URL and its credential.
 #[derive(Debug, Clone)]
 pub struct ExtSettings {
     pub base_url: String,
-    pub token: Option<Secret>,
+    pub credential: ExtCredential,
 }
+
+/// Longest login accepted: an email address is at most 254 characters.
+pub const LOGIN_MAX: usize = 254;
 
 /// A provider's URL and the one secret it needs.
 #[derive(Debug, Clone)]
@@ -274,16 +292,61 @@ impl ExtFile {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<ExtSettings, ConfigError> {
         check_url(&format!("{at}.base_url"), &self.base_url)?;
+        let api_key = secret_from(
+            at,
+            "api_key",
+            self.api_key.as_deref(),
+            self.api_key_env.as_deref(),
+            &env,
+        )?;
         let token = secret_from(
             at,
             "token",
             self.token.as_deref(),
             self.token_env.as_deref(),
-            env,
+            &env,
         )?;
+        let credential = match (self.login.as_deref(), api_key, token) {
+            (Some(login), Some(api_key), None) => {
+                let login = login.trim();
+                if login.is_empty()
+                    || login.chars().count() > LOGIN_MAX
+                    || login.chars().any(char::is_control)
+                {
+                    return Err(ConfigError(format!(
+                        "{at}.login must be the user's email or phone (1 to {LOGIN_MAX} characters)"
+                    )));
+                }
+                ExtCredential::ApiKey {
+                    login: login.to_string(),
+                    api_key,
+                }
+            }
+            (None, None, Some(token)) => ExtCredential::Bearer(token),
+            (Some(_), None, None) => {
+                return Err(ConfigError(format!(
+                    "{at}: login needs api_key or api_key_env"
+                )));
+            }
+            (None, Some(_), None) => {
+                return Err(ConfigError(format!(
+                    "{at}: api_key needs login (the user's email or phone)"
+                )));
+            }
+            (_, Some(_), Some(_)) | (Some(_), None, Some(_)) => {
+                return Err(ConfigError(format!(
+                    "{at}: give login with api_key, or token, not both"
+                )));
+            }
+            (None, None, None) => {
+                return Err(ConfigError(format!(
+                    "{at}: give login with api_key (or api_key_env), or token (or token_env)"
+                )));
+            }
+        };
         Ok(ExtSettings {
             base_url: self.base_url.clone(),
-            token,
+            credential,
         })
     }
 }
@@ -338,7 +401,9 @@ fn secret_from(
 /// permissions beyond the owner's), which deserves a warning at start.
 pub fn secrets_exposed(path: &Path, file: &ConfigFile) -> bool {
     let inline = file.profiles.values().any(|p| {
-        p.ext.as_ref().is_some_and(|e| e.token.is_some())
+        p.ext
+            .as_ref()
+            .is_some_and(|e| e.token.is_some() || e.api_key.is_some())
             || p.poster.as_ref().is_some_and(|e| e.token.is_some())
             || p.mloyalty.as_ref().is_some_and(|e| e.password.is_some())
             || p.regos
@@ -378,6 +443,53 @@ mod tests {
         assert_eq!(s.locale, Locale::En);
     }
 
+    fn ext(body: &str) -> Result<ExtCredential, String> {
+        let text = format!("[profiles.a.ext]\nbase_url = \"http://x\"\n{body}");
+        let env = |k: &str| (k == "KEY").then(|| "k-123".to_string());
+        ConfigFile::parse(&text)
+            .map_err(|e| e.0)?
+            .resolve(Some("a"), env)
+            .map_err(|e| e.0)
+            .map(|s| match s.backend {
+                Backend::Profile { providers, .. } => providers.ext.unwrap().credential,
+                Backend::Embedded => unreachable!(),
+            })
+    }
+
+    #[test]
+    fn ext_takes_login_with_api_key_or_a_token_and_says_what_is_wrong() {
+        let c = ext("login = \"kassa@shop.ru\"\napi_key_env = \"KEY\"\n").unwrap();
+        assert!(matches!(
+            c,
+            ExtCredential::ApiKey { ref login, ref api_key }
+                if login == "kassa@shop.ru" && api_key.expose() == "k-123"
+        ));
+        assert!(matches!(
+            ext("token = \"t\"\n").unwrap(),
+            ExtCredential::Bearer(_)
+        ));
+        for (body, says) in [
+            ("login = \"79123456789\"\n", "login needs api_key"),
+            ("api_key = \"k\"\n", "api_key needs login"),
+            (
+                "login = \"l\"\napi_key = \"k\"\ntoken = \"t\"\n",
+                "not both",
+            ),
+            ("", "give login with api_key"),
+            ("login = \" \"\napi_key = \"k\"\n", "email or phone"),
+            (
+                "login = \"l\"\napi_key_env = \"NOPE\"\n",
+                "api_key_env names NOPE",
+            ),
+        ] {
+            let e = ext(body).unwrap_err();
+            assert!(
+                e.contains("profiles.a.ext") && e.contains(says),
+                "{body}: {e}"
+            );
+        }
+    }
+
     #[test]
     fn template_parses() {
         ConfigFile::parse(TEMPLATE).unwrap();
@@ -396,7 +508,8 @@ mod tests {
         match s.backend {
             Backend::Profile { name, providers } => {
                 assert_eq!(name, "shop");
-                assert_eq!(providers.ext.unwrap().token.unwrap().expose(), "abc");
+                let ext = providers.ext.unwrap();
+                assert!(matches!(ext.credential, ExtCredential::Bearer(t) if t.expose() == "abc"));
                 assert!(providers.poster.is_none());
             }
             Backend::Embedded => panic!("expected the shop profile"),

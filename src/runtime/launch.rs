@@ -3,7 +3,9 @@
 
 use crate::app::model::{BackendLabel, Notice};
 use crate::backend::Services;
-use crate::config::{Backend, Endpoint, ExtSettings, Paths, Providers, Secret, Settings};
+use crate::config::{
+    Backend, Endpoint, ExtCredential, ExtSettings, Paths, Providers, Secret, Settings,
+};
 use crate::server::store::{self, Store};
 use crate::server::{self, ServerState, demo};
 use jiff::Timestamp;
@@ -74,7 +76,7 @@ async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
     let providers = Providers {
         ext: Some(ExtSettings {
             base_url: base_url.clone(),
-            token: Some(Secret::new(token.clone())),
+            credential: ExtCredential::Bearer(Secret::new(token.clone())),
         }),
         poster: Some(endpoint(token)),
         mloyalty: Some((endpoint(password), EMBEDDED_MANAGER.to_string())),

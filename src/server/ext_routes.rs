@@ -1,15 +1,15 @@
 //! Seed 001, `/ext/api/v1/`: client search, balance, coupons, history and write-off, in the
 //! vendor's exact JSON.
 
-use super::ServerState;
 use super::error::ApiError;
 use super::store::StoreError;
 use super::store::{self, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT};
+use super::{Caller, ServerState};
 use crate::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
 use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -200,7 +200,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_string()))
 }
 
-fn sha256_hex(parts: &[&[u8]]) -> String {
+pub(super) fn sha256_hex(parts: &[&[u8]]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for part in parts {
@@ -240,6 +240,7 @@ fn answer(result: &Result<Vec<i64>, StoreError>) -> (u16, String) {
 
 async fn write_off(
     State(state): State<ServerState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -247,17 +248,20 @@ async fn write_off(
     let id = client_id(&id)?;
     let request = parse_write_off(&body)?;
     let summary = format!("{request:?}");
+    let made = store::Made {
+        at: state.now(),
+        by: caller.login,
+    };
     let Some(key) = idempotency_key(&headers)? else {
-        let now = state.now();
         let ledger = state
             .store
-            .run(move |c| store::write_off(c, id, &request, now))
+            .run(move |c| store::write_off(c, id, &request, &made))
             .await?;
         tracing::info!(client = id.0, ?ledger, "write-off {summary}");
         return Ok(StatusCode::OK.into_response());
     };
     // Keys belong to the credential that used them: two callers never collide.
-    let scope = sha256_hex(&[super::bearer(&headers).as_bytes()]);
+    let scope = caller.scope;
     let entry = (scope.clone(), key.clone());
     let _guard = {
         let mut set = state
@@ -279,10 +283,9 @@ async fn write_off(
         scope,
         key: key.clone(),
     };
-    let now = state.now();
     let outcome = state
         .store
-        .run(move |c| store::write_off_once(c, id, &request, now, &idem, answer))
+        .run(move |c| store::write_off_once(c, id, &request, &made, &idem, answer))
         .await?;
     match outcome {
         store::Keyed::Fresh(Ok(ledger)) => {

@@ -127,14 +127,59 @@ pub fn router(state: ServerState) -> Router {
         .with_state(state)
 }
 
+/// Who called a seed-001 route, as its handlers need it.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    /// The `login` parameter, recorded with every ledger movement the call makes.
+    pub login: Option<String>,
+    /// Idempotency keys are scoped to this: a hash of the credential presented.
+    pub scope: String,
+}
+
+/// Seed 001's two credentials: `login` and `api_key` URL parameters (the vendor's fiscal
+/// document), or a bearer token. The API key is the server's token.
 async fn require_token(
     State(state): State<ServerState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if !credential_ok(state.token.as_deref(), bearer(request.headers())) {
-        return Err(ApiError::unauthorized());
-    }
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(request.uri().query().unwrap_or("")).unwrap_or_default();
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let caller = match param("api_key") {
+        Some(key) => {
+            let login = param("login").map(str::trim).unwrap_or("");
+            if login.is_empty()
+                || login.chars().count() > crate::config::LOGIN_MAX
+                || login.chars().any(char::is_control)
+            {
+                return Err(ApiError::unauthorized());
+            }
+            if !credential_ok(state.token.as_deref(), key) {
+                return Err(ApiError::unauthorized());
+            }
+            Caller {
+                login: Some(login.to_string()),
+                scope: ext_routes::sha256_hex(&[b"api_key", login.as_bytes(), key.as_bytes()]),
+            }
+        }
+        None => {
+            let token = bearer(request.headers());
+            if !credential_ok(state.token.as_deref(), token) {
+                return Err(ApiError::unauthorized());
+            }
+            Caller {
+                login: None,
+                scope: ext_routes::sha256_hex(&[token.as_bytes()]),
+            }
+        }
+    };
+    request.extensions_mut().insert(caller);
     Ok(next.run(request).await)
 }
 

@@ -55,7 +55,9 @@ CREATE TABLE IF NOT EXISTS ledger (
     currency  TEXT NOT NULL CHECK (currency IN ('points', 'rubles')),
     amount    INTEGER NOT NULL CHECK (amount <> 0),
     at_ms     INTEGER NOT NULL,
-    kind      TEXT NOT NULL
+    kind      TEXT NOT NULL,
+    -- The seed-001 login that made the movement; NULL for bearer-token callers and seeding.
+    login     TEXT
 );
 CREATE INDEX IF NOT EXISTS ledger_client_time ON ledger (client_id, at_ms, id);
 
@@ -150,6 +152,7 @@ impl Store {
         let conn = open_connection(path)?;
         conn.execute_batch(super::admin_store::SCHEMA)?;
         conn.execute_batch(SCHEMA)?;
+        add_ledger_login(&conn)?;
         Ok(Store {
             path: Arc::new(path.to_path_buf()),
             idle: Arc::new(Mutex::new(vec![conn])),
@@ -188,6 +191,19 @@ impl Store {
         }
         result
     }
+}
+
+/// Databases made before logins were recorded get the column (NULL for their old rows).
+fn add_ledger_login(conn: &Connection) -> Result<(), StoreError> {
+    let has: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('ledger') WHERE name = 'login'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has {
+        conn.execute_batch("ALTER TABLE ledger ADD COLUMN login TEXT")?;
+    }
+    Ok(())
 }
 
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
@@ -407,12 +423,20 @@ pub fn write_off(
     conn: &mut Connection,
     id: ClientId,
     request: &WriteOff,
-    now: Timestamp,
+    made: &Made,
 ) -> Result<Vec<i64>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let ids = apply_write_off(&tx, id, request, now)?;
+    let ids = apply_write_off(&tx, id, request, made)?;
     tx.commit()?;
     Ok(ids)
+}
+
+/// When a ledger movement is made, and by which seed-001 login (`None`: a bearer-token
+/// caller).
+#[derive(Debug, Clone)]
+pub struct Made {
+    pub at: Timestamp,
+    pub by: Option<String>,
 }
 
 /// How long an idempotency key is remembered: at least the 24 hours callers are promised.
@@ -445,12 +469,12 @@ pub fn write_off_once(
     conn: &mut Connection,
     id: ClientId,
     request: &WriteOff,
-    now: Timestamp,
+    made: &Made,
     idem: &Idempotency,
     answer: impl Fn(&Result<Vec<i64>, StoreError>) -> (u16, String),
 ) -> Result<Keyed, StoreError> {
     let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let now_ms = now.as_millisecond();
+    let now_ms = made.at.as_millisecond();
     tx.execute(
         "DELETE FROM idempotency_keys WHERE created_ms < ?1",
         [now_ms - KEY_RETENTION_MS],
@@ -472,7 +496,7 @@ pub fn write_off_once(
     // A refusal must leave no trace but its stored answer: the write-off runs in a savepoint.
     let outcome = {
         let sp = tx.savepoint()?;
-        match apply_write_off(&sp, id, request, now) {
+        match apply_write_off(&sp, id, request, made) {
             Ok(ids) => {
                 sp.commit()?;
                 Ok(ids)
@@ -496,10 +520,10 @@ fn apply_write_off(
     tx: &rusqlite::Connection,
     id: ClientId,
     request: &WriteOff,
-    now: Timestamp,
+    made: &Made,
 ) -> Result<Vec<i64>, StoreError> {
     require_client(tx, id)?;
-    let now_ms = now.as_millisecond();
+    let now_ms = made.at.as_millisecond();
     let current = balances(tx, id)?;
     for (currency, amount) in request.balance_parts() {
         let available = current.get(currency);
@@ -540,9 +564,15 @@ fn apply_write_off(
     let mut ledger_ids = Vec::new();
     for (currency, amount) in request.balance_parts() {
         tx.execute(
-            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind)
-             VALUES (?1, ?2, ?3, ?4, 'write_off')",
-            params![id.0, currency_to_wire(currency), -amount.minor(), now_ms],
+            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login)
+             VALUES (?1, ?2, ?3, ?4, 'write_off', ?5)",
+            params![
+                id.0,
+                currency_to_wire(currency),
+                -amount.minor(),
+                now_ms,
+                made.by
+            ],
         )?;
         ledger_ids.push(tx.last_insert_rowid());
     }
@@ -635,14 +665,15 @@ mod tests {
             t0 + jiff::SignedDuration::from_hours(hours)
                 + jiff::SignedDuration::from_millis(extra_ms)
         };
-        let run = |now: Timestamp| {
+        let run = |at: Timestamp| {
+            let made = Made { at, by: None };
             store
                 .with_conn(|c| {
                     write_off_once(
                         c,
                         ClientId(crate::server::demo::SAMPLE_CLIENT_ID),
                         &request,
-                        now,
+                        &made,
                         &idem,
                         |_| (200, String::new()),
                     )

@@ -7,7 +7,7 @@ pub mod tmux;
 use jiff::Timestamp;
 use loyalty_console::backend::ext::ExtAdapter;
 use loyalty_console::clock::Clock;
-use loyalty_console::config::Secret;
+use loyalty_console::config::{ExtCredential, Secret};
 use loyalty_console::server::store::Store;
 use loyalty_console::server::{self, ServerState, demo};
 use std::io::{BufRead, BufReader};
@@ -74,7 +74,7 @@ impl TestServer {
     }
 
     pub fn adapter(&self) -> ExtAdapter {
-        ExtAdapter::new(&self.url(), Some(Secret::new(TOKEN))).expect("adapter")
+        ExtAdapter::new(&self.url(), ExtCredential::Bearer(Secret::new(TOKEN))).expect("adapter")
     }
 
     /// Sum of each client's ledger next to their balance rows, for every mismatch.

@@ -2,7 +2,7 @@
 
 use super::http::{self, excerpt, status_kind};
 use super::{BoxFuture, ClientService, ServiceResult};
-use crate::config::Secret;
+use crate::config::ExtCredential;
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, ErrorKind, HistoryEntry, HistoryQuery,
     ServiceError, WriteOff,
@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 pub struct ExtAdapter {
     http: reqwest::Client,
     base: Url,
-    token: Option<Secret>,
+    credential: ExtCredential,
 }
 
 impl ExtAdapter {
@@ -27,11 +27,11 @@ impl ExtAdapter {
     }
 
     /// `base_url` is the installation's root; the adapter appends `/ext/api/v1/...`.
-    pub fn new(base_url: &str, token: Option<Secret>) -> Result<Self, ServiceError> {
+    pub fn new(base_url: &str, credential: ExtCredential) -> Result<Self, ServiceError> {
         Ok(ExtAdapter {
             http: http::client()?,
             base: http::base_url(base_url)?,
-            token,
+            credential,
         })
     }
 
@@ -43,9 +43,13 @@ impl ExtAdapter {
             .join(&format!("{}{path}", &wire::PREFIX[1..]))
             .unwrap_or_else(|_| self.base.clone());
         let builder = self.http.request(method, url);
-        match &self.token {
-            Some(token) => builder.bearer_auth(token.expose()),
-            None => builder,
+        // The API key rides in the query string: reqwest errors carry URLs, so none is ever
+        // shown or logged (backend/http builds messages without them).
+        match &self.credential {
+            ExtCredential::ApiKey { login, api_key } => {
+                builder.query(&[("login", login.as_str()), ("api_key", api_key.expose())])
+            }
+            ExtCredential::Bearer(token) => builder.bearer_auth(token.expose()),
         }
     }
 
@@ -89,6 +93,16 @@ impl ExtAdapter {
             Ok(e) => e.error.message,
             Err(_) if body.is_empty() => status.to_string(),
             Err(_) => format!("{status}: {}", excerpt(&body)),
+        };
+        // Say which credential was refused, so the profile can be put right.
+        let detail = if matches!(status.as_u16(), 401 | 403) {
+            let which = match self.credential {
+                ExtCredential::ApiKey { .. } => "login and api_key",
+                ExtCredential::Bearer(_) => "token",
+            };
+            format!("{detail} (check the profile's {which})")
+        } else {
+            detail
         };
         tracing::warn!(%status, "{what} refused: {detail}");
         Err(ServiceError::new(status_kind(status), detail))
