@@ -17,8 +17,8 @@ use loyalty_console::backend::{
 use loyalty_console::clock::Clock;
 use loyalty_console::config::Secret;
 use loyalty_console::domain::admin::{
-    AccumulationQuery, AccumulationStatus, CardOperationQuery, GroupDraft, GroupKind,
-    OperationKind, RegistrationQuery, SortColumn, SortDirection,
+    AccumulationQuery, AccumulationStatus, CardOperation, CardOperationQuery, Expiry, GroupDraft,
+    GroupKind, OperationKind, RegistrationQuery, SortColumn, SortDirection,
 };
 use loyalty_console::domain::{Amount, ErrorKind};
 use rust_decimal::Decimal;
@@ -481,15 +481,26 @@ async fn regos_reads_the_sample_and_sends_the_documented_fields() {
     let page = regos.card_operations(operations_query()).await.unwrap();
     assert_eq!(page.operations.len(), 1);
     let op = &page.operations[0];
-    assert_eq!(op.uuid, "404cd163-83f0-11ea-9e81-b8975aece7d3");
-    assert_eq!(op.kind, OperationKind::Outcome);
+    assert_eq!(
+        op.uuid.as_deref(),
+        Some("404cd163-83f0-11ea-9e81-b8975aece7d3")
+    );
+    assert_eq!(op.kind, Some(OperationKind::Outcome));
     assert_eq!(
         (op.amount, op.value, op.used_value),
-        (Decimal::ZERO, Decimal::from(1000), Decimal::ZERO)
+        (
+            Some(Decimal::ZERO),
+            Some(Decimal::from(1000)),
+            Some(Decimal::ZERO)
+        )
     );
-    assert!(!op.is_payment);
-    assert_eq!(op.date.as_second(), 1_587_487_843);
-    assert_eq!(op.expires, None, "exp_date 0 means no expiry");
+    assert_eq!(op.is_payment, Some(false));
+    assert_eq!(op.date.map(|d| d.as_second()), Some(1_587_487_843));
+    assert_eq!(
+        op.expires,
+        Some(Expiry::Never),
+        "exp_date 0 means no expiry"
+    );
     assert_eq!(op.description, None);
     assert_eq!((page.next_offset, page.total), (None, None));
     let bodies = seen.bodies.lock().unwrap().clone();
@@ -501,8 +512,13 @@ async fn regos_reads_the_sample_and_sends_the_documented_fields() {
     assert_eq!(sent["type"], 2);
     assert_eq!(sent["start_date"], 1_534_153_454);
     assert_eq!(sent["end_date"], 1_534_157_896);
-    assert_eq!(sent["sort_orders"]["column"], "Date");
-    assert_eq!(sent["sort_orders"]["direction"], "DESC");
+    // An array of {column, direction}, as REGOS's API reference and its Python SDK have it
+    // (https://github.com/regos-software/py-integrations, schemas/api/common/sort_orders.py);
+    // the seed's example shows one object, which loyalty serve still accepts.
+    assert_eq!(
+        sent["sort_orders"],
+        serde_json::json!([{"column": "Date", "direction": "DESC"}])
+    );
     assert_eq!(
         (sent["limit"].as_i64(), sent["offset"].as_i64()),
         (Some(20), Some(3))
@@ -543,6 +559,71 @@ async fn regos_error_envelopes() {
             .unwrap_err();
         assert_eq!(e.kind, ErrorKind::BadResponse, "{garbage}");
     }
+}
+
+/// Every field of a RetailCardOperation is nullable in REGOS's model (docs.regos.uz,
+/// RetailCard/GetOperations; the SDK's schemas/api/references/retail_card.py): nulls and
+/// missing fields keep the page, and become "not said".
+#[tokio::test]
+async fn regos_nulls_do_not_lose_the_page() {
+    let answer = r#"{"ok":true,"result":[
+        {"uuid":null,"type":null,"amount":null,"value":null,"used_value":null,
+         "is_payment":null,"date":null,"exp_date":null,"description":null,"last_update":null},
+        {},
+        {"uuid":"u","type":"Income","amount":1.5,"value":0.075,"used_value":0,
+         "is_payment":true,"date":1587487843,"exp_date":1619023843,"last_update":1587487843}
+    ]}"#;
+    let url = regos_vendor(Arc::default(), answer).await;
+    let page = RegosAdapter::new(&url, Secret::new("k"))
+        .unwrap()
+        .card_operations(operations_query())
+        .await
+        .unwrap();
+    assert_eq!(page.operations.len(), 3);
+    assert_eq!(page.operations[0], CardOperation::default());
+    assert_eq!(page.operations[1], CardOperation::default());
+    let full = &page.operations[2];
+    assert_eq!(full.kind, Some(OperationKind::Income));
+    assert_eq!(full.amount, Some(Decimal::new(15, 1)));
+    assert!(matches!(full.expires, Some(Expiry::At(t)) if t.as_second() == 1_619_023_843));
+}
+
+/// REGOS's limits page (docs.regos.uz, intro/limits) says excess requests may get HTTP 429
+/// with Retry-After, as well as error 8213 in an HTTP 200: both are "rate limited", with
+/// the wait to keep.
+#[tokio::test]
+async fn regos_rate_limits_say_how_long_to_wait() {
+    let app = Router::new().route(
+        "/gateway/out/{key}/v1/{*method}",
+        post(|| async {
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", "7")],
+                "slow down",
+            )
+        }),
+    );
+    let url = serve(app).await;
+    let e = RegosAdapter::new(&url, Secret::new("KEY-429"))
+        .unwrap()
+        .card_operations(operations_query())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert_eq!(e.retry_after, Some(std::time::Duration::from_secs(7)));
+    assert!(!e.detail.contains("KEY-429"), "{}", e.detail);
+    let url = regos_vendor(
+        Arc::default(),
+        r#"{"ok":false,"result":{"error":8213,"description":"Too many requests"}}"#,
+    )
+    .await;
+    let e = RegosAdapter::new(&url, Secret::new("k"))
+        .unwrap()
+        .card_operations(operations_query())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert_eq!(e.retry_after, Some(std::time::Duration::from_secs(1)));
 }
 
 #[test]

@@ -363,7 +363,7 @@ async fn card_operations_page_sort_and_filter() {
         incomes
             .operations
             .iter()
-            .all(|o| o.kind == OperationKind::Income)
+            .all(|o| o.kind == Some(OperationKind::Income))
     );
     let by_value = r
         .card_operations(CardOperationQuery {
@@ -433,4 +433,42 @@ async fn the_seed_request_sample_is_read_once_its_quotes_are_json() {
         .unwrap();
     assert_eq!(ok["ok"], true, "{ok}");
     assert!(ok["result"].is_array());
+}
+
+#[tokio::test]
+async fn sort_orders_come_as_the_live_array_or_the_seeds_single_object() {
+    let s = TestServer::start(5).await;
+    let url = format!(
+        "{}/gateway/out/{INTEGRATION_KEY}/v1/RetailCard/GetOperations",
+        s.url()
+    );
+    let amounts = |sort_orders: serde_json::Value| {
+        let url = url.clone();
+        async move {
+            let body = serde_json::json!({
+                "card_id": 1, "promo_id": CARD_PROMO_ID, "sort_orders": sort_orders, "limit": 50
+            });
+            let answer: serde_json::Value = reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(answer["ok"], true, "{answer}");
+            answer["result"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["amount"].as_f64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let live = amounts(serde_json::json!([{"column": "Amount", "direction": "asc"}])).await;
+    let seed = amounts(serde_json::json!({"column": "Amount", "direction": "ASC"})).await;
+    assert!(live.len() > 1, "{live:?}");
+    assert!(live.windows(2).all(|w| w[0] <= w[1]), "{live:?}");
+    assert_eq!(live, seed);
 }

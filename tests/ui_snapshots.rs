@@ -607,8 +607,8 @@ mod admin {
     use super::*;
     use loyalty_console::app::model::Availability;
     use loyalty_console::domain::admin::{
-        Accumulation, AccumulationStatus, CardOperation, CardOperationPage, Group, GroupKind,
-        OperationKind, Registration,
+        Accumulation, AccumulationStatus, CardOperation, CardOperationPage, Expiry, Group,
+        GroupKind, OperationKind, Registration,
     };
     use rust_decimal::Decimal;
 
@@ -937,20 +937,33 @@ mod admin {
             };
             let operations = (0..20)
                 .map(|i| CardOperation {
-                    uuid: format!("404cd163-83f0-11ea-9e81-{i:012}"),
-                    kind: if i % 3 == 0 {
+                    uuid: Some(format!("404cd163-83f0-11ea-9e81-{i:012}")),
+                    kind: Some(if i % 3 == 0 {
                         OperationKind::Outcome
                     } else {
                         OperationKind::Income
-                    },
-                    amount: Decimal::new(1_476_000 + i * 1000, 3),
-                    value: Decimal::new(73_800 + i, 3),
-                    used_value: Decimal::ZERO,
-                    is_payment: i % 3 == 0,
-                    date: Timestamp::from_second(1_587_487_843 - i * 86_400).unwrap(),
-                    expires: (i % 2 == 0).then(|| Timestamp::from_second(1_619_023_843).unwrap()),
+                    }),
+                    amount: Some(Decimal::new(1_476_000 + i * 1000, 3)),
+                    value: Some(Decimal::new(73_800 + i, 3)),
+                    used_value: Some(Decimal::ZERO),
+                    is_payment: Some(i % 3 == 0),
+                    date: Some(Timestamp::from_second(1_587_487_843 - i * 86_400).unwrap()),
+                    expires: Some(if i % 2 == 0 {
+                        Expiry::At(Timestamp::from_second(1_619_023_843).unwrap())
+                    } else {
+                        Expiry::Never
+                    }),
                     description: (i % 4 == 0).then(|| "Покупка в кафе «Ёлки»".to_string()),
-                    last_update: Timestamp::from_second(1_587_487_843).unwrap(),
+                    last_update: Some(Timestamp::from_second(1_587_487_843).unwrap()),
+                })
+                // REGOS may leave any field null: the row stays, with "—".
+                .map(|o| match o.uuid.as_deref() {
+                    Some(u) if u.ends_with("007") => CardOperation {
+                        uuid: o.uuid,
+                        kind: o.kind,
+                        ..CardOperation::default()
+                    },
+                    _ => o,
                 })
                 .collect();
             let page = CardOperationPage {
@@ -975,7 +988,7 @@ mod admin {
             let operations: Vec<_> = page
                 .operations
                 .into_iter()
-                .filter(|o| o.kind == OperationKind::Income)
+                .filter(|o| o.kind == Some(OperationKind::Income))
                 .collect();
             let income = CardOperationPage {
                 total: Some(operations.len() as u64),

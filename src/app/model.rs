@@ -172,6 +172,8 @@ pub struct CardOperationsState {
     pub selected: usize,
     /// The query the shown page answers; paging moves its offset.
     pub query: Option<CardOperationQuery>,
+    /// How many times in a row REGOS has asked to wait for the pending page.
+    pub waits: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -470,6 +472,10 @@ pub enum Notice {
     NoSearchFor(String),
     /// `w` on a client whose balance could not be read: there is nothing to write off from.
     NoBalanceToWriteOff,
+    /// The vendor asked to wait this many seconds; the request is sent again then.
+    RateLimited {
+        seconds: u64,
+    },
     GroupSaved {
         name: String,
     },
@@ -557,6 +563,7 @@ impl Model {
                 rows: Remote::default(),
                 selected: 0,
                 query: None,
+                waits: 0,
             },
             exporting: None,
             journal: Remote::default(),

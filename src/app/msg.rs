@@ -31,6 +31,8 @@ pub enum Msg {
     Tick(Timestamp),
     /// The search debounce for generation `.0` has run out.
     DebounceElapsed(u64),
+    /// The wait a rate-limited request `.0` was asked for is over.
+    RetryDue(RequestId),
     Searched {
         id: RequestId,
         result: Reply<Vec<Client>>,
@@ -117,6 +119,11 @@ pub enum Cmd {
     },
     Debounce {
         generation: u64,
+        delay: Duration,
+    },
+    /// Wait `delay` (as a rate-limited vendor asked), then say [`Msg::RetryDue`] for `id`.
+    RetryLater {
+        id: RequestId,
         delay: Duration,
     },
     LoadBalance {

@@ -91,14 +91,42 @@ pub fn base_url(text: &str) -> Result<reqwest::Url, ServiceError> {
     Ok(base)
 }
 
-/// Sends a request and reads the whole body; transport failures become [`ServiceError`]s.
+/// Sends a request and reads the whole body; transport failures become [`ServiceError`]s,
+/// and so does HTTP 429 (rate limited, with the wait the vendor asked for).
 pub async fn exchange(
     builder: reqwest::RequestBuilder,
 ) -> Result<(reqwest::StatusCode, Vec<u8>), ServiceError> {
     let response = builder.send().await.map_err(transport_error)?;
     let status = response.status();
+    let wait = retry_after(response.headers());
     let body = response.bytes().await.map_err(transport_error)?.to_vec();
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        let wait = wait.unwrap_or(RATE_LIMIT_WAIT);
+        return Err(ServiceError::new(
+            ErrorKind::RateLimited,
+            format!("{status}: {}", excerpt(&body)),
+        )
+        .with_retry_after(wait));
+    }
     Ok((status, body))
+}
+
+/// How long to wait after a rate limit that did not say.
+pub const RATE_LIMIT_WAIT: Duration = Duration::from_secs(1);
+/// The longest wait a vendor's `Retry-After` can impose on a till.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// `Retry-After` in seconds, bounded to a minute (an HTTP date is not honoured: the default
+/// wait applies).
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds).clamp(RATE_LIMIT_WAIT, MAX_RETRY_AFTER))
 }
 
 /// A short, single-line excerpt of a body for an error message.
@@ -117,6 +145,7 @@ pub fn status_kind(status: reqwest::StatusCode) -> ErrorKind {
     match status.as_u16() {
         401 | 403 => ErrorKind::Unauthorized,
         408 | 504 => ErrorKind::Timeout,
+        429 => ErrorKind::RateLimited,
         s if s >= 500 => ErrorKind::Server,
         _ => ErrorKind::Rejected,
     }

@@ -81,12 +81,14 @@ fn gunzip_if_needed(body: Vec<u8>) -> ServiceResult<Vec<u8>> {
 
 fn failure(e: ErrorResultDto) -> ServiceError {
     let description = e.description.unwrap_or_default();
-    let kind = match e.error {
-        wire::RATE_LIMITED => ErrorKind::RateLimited,
-        wire::ACCESS_DENIED | 1096 => ErrorKind::Unauthorized,
-        _ => ErrorKind::Rejected,
-    };
-    ServiceError::new(kind, format!("REGOS {}: {description}", e.error))
+    let error = |kind| ServiceError::new(kind, format!("REGOS {}: {description}", e.error));
+    match e.error {
+        // REGOS says no more than that the budget is spent; a token comes back in half a
+        // second at its documented rate.
+        wire::RATE_LIMITED => error(ErrorKind::RateLimited).with_retry_after(http::RATE_LIMIT_WAIT),
+        wire::ACCESS_DENIED | wire::ACCESS_DENIED_OPERATION => error(ErrorKind::Unauthorized),
+        _ => error(ErrorKind::Rejected),
+    }
 }
 
 impl CardOperationService for RegosAdapter {

@@ -135,21 +135,29 @@ pub enum OperationKind {
     Outcome,
 }
 
-/// One movement on a retail card's bonus account (REGOS).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One movement on a retail card's bonus account (REGOS). The vendor's model lets every
+/// field be null, so each is optional here: a missing one is shown as "—", never loses the
+/// page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CardOperation {
-    pub uuid: String,
-    pub kind: OperationKind,
+    pub uuid: Option<String>,
+    pub kind: Option<OperationKind>,
     /// The purchase amount the bonus was accrued on.
-    pub amount: Decimal,
-    pub value: Decimal,
-    pub used_value: Decimal,
-    pub is_payment: bool,
-    pub date: Timestamp,
-    /// `None`: the bonus never expires.
-    pub expires: Option<Timestamp>,
+    pub amount: Option<Decimal>,
+    pub value: Option<Decimal>,
+    pub used_value: Option<Decimal>,
+    pub is_payment: Option<bool>,
+    pub date: Option<Timestamp>,
+    pub expires: Option<Expiry>,
     pub description: Option<String>,
-    pub last_update: Timestamp,
+    pub last_update: Option<Timestamp>,
+}
+
+/// When a card operation's bonus expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    Never,
+    At(Timestamp),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

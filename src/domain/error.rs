@@ -31,6 +31,8 @@ pub enum ErrorKind {
 pub struct ServiceError {
     pub kind: ErrorKind,
     pub detail: String,
+    /// How long the vendor asked to wait before asking again (rate limits).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ServiceError {
@@ -38,7 +40,13 @@ impl ServiceError {
         ServiceError {
             kind,
             detail: detail.into(),
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     /// Whether the request may have taken effect even though no success was seen.

@@ -59,6 +59,10 @@ impl Executor {
                     tokio::time::sleep(delay).await;
                     Msg::DebounceElapsed(generation)
                 }
+                Cmd::RetryLater { id, delay } => {
+                    tokio::time::sleep(delay).await;
+                    Msg::RetryDue(id)
+                }
                 Cmd::LoadBalance { id, client } => Msg::BalanceLoaded {
                     id,
                     result: match need(&s.clients, "ext") {

@@ -3,7 +3,7 @@
 
 use crate::app::msg::{Export, Exported};
 use crate::backend::Services;
-use crate::domain::admin::CardOperationQuery;
+use crate::domain::admin::{CardOperationQuery, Expiry};
 use crate::domain::{ErrorKind, HistoryQuery, ServiceError};
 use crate::wire::ext::currency_to_wire;
 use jiff::Timestamp;
@@ -121,17 +121,22 @@ pub async fn run(
             loop {
                 let page = service.card_operations(q).await?;
                 let count = page.operations.len() as u32;
+                // A field the vendor left null is an empty cell.
+                let text = |v: Option<String>| v.unwrap_or_default();
                 rows.extend(page.operations.into_iter().map(|o| {
                     vec![
-                        when(o.date),
-                        format!("{:?}", o.kind).to_lowercase(),
-                        o.amount.to_string(),
-                        o.value.to_string(),
-                        o.used_value.to_string(),
-                        o.is_payment.to_string(),
-                        o.expires.map(when).unwrap_or_default(),
-                        o.description.unwrap_or_default(),
-                        o.uuid,
+                        text(o.date.map(when)),
+                        text(o.kind.map(|k| format!("{k:?}").to_lowercase())),
+                        text(o.amount.map(|d| d.to_string())),
+                        text(o.value.map(|d| d.to_string())),
+                        text(o.used_value.map(|d| d.to_string())),
+                        text(o.is_payment.map(|b| b.to_string())),
+                        text(o.expires.map(|e| match e {
+                            Expiry::Never => "never".to_string(),
+                            Expiry::At(t) => when(t),
+                        })),
+                        text(o.description),
+                        text(o.uuid),
                     ]
                 }));
                 match page.next_offset {

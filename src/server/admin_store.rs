@@ -6,8 +6,8 @@
 use super::store::StoreError;
 use crate::domain::Amount;
 use crate::domain::admin::{
-    CardOperation, CardOperationQuery, Group, GroupDraft, GroupKind, OperationKind, Registration,
-    SortColumn, SortDirection,
+    CardOperation, CardOperationQuery, Expiry, Group, GroupDraft, GroupKind, OperationKind,
+    Registration, SortColumn, SortDirection,
 };
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -316,24 +316,26 @@ pub fn card_operations(
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![f.query.limit, f.query.offset], |r| {
-        let second = |i: usize| -> rusqlite::Result<Timestamp> {
-            Ok(Timestamp::from_second(r.get(i)?).unwrap_or(Timestamp::UNIX_EPOCH))
+        let second = |i: usize| -> rusqlite::Result<Option<Timestamp>> {
+            Ok(Timestamp::from_second(r.get(i)?).ok())
         };
         let exp: i64 = r.get(7)?;
         Ok(CardOperation {
-            uuid: r.get(0)?,
-            kind: if r.get::<_, i64>(1)? == 1 {
+            uuid: Some(r.get(0)?),
+            kind: Some(if r.get::<_, i64>(1)? == 1 {
                 OperationKind::Income
             } else {
                 OperationKind::Outcome
-            },
-            amount: from_milli(r.get(2)?),
-            value: from_milli(r.get(3)?),
-            used_value: from_milli(r.get(4)?),
-            is_payment: r.get::<_, i64>(5)? != 0,
+            }),
+            amount: Some(from_milli(r.get(2)?)),
+            value: Some(from_milli(r.get(3)?)),
+            used_value: Some(from_milli(r.get(4)?)),
+            is_payment: Some(r.get::<_, i64>(5)? != 0),
             date: second(6)?,
-            expires: (exp != 0)
-                .then(|| Timestamp::from_second(exp).unwrap_or(Timestamp::UNIX_EPOCH)),
+            expires: Some(match Timestamp::from_second(exp) {
+                Ok(at) if exp != 0 => Expiry::At(at),
+                _ => Expiry::Never,
+            }),
             description: r.get(8)?,
             last_update: second(9)?,
         })

@@ -3,7 +3,7 @@
 use super::table::{self, Columns};
 use super::{filter_bar, labels, theme};
 use crate::app::Model;
-use crate::domain::admin::{OperationKind, SortColumn, SortDirection};
+use crate::domain::admin::{Expiry, OperationKind, SortColumn, SortDirection};
 use crate::i18n::{Locale, fill};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -131,18 +131,26 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         ],
         numeric: vec![2, 3, 4],
     };
+    // A field REGOS left null shows as "—".
+    let shown = |v: Option<String>| v.unwrap_or_else(|| t.none.to_string());
+    let date = |at| crate::i18n::format_date(model.locale, at, &model.tz);
+    let amount = |d: Option<Decimal>| shown(d.map(|d| number(model.locale, d)));
     table::render(frame, body, &columns, ops.len(), state.selected, |i| {
         let o = &ops[i];
         vec![
-            crate::i18n::format_date(model.locale, o.date, &model.tz),
-            kind(model, Some(o.kind)).to_string(),
-            number(model.locale, o.amount),
-            number(model.locale, o.value),
-            number(model.locale, o.used_value),
-            if o.is_payment { t.yes } else { t.no }.to_string(),
-            o.expires.map_or(t.no_expiry.to_string(), |e| {
-                crate::i18n::format_date(model.locale, e, &model.tz)
-            }),
+            shown(o.date.map(date)),
+            shown(o.kind.map(|k| kind(model, Some(k)).to_string())),
+            amount(o.amount),
+            amount(o.value),
+            amount(o.used_value),
+            shown(
+                o.is_payment
+                    .map(|p| if p { t.yes } else { t.no }.to_string()),
+            ),
+            shown(o.expires.map(|e| match e {
+                Expiry::Never => t.no_expiry.to_string(),
+                Expiry::At(at) => date(at),
+            })),
             o.description.clone().unwrap_or_default(),
         ]
     });

@@ -99,6 +99,7 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         Notice::OutcomeUnknown { .. } => t.notice_outcome_unknown.to_string(),
         Notice::NoSearchFor(text) => fill(t.notice_no_search, text),
         Notice::NoBalanceToWriteOff => t.notice_no_balance.to_string(),
+        Notice::RateLimited { seconds } => fill(t.notice_rate_limited, seconds),
         Notice::WrittenOffAfterCheck { client, request } => {
             let name = client.name.as_deref().unwrap_or(t.no_name);
             format!(

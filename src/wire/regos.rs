@@ -4,7 +4,7 @@
 //! name; `exp_date` 0 for "never".
 
 use crate::domain::admin::{
-    CardOperation, CardOperationQuery, OperationKind, SortColumn, SortDirection,
+    CardOperation, CardOperationQuery, Expiry, OperationKind, SortColumn, SortDirection,
 };
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -17,6 +17,8 @@ pub const GET_OPERATIONS: &str = "RetailCard/GetOperations";
 pub const RATE_LIMITED: i64 = 8213;
 pub const VALIDATION_ERROR: i64 = 1008;
 pub const ACCESS_DENIED: i64 = 9006;
+/// REGOS's other access error (a method the integration may not call).
+pub const ACCESS_DENIED_OPERATION: i64 = 1096;
 /// REGOS's documented request budget per integration: 2 a second, bursts of 50.
 pub const RATE_PER_SECOND: f64 = 2.0;
 pub const BURST: u32 = 50;
@@ -39,29 +41,38 @@ pub struct GetOperationsDto {
     pub start_date: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<i64>,
-    pub sort_orders: SortOrderDto,
+    /// An array, as REGOS's API reference and its Python SDK have it (the seed's example
+    /// shows a single object); sorting follows the array's order.
+    pub sort_orders: Vec<SortOrderDto>,
     pub limit: u32,
     pub offset: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One operation. Every field is nullable in REGOS's model (and may be missing).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OperationDto {
-    pub uuid: String,
+    #[serde(default)]
+    pub uuid: Option<String>,
     /// `1`/`2`, or `"Income"`/`"Outcome"`.
-    #[serde(rename = "type")]
-    pub kind: Value,
-    pub amount: Number,
-    pub value: Number,
-    pub used_value: Number,
+    #[serde(rename = "type", default)]
+    pub kind: Option<Value>,
     #[serde(default)]
-    pub is_payment: bool,
-    pub date: i64,
+    pub amount: Option<Number>,
     #[serde(default)]
-    pub exp_date: i64,
+    pub value: Option<Number>,
+    #[serde(default)]
+    pub used_value: Option<Number>,
+    #[serde(default)]
+    pub is_payment: Option<bool>,
+    #[serde(default)]
+    pub date: Option<i64>,
+    /// 0 means the bonus never expires.
+    #[serde(default)]
+    pub exp_date: Option<i64>,
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
-    pub last_update: i64,
+    pub last_update: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,10 +144,10 @@ pub fn request(q: &CardOperationQuery) -> GetOperationsDto {
         kind: q.kind.map(kind_to_wire),
         start_date: q.from.map(|t| t.as_second()),
         end_date: q.to.map(|t| t.as_second()),
-        sort_orders: SortOrderDto {
+        sort_orders: vec![SortOrderDto {
             column: sort_column_to_wire(q.sort).to_string(),
             direction: direction_to_wire(q.direction).to_string(),
-        },
+        }],
         limit: q.limit,
         offset: q.offset,
     }
@@ -156,20 +167,24 @@ fn seconds(field: &str, s: i64) -> Result<Timestamp, String> {
 
 impl TryFrom<OperationDto> for CardOperation {
     type Error = String;
+    /// Nulls become `None`; a value that is there but wrong is an error.
     fn try_from(dto: OperationDto) -> Result<Self, String> {
+        let when = |field, s: Option<i64>| s.map(|s| seconds(field, s)).transpose();
         Ok(CardOperation {
             uuid: dto.uuid,
-            kind: kind_from_wire(&dto.kind)?,
-            amount: decimal(&dto.amount)?,
-            value: decimal(&dto.value)?,
-            used_value: decimal(&dto.used_value)?,
+            kind: dto.kind.as_ref().map(kind_from_wire).transpose()?,
+            amount: dto.amount.as_ref().map(decimal).transpose()?,
+            value: dto.value.as_ref().map(decimal).transpose()?,
+            used_value: dto.used_value.as_ref().map(decimal).transpose()?,
             is_payment: dto.is_payment,
-            date: seconds("date", dto.date)?,
-            expires: (dto.exp_date != 0)
-                .then(|| seconds("exp_date", dto.exp_date))
-                .transpose()?,
+            date: when("date", dto.date)?,
+            expires: match dto.exp_date {
+                None => None,
+                Some(0) => Some(Expiry::Never),
+                Some(s) => Some(Expiry::At(seconds("exp_date", s)?)),
+            },
             description: dto.description,
-            last_update: seconds("last_update", dto.last_update)?,
+            last_update: when("last_update", dto.last_update)?,
         })
     }
 }
@@ -182,15 +197,18 @@ impl From<&CardOperation> for OperationDto {
     fn from(op: &CardOperation) -> Self {
         OperationDto {
             uuid: op.uuid.clone(),
-            kind: Value::from(kind_to_wire(op.kind)),
-            amount: number(op.amount),
-            value: number(op.value),
-            used_value: number(op.used_value),
+            kind: op.kind.map(|k| Value::from(kind_to_wire(k))),
+            amount: op.amount.map(number),
+            value: op.value.map(number),
+            used_value: op.used_value.map(number),
             is_payment: op.is_payment,
-            date: op.date.as_second(),
-            exp_date: op.expires.map_or(0, |t| t.as_second()),
+            date: op.date.map(|t| t.as_second()),
+            exp_date: op.expires.map(|e| match e {
+                Expiry::Never => 0,
+                Expiry::At(t) => t.as_second(),
+            }),
             description: op.description.clone(),
-            last_update: op.last_update.as_second(),
+            last_update: op.last_update.map(|t| t.as_second()),
         }
     }
 }

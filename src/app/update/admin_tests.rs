@@ -5,11 +5,11 @@ use super::super::model::{
     ADMIN_PAGE, Availability, BackendLabel, Button, Dialog, GroupFormProblem, Model, Notice,
     Preset, Screen,
 };
-use super::super::msg::{Cmd, Export, Exported, Msg};
+use super::super::msg::{Cmd, Export, Exported, Msg, RequestId};
 use super::update;
 use crate::domain::admin::{
-    Accumulation, AccumulationStatus, CardOperation, CardOperationPage, Group, GroupDraft,
-    GroupKind, GroupProblem, OperationKind, SortColumn, SortDirection,
+    Accumulation, AccumulationStatus, CardOperation, CardOperationPage, CardOperationQuery, Expiry,
+    Group, GroupDraft, GroupKind, GroupProblem, OperationKind, SortColumn, SortDirection,
 };
 use crate::domain::{Amount, ErrorKind, ServiceError};
 use crate::i18n::Locale;
@@ -18,6 +18,7 @@ use jiff::civil::date;
 use jiff::tz::TimeZone;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rust_decimal::Decimal;
+use std::time::Duration;
 
 /// 2026-11-18 12:00 UTC, a Wednesday.
 const NOW_MS: i64 = 1_795_003_200_000;
@@ -413,17 +414,114 @@ fn a_backwards_period_is_refused() {
 fn operation(n: i64) -> CardOperation {
     let at = Timestamp::from_second(1_587_487_843 + n).unwrap();
     CardOperation {
-        uuid: format!("op-{n}"),
-        kind: OperationKind::Income,
-        amount: Decimal::from(100),
-        value: Decimal::from(5),
-        used_value: Decimal::ZERO,
-        is_payment: false,
-        date: at,
-        expires: None,
+        uuid: Some(format!("op-{n}")),
+        kind: Some(OperationKind::Income),
+        amount: Some(Decimal::from(100)),
+        value: Some(Decimal::from(5)),
+        used_value: Some(Decimal::ZERO),
+        is_payment: Some(false),
+        date: Some(at),
+        expires: Some(Expiry::Never),
         description: None,
-        last_update: at,
+        last_update: Some(at),
     }
+}
+
+/// Names card 12 of promo 1 on F6 and returns the load it sends.
+fn card_operations_of_card_12(m: &mut Model) -> (RequestId, CardOperationQuery) {
+    key(m, KeyCode::F(6));
+    type_text(m, "12");
+    key(m, KeyCode::Tab);
+    type_text(m, "1");
+    let cmds = key(m, KeyCode::Enter);
+    let [Cmd::LoadCardOperations { id, query }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    (id, query)
+}
+
+#[test]
+fn a_rate_limited_page_waits_as_told_says_so_and_asks_again() {
+    let mut m = model();
+    let (mut id, query) = card_operations_of_card_12(&mut m);
+    let limited = || {
+        Err(
+            ServiceError::new(ErrorKind::RateLimited, "429 Too Many Requests")
+                .with_retry_after(Duration::from_secs(7)),
+        )
+    };
+    for _ in 0..3 {
+        let cmds = update(
+            &mut m,
+            Msg::CardOperationsLoaded {
+                id,
+                result: limited(),
+            },
+        );
+        assert_eq!(
+            cmds,
+            vec![Cmd::RetryLater {
+                id,
+                delay: Duration::from_secs(7)
+            }]
+        );
+        assert_eq!(m.notice, Some(Notice::RateLimited { seconds: 7 }));
+        assert!(
+            m.card_operations.rows.is_loading(),
+            "still waiting, not failed"
+        );
+        assert!(m.error.is_none());
+        let cmds = update(&mut m, Msg::RetryDue(id));
+        let [
+            Cmd::LoadCardOperations {
+                id: again,
+                query: asked,
+            },
+        ] = cmds[..]
+        else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(asked, query, "the same page again");
+        id = again;
+    }
+    // A fourth refusal in a row is shown as the error it is.
+    assert!(
+        update(
+            &mut m,
+            Msg::CardOperationsLoaded {
+                id,
+                result: limited()
+            }
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        m.card_operations.rows.error.as_ref().map(|e| e.kind),
+        Some(ErrorKind::RateLimited)
+    );
+}
+
+#[test]
+fn a_retry_for_a_request_that_was_replaced_does_nothing() {
+    let mut m = model();
+    let (id, _) = card_operations_of_card_12(&mut m);
+    let limited =
+        Err(ServiceError::new(ErrorKind::RateLimited, "8213")
+            .with_retry_after(Duration::from_secs(1)));
+    update(
+        &mut m,
+        Msg::CardOperationsLoaded {
+            id,
+            result: limited,
+        },
+    );
+    // The admin asks for another type meanwhile: that request takes the old one's place.
+    let cmds = key(&mut m, KeyCode::Char('t'));
+    assert!(
+        matches!(cmds[..], [Cmd::LoadCardOperations { .. }]),
+        "{cmds:?}"
+    );
+    assert!(update(&mut m, Msg::RetryDue(id)).is_empty());
 }
 
 #[test]

@@ -27,6 +27,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::DebounceElapsed(generation) => search::debounce_elapsed(model, generation),
+        Msg::RetryDue(id) => tables::retry_card_operations(model, id),
         Msg::Searched { id, result } => search::searched(model, id, result),
         Msg::BalanceLoaded { id, result } => card::balance_loaded(model, id, result),
         Msg::CouponsLoaded { id, result } => card::coupons_loaded(model, id, result),

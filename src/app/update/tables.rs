@@ -5,6 +5,7 @@ use super::super::keys::Action;
 use super::super::model::{ADMIN_PAGE, FilterForm, Model, Notice, Preset, Screen};
 use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
 use super::filter::parse_date;
+use crate::domain::ErrorKind;
 use crate::domain::admin::{
     Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, OperationKind,
     Registration, RegistrationQuery, SortColumn, SortDirection,
@@ -12,6 +13,7 @@ use crate::domain::admin::{
 use jiff::Timestamp;
 use jiff::civil::Date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use std::time::Duration;
 
 /// Fields of the registrations filter.
 pub const REG_FROM: usize = 0;
@@ -448,14 +450,47 @@ pub fn registrations_loaded(
     Vec::new()
 }
 
+/// How many times in a row a page is asked for again after REGOS says to wait; then the
+/// rate limit is shown as the error it is.
+const MAX_WAITS: u8 = 3;
+
 pub fn card_operations_loaded(
     model: &mut Model,
     id: RequestId,
     result: Reply<CardOperationPage>,
 ) -> Vec<Cmd> {
-    model
-        .card_operations
-        .rows
-        .accept_reporting(id, result, &mut model.error);
+    let o = &mut model.card_operations;
+    if o.rows.pending != Some(id) {
+        return Vec::new();
+    }
+    if let Err(e) = &result
+        && e.kind == ErrorKind::RateLimited
+        && o.waits < MAX_WAITS
+    {
+        // Still pending: the page waits as REGOS asked, and the status bar says so.
+        o.waits += 1;
+        let delay = e.retry_after.unwrap_or(Duration::from_secs(1));
+        model.notice = Some(Notice::RateLimited {
+            seconds: delay.as_secs_f64().ceil() as u64,
+        });
+        return vec![Cmd::RetryLater { id, delay }];
+    }
+    o.waits = 0;
+    o.rows.accept_reporting(id, result, &mut model.error);
     Vec::new()
+}
+
+/// The wait is over: the same page is asked for again, unless another request took its
+/// place meanwhile.
+pub fn retry_card_operations(model: &mut Model, id: RequestId) -> Vec<Cmd> {
+    let o = &model.card_operations;
+    match o.query {
+        Some(query) if o.rows.pending == Some(id) => {
+            if matches!(model.notice, Some(Notice::RateLimited { .. })) {
+                model.notice = None;
+            }
+            load_card_operations(model, query)
+        }
+        _ => Vec::new(),
+    }
 }
