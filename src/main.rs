@@ -40,9 +40,14 @@ enum Command {
         /// Bearer token of the /ext/api/v1/ API, also Poster's `token` parameter.
         #[arg(long, env = "LOYALTY_SERVER_TOKEN", hide_env_values = true)]
         token: Option<String>,
-        /// Mloyalty manager login accepted by /managerlogin.
-        #[arg(long, default_value = "manager")]
+        /// Mloyalty manager login accepted by /managerlogin: a phone number, as the vendor
+        /// reads logins as numbers.
+        #[arg(long, default_value = "79990000000")]
         manager_user: String,
+        /// Issue Mloyalty JWTs with only the vendor's `oper` claim and no `token` (as its
+        /// older servers do); clients then give the token themselves.
+        #[arg(long)]
+        mloyalty_jwt_without_token: bool,
         /// Password of the Mloyalty manager login (without it any login is accepted).
         #[arg(long, env = "LOYALTY_MANAGER_PASSWORD", hide_env_values = true)]
         manager_password: Option<String>,
@@ -91,12 +96,14 @@ async fn main() -> ExitCode {
             manager_user,
             manager_password,
             integration_key,
+            mloyalty_jwt_without_token,
             check: false,
         }) => {
             let credentials = Credentials {
                 token,
                 manager: manager_password.map(|p| (manager_user, p)),
                 integration_key,
+                jwt_without_token: mloyalty_jwt_without_token,
             };
             serve(listen, db, demo, credentials).await
         }
@@ -162,6 +169,7 @@ struct Credentials {
     token: Option<String>,
     manager: Option<(String, String)>,
     integration_key: Option<String>,
+    jwt_without_token: bool,
 }
 
 async fn serve(
@@ -201,7 +209,15 @@ async fn serve(
     let mut state = ServerState::new(store, credentials.token)
         .with_integration_key(credentials.integration_key);
     if let Some((user, password)) = credentials.manager {
+        if loyalty_console::wire::mloyalty::phone_login(&user).is_none() {
+            return Err(format!(
+                "--manager-user {user:?}: the Mloyalty login must be a phone number (digits)"
+            ));
+        }
         state = state.with_manager(user, password);
+    }
+    if credentials.jwt_without_token {
+        state = state.with_jwt_without_token();
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await

@@ -45,6 +45,8 @@ struct Seen {
     refusals_left: AtomicUsize,
     /// Requests refused because their token had expired.
     expired: AtomicUsize,
+    /// Logins with `grant_type=refresh_token`.
+    refreshes: AtomicUsize,
 }
 
 async fn serve(app: Router) -> String {
@@ -296,8 +298,7 @@ fn msk() -> TimeZone {
 async fn mloyalty_logs_in_copies_the_claims_and_reads_the_sample() {
     let seen = Arc::new(Seen::default());
     let url = mloyalty_vendor(seen.clone(), 0).await;
-    let ml =
-        MloyaltyAdapter::new(&url, "manager".into(), Secret::new("pa ss&word"), msk()).unwrap();
+    let ml = MloyaltyAdapter::new(&url, "+79123456789", Secret::new("pa ss&word"), msk()).unwrap();
     let rows = ml.registrations(period()).await.unwrap();
     assert_eq!(rows.len(), 2);
     let r = &rows[0];
@@ -319,7 +320,7 @@ async fn mloyalty_logs_in_copies_the_claims_and_reads_the_sample() {
             login["password"].as_str(),
             login["grant_type"].as_str()
         ),
-        ("manager", "pa ss&word", "password")
+        ("79123456789", "pa ss&word", "password")
     );
     let (auth, body) = bodies[1].split_once('\n').unwrap();
     assert!(auth.starts_with("Bearer e30."));
@@ -356,7 +357,7 @@ async fn mloyalty_logs_in_copies_the_claims_and_reads_the_sample() {
 async fn mloyalty_business_errors_and_a_refused_token() {
     let seen = Arc::new(Seen::default());
     let url = mloyalty_vendor(seen.clone(), 1).await;
-    let ml = MloyaltyAdapter::new(&url, "m".into(), Secret::new("p"), msk()).unwrap();
+    let ml = MloyaltyAdapter::new(&url, "79000000001", Secret::new("p"), msk()).unwrap();
     let e = ml.registrations(period()).await.unwrap_err();
     assert_eq!(
         (e.kind, e.detail.as_str()),
@@ -366,7 +367,7 @@ async fn mloyalty_business_errors_and_a_refused_token() {
     let seen = Arc::new(Seen::default());
     seen.refusals_left.store(1, Ordering::SeqCst);
     let url = mloyalty_vendor(seen.clone(), 0).await;
-    let ml = MloyaltyAdapter::new(&url, "m".into(), Secret::new("p"), msk()).unwrap();
+    let ml = MloyaltyAdapter::new(&url, "79000000001", Secret::new("p"), msk()).unwrap();
     assert_eq!(ml.registrations(period()).await.unwrap().len(), 2);
     assert_eq!(
         seen.logins.load(Ordering::SeqCst),
@@ -424,7 +425,7 @@ async fn mloyalty_logs_in_again_before_its_token_expires_not_after_a_401() {
     let clock = Clock::pinned(jiff::Timestamp::now());
     let seen = Arc::new(Seen::default());
     let url = mloyalty_with_expiry(seen.clone(), clock.clone()).await;
-    let ml = MloyaltyAdapter::new(&url, "m".into(), Secret::new("p"), msk())
+    let ml = MloyaltyAdapter::new(&url, "79000000001", Secret::new("p"), msk())
         .unwrap()
         .with_clock(clock.clone());
     assert_eq!(ml.registrations(period()).await.unwrap().len(), 2);
@@ -441,6 +442,107 @@ async fn mloyalty_logs_in_again_before_its_token_expires_not_after_a_401() {
     clock.advance(jiff::SignedDuration::from_secs(90));
     ml.registrations(period()).await.unwrap();
     assert_eq!(seen.logins.load(Ordering::SeqCst), 3);
+    assert_eq!(seen.expired.load(Ordering::SeqCst), 0);
+}
+
+/// A Mloyalty as its own AuthManagerProvider signs in: claims `role`, `user`, `oper` (as
+/// strings), no `token`; a refresh token with every login, and `grant_type=refresh_token`
+/// honoured. Tokens live two minutes by `clock`; an expired one gets a 401, counted.
+async fn mloyalty_vendor_claims(seen: Arc<Seen>, clock: Clock) -> String {
+    use base64::Engine;
+    let b64 = |v: &serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let login = {
+        let clock = clock.clone();
+        move |State(seen): State<Arc<Seen>>, body: Bytes| async move {
+            let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap();
+            match form["grant_type"].as_str() {
+                "password" => seen.logins.fetch_add(1, Ordering::SeqCst),
+                "refresh_token" => {
+                    assert_eq!(form["refresh_token"], "refresh-1");
+                    seen.refreshes.fetch_add(1, Ordering::SeqCst)
+                }
+                other => panic!("grant {other}"),
+            };
+            let exp = clock.now().as_second() + 120;
+            let claims = serde_json::json!({
+                "role": "manager", "user": "79000000001", "oper": "12", "partner": "SHOP",
+                "pos": "0", "poscode": "", "permissioncode": "", "exp": exp
+            });
+            let jwt = format!("e30.{}.c2ln", b64(&claims));
+            axum::Json(serde_json::json!({
+                "access_token": jwt, "token_type": "bearer", "expires_in": 120,
+                "refresh_token": "refresh-1"
+            }))
+        }
+    };
+    let period = move |State(seen): State<Arc<Seen>>, headers: HeaderMap, body: Bytes| async move {
+        let jwt = headers["authorization"].to_str().unwrap();
+        let claims =
+            loyalty_console::wire::mloyalty::claims(jwt.trim_start_matches("Bearer ")).unwrap();
+        if claims.exp.unwrap() <= clock.now().as_second() {
+            seen.expired.fetch_add(1, Ordering::SeqCst);
+            return (
+                StatusCode::UNAUTHORIZED,
+                String::from(r#"{"Message":"expired"}"#),
+            );
+        }
+        seen.bodies
+            .lock()
+            .unwrap()
+            .push(String::from_utf8_lossy(&body).into_owned());
+        (
+            StatusCode::OK,
+            ML_RESPONSE.replace("\"ErrorCode\": 1", "\"ErrorCode\": 0"),
+        )
+    };
+    let app = Router::new()
+        .route("/managerlogin", post(login))
+        .route("/api/client/ClientInfoPeriod", post(period))
+        .with_state(seen);
+    serve(app).await
+}
+
+/// The vendor's claim names, from its LCManagerPartner source (AuthManagerProvider): no
+/// `token`, the operator as `oper`. The profile supplies the token; renewal goes through the
+/// refresh token, not the password.
+#[tokio::test]
+async fn mloyalty_reads_the_vendors_claims_and_renews_with_the_refresh_token() {
+    let clock = Clock::pinned(jiff::Timestamp::now());
+    let seen = Arc::new(Seen::default());
+    let url = mloyalty_vendor_claims(seen.clone(), clock.clone()).await;
+    let adapter = || {
+        MloyaltyAdapter::new(&url, "79000000001", Secret::new("p"), msk())
+            .unwrap()
+            .with_clock(clock.clone())
+    };
+    // Without a token in the JWT or the profile: a clear error, not a parse failure.
+    let e = adapter().registrations(period()).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotConfigured);
+    assert!(e.detail.contains("set token = N"), "{}", e.detail);
+
+    let ml = adapter().with_ids(Some(42), None);
+    assert_eq!(ml.registrations(period()).await.unwrap().len(), 2);
+    let body: serde_json::Value =
+        serde_json::from_str(seen.bodies.lock().unwrap().last().unwrap()).unwrap();
+    assert_eq!(
+        (body["Token"].as_i64(), body["Operator"].as_i64()),
+        (Some(42), Some(12))
+    );
+    let logins = seen.logins.load(Ordering::SeqCst);
+    clock.advance(jiff::SignedDuration::from_mins(10));
+    assert_eq!(ml.registrations(period()).await.unwrap().len(), 2);
+    assert_eq!(
+        seen.refreshes.load(Ordering::SeqCst),
+        1,
+        "renewed by refresh token"
+    );
+    assert_eq!(
+        seen.logins.load(Ordering::SeqCst),
+        logins,
+        "not by password"
+    );
     assert_eq!(seen.expired.load(Ordering::SeqCst), 0);
 }
 

@@ -158,7 +158,7 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
                 "default_profile = \"shop\"\n\
                  [profiles.shop.ext]\nbase_url = \"{url}\"\nlogin = \"kassa@shop.ru\"\napi_key = \"{api_key}\"\n\
                  [profiles.shop.poster]\nbase_url = \"{url}\"\ntoken = \"{poster_token}\"\n\
-                 [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"manager\"\npassword_env = \"ML_PW\"\n\
+                 [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"79990000000\"\npassword_env = \"ML_PW\"\n\
                  [profiles.shop.regos]\nbase_url = \"{url}\"\nintegration_key = \"key-3\"\n"
             ),
         )

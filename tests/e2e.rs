@@ -141,7 +141,7 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
             "default_profile = \"shop\"\n\
              [profiles.shop.ext]\nbase_url = \"{url}\"\nlogin = \"kassa@shop.ru\"\napi_key = \"{token}\"\n\
              [profiles.shop.poster]\nbase_url = \"{url}\"\ntoken = \"{token}\"\n\
-             [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"manager\"\npassword = \"{password}\"\n\
+             [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"79990000000\"\npassword = \"{password}\"\n\
              [profiles.shop.regos]\nbase_url = \"{url}\"\nintegration_key = \"{key}\"\n"
         ),
     )

@@ -6,7 +6,9 @@ use common::{INTEGRATION_KEY, MANAGER, PASSWORD, TOKEN, TestServer};
 use jiff::tz::TimeZone;
 use loyalty_console::app::msg::Export;
 use loyalty_console::backend::Services;
-use loyalty_console::config::{Endpoint, ExtCredential, ExtSettings, Providers, Secret};
+use loyalty_console::config::{
+    Endpoint, ExtCredential, ExtSettings, MloyaltySettings, Providers, Secret,
+};
 use loyalty_console::domain::ClientId;
 use loyalty_console::domain::admin::{
     CardOperationQuery, RegistrationQuery, SortColumn, SortDirection,
@@ -25,7 +27,12 @@ fn services(s: &TestServer) -> Services {
             credential: ExtCredential::Bearer(Secret::new(TOKEN)),
         }),
         poster: Some(endpoint(TOKEN)),
-        mloyalty: Some((endpoint(PASSWORD), MANAGER.into())),
+        mloyalty: Some(MloyaltySettings {
+            endpoint: endpoint(PASSWORD),
+            username: MANAGER.into(),
+            token: None,
+            operator: None,
+        }),
         regos: Some(endpoint(INTEGRATION_KEY)),
         request_timeout: None,
     };

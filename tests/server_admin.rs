@@ -30,7 +30,7 @@ fn tz() -> TimeZone {
 }
 
 fn mloyalty(s: &TestServer) -> MloyaltyAdapter {
-    MloyaltyAdapter::new(&s.url(), MANAGER.into(), Secret::new(PASSWORD), tz()).unwrap()
+    MloyaltyAdapter::new(&s.url(), MANAGER, Secret::new(PASSWORD), tz()).unwrap()
 }
 
 fn regos(s: &TestServer) -> RegosAdapter {
@@ -221,7 +221,7 @@ async fn registrations_per_period_and_point_of_sale() {
                 .iter()
                 .all(|r| r.pos == 2 && r.pos_name == "Арбат, 12")
     );
-    let wrong = MloyaltyAdapter::new(&s.url(), MANAGER.into(), Secret::new("nope"), tz()).unwrap();
+    let wrong = MloyaltyAdapter::new(&s.url(), MANAGER, Secret::new("nope"), tz()).unwrap();
     let e = wrong.registrations(year).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthorized);
     assert!(!e.detail.contains("nope"));
@@ -471,4 +471,88 @@ async fn sort_orders_come_as_the_live_array_or_the_seeds_single_object() {
     assert!(live.len() > 1, "{live:?}");
     assert!(live.windows(2).all(|w| w[0] <= w[1]), "{live:?}");
     assert_eq!(live, seed);
+}
+
+/// `managerlogin` as the vendor's AuthManagerProvider has it: the login is a phone number,
+/// the JWT carries `role`, `user`, `oper`, … (and `token` on newer servers), and a refresh
+/// token renews it without the password.
+#[tokio::test]
+async fn managerlogin_speaks_the_vendors_claims_phone_logins_and_refresh_tokens() {
+    let s = TestServer::start(5).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/managerlogin", s.url());
+    let form = |pairs: &[(&str, &str)]| {
+        let (http, url) = (http.clone(), url.clone());
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        async move {
+            let r = http.post(url).form(&pairs).send().await.unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.unwrap(),
+            )
+        }
+    };
+    let (status, answer) = form(&[
+        ("username", "manager"),
+        ("password", PASSWORD),
+        ("grant_type", "password"),
+    ])
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        answer["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("phone number"),
+        "{answer}"
+    );
+    let (status, answer) = form(&[
+        ("username", &format!("+{MANAGER}")),
+        ("password", PASSWORD),
+        ("grant_type", "password"),
+    ])
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let claims =
+        loyalty_console::wire::mloyalty::claims(answer["access_token"].as_str().unwrap()).unwrap();
+    assert_eq!(claims.oper, Some(1));
+    assert_eq!(claims.operator, None, "the vendor's name is oper");
+    assert_eq!(claims.role.as_deref(), Some("manager"));
+    assert_eq!(claims.user.as_deref(), Some(MANAGER));
+    let refresh = answer["refresh_token"].as_str().unwrap().to_string();
+    // A refresh token is not an access token.
+    let r = http
+        .post(format!("{}/api/client/ClientInfoPeriod", s.url()))
+        .bearer_auth(&refresh)
+        .json(&serde_json::json!({"Token": 1001, "Operator": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let (status, renewed) =
+        form(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)]).await;
+    assert_eq!(status, 200, "{renewed}");
+    assert!(renewed["access_token"].is_string());
+    let (status, _) = form(&[("grant_type", "refresh_token"), ("refresh_token", "forged")]).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn a_jwt_with_only_oper_needs_the_token_from_the_profile() {
+    let s = TestServer::start_with(20, |st| st.with_jwt_without_token()).await;
+    let q = RegistrationQuery {
+        from: days_back(&s, 400),
+        to: days_back(&s, 0),
+        pos: None,
+    };
+    let e = mloyalty(&s).registrations(q).await.unwrap_err();
+    assert!(e.detail.contains("set token = N"), "{}", e.detail);
+    let with_token = mloyalty(&s).with_ids(Some(1001), None);
+    assert_eq!(with_token.registrations(q).await.unwrap().len(), 20);
+    let wrong = mloyalty(&s).with_ids(Some(5), None);
+    let e = wrong.registrations(q).await.unwrap_err();
+    assert!(e.detail.contains("Token and Operator"), "{}", e.detail);
 }

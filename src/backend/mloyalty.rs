@@ -9,8 +9,7 @@ use crate::config::Secret;
 use crate::domain::admin::{Registration, RegistrationQuery};
 use crate::domain::{ErrorKind, ServiceError};
 use crate::wire::mloyalty::{
-    self as wire, ClaimsDto, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, LoginDto,
-    RegDto,
+    self as wire, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, LoginDto, RegDto,
 };
 use jiff::tz::TimeZone;
 use reqwest::{StatusCode, Url};
@@ -20,16 +19,31 @@ use tokio::sync::Mutex;
 /// expires on the way.
 const RENEW_BEFORE_SECONDS: i64 = 60;
 
+/// A logged-in session: the JWT, the refresh token that renews it without the password,
+/// when it expires, and the ids every request body repeats.
 struct Session {
     jwt: Secret,
-    claims: ClaimsDto,
+    refresh: Option<Secret>,
+    exp: Option<i64>,
+    token: i64,
+    operator: i64,
+}
+
+/// How a login proves who it is.
+enum Grant<'a> {
+    Password,
+    Refresh(&'a Secret),
 }
 
 pub struct MloyaltyAdapter {
     http: reqwest::Client,
     base: Url,
+    /// The manager's phone number, as the vendor reads the login.
     username: String,
     password: Secret,
+    /// The token and operator the profile gives for a JWT that carries none.
+    token: Option<i64>,
+    operator: Option<i64>,
     tz: TimeZone,
     /// Tells when the JWT is about to expire.
     clock: Clock,
@@ -49,18 +63,34 @@ impl MloyaltyAdapter {
         self
     }
 
-    /// `tz`: the zone the period's days are counted in (the shop's).
+    /// The token and operator to send when the JWT does not carry them.
+    pub fn with_ids(mut self, token: Option<i64>, operator: Option<i64>) -> Self {
+        self.token = token;
+        self.operator = operator;
+        self
+    }
+
+    /// `username`: the manager's phone number; `tz`: the zone the period's days are counted
+    /// in (the shop's).
     pub fn new(
         base_url: &str,
-        username: String,
+        username: &str,
         password: Secret,
         tz: TimeZone,
     ) -> Result<Self, ServiceError> {
+        let phone = wire::phone_login(username).ok_or_else(|| {
+            ServiceError::new(
+                ErrorKind::NotConfigured,
+                "the Mloyalty login must be the manager's phone number (digits)",
+            )
+        })?;
         Ok(MloyaltyAdapter {
             http: http::client()?,
             base: http::base_url(base_url)?,
-            username,
+            username: phone.to_string(),
             password,
+            token: None,
+            operator: None,
             tz,
             clock: Clock::system(),
             session: Mutex::new(None),
@@ -71,12 +101,18 @@ impl MloyaltyAdapter {
         self.base.join(path).unwrap_or_else(|_| self.base.clone())
     }
 
-    async fn login(&self) -> ServiceResult<Session> {
-        let form = [
-            ("username", self.username.as_str()),
-            ("password", self.password.expose()),
-            ("grant_type", "password"),
-        ];
+    async fn login(&self, grant: Grant<'_>) -> ServiceResult<Session> {
+        let form: Vec<(&str, &str)> = match grant {
+            Grant::Password => vec![
+                ("username", self.username.as_str()),
+                ("password", self.password.expose()),
+                ("grant_type", "password"),
+            ],
+            Grant::Refresh(refresh) => vec![
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh.expose()),
+            ],
+        };
         let (status, body) =
             http::exchange(self.http.post(self.url(wire::LOGIN_PATH)).form(&form)).await?;
         if !status.is_success() {
@@ -100,31 +136,62 @@ impl MloyaltyAdapter {
             .map_err(|e| ServiceError::new(ErrorKind::BadResponse, format!("login answer: {e}")))?;
         let claims = wire::claims(&login.access_token)
             .map_err(|e| ServiceError::new(ErrorKind::BadResponse, e))?;
-        tracing::info!(operator = claims.operator, "mloyalty login");
+        // Older vendor servers put no `token` claim in, and `oper` only for an operator
+        // above 0: the profile fills in what the JWT lacks.
+        let missing = |what: &str, key: &str| {
+            ServiceError::new(
+                ErrorKind::NotConfigured,
+                format!(
+                    "the Mloyalty access token carries no {what}: set {key} = N in the profile's [mloyalty] section"
+                ),
+            )
+        };
+        let token = claims
+            .token
+            .or(self.token)
+            .ok_or_else(|| missing("manager token (token)", "token"))?;
+        let operator = claims
+            .operator_id()
+            .or(self.operator)
+            .ok_or_else(|| missing("operator id (oper)", "operator"))?;
+        tracing::info!(operator, "mloyalty login");
         Ok(Session {
             jwt: Secret::new(login.access_token),
-            claims,
+            refresh: login.refresh_token.map(Secret::new),
+            exp: claims.exp,
+            token,
+            operator,
         })
     }
 
-    /// The current session, logging in when there is none or it is about to expire.
+    /// The current session, renewed when there is none or it is about to expire: with the
+    /// refresh token first, with the password when that is refused or there is none.
     async fn session(&self, guard: &mut Option<Session>) -> ServiceResult<()> {
         let now = self.clock.now().as_second();
         let fresh = guard.as_ref().is_some_and(|s| {
-            s.claims
-                .exp
-                .is_none_or(|exp| exp - RENEW_BEFORE_SECONDS > now)
+            s.exp
+                .is_none_or(|exp| exp.saturating_sub(RENEW_BEFORE_SECONDS) > now)
         });
-        if !fresh {
-            *guard = Some(self.login().await?);
+        if fresh {
+            return Ok(());
         }
+        if let Some(refresh) = guard.as_ref().and_then(|s| s.refresh.clone()) {
+            match self.login(Grant::Refresh(&refresh)).await {
+                Ok(session) => {
+                    *guard = Some(session);
+                    return Ok(());
+                }
+                Err(e) => tracing::info!("mloyalty refresh refused ({e}); logging in again"),
+            }
+        }
+        *guard = Some(self.login(Grant::Password).await?);
         Ok(())
     }
 
     fn body(
         &self,
         query: &RegistrationQuery,
-        claims: &ClaimsDto,
+        session: &Session,
     ) -> ServiceResult<ClientInfoPeriodRequestDto> {
         let bad = |e: jiff::Error| ServiceError::new(ErrorKind::Rejected, e.to_string());
         let start = query
@@ -145,8 +212,8 @@ impl MloyaltyAdapter {
             registration: true,
             reg_pos_list: Some(query.pos.unwrap_or(0)),
             reg: Some(RegDto::default()),
-            operator: claims.operator,
-            token: claims.token,
+            operator: session.operator,
+            token: session.token,
             site_code: None,
         })
     }
@@ -162,8 +229,10 @@ impl RegistrationService for MloyaltyAdapter {
             // A read changes nothing, so after a 401 it is safe to log in and ask once more.
             for attempt in 0..2 {
                 self.session(&mut guard).await?;
-                let session = guard.as_ref().expect("a session was just made");
-                let body = self.body(&query, &session.claims)?;
+                let Some(session) = guard.as_ref() else {
+                    return Err(ServiceError::new(ErrorKind::Unauthorized, "no session"));
+                };
+                let body = self.body(&query, session)?;
                 let builder = self
                     .http
                     .post(self.url(wire::CLIENT_INFO_PERIOD_PATH))
@@ -171,8 +240,11 @@ impl RegistrationService for MloyaltyAdapter {
                     .json(&body);
                 let (status, bytes) = http::exchange(builder).await?;
                 if status == StatusCode::UNAUTHORIZED && attempt == 0 {
-                    tracing::info!("mloyalty access token refused; logging in again");
-                    *guard = None;
+                    tracing::info!("mloyalty access token refused; renewing it");
+                    // Expired as far as this adapter is concerned: renewed before the retry.
+                    if let Some(s) = guard.as_mut() {
+                        s.exp = Some(0);
+                    }
                     continue;
                 }
                 if !status.is_success() {

@@ -101,13 +101,14 @@ impl Services {
             services.groups = Some(adapter.clone());
             services.accumulations = Some(adapter);
         }
-        if let Some((endpoint, user)) = &p.mloyalty {
+        if let Some(m) = &p.mloyalty {
             let adapter = mloyalty::MloyaltyAdapter::new(
-                &endpoint.base_url,
-                user.clone(),
-                endpoint.secret.clone(),
+                &m.endpoint.base_url,
+                &m.username,
+                m.endpoint.secret.clone(),
                 tz.clone(),
-            )?;
+            )?
+            .with_ids(m.token, m.operator);
             services.registrations = Some(Arc::new(adapter.with_timeout(timeout)?));
         }
         if let Some(endpoint) = &p.regos {

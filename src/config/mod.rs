@@ -45,9 +45,14 @@ pub struct PosterFile {
 #[serde(deny_unknown_fields)]
 pub struct MloyaltyFile {
     pub base_url: String,
+    /// The manager's phone number: the vendor reads the login as a 64-bit integer.
     pub username: String,
     pub password: Option<String>,
     pub password_env: Option<String>,
+    /// For a JWT without a `token` claim: the manager token the request bodies carry.
+    pub token: Option<i64>,
+    /// For a JWT without an `oper` claim: the operator id the request bodies carry.
+    pub operator: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,13 +103,22 @@ pub struct Endpoint {
     pub secret: Secret,
 }
 
+/// Mloyalty: the endpoint (with the password), the manager's phone, and the ids the request
+/// bodies carry when the JWT does not.
+#[derive(Debug, Clone)]
+pub struct MloyaltySettings {
+    pub endpoint: Endpoint,
+    pub username: String,
+    pub token: Option<i64>,
+    pub operator: Option<i64>,
+}
+
 /// The providers one profile configures; each screen needs its own.
 #[derive(Debug, Clone, Default)]
 pub struct Providers {
     pub ext: Option<ExtSettings>,
     pub poster: Option<Endpoint>,
-    /// Mloyalty: the endpoint (with the password) and the manager's user name.
-    pub mloyalty: Option<(Endpoint, String)>,
+    pub mloyalty: Option<MloyaltySettings>,
     pub regos: Option<Endpoint>,
     /// How long any request may take before it counts as "no answer".
     pub request_timeout: Option<std::time::Duration>,
@@ -235,8 +249,10 @@ impl ProfileFile {
                 Some(m) => {
                     let at = format!("{at}.mloyalty");
                     check_url(&format!("{at}.base_url"), &m.base_url)?;
-                    if m.username.trim().is_empty() {
-                        return Err(ConfigError(format!("{at}.username is empty")));
+                    if crate::wire::mloyalty::phone_login(&m.username).is_none() {
+                        return Err(ConfigError(format!(
+                            "{at}.username must be the manager's phone number (digits, as 79123456789): Mloyalty reads the login as a number"
+                        )));
                     }
                     let password = secret_from(
                         &at,
@@ -249,7 +265,12 @@ impl ProfileFile {
                         base_url: m.base_url.clone(),
                         secret: required("mloyalty.password", password)?,
                     };
-                    Some((endpoint, m.username.clone()))
+                    Some(MloyaltySettings {
+                        endpoint,
+                        username: m.username.trim().to_string(),
+                        token: m.token,
+                        operator: m.operator,
+                    })
                 }
             },
             request_timeout: None,
@@ -491,6 +512,31 @@ mod tests {
     }
 
     #[test]
+    fn a_mloyalty_login_is_a_phone_and_ids_may_be_given() {
+        let parse = |body: &str| {
+            let text =
+                format!("[profiles.a.mloyalty]\nbase_url = \"http://x\"\npassword = \"p\"\n{body}");
+            ConfigFile::parse(&text)
+                .map_err(|e| e.0)?
+                .resolve(Some("a"), no_env)
+                .map_err(|e| e.0)
+                .map(|s| match s.backend {
+                    Backend::Profile { providers, .. } => providers.mloyalty.unwrap(),
+                    Backend::Embedded => unreachable!(),
+                })
+        };
+        let err = parse("username = \"manager\"\n").unwrap_err();
+        assert!(
+            err.contains("profiles.a.mloyalty.username must be the manager's phone number"),
+            "{err}"
+        );
+        let m = parse("username = \"+79123456789\"\ntoken = 1001\noperator = 12\n").unwrap();
+        assert_eq!((m.token, m.operator), (Some(1001), Some(12)));
+        let err = parse("username = \"79123456789\"\ntoken = \"x\"\n").unwrap_err();
+        assert!(err.contains("token"), "{err}");
+    }
+
+    #[test]
     fn template_parses() {
         ConfigFile::parse(TEMPLATE).unwrap();
     }
@@ -522,7 +568,7 @@ mod tests {
     fn admin_providers_with_secrets_from_the_environment() {
         let cfg = ConfigFile::parse(
             "[profiles.office.poster]\nbase_url = \"https://shop.joinposter.com\"\ntoken_env = \"P\"\n\
-             [profiles.office.mloyalty]\nbase_url = \"https://api.example.ru/lc/\"\nusername = \"boss\"\npassword = \"pw\"\n\
+             [profiles.office.mloyalty]\nbase_url = \"https://api.example.ru/lc/\"\nusername = \"79123456789\"\npassword = \"pw\"\n\
              [profiles.office.regos]\nbase_url = \"https://integration.regos.uz\"\nintegration_key = \"k1\"\n",
         )
         .unwrap();
@@ -534,8 +580,11 @@ mod tests {
         };
         assert!(providers.ext.is_none());
         assert_eq!(providers.poster.unwrap().secret.expose(), "tok");
-        let (ml, user) = providers.mloyalty.unwrap();
-        assert_eq!((ml.secret.expose(), user.as_str()), ("pw", "boss"));
+        let ml = providers.mloyalty.unwrap();
+        assert_eq!(
+            (ml.endpoint.secret.expose(), ml.username.as_str()),
+            ("pw", "79123456789")
+        );
         assert_eq!(providers.regos.unwrap().secret.expose(), "k1");
         let missing = ConfigFile::parse("[profiles.o.regos]\nbase_url = \"https://x\"\n").unwrap();
         let err = missing.resolve(Some("o"), no_env).unwrap_err().0;

@@ -4,7 +4,8 @@
 use crate::app::model::{BackendLabel, Notice};
 use crate::backend::Services;
 use crate::config::{
-    Backend, Endpoint, ExtCredential, ExtSettings, Paths, Providers, Secret, Settings,
+    Backend, Endpoint, ExtCredential, ExtSettings, MloyaltySettings, Paths, Providers, Secret,
+    Settings,
 };
 use crate::server::store::{self, Store};
 use crate::server::{self, ServerState, demo};
@@ -33,8 +34,8 @@ pub async fn launch(settings: &Settings, paths: &Paths, tz: &TimeZone) -> Result
     }
 }
 
-/// The user the embedded server's Mloyalty login expects.
-const EMBEDDED_MANAGER: &str = "manager";
+/// The manager phone the embedded server's Mloyalty login expects.
+const EMBEDDED_MANAGER: &str = "79990000000";
 
 async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
     let db = paths.database();
@@ -79,7 +80,12 @@ async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
             credential: ExtCredential::Bearer(Secret::new(token.clone())),
         }),
         poster: Some(endpoint(token)),
-        mloyalty: Some((endpoint(password), EMBEDDED_MANAGER.to_string())),
+        mloyalty: Some(MloyaltySettings {
+            endpoint: endpoint(password),
+            username: EMBEDDED_MANAGER.to_string(),
+            token: None,
+            operator: None,
+        }),
         regos: Some(endpoint(key)),
         request_timeout: None,
     };

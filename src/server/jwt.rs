@@ -54,9 +54,10 @@ mod tests {
     fn signed_tokens_verify_until_they_expire() {
         let key = JwtKey::new(b"k");
         let claims = ClaimsDto {
-            token: 42,
-            operator: 7,
+            token: Some(42),
+            oper: Some(7),
             exp: Some(100),
+            ..ClaimsDto::default()
         };
         let jwt = key.sign(&claims);
         assert_eq!(key.verify(&jwt, 99), Some(claims));

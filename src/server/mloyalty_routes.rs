@@ -44,6 +44,9 @@ fn oauth_error(code: &str, description: &str) -> Response {
         .into_response()
 }
 
+/// How long a refresh token lets the manager renew without the password.
+const REFRESH_TTL_SECONDS: i64 = 14 * 24 * 3600;
+
 async fn login(State(state): State<ServerState>, body: Bytes) -> Response {
     let Ok(form) = serde_urlencoded::from_bytes::<LoginFormDto>(&body) else {
         return oauth_error(
@@ -51,30 +54,62 @@ async fn login(State(state): State<ServerState>, body: Bytes) -> Response {
             "expected a form with username, password and grant_type",
         );
     };
-    if form.grant_type != "password" {
-        return oauth_error(
-            "unsupported_grant_type",
-            "only grant_type=password is supported",
-        );
-    }
-    if let Some(manager) = &state.manager {
-        let user_ok = constant_time_eq(form.username.as_bytes(), manager.username.as_bytes());
-        let password_ok = constant_time_eq(form.password.as_bytes(), manager.password.as_bytes());
-        if !(user_ok && password_ok) {
-            return oauth_error("invalid_grant", "The user name or password is incorrect.");
+    let now = state.now().as_second();
+    let user = match form.grant_type.as_str() {
+        "password" => {
+            // The vendor converts the login to a 64-bit integer: it is a phone number.
+            let Some(phone) = mloyalty::phone_login(&form.username) else {
+                return oauth_error(
+                    "invalid_grant",
+                    "The login must be the manager's phone number (digits).",
+                );
+            };
+            if let Some(manager) = &state.manager {
+                let expected = mloyalty::phone_login(&manager.username);
+                let user_ok = expected == Some(phone);
+                let password_ok =
+                    constant_time_eq(form.password.as_bytes(), manager.password.as_bytes());
+                if !(user_ok && password_ok) {
+                    return oauth_error("invalid_grant", "The user name or password is incorrect.");
+                }
+            }
+            phone.to_string()
         }
-    }
-    let exp = state.now().as_second() + state.jwt_ttl_seconds;
-    let claims = ClaimsDto {
-        token: MANAGER_TOKEN,
-        operator: OPERATOR,
-        exp: Some(exp),
+        "refresh_token" => match state.jwt.verify(&form.refresh_token, now) {
+            Some(c) if c.refresh == Some(true) => c.user.unwrap_or_default(),
+            _ => return oauth_error("invalid_grant", "The refresh token is invalid or expired."),
+        },
+        _ => {
+            return oauth_error(
+                "unsupported_grant_type",
+                "grant_type must be password or refresh_token",
+            );
+        }
+    };
+    // The vendor's claim names; `token` only where the server is of the newer kind.
+    let access = ClaimsDto {
+        token: state.jwt_carries_token.then_some(MANAGER_TOKEN),
+        oper: Some(OPERATOR),
+        role: Some("manager".into()),
+        user: Some(user.clone()),
+        partner: Some("SHOP".into()),
+        pos: Some("0".into()),
+        poscode: Some(String::new()),
+        permissioncode: Some(String::new()),
+        exp: Some(now + state.jwt_ttl_seconds),
+        ..ClaimsDto::default()
+    };
+    let refresh = ClaimsDto {
+        user: Some(user),
+        refresh: Some(true),
+        exp: Some(now + REFRESH_TTL_SECONDS),
+        ..ClaimsDto::default()
     };
     Json(LoginDto {
-        access_token: state.jwt.sign(&claims),
+        access_token: state.jwt.sign(&access),
         token_type: Some("bearer".into()),
         expires_in: Some(state.jwt_ttl_seconds),
-        refresh_token: None,
+        refresh_token: Some(state.jwt.sign(&refresh)),
     })
     .into_response()
 }
@@ -145,7 +180,11 @@ async fn client_info_period(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(claims) = state.jwt.verify(bearer(&headers), state.now().as_second()) else {
+    let claims = state
+        .jwt
+        .verify(bearer(&headers), state.now().as_second())
+        .filter(|c| c.refresh != Some(true));
+    let Some(claims) = claims else {
         return (
             StatusCode::UNAUTHORIZED,
             Json(json!({ "Message": "Authorization has been denied for this request." })),
@@ -156,7 +195,11 @@ async fn client_info_period(
         Ok(r) => r,
         Err(e) => return business_error(2, format!("invalid request: {e}")),
     };
-    if req.token != claims.token || req.operator != claims.operator {
+    // Without a `token` claim (the vendor's older servers) the body carries the manager's
+    // token as the partner configured it.
+    if req.token != claims.token.unwrap_or(MANAGER_TOKEN)
+        || Some(req.operator) != claims.operator_id()
+    {
         return business_error(3, "Token and Operator must match the access token");
     }
     let (from, to) = match period(&req, state.now()) {

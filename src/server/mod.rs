@@ -50,6 +50,9 @@ pub struct ServerState {
     integration_key: Option<Arc<str>>,
     jwt: Arc<jwt::JwtKey>,
     jwt_ttl_seconds: i64,
+    /// Whether `managerlogin`'s JWTs carry a `token` claim (newer vendor servers) or only
+    /// `oper` (the vendor's `AuthManagerProvider`).
+    jwt_carries_token: bool,
     regos_rate: (f64, u32),
     regos_buckets: Arc<Mutex<HashMap<String, Bucket>>>,
     /// Idempotency keys whose write-off is running now: a duplicate gets 409 at once.
@@ -67,6 +70,7 @@ impl ServerState {
             integration_key: None,
             jwt: Arc::new(jwt::JwtKey::new(uuid::Uuid::new_v4().as_bytes())),
             jwt_ttl_seconds: 3600,
+            jwt_carries_token: true,
             regos_rate: (
                 crate::wire::regos::RATE_PER_SECOND,
                 crate::wire::regos::BURST,
@@ -93,6 +97,12 @@ impl ServerState {
 
     pub fn with_integration_key(mut self, key: Option<String>) -> Self {
         self.integration_key = key.filter(|k| !k.is_empty()).map(Arc::from);
+        self
+    }
+
+    /// JWTs with only the vendor's `oper` claim, as its older servers issue them.
+    pub fn with_jwt_without_token(mut self) -> Self {
+        self.jwt_carries_token = false;
         self
     }
 

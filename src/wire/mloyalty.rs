@@ -24,7 +24,8 @@ pub struct LoginDto {
     pub refresh_token: Option<String>,
 }
 
-/// The form of `POST managerlogin`.
+/// The form of `POST managerlogin`: `grant_type=password` with the manager's phone and
+/// password, or `grant_type=refresh_token` with the refresh token of an earlier login.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginFormDto {
     #[serde(default)]
@@ -33,23 +34,106 @@ pub struct LoginFormDto {
     pub password: String,
     #[serde(default)]
     pub grant_type: String,
+    #[serde(default)]
+    pub refresh_token: String,
 }
 
-/// The claims the console reads from the JWT; the vendor copies them into request bodies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The manager login as the vendor reads it (`Convert.ToInt64(UserName)`): a phone number,
+/// digits only after an optional `+`. `None` for anything else.
+pub fn phone_login(text: &str) -> Option<i64> {
+    let digits = text.trim().strip_prefix('+').unwrap_or(text.trim());
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The claims of a `managerlogin` JWT. The vendor's `AuthManagerProvider` issues `role`,
+/// `user`, `oper` (only when the operator id is above 0), `partner`, `pos`, `poscode` and
+/// `permissioncode`; newer servers add `token`. `operator` is read too (older readings of the
+/// seed). The request bodies repeat the token and the operator.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimsDto {
-    #[serde(deserialize_with = "int_claim")]
-    pub token: i64,
-    #[serde(deserialize_with = "int_claim")]
-    pub operator: i64,
+    #[serde(
+        default,
+        deserialize_with = "int_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub token: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "int_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub oper: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "int_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "text_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "text_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "text_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub partner: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "text_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pos: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "text_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub poscode: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "text_claim",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permissioncode: Option<String>,
+    /// Set on the refresh tokens `loyalty serve` issues, so one cannot pass for the other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<bool>,
     #[serde(default)]
     pub exp: Option<i64>,
 }
 
-fn int_claim<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    let text = lenient::text(d)?;
+impl ClaimsDto {
+    /// The operator id: `oper` as the vendor names it, else `operator`.
+    pub fn operator_id(&self) -> Option<i64> {
+        self.oper.or(self.operator)
+    }
+}
+
+/// An integer claim, which .NET writes as a string.
+fn int_claim<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let Some(text) = lenient::optional_text(d)? else {
+        return Ok(None);
+    };
     text.parse()
+        .map(Some)
         .map_err(|_| serde::de::Error::custom(format!("{text:?} is not an integer")))
+}
+
+fn text_claim<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    lenient::optional_text(d)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,7 +287,50 @@ mod tests {
         // {"token":"42","operator":7,"exp":1700000000}
         let jwt = "e30.eyJ0b2tlbiI6IjQyIiwib3BlcmF0b3IiOjcsImV4cCI6MTcwMDAwMDAwMH0.sig";
         let c = claims(jwt).unwrap();
-        assert_eq!((c.token, c.operator, c.exp), (42, 7, Some(1_700_000_000)));
+        assert_eq!(
+            (c.token, c.operator_id(), c.exp),
+            (Some(42), Some(7), Some(1_700_000_000))
+        );
         assert!(claims("garbage").is_err());
+    }
+
+    /// The claims the vendor's own AuthManagerProvider (LCManagerPartner) issues: strings,
+    /// `oper` for the operator, no `token`.
+    #[test]
+    fn the_vendors_own_claim_names_are_read() {
+        use base64::Engine;
+        let payload = serde_json::json!({
+            "role": "manager", "user": "79123456789", "oper": "12", "partner": "SHOP",
+            "pos": "3", "poscode": "A1", "permissioncode": "7", "exp": 1_700_000_000
+        });
+        let jwt = format!(
+            "e30.{}.sig",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload.to_string())
+        );
+        let c = claims(&jwt).unwrap();
+        assert_eq!((c.token, c.operator_id()), (None, Some(12)));
+        assert_eq!(c.user.as_deref(), Some("79123456789"));
+        // Without `oper` (an operator id of 0 is left out) there is no operator at all.
+        let none = format!(
+            "e30.{}.sig",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"role":"manager"}"#)
+        );
+        assert_eq!(claims(&none).unwrap().operator_id(), None);
+    }
+
+    #[test]
+    fn a_manager_login_is_a_phone_number() {
+        assert_eq!(phone_login("79123456789"), Some(79_123_456_789));
+        assert_eq!(phone_login(" +79123456789 "), Some(79_123_456_789));
+        for bad in [
+            "manager",
+            "",
+            "+",
+            "7912 345",
+            "8-912-345",
+            "99999999999999999999",
+        ] {
+            assert_eq!(phone_login(bad), None, "{bad}");
+        }
     }
 }

@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
 pub const TOKEN: &str = "test-token-7f3a9c";
-pub const MANAGER: &str = "manager";
+pub const MANAGER: &str = "79990000000";
 pub const PASSWORD: &str = "Пароль with spaces & symbols";
 pub const INTEGRATION_KEY: &str = "integration-9d2f";
 
