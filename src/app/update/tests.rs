@@ -862,6 +862,64 @@ fn a_coupon_that_expired_before_the_check_proves_nothing_by_its_absence() {
     assert!(key(&mut m, KeyCode::Enter).is_empty(), "nothing retried");
 }
 
+fn write_off_dialog(m: &Model) -> &crate::app::model::WriteOffDialog {
+    match &m.dialog {
+        Some(Dialog::WriteOff(d)) => d,
+        other => panic!("no write-off dialog: {other:?}"),
+    }
+}
+
+#[test]
+fn shift_tab_walks_the_form_backwards() {
+    use crate::app::model::WriteOffField;
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('w'));
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        key(&mut m, KeyCode::BackTab);
+        seen.push(write_off_dialog(&m).field);
+    }
+    assert_eq!(
+        seen,
+        [
+            WriteOffField::Coupons,
+            WriteOffField::Rubles,
+            WriteOffField::Points
+        ]
+    );
+}
+
+#[test]
+fn arrows_and_space_pick_coupons_only_in_the_coupon_list() {
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('w'));
+    // In the points field: the arrows leave the coupon list alone and Space is typed.
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Char(' '));
+    let d = write_off_dialog(&m);
+    assert_eq!(d.coupon_cursor, 0);
+    assert!(d.chosen.is_empty(), "{:?}", d.chosen);
+    key(&mut m, KeyCode::Up);
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Down);
+    let d = write_off_dialog(&m);
+    assert_eq!(d.coupon_cursor, 1);
+}
+
+#[test]
+fn an_unclear_verdict_is_not_sent_again_whatever_action_comes() {
+    use super::super::keys::Action;
+    let mut m = opened();
+    let cmds = time_out(&mut m);
+    answer_check(&mut m, cmds, "60", "50.5", vec![coupon(7, NOW_MS + 1000)]);
+    // Past the key map, straight to the dialog: the verdict itself forbids a retry.
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    for action in [Action::Confirm, Action::Submit] {
+        assert!(super::write_off::on_key(&mut m, Some(action), enter).is_empty());
+    }
+}
+
 #[test]
 fn f7_reads_the_journal_each_time() {
     let mut m = opened();
