@@ -93,6 +93,7 @@ fn draft() -> GroupDraft {
         kind: GroupKind::Bonus,
         percent: Decimal::TEN,
         birthday_bonus: Amount::from_minor(5000),
+        use_ewallet: None,
     }
 }
 
@@ -777,4 +778,67 @@ async fn regos_gzip_bodies_are_read_like_plain_ones() {
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadResponse);
+}
+
+/// getGroups as Poster's current documentation shows it
+/// (https://github.com/joinposter/docs/blob/master/ru/web/clients/getGroups.md): with
+/// `use_ewallet` and `delete`, removed groups included. Only live groups are listed, and an
+/// edit sends `use_ewallet` back as it was.
+#[tokio::test]
+async fn poster_lists_live_groups_and_keeps_use_ewallet_on_edit() {
+    const LIVE: &str = include_str!("fixtures/poster/groups_live.json");
+    let seen = Arc::new(Seen::default());
+    let record = seen.clone();
+    let app = Router::new()
+        .route("/api/clients.getGroups", get(|| async { json(LIVE) }))
+        .route(
+            "/api/clients.updateGroup",
+            post(move |body: Bytes| async move {
+                record
+                    .bodies
+                    .lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&body).into_owned());
+                json(r#"{"response":1}"#)
+            }),
+        );
+    let url = serve(app).await;
+    let poster = PosterAdapter::new(&url, Secret::new("t")).unwrap();
+    let groups = poster.groups().await.unwrap();
+    assert_eq!(groups.len(), 1, "the removed group is not listed");
+    assert_eq!(groups[0].use_ewallet, Some(true));
+    let edit = GroupDraft {
+        name: "Постоянный гость".into(),
+        use_ewallet: groups[0].use_ewallet,
+        ..draft()
+    };
+    poster.update_group(1, edit).await.unwrap();
+    let sent: HashMap<String, String> =
+        serde_urlencoded::from_str(&seen.bodies.lock().unwrap()[0]).unwrap();
+    assert_eq!(sent["use_ewallet"], "1", "sent back unchanged");
+    // A new group leaves it to Poster.
+    let form = loyalty_console::wire::poster::group_form(None, &draft());
+    assert!(form.use_ewallet.is_none());
+}
+
+/// Poster's error table (https://github.com/joinposter/docs/blob/master/ru/web/errors.md):
+/// 20 (the application lacks rights) and 54 (access denied) are "no access".
+#[tokio::test]
+async fn poster_rights_errors_read_as_no_access() {
+    for code in [20, 54] {
+        let answer: &'static str = Box::leak(
+            format!(r#"{{"error":{{"code":{code},"message":"Access denied"}}}}"#).into_boxed_str(),
+        );
+        let app = Router::new().route(
+            "/api/clients.getGroups",
+            get(move || async move { json(answer) }),
+        );
+        let url = serve(app).await;
+        let e = PosterAdapter::new(&url, Secret::new("t"))
+            .unwrap()
+            .groups()
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unauthorized, "{code}");
+    }
 }

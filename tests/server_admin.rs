@@ -51,6 +51,7 @@ async fn a_group_is_created_updated_and_removed_with_its_members() {
         kind: GroupKind::Bonus,
         percent: Decimal::new(75, 1),
         birthday_bonus: Amount::from_minor(15_050),
+        use_ewallet: None,
     };
     let id = p.create_group(draft.clone()).await.unwrap();
     let created = p.group(id).await.unwrap();
@@ -93,6 +94,7 @@ async fn invalid_groups_and_tokens_get_poster_errors() {
         kind: GroupKind::Bonus,
         percent: Decimal::ONE,
         birthday_bonus: Amount::ZERO,
+        use_ewallet: None,
     };
     let e = p.create_group(blank).await.unwrap_err();
     assert!(e.detail.starts_with("Poster 34"), "{}", e.detail);
@@ -101,6 +103,7 @@ async fn invalid_groups_and_tokens_get_poster_errors() {
         kind: GroupKind::Bonus,
         percent: Decimal::from(101),
         birthday_bonus: Amount::ZERO,
+        use_ewallet: None,
     };
     let e = p.create_group(over).await.unwrap_err();
     assert!(e.detail.starts_with("Poster 155"), "{}", e.detail);
@@ -555,4 +558,53 @@ async fn a_jwt_with_only_oper_needs_the_token_from_the_profile() {
     let wrong = mloyalty(&s).with_ids(Some(5), None);
     let e = wrong.registrations(q).await.unwrap_err();
     assert!(e.detail.contains("Token and Operator"), "{}", e.detail);
+}
+
+/// As Poster: a removed group stays in getGroups with `delete = 1`; `use_ewallet` is kept
+/// by an update that does not send it.
+#[tokio::test]
+async fn removed_groups_are_listed_as_deleted_and_use_ewallet_survives_edits() {
+    let s = TestServer::start(20).await;
+    let p = poster(&s);
+    let draft = GroupDraft {
+        name: "Кошелёк".into(),
+        kind: GroupKind::Bonus,
+        percent: Decimal::TEN,
+        birthday_bonus: Amount::ZERO,
+        use_ewallet: Some(true),
+    };
+    let id = p.create_group(draft.clone()).await.unwrap();
+    p.update_group(
+        id,
+        GroupDraft {
+            name: "Кошелёк 2".into(),
+            use_ewallet: None,
+            ..draft
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(p.group(id).await.unwrap().use_ewallet, Some(true));
+    p.remove_group(id).await.unwrap();
+    let raw: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/clients.getGroups", s.url()))
+        .query(&[("token", TOKEN), ("format", "json")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let removed = raw["response"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["client_groups_id"] == id.to_string())
+        .expect("still listed");
+    assert_eq!(removed["delete"], "1");
+    assert!(p.groups().await.unwrap().iter().all(|g| g.id != id));
+    assert!(
+        p.update_group(id, draft).await.is_err(),
+        "a removed group cannot be edited"
+    );
 }

@@ -621,6 +621,8 @@ mod admin {
                 percent: Decimal::TEN,
                 birthday_bonus: Amount::from_minor(5000),
                 clients: 125,
+                use_ewallet: Some(false),
+                removed: false,
             },
             Group {
                 id: 4,
@@ -629,6 +631,8 @@ mod admin {
                 percent: Decimal::TEN,
                 birthday_bonus: Amount::ZERO,
                 clients: 43,
+                use_ewallet: Some(false),
+                removed: false,
             },
             Group {
                 id: 5,
@@ -637,6 +641,8 @@ mod admin {
                 percent: Decimal::new(55, 1),
                 birthday_bonus: Amount::from_minor(100_000),
                 clients: 7,
+                use_ewallet: Some(false),
+                removed: false,
             },
         ]
     }

@@ -118,6 +118,8 @@ pub struct GroupForm {
     pub kind: GroupKind,
     pub percent: Input,
     pub birthday_bonus: Input,
+    /// Not shown on the form: sent back as the group had it.
+    pub use_ewallet: Option<bool>,
     pub field: GroupField,
     pub problem: Option<GroupFormProblem>,
     pub sending: Option<RequestId>,

@@ -20,9 +20,11 @@ fn from_poster(e: PosterError) -> ServiceError {
     match e {
         PosterError::Api { code, message } => {
             let kind = match code {
-                wire::TOKEN_MISSING | wire::BAD_TOKEN | wire::TOKEN_EXPIRED => {
-                    ErrorKind::Unauthorized
-                }
+                wire::TOKEN_MISSING
+                | wire::BAD_TOKEN
+                | wire::TOKEN_EXPIRED
+                | wire::NO_RIGHTS
+                | wire::ACCESS_DENIED => ErrorKind::Unauthorized,
                 _ => ErrorKind::Rejected,
             };
             ServiceError::new(kind, format!("Poster {code}: {message}"))
@@ -87,9 +89,12 @@ impl GroupService for PosterAdapter {
                     self.request(Method::GET, "clients.getGroups"),
                 )
                 .await?;
-            list.into_iter()
+            let all: Vec<Group> = list
+                .into_iter()
                 .map(|g| Group::try_from(g).map_err(from_poster))
-                .collect()
+                .collect::<Result<_, _>>()?;
+            // Poster lists removed groups too (`delete = 1`): they are not live ones.
+            Ok(all.into_iter().filter(|g| !g.removed).collect())
         })
     }
 

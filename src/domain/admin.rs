@@ -25,6 +25,10 @@ pub struct Group {
     /// Bonus credited on a client's birthday, in roubles; bonus groups only.
     pub birthday_bonus: Amount,
     pub clients: u64,
+    /// Whether the group's clients may keep an e-wallet (`None`: the vendor did not say).
+    pub use_ewallet: Option<bool>,
+    /// Poster keeps removed groups and lists them with `delete = 1`.
+    pub removed: bool,
 }
 
 /// A group as an admin creates or edits it, checked by [`GroupDraft::validate`].
@@ -34,6 +38,9 @@ pub struct GroupDraft {
     pub kind: GroupKind,
     pub percent: Decimal,
     pub birthday_bonus: Amount,
+    /// Not on the form: an edit sends back what the group had, so saving never changes it;
+    /// `None` leaves it to the vendor.
+    pub use_ewallet: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +225,7 @@ mod tests {
             kind: GroupKind::Bonus,
             percent: Decimal::TEN,
             birthday_bonus: Amount::from_minor(5000),
+            use_ewallet: None,
         }
     }
 

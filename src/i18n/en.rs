@@ -74,6 +74,7 @@ pub const TEXT: Text = Text {
     notice_outcome_unknown: "No answer to the write-off: outcome unknown. Check the history before retrying",
     notice_no_search: "Search works by phone or email, not by \"{}\"",
     notice_no_balance: "No balance to write off from: r reloads",
+    field_ewallet: "E-wallet",
     notice_rate_limited: "Too many requests: asking again in {} s",
     error_timeout: "The server did not answer in time",
     error_unreachable: "The server cannot be reached",

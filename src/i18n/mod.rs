@@ -105,6 +105,7 @@ pub struct Text {
     pub notice_outcome_unknown: &'static str,
     pub notice_no_search: &'static str,
     pub notice_no_balance: &'static str,
+    pub field_ewallet: &'static str,
     pub notice_rate_limited: &'static str,
     pub error_timeout: &'static str,
     pub error_unreachable: &'static str,

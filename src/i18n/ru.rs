@@ -74,6 +74,7 @@ pub const TEXT: Text = Text {
     notice_outcome_unknown: "Нет ответа на списание: результат неизвестен. Проверьте историю перед повтором",
     notice_no_search: "Искать можно по телефону или email, не по «{}»",
     notice_no_balance: "Нет баланса для списания: r — загрузить",
+    field_ewallet: "Эл. кошелёк",
     notice_rate_limited: "Слишком много запросов: повтор через {} с",
     error_timeout: "Сервер не ответил вовремя",
     error_unreachable: "Сервер недоступен",

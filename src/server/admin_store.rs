@@ -20,7 +20,10 @@ CREATE TABLE IF NOT EXISTS client_groups (
     name           TEXT NOT NULL,
     loyalty_type   INTEGER NOT NULL CHECK (loyalty_type IN (1, 2)),
     percent        TEXT NOT NULL,
-    birthday_bonus INTEGER NOT NULL DEFAULT 0 CHECK (birthday_bonus >= 0)
+    birthday_bonus INTEGER NOT NULL DEFAULT 0 CHECK (birthday_bonus >= 0),
+    use_ewallet    INTEGER NOT NULL DEFAULT 0,
+    -- Poster keeps a removed group, listed with delete = 1.
+    deleted        INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE IF NOT EXISTS promotions (
@@ -103,11 +106,30 @@ fn group_row(r: &rusqlite::Row) -> rusqlite::Result<Group> {
         percent: Decimal::from_str(&percent).unwrap_or_default(),
         birthday_bonus: Amount::from_minor(r.get(4)?),
         clients: r.get::<_, i64>(5)?.max(0) as u64,
+        use_ewallet: Some(r.get::<_, i64>(6)? != 0),
+        removed: r.get::<_, i64>(7)? != 0,
     })
 }
 
 const GROUP_SELECT: &str = "SELECT g.id, g.name, g.loyalty_type, g.percent, g.birthday_bonus,
-        (SELECT count(*) FROM clients c WHERE c.group_id = g.id) FROM client_groups g";
+        (SELECT count(*) FROM clients c WHERE c.group_id = g.id), g.use_ewallet, g.deleted
+        FROM client_groups g";
+
+/// Databases made before groups kept `use_ewallet` and removals get the columns.
+pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    super::store::add_column(
+        conn,
+        "client_groups",
+        "use_ewallet",
+        "INTEGER NOT NULL DEFAULT 0",
+    )?;
+    super::store::add_column(
+        conn,
+        "client_groups",
+        "deleted",
+        "INTEGER NOT NULL DEFAULT 0",
+    )
+}
 
 pub fn groups(conn: &Connection) -> Result<Vec<Group>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!("{GROUP_SELECT} ORDER BY g.id"))?;
@@ -122,12 +144,14 @@ pub fn group(conn: &Connection, id: i64) -> Result<Option<Group>, StoreError> {
 
 pub fn create_group(conn: &Connection, draft: &GroupDraft) -> Result<i64, StoreError> {
     conn.execute(
-        "INSERT INTO client_groups (name, loyalty_type, percent, birthday_bonus) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO client_groups (name, loyalty_type, percent, birthday_bonus, use_ewallet)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             draft.name.trim(),
             kind_code(draft.kind),
             draft.percent.normalize().to_string(),
-            draft.birthday_bonus.minor()
+            draft.birthday_bonus.minor(),
+            draft.use_ewallet.unwrap_or(false)
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -136,14 +160,16 @@ pub fn create_group(conn: &Connection, draft: &GroupDraft) -> Result<i64, StoreE
 /// Returns whether the group existed.
 pub fn update_group(conn: &Connection, id: i64, draft: &GroupDraft) -> Result<bool, StoreError> {
     let changed = conn.execute(
-        "UPDATE client_groups SET name = ?2, loyalty_type = ?3, percent = ?4, birthday_bonus = ?5
-         WHERE id = ?1",
+        "UPDATE client_groups SET name = ?2, loyalty_type = ?3, percent = ?4, birthday_bonus = ?5,
+                use_ewallet = coalesce(?6, use_ewallet)
+         WHERE id = ?1 AND deleted = 0",
         params![
             id,
             draft.name.trim(),
             kind_code(draft.kind),
             draft.percent.normalize().to_string(),
-            draft.birthday_bonus.minor()
+            draft.birthday_bonus.minor(),
+            draft.use_ewallet
         ],
     )?;
     Ok(changed == 1)
@@ -157,7 +183,10 @@ pub fn remove_group(conn: &mut Connection, id: i64) -> Result<bool, StoreError> 
         "UPDATE clients SET group_id = NULL WHERE group_id = ?1",
         [id],
     )?;
-    let removed = tx.execute("DELETE FROM client_groups WHERE id = ?1", [id])?;
+    let removed = tx.execute(
+        "UPDATE client_groups SET deleted = 1 WHERE id = ?1 AND deleted = 0",
+        [id],
+    )?;
     tx.commit()?;
     Ok(removed == 1)
 }

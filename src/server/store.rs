@@ -152,7 +152,8 @@ impl Store {
         let conn = open_connection(path)?;
         conn.execute_batch(super::admin_store::SCHEMA)?;
         conn.execute_batch(SCHEMA)?;
-        add_ledger_login(&conn)?;
+        add_column(&conn, "ledger", "login", "TEXT")?;
+        super::admin_store::migrate(&conn)?;
         Ok(Store {
             path: Arc::new(path.to_path_buf()),
             idle: Arc::new(Mutex::new(vec![conn])),
@@ -193,15 +194,23 @@ impl Store {
     }
 }
 
-/// Databases made before logins were recorded get the column (NULL for their old rows).
-fn add_ledger_login(conn: &Connection) -> Result<(), StoreError> {
+/// Adds a column a database made by an older version lacks (`CREATE TABLE IF NOT EXISTS`
+/// leaves existing tables as they were). Names are ours, never user input.
+pub(super) fn add_column(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    declaration: &str,
+) -> Result<(), StoreError> {
     let has: bool = conn.query_row(
-        "SELECT count(*) FROM pragma_table_info('ledger') WHERE name = 'login'",
-        [],
+        "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+        [table, column],
         |r| r.get::<_, i64>(0).map(|n| n > 0),
     )?;
     if !has {
-        conn.execute_batch("ALTER TABLE ledger ADD COLUMN login TEXT")?;
+        conn.execute_batch(&format!(
+            "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+        ))?;
     }
     Ok(())
 }

@@ -29,7 +29,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let state = &model.groups;
     let detail_height = if state.detail.data.is_some() || state.detail.is_loading() {
-        6
+        7
     } else {
         0
     };
@@ -112,6 +112,15 @@ fn render_detail(model: &Model, frame: &mut Frame, area: Rect) {
                 ),
                 field(t.col_birthday_bonus, bonus(model, g)),
                 field(t.col_clients, g.clients.to_string()),
+                field(
+                    t.field_ewallet,
+                    match g.use_ewallet {
+                        Some(true) => t.yes,
+                        Some(false) => t.no,
+                        None => t.none,
+                    }
+                    .to_string(),
+                ),
             ]
         }
         (None, _) => vec![Line::from(Span::styled(t.loading, theme::muted()))],

@@ -28,6 +28,20 @@ pub struct GroupDto {
     pub birthday_bonus: String,
     #[serde(deserialize_with = "lenient::text")]
     pub count_groups_clients: String,
+    /// `"0"`/`"1"`; the seed's sample leaves it out.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::optional_text"
+    )]
+    pub use_ewallet: Option<String>,
+    /// `"1"`: the group was removed (Poster still lists it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::optional_text"
+    )]
+    pub delete: Option<String>,
 }
 
 /// The POST fields of `clients.createGroup` / `clients.updateGroup`.
@@ -48,6 +62,12 @@ pub struct GroupFormDto {
     /// Roubles, as the seed documents for writes (`50.00`).
     #[serde(default, deserialize_with = "lenient::text")]
     pub birthday_bonus: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::optional_text"
+    )]
+    pub use_ewallet: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -98,6 +118,9 @@ pub const BAD_TOKEN: i64 = 11;
 pub const TOKEN_MISSING: i64 = 10;
 pub const TOKEN_EXPIRED: i64 = 12;
 pub const NOT_FOUND: i64 = 32;
+/// The application lacks the rights for the method.
+pub const NO_RIGHTS: i64 = 20;
+pub const ACCESS_DENIED: i64 = 54;
 pub const EMPTY_FIELD: i64 = 34;
 pub const WRONG_VALUE: i64 = 155;
 
@@ -202,6 +225,8 @@ impl TryFrom<GroupDto> for Group {
             percent: decimal("client_groups_discount", &dto.client_groups_discount)?,
             birthday_bonus: Amount::from_minor(kopecks),
             clients: int_or_zero("count_groups_clients", &dto.count_groups_clients)?.max(0) as u64,
+            use_ewallet: flag("use_ewallet", dto.use_ewallet.as_deref())?,
+            removed: flag("delete", dto.delete.as_deref())? == Some(true),
         })
     }
 }
@@ -215,6 +240,8 @@ impl From<&Group> for GroupDto {
             client_groups_discount: g.percent.normalize().to_string(),
             birthday_bonus: g.birthday_bonus.minor().to_string(),
             count_groups_clients: g.clients.to_string(),
+            use_ewallet: g.use_ewallet.map(flag_to_wire),
+            delete: Some(flag_to_wire(g.removed)),
         }
     }
 }
@@ -228,7 +255,24 @@ pub fn group_form(id: Option<i64>, draft: &GroupDraft) -> GroupFormDto {
         loyalty_type: group_kind_to_wire(draft.kind).to_string(),
         client_groups_discount: draft.percent.normalize().to_string(),
         birthday_bonus: format!("{}.{:02}", kopecks / 100, kopecks % 100),
+        use_ewallet: draft.use_ewallet.map(flag_to_wire),
     }
+}
+
+/// A `"0"`/`"1"` field; absent or empty is "not said".
+fn flag(field: &str, text: Option<&str>) -> Result<Option<bool>, PosterError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("0") => Ok(Some(false)),
+        Some("1") => Ok(Some(true)),
+        Some(other) => Err(PosterError::Decode(format!(
+            "{field}: {other:?} is neither 0 nor 1"
+        ))),
+    }
+}
+
+fn flag_to_wire(on: bool) -> String {
+    if on { "1" } else { "0" }.to_string()
 }
 
 /// Reads a create/update form back into a draft (the server's side of [`group_form`]).
@@ -245,6 +289,7 @@ pub fn group_draft_from_form(form: &GroupFormDto) -> Result<GroupDraft, PosterEr
         kind: group_kind_from_wire(&form.loyalty_type)?,
         percent: decimal("client_groups_discount", &form.client_groups_discount)?,
         birthday_bonus: bonus,
+        use_ewallet: flag("use_ewallet", form.use_ewallet.as_deref())?,
     })
 }
 

@@ -54,6 +54,8 @@ fn group(id: i64, name: &str, kind: GroupKind, clients: u64) -> Group {
             Amount::ZERO
         },
         clients,
+        use_ewallet: Some(false),
+        removed: false,
     }
 }
 
@@ -141,6 +143,7 @@ fn a_new_group_is_validated_then_saved_once() {
         kind: GroupKind::Bonus,
         percent: Decimal::new(15, 1),
         birthday_bonus: Amount::from_minor(15_050),
+        use_ewallet: None,
     };
     let [
         Cmd::SaveGroup {
@@ -221,12 +224,19 @@ fn editing_prefills_and_a_refusal_stays_in_the_form() {
     let cmds = key(&mut m, KeyCode::Enter);
     let [
         Cmd::SaveGroup {
-            id, group: Some(1), ..
+            id,
+            group: Some(1),
+            ref draft,
         },
     ] = cmds[..]
     else {
         panic!("{cmds:?}")
     };
+    assert_eq!(
+        draft.use_ewallet,
+        Some(false),
+        "a field the form does not show goes back as it was"
+    );
     let refusal = ServiceError::new(ErrorKind::Rejected, "Poster 38: name already exists");
     update(
         &mut m,

@@ -88,6 +88,7 @@ fn form(group: Option<&Group>) -> GroupForm {
         kind: group.map_or(GroupKind::Bonus, |g| g.kind),
         percent: Input::new(group.map(|g| text(g.percent)).unwrap_or_default()),
         birthday_bonus: Input::new(group.map(|g| bonus(g.birthday_bonus)).unwrap_or_default()),
+        use_ewallet: group.and_then(|g| g.use_ewallet),
         field: GroupField::Name,
         problem: None,
         sending: None,
@@ -113,6 +114,7 @@ pub fn draft(f: &GroupForm) -> Result<GroupDraft, GroupFormProblem> {
         kind: f.kind,
         percent,
         birthday_bonus,
+        use_ewallet: f.use_ewallet,
     };
     draft.validate().map_err(GroupFormProblem::Draft)?;
     Ok(draft)
