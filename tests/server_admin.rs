@@ -599,7 +599,7 @@ async fn removed_groups_are_listed_as_deleted_and_use_ewallet_survives_edits() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| g["client_groups_id"] == id.to_string())
+        .find(|g| g["client_groups_id"].as_str() == Some(id.to_string().as_str()))
         .expect("still listed");
     assert_eq!(removed["delete"], "1");
     assert!(p.groups().await.unwrap().iter().all(|g| g.id != id));
