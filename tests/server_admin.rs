@@ -608,3 +608,44 @@ async fn removed_groups_are_listed_as_deleted_and_use_ewallet_survives_edits() {
         "a removed group cannot be edited"
     );
 }
+
+/// Both readings of `birthday_bonus` on write: roubles (seed 003, the default) and kopecks
+/// (Poster's current createGroup/updateGroup docs,
+/// https://github.com/joinposter/docs/blob/master/ru/web/clients/createGroup.md). Reading
+/// the group back shows which one a server applies; the console compares and offers to fix.
+#[tokio::test]
+async fn the_birthday_bonus_unit_on_write_shows_when_read_back() {
+    let draft = GroupDraft {
+        name: "ДР".into(),
+        kind: GroupKind::Bonus,
+        percent: Decimal::from(5),
+        birthday_bonus: Amount::from_minor(5000),
+        use_ewallet: None,
+    };
+    let roubles = TestServer::start(5).await;
+    let p = poster(&roubles);
+    let id = p.create_group(draft.clone()).await.unwrap();
+    assert_eq!(
+        p.group(id).await.unwrap().birthday_bonus,
+        Amount::from_minor(5000)
+    );
+
+    let kopecks = TestServer::start_with(5, |st| st.with_poster_bonus_in_kopecks()).await;
+    let p = poster(&kopecks);
+    let id = p.create_group(draft.clone()).await.unwrap();
+    assert_eq!(
+        p.group(id).await.unwrap().birthday_bonus,
+        Amount::from_minor(50),
+        "50.00 read as kopecks"
+    );
+    // The console's correction: the amount scaled by a hundred is stored as meant.
+    let fixed = GroupDraft {
+        birthday_bonus: Amount::from_minor(500_000),
+        ..draft
+    };
+    p.update_group(id, fixed).await.unwrap();
+    assert_eq!(
+        p.group(id).await.unwrap().birthday_bonus,
+        Amount::from_minor(5000)
+    );
+}

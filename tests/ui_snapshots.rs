@@ -735,6 +735,56 @@ mod admin {
         });
     }
 
+    #[test]
+    fn a_birthday_bonus_poster_stored_wrong() {
+        both("bonus_mismatch", |l| {
+            let mut m = groups_screen(l);
+            key(&mut m, KeyCode::Char('n'));
+            type_text(&mut m, "Кофеманы");
+            key(&mut m, KeyCode::Tab);
+            key(&mut m, KeyCode::Tab);
+            type_text(&mut m, "5");
+            key(&mut m, KeyCode::Tab);
+            type_text(&mut m, "50");
+            let Some(Cmd::SaveGroup { id, .. }) = key(&mut m, KeyCode::Enter).into_iter().next()
+            else {
+                panic!()
+            };
+            let cmds = update(&mut m, Msg::GroupSaved { id, result: Ok(6) });
+            let [Cmd::LoadGroups { id: list }, Cmd::LoadGroup { id, .. }] = cmds[..] else {
+                panic!("{cmds:?}")
+            };
+            // Poster read the 50.00 it was sent as kopecks.
+            let stored = Group {
+                id: 6,
+                name: "Кофеманы".into(),
+                kind: GroupKind::Bonus,
+                percent: Decimal::from(5),
+                birthday_bonus: Amount::from_minor(50),
+                clients: 0,
+                use_ewallet: Some(false),
+                removed: false,
+            };
+            let mut all = groups();
+            all.push(stored.clone());
+            update(
+                &mut m,
+                Msg::GroupsLoaded {
+                    id: list,
+                    result: Ok(all),
+                },
+            );
+            update(
+                &mut m,
+                Msg::GroupLoaded {
+                    id,
+                    result: Ok(stored),
+                },
+            );
+            m
+        });
+    }
+
     fn accumulations() -> Vec<Accumulation> {
         (0..30)
             .map(|i| Accumulation {

@@ -59,6 +59,8 @@ pub enum Scope {
     AdminFilter,
     GroupForm,
     GroupRemove,
+    /// Poster stored another birthday bonus than the one saved.
+    BonusMismatch,
 }
 
 impl Scope {
@@ -74,6 +76,7 @@ impl Scope {
                 | Scope::AdminFilter
                 | Scope::GroupForm
                 | Scope::GroupRemove
+                | Scope::BonusMismatch
         )
     }
 }
@@ -301,6 +304,20 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('n'), key(K::Esc)],
         A::Cancel,
         S::GroupRemove,
+        Hint::Always,
+    ),
+    bind(&[ch('y')], A::Confirm, S::BonusMismatch, Hint::Always),
+    bind(&[key(K::Enter)], A::Submit, S::BonusMismatch, Hint::Always),
+    bind(
+        &[key(K::Tab), key(K::BackTab), key(K::Left), key(K::Right)],
+        A::NextField,
+        S::BonusMismatch,
+        Hint::Never,
+    ),
+    bind(
+        &[ch('n'), key(K::Esc)],
+        A::Cancel,
+        S::BonusMismatch,
         Hint::Always,
     ),
 ];

@@ -2,8 +2,8 @@
 
 use super::msg::RequestId;
 use crate::domain::admin::{
-    Accumulation, CardOperationPage, CardOperationQuery, Group, GroupKind, GroupProblem,
-    OperationKind, Registration, RegistrationQuery, SortColumn, SortDirection,
+    Accumulation, CardOperationPage, CardOperationQuery, Group, GroupDraft, GroupKind,
+    GroupProblem, OperationKind, Registration, RegistrationQuery, SortColumn, SortDirection,
 };
 use crate::domain::{
     Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry, HistoryQuery,
@@ -92,6 +92,37 @@ pub struct GroupsState {
     pub selected: usize,
     /// The group opened with Enter, as `getGroup` returned it.
     pub detail: Remote<Group>,
+    /// A saved group being read back to see what Poster stored as its birthday bonus.
+    pub bonus_check: Option<BonusCheck>,
+}
+
+/// Poster's documents disagree on the unit of `birthday_bonus` when written (roubles in the
+/// seed, kopecks in the current docs): after every save the group is read back and the
+/// bonus compared with what was meant.
+#[derive(Debug, Clone)]
+pub struct BonusCheck {
+    /// The `getGroup` request whose answer settles it.
+    pub request: RequestId,
+    pub group: i64,
+    /// What the admin meant the bonus to be.
+    pub meant: Amount,
+    /// The draft that was sent.
+    pub sent: GroupDraft,
+}
+
+/// Poster stored a birthday bonus other than the one meant: says so, and offers to send it
+/// again in the unit Poster evidently reads, when the difference is exactly that unit.
+#[derive(Debug)]
+pub struct BonusMismatch {
+    pub group: i64,
+    pub name: String,
+    pub meant: Amount,
+    pub stored: Amount,
+    /// The draft that should make Poster store `meant`; `None` when no unit explains it.
+    pub fix: Option<GroupDraft>,
+    pub focus: Button,
+    pub sending: Option<RequestId>,
+    pub problem: Option<ServiceError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -446,6 +477,7 @@ pub enum Dialog {
     HistoryFilter(FilterDialog),
     GroupForm(Box<GroupForm>),
     GroupRemove(GroupRemoval),
+    BonusMismatch(Box<BonusMismatch>),
 }
 
 /// What the status bar says after something went well.
@@ -482,6 +514,10 @@ pub enum Notice {
         name: String,
     },
     GroupRemoved {
+        name: String,
+    },
+    /// A birthday bonus Poster had stored wrong was sent again and is right now.
+    BonusCorrected {
         name: String,
     },
     Exported {
@@ -599,6 +635,7 @@ impl Model {
         let dialog_busy = match &self.dialog {
             Some(Dialog::GroupForm(f)) => f.sending.is_some(),
             Some(Dialog::GroupRemove(r)) => r.sending.is_some(),
+            Some(Dialog::BonusMismatch(b)) => b.sending.is_some(),
             _ => false,
         };
         self.search.results.is_loading()

@@ -53,6 +53,9 @@ pub struct ServerState {
     /// Whether `managerlogin`'s JWTs carry a `token` claim (newer vendor servers) or only
     /// `oper` (the vendor's `AuthManagerProvider`).
     jwt_carries_token: bool,
+    /// Whether `birthday_bonus` on Poster's group writes is read in kopecks (Poster's current
+    /// docs) rather than roubles (seed 003).
+    poster_bonus_in_kopecks: bool,
     regos_rate: (f64, u32),
     regos_buckets: Arc<Mutex<HashMap<String, Bucket>>>,
     /// Idempotency keys whose write-off is running now: a duplicate gets 409 at once.
@@ -71,6 +74,7 @@ impl ServerState {
             jwt: Arc::new(jwt::JwtKey::new(uuid::Uuid::new_v4().as_bytes())),
             jwt_ttl_seconds: 3600,
             jwt_carries_token: true,
+            poster_bonus_in_kopecks: false,
             regos_rate: (
                 crate::wire::regos::RATE_PER_SECOND,
                 crate::wire::regos::BURST,
@@ -103,6 +107,12 @@ impl ServerState {
     /// JWTs with only the vendor's `oper` claim, as its older servers issue them.
     pub fn with_jwt_without_token(mut self) -> Self {
         self.jwt_carries_token = false;
+        self
+    }
+
+    /// Reads the `birthday_bonus` of Poster's group writes in kopecks.
+    pub fn with_poster_bonus_in_kopecks(mut self) -> Self {
+        self.poster_bonus_in_kopecks = true;
         self
     }
 

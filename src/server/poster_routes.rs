@@ -125,12 +125,17 @@ async fn get_group(State(state): State<ServerState>, Query(q): Params) -> Answer
 }
 
 /// Reads and checks a create/update form.
-fn draft(form: &GroupFormDto) -> Result<GroupDraft, Fail> {
+fn draft(state: &ServerState, form: &GroupFormDto) -> Result<GroupDraft, Fail> {
     if form.client_groups_name.trim().is_empty() {
         return Err(error(EMPTY_FIELD, "client_groups_name is empty"));
     }
-    let draft =
+    let mut draft =
         poster::group_draft_from_form(form).map_err(|e| error(WRONG_VALUE, e.to_string()))?;
+    if state.poster_bonus_in_kopecks {
+        // As Poster's current docs have it: the written number is kopecks ("50.00" is 0.50 ₽).
+        draft.birthday_bonus =
+            crate::domain::Amount::from_minor(draft.birthday_bonus.minor() / 100);
+    }
     draft
         .validate()
         .map_err(|p| error(WRONG_VALUE, format!("invalid group: {p:?}")))?;
@@ -144,7 +149,7 @@ async fn create_group(
     bytes: Bytes,
 ) -> Answer {
     guard(&state, &q)?;
-    let draft = draft(&body::<GroupFormDto>(&headers, &bytes)?)?;
+    let draft = draft(&state, &body::<GroupFormDto>(&headers, &bytes)?)?;
     ok(state
         .store
         .run(move |c| admin_store::create_group(c, &draft))
@@ -169,7 +174,7 @@ async fn update_group(
             "client_groups_id is empty or not an integer",
         ));
     };
-    let draft = draft(&form)?;
+    let draft = draft(&state, &form)?;
     let existed = state
         .store
         .run(move |c| admin_store::update_group(c, id, &draft))

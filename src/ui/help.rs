@@ -22,6 +22,7 @@ fn scopes(screen: Screen) -> &'static [Scope] {
             Scope::WriteOffUnclear,
             Scope::Filter,
         ],
+        // The bonus-mismatch dialog takes the removal dialog's keys and shows them itself.
         Screen::Groups => &[Scope::Groups, Scope::GroupForm, Scope::GroupRemove],
         Screen::Accumulations => &[Scope::Accumulations, Scope::AdminFilter],
         Screen::Registrations => &[Scope::Registrations, Scope::AdminFilter],

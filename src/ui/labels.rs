@@ -110,6 +110,7 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         Notice::ConfigReadable { path } => fill(t.notice_config_readable, path.display()),
         Notice::GroupSaved { name } => fill(t.notice_group_saved, name),
         Notice::GroupRemoved { name } => fill(t.notice_group_removed, name),
+        Notice::BonusCorrected { name } => fill(t.notice_bonus_corrected, name),
         Notice::Exported { path, rows } => {
             format!("{} → {}", fill(t.notice_exported, rows), path.display())
         }
@@ -151,6 +152,7 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::Journal => t.scope_journal,
         Scope::GroupForm => t.scope_group_form,
         Scope::GroupRemove => t.scope_group_remove,
+        Scope::BonusMismatch => t.bonus_mismatch_title,
     }
 }
 
@@ -161,7 +163,9 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::Submit, Scope::Search) => t.action_search,
         (Action::Submit, Scope::Results) => t.action_open,
         (Action::Submit, Scope::WriteOffForm) => t.action_to_confirm,
-        (Action::Submit, Scope::WriteOffConfirm | Scope::GroupRemove) => t.action_activate,
+        (Action::Submit, Scope::WriteOffConfirm | Scope::GroupRemove | Scope::BonusMismatch) => {
+            t.action_activate
+        }
         (Action::Submit, Scope::Groups) => t.action_details,
         (Action::Submit, Scope::GroupForm) => t.action_save,
         (

@@ -2,6 +2,7 @@
 //! model only; never calls anything.
 
 mod accumulations;
+mod bonus_mismatch;
 mod card;
 mod card_operations;
 mod coupons;
@@ -71,6 +72,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Some(Dialog::HistoryFilter(d)) => filter::render(model, d, frame, area),
         Some(Dialog::GroupForm(f)) => group_form::render(model, f, frame, area),
         Some(Dialog::GroupRemove(r)) => group_remove::render(model, r, frame, area),
+        Some(Dialog::BonusMismatch(b)) => bonus_mismatch::render(model, b, frame, area),
         None => {}
     }
 }

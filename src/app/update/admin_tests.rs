@@ -175,9 +175,126 @@ fn a_new_group_is_validated_then_saved_once() {
         })
     );
     assert!(
-        matches!(cmds[..], [Cmd::LoadGroups { .. }]),
-        "the list is read again"
+        matches!(
+            cmds[..],
+            [Cmd::LoadGroups { .. }, Cmd::LoadGroup { group: 6, .. }]
+        ),
+        "the list is read again, and the group to check its birthday bonus: {cmds:?}"
     );
+}
+
+/// Saves a new bonus group with a birthday bonus of 50 roubles; answers the save with id 6
+/// and the read-back with what Poster `stored`; returns the commands that came out.
+fn save_and_read_back(m: &mut Model, stored: Amount) -> Vec<Cmd> {
+    key(m, KeyCode::Char('n'));
+    type_text(m, "Кофеманы");
+    key(m, KeyCode::Tab);
+    key(m, KeyCode::Tab);
+    type_text(m, "5");
+    key(m, KeyCode::Tab);
+    type_text(m, "50");
+    let [Cmd::SaveGroup { id, .. }] = key(m, KeyCode::Enter)[..] else {
+        panic!()
+    };
+    let cmds = update(m, Msg::GroupSaved { id, result: Ok(6) });
+    read_back(m, &cmds, stored)
+}
+
+/// Answers the check's `getGroup` in `cmds` with group 6 holding `stored`.
+fn read_back(m: &mut Model, cmds: &[Cmd], stored: Amount) -> Vec<Cmd> {
+    let Some(Cmd::LoadGroup { id, group: 6 }) = cmds
+        .iter()
+        .find(|c| matches!(c, Cmd::LoadGroup { .. }))
+        .cloned()
+    else {
+        panic!("no read-back in {cmds:?}")
+    };
+    let mut group = group(6, "Кофеманы", GroupKind::Bonus, 0);
+    group.percent = Decimal::from(5);
+    group.birthday_bonus = stored;
+    update(
+        m,
+        Msg::GroupLoaded {
+            id,
+            result: Ok(group),
+        },
+    )
+}
+
+fn mismatch(m: &Model) -> &crate::app::model::BonusMismatch {
+    match &m.dialog {
+        Some(Dialog::BonusMismatch(b)) => b,
+        other => panic!("no mismatch dialog: {other:?}"),
+    }
+}
+
+#[test]
+fn a_birthday_bonus_stored_as_meant_needs_nothing() {
+    let mut m = groups_screen();
+    assert!(save_and_read_back(&mut m, Amount::from_minor(5000)).is_empty());
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn a_bonus_poster_read_in_kopecks_is_said_and_corrected_on_request() {
+    // Poster's current docs: birthday_bonus is written in kopecks, so "50.00" became 0.50 ₽.
+    let mut m = groups_screen();
+    save_and_read_back(&mut m, Amount::from_minor(50));
+    let b = mismatch(&m);
+    assert_eq!(
+        (b.meant, b.stored),
+        (Amount::from_minor(5000), Amount::from_minor(50))
+    );
+    assert_eq!(b.focus, Button::Cancel, "nothing is sent by a stray Enter");
+    let fix = b
+        .fix
+        .clone()
+        .expect("a hundredfold difference can be corrected");
+    assert_eq!(fix.birthday_bonus, Amount::from_minor(500_000));
+    let cmds = key(&mut m, KeyCode::Char('y'));
+    let [
+        Cmd::SaveGroup {
+            id,
+            group: Some(6),
+            ref draft,
+        },
+    ] = cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(draft, &fix);
+    assert!(key(&mut m, KeyCode::Char('y')).is_empty(), "sent once");
+    let cmds = update(&mut m, Msg::GroupSaved { id, result: Ok(6) });
+    assert!(m.dialog.is_none());
+    assert_eq!(
+        m.notice,
+        Some(Notice::BonusCorrected {
+            name: "Кофеманы".into()
+        })
+    );
+    // Read back once more: now it is right, and nothing more is asked.
+    assert!(read_back(&mut m, &cmds, Amount::from_minor(5000)).is_empty());
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn a_bonus_poster_read_in_roubles_as_kopecks_the_other_way_is_corrected_too() {
+    let mut m = groups_screen();
+    save_and_read_back(&mut m, Amount::from_minor(500_000));
+    let fix = mismatch(&m).fix.clone().unwrap();
+    assert_eq!(fix.birthday_bonus, Amount::from_minor(50));
+}
+
+#[test]
+fn a_difference_no_unit_explains_is_said_without_a_fix() {
+    let mut m = groups_screen();
+    save_and_read_back(&mut m, Amount::from_minor(4200));
+    assert!(mismatch(&m).fix.is_none());
+    assert!(
+        key(&mut m, KeyCode::Char('y')).is_empty(),
+        "nothing to send"
+    );
+    assert!(m.dialog.is_none(), "y closes it");
 }
 
 #[test]

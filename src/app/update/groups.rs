@@ -3,7 +3,8 @@
 
 use super::super::keys::Action;
 use super::super::model::{
-    Button, Dialog, GroupField, GroupForm, GroupFormProblem, GroupRemoval, Model, Notice,
+    BonusCheck, BonusMismatch, Button, Dialog, GroupField, GroupForm, GroupFormProblem,
+    GroupRemoval, Model, Notice,
 };
 use super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::Amount;
@@ -227,31 +228,154 @@ pub fn loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Group>>) -> Ve
 }
 
 pub fn detail_loaded(model: &mut Model, id: RequestId, result: Reply<Group>) -> Vec<Cmd> {
+    let stored = result.as_ref().ok().cloned();
     model
         .groups
         .detail
         .accept_reporting(id, result, &mut model.error);
+    match (model.groups.bonus_check.take(), stored) {
+        (Some(check), Some(group)) if check.request == id => compare_bonus(model, check, group),
+        (check, _) => model.groups.bonus_check = check.filter(|c| c.request != id),
+    }
     Vec::new()
 }
 
-pub fn saved(model: &mut Model, id: RequestId, result: Reply<i64>) -> Vec<Cmd> {
-    let Some(Dialog::GroupForm(f)) = model.dialog.as_mut() else {
-        return Vec::new();
+/// What Poster stored against what was meant; a difference opens the mismatch dialog.
+fn compare_bonus(model: &mut Model, check: BonusCheck, group: Group) {
+    let (meant, stored) = (check.meant, group.birthday_bonus);
+    if stored == meant {
+        return;
+    }
+    // Exactly a hundredfold off: Poster read the amount in the other unit, so sending it
+    // scaled the other way stores what was meant.
+    let scaled = if stored.minor() * 100 == meant.minor() {
+        meant.minor().checked_mul(100)
+    } else if meant.minor() * 100 == stored.minor() && meant.minor() % 100 == 0 {
+        Some(meant.minor() / 100)
+    } else {
+        None
     };
-    if f.sending != Some(id) {
+    let fix = scaled.map(|minor| GroupDraft {
+        birthday_bonus: Amount::from_minor(minor),
+        ..check.sent
+    });
+    tracing::warn!(
+        group = group.id,
+        ?meant,
+        ?stored,
+        "Poster stored another birthday bonus"
+    );
+    model.dialog = Some(Dialog::BonusMismatch(Box::new(BonusMismatch {
+        group: group.id,
+        name: group.name,
+        meant,
+        stored,
+        fix,
+        focus: Button::Cancel,
+        sending: None,
+        problem: None,
+    })));
+}
+
+/// Reads a saved group back to check its birthday bonus (bonus groups with one only).
+fn check_bonus(model: &mut Model, group: i64, meant: Amount, sent: GroupDraft) -> Vec<Cmd> {
+    if sent.kind != GroupKind::Bonus || meant == Amount::ZERO {
         return Vec::new();
     }
-    f.sending = None;
-    match result {
-        Ok(_) => {
-            let name = f.name.value().trim().to_string();
-            model.dialog = None;
-            model.notice = Some(Notice::GroupSaved { name });
-            load(model)
+    let request = model.next_id();
+    model.groups.detail.start(request);
+    model.groups.bonus_check = Some(BonusCheck {
+        request,
+        group,
+        meant,
+        sent,
+    });
+    vec![Cmd::LoadGroup { id: request, group }]
+}
+
+pub fn saved(model: &mut Model, id: RequestId, result: Reply<i64>) -> Vec<Cmd> {
+    match model.dialog.as_mut() {
+        Some(Dialog::GroupForm(f)) if f.sending == Some(id) => {
+            f.sending = None;
+            match result {
+                Ok(group) => {
+                    let name = f.name.value().trim().to_string();
+                    let sent = draft(f).ok();
+                    model.dialog = None;
+                    model.notice = Some(Notice::GroupSaved { name });
+                    let mut cmds = load(model);
+                    if let Some(sent) = sent {
+                        cmds.extend(check_bonus(model, group, sent.birthday_bonus, sent));
+                    }
+                    cmds
+                }
+                Err(e) => {
+                    f.problem = Some(GroupFormProblem::Refused(e.clone()));
+                    model.error = Some(e);
+                    Vec::new()
+                }
+            }
         }
-        Err(e) => {
-            f.problem = Some(GroupFormProblem::Refused(e.clone()));
-            model.error = Some(e);
+        Some(Dialog::BonusMismatch(b)) if b.sending == Some(id) => {
+            b.sending = None;
+            match result {
+                Ok(group) => {
+                    let (meant, name, fix) = (b.meant, b.name.clone(), b.fix.clone());
+                    model.dialog = None;
+                    model.notice = Some(Notice::BonusCorrected { name });
+                    let mut cmds = load(model);
+                    if let Some(fix) = fix {
+                        cmds.extend(check_bonus(model, group, meant, fix));
+                    }
+                    cmds
+                }
+                Err(e) => {
+                    b.problem = Some(e.clone());
+                    model.error = Some(e);
+                    Vec::new()
+                }
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The mismatch dialog: Cancel (focused) leaves the group as Poster stored it; Correct sends
+/// the scaled bonus.
+pub fn on_mismatch_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+    let id = model.next_id();
+    let Some(Dialog::BonusMismatch(b)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if b.sending.is_some() {
+        return Vec::new();
+    }
+    let correct = match action {
+        Some(Action::NextField) if b.fix.is_some() => {
+            b.focus = b.focus.other();
+            false
+        }
+        Some(Action::Confirm) => true,
+        Some(Action::Submit) => b.focus == Button::Confirm,
+        _ => false,
+    };
+    match (&b.fix, correct) {
+        (Some(fix), true) => {
+            b.sending = Some(id);
+            b.problem = None;
+            vec![Cmd::SaveGroup {
+                id,
+                group: Some(b.group),
+                draft: fix.clone(),
+            }]
+        }
+        _ => {
+            if matches!(
+                action,
+                Some(Action::Cancel | Action::Submit | Action::Confirm)
+            ) {
+                model.dialog = None;
+            }
             Vec::new()
         }
     }

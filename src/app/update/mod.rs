@@ -65,6 +65,7 @@ fn scope(model: &Model) -> (Scope, bool) {
         Some(Dialog::HistoryFilter(_)) => (Scope::Filter, true),
         Some(Dialog::GroupForm(_)) => (Scope::GroupForm, true),
         Some(Dialog::GroupRemove(_)) => (Scope::GroupRemove, false),
+        Some(Dialog::BonusMismatch(_)) => (Scope::BonusMismatch, false),
         None => match model.screen {
             Screen::Clients => match model.focus {
                 Pane::Search => (Scope::Search, true),
@@ -107,6 +108,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
         Some(Dialog::GroupRemove(_)) => {
             return quit_or(model, action, |m| groups::on_remove_key(m, action));
+        }
+        Some(Dialog::BonusMismatch(_)) => {
+            return quit_or(model, action, |m| groups::on_mismatch_key(m, action));
         }
         _ => {}
     }

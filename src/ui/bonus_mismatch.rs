@@ -1,0 +1,62 @@
+//! Poster stored another birthday bonus than the one saved: the dialog says both amounts in
+//! plain words and, when a unit explains the difference, offers to send it again. Cancel has
+//! the focus.
+
+use super::{centered, labels, theme, write_off};
+use crate::app::Model;
+use crate::app::model::BonusMismatch;
+use crate::i18n::{fill, format_amount};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub fn render(model: &Model, b: &BonusMismatch, frame: &mut Frame, area: Rect) {
+    let t = model.locale.text();
+    let rect = centered(area, 64, 13);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(format!(" {} ", t.bonus_mismatch_title))
+        .border_style(theme::danger());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    // Two amounts in one sentence: filled in order.
+    let amounts = t
+        .bonus_mismatch_amounts
+        .replacen("{}", &format_amount(model.locale, b.meant), 1)
+        .replacen("{}", &format_amount(model.locale, b.stored), 1);
+    let mut lines = vec![
+        Line::from(Span::styled(
+            fill(t.bonus_mismatch_what, &b.name),
+            theme::key(),
+        )),
+        Line::from(Span::styled(amounts, theme::danger())),
+        Line::default(),
+        Line::from(if b.fix.is_some() {
+            t.bonus_mismatch_fix
+        } else {
+            t.bonus_mismatch_no_fix
+        }),
+        Line::default(),
+    ];
+    if let Some(e) = &b.problem {
+        lines.push(Line::from(Span::styled(
+            format!("! {}", labels::error(t, e)),
+            theme::danger(),
+        )));
+    }
+    lines.push(match (b.sending, &b.fix) {
+        (Some(_), _) => Line::from(Span::styled(t.correcting, theme::muted())),
+        (None, Some(_)) => write_off::buttons(t.button_cancel, t.button_correct, b.focus),
+        (None, None) => Line::from(t.checked_close).centered(),
+    });
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        Rect::new(
+            inner.x + 1,
+            inner.y + 1,
+            inner.width.saturating_sub(2),
+            inner.height.saturating_sub(1),
+        ),
+    );
+}
