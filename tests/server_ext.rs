@@ -524,3 +524,206 @@ async fn login_and_api_key_are_accepted_and_the_login_is_recorded_with_the_ledge
         .unwrap();
     assert_eq!(logins, vec![Some("kassa@shop.ru".to_string()), None]);
 }
+
+/// POSTs `body` to `path` under `/ext/api/v1` with the token; status and JSON answer.
+async fn call(
+    server: &TestServer,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/ext/api/v1{path}", server.url()))
+        .bearer_auth(TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn hold(s: &TestServer, body: serde_json::Value) -> String {
+    let (status, answer) = call(s, "/fiscal_hub/cash_back/hold/", body).await;
+    assert_eq!(status, 200, "{answer}");
+    answer["transactionId"].as_str().unwrap().to_string()
+}
+
+/// The two-phase write-off of the vendor's fiscal document: a hold reserves (no other till
+/// can spend it), lapses after 15 minutes, is written off once (a repeat is a no-op),
+/// cancelled to release, refunded to give back.
+#[tokio::test]
+async fn holds_reserve_expire_write_off_once_cancel_and_refund() {
+    use serde_json::json;
+    let s = TestServer::start(5).await;
+    let points = |s: &TestServer| {
+        let a = s.adapter();
+        async move { a.balance(SAMPLE).await.unwrap().points }
+    };
+    let (status, answer) = call(
+        &s,
+        "/fiscal_hub/cash_back/hold/",
+        json!({"clientId": SAMPLE_CLIENT_ID, "currency": "points", "amount": 1000, "couponIds": []}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let a = answer["transactionId"].as_str().unwrap().to_string();
+    assert_eq!(
+        answer["expirationDate"].as_i64().unwrap(),
+        s.anchor.as_millisecond() + 15 * 60_000
+    );
+    // Another till cannot spend what is held.
+    let (status, body) = post(
+        &s,
+        SAMPLE_CLIENT_ID,
+        r#"{"balance":[{"amount":300,"currency":"points"}]}"#,
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("234.56 available"), "{body}");
+    // Written off once; the repeat changes nothing.
+    for _ in 0..2 {
+        let (status, _) = call(
+            &s,
+            "/fiscal_hub/cash_back/hold/write_off/",
+            json!({"transactionId": a, "fiscalOrderId": "F-1"}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    assert_eq!(points(&s).await, Amount::from_minor(23_456));
+    let (status, answer) = call(
+        &s,
+        "/fiscal_hub/cash_back/hold/cancel/",
+        json!({"transactionId": a}),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (422, Some("transaction_state"))
+    );
+
+    // A held coupon is no one else's to redeem; cancelling releases it.
+    let b = hold(&s, json!({"clientId": SAMPLE_CLIENT_ID, "currency": "points", "amount": 0, "couponIds": [1235]})).await;
+    let (status, body) = post(&s, SAMPLE_CLIENT_ID, r#"{"coupons":[1235]}"#).await;
+    assert!(status == 422 && body.contains("coupon_held"), "{body}");
+    for _ in 0..2 {
+        let (status, _) = call(
+            &s,
+            "/fiscal_hub/cash_back/hold/cancel/",
+            json!({"transactionId": b}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let (status, _) = call(
+        &s,
+        "/fiscal_hub/cash_back/hold/write_off/",
+        json!({"transactionId": b}),
+    )
+    .await;
+    assert_eq!(status, 422, "a cancelled hold is not spent");
+    let (status, body) = post(&s, SAMPLE_CLIENT_ID, r#"{"coupons":[1235]}"#).await;
+    assert_eq!(status, 200, "{body}");
+
+    // A hold lapses: its write-off is refused and what it reserved is free again.
+    let c = hold(
+        &s,
+        json!({"clientId": SAMPLE_CLIENT_ID, "currency": "points", "amount": 200, "couponIds": []}),
+    )
+    .await;
+    s.clock.advance(jiff::SignedDuration::from_mins(16));
+    let (status, answer) = call(
+        &s,
+        "/fiscal_hub/cash_back/hold/write_off/",
+        json!({"transactionId": c}),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (422, Some("transaction_expired"))
+    );
+    let (status, body) = post(
+        &s,
+        SAMPLE_CLIENT_ID,
+        r#"{"balance":[{"amount":234.56,"currency":"points"}]}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // The refund gives back what hold A took, once.
+    for _ in 0..2 {
+        let (status, _) = call(
+            &s,
+            "/fiscal_hub/cash_back/refund/",
+            json!({"transactionId": a}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    assert_eq!(points(&s).await, Amount::from_minor(100_000));
+    assert!(s.ledger_mismatches().is_empty());
+}
+
+#[tokio::test]
+async fn hold_requests_that_make_no_sense_get_a_reason() {
+    use serde_json::json;
+    let s = TestServer::start(5).await;
+    for (body, status) in [
+        (
+            json!({"clientId": SAMPLE_CLIENT_ID, "currency": "points", "amount": 0}),
+            400,
+        ),
+        (
+            json!({"clientId": SAMPLE_CLIENT_ID, "currency": "points", "amount": -5}),
+            400,
+        ),
+        (
+            json!({"clientId": SAMPLE_CLIENT_ID, "currency": "bonus", "amount": 5}),
+            400,
+        ),
+        (
+            json!({"clientId": SAMPLE_CLIENT_ID, "currency": "points", "amount": 5, "couponIds": [1235, 1235]}),
+            400,
+        ),
+        (
+            json!({"clientId": SAMPLE_CLIENT_ID, "currency": "points", "amount": 99999}),
+            422,
+        ),
+        (
+            json!({"clientId": 42, "currency": "points", "amount": 5}),
+            404,
+        ),
+        (
+            json!({"clientId": SAMPLE_CLIENT_ID, "currency": "points", "amount": 5, "extra": 1}),
+            400,
+        ),
+    ] {
+        let (got, answer) = call(&s, "/fiscal_hub/cash_back/hold/", body.clone()).await;
+        assert_eq!(got, status, "{body} -> {answer}");
+        assert!(answer["error"]["message"].is_string(), "{answer}");
+    }
+    let long = "x".repeat(65);
+    for id in ["", long.as_str()] {
+        let (got, _) = call(
+            &s,
+            "/fiscal_hub/cash_back/hold/write_off/",
+            json!({"transactionId": id}),
+        )
+        .await;
+        assert_eq!(got, 400);
+    }
+    let (got, answer) = call(
+        &s,
+        "/fiscal_hub/cash_back/hold/cancel/",
+        json!({"transactionId": "nope"}),
+    )
+    .await;
+    assert_eq!(
+        (got, answer["error"]["code"].as_str()),
+        (422, Some("transaction_not_found"))
+    );
+}

@@ -6,6 +6,7 @@ mod admin_store;
 pub mod demo;
 mod error;
 pub(crate) mod ext_routes;
+pub mod holds;
 mod jwt;
 mod mloyalty_routes;
 pub(crate) mod poster_routes;

@@ -126,6 +126,14 @@ pub enum Refusal {
     CouponExpired(i64),
     #[error("coupon {0} is already redeemed")]
     CouponRedeemed(i64),
+    #[error("coupon {0} is held by an open transaction")]
+    CouponHeld(i64),
+    #[error("no transaction {0}")]
+    HoldNotFound(String),
+    #[error("transaction {0} has expired")]
+    HoldExpired(String),
+    #[error("transaction {0} is {1}")]
+    HoldState(String, &'static str),
 }
 
 impl Refusal {
@@ -135,6 +143,10 @@ impl Refusal {
             Refusal::CouponNotFound(_) => "coupon_not_found",
             Refusal::CouponExpired(_) => "coupon_expired",
             Refusal::CouponRedeemed(_) => "coupon_redeemed",
+            Refusal::CouponHeld(_) => "coupon_held",
+            Refusal::HoldNotFound(_) => "transaction_not_found",
+            Refusal::HoldExpired(_) => "transaction_expired",
+            Refusal::HoldState(..) => "transaction_state",
         }
     }
 }
@@ -152,6 +164,7 @@ impl Store {
         let conn = open_connection(path)?;
         conn.execute_batch(super::admin_store::SCHEMA)?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(super::holds::SCHEMA)?;
         add_column(&conn, "ledger", "login", "TEXT")?;
         super::admin_store::migrate(&conn)?;
         Ok(Store {
@@ -524,6 +537,34 @@ pub fn write_off_once(
     Ok(Keyed::Fresh(outcome))
 }
 
+/// A coupon of `client` that can be spent now: theirs, not redeemed, not expired, not held
+/// by an open transaction. Otherwise the refusal that says why.
+pub(super) fn check_coupon(
+    tx: &Connection,
+    client: ClientId,
+    coupon: CouponId,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let row: Option<(i64, Option<i64>, Option<i64>)> = tx
+        .query_row(
+            "SELECT client_id, expire_ms, redeemed_ms FROM coupons WHERE id = ?1",
+            [coupon.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let refused = |r| Err(StoreError::Refused(r));
+    match row {
+        None => refused(Refusal::CouponNotFound(coupon.0)),
+        Some((owner, _, _)) if owner != client.0 => refused(Refusal::CouponNotFound(coupon.0)),
+        Some((_, _, Some(_))) => refused(Refusal::CouponRedeemed(coupon.0)),
+        Some((_, Some(exp), None)) if exp < now_ms => refused(Refusal::CouponExpired(coupon.0)),
+        Some(_) if super::holds::coupon_held(tx, coupon.0, now_ms)? => {
+            refused(Refusal::CouponHeld(coupon.0))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 /// The write-off itself, inside a transaction the caller commits.
 fn apply_write_off(
     tx: &rusqlite::Connection,
@@ -535,7 +576,10 @@ fn apply_write_off(
     let now_ms = made.at.as_millisecond();
     let current = balances(tx, id)?;
     for (currency, amount) in request.balance_parts() {
-        let available = current.get(currency);
+        // What open holds reserve is not there to spend.
+        let available = Amount::from_minor(
+            current.get(currency).minor() - super::holds::held(tx, id, currency, now_ms)?,
+        );
         if amount > available {
             return Err(StoreError::Refused(Refusal::Insufficient {
                 currency: currency_to_wire(currency),
@@ -545,26 +589,7 @@ fn apply_write_off(
         }
     }
     for coupon in &request.coupons {
-        let row: Option<(i64, Option<i64>, Option<i64>)> = tx
-            .query_row(
-                "SELECT client_id, expire_ms, redeemed_ms FROM coupons WHERE id = ?1",
-                [coupon.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        match row {
-            Some((owner, _, _)) if owner != id.0 => {
-                return Err(StoreError::Refused(Refusal::CouponNotFound(coupon.0)));
-            }
-            None => return Err(StoreError::Refused(Refusal::CouponNotFound(coupon.0))),
-            Some((_, _, Some(_))) => {
-                return Err(StoreError::Refused(Refusal::CouponRedeemed(coupon.0)));
-            }
-            Some((_, Some(exp), None)) if exp < now_ms => {
-                return Err(StoreError::Refused(Refusal::CouponExpired(coupon.0)));
-            }
-            Some(_) => {}
-        }
+        check_coupon(tx, id, *coupon, now_ms)?;
         tx.execute(
             "UPDATE coupons SET redeemed_ms = ?1 WHERE id = ?2 AND redeemed_ms IS NULL",
             params![now_ms, coupon.0],

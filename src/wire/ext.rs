@@ -231,3 +231,63 @@ impl From<&WriteOff> for WriteOffDto {
         }
     }
 }
+
+/// `POST fiscal_hub/cash_back/hold/`: reserve an amount (and coupons) of one currency, from
+/// the vendor's document on fiscal operations (same `/ext/api/v1/` API as seed 001).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HoldRequestDto {
+    pub client_id: i64,
+    pub currency: String,
+    pub amount: Number,
+    #[serde(default)]
+    pub coupon_ids: Vec<i64>,
+}
+
+/// The answer to a hold; `transactionId` is the handle every later step names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HoldDto {
+    #[serde(default)]
+    pub amount: Option<Number>,
+    #[serde(default)]
+    pub balance_id: Option<i64>,
+    #[serde(default)]
+    pub client_id: Option<i64>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Epoch milliseconds after which the hold lapses.
+    #[serde(default)]
+    pub expiration_date: Option<i64>,
+    #[serde(default)]
+    pub fiscal_order_id: Option<String>,
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub order_id: Option<String>,
+    #[serde(default)]
+    pub transaction_date: Option<i64>,
+    #[serde(deserialize_with = "string_or_number")]
+    pub transaction_id: String,
+}
+
+/// `hold/write_off/`: spend a hold.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HoldWriteOffDto {
+    pub transaction_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal_order_id: Option<String>,
+}
+
+/// `hold/cancel/` and (as `loyalty serve` takes it) `refund/`: name a transaction.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionDto {
+    pub transaction_id: String,
+}
+
+pub const HOLD_PATH: &str = "/fiscal_hub/cash_back/hold/";
+pub const HOLD_WRITE_OFF_PATH: &str = "/fiscal_hub/cash_back/hold/write_off/";
+pub const HOLD_CANCEL_PATH: &str = "/fiscal_hub/cash_back/hold/cancel/";
+pub const REFUND_PATH: &str = "/fiscal_hub/cash_back/refund/";

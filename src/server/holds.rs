@@ -1,0 +1,251 @@
+//! Two-phase write-offs (`fiscal_hub/cash_back/hold/…`, from the vendor's document on fiscal
+//! operations): a hold reserves an amount and coupons so no other till can spend them; it
+//! lapses after [`HOLD_TTL_MS`]; writing it off moves the money once (a repeat is a no-op);
+//! cancelling releases it; a refund gives back what a written-off hold took.
+
+use super::store::{self, Made, Refusal, StoreError};
+use crate::domain::{Amount, ClientId, CouponId, Currency};
+use crate::wire::ext::currency_to_wire;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+/// How long a hold reserves before it lapses by itself.
+pub const HOLD_TTL_MS: i64 = 15 * 60_000;
+
+pub const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS holds (
+    transaction_id  TEXT PRIMARY KEY,
+    client_id       INTEGER NOT NULL REFERENCES clients (id),
+    currency        TEXT NOT NULL CHECK (currency IN ('points', 'rubles')),
+    amount          INTEGER NOT NULL CHECK (amount >= 0),
+    created_ms      INTEGER NOT NULL,
+    expires_ms      INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('held', 'written_off', 'cancelled', 'refunded')),
+    fiscal_order_id TEXT,
+    login           TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS holds_open ON holds (client_id, currency, state, expires_ms);
+CREATE TABLE IF NOT EXISTS hold_coupons (
+    transaction_id TEXT NOT NULL REFERENCES holds (transaction_id),
+    coupon_id      INTEGER NOT NULL,
+    PRIMARY KEY (transaction_id, coupon_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS hold_coupons_coupon ON hold_coupons (coupon_id);
+"#;
+
+/// A hold as its answer describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub transaction_id: String,
+    pub client: ClientId,
+    pub currency: Currency,
+    pub amount: Amount,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+}
+
+/// Hundredths of `currency` that open holds of `client` reserve at `now_ms`.
+pub fn held(
+    conn: &Connection,
+    client: ClientId,
+    currency: Currency,
+    now_ms: i64,
+) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT coalesce(sum(amount), 0) FROM holds
+         WHERE client_id = ?1 AND currency = ?2 AND state = 'held' AND expires_ms > ?3",
+        params![client.0, currency_to_wire(currency), now_ms],
+        |r| r.get(0),
+    )?)
+}
+
+/// Whether an open hold reserves `coupon` at `now_ms`.
+pub fn coupon_held(conn: &Connection, coupon: i64, now_ms: i64) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM hold_coupons c JOIN holds h USING (transaction_id)
+                        WHERE c.coupon_id = ?1 AND h.state = 'held' AND h.expires_ms > ?2)",
+        params![coupon, now_ms],
+        |r| r.get(0),
+    )?)
+}
+
+/// Reserves `amount` of `currency` and `coupons` for `client`, checked as a write-off is:
+/// all of it or nothing.
+pub fn hold(
+    conn: &mut Connection,
+    client: ClientId,
+    currency: Currency,
+    amount: Amount,
+    coupons: &[CouponId],
+    made: &Made,
+    transaction_id: String,
+) -> Result<Hold, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let now_ms = made.at.as_millisecond();
+    let balances = store::balances(&tx, client)?;
+    let available = balances.get(currency).minor() - held(&tx, client, currency, now_ms)?;
+    if amount.minor() > available {
+        return Err(StoreError::Refused(Refusal::Insufficient {
+            currency: currency_to_wire(currency),
+            available: Amount::from_minor(available.max(0)),
+            requested: amount,
+        }));
+    }
+    for coupon in coupons {
+        store::check_coupon(&tx, client, *coupon, now_ms)?;
+    }
+    let expires_ms = now_ms + HOLD_TTL_MS;
+    tx.execute(
+        "INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms, expires_ms,
+                            state, login)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'held', ?7)",
+        params![
+            transaction_id,
+            client.0,
+            currency_to_wire(currency),
+            amount.minor(),
+            now_ms,
+            expires_ms,
+            made.by
+        ],
+    )?;
+    for coupon in coupons {
+        tx.execute(
+            "INSERT INTO hold_coupons (transaction_id, coupon_id) VALUES (?1, ?2)",
+            params![transaction_id, coupon.0],
+        )?;
+    }
+    tx.commit()?;
+    Ok(Hold {
+        transaction_id,
+        client,
+        currency,
+        amount,
+        created_ms: now_ms,
+        expires_ms,
+    })
+}
+
+/// What a hold is now: `(client, currency, amount, state, expires_ms)`.
+type Row = (i64, String, i64, String, i64);
+
+fn find(conn: &Connection, transaction_id: &str) -> Result<Row, StoreError> {
+    conn.query_row(
+        "SELECT client_id, currency, amount, state, expires_ms FROM holds WHERE transaction_id = ?1",
+        [transaction_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::Refused(Refusal::HoldNotFound(transaction_id.to_string())))
+}
+
+/// The refusal for a step the hold's state does not allow.
+fn not_held(transaction_id: &str, state: &str) -> StoreError {
+    let state = match state {
+        "held" => "still held, not written off",
+        "written_off" => "already written off",
+        "cancelled" => "cancelled",
+        _ => "refunded",
+    };
+    StoreError::Refused(Refusal::HoldState(transaction_id.to_string(), state))
+}
+
+fn ledger(
+    tx: &Connection,
+    row: &Row,
+    amount: i64,
+    kind: &str,
+    made: &Made,
+) -> Result<(), StoreError> {
+    if amount != 0 {
+        tx.execute(
+            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                row.0,
+                row.1,
+                amount,
+                made.at.as_millisecond(),
+                kind,
+                made.by
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Spends a hold: the ledger takes its amount and its coupons are redeemed. Writing off a
+/// hold already written off changes nothing and succeeds, so a lost answer is settled by
+/// asking again.
+pub fn write_off(
+    conn: &mut Connection,
+    transaction_id: &str,
+    fiscal_order_id: Option<&str>,
+    made: &Made,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row = find(&tx, transaction_id)?;
+    match row.3.as_str() {
+        "written_off" => return Ok(()),
+        "held" if row.4 <= made.at.as_millisecond() => {
+            return Err(StoreError::Refused(Refusal::HoldExpired(
+                transaction_id.to_string(),
+            )));
+        }
+        "held" => {}
+        other => return Err(not_held(transaction_id, other)),
+    }
+    ledger(&tx, &row, -row.2, "write_off", made)?;
+    tx.execute(
+        "UPDATE coupons SET redeemed_ms = ?1 WHERE redeemed_ms IS NULL
+         AND id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = ?2)",
+        params![made.at.as_millisecond(), transaction_id],
+    )?;
+    tx.execute(
+        "UPDATE holds SET state = 'written_off', fiscal_order_id = ?2 WHERE transaction_id = ?1",
+        params![transaction_id, fiscal_order_id],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Releases a hold (an expired one too). Cancelling twice succeeds; a written-off hold
+/// cannot be cancelled (it is refunded instead).
+pub fn cancel(conn: &mut Connection, transaction_id: &str) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row = find(&tx, transaction_id)?;
+    match row.3.as_str() {
+        "cancelled" => return Ok(()),
+        "held" => {}
+        other => return Err(not_held(transaction_id, other)),
+    }
+    tx.execute(
+        "UPDATE holds SET state = 'cancelled' WHERE transaction_id = ?1",
+        [transaction_id],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Gives back what a written-off hold took: its amount to the balance, its coupons to the
+/// client. A second refund changes nothing.
+pub fn refund(conn: &mut Connection, transaction_id: &str, made: &Made) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row = find(&tx, transaction_id)?;
+    match row.3.as_str() {
+        "refunded" => return Ok(()),
+        "written_off" => {}
+        other => return Err(not_held(transaction_id, other)),
+    }
+    ledger(&tx, &row, row.2, "refund", made)?;
+    tx.execute(
+        "UPDATE coupons SET redeemed_ms = NULL
+         WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = ?1)",
+        [transaction_id],
+    )?;
+    tx.execute(
+        "UPDATE holds SET state = 'refunded' WHERE transaction_id = ?1",
+        [transaction_id],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
