@@ -139,7 +139,7 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
         &config,
         format!(
             "default_profile = \"shop\"\n\
-             [profiles.shop.ext]\nbase_url = \"{url}\"\nlogin = \"kassa@shop.ru\"\napi_key = \"{token}\"\n\
+             [profiles.shop.ext]\nbase_url = \"{url}\"\nlogin = \"kassa@shop.ru\"\napi_key = \"{token}\"\nwrite_off = \"hold\"\n\
              [profiles.shop.poster]\nbase_url = \"{url}\"\ntoken = \"{token}\"\n\
              [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"79990000000\"\npassword = \"{password}\"\n\
              [profiles.shop.regos]\nbase_url = \"{url}\"\nintegration_key = \"{key}\"\n"
@@ -194,6 +194,25 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
         "the log is at TRACE:\n{log}"
     );
     let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    // The profile writes off in holds: the journal has the hold's transaction id, held and
+    // then written off.
+    let transactions: Vec<serde_json::Value> = journal
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["event"] == "transaction")
+        .collect();
+    assert_eq!(transactions.len(), 2, "{journal}");
+    assert_eq!(
+        (
+            transactions[0]["step"].as_str(),
+            transactions[1]["step"].as_str()
+        ),
+        (Some("held"), Some("written_off"))
+    );
+    assert_eq!(
+        transactions[0]["transaction_id"],
+        transactions[1]["transaction_id"]
+    );
     for secret in [token, password, key, "SECRET"] {
         assert!(!log.contains(secret), "{secret} leaked into the log");
         assert!(

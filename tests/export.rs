@@ -7,7 +7,7 @@ use jiff::tz::TimeZone;
 use loyalty_console::app::msg::Export;
 use loyalty_console::backend::Services;
 use loyalty_console::config::{
-    Endpoint, ExtCredential, ExtSettings, MloyaltySettings, Providers, Secret,
+    Endpoint, ExtCredential, ExtSettings, MloyaltySettings, Providers, Secret, WriteOffMode,
 };
 use loyalty_console::domain::ClientId;
 use loyalty_console::domain::admin::{
@@ -25,6 +25,7 @@ fn services(s: &TestServer) -> Services {
         ext: Some(ExtSettings {
             base_url: s.url(),
             credential: ExtCredential::Bearer(Secret::new(TOKEN)),
+            write_off: WriteOffMode::Direct,
         }),
         poster: Some(endpoint(TOKEN)),
         mloyalty: Some(MloyaltySettings {

@@ -137,7 +137,7 @@ async fn sends_the_write_off_body_in_the_documented_shape() {
         rubles: None,
         coupons: vec![CouponId(123), CouponId(321)],
     };
-    a.write_off(ClientId(1_234_567), request, None)
+    a.write_off(ClientId(1_234_567), request, None, &no_record)
         .await
         .unwrap();
     let body = seen
@@ -184,6 +184,7 @@ async fn server_errors_and_refusals_are_told_apart() {
                 ..Default::default()
             },
             None,
+            &no_record,
         )
         .await
         .unwrap_err();
@@ -390,6 +391,7 @@ async fn login_and_api_key_go_with_every_call_and_never_into_an_error() {
             ..WriteOff::default()
         },
         Some("key-1".into()),
+        &no_record,
     )
     .await
     .unwrap();
@@ -426,4 +428,261 @@ async fn login_and_api_key_go_with_every_call_and_never_into_an_error() {
     .unwrap();
     let e = gone.balance(id).await.unwrap_err();
     assert!(!format!("{e} {e:?}").contains("k3y-secret"), "{e:?}");
+}
+
+/// Write-offs in these tests are direct: no vendor transactions to record.
+fn no_record(_: loyalty_console::domain::journal::HoldStep, _: &str) {}
+
+/// What the two-phase stub saw, and how it answers.
+#[derive(Default)]
+struct HoldVendor {
+    /// Every request: (path, body).
+    seen: Mutex<Vec<(String, serde_json::Value)>>,
+    /// Write-offs of holds to leave unanswered (each sleeps past the client's timeout).
+    slow_write_offs: std::sync::atomic::AtomicUsize,
+    /// Answer a hold write-off with 422.
+    refuse_write_off: std::sync::atomic::AtomicBool,
+    /// Answer holds of roubles with 422.
+    refuse_roubles: std::sync::atomic::AtomicBool,
+}
+
+impl HoldVendor {
+    fn paths(&self) -> Vec<String> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+}
+
+async fn hold_vendor(v: Arc<HoldVendor>) -> String {
+    use std::sync::atomic::Ordering;
+    let app = Router::new().fallback(move |uri: axum::http::Uri, body: Bytes| {
+        let v = v.clone();
+        async move {
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let path = uri.path().trim_start_matches("/ext/api/v1/fiscal_hub/cash_back/").to_string();
+            v.seen.lock().unwrap().push((path.clone(), body.clone()));
+            let n = v.seen.lock().unwrap().len();
+            match path.as_str() {
+                "hold/" if body["currency"] == "rubles" && v.refuse_roubles.load(Ordering::SeqCst) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    r#"{"error":{"code":"insufficient_balance","message":"not enough roubles"}}"#.to_string(),
+                ),
+                "hold/" => (StatusCode::OK, format!(r#"{{"transactionId":"t-{n}","expirationDate":1}}"#)),
+                "hold/write_off/" if v.slow_write_offs.load(Ordering::SeqCst) > 0 => {
+                    v.slow_write_offs.fetch_sub(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                    (StatusCode::OK, String::new())
+                }
+                "hold/write_off/" if v.refuse_write_off.load(Ordering::SeqCst) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    r#"{"error":{"code":"transaction_expired","message":"transaction has expired"}}"#.to_string(),
+                ),
+                _ => (StatusCode::OK, String::new()),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+fn hold_adapter(url: &str) -> ExtAdapter {
+    ExtAdapter::new(url, ExtCredential::Bearer(Secret::new("t")))
+        .unwrap()
+        .with_write_off(loyalty_console::config::WriteOffMode::Hold)
+        .with_timeout(std::time::Duration::from_millis(500))
+        .unwrap()
+}
+
+type Steps = Arc<Mutex<Vec<(String, String)>>>;
+
+fn recorder(
+    steps: &Steps,
+) -> impl Fn(loyalty_console::domain::journal::HoldStep, &str) + Send + Sync + use<> {
+    let steps = steps.clone();
+    move |step, id| {
+        steps
+            .lock()
+            .unwrap()
+            .push((step.as_str().to_string(), id.to_string()))
+    }
+}
+
+fn points_roubles_coupon() -> WriteOff {
+    WriteOff {
+        points: Some(Amount::from_minor(1_000)),
+        rubles: Some(Amount::from_minor(250)),
+        coupons: vec![CouponId(1235)],
+    }
+}
+
+/// Hold mode, as the vendor's fiscal document describes it: a hold per currency (the
+/// coupons with the first), then each hold written off by its transaction id.
+#[tokio::test]
+async fn hold_mode_holds_each_part_then_writes_each_hold_off() {
+    let v = Arc::new(HoldVendor::default());
+    let url = hold_vendor(v.clone()).await;
+    let steps: Steps = Arc::default();
+    let record = recorder(&steps);
+    hold_adapter(&url)
+        .write_off(
+            ClientId(1_234_567),
+            points_roubles_coupon(),
+            Some("k".into()),
+            &record,
+        )
+        .await
+        .unwrap();
+    let seen = v.seen.lock().unwrap().clone();
+    assert_eq!(
+        v.paths(),
+        ["hold/", "hold/", "hold/write_off/", "hold/write_off/"]
+    );
+    assert_eq!(seen[0].1["clientId"], 1_234_567);
+    assert_eq!(
+        (
+            seen[0].1["currency"].as_str(),
+            seen[0].1["amount"].to_string().as_str()
+        ),
+        (Some("points"), "10")
+    );
+    assert_eq!(seen[0].1["couponIds"], serde_json::json!([1235]));
+    assert_eq!(seen[1].1["couponIds"], serde_json::json!([]));
+    assert_eq!(seen[2].1["transactionId"], "t-1");
+    assert_eq!(seen[3].1["transactionId"], "t-2");
+    assert_eq!(
+        *steps.lock().unwrap(),
+        [
+            ("held".to_string(), "t-1".to_string()),
+            ("held".into(), "t-2".into()),
+            ("written_off".into(), "t-1".into()),
+            ("written_off".into(), "t-2".into()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_lost_answer_to_a_hold_write_off_is_settled_with_the_same_transaction() {
+    let v = Arc::new(HoldVendor::default());
+    v.slow_write_offs
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    let url = hold_vendor(v.clone()).await;
+    let steps: Steps = Arc::default();
+    let record = recorder(&steps);
+    let request = WriteOff {
+        points: Some(Amount::from_minor(1_000)),
+        ..WriteOff::default()
+    };
+    hold_adapter(&url)
+        .write_off(ClientId(1), request, Some("k".into()), &record)
+        .await
+        .unwrap();
+    let seen = v.seen.lock().unwrap().clone();
+    assert_eq!(v.paths(), ["hold/", "hold/write_off/", "hold/write_off/"]);
+    assert_eq!(
+        seen[1].1["transactionId"], seen[2].1["transactionId"],
+        "the same transaction"
+    );
+}
+
+#[tokio::test]
+async fn a_write_off_still_unknown_is_settled_by_the_retry_not_held_again() {
+    let v = Arc::new(HoldVendor::default());
+    v.slow_write_offs
+        .store(3, std::sync::atomic::Ordering::SeqCst);
+    let url = hold_vendor(v.clone()).await;
+    let adapter = hold_adapter(&url);
+    let steps: Steps = Arc::default();
+    let record = recorder(&steps);
+    let request = WriteOff {
+        points: Some(Amount::from_minor(1_000)),
+        ..WriteOff::default()
+    };
+    let e = adapter
+        .write_off(ClientId(1), request.clone(), Some("k".into()), &record)
+        .await
+        .unwrap_err();
+    assert!(e.outcome_unknown(), "{e:?}");
+    // The cashier's retry (same key) settles the same hold; no second hold is made.
+    adapter
+        .write_off(ClientId(1), request, Some("k".into()), &record)
+        .await
+        .unwrap();
+    let paths = v.paths();
+    assert_eq!(
+        paths.iter().filter(|p| *p == "hold/").count(),
+        1,
+        "{paths:?}"
+    );
+    let seen = v.seen.lock().unwrap().clone();
+    assert!(seen[1..].iter().all(|(_, b)| b["transactionId"] == "t-1"));
+}
+
+#[tokio::test]
+async fn a_refused_hold_write_off_cancels_the_holds() {
+    let v = Arc::new(HoldVendor::default());
+    v.refuse_write_off
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let url = hold_vendor(v.clone()).await;
+    let steps: Steps = Arc::default();
+    let record = recorder(&steps);
+    let e = hold_adapter(&url)
+        .write_off(
+            ClientId(1),
+            points_roubles_coupon(),
+            Some("k".into()),
+            &record,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert!(e.detail.contains("expired"), "{}", e.detail);
+    assert_eq!(
+        v.paths(),
+        [
+            "hold/",
+            "hold/",
+            "hold/write_off/",
+            "hold/cancel/",
+            "hold/cancel/"
+        ]
+    );
+    let cancelled: Vec<_> = steps
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(s, _)| s == "cancelled")
+        .cloned()
+        .collect();
+    assert_eq!(cancelled.len(), 2);
+}
+
+#[tokio::test]
+async fn a_refused_second_hold_cancels_the_first() {
+    let v = Arc::new(HoldVendor::default());
+    v.refuse_roubles
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let url = hold_vendor(v.clone()).await;
+    let steps: Steps = Arc::default();
+    let record = recorder(&steps);
+    let e = hold_adapter(&url)
+        .write_off(
+            ClientId(1),
+            points_roubles_coupon(),
+            Some("k".into()),
+            &record,
+        )
+        .await
+        .unwrap_err();
+    assert!(e.detail.contains("not enough roubles"), "{}", e.detail);
+    assert_eq!(v.paths(), ["hold/", "hold/", "hold/cancel/"]);
+    assert!(
+        !v.paths().contains(&"hold/write_off/".to_string()),
+        "nothing was written off"
+    );
 }

@@ -236,7 +236,9 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
     };
     // A minute after the data was made; coupon 1235 expires 30 days after that.
     s.clock.advance(jiff::SignedDuration::from_mins(1));
-    a.write_off(SAMPLE, request, None).await.unwrap();
+    a.write_off(SAMPLE, request, None, &no_record)
+        .await
+        .unwrap();
     let b = a.balance(SAMPLE).await.unwrap();
     assert_eq!(
         (b.points, b.rubles),
@@ -267,7 +269,7 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
         points: Some(Amount::from_minor(100_000)),
         ..Default::default()
     };
-    a.write_off(SAMPLE, rest, None).await.unwrap();
+    a.write_off(SAMPLE, rest, None, &no_record).await.unwrap();
     assert_eq!(a.balance(SAMPLE).await.unwrap().points, Amount::ZERO);
     assert!(s.ledger_mismatches().is_empty());
 }
@@ -281,7 +283,10 @@ async fn an_overdraw_is_refused_and_changes_nothing() {
         rubles: Some(Amount::from_minor(432_107)),
         coupons: vec![CouponId(1235)],
     };
-    let e = a.write_off(SAMPLE, request, None).await.unwrap_err();
+    let e = a
+        .write_off(SAMPLE, request, None, &no_record)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
     assert!(
         e.detail.contains("insufficient rubles balance"),
@@ -326,18 +331,18 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
         coupons: vec![coupon],
     };
     let e = a
-        .write_off(SAMPLE, with_points(foreign), None)
+        .write_off(SAMPLE, with_points(foreign), None, &no_record)
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(1234)), None)
+        .write_off(SAMPLE, with_points(CouponId(1234)), None, &no_record)
         .await
         .unwrap_err();
     assert!(e.detail.contains("expired"), "{}", e.detail);
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(99_999_999)), None)
+        .write_off(SAMPLE, with_points(CouponId(99_999_999)), None, &no_record)
         .await
         .unwrap_err();
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
@@ -345,7 +350,7 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
     let month = jiff::SignedDuration::from_hours(31 * 24);
     s.clock.advance(month);
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(1235)), None)
+        .write_off(SAMPLE, with_points(CouponId(1235)), None, &no_record)
         .await
         .unwrap_err();
     assert!(e.detail.contains("expired"), "{}", e.detail);
@@ -357,11 +362,12 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
             ..Default::default()
         },
         None,
+        &no_record,
     )
     .await
     .unwrap();
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(1235)), None)
+        .write_off(SAMPLE, with_points(CouponId(1235)), None, &no_record)
         .await
         .unwrap_err();
     assert!(e.detail.contains("already redeemed"), "{}", e.detail);
@@ -505,11 +511,11 @@ async fn login_and_api_key_are_accepted_and_the_login_is_recorded_with_the_ledge
         ..WriteOff::default()
     };
     by_key
-        .write_off(SAMPLE, one_point.clone(), Some("k1".into()))
+        .write_off(SAMPLE, one_point.clone(), Some("k1".into()), &no_record)
         .await
         .unwrap();
     s.adapter()
-        .write_off(SAMPLE, one_point, Some("k2".into()))
+        .write_off(SAMPLE, one_point, Some("k2".into()), &no_record)
         .await
         .unwrap();
     let logins: Vec<Option<String>> = s
@@ -726,4 +732,52 @@ async fn hold_requests_that_make_no_sense_get_a_reason() {
         (got, answer["error"]["code"].as_str()),
         (422, Some("transaction_not_found"))
     );
+}
+
+/// Write-offs in these tests are direct: no vendor transactions to record.
+fn no_record(_: loyalty_console::domain::journal::HoldStep, _: &str) {}
+
+#[tokio::test]
+async fn the_console_writes_off_in_holds_against_loyalty_serve() {
+    let s = TestServer::start(5).await;
+    let adapter = ExtAdapter::new(
+        &s.url(),
+        ExtCredential::ApiKey {
+            login: "kassa@shop.ru".into(),
+            api_key: Secret::new(TOKEN),
+        },
+    )
+    .unwrap()
+    .with_write_off(loyalty_console::config::WriteOffMode::Hold);
+    let steps = std::sync::Mutex::new(Vec::new());
+    let record = |step: loyalty_console::domain::journal::HoldStep, id: &str| {
+        steps.lock().unwrap().push((step.as_str(), id.to_string()));
+    };
+    let request = WriteOff {
+        points: Some(Amount::from_minor(23_456)),
+        rubles: Some(Amount::from_minor(2_106)),
+        coupons: vec![CouponId(1235)],
+    };
+    adapter
+        .write_off(SAMPLE, request, Some("k".into()), &record)
+        .await
+        .unwrap();
+    let b = adapter.balance(SAMPLE).await.unwrap();
+    assert_eq!(
+        (b.points, b.rubles),
+        (Amount::from_minor(100_000), Amount::from_minor(430_000))
+    );
+    assert!(
+        adapter
+            .coupons(SAMPLE)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.id != CouponId(1235))
+    );
+    let steps = steps.into_inner().unwrap();
+    let held: Vec<_> = steps.iter().filter(|(s, _)| *s == "held").collect();
+    let written: Vec<_> = steps.iter().filter(|(s, _)| *s == "written_off").collect();
+    assert_eq!((held.len(), written.len()), (2, 2), "{steps:?}");
+    assert!(s.ledger_mismatches().is_empty());
 }

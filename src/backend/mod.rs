@@ -11,6 +11,7 @@ use crate::domain::admin::{
     Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Registration, RegistrationQuery,
 };
+use crate::domain::journal::HoldStep;
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
     WriteOff,
@@ -34,14 +35,19 @@ pub trait ClientService: Send + Sync {
         query: HistoryQuery,
     ) -> BoxFuture<'_, ServiceResult<Vec<HistoryEntry>>>;
     /// `key`: the write-off's idempotency key, sent so a retry cannot charge twice where
-    /// the vendor honours it.
-    fn write_off(
-        &self,
+    /// the vendor honours it. `record` is told every vendor transaction the write-off makes
+    /// (two-phase mode) before it goes on, so that each can be found and settled later.
+    fn write_off<'a>(
+        &'a self,
         id: ClientId,
         request: WriteOff,
         key: Option<String>,
-    ) -> BoxFuture<'_, ServiceResult<()>>;
+        record: Record<'a>,
+    ) -> BoxFuture<'a, ServiceResult<()>>;
 }
+
+/// Where a write-off reports the vendor transactions it makes.
+pub type Record<'a> = &'a (dyn Fn(HoldStep, &str) + Send + Sync);
 
 /// Marketing groups (Poster).
 pub trait GroupService: Send + Sync {
@@ -92,7 +98,8 @@ impl Services {
         let mut services = Services::default();
         let timeout = p.request_timeout.unwrap_or(http::REQUEST_TIMEOUT);
         if let Some(ext) = &p.ext {
-            let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?;
+            let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?
+                .with_write_off(ext.write_off);
             services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
         }
         if let Some(endpoint) = &p.poster {

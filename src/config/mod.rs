@@ -74,6 +74,21 @@ pub struct ExtFile {
     /// The alternative: a bearer token.
     pub token: Option<String>,
     pub token_env: Option<String>,
+    /// `"direct"` (seed 001's write-off, the default) or `"hold"` (hold, then write the hold
+    /// off, as the vendor's fiscal document describes).
+    #[serde(default)]
+    pub write_off: WriteOffMode,
+}
+
+/// How a write-off is sent to a seed-001 API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WriteOffMode {
+    /// `POST clients/{id}/balance/write_off/` with an `Idempotency-Key`.
+    #[default]
+    Direct,
+    /// `fiscal_hub/cash_back/hold/` per currency, then `hold/write_off/` for each.
+    Hold,
 }
 
 /// How the console proves who it is to a seed-001 API.
@@ -86,11 +101,12 @@ pub enum ExtCredential {
     Bearer(Secret),
 }
 
-/// A usable seed-001 endpoint: its URL and its credential.
+/// A usable seed-001 endpoint: its URL, its credential and how it writes off.
 #[derive(Debug, Clone)]
 pub struct ExtSettings {
     pub base_url: String,
     pub credential: ExtCredential,
+    pub write_off: WriteOffMode,
 }
 
 /// Longest login accepted: an email address is at most 254 characters.
@@ -368,6 +384,7 @@ impl ExtFile {
         Ok(ExtSettings {
             base_url: self.base_url.clone(),
             credential,
+            write_off: self.write_off,
         })
     }
 }

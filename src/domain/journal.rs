@@ -62,3 +62,22 @@ pub struct JournalRow {
     pub outcome: Option<Outcome>,
     pub detail: Option<String>,
 }
+
+/// A step of a two-phase write-off, recorded with the vendor's transaction id so that every
+/// hold can be found and settled later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldStep {
+    Held,
+    WrittenOff,
+    Cancelled,
+}
+
+impl HoldStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldStep::Held => "held",
+            HoldStep::WrittenOff => "written_off",
+            HoldStep::Cancelled => "cancelled",
+        }
+    }
+}

@@ -4,7 +4,7 @@ use super::export;
 use super::journal::Journal;
 use crate::app::{Cmd, Msg};
 use crate::backend::Services;
-use crate::domain::journal::Outcome;
+use crate::domain::journal::{HoldStep, Outcome};
 use crate::domain::{ClientId, WriteOff};
 use crate::domain::{ErrorKind, ServiceError};
 use std::path::PathBuf;
@@ -202,7 +202,21 @@ async fn write_off(
         ));
     }
     tracing::info!(client = client.0, key, ?request, "write-off sent");
-    let result = service.write_off(client, request, Some(key.clone())).await;
+    let record = |step: HoldStep, transaction: &str| {
+        tracing::info!(
+            client = client.0,
+            key,
+            transaction,
+            step = step.as_str(),
+            "write-off transaction"
+        );
+        if let Err(e) = journal.transaction(&key, client, step, transaction) {
+            tracing::error!("journal {}: {e}", journal.path().display());
+        }
+    };
+    let result = service
+        .write_off(client, request, Some(key.clone()), &record)
+        .await;
     let (outcome, detail) = match &result {
         Ok(()) => (Outcome::Applied, None),
         Err(e) if e.outcome_unknown() => (Outcome::Unknown, Some(e.to_string())),
@@ -253,12 +267,13 @@ mod tests {
         ) -> BoxFuture<'_, ServiceResult<Vec<HistoryEntry>>> {
             Box::pin(async { Ok(Vec::new()) })
         }
-        fn write_off(
-            &self,
+        fn write_off<'a>(
+            &'a self,
             _: ClientId,
             _: WriteOff,
             key: Option<String>,
-        ) -> BoxFuture<'_, ServiceResult<()>> {
+            _: crate::backend::Record<'a>,
+        ) -> BoxFuture<'a, ServiceResult<()>> {
             let journaled = std::fs::read_to_string(&self.journal)
                 .is_ok_and(|j| j.contains("\"attempt\"") && j.contains(&key.unwrap_or_default()));
             self.write_offs.lock().unwrap().push(journaled);

@@ -2,7 +2,7 @@
 //! it records goes out, never rewritten. An attempt line carries who, which profile, the
 //! client, the amounts, the coupons and the idempotency key; outcome lines follow it.
 
-use crate::domain::journal::{JournalRow, Outcome};
+use crate::domain::journal::{HoldStep, JournalRow, Outcome};
 use crate::domain::{Amount, ClientId, CouponId, WriteOff};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,14 @@ enum Line {
         outcome: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
+    },
+    /// A vendor transaction of a two-phase write-off: held, written off or cancelled.
+    Transaction {
+        at: String,
+        key: String,
+        client: i64,
+        step: String,
+        transaction_id: String,
     },
 }
 
@@ -105,6 +113,22 @@ impl Journal {
         })
     }
 
+    pub fn transaction(
+        &self,
+        key: &str,
+        client: ClientId,
+        step: HoldStep,
+        transaction_id: &str,
+    ) -> std::io::Result<()> {
+        self.append(&Line::Transaction {
+            at: Timestamp::now().to_string(),
+            key: key.to_string(),
+            client: client.0,
+            step: step.as_str().to_string(),
+            transaction_id: transaction_id.to_string(),
+        })
+    }
+
     /// Every attempt with its latest outcome, newest first. Lines that cannot be read (a
     /// torn last line after a power cut) are skipped, not fatal.
     pub fn rows(&self) -> std::io::Result<Vec<JournalRow>> {
@@ -155,6 +179,8 @@ impl Journal {
                         row.detail = detail;
                     }
                 }
+                // Transaction lines are for settling by hand; the rows show outcomes.
+                Ok(Line::Transaction { .. }) => {}
                 Err(e) => tracing::warn!(
                     "journal {}: unreadable line skipped: {e}",
                     self.path.display()

@@ -5,7 +5,7 @@ use crate::app::model::{BackendLabel, Notice};
 use crate::backend::Services;
 use crate::config::{
     Backend, Endpoint, ExtCredential, ExtSettings, MloyaltySettings, Paths, Providers, Secret,
-    Settings,
+    Settings, WriteOffMode,
 };
 use crate::server::store::{self, Store};
 use crate::server::{self, ServerState, demo};
@@ -78,6 +78,7 @@ async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
         ext: Some(ExtSettings {
             base_url: base_url.clone(),
             credential: ExtCredential::Bearer(Secret::new(token.clone())),
+            write_off: WriteOffMode::Direct,
         }),
         poster: Some(endpoint(token)),
         mloyalty: Some(MloyaltySettings {

@@ -1,8 +1,9 @@
 //! Adapter for the `/ext/api/v1/` loyalty API (seed 001).
 
 use super::http::{self, excerpt, status_kind};
-use super::{BoxFuture, ClientService, ServiceResult};
-use crate::config::ExtCredential;
+use super::{BoxFuture, ClientService, Record, ServiceResult};
+use crate::config::{ExtCredential, WriteOffMode};
+use crate::domain::journal::HoldStep;
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, ErrorKind, HistoryEntry, HistoryQuery,
     ServiceError, WriteOff,
@@ -12,11 +13,17 @@ use crate::wire::ext::{
 };
 use reqwest::{Method, RequestBuilder, Url};
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 pub struct ExtAdapter {
     http: reqwest::Client,
     base: Url,
     credential: ExtCredential,
+    mode: WriteOffMode,
+    /// Holds made for a write-off (by idempotency key) that are not settled yet: a retry
+    /// settles these by their transaction ids instead of holding anew.
+    unsettled: Mutex<HashMap<String, Vec<String>>>,
 }
 
 impl ExtAdapter {
@@ -32,7 +39,15 @@ impl ExtAdapter {
             http: http::client()?,
             base: http::base_url(base_url)?,
             credential,
+            mode: WriteOffMode::Direct,
+            unsettled: Mutex::default(),
         })
+    }
+
+    /// The same adapter writing off as `mode` says.
+    pub fn with_write_off(mut self, mode: WriteOffMode) -> Self {
+        self.mode = mode;
+        self
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
@@ -106,6 +121,161 @@ impl ExtAdapter {
         };
         tracing::warn!(%status, "{what} refused: {detail}");
         Err(ServiceError::new(status_kind(status), detail))
+    }
+}
+
+/// Two-phase write-offs (the vendor's fiscal document): hold each part, then write each
+/// hold off. A hold moves no money, so a hold without an answer is not "outcome unknown";
+/// writing a hold off is the one step that moves money, and it is settled by repeating it
+/// with the same transaction id, which the vendor treats as done once.
+impl ExtAdapter {
+    async fn write_off_in_holds(
+        &self,
+        client: ClientId,
+        request: WriteOff,
+        key: Option<String>,
+        record: Record<'_>,
+    ) -> ServiceResult<()> {
+        let known = key
+            .as_ref()
+            .and_then(|k| self.unsettled.lock().ok()?.get(k).cloned());
+        let holds = match known {
+            Some(holds) => holds,
+            None => {
+                let holds = self.hold_all(client, &request, record).await?;
+                if let (Some(k), Ok(mut map)) = (&key, self.unsettled.lock()) {
+                    map.insert(k.clone(), holds.clone());
+                }
+                holds
+            }
+        };
+        let forget = || {
+            if let (Some(k), Ok(mut map)) = (&key, self.unsettled.lock()) {
+                map.remove(k);
+            }
+        };
+        for (n, transaction) in holds.iter().enumerate() {
+            match self.settle(transaction).await {
+                Ok(()) => record(HoldStep::WrittenOff, transaction),
+                // Still unknown: the holds stay known, so a retry settles these same ids.
+                Err(e) if e.outcome_unknown() => return Err(e),
+                Err(e) => {
+                    self.cancel_all(&holds[n..], record).await;
+                    forget();
+                    return Err(if n == 0 {
+                        e
+                    } else {
+                        ServiceError::new(
+                            e.kind,
+                            format!(
+                                "only part was written off ({n} of {} holds); the rest was refused: {}",
+                                holds.len(),
+                                e.detail
+                            ),
+                        )
+                    });
+                }
+            }
+        }
+        forget();
+        Ok(())
+    }
+
+    /// One hold per balance part, the coupons with the first (coupons alone: a hold of 0
+    /// points). If any hold fails, those made are cancelled and nothing is held.
+    async fn hold_all(
+        &self,
+        client: ClientId,
+        request: &WriteOff,
+        record: Record<'_>,
+    ) -> ServiceResult<Vec<String>> {
+        let mut parts = request.balance_parts();
+        if parts.is_empty() {
+            parts.push((crate::domain::Currency::Points, crate::domain::Amount::ZERO));
+        }
+        let mut holds = Vec::new();
+        for (n, (currency, amount)) in parts.into_iter().enumerate() {
+            let body = wire::HoldRequestDto {
+                client_id: client.0,
+                currency: wire::currency_to_wire(currency).to_string(),
+                amount: wire::amount_to_wire(amount),
+                coupon_ids: if n == 0 {
+                    request.coupons.iter().map(|c| c.0).collect()
+                } else {
+                    Vec::new()
+                },
+            };
+            let builder = self.request(Method::POST, wire::HOLD_PATH).json(&body);
+            let answer = match self.send("hold", builder).await {
+                Ok(bytes) => serde_json::from_slice::<wire::HoldDto>(&bytes).map_err(|e| {
+                    ServiceError::new(ErrorKind::BadResponse, format!("hold answer: {e}"))
+                }),
+                Err(e) => Err(e),
+            };
+            match answer {
+                Ok(hold) => {
+                    record(HoldStep::Held, &hold.transaction_id);
+                    holds.push(hold.transaction_id);
+                }
+                Err(e) => {
+                    self.cancel_all(&holds, record).await;
+                    // A hold moves no money: without an answer nothing was written off, and
+                    // a hold that was made lapses by itself.
+                    return Err(if e.outcome_unknown() {
+                        ServiceError::new(
+                            ErrorKind::Rejected,
+                            format!(
+                                "no answer to the hold ({}): nothing was written off",
+                                e.detail
+                            ),
+                        )
+                    } else {
+                        e
+                    });
+                }
+            }
+        }
+        Ok(holds)
+    }
+
+    /// Writes a hold off, repeating the same request while no answer comes (the vendor does
+    /// a hold's write-off once, whatever the repeats).
+    async fn settle(&self, transaction: &str) -> ServiceResult<()> {
+        let body = wire::HoldWriteOffDto {
+            transaction_id: transaction.to_string(),
+            fiscal_order_id: None,
+        };
+        let mut attempt = 0;
+        loop {
+            let builder = self
+                .request(Method::POST, wire::HOLD_WRITE_OFF_PATH)
+                .json(&body);
+            match self.send("hold write-off", builder).await {
+                Ok(_) => return Ok(()),
+                Err(e) if attempt < READ_RETRIES.len() && retryable(&e) => {
+                    tracing::info!(transaction, "hold write-off: {e}; settling again");
+                    tokio::time::sleep(READ_RETRIES[attempt]).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Releases holds; a cancel that fails is logged (an unreleased hold lapses by itself).
+    async fn cancel_all(&self, holds: &[String], record: Record<'_>) {
+        for transaction in holds {
+            let body = wire::TransactionDto {
+                transaction_id: transaction.clone(),
+            };
+            let builder = self
+                .request(Method::POST, wire::HOLD_CANCEL_PATH)
+                .json(&body);
+            match self.send("hold cancel", builder).await {
+                Ok(_) => record(HoldStep::Cancelled, transaction),
+                Err(e) => tracing::warn!(transaction, "hold not cancelled: {e}"),
+            }
+        }
     }
 }
 
@@ -192,12 +362,16 @@ impl ClientService for ExtAdapter {
         })
     }
 
-    fn write_off(
-        &self,
+    fn write_off<'a>(
+        &'a self,
         id: ClientId,
         request: WriteOff,
         key: Option<String>,
-    ) -> BoxFuture<'_, ServiceResult<()>> {
+        record: Record<'a>,
+    ) -> BoxFuture<'a, ServiceResult<()>> {
+        if self.mode == WriteOffMode::Hold {
+            return Box::pin(self.write_off_in_holds(id, request, key, record));
+        }
         Box::pin(async move {
             let body = WriteOffDto::from(&request);
             let builder = self
