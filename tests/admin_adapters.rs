@@ -842,3 +842,45 @@ async fn poster_rights_errors_read_as_no_access() {
         assert_eq!(e.kind, ErrorKind::Unauthorized, "{code}");
     }
 }
+
+/// `RetailCard/Get` as REGOS's API reference and SDK describe a card
+/// (docs.regos.uz, RetailCard/Get; https://github.com/regos-software/py-integrations,
+/// schemas/api/references/retail_card.py): the console sends the search text and reads
+/// holder, barcode, promotion and bonus, nulls included.
+#[tokio::test]
+async fn regos_finds_cards_by_search_text() {
+    let answer = r#"{"ok":true,"result":[
+        {"id":17,"group":{"id":1,"name":"Основная"},"customer":{"id":5,"full_name":"Иванов Иван"},
+         "barcode_value":"2000000000017","barcode_type":{"id":1,"name":"EAN-13"},
+         "promo":{"id":3,"name":"Кэшбэк 5%"},"bonus_amount":154.500,"date":1587487843,
+         "unlimited":false,"expiry_date":1619023843,"last_purchase":1587487843,"enabled":true,
+         "last_update":1587487843},
+        {"id":18,"customer":null,"barcode_value":null,"promo":null,"bonus_amount":null}
+    ]}"#;
+    let seen = Arc::new(Seen::default());
+    let url = regos_vendor(seen.clone(), answer).await;
+    let cards = RegosAdapter::new(&url, Secret::new("K"))
+        .unwrap()
+        .find_cards("+7 912 345-67-89".into())
+        .await
+        .unwrap();
+    assert_eq!(cards.len(), 2);
+    let c = &cards[0];
+    assert_eq!(
+        (c.id, c.holder.as_deref(), c.barcode.as_deref()),
+        (17, Some("Иванов Иван"), Some("2000000000017"))
+    );
+    assert_eq!(
+        (c.promo_id, c.promo_name.as_deref()),
+        (Some(3), Some("Кэшбэк 5%"))
+    );
+    assert_eq!(c.bonus, Some(Decimal::new(1545, 1)));
+    assert_eq!((cards[1].holder.as_ref(), cards[1].bonus), (None, None));
+    let bodies = seen.bodies.lock().unwrap().clone();
+    let (path, body) = bodies[0].split_once('\n').unwrap();
+    assert_eq!(path, "/gateway/out/K/v1/RetailCard/Get");
+    let sent: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(sent["search"], "+7 912 345-67-89");
+    assert!(sent["sort_orders"].is_array());
+    assert_eq!(sent["limit"], 50);
+}

@@ -221,3 +221,68 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
         );
     }
 }
+
+/// F6 without knowing a card id: the admin types the client's phone in Russian, picks the
+/// card from the list, and its operations open.
+#[test]
+fn an_admin_finds_a_card_by_phone_and_sees_its_operations() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::start(dir.path(), "ru_RU.UTF-8", 80, 24);
+    tui.wait_for("Создана демо-база");
+    tui.keys(&["F6"]);
+    tui.wait_for("Операции по карте");
+    tui.text("7912345678");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Карты по «7912345678»");
+    let list = tui.wait_for("Client First");
+    assert!(list.contains("Бонусная программа"), "{list}");
+    tui.keys(&["Enter"]);
+    let ops = tui.wait_for("Карта 1 · стр. 1");
+    assert!(
+        ops.contains("Карта [1"),
+        "the picked card is in the filter:\n{ops}"
+    );
+}
+
+/// Mloyalty as its own servers sign in: the JWT carries `oper` and no `token`, and the
+/// profile gives the token. F5 shows the registrations.
+#[test]
+fn registrations_with_a_jwt_that_carries_only_oper() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, url) = common::spawn_serve(
+        Command::new(env!("CARGO_BIN_EXE_loyalty"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
+            .args(["--manager-password", "pw", "--mloyalty-jwt-without-token"])
+            .arg("--db")
+            .arg(dir.path().join("shop.db")),
+    );
+    let config = dir.path().join("ml.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"ml\"\n[profiles.ml.mloyalty]\nbase_url = \"{url}\"\n\
+             username = \"+79990000000\"\npassword = \"pw\"\ntoken = 1001\n"
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let extra = format!("LOYALTY_CONFIG='{}'", config.display());
+    let tui = Tmux::start_with(dir.path(), "en_US.UTF-8", 80, 24, &extra);
+    tui.keys(&["F5"]);
+    tui.wait_for("Client registrations");
+    tui.keys(&["p", "p", "p"]);
+    tui.wait_for("this year");
+    let screen = tui.wait_for("Per point of sale");
+    assert!(screen.contains("in all"), "{screen}");
+    assert!(
+        screen.contains("20000000000"),
+        "registered cards are listed:\n{screen}"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

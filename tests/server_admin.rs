@@ -649,3 +649,37 @@ async fn the_birthday_bonus_unit_on_write_shows_when_read_back() {
         Amount::from_minor(5000)
     );
 }
+
+#[tokio::test]
+async fn retail_cards_are_found_by_phone_barcode_or_name() {
+    use loyalty_console::server::demo::FIRST_CARD_NUMBER;
+    let s = TestServer::start(30).await;
+    let r = regos(&s);
+    for text in ["7912345678", "345678", "Client First", "Client"] {
+        let cards = r.find_cards(text.into()).await.unwrap();
+        let c = cards
+            .iter()
+            .find(|c| c.holder.as_deref() == Some("Client First"))
+            .unwrap_or_else(|| panic!("{text}: {cards:?}"));
+        assert_eq!((c.id, c.promo_id), (1, Some(CARD_PROMO_ID)), "{text}");
+        assert!(c.bonus.is_some());
+    }
+    let by_barcode = r.find_cards(FIRST_CARD_NUMBER.to_string()).await.unwrap();
+    assert_eq!(by_barcode.len(), 1);
+    assert_eq!(by_barcode[0].barcode, Some(FIRST_CARD_NUMBER.to_string()));
+    assert!(r.find_cards("Nobody Such".into()).await.unwrap().is_empty());
+    let e = r.find_cards("ab".into()).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected, "too short a search: {e:?}");
+    // The bonus shown is what the card's operations add up to.
+    let ops = r.card_operations(ops(1, 0, 1000)).await.unwrap();
+    let sum: Decimal = ops
+        .operations
+        .iter()
+        .map(|o| match o.kind {
+            Some(OperationKind::Income) => o.value.unwrap(),
+            _ => -o.value.unwrap(),
+        })
+        .sum();
+    let card = &r.find_cards("7912345678".into()).await.unwrap()[0];
+    assert_eq!(card.bonus, Some(sum.normalize()));
+}

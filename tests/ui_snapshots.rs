@@ -608,7 +608,7 @@ mod admin {
     use loyalty_console::app::model::Availability;
     use loyalty_console::domain::admin::{
         Accumulation, AccumulationStatus, CardOperation, CardOperationPage, Expiry, Group,
-        GroupKind, OperationKind, Registration,
+        GroupKind, OperationKind, Registration, RetailCard,
     };
     use rust_decimal::Decimal;
 
@@ -974,6 +974,42 @@ mod admin {
             let mut m = model(l);
             key(&mut m, KeyCode::F(6));
             key(&mut m, KeyCode::Enter);
+            m
+        });
+    }
+
+    #[test]
+    fn cards_found_by_phone() {
+        both("card_picker", |l| {
+            let mut m = model(l);
+            key(&mut m, KeyCode::F(6));
+            type_text(&mut m, "+7 912 345-67-89");
+            let Some(Cmd::FindCards { id, .. }) = key(&mut m, KeyCode::Enter).into_iter().next()
+            else {
+                panic!()
+            };
+            let card = |id: i64, holder: Option<&str>, bonus: Option<i64>| RetailCard {
+                id,
+                barcode: Some(format!("20000000000{id:02}")),
+                holder: holder.map(str::to_string),
+                promo_id: Some(3),
+                promo_name: Some("Кэшбэк 5% «Ёлки»".into()),
+                bonus: bonus.map(|b| Decimal::new(b, 2)),
+                enabled: Some(true),
+            };
+            let cards = vec![
+                card(17, Some("Иванов Иван Иванович"), Some(15_450)),
+                card(18, Some("Иванова Анна"), Some(0)),
+                card(19, None, None),
+            ];
+            update(
+                &mut m,
+                Msg::CardsFound {
+                    id,
+                    result: Ok(cards),
+                },
+            );
+            key(&mut m, KeyCode::Down);
             m
         });
     }

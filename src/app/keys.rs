@@ -61,6 +61,8 @@ pub enum Scope {
     GroupRemove,
     /// Poster stored another birthday bonus than the one saved.
     BonusMismatch,
+    /// F6: the cards a search found.
+    CardPicker,
 }
 
 impl Scope {
@@ -77,6 +79,7 @@ impl Scope {
                 | Scope::GroupForm
                 | Scope::GroupRemove
                 | Scope::BonusMismatch
+                | Scope::CardPicker
         )
     }
 }
@@ -306,6 +309,10 @@ pub const BINDINGS: &[Binding] = &[
         S::GroupRemove,
         Hint::Always,
     ),
+    bind(&[key(K::Up)], A::Up, S::CardPicker, Hint::Never),
+    bind(&[key(K::Down)], A::Down, S::CardPicker, Hint::Never),
+    bind(&[key(K::Enter)], A::Submit, S::CardPicker, Hint::Always),
+    bind(&[key(K::Esc)], A::Cancel, S::CardPicker, Hint::Always),
     bind(&[ch('y')], A::Confirm, S::BonusMismatch, Hint::Always),
     bind(&[key(K::Enter)], A::Submit, S::BonusMismatch, Hint::Always),
     bind(

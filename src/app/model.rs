@@ -3,7 +3,8 @@
 use super::msg::RequestId;
 use crate::domain::admin::{
     Accumulation, CardOperationPage, CardOperationQuery, Group, GroupDraft, GroupKind,
-    GroupProblem, OperationKind, Registration, RegistrationQuery, SortColumn, SortDirection,
+    GroupProblem, OperationKind, Registration, RegistrationQuery, RetailCard, SortColumn,
+    SortDirection,
 };
 use crate::domain::{
     Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry, HistoryQuery,
@@ -478,6 +479,15 @@ pub enum Dialog {
     GroupForm(Box<GroupForm>),
     GroupRemove(GroupRemoval),
     BonusMismatch(Box<BonusMismatch>),
+    CardPicker(CardPicker),
+}
+
+/// F6: the cards a phone, barcode or name found, to pick the one whose operations to show.
+#[derive(Debug)]
+pub struct CardPicker {
+    pub text: String,
+    pub cards: Remote<Vec<RetailCard>>,
+    pub selected: usize,
 }
 
 /// What the status bar says after something went well.
@@ -636,6 +646,7 @@ impl Model {
             Some(Dialog::GroupForm(f)) => f.sending.is_some(),
             Some(Dialog::GroupRemove(r)) => r.sending.is_some(),
             Some(Dialog::BonusMismatch(b)) => b.sending.is_some(),
+            Some(Dialog::CardPicker(p)) => p.cards.is_loading(),
             _ => false,
         };
         self.search.results.is_loading()

@@ -2,7 +2,7 @@
 
 use crate::domain::admin::{
     Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
-    Registration, RegistrationQuery,
+    Registration, RegistrationQuery, RetailCard,
 };
 use crate::domain::journal::{JournalRow, Outcome};
 use crate::domain::{
@@ -80,6 +80,10 @@ pub enum Msg {
     CardOperationsLoaded {
         id: RequestId,
         result: Reply<CardOperationPage>,
+    },
+    CardsFound {
+        id: RequestId,
+        result: Reply<Vec<RetailCard>>,
     },
     Exported {
         id: RequestId,
@@ -183,6 +187,11 @@ pub enum Cmd {
     LoadCardOperations {
         id: RequestId,
         query: CardOperationQuery,
+    },
+    /// Cards whose holder's phone or name, or barcode, matches `text` (REGOS).
+    FindCards {
+        id: RequestId,
+        text: String,
     },
     Export {
         id: RequestId,

@@ -9,7 +9,7 @@ pub mod regos;
 use crate::config::Providers;
 use crate::domain::admin::{
     Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
-    Registration, RegistrationQuery,
+    Registration, RegistrationQuery, RetailCard,
 };
 use crate::domain::journal::HoldStep;
 use crate::domain::{
@@ -74,12 +74,14 @@ pub trait RegistrationService: Send + Sync {
     ) -> BoxFuture<'_, ServiceResult<Vec<Registration>>>;
 }
 
-/// Bonus operations on retail cards (REGOS).
+/// Retail cards and their bonus operations (REGOS).
 pub trait CardOperationService: Send + Sync {
     fn card_operations(
         &self,
         query: CardOperationQuery,
     ) -> BoxFuture<'_, ServiceResult<CardOperationPage>>;
+    /// Cards whose holder's phone or name, or whose barcode, matches `text`.
+    fn find_cards(&self, text: String) -> BoxFuture<'_, ServiceResult<Vec<RetailCard>>>;
 }
 
 /// The services one profile provides; a missing one means its screens are not configured.

@@ -6,7 +6,7 @@
 use super::http::{self, excerpt, status_kind};
 use super::{BoxFuture, CardOperationService, ServiceResult};
 use crate::config::Secret;
-use crate::domain::admin::{CardOperation, CardOperationPage, CardOperationQuery};
+use crate::domain::admin::{CardOperation, CardOperationPage, CardOperationQuery, RetailCard};
 use crate::domain::{ErrorKind, ServiceError};
 use crate::limit::Bucket;
 use crate::wire::regos::{self as wire, EnvelopeDto, ErrorResultDto, OperationDto};
@@ -91,40 +91,54 @@ fn failure(e: ErrorResultDto) -> ServiceError {
     }
 }
 
+impl RegosAdapter {
+    /// One REGOS method: paced, the key in the path, the envelope opened; the result value
+    /// and the envelope's paging.
+    async fn call<B: serde::Serialize>(
+        &self,
+        method: &str,
+        body: &B,
+    ) -> ServiceResult<EnvelopeDto> {
+        self.pace().await;
+        let path = format!("gateway/out/{}/v1/{method}", self.key.expose());
+        let url = self.base.join(&path).unwrap_or_else(|_| self.base.clone());
+        let (status, bytes) = http::exchange(self.http.post(url).json(body)).await?;
+        let bytes = gunzip_if_needed(bytes)?;
+        let bad = |detail: String| ServiceError::new(ErrorKind::BadResponse, detail);
+        let envelope: EnvelopeDto = match serde_json::from_slice(&bytes) {
+            Ok(e) => e,
+            Err(_) if !status.is_success() => {
+                return Err(ServiceError::new(
+                    status_kind(status),
+                    format!("{status}: {}", excerpt(&bytes)),
+                ));
+            }
+            Err(e) => return Err(bad(format!("unexpected answer: {e} ({})", excerpt(&bytes)))),
+        };
+        if !envelope.ok {
+            let error: ErrorResultDto = serde_json::from_value(envelope.result)
+                .map_err(|e| bad(format!("unreadable error: {e}")))?;
+            let error = failure(error);
+            tracing::warn!("{method} refused: {error}");
+            return Err(error);
+        }
+        Ok(envelope)
+    }
+}
+
+fn bad(detail: String) -> ServiceError {
+    ServiceError::new(ErrorKind::BadResponse, detail)
+}
+
 impl CardOperationService for RegosAdapter {
     fn card_operations(
         &self,
         query: CardOperationQuery,
     ) -> BoxFuture<'_, ServiceResult<CardOperationPage>> {
         Box::pin(async move {
-            self.pace().await;
-            let path = format!(
-                "gateway/out/{}/v1/{}",
-                self.key.expose(),
-                wire::GET_OPERATIONS
-            );
-            let url = self.base.join(&path).unwrap_or_else(|_| self.base.clone());
-            let (status, body) =
-                http::exchange(self.http.post(url).json(&wire::request(&query))).await?;
-            let body = gunzip_if_needed(body)?;
-            let bad = |detail: String| ServiceError::new(ErrorKind::BadResponse, detail);
-            let envelope: EnvelopeDto = match serde_json::from_slice(&body) {
-                Ok(e) => e,
-                Err(_) if !status.is_success() => {
-                    return Err(ServiceError::new(
-                        status_kind(status),
-                        format!("{status}: {}", excerpt(&body)),
-                    ));
-                }
-                Err(e) => return Err(bad(format!("unexpected answer: {e} ({})", excerpt(&body)))),
-            };
-            if !envelope.ok {
-                let error: ErrorResultDto = serde_json::from_value(envelope.result)
-                    .map_err(|e| bad(format!("unreadable error: {e}")))?;
-                let error = failure(error);
-                tracing::warn!("GetOperations refused: {error}");
-                return Err(error);
-            }
+            let envelope = self
+                .call(wire::GET_OPERATIONS, &wire::request(&query))
+                .await?;
             let rows: Vec<OperationDto> = serde_json::from_value(envelope.result)
                 .map_err(|e| bad(format!("operations: {e}")))?;
             let operations = rows
@@ -137,6 +151,20 @@ impl CardOperationService for RegosAdapter {
                 next_offset: envelope.next_offset,
                 total: envelope.total,
             })
+        })
+    }
+
+    fn find_cards(&self, text: String) -> BoxFuture<'_, ServiceResult<Vec<RetailCard>>> {
+        Box::pin(async move {
+            let envelope = self
+                .call(wire::GET_CARDS, &wire::cards_request(&text))
+                .await?;
+            let rows: Vec<wire::CardDto> =
+                serde_json::from_value(envelope.result).map_err(|e| bad(format!("cards: {e}")))?;
+            rows.into_iter()
+                .map(RetailCard::try_from)
+                .collect::<Result<_, _>>()
+                .map_err(bad)
         })
     }
 }

@@ -160,6 +160,22 @@ pub struct CardOperation {
     pub last_update: Option<Timestamp>,
 }
 
+/// A retail card as REGOS's `RetailCard/Get` describes it: enough to recognise it (holder,
+/// barcode, promotion, bonus balance) and to ask for its operations (id and promotion id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetailCard {
+    pub id: i64,
+    pub barcode: Option<String>,
+    pub holder: Option<String>,
+    pub promo_id: Option<i64>,
+    pub promo_name: Option<String>,
+    pub bonus: Option<Decimal>,
+    pub enabled: Option<bool>,
+}
+
+/// Most cards one search shows: a name shared by many holders is narrowed by typing more.
+pub const CARD_SEARCH_LIMIT: u32 = 50;
+
 /// When a card operation's bonus expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expiry {

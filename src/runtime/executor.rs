@@ -168,6 +168,13 @@ impl Executor {
                         Err(e) => Err(e),
                     },
                 },
+                Cmd::FindCards { id, text } => Msg::CardsFound {
+                    id,
+                    result: match need(&s.card_operations, "regos") {
+                        Ok(o) => o.find_cards(text).await,
+                        Err(e) => Err(e),
+                    },
+                },
                 Cmd::Export { id, export } => Msg::Exported {
                     id,
                     result: export::run(&s, &exports, export).await,

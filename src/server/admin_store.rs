@@ -7,7 +7,7 @@ use super::store::StoreError;
 use crate::domain::Amount;
 use crate::domain::admin::{
     CardOperation, CardOperationQuery, Expiry, Group, GroupDraft, GroupKind, OperationKind,
-    Registration, SortColumn, SortDirection,
+    Registration, RetailCard, SortColumn, SortDirection,
 };
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -370,4 +370,60 @@ pub fn card_operations(
         })
     })?;
     Ok((rows.collect::<Result<_, _>>()?, total.max(0) as u64))
+}
+
+/// The REGOS promotion name of the demo's one card programme.
+const CARD_PROMO_NAME: &str = "Бонусная программа";
+
+/// Cards whose holder's phone ends in the digits of `text`, whose barcode is those digits,
+/// or (text with letters) whose holder's name contains it; at most `limit`, by id.
+pub fn find_cards(
+    conn: &Connection,
+    text: &str,
+    limit: u32,
+) -> Result<Vec<RetailCard>, StoreError> {
+    let text = text.trim();
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let numeric = !digits.is_empty() && !text.chars().any(char::is_alphabetic);
+    let select = "SELECT k.id, k.number, c.name, k.promo_id,
+            (SELECT coalesce(sum(CASE o.type WHEN 1 THEN o.value ELSE -o.value END), 0)
+             FROM card_operations o WHERE o.card_id = k.id),
+            k.card_status
+         FROM cards k JOIN clients c ON c.id = k.client_id";
+    let (sql, args): (String, Vec<String>) = if numeric {
+        // A phone is matched by its last ten digits through the reversed-phone index; a
+        // barcode by its whole number.
+        let tail: String = digits.chars().rev().take(10).collect();
+        (
+            format!(
+                "{select} WHERE k.number = ?1
+                 OR k.client_id IN (SELECT id FROM clients WHERE phone_rev >= ?2 AND phone_rev < ?3)
+                 ORDER BY k.id LIMIT {limit}"
+            ),
+            vec![digits.clone(), tail.clone(), format!("{tail}\u{10FFFF}")],
+        )
+    } else {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        (
+            format!("{select} WHERE c.name LIKE ?1 ESCAPE '\\' ORDER BY k.id LIMIT {limit}"),
+            vec![format!("%{escaped}%")],
+        )
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        let promo: i64 = r.get(3)?;
+        Ok(RetailCard {
+            id: r.get(0)?,
+            barcode: Some(r.get::<_, i64>(1)?.to_string()),
+            holder: r.get(2)?,
+            promo_id: Some(promo),
+            promo_name: (promo == super::demo::CARD_PROMO_ID).then(|| CARD_PROMO_NAME.to_string()),
+            bonus: Some(from_milli(r.get(4)?)),
+            enabled: Some(r.get::<_, String>(5)? == "Активна"),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

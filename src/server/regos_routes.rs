@@ -1,14 +1,16 @@
-//! REGOS `RetailCard/GetOperations` (seed 004) under `/gateway/out/{key}/v1/`: the
+//! REGOS `RetailCard/GetOperations` (seed 004) and `RetailCard/Get` under
+//! `/gateway/out/{key}/v1/`: the
 //! integration key in the path is the credential; every answer is HTTP 200 with
 //! `{"ok": true, "result", "next_offset", "total"}` or `{"ok": false, "result": {error,
 //! description}}`; a token bucket per integration answers 8213 when it runs dry.
 
 use super::admin_store::{self, OperationFilter};
 use super::{ServerState, credential_ok};
+use crate::domain::admin::CARD_SEARCH_LIMIT;
 use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
 use crate::limit::Bucket;
 use crate::wire::regos::{
-    self, ACCESS_DENIED, EnvelopeDto, OperationDto, RATE_LIMITED, VALIDATION_ERROR,
+    self, ACCESS_DENIED, CardDto, EnvelopeDto, OperationDto, RATE_LIMITED, VALIDATION_ERROR,
 };
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -48,13 +50,16 @@ async fn call(
             "too many requests: limit is 2 per second, bursts of 50",
         );
     }
-    if !method.eq_ignore_ascii_case(regos::GET_OPERATIONS) {
-        return failure(VALIDATION_ERROR, format!("unknown method {method:?}"));
-    }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return failure(VALIDATION_ERROR, format!("the body is not JSON: {e}")),
     };
+    if method.eq_ignore_ascii_case(regos::GET_CARDS) {
+        return get_cards(&state, &value).await;
+    }
+    if !method.eq_ignore_ascii_case(regos::GET_OPERATIONS) {
+        return failure(VALIDATION_ERROR, format!("unknown method {method:?}"));
+    }
     let filter = match parse(&value) {
         Ok(f) => f,
         Err(e) => return failure(VALIDATION_ERROR, e),
@@ -80,6 +85,53 @@ async fn call(
         }
         Err(e) => {
             tracing::error!("GetOperations: {e}");
+            failure(1, "internal error")
+        }
+    }
+}
+
+/// Shortest search text `RetailCard/Get` takes: fewer characters match too many cards.
+const MIN_SEARCH: usize = 3;
+
+/// `RetailCard/Get` by `search` (a phone, barcode or name) or `barcode_value`.
+async fn get_cards(state: &ServerState, value: &Value) -> Response {
+    let text = ["search", "barcode_value"]
+        .iter()
+        .find_map(|f| value.get(*f).and_then(Value::as_str))
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    if text.chars().count() < MIN_SEARCH || text.chars().count() > 100 {
+        return failure(
+            VALIDATION_ERROR,
+            format!("search must be {MIN_SEARCH} to 100 characters"),
+        );
+    }
+    let limit = match count(value, "limit", CARD_SEARCH_LIMIT) {
+        Ok(l) if l <= MAX_LIMIT => l,
+        Ok(_) => {
+            return failure(
+                VALIDATION_ERROR,
+                format!("limit must be at most {MAX_LIMIT}"),
+            );
+        }
+        Err(e) => return failure(VALIDATION_ERROR, e),
+    };
+    match state
+        .store
+        .run(move |c| admin_store::find_cards(c, &text, limit))
+        .await
+    {
+        Ok(cards) => Json(EnvelopeDto {
+            ok: true,
+            result: serde_json::to_value(cards.iter().map(CardDto::from).collect::<Vec<_>>())
+                .unwrap_or(Value::Array(Vec::new())),
+            next_offset: None,
+            total: Some(cards.len() as u64),
+        })
+        .into_response(),
+        Err(e) => {
+            tracing::error!("RetailCard/Get: {e}");
             failure(1, "internal error")
         }
     }

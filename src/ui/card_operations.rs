@@ -8,7 +8,7 @@ use crate::i18n::{Locale, fill};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use rust_decimal::Decimal;
 
 fn kind(model: &Model, k: Option<OperationKind>) -> &'static str {
@@ -32,7 +32,8 @@ fn sort(model: &Model, c: SortColumn) -> &'static str {
     }
 }
 
-fn number(locale: Locale, d: Decimal) -> String {
+/// A decimal as REGOS amounts are shown: two places, the locale's decimal mark.
+pub(super) fn number(locale: Locale, d: Decimal) -> String {
     let text = format!("{:.2}", d);
     if locale == Locale::Ru {
         text.replace('.', ",")
@@ -63,10 +64,11 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         bar,
         &state.filter,
         &[
-            (t.filter_card, 9),
+            // Wide enough for a phone typed to find the card.
+            (t.filter_card, 13),
             (t.filter_promo, 6),
-            (t.filter_from, 13),
-            (t.filter_to, 13),
+            (t.filter_from, 12),
+            (t.filter_to, 12),
         ],
     );
     let arrow = match state.direction {
@@ -99,7 +101,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         _ => None,
     };
     if let Some((text, style)) = message {
-        frame.render_widget(Paragraph::new(Span::styled(text, style)), body);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: true }),
+            body,
+        );
         return;
     }
     let ops = state

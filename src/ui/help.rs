@@ -26,7 +26,7 @@ fn scopes(screen: Screen) -> &'static [Scope] {
         Screen::Groups => &[Scope::Groups, Scope::GroupForm, Scope::GroupRemove],
         Screen::Accumulations => &[Scope::Accumulations, Scope::AdminFilter],
         Screen::Registrations => &[Scope::Registrations, Scope::AdminFilter],
-        Screen::CardOperations => &[Scope::CardOperations, Scope::AdminFilter],
+        Screen::CardOperations => &[Scope::CardOperations, Scope::AdminFilter, Scope::CardPicker],
         Screen::Journal => &[Scope::Journal],
     }
 }

@@ -153,6 +153,7 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::GroupForm => t.scope_group_form,
         Scope::GroupRemove => t.scope_group_remove,
         Scope::BonusMismatch => t.bonus_mismatch_title,
+        Scope::CardPicker => t.scope_card_picker,
     }
 }
 
@@ -174,6 +175,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         ) => t.action_filter,
         (Action::Cancel, Scope::AdminFilter) => t.action_leave_filter,
         (Action::Cancel, Scope::WriteOffUnclear) => t.action_close,
+        (Action::Submit, Scope::CardPicker) => t.action_pick,
         (Action::ToggleCoupon, Scope::GroupForm) => t.action_toggle_kind,
         (Action::Submit, _) => t.action_apply,
         (Action::Quit, _) => t.action_quit,

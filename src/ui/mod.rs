@@ -5,6 +5,7 @@ mod accumulations;
 mod bonus_mismatch;
 mod card;
 mod card_operations;
+mod card_picker;
 mod coupons;
 mod field;
 mod filter;
@@ -73,6 +74,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Some(Dialog::GroupForm(f)) => group_form::render(model, f, frame, area),
         Some(Dialog::GroupRemove(r)) => group_remove::render(model, r, frame, area),
         Some(Dialog::BonusMismatch(b)) => bonus_mismatch::render(model, b, frame, area),
+        Some(Dialog::CardPicker(p)) => card_picker::render(model, p, frame, area),
         None => {}
     }
 }

@@ -4,7 +4,7 @@
 //! name; `exp_date` 0 for "never".
 
 use crate::domain::admin::{
-    CardOperation, CardOperationQuery, Expiry, OperationKind, SortColumn, SortDirection,
+    CardOperation, CardOperationQuery, Expiry, OperationKind, RetailCard, SortColumn, SortDirection,
 };
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -13,6 +13,7 @@ use serde_json::{Number, Value};
 use std::str::FromStr;
 
 pub const GET_OPERATIONS: &str = "RetailCard/GetOperations";
+pub const GET_CARDS: &str = "RetailCard/Get";
 /// REGOS answers this code when the integration's request budget is spent.
 pub const RATE_LIMITED: i64 = 8213;
 pub const VALIDATION_ERROR: i64 = 1008;
@@ -209,6 +210,105 @@ impl From<&CardOperation> for OperationDto {
             }),
             description: op.description.clone(),
             last_update: op.last_update.map(|t| t.as_second()),
+        }
+    }
+}
+
+/// `RetailCard/Get` as the console sends it: a search text (phone, barcode or name).
+#[derive(Debug, Clone, Serialize)]
+pub struct GetCardsDto {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub barcode_value: Option<String>,
+    pub sort_orders: Vec<SortOrderDto>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// `{id, name}` or `{id, full_name}` of a card's promotion or holder.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RefDto {
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+}
+
+/// A card of `RetailCard/Get` (REGOS's model; every field but the id may be null).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CardDto {
+    pub id: i64,
+    #[serde(default)]
+    pub barcode_value: Option<String>,
+    #[serde(default)]
+    pub customer: Option<RefDto>,
+    #[serde(default)]
+    pub promo: Option<RefDto>,
+    #[serde(default)]
+    pub bonus_amount: Option<Number>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub unlimited: Option<bool>,
+    #[serde(default)]
+    pub expiry_date: Option<i64>,
+    #[serde(default)]
+    pub last_purchase: Option<i64>,
+    #[serde(default)]
+    pub last_update: Option<i64>,
+}
+
+pub fn cards_request(text: &str) -> GetCardsDto {
+    GetCardsDto {
+        search: Some(text.trim().to_string()),
+        barcode_value: None,
+        sort_orders: vec![SortOrderDto {
+            column: "Id".into(),
+            direction: "ASC".into(),
+        }],
+        limit: crate::domain::admin::CARD_SEARCH_LIMIT,
+        offset: 0,
+    }
+}
+
+impl TryFrom<CardDto> for RetailCard {
+    type Error = String;
+    fn try_from(dto: CardDto) -> Result<Self, String> {
+        let customer = dto.customer.unwrap_or_default();
+        let promo = dto.promo.unwrap_or_default();
+        Ok(RetailCard {
+            id: dto.id,
+            barcode: dto.barcode_value,
+            holder: customer.full_name.or(customer.name),
+            promo_id: promo.id,
+            promo_name: promo.name.or(promo.full_name),
+            bonus: dto.bonus_amount.as_ref().map(decimal).transpose()?,
+            enabled: dto.enabled,
+        })
+    }
+}
+
+impl From<&RetailCard> for CardDto {
+    fn from(c: &RetailCard) -> Self {
+        CardDto {
+            id: c.id,
+            barcode_value: c.barcode.clone(),
+            customer: Some(RefDto {
+                id: None,
+                name: None,
+                full_name: c.holder.clone(),
+            }),
+            promo: Some(RefDto {
+                id: c.promo_id,
+                name: c.promo_name.clone(),
+                full_name: None,
+            }),
+            bonus_amount: c.bonus.map(number),
+            enabled: c.enabled,
+            ..CardDto::default()
         }
     }
 }

@@ -9,7 +9,8 @@ use super::super::msg::{Cmd, Export, Exported, Msg, RequestId};
 use super::update;
 use crate::domain::admin::{
     Accumulation, AccumulationStatus, CardOperation, CardOperationPage, CardOperationQuery, Expiry,
-    Group, GroupDraft, GroupKind, GroupProblem, OperationKind, SortColumn, SortDirection,
+    Group, GroupDraft, GroupKind, GroupProblem, OperationKind, RetailCard, SortColumn,
+    SortDirection,
 };
 use crate::domain::{Amount, ErrorKind, ServiceError};
 use crate::i18n::Locale;
@@ -769,4 +770,100 @@ fn letters_type_into_admin_filters() {
     key(&mut m, KeyCode::Esc);
     assert!(!m.card_operations.filter.editing);
     assert_eq!(key(&mut m, KeyCode::Char('q')), vec![Cmd::Quit]);
+}
+
+fn card(id: i64, holder: &str) -> RetailCard {
+    RetailCard {
+        id,
+        barcode: Some(format!("20000000000{id:02}")),
+        holder: Some(holder.into()),
+        promo_id: Some(3),
+        promo_name: Some("Кэшбэк 5%".into()),
+        bonus: Some(Decimal::new(1545, 1)),
+        enabled: Some(true),
+    }
+}
+
+#[test]
+fn a_phone_in_the_card_field_finds_the_card_and_its_operations_open() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(6));
+    type_text(&mut m, "+7 912 345-67-89");
+    let cmds = key(&mut m, KeyCode::Enter);
+    let [Cmd::FindCards { id, ref text }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(text, "+7 912 345-67-89");
+    assert!(matches!(m.dialog, Some(Dialog::CardPicker(_))));
+    update(
+        &mut m,
+        Msg::CardsFound {
+            id,
+            result: Ok(vec![card(17, "Иванов Иван"), card(18, "Иванова Анна")]),
+        },
+    );
+    key(&mut m, KeyCode::Down);
+    let cmds = key(&mut m, KeyCode::Enter);
+    let [Cmd::LoadCardOperations { query, .. }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(
+        (query.card_id, query.promo_id),
+        (18, 3),
+        "the picked card and its promotion"
+    );
+    assert!(m.dialog.is_none());
+    assert_eq!(m.card_operations.filter.value(0), "18");
+}
+
+#[test]
+fn card_ids_are_short_numbers_and_anything_else_is_searched() {
+    for (text, searched) in [
+        ("12", false),
+        ("123456789", false),
+        ("2000000000017", true),
+        ("79123456789", true),
+        ("Иванов", true),
+        ("ab", false),
+    ] {
+        let mut m = model();
+        key(&mut m, KeyCode::F(6));
+        type_text(&mut m, text);
+        key(&mut m, KeyCode::Tab);
+        type_text(&mut m, "1");
+        let cmds = key(&mut m, KeyCode::Enter);
+        let found = matches!(cmds[..], [Cmd::FindCards { .. }]);
+        assert_eq!(found, searched, "{text}: {cmds:?}");
+        if text == "ab" {
+            assert_eq!(
+                m.card_operations.filter.invalid,
+                Some(0),
+                "too short to search"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_card_picker_says_when_nothing_matches_and_esc_goes_back() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(6));
+    type_text(&mut m, "Никто Такой");
+    let [Cmd::FindCards { id, .. }] = key(&mut m, KeyCode::Enter)[..] else {
+        panic!()
+    };
+    update(
+        &mut m,
+        Msg::CardsFound {
+            id,
+            result: Ok(Vec::new()),
+        },
+    );
+    assert!(key(&mut m, KeyCode::Enter).is_empty(), "nothing to pick");
+    key(&mut m, KeyCode::Esc);
+    assert!(m.dialog.is_none());
+    assert!(
+        m.card_operations.filter.editing,
+        "back in the filter to try again"
+    );
 }

@@ -28,6 +28,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::DebounceElapsed(generation) => search::debounce_elapsed(model, generation),
         Msg::RetryDue(id) => tables::retry_card_operations(model, id),
+        Msg::CardsFound { id, result } => tables::cards_found(model, id, result),
         Msg::Searched { id, result } => search::searched(model, id, result),
         Msg::BalanceLoaded { id, result } => card::balance_loaded(model, id, result),
         Msg::CouponsLoaded { id, result } => card::coupons_loaded(model, id, result),
@@ -66,6 +67,7 @@ fn scope(model: &Model) -> (Scope, bool) {
         Some(Dialog::GroupForm(_)) => (Scope::GroupForm, true),
         Some(Dialog::GroupRemove(_)) => (Scope::GroupRemove, false),
         Some(Dialog::BonusMismatch(_)) => (Scope::BonusMismatch, false),
+        Some(Dialog::CardPicker(_)) => (Scope::CardPicker, false),
         None => match model.screen {
             Screen::Clients => match model.focus {
                 Pane::Search => (Scope::Search, true),
@@ -111,6 +113,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
         Some(Dialog::BonusMismatch(_)) => {
             return quit_or(model, action, |m| groups::on_mismatch_key(m, action));
+        }
+        Some(Dialog::CardPicker(_)) => {
+            return quit_or(model, action, |m| tables::on_picker_key(m, action));
         }
         _ => {}
     }

@@ -2,13 +2,15 @@
 //! operations — with their filter fields, paging and CSV export.
 
 use super::super::keys::Action;
-use super::super::model::{ADMIN_PAGE, FilterForm, Model, Notice, Preset, Screen};
+use super::super::model::{
+    ADMIN_PAGE, CardPicker, Dialog, FilterForm, Model, Notice, Preset, Screen,
+};
 use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::ErrorKind;
 use crate::domain::admin::{
     Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, OperationKind,
-    Registration, RegistrationQuery, SortColumn, SortDirection,
+    Registration, RegistrationQuery, RetailCard, SortColumn, SortDirection,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -334,7 +336,11 @@ fn apply_card_operations(model: &mut Model) -> Vec<Cmd> {
     let o = &mut model.card_operations;
     let f = &mut o.filter;
     let id_field = |text: &str| text.parse::<i64>().ok().filter(|v| *v > 0);
-    let Some(card) = id_field(f.value(OPS_CARD)) else {
+    let card_text = f.value(OPS_CARD).trim().to_string();
+    if looks_like_a_search(&card_text) {
+        return find_cards(model, card_text);
+    }
+    let Some(card) = id_field(&card_text) else {
         f.invalid = Some(OPS_CARD);
         return Vec::new();
     };
@@ -490,6 +496,72 @@ pub fn retry_card_operations(model: &mut Model, id: RequestId) -> Vec<Cmd> {
                 model.notice = None;
             }
             load_card_operations(model, query)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Card ids are short numbers; a phone or a barcode is ten digits or more, and a name has
+/// letters: those find the card first.
+fn looks_like_a_search(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    !text.is_empty() && (text.chars().any(|c| !c.is_ascii_digit()) || digits >= 10)
+}
+
+/// Shortest text worth a card search (REGOS matches on parts of names and numbers).
+const MIN_CARD_SEARCH: usize = 3;
+
+fn find_cards(model: &mut Model, text: String) -> Vec<Cmd> {
+    if text.chars().count() < MIN_CARD_SEARCH {
+        model.card_operations.filter.invalid = Some(OPS_CARD);
+        return Vec::new();
+    }
+    let id = model.next_id();
+    let mut cards = super::super::model::Remote::default();
+    cards.start(id);
+    model.dialog = Some(Dialog::CardPicker(CardPicker {
+        text: text.clone(),
+        cards,
+        selected: 0,
+    }));
+    vec![Cmd::FindCards { id, text }]
+}
+
+pub fn cards_found(model: &mut Model, id: RequestId, result: Reply<Vec<RetailCard>>) -> Vec<Cmd> {
+    if let Some(Dialog::CardPicker(p)) = model.dialog.as_mut() {
+        p.cards.accept_reporting(id, result, &mut model.error);
+        p.selected = 0;
+    }
+    Vec::new()
+}
+
+/// The picker: arrows choose, Enter puts the card and its promotion into the filter and
+/// shows its operations, Esc goes back to the filter.
+pub fn on_picker_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+    let Some(Dialog::CardPicker(p)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    let cards = p.cards.data.as_deref().unwrap_or_default();
+    match action {
+        Some(Action::Up | Action::Down) => {
+            super::step_selection(&mut p.selected, cards.len(), action == Some(Action::Up));
+            Vec::new()
+        }
+        Some(Action::Cancel) => {
+            model.dialog = None;
+            Vec::new()
+        }
+        Some(Action::Submit) => {
+            let Some(card) = cards.get(p.selected).cloned() else {
+                return Vec::new();
+            };
+            model.dialog = None;
+            let f = &mut model.card_operations.filter;
+            f.inputs[OPS_CARD] = card.id.to_string().into();
+            if let Some(promo) = card.promo_id {
+                f.inputs[OPS_PROMO] = promo.to_string().into();
+            }
+            apply_card_operations(model)
         }
         _ => Vec::new(),
     }
