@@ -159,9 +159,9 @@ async fn poster_accumulations_read_as_documented() {
         offset: 0,
         limit: 50,
     };
-    let rows = poster.accumulations(q).await.unwrap();
-    assert_eq!(rows.len(), 1);
-    let a = &rows[0];
+    let page = poster.accumulations(q).await.unwrap();
+    assert_eq!((page.rows.len(), page.clients), (1, 1));
+    let a = &page.rows[0];
     assert_eq!(
         (a.id, a.promotion_id, a.client_id, a.product_id),
         (1, 14, 61, 934)
@@ -182,7 +182,36 @@ async fn poster_accumulations_read_as_documented() {
         offset: 0,
         limit: 50,
     };
-    assert!(poster.accumulations(other).await.unwrap().is_empty());
+    let page = poster.accumulations(other).await.unwrap();
+    assert!(page.rows.is_empty());
+    assert_eq!(
+        page.clients, 1,
+        "the page's clients are counted before the filter"
+    );
+}
+
+/// getPromotions as Poster documents it
+/// (https://github.com/joinposter/docs/blob/master/ru/web/clients/getPromotions.md): names
+/// and dates, `0000-00-00 00:00:00` for no end.
+#[tokio::test]
+async fn poster_promotions_read_as_documented() {
+    const PROMOTIONS: &str = include_str!("fixtures/poster/promotions.json");
+    let app = Router::new().route(
+        "/api/clients.getPromotions",
+        get(|| async { json(PROMOTIONS) }),
+    );
+    let url = serve(app).await;
+    let promotions = PosterAdapter::new(&url, Secret::new("t"))
+        .unwrap()
+        .promotions()
+        .await
+        .unwrap();
+    assert_eq!(promotions.len(), 2);
+    let p = &promotions[0];
+    assert_eq!((p.id, p.name.as_str()), (8, "1 + 1"));
+    assert_eq!(p.starts.unwrap().to_string(), "2018-04-29T00:00:00");
+    assert_eq!(p.ends, None, "no end");
+    assert_eq!(promotions[1].name, "іав");
 }
 
 #[tokio::test]

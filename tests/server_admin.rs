@@ -134,45 +134,56 @@ async fn invalid_groups_and_tokens_get_poster_errors() {
 }
 
 #[tokio::test]
-async fn accumulations_page_and_filter_by_client() {
+async fn accumulations_page_by_clients_and_filter_by_client() {
     let s = TestServer::start(300).await;
     let p = poster(&s);
-    let all = p
-        .accumulations(AccumulationQuery {
-            client_id: None,
-            offset: 0,
-            limit: 1000,
-        })
-        .await
-        .unwrap();
-    assert!(all.len() > 20, "{}", all.len());
-    let first = p
-        .accumulations(AccumulationQuery {
-            client_id: None,
-            offset: 0,
-            limit: 10,
-        })
-        .await
-        .unwrap();
-    let second = p
-        .accumulations(AccumulationQuery {
-            client_id: None,
-            offset: 10,
-            limit: 10,
-        })
-        .await
-        .unwrap();
-    assert_eq!(first, all[..10]);
-    assert_eq!(second, all[10..20]);
-    let client = all[0].client_id;
-    let mine = p
-        .accumulations(AccumulationQuery {
-            client_id: Some(client),
-            offset: 0,
-            limit: 100,
-        })
-        .await
-        .unwrap();
+    let page = |client_id, offset, limit| {
+        let p = &p;
+        async move {
+            p.accumulations(AccumulationQuery {
+                client_id,
+                offset,
+                limit,
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let all = page(None, 0, 1000).await;
+    assert!(all.rows.len() > 20, "{}", all.rows.len());
+    let clients: Vec<i64> = {
+        let mut c: Vec<i64> = all.rows.iter().map(|a| a.client_id).collect();
+        c.dedup();
+        c
+    };
+    assert_eq!(all.clients as usize, clients.len());
+    // `num` and `offset` count clients, as Poster's documentation says: a page holds every
+    // row of its clients.
+    let first = page(None, 0, 10).await;
+    let second = page(None, 10, 10).await;
+    assert_eq!(first.clients, 10);
+    assert!(
+        first
+            .rows
+            .iter()
+            .all(|a| clients[..10].contains(&a.client_id))
+    );
+    assert!(
+        second
+            .rows
+            .iter()
+            .all(|a| clients[10..20].contains(&a.client_id))
+    );
+    let rows_of = |ids: &[i64]| {
+        all.rows
+            .iter()
+            .filter(|a| ids.contains(&a.client_id))
+            .count()
+    };
+    assert_eq!(first.rows.len(), rows_of(&clients[..10]));
+    assert_eq!(second.rows.len(), rows_of(&clients[10..20]));
+    let client = clients[0];
+    let mine = page(Some(client), 0, 100).await.rows;
     assert!(!mine.is_empty() && mine.iter().all(|a| a.client_id == client));
     assert!(
         client >= SAMPLE_CLIENT_ID,
@@ -682,4 +693,14 @@ async fn retail_cards_are_found_by_phone_barcode_or_name() {
         .sum();
     let card = &r.find_cards("7912345678".into()).await.unwrap()[0];
     assert_eq!(card.bonus, Some(sum.normalize()));
+}
+
+#[tokio::test]
+async fn promotions_come_with_names_and_dates() {
+    let s = TestServer::start(5).await;
+    let promotions = poster(&s).promotions().await.unwrap();
+    assert_eq!(promotions.len(), 3);
+    assert_eq!(promotions[0].name, "Каждый 6-й кофе в подарок");
+    assert!(promotions[0].starts.is_some() && promotions[0].ends.is_none());
+    assert!(promotions[1].ends.is_some());
 }

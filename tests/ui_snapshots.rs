@@ -607,8 +607,8 @@ mod admin {
     use super::*;
     use loyalty_console::app::model::Availability;
     use loyalty_console::domain::admin::{
-        Accumulation, AccumulationStatus, CardOperation, CardOperationPage, Expiry, Group,
-        GroupKind, OperationKind, Registration, RetailCard,
+        Accumulation, AccumulationPage, AccumulationStatus, CardOperation, CardOperationPage,
+        Expiry, Group, GroupKind, OperationKind, Promotion, Registration, RetailCard,
     };
     use rust_decimal::Decimal;
 
@@ -813,22 +813,55 @@ mod admin {
             .collect()
     }
 
+    fn promotions() -> Vec<Promotion> {
+        vec![
+            Promotion {
+                id: 14,
+                name: "Каждый 6-й кофе в подарок".into(),
+                starts: Some(jiff::civil::datetime(2018, 4, 29, 0, 0, 0, 0)),
+                ends: None,
+            },
+            Promotion {
+                id: 15,
+                name: "Десерт после 5 покупок".into(),
+                starts: Some(jiff::civil::datetime(2018, 5, 1, 10, 0, 0, 0)),
+                ends: Some(jiff::civil::datetime(2030, 12, 31, 23, 59, 59, 0)),
+            },
+        ]
+    }
+
+    /// F4 opened, its first page and the promotions answered with `rows` of `clients`.
+    fn accumulations_screen(l: Locale, rows: Vec<Accumulation>, clients: u32) -> Model {
+        let mut m = model(l);
+        for cmd in key(&mut m, KeyCode::F(4)) {
+            match cmd {
+                Cmd::LoadAccumulations { id, .. } => update(
+                    &mut m,
+                    Msg::AccumulationsLoaded {
+                        id,
+                        result: Ok(AccumulationPage {
+                            rows: rows.clone(),
+                            clients,
+                        }),
+                    },
+                ),
+                Cmd::LoadPromotions { id } => update(
+                    &mut m,
+                    Msg::PromotionsLoaded {
+                        id,
+                        result: Ok(promotions()),
+                    },
+                ),
+                other => panic!("{other:?}"),
+            };
+        }
+        m
+    }
+
     #[test]
     fn accumulations_page() {
         both("accumulations", |l| {
-            let mut m = model(l);
-            let Some(Cmd::LoadAccumulations { id, .. }) =
-                key(&mut m, KeyCode::F(4)).into_iter().next()
-            else {
-                panic!()
-            };
-            update(
-                &mut m,
-                Msg::AccumulationsLoaded {
-                    id,
-                    result: Ok(accumulations()),
-                },
-            );
+            let mut m = accumulations_screen(l, accumulations(), 30);
             key(&mut m, KeyCode::Char('/'));
             type_text(&mut m, "12x");
             key(&mut m, KeyCode::Enter);
@@ -839,8 +872,7 @@ mod admin {
     #[test]
     fn accumulations_of_one_client() {
         both("accumulations_filtered", |l| {
-            let mut m = model(l);
-            key(&mut m, KeyCode::F(4));
+            let mut m = accumulations_screen(l, accumulations(), 30);
             key(&mut m, KeyCode::Char('/'));
             type_text(&mut m, "1234569");
             let Some(Cmd::LoadAccumulations { id, query }) =
@@ -849,7 +881,7 @@ mod admin {
                 panic!("the filter applies")
             };
             assert_eq!(query.client_id, Some(1_234_569));
-            let mine = accumulations()
+            let rows = accumulations()
                 .into_iter()
                 .map(|a| Accumulation {
                     client_id: 1_234_569,
@@ -861,7 +893,7 @@ mod admin {
                 &mut m,
                 Msg::AccumulationsLoaded {
                     id,
-                    result: Ok(mine),
+                    result: Ok(AccumulationPage { rows, clients: 1 }),
                 },
             );
             m
@@ -869,32 +901,25 @@ mod admin {
     }
 
     #[test]
-    fn registrations_for_dates_at_one_point_of_sale() {
-        both("registrations_filtered", |l| {
-            let mut m = model(l);
-            key(&mut m, KeyCode::F(5));
+    fn accumulations_looking_for_a_client_page_by_page() {
+        both("accumulations_walking", |l| {
+            let mut m = accumulations_screen(l, accumulations(), 30);
             key(&mut m, KeyCode::Char('/'));
-            // The fields hold today's preset: the first of the month replaces its start.
-            update(
-                &mut m,
-                Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-            );
-            type_text(&mut m, "01.11.2026");
-            key(&mut m, KeyCode::Tab);
-            key(&mut m, KeyCode::Tab);
-            type_text(&mut m, "2");
-            let Some(Cmd::LoadRegistrations { id, query }) =
+            type_text(&mut m, "7777");
+            let Some(Cmd::LoadAccumulations { id, .. }) =
                 key(&mut m, KeyCode::Enter).into_iter().next()
             else {
-                panic!("the filter applies")
+                panic!()
             };
-            assert_eq!(query.pos, Some(2));
-            let at_two = registrations().into_iter().filter(|r| r.pos == 2).collect();
+            let not_here = AccumulationPage {
+                rows: Vec::new(),
+                clients: 50,
+            };
             update(
                 &mut m,
-                Msg::RegistrationsLoaded {
+                Msg::AccumulationsLoaded {
                     id,
-                    result: Ok(at_two),
+                    result: Ok(not_here),
                 },
             );
             m

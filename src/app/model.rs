@@ -3,8 +3,8 @@
 use super::msg::RequestId;
 use crate::domain::admin::{
     Accumulation, CardOperationPage, CardOperationQuery, Group, GroupDraft, GroupKind,
-    GroupProblem, OperationKind, Registration, RegistrationQuery, RetailCard, SortColumn,
-    SortDirection,
+    GroupProblem, OperationKind, Promotion, Registration, RegistrationQuery, RetailCard,
+    SortColumn, SortDirection,
 };
 use crate::domain::{
     Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry, HistoryQuery,
@@ -168,11 +168,18 @@ pub struct GroupRemoval {
 #[derive(Debug)]
 pub struct AccumulationsState {
     pub rows: Remote<Vec<Accumulation>>,
+    /// Poster pages by clients: how many the shown page held (a full one may have a next).
+    pub clients_on_page: u32,
     pub offset: u32,
     pub selected: usize,
     /// One field: the client id.
     pub filter: FilterForm,
     pub client: Option<i64>,
+    /// Pages of Poster's passed over while looking for the filtered client (Poster has no
+    /// client filter of its own); `0` when not looking.
+    pub walked: u32,
+    /// Names and dates of the promotions, read once.
+    pub promotions: Remote<Vec<Promotion>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -516,6 +523,16 @@ pub enum Notice {
     NoSearchFor(String),
     /// `w` on a client whose balance could not be read: there is nothing to write off from.
     NoBalanceToWriteOff,
+    /// The filtered client is not on Poster's page: the next one is being read.
+    LookingForClient {
+        client: i64,
+        page: u32,
+    },
+    /// Esc stopped the walk through Poster's pages, or it reached its bound.
+    ClientNotFound {
+        client: i64,
+        pages: u32,
+    },
     /// The vendor asked to wait this many seconds; the request is sent again then.
     RateLimited {
         seconds: u64,
@@ -591,6 +608,9 @@ impl Model {
             groups: GroupsState::default(),
             accumulations: AccumulationsState {
                 rows: Remote::default(),
+                clients_on_page: 0,
+                walked: 0,
+                promotions: Remote::default(),
                 offset: 0,
                 selected: 0,
                 filter: FilterForm::new(1),

@@ -1,8 +1,8 @@
 //! Everything that can happen to the console, and everything it can ask the world to do.
 
 use crate::domain::admin::{
-    Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
-    Registration, RegistrationQuery, RetailCard,
+    AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
+    Promotion, Registration, RegistrationQuery, RetailCard,
 };
 use crate::domain::journal::{JournalRow, Outcome};
 use crate::domain::{
@@ -71,7 +71,11 @@ pub enum Msg {
     },
     AccumulationsLoaded {
         id: RequestId,
-        result: Reply<Vec<Accumulation>>,
+        result: Reply<AccumulationPage>,
+    },
+    PromotionsLoaded {
+        id: RequestId,
+        result: Reply<Vec<Promotion>>,
     },
     RegistrationsLoaded {
         id: RequestId,
@@ -187,6 +191,9 @@ pub enum Cmd {
     LoadCardOperations {
         id: RequestId,
         query: CardOperationQuery,
+    },
+    LoadPromotions {
+        id: RequestId,
     },
     /// Cards whose holder's phone or name, or barcode, matches `text` (REGOS).
     FindCards {

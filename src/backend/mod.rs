@@ -8,8 +8,8 @@ pub mod regos;
 
 use crate::config::Providers;
 use crate::domain::admin::{
-    Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
-    Registration, RegistrationQuery, RetailCard,
+    AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
+    Promotion, Registration, RegistrationQuery, RetailCard,
 };
 use crate::domain::journal::HoldStep;
 use crate::domain::{
@@ -63,7 +63,8 @@ pub trait AccumulationService: Send + Sync {
     fn accumulations(
         &self,
         query: AccumulationQuery,
-    ) -> BoxFuture<'_, ServiceResult<Vec<Accumulation>>>;
+    ) -> BoxFuture<'_, ServiceResult<AccumulationPage>>;
+    fn promotions(&self) -> BoxFuture<'_, ServiceResult<Vec<Promotion>>>;
 }
 
 /// Clients registered in a period (Mloyalty).

@@ -4,9 +4,11 @@
 use super::http::{self, excerpt, status_kind};
 use super::{AccumulationService, BoxFuture, GroupService, ServiceResult};
 use crate::config::Secret;
-use crate::domain::admin::{Accumulation, AccumulationQuery, Group, GroupDraft};
+use crate::domain::admin::{
+    Accumulation, AccumulationPage, AccumulationQuery, Group, GroupDraft, Promotion,
+};
 use crate::domain::{ErrorKind, ServiceError};
-use crate::wire::poster::{self as wire, AccumulationDto, GroupDto, PosterError};
+use crate::wire::poster::{self as wire, AccumulationDto, GroupDto, PosterError, PromotionDto};
 use reqwest::{Method, RequestBuilder, Url};
 use serde::de::DeserializeOwned;
 
@@ -157,7 +159,7 @@ impl AccumulationService for PosterAdapter {
     fn accumulations(
         &self,
         query: AccumulationQuery,
-    ) -> BoxFuture<'_, ServiceResult<Vec<Accumulation>>> {
+    ) -> BoxFuture<'_, ServiceResult<AccumulationPage>> {
         Box::pin(async move {
             let mut params = vec![
                 ("num", query.limit.to_string()),
@@ -165,7 +167,8 @@ impl AccumulationService for PosterAdapter {
             ];
             if let Some(client) = query.client_id {
                 // Not in Poster's documentation; `loyalty serve` filters by it, and the rows are
-                // filtered here again for a server that ignores it.
+                // filtered here again for a server that ignores it (the console then walks
+                // the pages).
                 params.push(("client_id", client.to_string()));
             }
             let builder = self
@@ -178,10 +181,29 @@ impl AccumulationService for PosterAdapter {
                 .into_iter()
                 .map(|a| Accumulation::try_from(a).map_err(from_poster))
                 .collect::<Result<_, _>>()?;
-            Ok(rows
-                .into_iter()
-                .filter(|a| query.client_id.is_none_or(|c| a.client_id == c))
-                .collect())
+            // `num` counts clients: the page is full when it held that many.
+            let clients = rows
+                .iter()
+                .map(|a| a.client_id)
+                .collect::<std::collections::HashSet<_>>()
+                .len() as u32;
+            Ok(AccumulationPage {
+                rows: rows
+                    .into_iter()
+                    .filter(|a| query.client_id.is_none_or(|c| a.client_id == c))
+                    .collect(),
+                clients,
+            })
+        })
+    }
+
+    fn promotions(&self) -> BoxFuture<'_, ServiceResult<Vec<Promotion>>> {
+        Box::pin(async move {
+            let builder = self.request(Method::GET, "clients.getPromotions");
+            let list: Vec<PromotionDto> = self.call("clients.getPromotions", builder).await?;
+            list.into_iter()
+                .map(|p| Promotion::try_from(p).map_err(from_poster))
+                .collect()
         })
     }
 }

@@ -106,6 +106,27 @@ pub struct Accumulation {
     pub weighed: bool,
 }
 
+/// A page of `clients.getClientsAccumulations`: Poster pages by clients, not rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccumulationPage {
+    /// The rows asked for (one client's, when the query names one).
+    pub rows: Vec<Accumulation>,
+    /// How many clients the page held before any filtering: a full page means there may be
+    /// another.
+    pub clients: u32,
+}
+
+/// An accumulation promotion (`clients.getPromotions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promotion {
+    pub id: i64,
+    pub name: String,
+    /// Local time of the point of sale, as the vendor sends it.
+    pub starts: Option<DateTime>,
+    /// `None`: no end.
+    pub ends: Option<DateTime>,
+}
+
 /// A page of accumulations, optionally for one client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccumulationQuery {

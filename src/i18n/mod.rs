@@ -121,6 +121,11 @@ pub struct Text {
     pub correcting: &'static str,
     pub notice_bonus_corrected: &'static str,
     pub notice_rate_limited: &'static str,
+    pub notice_looking_for_client: &'static str,
+    pub price_in_kopecks: &'static str,
+    pub col_price: &'static str,
+    pub no_end: &'static str,
+    pub notice_client_not_found: &'static str,
     pub error_timeout: &'static str,
     pub error_unreachable: &'static str,
     pub error_interrupted: &'static str,
@@ -238,7 +243,6 @@ pub struct Text {
     pub col_client: &'static str,
     pub col_product: &'static str,
     pub col_count: &'static str,
-    pub col_sum: &'static str,
     pub col_status: &'static str,
     pub col_started: &'static str,
     pub col_closed: &'static str,
@@ -314,6 +318,11 @@ pub struct Text {
 /// Puts `arg` where the template has `{}`.
 pub fn fill(template: &str, arg: impl std::fmt::Display) -> String {
     template.replacen("{}", &arg.to_string(), 1)
+}
+
+/// [`fill`] for a template with two places, filled in order.
+pub fn fill2(template: &str, a: impl std::fmt::Display, b: impl std::fmt::Display) -> String {
+    fill(&fill(template, a), b)
 }
 
 #[cfg(test)]

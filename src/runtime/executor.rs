@@ -168,6 +168,13 @@ impl Executor {
                         Err(e) => Err(e),
                     },
                 },
+                Cmd::LoadPromotions { id } => Msg::PromotionsLoaded {
+                    id,
+                    result: match need(&s.accumulations, "poster") {
+                        Ok(a) => a.promotions().await,
+                        Err(e) => Err(e),
+                    },
+                },
                 Cmd::FindCards { id, text } => Msg::CardsFound {
                     id,
                     result: match need(&s.card_operations, "regos") {

@@ -27,8 +27,11 @@ CREATE TABLE IF NOT EXISTS client_groups (
 );
 
 CREATE TABLE IF NOT EXISTS promotions (
-    id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    -- Poster's local `YYYY-MM-dd HH:mm:ss`; no end is NULL.
+    date_start TEXT,
+    date_end   TEXT
 );
 
 CREATE TABLE IF NOT EXISTS accumulations (
@@ -115,20 +118,27 @@ const GROUP_SELECT: &str = "SELECT g.id, g.name, g.loyalty_type, g.percent, g.bi
         (SELECT count(*) FROM clients c WHERE c.group_id = g.id), g.use_ewallet, g.deleted
         FROM client_groups g";
 
-/// Databases made before groups kept `use_ewallet` and removals get the columns.
+/// Databases made by older versions get the columns added since.
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    super::store::add_column(
-        conn,
-        "client_groups",
-        "use_ewallet",
-        "INTEGER NOT NULL DEFAULT 0",
-    )?;
-    super::store::add_column(
-        conn,
-        "client_groups",
-        "deleted",
-        "INTEGER NOT NULL DEFAULT 0",
-    )
+    for (table, column, declaration) in [
+        ("client_groups", "use_ewallet", "INTEGER NOT NULL DEFAULT 0"),
+        ("client_groups", "deleted", "INTEGER NOT NULL DEFAULT 0"),
+        ("promotions", "date_start", "TEXT"),
+        ("promotions", "date_end", "TEXT"),
+    ] {
+        super::store::add_column(conn, table, column, declaration)?;
+    }
+    Ok(())
+}
+
+/// A promotion row: `(id, name, date_start, date_end)`, dates as Poster writes them.
+pub type PromotionRow = (i64, String, Option<String>, Option<String>);
+
+pub fn promotions(conn: &Connection) -> Result<Vec<PromotionRow>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, date_start, date_end FROM promotions ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn groups(conn: &Connection) -> Result<Vec<Group>, StoreError> {
@@ -216,11 +226,15 @@ pub fn accumulations(
     offset: u32,
     limit: u32,
 ) -> Result<Vec<AccumulationRow>, StoreError> {
+    // As Poster: `num` and `offset` count clients, and a page holds every row of its clients.
     let mut stmt = conn.prepare_cached(
-        "SELECT id, tr_product_id, promotion_id, client_id, product_id, modification_id, status,
+        "WITH page AS (SELECT DISTINCT client_id FROM accumulations
+                       WHERE (?1 IS NULL OR client_id = ?1)
+                       ORDER BY client_id LIMIT ?2 OFFSET ?3)
+         SELECT id, tr_product_id, promotion_id, client_id, product_id, modification_id, status,
                 num, product_sum, prize_product_id, date_add, date_close, weight_flag
-         FROM accumulations WHERE (?1 IS NULL OR client_id = ?1)
-         ORDER BY id LIMIT ?2 OFFSET ?3",
+         FROM accumulations WHERE client_id IN (SELECT client_id FROM page)
+         ORDER BY client_id, id",
     )?;
     let rows = stmt.query_map(params![client, limit, offset], |r| {
         Ok(AccumulationRow {

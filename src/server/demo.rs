@@ -158,10 +158,16 @@ const GROUPS: &[(i64, &str, i64, &str, i64)] = &[
     (3, "Скидочная система 20%", 2, "20", 0),
     (4, "Сотрудники", 1, "5.5", 10000),
 ];
-const PROMOTIONS: &[(i64, &str)] = &[
-    (14, "Каждый 6-й кофе в подарок"),
-    (15, "Десерт после 5 покупок"),
-    (16, "Coffee beans: 10 kg club"),
+/// Promotions with Poster's local start and end (`None`: no end).
+const PROMOTIONS: &[(i64, &str, &str, Option<&str>)] = &[
+    (14, "Каждый 6-й кофе в подарок", "2018-04-29 00:00:00", None),
+    (
+        15,
+        "Десерт после 5 покупок",
+        "2018-05-01 10:00:00",
+        Some("2030-12-31 23:59:59"),
+    ),
+    (16, "Coffee beans: 10 kg club", "2019-01-15 00:00:00", None),
 ];
 const POINTS_OF_SALE: &[(i64, &str)] = &[
     (1, "ТЦ «Европейский»"),
@@ -193,10 +199,10 @@ impl<'c> BackOffice<'c> {
                 params![id, name, kind, percent, bonus],
             )?;
         }
-        for (id, name) in PROMOTIONS {
+        for (id, name, start, end) in PROMOTIONS {
             tx.execute(
-                "INSERT INTO promotions (id, name) VALUES (?1, ?2)",
-                params![id, name],
+                "INSERT INTO promotions (id, name, date_start, date_end) VALUES (?1, ?2, ?3, ?4)",
+                params![id, name, start, end],
             )?;
         }
         for (id, name) in POINTS_OF_SALE {

@@ -6,8 +6,8 @@ use super::admin_store::{self, AccumulationRow};
 use super::{ServerState, credential_ok};
 use crate::domain::admin::GroupDraft;
 use crate::wire::poster::{
-    self, AccumulationDto, EMPTY_FIELD, GroupDto, GroupFormDto, NOT_FOUND, RemoveGroupDto,
-    WRONG_VALUE,
+    self, AccumulationDto, EMPTY_FIELD, GroupDto, GroupFormDto, NOT_FOUND, PromotionDto,
+    RemoveGroupDto, WRONG_VALUE,
 };
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -31,6 +31,7 @@ pub fn routes() -> Router<ServerState> {
         .route("/api/clients.updateGroup", post(update_group))
         .route("/api/clients.removeGroup", post(remove_group))
         .route("/api/clients.getClientsAccumulations", get(accumulations))
+        .route("/api/clients.getPromotions", get(promotions))
 }
 
 /// A Poster error: always HTTP 200, as Poster answers.
@@ -211,6 +212,21 @@ fn if_exists(existed: bool, id: i64, payload: impl Serialize) -> Answer {
 
 /// Most rows one page may hold; `num` beyond it is cut to it.
 const MAX_PAGE: u32 = 1000;
+
+async fn promotions(State(state): State<ServerState>, Query(q): Params) -> Answer {
+    guard(&state, &q)?;
+    let rows = state.store.run(|c| admin_store::promotions(c)).await?;
+    let never = "0000-00-00 00:00:00".to_string();
+    ok(rows
+        .into_iter()
+        .map(|(id, name, start, end)| PromotionDto {
+            promotion_id: id.to_string(),
+            name,
+            date_start: Some(start.unwrap_or_else(|| never.clone())),
+            date_end: Some(end.unwrap_or_else(|| never.clone())),
+        })
+        .collect::<Vec<_>>())
+}
 
 async fn accumulations(State(state): State<ServerState>, Query(q): Params) -> Answer {
     guard(&state, &q)?;

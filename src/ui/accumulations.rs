@@ -30,6 +30,38 @@ fn day(locale: Locale, dt: Option<DateTime>) -> String {
     })
 }
 
+/// A promotion's name, as `clients.getPromotions` gave it; its id until then.
+fn promotion(model: &Model, id: i64) -> String {
+    model
+        .accumulations
+        .promotions
+        .data
+        .as_ref()
+        .and_then(|all| all.iter().find(|p| p.id == id))
+        .map_or_else(|| id.to_string(), |p| p.name.clone())
+}
+
+/// The selected row's promotion with its dates, under the filter.
+fn promotion_line(model: &Model, a: &Accumulation) -> Option<String> {
+    let t = model.locale.text();
+    let p = model
+        .accumulations
+        .promotions
+        .data
+        .as_ref()?
+        .iter()
+        .find(|p| p.id == a.promotion_id)?;
+    let end = p
+        .ends
+        .map_or_else(|| t.no_end.to_string(), |e| day(model.locale, Some(e)));
+    Some(format!(
+        "{} «{}» · {} – {end}",
+        t.col_promotion,
+        p.name,
+        day(model.locale, p.starts)
+    ))
+}
+
 fn row(model: &Model, a: &Accumulation) -> Vec<String> {
     let t = model.locale.text();
     let product = match a.modification_id {
@@ -46,7 +78,7 @@ fn row(model: &Model, a: &Accumulation) -> Vec<String> {
     };
     vec![
         a.id.to_string(),
-        a.promotion_id.to_string(),
+        promotion(model, a.promotion_id),
         a.client_id.to_string(),
         product,
         decimal(a.count),
@@ -70,7 +102,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         client,
         fill(t.history_page, state.offset / ADMIN_PAGE + 1)
     );
-    let [bar, _, body] = super::table_frame(model, frame, area, title, state.rows.is_loading());
+    let [bar, options, body] =
+        super::table_frame(model, frame, area, title, state.rows.is_loading());
     filter_bar::render(frame, bar, &state.filter, &[(t.filter_client, 14)]);
     if state.filter.invalid.is_some() {
         let x = bar.x + 36;
@@ -94,6 +127,12 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = state.rows.data.as_deref().unwrap_or_default();
+    // Poster's docs do not name product_sum's unit; its other read amounts are kopecks.
+    let mut line = t.price_in_kopecks.to_string();
+    if let Some(p) = rows.get(state.selected).and_then(|a| promotion_line(model, a)) {
+        line = format!("{line} · {p}");
+    }
+    frame.render_widget(Paragraph::new(Span::styled(line, theme::muted())), options);
     let columns = Columns {
         titles: vec![
             t.col_id,
@@ -101,25 +140,25 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             t.col_client,
             t.col_product,
             t.col_count,
-            t.col_sum,
+            t.col_price,
             t.col_status,
             t.col_started,
             t.col_closed,
             t.col_weight,
         ],
         widths: vec![
-            Constraint::Length(5),
-            Constraint::Length(5),
+            Constraint::Length(4),
+            Constraint::Length(8),
             Constraint::Length(7),
-            Constraint::Length(7),
-            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(6),
             Constraint::Length(6),
             Constraint::Length(9),
             Constraint::Length(10),
             Constraint::Length(10),
             Constraint::Length(3),
         ],
-        numeric: vec![0, 1, 2, 4, 5],
+        numeric: vec![0, 2, 4, 5],
     };
     table::render(frame, body, &columns, rows.len(), state.selected, |i| {
         row(model, &rows[i])

@@ -5,7 +5,7 @@
 use super::{centered, labels, theme, write_off};
 use crate::app::Model;
 use crate::app::model::BonusMismatch;
-use crate::i18n::{fill, format_amount};
+use crate::i18n::{fill, fill2, format_amount};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -20,11 +20,11 @@ pub fn render(model: &Model, b: &BonusMismatch, frame: &mut Frame, area: Rect) {
         .border_style(theme::danger());
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    // Two amounts in one sentence: filled in order.
-    let amounts = t
-        .bonus_mismatch_amounts
-        .replacen("{}", &format_amount(model.locale, b.meant), 1)
-        .replacen("{}", &format_amount(model.locale, b.stored), 1);
+    let amounts = fill2(
+        t.bonus_mismatch_amounts,
+        format_amount(model.locale, b.meant),
+        format_amount(model.locale, b.stored),
+    );
     let mut lines = vec![
         Line::from(Span::styled(
             fill(t.bonus_mismatch_what, &b.name),

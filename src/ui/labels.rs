@@ -7,7 +7,7 @@ use crate::app::model::{
 use crate::domain::admin::{GroupKind, GroupProblem};
 use crate::domain::journal::Outcome;
 use crate::domain::{AmountError, Currency, ErrorKind, ServiceError, WriteOff};
-use crate::i18n::{Locale, Text, fill, format_amount};
+use crate::i18n::{Locale, Text, fill, fill2, format_amount};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 pub fn error(t: &Text, e: &ServiceError) -> String {
@@ -100,6 +100,10 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         Notice::NoSearchFor(text) => fill(t.notice_no_search, text),
         Notice::NoBalanceToWriteOff => t.notice_no_balance.to_string(),
         Notice::RateLimited { seconds } => fill(t.notice_rate_limited, seconds),
+        Notice::LookingForClient { client, page } => {
+            fill2(t.notice_looking_for_client, client, page)
+        }
+        Notice::ClientNotFound { client, pages } => fill2(t.notice_client_not_found, client, pages),
         Notice::WrittenOffAfterCheck { client, request } => {
             let name = client.name.as_deref().unwrap_or(t.no_name);
             format!(

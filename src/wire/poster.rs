@@ -4,7 +4,9 @@
 
 use super::lenient;
 use crate::domain::Amount;
-use crate::domain::admin::{Accumulation, AccumulationStatus, Group, GroupDraft, GroupKind};
+use crate::domain::admin::{
+    Accumulation, AccumulationStatus, Group, GroupDraft, GroupKind, Promotion,
+};
 use jiff::civil::DateTime;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
@@ -323,6 +325,31 @@ impl TryFrom<AccumulationDto> for Accumulation {
             started: date_time("date_add", dto.date_add.as_deref())?,
             closed: date_time("date_close", dto.date_close.as_deref())?,
             weighed: dto.weight_flag.trim() == "1",
+        })
+    }
+}
+
+/// A promotion of `clients.getPromotions`; only what the console shows is read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PromotionDto {
+    #[serde(deserialize_with = "lenient::text")]
+    pub promotion_id: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub date_start: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub date_end: Option<String>,
+}
+
+impl TryFrom<PromotionDto> for Promotion {
+    type Error = PosterError;
+    fn try_from(dto: PromotionDto) -> Result<Self, PosterError> {
+        Ok(Promotion {
+            id: int("promotion_id", &dto.promotion_id)?,
+            name: dto.name,
+            starts: date_time("date_start", dto.date_start.as_deref())?,
+            ends: date_time("date_end", dto.date_end.as_deref())?,
         })
     }
 }

@@ -8,9 +8,9 @@ use super::super::model::{
 use super::super::msg::{Cmd, Export, Exported, Msg, RequestId};
 use super::update;
 use crate::domain::admin::{
-    Accumulation, AccumulationStatus, CardOperation, CardOperationPage, CardOperationQuery, Expiry,
-    Group, GroupDraft, GroupKind, GroupProblem, OperationKind, RetailCard, SortColumn,
-    SortDirection,
+    Accumulation, AccumulationPage, AccumulationStatus, CardOperation, CardOperationPage,
+    CardOperationQuery, Expiry, Group, GroupDraft, GroupKind, GroupProblem, OperationKind,
+    RetailCard, SortColumn, SortDirection,
 };
 use crate::domain::{Amount, ErrorKind, ServiceError};
 use crate::i18n::Locale;
@@ -449,11 +449,146 @@ fn accumulation(id: i64) -> Accumulation {
     }
 }
 
+/// A page of Poster's as full as the console asks: ADMIN_PAGE clients, two rows each.
+fn full_page() -> AccumulationPage {
+    AccumulationPage {
+        rows: (0..ADMIN_PAGE as i64 * 2)
+            .map(|i| Accumulation {
+                client_id: 1000 + i / 2,
+                ..accumulation(i)
+            })
+            .collect(),
+        clients: ADMIN_PAGE,
+    }
+}
+
+#[test]
+fn accumulations_page_by_clients_not_rows() {
+    let mut m = model();
+    let [Cmd::LoadAccumulations { id, .. }, _] = key(&mut m, KeyCode::F(4))[..] else {
+        panic!()
+    };
+    // Fewer clients than asked for: the last page, however many rows it has.
+    let last = AccumulationPage {
+        rows: (0..ADMIN_PAGE as i64 * 3).map(accumulation).collect(),
+        clients: 3,
+    };
+    update(
+        &mut m,
+        Msg::AccumulationsLoaded {
+            id,
+            result: Ok(last),
+        },
+    );
+    assert!(
+        key(&mut m, KeyCode::Char(']')).is_empty(),
+        "no page after the last"
+    );
+}
+
+/// Poster has no client filter: when the client is not among a page's clients, the next
+/// page is read, with the status bar saying so; Esc stops the walk.
+#[test]
+fn a_filtered_client_is_looked_for_page_by_page_and_esc_stops() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(4));
+    key(&mut m, KeyCode::Char('/'));
+    type_text(&mut m, "77");
+    let [Cmd::LoadAccumulations { id, query }] = key(&mut m, KeyCode::Enter)[..] else {
+        panic!()
+    };
+    assert_eq!(query.client_id, Some(77));
+    let not_here = AccumulationPage {
+        rows: Vec::new(),
+        clients: ADMIN_PAGE,
+    };
+    let cmds = update(
+        &mut m,
+        Msg::AccumulationsLoaded {
+            id,
+            result: Ok(not_here.clone()),
+        },
+    );
+    let [Cmd::LoadAccumulations { id, query }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!((query.client_id, query.offset), (Some(77), ADMIN_PAGE));
+    assert_eq!(
+        m.notice,
+        Some(Notice::LookingForClient {
+            client: 77,
+            page: 2
+        })
+    );
+    // Found on the second page.
+    let found = AccumulationPage {
+        rows: vec![Accumulation {
+            client_id: 77,
+            ..accumulation(5)
+        }],
+        clients: ADMIN_PAGE,
+    };
+    assert!(
+        update(
+            &mut m,
+            Msg::AccumulationsLoaded {
+                id,
+                result: Ok(found)
+            }
+        )
+        .is_empty()
+    );
+    assert_eq!(m.accumulations.rows.data.as_ref().map(Vec::len), Some(1));
+    assert_eq!(m.notice, None);
+
+    // Another client, not found: Esc stops after the second page.
+    key(&mut m, KeyCode::Char('/'));
+    key(&mut m, KeyCode::Backspace);
+    key(&mut m, KeyCode::Backspace);
+    type_text(&mut m, "88");
+    let [Cmd::LoadAccumulations { id, .. }] = key(&mut m, KeyCode::Enter)[..] else {
+        panic!()
+    };
+    let [Cmd::LoadAccumulations { id: next, .. }] = update(
+        &mut m,
+        Msg::AccumulationsLoaded {
+            id,
+            result: Ok(not_here.clone()),
+        },
+    )[..] else {
+        panic!()
+    };
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(
+        m.notice,
+        Some(Notice::ClientNotFound {
+            client: 88,
+            pages: 1
+        })
+    );
+    assert!(!m.accumulations.rows.is_loading());
+    assert!(
+        update(
+            &mut m,
+            Msg::AccumulationsLoaded {
+                id: next,
+                result: Ok(not_here)
+            }
+        )
+        .is_empty(),
+        "the page asked for before Esc is dropped"
+    );
+}
+
 #[test]
 fn accumulations_page_and_filter_by_client() {
     let mut m = model();
     let cmds = key(&mut m, KeyCode::F(4));
-    let [Cmd::LoadAccumulations { id, query }] = cmds[..] else {
+    let [
+        Cmd::LoadAccumulations { id, query },
+        Cmd::LoadPromotions { .. },
+    ] = cmds[..]
+    else {
         panic!("{cmds:?}")
     };
     assert_eq!(
@@ -464,7 +599,7 @@ fn accumulations_page_and_filter_by_client() {
         &mut m,
         Msg::AccumulationsLoaded {
             id,
-            result: Ok((0..ADMIN_PAGE as i64).map(accumulation).collect()),
+            result: Ok(full_page()),
         },
     );
     let cmds = key(&mut m, KeyCode::Char(']'));

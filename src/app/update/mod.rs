@@ -29,6 +29,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::DebounceElapsed(generation) => search::debounce_elapsed(model, generation),
         Msg::RetryDue(id) => tables::retry_card_operations(model, id),
         Msg::CardsFound { id, result } => tables::cards_found(model, id, result),
+        Msg::PromotionsLoaded { id, result } => tables::promotions_loaded(model, id, result),
         Msg::Searched { id, result } => search::searched(model, id, result),
         Msg::BalanceLoaded { id, result } => card::balance_loaded(model, id, result),
         Msg::CouponsLoaded { id, result } => card::coupons_loaded(model, id, result),

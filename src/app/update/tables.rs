@@ -9,8 +9,8 @@ use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::ErrorKind;
 use crate::domain::admin::{
-    Accumulation, AccumulationQuery, CardOperationPage, CardOperationQuery, OperationKind,
-    Registration, RegistrationQuery, RetailCard, SortColumn, SortDirection,
+    AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, OperationKind,
+    Promotion, Registration, RegistrationQuery, RetailCard, SortColumn, SortDirection,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -50,7 +50,11 @@ pub fn editing(model: &Model) -> bool {
 pub fn first_load(model: &mut Model) -> Vec<Cmd> {
     match model.screen {
         Screen::Accumulations if model.accumulations.rows.data.is_none() => {
-            load_accumulations(model)
+            let mut cmds = load_accumulations(model);
+            let id = model.next_id();
+            model.accumulations.promotions.start(id);
+            cmds.push(Cmd::LoadPromotions { id });
+            cmds
         }
         Screen::Registrations if model.registrations.query.is_none() => apply_registrations(model),
         Screen::CardOperations if model.card_operations.query.is_none() => {
@@ -109,6 +113,7 @@ fn apply(model: &mut Model) -> Vec<Cmd> {
             f.editing = false;
             model.accumulations.client = client;
             model.accumulations.offset = 0;
+            model.accumulations.walked = 0;
             load_accumulations(model)
         }
         Screen::Registrations => {
@@ -152,13 +157,11 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
             super::step_selection(selected, len, action == Action::Up);
             Vec::new()
         }
+        (Screen::Accumulations, Action::Back) => stop_walk(model),
         (Screen::Accumulations, Action::PagePrev | Action::PageNext) => {
             let a = &mut model.accumulations;
-            let full = a
-                .rows
-                .data
-                .as_ref()
-                .is_some_and(|r| r.len() as u32 >= ADMIN_PAGE);
+            // Poster pages by clients: a page that held a full page of them may have more.
+            let full = a.rows.data.is_some() && a.clients_on_page >= ADMIN_PAGE;
             a.offset = match action {
                 Action::PageNext if full => a.offset + ADMIN_PAGE,
                 Action::PagePrev if a.offset > 0 => a.offset.saturating_sub(ADMIN_PAGE),
@@ -432,15 +435,73 @@ pub fn exported(model: &mut Model, id: RequestId, result: Reply<Exported>) -> Ve
     Vec::new()
 }
 
+/// Most of Poster's pages read while looking for one client: past this the admin is told.
+const MAX_WALK: u32 = 100;
+
 pub fn accumulations_loaded(
     model: &mut Model,
     id: RequestId,
-    result: Reply<Vec<Accumulation>>,
+    result: Reply<AccumulationPage>,
+) -> Vec<Cmd> {
+    let a = &mut model.accumulations;
+    if a.rows.pending != Some(id) {
+        return Vec::new();
+    }
+    if let (Ok(page), Some(client)) = (&result, a.client)
+        && page.rows.is_empty()
+        && page.clients >= ADMIN_PAGE
+    {
+        // Poster has no client filter: the client may be on a later page of its clients.
+        if a.walked + 1 < MAX_WALK {
+            a.walked += 1;
+            a.offset += ADMIN_PAGE;
+            model.notice = Some(Notice::LookingForClient {
+                client,
+                page: a.walked + 1,
+            });
+            return load_accumulations(model);
+        }
+        model.notice = Some(Notice::ClientNotFound {
+            client,
+            pages: a.walked + 1,
+        });
+    } else if matches!(model.notice, Some(Notice::LookingForClient { .. })) {
+        model.notice = None;
+    }
+    let a = &mut model.accumulations;
+    a.walked = 0;
+    let result = result.map(|page| {
+        a.clients_on_page = page.clients;
+        page.rows
+    });
+    a.rows.accept_reporting(id, result, &mut model.error);
+    Vec::new()
+}
+
+pub fn promotions_loaded(
+    model: &mut Model,
+    id: RequestId,
+    result: Reply<Vec<Promotion>>,
 ) -> Vec<Cmd> {
     model
         .accumulations
-        .rows
+        .promotions
         .accept_reporting(id, result, &mut model.error);
+    Vec::new()
+}
+
+/// Esc while looking for a client through Poster's pages stops the walk.
+fn stop_walk(model: &mut Model) -> Vec<Cmd> {
+    let a = &mut model.accumulations;
+    if let (Some(client), true) = (a.client, a.walked > 0) {
+        model.notice = Some(Notice::ClientNotFound {
+            client,
+            pages: a.walked,
+        });
+        a.walked = 0;
+        a.rows.pending = None;
+        a.rows.data = Some(Vec::new());
+    }
     Vec::new()
 }
 
