@@ -129,7 +129,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let rows = state.rows.data.as_deref().unwrap_or_default();
     // Poster's docs do not name product_sum's unit; its other read amounts are kopecks.
     let mut line = t.price_in_kopecks.to_string();
-    if let Some(p) = rows.get(state.selected).and_then(|a| promotion_line(model, a)) {
+    if let Some(p) = rows
+        .get(state.selected)
+        .and_then(|a| promotion_line(model, a))
+    {
         line = format!("{line} · {p}");
     }
     frame.render_widget(Paragraph::new(Span::styled(line, theme::muted())), options);
