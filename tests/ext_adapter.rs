@@ -286,7 +286,8 @@ async fn untrusted_server(handshakes: Arc<std::sync::atomic::AtomicUsize>) -> u1
 }
 
 /// `localhost`'s certificate, signed by a test CA that no system trusts (its key was
-/// thrown away once the certificate was signed).
+/// thrown away once the certificate was signed). Both are valid from 2021 to 2120, so the
+/// test holds with the machine's calendar a year either way.
 const LOCALHOST_CERT: &str = include_str!("fixtures/tls/localhost.crt");
 const LOCALHOST_KEY: &str = include_str!("fixtures/tls/localhost.key");
 const TEST_CA: &str = include_str!("fixtures/tls/ca.crt");
