@@ -687,3 +687,45 @@ async fn a_refused_second_hold_cancels_the_first() {
         "nothing was written off"
     );
 }
+
+/// A vendor's text with escape sequences and a bidi override reaches the console clean;
+/// so does the vendor's error message.
+#[tokio::test]
+async fn vendor_text_is_cleaned_of_terminal_controls() {
+    let app = Router::new()
+        .route(
+            "/ext/api/v1/clients/",
+            get(|| async {
+                (
+                    [("content-type", "application/json")],
+                    "[{\"id\":1,\"name\":\"\\u001b]0;pwned\\u0007Иван\\u202e\\u0000\",\"email\":\"a\\u001b[2J@b.ru\"}]",
+                )
+            }),
+        )
+        .route(
+            "/ext/api/v1/clients/1/balance/",
+            get(|| async {
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    [("content-type", "application/json")],
+                    "{\"error\":{\"code\":\"x\",\"message\":\"\\u001b[31mno\\u001b[0m\"}}",
+                )
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let a = ExtAdapter::new(
+        &format!("http://{addr}"),
+        ExtCredential::Bearer(Secret::new("t")),
+    )
+    .unwrap();
+    let found = a
+        .search(ClientQuery::from_input("a@b.ru").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(found[0].name.as_deref(), Some("Иван"));
+    assert_eq!(found[0].email.as_deref(), Some("a@b.ru"));
+    let e = a.balance(ClientId(1)).await.unwrap_err();
+    assert_eq!(e.detail, "no");
+}

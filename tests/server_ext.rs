@@ -781,3 +781,27 @@ async fn the_console_writes_off_in_holds_against_loyalty_serve() {
     assert_eq!((held.len(), written.len()), (2, 2), "{steps:?}");
     assert!(s.ledger_mismatches().is_empty());
 }
+
+#[tokio::test]
+async fn a_search_pattern_longer_than_any_phone_or_email_is_refused() {
+    let s = TestServer::start(5).await;
+    let long = format!("%{}%", "7".repeat(60_000));
+    for key in ["phone", "email"] {
+        let r = reqwest::Client::new()
+            .get(format!("{}/ext/api/v1/clients/", s.url()))
+            .bearer_auth(TOKEN)
+            .query(&[(key, long.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{key}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("at most 256"),
+            "{v}"
+        );
+    }
+}

@@ -1145,3 +1145,93 @@ mod admin {
         });
     }
 }
+
+/// Vendor strings with escape sequences, a bidi override and NUL in every text field a
+/// vendor fills, drawn through the real crossterm backend: none of it reaches the terminal.
+#[test]
+fn hostile_vendor_text_never_reaches_the_terminal() {
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    let evil = |s: &str| format!("{s}\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}\u{0}\u{1b}[31mred");
+    let mut m = model(Locale::Ru);
+    type_text(&mut m, "7912345678");
+    let Some(Cmd::Search { id, .. }) = key(&mut m, KeyCode::Enter).into_iter().next() else {
+        panic!()
+    };
+    let client = Client {
+        id: ClientId(1),
+        name: Some(evil("Иван")),
+        phone: Some(evil("7912")),
+        email: Some(evil("a@b")),
+    };
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Ok(vec![client]),
+        },
+    );
+    for cmd in key(&mut m, KeyCode::Enter) {
+        match cmd {
+            Cmd::LoadBalance { id, .. } => update(
+                &mut m,
+                Msg::BalanceLoaded {
+                    id,
+                    result: Err(ServiceError {
+                        kind: ErrorKind::Rejected,
+                        detail: evil("refused"),
+                        retry_after: None,
+                    }),
+                },
+            ),
+            Cmd::LoadCoupons { id, .. } => update(
+                &mut m,
+                Msg::CouponsLoaded {
+                    id,
+                    result: Ok(vec![Coupon {
+                        id: CouponId(1),
+                        title: evil("купон"),
+                        expires_at: None,
+                    }]),
+                },
+            ),
+            Cmd::LoadHistory { id, .. } => update(
+                &mut m,
+                Msg::HistoryLoaded {
+                    id,
+                    result: Ok(vec![HistoryEntry {
+                        amount: Amount::from_minor(100),
+                        currency: Currency::Points,
+                        at: Timestamp::from_millisecond(NOW_MS).unwrap(),
+                        transaction_id: evil("tx"),
+                    }]),
+                },
+            ),
+            other => panic!("{other:?}"),
+        };
+    }
+    let mut out = Vec::new();
+    {
+        let backend = CrosstermBackend::new(&mut out);
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 100, 30)),
+        };
+        let mut terminal = Terminal::with_options(backend, options).unwrap();
+        terminal.draw(|f| ui::view(&m, f)).unwrap();
+    }
+    let written = String::from_utf8_lossy(&out);
+    assert!(written.contains("Иван"), "the text itself is shown");
+    // Whatever the adapters did not clean (these strings bypass them), the view's last net
+    // leaves no character the terminal would act on.
+    for bad in [
+        "\u{1b}]0;",
+        "\u{1b}[2J",
+        "\u{1b}[31mred",
+        "\u{202e}",
+        "\u{0}",
+        "\u{7}",
+    ] {
+        assert!(!written.contains(bad), "{bad:?} reached the terminal");
+    }
+}

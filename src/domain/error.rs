@@ -36,10 +36,11 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
+    /// `detail` often carries the vendor's own words: it is cleaned for the terminal.
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         ServiceError {
             kind,
-            detail: detail.into(),
+            detail: super::text::clean(&detail.into()),
             retry_after: None,
         }
     }

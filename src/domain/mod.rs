@@ -7,6 +7,7 @@ pub mod mask;
 pub mod money;
 pub mod phone;
 pub mod search;
+pub mod text;
 
 pub use error::{ErrorKind, ServiceError};
 pub use money::{Amount, AmountError};

@@ -179,8 +179,56 @@ fn write(
     let mut out = csv::Writer::from_path(path)?;
     out.write_record(header)?;
     for row in rows {
-        out.write_record(row)?;
+        out.write_record(row.iter().map(|cell| neutral(cell).into_owned()))?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// A cell as a spreadsheet will not run it: text that starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading `'` (OWASP's advice on CSV injection). Numbers, negative
+/// ones included, stay numbers.
+fn neutral(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<rust_decimal::Decimal>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for (cell, written) in [
+            (
+                "=HYPERLINK(\"http://evil\",\"x\")",
+                "'=HYPERLINK(\"http://evil\",\"x\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-100.50", "-100.50"),
+            ("+5", "+5"),
+            ("Кафе «Ёлки»", "Кафе «Ёлки»"),
+            ("", ""),
+        ] {
+            assert_eq!(neutral(cell), written, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn a_written_file_carries_no_formula() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        let rows = vec![vec!["=1+1".to_string(), "-3.50".to_string()]];
+        write(&path, &["a", "b"], &rows).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, "a,b\n'=1+1,-3.50\n");
+    }
 }

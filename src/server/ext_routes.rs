@@ -21,6 +21,9 @@ use std::sync::{Arc, Mutex};
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
+/// Longest `phone` or `email` search pattern.
+pub const PATTERN_MAX: usize = 256;
+
 pub fn routes() -> Router<ServerState> {
     // The vendor's paths end in `/`; the bare form is accepted too since clients differ.
     let mut router = Router::new();
@@ -66,6 +69,15 @@ async fn search(
     let email = q.get("email").filter(|s| !s.trim().is_empty()).cloned();
     if phone.is_none() && email.is_none() {
         return Err(ApiError::bad_request("give phone or email to search by"));
+    }
+    // SQLite's LIKE refuses patterns over 50,000 bytes; no phone or email is near this.
+    if [&phone, &email]
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.len() > PATTERN_MAX))
+    {
+        return Err(ApiError::bad_request(format!(
+            "a search pattern is at most {PATTERN_MAX} bytes"
+        )));
     }
     let clients = state
         .store

@@ -217,9 +217,15 @@ fn credential_ok(expected: Option<&str>, given: &str) -> bool {
     expected.is_none_or(|e| constant_time_eq(given.as_bytes(), e.as_bytes()))
 }
 
-/// Compares without stopping at the first difference, so timing tells nothing of the token.
+/// Compares SHA-256 digests (always 32 bytes) without stopping at the first difference, so
+/// timing tells nothing of the secret, not even its length.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(a), Sha256::digest(b));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 /// Serves until the listener fails or `shutdown` resolves.
@@ -243,4 +249,18 @@ pub async fn spawn(addr: SocketAddr, state: ServerState) -> std::io::Result<Sock
         }
     });
     Ok(bound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_compare_by_digest_whatever_their_lengths() {
+        assert!(constant_time_eq(b"token", b"token"));
+        assert!(!constant_time_eq(b"token", b"tokeN"));
+        assert!(!constant_time_eq(b"token", b"token-longer"));
+        assert!(!constant_time_eq(b"", b"x"));
+        assert!(constant_time_eq(b"", b""));
+    }
 }

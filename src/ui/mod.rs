@@ -39,6 +39,21 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
 pub fn view(model: &Model, frame: &mut Frame) {
+    draw(model, frame);
+    scrub(frame.buffer_mut());
+}
+
+/// The last net behind the adapters' cleaning: no cell reaches the terminal with a character
+/// it would act on (a control, an escape, a bidi override), whatever drew it.
+fn scrub(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().chars().any(crate::domain::text::is_unsafe) {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
+fn draw(model: &Model, frame: &mut Frame) {
     let area = frame.area();
     let t = model.locale.text();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {

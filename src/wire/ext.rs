@@ -1,6 +1,7 @@
 //! The `/ext/api/v1/` loyalty API (seed 001): JSON shapes exactly as the vendor documents
 //! them, and their conversion to and from domain types.
 
+use crate::domain::text::{clean, clean_opt};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, WriteOff,
 };
@@ -128,9 +129,9 @@ impl From<ClientDto> for Client {
     fn from(dto: ClientDto) -> Self {
         Client {
             id: ClientId(dto.id),
-            name: dto.name,
-            phone: dto.phone,
-            email: dto.email,
+            name: clean_opt(dto.name),
+            phone: clean_opt(dto.phone),
+            email: clean_opt(dto.email),
         }
     }
 }
@@ -176,7 +177,7 @@ impl TryFrom<CouponDto> for Coupon {
     fn try_from(dto: CouponDto) -> Result<Self, WireError> {
         Ok(Coupon {
             id: CouponId(dto.id),
-            title: dto.title.unwrap_or_default(),
+            title: clean(&dto.title.unwrap_or_default()),
             expires_at: dto.expire_date.map(timestamp_from_wire).transpose()?,
         })
     }

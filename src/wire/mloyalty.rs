@@ -4,6 +4,7 @@
 
 use super::lenient;
 use crate::domain::admin::Registration;
+use crate::domain::text::clean;
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -229,10 +230,10 @@ impl RegisteredClientDto {
             card: self.card,
             out_number: self.out_number,
             is_virtual: self.is_virtual,
-            card_type: self.card_type.clone(),
-            card_status: self.card_status.clone(),
+            card_type: clean(&self.card_type),
+            card_status: clean(&self.card_status),
             pos: self.reg_pos,
-            pos_name: self.reg_pos_name.clone(),
+            pos_name: clean(&self.reg_pos_name),
             registered: parse_date(&self.reg_date, tz)?,
         })
     }

@@ -7,6 +7,7 @@ use crate::domain::Amount;
 use crate::domain::admin::{
     Accumulation, AccumulationStatus, Group, GroupDraft, GroupKind, Promotion,
 };
+use crate::domain::text::clean;
 use jiff::civil::DateTime;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
@@ -222,7 +223,7 @@ impl TryFrom<GroupDto> for Group {
         let kopecks = int_or_zero("birthday_bonus", &dto.birthday_bonus)?;
         Ok(Group {
             id: int("client_groups_id", &dto.client_groups_id)?,
-            name: dto.client_groups_name,
+            name: clean(&dto.client_groups_name),
             kind: group_kind_from_wire(&dto.loyalty_type)?,
             percent: decimal("client_groups_discount", &dto.client_groups_discount)?,
             birthday_bonus: Amount::from_minor(kopecks),
@@ -347,7 +348,7 @@ impl TryFrom<PromotionDto> for Promotion {
     fn try_from(dto: PromotionDto) -> Result<Self, PosterError> {
         Ok(Promotion {
             id: int("promotion_id", &dto.promotion_id)?,
-            name: dto.name,
+            name: clean(&dto.name),
             starts: date_time("date_start", dto.date_start.as_deref())?,
             ends: date_time("date_end", dto.date_end.as_deref())?,
         })

@@ -6,6 +6,7 @@
 use crate::domain::admin::{
     CardOperation, CardOperationQuery, Expiry, OperationKind, RetailCard, SortColumn, SortDirection,
 };
+use crate::domain::text::clean_opt;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -172,7 +173,7 @@ impl TryFrom<OperationDto> for CardOperation {
     fn try_from(dto: OperationDto) -> Result<Self, String> {
         let when = |field, s: Option<i64>| s.map(|s| seconds(field, s)).transpose();
         Ok(CardOperation {
-            uuid: dto.uuid,
+            uuid: clean_opt(dto.uuid),
             kind: dto.kind.as_ref().map(kind_from_wire).transpose()?,
             amount: dto.amount.as_ref().map(decimal).transpose()?,
             value: dto.value.as_ref().map(decimal).transpose()?,
@@ -184,7 +185,7 @@ impl TryFrom<OperationDto> for CardOperation {
                 Some(0) => Some(Expiry::Never),
                 Some(s) => Some(Expiry::At(seconds("exp_date", s)?)),
             },
-            description: dto.description,
+            description: clean_opt(dto.description),
             last_update: when("last_update", dto.last_update)?,
         })
     }
@@ -281,10 +282,10 @@ impl TryFrom<CardDto> for RetailCard {
         let promo = dto.promo.unwrap_or_default();
         Ok(RetailCard {
             id: dto.id,
-            barcode: dto.barcode_value,
-            holder: customer.full_name.or(customer.name),
+            barcode: clean_opt(dto.barcode_value),
+            holder: clean_opt(customer.full_name.or(customer.name)),
             promo_id: promo.id,
-            promo_name: promo.name.or(promo.full_name),
+            promo_name: clean_opt(promo.name.or(promo.full_name)),
             bonus: dto.bonus_amount.as_ref().map(decimal).transpose()?,
             enabled: dto.enabled,
         })
