@@ -913,3 +913,79 @@ async fn regos_finds_cards_by_search_text() {
     assert!(sent["sort_orders"].is_array());
     assert_eq!(sent["limit"], 50);
 }
+
+/// A gzip bomb: 64 MB of zeros in about 64 KB. The console inflates up to its answer limit
+/// (16 MB) and no further, and says so.
+#[tokio::test]
+async fn a_gzip_bomb_is_not_inflated_past_the_limit() {
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..64 {
+        gz.write_all(&zeros).unwrap();
+    }
+    let bomb: &'static [u8] = Box::leak(gz.finish().unwrap().into_boxed_slice());
+    assert!(bomb.len() < 200_000, "{}", bomb.len());
+    let app = Router::new().route(
+        "/gateway/out/{key}/v1/{*method}",
+        post(move || async move { bomb }),
+    );
+    let url = serve(app).await;
+    let e = RegosAdapter::new(&url, Secret::new("k"))
+        .unwrap()
+        .card_operations(operations_query())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadResponse);
+    assert!(e.detail.contains("larger than 16 MB"), "{}", e.detail);
+}
+
+/// An answer longer than the limit is not read into memory at all.
+#[tokio::test]
+async fn an_answer_over_the_limit_is_dropped_with_a_clear_error() {
+    let big: &'static [u8] = Box::leak(vec![b' '; 17 * 1024 * 1024].into_boxed_slice());
+    let app = Router::new().route("/api/clients.getGroups", get(move || async move { big }));
+    let url = serve(app).await;
+    let e = PosterAdapter::new(&url, Secret::new("t"))
+        .unwrap()
+        .groups()
+        .await
+        .unwrap_err();
+    assert!(e.detail.contains("larger than 16 MB"), "{}", e.detail);
+}
+
+/// A vendor that trickles its answer a byte at a time is cut off at the total timeout.
+#[tokio::test]
+async fn a_trickling_answer_is_cut_off_at_the_total_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                for _ in 0..100 {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    if socket.write_all(b" ").await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let poster = PosterAdapter::new(&format!("http://{addr}"), Secret::new("t"))
+        .unwrap()
+        .with_timeout(std::time::Duration::from_secs(1))
+        .unwrap();
+    // Without the total timeout the read would go on for ten seconds and then break off
+    // (Interrupted); the timeout ends it first.
+    let e = poster.groups().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e:?}");
+}

@@ -36,6 +36,7 @@ fn services(s: &TestServer) -> Services {
         }),
         regos: Some(endpoint(INTEGRATION_KEY)),
         request_timeout: None,
+        max_response_bytes: None,
     };
     Services::from_providers(&providers, &TimeZone::UTC).unwrap()
 }

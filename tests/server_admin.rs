@@ -107,6 +107,17 @@ async fn invalid_groups_and_tokens_get_poster_errors() {
     };
     let e = p.create_group(over).await.unwrap_err();
     assert!(e.detail.starts_with("Poster 155"), "{}", e.detail);
+    // Control and bidi characters are refused, never stored to be shown on a till.
+    let hostile = GroupDraft {
+        name: "Кофе\u{1b}]0;pwned\u{7}\u{202e}".into(),
+        kind: GroupKind::Bonus,
+        percent: Decimal::ONE,
+        birthday_bonus: Amount::ZERO,
+        use_ewallet: None,
+    };
+    let e = p.create_group(hostile).await.unwrap_err();
+    assert!(e.detail.starts_with("Poster 155"), "{}", e.detail);
+    assert_eq!(p.groups().await.unwrap().len(), 4, "nothing stored");
     let e = PosterAdapter::new(&s.url(), Secret::new("wrong"))
         .unwrap()
         .groups()

@@ -96,10 +96,18 @@ pub fn base_url(text: &str) -> Result<reqwest::Url, ServiceError> {
 pub async fn exchange(
     builder: reqwest::RequestBuilder,
 ) -> Result<(reqwest::StatusCode, Vec<u8>), ServiceError> {
-    let response = builder.send().await.map_err(transport_error)?;
+    let mut response = builder.send().await.map_err(transport_error)?;
     let status = response.status();
     let wait = retry_after(response.headers());
-    let body = response.bytes().await.map_err(transport_error)?.to_vec();
+    // Read in chunks up to the limit: a vendor cannot make a till hold an endless body.
+    let limit = response_limit();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
     if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         let wait = wait.unwrap_or(RATE_LIMIT_WAIT);
         return Err(ServiceError::new(
@@ -109,6 +117,33 @@ pub async fn exchange(
         .with_retry_after(wait));
     }
     Ok((status, body))
+}
+
+/// The largest answer the console reads (and the most a compressed one may inflate to),
+/// unless `max_response_mb` in the config says otherwise.
+pub const RESPONSE_LIMIT: usize = 16 * 1024 * 1024;
+
+static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+/// Sets the answer size limit for this process (the config's `max_response_mb`); only the
+/// first call counts.
+pub fn set_response_limit(bytes: usize) {
+    let _ = LIMIT.set(bytes);
+}
+
+pub fn response_limit() -> usize {
+    LIMIT.get().copied().unwrap_or(RESPONSE_LIMIT)
+}
+
+/// The error for an answer over the limit: the request was answered, the answer dropped.
+pub fn too_large(limit: usize) -> ServiceError {
+    ServiceError::new(
+        ErrorKind::BadResponse,
+        format!(
+            "the answer is larger than {} MB and was not read (max_response_mb in the config)",
+            limit / (1024 * 1024)
+        ),
+    )
 }
 
 /// How long to wait after a rate limit that did not say.

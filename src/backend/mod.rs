@@ -100,6 +100,9 @@ impl Services {
     pub fn from_providers(p: &Providers, tz: &TimeZone) -> ServiceResult<Services> {
         let mut services = Services::default();
         let timeout = p.request_timeout.unwrap_or(http::REQUEST_TIMEOUT);
+        if let Some(limit) = p.max_response_bytes {
+            http::set_response_limit(limit);
+        }
         if let Some(ext) = &p.ext {
             let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?
                 .with_write_off(ext.write_off);

@@ -72,10 +72,16 @@ fn gunzip_if_needed(body: Vec<u8>) -> ServiceResult<Vec<u8>> {
     if !body.starts_with(&[0x1f, 0x8b]) {
         return Ok(body);
     }
+    // Inflated up to the answer limit and no further: a small bomb cannot fill the till.
+    let limit = http::response_limit();
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(body.as_slice())
+        .take(limit as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|e| ServiceError::new(ErrorKind::BadResponse, format!("gzip body: {e}")))?;
+    if out.len() > limit {
+        return Err(http::too_large(limit));
+    }
     Ok(out)
 }
 

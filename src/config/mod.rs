@@ -19,6 +19,8 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     /// Seconds before a request without an answer gives up (15 when not set).
     pub request_timeout_seconds: Option<f64>,
+    /// The largest vendor answer read, in megabytes (16 when not set).
+    pub max_response_mb: Option<u32>,
     pub locale: Option<Locale>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
@@ -138,6 +140,8 @@ pub struct Providers {
     pub regos: Option<Endpoint>,
     /// How long any request may take before it counts as "no answer".
     pub request_timeout: Option<std::time::Duration>,
+    /// The largest answer read from a vendor.
+    pub max_response_bytes: Option<usize>,
 }
 
 /// Where the console gets its data from.
@@ -217,6 +221,15 @@ impl ConfigFile {
                         )));
                     }
                 };
+                providers.max_response_bytes = match self.max_response_mb {
+                    None => None,
+                    Some(mb @ 1..=1024) => Some(mb as usize * 1024 * 1024),
+                    Some(mb) => {
+                        return Err(ConfigError(format!(
+                            "max_response_mb = {mb} must be between 1 and 1024"
+                        )));
+                    }
+                };
                 Backend::Profile {
                     name,
                     providers: Box::new(providers),
@@ -290,6 +303,7 @@ impl ProfileFile {
                 }
             },
             request_timeout: None,
+            max_response_bytes: None,
             regos: match &self.regos {
                 None => None,
                 Some(r) => {

@@ -47,6 +47,7 @@ pub struct GroupDraft {
 pub enum GroupProblem {
     NameRequired,
     NameTooLong,
+    NameHasControls,
     PercentOutOfRange,
     BirthdayBonusNegative,
     BirthdayBonusOnDiscountGroup,
@@ -63,6 +64,10 @@ impl GroupDraft {
         }
         if name.chars().count() > GROUP_NAME_MAX {
             return Err(GroupProblem::NameTooLong);
+        }
+        // A name is shown on every till: nothing a terminal would act on is stored.
+        if name.chars().any(super::text::is_unsafe) {
+            return Err(GroupProblem::NameHasControls);
         }
         if self.percent < Decimal::ZERO || self.percent > Decimal::ONE_HUNDRED {
             return Err(GroupProblem::PercentOutOfRange);
@@ -292,5 +297,16 @@ mod tests {
             ..draft()
         };
         assert_eq!(long.validate(), Err(GroupProblem::NameTooLong));
+        for hostile in ["a\u{1b}[2Jb", "nul\u{0}", "\u{202e}ecaf", "tab\there"] {
+            let d = GroupDraft {
+                name: hostile.into(),
+                ..draft()
+            };
+            assert_eq!(
+                d.validate(),
+                Err(GroupProblem::NameHasControls),
+                "{hostile:?}"
+            );
+        }
     }
 }

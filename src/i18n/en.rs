@@ -75,6 +75,7 @@ pub const TEXT: Text = Text {
     notice_no_search: "Search works by phone or email, not by \"{}\"",
     notice_no_balance: "No balance to write off from: r reloads",
     field_ewallet: "E-wallet",
+    group_name_has_controls: "The name has control characters; type plain text",
     card_picker_title: "Cards for “{}”",
     card_picker_none: "No card matches: try the phone's last digits, the barcode or the holder's name",
     col_holder: "Holder",

@@ -106,6 +106,7 @@ pub struct Text {
     pub notice_no_search: &'static str,
     pub notice_no_balance: &'static str,
     pub field_ewallet: &'static str,
+    pub group_name_has_controls: &'static str,
     pub card_picker_title: &'static str,
     pub card_picker_none: &'static str,
     pub col_holder: &'static str,

@@ -75,6 +75,7 @@ pub const TEXT: Text = Text {
     notice_no_search: "Искать можно по телефону или email, не по «{}»",
     notice_no_balance: "Нет баланса для списания: r — загрузить",
     field_ewallet: "Эл. кошелёк",
+    group_name_has_controls: "В названии управляющие символы; введите обычный текст",
     card_picker_title: "Карты по «{}»",
     card_picker_none: "Карт нет: попробуйте последние цифры телефона, штрихкод или имя владельца",
     col_holder: "Владелец",

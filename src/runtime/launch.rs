@@ -89,6 +89,7 @@ async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
         }),
         regos: Some(endpoint(key)),
         request_timeout: None,
+        max_response_bytes: None,
     };
     Ok(Launched {
         services: Services::from_providers(&providers, tz).map_err(|e| e.detail)?,

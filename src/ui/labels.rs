@@ -234,6 +234,7 @@ pub fn group_problem(locale: Locale, p: &GroupFormProblem) -> String {
     match p {
         GroupFormProblem::Draft(GroupProblem::NameRequired) => t.group_name_required.into(),
         GroupFormProblem::Draft(GroupProblem::NameTooLong) => t.group_name_too_long.into(),
+        GroupFormProblem::Draft(GroupProblem::NameHasControls) => t.group_name_has_controls.into(),
         GroupFormProblem::Draft(GroupProblem::PercentOutOfRange) => t.group_percent_range.into(),
         GroupFormProblem::Draft(GroupProblem::BirthdayBonusNegative) => {
             t.group_bonus_negative.into()
