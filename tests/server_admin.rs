@@ -715,3 +715,31 @@ async fn promotions_come_with_names_and_dates() {
     assert!(promotions[0].starts.is_some() && promotions[0].ends.is_none());
     assert!(promotions[1].ends.is_some());
 }
+
+/// ClientInfoPeriod has no paging: a period holding more than 10,000 clients is refused with
+/// a reason (ErrorCode 4) instead of the whole table going out in one answer.
+#[tokio::test]
+async fn a_registration_period_too_large_for_one_answer_is_refused() {
+    let s = TestServer::start(10_001).await;
+    let m = mloyalty(&s);
+    let e = m
+        .registrations(RegistrationQuery {
+            from: days_back(&s, 400),
+            to: days_back(&s, 0),
+            pos: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert!(e.detail.contains("more than 10000 clients"), "{}", e.detail);
+    // A shorter period answers.
+    let month = m
+        .registrations(RegistrationQuery {
+            from: days_back(&s, 30),
+            to: days_back(&s, 0),
+            pos: None,
+        })
+        .await
+        .unwrap();
+    assert!(!month.is_empty() && month.len() <= 10_000);
+}

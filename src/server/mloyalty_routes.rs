@@ -19,6 +19,9 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde_json::json;
 
+/// Most clients one `ClientInfoPeriod` answer holds.
+pub const MAX_ROWS: u32 = 10_000;
+
 /// The integer ids `managerlogin` puts into the JWT for its one manager account.
 pub const MANAGER_TOKEN: i64 = 1001;
 pub const OPERATOR: i64 = 1;
@@ -209,9 +212,15 @@ async fn client_info_period(
     let pos = req.reg_pos_list.filter(|p| *p > 0);
     match state
         .store
-        .run(move |c| admin_store::registrations(c, from, to, pos))
+        .run(move |c| admin_store::registrations(c, from, to, pos, MAX_ROWS + 1))
         .await
     {
+        // Mloyalty has no paging: a period with more clients than one answer may hold is
+        // refused with a reason instead of sending the whole table.
+        Ok(rows) if rows.len() > MAX_ROWS as usize => business_error(
+            4,
+            format!("more than {MAX_ROWS} clients in the period: choose a shorter one"),
+        ),
         Ok(rows) => {
             let tz = vendor_zone();
             Json(ClientInfoPeriodResponseDto {
