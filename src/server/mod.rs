@@ -4,6 +4,7 @@
 
 mod admin_store;
 pub mod demo;
+mod envelope;
 mod error;
 pub(crate) mod ext_routes;
 pub mod holds;
@@ -145,6 +146,7 @@ pub fn router(state: ServerState) -> Router {
         .merge(regos_routes::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .layer(middleware::from_fn(envelope::vendor_errors))
         .with_state(state)
 }
 
