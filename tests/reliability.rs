@@ -403,3 +403,113 @@ async fn sigkill_under_load_loses_no_acknowledged_write_off() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// Beyond the requests it serves at once the server answers 503 with Retry-After at once,
+/// in the route's format, instead of queueing into "database is locked" after 10 s; the
+/// requests it took all finish, and none of the refused ones changed anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn overload_gets_503_with_retry_after_at_once() {
+    let s = TestServer::start_with(5, |st| st.with_max_in_flight(4)).await;
+    // Hold the write lock so the first requests stay in flight.
+    let blocker = rusqlite::Connection::open(s.store.path()).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let http = reqwest::Client::new();
+    let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
+    let body = r#"{"balance":[{"amount":1,"currency":"points"}]}"#;
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let (http, url) = (http.clone(), url.clone());
+            tokio::spawn(async move {
+                let r = http
+                    .post(&url)
+                    .bearer_auth(TOKEN)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                let retry = r
+                    .headers()
+                    .get("retry-after")
+                    .map(|v| v.to_str().unwrap().to_string());
+                (r.status().as_u16(), retry, r.text().await.unwrap())
+            })
+        })
+        .collect();
+    // The refusals come while the lock is still held: they did not wait for it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while tasks.iter().filter(|t| t.is_finished()).count() < 8 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "refusals did not come at once"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    blocker.execute_batch("ROLLBACK").unwrap();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let refused: Vec<_> = answers.iter().filter(|a| a.0 == 503).collect();
+    assert_eq!(refused.len(), 8, "{answers:?}");
+    for (_, retry, text) in &refused {
+        assert_eq!(retry.as_deref(), Some("1"));
+        assert!(text.contains("busy"), "{text}");
+    }
+    assert_eq!(answers.iter().filter(|a| a.0 == 200).count(), 4);
+    assert_eq!(
+        points(&http, &s.url()).await,
+        "1230.56",
+        "four write-offs, no more"
+    );
+}
+
+/// Under a 1,024-descriptor limit, 500 concurrent write-offs all get an answer that is a
+/// success or a business refusal: the bounded pool never runs out of descriptors.
+#[test]
+fn five_hundred_write_offs_under_a_1024_descriptor_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let bin = env!("CARGO_BIN_EXE_loyalty");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "ulimit -n 1024 && exec '{bin}' serve --listen 127.0.0.1:0 --token {TOKEN} --demo 5 --db '{}'",
+            db.display()
+        ));
+    let (mut server, base) = common::spawn_serve(&mut cmd);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let statuses = runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let url = write_off_url(&base, SAMPLE_CLIENT_ID);
+        let tasks: Vec<_> = (0..500)
+            .map(|i| {
+                let (http, url) = (http.clone(), url.clone());
+                tokio::spawn(async move {
+                    post(
+                        &http,
+                        &url,
+                        Some(&format!("k-{i}")),
+                        r#"{"balance":[{"amount":3,"currency":"points"}]}"#,
+                    )
+                    .await
+                    .0
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.unwrap());
+        }
+        statuses
+    });
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // 1234.56 covers 411 write-offs of 3.00; the rest are refused for the balance, or told
+    // to come back (503) when more than the server serves at once arrive together.
+    assert!(
+        statuses.iter().all(|s| matches!(s, 200 | 422 | 503)),
+        "{statuses:?}"
+    );
+    assert!(statuses.iter().filter(|s| **s == 200).count() > 0);
+}

@@ -36,7 +36,7 @@ fn vendor(path: &str) -> Vendor {
 }
 
 /// `message` with `status` in the shape `path`'s vendor uses for errors.
-fn answer(path: &str, status: StatusCode, message: &str) -> Response {
+pub(super) fn answer(path: &str, status: StatusCode, message: &str) -> Response {
     let code = status.as_u16();
     let body = match vendor(path) {
         Vendor::Ext => json!({ "error": { "code": code.to_string(), "message": message } }),
@@ -104,4 +104,31 @@ pub async fn vendor_errors(request: Request, next: Next) -> Response {
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     wrapped
+}
+
+/// Requests being served at once, at most: beyond, an answer of 503 with `Retry-After`
+/// comes at once (a till retries a read; a write refused here was never applied), instead
+/// of a queue that ends in timeouts.
+pub const MAX_IN_FLIGHT: usize = 256;
+
+pub async fn shed_load(
+    axum::extract::State(state): axum::extract::State<super::ServerState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Ok(_permit) = state.in_flight_requests.clone().try_acquire_owned() else {
+        let path = request.uri().path().to_string();
+        tracing::warn!(path, "overloaded: request refused with 503");
+        let mut busy = answer(
+            &path,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is busy: try again in a second",
+        );
+        busy.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            HeaderValue::from_static("1"),
+        );
+        return busy;
+    };
+    next.run(request).await
 }

@@ -271,7 +271,7 @@ async fn write_off(
     let Some(key) = idempotency_key(&headers)? else {
         let ledger = state
             .store
-            .run(move |c| store::write_off(c, id, &request, &made))
+            .run_write(move |c| store::write_off(c, id, &request, &made))
             .await?;
         tracing::info!(client = id.0, ?ledger, "write-off {summary}");
         return Ok(StatusCode::OK.into_response());
@@ -301,7 +301,7 @@ async fn write_off(
     };
     let outcome = state
         .store
-        .run(move |c| store::write_off_once(c, id, &request, &made, &idem, answer))
+        .run_write(move |c| store::write_off_once(c, id, &request, &made, &idem, answer))
         .await?;
     match outcome {
         store::Keyed::Fresh(Ok(ledger)) => {
@@ -370,7 +370,9 @@ async fn hold(
     let transaction = uuid::Uuid::new_v4().to_string();
     let held = state
         .store
-        .run(move |c| super::holds::hold(c, client, currency, amount, &coupons, &made, transaction))
+        .run_write(move |c| {
+            super::holds::hold(c, client, currency, amount, &coupons, &made, transaction)
+        })
         .await?;
     tracing::info!(client = client.0, transaction = held.transaction_id, "hold");
     Ok(Json(ext::HoldDto {
@@ -402,7 +404,7 @@ async fn hold_write_off(
     let fiscal = dto.fiscal_order_id;
     state
         .store
-        .run(move |c| super::holds::write_off(c, &id, fiscal.as_deref(), &made))
+        .run_write(move |c| super::holds::write_off(c, &id, fiscal.as_deref(), &made))
         .await?;
     Ok(StatusCode::OK)
 }
@@ -416,7 +418,7 @@ async fn hold_cancel(
     let id = transaction_id(&dto.transaction_id)?;
     state
         .store
-        .run(move |c| super::holds::cancel(c, &id))
+        .run_write(move |c| super::holds::cancel(c, &id))
         .await?;
     Ok(StatusCode::OK)
 }
@@ -436,7 +438,7 @@ async fn refund(
     };
     state
         .store
-        .run(move |c| super::holds::refund(c, &id, &made))
+        .run_write(move |c| super::holds::refund(c, &id, &made))
         .await?;
     Ok(StatusCode::OK)
 }

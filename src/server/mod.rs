@@ -60,6 +60,8 @@ pub struct ServerState {
     poster_bonus_in_kopecks: bool,
     regos_rate: (f64, u32),
     regos_buckets: Arc<Mutex<HashMap<String, Bucket>>>,
+    /// Requests being served now, bounded (see `envelope::shed_load`).
+    in_flight_requests: Arc<tokio::sync::Semaphore>,
     /// Idempotency keys whose write-off is running now: a duplicate gets 409 at once.
     in_flight: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
 }
@@ -82,6 +84,7 @@ impl ServerState {
                 crate::wire::regos::BURST,
             ),
             regos_buckets: Arc::default(),
+            in_flight_requests: Arc::new(tokio::sync::Semaphore::new(envelope::MAX_IN_FLIGHT)),
             in_flight: Arc::default(),
         }
     }
@@ -124,6 +127,12 @@ impl ServerState {
         self
     }
 
+    /// Serves at most `n` requests at once (tests of overload use a small number).
+    pub fn with_max_in_flight(mut self, n: usize) -> Self {
+        self.in_flight_requests = Arc::new(tokio::sync::Semaphore::new(n));
+        self
+    }
+
     /// How many keyed write-offs are running now (for monitoring, and for tests that need a
     /// request to be in flight before they go on).
     pub fn write_offs_in_flight(&self) -> usize {
@@ -146,6 +155,10 @@ pub fn router(state: ServerState) -> Router {
         .merge(regos_routes::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            envelope::shed_load,
+        ))
         .layer(middleware::from_fn(envelope::vendor_errors))
         .with_state(state)
 }

@@ -153,7 +153,7 @@ async fn create_group(
     let draft = draft(&state, &body::<GroupFormDto>(&headers, &bytes)?)?;
     ok(state
         .store
-        .run(move |c| admin_store::create_group(c, &draft))
+        .run_write(move |c| admin_store::create_group(c, &draft))
         .await?)
 }
 
@@ -178,7 +178,7 @@ async fn update_group(
     let draft = draft(&state, &form)?;
     let existed = state
         .store
-        .run(move |c| admin_store::update_group(c, id, &draft))
+        .run_write(move |c| admin_store::update_group(c, id, &draft))
         .await?;
     if_exists(existed, id, id)
 }
@@ -196,7 +196,7 @@ async fn remove_group(
     };
     let existed = state
         .store
-        .run(move |c| admin_store::remove_group(c, id))
+        .run_write(move |c| admin_store::remove_group(c, id))
         .await?;
     if_exists(existed, id, true)
 }

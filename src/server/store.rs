@@ -151,12 +151,20 @@ impl Refusal {
     }
 }
 
-/// Connections to one database file, handed out one per blocking call.
+/// Connections to one database file: at most [`POOL_SIZE`] open at once, handed out one
+/// per blocking call, callers queueing for one; writes also queue for the one writer, so
+/// they wait in order here rather than retrying against SQLite's lock.
 #[derive(Clone)]
 pub struct Store {
     path: Arc<PathBuf>,
     idle: Arc<Mutex<Vec<Connection>>>,
+    connections: Arc<tokio::sync::Semaphore>,
+    writer: Arc<tokio::sync::Semaphore>,
 }
+
+/// Most connections open at once: readers of WAL go on in parallel, two per core is plenty
+/// (each costs two file descriptors).
+pub const POOL_SIZE: usize = 4;
 
 impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.
@@ -170,6 +178,8 @@ impl Store {
         Ok(Store {
             path: Arc::new(path.to_path_buf()),
             idle: Arc::new(Mutex::new(vec![conn])),
+            connections: Arc::new(tokio::sync::Semaphore::new(POOL_SIZE)),
+            writer: Arc::new(tokio::sync::Semaphore::new(1)),
         })
     }
 
@@ -177,19 +187,44 @@ impl Store {
         &self.path
     }
 
-    /// Runs `f` on a pooled connection on tokio's blocking pool.
+    /// Runs `f` on a pooled connection on tokio's blocking pool, once one is free.
     pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.with_conn(f))
+        let permit = self
+            .connections
+            .clone()
+            .acquire_owned()
             .await
-            .map_err(|e| StoreError::Worker(e.to_string()))?
+            .map_err(|e| StoreError::Worker(e.to_string()))?;
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = store.with_conn(f);
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?
     }
 
-    /// Runs `f` on a pooled connection on the calling thread.
+    /// Like [`Store::run`] for a write: writers take turns, in the order they came.
+    pub async fn run_write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let _turn = self
+            .writer
+            .acquire()
+            .await
+            .map_err(|e| StoreError::Worker(e.to_string()))?;
+        self.run(f).await
+    }
+
+    /// Runs `f` on a pooled connection on the calling thread. A connection that failed is
+    /// closed, not kept: whatever state broke it goes with it.
     pub fn with_conn<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
@@ -200,7 +235,10 @@ impl Store {
             None => open_connection(&self.path)?,
         };
         let result = f(&mut conn);
-        if let Ok(mut idle) = self.idle.lock() {
+        let healthy = !matches!(result, Err(StoreError::Db(_)));
+        if let (true, Ok(mut idle)) = (healthy, self.idle.lock())
+            && idle.len() < POOL_SIZE
+        {
             idle.push(conn);
         }
         result
