@@ -9,6 +9,7 @@ mod error;
 pub(crate) mod ext_routes;
 pub mod holds;
 mod jwt;
+pub mod listener;
 mod mloyalty_routes;
 pub(crate) mod poster_routes;
 pub(crate) mod regos_routes;
@@ -159,6 +160,7 @@ pub fn router(state: ServerState) -> Router {
             state.clone(),
             envelope::shed_load,
         ))
+        .layer(middleware::from_fn(listener::request_deadline))
         .layer(middleware::from_fn(envelope::vendor_errors))
         .with_state(state)
 }
@@ -243,15 +245,13 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         == 0
 }
 
-/// Serves until the listener fails or `shutdown` resolves.
+/// Serves until `shutdown` resolves (see `listener` for the limits it keeps).
 pub async fn serve(
     listener: TcpListener,
     state: ServerState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    listener::run(listener, router(state), shutdown).await
 }
 
 /// Binds `addr` and serves in the background; returns the bound address (useful with port 0).
