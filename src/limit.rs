@@ -22,6 +22,14 @@ impl Bucket {
         }
     }
 
+    /// Whether a token is there now, without taking it.
+    pub fn peek(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        self.last = now;
+        self.tokens >= 1.0
+    }
+
     /// Takes one token, or says how long until one is there.
     pub fn take(&mut self, now: Instant) -> Result<(), Duration> {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();

@@ -743,3 +743,44 @@ async fn a_registration_period_too_large_for_one_answer_is_refused() {
         .unwrap();
     assert!(!month.is_empty() && month.len() <= 10_000);
 }
+
+/// Guessing REGOS keys costs: ten wrong keys at once, then one a second; past that a peer
+/// is told to slow down before any key is looked at, the right one included.
+#[tokio::test]
+async fn wrong_regos_keys_slow_the_guesser_down() {
+    let s = TestServer::start(5).await;
+    let http = reqwest::Client::new();
+    let call = |key: String| {
+        let (http, url) = (
+            http.clone(),
+            format!("{}/gateway/out/{key}/v1/RetailCard/GetOperations", s.url()),
+        );
+        async move {
+            let v: serde_json::Value = http
+                .post(url)
+                .json(&serde_json::json!({"card_id": 1, "promo_id": 1}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["result"]["error"].as_i64()
+        }
+    };
+    let mut codes = Vec::new();
+    for n in 0..15 {
+        codes.push(call(format!("guess-{n}")).await);
+    }
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(9006)).count(),
+        10,
+        "{codes:?}"
+    );
+    assert!(codes[11..].iter().all(|c| *c == Some(8213)), "{codes:?}");
+    assert_eq!(
+        call(INTEGRATION_KEY.to_string()).await,
+        Some(8213),
+        "even the right key waits until the budget refills"
+    );
+}

@@ -61,6 +61,8 @@ pub struct ServerState {
     poster_bonus_in_kopecks: bool,
     regos_rate: (f64, u32),
     regos_buckets: Arc<Mutex<HashMap<String, Bucket>>>,
+    /// Wrong REGOS keys per peer: each costs a token, and a peer without tokens is slowed.
+    wrong_keys: Arc<Mutex<HashMap<std::net::IpAddr, Bucket>>>,
     /// Requests being served now, bounded (see `envelope::shed_load`).
     in_flight_requests: Arc<tokio::sync::Semaphore>,
     /// Idempotency keys whose write-off is running now: a duplicate gets 409 at once.
@@ -85,6 +87,7 @@ impl ServerState {
                 crate::wire::regos::BURST,
             ),
             regos_buckets: Arc::default(),
+            wrong_keys: Arc::default(),
             in_flight_requests: Arc::new(tokio::sync::Semaphore::new(envelope::MAX_IN_FLIGHT)),
             in_flight: Arc::default(),
         }
@@ -138,6 +141,31 @@ impl ServerState {
     /// request to be in flight before they go on).
     pub fn write_offs_in_flight(&self) -> usize {
         self.in_flight.lock().map_or(0, |set| set.len())
+    }
+
+    /// Whether `peer` may still try a key; `failed` spends one of its tries. Ten wrong keys
+    /// at once, then one a second.
+    fn guesses_left(&self, peer: std::net::IpAddr, failed: bool) -> bool {
+        const PEERS_MAX: usize = 10_000;
+        let now = std::time::Instant::now();
+        let Ok(mut peers) = self.wrong_keys.lock() else {
+            return true;
+        };
+        if failed && peers.len() >= PEERS_MAX && !peers.contains_key(&peer) {
+            // Bounded memory: a flood of addresses starts the count afresh.
+            peers.clear();
+        }
+        match (peers.get_mut(&peer), failed) {
+            (Some(bucket), true) => bucket.take(now).is_ok(),
+            (Some(bucket), false) => bucket.peek(now),
+            (None, true) => {
+                let mut bucket = Bucket::new(1.0, 10, now);
+                let _ = bucket.take(now);
+                peers.insert(peer, bucket);
+                true
+            }
+            (None, false) => true,
+        }
     }
 
     pub fn with_regos_rate(mut self, per_second: f64, burst: u32) -> Self {

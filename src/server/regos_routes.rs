@@ -13,12 +13,13 @@ use crate::wire::regos::{
     self, ACCESS_DENIED, CardDto, EnvelopeDto, OperationDto, RATE_LIMITED, VALIDATION_ERROR,
 };
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use jiff::Timestamp;
 use serde_json::{Value, json};
+use std::net::SocketAddr;
 use std::time::Instant;
 
 /// Most operations one page may hold.
@@ -39,9 +40,19 @@ fn failure(code: i64, description: impl Into<String>) -> Response {
 async fn call(
     State(state): State<ServerState>,
     Path((key, method)): Path<(String, String)>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     body: Bytes,
 ) -> Response {
+    let peer = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    // Guessing keys costs: a peer whose wrong keys ran its budget dry is slowed down before
+    // any key is looked at.
+    if peer.is_some_and(|ip| !state.guesses_left(ip, false)) {
+        return failure(RATE_LIMITED, "too many wrong keys: slow down");
+    }
     if !credential_ok(state.integration_key.as_deref(), &key) {
+        if let Some(ip) = peer {
+            state.guesses_left(ip, true);
+        }
         return failure(ACCESS_DENIED, "access denied: unknown integration");
     }
     if !allow(&state, &key) {
