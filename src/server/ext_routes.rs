@@ -264,10 +264,7 @@ async fn write_off(
     let id = client_id(&id)?;
     let request = parse_write_off(&body)?;
     let summary = format!("{request:?}");
-    let made = store::Made {
-        at: state.now(),
-        by: caller.login,
-    };
+    let made = caller.made(&state);
     let Some(key) = idempotency_key(&headers)? else {
         let ledger = state
             .store
@@ -363,10 +360,7 @@ async fn hold(
         ));
     }
     let coupons: Vec<CouponId> = dto.coupon_ids.iter().map(|c| CouponId(*c)).collect();
-    let made = store::Made {
-        at: state.now(),
-        by: caller.login,
-    };
+    let made = caller.made(&state);
     let transaction = uuid::Uuid::new_v4().to_string();
     let held = state
         .store
@@ -397,10 +391,7 @@ async fn hold_write_off(
 ) -> Result<StatusCode, ApiError> {
     let dto: ext::HoldWriteOffDto = json_body(&body)?;
     let id = transaction_id(&dto.transaction_id)?;
-    let made = store::Made {
-        at: state.now(),
-        by: caller.login,
-    };
+    let made = caller.made(&state);
     let fiscal = dto.fiscal_order_id;
     state
         .store
@@ -432,10 +423,7 @@ async fn refund(
 ) -> Result<StatusCode, ApiError> {
     let dto: ext::TransactionDto = json_body(&body)?;
     let id = transaction_id(&dto.transaction_id)?;
-    let made = store::Made {
-        at: state.now(),
-        by: caller.login,
-    };
+    let made = caller.made(&state);
     state
         .store
         .run_write(move |c| super::holds::refund(c, &id, &made))

@@ -202,6 +202,16 @@ pub(crate) struct Caller {
     pub scope: String,
 }
 
+impl Caller {
+    /// A ledger movement made now by this caller.
+    pub fn made(&self, state: &ServerState) -> store::Made {
+        store::Made {
+            at: state.now(),
+            by: self.login.clone(),
+        }
+    }
+}
+
 /// Seed 001's two credentials: `login` and `api_key` URL parameters (the vendor's fiscal
 /// document), or a bearer token. The API key is the server's token.
 async fn require_token(

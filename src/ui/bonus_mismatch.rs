@@ -2,24 +2,18 @@
 //! plain words and, when a unit explains the difference, offers to send it again. Cancel has
 //! the focus.
 
-use super::{centered, labels, theme, write_off};
+use super::{labels, theme, write_off};
 use crate::app::Model;
 use crate::app::model::BonusMismatch;
 use crate::i18n::{fill, fill2, format_amount};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(model: &Model, b: &BonusMismatch, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
-    let rect = centered(area, 64, 13);
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .title(format!(" {} ", t.bonus_mismatch_title))
-        .border_style(theme::danger());
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let inner = super::danger_dialog(frame, area, (64, 13), t.bonus_mismatch_title);
     let amounts = fill2(
         t.bonus_mismatch_amounts,
         format_amount(model.locale, b.meant),

@@ -1,24 +1,18 @@
 //! The removal confirmation: it names the group and its clients and says, as Poster does,
 //! that the clients go with it and nothing can be restored. Cancel has the focus.
 
-use super::{centered, labels, theme, write_off};
+use super::{labels, theme, write_off};
 use crate::app::Model;
 use crate::app::model::GroupRemoval;
 use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(model: &Model, r: &GroupRemoval, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
-    let rect = centered(area, 64, 12);
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .title(format!(" {} ", t.group_remove_title))
-        .border_style(theme::danger());
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let inner = super::danger_dialog(frame, area, (64, 12), t.group_remove_title);
     let mut lines = vec![
         Line::from(Span::styled(
             fill(t.group_remove_what, &r.group.name),

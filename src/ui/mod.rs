@@ -196,6 +196,19 @@ fn window(len: usize, selected: usize, height: usize) -> Range<usize> {
 }
 
 /// A centred rectangle of at most `width`×`height` inside `area`.
+/// A dialog of `width` × `height` with a danger border and `title`, centred in `area` over
+/// what is beneath; returns the space inside its border.
+fn danger_dialog(frame: &mut Frame, area: Rect, (width, height): (u16, u16), title: &str) -> Rect {
+    let rect = centered(area, width, height);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    let block = ratatui::widgets::Block::bordered()
+        .title(format!(" {title} "))
+        .border_style(theme::danger());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
