@@ -6,6 +6,7 @@ mod secret;
 pub use paths::Paths;
 pub use secret::Secret;
 
+use crate::domain::LOGIN_MAX;
 use crate::i18n::Locale;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -110,9 +111,6 @@ pub struct ExtSettings {
     pub credential: ExtCredential,
     pub write_off: WriteOffMode,
 }
-
-/// Longest login accepted: an email address is at most 254 characters.
-pub const LOGIN_MAX: usize = 254;
 
 /// A provider's URL and the one secret it needs.
 #[derive(Debug, Clone)]

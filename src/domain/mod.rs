@@ -10,6 +10,9 @@ pub mod search;
 pub mod text;
 
 pub use error::{ErrorKind, ServiceError};
+
+/// Longest seed-001 login (an email or a phone) accepted: an email is at most 254 characters.
+pub const LOGIN_MAX: usize = 254;
 pub use money::{Amount, AmountError};
 pub use search::ClientQuery;
 

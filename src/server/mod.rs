@@ -7,6 +7,8 @@ pub mod demo;
 mod envelope;
 mod error;
 pub(crate) mod ext_routes;
+#[cfg(test)]
+mod fuzz;
 pub mod holds;
 mod jwt;
 pub mod listener;
@@ -231,7 +233,7 @@ async fn require_token(
         Some(key) => {
             let login = param("login").map(str::trim).unwrap_or("");
             if login.is_empty()
-                || login.chars().count() > crate::config::LOGIN_MAX
+                || login.chars().count() > crate::domain::LOGIN_MAX
                 || login.chars().any(char::is_control)
             {
                 return Err(ApiError::unauthorized());

@@ -6,6 +6,3 @@ mod lenient;
 pub mod mloyalty;
 pub mod poster;
 pub mod regos;
-
-#[cfg(test)]
-mod fuzz;

@@ -1,9 +1,9 @@
 //! Arbitrary bytes and arbitrary JSON into every decoder of every vendor format, on both
 //! sides (the console's adapters and the server's request parsing): errors, never panics.
 
-use super::{ext, mloyalty, poster, regos};
 use crate::domain::admin::{Accumulation, CardOperation, Group};
 use crate::domain::{Amount, Balances, Coupon, HistoryEntry};
+use crate::wire::{ext, mloyalty, poster, regos};
 use jiff::tz::TimeZone;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -106,9 +106,9 @@ fn decode_all(bytes: &[u8]) {
 
 /// Every server-side request parser on one input.
 fn parse_all(bytes: &[u8]) {
-    let _ = crate::server::ext_routes::parse_write_off(bytes);
+    let _ = super::ext_routes::parse_write_off(bytes);
     if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
-        let _ = crate::server::regos_routes::parse(&value);
+        let _ = super::regos_routes::parse(&value);
     }
     if let Ok(form) = serde_json::from_slice::<poster::GroupFormDto>(bytes) {
         let _ = poster::group_draft_from_form(&form);

@@ -1,0 +1,102 @@
+//! The arrows between the layers point inward, as `docs/architecture.md` draws them: each
+//! folder of `src/` may name (`crate::…`) only the modules its row allows. A new import that
+//! points outward fails here with the file that has it.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Each layer and the modules of the crate it may use, besides itself.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("domain", &[]),
+    ("clock", &[]),
+    ("limit", &[]),
+    ("wire", &["domain"]),
+    ("i18n", &["domain"]),
+    ("config", &["domain", "i18n", "wire"]),
+    ("app", &["domain", "i18n"]),
+    ("ui", &["app", "domain", "i18n"]),
+    ("backend", &["clock", "config", "domain", "limit", "wire"]),
+    ("server", &["clock", "domain", "limit", "wire"]),
+    // The composition root: it wires everything together.
+    (
+        "runtime",
+        &[
+            "app", "backend", "clock", "config", "domain", "i18n", "server", "ui", "wire",
+        ],
+    ),
+];
+
+/// The `crate::X` modules `source` names, comments left out.
+fn named_modules(source: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for line in source.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for (at, _) in code.match_indices("crate::") {
+            let rest = &code[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                found.insert(name);
+            }
+        }
+    }
+    found
+}
+
+/// The modules `source`, in layer `layer`, names that its row does not allow.
+fn outward(layer: &str, source: &str) -> Vec<String> {
+    let allowed = ALLOWED
+        .iter()
+        .find(|(l, _)| *l == layer)
+        .map(|(_, a)| *a)
+        .unwrap_or_else(|| panic!("{layer} is not in the table"));
+    named_modules(source)
+        .into_iter()
+        .filter(|m| m != layer && !allowed.contains(&m.as_str()))
+        .collect()
+}
+
+fn sources(path: &Path, out: &mut Vec<std::path::PathBuf>) {
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            sources(&entry.unwrap().path(), out);
+        }
+    } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+        out.push(path.to_path_buf());
+    }
+}
+
+#[test]
+fn every_import_points_inward() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut violations = Vec::new();
+    for (layer, _) in ALLOWED {
+        let mut files = Vec::new();
+        sources(&src.join(layer), &mut files);
+        sources(&src.join(format!("{layer}.rs")), &mut files);
+        assert!(!files.is_empty(), "no sources for {layer}");
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for module in outward(layer, &text) {
+                violations.push(format!("{}: {layer} uses crate::{module}", file.display()));
+            }
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "outward imports:\n{}",
+        violations.join("\n")
+    );
+}
+
+/// The check itself catches an outward arrow (app reaching for the network) and lets inward
+/// ones and comments be.
+#[test]
+fn an_outward_import_is_caught() {
+    let fixture = "use crate::domain::Amount;\nuse crate::backend::Services;\n// crate::server in a comment\n";
+    assert_eq!(outward("app", fixture), ["backend"]);
+    assert!(outward("ui", "use crate::app::Model;").is_empty());
+    assert_eq!(outward("server", "let x = crate::ui::view;"), ["ui"]);
+}
