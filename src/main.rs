@@ -240,16 +240,13 @@ fn check_database(db: &std::path::Path) -> Result<(), String> {
         return Err(format!("database {} does not exist", db.display()));
     }
     let store = Store::open(db).map_err(|e| format!("database {}: {e}", db.display()))?;
-    let (integrity, mismatches, entries) = store
-        .with_conn(|c| {
-            let integrity: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-            let entries: i64 = c.query_row("SELECT count(*) FROM ledger", [], |r| r.get(0))?;
-            Ok((integrity, server::store::check_ledger(c)?, entries))
-        })
+    let report = store
+        .with_conn(|c| server::store::check(c))
         .map_err(|e| e.to_string())?;
-    if integrity != "ok" {
-        return Err(format!("integrity check failed: {integrity}"));
+    if report.integrity != "ok" {
+        return Err(format!("integrity check failed: {}", report.integrity));
     }
+    let mismatches = report.mismatches;
     for (client, currency, balance, ledger) in &mismatches {
         println!(
             "client {client} {currency}: balance {balance} but ledger sums to {ledger} (hundredths)"
@@ -261,7 +258,10 @@ fn check_database(db: &std::path::Path) -> Result<(), String> {
             mismatches.len()
         ));
     }
-    println!("ok: {entries} ledger entries, every balance equals its ledger");
+    println!(
+        "ok: {} ledger entries, every balance equals its ledger",
+        report.ledger_entries
+    );
     Ok(())
 }
 

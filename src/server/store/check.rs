@@ -1,0 +1,42 @@
+//! `loyalty serve --check`: SQLite's own integrity check, then every balance against the sum
+//! of its ledger.
+
+use super::StoreError;
+use rusqlite::Connection;
+
+/// Clients whose balance rows disagree with the sum of their ledger, or that have ledger
+/// entries with no balance row: `(client, currency, balance, ledger sum)`.
+pub fn check_ledger(conn: &Connection) -> Result<Vec<LedgerMismatch>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT client_id, currency, sum(balance), sum(ledger) FROM (
+             SELECT client_id, currency, amount AS balance, 0 AS ledger FROM balances
+             UNION ALL
+             SELECT client_id, currency, 0, amount FROM ledger
+         ) GROUP BY client_id, currency HAVING sum(balance) <> sum(ledger)
+         ORDER BY client_id, currency",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A balance row that disagrees with its ledger: `(client, currency, balance, ledger sum)`.
+pub type LedgerMismatch = (i64, String, i64, i64);
+
+/// What `--check` found.
+pub struct Report {
+    /// `ok`, or what SQLite's integrity check says is wrong.
+    pub integrity: String,
+    pub ledger_entries: i64,
+    pub mismatches: Vec<LedgerMismatch>,
+}
+
+/// The whole check: SQLite's page-level integrity, then the money.
+pub fn check(conn: &Connection) -> Result<Report, StoreError> {
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let ledger_entries: i64 = conn.query_row("SELECT count(*) FROM ledger", [], |r| r.get(0))?;
+    Ok(Report {
+        integrity,
+        ledger_entries,
+        mismatches: check_ledger(conn)?,
+    })
+}
