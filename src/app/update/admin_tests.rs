@@ -1002,3 +1002,32 @@ fn the_card_picker_says_when_nothing_matches_and_esc_goes_back() {
         "back in the filter to try again"
     );
 }
+
+/// Pasted text lands in the field that has the keyboard on every screen, never in the
+/// hidden search field.
+#[test]
+fn a_paste_lands_in_the_focused_field_of_forms_and_filters() {
+    // F6 opens with the card field focused.
+    let mut m = model();
+    key(&mut m, KeyCode::F(6));
+    update(&mut m, Msg::Paste("79123456789".into()));
+    assert_eq!(m.card_operations.filter.value(0), "79123456789");
+    assert_eq!(m.search.input.value(), "", "not the hidden search field");
+
+    // F4's client filter.
+    let mut m = model();
+    key(&mut m, KeyCode::F(4));
+    key(&mut m, KeyCode::Char('/'));
+    update(&mut m, Msg::Paste("1234567".into()));
+    assert_eq!(m.accumulations.filter.value(0), "1234567");
+
+    // The group form's name.
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::Char('n'));
+    update(&mut m, Msg::Paste("Кофеманы\n".into()));
+    let Some(Dialog::GroupForm(f)) = &m.dialog else {
+        panic!()
+    };
+    assert_eq!(f.name.value(), "Кофеманы");
+    assert_eq!(m.search.input.value(), "");
+}

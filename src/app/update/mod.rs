@@ -297,14 +297,14 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     for c in flat.chars() {
         let key = KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c));
-        let typing = scope(model).1;
-        if !typing {
-            break;
-        }
-        cmds.extend(match &model.dialog {
-            Some(Dialog::WriteOff(_)) => write_off::on_key(model, None, key),
-            Some(Dialog::HistoryFilter(_)) => filter::on_key(model, None, key),
-            _ => search::edit(model, key),
+        // The same scopes as typed keys: the text goes to the field that has the keyboard.
+        cmds.extend(match scope(model) {
+            (Scope::WriteOffForm, true) => write_off::on_key(model, None, key),
+            (Scope::Filter, true) => filter::on_key(model, None, key),
+            (Scope::GroupForm, true) => groups::on_form_key(model, None, key),
+            (Scope::AdminFilter, true) => tables::on_filter_key(model, None, key),
+            (Scope::Search, true) => search::edit(model, key),
+            _ => break,
         });
     }
     // Only the last debounce of a paste matters.
