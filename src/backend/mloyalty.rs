@@ -7,6 +7,7 @@ use super::{BoxFuture, RegistrationService, ServiceResult};
 use crate::clock::Clock;
 use crate::config::Secret;
 use crate::domain::admin::{Registration, RegistrationQuery};
+use crate::domain::days;
 use crate::domain::{ErrorKind, ServiceError};
 use crate::wire::mloyalty::{
     self as wire, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, LoginDto, RegDto,
@@ -193,19 +194,14 @@ impl MloyaltyAdapter {
         query: &RegistrationQuery,
         session: &Session,
     ) -> ServiceResult<ClientInfoPeriodRequestDto> {
-        let bad = |e: jiff::Error| ServiceError::new(ErrorKind::Rejected, e.to_string());
-        let start = query
-            .from
-            .to_zoned(self.tz.clone())
-            .map_err(bad)?
-            .timestamp();
-        let end = query
-            .to
-            .tomorrow()
-            .and_then(|d| d.to_zoned(self.tz.clone()))
-            .map_err(bad)?
-            .timestamp()
-            - jiff::SignedDuration::from_millis(1);
+        let bad = |e: &str| ServiceError::new(ErrorKind::Rejected, e);
+        let (start, end) = match (
+            days::first_instant(query.from, &self.tz),
+            days::last_instant(query.to, &self.tz),
+        ) {
+            (Some(start), Some(end)) => (start, end),
+            _ => return Err(bad("the period is outside the calendar")),
+        };
         Ok(ClientInfoPeriodRequestDto {
             beg_date: wire::format_date(start, &self.tz),
             end_date: wire::format_date(end, &self.tz),

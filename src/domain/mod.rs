@@ -1,6 +1,7 @@
 //! Loyalty types that know no wire format: what the console shows and the server stores.
 
 pub mod admin;
+pub mod days;
 pub mod error;
 pub mod journal;
 pub mod mask;

@@ -4,6 +4,7 @@
 //! in an HTTP 200, as the vendor does; a missing or expired JWT is a 401.
 
 use super::{ServerState, admin_store, bearer, constant_time_eq};
+use crate::domain::days;
 use crate::wire::mloyalty::{
     self, ClaimsDto, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, LoginDto,
     LoginFormDto, RegisteredClientDto,
@@ -14,9 +15,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
 use serde_json::json;
 
 /// Most clients one `ClientInfoPeriod` answer holds.
@@ -165,17 +166,13 @@ fn period(
     if last < first {
         return Err("EndDate is before BegDate".into());
     }
-    let start = first
-        .to_zoned(tz.clone())
-        .map_err(|e| e.to_string())?
-        .timestamp();
-    let end = last
-        .tomorrow()
-        .and_then(|d| d.to_zoned(tz.clone()))
-        .map_err(|e| e.to_string())?
-        .timestamp()
-        - 1.millisecond();
-    Ok((start, end))
+    match (
+        days::first_instant(first, &tz),
+        days::last_instant(last, &tz),
+    ) {
+        (Some(start), Some(end)) => Ok((start, end)),
+        _ => Err("the period is outside the calendar".into()),
+    }
 }
 
 async fn client_info_period(

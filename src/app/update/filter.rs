@@ -4,6 +4,7 @@ use super::super::keys::Action;
 use super::super::model::{Dialog, FilterDialog, FilterField, Model};
 use super::super::msg::Cmd;
 use super::card;
+use crate::domain::days;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -55,17 +56,12 @@ fn bound(text: &str, tz: &TimeZone, end_of_day: bool) -> Result<Option<Timestamp
         return Ok(None);
     }
     let date = parse_date(text).ok_or(())?;
-    let day = if end_of_day {
-        date.tomorrow().map_err(|_| ())?
+    let bound = if end_of_day {
+        days::last_instant(date, tz)
     } else {
-        date
+        days::first_instant(date, tz)
     };
-    let start = day.to_zoned(tz.clone()).map_err(|_| ())?.timestamp();
-    Ok(Some(if end_of_day {
-        start - jiff::SignedDuration::from_millis(1)
-    } else {
-        start
-    }))
+    bound.map(Some).ok_or(())
 }
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {

@@ -7,11 +7,11 @@ use super::super::model::{
 };
 use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
 use super::filter::parse_date;
-use crate::domain::ErrorKind;
 use crate::domain::admin::{
     AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, OperationKind,
     Promotion, Registration, RegistrationQuery, RetailCard, SortColumn, SortDirection,
 };
+use crate::domain::{ErrorKind, days};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -325,13 +325,11 @@ fn apply_registrations(model: &mut Model) -> Vec<Cmd> {
 
 /// A day's bounds in the shop's zone: its first instant, or its last.
 fn day_bound(date: Date, tz: &jiff::tz::TimeZone, end: bool) -> Option<Timestamp> {
-    let day = if end { date.tomorrow().ok()? } else { date };
-    let start = day.to_zoned(tz.clone()).ok()?.timestamp();
-    Some(if end {
-        start - jiff::SignedDuration::from_secs(1)
+    if end {
+        days::last_instant(date, tz)
     } else {
-        start
-    })
+        days::first_instant(date, tz)
+    }
 }
 
 fn apply_card_operations(model: &mut Model) -> Vec<Cmd> {
