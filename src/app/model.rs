@@ -573,7 +573,6 @@ pub struct Model {
     pub notice: Option<Notice>,
     pub error: Option<ServiceError>,
     pub spinner: usize,
-    pub quit: bool,
     pub available: Availability,
     pub groups: GroupsState,
     pub accumulations: AccumulationsState,
@@ -603,7 +602,6 @@ impl Model {
             notice: None,
             error: None,
             spinner: 0,
-            quit: false,
             available: Availability::ALL,
             groups: GroupsState::default(),
             accumulations: AccumulationsState {

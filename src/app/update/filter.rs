@@ -66,7 +66,6 @@ fn bound(text: &str, tz: &TimeZone, end_of_day: bool) -> Result<Option<Timestamp
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
     if action == Some(Action::Quit) {
-        model.quit = true;
         return vec![Cmd::Quit];
     }
     let tz = model.tz.clone();

@@ -96,7 +96,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         model.dialog = None;
         return match keys::resolve(Scope::Global, false, &key) {
             Some(Action::Quit) if key.code != ratatui::crossterm::event::KeyCode::Char('q') => {
-                quit(model)
+                vec![Cmd::Quit]
             }
             _ => Vec::new(),
         };
@@ -124,7 +124,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return quit_or(model, action, |m| tables::on_filter_key(m, action, key));
     }
     match action {
-        Some(Action::Quit) => return quit(model),
+        Some(Action::Quit) => return vec![Cmd::Quit],
         Some(Action::Help) => {
             model.dialog = Some(Dialog::Help);
             return Vec::new();
@@ -200,7 +200,7 @@ fn quit_or(
     handle: impl FnOnce(&mut Model) -> Vec<Cmd>,
 ) -> Vec<Cmd> {
     if action == Some(Action::Quit) {
-        return quit(model);
+        return vec![Cmd::Quit];
     }
     handle(model)
 }
@@ -220,11 +220,6 @@ fn show(model: &mut Model, screen: Screen) -> Vec<Cmd> {
         }
         _ => tables::first_load(model),
     }
-}
-
-fn quit(model: &mut Model) -> Vec<Cmd> {
-    model.quit = true;
-    vec![Cmd::Quit]
 }
 
 fn panes(model: &Model) -> Vec<Pane> {

@@ -51,7 +51,6 @@ fn dialog(model: &mut Model) -> Option<&mut WriteOffDialog> {
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
     if action == Some(Action::Quit) {
-        model.quit = true;
         return vec![Cmd::Quit];
     }
     let now = model.now;
