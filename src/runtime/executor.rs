@@ -18,6 +18,19 @@ pub struct Executor {
     tx: UnboundedSender<Msg>,
 }
 
+/// Calls the service a command needs, or answers that it is not configured.
+async fn call<S: ?Sized, T, F, Fut>(
+    service: &Option<Arc<S>>,
+    what: &str,
+    f: F,
+) -> Result<T, ServiceError>
+where
+    F: FnOnce(Arc<S>) -> Fut,
+    Fut: Future<Output = Result<T, ServiceError>>,
+{
+    f(need(service, what)?).await
+}
+
 /// The service a command needs, or the error that says it is not configured.
 fn need<T: ?Sized>(service: &Option<Arc<T>>, what: &str) -> Result<Arc<T>, ServiceError> {
     service
@@ -50,10 +63,7 @@ impl Executor {
             let msg = match cmd {
                 Cmd::Search { id, query } => Msg::Searched {
                     id,
-                    result: match need(&s.clients, "ext") {
-                        Ok(c) => c.search(query).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.clients, "ext", |c| async move { c.search(query).await }).await,
                 },
                 Cmd::Debounce { generation, delay } => {
                     tokio::time::sleep(delay).await;
@@ -65,24 +75,28 @@ impl Executor {
                 }
                 Cmd::LoadBalance { id, client } => Msg::BalanceLoaded {
                     id,
-                    result: match need(&s.clients, "ext") {
-                        Ok(c) => c.balance(client).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(
+                        &s.clients,
+                        "ext",
+                        |c| async move { c.balance(client).await },
+                    )
+                    .await,
                 },
                 Cmd::LoadCoupons { id, client } => Msg::CouponsLoaded {
                     id,
-                    result: match need(&s.clients, "ext") {
-                        Ok(c) => c.coupons(client).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(
+                        &s.clients,
+                        "ext",
+                        |c| async move { c.coupons(client).await },
+                    )
+                    .await,
                 },
                 Cmd::LoadHistory { id, client, query } => Msg::HistoryLoaded {
                     id,
-                    result: match need(&s.clients, "ext") {
-                        Ok(c) => c.history(client, query).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.clients, "ext", |c| async move {
+                        c.history(client, query).await
+                    })
+                    .await,
                 },
                 Cmd::WriteOff {
                     id,
@@ -114,17 +128,12 @@ impl Executor {
                 },
                 Cmd::LoadGroups { id } => Msg::GroupsLoaded {
                     id,
-                    result: match need(&s.groups, "poster") {
-                        Ok(g) => g.groups().await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.groups, "poster", |g| async move { g.groups().await }).await,
                 },
                 Cmd::LoadGroup { id, group } => Msg::GroupLoaded {
                     id,
-                    result: match need(&s.groups, "poster") {
-                        Ok(g) => g.group(group).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.groups, "poster", |g| async move { g.group(group).await })
+                        .await,
                 },
                 Cmd::SaveGroup { id, group, draft } => {
                     tracing::info!(?group, name = %draft.name, "saving group");
@@ -141,46 +150,46 @@ impl Executor {
                     tracing::info!(group, "removing group");
                     Msg::GroupRemoved {
                         id,
-                        result: match need(&s.groups, "poster") {
-                            Ok(g) => g.remove_group(group).await,
-                            Err(e) => Err(e),
-                        },
+                        result: call(&s.groups, "poster", |g| async move {
+                            g.remove_group(group).await
+                        })
+                        .await,
                     }
                 }
                 Cmd::LoadAccumulations { id, query } => Msg::AccumulationsLoaded {
                     id,
-                    result: match need(&s.accumulations, "poster") {
-                        Ok(a) => a.accumulations(query).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.accumulations, "poster", |a| async move {
+                        a.accumulations(query).await
+                    })
+                    .await,
                 },
                 Cmd::LoadRegistrations { id, query } => Msg::RegistrationsLoaded {
                     id,
-                    result: match need(&s.registrations, "mloyalty") {
-                        Ok(r) => r.registrations(query).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.registrations, "mloyalty", |r| async move {
+                        r.registrations(query).await
+                    })
+                    .await,
                 },
                 Cmd::LoadCardOperations { id, query } => Msg::CardOperationsLoaded {
                     id,
-                    result: match need(&s.card_operations, "regos") {
-                        Ok(o) => o.card_operations(query).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.card_operations, "regos", |o| async move {
+                        o.card_operations(query).await
+                    })
+                    .await,
                 },
                 Cmd::LoadPromotions { id } => Msg::PromotionsLoaded {
                     id,
-                    result: match need(&s.accumulations, "poster") {
-                        Ok(a) => a.promotions().await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.accumulations, "poster", |a| async move {
+                        a.promotions().await
+                    })
+                    .await,
                 },
                 Cmd::FindCards { id, text } => Msg::CardsFound {
                     id,
-                    result: match need(&s.card_operations, "regos") {
-                        Ok(o) => o.find_cards(text).await,
-                        Err(e) => Err(e),
-                    },
+                    result: call(&s.card_operations, "regos", |o| async move {
+                        o.find_cards(text).await
+                    })
+                    .await,
                 },
                 Cmd::Export { id, export } => Msg::Exported {
                     id,
