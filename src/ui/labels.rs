@@ -173,14 +173,11 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         }
         (Action::Submit, Scope::Groups) => t.action_details,
         (Action::Submit, Scope::GroupForm) => t.action_save,
-        (
-            Action::FocusSearch,
-            Scope::Accumulations | Scope::Registrations | Scope::CardOperations,
-        ) => t.action_filter,
+        (Action::EditFilter, _) => t.action_filter,
         (Action::Cancel, Scope::AdminFilter) => t.action_leave_filter,
         (Action::Cancel, Scope::WriteOffUnclear) => t.action_close,
         (Action::Submit, Scope::CardPicker) => t.action_pick,
-        (Action::ToggleCoupon, Scope::GroupForm) => t.action_toggle_kind,
+        (Action::ToggleKind, _) => t.action_toggle_kind,
         (Action::Submit, _) => t.action_apply,
         (Action::Quit, _) => t.action_quit,
         (Action::Help, _) => t.action_help,

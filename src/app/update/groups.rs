@@ -150,7 +150,7 @@ pub fn on_form_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> 
         Some(Action::NextField) => {
             f.field = next_field(f.field, f.kind, key.code == KeyCode::BackTab)
         }
-        Some(Action::ToggleCoupon) if f.field == GroupField::Kind => {
+        Some(Action::ToggleKind) if f.field == GroupField::Kind => {
             f.kind = match f.kind {
                 GroupKind::Bonus => GroupKind::Discount,
                 GroupKind::Discount => GroupKind::Bonus,

@@ -181,6 +181,8 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         Action::Export => card::export_history(model),
         Action::NextField
         | Action::ToggleCoupon
+        | Action::ToggleKind
+        | Action::EditFilter
         | Action::Confirm
         | Action::Cancel
         | Action::NewGroup

@@ -127,7 +127,7 @@ fn apply(model: &mut Model) -> Vec<Cmd> {
 
 pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
     match (model.screen, action) {
-        (_, Action::FocusSearch) => {
+        (_, Action::EditFilter) => {
             if let Some(f) = filter(model) {
                 f.editing = true;
             }
