@@ -253,24 +253,14 @@ impl ProfileFile {
                 .as_ref()
                 .map(|e| e.check(&format!("{at}.ext"), &env))
                 .transpose()?,
-            poster: match &self.poster {
-                None => None,
-                Some(p) => {
-                    let at = format!("{at}.poster");
-                    check_url(&format!("{at}.base_url"), &p.base_url)?;
-                    let token = secret_from(
-                        &at,
-                        "token",
-                        p.token.as_deref(),
-                        p.token_env.as_deref(),
-                        &env,
-                    )?;
-                    Some(Endpoint {
-                        base_url: p.base_url.clone(),
-                        secret: required("poster.token", token)?,
-                    })
-                }
-            },
+            poster: self
+                .poster
+                .as_ref()
+                .map(|p| {
+                    let secret = (p.token.as_deref(), p.token_env.as_deref());
+                    endpoint(&format!("{at}.poster"), &p.base_url, "token", secret, &env)
+                })
+                .transpose()?,
             mloyalty: match &self.mloyalty {
                 None => None,
                 Some(m) => {
@@ -302,24 +292,23 @@ impl ProfileFile {
             },
             request_timeout: None,
             max_response_bytes: None,
-            regos: match &self.regos {
-                None => None,
-                Some(r) => {
-                    let at = format!("{at}.regos");
-                    check_url(&format!("{at}.base_url"), &r.base_url)?;
-                    let key = secret_from(
-                        &at,
-                        "integration_key",
+            regos: self
+                .regos
+                .as_ref()
+                .map(|r| {
+                    let secret = (
                         r.integration_key.as_deref(),
                         r.integration_key_env.as_deref(),
+                    );
+                    endpoint(
+                        &format!("{at}.regos"),
+                        &r.base_url,
+                        "integration_key",
+                        secret,
                         &env,
-                    )?;
-                    Some(Endpoint {
-                        base_url: r.base_url.clone(),
-                        secret: required("regos.integration_key", key)?,
-                    })
-                }
-            },
+                    )
+                })
+                .transpose()?,
         };
         if providers.ext.is_none()
             && providers.poster.is_none()
@@ -399,6 +388,24 @@ impl ExtFile {
             write_off: self.write_off,
         })
     }
+}
+
+/// A provider's URL and its one required secret, given inline or by an environment
+/// variable (`(inline, env_name)`), checked.
+fn endpoint(
+    at: &str,
+    base_url: &str,
+    key: &str,
+    (inline, env_name): (Option<&str>, Option<&str>),
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Endpoint, ConfigError> {
+    check_url(&format!("{at}.base_url"), base_url)?;
+    let secret = secret_from(at, key, inline, env_name, env)?
+        .ok_or_else(|| ConfigError(format!("{at}: give {key} or {key}_env")))?;
+    Ok(Endpoint {
+        base_url: base_url.to_string(),
+        secret,
+    })
 }
 
 fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
@@ -617,7 +624,10 @@ mod tests {
         assert_eq!(providers.regos.unwrap().secret.expose(), "k1");
         let missing = ConfigFile::parse("[profiles.o.regos]\nbase_url = \"https://x\"\n").unwrap();
         let err = missing.resolve(Some("o"), no_env).unwrap_err().0;
-        assert!(err.contains("regos.integration_key"), "{err}");
+        assert!(
+            err.contains("profiles.o.regos: give integration_key"),
+            "{err}"
+        );
         let empty = ConfigFile::parse("[profiles.o]\n").unwrap();
         assert!(
             empty
