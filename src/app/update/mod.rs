@@ -1,9 +1,12 @@
 //! `update(&mut Model, Msg) -> Vec<Cmd>`: the only place the Model changes.
 
+mod accumulations;
 mod card;
+mod card_operations;
 mod filter;
 mod groups;
 mod journal;
+mod registrations;
 mod search;
 mod tables;
 mod write_off;
@@ -27,9 +30,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::DebounceElapsed(generation) => search::debounce_elapsed(model, generation),
-        Msg::RetryDue(id) => tables::retry_card_operations(model, id),
-        Msg::CardsFound { id, result } => tables::cards_found(model, id, result),
-        Msg::PromotionsLoaded { id, result } => tables::promotions_loaded(model, id, result),
+        Msg::RetryDue(id) => card_operations::retry_card_operations(model, id),
+        Msg::CardsFound { id, result } => card_operations::cards_found(model, id, result),
+        Msg::PromotionsLoaded { id, result } => accumulations::promotions_loaded(model, id, result),
         Msg::Searched { id, result } => search::searched(model, id, result),
         Msg::BalanceLoaded { id, result } => card::balance_loaded(model, id, result),
         Msg::CouponsLoaded { id, result } => card::coupons_loaded(model, id, result),
@@ -39,10 +42,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::GroupLoaded { id, result } => groups::detail_loaded(model, id, result),
         Msg::GroupSaved { id, result } => groups::saved(model, id, result),
         Msg::GroupRemoved { id, result } => groups::removed(model, id, result),
-        Msg::AccumulationsLoaded { id, result } => tables::accumulations_loaded(model, id, result),
-        Msg::RegistrationsLoaded { id, result } => tables::registrations_loaded(model, id, result),
+        Msg::AccumulationsLoaded { id, result } => {
+            accumulations::accumulations_loaded(model, id, result)
+        }
+        Msg::RegistrationsLoaded { id, result } => {
+            registrations::registrations_loaded(model, id, result)
+        }
         Msg::CardOperationsLoaded { id, result } => {
-            tables::card_operations_loaded(model, id, result)
+            card_operations::card_operations_loaded(model, id, result)
         }
         Msg::Exported { id, result } => tables::exported(model, id, result),
         Msg::JournalLoaded { id, result } => journal::loaded(model, id, result),
@@ -116,7 +123,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             return quit_or(model, action, |m| groups::on_mismatch_key(m, action));
         }
         Some(Dialog::CardPicker(_)) => {
-            return quit_or(model, action, |m| tables::on_picker_key(m, action));
+            return quit_or(model, action, |m| card_operations::on_picker_key(m, action));
         }
         _ => {}
     }

@@ -1,0 +1,283 @@
+//! F6: REGOS card operations — a card by id or found by phone, barcode or name; type, sort,
+//! order, pages; waits when REGOS says so.
+
+use super::super::keys::Action;
+use super::super::model::{ADMIN_PAGE, CardPicker, Dialog, Model, Notice};
+use super::super::msg::{Cmd, Export, Reply, RequestId};
+use super::filter::parse_date;
+use crate::domain::admin::{
+    CardOperationPage, CardOperationQuery, OperationKind, RetailCard, SortColumn, SortDirection,
+};
+use crate::domain::{ErrorKind, days};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::time::Duration;
+
+/// Fields of the card operations filter.
+pub const OPS_CARD: usize = 0;
+pub const OPS_PROMO: usize = 1;
+pub const OPS_FROM: usize = 2;
+pub const OPS_TO: usize = 3;
+
+/// F6's keys beyond the shared ones (filter, arrows).
+pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::CycleType => {
+            let o = &mut model.card_operations;
+            o.kind = match o.kind {
+                None => Some(OperationKind::Income),
+                Some(OperationKind::Income) => Some(OperationKind::Outcome),
+                Some(OperationKind::Outcome) => None,
+            };
+            requery(model)
+        }
+        Action::CycleSort => {
+            let o = &mut model.card_operations;
+            let at = SortColumn::ALL
+                .iter()
+                .position(|c| *c == o.sort)
+                .unwrap_or(0);
+            o.sort = SortColumn::ALL[(at + 1) % SortColumn::ALL.len()];
+            requery(model)
+        }
+        Action::ToggleOrder => {
+            let o = &mut model.card_operations;
+            o.direction = match o.direction {
+                SortDirection::Asc => SortDirection::Desc,
+                SortDirection::Desc => SortDirection::Asc,
+            };
+            requery(model)
+        }
+        Action::PagePrev | Action::PageNext => {
+            let o = &model.card_operations;
+            let (Some(query), Some(page)) = (o.query, o.rows.data.as_ref()) else {
+                return Vec::new();
+            };
+            let offset = match action {
+                Action::PageNext => match page.next_offset {
+                    Some(next) => next,
+                    None if page.operations.len() as u32 >= query.limit => {
+                        query.offset + query.limit
+                    }
+                    None => return Vec::new(),
+                },
+                _ if query.offset > 0 => query.offset.saturating_sub(query.limit),
+                _ => return Vec::new(),
+            };
+            load_card_operations(model, CardOperationQuery { offset, ..query })
+        }
+        Action::Refresh => match model.card_operations.query {
+            Some(q) => load_card_operations(model, q),
+            None => Vec::new(),
+        },
+        Action::Export => match model.card_operations.query {
+            Some(q) => super::tables::export(
+                model,
+                Export::CardOperations(CardOperationQuery { offset: 0, ..q }),
+            ),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Nothing to show before a card is named: F6 starts in its field.
+pub fn first_load(model: &mut Model) -> Vec<Cmd> {
+    model.card_operations.filter.editing = true;
+    model.card_operations.filter.field = OPS_CARD;
+    Vec::new()
+}
+
+/// A day's bounds in the shop's zone: its first instant, or its last.
+fn day_bound(date: Date, tz: &jiff::tz::TimeZone, end: bool) -> Option<Timestamp> {
+    if end {
+        days::last_instant(date, tz)
+    } else {
+        days::first_instant(date, tz)
+    }
+}
+
+pub fn apply_card_operations(model: &mut Model) -> Vec<Cmd> {
+    let tz = model.tz.clone();
+    let o = &mut model.card_operations;
+    let f = &mut o.filter;
+    let id_field = |text: &str| text.parse::<i64>().ok().filter(|v| *v > 0);
+    let card_text = f.value(OPS_CARD).trim().to_string();
+    if looks_like_a_search(&card_text) {
+        return find_cards(model, card_text);
+    }
+    let Some(card) = id_field(&card_text) else {
+        f.invalid = Some(OPS_CARD);
+        return Vec::new();
+    };
+    let Some(promo) = id_field(f.value(OPS_PROMO)) else {
+        f.invalid = Some(OPS_PROMO);
+        return Vec::new();
+    };
+    let mut bounds = [None, None];
+    for (slot, field) in [(0, OPS_FROM), (1, OPS_TO)] {
+        let text = f.value(field);
+        if text.is_empty() {
+            continue;
+        }
+        match parse_date(text).and_then(|d| day_bound(d, &tz, field == OPS_TO)) {
+            Some(t) => bounds[slot] = Some(t),
+            None => {
+                f.invalid = Some(field);
+                return Vec::new();
+            }
+        }
+    }
+    f.editing = false;
+    f.invalid = None;
+    let query = CardOperationQuery {
+        card_id: card,
+        promo_id: promo,
+        kind: o.kind,
+        from: bounds[0],
+        to: bounds[1],
+        sort: o.sort,
+        direction: o.direction,
+        offset: 0,
+        limit: ADMIN_PAGE,
+    };
+    load_card_operations(model, query)
+}
+
+/// Type, sort and order change the query on screen and start again from its first page.
+fn requery(model: &mut Model) -> Vec<Cmd> {
+    let o = &model.card_operations;
+    match o.query {
+        Some(q) => {
+            let query = CardOperationQuery {
+                kind: o.kind,
+                sort: o.sort,
+                direction: o.direction,
+                offset: 0,
+                ..q
+            };
+            load_card_operations(model, query)
+        }
+        None => Vec::new(),
+    }
+}
+
+fn load_card_operations(model: &mut Model, query: CardOperationQuery) -> Vec<Cmd> {
+    let id = model.next_id();
+    let o = &mut model.card_operations;
+    o.query = Some(query);
+    o.rows.start(id);
+    o.selected = 0;
+    vec![Cmd::LoadCardOperations { id, query }]
+}
+
+/// How many times in a row a page is asked for again after REGOS says to wait; then the
+/// rate limit is shown as the error it is.
+const MAX_WAITS: u8 = 3;
+
+pub fn card_operations_loaded(
+    model: &mut Model,
+    id: RequestId,
+    result: Reply<CardOperationPage>,
+) -> Vec<Cmd> {
+    let o = &mut model.card_operations;
+    if o.rows.pending != Some(id) {
+        return Vec::new();
+    }
+    if let Err(e) = &result
+        && e.kind == ErrorKind::RateLimited
+        && o.waits < MAX_WAITS
+    {
+        // Still pending: the page waits as REGOS asked, and the status bar says so.
+        o.waits += 1;
+        let delay = e.retry_after.unwrap_or(Duration::from_secs(1));
+        model.notice = Some(Notice::RateLimited {
+            seconds: delay.as_secs_f64().ceil() as u64,
+        });
+        return vec![Cmd::RetryLater { id, delay }];
+    }
+    o.waits = 0;
+    o.rows.accept_reporting(id, result, &mut model.error);
+    Vec::new()
+}
+
+/// The wait is over: the same page is asked for again, unless another request took its
+/// place meanwhile.
+pub fn retry_card_operations(model: &mut Model, id: RequestId) -> Vec<Cmd> {
+    let o = &model.card_operations;
+    match o.query {
+        Some(query) if o.rows.pending == Some(id) => {
+            if matches!(model.notice, Some(Notice::RateLimited { .. })) {
+                model.notice = None;
+            }
+            load_card_operations(model, query)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Card ids are short numbers; a phone or a barcode is ten digits or more, and a name has
+/// letters: those find the card first.
+fn looks_like_a_search(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    !text.is_empty() && (text.chars().any(|c| !c.is_ascii_digit()) || digits >= 10)
+}
+
+/// Shortest text worth a card search (REGOS matches on parts of names and numbers).
+const MIN_CARD_SEARCH: usize = 3;
+
+fn find_cards(model: &mut Model, text: String) -> Vec<Cmd> {
+    if text.chars().count() < MIN_CARD_SEARCH {
+        model.card_operations.filter.invalid = Some(OPS_CARD);
+        return Vec::new();
+    }
+    let id = model.next_id();
+    let mut cards = super::super::model::Remote::default();
+    cards.start(id);
+    model.dialog = Some(Dialog::CardPicker(CardPicker {
+        text: text.clone(),
+        cards,
+        selected: 0,
+    }));
+    vec![Cmd::FindCards { id, text }]
+}
+
+pub fn cards_found(model: &mut Model, id: RequestId, result: Reply<Vec<RetailCard>>) -> Vec<Cmd> {
+    if let Some(Dialog::CardPicker(p)) = model.dialog.as_mut() {
+        p.cards.accept_reporting(id, result, &mut model.error);
+        p.selected = 0;
+    }
+    Vec::new()
+}
+
+/// The picker: arrows choose, Enter puts the card and its promotion into the filter and
+/// shows its operations, Esc goes back to the filter.
+pub fn on_picker_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+    let Some(Dialog::CardPicker(p)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    let cards = p.cards.data.as_deref().unwrap_or_default();
+    match action {
+        Some(Action::Up | Action::Down) => {
+            super::step_selection(&mut p.selected, cards.len(), action == Some(Action::Up));
+            Vec::new()
+        }
+        Some(Action::Cancel) => {
+            model.dialog = None;
+            Vec::new()
+        }
+        Some(Action::Submit) => {
+            let Some(card) = cards.get(p.selected).cloned() else {
+                return Vec::new();
+            };
+            model.dialog = None;
+            let f = &mut model.card_operations.filter;
+            f.inputs[OPS_CARD] = card.id.to_string().into();
+            if let Some(promo) = card.promo_id {
+                f.inputs[OPS_PROMO] = promo.to_string().into();
+            }
+            apply_card_operations(model)
+        }
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,120 @@
+//! F5: Mloyalty's registrations in a period — presets, a custom period and point of sale.
+
+use super::super::keys::Action;
+use super::super::model::{Model, Preset};
+use super::super::msg::{Cmd, Export, Reply, RequestId};
+use super::filter::parse_date;
+use crate::domain::admin::{Registration, RegistrationQuery};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// Fields of the registrations filter.
+pub const REG_FROM: usize = 0;
+pub const REG_TO: usize = 1;
+pub const REG_POS: usize = 2;
+
+/// F5's keys beyond the shared ones (filter, arrows).
+pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::NextPreset => {
+            let r = &mut model.registrations;
+            r.preset = match r.preset {
+                Preset::Today => Preset::Yesterday,
+                Preset::Yesterday => Preset::ThisMonth,
+                Preset::ThisMonth => Preset::ThisYear,
+                Preset::ThisYear | Preset::Custom => Preset::Today,
+            };
+            apply_registrations(model)
+        }
+        Action::Refresh => apply_registrations(model),
+        Action::Export => match model.registrations.query {
+            Some(q) => super::tables::export(model, Export::Registrations(q)),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// The filter applied: a custom period.
+pub fn apply(model: &mut Model) -> Vec<Cmd> {
+    model.registrations.preset = Preset::Custom;
+    apply_registrations(model)
+}
+
+/// The days a preset stands for, counted in the shop's zone.
+pub fn preset_days(
+    preset: Preset,
+    now: Timestamp,
+    tz: &jiff::tz::TimeZone,
+) -> Option<(Date, Date)> {
+    let today = now.to_zoned(tz.clone()).date();
+    Some(match preset {
+        Preset::Today => (today, today),
+        Preset::Yesterday => {
+            let y = today.yesterday().ok()?;
+            (y, y)
+        }
+        Preset::ThisMonth => (today.first_of_month(), today),
+        Preset::ThisYear => (Date::new(today.year(), 1, 1).ok()?, today),
+        Preset::Custom => return None,
+    })
+}
+
+pub fn apply_registrations(model: &mut Model) -> Vec<Cmd> {
+    let (now, tz) = (model.now, model.tz.clone());
+    let r = &mut model.registrations;
+    let show = |d: Date| d.strftime("%d.%m.%Y").to_string();
+    let (from, to) = match preset_days(r.preset, now, &tz) {
+        Some((from, to)) => {
+            // The fields show the period a preset chose, ready to be adjusted.
+            r.filter.inputs[REG_FROM] = show(from).into();
+            r.filter.inputs[REG_TO] = show(to).into();
+            (from, to)
+        }
+        None => {
+            let from = parse_date(r.filter.value(REG_FROM));
+            let to = parse_date(r.filter.value(REG_TO));
+            match (from, to) {
+                (Some(from), Some(to)) if from <= to => (from, to),
+                (None, _) => {
+                    r.filter.invalid = Some(REG_FROM);
+                    return Vec::new();
+                }
+                _ => {
+                    r.filter.invalid = Some(REG_TO);
+                    return Vec::new();
+                }
+            }
+        }
+    };
+    let pos = match r.filter.value(REG_POS) {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(p) if p > 0 => Some(p),
+            _ => {
+                r.filter.invalid = Some(REG_POS);
+                return Vec::new();
+            }
+        },
+    };
+    r.filter.editing = false;
+    r.filter.invalid = None;
+    let query = RegistrationQuery { from, to, pos };
+    r.query = Some(query);
+    let id = model.next_id();
+    model.registrations.rows.start(id);
+    model.registrations.selected = 0;
+    vec![Cmd::LoadRegistrations { id, query }]
+}
+
+pub fn registrations_loaded(
+    model: &mut Model,
+    id: RequestId,
+    result: Reply<Vec<Registration>>,
+) -> Vec<Cmd> {
+    model
+        .registrations
+        .rows
+        .accept_reporting(id, result, &mut model.error);
+    Vec::new()
+}
