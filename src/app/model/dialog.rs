@@ -1,0 +1,70 @@
+//! Which dialog is open, and what the status bar says after something went well.
+
+use super::*;
+
+#[derive(Debug)]
+pub enum Dialog {
+    Help,
+    WriteOff(Box<WriteOffDialog>),
+    HistoryFilter(FilterDialog),
+    GroupForm(Box<GroupForm>),
+    GroupRemove(GroupRemoval),
+    BonusMismatch(Box<BonusMismatch>),
+    CardPicker(CardPicker),
+}
+
+/// What the status bar says after something went well.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    DemoCreated {
+        clients: u64,
+    },
+    WrittenOff {
+        client: Client,
+        request: WriteOff,
+    },
+    /// A write-off got no answer: it may or may not have gone through.
+    OutcomeUnknown {
+        client: ClientId,
+    },
+    /// Reading the balance again showed that an unanswered write-off went through.
+    WrittenOffAfterCheck {
+        client: Client,
+        request: WriteOff,
+    },
+    /// The config file holds secrets and others may read it.
+    ConfigReadable {
+        path: PathBuf,
+    },
+    NoSearchFor(String),
+    /// `w` on a client whose balance could not be read: there is nothing to write off from.
+    NoBalanceToWriteOff,
+    /// The filtered client is not on Poster's page: the next one is being read.
+    LookingForClient {
+        client: i64,
+        page: u32,
+    },
+    /// Esc stopped the walk through Poster's pages, or it reached its bound.
+    ClientNotFound {
+        client: i64,
+        pages: u32,
+    },
+    /// The vendor asked to wait this many seconds; the request is sent again then.
+    RateLimited {
+        seconds: u64,
+    },
+    GroupSaved {
+        name: String,
+    },
+    GroupRemoved {
+        name: String,
+    },
+    /// A birthday bonus Poster had stored wrong was sent again and is right now.
+    BonusCorrected {
+        name: String,
+    },
+    Exported {
+        path: PathBuf,
+        rows: usize,
+    },
+}

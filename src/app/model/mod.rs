@@ -1,0 +1,209 @@
+//! The one Model: all the console knows, nothing it does.
+
+use super::msg::RequestId;
+use crate::domain::admin::{
+    Accumulation, CardOperationPage, CardOperationQuery, Group, GroupDraft, GroupKind,
+    GroupProblem, OperationKind, Promotion, Registration, RegistrationQuery, RetailCard,
+    SortColumn, SortDirection,
+};
+use crate::domain::{
+    Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry, HistoryQuery,
+    ServiceError, WriteOff,
+};
+use crate::i18n::Locale;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use tui_input::Input;
+
+mod cashier;
+mod dialog;
+mod groups;
+mod remote;
+mod tables;
+mod write_off;
+
+pub use cashier::*;
+pub use dialog::*;
+pub use groups::*;
+pub use remote::*;
+pub use tables::*;
+pub use write_off::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Clients,
+    Groups,
+    Accumulations,
+    Registrations,
+    CardOperations,
+    Journal,
+}
+
+/// Which screens have a provider behind them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Availability {
+    pub clients: bool,
+    pub groups: bool,
+    pub accumulations: bool,
+    pub registrations: bool,
+    pub card_operations: bool,
+}
+
+impl Availability {
+    pub const ALL: Availability = Availability {
+        clients: true,
+        groups: true,
+        accumulations: true,
+        registrations: true,
+        card_operations: true,
+    };
+
+    pub fn has(&self, screen: Screen) -> bool {
+        match screen {
+            Screen::Clients => self.clients,
+            Screen::Groups => self.groups,
+            Screen::Accumulations => self.accumulations,
+            Screen::Registrations => self.registrations,
+            Screen::CardOperations => self.card_operations,
+            Screen::Journal => true,
+        }
+    }
+}
+
+/// Which backend is in use, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendLabel {
+    Embedded,
+    Profile(String),
+}
+
+pub struct Model {
+    pub locale: Locale,
+    pub tz: TimeZone,
+    pub backend: BackendLabel,
+    pub now: Timestamp,
+    pub screen: Screen,
+    pub focus: Pane,
+    pub search: SearchState,
+    pub card: Option<CardState>,
+    pub dialog: Option<Dialog>,
+    pub notice: Option<Notice>,
+    pub error: Option<ServiceError>,
+    pub spinner: usize,
+    pub available: Availability,
+    pub groups: GroupsState,
+    pub accumulations: AccumulationsState,
+    pub registrations: RegistrationsState,
+    pub card_operations: CardOperationsState,
+    /// The export being written, if any.
+    pub exporting: Option<RequestId>,
+    pub journal: Remote<Vec<crate::domain::journal::JournalRow>>,
+    pub journal_selected: usize,
+    /// Unique to this run of the console: idempotency keys are made from it.
+    pub session: String,
+    next_request: u64,
+}
+
+impl Model {
+    pub fn new(locale: Locale, tz: TimeZone, backend: BackendLabel, now: Timestamp) -> Self {
+        Model {
+            locale,
+            tz,
+            backend,
+            now,
+            screen: Screen::Clients,
+            focus: Pane::Search,
+            search: SearchState::default(),
+            card: None,
+            dialog: None,
+            notice: None,
+            error: None,
+            spinner: 0,
+            available: Availability::ALL,
+            groups: GroupsState::default(),
+            accumulations: AccumulationsState {
+                rows: Remote::default(),
+                clients_on_page: 0,
+                walked: 0,
+                promotions: Remote::default(),
+                offset: 0,
+                selected: 0,
+                filter: FilterForm::new(1),
+                client: None,
+            },
+            registrations: RegistrationsState {
+                preset: Preset::Today,
+                filter: FilterForm::new(3),
+                rows: Remote::default(),
+                selected: 0,
+                query: None,
+            },
+            card_operations: CardOperationsState {
+                filter: FilterForm::new(4),
+                kind: None,
+                sort: SortColumn::Date,
+                direction: SortDirection::Desc,
+                rows: Remote::default(),
+                selected: 0,
+                query: None,
+                waits: 0,
+            },
+            exporting: None,
+            journal: Remote::default(),
+            journal_selected: 0,
+            session: format!("{:x}", now.as_nanosecond()),
+            next_request: 0,
+        }
+    }
+
+    pub fn next_id(&mut self) -> RequestId {
+        self.next_request += 1;
+        RequestId(self.next_request)
+    }
+
+    /// A new idempotency key, never used before by any run of the console.
+    pub fn new_key(&mut self) -> String {
+        let n = self.next_id().0;
+        format!("{}-{n}", self.session)
+    }
+
+    /// Whether any request is in flight (drives the spinner).
+    pub fn busy(&self) -> bool {
+        let card_busy = self.card.as_ref().is_some_and(|c| {
+            c.balance.is_loading() || c.coupons.is_loading() || c.history.rows.is_loading()
+        });
+        let sending = matches!(
+            &self.dialog,
+            Some(Dialog::WriteOff(d))
+                if matches!(d.step, WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. })
+        );
+        let dialog_busy = match &self.dialog {
+            Some(Dialog::GroupForm(f)) => f.sending.is_some(),
+            Some(Dialog::GroupRemove(r)) => r.sending.is_some(),
+            Some(Dialog::BonusMismatch(b)) => b.sending.is_some(),
+            Some(Dialog::CardPicker(p)) => p.cards.is_loading(),
+            _ => false,
+        };
+        self.search.results.is_loading()
+            || card_busy
+            || sending
+            || dialog_busy
+            || self.exporting.is_some()
+            || self.groups.list.is_loading()
+            || self.groups.detail.is_loading()
+            || self.accumulations.rows.is_loading()
+            || self.registrations.rows.is_loading()
+            || self.card_operations.rows.is_loading()
+            || self.journal.is_loading()
+    }
+
+    pub fn selected_client(&self) -> Option<&Client> {
+        self.search
+            .results
+            .data
+            .as_ref()
+            .and_then(|r| r.get(self.search.selected))
+    }
+}

@@ -1,0 +1,113 @@
+//! The write-off dialog: its form, the confirmation, sending, and the check after no answer.
+
+use super::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOffField {
+    Points,
+    Rubles,
+    Coupons,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    Cancel,
+    Confirm,
+}
+
+impl Button {
+    /// The button the focus moves to.
+    pub fn other(self) -> Button {
+        match self {
+            Button::Cancel => Button::Confirm,
+            Button::Confirm => Button::Cancel,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOffStep {
+    Form,
+    /// The validated request waits for consent; focus starts on Cancel. The key is made
+    /// before the first attempt and kept for every retry of the same request.
+    Confirm {
+        request: WriteOff,
+        focus: Button,
+        key: String,
+    },
+    /// Sent; nothing can be confirmed again until the answer comes.
+    Sending {
+        request: WriteOff,
+        id: RequestId,
+        key: String,
+    },
+    /// No answer came: the balance and coupons are being read again to find out.
+    Checking {
+        request: WriteOff,
+        key: String,
+    },
+    /// What reading them again showed; a retry (same key) is offered only when it did not
+    /// go through.
+    Checked {
+        request: WriteOff,
+        key: String,
+        verdict: Verdict,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Balance and coupons are as before: it did not go through, and may be sent again.
+    NotApplied,
+    /// The evidence does not single out this write-off: nothing is retried, and the cashier
+    /// is told what to check.
+    Unclear(Doubt),
+}
+
+/// Why a check could not tell whether an unanswered write-off went through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doubt {
+    /// The balance or the coupons could not be read again.
+    Unreadable,
+    /// They moved, but not by exactly this write-off (an accrual, another till's amount).
+    ChangedOtherwise,
+    /// The balance fell by exactly this amount, but nothing marks it as this till's:
+    /// another till may have written off the same amount at the same time.
+    SameAmountElsewhere,
+    /// A coupon of the write-off is gone, but it had expired meanwhile, and vendors drop
+    /// expired coupons from the list: its absence proves nothing.
+    CouponExpired(CouponId),
+}
+
+/// Why the form cannot go on to confirmation, or why the server said no.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormProblem {
+    Amount {
+        field: WriteOffField,
+        error: AmountError,
+    },
+    NotPositive(WriteOffField),
+    AboveBalance {
+        field: WriteOffField,
+        available: Amount,
+    },
+    CouponExpired(CouponId),
+    Nothing,
+    Refused(ServiceError),
+}
+
+#[derive(Debug)]
+pub struct WriteOffDialog {
+    pub client: Client,
+    pub balances: Balances,
+    pub coupons: Vec<Coupon>,
+    pub points: Input,
+    pub rubles: Input,
+    pub field: WriteOffField,
+    pub coupon_cursor: usize,
+    pub chosen: BTreeSet<CouponId>,
+    pub problem: Option<FormProblem>,
+    pub step: WriteOffStep,
+    /// The last request confirmed and its key: confirming the same request again reuses it.
+    pub last_key: Option<(WriteOff, String)>,
+}
