@@ -1,11 +1,13 @@
 //! The pure heart of the console: Model, Msg, Cmd and `update`. Nothing here awaits, does
 //! I/O, or knows about terminals, networks or vendors.
 
+mod key_context;
 pub mod keys;
 pub mod model;
 pub mod msg;
 mod update;
 
+pub use key_context::KeyContext;
 pub use model::Model;
 pub use msg::{Cmd, Msg, RequestId};
-pub use update::{current_scope, update};
+pub use update::update;

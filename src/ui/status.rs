@@ -64,11 +64,8 @@ pub fn render_tabs(model: &Model, frame: &mut Frame, area: Rect) {
 
 pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
-    let scope = crate::app::current_scope(model);
-    let typing = matches!(
-        scope,
-        Scope::Search | Scope::WriteOffForm | Scope::Filter | Scope::AdminFilter | Scope::GroupForm
-    );
+    let context = model.key_context();
+    let (scope, typing) = (context.scope, context.typing);
     let mut spans = Vec::new();
     let mut used = 0;
     let mut hinted: Vec<_> = keys::for_scope(scope)

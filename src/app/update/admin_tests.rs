@@ -1033,3 +1033,31 @@ fn a_paste_lands_in_the_focused_field_of_forms_and_filters() {
     assert_eq!(f.name.value(), "Кофеманы");
     assert_eq!(m.search.input.value(), "");
 }
+
+/// Dispatch, paste, the hint bar and the help read one answer: a form types and owns the
+/// keyboard, a table's filter types into its fields, a bare table does neither.
+#[test]
+fn the_key_context_follows_the_dialog_then_the_screen() {
+    use super::super::keys::Scope;
+    let mut m = model();
+    let c = m.key_context();
+    assert_eq!((c.scope, c.typing, c.modal), (Scope::Search, true, false));
+
+    key(&mut m, KeyCode::F(4));
+    let c = m.key_context();
+    assert_eq!(
+        (c.scope, c.typing, c.modal),
+        (Scope::Accumulations, false, false)
+    );
+    key(&mut m, KeyCode::Char('/'));
+    let c = m.key_context();
+    assert_eq!(
+        (c.scope, c.typing, c.modal),
+        (Scope::AdminFilter, true, true)
+    );
+
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::Char('n'));
+    let c = m.key_context();
+    assert_eq!((c.scope, c.typing, c.modal), (Scope::GroupForm, true, true));
+}

@@ -12,7 +12,7 @@ mod tables;
 mod write_off;
 
 use super::keys::{self, Action, Scope};
-use super::model::{Dialog, Model, Pane, Screen, Verdict, WriteOffStep};
+use super::model::{Dialog, Model, Pane, Screen};
 use super::msg::{Cmd, Msg};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -57,46 +57,6 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
 }
 
 /// The scope whose bindings apply now, and whether a text field has the keyboard.
-fn scope(model: &Model) -> (Scope, bool) {
-    match &model.dialog {
-        Some(Dialog::Help) => (Scope::Global, false),
-        Some(Dialog::WriteOff(d)) => match d.step {
-            WriteOffStep::Form => (Scope::WriteOffForm, true),
-            WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. } => {
-                (Scope::WriteOffWaiting, false)
-            }
-            WriteOffStep::Checked {
-                verdict: Verdict::Unclear(_),
-                ..
-            } => (Scope::WriteOffUnclear, false),
-            _ => (Scope::WriteOffConfirm, false),
-        },
-        Some(Dialog::HistoryFilter(_)) => (Scope::Filter, true),
-        Some(Dialog::GroupForm(_)) => (Scope::GroupForm, true),
-        Some(Dialog::GroupRemove(_)) => (Scope::GroupRemove, false),
-        Some(Dialog::BonusMismatch(_)) => (Scope::BonusMismatch, false),
-        Some(Dialog::CardPicker(_)) => (Scope::CardPicker, false),
-        None => match model.screen {
-            Screen::Clients => match model.focus {
-                Pane::Search => (Scope::Search, true),
-                Pane::Results => (Scope::Results, false),
-                Pane::History => (Scope::History, false),
-            },
-            _ if tables::editing(model) => (Scope::AdminFilter, true),
-            Screen::Groups => (Scope::Groups, false),
-            Screen::Accumulations => (Scope::Accumulations, false),
-            Screen::Registrations => (Scope::Registrations, false),
-            Screen::CardOperations => (Scope::CardOperations, false),
-            Screen::Journal => (Scope::Journal, false),
-        },
-    }
-}
-
-/// The scope whose keys apply now: for the hint bar and help.
-pub fn current_scope(model: &Model) -> Scope {
-    scope(model).0
-}
-
 fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     if matches!(model.dialog, Some(Dialog::Help)) {
         // The overlay is read and dismissed with any key; Ctrl-C still quits.
@@ -108,8 +68,8 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             _ => Vec::new(),
         };
     }
-    let (scope, typing) = scope(model);
-    let action = keys::resolve(scope, typing, &key);
+    let context = model.key_context();
+    let action = keys::resolve(context.scope, context.typing, &key);
     match &model.dialog {
         Some(Dialog::WriteOff(_)) => return write_off::on_key(model, action, key),
         Some(Dialog::HistoryFilter(_)) => return filter::on_key(model, action, key),
@@ -127,7 +87,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
         _ => {}
     }
-    if scope == Scope::AdminFilter {
+    if context.scope == Scope::AdminFilter {
         return quit_or(model, action, |m| tables::on_filter_key(m, action, key));
     }
     match action {
@@ -302,12 +262,16 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
     for c in flat.chars() {
         let key = KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c));
         // The same scopes as typed keys: the text goes to the field that has the keyboard.
-        cmds.extend(match scope(model) {
-            (Scope::WriteOffForm, true) => write_off::on_key(model, None, key),
-            (Scope::Filter, true) => filter::on_key(model, None, key),
-            (Scope::GroupForm, true) => groups::on_form_key(model, None, key),
-            (Scope::AdminFilter, true) => tables::on_filter_key(model, None, key),
-            (Scope::Search, true) => search::edit(model, key),
+        let context = model.key_context();
+        if !context.typing {
+            break;
+        }
+        cmds.extend(match context.scope {
+            Scope::WriteOffForm => write_off::on_key(model, None, key),
+            Scope::Filter => filter::on_key(model, None, key),
+            Scope::GroupForm => groups::on_form_key(model, None, key),
+            Scope::AdminFilter => tables::on_filter_key(model, None, key),
+            Scope::Search => search::edit(model, key),
             _ => break,
         });
     }

@@ -3,29 +3,10 @@
 //! `registrations` and `card_operations`.
 
 use super::super::keys::Action;
-use super::super::model::{FilterForm, Model, Notice, Screen};
+use super::super::model::{Model, Notice, Screen};
 use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
 use super::{accumulations, card_operations, registrations};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-
-fn filter(model: &mut Model) -> Option<&mut FilterForm> {
-    match model.screen {
-        Screen::Accumulations => Some(&mut model.accumulations.filter),
-        Screen::Registrations => Some(&mut model.registrations.filter),
-        Screen::CardOperations => Some(&mut model.card_operations.filter),
-        Screen::Clients | Screen::Groups | Screen::Journal => None,
-    }
-}
-
-/// Whether the keyboard is in the filter fields of the current screen.
-pub fn editing(model: &Model) -> bool {
-    match model.screen {
-        Screen::Accumulations => model.accumulations.filter.editing,
-        Screen::Registrations => model.registrations.filter.editing,
-        Screen::CardOperations => model.card_operations.filter.editing,
-        Screen::Clients | Screen::Groups | Screen::Journal => false,
-    }
-}
 
 /// What opening a screen for the first time loads.
 pub fn first_load(model: &mut Model) -> Vec<Cmd> {
@@ -44,7 +25,7 @@ pub fn first_load(model: &mut Model) -> Vec<Cmd> {
 }
 
 pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
-    let Some(f) = filter(model) else {
+    let Some(f) = model.table_filter_mut() else {
         return Vec::new();
     };
     match action {
@@ -83,7 +64,7 @@ fn apply(model: &mut Model) -> Vec<Cmd> {
 pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
     match (model.screen, action) {
         (_, Action::EditFilter) => {
-            if let Some(f) = filter(model) {
+            if let Some(f) = model.table_filter_mut() {
                 f.editing = true;
             }
             Vec::new()

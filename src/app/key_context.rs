@@ -1,0 +1,61 @@
+//! One answer to "which keys apply now": key dispatch, paste, the hint bar and the help all
+//! ask `Model::key_context()`, so none of them keeps its own copy of the rules.
+
+use super::keys::Scope;
+use super::model::{Dialog, Model, Pane, Screen, Verdict, WriteOffStep};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyContext {
+    /// Whose bindings apply.
+    pub scope: Scope,
+    /// A text field has the keyboard: unbound printable keys are typed into it.
+    pub typing: bool,
+    /// A dialog or form owns the keyboard: global keys other than Ctrl-C do not apply.
+    pub modal: bool,
+}
+
+impl Model {
+    pub fn key_context(&self) -> KeyContext {
+        let (scope, typing) = self.scope_and_typing();
+        KeyContext {
+            scope,
+            typing,
+            modal: scope.is_modal(),
+        }
+    }
+
+    fn scope_and_typing(&self) -> (Scope, bool) {
+        match &self.dialog {
+            Some(Dialog::Help) => (Scope::Global, false),
+            Some(Dialog::WriteOff(d)) => match d.step {
+                WriteOffStep::Form => (Scope::WriteOffForm, true),
+                WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. } => {
+                    (Scope::WriteOffWaiting, false)
+                }
+                WriteOffStep::Checked {
+                    verdict: Verdict::Unclear(_),
+                    ..
+                } => (Scope::WriteOffUnclear, false),
+                _ => (Scope::WriteOffConfirm, false),
+            },
+            Some(Dialog::HistoryFilter(_)) => (Scope::Filter, true),
+            Some(Dialog::GroupForm(_)) => (Scope::GroupForm, true),
+            Some(Dialog::GroupRemove(_)) => (Scope::GroupRemove, false),
+            Some(Dialog::BonusMismatch(_)) => (Scope::BonusMismatch, false),
+            Some(Dialog::CardPicker(_)) => (Scope::CardPicker, false),
+            None => match self.screen {
+                Screen::Clients => match self.focus {
+                    Pane::Search => (Scope::Search, true),
+                    Pane::Results => (Scope::Results, false),
+                    Pane::History => (Scope::History, false),
+                },
+                _ if self.table_filter().is_some_and(|f| f.editing) => (Scope::AdminFilter, true),
+                Screen::Groups => (Scope::Groups, false),
+                Screen::Accumulations => (Scope::Accumulations, false),
+                Screen::Registrations => (Scope::Registrations, false),
+                Screen::CardOperations => (Scope::CardOperations, false),
+                Screen::Journal => (Scope::Journal, false),
+            },
+        }
+    }
+}
