@@ -4,32 +4,10 @@
 use super::{labels, theme, truncate};
 use crate::app::Model;
 use crate::app::keys::{BINDINGS, Scope};
-use crate::app::model::Screen;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
-
-/// The scopes a screen has, in the order the help lists them after the global keys.
-fn scopes(screen: Screen) -> &'static [Scope] {
-    match screen {
-        Screen::Clients => &[
-            Scope::Search,
-            Scope::Results,
-            Scope::History,
-            Scope::WriteOffForm,
-            Scope::WriteOffConfirm,
-            Scope::WriteOffUnclear,
-            Scope::Filter,
-        ],
-        // The bonus-mismatch dialog takes the removal dialog's keys and shows them itself.
-        Screen::Groups => &[Scope::Groups, Scope::GroupForm, Scope::GroupRemove],
-        Screen::Accumulations => &[Scope::Accumulations, Scope::AdminFilter],
-        Screen::Registrations => &[Scope::Registrations, Scope::AdminFilter],
-        Screen::CardOperations => &[Scope::CardOperations, Scope::AdminFilter, Scope::CardPicker],
-        Screen::Journal => &[Scope::Journal],
-    }
-}
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
@@ -46,7 +24,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let height = inner.height as usize;
     let mut columns: Vec<Vec<(Scope, Vec<&crate::app::keys::Binding>)>> = vec![Vec::new()];
     let mut used = 0;
-    for &scope in std::iter::once(&Scope::Global).chain(scopes(model.screen)) {
+    for &scope in std::iter::once(&Scope::Global).chain(super::screens::view(model.screen).help) {
         let bindings: Vec<_> = BINDINGS.iter().filter(|b| b.scope == scope).collect();
         let needed = bindings.len() + 1 + usize::from(used > 0);
         if used > 0 && used + needed > height {

@@ -2,7 +2,7 @@
 
 use crate::app::keys::{Action, Key, Scope};
 use crate::app::model::{
-    BackendLabel, Doubt, FormProblem, GroupFormProblem, Notice, Screen, WriteOffField,
+    BackendLabel, Doubt, FormProblem, GroupFormProblem, Notice, WriteOffField,
 };
 use crate::domain::admin::{GroupKind, GroupProblem};
 use crate::domain::journal::Outcome;
@@ -181,7 +181,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::Submit, _) => t.action_apply,
         (Action::Quit, _) => t.action_quit,
         (Action::Help, _) => t.action_help,
-        (Action::Show(screen), _) => self::screen(t, screen),
+        (Action::Show(screen), _) => (super::screens::view(screen).title)(t),
         (Action::FocusSearch, _) => t.action_focus_search,
         (Action::Up, _) => t.action_up,
         (Action::Down, _) => t.action_down,
@@ -205,17 +205,6 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::ToggleCoupon, _) => t.action_toggle_coupon,
         (Action::Confirm, _) => t.action_confirm,
         (Action::Cancel, _) => t.action_cancel,
-    }
-}
-
-pub fn screen(t: &Text, s: Screen) -> &'static str {
-    match s {
-        Screen::Clients => t.screen_clients,
-        Screen::Groups => t.screen_groups,
-        Screen::Accumulations => t.screen_accumulations,
-        Screen::Registrations => t.screen_registrations,
-        Screen::CardOperations => t.screen_card_operations,
-        Screen::Journal => t.screen_journal,
     }
 }
 

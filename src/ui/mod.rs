@@ -6,6 +6,7 @@ mod bonus_mismatch;
 mod card;
 mod card_operations;
 mod card_picker;
+mod cashier;
 mod coupons;
 mod field;
 mod filter;
@@ -20,6 +21,7 @@ mod labels;
 mod not_configured;
 mod registrations;
 mod results;
+mod screens;
 mod search;
 mod status;
 mod table;
@@ -27,7 +29,7 @@ mod theme;
 mod write_off;
 
 use crate::app::Model;
-use crate::app::model::{Dialog, Pane, Screen};
+use crate::app::model::{Dialog, Pane};
 use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -69,16 +71,11 @@ fn draw(model: &Model, frame: &mut Frame) {
     ])
     .areas(area);
     status::render_tabs(model, frame, tabs_area);
-    match model.screen {
-        _ if !model.available.has(model.screen) => {
-            not_configured::render(model, model.screen, frame, main)
-        }
-        Screen::Clients => render_clients(model, frame, main),
-        Screen::Groups => groups::render(model, frame, main),
-        Screen::Accumulations => accumulations::render(model, frame, main),
-        Screen::Registrations => registrations::render(model, frame, main),
-        Screen::CardOperations => card_operations::render(model, frame, main),
-        Screen::Journal => journal::render(model, frame, main),
+    let screen = screens::view(model.screen);
+    if model.available.has(model.screen) {
+        (screen.render)(model, frame, main);
+    } else {
+        not_configured::render(model, screen, frame, main);
     }
     status::render_status(model, frame, status_area);
     status::render_hints(model, frame, hints_area);
@@ -91,36 +88,6 @@ fn draw(model: &Model, frame: &mut Frame) {
         Some(Dialog::BonusMismatch(b)) => bonus_mismatch::render(model, b, frame, area),
         Some(Dialog::CardPicker(p)) => card_picker::render(model, p, frame, area),
         None => {}
-    }
-}
-
-/// F2: search and results on the left, the open client on the right.
-fn render_clients(model: &Model, frame: &mut Frame, main: Rect) {
-    let left_width = (main.width * 3 / 8).clamp(30, 44);
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(main);
-    let [search_area, results_area] =
-        Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(left);
-    search::render(model, frame, search_area);
-    results::render(model, frame, results_area);
-    match &model.card {
-        Some(card) => {
-            let coupon_rows = card
-                .coupons
-                .data
-                .as_ref()
-                .map_or(1, |c| c.len().clamp(1, 4)) as u16;
-            let [head, coupons_area, history_area] = Layout::vertical([
-                Constraint::Length(5),
-                Constraint::Length(coupon_rows + 2),
-                Constraint::Min(0),
-            ])
-            .areas(right);
-            card::render(model, card, frame, head);
-            coupons::render(model, card, frame, coupons_area);
-            history::render(model, card, frame, history_area);
-        }
-        None => card::render_welcome(model, frame, right),
     }
 }
 

@@ -1,10 +1,10 @@
 //! The status bar (backend, spinner, last notice or error) and the hint bar built from the
 //! key registry.
 
+use super::screens;
 use super::{labels, theme};
 use crate::app::Model;
 use crate::app::keys::{self, Scope};
-use crate::app::model::Screen;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,7 +18,7 @@ pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
         format!(
             " {} · {} · {} ",
             t.app_title,
-            labels::screen(t, model.screen),
+            (screens::view(model.screen).title)(t),
             labels::backend(t, &model.backend)
         ),
         theme::selected(),
@@ -39,21 +39,10 @@ pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
 /// The screens along the top, as POS software shows its function keys.
 pub fn render_tabs(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
-    let screens = [
-        (2, Screen::Clients),
-        (3, Screen::Groups),
-        (4, Screen::Accumulations),
-        (5, Screen::Registrations),
-        (6, Screen::CardOperations),
-        (7, Screen::Journal),
-    ];
     let mut spans = Vec::new();
-    for (n, screen) in screens {
-        let name = match screen {
-            Screen::CardOperations => t.tab_card_operations,
-            _ => labels::screen(t, screen),
-        };
-        spans.push(if screen == model.screen {
+    for view in &screens::SCREENS {
+        let (n, name) = (view.f_key, (view.tab)(t));
+        spans.push(if view.screen == model.screen {
             Span::styled(format!(" [F{n} {name}]"), theme::selected())
         } else {
             Span::styled(format!(" F{n} {name}"), theme::muted())

@@ -1,0 +1,153 @@
+//! The screens as the view knows them: one entry per screen with its F-key, its names, how it
+//! draws, the key scopes its help lists and the provider that enables it. A new screen is one
+//! more entry here (and its own file beside this one).
+
+use super::{accumulations, card_operations, cashier, groups, journal, registrations};
+use crate::app::Model;
+use crate::app::keys::Scope;
+use crate::app::model::Screen;
+use crate::i18n::Text;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub struct ScreenView {
+    pub screen: Screen,
+    /// The function key that shows it; the tabs list screens in this order.
+    pub f_key: u8,
+    /// Its name in the status bar and its pane title.
+    pub title: fn(&Text) -> &'static str,
+    /// Its shorter name on the tab row.
+    pub tab: fn(&Text) -> &'static str,
+    pub render: fn(&Model, &mut Frame, Rect),
+    /// The scopes the help lists after the global keys, in this order.
+    pub help: &'static [Scope],
+    /// Who provides its data and the configuration that adds them; empty when it is local.
+    pub provider: &'static str,
+    pub config: &'static [&'static str],
+}
+
+pub const SCREENS: [ScreenView; 6] = [
+    ScreenView {
+        screen: Screen::Clients,
+        f_key: 2,
+        title: |t| t.screen_clients,
+        tab: |t| t.screen_clients,
+        render: cashier::render,
+        help: &[
+            Scope::Search,
+            Scope::Results,
+            Scope::History,
+            Scope::WriteOffForm,
+            Scope::WriteOffConfirm,
+            Scope::WriteOffUnclear,
+            Scope::Filter,
+        ],
+        provider: "ext",
+        config: &[
+            "[profiles.shop.ext]",
+            "base_url = \"https://…\"",
+            "token_env = \"LOYALTY_EXT_TOKEN\"",
+        ],
+    },
+    ScreenView {
+        screen: Screen::Groups,
+        f_key: 3,
+        title: |t| t.screen_groups,
+        tab: |t| t.screen_groups,
+        render: groups::render,
+        // The bonus-mismatch dialog takes the removal dialog's keys and shows them itself.
+        help: &[Scope::Groups, Scope::GroupForm, Scope::GroupRemove],
+        provider: "Poster",
+        config: POSTER,
+    },
+    ScreenView {
+        screen: Screen::Accumulations,
+        f_key: 4,
+        title: |t| t.screen_accumulations,
+        tab: |t| t.screen_accumulations,
+        render: accumulations::render,
+        help: &[Scope::Accumulations, Scope::AdminFilter],
+        provider: "Poster",
+        config: POSTER,
+    },
+    ScreenView {
+        screen: Screen::Registrations,
+        f_key: 5,
+        title: |t| t.screen_registrations,
+        tab: |t| t.screen_registrations,
+        render: registrations::render,
+        help: &[Scope::Registrations, Scope::AdminFilter],
+        provider: "Mloyalty",
+        config: &[
+            "[profiles.shop.mloyalty]",
+            "base_url = \"https://…/lcmanagerpartner/\"",
+            "username = \"manager\"",
+            "password_env = \"MLOYALTY_PASSWORD\"",
+        ],
+    },
+    ScreenView {
+        screen: Screen::CardOperations,
+        f_key: 6,
+        title: |t| t.screen_card_operations,
+        tab: |t| t.tab_card_operations,
+        render: card_operations::render,
+        help: &[Scope::CardOperations, Scope::AdminFilter, Scope::CardPicker],
+        provider: "REGOS",
+        config: &[
+            "[profiles.shop.regos]",
+            "base_url = \"https://integration.regos.uz\"",
+            "integration_key_env = \"REGOS_INTEGRATION_KEY\"",
+        ],
+    },
+    ScreenView {
+        screen: Screen::Journal,
+        f_key: 7,
+        title: |t| t.screen_journal,
+        tab: |t| t.screen_journal,
+        render: journal::render,
+        help: &[Scope::Journal],
+        // The journal is local and always there.
+        provider: "",
+        config: &[],
+    },
+];
+
+const POSTER: &[&str] = &[
+    "[profiles.shop.poster]",
+    "base_url = \"https://shop.joinposter.com\"",
+    "token_env = \"POSTER_TOKEN\"",
+];
+
+/// The entry of a screen. Every screen has one (a test below walks them all); should one be
+/// missing, the first entry is drawn rather than the console stopping.
+pub fn view(screen: Screen) -> &'static ScreenView {
+    SCREENS
+        .iter()
+        .find(|v| v.screen == screen)
+        .unwrap_or(&SCREENS[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_has_one_entry_and_its_own_f_key() {
+        // The match makes a new Screen variant fail to compile until it is listed here.
+        let all = |s: Screen| match s {
+            Screen::Clients
+            | Screen::Groups
+            | Screen::Accumulations
+            | Screen::Registrations
+            | Screen::CardOperations
+            | Screen::Journal => s,
+        };
+        for v in &SCREENS {
+            assert_eq!(all(v.screen), v.screen);
+            assert_eq!(SCREENS.iter().filter(|w| w.screen == v.screen).count(), 1);
+            assert_eq!(SCREENS.iter().filter(|w| w.f_key == v.f_key).count(), 1);
+            assert_eq!(view(v.screen).screen, v.screen);
+        }
+        assert_eq!(SCREENS.len(), 6);
+    }
+}
