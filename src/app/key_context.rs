@@ -2,7 +2,7 @@
 //! ask `Model::key_context()`, so none of them keeps its own copy of the rules.
 
 use super::keys::Scope;
-use super::model::{Dialog, Model, Pane, Screen, Verdict, WriteOffStep};
+use super::model::{Dialog, Model, Verdict, WriteOffStep};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyContext {
@@ -43,19 +43,13 @@ impl Model {
             Some(Dialog::GroupRemove(_)) => (Scope::GroupRemove, false),
             Some(Dialog::BonusMismatch(_)) => (Scope::BonusMismatch, false),
             Some(Dialog::CardPicker(_)) => (Scope::CardPicker, false),
-            None => match self.screen {
-                Screen::Clients => match self.focus {
-                    Pane::Search => (Scope::Search, true),
-                    Pane::Results => (Scope::Results, false),
-                    Pane::History => (Scope::History, false),
-                },
-                _ if self.table_filter().is_some_and(|f| f.editing) => (Scope::AdminFilter, true),
-                Screen::Groups => (Scope::Groups, false),
-                Screen::Accumulations => (Scope::Accumulations, false),
-                Screen::Registrations => (Scope::Registrations, false),
-                Screen::CardOperations => (Scope::CardOperations, false),
-                Screen::Journal => (Scope::Journal, false),
-            },
+            None => {
+                let screen = super::update::screens::spec(self.screen);
+                match &screen.table {
+                    Some(table) if (table.filter)(self).editing => (Scope::AdminFilter, true),
+                    _ => (screen.scope)(self),
+                }
+            }
         }
     }
 }

@@ -61,14 +61,7 @@ impl Availability {
     };
 
     pub fn has(&self, screen: Screen) -> bool {
-        match screen {
-            Screen::Clients => self.clients,
-            Screen::Groups => self.groups,
-            Screen::Accumulations => self.accumulations,
-            Screen::Registrations => self.registrations,
-            Screen::CardOperations => self.card_operations,
-            Screen::Journal => true,
-        }
+        (super::update::screens::spec(screen).available)(self)
     }
 }
 

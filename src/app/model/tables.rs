@@ -28,27 +28,6 @@ impl FilterForm {
     }
 }
 
-impl Model {
-    /// The filter row of the admin table on screen, if the screen has one.
-    pub fn table_filter(&self) -> Option<&FilterForm> {
-        match self.screen {
-            Screen::Accumulations => Some(&self.accumulations.filter),
-            Screen::Registrations => Some(&self.registrations.filter),
-            Screen::CardOperations => Some(&self.card_operations.filter),
-            Screen::Clients | Screen::Groups | Screen::Journal => None,
-        }
-    }
-
-    pub fn table_filter_mut(&mut self) -> Option<&mut FilterForm> {
-        match self.screen {
-            Screen::Accumulations => Some(&mut self.accumulations.filter),
-            Screen::Registrations => Some(&mut self.registrations.filter),
-            Screen::CardOperations => Some(&mut self.card_operations.filter),
-            Screen::Clients | Screen::Groups | Screen::Journal => None,
-        }
-    }
-}
-
 #[derive(Debug)]
 pub struct AccumulationsState {
     pub rows: Remote<Vec<Accumulation>>,

@@ -3,16 +3,18 @@
 mod accumulations;
 mod card;
 mod card_operations;
+mod cashier;
 mod filter;
 mod groups;
 mod journal;
 mod registrations;
+pub(super) mod screens;
 mod search;
 mod tables;
 mod write_off;
 
 use super::keys::{self, Action, Scope};
-use super::model::{Dialog, Model, Pane, Screen};
+use super::model::{Dialog, Model, Screen};
 use super::msg::{Cmd, Msg};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -99,67 +101,11 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         Some(Action::Show(screen)) => return show(model, screen),
         _ => {}
     }
-    match model.screen {
-        Screen::Clients => {}
-        // A screen without its provider shows how to configure it and takes no other keys.
-        screen if !model.available.has(screen) => return Vec::new(),
-        Screen::Groups => return action.map_or_else(Vec::new, |a| groups::on_key(model, a)),
-        Screen::Journal => return action.map_or_else(Vec::new, |a| journal::on_key(model, a)),
-        _ => return action.map_or_else(Vec::new, |a| tables::on_key(model, a)),
-    }
-    if !model.available.clients {
+    // A screen without its provider shows how to configure it and takes no other keys.
+    if !model.available.has(model.screen) {
         return Vec::new();
     }
-    let Some(action) = action else {
-        return if model.focus == Pane::Search {
-            search::edit(model, key)
-        } else {
-            Vec::new()
-        };
-    };
-    match action {
-        Action::Quit | Action::Help | Action::Show(_) => Vec::new(),
-        Action::FocusSearch => {
-            model.focus = Pane::Search;
-            Vec::new()
-        }
-        Action::NextPane => {
-            model.focus = cycle(model, 1);
-            Vec::new()
-        }
-        Action::PrevPane => {
-            model.focus = cycle(model, -1);
-            Vec::new()
-        }
-        Action::Back => back(model),
-        Action::Submit if model.focus == Pane::Search => search::submit(model),
-        Action::Submit => card::open_selected(model),
-        Action::Up => move_selection(model, true),
-        Action::Down if model.focus == Pane::Search => {
-            model.focus = Pane::Results;
-            Vec::new()
-        }
-        Action::Down => move_selection(model, false),
-        Action::WriteOff => write_off::open(model),
-        Action::Refresh => card::refresh(model),
-        Action::PagePrev => card::history_page(model, -1),
-        Action::PageNext => card::history_page(model, 1),
-        Action::HistoryFilter => filter::open(model),
-        Action::Export => card::export_history(model),
-        Action::NextField
-        | Action::ToggleCoupon
-        | Action::ToggleKind
-        | Action::EditFilter
-        | Action::Confirm
-        | Action::Cancel
-        | Action::NewGroup
-        | Action::EditGroup
-        | Action::RemoveGroup
-        | Action::NextPreset
-        | Action::CycleType
-        | Action::CycleSort
-        | Action::ToggleOrder => Vec::new(),
-    }
+    (screens::spec(model.screen).on_key)(model, action, key)
 }
 
 /// Runs `handle` unless the action is Ctrl-C's quit.
@@ -181,61 +127,7 @@ fn show(model: &mut Model, screen: Screen) -> Vec<Cmd> {
     if !model.available.has(screen) {
         return Vec::new();
     }
-    match screen {
-        // The journal grows with every write-off: read it each time it is shown.
-        Screen::Journal => journal::load(model),
-        Screen::Groups if model.groups.list.data.is_none() && !model.groups.list.is_loading() => {
-            groups::load(model)
-        }
-        _ => tables::first_load(model),
-    }
-}
-
-fn panes(model: &Model) -> Vec<Pane> {
-    let mut panes = vec![Pane::Search, Pane::Results];
-    if model.card.is_some() {
-        panes.push(Pane::History);
-    }
-    panes
-}
-
-fn cycle(model: &Model, step: isize) -> Pane {
-    let panes = panes(model);
-    let at = panes.iter().position(|p| *p == model.focus).unwrap_or(0) as isize;
-    let len = panes.len() as isize;
-    panes[((at + step).rem_euclid(len)) as usize]
-}
-
-/// Esc walks back one step: history to results, results to search, then clears the search,
-/// then closes the client card.
-fn back(model: &mut Model) -> Vec<Cmd> {
-    match model.focus {
-        Pane::History => model.focus = Pane::Results,
-        Pane::Results => model.focus = Pane::Search,
-        Pane::Search if !model.search.input.value().is_empty() => search::clear(model),
-        Pane::Search => model.card = None,
-    }
-    model.notice = None;
-    Vec::new()
-}
-
-fn move_selection(model: &mut Model, up: bool) -> Vec<Cmd> {
-    let (selected, len) = match model.focus {
-        Pane::Results => (
-            &mut model.search.selected,
-            model.search.results.data.as_ref().map_or(0, Vec::len),
-        ),
-        Pane::History => match model.card.as_mut() {
-            Some(card) => (
-                &mut card.history.selected,
-                card.history.rows.data.as_ref().map_or(0, Vec::len),
-            ),
-            None => return Vec::new(),
-        },
-        Pane::Search => return Vec::new(),
-    };
-    step_selection(selected, len, up);
-    Vec::new()
+    (screens::spec(screen).on_show)(model)
 }
 
 /// Moves a selection one row up or down within a list of `len` rows.

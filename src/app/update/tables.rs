@@ -1,33 +1,17 @@
-//! What F4–F6 share: the row of filter fields above each table, the arrows, the first load,
-//! and CSV export. Each screen's own keys and replies live in `accumulations`,
+//! What F4–F6 share: the row of filter fields above each table, the arrows and CSV export. Each screen's own keys and replies live in `accumulations`,
 //! `registrations` and `card_operations`.
 
 use super::super::keys::Action;
-use super::super::model::{Model, Notice, Screen};
+use super::super::model::{Model, Notice};
 use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
-use super::{accumulations, card_operations, registrations};
+use super::screens;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-/// What opening a screen for the first time loads.
-pub fn first_load(model: &mut Model) -> Vec<Cmd> {
-    match model.screen {
-        Screen::Accumulations if model.accumulations.rows.data.is_none() => {
-            accumulations::first_load(model)
-        }
-        Screen::Registrations if model.registrations.query.is_none() => {
-            registrations::apply_registrations(model)
-        }
-        Screen::CardOperations if model.card_operations.query.is_none() => {
-            card_operations::first_load(model)
-        }
-        _ => Vec::new(),
-    }
-}
-
 pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
-    let Some(f) = model.table_filter_mut() else {
+    let Some(table) = &screens::spec(model.screen).table else {
         return Vec::new();
     };
+    let f = (table.filter_mut)(model);
     match action {
         Some(Action::Cancel) => f.editing = false,
         Some(Action::NextField) => {
@@ -38,7 +22,7 @@ pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -
                 (f.field + 1) % len
             };
         }
-        Some(Action::Submit) => return apply(model),
+        Some(Action::Submit) => return (table.apply)(model),
         _ => {
             let field = f.field;
             if let Some(input) = f.inputs.get_mut(field)
@@ -51,52 +35,22 @@ pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -
     Vec::new()
 }
 
-fn apply(model: &mut Model) -> Vec<Cmd> {
-    match model.screen {
-        Screen::Accumulations => accumulations::apply(model),
-        Screen::Registrations => registrations::apply(model),
-        Screen::CardOperations => card_operations::apply_card_operations(model),
-        Screen::Clients | Screen::Groups | Screen::Journal => Vec::new(),
-    }
-}
-
 /// Keys on an admin table: the filter and the arrows work alike; the rest is the screen's.
-pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
-    match (model.screen, action) {
-        (_, Action::EditFilter) => {
-            if let Some(f) = model.table_filter_mut() {
-                f.editing = true;
-            }
+pub fn on_key(model: &mut Model, action: Option<Action>, _: KeyEvent) -> Vec<Cmd> {
+    let (Some(action), Some(table)) = (action, &screens::spec(model.screen).table) else {
+        return Vec::new();
+    };
+    match action {
+        Action::EditFilter => {
+            (table.filter_mut)(model).editing = true;
             Vec::new()
         }
-        (_, Action::Up | Action::Down) => {
-            let (selected, len) = match model.screen {
-                Screen::Accumulations => (
-                    &mut model.accumulations.selected,
-                    model.accumulations.rows.data.as_ref().map_or(0, Vec::len),
-                ),
-                Screen::Registrations => (
-                    &mut model.registrations.selected,
-                    model.registrations.rows.data.as_ref().map_or(0, Vec::len),
-                ),
-                Screen::CardOperations => (
-                    &mut model.card_operations.selected,
-                    model
-                        .card_operations
-                        .rows
-                        .data
-                        .as_ref()
-                        .map_or(0, |p| p.operations.len()),
-                ),
-                _ => return Vec::new(),
-            };
+        Action::Up | Action::Down => {
+            let (selected, len) = (table.rows)(model);
             super::step_selection(selected, len, action == Action::Up);
             Vec::new()
         }
-        (Screen::Accumulations, _) => accumulations::on_key(model, action),
-        (Screen::Registrations, _) => registrations::on_key(model, action),
-        (Screen::CardOperations, _) => card_operations::on_key(model, action),
-        _ => Vec::new(),
+        _ => (table.on_key)(model, action),
     }
 }
 

@@ -1,0 +1,108 @@
+//! F2's keys: the search field, the results, the open client's history, and the dialogs they
+//! open (write-off, history filter).
+
+use super::super::keys::Action;
+use super::super::model::{Model, Pane};
+use super::super::msg::Cmd;
+use super::{card, filter, search, step_selection, write_off};
+use ratatui::crossterm::event::KeyEvent;
+
+pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    let Some(action) = action else {
+        return if model.focus == Pane::Search {
+            search::edit(model, key)
+        } else {
+            Vec::new()
+        };
+    };
+    match action {
+        Action::Quit | Action::Help | Action::Show(_) => Vec::new(),
+        Action::FocusSearch => {
+            model.focus = Pane::Search;
+            Vec::new()
+        }
+        Action::NextPane => {
+            model.focus = cycle(model, 1);
+            Vec::new()
+        }
+        Action::PrevPane => {
+            model.focus = cycle(model, -1);
+            Vec::new()
+        }
+        Action::Back => back(model),
+        Action::Submit if model.focus == Pane::Search => search::submit(model),
+        Action::Submit => card::open_selected(model),
+        Action::Up => move_selection(model, true),
+        Action::Down if model.focus == Pane::Search => {
+            model.focus = Pane::Results;
+            Vec::new()
+        }
+        Action::Down => move_selection(model, false),
+        Action::WriteOff => write_off::open(model),
+        Action::Refresh => card::refresh(model),
+        Action::PagePrev => card::history_page(model, -1),
+        Action::PageNext => card::history_page(model, 1),
+        Action::HistoryFilter => filter::open(model),
+        Action::Export => card::export_history(model),
+        Action::NextField
+        | Action::ToggleCoupon
+        | Action::ToggleKind
+        | Action::EditFilter
+        | Action::Confirm
+        | Action::Cancel
+        | Action::NewGroup
+        | Action::EditGroup
+        | Action::RemoveGroup
+        | Action::NextPreset
+        | Action::CycleType
+        | Action::CycleSort
+        | Action::ToggleOrder => Vec::new(),
+    }
+}
+
+fn panes(model: &Model) -> Vec<Pane> {
+    let mut panes = vec![Pane::Search, Pane::Results];
+    if model.card.is_some() {
+        panes.push(Pane::History);
+    }
+    panes
+}
+
+fn cycle(model: &Model, step: isize) -> Pane {
+    let panes = panes(model);
+    let at = panes.iter().position(|p| *p == model.focus).unwrap_or(0) as isize;
+    let len = panes.len() as isize;
+    panes[((at + step).rem_euclid(len)) as usize]
+}
+
+/// Esc walks back one step: history to results, results to search, then clears the search,
+/// then closes the client card.
+fn back(model: &mut Model) -> Vec<Cmd> {
+    match model.focus {
+        Pane::History => model.focus = Pane::Results,
+        Pane::Results => model.focus = Pane::Search,
+        Pane::Search if !model.search.input.value().is_empty() => search::clear(model),
+        Pane::Search => model.card = None,
+    }
+    model.notice = None;
+    Vec::new()
+}
+
+fn move_selection(model: &mut Model, up: bool) -> Vec<Cmd> {
+    let (selected, len) = match model.focus {
+        Pane::Results => (
+            &mut model.search.selected,
+            model.search.results.data.as_ref().map_or(0, Vec::len),
+        ),
+        Pane::History => match model.card.as_mut() {
+            Some(card) => (
+                &mut card.history.selected,
+                card.history.rows.data.as_ref().map_or(0, Vec::len),
+            ),
+            None => return Vec::new(),
+        },
+        Pane::Search => return Vec::new(),
+    };
+    step_selection(selected, len, up);
+    Vec::new()
+}

@@ -1,0 +1,179 @@
+//! The screens as `update` knows them: one entry per screen with its key scope, the provider
+//! it needs, what showing it loads and who takes its keys. Key dispatch, the key context and
+//! availability read this table instead of matching on `Screen`; a new screen is one more
+//! entry here beside its own module.
+
+use super::super::keys::{Action, Scope};
+use super::super::model::{Availability, FilterForm, Model, Pane, Screen};
+use super::super::msg::Cmd;
+use super::{accumulations, card_operations, cashier, groups, journal, registrations, tables};
+use ratatui::crossterm::event::KeyEvent;
+
+pub struct ScreenSpec {
+    pub screen: Screen,
+    /// Whose keys apply when no dialog or filter has them, and whether a field types.
+    pub scope: fn(&Model) -> (Scope, bool),
+    /// Whether the configuration gives it a provider.
+    pub available: fn(&Availability) -> bool,
+    /// What showing it loads.
+    pub on_show: fn(&mut Model) -> Vec<Cmd>,
+    /// Its keys once the global ones are taken: the action, if bound, and the key to type.
+    pub on_key: fn(&mut Model, Option<Action>, KeyEvent) -> Vec<Cmd>,
+    /// The admin tables' filter row and rows, which `tables` handles alike for all of them.
+    pub table: Option<Table>,
+}
+
+pub struct Table {
+    pub filter: fn(&Model) -> &FilterForm,
+    pub filter_mut: fn(&mut Model) -> &mut FilterForm,
+    /// The selected row and the number of rows.
+    pub rows: fn(&mut Model) -> (&mut usize, usize),
+    /// The filter's Enter.
+    pub apply: fn(&mut Model) -> Vec<Cmd>,
+    /// The screen's own keys, after the filter and the arrows.
+    pub on_key: fn(&mut Model, Action) -> Vec<Cmd>,
+}
+
+const NOTHING: fn(&mut Model) -> Vec<Cmd> = |_| Vec::new();
+
+pub const SCREENS: [ScreenSpec; 6] = [
+    ScreenSpec {
+        screen: Screen::Clients,
+        scope: |m| match m.focus {
+            Pane::Search => (Scope::Search, true),
+            Pane::Results => (Scope::Results, false),
+            Pane::History => (Scope::History, false),
+        },
+        available: |a| a.clients,
+        on_show: NOTHING,
+        on_key: cashier::on_key,
+        table: None,
+    },
+    ScreenSpec {
+        screen: Screen::Groups,
+        scope: |_| (Scope::Groups, false),
+        available: |a| a.groups,
+        on_show: |m| {
+            if m.groups.list.data.is_none() && !m.groups.list.is_loading() {
+                groups::load(m)
+            } else {
+                Vec::new()
+            }
+        },
+        on_key: |m, a, _| a.map_or_else(Vec::new, |a| groups::on_key(m, a)),
+        table: None,
+    },
+    ScreenSpec {
+        screen: Screen::Accumulations,
+        scope: |_| (Scope::Accumulations, false),
+        available: |a| a.accumulations,
+        on_show: |m| {
+            if m.accumulations.rows.data.is_none() {
+                accumulations::first_load(m)
+            } else {
+                Vec::new()
+            }
+        },
+        on_key: tables::on_key,
+        table: Some(Table {
+            filter: |m| &m.accumulations.filter,
+            filter_mut: |m| &mut m.accumulations.filter,
+            rows: |m| {
+                let a = &mut m.accumulations;
+                (&mut a.selected, a.rows.data.as_ref().map_or(0, Vec::len))
+            },
+            apply: accumulations::apply,
+            on_key: accumulations::on_key,
+        }),
+    },
+    ScreenSpec {
+        screen: Screen::Registrations,
+        scope: |_| (Scope::Registrations, false),
+        available: |a| a.registrations,
+        on_show: |m| {
+            if m.registrations.query.is_none() {
+                registrations::apply_registrations(m)
+            } else {
+                Vec::new()
+            }
+        },
+        on_key: tables::on_key,
+        table: Some(Table {
+            filter: |m| &m.registrations.filter,
+            filter_mut: |m| &mut m.registrations.filter,
+            rows: |m| {
+                let r = &mut m.registrations;
+                (&mut r.selected, r.rows.data.as_ref().map_or(0, Vec::len))
+            },
+            apply: registrations::apply,
+            on_key: registrations::on_key,
+        }),
+    },
+    ScreenSpec {
+        screen: Screen::CardOperations,
+        scope: |_| (Scope::CardOperations, false),
+        available: |a| a.card_operations,
+        on_show: |m| {
+            if m.card_operations.query.is_none() {
+                card_operations::first_load(m)
+            } else {
+                Vec::new()
+            }
+        },
+        on_key: tables::on_key,
+        table: Some(Table {
+            filter: |m| &m.card_operations.filter,
+            filter_mut: |m| &mut m.card_operations.filter,
+            rows: |m| {
+                let o = &mut m.card_operations;
+                let len = o.rows.data.as_ref().map_or(0, |p| p.operations.len());
+                (&mut o.selected, len)
+            },
+            apply: card_operations::apply_card_operations,
+            on_key: card_operations::on_key,
+        }),
+    },
+    ScreenSpec {
+        screen: Screen::Journal,
+        scope: |_| (Scope::Journal, false),
+        // The journal is local and always there.
+        available: |_| true,
+        // It grows with every write-off: read it each time it is shown.
+        on_show: journal::load,
+        on_key: |m, a, _| a.map_or_else(Vec::new, |a| journal::on_key(m, a)),
+        table: None,
+    },
+];
+
+/// The entry of a screen. Every screen has one (a test walks them all); should one be
+/// missing, the cashier's is used rather than the console stopping.
+pub fn spec(screen: Screen) -> &'static ScreenSpec {
+    SCREENS
+        .iter()
+        .find(|s| s.screen == screen)
+        .unwrap_or(&SCREENS[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_has_exactly_one_entry() {
+        // The match makes a new Screen variant fail to compile until it is listed here.
+        let listed = |s: Screen| match s {
+            Screen::Clients
+            | Screen::Groups
+            | Screen::Accumulations
+            | Screen::Registrations
+            | Screen::CardOperations
+            | Screen::Journal => s,
+        };
+        for s in &SCREENS {
+            assert_eq!(listed(s.screen), s.screen);
+            assert_eq!(SCREENS.iter().filter(|t| t.screen == s.screen).count(), 1);
+            assert_eq!(spec(s.screen).screen, s.screen);
+        }
+        assert_eq!(SCREENS.len(), 6);
+    }
+}
