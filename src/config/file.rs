@@ -1,0 +1,77 @@
+//! The config file as written: its TOML shapes, before any secret is read or URL checked.
+
+use super::WriteOffMode;
+use crate::i18n::Locale;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The config file as written. Unknown keys are errors, so a typo never silently falls back
+/// to a default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_profile: Option<String>,
+    /// Seconds before a request without an answer gives up (15 when not set).
+    pub request_timeout_seconds: Option<f64>,
+    /// The largest vendor answer read, in megabytes (16 when not set).
+    pub max_response_mb: Option<u32>,
+    pub locale: Option<Locale>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFile {
+    pub ext: Option<ExtFile>,
+    pub poster: Option<PosterFile>,
+    pub mloyalty: Option<MloyaltyFile>,
+    pub regos: Option<RegosFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosterFile {
+    pub base_url: String,
+    pub token: Option<String>,
+    pub token_env: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MloyaltyFile {
+    pub base_url: String,
+    /// The manager's phone number: the vendor reads the login as a 64-bit integer.
+    pub username: String,
+    pub password: Option<String>,
+    pub password_env: Option<String>,
+    /// For a JWT without a `token` claim: the manager token the request bodies carry.
+    pub token: Option<i64>,
+    /// For a JWT without an `oper` claim: the operator id the request bodies carry.
+    pub operator: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegosFile {
+    pub base_url: String,
+    pub integration_key: Option<String>,
+    pub integration_key_env: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtFile {
+    pub base_url: String,
+    /// The user's email or phone, sent with `api_key` on every call (the vendor's own form).
+    pub login: Option<String>,
+    pub api_key: Option<String>,
+    pub api_key_env: Option<String>,
+    /// The alternative: a bearer token.
+    pub token: Option<String>,
+    pub token_env: Option<String>,
+    /// `"direct"` (seed 001's write-off, the default) or `"hold"` (hold, then write the hold
+    /// off, as the vendor's fiscal document describes).
+    #[serde(default)]
+    pub write_off: WriteOffMode,
+}

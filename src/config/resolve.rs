@@ -1,0 +1,320 @@
+//! From the file as written to `Settings`: the profile chosen, URLs checked, one credential
+//! per provider, secrets read from the environment; and the warning about readable secrets.
+
+use super::*;
+use crate::domain::LOGIN_MAX;
+use std::path::Path;
+
+impl ConfigFile {
+    /// Reads `path`; a missing file is an empty config unless `required`.
+    pub fn load(path: &Path, required: bool) -> Result<ConfigFile, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text)
+                .map_err(|e| ConfigError(format!("config {}: {}", path.display(), e.0))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(ConfigFile::default())
+            }
+            Err(e) => Err(ConfigError(format!("config {}: {e}", path.display()))),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))
+    }
+
+    /// Picks the profile (`--profile`, else `default_profile`, else the embedded server),
+    /// checks it, and reads secrets from the environment where the file says so.
+    pub fn resolve(
+        &self,
+        profile: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
+        let locale = self.locale.unwrap_or_else(|| Locale::from_env(&env));
+        let chosen = profile
+            .map(str::to_string)
+            .or_else(|| self.default_profile.clone());
+        let backend = match chosen {
+            None => Backend::Embedded,
+            Some(name) => {
+                let file = self.profiles.get(&name).ok_or_else(|| {
+                    let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+                    ConfigError(format!(
+                        "profile {name:?} is not in the config (profiles: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ))
+                })?;
+                let mut providers = file.check(&format!("profiles.{name}"), &env)?;
+                providers.request_timeout = match self.request_timeout_seconds {
+                    None => None,
+                    Some(s) if s.is_finite() && (0.1..=600.0).contains(&s) => {
+                        Some(std::time::Duration::from_secs_f64(s))
+                    }
+                    Some(s) => {
+                        return Err(ConfigError(format!(
+                            "request_timeout_seconds = {s} must be between 0.1 and 600"
+                        )));
+                    }
+                };
+                providers.max_response_bytes = match self.max_response_mb {
+                    None => None,
+                    Some(mb @ 1..=1024) => Some(mb as usize * 1024 * 1024),
+                    Some(mb) => {
+                        return Err(ConfigError(format!(
+                            "max_response_mb = {mb} must be between 1 and 1024"
+                        )));
+                    }
+                };
+                Backend::Profile {
+                    name,
+                    providers: Box::new(providers),
+                }
+            }
+        };
+        Ok(Settings { locale, backend })
+    }
+}
+
+impl ProfileFile {
+    fn check(
+        &self,
+        at: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Providers, ConfigError> {
+        let required = |key: &str, secret: Option<Secret>| {
+            secret.ok_or_else(|| ConfigError(format!("{at}: give {key} or {key}_env")))
+        };
+        let providers = Providers {
+            ext: self
+                .ext
+                .as_ref()
+                .map(|e| e.check(&format!("{at}.ext"), &env))
+                .transpose()?,
+            poster: self
+                .poster
+                .as_ref()
+                .map(|p| {
+                    let secret = (p.token.as_deref(), p.token_env.as_deref());
+                    endpoint(&format!("{at}.poster"), &p.base_url, "token", secret, &env)
+                })
+                .transpose()?,
+            mloyalty: match &self.mloyalty {
+                None => None,
+                Some(m) => {
+                    let at = format!("{at}.mloyalty");
+                    check_url(&format!("{at}.base_url"), &m.base_url)?;
+                    if crate::wire::mloyalty::phone_login(&m.username).is_none() {
+                        return Err(ConfigError(format!(
+                            "{at}.username must be the manager's phone number (digits, as 79123456789): Mloyalty reads the login as a number"
+                        )));
+                    }
+                    let password = secret_from(
+                        &at,
+                        "password",
+                        m.password.as_deref(),
+                        m.password_env.as_deref(),
+                        &env,
+                    )?;
+                    let endpoint = Endpoint {
+                        base_url: m.base_url.clone(),
+                        secret: required("mloyalty.password", password)?,
+                    };
+                    Some(MloyaltySettings {
+                        endpoint,
+                        username: m.username.trim().to_string(),
+                        token: m.token,
+                        operator: m.operator,
+                    })
+                }
+            },
+            request_timeout: None,
+            max_response_bytes: None,
+            regos: self
+                .regos
+                .as_ref()
+                .map(|r| {
+                    let secret = (
+                        r.integration_key.as_deref(),
+                        r.integration_key_env.as_deref(),
+                    );
+                    endpoint(
+                        &format!("{at}.regos"),
+                        &r.base_url,
+                        "integration_key",
+                        secret,
+                        &env,
+                    )
+                })
+                .transpose()?,
+        };
+        if providers.ext.is_none()
+            && providers.poster.is_none()
+            && providers.mloyalty.is_none()
+            && providers.regos.is_none()
+        {
+            return Err(ConfigError(format!(
+                "{at} configures no provider: add [{at}.ext], .poster, .mloyalty or .regos"
+            )));
+        }
+        Ok(providers)
+    }
+}
+
+impl ExtFile {
+    fn check(
+        &self,
+        at: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ExtSettings, ConfigError> {
+        check_url(&format!("{at}.base_url"), &self.base_url)?;
+        let api_key = secret_from(
+            at,
+            "api_key",
+            self.api_key.as_deref(),
+            self.api_key_env.as_deref(),
+            &env,
+        )?;
+        let token = secret_from(
+            at,
+            "token",
+            self.token.as_deref(),
+            self.token_env.as_deref(),
+            &env,
+        )?;
+        let credential = match (self.login.as_deref(), api_key, token) {
+            (Some(login), Some(api_key), None) => {
+                let login = login.trim();
+                if login.is_empty()
+                    || login.chars().count() > LOGIN_MAX
+                    || login.chars().any(char::is_control)
+                {
+                    return Err(ConfigError(format!(
+                        "{at}.login must be the user's email or phone (1 to {LOGIN_MAX} characters)"
+                    )));
+                }
+                ExtCredential::ApiKey {
+                    login: login.to_string(),
+                    api_key,
+                }
+            }
+            (None, None, Some(token)) => ExtCredential::Bearer(token),
+            (Some(_), None, None) => {
+                return Err(ConfigError(format!(
+                    "{at}: login needs api_key or api_key_env"
+                )));
+            }
+            (None, Some(_), None) => {
+                return Err(ConfigError(format!(
+                    "{at}: api_key needs login (the user's email or phone)"
+                )));
+            }
+            (_, Some(_), Some(_)) | (Some(_), None, Some(_)) => {
+                return Err(ConfigError(format!(
+                    "{at}: give login with api_key, or token, not both"
+                )));
+            }
+            (None, None, None) => {
+                return Err(ConfigError(format!(
+                    "{at}: give login with api_key (or api_key_env), or token (or token_env)"
+                )));
+            }
+        };
+        Ok(ExtSettings {
+            base_url: self.base_url.clone(),
+            credential,
+            write_off: self.write_off,
+        })
+    }
+}
+
+/// A provider's URL and its one required secret, given inline or by an environment
+/// variable (`(inline, env_name)`), checked.
+fn endpoint(
+    at: &str,
+    base_url: &str,
+    key: &str,
+    (inline, env_name): (Option<&str>, Option<&str>),
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Endpoint, ConfigError> {
+    check_url(&format!("{at}.base_url"), base_url)?;
+    let secret = secret_from(at, key, inline, env_name, env)?
+        .ok_or_else(|| ConfigError(format!("{at}: give {key} or {key}_env")))?;
+    Ok(Endpoint {
+        base_url: base_url.to_string(),
+        secret,
+    })
+}
+
+fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
+    let url = reqwest::Url::parse(value)
+        .map_err(|e| ConfigError(format!("{key} = {value:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError(format!(
+            "{key} = {value:?} must start with http:// or https://"
+        )));
+    }
+    if url.query().is_some() {
+        return Err(ConfigError(format!(
+            "{key} must not carry a query string; put secrets in token or token_env"
+        )));
+    }
+    Ok(())
+}
+
+/// A secret given inline (`token = "..."`) or by naming an environment variable
+/// (`token_env = "VAR"`), never both.
+fn secret_from(
+    at: &str,
+    key: &str,
+    inline: Option<&str>,
+    env_name: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Secret>, ConfigError> {
+    let value = match (inline, env_name) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError(format!(
+                "{at}: give either {key} or {key}_env, not both"
+            )));
+        }
+        (Some(value), None) => value.to_string(),
+        (None, Some(var)) => env(var)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| ConfigError(format!("{at}.{key}_env names {var}, which is not set")))?,
+        (None, None) => return Ok(None),
+    };
+    // Credentials travel in HTTP headers, which carry printable ASCII only.
+    if !value.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ConfigError(format!(
+            "{at}.{key}: the value must be printable ASCII without spaces"
+        )));
+    }
+    Ok(Some(Secret::new(value)))
+}
+
+/// Whether a config file that holds secrets inline can be read by other users (Unix
+/// permissions beyond the owner's), which deserves a warning at start.
+pub fn secrets_exposed(path: &Path, file: &ConfigFile) -> bool {
+    let inline = file.profiles.values().any(|p| {
+        p.ext
+            .as_ref()
+            .is_some_and(|e| e.token.is_some() || e.api_key.is_some())
+            || p.poster.as_ref().is_some_and(|e| e.token.is_some())
+            || p.mloyalty.as_ref().is_some_and(|e| e.password.is_some())
+            || p.regos
+                .as_ref()
+                .is_some_and(|e| e.integration_key.is_some())
+    });
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        inline && std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, inline);
+        false
+    }
+}

@@ -1,0 +1,197 @@
+//! Config parsing and resolution: every mistake a shop can make is a clear message.
+
+use super::*;
+
+fn no_env(_: &str) -> Option<String> {
+    None
+}
+
+#[test]
+fn empty_config_means_embedded() {
+    let s = ConfigFile::parse("")
+        .unwrap()
+        .resolve(None, no_env)
+        .unwrap();
+    assert!(matches!(s.backend, Backend::Embedded));
+    assert_eq!(s.locale, Locale::En);
+}
+
+fn ext(body: &str) -> Result<ExtCredential, String> {
+    let text = format!("[profiles.a.ext]\nbase_url = \"http://x\"\n{body}");
+    let env = |k: &str| (k == "KEY").then(|| "k-123".to_string());
+    ConfigFile::parse(&text)
+        .map_err(|e| e.0)?
+        .resolve(Some("a"), env)
+        .map_err(|e| e.0)
+        .map(|s| match s.backend {
+            Backend::Profile { providers, .. } => providers.ext.unwrap().credential,
+            Backend::Embedded => unreachable!(),
+        })
+}
+
+#[test]
+fn ext_takes_login_with_api_key_or_a_token_and_says_what_is_wrong() {
+    let c = ext("login = \"kassa@shop.ru\"\napi_key_env = \"KEY\"\n").unwrap();
+    assert!(matches!(
+        c,
+        ExtCredential::ApiKey { ref login, ref api_key }
+            if login == "kassa@shop.ru" && api_key.expose() == "k-123"
+    ));
+    assert!(matches!(
+        ext("token = \"t\"\n").unwrap(),
+        ExtCredential::Bearer(_)
+    ));
+    for (body, says) in [
+        ("login = \"79123456789\"\n", "login needs api_key"),
+        ("api_key = \"k\"\n", "api_key needs login"),
+        (
+            "login = \"l\"\napi_key = \"k\"\ntoken = \"t\"\n",
+            "not both",
+        ),
+        ("", "give login with api_key"),
+        ("login = \" \"\napi_key = \"k\"\n", "email or phone"),
+        (
+            "login = \"l\"\napi_key_env = \"NOPE\"\n",
+            "api_key_env names NOPE",
+        ),
+    ] {
+        let e = ext(body).unwrap_err();
+        assert!(
+            e.contains("profiles.a.ext") && e.contains(says),
+            "{body}: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_mloyalty_login_is_a_phone_and_ids_may_be_given() {
+    let parse = |body: &str| {
+        let text =
+            format!("[profiles.a.mloyalty]\nbase_url = \"http://x\"\npassword = \"p\"\n{body}");
+        ConfigFile::parse(&text)
+            .map_err(|e| e.0)?
+            .resolve(Some("a"), no_env)
+            .map_err(|e| e.0)
+            .map(|s| match s.backend {
+                Backend::Profile { providers, .. } => providers.mloyalty.unwrap(),
+                Backend::Embedded => unreachable!(),
+            })
+    };
+    let err = parse("username = \"manager\"\n").unwrap_err();
+    assert!(
+        err.contains("profiles.a.mloyalty.username must be the manager's phone number"),
+        "{err}"
+    );
+    let m = parse("username = \"+79123456789\"\ntoken = 1001\noperator = 12\n").unwrap();
+    assert_eq!((m.token, m.operator), (Some(1001), Some(12)));
+    let err = parse("username = \"79123456789\"\ntoken = \"x\"\n").unwrap_err();
+    assert!(err.contains("token"), "{err}");
+}
+
+#[test]
+fn template_parses() {
+    ConfigFile::parse(TEMPLATE).unwrap();
+}
+
+#[test]
+fn profile_with_token_env() {
+    let cfg = ConfigFile::parse(
+        "default_profile = \"shop\"\nlocale = \"ru\"\n[profiles.shop.ext]\nbase_url = \"http://127.0.0.1:9\"\ntoken_env = \"T\"\n",
+    )
+    .unwrap();
+    let s = cfg
+        .resolve(None, |k| (k == "T").then(|| "abc".to_string()))
+        .unwrap();
+    assert_eq!(s.locale, Locale::Ru);
+    match s.backend {
+        Backend::Profile { name, providers } => {
+            assert_eq!(name, "shop");
+            let ext = providers.ext.unwrap();
+            assert!(matches!(ext.credential, ExtCredential::Bearer(t) if t.expose() == "abc"));
+            assert!(providers.poster.is_none());
+        }
+        Backend::Embedded => panic!("expected the shop profile"),
+    }
+    let err = cfg.resolve(None, no_env).unwrap_err().0;
+    assert!(err.contains("profiles.shop.ext.token_env names T"), "{err}");
+}
+
+#[test]
+fn admin_providers_with_secrets_from_the_environment() {
+    let cfg = ConfigFile::parse(
+        "[profiles.office.poster]\nbase_url = \"https://shop.joinposter.com\"\ntoken_env = \"P\"\n\
+         [profiles.office.mloyalty]\nbase_url = \"https://api.example.ru/lc/\"\nusername = \"79123456789\"\npassword = \"pw\"\n\
+         [profiles.office.regos]\nbase_url = \"https://integration.regos.uz\"\nintegration_key = \"k1\"\n",
+    )
+    .unwrap();
+    let s = cfg
+        .resolve(Some("office"), |k| (k == "P").then(|| "tok".to_string()))
+        .unwrap();
+    let Backend::Profile { providers, .. } = s.backend else {
+        panic!("a profile")
+    };
+    assert!(providers.ext.is_none());
+    assert_eq!(providers.poster.unwrap().secret.expose(), "tok");
+    let ml = providers.mloyalty.unwrap();
+    assert_eq!(
+        (ml.endpoint.secret.expose(), ml.username.as_str()),
+        ("pw", "79123456789")
+    );
+    assert_eq!(providers.regos.unwrap().secret.expose(), "k1");
+    let missing = ConfigFile::parse("[profiles.o.regos]\nbase_url = \"https://x\"\n").unwrap();
+    let err = missing.resolve(Some("o"), no_env).unwrap_err().0;
+    assert!(
+        err.contains("profiles.o.regos: give integration_key"),
+        "{err}"
+    );
+    let empty = ConfigFile::parse("[profiles.o]\n").unwrap();
+    assert!(
+        empty
+            .resolve(Some("o"), no_env)
+            .unwrap_err()
+            .0
+            .contains("configures no provider")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn inline_secrets_in_a_readable_file_are_flagged() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    let inline = "[profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"t\"\n";
+    std::fs::write(&path, inline).unwrap();
+    let file = ConfigFile::parse(inline).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(secrets_exposed(&path, &file));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(!secrets_exposed(&path, &file));
+    let by_env =
+        ConfigFile::parse("[profiles.a.ext]\nbase_url = \"http://x\"\ntoken_env = \"T\"\n")
+            .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(!secrets_exposed(&path, &by_env), "no secret in the file");
+}
+
+#[test]
+fn errors_name_the_key() {
+    let err = ConfigFile::parse("[profiles.a.ext]\nbase_ur = \"x\"\n")
+        .unwrap_err()
+        .0;
+    assert!(err.contains("base_ur"), "{err}");
+    let cfg = ConfigFile::parse("[profiles.a.ext]\nbase_url = \"ftp://x\"\n").unwrap();
+    let err = cfg.resolve(Some("a"), no_env).unwrap_err().0;
+    assert!(err.contains("profiles.a.ext.base_url"), "{err}");
+    let err = cfg.resolve(Some("b"), no_env).unwrap_err().0;
+    assert!(err.contains("profile \"b\""), "{err}");
+    let cfg =
+        ConfigFile::parse("[profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"ключ\"\n").unwrap();
+    let err = cfg.resolve(Some("a"), no_env).unwrap_err().0;
+    assert!(
+        err.contains("profiles.a.ext.token") && !err.contains("ключ"),
+        "{err}"
+    );
+    let err = ConfigFile::parse("locale = \"de\"").unwrap_err().0;
+    assert!(err.contains("locale") || err.contains("de"), "{err}");
+}
