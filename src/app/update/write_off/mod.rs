@@ -1,0 +1,275 @@
+//! The write-off dialog: form, validation, confirmation (Cancel by default) and one request
+//! in flight at most. What happens after it is sent is in `outcome`.
+
+mod outcome;
+
+pub use outcome::{check, written_off};
+
+use super::super::keys::Action;
+use super::super::model::{
+    Button, Dialog, FormProblem, Model, Notice, Verdict, WriteOffDialog, WriteOffField,
+    WriteOffStep,
+};
+use super::super::msg::Cmd;
+use crate::domain::{Amount, Balances, WriteOff};
+use ratatui::crossterm::event::KeyEvent;
+use std::collections::BTreeSet;
+use tui_input::Input;
+
+/// `w`: open the dialog for the open client once its balance is known.
+pub fn open(model: &mut Model) -> Vec<Cmd> {
+    let Some(card) = model.card.as_ref() else {
+        return Vec::new();
+    };
+    let Some(balances) = card.balance.data else {
+        // Said instead of the read's error, which the card still shows.
+        model.error = None;
+        model.notice = Some(Notice::NoBalanceToWriteOff);
+        return Vec::new();
+    };
+    model.dialog = Some(Dialog::WriteOff(Box::new(WriteOffDialog {
+        client: card.client.clone(),
+        balances,
+        coupons: card.coupons.data.clone().unwrap_or_default(),
+        points: Input::default(),
+        rubles: Input::default(),
+        field: WriteOffField::Points,
+        coupon_cursor: 0,
+        chosen: BTreeSet::new(),
+        problem: None,
+        step: WriteOffStep::Form,
+        last_key: None,
+    })));
+    model.notice = None;
+    Vec::new()
+}
+
+fn dialog(model: &mut Model) -> Option<&mut WriteOffDialog> {
+    match model.dialog.as_mut() {
+        Some(Dialog::WriteOff(d)) => Some(d),
+        _ => None,
+    }
+}
+
+pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    if action == Some(Action::Quit) {
+        return vec![Cmd::Quit];
+    }
+    let now = model.now;
+    let fresh_key = model.new_key();
+    let Some(d) = dialog(model) else {
+        return Vec::new();
+    };
+    match (&d.step, action) {
+        (WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. }, _) => Vec::new(),
+        (
+            WriteOffStep::Checked {
+                request,
+                key,
+                verdict,
+            },
+            Some(action),
+        ) => {
+            let (request, key, verdict) = (request.clone(), key.clone(), *verdict);
+            match action {
+                // Only a write-off known not to have gone through is offered again, under
+                // the same key, so even a wrong verdict cannot charge twice where the
+                // vendor honours keys.
+                Action::Confirm | Action::Submit if verdict == Verdict::NotApplied => {
+                    send(model, request, key)
+                }
+                Action::Cancel => {
+                    model.dialog = None;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
+        }
+        (WriteOffStep::Checked { .. }, None) => Vec::new(),
+        (WriteOffStep::Form, Some(Action::Cancel)) => {
+            model.dialog = None;
+            Vec::new()
+        }
+        (WriteOffStep::Form, Some(Action::NextField)) => {
+            d.field = next_field(
+                d.field,
+                !d.coupons.is_empty(),
+                key.code == ratatui::crossterm::event::KeyCode::BackTab,
+            );
+            Vec::new()
+        }
+        (WriteOffStep::Form, Some(Action::Up | Action::Down))
+            if d.field == WriteOffField::Coupons =>
+        {
+            let last = d.coupons.len().saturating_sub(1);
+            d.coupon_cursor = if action == Some(Action::Up) {
+                d.coupon_cursor.saturating_sub(1)
+            } else {
+                (d.coupon_cursor + 1).min(last)
+            };
+            Vec::new()
+        }
+        (WriteOffStep::Form, Some(Action::ToggleCoupon)) if d.field == WriteOffField::Coupons => {
+            toggle_coupon(d, now);
+            Vec::new()
+        }
+        (WriteOffStep::Form, Some(Action::Submit)) => {
+            match validate(d, now) {
+                Ok(request) => {
+                    d.problem = None;
+                    // The same request confirmed again keeps its key; a changed one gets a
+                    // new key, as it is a new write-off.
+                    let key = match &d.last_key {
+                        Some((last, key)) if *last == request => key.clone(),
+                        _ => fresh_key,
+                    };
+                    d.last_key = Some((request.clone(), key.clone()));
+                    d.step = WriteOffStep::Confirm {
+                        request,
+                        focus: Button::Cancel,
+                        key,
+                    };
+                }
+                Err(problem) => d.problem = Some(problem),
+            }
+            Vec::new()
+        }
+        (WriteOffStep::Form, _) => {
+            let input = match d.field {
+                WriteOffField::Points => &mut d.points,
+                WriteOffField::Rubles => &mut d.rubles,
+                WriteOffField::Coupons => return Vec::new(),
+            };
+            if super::typed(input, key) {
+                d.problem = None;
+            }
+            Vec::new()
+        }
+        (
+            WriteOffStep::Confirm {
+                focus,
+                request,
+                key,
+            },
+            Some(action),
+        ) => {
+            let (focus, request, key) = (*focus, request.clone(), key.clone());
+            match action {
+                Action::NextField => {
+                    d.step = WriteOffStep::Confirm {
+                        request,
+                        focus: focus.other(),
+                        key,
+                    };
+                    Vec::new()
+                }
+                Action::Confirm => send(model, request, key),
+                Action::Submit if focus == Button::Confirm => send(model, request, key),
+                Action::Submit | Action::Cancel => {
+                    d.step = WriteOffStep::Form;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
+        }
+        (WriteOffStep::Confirm { .. }, None) => Vec::new(),
+    }
+}
+
+fn next_field(field: WriteOffField, has_coupons: bool, backwards: bool) -> WriteOffField {
+    use WriteOffField::*;
+    let order: &[WriteOffField] = if has_coupons {
+        &[Points, Rubles, Coupons]
+    } else {
+        &[Points, Rubles]
+    };
+    let at = order.iter().position(|f| *f == field).unwrap_or(0);
+    let len = order.len();
+    order[if backwards {
+        (at + len - 1) % len
+    } else {
+        (at + 1) % len
+    }]
+}
+
+fn toggle_coupon(d: &mut WriteOffDialog, now: jiff::Timestamp) {
+    let Some(coupon) = d.coupons.get(d.coupon_cursor) else {
+        return;
+    };
+    if d.chosen.remove(&coupon.id) {
+        d.problem = None;
+    } else if coupon.is_expired(now) {
+        d.problem = Some(FormProblem::CouponExpired(coupon.id));
+    } else {
+        d.chosen.insert(coupon.id);
+        d.problem = None;
+    }
+}
+
+fn amount(
+    input: &Input,
+    field: WriteOffField,
+    balances: &Balances,
+) -> Result<Option<Amount>, FormProblem> {
+    if input.value().trim().is_empty() {
+        return Ok(None);
+    }
+    let amount =
+        Amount::parse_user(input.value()).map_err(|error| FormProblem::Amount { field, error })?;
+    if !amount.is_positive() {
+        return Err(FormProblem::NotPositive(field));
+    }
+    let available = match field {
+        WriteOffField::Points => balances.points,
+        _ => balances.rubles,
+    };
+    if amount > available {
+        return Err(FormProblem::AboveBalance { field, available });
+    }
+    Ok(Some(amount))
+}
+
+/// Checks the form against what the console knows; the server checks again.
+pub fn validate(d: &WriteOffDialog, now: jiff::Timestamp) -> Result<WriteOff, FormProblem> {
+    let points = amount(&d.points, WriteOffField::Points, &d.balances)?;
+    let rubles = amount(&d.rubles, WriteOffField::Rubles, &d.balances)?;
+    let mut coupons = Vec::new();
+    for coupon in d.coupons.iter().filter(|c| d.chosen.contains(&c.id)) {
+        if coupon.is_expired(now) {
+            return Err(FormProblem::CouponExpired(coupon.id));
+        }
+        coupons.push(coupon.id);
+    }
+    let request = WriteOff {
+        points,
+        rubles,
+        coupons,
+    };
+    if request.is_empty() {
+        return Err(FormProblem::Nothing);
+    }
+    Ok(request)
+}
+
+fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {
+    let id = model.next_id();
+    let Some(d) = dialog(model) else {
+        return Vec::new();
+    };
+    let client = d.client.id;
+    d.step = WriteOffStep::Sending {
+        request: request.clone(),
+        id,
+        key: key.clone(),
+    };
+    model.error = None;
+    vec![Cmd::WriteOff {
+        id,
+        client,
+        request,
+        key,
+    }]
+}
+
+#[cfg(test)]
+mod tests;

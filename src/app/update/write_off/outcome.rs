@@ -1,0 +1,154 @@
+//! After a write-off is sent: its answer, and when there is none, the check that re-reads the
+//! balance and coupons and judges whether it went through. Never a blind retry.
+
+use super::super::super::model::{
+    Dialog, Doubt, FormProblem, Model, Notice, Verdict, WriteOffStep,
+};
+use super::super::super::msg::{Cmd, Reply, RequestId};
+use super::super::card;
+use super::dialog;
+use crate::domain::journal::Outcome;
+use crate::domain::{Balances, Coupon, CouponId, WriteOff};
+
+pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<Cmd> {
+    let Some(d) = dialog(model) else {
+        return Vec::new();
+    };
+    let WriteOffStep::Sending {
+        request,
+        id: sent,
+        key,
+    } = &d.step
+    else {
+        return Vec::new();
+    };
+    if *sent != id {
+        return Vec::new();
+    }
+    let (request, key) = (request.clone(), key.clone());
+    match result {
+        Ok(()) => {
+            let client = d.client.clone();
+            model.dialog = None;
+            model.notice = Some(Notice::WrittenOff { client, request });
+            card::reload(model)
+        }
+        Err(e) if e.outcome_unknown() => {
+            // Never retried on its own: the balance and coupons are read again, and only a
+            // write-off shown not to have gone through is offered again.
+            let client = d.client.id;
+            d.step = WriteOffStep::Checking { request, key };
+            model.notice = Some(Notice::OutcomeUnknown { client });
+            model.error = Some(e);
+            card::reload(model)
+        }
+        Err(e) => {
+            d.step = WriteOffStep::Form;
+            d.problem = Some(FormProblem::Refused(e.clone()));
+            model.error = Some(e);
+            Vec::new()
+        }
+    }
+}
+
+/// After an unanswered write-off, once the balance and coupons have been read again: did
+/// it go through? Compares them with what the dialog opened with.
+pub fn check(model: &mut Model) -> Vec<Cmd> {
+    let Some(card) = model.card.as_ref() else {
+        return Vec::new();
+    };
+    if card.balance.is_loading() || card.coupons.is_loading() {
+        return Vec::new();
+    }
+    let reread = match (&card.balance, &card.coupons) {
+        (b, c) if b.error.is_some() || c.error.is_some() => None,
+        (b, c) => b.data.zip(c.data.clone()),
+    };
+    let now = model.now;
+    let Some(Dialog::WriteOff(d)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    let WriteOffStep::Checking { request, key } = &d.step else {
+        return Vec::new();
+    };
+    let (request, key) = (request.clone(), key.clone());
+    let found = judge(
+        &d.balances,
+        &d.coupons,
+        &request,
+        reread.as_ref().map(|(b, c)| (b, c.as_slice())),
+        now,
+    );
+    let client = d.client.clone();
+    let outcome = match found {
+        None => {
+            model.dialog = None;
+            model.error = None;
+            model.notice = Some(Notice::WrittenOffAfterCheck {
+                client: client.clone(),
+                request,
+            });
+            Outcome::AppliedAfterCheck
+        }
+        Some(verdict) => {
+            d.step = WriteOffStep::Checked {
+                request,
+                key: key.clone(),
+                verdict,
+            };
+            match verdict {
+                Verdict::NotApplied => Outcome::NotAppliedAfterCheck,
+                Verdict::Unclear(_) => Outcome::UnclearAfterCheck,
+            }
+        }
+    };
+    vec![Cmd::Record {
+        key,
+        client: client.id,
+        outcome,
+    }]
+}
+
+/// Judges an unanswered write-off by the balance and coupons read again (`after`; `None`
+/// when they could not be read) against those it was written against. `None`: it went
+/// through. It is judged applied only on evidence that singles it out: every balance part
+/// taken exactly and a coupon of its own, unexpired, gone (a coupon is one client's and is
+/// redeemed once). A balance that fell by exactly the amount proves nothing by itself,
+/// since another till may have taken the same amount.
+pub(super) fn judge(
+    before: &Balances,
+    offered: &[Coupon],
+    request: &WriteOff,
+    after: Option<(&Balances, &[Coupon])>,
+    now: jiff::Timestamp,
+) -> Option<Verdict> {
+    let Some((balances, coupons)) = after else {
+        return Some(Verdict::Unclear(Doubt::Unreadable));
+    };
+    let parts = request.balance_parts();
+    let listed = |id: CouponId| coupons.iter().any(|c| c.id == id);
+    let untouched = parts
+        .iter()
+        .all(|(c, _)| before.get(*c) == balances.get(*c))
+        && request.coupons.iter().all(|id| listed(*id));
+    if untouched {
+        return Some(Verdict::NotApplied);
+    }
+    let taken = parts
+        .iter()
+        .all(|(c, a)| before.get(*c).minor() - a.minor() == balances.get(*c).minor())
+        && request.coupons.iter().all(|id| !listed(*id));
+    let expired_and_gone = request
+        .coupons
+        .iter()
+        .copied()
+        .find(|id| !listed(*id) && offered.iter().any(|c| c.id == *id && c.is_expired(now)));
+    match (taken, expired_and_gone) {
+        (_, Some(coupon)) => Some(Verdict::Unclear(Doubt::CouponExpired(coupon))),
+        (true, None) if request.coupons.is_empty() => {
+            Some(Verdict::Unclear(Doubt::SameAmountElsewhere))
+        }
+        (true, None) => None,
+        (false, None) => Some(Verdict::Unclear(Doubt::ChangedOtherwise)),
+    }
+}
