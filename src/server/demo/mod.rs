@@ -1,8 +1,11 @@
 //! A deterministic demo data set: the same `N` always gives the same clients, coupons and
 //! ledger, laid out relative to an anchor day so that it looks current whenever it is made.
 
+mod people;
+
 use super::store::{ContactKeys, StoreError};
 use jiff::{SignedDuration, Timestamp};
+use people::{DOMAINS, FIRST_EN, FIRST_RU, LAST_EN, LAST_RU, Rng, phone_text, transliterate};
 use rusqlite::{Connection, params};
 
 /// The seed document's sample client comes first, exactly as documented.
@@ -10,56 +13,6 @@ pub const SAMPLE_CLIENT_ID: i64 = 1_234_567;
 const SAMPLE_COUPON_ID: i64 = 1234;
 const SAMPLE_EXPIRE_MS: i64 = 1_548_968_400_000;
 
-const FIRST_RU: &[&str] = &[
-    "Иван",
-    "Пётр",
-    "Анна",
-    "Мария",
-    "Сергей",
-    "Ольга",
-    "Алексей",
-    "Наталья",
-    "Дмитрий",
-    "Юлия",
-    "Андрей",
-    "Екатерина",
-    "Михаил",
-    "Татьяна",
-    "Николай",
-    "Ксения",
-    "Йосиф",
-];
-const LAST_RU: &[&str] = &[
-    "Иванов",
-    "Петров",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Соколов",
-    "Лебедев",
-    "Козлов",
-    "Новиков",
-    "Морозов",
-    "Волков",
-    "Соловьёв",
-    "Васильев",
-    "Зайцев",
-    "Павлов",
-    "Семёнов",
-];
-const FIRST_EN: &[&str] = &[
-    "John", "Emma", "Oliver", "Sophia", "Liam", "Ava", "Noah", "Mia", "Lucas", "Zoe",
-];
-const LAST_EN: &[&str] = &[
-    "Smith", "Brown", "Taylor", "Wilson", "Evans", "Walker", "Wright", "Green", "Hall",
-];
-const DOMAINS: &[&str] = &[
-    "mail.ru",
-    "yandex.ru",
-    "gmail.com",
-    "example.org",
-    "inbox.ru",
-];
 const COUPONS: &[&str] = &[
     "Скидка 10% на следующую покупку",
     "Кофе в подарок",
@@ -68,89 +21,6 @@ const COUPONS: &[&str] = &[
     "Двойные баллы в выходные",
     "Birthday gift",
 ];
-
-/// SplitMix64: tiny, fast, and the same sequence on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
-
-/// How the seeded phones are written: vendors store whatever the sign-up form gave them.
-fn phone_text(rng: &mut Rng, i: u64) -> String {
-    let national = 9_000_000_000 + (i * 7_919 + rng.below(1000)) % 1_000_000_000;
-    let s = national.to_string();
-    match rng.below(4) {
-        0 => format!("+7 {} {}-{}-{}", &s[0..3], &s[3..6], &s[6..8], &s[8..10]),
-        1 => format!("8{s}"),
-        2 => format!("7{s}"),
-        _ => format!("8 ({}) {} {} {}", &s[0..3], &s[3..6], &s[6..8], &s[8..10]),
-    }
-}
-
-fn transliterate(name: &str) -> String {
-    const MAP: &[(char, &str)] = &[
-        ('а', "a"),
-        ('б', "b"),
-        ('в', "v"),
-        ('г', "g"),
-        ('д', "d"),
-        ('е', "e"),
-        ('ё', "e"),
-        ('ж', "zh"),
-        ('з', "z"),
-        ('и', "i"),
-        ('й', "y"),
-        ('к', "k"),
-        ('л', "l"),
-        ('м', "m"),
-        ('н', "n"),
-        ('о', "o"),
-        ('п', "p"),
-        ('р', "r"),
-        ('с', "s"),
-        ('т', "t"),
-        ('у', "u"),
-        ('ф', "f"),
-        ('х', "h"),
-        ('ц', "ts"),
-        ('ч', "ch"),
-        ('ш', "sh"),
-        ('щ', "sch"),
-        ('ы', "y"),
-        ('э', "e"),
-        ('ю', "yu"),
-        ('я', "ya"),
-        ('ь', ""),
-        ('ъ', ""),
-    ];
-    name.to_lowercase()
-        .chars()
-        .map(|c| {
-            MAP.iter()
-                .find(|(k, _)| *k == c)
-                .map_or_else(|| c.to_string(), |(_, v)| (*v).to_string())
-        })
-        .collect()
-}
 
 const GROUPS: &[(i64, &str, i64, &str, i64)] = &[
     (1, "Постоянный посетитель", 1, "10", 5000),
@@ -364,7 +234,7 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
         let mut add_coupon = tx.prepare(
             "INSERT INTO coupons (id, client_id, title, expire_ms) VALUES (?1, ?2, ?3, ?4)",
         )?;
-        let mut rng = Rng(0x1234_5678 ^ count);
+        let mut rng = Rng::new(0x1234_5678 ^ count);
         let anchor_ms = anchor.as_millisecond();
         let day_ms = SignedDuration::from_hours(24).as_millis() as i64;
         let mut coupon_id = SAMPLE_COUPON_ID;
@@ -471,16 +341,4 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
     }
     tx.commit()?;
     Ok(count)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transliterates_cyrillic_names_for_emails() {
-        assert_eq!(transliterate("Пётр"), "petr");
-        assert_eq!(transliterate("Соловьёв"), "solovev");
-        assert_eq!(transliterate("Emma"), "emma");
-    }
 }
