@@ -1,0 +1,108 @@
+//! `fiscal_hub/cash_back/`: the two-phase write-off (hold, write off the hold, cancel it) and
+//! refunds, over `server/holds.rs`.
+
+use super::*;
+
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))
+}
+
+/// A transaction id as callers may send it: 1 to 64 printable ASCII characters.
+fn transaction_id(text: &str) -> Result<String, ApiError> {
+    let ok = (1..=64).contains(&text.len()) && text.chars().all(|c| c.is_ascii_graphic());
+    ok.then(|| text.to_string())
+        .ok_or_else(|| ApiError::bad_request("transactionId must be 1 to 64 printable characters"))
+}
+
+/// `POST fiscal_hub/cash_back/hold/`: reserves an amount of one currency and coupons.
+pub(super) async fn hold(
+    State(state): State<ServerState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Result<Json<ext::HoldDto>, ApiError> {
+    let dto: ext::HoldRequestDto = json_body(&body)?;
+    let client = client_id(&dto.client_id.to_string())?;
+    let currency = ext::currency_from_wire(&dto.currency)
+        .map_err(|_| ApiError::bad_request(format!("unknown currency {:?}", dto.currency)))?;
+    let amount = Amount::parse_decimal(&dto.amount.to_string())
+        .map_err(|e| ApiError::bad_request(format!("amount {}: {e}", dto.amount)))?;
+    let mut seen = HashSet::new();
+    if dto.coupon_ids.iter().any(|c| !seen.insert(*c)) {
+        return Err(ApiError::bad_request("a coupon is listed twice"));
+    }
+    if amount.minor() < 0 || (amount.minor() == 0 && dto.coupon_ids.is_empty()) {
+        return Err(ApiError::bad_request(
+            "nothing to hold: give an amount above zero or coupons",
+        ));
+    }
+    let coupons: Vec<CouponId> = dto.coupon_ids.iter().map(|c| CouponId(*c)).collect();
+    let made = caller.made(&state);
+    let transaction = uuid::Uuid::new_v4().to_string();
+    let held = state
+        .store
+        .run_write(move |c| {
+            super::super::holds::hold(c, client, currency, amount, &coupons, &made, transaction)
+        })
+        .await?;
+    tracing::info!(client = client.0, transaction = held.transaction_id, "hold");
+    Ok(Json(ext::HoldDto {
+        amount: Some(ext::amount_to_wire(held.amount)),
+        balance_id: None,
+        client_id: Some(held.client.0),
+        currency: Some(ext::currency_to_wire(held.currency).to_string()),
+        expiration_date: Some(held.expires_ms),
+        fiscal_order_id: None,
+        id: None,
+        order_id: None,
+        transaction_date: Some(held.created_ms),
+        transaction_id: held.transaction_id,
+    }))
+}
+
+/// `hold/write_off/`: spends a hold; a repeat of one already written off succeeds.
+pub(super) async fn hold_write_off(
+    State(state): State<ServerState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let dto: ext::HoldWriteOffDto = json_body(&body)?;
+    let id = transaction_id(&dto.transaction_id)?;
+    let made = caller.made(&state);
+    let fiscal = dto.fiscal_order_id;
+    state
+        .store
+        .run_write(move |c| super::super::holds::write_off(c, &id, fiscal.as_deref(), &made))
+        .await?;
+    Ok(StatusCode::OK)
+}
+
+/// `hold/cancel/`: releases a hold.
+pub(super) async fn hold_cancel(
+    State(state): State<ServerState>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let dto: ext::TransactionDto = json_body(&body)?;
+    let id = transaction_id(&dto.transaction_id)?;
+    state
+        .store
+        .run_write(move |c| super::super::holds::cancel(c, &id))
+        .await?;
+    Ok(StatusCode::OK)
+}
+
+/// `refund/`: gives back what a written-off hold took. The vendor's form names order items;
+/// this server refunds a whole transaction by its id.
+pub(super) async fn refund(
+    State(state): State<ServerState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let dto: ext::TransactionDto = json_body(&body)?;
+    let id = transaction_id(&dto.transaction_id)?;
+    let made = caller.made(&state);
+    state
+        .store
+        .run_write(move |c| super::super::holds::refund(c, &id, &made))
+        .await?;
+    Ok(StatusCode::OK)
+}

@@ -1,0 +1,171 @@
+//! Seed 001, `/ext/api/v1/`: client search, balance, coupons, history and write-off, in the
+//! vendor's exact JSON.
+
+mod fiscal_hub;
+mod write_off;
+
+#[cfg(test)]
+pub(in crate::server) use write_off::parse_write_off;
+pub(in crate::server) use write_off::sha256_hex;
+
+use super::error::ApiError;
+use super::store::StoreError;
+use super::store::{self, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT};
+use super::{Caller, ServerState};
+use crate::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
+use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jiff::Timestamp;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+/// Longest `phone` or `email` search pattern.
+pub const PATTERN_MAX: usize = 256;
+
+pub fn routes() -> Router<ServerState> {
+    // The vendor's paths end in `/`; the bare form is accepted too since clients differ.
+    let mut router = Router::new();
+    for (path, route) in [
+        ("/clients", get(search)),
+        ("/clients/{id}/balance", get(balance)),
+        ("/clients/{id}/coupons", get(coupons)),
+        ("/clients/{id}/balance/history", get(history)),
+        (
+            "/clients/{id}/balance/write_off",
+            post(write_off::write_off),
+        ),
+        ("/fiscal_hub/cash_back/hold", post(fiscal_hub::hold)),
+        (
+            "/fiscal_hub/cash_back/hold/write_off",
+            post(fiscal_hub::hold_write_off),
+        ),
+        (
+            "/fiscal_hub/cash_back/hold/cancel",
+            post(fiscal_hub::hold_cancel),
+        ),
+        ("/fiscal_hub/cash_back/refund", post(fiscal_hub::refund)),
+    ] {
+        router = router
+            .route(&format!("{PREFIX}{path}/"), route.clone())
+            .route(&format!("{PREFIX}{path}"), route);
+    }
+    router
+}
+
+fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {
+    p.map(|Query(q)| q)
+        .map_err(|e| ApiError::bad_request(format!("bad query string: {e}")))
+}
+
+fn client_id(raw: &str) -> Result<ClientId, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .map(ClientId)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("client id must be a positive integer, got {raw:?}"))
+        })
+}
+
+async fn search(
+    State(state): State<ServerState>,
+    q: Params,
+) -> Result<Json<Vec<ClientDto>>, ApiError> {
+    let q = params(q)?;
+    let phone = q.get("phone").filter(|s| !s.trim().is_empty()).cloned();
+    let email = q.get("email").filter(|s| !s.trim().is_empty()).cloned();
+    if phone.is_none() && email.is_none() {
+        return Err(ApiError::bad_request("give phone or email to search by"));
+    }
+    // SQLite's LIKE refuses patterns over 50,000 bytes; no phone or email is near this.
+    if [&phone, &email]
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.len() > PATTERN_MAX))
+    {
+        return Err(ApiError::bad_request(format!(
+            "a search pattern is at most {PATTERN_MAX} bytes"
+        )));
+    }
+    let clients = state
+        .store
+        .run(move |c| store::search_clients(c, phone.as_deref(), email.as_deref()))
+        .await?;
+    Ok(Json(clients.iter().map(ClientDto::from).collect()))
+}
+
+async fn balance(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AmountDto>>, ApiError> {
+    let id = client_id(&id)?;
+    let balances = state.store.run(move |c| store::balances(c, id)).await?;
+    Ok(Json(ext::balances_to_wire(&balances)))
+}
+
+async fn coupons(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<CouponDto>>, ApiError> {
+    let id = client_id(&id)?;
+    let coupons = state.store.run(move |c| store::coupons(c, id)).await?;
+    Ok(Json(coupons.iter().map(CouponDto::from).collect()))
+}
+
+fn number<T: std::str::FromStr>(
+    q: &HashMap<String, String>,
+    key: &str,
+) -> Result<Option<T>, ApiError> {
+    q.get(key)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<T>().map_err(|_| {
+                ApiError::bad_request(format!("{key} must be a non-negative integer, got {s:?}"))
+            })
+        })
+        .transpose()
+}
+
+fn timestamp(q: &HashMap<String, String>, key: &str) -> Result<Option<Timestamp>, ApiError> {
+    number::<i64>(q, key)?
+        .map(|ms| {
+            Timestamp::from_millisecond(ms).map_err(|_| {
+                ApiError::bad_request(format!("{key} is not a valid timestamp in milliseconds"))
+            })
+        })
+        .transpose()
+}
+
+async fn history(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    q: Params,
+) -> Result<Json<Vec<HistoryDto>>, ApiError> {
+    let id = client_id(&id)?;
+    let q = params(q)?;
+    let limit = number::<u32>(&q, "limit")?.unwrap_or(HISTORY_DEFAULT_LIMIT);
+    if limit > HISTORY_MAX_LIMIT {
+        return Err(ApiError::bad_request(format!(
+            "limit must be at most {HISTORY_MAX_LIMIT}"
+        )));
+    }
+    let query = HistoryQuery {
+        from: timestamp(&q, "from")?,
+        to: timestamp(&q, "to")?,
+        offset: number::<u32>(&q, "offset")?.unwrap_or(0),
+        limit,
+    };
+    let entries = state
+        .store
+        .run(move |c| store::history(c, id, &query))
+        .await?;
+    Ok(Json(entries.iter().map(HistoryDto::from).collect()))
+}
