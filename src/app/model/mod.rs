@@ -41,6 +41,37 @@ pub enum Screen {
     Journal,
 }
 
+impl Screen {
+    /// Every screen. The screen tables (`app/update/screens.rs`, `ui/screens.rs`) are checked
+    /// against this list, and the test below against the enum, so a new screen missing from
+    /// either table fails the build of the tests.
+    pub const ALL: [Screen; 6] = [
+        Screen::Clients,
+        Screen::Groups,
+        Screen::Accumulations,
+        Screen::Registrations,
+        Screen::CardOperations,
+        Screen::Journal,
+    ];
+}
+
+#[cfg(test)]
+#[test]
+fn every_screen_is_in_screen_all() {
+    // An exhaustive match: a new variant does not compile until it is listed here and in ALL.
+    let position = |s: Screen| match s {
+        Screen::Clients => 0,
+        Screen::Groups => 1,
+        Screen::Accumulations => 2,
+        Screen::Registrations => 3,
+        Screen::CardOperations => 4,
+        Screen::Journal => 5,
+    };
+    for (i, s) in Screen::ALL.iter().enumerate() {
+        assert_eq!(position(*s), i);
+    }
+}
+
 /// Which screens have a provider behind them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Availability {
