@@ -1,12 +1,12 @@
-//! F3: Poster marketing groups — the list, details, the create/edit form and removal behind
-//! a confirmation that spells out what is lost.
+//! F3's create/edit form: fields, validation into a `GroupDraft`, the save, and the read-back
+//! that catches a birthday bonus Poster stored differently.
 
-use super::super::keys::Action;
-use super::super::model::{
-    BonusCheck, BonusMismatch, Button, Dialog, GroupField, GroupForm, GroupFormProblem,
-    GroupRemoval, Model, Notice,
+use super::super::super::keys::Action;
+use super::super::super::model::{
+    BonusCheck, BonusMismatch, Button, Dialog, GroupField, GroupForm, GroupFormProblem, Model,
+    Notice,
 };
-use super::super::msg::{Cmd, Reply, RequestId};
+use super::super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::Amount;
 use crate::domain::admin::{Group, GroupDraft, GroupKind};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -14,67 +14,7 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 use tui_input::Input;
 
-pub fn load(model: &mut Model) -> Vec<Cmd> {
-    let id = model.next_id();
-    model.groups.list.start(id);
-    vec![Cmd::LoadGroups { id }]
-}
-
-fn selected(model: &Model) -> Option<Group> {
-    model
-        .groups
-        .list
-        .data
-        .as_ref()?
-        .get(model.groups.selected)
-        .cloned()
-}
-
-pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
-    match action {
-        Action::Up | Action::Down => {
-            let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
-            super::step_selection(&mut model.groups.selected, len, action == Action::Up);
-            Vec::new()
-        }
-        Action::Submit => match selected(model) {
-            Some(group) => {
-                let id = model.next_id();
-                model.groups.detail.start(id);
-                vec![Cmd::LoadGroup {
-                    id,
-                    group: group.id,
-                }]
-            }
-            None => Vec::new(),
-        },
-        Action::NewGroup => {
-            model.dialog = Some(Dialog::GroupForm(Box::new(form(None))));
-            Vec::new()
-        }
-        Action::EditGroup => {
-            if let Some(group) = selected(model) {
-                model.dialog = Some(Dialog::GroupForm(Box::new(form(Some(&group)))));
-            }
-            Vec::new()
-        }
-        Action::RemoveGroup => {
-            if let Some(group) = selected(model) {
-                model.dialog = Some(Dialog::GroupRemove(GroupRemoval {
-                    group,
-                    focus: Button::Cancel,
-                    sending: None,
-                    problem: None,
-                }));
-            }
-            Vec::new()
-        }
-        Action::Refresh => load(model),
-        _ => Vec::new(),
-    }
-}
-
-fn form(group: Option<&Group>) -> GroupForm {
+pub(super) fn form(group: Option<&Group>) -> GroupForm {
     let text = |d: Decimal| d.normalize().to_string();
     let bonus = |a: Amount| {
         if a.minor() == 0 {
@@ -176,7 +116,7 @@ pub fn on_form_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> 
                 GroupField::BirthdayBonus => &mut f.birthday_bonus,
                 GroupField::Kind => return Vec::new(),
             };
-            if super::typed(input, key) {
+            if super::super::typed(input, key) {
                 f.problem = None;
             }
         }
@@ -184,64 +124,8 @@ pub fn on_form_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> 
     Vec::new()
 }
 
-pub fn on_remove_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
-    let id = model.next_id();
-    let Some(Dialog::GroupRemove(r)) = model.dialog.as_mut() else {
-        return Vec::new();
-    };
-    if r.sending.is_some() {
-        return Vec::new();
-    }
-    let confirm = match action {
-        Some(Action::NextField) => {
-            r.focus = r.focus.other();
-            false
-        }
-        Some(Action::Confirm) => true,
-        Some(Action::Submit) => r.focus == Button::Confirm,
-        _ => false,
-    };
-    if confirm {
-        r.sending = Some(id);
-        r.problem = None;
-        return vec![Cmd::RemoveGroup {
-            id,
-            group: r.group.id,
-        }];
-    }
-    if matches!(action, Some(Action::Cancel) | Some(Action::Submit)) {
-        model.dialog = None;
-    }
-    Vec::new()
-}
-
-pub fn loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Group>>) -> Vec<Cmd> {
-    if model
-        .groups
-        .list
-        .accept_reporting(id, result, &mut model.error)
-    {
-        let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
-        model.groups.selected = model.groups.selected.min(len.saturating_sub(1));
-    }
-    Vec::new()
-}
-
-pub fn detail_loaded(model: &mut Model, id: RequestId, result: Reply<Group>) -> Vec<Cmd> {
-    let stored = result.as_ref().ok().cloned();
-    model
-        .groups
-        .detail
-        .accept_reporting(id, result, &mut model.error);
-    match (model.groups.bonus_check.take(), stored) {
-        (Some(check), Some(group)) if check.request == id => compare_bonus(model, check, group),
-        (check, _) => model.groups.bonus_check = check.filter(|c| c.request != id),
-    }
-    Vec::new()
-}
-
 /// What Poster stored against what was meant; a difference opens the mismatch dialog.
-fn compare_bonus(model: &mut Model, check: BonusCheck, group: Group) {
+pub(super) fn compare_bonus(model: &mut Model, check: BonusCheck, group: Group) {
     let (meant, stored) = (check.meant, group.birthday_bonus);
     if stored == meant {
         return;
@@ -303,7 +187,7 @@ pub fn saved(model: &mut Model, id: RequestId, result: Reply<i64>) -> Vec<Cmd> {
                     let sent = draft(f).ok();
                     model.dialog = None;
                     model.notice = Some(Notice::GroupSaved { name });
-                    let mut cmds = load(model);
+                    let mut cmds = super::load(model);
                     if let Some(sent) = sent {
                         cmds.extend(check_bonus(model, group, sent.birthday_bonus, sent));
                     }
@@ -323,7 +207,7 @@ pub fn saved(model: &mut Model, id: RequestId, result: Reply<i64>) -> Vec<Cmd> {
                     let (meant, name, fix) = (b.meant, b.name.clone(), b.fix.clone());
                     model.dialog = None;
                     model.notice = Some(Notice::BonusCorrected { name });
-                    let mut cmds = load(model);
+                    let mut cmds = super::load(model);
                     if let Some(fix) = fix {
                         cmds.extend(check_bonus(model, group, meant, fix));
                     }
@@ -376,31 +260,6 @@ pub fn on_mismatch_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
             ) {
                 model.dialog = None;
             }
-            Vec::new()
-        }
-    }
-}
-
-pub fn removed(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<Cmd> {
-    let Some(Dialog::GroupRemove(r)) = model.dialog.as_mut() else {
-        return Vec::new();
-    };
-    if r.sending != Some(id) {
-        return Vec::new();
-    }
-    r.sending = None;
-    match result {
-        Ok(()) => {
-            let name = r.group.name.clone();
-            model.dialog = None;
-            model.groups.detail = Default::default();
-            model.notice = Some(Notice::GroupRemoved { name });
-            load(model)
-        }
-        Err(e) => {
-            r.problem = Some(e.clone());
-            r.focus = Button::Cancel;
-            model.error = Some(e);
             Vec::new()
         }
     }
