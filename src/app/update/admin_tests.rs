@@ -2,10 +2,10 @@
 //! operations, exports, and screens without a provider.
 
 use super::super::model::{
-    ADMIN_PAGE, Availability, BackendLabel, Button, Dialog, GroupFormProblem, Model, Notice,
-    Preset, Screen,
+    ADMIN_PAGE, Availability, Button, Dialog, GroupFormProblem, Model, Notice, Preset, Screen,
 };
 use super::super::msg::{Cmd, Export, Exported, Msg, RequestId};
+use super::fixtures::{key, model_at, type_text};
 use super::update;
 use crate::domain::admin::{
     Accumulation, AccumulationPage, AccumulationStatus, CardOperation, CardOperationPage,
@@ -16,8 +16,7 @@ use crate::domain::{Amount, ErrorKind, ServiceError};
 use crate::i18n::Locale;
 use jiff::Timestamp;
 use jiff::civil::date;
-use jiff::tz::TimeZone;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use rust_decimal::Decimal;
 use std::time::Duration;
 
@@ -25,22 +24,7 @@ use std::time::Duration;
 const NOW_MS: i64 = 1_795_003_200_000;
 
 fn model() -> Model {
-    Model::new(
-        Locale::Ru,
-        TimeZone::UTC,
-        BackendLabel::Embedded,
-        Timestamp::from_millisecond(NOW_MS).unwrap(),
-    )
-}
-
-fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(m: &mut Model, text: &str) {
-    for c in text.chars() {
-        key(m, KeyCode::Char(c));
-    }
+    model_at(Locale::Ru, NOW_MS)
 }
 
 fn group(id: i64, name: &str, kind: GroupKind, clients: u64) -> Group {

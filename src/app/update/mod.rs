@@ -179,4 +179,6 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
 #[cfg(test)]
 mod admin_tests;
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 mod tests;

@@ -2,10 +2,11 @@
 //! `Cmd`s that come out.
 
 use super::super::model::{
-    BackendLabel, Button, Dialog, Doubt, FormProblem, HISTORY_PAGE, Model, Notice, Pane, Verdict,
-    WriteOffField, WriteOffStep,
+    Button, Dialog, Doubt, FormProblem, HISTORY_PAGE, Model, Notice, Pane, Verdict, WriteOffField,
+    WriteOffStep,
 };
 use super::super::msg::{Cmd, Msg, RequestId};
+use super::fixtures::{key, model_at, type_text};
 use super::search::DEBOUNCE;
 use super::update;
 use crate::domain::journal::Outcome;
@@ -15,28 +16,12 @@ use crate::domain::{
 };
 use crate::i18n::Locale;
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const NOW_MS: i64 = 1_700_000_000_000;
 
 fn model() -> Model {
-    Model::new(
-        Locale::En,
-        TimeZone::UTC,
-        BackendLabel::Embedded,
-        Timestamp::from_millisecond(NOW_MS).unwrap(),
-    )
-}
-
-fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(m: &mut Model, text: &str) -> Vec<Cmd> {
-    text.chars()
-        .flat_map(|c| key(m, KeyCode::Char(c)))
-        .collect()
+    model_at(Locale::En, NOW_MS)
 }
 
 fn client(id: i64, name: &str) -> Client {
