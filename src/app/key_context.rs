@@ -46,7 +46,7 @@ impl Model {
             None => {
                 let screen = super::update::screens::spec(self.screen);
                 match &screen.table {
-                    Some(table) if (table.filter)(self).editing => (Scope::AdminFilter, true),
+                    Some(table) if (table.filter)(self).editing() => (Scope::AdminFilter, true),
                     _ => (screen.scope)(self),
                 }
             }

@@ -3,7 +3,7 @@
 use super::table::{self, Columns};
 use super::{filter_bar, theme};
 use crate::app::Model;
-use crate::app::model::ADMIN_PAGE;
+use crate::app::model::{ADMIN_PAGE, AccumulationField};
 use crate::domain::admin::{Accumulation, AccumulationStatus};
 use crate::i18n::{Locale, fill};
 use jiff::civil::DateTime;
@@ -104,7 +104,9 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     );
     let [bar, options, body] =
         super::table_frame(model, frame, area, title, state.rows.is_loading());
-    filter_bar::render(frame, bar, &state.filter, &[(t.filter_client, 14)]);
+    filter_bar::render(frame, bar, &state.filter, |field| match field {
+        AccumulationField::Client => (t.filter_client, 14),
+    });
     if state.filter.invalid.is_some() {
         let x = bar.x + 36;
         if x < bar.right() {

@@ -3,6 +3,7 @@
 use super::table::{self, Columns};
 use super::{filter_bar, labels, theme};
 use crate::app::Model;
+use crate::app::model::CardOperationField;
 use crate::domain::admin::{Expiry, OperationKind, SortColumn, SortDirection};
 use crate::i18n::{Locale, fill};
 use ratatui::Frame;
@@ -59,18 +60,14 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     }
     let [bar, options, body] =
         super::table_frame(model, frame, area, title, state.rows.is_loading());
-    filter_bar::render(
-        frame,
-        bar,
-        &state.filter,
-        &[
-            // Wide enough for a phone typed to find the card.
-            (t.filter_card, 13),
-            (t.filter_promo, 6),
-            (t.filter_from, 12),
-            (t.filter_to, 12),
-        ],
-    );
+    let label = |field| match field {
+        // Wide enough for a phone typed to find the card.
+        CardOperationField::Card => (t.filter_card, 13),
+        CardOperationField::Promotion => (t.filter_promo, 6),
+        CardOperationField::From => (t.filter_from, 12),
+        CardOperationField::To => (t.filter_to, 12),
+    };
+    filter_bar::render(frame, bar, &state.filter, label);
     let arrow = match state.direction {
         SortDirection::Asc => "↑",
         SortDirection::Desc => "↓",
@@ -82,7 +79,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         Span::styled(format!("{} {arrow}", sort(model, state.sort)), theme::key()),
     ];
     if let Some(field) = state.filter.invalid {
-        let name = [t.filter_card, t.filter_promo, t.filter_from, t.filter_to][field.min(3)];
+        let name = label(field).0;
         spans.push(Span::styled(
             format!("   ! {}", fill(t.filter_invalid_field, name)),
             theme::danger(),

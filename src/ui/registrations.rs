@@ -3,7 +3,7 @@
 use super::table::{self, Columns};
 use super::{filter_bar, pane_block, theme};
 use crate::app::Model;
-use crate::app::model::Preset;
+use crate::app::model::{Preset, RegistrationField};
 use crate::domain::admin::Registration;
 use crate::i18n::{fill, format_datetime};
 use ratatui::Frame;
@@ -46,14 +46,14 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     }
     let [bar, problem, body] =
         super::table_frame(model, frame, area, title, state.rows.is_loading());
-    filter_bar::render(
-        frame,
-        bar,
-        &state.filter,
-        &[(t.filter_from, 13), (t.filter_to, 13), (t.filter_pos, 6)],
-    );
+    let label = |field| match field {
+        RegistrationField::From => (t.filter_from, 13),
+        RegistrationField::To => (t.filter_to, 13),
+        RegistrationField::PointOfSale => (t.filter_pos, 6),
+    };
+    filter_bar::render(frame, bar, &state.filter, label);
     if let Some(field) = state.filter.invalid {
-        let name = [t.filter_from, t.filter_to, t.filter_pos][field.min(2)];
+        let name = label(field).0;
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!("! {}", fill(t.filter_invalid_field, name)),

@@ -5,26 +5,131 @@ use super::*;
 /// Rows per page on the admin screens.
 pub const ADMIN_PAGE: u32 = 50;
 
-/// A row of filter fields above an admin table; `editing` while the keyboard is in it.
-#[derive(Debug, Default)]
-pub struct FilterForm {
-    pub inputs: Vec<Input>,
-    pub field: usize,
-    pub editing: bool,
-    /// The field whose text could not be read.
-    pub invalid: Option<usize>,
+/// The fields of one admin table's filter row, in the order they are drawn and tabbed
+/// through. Update, view and tests name a field by its variant, never by a position.
+pub trait TableField: Copy + PartialEq + std::fmt::Debug + 'static {
+    const ALL: &'static [Self];
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
 }
 
-impl FilterForm {
-    pub fn new(fields: usize) -> Self {
+/// F4: the client to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccumulationField {
+    Client,
+}
+
+impl TableField for AccumulationField {
+    const ALL: &'static [Self] = &[AccumulationField::Client];
+}
+
+/// F5: the period and the point of sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationField {
+    From,
+    To,
+    PointOfSale,
+}
+
+impl TableField for RegistrationField {
+    const ALL: &'static [Self] = &[
+        RegistrationField::From,
+        RegistrationField::To,
+        RegistrationField::PointOfSale,
+    ];
+}
+
+/// F6: the card (an id, or text to find it by), its promotion and the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardOperationField {
+    Card,
+    Promotion,
+    From,
+    To,
+}
+
+impl TableField for CardOperationField {
+    const ALL: &'static [Self] = &[
+        CardOperationField::Card,
+        CardOperationField::Promotion,
+        CardOperationField::From,
+        CardOperationField::To,
+    ];
+}
+
+/// A row of filter fields above an admin table; `editing` while the keyboard is in it.
+#[derive(Debug)]
+pub struct FilterForm<F: TableField> {
+    /// One per field of `F::ALL`, in its order.
+    inputs: Vec<Input>,
+    pub field: F,
+    pub editing: bool,
+    /// The field whose text could not be read.
+    pub invalid: Option<F>,
+}
+
+impl<F: TableField> Default for FilterForm<F> {
+    fn default() -> Self {
         FilterForm {
-            inputs: (0..fields).map(|_| Input::default()).collect(),
-            ..FilterForm::default()
+            inputs: F::ALL.iter().map(|_| Input::default()).collect(),
+            field: F::ALL[0],
+            editing: false,
+            invalid: None,
         }
     }
+}
 
-    pub fn value(&self, i: usize) -> &str {
-        self.inputs.get(i).map_or("", |i| i.value().trim())
+impl<F: TableField> FilterForm<F> {
+    pub fn input(&self, field: F) -> Option<&Input> {
+        self.inputs.get(field.index())
+    }
+
+    pub fn value(&self, field: F) -> &str {
+        self.input(field).map_or("", |i| i.value().trim())
+    }
+
+    pub fn set(&mut self, field: F, text: String) {
+        if let Some(input) = self.inputs.get_mut(field.index()) {
+            *input = text.into();
+        }
+    }
+}
+
+/// What the F4–F6 tables' shared keys do to a filter row, whatever its fields.
+pub trait FilterRow {
+    fn editing(&self) -> bool;
+    fn set_editing(&mut self, editing: bool);
+    /// Tab and Shift-Tab: the next or previous field, round the row.
+    fn step(&mut self, backwards: bool);
+    /// The field that has the keyboard; typing into it clears the last refusal.
+    fn focused_input(&mut self) -> Option<&mut Input>;
+    fn clear_invalid(&mut self);
+}
+
+impl<F: TableField> FilterRow for FilterForm<F> {
+    fn editing(&self) -> bool {
+        self.editing
+    }
+
+    fn set_editing(&mut self, editing: bool) {
+        self.editing = editing;
+    }
+
+    fn step(&mut self, backwards: bool) {
+        let len = F::ALL.len();
+        let at = self.field.index();
+        let next = (if backwards { at + len - 1 } else { at + 1 }) % len;
+        self.field = F::ALL[next];
+    }
+
+    fn focused_input(&mut self) -> Option<&mut Input> {
+        self.inputs.get_mut(self.field.index())
+    }
+
+    fn clear_invalid(&mut self) {
+        self.invalid = None;
     }
 }
 
@@ -35,8 +140,7 @@ pub struct AccumulationsState {
     pub clients_on_page: u32,
     pub offset: u32,
     pub selected: usize,
-    /// One field: the client id.
-    pub filter: FilterForm,
+    pub filter: FilterForm<AccumulationField>,
     pub client: Option<i64>,
     /// Pages of Poster's passed over while looking for the filtered client (Poster has no
     /// client filter of its own); `0` when not looking.
@@ -57,8 +161,7 @@ pub enum Preset {
 #[derive(Debug)]
 pub struct RegistrationsState {
     pub preset: Preset,
-    /// Fields: from, to, point of sale.
-    pub filter: FilterForm,
+    pub filter: FilterForm<RegistrationField>,
     pub rows: Remote<Vec<Registration>>,
     pub selected: usize,
     /// The period the shown rows are for.
@@ -67,8 +170,7 @@ pub struct RegistrationsState {
 
 #[derive(Debug)]
 pub struct CardOperationsState {
-    /// Fields: card id, promo id, from, to.
-    pub filter: FilterForm,
+    pub filter: FilterForm<CardOperationField>,
     pub kind: Option<OperationKind>,
     pub sort: SortColumn,
     pub direction: SortDirection,

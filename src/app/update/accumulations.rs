@@ -2,7 +2,7 @@
 //! promotion names and dates.
 
 use super::super::keys::Action;
-use super::super::model::{ADMIN_PAGE, Model, Notice};
+use super::super::model::{ADMIN_PAGE, AccumulationField, Model, Notice};
 use super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::admin::{AccumulationPage, AccumulationQuery, Promotion};
 
@@ -29,14 +29,14 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
 /// The client filter applied: its first page.
 pub fn apply(model: &mut Model) -> Vec<Cmd> {
     let f = &mut model.accumulations.filter;
-    let text = f.value(0);
+    let text = f.value(AccumulationField::Client);
     let client = if text.is_empty() {
         None
     } else {
         match text.parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => {
-                f.invalid = Some(0);
+                f.invalid = Some(AccumulationField::Client);
                 return Vec::new();
             }
         }

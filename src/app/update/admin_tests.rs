@@ -2,7 +2,8 @@
 //! operations, exports, and screens without a provider.
 
 use super::super::model::{
-    ADMIN_PAGE, Availability, Button, Dialog, GroupFormProblem, Model, Notice, Preset, Screen,
+    ADMIN_PAGE, AccumulationField, Availability, Button, CardOperationField, Dialog,
+    GroupFormProblem, Model, Notice, Preset, RegistrationField, Screen,
 };
 use super::super::msg::{Cmd, Export, Exported, Msg, RequestId};
 use super::fixtures::{key, model_at, type_text};
@@ -593,7 +594,10 @@ fn accumulations_page_and_filter_by_client() {
     key(&mut m, KeyCode::Char('/'));
     type_text(&mut m, "6x");
     assert!(key(&mut m, KeyCode::Enter).is_empty());
-    assert_eq!(m.accumulations.filter.invalid, Some(0));
+    assert_eq!(
+        m.accumulations.filter.invalid,
+        Some(AccumulationField::Client)
+    );
     key(&mut m, KeyCode::Backspace);
     type_text(&mut m, "1");
     let cmds = key(&mut m, KeyCode::Enter);
@@ -655,7 +659,7 @@ fn a_backwards_period_is_refused() {
     }
     type_text(&mut m, "20.11.2026");
     assert!(key(&mut m, KeyCode::Enter).is_empty());
-    assert_eq!(m.registrations.filter.invalid, Some(1));
+    assert_eq!(m.registrations.filter.invalid, Some(RegistrationField::To));
 }
 
 fn operation(n: i64) -> CardOperation {
@@ -780,7 +784,10 @@ fn card_operations_need_a_card_then_sort_filter_and_page() {
     );
     assert!(m.card_operations.filter.editing);
     assert!(key(&mut m, KeyCode::Enter).is_empty());
-    assert_eq!(m.card_operations.filter.invalid, Some(0));
+    assert_eq!(
+        m.card_operations.filter.invalid,
+        Some(CardOperationField::Card)
+    );
     type_text(&mut m, "12");
     key(&mut m, KeyCode::Tab);
     type_text(&mut m, "1");
@@ -934,7 +941,10 @@ fn a_phone_in_the_card_field_finds_the_card_and_its_operations_open() {
         "the picked card and its promotion"
     );
     assert!(m.dialog.is_none());
-    assert_eq!(m.card_operations.filter.value(0), "18");
+    assert_eq!(
+        m.card_operations.filter.value(CardOperationField::Card),
+        "18"
+    );
 }
 
 #[test]
@@ -958,7 +968,7 @@ fn card_ids_are_short_numbers_and_anything_else_is_searched() {
         if text == "ab" {
             assert_eq!(
                 m.card_operations.filter.invalid,
-                Some(0),
+                Some(CardOperationField::Card),
                 "too short to search"
             );
         }
@@ -997,7 +1007,10 @@ fn a_paste_lands_in_the_focused_field_of_forms_and_filters() {
     let mut m = model();
     key(&mut m, KeyCode::F(6));
     update(&mut m, Msg::Paste("79123456789".into()));
-    assert_eq!(m.card_operations.filter.value(0), "79123456789");
+    assert_eq!(
+        m.card_operations.filter.value(CardOperationField::Card),
+        "79123456789"
+    );
     assert_eq!(m.search.input.value(), "", "not the hidden search field");
 
     // F4's client filter.
@@ -1005,7 +1018,10 @@ fn a_paste_lands_in_the_focused_field_of_forms_and_filters() {
     key(&mut m, KeyCode::F(4));
     key(&mut m, KeyCode::Char('/'));
     update(&mut m, Msg::Paste("1234567".into()));
-    assert_eq!(m.accumulations.filter.value(0), "1234567");
+    assert_eq!(
+        m.accumulations.filter.value(AccumulationField::Client),
+        "1234567"
+    );
 
     // The group form's name.
     let mut m = groups_screen();
@@ -1044,4 +1060,20 @@ fn the_key_context_follows_the_dialog_then_the_screen() {
     key(&mut m, KeyCode::Char('n'));
     let c = m.key_context();
     assert_eq!((c.scope, c.typing, c.modal), (Scope::GroupForm, true, true));
+}
+
+/// Tab and Shift-Tab walk a filter row by its named fields and wrap round at both ends.
+#[test]
+fn tab_walks_the_filter_fields_round_the_row() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(5));
+    key(&mut m, KeyCode::Char('/'));
+    assert_eq!(m.registrations.filter.field, RegistrationField::From);
+    key(&mut m, KeyCode::BackTab);
+    assert_eq!(m.registrations.filter.field, RegistrationField::PointOfSale);
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(m.registrations.filter.field, RegistrationField::To);
+    type_text(&mut m, "7");
+    assert!(m.registrations.filter.value(RegistrationField::To).ends_with('7'));
 }

@@ -2,7 +2,7 @@
 //! order, pages; waits when REGOS says so.
 
 use super::super::keys::Action;
-use super::super::model::{ADMIN_PAGE, CardPicker, Dialog, Model, Notice};
+use super::super::model::{ADMIN_PAGE, CardOperationField, CardPicker, Dialog, Model, Notice};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::admin::{
@@ -12,12 +12,6 @@ use crate::domain::{ErrorKind, days};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use std::time::Duration;
-
-/// Fields of the card operations filter.
-pub const OPS_CARD: usize = 0;
-pub const OPS_PROMO: usize = 1;
-pub const OPS_FROM: usize = 2;
-pub const OPS_TO: usize = 3;
 
 /// F6's keys beyond the shared ones (filter, arrows).
 pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
@@ -84,7 +78,7 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
 /// Nothing to show before a card is named: F6 starts in its field.
 pub fn first_load(model: &mut Model) -> Vec<Cmd> {
     model.card_operations.filter.editing = true;
-    model.card_operations.filter.field = OPS_CARD;
+    model.card_operations.filter.field = CardOperationField::Card;
     Vec::new()
 }
 
@@ -102,25 +96,25 @@ pub fn apply_card_operations(model: &mut Model) -> Vec<Cmd> {
     let o = &mut model.card_operations;
     let f = &mut o.filter;
     let id_field = |text: &str| text.parse::<i64>().ok().filter(|v| *v > 0);
-    let card_text = f.value(OPS_CARD).trim().to_string();
+    let card_text = f.value(CardOperationField::Card).trim().to_string();
     if looks_like_a_search(&card_text) {
         return find_cards(model, card_text);
     }
     let Some(card) = id_field(&card_text) else {
-        f.invalid = Some(OPS_CARD);
+        f.invalid = Some(CardOperationField::Card);
         return Vec::new();
     };
-    let Some(promo) = id_field(f.value(OPS_PROMO)) else {
-        f.invalid = Some(OPS_PROMO);
+    let Some(promo) = id_field(f.value(CardOperationField::Promotion)) else {
+        f.invalid = Some(CardOperationField::Promotion);
         return Vec::new();
     };
     let mut bounds = [None, None];
-    for (slot, field) in [(0, OPS_FROM), (1, OPS_TO)] {
+    for (slot, field) in [(0, CardOperationField::From), (1, CardOperationField::To)] {
         let text = f.value(field);
         if text.is_empty() {
             continue;
         }
-        match parse_date(text).and_then(|d| day_bound(d, &tz, field == OPS_TO)) {
+        match parse_date(text).and_then(|d| day_bound(d, &tz, field == CardOperationField::To)) {
             Some(t) => bounds[slot] = Some(t),
             None => {
                 f.invalid = Some(field);
@@ -228,7 +222,7 @@ const MIN_CARD_SEARCH: usize = 3;
 
 fn find_cards(model: &mut Model, text: String) -> Vec<Cmd> {
     if text.chars().count() < MIN_CARD_SEARCH {
-        model.card_operations.filter.invalid = Some(OPS_CARD);
+        model.card_operations.filter.invalid = Some(CardOperationField::Card);
         return Vec::new();
     }
     let id = model.next_id();
@@ -272,9 +266,9 @@ pub fn on_picker_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
             };
             model.dialog = None;
             let f = &mut model.card_operations.filter;
-            f.inputs[OPS_CARD] = card.id.to_string().into();
+            f.set(CardOperationField::Card, card.id.to_string());
             if let Some(promo) = card.promo_id {
-                f.inputs[OPS_PROMO] = promo.to_string().into();
+                f.set(CardOperationField::Promotion, promo.to_string());
             }
             apply_card_operations(model)
         }

@@ -1,17 +1,12 @@
 //! F5: Mloyalty's registrations in a period — presets, a custom period and point of sale.
 
 use super::super::keys::Action;
-use super::super::model::{Model, Preset};
+use super::super::model::{Model, Preset, RegistrationField};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::admin::{Registration, RegistrationQuery};
 use jiff::Timestamp;
 use jiff::civil::Date;
-
-/// Fields of the registrations filter.
-pub const REG_FROM: usize = 0;
-pub const REG_TO: usize = 1;
-pub const REG_POS: usize = 2;
 
 /// F5's keys beyond the shared ones (filter, arrows).
 pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
@@ -67,32 +62,32 @@ pub fn apply_registrations(model: &mut Model) -> Vec<Cmd> {
     let (from, to) = match preset_days(r.preset, now, &tz) {
         Some((from, to)) => {
             // The fields show the period a preset chose, ready to be adjusted.
-            r.filter.inputs[REG_FROM] = show(from).into();
-            r.filter.inputs[REG_TO] = show(to).into();
+            r.filter.set(RegistrationField::From, show(from));
+            r.filter.set(RegistrationField::To, show(to));
             (from, to)
         }
         None => {
-            let from = parse_date(r.filter.value(REG_FROM));
-            let to = parse_date(r.filter.value(REG_TO));
+            let from = parse_date(r.filter.value(RegistrationField::From));
+            let to = parse_date(r.filter.value(RegistrationField::To));
             match (from, to) {
                 (Some(from), Some(to)) if from <= to => (from, to),
                 (None, _) => {
-                    r.filter.invalid = Some(REG_FROM);
+                    r.filter.invalid = Some(RegistrationField::From);
                     return Vec::new();
                 }
                 _ => {
-                    r.filter.invalid = Some(REG_TO);
+                    r.filter.invalid = Some(RegistrationField::To);
                     return Vec::new();
                 }
             }
         }
     };
-    let pos = match r.filter.value(REG_POS) {
+    let pos = match r.filter.value(RegistrationField::PointOfSale) {
         "" => None,
         text => match text.parse::<i64>() {
             Ok(p) if p > 0 => Some(p),
             _ => {
-                r.filter.invalid = Some(REG_POS);
+                r.filter.invalid = Some(RegistrationField::PointOfSale);
                 return Vec::new();
             }
         },

@@ -4,7 +4,7 @@
 //! entry here beside its own module.
 
 use super::super::keys::{Action, Scope};
-use super::super::model::{Availability, FilterForm, Model, Pane, Screen};
+use super::super::model::{Availability, FilterRow, Model, Pane, Screen};
 use super::super::msg::Cmd;
 use super::{accumulations, card_operations, cashier, groups, journal, registrations, tables};
 use ratatui::crossterm::event::KeyEvent;
@@ -24,8 +24,8 @@ pub struct ScreenSpec {
 }
 
 pub struct Table {
-    pub filter: fn(&Model) -> &FilterForm,
-    pub filter_mut: fn(&mut Model) -> &mut FilterForm,
+    pub filter: fn(&Model) -> &dyn FilterRow,
+    pub filter_mut: fn(&mut Model) -> &mut dyn FilterRow,
     /// The selected row and the number of rows.
     pub rows: fn(&mut Model) -> (&mut usize, usize),
     /// The filter's Enter.

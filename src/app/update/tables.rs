@@ -1,5 +1,6 @@
-//! What F4–F6 share: the row of filter fields above each table, the arrows and CSV export. Each screen's own keys and replies live in `accumulations`,
-//! `registrations` and `card_operations`.
+//! What F4–F6 share: the row of filter fields above each table, the arrows and CSV export.
+//! Each screen's own keys and replies live in `accumulations`, `registrations` and
+//! `card_operations`.
 
 use super::super::keys::Action;
 use super::super::model::{Model, Notice};
@@ -13,22 +14,14 @@ pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -
     };
     let f = (table.filter_mut)(model);
     match action {
-        Some(Action::Cancel) => f.editing = false,
-        Some(Action::NextField) => {
-            let len = f.inputs.len().max(1);
-            f.field = if key.code == KeyCode::BackTab {
-                (f.field + len - 1) % len
-            } else {
-                (f.field + 1) % len
-            };
-        }
+        Some(Action::Cancel) => f.set_editing(false),
+        Some(Action::NextField) => f.step(key.code == KeyCode::BackTab),
         Some(Action::Submit) => return (table.apply)(model),
         _ => {
-            let field = f.field;
-            if let Some(input) = f.inputs.get_mut(field)
+            if let Some(input) = f.focused_input()
                 && super::typed(input, key)
             {
-                f.invalid = None;
+                f.clear_invalid();
             }
         }
     }
@@ -42,7 +35,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, _: KeyEvent) -> Vec<Cmd
     };
     match action {
         Action::EditFilter => {
-            (table.filter_mut)(model).editing = true;
+            (table.filter_mut)(model).set_editing(true);
             Vec::new()
         }
         Action::Up | Action::Down => {
