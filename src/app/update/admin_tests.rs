@@ -1075,5 +1075,10 @@ fn tab_walks_the_filter_fields_round_the_row() {
     key(&mut m, KeyCode::Tab);
     assert_eq!(m.registrations.filter.field, RegistrationField::To);
     type_text(&mut m, "7");
-    assert!(m.registrations.filter.value(RegistrationField::To).ends_with('7'));
+    assert!(
+        m.registrations
+            .filter
+            .value(RegistrationField::To)
+            .ends_with('7')
+    );
 }
