@@ -9,7 +9,6 @@ use crate::i18n::{fill, fill2, format_amount};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(model: &Model, b: &BonusMismatch, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
@@ -44,13 +43,5 @@ pub fn render(model: &Model, b: &BonusMismatch, frame: &mut Frame, area: Rect) {
         (None, Some(_)) => write_off::buttons(t.button_cancel, t.button_correct, b.focus),
         (None, None) => Line::from(t.checked_close).centered(),
     });
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }),
-        Rect::new(
-            inner.x + 1,
-            inner.y + 1,
-            inner.width.saturating_sub(2),
-            inner.height.saturating_sub(1),
-        ),
-    );
+    super::dialog_text(frame, inner, lines);
 }

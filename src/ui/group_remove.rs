@@ -8,7 +8,6 @@ use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(model: &Model, r: &GroupRemoval, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
@@ -33,13 +32,5 @@ pub fn render(model: &Model, r: &GroupRemoval, frame: &mut Frame, area: Rect) {
         Some(_) => Line::from(Span::styled(t.removing, theme::muted())),
         None => write_off::buttons(t.button_cancel, t.button_remove, r.focus),
     });
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }),
-        Rect::new(
-            inner.x + 1,
-            inner.y + 1,
-            inner.width.saturating_sub(2),
-            inner.height.saturating_sub(1),
-        ),
-    );
+    super::dialog_text(frame, inner, lines);
 }

@@ -162,7 +162,6 @@ fn window(len: usize, selected: usize, height: usize) -> Range<usize> {
     start..(start + height).min(len)
 }
 
-/// A centred rectangle of at most `width`×`height` inside `area`.
 /// A dialog of `width` × `height` with a danger border and `title`, centred in `area` over
 /// what is beneath; returns the space inside its border.
 fn danger_dialog(frame: &mut Frame, area: Rect, (width, height): (u16, u16), title: &str) -> Rect {
@@ -176,6 +175,20 @@ fn danger_dialog(frame: &mut Frame, area: Rect, (width, height): (u16, u16), tit
     inner
 }
 
+/// The text of a danger dialog, a column in from its border and a row down from its title.
+fn dialog_text(frame: &mut Frame, inner: Rect, lines: Vec<ratatui::text::Line<'_>>) {
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        Rect::new(
+            inner.x + 1,
+            inner.y + 1,
+            inner.width.saturating_sub(2),
+            inner.height.saturating_sub(1),
+        ),
+    );
+}
+
+/// A centred rectangle of at most `width`×`height` inside `area`.
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);

@@ -72,6 +72,18 @@ fn every_screen_is_in_screen_all() {
     }
 }
 
+/// The item after `current` in `order`, or before it when `backwards`, wrapping round at both
+/// ends: Tab and Shift-Tab through fields, panes and buttons. An item not in `order` counts as
+/// its first.
+pub fn next_in<T: Copy + PartialEq>(order: &[T], current: T, backwards: bool) -> T {
+    let len = order.len();
+    if len == 0 {
+        return current;
+    }
+    let at = order.iter().position(|x| *x == current).unwrap_or(0);
+    order[(if backwards { at + len - 1 } else { at + 1 }) % len]
+}
+
 /// Which screens have a provider behind them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Availability {

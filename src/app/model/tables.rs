@@ -118,10 +118,7 @@ impl<F: TableField> FilterRow for FilterForm<F> {
     }
 
     fn step(&mut self, backwards: bool) {
-        let len = F::ALL.len();
-        let at = self.field.index();
-        let next = (if backwards { at + len - 1 } else { at + 1 }) % len;
-        self.field = F::ALL[next];
+        self.field = next_in(F::ALL, self.field, backwards);
     }
 
     fn focused_input(&mut self) -> Option<&mut Input> {

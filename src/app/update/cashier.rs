@@ -2,7 +2,7 @@
 //! open (write-off, history filter).
 
 use super::super::keys::Action;
-use super::super::model::{Model, Pane};
+use super::super::model::{Model, Pane, next_in};
 use super::super::msg::Cmd;
 use super::{card, filter, search, step_selection, write_off};
 use ratatui::crossterm::event::KeyEvent;
@@ -22,11 +22,11 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
             Vec::new()
         }
         Action::NextPane => {
-            model.focus = cycle(model, 1);
+            model.focus = cycle(model, false);
             Vec::new()
         }
         Action::PrevPane => {
-            model.focus = cycle(model, -1);
+            model.focus = cycle(model, true);
             Vec::new()
         }
         Action::Back => back(model),
@@ -68,11 +68,8 @@ fn panes(model: &Model) -> Vec<Pane> {
     panes
 }
 
-fn cycle(model: &Model, step: isize) -> Pane {
-    let panes = panes(model);
-    let at = panes.iter().position(|p| *p == model.focus).unwrap_or(0) as isize;
-    let len = panes.len() as isize;
-    panes[((at + step).rem_euclid(len)) as usize]
+fn cycle(model: &Model, backwards: bool) -> Pane {
+    next_in(&panes(model), model.focus, backwards)
 }
 
 /// Esc walks back one step: history to results, results to search, then clears the search,

@@ -4,7 +4,7 @@
 use super::super::super::keys::Action;
 use super::super::super::model::{
     BonusCheck, BonusMismatch, Button, Dialog, GroupField, GroupForm, GroupFormProblem, Model,
-    Notice,
+    Notice, next_in,
 };
 use super::super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::Amount;
@@ -68,13 +68,7 @@ fn next_field(field: GroupField, kind: GroupKind, backwards: bool) -> GroupField
         GroupKind::Bonus => &[Name, Kind, Percent, BirthdayBonus],
         GroupKind::Discount => &[Name, Kind, Percent],
     };
-    let at = order.iter().position(|f| *f == field).unwrap_or(0);
-    let len = order.len();
-    order[if backwards {
-        (at + len - 1) % len
-    } else {
-        (at + 1) % len
-    }]
+    next_in(order, field, backwards)
 }
 
 pub fn on_form_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {

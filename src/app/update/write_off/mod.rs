@@ -8,7 +8,7 @@ pub use outcome::{check, written_off};
 use super::super::keys::Action;
 use super::super::model::{
     Button, Dialog, FormProblem, Model, Notice, Verdict, WriteOffDialog, WriteOffField,
-    WriteOffStep,
+    WriteOffStep, next_in,
 };
 use super::super::msg::Cmd;
 use crate::domain::{Amount, Balances, WriteOff};
@@ -183,13 +183,7 @@ fn next_field(field: WriteOffField, has_coupons: bool, backwards: bool) -> Write
     } else {
         &[Points, Rubles]
     };
-    let at = order.iter().position(|f| *f == field).unwrap_or(0);
-    let len = order.len();
-    order[if backwards {
-        (at + len - 1) % len
-    } else {
-        (at + 1) % len
-    }]
+    next_in(order, field, backwards)
 }
 
 fn toggle_coupon(d: &mut WriteOffDialog, now: jiff::Timestamp) {
