@@ -170,7 +170,8 @@ fn list<'v>(value: &'v Value, field: &str) -> Vec<&'v Value> {
     }
 }
 
-fn ids(value: &Value, field: &str) -> Result<Vec<i64>, String> {
+/// A required list of ids: its first (the one the query is about) and all of them.
+fn ids(value: &Value, field: &str) -> Result<(i64, Vec<i64>), String> {
     let ids: Vec<i64> = list(value, field)
         .into_iter()
         .map(|v| {
@@ -178,10 +179,10 @@ fn ids(value: &Value, field: &str) -> Result<Vec<i64>, String> {
                 .ok_or_else(|| format!("{field} must hold integers, got {v}"))
         })
         .collect::<Result<_, _>>()?;
-    if ids.is_empty() {
-        return Err(format!("{field} is required"));
+    match ids.first() {
+        Some(&first) => Ok((first, ids)),
+        None => Err(format!("{field} is required")),
     }
-    Ok(ids)
 }
 
 fn seconds(value: &Value, field: &str) -> Result<Option<Timestamp>, String> {
@@ -235,8 +236,8 @@ pub(crate) fn parse(value: &Value) -> Result<OperationFilter, String> {
     if !value.is_object() {
         return Err("the body must be a JSON object".into());
     }
-    let card_ids = ids(value, "card_id")?;
-    let promo_ids = ids(value, "promo_id")?;
+    let (card_id, card_ids) = ids(value, "card_id")?;
+    let (promo_id, promo_ids) = ids(value, "promo_id")?;
     let kinds: Vec<OperationKind> = list(value, "type")
         .into_iter()
         .map(regos::kind_from_wire)
@@ -248,8 +249,8 @@ pub(crate) fn parse(value: &Value) -> Result<OperationFilter, String> {
     let (sort, direction) = sort(value)?;
     Ok(OperationFilter {
         query: CardOperationQuery {
-            card_id: card_ids[0],
-            promo_id: promo_ids[0],
+            card_id,
+            promo_id,
             kind: kinds.first().copied(),
             from: seconds(value, "start_date")?,
             to: seconds(value, "end_date")?,

@@ -41,6 +41,7 @@ pub enum Screen {
     Journal,
 }
 
+#[cfg(test)]
 impl Screen {
     /// Every screen. The screen tables (`app/update/screens.rs`, `ui/screens.rs`) are checked
     /// against this list, and the test below against the enum, so a new screen missing from
