@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use loyalty_console::app::key::{Key, KeyCode};
 use loyalty_console::app::model::BackendLabel;
 use loyalty_console::app::{Cmd, Model, Msg, update};
 use loyalty_console::backend::ClientService;
@@ -15,7 +16,6 @@ use loyalty_console::server::{self, ServerState, demo};
 use loyalty_console::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -36,15 +36,9 @@ fn model_with_results(n: usize) -> Model {
         Timestamp::now(),
     );
     for c in "9123".chars() {
-        update(
-            &mut m,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
+        update(&mut m, Msg::Key(Key::plain(KeyCode::Char(c))));
     }
-    let cmds = update(
-        &mut m,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    );
+    let cmds = update(&mut m, Msg::Key(Key::plain(KeyCode::Enter)));
     let Some(Cmd::Search { id, .. }) = cmds.into_iter().next() else {
         panic!("no search")
     };
@@ -70,10 +64,7 @@ fn model_with_results(n: usize) -> Model {
     );
     // Select a row deep in the list so the window is not simply the first rows.
     for _ in 0..n.min(500) {
-        update(
-            &mut m,
-            Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
-        );
+        update(&mut m, Msg::Key(Key::plain(KeyCode::Down)));
     }
     m
 }

@@ -26,6 +26,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Libraries a layer must not name: the pure core knows no terminal, network, runtime or
+/// database, and the view draws without them.
+const FOREIGN: &[(&str, &[&str])] = &[
+    (
+        "app",
+        &["crossterm", "tokio", "reqwest", "axum", "rusqlite"],
+    ),
+    (
+        "domain",
+        &["crossterm", "tokio", "reqwest", "axum", "rusqlite"],
+    ),
+    ("ui", &["crossterm", "tokio", "reqwest", "axum", "rusqlite"]),
+];
+
 /// The `crate::X` modules `source` names, comments left out.
 fn named_modules(source: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
@@ -58,6 +72,25 @@ fn outward(layer: &str, source: &str) -> Vec<String> {
         .collect()
 }
 
+/// The libraries of `FOREIGN` that `source`, in `layer`, names outside comments.
+fn foreign(layer: &str, source: &str) -> Vec<&'static str> {
+    let banned = FOREIGN
+        .iter()
+        .find(|(l, _)| *l == layer)
+        .map_or(&[][..], |(_, b)| *b);
+    banned
+        .iter()
+        .copied()
+        .filter(|lib| {
+            source.lines().any(|line| {
+                let code = line.split("//").next().unwrap_or("");
+                code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .any(|word| word == *lib)
+            })
+        })
+        .collect()
+}
+
 fn sources(path: &Path, out: &mut Vec<std::path::PathBuf>) {
     if path.is_dir() {
         for entry in std::fs::read_dir(path).unwrap() {
@@ -82,6 +115,9 @@ fn every_import_points_inward() {
             for module in outward(layer, &text) {
                 violations.push(format!("{}: {layer} uses crate::{module}", file.display()));
             }
+            for lib in foreign(layer, &text) {
+                violations.push(format!("{}: {layer} names {lib}", file.display()));
+            }
         }
     }
     assert!(
@@ -99,4 +135,13 @@ fn an_outward_import_is_caught() {
     assert_eq!(outward("app", fixture), ["backend"]);
     assert!(outward("ui", "use crate::app::Model;").is_empty());
     assert_eq!(outward("server", "let x = crate::ui::view;"), ["ui"]);
+}
+
+/// The pure core names no terminal library: keys arrive as the console's own type.
+#[test]
+fn a_terminal_library_in_the_core_is_caught() {
+    let fixture = "use ratatui::crossterm::event::KeyEvent;\n// crossterm in a comment\n";
+    assert_eq!(foreign("app", fixture), ["crossterm"]);
+    assert!(foreign("app", "use crate::app::key::Key;").is_empty());
+    assert!(foreign("runtime", "use ratatui::crossterm::event;").is_empty());
 }

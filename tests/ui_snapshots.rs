@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use loyalty_console::app::key::{Key, KeyCode};
 use loyalty_console::app::model::{BackendLabel, Notice};
 use loyalty_console::app::{Cmd, Model, Msg, update};
 use loyalty_console::domain::{
@@ -13,7 +14,6 @@ use loyalty_console::i18n::Locale;
 use loyalty_console::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const NOW_MS: i64 = 1_795_000_000_000; // 2026-11-18
 
@@ -27,7 +27,7 @@ fn model(locale: Locale) -> Model {
 }
 
 fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    update(m, Msg::Key(Key::plain(code)))
 }
 
 fn type_text(m: &mut Model, text: &str) {

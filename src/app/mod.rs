@@ -1,6 +1,7 @@
 //! The pure heart of the console: Model, Msg, Cmd and `update`. Nothing here awaits, does
 //! I/O, or knows about terminals, networks or vendors.
 
+pub mod key;
 mod key_context;
 pub mod keys;
 pub mod model;
@@ -10,4 +11,4 @@ mod update;
 pub use key_context::KeyContext;
 pub use model::Model;
 pub use msg::{Cmd, Msg, RequestId};
-pub use update::update;
+pub use update::{screen_available, update};

@@ -1,5 +1,6 @@
 //! Everything that can happen to the console, and everything it can ask the world to do.
 
+use crate::app::key::Key;
 use crate::domain::admin::{
     AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Promotion, Registration, RegistrationQuery, RetailCard,
@@ -11,7 +12,6 @@ use crate::domain::{
 };
 use jiff::Timestamp;
 use jiff::Timestamp as At;
-use ratatui::crossterm::event::KeyEvent;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ pub type Reply<T> = Result<T, ServiceError>;
 
 #[derive(Debug)]
 pub enum Msg {
-    Key(KeyEvent),
+    Key(Key),
     Paste(String),
     /// The terminal changed size; nothing to update, but the screen is drawn anew.
     Resized,

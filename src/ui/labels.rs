@@ -1,6 +1,8 @@
 //! Turning model values into catalogue text: errors, notices, form problems, key names.
 
-use crate::app::keys::{Action, Key, Scope};
+use crate::app::key::Key;
+use crate::app::key::KeyCode;
+use crate::app::keys::{Action, Scope};
 use crate::app::model::{
     BackendLabel, Doubt, FormProblem, GroupFormProblem, Notice, WriteOffField,
 };
@@ -8,7 +10,6 @@ use crate::domain::admin::{GroupKind, GroupProblem};
 use crate::domain::journal::Outcome;
 use crate::domain::{AmountError, Currency, ErrorKind, ServiceError, WriteOff};
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
-use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 pub fn error(t: &Text, e: &ServiceError) -> String {
     let head = match e.kind {
@@ -267,10 +268,17 @@ pub fn key(k: &Key) -> String {
         KeyCode::F(n) => format!("F{n}"),
         KeyCode::Char(' ') => "Space".to_string(),
         KeyCode::Char(c) => c.to_string(),
-        other => format!("{other:?}"),
+        KeyCode::Backspace => "Backspace".to_string(),
+        KeyCode::Delete => "Del".to_string(),
+        KeyCode::Home => "Home".to_string(),
+        KeyCode::End => "End".to_string(),
+        KeyCode::PageUp => "PgUp".to_string(),
+        KeyCode::PageDown => "PgDn".to_string(),
     };
-    if k.modifiers.contains(KeyModifiers::CONTROL) {
+    if k.modifiers.ctrl {
         format!("Ctrl-{}", base.to_uppercase())
+    } else if k.modifiers.alt {
+        format!("Alt-{base}")
     } else {
         base
     }

@@ -72,7 +72,7 @@ fn draw(model: &Model, frame: &mut Frame) {
     .areas(area);
     status::render_tabs(model, frame, tabs_area);
     let screen = screens::view(model.screen);
-    if model.available.has(model.screen) {
+    if crate::app::screen_available(model, model.screen) {
         (screen.render)(model, frame, main);
     } else {
         not_configured::render(model, screen, frame, main);

@@ -103,10 +103,6 @@ impl Availability {
         registrations: true,
         card_operations: true,
     };
-
-    pub fn has(&self, screen: Screen) -> bool {
-        (super::update::screens::spec(screen).available)(self)
-    }
 }
 
 /// Which backend is in use, for the status bar.

@@ -8,6 +8,7 @@ use super::super::model::{
 use super::super::msg::{Cmd, Export, Exported, Msg, RequestId};
 use super::fixtures::{key, model_at, type_text};
 use super::update;
+use crate::app::key::KeyCode;
 use crate::domain::admin::{
     Accumulation, AccumulationPage, AccumulationStatus, CardOperation, CardOperationPage,
     CardOperationQuery, Expiry, Group, GroupDraft, GroupKind, GroupProblem, OperationKind,
@@ -17,7 +18,6 @@ use crate::domain::{Amount, ErrorKind, ServiceError};
 use crate::i18n::Locale;
 use jiff::Timestamp;
 use jiff::civil::date;
-use ratatui::crossterm::event::KeyCode;
 use rust_decimal::Decimal;
 use std::time::Duration;
 

@@ -5,9 +5,9 @@ use super::super::keys::Action;
 use super::super::model::{Model, Pane, next_in};
 use super::super::msg::Cmd;
 use super::{card, filter, search, step_selection, write_off};
-use ratatui::crossterm::event::KeyEvent;
+use crate::app::key::Key;
 
-pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let Some(action) = action else {
         return if model.focus == Pane::Search {
             search::edit(model, key)

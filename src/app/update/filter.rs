@@ -4,11 +4,11 @@ use super::super::keys::Action;
 use super::super::model::{Dialog, FilterDialog, FilterField, Model};
 use super::super::msg::Cmd;
 use super::card;
+use crate::app::key::Key;
 use crate::domain::days;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use ratatui::crossterm::event::KeyEvent;
 use tui_input::Input;
 
 /// `f` on the history: edit the period, prefilled with the current one.
@@ -64,7 +64,7 @@ fn bound(text: &str, tz: &TimeZone, end_of_day: bool) -> Result<Option<Timestamp
     bound.map(Some).ok_or(())
 }
 
-pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     if action == Some(Action::Quit) {
         return vec![Cmd::Quit];
     }

@@ -3,10 +3,10 @@
 use super::super::model::{BackendLabel, Model};
 use super::super::msg::{Cmd, Msg};
 use super::update;
+use crate::app::key::{Key, KeyCode, Modifiers};
 use crate::i18n::Locale;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A fresh console on the embedded backend, in UTC, at `now_ms`.
 pub fn model_at(locale: Locale, now_ms: i64) -> Model {
@@ -19,7 +19,7 @@ pub fn model_at(locale: Locale, now_ms: i64) -> Model {
 }
 
 pub fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    update(m, Msg::Key(Key::new(code, Modifiers::NONE)))
 }
 
 /// Types `text` key by key, as a person would; the commands of every key, in order.

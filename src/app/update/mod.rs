@@ -13,14 +13,15 @@ mod search;
 mod tables;
 mod write_off;
 
+pub use screens::available as screen_available;
+
+use super::key::{Key, KeyCode};
 use super::keys::{self, Action, Scope};
 use super::model::{Dialog, Model, Screen};
 use super::msg::{Cmd, Msg};
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
-        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
         Msg::Resized => Vec::new(),
@@ -59,12 +60,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
 }
 
 /// The scope whose bindings apply now, and whether a text field has the keyboard.
-fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     if matches!(model.dialog, Some(Dialog::Help)) {
         // The overlay is read and dismissed with any key; Ctrl-C still quits.
         model.dialog = None;
         return match keys::resolve(Scope::Global, false, &key) {
-            Some(Action::Quit) if key.code != ratatui::crossterm::event::KeyCode::Char('q') => {
+            Some(Action::Quit) if key.code != KeyCode::Char('q') => {
                 vec![Cmd::Quit]
             }
             _ => Vec::new(),
@@ -102,7 +103,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         _ => {}
     }
     // A screen without its provider shows how to configure it and takes no other keys.
-    if !model.available.has(model.screen) {
+    if !screens::available(model, model.screen) {
         return Vec::new();
     }
     (screens::spec(model.screen).on_key)(model, action, key)
@@ -124,7 +125,7 @@ fn quit_or(
 fn show(model: &mut Model, screen: Screen) -> Vec<Cmd> {
     model.screen = screen;
     model.notice = None;
-    if !model.available.has(screen) {
+    if !screens::available(model, screen) {
         return Vec::new();
     }
     (screens::spec(screen).on_show)(model)
@@ -140,10 +141,9 @@ fn step_selection(selected: &mut usize, len: usize, up: bool) {
 }
 
 /// Types a key into a text field; true when its text changed.
-fn typed(input: &mut tui_input::Input, key: KeyEvent) -> bool {
-    use tui_input::backend::crossterm::EventHandler;
-    input
-        .handle_event(&ratatui::crossterm::event::Event::Key(key))
+fn typed(input: &mut tui_input::Input, key: Key) -> bool {
+    key.edit()
+        .and_then(|request| input.handle(request))
         .is_some_and(|c| c.value)
 }
 
@@ -152,7 +152,7 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
     let flat: String = text.chars().filter(|c| !c.is_control()).collect();
     let mut cmds = Vec::new();
     for c in flat.chars() {
-        let key = KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c));
+        let key = Key::char(c);
         // The same scopes as typed keys: the text goes to the field that has the keyboard.
         let context = model.key_context();
         if !context.typing {

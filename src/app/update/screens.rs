@@ -7,7 +7,7 @@ use super::super::keys::{Action, Scope};
 use super::super::model::{Availability, FilterRow, Model, Pane, Screen};
 use super::super::msg::Cmd;
 use super::{accumulations, card_operations, cashier, groups, journal, registrations, tables};
-use ratatui::crossterm::event::KeyEvent;
+use crate::app::key::Key;
 
 pub struct ScreenSpec {
     pub screen: Screen,
@@ -18,7 +18,7 @@ pub struct ScreenSpec {
     /// What showing it loads.
     pub on_show: fn(&mut Model) -> Vec<Cmd>,
     /// Its keys once the global ones are taken: the action, if bound, and the key to type.
-    pub on_key: fn(&mut Model, Option<Action>, KeyEvent) -> Vec<Cmd>,
+    pub on_key: fn(&mut Model, Option<Action>, Key) -> Vec<Cmd>,
     /// The admin tables' filter row and rows, which `tables` handles alike for all of them.
     pub table: Option<Table>,
 }
@@ -144,6 +144,12 @@ pub const SCREENS: [ScreenSpec; 6] = [
         table: None,
     },
 ];
+
+/// Whether the backend behind `screen` is configured; without it the screen shows how to
+/// configure it and takes no keys of its own.
+pub fn available(model: &Model, screen: Screen) -> bool {
+    (spec(screen).available)(&model.available)
+}
 
 /// The entry of a screen. Every screen has one (a test checks `Screen::ALL`); should one be
 /// missing, the cashier's is used rather than the console stopping.

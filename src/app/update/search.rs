@@ -2,14 +2,14 @@
 
 use super::super::model::{Model, Notice, Pane, Remote};
 use super::super::msg::{Cmd, Reply, RequestId};
+use crate::app::key::Key;
 use crate::domain::{Client, ClientQuery};
-use ratatui::crossterm::event::KeyEvent;
 use std::time::Duration;
 
 /// Long enough to let a cashier finish a burst of typing, short enough to feel instant.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
 
-pub fn edit(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+pub fn edit(model: &mut Model, key: Key) -> Vec<Cmd> {
     if !super::typed(&mut model.search.input, key) {
         return Vec::new();
     }

@@ -6,9 +6,9 @@ use super::super::keys::Action;
 use super::super::model::{Model, Notice};
 use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
 use super::screens;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::key::{Key, KeyCode};
 
-pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let Some(table) = &screens::spec(model.screen).table else {
         return Vec::new();
     };
@@ -29,7 +29,7 @@ pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -
 }
 
 /// Keys on an admin table: the filter and the arrows work alike; the rest is the screen's.
-pub fn on_key(model: &mut Model, action: Option<Action>, _: KeyEvent) -> Vec<Cmd> {
+pub fn on_key(model: &mut Model, action: Option<Action>, _: Key) -> Vec<Cmd> {
     let (Some(action), Some(table)) = (action, &screens::spec(model.screen).table) else {
         return Vec::new();
     };

@@ -9,6 +9,7 @@ use super::super::msg::{Cmd, Msg, RequestId};
 use super::fixtures::{key, model_at, type_text};
 use super::search::DEBOUNCE;
 use super::update;
+use crate::app::key::{Key, KeyCode, Modifiers};
 use crate::domain::journal::Outcome;
 use crate::domain::{
     Amount, AmountError, Balances, Client, ClientId, ClientQuery, Coupon, CouponId, Currency,
@@ -16,7 +17,6 @@ use crate::domain::{
 };
 use crate::i18n::Locale;
 use jiff::Timestamp;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const NOW_MS: i64 = 1_700_000_000_000;
 
@@ -899,7 +899,7 @@ fn an_unclear_verdict_is_not_sent_again_whatever_action_comes() {
     let cmds = time_out(&mut m);
     answer_check(&mut m, cmds, "60", "50.5", vec![coupon(7, NOW_MS + 1000)]);
     // Past the key map, straight to the dialog: the verdict itself forbids a retry.
-    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let enter = Key::new(KeyCode::Enter, Modifiers::NONE);
     for action in [Action::Confirm, Action::Submit] {
         assert!(super::write_off::on_key(&mut m, Some(action), enter).is_empty());
     }
@@ -965,7 +965,7 @@ fn ctrl_c_quits_from_anywhere() {
     key(&mut m, KeyCode::Char('w'));
     let cmds = update(
         &mut m,
-        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Msg::Key(Key::new(KeyCode::Char('c'), Modifiers::CONTROL)),
     );
     assert_eq!(cmds, vec![Cmd::Quit]);
 }

@@ -7,9 +7,9 @@ use super::super::super::model::{
     Notice, next_in,
 };
 use super::super::super::msg::{Cmd, Reply, RequestId};
+use crate::app::key::{Key, KeyCode};
 use crate::domain::Amount;
 use crate::domain::admin::{Group, GroupDraft, GroupKind};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use tui_input::Input;
@@ -71,7 +71,7 @@ fn next_field(field: GroupField, kind: GroupKind, backwards: bool) -> GroupField
     next_in(order, field, backwards)
 }
 
-pub fn on_form_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+pub fn on_form_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let id = model.next_id();
     let Some(Dialog::GroupForm(f)) = model.dialog.as_mut() else {
         return Vec::new();

@@ -11,8 +11,8 @@ use super::super::model::{
     WriteOffStep, next_in,
 };
 use super::super::msg::Cmd;
+use crate::app::key::{Key, KeyCode};
 use crate::domain::{Amount, Balances, WriteOff};
-use ratatui::crossterm::event::KeyEvent;
 use std::collections::BTreeSet;
 use tui_input::Input;
 
@@ -51,7 +51,7 @@ fn dialog(model: &mut Model) -> Option<&mut WriteOffDialog> {
     }
 }
 
-pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     if action == Some(Action::Quit) {
         return vec![Cmd::Quit];
     }
@@ -91,11 +91,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: KeyEvent) -> Vec<C
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::NextField)) => {
-            d.field = next_field(
-                d.field,
-                !d.coupons.is_empty(),
-                key.code == ratatui::crossterm::event::KeyCode::BackTab,
-            );
+            d.field = next_field(d.field, !d.coupons.is_empty(), key.code == KeyCode::BackTab);
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::Up | Action::Down))
