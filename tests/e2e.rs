@@ -15,8 +15,8 @@ fn cashier_finds_a_client_and_writes_off_points_in_russian() {
     tui.text("7912345678");
     tui.wait_for("Client First");
     tui.keys(&["Enter"]);
+    // One match: Enter opened it.
     tui.wait_for("▶ Клиенты (1)");
-    tui.keys(&["Enter"]);
     tui.wait_for("Баллы 1 234,56");
     tui.wait_for("ИСТЁК");
     tui.keys(&["w"]);
@@ -63,8 +63,8 @@ fn an_overdraw_is_explained_and_a_too_small_terminal_says_so() {
     tui.wait_for("Demo database created");
     tui.text("test@test.ru");
     tui.keys(&["Enter"]);
+    // One match: Enter opened it.
     tui.wait_for("▶ Clients (1)");
-    tui.keys(&["Enter"]);
     tui.wait_for("Points 1,234.56");
     tui.keys(&["w"]);
     tui.wait_for("Write-off · Client First");
@@ -72,7 +72,7 @@ fn an_overdraw_is_explained_and_a_too_small_terminal_says_so() {
     tui.keys(&["Enter"]);
     tui.wait_for("more than available: 1,234.56");
     tui.resize(60, 20);
-    tui.wait_for("too small");
+    tui.wait_for("The terminal is 60×20; it needs at least 80×24");
     tui.resize(80, 24);
     tui.wait_for("more than available");
 }
@@ -157,8 +157,8 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
     tui.wait_for("Search: phone or email");
     tui.text("7912345678");
     tui.keys(&["Enter"]);
+    // One match: Enter opened it.
     tui.wait_for("▶ Clients (1)");
-    tui.keys(&["Enter"]);
     tui.wait_for("Points 1,234.56");
     tui.keys(&["w"]);
     tui.text("1");

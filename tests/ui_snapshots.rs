@@ -592,6 +592,33 @@ fn help_overlay() {
 }
 
 #[test]
+fn help_finds_keys_by_what_they_do() {
+    both("help_find_coupon", |l| {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('?'));
+        type_text(&mut m, if l == Locale::Ru { "куп" } else { "coup" });
+        m
+    });
+    both("help_field_keys", |l| {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('?'));
+        key(&mut m, KeyCode::End);
+        m
+    });
+}
+
+#[test]
+fn quitting_with_unsaved_input_asks() {
+    both("quit_confirm", |l| {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('w'));
+        type_text(&mut m, "10");
+        update(&mut m, Msg::Key(Key::ctrl('c')));
+        m
+    });
+}
+
+#[test]
 fn too_small() {
     for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
         insta::assert_snapshot!(

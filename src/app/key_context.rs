@@ -25,8 +25,11 @@ impl Model {
     }
 
     fn scope_and_typing(&self) -> (Scope, bool) {
+        if self.quit_asked.is_some() {
+            return (Scope::QuitConfirm, false);
+        }
         match &self.dialog {
-            Some(Dialog::Help) => (Scope::Global, false),
+            Some(Dialog::Help(_)) => (Scope::Help, true),
             Some(Dialog::WriteOff(d)) => match d.step {
                 WriteOffStep::Form => (Scope::WriteOffForm, true),
                 WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. } => {

@@ -11,4 +11,4 @@ mod update;
 pub use key_context::KeyContext;
 pub use model::Model;
 pub use msg::{Cmd, Msg, RequestId};
-pub use update::{screen_available, update};
+pub use update::{HELP_TRAILER_LINES, HelpSection, help_sections, screen_available, update};

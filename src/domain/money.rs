@@ -54,17 +54,42 @@ impl Amount {
         Self::parse_with_separator(text, '.')
     }
 
-    /// Parses what a cashier types: digits with `.` or `,` as the decimal separator and
-    /// optional spaces between thousands (`1 234,5`). Signs are not accepted.
+    /// Parses what a cashier types and what the console prints: `.` or `,` as the decimal
+    /// separator, thousands grouped by spaces (also non-breaking ones) or by the other
+    /// separator (`1 234,5`, `2,798.00`), and an optional `₽`. Signs are not accepted, and
+    /// more than two decimals are refused rather than read: `1,000` may mean a thousand.
     pub fn parse_user(text: &str) -> Result<Self, AmountError> {
-        let cleaned: String = text
-            .trim()
+        let text = text.trim();
+        let text = text
+            .strip_suffix('₽')
+            .or_else(|| text.strip_prefix('₽'))
+            .unwrap_or(text);
+        let mut cleaned: String = text
             .chars()
             .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-            .map(|c| if c == ',' { '.' } else { c })
             .collect();
         if cleaned.starts_with(['-', '+']) {
             return Err(AmountError::NotANumber);
+        }
+        // With both separators the last one is the decimal point and the other groups
+        // thousands; one separator used more than once can only be grouping.
+        let last_comma = cleaned.rfind(',');
+        let last_dot = cleaned.rfind('.');
+        let grouping = match (last_comma, last_dot) {
+            (Some(c), Some(d)) => Some(if c < d { ',' } else { '.' }),
+            (Some(_), None) if cleaned.matches(',').count() > 1 => Some(','),
+            (None, Some(_)) if cleaned.matches('.').count() > 1 => Some('.'),
+            _ => None,
+        };
+        if let Some(g) = grouping {
+            cleaned.retain(|c| c != g);
+        }
+        let cleaned = cleaned.replace(',', ".");
+        if cleaned
+            .split_once('.')
+            .is_some_and(|(_, frac)| frac.len() > 2 && frac.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(AmountError::TooManyDecimals);
         }
         Self::parse_with_separator(&cleaned, '.')
     }
@@ -159,6 +184,32 @@ mod tests {
         assert_eq!(Amount::parse_user(" 1 234,56 "), Ok(Amount(123456)));
         assert_eq!(Amount::parse_user("-5"), Err(AmountError::NotANumber));
         assert_eq!(Amount::parse_user("abc"), Err(AmountError::NotANumber));
+    }
+
+    #[test]
+    fn user_amounts_read_as_the_console_prints_them() {
+        for text in [
+            "1 000,50",
+            "1000.5",
+            "1 000,50 ₽",
+            "1\u{a0}000,50",
+            "1\u{202f}000,50₽",
+            "1,000.50",
+            "₽ 1000,50",
+        ] {
+            assert_eq!(Amount::parse_user(text), Ok(Amount(100050)), "{text:?}");
+        }
+        assert_eq!(Amount::parse_user("1,000,000"), Ok(Amount(100_000_000)));
+        assert_eq!(
+            Amount::parse_user("1,000"),
+            Err(AmountError::TooManyDecimals),
+            "a thousand or one? refused, not guessed"
+        );
+        assert_eq!(Amount::parse_user("12 руб"), Err(AmountError::NotANumber));
+        assert_eq!(
+            Amount::parse_user("1.2.3,4,5"),
+            Err(AmountError::NotANumber)
+        );
     }
 
     #[test]

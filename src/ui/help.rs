@@ -1,75 +1,103 @@
-//! The `?` overlay: the bindings of the current screen and the global ones, from the key
-//! registry, grouped by where they apply.
+//! The help overlay: the keys of the screen shown, from the key registry, grouped by where
+//! they apply; typing finds a key by its name or what it does, the arrows scroll.
 
 use super::{labels, theme, truncate};
-use crate::app::Model;
-use crate::app::keys::{BINDINGS, Scope};
+use crate::app::keys::Scope;
+use crate::app::model::HelpState;
+use crate::app::{Model, help_sections};
+use crate::i18n::fill;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, help: &HelpState, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
-    let rect = area;
-    frame.render_widget(Clear, rect);
+    frame.render_widget(Clear, area);
     let block = Block::bordered()
         .title(format!(" {} ", t.help_title))
         .title_bottom(format!(" {} ", t.help_close))
         .border_style(theme::focused());
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [find_area, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let needle = help.filter.value().to_lowercase();
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            fill(t.help_filter, help.filter.value()),
+            theme::key(),
+        )),
+        find_area,
+    );
 
-    // Sections are packed into as many columns as the height needs.
-    let height = inner.height as usize;
-    let mut columns: Vec<Vec<(Scope, Vec<&crate::app::keys::Binding>)>> = vec![Vec::new()];
-    let mut used = 0;
-    for &scope in std::iter::once(&Scope::Global).chain(super::screens::view(model.screen).help) {
-        let bindings: Vec<_> = BINDINGS.iter().filter(|b| b.scope == scope).collect();
-        let needed = bindings.len() + 1 + usize::from(used > 0);
-        if used > 0 && used + needed > height {
-            columns.push(Vec::new());
-            used = 0;
-        }
-        used += bindings.len() + 1 + usize::from(used > 0);
-        columns
-            .last_mut()
-            .expect("at least one column")
-            .push((scope, bindings));
-    }
-    let col_width = inner.width / columns.len().max(1) as u16;
-    for (i, column) in columns.into_iter().enumerate() {
-        let key_width = column
+    let sections = help_sections(model);
+    let matches = |keys: &str, what: &str| {
+        needle.is_empty()
+            || keys.to_lowercase().contains(&needle)
+            || what.to_lowercase().contains(&needle)
+    };
+    let row = |keys: String, what: &str, key_width: usize| {
+        let action_width = (body.width as usize).saturating_sub(key_width + 3);
+        Line::from(vec![
+            Span::styled(
+                format!(" {:<key_width$} ", truncate(&keys, key_width)),
+                theme::key(),
+            ),
+            Span::raw(truncate(what, action_width)),
+        ])
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    for section in &sections {
+        // Each section aligns its own keys, so one long key does not push every column.
+        let key_width = section
+            .bindings
             .iter()
-            .flat_map(|(_, bs)| bs.iter().map(|b| labels::keys(b.keys).chars().count()))
+            .map(|b| labels::keys(b.keys).chars().count())
+            .chain(
+                [t.edit_paste_keys.chars().count()]
+                    .into_iter()
+                    .filter(|_| section.scope == Scope::Field),
+            )
             .max()
-            .unwrap_or(0);
-        let action_width = (col_width as usize).saturating_sub(key_width + 4);
-        let mut lines = Vec::new();
-        for (scope, bindings) in column {
-            if !lines.is_empty() {
-                lines.push(Line::default());
-            }
-            lines.push(Line::from(Span::styled(
-                labels::scope(t, scope),
-                theme::focused(),
-            )));
-            for b in bindings {
-                lines.push(Line::from(vec![
-                    Span::styled(
-                        format!(" {:<key_width$} ", labels::keys(b.keys)),
-                        theme::key(),
-                    ),
-                    Span::raw(truncate(labels::action(t, b.action, b.scope), action_width)),
-                ]));
-            }
+            .unwrap_or(0)
+            .min(body.width as usize / 3);
+        let mut rows: Vec<Line> = section
+            .bindings
+            .iter()
+            .map(|b| (labels::keys(b.keys), labels::action(t, b.action, b.scope)))
+            .filter(|(keys, what)| matches(keys, what))
+            .map(|(keys, what)| row(keys, what, key_width))
+            .collect();
+        if section.scope == Scope::Field && matches(t.edit_paste_keys, t.edit_paste) {
+            // The one trailer line `HELP_TRAILER_LINES` counts.
+            rows.push(row(t.edit_paste_keys.into(), t.edit_paste, key_width));
         }
-        let r = Rect::new(
-            inner.x + i as u16 * col_width,
-            inner.y,
-            col_width,
-            inner.height,
-        );
-        frame.render_widget(Paragraph::new(lines), r);
+        if rows.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::from(Span::styled(
+            labels::scope(t, section.scope),
+            theme::focused(),
+        )));
+        lines.extend(rows);
     }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            fill(t.help_nothing, help.filter.value()),
+            theme::muted(),
+        )));
+    }
+    // The model scrolls by lines; here it is kept within the lines there are.
+    let last_top = lines.len().saturating_sub(body.height as usize);
+    let top = help.scroll.min(last_top);
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(top)
+        .take(body.height as usize)
+        .collect();
+    frame.render_widget(Paragraph::new(shown), body);
 }

@@ -2,7 +2,7 @@
 
 use crate::app::key::Key;
 use crate::app::key::KeyCode;
-use crate::app::keys::{Action, Scope};
+use crate::app::keys::{Action, FieldEdit, Move, Scope};
 use crate::app::model::{
     BackendLabel, Doubt, FormProblem, GroupFormProblem, Notice, WriteOffField,
 };
@@ -142,6 +142,9 @@ pub fn backend(t: &Text, b: &BackendLabel) -> String {
 pub fn scope(t: &Text, s: Scope) -> &'static str {
     match s {
         Scope::Global => t.scope_global,
+        Scope::List => t.scope_list,
+        Scope::Field => t.scope_field,
+        Scope::Help => t.help_title,
         Scope::Search => t.scope_search,
         Scope::Results => t.scope_results,
         Scope::History => t.scope_history,
@@ -159,6 +162,7 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::GroupRemove => t.scope_group_remove,
         Scope::BonusMismatch => t.bonus_mismatch_title,
         Scope::CardPicker => t.scope_card_picker,
+        Scope::QuitConfirm => t.quit_title,
     }
 }
 
@@ -180,12 +184,20 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::Submit, Scope::CardPicker) => t.action_pick,
         (Action::ToggleKind, _) => t.action_toggle_kind,
         (Action::Submit, _) => t.action_apply,
+        (Action::Edit(edit), _) => field_edit(t, edit),
+        (Action::Cancel, Scope::Help) => t.action_close,
+        (Action::Quit, Scope::QuitConfirm) => t.action_quit_anyway,
+        (Action::Cancel, Scope::QuitConfirm) => t.action_stay,
         (Action::Quit, _) => t.action_quit,
         (Action::Help, _) => t.action_help,
         (Action::Show(screen), _) => (super::screens::view(screen).title)(t),
         (Action::FocusSearch, _) => t.action_focus_search,
-        (Action::Up, _) => t.action_up,
-        (Action::Down, _) => t.action_down,
+        (Action::Move(Move::Up), _) => t.action_up,
+        (Action::Move(Move::Down), _) => t.action_down,
+        (Action::Move(Move::PageUp), _) => t.action_page_up,
+        (Action::Move(Move::PageDown), _) => t.action_page_down,
+        (Action::Move(Move::Top), _) => t.action_top,
+        (Action::Move(Move::Bottom), _) => t.action_bottom,
         (Action::NextPane, _) => t.action_next_pane,
         (Action::PrevPane, _) => t.action_prev_pane,
         (Action::WriteOff, _) => t.action_write_off,
@@ -255,6 +267,24 @@ pub fn outcome(t: &Text, o: Option<Outcome>) -> &'static str {
     }
 }
 
+fn field_edit(t: &Text, edit: FieldEdit) -> &'static str {
+    match edit {
+        FieldEdit::DeleteBack => t.edit_delete_back,
+        FieldEdit::DeleteForward => t.edit_delete_forward,
+        FieldEdit::Clear => t.edit_clear,
+        FieldEdit::DeleteWordBack => t.edit_delete_word_back,
+        FieldEdit::DeleteWordForward => t.edit_delete_word_forward,
+        FieldEdit::DeleteToEnd => t.edit_delete_to_end,
+        FieldEdit::Left => t.edit_left,
+        FieldEdit::Right => t.edit_right,
+        FieldEdit::WordLeft => t.edit_word_left,
+        FieldEdit::WordRight => t.edit_word_right,
+        FieldEdit::Start => t.edit_start,
+        FieldEdit::End => t.edit_end,
+        FieldEdit::Yank => t.edit_yank,
+    }
+}
+
 pub fn key(k: &Key) -> String {
     let base = match k.code {
         KeyCode::Enter => "Enter".to_string(),
@@ -276,7 +306,12 @@ pub fn key(k: &Key) -> String {
         KeyCode::PageDown => "PgDn".to_string(),
     };
     if k.modifiers.ctrl {
-        format!("Ctrl-{}", base.to_uppercase())
+        // Letters are named as printed on the keys (Ctrl-U); named keys keep their case.
+        let base = match k.code {
+            KeyCode::Char(_) => base.to_uppercase(),
+            _ => base,
+        };
+        format!("Ctrl-{base}")
     } else if k.modifiers.alt {
         format!("Alt-{base}")
     } else {

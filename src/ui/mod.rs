@@ -19,6 +19,7 @@ mod history;
 mod journal;
 mod labels;
 mod not_configured;
+mod quit_confirm;
 mod registrations;
 mod results;
 mod screens;
@@ -30,7 +31,7 @@ mod write_off;
 
 use crate::app::Model;
 use crate::app::model::{Dialog, Pane};
-use crate::i18n::fill;
+use crate::i18n::{fill, fill2};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -59,7 +60,11 @@ fn draw(model: &Model, frame: &mut Frame) {
     let area = frame.area();
     let t = model.locale.text();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let message = fill(t.too_small, format!("{MIN_WIDTH}×{MIN_HEIGHT}"));
+        let message = fill2(
+            t.too_small,
+            format!("{}×{}", area.width, area.height),
+            format!("{MIN_WIDTH}×{MIN_HEIGHT}"),
+        );
         frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), area);
         return;
     }
@@ -80,7 +85,7 @@ fn draw(model: &Model, frame: &mut Frame) {
     status::render_status(model, frame, status_area);
     status::render_hints(model, frame, hints_area);
     match &model.dialog {
-        Some(Dialog::Help) => help::render(model, frame, area),
+        Some(Dialog::Help(h)) => help::render(model, h, frame, area),
         Some(Dialog::WriteOff(d)) => write_off::render(model, d, frame, area),
         Some(Dialog::HistoryFilter(d)) => filter::render(model, d, frame, area),
         Some(Dialog::GroupForm(f)) => group_form::render(model, f, frame, area),
@@ -88,6 +93,9 @@ fn draw(model: &Model, frame: &mut Frame) {
         Some(Dialog::BonusMismatch(b)) => bonus_mismatch::render(model, b, frame, area),
         Some(Dialog::CardPicker(p)) => card_picker::render(model, p, frame, area),
         None => {}
+    }
+    if let Some(what) = model.quit_asked {
+        quit_confirm::render(model, what, frame, area);
     }
 }
 

@@ -1,10 +1,9 @@
 //! The screens as the view knows them: one entry per screen with its F-key, its names, how it
-//! draws, the key scopes its help lists and the provider that enables it. A new screen is one
+//! draws, and the provider that enables it. A new screen is one
 //! more entry here (and its own file beside this one).
 
 use super::{accumulations, card_operations, cashier, groups, journal, registrations};
 use crate::app::Model;
-use crate::app::keys::Scope;
 use crate::app::model::Screen;
 use crate::i18n::Text;
 use ratatui::Frame;
@@ -19,8 +18,6 @@ pub struct ScreenView {
     /// Its shorter name on the tab row.
     pub tab: fn(&Text) -> &'static str,
     pub render: fn(&Model, &mut Frame, Rect),
-    /// The scopes the help lists after the global keys, in this order.
-    pub help: &'static [Scope],
     /// Who provides its data and the configuration that adds them; empty when it is local.
     pub provider: &'static str,
     pub config: &'static [&'static str],
@@ -33,15 +30,6 @@ pub const SCREENS: [ScreenView; 6] = [
         title: |t| t.screen_clients,
         tab: |t| t.screen_clients,
         render: cashier::render,
-        help: &[
-            Scope::Search,
-            Scope::Results,
-            Scope::History,
-            Scope::WriteOffForm,
-            Scope::WriteOffConfirm,
-            Scope::WriteOffUnclear,
-            Scope::Filter,
-        ],
         provider: "ext",
         config: &[
             "[profiles.shop.ext]",
@@ -55,8 +43,6 @@ pub const SCREENS: [ScreenView; 6] = [
         title: |t| t.screen_groups,
         tab: |t| t.screen_groups,
         render: groups::render,
-        // The bonus-mismatch dialog takes the removal dialog's keys and shows them itself.
-        help: &[Scope::Groups, Scope::GroupForm, Scope::GroupRemove],
         provider: "Poster",
         config: POSTER,
     },
@@ -66,7 +52,6 @@ pub const SCREENS: [ScreenView; 6] = [
         title: |t| t.screen_accumulations,
         tab: |t| t.screen_accumulations,
         render: accumulations::render,
-        help: &[Scope::Accumulations, Scope::AdminFilter],
         provider: "Poster",
         config: POSTER,
     },
@@ -76,7 +61,6 @@ pub const SCREENS: [ScreenView; 6] = [
         title: |t| t.screen_registrations,
         tab: |t| t.screen_registrations,
         render: registrations::render,
-        help: &[Scope::Registrations, Scope::AdminFilter],
         provider: "Mloyalty",
         config: &[
             "[profiles.shop.mloyalty]",
@@ -91,7 +75,6 @@ pub const SCREENS: [ScreenView; 6] = [
         title: |t| t.screen_card_operations,
         tab: |t| t.tab_card_operations,
         render: card_operations::render,
-        help: &[Scope::CardOperations, Scope::AdminFilter, Scope::CardPicker],
         provider: "REGOS",
         config: &[
             "[profiles.shop.regos]",
@@ -105,7 +88,6 @@ pub const SCREENS: [ScreenView; 6] = [
         title: |t| t.screen_journal,
         tab: |t| t.screen_journal,
         render: journal::render,
-        help: &[Scope::Journal],
         // The journal is local and always there.
         provider: "",
         config: &[],

@@ -57,11 +57,26 @@ pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
     let (scope, typing) = (context.scope, context.typing);
     let mut spans = Vec::new();
     let mut used = 0;
+    if context.modal {
+        // Say why F-keys and letters do nothing now: the dialog has the keyboard.
+        let note = format!(" {}", t.hint_modal);
+        used += note.chars().count();
+        spans.push(Span::styled(note, theme::muted()));
+    }
     let mut hinted: Vec<_> = keys::for_scope(scope)
         .filter(|b| b.hinted_in(scope))
         .collect();
-    // Keys that matter right here come before the ones that work everywhere.
-    hinted.sort_by_key(|b| b.hint == keys::Hint::Always && b.scope == Scope::Global);
+    // The help comes first (it leads to every other key), then the keys that matter right
+    // here, then the ones that work everywhere.
+    hinted.sort_by_key(|b| {
+        if b.action == keys::Action::Help {
+            0
+        } else if b.hint == keys::Hint::Always && b.scope == Scope::Global {
+            2
+        } else {
+            1
+        }
+    });
     for b in hinted {
         // Letters type into a focused field, so their global bindings are not offered there.
         let usable: Vec<_> = b
@@ -83,6 +98,10 @@ pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
         used += width;
         spans.push(Span::styled(key, theme::key()));
         spans.push(Span::raw(action));
+    }
+    if spans.len() == 1 && context.modal {
+        // Nothing to press while an answer is awaited: no "dialog:" with nothing after it.
+        spans.clear();
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -1,9 +1,9 @@
 //! The table of every binding: which keys do what, in which scope, and when the hint bar
 //! shows them.
 
-use super::super::key::{Key, KeyCode};
+use super::super::key::{Key, KeyCode, Modifiers};
 use super::super::model::Screen;
-use super::{Action, Binding, Hint, Scope};
+use super::{Action, Binding, FieldEdit as E, Hint, Move, Scope};
 
 const fn key(code: KeyCode) -> Key {
     Key::plain(code)
@@ -72,19 +72,27 @@ pub const BINDINGS: &[Binding] = &[
         S::Global,
         Hint::Never,
     ),
-    bind(&[ch('/')], A::FocusSearch, S::Global, Hint::Always),
-    bind(&[key(K::Tab)], A::NextPane, S::Global, Hint::Never),
-    bind(&[key(K::BackTab)], A::PrevPane, S::Global, Hint::Never),
+    bind(&[ch('/')], A::FocusSearch, S::Global, Hint::In(CASHIER)),
+    // Already in the field: `/` is not typed into it.
+    bind(&[ch('/')], A::FocusSearch, S::Search, Hint::Never),
+    bind(
+        &[key(K::Tab)],
+        A::NextPane,
+        S::Global,
+        Hint::HelpIn(CASHIER),
+    ),
+    bind(
+        &[key(K::BackTab)],
+        A::PrevPane,
+        S::Global,
+        Hint::HelpIn(CASHIER),
+    ),
     bind(&[ch('w')], A::WriteOff, S::Global, Hint::In(CASHIER)),
     bind(&[ch('r')], A::Refresh, S::Global, Hint::Always),
     bind(&[key(K::Esc)], A::Back, S::Global, Hint::Never),
     bind(&[key(K::Enter)], A::Submit, S::Search, Hint::Always),
-    bind(&[key(K::Down)], A::Down, S::Search, Hint::Never),
+    bind(&[key(K::Down)], A::Move(Move::Down), S::Search, Hint::Never),
     bind(&[key(K::Enter)], A::Submit, S::Results, Hint::Always),
-    bind(&[key(K::Up)], A::Up, S::Results, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::Results, Hint::Never),
-    bind(&[key(K::Up)], A::Up, S::History, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::History, Hint::Never),
     bind(&[ch('[')], A::PagePrev, S::Global, Hint::In(&[S::History])),
     bind(&[ch(']')], A::PageNext, S::Global, Hint::In(&[S::History])),
     bind(
@@ -99,8 +107,18 @@ pub const BINDINGS: &[Binding] = &[
         S::WriteOffForm,
         Hint::Always,
     ),
-    bind(&[key(K::Up)], A::Up, S::WriteOffForm, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::WriteOffForm, Hint::Never),
+    bind(
+        &[key(K::Up)],
+        A::Move(Move::Up),
+        S::WriteOffForm,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::Down)],
+        A::Move(Move::Down),
+        S::WriteOffForm,
+        Hint::Never,
+    ),
     bind(&[ch(' ')], A::ToggleCoupon, S::WriteOffForm, Hint::Always),
     bind(&[key(K::Enter)], A::Submit, S::WriteOffForm, Hint::Always),
     bind(&[key(K::Esc)], A::Cancel, S::WriteOffForm, Hint::Always),
@@ -132,24 +150,16 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(&[key(K::Enter)], A::Submit, S::Filter, Hint::Always),
     bind(&[key(K::Esc)], A::Cancel, S::Filter, Hint::Always),
-    bind(&[key(K::Up)], A::Up, S::Groups, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::Groups, Hint::Never),
     bind(&[key(K::Enter)], A::Submit, S::Groups, Hint::Always),
     bind(&[ch('n')], A::NewGroup, S::Groups, Hint::Always),
     bind(&[ch('e')], A::EditGroup, S::Groups, Hint::Always),
     bind(&[ch('d')], A::RemoveGroup, S::Groups, Hint::Always),
-    bind(&[key(K::Up)], A::Up, S::Accumulations, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::Accumulations, Hint::Never),
     bind(&[ch('/')], A::EditFilter, S::Accumulations, Hint::Always),
     bind(&[ch('[')], A::PagePrev, S::Accumulations, Hint::Always),
     bind(&[ch(']')], A::PageNext, S::Accumulations, Hint::Always),
-    bind(&[key(K::Up)], A::Up, S::Registrations, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::Registrations, Hint::Never),
     bind(&[ch('/')], A::EditFilter, S::Registrations, Hint::Always),
     bind(&[ch('p')], A::NextPreset, S::Registrations, Hint::Always),
     bind(&[ch('x')], A::Export, S::Registrations, Hint::Always),
-    bind(&[key(K::Up)], A::Up, S::CardOperations, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::CardOperations, Hint::Never),
     bind(&[ch('/')], A::EditFilter, S::CardOperations, Hint::Always),
     bind(&[ch('t')], A::CycleType, S::CardOperations, Hint::Always),
     bind(&[ch('s')], A::CycleSort, S::CardOperations, Hint::Always),
@@ -158,8 +168,6 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[ch(']')], A::PageNext, S::CardOperations, Hint::Never),
     bind(&[ch('x')], A::Export, S::CardOperations, Hint::Always),
     bind(&[ch('x')], A::Export, S::History, Hint::Always),
-    bind(&[key(K::Up)], A::Up, S::Journal, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::Journal, Hint::Never),
     bind(
         &[key(K::Tab), key(K::BackTab)],
         A::NextField,
@@ -168,6 +176,9 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(&[key(K::Enter)], A::Submit, S::AdminFilter, Hint::Always),
     bind(&[key(K::Esc)], A::Cancel, S::AdminFilter, Hint::Always),
+    bind(&[ch('/')], A::EditFilter, S::AdminFilter, Hint::Never),
+    // Filter fields are not dialogs: help and the screens stay one key away.
+    bind(&[ch('?')], A::Help, S::AdminFilter, Hint::Never),
     bind(
         &[key(K::Tab), key(K::BackTab)],
         A::NextField,
@@ -191,8 +202,6 @@ pub const BINDINGS: &[Binding] = &[
         S::GroupRemove,
         Hint::Always,
     ),
-    bind(&[key(K::Up)], A::Up, S::CardPicker, Hint::Never),
-    bind(&[key(K::Down)], A::Down, S::CardPicker, Hint::Never),
     bind(&[key(K::Enter)], A::Submit, S::CardPicker, Hint::Always),
     bind(&[key(K::Esc)], A::Cancel, S::CardPicker, Hint::Always),
     bind(&[ch('y')], A::Confirm, S::BonusMismatch, Hint::Always),
@@ -207,6 +216,152 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('n'), key(K::Esc)],
         A::Cancel,
         S::BonusMismatch,
+        Hint::Always,
+    ),
+    bind(&[ch('y'), ctrl('c')], A::Quit, S::QuitConfirm, Hint::Always),
+    bind(
+        &[ch('n'), key(K::Esc)],
+        A::Cancel,
+        S::QuitConfirm,
+        Hint::Always,
+    ),
+];
+
+/// Moving in any list or table (`Scope::List`, which every list scope falls back to).
+pub const MOVES: &[Binding] = &[
+    bind(
+        &[key(K::Up), ch('k')],
+        A::Move(Move::Up),
+        S::List,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::Down), ch('j')],
+        A::Move(Move::Down),
+        S::List,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::PageUp)],
+        A::Move(Move::PageUp),
+        S::List,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::PageDown)],
+        A::Move(Move::PageDown),
+        S::List,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::Home), ch('g')],
+        A::Move(Move::Top),
+        S::List,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::End), ch('G')],
+        A::Move(Move::Bottom),
+        S::List,
+        Hint::Never,
+    ),
+];
+
+/// The editing keys of every text field (`Scope::Field`); characters are typed besides.
+pub const FIELD: &[Binding] = &[
+    bind(
+        &[key(K::Backspace), ctrl('h')],
+        A::Edit(E::DeleteBack),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::Delete)],
+        A::Edit(E::DeleteForward),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(&[ctrl('u')], A::Edit(E::Clear), S::Field, Hint::Never),
+    bind(
+        &[ctrl('w'), Key::alt(K::Backspace)],
+        A::Edit(E::DeleteWordBack),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(
+        &[Key::new(K::Delete, Modifiers::CONTROL)],
+        A::Edit(E::DeleteWordForward),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(&[ctrl('k')], A::Edit(E::DeleteToEnd), S::Field, Hint::Never),
+    bind(
+        &[key(K::Left), ctrl('b')],
+        A::Edit(E::Left),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::Right), ctrl('f')],
+        A::Edit(E::Right),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(
+        &[
+            Key::new(K::Left, Modifiers::CONTROL),
+            Key::alt(K::Char('b')),
+        ],
+        A::Edit(E::WordLeft),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(
+        &[
+            Key::new(K::Right, Modifiers::CONTROL),
+            Key::alt(K::Char('f')),
+        ],
+        A::Edit(E::WordRight),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::Home), ctrl('a')],
+        A::Edit(E::Start),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::End), ctrl('e')],
+        A::Edit(E::End),
+        S::Field,
+        Hint::Never,
+    ),
+    bind(&[ctrl('y')], A::Edit(E::Yank), S::Field, Hint::Never),
+];
+
+/// The help overlay: characters filter it.
+pub const HELP: &[Binding] = &[
+    bind(&[key(K::Up)], A::Move(Move::Up), S::Help, Hint::Never),
+    bind(&[key(K::Down)], A::Move(Move::Down), S::Help, Hint::Never),
+    bind(
+        &[key(K::PageUp)],
+        A::Move(Move::PageUp),
+        S::Help,
+        Hint::Never,
+    ),
+    bind(
+        &[key(K::PageDown)],
+        A::Move(Move::PageDown),
+        S::Help,
+        Hint::Never,
+    ),
+    bind(&[key(K::Home)], A::Move(Move::Top), S::Help, Hint::Never),
+    bind(&[key(K::End)], A::Move(Move::Bottom), S::Help, Hint::Never),
+    bind(
+        &[key(K::Esc), key(K::F(1))],
+        A::Cancel,
+        S::Help,
         Hint::Always,
     ),
 ];

@@ -1,11 +1,12 @@
 //! The key registry: every binding in one table, from which the key handling, the hint bar
 //! and the help overlay are all derived, so what is shown can never drift from what works.
 
-use super::key::Key;
+use super::key::{Key, Modifiers};
 use super::model::Screen;
 
 mod bindings;
-pub use bindings::BINDINGS;
+pub use bindings::{BINDINGS, FIELD, HELP, MOVES};
+use tui_input::InputRequest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -16,8 +17,9 @@ pub enum Action {
     /// Into the filter fields above an admin table.
     EditFilter,
     Submit,
-    Up,
-    Down,
+    Move(Move),
+    /// Editing the text field that has the keyboard.
+    Edit(FieldEdit),
     NextPane,
     PrevPane,
     WriteOff,
@@ -42,11 +44,46 @@ pub enum Action {
     Cancel,
 }
 
+/// A step through a list or table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Move {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+/// What the readline keys people expect do to a text field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldEdit {
+    DeleteBack,
+    DeleteForward,
+    Clear,
+    DeleteWordBack,
+    DeleteWordForward,
+    DeleteToEnd,
+    Left,
+    Right,
+    WordLeft,
+    WordRight,
+    Start,
+    End,
+    Yank,
+}
+
 /// Where a binding applies. `Global` ones work everywhere except that plain letters are left
 /// to a focused text field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     Global,
+    /// The moves every list and table shares (`MOVES`); list scopes fall back to it.
+    List,
+    /// Editing keys of any text field (`FIELD`), applied to the field that has the keyboard.
+    Field,
+    /// The help overlay: typing filters it, the arrows scroll it.
+    Help,
     Search,
     Results,
     History,
@@ -70,9 +107,26 @@ pub enum Scope {
     BonusMismatch,
     /// F6: the cards a search found.
     CardPicker,
+    /// Quitting would lose a write-off's outcome or a form's input: asked first.
+    QuitConfirm,
 }
 
 impl Scope {
+    /// Scopes that show a list or table, where the moves of `MOVES` apply.
+    pub fn is_list(self) -> bool {
+        matches!(
+            self,
+            Scope::Results
+                | Scope::History
+                | Scope::Groups
+                | Scope::Accumulations
+                | Scope::Registrations
+                | Scope::CardOperations
+                | Scope::Journal
+                | Scope::CardPicker
+        )
+    }
+
     /// Scopes that own the keyboard: only their own bindings (and Ctrl-C) work there.
     pub fn is_modal(self) -> bool {
         matches!(
@@ -82,11 +136,12 @@ impl Scope {
                 | Scope::WriteOffWaiting
                 | Scope::WriteOffUnclear
                 | Scope::Filter
-                | Scope::AdminFilter
                 | Scope::GroupForm
                 | Scope::GroupRemove
                 | Scope::BonusMismatch
                 | Scope::CardPicker
+                | Scope::QuitConfirm
+                | Scope::Help
         )
     }
 }
@@ -104,59 +159,107 @@ pub enum Hint {
     Always,
     Never,
     /// Only while one of these scopes has the keyboard (history paging keys work
-    /// everywhere but matter when looking at the history).
+    /// everywhere but matter when looking at the history); the help lists it only on
+    /// screens that have one of them.
     In(&'static [Scope]),
+    /// Never in the hint bar; the help lists it only on screens that have one of these.
+    HelpIn(&'static [Scope]),
 }
 
 impl Binding {
     pub fn hinted_in(&self, scope: Scope) -> bool {
         match self.hint {
             Hint::Always => true,
-            Hint::Never => false,
+            Hint::Never | Hint::HelpIn(_) => false,
             Hint::In(scopes) => scopes.contains(&scope),
         }
     }
 }
 
+/// A scope's own bindings: its entries in `BINDINGS`, and the moves if it is a list.
+pub fn own(scope: Scope) -> impl Iterator<Item = &'static Binding> {
+    let moves: &'static [Binding] = if scope.is_list() { MOVES } else { &[] };
+    [BINDINGS, FIELD, HELP]
+        .into_iter()
+        .flatten()
+        .filter(move |b| b.scope == scope)
+        .chain(moves)
+}
+
+/// What `key` does to the text field that has the keyboard: a character is typed, an
+/// editing key of `FIELD` edits.
+pub fn field_request(key: &Key) -> Option<InputRequest> {
+    use crate::app::key::KeyCode;
+    let Modifiers { ctrl, alt, .. } = key.modifiers;
+    if let KeyCode::Char(c) = key.code
+        // AltGr arrives as Ctrl+Alt on Windows and types a character.
+        && ctrl == alt
+    {
+        return Some(InputRequest::InsertChar(c));
+    }
+    let edit = FIELD
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(key)))
+        .and_then(|b| match b.action {
+            Action::Edit(edit) => Some(edit),
+            _ => None,
+        })?;
+    Some(match edit {
+        FieldEdit::DeleteBack => InputRequest::DeletePrevChar,
+        FieldEdit::DeleteForward => InputRequest::DeleteNextChar,
+        FieldEdit::Clear => InputRequest::DeleteLine,
+        FieldEdit::DeleteWordBack => InputRequest::DeletePrevWord,
+        FieldEdit::DeleteWordForward => InputRequest::DeleteNextWord,
+        FieldEdit::DeleteToEnd => InputRequest::DeleteTillEnd,
+        FieldEdit::Left => InputRequest::GoToPrevChar,
+        FieldEdit::Right => InputRequest::GoToNextChar,
+        FieldEdit::WordLeft => InputRequest::GoToPrevWord,
+        FieldEdit::WordRight => InputRequest::GoToNextWord,
+        FieldEdit::Start => InputRequest::GoToStart,
+        FieldEdit::End => InputRequest::GoToEnd,
+        FieldEdit::Yank => InputRequest::Yank,
+    })
+}
+
 /// The action a key performs in `scope`, falling back to global bindings; with `typing`,
 /// global bindings on plain characters are skipped so the character reaches the field.
 pub fn resolve(scope: Scope, typing: bool, pressed: &Key) -> Option<Action> {
-    let find = |s: Scope| {
-        BINDINGS
-            .iter()
-            .filter(|b| b.scope == s)
-            .find(|b| {
-                b.keys
-                    .iter()
-                    .any(|k| k.matches(pressed) && !(typing && s == Scope::Global && k.is_text()))
-            })
-            .map(|b| b.action)
-    };
-    find(scope).or_else(|| {
+    first_action(own(scope), pressed, false).or_else(|| {
         if scope.is_modal() {
             // Dialogs own the keyboard: only Ctrl-C gets through.
             Key::ctrl('c').matches(pressed).then_some(Action::Quit)
         } else {
-            find(Scope::Global)
+            first_action(own(Scope::Global), pressed, typing)
         }
     })
 }
 
+/// The action of the first binding with the pressed key; `skip_text` leaves out keys that
+/// would type into a field.
+fn first_action(
+    mut bindings: impl Iterator<Item = &'static Binding>,
+    pressed: &Key,
+    skip_text: bool,
+) -> Option<Action> {
+    bindings
+        .find(|b| {
+            b.keys
+                .iter()
+                .any(|k| k.matches(pressed) && !(skip_text && k.is_text()))
+        })
+        .map(|b| b.action)
+}
+
 /// The bindings shown for a scope: its own first, then the global ones.
 pub fn for_scope(scope: Scope) -> impl Iterator<Item = &'static Binding> {
-    let own = BINDINGS.iter().filter(move |b| b.scope == scope);
     // A global binding whose key the scope binds itself is shadowed there.
     let shadowed = move |b: &Binding| {
-        b.keys.iter().any(|k| {
-            BINDINGS
-                .iter()
-                .any(|o| o.scope == scope && o.keys.contains(k))
-        })
+        b.keys
+            .iter()
+            .any(|k| own(scope).any(|o| o.keys.contains(k)))
     };
-    let global = BINDINGS
-        .iter()
-        .filter(move |b| b.scope == Scope::Global && !scope.is_modal() && !shadowed(b));
-    own.chain(global)
+    let global = own(Scope::Global).filter(move |b| !scope.is_modal() && !shadowed(b));
+    own(scope).chain(global)
 }
 
 #[cfg(test)]
@@ -195,15 +298,65 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_scope() {
-        for a in BINDINGS {
-            for b in BINDINGS {
-                if std::ptr::eq(a, b) || a.scope != b.scope {
-                    continue;
-                }
-                for k in a.keys {
-                    assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.scope);
+        for scope in [BINDINGS, FIELD, HELP]
+            .into_iter()
+            .flatten()
+            .map(|b| b.scope)
+        {
+            for a in own(scope) {
+                for b in own(scope) {
+                    if std::ptr::eq(a, b) {
+                        continue;
+                    }
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k), "{k:?} bound twice in {scope:?}");
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn readline_keys_edit_a_field_and_control_letters_do_not_type() {
+        let mut input = tui_input::Input::new("двадцать пять".into());
+        input.handle(field_request(&Key::ctrl('w')).unwrap());
+        assert_eq!(input.value(), "двадцать ");
+        input.handle(field_request(&Key::alt(K::Backspace)).unwrap());
+        assert_eq!(input.value(), "");
+        input.handle(field_request(&Key::char('ж')).unwrap());
+        input.handle(field_request(&Key::plain(K::Home)).unwrap());
+        input.handle(field_request(&Key::char('у')).unwrap());
+        assert_eq!(input.value(), "уж");
+        input.handle(field_request(&Key::ctrl('u')).unwrap());
+        assert_eq!(input.value(), "");
+        assert_eq!(field_request(&Key::ctrl('x')), None);
+    }
+
+    #[test]
+    fn every_list_moves_alike_and_j_still_types_into_search() {
+        for scope in [Scope::Results, Scope::Groups, Scope::CardPicker] {
+            assert_eq!(
+                resolve(scope, false, &ev(K::Char('j'))),
+                Some(A::Move(Move::Down))
+            );
+            assert_eq!(
+                resolve(scope, false, &ev(K::End)),
+                Some(A::Move(Move::Bottom))
+            );
+        }
+        assert_eq!(resolve(Scope::Search, true, &ev(K::Char('j'))), None);
+        assert_eq!(
+            resolve(Scope::Search, true, &ev(K::Char('/'))),
+            Some(A::FocusSearch)
+        );
+        assert_eq!(
+            resolve(Scope::AdminFilter, true, &ev(K::F(3))),
+            Some(A::Show(Screen::Groups))
+        );
+        assert_eq!(
+            resolve(Scope::AdminFilter, true, &ev(K::Char('?'))),
+            Some(A::Help)
+        );
+        assert_eq!(resolve(Scope::AdminFilter, true, &ev(K::Char('q'))), None);
     }
 }

@@ -22,6 +22,8 @@ pub struct SearchState {
     pub generation: u64,
     /// The text the shown results (or the pending request) were searched for.
     pub searched_text: Option<String>,
+    /// Enter was pressed on this text: a single match opens at once when it comes.
+    pub open_single: bool,
 }
 
 #[derive(Debug)]

@@ -4,13 +4,30 @@ use super::*;
 
 #[derive(Debug)]
 pub enum Dialog {
-    Help,
+    Help(HelpState),
     WriteOff(Box<WriteOffDialog>),
     HistoryFilter(FilterDialog),
     GroupForm(Box<GroupForm>),
     GroupRemove(GroupRemoval),
     BonusMismatch(Box<BonusMismatch>),
     CardPicker(CardPicker),
+}
+
+/// The help overlay: the text typed to find a key, and how far it is scrolled.
+#[derive(Debug, Default)]
+pub struct HelpState {
+    pub filter: tui_input::Input,
+    /// The first line shown; the view keeps it within the lines there are.
+    pub scroll: usize,
+}
+
+/// What quitting now would lose; quitting asks first while there is any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsaved {
+    /// A write-off is sent or being checked: its outcome would go unseen.
+    WriteOffInFlight,
+    /// A form has input that was not saved or sent.
+    Form,
 }
 
 /// What the status bar says after something went well.

@@ -70,6 +70,8 @@ pub struct GroupForm {
     pub field: GroupField,
     pub problem: Option<GroupFormProblem>,
     pub sending: Option<RequestId>,
+    /// Something was typed or switched since the form opened: leaving asks first.
+    pub touched: bool,
 }
 
 #[derive(Debug)]

@@ -122,6 +122,8 @@ pub struct Model {
     pub search: SearchState,
     pub card: Option<CardState>,
     pub dialog: Option<Dialog>,
+    /// `q` or Ctrl-C was pressed while quitting would lose this: the console asks first.
+    pub quit_asked: Option<Unsaved>,
     pub notice: Option<Notice>,
     pub error: Option<ServiceError>,
     pub spinner: usize,
@@ -151,6 +153,7 @@ impl Model {
             search: SearchState::default(),
             card: None,
             dialog: None,
+            quit_asked: None,
             notice: None,
             error: None,
             spinner: 0,

@@ -252,8 +252,8 @@ pub fn on_picker_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
     };
     let cards = p.cards.data.as_deref().unwrap_or_default();
     match action {
-        Some(Action::Up | Action::Down) => {
-            super::step_selection(&mut p.selected, cards.len(), action == Some(Action::Up));
+        Some(Action::Move(step)) => {
+            super::step_selection(&mut p.selected, cards.len(), step);
             Vec::new()
         }
         Some(Action::Cancel) => {

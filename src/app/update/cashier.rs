@@ -1,14 +1,18 @@
 //! F2's keys: the search field, the results, the open client's history, and the dialogs they
 //! open (write-off, history filter).
 
-use super::super::keys::Action;
+use super::super::keys::{Action, Move};
 use super::super::model::{Model, Pane, next_in};
 use super::super::msg::Cmd;
 use super::{card, filter, search, step_selection, write_off};
-use crate::app::key::Key;
+use crate::app::key::{Key, KeyCode};
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let Some(action) = action else {
+        if model.focus != Pane::Search && starts_a_search(key) {
+            // A phone or an email typed on a list goes where it is meant, as in atuin.
+            model.focus = Pane::Search;
+        }
         return if model.focus == Pane::Search {
             search::edit(model, key)
         } else {
@@ -32,12 +36,11 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         Action::Back => back(model),
         Action::Submit if model.focus == Pane::Search => search::submit(model),
         Action::Submit => card::open_selected(model),
-        Action::Up => move_selection(model, true),
-        Action::Down if model.focus == Pane::Search => {
+        Action::Move(Move::Down) if model.focus == Pane::Search => {
             model.focus = Pane::Results;
             Vec::new()
         }
-        Action::Down => move_selection(model, false),
+        Action::Move(step) => move_selection(model, step),
         Action::WriteOff => write_off::open(model),
         Action::Refresh => card::refresh(model),
         Action::PagePrev => card::history_page(model, -1),
@@ -45,6 +48,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         Action::HistoryFilter => filter::open(model),
         Action::Export => card::export_history(model),
         Action::NextField
+        | Action::Edit(_)
         | Action::ToggleCoupon
         | Action::ToggleKind
         | Action::EditFilter
@@ -85,13 +89,34 @@ fn back(model: &mut Model) -> Vec<Cmd> {
     Vec::new()
 }
 
-fn move_selection(model: &mut Model, up: bool) -> Vec<Cmd> {
+/// Keys that can only be the start of a phone or an email: digits, `+`, `%`, `@`.
+fn starts_a_search(key: Key) -> bool {
+    key.is_text()
+        && matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit() || matches!(c, '+' | '%' | '@'))
+}
+
+fn move_selection(model: &mut Model, step: Move) -> Vec<Cmd> {
     let (selected, len) = match model.focus {
         Pane::Results => (
             &mut model.search.selected,
             model.search.results.data.as_ref().map_or(0, Vec::len),
         ),
         Pane::History => match model.card.as_mut() {
+            // PgUp/PgDn at the edge of a page turn the page, as `[`/`]` do.
+            Some(card)
+                if step == Move::PageDown
+                    && card
+                        .history
+                        .rows
+                        .data
+                        .as_ref()
+                        .is_some_and(|rows| card.history.selected + 1 >= rows.len()) =>
+            {
+                return card::history_page(model, 1);
+            }
+            Some(card) if step == Move::PageUp && card.history.selected == 0 => {
+                return card::history_page(model, -1);
+            }
             Some(card) => (
                 &mut card.history.selected,
                 card.history.rows.data.as_ref().map_or(0, Vec::len),
@@ -100,6 +125,6 @@ fn move_selection(model: &mut Model, up: bool) -> Vec<Cmd> {
         },
         Pane::Search => return Vec::new(),
     };
-    step_selection(selected, len, up);
+    step_selection(selected, len, step);
     Vec::new()
 }

@@ -65,9 +65,6 @@ fn bound(text: &str, tz: &TimeZone, end_of_day: bool) -> Result<Option<Timestamp
 }
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
-    if action == Some(Action::Quit) {
-        return vec![Cmd::Quit];
-    }
     let tz = model.tz.clone();
     let Some(Dialog::HistoryFilter(d)) = model.dialog.as_mut() else {
         return Vec::new();

@@ -13,9 +13,9 @@ pub fn load(model: &mut Model) -> Vec<Cmd> {
 
 pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
     match action {
-        Action::Up | Action::Down => {
+        Action::Move(step) => {
             let len = model.journal.data.as_ref().map_or(0, Vec::len);
-            super::step_selection(&mut model.journal_selected, len, action == Action::Up);
+            super::step_selection(&mut model.journal_selected, len, step);
             Vec::new()
         }
         Action::Refresh => load(model),

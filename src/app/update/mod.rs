@@ -6,17 +6,20 @@ mod card_operations;
 mod cashier;
 mod filter;
 mod groups;
+pub(super) mod help;
 mod journal;
+mod quit;
 mod registrations;
 pub(super) mod screens;
 mod search;
 mod tables;
 mod write_off;
 
+pub use help::{HELP_TRAILER_LINES, HelpSection, sections as help_sections};
 pub use screens::available as screen_available;
 
-use super::key::{Key, KeyCode};
-use super::keys::{self, Action, Scope};
+use super::key::Key;
+use super::keys::{self, Action, Move, Scope};
 use super::model::{Dialog, Model, Screen};
 use super::msg::{Cmd, Msg};
 
@@ -61,64 +64,38 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
 
 /// The scope whose bindings apply now, and whether a text field has the keyboard.
 fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    if matches!(model.dialog, Some(Dialog::Help)) {
-        // The overlay is read and dismissed with any key; Ctrl-C still quits.
-        model.dialog = None;
-        return match keys::resolve(Scope::Global, false, &key) {
-            Some(Action::Quit) if key.code != KeyCode::Char('q') => {
-                vec![Cmd::Quit]
-            }
-            _ => Vec::new(),
-        };
+    if model.quit_asked.is_some() {
+        let action = keys::resolve(Scope::QuitConfirm, false, &key);
+        return quit::answer(model, action);
     }
     let context = model.key_context();
     let action = keys::resolve(context.scope, context.typing, &key);
+    if action == Some(Action::Quit) {
+        return quit::ask_or_quit(model);
+    }
     match &model.dialog {
+        Some(Dialog::Help(_)) => return help::on_key(model, action, key),
         Some(Dialog::WriteOff(_)) => return write_off::on_key(model, action, key),
         Some(Dialog::HistoryFilter(_)) => return filter::on_key(model, action, key),
-        Some(Dialog::GroupForm(_)) => {
-            return quit_or(model, action, |m| groups::on_form_key(m, action, key));
-        }
-        Some(Dialog::GroupRemove(_)) => {
-            return quit_or(model, action, |m| groups::on_remove_key(m, action));
-        }
-        Some(Dialog::BonusMismatch(_)) => {
-            return quit_or(model, action, |m| groups::on_mismatch_key(m, action));
-        }
-        Some(Dialog::CardPicker(_)) => {
-            return quit_or(model, action, |m| card_operations::on_picker_key(m, action));
-        }
+        Some(Dialog::GroupForm(_)) => return groups::on_form_key(model, action, key),
+        Some(Dialog::GroupRemove(_)) => return groups::on_remove_key(model, action),
+        Some(Dialog::BonusMismatch(_)) => return groups::on_mismatch_key(model, action),
+        Some(Dialog::CardPicker(_)) => return card_operations::on_picker_key(model, action),
+        _ => {}
+    }
+    match action {
+        Some(Action::Help) => return help::open(model),
+        Some(Action::Show(screen)) => return show(model, screen),
         _ => {}
     }
     if context.scope == Scope::AdminFilter {
-        return quit_or(model, action, |m| tables::on_filter_key(m, action, key));
-    }
-    match action {
-        Some(Action::Quit) => return vec![Cmd::Quit],
-        Some(Action::Help) => {
-            model.dialog = Some(Dialog::Help);
-            return Vec::new();
-        }
-        Some(Action::Show(screen)) => return show(model, screen),
-        _ => {}
+        return tables::on_filter_key(model, action, key);
     }
     // A screen without its provider shows how to configure it and takes no other keys.
     if !screens::available(model, model.screen) {
         return Vec::new();
     }
     (screens::spec(model.screen).on_key)(model, action, key)
-}
-
-/// Runs `handle` unless the action is Ctrl-C's quit.
-fn quit_or(
-    model: &mut Model,
-    action: Option<Action>,
-    handle: impl FnOnce(&mut Model) -> Vec<Cmd>,
-) -> Vec<Cmd> {
-    if action == Some(Action::Quit) {
-        return vec![Cmd::Quit];
-    }
-    handle(model)
 }
 
 /// F2–F6: switch screens; a screen's data is loaded the first time it is shown.
@@ -131,18 +108,29 @@ fn show(model: &mut Model, screen: Screen) -> Vec<Cmd> {
     (screens::spec(screen).on_show)(model)
 }
 
-/// Moves a selection one row up or down within a list of `len` rows.
-fn step_selection(selected: &mut usize, len: usize, up: bool) {
-    if len > 0 {
-        *selected = selected
-            .saturating_add_signed(if up { -1 } else { 1 })
-            .min(len - 1);
+/// Rows PgUp/PgDn move by: the model does not know the pane's height, and a fixed step
+/// keeps the rows under the cursor predictable.
+const PAGE_ROWS: usize = 10;
+
+/// Moves a selection within a list of `len` rows.
+fn step_selection(selected: &mut usize, len: usize, step: Move) {
+    let Some(last) = len.checked_sub(1) else {
+        return;
+    };
+    *selected = match step {
+        Move::Up => selected.saturating_sub(1),
+        Move::Down => selected.saturating_add(1),
+        Move::PageUp => selected.saturating_sub(PAGE_ROWS),
+        Move::PageDown => selected.saturating_add(PAGE_ROWS),
+        Move::Top => 0,
+        Move::Bottom => last,
     }
+    .min(last);
 }
 
 /// Types a key into a text field; true when its text changed.
 fn typed(input: &mut tui_input::Input, key: Key) -> bool {
-    key.edit()
+    keys::field_request(&key)
         .and_then(|request| input.handle(request))
         .is_some_and(|c| c.value)
 }
@@ -164,6 +152,7 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             Scope::GroupForm => groups::on_form_key(model, None, key),
             Scope::AdminFilter => tables::on_filter_key(model, None, key),
             Scope::Search => search::edit(model, key),
+            Scope::Help => help::on_key(model, None, key),
             _ => break,
         });
     }
@@ -178,6 +167,8 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
 
 #[cfg(test)]
 mod admin_tests;
+#[cfg(test)]
+mod counter_tests;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]

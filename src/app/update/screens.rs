@@ -15,6 +15,8 @@ pub struct ScreenSpec {
     pub scope: fn(&Model) -> (Scope, bool),
     /// Whether the configuration gives it a provider.
     pub available: fn(&Availability) -> bool,
+    /// The scopes its help lists after the global keys, in this order.
+    pub help: &'static [Scope],
     /// What showing it loads.
     pub on_show: fn(&mut Model) -> Vec<Cmd>,
     /// Its keys once the global ones are taken: the action, if bound, and the key to type.
@@ -45,6 +47,15 @@ pub const SCREENS: [ScreenSpec; 6] = [
             Pane::History => (Scope::History, false),
         },
         available: |a| a.clients,
+        help: &[
+            Scope::Search,
+            Scope::Results,
+            Scope::History,
+            Scope::WriteOffForm,
+            Scope::WriteOffConfirm,
+            Scope::WriteOffUnclear,
+            Scope::Filter,
+        ],
         on_show: NOTHING,
         on_key: cashier::on_key,
         table: None,
@@ -53,6 +64,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
         screen: Screen::Groups,
         scope: |_| (Scope::Groups, false),
         available: |a| a.groups,
+        // The bonus-mismatch dialog takes the removal dialog's keys and shows them itself.
+        help: &[Scope::Groups, Scope::GroupForm, Scope::GroupRemove],
         on_show: |m| {
             if m.groups.list.data.is_none() && !m.groups.list.is_loading() {
                 groups::load(m)
@@ -67,6 +80,7 @@ pub const SCREENS: [ScreenSpec; 6] = [
         screen: Screen::Accumulations,
         scope: |_| (Scope::Accumulations, false),
         available: |a| a.accumulations,
+        help: &[Scope::Accumulations, Scope::AdminFilter],
         on_show: |m| {
             if m.accumulations.rows.data.is_none() {
                 accumulations::first_load(m)
@@ -90,6 +104,7 @@ pub const SCREENS: [ScreenSpec; 6] = [
         screen: Screen::Registrations,
         scope: |_| (Scope::Registrations, false),
         available: |a| a.registrations,
+        help: &[Scope::Registrations, Scope::AdminFilter],
         on_show: |m| {
             if m.registrations.query.is_none() {
                 registrations::apply_registrations(m)
@@ -113,6 +128,7 @@ pub const SCREENS: [ScreenSpec; 6] = [
         screen: Screen::CardOperations,
         scope: |_| (Scope::CardOperations, false),
         available: |a| a.card_operations,
+        help: &[Scope::CardOperations, Scope::AdminFilter, Scope::CardPicker],
         on_show: |m| {
             if m.card_operations.query.is_none() {
                 card_operations::first_load(m)
@@ -138,6 +154,7 @@ pub const SCREENS: [ScreenSpec; 6] = [
         scope: |_| (Scope::Journal, false),
         // The journal is local and always there.
         available: |_| true,
+        help: &[Scope::Journal],
         // It grows with every write-off: read it each time it is shown.
         on_show: journal::load,
         on_key: |m, a, _| a.map_or_else(Vec::new, |a| journal::on_key(m, a)),

@@ -14,6 +14,7 @@ pub fn edit(model: &mut Model, key: Key) -> Vec<Cmd> {
         return Vec::new();
     }
     model.search.generation += 1;
+    model.search.open_single = false;
     let text = model.search.input.value().trim();
     if text.is_empty() {
         clear_results(model);
@@ -35,15 +36,37 @@ pub fn debounce_elapsed(model: &mut Model, generation: u64) -> Vec<Cmd> {
     start(model, false)
 }
 
-/// Enter: search now (unless these results are already for this text) and move to them.
+/// Enter: search now (unless these results are already for this text) and move to them;
+/// a single match is opened at once, now or when it comes (one keystroke less per sale).
 pub fn submit(model: &mut Model) -> Vec<Cmd> {
     model.search.generation += 1;
     let cmds = start(model, true);
-    if ClientQuery::from_input(model.search.input.value()).is_some() {
-        model.focus = Pane::Results;
-        model.search.selected = 0;
+    if ClientQuery::from_input(model.search.input.value()).is_none() {
+        return cmds;
+    }
+    model.focus = Pane::Results;
+    model.search.selected = 0;
+    model.search.open_single = true;
+    if cmds.is_empty() {
+        return open_if_single(model);
     }
     cmds
+}
+
+/// Opens the only match of a search Enter was pressed on.
+fn open_if_single(model: &mut Model) -> Vec<Cmd> {
+    let single = model
+        .search
+        .results
+        .data
+        .as_ref()
+        .is_some_and(|r| r.len() == 1);
+    if !(model.search.open_single && single && !model.search.results.is_loading()) {
+        return Vec::new();
+    }
+    model.search.open_single = false;
+    model.search.selected = 0;
+    super::card::open_selected(model)
 }
 
 fn start(model: &mut Model, explicit: bool) -> Vec<Cmd> {
@@ -73,6 +96,7 @@ pub fn searched(model: &mut Model, id: RequestId, result: Reply<Vec<Client>>) ->
         .accept_reporting(id, result, &mut model.error)
     {
         model.search.selected = 0;
+        return open_if_single(model);
     }
     Vec::new()
 }
@@ -85,6 +109,7 @@ fn clear_results(model: &mut Model) {
 
 pub fn clear(model: &mut Model) {
     model.search.input.reset();
+    model.search.open_single = false;
     model.search.generation += 1;
     clear_results(model);
 }

@@ -38,9 +38,9 @@ pub fn on_key(model: &mut Model, action: Option<Action>, _: Key) -> Vec<Cmd> {
             (table.filter_mut)(model).set_editing(true);
             Vec::new()
         }
-        Action::Up | Action::Down => {
+        Action::Move(step) => {
             let (selected, len) = (table.rows)(model);
-            super::step_selection(selected, len, action == Action::Up);
+            super::step_selection(selected, len, step);
             Vec::new()
         }
         _ => (table.on_key)(model, action),

@@ -20,11 +20,11 @@ use jiff::Timestamp;
 
 const NOW_MS: i64 = 1_700_000_000_000;
 
-fn model() -> Model {
+pub(super) fn model() -> Model {
     model_at(Locale::En, NOW_MS)
 }
 
-fn client(id: i64, name: &str) -> Client {
+pub(super) fn client(id: i64, name: &str) -> Client {
     Client {
         id: ClientId(id),
         name: Some(name.to_string()),
@@ -33,7 +33,7 @@ fn client(id: i64, name: &str) -> Client {
     }
 }
 
-fn search_id(cmds: &[Cmd]) -> RequestId {
+pub(super) fn search_id(cmds: &[Cmd]) -> RequestId {
     cmds.iter()
         .find_map(|c| match c {
             Cmd::Search { id, .. } => Some(*id),
@@ -55,7 +55,7 @@ fn amount(text: &str) -> Amount {
 }
 
 /// A model with client 1 found, opened, and its balance, coupons and history loaded.
-fn opened() -> Model {
+pub(super) fn opened() -> Model {
     let mut m = model();
     type_text(&mut m, "9123456789");
     let id = search_id(&key(&mut m, KeyCode::Enter));
@@ -105,7 +105,7 @@ fn opened() -> Model {
     m
 }
 
-fn history(n: usize) -> Vec<HistoryEntry> {
+pub(super) fn history(n: usize) -> Vec<HistoryEntry> {
     (0..n)
         .map(|i| HistoryEntry {
             amount: Amount::from_minor(100 * (i as i64 + 1)),
@@ -948,14 +948,37 @@ fn a_reply_to_an_older_write_off_is_ignored() {
 // ---- the rest -----------------------------------------------------------------------
 
 #[test]
-fn help_opens_and_any_key_closes_it() {
+fn help_finds_keys_by_typed_text_scrolls_and_closes() {
     let mut m = opened();
     key(&mut m, KeyCode::Char('?'));
-    assert!(matches!(m.dialog, Some(Dialog::Help)));
+    assert!(matches!(m.dialog, Some(Dialog::Help(_))));
     assert!(
-        key(&mut m, KeyCode::Char('q')).is_empty(),
-        "q closes help, not the app"
+        type_text(&mut m, "qu").is_empty(),
+        "q is looked for in the help, it does not quit"
     );
+    let Some(Dialog::Help(h)) = &m.dialog else {
+        panic!("help stays open while typing");
+    };
+    assert_eq!(h.filter.value(), "qu");
+    key(&mut m, KeyCode::Backspace);
+    key(&mut m, KeyCode::Backspace);
+    key(&mut m, KeyCode::PageDown);
+    key(&mut m, KeyCode::Down);
+    let Some(Dialog::Help(h)) = &m.dialog else {
+        panic!("help stays open while scrolling");
+    };
+    assert_eq!(h.scroll, 11);
+    key(&mut m, KeyCode::End);
+    let Some(Dialog::Help(h)) = &m.dialog else {
+        panic!("help stays open while scrolling");
+    };
+    let end = h.scroll;
+    key(&mut m, KeyCode::PageDown);
+    assert!(matches!(&m.dialog, Some(Dialog::Help(h)) if h.scroll == end));
+    key(&mut m, KeyCode::Char('?'));
+    assert!(m.dialog.is_none(), "? with nothing typed closes it");
+    key(&mut m, KeyCode::F(1));
+    key(&mut m, KeyCode::Esc);
     assert!(m.dialog.is_none());
 }
 

@@ -33,6 +33,7 @@ pub(super) fn form(group: Option<&Group>) -> GroupForm {
         field: GroupField::Name,
         problem: None,
         sending: None,
+        touched: false,
     }
 }
 
@@ -90,6 +91,7 @@ pub fn on_form_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<C
                 GroupKind::Discount => GroupKind::Bonus,
             };
             f.problem = None;
+            f.touched = true;
         }
         Some(Action::Submit) => match draft(f) {
             Ok(draft) => {
@@ -112,6 +114,7 @@ pub fn on_form_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<C
             };
             if super::super::typed(input, key) {
                 f.problem = None;
+                f.touched = true;
             }
         }
     }

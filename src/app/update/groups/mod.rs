@@ -29,9 +29,9 @@ fn selected(model: &Model) -> Option<Group> {
 
 pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
     match action {
-        Action::Up | Action::Down => {
+        Action::Move(step) => {
             let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
-            super::step_selection(&mut model.groups.selected, len, action == Action::Up);
+            super::step_selection(&mut model.groups.selected, len, step);
             Vec::new()
         }
         Action::Submit => match selected(model) {

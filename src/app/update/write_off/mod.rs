@@ -52,9 +52,6 @@ fn dialog(model: &mut Model) -> Option<&mut WriteOffDialog> {
 }
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
-    if action == Some(Action::Quit) {
-        return vec![Cmd::Quit];
-    }
     let now = model.now;
     let fresh_key = model.new_key();
     let Some(d) = dialog(model) else {
@@ -94,15 +91,8 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
             d.field = next_field(d.field, !d.coupons.is_empty(), key.code == KeyCode::BackTab);
             Vec::new()
         }
-        (WriteOffStep::Form, Some(Action::Up | Action::Down))
-            if d.field == WriteOffField::Coupons =>
-        {
-            let last = d.coupons.len().saturating_sub(1);
-            d.coupon_cursor = if action == Some(Action::Up) {
-                d.coupon_cursor.saturating_sub(1)
-            } else {
-                (d.coupon_cursor + 1).min(last)
-            };
+        (WriteOffStep::Form, Some(Action::Move(step))) if d.field == WriteOffField::Coupons => {
+            super::step_selection(&mut d.coupon_cursor, d.coupons.len(), step);
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::ToggleCoupon)) if d.field == WriteOffField::Coupons => {

@@ -1,0 +1,212 @@
+//! At the counter: every keystroke lands where the cashier expects, quitting never loses
+//! work, and every list moves alike.
+
+use super::super::model::{Dialog, HISTORY_PAGE, Pane, Unsaved};
+use super::super::msg::{Cmd, Msg, RequestId};
+use super::admin_tests::groups_screen;
+use super::fixtures::{key, type_text};
+use super::tests::{client, history, model, opened, search_id};
+use super::update;
+use crate::app::key::{Key, KeyCode};
+use crate::domain::ClientId;
+
+#[test]
+fn slash_focuses_the_search_and_typed_there_does_nothing() {
+    let mut m = model();
+    type_text(&mut m, "9123");
+    key(&mut m, KeyCode::Char('/'));
+    key(&mut m, KeyCode::Char('/'));
+    assert_eq!(m.search.input.value(), "9123");
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.focus, Pane::Results);
+    key(&mut m, KeyCode::Char('/'));
+    assert_eq!(m.focus, Pane::Search);
+    assert_eq!(m.search.input.value(), "9123");
+}
+
+#[test]
+fn digits_and_email_characters_typed_on_a_list_go_to_the_search() {
+    let mut m = opened();
+    m.focus = Pane::History;
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Esc);
+    assert!(m.search.input.value().is_empty());
+    m.focus = Pane::Results;
+    let cmds = type_text(&mut m, "+7912");
+    assert_eq!(m.focus, Pane::Search);
+    assert_eq!(m.search.input.value(), "+7912");
+    assert!(matches!(cmds.last(), Some(Cmd::Debounce { .. })));
+    m.focus = Pane::History;
+    type_text(&mut m, "@");
+    assert_eq!(m.search.input.value(), "+7912@");
+}
+
+#[test]
+fn an_email_that_starts_with_q_is_typed_not_quit() {
+    let mut m = model();
+    let cmds = type_text(&mut m, "qwerty@mail.ru");
+    assert!(!cmds.contains(&Cmd::Quit));
+    assert_eq!(m.search.input.value(), "qwerty@mail.ru");
+}
+
+/// Enter on a search with one match opens it, whether the answer is already there or
+/// comes after the key.
+#[test]
+fn enter_on_a_single_match_opens_the_client() {
+    let mut m = model();
+    type_text(&mut m, "9123456789");
+    let id = search_id(&key(&mut m, KeyCode::Enter));
+    let cmds = update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Ok(vec![client(7, "Юлия Петрова")]),
+        },
+    );
+    assert_eq!(m.card.as_ref().map(|c| c.client.id), Some(ClientId(7)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::LoadBalance { client, .. } if *client == ClientId(7)))
+    );
+
+    let mut m = model();
+    type_text(&mut m, "9123456789");
+    let g = m.search.generation;
+    let id = search_id(&update(&mut m, Msg::DebounceElapsed(g)));
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Ok(vec![client(7, "Юлия Петрова")]),
+        },
+    );
+    assert!(m.card.is_none(), "typing alone opens nothing");
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert_eq!(m.card.as_ref().map(|c| c.client.id), Some(ClientId(7)));
+    assert_eq!(cmds.len(), 3, "balance, coupons and history: {cmds:?}");
+}
+
+#[test]
+fn enter_on_several_matches_only_moves_to_them() {
+    let mut m = model();
+    type_text(&mut m, "9123");
+    let id = search_id(&key(&mut m, KeyCode::Enter));
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Ok(vec![client(1, "A"), client(2, "B")]),
+        },
+    );
+    assert!(m.card.is_none());
+    assert_eq!(m.focus, Pane::Results);
+}
+
+#[test]
+fn every_list_moves_by_row_page_and_end() {
+    let mut m = model();
+    type_text(&mut m, "9123");
+    let id = search_id(&key(&mut m, KeyCode::Enter));
+    let many = (1..=25).map(|i| client(i, "Клиент")).collect();
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Ok(many),
+        },
+    );
+    key(&mut m, KeyCode::Char('j'));
+    key(&mut m, KeyCode::Char('j'));
+    key(&mut m, KeyCode::Char('k'));
+    assert_eq!(m.search.selected, 1);
+    key(&mut m, KeyCode::PageDown);
+    assert_eq!(m.search.selected, 11);
+    key(&mut m, KeyCode::Char('G'));
+    assert_eq!(m.search.selected, 24);
+    key(&mut m, KeyCode::PageDown);
+    assert_eq!(m.search.selected, 24, "stays on the last row");
+    key(&mut m, KeyCode::Home);
+    assert_eq!(m.search.selected, 0);
+    key(&mut m, KeyCode::End);
+    key(&mut m, KeyCode::Char('g'));
+    assert_eq!(m.search.selected, 0);
+
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::End);
+    let last = m.groups.list.data.as_ref().map_or(0, Vec::len) - 1;
+    assert_eq!(m.groups.selected, last);
+}
+
+#[test]
+fn page_keys_at_the_edge_of_the_history_turn_its_page() {
+    let mut m = opened();
+    let id = RequestId(999);
+    m.card.as_mut().unwrap().history.rows.start(id);
+    update(
+        &mut m,
+        Msg::HistoryLoaded {
+            id,
+            result: Ok(history(HISTORY_PAGE as usize)),
+        },
+    );
+    m.focus = Pane::History;
+    key(&mut m, KeyCode::End);
+    let cmds = key(&mut m, KeyCode::PageDown);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::LoadHistory { query, .. }] if query.offset == HISTORY_PAGE
+    ));
+    let cmds = key(&mut m, KeyCode::PageUp);
+    assert!(matches!(&cmds[..], [Cmd::LoadHistory { query, .. }] if query.offset == 0));
+}
+
+#[test]
+fn quitting_with_unsaved_input_asks_first() {
+    let mut m = groups_screen();
+    key(&mut m, KeyCode::Char('n'));
+    // Nothing typed yet: Ctrl-C quits at once.
+    assert_eq!(update(&mut m, Msg::Key(Key::ctrl('c'))), vec![Cmd::Quit]);
+    type_text(&mut m, "Кофе");
+    assert!(update(&mut m, Msg::Key(Key::ctrl('c'))).is_empty());
+    assert_eq!(m.quit_asked, Some(Unsaved::Form));
+    // Any other key stays, and the form keeps its text.
+    key(&mut m, KeyCode::Char('x'));
+    assert_eq!(m.quit_asked, None);
+    let Some(Dialog::GroupForm(f)) = &m.dialog else {
+        panic!("the form stays open");
+    };
+    assert_eq!(f.name.value(), "Кофе");
+    update(&mut m, Msg::Key(Key::ctrl('c')));
+    assert_eq!(key(&mut m, KeyCode::Char('y')), vec![Cmd::Quit]);
+}
+
+#[test]
+fn quitting_with_a_write_off_in_flight_asks_and_ctrl_c_twice_quits() {
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('w'));
+    type_text(&mut m, "10");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('y'));
+    let Some(Dialog::WriteOff(_)) = &m.dialog else {
+        panic!("the write-off is on its way");
+    };
+    assert_eq!(super::quit::unsaved(&m), Some(Unsaved::WriteOffInFlight));
+    assert!(update(&mut m, Msg::Key(Key::ctrl('c'))).is_empty());
+    assert_eq!(m.quit_asked, Some(Unsaved::WriteOffInFlight));
+    assert_eq!(m.key_context().scope, crate::app::keys::Scope::QuitConfirm);
+    assert_eq!(update(&mut m, Msg::Key(Key::ctrl('c'))), vec![Cmd::Quit]);
+}
+
+#[test]
+fn f_keys_and_help_work_from_an_admin_filter_field() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(6));
+    key(&mut m, KeyCode::Char('/'));
+    assert!(m.key_context().typing);
+    key(&mut m, KeyCode::Char('?'));
+    assert!(matches!(m.dialog, Some(Dialog::Help(_))));
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::F(2));
+    assert_eq!(m.screen, crate::app::model::Screen::Clients);
+}
