@@ -121,7 +121,17 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Said when the console is started without a terminal to draw on.
+const NO_TERMINAL: &str = "the console needs a terminal: standard input and output must both be one. \
+Without a terminal, use the commands that need none: `loyalty serve` (the loyalty server), \
+`loyalty config path|init|check`; `loyalty --help` lists them.";
+
 async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), String> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        // Checked before anything is created: a cron job or a pipe gets the answer at once.
+        return Err(NO_TERMINAL.to_string());
+    }
     let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
     let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| e.0)?;
     let settings = file.resolve(profile, env).map_err(|e| e.0)?;

@@ -212,3 +212,22 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// Without a terminal (a pipe, cron, `</dev/null`) the console says what it needs and where
+/// to go instead, and creates nothing.
+#[test]
+fn without_a_terminal_the_console_says_so_and_names_the_other_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = loyalty(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(
+        err.contains("loyalty serve") && err.contains("loyalty config"),
+        "{err}"
+    );
+    assert!(!dir.path().join("data").exists(), "no demo database seeded");
+}

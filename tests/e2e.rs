@@ -286,3 +286,39 @@ fn registrations_with_a_jwt_that_carries_only_oper() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// Ctrl-Z hands the terminal back to the shell and `fg` draws the console again; SIGTERM
+/// from outside leaves it as `q` does: the shell finds its terminal cooked and echoing.
+#[test]
+fn suspend_resume_and_sigterm_leave_the_terminal_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::shell(dir.path(), "en_US.UTF-8", 80, 24);
+    tui.wait_for("shell>");
+    tui.text("\"$LOYALTY\"");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Search: phone or email");
+    tui.keys(&["C-z"]);
+    tui.wait_for("Stopped");
+    tui.text("stty -a | grep -c -- '-icanon'");
+    tui.keys(&["Enter"]);
+    let shell = tui.wait_for("\n0\n");
+    assert!(!shell.contains("Search: phone or email"), "{shell}");
+    tui.keys(&["C-l"]);
+    tui.text("fg");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Search: phone or email");
+    // Keys work after the return.
+    tui.text("7912345678");
+    tui.wait_for("Client First");
+
+    let killed = std::process::Command::new("pkill")
+        .args(["-TERM", "-P", &tui.pane_pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success(), "the console runs under the shell");
+    tui.wait_for("shell>");
+    tui.keys(&["C-l"]);
+    tui.text("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo | sort | tr '\\n' ','; echo");
+    tui.keys(&["Enter"]);
+    tui.wait_for("echo,icanon,");
+}

@@ -205,4 +205,6 @@ pub enum Cmd {
         export: Export,
     },
     Quit,
+    /// Ctrl-Z: give the terminal back and stop until `fg`, then draw again.
+    Suspend,
 }

@@ -107,6 +107,7 @@ pub const TEXT: Text = Text {
     error_not_configured: "Not configured",
     scope_global: "Everywhere",
     scope_list: "In every list",
+    action_suspend: "suspend (fg returns)",
     hint_modal: "Dialog:",
     scope_field: "In any text field",
     edit_delete_back: "delete back",

@@ -138,6 +138,7 @@ pub struct Text {
     pub error_not_configured: &'static str,
     pub scope_global: &'static str,
     pub scope_list: &'static str,
+    pub action_suspend: &'static str,
     pub hint_modal: &'static str,
     pub scope_field: &'static str,
     pub edit_delete_back: &'static str,

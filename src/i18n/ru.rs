@@ -107,6 +107,7 @@ pub const TEXT: Text = Text {
     error_not_configured: "Не настроено",
     scope_global: "Везде",
     scope_list: "В любом списке",
+    action_suspend: "приостановить (fg — вернуться)",
     hint_modal: "Окно:",
     scope_field: "В любом поле ввода",
     edit_delete_back: "стереть назад",

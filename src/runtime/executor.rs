@@ -195,8 +195,8 @@ impl Executor {
                     id,
                     result: export::run(&s, &exports, export).await,
                 },
-                // The loop ends on Quit before it gets here.
-                Cmd::Quit => return,
+                // The loop carries these out itself before it gets here.
+                Cmd::Quit | Cmd::Suspend => return,
             };
             // The app may have quit meanwhile; a reply nobody waits for is fine to drop.
             let _ = tx.send(msg);

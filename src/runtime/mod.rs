@@ -14,8 +14,7 @@ use crate::app::{Cmd, Model, Msg, update};
 use crate::backend::Services;
 use crate::ui;
 use jiff::Timestamp;
-use ratatui::Terminal;
-use ratatui::backend::Backend;
+use ratatui::DefaultTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -27,16 +26,17 @@ const TICK: Duration = Duration::from_millis(200);
 
 /// Runs the console until the user quits; exports go to `exports`, write-offs are journaled
 /// in `journal`.
-pub async fn run<B: Backend>(
-    terminal: &mut Terminal<B>,
+pub async fn run(
+    terminal: &mut DefaultTerminal,
     mut model: Model,
     services: Services,
     exports: PathBuf,
     journal: journal::Journal,
-) -> Result<(), B::Error> {
+) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let _reader = events::spawn_reader(tx.clone());
     let executor = executor::Executor::new(services, exports, journal, tx);
+    let mut stop = terminal::StopSignals::new()?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     terminal.draw(|f| ui::view(&model, f))?;
@@ -49,13 +49,24 @@ pub async fn run<B: Backend>(
                 }
             }
             _ = tick.tick() => batch.push(Msg::Tick(Timestamp::now())),
+            // Killed, hung up or quit from outside: leave as `q` does, terminal restored.
+            signal = stop.recv() => {
+                tracing::info!("{signal}: leaving");
+                return Ok(());
+            }
         }
         // A tick alone redraws only to move the spinner.
         let redraw = batch.iter().any(|m| !matches!(m, Msg::Tick(_))) || model.busy();
         for msg in batch.drain(..) {
             for cmd in update(&mut model, msg) {
-                if cmd == Cmd::Quit {
-                    return Ok(());
+                match cmd {
+                    Cmd::Quit => return Ok(()),
+                    Cmd::Suspend => {
+                        terminal::suspend()?;
+                        terminal.clear()?;
+                        continue;
+                    }
+                    _ => {}
                 }
                 executor.execute(cmd);
             }

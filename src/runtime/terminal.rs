@@ -4,7 +4,11 @@
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use std::io::stdout;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 
 /// Runs `f` with the terminal in TUI mode and restores it afterwards, whatever happens.
 pub fn run_in_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> T) -> std::io::Result<T> {
@@ -25,4 +29,45 @@ pub fn run_in_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> T) -> std::io:
     let _ = execute!(stdout(), DisableBracketedPaste);
     ratatui::try_restore()?;
     Ok(result)
+}
+
+/// The signals that end the console from outside. Each is caught so the terminal is restored
+/// as `q` restores it; left to their default they would kill the process in raw mode.
+pub struct StopSignals {
+    term: Signal,
+    hangup: Signal,
+    quit: Signal,
+}
+
+impl StopSignals {
+    pub fn new() -> std::io::Result<StopSignals> {
+        Ok(StopSignals {
+            term: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+            quit: signal(SignalKind::quit())?,
+        })
+    }
+
+    /// The name of the next signal that arrives.
+    pub async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.hangup.recv() => "SIGHUP",
+            _ = self.quit.recv() => "SIGQUIT",
+        }
+    }
+}
+
+/// Ctrl-Z: the terminal goes back to the shell as it was, the process stops as any job
+/// does, and when `fg` continues it the console takes the terminal again.
+pub fn suspend() -> std::io::Result<()> {
+    execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen)?;
+    disable_raw_mode()?;
+    // SAFETY: raise only sends a signal to this process; SIGTSTP's default action stops it
+    // and execution continues here on SIGCONT.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)
 }

@@ -189,6 +189,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::Quit, Scope::QuitConfirm) => t.action_quit_anyway,
         (Action::Cancel, Scope::QuitConfirm) => t.action_stay,
         (Action::Quit, _) => t.action_quit,
+        (Action::Suspend, _) => t.action_suspend,
         (Action::Help, _) => t.action_help,
         (Action::Show(screen), _) => (super::screens::view(screen).title)(t),
         (Action::FocusSearch, _) => t.action_focus_search,

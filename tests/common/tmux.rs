@@ -22,6 +22,22 @@ impl Tmux {
 
     /// The console with extra `env`ironment assignments and arguments (`VAR=x … -- args`).
     pub fn start_with(data: &Path, lang: &str, width: u16, height: u16, extra: &str) -> Tmux {
+        Self::launch(data, lang, width, height, &format!("{extra} '{BIN}'"))
+    }
+
+    /// An interactive bash with job control, the console's environment set, and the
+    /// console's path in `$LOYALTY`: for journeys that leave the console and come back.
+    pub fn shell(data: &Path, lang: &str, width: u16, height: u16) -> Tmux {
+        Self::launch(
+            data,
+            lang,
+            width,
+            height,
+            &format!("LOYALTY='{BIN}' PS1='shell> ' bash --norc --noprofile -i"),
+        )
+    }
+
+    fn launch(data: &Path, lang: &str, width: u16, height: u16, program: &str) -> Tmux {
         let socket = format!(
             "loyalty-e2e-{}-{}",
             std::process::id(),
@@ -29,7 +45,7 @@ impl Tmux {
         );
         let t = Tmux { socket };
         let command = format!(
-            "env -u LC_ALL -u LC_MESSAGES LANG={lang} TERM=xterm-256color LOYALTY_DATA_DIR='{}' LOYALTY_CONFIG_DIR='{}' {extra} '{BIN}'",
+            "env -u LC_ALL -u LC_MESSAGES LANG={lang} TERM=xterm-256color LOYALTY_DATA_DIR='{}' LOYALTY_CONFIG_DIR='{}' {program}",
             data.display(),
             data.join("config").display(),
         );
@@ -116,6 +132,23 @@ impl Tmux {
             .status()
             .unwrap();
         assert!(status.success());
+    }
+
+    /// The process the pane started (the shell of [`Tmux::shell`]).
+    pub fn pane_pid(&self) -> u32 {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "list-panes",
+                "-t",
+                "e2e",
+                "-F",
+                "#{pane_pid}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
     }
 
     pub fn exited(&self) -> bool {

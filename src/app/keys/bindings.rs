@@ -36,6 +36,7 @@ const CASHIER: &[Scope] = &[Scope::Search, Scope::Results, Scope::History];
 pub const BINDINGS: &[Binding] = &[
     bind(&[ch('?'), key(K::F(1))], A::Help, S::Global, Hint::Always),
     bind(&[ch('q'), ctrl('c')], A::Quit, S::Global, Hint::Always),
+    bind(&[ctrl('z')], A::Suspend, S::Global, Hint::Never),
     bind(
         &[key(K::F(2))],
         A::Show(Screen::Clients),

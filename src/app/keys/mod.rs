@@ -11,6 +11,8 @@ use tui_input::InputRequest;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
+    /// Ctrl-Z: the shell's job control, which raw mode turns off.
+    Suspend,
     Help,
     Show(Screen),
     FocusSearch,
@@ -226,8 +228,12 @@ pub fn field_request(key: &Key) -> Option<InputRequest> {
 pub fn resolve(scope: Scope, typing: bool, pressed: &Key) -> Option<Action> {
     first_action(own(scope), pressed, false).or_else(|| {
         if scope.is_modal() {
-            // Dialogs own the keyboard: only Ctrl-C gets through.
-            Key::ctrl('c').matches(pressed).then_some(Action::Quit)
+            // Dialogs own the keyboard: only Ctrl-C and Ctrl-Z get through.
+            if Key::ctrl('c').matches(pressed) {
+                Some(Action::Quit)
+            } else {
+                Key::ctrl('z').matches(pressed).then_some(Action::Suspend)
+            }
         } else {
             first_action(own(Scope::Global), pressed, typing)
         }

@@ -73,6 +73,9 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     if action == Some(Action::Quit) {
         return quit::ask_or_quit(model);
     }
+    if action == Some(Action::Suspend) {
+        return vec![Cmd::Suspend];
+    }
     match &model.dialog {
         Some(Dialog::Help(_)) => return help::on_key(model, action, key),
         Some(Dialog::WriteOff(_)) => return write_off::on_key(model, action, key),
