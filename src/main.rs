@@ -127,14 +127,14 @@ Without a terminal, use the commands that need none: `loyalty serve` (the loyalt
 `loyalty config path|init|check`; `loyalty --help` lists them.";
 
 async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), String> {
-    use std::io::IsTerminal;
-    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        // Checked before anything is created: a cron job or a pipe gets the answer at once.
-        return Err(NO_TERMINAL.to_string());
-    }
     let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
     let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| e.0)?;
     let settings = file.resolve(profile, env).map_err(|e| e.0)?;
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        // Checked after the config (its errors say more) and before anything is created.
+        return Err(NO_TERMINAL.to_string());
+    }
     logging::to_file(&paths.log_file())
         .map_err(|e| format!("log file {}: {e}", paths.log_file().display()))?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "console starting");

@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Fault {
     /// The write-off gets a 500.
     ServerError,
@@ -24,6 +24,8 @@ enum Fault {
     GarbageBalance,
     /// The balance read gets a 503 every time.
     BalanceDown,
+    /// Searches are never answered in time.
+    SlowSearch,
 }
 
 /// What the vendor received.
@@ -32,6 +34,7 @@ struct Seen {
     /// The `Idempotency-Key` of each write-off, in arrival order (`None`: sent without one).
     write_offs: Mutex<Vec<Option<String>>>,
     balance_reads: AtomicUsize,
+    searches: AtomicUsize,
 }
 
 impl Seen {
@@ -108,6 +111,10 @@ async fn handle(mut socket: TcpStream, fault: Fault, seen: Arc<Seen>) {
         }
     } else if line.contains("/coupons/") {
         response("200 OK", "[]")
+    } else if fault == Fault::SlowSearch && line.contains("/clients/?") {
+        seen.searches.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        response("200 OK", SAMPLE)
     } else if line.contains("email=other") {
         response("200 OK", OTHER)
     } else {
@@ -284,4 +291,29 @@ async fn a_failing_read_is_retried_twice_then_shown() {
     // Reads are retried twice with backoff (backend/ext), then the error is shown.
     assert_eq!(seen.balance_reads.load(Ordering::SeqCst), 3);
     still_works(&tui);
+}
+
+/// A search that gets no answer shows how long it has waited and which attempt is out; Esc
+/// stops the wait, the console says so in its own words, and no further attempt is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_search_shows_its_wait_and_esc_cancels_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = vendor(Fault::SlowSearch).await;
+    let tui = console(dir.path(), &url);
+    tui.wait_for("Search: phone or email");
+    tui.text("7912345678");
+    tui.keys(&["Enter"]);
+    tui.wait_for("try 2/3 · Esc cancels");
+    tui.keys(&["Escape"]);
+    let screen = tui.wait_for("Cancelled: no longer waiting");
+    assert!(!screen.contains("Esc cancels"), "{screen}");
+    let sent = seen.searches.load(Ordering::SeqCst);
+    assert!(
+        sent <= 2,
+        "no third attempt of the cancelled search: {sent}"
+    );
+    // The console goes on: a new search is sent as usual.
+    tui.keys(&["Escape"]);
+    tui.text("1");
+    tui.wait_for("· Esc cancels");
 }

@@ -259,6 +259,58 @@ fn search_in_flight() {
     });
 }
 
+/// A search waited on for 7 s, on its second try: the status line says so and offers Esc.
+#[test]
+fn search_slow_on_its_second_try() {
+    both("search_slow", |l| {
+        let mut m = model(l);
+        type_text(&mut m, "test@te");
+        let cmds = key(&mut m, KeyCode::Enter);
+        let id = cmds.iter().find_map(Cmd::cancellable).unwrap();
+        let later = m.now + jiff::SignedDuration::from_secs(7);
+        update(&mut m, Msg::Tick(later));
+        update(
+            &mut m,
+            Msg::Attempt {
+                id,
+                attempt: 2,
+                of: 3,
+            },
+        );
+        m
+    });
+}
+
+/// A message longer than the status line keeps its start and its end; `m` shows it whole
+/// among the earlier ones.
+#[test]
+fn long_messages_are_shortened_in_the_middle_and_kept() {
+    both("message_long", |l| {
+        let mut m = model(l);
+        type_text(
+            &mut m,
+            "Пётр Йосифович Соловьёв-Длиннофамильный из отдела закупок, дом 12",
+        );
+        key(&mut m, KeyCode::Enter);
+        m
+    });
+    both("messages_overlay", |l| {
+        let mut m = model(l);
+        for text in [
+            "Иван",
+            "Пётр Йосифович Соловьёв-Длиннофамильный из отдела закупок, дом 12",
+        ] {
+            type_text(&mut m, text);
+            key(&mut m, KeyCode::Enter);
+            key(&mut m, KeyCode::Esc);
+            key(&mut m, KeyCode::Esc);
+        }
+        key(&mut m, KeyCode::Down);
+        key(&mut m, KeyCode::Char('m'));
+        m
+    });
+}
+
 #[test]
 fn search_failed() {
     both("search_error", |l| {

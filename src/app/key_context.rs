@@ -30,6 +30,7 @@ impl Model {
         }
         match &self.dialog {
             Some(Dialog::Help(_)) => (Scope::Help, true),
+            Some(Dialog::Messages(_)) => (Scope::Messages, false),
             Some(Dialog::WriteOff(d)) => match d.step {
                 WriteOffStep::Form => (Scope::WriteOffForm, true),
                 WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. } => {

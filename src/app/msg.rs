@@ -33,6 +33,12 @@ pub enum Msg {
     DebounceElapsed(u64),
     /// The wait a rate-limited request `.0` was asked for is over.
     RetryDue(RequestId),
+    /// A read is being sent again after a failure: attempt `attempt` of `of`.
+    Attempt {
+        id: RequestId,
+        attempt: u32,
+        of: u32,
+    },
     Searched {
         id: RequestId,
         result: Reply<Vec<Client>>,
@@ -207,4 +213,52 @@ pub enum Cmd {
     Quit,
     /// Ctrl-Z: give the terminal back and stop until `fg`, then draw again.
     Suspend,
+    /// Stop waiting for these reads: their tasks are dropped and each answers as cancelled.
+    Cancel(Vec<RequestId>),
+}
+
+impl Cmd {
+    /// The id of a read that Esc may cancel. Writes are never cancelled: a write-off or a
+    /// group change that is on its way may already have been carried out.
+    pub fn cancellable(&self) -> Option<RequestId> {
+        match self {
+            Cmd::Search { id, .. }
+            | Cmd::LoadBalance { id, .. }
+            | Cmd::LoadCoupons { id, .. }
+            | Cmd::LoadHistory { id, .. }
+            | Cmd::LoadGroups { id }
+            | Cmd::LoadGroup { id, .. }
+            | Cmd::LoadAccumulations { id, .. }
+            | Cmd::LoadRegistrations { id, .. }
+            | Cmd::LoadCardOperations { id, .. }
+            | Cmd::LoadPromotions { id }
+            | Cmd::FindCards { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+impl Msg {
+    /// The request a reply answers.
+    pub fn answers(&self) -> Option<RequestId> {
+        match self {
+            Msg::Searched { id, .. }
+            | Msg::BalanceLoaded { id, .. }
+            | Msg::CouponsLoaded { id, .. }
+            | Msg::HistoryLoaded { id, .. }
+            | Msg::WrittenOff { id, .. }
+            | Msg::GroupsLoaded { id, .. }
+            | Msg::GroupLoaded { id, .. }
+            | Msg::GroupSaved { id, .. }
+            | Msg::GroupRemoved { id, .. }
+            | Msg::AccumulationsLoaded { id, .. }
+            | Msg::PromotionsLoaded { id, .. }
+            | Msg::RegistrationsLoaded { id, .. }
+            | Msg::CardOperationsLoaded { id, .. }
+            | Msg::CardsFound { id, .. }
+            | Msg::Exported { id, .. }
+            | Msg::JournalLoaded { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
 }

@@ -4,6 +4,7 @@ pub mod ext;
 pub mod http;
 pub mod mloyalty;
 pub mod poster;
+pub mod progress;
 pub mod regos;
 
 use crate::config::Providers;

@@ -24,6 +24,8 @@ pub enum ErrorKind {
     RateLimited,
     /// No provider is configured for this capability.
     NotConfigured,
+    /// The user stopped waiting (Esc); only reads are ever cancelled.
+    Cancelled,
 }
 
 /// A backend failure with the vendor's own words, already free of URLs and secrets.

@@ -2,24 +2,31 @@
 
 use super::export;
 use super::journal::Journal;
-use crate::app::{Cmd, Msg};
+use crate::app::{Cmd, Msg, RequestId};
 use crate::backend::Services;
+use crate::backend::progress;
 use crate::domain::journal::{HoldStep, Outcome};
 use crate::domain::{ClientId, WriteOff};
 use crate::domain::{ErrorKind, ServiceError};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
 
 pub struct Executor {
     services: Services,
     exports: PathBuf,
     journal: Journal,
     tx: UnboundedSender<Msg>,
+    /// The cancellable reads on their way, by request.
+    cancels: Arc<Mutex<HashMap<RequestId, oneshot::Sender<()>>>>,
 }
 
-/// Calls the service a command needs, or answers that it is not configured.
+/// Calls the service a command needs, or answers that it is not configured; a read that
+/// is cancelled meanwhile is dropped (its connection with it) and answers as cancelled.
 async fn call<S: ?Sized, T, F, Fut>(
+    stop: Stop,
     service: &Option<Arc<S>>,
     what: &str,
     f: F,
@@ -28,7 +35,31 @@ where
     F: FnOnce(Arc<S>) -> Fut,
     Fut: Future<Output = Result<T, ServiceError>>,
 {
-    f(need(service, what)?).await
+    let service = need(service, what)?;
+    tokio::select! {
+        result = f(service) => result,
+        () = stop.fired() => {
+            tracing::info!("{what}: cancelled by the user");
+            Err(ServiceError::new(ErrorKind::Cancelled, "cancelled".to_string()))
+        }
+    }
+}
+
+/// Fires when the user cancels the read it was made for; never for the others.
+struct Stop(Option<oneshot::Receiver<()>>);
+
+impl Stop {
+    async fn fired(self) {
+        match self.0 {
+            Some(rx) => {
+                if rx.await.is_err() {
+                    // Dropped without a cancel: the read finished first.
+                    std::future::pending::<()>().await;
+                }
+            }
+            None => std::future::pending().await,
+        }
+    }
 }
 
 /// The service a command needs, or the error that says it is not configured.
@@ -51,19 +82,53 @@ impl Executor {
             exports,
             journal,
             tx,
+            cancels: Arc::default(),
+        }
+    }
+
+    fn cancel(&self, ids: &[RequestId]) {
+        let mut cancels = self.cancels.lock().unwrap_or_else(|e| e.into_inner());
+        for id in ids {
+            if let Some(tx) = cancels.remove(id) {
+                let _ = tx.send(());
+            }
         }
     }
 
     pub fn execute(&self, cmd: Cmd) {
+        if let Cmd::Cancel(ids) = &cmd {
+            self.cancel(ids);
+            return;
+        }
+        let id = cmd.cancellable();
+        let stop = Stop(id.map(|id| {
+            let (tx, rx) = oneshot::channel();
+            let mut cancels = self.cancels.lock().unwrap_or_else(|e| e.into_inner());
+            cancels.insert(id, tx);
+            rx
+        }));
+        let cancels = self.cancels.clone();
+        let progress_tx = self.tx.clone();
+        let report = move |attempt, of| {
+            if let Some(id) = id {
+                let _ = progress_tx.send(Msg::Attempt { id, attempt, of });
+            }
+        };
         let s = self.services.clone();
         let exports = self.exports.clone();
         let journal = self.journal.clone();
         let tx = self.tx.clone();
-        tokio::spawn(async move {
+        tokio::spawn(progress::reporting(report, async move {
             let msg = match cmd {
                 Cmd::Search { id, query } => Msg::Searched {
                     id,
-                    result: call(&s.clients, "ext", |c| async move { c.search(query).await }).await,
+                    result: call(
+                        stop,
+                        &s.clients,
+                        "ext",
+                        |c| async move { c.search(query).await },
+                    )
+                    .await,
                 },
                 Cmd::Debounce { generation, delay } => {
                     tokio::time::sleep(delay).await;
@@ -75,25 +140,21 @@ impl Executor {
                 }
                 Cmd::LoadBalance { id, client } => Msg::BalanceLoaded {
                     id,
-                    result: call(
-                        &s.clients,
-                        "ext",
-                        |c| async move { c.balance(client).await },
-                    )
+                    result: call(stop, &s.clients, "ext", |c| async move {
+                        c.balance(client).await
+                    })
                     .await,
                 },
                 Cmd::LoadCoupons { id, client } => Msg::CouponsLoaded {
                     id,
-                    result: call(
-                        &s.clients,
-                        "ext",
-                        |c| async move { c.coupons(client).await },
-                    )
+                    result: call(stop, &s.clients, "ext", |c| async move {
+                        c.coupons(client).await
+                    })
                     .await,
                 },
                 Cmd::LoadHistory { id, client, query } => Msg::HistoryLoaded {
                     id,
-                    result: call(&s.clients, "ext", |c| async move {
+                    result: call(stop, &s.clients, "ext", |c| async move {
                         c.history(client, query).await
                     })
                     .await,
@@ -128,12 +189,20 @@ impl Executor {
                 },
                 Cmd::LoadGroups { id } => Msg::GroupsLoaded {
                     id,
-                    result: call(&s.groups, "poster", |g| async move { g.groups().await }).await,
+                    result: call(
+                        stop,
+                        &s.groups,
+                        "poster",
+                        |g| async move { g.groups().await },
+                    )
+                    .await,
                 },
                 Cmd::LoadGroup { id, group } => Msg::GroupLoaded {
                     id,
-                    result: call(&s.groups, "poster", |g| async move { g.group(group).await })
-                        .await,
+                    result: call(stop, &s.groups, "poster", |g| async move {
+                        g.group(group).await
+                    })
+                    .await,
                 },
                 Cmd::SaveGroup { id, group, draft } => {
                     tracing::info!(?group, name = %draft.name, "saving group");
@@ -150,7 +219,7 @@ impl Executor {
                     tracing::info!(group, "removing group");
                     Msg::GroupRemoved {
                         id,
-                        result: call(&s.groups, "poster", |g| async move {
+                        result: call(stop, &s.groups, "poster", |g| async move {
                             g.remove_group(group).await
                         })
                         .await,
@@ -158,35 +227,35 @@ impl Executor {
                 }
                 Cmd::LoadAccumulations { id, query } => Msg::AccumulationsLoaded {
                     id,
-                    result: call(&s.accumulations, "poster", |a| async move {
+                    result: call(stop, &s.accumulations, "poster", |a| async move {
                         a.accumulations(query).await
                     })
                     .await,
                 },
                 Cmd::LoadRegistrations { id, query } => Msg::RegistrationsLoaded {
                     id,
-                    result: call(&s.registrations, "mloyalty", |r| async move {
+                    result: call(stop, &s.registrations, "mloyalty", |r| async move {
                         r.registrations(query).await
                     })
                     .await,
                 },
                 Cmd::LoadCardOperations { id, query } => Msg::CardOperationsLoaded {
                     id,
-                    result: call(&s.card_operations, "regos", |o| async move {
+                    result: call(stop, &s.card_operations, "regos", |o| async move {
                         o.card_operations(query).await
                     })
                     .await,
                 },
                 Cmd::LoadPromotions { id } => Msg::PromotionsLoaded {
                     id,
-                    result: call(&s.accumulations, "poster", |a| async move {
+                    result: call(stop, &s.accumulations, "poster", |a| async move {
                         a.promotions().await
                     })
                     .await,
                 },
                 Cmd::FindCards { id, text } => Msg::CardsFound {
                     id,
-                    result: call(&s.card_operations, "regos", |o| async move {
+                    result: call(stop, &s.card_operations, "regos", |o| async move {
                         o.find_cards(text).await
                     })
                     .await,
@@ -196,11 +265,17 @@ impl Executor {
                     result: export::run(&s, &exports, export).await,
                 },
                 // The loop carries these out itself before it gets here.
-                Cmd::Quit | Cmd::Suspend => return,
+                Cmd::Quit | Cmd::Suspend | Cmd::Cancel(_) => return,
             };
+            if let Some(id) = id {
+                cancels
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+            }
             // The app may have quit meanwhile; a reply nobody waits for is fine to drop.
             let _ = tx.send(msg);
-        });
+        }));
     }
 }
 

@@ -22,8 +22,15 @@ pub fn error(t: &Text, e: &ServiceError) -> String {
         ErrorKind::BadResponse => t.error_bad_response,
         ErrorKind::RateLimited => t.error_rate_limited,
         ErrorKind::NotConfigured => t.error_not_configured,
+        ErrorKind::Cancelled => t.error_cancelled,
     };
-    if e.detail.is_empty() {
+    // For these the detail is the HTTP library's English (kept in the log); the catalogue's
+    // sentence says all a cashier can act on.
+    let library_words = matches!(
+        e.kind,
+        ErrorKind::Timeout | ErrorKind::Unreachable | ErrorKind::Interrupted | ErrorKind::Cancelled
+    );
+    if e.detail.is_empty() || library_words {
         head.to_string()
     } else {
         format!("{head}: {}", e.detail)
@@ -145,6 +152,7 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::List => t.scope_list,
         Scope::Field => t.scope_field,
         Scope::Help => t.help_title,
+        Scope::Messages => t.messages_title,
         Scope::Search => t.scope_search,
         Scope::Results => t.scope_results,
         Scope::History => t.scope_history,
@@ -190,6 +198,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::Cancel, Scope::QuitConfirm) => t.action_stay,
         (Action::Quit, _) => t.action_quit,
         (Action::Suspend, _) => t.action_suspend,
+        (Action::Messages, _) => t.action_messages,
         (Action::Help, _) => t.action_help,
         (Action::Show(screen), _) => (super::screens::view(screen).title)(t),
         (Action::FocusSearch, _) => t.action_focus_search,

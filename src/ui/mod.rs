@@ -18,6 +18,7 @@ mod help;
 mod history;
 mod journal;
 mod labels;
+mod messages;
 mod not_configured;
 mod quit_confirm;
 mod registrations;
@@ -86,6 +87,7 @@ fn draw(model: &Model, frame: &mut Frame) {
     status::render_hints(model, frame, hints_area);
     match &model.dialog {
         Some(Dialog::Help(h)) => help::render(model, h, frame, area),
+        Some(Dialog::Messages(selected)) => messages::render(model, *selected, frame, area),
         Some(Dialog::WriteOff(d)) => write_off::render(model, d, frame, area),
         Some(Dialog::HistoryFilter(d)) => filter::render(model, d, frame, area),
         Some(Dialog::GroupForm(f)) => group_form::render(model, f, frame, area),
@@ -231,9 +233,54 @@ fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` in `width` columns with its middle left out: a message's start says what happened
+/// and its end holds the file name or the reason, so both stay.
+fn shorten_middle(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let w = |c: &char| c.width().unwrap_or(0);
+    let total: usize = text.chars().map(|c| w(&c)).sum();
+    if total <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let room = width - 1;
+    let (mut head, mut used) = (String::new(), 0);
+    for c in text.chars() {
+        if used + w(&c) > room.div_ceil(2) {
+            break;
+        }
+        used += w(&c);
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    for c in text.chars().rev() {
+        if used + w(&c) > room {
+            break;
+        }
+        used += w(&c);
+        tail.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortening_in_the_middle_keeps_both_ends() {
+        let long = "Выгружено 120 строк в /home/кассир/exports/registrations-2026-11-23.csv";
+        let short = shorten_middle(long, 40);
+        assert_eq!(short.chars().count(), 40);
+        assert!(short.starts_with("Выгружено 120"), "{short}");
+        assert!(short.ends_with("2026-11-23.csv"), "{short}");
+        assert_eq!(shorten_middle("коротко", 40), "коротко");
+        assert_eq!(shorten_middle("abc", 0), "");
+    }
 
     #[test]
     fn window_keeps_selection_visible() {

@@ -2,9 +2,10 @@
 //! key registry.
 
 use super::screens;
-use super::{labels, theme};
+use super::{labels, shorten_middle, theme};
 use crate::app::Model;
 use crate::app::keys::{self, Scope};
+use crate::i18n::{fill, fill2};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,13 +15,9 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
+    // The tab row names the screen; the status line keeps its room for the message.
     let mut spans = vec![Span::styled(
-        format!(
-            " {} · {} · {} ",
-            t.app_title,
-            (screens::view(model.screen).title)(t),
-            labels::backend(t, &model.backend)
-        ),
+        format!(" {} ", labels::backend(t, &model.backend)),
         theme::selected(),
     )];
     spans.push(Span::raw(if model.busy() {
@@ -28,11 +25,24 @@ pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
     } else {
         "   ".to_string()
     }));
-    if let Some(e) = &model.error {
-        spans.push(Span::styled(labels::error(t, e), theme::danger()));
+    let (message, style) = if let Some((_, read)) = model.slow_reads().first() {
+        let seconds = model.now.duration_since(read.started).as_secs();
+        let mut parts = vec![fill(t.waiting, seconds)];
+        if let Some((attempt, of)) = read.attempt {
+            parts.push(fill2(t.waiting_attempt, attempt, of));
+        }
+        parts.push(t.waiting_cancel.to_string());
+        (parts.join(" · "), theme::key())
+    } else if let Some(e) = &model.error {
+        (labels::error(t, e), theme::danger())
     } else if let Some(n) = &model.notice {
-        spans.push(Span::styled(labels::notice(model.locale, n), theme::good()));
-    }
+        (labels::notice(model.locale, n), theme::good())
+    } else {
+        (String::new(), theme::good())
+    };
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used);
+    spans.push(Span::styled(shorten_middle(&message, room), style));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -37,6 +37,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[ch('?'), key(K::F(1))], A::Help, S::Global, Hint::Always),
     bind(&[ch('q'), ctrl('c')], A::Quit, S::Global, Hint::Always),
     bind(&[ctrl('z')], A::Suspend, S::Global, Hint::Never),
+    bind(&[ch('m')], A::Messages, S::Global, Hint::Never),
     bind(
         &[key(K::F(2))],
         A::Show(Screen::Clients),
@@ -363,6 +364,12 @@ pub const HELP: &[Binding] = &[
         &[key(K::Esc), key(K::F(1))],
         A::Cancel,
         S::Help,
+        Hint::Always,
+    ),
+    bind(
+        &[key(K::Esc), ch('m')],
+        A::Cancel,
+        S::Messages,
         Hint::Always,
     ),
 ];

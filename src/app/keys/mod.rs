@@ -11,6 +11,8 @@ use tui_input::InputRequest;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
+    /// The status line's last messages.
+    Messages,
     /// Ctrl-Z: the shell's job control, which raw mode turns off.
     Suspend,
     Help,
@@ -86,6 +88,8 @@ pub enum Scope {
     Field,
     /// The help overlay: typing filters it, the arrows scroll it.
     Help,
+    /// The messages overlay: any key but a move closes it.
+    Messages,
     Search,
     Results,
     History,
@@ -126,6 +130,7 @@ impl Scope {
                 | Scope::CardOperations
                 | Scope::Journal
                 | Scope::CardPicker
+                | Scope::Messages
         )
     }
 
@@ -144,6 +149,7 @@ impl Scope {
                 | Scope::CardPicker
                 | Scope::QuitConfirm
                 | Scope::Help
+                | Scope::Messages
         )
     }
 }

@@ -5,6 +5,8 @@ use super::*;
 #[derive(Debug)]
 pub enum Dialog {
     Help(HelpState),
+    /// The last messages of the status line, newest first; `.0` is the selected one.
+    Messages(usize),
     WriteOff(Box<WriteOffDialog>),
     HistoryFilter(FilterDialog),
     GroupForm(Box<GroupForm>),

@@ -21,6 +21,7 @@ mod cashier;
 mod dialog;
 mod groups;
 mod remote;
+mod requests;
 mod tables;
 mod write_off;
 
@@ -28,6 +29,7 @@ pub use cashier::*;
 pub use dialog::*;
 pub use groups::*;
 pub use remote::*;
+pub use requests::*;
 pub use tables::*;
 pub use write_off::*;
 
@@ -124,6 +126,10 @@ pub struct Model {
     pub dialog: Option<Dialog>,
     /// `q` or Ctrl-C was pressed while quitting would lose this: the console asks first.
     pub quit_asked: Option<Unsaved>,
+    /// Reads that may be cancelled, by request, until their answer comes.
+    pub in_flight: std::collections::BTreeMap<RequestId, InFlight>,
+    /// The status line's last messages, oldest first.
+    pub messages: std::collections::VecDeque<Message>,
     pub notice: Option<Notice>,
     pub error: Option<ServiceError>,
     pub spinner: usize,
@@ -154,6 +160,8 @@ impl Model {
             card: None,
             dialog: None,
             quit_asked: None,
+            in_flight: Default::default(),
+            messages: Default::default(),
             notice: None,
             error: None,
             spinner: 0,

@@ -20,7 +20,9 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         };
     };
     match action {
-        Action::Quit | Action::Suspend | Action::Help | Action::Show(_) => Vec::new(),
+        Action::Quit | Action::Suspend | Action::Messages | Action::Help | Action::Show(_) => {
+            Vec::new()
+        }
         Action::FocusSearch => {
             model.focus = Pane::Search;
             Vec::new()

@@ -210,3 +210,86 @@ fn f_keys_and_help_work_from_an_admin_filter_field() {
     key(&mut m, KeyCode::F(2));
     assert_eq!(m.screen, crate::app::model::Screen::Clients);
 }
+
+/// Advances the model's clock by `ms`, as the runtime's tick does.
+fn tick(m: &mut crate::app::Model, ms: i64) {
+    let now = m.now + jiff::SignedDuration::from_millis(ms);
+    update(m, Msg::Tick(now));
+}
+
+#[test]
+fn a_slow_read_shows_its_attempt_and_esc_cancels_it_but_never_a_write_off() {
+    let mut m = model();
+    type_text(&mut m, "9123");
+    let id = search_id(&key(&mut m, KeyCode::Enter));
+    assert!(m.slow_reads().is_empty(), "not slow yet");
+    tick(&mut m, 1_500);
+    update(
+        &mut m,
+        Msg::Attempt {
+            id,
+            attempt: 2,
+            of: 3,
+        },
+    );
+    let slow = m.slow_reads();
+    assert_eq!(slow.len(), 1);
+    assert_eq!(slow[0].1.attempt, Some((2, 3)));
+    assert_eq!(key(&mut m, KeyCode::Esc), vec![Cmd::Cancel(vec![id])]);
+    assert_eq!(
+        m.focus,
+        Pane::Results,
+        "the Esc went to the wait, not to moving back"
+    );
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Err(crate::domain::ServiceError::new(
+                crate::domain::ErrorKind::Cancelled,
+                "cancelled",
+            )),
+        },
+    );
+    assert!(m.in_flight.is_empty());
+    assert!(!m.search.results.is_loading());
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(
+        m.focus,
+        Pane::Search,
+        "with nothing to wait for Esc walks back"
+    );
+
+    // A write-off on its way is not a read: nothing to cancel.
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('w'));
+    type_text(&mut m, "10");
+    key(&mut m, KeyCode::Enter);
+    let sent = key(&mut m, KeyCode::Char('y'));
+    assert!(sent.iter().all(|c| c.cancellable().is_none()), "{sent:?}");
+    tick(&mut m, 5_000);
+    assert!(m.slow_reads().is_empty());
+}
+
+#[test]
+fn the_last_fifty_messages_are_kept_and_m_shows_them() {
+    let mut m = model();
+    for n in 0..60 {
+        type_text(&mut m, &format!("ab{n}"));
+        key(&mut m, KeyCode::Enter);
+        m.search.input.reset();
+    }
+    assert_eq!(m.messages.len(), 50);
+    let newest = m.messages.back().unwrap();
+    assert_eq!(
+        newest.said,
+        crate::app::model::Said::Notice(crate::app::model::Notice::NoSearchFor("ab59".into()))
+    );
+    m.focus = Pane::Results;
+    key(&mut m, KeyCode::Char('m'));
+    assert!(matches!(m.dialog, Some(Dialog::Messages(0))));
+    key(&mut m, KeyCode::Char('j'));
+    assert!(matches!(m.dialog, Some(Dialog::Messages(1))));
+    key(&mut m, KeyCode::Esc);
+    assert!(m.dialog.is_none());
+}

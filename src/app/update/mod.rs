@@ -20,10 +20,47 @@ pub use screens::available as screen_available;
 
 use super::key::Key;
 use super::keys::{self, Action, Move, Scope};
-use super::model::{Dialog, Model, Screen};
+use super::model::{Dialog, InFlight, MESSAGES_KEPT, Message, Model, Notice, Said, Screen};
 use super::msg::{Cmd, Msg};
+use crate::domain::ServiceError;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
+    if let Some(id) = msg.answers() {
+        model.in_flight.remove(&id);
+    }
+    let said_before = (model.notice.clone(), model.error.clone());
+    let cmds = step(model, msg);
+    record_message(model, said_before);
+    for id in cmds.iter().filter_map(Cmd::cancellable) {
+        let started = model.now;
+        model.in_flight.insert(
+            id,
+            InFlight {
+                started,
+                attempt: None,
+            },
+        );
+    }
+    cmds
+}
+
+/// Keeps what the status line newly says for the messages overlay.
+fn record_message(model: &mut Model, (notice, error): (Option<Notice>, Option<ServiceError>)) {
+    let said = match (&model.error, &model.notice) {
+        (Some(e), _) if error.as_ref() != Some(e) => Said::Error(e.clone()),
+        (None, Some(n)) if notice.as_ref() != Some(n) => Said::Notice(n.clone()),
+        _ => return,
+    };
+    if model.messages.len() == MESSAGES_KEPT {
+        model.messages.pop_front();
+    }
+    model.messages.push_back(Message {
+        at: model.now,
+        said,
+    });
+}
+
+fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
@@ -36,6 +73,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::DebounceElapsed(generation) => search::debounce_elapsed(model, generation),
+        Msg::Attempt { id, attempt, of } => {
+            if let Some(read) = model.in_flight.get_mut(&id) {
+                read.attempt = Some((attempt, of));
+            }
+            Vec::new()
+        }
         Msg::RetryDue(id) => card_operations::retry_card_operations(model, id),
         Msg::CardsFound { id, result } => card_operations::cards_found(model, id, result),
         Msg::PromotionsLoaded { id, result } => accumulations::promotions_loaded(model, id, result),
@@ -76,8 +119,25 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     if action == Some(Action::Suspend) {
         return vec![Cmd::Suspend];
     }
+    let slow = model.slow_reads();
+    if action == Some(Action::Back) && model.dialog.is_none() && !slow.is_empty() {
+        // Esc first stops a wait the status line shows; the next Esc walks back as usual.
+        return vec![Cmd::Cancel(slow.into_iter().map(|(id, _)| id).collect())];
+    }
     match &model.dialog {
         Some(Dialog::Help(_)) => return help::on_key(model, action, key),
+        Some(Dialog::Messages(selected)) => {
+            let (mut selected, len) = (*selected, model.messages.len());
+            match action {
+                Some(Action::Move(step)) => step_selection(&mut selected, len, step),
+                _ => {
+                    model.dialog = None;
+                    return Vec::new();
+                }
+            }
+            model.dialog = Some(Dialog::Messages(selected));
+            return Vec::new();
+        }
         Some(Dialog::WriteOff(_)) => return write_off::on_key(model, action, key),
         Some(Dialog::HistoryFilter(_)) => return filter::on_key(model, action, key),
         Some(Dialog::GroupForm(_)) => return groups::on_form_key(model, action, key),
@@ -88,6 +148,10 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     }
     match action {
         Some(Action::Help) => return help::open(model),
+        Some(Action::Messages) => {
+            model.dialog = Some(Dialog::Messages(0));
+            return Vec::new();
+        }
         Some(Action::Show(screen)) => return show(model, screen),
         _ => {}
     }

@@ -1,6 +1,7 @@
 //! Adapter for the `/ext/api/v1/` loyalty API (seed 001).
 
 use super::http::{self, excerpt, status_kind};
+use super::progress;
 use super::{BoxFuture, ClientService, Record, ServiceResult};
 use crate::config::{ExtCredential, WriteOffMode};
 use crate::domain::journal::HoldStep;
@@ -85,6 +86,8 @@ impl ExtAdapter {
                     tracing::info!(attempt, "{what}: retrying after {e}");
                     tokio::time::sleep(READ_RETRIES[attempt]).await;
                     attempt += 1;
+                    // Attempts count from one: the first retry is the second attempt.
+                    progress::attempt(attempt as u32 + 1, READ_RETRIES.len() as u32 + 1);
                 }
                 other => break other?,
             }

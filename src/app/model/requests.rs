@@ -1,0 +1,46 @@
+//! What the status line tells over time: reads on their way (since when, which attempt, so
+//! a slow one can be shown and cancelled) and the messages it showed.
+
+use super::super::msg::RequestId;
+use super::Model;
+use jiff::{SignedDuration, Timestamp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InFlight {
+    pub started: Timestamp,
+    /// The attempt being made and how many there may be, once a retry has begun.
+    pub attempt: Option<(u32, u32)>,
+}
+
+/// One line the status bar showed, kept for the messages overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub at: Timestamp,
+    pub said: Said,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    Notice(super::Notice),
+    Error(crate::domain::ServiceError),
+}
+
+/// How many messages the overlay keeps.
+pub const MESSAGES_KEPT: usize = 50;
+
+/// A read waited on this long is slow: the status line shows the wait and Esc cancels it.
+pub const SLOW: SignedDuration = SignedDuration::from_secs(1);
+
+impl Model {
+    /// The slow reads, oldest first.
+    pub fn slow_reads(&self) -> Vec<(RequestId, InFlight)> {
+        let mut slow: Vec<_> = self
+            .in_flight
+            .iter()
+            .filter(|(_, r)| self.now.duration_since(r.started) >= SLOW)
+            .map(|(id, r)| (*id, *r))
+            .collect();
+        slow.sort_by_key(|(_, r)| r.started);
+        slow
+    }
+}
