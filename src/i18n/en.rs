@@ -1,4 +1,4 @@
-use super::Text;
+use super::{Plural, Text};
 
 pub const TEXT: Text = Text {
     app_title: "Loyalty",
@@ -69,7 +69,17 @@ pub const TEXT: Text = Text {
     help_close: "type to find · ↑↓ PgUp PgDn scroll · Esc/F1 closes",
     backend_embedded: "built-in server",
     backend_profile: "profile {}",
-    notice_demo: "Demo database created: {} clients",
+    notice_demo: "Demo database created: {}",
+    clients: Plural {
+        one: "client",
+        few: "clients",
+        many: "clients",
+    },
+    rows: Plural {
+        one: "row",
+        few: "rows",
+        many: "rows",
+    },
     notice_written_off: "Written off: {}",
     notice_outcome_unknown: "No answer to the write-off: outcome unknown. Check the history before retrying",
     notice_no_search: "Search works by phone or email, not by \"{}\"",
@@ -237,13 +247,13 @@ pub const TEXT: Text = Text {
     saving: "Saving…",
     group_remove_title: "Remove the group?",
     group_remove_what: "Group “{}”",
-    group_remove_clients: "will be removed together with every client in it: {}.",
+    group_remove_clients: "will be removed together with the clients in it ({}).",
     group_remove_warning: "Removed data cannot be restored!",
     button_remove: "Remove",
     removing: "Removing…",
     notice_group_saved: "Group “{}” saved",
     notice_group_removed: "Group “{}” removed",
-    notice_exported: "Rows exported: {}",
+    notice_exported: "Exported: {}",
     exporting: "exporting…",
     acc_title: "Promotion accumulations",
     acc_empty: "No accumulations",

@@ -4,25 +4,49 @@ use super::Locale;
 use crate::domain::Amount;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use rust_decimal::Decimal;
 
 /// `1 234,56` in Russian, `1,234.56` in English; always two decimals, minus sign kept.
 pub fn format_amount(locale: Locale, amount: Amount) -> String {
+    let minor = amount.minor();
+    let abs = minor.unsigned_abs();
+    let sign = if minor < 0 { "-" } else { "" };
+    grouped(locale, &format!("{sign}{}.{:02}", abs / 100, abs % 100))
+}
+
+/// A vendor's decimal (a quantity, a price, a REGOS amount) as money is shown: the locale's
+/// grouping and decimal mark; `places` fixes the decimals, `None` keeps up to three.
+pub fn format_decimal(locale: Locale, d: Decimal, places: Option<u32>) -> String {
+    let text = match places {
+        Some(p) => format!("{:.*}", p as usize, d.round_dp(p)),
+        None => d.round_dp(3).normalize().to_string(),
+    };
+    grouped(locale, &text)
+}
+
+/// `-1234.5` (as Rust prints numbers) in the locale's marks: `-1 234,5` or `-1,234.5`.
+fn grouped(locale: Locale, plain: &str) -> String {
     let (group, decimal) = match locale {
         Locale::Ru => (' ', ','),
         Locale::En => (',', '.'),
     };
-    let minor = amount.minor();
-    let abs = minor.unsigned_abs();
-    let units = (abs / 100).to_string();
-    let mut grouped = String::new();
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain),
+    };
+    let (units, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut out = String::from(sign);
     for (i, c) in units.chars().enumerate() {
         if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push(group);
+            out.push(group);
         }
-        grouped.push(c);
+        out.push(c);
     }
-    let sign = if minor < 0 { "-" } else { "" };
-    format!("{sign}{grouped}{decimal}{:02}", abs % 100)
+    if !fraction.is_empty() {
+        out.push(decimal);
+        out.push_str(fraction);
+    }
+    out
 }
 
 pub fn format_date(locale: Locale, at: Timestamp, tz: &TimeZone) -> String {
@@ -44,6 +68,19 @@ pub fn format_datetime(locale: Locale, at: Timestamp, tz: &TimeZone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_grouped_as_amounts_are() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(format_decimal(Locale::Ru, d("2798"), Some(2)), "2 798,00");
+        assert_eq!(format_decimal(Locale::En, d("2798"), Some(2)), "2,798.00");
+        assert_eq!(format_decimal(Locale::Ru, d("4.4770"), None), "4,477");
+        assert_eq!(
+            format_decimal(Locale::En, d("-1234567.5"), None),
+            "-1,234,567.5"
+        );
+        assert_eq!(format_decimal(Locale::Ru, d("0.005"), Some(2)), "0,00");
+    }
 
     #[test]
     fn amounts_per_locale() {

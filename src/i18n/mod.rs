@@ -5,7 +5,7 @@ mod en;
 mod format;
 mod ru;
 
-pub use format::{format_amount, format_date, format_datetime};
+pub use format::{format_amount, format_date, format_datetime, format_decimal};
 
 use serde::Deserialize;
 
@@ -36,6 +36,33 @@ impl Locale {
             Locale::Ru => &ru::TEXT,
             Locale::En => &en::TEXT,
         }
+    }
+}
+
+/// A noun's forms after a number: Russian has three (1 клиент, 2 клиента, 5 клиентов),
+/// English two (`few` = `many`).
+pub struct Plural {
+    pub one: &'static str,
+    pub few: &'static str,
+    pub many: &'static str,
+}
+
+impl Locale {
+    /// `n` and its noun in the right form, `n` grouped as amounts are: `21 клиент`,
+    /// `1 234 клиента`, `5 clients`. Every count shown with a noun goes through here.
+    pub fn count(self, n: u64, noun: &Plural) -> String {
+        let form = match self {
+            Locale::Ru => match (n % 10, n % 100) {
+                (_, 11..=14) => noun.many,
+                (1, _) => noun.one,
+                (2..=4, _) => noun.few,
+                _ => noun.many,
+            },
+            Locale::En if n == 1 => noun.one,
+            Locale::En => noun.many,
+        };
+        let number = format::format_decimal(self, rust_decimal::Decimal::from(n), None);
+        format!("{number} {form}")
     }
 }
 
@@ -101,6 +128,8 @@ pub struct Text {
     pub backend_embedded: &'static str,
     pub backend_profile: &'static str,
     pub notice_demo: &'static str,
+    pub clients: Plural,
+    pub rows: Plural,
     pub notice_written_off: &'static str,
     pub notice_outcome_unknown: &'static str,
     pub notice_no_search: &'static str,
@@ -367,6 +396,25 @@ pub fn fill2(template: &str, a: impl std::fmt::Display, b: impl std::fmt::Displa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn russian_counts_follow_the_plural_rule() {
+        let t = Locale::Ru.text();
+        let said = |n| Locale::Ru.count(n, &t.clients);
+        assert_eq!(said(1), "1 клиент");
+        assert_eq!(said(2), "2 клиента");
+        assert_eq!(said(5), "5 клиентов");
+        assert_eq!(said(11), "11 клиентов");
+        assert_eq!(said(14), "14 клиентов");
+        assert_eq!(said(21), "21 клиент");
+        assert_eq!(said(22), "22 клиента");
+        assert_eq!(said(111), "111 клиентов");
+        assert_eq!(said(5000), "5 000 клиентов");
+        assert_eq!(said(0), "0 клиентов");
+        let en = Locale::En.text();
+        assert_eq!(Locale::En.count(1, &en.rows), "1 row");
+        assert_eq!(Locale::En.count(1234, &en.rows), "1,234 rows");
+    }
 
     #[test]
     fn locale_follows_lang() {

@@ -1,4 +1,4 @@
-use super::Text;
+use super::{Plural, Text};
 
 pub const TEXT: Text = Text {
     app_title: "Лояльность",
@@ -69,7 +69,17 @@ pub const TEXT: Text = Text {
     help_close: "печатайте для поиска · ↑↓ PgUp PgDn листать · Esc/F1 закрыть",
     backend_embedded: "встроенный сервер",
     backend_profile: "профиль {}",
-    notice_demo: "Создана демо-база: {} клиентов",
+    notice_demo: "Создана демо-база: {}",
+    clients: Plural {
+        one: "клиент",
+        few: "клиента",
+        many: "клиентов",
+    },
+    rows: Plural {
+        one: "строка",
+        few: "строки",
+        many: "строк",
+    },
     notice_written_off: "Списано: {}",
     notice_outcome_unknown: "Нет ответа на списание: результат неизвестен. Проверьте историю перед повтором",
     notice_no_search: "Искать можно по телефону или email, не по «{}»",
@@ -237,13 +247,13 @@ pub const TEXT: Text = Text {
     saving: "Сохранение…",
     group_remove_title: "Удалить группу?",
     group_remove_what: "Группа «{}»",
-    group_remove_clients: "будет удалена вместе со всеми клиентами в ней: {}.",
+    group_remove_clients: "будет удалена вместе с клиентами в ней ({}).",
     group_remove_warning: "Удалённые данные восстановлению не подлежат!",
     button_remove: "Удалить",
     removing: "Удаление…",
     notice_group_saved: "Группа «{}» сохранена",
     notice_group_removed: "Группа «{}» удалена",
-    notice_exported: "Выгружено строк: {}",
+    notice_exported: "Выгружено: {}",
     exporting: "выгрузка…",
     acc_title: "Накопления по акциям",
     acc_empty: "Накоплений нет",

@@ -5,7 +5,7 @@ use super::{filter_bar, theme};
 use crate::app::Model;
 use crate::app::model::{ADMIN_PAGE, AccumulationField};
 use crate::domain::admin::{Accumulation, AccumulationStatus};
-use crate::i18n::{Locale, fill};
+use crate::i18n::{Locale, fill, format_decimal};
 use jiff::civil::DateTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -68,14 +68,7 @@ fn row(model: &Model, a: &Accumulation) -> Vec<String> {
         Some(m) => format!("{}/{m}", a.product_id),
         None => a.product_id.to_string(),
     };
-    let decimal = |d: rust_decimal::Decimal| {
-        let text = d.round_dp(3).normalize().to_string();
-        if model.locale == Locale::Ru {
-            text.replace('.', ",")
-        } else {
-            text
-        }
-    };
+    let decimal = |d: rust_decimal::Decimal| format_decimal(model.locale, d, None);
     vec![
         a.id.to_string(),
         promotion(model, a.promotion_id),

@@ -5,7 +5,7 @@ use super::{filter_bar, labels, theme};
 use crate::app::Model;
 use crate::app::model::CardOperationField;
 use crate::domain::admin::{Expiry, OperationKind, SortColumn, SortDirection};
-use crate::i18n::{Locale, fill};
+use crate::i18n::{Locale, fill, format_decimal};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -33,14 +33,9 @@ fn sort(model: &Model, c: SortColumn) -> &'static str {
     }
 }
 
-/// A decimal as REGOS amounts are shown: two places, the locale's decimal mark.
+/// A decimal as REGOS amounts are shown: two places, the locale's marks.
 pub(super) fn number(locale: Locale, d: Decimal) -> String {
-    let text = format!("{:.2}", d);
-    if locale == Locale::Ru {
-        text.replace('.', ",")
-    } else {
-        text
-    }
+    format_decimal(locale, d, Some(2))
 }
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {

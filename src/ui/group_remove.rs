@@ -17,7 +17,10 @@ pub fn render(model: &Model, r: &GroupRemoval, frame: &mut Frame, area: Rect) {
             fill(t.group_remove_what, &r.group.name),
             theme::key(),
         )),
-        Line::from(fill(t.group_remove_clients, r.group.clients)),
+        Line::from(fill(
+            t.group_remove_clients,
+            model.locale.count(r.group.clients, &t.clients),
+        )),
         Line::default(),
         Line::from(Span::styled(t.group_remove_warning, theme::danger())),
         Line::default(),

@@ -96,7 +96,7 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
 pub fn notice(locale: Locale, n: &Notice) -> String {
     let t = locale.text();
     match n {
-        Notice::DemoCreated { clients } => fill(t.notice_demo, clients),
+        Notice::DemoCreated { clients } => fill(t.notice_demo, locale.count(*clients, &t.clients)),
         Notice::WrittenOff { client, request } => {
             let name = client.name.as_deref().unwrap_or(t.no_name);
             format!(
@@ -124,7 +124,11 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         Notice::GroupRemoved { name } => fill(t.notice_group_removed, name),
         Notice::BonusCorrected { name } => fill(t.notice_bonus_corrected, name),
         Notice::Exported { path, rows } => {
-            format!("{} → {}", fill(t.notice_exported, rows), path.display())
+            format!(
+                "{} → {}",
+                fill(t.notice_exported, locale.count(*rows as u64, &t.rows)),
+                path.display()
+            )
         }
     }
 }

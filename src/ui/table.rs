@@ -1,9 +1,9 @@
 //! The admin tables' common shape: a header, only the visible rows built, the selected one
-//! reversed and marked.
+//! reversed and marked, and values too long for their column clipped with `…`.
 
-use super::{theme, window};
+use super::{theme, truncate, window};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Row, Table};
 
@@ -23,8 +23,15 @@ pub fn render(
     selected: usize,
     cell: impl Fn(usize) -> Vec<String>,
 ) {
+    // The widths the table will give each column (its default flex and spacing), so a value
+    // too long for its column ends in `…` instead of being cut without a sign.
+    let fitted = Layout::horizontal(columns.widths.clone())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width, 1));
     let align = |i: usize, text: String| {
-        let line = Line::from(text);
+        let width = fitted.get(i).map_or(0, |r| r.width as usize);
+        let line = Line::from(truncate(&text, width));
         if columns.numeric.contains(&i) {
             line.right_aligned()
         } else {

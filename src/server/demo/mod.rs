@@ -5,7 +5,9 @@ mod people;
 
 use super::store::{ContactKeys, StoreError};
 use jiff::{SignedDuration, Timestamp};
-use people::{DOMAINS, FIRST_EN, FIRST_RU, LAST_EN, LAST_RU, Rng, phone_text, transliterate};
+use people::{
+    DOMAINS, FIRST_EN, FIRST_RU, LAST_EN, LAST_RU, Rng, phone_text, surname_for, transliterate,
+};
 use rusqlite::{Connection, params};
 
 /// The seed document's sample client comes first, exactly as documented.
@@ -249,9 +251,10 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
             } else {
                 let russian = rng.chance(70);
                 let (first, last) = if russian {
-                    (rng.pick(FIRST_RU), rng.pick(LAST_RU))
+                    let first = rng.pick(FIRST_RU);
+                    (first, surname_for(first, rng.pick(LAST_RU)))
                 } else {
-                    (rng.pick(FIRST_EN), rng.pick(LAST_EN))
+                    (rng.pick(FIRST_EN), rng.pick(LAST_EN).to_string())
                 };
                 let name = (!rng.chance(4)).then(|| format!("{first} {last}"));
                 let phone = (!rng.chance(5)).then(|| phone_text(&mut rng, i));
@@ -259,7 +262,7 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
                     format!(
                         "{}.{}{}@{}",
                         transliterate(first),
-                        transliterate(last),
+                        transliterate(&last),
                         i,
                         rng.pick(DOMAINS)
                     )

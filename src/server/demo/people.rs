@@ -50,6 +50,27 @@ pub const FIRST_RU: &[&str] = &[
     "Ксения",
     "Йосиф",
 ];
+/// The women's names of `FIRST_RU`: their surnames take the feminine ending.
+const FEMALE_RU: &[&str] = &[
+    "Анна",
+    "Мария",
+    "Ольга",
+    "Наталья",
+    "Юлия",
+    "Екатерина",
+    "Татьяна",
+    "Ксения",
+];
+
+/// The masculine surnames of `LAST_RU` (all in -ов, -ев, -ёв); a woman's adds -а.
+pub fn surname_for(first: &str, last: &str) -> String {
+    if FEMALE_RU.contains(&first) {
+        format!("{last}а")
+    } else {
+        last.to_string()
+    }
+}
+
 pub const LAST_RU: &[&str] = &[
     "Иванов",
     "Петров",
@@ -143,6 +164,19 @@ pub fn transliterate(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_womans_surname_agrees_with_her_name() {
+        assert_eq!(surname_for("Юлия", "Петров"), "Петрова");
+        assert_eq!(surname_for("Ксения", "Соловьёв"), "Соловьёва");
+        assert_eq!(surname_for("Пётр", "Петров"), "Петров");
+        for first in FEMALE_RU {
+            assert!(
+                FIRST_RU.contains(first),
+                "{first} is one of the first names"
+            );
+        }
+    }
 
     #[test]
     fn transliterates_cyrillic_names_for_emails() {
