@@ -117,6 +117,7 @@ pub const TEXT: Text = Text {
     error_not_configured: "Not configured",
     scope_global: "Everywhere",
     scope_list: "In every list",
+    times_in_zone: "times in {}",
     messages_title: "Messages",
     messages_none: "No messages yet.",
     action_messages: "last messages",

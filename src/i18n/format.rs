@@ -50,10 +50,22 @@ fn grouped(locale: Locale, plain: &str) -> String {
 }
 
 pub fn format_date(locale: Locale, at: Timestamp, tz: &TimeZone) -> String {
-    let zoned = at.to_zoned(tz.clone());
+    format_day(locale, at.to_zoned(tz.clone()).date())
+}
+
+/// A calendar day as rows show it and filter fields are filled: `31.12.2026`, `2026-12-31`.
+pub fn format_day(locale: Locale, day: jiff::civil::Date) -> String {
     match locale {
-        Locale::Ru => zoned.strftime("%d.%m.%Y").to_string(),
-        Locale::En => zoned.strftime("%Y-%m-%d").to_string(),
+        Locale::Ru => day.strftime("%d.%m.%Y").to_string(),
+        Locale::En => day.strftime("%Y-%m-%d").to_string(),
+    }
+}
+
+/// What a zone is called on screen: its IANA name, or its offset now when it has none.
+pub fn zone_name(tz: &TimeZone, now: Timestamp) -> String {
+    match tz.iana_name() {
+        Some(name) => name.to_string(),
+        None => format!("UTC{}", tz.to_offset(now)),
     }
 }
 

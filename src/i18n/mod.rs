@@ -5,7 +5,9 @@ mod en;
 mod format;
 mod ru;
 
-pub use format::{format_amount, format_date, format_datetime, format_decimal};
+pub use format::{
+    format_amount, format_date, format_datetime, format_day, format_decimal, zone_name,
+};
 
 use serde::Deserialize;
 
@@ -167,6 +169,7 @@ pub struct Text {
     pub error_not_configured: &'static str,
     pub scope_global: &'static str,
     pub scope_list: &'static str,
+    pub times_in_zone: &'static str,
     pub messages_title: &'static str,
     pub messages_none: &'static str,
     pub action_messages: &'static str,

@@ -5,7 +5,7 @@ use super::{filter_bar, theme};
 use crate::app::Model;
 use crate::app::model::{ADMIN_PAGE, AccumulationField};
 use crate::domain::admin::{Accumulation, AccumulationStatus};
-use crate::i18n::{Locale, fill, format_decimal};
+use crate::i18n::{Locale, fill, format_day, format_decimal};
 use jiff::civil::DateTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -24,10 +24,7 @@ fn status(model: &Model, s: AccumulationStatus) -> String {
 
 /// Poster's dates are the point of sale's local time: shown as they come, without a zone.
 fn day(locale: Locale, dt: Option<DateTime>) -> String {
-    dt.map_or_else(String::new, |d| match locale {
-        Locale::Ru => d.strftime("%d.%m.%Y").to_string(),
-        Locale::En => d.strftime("%Y-%m-%d").to_string(),
-    })
+    dt.map_or_else(String::new, |d| format_day(locale, d.date()))
 }
 
 /// A promotion's name, as `clients.getPromotions` gave it; its id until then.

@@ -5,7 +5,7 @@ use super::{filter_bar, pane_block, theme};
 use crate::app::Model;
 use crate::app::model::{Preset, RegistrationField};
 use crate::domain::admin::Registration;
-use crate::i18n::{fill, format_datetime};
+use crate::i18n::{fill, format_datetime, zone_name};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -40,7 +40,9 @@ fn per_pos(rows: &[Registration]) -> Vec<(String, usize)> {
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let state = &model.registrations;
-    let mut title = format!("{} · {}", t.reg_title, preset(model));
+    // The period is counted in this zone and the times are shown in it: say which.
+    let zone = fill(t.times_in_zone, zone_name(&model.tz, model.now));
+    let mut title = format!("{} · {} · {zone}", t.reg_title, preset(model));
     if let Some(rows) = &state.rows.data {
         title = format!("{title} · {}", fill(t.total_of, rows.len()));
     }

@@ -293,3 +293,27 @@ fn the_last_fifty_messages_are_kept_and_m_shows_them() {
     key(&mut m, KeyCode::Esc);
     assert!(m.dialog.is_none());
 }
+
+/// A date read in a table can be typed back: filter fields are filled in the rows' format.
+#[test]
+fn filter_dates_are_filled_as_the_rows_show_them() {
+    use crate::app::model::RegistrationField;
+    for (locale, today) in [
+        (crate::i18n::Locale::En, "2023-11-14"),
+        (crate::i18n::Locale::Ru, "14.11.2023"),
+    ] {
+        let mut m = super::fixtures::model_at(locale, 1_700_000_000_000);
+        key(&mut m, KeyCode::F(5));
+        assert_eq!(m.registrations.filter.value(RegistrationField::From), today);
+
+        let mut m = opened();
+        m.locale = locale;
+        m.card.as_mut().unwrap().history.from = Some(m.now);
+        m.focus = Pane::History;
+        key(&mut m, KeyCode::Char('f'));
+        let Some(Dialog::HistoryFilter(f)) = &m.dialog else {
+            panic!("f opens the period");
+        };
+        assert_eq!(f.from.value(), today);
+    }
+}

@@ -6,6 +6,7 @@ use super::super::msg::Cmd;
 use super::card;
 use crate::app::key::Key;
 use crate::domain::days;
+use crate::i18n::format_date;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -16,14 +17,10 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
     let Some(card) = model.card.as_ref() else {
         return Vec::new();
     };
+    // Filled as the history's rows show dates, so what is read there can be typed here.
     let show = |t: Option<Timestamp>| {
-        t.map(|t| {
-            t.to_zoned(model.tz.clone())
-                .date()
-                .strftime("%d.%m.%Y")
-                .to_string()
-        })
-        .unwrap_or_default()
+        t.map(|t| format_date(model.locale, t, &model.tz))
+            .unwrap_or_default()
     };
     model.dialog = Some(Dialog::HistoryFilter(FilterDialog {
         from: Input::new(show(card.history.from)),

@@ -5,6 +5,7 @@ use super::super::model::{Model, Preset, RegistrationField};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::admin::{Registration, RegistrationQuery};
+use crate::i18n::format_day;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -56,9 +57,10 @@ pub fn preset_days(
 }
 
 pub fn apply_registrations(model: &mut Model) -> Vec<Cmd> {
-    let (now, tz) = (model.now, model.tz.clone());
+    let (now, tz, locale) = (model.now, model.tz.clone(), model.locale);
     let r = &mut model.registrations;
-    let show = |d: Date| d.strftime("%d.%m.%Y").to_string();
+    // As the rows show dates, so a date read in the table can be typed back.
+    let show = |d: Date| format_day(locale, d);
     let (from, to) = match preset_days(r.preset, now, &tz) {
         Some((from, to)) => {
             // The fields show the period a preset chose, ready to be adjusted.
