@@ -322,3 +322,43 @@ fn suspend_resume_and_sigterm_leave_the_terminal_as_it_was() {
     tui.keys(&["Enter"]);
     tui.wait_for("echo,icanon,");
 }
+
+/// At the counter in Russian: `/` twice leaves the search text alone and the search goes
+/// on; pasted text lands in the group form and in F6's card field, never in the hidden
+/// search field.
+#[test]
+fn slash_twice_searches_and_pastes_land_in_forms_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::start(dir.path(), "ru_RU.UTF-8", 80, 24);
+    tui.wait_for("Создана демо-база");
+    tui.keys(&["/", "/"]);
+    tui.text("5678");
+    tui.wait_for("Client First");
+    let screen = tui.screen();
+    assert!(screen.contains("│5678 "), "no slash typed into the search:\n{screen}");
+
+    tui.keys(&["F3"]);
+    tui.wait_for("Маркетинговые группы");
+    tui.keys(&["n"]);
+    tui.wait_for("Новая группа");
+    tui.paste("Кофеманы с Арбата");
+    tui.wait_for("Кофеманы с Арбата");
+
+    // Ctrl-C with the typed name asks first; staying keeps it.
+    tui.keys(&["C-c"]);
+    tui.wait_for("Выйти?");
+    tui.keys(&["n"]);
+    tui.wait_for("Кофеманы с Арбата");
+    tui.keys(&["Escape"]);
+    tui.keys(&["F6"]);
+    tui.wait_for("Операции по карте");
+    tui.paste("79123456789");
+    // The field is narrower than the number and shows its end.
+    tui.wait_for("Карта [9123456789");
+    tui.keys(&["F2"]);
+    let screen = tui.wait_for("Поиск: телефон или email");
+    assert!(
+        screen.contains("│5678 ") && !screen.contains("567879123456789"),
+        "the search field kept its own text:\n{screen}"
+    );
+}

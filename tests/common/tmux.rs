@@ -110,6 +110,20 @@ impl Tmux {
             .unwrap();
     }
 
+    /// Pastes `text` as a terminal does: bracketed, so the console sees one paste.
+    pub fn paste(&self, text: &str) {
+        let set = Command::new("tmux")
+            .args(["-L", &self.socket, "set-buffer", "-b", "e2e-paste", text])
+            .status()
+            .unwrap();
+        assert!(set.success());
+        let pasted = Command::new("tmux")
+            .args(["-L", &self.socket, "paste-buffer", "-p", "-b", "e2e-paste", "-t", "e2e"])
+            .status()
+            .unwrap();
+        assert!(pasted.success());
+    }
+
     pub fn wait_for(&self, wanted: &str) -> String {
         let start = Instant::now();
         loop {

@@ -317,3 +317,40 @@ fn filter_dates_are_filled_as_the_rows_show_them() {
         assert_eq!(f.from.value(), today);
     }
 }
+
+/// The other forms a paste must reach: the write-off amount, the history period and F5's
+/// period; the hidden search field keeps its text.
+#[test]
+fn a_paste_reaches_the_write_off_the_history_period_and_f5() {
+    let mut m = opened();
+    let searched = m.search.input.value().to_string();
+    key(&mut m, KeyCode::Char('w'));
+    update(&mut m, Msg::Paste("1 000,50".into()));
+    let Some(Dialog::WriteOff(d)) = &m.dialog else {
+        panic!("the write-off form is open");
+    };
+    assert_eq!(d.points.value(), "1 000,50");
+    key(&mut m, KeyCode::Esc);
+
+    m.focus = Pane::History;
+    key(&mut m, KeyCode::Char('f'));
+    update(&mut m, Msg::Paste("01.11.2026".into()));
+    let Some(Dialog::HistoryFilter(f)) = &m.dialog else {
+        panic!("the period is open");
+    };
+    assert!(f.from.value().ends_with("01.11.2026"), "{}", f.from.value());
+    assert_eq!(m.search.input.value(), searched);
+
+    let mut m = model();
+    key(&mut m, KeyCode::F(5));
+    key(&mut m, KeyCode::Char('/'));
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    update(&mut m, Msg::Paste("17".into()));
+    assert_eq!(
+        m.registrations
+            .filter
+            .value(crate::app::model::RegistrationField::PointOfSale),
+        "17"
+    );
+}
