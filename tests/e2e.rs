@@ -335,7 +335,10 @@ fn slash_twice_searches_and_pastes_land_in_forms_and_filters() {
     tui.text("5678");
     tui.wait_for("Client First");
     let screen = tui.screen();
-    assert!(screen.contains("│5678 "), "no slash typed into the search:\n{screen}");
+    assert!(
+        screen.contains("│5678 "),
+        "no slash typed into the search:\n{screen}"
+    );
 
     tui.keys(&["F3"]);
     tui.wait_for("Маркетинговые группы");

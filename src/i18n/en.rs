@@ -117,6 +117,7 @@ pub const TEXT: Text = Text {
     error_not_configured: "Not configured",
     scope_global: "Everywhere",
     scope_list: "In every list",
+    action_already_here: "nothing: already here (not typed)",
     times_in_zone: "times in {}",
     messages_title: "Messages",
     messages_none: "No messages yet.",

@@ -169,6 +169,7 @@ pub struct Text {
     pub error_not_configured: &'static str,
     pub scope_global: &'static str,
     pub scope_list: &'static str,
+    pub action_already_here: &'static str,
     pub times_in_zone: &'static str,
     pub messages_title: &'static str,
     pub messages_none: &'static str,

@@ -117,6 +117,7 @@ pub const TEXT: Text = Text {
     error_not_configured: "Не настроено",
     scope_global: "Везде",
     scope_list: "В любом списке",
+    action_already_here: "ничего: уже здесь (не печатается)",
     times_in_zone: "время: {}",
     messages_title: "Сообщения",
     messages_none: "Сообщений пока нет.",

@@ -190,6 +190,9 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         }
         (Action::Submit, Scope::Groups) => t.action_details,
         (Action::Submit, Scope::GroupForm) => t.action_save,
+        (Action::FocusSearch, Scope::Search) | (Action::EditFilter, Scope::AdminFilter) => {
+            t.action_already_here
+        }
         (Action::EditFilter, _) => t.action_filter,
         (Action::Cancel, Scope::AdminFilter) => t.action_leave_filter,
         (Action::Cancel, Scope::WriteOffUnclear) => t.action_close,

@@ -17,6 +17,8 @@ mod groups;
 mod help;
 mod history;
 mod journal;
+#[cfg(test)]
+mod key_table;
 mod labels;
 mod messages;
 mod not_configured;

@@ -118,7 +118,16 @@ impl Tmux {
             .unwrap();
         assert!(set.success());
         let pasted = Command::new("tmux")
-            .args(["-L", &self.socket, "paste-buffer", "-p", "-b", "e2e-paste", "-t", "e2e"])
+            .args([
+                "-L",
+                &self.socket,
+                "paste-buffer",
+                "-p",
+                "-b",
+                "e2e-paste",
+                "-t",
+                "e2e",
+            ])
             .status()
             .unwrap();
         assert!(pasted.success());
