@@ -157,37 +157,22 @@ impl Tmux {
         assert!(status.success());
     }
 
-    /// The process the pane started (the shell of [`Tmux::shell`]).
-    pub fn pane_pid(&self) -> u32 {
+    /// One of the pane's `#{...}` variables.
+    fn pane_variable(&self, format: &str) -> String {
         let out = Command::new("tmux")
-            .args([
-                "-L",
-                &self.socket,
-                "list-panes",
-                "-t",
-                "e2e",
-                "-F",
-                "#{pane_pid}",
-            ])
+            .args(["-L", &self.socket, "list-panes", "-t", "e2e", "-F", format])
             .output()
             .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// The process the pane started (the shell of [`Tmux::shell`]).
+    pub fn pane_pid(&self) -> u32 {
+        self.pane_variable("#{pane_pid}").parse().unwrap()
     }
 
     pub fn exited(&self) -> bool {
-        let out = Command::new("tmux")
-            .args([
-                "-L",
-                &self.socket,
-                "list-panes",
-                "-t",
-                "e2e",
-                "-F",
-                "#{pane_dead}",
-            ])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
+        self.pane_variable("#{pane_dead}") == "1"
     }
 }
 

@@ -5,7 +5,7 @@ use super::super::model::{Dialog, HISTORY_PAGE, Pane, Unsaved};
 use super::super::msg::{Cmd, Msg, RequestId};
 use super::admin_tests::groups_screen;
 use super::fixtures::{key, type_text};
-use super::tests::{client, history, model, opened, search_id};
+use super::tests::{client, history, model, opened, search_answered, search_id};
 use super::update;
 use crate::app::key::{Key, KeyCode};
 use crate::domain::ClientId;
@@ -55,15 +55,7 @@ fn an_email_that_starts_with_q_is_typed_not_quit() {
 #[test]
 fn enter_on_a_single_match_opens_the_client() {
     let mut m = model();
-    type_text(&mut m, "9123456789");
-    let id = search_id(&key(&mut m, KeyCode::Enter));
-    let cmds = update(
-        &mut m,
-        Msg::Searched {
-            id,
-            result: Ok(vec![client(7, "Юлия Петрова")]),
-        },
-    );
+    let cmds = search_answered(&mut m, "9123456789", vec![client(7, "Юлия Петрова")]);
     assert_eq!(m.card.as_ref().map(|c| c.client.id), Some(ClientId(7)));
     assert!(
         cmds.iter()
@@ -90,15 +82,7 @@ fn enter_on_a_single_match_opens_the_client() {
 #[test]
 fn enter_on_several_matches_only_moves_to_them() {
     let mut m = model();
-    type_text(&mut m, "9123");
-    let id = search_id(&key(&mut m, KeyCode::Enter));
-    update(
-        &mut m,
-        Msg::Searched {
-            id,
-            result: Ok(vec![client(1, "A"), client(2, "B")]),
-        },
-    );
+    search_answered(&mut m, "9123", vec![client(1, "A"), client(2, "B")]);
     assert!(m.card.is_none());
     assert_eq!(m.focus, Pane::Results);
 }

@@ -33,6 +33,20 @@ pub(super) fn client(id: i64, name: &str) -> Client {
     }
 }
 
+/// Types `text`, presses Enter and answers the search with `found`; the commands the answer
+/// gave.
+pub(super) fn search_answered(m: &mut Model, text: &str, found: Vec<Client>) -> Vec<Cmd> {
+    type_text(m, text);
+    let id = search_id(&key(m, KeyCode::Enter));
+    update(
+        m,
+        Msg::Searched {
+            id,
+            result: Ok(found),
+        },
+    )
+}
+
 pub(super) fn search_id(cmds: &[Cmd]) -> RequestId {
     cmds.iter()
         .find_map(|c| match c {
@@ -275,15 +289,7 @@ fn paste_types_without_submitting() {
 #[test]
 fn selection_moves_within_bounds_and_enter_opens_the_client() {
     let mut m = model();
-    type_text(&mut m, "9123");
-    let id = search_id(&key(&mut m, KeyCode::Enter));
-    update(
-        &mut m,
-        Msg::Searched {
-            id,
-            result: Ok(vec![client(1, "A"), client(2, "B")]),
-        },
-    );
+    search_answered(&mut m, "9123", vec![client(1, "A"), client(2, "B")]);
     key(&mut m, KeyCode::Up);
     assert_eq!(m.search.selected, 0);
     key(&mut m, KeyCode::Down);
