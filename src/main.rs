@@ -189,6 +189,13 @@ async fn serve(
     credentials: Credentials,
 ) -> Result<(), String> {
     logging::to_stderr();
+    if !listen.ip().is_loopback() && credentials.token.as_deref().is_none_or(str::is_empty) {
+        // Reachable from other machines with the money API open to anyone: refused.
+        return Err(format!(
+            "refusing to listen on {listen} without a credential: give --token (or \
+             LOYALTY_SERVER_TOKEN) so that only your tills can write off, or listen on loopback"
+        ));
+    }
     let store = Store::open(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
     if let Some(n) = demo_clients {
         let existing = store
@@ -235,12 +242,28 @@ async fn serve(
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     // Tests and scripts read this line to learn the port when --listen ends in :0.
     println!("listening on http://{bound}");
+    // A service manager stops us with SIGTERM: the requests being answered (write-offs among
+    // them) are finished first, then the process exits.
     let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(e) => {
+                    tracing::error!("SIGTERM cannot be caught: {e}");
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: stopping"),
+            _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+        }
     };
     server::serve(listener, state, shutdown)
         .await
-        .map_err(|e| format!("server: {e}"))
+        .map_err(|e| format!("server: {e}"))?;
+    tracing::info!("stopped: the requests in progress were finished");
+    Ok(())
 }
 
 /// `loyalty serve --check`: SQLite's own integrity check, then every balance against the

@@ -231,3 +231,83 @@ fn without_a_terminal_the_console_says_so_and_names_the_other_commands() {
     );
     assert!(!dir.path().join("data").exists(), "no demo database seeded");
 }
+
+/// A load balancer asks `/healthz` without credentials and learns only that the server and
+/// its database answer; SIGTERM stops the server after the requests in progress, with the
+/// write-offs it acknowledged in the ledger.
+#[tokio::test]
+async fn healthz_answers_without_data_and_sigterm_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let (mut child, url) = common::spawn_serve(
+        loyalty(dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "20"])
+            .arg("--db")
+            .arg(&db)
+            .env("LOYALTY_SERVER_TOKEN", "tok"),
+    );
+    let http = reqwest::Client::new();
+    let r = http.get(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), r#"{"status":"ok"}"#);
+
+    let r = http
+        .post(format!(
+            "{url}/ext/api/v1/clients/1234567/balance/write_off/"
+        ))
+        .bearer_auth("tok")
+        .json(&serde_json::json!({ "balance": [{ "amount": 10, "currency": "points" }] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = std::time::Instant::now() + common::tmux::DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    let check = loyalty(dir.path())
+        .args(["serve", "--check", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+/// Reachable from other machines with no token, the money API would be open to anyone.
+#[test]
+fn serve_refuses_a_public_address_without_a_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = loyalty(dir.path())
+        .args(["serve", "--listen", "0.0.0.0:0", "--db"])
+        .arg(dir.path().join("shop.db"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to listen on 0.0.0.0:0 without a credential"),
+        "{err}"
+    );
+    assert!(!dir.path().join("shop.db").exists(), "nothing created");
+}

@@ -68,6 +68,8 @@ pub async fn run(
     let slots = Arc::new(Semaphore::new(cap));
     let mut tasks = tokio::task::JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    // Told to every connection at shutdown: finish the request in progress, then close.
+    let (stopping, stop) = tokio::sync::watch::channel(false);
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -87,17 +89,24 @@ pub async fn run(
             continue;
         };
         let app = app.clone();
+        let stop = stop.clone();
         tasks.spawn(async move {
-            serve_connection(stream, peer, app).await;
+            serve_connection(stream, peer, app, stop).await;
             drop(slot);
         });
     }
-    // Requests being answered get a moment to finish.
+    let _ = stopping.send(true);
+    // Requests being answered get a moment to finish; idle connections close at once.
     let _ = tokio::time::timeout(DRAIN, async { while tasks.join_next().await.is_some() {} }).await;
     Ok(())
 }
 
-async fn serve_connection(stream: TcpStream, peer: SocketAddr, app: Router) {
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     let service =
         TowerToHyperService::new(app.map_request(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
@@ -107,7 +116,15 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, app: Router) {
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
         .serve_connection(TokioIo::new(stream), service);
-    if let Err(e) = connection.await {
+    let mut connection = std::pin::pin!(connection);
+    let served = tokio::select! {
+        served = connection.as_mut() => served,
+        _ = async { stop.wait_for(|stopping| *stopping).await.map(|_| ()) } => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(e) = served {
         tracing::debug!(%peer, "connection: {e}");
     }
 }

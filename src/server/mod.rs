@@ -19,11 +19,12 @@ pub mod store;
 
 use crate::clock::Clock;
 use crate::limit::Bucket;
+use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use error::ApiError;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -180,6 +181,7 @@ pub fn router(state: ServerState) -> Router {
     let ext =
         ext_routes::routes().layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
+        .route("/healthz", axum::routing::get(healthz))
         .merge(ext)
         .merge(poster_routes::routes())
         .merge(mloyalty_routes::routes())
@@ -193,6 +195,29 @@ pub fn router(state: ServerState) -> Router {
         .layer(middleware::from_fn(listener::request_deadline))
         .layer(middleware::from_fn(envelope::vendor_errors))
         .with_state(state)
+}
+
+/// For a load balancer: 200 while the database answers, 503 when it does not; no data
+/// and no credential either way.
+async fn healthz(State(state): State<ServerState>) -> Response {
+    let alive = state
+        .store
+        .run(|c| {
+            c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+                .map_err(store::StoreError::from)
+        })
+        .await;
+    match alive {
+        Ok(_) => Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(e) => {
+            tracing::warn!("health check: {e}");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "database unavailable" })),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Who called a seed-001 route, as its handlers need it.
