@@ -1,3 +1,8 @@
+//! `loyalty`: the console (no subcommand), the server (`serve`) and the configuration
+//! commands.
+
+mod users;
+
 use clap::{Parser, Subcommand};
 use loyalty_console::app::Model;
 use loyalty_console::app::model::{BackendLabel, Notice};
@@ -24,16 +29,21 @@ struct Cli {
     command: Option<Command>,
 }
 
+// Parsed once at start: the size of the server's variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the loyalty server.
+    #[command(subcommand_negates_reqs = true, args_conflicts_with_subcommands = true)]
     Serve {
+        #[command(subcommand)]
+        manage: Option<ServeCommand>,
         /// Address to listen on; loopback unless you mean otherwise.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         /// SQLite database file (created if missing).
-        #[arg(long)]
-        db: PathBuf,
+        #[arg(long, required = true)]
+        db: Option<PathBuf>,
         /// Seed N demo clients into an empty database.
         #[arg(long, value_name = "N")]
         demo: Option<u64>,
@@ -58,11 +68,23 @@ enum Command {
         /// ledger), report, and exit non-zero on any problem.
         #[arg(long)]
         check: bool,
+        /// Do not serve: bring the database's schema up to this version's, and exit.
+        #[arg(long, conflicts_with = "check")]
+        migrate: bool,
     },
     /// Show or create the configuration.
     Config {
         #[command(subcommand)]
         action: ConfigAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ServeCommand {
+    /// Manage the API keys of tills and admins.
+    User {
+        #[command(subcommand)]
+        action: users::UserAction,
     },
 }
 
@@ -86,11 +108,24 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None => console(cli.config, cli.profile.as_deref()).await,
         Some(Command::Serve {
-            db, check: true, ..
+            manage: Some(ServeCommand::User { action }),
+            ..
+        }) => users::run(action),
+        Some(Command::Serve {
+            db: Some(db),
+            check: true,
+            ..
         }) => check_database(&db),
         Some(Command::Serve {
+            db: Some(db),
+            migrate: true,
+            ..
+        }) => Store::open(&db)
+            .map(|_| eprintln!("{}: schema up to date", db.display()))
+            .map_err(|e| format!("database {}: {e}", db.display())),
+        Some(Command::Serve {
             listen,
-            db,
+            db: Some(db),
             demo,
             token,
             manager_user,
@@ -98,6 +133,8 @@ async fn main() -> ExitCode {
             integration_key,
             mloyalty_jwt_without_token,
             check: false,
+            migrate: false,
+            manage: None,
         }) => {
             let credentials = Credentials {
                 token,
@@ -107,6 +144,8 @@ async fn main() -> ExitCode {
             };
             serve(listen, db, demo, credentials).await
         }
+        // clap requires --db unless a subcommand is given.
+        Some(Command::Serve { db: None, .. }) => Err("serve needs --db".into()),
         Some(Command::Config {
             action: ConfigAction::Check,
         }) => check(cli.config, cli.profile.as_deref()).await,

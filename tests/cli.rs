@@ -311,3 +311,150 @@ fn serve_refuses_a_public_address_without_a_credential() {
     );
     assert!(!dir.path().join("shop.db").exists(), "nothing created");
 }
+
+/// Each till and admin has its own key: made once by `serve user add`, stored as a digest,
+/// checked on every request by every instance, revoked at once, and recorded with each
+/// ledger movement. A cashier's key writes off but cannot manage groups.
+#[tokio::test]
+async fn each_till_has_its_own_key_with_its_role_recorded_and_revocable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let user = |args: &[&str]| {
+        let out = loyalty(dir.path())
+            .args(["serve", "user"])
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let till = user(&["add", "till-3", "--role", "cashier"]);
+    let boss = user(&["add", "boss", "--role", "admin"]);
+    assert!(till.starts_with("lk_") && till != boss);
+
+    let (mut child, url) = common::spawn_serve(
+        loyalty(dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "20"])
+            .arg("--db")
+            .arg(&db),
+    );
+    let http = reqwest::Client::new();
+    let write_off = format!("{url}/ext/api/v1/clients/1234567/balance/write_off/");
+    let body = serde_json::json!({ "balance": [{ "amount": 1, "currency": "points" }] });
+    let r = http.post(&write_off).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 401, "users exist: no key, no entry");
+    let r = http
+        .post(&write_off)
+        .bearer_auth(&till)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let groups = |key: String| {
+        http.get(format!("{url}/api/clients.getGroups?token={key}"))
+            .send()
+    };
+    let refused: serde_json::Value = groups(till.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        refused["error"]["code"], 20,
+        "a cashier manages no groups: {refused}"
+    );
+    let listed: serde_json::Value = groups(boss.clone()).await.unwrap().json().await.unwrap();
+    assert!(listed["response"].is_array(), "{listed}");
+
+    user(&["revoke", "till-3"]);
+    let r = http
+        .post(&write_off)
+        .bearer_auth(&till)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "revoked from the next request, no restart");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let list = user(&["list"]);
+    assert!(list.contains("boss") && list.contains("admin"), "{list}");
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("till-3") && l.contains("revoked")),
+        "{list}"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let by: String = conn
+        .query_row(
+            "SELECT principal FROM ledger WHERE kind = 'write_off' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(by, "till-3");
+    let stored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM principals WHERE key_sha256 = ?1",
+            [till.as_bytes()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 0, "the key itself is nowhere in the database");
+}
+
+/// A database written by a newer `loyalty` is refused, not half-read.
+#[test]
+fn a_newer_schema_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let out = loyalty(dir.path())
+        .args(["serve", "--check", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("schema is version 99, newer than the 2"),
+        "{err}"
+    );
+
+    // An older file is brought up to date by --migrate, which serves nothing.
+    let old = dir.path().join("old.db");
+    rusqlite::Connection::open(&old)
+        .unwrap()
+        .execute_batch("CREATE TABLE ledger (id INTEGER PRIMARY KEY, client_id INTEGER, currency TEXT, amount INTEGER, at_ms INTEGER, kind TEXT)")
+        .unwrap();
+    let out = loyalty(dir.path())
+        .args(["serve", "--migrate", "--db"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conn = rusqlite::Connection::open(&old).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    let columns: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('ledger') WHERE name IN ('login', 'principal')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(columns, 2);
+}

@@ -305,16 +305,17 @@ async fn login(http: &reqwest::Client, base: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_jwt_signed_by_another_server_instance_is_refused() {
-    // Each server signs with its own key, as a restarted one does; the adapter's answer to
-    // that 401 (log in again, ask once more) is tested in admin_adapters.rs.
+async fn a_jwt_is_honoured_by_every_instance_over_its_database_and_no_other() {
+    // The signing key lives in the database: a second instance (or the same one restarted)
+    // honours the JWT; a server over another database refuses it with 401, whose answer in
+    // the adapter (log in again, ask once more) is tested in admin_adapters.rs.
     let first = TestServer::start(10).await;
-    let restarted =
-        loyalty_console::server::ServerState::new(first.store.clone(), Some(TOKEN.into()))
-            .with_manager(MANAGER.into(), PASSWORD.into());
-    let addr = loyalty_console::server::spawn("127.0.0.1:0".parse().unwrap(), restarted)
+    let second = loyalty_console::server::ServerState::new(first.store.clone(), Some(TOKEN.into()))
+        .with_manager(MANAGER.into(), PASSWORD.into());
+    let second = loyalty_console::server::spawn("127.0.0.1:0".parse().unwrap(), second)
         .await
         .unwrap();
+    let elsewhere = TestServer::start(10).await;
     let http = reqwest::Client::new();
     let jwt = login(&http, &first.url()).await;
     let body = serde_json::json!({
@@ -322,11 +323,13 @@ async fn a_jwt_signed_by_another_server_instance_is_refused() {
         "Token": 1001, "Operator": 1
     });
     let call = |url: String| http.post(url).bearer_auth(&jwt).json(&body).send();
-    let same = call(format!("{}/api/client/ClientInfoPeriod", first.url()))
-        .await
-        .unwrap();
-    assert_eq!(same.status(), 200);
-    let other = call(format!("http://{addr}/api/client/ClientInfoPeriod"))
+    for url in [first.url(), format!("http://{second}")] {
+        let r = call(format!("{url}/api/client/ClientInfoPeriod"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{url}");
+    }
+    let other = call(format!("{}/api/client/ClientInfoPeriod", elsewhere.url()))
         .await
         .unwrap();
     assert_eq!(other.status(), 401);

@@ -47,7 +47,10 @@ impl From<StoreError> for ApiError {
             StoreError::Refused(r) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string())
             }
-            StoreError::Db(_) | StoreError::Worker(_) => {
+            StoreError::Invalid(reason) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_request", reason)
+            }
+            StoreError::Db(_) | StoreError::Worker(_) | StoreError::NewerSchema { .. } => {
                 tracing::error!("store failure: {e}");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -158,15 +158,16 @@ fn ledger(
 ) -> Result<(), StoreError> {
     if amount != 0 {
         tx.execute(
-            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 row.0,
                 row.1,
                 amount,
                 made.at.as_millisecond(),
                 kind,
-                made.by
+                made.by,
+                made.principal
             ],
         )?;
     }

@@ -14,6 +14,7 @@ mod jwt;
 pub mod listener;
 mod mloyalty_routes;
 pub(crate) mod poster_routes;
+pub mod principals;
 pub(crate) mod regos_routes;
 pub mod store;
 
@@ -26,10 +27,11 @@ use axum::http::header::AUTHORIZATION;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use error::ApiError;
+use principals::{Principal, Role};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use store::Store;
+use store::{Store, StoreError};
 use tokio::net::TcpListener;
 
 /// Request bodies larger than this are refused before they are read: a write-off is a few
@@ -75,13 +77,21 @@ pub struct ServerState {
 impl ServerState {
     /// `token`: the bearer token of seed 001 and Poster's `token` parameter.
     pub fn new(store: Store, token: Option<String>) -> Self {
+        // Kept in the database, so a JWT one instance issued is honoured by the others and
+        // after a restart.
+        let jwt_secret = store
+            .with_conn(|c| principals::shared_secret(c, "mloyalty_jwt"))
+            .unwrap_or_else(|e| {
+                tracing::error!("JWT secret not stored ({e}): tokens last only this run");
+                uuid::Uuid::new_v4().as_bytes().to_vec()
+            });
         ServerState {
             store,
             clock: Clock::system(),
             token: token.filter(|t| !t.is_empty()).map(Arc::from),
             manager: None,
             integration_key: None,
-            jwt: Arc::new(jwt::JwtKey::new(uuid::Uuid::new_v4().as_bytes())),
+            jwt: Arc::new(jwt::JwtKey::new(&jwt_secret)),
             jwt_ttl_seconds: 3600,
             jwt_carries_token: true,
             poster_bonus_in_kopecks: false,
@@ -225,6 +235,8 @@ async fn healthz(State(state): State<ServerState>) -> Response {
 pub(crate) struct Caller {
     /// The `login` parameter, recorded with every ledger movement the call makes.
     pub login: Option<String>,
+    /// Whose key it is, recorded beside the login.
+    pub principal: Principal,
     /// Idempotency keys are scoped to this: a hash of the credential presented.
     pub scope: String,
 }
@@ -235,6 +247,7 @@ impl Caller {
         store::Made {
             at: state.now(),
             by: self.login.clone(),
+            principal: Some(self.principal.name.clone()),
         }
     }
 }
@@ -263,21 +276,23 @@ async fn require_token(
             {
                 return Err(ApiError::unauthorized());
             }
-            if !credential_ok(state.token.as_deref(), key) {
+            let Some(principal) = state.principal(key).await? else {
                 return Err(ApiError::unauthorized());
-            }
+            };
             Caller {
                 login: Some(login.to_string()),
+                principal,
                 scope: ext_routes::sha256_hex(&[b"api_key", login.as_bytes(), key.as_bytes()]),
             }
         }
         None => {
             let token = bearer(request.headers());
-            if !credential_ok(state.token.as_deref(), token) {
+            let Some(principal) = state.principal(token).await? else {
                 return Err(ApiError::unauthorized());
-            }
+            };
             Caller {
                 login: None,
+                principal,
                 scope: ext_routes::sha256_hex(&[token.as_bytes()]),
             }
         }
@@ -292,6 +307,37 @@ fn bearer(headers: &axum::http::HeaderMap) -> &str {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("")
+}
+
+impl ServerState {
+    /// Who presents `key`: the shared `--token` (an admin, for a single shop), a live user's
+    /// key, or anyone while neither a token is set nor a user was ever added (a credential
+    /// that is not set is not checked). `None`: refused.
+    pub(crate) async fn principal(&self, key: &str) -> Result<Option<Principal>, StoreError> {
+        if let Some(token) = self.token.as_deref()
+            && constant_time_eq(key.as_bytes(), token.as_bytes())
+        {
+            return Ok(Some(Principal {
+                name: "token".into(),
+                role: Role::Admin,
+            }));
+        }
+        let key = key.to_string();
+        let open = self.token.is_none();
+        self.store
+            .run(move |c| {
+                if !key.is_empty()
+                    && let Some(p) = principals::find(c, &key)?
+                {
+                    return Ok(Some(p));
+                }
+                Ok((open && !principals::any(c)?).then(|| Principal {
+                    name: "anyone".into(),
+                    role: Role::Admin,
+                }))
+            })
+            .await
+    }
 }
 
 /// Whether a presented credential matches the configured one (none configured: any does).

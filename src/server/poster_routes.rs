@@ -2,8 +2,9 @@
 //! parameter, `{"response": …}` on success and `{"error": {code, message}}` in an HTTP 200
 //! otherwise; POST bodies form-encoded or JSON.
 
+use super::ServerState;
 use super::admin_store::{self, AccumulationRow};
-use super::{ServerState, credential_ok};
+use super::principals::Role;
 use crate::domain::admin::GroupDraft;
 use crate::wire::poster::{
     self, AccumulationDto, EMPTY_FIELD, GroupDto, GroupFormDto, NOT_FOUND, PromotionDto,
@@ -67,16 +68,26 @@ fn ok(payload: impl Serialize) -> Answer {
     Ok(Json(json!({ "response": payload })).into_response())
 }
 
-/// Checks the token and the format; the error answer if either is wrong.
-fn guard(state: &ServerState, q: &HashMap<String, String>) -> Result<(), Fail> {
-    match q.get("token").map(String::as_str) {
-        None | Some("") if state.token.is_some() => {
-            Err(error(poster::TOKEN_MISSING, "access_token is missing"))
-        }
-        Some(t) if !credential_ok(state.token.as_deref(), t) => {
-            Err(error(poster::BAD_TOKEN, "Bad access token"))
-        }
-        _ => match q.get("format").map(String::as_str) {
+/// Checks the token and the format; the error answer if either is wrong. Groups and
+/// accumulation reports are an admin's: a cashier's key is refused as Poster refuses a
+/// token without the right.
+async fn guard(state: &ServerState, q: &HashMap<String, String>) -> Result<(), Fail> {
+    let token = q.get("token").map(String::as_str).unwrap_or("");
+    let principal = state.principal(token).await.map_err(|e| {
+        tracing::error!("looking up a key: {e}");
+        error(poster::BAD_TOKEN, "the key could not be checked")
+    })?;
+    match principal {
+        None if token.is_empty() => Err(error(poster::TOKEN_MISSING, "access_token is missing")),
+        None => Err(error(poster::BAD_TOKEN, "Bad access token")),
+        Some(p) if p.role != Role::Admin => Err(error(
+            poster::NO_RIGHTS,
+            format!(
+                "{} is a cashier: groups and reports need an admin key",
+                p.name
+            ),
+        )),
+        Some(_) => match q.get("format").map(String::as_str) {
             None | Some("json") => Ok(()),
             Some(other) => Err(error(
                 WRONG_VALUE,
@@ -111,13 +122,13 @@ fn int_param(q: &HashMap<String, String>, key: &str) -> Result<Option<i64>, Fail
 }
 
 async fn get_groups(State(state): State<ServerState>, Query(q): Params) -> Answer {
-    guard(&state, &q)?;
+    guard(&state, &q).await?;
     let groups = state.store.run(|c| admin_store::groups(c)).await?;
     ok(groups.iter().map(GroupDto::from).collect::<Vec<_>>())
 }
 
 async fn get_group(State(state): State<ServerState>, Query(q): Params) -> Answer {
-    guard(&state, &q)?;
+    guard(&state, &q).await?;
     let id = int_param(&q, "group_id")?.ok_or_else(|| error(EMPTY_FIELD, "group_id is empty"))?;
     match state.store.run(move |c| admin_store::group(c, id)).await? {
         Some(g) => ok(GroupDto::from(&g)),
@@ -149,7 +160,7 @@ async fn create_group(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Answer {
-    guard(&state, &q)?;
+    guard(&state, &q).await?;
     let draft = draft(&state, &body::<GroupFormDto>(&headers, &bytes)?)?;
     ok(state
         .store
@@ -163,7 +174,7 @@ async fn update_group(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Answer {
-    guard(&state, &q)?;
+    guard(&state, &q).await?;
     let form = body::<GroupFormDto>(&headers, &bytes)?;
     let Some(id) = form
         .client_groups_id
@@ -189,7 +200,7 @@ async fn remove_group(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Answer {
-    guard(&state, &q)?;
+    guard(&state, &q).await?;
     let form = body::<RemoveGroupDto>(&headers, &bytes)?;
     let Ok(id) = form.group_id.trim().parse::<i64>() else {
         return Err(error(701, "group_id must be an integer"));
@@ -214,7 +225,7 @@ fn if_exists(existed: bool, id: i64, payload: impl Serialize) -> Answer {
 const MAX_PAGE: u32 = 1000;
 
 async fn promotions(State(state): State<ServerState>, Query(q): Params) -> Answer {
-    guard(&state, &q)?;
+    guard(&state, &q).await?;
     let rows = state.store.run(|c| admin_store::promotions(c)).await?;
     let never = "0000-00-00 00:00:00".to_string();
     ok(rows
@@ -229,7 +240,7 @@ async fn promotions(State(state): State<ServerState>, Query(q): Params) -> Answe
 }
 
 async fn accumulations(State(state): State<ServerState>, Query(q): Params) -> Answer {
-    guard(&state, &q)?;
+    guard(&state, &q).await?;
     let (num, offset) = (int_param(&q, "num")?, int_param(&q, "offset")?);
     let client = int_param(&q, "client_id")?;
     if num.is_some_and(|n| n < 0) || offset.is_some_and(|o| o < 0) {

@@ -37,6 +37,14 @@ pub enum StoreError {
     Db(#[from] rusqlite::Error),
     #[error("database worker failed: {0}")]
     Worker(String),
+    /// A request the store refuses as given (a duplicate name, say), in words for the user.
+    #[error("{0}")]
+    Invalid(String),
+    /// The file was written by a newer `loyalty` than this one.
+    #[error(
+        "the database's schema is version {found}, newer than the {known} this loyalty knows: run a newer loyalty"
+    )]
+    NewerSchema { found: i64, known: i64 },
 }
 
 /// Why a write-off was refused; nothing was changed.
@@ -90,19 +98,42 @@ pub struct Store {
     writer: Arc<tokio::sync::Semaphore>,
 }
 
+/// The schema this binary writes (SQLite's `user_version`): 1 before principals, 2 with
+/// them and the ledger's `principal`. Each step above is idempotent, so any older file is
+/// brought up to this one at open.
+pub const SCHEMA_VERSION: i64 = 2;
+
 /// Most connections open at once: readers of WAL go on in parallel, two per core is plenty
 /// (each costs two file descriptors).
 pub const POOL_SIZE: usize = 4;
 
 impl Store {
-    /// Opens (creating if needed) the database and brings its schema up to date.
+    /// Opens (creating if needed) the database and brings its schema up to date, refusing
+    /// one written by a newer `loyalty`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_connection(path)?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
         conn.execute_batch(super::admin_store::SCHEMA)?;
         conn.execute_batch(schema::SCHEMA)?;
         conn.execute_batch(super::holds::SCHEMA)?;
+        conn.execute_batch(super::principals::SCHEMA)?;
         add_column(&conn, "ledger", "login", "TEXT")?;
+        add_column(&conn, "ledger", "principal", "TEXT")?;
         super::admin_store::migrate(&conn)?;
+        if found < SCHEMA_VERSION {
+            tracing::info!(
+                from = found,
+                to = SCHEMA_VERSION,
+                "database schema migrated"
+            );
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
         Ok(Store {
             path: Arc::new(path.to_path_buf()),
             idle: Arc::new(Mutex::new(vec![conn])),

@@ -27,7 +27,10 @@ pub fn write_off(
 #[derive(Debug, Clone)]
 pub struct Made {
     pub at: Timestamp,
+    /// The seed-001 `login` the caller gave, if any.
     pub by: Option<String>,
+    /// The user whose key made it (`serve user add`), `token` for the shared key.
+    pub principal: Option<String>,
 }
 
 /// How long an idempotency key is remembered: at least the 24 hours callers are promised.
@@ -167,14 +170,15 @@ fn apply_write_off(
     let mut ledger_ids = Vec::new();
     for (currency, amount) in request.balance_parts() {
         tx.execute(
-            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login)
-             VALUES (?1, ?2, ?3, ?4, 'write_off', ?5)",
+            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
+             VALUES (?1, ?2, ?3, ?4, 'write_off', ?5, ?6)",
             params![
                 id.0,
                 currency_to_wire(currency),
                 -amount.minor(),
                 now_ms,
-                made.by
+                made.by,
+                made.principal
             ],
         )?;
         ledger_ids.push(tx.last_insert_rowid());
@@ -205,7 +209,11 @@ mod tests {
                 + jiff::SignedDuration::from_millis(extra_ms)
         };
         let run = |at: Timestamp| {
-            let made = Made { at, by: None };
+            let made = Made {
+                at,
+                by: None,
+                principal: None,
+            };
             store
                 .with_conn(|c| {
                     write_off_once(

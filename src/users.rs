@@ -1,0 +1,88 @@
+//! `loyalty serve user add|list|revoke`: the API keys of a shop's tills and admins, kept
+//! in the server's database so every instance over it knows them at once.
+
+use clap::Subcommand;
+use loyalty_console::server::principals::{self, Role};
+use loyalty_console::server::store::Store;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum UserAction {
+    /// Add a user and print its new API key (shown once, stored only as a digest).
+    Add {
+        name: String,
+        /// cashier: search, read and write off; admin: also groups and reports.
+        #[arg(long, value_parser = ["cashier", "admin"])]
+        role: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// List the users, with when each was added and revoked.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Revoke a user's key; every instance refuses it from the next request.
+    Revoke {
+        name: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+}
+
+fn open(db: &std::path::Path) -> Result<Store, String> {
+    Store::open(db).map_err(|e| format!("database {}: {e}", db.display()))
+}
+
+pub fn run(action: UserAction) -> Result<(), String> {
+    let now = jiff::Timestamp::now().as_millisecond();
+    match action {
+        UserAction::Add { name, role, db } => {
+            let role = Role::parse(&role).ok_or("--role is cashier or admin")?;
+            let key = open(&db)?
+                .with_conn(|c| principals::add(c, &name, role, now))
+                .map_err(|e| e.to_string())?;
+            println!("{key}");
+            eprintln!(
+                "user {name:?} added as {}: the key above is shown only now; give it to the till \
+                 (its console's api_key, or the Bearer token)",
+                role.as_str()
+            );
+            Ok(())
+        }
+        UserAction::List { db } => {
+            let users = open(&db)?
+                .with_conn(|c| principals::list(c))
+                .map_err(|e| e.to_string())?;
+            let day = |ms: i64| {
+                jiff::Timestamp::from_millisecond(ms)
+                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_default()
+            };
+            for u in users {
+                let revoked = u
+                    .revoked_ms
+                    .map(|ms| format!("  revoked {}", day(ms)))
+                    .unwrap_or_default();
+                println!(
+                    "{:<24} {:<8} added {}{revoked}",
+                    u.name,
+                    u.role.as_str(),
+                    day(u.created_ms)
+                );
+            }
+            Ok(())
+        }
+        UserAction::Revoke { name, db } => {
+            let revoked = open(&db)?
+                .with_conn(|c| principals::revoke(c, &name, now))
+                .map_err(|e| e.to_string())?;
+            if revoked {
+                eprintln!("user {name:?} revoked");
+                Ok(())
+            } else {
+                Err(format!("no user {name:?} with a live key"))
+            }
+        }
+    }
+}
