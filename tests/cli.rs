@@ -369,6 +369,30 @@ async fn each_till_has_its_own_key_with_its_role_recorded_and_revocable() {
     );
     let listed: serde_json::Value = groups(boss.clone()).await.unwrap().json().await.unwrap();
     assert!(listed["response"].is_array(), "{listed}");
+    // Reports: REGOS takes an admin's key in its path, Mloyalty an admin's key as the
+    // manager's password; a cashier's is refused by both.
+    let regos = |key: &str| {
+        http.post(format!(
+            "{url}/gateway/out/{key}/v1/RetailCard/GetOperations"
+        ))
+        .json(&serde_json::json!({ "card_id": 1, "promo_id": 1 }))
+        .send()
+    };
+    let ok: serde_json::Value = regos(&boss).await.unwrap().json().await.unwrap();
+    assert_eq!(ok["ok"], true, "{ok}");
+    let denied: serde_json::Value = regos(&till).await.unwrap().json().await.unwrap();
+    assert_eq!(denied["ok"], false, "{denied}");
+    let manager = |key: &str| {
+        http.post(format!("{url}/managerlogin"))
+            .form(&[
+                ("grant_type", "password"),
+                ("username", "79001234567"),
+                ("password", key),
+            ])
+            .send()
+    };
+    assert_eq!(manager(&boss).await.unwrap().status(), 200);
+    assert_ne!(manager(&till).await.unwrap().status(), 200);
 
     user(&["revoke", "till-3"]);
     let r = http
