@@ -178,20 +178,25 @@ async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), S
         .map_err(|e| format!("log file {}: {e}", paths.log_file().display()))?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "console starting");
     let tz = jiff::tz::TimeZone::system();
-    let launched = launch::launch(&settings, &paths, &tz).await?;
+    let launched = launch::launch(&settings, &paths).await?;
     let journal_label = match &launched.label {
         BackendLabel::Embedded => "embedded".to_string(),
         BackendLabel::Profile(name) => name.clone(),
     };
     let mut model = Model::new(settings.locale, tz, launched.label, jiff::Timestamp::now());
-    model.notice = launched.notice;
+    if let Some(notice) = launched.notice {
+        model.tell(notice);
+    }
+    if let Some(zone) = launched.registrations_zone {
+        model.registrations.zone = zone;
+    }
     model.session = uuid::Uuid::new_v4().simple().to_string();
     if secrets_exposed(&paths.config_file, &file) {
         tracing::warn!(
             "{} holds secrets and is readable by others",
             paths.config_file.display()
         );
-        model.notice = Some(Notice::ConfigReadable {
+        model.tell(Notice::ConfigReadable {
             path: paths.config_file.clone(),
         });
     }
@@ -347,7 +352,7 @@ async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), Str
         return Ok(());
     };
     let tz = jiff::tz::TimeZone::system();
-    let services = Services::from_providers(providers, &tz).map_err(|e| e.detail)?;
+    let services = Services::from_providers(providers).map_err(|e| e.detail)?;
     println!("profile {name}:");
     let failures = runtime::check::run(&services, &tz).await;
     if failures > 0 {

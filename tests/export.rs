@@ -33,12 +33,13 @@ fn services(s: &TestServer) -> Services {
             username: MANAGER.into(),
             token: None,
             operator: None,
+            zone: TimeZone::UTC,
         }),
         regos: Some(endpoint(INTEGRATION_KEY)),
         request_timeout: None,
         max_response_bytes: None,
     };
-    Services::from_providers(&providers, &TimeZone::UTC).unwrap()
+    Services::from_providers(&providers).unwrap()
 }
 
 fn read(path: &std::path::Path) -> Vec<csv::StringRecord> {

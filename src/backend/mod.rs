@@ -17,7 +17,6 @@ use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
     WriteOff,
 };
-use jiff::tz::TimeZone;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -97,8 +96,8 @@ pub struct Services {
 }
 
 impl Services {
-    /// One adapter per configured provider; `tz` is the shop's zone for day boundaries.
-    pub fn from_providers(p: &Providers, tz: &TimeZone) -> ServiceResult<Services> {
+    /// One adapter per configured provider.
+    pub fn from_providers(p: &Providers) -> ServiceResult<Services> {
         let mut services = Services::default();
         let timeout = p.request_timeout.unwrap_or(http::REQUEST_TIMEOUT);
         if let Some(limit) = p.max_response_bytes {
@@ -120,7 +119,7 @@ impl Services {
                 &m.endpoint.base_url,
                 &m.username,
                 m.endpoint.secret.clone(),
-                tz.clone(),
+                m.zone.clone(),
             )?
             .with_ids(m.token, m.operator);
             services.registrations = Some(Arc::new(adapter.with_timeout(timeout)?));

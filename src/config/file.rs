@@ -49,6 +49,9 @@ pub struct MloyaltyFile {
     pub token: Option<i64>,
     /// For a JWT without an `oper` claim: the operator id the request bodies carry.
     pub operator: Option<i64>,
+    /// The zone the vendor counts days in and writes its dates in: an offset (`+03:00`)
+    /// or an IANA name; Moscow time (`+03:00`) when not given.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

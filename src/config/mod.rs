@@ -57,6 +57,14 @@ pub struct MloyaltySettings {
     pub username: String,
     pub token: Option<i64>,
     pub operator: Option<i64>,
+    /// The vendor's zone: its days and its naive dates are counted in it.
+    pub zone: jiff::tz::TimeZone,
+}
+
+/// A Russian loyalty operator works in Moscow time, which has kept +03:00 all year since
+/// 2014; a fixed offset needs no time zone database on the till.
+pub fn moscow() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::fixed(jiff::tz::offset(3))
 }
 
 /// The providers one profile configures; each screen needs its own.

@@ -122,11 +122,20 @@ impl ProfileFile {
                         base_url: m.base_url.clone(),
                         secret: required("mloyalty.password", password)?,
                     };
+                    let zone = match m.time_zone.as_deref() {
+                        None => super::moscow(),
+                        Some(text) => zone(text).ok_or_else(|| {
+                            ConfigError(format!(
+                                "{at}.time_zone {text:?} is neither an offset like +03:00 nor a known zone name"
+                            ))
+                        })?,
+                    };
                     Some(MloyaltySettings {
                         endpoint,
                         username: m.username.trim().to_string(),
                         token: m.token,
                         operator: m.operator,
+                        zone,
                     })
                 }
             },
@@ -317,4 +326,19 @@ pub fn secrets_exposed(path: &Path, file: &ConfigFile) -> bool {
         let _ = (path, inline);
         false
     }
+}
+/// An offset (`+03:00`, `-05:30`) or an IANA zone name.
+fn zone(text: &str) -> Option<jiff::tz::TimeZone> {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix(['+', '-']) {
+        let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+        let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+        if h > 14 || m > 59 {
+            return None;
+        }
+        let seconds = (h * 3600 + m * 60) * if text.starts_with('-') { -1 } else { 1 };
+        let offset = jiff::tz::Offset::from_seconds(seconds).ok()?;
+        return Some(jiff::tz::TimeZone::fixed(offset));
+    }
+    jiff::tz::TimeZone::get(text).ok()
 }

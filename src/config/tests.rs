@@ -86,6 +86,17 @@ fn a_mloyalty_login_is_a_phone_and_ids_may_be_given() {
     assert_eq!((m.token, m.operator), (Some(1001), Some(12)));
     let err = parse("username = \"79123456789\"\ntoken = \"x\"\n").unwrap_err();
     assert!(err.contains("token"), "{err}");
+
+    // The vendor's zone: Moscow unless told, an offset or a zone name otherwise.
+    let offset = |m: MloyaltySettings| m.zone.to_offset(jiff::Timestamp::UNIX_EPOCH).seconds();
+    let m = parse("username = \"79123456789\"\n").unwrap();
+    assert_eq!(offset(m), 3 * 3600);
+    let m = parse("username = \"79123456789\"\ntime_zone = \"+05:00\"\n").unwrap();
+    assert_eq!(offset(m), 5 * 3600);
+    let m = parse("username = \"79123456789\"\ntime_zone = \"-03:30\"\n").unwrap();
+    assert_eq!(offset(m), -(3 * 3600 + 1800));
+    let err = parse("username = \"79123456789\"\ntime_zone = \"Mars/Olympus\"\n").unwrap_err();
+    assert!(err.contains("profiles.a.mloyalty.time_zone"), "{err}");
 }
 
 #[test]

@@ -10,7 +10,6 @@ use crate::config::{
 use crate::server::store::{self, Store};
 use crate::server::{self, ServerState, demo};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use std::net::{Ipv4Addr, SocketAddr};
 
 /// Clients seeded into a new embedded database: enough to feel real, quick to create.
@@ -20,24 +19,27 @@ pub struct Launched {
     pub services: Services,
     pub label: BackendLabel,
     pub notice: Option<Notice>,
+    /// The zone the registrations' provider counts days in, when there is one.
+    pub registrations_zone: Option<jiff::tz::TimeZone>,
 }
 
-pub async fn launch(settings: &Settings, paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
+pub async fn launch(settings: &Settings, paths: &Paths) -> Result<Launched, String> {
     match &settings.backend {
         Backend::Profile { name, providers } => Ok(Launched {
-            services: Services::from_providers(providers, tz)
+            services: Services::from_providers(providers)
                 .map_err(|e| format!("profile {name}: {}", e.detail))?,
             label: BackendLabel::Profile(name.clone()),
             notice: None,
+            registrations_zone: providers.mloyalty.as_ref().map(|m| m.zone.clone()),
         }),
-        Backend::Embedded => embedded(paths, tz).await,
+        Backend::Embedded => embedded(paths).await,
     }
 }
 
 /// The manager phone the embedded server's Mloyalty login expects.
 const EMBEDDED_MANAGER: &str = "79990000000";
 
-async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
+async fn embedded(paths: &Paths) -> Result<Launched, String> {
     let db = paths.database();
     std::fs::create_dir_all(&paths.data_dir)
         .map_err(|e| format!("data dir {}: {e}", paths.data_dir.display()))?;
@@ -86,15 +88,17 @@ async fn embedded(paths: &Paths, tz: &TimeZone) -> Result<Launched, String> {
             username: EMBEDDED_MANAGER.to_string(),
             token: None,
             operator: None,
+            zone: crate::config::moscow(),
         }),
         regos: Some(endpoint(key)),
         request_timeout: None,
         max_response_bytes: None,
     };
     Ok(Launched {
-        services: Services::from_providers(&providers, tz).map_err(|e| e.detail)?,
+        services: Services::from_providers(&providers).map_err(|e| e.detail)?,
         label: BackendLabel::Embedded,
         notice,
+        registrations_zone: Some(crate::config::moscow()),
     })
 }
 

@@ -41,7 +41,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let state = &model.registrations;
     // The period is counted in this zone and the times are shown in it: say which.
-    let zone = fill(t.times_in_zone, zone_name(&model.tz, model.now));
+    let zone = fill(t.times_in_zone, zone_name(&state.zone, model.now));
     let mut title = format!("{} · {} · {zone}", t.reg_title, preset(model));
     if let Some(rows) = &state.rows.data {
         title = format!("{title} · {}", fill(t.total_of, rows.len()));
@@ -116,7 +116,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 r.card_type.clone(),
                 r.card_status.clone(),
                 r.pos_name.clone(),
-                format_datetime(model.locale, r.registered, &model.tz),
+                format_datetime(model.locale, r.registered, &state.zone),
             ]
         },
     );

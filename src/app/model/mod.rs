@@ -151,7 +151,7 @@ impl Model {
     pub fn new(locale: Locale, tz: TimeZone, backend: BackendLabel, now: Timestamp) -> Self {
         Model {
             locale,
-            tz,
+            tz: tz.clone(),
             backend,
             now,
             screen: Screen::Clients,
@@ -183,6 +183,7 @@ impl Model {
                 rows: Remote::default(),
                 selected: 0,
                 query: None,
+                zone: tz.clone(),
             },
             card_operations: CardOperationsState {
                 filter: FilterForm::default(),

@@ -25,6 +25,22 @@ pub enum Said {
     Error(crate::domain::ServiceError),
 }
 
+impl Model {
+    /// Says `notice` on the status line and keeps it for the messages overlay.
+    pub fn tell(&mut self, notice: super::Notice) {
+        self.remember(Said::Notice(notice.clone()));
+        self.notice = Some(notice);
+    }
+
+    /// Keeps what the status line says, the last [`MESSAGES_KEPT`] of it.
+    pub fn remember(&mut self, said: Said) {
+        if self.messages.len() == MESSAGES_KEPT {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(Message { at: self.now, said });
+    }
+}
+
 /// How many messages the overlay keeps.
 pub const MESSAGES_KEPT: usize = 50;
 

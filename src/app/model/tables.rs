@@ -163,6 +163,9 @@ pub struct RegistrationsState {
     pub selected: usize,
     /// The period the shown rows are for.
     pub query: Option<RegistrationQuery>,
+    /// The zone the vendor counts the period's days in: presets are days there, and the
+    /// rows' times are shown in it.
+    pub zone: jiff::tz::TimeZone,
 }
 
 #[derive(Debug)]

@@ -338,3 +338,20 @@ fn a_paste_reaches_the_write_off_the_history_period_and_f5() {
         "17"
     );
 }
+
+/// F5's days are the vendor's: at 21:30 UTC it is already tomorrow in Moscow, and "today"
+/// asks for Moscow's day.
+#[test]
+fn registration_presets_count_days_in_the_vendors_zone() {
+    use crate::app::model::RegistrationField;
+    // 2023-11-14 21:30 UTC = 2023-11-15 00:30 at +03:00.
+    let mut m = super::fixtures::model_at(crate::i18n::Locale::Ru, 1_699_997_400_000);
+    m.registrations.zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(3));
+    let cmds = key(&mut m, KeyCode::F(5));
+    assert!(matches!(&cmds[..], [Cmd::LoadRegistrations { query, .. }]
+        if query.from == jiff::civil::date(2023, 11, 15)));
+    assert_eq!(
+        m.registrations.filter.value(RegistrationField::From),
+        "15.11.2023"
+    );
+}

@@ -20,7 +20,7 @@ pub use screens::available as screen_available;
 
 use super::key::Key;
 use super::keys::{self, Action, Move, Scope};
-use super::model::{Dialog, InFlight, MESSAGES_KEPT, Message, Model, Notice, Said, Screen};
+use super::model::{Dialog, InFlight, Model, Notice, Said, Screen};
 use super::msg::{Cmd, Msg};
 use crate::domain::ServiceError;
 
@@ -51,13 +51,7 @@ fn record_message(model: &mut Model, (notice, error): (Option<Notice>, Option<Se
         (None, Some(n)) if notice.as_ref() != Some(n) => Said::Notice(n.clone()),
         _ => return,
     };
-    if model.messages.len() == MESSAGES_KEPT {
-        model.messages.pop_front();
-    }
-    model.messages.push_back(Message {
-        at: model.now,
-        said,
-    });
+    model.remember(said);
 }
 
 fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {

@@ -57,7 +57,8 @@ pub fn preset_days(
 }
 
 pub fn apply_registrations(model: &mut Model) -> Vec<Cmd> {
-    let (now, tz, locale) = (model.now, model.tz.clone(), model.locale);
+    let (now, locale) = (model.now, model.locale);
+    let tz = model.registrations.zone.clone();
     let r = &mut model.registrations;
     // As the rows show dates, so a date read in the table can be typed back.
     let show = |d: Date| format_day(locale, d);
