@@ -14,6 +14,14 @@ fn loyalty(dir: &std::path::Path) -> Command {
     cmd
 }
 
+/// `loyalty serve` on loopback over `db` with 20 demo clients.
+fn demo_server(dir: &std::path::Path, db: &std::path::Path) -> Command {
+    let mut cmd = loyalty(dir);
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--demo", "20", "--db"])
+        .arg(db);
+    cmd
+}
+
 #[tokio::test]
 async fn serve_speaks_seed_001_with_demo_data_and_a_token() {
     let dir = tempfile::tempdir().unwrap();
@@ -239,13 +247,8 @@ fn without_a_terminal_the_console_says_so_and_names_the_other_commands() {
 async fn healthz_answers_without_data_and_sigterm_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
-    let (mut child, url) = common::spawn_serve(
-        loyalty(dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "20"])
-            .arg("--db")
-            .arg(&db)
-            .env("LOYALTY_SERVER_TOKEN", "tok"),
-    );
+    let mut serve = demo_server(dir.path(), &db);
+    let (mut child, url) = common::spawn_serve(serve.env("LOYALTY_SERVER_TOKEN", "tok"));
     let http = reqwest::Client::new();
     let r = http.get(format!("{url}/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -338,12 +341,7 @@ async fn each_till_has_its_own_key_with_its_role_recorded_and_revocable() {
     let boss = user(&["add", "boss", "--role", "admin"]);
     assert!(till.starts_with("lk_") && till != boss);
 
-    let (mut child, url) = common::spawn_serve(
-        loyalty(dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "20"])
-            .arg("--db")
-            .arg(&db),
-    );
+    let (mut child, url) = common::spawn_serve(&mut demo_server(dir.path(), &db));
     let http = reqwest::Client::new();
     let write_off = format!("{url}/ext/api/v1/clients/1234567/balance/write_off/");
     let body = serde_json::json!({ "balance": [{ "amount": 1, "currency": "points" }] });

@@ -3,7 +3,6 @@
 //! `token`/`operator` claims repeated in the body. Business errors are `ErrorCode`/`Message`
 //! in an HTTP 200, as the vendor does; a missing or expired JWT is a 401.
 
-use super::principals::{self, Role};
 use super::{ServerState, admin_store, bearer, constant_time_eq};
 use crate::domain::days;
 use crate::wire::mloyalty::{
@@ -62,21 +61,9 @@ async fn manager_ok(state: &ServerState, phone: i64, password: &str) -> bool {
     {
         return true;
     }
-    let open = state.manager.is_none();
-    let key = password.to_string();
-    let allowed = state
-        .store
-        .run(move |c| {
-            if let Some(p) = principals::find(c, &key)? {
-                return Ok(p.role == Role::Admin);
-            }
-            Ok(open && !principals::any(c)?)
-        })
-        .await;
-    allowed.unwrap_or_else(|e| {
-        tracing::error!("looking up a manager key: {e}");
-        false
-    })
+    state
+        .admin_key(password, state.manager.is_none(), "manager key")
+        .await
 }
 
 async fn login(State(state): State<ServerState>, body: Bytes) -> Response {

@@ -340,6 +340,28 @@ impl ServerState {
     }
 }
 
+impl ServerState {
+    /// Whether `key` is a live admin's, for the reports' own credentials (REGOS's path key,
+    /// Mloyalty's manager password); with `open` (the route's own credential is not set)
+    /// and no user ever added, any key is.
+    pub(crate) async fn admin_key(&self, key: &str, open: bool, what: &'static str) -> bool {
+        let key = key.to_string();
+        let allowed = self
+            .store
+            .run(move |c| {
+                if let Some(p) = principals::find(c, &key)? {
+                    return Ok(p.role == Role::Admin);
+                }
+                Ok(open && !principals::any(c)?)
+            })
+            .await;
+        allowed.unwrap_or_else(|e| {
+            tracing::error!("looking up a {what}: {e}");
+            false
+        })
+    }
+}
+
 /// Whether a presented credential matches the configured one (none configured: any does).
 fn credential_ok(expected: Option<&str>, given: &str) -> bool {
     expected.is_none_or(|e| constant_time_eq(given.as_bytes(), e.as_bytes()))

@@ -5,7 +5,6 @@
 //! description}}`; a token bucket per integration answers 8213 when it runs dry.
 
 use super::admin_store::{self, OperationFilter};
-use super::principals::{self, Role};
 use super::{ServerState, credential_ok};
 use crate::domain::admin::CARD_SEARCH_LIMIT;
 use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
@@ -46,21 +45,9 @@ async fn integration_ok(state: &ServerState, key: &str) -> bool {
     {
         return true;
     }
-    let open = state.integration_key.is_none();
-    let key = key.to_string();
-    let found = state
-        .store
-        .run(move |c| {
-            if let Some(p) = principals::find(c, &key)? {
-                return Ok(p.role == Role::Admin);
-            }
-            Ok(open && !principals::any(c)?)
-        })
-        .await;
-    found.unwrap_or_else(|e| {
-        tracing::error!("looking up a REGOS key: {e}");
-        false
-    })
+    state
+        .admin_key(key, state.integration_key.is_none(), "REGOS key")
+        .await
 }
 
 async fn call(
