@@ -2,6 +2,7 @@
 //! temporary database, and an adapter pointed at it.
 #![allow(dead_code)] // each test crate uses its own part of this module
 
+pub mod postgres;
 pub mod tmux;
 
 use jiff::Timestamp;
