@@ -316,7 +316,18 @@ fn suspend_resume_and_sigterm_leave_the_terminal_as_it_was() {
         .status()
         .unwrap();
     assert!(killed.success(), "the console runs under the shell");
-    tui.wait_for("shell>");
+    // The shell's earlier prompts are back on screen at once; wait for the console itself
+    // to be gone before typing to the shell.
+    let deadline = Instant::now() + DEADLINE;
+    while std::process::Command::new("pgrep")
+        .args(["-P", &tui.pane_pid().to_string()])
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(Instant::now() < deadline, "the console outlived SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     tui.keys(&["C-l"]);
     tui.text("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo | sort | tr '\\n' ','; echo");
     tui.keys(&["Enter"]);
