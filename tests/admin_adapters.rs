@@ -56,6 +56,29 @@ async fn serve(app: Router) -> String {
     format!("http://{addr}")
 }
 
+/// A Mloyalty stub from its two handlers: `managerlogin` and `ClientInfoPeriod`.
+async fn serve_mloyalty<L, TL, P, TP>(seen: Arc<Seen>, login: L, period: P) -> String
+where
+    L: axum::handler::Handler<TL, Arc<Seen>>,
+    TL: 'static,
+    P: axum::handler::Handler<TP, Arc<Seen>>,
+    TP: 'static,
+{
+    let app = Router::new()
+        .route("/managerlogin", post(login))
+        .route("/api/client/ClientInfoPeriod", post(period))
+        .with_state(seen);
+    serve(app).await
+}
+
+/// The seed's `ClientInfoPeriod` answer with `ErrorCode` set to `error_code`.
+fn ml_answer(error_code: i64) -> (StatusCode, String) {
+    (
+        StatusCode::OK,
+        ML_RESPONSE.replace("\"ErrorCode\": 1", &format!("\"ErrorCode\": {error_code}")),
+    )
+}
+
 fn json(body: &'static str) -> ([(&'static str, &'static str); 1], &'static str) {
     ([("content-type", "application/json")], body)
 }
@@ -300,16 +323,9 @@ async fn mloyalty_vendor(seen: Arc<Seen>, error_code: i64) -> String {
             .lock()
             .unwrap()
             .push(format!("{auth}\n{}", String::from_utf8_lossy(&body)));
-        (
-            StatusCode::OK,
-            ML_RESPONSE.replace("\"ErrorCode\": 1", &format!("\"ErrorCode\": {error_code}")),
-        )
+        ml_answer(error_code)
     };
-    let app = Router::new()
-        .route("/managerlogin", post(login))
-        .route("/api/client/ClientInfoPeriod", post(period))
-        .with_state(seen);
-    serve(app).await
+    serve_mloyalty(seen, login, period).await
 }
 
 fn period() -> RegistrationQuery {
@@ -438,16 +454,9 @@ async fn mloyalty_with_expiry(seen: Arc<Seen>, clock: Clock) -> String {
                 String::from(r#"{"Message":"expired"}"#),
             );
         }
-        (
-            StatusCode::OK,
-            ML_RESPONSE.replace("\"ErrorCode\": 1", "\"ErrorCode\": 0"),
-        )
+        ml_answer(0)
     };
-    let app = Router::new()
-        .route("/managerlogin", post(login))
-        .route("/api/client/ClientInfoPeriod", post(period))
-        .with_state(seen);
-    serve(app).await
+    serve_mloyalty(seen, login, period).await
 }
 
 #[tokio::test]
@@ -522,16 +531,9 @@ async fn mloyalty_vendor_claims(seen: Arc<Seen>, clock: Clock) -> String {
             .lock()
             .unwrap()
             .push(String::from_utf8_lossy(&body).into_owned());
-        (
-            StatusCode::OK,
-            ML_RESPONSE.replace("\"ErrorCode\": 1", "\"ErrorCode\": 0"),
-        )
+        ml_answer(0)
     };
-    let app = Router::new()
-        .route("/managerlogin", post(login))
-        .route("/api/client/ClientInfoPeriod", post(period))
-        .with_state(seen);
-    serve(app).await
+    serve_mloyalty(seen, login, period).await
 }
 
 /// The vendor's claim names, from its LCManagerPartner source (AuthManagerProvider): no

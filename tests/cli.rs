@@ -285,11 +285,7 @@ async fn healthz_answers_without_data_and_sigterm_stops_cleanly() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     assert!(status.success(), "{status}");
-    let check = loyalty(dir.path())
-        .args(["serve", "--check", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
+    let check = common::check_database(&db);
     assert!(
         check.status.success(),
         "{}",
@@ -438,11 +434,7 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
-    let out = loyalty(dir.path())
-        .args(["serve", "--check", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
+    let out = common::check_database(&db);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

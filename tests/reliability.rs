@@ -221,11 +221,7 @@ fn serve_check_names_a_tampered_balance_and_ledger_row() {
         })
         .unwrap();
     drop(store);
-    let out = Command::new(env!("CARGO_BIN_EXE_loyalty"))
-        .args(["serve", "--check", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
+    let out = common::check_database(&db);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stdout}");
@@ -368,12 +364,7 @@ async fn sigkill_under_load_loses_no_acknowledged_write_off() {
     for w in workers {
         w.await.unwrap();
     }
-    let check = Command::new(env!("CARGO_BIN_EXE_loyalty"))
-        .args(["serve", "--check"])
-        .arg("--db")
-        .arg(&db)
-        .output()
-        .unwrap();
+    let check = common::check_database(&db);
     assert!(
         check.status.success(),
         "{}",

@@ -37,6 +37,18 @@ fn regos(s: &TestServer) -> RegosAdapter {
     RegosAdapter::new(&s.url(), Secret::new(INTEGRATION_KEY)).unwrap()
 }
 
+/// A bonus group named `name` at `percent`, with no birthday bonus and `use_ewallet` not
+/// sent.
+fn bonus_group(name: &str, percent: Decimal) -> GroupDraft {
+    GroupDraft {
+        name: name.into(),
+        kind: GroupKind::Bonus,
+        percent,
+        birthday_bonus: Amount::ZERO,
+        use_ewallet: None,
+    }
+}
+
 #[tokio::test]
 async fn a_group_is_created_updated_and_removed_with_its_members() {
     let s = TestServer::start(200).await;
@@ -47,11 +59,8 @@ async fn a_group_is_created_updated_and_removed_with_its_members() {
     assert!(members > 100, "demo clients are in groups: {members}");
 
     let draft = GroupDraft {
-        name: "  Любители кофе ".into(),
-        kind: GroupKind::Bonus,
-        percent: Decimal::new(75, 1),
         birthday_bonus: Amount::from_minor(15_050),
-        use_ewallet: None,
+        ..bonus_group("  Любители кофе ", Decimal::new(75, 1))
     };
     let id = p.create_group(draft.clone()).await.unwrap();
     let created = p.group(id).await.unwrap();
@@ -89,32 +98,14 @@ async fn a_group_is_created_updated_and_removed_with_its_members() {
 async fn invalid_groups_and_tokens_get_poster_errors() {
     let s = TestServer::start(5).await;
     let p = poster(&s);
-    let blank = GroupDraft {
-        name: " ".into(),
-        kind: GroupKind::Bonus,
-        percent: Decimal::ONE,
-        birthday_bonus: Amount::ZERO,
-        use_ewallet: None,
-    };
+    let blank = bonus_group(" ", Decimal::ONE);
     let e = p.create_group(blank).await.unwrap_err();
     assert!(e.detail.starts_with("Poster 34"), "{}", e.detail);
-    let over = GroupDraft {
-        name: "x".into(),
-        kind: GroupKind::Bonus,
-        percent: Decimal::from(101),
-        birthday_bonus: Amount::ZERO,
-        use_ewallet: None,
-    };
+    let over = bonus_group("x", Decimal::from(101));
     let e = p.create_group(over).await.unwrap_err();
     assert!(e.detail.starts_with("Poster 155"), "{}", e.detail);
     // Control and bidi characters are refused, never stored to be shown on a till.
-    let hostile = GroupDraft {
-        name: "Кофе\u{1b}]0;pwned\u{7}\u{202e}".into(),
-        kind: GroupKind::Bonus,
-        percent: Decimal::ONE,
-        birthday_bonus: Amount::ZERO,
-        use_ewallet: None,
-    };
+    let hostile = bonus_group("Кофе\u{1b}]0;pwned\u{7}\u{202e}", Decimal::ONE);
     let e = p.create_group(hostile).await.unwrap_err();
     assert!(e.detail.starts_with("Poster 155"), "{}", e.detail);
     assert_eq!(p.groups().await.unwrap().len(), 4, "nothing stored");
@@ -592,11 +583,8 @@ async fn removed_groups_are_listed_as_deleted_and_use_ewallet_survives_edits() {
     let s = TestServer::start(20).await;
     let p = poster(&s);
     let draft = GroupDraft {
-        name: "Кошелёк".into(),
-        kind: GroupKind::Bonus,
-        percent: Decimal::TEN,
-        birthday_bonus: Amount::ZERO,
         use_ewallet: Some(true),
+        ..bonus_group("Кошелёк", Decimal::TEN)
     };
     let id = p.create_group(draft.clone()).await.unwrap();
     p.update_group(
@@ -641,11 +629,8 @@ async fn removed_groups_are_listed_as_deleted_and_use_ewallet_survives_edits() {
 #[tokio::test]
 async fn the_birthday_bonus_unit_on_write_shows_when_read_back() {
     let draft = GroupDraft {
-        name: "ДР".into(),
-        kind: GroupKind::Bonus,
-        percent: Decimal::from(5),
         birthday_bonus: Amount::from_minor(5000),
-        use_ewallet: None,
+        ..bonus_group("ДР", Decimal::from(5))
     };
     let roubles = TestServer::start(5).await;
     let p = poster(&roubles);

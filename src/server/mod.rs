@@ -322,8 +322,26 @@ impl ServerState {
                 role: Role::Admin,
             }));
         }
+        self.user_or_open(key, self.token.is_none()).await
+    }
+
+    /// Whether `key` is a live admin's, for the reports' own credentials (REGOS's path key,
+    /// Mloyalty's manager password); with `open` (the route's own credential is not set)
+    /// and no user ever added, any key is.
+    pub(crate) async fn admin_key(&self, key: &str, open: bool, what: &'static str) -> bool {
+        match self.user_or_open(key, open).await {
+            Ok(principal) => principal.is_some_and(|p| p.role == Role::Admin),
+            Err(e) => {
+                tracing::error!("looking up a {what}: {e}");
+                false
+            }
+        }
+    }
+
+    /// The live user whose key this is; with `open` and no user ever added, anyone, as an
+    /// admin (a credential that is not set is not checked).
+    async fn user_or_open(&self, key: &str, open: bool) -> Result<Option<Principal>, StoreError> {
         let key = key.to_string();
-        let open = self.token.is_none();
         self.store
             .run(move |c| {
                 if !key.is_empty()
@@ -337,28 +355,6 @@ impl ServerState {
                 }))
             })
             .await
-    }
-}
-
-impl ServerState {
-    /// Whether `key` is a live admin's, for the reports' own credentials (REGOS's path key,
-    /// Mloyalty's manager password); with `open` (the route's own credential is not set)
-    /// and no user ever added, any key is.
-    pub(crate) async fn admin_key(&self, key: &str, open: bool, what: &'static str) -> bool {
-        let key = key.to_string();
-        let allowed = self
-            .store
-            .run(move |c| {
-                if let Some(p) = principals::find(c, &key)? {
-                    return Ok(p.role == Role::Admin);
-                }
-                Ok(open && !principals::any(c)?)
-            })
-            .await;
-        allowed.unwrap_or_else(|e| {
-            tracing::error!("looking up a {what}: {e}");
-            false
-        })
     }
 }
 

@@ -116,3 +116,12 @@ pub fn spawn_serve(cmd: &mut Command) -> (Child, String) {
         .to_string();
     (child, url)
 }
+
+/// `loyalty serve --check --db DB` run as a process: its status and its report.
+pub fn check_database(db: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_loyalty"))
+        .args(["serve", "--check", "--db"])
+        .arg(db)
+        .output()
+        .expect("loyalty serve --check runs")
+}

@@ -113,10 +113,12 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     if action == Some(Action::Suspend) {
         return vec![Cmd::Suspend];
     }
-    let slow = model.slow_reads();
-    if action == Some(Action::Back) && model.dialog.is_none() && !slow.is_empty() {
+    if action == Some(Action::Back) && model.dialog.is_none() {
         // Esc first stops a wait the status line shows; the next Esc walks back as usual.
-        return vec![Cmd::Cancel(slow.into_iter().map(|(id, _)| id).collect())];
+        let slow: Vec<_> = model.slow_reads().into_iter().map(|(id, _)| id).collect();
+        if !slow.is_empty() {
+            return vec![Cmd::Cancel(slow)];
+        }
     }
     match &model.dialog {
         Some(Dialog::Help(_)) => return help::on_key(model, action, key),
