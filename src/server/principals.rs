@@ -74,10 +74,7 @@ fn digest(key: &str) -> Vec<u8> {
 fn new_key() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Worker(format!("randomness: {e}")))?;
-    Ok(format!(
-        "lk_{}",
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    ))
+    Ok(format!("lk_{}", hex::encode(bytes)))
 }
 
 /// Adds `name` with `role`; its key, returned here, is never stored or shown again.
