@@ -91,13 +91,22 @@ pub fn render(model: &Model, help: &HelpState, frame: &mut Frame, area: Rect) {
             theme::muted(),
         )));
     }
-    // The model scrolls by lines; here it is kept within the lines there are.
-    let last_top = lines.len().saturating_sub(body.height as usize);
-    let top = help.scroll.min(last_top);
+    // The model's line is a cursor, as in every list: kept in view and marked, so each
+    // key moves something visible. A filter may leave fewer lines than it counted.
+    let cursor = help.scroll.min(lines.len().saturating_sub(1));
+    let visible = super::window(lines.len(), cursor, body.height as usize);
     let shown: Vec<Line> = lines
         .into_iter()
-        .skip(top)
-        .take(body.height as usize)
+        .enumerate()
+        .skip(visible.start)
+        .take(visible.len())
+        .map(|(i, line)| {
+            if i == cursor {
+                line.patch_style(theme::selected())
+            } else {
+                line
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(shown), body);
 }

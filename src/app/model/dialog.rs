@@ -19,7 +19,7 @@ pub enum Dialog {
 #[derive(Debug, Default)]
 pub struct HelpState {
     pub filter: tui_input::Input,
-    /// The first line shown; the view keeps it within the lines there are.
+    /// The line the cursor is on; the view keeps it in sight and within the lines shown.
     pub scroll: usize,
 }
 
