@@ -11,7 +11,7 @@ use loyalty_console::backend::ext::ExtAdapter;
 use loyalty_console::config::{ExtCredential, Secret};
 use loyalty_console::domain::{Client, ClientId, ClientQuery, HistoryQuery};
 use loyalty_console::i18n::Locale;
-use loyalty_console::server::store::{self, Store};
+use loyalty_console::server::store::{self, Sqlite, Store};
 use loyalty_console::server::{self, ServerState, demo};
 use loyalty_console::ui;
 use ratatui::Terminal;
@@ -85,7 +85,7 @@ fn bench_render() {
 fn bench_store(rt: &tokio::runtime::Runtime) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.db");
-    let store = Store::open(&db).unwrap();
+    let store = Sqlite::open(&db).unwrap();
     let start = Instant::now();
     let now = Timestamp::now();
     store.with_conn(|c| demo::seed(c, 100_000, now)).unwrap();
@@ -151,7 +151,7 @@ fn bench_store(rt: &tokio::runtime::Runtime) {
     println!("| balance | {t:.1?} |");
 
     rt.block_on(async {
-        let state = ServerState::new(store.clone(), Some("bench".into()));
+        let state = ServerState::new(Store::Sqlite(store.clone()), Some("bench".into())).await;
         let addr = server::spawn("127.0.0.1:0".parse().unwrap(), state)
             .await
             .unwrap();

@@ -10,7 +10,8 @@ use loyalty_console::backend::Services;
 use loyalty_console::config::{Backend, ConfigFile, Paths, TEMPLATE, secrets_exposed};
 use loyalty_console::runtime::journal::Journal;
 use loyalty_console::runtime::{self, launch, logging};
-use loyalty_console::server::{self, ServerState, demo, store::Store};
+use loyalty_console::server::store::{DbTarget, Store};
+use loyalty_console::server::{self, ServerState};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,9 +42,16 @@ enum Command {
         /// Address to listen on; loopback unless you mean otherwise.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// SQLite database file (created if missing).
-        #[arg(long, required = true)]
-        db: Option<PathBuf>,
+        /// The database: a SQLite file (created if missing) for one shop, or a
+        /// `postgres://user:password@host/db` URL for a chain of instances over one database.
+        #[arg(
+            long,
+            required = true,
+            env = "LOYALTY_DATABASE_URL",
+            hide_env_values = true,
+            value_parser = DbTarget::parse
+        )]
+        db: Option<DbTarget>,
         /// Seed N demo clients into an empty database.
         #[arg(long, value_name = "N")]
         demo: Option<u64>,
@@ -110,19 +118,20 @@ async fn main() -> ExitCode {
         Some(Command::Serve {
             manage: Some(ServeCommand::User { action }),
             ..
-        }) => users::run(action),
+        }) => users::run(action).await,
         Some(Command::Serve {
             db: Some(db),
             check: true,
             ..
-        }) => check_database(&db),
+        }) => check_database(&db).await,
         Some(Command::Serve {
             db: Some(db),
             migrate: true,
             ..
         }) => Store::open(&db)
-            .map(|_| eprintln!("{}: schema up to date", db.display()))
-            .map_err(|e| format!("database {}: {e}", db.display())),
+            .await
+            .map(|_| eprintln!("{db}: schema up to date"))
+            .map_err(|e| format!("database {db}: {e}")),
         Some(Command::Serve {
             listen,
             db: Some(db),
@@ -228,7 +237,7 @@ struct Credentials {
 
 async fn serve(
     listen: SocketAddr,
-    db: PathBuf,
+    db: DbTarget,
     demo_clients: Option<u64>,
     credentials: Credentials,
 ) -> Result<(), String> {
@@ -240,17 +249,16 @@ async fn serve(
              LOYALTY_SERVER_TOKEN) so that only your tills can write off, or listen on loopback"
         ));
     }
-    let store = Store::open(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
+    let store = Store::open(&db)
+        .await
+        .map_err(|e| format!("database {db}: {e}"))?;
+    tracing::info!("database {db} ({})", store.kind());
     if let Some(n) = demo_clients {
-        let existing = store
-            .run(|c| server::store::client_count(c))
-            .await
-            .map_err(|e| e.to_string())?;
+        let existing = store.client_count().await.map_err(|e| e.to_string())?;
         if existing == 0 {
             let started = std::time::Instant::now();
-            let now = jiff::Timestamp::now();
             store
-                .run(move |c| demo::seed(c, n, now))
+                .seed_demo(n, jiff::Timestamp::now())
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
             tracing::info!("seeded {n} demo clients in {:.1?}", started.elapsed());
@@ -268,6 +276,7 @@ async fn serve(
         tracing::warn!("no --integration-key: REGOS requests are accepted with any key");
     }
     let mut state = ServerState::new(store, credentials.token)
+        .await
         .with_integration_key(credentials.integration_key);
     if let Some((user, password)) = credentials.manager {
         if loyalty_console::wire::mloyalty::phone_login(&user).is_none() {
@@ -310,16 +319,18 @@ async fn serve(
     Ok(())
 }
 
-/// `loyalty serve --check`: SQLite's own integrity check, then every balance against the
-/// sum of its ledger.
-fn check_database(db: &std::path::Path) -> Result<(), String> {
-    if !db.exists() {
-        return Err(format!("database {} does not exist", db.display()));
+/// `loyalty serve --check`: the database's own integrity check, then every balance against
+/// the sum of its ledger.
+async fn check_database(db: &DbTarget) -> Result<(), String> {
+    if let DbTarget::Sqlite(path) = db
+        && !path.exists()
+    {
+        return Err(format!("database {db} does not exist"));
     }
-    let store = Store::open(db).map_err(|e| format!("database {}: {e}", db.display()))?;
-    let report = store
-        .with_conn(|c| server::store::check(c))
-        .map_err(|e| e.to_string())?;
+    let store = Store::open(db)
+        .await
+        .map_err(|e| format!("database {db}: {e}"))?;
+    let report = store.check().await.map_err(|e| e.to_string())?;
     if report.integrity != "ok" {
         return Err(format!("integrity check failed: {}", report.integrity));
     }

@@ -2,9 +2,8 @@
 //! in the server's database so every instance over it knows them at once.
 
 use clap::Subcommand;
-use loyalty_console::server::principals::{self, Role};
-use loyalty_console::server::store::Store;
-use std::path::PathBuf;
+use loyalty_console::server::principals::Role;
+use loyalty_console::server::store::{DbTarget, Store};
 
 #[derive(Subcommand)]
 pub enum UserAction {
@@ -14,33 +13,40 @@ pub enum UserAction {
         /// cashier: search, read and write off; admin: also groups and reports.
         #[arg(long, value_parser = ["cashier", "admin"])]
         role: String,
-        #[arg(long)]
-        db: PathBuf,
+        /// The server's database: a SQLite file or a postgres:// URL.
+        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = DbTarget::parse)]
+        db: DbTarget,
     },
     /// List the users, with when each was added and revoked.
     List {
-        #[arg(long)]
-        db: PathBuf,
+        /// The server's database: a SQLite file or a postgres:// URL.
+        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = DbTarget::parse)]
+        db: DbTarget,
     },
     /// Revoke a user's key; every instance refuses it from the next request.
     Revoke {
         name: String,
-        #[arg(long)]
-        db: PathBuf,
+        /// The server's database: a SQLite file or a postgres:// URL.
+        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = DbTarget::parse)]
+        db: DbTarget,
     },
 }
 
-fn open(db: &std::path::Path) -> Result<Store, String> {
-    Store::open(db).map_err(|e| format!("database {}: {e}", db.display()))
+async fn open(db: &DbTarget) -> Result<Store, String> {
+    Store::open(db)
+        .await
+        .map_err(|e| format!("database {db}: {e}"))
 }
 
-pub fn run(action: UserAction) -> Result<(), String> {
+pub async fn run(action: UserAction) -> Result<(), String> {
     let now = jiff::Timestamp::now().as_millisecond();
     match action {
         UserAction::Add { name, role, db } => {
             let role = Role::parse(&role).ok_or("--role is cashier or admin")?;
-            let key = open(&db)?
-                .with_conn(|c| principals::add(c, &name, role, now))
+            let key = open(&db)
+                .await?
+                .add_user(name.clone(), role, now)
+                .await
                 .map_err(|e| e.to_string())?;
             println!("{key}");
             eprintln!(
@@ -51,9 +57,7 @@ pub fn run(action: UserAction) -> Result<(), String> {
             Ok(())
         }
         UserAction::List { db } => {
-            let users = open(&db)?
-                .with_conn(|c| principals::list(c))
-                .map_err(|e| e.to_string())?;
+            let users = open(&db).await?.users().await.map_err(|e| e.to_string())?;
             let day = |ms: i64| {
                 jiff::Timestamp::from_millisecond(ms)
                     .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
@@ -74,8 +78,10 @@ pub fn run(action: UserAction) -> Result<(), String> {
             Ok(())
         }
         UserAction::Revoke { name, db } => {
-            let revoked = open(&db)?
-                .with_conn(|c| principals::revoke(c, &name, now))
+            let revoked = open(&db)
+                .await?
+                .revoke_user(name.clone(), now)
+                .await
                 .map_err(|e| e.to_string())?;
             if revoked {
                 eprintln!("user {name:?} revoked");

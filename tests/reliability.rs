@@ -82,7 +82,7 @@ async fn two_hundred_concurrent_write_offs_take_exactly_what_is_there() {
         "{statuses:?}"
     );
     assert_eq!(points(&http, &s.url()).await, "4.56");
-    assert!(s.ledger_mismatches().is_empty());
+    assert!(s.ledger_mismatches().await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -117,7 +117,7 @@ async fn a_coupon_is_redeemed_once_however_many_tills_try() {
     }
     // The coupon is redeemed once, and a coupon-only write-off moves no balance.
     let redeemed: i64 = s
-        .store
+        .sqlite()
         .with_conn(|c| {
             Ok(c.query_row(
                 "SELECT count(*) FROM coupons WHERE id = 1235 AND redeemed_ms IS NOT NULL",
@@ -128,11 +128,11 @@ async fn a_coupon_is_redeemed_once_however_many_tills_try() {
         .unwrap();
     assert_eq!(redeemed, 1);
     assert_eq!(ledger_rows(&s), ledger_before);
-    assert!(s.ledger_mismatches().is_empty());
+    assert!(s.ledger_mismatches().await.is_empty());
 }
 
 fn ledger_rows(s: &TestServer) -> i64 {
-    s.store
+    s.sqlite()
         .with_conn(|c| Ok(c.query_row("SELECT count(*) FROM ledger", [], |r| r.get(0))?))
         .unwrap()
 }
@@ -142,6 +142,7 @@ async fn keys_belong_to_the_credential_that_used_them() {
     // A server without a token takes any bearer, so two tills present two credentials.
     let s = TestServer::start(5).await;
     let open = loyalty_console::server::ServerState::new(s.store.clone(), None)
+        .await
         .with_clock(s.clock.clone());
     let addr = loyalty_console::server::spawn("127.0.0.1:0".parse().unwrap(), open)
         .await
@@ -200,7 +201,7 @@ async fn a_key_replays_for_48_hours_and_is_forgotten_after() {
 fn serve_check_names_a_tampered_balance_and_ledger_row() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
-    let store = loyalty_console::server::store::Store::open(&db).unwrap();
+    let store = loyalty_console::server::store::Sqlite::open(&db).unwrap();
     let other = store
         .with_conn(|c| {
             loyalty_console::server::demo::seed(c, 5, jiff::Timestamp::now())?;
@@ -272,14 +273,14 @@ async fn a_retry_with_the_same_key_changes_nothing() {
     // A key of another shape is refused before anything runs.
     let bad = post(&http, &url, Some("ключ"), body).await;
     assert_eq!(bad.0, 400);
-    assert!(s.ledger_mismatches().is_empty());
+    assert!(s.ledger_mismatches().await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_duplicate_while_the_first_is_running_gets_409() {
     let s = TestServer::start(5).await;
     // Hold the database's write lock so the first request waits inside its transaction.
-    let blocker = rusqlite::Connection::open(s.store.path()).unwrap();
+    let blocker = rusqlite::Connection::open(s.sqlite().path()).unwrap();
     blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
     let http = reqwest::Client::new();
     let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
@@ -402,7 +403,7 @@ async fn sigkill_under_load_loses_no_acknowledged_write_off() {
 async fn overload_gets_503_with_retry_after_at_once() {
     let s = TestServer::start_with(5, |st| st.with_max_in_flight(4)).await;
     // Hold the write lock so the first requests stay in flight.
-    let blocker = rusqlite::Connection::open(s.store.path()).unwrap();
+    let blocker = rusqlite::Connection::open(s.sqlite().path()).unwrap();
     blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
     let http = reqwest::Client::new();
     let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);

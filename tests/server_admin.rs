@@ -302,6 +302,7 @@ async fn a_jwt_is_honoured_by_every_instance_over_its_database_and_no_other() {
     // the adapter (log in again, ask once more) is tested in admin_adapters.rs.
     let first = TestServer::start(10).await;
     let second = loyalty_console::server::ServerState::new(first.store.clone(), Some(TOKEN.into()))
+        .await
         .with_manager(MANAGER.into(), PASSWORD.into());
     let second = loyalty_console::server::spawn("127.0.0.1:0".parse().unwrap(), second)
         .await

@@ -271,7 +271,7 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
     };
     a.write_off(SAMPLE, rest, None, &no_record).await.unwrap();
     assert_eq!(a.balance(SAMPLE).await.unwrap().points, Amount::ZERO);
-    assert!(s.ledger_mismatches().is_empty());
+    assert!(s.ledger_mismatches().await.is_empty());
 }
 
 #[tokio::test]
@@ -519,7 +519,7 @@ async fn login_and_api_key_are_accepted_and_the_login_is_recorded_with_the_ledge
         .await
         .unwrap();
     let logins: Vec<Option<String>> = s
-        .store
+        .sqlite()
         .with_conn(|c| {
             let mut stmt = c.prepare(
                 "SELECT login FROM ledger WHERE kind = 'write_off' AND client_id = ?1 ORDER BY id",
@@ -671,7 +671,7 @@ async fn holds_reserve_expire_write_off_once_cancel_and_refund() {
         assert_eq!(status, 200);
     }
     assert_eq!(points(&s).await, Amount::from_minor(100_000));
-    assert!(s.ledger_mismatches().is_empty());
+    assert!(s.ledger_mismatches().await.is_empty());
 }
 
 #[tokio::test]
@@ -779,7 +779,7 @@ async fn the_console_writes_off_in_holds_against_loyalty_serve() {
     let held: Vec<_> = steps.iter().filter(|(s, _)| *s == "held").collect();
     let written: Vec<_> = steps.iter().filter(|(s, _)| *s == "written_off").collect();
     assert_eq!((held.len(), written.len()), (2, 2), "{steps:?}");
-    assert!(s.ledger_mismatches().is_empty());
+    assert!(s.ledger_mismatches().await.is_empty());
 }
 
 #[tokio::test]

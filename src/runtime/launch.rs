@@ -7,8 +7,8 @@ use crate::config::{
     Backend, Endpoint, ExtCredential, ExtSettings, MloyaltySettings, Paths, Providers, Secret,
     Settings, WriteOffMode,
 };
-use crate::server::store::{self, Store};
-use crate::server::{self, ServerState, demo};
+use crate::server::store::Store;
+use crate::server::{self, ServerState};
 use jiff::Timestamp;
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -43,14 +43,11 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
     let db = paths.database();
     std::fs::create_dir_all(&paths.data_dir)
         .map_err(|e| format!("data dir {}: {e}", paths.data_dir.display()))?;
-    let store = Store::open(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
-    let existing = store
-        .run(|c| store::client_count(c))
-        .await
-        .map_err(|e| e.to_string())?;
+    let store = Store::open_sqlite(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
+    let existing = store.client_count().await.map_err(|e| e.to_string())?;
     let notice = if existing == 0 {
         let seeded = store
-            .run(|c| demo::seed(c, EMBEDDED_DEMO_CLIENTS, Timestamp::now()))
+            .seed_demo(EMBEDDED_DEMO_CLIENTS, Timestamp::now())
             .await
             .map_err(|e| format!("demo data: {e}"))?;
         tracing::info!(
@@ -65,6 +62,7 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
     let fresh = || uuid::Uuid::new_v4().simple().to_string();
     let (token, password, key) = (fresh(), fresh(), fresh());
     let state = ServerState::new(store, Some(token.clone()))
+        .await
         .with_manager(EMBEDDED_MANAGER.to_string(), password.clone())
         .with_integration_key(Some(key.clone()));
     let addr = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), state)

@@ -50,7 +50,11 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(reason) => {
                 ApiError::new(StatusCode::BAD_REQUEST, "bad_request", reason)
             }
-            StoreError::Db(_) | StoreError::Worker(_) | StoreError::NewerSchema { .. } => {
+            StoreError::Db(_)
+            | StoreError::Postgres(_)
+            | StoreError::Unavailable(_)
+            | StoreError::Worker(_)
+            | StoreError::NewerSchema { .. } => {
                 tracing::error!("store failure: {e}");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -139,7 +139,7 @@ fn find(conn: &Connection, transaction_id: &str) -> Result<Row, StoreError> {
 }
 
 /// The refusal for a step the hold's state does not allow.
-fn not_held(transaction_id: &str, state: &str) -> StoreError {
+pub(crate) fn not_held(transaction_id: &str, state: &str) -> StoreError {
     let state = match state {
         "held" => "still held, not written off",
         "written_off" => "already written off",

@@ -3,7 +3,7 @@
 //! `token`/`operator` claims repeated in the body. Business errors are `ErrorCode`/`Message`
 //! in an HTTP 200, as the vendor does; a missing or expired JWT is a 401.
 
-use super::{ServerState, admin_store, bearer, constant_time_eq};
+use super::{ServerState, bearer, constant_time_eq};
 use crate::domain::days;
 use crate::wire::mloyalty::{
     self, ClaimsDto, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, LoginDto,
@@ -216,11 +216,7 @@ async fn client_info_period(
         Err(e) => return business_error(2, e),
     };
     let pos = req.reg_pos_list.filter(|p| *p > 0);
-    match state
-        .store
-        .run(move |c| admin_store::registrations(c, from, to, pos, MAX_ROWS + 1))
-        .await
-    {
+    match state.store.registrations(from, to, pos, MAX_ROWS + 1).await {
         // Mloyalty has no paging: a period with more clients than one answer may hold is
         // refused with a reason instead of sending the whole table.
         Ok(rows) if rows.len() > MAX_ROWS as usize => business_error(

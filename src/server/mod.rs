@@ -2,7 +2,7 @@
 //! over one SQLite database, so a small shop can run it for several tills, and the console
 //! and its tests can use it exactly as they use a vendor.
 
-mod admin_store;
+pub mod admin_store;
 pub mod demo;
 mod envelope;
 mod error;
@@ -76,11 +76,12 @@ pub struct ServerState {
 
 impl ServerState {
     /// `token`: the bearer token of seed 001 and Poster's `token` parameter.
-    pub fn new(store: Store, token: Option<String>) -> Self {
+    pub async fn new(store: Store, token: Option<String>) -> Self {
         // Kept in the database, so a JWT one instance issued is honoured by the others and
         // after a restart.
         let jwt_secret = store
-            .with_conn(|c| principals::shared_secret(c, "mloyalty_jwt"))
+            .shared_secret("mloyalty_jwt")
+            .await
             .unwrap_or_else(|e| {
                 tracing::error!("JWT secret not stored ({e}): tokens last only this run");
                 uuid::Uuid::new_v4().as_bytes().to_vec()
@@ -210,13 +211,7 @@ pub fn router(state: ServerState) -> Router {
 /// For a load balancer: 200 while the database answers, 503 when it does not; no data
 /// and no credential either way.
 async fn healthz(State(state): State<ServerState>) -> Response {
-    let alive = state
-        .store
-        .run(|c| {
-            c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
-                .map_err(store::StoreError::from)
-        })
-        .await;
+    let alive = state.store.ping().await;
     match alive {
         Ok(_) => Json(serde_json::json!({ "status": "ok" })).into_response(),
         Err(e) => {
@@ -341,20 +336,7 @@ impl ServerState {
     /// The live user whose key this is; with `open` and no user ever added, anyone, as an
     /// admin (a credential that is not set is not checked).
     async fn user_or_open(&self, key: &str, open: bool) -> Result<Option<Principal>, StoreError> {
-        let key = key.to_string();
-        self.store
-            .run(move |c| {
-                if !key.is_empty()
-                    && let Some(p) = principals::find(c, &key)?
-                {
-                    return Ok(Some(p));
-                }
-                Ok((open && !principals::any(c)?).then(|| Principal {
-                    name: "anyone".into(),
-                    role: Role::Admin,
-                }))
-            })
-            .await
+        self.store.user_or_open(key.to_string(), open).await
     }
 }
 

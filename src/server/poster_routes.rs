@@ -3,7 +3,7 @@
 //! otherwise; POST bodies form-encoded or JSON.
 
 use super::ServerState;
-use super::admin_store::{self, AccumulationRow};
+use super::admin_store::AccumulationRow;
 use super::principals::Role;
 use crate::domain::admin::GroupDraft;
 use crate::wire::poster::{
@@ -123,14 +123,14 @@ fn int_param(q: &HashMap<String, String>, key: &str) -> Result<Option<i64>, Fail
 
 async fn get_groups(State(state): State<ServerState>, Query(q): Params) -> Answer {
     guard(&state, &q).await?;
-    let groups = state.store.run(|c| admin_store::groups(c)).await?;
+    let groups = state.store.groups().await?;
     ok(groups.iter().map(GroupDto::from).collect::<Vec<_>>())
 }
 
 async fn get_group(State(state): State<ServerState>, Query(q): Params) -> Answer {
     guard(&state, &q).await?;
     let id = int_param(&q, "group_id")?.ok_or_else(|| error(EMPTY_FIELD, "group_id is empty"))?;
-    match state.store.run(move |c| admin_store::group(c, id)).await? {
+    match state.store.group(id).await? {
         Some(g) => ok(GroupDto::from(&g)),
         None => if_exists(false, id, ()),
     }
@@ -162,10 +162,7 @@ async fn create_group(
 ) -> Answer {
     guard(&state, &q).await?;
     let draft = draft(&state, &body::<GroupFormDto>(&headers, &bytes)?)?;
-    ok(state
-        .store
-        .run_write(move |c| admin_store::create_group(c, &draft))
-        .await?)
+    ok(state.store.create_group(draft).await?)
 }
 
 async fn update_group(
@@ -187,10 +184,7 @@ async fn update_group(
         ));
     };
     let draft = draft(&state, &form)?;
-    let existed = state
-        .store
-        .run_write(move |c| admin_store::update_group(c, id, &draft))
-        .await?;
+    let existed = state.store.update_group(id, draft).await?;
     if_exists(existed, id, id)
 }
 
@@ -205,10 +199,7 @@ async fn remove_group(
     let Ok(id) = form.group_id.trim().parse::<i64>() else {
         return Err(error(701, "group_id must be an integer"));
     };
-    let existed = state
-        .store
-        .run_write(move |c| admin_store::remove_group(c, id))
-        .await?;
+    let existed = state.store.remove_group(id).await?;
     if_exists(existed, id, true)
 }
 
@@ -226,7 +217,7 @@ const MAX_PAGE: u32 = 1000;
 
 async fn promotions(State(state): State<ServerState>, Query(q): Params) -> Answer {
     guard(&state, &q).await?;
-    let rows = state.store.run(|c| admin_store::promotions(c)).await?;
+    let rows = state.store.promotions().await?;
     let never = "0000-00-00 00:00:00".to_string();
     ok(rows
         .into_iter()
@@ -249,10 +240,7 @@ async fn accumulations(State(state): State<ServerState>, Query(q): Params) -> An
     // Without `num` Poster returns everything; a page is safer for a shop's database.
     let num = num.map_or(MAX_PAGE, |n| (n as u64).min(u64::from(MAX_PAGE)) as u32);
     let offset = offset.unwrap_or(0).min(i64::from(u32::MAX)) as u32;
-    let rows = state
-        .store
-        .run(move |c| admin_store::accumulations(c, client, offset, num))
-        .await?;
+    let rows = state.store.accumulations(client, offset, num).await?;
     ok(rows.into_iter().map(dto).collect::<Vec<_>>())
 }
 

@@ -66,25 +66,38 @@ pub struct Listed {
 /// Names are printed in lists and recorded in the ledger: short and plain.
 pub const NAME_MAX: usize = 64;
 
-fn digest(key: &str) -> Vec<u8> {
+pub(crate) fn digest(key: &str) -> Vec<u8> {
     Sha256::digest(key.as_bytes()).to_vec()
 }
 
 /// 32 random bytes, hex: the key a till is given.
-fn new_key() -> Result<String, StoreError> {
+pub(crate) fn new_key() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Worker(format!("randomness: {e}")))?;
     Ok(format!("lk_{}", hex::encode(bytes)))
 }
 
 /// Adds `name` with `role`; its key, returned here, is never stored or shown again.
-pub fn add(c: &Connection, name: &str, role: Role, now_ms: i64) -> Result<String, StoreError> {
+/// A user name as stored: trimmed, 1 to [`NAME_MAX`] printable characters.
+pub(crate) fn checked_name(name: &str) -> Result<&str, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
         return Err(StoreError::Invalid(format!(
             "a user name is 1 to {NAME_MAX} printable characters"
         )));
     }
+    Ok(name)
+}
+
+/// Random bytes for a shared secret.
+pub(crate) fn fresh_secret() -> Result<[u8; 32], StoreError> {
+    let mut fresh = [0u8; 32];
+    getrandom::fill(&mut fresh).map_err(|e| StoreError::Worker(format!("randomness: {e}")))?;
+    Ok(fresh)
+}
+
+pub fn add(c: &Connection, name: &str, role: Role, now_ms: i64) -> Result<String, StoreError> {
+    let name = checked_name(name)?;
     let key = new_key()?;
     let added = c.execute(
         "INSERT OR IGNORE INTO principals (name, role, key_sha256, created_ms) VALUES (?1, ?2, ?3, ?4)",
@@ -144,8 +157,7 @@ pub fn any(c: &Connection) -> Result<bool, StoreError> {
 /// The secret `name`, made (32 random bytes) and stored the first time it is asked for, so
 /// every instance over this database signs and checks with the same one.
 pub fn shared_secret(c: &Connection, name: &str) -> Result<Vec<u8>, StoreError> {
-    let mut fresh = [0u8; 32];
-    getrandom::fill(&mut fresh).map_err(|e| StoreError::Worker(format!("randomness: {e}")))?;
+    let fresh = fresh_secret()?;
     c.execute(
         "INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)",
         params![name, fresh.to_vec()],
@@ -161,9 +173,9 @@ pub fn shared_secret(c: &Connection, name: &str) -> Result<Vec<u8>, StoreError> 
 mod tests {
     use super::*;
 
-    fn db() -> (tempfile::TempDir, super::super::store::Store) {
+    fn db() -> (tempfile::TempDir, super::super::store::Sqlite) {
         let dir = tempfile::tempdir().unwrap();
-        let store = super::super::store::Store::open(&dir.path().join("p.db")).unwrap();
+        let store = super::super::store::Sqlite::open(&dir.path().join("p.db")).unwrap();
         (dir, store)
     }
 

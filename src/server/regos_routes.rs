@@ -4,7 +4,7 @@
 //! `{"ok": true, "result", "next_offset", "total"}` or `{"ok": false, "result": {error,
 //! description}}`; a token bucket per integration answers 8213 when it runs dry.
 
-use super::admin_store::{self, OperationFilter};
+use super::admin_store::OperationFilter;
 use super::{ServerState, credential_ok};
 use crate::domain::admin::CARD_SEARCH_LIMIT;
 use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
@@ -89,11 +89,7 @@ async fn call(
         Err(e) => return failure(VALIDATION_ERROR, e),
     };
     let (offset, limit) = (filter.query.offset, filter.query.limit);
-    match state
-        .store
-        .run(move |c| admin_store::card_operations(c, &filter))
-        .await
-    {
+    match state.store.card_operations(filter).await {
         Ok((ops, total)) => {
             let next = u64::from(offset) + ops.len() as u64;
             Json(EnvelopeDto {
@@ -141,11 +137,7 @@ async fn get_cards(state: &ServerState, value: &Value) -> Response {
         }
         Err(e) => return failure(VALIDATION_ERROR, e),
     };
-    match state
-        .store
-        .run(move |c| admin_store::find_cards(c, &text, limit))
-        .await
-    {
+    match state.store.find_cards(text, limit).await {
         Ok(cards) => Json(EnvelopeDto {
             ok: true,
             result: serde_json::to_value(cards.iter().map(CardDto::from).collect::<Vec<_>>())

@@ -10,7 +10,7 @@ use loyalty_console::backend::ext::ExtAdapter;
 use loyalty_console::clock::Clock;
 use loyalty_console::config::{ExtCredential, Secret};
 use loyalty_console::server::store::Store;
-use loyalty_console::server::{self, ServerState, demo};
+use loyalty_console::server::{self, ServerState};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -44,15 +44,24 @@ impl TestServer {
         tune: impl FnOnce(ServerState) -> ServerState,
     ) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("loyalty.db")).expect("open store");
+        let store = Store::open_sqlite(&dir.path().join("loyalty.db")).expect("open store");
+        Self::start_on(store, dir, clients, tune).await
+    }
+
+    /// A server over `store` (SQLite or PostgreSQL) seeded with `clients` demo clients;
+    /// `dir` is kept as long as the server.
+    pub async fn start_on(
+        store: Store,
+        dir: tempfile::TempDir,
+        clients: u64,
+        tune: impl FnOnce(ServerState) -> ServerState,
+    ) -> TestServer {
         // Whole seconds: the wire formats carry no finer times.
         let anchor = Timestamp::from_second(Timestamp::now().as_second()).unwrap();
         let clock = Clock::pinned(anchor);
-        store
-            .run(move |c| demo::seed(c, clients, anchor))
-            .await
-            .expect("seed");
+        store.seed_demo(clients, anchor).await.expect("seed");
         let state = ServerState::new(store.clone(), Some(TOKEN.to_string()))
+            .await
             .with_manager(MANAGER.to_string(), PASSWORD.to_string())
             .with_integration_key(Some(INTEGRATION_KEY.to_string()))
             .with_clock(clock.clone());
@@ -78,22 +87,14 @@ impl TestServer {
         ExtAdapter::new(&self.url(), ExtCredential::Bearer(Secret::new(TOKEN))).expect("adapter")
     }
 
-    /// Sum of each client's ledger next to their balance rows, for every mismatch.
-    pub fn ledger_mismatches(&self) -> Vec<(i64, String, i64, i64)> {
-        self.store
-            .with_conn(|c| {
-                let mut stmt = c.prepare(
-                    "SELECT b.client_id, b.currency, b.amount,
-                            (SELECT coalesce(sum(amount), 0) FROM ledger l
-                             WHERE l.client_id = b.client_id AND l.currency = b.currency)
-                     FROM balances b",
-                )?;
-                let rows =
-                    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-                let all: Vec<(i64, String, i64, i64)> = rows.collect::<Result<_, _>>()?;
-                Ok(all.into_iter().filter(|r| r.2 != r.3).collect())
-            })
-            .expect("ledger check")
+    /// Every balance that disagrees with the sum of its ledger, as `serve --check` finds.
+    pub async fn ledger_mismatches(&self) -> Vec<(i64, String, i64, i64)> {
+        self.store.check().await.expect("ledger check").mismatches
+    }
+
+    /// The SQLite database under the server, for raw SQL.
+    pub fn sqlite(&self) -> &loyalty_console::server::store::Sqlite {
+        self.store.sqlite().expect("a SQLite test server")
     }
 }
 

@@ -5,6 +5,8 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio_postgres::NoTls;
 
 pub struct Postgres {
     bin: PathBuf,
@@ -110,6 +112,26 @@ impl Postgres {
         }
         .unwrap_or_else(|e| panic!("{program}: {e}"));
         assert!(status.success(), "{program} {args:?} failed");
+    }
+
+    /// A new empty database on this cluster; its URL, as `--db` takes it.
+    pub async fn fresh_database(&self) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(1);
+        let name = format!("t{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let (client, connection) = tokio_postgres::connect(&self.params("postgres"), NoTls)
+            .await
+            .expect("connect to the test cluster");
+        tokio::spawn(connection);
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create a test database");
+        self.url(&name)
+    }
+
+    /// The URL of database `db`.
+    pub fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
     }
 
     /// Connection parameters of database `db` as tokio-postgres reads them.

@@ -3,6 +3,7 @@
 use super::*;
 
 /// A stored accumulation row, in the vendor's own terms (the server answers with these).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccumulationRow {
     pub id: i64,
     pub tr_product_id: i64,

@@ -4,7 +4,7 @@
 use super::*;
 
 /// Amounts are stored in thousandths: REGOS sends three decimals.
-fn from_milli(m: i64) -> Decimal {
+pub(crate) fn from_milli(m: i64) -> Decimal {
     Decimal::new(m, 3).normalize()
 }
 
@@ -28,10 +28,8 @@ fn sort_sql(column: SortColumn) -> &'static str {
 }
 
 /// One page of operations and the total that match.
-pub fn card_operations(
-    conn: &Connection,
-    f: &OperationFilter,
-) -> Result<(Vec<CardOperation>, u64), StoreError> {
+/// The filter as SQL: only numbers go into it, each formatted from an integer.
+pub(crate) fn where_clause(f: &OperationFilter) -> String {
     let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let mut clauses = vec![
         format!("card_id IN ({})", list(&f.card_ids)),
@@ -51,53 +49,88 @@ pub fn card_operations(
     if let Some(to) = f.query.to {
         clauses.push(format!("date_s <= {}", to.as_second()));
     }
-    let filter = clauses.join(" AND ");
+    clauses.join(" AND ")
+}
+
+/// The page's order, ties broken by uuid so pages never overlap.
+pub(crate) fn order_clause(f: &OperationFilter) -> String {
+    let direction = match f.query.direction {
+        SortDirection::Asc => "ASC",
+        SortDirection::Desc => "DESC",
+    };
+    format!("{} {direction}, uuid", sort_sql(f.query.sort))
+}
+
+/// An operation from its stored columns.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn operation(
+    uuid: String,
+    kind: i64,
+    amount: i64,
+    value: i64,
+    used_value: i64,
+    is_payment: bool,
+    date_s: i64,
+    exp_s: i64,
+    description: Option<String>,
+    updated_s: i64,
+) -> CardOperation {
+    CardOperation {
+        uuid: Some(uuid),
+        kind: Some(if kind == 1 {
+            OperationKind::Income
+        } else {
+            OperationKind::Outcome
+        }),
+        amount: Some(from_milli(amount)),
+        value: Some(from_milli(value)),
+        used_value: Some(from_milli(used_value)),
+        is_payment: Some(is_payment),
+        date: Timestamp::from_second(date_s).ok(),
+        expires: Some(match Timestamp::from_second(exp_s) {
+            Ok(at) if exp_s != 0 => Expiry::At(at),
+            _ => Expiry::Never,
+        }),
+        description,
+        last_update: Timestamp::from_second(updated_s).ok(),
+    }
+}
+
+pub fn card_operations(
+    conn: &Connection,
+    f: &OperationFilter,
+) -> Result<(Vec<CardOperation>, u64), StoreError> {
+    let filter = where_clause(f);
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) FROM card_operations WHERE {filter}"),
         [],
         |r| r.get(0),
     )?;
-    let direction = match f.query.direction {
-        SortDirection::Asc => "ASC",
-        SortDirection::Desc => "DESC",
-    };
     let sql = format!(
         "SELECT uuid, type, amount, value, used_value, is_payment, date_s, exp_s, description, updated_s
-         FROM card_operations WHERE {filter}
-         ORDER BY {} {direction}, uuid LIMIT ?1 OFFSET ?2",
-        sort_sql(f.query.sort)
+         FROM card_operations WHERE {filter} ORDER BY {} LIMIT ?1 OFFSET ?2",
+        order_clause(f)
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![f.query.limit, f.query.offset], |r| {
-        let second = |i: usize| -> rusqlite::Result<Option<Timestamp>> {
-            Ok(Timestamp::from_second(r.get(i)?).ok())
-        };
-        let exp: i64 = r.get(7)?;
-        Ok(CardOperation {
-            uuid: Some(r.get(0)?),
-            kind: Some(if r.get::<_, i64>(1)? == 1 {
-                OperationKind::Income
-            } else {
-                OperationKind::Outcome
-            }),
-            amount: Some(from_milli(r.get(2)?)),
-            value: Some(from_milli(r.get(3)?)),
-            used_value: Some(from_milli(r.get(4)?)),
-            is_payment: Some(r.get::<_, i64>(5)? != 0),
-            date: second(6)?,
-            expires: Some(match Timestamp::from_second(exp) {
-                Ok(at) if exp != 0 => Expiry::At(at),
-                _ => Expiry::Never,
-            }),
-            description: r.get(8)?,
-            last_update: second(9)?,
-        })
+        Ok(operation(
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get::<_, i64>(5)? != 0,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+            r.get(9)?,
+        ))
     })?;
     Ok((rows.collect::<Result<_, _>>()?, total.max(0) as u64))
 }
 
 /// The REGOS promotion name of the demo's one card programme.
-const CARD_PROMO_NAME: &str = "Бонусная программа";
+pub(crate) const CARD_PROMO_NAME: &str = "Бонусная программа";
 
 /// Cards whose holder's phone ends in the digits of `text`, whose barcode is those digits,
 /// or (text with letters) whose holder's name contains it; at most `limit`, by id.
@@ -127,10 +160,7 @@ pub fn find_cards(
             vec![digits.clone(), tail.clone(), format!("{tail}\u{10FFFF}")],
         )
     } else {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+        let escaped = crate::server::store::like_literal(text);
         (
             format!("{select} WHERE c.name LIKE ?1 ESCAPE '\\' ORDER BY k.id LIMIT {limit}"),
             vec![format!("%{escaped}%")],

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn kind_code(kind: GroupKind) -> i64 {
+pub(crate) fn kind_code(kind: GroupKind) -> i64 {
     match kind {
         GroupKind::Bonus => 1,
         GroupKind::Discount => 2,
@@ -10,24 +10,48 @@ fn kind_code(kind: GroupKind) -> i64 {
 }
 
 fn group_row(r: &rusqlite::Row) -> rusqlite::Result<Group> {
-    let percent: String = r.get(3)?;
-    Ok(Group {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        kind: if r.get::<_, i64>(2)? == 1 {
+    Ok(group_of(
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        &r.get::<_, String>(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get::<_, i64>(6)? != 0,
+        r.get::<_, i64>(7)? != 0,
+    ))
+}
+
+/// A group from its stored columns and its count of clients.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn group_of(
+    id: i64,
+    name: String,
+    kind: i64,
+    percent: &str,
+    birthday_bonus: i64,
+    clients: i64,
+    use_ewallet: bool,
+    removed: bool,
+) -> Group {
+    Group {
+        id,
+        name,
+        kind: if kind == 1 {
             GroupKind::Bonus
         } else {
             GroupKind::Discount
         },
-        percent: Decimal::from_str(&percent).unwrap_or_default(),
-        birthday_bonus: Amount::from_minor(r.get(4)?),
-        clients: r.get::<_, i64>(5)?.max(0) as u64,
-        use_ewallet: Some(r.get::<_, i64>(6)? != 0),
-        removed: r.get::<_, i64>(7)? != 0,
-    })
+        percent: Decimal::from_str(percent).unwrap_or_default(),
+        birthday_bonus: Amount::from_minor(birthday_bonus),
+        clients: clients.max(0) as u64,
+        use_ewallet: Some(use_ewallet),
+        removed,
+    }
 }
 
-const GROUP_SELECT: &str = "SELECT g.id, g.name, g.loyalty_type, g.percent, g.birthday_bonus,
+pub(crate) const GROUP_SELECT: &str =
+    "SELECT g.id, g.name, g.loyalty_type, g.percent, g.birthday_bonus,
         (SELECT count(*) FROM clients c WHERE c.group_id = g.id), g.use_ewallet, g.deleted
         FROM client_groups g";
 

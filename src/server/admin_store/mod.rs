@@ -105,7 +105,7 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
         ("promotions", "date_start", "TEXT"),
         ("promotions", "date_end", "TEXT"),
     ] {
-        super::store::add_column(conn, table, column, declaration)?;
+        super::store::sqlite::add_column(conn, table, column, declaration)?;
     }
     Ok(())
 }

@@ -2,13 +2,16 @@
 //! ledger, laid out relative to an anchor day so that it looks current whenever it is made.
 
 mod people;
+#[macro_use]
+mod rows;
 
 use super::store::{ContactKeys, StoreError};
 use jiff::{SignedDuration, Timestamp};
 use people::{
     DOMAINS, FIRST_EN, FIRST_RU, LAST_EN, LAST_RU, Rng, phone_text, surname_for, transliterate,
 };
-use rusqlite::{Connection, params};
+pub(crate) use rows::{CopyBuffers, Sink, Table, Value};
+use rusqlite::Connection;
 
 /// The seed document's sample client comes first, exactly as documented.
 pub const SAMPLE_CLIENT_ID: i64 = 1_234_567;
@@ -54,86 +57,69 @@ pub const CARD_PROMO_ID: i64 = 1;
 /// Demo cards are numbered from here, one per client in client order.
 pub const FIRST_CARD_NUMBER: i64 = 2_000_000_000_000;
 
-/// Statements and state for the back-office rows seeded alongside each client.
-struct BackOffice<'c> {
-    add_card: rusqlite::Statement<'c>,
-    add_operation: rusqlite::Statement<'c>,
-    add_accumulation: rusqlite::Statement<'c>,
+/// The static back-office tables: groups, promotions and points of sale.
+fn back_office_tables(sink: &mut impl Sink) -> Result<(), StoreError> {
+    for (id, name, kind, percent, bonus) in GROUPS {
+        sink.row(Table::Groups, &row![*id, *name, *kind, *percent, *bonus])?;
+    }
+    for (id, name, start, end) in PROMOTIONS {
+        sink.row(Table::Promotions, &row![*id, *name, *start, *end])?;
+    }
+    for (id, name) in POINTS_OF_SALE {
+        sink.row(Table::PointsOfSale, &row![*id, *name])?;
+    }
+    Ok(())
+}
+
+/// State for the back-office rows seeded alongside each client.
+struct BackOffice {
     anchor_ms: i64,
     accumulation_id: i64,
 }
 
-impl<'c> BackOffice<'c> {
-    fn prepare(tx: &'c rusqlite::Transaction<'c>, anchor: Timestamp) -> Result<Self, StoreError> {
-        for (id, name, kind, percent, bonus) in GROUPS {
-            tx.execute(
-                "INSERT INTO client_groups (id, name, loyalty_type, percent, birthday_bonus) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, name, kind, percent, bonus],
-            )?;
-        }
-        for (id, name, start, end) in PROMOTIONS {
-            tx.execute(
-                "INSERT INTO promotions (id, name, date_start, date_end) VALUES (?1, ?2, ?3, ?4)",
-                params![id, name, start, end],
-            )?;
-        }
-        for (id, name) in POINTS_OF_SALE {
-            tx.execute(
-                "INSERT INTO points_of_sale (id, name) VALUES (?1, ?2)",
-                params![id, name],
-            )?;
-        }
-        Ok(BackOffice {
-            add_card: tx.prepare(
-                "INSERT INTO cards (id, client_id, promo_id, number, out_number, is_virtual, card_type, card_status, reg_pos, reg_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?,
-            add_operation: tx.prepare(
-                "INSERT INTO card_operations (uuid, card_id, promo_id, type, amount, value, used_value, is_payment, date_s, exp_s, description, updated_s)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?,
-            add_accumulation: tx.prepare(
-                "INSERT INTO accumulations (id, tr_product_id, promotion_id, client_id, product_id, modification_id, status, num, product_sum, prize_product_id, date_add, date_close, weight_flag)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?,
-            anchor_ms: anchor.as_millisecond(),
-            accumulation_id: 1,
-        })
-    }
-
+impl BackOffice {
     fn pick_group(&self, rng: &mut Rng) -> Option<i64> {
         (!rng.chance(30)).then(|| GROUPS[rng.below(GROUPS.len() as u64) as usize].0)
     }
 
     /// A card registered in the last ~400 days with its bonus operations, and perhaps some
     /// promotion accumulations.
-    fn client(&mut self, rng: &mut Rng, client_id: i64, i: u64) -> Result<(), StoreError> {
+    fn client(
+        &mut self,
+        sink: &mut impl Sink,
+        rng: &mut Rng,
+        client_id: i64,
+        i: u64,
+    ) -> Result<(), StoreError> {
         let day_ms = 86_400_000;
         let card_id = i as i64 + 1;
         let registered =
             self.anchor_ms - rng.below(400) as i64 * day_ms - rng.below(day_ms as u64) as i64;
         let pos = POINTS_OF_SALE[rng.below(POINTS_OF_SALE.len() as u64) as usize].0;
         let is_virtual = pos == 3 || rng.chance(20);
-        self.add_card.execute(params![
-            card_id,
-            client_id,
-            CARD_PROMO_ID,
-            FIRST_CARD_NUMBER + i as i64,
-            100_000 + i as i64,
-            is_virtual,
-            if is_virtual {
-                "Виртуальная"
-            } else {
-                rng.pick(CARD_TYPES)
-            },
-            if rng.chance(5) {
-                "Заблокирована"
-            } else {
-                "Активна"
-            },
-            pos,
-            registered
-        ])?;
+        sink.row(
+            Table::Cards,
+            &row![
+                card_id,
+                client_id,
+                CARD_PROMO_ID,
+                FIRST_CARD_NUMBER + i as i64,
+                100_000 + i as i64,
+                is_virtual,
+                if is_virtual {
+                    "Виртуальная"
+                } else {
+                    rng.pick(CARD_TYPES)
+                },
+                if rng.chance(5) {
+                    "Заблокирована"
+                } else {
+                    "Активна"
+                },
+                pos,
+                registered
+            ],
+        )?;
         let mut balance: i64 = 0;
         let mut at = registered / 1000;
         for n in 0..rng.below(9) {
@@ -154,24 +140,27 @@ impl<'c> BackOffice<'c> {
             } else {
                 0
             };
-            self.add_operation.execute(params![
-                format!("{:08x}-0000-4000-8000-{:012x}", card_id, n),
-                card_id,
-                CARD_PROMO_ID,
-                kind,
-                amount,
-                value,
-                if kind == 1 && rng.chance(30) {
-                    value / 2
-                } else {
-                    0
-                },
-                outcome,
-                at,
-                expires,
-                rng.chance(70).then(|| rng.pick(OPERATION_NOTES)),
-                at
-            ])?;
+            sink.row(
+                Table::CardOperations,
+                &row![
+                    format!("{:08x}-0000-4000-8000-{:012x}", card_id, n),
+                    card_id,
+                    CARD_PROMO_ID,
+                    kind,
+                    amount,
+                    value,
+                    if kind == 1 && rng.chance(30) {
+                        value / 2
+                    } else {
+                        0
+                    },
+                    outcome,
+                    at,
+                    expires,
+                    rng.chance(70).then(|| rng.pick(OPERATION_NOTES)),
+                    at
+                ],
+            )?;
         }
         if rng.chance(25) {
             for _ in 0..1 + rng.below(2) {
@@ -192,27 +181,30 @@ impl<'c> BackOffice<'c> {
                         })
                         .ok()
                 };
-                self.add_accumulation.execute(params![
-                    self.accumulation_id,
-                    2_000_000 + self.accumulation_id,
-                    PROMOTIONS[rng.below(PROMOTIONS.len() as u64) as usize].0,
-                    client_id,
-                    900 + rng.below(100) as i64,
-                    if rng.chance(20) {
-                        1 + rng.below(3) as i64
-                    } else {
-                        0
-                    },
-                    status,
-                    count,
-                    (50 + rng.below(2000)).to_string(),
-                    (status == 2).then(|| 900 + rng.below(100) as i64),
-                    as_text(started),
-                    (status != 1)
-                        .then(|| as_text(started + rng.below(30 * 86_400) as i64))
-                        .flatten(),
-                    weighed
-                ])?;
+                sink.row(
+                    Table::Accumulations,
+                    &row![
+                        self.accumulation_id,
+                        2_000_000 + self.accumulation_id,
+                        PROMOTIONS[rng.below(PROMOTIONS.len() as u64) as usize].0,
+                        client_id,
+                        900 + rng.below(100) as i64,
+                        if rng.chance(20) {
+                            1 + rng.below(3) as i64
+                        } else {
+                            0
+                        },
+                        status,
+                        count,
+                        (50 + rng.below(2000)).to_string(),
+                        (status == 2).then(|| 900 + rng.below(100) as i64),
+                        as_text(started),
+                        (status != 1)
+                            .then(|| as_text(started + rng.below(30 * 86_400) as i64))
+                            .flatten(),
+                        weighed
+                    ],
+                )?;
                 self.accumulation_id += 1;
             }
         }
@@ -220,58 +212,81 @@ impl<'c> BackOffice<'c> {
     }
 }
 
-/// Seeds `count` clients (the seed's sample client first) with coupons and about six months
-/// of history ending at `anchor`. Runs in one transaction; returns the number of clients.
-pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
-    let tx = conn.transaction()?;
-    {
-        let mut add_client = tx.prepare(
-            "INSERT INTO clients (id, name, phone, email, phone_norm, phone_rev, email_lc, email_rev, group_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        let mut back_office = BackOffice::prepare(&tx, anchor)?;
-        let mut add_entry = tx.prepare(
-            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        let mut add_coupon = tx.prepare(
-            "INSERT INTO coupons (id, client_id, title, expire_ms) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        let mut rng = Rng::new(0x1234_5678 ^ count);
-        let anchor_ms = anchor.as_millisecond();
+/// The demo data set, made one client at a time into a [`Sink`].
+pub(crate) struct Demo {
+    rng: Rng,
+    count: u64,
+    next: u64,
+    anchor_ms: i64,
+    coupon_id: i64,
+    back_office: BackOffice,
+}
+
+impl Demo {
+    /// `count` clients (the seed's sample client first) with coupons and about six months
+    /// of history ending at `anchor`.
+    pub(crate) fn new(count: u64, anchor: Timestamp) -> Demo {
+        Demo {
+            rng: Rng::new(0x1234_5678 ^ count),
+            count,
+            next: 0,
+            anchor_ms: anchor.as_millisecond(),
+            coupon_id: SAMPLE_COUPON_ID,
+            back_office: BackOffice {
+                anchor_ms: anchor.as_millisecond(),
+                accumulation_id: 1,
+            },
+        }
+    }
+
+    /// The tables every client refers to; first, before any client.
+    pub(crate) fn start(&self, sink: &mut impl Sink) -> Result<(), StoreError> {
+        back_office_tables(sink)
+    }
+
+    /// The next client and everything of theirs; `false` once all are made.
+    pub(crate) fn next_client(&mut self, sink: &mut impl Sink) -> Result<bool, StoreError> {
+        if self.next >= self.count {
+            return Ok(false);
+        }
+        let i = self.next;
+        self.next += 1;
+        let rng = &mut self.rng;
+        let anchor_ms = self.anchor_ms;
         let day_ms = SignedDuration::from_hours(24).as_millis() as i64;
-        let mut coupon_id = SAMPLE_COUPON_ID;
-        for i in 0..count {
-            let id = SAMPLE_CLIENT_ID + i as i64;
-            let (name, phone, email) = if i == 0 {
-                (
-                    Some("Client First".to_string()),
-                    Some("7912345678".to_string()),
-                    Some("test@test.ru".to_string()),
-                )
+        let id = SAMPLE_CLIENT_ID + i as i64;
+        let (name, phone, email) = if i == 0 {
+            (
+                Some("Client First".to_string()),
+                Some("7912345678".to_string()),
+                Some("test@test.ru".to_string()),
+            )
+        } else {
+            let russian = rng.chance(70);
+            let (first, last) = if russian {
+                let first = rng.pick(FIRST_RU);
+                (first, surname_for(first, rng.pick(LAST_RU)))
             } else {
-                let russian = rng.chance(70);
-                let (first, last) = if russian {
-                    let first = rng.pick(FIRST_RU);
-                    (first, surname_for(first, rng.pick(LAST_RU)))
-                } else {
-                    (rng.pick(FIRST_EN), rng.pick(LAST_EN).to_string())
-                };
-                let name = (!rng.chance(4)).then(|| format!("{first} {last}"));
-                let phone = (!rng.chance(5)).then(|| phone_text(&mut rng, i));
-                let email = rng.chance(65).then(|| {
-                    format!(
-                        "{}.{}{}@{}",
-                        transliterate(first),
-                        transliterate(&last),
-                        i,
-                        rng.pick(DOMAINS)
-                    )
-                });
-                (name, phone, email)
+                (rng.pick(FIRST_EN), rng.pick(LAST_EN).to_string())
             };
-            let keys = ContactKeys::of(phone.as_deref(), email.as_deref());
-            let group = back_office.pick_group(&mut rng);
-            add_client.execute(params![
+            let name = (!rng.chance(4)).then(|| format!("{first} {last}"));
+            let phone = (!rng.chance(5)).then(|| phone_text(rng, i));
+            let email = rng.chance(65).then(|| {
+                format!(
+                    "{}.{}{}@{}",
+                    transliterate(first),
+                    transliterate(&last),
+                    i,
+                    rng.pick(DOMAINS)
+                )
+            });
+            (name, phone, email)
+        };
+        let keys = ContactKeys::of(phone.as_deref(), email.as_deref());
+        let group = self.back_office.pick_group(rng);
+        sink.row(
+            Table::Clients,
+            &row![
                 id,
                 name,
                 phone,
@@ -281,66 +296,89 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
                 keys.email_lc,
                 keys.email_rev,
                 group
-            ])?;
-            back_office.client(&mut rng, id, i)?;
+            ],
+        )?;
+        self.back_office.client(sink, rng, id, i)?;
 
-            if i == 0 {
-                add_entry.execute(params![id, "points", 123_456, SAMPLE_EXPIRE_MS, "accrual"])?;
-                add_entry.execute(params![id, "rubles", 432_106, SAMPLE_EXPIRE_MS, "deposit"])?;
-                add_coupon.execute(params![
-                    SAMPLE_COUPON_ID,
-                    id,
-                    "Описание купона",
-                    SAMPLE_EXPIRE_MS
-                ])?;
-                coupon_id += 1;
-                add_coupon.execute(params![
-                    coupon_id,
+        if i == 0 {
+            sink.row(
+                Table::Ledger,
+                &row![id, "points", 123_456i64, SAMPLE_EXPIRE_MS, "accrual"],
+            )?;
+            sink.row(
+                Table::Ledger,
+                &row![id, "rubles", 432_106i64, SAMPLE_EXPIRE_MS, "deposit"],
+            )?;
+            sink.row(
+                Table::Coupons,
+                &row![SAMPLE_COUPON_ID, id, "Описание купона", SAMPLE_EXPIRE_MS],
+            )?;
+            self.coupon_id += 1;
+            sink.row(
+                Table::Coupons,
+                &row![
+                    self.coupon_id,
                     id,
                     "Скидка 10% на следующую покупку",
                     anchor_ms + 30 * day_ms
-                ])?;
-                coupon_id += 1;
-                continue;
-            }
-
-            // Accruals and deposits across the last ~180 days, oldest first, with write-offs
-            // that never exceed what was there at the time.
-            let entries = 4 + rng.below(17);
-            let mut points: i64 = 0;
-            let mut rubles: i64 = 0;
-            let mut at = anchor_ms - 180 * day_ms;
-            for _ in 0..entries {
-                at += (rng.below(2 * 180 * day_ms as u64 / entries) as i64).max(60_000);
-                let rubles_move = rng.chance(25);
-                let balance = if rubles_move {
-                    &mut rubles
-                } else {
-                    &mut points
-                };
-                let (amount, kind) = if *balance > 1_000 && rng.chance(30) {
-                    (
-                        -(1 + rng.below(*balance as u64 / 100) as i64) * 100,
-                        "write_off",
-                    )
-                } else if rubles_move {
-                    ((100 + rng.below(5_000) as i64) * 100, "deposit")
-                } else {
-                    (1 + rng.below(50_000) as i64, "accrual")
-                };
-                *balance += amount;
-                let currency = if rubles_move { "rubles" } else { "points" };
-                // Past the anchor the entries bunch up on it, still in order.
-                at = at.min(anchor_ms - rng.below(day_ms as u64) as i64);
-                add_entry.execute(params![id, currency, amount, at, kind])?;
-            }
-            for _ in 0..rng.below(4) {
-                let offset_days = rng.below(120) as i64 - 30;
-                let expire = (!rng.chance(10)).then_some(anchor_ms + offset_days * day_ms);
-                add_coupon.execute(params![coupon_id, id, rng.pick(COUPONS), expire])?;
-                coupon_id += 1;
-            }
+                ],
+            )?;
+            self.coupon_id += 1;
+            return Ok(true);
         }
+
+        // Accruals and deposits across the last ~180 days, oldest first, with write-offs
+        // that never exceed what was there at the time.
+        let entries = 4 + rng.below(17);
+        let mut points: i64 = 0;
+        let mut rubles: i64 = 0;
+        let mut at = anchor_ms - 180 * day_ms;
+        for _ in 0..entries {
+            at += (rng.below(2 * 180 * day_ms as u64 / entries) as i64).max(60_000);
+            let rubles_move = rng.chance(25);
+            let balance = if rubles_move {
+                &mut rubles
+            } else {
+                &mut points
+            };
+            let (amount, kind) = if *balance > 1_000 && rng.chance(30) {
+                (
+                    -(1 + rng.below(*balance as u64 / 100) as i64) * 100,
+                    "write_off",
+                )
+            } else if rubles_move {
+                ((100 + rng.below(5_000) as i64) * 100, "deposit")
+            } else {
+                (1 + rng.below(50_000) as i64, "accrual")
+            };
+            *balance += amount;
+            let currency = if rubles_move { "rubles" } else { "points" };
+            // Past the anchor the entries bunch up on it, still in order.
+            at = at.min(anchor_ms - rng.below(day_ms as u64) as i64);
+            sink.row(Table::Ledger, &row![id, currency, amount, at, kind])?;
+        }
+        for _ in 0..rng.below(4) {
+            let offset_days = rng.below(120) as i64 - 30;
+            let expire = (!rng.chance(10)).then_some(anchor_ms + offset_days * day_ms);
+            sink.row(
+                Table::Coupons,
+                &row![self.coupon_id, id, rng.pick(COUPONS), expire],
+            )?;
+            self.coupon_id += 1;
+        }
+        Ok(true)
+    }
+}
+
+/// Seeds `count` demo clients into a SQLite database in one transaction; returns the number
+/// of clients.
+pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
+    let tx = conn.transaction()?;
+    {
+        let mut sink = rows::Statements::new(&tx);
+        let mut demo = Demo::new(count, anchor);
+        demo.start(&mut sink)?;
+        while demo.next_client(&mut sink)? {}
     }
     tx.commit()?;
     Ok(count)

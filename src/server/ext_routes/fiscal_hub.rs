@@ -40,9 +40,7 @@ pub(super) async fn hold(
     let transaction = uuid::Uuid::new_v4().to_string();
     let held = state
         .store
-        .run_write(move |c| {
-            super::super::holds::hold(c, client, currency, amount, &coupons, &made, transaction)
-        })
+        .hold(client, currency, amount, coupons, made, transaction)
         .await?;
     tracing::info!(client = client.0, transaction = held.transaction_id, "hold");
     Ok(Json(ext::HoldDto {
@@ -69,10 +67,7 @@ pub(super) async fn hold_write_off(
     let id = transaction_id(&dto.transaction_id)?;
     let made = caller.made(&state);
     let fiscal = dto.fiscal_order_id;
-    state
-        .store
-        .run_write(move |c| super::super::holds::write_off(c, &id, fiscal.as_deref(), &made))
-        .await?;
+    state.store.hold_write_off(id, fiscal, made).await?;
     Ok(StatusCode::OK)
 }
 
@@ -83,10 +78,7 @@ pub(super) async fn hold_cancel(
 ) -> Result<StatusCode, ApiError> {
     let dto: ext::TransactionDto = json_body(&body)?;
     let id = transaction_id(&dto.transaction_id)?;
-    state
-        .store
-        .run_write(move |c| super::super::holds::cancel(c, &id))
-        .await?;
+    state.store.hold_cancel(id).await?;
     Ok(StatusCode::OK)
 }
 
@@ -100,9 +92,6 @@ pub(super) async fn refund(
     let dto: ext::TransactionDto = json_body(&body)?;
     let id = transaction_id(&dto.transaction_id)?;
     let made = caller.made(&state);
-    state
-        .store
-        .run_write(move |c| super::super::holds::refund(c, &id, &made))
-        .await?;
+    state.store.hold_refund(id, made).await?;
     Ok(StatusCode::OK)
 }

@@ -95,10 +95,7 @@ async fn search(
             "a search pattern is at most {PATTERN_MAX} bytes"
         )));
     }
-    let clients = state
-        .store
-        .run(move |c| store::search_clients(c, phone.as_deref(), email.as_deref()))
-        .await?;
+    let clients = state.store.search_clients(phone, email).await?;
     Ok(Json(clients.iter().map(ClientDto::from).collect()))
 }
 
@@ -107,7 +104,7 @@ async fn balance(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<AmountDto>>, ApiError> {
     let id = client_id(&id)?;
-    let balances = state.store.run(move |c| store::balances(c, id)).await?;
+    let balances = state.store.balances(id).await?;
     Ok(Json(ext::balances_to_wire(&balances)))
 }
 
@@ -116,7 +113,7 @@ async fn coupons(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<CouponDto>>, ApiError> {
     let id = client_id(&id)?;
-    let coupons = state.store.run(move |c| store::coupons(c, id)).await?;
+    let coupons = state.store.coupons(id).await?;
     Ok(Json(coupons.iter().map(CouponDto::from).collect()))
 }
 
@@ -163,9 +160,6 @@ async fn history(
         offset: number::<u32>(&q, "offset")?.unwrap_or(0),
         limit,
     };
-    let entries = state
-        .store
-        .run(move |c| store::history(c, id, &query))
-        .await?;
+    let entries = state.store.history(id, query).await?;
     Ok(Json(entries.iter().map(HistoryDto::from).collect()))
 }

@@ -112,10 +112,7 @@ pub(super) async fn write_off(
     let summary = format!("{request:?}");
     let made = caller.made(&state);
     let Some(key) = idempotency_key(&headers)? else {
-        let ledger = state
-            .store
-            .run_write(move |c| store::write_off(c, id, &request, &made))
-            .await?;
+        let ledger = state.store.write_off(id, request, made).await?;
         tracing::info!(client = id.0, ?ledger, "write-off {summary}");
         return Ok(StatusCode::OK.into_response());
     };
@@ -144,7 +141,7 @@ pub(super) async fn write_off(
     };
     let outcome = state
         .store
-        .run_write(move |c| store::write_off_once(c, id, &request, &made, &idem, answer))
+        .write_off_once(id, request, made, idem, answer)
         .await?;
     match outcome {
         store::Keyed::Fresh(Ok(ledger)) => {

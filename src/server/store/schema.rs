@@ -77,7 +77,7 @@ CREATE INDEX IF NOT EXISTS coupons_client ON coupons (client_id);
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::seeded;
+    use super::super::sqlite::testing::seeded;
 
     #[test]
     fn the_ledger_refuses_update_and_delete() {

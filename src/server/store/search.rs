@@ -36,33 +36,62 @@ fn reverse(s: &str) -> String {
     s.chars().rev().collect()
 }
 
-/// One `phone` or `email` pattern as SQL over the normalised column and its reverse, so
-/// that exact, prefix (`7912%`) and suffix (`%5678`) patterns are index range scans. Only a
-/// pattern with `%` inside falls back to LIKE over the column.
+/// What a `phone` or `email` pattern asks for, whatever the SQL dialect.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Pattern {
+    /// `%` alone: any client that has the contact at all.
+    Present,
+    Exact(String),
+    /// `7912%`: the contact starts with this.
+    Prefix(String),
+    /// `%5678`: the contact ends with this (its reverse starts with the reverse).
+    Suffix(String),
+    /// `%` inside, or at both ends: a LIKE over the column, `_` taken literally.
+    Like(String),
+}
+
+impl Pattern {
+    pub(crate) fn of(pattern: &str) -> Pattern {
+        let inner = pattern.trim_matches('%');
+        let leading = pattern.starts_with('%');
+        let trailing = pattern.ends_with('%') && !pattern.is_empty();
+        if inner.is_empty() && (leading || trailing) {
+            return Pattern::Present;
+        }
+        if inner.contains('%') || (leading && trailing) {
+            return Pattern::Like(pattern.replace('\\', "\\\\").replace('_', "\\_"));
+        }
+        match (leading, trailing) {
+            (false, false) => Pattern::Exact(inner.to_string()),
+            (false, true) => Pattern::Prefix(inner.to_string()),
+            _ => Pattern::Suffix(reverse(inner)),
+        }
+    }
+}
+
+/// Escapes a literal for LIKE with a backslash as the escape character.
+pub(crate) fn like_literal(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// One pattern as SQLite over the normalised column and its reverse, so that exact, prefix
+/// (`7912%`) and suffix (`%5678`) patterns are index range scans. Only a pattern with `%`
+/// inside falls back to LIKE over the column.
 fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<String>) -> String {
-    let inner = pattern.trim_matches('%');
-    let leading = pattern.starts_with('%');
-    let trailing = pattern.ends_with('%') && !pattern.is_empty();
-    if inner.is_empty() && (leading || trailing) {
-        return format!("{column} IS NOT NULL");
-    }
-    if inner.contains('%') {
-        let escaped = pattern.replace('\\', "\\\\").replace('_', "\\_");
-        args.push(escaped);
-        return format!("{column} LIKE ?{} ESCAPE '\\'", args.len());
-    }
-    let (col, key) = match (leading, trailing) {
-        (false, false) => {
-            args.push(inner.to_string());
+    let (col, key) = match Pattern::of(pattern) {
+        Pattern::Present => return format!("{column} IS NOT NULL"),
+        Pattern::Exact(key) => {
+            args.push(key);
             return format!("{column} = ?{}", args.len());
         }
-        (true, true) => {
-            let escaped = pattern.replace('\\', "\\\\").replace('_', "\\_");
-            args.push(escaped);
+        Pattern::Like(like) => {
+            args.push(like);
             return format!("{column} LIKE ?{} ESCAPE '\\'", args.len());
         }
-        (false, true) => (column, inner.to_string()),
-        (true, false) => (reversed, reverse(inner)),
+        Pattern::Prefix(key) => (column, key),
+        Pattern::Suffix(key) => (reversed, key),
     };
     args.push(key.clone());
     args.push(format!("{key}\u{10FFFF}"));
@@ -119,7 +148,7 @@ pub fn search_clients(
 
 #[cfg(test)]
 mod tests {
-    use super::super::Store;
+
     use super::*;
 
     fn clause(p: &str) -> (String, Vec<String>) {
@@ -153,7 +182,7 @@ mod tests {
     #[test]
     fn lookups_use_indexes_not_scans() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        let store = super::super::Sqlite::open(&dir.path().join("t.db")).unwrap();
         store
             .with_conn(|conn| {
                 for (phone, email) in [

@@ -117,22 +117,37 @@ pub(crate) fn check_coupon(
     coupon: CouponId,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    let row: Option<(i64, Option<i64>, Option<i64>)> = tx
+    let row: Option<CouponRow> = tx
         .query_row(
             "SELECT client_id, expire_ms, redeemed_ms FROM coupons WHERE id = ?1",
             [coupon.0],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
+    coupon_verdict(client, coupon, row, now_ms)?;
+    if crate::server::holds::coupon_held(tx, coupon.0, now_ms)? {
+        return Err(StoreError::Refused(Refusal::CouponHeld(coupon.0)));
+    }
+    Ok(())
+}
+
+/// A coupon's `(owner, expire_ms, redeemed_ms)`, if it exists.
+pub(crate) type CouponRow = (i64, Option<i64>, Option<i64>);
+
+/// Whether `client` may spend the coupon whose row this is, holds aside: the same verdict on
+/// every store.
+pub(crate) fn coupon_verdict(
+    client: ClientId,
+    coupon: CouponId,
+    row: Option<CouponRow>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
     let refused = |r| Err(StoreError::Refused(r));
     match row {
         None => refused(Refusal::CouponNotFound(coupon.0)),
         Some((owner, _, _)) if owner != client.0 => refused(Refusal::CouponNotFound(coupon.0)),
         Some((_, _, Some(_))) => refused(Refusal::CouponRedeemed(coupon.0)),
         Some((_, Some(exp), None)) if exp < now_ms => refused(Refusal::CouponExpired(coupon.0)),
-        Some(_) if crate::server::holds::coupon_held(tx, coupon.0, now_ms)? => {
-            refused(Refusal::CouponHeld(coupon.0))
-        }
         Some(_) => Ok(()),
     }
 }
@@ -188,7 +203,7 @@ fn apply_write_off(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::seeded;
+    use super::super::sqlite::testing::seeded;
     use super::*;
 
     #[test]

@@ -1,0 +1,65 @@
+//! `--demo N` on PostgreSQL: the demo's rows sent with COPY, in one transaction.
+
+use super::super::StoreError;
+use super::Postgres;
+use crate::server::demo::{CopyBuffers, Demo};
+use futures_util::SinkExt;
+use jiff::Timestamp;
+
+/// Rows are sent once this many bytes of them have gathered.
+const BATCH_BYTES: usize = 8 << 20;
+
+impl Postgres {
+    /// Seeds `count` demo clients into a database that holds none; returns how many.
+    pub async fn seed_demo(&self, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let existing: i64 = tx
+            .query_one("SELECT count(*) FROM clients", &[])
+            .await?
+            .get(0);
+        if existing > 0 {
+            return Err(StoreError::Invalid(format!(
+                "the database already holds {existing} clients: demo data goes only into an empty one"
+            )));
+        }
+        // Balances are summed once at the end instead of row by row in the trigger; the
+        // trigger is back on before anyone else sees the tables (this transaction holds
+        // the ledger's lock until it commits).
+        tx.batch_execute("ALTER TABLE ledger DISABLE TRIGGER ledger_to_balance")
+            .await?;
+        let mut demo = Demo::new(count, anchor);
+        let mut buffers = CopyBuffers::default();
+        demo.start(&mut buffers)?;
+        loop {
+            let more = demo.next_client(&mut buffers)?;
+            if buffers.len() >= BATCH_BYTES || !more {
+                for (table, bytes) in buffers.drain() {
+                    let sink = tx
+                        .copy_in(&format!(
+                            "COPY {} ({}) FROM STDIN",
+                            table.name(),
+                            table.columns()
+                        ))
+                        .await?;
+                    futures_util::pin_mut!(sink);
+                    sink.send(bytes::Bytes::from(bytes)).await?;
+                    sink.finish().await?;
+                }
+            }
+            if !more {
+                break;
+            }
+        }
+        tx.batch_execute(
+            "INSERT INTO balances (client_id, currency, amount)
+                 SELECT client_id, currency, sum(amount) FROM ledger GROUP BY client_id, currency;
+             ALTER TABLE ledger ENABLE TRIGGER ledger_to_balance;
+             SELECT setval(pg_get_serial_sequence('client_groups', 'id'),
+                           (SELECT max(id) FROM client_groups));",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+}

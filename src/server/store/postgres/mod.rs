@@ -1,0 +1,132 @@
+//! The PostgreSQL store of a chain: several `loyalty serve` instances over one database.
+//!
+//! The guarantees are the SQLite store's, kept by PostgreSQL itself: the schema
+//! (`assets/postgres/001_schema.sql`) makes the ledger append-only and keeps each balance
+//! equal to its ledger under a `CHECK (amount >= 0)`. Where SQLite has one writer, here
+//! every money movement on a client first locks that client's row (`SELECT … FOR UPDATE`),
+//! so checks and writes of one client happen one after another across all instances, while
+//! different clients go on in parallel.
+
+mod admin;
+mod cashier;
+mod check;
+mod demo;
+mod holds;
+mod users;
+
+use super::{SCHEMA_VERSION, StoreError};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use std::time::Duration;
+
+/// The schema steps, each bringing the database to its version. A fresh database gets them
+/// all, in order, in one transaction.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    2,
+    include_str!("../../../../assets/postgres/001_schema.sql"),
+)];
+
+/// Connections one instance holds at most: each is a PostgreSQL backend process, and a
+/// chain runs several instances against one server's `max_connections` (100 by default).
+pub const POOL_SIZE: usize = 16;
+
+/// How long a request waits for a connection, or for a new one to be made, before it is
+/// told the database is unavailable.
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Two instances starting at once must not both migrate: the one that gets this advisory
+/// lock does, the other waits and finds the work done.
+const MIGRATION_LOCK: i64 = 0x006c_6f79_616c_7479; // "loyalty"
+
+/// A pool of connections to one PostgreSQL database. Cloning shares it.
+#[derive(Clone)]
+pub struct Postgres {
+    pool: Pool,
+}
+
+impl Postgres {
+    /// Connects and brings the schema up to date; a newer schema than this binary knows is
+    /// refused.
+    pub async fn connect(mut config: tokio_postgres::Config) -> Result<Postgres, StoreError> {
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(5));
+        }
+        config.application_name("loyalty serve");
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .wait_timeout(Some(WAIT))
+            .create_timeout(Some(WAIT))
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let store = Postgres { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        Ok(self.pool.get().await?)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
+        let exists: bool = tx
+            .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
+            .await?
+            .get(0);
+        let found: i64 = if exists {
+            tx.query_one("SELECT coalesce(max(version), 0) FROM schema_version", &[])
+                .await?
+                .get(0)
+        } else {
+            0
+        };
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
+            tx.batch_execute(sql).await?;
+            tx.execute("UPDATE schema_version SET version = $1", &[version])
+                .await?;
+            tracing::info!(from = found, to = version, "database schema migrated");
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.client().await?.execute("SELECT 1", &[]).await?;
+        Ok(())
+    }
+
+    pub async fn client_count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .client()
+            .await?
+            .query_one("SELECT count(*) FROM clients", &[])
+            .await?
+            .get(0))
+    }
+}
+
+/// `u32` page sizes and offsets as PostgreSQL's `bigint`.
+fn big(n: u32) -> i64 {
+    i64::from(n)
+}
+
+/// The driver's client under a pooled connection.
+fn pg(object: &deadpool_postgres::Object) -> &tokio_postgres::Client {
+    object
+}

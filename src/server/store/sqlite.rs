@@ -1,0 +1,166 @@
+//! The SQLite store: one database file, a small pool of connections, one writer at a time.
+
+use super::{SCHEMA_VERSION, StoreError, schema};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Connections to one database file: at most [`POOL_SIZE`] open at once, handed out one
+/// per blocking call, callers queueing for one; writes also queue for the one writer, so
+/// they wait in order here rather than retrying against SQLite's lock.
+#[derive(Clone)]
+pub struct Sqlite {
+    path: Arc<PathBuf>,
+    idle: Arc<Mutex<Vec<Connection>>>,
+    connections: Arc<tokio::sync::Semaphore>,
+    writer: Arc<tokio::sync::Semaphore>,
+}
+
+/// Most connections open at once: readers of WAL go on in parallel, two per core is plenty
+/// (each costs two file descriptors).
+pub const POOL_SIZE: usize = 4;
+
+impl Sqlite {
+    /// Opens (creating if needed) the database and brings its schema up to date, refusing
+    /// one written by a newer `loyalty`.
+    pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        let conn = open_connection(path)?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        conn.execute_batch(crate::server::admin_store::SCHEMA)?;
+        conn.execute_batch(schema::SCHEMA)?;
+        conn.execute_batch(crate::server::holds::SCHEMA)?;
+        conn.execute_batch(crate::server::principals::SCHEMA)?;
+        add_column(&conn, "ledger", "login", "TEXT")?;
+        add_column(&conn, "ledger", "principal", "TEXT")?;
+        crate::server::admin_store::migrate(&conn)?;
+        if found < SCHEMA_VERSION {
+            tracing::info!(
+                from = found,
+                to = SCHEMA_VERSION,
+                "database schema migrated"
+            );
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        Ok(Sqlite {
+            path: Arc::new(path.to_path_buf()),
+            idle: Arc::new(Mutex::new(vec![conn])),
+            connections: Arc::new(tokio::sync::Semaphore::new(POOL_SIZE)),
+            writer: Arc::new(tokio::sync::Semaphore::new(1)),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on a pooled connection on tokio's blocking pool, once one is free.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let permit = self
+            .connections
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| StoreError::Worker(e.to_string()))?;
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = store.with_conn(f);
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+
+    /// Like [`Sqlite::run`] for a write: writers take turns, in the order they came.
+    pub async fn run_write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let _turn = self
+            .writer
+            .acquire()
+            .await
+            .map_err(|e| StoreError::Worker(e.to_string()))?;
+        self.run(f).await
+    }
+
+    /// Runs `f` on a pooled connection on the calling thread. A connection that failed is
+    /// closed, not kept: whatever state broke it goes with it.
+    pub fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self.idle.lock().map(|mut v| v.pop()).unwrap_or(None);
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => open_connection(&self.path)?,
+        };
+        let result = f(&mut conn);
+        let healthy = !matches!(result, Err(StoreError::Db(_)));
+        if let (true, Ok(mut idle)) = (healthy, self.idle.lock())
+            && idle.len() < POOL_SIZE
+        {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+/// Adds a column a database made by an older version lacks (`CREATE TABLE IF NOT EXISTS`
+/// leaves existing tables as they were). Names are ours, never user input.
+pub(crate) fn add_column(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    declaration: &str,
+) -> Result<(), StoreError> {
+    let has: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+        [table, column],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has {
+        conn.execute_batch(&format!(
+            "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+        ))?;
+    }
+    Ok(())
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    // WAL lets readers go on while a till writes; FULL sync so an acknowledged write-off
+    // survives a power cut, not just a crash.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A fresh database with three demo clients.
+    pub fn seeded() -> (tempfile::TempDir, Sqlite) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Sqlite::open(&dir.path().join("t.db")).unwrap();
+        store
+            .with_conn(|c| crate::server::demo::seed(c, 3, jiff::Timestamp::now()).map(|_| ()))
+            .unwrap();
+        (dir, store)
+    }
+}

@@ -1,0 +1,557 @@
+//! One contract, two stores: every scenario here runs on SQLite and on a real throwaway
+//! PostgreSQL, through the `Store` the routes use. Reads must answer the same on the same
+//! demo data; writes must keep the same guarantees (all or nothing, never below zero, a
+//! coupon once, a key once, an append-only ledger that `--check` finds equal to every
+//! balance).
+
+mod common;
+
+use common::postgres::Postgres as Cluster;
+use jiff::{SignedDuration, Timestamp};
+use loyalty_console::domain::admin::{
+    CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
+};
+use loyalty_console::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
+use loyalty_console::server::admin_store::OperationFilter;
+use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
+use loyalty_console::server::principals::Role;
+use loyalty_console::server::store::{
+    DbTarget, Idempotency, Keyed, Made, Refusal, Store, StoreError,
+};
+
+const SAMPLE: ClientId = ClientId(SAMPLE_CLIENT_ID);
+const CLIENTS: u64 = 300;
+
+fn anchor() -> Timestamp {
+    Timestamp::from_second(1_790_000_000).unwrap()
+}
+
+fn made(at: Timestamp) -> Made {
+    Made {
+        at,
+        by: Some("kassa@shop.ru".into()),
+        principal: Some("till-1".into()),
+    }
+}
+
+fn points(minor: i64) -> WriteOff {
+    WriteOff {
+        points: Some(Amount::from_minor(minor)),
+        ..WriteOff::default()
+    }
+}
+
+fn answer(result: &Result<Vec<i64>, StoreError>) -> (u16, String) {
+    match result {
+        Ok(_) => (200, String::new()),
+        Err(e) => (422, e.to_string()),
+    }
+}
+
+async fn sqlite(dir: &tempfile::TempDir, name: &str) -> Store {
+    let target = DbTarget::parse(dir.path().join(name).to_str().unwrap()).unwrap();
+    Store::open(&target).await.expect("open SQLite")
+}
+
+async fn postgres(cluster: &Cluster) -> Store {
+    let target = DbTarget::parse(&cluster.fresh_database().await).unwrap();
+    Store::open(&target).await.expect("open PostgreSQL")
+}
+
+/// Runs every scenario on fresh stores made by `open`.
+async fn contract<F, Fut>(open: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Store>,
+{
+    let store = open().await;
+    store.seed_demo(CLIENTS, anchor()).await.unwrap();
+    write_offs_are_all_or_nothing(&store).await;
+    keys_answer_once(&store).await;
+    holds_reserve_spend_and_refund(&store).await;
+    groups_are_kept_and_removed(&store).await;
+    users_and_secrets(&store).await;
+    concurrent_write_offs_never_overdraw(&store).await;
+    let report = store.check().await.unwrap();
+    assert_eq!(report.integrity, "ok");
+    assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+    assert!(report.ledger_entries > CLIENTS as i64);
+}
+
+async fn write_offs_are_all_or_nothing(store: &Store) {
+    let before = store.balances(SAMPLE).await.unwrap();
+    assert_eq!(before.points, Amount::from_minor(123_456));
+    let history_before = store.history(SAMPLE, page(1000)).await.unwrap().len();
+    // Points that are there and a coupon that is not the client's: nothing happens.
+    let mixed = WriteOff {
+        coupons: vec![CouponId(999_999)],
+        ..points(100)
+    };
+    let e = store
+        .write_off(SAMPLE, mixed, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponNotFound(999_999))),
+        "{e}"
+    );
+    assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
+    // More than there is: refused with what is there.
+    let e = store
+        .write_off(SAMPLE, points(123_457), made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { available, .. }) if available == before.points),
+        "{e}"
+    );
+    // A valid coupon (1235 expires after the anchor) and points: both, once.
+    let both = WriteOff {
+        coupons: vec![CouponId(1235)],
+        ..points(456)
+    };
+    let ids = store
+        .write_off(SAMPLE, both.clone(), made(anchor()))
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        store.balances(SAMPLE).await.unwrap().points,
+        Amount::from_minor(123_000)
+    );
+    let e = store
+        .write_off(SAMPLE, both, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponRedeemed(1235))),
+        "{e}"
+    );
+    // The expired sample coupon says so.
+    let expired = WriteOff {
+        coupons: vec![CouponId(1234)],
+        ..WriteOff::default()
+    };
+    let e = store
+        .write_off(SAMPLE, expired, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponExpired(1234))),
+        "{e}"
+    );
+    let history = store.history(SAMPLE, page(1000)).await.unwrap();
+    assert_eq!(history.len(), history_before + 1);
+    assert_eq!(history[0].amount, Amount::from_minor(-456));
+    let e = store.balances(ClientId(1)).await.unwrap_err();
+    assert!(matches!(e, StoreError::ClientNotFound(1)), "{e}");
+}
+
+fn page(limit: u32) -> HistoryQuery {
+    HistoryQuery {
+        from: None,
+        to: None,
+        offset: 0,
+        limit,
+    }
+}
+
+async fn keys_answer_once(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 1);
+    let idem = |key: &str, fingerprint: &str| Idempotency {
+        scope: "till-1".into(),
+        key: key.into(),
+        fingerprint: fingerprint.into(),
+    };
+    let before = store.balances(client).await.unwrap().points;
+    let once = |key: &'static str, fp: &'static str, minor: i64, at: Timestamp| {
+        store.write_off_once(client, points(minor), made(at), idem(key, fp), answer)
+    };
+    assert!(matches!(
+        once("k1", "a", 1, anchor()).await.unwrap(),
+        Keyed::Fresh(Ok(_))
+    ));
+    let replay = once("k1", "a", 1, anchor()).await.unwrap();
+    assert!(matches!(replay, Keyed::Replay { status: 200, .. }));
+    assert!(matches!(
+        once("k1", "b", 2, anchor()).await.unwrap(),
+        Keyed::Mismatch
+    ));
+    assert_eq!(
+        store.balances(client).await.unwrap().points,
+        Amount::from_minor(before.minor() - 1)
+    );
+    // A refusal is stored too: the retry gets the same refusal, not a second try.
+    let huge = i64::MAX / 4;
+    assert!(matches!(
+        once("k2", "c", huge, anchor()).await.unwrap(),
+        Keyed::Fresh(Err(StoreError::Refused(_)))
+    ));
+    let replay = once("k2", "c", huge, anchor()).await.unwrap();
+    assert!(
+        matches!(replay, Keyed::Replay { status: 422, ref body } if body.contains("insufficient"))
+    );
+    // 48 hours on, the key is forgotten and runs afresh.
+    let later = anchor() + SignedDuration::from_hours(48) + SignedDuration::from_millis(1);
+    assert!(matches!(
+        once("k1", "a", 1, later).await.unwrap(),
+        Keyed::Fresh(Ok(_))
+    ));
+}
+
+async fn holds_reserve_spend_and_refund(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 2);
+    let start = store.balances(client).await.unwrap().points;
+    assert!(start.minor() > 0, "the demo gives client +2 points");
+    let hold = store
+        .hold(
+            client,
+            Currency::Points,
+            start,
+            vec![],
+            made(anchor()),
+            "tx-1".into(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hold.amount, start);
+    // All of it is held: nothing is left to write off or hold.
+    let e = store
+        .write_off(client, points(1), made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { .. })),
+        "{e}"
+    );
+    let e = store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1),
+            vec![],
+            made(anchor()),
+            "tx-2".into(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { .. })),
+        "{e}"
+    );
+    store
+        .hold_write_off("tx-1".into(), Some("F-1".into()), made(anchor()))
+        .await
+        .unwrap();
+    // A repeat is harmless; a cancel after the spend is refused.
+    store
+        .hold_write_off("tx-1".into(), None, made(anchor()))
+        .await
+        .unwrap();
+    assert_eq!(store.balances(client).await.unwrap().points, Amount::ZERO);
+    let e = store.hold_cancel("tx-1".into()).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::HoldState(..))),
+        "{e}"
+    );
+    store
+        .hold_refund("tx-1".into(), made(anchor()))
+        .await
+        .unwrap();
+    store
+        .hold_refund("tx-1".into(), made(anchor()))
+        .await
+        .unwrap();
+    assert_eq!(store.balances(client).await.unwrap().points, start);
+    // A hold that expires cannot be spent; one cancelled frees its amount.
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1),
+            vec![],
+            made(anchor()),
+            "tx-3".into(),
+        )
+        .await
+        .unwrap();
+    let late = anchor() + SignedDuration::from_hours(1);
+    let e = store
+        .hold_write_off("tx-3".into(), None, made(late))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::HoldExpired(_))),
+        "{e}"
+    );
+    store.hold_cancel("tx-3".into()).await.unwrap();
+    let e = store.hold_cancel("nope".into()).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::HoldNotFound(_))),
+        "{e}"
+    );
+}
+
+async fn groups_are_kept_and_removed(store: &Store) {
+    let draft = GroupDraft {
+        name: "  Друзья кофейни ".into(),
+        kind: GroupKind::Bonus,
+        percent: "7.5".parse().unwrap(),
+        birthday_bonus: Amount::from_minor(1000),
+        use_ewallet: Some(true),
+    };
+    let id = store.create_group(draft.clone()).await.unwrap();
+    assert!(id > 4, "after the demo's four groups: {id}");
+    let group = store.group(id).await.unwrap().unwrap();
+    assert_eq!(group.name, "Друзья кофейни");
+    assert_eq!(group.use_ewallet, Some(true));
+    let renamed = GroupDraft {
+        name: "Друзья".into(),
+        use_ewallet: None,
+        ..draft
+    };
+    assert!(store.update_group(id, renamed.clone()).await.unwrap());
+    let group = store.group(id).await.unwrap().unwrap();
+    assert_eq!(
+        (group.name.as_str(), group.use_ewallet),
+        ("Друзья", Some(true))
+    );
+    let members = store.group(1).await.unwrap().unwrap().clients;
+    assert!(members > 0);
+    assert!(store.remove_group(1).await.unwrap());
+    let removed = store.group(1).await.unwrap().unwrap();
+    assert!(removed.removed && removed.clients == 0);
+    assert!(!store.remove_group(1).await.unwrap());
+    assert!(!store.update_group(1, renamed).await.unwrap());
+    assert_eq!(store.groups().await.unwrap().len(), 5);
+}
+
+async fn users_and_secrets(store: &Store) {
+    assert_eq!(
+        store
+            .user_or_open("".into(), true)
+            .await
+            .unwrap()
+            .map(|p| p.name),
+        Some("anyone".into()),
+        "no user yet: the open door"
+    );
+    let key = store
+        .add_user("till-3".into(), Role::Cashier, 1)
+        .await
+        .unwrap();
+    let found = store
+        .user_or_open(key.clone(), true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.name.as_str(), found.role), ("till-3", Role::Cashier));
+    assert_eq!(store.user_or_open("".into(), true).await.unwrap(), None);
+    assert!(matches!(
+        store.add_user("till-3".into(), Role::Admin, 2).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(store.revoke_user("till-3".into(), 3).await.unwrap());
+    assert!(!store.revoke_user("till-3".into(), 3).await.unwrap());
+    assert_eq!(store.user_or_open(key, true).await.unwrap(), None);
+    let users = store.users().await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].revoked_ms, Some(3));
+    let secret = store.shared_secret("jwt").await.unwrap();
+    assert_eq!(secret.len(), 32);
+    assert_eq!(store.shared_secret("jwt").await.unwrap(), secret);
+}
+
+async fn concurrent_write_offs_never_overdraw(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 3);
+    let start = store.balances(client).await.unwrap().points.minor();
+    let each = (start / 20).max(1);
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.write_off(client, points(each), made(anchor())).await })
+        })
+        .collect();
+    let mut accepted = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => accepted += 1,
+            Err(StoreError::Refused(Refusal::Insufficient { .. })) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(accepted, start / each, "exactly what was there");
+    assert_eq!(
+        store.balances(client).await.unwrap().points.minor(),
+        start - accepted * each
+    );
+}
+
+/// Every read the routes make, on both stores over the same demo data.
+async fn reads(store: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for (phone, email) in [
+        (Some("+7 912 345-67-8"), None),
+        (Some("7912345678"), None),
+        (Some("%5678"), None),
+        (Some("7900%"), None),
+        (Some("79%1"), None),
+        (Some("%"), None),
+        (None, Some("TEST@test.ru")),
+        (None, Some("ivan%")),
+        (None, Some("%@mail.ru")),
+        (None, Some("%a_b%")),
+    ] {
+        let found = store
+            .search_clients(phone.map(Into::into), email.map(Into::into))
+            .await
+            .unwrap();
+        out.push(format!("{phone:?} {email:?} {found:?}"));
+    }
+    for id in [
+        SAMPLE_CLIENT_ID,
+        SAMPLE_CLIENT_ID + 17,
+        SAMPLE_CLIENT_ID + 299,
+    ] {
+        let id = ClientId(id);
+        out.push(format!("{:?}", store.balances(id).await.unwrap()));
+        out.push(format!("{:?}", store.coupons(id).await.unwrap()));
+        let period = HistoryQuery {
+            from: Some(anchor() - SignedDuration::from_hours(24 * 90)),
+            to: Some(anchor()),
+            offset: 1,
+            limit: 5,
+        };
+        out.push(format!("{:?}", store.history(id, period).await.unwrap()));
+    }
+    out.push(format!("{:?}", store.groups().await.unwrap()));
+    out.push(format!("{:?}", store.promotions().await.unwrap()));
+    for (client, offset, limit) in [
+        (None, 0, 10),
+        (None, 10, 10),
+        (Some(SAMPLE_CLIENT_ID + 5), 0, 5),
+    ] {
+        out.push(format!(
+            "{:?}",
+            store.accumulations(client, offset, limit).await.unwrap()
+        ));
+    }
+    let day = SignedDuration::from_hours(24);
+    for pos in [None, Some(2)] {
+        out.push(format!(
+            "{:?}",
+            store
+                .registrations(anchor() - day * 60, anchor(), pos, 50)
+                .await
+                .unwrap()
+        ));
+    }
+    for (sort, direction) in [
+        (SortColumn::Date, SortDirection::Desc),
+        (SortColumn::Amount, SortDirection::Asc),
+    ] {
+        let filter = OperationFilter {
+            card_ids: (1..=40).collect(),
+            promo_ids: vec![CARD_PROMO_ID],
+            kinds: vec![],
+            query: CardOperationQuery {
+                card_id: 1,
+                promo_id: CARD_PROMO_ID,
+                kind: None,
+                from: Some(anchor() - day * 200),
+                to: None,
+                sort,
+                direction,
+                offset: 3,
+                limit: 20,
+            },
+        };
+        out.push(format!(
+            "{:?}",
+            store.card_operations(filter).await.unwrap()
+        ));
+    }
+    for text in ["2000000000005", "5678", "иван", "Smith", "100%_"] {
+        out.push(format!(
+            "{text} {:?}",
+            store.find_cards(text.into(), 20).await.unwrap()
+        ));
+    }
+    out.push(format!("{}", store.client_count().await.unwrap()));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_keeps_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    contract(|| sqlite(&dir, "contract.db")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_keeps_the_contract() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    contract(|| postgres(&cluster)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_stores_answer_every_read_alike() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lite = sqlite(&dir, "reads.db").await;
+    let pg = postgres(&cluster).await;
+    lite.seed_demo(CLIENTS, anchor()).await.unwrap();
+    pg.seed_demo(CLIENTS, anchor()).await.unwrap();
+    let (a, b) = (reads(&lite).await, reads(&pg).await);
+    assert!(
+        a.iter().any(|r| r.contains("Client First")),
+        "the reads find something"
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(a.len(), b.len());
+    // Seeding twice is refused, not doubled.
+    assert!(pg.seed_demo(5, anchor()).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_refuses_a_newer_schema_and_check_finds_a_disabled_guard() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.fresh_database().await;
+    let target = DbTarget::parse(&url).unwrap();
+    let store = Store::open(&target).await.unwrap();
+    store.seed_demo(3, anchor()).await.unwrap();
+    // Opening again (a second instance, a restart) changes nothing.
+    Store::open(&target).await.unwrap();
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute("ALTER TABLE ledger DISABLE TRIGGER ledger_no_change")
+        .await
+        .unwrap();
+    let report = store.check().await.unwrap();
+    assert!(
+        report.integrity.contains("ledger_no_change"),
+        "{}",
+        report.integrity
+    );
+    client
+        .batch_execute("UPDATE schema_version SET version = 99")
+        .await
+        .unwrap();
+    match Store::open(&target).await {
+        Err(e @ StoreError::NewerSchema { found: 99, .. }) => {
+            assert!(e.to_string().contains("run a newer loyalty"), "{e}")
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a newer schema was opened"),
+    }
+}
