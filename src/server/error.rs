@@ -50,9 +50,17 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(reason) => {
                 ApiError::new(StatusCode::BAD_REQUEST, "bad_request", reason)
             }
+            // No connection could be had: nothing was done, and the till may try again.
+            StoreError::Unavailable(_) => {
+                tracing::error!("store failure: {e}");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is unavailable; nothing was done, try again",
+                )
+            }
             StoreError::Db(_)
             | StoreError::Postgres(_)
-            | StoreError::Unavailable(_)
             | StoreError::Worker(_)
             | StoreError::NewerSchema { .. } => {
                 tracing::error!("store failure: {e}");
@@ -106,5 +114,20 @@ impl IntoResponse for ApiError {
             },
         };
         (self.status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_is_a_503_that_says_nothing_was_done() {
+        let e = ApiError::from(StoreError::Unavailable("connection refused".into()));
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+        let (status, body) = e.parts();
+        assert_eq!(status, 503);
+        assert!(body.contains("nothing was done"), "{body}");
+        assert!(!body.contains("refused"), "no internals: {body}");
     }
 }

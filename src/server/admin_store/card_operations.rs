@@ -130,7 +130,7 @@ pub fn card_operations(
 }
 
 /// The REGOS promotion name of the demo's one card programme.
-pub(crate) const CARD_PROMO_NAME: &str = "Бонусная программа";
+const CARD_PROMO_NAME: &str = "Бонусная программа";
 
 /// Cards whose holder's phone ends in the digits of `text`, whose barcode is those digits,
 /// or (text with letters) whose holder's name contains it; at most `limit`, by id.
@@ -168,17 +168,35 @@ pub fn find_cards(
     };
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-        let promo: i64 = r.get(3)?;
-        Ok(RetailCard {
-            id: r.get(0)?,
-            barcode: Some(r.get::<_, i64>(1)?.to_string()),
-            holder: r.get(2)?,
-            promo_id: Some(promo),
-            promo_name: (promo == super::super::demo::CARD_PROMO_ID)
-                .then(|| CARD_PROMO_NAME.to_string()),
-            bonus: Some(from_milli(r.get(4)?)),
-            enabled: Some(r.get::<_, String>(5)? == "Активна"),
-        })
+        Ok(retail_card(
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            &r.get::<_, String>(5)?,
+        ))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A card from its stored columns, its bonus summed from its operations.
+pub(crate) fn retail_card(
+    id: i64,
+    number: i64,
+    holder: Option<String>,
+    promo: i64,
+    bonus_milli: i64,
+    status: &str,
+) -> RetailCard {
+    RetailCard {
+        id,
+        barcode: Some(number.to_string()),
+        holder,
+        promo_id: Some(promo),
+        promo_name: (promo == super::super::demo::CARD_PROMO_ID)
+            .then(|| CARD_PROMO_NAME.to_string()),
+        bonus: Some(from_milli(bonus_milli)),
+        enabled: Some(status == "Активна"),
+    }
 }

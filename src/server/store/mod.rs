@@ -67,12 +67,10 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
 }
 
+/// A connection that could not be had: before any statement, so nothing was done.
 impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
-        match e {
-            deadpool_postgres::PoolError::Backend(e) => StoreError::Postgres(e),
-            other => StoreError::Unavailable(other.to_string()),
-        }
+        StoreError::Unavailable(e.to_string())
     }
 }
 

@@ -5,8 +5,8 @@ use super::super::{StoreError, like_literal};
 use super::{Postgres, big, pg};
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration, RetailCard};
 use crate::server::admin_store::{
-    AccumulationRow, CARD_PROMO_NAME, GROUP_SELECT, OperationFilter, PromotionRow, from_milli,
-    group_of, kind_code, operation, order_clause, where_clause,
+    AccumulationRow, GROUP_SELECT, OperationFilter, PromotionRow, group_of, kind_code, operation,
+    order_clause, retail_card, where_clause,
 };
 use jiff::Timestamp;
 use tokio_postgres::Row;
@@ -274,19 +274,7 @@ impl Postgres {
         };
         Ok(rows
             .iter()
-            .map(|r| {
-                let promo: i64 = r.get(3);
-                RetailCard {
-                    id: r.get(0),
-                    barcode: Some(r.get::<_, i64>(1).to_string()),
-                    holder: r.get(2),
-                    promo_id: Some(promo),
-                    promo_name: (promo == crate::server::demo::CARD_PROMO_ID)
-                        .then(|| CARD_PROMO_NAME.to_string()),
-                    bonus: Some(from_milli(r.get(4))),
-                    enabled: Some(r.get::<_, String>(5) == "Активна"),
-                }
-            })
+            .map(|r| retail_card(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
             .collect())
     }
 }
