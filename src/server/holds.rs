@@ -139,7 +139,7 @@ fn find(conn: &Connection, transaction_id: &str) -> Result<Row, StoreError> {
 }
 
 /// The refusal for a step the hold's state does not allow.
-pub(crate) fn not_held(transaction_id: &str, state: &str) -> StoreError {
+fn not_held(transaction_id: &str, state: &str) -> StoreError {
     let state = match state {
         "held" => "still held, not written off",
         "written_off" => "already written off",
@@ -177,6 +177,42 @@ fn ledger(
 /// Spends a hold: the ledger takes its amount and its coupons are redeemed. Writing off a
 /// hold already written off changes nothing and succeeds, so a lost answer is settled by
 /// asking again.
+/// Whether a hold in `state` is to be spent now: `false` if it already was (a repeat is
+/// harmless), a refusal if it lapsed or went another way. Every store asks this.
+pub(crate) fn may_write_off(
+    transaction_id: &str,
+    state: &str,
+    expires_ms: i64,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    match state {
+        "written_off" => Ok(false),
+        "held" if expires_ms <= now_ms => Err(StoreError::Refused(Refusal::HoldExpired(
+            transaction_id.to_string(),
+        ))),
+        "held" => Ok(true),
+        other => Err(not_held(transaction_id, other)),
+    }
+}
+
+/// Whether a hold in `state` is to be cancelled now (`false`: it already was).
+pub(crate) fn may_cancel(transaction_id: &str, state: &str) -> Result<bool, StoreError> {
+    match state {
+        "cancelled" => Ok(false),
+        "held" => Ok(true),
+        other => Err(not_held(transaction_id, other)),
+    }
+}
+
+/// Whether a hold in `state` is to be refunded now (`false`: it already was).
+pub(crate) fn may_refund(transaction_id: &str, state: &str) -> Result<bool, StoreError> {
+    match state {
+        "refunded" => Ok(false),
+        "written_off" => Ok(true),
+        other => Err(not_held(transaction_id, other)),
+    }
+}
+
 pub fn write_off(
     conn: &mut Connection,
     transaction_id: &str,
@@ -185,15 +221,8 @@ pub fn write_off(
 ) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let row = find(&tx, transaction_id)?;
-    match row.3.as_str() {
-        "written_off" => return Ok(()),
-        "held" if row.4 <= made.at.as_millisecond() => {
-            return Err(StoreError::Refused(Refusal::HoldExpired(
-                transaction_id.to_string(),
-            )));
-        }
-        "held" => {}
-        other => return Err(not_held(transaction_id, other)),
+    if !may_write_off(transaction_id, &row.3, row.4, made.at.as_millisecond())? {
+        return Ok(());
     }
     ledger(&tx, &row, -row.2, "write_off", made)?;
     tx.execute(
@@ -214,10 +243,8 @@ pub fn write_off(
 pub fn cancel(conn: &mut Connection, transaction_id: &str) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let row = find(&tx, transaction_id)?;
-    match row.3.as_str() {
-        "cancelled" => return Ok(()),
-        "held" => {}
-        other => return Err(not_held(transaction_id, other)),
+    if !may_cancel(transaction_id, &row.3)? {
+        return Ok(());
     }
     tx.execute(
         "UPDATE holds SET state = 'cancelled' WHERE transaction_id = ?1",
@@ -232,10 +259,8 @@ pub fn cancel(conn: &mut Connection, transaction_id: &str) -> Result<(), StoreEr
 pub fn refund(conn: &mut Connection, transaction_id: &str, made: &Made) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let row = find(&tx, transaction_id)?;
-    match row.3.as_str() {
-        "refunded" => return Ok(()),
-        "written_off" => {}
-        other => return Err(not_held(transaction_id, other)),
+    if !may_refund(transaction_id, &row.3)? {
+        return Ok(());
     }
     ledger(&tx, &row, row.2, "refund", made)?;
     tx.execute(

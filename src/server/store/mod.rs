@@ -28,7 +28,7 @@ pub use reads::{
     HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, balances, client_count, coupons, history,
 };
 pub use search::{ContactKeys, SEARCH_LIMIT, phone_pattern, search_clients};
-pub(crate) use search::{Pattern, like_literal};
+pub(crate) use search::{Pattern, like_literal, search_sql};
 pub use sqlite::Sqlite;
 pub use target::DbTarget;
 pub(crate) use write_off::{CouponRow, check_coupon, coupon_verdict};

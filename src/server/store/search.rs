@@ -111,15 +111,19 @@ pub fn phone_pattern(text: &str) -> String {
     }
 }
 
-pub fn search_clients(
-    conn: &Connection,
+/// Renders one pattern over a column and its reverse in a dialect, pushing its arguments.
+pub(crate) type Render = fn(&str, &str, &str, &mut Vec<String>) -> String;
+
+/// A client search as SQL in the dialect `render` speaks, and its arguments.
+pub(crate) fn search_sql(
     phone_text: Option<&str>,
     email: Option<&str>,
-) -> Result<Vec<Client>, StoreError> {
+    render: Render,
+) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
     let mut args = Vec::new();
     if let Some(p) = phone_text {
-        clauses.push(pattern_clause(
+        clauses.push(render(
             "phone_norm",
             "phone_rev",
             &phone_pattern(p),
@@ -128,12 +132,21 @@ pub fn search_clients(
     }
     if let Some(e) = email {
         let e = e.trim().to_lowercase();
-        clauses.push(pattern_clause("email_lc", "email_rev", &e, &mut args));
+        clauses.push(render("email_lc", "email_rev", &e, &mut args));
     }
     let sql = format!(
         "SELECT id, name, phone, email FROM clients WHERE {} ORDER BY id LIMIT {SEARCH_LIMIT}",
         clauses.join(" AND ")
     );
+    (sql, args)
+}
+
+pub fn search_clients(
+    conn: &Connection,
+    phone_text: Option<&str>,
+    email: Option<&str>,
+) -> Result<Vec<Client>, StoreError> {
+    let (sql, args) = search_sql(phone_text, email, pattern_clause);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
         Ok(Client {

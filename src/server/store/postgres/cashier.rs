@@ -1,8 +1,8 @@
 //! What a till does: find a client, read balances, coupons and history, write off.
 
 use super::super::{
-    CouponRow, Idempotency, KEY_RETENTION_MS, Keyed, Made, Pattern, Refusal, SEARCH_LIMIT,
-    StoreError, coupon_verdict, facade::Answer, phone_pattern,
+    CouponRow, Idempotency, KEY_RETENTION_MS, Keyed, Made, Pattern, Refusal, StoreError,
+    coupon_verdict, facade::Answer, search_sql,
 };
 use super::{Postgres, big, pg};
 use crate::domain::{
@@ -174,24 +174,7 @@ impl Postgres {
         phone: Option<&str>,
         email: Option<&str>,
     ) -> Result<Vec<Client>, StoreError> {
-        let mut clauses = Vec::new();
-        let mut args = Vec::new();
-        if let Some(p) = phone {
-            clauses.push(pattern_clause(
-                "phone_norm",
-                "phone_rev",
-                &phone_pattern(p),
-                &mut args,
-            ));
-        }
-        if let Some(e) = email {
-            let e = e.trim().to_lowercase();
-            clauses.push(pattern_clause("email_lc", "email_rev", &e, &mut args));
-        }
-        let sql = format!(
-            "SELECT id, name, phone, email FROM clients WHERE {} ORDER BY id LIMIT {SEARCH_LIMIT}",
-            clauses.join(" AND ")
-        );
+        let (sql, args) = search_sql(phone, email, pattern_clause);
         let params: Vec<&(dyn ToSql + Sync)> =
             args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
         let rows = self.client().await?.query(&sql, &params).await?;

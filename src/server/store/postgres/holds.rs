@@ -5,7 +5,7 @@ use super::super::{Made, Refusal, StoreError};
 use super::Postgres;
 use super::cashier::{balances_of, check_coupon, held, require_client};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
-use crate::server::holds::{HOLD_TTL_MS, Hold, not_held};
+use crate::server::holds::{HOLD_TTL_MS, Hold, may_cancel, may_refund, may_write_off};
 use crate::wire::ext::currency_to_wire;
 use tokio_postgres::Transaction;
 
@@ -119,15 +119,8 @@ impl Postgres {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let row = find(&tx, transaction_id).await?;
-        match row.3.as_str() {
-            "written_off" => return Ok(()),
-            "held" if row.4 <= made.at.as_millisecond() => {
-                return Err(StoreError::Refused(Refusal::HoldExpired(
-                    transaction_id.to_string(),
-                )));
-            }
-            "held" => {}
-            other => return Err(not_held(transaction_id, other)),
+        if !may_write_off(transaction_id, &row.3, row.4, made.at.as_millisecond())? {
+            return Ok(());
         }
         ledger(&tx, &row, -row.2, "write_off", made).await?;
         tx.execute(
@@ -150,10 +143,8 @@ impl Postgres {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let row = find(&tx, transaction_id).await?;
-        match row.3.as_str() {
-            "cancelled" => return Ok(()),
-            "held" => {}
-            other => return Err(not_held(transaction_id, other)),
+        if !may_cancel(transaction_id, &row.3)? {
+            return Ok(());
         }
         tx.execute(
             "UPDATE holds SET state = 'cancelled' WHERE transaction_id = $1",
@@ -168,10 +159,8 @@ impl Postgres {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let row = find(&tx, transaction_id).await?;
-        match row.3.as_str() {
-            "refunded" => return Ok(()),
-            "written_off" => {}
-            other => return Err(not_held(transaction_id, other)),
+        if !may_refund(transaction_id, &row.3)? {
+            return Ok(());
         }
         ledger(&tx, &row, row.2, "refund", made).await?;
         tx.execute(
