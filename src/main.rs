@@ -242,16 +242,33 @@ async fn serve(
     credentials: Credentials,
 ) -> Result<(), String> {
     logging::to_stderr();
-    if !listen.ip().is_loopback() && credentials.token.as_deref().is_none_or(str::is_empty) {
-        // Reachable from other machines with the money API open to anyone: refused.
-        return Err(format!(
-            "refusing to listen on {listen} without a credential: give --token (or \
-             LOYALTY_SERVER_TOKEN) so that only your tills can write off, or listen on loopback"
-        ));
+    // Reachable from other machines with the money API open to anyone: refused. Users'
+    // keys (`serve user add`) or the shared --token are credentials.
+    let exposed =
+        !listen.ip().is_loopback() && credentials.token.as_deref().is_none_or(str::is_empty);
+    let refusal = || {
+        format!(
+            "refusing to listen on {listen} without a credential: add each till's key \
+             (`loyalty serve user add`) or give --token (or LOYALTY_SERVER_TOKEN) so that only \
+             your tills can write off, or listen on loopback"
+        )
+    };
+    if exposed && matches!(&db, DbTarget::Sqlite(path) if !path.exists()) {
+        return Err(refusal());
     }
     let store = Store::open(&db)
         .await
         .map_err(|e| format!("database {db}: {e}"))?;
+    if exposed
+        && store
+            .user_or_open(String::new(), true)
+            .await
+            .map_err(|e| format!("database {db}: {e}"))?
+            .is_some()
+    {
+        // No user was ever added: anyone would be let in.
+        return Err(refusal());
+    }
     tracing::info!("database {db} ({})", store.kind());
     if let Some(n) = demo_clients {
         let existing = store.client_count().await.map_err(|e| e.to_string())?;

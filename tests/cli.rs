@@ -311,6 +311,41 @@ fn serve_refuses_a_public_address_without_a_credential() {
     assert!(!dir.path().join("shop.db").exists(), "nothing created");
 }
 
+/// Users' keys are credentials too: a shop that gave each till its key needs no shared token.
+#[test]
+fn serve_listens_publicly_once_users_have_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let serve = || {
+        let mut cmd = loyalty(dir.path());
+        cmd.args(["serve", "--listen", "0.0.0.0:0", "--db"])
+            .arg(&db);
+        cmd
+    };
+    // An existing database with no user is still refused.
+    let added = loyalty(dir.path())
+        .args(["serve", "--migrate", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(added.status.success());
+    let out = serve().output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("serve user add"));
+    let added = loyalty(dir.path())
+        .args([
+            "serve", "user", "add", "till-1", "--role", "cashier", "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(added.status.success());
+    let (mut child, url) = common::spawn_serve(&mut serve());
+    assert!(url.starts_with("http://0.0.0.0:"), "{url}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 /// Each till and admin has its own key: made once by `serve user add`, stored as a digest,
 /// checked on every request by every instance, revoked at once, and recorded with each
 /// ledger movement. A cashier's key writes off but cannot manage groups.
