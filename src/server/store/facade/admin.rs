@@ -1,0 +1,119 @@
+//! The back office, on either store: Poster's groups, promotions and accumulations,
+//! Mloyalty's registrations, REGOS's cards and operations.
+
+use super::Store;
+use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration, RetailCard};
+use crate::server::admin_store::{self, AccumulationRow, OperationFilter, PromotionRow};
+use crate::server::store::StoreError;
+use jiff::Timestamp;
+
+impl Store {
+    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(|c| admin_store::groups(c)).await,
+            Store::Postgres(p) => p.groups().await,
+        }
+    }
+
+    pub async fn group(&self, id: i64) -> Result<Option<Group>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(move |c| admin_store::group(c, id)).await,
+            Store::Postgres(p) => p.group(id).await,
+        }
+    }
+
+    pub async fn create_group(&self, draft: GroupDraft) -> Result<i64, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| admin_store::create_group(c, &draft))
+                    .await
+            }
+            Store::Postgres(p) => p.create_group(&draft).await,
+        }
+    }
+
+    /// Returns whether the group existed.
+    pub async fn update_group(&self, id: i64, draft: GroupDraft) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| admin_store::update_group(c, id, &draft))
+                    .await
+            }
+            Store::Postgres(p) => p.update_group(id, &draft).await,
+        }
+    }
+
+    /// Returns whether the group existed.
+    pub async fn remove_group(&self, id: i64) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run_write(move |c| admin_store::remove_group(c, id)).await,
+            Store::Postgres(p) => p.remove_group(id).await,
+        }
+    }
+
+    pub async fn promotions(&self) -> Result<Vec<PromotionRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(|c| admin_store::promotions(c)).await,
+            Store::Postgres(p) => p.promotions().await,
+        }
+    }
+
+    pub async fn accumulations(
+        &self,
+        client: Option<i64>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<AccumulationRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run(move |c| admin_store::accumulations(c, client, offset, limit))
+                    .await
+            }
+            Store::Postgres(p) => p.accumulations(client, offset, limit).await,
+        }
+    }
+
+    pub async fn registrations(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        pos: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Registration>, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run(move |c| admin_store::registrations(c, from, to, pos, limit))
+                    .await
+            }
+            Store::Postgres(p) => p.registrations(from, to, pos, limit).await,
+        }
+    }
+
+    /// A page of card operations and how many match in all.
+    pub async fn card_operations(
+        &self,
+        filter: OperationFilter,
+    ) -> Result<(Vec<CardOperation>, u64), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run(move |c| admin_store::card_operations(c, &filter))
+                    .await
+            }
+            Store::Postgres(p) => p.card_operations(&filter).await,
+        }
+    }
+
+    pub async fn find_cards(
+        &self,
+        text: String,
+        limit: u32,
+    ) -> Result<Vec<RetailCard>, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run(move |c| admin_store::find_cards(c, &text, limit))
+                    .await
+            }
+            Store::Postgres(p) => p.find_cards(&text, limit).await,
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! What a till does, on either store: find a client, read, write off, hold.
+
+use super::{Answer, Store};
+use crate::domain::{
+    Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
+    WriteOff,
+};
+use crate::server::holds::{self, Hold};
+use crate::server::store::{Idempotency, Keyed, Made, StoreError, reads, search, write_off};
+
+impl Store {
+    pub async fn search_clients(
+        &self,
+        phone: Option<String>,
+        email: Option<String>,
+    ) -> Result<Vec<Client>, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run(move |c| search::search_clients(c, phone.as_deref(), email.as_deref()))
+                    .await
+            }
+            Store::Postgres(p) => p.search_clients(phone.as_deref(), email.as_deref()).await,
+        }
+    }
+
+    pub async fn balances(&self, id: ClientId) -> Result<Balances, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(move |c| reads::balances(c, id)).await,
+            Store::Postgres(p) => p.balances(id).await,
+        }
+    }
+
+    pub async fn coupons(&self, id: ClientId) -> Result<Vec<Coupon>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(move |c| reads::coupons(c, id)).await,
+            Store::Postgres(p) => p.coupons(id).await,
+        }
+    }
+
+    pub async fn history(
+        &self,
+        id: ClientId,
+        query: HistoryQuery,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(move |c| reads::history(c, id, &query)).await,
+            Store::Postgres(p) => p.history(id, &query).await,
+        }
+    }
+
+    pub async fn client_count(&self) -> Result<i64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(|c| reads::client_count(c)).await,
+            Store::Postgres(p) => p.client_count().await,
+        }
+    }
+
+    /// A write-off, all or nothing; the ledger ids of its balance parts.
+    pub async fn write_off(
+        &self,
+        id: ClientId,
+        request: WriteOff,
+        made: Made,
+    ) -> Result<Vec<i64>, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| write_off::write_off(c, id, &request, &made))
+                    .await
+            }
+            Store::Postgres(p) => p.write_off(id, &request, &made).await,
+        }
+    }
+
+    /// A write-off under an idempotency key shared by every instance over this database.
+    pub async fn write_off_once(
+        &self,
+        id: ClientId,
+        request: WriteOff,
+        made: Made,
+        idem: Idempotency,
+        answer: Answer,
+    ) -> Result<Keyed, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| {
+                    write_off::write_off_once(c, id, &request, &made, &idem, answer)
+                })
+                .await
+            }
+            Store::Postgres(p) => p.write_off_once(id, &request, &made, &idem, answer).await,
+        }
+    }
+
+    /// Reserves an amount and coupons for a fiscal transaction (see `holds`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn hold(
+        &self,
+        client: ClientId,
+        currency: Currency,
+        amount: Amount,
+        coupons: Vec<CouponId>,
+        made: Made,
+        transaction_id: String,
+    ) -> Result<Hold, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| {
+                    holds::hold(c, client, currency, amount, &coupons, &made, transaction_id)
+                })
+                .await
+            }
+            Store::Postgres(p) => {
+                p.hold(client, currency, amount, &coupons, &made, transaction_id)
+                    .await
+            }
+        }
+    }
+
+    pub async fn hold_write_off(
+        &self,
+        transaction_id: String,
+        fiscal_order_id: Option<String>,
+        made: Made,
+    ) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| {
+                    holds::write_off(c, &transaction_id, fiscal_order_id.as_deref(), &made)
+                })
+                .await
+            }
+            Store::Postgres(p) => {
+                p.hold_write_off(&transaction_id, fiscal_order_id.as_deref(), &made)
+                    .await
+            }
+        }
+    }
+
+    pub async fn hold_cancel(&self, transaction_id: String) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| holds::cancel(c, &transaction_id))
+                    .await
+            }
+            Store::Postgres(p) => p.hold_cancel(&transaction_id).await,
+        }
+    }
+
+    pub async fn hold_refund(&self, transaction_id: String, made: Made) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| holds::refund(c, &transaction_id, &made))
+                    .await
+            }
+            Store::Postgres(p) => p.hold_refund(&transaction_id, &made).await,
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! [`Store`]: every operation the server's routes, `serve --check`, `serve user` and demo
+//! seeding need, each answered by the SQLite or the PostgreSQL implementation with the same
+//! meaning and the same refusals. The operations live beside this file by feature: `cashier`,
+//! `admin`, `users`.
+
+use super::{DbTarget, Postgres, Report, Sqlite, StoreError};
+use jiff::Timestamp;
+
+/// The server's database, whichever it is. Cloning shares it.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(Sqlite),
+    Postgres(Postgres),
+}
+
+/// What a stored idempotent answer is made of, from a write-off's outcome.
+pub type Answer = fn(&Result<Vec<i64>, StoreError>) -> (u16, String);
+
+mod admin;
+mod cashier;
+mod users;
+
+impl Store {
+    /// Opens the database `target` names, bringing its schema up to date; one written by a
+    /// newer `loyalty` is refused.
+    pub async fn open(target: &DbTarget) -> Result<Store, StoreError> {
+        match target {
+            DbTarget::Sqlite(path) => Sqlite::open(path).map(Store::Sqlite),
+            DbTarget::Postgres(config) => Postgres::connect((**config).clone())
+                .await
+                .map(Store::Postgres),
+        }
+    }
+
+    /// A SQLite file (the embedded default and tests).
+    pub fn open_sqlite(path: &std::path::Path) -> Result<Store, StoreError> {
+        Sqlite::open(path).map(Store::Sqlite)
+    }
+
+    /// The SQLite implementation, for what only it has (raw SQL in tests and benches).
+    pub fn sqlite(&self) -> Option<&Sqlite> {
+        match self {
+            Store::Sqlite(s) => Some(s),
+            Store::Postgres(_) => None,
+        }
+    }
+
+    /// Which kind of database this is, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "SQLite",
+            Store::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// Answers once the database does.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+                    .await?;
+                Ok(())
+            }
+            Store::Postgres(p) => p.ping().await,
+        }
+    }
+
+    /// `serve --check`: the database's own integrity, then every balance against its ledger.
+    pub async fn check(&self) -> Result<Report, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(|c| super::check(c)).await,
+            Store::Postgres(p) => p.check().await,
+        }
+    }
+
+    /// Seeds `count` demo clients into an empty database; returns how many.
+    pub async fn seed_demo(&self, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| crate::server::demo::seed(c, count, anchor))
+                    .await
+            }
+            Store::Postgres(p) => p.seed_demo(count, anchor).await,
+        }
+    }
+}
