@@ -1,6 +1,7 @@
 //! `loyalty`: the console (no subcommand), the server (`serve`) and the configuration
 //! commands.
 
+mod db_arg;
 mod serve;
 mod users;
 
@@ -49,7 +50,7 @@ enum Command {
             required = true,
             env = "LOYALTY_DATABASE_URL",
             hide_env_values = true,
-            value_parser = DbTarget::parse
+            value_parser = db_arg::DbArg
         )]
         db: Option<DbTarget>,
         /// Seed N demo clients into an empty database.
@@ -128,10 +129,14 @@ async fn main() -> ExitCode {
             db: Some(db),
             migrate: true,
             ..
-        }) => Store::open(&db)
-            .await
-            .map(|_| eprintln!("{db}: schema up to date"))
-            .map_err(|e| format!("database {db}: {e}")),
+        }) => {
+            // Each step migrated is logged as it is taken.
+            logging::to_stderr();
+            Store::open(&db)
+                .await
+                .map(|_| eprintln!("{db}: schema up to date"))
+                .map_err(|e| format!("database {db}: {e}"))
+        }
         Some(Command::Serve {
             listen,
             db: Some(db),

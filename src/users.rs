@@ -14,20 +14,20 @@ pub enum UserAction {
         #[arg(long, value_parser = ["cashier", "admin"])]
         role: String,
         /// The server's database: a SQLite file or a postgres:// URL.
-        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = DbTarget::parse)]
+        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = crate::db_arg::DbArg)]
         db: DbTarget,
     },
     /// List the users, with when each was added and revoked.
     List {
         /// The server's database: a SQLite file or a postgres:// URL.
-        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = DbTarget::parse)]
+        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = crate::db_arg::DbArg)]
         db: DbTarget,
     },
     /// Revoke a user's key; every instance refuses it from the next request.
     Revoke {
         name: String,
         /// The server's database: a SQLite file or a postgres:// URL.
-        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = DbTarget::parse)]
+        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = crate::db_arg::DbArg)]
         db: DbTarget,
     },
 }

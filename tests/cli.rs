@@ -311,6 +311,41 @@ fn serve_refuses_a_public_address_without_a_credential() {
     assert!(!dir.path().join("shop.db").exists(), "nothing created");
 }
 
+/// A database URL carries its password: no error about it repeats it, whether it came by
+/// flag or environment, is malformed, or names a server that does not answer.
+#[test]
+fn a_database_password_never_reaches_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let malformed = "postgres://till:s3cret-pw@host:notaport/shop";
+    let unreachable = "postgres://till:s3cret-pw@127.0.0.1:1/shop?connect_timeout=2";
+    let runs = [
+        loyalty(dir.path())
+            .args(["serve", "--db", malformed])
+            .output(),
+        loyalty(dir.path())
+            .args(["serve", "user", "list"])
+            .env("LOYALTY_DATABASE_URL", malformed)
+            .output(),
+        loyalty(dir.path())
+            .args(["serve", "--check", "--db", unreachable])
+            .output(),
+        loyalty(dir.path())
+            .args(["serve", "user", "add", "till-1", "--role", "cashier"])
+            .env("LOYALTY_DATABASE_URL", unreachable)
+            .output(),
+    ];
+    for out in runs {
+        let out = out.unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{err}");
+        assert!(!err.contains("s3cret"), "{err}");
+        assert!(
+            err.contains("postgres") || err.contains("PostgreSQL"),
+            "{err}"
+        );
+    }
+}
+
 /// Users' keys are credentials too: a shop that gave each till its key needs no shared token.
 #[test]
 fn serve_listens_publicly_once_users_have_keys() {

@@ -519,20 +519,23 @@ async fn both_stores_answer_every_read_alike() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_refuses_a_newer_schema_and_check_finds_a_disabled_guard() {
+async fn postgres_bounds_waits_refuses_nul_a_newer_schema_and_finds_a_disabled_guard() {
     let Some(cluster) = Cluster::start() else {
         return;
     };
     let url = cluster.fresh_database().await;
-    let target = DbTarget::parse(&url).unwrap();
+    // The URL's own options win over the store's bounds: a short lock wait keeps this quick.
+    let target = DbTarget::parse(&format!("{url}?options=-c%20lock_timeout%3D300")).unwrap();
     let store = Store::open(&target).await.unwrap();
     store.seed_demo(3, anchor()).await.unwrap();
     // Opening again (a second instance, a restart) changes nothing.
     Store::open(&target).await.unwrap();
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+    let (mut client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
         .await
         .unwrap();
     tokio::spawn(connection);
+    a_locked_client_is_busy_not_a_hang(&store, &mut client).await;
+    nul_text_is_refused_as_the_request_fault(&store).await;
     client
         .batch_execute("ALTER TABLE ledger DISABLE TRIGGER ledger_no_change")
         .await
@@ -554,4 +557,56 @@ async fn postgres_refuses_a_newer_schema_and_check_finds_a_disabled_guard() {
         Err(e) => panic!("{e}"),
         Ok(_) => panic!("a newer schema was opened"),
     }
+}
+
+/// Another session holds the client's row: the write-off gives up after the lock bound,
+/// as "busy, nothing was done" (a 503 the till may retry), and takes nothing.
+async fn a_locked_client_is_busy_not_a_hang(store: &Store, other: &mut tokio_postgres::Client) {
+    let before = store.balances(SAMPLE).await.unwrap();
+    let tx = other.transaction().await.unwrap();
+    tx.execute(
+        "SELECT 1 FROM clients WHERE id = $1 FOR UPDATE",
+        &[&SAMPLE_CLIENT_ID],
+    )
+    .await
+    .unwrap();
+    let e = store
+        .write_off(SAMPLE, points(100), made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Unavailable(m) if m.contains("too busy")),
+        "{e}"
+    );
+    tx.rollback().await.unwrap();
+    assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
+    store
+        .write_off(SAMPLE, points(100), made(anchor()))
+        .await
+        .unwrap();
+}
+
+/// PostgreSQL's text cannot hold NUL: a login or a search with one is a
+/// refusal in words, and nothing is written.
+async fn nul_text_is_refused_as_the_request_fault(store: &Store) {
+    let before = store.balances(SAMPLE).await.unwrap();
+    let nul = |e: StoreError| {
+        assert!(
+            matches!(&e, StoreError::Invalid(m) if m.contains("NUL")),
+            "{e}"
+        )
+    };
+    let by_nul = Made {
+        by: Some("kassa\0@shop.ru".into()),
+        ..made(anchor())
+    };
+    nul(store
+        .write_off(SAMPLE, points(100), by_nul)
+        .await
+        .unwrap_err());
+    nul(store
+        .search_clients(None, Some("a\0b@mail.ru".into()))
+        .await
+        .unwrap_err());
+    assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
 }

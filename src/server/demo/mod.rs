@@ -73,6 +73,7 @@ fn back_office_tables(sink: &mut impl Sink) -> Result<(), StoreError> {
 
 /// State for the back-office rows seeded alongside each client.
 struct BackOffice {
+    /// The demo's "now": its history ends here.
     anchor_ms: i64,
     accumulation_id: i64,
 }
@@ -217,7 +218,6 @@ pub(crate) struct Demo {
     rng: Rng,
     count: u64,
     next: u64,
-    anchor_ms: i64,
     coupon_id: i64,
     back_office: BackOffice,
 }
@@ -230,7 +230,6 @@ impl Demo {
             rng: Rng::new(0x1234_5678 ^ count),
             count,
             next: 0,
-            anchor_ms: anchor.as_millisecond(),
             coupon_id: SAMPLE_COUPON_ID,
             back_office: BackOffice {
                 anchor_ms: anchor.as_millisecond(),
@@ -252,7 +251,7 @@ impl Demo {
         let i = self.next;
         self.next += 1;
         let rng = &mut self.rng;
-        let anchor_ms = self.anchor_ms;
+        let anchor_ms = self.back_office.anchor_ms;
         let day_ms = SignedDuration::from_hours(24).as_millis() as i64;
         let id = SAMPLE_CLIENT_ID + i as i64;
         let (name, phone, email) = if i == 0 {

@@ -51,7 +51,7 @@ pub enum StoreError {
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("database: {0}")]
-    Postgres(#[from] tokio_postgres::Error),
+    Postgres(tokio_postgres::Error),
     /// No PostgreSQL connection could be had (the server is down, the pool is exhausted).
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -70,8 +70,44 @@ pub enum StoreError {
 /// A connection that could not be had: before any statement, so nothing was done.
 impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
-        StoreError::Unavailable(e.to_string())
+        StoreError::Unavailable(with_causes(&e))
     }
+}
+
+/// A statement PostgreSQL cancelled for its time bound (`statement_timeout`,
+/// `lock_timeout`) rolled its transaction back, so nothing was done: the caller may try
+/// again. Text with a NUL byte, which PostgreSQL's `text` cannot hold, is the request's
+/// fault, not the server's.
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        use tokio_postgres::error::SqlState;
+        match e.code() {
+            Some(code)
+                if *code == SqlState::LOCK_NOT_AVAILABLE || *code == SqlState::QUERY_CANCELED =>
+            {
+                StoreError::Unavailable(format!("the database was too busy: {}", with_causes(&e)))
+            }
+            Some(code) if *code == SqlState::CHARACTER_NOT_IN_REPERTOIRE => {
+                StoreError::Invalid("text with a NUL character cannot be stored".into())
+            }
+            _ => StoreError::Postgres(e),
+        }
+    }
+}
+
+/// An error and its sources in one line: the pool's own message ("error connecting to
+/// server") says nothing of why without them.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// Why a write-off was refused; nothing was changed.

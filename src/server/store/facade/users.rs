@@ -48,10 +48,13 @@ impl Store {
     ) -> Result<Option<Principal>, StoreError> {
         let found = match self {
             Store::Sqlite(s) => {
-                let key = key.clone();
-                s.run(move |c| match key.is_empty() {
-                    true => Ok((None, principals::any(c)?)),
-                    false => Ok((principals::find(c, &key)?, principals::any(c)?)),
+                s.run(move |c| {
+                    let found = if key.is_empty() {
+                        None
+                    } else {
+                        principals::find(c, &key)?
+                    };
+                    Ok((found, principals::any(c)?))
                 })
                 .await?
             }

@@ -37,6 +37,10 @@ const WAIT: Duration = Duration::from_secs(10);
 /// lock does, the other waits and finds the work done.
 const MIGRATION_LOCK: i64 = 0x006c_6f79_616c_7479; // "loyalty"
 
+/// Milliseconds: a statement may run 15 s, wait 5 s for a lock; a transaction may idle 30 s.
+const SESSION_BOUNDS: &str = "-c statement_timeout=15000 -c lock_timeout=5000 \
+                              -c idle_in_transaction_session_timeout=30000";
+
 /// A pool of connections to one PostgreSQL database. Cloning shares it.
 #[derive(Clone)]
 pub struct Postgres {
@@ -51,6 +55,11 @@ impl Postgres {
             config.connect_timeout(Duration::from_secs(5));
         }
         config.application_name("loyalty serve");
+        // Every bound of time on the server's side: a statement, a wait for a row lock and a
+        // transaction left open end with an error rather than holding a till (or a
+        // connection of the pool) for ever. The URL's own `options` come after and win.
+        let options = [SESSION_BOUNDS, config.get_options().unwrap_or_default()].join(" ");
+        config.options(options.trim());
         let manager = Manager::from_config(
             config,
             tokio_postgres::NoTls,
