@@ -570,10 +570,15 @@ async fn a_locked_client_is_busy_not_a_hang(store: &Store, other: &mut tokio_pos
     )
     .await
     .unwrap();
-    let e = store
-        .write_off(SAMPLE, points(100), made(anchor()))
-        .await
-        .unwrap_err();
+    // A guard, not a measure: should the bound ever fail, the test fails instead of
+    // waiting on its own lock until CI gives up.
+    let e = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        store.write_off(SAMPLE, points(100), made(anchor())),
+    )
+    .await
+    .expect("the lock bound never fired")
+    .unwrap_err();
     assert!(
         matches!(&e, StoreError::Unavailable(m) if m.contains("too busy")),
         "{e}"

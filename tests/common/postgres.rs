@@ -100,18 +100,34 @@ impl Postgres {
 
     /// Runs a PostgreSQL binary, as `postgres` when we are root.
     fn run(&self, program: &str, args: &[&str]) {
-        let path = self.bin.join(program);
-        let status = if self.as_postgres {
-            Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&path)
-                .args(args)
-                .status()
-        } else {
-            Command::new(&path).args(args).status()
-        }
-        .unwrap_or_else(|e| panic!("{program}: {e}"));
+        let status = self
+            .command(program)
+            .args(args)
+            .status()
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
         assert!(status.success(), "{program} {args:?} failed");
+    }
+
+    /// A PostgreSQL binary's command, as `postgres` when we are root. The cluster keeps the
+    /// real wall clock when the tests run under libfaketime (`.ci/run`'s calendar check): in
+    /// its preload PostgreSQL's timers never fire, so `lock_timeout` and
+    /// `statement_timeout` would wait for ever. No SQL reads the database's clock.
+    fn command(&self, program: &str) -> Command {
+        let path = self.bin.join(program);
+        let mut cmd = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&path);
+            c
+        } else {
+            Command::new(&path)
+        };
+        for (name, _) in std::env::vars_os() {
+            let faked = name.to_str().is_some_and(|n| n.starts_with("FAKETIME"));
+            if faked || name == "LD_PRELOAD" {
+                cmd.env_remove(name);
+            }
+        }
+        cmd
     }
 
     /// A new empty database on this cluster; its URL, as `--db` takes it.
@@ -146,14 +162,9 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         let data = self.data();
-        let path = self.bin.join("pg_ctl");
-        let mut cmd = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&path);
-            c
-        } else {
-            Command::new(&path)
-        };
-        let _ = cmd.args(["-D", &data, "-m", "immediate", "stop"]).status();
+        let _ = self
+            .command("pg_ctl")
+            .args(["-D", &data, "-m", "immediate", "stop"])
+            .status();
     }
 }
