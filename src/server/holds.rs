@@ -6,7 +6,7 @@
 use super::store::{self, Made, Refusal, StoreError};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
 use crate::wire::ext::currency_to_wire;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// How long a hold reserves before it lapses by itself.
 pub const HOLD_TTL_MS: i64 = 15 * 60_000;
@@ -79,7 +79,7 @@ pub fn hold(
     made: &Made,
     transaction_id: String,
 ) -> Result<Hold, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let now_ms = made.at.as_millisecond();
     let balances = store::balances(&tx, client)?;
     let available = balances.get(currency).minor() - held(&tx, client, currency, now_ms)?;
@@ -219,7 +219,7 @@ pub fn write_off(
     fiscal_order_id: Option<&str>,
     made: &Made,
 ) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let row = find(&tx, transaction_id)?;
     if !may_write_off(transaction_id, &row.3, row.4, made.at.as_millisecond())? {
         return Ok(());
@@ -241,7 +241,7 @@ pub fn write_off(
 /// Releases a hold (an expired one too). Cancelling twice succeeds; a written-off hold
 /// cannot be cancelled (it is refunded instead).
 pub fn cancel(conn: &mut Connection, transaction_id: &str) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let row = find(&tx, transaction_id)?;
     if !may_cancel(transaction_id, &row.3)? {
         return Ok(());
@@ -257,7 +257,7 @@ pub fn cancel(conn: &mut Connection, transaction_id: &str) -> Result<(), StoreEr
 /// Gives back what a written-off hold took: its amount to the balance, its coupons to the
 /// client. A second refund changes nothing.
 pub fn refund(conn: &mut Connection, transaction_id: &str, made: &Made) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let row = find(&tx, transaction_id)?;
     if !may_refund(transaction_id, &row.3)? {
         return Ok(());

@@ -112,7 +112,7 @@ pub fn update_group(conn: &Connection, id: i64, draft: &GroupDraft) -> Result<bo
 /// Removes a group; its clients leave it (as Poster removes the group with its members).
 /// Returns whether the group existed.
 pub fn remove_group(conn: &mut Connection, id: i64) -> Result<bool, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     tx.execute(
         "UPDATE clients SET group_id = NULL WHERE group_id = ?1",
         [id],

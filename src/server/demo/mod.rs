@@ -372,7 +372,7 @@ impl Demo {
 /// Seeds `count` demo clients into a SQLite database in one transaction; returns the number
 /// of clients.
 pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     {
         let mut sink = rows::Statements::new(&tx);
         let mut demo = Demo::new(count, anchor);

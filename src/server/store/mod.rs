@@ -20,6 +20,7 @@ mod search;
 pub mod sqlite;
 mod target;
 mod write_off;
+mod writer;
 
 pub use check::{LedgerMismatch, Report, check, check_ledger};
 pub use facade::Store;

@@ -1,5 +1,7 @@
-//! The SQLite store: one database file, a small pool of connections, one writer at a time.
+//! The SQLite store: one database file, a small pool of connections for reads, one writer
+//! that commits in groups.
 
+use super::writer::Writer;
 use super::{SCHEMA_VERSION, StoreError, schema};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -7,14 +9,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Connections to one database file: at most [`POOL_SIZE`] open at once, handed out one
-/// per blocking call, callers queueing for one; writes also queue for the one writer, so
-/// they wait in order here rather than retrying against SQLite's lock.
+/// per blocking call, callers queueing for one; writes queue for the one writer, so they
+/// wait in order here rather than retrying against SQLite's lock.
 #[derive(Clone)]
 pub struct Sqlite {
     path: Arc<PathBuf>,
     idle: Arc<Mutex<Vec<Connection>>>,
     connections: Arc<tokio::sync::Semaphore>,
-    writer: Arc<tokio::sync::Semaphore>,
+    writer: Arc<Writer>,
 }
 
 /// Most connections open at once: readers of WAL go on in parallel, two per core is plenty
@@ -48,11 +50,13 @@ impl Sqlite {
             );
             conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
+        let writer = Writer::start(conn, path.to_path_buf())
+            .map_err(|e| StoreError::Worker(format!("cannot start the database writer: {e}")))?;
         Ok(Sqlite {
             path: Arc::new(path.to_path_buf()),
-            idle: Arc::new(Mutex::new(vec![conn])),
+            idle: Arc::new(Mutex::new(Vec::new())),
             connections: Arc::new(tokio::sync::Semaphore::new(POOL_SIZE)),
-            writer: Arc::new(tokio::sync::Semaphore::new(1)),
+            writer: Arc::new(writer),
         })
     }
 
@@ -82,18 +86,15 @@ impl Sqlite {
         .map_err(|e| StoreError::Worker(e.to_string()))?
     }
 
-    /// Like [`Sqlite::run`] for a write: writers take turns, in the order they came.
+    /// Runs the write `f` on the writer's connection, in the order writes came, inside a
+    /// transaction shared with the writes queued beside it (see [`Writer`]): `f` must not
+    /// begin its own transaction (a savepoint is fine), and is answered once committed.
     pub async fn run_write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        let _turn = self
-            .writer
-            .acquire()
-            .await
-            .map_err(|e| StoreError::Worker(e.to_string()))?;
-        self.run(f).await
+        self.writer.run(f).await
     }
 
     /// Runs `f` on a pooled connection on the calling thread. A connection that failed is
@@ -139,7 +140,7 @@ pub(crate) fn add_column(
     Ok(())
 }
 
-fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     // WAL lets readers go on while a till writes; FULL sync so an acknowledged write-off
     // survives a power cut, not just a crash.

@@ -1,22 +1,24 @@
-//! Write-offs: all or nothing in one immediate transaction, once per idempotency key.
+//! Write-offs: all or nothing in one savepoint, once per idempotency key. The server runs
+//! them on its one writer (`Sqlite::run_write`), inside the group's `BEGIN IMMEDIATE`: the
+//! write lock is held before anything is read, so no other till's write can come between a
+//! check and its write.
 
 use super::reads::{balances, require_client};
 use super::{Refusal, StoreError};
 use crate::domain::{Amount, ClientId, CouponId, WriteOff};
 use crate::wire::ext::currency_to_wire;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-/// Carries out a write-off as one immediate transaction: every balance part and every coupon
-/// goes through, or nothing does. The write lock is taken before anything is read, so the
-/// checks below cannot be overtaken by another till; the balance CHECK is the last net.
+/// Carries out a write-off in one savepoint: every balance part and every coupon goes
+/// through, or nothing does; the balance CHECK is the last net.
 pub fn write_off(
     conn: &mut Connection,
     id: ClientId,
     request: &WriteOff,
     made: &Made,
 ) -> Result<Vec<i64>, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let ids = apply_write_off(&tx, id, request, made)?;
     tx.commit()?;
     Ok(ids)
@@ -55,7 +57,7 @@ pub enum Keyed {
     Mismatch,
 }
 
-/// A write-off under an idempotency key, in one immediate transaction with the key's row:
+/// A write-off under an idempotency key, in one savepoint with the key's row:
 /// either the key is new and the write-off and its answer are committed together, or the
 /// key is known and nothing changes. `answer` turns an outcome into the status and body a
 /// replay must repeat. Database failures store nothing, so a retry runs afresh.
@@ -67,7 +69,7 @@ pub fn write_off_once(
     idem: &Idempotency,
     answer: impl Fn(&Result<Vec<i64>, StoreError>) -> (u16, String),
 ) -> Result<Keyed, StoreError> {
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut tx = conn.savepoint()?;
     let now_ms = made.at.as_millisecond();
     tx.execute(
         "DELETE FROM idempotency_keys WHERE created_ms < ?1",

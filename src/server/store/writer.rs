@@ -1,0 +1,292 @@
+//! SQLite's one writer: a thread that owns the write connection and commits queued writes
+//! in groups. SQLite lets one connection write at a time and `synchronous = FULL` costs an
+//! fsync per commit; writers that each took the lock and synced in turn made every till
+//! wait for the syncs of all the tills ahead of it. Here the writes that queued while the
+//! last group was committing run next, each in its own savepoint (a refusal or a failure
+//! undoes only its own changes), under one `BEGIN IMMEDIATE … COMMIT`: one fsync for the
+//! group, and each caller is answered only after the commit that made its write durable.
+
+use super::StoreError;
+use rusqlite::Connection;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+/// Most writes in one commit: a group is whatever queued meanwhile, up to this many, so
+/// one long group cannot hold the first caller's answer for long.
+const MOST_PER_COMMIT: usize = 128;
+
+/// A queued write: runs on the writer's connection inside the group's transaction and
+/// hands back how to answer its caller once the group's fate is known.
+type Job = Box<dyn FnOnce(&mut Connection) -> Ran + Send>;
+
+/// Tells a job's caller how it went, given whether its group was committed (or why not).
+type Answer = Box<dyn FnOnce(Result<(), &str>) + Send>;
+
+/// How a job went: its answer, waiting for the commit, and whether the connection's
+/// transaction is still sound after it.
+struct Ran {
+    answer: Answer,
+    broke: Option<rusqlite::Error>,
+}
+
+/// The queue into the writer thread; the thread ends when the last store clone drops it.
+pub(super) struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    pub(super) fn start(conn: Connection, path: PathBuf) -> std::io::Result<Writer> {
+        // Copying the WAL back into the file is the checkpointer's work, not the commit's.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .and_then(|()| conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES))
+            .map_err(std::io::Error::other)?;
+        let checkpoints = Checkpointer::start(
+            super::sqlite::open_connection(&path).map_err(std::io::Error::other)?,
+        )?;
+        let (jobs, queue) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || write_in_groups(conn, &path, &queue, &checkpoints))?;
+        Ok(Writer { jobs })
+    }
+
+    /// Queues `f` at once (so writes keep the order of these calls) and returns the wait
+    /// for it to be committed (or refused, or undone).
+    pub(super) fn run<T, F>(
+        &self,
+        f: F,
+    ) -> impl std::future::Future<Output = Result<T, StoreError>> + use<T, F>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (tell, told) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let (outcome, broke) = in_savepoint(conn, f);
+            let answer = Box::new(move |committed: Result<(), &str>| {
+                let answer = match (outcome, committed) {
+                    (Ok(_), Err(why)) => Err(not_done(why)),
+                    (outcome, _) => outcome,
+                };
+                // The caller may have gone (its request was dropped): the write stands.
+                let _ = tell.send(answer);
+            });
+            Ran { answer, broke }
+        });
+        let queued = self.jobs.send(job);
+        async move {
+            queued.map_err(|_| not_done("the database writer has stopped"))?;
+            // Dropped unanswered means the job never ran or its group was never committed.
+            told.await
+                .map_err(|_| not_done("the database writer stopped before the commit"))?
+        }
+    }
+}
+
+/// Nothing was written, and saying so lets the caller try again (a 503 over HTTP).
+fn not_done(why: &str) -> StoreError {
+    StoreError::Unavailable(format!("the write was not committed: {why}"))
+}
+
+/// Runs `f` in a savepoint, kept if `f` succeeds and undone otherwise. A panic in `f` is
+/// an error of this write alone. The second value reports a savepoint that could not be
+/// closed: the group's transaction is then in doubt and is rolled back whole.
+fn in_savepoint<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+) -> (Result<T, StoreError>, Option<rusqlite::Error>) {
+    if let Err(e) = conn.execute_batch("SAVEPOINT write") {
+        return (Err(not_done(&e.to_string())), Some(e));
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(|| f(&mut *conn)))
+        .unwrap_or_else(|_| Err(StoreError::Worker("a write panicked; it was undone".into())));
+    let close = if outcome.is_ok() {
+        "RELEASE write"
+    } else {
+        "ROLLBACK TO write; RELEASE write"
+    };
+    match conn.execute_batch(close) {
+        Ok(()) => (outcome, None),
+        Err(e) => (Err(not_done(&e.to_string())), Some(e)),
+    }
+}
+
+fn write_in_groups(
+    mut conn: Connection,
+    path: &std::path::Path,
+    queue: &mpsc::Receiver<Job>,
+    checkpoints: &Checkpointer,
+) {
+    while let Ok(first) = queue.recv() {
+        let mut group = vec![first];
+        group.extend(queue.try_iter().take(MOST_PER_COMMIT - 1));
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            // The group is dropped unrun: each caller hears that nothing was done.
+            tracing::error!("database writer cannot begin: {e}");
+            reopen(&mut conn, path);
+            continue;
+        }
+        let mut answers = Vec::with_capacity(group.len());
+        let mut broke = None;
+        for job in group {
+            if broke.is_some() {
+                break;
+            }
+            let ran = job(&mut conn);
+            answers.push(ran.answer);
+            broke = ran.broke;
+        }
+        let committed = match broke {
+            None => conn.execute_batch("COMMIT").map_err(|e| e.to_string()),
+            Some(e) => Err(e.to_string()),
+        };
+        if let Err(why) = &committed {
+            tracing::error!(writes = answers.len(), "database commit failed: {why}");
+            if conn.execute_batch("ROLLBACK").is_err() || !conn.is_autocommit() {
+                reopen(&mut conn, path);
+            }
+        }
+        let committed = committed.as_ref().map(|_| ()).map_err(String::as_str);
+        for answer in answers {
+            answer(committed);
+        }
+        checkpoints.due();
+    }
+}
+
+/// A connection whose state is in doubt is replaced; if no new one can be opened the old
+/// one stays, and the next group's `BEGIN` tells.
+fn reopen(conn: &mut Connection, path: &std::path::Path) {
+    match super::sqlite::open_connection(path) {
+        Ok(fresh) => *conn = fresh,
+        Err(e) => tracing::error!("database writer cannot reopen the file: {e}"),
+    }
+}
+
+/// Copies committed WAL frames back into the database file on a thread of its own. SQLite's
+/// automatic checkpoint runs inside the commit that crosses its threshold, and made that
+/// group's tills wait 100 ms and more while pages were copied and synced; a PASSIVE
+/// checkpoint beside the writer copies them without taking the write lock, and SQLite
+/// starts the WAL over once all of it has been copied.
+struct Checkpointer {
+    wake: mpsc::SyncSender<()>,
+}
+
+/// The WAL file is cut back to this size when it starts over.
+const WAL_KEPT_BYTES: i64 = 64 << 20;
+
+impl Checkpointer {
+    fn start(conn: Connection) -> std::io::Result<Checkpointer> {
+        conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES)
+            .map_err(std::io::Error::other)?;
+        let (wake, woken) = mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || {
+                // Ends with the writer, which holds the other end.
+                while woken.recv().is_ok() {
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::warn!("database checkpoint failed: {e}");
+                    }
+                }
+            })?;
+        Ok(Checkpointer { wake })
+    }
+
+    /// Asks for a checkpoint after a commit; one already asked for covers this one too.
+    fn due(&self) {
+        let _ = self.wake.try_send(());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::channel;
+
+    fn rows(path: &std::path::Path) -> Vec<String> {
+        let conn = Connection::open(path).unwrap();
+        let mut stmt = conn.prepare("SELECT name FROM t ORDER BY name").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    fn insert(name: &'static str) -> impl FnOnce(&mut Connection) -> Result<(), StoreError> {
+        move |c| {
+            c.execute("INSERT INTO t (name) VALUES (?1)", [name])?;
+            Ok(())
+        }
+    }
+
+    /// The writes queued while one runs are committed together, each kept or undone alone,
+    /// each answered after its commit; a write that breaks the group's transaction costs
+    /// the group its commit, every one of its callers hears so, and the writer goes on.
+    #[tokio::test]
+    async fn a_group_commits_together_and_each_write_stands_or_falls_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let conn = crate::server::store::sqlite::open_connection(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (name TEXT PRIMARY KEY)")
+            .unwrap();
+        let writer = Writer::start(conn, path.clone()).unwrap();
+
+        // The first write holds the writer until the next ones are queued behind it.
+        let (started, has_started) = channel();
+        let (release, released) = channel::<()>();
+        let first = writer.run(move |c| {
+            started.send(()).unwrap();
+            released.recv().unwrap();
+            insert("a")(c)
+        });
+        let first = tokio::spawn(first);
+        has_started.recv().unwrap();
+        let kept = writer.run(insert("b"));
+        let refused = writer.run(|c| {
+            insert("c")(c)?;
+            Err::<(), _>(StoreError::Invalid("refused after writing".into()))
+        });
+        let panicked = writer.run(|c| -> Result<(), StoreError> {
+            insert("d")(c)?;
+            panic!("a bug in one write")
+        });
+        let also_kept = writer.run(insert("e"));
+        release.send(()).unwrap();
+
+        first.await.unwrap().unwrap();
+        kept.await.unwrap();
+        assert_eq!(
+            rows(&path),
+            ["a", "b", "e"],
+            "answered only once committed, and without the writes that failed"
+        );
+        assert!(matches!(refused.await, Err(StoreError::Invalid(_))));
+        assert!(matches!(panicked.await, Err(StoreError::Worker(_))));
+        also_kept.await.unwrap();
+
+        // A write that ends the shared transaction itself: nothing of its group stands.
+        let (started, has_started) = channel();
+        let (release, released) = channel::<()>();
+        let hold = tokio::spawn(writer.run(move |c| {
+            started.send(()).unwrap();
+            released.recv().unwrap();
+            insert("f")(c)
+        }));
+        has_started.recv().unwrap();
+        let beside = writer.run(insert("g"));
+        let breaking = writer.run(|c| Ok(c.execute_batch("ROLLBACK")?));
+        release.send(()).unwrap();
+        hold.await.unwrap().unwrap();
+        for lost in [beside.await, breaking.await] {
+            assert!(
+                matches!(&lost, Err(StoreError::Unavailable(m)) if m.contains("not committed")),
+                "{lost:?}"
+            );
+        }
+        writer.run(insert("h")).await.unwrap();
+        assert_eq!(rows(&path), ["a", "b", "e", "f", "h"]);
+    }
+}
