@@ -1,5 +1,7 @@
 //! `cargo bench --bench perf`: frame cost against list length, demo seeding, and lookups on a
 //! 100,000-client database, directly and over HTTP. Prints a table for docs/performance.md.
+//! With `LOYALTY_BENCH_FLOORS=<database>` it prints instead, for `scripts/bench.sh`, the
+//! floors of that database and of a frame: one `FLOOR name=microseconds` line each.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -182,9 +184,50 @@ fn bench_store(rt: &tokio::runtime::Runtime) {
     });
 }
 
+/// An empty frame and the cashier's screen at 200x60; a bare lookup by primary key and the
+/// store's exact phone search on the database at `db`.
+fn floors(db: &std::path::Path) {
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let empty = per_iteration(2000, || {
+        terminal.draw(|_| ()).unwrap();
+    });
+    let m = model_with_results(20);
+    let cashier = per_iteration(2000, || {
+        terminal.draw(|f| ui::view(black_box(&m), f)).unwrap();
+    });
+    let store = Sqlite::open(db).unwrap();
+    let (query, phone) = store
+        .with_conn(|c| {
+            let mut by_id = c.prepare("SELECT id FROM clients WHERE id = ?1")?;
+            let query = per_iteration(20_000, || {
+                let id: i64 = by_id
+                    .query_row([black_box(demo::SAMPLE_CLIENT_ID)], |r| r.get(0))
+                    .unwrap();
+                black_box(id);
+            });
+            let phone = per_iteration(20_000, || {
+                black_box(store::search_clients(c, Some("+7 912 345-67-89"), None).unwrap());
+            });
+            Ok((query, phone))
+        })
+        .unwrap();
+    for (name, t) in [
+        ("empty_frame_200x60", empty),
+        ("cashier_frame_200x60", cashier),
+        ("indexed_query", query),
+        ("store_phone_search", phone),
+    ] {
+        println!("FLOOR {name}={:.2}", t.as_nanos() as f64 / 1000.0);
+    }
+}
+
 fn main() {
     // `cargo test --benches` runs this with `--bench` absent; only a real bench run measures.
     if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    if let Some(db) = std::env::var_os("LOYALTY_BENCH_FLOORS") {
+        floors(std::path::Path::new(&db));
         return;
     }
     let rt = tokio::runtime::Runtime::new().unwrap();

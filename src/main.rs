@@ -113,9 +113,10 @@ fn env(key: &str) -> Option<String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     let result = match cli.command {
-        None => console(cli.config, cli.profile.as_deref()).await,
+        None => console(cli.config, cli.profile.as_deref(), started).await,
         Some(Command::Serve {
             manage: Some(ServeCommand::User { action }),
             ..
@@ -179,7 +180,11 @@ const NO_TERMINAL: &str = "the console needs a terminal: standard input and outp
 Without a terminal, use the commands that need none: `loyalty serve` (the loyalty server), \
 `loyalty config path|init|check`; `loyalty --help` lists them.";
 
-async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), String> {
+async fn console(
+    config: Option<PathBuf>,
+    profile: Option<&str>,
+    started: std::time::Instant,
+) -> Result<(), String> {
     let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
     let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| e.0)?;
     let settings = file.resolve(profile, env).map_err(|e| e.0)?;
@@ -223,6 +228,7 @@ async fn console(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), S
                 launched.services,
                 paths.exports(),
                 Journal::new(paths.journal(), journal_label),
+                started,
             ))
         })
     })

@@ -16,7 +16,7 @@ use crate::ui;
 use jiff::Timestamp;
 use ratatui::DefaultTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 pub use terminal::run_in_terminal;
@@ -24,14 +24,19 @@ pub use terminal::run_in_terminal;
 /// How often the clock ticks: fast enough for a lively spinner, slow enough to cost nothing.
 const TICK: Duration = Duration::from_millis(200);
 
+/// Where the console logs how long frames take (`LOYALTY_LOG=loyalty::frames=debug` adds
+/// one line per keystroke); `scripts/bench.sh` reads them.
+const FRAMES: &str = "loyalty::frames";
+
 /// Runs the console until the user quits; exports go to `exports`, write-offs are journaled
-/// in `journal`.
+/// in `journal`. `started` is when the process began, to log how long the first frame took.
 pub async fn run(
     terminal: &mut DefaultTerminal,
     mut model: Model,
     services: Services,
     exports: PathBuf,
     journal: journal::Journal,
+    started: Instant,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let _reader = events::spawn_reader(tx.clone());
@@ -40,6 +45,8 @@ pub async fn run(
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     terminal.draw(|f| ui::view(&model, f))?;
+    let micros = started.elapsed().as_micros();
+    tracing::info!(target: FRAMES, micros, "first frame drawn");
     let mut batch = Vec::new();
     loop {
         tokio::select! {
@@ -55,8 +62,10 @@ pub async fn run(
                 return Ok(());
             }
         }
+        let woke = Instant::now();
         // A tick alone redraws only to move the spinner.
         let redraw = batch.iter().any(|m| !matches!(m, Msg::Tick(_))) || model.busy();
+        let keyed = batch.iter().any(|m| matches!(m, Msg::Key(_)));
         for msg in batch.drain(..) {
             for cmd in update(&mut model, msg) {
                 match cmd {
@@ -73,6 +82,10 @@ pub async fn run(
         }
         if redraw {
             terminal.draw(|f| ui::view(&model, f))?;
+            if keyed {
+                let micros = woke.elapsed().as_micros();
+                tracing::debug!(target: FRAMES, micros, "redrawn after a key");
+            }
         }
     }
 }

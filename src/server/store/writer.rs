@@ -38,8 +38,12 @@ pub(super) struct Writer {
 impl Writer {
     pub(super) fn start(conn: Connection, path: PathBuf) -> std::io::Result<Writer> {
         // Copying the WAL back into the file is the checkpointer's work, not the commit's.
+        // Savepoints and statements that may abort halfway keep the pages they change in a
+        // sub-journal, a temporary file by default: in memory instead, where a write's
+        // few pages (and seeding's many) cost no system call.
         conn.pragma_update(None, "wal_autocheckpoint", 0)
             .and_then(|()| conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES))
+            .and_then(|()| conn.pragma_update(None, "temp_store", "MEMORY"))
             .map_err(std::io::Error::other)?;
         let checkpoints = Checkpointer::start(
             super::sqlite::open_connection(&path).map_err(std::io::Error::other)?,

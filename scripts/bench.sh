@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# The performance budgets of docs/performance.md, each measured beside its floor in the same
+# run, on the release build: prints the table and exits non-zero when a figure is past its
+# budget. Not part of .ci/run (budgets are watched here, never by timed test assertions).
+#
+#   scripts/bench.sh            # everything, SQLite and PostgreSQL (about 8 minutes)
+#   BENCH_CLIENTS=200000 scripts/bench.sh   # a smaller database, for a quick look
+#
+# Installs wrk (the HTTP load generator), tmux and sqlite3 when they are missing. PostgreSQL
+# rows need Debian's binaries under /usr/lib/postgresql (skipped, and said so, without them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CLIENTS=${BENCH_CLIENTS:-1000000}
+DURATION=${BENCH_SECONDS:-10}s
+TILLS=16
+PORT=18080
+TOKEN=bench
+
+missing=()
+for tool in wrk tmux sqlite3; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+cargo build --release --locked --quiet
+cargo bench --locked --bench perf --no-run --quiet 2>/dev/null
+BIN=$PWD/target/release/loyalty
+WORK=$(mktemp -d)
+SERVER=
+PG_DATA=
+cleanup() {
+  [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  tmux kill-session -t loyalty-bench 2>/dev/null || true
+  [[ -n $PG_DATA ]] && runas_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# ---- the table ---------------------------------------------------------------------------
+ROWS=()
+FAILED=0
+# row WHAT FIGURE FLOOR RATIO BUDGET VERDICT(ok|PAST)
+row() {
+  ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 |")
+  [[ $6 == ok ]] || FAILED=1
+  echo "  $1: $2 (floor $3, ratio $4; budget $5) $6" >&2
+}
+# within A B: "ok" when A <= B (decimals allowed), "PAST" otherwise.
+within() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 <= b + 0) ? "ok" : "PAST" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0) ? a / b : 0 }'; }
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f ms", us / 1000 }'; }
+now_ns() { date +%s%N; }
+
+# ---- floors that need no database ----------------------------------------------------------
+# Process start: spawning `true`, averaged over 200 runs.
+t0=$(now_ns)
+for _ in $(seq 200); do /bin/true; done
+START_FLOOR_US=$((($(now_ns) - t0) / 200 / 1000))
+
+# ---- a server and the load on it -------------------------------------------------------------
+wait_listening() { # PORT: until the port answers (the server seeds before it listens)
+  until curl -s -o /dev/null "http://127.0.0.1:$1/healthz"; do
+    kill -0 "$SERVER" 2>/dev/null || { echo "the server stopped" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+start_server() { # DB [extra args]: loyalty serve in the background
+  local db=$1
+  shift
+  "$BIN" serve --listen "127.0.0.1:$PORT" --db "$db" --token "$TOKEN" "$@" \
+    >"$WORK/server.log" 2>&1 &
+  SERVER=$!
+}
+stop_server() {
+  kill "$SERVER" && wait "$SERVER" || true
+  SERVER=
+}
+# wrk_rate PATH: requests per second and p99 (µs) of GET PATH from $TILLS connections.
+wrk_get() {
+  wrk -t2 -c$TILLS -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
+    "http://127.0.0.1:$PORT$1" >"$WORK/wrk.out"
+  RATE=$(awk '/Requests\/sec/ { printf "%d", $2 }' "$WORK/wrk.out")
+  P99=$(awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
+    f = (u == "ms") ? 1000 : (u == "s") ? 1000000 : 1; printf "%d", v * f }' "$WORK/wrk.out")
+}
+# write_offs NONCE: $TILLS tills writing off 0.01 points each over the first 50,000 clients.
+write_offs() {
+  wrk -t2 -c$TILLS -d"$DURATION" --latency -s scripts/bench/write_off.lua \
+    "http://127.0.0.1:$PORT" -- 1234567 $((CLIENTS < 50000 ? CLIENTS : 50000)) "$TOKEN" "$1" \
+    >"$WORK/wrk.out"
+  RATE=$(awk '/Requests\/sec/ { printf "%d", $2 }' "$WORK/wrk.out")
+  read -r ACCEPTED REFUSED OTHER P99 < <(sed -n 's/^RESULT accepted=\([0-9]*\) refused=\([0-9]*\) other=\([0-9]*\) p50=[0-9]* p99=\([0-9]*\).*/\1 \2 \3 \4/p' "$WORK/wrk.out")
+}
+# check_write_offs STORE BEFORE AFTER: the accepted write-offs took the balance drop. wrk
+# stops counting with up to $TILLS requests in flight, which the server still carries out:
+# the drop may exceed what wrk saw accepted by that many, never fall short of it.
+check_write_offs() {
+  local drop=$(($2 - $3)) # each write-off is 0.01 points: one unit of the store
+  if ((OTHER != 0 || drop < ACCEPTED || drop > ACCEPTED + TILLS)); then
+    echo "$1: $ACCEPTED write-offs accepted, $OTHER other answers, but the balances fell by $drop hundredths" >&2
+    FAILED=1
+  else
+    echo "  $1: the balances fell by $drop hundredths for $ACCEPTED write-offs seen accepted (+$((drop - ACCEPTED)) in flight at the stop); $REFUSED refused" >&2
+  fi
+}
+
+SEARCH="/ext/api/v1/clients/?phone=%2B79123456789"
+
+# ---- SQLite -----------------------------------------------------------------------------------
+echo "SQLite: seeding $CLIENTS demo clients" >&2
+DB=$WORK/shop.db
+t0=$(now_ns)
+start_server "$DB" --demo "$CLIENTS"
+wait_listening $PORT
+SEED_S=$(awk -v ns=$(($(now_ns) - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+row "SQLite: \`--demo $CLIENTS\` seeding" "$SEED_S s" "—" "—" "under 60 s" "$(within "$SEED_S" 60)"
+
+wrk_get /nothing
+FLOOR_RATE=$RATE FLOOR_P99=$P99
+wrk_get "$SEARCH"
+row "SQLite: exact phone search over HTTP, $TILLS connections" "$RATE/s, p99 $(ms "$P99")" \
+  "404 route: $FLOOR_RATE/s" "$(ratio "$FLOOR_RATE" "$RATE") slower" "within 2x" \
+  "$(within "$(awk -v f="$FLOOR_RATE" -v r="$RATE" 'BEGIN { print f / r }')" 2)"
+
+points() { sqlite3 "$DB" "SELECT sum(amount) FROM balances WHERE currency = 'points'"; }
+before=$(points)
+write_offs "sqlite-$$"
+after=$(points)
+row "SQLite: write-offs, $TILLS tills over HTTP" "$RATE/s, p99 $(ms "$P99")" \
+  "404 route: $FLOOR_RATE/s, p99 $(ms "$FLOOR_P99")" "1/$(ratio "$FLOOR_RATE" "$RATE" | tr -d x)" \
+  "≥ 5,000/s, p99 < 20 ms" \
+  "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"
+check_write_offs SQLite "$before" "$after"
+stop_server
+"$BIN" serve --db "$DB" --check >"$WORK/check.out" 2>&1 || {
+  echo "serve --check found faults after the load:" >&2
+  cat "$WORK/check.out" >&2
+  FAILED=1
+}
+
+# ---- store and frame floors on the same database ------------------------------------------------
+LOYALTY_BENCH_FLOORS=$DB cargo bench --locked --bench perf --quiet 2>/dev/null >"$WORK/floors.out"
+floor() { sed -n "s/^FLOOR $1=//p" "$WORK/floors.out"; }
+row "store: exact phone search" "$(floor store_phone_search) µs" \
+  "indexed query: $(floor indexed_query) µs" \
+  "$(ratio "$(floor store_phone_search)" "$(floor indexed_query)")" "—" ok
+
+# ---- the console in a terminal -------------------------------------------------------------------
+# console DATA_DIR: the console at 200x60 in tmux on the embedded default over DATA_DIR;
+# returns once its first frame is logged.
+console() {
+  local data=$1
+  mkdir -p "$data" "$WORK/config"
+  tmux kill-session -t loyalty-bench 2>/dev/null || true
+  tmux new-session -d -s loyalty-bench -x 200 -y 60 \
+    "env LANG=ru_RU.UTF-8 TERM=xterm-256color LOYALTY_LOG=info,loyalty::frames=debug \
+     LOYALTY_DATA_DIR='$data' LOYALTY_CONFIG_DIR='$WORK/config' '$BIN'"
+  until grep -qs "first frame drawn" "$data/loyalty.log"; do sleep 0.05; done
+}
+# The lines read `... INFO loyalty::frames: first frame drawn micros=1234`.
+first_frame_us() { sed -n 's/.*first frame drawn micros=\([0-9]*\).*/\1/p' "$1/loyalty.log" | tail -1; }
+
+console "$WORK/fresh"
+FRESH_US=$(first_frame_us "$WORK/fresh")
+row "console: first frame, fresh data dir" "$(ms "$FRESH_US")" "\`true\`: $(ms $START_FLOOR_US)" \
+  "$(ratio "$FRESH_US" "$START_FLOOR_US")" "under 150 ms" "$(within "$FRESH_US" 150000)"
+tmux kill-session -t loyalty-bench
+
+mkdir -p "$WORK/big"
+cp "$DB" "$WORK/big/loyalty.db"
+console "$WORK/big"
+BIG_US=$(first_frame_us "$WORK/big")
+row "console: first frame, $CLIENTS clients" "$(ms "$BIG_US")" "\`true\`: $(ms $START_FLOOR_US)" \
+  "$(ratio "$BIG_US" "$START_FLOOR_US")" "under 100 ms" "$(within "$BIG_US" 100000)"
+
+# Keystrokes one at a time, each after the last one's frame: type a phone, erase it, again.
+keys=0
+for round in $(seq 20); do
+  for key in 7 9 1 2 3 4 5 BSpace BSpace BSpace BSpace BSpace BSpace BSpace; do
+    want=$((keys + 1))
+    tmux send-keys -t loyalty-bench "$key"
+    until (($(grep -c "redrawn after a key" "$WORK/big/loyalty.log") >= want)); do sleep 0.005; done
+    keys=$want
+  done
+done
+KEY_P99=$(sed -n 's/.*redrawn after a key micros=\([0-9]*\).*/\1/p' "$WORK/big/loyalty.log" |
+  sort -n | awk '{ v[NR] = $1 } END { print v[int(NR * 0.99 + 0.999)] }')
+KEY_P50=$(sed -n 's/.*redrawn after a key micros=\([0-9]*\).*/\1/p' "$WORK/big/loyalty.log" |
+  sort -n | awk '{ v[NR] = $1 } END { print v[int(NR * 0.5 + 0.999)] }')
+row "console: keystroke → redraw at 200x60 ($keys keys)" "p50 $(ms "$KEY_P50"), p99 $(ms "$KEY_P99")" \
+  "empty frame: $(floor empty_frame_200x60) µs" \
+  "$(ratio "$KEY_P99" "$(floor empty_frame_200x60)")" "p99 under 1 ms" "$(within "$KEY_P99" 1000)"
+
+pid=$(tmux list-panes -t loyalty-bench -F '#{pane_pid}')
+RSS_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+tmux kill-session -t loyalty-bench
+row "console: peak RSS, $CLIENTS clients" "$((RSS_KB / 1024)) MB" "—" "—" "under 40 MB" \
+  "$(within "$RSS_KB" $((40 * 1024)))"
+
+# ---- PostgreSQL ---------------------------------------------------------------------------------
+runas_pg() { if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi; }
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [[ -x $PG_BIN/initdb ]]; then
+  PG_DATA=$WORK/pg
+  mkdir -p "$PG_DATA"
+  ((EUID == 0)) && chown postgres "$WORK" "$PG_DATA"
+  runas_pg "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 --locale=C >/dev/null
+  runas_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/log" -w \
+    -o "-p 55439 -k $PG_DATA -c listen_addresses=127.0.0.1" start >/dev/null
+  URL=postgres://postgres@127.0.0.1:55439/postgres
+  echo "PostgreSQL: seeding $CLIENTS demo clients" >&2
+  t0=$(now_ns)
+  start_server "$URL" --demo "$CLIENTS"
+  wait_listening $PORT
+  SEED_S=$(awk -v ns=$(($(now_ns) - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+  row "PostgreSQL: \`--demo $CLIENTS\` seeding" "$SEED_S s" "—" "—" "under 60 s" "$(within "$SEED_S" 60)"
+  wrk_get /nothing
+  FLOOR_RATE=$RATE FLOOR_P99=$P99
+  wrk_get "$SEARCH"
+  row "PostgreSQL: exact phone search over HTTP" "$RATE/s, p99 $(ms "$P99")" \
+    "404 route: $FLOOR_RATE/s" "$(ratio "$FLOOR_RATE" "$RATE") slower" "within 2x" \
+    "$(within "$(awk -v f="$FLOOR_RATE" -v r="$RATE" 'BEGIN { print f / r }')" 2)"
+  points() {
+    "$PG_BIN/psql" -qtA "$URL" -c "SELECT sum(amount) FROM balances WHERE currency = 'points'"
+  }
+  before=$(points)
+  write_offs "pg-$$"
+  after=$(points)
+  row "PostgreSQL: write-offs, $TILLS tills over HTTP" "$RATE/s, p99 $(ms "$P99")" \
+    "404 route: $FLOOR_RATE/s, p99 $(ms "$FLOOR_P99")" "1/$(ratio "$FLOOR_RATE" "$RATE" | tr -d x)" \
+    "≥ 5,000/s, p99 < 20 ms" \
+    "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"
+  check_write_offs PostgreSQL "$before" "$after"
+  stop_server
+  "$BIN" serve --db "$URL" --check >"$WORK/check.out" 2>&1 || {
+    echo "serve --check found faults on PostgreSQL after the load:" >&2
+    cat "$WORK/check.out" >&2
+    FAILED=1
+  }
+else
+  echo "*** PostgreSQL rows skipped: no /usr/lib/postgresql/*/bin/initdb ***" >&2
+fi
+
+echo
+echo "| what | figure | floor (same run) | ratio to the floor | budget | |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"
+exit $FAILED
