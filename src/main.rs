@@ -229,6 +229,7 @@ async fn console(
                 paths.exports(),
                 Journal::new(paths.journal(), journal_label),
                 started,
+                launched.seeding,
             ))
         })
     })

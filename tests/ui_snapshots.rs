@@ -231,6 +231,16 @@ fn welcome_with_demo_notice() {
     });
 }
 
+/// The first frame on a new data dir: the demo database is still being filled.
+#[test]
+fn welcome_while_the_demo_database_is_filled() {
+    both("welcome_seeding", |l| {
+        let mut m = model(l);
+        m.notice = Some(Notice::DemoSeeding { clients: 5000 });
+        m
+    });
+}
+
 #[test]
 fn results_list() {
     both("results", |l| {

@@ -29,6 +29,8 @@ pub enum Msg {
     Resized,
     /// The clock moved (drives the spinner and coupon expiry).
     Tick(Timestamp),
+    /// The embedded server finished filling its new database: how many clients it holds.
+    DemoSeeded(Result<u64, ServiceError>),
     /// The search debounce for generation `.0` has run out.
     DebounceElapsed(u64),
     /// The wait a rate-limited request `.0` was asked for is over.

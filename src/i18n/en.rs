@@ -69,6 +69,7 @@ pub const TEXT: Text = Text {
     help_close: "type to find · ↑↓ PgUp PgDn scroll · Esc/F1 closes",
     backend_embedded: "built-in server",
     backend_profile: "profile {}",
+    notice_seeding: "Creating the demo database: {}…",
     notice_demo: "Demo database created: {}",
     clients: Plural {
         one: "client",

@@ -129,6 +129,7 @@ pub struct Text {
     pub help_close: &'static str,
     pub backend_embedded: &'static str,
     pub backend_profile: &'static str,
+    pub notice_seeding: &'static str,
     pub notice_demo: &'static str,
     pub clients: Plural,
     pub rows: Plural,

@@ -69,6 +69,7 @@ pub const TEXT: Text = Text {
     help_close: "печатайте для поиска · ↑↓ PgUp PgDn листать · Esc/F1 закрыть",
     backend_embedded: "встроенный сервер",
     backend_profile: "профиль {}",
+    notice_seeding: "Создаётся демо-база: {}…",
     notice_demo: "Создана демо-база: {}",
     clients: Plural {
         one: "клиент",

@@ -7,6 +7,7 @@ use crate::config::{
     Backend, Endpoint, ExtCredential, ExtSettings, MloyaltySettings, Paths, Providers, Secret,
     Settings, WriteOffMode,
 };
+use crate::domain::{ErrorKind, ServiceError};
 use crate::server::store::Store;
 use crate::server::{self, ServerState};
 use jiff::Timestamp;
@@ -21,7 +22,12 @@ pub struct Launched {
     pub notice: Option<Notice>,
     /// The zone the registrations' provider counts days in, when there is one.
     pub registrations_zone: Option<jiff::tz::TimeZone>,
+    /// A new embedded database being filled with demo data: the screen is drawn meanwhile.
+    pub seeding: Option<Seeding>,
 }
+
+/// The demo seeding of a new embedded database, running; ends with how many clients it made.
+pub type Seeding = tokio::task::JoinHandle<Result<u64, ServiceError>>;
 
 pub async fn launch(settings: &Settings, paths: &Paths) -> Result<Launched, String> {
     match &settings.backend {
@@ -31,6 +37,7 @@ pub async fn launch(settings: &Settings, paths: &Paths) -> Result<Launched, Stri
             label: BackendLabel::Profile(name.clone()),
             notice: None,
             registrations_zone: providers.mloyalty.as_ref().map(|m| m.zone.clone()),
+            seeding: None,
         }),
         Backend::Embedded => embedded(paths).await,
     }
@@ -45,23 +52,10 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
         .map_err(|e| format!("data dir {}: {e}", paths.data_dir.display()))?;
     let store = Store::open_sqlite(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
     let existing = store.client_count().await.map_err(|e| e.to_string())?;
-    let notice = if existing == 0 {
-        let seeded = store
-            .seed_demo(EMBEDDED_DEMO_CLIENTS, Timestamp::now())
-            .await
-            .map_err(|e| format!("demo data: {e}"))?;
-        tracing::info!(
-            "created demo database {} with {seeded} clients",
-            db.display()
-        );
-        Some(Notice::DemoCreated { clients: seeded })
-    } else {
-        None
-    };
     // Fresh credentials each run: other local users cannot use the port the console opens.
     let fresh = || uuid::Uuid::new_v4().simple().to_string();
     let (token, password, key) = (fresh(), fresh(), fresh());
-    let state = ServerState::new(store, Some(token.clone()))
+    let state = ServerState::new(store.clone(), Some(token.clone()))
         .await
         .with_manager(EMBEDDED_MANAGER.to_string(), password.clone())
         .with_integration_key(Some(key.clone()));
@@ -69,6 +63,26 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
         .await
         .map_err(|e| format!("embedded server: {e}"))?;
     tracing::info!("embedded server on {addr}");
+    // A new database is filled in the background, in one transaction, once the server has
+    // what it needs of the store (its secrets go through the same writer): the first frame
+    // does not wait for it, and a console closed meanwhile leaves the file empty, to be
+    // filled on the next start.
+    let seeding = (existing == 0).then(|| {
+        tokio::spawn(async move {
+            let seeded = store
+                .seed_demo(EMBEDDED_DEMO_CLIENTS, Timestamp::now())
+                .await
+                .map_err(|e| ServiceError::new(ErrorKind::Server, format!("demo data: {e}")))?;
+            tracing::info!(
+                "created demo database {} with {seeded} clients",
+                db.display()
+            );
+            Ok(seeded)
+        })
+    });
+    let notice = seeding.is_some().then_some(Notice::DemoSeeding {
+        clients: EMBEDDED_DEMO_CLIENTS,
+    });
     let base_url = format!("http://{addr}");
     let endpoint = |secret: String| Endpoint {
         base_url: base_url.clone(),
@@ -97,6 +111,7 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
         label: BackendLabel::Embedded,
         notice,
         registrations_zone: Some(crate::config::moscow()),
+        seeding,
     })
 }
 

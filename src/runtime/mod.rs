@@ -12,6 +12,7 @@ mod terminal;
 
 use crate::app::{Cmd, Model, Msg, update};
 use crate::backend::Services;
+use crate::domain::{ErrorKind, ServiceError};
 use crate::ui;
 use jiff::Timestamp;
 use ratatui::DefaultTerminal;
@@ -29,7 +30,8 @@ const TICK: Duration = Duration::from_millis(200);
 const FRAMES: &str = "loyalty::frames";
 
 /// Runs the console until the user quits; exports go to `exports`, write-offs are journaled
-/// in `journal`. `started` is when the process began, to log how long the first frame took.
+/// in `journal`. `started` is when the process began, to log how long the first frame took;
+/// `seeding`, a new embedded database being filled, is told to `update` when it is done.
 pub async fn run(
     terminal: &mut DefaultTerminal,
     mut model: Model,
@@ -37,8 +39,24 @@ pub async fn run(
     exports: PathBuf,
     journal: journal::Journal,
     started: Instant,
+    seeding: Option<launch::Seeding>,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    if let Some(seeding) = seeding {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let seeded = seeding.await.unwrap_or_else(|e| {
+                Err(ServiceError::new(
+                    ErrorKind::Server,
+                    format!("demo data: {e}"),
+                ))
+            });
+            if let Err(e) = &seeded {
+                tracing::error!("{e}");
+            }
+            let _ = tx.send(Msg::DemoSeeded(seeded));
+        });
+    }
     let _reader = events::spawn_reader(tx.clone());
     let executor = executor::Executor::new(services, exports, journal, tx);
     let mut stop = terminal::StopSignals::new()?;

@@ -96,6 +96,9 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
 pub fn notice(locale: Locale, n: &Notice) -> String {
     let t = locale.text();
     match n {
+        Notice::DemoSeeding { clients } => {
+            fill(t.notice_seeding, locale.count(*clients, &t.clients))
+        }
         Notice::DemoCreated { clients } => fill(t.notice_demo, locale.count(*clients, &t.clients)),
         Notice::WrittenOff { client, request } => {
             let name = client.name.as_deref().unwrap_or(t.no_name);

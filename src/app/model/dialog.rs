@@ -35,6 +35,10 @@ pub enum Unsaved {
 /// What the status bar says after something went well.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
+    /// The embedded server is filling a new database in the background.
+    DemoSeeding {
+        clients: u64,
+    },
     DemoCreated {
         clients: u64,
     },

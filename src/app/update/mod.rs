@@ -66,6 +66,14 @@ fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Msg::DemoSeeded(Ok(clients)) => {
+            model.notice = Some(Notice::DemoCreated { clients });
+            search::again(model)
+        }
+        Msg::DemoSeeded(Err(e)) => {
+            model.error = Some(e);
+            Vec::new()
+        }
         Msg::DebounceElapsed(generation) => search::debounce_elapsed(model, generation),
         Msg::Attempt { id, attempt, of } => {
             if let Some(read) = model.in_flight.get_mut(&id) {

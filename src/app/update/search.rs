@@ -89,6 +89,13 @@ fn start(model: &mut Model, explicit: bool) -> Vec<Cmd> {
     vec![Cmd::Search { id, query }]
 }
 
+/// The data under the search changed (the demo database was filled after the first frame):
+/// what is typed is looked up again, so a search made meanwhile does not stay empty.
+pub fn again(model: &mut Model) -> Vec<Cmd> {
+    model.search.searched_text = None;
+    start(model, false)
+}
+
 pub fn searched(model: &mut Model, id: RequestId, result: Reply<Vec<Client>>) -> Vec<Cmd> {
     if model
         .search
