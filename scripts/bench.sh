@@ -29,6 +29,9 @@ fi
 cargo build --release --locked --quiet
 cargo bench --locked --bench perf --no-run --quiet 2>/dev/null
 BIN=$PWD/target/release/loyalty
+runas_pg() { if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi; }
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+
 WORK=$(mktemp -d)
 SERVER=
 PG_DATA=
@@ -64,7 +67,11 @@ START_FLOOR_US=$((($(now_ns) - t0) / 200 / 1000))
 # ---- a server and the load on it -------------------------------------------------------------
 wait_listening() { # PORT: until the port answers (the server seeds before it listens)
   until curl -s -o /dev/null "http://127.0.0.1:$1/healthz"; do
-    kill -0 "$SERVER" 2>/dev/null || { echo "the server stopped" >&2; exit 1; }
+    kill -0 "$SERVER" 2>/dev/null || {
+      echo "the server stopped:" >&2
+      tail -5 "$WORK/server.log" >&2
+      exit 1
+    }
     sleep 0.2
   done
 }
@@ -110,37 +117,56 @@ check_write_offs() {
 
 SEARCH="/ext/api/v1/clients/?phone=%2B79123456789"
 
-# ---- SQLite -----------------------------------------------------------------------------------
-echo "SQLite: seeding $CLIENTS demo clients" >&2
-DB=$WORK/shop.db
-t0=$(now_ns)
-start_server "$DB" --demo "$CLIENTS"
-wait_listening $PORT
-SEED_S=$(awk -v ns=$(($(now_ns) - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
-row "SQLite: \`--demo $CLIENTS\` seeding" "$SEED_S s" "—" "—" "under 60 s" "$(within "$SEED_S" 60)"
-
-wrk_get /nothing
-FLOOR_RATE=$RATE FLOOR_P99=$P99
-wrk_get "$SEARCH"
-row "SQLite: exact phone search over HTTP, $TILLS connections" "$RATE/s, p99 $(ms "$P99")" \
-  "404 route: $FLOOR_RATE/s" "$(ratio "$FLOOR_RATE" "$RATE") slower" "within 2x" \
-  "$(within "$(awk -v f="$FLOOR_RATE" -v r="$RATE" 'BEGIN { print f / r }')" 2)"
-
-points() { sqlite3 "$DB" "SELECT sum(amount) FROM balances WHERE currency = 'points'"; }
-before=$(points)
-write_offs "sqlite-$$"
-after=$(points)
-row "SQLite: write-offs, $TILLS tills over HTTP" "$RATE/s, p99 $(ms "$P99")" \
-  "404 route: $FLOOR_RATE/s, p99 $(ms "$FLOOR_P99")" "1/$(ratio "$FLOOR_RATE" "$RATE" | tr -d x)" \
-  "≥ 5,000/s, p99 < 20 ms" \
-  "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"
-check_write_offs SQLite "$before" "$after"
-stop_server
-"$BIN" serve --db "$DB" --check >"$WORK/check.out" 2>&1 || {
-  echo "serve --check found faults after the load:" >&2
-  cat "$WORK/check.out" >&2
-  FAILED=1
+# points DB: the sum of every points balance, in hundredths.
+points() {
+  local sql="SELECT sum(amount) FROM balances WHERE currency = 'points'"
+  case $1 in
+  postgres://*) "$PG_BIN/psql" -qtA "$1" -c "$sql" ;;
+  *) sqlite3 "$1" "$sql" ;;
+  esac
 }
+
+# store_rows NAME DB: seeding, then on a restarted server (the seeding's WAL copied back, as
+# after any restart) the exact phone search and the write-offs against the 404 floor, the
+# write-offs' accounting, and `serve --check` after the load.
+store_rows() {
+  local name=$1 db=$2 t0 seed_s before after
+  echo "$name: seeding $CLIENTS demo clients" >&2
+  t0=$(now_ns)
+  start_server "$db" --demo "$CLIENTS"
+  wait_listening $PORT
+  seed_s=$(awk -v ns=$(($(now_ns) - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+  row "$name: \`--demo $CLIENTS\` seeding" "$seed_s s" "—" "—" "under 60 s" "$(within "$seed_s" 60)"
+  stop_server
+  start_server "$db"
+  wait_listening $PORT
+
+  wrk_get /nothing
+  local floor_rate=$RATE floor_p99=$P99
+  wrk_get "$SEARCH"
+  row "$name: exact phone search over HTTP, $TILLS connections" "$RATE/s, p99 $(ms "$P99")" \
+    "404 route: $floor_rate/s" "$(ratio "$floor_rate" "$RATE") slower" "within 2x" \
+    "$(within "$(awk -v f="$floor_rate" -v r="$RATE" 'BEGIN { print f / r }')" 2)"
+
+  before=$(points "$db")
+  write_offs "$name-$$"
+  after=$(points "$db")
+  row "$name: write-offs, $TILLS tills over HTTP" "$RATE/s, p99 $(ms "$P99")" \
+    "404 route: $floor_rate/s, p99 $(ms "$floor_p99")" "1/$(ratio "$floor_rate" "$RATE" | tr -d x)" \
+    "≥ 5,000/s, p99 < 20 ms" \
+    "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"
+  check_write_offs "$name" "$before" "$after"
+  stop_server
+  "$BIN" serve --db "$db" --check >"$WORK/check.out" 2>&1 || {
+    echo "$name: serve --check found faults after the load:" >&2
+    cat "$WORK/check.out" >&2
+    FAILED=1
+  }
+}
+
+# ---- SQLite -----------------------------------------------------------------------------------
+DB=$WORK/shop.db
+store_rows SQLite "$DB"
 
 # ---- store and frame floors on the same database ------------------------------------------------
 LOYALTY_BENCH_FLOORS=$DB cargo bench --locked --bench perf --quiet 2>/dev/null >"$WORK/floors.out"
@@ -202,8 +228,6 @@ row "console: peak RSS, $CLIENTS clients" "$((RSS_KB / 1024)) MB" "—" "—" "u
   "$(within "$RSS_KB" $((40 * 1024)))"
 
 # ---- PostgreSQL ---------------------------------------------------------------------------------
-runas_pg() { if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi; }
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [[ -x $PG_BIN/initdb ]]; then
   PG_DATA=$WORK/pg
   mkdir -p "$PG_DATA"
@@ -211,36 +235,7 @@ if [[ -x $PG_BIN/initdb ]]; then
   runas_pg "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 --locale=C >/dev/null
   runas_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/log" -w \
     -o "-p 55439 -k $PG_DATA -c listen_addresses=127.0.0.1" start >/dev/null
-  URL=postgres://postgres@127.0.0.1:55439/postgres
-  echo "PostgreSQL: seeding $CLIENTS demo clients" >&2
-  t0=$(now_ns)
-  start_server "$URL" --demo "$CLIENTS"
-  wait_listening $PORT
-  SEED_S=$(awk -v ns=$(($(now_ns) - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
-  row "PostgreSQL: \`--demo $CLIENTS\` seeding" "$SEED_S s" "—" "—" "under 60 s" "$(within "$SEED_S" 60)"
-  wrk_get /nothing
-  FLOOR_RATE=$RATE FLOOR_P99=$P99
-  wrk_get "$SEARCH"
-  row "PostgreSQL: exact phone search over HTTP" "$RATE/s, p99 $(ms "$P99")" \
-    "404 route: $FLOOR_RATE/s" "$(ratio "$FLOOR_RATE" "$RATE") slower" "within 2x" \
-    "$(within "$(awk -v f="$FLOOR_RATE" -v r="$RATE" 'BEGIN { print f / r }')" 2)"
-  points() {
-    "$PG_BIN/psql" -qtA "$URL" -c "SELECT sum(amount) FROM balances WHERE currency = 'points'"
-  }
-  before=$(points)
-  write_offs "pg-$$"
-  after=$(points)
-  row "PostgreSQL: write-offs, $TILLS tills over HTTP" "$RATE/s, p99 $(ms "$P99")" \
-    "404 route: $FLOOR_RATE/s, p99 $(ms "$FLOOR_P99")" "1/$(ratio "$FLOOR_RATE" "$RATE" | tr -d x)" \
-    "≥ 5,000/s, p99 < 20 ms" \
-    "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"
-  check_write_offs PostgreSQL "$before" "$after"
-  stop_server
-  "$BIN" serve --db "$URL" --check >"$WORK/check.out" 2>&1 || {
-    echo "serve --check found faults on PostgreSQL after the load:" >&2
-    cat "$WORK/check.out" >&2
-    FAILED=1
-  }
+  store_rows PostgreSQL postgres://postgres@127.0.0.1:55439/postgres
 else
   echo "*** PostgreSQL rows skipped: no /usr/lib/postgresql/*/bin/initdb ***" >&2
 fi

@@ -23,6 +23,12 @@ impl Postgres {
                 "the database already holds {existing} clients: demo data goes only into an empty one"
             )));
         }
+        // Seeding a million clients takes longer than any request may: the session's bounds
+        // (statement 15 s, idle transaction 30 s) are lifted for this transaction only.
+        tx.batch_execute(
+            "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0",
+        )
+        .await?;
         // Balances are summed once at the end instead of row by row in the trigger; the
         // trigger is back on before anyone else sees the tables (this transaction holds
         // the ledger's lock until it commits).
