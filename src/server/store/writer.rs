@@ -42,11 +42,13 @@ impl Writer {
         // sub-journal, a temporary file by default: in memory instead, where a write's
         // few pages (and seeding's many) cost no system call.
         conn.pragma_update(None, "wal_autocheckpoint", 0)
-            .and_then(|()| conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES))
             .and_then(|()| conn.pragma_update(None, "temp_store", "MEMORY"))
             .map_err(std::io::Error::other)?;
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
         let checkpoints = Checkpointer::start(
             super::sqlite::open_connection(&path).map_err(std::io::Error::other)?,
+            wal.into(),
         )?;
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
@@ -173,26 +175,45 @@ fn reopen(conn: &mut Connection, path: &std::path::Path) {
 /// group's tills wait 100 ms and more while pages were copied and synced; a PASSIVE
 /// checkpoint beside the writer copies them without taking the write lock, and SQLite
 /// starts the WAL over once all of it has been copied.
+///
+/// The WAL file keeps its size when it starts over. SQLite could cut it back
+/// (`journal_size_limit`), but does so inside the next commit, and truncating a file of
+/// hundreds of megabytes held that group's tills half a second. It is cut back here instead,
+/// once no write has come for [`QUIET`]: a TRUNCATE checkpoint, which briefly holds the
+/// write lock, when the file has grown past [`WAL_KEPT_BYTES`].
 struct Checkpointer {
     wake: mpsc::SyncSender<()>,
 }
 
-/// The WAL file is cut back to this size when it starts over.
-const WAL_KEPT_BYTES: i64 = 64 << 20;
+/// The WAL file is cut back to nothing when it has grown past this and writes pause.
+const WAL_KEPT_BYTES: u64 = 64 << 20;
+
+/// How long without a commit counts as a pause in the writes.
+const QUIET: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Checkpointer {
-    fn start(conn: Connection) -> std::io::Result<Checkpointer> {
-        conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES)
-            .map_err(std::io::Error::other)?;
+    fn start(conn: Connection, wal: PathBuf) -> std::io::Result<Checkpointer> {
         let (wake, woken) = mpsc::sync_channel(1);
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
-                // Ends with the writer, which holds the other end.
-                while woken.recv().is_ok() {
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                    {
-                        tracing::warn!("database checkpoint failed: {e}");
+                let checkpoint = |mode: &str| {
+                    let sql = format!("PRAGMA wal_checkpoint({mode})");
+                    if let Err(e) = conn.query_row(&sql, [], |_| Ok(())) {
+                        tracing::warn!("database checkpoint ({mode}) failed: {e}");
+                    }
+                };
+                loop {
+                    match woken.recv_timeout(QUIET) {
+                        Ok(()) => checkpoint("PASSIVE"),
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+                            if size > WAL_KEPT_BYTES {
+                                checkpoint("TRUNCATE");
+                            }
+                        }
+                        // The writer, which holds the other end, has ended.
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
                     }
                 }
             })?;
