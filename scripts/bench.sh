@@ -57,6 +57,15 @@ within() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 <= b + 0) ? "ok" : "PAS
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0) ? a / b : 0 }'; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f ms", us / 1000 }'; }
 now_ns() { date +%s%N; }
+# await_lines PATTERN FILE COUNT: until FILE has COUNT lines matching PATTERN; a console that
+# died or hangs ends the run after 60 s instead of holding it for ever.
+await_lines() {
+  local deadline=$((SECONDS + 60))
+  until (($(grep -cs "$1" "$2") >= $3)); do
+    ((SECONDS < deadline)) || { echo "no \"$1\" in $2 after 60 s" >&2; exit 1; }
+    sleep 0.005
+  done
+}
 
 # ---- floors that need no database ----------------------------------------------------------
 # Process start: spawning `true`, averaged over 200 runs.
@@ -115,7 +124,8 @@ check_write_offs() {
   fi
 }
 
-SEARCH="/ext/api/v1/clients/?phone=%2B79123456789"
+# The seed document's sample client, which every demo database holds.
+SEARCH="/ext/api/v1/clients/?phone=7912345678"
 
 # points DB: the sum of every points balance, in hundredths.
 points() {
@@ -140,7 +150,11 @@ store_rows() {
   # the background, then cuts it back once writes pause; the rows below are about steady
   # work, so they wait for that.
   if [[ -e $db-wal ]]; then
-    until (($(stat -c %s "$db-wal") <= 64 << 20)); do sleep 1; done
+    local deadline=$((SECONDS + 600))
+    until (($(stat -c %s "$db-wal") <= 64 << 20)); do
+      ((SECONDS < deadline)) || { echo "$name: the WAL was not copied back in 10 min" >&2; exit 1; }
+      sleep 1
+    done
   fi
 
   wrk_get /nothing
@@ -187,7 +201,7 @@ console() {
   tmux new-session -d -s loyalty-bench -x 200 -y 60 \
     "env LANG=ru_RU.UTF-8 TERM=xterm-256color LOYALTY_LOG=info,loyalty::frames=debug \
      LOYALTY_DATA_DIR='$data' LOYALTY_CONFIG_DIR='$WORK/config' '$BIN'"
-  until grep -qs "first frame drawn" "$data/loyalty.log"; do sleep 0.05; done
+  await_lines "first frame drawn" "$data/loyalty.log" 1
 }
 # The lines read `... INFO loyalty::frames: first frame drawn micros=1234`.
 first_frame_us() { sed -n 's/.*first frame drawn micros=\([0-9]*\).*/\1/p' "$1/loyalty.log" | tail -1; }
@@ -211,7 +225,7 @@ for round in $(seq 20); do
   for key in 7 9 1 2 3 4 5 BSpace BSpace BSpace BSpace BSpace BSpace BSpace; do
     want=$((keys + 1))
     tmux send-keys -t loyalty-bench "$key"
-    until (($(grep -c "redrawn after a key" "$WORK/big/loyalty.log") >= want)); do sleep 0.005; done
+    await_lines "redrawn after a key" "$WORK/big/loyalty.log" "$want"
     keys=$want
   done
 done

@@ -83,9 +83,10 @@ impl Writer {
         let queued = self.jobs.send(job);
         async move {
             queued.map_err(|_| not_done("the database writer has stopped"))?;
-            // Dropped unanswered means the job never ran or its group was never committed.
+            // Dropped unanswered means the job never ran (its group could not begin, or
+            // the write before it broke the group) or the writer itself ended.
             told.await
-                .map_err(|_| not_done("the database writer stopped before the commit"))?
+                .map_err(|_| not_done("the database could not take it; see the server log"))?
         }
     }
 }
