@@ -50,12 +50,14 @@ pub fn held(
     currency: Currency,
     now_ms: i64,
 ) -> Result<i64, StoreError> {
-    Ok(conn.query_row(
-        "SELECT coalesce(sum(amount), 0) FROM holds
-         WHERE client_id = ?1 AND currency = ?2 AND state = 'held' AND expires_ms > ?3",
-        params![client.0, currency_to_wire(currency), now_ms],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(amount), 0) FROM holds
+             WHERE client_id = ?1 AND currency = ?2 AND state = 'held' AND expires_ms > ?3",
+        )?
+        .query_row(params![client.0, currency_to_wire(currency), now_ms], |r| {
+            r.get(0)
+        })?)
 }
 
 /// Whether an open hold reserves `coupon` at `now_ms`.

@@ -14,7 +14,8 @@ pub const HISTORY_MAX_LIMIT: u32 = 1000;
 
 pub(super) fn require_client(conn: &Connection, id: ClientId) -> Result<(), StoreError> {
     let found: Option<i64> = conn
-        .query_row("SELECT id FROM clients WHERE id = ?1", [id.0], |r| r.get(0))
+        .prepare_cached("SELECT id FROM clients WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))
         .optional()?;
     found.map(|_| ()).ok_or(StoreError::ClientNotFound(id.0))
 }

@@ -71,16 +71,15 @@ pub fn write_off_once(
 ) -> Result<Keyed, StoreError> {
     let mut tx = conn.savepoint()?;
     let now_ms = made.at.as_millisecond();
-    tx.execute(
-        "DELETE FROM idempotency_keys WHERE created_ms < ?1",
-        [now_ms - KEY_RETENTION_MS],
-    )?;
+    tx.prepare_cached("DELETE FROM idempotency_keys WHERE created_ms < ?1")?
+        .execute([now_ms - KEY_RETENTION_MS])?;
     let known: Option<(String, u16, String)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = ?1 AND key = ?2",
-            params![idem.scope, idem.key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row(params![idem.scope, idem.key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     if let Some((fingerprint, status, body)) = known {
         return Ok(if fingerprint == idem.fingerprint {
@@ -102,11 +101,18 @@ pub fn write_off_once(
         }
     };
     let (status, body) = answer(&outcome);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![idem.scope, idem.key, idem.fingerprint, status, body, now_ms],
-    )?;
+    )?
+    .execute(params![
+        idem.scope,
+        idem.key,
+        idem.fingerprint,
+        status,
+        body,
+        now_ms
+    ])?;
     tx.commit()?;
     Ok(Keyed::Fresh(outcome))
 }
@@ -186,18 +192,18 @@ fn apply_write_off(
     }
     let mut ledger_ids = Vec::new();
     for (currency, amount) in request.balance_parts() {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
              VALUES (?1, ?2, ?3, ?4, 'write_off', ?5, ?6)",
-            params![
-                id.0,
-                currency_to_wire(currency),
-                -amount.minor(),
-                now_ms,
-                made.by,
-                made.principal
-            ],
-        )?;
+        )?
+        .execute(params![
+            id.0,
+            currency_to_wire(currency),
+            -amount.minor(),
+            now_ms,
+            made.by,
+            made.principal
+        ])?;
         ledger_ids.push(tx.last_insert_rowid());
     }
     Ok(ledger_ids)
