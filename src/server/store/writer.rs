@@ -8,9 +8,12 @@
 
 use super::StoreError;
 use rusqlite::Connection;
+use rusqlite::hooks::Wal;
+use std::ffi::c_int;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, mpsc};
 
 /// Most writes in one commit: a group is whatever queued meanwhile, up to this many, so
 /// one long group cannot hold the first caller's answer for long.
@@ -37,23 +40,26 @@ pub(super) struct Writer {
 
 impl Writer {
     pub(super) fn start(conn: Connection, path: PathBuf) -> std::io::Result<Writer> {
-        // Copying the WAL back into the file is the checkpointer's work, not the commit's.
-        // Savepoints and statements that may abort halfway keep the pages they change in a
-        // sub-journal, a temporary file by default: in memory instead, where a write's
-        // few pages (and seeding's many) cost no system call.
-        conn.pragma_update(None, "wal_autocheckpoint", 0)
-            .and_then(|()| conn.pragma_update(None, "temp_store", "MEMORY"))
-            .map_err(std::io::Error::other)?;
-        let mut wal = path.clone().into_os_string();
-        wal.push("-wal");
+        Writer::start_with(conn, path, LONG_WAL_FRAMES)
+    }
+
+    /// [`Writer::start`] with the WAL length at which the writer finishes a checkpoint.
+    fn start_with(mut conn: Connection, path: PathBuf, long_wal: i64) -> std::io::Result<Writer> {
+        let wal = WalLength {
+            frames: Arc::new(AtomicI64::new(0)),
+            long: long_wal,
+        };
+        wal.watch(&mut conn).map_err(std::io::Error::other)?;
+        let mut wal_file = path.clone().into_os_string();
+        wal_file.push("-wal");
         let checkpoints = Checkpointer::start(
             super::sqlite::open_connection(&path).map_err(std::io::Error::other)?,
-            wal.into(),
+            wal_file.into(),
         )?;
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_in_groups(conn, &path, &queue, &checkpoints))?;
+            .spawn(move || write_in_groups(conn, &path, &queue, &checkpoints, &wal))?;
         Ok(Writer { jobs })
     }
 
@@ -119,11 +125,40 @@ fn in_savepoint<T>(
     }
 }
 
+/// How long the WAL is after the writer's last commit, and how long is too long.
+struct WalLength {
+    frames: Arc<AtomicI64>,
+    long: i64,
+}
+
+impl WalLength {
+    /// Makes `conn` the writer's connection and has its commits report the WAL's length.
+    fn watch(&self, conn: &mut Connection) -> rusqlite::Result<()> {
+        // Copying the WAL back into the file is the checkpointers' work, not the commit's.
+        // (The pragma installs SQLite's own WAL hook, so it comes before ours.)
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // Savepoints and statements that may abort halfway keep the pages they change in a
+        // sub-journal, a temporary file by default: in memory instead, where a write's few
+        // pages (and seeding's many) cost no system call.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let frames = self.frames.clone();
+        conn.wal_hook(Some(move |_: &mut Wal, in_wal: c_int| {
+            frames.store(in_wal.into(), Ordering::Relaxed);
+            Ok(())
+        }))
+    }
+
+    fn is_long(&self) -> bool {
+        self.frames.load(Ordering::Relaxed) > self.long
+    }
+}
+
 fn write_in_groups(
     mut conn: Connection,
     path: &std::path::Path,
     queue: &mpsc::Receiver<Job>,
     checkpoints: &Checkpointer,
+    wal: &WalLength,
 ) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
@@ -131,7 +166,7 @@ fn write_in_groups(
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             // The group is dropped unrun: each caller hears that nothing was done.
             tracing::error!("database writer cannot begin: {e}");
-            reopen(&mut conn, path);
+            reopen(&mut conn, path, wal);
             continue;
         }
         let mut answers = Vec::with_capacity(group.len());
@@ -151,12 +186,20 @@ fn write_in_groups(
         if let Err(why) = &committed {
             tracing::error!(writes = answers.len(), "database commit failed: {why}");
             if conn.execute_batch("ROLLBACK").is_err() || !conn.is_autocommit() {
-                reopen(&mut conn, path);
+                reopen(&mut conn, path, wal);
             }
         }
         let committed = committed.as_ref().map(|_| ()).map_err(String::as_str);
         for answer in answers {
             answer(committed);
+        }
+        if wal.is_long() {
+            // Between groups no commit can land while this runs, so it copies the last
+            // frames the background checkpoint has not caught up with, and the next
+            // group's write starts the WAL over from its beginning.
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                tracing::warn!("database checkpoint by the writer failed: {e}");
+            }
         }
         checkpoints.due();
     }
@@ -164,8 +207,12 @@ fn write_in_groups(
 
 /// A connection whose state is in doubt is replaced; if no new one can be opened the old
 /// one stays, and the next group's `BEGIN` tells.
-fn reopen(conn: &mut Connection, path: &std::path::Path) {
-    match super::sqlite::open_connection(path) {
+fn reopen(conn: &mut Connection, path: &std::path::Path, wal: &WalLength) {
+    let fresh = super::sqlite::open_connection(path).and_then(|mut fresh| {
+        wal.watch(&mut fresh)?;
+        Ok(fresh)
+    });
+    match fresh {
         Ok(fresh) => *conn = fresh,
         Err(e) => tracing::error!("database writer cannot reopen the file: {e}"),
     }
@@ -182,9 +229,20 @@ fn reopen(conn: &mut Connection, path: &std::path::Path) {
 /// hundreds of megabytes held that group's tills half a second. It is cut back here instead,
 /// once no write has come for [`QUIET`]: a TRUNCATE checkpoint, which briefly holds the
 /// write lock, when the file has grown past [`WAL_KEPT_BYTES`].
+///
+/// SQLite starts the WAL over only when a write begins after every frame was copied, and
+/// under steady writes a checkpoint beside the writer always ends a group or two behind: the
+/// WAL grew by gigabytes, every page read searched a longer WAL index, and write-offs slowed
+/// by half with 100 ms tails. Once a commit leaves it [`LONG_WAL_FRAMES`] long, the writer
+/// copies those last frames itself between two groups (a few milliseconds: the background
+/// checkpoint has copied the rest), and the WAL starts over.
 struct Checkpointer {
     wake: mpsc::SyncSender<()>,
 }
+
+/// Frames (pages) in the WAL past which the writer finishes a checkpoint itself: 32 MB of
+/// 4 KiB pages, a few seconds of steady write-offs.
+const LONG_WAL_FRAMES: i64 = 8192;
 
 /// The WAL file is cut back to nothing when it has grown past this and writes pause.
 const WAL_KEPT_BYTES: u64 = 64 << 20;
@@ -314,5 +372,38 @@ mod tests {
         }
         writer.run(insert("h")).await.unwrap();
         assert_eq!(rows(&path), ["a", "b", "e", "f", "h"]);
+    }
+
+    /// Writes that never pause leave the background checkpoint a group behind, and SQLite
+    /// starts the WAL over only once every frame was copied: the writer finishes the copy,
+    /// so the WAL stays near its bound instead of holding everything written.
+    #[tokio::test]
+    async fn under_steady_writes_the_wal_starts_over_instead_of_growing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let conn = crate::server::store::sqlite::open_connection(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)")
+            .unwrap();
+        let writer = Writer::start_with(conn, path.clone(), 64).unwrap();
+        // Every write is queued at once, so the groups follow each other without a pause.
+        let writes: Vec<_> = (0..3000)
+            .map(|_| {
+                writer.run(|c| {
+                    c.execute("INSERT INTO t (b) VALUES (zeroblob(4000))", [])?;
+                    Ok(())
+                })
+            })
+            .collect();
+        for write in writes {
+            write.await.unwrap();
+        }
+        let written = 3000 * 4096;
+        let wal = std::fs::metadata(dir.path().join("w.db-wal"))
+            .unwrap()
+            .len();
+        assert!(
+            wal < written / 3,
+            "the WAL holds {wal} bytes of the {written} written"
+        );
     }
 }
