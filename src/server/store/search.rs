@@ -114,6 +114,14 @@ pub fn phone_pattern(text: &str) -> String {
 /// Renders one pattern over a column and its reverse in a dialect, pushing its arguments.
 pub(crate) type Render = fn(&str, &str, &str, &mut Vec<String>) -> String;
 
+/// Whether a search is an index lookup of whole values (no `%`): a few rows at most.
+pub fn is_exact(phone_text: Option<&str>, email: Option<&str>) -> bool {
+    [phone_text, email]
+        .into_iter()
+        .flatten()
+        .all(|p| matches!(Pattern::of(p), Pattern::Exact(_)))
+}
+
 /// A client search as SQL in the dialect `render` speaks, and its arguments.
 pub(crate) fn search_sql(
     phone_text: Option<&str>,
@@ -168,6 +176,15 @@ mod tests {
         let mut args = Vec::new();
         let sql = pattern_clause("c", "r", p, &mut args);
         (sql, args)
+    }
+
+    #[test]
+    fn only_searches_without_wildcards_count_as_exact() {
+        assert!(is_exact(Some("+7 912 345-67-89"), None));
+        assert!(is_exact(Some("7912345678"), Some("a@b.ru")));
+        assert!(!is_exact(Some("7912%"), None));
+        assert!(!is_exact(Some("7912345678"), Some("%@b.ru")));
+        assert!(!is_exact(None, Some("%")));
     }
 
     #[test]

@@ -14,10 +14,16 @@ impl Store {
         phone: Option<String>,
         email: Option<String>,
     ) -> Result<Vec<Client>, StoreError> {
+        let exact = search::is_exact(phone.as_deref(), email.as_deref());
         match self {
             Store::Sqlite(s) => {
-                s.run(move |c| search::search_clients(c, phone.as_deref(), email.as_deref()))
-                    .await
+                let search =
+                    move |c: &mut _| search::search_clients(c, phone.as_deref(), email.as_deref());
+                if exact {
+                    s.read_indexed(search)
+                } else {
+                    s.run(search).await
+                }
             }
             Store::Postgres(p) => p.search_clients(phone.as_deref(), email.as_deref()).await,
         }
@@ -25,7 +31,7 @@ impl Store {
 
     pub async fn balances(&self, id: ClientId) -> Result<Balances, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(move |c| reads::balances(c, id)).await,
+            Store::Sqlite(s) => s.read_indexed(move |c| reads::balances(c, id)),
             Store::Postgres(p) => p.balances(id).await,
         }
     }

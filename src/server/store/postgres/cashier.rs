@@ -4,14 +4,14 @@ use super::super::{
     CouponRow, Idempotency, KEY_RETENTION_MS, Keyed, Made, Pattern, Refusal, StoreError,
     coupon_verdict, facade::Answer, search_sql,
 };
-use super::{Postgres, big, pg};
+use super::{Postgres, big};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
     WriteOff,
 };
 use crate::wire::ext::{currency_from_wire, currency_to_wire};
+use deadpool_postgres::GenericClient;
 use jiff::Timestamp;
-use tokio_postgres::GenericClient;
 use tokio_postgres::types::ToSql;
 
 /// One pattern as PostgreSQL over the normalised column and its reverse. The columns'
@@ -44,7 +44,7 @@ pub(super) async fn require_client(
     } else {
         "SELECT id FROM clients WHERE id = $1"
     };
-    match c.query_opt(sql, &[&id.0]).await? {
+    match c.query_opt(&c.prepare_cached(sql).await?, &[&id.0]).await? {
         Some(_) => Ok(()),
         None => Err(StoreError::ClientNotFound(id.0)),
     }
@@ -55,13 +55,8 @@ pub(super) async fn balances_of(
     id: ClientId,
 ) -> Result<Balances, StoreError> {
     let mut result = Balances::default();
-    for row in c
-        .query(
-            "SELECT currency, amount FROM balances WHERE client_id = $1",
-            &[&id.0],
-        )
-        .await?
-    {
+    let sql = "SELECT currency, amount FROM balances WHERE client_id = $1";
+    for row in c.query(&c.prepare_cached(sql).await?, &[&id.0]).await? {
         let amount = Amount::from_minor(row.get(1));
         match currency_from_wire(row.get(0)) {
             Ok(Currency::Points) => result.points = amount,
@@ -79,9 +74,10 @@ pub(super) async fn held(
     currency: Currency,
     now_ms: i64,
 ) -> Result<i64, StoreError> {
+    let sql = "SELECT coalesce(sum(amount), 0)::bigint FROM holds
+               WHERE client_id = $1 AND currency = $2 AND state = 'held' AND expires_ms > $3";
     Ok(c.query_one(
-        "SELECT coalesce(sum(amount), 0)::bigint FROM holds
-         WHERE client_id = $1 AND currency = $2 AND state = 'held' AND expires_ms > $3",
+        &c.prepare_cached(sql).await?,
         &[&client.0, &currency_to_wire(currency), &now_ms],
     )
     .await?
@@ -149,10 +145,15 @@ async fn apply_write_off(
     }
     let mut ledger_ids = Vec::new();
     for (currency, amount) in request.balance_parts() {
-        let row = tx
-            .query_one(
+        let insert = tx
+            .prepare_cached(
                 "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
                  VALUES ($1, $2, $3, $4, 'write_off', $5, $6) RETURNING id",
+            )
+            .await?;
+        let row = tx
+            .query_one(
+                &insert,
                 &[
                     &id.0,
                     &currency_to_wire(currency),
@@ -177,7 +178,8 @@ impl Postgres {
         let (sql, args) = search_sql(phone, email, pattern_clause);
         let params: Vec<&(dyn ToSql + Sync)> =
             args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-        let rows = self.client().await?.query(&sql, &params).await?;
+        let c = self.client().await?;
+        let rows = c.query(&c.prepare_cached(&sql).await?, &params).await?;
         Ok(rows
             .iter()
             .map(|r| Client {
@@ -191,13 +193,13 @@ impl Postgres {
 
     pub async fn balances(&self, id: ClientId) -> Result<Balances, StoreError> {
         let c = self.client().await?;
-        require_client(pg(&c), id, false).await?;
-        balances_of(pg(&c), id).await
+        require_client(&c, id, false).await?;
+        balances_of(&c, id).await
     }
 
     pub async fn coupons(&self, id: ClientId) -> Result<Vec<Coupon>, StoreError> {
         let c = self.client().await?;
-        require_client(pg(&c), id, false).await?;
+        require_client(&c, id, false).await?;
         let rows = c
             .query(
                 "SELECT id, title, expire_ms FROM coupons
@@ -224,7 +226,7 @@ impl Postgres {
         query: &HistoryQuery,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
         let c = self.client().await?;
-        require_client(pg(&c), id, false).await?;
+        require_client(&c, id, false).await?;
         let from = query.from.map_or(i64::MIN, |t| t.as_millisecond());
         let to = query.to.map_or(i64::MAX, |t| t.as_millisecond());
         let rows = c
@@ -258,7 +260,7 @@ impl Postgres {
     ) -> Result<Vec<i64>, StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let ids = apply_write_off(&*tx, id, request, made).await?;
+        let ids = apply_write_off(&tx, id, request, made).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -277,16 +279,20 @@ impl Postgres {
         let mut c = self.client().await?;
         let now_ms = made.at.as_millisecond();
         // Outside the write-off's transaction: old keys go without holding its locks.
-        c.execute(
-            "DELETE FROM idempotency_keys WHERE created_ms < $1",
-            &[&(now_ms - KEY_RETENTION_MS)],
-        )
-        .await?;
+        let forget = c
+            .prepare_cached("DELETE FROM idempotency_keys WHERE created_ms < $1")
+            .await?;
+        c.execute(&forget, &[&(now_ms - KEY_RETENTION_MS)]).await?;
         let mut tx = c.transaction().await?;
-        let claimed = tx
-            .execute(
+        let claim = tx
+            .prepare_cached(
                 "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_ms)
                  VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (scope, key) DO NOTHING",
+            )
+            .await?;
+        let claimed = tx
+            .execute(
+                &claim,
                 &[&idem.scope, &idem.key, &idem.fingerprint, &now_ms],
             )
             .await?
@@ -316,7 +322,7 @@ impl Postgres {
         // savepoint.
         let outcome = {
             let sp = tx.savepoint("write_off").await?;
-            match apply_write_off(&*sp, id, request, made).await {
+            match apply_write_off(&sp, id, request, made).await {
                 Ok(ids) => {
                     sp.commit().await?;
                     Ok(ids)
@@ -329,8 +335,13 @@ impl Postgres {
             }
         };
         let (status, body) = answer(&outcome);
+        let store_answer = tx
+            .prepare_cached(
+                "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
+            )
+            .await?;
         tx.execute(
-            "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
+            &store_answer,
             &[&idem.scope, &idem.key, &i64::from(status), &body],
         )
         .await?;

@@ -62,10 +62,10 @@ impl Postgres {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let now_ms = made.at.as_millisecond();
-        require_client(&*tx, client, true).await?;
-        let balances = balances_of(&*tx, client).await?;
+        require_client(&tx, client, true).await?;
+        let balances = balances_of(&tx, client).await?;
         let available =
-            balances.get(currency).minor() - held(&*tx, client, currency, now_ms).await?;
+            balances.get(currency).minor() - held(&tx, client, currency, now_ms).await?;
         if amount.minor() > available {
             return Err(StoreError::Refused(Refusal::Insufficient {
                 currency: currency_to_wire(currency),
@@ -74,7 +74,7 @@ impl Postgres {
             }));
         }
         for coupon in coupons {
-            check_coupon(&*tx, client, *coupon, now_ms).await?;
+            check_coupon(&tx, client, *coupon, now_ms).await?;
         }
         let expires_ms = now_ms + HOLD_TTL_MS;
         tx.execute(
