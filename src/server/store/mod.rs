@@ -51,7 +51,8 @@ pub enum StoreError {
     Refused(Refusal),
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
-    #[error("database: {0}")]
+    /// Shown with its causes: the driver's own text is only "db error".
+    #[error("database: {}", with_causes(.0))]
     Postgres(tokio_postgres::Error),
     /// No PostgreSQL connection could be had (the server is down, the pool is exhausted).
     #[error("database unavailable: {0}")]

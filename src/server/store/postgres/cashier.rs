@@ -12,6 +12,7 @@ use crate::domain::{
 use crate::wire::ext::{currency_from_wire, currency_to_wire};
 use deadpool_postgres::GenericClient;
 use jiff::Timestamp;
+use std::sync::atomic::Ordering;
 use tokio_postgres::types::ToSql;
 
 /// One pattern as PostgreSQL over the normalised column and its reverse. The columns'
@@ -32,28 +33,15 @@ fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<St
     format!("{col} LIKE ${} ESCAPE '\\'", args.len())
 }
 
-pub(super) async fn require_client(
-    c: &impl GenericClient,
-    id: ClientId,
-    lock: bool,
-) -> Result<(), StoreError> {
-    let sql = if lock {
-        // Every money movement of this client waits here for the one before it, on any
-        // instance: the checks below then see what that one left.
-        "SELECT id FROM clients WHERE id = $1 FOR UPDATE"
-    } else {
-        "SELECT id FROM clients WHERE id = $1"
-    };
+async fn require_client(c: &impl GenericClient, id: ClientId) -> Result<(), StoreError> {
+    let sql = "SELECT id FROM clients WHERE id = $1";
     match c.query_opt(&c.prepare_cached(sql).await?, &[&id.0]).await? {
         Some(_) => Ok(()),
         None => Err(StoreError::ClientNotFound(id.0)),
     }
 }
 
-pub(super) async fn balances_of(
-    c: &impl GenericClient,
-    id: ClientId,
-) -> Result<Balances, StoreError> {
+async fn balances_of(c: &impl GenericClient, id: ClientId) -> Result<Balances, StoreError> {
     let mut result = Balances::default();
     let sql = "SELECT currency, amount FROM balances WHERE client_id = $1";
     for row in c.query(&c.prepare_cached(sql).await?, &[&id.0]).await? {
@@ -67,21 +55,39 @@ pub(super) async fn balances_of(
     Ok(result)
 }
 
-/// What open holds of this client reserve in `currency`, in hundredths.
-pub(super) async fn held(
+/// What a client may spend now: their balances less what open holds reserve, in
+/// hundredths, with the client's row locked for the transaction. Every money movement of
+/// this client waits on that lock for the one before it, on any instance. The amounts are
+/// read by a statement of their own, after the lock is granted: a statement sees the
+/// database as it was when the statement began, so read with the lock they would be those
+/// from before the movement waited for. Balances and holds in one statement where there
+/// were three: each round trip cost the till more than the database's work.
+pub(super) async fn lock_for_spending(
     c: &impl GenericClient,
-    client: ClientId,
-    currency: Currency,
+    id: ClientId,
     now_ms: i64,
-) -> Result<i64, StoreError> {
-    let sql = "SELECT coalesce(sum(amount), 0)::bigint FROM holds
-               WHERE client_id = $1 AND currency = $2 AND state = 'held' AND expires_ms > $3";
-    Ok(c.query_one(
-        &c.prepare_cached(sql).await?,
-        &[&client.0, &currency_to_wire(currency), &now_ms],
-    )
-    .await?
-    .get(0))
+) -> Result<Balances, StoreError> {
+    let lock = "SELECT id FROM clients WHERE id = $1 FOR UPDATE";
+    if c.query_opt(&c.prepare_cached(lock).await?, &[&id.0])
+        .await?
+        .is_none()
+    {
+        return Err(StoreError::ClientNotFound(id.0));
+    }
+    let spendable = "SELECT
+           coalesce((SELECT amount FROM balances WHERE client_id = $1 AND currency = 'points'), 0)
+         - (SELECT coalesce(sum(amount), 0)::bigint FROM holds WHERE client_id = $1
+              AND currency = 'points' AND state = 'held' AND expires_ms > $2),
+           coalesce((SELECT amount FROM balances WHERE client_id = $1 AND currency = 'rubles'), 0)
+         - (SELECT coalesce(sum(amount), 0)::bigint FROM holds WHERE client_id = $1
+              AND currency = 'rubles' AND state = 'held' AND expires_ms > $2)";
+    let row = c
+        .query_one(&c.prepare_cached(spendable).await?, &[&id.0, &now_ms])
+        .await?;
+    Ok(Balances {
+        points: Amount::from_minor(row.get(0)),
+        rubles: Amount::from_minor(row.get(1)),
+    })
 }
 
 /// As the SQLite store's `check_coupon`: the client's, unspent, unexpired and not held.
@@ -120,13 +126,10 @@ async fn apply_write_off(
     request: &WriteOff,
     made: &Made,
 ) -> Result<Vec<i64>, StoreError> {
-    require_client(tx, id, true).await?;
     let now_ms = made.at.as_millisecond();
-    let current = balances_of(tx, id).await?;
+    let spendable = lock_for_spending(tx, id, now_ms).await?;
     for (currency, amount) in request.balance_parts() {
-        let available = Amount::from_minor(
-            current.get(currency).minor() - held(tx, id, currency, now_ms).await?,
-        );
+        let available = spendable.get(currency);
         if amount > available {
             return Err(StoreError::Refused(Refusal::Insufficient {
                 currency: currency_to_wire(currency),
@@ -193,13 +196,13 @@ impl Postgres {
 
     pub async fn balances(&self, id: ClientId) -> Result<Balances, StoreError> {
         let c = self.client().await?;
-        require_client(&c, id, false).await?;
+        require_client(&c, id).await?;
         balances_of(&c, id).await
     }
 
     pub async fn coupons(&self, id: ClientId) -> Result<Vec<Coupon>, StoreError> {
         let c = self.client().await?;
-        require_client(&c, id, false).await?;
+        require_client(&c, id).await?;
         let rows = c
             .query(
                 "SELECT id, title, expire_ms FROM coupons
@@ -226,7 +229,7 @@ impl Postgres {
         query: &HistoryQuery,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
         let c = self.client().await?;
-        require_client(&c, id, false).await?;
+        require_client(&c, id).await?;
         let from = query.from.map_or(i64::MIN, |t| t.as_millisecond());
         let to = query.to.map_or(i64::MAX, |t| t.as_millisecond());
         let rows = c
@@ -278,11 +281,21 @@ impl Postgres {
     ) -> Result<Keyed, StoreError> {
         let mut c = self.client().await?;
         let now_ms = made.at.as_millisecond();
-        // Outside the write-off's transaction: old keys go without holding its locks.
-        let forget = c
-            .prepare_cached("DELETE FROM idempotency_keys WHERE created_ms < $1")
-            .await?;
-        c.execute(&forget, &[&(now_ms - KEY_RETENTION_MS)]).await?;
+        // Outside the write-off's transaction: old keys go without holding its locks. Once
+        // a second is often enough for keys kept two days, and spares the other write-offs
+        // a statement.
+        let last = self.keys_swept_ms.load(Ordering::Relaxed);
+        if now_ms.saturating_sub(last) >= 1000
+            && self
+                .keys_swept_ms
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let forget = c
+                .prepare_cached("DELETE FROM idempotency_keys WHERE created_ms < $1")
+                .await?;
+            c.execute(&forget, &[&(now_ms - KEY_RETENTION_MS)]).await?;
+        }
         let mut tx = c.transaction().await?;
         let claim = tx
             .prepare_cached(
@@ -318,9 +331,17 @@ impl Postgres {
                 Keyed::Mismatch
             });
         }
-        // A refusal must leave no trace but its stored answer: the write-off runs in a
-        // savepoint.
-        let outcome = {
+        // A refusal must leave no trace but its stored answer. Balances are refused before
+        // anything is written; a coupon may be refused after another was marked spent, so
+        // a write-off with coupons runs in a savepoint.
+        let outcome = if request.coupons.is_empty() {
+            match apply_write_off(&tx, id, request, made).await {
+                Err(e) if !matches!(e, StoreError::Refused(_) | StoreError::ClientNotFound(_)) => {
+                    return Err(e);
+                }
+                outcome => outcome,
+            }
+        } else {
             let sp = tx.savepoint("write_off").await?;
             match apply_write_off(&sp, id, request, made).await {
                 Ok(ids) => {

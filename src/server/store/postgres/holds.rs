@@ -3,7 +3,7 @@
 
 use super::super::{Made, Refusal, StoreError};
 use super::Postgres;
-use super::cashier::{balances_of, check_coupon, held, require_client};
+use super::cashier::{check_coupon, lock_for_spending};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
 use crate::server::holds::{HOLD_TTL_MS, Hold, may_cancel, may_refund, may_write_off};
 use crate::wire::ext::currency_to_wire;
@@ -62,10 +62,10 @@ impl Postgres {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let now_ms = made.at.as_millisecond();
-        require_client(&tx, client, true).await?;
-        let balances = balances_of(&tx, client).await?;
-        let available =
-            balances.get(currency).minor() - held(&tx, client, currency, now_ms).await?;
+        let available = lock_for_spending(&tx, client, now_ms)
+            .await?
+            .get(currency)
+            .minor();
         if amount.minor() > available {
             return Err(StoreError::Refused(Refusal::Insufficient {
                 currency: currency_to_wire(currency),

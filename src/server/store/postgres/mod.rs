@@ -16,6 +16,8 @@ mod users;
 
 use super::{SCHEMA_VERSION, StoreError};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
 use std::time::Duration;
 
 /// The schema steps, each bringing the database to its version. A fresh database gets them
@@ -45,6 +47,8 @@ const SESSION_BOUNDS: &str = "-c statement_timeout=15000 -c lock_timeout=5000 \
 #[derive(Clone)]
 pub struct Postgres {
     pool: Pool,
+    /// When this instance last deleted expired idempotency keys (ms since the epoch).
+    keys_swept_ms: Arc<AtomicI64>,
 }
 
 impl Postgres {
@@ -74,7 +78,10 @@ impl Postgres {
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let store = Postgres { pool };
+        let store = Postgres {
+            pool,
+            keys_swept_ms: Arc::new(AtomicI64::new(i64::MIN)),
+        };
         store.migrate().await?;
         Ok(store)
     }
