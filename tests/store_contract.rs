@@ -495,6 +495,29 @@ async fn postgres_keeps_the_contract() {
     contract(|| postgres(&cluster)).await;
 }
 
+/// Every index and constraint of a PostgreSQL database, as its definition, with whether it
+/// was checked against the rows.
+async fn structure(url: &str) -> Vec<String> {
+    let (c, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let rows = c
+        .query(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index
+             WHERE indrelid::regclass::text NOT LIKE 'pg_%'
+             UNION ALL
+             SELECT format('%s %s %s valid=%s', conrelid::regclass, conname,
+                           pg_get_constraintdef(oid), convalidated)
+             FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+             ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap();
+    rows.iter().map(|r| r.get(0)).collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn both_stores_answer_every_read_alike() {
     let Some(cluster) = Cluster::start() else {
@@ -502,9 +525,24 @@ async fn both_stores_answer_every_read_alike() {
     };
     let dir = tempfile::tempdir().unwrap();
     let lite = sqlite(&dir, "reads.db").await;
-    let pg = postgres(&cluster).await;
+    let seeded = cluster.fresh_database().await;
+    let pg = Store::open(&DbTarget::parse(&seeded).unwrap())
+        .await
+        .unwrap();
     lite.seed_demo(CLIENTS, anchor()).await.unwrap();
     pg.seed_demo(CLIENTS, anchor()).await.unwrap();
+    // Seeding takes indexes and foreign keys off to load and puts them back: every one is
+    // there again, as the schema made it, and the foreign keys hold for the loaded rows.
+    let bare = cluster.fresh_database().await;
+    Store::open(&DbTarget::parse(&bare).unwrap()).await.unwrap();
+    let (after_seeding, as_made) = (structure(&seeded).await, structure(&bare).await);
+    assert!(after_seeding.iter().any(|d| d.contains("FOREIGN KEY")));
+    assert!(
+        after_seeding
+            .iter()
+            .any(|d| d.contains("ledger_client_time"))
+    );
+    assert_eq!(after_seeding, as_made);
     let (a, b) = (reads(&lite).await, reads(&pg).await);
     assert!(
         a.iter().any(|r| r.contains("Client First")),

@@ -2,12 +2,30 @@
 
 use super::super::StoreError;
 use super::Postgres;
-use crate::server::demo::{CopyBuffers, Demo};
+use crate::server::demo::{CopyBuffers, Demo, Table};
 use futures_util::SinkExt;
 use jiff::Timestamp;
 
 /// Rows are sent once this many bytes of them have gathered.
 const BATCH_BYTES: usize = 8 << 20;
+
+/// The foreign keys and the indexes other than primary keys of the tables named by `$1`:
+/// how to drop each and how to make it again, in the order to drop them (foreign keys
+/// first: a unique index may be what one leans on); they are made again in reverse.
+const SECONDARY_STRUCTURES: &str = "
+    SELECT drop_it, make_it FROM (
+        SELECT 0 AS step, format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname)
+                   AS drop_it,
+               format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,
+                      pg_get_constraintdef(oid)) AS make_it
+        FROM pg_constraint
+        WHERE contype = 'f' AND conrelid IN (SELECT to_regclass(t) FROM unnest($1::text[]) t)
+        UNION ALL
+        SELECT 1, format('DROP INDEX %s', indexrelid::regclass), pg_get_indexdef(indexrelid)
+        FROM pg_index
+        WHERE NOT indisprimary AND NOT indisunique
+          AND indrelid IN (SELECT to_regclass(t) FROM unnest($1::text[]) t)
+    ) s ORDER BY step";
 
 impl Postgres {
     /// Seeds `count` demo clients into a database that holds none; returns how many.
@@ -26,9 +44,25 @@ impl Postgres {
         // Seeding a million clients takes longer than any request may: the session's bounds
         // (statement 15 s, idle transaction 30 s) are lifted for this transaction only.
         tx.batch_execute(
-            "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0",
+            "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0;
+             SET LOCAL maintenance_work_mem = '256MB'",
         )
         .await?;
+        // An index or a foreign key kept up row by row through millions of rows cost three
+        // times what building it once over the loaded rows costs: they are taken off the
+        // tables the demo fills (primary keys stay) and put back as they were before the
+        // commit, from the database's own definitions.
+        let mut tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
+        tables.push("balances");
+        let rebuild: Vec<(String, String)> = tx
+            .query(SECONDARY_STRUCTURES, &[&tables])
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        for (drop, _) in &rebuild {
+            tx.batch_execute(drop).await?;
+        }
         // Balances are summed once at the end instead of row by row in the trigger; the
         // trigger is back on before anyone else sees the tables (this transaction holds
         // the ledger's lock until it commits).
@@ -56,6 +90,9 @@ impl Postgres {
             if !more {
                 break;
             }
+        }
+        for (_, create) in rebuild.iter().rev() {
+            tx.batch_execute(create).await?;
         }
         tx.batch_execute(
             "INSERT INTO balances (client_id, currency, amount)
