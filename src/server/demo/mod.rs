@@ -309,6 +309,8 @@ impl Demo {
                 Table::Ledger,
                 &row![id, "rubles", 432_106i64, SAMPLE_EXPIRE_MS, "deposit"],
             )?;
+            sink.row(Table::Balances, &row![id, "points", 123_456i64])?;
+            sink.row(Table::Balances, &row![id, "rubles", 432_106i64])?;
             sink.row(
                 Table::Coupons,
                 &row![SAMPLE_COUPON_ID, id, "Описание купона", SAMPLE_EXPIRE_MS],
@@ -330,16 +332,18 @@ impl Demo {
         // Accruals and deposits across the last ~180 days, oldest first, with write-offs
         // that never exceed what was there at the time.
         let entries = 4 + rng.below(17);
-        let mut points: i64 = 0;
-        let mut rubles: i64 = 0;
+        // Each currency's balance, once it has moved at all (a balance row exists from a
+        // currency's first movement on, as the ledger's trigger makes it).
+        let mut points: Option<i64> = None;
+        let mut rubles: Option<i64> = None;
         let mut at = anchor_ms - 180 * day_ms;
         for _ in 0..entries {
             at += (rng.below(2 * 180 * day_ms as u64 / entries) as i64).max(60_000);
             let rubles_move = rng.chance(25);
             let balance = if rubles_move {
-                &mut rubles
+                rubles.get_or_insert(0)
             } else {
-                &mut points
+                points.get_or_insert(0)
             };
             let (amount, kind) = if *balance > 1_000 && rng.chance(30) {
                 (
@@ -356,6 +360,11 @@ impl Demo {
             // Past the anchor the entries bunch up on it, still in order.
             at = at.min(anchor_ms - rng.below(day_ms as u64) as i64);
             sink.row(Table::Ledger, &row![id, currency, amount, at, kind])?;
+        }
+        for (currency, balance) in [("points", points), ("rubles", rubles)] {
+            if let Some(balance) = balance {
+                sink.row(Table::Balances, &row![id, currency, balance])?;
+            }
         }
         for _ in 0..rng.below(4) {
             let offset_days = rng.below(120) as i64 - 30;

@@ -15,11 +15,14 @@ pub(crate) enum Table {
     CardOperations,
     Accumulations,
     Ledger,
+    /// Each client's sum of its ledger, made with it: summing twelve million ledger rows
+    /// afterwards took a fifth of a million clients' seeding.
+    Balances,
     Coupons,
 }
 
 impl Table {
-    pub(crate) const ALL: [Table; 9] = [
+    pub(crate) const ALL: [Table; 10] = [
         Table::Groups,
         Table::Promotions,
         Table::PointsOfSale,
@@ -28,6 +31,7 @@ impl Table {
         Table::CardOperations,
         Table::Accumulations,
         Table::Ledger,
+        Table::Balances,
         Table::Coupons,
     ];
 
@@ -41,6 +45,7 @@ impl Table {
             Table::CardOperations => "card_operations",
             Table::Accumulations => "accumulations",
             Table::Ledger => "ledger",
+            Table::Balances => "balances",
             Table::Coupons => "coupons",
         }
     }
@@ -64,6 +69,7 @@ impl Table {
                 "id, tr_product_id, promotion_id, client_id, product_id, modification_id, status, num, product_sum, prize_product_id, date_add, date_close, weight_flag"
             }
             Table::Ledger => "client_id, currency, amount, at_ms, kind",
+            Table::Balances => "client_id, currency, amount",
             Table::Coupons => "id, client_id, title, expire_ms",
         }
     }
@@ -132,7 +138,7 @@ impl ToSql for Value {
 /// SQLite: one prepared INSERT per table, made on first use.
 pub(crate) struct Statements<'c> {
     conn: &'c rusqlite::Connection,
-    prepared: [Option<rusqlite::Statement<'c>>; 9],
+    prepared: [Option<rusqlite::Statement<'c>>; Table::ALL.len()],
 }
 
 impl<'c> Statements<'c> {
@@ -166,7 +172,7 @@ impl Sink for Statements<'_> {
 /// PostgreSQL: each table's rows in COPY's text format, sent when enough have gathered.
 #[derive(Default)]
 pub(crate) struct CopyBuffers {
-    buffers: [Vec<u8>; 9],
+    buffers: [Vec<u8>; Table::ALL.len()],
 }
 
 impl CopyBuffers {

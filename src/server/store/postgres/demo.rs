@@ -52,8 +52,7 @@ impl Postgres {
         // times what building it once over the loaded rows costs: they are taken off the
         // tables the demo fills (primary keys stay) and put back as they were before the
         // commit, from the database's own definitions.
-        let mut tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
-        tables.push("balances");
+        let tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
         let rebuild: Vec<(String, String)> = tx
             .query(SECONDARY_STRUCTURES, &[&tables])
             .await?
@@ -63,41 +62,37 @@ impl Postgres {
         for (drop, _) in &rebuild {
             tx.batch_execute(drop).await?;
         }
-        // Balances are summed once at the end instead of row by row in the trigger; the
-        // trigger is back on before anyone else sees the tables (this transaction holds
-        // the ledger's lock until it commits).
+        // The demo gives each client's balances with its ledger, so the trigger that keeps
+        // them row by row is off; it is back on before anyone else sees the tables (this
+        // transaction holds the ledger's lock until it commits).
         tx.batch_execute("ALTER TABLE ledger DISABLE TRIGGER ledger_to_balance")
             .await?;
-        let mut demo = Demo::new(count, anchor);
-        let mut buffers = CopyBuffers::default();
-        demo.start(&mut buffers)?;
-        loop {
-            let more = demo.next_client(&mut buffers)?;
-            if buffers.len() >= BATCH_BYTES || !more {
-                for (table, bytes) in buffers.drain() {
-                    let sink = tx
-                        .copy_in(&format!(
-                            "COPY {} ({}) FROM STDIN",
-                            table.name(),
-                            table.columns()
-                        ))
-                        .await?;
-                    futures_util::pin_mut!(sink);
-                    sink.send(bytes::Bytes::from(bytes)).await?;
-                    sink.finish().await?;
-                }
-            }
-            if !more {
-                break;
+        // The rows are made on a thread of their own while the ones before them are sent:
+        // PostgreSQL reads a batch as the next one is being made.
+        let (batches, mut made) = tokio::sync::mpsc::channel(2);
+        let maker = tokio::task::spawn_blocking(move || make_rows(count, anchor, &batches));
+        while let Some(batch) = made.recv().await {
+            for (table, bytes) in batch {
+                let sink = tx
+                    .copy_in(&format!(
+                        "COPY {} ({}) FROM STDIN",
+                        table.name(),
+                        table.columns()
+                    ))
+                    .await?;
+                futures_util::pin_mut!(sink);
+                sink.send(bytes::Bytes::from(bytes)).await?;
+                sink.finish().await?;
             }
         }
+        maker
+            .await
+            .map_err(|e| StoreError::Worker(format!("making the demo rows failed: {e}")))??;
         for (_, create) in rebuild.iter().rev() {
             tx.batch_execute(create).await?;
         }
         tx.batch_execute(
-            "INSERT INTO balances (client_id, currency, amount)
-                 SELECT client_id, currency, sum(amount) FROM ledger GROUP BY client_id, currency;
-             ALTER TABLE ledger ENABLE TRIGGER ledger_to_balance;
+            "ALTER TABLE ledger ENABLE TRIGGER ledger_to_balance;
              SELECT setval(pg_get_serial_sequence('client_groups', 'id'),
                            (SELECT max(id) FROM client_groups));",
         )
@@ -107,5 +102,28 @@ impl Postgres {
         // them a search of a million new clients was planned as a scan (11 a second).
         c.batch_execute("ANALYZE").await?;
         Ok(count)
+    }
+}
+
+/// Makes the demo's rows and hands them on in batches of about [`BATCH_BYTES`]; stops early
+/// if nobody takes them any more (the load failed).
+fn make_rows(
+    count: u64,
+    anchor: Timestamp,
+    batches: &tokio::sync::mpsc::Sender<Vec<(Table, Vec<u8>)>>,
+) -> Result<(), StoreError> {
+    let mut demo = Demo::new(count, anchor);
+    let mut buffers = CopyBuffers::default();
+    demo.start(&mut buffers)?;
+    loop {
+        let more = demo.next_client(&mut buffers)?;
+        if (buffers.len() >= BATCH_BYTES || !more)
+            && batches.blocking_send(buffers.drain().collect()).is_err()
+        {
+            return Ok(());
+        }
+        if !more {
+            return Ok(());
+        }
     }
 }
