@@ -60,8 +60,9 @@ now_ns() { date +%s%N; }
 # await_lines PATTERN FILE COUNT: until FILE has COUNT lines matching PATTERN; a console that
 # died or hangs ends the run after 60 s instead of holding it for ever.
 await_lines() {
-  local deadline=$((SECONDS + 60))
-  until (($(grep -cs "$1" "$2") >= $3)); do
+  local deadline=$((SECONDS + 60)) seen
+  # grep -c prints nothing while the file does not exist yet.
+  until seen=$(grep -cs "$1" "$2"); ((${seen:-0} >= $3)); do
     ((SECONDS < deadline)) || { echo "no \"$1\" in $2 after 60 s" >&2; exit 1; }
     sleep 0.005
   done
@@ -158,6 +159,9 @@ store_rows() {
       sleep 1
     done
   fi
+  # The kernel may still be writing the seeding's gigabytes back to the disk: they are
+  # flushed first, so that the rows below measure steady work, not the seeding's tail.
+  sync
 
   wrk_get /nothing
   local floor_rate=$RATE floor_p99=$P99
