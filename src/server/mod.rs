@@ -44,12 +44,26 @@ pub struct Manager {
     pub password: String,
 }
 
+/// What every route shares, behind one `Arc`: axum clones the state for each layer and
+/// extractor a request passes, and a clone of the fields themselves was a dozen atomic
+/// counts on lines both workers touch, several times per request.
+#[derive(Clone)]
+pub struct ServerState(Arc<Shared>);
+
+impl std::ops::Deref for ServerState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 /// What every route shares. Each vendor format has its own credential, as the vendors do:
 /// a bearer token (seed 001), a `token` query parameter (Poster), a manager login that
 /// yields a JWT (Mloyalty), and an integration key in the path (REGOS). A credential that is
 /// not set is not checked.
 #[derive(Clone)]
-pub struct ServerState {
+pub struct Shared {
     pub store: Store,
     /// What "now" is for coupon expiry, JWT lifetimes, ledger times and key retention.
     clock: Clock,
@@ -86,7 +100,7 @@ impl ServerState {
                 tracing::error!("JWT secret not stored ({e}): tokens last only this run");
                 uuid::Uuid::new_v4().as_bytes().to_vec()
             });
-        ServerState {
+        ServerState(Arc::new(Shared {
             store,
             clock: Clock::system(),
             token: token.filter(|t| !t.is_empty()).map(Arc::from),
@@ -104,12 +118,17 @@ impl ServerState {
             wrong_keys: Arc::default(),
             in_flight_requests: Arc::new(tokio::sync::Semaphore::new(envelope::MAX_IN_FLIGHT)),
             in_flight: Arc::default(),
-        }
+        }))
+    }
+
+    /// The shared fields for a builder to set; a state already handed out keeps its own.
+    fn shared_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
     }
 
     /// Tells time by `clock` instead of the system clock.
     pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
+        self.shared_mut().clock = clock;
         self
     }
 
@@ -118,36 +137,36 @@ impl ServerState {
     }
 
     pub fn with_manager(mut self, username: String, password: String) -> Self {
-        self.manager = Some(Arc::new(Manager { username, password }));
+        self.shared_mut().manager = Some(Arc::new(Manager { username, password }));
         self
     }
 
     pub fn with_integration_key(mut self, key: Option<String>) -> Self {
-        self.integration_key = key.filter(|k| !k.is_empty()).map(Arc::from);
+        self.shared_mut().integration_key = key.filter(|k| !k.is_empty()).map(Arc::from);
         self
     }
 
     /// JWTs with only the vendor's `oper` claim, as its older servers issue them.
     pub fn with_jwt_without_token(mut self) -> Self {
-        self.jwt_carries_token = false;
+        self.shared_mut().jwt_carries_token = false;
         self
     }
 
     /// Reads the `birthday_bonus` of Poster's group writes in kopecks.
     pub fn with_poster_bonus_in_kopecks(mut self) -> Self {
-        self.poster_bonus_in_kopecks = true;
+        self.shared_mut().poster_bonus_in_kopecks = true;
         self
     }
 
     /// How long the JWTs of `managerlogin` live.
     pub fn with_jwt_ttl(mut self, seconds: i64) -> Self {
-        self.jwt_ttl_seconds = seconds.max(1);
+        self.shared_mut().jwt_ttl_seconds = seconds.max(1);
         self
     }
 
     /// Serves at most `n` requests at once (tests of overload use a small number).
     pub fn with_max_in_flight(mut self, n: usize) -> Self {
-        self.in_flight_requests = Arc::new(tokio::sync::Semaphore::new(n));
+        self.shared_mut().in_flight_requests = Arc::new(tokio::sync::Semaphore::new(n));
         self
     }
 
@@ -183,7 +202,7 @@ impl ServerState {
     }
 
     pub fn with_regos_rate(mut self, per_second: f64, burst: u32) -> Self {
-        self.regos_rate = (per_second, burst);
+        self.shared_mut().regos_rate = (per_second, burst);
         self
     }
 }
