@@ -105,6 +105,34 @@ async fn write_offs_are_all_or_nothing(store: &Store) {
         matches!(e, StoreError::Refused(Refusal::Insufficient { available, .. }) if available == before.points),
         "{e}"
     );
+    // Under a key, a valid coupon and then an expired one (1234): refused, and the valid
+    // one is not spent; the key keeps the refusal.
+    let mixed_keyed = WriteOff {
+        coupons: vec![CouponId(1235), CouponId(1234)],
+        ..points(100)
+    };
+    let key = Idempotency {
+        scope: "till-1".into(),
+        key: "mixed".into(),
+        fingerprint: "m".into(),
+    };
+    let keyed = store
+        .write_off_once(SAMPLE, mixed_keyed, made(anchor()), key, answer)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            keyed,
+            Keyed::Fresh(Err(StoreError::Refused(Refusal::CouponExpired(1234))))
+        ),
+        "{keyed:?}"
+    );
+    assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
+    let coupons = store.coupons(SAMPLE).await.unwrap();
+    assert!(
+        coupons.iter().any(|c| c.id == CouponId(1235)),
+        "{coupons:?}"
+    );
     // A valid coupon (1235 expires after the anchor) and points: both, once.
     let both = WriteOff {
         coupons: vec![CouponId(1235)],

@@ -48,6 +48,7 @@ pub struct Idempotency {
 }
 
 /// What a keyed write-off came to.
+#[derive(Debug)]
 pub enum Keyed {
     /// Carried out now (or refused now); its answer is stored under the key.
     Fresh(Result<Vec<i64>, StoreError>),

@@ -299,6 +299,16 @@ mod tests {
             .unwrap()
     }
 
+    /// A writer over a new database made by `schema`, finishing checkpoints at `long_wal`.
+    fn writer_over(schema: &str, long_wal: i64) -> (tempfile::TempDir, PathBuf, Writer) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let conn = crate::server::store::sqlite::open_connection(&path).unwrap();
+        conn.execute_batch(schema).unwrap();
+        let writer = Writer::start_with(conn, path.clone(), long_wal).unwrap();
+        (dir, path, writer)
+    }
+
     fn insert(name: &'static str) -> impl FnOnce(&mut Connection) -> Result<(), StoreError> {
         move |c| {
             c.execute("INSERT INTO t (name) VALUES (?1)", [name])?;
@@ -311,12 +321,8 @@ mod tests {
     /// the group its commit, every one of its callers hears so, and the writer goes on.
     #[tokio::test]
     async fn a_group_commits_together_and_each_write_stands_or_falls_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.db");
-        let conn = crate::server::store::sqlite::open_connection(&path).unwrap();
-        conn.execute_batch("CREATE TABLE t (name TEXT PRIMARY KEY)")
-            .unwrap();
-        let writer = Writer::start(conn, path.clone()).unwrap();
+        let (_dir, path, writer) =
+            writer_over("CREATE TABLE t (name TEXT PRIMARY KEY)", LONG_WAL_FRAMES);
 
         // The first write holds the writer until the next ones are queued behind it.
         let (started, has_started) = channel();
@@ -379,12 +385,8 @@ mod tests {
     /// so the WAL stays near its bound instead of holding everything written.
     #[tokio::test]
     async fn under_steady_writes_the_wal_starts_over_instead_of_growing() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.db");
-        let conn = crate::server::store::sqlite::open_connection(&path).unwrap();
-        conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)")
-            .unwrap();
-        let writer = Writer::start_with(conn, path.clone(), 64).unwrap();
+        let (_dir, path, writer) =
+            writer_over("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)", 64);
         // Every write is queued at once, so the groups follow each other without a pause.
         let writes: Vec<_> = (0..3000)
             .map(|_| {
@@ -398,7 +400,7 @@ mod tests {
             write.await.unwrap();
         }
         let written = 3000 * 4096;
-        let wal = std::fs::metadata(dir.path().join("w.db-wal"))
+        let wal = std::fs::metadata(path.with_extension("db-wal"))
             .unwrap()
             .len();
         assert!(

@@ -138,8 +138,15 @@ async fn apply_write_off(
             }));
         }
     }
-    for coupon in &request.coupons {
+    // Every refusal comes before anything is written, so a refused write-off needs nothing
+    // undone (and no savepoint around it). A coupon given twice is spent by the first.
+    for (n, coupon) in request.coupons.iter().enumerate() {
+        if request.coupons[..n].contains(coupon) {
+            return Err(StoreError::Refused(Refusal::CouponRedeemed(coupon.0)));
+        }
         check_coupon(tx, id, *coupon, now_ms).await?;
+    }
+    for coupon in &request.coupons {
         tx.execute(
             "UPDATE coupons SET redeemed_ms = $1 WHERE id = $2 AND redeemed_ms IS NULL",
             &[&now_ms, &coupon.0],
@@ -296,7 +303,7 @@ impl Postgres {
                 .await?;
             c.execute(&forget, &[&(now_ms - KEY_RETENTION_MS)]).await?;
         }
-        let mut tx = c.transaction().await?;
+        let tx = c.transaction().await?;
         let claim = tx
             .prepare_cached(
                 "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_ms)
@@ -331,29 +338,13 @@ impl Postgres {
                 Keyed::Mismatch
             });
         }
-        // A refusal must leave no trace but its stored answer. Balances are refused before
-        // anything is written; a coupon may be refused after another was marked spent, so
-        // a write-off with coupons runs in a savepoint.
-        let outcome = if request.coupons.is_empty() {
-            match apply_write_off(&tx, id, request, made).await {
-                Err(e) if !matches!(e, StoreError::Refused(_) | StoreError::ClientNotFound(_)) => {
-                    return Err(e);
-                }
-                outcome => outcome,
+        // A refusal leaves no trace but its stored answer: `apply_write_off` refuses before
+        // it writes anything. Any other failure rolls the key's claim back with the rest.
+        let outcome = match apply_write_off(&tx, id, request, made).await {
+            Err(e) if !matches!(e, StoreError::Refused(_) | StoreError::ClientNotFound(_)) => {
+                return Err(e);
             }
-        } else {
-            let sp = tx.savepoint("write_off").await?;
-            match apply_write_off(&sp, id, request, made).await {
-                Ok(ids) => {
-                    sp.commit().await?;
-                    Ok(ids)
-                }
-                Err(e @ (StoreError::Refused(_) | StoreError::ClientNotFound(_))) => {
-                    sp.rollback().await?;
-                    Err(e)
-                }
-                Err(other) => return Err(other),
-            }
+            outcome => outcome,
         };
         let (status, body) = answer(&outcome);
         let store_answer = tx
