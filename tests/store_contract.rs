@@ -41,9 +41,9 @@ fn points(minor: i64) -> WriteOff {
     }
 }
 
-fn answer(result: &Result<Vec<i64>, StoreError>) -> (u16, String) {
+fn answer(result: Result<(), &StoreError>) -> (u16, String) {
     match result {
-        Ok(_) => (200, String::new()),
+        Ok(()) => (200, String::new()),
         Err(e) => (422, e.to_string()),
     }
 }
@@ -133,6 +133,72 @@ async fn write_offs_are_all_or_nothing(store: &Store) {
         coupons.iter().any(|c| c.id == CouponId(1235)),
         "{coupons:?}"
     );
+    // A coupon given twice is spent by its first listing, so the second is refused.
+    let twice = WriteOff {
+        coupons: vec![CouponId(1235), CouponId(1235)],
+        ..WriteOff::default()
+    };
+    let e = store
+        .write_off(SAMPLE, twice, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponRedeemed(1235))),
+        "{e}"
+    );
+    // A coupon an open transaction holds is not there to spend until it is let go.
+    store
+        .hold(
+            SAMPLE,
+            Currency::Points,
+            Amount::ZERO,
+            vec![CouponId(1235)],
+            made(anchor()),
+            "tx-coupon".into(),
+        )
+        .await
+        .unwrap();
+    let coupon_only = WriteOff {
+        coupons: vec![CouponId(1235)],
+        ..WriteOff::default()
+    };
+    let e = store
+        .write_off(SAMPLE, coupon_only, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponHeld(1235))),
+        "{e}"
+    );
+    store.hold_cancel("tx-coupon".into()).await.unwrap();
+    // Roubles are checked as points are, and the refusal names them.
+    let roubles = WriteOff {
+        rubles: Some(Amount::from_minor(before.rubles.minor() + 1)),
+        ..WriteOff::default()
+    };
+    let e = store
+        .write_off(SAMPLE, roubles, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { currency: "rubles", available, .. }) if available == before.rubles),
+        "{e}"
+    );
+    // An unknown client under a key: refused, and the key keeps the refusal.
+    let nobody = || Idempotency {
+        scope: "till-1".into(),
+        key: "nobody".into(),
+        fingerprint: "n".into(),
+    };
+    for expected in [true, false] {
+        let keyed = store
+            .write_off_once(ClientId(1), points(1), made(anchor()), nobody(), answer)
+            .await
+            .unwrap();
+        let fresh = matches!(keyed, Keyed::Fresh(Err(StoreError::ClientNotFound(1))));
+        let replayed = matches!(keyed, Keyed::Replay { status: 422, .. });
+        assert!(if expected { fresh } else { replayed }, "{keyed:?}");
+    }
     // A valid coupon (1235 expires after the anchor) and points: both, once.
     let both = WriteOff {
         coupons: vec![CouponId(1235)],

@@ -90,9 +90,9 @@ impl Drop for InFlight {
     }
 }
 
-fn answer(result: &Result<Vec<i64>, StoreError>) -> (u16, String) {
+fn answer(result: Result<(), &StoreError>) -> (u16, String) {
     match result {
-        Ok(_) => (200, String::new()),
+        Ok(()) => (200, String::new()),
         Err(StoreError::Refused(r)) => {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string()).parts()
         }

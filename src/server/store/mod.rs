@@ -32,15 +32,16 @@ pub use search::{ContactKeys, SEARCH_LIMIT, phone_pattern, search_clients};
 pub(crate) use search::{Pattern, like_literal, search_sql};
 pub use sqlite::Sqlite;
 pub use target::DbTarget;
-pub(crate) use write_off::{CouponRow, check_coupon, coupon_verdict};
+pub(crate) use write_off::check_coupon;
 pub use write_off::{Idempotency, KEY_RETENTION_MS, Keyed, Made, write_off, write_off_once};
 
 use crate::domain::Amount;
 
 /// The schema this binary writes (SQLite's `user_version`, PostgreSQL's `schema_version`):
-/// 1 before principals, 2 with them and the ledger's `principal`. Each step is idempotent on
+/// 1 before principals, 2 with them and the ledger's `principal`, 3 with PostgreSQL's
+/// write-off functions. Each step is idempotent on
 /// SQLite, so any older file is brought up to this one at open.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Failures of the store; the routes turn each into a status and a JSON reason.
 #[derive(Debug, thiserror::Error)]

@@ -13,8 +13,10 @@ pub enum Store {
     Postgres(Postgres),
 }
 
-/// What a stored idempotent answer is made of, from a write-off's outcome.
-pub type Answer = fn(&Result<Vec<i64>, StoreError>) -> (u16, String);
+/// The status and body a keyed write-off's replay repeats, from its outcome. A success's
+/// answer does not depend on the ledger rows it made (they are the store's, not the
+/// caller's), so a store may put it under the key in the statement that makes them.
+pub type Answer = fn(Result<(), &StoreError>) -> (u16, String);
 
 mod admin;
 mod cashier;

@@ -3,7 +3,7 @@
 
 use super::super::{Made, Refusal, StoreError};
 use super::Postgres;
-use super::cashier::{check_coupon, lock_for_spending};
+use super::write_off::{check_coupon, lock_for_spending};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
 use crate::server::holds::{HOLD_TTL_MS, Hold, may_cancel, may_refund, may_write_off};
 use crate::wire::ext::currency_to_wire;

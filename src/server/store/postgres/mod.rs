@@ -13,6 +13,7 @@ mod check;
 mod demo;
 mod holds;
 mod users;
+mod write_off;
 
 use super::{SCHEMA_VERSION, StoreError};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -22,10 +23,16 @@ use std::time::Duration;
 
 /// The schema steps, each bringing the database to its version. A fresh database gets them
 /// all, in order, in one transaction.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    2,
-    include_str!("../../../../assets/postgres/001_schema.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        2,
+        include_str!("../../../../assets/postgres/001_schema.sql"),
+    ),
+    (
+        3,
+        include_str!("../../../../assets/postgres/002_write_off.sql"),
+    ),
+];
 
 /// Connections one instance holds at most: each is a PostgreSQL backend process, and a
 /// chain runs several instances against one server's `max_connections` (100 by default).

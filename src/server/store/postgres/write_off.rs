@@ -1,0 +1,277 @@
+//! Write-offs and the rules every spending shares: what a client may spend, which coupons.
+//! The rules are the schema's own functions (`assets/postgres/002_write_off.sql`), so a
+//! write-off is one statement and a hold checks by the same definitions.
+
+use super::super::facade::Answer;
+use super::super::{Idempotency, KEY_RETENTION_MS, Keyed, Made, Refusal, StoreError};
+use super::Postgres;
+use crate::domain::{Amount, Balances, ClientId, CouponId, WriteOff};
+use crate::wire::ext::{currency_from_wire, currency_to_wire};
+use deadpool_postgres::GenericClient;
+use std::sync::atomic::Ordering;
+use tokio_postgres::Row;
+
+/// What a client may spend now (balances less what open holds reserve), with the client's
+/// row locked for the transaction: every money movement of this client waits on that lock
+/// for the one before it, on any instance. The amounts are read by a statement of their own,
+/// after the lock is granted: a statement sees the database as it was when it began.
+pub(super) async fn lock_for_spending(
+    c: &impl GenericClient,
+    id: ClientId,
+    now_ms: i64,
+) -> Result<Balances, StoreError> {
+    let lock = "SELECT id FROM clients WHERE id = $1 FOR UPDATE";
+    if c.query_opt(&c.prepare_cached(lock).await?, &[&id.0])
+        .await?
+        .is_none()
+    {
+        return Err(StoreError::ClientNotFound(id.0));
+    }
+    let spendable = "SELECT spendable($1, 'points', $2), spendable($1, 'rubles', $2)";
+    let row = c
+        .query_one(&c.prepare_cached(spendable).await?, &[&id.0, &now_ms])
+        .await?;
+    Ok(Balances {
+        points: Amount::from_minor(row.get(0)),
+        rubles: Amount::from_minor(row.get(1)),
+    })
+}
+
+/// The client's, unspent, unexpired and not held; otherwise the refusal that says why.
+pub(super) async fn check_coupon(
+    c: &impl GenericClient,
+    client: ClientId,
+    coupon: CouponId,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let sql = "SELECT coupon_refusal($1, $2, $3)";
+    let row = c
+        .query_one(
+            &c.prepare_cached(sql).await?,
+            &[&client.0, &coupon.0, &now_ms],
+        )
+        .await?;
+    match row.get::<_, Option<&str>>(0) {
+        None => Ok(()),
+        Some(code) => Err(StoreError::Refused(coupon_refusal(code, coupon)?)),
+    }
+}
+
+/// A coupon refusal from the code the schema's `coupon_refusal` gives.
+fn coupon_refusal(code: &str, coupon: CouponId) -> Result<Refusal, StoreError> {
+    Ok(match code {
+        "coupon_not_found" => Refusal::CouponNotFound(coupon.0),
+        "coupon_redeemed" => Refusal::CouponRedeemed(coupon.0),
+        "coupon_expired" => Refusal::CouponExpired(coupon.0),
+        "coupon_held" => Refusal::CouponHeld(coupon.0),
+        other => return Err(unknown(other)),
+    })
+}
+
+fn unknown(what: &str) -> StoreError {
+    StoreError::Invalid(format!(
+        "the database's write_off answered {what:?}, which this loyalty does not know"
+    ))
+}
+
+/// What the schema's `write_off` came to.
+enum Outcome {
+    Done(Vec<i64>),
+    /// The key was used before: its fingerprint and stored answer.
+    Known(String, u16, String),
+    Refused(StoreError),
+}
+
+impl Outcome {
+    fn of(client: ClientId, row: &Row) -> Result<Outcome, StoreError> {
+        let refused = |r| Ok(Outcome::Refused(StoreError::Refused(r)));
+        match row.get::<_, &str>("outcome") {
+            "done" => Ok(Outcome::Done(row.get("ids"))),
+            "known" => Ok(Outcome::Known(
+                row.get("known_fingerprint"),
+                u16::try_from(row.get::<_, i64>("known_status")).unwrap_or(500),
+                row.get("known_body"),
+            )),
+            "not_found" => Ok(Outcome::Refused(StoreError::ClientNotFound(client.0))),
+            "refused" => match row.get::<_, &str>("refusal") {
+                "insufficient_balance" => {
+                    let currency = currency_from_wire(row.get("refused_currency"))
+                        .map_err(|e| unknown(&e.to_string()))?;
+                    refused(Refusal::Insufficient {
+                        currency: currency_to_wire(currency),
+                        available: Amount::from_minor(row.get("refused_available")),
+                        requested: Amount::from_minor(row.get("refused_requested")),
+                    })
+                }
+                code => refused(coupon_refusal(code, CouponId(row.get("refused_coupon")))?),
+            },
+            other => Err(unknown(other)),
+        }
+    }
+}
+
+/// A stored answer as the caller's key sees it: theirs if the request is the same.
+fn known(idem: &Idempotency, fingerprint: String, status: u16, body: String) -> Keyed {
+    if fingerprint == idem.fingerprint {
+        Keyed::Replay { status, body }
+    } else {
+        Keyed::Mismatch
+    }
+}
+
+const WRITE_OFF: &str =
+    "SELECT * FROM write_off($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+/// Runs the schema's `write_off`: with a key, the success's answer goes under it in the
+/// same statement.
+async fn run_write_off(
+    c: &impl GenericClient,
+    id: ClientId,
+    request: &WriteOff,
+    made: &Made,
+    keyed: Option<(&Idempotency, u16, String)>,
+) -> Result<Outcome, StoreError> {
+    let coupons: Vec<i64> = request.coupons.iter().map(|c| c.0).collect();
+    let (scope, key, fingerprint, status, body) = match &keyed {
+        Some((idem, status, body)) => (
+            Some(idem.scope.as_str()),
+            Some(idem.key.as_str()),
+            Some(idem.fingerprint.as_str()),
+            Some(i64::from(*status)),
+            Some(body.as_str()),
+        ),
+        None => (None, None, None, None, None),
+    };
+    let statement = c.prepare_cached(WRITE_OFF).await?;
+    let row = c
+        .query_one(
+            &statement,
+            &[
+                &id.0,
+                &request.points.map_or(0, Amount::minor),
+                &request.rubles.map_or(0, Amount::minor),
+                &coupons,
+                &made.at.as_millisecond(),
+                &made.by,
+                &made.principal,
+                &scope,
+                &key,
+                &fingerprint,
+                &status,
+                &body,
+            ],
+        )
+        .await?;
+    Outcome::of(id, &row)
+}
+
+impl Postgres {
+    /// A write-off, all or nothing, under the client's row lock: the ledger ids of its
+    /// balance parts.
+    pub async fn write_off(
+        &self,
+        id: ClientId,
+        request: &WriteOff,
+        made: &Made,
+    ) -> Result<Vec<i64>, StoreError> {
+        let c = self.client().await?;
+        match run_write_off(&c, id, request, made, None).await? {
+            Outcome::Done(ids) => Ok(ids),
+            Outcome::Refused(e) => Err(e),
+            Outcome::Known(..) => Err(unknown("known without a key")),
+        }
+    }
+
+    /// A write-off under an idempotency key that every instance sees: the money and the
+    /// key's answer are committed together, so the money moves once. A refusal writes
+    /// nothing but its answer under the key; if another instance used the key meanwhile,
+    /// its answer is the one kept.
+    pub async fn write_off_once(
+        &self,
+        id: ClientId,
+        request: &WriteOff,
+        made: &Made,
+        idem: &Idempotency,
+        answer: Answer,
+    ) -> Result<Keyed, StoreError> {
+        let c = self.client().await?;
+        let now_ms = made.at.as_millisecond();
+        self.sweep_keys(&c, now_ms).await?;
+        let (status, body) = answer(Ok(()));
+        let keyed = Some((idem, status, body));
+        let refusal = match run_write_off(&c, id, request, made, keyed).await? {
+            Outcome::Done(ids) => return Ok(Keyed::Fresh(Ok(ids))),
+            Outcome::Known(fingerprint, status, body) => {
+                return Ok(known(idem, fingerprint, status, body));
+            }
+            Outcome::Refused(e) => e,
+        };
+        let (status, body) = answer(Err(&refusal));
+        let store = c
+            .prepare_cached(
+                "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (scope, key) DO NOTHING",
+            )
+            .await?;
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
+            &idem.scope,
+            &idem.key,
+            &idem.fingerprint,
+            &i64::from(status),
+            &body,
+            &now_ms,
+        ];
+        if c.execute(&store, &params).await? == 1 {
+            return Ok(Keyed::Fresh(Err(refusal)));
+        }
+        let row = c
+            .query_opt(
+                "SELECT fingerprint, status, body FROM idempotency_keys
+                 WHERE scope = $1 AND key = $2",
+                &[&idem.scope, &idem.key],
+            )
+            .await?
+            .ok_or_else(|| {
+                StoreError::Unavailable("the idempotency key expired meanwhile".into())
+            })?;
+        let status = u16::try_from(row.get::<_, i64>(1)).unwrap_or(500);
+        Ok(known(idem, row.get(0), status, row.get(2)))
+    }
+
+    /// Forgets expired keys, at most once a second: often enough for keys kept two days,
+    /// and it spares the other write-offs a statement.
+    async fn sweep_keys(&self, c: &impl GenericClient, now_ms: i64) -> Result<(), StoreError> {
+        let last = self.keys_swept_ms.load(Ordering::Relaxed);
+        if now_ms.saturating_sub(last) >= 1000
+            && self
+                .keys_swept_ms
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let forget = c
+                .prepare_cached("DELETE FROM idempotency_keys WHERE created_ms < $1")
+                .await?;
+            c.execute(&forget, &[&(now_ms - KEY_RETENTION_MS)]).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_coupon_code_of_the_schema_is_its_refusal() {
+        for code in [
+            "coupon_not_found",
+            "coupon_redeemed",
+            "coupon_expired",
+            "coupon_held",
+        ] {
+            let refusal = coupon_refusal(code, CouponId(7)).unwrap();
+            assert_eq!(refusal.code(), code);
+        }
+        assert!(coupon_refusal("coupon_lost", CouponId(7)).is_err());
+    }
+}
