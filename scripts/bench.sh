@@ -127,6 +127,16 @@ check_write_offs() {
   fi
 }
 
+# pg_alone DB SCRIPT [pgbench args]: per second, what PostgreSQL alone does of a row's work
+# from $TILLS pgbench connections: no HTTP, no server. Beside a PostgreSQL row it tells what
+# share of the budget the database leaves to the rest on these two cores.
+pg_alone() {
+  local db=$1 script=$2
+  shift 2
+  "$PG_BIN/pgbench" -n -c$TILLS -j2 -T"${DURATION%s}" -M prepared "$@" -f "$script" "$db" \
+    2>/dev/null | awk '/^tps/ { printf "%d", $3 }'
+}
+
 # The seed document's sample client, which every demo database holds.
 SEARCH="/ext/api/v1/clients/?phone=7912345678"
 
@@ -167,17 +177,22 @@ store_rows() {
   sync
 
   wrk_get /nothing
-  local floor_rate=$RATE floor_p99=$P99
+  local floor_rate=$RATE floor_p99=$P99 alone_search="" alone_write=""
+  if [[ $db == postgres://* ]]; then
+    alone_search="; the statement alone (pgbench): $(pg_alone "$db" scripts/bench/pg_search.sql)/s"
+    alone_write="; the database's part alone (pgbench): $(pg_alone "$db" \
+      scripts/bench/pg_write_off.sql -D now_ms="$(date +%s%3N)" -D nonce=$$)/s"
+  fi
   wrk_get "$SEARCH"
   row "$name: exact phone search over HTTP, $TILLS connections" "$RATE/s, p99 $(ms "$P99")" \
-    "404 route: $floor_rate/s" "$(ratio "$floor_rate" "$RATE") slower" "within 2x" \
+    "404 route: $floor_rate/s$alone_search" "$(ratio "$floor_rate" "$RATE") slower" "within 2x" \
     "$(within "$(awk -v f="$floor_rate" -v r="$RATE" 'BEGIN { print f / r }')" 2)"
 
   before=$(points "$db")
   write_offs "$name-$$"
   after=$(points "$db")
   row "$name: write-offs, $TILLS tills over HTTP" "$RATE/s, p99 $(ms "$P99")" \
-    "404 route: $floor_rate/s, p99 $(ms "$floor_p99")" "1/$(ratio "$floor_rate" "$RATE" | tr -d x)" \
+    "404 route: $floor_rate/s, p99 $(ms "$floor_p99")$alone_write" "1/$(ratio "$floor_rate" "$RATE" | tr -d x)" \
     "≥ 5,000/s, p99 < 20 ms" \
     "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"
   check_write_offs "$name" "$before" "$after"
