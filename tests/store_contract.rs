@@ -747,3 +747,44 @@ async fn nul_text_is_refused_as_the_request_fault(store: &Store) {
         .unwrap_err());
     assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
 }
+
+/// A chain's database made by the release before the write-off function (schema version 2)
+/// is brought up to date when an instance opens it, and its money moves by the new function.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.fresh_database().await;
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(include_str!("../assets/postgres/001_schema.sql"))
+        .await
+        .unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO clients (id, name, phone_norm) VALUES (7, 'Юлия Петрова', '79123456789');
+             INSERT INTO ledger (client_id, currency, amount, at_ms, kind)
+             VALUES (7, 'points', 500, 0, 'accrual');",
+        )
+        .await
+        .unwrap();
+    let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
+    let version: i64 = client
+        .query_one("SELECT version FROM schema_version", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 3);
+    store
+        .write_off(ClientId(7), points(200), made(anchor()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.balances(ClientId(7)).await.unwrap().points,
+        Amount::from_minor(300)
+    );
+}
