@@ -62,13 +62,14 @@ within() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 <= b + 0) ? "ok" : "PAS
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0) ? a / b : 0 }'; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f ms", us / 1000 }'; }
 now_ns() { date +%s%N; }
-# await_lines PATTERN FILE COUNT: until FILE has COUNT lines matching PATTERN; a console that
-# died or hangs ends the run after 60 s instead of holding it for ever.
+# console_log DIR: what the console logged with its state dir in DIR (a file a day).
+console_log() { cat "$1"/loyalty.*.log 2>/dev/null || true; }
+# await_lines PATTERN DIR COUNT: until the console's log in DIR has COUNT lines matching
+# PATTERN; a console that died or hangs ends the run after 60 s instead of holding it.
 await_lines() {
   local deadline=$((SECONDS + 60)) seen
-  # grep -c prints nothing while the file does not exist yet.
-  until seen=$(grep -cs "$1" "$2"); ((${seen:-0} >= $3)); do
-    ((SECONDS < deadline)) || { echo "no \"$1\" in $2 after 60 s" >&2; exit 1; }
+  until seen=$(console_log "$2" | grep -c "$1"); ((${seen:-0} >= $3)); do
+    ((SECONDS < deadline)) || { echo "no \"$1\" in the log in $2 after 60 s" >&2; exit 1; }
     sleep 0.005
   done
 }
@@ -235,11 +236,12 @@ console() {
   tmux kill-session -t loyalty-bench 2>/dev/null || true
   tmux new-session -d -s loyalty-bench -x 200 -y 60 \
     "env LANG=ru_RU.UTF-8 TERM=xterm-256color LOYALTY_LOG=info,loyalty::frames=debug \
-     LOYALTY_DATA_DIR='$data' LOYALTY_CONFIG_DIR='$WORK/config' '$BIN'"
-  await_lines "first frame drawn" "$data/loyalty.log" 1
+     LOYALTY_DATA_DIR='$data' LOYALTY_CONFIG_DIR='$WORK/config' LOYALTY_STATE_DIR='$data/logs' \
+     '$BIN'"
+  await_lines "first frame drawn" "$data/logs" 1
 }
 # The lines read `... INFO loyalty::frames: first frame drawn micros=1234`.
-first_frame_us() { sed -n 's/.*first frame drawn micros=\([0-9]*\).*/\1/p' "$1/loyalty.log" | tail -1; }
+first_frame_us() { console_log "$1/logs" | sed -n 's/.*first frame drawn micros=\([0-9]*\).*/\1/p' | tail -1; }
 
 console "$WORK/fresh"
 FRESH_US=$(first_frame_us "$WORK/fresh")
@@ -260,13 +262,13 @@ for round in $(seq 20); do
   for key in 7 9 1 2 3 4 5 BSpace BSpace BSpace BSpace BSpace BSpace BSpace; do
     want=$((keys + 1))
     tmux send-keys -t loyalty-bench "$key"
-    await_lines "redrawn after a key" "$WORK/big/loyalty.log" "$want"
+    await_lines "redrawn after a key" "$WORK/big/logs" "$want"
     keys=$want
   done
 done
-KEY_P99=$(sed -n 's/.*redrawn after a key micros=\([0-9]*\).*/\1/p' "$WORK/big/loyalty.log" |
+KEY_P99=$(console_log "$WORK/big/logs" | sed -n 's/.*redrawn after a key micros=\([0-9]*\).*/\1/p' |
   sort -n | awk '{ v[NR] = $1 } END { print v[int(NR * 0.99 + 0.999)] }')
-KEY_P50=$(sed -n 's/.*redrawn after a key micros=\([0-9]*\).*/\1/p' "$WORK/big/loyalty.log" |
+KEY_P50=$(console_log "$WORK/big/logs" | sed -n 's/.*redrawn after a key micros=\([0-9]*\).*/\1/p' |
   sort -n | awk '{ v[NR] = $1 } END { print v[int(NR * 0.5 + 0.999)] }')
 row "console: keystroke → redraw at 200x60 ($keys keys)" "p50 $(ms "$KEY_P50"), p99 $(ms "$KEY_P99")" \
   "empty frame: $(floor empty_frame_200x60) µs" \

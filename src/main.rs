@@ -19,14 +19,18 @@ use std::process::ExitCode;
 
 /// A terminal console for loyalty programs.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(name = "loyalty", version, about)]
 struct Cli {
     /// Config file (default: config.toml in the config dir).
     #[arg(long, global = true, env = "LOYALTY_CONFIG")]
     config: Option<PathBuf>,
     /// Profile to use instead of `default_profile`.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "LOYALTY_PROFILE")]
     profile: Option<String>,
+    /// What to log: a level (error, warn, info, debug, trace) or a filter such as
+    /// `info,loyalty=debug`; overrides LOYALTY_LOG.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    log_level: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -115,8 +119,14 @@ fn env(key: &str) -> Option<String> {
 async fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    let log_env = env("LOYALTY_LOG");
+    let (log, warning) = logging::Level::choose(cli.log_level.as_deref(), log_env.as_deref());
+    if let Some(warning) = warning {
+        // Before the console takes the screen, where it can still be read.
+        eprintln!("loyalty: warning: {warning}");
+    }
     let result = match cli.command {
-        None => console(cli.config, cli.profile.as_deref(), started).await,
+        None => console(cli.config, cli.profile.as_deref(), &log, started).await,
         Some(Command::Serve {
             manage: Some(ServeCommand::User { action }),
             ..
@@ -132,7 +142,7 @@ async fn main() -> ExitCode {
             ..
         }) => {
             // Each step migrated is logged as it is taken.
-            logging::to_stderr();
+            logging::to_stderr(&log);
             Store::open(&db)
                 .await
                 .map(|_| eprintln!("{db}: schema up to date"))
@@ -157,6 +167,7 @@ async fn main() -> ExitCode {
                 integration_key,
                 jwt_without_token: mloyalty_jwt_without_token,
             };
+            logging::to_stderr(&log);
             serve::serve(listen, db, demo, credentials).await
         }
         // clap requires --db unless a subcommand is given.
@@ -183,6 +194,7 @@ Without a terminal, use the commands that need none: `loyalty serve` (the loyalt
 async fn console(
     config: Option<PathBuf>,
     profile: Option<&str>,
+    log: &logging::Level,
     started: std::time::Instant,
 ) -> Result<(), String> {
     let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
@@ -193,8 +205,7 @@ async fn console(
         // Checked after the config (its errors say more) and before anything is created.
         return Err(NO_TERMINAL.to_string());
     }
-    logging::to_file(&paths.log_file())
-        .map_err(|e| format!("log file {}: {e}", paths.log_file().display()))?;
+    logging::to_dir(&paths.state_dir, log).map_err(|e| format!("log: {e}"))?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "console starting");
     let tz = jiff::tz::TimeZone::system();
     let launched = launch::launch(&settings, &paths).await?;
@@ -264,7 +275,13 @@ fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
         ConfigAction::Path => {
             println!("config:   {}", paths.config_file.display());
             println!("database: {}", paths.database().display());
-            println!("log:      {}", paths.log_file().display());
+            println!(
+                "logs:     {} ({}.YYYY-MM-DD.{}, the last {} days kept)",
+                paths.state_dir.display(),
+                logging::FILE_PREFIX,
+                logging::FILE_SUFFIX,
+                logging::KEPT_DAYS
+            );
             Ok(())
         }
         ConfigAction::Init => {
@@ -277,13 +294,24 @@ fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
             if let Some(dir) = paths.config_file.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             }
-            std::fs::write(&paths.config_file, TEMPLATE)
+            write_private(&paths.config_file, TEMPLATE)
                 .map_err(|e| format!("{}: {e}", paths.config_file.display()))?;
             println!("wrote {}", paths.config_file.display());
             Ok(())
         }
         ConfigAction::Check => unreachable!("handled before: it needs the async runtime"),
     }
+}
+
+/// Writes a new file only its owner can read: the config will hold secrets. An existing
+/// file is left alone (`create_new`), even one made between the check and the write.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 #[cfg(test)]

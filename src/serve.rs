@@ -1,6 +1,5 @@
 //! `loyalty serve`: running the server, and `--check` of its database.
 
-use loyalty_console::runtime::logging;
 use loyalty_console::server::store::{DbTarget, Store};
 use loyalty_console::server::{self, ServerState};
 use std::net::SocketAddr;
@@ -19,7 +18,6 @@ pub async fn serve(
     demo_clients: Option<u64>,
     credentials: Credentials,
 ) -> Result<(), String> {
-    logging::to_stderr();
     // Reachable from other machines with the money API open to anyone: refused. Users'
     // keys (`serve user add`) or the shared --token are credentials.
     let exposed =

@@ -10,7 +10,8 @@ fn loyalty(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_clear()
         .env("LOYALTY_DATA_DIR", dir.join("data"))
-        .env("LOYALTY_CONFIG_DIR", dir.join("config"));
+        .env("LOYALTY_CONFIG_DIR", dir.join("config"))
+        .env("LOYALTY_STATE_DIR", dir.join("state"));
     cmd
 }
 
@@ -85,8 +86,20 @@ fn config_path_and_init() {
         .output()
         .unwrap();
     assert!(out.status.success());
+    assert!(text.contains("14 days kept"), "{text}");
+    assert!(
+        text.contains(&dir.path().join("state").display().to_string()),
+        "{text}"
+    );
     let written = std::fs::read_to_string(dir.path().join("config/config.toml")).unwrap();
     assert!(written.contains("[profiles.shop.ext]"));
+    // It will hold secrets: only its owner may read it.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("config/config.toml"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
     let again = loyalty(dir.path())
         .args(["config", "init"])
         .output()
@@ -223,6 +236,61 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
 
 /// Without a terminal (a pipe, cron, `</dev/null`) the console says what it needs and where
 /// to go instead, and creates nothing.
+#[test]
+fn version_profile_from_the_environment_and_a_bad_log_level_said_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = loyalty(dir.path()).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("loyalty {}", env!("CARGO_PKG_VERSION"))
+    );
+    // LOYALTY_PROFILE picks a profile as --profile does: one that is not there is named.
+    let file = dir.path().join("config.toml");
+    std::fs::write(
+        &file,
+        "[profiles.shop.ext]\nbase_url = \"https://x.example\"\n",
+    )
+    .unwrap();
+    let out = loyalty(dir.path())
+        .arg("--config")
+        .arg(&file)
+        .args(["config", "check"])
+        .env("LOYALTY_PROFILE", "bakery")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bakery"), "{err}");
+    // A level that is not one is a warning on stderr, before anything else happens.
+    for (flag, env) in [(Some("lodd"), None), (None, Some("info,loyalty=loud"))] {
+        let mut cmd = loyalty(dir.path());
+        cmd.args(["config", "path"]);
+        if let Some(flag) = flag {
+            cmd.args(["--log-level", flag]);
+        }
+        if let Some(env) = env {
+            cmd.env("LOYALTY_LOG", env);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("loyalty: warning: ") && err.contains("is not a level"),
+            "{err}"
+        );
+    }
+    let out = loyalty(dir.path())
+        .args(["config", "path", "--log-level", "debug"])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn without_a_terminal_the_console_says_so_and_names_the_other_commands() {
     let dir = tempfile::tempdir().unwrap();

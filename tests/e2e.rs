@@ -42,7 +42,7 @@ fn cashier_finds_a_client_and_writes_off_points_in_russian() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let log = std::fs::read_to_string(dir.path().join("loyalty.log")).unwrap();
+    let log = common::tmux::console_log(dir.path());
     assert!(
         log.contains("outcome=\"applied\"") || log.contains("outcome=applied"),
         "{log}"
@@ -188,7 +188,7 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
     }
     server.kill().unwrap();
     server.wait().unwrap();
-    let log = std::fs::read_to_string(dir.path().join("loyalty.log")).unwrap();
+    let log = common::tmux::console_log(dir.path());
     assert!(
         log.lines().count() > 20 && log.contains("TRACE"),
         "the log is at TRACE:\n{log}"

@@ -1,4 +1,4 @@
-//! Where the config file, the database and the log live.
+//! Where the config file, the database and the logs live.
 
 use super::ConfigError;
 use directories::ProjectDirs;
@@ -10,11 +10,14 @@ pub struct Paths {
     /// Whether the config file was named explicitly (then it must exist).
     pub config_explicit: bool,
     pub data_dir: PathBuf,
+    /// The console's logs: `$XDG_STATE_HOME/loyalty`, the data dir where the platform has
+    /// no state dir.
+    pub state_dir: PathBuf,
 }
 
 impl Paths {
-    /// `--config` / `LOYALTY_CONFIG` name the file; `LOYALTY_CONFIG_DIR` and
-    /// `LOYALTY_DATA_DIR` override the platform directories.
+    /// `--config` / `LOYALTY_CONFIG` name the file; `LOYALTY_CONFIG_DIR`,
+    /// `LOYALTY_DATA_DIR` and `LOYALTY_STATE_DIR` override the platform directories.
     pub fn resolve(
         config_flag: Option<PathBuf>,
         env: impl Fn(&str) -> Option<String>,
@@ -29,6 +32,10 @@ impl Paths {
             .ok_or_else(|| {
                 ConfigError("no home directory found: set LOYALTY_DATA_DIR".to_string())
             })?;
+        let state_dir = env("LOYALTY_STATE_DIR")
+            .map(PathBuf::from)
+            .or_else(|| dirs.as_ref().and_then(|d| d.state_dir()).map(PathBuf::from))
+            .unwrap_or_else(|| data_dir.clone());
         let explicit = config_flag.or_else(|| env("LOYALTY_CONFIG").map(PathBuf::from));
         let config_file = match (&explicit, config_dir) {
             (Some(file), _) => file.clone(),
@@ -43,6 +50,7 @@ impl Paths {
             config_file,
             config_explicit: explicit.is_some(),
             data_dir,
+            state_dir,
         })
     }
 
@@ -58,9 +66,5 @@ impl Paths {
     /// Where CSV exports are written.
     pub fn exports(&self) -> PathBuf {
         self.data_dir.join("exports")
-    }
-
-    pub fn log_file(&self) -> PathBuf {
-        self.data_dir.join("loyalty.log")
     }
 }

@@ -14,6 +14,20 @@ pub struct Tmux {
     pub socket: String,
 }
 
+/// What the console logged in `data` (its state dir is `data/logs`): the day's files, oldest
+/// first, as one text.
+pub fn console_log(data: &Path) -> String {
+    let mut files: Vec<_> = std::fs::read_dir(data.join("logs"))
+        .map(|dir| dir.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+        .collect()
+}
+
 impl Tmux {
     /// The console on the built-in server, its data in `data`.
     pub fn start(data: &Path, lang: &str, width: u16, height: u16) -> Tmux {
@@ -45,9 +59,10 @@ impl Tmux {
         );
         let t = Tmux { socket };
         let command = format!(
-            "env -u LC_ALL -u LC_MESSAGES LANG={lang} TERM=xterm-256color LOYALTY_DATA_DIR='{}' LOYALTY_CONFIG_DIR='{}' {program}",
+            "env -u LC_ALL -u LC_MESSAGES LANG={lang} TERM=xterm-256color LOYALTY_DATA_DIR='{}' LOYALTY_CONFIG_DIR='{}' LOYALTY_STATE_DIR='{}' {program}",
             data.display(),
             data.join("config").display(),
+            data.join("logs").display(),
         );
         let status = Command::new("tmux")
             .args([

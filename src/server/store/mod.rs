@@ -38,10 +38,10 @@ pub use write_off::{Idempotency, KEY_RETENTION_MS, Keyed, Made, write_off, write
 use crate::domain::Amount;
 
 /// The schema this binary writes (SQLite's `user_version`, PostgreSQL's `schema_version`):
-/// 1 before principals, 2 with them and the ledger's `principal`, 3 with PostgreSQL's
-/// write-off functions. Each step is idempotent on
+/// 1 before principals, 2 with them and the ledger's `principal`. PostgreSQL's steps go on
+/// from it (`postgres::SCHEMA_VERSION`). Each step is idempotent on
 /// SQLite, so any older file is brought up to this one at open.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Failures of the store; the routes turn each into a status and a JSON reason.
 #[derive(Debug, thiserror::Error)]

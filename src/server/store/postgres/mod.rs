@@ -15,7 +15,7 @@ mod holds;
 mod users;
 mod write_off;
 
-use super::{SCHEMA_VERSION, StoreError};
+use super::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
@@ -33,6 +33,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../../../../assets/postgres/002_write_off.sql"),
     ),
 ];
+
+/// The schema this binary brings a PostgreSQL database to: SQLite's version 2, then the
+/// write-off functions (3), which SQLite has no need of.
+const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Connections one instance holds at most: each is a PostgreSQL backend process, and a
 /// chain runs several instances against one server's `max_connections` (100 by default).
