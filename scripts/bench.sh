@@ -33,7 +33,7 @@ fi
 
 cargo build --release --locked --quiet
 cargo bench --locked --bench perf --no-run --quiet 2>/dev/null
-BIN=$PWD/target/release/loyalty
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/loyalty
 runas_pg() { if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi; }
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 
