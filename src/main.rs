@@ -5,10 +5,11 @@ mod db_arg;
 mod serve;
 mod users;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use loyalty_console::app::Model;
 use loyalty_console::app::model::{BackendLabel, Notice};
 use loyalty_console::backend::Services;
+use loyalty_console::cli::{self, Script};
 use loyalty_console::config::{Backend, ConfigFile, Paths, TEMPLATE, secrets_exposed};
 use loyalty_console::runtime::journal::Journal;
 use loyalty_console::runtime::{self, launch, logging};
@@ -90,6 +91,19 @@ enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Find a client, show their balances and coupons, list their history.
+    Client {
+        #[command(subcommand)]
+        command: cli::ClientCommand,
+    },
+    /// Print the shell's completion script, e.g.
+    /// `loyalty completions bash > ~/.local/share/bash-completion/completions/loyalty`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `loyalty man | man -l -`.
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -124,6 +138,15 @@ async fn main() -> ExitCode {
     if let Some(warning) = warning {
         // Before the console takes the screen, where it can still be read.
         eprintln!("loyalty: warning: {warning}");
+    }
+    if let Some(Command::Client { command }) = cli.command {
+        return scripted(
+            cli.config,
+            cli.profile.as_deref(),
+            &log,
+            Script::Client(command),
+        )
+        .await;
     }
     let result = match cli.command {
         None => console(cli.config, cli.profile.as_deref(), &log, started).await,
@@ -176,6 +199,22 @@ async fn main() -> ExitCode {
             action: ConfigAction::Check,
         }) => check(cli.config, cli.profile.as_deref()).await,
         Some(Command::Config { action }) => config(cli.config, action),
+        Some(Command::Client { .. }) => unreachable!("run as a script above"),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "loyalty",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+        Some(Command::Man) => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&man_page())
+                .map_err(|e| format!("standard output: {e}"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -189,7 +228,7 @@ async fn main() -> ExitCode {
 /// Said when the console is started without a terminal to draw on.
 const NO_TERMINAL: &str = "the console needs a terminal: standard input and output must both be one. \
 Without a terminal, use the commands that need none: `loyalty serve` (the loyalty server), \
-`loyalty config path|init|check`; `loyalty --help` lists them.";
+`loyalty config path|init|check`, `loyalty completions`, `loyalty man`; `loyalty --help` lists them.";
 
 async fn console(
     config: Option<PathBuf>,
@@ -250,6 +289,34 @@ async fn console(
     Ok(())
 }
 
+/// A scriptable command: its output on stdout, what went wrong on stderr, and an exit code
+/// that says which (docs/cli.md). Its log goes where the console's does.
+async fn scripted(
+    config: Option<PathBuf>,
+    profile: Option<&str>,
+    log: &logging::Level,
+    script: Script,
+) -> ExitCode {
+    let usage = |message: String| cli::Failure::new(cli::Exit::Usage, message);
+    let outcome = async {
+        let paths = Paths::resolve(config, env).map_err(|e| usage(e.0))?;
+        let file =
+            ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| usage(e.0))?;
+        let settings = file.resolve(profile, env).map_err(|e| usage(e.0))?;
+        logging::to_dir(&paths.state_dir, log).map_err(|e| usage(format!("log: {e}")))?;
+        tracing::info!(?script, "script");
+        cli::run(script, &settings, &paths, &mut std::io::stdout()).await
+    };
+    match outcome.await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            tracing::warn!(exit = failure.exit as u8, "{}", failure.message);
+            eprintln!("loyalty: {}", failure.message);
+            ExitCode::from(failure.exit as u8)
+        }
+    }
+}
+
 /// `loyalty config check`: one harmless read per configured provider.
 async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), String> {
     let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
@@ -303,6 +370,15 @@ fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
     }
 }
 
+/// The manual page, from the same definitions as `--help`; `docs/loyalty.1` is this, kept
+/// current by a test.
+fn man_page() -> Vec<u8> {
+    let mut page = Vec::new();
+    // Rendering into memory cannot fail.
+    let _ = clap_mangen::Man::new(Cli::command()).render(&mut page);
+    page
+}
+
 /// Writes a new file only its owner can read: the config will hold secrets. An existing
 /// file is left alone (`create_new`), even one made between the check and the write.
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
@@ -325,5 +401,15 @@ mod tests {
             panic!("serve")
         };
         assert!(listen.ip().is_loopback(), "{listen}");
+    }
+
+    #[test]
+    fn the_checked_in_man_page_is_current() {
+        let page = String::from_utf8(man_page()).unwrap();
+        assert!(page.contains(".TH loyalty"), "{page}");
+        assert!(
+            page == include_str!("../docs/loyalty.1"),
+            "docs/loyalty.1 is not what `loyalty man` prints: run `cargo run -- man > docs/loyalty.1`"
+        );
     }
 }

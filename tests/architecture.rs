@@ -17,6 +17,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ui", &["app", "domain", "i18n"]),
     ("backend", &["clock", "config", "domain", "limit", "wire"]),
     ("server", &["clock", "domain", "limit", "wire"]),
+    // The scriptable face: the services the runtime launches, printed for scripts. It
+    // knows no model, view or server.
+    (
+        "cli",
+        &["backend", "config", "domain", "i18n", "runtime", "wire"],
+    ),
     // The composition root: it wires everything together.
     (
         "runtime",

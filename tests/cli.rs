@@ -234,8 +234,6 @@ fn config_check_calls_each_provider_and_names_the_one_that_fails() {
     server.wait().unwrap();
 }
 
-/// Without a terminal (a pipe, cron, `</dev/null`) the console says what it needs and where
-/// to go instead, and creates nothing.
 #[test]
 fn version_profile_from_the_environment_and_a_bad_log_level_said_first() {
     let dir = tempfile::tempdir().unwrap();
@@ -291,6 +289,42 @@ fn version_profile_from_the_environment_and_a_bad_log_level_said_first() {
     );
 }
 
+#[test]
+fn completions_for_each_shell_and_the_man_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, mark) in [
+        ("bash", "_loyalty()"),
+        ("zsh", "#compdef loyalty"),
+        ("fish", "complete -c loyalty"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = loyalty(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains(mark), "{shell}: {script}");
+        assert!(
+            script.contains("serve") && script.contains("log-level"),
+            "{shell}"
+        );
+    }
+    let out = loyalty(dir.path())
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let out = loyalty(dir.path()).arg("man").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        include_str!("../docs/loyalty.1")
+    );
+}
+
+/// Without a terminal (a pipe, cron, `</dev/null`) the console says what it needs and where
+/// to go instead, and creates nothing.
 #[test]
 fn without_a_terminal_the_console_says_so_and_names_the_other_commands() {
     let dir = tempfile::tempdir().unwrap();

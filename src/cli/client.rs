@@ -1,0 +1,237 @@
+//! `loyalty client find|show|history`: the cashier's reads.
+
+use super::{Context, Exit, Failure, json, table};
+use crate::backend::ClientService;
+use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
+use crate::i18n::{fill, format_amount, format_datetime};
+use clap::Subcommand;
+use jiff::civil::Date;
+use std::sync::Arc;
+
+/// Rows asked for per request while reading a history.
+const PAGE: u32 = 500;
+
+#[derive(Subcommand, Debug)]
+pub enum ClientCommand {
+    /// Find clients by phone (in any form; `%` stands for any part) or email.
+    Find {
+        /// A phone (`+7 912 345-67-89`, `89123456789`, the last 4+ digits, `7912%`) or an email.
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A client's balances and coupons.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A client's balance history, newest first.
+    History {
+        id: i64,
+        /// From this day (YYYY-MM-DD, local time), inclusive.
+        #[arg(long, value_name = "DATE")]
+        from: Option<Date>,
+        /// Up to this day (YYYY-MM-DD, local time), inclusive.
+        #[arg(long, value_name = "DATE")]
+        to: Option<Date>,
+        /// At most this many entries (newest first).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        limit: u32,
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn service(cx: &Context) -> Result<Arc<dyn ClientService>, Failure> {
+    cx.services.clients.clone().ok_or_else(|| {
+        Failure::new(
+            Exit::Usage,
+            "no client provider: the profile has no [profiles.NAME.ext] section",
+        )
+    })
+}
+
+pub async fn run(cx: &mut Context<'_>, command: ClientCommand) -> Result<(), Failure> {
+    match command {
+        ClientCommand::Find { query, json } => find(cx, &query, json).await,
+        ClientCommand::Show { id, json } => show(cx, ClientId(id), json).await,
+        ClientCommand::History {
+            id,
+            from,
+            to,
+            limit,
+            csv,
+            json,
+        } => history(cx, ClientId(id), (from, to), limit, csv, json).await,
+    }
+}
+
+async fn find(cx: &mut Context<'_>, text: &str, as_json: bool) -> Result<(), Failure> {
+    let query = ClientQuery::from_input(text).ok_or_else(|| {
+        Failure::new(
+            Exit::Usage,
+            format!("{text:?} is neither a phone (digits, `+-() %`) nor an email"),
+        )
+    })?;
+    let found = service(cx)?.search(query).await.map_err(Failure::of_read)?;
+    let t = cx.locale.text();
+    if as_json {
+        let rows: Vec<json::ClientJson> = found.iter().map(Into::into).collect();
+        cx.print(&json::render(&rows))?;
+    } else if !found.is_empty() {
+        let rows: Vec<Vec<String>> = found
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.0.to_string(),
+                    c.name.clone().unwrap_or_else(|| t.no_name.to_string()),
+                    c.phone.as_deref().map_or(t.none.to_string(), mask::phone),
+                    c.email.as_deref().map_or(t.none.to_string(), mask::email),
+                ]
+            })
+            .collect();
+        let header = [t.card_id, t.col_client, t.card_phone, t.card_email];
+        cx.print(&table::render(&header, &rows))?;
+    }
+    if found.is_empty() {
+        return Err(Failure::new(Exit::Refused, t.results_none_found));
+    }
+    Ok(())
+}
+
+async fn show(cx: &mut Context<'_>, id: ClientId, as_json: bool) -> Result<(), Failure> {
+    let service = service(cx)?;
+    let (balances, coupons) =
+        tokio::try_join!(service.balance(id), service.coupons(id)).map_err(Failure::of_read)?;
+    if as_json {
+        let shown = json::ShowJson {
+            id: id.0,
+            balances: balances.into(),
+            coupons: coupons.iter().map(Into::into).collect(),
+        };
+        return cx.print(&json::render(&shown));
+    }
+    let (t, locale, now) = (cx.locale.text(), cx.locale, jiff::Timestamp::now());
+    let mut text = table::render(
+        &[t.balances_title, ""],
+        &[
+            vec![t.points.to_string(), format_amount(locale, balances.points)],
+            vec![t.rubles.to_string(), format_amount(locale, balances.rubles)],
+        ],
+    );
+    text.push('\n');
+    if coupons.is_empty() {
+        text.push_str(t.coupons_empty);
+        text.push('\n');
+    } else {
+        let rows: Vec<Vec<String>> = coupons
+            .iter()
+            .map(|c| {
+                // As on the card: an expired coupon says so, not only its date.
+                let until = c.expires_at.map_or(t.coupon_no_expiry.to_string(), |at| {
+                    let when = format_datetime(locale, at, &cx.tz);
+                    if c.is_expired(now) {
+                        fill(t.coupon_expired, when)
+                    } else {
+                        fill(t.coupon_until, when)
+                    }
+                });
+                vec![c.id.0.to_string(), c.title.clone(), until]
+            })
+            .collect();
+        text.push_str(&table::render(&[t.coupons_title, "", ""], &rows));
+    }
+    cx.print(&text)
+}
+
+async fn history(
+    cx: &mut Context<'_>,
+    id: ClientId,
+    (from, to): (Option<Date>, Option<Date>),
+    limit: u32,
+    csv: bool,
+    as_json: bool,
+) -> Result<(), Failure> {
+    let day = |d: Date| {
+        d.to_zoned(cx.tz.clone())
+            .map_err(|e| Failure::new(Exit::Usage, format!("{d}: {e}")))
+    };
+    let from_at = from.map(day).transpose()?.map(|z| z.timestamp());
+    // Inclusive: up to the last instant of that day.
+    let to_at = match to {
+        Some(d) => Some(
+            day(d)?
+                .tomorrow()
+                .map_err(|e| Failure::new(Exit::Usage, format!("{d}: {e}")))?
+                .timestamp()
+                - jiff::SignedDuration::from_millis(1),
+        ),
+        None => None,
+    };
+    if let (Some(f), Some(t)) = (from_at, to_at)
+        && f > t
+    {
+        return Err(Failure::new(Exit::Usage, "--from is after --to"));
+    }
+    let service = service(cx)?;
+    let mut entries = Vec::new();
+    while (entries.len() as u32) < limit {
+        let want = PAGE.min(limit - entries.len() as u32);
+        let query = HistoryQuery {
+            from: from_at,
+            to: to_at,
+            offset: entries.len() as u32,
+            limit: want,
+        };
+        let page = service.history(id, query).await.map_err(Failure::of_read)?;
+        let done = (page.len() as u32) < want;
+        entries.extend(page);
+        if done {
+            break;
+        }
+    }
+    if as_json {
+        let rows: Vec<json::HistoryJson> = entries.iter().map(Into::into).collect();
+        return cx.print(&json::render(&rows));
+    }
+    if csv {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let written = out
+            .write_record(["at", "amount", "currency", "transaction_id"])
+            .and_then(|()| {
+                entries.iter().try_for_each(|e| {
+                    let row = json::HistoryJson::from(e);
+                    out.write_record([&row.at, &row.amount, row.currency, &row.transaction_id])
+                })
+            });
+        let bytes = written
+            .map_err(|e| e.to_string())
+            .and_then(|()| out.into_inner().map_err(|e| e.to_string()))
+            .map_err(|e| Failure::new(Exit::Failed, format!("CSV: {e}")))?;
+        return cx.print(&String::from_utf8_lossy(&bytes));
+    }
+    let (t, locale) = (cx.locale.text(), cx.locale);
+    if entries.is_empty() {
+        return cx.print(&format!("{}\n", t.history_empty));
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let currency = match e.currency {
+                crate::domain::Currency::Points => t.points,
+                crate::domain::Currency::Rubles => t.rubles,
+            };
+            vec![
+                format_datetime(locale, e.at, &cx.tz),
+                format_amount(locale, e.amount),
+                currency.to_string(),
+                e.transaction_id.clone(),
+            ]
+        })
+        .collect();
+    let header = [t.col_date, t.col_amount, t.col_currency, t.col_transaction];
+    cx.print(&table::render(&header, &rows))
+}

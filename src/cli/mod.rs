@@ -1,0 +1,110 @@
+//! The scriptable face: what a cashier or admin reads, without the TUI, for scripts and
+//! support staff. Human output is aligned tables in the UI language; `--json` is stable and
+//! documented in `docs/cli.md`. The exit code says what happened.
+
+mod client;
+mod json;
+mod table;
+
+pub use client::ClientCommand;
+
+use crate::backend::Services;
+use crate::config::{Paths, Settings};
+use crate::domain::{ErrorKind, ServiceError};
+use crate::i18n::Locale;
+use crate::runtime::launch;
+use jiff::tz::TimeZone;
+use std::io::Write;
+
+/// What a command came to, as its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// A business refusal: not found, insufficient balance, an expired coupon.
+    Refused = 1,
+    /// The command line or the configuration is wrong.
+    Usage = 2,
+    /// The network or the vendor failed: nothing is known to have happened.
+    Failed = 3,
+    /// A write-off whose outcome is unknown: check before trying again.
+    Unknown = 4,
+}
+
+/// A command that did not succeed: its exit code and what to tell on stderr.
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Failure {
+        Failure {
+            exit,
+            message: message.into(),
+        }
+    }
+
+    /// A read that failed: refused by the vendor (1), with nothing configured to ask (2),
+    /// or the network or the vendor failing (3). A read has no outcome to be unsure of.
+    pub fn of_read(e: ServiceError) -> Failure {
+        let exit = match e.kind {
+            ErrorKind::Rejected => Exit::Refused,
+            ErrorKind::NotConfigured => Exit::Usage,
+            _ => Exit::Failed,
+        };
+        Failure::new(exit, e.to_string())
+    }
+}
+
+/// What every command is given: the services of the profile (or the built-in server), the
+/// UI language and the local time zone, and where to print.
+pub struct Context<'a> {
+    pub services: &'a Services,
+    pub locale: Locale,
+    pub tz: TimeZone,
+    pub out: &'a mut dyn Write,
+}
+
+impl Context<'_> {
+    fn print(&mut self, text: &str) -> Result<(), Failure> {
+        self.out
+            .write_all(text.as_bytes())
+            .and_then(|()| self.out.flush())
+            .map_err(|e| Failure::new(Exit::Failed, format!("standard output: {e}")))
+    }
+}
+
+/// A scriptable command, as the command line gave it.
+#[derive(Debug)]
+pub enum Script {
+    Client(ClientCommand),
+}
+
+/// Runs a command on the profile's adapters, or on the built-in server over the data dir's
+/// database (a new one is filled with demo data first, as the console does).
+pub async fn run(
+    script: Script,
+    settings: &Settings,
+    paths: &Paths,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let launched = launch::launch(settings, paths)
+        .await
+        .map_err(|e| Failure::new(Exit::Failed, e))?;
+    if let Some(seeding) = launched.seeding {
+        seeding
+            .await
+            .map_err(|e| Failure::new(Exit::Failed, format!("demo data: {e}")))?
+            .map_err(Failure::of_read)?;
+    }
+    let mut cx = Context {
+        services: &launched.services,
+        locale: settings.locale,
+        tz: TimeZone::system(),
+        out,
+    };
+    match script {
+        Script::Client(command) => client::run(&mut cx, command).await,
+    }
+}

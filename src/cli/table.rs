@@ -1,0 +1,55 @@
+//! Aligned columns for people: each column as wide as its widest cell in terminal cells
+//! (Cyrillic and wide characters counted as shown), two spaces between.
+
+use crate::domain::text::clean;
+use unicode_width::UnicodeWidthStr;
+
+/// The table as text, a line per row after the header. Every cell is cleaned: vendor text
+/// reaches a terminal here too.
+pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
+    let cells: Vec<Vec<String>> = std::iter::once(header.iter().map(|h| clean(h)).collect())
+        .chain(rows.iter().map(|r| r.iter().map(|c| clean(c)).collect()))
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|r| r.get(i).map_or(0, |c| c.width()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut text = String::new();
+    for row in &cells {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn columns_line_up_in_cells_and_controls_are_cleaned() {
+        let text = super::render(
+            &["ID", "Клиент", "Баллы"],
+            &[
+                vec!["1".into(), "Юлия Петрова".into(), "1 234,56".into()],
+                vec!["1234567".into(), "A\u{1b}[2Jb".into(), "0,00".into()],
+            ],
+        );
+        assert_eq!(
+            text,
+            "ID       Клиент        Баллы\n\
+             1        Юлия Петрова  1 234,56\n\
+             1234567  Ab            0,00\n"
+        );
+    }
+}

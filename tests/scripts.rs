@@ -1,0 +1,223 @@
+//! The scriptable face (`docs/cli.md`) as a script meets it: the real binary against a real
+//! `loyalty serve` on loopback, its output, and its exit codes.
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_loyalty");
+
+/// A shop: `loyalty serve` with 100 demo clients and a profile of the console pointing at it.
+struct Shop {
+    dir: tempfile::TempDir,
+    server: std::process::Child,
+}
+
+impl Shop {
+    fn start() -> Shop {
+        let dir = tempfile::tempdir().unwrap();
+        let (server, url) = common::spawn_serve(
+            Command::new(BIN)
+                .env_clear()
+                .args(["serve", "--listen", "127.0.0.1:0", "--demo", "100"])
+                .args(["--token", "tok", "--db"])
+                .arg(dir.path().join("shop.db")),
+        );
+        std::fs::write(
+            dir.path().join("config.toml"),
+            format!(
+                "default_profile = \"shop\"\n[profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok\"\n\
+                 [profiles.back.poster]\nbase_url = \"{url}\"\ntoken = \"tok\"\n"
+            ),
+        )
+        .unwrap();
+        Shop { dir, server }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        loyalty(self.dir.path())
+            .arg("--config")
+            .arg(self.dir.path().join("config.toml"))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for Shop {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// The binary with nothing of this machine's environment but a Russian UI.
+fn loyalty(dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("LANG", "ru_RU.UTF-8")
+        .env("TZ", "UTC")
+        .env("LOYALTY_DATA_DIR", dir.join("data"))
+        .env("LOYALTY_CONFIG_DIR", dir.join("config"))
+        .env("LOYALTY_STATE_DIR", dir.join("state"));
+    cmd
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)))
+}
+
+#[test]
+fn client_find_prints_masked_rows_and_says_when_nobody_is_there() {
+    let shop = Shop::start();
+    let out = shop.run(&["client", "find", "+7 912 345-67-8"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("ID") && header.contains("Клиент") && header.contains("Телефон"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Client First") && text.contains("1234567"),
+        "{text}"
+    );
+    assert!(!text.contains("912345678"), "the phone is masked: {text}");
+
+    let out = shop.run(&["client", "find", "7912345678", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let found = json(&out);
+    assert_eq!(found[0]["id"], 1234567);
+    assert_eq!(found[0]["name"], "Client First");
+    assert!(found[0]["phone"].as_str().unwrap().ends_with("5678"));
+    assert!(!found[0]["phone"].as_str().unwrap().contains("1234"));
+
+    let out = shop.run(&["client", "find", "nobody@nowhere.example", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "nobody found is a refusal");
+    assert_eq!(json(&out), serde_json::json!([]));
+    assert!(
+        stderr(&out).contains("Никого не найдено"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = shop.run(&["client", "find", "ab"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("neither a phone"), "{}", stderr(&out));
+}
+
+#[test]
+fn client_show_gives_balances_and_coupons_in_both_forms() {
+    let shop = Shop::start();
+    let out = shop.run(&["client", "show", "1234567"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Баллы") && text.contains("1 234,56"),
+        "{text}"
+    );
+    assert!(text.contains("Купоны") && text.contains("1235"), "{text}");
+    assert!(
+        text.contains("ИСТЁК"),
+        "the expired sample coupon says so: {text}"
+    );
+
+    let out = shop.run(&["client", "show", "1234567", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let shown = json(&out);
+    assert_eq!(shown["id"], 1234567);
+    assert_eq!(shown["balances"]["points"], "1234.56");
+    let coupons = shown["coupons"].as_array().unwrap();
+    assert!(coupons.iter().any(|c| c["id"] == 1235), "{shown}");
+
+    let out = shop.run(&["client", "show", "999"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("loyalty: "), "{}", stderr(&out));
+}
+
+#[test]
+fn client_history_as_a_table_csv_and_json_within_dates() {
+    let shop = Shop::start();
+    let out = shop.run(&["client", "history", "1234567", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let entries = json(&out);
+    let entries = entries.as_array().unwrap();
+    assert!(!entries.is_empty());
+    for e in entries {
+        let amount = e["amount"].as_str().unwrap();
+        assert_eq!(amount.split('.').nth(1).map(str::len), Some(2), "{e}");
+        assert!(["points", "rubles"].contains(&e["currency"].as_str().unwrap()));
+    }
+    let out = shop.run(&["client", "history", "1234567", "--csv", "--limit", "2"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "at,amount,currency,transaction_id");
+    assert_eq!(lines.len(), 3, "{text}");
+
+    let out = shop.run(&["client", "history", "1234567"]);
+    assert!(stdout(&out).starts_with("Дата"), "{}", stdout(&out));
+
+    let out = shop.run(&["client", "history", "1234567", "--from", "2090-01-01"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).trim(), "Операций нет");
+
+    let out = shop.run(&[
+        "client",
+        "history",
+        "1234567",
+        "--from",
+        "2026-02-01",
+        "--to",
+        "2026-01-01",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = shop.run(&["client", "history", "1234567", "--from", "01.02.2026"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a date clap cannot read is a usage error"
+    );
+    let out = shop.run(&["client", "history", "1234567", "--csv", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn no_provider_is_usage_and_a_server_gone_is_a_failure() {
+    let mut shop = Shop::start();
+    let out = shop.run(&["--profile", "back", "client", "find", "7912345678"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no client provider"),
+        "{}",
+        stderr(&out)
+    );
+
+    shop.server.kill().unwrap();
+    shop.server.wait().unwrap();
+    let out = shop.run(&["client", "show", "1234567"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("tok"), "no secret: {}", stderr(&out));
+}
+
+#[test]
+fn without_a_profile_the_built_in_server_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = loyalty(dir.path())
+        .args(["client", "find", "7912345678", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)[0]["name"], "Client First");
+}
