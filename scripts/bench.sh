@@ -3,7 +3,7 @@
 # run, on the release build: prints the table and exits non-zero when a figure is past its
 # budget. Not part of .ci/run (budgets are watched here, never by timed test assertions).
 #
-#   scripts/bench.sh            # everything, SQLite and PostgreSQL (about 8 minutes)
+#   scripts/bench.sh            # everything, SQLite and PostgreSQL (about 13 minutes)
 #   BENCH_CLIENTS=200000 scripts/bench.sh   # a smaller database, for a quick look
 #
 # Installs wrk (the HTTP load generator), tmux and sqlite3 when they are missing. PostgreSQL
