@@ -96,6 +96,16 @@ enum Command {
         #[command(subcommand)]
         command: cli::ClientCommand,
     },
+    /// Poster's marketing groups.
+    Groups {
+        #[command(subcommand)]
+        command: cli::GroupsCommand,
+    },
+    /// This console's write-off journal, newest first.
+    Journal {
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the shell's completion script, e.g.
     /// `loyalty completions bash > ~/.local/share/bash-completion/completions/loyalty`.
     Completions {
@@ -139,16 +149,14 @@ async fn main() -> ExitCode {
         // Before the console takes the screen, where it can still be read.
         eprintln!("loyalty: warning: {warning}");
     }
-    if let Some(Command::Client { command }) = cli.command {
-        return scripted(
-            cli.config,
-            cli.profile.as_deref(),
-            &log,
-            Script::Client(command),
-        )
-        .await;
-    }
-    let result = match cli.command {
+    let script = |script| scripted(cli.config.clone(), cli.profile.clone(), &log, script);
+    let command = match cli.command {
+        Some(Command::Client { command }) => return script(Script::Client(command)).await,
+        Some(Command::Groups { command }) => return script(Script::Groups(command)).await,
+        Some(Command::Journal { json }) => return script(Script::Journal { json }).await,
+        other => other,
+    };
+    let result = match command {
         None => console(cli.config, cli.profile.as_deref(), &log, started).await,
         Some(Command::Serve {
             manage: Some(ServeCommand::User { action }),
@@ -199,7 +207,9 @@ async fn main() -> ExitCode {
             action: ConfigAction::Check,
         }) => check(cli.config, cli.profile.as_deref()).await,
         Some(Command::Config { action }) => config(cli.config, action),
-        Some(Command::Client { .. }) => unreachable!("run as a script above"),
+        Some(Command::Client { .. } | Command::Groups { .. } | Command::Journal { .. }) => {
+            unreachable!("run as a script above")
+        }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 shell,
@@ -293,7 +303,7 @@ async fn console(
 /// that says which (docs/cli.md). Its log goes where the console's does.
 async fn scripted(
     config: Option<PathBuf>,
-    profile: Option<&str>,
+    profile: Option<String>,
     log: &logging::Level,
     script: Script,
 ) -> ExitCode {
@@ -302,7 +312,9 @@ async fn scripted(
         let paths = Paths::resolve(config, env).map_err(|e| usage(e.0))?;
         let file =
             ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| usage(e.0))?;
-        let settings = file.resolve(profile, env).map_err(|e| usage(e.0))?;
+        let settings = file
+            .resolve(profile.as_deref(), env)
+            .map_err(|e| usage(e.0))?;
         logging::to_dir(&paths.state_dir, log).map_err(|e| usage(format!("log: {e}")))?;
         tracing::info!(?script, "script");
         cli::run(script, &settings, &paths, &mut std::io::stdout()).await

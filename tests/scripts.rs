@@ -221,3 +221,86 @@ fn without_a_profile_the_built_in_server_answers() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json(&out)[0]["name"], "Client First");
 }
+
+#[test]
+fn groups_list_reads_poster_in_both_forms() {
+    let shop = Shop::start();
+    let out = shop.run(&["--profile", "back", "groups", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("ID") && text.contains("Название"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Постоянный посетитель") && text.contains("бонусная"),
+        "{text}"
+    );
+    let out = shop.run(&["--profile", "back", "groups", "list", "--json"]);
+    let groups = json(&out);
+    let first = &groups[0];
+    assert_eq!(first["kind"], "bonus");
+    assert_eq!(first["birthday_bonus"], "50.00");
+    assert!(
+        first["percent"].is_string() && first["clients"].is_u64(),
+        "{first}"
+    );
+    // The ext-only profile has no groups to ask: a usage error that says why.
+    let out = shop.run(&["groups", "list"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no group provider"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_journal_lists_each_write_off_with_its_latest_outcome() {
+    use loyalty_console::domain::journal::Outcome;
+    use loyalty_console::domain::{Amount, ClientId, CouponId, WriteOff};
+    use loyalty_console::runtime::journal::Journal;
+    let dir = tempfile::tempdir().unwrap();
+    let out = loyalty(dir.path()).args(["journal"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "Списаний ещё не было");
+
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let journal = Journal::new(dir.path().join("data/journal.jsonl"), "shop".into());
+    let request = WriteOff {
+        points: Some(Amount::from_minor(10_000)),
+        rubles: None,
+        coupons: vec![CouponId(1235)],
+    };
+    journal
+        .attempt("key-1", ClientId(1234567), &request)
+        .unwrap();
+    journal
+        .outcome(
+            "key-1",
+            ClientId(1234567),
+            Outcome::Unknown,
+            Some("timeout".into()),
+        )
+        .unwrap();
+    journal.attempt("key-2", ClientId(7), &request).unwrap();
+    let out = loyalty(dir.path()).args(["journal"]).output().unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Дата") && text.contains("key-1") && text.contains("1235"),
+        "{text}"
+    );
+    assert!(text.contains("100,00"), "{text}");
+    let out = loyalty(dir.path())
+        .args(["journal", "--json"])
+        .output()
+        .unwrap();
+    let rows = json(&out);
+    assert_eq!(rows[0]["key"], "key-2", "newest first: {rows}");
+    assert!(rows[0]["outcome"].is_null());
+    assert_eq!(rows[1]["outcome"], "unknown");
+    assert_eq!(rows[1]["points"], "100.00");
+    assert!(rows[1]["rubles"].is_null());
+    assert_eq!(rows[1]["coupons"], serde_json::json!([1235]));
+    assert_eq!(rows[1]["detail"], "timeout");
+}

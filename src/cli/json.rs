@@ -2,6 +2,8 @@
 //! Money is a string with two decimals (`"1234.50"`), never a float; instants are RFC 3339
 //! in UTC; contacts are masked as on the screen.
 
+use crate::domain::admin::{Group, GroupKind};
+use crate::domain::journal::JournalRow;
 use crate::domain::{Amount, Balances, Client, Coupon, HistoryEntry, mask};
 use crate::wire::ext::currency_to_wire;
 use serde::Serialize;
@@ -88,6 +90,71 @@ impl From<&HistoryEntry> for HistoryJson {
             amount: money(e.amount),
             currency: currency_to_wire(e.currency),
             transaction_id: e.transaction_id.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct GroupJson {
+    pub id: i64,
+    pub name: String,
+    /// `bonus` or `discount`.
+    pub kind: &'static str,
+    /// Percent of the order, as the vendor gives it: `"7.5"`.
+    pub percent: String,
+    pub birthday_bonus: String,
+    pub clients: u64,
+    /// `null`: the vendor did not say.
+    pub use_ewallet: Option<bool>,
+}
+
+impl From<&Group> for GroupJson {
+    fn from(g: &Group) -> Self {
+        GroupJson {
+            id: g.id,
+            name: g.name.clone(),
+            kind: match g.kind {
+                GroupKind::Bonus => "bonus",
+                GroupKind::Discount => "discount",
+            },
+            percent: g.percent.normalize().to_string(),
+            birthday_bonus: money(g.birthday_bonus),
+            clients: g.clients,
+            use_ewallet: g.use_ewallet,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct JournalJson {
+    pub at: String,
+    /// The write-off's idempotency key.
+    pub key: String,
+    pub profile: String,
+    pub user: String,
+    pub client: i64,
+    pub points: Option<String>,
+    pub rubles: Option<String>,
+    pub coupons: Vec<i64>,
+    /// The journal's word for the latest outcome (`applied`, `refused`, `unknown`, …);
+    /// `null`: sent, and no outcome recorded.
+    pub outcome: Option<&'static str>,
+    pub detail: Option<String>,
+}
+
+impl From<&JournalRow> for JournalJson {
+    fn from(r: &JournalRow) -> Self {
+        JournalJson {
+            at: r.at.to_string(),
+            key: r.key.clone(),
+            profile: r.profile.clone(),
+            user: r.user.clone(),
+            client: r.client.0,
+            points: r.request.points.map(money),
+            rubles: r.request.rubles.map(money),
+            coupons: r.request.coupons.iter().map(|c| c.0).collect(),
+            outcome: r.outcome.map(|o| o.as_str()),
+            detail: r.detail.clone(),
         }
     }
 }

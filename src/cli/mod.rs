@@ -2,16 +2,19 @@
 //! support staff. Human output is aligned tables in the UI language; `--json` is stable and
 //! documented in `docs/cli.md`. The exit code says what happened.
 
+mod admin;
 mod client;
 mod json;
 mod table;
 
+pub use admin::GroupsCommand;
 pub use client::ClientCommand;
 
 use crate::backend::Services;
 use crate::config::{Paths, Settings};
 use crate::domain::{ErrorKind, ServiceError};
 use crate::i18n::Locale;
+use crate::runtime::journal::Journal;
 use crate::runtime::launch;
 use jiff::tz::TimeZone;
 use std::io::Write;
@@ -79,6 +82,11 @@ impl Context<'_> {
 #[derive(Debug)]
 pub enum Script {
     Client(ClientCommand),
+    Groups(GroupsCommand),
+    /// This console's write-off journal; `true`: as JSON.
+    Journal {
+        json: bool,
+    },
 }
 
 /// Runs a command on the profile's adapters, or on the built-in server over the data dir's
@@ -89,6 +97,22 @@ pub async fn run(
     paths: &Paths,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    let tz = TimeZone::system();
+    if let Script::Journal { json } = script {
+        // The journal is this console's own file: no service is needed to read it.
+        let rows = Journal::new(paths.journal(), String::new())
+            .rows()
+            .map_err(|e| {
+                Failure::new(Exit::Failed, format!("{}: {e}", paths.journal().display()))
+            })?;
+        let mut cx = Context {
+            services: &Services::default(),
+            locale: settings.locale,
+            tz,
+            out,
+        };
+        return admin::journal(&mut cx, &rows, json);
+    }
     let launched = launch::launch(settings, paths)
         .await
         .map_err(|e| Failure::new(Exit::Failed, e))?;
@@ -101,10 +125,12 @@ pub async fn run(
     let mut cx = Context {
         services: &launched.services,
         locale: settings.locale,
-        tz: TimeZone::system(),
+        tz,
         out,
     };
     match script {
         Script::Client(command) => client::run(&mut cx, command).await,
+        Script::Groups(command) => admin::groups(&mut cx, command).await,
+        Script::Journal { .. } => unreachable!("read above without services"),
     }
 }

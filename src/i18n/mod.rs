@@ -9,6 +9,7 @@ pub use format::{
     format_amount, format_date, format_datetime, format_day, format_decimal, zone_name,
 };
 
+use crate::domain::journal::Outcome;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -389,6 +390,22 @@ pub struct Text {
 }
 
 /// Puts `arg` where the template has `{}`.
+impl Text {
+    /// A write-off's outcome as the journal shows it; `None`: sent, and no outcome recorded.
+    pub fn outcome(&self, o: Option<Outcome>) -> &'static str {
+        match o {
+            None => self.outcome_none,
+            Some(Outcome::Applied) => self.outcome_applied,
+            Some(Outcome::Refused) => self.outcome_refused,
+            Some(Outcome::Unknown) => self.outcome_unknown,
+            Some(Outcome::AppliedAfterCheck) => self.outcome_applied_after_check,
+            Some(Outcome::NotAppliedAfterCheck) => self.outcome_not_applied_after_check,
+            Some(Outcome::UnclearAfterCheck) => self.outcome_unclear_after_check,
+            Some(Outcome::NotSent) => self.outcome_not_sent,
+        }
+    }
+}
+
 pub fn fill(template: &str, arg: impl std::fmt::Display) -> String {
     template.replacen("{}", &arg.to_string(), 1)
 }

@@ -1,7 +1,7 @@
 //! F7: the write-off journal, newest first, each with how it ended.
 
+use super::pane_block;
 use super::table::{self, Columns};
-use super::{labels, pane_block};
 use crate::app::Model;
 use crate::domain::journal::Outcome;
 use crate::i18n::{format_amount, format_datetime};
@@ -72,7 +72,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 .into_iter()
                 .rev()
                 .collect();
-            let state = labels::outcome(t, r.outcome);
+            let state = t.outcome(r.outcome);
             let state = match r.outcome {
                 None | Some(Outcome::Unknown | Outcome::UnclearAfterCheck) => format!("! {state}"),
                 _ => state.to_string(),

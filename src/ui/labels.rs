@@ -7,7 +7,6 @@ use crate::app::model::{
     BackendLabel, Doubt, FormProblem, GroupFormProblem, Notice, WriteOffField,
 };
 use crate::domain::admin::{GroupKind, GroupProblem};
-use crate::domain::journal::Outcome;
 use crate::domain::{AmountError, Currency, ErrorKind, ServiceError, WriteOff};
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
 
@@ -271,19 +270,6 @@ pub fn group_problem(locale: Locale, p: &GroupFormProblem) -> String {
             },
         ),
         GroupFormProblem::Refused(e) => fill(t.problem_refused, &e.detail),
-    }
-}
-
-pub fn outcome(t: &Text, o: Option<Outcome>) -> &'static str {
-    match o {
-        None => t.outcome_none,
-        Some(Outcome::Applied) => t.outcome_applied,
-        Some(Outcome::Refused) => t.outcome_refused,
-        Some(Outcome::Unknown) => t.outcome_unknown,
-        Some(Outcome::AppliedAfterCheck) => t.outcome_applied_after_check,
-        Some(Outcome::NotAppliedAfterCheck) => t.outcome_not_applied_after_check,
-        Some(Outcome::UnclearAfterCheck) => t.outcome_unclear_after_check,
-        Some(Outcome::NotSent) => t.outcome_not_sent,
     }
 }
 

@@ -1,0 +1,98 @@
+//! `loyalty groups list` and `loyalty journal`: an admin's and a support person's reads.
+
+use super::{Context, Exit, Failure, json, table};
+use crate::domain::admin::GroupKind;
+use crate::domain::journal::JournalRow;
+use crate::i18n::{format_amount, format_datetime, format_decimal};
+use clap::Subcommand;
+
+#[derive(Subcommand, Debug)]
+pub enum GroupsCommand {
+    /// Poster's marketing groups (the removed ones left out).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn groups(cx: &mut Context<'_>, command: GroupsCommand) -> Result<(), Failure> {
+    let GroupsCommand::List { json: as_json } = command;
+    let service = cx.services.groups.clone().ok_or_else(|| {
+        Failure::new(
+            Exit::Usage,
+            "no group provider: the profile has no [profiles.NAME.poster] section",
+        )
+    })?;
+    let groups = service.groups().await.map_err(Failure::of_read)?;
+    if as_json {
+        let rows: Vec<json::GroupJson> = groups.iter().map(Into::into).collect();
+        return cx.print(&json::render(&rows));
+    }
+    let (t, locale) = (cx.locale.text(), cx.locale);
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            vec![
+                g.id.to_string(),
+                g.name.clone(),
+                match g.kind {
+                    GroupKind::Bonus => t.kind_bonus,
+                    GroupKind::Discount => t.kind_discount,
+                }
+                .to_string(),
+                format_decimal(locale, g.percent, None),
+                format_amount(locale, g.birthday_bonus),
+                g.clients.to_string(),
+            ]
+        })
+        .collect();
+    let header = [
+        t.card_id,
+        t.col_name,
+        t.col_type,
+        t.col_percent,
+        t.col_birthday_bonus,
+        t.col_clients,
+    ];
+    cx.print(&table::render(&header, &rows))
+}
+
+/// This console's write-off journal, newest first: every attempt with its latest outcome.
+pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Result<(), Failure> {
+    if as_json {
+        let rows: Vec<json::JournalJson> = rows.iter().map(Into::into).collect();
+        return cx.print(&json::render(&rows));
+    }
+    let (t, locale) = (cx.locale.text(), cx.locale);
+    if rows.is_empty() {
+        return cx.print(&format!("{}\n", t.journal_empty));
+    }
+    let amount = |a: Option<crate::domain::Amount>| {
+        a.map_or(t.none.to_string(), |a| format_amount(locale, a))
+    };
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let coupons: Vec<String> = r.request.coupons.iter().map(|c| c.0.to_string()).collect();
+            vec![
+                format_datetime(locale, r.at, &cx.tz),
+                r.client.0.to_string(),
+                amount(r.request.points),
+                amount(r.request.rubles),
+                coupons.join(","),
+                t.outcome(r.outcome).to_string(),
+                r.key.clone(),
+            ]
+        })
+        .collect();
+    let header = [
+        t.col_date,
+        t.col_client,
+        t.points,
+        t.rubles,
+        t.coupons_title,
+        t.col_state,
+        t.col_key,
+    ];
+    cx.print(&table::render(&header, &lines))
+}
