@@ -55,6 +55,8 @@ CREATE FUNCTION write_off(
     OUT known_fingerprint TEXT, OUT known_status BIGINT, OUT known_body TEXT)
 LANGUAGE plpgsql AS $$
 DECLARE
+    v_currency TEXT;
+    v_amount BIGINT;
     v_available BIGINT;
     v_id BIGINT;
 BEGIN
@@ -73,28 +75,21 @@ BEGIN
         RETURN;
     END IF;
     -- Points are checked before roubles, as on SQLite, so both stores give one refusal.
-    IF p_points > 0 THEN
-        v_available := spendable(p_client, 'points', p_now_ms);
-        IF p_points > v_available THEN
+    -- The loops run over an array in memory: a loop over a query's rows (tried first) ran
+    -- that query each time and cost a third of the call.
+    FOREACH v_currency IN ARRAY ARRAY['points', 'rubles'] LOOP
+        v_amount := CASE v_currency WHEN 'points' THEN p_points ELSE p_rubles END;
+        CONTINUE WHEN v_amount <= 0;
+        v_available := spendable(p_client, v_currency, p_now_ms);
+        IF v_amount > v_available THEN
             outcome := 'refused';
             refusal := 'insufficient_balance';
-            refused_currency := 'points';
+            refused_currency := v_currency;
             refused_available := v_available;
-            refused_requested := p_points;
+            refused_requested := v_amount;
             RETURN;
         END IF;
-    END IF;
-    IF p_rubles > 0 THEN
-        v_available := spendable(p_client, 'rubles', p_now_ms);
-        IF p_rubles > v_available THEN
-            outcome := 'refused';
-            refusal := 'insufficient_balance';
-            refused_currency := 'rubles';
-            refused_available := v_available;
-            refused_requested := p_rubles;
-            RETURN;
-        END IF;
-    END IF;
+    END LOOP;
     FOR i IN 1 .. coalesce(array_length(p_coupons, 1), 0) LOOP
         -- A coupon given twice is spent by its first listing.
         refusal := CASE WHEN p_coupons[i] = ANY (p_coupons[1 : i - 1]) THEN 'coupon_redeemed'
@@ -122,18 +117,14 @@ BEGIN
         UPDATE coupons SET redeemed_ms = p_now_ms
         WHERE id = ANY (p_coupons) AND redeemed_ms IS NULL;
     END IF;
-    IF p_points > 0 THEN
+    FOREACH v_currency IN ARRAY ARRAY['points', 'rubles'] LOOP
+        v_amount := CASE v_currency WHEN 'points' THEN p_points ELSE p_rubles END;
+        CONTINUE WHEN v_amount <= 0;
         INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
-        VALUES (p_client, 'points', -p_points, p_now_ms, 'write_off', p_login, p_principal)
+        VALUES (p_client, v_currency, -v_amount, p_now_ms, 'write_off', p_login, p_principal)
         RETURNING id INTO v_id;
         ids := ids || v_id;
-    END IF;
-    IF p_rubles > 0 THEN
-        INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
-        VALUES (p_client, 'rubles', -p_rubles, p_now_ms, 'write_off', p_login, p_principal)
-        RETURNING id INTO v_id;
-        ids := ids || v_id;
-    END IF;
+    END LOOP;
     outcome := 'done';
 END
 $$;
