@@ -85,14 +85,5 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
             ]
         })
         .collect();
-    let header = [
-        t.col_date,
-        t.col_client,
-        t.points,
-        t.rubles,
-        t.coupons_title,
-        t.col_state,
-        t.col_key,
-    ];
-    cx.print(&table::render(&header, &lines))
+    cx.print(&table::render(&t.journal_columns(), &lines))
 }

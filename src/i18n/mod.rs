@@ -391,6 +391,19 @@ pub struct Text {
 
 /// Puts `arg` where the template has `{}`.
 impl Text {
+    /// The journal's columns, on the screen and on the command line alike.
+    pub fn journal_columns(&self) -> Vec<&'static str> {
+        vec![
+            self.col_date,
+            self.col_client,
+            self.points,
+            self.rubles,
+            self.coupons_title,
+            self.col_state,
+            self.col_key,
+        ]
+    }
+
     /// A write-off's outcome as the journal shows it; `None`: sent, and no outcome recorded.
     pub fn outcome(&self, o: Option<Outcome>) -> &'static str {
         match o {

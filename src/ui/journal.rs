@@ -30,15 +30,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     }
     let rows = journal.data.as_deref().unwrap_or_default();
     let columns = Columns {
-        titles: vec![
-            t.col_date,
-            t.col_client,
-            t.points,
-            t.rubles,
-            t.coupons_title,
-            t.col_state,
-            t.col_key,
-        ],
+        titles: t.journal_columns(),
         widths: vec![
             Constraint::Length(17),
             Constraint::Length(8),
