@@ -7,6 +7,7 @@ pub mod journal;
 pub mod mask;
 pub mod money;
 pub mod phone;
+pub mod reconcile;
 pub mod search;
 pub mod text;
 

@@ -1,6 +1,8 @@
 //! The write-off dialog: its form, the confirmation, sending, and the check after no answer.
 
 use super::*;
+/// The check's findings are the domain's: the command line judges by the same rules.
+pub use crate::domain::reconcile::{Doubt, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOffField {
@@ -53,30 +55,6 @@ pub enum WriteOffStep {
         key: String,
         verdict: Verdict,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Balance and coupons are as before: it did not go through, and may be sent again.
-    NotApplied,
-    /// The evidence does not single out this write-off: nothing is retried, and the cashier
-    /// is told what to check.
-    Unclear(Doubt),
-}
-
-/// Why a check could not tell whether an unanswered write-off went through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Doubt {
-    /// The balance or the coupons could not be read again.
-    Unreadable,
-    /// They moved, but not by exactly this write-off (an accrual, another till's amount).
-    ChangedOtherwise,
-    /// The balance fell by exactly this amount, but nothing marks it as this till's:
-    /// another till may have written off the same amount at the same time.
-    SameAmountElsewhere,
-    /// A coupon of the write-off is gone, but it had expired meanwhile, and vendors drop
-    /// expired coupons from the list: its absence proves nothing.
-    CouponExpired(CouponId),
 }
 
 /// Why the form cannot go on to confirmation, or why the server said no.

@@ -1,14 +1,12 @@
 //! After a write-off is sent: its answer, and when there is none, the check that re-reads the
 //! balance and coupons and judges whether it went through. Never a blind retry.
 
-use super::super::super::model::{
-    Dialog, Doubt, FormProblem, Model, Notice, Verdict, WriteOffStep,
-};
+use super::super::super::model::{Dialog, FormProblem, Model, Notice, Verdict, WriteOffStep};
 use super::super::super::msg::{Cmd, Reply, RequestId};
 use super::super::card;
 use super::dialog;
 use crate::domain::journal::Outcome;
-use crate::domain::{Balances, Coupon, CouponId, WriteOff};
+use crate::domain::reconcile::judge;
 
 pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<Cmd> {
     let Some(d) = dialog(model) else {
@@ -107,48 +105,4 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
         client: client.id,
         outcome,
     }]
-}
-
-/// Judges an unanswered write-off by the balance and coupons read again (`after`; `None`
-/// when they could not be read) against those it was written against. `None`: it went
-/// through. It is judged applied only on evidence that singles it out: every balance part
-/// taken exactly and a coupon of its own, unexpired, gone (a coupon is one client's and is
-/// redeemed once). A balance that fell by exactly the amount proves nothing by itself,
-/// since another till may have taken the same amount.
-pub(super) fn judge(
-    before: &Balances,
-    offered: &[Coupon],
-    request: &WriteOff,
-    after: Option<(&Balances, &[Coupon])>,
-    now: jiff::Timestamp,
-) -> Option<Verdict> {
-    let Some((balances, coupons)) = after else {
-        return Some(Verdict::Unclear(Doubt::Unreadable));
-    };
-    let parts = request.balance_parts();
-    let listed = |id: CouponId| coupons.iter().any(|c| c.id == id);
-    let untouched = parts
-        .iter()
-        .all(|(c, _)| before.get(*c) == balances.get(*c))
-        && request.coupons.iter().all(|id| listed(*id));
-    if untouched {
-        return Some(Verdict::NotApplied);
-    }
-    let taken = parts
-        .iter()
-        .all(|(c, a)| before.get(*c).minor() - a.minor() == balances.get(*c).minor())
-        && request.coupons.iter().all(|id| !listed(*id));
-    let expired_and_gone = request
-        .coupons
-        .iter()
-        .copied()
-        .find(|id| !listed(*id) && offered.iter().any(|c| c.id == *id && c.is_expired(now)));
-    match (taken, expired_and_gone) {
-        (_, Some(coupon)) => Some(Verdict::Unclear(Doubt::CouponExpired(coupon))),
-        (true, None) if request.coupons.is_empty() => {
-            Some(Verdict::Unclear(Doubt::SameAmountElsewhere))
-        }
-        (true, None) => None,
-        (false, None) => Some(Verdict::Unclear(Doubt::ChangedOtherwise)),
-    }
 }

@@ -1,8 +1,8 @@
 //! The write-off's pure transitions and the judge of an unanswered one.
 
-use super::outcome::judge;
 use super::*;
 use crate::app::model::Doubt;
+use crate::domain::reconcile::judge;
 use crate::domain::{Coupon, CouponId};
 use jiff::Timestamp;
 
