@@ -250,6 +250,3 @@ fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {
         key,
     }]
 }
-
-#[cfg(test)]
-mod tests;
