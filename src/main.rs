@@ -1,11 +1,13 @@
 //! `loyalty`: the console (no subcommand), the server (`serve`) and the configuration
 //! commands.
 
+mod args;
 mod db_arg;
 mod serve;
 mod users;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use args::{Cli, Command, ConfigAction, ServeCommand};
+use clap::{CommandFactory, Parser};
 use loyalty_console::app::Model;
 use loyalty_console::app::model::{BackendLabel, Notice};
 use loyalty_console::backend::Services;
@@ -13,127 +15,9 @@ use loyalty_console::cli::{self, Script};
 use loyalty_console::config::{Backend, ConfigFile, Paths, TEMPLATE, secrets_exposed};
 use loyalty_console::runtime::journal::Journal;
 use loyalty_console::runtime::{self, launch, logging};
-use loyalty_console::server::store::{DbTarget, Store};
-use std::net::SocketAddr;
+use loyalty_console::server::store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// A terminal console for loyalty programs.
-#[derive(Parser)]
-#[command(name = "loyalty", version, about)]
-struct Cli {
-    /// Config file (default: config.toml in the config dir).
-    #[arg(long, global = true, env = "LOYALTY_CONFIG")]
-    config: Option<PathBuf>,
-    /// Profile to use instead of `default_profile`.
-    #[arg(long, global = true, env = "LOYALTY_PROFILE")]
-    profile: Option<String>,
-    /// What to log: a level (error, warn, info, debug, trace) or a filter such as
-    /// `info,loyalty=debug`; overrides LOYALTY_LOG.
-    #[arg(long, global = true, value_name = "LEVEL")]
-    log_level: Option<String>,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-// Parsed once at start: the size of the server's variant costs nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Subcommand)]
-enum Command {
-    /// Run the loyalty server.
-    #[command(subcommand_negates_reqs = true, args_conflicts_with_subcommands = true)]
-    Serve {
-        #[command(subcommand)]
-        manage: Option<ServeCommand>,
-        /// Address to listen on; loopback unless you mean otherwise.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// The database: a SQLite file (created if missing) for one shop, or a
-        /// `postgres://user:password@host/db` URL for a chain of instances over one database.
-        #[arg(
-            long,
-            required = true,
-            env = "LOYALTY_DATABASE_URL",
-            hide_env_values = true,
-            value_parser = db_arg::DbArg
-        )]
-        db: Option<DbTarget>,
-        /// Seed N demo clients into an empty database.
-        #[arg(long, value_name = "N")]
-        demo: Option<u64>,
-        /// Bearer token of the /ext/api/v1/ API, also Poster's `token` parameter.
-        #[arg(long, env = "LOYALTY_SERVER_TOKEN", hide_env_values = true)]
-        token: Option<String>,
-        /// Mloyalty manager login accepted by /managerlogin: a phone number, as the vendor
-        /// reads logins as numbers.
-        #[arg(long, default_value = "79990000000")]
-        manager_user: String,
-        /// Issue Mloyalty JWTs with only the vendor's `oper` claim and no `token` (as its
-        /// older servers do); clients then give the token themselves.
-        #[arg(long)]
-        mloyalty_jwt_without_token: bool,
-        /// Password of the Mloyalty manager login (without it any login is accepted).
-        #[arg(long, env = "LOYALTY_MANAGER_PASSWORD", hide_env_values = true)]
-        manager_password: Option<String>,
-        /// REGOS integration key expected in /gateway/out/{key}/ (without it any key is).
-        #[arg(long, env = "LOYALTY_INTEGRATION_KEY", hide_env_values = true)]
-        integration_key: Option<String>,
-        /// Do not serve: check the database (integrity, and every balance against its
-        /// ledger), report, and exit non-zero on any problem.
-        #[arg(long)]
-        check: bool,
-        /// Do not serve: bring the database's schema up to this version's, and exit.
-        #[arg(long, conflicts_with = "check")]
-        migrate: bool,
-    },
-    /// Show or create the configuration.
-    Config {
-        #[command(subcommand)]
-        action: ConfigAction,
-    },
-    /// Find a client, show their balances and coupons, list their history.
-    Client {
-        #[command(subcommand)]
-        command: cli::ClientCommand,
-    },
-    /// Poster's marketing groups.
-    Groups {
-        #[command(subcommand)]
-        command: cli::GroupsCommand,
-    },
-    /// This console's write-off journal, newest first.
-    Journal {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Print the shell's completion script, e.g.
-    /// `loyalty completions bash > ~/.local/share/bash-completion/completions/loyalty`.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Print the manual page (roff): `loyalty man | man -l -`.
-    Man,
-}
-
-#[derive(Subcommand)]
-enum ServeCommand {
-    /// Manage the API keys of tills and admins.
-    User {
-        #[command(subcommand)]
-        action: users::UserAction,
-    },
-}
-
-#[derive(Subcommand)]
-enum ConfigAction {
-    /// Print where the config, database and log live.
-    Path,
-    /// Write a commented config template (never overwrites).
-    Init,
-    /// Call each provider of the profile once and report ok or the error.
-    Check,
-}
 
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok()
@@ -316,7 +200,7 @@ async fn scripted(
             .resolve(profile.as_deref(), env)
             .map_err(|e| usage(e.0))?;
         logging::to_dir(&paths.state_dir, log).map_err(|e| usage(format!("log: {e}")))?;
-        tracing::info!(?script, "script");
+        tracing::info!(command = script.name(), "script");
         cli::run(script, &settings, &paths, &mut std::io::stdout()).await
     };
     match outcome.await {

@@ -703,6 +703,15 @@ async fn vendor_text_is_cleaned_of_terminal_controls() {
             }),
         )
         .route(
+            "/ext/api/v1/clients/1/balance/history/",
+            get(|| async {
+                (
+                    [("content-type", "application/json")],
+                    "[{\"amount\":1,\"currency\":\"points\",\"transactionDate\":0,\"transactionId\":\"\\u001b[2J42\\u009b\"}]",
+                )
+            }),
+        )
+        .route(
             "/ext/api/v1/clients/1/balance/",
             get(|| async {
                 (
@@ -728,4 +737,12 @@ async fn vendor_text_is_cleaned_of_terminal_controls() {
     assert_eq!(found[0].email.as_deref(), Some("a@b.ru"));
     let e = a.balance(ClientId(1)).await.unwrap_err();
     assert_eq!(e.detail, "no");
+    let page = HistoryQuery {
+        from: None,
+        to: None,
+        offset: 0,
+        limit: 10,
+    };
+    let history = a.history(ClientId(1), page).await.unwrap();
+    assert_eq!(history[0].transaction_id, "42");
 }

@@ -89,6 +89,19 @@ pub enum Script {
     },
 }
 
+impl Script {
+    /// The command's name, for the log: its arguments (a phone, an email) stay out of it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Script::Client(ClientCommand::Find { .. }) => "client find",
+            Script::Client(ClientCommand::Show { .. }) => "client show",
+            Script::Client(ClientCommand::History { .. }) => "client history",
+            Script::Groups(GroupsCommand::List { .. }) => "groups list",
+            Script::Journal { .. } => "journal",
+        }
+    }
+}
+
 /// Runs a command on the profile's adapters, or on the built-in server over the data dir's
 /// database (a new one is filled with demo data first, as the console does).
 pub async fn run(

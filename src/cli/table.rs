@@ -10,7 +10,8 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let cells: Vec<Vec<String>> = std::iter::once(header.iter().map(|h| clean(h)).collect())
         .chain(rows.iter().map(|r| r.iter().map(|c| clean(c)).collect()))
         .collect();
-    let widths: Vec<usize> = (0..header.len())
+    let columns = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
         .map(|i| {
             cells
                 .iter()
@@ -51,5 +52,11 @@ mod tests {
              1        Юлия Петрова  1 234,56\n\
              1234567  Ab            0,00\n"
         );
+    }
+
+    #[test]
+    fn a_row_longer_or_shorter_than_the_header_is_still_printed() {
+        let text = super::render(&["a"], &[vec!["1".into(), "2".into()], vec![]]);
+        assert_eq!(text, "a\n1  2\n\n");
     }
 }

@@ -200,7 +200,8 @@ impl TryFrom<HistoryDto> for HistoryEntry {
             amount: amount_from_wire(&dto.amount)?,
             currency: currency_from_wire(&dto.currency)?,
             at: timestamp_from_wire(dto.transaction_date)?,
-            transaction_id: dto.transaction_id,
+            // Shown on the card and printed by `loyalty client history`: vendor text.
+            transaction_id: clean(&dto.transaction_id),
         })
     }
 }

@@ -68,8 +68,10 @@ fn coupon_refusal(code: &str, coupon: CouponId) -> Result<Refusal, StoreError> {
     })
 }
 
+/// The database's function and this binary disagree: a fault of the server (500), not of
+/// the request.
 fn unknown(what: &str) -> StoreError {
-    StoreError::Invalid(format!(
+    StoreError::Worker(format!(
         "the database's write_off answered {what:?}, which this loyalty does not know"
     ))
 }

@@ -1,0 +1,126 @@
+//! The command line: every subcommand and option, from which `--help`, the completions and
+//! the man page are all made.
+
+use crate::{db_arg, users};
+use clap::{Parser, Subcommand};
+use loyalty_console::cli;
+use loyalty_console::server::store::DbTarget;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A terminal console for loyalty programs.
+#[derive(Parser)]
+#[command(name = "loyalty", version, about)]
+pub struct Cli {
+    /// Config file (default: config.toml in the config dir).
+    #[arg(long, global = true, env = "LOYALTY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Profile to use instead of `default_profile`.
+    #[arg(long, global = true, env = "LOYALTY_PROFILE")]
+    pub profile: Option<String>,
+    /// What to log: a level (error, warn, info, debug, trace) or a filter such as
+    /// `info,loyalty=debug`; overrides LOYALTY_LOG.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+// Parsed once at start: the size of the server's variant costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the loyalty server.
+    #[command(subcommand_negates_reqs = true, args_conflicts_with_subcommands = true)]
+    Serve {
+        #[command(subcommand)]
+        manage: Option<ServeCommand>,
+        /// Address to listen on; loopback unless you mean otherwise.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// The database: a SQLite file (created if missing) for one shop, or a
+        /// `postgres://user:password@host/db` URL for a chain of instances over one database.
+        #[arg(
+            long,
+            required = true,
+            env = "LOYALTY_DATABASE_URL",
+            hide_env_values = true,
+            value_parser = db_arg::DbArg
+        )]
+        db: Option<DbTarget>,
+        /// Seed N demo clients into an empty database.
+        #[arg(long, value_name = "N")]
+        demo: Option<u64>,
+        /// Bearer token of the /ext/api/v1/ API, also Poster's `token` parameter.
+        #[arg(long, env = "LOYALTY_SERVER_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Mloyalty manager login accepted by /managerlogin: a phone number, as the vendor
+        /// reads logins as numbers.
+        #[arg(long, default_value = "79990000000")]
+        manager_user: String,
+        /// Issue Mloyalty JWTs with only the vendor's `oper` claim and no `token` (as its
+        /// older servers do); clients then give the token themselves.
+        #[arg(long)]
+        mloyalty_jwt_without_token: bool,
+        /// Password of the Mloyalty manager login (without it any login is accepted).
+        #[arg(long, env = "LOYALTY_MANAGER_PASSWORD", hide_env_values = true)]
+        manager_password: Option<String>,
+        /// REGOS integration key expected in /gateway/out/{key}/ (without it any key is).
+        #[arg(long, env = "LOYALTY_INTEGRATION_KEY", hide_env_values = true)]
+        integration_key: Option<String>,
+        /// Do not serve: check the database (integrity, and every balance against its
+        /// ledger), report, and exit non-zero on any problem.
+        #[arg(long)]
+        check: bool,
+        /// Do not serve: bring the database's schema up to this version's, and exit.
+        #[arg(long, conflicts_with = "check")]
+        migrate: bool,
+    },
+    /// Show or create the configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Find a client, show their balances and coupons, list their history.
+    Client {
+        #[command(subcommand)]
+        command: cli::ClientCommand,
+    },
+    /// Poster's marketing groups.
+    Groups {
+        #[command(subcommand)]
+        command: cli::GroupsCommand,
+    },
+    /// This console's write-off journal, newest first.
+    Journal {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the shell's completion script, e.g.
+    /// `loyalty completions bash > ~/.local/share/bash-completion/completions/loyalty`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `loyalty man | man -l -`.
+    Man,
+}
+
+#[derive(Subcommand)]
+pub enum ServeCommand {
+    /// Manage the API keys of tills and admins.
+    User {
+        #[command(subcommand)]
+        action: users::UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConfigAction {
+    /// Print where the config, database and log live.
+    Path,
+    /// Write a commented config template (never overwrites).
+    Init,
+    /// Call each provider of the profile once and report ok or the error.
+    Check,
+}
