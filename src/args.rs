@@ -91,6 +91,10 @@ pub enum Command {
         #[command(subcommand)]
         command: cli::GroupsCommand,
     },
+    /// Write off a client's points, roubles or coupons: asks first on a terminal, needs
+    /// `--yes` otherwise. Exit 4: no answer came and the check could not tell whether it
+    /// went through; look at the history before trying again.
+    WriteOff(cli::WriteOffArgs),
     /// This console's write-off journal, newest first.
     Journal {
         #[arg(long)]

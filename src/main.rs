@@ -9,13 +9,14 @@ mod users;
 use args::{Cli, Command, ConfigAction, ServeCommand};
 use clap::{CommandFactory, Parser};
 use loyalty_console::app::Model;
-use loyalty_console::app::model::{BackendLabel, Notice};
+use loyalty_console::app::model::Notice;
 use loyalty_console::backend::Services;
 use loyalty_console::cli::{self, Script};
 use loyalty_console::config::{Backend, ConfigFile, Paths, TEMPLATE, secrets_exposed};
 use loyalty_console::runtime::journal::Journal;
 use loyalty_console::runtime::{self, launch, logging};
 use loyalty_console::server::store::Store;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,6 +39,7 @@ async fn main() -> ExitCode {
         Some(Command::Client { command }) => return script(Script::Client(command)).await,
         Some(Command::Groups { command }) => return script(Script::Groups(command)).await,
         Some(Command::Journal { json }) => return script(Script::Journal { json }).await,
+        Some(Command::WriteOff(args)) => return script(Script::WriteOff(args)).await,
         other => other,
     };
     let result = match command {
@@ -91,7 +93,12 @@ async fn main() -> ExitCode {
             action: ConfigAction::Check,
         }) => check(cli.config, cli.profile.as_deref()).await,
         Some(Command::Config { action }) => config(cli.config, action),
-        Some(Command::Client { .. } | Command::Groups { .. } | Command::Journal { .. }) => {
+        Some(
+            Command::Client { .. }
+            | Command::Groups { .. }
+            | Command::Journal { .. }
+            | Command::WriteOff(_),
+        ) => {
             unreachable!("run as a script above")
         }
         Some(Command::Completions { shell }) => {
@@ -103,12 +110,9 @@ async fn main() -> ExitCode {
             );
             Ok(())
         }
-        Some(Command::Man) => {
-            use std::io::Write;
-            std::io::stdout()
-                .write_all(&man_page())
-                .map_err(|e| format!("standard output: {e}"))
-        }
+        Some(Command::Man) => std::io::stdout()
+            .write_all(&man_page())
+            .map_err(|e| format!("standard output: {e}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -142,10 +146,7 @@ async fn console(
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "console starting");
     let tz = jiff::tz::TimeZone::system();
     let launched = launch::launch(&settings, &paths).await?;
-    let journal_label = match &launched.label {
-        BackendLabel::Embedded => "embedded".to_string(),
-        BackendLabel::Profile(name) => name.clone(),
-    };
+    let journal_label = launched.journal_label();
     let mut model = Model::new(settings.locale, tz, launched.label, jiff::Timestamp::now());
     if let Some(notice) = launched.notice {
         model.tell(notice);
@@ -185,6 +186,19 @@ async fn console(
 
 /// A scriptable command: its output on stdout, what went wrong on stderr, and an exit code
 /// that says which (docs/cli.md). Its log goes where the console's does.
+/// Puts a question on stderr and reads the answer from the terminal: yes only for `y` or
+/// `yes` (either language's `д`, `да`), so Enter alone declines.
+fn ask_on_terminal(question: &str) -> std::io::Result<bool> {
+    eprint!("{question}");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "д" | "да"
+    ))
+}
+
 async fn scripted(
     config: Option<PathBuf>,
     profile: Option<String>,
@@ -201,7 +215,11 @@ async fn scripted(
             .map_err(|e| usage(e.0))?;
         logging::to_dir(&paths.state_dir, log).map_err(|e| usage(format!("log: {e}")))?;
         tracing::info!(command = script.name(), "script");
-        cli::run(script, &settings, &paths, &mut std::io::stdout()).await
+        let mut ask = ask_on_terminal;
+        let ask: cli::Ask = std::io::stdin()
+            .is_terminal()
+            .then_some(&mut ask as &mut dyn FnMut(&str) -> std::io::Result<bool>);
+        cli::run(script, &settings, &paths, &mut std::io::stdout(), ask).await
     };
     match outcome.await {
         Ok(()) => ExitCode::SUCCESS,

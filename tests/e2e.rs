@@ -376,3 +376,36 @@ fn slash_twice_searches_and_pastes_land_in_forms_and_filters() {
         "the search field kept its own text:\n{screen}"
     );
 }
+
+/// `loyalty write-off` at a terminal asks first, in the UI language; Enter alone declines
+/// and nothing moves; `д` (yes) writes it off, and the journal has it.
+#[test]
+fn the_command_line_write_off_asks_at_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::shell(dir.path(), "ru_RU.UTF-8", 80, 24);
+    tui.wait_for("shell>");
+    tui.text("\"$LOYALTY\" write-off 1234567 --points 2,5; echo \"exit=$?\"");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Списать с клиента 1234567: Баллы 2,50? [y/N]");
+    tui.keys(&["Enter"]);
+    let screen = tui.wait_for("exit=1");
+    assert!(screen.contains("Ничего не списано"), "{screen}");
+    tui.keys(&["C-l"]);
+    tui.text("\"$LOYALTY\" write-off 1234567 --points 2,5; echo \"exit=$?\"");
+    tui.keys(&["Enter"]);
+    tui.wait_for("[y/N]");
+    tui.text("д");
+    tui.keys(&["Enter"]);
+    let screen = tui.wait_for("exit=0");
+    assert!(screen.contains("Списано: Баллы 2,50"), "{screen}");
+    tui.keys(&["C-l"]);
+    tui.text("\"$LOYALTY\" client show 1234567");
+    tui.keys(&["Enter"]);
+    tui.wait_for("1 232,06");
+    let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    assert_eq!(
+        journal.matches("\"event\":\"attempt\"").count(),
+        1,
+        "{journal}"
+    );
+}

@@ -26,6 +26,9 @@ enum Fault {
     BalanceDown,
     /// Searches are never answered in time.
     SlowSearch,
+    /// The first write-off is answered too late, and from then on the balance shows its
+    /// points taken: as when another till took the same amount.
+    SlowAndTaken,
 }
 
 /// What the vendor received.
@@ -84,7 +87,7 @@ async fn handle(mut socket: TcpStream, fault: Fault, seen: Arc<Seen>) {
                 "500 Internal Server Error",
                 "<html>upstream exploded</html>",
             ),
-            Fault::Slow if first => {
+            Fault::Slow | Fault::SlowAndTaken if first => {
                 tokio::time::sleep(Duration::from_secs(4)).await;
                 response("200 OK", "")
             }
@@ -104,6 +107,10 @@ async fn handle(mut socket: TcpStream, fault: Fault, seen: Arc<Seen>) {
         match fault {
             Fault::GarbageBalance => response("200 OK", "{\"amount\": oops"),
             Fault::BalanceDown => response("503 Service Unavailable", ""),
+            Fault::SlowAndTaken if !seen.keys().is_empty() => response(
+                "200 OK",
+                r#"[{"amount":1224.56,"currency":"points"},{"amount":4321.06,"currency":"rubles"}]"#,
+            ),
             _ => response(
                 "200 OK",
                 r#"[{"amount":1234.56,"currency":"points"},{"amount":4321.06,"currency":"rubles"}]"#,
@@ -316,4 +323,63 @@ async fn a_slow_search_shows_its_wait_and_esc_cancels_it() {
     tui.keys(&["Escape"]);
     tui.text("1");
     tui.wait_for("· Esc cancels");
+}
+
+/// `loyalty write-off` on the faulty vendor's profile (one-second timeout), with `--yes`.
+async fn script_write_off(dir: &Path, url: &str) -> std::process::Output {
+    let config = dir.join("faulty.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"faulty\"\nrequest_timeout_seconds = 1\n\
+             [profiles.faulty.ext]\nbase_url = \"{url}\"\ntoken = \"t\"\n"
+        ),
+    )
+    .unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_loyalty"));
+    cmd.env_clear()
+        .env("LANG", "en_US.UTF-8")
+        .env("LOYALTY_CONFIG", &config)
+        .env("LOYALTY_DATA_DIR", dir)
+        .env("LOYALTY_STATE_DIR", dir.join("logs"))
+        .args(["write-off", "1234567", "--points", "10", "--yes"]);
+    // The vendor answers on this runtime's threads while the command runs.
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// Unanswered, then checked: the balance and coupons are as before, so the command says it
+/// did not go through (exit 3) and sends nothing again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_checks_an_unanswered_write_off_and_does_not_resend() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = vendor(Fault::Slow).await;
+    let out = script_write_off(dir.path(), &url).await;
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(said.contains("did NOT go through"), "{said}");
+    assert_eq!(seen.keys().len(), 1, "never sent again on its own");
+    let key = only_key(&seen);
+    let j = journal_with(dir.path(), "\"outcome\":\"not_applied_after_check\"");
+    assert!(
+        j.contains(&key) && j.contains("\"outcome\":\"unknown\""),
+        "{j}"
+    );
+}
+
+/// Unanswered, and the balance fell by exactly the amount with nothing to say it was this
+/// write-off: the outcome is unknown (exit 4), the key is given to look it up by.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_exits_4_when_the_check_cannot_tell() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = vendor(Fault::SlowAndTaken).await;
+    let out = script_write_off(dir.path(), &url).await;
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{said}");
+    assert!(said.contains("another till may have taken it"), "{said}");
+    assert_eq!(seen.keys().len(), 1, "never sent again on its own");
+    let key = only_key(&seen);
+    assert!(said.contains(&format!("Write-off key: {key}")), "{said}");
+    journal_with(dir.path(), "\"outcome\":\"unclear_after_check\"");
 }

@@ -304,3 +304,86 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
     assert_eq!(rows[1]["coupons"], serde_json::json!([1235]));
     assert_eq!(rows[1]["detail"], "timeout");
 }
+
+/// The balances `client show --json` gives: points and roubles as strings.
+fn balances(shop: &Shop) -> (String, String) {
+    let shown = json(&shop.run(&["client", "show", "1234567", "--json"]));
+    let part = |name: &str| shown["balances"][name].as_str().unwrap().to_string();
+    (part("points"), part("rubles"))
+}
+
+#[test]
+fn write_off_needs_yes_off_a_terminal_and_refuses_what_the_client_lacks() {
+    let shop = Shop::start();
+    let before = balances(&shop);
+
+    // Standard input is not a terminal here: nobody to ask, so nothing without --yes.
+    let out = shop.run(&["write-off", "1234567", "--points", "10"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+
+    let refused = [
+        (&["--points", "100000"][..], "больше доступного"),
+        (&["--coupon", "1234"][..], "купон 1234 истёк"),
+        (&["--coupon", "99"][..], "нет купона 99"),
+    ];
+    for (args, said) in refused {
+        let out = shop.run(&[&["write-off", "1234567", "--yes"][..], args].concat());
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(said), "{args:?}: {}", stderr(&out));
+    }
+    let out = shop.run(&["write-off", "1234567", "--yes", "--points", "1.234"]);
+    assert_eq!(out.status.code(), Some(2), "a mistyped amount is usage");
+    let out = shop.run(&["write-off", "1234567", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "nothing to write off is usage");
+
+    assert_eq!(balances(&shop), before, "nothing was written off");
+    let journal = shop.run(&["journal", "--json"]);
+    assert_eq!(json(&journal), serde_json::json!([]), "nothing was sent");
+}
+
+#[test]
+fn write_off_with_yes_moves_the_balance_once_and_is_journalled() {
+    let shop = Shop::start();
+    let out = shop.run(&[
+        "write-off",
+        "1234567",
+        "--points",
+        "10,50",
+        "--roubles",
+        "1",
+        "--coupon",
+        "1235",
+        "--yes",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        "Списано: Баллы 10,50 · Рубли 1,00 · Купоны 1235"
+    );
+    assert_eq!(
+        balances(&shop),
+        ("1224.06".to_string(), "4320.06".to_string())
+    );
+    let shown = json(&shop.run(&["client", "show", "1234567", "--json"]));
+    let coupons = shown["coupons"].as_array().unwrap();
+    assert!(coupons.iter().all(|c| c["id"] != 1235), "{shown}");
+
+    let rows = json(&shop.run(&["journal", "--json"]));
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    assert_eq!(rows[0]["outcome"], "applied");
+    assert_eq!(rows[0]["profile"], "shop");
+    assert_eq!(rows[0]["points"], "10.50");
+    assert_eq!(rows[0]["coupons"], serde_json::json!([1235]));
+
+    // The coupon is spent now: the same command again is refused before anything is sent.
+    let out = shop.run(&["write-off", "1234567", "--coupon", "1235", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        json(&shop.run(&["journal", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -45,7 +45,7 @@ pub enum ClientCommand {
     },
 }
 
-fn service(cx: &Context) -> Result<Arc<dyn ClientService>, Failure> {
+pub(super) fn service(cx: &Context) -> Result<Arc<dyn ClientService>, Failure> {
     cx.services.clients.clone().ok_or_else(|| {
         Failure::new(
             Exit::Usage,

@@ -6,9 +6,11 @@ mod admin;
 mod client;
 mod json;
 mod table;
+mod write_off;
 
 pub use admin::GroupsCommand;
 pub use client::ClientCommand;
+pub use write_off::{Ask, WriteOffArgs};
 
 use crate::backend::Services;
 use crate::config::{Paths, Settings};
@@ -83,6 +85,7 @@ impl Context<'_> {
 pub enum Script {
     Client(ClientCommand),
     Groups(GroupsCommand),
+    WriteOff(WriteOffArgs),
     /// This console's write-off journal; `true`: as JSON.
     Journal {
         json: bool,
@@ -97,18 +100,21 @@ impl Script {
             Script::Client(ClientCommand::Show { .. }) => "client show",
             Script::Client(ClientCommand::History { .. }) => "client history",
             Script::Groups(GroupsCommand::List { .. }) => "groups list",
+            Script::WriteOff(_) => "write-off",
             Script::Journal { .. } => "journal",
         }
     }
 }
 
 /// Runs a command on the profile's adapters, or on the built-in server over the data dir's
-/// database (a new one is filled with demo data first, as the console does).
+/// database (a new one is filled with demo data first, as the console does). `ask` puts a
+/// write-off's question to the person at the terminal, when there is one.
 pub async fn run(
     script: Script,
     settings: &Settings,
     paths: &Paths,
     out: &mut dyn Write,
+    ask: Ask<'_>,
 ) -> Result<(), Failure> {
     let tz = TimeZone::system();
     if let Script::Journal { json } = script {
@@ -129,6 +135,7 @@ pub async fn run(
     let launched = launch::launch(settings, paths)
         .await
         .map_err(|e| Failure::new(Exit::Failed, e))?;
+    let label = launched.journal_label();
     if let Some(seeding) = launched.seeding {
         seeding
             .await
@@ -144,6 +151,12 @@ pub async fn run(
     match script {
         Script::Client(command) => client::run(&mut cx, command).await,
         Script::Groups(command) => admin::groups(&mut cx, command).await,
+        Script::WriteOff(args) => {
+            let journal = Journal::new(paths.journal(), label);
+            // One key per command: a write-off run again is a new write-off.
+            let key = format!("{}-cli", uuid::Uuid::new_v4().simple());
+            write_off::run(&mut cx, args, &journal, key, ask).await
+        }
         Script::Journal { .. } => unreachable!("read above without services"),
     }
 }

@@ -334,4 +334,11 @@ pub const TEXT: Text = Text {
     action_save: "save",
     action_toggle_kind: "switch type",
     action_leave_filter: "to the table",
+    cli_confirm: "Write off from client {}: {}? [y/N] ",
+    cli_needs_yes: "Not a terminal, nobody to ask: add --yes to write off without asking. Nothing was written off.",
+    cli_declined: "Nothing was written off.",
+    cli_not_applied: "No answer; checked: the write-off did NOT go through, nothing was taken. The command may be run again.",
+    cli_unreadable: "Cannot tell whether it went through: the balance or coupons cannot be read. Check the history (loyalty client history) before writing off again.",
+    cli_key: "Write-off key: {}",
+    problem_coupon_unknown: "the client has no coupon {}",
 };

@@ -1,6 +1,7 @@
 //! Every user-facing string, in Russian and English, and locale-aware formatting of money
 //! and dates. The catalogue is a struct, so a string missing in one language does not build.
 
+pub mod describe;
 mod en;
 mod format;
 mod ru;

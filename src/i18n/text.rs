@@ -321,6 +321,13 @@ pub struct Text {
     pub action_save: &'static str,
     pub action_toggle_kind: &'static str,
     pub action_leave_filter: &'static str,
+    pub cli_confirm: &'static str,
+    pub cli_needs_yes: &'static str,
+    pub cli_declined: &'static str,
+    pub cli_not_applied: &'static str,
+    pub cli_unreadable: &'static str,
+    pub cli_key: &'static str,
+    pub problem_coupon_unknown: &'static str,
 }
 
 impl Text {

@@ -2,11 +2,10 @@
 
 use super::export;
 use super::journal::Journal;
+use super::write_off;
 use crate::app::{Cmd, Msg, RequestId};
 use crate::backend::Services;
 use crate::backend::progress;
-use crate::domain::journal::{HoldStep, Outcome};
-use crate::domain::{ClientId, WriteOff};
 use crate::domain::{ErrorKind, ServiceError};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -63,7 +62,10 @@ impl Stop {
 }
 
 /// The service a command needs, or the error that says it is not configured.
-fn need<T: ?Sized>(service: &Option<Arc<T>>, what: &str) -> Result<Arc<T>, ServiceError> {
+pub(super) fn need<T: ?Sized>(
+    service: &Option<Arc<T>>,
+    what: &str,
+) -> Result<Arc<T>, ServiceError> {
     service
         .clone()
         .ok_or_else(|| ServiceError::new(ErrorKind::NotConfigured, what.to_string()))
@@ -166,7 +168,7 @@ impl Executor {
                     key,
                 } => Msg::WrittenOff {
                     id,
-                    result: write_off(&s, &journal, client, request, key).await,
+                    result: write_off::send(&s, &journal, client, request, key).await,
                 },
                 Cmd::Record {
                     key,
@@ -279,65 +281,13 @@ impl Executor {
     }
 }
 
-/// Journals the attempt (on disk before anything is sent), sends it, journals the outcome.
-/// A journal that cannot be written stops the write-off: money never moves unrecorded.
-async fn write_off(
-    s: &Services,
-    journal: &Journal,
-    client: ClientId,
-    request: WriteOff,
-    key: String,
-) -> Result<(), ServiceError> {
-    let service = need(&s.clients, "ext")?;
-    if let Err(e) = journal.attempt(&key, client, &request) {
-        tracing::error!(
-            "journal {}: {e}; write-off not sent",
-            journal.path().display()
-        );
-        return Err(ServiceError::new(
-            ErrorKind::Rejected,
-            format!("the journal cannot be written ({e}); nothing was sent"),
-        ));
-    }
-    tracing::info!(client = client.0, key, ?request, "write-off sent");
-    let record = |step: HoldStep, transaction: &str| {
-        tracing::info!(
-            client = client.0,
-            key,
-            transaction,
-            step = step.as_str(),
-            "write-off transaction"
-        );
-        if let Err(e) = journal.transaction(&key, client, step, transaction) {
-            tracing::error!("journal {}: {e}", journal.path().display());
-        }
-    };
-    let result = service
-        .write_off(client, request, Some(key.clone()), &record)
-        .await;
-    let (outcome, detail) = match &result {
-        Ok(()) => (Outcome::Applied, None),
-        Err(e) if e.outcome_unknown() => (Outcome::Unknown, Some(e.to_string())),
-        Err(e) => (Outcome::Refused, Some(e.to_string())),
-    };
-    tracing::info!(
-        client = client.0,
-        key,
-        outcome = outcome.as_str(),
-        "write-off answered"
-    );
-    if let Err(e) = journal.outcome(&key, client, outcome, detail) {
-        tracing::error!("journal {}: {e}", journal.path().display());
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::backend::{BoxFuture, ClientService, ServiceResult};
     use crate::domain::{
-        Amount, Balances, Client, ClientQuery, Coupon, HistoryEntry, HistoryQuery,
+        Amount, Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery,
+        WriteOff,
     };
     use std::sync::Mutex;
 

@@ -26,6 +26,16 @@ pub struct Launched {
     pub seeding: Option<Seeding>,
 }
 
+impl Launched {
+    /// The name write-offs are journalled under: the profile's, or `embedded`.
+    pub fn journal_label(&self) -> String {
+        match &self.label {
+            BackendLabel::Embedded => "embedded".to_string(),
+            BackendLabel::Profile(name) => name.clone(),
+        }
+    }
+}
+
 /// The demo seeding of a new embedded database, running; ends with how many clients it made.
 pub type Seeding = tokio::task::JoinHandle<Result<u64, ServiceError>>;
 

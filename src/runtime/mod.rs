@@ -9,6 +9,7 @@ pub mod journal;
 pub mod launch;
 pub mod logging;
 mod terminal;
+pub mod write_off;
 
 use crate::app::{Cmd, Model, Msg, update};
 use crate::backend::Services;

@@ -3,45 +3,11 @@
 use crate::app::key::Key;
 use crate::app::key::KeyCode;
 use crate::app::keys::{Action, FieldEdit, Move, Scope};
-use crate::app::model::{
-    BackendLabel, Doubt, FormProblem, GroupFormProblem, Notice, WriteOffField,
-};
+use crate::app::model::{BackendLabel, FormProblem, GroupFormProblem, Notice, WriteOffField};
+use crate::domain::AmountError;
 use crate::domain::admin::{GroupKind, GroupProblem};
-use crate::domain::{AmountError, Currency, ErrorKind, ServiceError, WriteOff};
+pub use crate::i18n::describe::{currency, doubt, error, write_off};
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
-
-pub fn error(t: &Text, e: &ServiceError) -> String {
-    let head = match e.kind {
-        ErrorKind::Timeout => t.error_timeout,
-        ErrorKind::Unreachable => t.error_unreachable,
-        ErrorKind::Interrupted => t.error_interrupted,
-        ErrorKind::Unauthorized => t.error_unauthorized,
-        ErrorKind::Rejected => t.error_rejected,
-        ErrorKind::Server => t.error_server,
-        ErrorKind::BadResponse => t.error_bad_response,
-        ErrorKind::RateLimited => t.error_rate_limited,
-        ErrorKind::NotConfigured => t.error_not_configured,
-        ErrorKind::Cancelled => t.error_cancelled,
-    };
-    // For these the detail is the HTTP library's English (kept in the log); the catalogue's
-    // sentence says all a cashier can act on.
-    let library_words = matches!(
-        e.kind,
-        ErrorKind::Timeout | ErrorKind::Unreachable | ErrorKind::Interrupted | ErrorKind::Cancelled
-    );
-    if e.detail.is_empty() || library_words {
-        head.to_string()
-    } else {
-        format!("{head}: {}", e.detail)
-    }
-}
-
-pub fn currency(t: &Text, c: Currency) -> &'static str {
-    match c {
-        Currency::Points => t.points,
-        Currency::Rubles => t.rubles,
-    }
-}
 
 pub fn field(t: &Text, f: WriteOffField) -> &'static str {
     match f {
@@ -49,21 +15,6 @@ pub fn field(t: &Text, f: WriteOffField) -> &'static str {
         WriteOffField::Rubles => t.rubles,
         WriteOffField::Coupons => t.coupons_title,
     }
-}
-
-/// A write-off in one line: `Баллы 100,00 · купоны 1235`.
-pub fn write_off(locale: Locale, w: &WriteOff) -> String {
-    let t = locale.text();
-    let mut parts: Vec<String> = w
-        .balance_parts()
-        .into_iter()
-        .map(|(c, a)| format!("{} {}", currency(t, c), format_amount(locale, a)))
-        .collect();
-    if !w.coupons.is_empty() {
-        let ids: Vec<String> = w.coupons.iter().map(|c| c.0.to_string()).collect();
-        parts.push(format!("{} {}", t.coupons_title, ids.join(", ")));
-    }
-    parts.join(" · ")
 }
 
 pub fn problem(locale: Locale, p: &FormProblem) -> String {
@@ -132,16 +83,6 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
                 path.display()
             )
         }
-    }
-}
-
-/// What the cashier is told when a check cannot tell whether a write-off went through.
-pub fn doubt(t: &Text, doubt: Doubt) -> String {
-    match doubt {
-        Doubt::Unreadable => t.checked_unreadable.to_string(),
-        Doubt::ChangedOtherwise => t.checked_changed_otherwise.to_string(),
-        Doubt::SameAmountElsewhere => t.checked_same_amount.to_string(),
-        Doubt::CouponExpired(id) => fill(t.checked_coupon_expired, id.0),
     }
 }
 

@@ -1,0 +1,195 @@
+//! `loyalty write-off`: the one command that moves money. It checks the request against the
+//! client's balance and coupons, asks on a terminal (or needs `--yes`), and sends it as the
+//! console does: journalled first, under one idempotency key, and when no answer comes, the
+//! balance and coupons are read again and judged, never sent again blindly.
+
+use super::{Context, Exit, Failure};
+use crate::backend::Services;
+use crate::domain::journal::Outcome;
+use crate::domain::reconcile::{Doubt, Verdict, judge};
+use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, WriteOff};
+use crate::i18n::describe;
+use crate::i18n::{Locale, Text, fill, fill2, format_amount};
+use crate::runtime::journal::Journal;
+use crate::runtime::write_off::send;
+
+/// The write-off as the command line gave it.
+#[derive(clap::Args, Debug)]
+#[command(group = clap::ArgGroup::new("what").required(true).multiple(true))]
+pub struct WriteOffArgs {
+    /// The client's id (as `loyalty client find` shows it).
+    pub id: i64,
+    /// Points to write off (`100`, `12,50`, `12.50`).
+    #[arg(long, value_name = "AMOUNT", group = "what")]
+    pub points: Option<String>,
+    /// Roubles to write off.
+    #[arg(long, value_name = "AMOUNT", group = "what")]
+    pub roubles: Option<String>,
+    /// A coupon to redeem; repeat for several.
+    #[arg(long = "coupon", value_name = "ID", group = "what")]
+    pub coupons: Vec<i64>,
+    /// Do not ask: needed when standard input is not a terminal.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// Asks the person at the terminal a yes/no question; `None` when there is no terminal.
+pub type Ask<'a> = Option<&'a mut dyn FnMut(&str) -> std::io::Result<bool>>;
+
+pub async fn run(
+    cx: &mut Context<'_>,
+    args: WriteOffArgs,
+    journal: &Journal,
+    key: String,
+    ask: Ask<'_>,
+) -> Result<(), Failure> {
+    let (locale, t) = (cx.locale, cx.locale.text());
+    let client = ClientId(args.id);
+    let service = super::client::service(cx)?;
+    let (balances, offered) = tokio::try_join!(service.balance(client), service.coupons(client))
+        .map_err(Failure::of_read)?;
+    let request = request(locale, &args, &balances, &offered, jiff::Timestamp::now())?;
+    let what = describe::write_off(locale, &request);
+    if !args.yes {
+        let Some(ask) = ask else {
+            return Err(Failure::new(Exit::Usage, t.cli_needs_yes));
+        };
+        let agreed = ask(&fill2(t.cli_confirm, client.0, &what))
+            .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
+        if !agreed {
+            return Err(Failure::new(Exit::Refused, t.cli_declined));
+        }
+    }
+    let result = send(cx.services, journal, client, request.clone(), key.clone()).await;
+    match result {
+        Ok(()) => cx.print(&format!("{}\n", fill(t.notice_written_off, &what))),
+        Err(e) if e.outcome_unknown() => {
+            check(cx, journal, (client, &request, &key), (&balances, &offered)).await
+        }
+        Err(e) => Err(Failure::of_read(e)),
+    }
+}
+
+/// No answer came: reads the balance and coupons again and judges by the console's rules.
+/// Applied (0), shown not applied (3: nothing was taken), or unclear (4).
+async fn check(
+    cx: &mut Context<'_>,
+    journal: &Journal,
+    (client, request, key): (ClientId, &WriteOff, &str),
+    (before, offered): (&Balances, &[Coupon]),
+) -> Result<(), Failure> {
+    let t = cx.locale.text();
+    let after = reread(cx.services, client).await;
+    let verdict = judge(
+        before,
+        offered,
+        request,
+        after.as_ref().map(|(b, c)| (b, c.as_slice())),
+        jiff::Timestamp::now(),
+    );
+    let outcome = match verdict {
+        None => Outcome::AppliedAfterCheck,
+        Some(Verdict::NotApplied) => Outcome::NotAppliedAfterCheck,
+        Some(Verdict::Unclear(_)) => Outcome::UnclearAfterCheck,
+    };
+    tracing::info!(
+        client = client.0,
+        key,
+        outcome = outcome.as_str(),
+        "write-off checked"
+    );
+    if let Err(e) = journal.outcome(key, client, outcome, None) {
+        tracing::error!("journal {}: {e}", journal.path().display());
+    }
+    let what = describe::write_off(cx.locale, request);
+    match verdict {
+        None => cx.print(&format!(
+            "{}\n",
+            fill(t.notice_written_off_after_check, &what)
+        )),
+        Some(Verdict::NotApplied) => Err(Failure::new(Exit::Failed, t.cli_not_applied)),
+        Some(Verdict::Unclear(doubt)) => Err(Failure::new(
+            Exit::Unknown,
+            format!("{}\n{}", told(t, doubt), fill(t.cli_key, key)),
+        )),
+    }
+}
+
+/// The balance and coupons once more, or `None` when either cannot be read.
+async fn reread(services: &Services, client: ClientId) -> Option<(Balances, Vec<Coupon>)> {
+    let service = services.clients.clone()?;
+    tokio::try_join!(service.balance(client), service.coupons(client))
+        .inspect_err(|e| tracing::warn!(client = client.0, "write-off check: {e}"))
+        .ok()
+}
+
+/// What the person is told of a doubt: the console's words, but the history is read with
+/// `loyalty client history`, not a key.
+fn told(t: &Text, doubt: Doubt) -> String {
+    match doubt {
+        Doubt::Unreadable => t.cli_unreadable.to_string(),
+        other => describe::doubt(t, other),
+    }
+}
+
+/// The request, checked against what the client has as the console's form checks it: a
+/// mistyped amount is a usage error (2); more than the balance, a coupon the client does
+/// not have or one that has expired is a refusal (1). The server checks again.
+fn request(
+    locale: Locale,
+    args: &WriteOffArgs,
+    balances: &Balances,
+    offered: &[Coupon],
+    now: jiff::Timestamp,
+) -> Result<WriteOff, Failure> {
+    let t = locale.text();
+    let amount = |text: &Option<String>, name: &str, available: Amount| {
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        let amount = Amount::parse_user(text).map_err(|e| {
+            let problem = match e {
+                AmountError::NotANumber => t.problem_not_number,
+                AmountError::TooManyDecimals => t.problem_decimals,
+                AmountError::TooLarge => t.problem_too_large,
+            };
+            Failure::new(Exit::Usage, fill(problem, name))
+        })?;
+        if !amount.is_positive() {
+            return Err(Failure::new(
+                Exit::Usage,
+                fill(t.problem_not_positive, name),
+            ));
+        }
+        if amount > available {
+            let above = fill(t.problem_above_balance, format_amount(locale, available));
+            return Err(Failure::new(Exit::Refused, format!("{name}: {above}")));
+        }
+        Ok(Some(amount))
+    };
+    let points = amount(&args.points, t.points, balances.points)?;
+    let rubles = amount(&args.roubles, t.rubles, balances.rubles)?;
+    let mut coupons: Vec<CouponId> = Vec::new();
+    for id in args.coupons.iter().map(|id| CouponId(*id)) {
+        let Some(coupon) = offered.iter().find(|c| c.id == id) else {
+            return Err(Failure::new(
+                Exit::Refused,
+                fill(t.problem_coupon_unknown, id.0),
+            ));
+        };
+        if coupon.is_expired(now) {
+            return Err(Failure::new(
+                Exit::Refused,
+                fill(t.problem_coupon_expired, id.0),
+            ));
+        }
+        if !coupons.contains(&id) {
+            coupons.push(id);
+        }
+    }
+    Ok(WriteOff {
+        points,
+        rubles,
+        coupons,
+    })
+}
