@@ -95,6 +95,11 @@ pub enum Command {
     /// `--yes` otherwise. Exit 4: no answer came and the check could not tell whether it
     /// went through; look at the history before trying again.
     WriteOff(cli::WriteOffArgs),
+    /// Every row of an admin table as CSV on standard output.
+    Export {
+        #[command(subcommand)]
+        command: cli::ExportCommand,
+    },
     /// This console's write-off journal, newest first.
     Journal {
         #[arg(long)]

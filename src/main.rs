@@ -40,6 +40,7 @@ async fn main() -> ExitCode {
         Some(Command::Groups { command }) => return script(Script::Groups(command)).await,
         Some(Command::Journal { json }) => return script(Script::Journal { json }).await,
         Some(Command::WriteOff(args)) => return script(Script::WriteOff(args)).await,
+        Some(Command::Export { command }) => return script(Script::Export(command)).await,
         other => other,
     };
     let result = match command {
@@ -97,7 +98,8 @@ async fn main() -> ExitCode {
             Command::Client { .. }
             | Command::Groups { .. }
             | Command::Journal { .. }
-            | Command::WriteOff(_),
+            | Command::WriteOff(_)
+            | Command::Export { .. },
         ) => {
             unreachable!("run as a script above")
         }

@@ -29,7 +29,9 @@ impl Shop {
             dir.path().join("config.toml"),
             format!(
                 "default_profile = \"shop\"\n[profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok\"\n\
-                 [profiles.back.poster]\nbase_url = \"{url}\"\ntoken = \"tok\"\n"
+                 [profiles.back.poster]\nbase_url = \"{url}\"\ntoken = \"tok\"\n\
+                 [profiles.back.mloyalty]\nbase_url = \"{url}\"\nusername = \"79990000000\"\npassword = \"p\"\n\
+                 [profiles.back.regos]\nbase_url = \"{url}\"\nintegration_key = \"k\"\n"
             ),
         )
         .unwrap();
@@ -386,4 +388,99 @@ fn write_off_with_yes_moves_the_balance_once_and_is_journalled() {
             .len(),
         1
     );
+}
+
+/// The CSV on standard output, read back: its header and rows.
+fn csv_of(out: &Output) -> (Vec<String>, Vec<Vec<String>>) {
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn exports_print_every_row_of_the_filter_as_csv() {
+    let shop = Shop::start();
+    let registrations = |extra: &[&str]| {
+        let args = ["--profile", "back", "export", "registrations", "--csv"];
+        let period = ["--from", "2000-01-01", "--to", "2100-12-31"];
+        shop.run(&[&args[..], &period, extra].concat())
+    };
+    let (header, all) = csv_of(&registrations(&[]));
+    assert_eq!(
+        header,
+        [
+            "client",
+            "card",
+            "virtual",
+            "card_type",
+            "card_status",
+            "pos",
+            "pos_name",
+            "registered"
+        ]
+    );
+    assert!(!all.is_empty());
+    let pos = all[0][5].clone();
+    let (_, one_pos) = csv_of(&registrations(&["--pos", &pos]));
+    assert!(!one_pos.is_empty() && one_pos.len() <= all.len());
+    assert!(one_pos.iter().all(|r| r[5] == pos), "{one_pos:?}");
+
+    let operations = |extra: &[&str]| {
+        let args = ["--profile", "back", "export", "card-operations", "--csv"];
+        // Card 2: the 100-client demo gives card 1 no operations.
+        shop.run(&[&args[..], &["--card", "2", "--promo", "1"], extra].concat())
+    };
+    let (header, all) = csv_of(&operations(&[]));
+    assert_eq!(
+        header,
+        [
+            "date",
+            "type",
+            "amount",
+            "value",
+            "used_value",
+            "is_payment",
+            "expires",
+            "description",
+            "uuid"
+        ]
+    );
+    assert!(!all.is_empty());
+    let (_, incomes) = csv_of(&operations(&["--type", "income"]));
+    assert!(incomes.iter().all(|r| r[1] == "income"), "{incomes:?}");
+    let mut dates: Vec<&String> = all.iter().map(|r| &r[0]).collect();
+    dates.dedup();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+
+    // The default profile has neither provider: usage, with the section to add.
+    let out = shop.run(&[
+        "export",
+        "card-operations",
+        "--card",
+        "1",
+        "--promo",
+        "1",
+        "--csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("regos"), "{}", stderr(&out));
+    let out = registrations(&["--from", "2100-12-31"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = shop.run(&[
+        "export",
+        "registrations",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-02",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "--csv is the form to ask for");
 }

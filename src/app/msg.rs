@@ -5,14 +5,13 @@ use crate::domain::admin::{
     AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Promotion, Registration, RegistrationQuery, RetailCard,
 };
+pub use crate::domain::export::{Export, Exported};
 use crate::domain::journal::{JournalRow, Outcome};
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
     WriteOff,
 };
 use jiff::Timestamp;
-use jiff::Timestamp as At;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// Identifies one request so that a reply to anything but the newest is dropped.
@@ -105,25 +104,6 @@ pub enum Msg {
         id: RequestId,
         result: Reply<Vec<JournalRow>>,
     },
-}
-
-/// A CSV file written by an export.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exported {
-    pub path: PathBuf,
-    pub rows: usize,
-}
-
-/// What an export writes: every row of the current filter, not only the page on screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Export {
-    History {
-        client: ClientId,
-        from: Option<At>,
-        to: Option<At>,
-    },
-    Registrations(RegistrationQuery),
-    CardOperations(CardOperationQuery),
 }
 
 /// Effects as data: the runtime carries these out and answers with a [`Msg`].

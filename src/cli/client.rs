@@ -155,27 +155,7 @@ async fn history(
     csv: bool,
     as_json: bool,
 ) -> Result<(), Failure> {
-    let day = |d: Date| {
-        d.to_zoned(cx.tz.clone())
-            .map_err(|e| Failure::new(Exit::Usage, format!("{d}: {e}")))
-    };
-    let from_at = from.map(day).transpose()?.map(|z| z.timestamp());
-    // Inclusive: up to the last instant of that day.
-    let to_at = match to {
-        Some(d) => Some(
-            day(d)?
-                .tomorrow()
-                .map_err(|e| Failure::new(Exit::Usage, format!("{d}: {e}")))?
-                .timestamp()
-                - jiff::SignedDuration::from_millis(1),
-        ),
-        None => None,
-    };
-    if let (Some(f), Some(t)) = (from_at, to_at)
-        && f > t
-    {
-        return Err(Failure::new(Exit::Usage, "--from is after --to"));
-    }
+    let (from_at, to_at) = super::period(&cx.tz, from, to)?;
     let service = service(cx)?;
     let mut entries = Vec::new();
     while (entries.len() as u32) < limit {

@@ -4,20 +4,25 @@
 
 mod admin;
 mod client;
+mod export;
 mod json;
 mod table;
 mod write_off;
 
 pub use admin::GroupsCommand;
 pub use client::ClientCommand;
+pub use export::ExportCommand;
 pub use write_off::{Ask, WriteOffArgs};
 
 use crate::backend::Services;
 use crate::config::{Paths, Settings};
+use crate::domain::days;
 use crate::domain::{ErrorKind, ServiceError};
 use crate::i18n::Locale;
 use crate::runtime::journal::Journal;
 use crate::runtime::launch;
+use jiff::Timestamp;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use std::io::Write;
 
@@ -80,12 +85,38 @@ impl Context<'_> {
     }
 }
 
+/// Days given on the command line (local time, both inclusive) as the instants that bound
+/// them: from the first instant of `from` to the last of `to`.
+fn period(
+    tz: &TimeZone,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> Result<(Option<Timestamp>, Option<Timestamp>), Failure> {
+    let bound = |d: Date, last: bool| {
+        let t = if last {
+            days::last_instant(d, tz)
+        } else {
+            days::first_instant(d, tz)
+        };
+        t.ok_or_else(|| Failure::new(Exit::Usage, format!("{d}: no such day here")))
+    };
+    let from = from.map(|d| bound(d, false)).transpose()?;
+    let to = to.map(|d| bound(d, true)).transpose()?;
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(Failure::new(Exit::Usage, "--from is after --to"));
+    }
+    Ok((from, to))
+}
+
 /// A scriptable command, as the command line gave it.
 #[derive(Debug)]
 pub enum Script {
     Client(ClientCommand),
     Groups(GroupsCommand),
     WriteOff(WriteOffArgs),
+    Export(ExportCommand),
     /// This console's write-off journal; `true`: as JSON.
     Journal {
         json: bool,
@@ -101,6 +132,8 @@ impl Script {
             Script::Client(ClientCommand::History { .. }) => "client history",
             Script::Groups(GroupsCommand::List { .. }) => "groups list",
             Script::WriteOff(_) => "write-off",
+            Script::Export(ExportCommand::Registrations { .. }) => "export registrations",
+            Script::Export(ExportCommand::CardOperations { .. }) => "export card-operations",
             Script::Journal { .. } => "journal",
         }
     }
@@ -151,6 +184,7 @@ pub async fn run(
     match script {
         Script::Client(command) => client::run(&mut cx, command).await,
         Script::Groups(command) => admin::groups(&mut cx, command).await,
+        Script::Export(command) => export::run(&mut cx, command).await,
         Script::WriteOff(args) => {
             let journal = Journal::new(paths.journal(), label);
             // One key per command: a write-off run again is a new write-off.

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod days;
 pub mod error;
+pub mod export;
 pub mod journal;
 pub mod mask;
 pub mod money;

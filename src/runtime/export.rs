@@ -1,14 +1,15 @@
 //! CSV exports: every row of the current filter (all pages, not only the one on screen),
 //! written to a new file in the exports folder of the data dir.
 
-use crate::app::msg::{Export, Exported};
 use crate::backend::Services;
 use crate::domain::admin::{CardOperationQuery, Expiry};
+use crate::domain::export::{Export, Exported};
 use crate::domain::{ErrorKind, HistoryQuery, ServiceError};
 use crate::wire::ext::currency_to_wire;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 
 /// Rows fetched per request while exporting.
 const PAGE: u32 = 500;
@@ -28,6 +29,15 @@ fn when(t: Timestamp) -> String {
         .to_string()
 }
 
+/// Every row of an export, as its CSV will hold them.
+pub struct Table {
+    /// What the file is named after: `history`, `registrations`, `card-operations`.
+    pub name: &'static str,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Writes every row of the export to a new file in `folder`, named after it and the time.
 pub async fn run(
     services: &Services,
     folder: &Path,
@@ -37,6 +47,24 @@ pub async fn run(
         .to_zoned(TimeZone::system())
         .strftime("%Y%m%d-%H%M%S")
         .to_string();
+    let table = table(services, export).await?;
+    let path = folder.join(format!("{}-{stamp}.csv", table.name));
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        write_csv(std::fs::File::create(&path)?, &table).map_err(std::io::Error::other)
+    };
+    write().map_err(|e| io_error(&path, e))?;
+    tracing::info!(rows = table.rows.len(), "exported {}", path.display());
+    Ok(Exported {
+        path,
+        rows: table.rows.len(),
+    })
+}
+
+/// Reads every row of the export: all pages, not only the one on screen.
+pub async fn table(services: &Services, export: Export) -> Result<Table, ServiceError> {
     let (name, header, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match export {
         Export::History { client, from, to } => {
             let service = services
@@ -159,26 +187,14 @@ pub async fn run(
             ("card-operations", header, rows)
         }
     };
-    let path = folder.join(format!("{name}-{stamp}.csv"));
-    write(&path, &header, &rows).map_err(|e| io_error(&path, e))?;
-    tracing::info!(rows = rows.len(), "exported {}", path.display());
-    Ok(Exported {
-        path,
-        rows: rows.len(),
-    })
+    Ok(Table { name, header, rows })
 }
 
-fn write(
-    path: &PathBuf,
-    header: &[&str],
-    rows: &[Vec<String>],
-) -> Result<(), Box<dyn std::error::Error>> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut out = csv::Writer::from_path(path)?;
-    out.write_record(header)?;
-    for row in rows {
+/// The table as CSV, with a header line, every cell neutralised.
+pub fn write_csv(out: impl Write, table: &Table) -> Result<(), csv::Error> {
+    let mut out = csv::Writer::from_writer(out);
+    out.write_record(&table.header)?;
+    for row in &table.rows {
         out.write_record(row.iter().map(|cell| neutral(cell).into_owned()))?;
     }
     out.flush()?;
@@ -224,11 +240,13 @@ mod tests {
 
     #[test]
     fn a_written_file_carries_no_formula() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.csv");
-        let rows = vec![vec!["=1+1".to_string(), "-3.50".to_string()]];
-        write(&path, &["a", "b"], &rows).unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text, "a,b\n'=1+1,-3.50\n");
+        let table = Table {
+            name: "x",
+            header: vec!["a", "b"],
+            rows: vec![vec!["=1+1".to_string(), "-3.50".to_string()]],
+        };
+        let mut out = Vec::new();
+        write_csv(&mut out, &table).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a,b\n'=1+1,-3.50\n");
     }
 }
