@@ -128,8 +128,11 @@ pub enum ServeCommand {
 pub enum ConfigAction {
     /// Print where the config, database and log live.
     Path,
-    /// Write a commented config template (never overwrites).
+    /// Write a commented config template and keys.toml (never overwrites either).
     Init,
     /// Call each provider of the profile once and report ok or the error.
     Check,
+    /// Print the key bindings in effect (the registry with keys.toml over it), as
+    /// keys.toml writes them.
+    Keys,
 }

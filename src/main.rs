@@ -139,7 +139,7 @@ async fn console(
     let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
     let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| e.0)?;
     let settings = file.resolve(profile, env).map_err(|e| e.0)?;
-    use std::io::IsTerminal;
+    let keymap = runtime::keys::load(&paths.keys_file())?;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         // Checked after the config (its errors say more) and before anything is created.
         return Err(NO_TERMINAL.to_string());
@@ -167,6 +167,7 @@ async fn console(
         });
     }
     model.available = launch::availability(&launched.services);
+    model.keymap = std::sync::Arc::new(keymap);
     let outcome = runtime::run_in_terminal(|terminal| {
         tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(runtime::run(
@@ -268,18 +269,38 @@ fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
             Ok(())
         }
         ConfigAction::Init => {
-            if paths.config_file.exists() {
-                return Err(format!(
-                    "{} already exists; not overwritten",
-                    paths.config_file.display()
-                ));
-            }
             if let Some(dir) = paths.config_file.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             }
-            write_private(&paths.config_file, TEMPLATE)
-                .map_err(|e| format!("{}: {e}", paths.config_file.display()))?;
-            println!("wrote {}", paths.config_file.display());
+            let files = [
+                (paths.config_file.clone(), TEMPLATE.to_string()),
+                (paths.keys_file(), runtime::keys::template()),
+            ];
+            let mut kept = Vec::new();
+            for (path, text) in files {
+                match write_private(&path, &text) {
+                    Ok(()) => println!("wrote {}", path.display()),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        kept.push(format!(
+                            "{} already exists; not overwritten",
+                            path.display()
+                        ));
+                    }
+                    Err(e) => return Err(format!("{}: {e}", path.display())),
+                }
+            }
+            // Nothing written at all is worth a non-zero exit; one file kept is not.
+            match kept.len() {
+                2 => Err(kept.join("\n")),
+                _ => {
+                    kept.iter().for_each(|k| eprintln!("loyalty: {k}"));
+                    Ok(())
+                }
+            }
+        }
+        ConfigAction::Keys => {
+            let keymap = runtime::keys::load(&paths.keys_file())?;
+            print!("{}", keymap.to_toml(false));
             Ok(())
         }
         ConfigAction::Check => unreachable!("handled before: it needs the async runtime"),

@@ -644,3 +644,64 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
         .unwrap();
     assert_eq!(columns, 2);
 }
+
+#[test]
+fn config_keys_prints_the_map_in_effect_and_names_a_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = loyalty(dir.path())
+        .args(["config", "keys"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("[global]\n"), "{text}");
+    assert!(text.contains("\nwrite_off = \"w\"\n"), "{text}");
+    assert!(text.contains("\n[write_off_confirm]\n"), "{text}");
+
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    let keys = dir.path().join("config/keys.toml");
+    std::fs::write(&keys, "[global]\nwrite_off = \"F9\"\n").unwrap();
+    let out = loyalty(dir.path())
+        .args(["config", "keys"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\nwrite_off = \"F9\"\n"), "{text}");
+
+    std::fs::write(&keys, "[global]\nwrite_off = \"F9\"\n\nquit = \"F9\"\n").unwrap();
+    for args in [&["config", "keys"][..], &[][..]] {
+        let out = loyalty(dir.path()).args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("keys.toml:4: `F9` is bound twice in [global]: quit, write_off"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn config_init_writes_a_commented_keys_toml_that_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = loyalty(dir.path())
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let keys = std::fs::read_to_string(dir.path().join("config/keys.toml")).unwrap();
+    assert!(keys.contains("\n# write_off = \"w\"\n"), "{keys}");
+    assert!(
+        keys.lines().all(|l| l.is_empty() || l.starts_with('#')),
+        "every line a comment: {keys}"
+    );
+    let default = loyalty(dir.path())
+        .args(["config", "keys"])
+        .output()
+        .unwrap();
+    assert!(default.status.success());
+    assert!(String::from_utf8_lossy(&default.stdout).contains("\nwrite_off = \"w\"\n"));
+}

@@ -409,3 +409,32 @@ fn the_command_line_write_off_asks_at_a_terminal() {
         "{journal}"
     );
 }
+
+/// A `keys.toml` that moves the write-off to F9: the hint bar says F9, F9 opens the
+/// write-off, and `w` no longer does.
+#[test]
+fn keys_toml_rebinds_write_off_to_f9_and_the_hint_bar_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::write(
+        dir.path().join("config/keys.toml"),
+        "[global]\nwrite_off = \"F9\"\n",
+    )
+    .unwrap();
+    let tui = Tmux::start(dir.path(), "ru_RU.UTF-8", 80, 24);
+    tui.wait_for("Создана демо-база");
+    tui.text("7912345678");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Баллы 1 234,56");
+    let screen = tui.wait_for("F9 списать");
+    assert!(!screen.contains(" w списать"), "{screen}");
+    tui.keys(&["w"]);
+    tui.keys(&["F9"]);
+    tui.wait_for("Списание · Client First");
+    tui.keys(&["Escape"]);
+    let screen = tui.wait_for("F9 списать");
+    assert!(
+        screen.contains("7912345678") && !screen.contains("7912345678w"),
+        "the w pressed before did nothing, not even typed into the search:\n{screen}"
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod key;
 mod key_context;
+mod key_name;
 pub mod keys;
 pub mod model;
 pub mod msg;

@@ -63,6 +63,11 @@ impl Paths {
         self.data_dir.join("journal.jsonl")
     }
 
+    /// The user's key bindings, beside the config file.
+    pub fn keys_file(&self) -> PathBuf {
+        self.config_file.with_file_name("keys.toml")
+    }
+
     /// Where CSV exports are written.
     pub fn exports(&self) -> PathBuf {
         self.data_dir.join("exports")

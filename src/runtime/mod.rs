@@ -6,6 +6,7 @@ mod events;
 mod executor;
 pub mod export;
 pub mod journal;
+pub mod keys;
 pub mod launch;
 pub mod logging;
 mod terminal;

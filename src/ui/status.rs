@@ -73,7 +73,9 @@ pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
         used += note.chars().count();
         spans.push(Span::styled(note, theme::muted()));
     }
-    let mut hinted: Vec<_> = keys::for_scope(scope)
+    let mut hinted: Vec<_> = model
+        .keymap
+        .for_scope(scope)
         .filter(|b| b.hinted_in(scope))
         .collect();
     // The help comes first (it leads to every other key), then the keys that matter right

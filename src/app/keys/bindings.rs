@@ -4,6 +4,7 @@
 use super::super::key::{Key, KeyCode, Modifiers};
 use super::super::model::Screen;
 use super::{Action, Binding, FieldEdit as E, Hint, Move, Scope};
+use std::borrow::Cow;
 
 const fn key(code: KeyCode) -> Key {
     Key::plain(code)
@@ -19,7 +20,7 @@ const fn ctrl(c: char) -> Key {
 
 const fn bind(keys: &'static [Key], action: Action, scope: Scope, hint: Hint) -> Binding {
     Binding {
-        keys,
+        keys: Cow::Borrowed(keys),
         action,
         scope,
         hint,

@@ -5,7 +5,10 @@ use super::key::{Key, Modifiers};
 use super::model::Screen;
 
 mod bindings;
+mod keymap;
 pub use bindings::{BINDINGS, FIELD, HELP, MOVES};
+pub use keymap::{KeyError, Keymap, action_name, scope_name};
+use std::borrow::Cow;
 use tui_input::InputRequest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,8 +157,10 @@ impl Scope {
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct Binding {
-    pub keys: &'static [Key],
+    /// The built-in keys, or the user's from `keys.toml`.
+    pub keys: Cow<'static, [Key]>,
     pub action: Action,
     pub scope: Scope,
     /// When the hint bar shows it (the help overlay shows every binding).
@@ -184,72 +189,87 @@ impl Binding {
     }
 }
 
-/// A scope's own bindings: its entries in `BINDINGS`, and the moves if it is a list.
-pub fn own(scope: Scope) -> impl Iterator<Item = &'static Binding> {
-    let moves: &'static [Binding] = if scope.is_list() { MOVES } else { &[] };
-    [BINDINGS, FIELD, HELP]
-        .into_iter()
-        .flatten()
-        .filter(move |b| b.scope == scope)
-        .chain(moves)
-}
-
-/// What `key` does to the text field that has the keyboard: a character is typed, an
-/// editing key of `FIELD` edits.
-pub fn field_request(key: &Key) -> Option<InputRequest> {
-    use crate::app::key::KeyCode;
-    let Modifiers { ctrl, alt, .. } = key.modifiers;
-    if let KeyCode::Char(c) = key.code
-        // AltGr arrives as Ctrl+Alt on Windows and types a character.
-        && ctrl == alt
-    {
-        return Some(InputRequest::InsertChar(c));
+impl Keymap {
+    /// A scope's own bindings: its entries in the registry, and the moves if it is a list.
+    pub fn own(&self, scope: Scope) -> impl Iterator<Item = &Binding> {
+        let moves: &[Binding] = if scope.is_list() { self.moves() } else { &[] };
+        self.registry()
+            .filter(move |b| b.scope == scope)
+            .chain(moves)
     }
-    let edit = FIELD
-        .iter()
-        .find(|b| b.keys.iter().any(|k| k.matches(key)))
-        .and_then(|b| match b.action {
-            Action::Edit(edit) => Some(edit),
-            _ => None,
-        })?;
-    Some(match edit {
-        FieldEdit::DeleteBack => InputRequest::DeletePrevChar,
-        FieldEdit::DeleteForward => InputRequest::DeleteNextChar,
-        FieldEdit::Clear => InputRequest::DeleteLine,
-        FieldEdit::DeleteWordBack => InputRequest::DeletePrevWord,
-        FieldEdit::DeleteWordForward => InputRequest::DeleteNextWord,
-        FieldEdit::DeleteToEnd => InputRequest::DeleteTillEnd,
-        FieldEdit::Left => InputRequest::GoToPrevChar,
-        FieldEdit::Right => InputRequest::GoToNextChar,
-        FieldEdit::WordLeft => InputRequest::GoToPrevWord,
-        FieldEdit::WordRight => InputRequest::GoToNextWord,
-        FieldEdit::Start => InputRequest::GoToStart,
-        FieldEdit::End => InputRequest::GoToEnd,
-        FieldEdit::Yank => InputRequest::Yank,
-    })
-}
 
-/// The action a key performs in `scope`, falling back to global bindings; with `typing`,
-/// global bindings on plain characters are skipped so the character reaches the field.
-pub fn resolve(scope: Scope, typing: bool, pressed: &Key) -> Option<Action> {
-    first_action(own(scope), pressed, false).or_else(|| {
-        if scope.is_modal() {
-            // Dialogs own the keyboard: only Ctrl-C and Ctrl-Z get through.
-            if Key::ctrl('c').matches(pressed) {
-                Some(Action::Quit)
-            } else {
-                Key::ctrl('z').matches(pressed).then_some(Action::Suspend)
-            }
-        } else {
-            first_action(own(Scope::Global), pressed, typing)
+    /// What `key` does to the text field that has the keyboard: a character is typed, an
+    /// editing key of the field scope edits.
+    pub fn field_request(&self, key: &Key) -> Option<InputRequest> {
+        use crate::app::key::KeyCode;
+        let Modifiers { ctrl, alt, .. } = key.modifiers;
+        if let KeyCode::Char(c) = key.code
+            // AltGr arrives as Ctrl+Alt on Windows and types a character.
+            && ctrl == alt
+        {
+            return Some(InputRequest::InsertChar(c));
         }
-    })
+        let edit = self
+            .field()
+            .iter()
+            .find(|b| b.keys.iter().any(|k| k.matches(key)))
+            .and_then(|b| match b.action {
+                Action::Edit(edit) => Some(edit),
+                _ => None,
+            })?;
+        Some(match edit {
+            FieldEdit::DeleteBack => InputRequest::DeletePrevChar,
+            FieldEdit::DeleteForward => InputRequest::DeleteNextChar,
+            FieldEdit::Clear => InputRequest::DeleteLine,
+            FieldEdit::DeleteWordBack => InputRequest::DeletePrevWord,
+            FieldEdit::DeleteWordForward => InputRequest::DeleteNextWord,
+            FieldEdit::DeleteToEnd => InputRequest::DeleteTillEnd,
+            FieldEdit::Left => InputRequest::GoToPrevChar,
+            FieldEdit::Right => InputRequest::GoToNextChar,
+            FieldEdit::WordLeft => InputRequest::GoToPrevWord,
+            FieldEdit::WordRight => InputRequest::GoToNextWord,
+            FieldEdit::Start => InputRequest::GoToStart,
+            FieldEdit::End => InputRequest::GoToEnd,
+            FieldEdit::Yank => InputRequest::Yank,
+        })
+    }
+
+    /// The action a key performs in `scope`, falling back to global bindings; with `typing`,
+    /// global bindings on plain characters are skipped so the character reaches the field.
+    pub fn resolve(&self, scope: Scope, typing: bool, pressed: &Key) -> Option<Action> {
+        first_action(self.own(scope), pressed, false).or_else(|| {
+            if scope.is_modal() {
+                // Dialogs own the keyboard: only Ctrl-C and Ctrl-Z get through.
+                if Key::ctrl('c').matches(pressed) {
+                    Some(Action::Quit)
+                } else {
+                    Key::ctrl('z').matches(pressed).then_some(Action::Suspend)
+                }
+            } else {
+                first_action(self.own(Scope::Global), pressed, typing)
+            }
+        })
+    }
+
+    /// The bindings shown for a scope: its own first, then the global ones.
+    pub fn for_scope(&self, scope: Scope) -> impl Iterator<Item = &Binding> {
+        // A global binding whose key the scope binds itself is shadowed there.
+        let shadowed = move |b: &Binding| {
+            b.keys
+                .iter()
+                .any(|k| self.own(scope).any(|o| o.keys.contains(k)))
+        };
+        let global = self
+            .own(Scope::Global)
+            .filter(move |b| !scope.is_modal() && !shadowed(b));
+        self.own(scope).chain(global)
+    }
 }
 
 /// The action of the first binding with the pressed key; `skip_text` leaves out keys that
 /// would type into a field.
-fn first_action(
-    mut bindings: impl Iterator<Item = &'static Binding>,
+fn first_action<'a>(
+    mut bindings: impl Iterator<Item = &'a Binding>,
     pressed: &Key,
     skip_text: bool,
 ) -> Option<Action> {
@@ -262,18 +282,6 @@ fn first_action(
         .map(|b| b.action)
 }
 
-/// The bindings shown for a scope: its own first, then the global ones.
-pub fn for_scope(scope: Scope) -> impl Iterator<Item = &'static Binding> {
-    // A global binding whose key the scope binds itself is shadowed there.
-    let shadowed = move |b: &Binding| {
-        b.keys
-            .iter()
-            .any(|k| own(scope).any(|o| o.keys.contains(k)))
-    };
-    let global = own(Scope::Global).filter(move |b| !scope.is_modal() && !shadowed(b));
-    own(scope).chain(global)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +290,14 @@ mod tests {
 
     fn ev(code: K) -> Key {
         Key::plain(code)
+    }
+
+    fn resolve(scope: Scope, typing: bool, pressed: &Key) -> Option<Action> {
+        Keymap::default().resolve(scope, typing, pressed)
+    }
+
+    fn field_request(key: &Key) -> Option<InputRequest> {
+        Keymap::default().field_request(key)
     }
 
     #[test]
@@ -310,17 +326,14 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_scope() {
-        for scope in [BINDINGS, FIELD, HELP]
-            .into_iter()
-            .flatten()
-            .map(|b| b.scope)
-        {
-            for a in own(scope) {
-                for b in own(scope) {
+        let map = Keymap::default();
+        for scope in map.registry().map(|b| b.scope) {
+            for a in map.own(scope) {
+                for b in map.own(scope) {
                     if std::ptr::eq(a, b) {
                         continue;
                     }
-                    for k in a.keys {
+                    for k in a.keys.iter() {
                         assert!(!b.keys.contains(k), "{k:?} bound twice in {scope:?}");
                     }
                 }

@@ -144,6 +144,9 @@ pub struct Model {
     pub journal_selected: usize,
     /// Unique to this run of the console: idempotency keys are made from it.
     pub session: String,
+    /// The key registry with the user's `keys.toml` over it; shared, as field editing reads
+    /// it while a dialog is borrowed.
+    pub keymap: std::sync::Arc<crate::app::keys::Keymap>,
     next_request: u64,
 }
 
@@ -199,6 +202,7 @@ impl Model {
             journal: Remote::default(),
             journal_selected: 0,
             session: format!("{:x}", now.as_nanosecond()),
+            keymap: Default::default(),
             next_request: 0,
         }
     }

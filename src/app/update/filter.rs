@@ -63,6 +63,7 @@ fn bound(text: &str, tz: &TimeZone, end_of_day: bool) -> Result<Option<Timestamp
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let tz = model.tz.clone();
+    let keymap = model.keymap.clone();
     let Some(Dialog::HistoryFilter(d)) = model.dialog.as_mut() else {
         return Vec::new();
     };
@@ -97,7 +98,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
                 FilterField::From => &mut d.from,
                 FilterField::To => &mut d.to,
             };
-            if super::typed(input, key) {
+            if super::typed(&keymap, input, key) {
                 d.invalid = None;
             }
         }

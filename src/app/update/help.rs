@@ -2,15 +2,15 @@
 //! and scrolling.
 
 use super::super::key::{Key, KeyCode};
-use super::super::keys::{self, Action, Binding, FIELD, Hint, MOVES, Scope};
+use super::super::keys::{Action, Binding, Hint, Scope};
 use super::super::model::{Dialog, HelpState, Model};
 use super::super::msg::Cmd;
 use super::screens;
 
 /// A heading of the overlay and the bindings under it.
-pub struct HelpSection {
+pub struct HelpSection<'a> {
     pub scope: Scope,
-    pub bindings: Vec<&'static Binding>,
+    pub bindings: Vec<&'a Binding>,
 }
 
 /// Lines after the last section's bindings: the paste line under the field keys.
@@ -23,31 +23,32 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
 
 /// The overlay's sections for the screen shown: the global keys that do something here, the
 /// screen's own scopes, the moves of its lists and the keys of any text field.
-pub fn sections(model: &Model) -> Vec<HelpSection> {
+pub fn sections(model: &Model) -> Vec<HelpSection<'_>> {
     let here = screens::spec(model.screen).help;
+    let keymap = &model.keymap;
     let relevant = |b: &&Binding| match b.hint {
         Hint::Always | Hint::Never => true,
         Hint::In(scopes) | Hint::HelpIn(scopes) => scopes.iter().any(|s| here.contains(s)),
     };
     let mut sections = vec![HelpSection {
         scope: Scope::Global,
-        bindings: keys::own(Scope::Global).filter(relevant).collect(),
+        bindings: keymap.own(Scope::Global).filter(relevant).collect(),
     }];
     for &scope in here {
         sections.push(HelpSection {
             scope,
-            bindings: keys::BINDINGS.iter().filter(|b| b.scope == scope).collect(),
+            bindings: keymap.in_scope(scope).collect(),
         });
     }
     if here.iter().any(|s| s.is_list()) {
         sections.push(HelpSection {
             scope: Scope::List,
-            bindings: MOVES.iter().collect(),
+            bindings: keymap.moves().iter().collect(),
         });
     }
     sections.push(HelpSection {
         scope: Scope::Field,
-        bindings: FIELD.iter().collect(),
+        bindings: keymap.field().iter().collect(),
     });
     sections
 }
@@ -62,6 +63,7 @@ fn line_count(model: &Model) -> usize {
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let lines = line_count(model);
+    let keymap = model.keymap.clone();
     let Some(Dialog::Help(help)) = model.dialog.as_mut() else {
         return Vec::new();
     };
@@ -72,7 +74,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         _ if key == Key::char('?') && help.filter.value().is_empty() => model.dialog = None,
         _ if key.code == KeyCode::Enter => {}
         _ => {
-            if super::typed(&mut help.filter, key) {
+            if super::typed(&keymap, &mut help.filter, key) {
                 help.scroll = 0;
             }
         }

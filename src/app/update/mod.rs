@@ -110,11 +110,11 @@ fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
 /// The scope whose bindings apply now, and whether a text field has the keyboard.
 fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     if model.quit_asked.is_some() {
-        let action = keys::resolve(Scope::QuitConfirm, false, &key);
+        let action = model.keymap.resolve(Scope::QuitConfirm, false, &key);
         return quit::answer(model, action);
     }
     let context = model.key_context();
-    let action = keys::resolve(context.scope, context.typing, &key);
+    let action = model.keymap.resolve(context.scope, context.typing, &key);
     if action == Some(Action::Quit) {
         return quit::ask_or_quit(model);
     }
@@ -200,8 +200,9 @@ fn step_selection(selected: &mut usize, len: usize, step: Move) {
 }
 
 /// Types a key into a text field; true when its text changed.
-fn typed(input: &mut tui_input::Input, key: Key) -> bool {
-    keys::field_request(&key)
+fn typed(keymap: &keys::Keymap, input: &mut tui_input::Input, key: Key) -> bool {
+    keymap
+        .field_request(&key)
         .and_then(|request| input.handle(request))
         .is_some_and(|c| c.value)
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
 
 pub fn edit(model: &mut Model, key: Key) -> Vec<Cmd> {
-    if !super::typed(&mut model.search.input, key) {
+    if !super::typed(&model.keymap, &mut model.search.input, key) {
         return Vec::new();
     }
     model.search.generation += 1;

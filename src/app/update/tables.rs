@@ -12,6 +12,7 @@ pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec
     let Some(table) = &screens::spec(model.screen).table else {
         return Vec::new();
     };
+    let keymap = model.keymap.clone();
     let f = (table.filter_mut)(model);
     match action {
         Some(Action::Cancel) => f.set_editing(false),
@@ -19,7 +20,7 @@ pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec
         Some(Action::Submit) => return (table.apply)(model),
         _ => {
             if let Some(input) = f.focused_input()
-                && super::typed(input, key)
+                && super::typed(&keymap, input, key)
             {
                 f.clear_invalid();
             }

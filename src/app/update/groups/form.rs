@@ -74,6 +74,7 @@ fn next_field(field: GroupField, kind: GroupKind, backwards: bool) -> GroupField
 
 pub fn on_form_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let id = model.next_id();
+    let keymap = model.keymap.clone();
     let Some(Dialog::GroupForm(f)) = model.dialog.as_mut() else {
         return Vec::new();
     };
@@ -112,7 +113,7 @@ pub fn on_form_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<C
                 GroupField::BirthdayBonus => &mut f.birthday_bonus,
                 GroupField::Kind => return Vec::new(),
             };
-            if super::super::typed(input, key) {
+            if super::super::typed(&keymap, input, key) {
                 f.problem = None;
                 f.touched = true;
             }

@@ -54,6 +54,7 @@ fn dialog(model: &mut Model) -> Option<&mut WriteOffDialog> {
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let now = model.now;
     let fresh_key = model.new_key();
+    let keymap = model.keymap.clone();
     let Some(d) = dialog(model) else {
         return Vec::new();
     };
@@ -126,7 +127,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
                 WriteOffField::Rubles => &mut d.rubles,
                 WriteOffField::Coupons => return Vec::new(),
             };
-            if super::typed(input, key) {
+            if super::typed(&keymap, input, key) {
                 d.problem = None;
             }
             Vec::new()
