@@ -168,6 +168,8 @@ async fn console(
     }
     model.available = launch::availability(&launched.services);
     model.keymap = std::sync::Arc::new(keymap);
+    // This thread draws every frame (the loop below runs on it).
+    runtime::look::install(&settings.theme);
     let outcome = runtime::run_in_terminal(|terminal| {
         tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(runtime::run(

@@ -1324,3 +1324,131 @@ fn hostile_vendor_text_never_reaches_the_terminal() {
         assert!(!written.contains(bad), "{bad:?} reached the terminal");
     }
 }
+
+/// Draws with a theme's palette on this thread, and puts the default back after.
+struct Themed;
+
+impl Themed {
+    fn with(palette: ui::theme::Palette) -> Themed {
+        ui::theme::install(palette);
+        Themed
+    }
+}
+
+impl Drop for Themed {
+    fn drop(&mut self) {
+        ui::theme::install(ui::theme::Palette::DARK);
+    }
+}
+
+fn buffer(m: &Model, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::view(m, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen's text, then each run of styled cells on a row: where, and the colours and
+/// attributes it is drawn with, so a theme's snapshot shows what it paints.
+fn styled(m: &Model) -> String {
+    let buffer = buffer(m, 80, 24);
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        out.push_str(&row);
+        out.push('\n');
+    }
+    out.push_str("--- styles (row: columns = fg bg attributes)\n");
+    for y in 0..buffer.area.height {
+        let mut x = 0;
+        while x < buffer.area.width {
+            let cell = &buffer[(x, y)];
+            let look = (cell.fg, cell.bg, cell.modifier);
+            let start = x;
+            while x < buffer.area.width {
+                let c = &buffer[(x, y)];
+                if (c.fg, c.bg, c.modifier) != look {
+                    break;
+                }
+                x += 1;
+            }
+            if look
+                != (
+                    ratatui::style::Color::Reset,
+                    ratatui::style::Color::Reset,
+                    ratatui::style::Modifier::empty(),
+                )
+            {
+                out.push_str(&format!(
+                    "{y:2}: {start}-{} = {:?} {:?} {:?}\n",
+                    x - 1,
+                    look.0,
+                    look.1,
+                    look.2
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn each_theme_paints_the_card_and_the_confirmation() {
+    use ui::theme::Palette;
+    for (name, palette) in [
+        ("dark", Palette::DARK),
+        ("light", Palette::LIGHT),
+        ("mono", Palette::MONO),
+    ] {
+        let _theme = Themed::with(palette);
+        insta::assert_snapshot!(
+            format!("theme_{name}_card_ru_80x24"),
+            styled(&opened(Locale::Ru, 5))
+        );
+        insta::assert_snapshot!(
+            format!("theme_{name}_confirm_ru_80x24"),
+            styled(&confirmation(Locale::Ru))
+        );
+    }
+}
+
+/// NO_COLOR's mono: not one cell carries a colour, and the meanings are still there, in
+/// words and in reverse video: the selected row, the focused button, the expired coupon.
+#[test]
+fn mono_has_no_colour_and_keeps_every_meaning() {
+    use ratatui::style::{Color, Modifier};
+    let _theme = Themed::with(ui::theme::Palette::MONO);
+    for m in [opened(Locale::Ru, 5), confirmation(Locale::Ru)] {
+        let b = buffer(&m, 80, 24);
+        let coloured: Vec<_> = b
+            .content
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .collect();
+        assert!(coloured.is_empty(), "{coloured:?}");
+        assert!(
+            b.content
+                .iter()
+                .any(|c| c.modifier.contains(Modifier::REVERSED))
+        );
+    }
+    let card = buffer(&opened(Locale::Ru, 5), 80, 24);
+    let text: String = card.content.iter().map(|c| c.symbol()).collect();
+    assert!(
+        text.contains("ИСТЁК"),
+        "the expired coupon says so in words"
+    );
+    let m = confirmation(Locale::Ru);
+    let b = buffer(&m, 80, 24);
+    let reversed: String = b
+        .content
+        .iter()
+        .filter(|c| c.modifier.contains(Modifier::REVERSED))
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        reversed.contains("Отмена"),
+        "the focused button is reversed: {reversed:?}"
+    );
+}

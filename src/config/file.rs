@@ -16,6 +16,11 @@ pub struct ConfigFile {
     /// The largest vendor answer read, in megabytes (16 when not set).
     pub max_response_mb: Option<u32>,
     pub locale: Option<Locale>,
+    /// `"dark"`, `"light"`, `"mono"`, or a table with a `base` and colours by role; read by
+    /// `ThemeSettings::from_file`, which names the key of any mistake.
+    pub theme: Option<toml::Value>,
+    /// Mouse clicks, double clicks and the wheel (off: the terminal's own selection works).
+    pub mouse: Option<bool>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
 }

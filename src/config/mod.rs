@@ -4,11 +4,13 @@ mod file;
 mod paths;
 mod resolve;
 mod secret;
+mod theme;
 
 pub use file::{ConfigFile, ExtFile, MloyaltyFile, PosterFile, ProfileFile, RegosFile};
 pub use paths::Paths;
 pub use resolve::secrets_exposed;
 pub use secret::Secret;
+pub use theme::{ROLES, Role, ThemeName, ThemeSettings};
 
 use crate::i18n::Locale;
 use serde::Deserialize;
@@ -97,6 +99,8 @@ pub enum Backend {
 pub struct Settings {
     pub locale: Locale,
     pub backend: Backend,
+    pub theme: ThemeSettings,
+    pub mouse: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,7 @@
 //! From the file as written to `Settings`: the profile chosen, URLs checked, one credential
 //! per provider, secrets read from the environment; and the warning about readable secrets.
 
+use super::ThemeSettings;
 use super::*;
 use crate::domain::LOGIN_MAX;
 use std::path::Path;
@@ -74,7 +75,14 @@ impl ConfigFile {
                 }
             }
         };
-        Ok(Settings { locale, backend })
+        // no-color.org: set and not empty.
+        let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ok(Settings {
+            locale,
+            backend,
+            theme: ThemeSettings::from_file(self.theme.as_ref(), no_color)?,
+            mouse: self.mouse.unwrap_or(false),
+        })
     }
 }
 

@@ -9,6 +9,7 @@ pub mod journal;
 pub mod keys;
 pub mod launch;
 pub mod logging;
+pub mod look;
 mod terminal;
 pub mod write_off;
 

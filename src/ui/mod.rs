@@ -29,7 +29,7 @@ mod screens;
 mod search;
 mod status;
 mod table;
-mod theme;
+pub mod theme;
 mod write_off;
 
 use crate::app::Model;
