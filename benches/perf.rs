@@ -78,7 +78,11 @@ fn bench_render() {
     for n in [20usize, 1_000, 100_000] {
         let m = model_with_results(n);
         let t = per_iteration(300, || {
-            terminal.draw(|f| ui::view(black_box(&m), f)).unwrap();
+            terminal
+                .draw(|f| {
+                    black_box(ui::view(black_box(&m), f));
+                })
+                .unwrap();
         });
         println!("| client list | {n} | {t:.1?} |");
     }
@@ -193,7 +197,11 @@ fn floors(db: &std::path::Path) {
     });
     let m = model_with_results(20);
     let cashier = per_iteration(2000, || {
-        terminal.draw(|f| ui::view(black_box(&m), f)).unwrap();
+        terminal
+            .draw(|f| {
+                black_box(ui::view(black_box(&m), f));
+            })
+            .unwrap();
     });
     let store = Sqlite::open(db).unwrap();
     let (query, phone) = store

@@ -170,7 +170,7 @@ async fn console(
     model.keymap = std::sync::Arc::new(keymap);
     // This thread draws every frame (the loop below runs on it).
     runtime::look::install(&settings.theme);
-    let outcome = runtime::run_in_terminal(|terminal| {
+    let outcome = runtime::run_in_terminal(settings.mouse, |terminal| {
         tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(runtime::run(
                 terminal,

@@ -438,3 +438,32 @@ fn keys_toml_rebinds_write_off_to_f9_and_the_hint_bar_says_so() {
         "the w pressed before did nothing, not even typed into the search:\n{screen}"
     );
 }
+
+/// With `mouse = true` the terminal reports clicks (sent here as the SGR sequences a
+/// terminal writes): a click on a tab shows its screen, the wheel moves through the table,
+/// a click on a row selects it.
+#[test]
+fn with_mouse_on_a_click_shows_a_tab_and_picks_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::write(dir.path().join("config/config.toml"), "mouse = true\n").unwrap();
+    let tui = Tmux::start(dir.path(), "ru_RU.UTF-8", 80, 24);
+    let screen = tui.wait_for("Создана демо-база");
+    let column = screen
+        .lines()
+        .next()
+        .unwrap()
+        .split("F3")
+        .next()
+        .unwrap()
+        .chars()
+        .count()
+        + 1;
+    // Press and release of the left button over "F3" (SGR columns and rows count from 1).
+    tui.text(&format!("\x1b[<0;{column};1M\x1b[<0;{column};1m"));
+    tui.wait_for("Маркетинговые группы (4)");
+    tui.text("\x1b[<65;20;6M\x1b[<65;20;6M");
+    tui.wait_for("▶3 Скидочная система 20%");
+    tui.text("\x1b[<0;20;4M\x1b[<0;20;4m");
+    tui.wait_for("▶1 Постоянный посетитель");
+}

@@ -207,7 +207,11 @@ fn confirm_and_answer(m: &mut Model, result: Result<(), ServiceError>) -> Vec<Cm
 
 fn draw(m: &Model, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::view(m, f)).unwrap();
+    terminal
+        .draw(|f| {
+            ui::view(m, f);
+        })
+        .unwrap();
     terminal.backend().to_string()
 }
 
@@ -1307,7 +1311,11 @@ fn hostile_vendor_text_never_reaches_the_terminal() {
             viewport: Viewport::Fixed(Rect::new(0, 0, 100, 30)),
         };
         let mut terminal = Terminal::with_options(backend, options).unwrap();
-        terminal.draw(|f| ui::view(&m, f)).unwrap();
+        terminal
+            .draw(|f| {
+                ui::view(&m, f);
+            })
+            .unwrap();
     }
     let written = String::from_utf8_lossy(&out);
     assert!(written.contains("Иван"), "the text itself is shown");
@@ -1343,7 +1351,11 @@ impl Drop for Themed {
 
 fn buffer(m: &Model, width: u16, height: u16) -> ratatui::buffer::Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::view(m, f)).unwrap();
+    terminal
+        .draw(|f| {
+            ui::view(m, f);
+        })
+        .unwrap();
     terminal.backend().buffer().clone()
 }
 
@@ -1451,4 +1463,72 @@ fn mono_has_no_colour_and_keeps_every_meaning() {
         reversed.contains("Отмена"),
         "the focused button is reversed: {reversed:?}"
     );
+}
+
+/// The frame says where its tabs and rows are, as they are drawn, for the mouse.
+#[test]
+fn the_frame_tells_where_tabs_and_rows_are() {
+    use loyalty_console::app::model::Screen;
+    use loyalty_console::app::mouse::{List, Target};
+    let m = opened(Locale::Ru, 5);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut hits = ui::Hits::default();
+    terminal.draw(|f| hits = ui::view(&m, f)).unwrap();
+    let screen = terminal.backend().to_string();
+    let lines: Vec<&str> = screen.lines().collect();
+    let column_of = |line: usize, text: &str| {
+        let before = &lines[line][..lines[line].find(text).unwrap()];
+        before.chars().count() as u16 - 1
+    };
+    // Row 0: the tabs (each line of the text form is quoted, hence the `- 1`).
+    assert_eq!(
+        hits.at(column_of(0, "F3"), 0),
+        Some(Target::Tab(Screen::Groups))
+    );
+    assert_eq!(
+        hits.at(column_of(0, "F7"), 0),
+        Some(Target::Tab(Screen::Journal))
+    );
+    // The results: two lines per client, from the pane's first inner row.
+    let first = lines
+        .iter()
+        .position(|l| l.contains("▶ Client First"))
+        .unwrap() as u16;
+    assert_eq!(
+        hits.at(3, first),
+        Some(Target::Row {
+            list: List::Results,
+            index: 0
+        })
+    );
+    assert_eq!(
+        hits.at(3, first + 1),
+        Some(Target::Row {
+            list: List::Results,
+            index: 0
+        })
+    );
+    assert_eq!(
+        hits.at(3, first + 2),
+        Some(Target::Row {
+            list: List::Results,
+            index: 1
+        })
+    );
+    // The history: the header, then one row per entry.
+    let dated = lines.iter().position(|l| l.contains("17.11.2026")).unwrap() as u16;
+    let x = column_of(dated as usize, "17.11.2026");
+    assert_eq!(
+        hits.at(x, dated),
+        Some(Target::Row {
+            list: List::History,
+            index: 1
+        })
+    );
+    assert_eq!(
+        hits.at(x, dated - 2),
+        Some(Target::Pane(List::History)),
+        "the header"
+    );
+    assert_eq!(hits.at(0, 23), None, "the hint bar");
 }

@@ -6,6 +6,7 @@ mod key_context;
 mod key_name;
 pub mod keys;
 pub mod model;
+pub mod mouse;
 pub mod msg;
 mod update;
 

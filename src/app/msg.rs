@@ -24,6 +24,11 @@ pub type Reply<T> = Result<T, ServiceError>;
 pub enum Msg {
     Key(Key),
     Paste(String),
+    /// A click or the wheel over a tab or a row (`mouse = true`).
+    Mouse(crate::app::mouse::Mouse),
+    /// A terminal mouse event as it came; the runtime turns it into [`Msg::Mouse`] by the
+    /// last frame's layout, so `update` never gets one.
+    Pointer(crate::app::mouse::Pointer),
     /// The terminal changed size; nothing to update, but the screen is drawn anew.
     Resized,
     /// The clock moved (drives the spinner and coupon expiry).

@@ -214,12 +214,21 @@ fn theme_and_mouse_from_the_file_and_no_color_from_the_environment() {
     assert_eq!(s.theme.base, ThemeName::Light);
     assert!(s.mouse);
     let no_color = |k: &str| (k == "NO_COLOR").then(|| "1".to_string());
-    assert_eq!(cfg.resolve(None, no_color).unwrap().theme.base, ThemeName::Mono);
+    assert_eq!(
+        cfg.resolve(None, no_color).unwrap().theme.base,
+        ThemeName::Mono
+    );
     // no-color.org: an empty NO_COLOR is as if it were not set.
     let empty = |k: &str| (k == "NO_COLOR").then(String::new);
-    assert_eq!(cfg.resolve(None, empty).unwrap().theme.base, ThemeName::Light);
+    assert_eq!(
+        cfg.resolve(None, empty).unwrap().theme.base,
+        ThemeName::Light
+    );
     let default: ConfigFile = toml::from_str("").unwrap();
     let s = default.resolve(None, no_env).unwrap();
     assert_eq!(s.theme.base, ThemeName::Dark);
-    assert!(!s.mouse, "off unless asked: the terminal's own selection keeps working");
+    assert!(
+        !s.mouse,
+        "off unless asked: the terminal's own selection keeps working"
+    );
 }

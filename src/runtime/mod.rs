@@ -65,7 +65,9 @@ pub async fn run(
     let mut stop = terminal::StopSignals::new()?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    terminal.draw(|f| ui::view(&model, f))?;
+    let mut hits = ui::Hits::default();
+    let mut clicks = events::Clicks::default();
+    terminal.draw(|f| hits = ui::view(&model, f))?;
     let micros = started.elapsed().as_micros();
     tracing::info!(target: FRAMES, micros, "first frame drawn");
     let mut batch = Vec::new();
@@ -88,6 +90,14 @@ pub async fn run(
         let redraw = batch.iter().any(|m| !matches!(m, Msg::Tick(_))) || model.busy();
         let keyed = batch.iter().any(|m| matches!(m, Msg::Key(_)));
         for msg in batch.drain(..) {
+            // A pointer is read against the frame the user clicked on.
+            let msg = match msg {
+                Msg::Pointer(p) => match clicks.gesture(p, &hits, Instant::now()) {
+                    Some(mouse) => Msg::Mouse(mouse),
+                    None => continue,
+                },
+                msg => msg,
+            };
             for cmd in update(&mut model, msg) {
                 match cmd {
                     Cmd::Quit => return Ok(()),
@@ -102,7 +112,7 @@ pub async fn run(
             }
         }
         if redraw {
-            terminal.draw(|f| ui::view(&model, f))?;
+            terminal.draw(|f| hits = ui::view(&model, f))?;
             if keyed {
                 let micros = woke.elapsed().as_micros();
                 tracing::debug!(target: FRAMES, micros, "redrawn after a key");

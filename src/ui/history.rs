@@ -3,6 +3,7 @@
 use super::{pane_block, theme, window};
 use crate::app::Model;
 use crate::app::model::{CardState, Pane};
+use crate::app::mouse::{List, Target};
 use crate::i18n::{fill, format_amount, format_date, format_datetime};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -54,6 +55,16 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         h.selected,
         inner.height.saturating_sub(1) as usize,
     );
+    super::hits::record(inner, Target::Pane(List::History));
+    for (line, i) in visible.clone().enumerate() {
+        super::hits::record(
+            Rect::new(inner.x, inner.y + 1 + line as u16, inner.width, 1),
+            Target::Row {
+                list: List::History,
+                index: i,
+            },
+        );
+    }
     let focused = model.focus == Pane::History && model.dialog.is_none();
     let built = visible.map(|i| {
         let e = &rows[i];

@@ -16,6 +16,7 @@ mod group_remove;
 mod groups;
 mod help;
 mod history;
+mod hits;
 mod journal;
 #[cfg(test)]
 mod key_table;
@@ -44,9 +45,24 @@ use std::ops::Range;
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-pub fn view(model: &Model, frame: &mut Frame) {
+pub use hits::Hits;
+
+/// Hits as a frame would record them, for the runtime's tests.
+#[cfg(test)]
+pub fn hits_for_tests(drawn: &[(Rect, crate::app::mouse::Target)]) -> Hits {
+    hits::start();
+    for (area, target) in drawn {
+        hits::record(*area, *target);
+    }
+    hits::finish()
+}
+
+/// Draws the model; returns where the tabs and rows went, for the mouse.
+pub fn view(model: &Model, frame: &mut Frame) -> Hits {
+    hits::start();
     draw(model, frame);
     scrub(frame.buffer_mut());
+    hits::finish()
 }
 
 /// The last net behind the adapters' cleaning: no cell reaches the terminal with a character

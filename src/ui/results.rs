@@ -3,6 +3,7 @@
 use super::{pane_block, theme, truncate, window};
 use crate::app::Model;
 use crate::app::model::Pane;
+use crate::app::mouse::{List, Target};
 use crate::domain::{Client, mask};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -54,8 +55,19 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         model.search.selected,
         inner.height as usize / ROW_HEIGHT,
     );
+    super::hits::record(inner, Target::Pane(List::Results));
+    let first = visible.start;
     let mut lines = Vec::new();
     for i in visible {
+        let y = inner.y + ((i - first) * ROW_HEIGHT) as u16;
+        let height = (ROW_HEIGHT as u16).min(inner.bottom().saturating_sub(y));
+        super::hits::record(
+            Rect::new(inner.x, y, inner.width, height),
+            Target::Row {
+                list: List::Results,
+                index: i,
+            },
+        );
         let selected = i == model.search.selected;
         let style = if selected {
             theme::selected()

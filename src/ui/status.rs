@@ -5,6 +5,7 @@ use super::screens;
 use super::{labels, shorten_middle, theme};
 use crate::app::Model;
 use crate::app::keys::{self, Scope};
+use crate::app::mouse::Target;
 use crate::i18n::{fill, fill2};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -50,13 +51,18 @@ pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
 pub fn render_tabs(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let mut spans = Vec::new();
+    let mut x = area.x;
     for view in &screens::SCREENS {
         let (n, name) = (view.f_key, (view.tab)(t));
-        spans.push(if view.screen == model.screen {
+        let span = if view.screen == model.screen {
             Span::styled(format!(" [F{n} {name}]"), theme::selected())
         } else {
             Span::styled(format!(" F{n} {name}"), theme::muted())
-        });
+        };
+        let width = (span.width() as u16).min(area.right().saturating_sub(x));
+        super::hits::record(Rect::new(x, area.y, width, 1), Target::Tab(view.screen));
+        x += width;
+        spans.push(span);
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -1,7 +1,8 @@
 //! The admin tables' common shape: a header, only the visible rows built, the selected one
 //! reversed and marked, and values too long for their column clipped with `…`.
 
-use super::{theme, truncate, window};
+use super::{hits, theme, truncate, window};
+use crate::app::mouse::{List, Target};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::Line;
@@ -39,6 +40,16 @@ pub fn render(
         }
     };
     let visible = window(len, selected, area.height.saturating_sub(1) as usize);
+    hits::record(area, Target::Pane(List::Table));
+    for (line, i) in visible.clone().enumerate() {
+        hits::record(
+            Rect::new(area.x, area.y + 1 + line as u16, area.width, 1),
+            Target::Row {
+                list: List::Table,
+                index: i,
+            },
+        );
+    }
     let rows = visible.map(|r| {
         let mut texts = cell(r);
         // The selection is also marked in text, for screens without colour.

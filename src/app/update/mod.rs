@@ -8,6 +8,7 @@ mod filter;
 mod groups;
 pub(super) mod help;
 mod journal;
+mod mouse;
 mod quit;
 mod registrations;
 pub(super) mod screens;
@@ -58,6 +59,8 @@ fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
+        Msg::Mouse(m) => mouse::on_mouse(model, m),
+        Msg::Pointer(_) => Vec::new(),
         Msg::Resized => Vec::new(),
         Msg::Tick(now) => {
             model.now = now;
