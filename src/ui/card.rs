@@ -80,7 +80,8 @@ pub fn render_welcome(model: &Model, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines: Vec<Line> = t.welcome_lines.iter().map(|l| Line::from(*l)).collect();
-    frame.render_widget(
+    super::render_text(
+        frame,
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         Rect {
             x: inner.x + 1,

@@ -57,6 +57,23 @@ pub fn hits_for_tests(drawn: &[(Rect, crate::app::mouse::Target)]) -> Hits {
     hits::finish()
 }
 
+/// Draws `paragraph` on the top rows of `area` that its text fills. A paragraph restyles
+/// every cell of the area it is given, twice, before it writes a character: on a tall pane
+/// that costs more than the text, for rows that stay blank.
+fn render_text(frame: &mut Frame, paragraph: Paragraph, area: Rect) {
+    let rows = paragraph
+        .line_count(area.width)
+        .min(usize::from(area.height));
+    let rows = u16::try_from(rows).unwrap_or(area.height);
+    frame.render_widget(
+        paragraph,
+        Rect {
+            height: rows,
+            ..area
+        },
+    );
+}
+
 /// Draws the model; returns where the tabs and rows went, for the mouse.
 pub fn view(model: &Model, frame: &mut Frame) -> Hits {
     hits::start();
@@ -315,5 +332,35 @@ mod tests {
         assert_eq!(truncate("Иван Петров", 20), "Иван Петров");
         assert_eq!(truncate("Иван Петров", 6), "Иван …");
         assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn text_on_its_rows_draws_what_the_whole_area_would() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::text::Line;
+        let lines = || {
+            vec![
+                Line::from("Телефон — в любом виде: +7 912 345-67-89,"),
+                Line::from("89123456789 или последние 4+ цифры."),
+                Line::from(""),
+                Line::from("% заменяет любую часть строки."),
+            ]
+        };
+        for (width, height) in [(60, 20), (20, 20), (12, 4), (8, 1)] {
+            let area = Rect::new(0, 0, width, height);
+            let mut whole = Terminal::new(TestBackend::new(width, height)).unwrap();
+            whole
+                .draw(|f| f.render_widget(Paragraph::new(lines()).wrap(Wrap { trim: false }), area))
+                .unwrap();
+            let mut rows = Terminal::new(TestBackend::new(width, height)).unwrap();
+            rows.draw(|f| render_text(f, Paragraph::new(lines()).wrap(Wrap { trim: false }), area))
+                .unwrap();
+            assert_eq!(
+                rows.backend().buffer(),
+                whole.backend().buffer(),
+                "{width}x{height}"
+            );
+        }
     }
 }

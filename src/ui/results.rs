@@ -41,7 +41,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         _ => None,
     };
     if let Some((text, style)) = message {
-        frame.render_widget(
+        super::render_text(
+            frame,
             Paragraph::new(text)
                 .style(style)
                 .wrap(ratatui::widgets::Wrap { trim: true }),
@@ -89,7 +90,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             theme::muted(),
         )));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::render_text(frame, Paragraph::new(lines), inner);
 }
 
 fn describe(model: &Model, client: &Client) -> (String, String) {
