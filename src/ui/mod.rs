@@ -86,6 +86,10 @@ pub fn view(model: &Model, frame: &mut Frame) -> Hits {
 /// it would act on (a control, an escape, a bidi override), whatever drew it.
 fn scrub(buffer: &mut ratatui::buffer::Buffer) {
     for cell in buffer.content.iter_mut() {
+        // Most cells hold one printable ASCII byte; only the rest are decoded and checked.
+        if let [b' '..=b'~'] = cell.symbol().as_bytes() {
+            continue;
+        }
         if cell.symbol().chars().any(crate::domain::text::is_unsafe) {
             cell.set_symbol(" ");
         }

@@ -58,12 +58,12 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     );
     super::hits::record(inner, Target::Pane(List::Results));
     let first = visible.start;
-    let mut lines = Vec::new();
     for i in visible {
         let y = inner.y + ((i - first) * ROW_HEIGHT) as u16;
         let height = (ROW_HEIGHT as u16).min(inner.bottom().saturating_sub(y));
+        let row = Rect::new(inner.x, y, inner.width, height);
         super::hits::record(
-            Rect::new(inner.x, y, inner.width, height),
+            row,
             Target::Row {
                 list: List::Results,
                 index: i,
@@ -77,20 +77,25 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         };
         let marker = if selected { "▶ " } else { "  " };
         let (name, contact) = describe(model, &list[i]);
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{marker}{:<w$}",
-                truncate(&name, width.saturating_sub(2)),
-                w = width.saturating_sub(2)
-            ),
-            style,
-        )));
-        lines.push(Line::from(Span::styled(
-            format!("  {}", truncate(&contact, width.saturating_sub(2))),
-            theme::muted(),
-        )));
+        // A line styles its whole row itself, so the selection's bar needs no padding to
+        // the width, which would cost a grapheme per blank column on every frame.
+        let name = Line::from(format!(
+            "{marker}{}",
+            truncate(&name, width.saturating_sub(2))
+        ))
+        .style(style);
+        frame.render_widget(name, row);
+        if height > 1 {
+            let contact = Span::styled(
+                format!("  {}", truncate(&contact, width.saturating_sub(2))),
+                theme::muted(),
+            );
+            frame.render_widget(
+                Line::from(contact),
+                Rect::new(inner.x, y + 1, inner.width, 1),
+            );
+        }
     }
-    super::render_text(frame, Paragraph::new(lines), inner);
 }
 
 fn describe(model: &Model, client: &Client) -> (String, String) {
