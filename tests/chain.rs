@@ -262,3 +262,89 @@ async fn keys_and_jwts_of_one_instance_are_honoured_by_the_other() {
     a.kill().unwrap();
     b.kill().unwrap();
 }
+
+/// Exact searches share a few pipelined connections: many at once each get their own
+/// answer, and when the database drops every connection of the instance (a restart, an
+/// operator's `pg_terminate_backend`), the next searches still answer instead of failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exact_searches_share_connections_and_outlive_their_loss() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let db = cluster.fresh_database().await;
+    let (mut server, base) = serve(&db, true);
+    let http = reqwest::Client::new();
+    let search = |query: &'static str| {
+        let request = http
+            .get(format!("{base}/ext/api/v1/clients/?{query}"))
+            .bearer_auth(TOKEN)
+            .send();
+        async move {
+            let response = request.await.expect("an answer");
+            let status = response.status();
+            let body = response.text().await.unwrap();
+            assert_eq!(status, 200, "{query}: {body}");
+            let found: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+            found
+                .iter()
+                .map(|c| c["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let asked = [
+        ("phone=7912345678", vec![SAMPLE_CLIENT_ID]),
+        ("email=test@test.ru", vec![SAMPLE_CLIENT_ID]),
+        ("phone=70000000000", vec![]),
+    ];
+    let all = (0..60).map(|i| {
+        let (query, want) = asked[i % asked.len()].clone();
+        let found = search(query);
+        async move { assert_eq!(found.await, want, "{query}") }
+    });
+    futures_util::future::join_all(all).await;
+
+    let (admin, connection) = tokio_postgres::connect(&db, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let killed: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE application_name = 'loyalty serve'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(killed >= 2, "the shared connections were open: {killed}");
+    // Each lost connection fails at most one search, as "unavailable", and only if the one
+    // run again on a new connection meets another of the killed: so within `killed + 1`
+    // tries every search answers.
+    for (query, want) in asked {
+        let mut tries = 0;
+        let found = loop {
+            tries += 1;
+            let response = http
+                .get(format!("{base}/ext/api/v1/clients/?{query}"))
+                .bearer_auth(TOKEN)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let body = response.text().await.unwrap();
+            if status == 200 {
+                break body;
+            }
+            assert_eq!(status, 503, "{query} after the loss: {body}");
+            assert!(body.contains("unavailable"), "{body}");
+            assert!(
+                tries <= killed,
+                "{query}: still failing after {tries} tries"
+            );
+        };
+        let found: Vec<serde_json::Value> = serde_json::from_str(&found).unwrap();
+        let ids: Vec<i64> = found.iter().map(|c| c["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids, want, "{query} after the loss");
+    }
+    server.kill().unwrap();
+}

@@ -1,12 +1,13 @@
 //! What a till reads: find a client, its balances, coupons and history.
 
+use super::super::search::is_exact;
 use super::super::{Pattern, StoreError, search_sql};
-use super::{Postgres, big};
+use super::{Postgres, big, lookups};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
 use crate::wire::ext::currency_from_wire;
-use deadpool_postgres::GenericClient;
+use deadpool_postgres::{ClientWrapper, GenericClient};
 use jiff::Timestamp;
 use tokio_postgres::types::ToSql;
 
@@ -26,6 +27,24 @@ fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<St
     };
     args.push(like);
     format!("{col} LIKE ${} ESCAPE '\\'", args.len())
+}
+
+async fn find_clients(
+    c: &ClientWrapper,
+    sql: &str,
+    args: &[String],
+) -> Result<Vec<Client>, tokio_postgres::Error> {
+    let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+    let rows = c.query(&c.prepare_cached(sql).await?, &params).await?;
+    Ok(rows
+        .iter()
+        .map(|r| Client {
+            id: ClientId(r.get(0)),
+            name: r.get(1),
+            phone: r.get(2),
+            email: r.get(3),
+        })
+        .collect())
 }
 
 async fn require_client(c: &impl GenericClient, id: ClientId) -> Result<(), StoreError> {
@@ -57,19 +76,22 @@ impl Postgres {
         email: Option<&str>,
     ) -> Result<Vec<Client>, StoreError> {
         let (sql, args) = search_sql(phone, email, pattern_clause);
-        let params: Vec<&(dyn ToSql + Sync)> =
-            args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-        let c = self.client().await?;
-        let rows = c.query(&c.prepare_cached(&sql).await?, &params).await?;
-        Ok(rows
-            .iter()
-            .map(|r| Client {
-                id: ClientId(r.get(0)),
-                name: r.get(1),
-                phone: r.get(2),
-                email: r.get(3),
-            })
-            .collect())
+        if !is_exact(phone, email) {
+            return Ok(find_clients(&*self.client().await?, &sql, &args).await?);
+        }
+        let shared = self.lookups.connection(&self.pool).await?;
+        match find_clients(&shared, &sql, &args).await {
+            // A lookup only reads: one lost with its connection (a restarted database, a
+            // killed backend) is run once more on a new one, and the till sees an answer.
+            Err(e) if lookups::lost(&e, &shared) => {
+                self.lookups.discard(&shared);
+                let fresh = self.lookups.connection(&self.pool).await?;
+                find_clients(&fresh, &sql, &args)
+                    .await
+                    .map_err(|e| self.lookups.failure(e, &fresh))
+            }
+            found => Ok(found?),
+        }
     }
 
     pub async fn balances(&self, id: ClientId) -> Result<Balances, StoreError> {

@@ -12,6 +12,7 @@ mod cashier;
 mod check;
 mod demo;
 mod holds;
+mod lookups;
 mod users;
 mod write_off;
 
@@ -60,6 +61,7 @@ pub struct Postgres {
     pool: Pool,
     /// When this instance last deleted expired idempotency keys (ms since the epoch).
     keys_swept_ms: Arc<AtomicI64>,
+    lookups: Arc<lookups::Lookups>,
 }
 
 impl Postgres {
@@ -92,6 +94,7 @@ impl Postgres {
         let store = Postgres {
             pool,
             keys_swept_ms: Arc::new(AtomicI64::new(i64::MIN)),
+            lookups: Arc::new(lookups::Lookups::new()),
         };
         store.migrate().await?;
         Ok(store)
