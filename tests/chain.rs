@@ -263,6 +263,24 @@ async fn keys_and_jwts_of_one_instance_are_honoured_by_the_other() {
     b.kill().unwrap();
 }
 
+/// A client search's status and body.
+async fn search(http: &reqwest::Client, base: &str, query: &str) -> (u16, String) {
+    let response = http
+        .get(format!("{base}/ext/api/v1/clients/?{query}"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("an answer");
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// The ids of the clients a search's body lists.
+fn ids(body: &str) -> Vec<i64> {
+    let found: Vec<serde_json::Value> = serde_json::from_str(body).unwrap();
+    found.iter().map(|c| c["id"].as_i64().unwrap()).collect()
+}
+
 /// Exact searches share a few pipelined connections: many at once each get their own
 /// answer, and when the database drops every connection of the instance (a restart, an
 /// operator's `pg_terminate_backend`), the next searches still answer instead of failing.
@@ -274,23 +292,6 @@ async fn exact_searches_share_connections_and_outlive_their_loss() {
     let db = cluster.fresh_database().await;
     let (mut server, base) = serve(&db, true);
     let http = reqwest::Client::new();
-    let search = |query: &'static str| {
-        let request = http
-            .get(format!("{base}/ext/api/v1/clients/?{query}"))
-            .bearer_auth(TOKEN)
-            .send();
-        async move {
-            let response = request.await.expect("an answer");
-            let status = response.status();
-            let body = response.text().await.unwrap();
-            assert_eq!(status, 200, "{query}: {body}");
-            let found: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
-            found
-                .iter()
-                .map(|c| c["id"].as_i64().unwrap())
-                .collect::<Vec<_>>()
-        }
-    };
     let asked = [
         ("phone=7912345678", vec![SAMPLE_CLIENT_ID]),
         ("email=test@test.ru", vec![SAMPLE_CLIENT_ID]),
@@ -298,8 +299,12 @@ async fn exact_searches_share_connections_and_outlive_their_loss() {
     ];
     let all = (0..60).map(|i| {
         let (query, want) = asked[i % asked.len()].clone();
-        let found = search(query);
-        async move { assert_eq!(found.await, want, "{query}") }
+        let (http, base) = (&http, &base);
+        async move {
+            let (status, body) = search(http, base, query).await;
+            assert_eq!(status, 200, "{query}: {body}");
+            assert_eq!(ids(&body), want, "{query}");
+        }
     });
     futures_util::future::join_all(all).await;
 
@@ -322,16 +327,9 @@ async fn exact_searches_share_connections_and_outlive_their_loss() {
     // tries every search answers.
     for (query, want) in asked {
         let mut tries = 0;
-        let found = loop {
+        let body = loop {
             tries += 1;
-            let response = http
-                .get(format!("{base}/ext/api/v1/clients/?{query}"))
-                .bearer_auth(TOKEN)
-                .send()
-                .await
-                .unwrap();
-            let status = response.status();
-            let body = response.text().await.unwrap();
+            let (status, body) = search(&http, &base, query).await;
             if status == 200 {
                 break body;
             }
@@ -342,9 +340,7 @@ async fn exact_searches_share_connections_and_outlive_their_loss() {
                 "{query}: still failing after {tries} tries"
             );
         };
-        let found: Vec<serde_json::Value> = serde_json::from_str(&found).unwrap();
-        let ids: Vec<i64> = found.iter().map(|c| c["id"].as_i64().unwrap()).collect();
-        assert_eq!(ids, want, "{query} after the loss");
+        assert_eq!(ids(&body), want, "{query} after the loss");
     }
     server.kill().unwrap();
 }

@@ -47,9 +47,5 @@ pub fn render(model: &Model, selected: usize, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    super::render_text(
-        frame,
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
-        inner,
-    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

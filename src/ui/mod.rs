@@ -61,10 +61,8 @@ pub fn hits_for_tests(drawn: &[(Rect, crate::app::mouse::Target)]) -> Hits {
 /// every cell of the area it is given, twice, before it writes a character: on a tall pane
 /// that costs more than the text, for rows that stay blank.
 fn render_text(frame: &mut Frame, paragraph: Paragraph, area: Rect) {
-    let rows = paragraph
-        .line_count(area.width)
-        .min(usize::from(area.height));
-    let rows = u16::try_from(rows).unwrap_or(area.height);
+    let rows =
+        u16::try_from(paragraph.line_count(area.width)).map_or(area.height, |n| n.min(area.height));
     frame.render_widget(
         paragraph,
         Rect {

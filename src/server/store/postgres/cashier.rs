@@ -2,12 +2,12 @@
 
 use super::super::search::is_exact;
 use super::super::{Pattern, StoreError, search_sql};
-use super::{Postgres, big, lookups};
+use super::{Postgres, big};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
 use crate::wire::ext::currency_from_wire;
-use deadpool_postgres::{ClientWrapper, GenericClient};
+use deadpool_postgres::GenericClient;
 use jiff::Timestamp;
 use tokio_postgres::types::ToSql;
 
@@ -30,7 +30,7 @@ fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<St
 }
 
 async fn find_clients(
-    c: &ClientWrapper,
+    c: &impl GenericClient,
     sql: &str,
     args: &[String],
 ) -> Result<Vec<Client>, tokio_postgres::Error> {
@@ -77,21 +77,12 @@ impl Postgres {
     ) -> Result<Vec<Client>, StoreError> {
         let (sql, args) = search_sql(phone, email, pattern_clause);
         if !is_exact(phone, email) {
-            return Ok(find_clients(&*self.client().await?, &sql, &args).await?);
+            return Ok(find_clients(&self.client().await?, &sql, &args).await?);
         }
-        let shared = self.lookups.connection(&self.pool).await?;
-        match find_clients(&shared, &sql, &args).await {
-            // A lookup only reads: one lost with its connection (a restarted database, a
-            // killed backend) is run once more on a new one, and the till sees an answer.
-            Err(e) if lookups::lost(&e, &shared) => {
-                self.lookups.discard(&shared);
-                let fresh = self.lookups.connection(&self.pool).await?;
-                find_clients(&fresh, &sql, &args)
-                    .await
-                    .map_err(|e| self.lookups.failure(e, &fresh))
-            }
-            found => Ok(found?),
-        }
+        let (sql, args) = (&sql, &args);
+        self.lookups
+            .run(|c| async move { find_clients(&*c, sql, args).await })
+            .await
     }
 
     pub async fn balances(&self, id: ClientId) -> Result<Balances, StoreError> {

@@ -17,30 +17,74 @@ use std::sync::{Arc, Mutex};
 /// four 24,600/s. Two keep most of the gain without one queue's wait.
 const SHARED: usize = 2;
 
+type Slot = Mutex<Option<Arc<Object>>>;
+
 /// The shared connections, taken from the instance's pool on first use (so the instance
 /// still holds at most the pool's size), and replaced once closed.
 pub(super) struct Lookups {
-    slots: [Mutex<Option<Arc<Object>>>; SHARED],
+    pool: Pool,
+    slots: [Slot; SHARED],
     next: AtomicUsize,
 }
 
 impl Lookups {
-    pub(super) fn new() -> Lookups {
+    pub(super) fn new(pool: Pool) -> Lookups {
         Lookups {
+            pool,
             slots: std::array::from_fn(|_| Mutex::new(None)),
             next: AtomicUsize::new(0),
         }
     }
 
-    /// One of the shared connections, in turn.
-    pub(super) async fn connection(&self, pool: &Pool) -> Result<Arc<Object>, StoreError> {
+    /// Runs `lookup` on a shared connection. A lookup only reads, so one lost with its
+    /// connection (a restarted database, a killed backend) is run once more on a new one,
+    /// and the till sees an answer; one that meets a lost connection again is reported as
+    /// the database being unavailable: nothing was done.
+    pub(super) async fn run<T, F, Fut>(&self, lookup: F) -> Result<T, StoreError>
+    where
+        F: Fn(Arc<Object>) -> Fut,
+        Fut: Future<Output = Result<T, tokio_postgres::Error>>,
+    {
+        let shared = self.connection().await?;
+        match lookup(shared.clone()).await {
+            Err(e) if lost(&e, &shared) => {
+                self.discard(&shared);
+                let fresh = self.connection().await?;
+                lookup(fresh.clone()).await.map_err(|e| {
+                    if !lost(&e, &fresh) {
+                        return e.into();
+                    }
+                    self.discard(&fresh);
+                    StoreError::Unavailable(format!("the connection was lost: {e}"))
+                })
+            }
+            done => Ok(done?),
+        }
+    }
+
+    /// One of the shared connections, in turn; a new one from the pool where the slot has
+    /// none open. A closed one goes back to the pool when its last lookup ends, and the
+    /// pool discards it.
+    async fn connection(&self) -> Result<Arc<Object>, StoreError> {
         let slot = &self.slots[self.next.fetch_add(1, Ordering::Relaxed) % SHARED];
-        connection(slot, pool).await
+        if let Some(open) = open_in(slot) {
+            return Ok(open);
+        }
+        let fresh = Arc::new(self.pool.get().await?);
+        let mut held = slot.lock().unwrap_or_else(|e| e.into_inner());
+        // Another lookup may have filled the slot while this one waited for the pool.
+        match held.as_ref() {
+            Some(open) if !open.is_closed() => Ok(open.clone()),
+            _ => {
+                *held = Some(fresh.clone());
+                Ok(fresh)
+            }
+        }
     }
 
     /// Takes `lost` out of its slot, so that the next lookup there opens a new connection
     /// even before this one has noticed that it is closed.
-    pub(super) fn discard(&self, lost: &Arc<Object>) {
+    fn discard(&self, lost: &Arc<Object>) {
         for slot in &self.slots {
             let mut held = slot.lock().unwrap_or_else(|e| e.into_inner());
             if held.as_ref().is_some_and(|c| Arc::ptr_eq(c, lost)) {
@@ -50,49 +94,16 @@ impl Lookups {
     }
 }
 
-impl Lookups {
-    /// What a failed lookup tells the till. A lost connection leaves its slot, and since a
-    /// lookup only reads, the database is reported unavailable: nothing was done.
-    pub(super) fn failure(&self, error: tokio_postgres::Error, on: &Arc<Object>) -> StoreError {
-        if !lost(&error, on) {
-            return error.into();
-        }
-        self.discard(on);
-        StoreError::Unavailable(format!("the connection was lost: {error}"))
-    }
-}
-
 /// Whether `error` means the connection is gone rather than the lookup wrong: closed, or
 /// ended by the database (class 57: an administrator's command, a crash, a shutdown), which
 /// says so before it closes the socket.
-pub(super) fn lost(error: &tokio_postgres::Error, connection: &Object) -> bool {
+fn lost(error: &tokio_postgres::Error, connection: &Object) -> bool {
     connection.is_closed()
         || error.is_closed()
         || error.code().is_some_and(|c| c.code().starts_with("57P"))
 }
 
-/// The slot's connection, or a new one from the pool if it has none open. The closed one
-/// goes back to the pool when its last lookup ends, and the pool discards it.
-async fn connection(
-    slot: &Mutex<Option<Arc<Object>>>,
-    pool: &Pool,
-) -> Result<Arc<Object>, StoreError> {
-    if let Some(open) = open_in(slot) {
-        return Ok(open);
-    }
-    let fresh = Arc::new(pool.get().await?);
-    let mut held = slot.lock().unwrap_or_else(|e| e.into_inner());
-    // Another lookup may have filled the slot while this one waited for the pool.
-    match held.as_ref() {
-        Some(open) if !open.is_closed() => Ok(open.clone()),
-        _ => {
-            *held = Some(fresh.clone());
-            Ok(fresh)
-        }
-    }
-}
-
-fn open_in(slot: &Mutex<Option<Arc<Object>>>) -> Option<Arc<Object>> {
+fn open_in(slot: &Slot) -> Option<Arc<Object>> {
     let held = slot.lock().unwrap_or_else(|e| e.into_inner());
     held.as_ref().filter(|c| !c.is_closed()).cloned()
 }

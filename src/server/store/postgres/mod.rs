@@ -92,9 +92,9 @@ impl Postgres {
             .build()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let store = Postgres {
-            pool,
+            pool: pool.clone(),
             keys_swept_ms: Arc::new(AtomicI64::new(i64::MIN)),
-            lookups: Arc::new(lookups::Lookups::new()),
+            lookups: Arc::new(lookups::Lookups::new(pool.clone())),
         };
         store.migrate().await?;
         Ok(store)
