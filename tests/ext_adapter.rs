@@ -567,61 +567,88 @@ async fn hold_mode_holds_each_part_then_writes_each_hold_off() {
     );
 }
 
+fn ten_points() -> WriteOff {
+    WriteOff {
+        points: Some(Amount::from_minor(1_000)),
+        ..WriteOff::default()
+    }
+}
+
+/// A hold's write-off without an answer is in doubt: it is sent once, never repeated on its
+/// own (the vendor's document promises nothing of a repeat), and its hold is not cancelled.
 #[tokio::test]
-async fn a_lost_answer_to_a_hold_write_off_is_settled_with_the_same_transaction() {
+async fn a_lost_answer_to_a_hold_write_off_is_unknown_sent_once_and_not_cancelled() {
     let v = Arc::new(HoldVendor::default());
     v.slow_write_offs
         .store(1, std::sync::atomic::Ordering::SeqCst);
     let url = hold_vendor(v.clone()).await;
     let steps: Steps = Arc::default();
     let record = recorder(&steps);
-    let request = WriteOff {
-        points: Some(Amount::from_minor(1_000)),
-        ..WriteOff::default()
-    };
-    hold_adapter(&url)
-        .write_off(ClientId(1), request, Some("k".into()), &record)
+    let e = hold_adapter(&url)
+        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
         .await
-        .unwrap();
-    let seen = v.seen.lock().unwrap().clone();
-    assert_eq!(v.paths(), ["hold/", "hold/write_off/", "hold/write_off/"]);
-    assert_eq!(
-        seen[1].1["transactionId"], seen[2].1["transactionId"],
-        "the same transaction"
-    );
+        .unwrap_err();
+    assert!(e.outcome_unknown(), "{e:?}");
+    assert_eq!(v.paths(), ["hold/", "hold/write_off/"]);
+    assert_eq!(*steps.lock().unwrap(), [("held".into(), "t-1".into())]);
 }
 
+/// The cashier's retry (same key, offered once reading back showed nothing taken) writes
+/// off the same hold by its transaction id; no second hold is made.
 #[tokio::test]
-async fn a_write_off_still_unknown_is_settled_by_the_retry_not_held_again() {
+async fn the_retry_writes_off_the_same_hold_and_never_holds_again() {
     let v = Arc::new(HoldVendor::default());
     v.slow_write_offs
-        .store(3, std::sync::atomic::Ordering::SeqCst);
+        .store(1, std::sync::atomic::Ordering::SeqCst);
     let url = hold_vendor(v.clone()).await;
     let adapter = hold_adapter(&url);
     let steps: Steps = Arc::default();
     let record = recorder(&steps);
-    let request = WriteOff {
-        points: Some(Amount::from_minor(1_000)),
-        ..WriteOff::default()
-    };
     let e = adapter
-        .write_off(ClientId(1), request.clone(), Some("k".into()), &record)
+        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
         .await
         .unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
-    // The cashier's retry (same key) settles the same hold; no second hold is made.
     adapter
-        .write_off(ClientId(1), request, Some("k".into()), &record)
+        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
         .await
         .unwrap();
-    let paths = v.paths();
-    assert_eq!(
-        paths.iter().filter(|p| *p == "hold/").count(),
-        1,
-        "{paths:?}"
-    );
+    assert_eq!(v.paths(), ["hold/", "hold/write_off/", "hold/write_off/"]);
     let seen = v.seen.lock().unwrap().clone();
     assert!(seen[1..].iter().all(|(_, b)| b["transactionId"] == "t-1"));
+    // Another write-off (another key) holds anew.
+    adapter
+        .write_off(ClientId(1), ten_points(), Some("k2".into()), &record)
+        .await
+        .unwrap();
+    assert_eq!(v.paths().iter().filter(|p| *p == "hold/").count(), 2);
+}
+
+/// The vendor refusing the retried write-off of a hold whose first write-off went
+/// unanswered proves nothing (it may refuse it for being done already): still in doubt,
+/// and the hold is not cancelled.
+#[tokio::test]
+async fn a_refused_repeat_of_a_hold_write_off_in_doubt_is_still_in_doubt() {
+    let v = Arc::new(HoldVendor::default());
+    v.slow_write_offs
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    let url = hold_vendor(v.clone()).await;
+    let adapter = hold_adapter(&url);
+    let steps: Steps = Arc::default();
+    let record = recorder(&steps);
+    let first = adapter
+        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
+        .await;
+    assert!(first.unwrap_err().outcome_unknown());
+    v.refuse_write_off
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let e = adapter
+        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
+        .await
+        .unwrap_err();
+    assert!(e.outcome_unknown(), "{e:?}");
+    assert_eq!(v.paths(), ["hold/", "hold/write_off/", "hold/write_off/"]);
+    assert!(!steps.lock().unwrap().iter().any(|(s, _)| s == "cancelled"));
 }
 
 #[tokio::test]

@@ -1,9 +1,12 @@
-//! The console against a vendor that fails: a write-off answered with 500, answered too
-//! late, or cut off mid-request, and a balance that is not JSON. Each time the console says
-//! what happened, keeps working, and its journal records it.
+//! The console against a vendor that fails: a write-off answered with 502 after the vendor
+//! carried it out, answered too late, or cut off mid-request, and a balance that is not
+//! JSON. Each time the console says what happened, keeps working, and its journal records it.
 
 mod common;
 
+use common::TestServer;
+use loyalty_console::backend::ClientService;
+use common::gateway::{After, Gateway};
 use common::tmux::Tmux;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,8 +17,6 @@ use tokio::net::{TcpListener, TcpStream};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Fault {
-    /// The write-off gets a 500.
-    ServerError,
     /// The first write-off is answered after the console has stopped waiting.
     Slow,
     /// The connection is reset once the first write-off has been sent.
@@ -83,10 +84,6 @@ async fn handle(mut socket: TcpStream, fault: Fault, seen: Arc<Seen>) {
             all.len() == 1
         };
         match fault {
-            Fault::ServerError => response(
-                "500 Internal Server Error",
-                "<html>upstream exploded</html>",
-            ),
             Fault::Slow | Fault::SlowAndTaken if first => {
                 tokio::time::sleep(Duration::from_secs(4)).await;
                 response("200 OK", "")
@@ -211,20 +208,69 @@ fn only_key(seen: &Seen) -> String {
     first
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_500_on_write_off_is_a_refusal_shown_in_the_form() {
+/// The console in Russian at 80x24 on a profile whose vendor is a real `loyalty serve`
+/// behind `gateway`, writing off as `mode` says.
+fn console_behind(dir: &Path, gateway: &Gateway, mode: &str) -> Tmux {
+    let config = dir.join("gateway.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"shop\"\nrequest_timeout_seconds = 5\n\
+             [profiles.shop.ext]\nbase_url = \"{}\"\ntoken_env = \"SHOP_TOKEN\"\nwrite_off = \"{mode}\"\n",
+            gateway.url
+        ),
+    )
+    .unwrap();
+    let extra = format!(
+        "SHOP_TOKEN={} LOYALTY_CONFIG='{}'",
+        common::TOKEN,
+        config.display()
+    );
+    Tmux::start_with(dir, "ru_RU.UTF-8", 80, 24, &extra)
+}
+
+/// The vendor carried the write-off out and the gateway answered 502: the console says the
+/// outcome is being checked, then what the check found (the balance fell by exactly this
+/// amount, which another till could have taken), never sends it again, and F7 agrees.
+async fn a_502_after_the_vendor_applied(mode: &str, failing: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let (url, seen) = vendor(Fault::ServerError).await;
-    let tui = console(dir.path(), &url);
-    write_off_ten(&tui);
-    let screen = tui.wait_for("The server refused");
-    assert!(screen.contains("500"), "{screen}");
-    journal_with(dir.path(), "\"outcome\":\"refused\"");
-    assert_eq!(seen.keys().len(), 1, "a write-off is sent once");
-    only_key(&seen);
-    tui.keys(&["Escape"]);
-    still_works(&tui);
-    assert_eq!(seen.keys().len(), 1);
+    let s = TestServer::start(3).await;
+    let gateway = Gateway::start(s.addr).await;
+    gateway.fail(failing, After::Status(502), 1);
+    let tui = console_behind(dir.path(), &gateway, mode);
+    tui.wait_for("Поиск: телефон или email");
+    tui.text("7912345678");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Баллы 1 234,56");
+    tui.keys(&["w"]);
+    tui.wait_for("Списание · Client First");
+    tui.text("10");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Подтвердите списание");
+    tui.keys(&["y"]);
+    let screen = tui.wait_for("ровно на эту сумму");
+    assert!(!screen.contains("отказал"), "{screen}");
+    let j = journal_with(dir.path(), "\"outcome\":\"unclear_after_check\"");
+    assert!(j.contains("\"outcome\":\"unknown\""), "{j}");
+    // Neither y nor Enter sends it again; Esc closes the dialog.
+    tui.keys(&["y", "Enter", "Escape"]);
+    tui.wait_for("Enter открыть");
+    assert_eq!(gateway.seen.count(failing), 1, "one write-off reached the vendor");
+    assert_eq!(gateway.seen.count("/hold/cancel/"), 0, "nothing cancelled");
+    let points = s.adapter().balance(common::SAMPLE).await.unwrap().points;
+    assert_eq!(points.minor(), 123_456 - 1_000, "taken once");
+    tui.keys(&["F7"]);
+    tui.wait_for("неясно");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_502_after_a_direct_write_off_applied_is_checked_and_never_resent() {
+    a_502_after_the_vendor_applied("direct", "/balance/write_off/").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_502_after_a_holds_write_off_applied_is_checked_never_resent_or_cancelled() {
+    a_502_after_the_vendor_applied("hold", "/hold/write_off/").await;
 }
 
 /// After an unanswered write-off the check shows it did not go through; only then, and only
@@ -327,12 +373,17 @@ async fn a_slow_search_shows_its_wait_and_esc_cancels_it() {
 
 /// `loyalty write-off` on the faulty vendor's profile (one-second timeout), with `--yes`.
 async fn script_write_off(dir: &Path, url: &str) -> std::process::Output {
+    script(dir, url, "t", &["--points", "10"]).await
+}
+
+/// `loyalty write-off 1234567 ARGS --yes` on a profile whose vendor is at `url`.
+async fn script(dir: &Path, url: &str, token: &str, args: &[&str]) -> std::process::Output {
     let config = dir.join("faulty.toml");
     std::fs::write(
         &config,
         format!(
             "default_profile = \"faulty\"\nrequest_timeout_seconds = 1\n\
-             [profiles.faulty.ext]\nbase_url = \"{url}\"\ntoken = \"t\"\n"
+             [profiles.faulty.ext]\nbase_url = \"{url}\"\ntoken = \"{token}\"\n"
         ),
     )
     .unwrap();
@@ -342,11 +393,63 @@ async fn script_write_off(dir: &Path, url: &str) -> std::process::Output {
         .env("LOYALTY_CONFIG", &config)
         .env("LOYALTY_DATA_DIR", dir)
         .env("LOYALTY_STATE_DIR", dir.join("logs"))
-        .args(["write-off", "1234567", "--points", "10", "--yes"]);
+        .args(["write-off", "1234567", "--yes"])
+        .args(args);
     // The vendor answers on this runtime's threads while the command runs.
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()
+}
+
+/// `loyalty write-off` through a gateway in front of a real vendor, failing as `after`
+/// says: the exit code, what it said, and how many write-offs reached the vendor.
+async fn script_behind(after: After, args: &[&str]) -> (Option<i32>, String, usize, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = TestServer::start(3).await;
+    let gateway = Gateway::start(s.addr).await;
+    gateway.fail("/balance/write_off/", after, 1);
+    let out = script(dir.path(), &gateway.url, common::TOKEN, args).await;
+    let said = String::from_utf8_lossy(&out.stderr).to_string()
+        + &String::from_utf8_lossy(&out.stdout);
+    let points = s.adapter().balance(common::SAMPLE).await.unwrap().points;
+    journal_with(dir.path(), "\"outcome\":\"unknown\"");
+    (
+        out.status.code(),
+        said,
+        gateway.seen.count("/balance/write_off/"),
+        points.minor(),
+    )
+}
+
+/// Applied, answered 502, and the check cannot single it out: unknown (4), never "run it
+/// again" (3).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_exits_4_after_a_502_that_applied() {
+    let (code, said, sent, points) = script_behind(After::Status(502), &["--points", "10"]).await;
+    assert_eq!(code, Some(4), "{said}");
+    assert!(said.contains("another till may have taken it"), "{said}");
+    assert_eq!((sent, points), (1, 123_456 - 1_000), "{said}");
+}
+
+/// Applied with a coupon, answered with garbage: the coupon is gone, which proves it went
+/// through (0).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_exits_0_when_the_check_finds_it_applied() {
+    let args = ["--points", "10", "--coupon", "1235"];
+    let (code, said, sent, points) = script_behind(After::Garbage, &args).await;
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("went through"), "{said}");
+    assert_eq!((sent, points), (1, 123_456 - 1_000), "{said}");
+}
+
+/// A 500 from a gateway that never reached the vendor: the check proves nothing was taken,
+/// and only then does the command say so (3).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_exits_3_only_when_the_check_proves_nothing_was_taken() {
+    let (code, said, sent, points) = script_behind(After::Before(500), &["--points", "10"]).await;
+    assert_eq!(code, Some(3), "{said}");
+    assert!(said.contains("did NOT go through"), "{said}");
+    assert_eq!((sent, points), (1, 123_456), "{said}");
 }
 
 /// Unanswered, then checked: the balance and coupons are as before, so the command says it

@@ -20,6 +20,10 @@ pub fn client_with(timeout: Duration) -> Result<reqwest::Client, ServiceError> {
         .connect_timeout(CONNECT_TIMEOUT.min(timeout))
         .timeout(timeout)
         .user_agent(concat!("loyalty-console/", env!("CARGO_PKG_VERSION")))
+        // A redirect is never followed: following one resends a write (307/308 resend the
+        // body), and a URL that carries a vendor's token (Poster, REGOS) would go to another
+        // host. It is an unexpected answer instead.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ServiceError::new(ErrorKind::Unreachable, transport_detail(&e)))
 }
@@ -175,15 +179,35 @@ pub fn excerpt(body: &[u8]) -> String {
     out
 }
 
-/// Classifies a non-success HTTP status.
+/// Classifies a non-success HTTP status. Only a 4xx that is not a timeout or a conflict
+/// with a request in flight proves a refusal; every other status leaves a write's outcome
+/// unknown ([`ServiceError::outcome_unknown`]).
 pub fn status_kind(status: reqwest::StatusCode) -> ErrorKind {
     match status.as_u16() {
         401 | 403 => ErrorKind::Unauthorized,
         408 | 504 => ErrorKind::Timeout,
+        409 => ErrorKind::InProgress,
         429 => ErrorKind::RateLimited,
-        s if s >= 500 => ErrorKind::Server,
-        _ => ErrorKind::Rejected,
+        400..=499 => ErrorKind::Rejected,
+        500.. => ErrorKind::Server,
+        // 1xx as a final answer, 3xx (redirects are not followed): not an answer to act on.
+        _ => ErrorKind::BadResponse,
     }
+}
+
+/// A write's success: a 2xx whose body is empty or JSON. Anything else (a proxy's HTML
+/// page, a cut body) is unreadable, and the write's outcome is unknown.
+pub fn write_accepted(what: &str, body: &[u8]) -> Result<(), ServiceError> {
+    if body.iter().all(u8::is_ascii_whitespace)
+        || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+    {
+        return Ok(());
+    }
+    tracing::warn!("{what}: unreadable success answer: {}", excerpt(body));
+    Err(ServiceError::new(
+        ErrorKind::BadResponse,
+        format!("{what}: unreadable answer ({})", excerpt(body)),
+    ))
 }
 
 #[cfg(test)]
@@ -197,6 +221,32 @@ mod tests {
             "error sending request for url (https://x.ru/api/a?…"
         );
         assert_eq!(strip_urls("plain words? yes"), "plain words? yes");
+    }
+
+    /// Every status a server can answer with: only a plain 4xx is a refusal; a 5xx, a
+    /// timeout, a conflict with a request in flight and anything not 4xx leave a write's
+    /// outcome unknown.
+    #[test]
+    fn only_a_plain_4xx_proves_a_refusal() {
+        for code in 100..=599u16 {
+            let status = reqwest::StatusCode::from_u16(code).unwrap();
+            if status.is_success() {
+                continue;
+            }
+            let unknown = ServiceError::new(status_kind(status), "").outcome_unknown();
+            let refusal = (400..500).contains(&code) && ![408, 409].contains(&code);
+            assert_eq!(unknown, !refusal, "{code}");
+        }
+    }
+
+    #[test]
+    fn a_write_succeeds_on_an_empty_or_json_body_only() {
+        assert!(write_accepted("w", b"").is_ok());
+        assert!(write_accepted("w", b" \r\n").is_ok());
+        assert!(write_accepted("w", b"{\"ok\":true}").is_ok());
+        let e = write_accepted("w", b"<html>502 Bad Gateway</html>").unwrap_err();
+        assert!(e.outcome_unknown(), "{e:?}");
+        assert!(write_accepted("w", b"{\"cut\": ").is_err());
     }
 
     #[test]

@@ -16,10 +16,15 @@ pub enum ErrorKind {
     Unauthorized,
     /// The request was refused for a business reason (4xx or an error envelope).
     Rejected,
-    /// The server failed (5xx).
+    /// The server failed (5xx). Gateways answer 502/503/504 when the vendor is slow or its
+    /// connection drops, and a vendor can fail after its commit: a 5xx never proves that a
+    /// write was not carried out.
     Server,
-    /// The answer could not be understood.
+    /// The answer could not be understood (an unreadable body, a redirect): whatever was
+    /// asked may have been carried out.
     BadResponse,
+    /// The same write is still being carried out (409 to a request under a key in flight).
+    InProgress,
     /// The vendor's rate limit was hit: nothing happened, try again a little later.
     RateLimited,
     /// No provider is configured for this capability.
@@ -52,9 +57,18 @@ impl ServiceError {
         self
     }
 
-    /// Whether the request may have taken effect even though no success was seen.
+    /// Whether a write may have taken effect even though no success was seen: anything but
+    /// an answer that proves a refusal (a 4xx with the vendor's reason, a business error) or
+    /// a request that never left. Such a write is judged by reading back, never resent.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self.kind, ErrorKind::Timeout | ErrorKind::Interrupted)
+        matches!(
+            self.kind,
+            ErrorKind::Timeout
+                | ErrorKind::Interrupted
+                | ErrorKind::Server
+                | ErrorKind::BadResponse
+                | ErrorKind::InProgress
+        )
     }
 }
 

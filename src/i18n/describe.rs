@@ -17,6 +17,7 @@ pub fn error(t: &Text, e: &ServiceError) -> String {
         ErrorKind::RateLimited => t.error_rate_limited,
         ErrorKind::NotConfigured => t.error_not_configured,
         ErrorKind::Cancelled => t.error_cancelled,
+        ErrorKind::InProgress => t.error_in_progress,
     };
     // For these the detail is the HTTP library's English (kept in the log); the catalogue's
     // sentence says all a cashier can act on.

@@ -111,6 +111,7 @@ pub struct Text {
     pub messages_none: &'static str,
     pub action_messages: &'static str,
     pub error_cancelled: &'static str,
+    pub error_in_progress: &'static str,
     pub waiting: &'static str,
     pub waiting_attempt: &'static str,
     pub waiting_cancel: &'static str,

@@ -2,6 +2,7 @@
 //! temporary database, and an adapter pointed at it.
 #![allow(dead_code)] // each test crate uses its own part of this module
 
+pub mod gateway;
 pub mod postgres;
 pub mod tmux;
 
@@ -19,6 +20,8 @@ pub const TOKEN: &str = "test-token-7f3a9c";
 pub const MANAGER: &str = "79990000000";
 pub const PASSWORD: &str = "Пароль with spaces & symbols";
 pub const INTEGRATION_KEY: &str = "integration-9d2f";
+/// The seed's sample client, the first of every demo data set.
+pub const SAMPLE: loyalty_console::domain::ClientId = loyalty_console::domain::ClientId(1_234_567);
 
 pub struct TestServer {
     pub addr: SocketAddr,

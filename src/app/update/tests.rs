@@ -720,6 +720,56 @@ fn a_timeout_is_checked_by_rereading_not_by_retrying() {
     ));
 }
 
+/// Only an answer that proves a refusal returns to the form; a 5xx, an unreadable answer,
+/// a conflict with a write in flight, a timeout or a broken connection are checked by
+/// reading back, and nothing is sent again.
+#[test]
+fn only_a_refusal_returns_to_the_form_every_other_failure_is_checked() {
+    for kind in [
+        ErrorKind::Timeout,
+        ErrorKind::Interrupted,
+        ErrorKind::Server,
+        ErrorKind::BadResponse,
+        ErrorKind::InProgress,
+        ErrorKind::Rejected,
+        ErrorKind::Unauthorized,
+        ErrorKind::RateLimited,
+        ErrorKind::Unreachable,
+    ] {
+        let mut m = opened();
+        to_confirmation(&mut m);
+        let [Cmd::WriteOff { id, .. }] = key(&mut m, KeyCode::Char('y'))[..] else {
+            panic!()
+        };
+        let e = ServiceError::new(kind, "502 Bad Gateway");
+        let cmds = update(&mut m, Msg::WrittenOff { id, result: Err(e) });
+        assert!(
+            cmds.iter().all(|c| !matches!(c, Cmd::WriteOff { .. })),
+            "{kind:?}: never sent again on its own"
+        );
+        let refused = matches!(
+            kind,
+            ErrorKind::Rejected
+                | ErrorKind::Unauthorized
+                | ErrorKind::RateLimited
+                | ErrorKind::Unreachable
+        );
+        if refused {
+            assert_eq!(dialog_step(&m), &WriteOffStep::Form, "{kind:?}");
+        } else {
+            assert!(
+                matches!(dialog_step(&m), WriteOffStep::Checking { .. }),
+                "{kind:?}: {:?}",
+                dialog_step(&m)
+            );
+            assert!(
+                cmds.iter().any(|c| matches!(c, Cmd::LoadBalance { .. })),
+                "{kind:?}: read back"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_write_off_shown_not_to_have_gone_through_is_offered_again_with_its_key() {
     let mut m = opened();

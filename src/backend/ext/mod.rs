@@ -22,9 +22,9 @@ pub struct ExtAdapter {
     base: Url,
     credential: ExtCredential,
     mode: WriteOffMode,
-    /// Holds made for a write-off (by idempotency key) that are not settled yet: a retry
-    /// settles these by their transaction ids instead of holding anew.
-    unsettled: Mutex<HashMap<String, Vec<String>>>,
+    /// Holds made for a write-off (by idempotency key) that are not written off yet: the
+    /// retry writes these off by their transaction ids instead of holding anew.
+    unsettled: Mutex<HashMap<String, Vec<Unsettled>>>,
 }
 
 impl ExtAdapter {
@@ -128,9 +128,12 @@ impl ExtAdapter {
 }
 
 /// Two-phase write-offs (the vendor's fiscal document): hold each part, then write each
-/// hold off. A hold moves no money, so a hold without an answer is not "outcome unknown";
-/// writing a hold off is the one step that moves money, and it is settled by repeating it
-/// with the same transaction id, which the vendor treats as done once.
+/// hold off. Every step is sent once: the document promises nothing of a repeated request, so
+/// a step without an answer that proves a refusal (a timeout, a dropped connection, a 5xx, an
+/// unreadable 2xx) leaves the write-off's outcome unknown, to be judged by reading back. A
+/// hold whose write-off is in doubt is never cancelled; the cashier's retry (same key), offered
+/// only once reading back showed nothing was taken, writes off the same holds by their
+/// transaction ids and never holds anew.
 impl ExtAdapter {
     async fn write_off_in_holds(
         &self,
@@ -144,27 +147,43 @@ impl ExtAdapter {
             .and_then(|k| self.unsettled.lock().ok()?.get(k).cloned());
         let holds = match known {
             Some(holds) => holds,
-            None => {
-                let holds = self.hold_all(client, &request, record).await?;
-                if let (Some(k), Ok(mut map)) = (&key, self.unsettled.lock()) {
-                    map.insert(k.clone(), holds.clone());
-                }
-                holds
-            }
+            None => self
+                .hold_all(client, &request, record)
+                .await?
+                .into_iter()
+                .map(|transaction| Unsettled {
+                    transaction,
+                    sent: false,
+                })
+                .collect(),
         };
-        let forget = || {
+        let keep = |left: Vec<Unsettled>| {
             if let (Some(k), Ok(mut map)) = (&key, self.unsettled.lock()) {
-                map.remove(k);
+                if left.is_empty() {
+                    map.remove(k);
+                } else {
+                    map.insert(k.clone(), left);
+                }
             }
         };
-        for (n, transaction) in holds.iter().enumerate() {
-            match self.settle(transaction).await {
-                Ok(()) => record(HoldStep::WrittenOff, transaction),
-                // Still unknown: the holds stay known, so a retry settles these same ids.
-                Err(e) if e.outcome_unknown() => return Err(e),
+        for (n, hold) in holds.iter().enumerate() {
+            let result = self.settle(&hold.transaction).await;
+            match result {
+                Ok(()) => record(HoldStep::WrittenOff, &hold.transaction),
+                Err(e) if e.outcome_unknown() || hold.sent => {
+                    // In doubt: this hold and the rest stay held for the retry, which writes
+                    // them off by the same ids. A refusal of a write-off sent before proves
+                    // nothing (the vendor may refuse it for being done already).
+                    let mut left = holds[n..].to_vec();
+                    left[0].sent = true;
+                    keep(left);
+                    return Err(unknown_after(e, n, holds.len()));
+                }
                 Err(e) => {
-                    self.cancel_all(&holds[n..], record).await;
-                    forget();
+                    let rest: Vec<String> =
+                        holds[n..].iter().map(|h| h.transaction.clone()).collect();
+                    self.cancel_all(&rest, record).await;
+                    keep(Vec::new());
                     return Err(if n == 0 {
                         e
                     } else {
@@ -180,12 +199,14 @@ impl ExtAdapter {
                 }
             }
         }
-        forget();
+        keep(Vec::new());
         Ok(())
     }
 
     /// One hold per balance part, the coupons with the first (coupons alone: a hold of 0
-    /// points). If any hold fails, those made are cancelled and nothing is held.
+    /// points). A refused hold cancels those made before it, so nothing stays held; a hold
+    /// without an answer may exist (it lapses by itself) and makes the outcome unknown, and
+    /// those made before it, which nothing was written off from, are cancelled.
     async fn hold_all(
         &self,
         client: ClientId,
@@ -222,50 +243,28 @@ impl ExtAdapter {
                 }
                 Err(e) => {
                     self.cancel_all(&holds, record).await;
-                    // A hold moves no money: without an answer nothing was written off, and
-                    // a hold that was made lapses by itself.
-                    return Err(if e.outcome_unknown() {
-                        ServiceError::new(
-                            ErrorKind::Rejected,
-                            format!(
-                                "no answer to the hold ({}): nothing was written off",
-                                e.detail
-                            ),
-                        )
-                    } else {
-                        e
-                    });
+                    return Err(e);
                 }
             }
         }
         Ok(holds)
     }
 
-    /// Writes a hold off, repeating the same request while no answer comes (the vendor does
-    /// a hold's write-off once, whatever the repeats).
+    /// Writes a hold off: sent once, and a success is a 2xx the console can read.
     async fn settle(&self, transaction: &str) -> ServiceResult<()> {
         let body = wire::HoldWriteOffDto {
             transaction_id: transaction.to_string(),
             fiscal_order_id: None,
         };
-        let mut attempt = 0;
-        loop {
-            let builder = self
-                .request(Method::POST, wire::HOLD_WRITE_OFF_PATH)
-                .json(&body);
-            match self.send("hold write-off", builder).await {
-                Ok(_) => return Ok(()),
-                Err(e) if attempt < READ_RETRIES.len() && retryable(&e) => {
-                    tracing::info!(transaction, "hold write-off: {e}; settling again");
-                    tokio::time::sleep(READ_RETRIES[attempt]).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        let builder = self
+            .request(Method::POST, wire::HOLD_WRITE_OFF_PATH)
+            .json(&body);
+        let answer = self.send("hold write-off", builder).await?;
+        http::write_accepted("hold write-off", &answer)
     }
 
-    /// Releases holds; a cancel that fails is logged (an unreleased hold lapses by itself).
+    /// Releases holds nothing was written off from; each cancel is sent once, and one that
+    /// gets no clear answer is logged (an unreleased hold lapses by itself).
     async fn cancel_all(&self, holds: &[String], record: Record<'_>) {
         for transaction in holds {
             let body = wire::TransactionDto {
@@ -274,12 +273,43 @@ impl ExtAdapter {
             let builder = self
                 .request(Method::POST, wire::HOLD_CANCEL_PATH)
                 .json(&body);
-            match self.send("hold cancel", builder).await {
-                Ok(_) => record(HoldStep::Cancelled, transaction),
+            let result = match self.send("hold cancel", builder).await {
+                Ok(answer) => http::write_accepted("hold cancel", &answer),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => record(HoldStep::Cancelled, transaction),
                 Err(e) => tracing::warn!(transaction, "hold not cancelled: {e}"),
             }
         }
     }
+}
+
+/// A hold made for a write-off and not yet written off; `sent` once its write-off went out
+/// without an answer that settles it.
+#[derive(Debug, Clone)]
+struct Unsettled {
+    transaction: String,
+    sent: bool,
+}
+
+/// The error of a write-off left in doubt at its `n`th hold of `total`.
+fn unknown_after(e: ServiceError, n: usize, total: usize) -> ServiceError {
+    // A refusal of a write-off sent before is an answer that cannot be read as one.
+    let kind = if e.outcome_unknown() {
+        e.kind
+    } else {
+        ErrorKind::BadResponse
+    };
+    let detail = if n == 0 {
+        e.detail
+    } else {
+        format!(
+            "{n} of {total} holds were written off; the next one is in doubt: {}",
+            e.detail
+        )
+    };
+    ServiceError::new(kind, detail)
 }
 
 /// Pauses before the retries of a failed read.
@@ -387,9 +417,10 @@ impl ClientService for ExtAdapter {
                 Some(key) => builder.header("Idempotency-Key", key),
                 None => builder,
             };
-            // Sent once: a write is never retried here. Success is a bare 200; whatever body
-            // comes with it is not needed.
-            self.send("write-off", builder).await.map(|_| ())
+            // Sent once: a write is never retried here. Success is a 2xx the console can read
+            // (the seed answers a bare 200).
+            let answer = self.send("write-off", builder).await?;
+            http::write_accepted("write-off", &answer)
         })
     }
 }

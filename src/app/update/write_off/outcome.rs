@@ -89,6 +89,8 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
             Outcome::AppliedAfterCheck
         }
         Some(verdict) => {
+            // The dialog says what the check found; "checking" is over.
+            model.notice = None;
             d.step = WriteOffStep::Checked {
                 request,
                 key: key.clone(),
