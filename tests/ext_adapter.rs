@@ -773,3 +773,40 @@ async fn vendor_text_is_cleaned_of_terminal_controls() {
     let history = a.history(ClientId(1), page).await.unwrap();
     assert_eq!(history[0].transaction_id, "42");
 }
+
+/// A vendor that takes every connection and never answers; counts the attempts.
+async fn silent_vendor() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = attempts.clone();
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            open.push(socket);
+        }
+    });
+    (format!("http://{addr}"), attempts)
+}
+
+/// A read against a vendor that never answers ends within its budget: retries start only
+/// while the budget leaves an attempt its time (1 s each here, with pauses of 0.2 and 0.8 s).
+#[tokio::test]
+async fn a_read_retries_only_within_its_budget() {
+    for (budget_ms, attempts) in [(1_500, 1), (2_500, 2), (6_000, 3)] {
+        let (url, seen) = silent_vendor().await;
+        let a = ExtAdapter::new(&url, ExtCredential::Bearer(Secret::new("t")))
+            .unwrap()
+            .with_timeout(std::time::Duration::from_secs(1))
+            .unwrap()
+            .with_read_budget(std::time::Duration::from_millis(budget_ms));
+        let e = a.balance(ClientId(1)).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Timeout, "{budget_ms}: {e:?}");
+        assert_eq!(
+            seen.load(std::sync::atomic::Ordering::SeqCst),
+            attempts,
+            "budget {budget_ms} ms"
+        );
+    }
+}

@@ -5,9 +5,9 @@
 mod common;
 
 use common::TestServer;
-use loyalty_console::backend::ClientService;
 use common::gateway::{After, Gateway};
 use common::tmux::Tmux;
+use loyalty_console::backend::ClientService;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -255,7 +255,11 @@ async fn a_502_after_the_vendor_applied(mode: &str, failing: &str) {
     // Neither y nor Enter sends it again; Esc closes the dialog.
     tui.keys(&["y", "Enter", "Escape"]);
     tui.wait_for("Enter открыть");
-    assert_eq!(gateway.seen.count(failing), 1, "one write-off reached the vendor");
+    assert_eq!(
+        gateway.seen.count(failing),
+        1,
+        "one write-off reached the vendor"
+    );
     assert_eq!(gateway.seen.count("/hold/cancel/"), 0, "nothing cancelled");
     let points = s.adapter().balance(common::SAMPLE).await.unwrap().points;
     assert_eq!(points.minor(), 123_456 - 1_000, "taken once");
@@ -409,8 +413,8 @@ async fn script_behind(after: After, args: &[&str]) -> (Option<i32>, String, usi
     let gateway = Gateway::start(s.addr).await;
     gateway.fail("/balance/write_off/", after, 1);
     let out = script(dir.path(), &gateway.url, common::TOKEN, args).await;
-    let said = String::from_utf8_lossy(&out.stderr).to_string()
-        + &String::from_utf8_lossy(&out.stdout);
+    let said =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     let points = s.adapter().balance(common::SAMPLE).await.unwrap().points;
     journal_with(dir.path(), "\"outcome\":\"unknown\"");
     (

@@ -142,7 +142,11 @@ async fn a_hold_without_an_answer_is_unknown_and_nothing_is_written_off() {
     assert!(e.outcome_unknown(), "{e:?}");
     assert_eq!(g.seen.count(HOLD), 2);
     assert_eq!(g.seen.count(HOLD_WRITE_OFF), 0);
-    assert_eq!(g.seen.count(HOLD_CANCEL), 1, "the first hold, known, released");
+    assert_eq!(
+        g.seen.count(HOLD_CANCEL),
+        1,
+        "the first hold, known, released"
+    );
     assert_eq!(points(&s).await, POINTS);
 }
 
@@ -158,7 +162,10 @@ async fn stub(code: u16, failing: &'static str) -> (String, Arc<Mutex<Vec<String
             log.lock().unwrap().push(path.clone());
             if path.contains(failing) {
                 let status = StatusCode::from_u16(code).unwrap();
-                return (status, r#"{"error":{"code":"x","message":"no"}}"#.to_string());
+                return (
+                    status,
+                    r#"{"error":{"code":"x","message":"no"}}"#.to_string(),
+                );
             }
             let body = if path.ends_with("/cash_back/hold/") {
                 format!(r#"{{"transactionId":"t-{}"}}"#, log.lock().unwrap().len())
@@ -260,5 +267,8 @@ async fn a_coupon_taken_behind_a_502_is_gone_once() {
         .unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
     let coupons = s.adapter().coupons(CLIENT).await.unwrap();
-    assert!(coupons.iter().all(|c| c.id != CouponId(1235)), "{coupons:?}");
+    assert!(
+        coupons.iter().all(|c| c.id != CouponId(1235)),
+        "{coupons:?}"
+    );
 }

@@ -7,6 +7,9 @@ use std::time::Duration;
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a cashier's read may take in all, its retries included: a counter bears a few
+/// seconds, not three timeouts in a row (`read_budget_seconds` in the config).
+pub const READ_BUDGET: Duration = Duration::from_secs(8);
 /// How much of an unexpected body an error message quotes.
 const BODY_EXCERPT: usize = 200;
 

@@ -105,7 +105,8 @@ impl Services {
         }
         if let Some(ext) = &p.ext {
             let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?
-                .with_write_off(ext.write_off);
+                .with_write_off(ext.write_off)
+                .with_read_budget(p.read_budget.unwrap_or(http::READ_BUDGET));
             services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
         }
         if let Some(endpoint) = &p.poster {

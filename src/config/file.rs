@@ -13,6 +13,9 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     /// Seconds before a request without an answer gives up (15 when not set).
     pub request_timeout_seconds: Option<f64>,
+    /// Seconds a read (a search, a balance) may take in all, its retries included (8 when not
+    /// set): a cashier waits no longer for a vendor that does not answer.
+    pub read_budget_seconds: Option<f64>,
     /// The largest vendor answer read, in megabytes (16 when not set).
     pub max_response_mb: Option<u32>,
     pub locale: Option<Locale>,

@@ -78,6 +78,8 @@ pub struct Providers {
     pub regos: Option<Endpoint>,
     /// How long any request may take before it counts as "no answer".
     pub request_timeout: Option<std::time::Duration>,
+    /// How long a read may take in all, its retries included.
+    pub read_budget: Option<std::time::Duration>,
     /// The largest answer read from a vendor.
     pub max_response_bytes: Option<usize>,
 }

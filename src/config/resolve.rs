@@ -49,17 +49,9 @@ impl ConfigFile {
                     ))
                 })?;
                 let mut providers = file.check(&format!("profiles.{name}"), &env)?;
-                providers.request_timeout = match self.request_timeout_seconds {
-                    None => None,
-                    Some(s) if s.is_finite() && (0.1..=600.0).contains(&s) => {
-                        Some(std::time::Duration::from_secs_f64(s))
-                    }
-                    Some(s) => {
-                        return Err(ConfigError(format!(
-                            "request_timeout_seconds = {s} must be between 0.1 and 600"
-                        )));
-                    }
-                };
+                providers.request_timeout =
+                    seconds("request_timeout_seconds", self.request_timeout_seconds)?;
+                providers.read_budget = seconds("read_budget_seconds", self.read_budget_seconds)?;
                 providers.max_response_bytes = match self.max_response_mb {
                     None => None,
                     Some(mb @ 1..=1024) => Some(mb as usize * 1024 * 1024),
@@ -148,6 +140,7 @@ impl ProfileFile {
                 }
             },
             request_timeout: None,
+            read_budget: None,
             max_response_bytes: None,
             regos: self
                 .regos
@@ -263,6 +256,19 @@ fn endpoint(
         base_url: base_url.to_string(),
         secret,
     })
+}
+
+/// A duration in seconds from the file, between 0.1 s and ten minutes.
+fn seconds(key: &str, value: Option<f64>) -> Result<Option<std::time::Duration>, ConfigError> {
+    match value {
+        None => Ok(None),
+        Some(s) if s.is_finite() && (0.1..=600.0).contains(&s) => {
+            Ok(Some(std::time::Duration::from_secs_f64(s)))
+        }
+        Some(s) => Err(ConfigError(format!(
+            "{key} = {s} must be between 0.1 and 600"
+        ))),
+    }
 }
 
 fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {

@@ -232,3 +232,27 @@ fn theme_and_mouse_from_the_file_and_no_color_from_the_environment() {
         "off unless asked: the terminal's own selection keeps working"
     );
 }
+
+#[test]
+fn the_read_budget_is_read_and_bounded() {
+    let budget = |line: &str| {
+        let text = format!("{line}\n[profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"t\"\n");
+        ConfigFile::parse(&text)
+            .map_err(|e| e.0)?
+            .resolve(Some("a"), no_env)
+            .map_err(|e| e.0)
+            .map(|s| match s.backend {
+                Backend::Profile { providers, .. } => providers.read_budget,
+                Backend::Embedded => unreachable!(),
+            })
+    };
+    assert_eq!(budget(""), Ok(None));
+    assert_eq!(
+        budget("read_budget_seconds = 4.5"),
+        Ok(Some(std::time::Duration::from_millis(4_500)))
+    );
+    for bad in ["0", "-1", "601", "nan"] {
+        let e = budget(&format!("read_budget_seconds = {bad}")).unwrap_err();
+        assert!(e.contains("read_budget_seconds"), "{bad}: {e}");
+    }
+}

@@ -114,6 +114,7 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
         }),
         regos: Some(endpoint(key)),
         request_timeout: None,
+        read_budget: None,
         max_response_bytes: None,
     };
     Ok(Launched {

@@ -122,13 +122,12 @@ impl Gateway {
         let line = head.lines().next().unwrap_or_default();
         let target = line.split(' ').nth(1).unwrap_or_default();
         let line = target.split('?').next().unwrap_or_default().to_string();
-        let body = head.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+        let body = head
+            .split_once("\r\n\r\n")
+            .map_or("", |(_, b)| b)
+            .to_string();
         let after = self.verdict(&line);
-        self.seen
-            .requests
-            .lock()
-            .unwrap()
-            .push((line, body, after));
+        self.seen.requests.lock().unwrap().push((line, body, after));
         let answer = match after {
             After::Before(code) => page(code),
             _ => {
@@ -208,7 +207,9 @@ async fn forward(request: &[u8], upstream: std::net::SocketAddr) -> Vec<u8> {
         .collect();
     head.push("connection: close");
     let request = format!("{}\r\n\r\n{body}", head.join("\r\n"));
-    let mut vendor = TcpStream::connect(upstream).await.expect("the vendor is up");
+    let mut vendor = TcpStream::connect(upstream)
+        .await
+        .expect("the vendor is up");
     vendor.write_all(request.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     let _ = vendor.read_to_end(&mut answer).await;

@@ -22,6 +22,9 @@ pub struct ExtAdapter {
     base: Url,
     credential: ExtCredential,
     mode: WriteOffMode,
+    /// How long one request may take, and a read in all, retries included.
+    timeout: std::time::Duration,
+    read_budget: std::time::Duration,
     /// Holds made for a write-off (by idempotency key) that are not written off yet: the
     /// retry writes these off by their transaction ids instead of holding anew.
     unsettled: Mutex<HashMap<String, Vec<Unsettled>>>,
@@ -31,6 +34,7 @@ impl ExtAdapter {
     /// The same adapter with requests that give up after `timeout`.
     pub fn with_timeout(mut self, timeout: std::time::Duration) -> Result<Self, ServiceError> {
         self.http = super::http::client_with(timeout)?;
+        self.timeout = timeout;
         Ok(self)
     }
 
@@ -41,8 +45,16 @@ impl ExtAdapter {
             base: http::base_url(base_url)?,
             credential,
             mode: WriteOffMode::Direct,
+            timeout: http::REQUEST_TIMEOUT,
+            read_budget: http::READ_BUDGET,
             unsettled: Mutex::default(),
         })
+    }
+
+    /// The same adapter with reads that give up, retries included, after `budget`.
+    pub fn with_read_budget(mut self, budget: std::time::Duration) -> Self {
+        self.read_budget = budget;
+        self
     }
 
     /// The same adapter writing off as `mode` says.
@@ -70,19 +82,28 @@ impl ExtAdapter {
     }
 
     /// A read: retried with backoff when the server could not be reached or failed, since
-    /// reading twice changes nothing. Writes go through [`Self::send`] once.
+    /// reading twice changes nothing, but all of it within the read budget: each attempt
+    /// gets what is left of it, and no retry starts that could not get a fair share.
+    /// Writes go through [`Self::send`] once.
     async fn call<T: DeserializeOwned>(
         &self,
         what: &str,
         builder: RequestBuilder,
     ) -> ServiceResult<T> {
+        let deadline = tokio::time::Instant::now() + self.read_budget;
+        let left = || deadline.saturating_duration_since(tokio::time::Instant::now());
+        let this_try = || left().min(self.timeout);
         let mut attempt = 0;
         let body = loop {
             let Some(this) = builder.try_clone() else {
-                break self.send(what, builder).await?;
+                break self.send(what, builder.timeout(this_try())).await?;
             };
-            match self.send(what, this).await {
-                Err(e) if attempt < READ_RETRIES.len() && retryable(&e) => {
+            match self.send(what, this.timeout(this_try())).await {
+                Err(e)
+                    if attempt < READ_RETRIES.len()
+                        && retryable(&e)
+                        && left() >= READ_RETRIES[attempt] + MIN_ATTEMPT =>
+                {
                     tracing::info!(attempt, "{what}: retrying after {e}");
                     tokio::time::sleep(READ_RETRIES[attempt]).await;
                     attempt += 1;
@@ -311,6 +332,9 @@ fn unknown_after(e: ServiceError, n: usize, total: usize) -> ServiceError {
     };
     ServiceError::new(kind, detail)
 }
+
+/// The least time a retried read is given; with less of the budget left, the read ends.
+const MIN_ATTEMPT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Pauses before the retries of a failed read.
 const READ_RETRIES: [std::time::Duration; 2] = [
