@@ -37,6 +37,7 @@ fn services(s: &TestServer) -> Services {
         }),
         regos: Some(endpoint(INTEGRATION_KEY)),
         request_timeout: None,
+        read_budget: None,
         max_response_bytes: None,
     };
     Services::from_providers(&providers).unwrap()

@@ -327,7 +327,7 @@ async fn garbage_json_is_an_unexpected_answer_not_a_crash() {
     let (url, seen) = vendor(Fault::GarbageBalance).await;
     let tui = console(dir.path(), &url);
     open_sample(&tui);
-    tui.wait_for("Unexpected answer from the server");
+    tui.wait_for("The server's answer made no sense");
     // An answer that came is not asked again: garbage stays garbage.
     assert_eq!(seen.balance_reads.load(Ordering::SeqCst), 1);
     // Without a balance there is nothing to write off from: `w` says so and opens nothing.
@@ -344,7 +344,7 @@ async fn a_failing_read_is_retried_twice_then_shown() {
     let (url, seen) = vendor(Fault::BalanceDown).await;
     let tui = console(dir.path(), &url);
     open_sample(&tui);
-    tui.wait_for("Server error");
+    tui.wait_for("The server failed");
     // Reads are retried twice with backoff (backend/ext), then the error is shown.
     assert_eq!(seen.balance_reads.load(Ordering::SeqCst), 3);
     still_works(&tui);
@@ -408,6 +408,15 @@ async fn script(dir: &Path, url: &str, token: &str, args: &[&str]) -> std::proce
 /// `loyalty write-off` through a gateway in front of a real vendor, failing as `after`
 /// says: the exit code, what it said, and how many write-offs reached the vendor.
 async fn script_behind(after: After, args: &[&str]) -> (Option<i32>, String, usize, i64) {
+    script_journalled(after, args, "unknown").await
+}
+
+/// As [`script_behind`], once the journal holds `outcome`.
+async fn script_journalled(
+    after: After,
+    args: &[&str],
+    outcome: &str,
+) -> (Option<i32>, String, usize, i64) {
     let dir = tempfile::tempdir().unwrap();
     let s = TestServer::start(3).await;
     let gateway = Gateway::start(s.addr).await;
@@ -416,7 +425,7 @@ async fn script_behind(after: After, args: &[&str]) -> (Option<i32>, String, usi
     let said =
         String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     let points = s.adapter().balance(common::SAMPLE).await.unwrap().points;
-    journal_with(dir.path(), "\"outcome\":\"unknown\"");
+    journal_with(dir.path(), &format!("\"outcome\":\"{outcome}\""));
     (
         out.status.code(),
         said,
@@ -489,4 +498,18 @@ async fn the_command_line_exits_4_when_the_check_cannot_tell() {
     let key = only_key(&seen);
     assert!(said.contains(&format!("Write-off key: {key}")), "{said}");
     journal_with(dir.path(), "\"outcome\":\"unclear_after_check\"");
+}
+
+/// A refusal (a 4xx page from the gateway): exit 1, said in the catalogue's words, and
+/// neither the page nor the console's own type names reach the person.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_is_said_in_words_without_the_vendors_page() {
+    let (code, said, sent, points) =
+        script_journalled(After::Before(422), &["--points", "10"], "refused").await;
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("Not written off."), "{said}");
+    for raw in ["<html", "nginx", "Rejected", "422"] {
+        assert!(!said.contains(raw), "{raw}: {said}");
+    }
+    assert_eq!((sent, points), (1, 123_456), "{said}");
 }

@@ -319,6 +319,17 @@ fn long_messages_are_shortened_in_the_middle_and_kept() {
             key(&mut m, KeyCode::Esc);
             key(&mut m, KeyCode::Esc);
         }
+        // A gateway's page: the status line said the catalogue's sentence, and only here
+        // is the vendor's own text shown, below it.
+        searched(
+            &mut m,
+            Err(ServiceError::new(
+                ErrorKind::Server,
+                "502 Bad Gateway: <html><body><h1>502 Bad Gateway</h1>nginx</body></html>",
+            )),
+        );
+        key(&mut m, KeyCode::Esc);
+        key(&mut m, KeyCode::Esc);
         key(&mut m, KeyCode::Down);
         key(&mut m, KeyCode::Char('m'));
         m
@@ -450,10 +461,11 @@ fn write_off_refused_by_the_server() {
         key(&mut m, KeyCode::Enter);
         confirm_and_answer(
             &mut m,
-            Err(ServiceError::new(
-                ErrorKind::Rejected,
-                "coupon 1235 is already redeemed",
-            )),
+            // Another till took the points meanwhile: the vendor names the reason.
+            Err(
+                ServiceError::new(ErrorKind::Rejected, "insufficient points balance")
+                    .with_reason(Some(loyalty_console::domain::Reason::Insufficient)),
+            ),
         );
         m
     });
@@ -1275,6 +1287,7 @@ fn hostile_vendor_text_never_reaches_the_terminal() {
                         kind: ErrorKind::Rejected,
                         detail: evil("refused"),
                         retry_after: None,
+                        reason: None,
                     }),
                 },
             ),

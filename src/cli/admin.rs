@@ -23,7 +23,10 @@ pub async fn groups(cx: &mut Context<'_>, command: GroupsCommand) -> Result<(), 
             "no group provider: the profile has no [profiles.NAME.poster] section",
         )
     })?;
-    let groups = service.groups().await.map_err(Failure::of_read)?;
+    let groups = service
+        .groups()
+        .await
+        .map_err(Failure::of_read(cx.locale))?;
     if as_json {
         let rows: Vec<json::GroupJson> = groups.iter().map(Into::into).collect();
         return cx.print(&json::render(&rows));

@@ -76,7 +76,10 @@ async fn find(cx: &mut Context<'_>, text: &str, as_json: bool) -> Result<(), Fai
             format!("{text:?} is neither a phone (digits, `+-() %`) nor an email"),
         )
     })?;
-    let found = service(cx)?.search(query).await.map_err(Failure::of_read)?;
+    let found = service(cx)?
+        .search(query)
+        .await
+        .map_err(Failure::of_read(cx.locale))?;
     let t = cx.locale.text();
     if as_json {
         let rows: Vec<json::ClientJson> = found.iter().map(Into::into).collect();
@@ -104,8 +107,8 @@ async fn find(cx: &mut Context<'_>, text: &str, as_json: bool) -> Result<(), Fai
 
 async fn show(cx: &mut Context<'_>, id: ClientId, as_json: bool) -> Result<(), Failure> {
     let service = service(cx)?;
-    let (balances, coupons) =
-        tokio::try_join!(service.balance(id), service.coupons(id)).map_err(Failure::of_read)?;
+    let (balances, coupons) = tokio::try_join!(service.balance(id), service.coupons(id))
+        .map_err(Failure::of_read(cx.locale))?;
     if as_json {
         let shown = json::ShowJson {
             id: id.0,
@@ -166,7 +169,10 @@ async fn history(
             offset: entries.len() as u32,
             limit: want,
         };
-        let page = service.history(id, query).await.map_err(Failure::of_read)?;
+        let page = service
+            .history(id, query)
+            .await
+            .map_err(Failure::of_read(cx.locale))?;
         let done = (page.len() as u32) < want;
         entries.extend(page);
         if done {

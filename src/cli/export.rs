@@ -100,7 +100,7 @@ pub async fn run(cx: &mut Context<'_>, command: ExportCommand) -> Result<(), Fai
     };
     let table = export::table(cx.services, export)
         .await
-        .map_err(Failure::of_read)?;
+        .map_err(Failure::of_read(cx.locale))?;
     let mut csv = Vec::new();
     export::write_csv(&mut csv, &table)
         .map_err(|e| Failure::new(Exit::Failed, format!("CSV: {e}")))?;

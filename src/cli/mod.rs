@@ -18,7 +18,7 @@ use crate::backend::Services;
 use crate::config::{Paths, Settings};
 use crate::domain::days;
 use crate::domain::{ErrorKind, ServiceError};
-use crate::i18n::Locale;
+use crate::i18n::{Locale, describe};
 use crate::runtime::journal::Journal;
 use crate::runtime::launch;
 use jiff::Timestamp;
@@ -56,14 +56,18 @@ impl Failure {
     }
 
     /// A read that failed: refused by the vendor (1), with nothing configured to ask (2),
-    /// or the network or the vendor failing (3). A read has no outcome to be unsure of.
-    pub fn of_read(e: ServiceError) -> Failure {
-        let exit = match e.kind {
-            ErrorKind::Rejected => Exit::Refused,
-            ErrorKind::NotConfigured => Exit::Usage,
-            _ => Exit::Failed,
-        };
-        Failure::new(exit, e.to_string())
+    /// or the network or the vendor failing (3). A read has no outcome to be unsure of. Said
+    /// in the catalogue's words; the vendor's own go to the log.
+    pub fn of_read(locale: Locale) -> impl Fn(ServiceError) -> Failure {
+        move |e| {
+            let exit = match e.kind {
+                ErrorKind::Rejected => Exit::Refused,
+                ErrorKind::NotConfigured => Exit::Usage,
+                _ => Exit::Failed,
+            };
+            tracing::warn!(kind = ?e.kind, "{}", e.detail);
+            Failure::new(exit, describe::refusal(locale.text(), &e))
+        }
     }
 }
 
@@ -173,7 +177,7 @@ pub async fn run(
         seeding
             .await
             .map_err(|e| Failure::new(Exit::Failed, format!("demo data: {e}")))?
-            .map_err(Failure::of_read)?;
+            .map_err(Failure::of_read(settings.locale))?;
     }
     let mut cx = Context {
         services: &launched.services,

@@ -47,7 +47,7 @@ pub async fn run(
     let client = ClientId(args.id);
     let service = super::client::service(cx)?;
     let (balances, offered) = tokio::try_join!(service.balance(client), service.coupons(client))
-        .map_err(Failure::of_read)?;
+        .map_err(Failure::of_read(cx.locale))?;
     let request = request(locale, &args, &balances, &offered, jiff::Timestamp::now())?;
     let what = describe::write_off(locale, &request);
     if !args.yes {
@@ -66,7 +66,15 @@ pub async fn run(
         Err(e) if e.outcome_unknown() => {
             check(cx, journal, (client, &request, &key), (&balances, &offered)).await
         }
-        Err(e) => Err(Failure::of_read(e)),
+        Err(e) => {
+            // Refused, or never sent: the exit says which as for a read; the words say that
+            // nothing was written off.
+            let failure = Failure::of_read(cx.locale)(e);
+            Err(Failure::new(
+                failure.exit,
+                fill(t.problem_refused, failure.message),
+            ))
+        }
     }
 }
 

@@ -33,13 +33,28 @@ pub enum ErrorKind {
     Cancelled,
 }
 
+/// Why a vendor refused, when its answer names a reason the console can say in its own
+/// words (the vendor's text itself stays in `detail`, for the messages overlay and the log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Not enough on the balance.
+    Insufficient,
+    /// A coupon is not the client's, has expired, is redeemed or is held by another sale.
+    CouponUnavailable,
+    /// A hold of a two-phase write-off has lapsed or is gone.
+    HoldGone,
+}
+
 /// A backend failure with the vendor's own words, already free of URLs and secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceError {
     pub kind: ErrorKind,
+    /// The vendor's or the library's words: for the messages overlay and the log, never the
+    /// sentence a cashier is told.
     pub detail: String,
     /// How long the vendor asked to wait before asking again (rate limits).
     pub retry_after: Option<std::time::Duration>,
+    pub reason: Option<Reason>,
 }
 
 impl ServiceError {
@@ -49,7 +64,13 @@ impl ServiceError {
             kind,
             detail: super::text::clean(&detail.into()),
             retry_after: None,
+            reason: None,
         }
+    }
+
+    pub fn with_reason(mut self, reason: Option<Reason>) -> Self {
+        self.reason = reason;
+        self
     }
 
     pub fn with_retry_after(mut self, wait: std::time::Duration) -> Self {

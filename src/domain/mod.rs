@@ -12,7 +12,7 @@ pub mod reconcile;
 pub mod search;
 pub mod text;
 
-pub use error::{ErrorKind, ServiceError};
+pub use error::{ErrorKind, Reason, ServiceError};
 
 /// Longest seed-001 login (an email or a phone) accepted: an email is at most 254 characters.
 pub const LOGIN_MAX: usize = 254;

@@ -3,10 +3,13 @@
 
 use super::{Locale, Text, fill, format_amount};
 use crate::domain::reconcile::Doubt;
-use crate::domain::{Currency, ErrorKind, ServiceError, WriteOff};
+use crate::domain::{Currency, ErrorKind, Reason, ServiceError, WriteOff};
 
+/// A failure in the catalogue's words: what happened and what to do. The vendor's or the
+/// library's own words ([`ServiceError::detail`]) are never part of it: they are shown in
+/// the messages overlay and logged.
 pub fn error(t: &Text, e: &ServiceError) -> String {
-    let head = match e.kind {
+    match e.kind {
         ErrorKind::Timeout => t.error_timeout,
         ErrorKind::Unreachable => t.error_unreachable,
         ErrorKind::Interrupted => t.error_interrupted,
@@ -18,17 +21,18 @@ pub fn error(t: &Text, e: &ServiceError) -> String {
         ErrorKind::NotConfigured => t.error_not_configured,
         ErrorKind::Cancelled => t.error_cancelled,
         ErrorKind::InProgress => t.error_in_progress,
-    };
-    // For these the detail is the HTTP library's English (kept in the log); the catalogue's
-    // sentence says all a cashier can act on.
-    let library_words = matches!(
-        e.kind,
-        ErrorKind::Timeout | ErrorKind::Unreachable | ErrorKind::Interrupted | ErrorKind::Cancelled
-    );
-    if e.detail.is_empty() || library_words {
-        head.to_string()
-    } else {
-        format!("{head}: {}", e.detail)
+    }
+    .to_string()
+}
+
+/// Why a request was refused: the reason the vendor named, in the catalogue's words, or
+/// the failure itself when it named none the console knows.
+pub fn refusal(t: &Text, e: &ServiceError) -> String {
+    match e.reason {
+        Some(Reason::Insufficient) => t.reason_insufficient.to_string(),
+        Some(Reason::CouponUnavailable) => t.reason_coupon.to_string(),
+        Some(Reason::HoldGone) => t.reason_hold_gone.to_string(),
+        None => error(t, e),
     }
 }
 
@@ -61,5 +65,46 @@ pub fn doubt(t: &Text, doubt: Doubt) -> String {
         Doubt::ChangedOtherwise => t.checked_changed_otherwise.to_string(),
         Doubt::SameAmountElsewhere => t.checked_same_amount.to_string(),
         Doubt::CouponExpired(id) => fill(t.checked_coupon_expired, id.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    /// What a person is told is the catalogue's sentence alone: never the vendor's words,
+    /// an HTML page or the console's own type names.
+    #[test]
+    fn errors_are_catalogue_sentences_without_the_vendors_words() {
+        let kinds = [
+            ErrorKind::Timeout,
+            ErrorKind::Unreachable,
+            ErrorKind::Interrupted,
+            ErrorKind::Unauthorized,
+            ErrorKind::Rejected,
+            ErrorKind::Server,
+            ErrorKind::BadResponse,
+            ErrorKind::InProgress,
+            ErrorKind::RateLimited,
+            ErrorKind::NotConfigured,
+            ErrorKind::Cancelled,
+        ];
+        for locale in [Locale::Ru, Locale::En] {
+            let t = locale.text();
+            for kind in kinds {
+                let e = ServiceError::new(kind, "<html>os error 111</html>");
+                for said in [error(t, &e), refusal(t, &e)] {
+                    assert!(
+                        !said.contains("html") && !said.contains("os error"),
+                        "{said}"
+                    );
+                    // English sentences may share a word with a type name ("Cancelled").
+                    if locale == Locale::Ru {
+                        assert!(!said.contains(&format!("{kind:?}")), "{said}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -46,8 +46,8 @@ pub async fn send(
         .await;
     let (outcome, detail) = match &result {
         Ok(()) => (Outcome::Applied, None),
-        Err(e) if e.outcome_unknown() => (Outcome::Unknown, Some(e.to_string())),
-        Err(e) => (Outcome::Refused, Some(e.to_string())),
+        Err(e) if e.outcome_unknown() => (Outcome::Unknown, Some(e.detail.clone())),
+        Err(e) => (Outcome::Refused, Some(e.detail.clone())),
     };
     tracing::info!(
         client = client.0,

@@ -6,7 +6,7 @@ use crate::app::keys::{Action, FieldEdit, Move, Scope};
 use crate::app::model::{BackendLabel, FormProblem, GroupFormProblem, Notice, WriteOffField};
 use crate::domain::AmountError;
 use crate::domain::admin::{GroupKind, GroupProblem};
-pub use crate::i18n::describe::{currency, doubt, error, write_off};
+pub use crate::i18n::describe::{currency, doubt, error, refusal, write_off};
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
 
 pub fn field(t: &Text, f: WriteOffField) -> &'static str {
@@ -39,7 +39,7 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
         ),
         FormProblem::CouponExpired(id) => fill(t.problem_coupon_expired, id.0),
         FormProblem::Nothing => t.problem_nothing.to_string(),
-        FormProblem::Refused(e) => fill(t.problem_refused, &e.detail),
+        FormProblem::Refused(e) => fill(t.problem_refused, refusal(t, e)),
     }
 }
 
@@ -210,7 +210,7 @@ pub fn group_problem(locale: Locale, p: &GroupFormProblem) -> String {
                 AmountError::TooLarge => t.problem_too_large.replace("{}: ", ""),
             },
         ),
-        GroupFormProblem::Refused(e) => fill(t.problem_refused, &e.detail),
+        GroupFormProblem::Refused(e) => fill(t.problem_save_refused, refusal(t, e)),
     }
 }
 

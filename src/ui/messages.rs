@@ -24,14 +24,15 @@ pub fn render(model: &Model, selected: usize, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    // The selected message comes first; the ones before it are scrolled past.
+    // The selected message comes first; the ones before it are scrolled past. An error's
+    // vendor detail (cleaned of controls when it was made) is shown here and nowhere else.
     let lines: Vec<Line> = model
         .messages
         .iter()
         .rev()
         .enumerate()
         .skip(selected)
-        .map(|(i, m)| {
+        .flat_map(|(i, m)| {
             let time =
                 m.at.to_zoned(model.tz.clone())
                     .strftime("%H:%M:%S")
@@ -41,10 +42,18 @@ pub fn render(model: &Model, selected: usize, frame: &mut Frame, area: Rect) {
                 Said::Error(e) => (labels::error(t, e), theme::danger()),
             };
             let marker = if i == selected { "▶ " } else { "  " };
-            Line::from(vec![
+            let said = Line::from(vec![
                 Span::styled(format!("{marker}{time} "), theme::muted()),
                 Span::styled(text, style),
-            ])
+            ]);
+            let detail = match &m.said {
+                Said::Error(e) if !e.detail.is_empty() => Some(Line::from(Span::styled(
+                    format!("           {}", e.detail),
+                    theme::muted(),
+                ))),
+                _ => None,
+            };
+            std::iter::once(said).chain(detail)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

@@ -72,6 +72,22 @@ pub struct ErrorDetailDto {
     pub message: String,
 }
 
+/// The reason a refusal's `code` names, for the codes `loyalty serve` and the vendor's
+/// document use; any other code leaves the vendor's message to speak for itself.
+pub fn refusal_reason(code: &str) -> Option<crate::domain::Reason> {
+    use crate::domain::Reason;
+    match code {
+        "insufficient_balance" => Some(Reason::Insufficient),
+        "coupon_not_found" | "coupon_expired" | "coupon_redeemed" | "coupon_held" => {
+            Some(Reason::CouponUnavailable)
+        }
+        "transaction_not_found" | "transaction_expired" | "transaction_state" => {
+            Some(Reason::HoldGone)
+        }
+        _ => None,
+    }
+}
+
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match serde_json::Value::deserialize(d)? {
         serde_json::Value::String(s) => Ok(s),

@@ -128,10 +128,10 @@ impl ExtAdapter {
         if status.is_success() {
             return Ok(body);
         }
-        let detail = match serde_json::from_slice::<ErrorDto>(&body) {
-            Ok(e) => e.error.message,
-            Err(_) if body.is_empty() => status.to_string(),
-            Err(_) => format!("{status}: {}", excerpt(&body)),
+        let (detail, reason) = match serde_json::from_slice::<ErrorDto>(&body) {
+            Ok(e) => (e.error.message, wire::refusal_reason(&e.error.code)),
+            Err(_) if body.is_empty() => (status.to_string(), None),
+            Err(_) => (format!("{status}: {}", excerpt(&body)), None),
         };
         // Say which credential was refused, so the profile can be put right.
         let detail = if matches!(status.as_u16(), 401 | 403) {
@@ -143,8 +143,10 @@ impl ExtAdapter {
         } else {
             detail
         };
-        tracing::warn!(%status, "{what} refused: {detail}");
-        Err(ServiceError::new(status_kind(status), detail))
+        let e = ServiceError::new(status_kind(status), detail).with_reason(reason);
+        // Logged once cleaned: a vendor's text may carry terminal controls or forged lines.
+        tracing::warn!(%status, "{what} refused: {}", e.detail);
+        Err(e)
     }
 }
 
