@@ -177,7 +177,7 @@ async fn console(
                 model,
                 launched.services,
                 paths.exports(),
-                Journal::new(paths.journal(), journal_label),
+                Journal::new(paths.journal(), journal_label).by(settings.login()),
                 started,
                 launched.seeding,
             ))

@@ -65,6 +65,18 @@ impl Journal {
         }
     }
 
+    /// Records `login` as who made the entries, when the profile signs in as someone: the
+    /// person the vendor knows, rather than the machine's account.
+    pub fn by(self, login: Option<&str>) -> Self {
+        match login {
+            Some(user) => Journal {
+                user: user.to_string(),
+                ..self
+            },
+            None => self,
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
