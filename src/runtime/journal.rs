@@ -245,4 +245,27 @@ mod tests {
         assert_eq!(rows[1].request, w);
         assert_eq!(rows[1].profile, "shop");
     }
+
+    #[test]
+    fn entries_name_the_profiles_login_when_it_has_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let w = WriteOff {
+            points: Some(Amount::from_minor(100)),
+            rubles: None,
+            coupons: vec![],
+        };
+        Journal::new(path.clone(), "shop".into())
+            .by(Some("cashier@shop.ru"))
+            .attempt("k1", ClientId(1), &w)
+            .unwrap();
+        let machine = Journal::new(path.clone(), "shop".into()).by(None);
+        machine.attempt("k2", ClientId(1), &w).unwrap();
+        let rows = machine.rows().unwrap();
+        assert_eq!(rows[1].user, "cashier@shop.ru");
+        assert_ne!(
+            rows[0].user, "cashier@shop.ru",
+            "no login: the account's name"
+        );
+    }
 }

@@ -34,7 +34,8 @@ pub fn render(model: &Model, f: &GroupForm, frame: &mut Frame, area: Rect) {
     .iter()
     .map(|l| unicode_width::UnicodeWidthStr::width(*l))
     .max()
-    .unwrap_or(0);
+    .unwrap_or(0)
+        + 1;
     field::labelled(
         frame,
         row(1),

@@ -33,7 +33,7 @@ const GAP: usize = 1;
 /// gets what its title and `rows` need while they fit. When they do not, text columns shrink
 /// (to `TEXT_MIN` at most), then whole columns are left out from the right, the first one
 /// (what the row is) last: an amount or an id is never cut. Width to spare goes to the text
-/// columns.
+/// columns, all growing together, until they are whole; what is left stays at the right.
 pub fn fit(width: u16, columns: &Columns, rows: &[Vec<String>]) -> Vec<Option<usize>> {
     let fits: Vec<Fit> = columns.0.iter().map(|(_, f)| *f).collect();
     let n = fits.len();
@@ -46,7 +46,9 @@ pub fn fit(width: u16, columns: &Columns, rows: &[Vec<String>]) -> Vec<Option<us
                 .unwrap_or(0)
         })
         .collect();
-    let need: Vec<usize> = (0..n).map(|i| content[i].max(columns.0[i].0.width())).collect();
+    let need: Vec<usize> = (0..n)
+        .map(|i| content[i].max(columns.0[i].0.width()))
+        .collect();
     // A whole column's title may be cut, its values never.
     let least: Vec<usize> = (0..n)
         .map(|i| match fits[i] {
@@ -56,19 +58,24 @@ pub fn fit(width: u16, columns: &Columns, rows: &[Vec<String>]) -> Vec<Option<us
         .collect();
     let used = |shown: &[bool], w: &[usize]| {
         let count = shown.iter().filter(|s| **s).count();
-        (0..n).filter(|i| shown[*i]).map(|i| w[i]).sum::<usize>()
-            + GAP * count.saturating_sub(1)
+        (0..n).filter(|i| shown[*i]).map(|i| w[i]).sum::<usize>() + GAP * count.saturating_sub(1)
     };
     let width = width as usize;
     let mut shown = vec![true; n];
     while used(&shown, &least) > width {
-        let last = |text: bool| (1..n).rev().find(|i| shown[*i] && (fits[*i] == Fit::Text) == text);
+        let last = |text: bool| {
+            (1..n)
+                .rev()
+                .find(|i| shown[*i] && (fits[*i] == Fit::Text) == text)
+        };
         match last(false).or_else(|| last(true)) {
             Some(i) => shown[i] = false,
             None => break,
         }
     }
-    let mut w: Vec<usize> = (0..n).map(|i| if shown[i] { least[i] } else { 0 }).collect();
+    let mut w: Vec<usize> = (0..n)
+        .map(|i| if shown[i] { least[i] } else { 0 })
+        .collect();
     let mut spare = width.saturating_sub(used(&shown, &w));
     // Whole titles first, then the text columns grow together towards what they need.
     for i in (0..n).filter(|i| shown[*i] && fits[*i] != Fit::Text) {
@@ -76,7 +83,9 @@ pub fn fit(width: u16, columns: &Columns, rows: &[Vec<String>]) -> Vec<Option<us
         w[i] += more;
         spare -= more;
     }
-    let text: Vec<usize> = (0..n).filter(|i| shown[*i] && fits[*i] == Fit::Text).collect();
+    let text: Vec<usize> = (0..n)
+        .filter(|i| shown[*i] && fits[*i] == Fit::Text)
+        .collect();
     while spare > 0 {
         let growing: Vec<usize> = text.iter().copied().filter(|i| w[*i] < need[*i]).collect();
         if growing.is_empty() {
@@ -87,15 +96,16 @@ pub fn fit(width: u16, columns: &Columns, rows: &[Vec<String>]) -> Vec<Option<us
             spare -= 1;
         }
     }
-    for (k, i) in text.iter().enumerate() {
-        w[*i] += spare / text.len() + usize::from(k < spare % text.len());
-    }
     (0..n).map(|i| shown[i].then_some(w[i])).collect()
 }
 
 /// The cells of one row in the columns `fit` kept, each cut to its width (only text is ever
 /// wider than its column) and numbers right-aligned.
-pub fn cells(columns: &Columns, widths: &[Option<usize>], texts: Vec<String>) -> Vec<Line<'static>> {
+pub fn cells(
+    columns: &Columns,
+    widths: &[Option<usize>],
+    texts: Vec<String>,
+) -> Vec<Line<'static>> {
     texts
         .into_iter()
         .enumerate()
@@ -190,18 +200,31 @@ mod tests {
     }
 
     #[test]
-    fn everything_fits_whole_on_a_wide_screen_and_the_spare_goes_to_text() {
+    fn everything_fits_whole_on_a_wide_screen() {
         let w = fit(200, &columns(), &rows());
-        assert_eq!(w[0], Some(16));
-        assert_eq!(w[1], Some(12));
-        assert_eq!(w[3], Some(36));
-        assert_eq!(w[2], Some(200 - 16 - 12 - 36 - 3), "{w:?}");
+        assert_eq!(w, [Some(16), Some(12), Some(28), Some(36)]);
+    }
+
+    #[test]
+    fn text_columns_share_what_is_spare_until_they_are_whole() {
+        let columns = Columns(vec![
+            ("Id", Fit::Number),
+            ("Name", Fit::Text),
+            ("Note", Fit::Text),
+        ]);
+        let rows = vec![vec!["1".into(), "n".repeat(30), "x".repeat(12)]];
+        // 1 + 2 gaps leave 27: both grow one column at a time, the note is whole at 12.
+        assert_eq!(fit(30, &columns, &rows), [Some(2), Some(14), Some(12)]);
+        assert_eq!(fit(24, &columns, &rows), [Some(2), Some(10), Some(10)]);
     }
 
     #[test]
     fn text_shrinks_before_anything_whole_is_cut_or_left_out() {
         let w = fit(80, &columns(), &rows());
-        assert_eq!(w, [Some(16), Some(12), Some(80 - 16 - 12 - 36 - 3), Some(36)]);
+        assert_eq!(
+            w,
+            [Some(16), Some(12), Some(80 - 16 - 12 - 36 - 3), Some(36)]
+        );
     }
 
     #[test]
@@ -209,7 +232,7 @@ mod tests {
         let w = fit(60, &columns(), &rows());
         assert_eq!(w[3], None, "{w:?}");
         assert_eq!((w[0], w[1]), (Some(16), Some(12)));
-        assert_eq!(w[2], Some(60 - 16 - 12 - 2));
+        assert_eq!(w[2], Some(28));
         // Narrower still: the text goes to its least, then the amount is left out whole.
         let w = fit(30, &columns(), &rows());
         assert_eq!(w, [Some(16), None, Some(13), None]);
@@ -223,7 +246,10 @@ mod tests {
         let texts: Vec<String> = cells.iter().map(ToString::to_string).collect();
         assert_eq!(texts[0], "18.11.2026 10:00");
         assert_eq!(texts[1], "1 234 567,89");
-        assert!(texts[2].ends_with('…') && texts[2].starts_with("Покупка"), "{texts:?}");
+        assert!(
+            texts[2].ends_with('…') && texts[2].starts_with("Покупка"),
+            "{texts:?}"
+        );
         assert_eq!(texts.len(), 3, "the key is left out, not cut");
     }
 }

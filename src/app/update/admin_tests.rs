@@ -1083,3 +1083,40 @@ fn tab_walks_the_filter_fields_round_the_row() {
             .ends_with('7')
     );
 }
+
+#[test]
+fn a_screen_without_its_provider_offers_only_the_keys_that_work_there() {
+    use crate::app::keys::{Action, Scope};
+    let mut m = model();
+    m.available = Availability {
+        groups: false,
+        ..Availability::ALL
+    };
+    key(&mut m, KeyCode::F(3));
+    let context = m.key_context();
+    assert_eq!(context.scope, Scope::Global, "F3's own keys do not apply");
+    for c in ['n', 'e', 'd', 'r'] {
+        assert!(key(&mut m, KeyCode::Char(c)).is_empty(), "{c}");
+        assert!(m.dialog.is_none(), "{c}");
+    }
+    let hinted: Vec<Action> = m
+        .keymap
+        .for_scope(context.scope)
+        .filter(|b| b.hinted_in(context.scope))
+        .map(|b| b.action)
+        .collect();
+    assert!(hinted.contains(&Action::Help), "{hinted:?}");
+    assert!(
+        !hinted.contains(&Action::Refresh),
+        "nothing to load again: {hinted:?}"
+    );
+    // Where there is something to load, `r` is offered.
+    m.available = Availability::ALL;
+    let scope = m.key_context().scope;
+    assert_eq!(scope, Scope::Groups);
+    assert!(
+        m.keymap
+            .for_scope(scope)
+            .any(|b| b.action == Action::Refresh && b.hinted_in(scope))
+    );
+}
