@@ -7,7 +7,6 @@ use crate::domain::{Amount, ClientId, CouponId, WriteOff};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -82,15 +81,9 @@ impl Journal {
     }
 
     fn append(&self, line: &Line) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let mut text = serde_json::to_string(line).map_err(std::io::Error::other)?;
         text.push('\n');
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        let mut file = super::private::append(&self.path)?;
         file.write_all(text.as_bytes())?;
         // On disk before the request leaves: a crash after sending still leaves the record.
         file.sync_all()

@@ -943,19 +943,29 @@ fn a_phone_in_the_card_field_finds_the_card_and_its_operations_open() {
     assert!(m.dialog.is_none());
     assert_eq!(
         m.card_operations.filter.value(CardOperationField::Card),
-        "18"
+        "#18",
+        "marked as an id, so Enter again shows the same card"
     );
+    key(&mut m, KeyCode::Char('/'));
+    let [Cmd::LoadCardOperations { query, .. }] = key(&mut m, KeyCode::Enter)[..] else {
+        panic!()
+    };
+    assert_eq!(query.card_id, 18);
 }
 
 #[test]
-fn card_ids_are_short_numbers_and_anything_else_is_searched() {
-    for (text, searched) in [
-        ("12", false),
-        ("123456789", false),
-        ("2000000000017", true),
-        ("79123456789", true),
-        ("Иванов", true),
-        ("ab", false),
+fn card_ids_are_short_numbers_or_marked_and_a_phones_last_digits_are_searched() {
+    // (typed, the card id asked for, or None when the text is searched for)
+    for (text, id) in [
+        ("12", Some(12)),
+        ("#12", Some(12)),
+        ("# 1234567", Some(1_234_567)),
+        ("5678", None),
+        ("345678901", None),
+        ("2000000000017", None),
+        ("79123456789", None),
+        ("+7 912 345-67-89", None),
+        ("Иванов", None),
     ] {
         let mut m = model();
         key(&mut m, KeyCode::F(6));
@@ -963,15 +973,29 @@ fn card_ids_are_short_numbers_and_anything_else_is_searched() {
         key(&mut m, KeyCode::Tab);
         type_text(&mut m, "1");
         let cmds = key(&mut m, KeyCode::Enter);
-        let found = matches!(cmds[..], [Cmd::FindCards { .. }]);
-        assert_eq!(found, searched, "{text}: {cmds:?}");
-        if text == "ab" {
-            assert_eq!(
-                m.card_operations.filter.invalid,
-                Some(CardOperationField::Card),
-                "too short to search"
-            );
+        match id {
+            Some(id) => assert!(
+                matches!(cmds[..], [Cmd::LoadCardOperations { query, .. }] if query.card_id == id),
+                "{text}: {cmds:?}"
+            ),
+            None => assert!(
+                matches!(cmds[..], [Cmd::FindCards { ref text, .. }] if text == text.trim()),
+                "{text}: {cmds:?}"
+            ),
         }
+    }
+    for text in ["ab", "#", "#12a", "#0", "0"] {
+        let mut m = model();
+        key(&mut m, KeyCode::F(6));
+        type_text(&mut m, text);
+        key(&mut m, KeyCode::Tab);
+        type_text(&mut m, "1");
+        assert!(key(&mut m, KeyCode::Enter).is_empty(), "{text}");
+        assert_eq!(
+            m.card_operations.filter.invalid,
+            Some(CardOperationField::Card),
+            "{text}: neither an id nor enough to search"
+        );
     }
 }
 
