@@ -604,7 +604,7 @@ fn the_journal() {
         );
         m
     };
-    both("journal", &build);
+    both("journal", build);
     wide("journal_ru", &build(Locale::Ru));
 }
 
@@ -774,7 +774,7 @@ mod admin {
             );
             m
         };
-        both("groups", &build);
+        both("groups", build);
         wide("groups_ru", &build(Locale::Ru));
     }
 
@@ -964,7 +964,7 @@ mod admin {
             key(&mut m, KeyCode::Enter);
             m
         };
-        both("accumulations", &build);
+        both("accumulations", build);
         wide("accumulations_ru", &build(Locale::Ru));
     }
 
@@ -1071,7 +1071,7 @@ mod admin {
             );
             m
         };
-        both("registrations", &build);
+        both("registrations", build);
         wide("registrations_ru", &build(Locale::Ru));
     }
 
@@ -1226,7 +1226,7 @@ mod admin {
             );
             m
         };
-        both("card_operations", &build);
+        both("card_operations", build);
         wide("card_operations_ru", &build(Locale::Ru));
     }
 
@@ -1572,6 +1572,6 @@ fn history_with_long_transaction_ids() {
         }
         m
     };
-    both("card_long_ids", &build);
+    both("card_long_ids", build);
     wide("card_long_ids_ru", &build(Locale::Ru));
 }
