@@ -27,6 +27,7 @@ fn env(key: &str) -> Option<String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    runtime::private::owner_only_from_now();
     let cli = Cli::parse();
     let log_env = env("LOYALTY_LOG");
     let (log, warning) = logging::Level::choose(cli.log_level.as_deref(), log_env.as_deref());
@@ -177,7 +178,7 @@ async fn console(
                 model,
                 launched.services,
                 paths.exports(),
-                Journal::new(paths.journal(), journal_label),
+                Journal::new(paths.journal(), journal_label).by(settings.login()),
                 started,
                 launched.seeding,
             ))

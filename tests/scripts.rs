@@ -484,3 +484,37 @@ fn exports_print_every_row_of_the_filter_as_csv() {
     ]);
     assert_eq!(out.status.code(), Some(2), "--csv is the form to ask for");
 }
+
+/// What the console keeps on disk holds clients' personal data: its folders are 0700 and
+/// every file in them 0600 (the database and its -wal/-shm, the journal, the day's log).
+#[cfg(unix)]
+#[test]
+fn the_data_and_state_folders_and_their_files_are_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = loyalty(dir.path())
+        .args(["write-off", "1234567", "--points", "1", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let mut files = Vec::new();
+    for folder in ["data", "state"] {
+        let folder = dir.path().join(folder);
+        assert_eq!(mode(&folder), 0o700, "{}", folder.display());
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                assert_eq!(mode(&path), 0o600, "{}", path.display());
+                files.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    for expected in ["loyalty.db", "journal.jsonl"] {
+        assert!(files.iter().any(|f| f == expected), "{expected}: {files:?}");
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with(".log")),
+        "a log: {files:?}"
+    );
+}

@@ -666,7 +666,7 @@ async fn retail_cards_are_found_by_phone_barcode_or_name() {
     use loyalty_console::server::demo::FIRST_CARD_NUMBER;
     let s = TestServer::start(30).await;
     let r = regos(&s);
-    for text in ["7912345678", "345678", "Client First", "Client"] {
+    for text in ["7912345678", "345678", "5678", "Client First", "Client"] {
         let cards = r.find_cards(text.into()).await.unwrap();
         let c = cards
             .iter()

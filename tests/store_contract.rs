@@ -502,6 +502,18 @@ async fn reads(store: &Store) -> Vec<String> {
             .unwrap();
         out.push(format!("{phone:?} {email:?} {found:?}"));
     }
+    // An email is found whatever case it is typed in.
+    for (upper, lower) in [
+        ("TEST@TEST.RU", "test@test.ru"),
+        ("TeSt@%", "test@%"),
+        ("%@MAIL.RU", "%@mail.ru"),
+    ] {
+        let search = |e: &str| store.search_clients(None, Some(e.to_string()));
+        let (upper_found, lower_found) =
+            (search(upper).await.unwrap(), search(lower).await.unwrap());
+        assert!(!lower_found.is_empty(), "{lower}");
+        assert_eq!(upper_found, lower_found, "{upper}");
+    }
     for id in [
         SAMPLE_CLIENT_ID,
         SAMPLE_CLIENT_ID + 17,
@@ -787,4 +799,43 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         store.balances(ClientId(7)).await.unwrap().points,
         Amount::from_minor(300)
     );
+}
+
+/// PostgreSQL answers an email search, whatever its case, from the lower-case columns'
+/// indexes: exact and prefix on `email_lc`, suffix on its reverse.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_searches_use_the_lower_case_indexes_on_postgres() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.fresh_database().await;
+    let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
+    store.seed_demo(CLIENTS, anchor()).await.unwrap();
+    let (c, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    // The demo table is small enough for a scan to be cheaper: ask whether an index can serve.
+    c.batch_execute("SET enable_seqscan = off").await.unwrap();
+    for (clause, index) in [
+        ("email_lc = 'test@test.ru'", "clients_email_lc"),
+        ("email_lc LIKE 'test@%' ESCAPE '\\'", "clients_email_lc"),
+        (
+            "email_rev LIKE 'ur.tset@%' ESCAPE '\\'",
+            "clients_email_rev",
+        ),
+    ] {
+        let plan: Vec<String> = c
+            .query(
+                &format!("EXPLAIN SELECT id FROM clients WHERE {clause}"),
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains(index), "{clause}: {plan}");
+    }
 }

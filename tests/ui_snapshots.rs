@@ -570,7 +570,7 @@ fn write_off_shown_not_to_have_gone_through() {
 fn the_journal() {
     use loyalty_console::domain::journal::{JournalRow, Outcome};
     use loyalty_console::domain::{CouponId, WriteOff};
-    both("journal", |l| {
+    let build = |l: Locale| {
         let mut m = model(l);
         let Some(Cmd::LoadJournal { id }) = key(&mut m, KeyCode::F(7)).into_iter().next() else {
             panic!()
@@ -590,7 +590,7 @@ fn the_journal() {
             .enumerate()
             .map(|(i, o)| JournalRow {
                 at: Timestamp::from_millisecond(NOW_MS - i as i64 * 600_000).unwrap(),
-                key: format!("9f3c2a-{}", 40 + i),
+                key: format!("72495f9e0c8b4d3a9e1f2b3c4d5e6f{}", 40 + i),
                 profile: "embedded".into(),
                 user: "cashier".into(),
                 client: ClientId(1_234_567 + i as i64),
@@ -615,7 +615,9 @@ fn the_journal() {
             },
         );
         m
-    });
+    };
+    both("journal", build);
+    wide("journal_ru", &build(Locale::Ru));
 }
 
 #[test]
@@ -769,7 +771,7 @@ mod admin {
 
     #[test]
     fn groups_with_details() {
-        both("groups", |l| {
+        let build = |l: Locale| {
             let mut m = groups_screen(l);
             let Some(Cmd::LoadGroup { id, .. }) = key(&mut m, KeyCode::Enter).into_iter().next()
             else {
@@ -783,7 +785,9 @@ mod admin {
                 },
             );
             m
-        });
+        };
+        both("groups", build);
+        wide("groups_ru", &build(Locale::Ru));
     }
 
     #[test]
@@ -965,13 +969,15 @@ mod admin {
 
     #[test]
     fn accumulations_page() {
-        both("accumulations", |l| {
+        let build = |l: Locale| {
             let mut m = accumulations_screen(l, accumulations(), 30);
             key(&mut m, KeyCode::Char('/'));
             type_text(&mut m, "12x");
             key(&mut m, KeyCode::Enter);
             m
-        });
+        };
+        both("accumulations", build);
+        wide("accumulations_ru", &build(Locale::Ru));
     }
 
     #[test]
@@ -1032,7 +1038,11 @@ mod admin {
     }
 
     fn registrations() -> Vec<Registration> {
-        let points = ["ТЦ «Европейский»", "Арбат, 12", "Интернет-магазин"];
+        let points = [
+            "ТЦ «Европейский»",
+            "Кафе на набережной, Арбат 12",
+            "Интернет-магазин",
+        ];
         (0..12)
             .map(|i| Registration {
                 client: 1_234_567 + i,
@@ -1055,7 +1065,7 @@ mod admin {
 
     #[test]
     fn registrations_this_month() {
-        both("registrations", |l| {
+        let build = |l: Locale| {
             let mut m = model(l);
             key(&mut m, KeyCode::F(5));
             key(&mut m, KeyCode::Char('p'));
@@ -1072,7 +1082,9 @@ mod admin {
                 },
             );
             m
-        });
+        };
+        both("registrations", build);
+        wide("registrations_ru", &build(Locale::Ru));
     }
 
     #[test]
@@ -1146,7 +1158,7 @@ mod admin {
 
     #[test]
     fn card_operations_page() {
-        both("card_operations", |l| {
+        let build = |l: Locale| {
             let mut m = model(l);
             key(&mut m, KeyCode::F(6));
             type_text(&mut m, "12");
@@ -1225,18 +1237,23 @@ mod admin {
                 },
             );
             m
-        });
+        };
+        both("card_operations", build);
+        wide("card_operations_ru", &build(Locale::Ru));
     }
 
     #[test]
     fn screens_without_a_provider() {
+        // The profile in use is named in the snippet, and the hints offer none of F3's
+        // own keys (n, e, d), which do nothing here.
         both("not_configured", |l| {
             let mut m = model(l);
+            m.backend = BackendLabel::Profile("down".into());
             m.available = Availability {
-                registrations: false,
+                groups: false,
                 ..Availability::ALL
             };
-            key(&mut m, KeyCode::F(5));
+            key(&mut m, KeyCode::F(3));
             m
         });
     }
@@ -1544,4 +1561,30 @@ fn the_frame_tells_where_tabs_and_rows_are() {
         "the header"
     );
     assert_eq!(hits.at(0, 23), None, "the hint bar");
+}
+
+/// A wide terminal: the tables' columns take the room there is (nothing cut while the row
+/// has space), F3's details sit under its list.
+fn wide(name: &str, m: &Model) {
+    insta::assert_snapshot!(format!("{name}_200x60"), draw(m, 200, 60));
+}
+
+/// The card with the long transaction ids some vendors give: whole where the history has
+/// room (120 and 200 columns), left out rather than cut where it has not (80).
+#[test]
+fn history_with_long_transaction_ids() {
+    let build = |l: Locale| {
+        let mut m = model(l);
+        searched(&mut m, Ok(clients()));
+        let mut account = account(30);
+        for (i, e) in account.history.iter_mut().enumerate() {
+            e.transaction_id = format!("{i:08}-83f0-11ea-9e81-0242ac130003");
+        }
+        for cmd in key(&mut m, KeyCode::Enter) {
+            answer_from(&mut m, cmd, &account);
+        }
+        m
+    };
+    both("card_long_ids", build);
+    wide("card_long_ids_ru", &build(Locale::Ru));
 }

@@ -47,6 +47,8 @@ impl Model {
             Some(Dialog::GroupRemove(_)) => (Scope::GroupRemove, false),
             Some(Dialog::BonusMismatch(_)) => (Scope::BonusMismatch, false),
             Some(Dialog::CardPicker(_)) => (Scope::CardPicker, false),
+            // A screen without its provider shows how to add one: its own keys do nothing.
+            None if !super::update::screen_available(self, self.screen) => (Scope::Global, false),
             None => {
                 let screen = super::update::screens::spec(self.screen);
                 match &screen.table {

@@ -190,7 +190,7 @@ pub async fn run(
         Script::Groups(command) => admin::groups(&mut cx, command).await,
         Script::Export(command) => export::run(&mut cx, command).await,
         Script::WriteOff(args) => {
-            let journal = Journal::new(paths.journal(), label);
+            let journal = Journal::new(paths.journal(), label).by(settings.login());
             // One key per command: a write-off run again is a new write-off.
             let key = format!("{}-cli", uuid::Uuid::new_v4().simple());
             write_off::run(&mut cx, args, &journal, key, ask).await

@@ -105,6 +105,19 @@ pub struct Settings {
     pub mouse: bool,
 }
 
+impl Settings {
+    /// Who the till signs in as, when the profile names someone: the seed-001 login.
+    pub fn login(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::Profile { providers, .. } => match &providers.ext.as_ref()?.credential {
+                ExtCredential::ApiKey { login, .. } => Some(login),
+                ExtCredential::Bearer(_) => None,
+            },
+            Backend::Embedded => None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ConfigError(pub String);

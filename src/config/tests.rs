@@ -256,3 +256,25 @@ fn the_read_budget_is_read_and_bounded() {
         assert!(e.contains("read_budget_seconds"), "{bad}: {e}");
     }
 }
+
+#[test]
+fn the_login_is_the_ext_profiles_and_only_with_an_api_key() {
+    let resolve = |text: &str| {
+        let env = |k: &str| (k == "KEY").then(|| "k-123".to_string());
+        ConfigFile::parse(text)
+            .unwrap()
+            .resolve(Some("a"), env)
+            .unwrap()
+    };
+    let with_key = resolve(
+        "[profiles.a.ext]\nbase_url = \"http://x\"\nlogin = \"cashier@shop.ru\"\napi_key_env = \"KEY\"\n",
+    );
+    assert_eq!(with_key.login(), Some("cashier@shop.ru"));
+    let bearer = resolve("[profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"t\"\n");
+    assert_eq!(bearer.login(), None);
+    let embedded = ConfigFile::parse("")
+        .unwrap()
+        .resolve(None, no_env)
+        .unwrap();
+    assert_eq!(embedded.login(), None);
+}

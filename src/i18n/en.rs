@@ -297,7 +297,7 @@ pub const TEXT: Text = Text {
     per_pos_title: "Per point of sale",
     total: "Total",
     ops_title: "Card operations",
-    ops_start: "Type the card and promo ids, or a phone, barcode or name in “Card” to find the card; then Enter",
+    ops_start: "In “Card”, type a phone’s last 4+ digits, a phone, barcode or name to find the card, or its id (#12) and the promo id; then Enter",
     ops_empty: "No operations",
     filter_card: "Card",
     filter_promo: "Promo",

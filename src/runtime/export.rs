@@ -50,10 +50,7 @@ pub async fn run(
     let table = table(services, export).await?;
     let path = folder.join(format!("{}-{stamp}.csv", table.name));
     let write = || -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        write_csv(std::fs::File::create(&path)?, &table).map_err(std::io::Error::other)
+        write_csv(super::private::create(&path)?, &table).map_err(std::io::Error::other)
     };
     write().map_err(|e| io_error(&path, e))?;
     tracing::info!(rows = table.rows.len(), "exported {}", path.display());

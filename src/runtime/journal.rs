@@ -7,7 +7,6 @@ use crate::domain::{Amount, ClientId, CouponId, WriteOff};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -65,20 +64,26 @@ impl Journal {
         }
     }
 
+    /// Records `login` as who made the entries, when the profile signs in as someone: the
+    /// person the vendor knows, rather than the machine's account.
+    pub fn by(self, login: Option<&str>) -> Self {
+        match login {
+            Some(user) => Journal {
+                user: user.to_string(),
+                ..self
+            },
+            None => self,
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     fn append(&self, line: &Line) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let mut text = serde_json::to_string(line).map_err(std::io::Error::other)?;
         text.push('\n');
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        let mut file = super::private::append(&self.path)?;
         file.write_all(text.as_bytes())?;
         // On disk before the request leaves: a crash after sending still leaves the record.
         file.sync_all()
@@ -232,5 +237,28 @@ mod tests {
         );
         assert_eq!(rows[1].request, w);
         assert_eq!(rows[1].profile, "shop");
+    }
+
+    #[test]
+    fn entries_name_the_profiles_login_when_it_has_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let w = WriteOff {
+            points: Some(Amount::from_minor(100)),
+            rubles: None,
+            coupons: vec![],
+        };
+        Journal::new(path.clone(), "shop".into())
+            .by(Some("cashier@shop.ru"))
+            .attempt("k1", ClientId(1), &w)
+            .unwrap();
+        let machine = Journal::new(path.clone(), "shop".into()).by(None);
+        machine.attempt("k2", ClientId(1), &w).unwrap();
+        let rows = machine.rows().unwrap();
+        assert_eq!(rows[1].user, "cashier@shop.ru");
+        assert_ne!(
+            rows[0].user, "cashier@shop.ru",
+            "no login: the account's name"
+        );
     }
 }

@@ -58,7 +58,7 @@ const EMBEDDED_MANAGER: &str = "79990000000";
 
 async fn embedded(paths: &Paths) -> Result<Launched, String> {
     let db = paths.database();
-    std::fs::create_dir_all(&paths.data_dir)
+    super::private::dir_all(&paths.data_dir)
         .map_err(|e| format!("data dir {}: {e}", paths.data_dir.display()))?;
     let store = Store::open_sqlite(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
     let existing = store.client_count().await.map_err(|e| e.to_string())?;

@@ -80,7 +80,7 @@ pub fn to_dir(dir: &Path, level: &Level) -> Result<(), String> {
 /// The day's file in `dir`; older days beyond [`KEPT_DAYS`] are removed now and at each
 /// new day.
 fn appender(dir: &Path) -> Result<RollingFileAppender, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    super::private::dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix(FILE_PREFIX)

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod launch;
 pub mod logging;
 pub mod look;
+pub mod private;
 mod terminal;
 pub mod write_off;
 

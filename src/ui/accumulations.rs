@@ -1,6 +1,6 @@
 //! F4: promotion accumulations, a page at a time, optionally for one client.
 
-use super::table::{self, Columns};
+use super::table::{self, Columns, Fit};
 use super::{filter_bar, theme};
 use crate::app::Model;
 use crate::app::model::{ADMIN_PAGE, AccumulationField};
@@ -8,7 +8,7 @@ use crate::domain::admin::{Accumulation, AccumulationStatus};
 use crate::i18n::{Locale, fill, format_day, format_decimal};
 use jiff::civil::DateTime;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
@@ -128,33 +128,18 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         line = format!("{line} · {p}");
     }
     frame.render_widget(Paragraph::new(Span::styled(line, theme::muted())), options);
-    let columns = Columns {
-        titles: vec![
-            t.col_id,
-            t.col_promotion,
-            t.col_client,
-            t.col_product,
-            t.col_count,
-            t.col_price,
-            t.col_status,
-            t.col_started,
-            t.col_closed,
-            t.col_weight,
-        ],
-        widths: vec![
-            Constraint::Length(4),
-            Constraint::Length(8),
-            Constraint::Length(7),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(10),
-            Constraint::Length(3),
-        ],
-        numeric: vec![0, 2, 4, 5],
-    };
+    let columns = Columns(vec![
+        (t.col_id, Fit::Number),
+        (t.col_promotion, Fit::Text),
+        (t.col_client, Fit::Number),
+        (t.col_product, Fit::Whole),
+        (t.col_count, Fit::Number),
+        (t.col_price, Fit::Number),
+        (t.col_status, Fit::Text),
+        (t.col_started, Fit::Whole),
+        (t.col_closed, Fit::Whole),
+        (t.col_weight, Fit::Text),
+    ]);
     table::render(frame, body, &columns, rows.len(), state.selected, |i| {
         row(model, &rows[i])
     });

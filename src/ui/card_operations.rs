@@ -1,13 +1,13 @@
 //! F6: bonus operations of one retail card, filtered, sorted and paged by REGOS.
 
-use super::table::{self, Columns};
+use super::table::{self, Columns, Fit};
 use super::{filter_bar, labels, theme};
 use crate::app::Model;
 use crate::app::model::CardOperationField;
 use crate::domain::admin::{Expiry, OperationKind, SortColumn, SortDirection};
 use crate::i18n::{Locale, fill, format_decimal};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_decimal::Decimal;
@@ -105,29 +105,16 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         .as_ref()
         .map(|p| p.operations.as_slice())
         .unwrap_or_default();
-    let columns = Columns {
-        titles: vec![
-            t.col_date,
-            t.col_type,
-            t.col_amount,
-            t.col_value,
-            t.col_used,
-            t.col_payment,
-            t.col_expires,
-            t.col_description,
-        ],
-        widths: vec![
-            Constraint::Length(11),
-            Constraint::Length(10),
-            Constraint::Length(10),
-            Constraint::Length(9),
-            Constraint::Length(8),
-            Constraint::Length(6),
-            Constraint::Length(10),
-            Constraint::Min(6),
-        ],
-        numeric: vec![2, 3, 4],
-    };
+    let columns = Columns(vec![
+        (t.col_date, Fit::Whole),
+        (t.col_type, Fit::Text),
+        (t.col_amount, Fit::Number),
+        (t.col_value, Fit::Number),
+        (t.col_used, Fit::Number),
+        (t.col_payment, Fit::Text),
+        (t.col_expires, Fit::Whole),
+        (t.col_description, Fit::Text),
+    ]);
     // A field REGOS left null shows as "—".
     let shown = |v: Option<String>| v.unwrap_or_else(|| t.none.to_string());
     let date = |at| crate::i18n::format_date(model.locale, at, &model.tz);

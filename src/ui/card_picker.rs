@@ -1,13 +1,13 @@
 //! F6: the cards a phone, barcode or name found — holder, barcode, promotion and bonus
 //! balance — to pick the one whose operations to show.
 
-use super::table::{self, Columns};
+use super::table::{self, Columns, Fit};
 use super::{centered, placeholder, theme};
 use crate::app::Model;
 use crate::app::model::CardPicker;
 use crate::i18n::fill;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -25,21 +25,12 @@ pub fn render(model: &Model, p: &CardPicker, frame: &mut Frame, area: Rect) {
         return;
     }
     let cards = p.cards.data.as_deref().unwrap_or_default();
-    let columns = Columns {
-        titles: vec![
-            t.col_holder,
-            t.col_barcode,
-            t.col_promotion,
-            t.col_bonus_balance,
-        ],
-        widths: vec![
-            Constraint::Min(16),
-            Constraint::Length(14),
-            Constraint::Length(18),
-            Constraint::Length(12),
-        ],
-        numeric: vec![3],
-    };
+    let columns = Columns(vec![
+        (t.col_holder, Fit::Text),
+        (t.col_barcode, Fit::Whole),
+        (t.col_promotion, Fit::Text),
+        (t.col_bonus_balance, Fit::Number),
+    ]);
     let none = || t.none.to_string();
     table::render(frame, inner, &columns, cards.len(), p.selected, |i| {
         let c = &cards[i];

@@ -24,7 +24,18 @@ pub fn render(model: &Model, f: &GroupForm, frame: &mut Frame, area: Rect) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let row = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
-    let width = 16;
+    // The labels' column is as wide as the longest label, so none runs into its field.
+    let width = [
+        t.field_name,
+        t.field_kind,
+        t.field_percent,
+        t.field_birthday_bonus,
+    ]
+    .iter()
+    .map(|l| unicode_width::UnicodeWidthStr::width(*l))
+    .max()
+    .unwrap_or(0)
+        + 1;
     field::labelled(
         frame,
         row(1),

@@ -1,6 +1,6 @@
 //! F3: marketing groups, and the details of the one opened with Enter.
 
-use super::table::{self, Columns};
+use super::table::{self, Columns, Fit};
 use super::{labels, pane_block, theme};
 use crate::app::Model;
 use crate::domain::admin::{Group, GroupKind};
@@ -33,8 +33,16 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     } else {
         0
     };
-    let [list_area, detail_area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
+    // The details sit right under the list's last row, not at the foot of a tall screen;
+    // a list too long for the screen gives up the rows they need.
+    let list_rows = state.list.data.as_ref().map_or(1, |l| l.len().max(1)) as u16;
+    let list_height = (list_rows + 3).min(area.height.saturating_sub(detail_height));
+    let [list_area, detail_area, _] = Layout::vertical([
+        Constraint::Length(list_height),
+        Constraint::Length(detail_height),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     let mut title = t.groups_title.to_string();
     if let Some(list) = &state.list.data {
         title = format!("{title} ({})", list.len());
@@ -50,25 +58,14 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Span::styled(text, style)), inner);
     } else {
         let list = state.list.data.as_deref().unwrap_or_default();
-        let columns = Columns {
-            titles: vec![
-                t.col_id,
-                t.col_name,
-                t.col_type,
-                t.col_percent,
-                t.col_birthday_bonus,
-                t.col_clients,
-            ],
-            widths: vec![
-                Constraint::Length(5),
-                Constraint::Min(16),
-                Constraint::Length(10),
-                Constraint::Length(6),
-                Constraint::Length(14),
-                Constraint::Length(9),
-            ],
-            numeric: vec![0, 3, 4, 5],
-        };
+        let columns = Columns(vec![
+            (t.col_id, Fit::Number),
+            (t.col_name, Fit::Text),
+            (t.col_type, Fit::Text),
+            (t.col_percent, Fit::Number),
+            (t.col_birthday_bonus, Fit::Number),
+            (t.col_clients, Fit::Number),
+        ]);
         table::render(frame, inner, &columns, list.len(), state.selected, |i| {
             let g = &list[i];
             vec![

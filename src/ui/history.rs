@@ -1,14 +1,15 @@
 //! The balance history table: one page from the server, only the visible rows built.
 
+use super::table::{self, Columns, Fit};
 use super::{pane_block, theme, window};
 use crate::app::Model;
 use crate::app::model::{CardState, Pane};
 use crate::app::mouse::{List, Target};
 use crate::i18n::{fill, format_amount, format_date, format_datetime};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row};
 
 pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
@@ -66,43 +67,48 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         );
     }
     let focused = model.focus == Pane::History && model.dialog.is_none();
-    let built = visible.map(|i| {
-        let e = &rows[i];
-        let amount = format_amount(model.locale, e.amount);
-        let amount = if e.amount.is_positive() {
-            format!("+{amount}")
-        } else {
-            amount
-        };
+    let columns = Columns(vec![
+        (t.col_date, Fit::Whole),
+        (t.col_amount, Fit::Number),
+        (t.col_currency, Fit::Text),
+        (t.col_transaction, Fit::Whole),
+    ]);
+    let texts: Vec<(usize, Vec<String>)> = visible
+        .map(|i| {
+            let e = &rows[i];
+            let amount = format_amount(model.locale, e.amount);
+            let amount = if e.amount.is_positive() {
+                format!("+{amount}")
+            } else {
+                amount
+            };
+            let cells = vec![
+                format_datetime(model.locale, e.at, &model.tz),
+                amount,
+                super::labels::currency(t, e.currency).to_string(),
+                e.transaction_id.clone(),
+            ];
+            (i, cells)
+        })
+        .collect();
+    let all: Vec<Vec<String>> = texts.iter().map(|(_, c)| c.clone()).collect();
+    let widths = table::fit(inner.width, &columns, &all);
+    let built = texts.into_iter().map(|(i, cells)| {
         let style = if focused && i == h.selected {
             theme::selected()
         } else {
             theme::plain()
         };
-        Row::new(vec![
-            Line::from(format_datetime(model.locale, e.at, &model.tz)),
-            Line::from(amount).right_aligned(),
-            Line::from(super::labels::currency(t, e.currency)),
-            Line::from(Span::styled(e.transaction_id.clone(), theme::muted())),
-        ])
-        .style(style)
+        let mut cells = table::cells(&columns, &widths, cells);
+        // The transaction id, when it is shown, is the quiet last column.
+        if widths[3].is_some()
+            && let Some(last) = cells.last_mut()
+        {
+            *last = last.clone().style(theme::muted());
+        }
+        Row::new(cells).style(style)
     });
-    let header = Row::new(vec![
-        Line::from(t.col_date),
-        Line::from(t.col_amount).right_aligned(),
-        Line::from(t.col_currency),
-        Line::from(t.col_transaction),
-    ])
-    .style(theme::key());
-    let table = Table::new(
-        built,
-        [
-            Constraint::Length(16),
-            Constraint::Length(13),
-            Constraint::Length(7),
-            Constraint::Min(0),
-        ],
-    )
-    .header(header);
-    frame.render_widget(table, inner);
+    let titles = columns.0.iter().map(|(t, _)| (*t).to_string()).collect();
+    let header = Row::new(table::cells(&columns, &widths, titles)).style(theme::key());
+    frame.render_widget(table::table(built.collect(), &widths, header), inner);
 }

@@ -1,12 +1,12 @@
 //! F7: the write-off journal, newest first, each with how it ended.
 
 use super::pane_block;
-use super::table::{self, Columns};
+use super::table::{self, Columns, Fit};
 use crate::app::Model;
 use crate::domain::journal::Outcome;
 use crate::i18n::{format_amount, format_datetime};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
@@ -29,19 +29,16 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = journal.data.as_deref().unwrap_or_default();
-    let columns = Columns {
-        titles: t.journal_columns(),
-        widths: vec![
-            Constraint::Length(17),
-            Constraint::Length(8),
-            Constraint::Length(9),
-            Constraint::Length(9),
-            Constraint::Length(6),
-            Constraint::Min(12),
-            Constraint::Length(10),
-        ],
-        numeric: vec![1, 2, 3],
-    };
+    let fits = [
+        Fit::Whole,
+        Fit::Number,
+        Fit::Number,
+        Fit::Number,
+        Fit::Whole,
+        Fit::Text,
+        Fit::Whole,
+    ];
+    let columns = Columns(t.journal_columns().into_iter().zip(fits).collect());
     let amount = |a: Option<crate::domain::Amount>| {
         a.map_or(String::new(), |a| format_amount(model.locale, a))
     };
@@ -54,16 +51,6 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         |i| {
             let r = &rows[i];
             let coupons: Vec<String> = r.request.coupons.iter().map(|c| c.0.to_string()).collect();
-            // The key's tail tells entries apart; the whole key is in the file.
-            let key: String = r
-                .key
-                .chars()
-                .rev()
-                .take(10)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
             let state = t.outcome(r.outcome);
             let state = match r.outcome {
                 None | Some(Outcome::Unknown | Outcome::UnclearAfterCheck) => format!("! {state}"),
@@ -76,7 +63,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 amount(r.request.rubles),
                 coupons.join(","),
                 state,
-                key,
+                r.key.clone(),
             ]
         },
     );

@@ -3,6 +3,7 @@
 use super::screens::ScreenView;
 use super::{pane_block, theme};
 use crate::app::Model;
+use crate::app::model::BackendLabel;
 use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,15 +20,44 @@ pub fn render(model: &Model, screen: &ScreenView, frame: &mut Frame, area: Rect)
         Line::from(t.not_configured_hint),
         Line::default(),
     ];
-    lines.extend(
-        snippet
-            .iter()
-            .map(|l| Line::from(Span::styled(format!("  {l}"), theme::key()))),
-    );
+    // The snippet goes into the profile in use, so it names that one.
+    let profile = match &model.backend {
+        BackendLabel::Profile(name) => table_key(name),
+        BackendLabel::Embedded => "shop".to_string(),
+    };
+    lines.extend(snippet.iter().map(|l| {
+        Line::from(Span::styled(
+            format!("  {}", l.replace("{profile}", &profile)),
+            theme::key(),
+        ))
+    }));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// A profile's name as a TOML table key: bare when it can be, quoted otherwise.
+fn table_key(name: &str) -> String {
+    let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if !name.is_empty() && name.chars().all(bare) {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table_key;
+
+    #[test]
+    fn a_profile_name_is_quoted_only_when_toml_needs_it() {
+        assert_eq!(table_key("down"), "down");
+        assert_eq!(table_key("shop-2_b"), "shop-2_b");
+        assert_eq!(table_key("my shop"), "\"my shop\"");
+        assert_eq!(table_key("a\"b"), "\"a\\\"b\"");
+    }
 }

@@ -1,6 +1,6 @@
 //! F5: clients registered in a period, per point of sale.
 
-use super::table::{self, Columns};
+use super::table::{self, Columns, Fit};
 use super::{filter_bar, pane_block, theme};
 use crate::app::Model;
 use crate::app::model::{Preset, RegistrationField};
@@ -80,27 +80,15 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         let [a, b] = Layout::vertical([Constraint::Min(0), Constraint::Length(height)]).areas(body);
         (a, b)
     };
-    let columns = Columns {
-        titles: vec![
-            t.col_client,
-            t.col_card,
-            t.col_virtual,
-            t.col_card_type,
-            t.col_status,
-            t.col_pos,
-            t.col_registered,
-        ],
-        widths: vec![
-            Constraint::Length(8),
-            Constraint::Length(14),
-            Constraint::Length(5),
-            Constraint::Length(11),
-            Constraint::Length(10),
-            Constraint::Min(8),
-            Constraint::Length(16),
-        ],
-        numeric: vec![0, 1],
-    };
+    let columns = Columns(vec![
+        (t.col_client, Fit::Number),
+        (t.col_card, Fit::Number),
+        (t.col_virtual, Fit::Text),
+        (t.col_card_type, Fit::Text),
+        (t.col_status, Fit::Text),
+        (t.col_pos, Fit::Text),
+        (t.col_registered, Fit::Whole),
+    ]);
     table::render(
         frame,
         table_area,

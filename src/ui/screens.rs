@@ -32,7 +32,7 @@ pub const SCREENS: [ScreenView; 6] = [
         render: cashier::render,
         provider: "ext",
         config: &[
-            "[profiles.shop.ext]",
+            "[profiles.{profile}.ext]",
             "base_url = \"https://…\"",
             "token_env = \"LOYALTY_EXT_TOKEN\"",
         ],
@@ -63,7 +63,7 @@ pub const SCREENS: [ScreenView; 6] = [
         render: registrations::render,
         provider: "Mloyalty",
         config: &[
-            "[profiles.shop.mloyalty]",
+            "[profiles.{profile}.mloyalty]",
             "base_url = \"https://…/lcmanagerpartner/\"",
             "username = \"manager\"",
             "password_env = \"MLOYALTY_PASSWORD\"",
@@ -77,7 +77,7 @@ pub const SCREENS: [ScreenView; 6] = [
         render: card_operations::render,
         provider: "REGOS",
         config: &[
-            "[profiles.shop.regos]",
+            "[profiles.{profile}.regos]",
             "base_url = \"https://integration.regos.uz\"",
             "integration_key_env = \"REGOS_INTEGRATION_KEY\"",
         ],
@@ -95,7 +95,7 @@ pub const SCREENS: [ScreenView; 6] = [
 ];
 
 const POSTER: &[&str] = &[
-    "[profiles.shop.poster]",
+    "[profiles.{profile}.poster]",
     "base_url = \"https://shop.joinposter.com\"",
     "token_env = \"POSTER_TOKEN\"",
 ];

@@ -182,7 +182,9 @@ pub enum Hint {
 impl Binding {
     pub fn hinted_in(&self, scope: Scope) -> bool {
         match self.hint {
-            Hint::Always => true,
+            // Only a screen without its provider has the global scope for its own
+            // (`Model::key_context`): there is nothing on it to load again.
+            Hint::Always => !(scope == Scope::Global && self.action == Action::Refresh),
             Hint::Never | Hint::HelpIn(_) => false,
             Hint::In(scopes) => scopes.contains(&scope),
         }

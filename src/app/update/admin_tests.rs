@@ -943,19 +943,29 @@ fn a_phone_in_the_card_field_finds_the_card_and_its_operations_open() {
     assert!(m.dialog.is_none());
     assert_eq!(
         m.card_operations.filter.value(CardOperationField::Card),
-        "18"
+        "#18",
+        "marked as an id, so Enter again shows the same card"
     );
+    key(&mut m, KeyCode::Char('/'));
+    let [Cmd::LoadCardOperations { query, .. }] = key(&mut m, KeyCode::Enter)[..] else {
+        panic!()
+    };
+    assert_eq!(query.card_id, 18);
 }
 
 #[test]
-fn card_ids_are_short_numbers_and_anything_else_is_searched() {
-    for (text, searched) in [
-        ("12", false),
-        ("123456789", false),
-        ("2000000000017", true),
-        ("79123456789", true),
-        ("Иванов", true),
-        ("ab", false),
+fn card_ids_are_short_numbers_or_marked_and_a_phones_last_digits_are_searched() {
+    // (typed, the card id asked for, or None when the text is searched for)
+    for (text, id) in [
+        ("12", Some(12)),
+        ("#12", Some(12)),
+        ("# 1234567", Some(1_234_567)),
+        ("5678", None),
+        ("345678901", None),
+        ("2000000000017", None),
+        ("79123456789", None),
+        ("+7 912 345-67-89", None),
+        ("Иванов", None),
     ] {
         let mut m = model();
         key(&mut m, KeyCode::F(6));
@@ -963,15 +973,29 @@ fn card_ids_are_short_numbers_and_anything_else_is_searched() {
         key(&mut m, KeyCode::Tab);
         type_text(&mut m, "1");
         let cmds = key(&mut m, KeyCode::Enter);
-        let found = matches!(cmds[..], [Cmd::FindCards { .. }]);
-        assert_eq!(found, searched, "{text}: {cmds:?}");
-        if text == "ab" {
-            assert_eq!(
-                m.card_operations.filter.invalid,
-                Some(CardOperationField::Card),
-                "too short to search"
-            );
+        match id {
+            Some(id) => assert!(
+                matches!(cmds[..], [Cmd::LoadCardOperations { query, .. }] if query.card_id == id),
+                "{text}: {cmds:?}"
+            ),
+            None => assert!(
+                matches!(cmds[..], [Cmd::FindCards { ref text, .. }] if text == text.trim()),
+                "{text}: {cmds:?}"
+            ),
         }
+    }
+    for text in ["ab", "#", "#12a", "#0", "0"] {
+        let mut m = model();
+        key(&mut m, KeyCode::F(6));
+        type_text(&mut m, text);
+        key(&mut m, KeyCode::Tab);
+        type_text(&mut m, "1");
+        assert!(key(&mut m, KeyCode::Enter).is_empty(), "{text}");
+        assert_eq!(
+            m.card_operations.filter.invalid,
+            Some(CardOperationField::Card),
+            "{text}: neither an id nor enough to search"
+        );
     }
 }
 
@@ -1081,5 +1105,42 @@ fn tab_walks_the_filter_fields_round_the_row() {
             .filter
             .value(RegistrationField::To)
             .ends_with('7')
+    );
+}
+
+#[test]
+fn a_screen_without_its_provider_offers_only_the_keys_that_work_there() {
+    use crate::app::keys::{Action, Scope};
+    let mut m = model();
+    m.available = Availability {
+        groups: false,
+        ..Availability::ALL
+    };
+    key(&mut m, KeyCode::F(3));
+    let context = m.key_context();
+    assert_eq!(context.scope, Scope::Global, "F3's own keys do not apply");
+    for c in ['n', 'e', 'd', 'r'] {
+        assert!(key(&mut m, KeyCode::Char(c)).is_empty(), "{c}");
+        assert!(m.dialog.is_none(), "{c}");
+    }
+    let hinted: Vec<Action> = m
+        .keymap
+        .for_scope(context.scope)
+        .filter(|b| b.hinted_in(context.scope))
+        .map(|b| b.action)
+        .collect();
+    assert!(hinted.contains(&Action::Help), "{hinted:?}");
+    assert!(
+        !hinted.contains(&Action::Refresh),
+        "nothing to load again: {hinted:?}"
+    );
+    // Where there is something to load, `r` is offered.
+    m.available = Availability::ALL;
+    let scope = m.key_context().scope;
+    assert_eq!(scope, Scope::Groups);
+    assert!(
+        m.keymap
+            .for_scope(scope)
+            .any(|b| b.action == Action::Refresh && b.hinted_in(scope))
     );
 }

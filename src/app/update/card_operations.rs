@@ -96,13 +96,13 @@ pub fn apply_card_operations(model: &mut Model) -> Vec<Cmd> {
     let o = &mut model.card_operations;
     let f = &mut o.filter;
     let id_field = |text: &str| text.parse::<i64>().ok().filter(|v| *v > 0);
-    let card_text = f.value(CardOperationField::Card).trim().to_string();
-    if looks_like_a_search(&card_text) {
-        return find_cards(model, card_text);
-    }
-    let Some(card) = id_field(&card_text) else {
-        f.invalid = Some(CardOperationField::Card);
-        return Vec::new();
+    let card = match card_text(f.value(CardOperationField::Card)) {
+        CardText::Id(card) => card,
+        CardText::Search(text) => return find_cards(model, text),
+        CardText::Invalid => {
+            f.invalid = Some(CardOperationField::Card);
+            return Vec::new();
+        }
     };
     let Some(promo) = id_field(f.value(CardOperationField::Promotion)) else {
         f.invalid = Some(CardOperationField::Promotion);
@@ -210,11 +210,36 @@ pub fn retry_card_operations(model: &mut Model, id: RequestId) -> Vec<Cmd> {
     }
 }
 
-/// Card ids are short numbers; a phone or a barcode is ten digits or more, and a name has
-/// letters: those find the card first.
-fn looks_like_a_search(text: &str) -> bool {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    !text.is_empty() && (text.chars().any(|c| !c.is_ascii_digit()) || digits >= 10)
+/// What the card field holds: a card's id, or text to find the card by.
+#[derive(Debug, PartialEq, Eq)]
+enum CardText {
+    Id(i64),
+    Search(String),
+    Invalid,
+}
+
+/// Digits shorter than this are a card id: too few to tell one phone from another.
+const PHONE_TAIL: usize = 4;
+
+/// `#12` is card 12, and so is a number of one to three digits; four digits or more are a
+/// phone's last digits, a whole phone or a barcode, and text with letters a name: those are
+/// searched for, as F2 searches for clients.
+fn card_text(text: &str) -> CardText {
+    let text = text.trim();
+    let id = |digits: &str| match digits.parse::<i64>() {
+        Ok(id) if id > 0 && digits.chars().all(|c| c.is_ascii_digit()) => CardText::Id(id),
+        _ => CardText::Invalid,
+    };
+    if let Some(digits) = text.strip_prefix('#') {
+        return id(digits.trim());
+    }
+    if text.is_empty() {
+        return CardText::Invalid;
+    }
+    if text.chars().all(|c| c.is_ascii_digit()) && text.len() < PHONE_TAIL {
+        return id(text);
+    }
+    CardText::Search(text.to_string())
 }
 
 /// Shortest text worth a card search (REGOS matches on parts of names and numbers).
@@ -266,7 +291,7 @@ pub fn on_picker_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
             };
             model.dialog = None;
             let f = &mut model.card_operations.filter;
-            f.set(CardOperationField::Card, card.id.to_string());
+            f.set(CardOperationField::Card, format!("#{}", card.id));
             if let Some(promo) = card.promo_id {
                 f.set(CardOperationField::Promotion, promo.to_string());
             }

@@ -155,6 +155,8 @@ pub(crate) fn add_column(
 }
 
 pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    create_private(path)
+        .map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
     let conn = Connection::open(path)?;
     // WAL lets readers go on while a till writes; FULL sync so an acknowledged write-off
     // survives a power cut, not just a crash.
@@ -169,6 +171,20 @@ pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// A new database file is made for its owner's eyes only (0600): it holds clients' personal
+/// data, and SQLite gives its -wal and -shm files the database's own mode. A file that is
+/// already there keeps the mode its owner gave it.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
@@ -181,5 +197,24 @@ pub(crate) mod testing {
             .with_conn(|c| crate::server::demo::seed(c, 3, jiff::Timestamp::now()).map(|_| ()))
             .unwrap();
         (dir, store)
+    }
+}
+
+#[cfg(all(test, unix))]
+mod private_files {
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_database_and_its_wal_and_shm_are_the_owners_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        let _store = super::Sqlite::open(&path).unwrap();
+        for name in ["shop.db", "shop.db-wal", "shop.db-shm"] {
+            let mode = std::fs::metadata(dir.path().join(name))
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{name}");
+        }
     }
 }
