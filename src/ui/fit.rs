@@ -154,10 +154,10 @@ mod tests {
     #[test]
     fn the_separators_are_what_parts_start_with() {
         assert_eq!(
-            parts("Выгружено 5 строк → /tmp/a.csv · ok — Анна: да"),
+            parts("Выгружено 5 строк → exports/a.csv · ok — Анна: да"),
             [
                 "Выгружено 5 строк",
-                " → /tmp/a.csv",
+                " → exports/a.csv",
                 " · ok",
                 " — Анна",
                 ": да"
