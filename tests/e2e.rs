@@ -467,3 +467,55 @@ fn with_mouse_on_a_click_shows_a_tab_and_picks_a_row() {
     tui.text("\x1b[<0;20;4M\x1b[<0;20;4m");
     tui.wait_for("▶1 Постоянный посетитель");
 }
+
+/// A client is open; the next phone, typed on the list, finds nobody: the old card goes with
+/// the old list, and `w` opens no write-off but says what to do.
+#[test]
+fn a_search_that_finds_nobody_leaves_nothing_to_write_off_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::start(dir.path(), "ru_RU.UTF-8", 80, 24);
+    tui.wait_for("Создана демо-база");
+    tui.text("7912345678");
+    tui.wait_for("Client First");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Баллы 1 234,56");
+    tui.text("0000000000");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Никого не найдено");
+    tui.keys(&["w"]);
+    // The notice is the sign `w` was handled.
+    let screen = tui.wait_for("Клиент не открыт");
+    assert!(
+        !screen.contains("Списание"),
+        "no write-off dialog:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Client First") && !screen.contains("1 234,56"),
+        "the old card is gone:\n{screen}"
+    );
+    assert!(screen.contains("Клиенты (0)"), "{screen}");
+}
+
+/// The next client costs the keys the first did: their phone typed straight on the list is a
+/// new search, not the end of the last one.
+#[test]
+fn the_next_clients_phone_typed_on_the_list_opens_the_next_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let tui = Tmux::start(dir.path(), "ru_RU.UTF-8", 80, 24);
+    tui.wait_for("Создана демо-база");
+    tui.text("7912345678");
+    tui.wait_for("Client First");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Баллы 1 234,56");
+    // The demo's third client (its data is the same for every run of the same size).
+    tui.text("9000016266");
+    tui.wait_for("Пётр Морозов");
+    tui.keys(&["Enter"]);
+    let screen = tui.wait_for("┌ Пётр Морозов");
+    assert!(
+        screen.contains("│9000016266 ") && !screen.contains("79123456789000016266"),
+        "a new query, not the last one's end:\n{screen}"
+    );
+    assert!(screen.contains("Клиенты (1)"), "{screen}");
+    assert!(!screen.contains("Client First"), "{screen}");
+}

@@ -295,10 +295,10 @@ fn search_slow_on_its_second_try() {
     });
 }
 
-/// A message longer than the status line keeps its start and its end; `m` shows it whole
-/// among the earlier ones.
+/// A message longer than the status line loses whole parts (or, a single long sentence,
+/// whole words), never the middle of a word; `m` shows it whole among the earlier ones.
 #[test]
-fn long_messages_are_shortened_in_the_middle_and_kept() {
+fn long_messages_drop_whole_parts_and_are_kept() {
     both("message_long", |l| {
         let mut m = model(l);
         type_text(
@@ -433,10 +433,8 @@ fn write_off_form() {
         let mut m = opened(l, 5);
         key(&mut m, KeyCode::Char('w'));
         type_text(&mut m, "100,5");
-        key(&mut m, KeyCode::Tab);
-        key(&mut m, KeyCode::Tab);
-        key(&mut m, KeyCode::Down);
-        key(&mut m, KeyCode::Char(' '));
+        // From the points field: the first spendable coupon, 1235.
+        key(&mut m, KeyCode::Char('+'));
         m
     });
 }
@@ -478,7 +476,7 @@ fn confirmation(l: Locale) -> Model {
     key(&mut m, KeyCode::Tab);
     type_text(&mut m, "21.06");
     key(&mut m, KeyCode::Tab);
-    key(&mut m, KeyCode::Down);
+    // The cursor starts on 1235, the first coupon that has not expired.
     key(&mut m, KeyCode::Char(' '));
     key(&mut m, KeyCode::Down);
     key(&mut m, KeyCode::Char(' '));
@@ -1587,4 +1585,77 @@ fn history_with_long_transaction_ids() {
     };
     both("card_long_ids", build);
     wide("card_long_ids_ru", &build(Locale::Ru));
+}
+
+/// A client was open; the next phone typed on the list finds nobody: the card has gone with
+/// the old list, and `w` says what to do instead of writing off from the last client.
+#[test]
+fn a_search_that_finds_nobody_leaves_no_card_and_w_says_what_to_do() {
+    both("card_gone_nobody_found", |l| {
+        let mut m = opened(l, 5);
+        type_text(&mut m, "0000000000");
+        let Some(Cmd::Search { id, .. }) = key(&mut m, KeyCode::Enter).into_iter().next() else {
+            panic!("no search")
+        };
+        update(
+            &mut m,
+            Msg::Searched {
+                id,
+                result: Ok(vec![]),
+            },
+        );
+        key(&mut m, KeyCode::Char('w'));
+        m
+    });
+}
+
+/// A search that stopped at its cap says `200+` and asks for a narrower one.
+#[test]
+fn a_search_at_its_cap_says_so() {
+    both("results_capped", |l| {
+        let mut m = model(l);
+        let many = (0..200)
+            .map(|i| Client {
+                id: ClientId(2_000_000 + i),
+                name: Some(format!("Клиент {i}")),
+                phone: Some(format!("79120000{i:03}")),
+                email: None,
+            })
+            .collect();
+        searched(&mut m, Ok(many));
+        m
+    });
+}
+
+/// `/` selects the query: drawn reversed, so what is typed next visibly replaces it.
+#[test]
+fn slash_shows_the_query_selected() {
+    let mut m = model(Locale::Ru);
+    searched(&mut m, Ok(clients()));
+    key(&mut m, KeyCode::Char('/'));
+    insta::assert_snapshot!("search_query_selected_ru_80x24", styled(&m));
+}
+
+/// The hint bar and the dialog name a key alike, in each language, as the key map has it.
+#[test]
+fn the_hint_bar_and_the_dialogs_name_keys_alike() {
+    for (l, space, other) in [
+        (Locale::Ru, "Пробел", "Space"),
+        (Locale::En, "Space", "Пробел"),
+    ] {
+        let mut m = opened(l, 5);
+        key(&mut m, KeyCode::Char('w'));
+        let form = draw(&m, 120, 40);
+        assert!(form.contains(&format!("({space} ")), "{form}");
+        assert!(!form.contains(other), "{form}");
+        let hints = form.lines().last().unwrap().to_string();
+        assert!(hints.contains(" + "), "the coupon key is hinted: {hints}");
+        key(&mut m, KeyCode::Esc);
+        key(&mut m, KeyCode::F(3));
+        key(&mut m, KeyCode::Char('n'));
+        let group = draw(&m, 120, 40);
+        let hints = group.lines().last().unwrap();
+        assert!(hints.contains(&format!(" {space} ")), "{hints}");
+        assert!(!group.contains(other), "{group}");
+    }
 }

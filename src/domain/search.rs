@@ -14,6 +14,10 @@ pub struct ClientQuery {
 /// "last four digits of the phone" habit of POS software; an email fires once it has an `@`.
 pub const MIN_PHONE_DIGITS: usize = 4;
 
+/// The most clients one search returns (the seed-001 API has no paging for it, and `loyalty
+/// serve` stops there): a list of exactly this many may have left others out.
+pub const SEARCH_CAP: usize = 200;
+
 impl ClientQuery {
     /// Classifies typed text. Text with `@` is an email; text of digits, spaces, `+-()` and
     /// `%` is a phone. A phone without `%` is sent as `%` + its last ten digits so that it

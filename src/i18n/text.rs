@@ -333,6 +333,18 @@ pub struct Text {
     pub cli_unreadable: &'static str,
     pub cli_key: &'static str,
     pub problem_coupon_unknown: &'static str,
+    /// `w` with no client open: what to do instead.
+    pub notice_no_client: &'static str,
+    pub action_pick_coupon: &'static str,
+    pub action_select_query: &'static str,
+    /// The space bar's name, as the hint bar and the dialogs print it.
+    pub key_space: &'static str,
+    /// Under a list that stopped at its cap: `{}` is the cap.
+    pub results_capped: &'static str,
+    pub sending_title: &'static str,
+    pub checking_title: &'static str,
+    pub not_applied_title: &'static str,
+    pub unclear_title: &'static str,
 }
 
 impl Text {

@@ -53,7 +53,7 @@ pub fn render(model: &Model, help: &HelpState, frame: &mut Frame, area: Rect) {
         let key_width = section
             .bindings
             .iter()
-            .map(|b| labels::keys(&b.keys).chars().count())
+            .map(|b| labels::keys(t, &b.keys).chars().count())
             .chain(
                 [t.edit_paste_keys.chars().count()]
                     .into_iter()
@@ -65,7 +65,12 @@ pub fn render(model: &Model, help: &HelpState, frame: &mut Frame, area: Rect) {
         let mut rows: Vec<Line> = section
             .bindings
             .iter()
-            .map(|b| (labels::keys(&b.keys), labels::action(t, b.action, b.scope)))
+            .map(|b| {
+                (
+                    labels::keys(t, &b.keys),
+                    labels::action(t, b.action, b.scope),
+                )
+            })
             .filter(|(keys, what)| matches(keys, what))
             .map(|(keys, what)| row(keys, what, key_width))
             .collect();

@@ -29,7 +29,7 @@ fn table() -> String {
             let keys: Vec<String> = b
                 .keys
                 .iter()
-                .map(|k| format!("`{}`", labels::key(k)))
+                .map(|k| format!("`{}`", labels::key(t, k)))
                 .collect();
             let place = if first { labels::scope(t, scope) } else { "" };
             out.push_str(&format!(

@@ -60,6 +60,7 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         Notice::OutcomeUnknown { .. } => t.notice_outcome_unknown.to_string(),
         Notice::NoSearchFor(text) => fill(t.notice_no_search, text),
         Notice::NoBalanceToWriteOff => t.notice_no_balance.to_string(),
+        Notice::NoClientToWriteOff => t.notice_no_client.to_string(),
         Notice::RateLimited { seconds } => fill(t.notice_rate_limited, seconds),
         Notice::LookingForClient { client, page } => {
             fill2(t.notice_looking_for_client, client, page)
@@ -133,9 +134,8 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         }
         (Action::Submit, Scope::Groups) => t.action_details,
         (Action::Submit, Scope::GroupForm) => t.action_save,
-        (Action::FocusSearch, Scope::Search) | (Action::EditFilter, Scope::AdminFilter) => {
-            t.action_already_here
-        }
+        (Action::FocusSearch, Scope::Search) => t.action_select_query,
+        (Action::EditFilter, Scope::AdminFilter) => t.action_already_here,
         (Action::EditFilter, _) => t.action_filter,
         (Action::Cancel, Scope::AdminFilter) => t.action_leave_filter,
         (Action::Cancel, Scope::WriteOffUnclear) => t.action_close,
@@ -176,6 +176,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::Back, _) => t.action_back,
         (Action::NextField, _) => t.action_next_field,
         (Action::ToggleCoupon, _) => t.action_toggle_coupon,
+        (Action::PickCoupon, _) => t.action_pick_coupon,
         (Action::Confirm, _) => t.action_confirm,
         (Action::Cancel, _) => t.action_cancel,
     }
@@ -232,7 +233,9 @@ fn field_edit(t: &Text, edit: FieldEdit) -> &'static str {
     }
 }
 
-pub fn key(k: &Key) -> String {
+/// A key's name as the hint bar, the help and the dialogs print it: as on the key, but the
+/// space bar, which has no print, is named in the UI's language.
+pub fn key(t: &Text, k: &Key) -> String {
     let base = match k.code {
         KeyCode::Enter => "Enter".to_string(),
         KeyCode::Esc => "Esc".to_string(),
@@ -243,7 +246,7 @@ pub fn key(k: &Key) -> String {
         KeyCode::Left => "←".to_string(),
         KeyCode::Right => "→".to_string(),
         KeyCode::F(n) => format!("F{n}"),
-        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(' ') => t.key_space.to_string(),
         KeyCode::Char(c) => c.to_string(),
         KeyCode::Backspace => "Backspace".to_string(),
         KeyCode::Delete => "Del".to_string(),
@@ -266,6 +269,6 @@ pub fn key(k: &Key) -> String {
     }
 }
 
-pub fn keys(keys: &[Key]) -> String {
-    keys.iter().map(key).collect::<Vec<_>>().join("/")
+pub fn keys(t: &Text, keys: &[Key]) -> String {
+    keys.iter().map(|k| key(t, k)).collect::<Vec<_>>().join("/")
 }

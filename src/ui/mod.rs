@@ -11,6 +11,7 @@ mod coupons;
 mod field;
 mod filter;
 mod filter_bar;
+mod fit;
 mod group_form;
 mod group_remove;
 mod groups;
@@ -270,54 +271,9 @@ fn truncate(text: &str, width: usize) -> String {
     out
 }
 
-/// `text` in `width` columns with its middle left out: a message's start says what happened
-/// and its end holds the file name or the reason, so both stay.
-fn shorten_middle(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let w = |c: &char| c.width().unwrap_or(0);
-    let total: usize = text.chars().map(|c| w(&c)).sum();
-    if total <= width {
-        return text.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let room = width - 1;
-    let (mut head, mut used) = (String::new(), 0);
-    for c in text.chars() {
-        if used + w(&c) > room.div_ceil(2) {
-            break;
-        }
-        used += w(&c);
-        head.push(c);
-    }
-    let mut tail: Vec<char> = Vec::new();
-    for c in text.chars().rev() {
-        if used + w(&c) > room {
-            break;
-        }
-        used += w(&c);
-        tail.push(c);
-    }
-    head.push('…');
-    head.extend(tail.into_iter().rev());
-    head
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shortening_in_the_middle_keeps_both_ends() {
-        let long = "Выгружено 120 строк в /home/кассир/exports/registrations-2026-11-23.csv";
-        let short = shorten_middle(long, 40);
-        assert_eq!(short.chars().count(), 40);
-        assert!(short.starts_with("Выгружено 120"), "{short}");
-        assert!(short.ends_with("2026-11-23.csv"), "{short}");
-        assert_eq!(shorten_middle("коротко", 40), "коротко");
-        assert_eq!(shorten_middle("abc", 0), "");
-    }
 
     #[test]
     fn window_keeps_selection_visible() {

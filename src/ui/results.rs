@@ -4,7 +4,9 @@ use super::{pane_block, theme, truncate, window};
 use crate::app::Model;
 use crate::app::model::Pane;
 use crate::app::mouse::{List, Target};
+use crate::domain::search::SEARCH_CAP;
 use crate::domain::{Client, mask};
+use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -17,16 +19,35 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let results = &model.search.results;
     let count = results.data.as_ref().map(Vec::len);
+    // A list the search stopped at its cap may leave clients out: `200+`, and a line to
+    // narrow it.
+    let capped = count == Some(SEARCH_CAP);
     let mut title = t.results_title.to_string();
     if let Some(n) = count {
-        title = format!("{title} ({n})");
+        title = format!("{title} ({n}{})", if capped { "+" } else { "" });
     }
     if results.is_loading() {
         title = format!("{title} · {}", t.loading);
     }
     let block = pane_block(model, Some(Pane::Results), title);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    if capped {
+        let hint = Paragraph::new(fill(t.results_capped, SEARCH_CAP))
+            .style(theme::key())
+            .wrap(ratatui::widgets::Wrap { trim: true });
+        let rows =
+            u16::try_from(hint.line_count(inner.width)).map_or(0, |n| n.min(inner.height / 2));
+        frame.render_widget(
+            hint,
+            Rect {
+                height: rows,
+                ..inner
+            },
+        );
+        inner.y += rows;
+        inner.height -= rows;
+    }
     let width = inner.width as usize;
 
     let message = match (&results.data, &results.error) {

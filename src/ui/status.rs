@@ -2,7 +2,7 @@
 //! key registry.
 
 use super::screens;
-use super::{labels, shorten_middle, theme};
+use super::{fit, labels, theme};
 use crate::app::Model;
 use crate::app::keys::{self, Scope};
 use crate::app::mouse::Target;
@@ -26,24 +26,29 @@ pub fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
     } else {
         "   ".to_string()
     }));
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used);
     let (message, style) = if let Some((_, read)) = model.slow_reads().first() {
         let seconds = model.now.duration_since(read.started).as_secs();
         let mut parts = vec![fill(t.waiting, seconds)];
         if let Some((attempt, of)) = read.attempt {
-            parts.push(fill2(t.waiting_attempt, attempt, of));
+            parts.push(format!(" · {}", fill2(t.waiting_attempt, attempt, of)));
         }
-        parts.push(t.waiting_cancel.to_string());
-        (parts.join(" · "), theme::key())
+        // Given as parts: the key and what it does stay together.
+        parts.push(format!(" · {}", t.waiting_cancel));
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        (fit::fit_parts(&parts, room), theme::key())
     } else if let Some(e) = &model.error {
-        (labels::error(t, e), theme::danger())
+        (fit::fit(&labels::error(t, e), room), theme::danger())
     } else if let Some(n) = &model.notice {
-        (labels::notice(model.locale, n), theme::good())
+        (
+            fit::fit(&labels::notice(model.locale, n), room),
+            theme::good(),
+        )
     } else {
         (String::new(), theme::good())
     };
-    let used: usize = spans.iter().map(|s| s.width()).sum();
-    let room = (area.width as usize).saturating_sub(used);
-    spans.push(Span::styled(shorten_middle(&message, room), style));
+    spans.push(Span::styled(message, style));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -106,7 +111,7 @@ pub fn render_hints(model: &Model, frame: &mut Frame, area: Rect) {
         if usable.is_empty() {
             continue;
         }
-        let key = format!(" {}", labels::keys(&usable));
+        let key = format!(" {}", labels::keys(t, &usable));
         let action = format!(" {} ", labels::action(t, b.action, b.scope));
         // Whole hints only: one that does not fit is left for the help overlay.
         let width = key.chars().count() + action.chars().count();

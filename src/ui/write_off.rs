@@ -3,13 +3,15 @@
 
 use super::{centered, coupons, field, labels, theme, truncate};
 use crate::app::Model;
+use crate::app::keys::{Action, Scope};
 use crate::app::model::{Button, Verdict, WriteOffDialog, WriteOffField, WriteOffStep};
-use crate::domain::WriteOff;
-use crate::i18n::{fill, format_amount};
+use crate::domain::{Client, WriteOff, mask};
+use crate::i18n::{Text, fill, format_amount};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 const WIDTH: u16 = 68;
 
@@ -47,12 +49,9 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
     let coupon_rows = d.coupons.len().clamp(1, 6) as u16;
     let rect = centered(area, WIDTH, 11 + coupon_rows);
     frame.render_widget(Clear, rect);
-    let name = d
-        .client
-        .name
-        .clone()
-        .unwrap_or_else(|| t.no_name.to_string());
-    let block = dialog_block(fill(t.write_off_title, name), false);
+    let title_room = (WIDTH as usize).saturating_sub(t.write_off_title.width() + 2);
+    let who = client_line(t, &d.client, title_room, false);
+    let block = dialog_block(fill(t.write_off_title, who), false);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let row = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
@@ -89,7 +88,7 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
             format!(
                 "{}{}",
                 if coupons_focused { "▶ " } else { "  " },
-                t.coupons_label
+                fill(t.coupons_label, toggle_keys(model))
             ),
             if coupons_focused {
                 theme::focused()
@@ -171,15 +170,17 @@ fn render_confirm(
         .collect();
     let rect = centered(area, WIDTH, 14 + chosen.len().max(1) as u16);
     frame.render_widget(Clear, rect);
-    let block = dialog_block(t.confirm_title.to_string(), true);
+    let title = match waiting {
+        Waiting::Consent(_) => t.confirm_title,
+        Waiting::Sending => t.sending_title,
+        Waiting::Checking => t.checking_title,
+        Waiting::Checked(Verdict::NotApplied) => t.not_applied_title,
+        Waiting::Checked(Verdict::Unclear(_)) => t.unclear_title,
+    };
+    let block = dialog_block(title.to_string(), true);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let width = inner.width.saturating_sub(2) as usize;
-    let name = d
-        .client
-        .name
-        .clone()
-        .unwrap_or_else(|| t.no_name.to_string());
     let amount = |a: Option<crate::domain::Amount>, suffix: &str| {
         a.map_or(t.none.to_string(), |a| {
             format!("{}{suffix}", format_amount(locale, a))
@@ -190,10 +191,7 @@ fn render_confirm(
         Line::default(),
         Line::from(vec![
             Span::styled(format!("{:<10}", t.client_label), theme::muted()),
-            Span::raw(truncate(
-                &format!("{name} ({} {})", t.card_id, d.client.id.0),
-                width.saturating_sub(10),
-            )),
+            Span::raw(client_line(t, &d.client, width.saturating_sub(10), true)),
         ]),
         Line::from(vec![
             Span::styled(format!("{:<10}", t.points), theme::muted()),
@@ -254,6 +252,38 @@ fn render_confirm(
             inner.height,
         ),
     );
+}
+
+/// Whom the money is taken from, in `width` columns: the name, the phone masked as
+/// everywhere (its last four digits show; the email when there is no phone) and, `with_id`,
+/// the card id. Only the name is ever cut, so the digits the cashier checks stay whole.
+fn client_line(t: &Text, client: &Client, width: usize, with_id: bool) -> String {
+    let name = client.name.as_deref().unwrap_or(t.no_name);
+    let contact = match (&client.phone, &client.email) {
+        (Some(phone), _) => Some(mask::phone(phone)),
+        (None, Some(email)) => Some(mask::email(email)),
+        (None, None) => None,
+    };
+    let id = with_id.then(|| format!("{} {}", t.card_id, client.id.0));
+    let rest: String = [contact, id]
+        .into_iter()
+        .flatten()
+        .map(|part| format!(" · {part}"))
+        .collect();
+    let room = width.saturating_sub(rest.width());
+    format!("{}{rest}", truncate(name, room.max(1)))
+}
+
+/// The keys that pick a coupon in the form, named as the hint bar names them.
+fn toggle_keys(model: &Model) -> String {
+    let t = model.locale.text();
+    let keys: Vec<_> = model
+        .keymap
+        .own(Scope::WriteOffForm)
+        .filter(|b| b.action == Action::ToggleCoupon)
+        .flat_map(|b| b.keys.iter().copied())
+        .collect();
+    labels::keys(t, &keys)
 }
 
 /// `[ Отмена ]   Списать`: the focused button reversed and bracketed, so it shows without

@@ -122,7 +122,10 @@ pub const BINDINGS: &[Binding] = &[
         S::WriteOffForm,
         Hint::Never,
     ),
-    bind(&[ch(' ')], A::ToggleCoupon, S::WriteOffForm, Hint::Always),
+    // The coupon list's own label names Space; the hint bar keeps its room for `+`, which
+    // works from every field.
+    bind(&[ch(' ')], A::ToggleCoupon, S::WriteOffForm, Hint::Never),
+    bind(&[ch('+')], A::PickCoupon, S::WriteOffForm, Hint::Always),
     bind(&[key(K::Enter)], A::Submit, S::WriteOffForm, Hint::Always),
     bind(&[key(K::Esc)], A::Cancel, S::WriteOffForm, Hint::Always),
     bind(&[ch('y')], A::Confirm, S::WriteOffConfirm, Hint::Always),

@@ -45,6 +45,8 @@ pub enum Action {
     Back,
     NextField,
     ToggleCoupon,
+    /// From any field of the write-off form: pick the next spendable coupon.
+    PickCoupon,
     /// Switch a group between bonus and discount.
     ToggleKind,
     Confirm,

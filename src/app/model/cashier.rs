@@ -24,6 +24,8 @@ pub struct SearchState {
     pub searched_text: Option<String>,
     /// Enter was pressed on this text: a single match opens at once when it comes.
     pub open_single: bool,
+    /// `/`, or a phone begun on a list, selected the query: the next key typed replaces it.
+    pub replace: bool,
 }
 
 #[derive(Debug)]

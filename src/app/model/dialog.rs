@@ -62,6 +62,8 @@ pub enum Notice {
     NoSearchFor(String),
     /// `w` on a client whose balance could not be read: there is nothing to write off from.
     NoBalanceToWriteOff,
+    /// `w` with no client open: there is no one to write off from.
+    NoClientToWriteOff,
     /// The filtered client is not on Poster's page: the next one is being read.
     LookingForClient {
         client: i64,

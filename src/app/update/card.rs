@@ -1,6 +1,6 @@
 //! The client card: opening a client, its three loads, refresh and history paging.
 
-use super::super::model::{CardState, HISTORY_PAGE, Model, Pane, Remote};
+use super::super::model::{CardState, Dialog, HISTORY_PAGE, Model, Pane, Remote};
 use super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::{Balances, Coupon, HistoryEntry};
 
@@ -11,6 +11,34 @@ pub fn open_selected(model: &mut Model) -> Vec<Cmd> {
     model.card = Some(CardState::new(client));
     model.notice = None;
     reload(model)
+}
+
+/// Closes the card; the focus leaves its history for the list.
+pub fn close(model: &mut Model) {
+    model.card = None;
+    if model.focus == Pane::History {
+        model.focus = Pane::Results;
+    }
+}
+
+/// The card belongs to the highlighted row of the list on screen. Once the list shows
+/// something else there (a search that found others or nobody, one that failed, the
+/// highlight on another row), the card closes, so neither it nor `w` can act for a client
+/// the list does not show. Not under an open write-off: its check reads the card again.
+pub fn follow_list(model: &mut Model) {
+    let Some(card) = &model.card else {
+        return;
+    };
+    if matches!(model.dialog, Some(Dialog::WriteOff(_))) {
+        return;
+    }
+    let shown = model.search.results.error.is_none()
+        && model
+            .selected_client()
+            .is_some_and(|c| c.id == card.client.id);
+    if !shown {
+        close(model);
+    }
 }
 
 /// Asks for balance, coupons and the current history page of the open client.

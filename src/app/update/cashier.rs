@@ -10,8 +10,10 @@ use crate::app::key::{Key, KeyCode};
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let Some(action) = action else {
         if model.focus != Pane::Search && starts_a_search(key) {
-            // A phone or an email typed on a list goes where it is meant, as in atuin.
+            // A phone or an email typed on a list is the next client's: it goes to the
+            // search as a new query, not onto the end of the last one.
             model.focus = Pane::Search;
+            model.search.replace = true;
         }
         return if model.focus == Pane::Search {
             search::edit(model, key)
@@ -19,12 +21,16 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
             Vec::new()
         };
     };
+    // The query stays selected for one key only.
+    model.search.replace = false;
     match action {
         Action::Quit | Action::Suspend | Action::Messages | Action::Help | Action::Show(_) => {
             Vec::new()
         }
         Action::FocusSearch => {
+            // `/` selects the query: what is typed next replaces it, an arrow keeps it.
             model.focus = Pane::Search;
+            model.search.replace = !model.search.input.value().is_empty();
             Vec::new()
         }
         Action::NextPane => {
@@ -52,6 +58,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         Action::NextField
         | Action::Edit(_)
         | Action::ToggleCoupon
+        | Action::PickCoupon
         | Action::ToggleKind
         | Action::EditFilter
         | Action::Confirm
@@ -78,14 +85,13 @@ fn cycle(model: &Model, backwards: bool) -> Pane {
     next_in(&panes(model), model.focus, backwards)
 }
 
-/// Esc walks back one step: history to results, results to search, then clears the search,
-/// then closes the client card.
+/// Esc walks back one step: history to results, results to search, then clears the search
+/// (and with its list the client card opened from it).
 fn back(model: &mut Model) -> Vec<Cmd> {
     match model.focus {
         Pane::History => model.focus = Pane::Results,
         Pane::Results => model.focus = Pane::Search,
-        Pane::Search if !model.search.input.value().is_empty() => search::clear(model),
-        Pane::Search => model.card = None,
+        Pane::Search => search::clear(model),
     }
     model.notice = None;
     Vec::new()

@@ -25,7 +25,7 @@ fn slash_focuses_the_search_and_typed_there_does_nothing() {
 }
 
 #[test]
-fn digits_and_email_characters_typed_on_a_list_go_to_the_search() {
+fn digits_and_email_characters_typed_on_a_list_start_a_new_search() {
     let mut m = opened();
     m.focus = Pane::History;
     key(&mut m, KeyCode::Esc);
@@ -37,9 +37,13 @@ fn digits_and_email_characters_typed_on_a_list_go_to_the_search() {
     assert_eq!(m.focus, Pane::Search);
     assert_eq!(m.search.input.value(), "+7912");
     assert!(matches!(cmds.last(), Some(Cmd::Debounce { .. })));
-    m.focus = Pane::History;
+    m.focus = Pane::Results;
     type_text(&mut m, "@");
-    assert_eq!(m.search.input.value(), "+7912@");
+    assert_eq!(
+        m.search.input.value(),
+        "@",
+        "a new query, not the end of the last"
+    );
 }
 
 #[test]

@@ -31,6 +31,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     }
     let said_before = (model.notice.clone(), model.error.clone());
     let cmds = step(model, msg);
+    card::follow_list(model);
     record_message(model, said_before);
     for id in cmds.iter().filter_map(Cmd::cancellable) {
         let started = model.now;
@@ -174,6 +175,10 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
 
 /// F2–F6: switch screens; a screen's data is loaded the first time it is shown.
 fn show(model: &mut Model, screen: Screen) -> Vec<Cmd> {
+    if model.screen != screen {
+        // What the status line said belongs to the screen left behind.
+        model.error = None;
+    }
     model.screen = screen;
     model.notice = None;
     if !screens::available(model, screen) {
@@ -246,5 +251,7 @@ mod admin_tests;
 mod counter_tests;
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod follow_tests;
 #[cfg(test)]
 mod tests;

@@ -1,18 +1,27 @@
 //! The search field: typing, debounce, Enter, and replies (stale ones dropped).
 
+use super::super::keys::Keymap;
 use super::super::model::{Model, Notice, Pane, Remote};
 use super::super::msg::{Cmd, Reply, RequestId};
 use crate::app::key::Key;
 use crate::domain::{Client, ClientQuery};
 use std::time::Duration;
+use tui_input::InputRequest;
 
 /// Long enough to let a cashier finish a burst of typing, short enough to feel instant.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
 
 pub fn edit(model: &mut Model, key: Key) -> Vec<Cmd> {
-    if !super::typed(&model.keymap, &mut model.search.input, key) {
+    let before = model.search.input.value().to_string();
+    if std::mem::take(&mut model.search.replace) && replaces(&model.keymap, &key) {
+        model.search.input.reset();
+    }
+    super::typed(&model.keymap, &mut model.search.input, key);
+    if model.search.input.value() == before {
         return Vec::new();
     }
+    // A new query is a new search: the client opened from the last one is not its answer.
+    super::card::close(model);
     model.search.generation += 1;
     model.search.open_single = false;
     let text = model.search.input.value().trim();
@@ -27,6 +36,24 @@ pub fn edit(model: &mut Model, key: Key) -> Vec<Cmd> {
         generation: model.search.generation,
         delay: DEBOUNCE,
     }]
+}
+
+/// Whether a key pressed on a selected query replaces it: text and deletions do; a key that
+/// moves the cursor only ends the selection.
+fn replaces(keymap: &Keymap, key: &Key) -> bool {
+    use InputRequest as R;
+    !matches!(
+        keymap.field_request(key),
+        None | Some(
+            R::SetCursor(_)
+                | R::GoToPrevChar
+                | R::GoToNextChar
+                | R::GoToPrevWord
+                | R::GoToNextWord
+                | R::GoToStart
+                | R::GoToEnd
+        )
+    )
 }
 
 pub fn debounce_elapsed(model: &mut Model, generation: u64) -> Vec<Cmd> {
@@ -116,6 +143,7 @@ fn clear_results(model: &mut Model) {
 
 pub fn clear(model: &mut Model) {
     model.search.input.reset();
+    model.search.replace = false;
     model.search.open_single = false;
     model.search.generation += 1;
     clear_results(model);

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 /// Most clients one search returns: the API has no paging for search, and a bare `%`
 /// must not stream a whole customer base to a till.
-pub const SEARCH_LIMIT: usize = 200;
+pub const SEARCH_LIMIT: usize = crate::domain::search::SEARCH_CAP;
 
 /// Normalised forms stored next to a client's contacts so searches can use indexes.
 pub struct ContactKeys {

@@ -19,6 +19,7 @@ use tui_input::Input;
 /// `w`: open the dialog for the open client once its balance is known.
 pub fn open(model: &mut Model) -> Vec<Cmd> {
     let Some(card) = model.card.as_ref() else {
+        model.notice = Some(Notice::NoClientToWriteOff);
         return Vec::new();
     };
     let Some(balances) = card.balance.data else {
@@ -27,14 +28,18 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         model.notice = Some(Notice::NoBalanceToWriteOff);
         return Vec::new();
     };
+    let coupons = card.coupons.data.clone().unwrap_or_default();
+    // The cursor starts on a coupon that can be spent: an expired one above it costs no key.
+    let now = model.now;
+    let coupon_cursor = coupons.iter().position(|c| !c.is_expired(now)).unwrap_or(0);
     model.dialog = Some(Dialog::WriteOff(Box::new(WriteOffDialog {
         client: card.client.clone(),
         balances,
-        coupons: card.coupons.data.clone().unwrap_or_default(),
+        coupons,
         points: Input::default(),
         rubles: Input::default(),
         field: WriteOffField::Points,
-        coupon_cursor: 0,
+        coupon_cursor,
         chosen: BTreeSet::new(),
         problem: None,
         step: WriteOffStep::Form,
@@ -98,6 +103,10 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         }
         (WriteOffStep::Form, Some(Action::ToggleCoupon)) if d.field == WriteOffField::Coupons => {
             toggle_coupon(d, now);
+            Vec::new()
+        }
+        (WriteOffStep::Form, Some(Action::PickCoupon)) => {
+            pick_next_coupon(d, now);
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::Submit)) => {
@@ -183,6 +192,25 @@ fn toggle_coupon(d: &mut WriteOffDialog, now: jiff::Timestamp) {
         d.problem = Some(FormProblem::CouponExpired(coupon.id));
     } else {
         d.chosen.insert(coupon.id);
+        d.problem = None;
+    }
+}
+
+/// `+` from any field: the coupon list takes the focus and the first spendable coupon not
+/// yet picked, from the cursor on, is picked; so a coupon costs `w`, `+`, Enter, `y`.
+fn pick_next_coupon(d: &mut WriteOffDialog, now: jiff::Timestamp) {
+    let len = d.coupons.len();
+    if len == 0 {
+        return;
+    }
+    d.field = WriteOffField::Coupons;
+    let next = (0..len).map(|i| (d.coupon_cursor + i) % len).find(|&i| {
+        let coupon = &d.coupons[i];
+        !coupon.is_expired(now) && !d.chosen.contains(&coupon.id)
+    });
+    if let Some(i) = next {
+        d.coupon_cursor = i;
+        d.chosen.insert(d.coupons[i].id);
         d.problem = None;
     }
 }
