@@ -255,6 +255,14 @@ async fn a_502_after_the_vendor_applied(mode: &str, failing: &str) {
     // Neither y nor Enter sends it again; Esc closes the dialog.
     tui.keys(&["y", "Enter", "Escape"]);
     tui.wait_for("Enter открыть");
+    // The cashier tries again with w: the doubtful write-off is checked again first, and
+    // still nothing is sent.
+    let checks = gateway.seen.count("/balance/");
+    tui.keys(&["w"]);
+    tui.wait_for("исход неясен");
+    assert!(gateway.seen.count("/balance/") > checks, "read back again");
+    tui.keys(&["y", "Enter", "Escape"]);
+    tui.wait_for("Enter открыть");
     assert_eq!(
         gateway.seen.count(failing),
         1,

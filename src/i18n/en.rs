@@ -216,6 +216,7 @@ pub const TEXT: Text = Text {
     checked_same_amount: "The balance fell by exactly this amount, but another till may have taken it. Find this write-off in the history before writing off again.",
     checked_coupon_expired: "Coupon {} is gone, but it had expired: cannot tell whether it was redeemed. Check the history before writing off again.",
     checked_close: "Esc closes.",
+    checked_anew: "Nothing is sent again. {} writes off anew once you have checked the history; {} closes.",
     notice_written_off_after_check: "Checked: the write-off went through — {}",
     notice_config_readable: "Warning: {} holds secrets and others can read it — run chmod 600",
     scope_journal: "Journal",
@@ -355,4 +356,6 @@ pub const TEXT: Text = Text {
     checking_title: "Checking: did the write-off go through",
     not_applied_title: "Write-off did not go through",
     unclear_title: "Write-off: outcome unclear",
+    action_write_off_anew: "write off anew (history checked)",
+    notice_checking_earlier: "The last write-off for this client is in doubt: checking whether it went through first",
 };

@@ -203,6 +203,7 @@ pub struct Text {
     pub checked_same_amount: &'static str,
     pub checked_coupon_expired: &'static str,
     pub checked_close: &'static str,
+    pub checked_anew: &'static str,
     pub notice_written_off_after_check: &'static str,
     pub notice_config_readable: &'static str,
     pub scope_journal: &'static str,
@@ -345,6 +346,8 @@ pub struct Text {
     pub checking_title: &'static str,
     pub not_applied_title: &'static str,
     pub unclear_title: &'static str,
+    pub action_write_off_anew: &'static str,
+    pub notice_checking_earlier: &'static str,
 }
 
 impl Text {

@@ -61,6 +61,7 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         Notice::NoSearchFor(text) => fill(t.notice_no_search, text),
         Notice::NoBalanceToWriteOff => t.notice_no_balance.to_string(),
         Notice::NoClientToWriteOff => t.notice_no_client.to_string(),
+        Notice::CheckingEarlier => t.notice_checking_earlier.to_string(),
         Notice::RateLimited { seconds } => fill(t.notice_rate_limited, seconds),
         Notice::LookingForClient { client, page } => {
             fill2(t.notice_looking_for_client, client, page)
@@ -177,6 +178,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::NextField, _) => t.action_next_field,
         (Action::ToggleCoupon, _) => t.action_toggle_coupon,
         (Action::PickCoupon, _) => t.action_pick_coupon,
+        (Action::WriteOffAnew, _) => t.action_write_off_anew,
         (Action::Confirm, _) => t.action_confirm,
         (Action::Cancel, _) => t.action_cancel,
     }

@@ -6,7 +6,7 @@ use crate::app::Model;
 use crate::app::keys::{Action, Scope};
 use crate::app::model::{Button, Verdict, WriteOffDialog, WriteOffField, WriteOffStep};
 use crate::domain::{Client, WriteOff, mask};
-use crate::i18n::{Text, fill, format_amount};
+use crate::i18n::{Text, fill, fill2, format_amount};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -240,7 +240,11 @@ fn render_confirm(
                 labels::doubt(t, doubt),
                 theme::danger(),
             )));
-            lines.push(Line::from(t.checked_close));
+            lines.push(Line::from(fill2(
+                t.checked_anew,
+                scope_keys(model, Scope::WriteOffUnclear, Action::WriteOffAnew),
+                scope_keys(model, Scope::WriteOffUnclear, Action::Cancel),
+            )));
         }
     }
     frame.render_widget(
@@ -276,14 +280,18 @@ fn client_line(t: &Text, client: &Client, width: usize, with_id: bool) -> String
 
 /// The keys that pick a coupon in the form, named as the hint bar names them.
 fn toggle_keys(model: &Model) -> String {
-    let t = model.locale.text();
+    scope_keys(model, Scope::WriteOffForm, Action::ToggleCoupon)
+}
+
+/// The keys bound to `action` in `scope`, named as the hint bar names them.
+fn scope_keys(model: &Model, scope: Scope, action: Action) -> String {
     let keys: Vec<_> = model
         .keymap
-        .own(Scope::WriteOffForm)
-        .filter(|b| b.action == Action::ToggleCoupon)
+        .own(scope)
+        .filter(|b| b.action == action)
         .flat_map(|b| b.keys.iter().copied())
         .collect();
-    labels::keys(t, &keys)
+    labels::keys(model.locale.text(), &keys)
 }
 
 /// `[ Отмена ]   Списать`: the focused button reversed and bracketed, so it shows without

@@ -149,6 +149,12 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(&[key(K::Esc)], A::Cancel, S::WriteOffUnclear, Hint::Always),
     bind(
+        &[ch('n')],
+        A::WriteOffAnew,
+        S::WriteOffUnclear,
+        Hint::Always,
+    ),
+    bind(
         &[key(K::Tab), key(K::BackTab)],
         A::NextField,
         S::Filter,

@@ -47,6 +47,9 @@ pub enum Action {
     ToggleCoupon,
     /// From any field of the write-off form: pick the next spendable coupon.
     PickCoupon,
+    /// After a check that could not tell: the cashier has read the history, and writes off
+    /// anew.
+    WriteOffAnew,
     /// Switch a group between bonus and discount.
     ToggleKind,
     Confirm,

@@ -64,6 +64,8 @@ pub enum Notice {
     NoBalanceToWriteOff,
     /// `w` with no client open: there is no one to write off from.
     NoClientToWriteOff,
+    /// `w` on a client whose last write-off is in doubt: it is being checked again first.
+    CheckingEarlier,
     /// The filtered client is not on Poster's page: the next one is being read.
     LookingForClient {
         client: i64,

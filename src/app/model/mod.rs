@@ -144,6 +144,9 @@ pub struct Model {
     pub journal_selected: usize,
     /// Unique to this run of the console: idempotency keys are made from it.
     pub session: String,
+    /// Write-offs whose outcome a check could not tell, by client: `w` on such a client
+    /// checks again before anything new can be written off.
+    pub doubts: std::collections::BTreeMap<ClientId, InDoubt>,
     /// The key registry with the user's `keys.toml` over it; shared, as field editing reads
     /// it while a dialog is borrowed.
     pub keymap: std::sync::Arc<crate::app::keys::Keymap>,
@@ -202,6 +205,7 @@ impl Model {
             journal: Remote::default(),
             journal_selected: 0,
             session: format!("{:x}", now.as_nanosecond()),
+            doubts: Default::default(),
             keymap: Default::default(),
             next_request: 0,
         }

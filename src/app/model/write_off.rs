@@ -89,3 +89,14 @@ pub struct WriteOffDialog {
     /// The last request confirmed and its key: confirming the same request again reuses it.
     pub last_key: Option<(WriteOff, String)>,
 }
+
+/// A write-off a check could not tell about: what was sent, under which key, and the
+/// balance and coupons it was sent against, so a later check judges it by the same
+/// evidence. The cashier's next `w` for the client settles it first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InDoubt {
+    pub request: WriteOff,
+    pub key: String,
+    pub balances: Balances,
+    pub coupons: Vec<Coupon>,
+}

@@ -59,6 +59,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         | Action::Edit(_)
         | Action::ToggleCoupon
         | Action::PickCoupon
+        | Action::WriteOffAnew
         | Action::ToggleKind
         | Action::EditFilter
         | Action::Confirm

@@ -832,6 +832,92 @@ fn an_unclear_check_offers_no_retry() {
     assert!(m.dialog.is_none());
 }
 
+/// A write-off left unclear keeps the client's next `w` from writing off anything new:
+/// it checks again first, against the balance the doubtful one was sent against.
+fn left_unclear(m: &mut Model) -> String {
+    let cmds = time_out(m);
+    let WriteOffStep::Checking { key: sent, .. } = dialog_step(m).clone() else {
+        panic!()
+    };
+    answer_check(m, cmds, "60", "50.5", vec![coupon(7, NOW_MS + 1000)]);
+    key(m, KeyCode::Esc);
+    assert!(m.dialog.is_none());
+    assert!(m.doubts.contains_key(&ClientId(1)));
+    sent
+}
+
+#[test]
+fn w_after_an_unclear_write_off_checks_it_again_before_anything_new() {
+    let mut m = opened();
+    let sent = left_unclear(&mut m);
+    let cmds = key(&mut m, KeyCode::Char('w'));
+    assert!(
+        matches!(dialog_step(&m), WriteOffStep::Checking { key, .. } if *key == sent),
+        "{:?}",
+        dialog_step(&m)
+    );
+    assert_eq!(m.notice, Some(Notice::CheckingEarlier));
+    assert!(cmds.iter().all(|c| !matches!(c, Cmd::WriteOff { .. })));
+    // Nothing moved since it was sent: it did not go through, and only now is the same
+    // write-off offered again, under its own key.
+    answer_check(
+        &mut m,
+        cmds,
+        "100",
+        "50.5",
+        vec![coupon(7, NOW_MS + 1000), coupon(8, NOW_MS - 1000)],
+    );
+    assert!(!m.doubts.contains_key(&ClientId(1)), "settled");
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(&cmds[..], [Cmd::WriteOff { key, .. }] if *key == sent),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn a_write_off_still_unclear_lets_the_cashier_write_off_anew_only_when_asked() {
+    let mut m = opened();
+    let sent = left_unclear(&mut m);
+    let cmds = key(&mut m, KeyCode::Char('w'));
+    answer_check(&mut m, cmds, "60", "50.5", vec![coupon(7, NOW_MS + 1000)]);
+    assert!(matches!(
+        dialog_step(&m),
+        WriteOffStep::Checked {
+            verdict: Verdict::Unclear(_),
+            ..
+        }
+    ));
+    // Neither Enter nor y sends anything; n, once the history is read, opens a new form.
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert!(key(&mut m, KeyCode::Char('y')).is_empty());
+    assert!(m.doubts.contains_key(&ClientId(1)));
+    key(&mut m, KeyCode::Char('n'));
+    assert_eq!(dialog_step(&m), &WriteOffStep::Form);
+    assert!(!m.doubts.contains_key(&ClientId(1)));
+    type_text(&mut m, "5");
+    key(&mut m, KeyCode::Enter);
+    let WriteOffStep::Confirm { key: new, .. } = dialog_step(&m).clone() else {
+        panic!("{:?}", dialog_step(&m))
+    };
+    assert_ne!(new, sent, "a new write-off has a key of its own");
+}
+
+#[test]
+fn a_recheck_that_finds_it_applied_settles_the_doubt() {
+    let mut m = opened();
+    left_unclear(&mut m);
+    let cmds = key(&mut m, KeyCode::Char('w'));
+    // 12.5 points, 50.5 roubles and coupon 7 gone from what it was sent against.
+    answer_check(&mut m, cmds, "87.5", "0", vec![coupon(8, NOW_MS - 1000)]);
+    assert!(m.dialog.is_none());
+    assert!(!m.doubts.contains_key(&ClientId(1)));
+    assert!(matches!(
+        m.notice,
+        Some(Notice::WrittenOffAfterCheck { .. })
+    ));
+}
+
 /// The verdict a check came to, and that it records it and retries nothing.
 fn checked(m: &Model, out: &[Cmd]) -> Verdict {
     let WriteOffStep::Checked { verdict, .. } = dialog_step(m) else {

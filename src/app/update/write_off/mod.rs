@@ -11,6 +11,7 @@ use super::super::model::{
     WriteOffStep, next_in,
 };
 use super::super::msg::Cmd;
+use super::card;
 use crate::app::key::{Key, KeyCode};
 use crate::domain::{Amount, Balances, WriteOff};
 use std::collections::BTreeSet;
@@ -32,8 +33,31 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
     // The cursor starts on a coupon that can be spent: an expired one above it costs no key.
     let now = model.now;
     let coupon_cursor = coupons.iter().position(|c| !c.is_expired(now)).unwrap_or(0);
+    let client = card.client.clone();
+    if let Some(doubt) = model.doubts.get(&client.id).cloned() {
+        // The last write-off for this client is still in doubt: nothing new is written off
+        // until a fresh check settles it (or the cashier, having read the history, says so).
+        model.dialog = Some(Dialog::WriteOff(Box::new(WriteOffDialog {
+            client,
+            balances: doubt.balances,
+            coupons: doubt.coupons,
+            points: Input::default(),
+            rubles: Input::default(),
+            field: WriteOffField::Points,
+            coupon_cursor: 0,
+            chosen: BTreeSet::new(),
+            problem: None,
+            step: WriteOffStep::Checking {
+                request: doubt.request.clone(),
+                key: doubt.key.clone(),
+            },
+            last_key: Some((doubt.request, doubt.key)),
+        })));
+        model.notice = Some(Notice::CheckingEarlier);
+        return card::reload(model);
+    }
     model.dialog = Some(Dialog::WriteOff(Box::new(WriteOffDialog {
-        client: card.client.clone(),
+        client,
         balances,
         coupons,
         points: Input::default(),
@@ -84,6 +108,13 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
                 Action::Cancel => {
                     model.dialog = None;
                     Vec::new()
+                }
+                // The cashier has read the history and settled the doubt: a new write-off,
+                // under a new key, from what the card shows now.
+                Action::WriteOffAnew if matches!(verdict, Verdict::Unclear(_)) => {
+                    let client = d.client.id;
+                    model.doubts.remove(&client);
+                    open(model)
                 }
                 _ => Vec::new(),
             }

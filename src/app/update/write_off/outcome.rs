@@ -1,7 +1,9 @@
 //! After a write-off is sent: its answer, and when there is none, the check that re-reads the
 //! balance and coupons and judges whether it went through. Never a blind retry.
 
-use super::super::super::model::{Dialog, FormProblem, Model, Notice, Verdict, WriteOffStep};
+use super::super::super::model::{
+    Dialog, FormProblem, InDoubt, Model, Notice, Verdict, WriteOffStep,
+};
 use super::super::super::msg::{Cmd, Reply, RequestId};
 use super::super::card;
 use super::dialog;
@@ -78,6 +80,20 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
         now,
     );
     let client = d.client.clone();
+    let doubt = InDoubt {
+        request: request.clone(),
+        key: key.clone(),
+        balances: d.balances,
+        coupons: d.coupons.clone(),
+    };
+    // Settled either way, or still in doubt: then the client's next write-off checks first.
+    match found {
+        Some(Verdict::Unclear(_)) => model.doubts.insert(client.id, doubt),
+        _ => model.doubts.remove(&client.id),
+    };
+    let Some(Dialog::WriteOff(d)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
     let outcome = match found {
         None => {
             model.dialog = None;
