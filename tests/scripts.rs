@@ -17,11 +17,16 @@ struct Shop {
 
 impl Shop {
     fn start() -> Shop {
+        Self::with_clients(100)
+    }
+
+    fn with_clients(clients: u32) -> Shop {
         let dir = tempfile::tempdir().unwrap();
         let (server, url) = common::spawn_serve(
             Command::new(BIN)
                 .env_clear()
-                .args(["serve", "--listen", "127.0.0.1:0", "--demo", "100"])
+                .args(["serve", "--listen", "127.0.0.1:0", "--demo"])
+                .arg(clients.to_string())
                 .args(["--token", "tok", "--db"])
                 .arg(dir.path().join("shop.db")),
         );
@@ -78,6 +83,23 @@ fn stderr(out: &Output) -> String {
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)))
+}
+
+/// A search that stops at the server's cap prints what it got and says on stderr that
+/// there is more: a script never takes 200 rows for all of them.
+#[test]
+fn client_find_says_when_it_stopped_at_the_cap() {
+    let shop = Shop::with_clients(260);
+    let out = shop.run(&["client", "find", "%", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out).as_array().unwrap().len(), 200);
+    assert!(
+        stderr(&out).contains("Показаны первые 200: уточните запрос"),
+        "{}",
+        stderr(&out)
+    );
+    let out = shop.run(&["client", "find", "7912345678"]);
+    assert!(!stderr(&out).contains("уточните"), "{}", stderr(&out));
 }
 
 #[test]

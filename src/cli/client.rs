@@ -2,6 +2,7 @@
 
 use super::{Context, Exit, Failure, json, table};
 use crate::backend::ClientService;
+use crate::domain::search::SEARCH_CAP;
 use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
 use crate::i18n::{fill, format_amount, format_datetime};
 use clap::Subcommand;
@@ -101,6 +102,10 @@ async fn find(cx: &mut Context<'_>, text: &str, as_json: bool) -> Result<(), Fai
     }
     if found.is_empty() {
         return Err(Failure::new(Exit::Refused, t.results_none_found));
+    }
+    if found.len() >= SEARCH_CAP {
+        // The rows are printed; a script is told on stderr that there are more than these.
+        eprintln!("loyalty: {}", fill(t.results_capped, SEARCH_CAP));
     }
     Ok(())
 }
