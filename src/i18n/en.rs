@@ -358,4 +358,5 @@ pub const TEXT: Text = Text {
     unclear_title: "Write-off: outcome unclear",
     action_write_off_anew: "write off anew (history checked)",
     notice_checking_earlier: "The last write-off for this client is in doubt: checking whether it went through first",
+    sent_question: "The write-off sent:",
 };

@@ -358,4 +358,5 @@ pub const TEXT: Text = Text {
     unclear_title: "Списание: исход неясен",
     action_write_off_anew: "новое списание (история проверена)",
     notice_checking_earlier: "Прошлое списание этому клиенту под вопросом: сначала проверяю, прошло ли оно",
+    sent_question: "Отправлено списание:",
 };

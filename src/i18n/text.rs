@@ -348,6 +348,7 @@ pub struct Text {
     pub unclear_title: &'static str,
     pub action_write_off_anew: &'static str,
     pub notice_checking_earlier: &'static str,
+    pub sent_question: &'static str,
 }
 
 impl Text {

@@ -186,8 +186,13 @@ fn render_confirm(
             format!("{}{suffix}", format_amount(locale, a))
         })
     };
+    // Asked only while consent is wanted; once sent, the lines say what was sent.
+    let question = match waiting {
+        Waiting::Consent(_) => t.confirm_question,
+        _ => t.sent_question,
+    };
     let mut lines = vec![
-        Line::from(Span::styled(t.confirm_question, theme::key())),
+        Line::from(Span::styled(question, theme::key())),
         Line::default(),
         Line::from(vec![
             Span::styled(format!("{:<10}", t.client_label), theme::muted()),
