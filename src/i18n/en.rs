@@ -346,4 +346,6 @@ pub const TEXT: Text = Text {
     cli_unreadable: "Cannot tell whether it went through: the balance or coupons cannot be read. Check the history (loyalty client history) before writing off again.",
     cli_key: "Write-off key: {}",
     problem_coupon_unknown: "the client has no coupon {}",
+    reg_outside_period: "The vendor ignored the period: rows outside it are not shown ({})",
+    ops_unsorted: "the vendor did not sort the rows",
 };

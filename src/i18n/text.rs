@@ -333,6 +333,8 @@ pub struct Text {
     pub cli_unreadable: &'static str,
     pub cli_key: &'static str,
     pub problem_coupon_unknown: &'static str,
+    pub reg_outside_period: &'static str,
+    pub ops_unsorted: &'static str,
 }
 
 impl Text {

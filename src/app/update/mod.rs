@@ -248,3 +248,5 @@ mod counter_tests;
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vendor_ignored_tests;
