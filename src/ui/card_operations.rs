@@ -74,7 +74,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         Span::styled(format!("{} {arrow}", sort(model, state.sort)), theme::key()),
     ];
     if state.unsorted && state.rows.data.is_some() {
-        spans.push(Span::styled(format!("   ! {}", t.ops_unsorted), theme::danger()));
+        spans.push(Span::styled(
+            format!("   ! {}", t.ops_unsorted),
+            theme::danger(),
+        ));
     }
     if let Some(field) = state.filter.invalid {
         let name = label(field).0;

@@ -230,7 +230,8 @@ fn sorted_as_asked(ops: &[CardOperation], sort: SortColumn, direction: SortDirec
         ),
         // REGOS sorts the type by its code: income 1, outcome 2.
         SortColumn::Type => ordered(
-            rows.filter_map(|o| o.kind).map(|k| k == OperationKind::Outcome),
+            rows.filter_map(|o| o.kind)
+                .map(|k| k == OperationKind::Outcome),
             direction,
         ),
     }

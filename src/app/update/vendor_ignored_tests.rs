@@ -44,7 +44,10 @@ fn registrations_today(m: &mut Model) -> RequestId {
     let [Cmd::LoadRegistrations { id, query }] = cmds[..] else {
         panic!("{cmds:?}")
     };
-    assert_eq!((query.from, query.to), (date(2026, 11, 18), date(2026, 11, 18)));
+    assert_eq!(
+        (query.from, query.to),
+        (date(2026, 11, 18), date(2026, 11, 18))
+    );
     id
 }
 
@@ -108,7 +111,10 @@ fn the_count_left_out_follows_the_rows_shown() {
         &mut m,
         Msg::RegistrationsLoaded {
             id,
-            result: Err(ServiceError::new(ErrorKind::Unreachable, "connection refused")),
+            result: Err(ServiceError::new(
+                ErrorKind::Unreachable,
+                "connection refused",
+            )),
         },
     );
     assert_eq!(shown_clients(&m), [2]);
@@ -139,7 +145,9 @@ fn operation(n: i64, kind: OperationKind) -> CardOperation {
 
 /// Oldest first: the order a vendor that ignores `sort_orders` may well answer in.
 fn oldest_first() -> Vec<CardOperation> {
-    (0..5).map(|n| operation(n, OperationKind::Income)).collect()
+    (0..5)
+        .map(|n| operation(n, OperationKind::Income))
+        .collect()
 }
 
 fn newest_first() -> Vec<CardOperation> {
@@ -210,7 +218,10 @@ fn a_page_in_the_wrong_order_is_said_to_be_and_the_right_order_is_not() {
         &mut m,
         Msg::CardOperationsLoaded {
             id,
-            result: Err(ServiceError::new(ErrorKind::Unreachable, "connection refused")),
+            result: Err(ServiceError::new(
+                ErrorKind::Unreachable,
+                "connection refused",
+            )),
         },
     );
     assert!(!m.card_operations.unsorted);
@@ -247,7 +258,10 @@ fn the_order_is_judged_by_the_sorted_column_and_rows_without_a_value_pass() {
         o.amount = Some(Decimal::from(amount));
     }
     answer_page(&mut m, id, by_amount.clone());
-    assert!(!m.card_operations.unsorted, "amounts going down, ties allowed");
+    assert!(
+        !m.card_operations.unsorted,
+        "amounts going down, ties allowed"
+    );
     by_amount[4].amount = Some(Decimal::from(60));
     let id = reload(&mut m, 'r');
     answer_page(&mut m, id, by_amount);
