@@ -1108,6 +1108,38 @@ mod admin {
         });
     }
 
+    /// «Сегодня» answered with today's rows and three from April 2024 by a vendor that
+    /// ignored the period: only today's are listed and counted per point of sale, and the
+    /// screen says how many were left out.
+    #[test]
+    fn registrations_the_vendor_sent_outside_the_period() {
+        both("registrations_outside_period", |l| {
+            let mut m = model(l);
+            let Some(Cmd::LoadRegistrations { id, .. }) =
+                key(&mut m, KeyCode::F(5)).into_iter().next()
+            else {
+                panic!()
+            };
+            let april_2024 = Timestamp::from_second(1_712_743_200).unwrap();
+            let mut rows = registrations();
+            rows.extend((0..3).map(|i| Registration {
+                client: 7_000_000 + i,
+                pos: 2,
+                pos_name: "Кафе на набережной, Арбат 12".into(),
+                registered: april_2024,
+                ..registrations()[1].clone()
+            }));
+            update(
+                &mut m,
+                Msg::RegistrationsLoaded {
+                    id,
+                    result: Ok(rows),
+                },
+            );
+            m
+        });
+    }
+
     #[test]
     fn card_operations_before_a_card_is_named() {
         both("card_operations_start", |l| {
@@ -1238,6 +1270,54 @@ mod admin {
         };
         both("card_operations", build);
         wide("card_operations_ru", &build(Locale::Ru));
+    }
+
+    /// "date ↓" asked, and a vendor that ignored `sort_orders` answered oldest first: the
+    /// rows stay in the vendor's order and the sort label is followed by a note saying so.
+    #[test]
+    fn card_operations_the_vendor_did_not_sort() {
+        both("card_operations_unsorted", |l| {
+            let mut m = model(l);
+            key(&mut m, KeyCode::F(6));
+            type_text(&mut m, "12");
+            key(&mut m, KeyCode::Tab);
+            type_text(&mut m, "1");
+            let Some(Cmd::LoadCardOperations { id, .. }) =
+                key(&mut m, KeyCode::Enter).into_iter().next()
+            else {
+                panic!()
+            };
+            let operations = (0..6)
+                .map(|i| {
+                    let at = Timestamp::from_second(1_587_487_843 + i * 86_400).unwrap();
+                    CardOperation {
+                        uuid: Some(format!("404cd163-83f0-11ea-9e81-{i:012}")),
+                        kind: Some(OperationKind::Income),
+                        amount: Some(Decimal::new(1_476_000 + i * 1000, 3)),
+                        value: Some(Decimal::new(73_800 + i, 3)),
+                        used_value: Some(Decimal::ZERO),
+                        is_payment: Some(false),
+                        date: Some(at),
+                        expires: Some(Expiry::Never),
+                        description: Some("Покупка в кафе «Ёлки»".into()),
+                        last_update: Some(at),
+                    }
+                })
+                .collect();
+            let page = CardOperationPage {
+                operations,
+                next_offset: None,
+                total: Some(6),
+            };
+            update(
+                &mut m,
+                Msg::CardOperationsLoaded {
+                    id,
+                    result: Ok(page),
+                },
+            );
+            m
+        });
     }
 
     #[test]

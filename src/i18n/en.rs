@@ -359,4 +359,6 @@ pub const TEXT: Text = Text {
     action_write_off_anew: "write off anew (history checked)",
     notice_checking_earlier: "The last write-off for this client is in doubt: checking whether it went through first",
     sent_question: "The write-off sent:",
+    reg_outside_period: "The vendor ignored the period: rows outside it are not shown ({})",
+    ops_unsorted: "the vendor did not sort the rows",
 };

@@ -349,6 +349,8 @@ pub struct Text {
     pub action_write_off_anew: &'static str,
     pub notice_checking_earlier: &'static str,
     pub sent_question: &'static str,
+    pub reg_outside_period: &'static str,
+    pub ops_unsorted: &'static str,
 }
 
 impl Text {

@@ -73,6 +73,12 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         Span::styled(format!("   {}: ", t.sort_label), theme::muted()),
         Span::styled(format!("{} {arrow}", sort(model, state.sort)), theme::key()),
     ];
+    if state.unsorted && state.rows.data.is_some() {
+        spans.push(Span::styled(
+            format!("   ! {}", t.ops_unsorted),
+            theme::danger(),
+        ));
+    }
     if let Some(field) = state.filter.invalid {
         let name = label(field).0;
         spans.push(Span::styled(

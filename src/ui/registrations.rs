@@ -54,13 +54,18 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         RegistrationField::PointOfSale => (t.filter_pos, 6),
     };
     filter_bar::render(frame, bar, &state.filter, label);
-    if let Some(field) = state.filter.invalid {
-        let name = label(field).0;
+    // A field that cannot be read is what the admin must fix first; the rows left out stay
+    // said while the rows they were left out of are shown.
+    let note = match state.filter.invalid {
+        Some(field) => Some(fill(t.filter_invalid_field, label(field).0)),
+        None if state.outside_period > 0 && state.rows.data.is_some() => {
+            Some(fill(t.reg_outside_period, state.outside_period))
+        }
+        None => None,
+    };
+    if let Some(note) = note {
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                format!("! {}", fill(t.filter_invalid_field, name)),
-                theme::danger(),
-            )),
+            Paragraph::new(Span::styled(format!("! {note}"), theme::danger())),
             problem,
         );
     }

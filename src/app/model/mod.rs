@@ -190,6 +190,7 @@ impl Model {
                 selected: 0,
                 query: None,
                 zone: tz.clone(),
+                outside_period: 0,
             },
             card_operations: CardOperationsState {
                 filter: FilterForm::default(),
@@ -200,6 +201,7 @@ impl Model {
                 selected: 0,
                 query: None,
                 waits: 0,
+                unsorted: false,
             },
             exporting: None,
             journal: Remote::default(),

@@ -166,6 +166,8 @@ pub struct RegistrationsState {
     /// The zone the vendor counts the period's days in: presets are days there, and the
     /// rows' times are shown in it.
     pub zone: jiff::tz::TimeZone,
+    /// Rows the vendor sent from outside the period asked for, left out of `rows`.
+    pub outside_period: usize,
 }
 
 #[derive(Debug)]
@@ -180,6 +182,9 @@ pub struct CardOperationsState {
     pub query: Option<CardOperationQuery>,
     /// How many times in a row REGOS has asked to wait for the pending page.
     pub waits: u8,
+    /// The shown page is not in the order its query asked for: the vendor ignored
+    /// `sort_orders`, and the screen says so beside the sort label.
+    pub unsorted: bool,
 }
 
 /// F6: the cards a phone, barcode or name found, to pick the one whose operations to show.

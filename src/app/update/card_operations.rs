@@ -6,7 +6,8 @@ use super::super::model::{ADMIN_PAGE, CardOperationField, CardPicker, Dialog, Mo
 use super::super::msg::{Cmd, Export, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::admin::{
-    CardOperationPage, CardOperationQuery, OperationKind, RetailCard, SortColumn, SortDirection,
+    CardOperation, CardOperationPage, CardOperationQuery, Expiry, OperationKind, RetailCard,
+    SortColumn, SortDirection,
 };
 use crate::domain::{ErrorKind, days};
 use jiff::Timestamp;
@@ -191,8 +192,49 @@ pub fn card_operations_loaded(
         return vec![Cmd::RetryLater { id, delay }];
     }
     o.waits = 0;
-    o.rows.accept_reporting(id, result, &mut model.error);
+    let unsorted = match (&result, o.query) {
+        (Ok(page), Some(q)) => !sorted_as_asked(&page.operations, q.sort, q.direction),
+        _ => o.unsorted,
+    };
+    if o.rows.accept_reporting(id, result, &mut model.error) {
+        o.unsorted = unsorted;
+    }
     Vec::new()
+}
+
+/// Whether a page's rows follow the column and direction asked for; rows without a value in
+/// that column, and cards that never expire, are left out of the judgement, since where a
+/// vendor puts them is its own choice. A page out of order is said to be, not sorted here:
+/// sorting one page would make it look like the list's first rows in that order while the
+/// rows that belong before them may be on the next pages, so the label would still lie.
+fn sorted_as_asked(ops: &[CardOperation], sort: SortColumn, direction: SortDirection) -> bool {
+    fn ordered<T: PartialOrd>(keys: impl Iterator<Item = T>, direction: SortDirection) -> bool {
+        let keys: Vec<T> = keys.collect();
+        match direction {
+            SortDirection::Asc => keys.is_sorted_by(|a, b| a <= b),
+            SortDirection::Desc => keys.is_sorted_by(|a, b| a >= b),
+        }
+    }
+    let rows = ops.iter();
+    match sort {
+        SortColumn::Date => ordered(rows.filter_map(|o| o.date), direction),
+        SortColumn::LastUpdate => ordered(rows.filter_map(|o| o.last_update), direction),
+        SortColumn::Amount => ordered(rows.filter_map(|o| o.amount), direction),
+        SortColumn::Value => ordered(rows.filter_map(|o| o.value), direction),
+        SortColumn::ExpiryDate => ordered(
+            rows.filter_map(|o| match o.expires {
+                Some(Expiry::At(at)) => Some(at),
+                _ => None,
+            }),
+            direction,
+        ),
+        // REGOS sorts the type by its code: income 1, outcome 2.
+        SortColumn::Type => ordered(
+            rows.filter_map(|o| o.kind)
+                .map(|k| k == OperationKind::Outcome),
+            direction,
+        ),
+    }
 }
 
 /// The wait is over: the same page is asked for again, unless another request took its

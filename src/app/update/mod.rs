@@ -255,3 +255,5 @@ mod fixtures;
 mod follow_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vendor_ignored_tests;

@@ -5,6 +5,7 @@ use super::super::model::{Model, Preset, RegistrationField};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::admin::{Registration, RegistrationQuery};
+use crate::domain::days;
 use crate::i18n::format_day;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -105,14 +106,49 @@ pub fn apply_registrations(model: &mut Model) -> Vec<Cmd> {
     vec![Cmd::LoadRegistrations { id, query }]
 }
 
+/// The vendor's rows, with those it sent from outside the period left out and counted: a
+/// vendor that ignores `BegDate`/`EndDate` answers with rows of any day, and a row shown under
+/// «сегодня» must be from today. The period's days are the vendor's zone's, bounded by the
+/// same instants the adapter sends.
 pub fn registrations_loaded(
     model: &mut Model,
     id: RequestId,
     result: Reply<Vec<Registration>>,
 ) -> Vec<Cmd> {
-    model
-        .registrations
-        .rows
-        .accept_reporting(id, result, &mut model.error);
+    let r = &mut model.registrations;
+    let mut outside = None;
+    let result = result.map(|rows| match r.query {
+        Some(query) => {
+            let (kept, left_out) = within_period(rows, query, &r.zone);
+            outside = Some(left_out);
+            kept
+        }
+        None => rows,
+    });
+    if r.rows.accept_reporting(id, result, &mut model.error) && r.rows.error.is_none() {
+        r.outside_period = outside.unwrap_or(0);
+    }
     Vec::new()
+}
+
+/// The rows registered within the query's days in `tz`, and how many were not.
+fn within_period(
+    rows: Vec<Registration>,
+    query: RegistrationQuery,
+    tz: &jiff::tz::TimeZone,
+) -> (Vec<Registration>, usize) {
+    let (Some(start), Some(end)) = (
+        days::first_instant(query.from, tz),
+        days::last_instant(query.to, tz),
+    ) else {
+        // A period outside the calendar is never sent; nothing to judge the rows by.
+        return (rows, 0);
+    };
+    let total = rows.len();
+    let kept: Vec<Registration> = rows
+        .into_iter()
+        .filter(|r| (start..=end).contains(&r.registered))
+        .collect();
+    let left_out = total - kept.len();
+    (kept, left_out)
 }
