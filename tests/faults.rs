@@ -407,6 +407,7 @@ async fn script(dir: &Path, url: &str, token: &str, args: &[&str]) -> std::proce
         .env("LOYALTY_STATE_DIR", dir.join("logs"))
         .args(["write-off", "1234567", "--yes"])
         .args(args);
+    common::same_clock(&mut cmd);
     // The vendor answers on this runtime's threads while the command runs.
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await

@@ -129,3 +129,15 @@ pub fn check_database(db: &std::path::Path) -> std::process::Output {
         .output()
         .expect("loyalty serve --check runs")
 }
+
+/// Gives a child whose environment was cleared the test's own wall clock: under the
+/// calendar check (libfaketime, `.ci/run`) it would otherwise judge coupons and dates by the
+/// real calendar while the test server stands a year away.
+pub fn same_clock(cmd: &mut Command) {
+    for (name, value) in std::env::vars_os() {
+        let faked = name.to_str().is_some_and(|n| n.starts_with("FAKETIME"));
+        if faked || name == "LD_PRELOAD" {
+            cmd.env(name, value);
+        }
+    }
+}
