@@ -1,6 +1,7 @@
 //! Everything that can happen to the console, and everything it can ask the world to do.
 
 use crate::app::key::Key;
+use crate::app::model::Screen;
 use crate::domain::admin::{
     AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Promotion, Registration, RegistrationQuery, RetailCard,
@@ -246,6 +247,41 @@ impl Msg {
             | Msg::Exported { id, .. }
             | Msg::JournalLoaded { id, .. } => Some(*id),
             _ => None,
+        }
+    }
+
+    /// The screen whose data a reply carries: its failure is that screen's to tell, and
+    /// another screen's status line does not show it. `None`: said wherever the cashier is.
+    pub fn screen(&self) -> Option<Screen> {
+        match self {
+            Msg::Searched { .. }
+            | Msg::BalanceLoaded { .. }
+            | Msg::CouponsLoaded { .. }
+            | Msg::HistoryLoaded { .. } => Some(Screen::Clients),
+            Msg::GroupsLoaded { .. } | Msg::GroupLoaded { .. } => Some(Screen::Groups),
+            Msg::AccumulationsLoaded { .. } | Msg::PromotionsLoaded { .. } => {
+                Some(Screen::Accumulations)
+            }
+            Msg::RegistrationsLoaded { .. } => Some(Screen::Registrations),
+            Msg::CardOperationsLoaded { .. } | Msg::CardsFound { .. } => {
+                Some(Screen::CardOperations)
+            }
+            Msg::JournalLoaded { .. } => Some(Screen::Journal),
+            // Money, saves and exports are told wherever the cashier is.
+            Msg::WrittenOff { .. }
+            | Msg::GroupSaved { .. }
+            | Msg::GroupRemoved { .. }
+            | Msg::Exported { .. }
+            | Msg::Key(_)
+            | Msg::Paste(_)
+            | Msg::Mouse(_)
+            | Msg::Pointer(_)
+            | Msg::Resized
+            | Msg::Tick(_)
+            | Msg::DemoSeeded(_)
+            | Msg::DebounceElapsed(_)
+            | Msg::RetryDue(_)
+            | Msg::Attempt { .. } => None,
         }
     }
 }

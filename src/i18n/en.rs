@@ -210,7 +210,7 @@ pub const TEXT: Text = Text {
     outcome_none: "sent, no outcome recorded",
     checking: "The write-off was not confirmed (no answer, a server error or an unreadable answer) and may have gone through. Not sending it again; checking the balance and coupons…",
     checked_not_applied: "The write-off did NOT go through: balance and coupons are unchanged.",
-    checked_retry: "y or Enter sends it again with the same key; Esc cancels.",
+    checked_retry: "{} sends it again with the same key; {} cancels.",
     checked_unreadable: "Cannot tell whether it went through: the balance or coupons cannot be read. Check the history (r reloads) before writing off again.",
     checked_changed_otherwise: "Cannot tell whether it went through: the balance moved by another amount. Check the history before writing off again.",
     checked_same_amount: "The balance fell by exactly this amount, but another till may have taken it. Find this write-off in the history before writing off again.",

@@ -238,7 +238,14 @@ fn render_confirm(
                 t.checked_not_applied,
                 theme::danger(),
             )));
-            lines.push(Line::from(t.checked_retry));
+            let again = [Action::Confirm, Action::Submit]
+                .map(|a| scope_keys(model, Scope::WriteOffConfirm, a))
+                .join("/");
+            lines.push(Line::from(fill2(
+                t.checked_retry,
+                again,
+                scope_keys(model, Scope::WriteOffConfirm, Action::Cancel),
+            )));
         }
         Waiting::Checked(Verdict::Unclear(doubt)) => {
             lines.push(Line::from(Span::styled(

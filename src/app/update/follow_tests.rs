@@ -366,3 +366,27 @@ fn a_message_of_one_screen_is_not_left_on_another() {
     // Still kept for `m`.
     assert!(!m.messages.is_empty());
 }
+
+#[test]
+fn a_reply_that_fails_after_its_screen_was_left_is_not_said_on_another() {
+    let mut m = model();
+    type_text(&mut m, "5555");
+    let id = search_id(&key(&mut m, KeyCode::Enter));
+    key(&mut m, KeyCode::F(3));
+    let down = ServiceError::new(ErrorKind::Unreachable, "could not connect");
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Err(down.clone()),
+        },
+    );
+    assert_eq!(m.error, None, "F3 does not show F2's failure");
+    assert!(
+        m.messages
+            .iter()
+            .any(|said| said.said == crate::app::model::Said::Error(down.clone())),
+        "kept for m"
+    );
+    assert_eq!(m.search.results.error, Some(down), "F2's own pane keeps it");
+}

@@ -30,9 +30,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         model.in_flight.remove(&id);
     }
     let said_before = (model.notice.clone(), model.error.clone());
+    let elsewhere = msg.screen().is_some_and(|s| s != model.screen);
     let cmds = step(model, msg);
     card::follow_list(model);
-    record_message(model, said_before);
+    record_message(model, said_before.clone());
+    if elsewhere {
+        // Kept in the messages and on its own screen's pane, not on the screen shown.
+        model.error = said_before.1;
+    }
     for id in cmds.iter().filter_map(Cmd::cancellable) {
         let started = model.now;
         model.in_flight.insert(
