@@ -88,7 +88,8 @@ async fn exports_write_every_row_of_the_filter() {
         to: today,
         pos: None,
     };
-    let done = export::run(&svc, dir.path(), Export::Registrations(q))
+    let zone = TimeZone::UTC;
+    let done = export::run(&svc, dir.path(), Export::Registrations { query: q, zone })
         .await
         .unwrap();
     assert_eq!(done.rows, 300);
@@ -144,4 +145,62 @@ async fn an_unwritable_folder_is_a_clear_error() {
     .await
     .unwrap_err();
     assert!(e.detail.contains("sub"), "{}", e.detail);
+}
+
+/// A vendor that ignores the period: it answers every query with the same rows, one of
+/// them from April 2024.
+struct IgnoresPeriod(Vec<loyalty_console::domain::admin::Registration>);
+
+impl loyalty_console::backend::RegistrationService for IgnoresPeriod {
+    fn registrations(
+        &self,
+        _: RegistrationQuery,
+    ) -> loyalty_console::backend::BoxFuture<
+        '_,
+        loyalty_console::backend::ServiceResult<Vec<loyalty_console::domain::admin::Registration>>,
+    > {
+        let rows = self.0.clone();
+        Box::pin(async move { Ok(rows) })
+    }
+}
+
+/// The export of a period holds only the period's rows, whatever the vendor sent: the
+/// console's F5 leaves the others out, and so does its CSV.
+#[tokio::test]
+async fn registrations_from_outside_the_period_stay_out_of_the_csv() {
+    let row = |client: i64, at: &str| loyalty_console::domain::admin::Registration {
+        client,
+        card: client,
+        out_number: 0,
+        is_virtual: false,
+        card_type: "Бонусная".into(),
+        card_status: "Активна".into(),
+        pos: 1,
+        pos_name: "Кафе".into(),
+        registered: at.parse().unwrap(),
+    };
+    let vendor = IgnoresPeriod(vec![
+        row(1, "2026-12-05T09:00:00+03:00"),
+        row(2, "2024-04-12T10:00:00+03:00"),
+        // 23:30 in Moscow on the 5th is the 5th there, though the 5th is over in UTC+4.
+        row(3, "2026-12-05T20:30:00Z"),
+    ]);
+    let svc = Services {
+        registrations: Some(std::sync::Arc::new(vendor)),
+        ..Services::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let day: jiff::civil::Date = "2026-12-05".parse().unwrap();
+    let export = Export::Registrations {
+        query: RegistrationQuery {
+            from: day,
+            to: day,
+            pos: None,
+        },
+        zone: TimeZone::get("Europe/Moscow").unwrap(),
+    };
+    let done = export::run(&svc, dir.path(), export).await.unwrap();
+    assert_eq!(done.rows, 2);
+    let clients: Vec<String> = read(&done.path).iter().map(|r| r[0].to_string()).collect();
+    assert_eq!(clients, ["1", "3"]);
 }

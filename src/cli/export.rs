@@ -59,7 +59,12 @@ pub enum Kind {
     Outcome,
 }
 
-pub async fn run(cx: &mut Context<'_>, command: ExportCommand) -> Result<(), Failure> {
+/// `zone`: where the registrations' days begin and end (the vendor's zone).
+pub async fn run(
+    cx: &mut Context<'_>,
+    command: ExportCommand,
+    zone: jiff::tz::TimeZone,
+) -> Result<(), Failure> {
     let export = match command {
         ExportCommand::Registrations { from, to, pos, .. } => {
             if from > to {
@@ -68,7 +73,10 @@ pub async fn run(cx: &mut Context<'_>, command: ExportCommand) -> Result<(), Fai
             if cx.services.registrations.is_none() {
                 return Err(missing("mloyalty"));
             }
-            Export::Registrations(RegistrationQuery { from, to, pos })
+            Export::Registrations {
+                query: RegistrationQuery { from, to, pos },
+                zone,
+            }
         }
         ExportCommand::CardOperations {
             card,

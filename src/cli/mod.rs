@@ -188,7 +188,11 @@ pub async fn run(
     match script {
         Script::Client(command) => client::run(&mut cx, command).await,
         Script::Groups(command) => admin::groups(&mut cx, command).await,
-        Script::Export(command) => export::run(&mut cx, command).await,
+        Script::Export(command) => {
+            // The registrations' days are the vendor's zone's, as on the console's F5.
+            let zone = launched.registrations_zone.unwrap_or(cx.tz.clone());
+            export::run(&mut cx, command, zone).await
+        }
         Script::WriteOff(args) => {
             let journal = Journal::new(paths.journal(), label).by(settings.login());
             // One key per command: a write-off run again is a new write-off.

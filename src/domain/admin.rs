@@ -162,6 +162,32 @@ pub struct RegistrationQuery {
     pub pos: Option<i64>,
 }
 
+impl RegistrationQuery {
+    /// The rows registered within the query's days in `tz` (the vendor's zone, whose
+    /// instants the adapter sends), and how many were not: a vendor that ignores the period
+    /// answers with rows of any day, and none of them may pass for the period's.
+    pub fn within(
+        &self,
+        rows: Vec<Registration>,
+        tz: &jiff::tz::TimeZone,
+    ) -> (Vec<Registration>, usize) {
+        let (Some(start), Some(end)) = (
+            super::days::first_instant(self.from, tz),
+            super::days::last_instant(self.to, tz),
+        ) else {
+            // A period outside the calendar is never sent; nothing to judge the rows by.
+            return (rows, 0);
+        };
+        let total = rows.len();
+        let kept: Vec<Registration> = rows
+            .into_iter()
+            .filter(|r| (start..=end).contains(&r.registered))
+            .collect();
+        let left_out = total - kept.len();
+        (kept, left_out)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperationKind {
     Income,

@@ -20,6 +20,10 @@ pub enum Export {
         from: Option<At>,
         to: Option<At>,
     },
-    Registrations(RegistrationQuery),
+    /// The period's days are `zone`'s, the vendor's: rows from outside them are left out.
+    Registrations {
+        query: RegistrationQuery,
+        zone: jiff::tz::TimeZone,
+    },
     CardOperations(CardOperationQuery),
 }

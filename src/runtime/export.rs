@@ -98,14 +98,16 @@ pub async fn table(services: &Services, export: Export) -> Result<Table, Service
                 rows,
             )
         }
-        Export::Registrations(query) => {
+        Export::Registrations { query, zone } => {
             let service = services
                 .registrations
                 .clone()
                 .ok_or_else(|| not_configured("mloyalty"))?;
-            let rows = service
-                .registrations(query)
-                .await?
+            let (rows, left_out) = query.within(service.registrations(query).await?, &zone);
+            if left_out > 0 {
+                tracing::warn!(left_out, "registrations from outside the period left out");
+            }
+            let rows = rows
                 .into_iter()
                 .map(|r| {
                     vec![

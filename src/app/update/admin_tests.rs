@@ -645,7 +645,7 @@ fn registration_presets_and_a_custom_period() {
         if query.from == date(2026, 11, 1) && query.to == date(2026, 11, 18) && query.pos == Some(2)));
     let cmds = key(&mut m, KeyCode::Char('x'));
     assert!(
-        matches!(&cmds[..], [Cmd::Export { export: Export::Registrations(q), .. }] if q.pos == Some(2))
+        matches!(&cmds[..], [Cmd::Export { export: Export::Registrations { query: q, .. }, .. }] if q.pos == Some(2))
     );
 }
 

@@ -5,7 +5,6 @@ use super::super::model::{Model, Preset, RegistrationField};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
 use super::filter::parse_date;
 use crate::domain::admin::{Registration, RegistrationQuery};
-use crate::domain::days;
 use crate::i18n::format_day;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -25,7 +24,13 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::Refresh => apply_registrations(model),
         Action::Export => match model.registrations.query {
-            Some(q) => super::tables::export(model, Export::Registrations(q)),
+            Some(q) => super::tables::export(
+                model,
+                Export::Registrations {
+                    query: q,
+                    zone: model.registrations.zone.clone(),
+                },
+            ),
             None => Vec::new(),
         },
         _ => Vec::new(),
@@ -119,7 +124,7 @@ pub fn registrations_loaded(
     let mut outside = None;
     let result = result.map(|rows| match r.query {
         Some(query) => {
-            let (kept, left_out) = within_period(rows, query, &r.zone);
+            let (kept, left_out) = query.within(rows, &r.zone);
             outside = Some(left_out);
             kept
         }
@@ -129,26 +134,4 @@ pub fn registrations_loaded(
         r.outside_period = outside.unwrap_or(0);
     }
     Vec::new()
-}
-
-/// The rows registered within the query's days in `tz`, and how many were not.
-fn within_period(
-    rows: Vec<Registration>,
-    query: RegistrationQuery,
-    tz: &jiff::tz::TimeZone,
-) -> (Vec<Registration>, usize) {
-    let (Some(start), Some(end)) = (
-        days::first_instant(query.from, tz),
-        days::last_instant(query.to, tz),
-    ) else {
-        // A period outside the calendar is never sent; nothing to judge the rows by.
-        return (rows, 0);
-    };
-    let total = rows.len();
-    let kept: Vec<Registration> = rows
-        .into_iter()
-        .filter(|r| (start..=end).contains(&r.registered))
-        .collect();
-    let left_out = total - kept.len();
-    (kept, left_out)
 }
