@@ -187,8 +187,13 @@ fn client_history_as_a_table_csv_and_json_within_dates() {
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "at,amount,currency,transaction_id");
+    // The exports' writer: every field quoted, so `;` in a cell splits nothing.
+    assert_eq!(
+        lines[0],
+        "\"at\",\"amount\",\"currency\",\"transaction_id\""
+    );
     assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1..].iter().all(|l| l.starts_with('"')), "{text}");
 
     let out = shop.run(&["client", "history", "1234567"]);
     assert!(stdout(&out).starts_with("Дата"), "{}", stdout(&out));

@@ -5,6 +5,7 @@ use crate::backend::ClientService;
 use crate::domain::search::SEARCH_CAP;
 use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
 use crate::i18n::{fill, format_amount, format_datetime};
+use crate::runtime::export;
 use clap::Subcommand;
 use jiff::civil::Date;
 use std::sync::Arc;
@@ -189,18 +190,25 @@ async fn history(
         return cx.print(&json::render(&rows));
     }
     if csv {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let written = out
-            .write_record(["at", "amount", "currency", "transaction_id"])
-            .and_then(|()| {
-                entries.iter().try_for_each(|e| {
+        // The exports' writer: every cell neutralised and quoted.
+        let table = export::Table {
+            name: "history",
+            header: vec!["at", "amount", "currency", "transaction_id"],
+            rows: entries
+                .iter()
+                .map(|e| {
                     let row = json::HistoryJson::from(e);
-                    out.write_record([&row.at, &row.amount, row.currency, &row.transaction_id])
+                    vec![
+                        row.at,
+                        row.amount,
+                        row.currency.to_string(),
+                        row.transaction_id,
+                    ]
                 })
-            });
-        let bytes = written
-            .map_err(|e| e.to_string())
-            .and_then(|()| out.into_inner().map_err(|e| e.to_string()))
+                .collect(),
+        };
+        let mut bytes = Vec::new();
+        export::write_csv(&mut bytes, &table)
             .map_err(|e| Failure::new(Exit::Failed, format!("CSV: {e}")))?;
         return cx.print(&String::from_utf8_lossy(&bytes));
     }

@@ -189,9 +189,13 @@ pub async fn table(services: &Services, export: Export) -> Result<Table, Service
     Ok(Table { name, header, rows })
 }
 
-/// The table as CSV, with a header line, every cell neutralised.
+/// The table as CSV, with a header line, every cell neutralised and quoted: a Russian-locale
+/// spreadsheet splits on `;` as well as `,`, and a quoted field is one cell in both. Every
+/// CSV the console and the command line write comes from here.
 pub fn write_csv(out: impl Write, table: &Table) -> Result<(), csv::Error> {
-    let mut out = csv::Writer::from_writer(out);
+    let mut out = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(out);
     out.write_record(&table.header)?;
     for row in &table.rows {
         out.write_record(row.iter().map(|cell| neutral(cell).into_owned()))?;
@@ -237,6 +241,22 @@ mod tests {
         }
     }
 
+    /// `;` is a separator to a Russian-locale spreadsheet: a cell holding one stays one cell.
+    #[test]
+    fn every_field_is_quoted_so_a_semicolon_splits_nothing() {
+        let table = Table {
+            name: "x",
+            header: vec!["pos_name"],
+            rows: vec![vec!["Кафе; зал 2".to_string()], vec!["42".to_string()]],
+        };
+        let mut out = Vec::new();
+        write_csv(&mut out, &table).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"pos_name\"\n\"Кафе; зал 2\"\n\"42\"\n"
+        );
+    }
+
     #[test]
     fn a_written_file_carries_no_formula() {
         let table = Table {
@@ -246,6 +266,9 @@ mod tests {
         };
         let mut out = Vec::new();
         write_csv(&mut out, &table).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "a,b\n'=1+1,-3.50\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"a\",\"b\"\n\"'=1+1\",\"-3.50\"\n"
+        );
     }
 }
