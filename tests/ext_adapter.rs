@@ -810,3 +810,64 @@ async fn a_read_retries_only_within_its_budget() {
         );
     }
 }
+
+/// Everything the console's log is given, as one text.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A vendor's refusal and an unreadable answer with a newline and an escape in them reach the
+/// log cleaned: no line of the log is the vendor's forgery.
+#[tokio::test]
+async fn a_vendors_words_cannot_forge_a_log_line() {
+    let forged = "no\\nWARN loyalty: admin logged in\\u001b[2J";
+    let app = Router::new()
+        .route(
+            "/ext/api/v1/clients/1/balance/",
+            get(move || async move {
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("{{\"error\":{{\"code\":\"x\",\"message\":\"{forged}\"}}}}"),
+                )
+            }),
+        )
+        .route(
+            "/ext/api/v1/clients/1/coupons/",
+            get(|| async { "[{\"id\": \"\nWARN loyalty: forged\"}]" }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let log = Log::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let a = ExtAdapter::new(
+        &format!("http://{addr}"),
+        ExtCredential::Bearer(Secret::new("t")),
+    )
+    .unwrap();
+    assert!(a.balance(ClientId(1)).await.is_err());
+    assert!(a.coupons(ClientId(1)).await.is_err());
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("admin logged in"),
+        "the refusal is logged: {text}"
+    );
+    for line in text.lines() {
+        assert!(!line.starts_with("WARN loyalty"), "a forged line: {text}");
+        assert!(!line.contains('\u{1b}'), "an escape: {text}");
+    }
+}

@@ -42,9 +42,9 @@ pub fn transport_error(error: reqwest::Error) -> ServiceError {
     } else {
         ErrorKind::Interrupted
     };
-    let detail = transport_detail(&error);
-    tracing::warn!(?kind, "request failed: {detail}");
-    ServiceError::new(kind, detail)
+    let e = ServiceError::new(kind, transport_detail(&error));
+    tracing::warn!(?kind, "request failed: {}", e.detail);
+    e
 }
 
 /// The error chain as text, with the URL removed first.
@@ -206,11 +206,12 @@ pub fn write_accepted(what: &str, body: &[u8]) -> Result<(), ServiceError> {
     {
         return Ok(());
     }
-    tracing::warn!("{what}: unreadable success answer: {}", excerpt(body));
-    Err(ServiceError::new(
+    let e = ServiceError::new(
         ErrorKind::BadResponse,
         format!("{what}: unreadable answer ({})", excerpt(body)),
-    ))
+    );
+    tracing::warn!("{}", e.detail);
+    Err(e)
 }
 
 #[cfg(test)]

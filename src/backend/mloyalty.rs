@@ -130,8 +130,10 @@ impl MloyaltyAdapter {
             } else {
                 status_kind(status)
             };
-            tracing::warn!("mloyalty login refused: {detail}");
-            return Err(ServiceError::new(kind, format!("login: {detail}")));
+            // Logged once cleaned: the vendor's words may carry controls or forged lines.
+            let e = ServiceError::new(kind, format!("login: {detail}"));
+            tracing::warn!("mloyalty {}", e.detail);
+            return Err(e);
         }
         let login: LoginDto = serde_json::from_slice(&body)
             .map_err(|e| ServiceError::new(ErrorKind::BadResponse, format!("login answer: {e}")))?;
@@ -258,11 +260,12 @@ impl RegistrationService for MloyaltyAdapter {
                     })?;
                 if answer.error_code != 0 {
                     let message = answer.message.unwrap_or_default();
-                    tracing::warn!(code = answer.error_code, "ClientInfoPeriod: {message}");
-                    return Err(ServiceError::new(
+                    let e = ServiceError::new(
                         ErrorKind::Rejected,
                         format!("Mloyalty {}: {message}", answer.error_code),
-                    ));
+                    );
+                    tracing::warn!("ClientInfoPeriod: {}", e.detail);
+                    return Err(e);
                 }
                 return answer
                     .clients

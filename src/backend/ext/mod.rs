@@ -115,11 +115,12 @@ impl ExtAdapter {
             }
         };
         serde_json::from_slice(&body).map_err(|e| {
-            tracing::warn!("{what}: undecodable answer: {e}");
-            ServiceError::new(
+            let e = ServiceError::new(
                 ErrorKind::BadResponse,
                 format!("unexpected answer: {e} ({})", excerpt(&body)),
-            )
+            );
+            tracing::warn!("{what}: {}", e.detail);
+            e
         })
     }
 
