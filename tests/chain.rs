@@ -7,9 +7,9 @@
 mod common;
 
 use common::postgres::Postgres as Cluster;
-use common::{TOKEN, spawn_serve};
+use common::{Reaped, TOKEN, spawn_serve};
 use loyalty_console::server::demo::SAMPLE_CLIENT_ID;
-use std::process::{Child, Command};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ const TILLS: usize = WRITE_OFFS;
 /// Acknowledged write-offs before one instance is killed.
 const KILL_AFTER: usize = 40;
 
-fn serve(db: &str, demo: bool) -> (Child, String) {
+fn serve(db: &str, demo: bool) -> (Reaped, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_loyalty"));
     cmd.args([
         "serve",

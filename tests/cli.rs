@@ -149,7 +149,7 @@ fn config_errors_are_clear_and_name_the_key() {
 }
 
 /// Starts `loyalty serve` with every credential set; returns the child and its URL.
-fn serve_with_credentials(dir: &std::path::Path) -> (std::process::Child, String) {
+fn serve_with_credentials(dir: &std::path::Path) -> (common::Reaped, String) {
     common::spawn_serve(
         loyalty(dir)
             .args([

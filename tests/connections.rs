@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 /// The real binary under a soft descriptor limit of `soft` (and, with `hard`, a hard one).
-fn serve_under(dir: &std::path::Path, limit: &str) -> (std::process::Child, String) {
+fn serve_under(dir: &std::path::Path, limit: &str) -> (common::Reaped, String) {
     let bin = env!("CARGO_BIN_EXE_loyalty");
     let mut cmd = Command::new("sh");
     cmd.arg("-c").arg(format!(

@@ -12,7 +12,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_loyalty");
 /// A shop: `loyalty serve` with 100 demo clients and a profile of the console pointing at it.
 struct Shop {
     dir: tempfile::TempDir,
-    server: std::process::Child,
+    server: common::Reaped,
 }
 
 impl Shop {
@@ -50,13 +50,6 @@ impl Shop {
             .args(args)
             .output()
             .unwrap()
-    }
-}
-
-impl Drop for Shop {
-    fn drop(&mut self) {
-        let _ = self.server.kill();
-        let _ = self.server.wait();
     }
 }
 

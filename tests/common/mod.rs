@@ -101,24 +101,81 @@ impl TestServer {
     }
 }
 
+/// A process a test started: killed and reaped when the test ends, passing or failing, so
+/// a failed test leaves nothing running (an orphan holds the pipe the calendar check's
+/// faketime waits on, and CI hangs instead of failing).
+pub struct Reaped {
+    child: Child,
+    /// Where its stderr goes, so a failure can say what it said.
+    stderr: Option<tempfile::NamedTempFile>,
+}
+
+impl Reaped {
+    pub fn new(child: Child) -> Reaped {
+        Reaped {
+            child,
+            stderr: None,
+        }
+    }
+
+    /// What the process wrote on stderr so far.
+    pub fn said(&self) -> String {
+        self.stderr
+            .as_ref()
+            .and_then(|f| std::fs::read_to_string(f.path()).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for Reaped {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.child
+    }
+}
+
+impl std::ops::DerefMut for Reaped {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.child
+    }
+}
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Starts the real `loyalty serve` as `cmd` describes (listening on port 0) and reads the
-/// address it prints; returns the process and its base URL.
-pub fn spawn_serve(cmd: &mut Command) -> (Child, String) {
-    let mut child = cmd
+/// address it prints; returns the process, killed when dropped, and its base URL. A server
+/// that does not start says why: its stderr is in the panic.
+pub fn spawn_serve(cmd: &mut Command) -> (Reaped, String) {
+    let stderr = tempfile::NamedTempFile::new().expect("a file for stderr");
+    let child = cmd
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr.reopen().expect("stderr file"))
         .spawn()
         .expect("loyalty serve starts");
+    let mut served = Reaped {
+        child,
+        stderr: Some(stderr),
+    };
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped stdout"))
-        .read_line(&mut line)
-        .expect("loyalty serve prints its address");
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-        .to_string();
-    (child, url)
+    let out = served.child.stdout.take().expect("piped stdout");
+    let read = BufReader::new(out).read_line(&mut line);
+    let url = match (read, line.trim().strip_prefix("listening on ")) {
+        (Ok(_), Some(url)) => url.to_string(),
+        _ => {
+            let _ = served.child.kill();
+            let _ = served.child.wait();
+            panic!(
+                "loyalty serve did not start: {line:?}\nits stderr:\n{}",
+                served.said()
+            );
+        }
+    };
+    (served, url)
 }
 
 /// `loyalty serve --check --db DB` run as a process: its status and its report.
