@@ -149,15 +149,25 @@ impl Tmux {
     }
 
     pub fn wait_for(&self, wanted: &str) -> String {
+        self.wait_until(&format!("{wanted:?}"), |s| s.contains(wanted))
+    }
+
+    /// Waits until `gone` is off the screen: the sign a dialog closed, when what was behind it
+    /// was on the screen all along.
+    pub fn wait_without(&self, gone: &str) -> String {
+        self.wait_until(&format!("no {gone:?}"), |s| !s.contains(gone))
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(wanted) {
+            if done(&screen) {
                 return screen;
             }
             assert!(
                 start.elapsed() < DEADLINE,
-                "waited {DEADLINE:?} for {wanted:?}; the screen is:\n{screen}"
+                "waited {DEADLINE:?} for {what}; the screen is:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
