@@ -475,7 +475,7 @@ async fn hold_vendor(v: Arc<HoldVendor>) -> String {
                 "hold/" => (StatusCode::OK, format!(r#"{{"transactionId":"t-{n}","expirationDate":1}}"#)),
                 "hold/write_off/" if v.slow_write_offs.load(Ordering::SeqCst) > 0 => {
                     v.slow_write_offs.fetch_sub(1, Ordering::SeqCst);
-                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
                     (StatusCode::OK, String::new())
                 }
                 "hold/write_off/" if v.refuse_write_off.load(Ordering::SeqCst) => (
@@ -496,7 +496,8 @@ fn hold_adapter(url: &str) -> ExtAdapter {
     ExtAdapter::new(url, ExtCredential::Bearer(Secret::new("t")))
         .unwrap()
         .with_write_off(loyalty_console::config::WriteOffMode::Hold)
-        .with_timeout(std::time::Duration::from_millis(500))
+        // Seconds, not milliseconds: a loaded machine must not make an answer look lost.
+        .with_timeout(std::time::Duration::from_secs(3))
         .unwrap()
 }
 

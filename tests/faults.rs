@@ -38,7 +38,8 @@ struct Seen {
     /// The `Idempotency-Key` of each write-off, in arrival order (`None`: sent without one).
     write_offs: Mutex<Vec<Option<String>>>,
     balance_reads: AtomicUsize,
-    searches: AtomicUsize,
+    /// Each search's request line and when it came.
+    searches: Mutex<Vec<(std::time::Instant, String)>>,
 }
 
 impl Seen {
@@ -85,7 +86,7 @@ async fn handle(mut socket: TcpStream, fault: Fault, seen: Arc<Seen>) {
         };
         match fault {
             Fault::Slow | Fault::SlowAndTaken if first => {
-                tokio::time::sleep(Duration::from_secs(4)).await;
+                tokio::time::sleep(SLOW).await;
                 response("200 OK", "")
             }
             Fault::Reset if first => {
@@ -116,7 +117,10 @@ async fn handle(mut socket: TcpStream, fault: Fault, seen: Arc<Seen>) {
     } else if line.contains("/coupons/") {
         response("200 OK", "[]")
     } else if fault == Fault::SlowSearch && line.contains("/clients/?") {
-        seen.searches.fetch_add(1, Ordering::SeqCst);
+        seen.searches
+            .lock()
+            .unwrap()
+            .push((std::time::Instant::now(), line.clone()));
         tokio::time::sleep(Duration::from_secs(30)).await;
         response("200 OK", SAMPLE)
     } else if line.contains("email=other") {
@@ -140,13 +144,25 @@ async fn vendor(fault: Fault) -> (String, Arc<Seen>) {
     (format!("http://{addr}"), seen)
 }
 
-/// The console on a profile pointing at the faulty vendor, with a one-second timeout.
+/// Seconds before a request to the faulty vendor counts as unanswered: an answer a loaded
+/// machine is slow to give is not mistaken for none. The slow faults take longer than this.
+const TIMEOUT: u64 = 5;
+
+/// How long a slow fault leaves a write-off unanswered.
+const SLOW: Duration = Duration::from_secs(2 * TIMEOUT);
+
+/// The console on a profile pointing at the faulty vendor.
 fn console(dir: &Path, url: &str) -> Tmux {
+    console_timing_out(dir, url, TIMEOUT)
+}
+
+/// The console on a profile pointing at the faulty vendor, giving up after `timeout` s.
+fn console_timing_out(dir: &Path, url: &str, timeout: u64) -> Tmux {
     let config = dir.join("faulty.toml");
     std::fs::write(
         &config,
         format!(
-            "default_profile = \"faulty\"\nrequest_timeout_seconds = 1\n\
+            "default_profile = \"faulty\"\nrequest_timeout_seconds = {timeout}\n\
              [profiles.faulty.ext]\nbase_url = \"{url}\"\ntoken_env = \"FAULTY_TOKEN\"\n"
         ),
     )
@@ -364,7 +380,8 @@ async fn a_failing_read_is_retried_twice_then_shown() {
 async fn a_slow_search_shows_its_wait_and_esc_cancels_it() {
     let dir = tempfile::tempdir().unwrap();
     let (url, seen) = vendor(Fault::SlowSearch).await;
-    let tui = console(dir.path(), &url);
+    // One second: the retries come within the read budget, so a third would be sent.
+    let tui = console_timing_out(dir.path(), &url, 1);
     tui.wait_for("Search: phone or email");
     tui.text("7912345678");
     tui.keys(&["Enter"]);
@@ -372,18 +389,32 @@ async fn a_slow_search_shows_its_wait_and_esc_cancels_it() {
     tui.keys(&["Escape"]);
     let screen = tui.wait_for("Cancelled: no longer waiting");
     assert!(!screen.contains("Esc cancels"), "{screen}");
-    let sent = seen.searches.load(Ordering::SeqCst);
-    assert!(
-        sent <= 2,
-        "no third attempt of the cancelled search: {sent}"
-    );
     // The console goes on: a new search is sent as usual.
     tui.keys(&["Escape"]);
     tui.text("1");
     tui.wait_for("· Esc cancels");
+    // Uncancelled, the third attempt would be out 3 s after the first (two 1 s timeouts and
+    // the pauses of 0.2 and 0.8 s): look only once twice that has passed.
+    let cancelled = |seen: &Seen| -> Vec<std::time::Instant> {
+        let searches = seen.searches.lock().unwrap();
+        searches
+            .iter()
+            .filter(|(_, line)| line.contains("7912345678"))
+            .map(|(at, _)| *at)
+            .collect()
+    };
+    let first = cancelled(&seen)[0];
+    while first.elapsed() < Duration::from_secs(6) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sent = cancelled(&seen).len();
+    assert!(
+        sent <= 2,
+        "no third attempt of the cancelled search: {sent}"
+    );
 }
 
-/// `loyalty write-off` on the faulty vendor's profile (one-second timeout), with `--yes`.
+/// `loyalty write-off` on the faulty vendor's profile, with `--yes`.
 async fn script_write_off(dir: &Path, url: &str) -> std::process::Output {
     script(dir, url, "t", &["--points", "10"]).await
 }
@@ -394,7 +425,7 @@ async fn script(dir: &Path, url: &str, token: &str, args: &[&str]) -> std::proce
     std::fs::write(
         &config,
         format!(
-            "default_profile = \"faulty\"\nrequest_timeout_seconds = 1\n\
+            "default_profile = \"faulty\"\nrequest_timeout_seconds = {TIMEOUT}\n\
              [profiles.faulty.ext]\nbase_url = \"{url}\"\ntoken = \"{token}\"\n"
         ),
     )

@@ -203,6 +203,30 @@ mod tests {
         );
     }
 
+    /// A two-currency write-off of which one part moved (a hold mode write-off cut between
+    /// its holds, or another till's points): neither "not applied" nor "applied".
+    #[test]
+    fn one_part_of_two_moved_is_unclear() {
+        let request = WriteOff {
+            rubles: Some(Amount::from_minor(500)),
+            ..points(1_000)
+        };
+        for after in [balances(9_000, 1_000), balances(10_000, 500)] {
+            let found = judge(
+                &balances(10_000, 1_000),
+                &[],
+                &request,
+                Some((&after, &[])),
+                at(NOW),
+            );
+            assert_eq!(
+                found,
+                Some(Verdict::Unclear(Doubt::ChangedOtherwise)),
+                "{after:?}"
+            );
+        }
+    }
+
     #[test]
     fn an_unreadable_reread_is_unclear() {
         assert_eq!(
