@@ -81,16 +81,25 @@ fn config_path_and_init() {
         ),
         "{text}"
     );
-    let out = loyalty(dir.path())
-        .args(["config", "init"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
     assert!(text.contains("14 days kept"), "{text}");
     assert!(
         text.contains(&dir.path().join("state").display().to_string()),
         "{text}"
     );
+    let out = loyalty(dir.path())
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // What init says is about init: the two files it wrote.
+    let said = String::from_utf8(out.stdout).unwrap();
+    for file in ["config.toml", "keys.toml"] {
+        let path = dir.path().join("config").join(file);
+        assert!(
+            said.contains(&format!("wrote {}", path.display())),
+            "{said}"
+        );
+    }
     let written = std::fs::read_to_string(dir.path().join("config/config.toml")).unwrap();
     assert!(written.contains("[profiles.shop.ext]"));
     // It will hold secrets: only its owner may read it.
@@ -343,9 +352,10 @@ fn without_a_terminal_the_console_says_so_and_names_the_other_commands() {
 }
 
 /// A load balancer asks `/healthz` without credentials and learns only that the server and
-/// its database answer; SIGTERM stops the server after the requests in progress, with the
-/// write-offs it acknowledged in the ledger.
-#[tokio::test]
+/// its database answer; SIGTERM stops the server after the requests in progress: write-offs
+/// still coming in when SIGTERM is sent are finished and answered, and each one answered is
+/// in the ledger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_without_data_and_sigterm_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
@@ -356,17 +366,38 @@ async fn healthz_answers_without_data_and_sigterm_stops_cleanly() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), r#"{"status":"ok"}"#);
 
-    let r = http
-        .post(format!(
-            "{url}/ext/api/v1/clients/1234567/balance/write_off/"
-        ))
-        .bearer_auth("tok")
-        .json(&serde_json::json!({ "balance": [{ "amount": 10, "currency": "points" }] }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
-
+    // Write-offs keep coming while SIGTERM is sent: the ones in progress then are finished
+    // and answered, and every one answered is in the ledger.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let write_off = |n: usize| {
+        let (http, url, done) = (http.clone(), url.clone(), done.clone());
+        tokio::spawn(async move {
+            let sent = http
+                .post(format!(
+                    "{url}/ext/api/v1/clients/1234567/balance/write_off/"
+                ))
+                .bearer_auth("tok")
+                .header("Idempotency-Key", format!("drain-{n}"))
+                .json(&serde_json::json!({ "balance": [{ "amount": 0.01, "currency": "points" }] }))
+                .send()
+                .await;
+            done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            (
+                sent.map(|r| r.status().as_u16()).unwrap_or(0),
+                std::time::Instant::now(),
+            )
+        })
+    };
+    let writes: Vec<_> = (0..400).map(write_off).collect();
+    // SIGTERM once the first are answered, with the others still on their way.
+    let deadline = std::time::Instant::now() + common::tmux::DEADLINE;
+    while done.load(std::sync::atomic::Ordering::SeqCst) < 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no write-off answered"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")
@@ -374,6 +405,20 @@ async fn healthz_answers_without_data_and_sigterm_stops_cleanly() {
             .status()
             .unwrap()
             .success()
+    );
+    let signalled = std::time::Instant::now();
+    let mut answered = 0;
+    let mut after_signal = 0;
+    for w in writes {
+        let (status, at) = w.await.unwrap();
+        if status == 200 {
+            answered += 1;
+            after_signal += usize::from(at > signalled);
+        }
+    }
+    assert!(
+        after_signal > 0,
+        "some write-off was in progress when SIGTERM came and was finished"
     );
     let deadline = std::time::Instant::now() + common::tmux::DEADLINE;
     let status = loop {
@@ -393,6 +438,17 @@ async fn healthz_answers_without_data_and_sigterm_stops_cleanly() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
+    let written: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM ledger WHERE client_id = 1234567 AND amount = -1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // Equal: none answered is missing, and none done in the ledger went unanswered (a server
+    // that stops without finishing leaves write-offs done and never answered).
+    assert_eq!(written, answered, "the ledger and the answers agree");
 }
 
 /// Reachable from other machines with no token, the money API would be open to anyone.
