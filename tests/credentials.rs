@@ -265,3 +265,22 @@ async fn twelve_thousand_new_regos_keys_keep_the_map_within_its_bound() {
         "the flood filled the map to its bound"
     );
 }
+
+/// `loyalty serve user rotate-jwt-key` replaces the stored signing key, so a server over
+/// that database refuses what it signed before.
+#[tokio::test]
+async fn the_command_line_rotates_the_signing_key() {
+    let s = sqlite_server().await;
+    let live = password_login(&s, MANAGER, PASSWORD).await;
+    assert_eq!(report(&s, text(&live, "access_token")).await, 200);
+    let db = s.sqlite().path().to_path_buf();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loyalty"))
+        .args(["serve", "user", "rotate-jwt-key", "--db"])
+        .arg(&db)
+        .output()
+        .expect("loyalty serve user rotate-jwt-key runs");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("log in again"), "{said}");
+    assert_eq!(report(&s, text(&live, "access_token")).await, 401);
+}
