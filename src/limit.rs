@@ -22,19 +22,36 @@ impl Bucket {
         }
     }
 
-    /// Whether a token is there now, without taking it.
-    pub fn peek(&mut self, now: Instant) -> bool {
+    /// Whether the bucket has refilled to its burst: a caller idle this long is no different
+    /// from a new one, so a bounded map may forget it.
+    pub fn is_full(&mut self, now: Instant) -> bool {
+        self.refill(now);
+        self.tokens >= self.burst
+    }
+
+    /// Takes one token even when there is none, going into debt, so that callers queue:
+    /// returns how long until the token taken would have been there. A debt deeper than
+    /// `max_wait` is not taken on (the caller waits `max_wait`), so a flood is forgotten
+    /// within `max_wait` of its end.
+    pub fn reserve(&mut self, now: Instant, max_wait: Duration) -> Duration {
+        self.refill(now);
+        let wait = (1.0 - self.tokens).max(0.0) / self.rate;
+        if wait > max_wait.as_secs_f64() {
+            return max_wait;
+        }
+        self.tokens -= 1.0;
+        Duration::from_secs_f64(wait)
+    }
+
+    fn refill(&mut self, now: Instant) {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
         self.last = now;
-        self.tokens >= 1.0
     }
 
     /// Takes one token, or says how long until one is there.
     pub fn take(&mut self, now: Instant) -> Result<(), Duration> {
-        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
-        self.last = now;
+        self.refill(now);
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
             Ok(())
@@ -65,5 +82,19 @@ mod tests {
             assert!(b.take(later).is_ok());
         }
         assert!(b.take(later).is_err());
+    }
+
+    #[test]
+    fn reservations_queue_up_to_the_longest_wait_then_stop_deepening() {
+        let t0 = Instant::now();
+        let max = Duration::from_secs(3);
+        let mut b = Bucket::new(1.0, 2, t0);
+        let waits: Vec<u64> = (0..7).map(|_| b.reserve(t0, max).as_secs()).collect();
+        assert_eq!(waits, [0, 0, 1, 2, 3, 3, 3]);
+        // The debt was not deepened past three seconds: four seconds on, the burst is back
+        // up to one token and a new caller is not held.
+        assert_eq!(b.reserve(t0 + Duration::from_secs(4), max), Duration::ZERO);
+        assert!(!b.is_full(t0 + Duration::from_secs(4)));
+        assert!(b.is_full(t0 + Duration::from_secs(6)));
     }
 }

@@ -1,5 +1,6 @@
-//! `loyalty serve user add|list|revoke`: the API keys of a shop's tills and admins, kept
-//! in the server's database so every instance over it knows them at once.
+//! `loyalty serve user add|list|revoke|rotate-jwt-key`: the API keys of a shop's tills and
+//! admins, and the key that signs Mloyalty's sessions, kept in the server's database so every
+//! instance over it knows them at once.
 
 use clap::Subcommand;
 use loyalty_console::server::principals::Role;
@@ -26,6 +27,13 @@ pub enum UserAction {
     /// Revoke a user's key; every instance refuses it from the next request.
     Revoke {
         name: String,
+        /// The server's database: a SQLite file or a postgres:// URL.
+        #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = crate::db_arg::DbArg)]
+        db: DbTarget,
+    },
+    /// Replace the key that signs Mloyalty's tokens: every session (access and refresh
+    /// tokens) is refused by every instance from its next request, and managers log in again.
+    RotateJwtKey {
         /// The server's database: a SQLite file or a postgres:// URL.
         #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = crate::db_arg::DbArg)]
         db: DbTarget,
@@ -89,6 +97,18 @@ pub async fn run(action: UserAction) -> Result<(), String> {
             } else {
                 Err(format!("no user {name:?} with a live key"))
             }
+        }
+        UserAction::RotateJwtKey { db } => {
+            open(&db)
+                .await?
+                .rotate_secret(loyalty_console::server::JWT_SECRET_NAME)
+                .await
+                .map_err(|e| e.to_string())?;
+            eprintln!(
+                "the Mloyalty signing key was replaced: every token issued before is refused \
+                 from now on, and managers log in again"
+            );
+            Ok(())
         }
     }
 }

@@ -3,11 +3,11 @@
 //! `token`/`operator` claims repeated in the body. Business errors are `ErrorCode`/`Message`
 //! in an HTTP 200, as the vendor does; a missing or expired JWT is a 401.
 
-use super::{ServerState, bearer, constant_time_eq};
+use super::mloyalty_login as login;
+use super::{ServerState, bearer};
 use crate::domain::days;
 use crate::wire::mloyalty::{
-    self, ClaimsDto, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, LoginDto,
-    LoginFormDto, RegisteredClientDto,
+    self, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, RegisteredClientDto,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -35,96 +35,9 @@ fn vendor_zone() -> TimeZone {
 
 pub fn routes() -> Router<ServerState> {
     Router::new()
-        .route("/managerlogin", post(login))
-        .route("/managerLogin", post(login))
+        .route("/managerlogin", post(login::login))
+        .route("/managerLogin", post(login::login))
         .route("/api/client/ClientInfoPeriod", post(client_info_period))
-}
-
-fn oauth_error(code: &str, description: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({ "error": code, "error_description": description })),
-    )
-        .into_response()
-}
-
-/// How long a refresh token lets the manager renew without the password.
-const REFRESH_TTL_SECONDS: i64 = 14 * 24 * 3600;
-
-/// The configured manager's phone and password, or any phone with an admin's key as the
-/// password (registrations are reports). With neither a manager configured nor any user
-/// added, any login is taken.
-async fn manager_ok(state: &ServerState, phone: i64, password: &str) -> bool {
-    if let Some(manager) = &state.manager
-        && mloyalty::phone_login(&manager.username) == Some(phone)
-        && constant_time_eq(password.as_bytes(), manager.password.as_bytes())
-    {
-        return true;
-    }
-    state
-        .admin_key(password, state.manager.is_none(), "manager key")
-        .await
-}
-
-async fn login(State(state): State<ServerState>, body: Bytes) -> Response {
-    let Ok(form) = serde_urlencoded::from_bytes::<LoginFormDto>(&body) else {
-        return oauth_error(
-            "invalid_request",
-            "expected a form with username, password and grant_type",
-        );
-    };
-    let now = state.now().as_second();
-    let user = match form.grant_type.as_str() {
-        "password" => {
-            // The vendor converts the login to a 64-bit integer: it is a phone number.
-            let Some(phone) = mloyalty::phone_login(&form.username) else {
-                return oauth_error(
-                    "invalid_grant",
-                    "The login must be the manager's phone number (digits).",
-                );
-            };
-            if !manager_ok(&state, phone, &form.password).await {
-                return oauth_error("invalid_grant", "The user name or password is incorrect.");
-            }
-            phone.to_string()
-        }
-        "refresh_token" => match state.jwt.verify(&form.refresh_token, now) {
-            Some(c) if c.refresh == Some(true) => c.user.unwrap_or_default(),
-            _ => return oauth_error("invalid_grant", "The refresh token is invalid or expired."),
-        },
-        _ => {
-            return oauth_error(
-                "unsupported_grant_type",
-                "grant_type must be password or refresh_token",
-            );
-        }
-    };
-    // The vendor's claim names; `token` only where the server is of the newer kind.
-    let access = ClaimsDto {
-        token: state.jwt_carries_token.then_some(MANAGER_TOKEN),
-        oper: Some(OPERATOR),
-        role: Some("manager".into()),
-        user: Some(user.clone()),
-        partner: Some("SHOP".into()),
-        pos: Some("0".into()),
-        poscode: Some(String::new()),
-        permissioncode: Some(String::new()),
-        exp: Some(now + state.jwt_ttl_seconds),
-        ..ClaimsDto::default()
-    };
-    let refresh = ClaimsDto {
-        user: Some(user),
-        refresh: Some(true),
-        exp: Some(now + REFRESH_TTL_SECONDS),
-        ..ClaimsDto::default()
-    };
-    Json(LoginDto {
-        access_token: state.jwt.sign(&access),
-        token_type: Some("bearer".into()),
-        expires_in: Some(state.jwt_ttl_seconds),
-        refresh_token: Some(state.jwt.sign(&refresh)),
-    })
-    .into_response()
 }
 
 fn business_error(code: i64, message: impl Into<String>) -> Response {
@@ -189,8 +102,18 @@ async fn client_info_period(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let claims = state
-        .jwt
+    let key = match state.jwt_key().await {
+        Ok(key) => key,
+        Err(e) => {
+            tracing::error!("ClientInfoPeriod: the signing key could not be read: {e}");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "Message": "The server cannot check tokens now: try again." })),
+            )
+                .into_response();
+        }
+    };
+    let claims = key
         .verify(bearer(&headers), state.now().as_second())
         .filter(|c| c.refresh != Some(true));
     let Some(claims) = claims else {

@@ -3,6 +3,7 @@
 //! and its tests can use it exactly as they use a vendor.
 
 pub mod admin_store;
+mod callers;
 pub mod demo;
 mod envelope;
 mod error;
@@ -12,14 +13,15 @@ mod fuzz;
 pub mod holds;
 mod jwt;
 pub mod listener;
+mod mloyalty_login;
 mod mloyalty_routes;
 pub(crate) mod poster_routes;
 pub mod principals;
+mod refusals;
 pub(crate) mod regos_routes;
 pub mod store;
 
 use crate::clock::Clock;
-use crate::limit::Bucket;
 use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -28,11 +30,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use error::ApiError;
 use principals::{Principal, Role};
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use store::{Store, StoreError};
 use tokio::net::TcpListener;
+
+pub use jwt::SECRET_NAME as JWT_SECRET_NAME;
+pub use regos_routes::INTEGRATIONS_MAX as REGOS_INTEGRATIONS_MAX;
 
 /// Request bodies larger than this are refused before they are read: a write-off is a few
 /// hundred bytes.
@@ -70,7 +74,6 @@ pub struct Shared {
     token: Option<Arc<str>>,
     manager: Option<Arc<Manager>>,
     integration_key: Option<Arc<str>>,
-    jwt: Arc<jwt::JwtKey>,
     jwt_ttl_seconds: i64,
     /// Whether `managerlogin`'s JWTs carry a `token` claim (newer vendor servers) or only
     /// `oper` (the vendor's `AuthManagerProvider`).
@@ -78,10 +81,10 @@ pub struct Shared {
     /// Whether `birthday_bonus` on Poster's group writes is read in kopecks (Poster's current
     /// docs) rather than roubles (seed 003).
     poster_bonus_in_kopecks: bool,
-    regos_rate: (f64, u32),
-    regos_buckets: Arc<Mutex<HashMap<String, Bucket>>>,
-    /// Wrong REGOS keys per peer: each costs a token, and a peer without tokens is slowed.
-    wrong_keys: Arc<Mutex<HashMap<std::net::IpAddr, Bucket>>>,
+    /// REGOS's rate per integration, by the digest of its key (see `callers` for the bound).
+    regos_buckets: Arc<Mutex<callers::Callers<[u8; 32]>>>,
+    /// Refused credentials per peer, in every format (see `refusals`).
+    refusals: Arc<Mutex<callers::Callers<callers::Peer>>>,
     /// Requests being served now, bounded (see `envelope::shed_load`).
     in_flight_requests: Arc<tokio::sync::Semaphore>,
     /// Idempotency keys whose write-off is running now: a duplicate gets 409 at once.
@@ -92,30 +95,24 @@ impl ServerState {
     /// `token`: the bearer token of seed 001 and Poster's `token` parameter.
     pub async fn new(store: Store, token: Option<String>) -> Self {
         // Kept in the database, so a JWT one instance issued is honoured by the others and
-        // after a restart.
-        let jwt_secret = store
-            .shared_secret("mloyalty_jwt")
-            .await
-            .unwrap_or_else(|e| {
-                tracing::error!("JWT secret not stored ({e}): tokens last only this run");
-                uuid::Uuid::new_v4().as_bytes().to_vec()
-            });
+        // after a restart; made now, so the first login does not have to.
+        if let Err(e) = store.shared_secret(jwt::SECRET_NAME).await {
+            tracing::error!("JWT signing key not made ({e}): managerlogin will try again");
+        }
         ServerState(Arc::new(Shared {
             store,
             clock: Clock::system(),
             token: token.filter(|t| !t.is_empty()).map(Arc::from),
             manager: None,
             integration_key: None,
-            jwt: Arc::new(jwt::JwtKey::new(&jwt_secret)),
             jwt_ttl_seconds: 3600,
             jwt_carries_token: true,
             poster_bonus_in_kopecks: false,
-            regos_rate: (
+            regos_buckets: Arc::new(Mutex::new(regos_routes::integrations(
                 crate::wire::regos::RATE_PER_SECOND,
                 crate::wire::regos::BURST,
-            ),
-            regos_buckets: Arc::default(),
-            wrong_keys: Arc::default(),
+            ))),
+            refusals: Arc::new(Mutex::new(refusals::peers(std::time::Instant::now()))),
             in_flight_requests: Arc::new(tokio::sync::Semaphore::new(envelope::MAX_IN_FLIGHT)),
             in_flight: Arc::default(),
         }))
@@ -176,34 +173,16 @@ impl ServerState {
         self.in_flight.lock().map_or(0, |set| set.len())
     }
 
-    /// Whether `peer` may still try a key; `failed` spends one of its tries. Ten wrong keys
-    /// at once, then one a second.
-    fn guesses_left(&self, peer: std::net::IpAddr, failed: bool) -> bool {
-        const PEERS_MAX: usize = 10_000;
-        let now = std::time::Instant::now();
-        let Ok(mut peers) = self.wrong_keys.lock() else {
-            return true;
-        };
-        if failed && peers.len() >= PEERS_MAX && !peers.contains_key(&peer) {
-            // Bounded memory: a flood of addresses starts the count afresh.
-            peers.clear();
-        }
-        match (peers.get_mut(&peer), failed) {
-            (Some(bucket), true) => bucket.take(now).is_ok(),
-            (Some(bucket), false) => bucket.peek(now),
-            (None, true) => {
-                let mut bucket = Bucket::new(1.0, 10, now);
-                let _ = bucket.take(now);
-                peers.insert(peer, bucket);
-                true
-            }
-            (None, false) => true,
-        }
+    pub fn with_regos_rate(mut self, per_second: f64, burst: u32) -> Self {
+        self.shared_mut().regos_buckets =
+            Arc::new(Mutex::new(regos_routes::integrations(per_second, burst)));
+        self
     }
 
-    pub fn with_regos_rate(mut self, per_second: f64, burst: u32) -> Self {
-        self.shared_mut().regos_rate = (per_second, burst);
-        self
+    /// How many REGOS integrations have a rate bucket of their own (at most
+    /// `regos_routes::INTEGRATIONS_MAX`).
+    pub fn regos_integrations_tracked(&self) -> usize {
+        self.regos_buckets.lock().map_or(0, |b| b.len())
     }
 }
 
@@ -221,6 +200,10 @@ pub fn router(state: ServerState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             envelope::shed_load,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refusals::slow_refusals,
         ))
         .layer(middleware::from_fn(listener::request_deadline))
         .layer(middleware::from_fn(envelope::vendor_errors))

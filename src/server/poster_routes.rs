@@ -39,19 +39,28 @@ pub fn routes() -> Router<ServerState> {
 struct Fail {
     code: i64,
     message: String,
+    /// A wrong token, which costs the caller's peer one of its tries (`refusals`).
+    wrong_token: bool,
 }
 
 fn error(code: i64, message: impl Into<String>) -> Fail {
     Fail {
         code,
         message: message.into(),
+        wrong_token: false,
     }
 }
 
 impl IntoResponse for Fail {
     fn into_response(self) -> Response {
         tracing::info!(code = self.code, "poster error: {}", self.message);
-        Json(json!({ "error": { "code": self.code, "message": self.message } })).into_response()
+        let answer = Json(json!({ "error": { "code": self.code, "message": self.message } }))
+            .into_response();
+        if self.wrong_token {
+            super::refusals::refused(answer)
+        } else {
+            answer
+        }
     }
 }
 
@@ -79,7 +88,10 @@ async fn guard(state: &ServerState, q: &HashMap<String, String>) -> Result<(), F
     })?;
     match principal {
         None if token.is_empty() => Err(error(poster::TOKEN_MISSING, "access_token is missing")),
-        None => Err(error(poster::BAD_TOKEN, "Bad access token")),
+        None => Err(Fail {
+            wrong_token: true,
+            ..error(poster::BAD_TOKEN, "Bad access token")
+        }),
         Some(p) if p.role != Role::Admin => Err(error(
             poster::NO_RIGHTS,
             format!(

@@ -169,6 +169,28 @@ pub fn shared_secret(c: &Connection, name: &str) -> Result<Vec<u8>, StoreError> 
     )?)
 }
 
+/// The secret `name` as stored, without making it: a read, for every request that checks
+/// with it (the JWT signing key), so that a rotation takes effect at once everywhere.
+pub fn secret(c: &Connection, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(c.query_row(
+        "SELECT value FROM server_secrets WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )
+    .optional()?)
+}
+
+/// Replaces the secret `name` with fresh random bytes: whatever was signed with the old one
+/// is refused from now on, by every instance.
+pub fn rotate_secret(c: &Connection, name: &str) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO server_secrets (name, value) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![name, fresh_secret()?.to_vec()],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,26 +5,34 @@
 //! description}}`; a token bucket per integration answers 8213 when it runs dry.
 
 use super::admin_store::OperationFilter;
+use super::callers::Callers;
+use super::refusals::refused;
 use super::{ServerState, credential_ok};
 use crate::domain::admin::CARD_SEARCH_LIMIT;
 use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
-use crate::limit::Bucket;
 use crate::wire::regos::{
     self, ACCESS_DENIED, CardDto, EnvelopeDto, OperationDto, RATE_LIMITED, VALIDATION_ERROR,
 };
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Extension, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use jiff::Timestamp;
 use serde_json::{Value, json};
-use std::net::SocketAddr;
+use sha2::{Digest, Sha256};
 use std::time::Instant;
 
 /// Most operations one page may hold.
 const MAX_LIMIT: u32 = 1000;
 const DEFAULT_LIMIT: u32 = 100;
+/// Integrations with a rate bucket of their own, at most (see `Callers`).
+pub const INTEGRATIONS_MAX: usize = 1024;
+
+/// The rate buckets of REGOS's integrations: `per_second` after a burst of `burst`.
+pub fn integrations(per_second: f64, burst: u32) -> Callers<[u8; 32]> {
+    Callers::new(INTEGRATIONS_MAX, per_second, burst, Instant::now())
+}
 
 pub fn routes() -> Router<ServerState> {
     Router::new().route("/gateway/out/{key}/v1/{*method}", post(call))
@@ -53,20 +61,12 @@ async fn integration_ok(state: &ServerState, key: &str) -> bool {
 async fn call(
     State(state): State<ServerState>,
     Path((key, method)): Path<(String, String)>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     body: Bytes,
 ) -> Response {
-    let peer = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
-    // Guessing keys costs: a peer whose wrong keys ran its budget dry is slowed down before
-    // any key is looked at.
-    if peer.is_some_and(|ip| !state.guesses_left(ip, false)) {
-        return failure(RATE_LIMITED, "too many wrong keys: slow down");
-    }
+    // The key is checked before any limit, so a right key is never refused for what a
+    // guesser at the same address did; the guesser's refusals are held (`refusals`).
     if !integration_ok(&state, &key).await {
-        if let Some(ip) = peer {
-            state.guesses_left(ip, true);
-        }
-        return failure(ACCESS_DENIED, "access denied: unknown integration");
+        return refused(failure(ACCESS_DENIED, "access denied: unknown integration"));
     }
     if !allow(&state, &key) {
         return failure(
@@ -153,15 +153,15 @@ async fn get_cards(state: &ServerState, value: &Value) -> Response {
     }
 }
 
+/// Whether the integration has a request left. Kept by the key's digest: the map never
+/// holds a key itself, and its entries are the same size however long the path.
 fn allow(state: &ServerState, key: &str) -> bool {
     let now = Instant::now();
     let Ok(mut buckets) = state.regos_buckets.lock() else {
         return true;
     };
-    let (rate, burst) = state.regos_rate;
     buckets
-        .entry(key.to_string())
-        .or_insert_with(|| Bucket::new(rate, burst, now))
+        .bucket(Sha256::digest(key.as_bytes()).into(), now)
         .take(now)
         .is_ok()
 }

@@ -109,6 +109,10 @@ pub struct ClaimsDto {
         skip_serializing_if = "Option::is_none"
     )]
     pub permissioncode: Option<String>,
+    /// Whose session a refresh token of `loyalty serve` renews, looked up again on each
+    /// refresh.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
     /// Set on the refresh tokens `loyalty serve` issues, so one cannot pass for the other.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh: Option<bool>,

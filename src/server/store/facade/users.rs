@@ -79,4 +79,23 @@ impl Store {
             Store::Postgres(p) => p.shared_secret(name).await,
         }
     }
+
+    /// The secret `name` as stored, if it was ever made (a read only).
+    pub async fn secret(&self, name: &'static str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(move |c| principals::secret(c, name)).await,
+            Store::Postgres(p) => p.secret(name).await,
+        }
+    }
+
+    /// Replaces the secret `name`: what was signed with the old one is refused everywhere.
+    pub async fn rotate_secret(&self, name: &'static str) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| principals::rotate_secret(c, name))
+                    .await
+            }
+            Store::Postgres(p) => p.rotate_secret(name).await,
+        }
+    }
 }

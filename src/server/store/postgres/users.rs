@@ -88,6 +88,27 @@ impl Postgres {
         Ok((found, row.get(2)))
     }
 
+    pub async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .client()
+            .await?
+            .query_opt("SELECT value FROM server_secrets WHERE name = $1", &[&name])
+            .await?
+            .map(|r| r.get(0)))
+    }
+
+    pub async fn rotate_secret(&self, name: &str) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO server_secrets (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                &[&name, &fresh_secret()?.to_vec()],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn shared_secret(&self, name: &str) -> Result<Vec<u8>, StoreError> {
         let c = self.client().await?;
         // The first instance's secret wins; every later one reads it.
