@@ -251,8 +251,6 @@ pub(crate) struct Caller {
     pub login: Option<String>,
     /// Whose key it is, recorded beside the login.
     pub principal: Principal,
-    /// Idempotency keys are scoped to this: a hash of the credential presented.
-    pub scope: String,
 }
 
 impl Caller {
@@ -296,7 +294,6 @@ async fn require_token(
             Caller {
                 login: Some(login.to_string()),
                 principal,
-                scope: ext_routes::sha256_hex(&[b"api_key", login.as_bytes(), key.as_bytes()]),
             }
         }
         None => {
@@ -307,7 +304,6 @@ async fn require_token(
             Caller {
                 login: None,
                 principal,
-                scope: ext_routes::sha256_hex(&[token.as_bytes()]),
             }
         }
     };
