@@ -666,7 +666,7 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("schema is version 99, newer than the 2"),
+        err.contains("schema is version 99, newer than the 3"),
         "{err}"
     );
 
@@ -674,7 +674,16 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     let old = dir.path().join("old.db");
     rusqlite::Connection::open(&old)
         .unwrap()
-        .execute_batch("CREATE TABLE ledger (id INTEGER PRIMARY KEY, client_id INTEGER, currency TEXT, amount INTEGER, at_ms INTEGER, kind TEXT)")
+        .execute_batch(
+            "CREATE TABLE ledger (id INTEGER PRIMARY KEY, client_id INTEGER, currency TEXT, amount INTEGER, at_ms INTEGER, kind TEXT);
+             -- Version 2's holds, which did not say whose they were.
+             CREATE TABLE holds (transaction_id TEXT PRIMARY KEY, client_id INTEGER NOT NULL,
+                 currency TEXT NOT NULL, amount INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+                 expires_ms INTEGER NOT NULL, state TEXT NOT NULL, fiscal_order_id TEXT,
+                 login TEXT) WITHOUT ROWID;
+             INSERT INTO holds VALUES ('tx-old', 7, 'points', 100, 0, 1, 'written_off', NULL, 'kassa');
+             PRAGMA user_version = 2;",
+        )
         .unwrap();
     let out = loyalty(dir.path())
         .args(["serve", "--migrate", "--db"])
@@ -690,7 +699,7 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let columns: i64 = conn
         .query_row(
             "SELECT count(*) FROM pragma_table_info('ledger') WHERE name IN ('login', 'principal')",
@@ -699,6 +708,23 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
         )
         .unwrap();
     assert_eq!(columns, 2);
+    let columns: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('holds')
+             WHERE name IN ('principal', 'refunded_by', 'refunded_ms')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(columns, 3, "a hold records who made it and who refunded it");
+    let owner: Option<String> = conn
+        .query_row(
+            "SELECT principal FROM holds WHERE transaction_id = 'tx-old'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(owner, None, "an older hold is kept, owned by no till");
 }
 
 #[test]

@@ -138,18 +138,16 @@ fn ledger_rows(s: &TestServer) -> i64 {
 }
 
 #[tokio::test]
-async fn keys_belong_to_the_credential_that_used_them() {
-    // A server without a token takes any bearer, so two tills present two credentials.
+async fn keys_belong_to_the_principal_that_used_them() {
     let s = TestServer::start(5).await;
-    let open = loyalty_console::server::ServerState::new(s.store.clone(), None)
-        .await
-        .with_clock(s.clock.clone());
-    let addr = loyalty_console::server::spawn("127.0.0.1:0".parse().unwrap(), open)
-        .await
-        .unwrap();
-    let url = write_off_url(&format!("http://{addr}"), SAMPLE_CLIENT_ID);
+    let add = |name: &str| {
+        let role = loyalty_console::server::principals::Role::Cashier;
+        s.store.add_user(name.to_string(), role, 0)
+    };
+    let (till_a, till_b) = (add("till-a").await.unwrap(), add("till-b").await.unwrap());
+    let url = write_off_url(&s.url(), SAMPLE_CLIENT_ID);
     let http = reqwest::Client::new();
-    let send = |till: &'static str, amount: u32| {
+    let send = |till: &str, amount: u32| {
         http.post(&url)
             .bearer_auth(till)
             .header("Idempotency-Key", "shared-key")
@@ -159,14 +157,14 @@ async fn keys_belong_to_the_credential_that_used_them() {
             ))
             .send()
     };
-    let a = send("till-a", 1).await.unwrap();
+    let a = send(&till_a, 1).await.unwrap();
     assert_eq!(a.status(), 200);
-    // The same key from another credential, with another body: its own write-off, not a
-    // 422 and not till A's answer.
-    let b = send("till-b", 2).await.unwrap();
+    // The same key from another till, with another body: its own write-off, not a 422 and
+    // not till A's answer.
+    let b = send(&till_b, 2).await.unwrap();
     assert_eq!(b.status(), 200);
     assert!(!b.headers().contains_key("idempotent-replayed"));
-    let again = send("till-a", 1).await.unwrap();
+    let again = send(&till_a, 1).await.unwrap();
     assert!(again.headers().contains_key("idempotent-replayed"));
     assert_eq!(
         points(&http, &s.url()).await,

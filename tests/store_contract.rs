@@ -14,6 +14,7 @@ use loyalty_console::domain::admin::{
 use loyalty_console::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
 use loyalty_console::server::admin_store::OperationFilter;
 use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
+use loyalty_console::server::holds::Reach;
 use loyalty_console::server::principals::Role;
 use loyalty_console::server::store::{
     DbTarget, Idempotency, Keyed, Made, Refusal, Store, StoreError,
@@ -170,7 +171,10 @@ async fn write_offs_are_all_or_nothing(store: &Store) {
         matches!(e, StoreError::Refused(Refusal::CouponHeld(1235))),
         "{e}"
     );
-    store.hold_cancel("tx-coupon".into()).await.unwrap();
+    store
+        .hold_cancel("tx-coupon".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
     // Roubles are checked as points are, and the refusal names them.
     let roubles = WriteOff {
         rubles: Some(Amount::from_minor(before.rubles.minor() + 1)),
@@ -334,26 +338,34 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
         "{e}"
     );
     store
-        .hold_write_off("tx-1".into(), Some("F-1".into()), made(anchor()))
+        .hold_write_off(
+            "tx-1".into(),
+            Some("F-1".into()),
+            made(anchor()),
+            Reach::Own,
+        )
         .await
         .unwrap();
     // A repeat is harmless; a cancel after the spend is refused.
     store
-        .hold_write_off("tx-1".into(), None, made(anchor()))
+        .hold_write_off("tx-1".into(), None, made(anchor()), Reach::Own)
         .await
         .unwrap();
     assert_eq!(store.balances(client).await.unwrap().points, Amount::ZERO);
-    let e = store.hold_cancel("tx-1".into()).await.unwrap_err();
+    let e = store
+        .hold_cancel("tx-1".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
     assert!(
         matches!(e, StoreError::Refused(Refusal::HoldState(..))),
         "{e}"
     );
     store
-        .hold_refund("tx-1".into(), made(anchor()))
+        .hold_refund("tx-1".into(), made(anchor()), Reach::Own)
         .await
         .unwrap();
     store
-        .hold_refund("tx-1".into(), made(anchor()))
+        .hold_refund("tx-1".into(), made(anchor()), Reach::Own)
         .await
         .unwrap();
     assert_eq!(store.balances(client).await.unwrap().points, start);
@@ -371,15 +383,21 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
         .unwrap();
     let late = anchor() + SignedDuration::from_hours(1);
     let e = store
-        .hold_write_off("tx-3".into(), None, made(late))
+        .hold_write_off("tx-3".into(), None, made(late), Reach::Own)
         .await
         .unwrap_err();
     assert!(
         matches!(e, StoreError::Refused(Refusal::HoldExpired(_))),
         "{e}"
     );
-    store.hold_cancel("tx-3".into()).await.unwrap();
-    let e = store.hold_cancel("nope".into()).await.unwrap_err();
+    store
+        .hold_cancel("tx-3".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    let e = store
+        .hold_cancel("nope".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
     assert!(
         matches!(e, StoreError::Refused(Refusal::HoldNotFound(_))),
         "{e}"
@@ -761,7 +779,8 @@ async fn nul_text_is_refused_as_the_request_fault(store: &Store) {
 }
 
 /// A chain's database made by the release before the write-off function (schema version 2)
-/// is brought up to date when an instance opens it, and its money moves by the new function.
+/// is brought up to date when an instance opens it (the write-off function, then the holds'
+/// owner), its money moves by the new function, and a hold made before is an admin's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
     let Some(cluster) = Cluster::start() else {
@@ -780,7 +799,10 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .batch_execute(
             "INSERT INTO clients (id, name, phone_norm) VALUES (7, 'Юлия Петрова', '79123456789');
              INSERT INTO ledger (client_id, currency, amount, at_ms, kind)
-             VALUES (7, 'points', 500, 0, 'accrual');",
+             VALUES (7, 'points', 500, 0, 'accrual');
+             INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms,
+                                expires_ms, state, login)
+             VALUES ('tx-old', 7, 'points', 100, 0, 9000000000000, 'held', 'kassa');",
         )
         .await
         .unwrap();
@@ -790,7 +812,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     store
         .write_off(ClientId(7), points(200), made(anchor()))
         .await
@@ -799,6 +821,18 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         store.balances(ClientId(7)).await.unwrap().points,
         Amount::from_minor(300)
     );
+    let e = store
+        .hold_cancel("tx-old".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::HoldOfAnother(_))),
+        "{e}"
+    );
+    store
+        .hold_cancel("tx-old".into(), made(anchor()), Reach::Any)
+        .await
+        .unwrap();
 }
 
 /// PostgreSQL answers an email search, whatever its case, from the lower-case columns'

@@ -67,10 +67,11 @@ fn parse(text: &str) -> Result<Targets, String> {
 }
 
 /// Appends to the day's file in `dir`, creating it; keeps the last [`KEPT_DAYS`] files.
+/// Each event is one line there too: the embedded server logs what tills send.
 pub fn to_dir(dir: &Path, level: &Level) -> Result<(), String> {
     let layer = tracing_subscriber::fmt::layer()
         .with_ansi(false)
-        .with_writer(appender(dir)?);
+        .with_writer(super::log_line::OneLine(appender(dir)?));
     let _ = tracing_subscriber::registry()
         .with(layer.with_filter(level.0.clone()))
         .try_init();
@@ -90,11 +91,12 @@ fn appender(dir: &Path) -> Result<RollingFileAppender, String> {
         .map_err(|e| format!("{}: {e}", dir.display()))
 }
 
-/// For `loyalty serve`, which has no screen to protect: logs go to standard error.
+/// For `loyalty serve`, which has no screen to protect: logs go to standard error, each
+/// event on one line whatever text of its callers it carries.
 pub fn to_stderr(level: &Level) {
     let layer = tracing_subscriber::fmt::layer()
         .with_ansi(false)
-        .with_writer(std::io::stderr);
+        .with_writer(super::log_line::OneLine(std::io::stderr));
     let _ = tracing_subscriber::registry()
         .with(layer.with_filter(level.0.clone()))
         .try_init();

@@ -8,6 +8,7 @@ pub mod export;
 pub mod journal;
 pub mod keys;
 pub mod launch;
+mod log_line;
 pub mod logging;
 pub mod look;
 pub mod private;

@@ -1,7 +1,7 @@
 //! Error answers: always JSON `{"error":{"code","message"}}` with a fitting status, and a
 //! log line, whatever went wrong.
 
-use super::store::StoreError;
+use super::store::{Refusal, StoreError};
 use crate::wire::ext::{ErrorDetailDto, ErrorDto};
 use axum::Json;
 use axum::http::StatusCode;
@@ -44,6 +44,10 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::ClientNotFound(_) => ApiError::not_found(e.to_string()),
+            // Not the hold's state but who asks: the credential may not do this.
+            StoreError::Refused(r @ Refusal::HoldOfAnother(_)) => {
+                ApiError::new(StatusCode::FORBIDDEN, r.code(), r.to_string())
+            }
             StoreError::Refused(r) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string())
             }

@@ -1,7 +1,10 @@
 //! Two-phase write-offs (`fiscal_hub/cash_back/hold/…`, from the vendor's document on fiscal
 //! operations): a hold reserves an amount and coupons so no other till can spend them; it
 //! lapses after [`HOLD_TTL_MS`]; writing it off moves the money once (a repeat is a no-op);
-//! cancelling releases it; a refund gives back what a written-off hold took.
+//! cancelling releases it; a refund gives back what a written-off hold took. A hold belongs
+//! to the principal whose key made it: only that principal, or an admin, may take its next
+//! step, since transaction ids are no secret (they are in the server's log and the tills'
+//! journals).
 
 use super::store::{self, Made, Refusal, StoreError};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
@@ -22,6 +25,7 @@ CREATE TABLE IF NOT EXISTS holds (
     state           TEXT NOT NULL CHECK (state IN ('held', 'written_off', 'cancelled', 'refunded')),
     fiscal_order_id TEXT,
     login           TEXT
+    -- principal, refunded_by and refunded_ms: see `migrate`.
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS holds_open ON holds (client_id, currency, state, expires_ms);
 CREATE TABLE IF NOT EXISTS hold_coupons (
@@ -31,6 +35,55 @@ CREATE TABLE IF NOT EXISTS hold_coupons (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS hold_coupons_coupon ON hold_coupons (coupon_id);
 "#;
+
+/// The columns version 3 added: who made the hold (`NULL` for holds made before, which
+/// only an admin may step), and who refunded it and when (a refund of a coupon-only hold
+/// writes no ledger row to say so).
+pub(crate) fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    for (column, declaration) in [
+        ("principal", "TEXT"),
+        ("refunded_by", "TEXT"),
+        ("refunded_ms", "INTEGER"),
+    ] {
+        store::sqlite::add_column(conn, "holds", column, declaration)?;
+    }
+    Ok(())
+}
+
+/// Whose holds a caller may step: its own (a till), or any (an admin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Own,
+    Any,
+}
+
+/// A hold's row as its steps need it, on either store.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub client: i64,
+    pub currency: String,
+    pub amount: i64,
+    pub state: String,
+    pub expires_ms: i64,
+    pub principal: Option<String>,
+}
+
+/// Refuses a step on a hold another principal made unless `reach` is any hold's. Asked
+/// before the hold's state, so a till learns nothing more of another's transaction.
+pub(crate) fn may_step(
+    transaction_id: &str,
+    found: &Found,
+    made: &Made,
+    reach: Reach,
+) -> Result<(), StoreError> {
+    let own = found.principal.is_some() && found.principal == made.principal;
+    if reach == Reach::Any || own {
+        return Ok(());
+    }
+    Err(StoreError::Refused(Refusal::HoldOfAnother(
+        transaction_id.to_string(),
+    )))
+}
 
 /// A hold as its answer describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,8 +151,8 @@ pub fn hold(
     let expires_ms = now_ms + HOLD_TTL_MS;
     tx.execute(
         "INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms, expires_ms,
-                            state, login)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'held', ?7)",
+                            state, login, principal)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'held', ?7, ?8)",
         params![
             transaction_id,
             client.0,
@@ -107,7 +160,8 @@ pub fn hold(
             amount.minor(),
             now_ms,
             expires_ms,
-            made.by
+            made.by,
+            made.principal
         ],
     )?;
     for coupon in coupons {
@@ -127,17 +181,33 @@ pub fn hold(
     })
 }
 
-/// What a hold is now: `(client, currency, amount, state, expires_ms)`.
-type Row = (i64, String, i64, String, i64);
-
-fn find(conn: &Connection, transaction_id: &str) -> Result<Row, StoreError> {
-    conn.query_row(
-        "SELECT client_id, currency, amount, state, expires_ms FROM holds WHERE transaction_id = ?1",
-        [transaction_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )
-    .optional()?
-    .ok_or_else(|| StoreError::Refused(Refusal::HoldNotFound(transaction_id.to_string())))
+/// The hold `transaction_id`, once `made`'s caller may step it.
+fn find(
+    conn: &Connection,
+    transaction_id: &str,
+    made: &Made,
+    reach: Reach,
+) -> Result<Found, StoreError> {
+    let found = conn
+        .query_row(
+            "SELECT client_id, currency, amount, state, expires_ms, principal FROM holds
+             WHERE transaction_id = ?1",
+            [transaction_id],
+            |r| {
+                Ok(Found {
+                    client: r.get(0)?,
+                    currency: r.get(1)?,
+                    amount: r.get(2)?,
+                    state: r.get(3)?,
+                    expires_ms: r.get(4)?,
+                    principal: r.get(5)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::Refused(Refusal::HoldNotFound(transaction_id.to_string())))?;
+    may_step(transaction_id, &found, made, reach)?;
+    Ok(found)
 }
 
 /// The refusal for a step the hold's state does not allow.
@@ -153,7 +223,7 @@ fn not_held(transaction_id: &str, state: &str) -> StoreError {
 
 fn ledger(
     tx: &Connection,
-    row: &Row,
+    row: &Found,
     amount: i64,
     kind: &str,
     made: &Made,
@@ -163,8 +233,8 @@ fn ledger(
             "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
-                row.0,
-                row.1,
+                row.client,
+                row.currency,
                 amount,
                 made.at.as_millisecond(),
                 kind,
@@ -176,9 +246,6 @@ fn ledger(
     Ok(())
 }
 
-/// Spends a hold: the ledger takes its amount and its coupons are redeemed. Writing off a
-/// hold already written off changes nothing and succeeds, so a lost answer is settled by
-/// asking again.
 /// Whether a hold in `state` is to be spent now: `false` if it already was (a repeat is
 /// harmless), a refusal if it lapsed or went another way. Every store asks this.
 pub(crate) fn may_write_off(
@@ -215,18 +282,23 @@ pub(crate) fn may_refund(transaction_id: &str, state: &str) -> Result<bool, Stor
     }
 }
 
+/// Spends a hold: the ledger takes its amount and its coupons are redeemed. Writing off a
+/// hold already written off changes nothing and succeeds, so a lost answer is settled by
+/// asking again.
 pub fn write_off(
     conn: &mut Connection,
     transaction_id: &str,
     fiscal_order_id: Option<&str>,
     made: &Made,
+    reach: Reach,
 ) -> Result<(), StoreError> {
     let tx = conn.savepoint()?;
-    let row = find(&tx, transaction_id)?;
-    if !may_write_off(transaction_id, &row.3, row.4, made.at.as_millisecond())? {
+    let row = find(&tx, transaction_id, made, reach)?;
+    let now_ms = made.at.as_millisecond();
+    if !may_write_off(transaction_id, &row.state, row.expires_ms, now_ms)? {
         return Ok(());
     }
-    ledger(&tx, &row, -row.2, "write_off", made)?;
+    ledger(&tx, &row, -row.amount, "write_off", made)?;
     tx.execute(
         "UPDATE coupons SET redeemed_ms = ?1 WHERE redeemed_ms IS NULL
          AND id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = ?2)",
@@ -242,10 +314,15 @@ pub fn write_off(
 
 /// Releases a hold (an expired one too). Cancelling twice succeeds; a written-off hold
 /// cannot be cancelled (it is refunded instead).
-pub fn cancel(conn: &mut Connection, transaction_id: &str) -> Result<(), StoreError> {
+pub fn cancel(
+    conn: &mut Connection,
+    transaction_id: &str,
+    made: &Made,
+    reach: Reach,
+) -> Result<(), StoreError> {
     let tx = conn.savepoint()?;
-    let row = find(&tx, transaction_id)?;
-    if !may_cancel(transaction_id, &row.3)? {
+    let row = find(&tx, transaction_id, made, reach)?;
+    if !may_cancel(transaction_id, &row.state)? {
         return Ok(());
     }
     tx.execute(
@@ -257,22 +334,28 @@ pub fn cancel(conn: &mut Connection, transaction_id: &str) -> Result<(), StoreEr
 }
 
 /// Gives back what a written-off hold took: its amount to the balance, its coupons to the
-/// client. A second refund changes nothing.
-pub fn refund(conn: &mut Connection, transaction_id: &str, made: &Made) -> Result<(), StoreError> {
+/// client, and records who asked. A second refund changes nothing.
+pub fn refund(
+    conn: &mut Connection,
+    transaction_id: &str,
+    made: &Made,
+    reach: Reach,
+) -> Result<(), StoreError> {
     let tx = conn.savepoint()?;
-    let row = find(&tx, transaction_id)?;
-    if !may_refund(transaction_id, &row.3)? {
+    let row = find(&tx, transaction_id, made, reach)?;
+    if !may_refund(transaction_id, &row.state)? {
         return Ok(());
     }
-    ledger(&tx, &row, row.2, "refund", made)?;
+    ledger(&tx, &row, row.amount, "refund", made)?;
     tx.execute(
         "UPDATE coupons SET redeemed_ms = NULL
          WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = ?1)",
         [transaction_id],
     )?;
     tx.execute(
-        "UPDATE holds SET state = 'refunded' WHERE transaction_id = ?1",
-        [transaction_id],
+        "UPDATE holds SET state = 'refunded', refunded_by = ?2, refunded_ms = ?3
+         WHERE transaction_id = ?1",
+        params![transaction_id, made.principal, made.at.as_millisecond()],
     )?;
     tx.commit()?;
     Ok(())

@@ -234,8 +234,6 @@ pub(crate) struct Caller {
     pub login: Option<String>,
     /// Whose key it is, recorded beside the login.
     pub principal: Principal,
-    /// Idempotency keys are scoped to this: a hash of the credential presented.
-    pub scope: String,
 }
 
 impl Caller {
@@ -279,7 +277,6 @@ async fn require_token(
             Caller {
                 login: Some(login.to_string()),
                 principal,
-                scope: ext_routes::sha256_hex(&[b"api_key", login.as_bytes(), key.as_bytes()]),
             }
         }
         None => {
@@ -290,7 +287,6 @@ async fn require_token(
             Caller {
                 login: None,
                 principal,
-                scope: ext_routes::sha256_hex(&[token.as_bytes()]),
             }
         }
     };

@@ -77,13 +77,23 @@ pub(crate) fn new_key() -> Result<String, StoreError> {
     Ok(format!("lk_{}", hex::encode(bytes)))
 }
 
-/// Adds `name` with `role`; its key, returned here, is never stored or shown again.
-/// A user name as stored: trimmed, 1 to [`NAME_MAX`] printable characters.
+/// The principals the server names itself: the holder of the shared `--token`, and anyone
+/// on a server with no credential. A user by one of these names would share that caller's
+/// idempotency keys and holds.
+const RESERVED: [&str; 2] = ["token", "anyone"];
+
+/// A user name as stored: trimmed, 1 to [`NAME_MAX`] printable characters, none of the
+/// reserved names.
 pub(crate) fn checked_name(name: &str) -> Result<&str, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
         return Err(StoreError::Invalid(format!(
             "a user name is 1 to {NAME_MAX} printable characters"
+        )));
+    }
+    if RESERVED.contains(&name) {
+        return Err(StoreError::Invalid(format!(
+            "{name:?} is the server's own name for a caller without a user: choose another"
         )));
     }
     Ok(name)
@@ -96,6 +106,7 @@ pub(crate) fn fresh_secret() -> Result<[u8; 32], StoreError> {
     Ok(fresh)
 }
 
+/// Adds `name` with `role`; its key, returned here, is never stored or shown again.
 pub fn add(c: &Connection, name: &str, role: Role, now_ms: i64) -> Result<String, StoreError> {
     let name = checked_name(name)?;
     let key = new_key()?;
@@ -225,6 +236,10 @@ mod tests {
                     "names are unique"
                 );
                 assert!(add(c, "bad\u{1b}name", Role::Admin, 2).is_err());
+                for reserved in ["token", " anyone "] {
+                    let e = add(c, reserved, Role::Cashier, 2).unwrap_err();
+                    assert!(e.to_string().contains("choose another"), "{e}");
+                }
                 assert!(revoke(c, "till-3", 3)?);
                 assert_eq!(find(c, &key)?, None);
                 assert!(any(c)?, "revoked users still close the open door");

@@ -7,6 +7,7 @@
 use super::admin_store::OperationFilter;
 use super::callers::Callers;
 use super::refusals::refused;
+use super::store::StoreError;
 use super::{ServerState, credential_ok};
 use crate::domain::admin::CARD_SEARCH_LIMIT;
 use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
@@ -43,6 +44,16 @@ fn failure(code: i64, description: impl Into<String>) -> Response {
     tracing::info!(code, "regos error: {description}");
     Json(json!({ "ok": false, "result": { "error": code, "description": description } }))
         .into_response()
+}
+
+/// A store's failure in REGOS's envelope: a request the store cannot take is the caller's
+/// fault (a validation error), anything else the server's.
+fn store_failure(what: &str, e: StoreError) -> Response {
+    if let StoreError::Invalid(reason) = e {
+        return failure(VALIDATION_ERROR, reason);
+    }
+    tracing::error!("{what}: {e}");
+    failure(1, "internal error")
 }
 
 /// The key in REGOS's path: the configured `--integration-key`, or an admin's key (card
@@ -103,10 +114,7 @@ async fn call(
             })
             .into_response()
         }
-        Err(e) => {
-            tracing::error!("GetOperations: {e}");
-            failure(1, "internal error")
-        }
+        Err(e) => store_failure("GetOperations", e),
     }
 }
 
@@ -125,6 +133,14 @@ async fn get_cards(state: &ServerState, value: &Value) -> Response {
         return failure(
             VALIDATION_ERROR,
             format!("search must be {MIN_SEARCH} to 100 characters"),
+        );
+    }
+    // No card holds them, and PostgreSQL's text cannot even hold a NUL: refused alike on
+    // both stores, as the request's fault.
+    if text.chars().any(char::is_control) {
+        return failure(
+            VALIDATION_ERROR,
+            "search must not hold control characters such as NUL",
         );
     }
     let limit = match count(value, "limit", CARD_SEARCH_LIMIT) {
@@ -146,10 +162,7 @@ async fn get_cards(state: &ServerState, value: &Value) -> Response {
             total: Some(cards.len() as u64),
         })
         .into_response(),
-        Err(e) => {
-            tracing::error!("RetailCard/Get: {e}");
-            failure(1, "internal error")
-        }
+        Err(e) => store_failure("RetailCard/Get", e),
     }
 }
 

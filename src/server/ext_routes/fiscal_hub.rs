@@ -2,6 +2,8 @@
 //! refunds, over `server/holds.rs`.
 
 use super::*;
+use crate::server::holds::Reach;
+use crate::server::principals::Role;
 
 fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))
@@ -57,6 +59,14 @@ pub(super) async fn hold(
     }))
 }
 
+/// Whose holds `caller` may step: an admin's key reaches every till's, a till's its own.
+fn reach(caller: &Caller) -> Reach {
+    match caller.principal.role {
+        Role::Admin => Reach::Any,
+        Role::Cashier => Reach::Own,
+    }
+}
+
 /// `hold/write_off/`: spends a hold; a repeat of one already written off succeeds.
 pub(super) async fn hold_write_off(
     State(state): State<ServerState>,
@@ -67,18 +77,21 @@ pub(super) async fn hold_write_off(
     let id = transaction_id(&dto.transaction_id)?;
     let made = caller.made(&state);
     let fiscal = dto.fiscal_order_id;
-    state.store.hold_write_off(id, fiscal, made).await?;
+    let reach = reach(&caller);
+    state.store.hold_write_off(id, fiscal, made, reach).await?;
     Ok(StatusCode::OK)
 }
 
 /// `hold/cancel/`: releases a hold.
 pub(super) async fn hold_cancel(
     State(state): State<ServerState>,
+    Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let dto: ext::TransactionDto = json_body(&body)?;
     let id = transaction_id(&dto.transaction_id)?;
-    state.store.hold_cancel(id).await?;
+    let made = caller.made(&state);
+    state.store.hold_cancel(id, made, reach(&caller)).await?;
     Ok(StatusCode::OK)
 }
 
@@ -92,6 +105,6 @@ pub(super) async fn refund(
     let dto: ext::TransactionDto = json_body(&body)?;
     let id = transaction_id(&dto.transaction_id)?;
     let made = caller.made(&state);
-    state.store.hold_refund(id, made).await?;
+    state.store.hold_refund(id, made, reach(&caller)).await?;
     Ok(StatusCode::OK)
 }

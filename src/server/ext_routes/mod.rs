@@ -6,7 +6,6 @@ mod write_off;
 
 #[cfg(test)]
 pub(in crate::server) use write_off::parse_write_off;
-pub(in crate::server) use write_off::sha256_hex;
 
 use super::error::ApiError;
 use super::store::StoreError;

@@ -66,7 +66,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_string()))
 }
 
-pub(in crate::server) fn sha256_hex(parts: &[&[u8]]) -> String {
+fn sha256_hex(parts: &[&[u8]]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for part in parts {
@@ -116,8 +116,10 @@ pub(super) async fn write_off(
         tracing::info!(client = id.0, ?ledger, "write-off {summary}");
         return Ok(StatusCode::OK.into_response());
     };
-    // Keys belong to the credential that used them: two callers never collide.
-    let scope = caller.scope;
+    // Keys belong to the principal that used them: two tills never collide, and a till
+    // that retries under another seed-001 `login` (the caller chooses it) still gets its
+    // first answer rather than a second write-off.
+    let scope = sha256_hex(&[b"principal", caller.principal.name.as_bytes()]);
     let entry = (scope.clone(), key.clone());
     let _guard = {
         let mut set = state

@@ -38,10 +38,10 @@ pub use write_off::{Idempotency, KEY_RETENTION_MS, Keyed, Made, write_off, write
 use crate::domain::Amount;
 
 /// The schema this binary writes (SQLite's `user_version`, PostgreSQL's `schema_version`):
-/// 1 before principals, 2 with them and the ledger's `principal`. PostgreSQL's steps go on
-/// from it (`postgres::SCHEMA_VERSION`). Each step is idempotent on
-/// SQLite, so any older file is brought up to this one at open.
-pub const SCHEMA_VERSION: i64 = 2;
+/// 1 before principals, 2 with them and the ledger's `principal`, 3 with the holds' owner
+/// and refunder. PostgreSQL numbers its own steps (`postgres::SCHEMA_VERSION`). Each step
+/// is idempotent on SQLite, so any older file is brought up to this one at open.
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Failures of the store; the routes turn each into a status and a JSON reason.
 #[derive(Debug, thiserror::Error)]
@@ -136,6 +136,10 @@ pub enum Refusal {
     HoldExpired(String),
     #[error("transaction {0} is {1}")]
     HoldState(String, &'static str),
+    #[error(
+        "transaction {0} was held by another till's key: only that till or an admin may write it off, cancel or refund it"
+    )]
+    HoldOfAnother(String),
 }
 
 impl Refusal {
@@ -149,6 +153,7 @@ impl Refusal {
             Refusal::HoldNotFound(_) => "transaction_not_found",
             Refusal::HoldExpired(_) => "transaction_expired",
             Refusal::HoldState(..) => "transaction_state",
+            Refusal::HoldOfAnother(_) => "transaction_forbidden",
         }
     }
 }

@@ -42,6 +42,7 @@ impl Sqlite {
         conn.execute_batch(crate::server::principals::SCHEMA)?;
         add_column(&conn, "ledger", "login", "TEXT")?;
         add_column(&conn, "ledger", "principal", "TEXT")?;
+        crate::server::holds::migrate(&conn)?;
         crate::server::admin_store::migrate(&conn)?;
         if found < SCHEMA_VERSION {
             tracing::info!(

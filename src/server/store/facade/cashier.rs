@@ -5,7 +5,7 @@ use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
     WriteOff,
 };
-use crate::server::holds::{self, Hold};
+use crate::server::holds::{self, Hold, Reach};
 use crate::server::store::{Idempotency, Keyed, Made, StoreError, reads, search, write_off};
 
 impl Store {
@@ -122,43 +122,58 @@ impl Store {
         }
     }
 
+    /// Spends a hold `made`'s principal made, or any hold with [`Reach::Any`].
     pub async fn hold_write_off(
         &self,
         transaction_id: String,
         fiscal_order_id: Option<String>,
         made: Made,
+        reach: Reach,
     ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => {
                 s.run_write(move |c| {
-                    holds::write_off(c, &transaction_id, fiscal_order_id.as_deref(), &made)
+                    let fiscal = fiscal_order_id.as_deref();
+                    holds::write_off(c, &transaction_id, fiscal, &made, reach)
                 })
                 .await
             }
             Store::Postgres(p) => {
-                p.hold_write_off(&transaction_id, fiscal_order_id.as_deref(), &made)
+                p.hold_write_off(&transaction_id, fiscal_order_id.as_deref(), &made, reach)
                     .await
             }
         }
     }
 
-    pub async fn hold_cancel(&self, transaction_id: String) -> Result<(), StoreError> {
+    /// Releases a hold, under the same rule of whose it is.
+    pub async fn hold_cancel(
+        &self,
+        transaction_id: String,
+        made: Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => {
-                s.run_write(move |c| holds::cancel(c, &transaction_id))
+                s.run_write(move |c| holds::cancel(c, &transaction_id, &made, reach))
                     .await
             }
-            Store::Postgres(p) => p.hold_cancel(&transaction_id).await,
+            Store::Postgres(p) => p.hold_cancel(&transaction_id, &made, reach).await,
         }
     }
 
-    pub async fn hold_refund(&self, transaction_id: String, made: Made) -> Result<(), StoreError> {
+    /// Refunds a written-off hold, under the same rule, recording who asked.
+    pub async fn hold_refund(
+        &self,
+        transaction_id: String,
+        made: Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => {
-                s.run_write(move |c| holds::refund(c, &transaction_id, &made))
+                s.run_write(move |c| holds::refund(c, &transaction_id, &made, reach))
                     .await
             }
-            Store::Postgres(p) => p.hold_refund(&transaction_id, &made).await,
+            Store::Postgres(p) => p.hold_refund(&transaction_id, &made, reach).await,
         }
     }
 }

@@ -1,31 +1,47 @@
-//! The fiscal hub's holds (see `server::holds`): reserve, spend, release, refund. A hold's
-//! row is locked while its state changes, so two instances cannot spend it twice.
+//! The fiscal hub's holds (see `server::holds`): reserve, spend, release, refund, each step
+//! only by the hold's own principal or an admin. A hold's row is locked while its state
+//! changes, so two instances cannot spend it twice.
 
 use super::super::{Made, Refusal, StoreError};
 use super::Postgres;
 use super::write_off::{check_coupon, lock_for_spending};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
-use crate::server::holds::{HOLD_TTL_MS, Hold, may_cancel, may_refund, may_write_off};
+use crate::server::holds::{
+    Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_refund, may_step, may_write_off,
+};
 use crate::wire::ext::currency_to_wire;
 use tokio_postgres::Transaction;
 
-/// A hold's `(client, currency, amount, state, expires_ms)`, locked for the transaction.
-type Row = (i64, String, i64, String, i64);
-
-async fn find(tx: &Transaction<'_>, transaction_id: &str) -> Result<Row, StoreError> {
-    tx.query_opt(
-        "SELECT client_id, currency, amount, state, expires_ms FROM holds
-         WHERE transaction_id = $1 FOR UPDATE",
-        &[&transaction_id],
-    )
-    .await?
-    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
-    .ok_or_else(|| StoreError::Refused(Refusal::HoldNotFound(transaction_id.to_string())))
+/// The hold `transaction_id`, locked for the transaction, once `made`'s caller may step it.
+async fn find(
+    tx: &Transaction<'_>,
+    transaction_id: &str,
+    made: &Made,
+    reach: Reach,
+) -> Result<Found, StoreError> {
+    let found = tx
+        .query_opt(
+            "SELECT client_id, currency, amount, state, expires_ms, principal FROM holds
+             WHERE transaction_id = $1 FOR UPDATE",
+            &[&transaction_id],
+        )
+        .await?
+        .map(|r| Found {
+            client: r.get(0),
+            currency: r.get(1),
+            amount: r.get(2),
+            state: r.get(3),
+            expires_ms: r.get(4),
+            principal: r.get(5),
+        })
+        .ok_or_else(|| StoreError::Refused(Refusal::HoldNotFound(transaction_id.to_string())))?;
+    may_step(transaction_id, &found, made, reach)?;
+    Ok(found)
 }
 
 async fn ledger(
     tx: &Transaction<'_>,
-    row: &Row,
+    row: &Found,
     amount: i64,
     kind: &str,
     made: &Made,
@@ -35,8 +51,8 @@ async fn ledger(
             "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
-                &row.0,
-                &row.1,
+                &row.client,
+                &row.currency,
                 &amount,
                 &made.at.as_millisecond(),
                 &kind,
@@ -79,8 +95,8 @@ impl Postgres {
         let expires_ms = now_ms + HOLD_TTL_MS;
         tx.execute(
             "INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms,
-                                expires_ms, state, login)
-             VALUES ($1, $2, $3, $4, $5, $6, 'held', $7)",
+                                expires_ms, state, login, principal)
+             VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8)",
             &[
                 &transaction_id,
                 &client.0,
@@ -89,6 +105,7 @@ impl Postgres {
                 &now_ms,
                 &expires_ms,
                 &made.by,
+                &made.principal,
             ],
         )
         .await?;
@@ -115,14 +132,16 @@ impl Postgres {
         transaction_id: &str,
         fiscal_order_id: Option<&str>,
         made: &Made,
+        reach: Reach,
     ) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let row = find(&tx, transaction_id).await?;
-        if !may_write_off(transaction_id, &row.3, row.4, made.at.as_millisecond())? {
+        let row = find(&tx, transaction_id, made, reach).await?;
+        let now_ms = made.at.as_millisecond();
+        if !may_write_off(transaction_id, &row.state, row.expires_ms, now_ms)? {
             return Ok(());
         }
-        ledger(&tx, &row, -row.2, "write_off", made).await?;
+        ledger(&tx, &row, -row.amount, "write_off", made).await?;
         tx.execute(
             "UPDATE coupons SET redeemed_ms = $1 WHERE redeemed_ms IS NULL
              AND id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = $2)",
@@ -139,11 +158,16 @@ impl Postgres {
         Ok(())
     }
 
-    pub async fn hold_cancel(&self, transaction_id: &str) -> Result<(), StoreError> {
+    pub async fn hold_cancel(
+        &self,
+        transaction_id: &str,
+        made: &Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let row = find(&tx, transaction_id).await?;
-        if !may_cancel(transaction_id, &row.3)? {
+        let row = find(&tx, transaction_id, made, reach).await?;
+        if !may_cancel(transaction_id, &row.state)? {
             return Ok(());
         }
         tx.execute(
@@ -155,14 +179,19 @@ impl Postgres {
         Ok(())
     }
 
-    pub async fn hold_refund(&self, transaction_id: &str, made: &Made) -> Result<(), StoreError> {
+    pub async fn hold_refund(
+        &self,
+        transaction_id: &str,
+        made: &Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let row = find(&tx, transaction_id).await?;
-        if !may_refund(transaction_id, &row.3)? {
+        let row = find(&tx, transaction_id, made, reach).await?;
+        if !may_refund(transaction_id, &row.state)? {
             return Ok(());
         }
-        ledger(&tx, &row, row.2, "refund", made).await?;
+        ledger(&tx, &row, row.amount, "refund", made).await?;
         tx.execute(
             "UPDATE coupons SET redeemed_ms = NULL
              WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = $1)",
@@ -170,8 +199,9 @@ impl Postgres {
         )
         .await?;
         tx.execute(
-            "UPDATE holds SET state = 'refunded' WHERE transaction_id = $1",
-            &[&transaction_id],
+            "UPDATE holds SET state = 'refunded', refunded_by = $2, refunded_ms = $3
+             WHERE transaction_id = $1",
+            &[&transaction_id, &made.principal, &made.at.as_millisecond()],
         )
         .await?;
         tx.commit().await?;

@@ -33,10 +33,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../../../../assets/postgres/002_write_off.sql"),
     ),
+    (
+        4,
+        include_str!("../../../../assets/postgres/003_hold_owner.sql"),
+    ),
 ];
 
 /// The schema this binary brings a PostgreSQL database to: SQLite's version 2, then the
-/// write-off functions (3), which SQLite has no need of.
+/// write-off functions (3), which SQLite has no need of, then the holds' owner (4, SQLite's
+/// 3).
 const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Connections one instance holds at most: each is a PostgreSQL backend process, and a
