@@ -70,6 +70,7 @@ where
     write_offs_are_all_or_nothing(&store).await;
     keys_answer_once(&store).await;
     holds_reserve_spend_and_refund(&store).await;
+    holds_take_only_spendable_coupons_of_their_client(&store).await;
     groups_are_kept_and_removed(&store).await;
     users_and_secrets(&store).await;
     concurrent_write_offs_never_overdraw(&store).await;
@@ -289,6 +290,12 @@ async fn keys_answer_once(store: &Store) {
     assert!(
         matches!(replay, Keyed::Replay { status: 422, ref body } if body.contains("insufficient"))
     );
+    // Kept for 48 hours: at 47 hours and a second it still answers as before.
+    let still = anchor() + SignedDuration::from_hours(47) + SignedDuration::from_secs(1);
+    assert!(matches!(
+        once("k1", "a", 1, still).await.unwrap(),
+        Keyed::Replay { status: 200, .. }
+    ));
     // 48 hours on, the key is forgotten and runs afresh.
     let later = anchor() + SignedDuration::from_hours(48) + SignedDuration::from_millis(1);
     assert!(matches!(
@@ -402,6 +409,110 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
         matches!(e, StoreError::Refused(Refusal::HoldNotFound(_))),
         "{e}"
     );
+}
+
+/// A client among the demo's (not the sample, whose coupons the scenarios above spend) with
+/// an unexpired coupon, and that coupon.
+async fn with_a_coupon(store: &Store, not: Option<ClientId>) -> (ClientId, CouponId) {
+    for id in SAMPLE_CLIENT_ID + 3..SAMPLE_CLIENT_ID + CLIENTS as i64 {
+        let client = ClientId(id);
+        if Some(client) == not {
+            continue;
+        }
+        let coupons = store.coupons(client).await.unwrap();
+        if let Some(c) = coupons.iter().find(|c| !c.is_expired(anchor())) {
+            return (client, c.id);
+        }
+    }
+    panic!("the demo data has no client with an unexpired coupon");
+}
+
+/// A hold's write-off redeems its coupons by id without asking whose they are, so the hold
+/// is the one guard: another client's coupon, an expired one, a redeemed one and one another
+/// hold has are each refused, and nothing is reserved. A refund gives a coupon back.
+async fn holds_take_only_spendable_coupons_of_their_client(store: &Store) {
+    let (client, coupon) = with_a_coupon(store, None).await;
+    let (_, foreign) = with_a_coupon(store, Some(client)).await;
+    let start = store.balances(client).await.unwrap().points;
+    let hold = |tx: &str, coupons: Vec<CouponId>| {
+        store.hold(
+            client,
+            Currency::Points,
+            Amount::ZERO,
+            coupons,
+            made(anchor()),
+            tx.to_string(),
+        )
+    };
+    let refused = |e: StoreError, tx: &'static str| async move {
+        assert!(matches!(e, StoreError::Refused(_)), "{tx}: {e}");
+        let none = store
+            .hold_cancel(tx.into(), made(anchor()), Reach::Any)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(none, StoreError::Refused(Refusal::HoldNotFound(_))),
+            "{tx}: nothing is reserved: {none}"
+        );
+    };
+    let e = hold("tx-foreign", vec![foreign]).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponNotFound(_))),
+        "{e}"
+    );
+    refused(e, "tx-foreign").await;
+    let e = store
+        .hold(
+            SAMPLE,
+            Currency::Points,
+            Amount::ZERO,
+            vec![CouponId(1234)],
+            made(anchor()),
+            "tx-expired".into(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponExpired(1234))),
+        "{e}"
+    );
+    refused(e, "tx-expired").await;
+    hold("tx-first", vec![coupon]).await.unwrap();
+    let e = hold("tx-second", vec![coupon]).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponHeld(_))),
+        "{e}"
+    );
+    refused(e, "tx-second").await;
+    // Written off through its hold, the coupon is gone; refunded, it is back.
+    let listed =
+        |coupons: Vec<loyalty_console::domain::Coupon>| coupons.iter().any(|c| c.id == coupon);
+    store
+        .hold_write_off("tx-first".into(), None, made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    assert!(!listed(store.coupons(client).await.unwrap()));
+    store
+        .hold_refund("tx-first".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    assert!(listed(store.coupons(client).await.unwrap()), "given back");
+    // Spent for good by a write-off, it cannot be held.
+    let spend = WriteOff {
+        coupons: vec![coupon],
+        ..WriteOff::default()
+    };
+    store
+        .write_off(client, spend, made(anchor()))
+        .await
+        .unwrap();
+    let e = hold("tx-redeemed", vec![coupon]).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponRedeemed(_))),
+        "{e}"
+    );
+    refused(e, "tx-redeemed").await;
+    assert_eq!(store.balances(client).await.unwrap().points, start);
 }
 
 async fn groups_are_kept_and_removed(store: &Store) {
