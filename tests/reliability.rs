@@ -501,5 +501,24 @@ fn five_hundred_write_offs_under_a_1024_descriptor_limit() {
         statuses.iter().all(|s| matches!(s, 200 | 422 | 503)),
         "{statuses:?}"
     );
-    assert!(statuses.iter().filter(|s| **s == 200).count() > 0);
+    let accepted = statuses.iter().filter(|s| **s == 200).count() as i64;
+    assert!(accepted > 0 && accepted <= 411, "{accepted} accepted");
+    // What was answered is what was taken: one ledger row of 3.00 each, no overdraw, and the
+    // balance agrees with its ledger.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (rows, taken): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), coalesce(-sum(amount), 0) FROM ledger
+             WHERE client_id = ?1 AND currency = 'points' AND amount < 0",
+            [SAMPLE_CLIENT_ID],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((rows, taken), (accepted, accepted * 300));
+    let check = common::check_database(&db);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }

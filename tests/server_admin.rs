@@ -245,9 +245,13 @@ async fn registrations_per_period_and_point_of_sale() {
 
 #[tokio::test]
 async fn an_expired_jwt_is_refused_and_the_adapter_renews_its_own_in_time() {
-    // The adapter tells time by the server's clock, so both see the token expire.
+    // The adapter tells time by the server's clock, so both see the token expire. It talks
+    // through a gateway that notes every answer, to show it renews before it is refused.
     let s = TestServer::start(20).await;
-    let m = mloyalty(&s).with_clock(s.clock.clone());
+    let gateway = common::gateway::Gateway::start(s.addr).await;
+    let m = MloyaltyAdapter::new(&gateway.url, MANAGER, Secret::new(PASSWORD), tz())
+        .unwrap()
+        .with_clock(s.clock.clone());
     let q = RegistrationQuery {
         from: days_back(&s, 400),
         to: days_back(&s, 0),
@@ -273,8 +277,19 @@ async fn an_expired_jwt_is_refused_and_the_adapter_renews_its_own_in_time() {
     // Tokens live an hour: an hour and a second later the old one is refused…
     s.clock.advance(jiff::SignedDuration::from_secs(3601));
     assert_eq!(ask(jwt).await, reqwest::StatusCode::UNAUTHORIZED);
-    // …and the adapter, whose token expired with it, gets through.
+    // …and the adapter, whose token expired with it, gets through: in time, renewing before
+    // it asks, so it is never refused.
     assert_eq!(m.registrations(q).await.unwrap().len(), 20);
+    let answered = gateway.seen.answered.lock().unwrap().clone();
+    assert!(
+        answered.iter().all(|(_, status)| *status != 401),
+        "{answered:?}"
+    );
+    let asked = answered
+        .iter()
+        .filter(|(path, _)| path.ends_with("ClientInfoPeriod"))
+        .count();
+    assert_eq!(asked, 2, "{answered:?}");
 }
 
 /// Logs in as the manager over HTTP; returns the access token.

@@ -36,6 +36,8 @@ struct Rule {
 #[derive(Default)]
 pub struct Seen {
     pub requests: Mutex<Vec<(String, String, After)>>,
+    /// The status of each answer the till got, by path, in order (none when it got none).
+    pub answered: Mutex<Vec<(String, u16)>>,
 }
 
 impl Seen {
@@ -127,7 +129,11 @@ impl Gateway {
             .map_or("", |(_, b)| b)
             .to_string();
         let after = self.verdict(&line);
-        self.seen.requests.lock().unwrap().push((line, body, after));
+        self.seen
+            .requests
+            .lock()
+            .unwrap()
+            .push((line.clone(), body, after));
         let answer = match after {
             After::Before(code) => page(code),
             _ => {
@@ -160,6 +166,12 @@ impl Gateway {
                 }
             }
         };
+        let status = String::from_utf8_lossy(&answer[..answer.len().min(16)])
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        self.seen.answered.lock().unwrap().push((line, status));
         let _ = socket.write_all(&answer).await;
     }
 }
