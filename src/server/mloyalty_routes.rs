@@ -53,7 +53,7 @@ const REFRESH_TTL_SECONDS: i64 = 14 * 24 * 3600;
 
 /// The configured manager's phone and password, or any phone with an admin's key as the
 /// password (registrations are reports). With neither a manager configured nor any user
-/// added, any login is taken.
+/// added, any login is taken, on loopback only.
 async fn manager_ok(state: &ServerState, phone: i64, password: &str) -> bool {
     if let Some(manager) = &state.manager
         && mloyalty::phone_login(&manager.username) == Some(phone)

@@ -2,6 +2,7 @@
 //! over one SQLite database, so a small shop can run it for several tills, and the console
 //! and its tests can use it exactly as they use a vendor.
 
+pub mod access;
 pub mod admin_store;
 pub mod demo;
 mod envelope;
@@ -60,8 +61,9 @@ impl std::ops::Deref for ServerState {
 
 /// What every route shares. Each vendor format has its own credential, as the vendors do:
 /// a bearer token (seed 001), a `token` query parameter (Poster), a manager login that
-/// yields a JWT (Mloyalty), and an integration key in the path (REGOS). A credential that is
-/// not set is not checked.
+/// yields a JWT (Mloyalty), and an integration key in the path (REGOS). A format whose
+/// credential is not set admits anyone only on loopback and before any user is added
+/// (see `access`).
 #[derive(Clone)]
 pub struct Shared {
     pub store: Store,
@@ -70,6 +72,9 @@ pub struct Shared {
     token: Option<Arc<str>>,
     manager: Option<Arc<Manager>>,
     integration_key: Option<Arc<str>>,
+    /// Whether a format whose credential is not set admits anyone (while no user was ever
+    /// added): only while listening on loopback, set by [`serve`].
+    unset_is_open: bool,
     jwt: Arc<jwt::JwtKey>,
     jwt_ttl_seconds: i64,
     /// Whether `managerlogin`'s JWTs carry a `token` claim (newer vendor servers) or only
@@ -106,6 +111,7 @@ impl ServerState {
             token: token.filter(|t| !t.is_empty()).map(Arc::from),
             manager: None,
             integration_key: None,
+            unset_is_open: true,
             jwt: Arc::new(jwt::JwtKey::new(&jwt_secret)),
             jwt_ttl_seconds: 3600,
             jwt_carries_token: true,
@@ -136,8 +142,11 @@ impl ServerState {
         self.clock.now()
     }
 
+    /// The Mloyalty manager's login; an empty password is no password (it would let
+    /// anyone in as the manager), and leaves the manager unset.
     pub fn with_manager(mut self, username: String, password: String) -> Self {
-        self.shared_mut().manager = Some(Arc::new(Manager { username, password }));
+        self.shared_mut().manager =
+            (!password.is_empty()).then(|| Arc::new(Manager { username, password }));
         self
     }
 
@@ -325,8 +334,8 @@ fn bearer(headers: &axum::http::HeaderMap) -> &str {
 
 impl ServerState {
     /// Who presents `key`: the shared `--token` (an admin, for a single shop), a live user's
-    /// key, or anyone while neither a token is set nor a user was ever added (a credential
-    /// that is not set is not checked). `None`: refused.
+    /// key, or anyone while, on loopback, neither a token is set nor a user was ever added.
+    /// `None`: refused.
     pub(crate) async fn principal(&self, key: &str) -> Result<Option<Principal>, StoreError> {
         if let Some(token) = self.token.as_deref()
             && constant_time_eq(key.as_bytes(), token.as_bytes())
@@ -336,14 +345,15 @@ impl ServerState {
                 role: Role::Admin,
             }));
         }
-        self.user_or_open(key, self.token.is_none()).await
+        self.user_or_open(key, self.token.is_none() && self.unset_is_open)
+            .await
     }
 
     /// Whether `key` is a live admin's, for the reports' own credentials (REGOS's path key,
-    /// Mloyalty's manager password); with `open` (the route's own credential is not set)
-    /// and no user ever added, any key is.
-    pub(crate) async fn admin_key(&self, key: &str, open: bool, what: &'static str) -> bool {
-        match self.user_or_open(key, open).await {
+    /// Mloyalty's manager password); with `unset` (the route's own credential is not set),
+    /// on loopback and no user ever added, any key is.
+    pub(crate) async fn admin_key(&self, key: &str, unset: bool, what: &'static str) -> bool {
+        match self.user_or_open(key, unset && self.unset_is_open).await {
             Ok(principal) => principal.is_some_and(|p| p.role == Role::Admin),
             Err(e) => {
                 tracing::error!("looking up a {what}: {e}");
@@ -353,7 +363,7 @@ impl ServerState {
     }
 
     /// The live user whose key this is; with `open` and no user ever added, anyone, as an
-    /// admin (a credential that is not set is not checked).
+    /// admin.
     async fn user_or_open(&self, key: &str, open: bool) -> Result<Option<Principal>, StoreError> {
         self.store.user_or_open(key.to_string(), open).await
     }
@@ -378,9 +388,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Serves until `shutdown` resolves (see `listener` for the limits it keeps).
 pub async fn serve(
     listener: TcpListener,
-    state: ServerState,
+    mut state: ServerState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Decided here, by the address actually bound, whoever built the state: a format left
+    // without its credential is open to anyone only on a developer's own machine.
+    if !listener.local_addr()?.ip().is_loopback() {
+        state.shared_mut().unset_is_open = false;
+    }
     listener::run(listener, router(state), shutdown).await
 }
 
