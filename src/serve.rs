@@ -30,8 +30,7 @@ pub async fn serve(
     let password = credentials.manager_password.resolve(loopback)?;
     let integration_key = credentials.integration_key.resolve(loopback)?;
     let manager_user = credentials.manager_user;
-    if password.is_some() && loyalty_console::wire::mloyalty::phone_login(&manager_user).is_none()
-    {
+    if password.is_some() && loyalty_console::wire::mloyalty::phone_login(&manager_user).is_none() {
         return Err(format!(
             "--manager-user {manager_user:?}: the Mloyalty login must be a phone number (digits)"
         ));
@@ -65,7 +64,11 @@ pub async fn serve(
         users: &users,
     }
     .doors();
-    if !loopback && doors.iter().all(|(_, door)| matches!(door, Door::Closed(_))) {
+    if !loopback
+        && doors
+            .iter()
+            .all(|(_, door)| matches!(door, Door::Closed(_)))
+    {
         return Err(refusal());
     }
     tracing::info!("database {db} ({})", store.kind());

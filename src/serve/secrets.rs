@@ -40,7 +40,11 @@ impl Given {
             (None, Some(path)) => {
                 let what = format!("{flag}-file");
                 let secret = read_secret_file(&what, &path)?;
-                checked_secret(&format!("{what} {}", path.display()), Some(secret), loopback)
+                checked_secret(
+                    &format!("{what} {}", path.display()),
+                    Some(secret),
+                    loopback,
+                )
             }
             (None, None) => Ok(None),
         }

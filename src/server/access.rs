@@ -269,11 +269,17 @@ mod tests {
     fn empty_secrets_are_none_and_short_ones_are_refused_off_loopback() {
         let given = |s: &str| Some(s.to_string());
         assert_eq!(checked_secret("--token", given(""), true), Ok(None));
-        assert_eq!(checked_secret("--token", given("tok"), true), Ok(given("tok")));
+        assert_eq!(
+            checked_secret("--token", given("tok"), true),
+            Ok(given("tok"))
+        );
         let empty = checked_secret("--manager-password", given(""), false).unwrap_err();
         assert!(empty.starts_with("--manager-password is empty"), "{empty}");
         let short = checked_secret("--integration-key", given("change-me"), false).unwrap_err();
-        assert!(short.contains("too short") && !short.contains("change-me"), "{short}");
+        assert!(
+            short.contains("too short") && !short.contains("change-me"),
+            "{short}"
+        );
         let long = "x".repeat(SECRET_MIN_CHARS);
         assert_eq!(
             checked_secret("--token", given(&long), false),
@@ -291,7 +297,10 @@ mod tests {
         std::fs::write(&path, "s3cret-token-value\r\n").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let refused = read_secret_file("--token-file", &path).unwrap_err();
-        assert!(refused.contains("mode 0644") && !refused.contains("s3cret"), "{refused}");
+        assert!(
+            refused.contains("mode 0644") && !refused.contains("s3cret"),
+            "{refused}"
+        );
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(
             read_secret_file("--token-file", &path).unwrap(),
