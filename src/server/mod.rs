@@ -19,6 +19,8 @@ pub mod principals;
 pub(crate) mod regos_routes;
 pub mod store;
 
+pub use listener::{serve, spawn};
+
 use crate::clock::Clock;
 use crate::limit::Bucket;
 use axum::Json;
@@ -30,10 +32,8 @@ use axum::response::{IntoResponse, Response};
 use error::ApiError;
 use principals::{Principal, Role};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use store::{Store, StoreError};
-use tokio::net::TcpListener;
 
 /// Request bodies larger than this are refused before they are read: a write-off is a few
 /// hundred bytes.
@@ -383,32 +383,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         .zip(b.iter())
         .fold(0u8, |acc, (x, y)| acc | (x ^ y))
         == 0
-}
-
-/// Serves until `shutdown` resolves (see `listener` for the limits it keeps).
-pub async fn serve(
-    listener: TcpListener,
-    mut state: ServerState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // Decided here, by the address actually bound, whoever built the state: a format left
-    // without its credential is open to anyone only on a developer's own machine.
-    if !listener.local_addr()?.ip().is_loopback() {
-        state.shared_mut().unset_is_open = false;
-    }
-    listener::run(listener, router(state), shutdown).await
-}
-
-/// Binds `addr` and serves in the background; returns the bound address (useful with port 0).
-pub async fn spawn(addr: SocketAddr, state: ServerState) -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr).await?;
-    let bound = listener.local_addr()?;
-    tokio::spawn(async move {
-        if let Err(e) = serve(listener, state, std::future::pending()).await {
-            tracing::error!("embedded server stopped: {e}");
-        }
-    });
-    Ok(bound)
 }
 
 #[cfg(test)]
