@@ -51,9 +51,14 @@ pub enum Command {
         /// Seed N demo clients into an empty database.
         #[arg(long, value_name = "N")]
         demo: Option<u64>,
-        /// Bearer token of the /ext/api/v1/ API, also Poster's `token` parameter.
+        /// Bearer token of the /ext/api/v1/ API, also Poster's `token` parameter. Off
+        /// loopback at least 16 characters. Give it by the variable or --token-file: a flag
+        /// shows in the process list.
         #[arg(long, env = "LOYALTY_SERVER_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// File holding the token, readable by its owner only (0600).
+        #[arg(long, value_name = "PATH")]
+        token_file: Option<PathBuf>,
         /// Mloyalty manager login accepted by /managerlogin: a phone number, as the vendor
         /// reads logins as numbers.
         #[arg(long, default_value = "79990000000")]
@@ -62,12 +67,21 @@ pub enum Command {
         /// older servers do); clients then give the token themselves.
         #[arg(long)]
         mloyalty_jwt_without_token: bool,
-        /// Password of the Mloyalty manager login (without it any login is accepted).
+        /// Password of the Mloyalty manager login. Without it only admin users' keys log in
+        /// (on loopback with no user added, any login). Off loopback at least 16 characters.
         #[arg(long, env = "LOYALTY_MANAGER_PASSWORD", hide_env_values = true)]
         manager_password: Option<String>,
-        /// REGOS integration key expected in /gateway/out/{key}/ (without it any key is).
+        /// File holding the manager password, readable by its owner only (0600).
+        #[arg(long, value_name = "PATH")]
+        manager_password_file: Option<PathBuf>,
+        /// REGOS integration key expected in /gateway/out/{key}/. Without it only admin
+        /// users' keys are taken (on loopback with no user added, any key). Off loopback at
+        /// least 16 characters.
         #[arg(long, env = "LOYALTY_INTEGRATION_KEY", hide_env_values = true)]
         integration_key: Option<String>,
+        /// File holding the integration key, readable by its owner only (0600).
+        #[arg(long, value_name = "PATH")]
+        integration_key_file: Option<PathBuf>,
         /// Do not serve: check the database (integrity, and every balance against its
         /// ledger), report, and exit non-zero on any problem.
         #[arg(long)]

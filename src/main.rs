@@ -72,18 +72,37 @@ async fn main() -> ExitCode {
             db: Some(db),
             demo,
             token,
+            token_file,
             manager_user,
             manager_password,
+            manager_password_file,
             integration_key,
+            integration_key_file,
             mloyalty_jwt_without_token,
             check: false,
             migrate: false,
             manage: None,
         }) => {
             let credentials = serve::Credentials {
-                token,
-                manager: manager_password.map(|p| (manager_user, p)),
-                integration_key,
+                token: serve::Given {
+                    value: token,
+                    file: token_file,
+                    flag: "--token",
+                    env: "LOYALTY_SERVER_TOKEN",
+                },
+                manager_user,
+                manager_password: serve::Given {
+                    value: manager_password,
+                    file: manager_password_file,
+                    flag: "--manager-password",
+                    env: "LOYALTY_MANAGER_PASSWORD",
+                },
+                integration_key: serve::Given {
+                    value: integration_key,
+                    file: integration_key_file,
+                    flag: "--integration-key",
+                    env: "LOYALTY_INTEGRATION_KEY",
+                },
                 jwt_without_token: mloyalty_jwt_without_token,
             };
             logging::to_stderr(&log);

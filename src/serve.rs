@@ -1,14 +1,20 @@
 //! `loyalty serve`: running the server, and `--check` of its database.
 
+mod secrets;
+
+pub use secrets::Given;
+
+use loyalty_console::server::access::{Door, Setup};
 use loyalty_console::server::store::{DbTarget, Store};
 use loyalty_console::server::{self, ServerState};
 use std::net::SocketAddr;
 
 /// What each vendor format of the server asks of its callers.
 pub struct Credentials {
-    pub token: Option<String>,
-    pub manager: Option<(String, String)>,
-    pub integration_key: Option<String>,
+    pub token: Given,
+    pub manager_user: String,
+    pub manager_password: Given,
+    pub integration_key: Given,
     pub jwt_without_token: bool,
 }
 
@@ -18,31 +24,51 @@ pub async fn serve(
     demo_clients: Option<u64>,
     credentials: Credentials,
 ) -> Result<(), String> {
-    // Reachable from other machines with the money API open to anyone: refused. Users'
-    // keys (`serve user add`) or the shared --token are credentials.
-    let exposed =
-        !listen.ip().is_loopback() && credentials.token.as_deref().is_none_or(str::is_empty);
+    let loopback = listen.ip().is_loopback();
+    // Checked before anything is created: a bad secret is a typo to fix, not a server to run.
+    let token = credentials.token.resolve(loopback)?;
+    let password = credentials.manager_password.resolve(loopback)?;
+    let integration_key = credentials.integration_key.resolve(loopback)?;
+    let manager_user = credentials.manager_user;
+    if password.is_some() && loyalty_console::wire::mloyalty::phone_login(&manager_user).is_none() {
+        return Err(format!(
+            "--manager-user {manager_user:?}: the Mloyalty login must be a phone number (digits)"
+        ));
+    }
+    // Off loopback a format without its credential is closed, not open: with every one of
+    // them closed the server would serve no one, which is a mistake to say at once.
     let refusal = || {
         format!(
-            "refusing to listen on {listen} without a credential: add each till's key \
-             (`loyalty serve user add`) or give --token (or LOYALTY_SERVER_TOKEN) so that only \
-             your tills can write off, or listen on loopback"
+            "refusing to listen on {listen} without a credential: every format would be \
+             closed. Add each till's key (`loyalty serve user add`), or give --token, \
+             --manager-password or --integration-key (each also as an environment variable \
+             or a file, see `loyalty serve --help`), or listen on loopback"
         )
     };
-    if exposed && matches!(&db, DbTarget::Sqlite(path) if !path.exists()) {
+    let no_secret = token.is_none() && password.is_none() && integration_key.is_none();
+    if !loopback && no_secret && matches!(&db, DbTarget::Sqlite(path) if !path.exists()) {
         return Err(refusal());
     }
     let store = Store::open(&db)
         .await
         .map_err(|e| format!("database {db}: {e}"))?;
-    if exposed
-        && store
-            .user_or_open(String::new(), true)
-            .await
-            .map_err(|e| format!("database {db}: {e}"))?
-            .is_some()
+    let users = store
+        .users()
+        .await
+        .map_err(|e| format!("database {db}: {e}"))?;
+    let doors = Setup {
+        loopback,
+        token: token.is_some(),
+        manager: password.as_ref().map(|_| manager_user.as_str()),
+        integration_key: integration_key.is_some(),
+        users: &users,
+    }
+    .doors();
+    if !loopback
+        && doors
+            .iter()
+            .all(|(_, door)| matches!(door, Door::Closed(_)))
     {
-        // No user was ever added: anyone would be let in.
         return Err(refusal());
     }
     tracing::info!("database {db} ({})", store.kind());
@@ -59,25 +85,18 @@ pub async fn serve(
             tracing::info!("database already holds {existing} clients; --demo skipped");
         }
     }
-    if credentials.token.as_deref().is_none_or(str::is_empty) {
-        tracing::warn!("no --token: /ext/api/v1/ and Poster requests need no token");
-    }
-    if credentials.manager.is_none() {
-        tracing::warn!("no --manager-password: /managerlogin accepts any login");
-    }
-    if credentials.integration_key.is_none() {
-        tracing::warn!("no --integration-key: REGOS requests are accepted with any key");
-    }
-    let mut state = ServerState::new(store, credentials.token)
-        .await
-        .with_integration_key(credentials.integration_key);
-    if let Some((user, password)) = credentials.manager {
-        if loyalty_console::wire::mloyalty::phone_login(&user).is_none() {
-            return Err(format!(
-                "--manager-user {user:?}: the Mloyalty login must be a phone number (digits)"
-            ));
+    // Exactly who may use each format, so that an operator sees an open door at start.
+    for (format, door) in &doors {
+        match door {
+            Door::Only(_) => tracing::info!("{}: {door}", format.label()),
+            Door::Anyone | Door::Closed(_) => tracing::warn!("{}: {door}", format.label()),
         }
-        state = state.with_manager(user, password);
+    }
+    let mut state = ServerState::new(store, token)
+        .await
+        .with_integration_key(integration_key);
+    if let Some(password) = password {
+        state = state.with_manager(manager_user, password);
     }
     if credentials.jwt_without_token {
         state = state.with_jwt_without_token();

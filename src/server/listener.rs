@@ -57,6 +57,32 @@ pub fn connection_cap(descriptors: u64) -> usize {
     (descriptors.saturating_sub(RESERVED_DESCRIPTORS) as usize).clamp(16, MAX_CONNECTIONS)
 }
 
+/// Serves until `shutdown` resolves, with the limits [`run`] keeps.
+pub async fn serve(
+    listener: TcpListener,
+    mut state: super::ServerState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Decided here, by the address actually bound, whoever built the state: a format left
+    // without its credential is open to anyone only on a developer's own machine.
+    if !listener.local_addr()?.ip().is_loopback() {
+        state.shared_mut().unset_is_open = false;
+    }
+    run(listener, super::router(state), shutdown).await
+}
+
+/// Binds `addr` and serves in the background; returns the bound address (useful with port 0).
+pub async fn spawn(addr: SocketAddr, state: super::ServerState) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    tokio::spawn(async move {
+        if let Err(e) = serve(listener, state, std::future::pending()).await {
+            tracing::error!("embedded server stopped: {e}");
+        }
+    });
+    Ok(bound)
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves.
 pub async fn run(
     listener: TcpListener,

@@ -2,6 +2,7 @@
 //! over one SQLite database, so a small shop can run it for several tills, and the console
 //! and its tests can use it exactly as they use a vendor.
 
+pub mod access;
 pub mod admin_store;
 mod callers;
 pub mod demo;
@@ -21,6 +22,8 @@ mod refusals;
 pub(crate) mod regos_routes;
 pub mod store;
 
+pub use listener::{serve, spawn};
+
 use crate::clock::Clock;
 use axum::Json;
 use axum::Router;
@@ -30,10 +33,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use error::ApiError;
 use principals::{Principal, Role};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use store::{Store, StoreError};
-use tokio::net::TcpListener;
 
 pub use jwt::SECRET_NAME as JWT_SECRET_NAME;
 pub use regos_routes::INTEGRATIONS_MAX as REGOS_INTEGRATIONS_MAX;
@@ -64,8 +65,9 @@ impl std::ops::Deref for ServerState {
 
 /// What every route shares. Each vendor format has its own credential, as the vendors do:
 /// a bearer token (seed 001), a `token` query parameter (Poster), a manager login that
-/// yields a JWT (Mloyalty), and an integration key in the path (REGOS). A credential that is
-/// not set is not checked.
+/// yields a JWT (Mloyalty), and an integration key in the path (REGOS). A format whose
+/// credential is not set admits anyone only on loopback and before any user is added
+/// (see `access`).
 #[derive(Clone)]
 pub struct Shared {
     pub store: Store,
@@ -74,6 +76,9 @@ pub struct Shared {
     token: Option<Arc<str>>,
     manager: Option<Arc<Manager>>,
     integration_key: Option<Arc<str>>,
+    /// Whether a format whose credential is not set admits anyone (while no user was ever
+    /// added): only while listening on loopback, set by [`serve`].
+    unset_is_open: bool,
     jwt_ttl_seconds: i64,
     /// Whether `managerlogin`'s JWTs carry a `token` claim (newer vendor servers) or only
     /// `oper` (the vendor's `AuthManagerProvider`).
@@ -105,6 +110,7 @@ impl ServerState {
             token: token.filter(|t| !t.is_empty()).map(Arc::from),
             manager: None,
             integration_key: None,
+            unset_is_open: true,
             jwt_ttl_seconds: 3600,
             jwt_carries_token: true,
             poster_bonus_in_kopecks: false,
@@ -133,8 +139,11 @@ impl ServerState {
         self.clock.now()
     }
 
+    /// The Mloyalty manager's login; an empty password is no password (it would let
+    /// anyone in as the manager), and leaves the manager unset.
     pub fn with_manager(mut self, username: String, password: String) -> Self {
-        self.shared_mut().manager = Some(Arc::new(Manager { username, password }));
+        self.shared_mut().manager =
+            (!password.is_empty()).then(|| Arc::new(Manager { username, password }));
         self
     }
 
@@ -304,8 +313,8 @@ fn bearer(headers: &axum::http::HeaderMap) -> &str {
 
 impl ServerState {
     /// Who presents `key`: the shared `--token` (an admin, for a single shop), a live user's
-    /// key, or anyone while neither a token is set nor a user was ever added (a credential
-    /// that is not set is not checked). `None`: refused.
+    /// key, or anyone while, on loopback, neither a token is set nor a user was ever added.
+    /// `None`: refused.
     pub(crate) async fn principal(&self, key: &str) -> Result<Option<Principal>, StoreError> {
         if let Some(token) = self.token.as_deref()
             && constant_time_eq(key.as_bytes(), token.as_bytes())
@@ -315,14 +324,15 @@ impl ServerState {
                 role: Role::Admin,
             }));
         }
-        self.user_or_open(key, self.token.is_none()).await
+        self.user_or_open(key, self.token.is_none() && self.unset_is_open)
+            .await
     }
 
     /// Whether `key` is a live admin's, for the reports' own credentials (REGOS's path key,
-    /// Mloyalty's manager password); with `open` (the route's own credential is not set)
-    /// and no user ever added, any key is.
-    pub(crate) async fn admin_key(&self, key: &str, open: bool, what: &'static str) -> bool {
-        match self.user_or_open(key, open).await {
+    /// Mloyalty's manager password); with `unset` (the route's own credential is not set),
+    /// on loopback and no user ever added, any key is.
+    pub(crate) async fn admin_key(&self, key: &str, unset: bool, what: &'static str) -> bool {
+        match self.user_or_open(key, unset && self.unset_is_open).await {
             Ok(principal) => principal.is_some_and(|p| p.role == Role::Admin),
             Err(e) => {
                 tracing::error!("looking up a {what}: {e}");
@@ -332,7 +342,7 @@ impl ServerState {
     }
 
     /// The live user whose key this is; with `open` and no user ever added, anyone, as an
-    /// admin (a credential that is not set is not checked).
+    /// admin.
     async fn user_or_open(&self, key: &str, open: bool) -> Result<Option<Principal>, StoreError> {
         self.store.user_or_open(key.to_string(), open).await
     }
@@ -352,27 +362,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         .zip(b.iter())
         .fold(0u8, |acc, (x, y)| acc | (x ^ y))
         == 0
-}
-
-/// Serves until `shutdown` resolves (see `listener` for the limits it keeps).
-pub async fn serve(
-    listener: TcpListener,
-    state: ServerState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    listener::run(listener, router(state), shutdown).await
-}
-
-/// Binds `addr` and serves in the background; returns the bound address (useful with port 0).
-pub async fn spawn(addr: SocketAddr, state: ServerState) -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr).await?;
-    let bound = listener.local_addr()?;
-    tokio::spawn(async move {
-        if let Err(e) = serve(listener, state, std::future::pending()).await {
-            tracing::error!("embedded server stopped: {e}");
-        }
-    });
-    Ok(bound)
 }
 
 #[cfg(test)]

@@ -57,7 +57,8 @@ fn store_failure(what: &str, e: StoreError) -> Response {
 }
 
 /// The key in REGOS's path: the configured `--integration-key`, or an admin's key (card
-/// operations are reports). With neither configured nor any user added, any key is taken.
+/// operations are reports). With neither configured nor any user added, any key is taken,
+/// on loopback only.
 async fn integration_ok(state: &ServerState, key: &str) -> bool {
     if let Some(expected) = state.integration_key.as_deref()
         && credential_ok(Some(expected), key)
