@@ -181,6 +181,19 @@ async fn stub(code: u16, failing: &'static str) -> (String, Arc<Mutex<Vec<String
     (format!("http://{addr}"), seen)
 }
 
+/// Ten points written off in `mode` against a stub that answers `code` to `failing`: the
+/// result, and every path the stub was sent.
+async fn against_stub(
+    code: u16,
+    failing: &'static str,
+    mode: WriteOffMode,
+) -> (Result<(), ServiceError>, Vec<String>) {
+    let (url, seen) = stub(code, failing).await;
+    let result = write_off(&adapter(&url, mode), ten_points(), "k", &Steps::default()).await;
+    let paths = seen.lock().unwrap().clone();
+    (result, paths)
+}
+
 /// Whether `code` is an answer that proves a refusal.
 fn refusal(code: u16) -> bool {
     (400..500).contains(&code) && ![408, 409].contains(&code)
@@ -199,29 +212,14 @@ async fn no_write_off_step_is_resent_and_only_a_4xx_refuses_whatever_the_status(
             continue;
         }
         // Direct: one POST, whatever comes back.
-        let (url, seen) = stub(code, "/write_off/").await;
-        let result = write_off(
-            &adapter(&url, WriteOffMode::Direct),
-            ten_points(),
-            "k",
-            &Steps::default(),
-        )
-        .await;
-        assert_eq!(seen.lock().unwrap().len(), 1, "{code}: sent once");
+        let (result, paths) = against_stub(code, "/write_off/", WriteOffMode::Direct).await;
+        assert_eq!(paths.len(), 1, "{code}: sent once");
         match result {
             Ok(()) => assert!((200..300).contains(&code), "{code}"),
             Err(e) => assert_eq!(e.outcome_unknown(), !refusal(code), "{code}: {e:?}"),
         }
         // Hold mode, the hold's write-off answered with `code`.
-        let (url, seen) = stub(code, "/hold/write_off/").await;
-        let result = write_off(
-            &adapter(&url, WriteOffMode::Hold),
-            ten_points(),
-            "k",
-            &Steps::default(),
-        )
-        .await;
-        let paths = seen.lock().unwrap().clone();
+        let (result, paths) = against_stub(code, "/hold/write_off/", WriteOffMode::Hold).await;
         let sent = |p: &str| paths.iter().filter(|x| x.ends_with(p)).count();
         assert_eq!(sent("/hold/write_off/"), 1, "{code}: {paths:?}");
         let cancelled = sent("/hold/cancel/");
@@ -237,15 +235,7 @@ async fn no_write_off_step_is_resent_and_only_a_4xx_refuses_whatever_the_status(
             }
         }
         // Hold mode, the hold itself answered with `code`: nothing is written off.
-        let (url, seen) = stub(code, "/cash_back/hold/").await;
-        let _ = write_off(
-            &adapter(&url, WriteOffMode::Hold),
-            ten_points(),
-            "k",
-            &Steps::default(),
-        )
-        .await;
-        let paths = seen.lock().unwrap().clone();
+        let (_, paths) = against_stub(code, "/cash_back/hold/", WriteOffMode::Hold).await;
         assert_eq!(paths.len(), 1, "{code}: {paths:?}");
     }
 }
