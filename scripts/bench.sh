@@ -96,7 +96,7 @@ start_server() { # DB [extra args]: loyalty serve in the background
   shift
   # The 404 floor would otherwise write a log line per request (every refused request is
   # logged at info), a cost the measured routes do not have; the write-offs' own lines stay.
-  LOYALTY_LOG=info,loyalty_console::server::error=warn "$BIN" serve --listen "127.0.0.1:$PORT" --db "$db" --token "$TOKEN" "$@" \
+  LOYALTY_LOG=info,loyalty_console::server::error=warn LOYALTY_SERVER_TOKEN="$TOKEN" "$BIN" serve --listen "127.0.0.1:$PORT" --db "$db" "$@" \
     >"$WORK/server.log" 2>&1 &
   SERVER=$!
 }
