@@ -367,6 +367,8 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
         matches!(e, StoreError::Refused(Refusal::HoldState(..))),
         "{e}"
     );
+    // The refusal says which state stood in the way.
+    assert!(e.to_string().contains("already written off"), "{e}");
     store
         .hold_refund("tx-1".into(), made(anchor()), Reach::Own)
         .await
@@ -399,6 +401,32 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
     );
     store
         .hold_cancel("tx-3".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    let e = store
+        .hold_write_off("tx-3".into(), None, made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("cancelled"), "{e}");
+    // A hold still held has nothing to refund.
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1),
+            vec![],
+            made(anchor()),
+            "tx-4".into(),
+        )
+        .await
+        .unwrap();
+    let e = store
+        .hold_refund("tx-4".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("still held, not written off"), "{e}");
+    store
+        .hold_cancel("tx-4".into(), made(anchor()), Reach::Own)
         .await
         .unwrap();
     let e = store
