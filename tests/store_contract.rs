@@ -71,6 +71,7 @@ where
     keys_answer_once(&store).await;
     holds_reserve_spend_and_refund(&store).await;
     holds_take_only_spendable_coupons_of_their_client(&store).await;
+    a_coupon_is_good_through_its_expiry_instant(&store).await;
     groups_are_kept_and_removed(&store).await;
     users_and_secrets(&store).await;
     concurrent_write_offs_never_overdraw(&store).await;
@@ -541,6 +542,39 @@ async fn holds_take_only_spendable_coupons_of_their_client(store: &Store) {
     );
     refused(e, "tx-redeemed").await;
     assert_eq!(store.balances(client).await.unwrap().points, start);
+}
+
+/// `expireDate` is the time "by which the coupon is valid": at that very instant it may still
+/// be spent, a millisecond later it has expired (the console's `Coupon::is_expired` agrees).
+async fn a_coupon_is_good_through_its_expiry_instant(store: &Store) {
+    let mut found = None;
+    for id in SAMPLE_CLIENT_ID + 3..SAMPLE_CLIENT_ID + CLIENTS as i64 {
+        let coupons = store.coupons(ClientId(id)).await.unwrap();
+        if let Some(c) = coupons
+            .iter()
+            .find(|c| c.expires_at.is_some_and(|at| at > anchor()))
+        {
+            found = Some((ClientId(id), c.clone()));
+            break;
+        }
+    }
+    let (client, coupon) = found.expect("a demo coupon that expires after the anchor");
+    let at = coupon.expires_at.unwrap();
+    assert!(!coupon.is_expired(at) && coupon.is_expired(at + SignedDuration::from_millis(1)));
+    let spend = WriteOff {
+        coupons: vec![coupon.id],
+        ..WriteOff::default()
+    };
+    let late = at + SignedDuration::from_millis(1);
+    let e = store
+        .write_off(client, spend.clone(), made(late))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponExpired(_))),
+        "{e}"
+    );
+    store.write_off(client, spend, made(at)).await.unwrap();
 }
 
 async fn groups_are_kept_and_removed(store: &Store) {
