@@ -594,16 +594,21 @@ async fn a_lost_answer_to_a_hold_write_off_is_unknown_sent_once_and_not_cancelle
     assert_eq!(*steps.lock().unwrap(), [("held".into(), "t-1".into())]);
 }
 
-/// The cashier's retry (same key, offered once reading back showed nothing taken) writes
-/// off the same hold by its transaction id; no second hold is made.
-#[tokio::test]
-async fn the_retry_writes_off_the_same_hold_and_never_holds_again() {
+/// A hold vendor whose first hold write-off goes unanswered, an adapter on it, and the
+/// steps it records.
+async fn first_hold_write_off_unanswered() -> (Arc<HoldVendor>, ExtAdapter, Steps) {
     let v = Arc::new(HoldVendor::default());
     v.slow_write_offs
         .store(1, std::sync::atomic::Ordering::SeqCst);
     let url = hold_vendor(v.clone()).await;
-    let adapter = hold_adapter(&url);
-    let steps: Steps = Arc::default();
+    (v, hold_adapter(&url), Steps::default())
+}
+
+/// The cashier's retry (same key, offered once reading back showed nothing taken) writes
+/// off the same hold by its transaction id; no second hold is made.
+#[tokio::test]
+async fn the_retry_writes_off_the_same_hold_and_never_holds_again() {
+    let (v, adapter, steps) = first_hold_write_off_unanswered().await;
     let record = recorder(&steps);
     let e = adapter
         .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
@@ -630,12 +635,7 @@ async fn the_retry_writes_off_the_same_hold_and_never_holds_again() {
 /// and the hold is not cancelled.
 #[tokio::test]
 async fn a_refused_repeat_of_a_hold_write_off_in_doubt_is_still_in_doubt() {
-    let v = Arc::new(HoldVendor::default());
-    v.slow_write_offs
-        .store(1, std::sync::atomic::Ordering::SeqCst);
-    let url = hold_vendor(v.clone()).await;
-    let adapter = hold_adapter(&url);
-    let steps: Steps = Arc::default();
+    let (v, adapter, steps) = first_hold_write_off_unanswered().await;
     let record = recorder(&steps);
     let first = adapter
         .write_off(ClientId(1), ten_points(), Some("k".into()), &record)

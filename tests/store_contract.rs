@@ -305,6 +305,21 @@ async fn keys_answer_once(store: &Store) {
     ));
 }
 
+/// Holds one point of `client`'s under `tx`.
+async fn hold_a_point(store: &Store, client: ClientId, tx: &str) {
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1),
+            vec![],
+            made(anchor()),
+            tx.into(),
+        )
+        .await
+        .unwrap();
+}
+
 async fn holds_reserve_spend_and_refund(store: &Store) {
     let client = ClientId(SAMPLE_CLIENT_ID + 2);
     let start = store.balances(client).await.unwrap().points;
@@ -380,17 +395,7 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
         .unwrap();
     assert_eq!(store.balances(client).await.unwrap().points, start);
     // A hold that expires cannot be spent; one cancelled frees its amount.
-    store
-        .hold(
-            client,
-            Currency::Points,
-            Amount::from_minor(1),
-            vec![],
-            made(anchor()),
-            "tx-3".into(),
-        )
-        .await
-        .unwrap();
+    hold_a_point(store, client, "tx-3").await;
     let late = anchor() + SignedDuration::from_hours(1);
     let e = store
         .hold_write_off("tx-3".into(), None, made(late), Reach::Own)
@@ -410,17 +415,7 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
         .unwrap_err();
     assert!(e.to_string().contains("cancelled"), "{e}");
     // A hold still held has nothing to refund.
-    store
-        .hold(
-            client,
-            Currency::Points,
-            Amount::from_minor(1),
-            vec![],
-            made(anchor()),
-            "tx-4".into(),
-        )
-        .await
-        .unwrap();
+    hold_a_point(store, client, "tx-4").await;
     let e = store
         .hold_refund("tx-4".into(), made(anchor()), Reach::Own)
         .await
