@@ -42,6 +42,17 @@ async fn main() -> ExitCode {
         Some(Command::Journal { json }) => return script(Script::Journal { json }).await,
         Some(Command::WriteOff(args)) => return script(Script::WriteOff(args)).await,
         Some(Command::Export { command }) => return script(Script::Export(command)).await,
+        Some(Command::Completions { shell }) => {
+            // Into memory first: clap_complete's own writes panic on a closed pipe.
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "loyalty", &mut text);
+            return finish(emit(&mut std::io::stdout(), &text));
+        }
+        Some(Command::Man) => return finish(emit(&mut std::io::stdout(), &man_page())),
+        Some(Command::Config {
+            action: ConfigAction::Check,
+        }) => return finish(check(cli.config, cli.profile.as_deref()).await),
+        Some(Command::Config { action }) => return finish(config(cli.config, action)),
         other => other,
     };
     let result = match command {
@@ -110,31 +121,18 @@ async fn main() -> ExitCode {
         }
         // clap requires --db unless a subcommand is given.
         Some(Command::Serve { db: None, .. }) => Err("serve needs --db".into()),
-        Some(Command::Config {
-            action: ConfigAction::Check,
-        }) => check(cli.config, cli.profile.as_deref()).await,
-        Some(Command::Config { action }) => config(cli.config, action),
         Some(
             Command::Client { .. }
             | Command::Groups { .. }
             | Command::Journal { .. }
             | Command::WriteOff(_)
-            | Command::Export { .. },
+            | Command::Export { .. }
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::Config { .. },
         ) => {
-            unreachable!("run as a script above")
+            unreachable!("run above, with their own exit codes")
         }
-        Some(Command::Completions { shell }) => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "loyalty",
-                &mut std::io::stdout(),
-            );
-            Ok(())
-        }
-        Some(Command::Man) => std::io::stdout()
-            .write_all(&man_page())
-            .map_err(|e| format!("standard output: {e}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -187,6 +185,10 @@ async fn console(
         });
     }
     model.available = launch::availability(&launched.services);
+    for fault in &launched.faults {
+        tracing::warn!("{}: {} (that vendor is off)", paths.config_file.display(), fault.message);
+    }
+    model.config_faults = launch::config_faults(&launched.faults, &paths.config_file);
     model.keymap = std::sync::Arc::new(keymap);
     // This thread draws every frame (the loop below runs on it).
     runtime::look::install(&settings.theme);
@@ -248,51 +250,113 @@ async fn scripted(
     };
     match outcome.await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            tracing::warn!(exit = failure.exit as u8, "{}", failure.message);
-            eprintln!("loyalty: {}", failure.message);
-            ExitCode::from(failure.exit as u8)
+        Err(failure) => exit_with(failure),
+    }
+}
+
+fn finish(outcome: Result<(), cli::Failure>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => exit_with(failure),
+    }
+}
+
+/// Says why a command failed, on stderr and in the log, and exits with its code; a closed
+/// standard output is how a pipeline ends, and says nothing.
+fn exit_with(failure: cli::Failure) -> ExitCode {
+    if failure.exit != cli::Exit::Closed {
+        tracing::warn!(exit = failure.exit as u8, "{}", failure.message);
+        eprintln!("loyalty: {}", failure.message);
+    }
+    ExitCode::from(failure.exit as u8)
+}
+
+/// Writes a command's output; a reader that went away ends the command (see `exit_with`).
+fn emit(out: &mut impl Write, text: impl AsRef<[u8]>) -> Result<(), cli::Failure> {
+    out.write_all(text.as_ref())
+        .and_then(|()| out.flush())
+        .map_err(|e| cli::Exit::of_output(&e))
+}
+
+/// `loyalty config check`: every mistake in the files the console reads (config.toml, all
+/// its profiles; keys.toml), then one harmless read per provider of the profile in use. A
+/// mistake exits 2, as the console would refuse it; a provider that fails, 3.
+async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), cli::Failure> {
+    let usage = |message: String| cli::Failure::new(cli::Exit::Usage, message);
+    let paths = Paths::resolve(config, env).map_err(|e| usage(e.0))?;
+    let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| usage(e.0))?;
+    let config_file = paths.config_file.display().to_string();
+    let mut mistakes: Vec<String> = file
+        .faults(env)
+        .into_iter()
+        .map(|f| format!("{config_file}: {f}"))
+        .collect();
+    let settings = file.resolve(profile, env);
+    if let Err(e) = &settings {
+        let said = format!("{config_file}: {}", e.0);
+        if !mistakes.iter().any(|m| *m == said || said.ends_with(m.as_str())) {
+            mistakes.push(said);
         }
     }
-}
-
-/// `loyalty config check`: one harmless read per configured provider.
-async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), String> {
-    let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
-    let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| e.0)?;
-    let settings = file.resolve(profile, env).map_err(|e| e.0)?;
-    let Backend::Profile { name, providers } = &settings.backend else {
-        println!("no profile selected: the console uses its built-in server; nothing to check");
-        return Ok(());
-    };
-    let tz = jiff::tz::TimeZone::system();
-    let services = Services::from_providers(providers).map_err(|e| e.detail)?;
-    println!("profile {name}:");
-    let failures = runtime::check::run(&services, &tz).await;
-    if failures > 0 {
-        return Err(format!("{failures} provider(s) failed"));
+    if let Err(e) = runtime::keys::load(&paths.keys_file()) {
+        mistakes.push(e);
     }
-    Ok(())
+    let mut out = std::io::stdout();
+    for mistake in &mistakes {
+        emit(&mut out, format!("mistake: {mistake}\n"))?;
+    }
+    let failures = match settings.as_ref().map(|s| &s.backend) {
+        Err(_) => 0,
+        Ok(Backend::Embedded) => {
+            emit(
+                &mut out,
+                "no profile selected: the console uses its built-in server; no provider to call\n",
+            )?;
+            0
+        }
+        Ok(Backend::Profile { name, providers }) => {
+            let tz = jiff::tz::TimeZone::system();
+            let (services, _) = Services::from_providers(providers);
+            emit(&mut out, format!("profile {name}:\n"))?;
+            runtime::check::run(&services, &tz, &mut out)
+                .await
+                .map_err(|e| cli::Exit::of_output(&e))?
+        }
+    };
+    match (mistakes.len(), failures) {
+        (0, 0) => Ok(()),
+        (0, n) => Err(cli::Failure::new(
+            cli::Exit::Failed,
+            format!("{n} provider(s) failed"),
+        )),
+        (n, _) => Err(usage(format!(
+            "{n} mistake(s) in the configuration; the console leaves off what each names"
+        ))),
+    }
 }
 
-fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
-    let paths = Paths::resolve(config, env).map_err(|e| e.0)?;
+fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), cli::Failure> {
+    let usage = |message: String| cli::Failure::new(cli::Exit::Usage, message);
+    let failed = |message: String| cli::Failure::new(cli::Exit::Failed, message);
+    let paths = Paths::resolve(config, env).map_err(|e| usage(e.0))?;
+    let mut out = std::io::stdout();
     match action {
-        ConfigAction::Path => {
-            println!("config:   {}", paths.config_file.display());
-            println!("database: {}", paths.database().display());
-            println!(
-                "logs:     {} ({}.YYYY-MM-DD.{}, the last {} days kept)",
+        ConfigAction::Path => emit(
+            &mut out,
+            format!(
+                "config:   {}\ndatabase: {}\nlogs:     {} ({}.YYYY-MM-DD.{}, the last {} days kept)\n",
+                paths.config_file.display(),
+                paths.database().display(),
                 paths.state_dir.display(),
                 logging::FILE_PREFIX,
                 logging::FILE_SUFFIX,
                 logging::KEPT_DAYS
-            );
-            Ok(())
-        }
+            ),
+        ),
         ConfigAction::Init => {
             if let Some(dir) = paths.config_file.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| failed(format!("{}: {e}", dir.display())))?;
             }
             let files = [
                 (paths.config_file.clone(), TEMPLATE.to_string()),
@@ -301,19 +365,19 @@ fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
             let mut kept = Vec::new();
             for (path, text) in files {
                 match write_private(&path, &text) {
-                    Ok(()) => println!("wrote {}", path.display()),
+                    Ok(()) => emit(&mut out, format!("wrote {}\n", path.display()))?,
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                         kept.push(format!(
                             "{} already exists; not overwritten",
                             path.display()
                         ));
                     }
-                    Err(e) => return Err(format!("{}: {e}", path.display())),
+                    Err(e) => return Err(failed(format!("{}: {e}", path.display()))),
                 }
             }
             // Nothing written at all is worth a non-zero exit; one file kept is not.
             match kept.len() {
-                2 => Err(kept.join("\n")),
+                2 => Err(cli::Failure::new(cli::Exit::Refused, kept.join("\n"))),
                 _ => {
                     kept.iter().for_each(|k| eprintln!("loyalty: {k}"));
                     Ok(())
@@ -321,9 +385,8 @@ fn config(config: Option<PathBuf>, action: ConfigAction) -> Result<(), String> {
             }
         }
         ConfigAction::Keys => {
-            let keymap = runtime::keys::load(&paths.keys_file())?;
-            print!("{}", keymap.to_toml(false));
-            Ok(())
+            let keymap = runtime::keys::load(&paths.keys_file()).map_err(usage)?;
+            emit(&mut out, keymap.to_toml(false))
         }
         ConfigAction::Check => unreachable!("handled before: it needs the async runtime"),
     }

@@ -389,8 +389,9 @@ fn slash_twice_searches_and_pastes_land_in_forms_and_filters() {
     );
 }
 
-/// `loyalty write-off` at a terminal asks first, in the UI language; Enter alone declines
-/// and nothing moves; `д` (yes) writes it off, and the journal has it.
+/// `loyalty write-off` at a terminal asks first, in the UI language, naming the client (by
+/// name and masked phone when given by phone); Enter alone declines and nothing moves; `д`
+/// (yes) writes it off, and the journal has it.
 #[test]
 fn the_command_line_write_off_asks_at_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
@@ -398,14 +399,19 @@ fn the_command_line_write_off_asks_at_a_terminal() {
     tui.wait_for("shell>");
     tui.text("\"$LOYALTY\" write-off 1234567 --points 2,5; echo \"exit=$?\"");
     tui.keys(&["Enter"]);
-    tui.wait_for("Списать с клиента 1234567: Баллы 2,50? [y/N]");
+    let screen = tui.wait_for("Списать Баллы 2,50? [y/N]");
+    assert!(screen.contains("Клиент #1234567 (чтобы увидеть имя"), "{screen}");
     tui.keys(&["Enter"]);
     let screen = tui.wait_for("exit=1");
     assert!(screen.contains("Ничего не списано"), "{screen}");
     tui.keys(&["C-l"]);
-    tui.text("\"$LOYALTY\" write-off 1234567 --points 2,5; echo \"exit=$?\"");
+    tui.text("\"$LOYALTY\" write-off 7912345678 --points 2,5; echo \"exit=$?\"");
     tui.keys(&["Enter"]);
-    tui.wait_for("[y/N]");
+    let screen = tui.wait_for("[y/N]");
+    assert!(
+        screen.contains("Клиент Client First (******5678, #1234567). Списать Баллы 2,50?"),
+        "{screen}"
+    );
     tui.text("д");
     tui.keys(&["Enter"]);
     let screen = tui.wait_for("exit=0");

@@ -7,7 +7,7 @@ pub mod poster;
 pub mod progress;
 pub mod regos;
 
-use crate::config::Providers;
+use crate::config::{Fault, Providers, Vendor};
 use crate::domain::admin::{
     AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Promotion, Registration, RegistrationQuery, RetailCard,
@@ -96,39 +96,63 @@ pub struct Services {
 }
 
 impl Services {
-    /// One adapter per configured provider.
-    pub fn from_providers(p: &Providers) -> ServiceResult<Services> {
+    /// One adapter per configured provider. An adapter that cannot be made (its TLS, its
+    /// URL) leaves only that vendor off, said as a fault beside the profile's own.
+    pub fn from_providers(p: &Providers) -> (Services, Vec<Fault>) {
         let mut services = Services::default();
+        let mut faults = p.faults.clone();
         let timeout = p.request_timeout.unwrap_or(http::REQUEST_TIMEOUT);
         if let Some(limit) = p.max_response_bytes {
             http::set_response_limit(limit);
         }
+        let mut made = |vendor: Vendor, result: ServiceResult<()>| {
+            if let Err(e) = result {
+                faults.push(Fault {
+                    vendor,
+                    message: format!("[{}]: {}", vendor.section(), e.detail),
+                });
+            }
+        };
         if let Some(ext) = &p.ext {
-            let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?
-                .with_write_off(ext.write_off)
-                .with_read_budget(p.read_budget.unwrap_or(http::READ_BUDGET));
-            services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
+            made(Vendor::Ext, (|| {
+                let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?
+                    .with_write_off(ext.write_off)
+                    .with_read_budget(p.read_budget.unwrap_or(http::READ_BUDGET));
+                services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
+                Ok(())
+            })());
         }
         if let Some(endpoint) = &p.poster {
-            let adapter = poster::PosterAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
-            let adapter = Arc::new(adapter.with_timeout(timeout)?);
-            services.groups = Some(adapter.clone());
-            services.accumulations = Some(adapter);
+            made(Vendor::Poster, (|| {
+                let adapter =
+                    poster::PosterAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
+                let adapter = Arc::new(adapter.with_timeout(timeout)?);
+                services.groups = Some(adapter.clone());
+                services.accumulations = Some(adapter);
+                Ok(())
+            })());
         }
         if let Some(m) = &p.mloyalty {
-            let adapter = mloyalty::MloyaltyAdapter::new(
-                &m.endpoint.base_url,
-                &m.username,
-                m.endpoint.secret.clone(),
-                m.zone.clone(),
-            )?
-            .with_ids(m.token, m.operator);
-            services.registrations = Some(Arc::new(adapter.with_timeout(timeout)?));
+            made(Vendor::Mloyalty, (|| {
+                let adapter = mloyalty::MloyaltyAdapter::new(
+                    &m.endpoint.base_url,
+                    &m.username,
+                    m.endpoint.secret.clone(),
+                    m.zone.clone(),
+                )?
+                .with_ids(m.token, m.operator);
+                services.registrations = Some(Arc::new(adapter.with_timeout(timeout)?));
+                Ok(())
+            })());
         }
         if let Some(endpoint) = &p.regos {
-            let adapter = regos::RegosAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
-            services.card_operations = Some(Arc::new(adapter.with_timeout(timeout)?));
+            made(Vendor::Regos, (|| {
+                let adapter =
+                    regos::RegosAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
+                services.card_operations = Some(Arc::new(adapter.with_timeout(timeout)?));
+                Ok(())
+            })());
         }
-        Ok(services)
+        (services, faults)
     }
 }

@@ -57,7 +57,7 @@ pub async fn groups(cx: &mut Context<'_>, command: GroupsCommand) -> Result<(), 
         t.col_birthday_bonus,
         t.col_clients,
     ];
-    cx.print(&table::render(&header, &rows))
+    cx.print(&table::render(&header, &rows, &[0, 3, 4, 5]))
 }
 
 /// This console's write-off journal, newest first: every attempt with its latest outcome.
@@ -88,5 +88,5 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
             ]
         })
         .collect();
-    cx.print(&table::render(&t.journal_columns(), &lines))
+    cx.print(&table::render(&t.journal_columns(), &lines, &[1, 2, 3]))
 }

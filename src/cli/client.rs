@@ -2,6 +2,7 @@
 
 use super::{Context, Exit, Failure, json, table};
 use crate::backend::ClientService;
+use crate::domain::days;
 use crate::domain::search::SEARCH_CAP;
 use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
 use crate::i18n::{fill, format_amount, format_datetime};
@@ -31,11 +32,11 @@ pub enum ClientCommand {
     /// A client's balance history, newest first.
     History {
         id: i64,
-        /// From this day (YYYY-MM-DD, local time), inclusive.
-        #[arg(long, value_name = "DATE")]
+        /// From this day (31.12.2026 or 2026-12-31, local time), inclusive.
+        #[arg(long, value_name = "DATE", value_parser = days::date_argument)]
         from: Option<Date>,
-        /// Up to this day (YYYY-MM-DD, local time), inclusive.
-        #[arg(long, value_name = "DATE")]
+        /// Up to this day (31.12.2026 or 2026-12-31, local time), inclusive.
+        #[arg(long, value_name = "DATE", value_parser = days::date_argument)]
         to: Option<Date>,
         /// At most this many entries (newest first).
         #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
@@ -99,7 +100,7 @@ async fn find(cx: &mut Context<'_>, text: &str, as_json: bool) -> Result<(), Fai
             })
             .collect();
         let header = [t.card_id, t.col_client, t.card_phone, t.card_email];
-        cx.print(&table::render(&header, &rows))?;
+        cx.print(&table::render(&header, &rows, &[0]))?;
     }
     if found.is_empty() {
         return Err(Failure::new(Exit::Refused, t.results_none_found));
@@ -130,6 +131,7 @@ async fn show(cx: &mut Context<'_>, id: ClientId, as_json: bool) -> Result<(), F
             vec![t.points.to_string(), format_amount(locale, balances.points)],
             vec![t.rubles.to_string(), format_amount(locale, balances.rubles)],
         ],
+        &[1],
     );
     text.push('\n');
     if coupons.is_empty() {
@@ -151,7 +153,7 @@ async fn show(cx: &mut Context<'_>, id: ClientId, as_json: bool) -> Result<(), F
                 vec![c.id.0.to_string(), c.title.clone(), until]
             })
             .collect();
-        text.push_str(&table::render(&[t.coupons_title, "", ""], &rows));
+        text.push_str(&table::render(&[t.coupons_title, "", ""], &rows, &[]));
     }
     cx.print(&text)
 }
@@ -232,5 +234,5 @@ async fn history(
         })
         .collect();
     let header = [t.col_date, t.col_amount, t.col_currency, t.col_transaction];
-    cx.print(&table::render(&header, &rows))
+    cx.print(&table::render(&header, &rows, &[1]))
 }

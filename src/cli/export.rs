@@ -5,6 +5,7 @@ use super::{Context, Exit, Failure};
 use crate::domain::admin::{
     CardOperationQuery, OperationKind, RegistrationQuery, SortColumn, SortDirection,
 };
+use crate::domain::days;
 use crate::domain::export::Export;
 use crate::runtime::export;
 use clap::{Subcommand, ValueEnum};
@@ -17,11 +18,11 @@ const PAGE: u32 = 500;
 pub enum ExportCommand {
     /// Clients registered in a period, per point of sale (Mloyalty).
     Registrations {
-        /// From this day (YYYY-MM-DD, in the provider's zone), inclusive.
-        #[arg(long, value_name = "DATE")]
+        /// From this day (31.12.2026 or 2026-12-31, in the provider's zone), inclusive.
+        #[arg(long, value_name = "DATE", value_parser = days::date_argument)]
         from: Date,
         /// Up to this day, inclusive.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = days::date_argument)]
         to: Date,
         /// Only this point of sale.
         #[arg(long, value_name = "ID")]
@@ -41,11 +42,11 @@ pub enum ExportCommand {
         /// Only accruals or only write-offs.
         #[arg(long = "type", value_enum, value_name = "TYPE")]
         kind: Option<Kind>,
-        /// From this day (YYYY-MM-DD, local time), inclusive.
-        #[arg(long, value_name = "DATE")]
+        /// From this day (31.12.2026 or 2026-12-31, local time), inclusive.
+        #[arg(long, value_name = "DATE", value_parser = days::date_argument)]
         from: Option<Date>,
         /// Up to this day, inclusive.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = days::date_argument)]
         to: Option<Date>,
         /// CSV with a header line: the only form, as in the console.
         #[arg(long, required = true)]

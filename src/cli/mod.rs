@@ -15,7 +15,7 @@ pub use export::ExportCommand;
 pub use write_off::{Ask, WriteOffArgs};
 
 use crate::backend::Services;
-use crate::config::{Paths, Settings};
+use crate::config::{Paths, Settings, Vendor};
 use crate::domain::days;
 use crate::domain::{ErrorKind, ServiceError};
 use crate::i18n::{Locale, describe};
@@ -38,6 +38,20 @@ pub enum Exit {
     Failed = 3,
     /// A write-off whose outcome is unknown: check before trying again.
     Unknown = 4,
+    /// Standard output was closed by its reader (`| head`): the command ends quietly with
+    /// the status a shell shows for a program that SIGPIPE ended (128 + 13).
+    Closed = 141,
+}
+
+impl Exit {
+    /// How a failed write to standard output ends the command: quietly when the reader went
+    /// away, which is how pipelines end, as a vendor-free failure otherwise.
+    pub fn of_output(e: &std::io::Error) -> Failure {
+        match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::new(Exit::Closed, ""),
+            _ => Failure::new(Exit::Failed, format!("standard output: {e}")),
+        }
+    }
 }
 
 /// A command that did not succeed: its exit code and what to tell on stderr.
@@ -85,7 +99,7 @@ impl Context<'_> {
         self.out
             .write_all(text.as_bytes())
             .and_then(|()| self.out.flush())
-            .map_err(|e| Failure::new(Exit::Failed, format!("standard output: {e}")))
+            .map_err(|e| Exit::of_output(&e))
     }
 }
 
@@ -128,6 +142,17 @@ pub enum Script {
 }
 
 impl Script {
+    /// The vendor whose section the command needs.
+    fn vendor(&self) -> Option<Vendor> {
+        match self {
+            Script::Client(_) | Script::WriteOff(_) => Some(Vendor::Ext),
+            Script::Groups(_) => Some(Vendor::Poster),
+            Script::Export(ExportCommand::Registrations { .. }) => Some(Vendor::Mloyalty),
+            Script::Export(ExportCommand::CardOperations { .. }) => Some(Vendor::Regos),
+            Script::Journal { .. } => None,
+        }
+    }
+
     /// The command's name, for the log: its arguments (a phone, an email) stay out of it.
     pub fn name(&self) -> &'static str {
         match self {
@@ -172,6 +197,17 @@ pub async fn run(
     let launched = launch::launch(settings, paths)
         .await
         .map_err(|e| Failure::new(Exit::Failed, e))?;
+    // A mistake in another vendor's section is none of this command's business.
+    if let Some(fault) = launched
+        .faults
+        .iter()
+        .find(|f| Some(f.vendor) == script.vendor())
+    {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!("{}: {}", paths.config_file.display(), fault.message),
+        ));
+    }
     let label = launched.journal_label();
     if let Some(seeding) = launched.seeding {
         seeding

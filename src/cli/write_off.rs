@@ -4,7 +4,9 @@
 //! balance and coupons are read again and judged, never sent again blindly.
 
 use super::{Context, Exit, Failure};
-use crate::backend::Services;
+use crate::backend::{ClientService, Services};
+use crate::domain::text::clean;
+use crate::domain::{ClientQuery, ServiceError, mask};
 use crate::domain::journal::Outcome;
 use crate::domain::reconcile::{Doubt, Verdict, judge};
 use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, WriteOff};
@@ -17,8 +19,10 @@ use crate::runtime::write_off::send;
 #[derive(clap::Args, Debug)]
 #[command(group = clap::ArgGroup::new("what").required(true).multiple(true))]
 pub struct WriteOffArgs {
-    /// The client's id (as `loyalty client find` shows it).
-    pub id: i64,
+    /// The client: their id (as `loyalty client find` shows it), or their phone or email,
+    /// which must find exactly one client; the question then names them.
+    #[arg(value_name = "CLIENT")]
+    pub client: String,
     /// Points to write off (`100`, `12,50`, `12.50`).
     #[arg(long, value_name = "AMOUNT", group = "what")]
     pub points: Option<String>,
@@ -44,8 +48,11 @@ pub async fn run(
     ask: Ask<'_>,
 ) -> Result<(), Failure> {
     let (locale, t) = (cx.locale, cx.locale.text());
-    let client = ClientId(args.id);
     let service = super::client::service(cx)?;
+    let (client, named) = whom(&*service, t, &args.client).await.map_err(|e| match e {
+        Whom::Read(e) => Failure::of_read(locale)(e),
+        Whom::Said(failure) => failure,
+    })?;
     let (balances, offered) = tokio::try_join!(service.balance(client), service.coupons(client))
         .map_err(Failure::of_read(cx.locale))?;
     let request = request(locale, &args, &balances, &offered, jiff::Timestamp::now())?;
@@ -54,7 +61,7 @@ pub async fn run(
         let Some(ask) = ask else {
             return Err(Failure::new(Exit::Usage, t.cli_needs_yes));
         };
-        let agreed = ask(&fill2(t.cli_confirm, client.0, &what))
+        let agreed = ask(&fill2(t.cli_confirm, &named, &what))
             .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
         if !agreed {
             return Err(Failure::new(Exit::Refused, t.cli_declined));
@@ -75,6 +82,59 @@ pub async fn run(
                 fill(t.problem_refused, failure.message),
             ))
         }
+    }
+}
+
+/// A whole phone has ten digits or more; a client id written with fewer is read as an id
+/// (a longer id is written `#1234567890`).
+const PHONE_DIGITS: usize = 10;
+
+/// Why the client could not be settled on.
+enum Whom {
+    Read(ServiceError),
+    Said(Failure),
+}
+
+/// The client the command line names, and how the question names them: an id as it is
+/// (the API reads no name by id), a phone or email by the one client it finds, with their
+/// name and masked phone as the console's confirmation shows them.
+async fn whom(
+    service: &dyn ClientService,
+    t: &Text,
+    given: &str,
+) -> Result<(ClientId, String), Whom> {
+    let given = given.trim();
+    let digits = given.chars().filter(char::is_ascii_digit).count();
+    let id = given.strip_prefix('#').unwrap_or(given);
+    if let Ok(id) = id.parse::<i64>()
+        && id > 0
+        && (given.starts_with('#') || digits < PHONE_DIGITS)
+    {
+        return Ok((ClientId(id), fill(t.cli_client_id, id)));
+    }
+    let Some(query) = ClientQuery::from_input(given) else {
+        return Err(Whom::Said(Failure::new(Exit::Usage, t.cli_client_arg)));
+    };
+    let found = service.search(query).await.map_err(Whom::Read)?;
+    match found.as_slice() {
+        [one] => {
+            let name = one.name.clone().unwrap_or_else(|| t.no_name.to_string());
+            let contact = one
+                .phone
+                .as_deref()
+                .map(mask::phone)
+                .or_else(|| one.email.as_deref().map(mask::email));
+            let named = match contact {
+                Some(contact) => format!("{name} ({contact}, #{})", one.id.0),
+                None => format!("{name} (#{})", one.id.0),
+            };
+            Ok((one.id, clean(&named)))
+        }
+        [] => Err(Whom::Said(Failure::new(Exit::Refused, t.results_none_found))),
+        many => Err(Whom::Said(Failure::new(
+            Exit::Usage,
+            fill(t.cli_client_many, many.len()),
+        ))),
     }
 }
 

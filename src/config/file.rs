@@ -2,7 +2,8 @@
 
 use super::WriteOffMode;
 use crate::i18n::Locale;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 
 /// The config file as written. Unknown keys are errors, so a typo never silently falls back
@@ -28,13 +29,42 @@ pub struct ConfigFile {
     pub profiles: BTreeMap<String, ProfileFile>,
 }
 
+/// A profile: one section per vendor. A section that does not read (a missing or unknown
+/// key, a wrong type) is kept as its error, so the other vendors still work.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileFile {
-    pub ext: Option<ExtFile>,
-    pub poster: Option<PosterFile>,
-    pub mloyalty: Option<MloyaltyFile>,
-    pub regos: Option<RegosFile>,
+    pub ext: Option<Section<ExtFile>>,
+    pub poster: Option<Section<PosterFile>>,
+    pub mloyalty: Option<Section<MloyaltyFile>>,
+    pub regos: Option<Section<RegosFile>>,
+}
+
+/// One vendor's section of a profile: as written, and read or what is wrong with it.
+#[derive(Debug)]
+pub struct Section<T> {
+    raw: toml::Value,
+    pub read: Result<T, String>,
+}
+
+impl<T> Section<T> {
+    /// The section as written, whether it reads or not.
+    pub fn raw(&self) -> &toml::Value {
+        &self.raw
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Section<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Only the TOML syntax of the whole file is everyone's; the section's own shape is
+        // its vendor's.
+        let raw = toml::Value::deserialize(deserializer)?;
+        let read = raw
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string().trim_end().to_string());
+        Ok(Section { raw, read })
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,7 +6,7 @@ mod resolve;
 mod secret;
 mod theme;
 
-pub use file::{ConfigFile, ExtFile, MloyaltyFile, PosterFile, ProfileFile, RegosFile};
+pub use file::{ConfigFile, ExtFile, MloyaltyFile, PosterFile, ProfileFile, RegosFile, Section};
 pub use paths::Paths;
 pub use resolve::secrets_exposed;
 pub use secret::Secret;
@@ -69,6 +69,35 @@ pub fn moscow() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::fixed(jiff::tz::offset(3))
 }
 
+/// A vendor a profile can configure, by the name of its section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Vendor {
+    Ext,
+    Poster,
+    Mloyalty,
+    Regos,
+}
+
+impl Vendor {
+    /// The section's name in a profile: `[profiles.NAME.<section>]`.
+    pub fn section(self) -> &'static str {
+        match self {
+            Vendor::Ext => "ext",
+            Vendor::Poster => "poster",
+            Vendor::Mloyalty => "mloyalty",
+            Vendor::Regos => "regos",
+        }
+    }
+}
+
+/// A vendor's section that is wrong: that vendor is off, the others work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub vendor: Vendor,
+    /// What is wrong, naming the key (`profiles.shop.mloyalty.username must be ...`).
+    pub message: String,
+}
+
 /// The providers one profile configures; each screen needs its own.
 #[derive(Debug, Clone, Default)]
 pub struct Providers {
@@ -82,6 +111,8 @@ pub struct Providers {
     pub read_budget: Option<std::time::Duration>,
     /// The largest answer read from a vendor.
     pub max_response_bytes: Option<usize>,
+    /// The sections that are wrong; their vendors are `None` above.
+    pub faults: Vec<Fault>,
 }
 
 /// Where the console gets its data from.

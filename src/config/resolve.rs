@@ -24,7 +24,9 @@ impl ConfigFile {
     }
 
     /// Picks the profile (`--profile`, else `default_profile`, else the embedded server),
-    /// checks it, and reads secrets from the environment where the file says so.
+    /// checks it, and reads secrets from the environment where the file says so. What every
+    /// screen needs (the profile, the limits, the theme) is an error; a vendor's section
+    /// that is wrong is a fault in `Providers::faults`, and only that vendor is off.
     pub fn resolve(
         &self,
         profile: Option<&str>,
@@ -37,139 +39,195 @@ impl ConfigFile {
         let backend = match chosen {
             None => Backend::Embedded,
             Some(name) => {
-                let file = self.profiles.get(&name).ok_or_else(|| {
-                    let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
-                    ConfigError(format!(
-                        "profile {name:?} is not in the config (profiles: {})",
-                        if known.is_empty() {
-                            "none".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    ))
-                })?;
-                let mut providers = file.check(&format!("profiles.{name}"), &env)?;
-                providers.request_timeout =
-                    seconds("request_timeout_seconds", self.request_timeout_seconds)?;
-                providers.read_budget = seconds("read_budget_seconds", self.read_budget_seconds)?;
-                providers.max_response_bytes = match self.max_response_mb {
-                    None => None,
-                    Some(mb @ 1..=1024) => Some(mb as usize * 1024 * 1024),
-                    Some(mb) => {
-                        return Err(ConfigError(format!(
-                            "max_response_mb = {mb} must be between 1 and 1024"
-                        )));
-                    }
-                };
+                let mut providers = self.profile(&name)?.check(&format!("profiles.{name}"), &env)?;
+                let limits = self.limits()?;
+                providers.request_timeout = limits.request_timeout;
+                providers.read_budget = limits.read_budget;
+                providers.max_response_bytes = limits.max_response_bytes;
                 Backend::Profile {
                     name,
                     providers: Box::new(providers),
                 }
             }
         };
-        // no-color.org: set and not empty.
-        let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ok(Settings {
             locale,
             backend,
-            theme: ThemeSettings::from_file(self.theme.as_ref(), no_color)?,
+            theme: self.theme(&env)?,
             mouse: self.mouse.unwrap_or(false),
         })
+    }
+
+    /// Every mistake in the file at once, for `config check`: the settings every screen
+    /// needs, then each profile's sections (not only the chosen profile's).
+    pub fn faults(&self, env: impl Fn(&str) -> Option<String>) -> Vec<String> {
+        let mut all = Vec::new();
+        if let Some(name) = &self.default_profile
+            && let Err(e) = self.profile(name)
+        {
+            all.push(format!("default_profile: {}", e.0));
+        }
+        all.extend(self.limits().err().map(|e| e.0));
+        all.extend(self.theme(&env).err().map(|e| e.0));
+        for (name, profile) in &self.profiles {
+            match profile.check(&format!("profiles.{name}"), &env) {
+                Ok(providers) => all.extend(providers.faults.into_iter().map(|f| f.message)),
+                Err(e) => all.push(e.0),
+            }
+        }
+        all
+    }
+
+    fn profile(&self, name: &str) -> Result<&ProfileFile, ConfigError> {
+        self.profiles.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+            ConfigError(format!(
+                "profile {name:?} is not in the config (profiles: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
+    }
+
+    /// The request limits, each checked (they apply to every vendor).
+    fn limits(&self) -> Result<Providers, ConfigError> {
+        Ok(Providers {
+            request_timeout: seconds("request_timeout_seconds", self.request_timeout_seconds)?,
+            read_budget: seconds("read_budget_seconds", self.read_budget_seconds)?,
+            max_response_bytes: match self.max_response_mb {
+                None => None,
+                Some(mb @ 1..=1024) => Some(mb as usize * 1024 * 1024),
+                Some(mb) => {
+                    return Err(ConfigError(format!(
+                        "max_response_mb = {mb} must be between 1 and 1024"
+                    )));
+                }
+            },
+            ..Providers::default()
+        })
+    }
+
+    fn theme(&self, env: impl Fn(&str) -> Option<String>) -> Result<ThemeSettings, ConfigError> {
+        // no-color.org: set and not empty.
+        let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+        ThemeSettings::from_file(self.theme.as_ref(), no_color)
     }
 }
 
 impl ProfileFile {
+    /// The profile's providers; a section that is wrong is left out and said in `faults`, so
+    /// one vendor's mistake never stops the others. Only a profile with no section at all is
+    /// an error.
     fn check(
         &self,
         at: &str,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Providers, ConfigError> {
-        let required = |key: &str, secret: Option<Secret>| {
-            secret.ok_or_else(|| ConfigError(format!("{at}: give {key} or {key}_env")))
-        };
-        let providers = Providers {
-            ext: self
-                .ext
-                .as_ref()
-                .map(|e| e.check(&format!("{at}.ext"), &env))
-                .transpose()?,
-            poster: self
-                .poster
-                .as_ref()
-                .map(|p| {
-                    let secret = (p.token.as_deref(), p.token_env.as_deref());
-                    endpoint(&format!("{at}.poster"), &p.base_url, "token", secret, &env)
-                })
-                .transpose()?,
-            mloyalty: match &self.mloyalty {
-                None => None,
-                Some(m) => {
-                    let at = format!("{at}.mloyalty");
-                    check_url(&format!("{at}.base_url"), &m.base_url)?;
-                    if crate::wire::mloyalty::phone_login(&m.username).is_none() {
-                        return Err(ConfigError(format!(
-                            "{at}.username must be the manager's phone number (digits, as 79123456789): Mloyalty reads the login as a number"
-                        )));
-                    }
-                    let password = secret_from(
-                        &at,
-                        "password",
-                        m.password.as_deref(),
-                        m.password_env.as_deref(),
-                        &env,
-                    )?;
-                    let endpoint = Endpoint {
-                        base_url: m.base_url.clone(),
-                        secret: required("mloyalty.password", password)?,
-                    };
-                    let zone = match m.time_zone.as_deref() {
-                        None => super::moscow(),
-                        Some(text) => zone(text).ok_or_else(|| {
-                            ConfigError(format!(
-                                "{at}.time_zone {text:?} is neither an offset like +03:00 nor a known zone name"
-                            ))
-                        })?,
-                    };
-                    Some(MloyaltySettings {
-                        endpoint,
-                        username: m.username.trim().to_string(),
-                        token: m.token,
-                        operator: m.operator,
-                        zone,
-                    })
-                }
-            },
-            request_timeout: None,
-            read_budget: None,
-            max_response_bytes: None,
-            regos: self
-                .regos
-                .as_ref()
-                .map(|r| {
-                    let secret = (
-                        r.integration_key.as_deref(),
-                        r.integration_key_env.as_deref(),
-                    );
-                    endpoint(
-                        &format!("{at}.regos"),
-                        &r.base_url,
-                        "integration_key",
-                        secret,
-                        &env,
-                    )
-                })
-                .transpose()?,
-        };
-        if providers.ext.is_none()
-            && providers.poster.is_none()
-            && providers.mloyalty.is_none()
-            && providers.regos.is_none()
+        if self.ext.is_none()
+            && self.poster.is_none()
+            && self.mloyalty.is_none()
+            && self.regos.is_none()
         {
             return Err(ConfigError(format!(
                 "{at} configures no provider: add [{at}.ext], .poster, .mloyalty or .regos"
             )));
         }
-        Ok(providers)
+        let mut faults = Vec::new();
+        let ext = section(&mut faults, at, Vendor::Ext, self.ext.as_ref(), |e, at| {
+            e.check(at, &env)
+        });
+        let poster = section(&mut faults, at, Vendor::Poster, self.poster.as_ref(), |p, at| {
+            let secret = (p.token.as_deref(), p.token_env.as_deref());
+            endpoint(at, &p.base_url, "token", secret, &env)
+        });
+        let mloyalty = section(
+            &mut faults,
+            at,
+            Vendor::Mloyalty,
+            self.mloyalty.as_ref(),
+            |m, at| m.check(at, &env),
+        );
+        let regos = section(&mut faults, at, Vendor::Regos, self.regos.as_ref(), |r, at| {
+            let secret = (
+                r.integration_key.as_deref(),
+                r.integration_key_env.as_deref(),
+            );
+            endpoint(at, &r.base_url, "integration_key", secret, &env)
+        });
+        Ok(Providers {
+            ext,
+            poster,
+            mloyalty,
+            regos,
+            request_timeout: None,
+            read_budget: None,
+            max_response_bytes: None,
+            faults,
+        })
+    }
+}
+
+/// One vendor's section, checked: its settings, or nothing with its fault recorded.
+fn section<S, T>(
+    faults: &mut Vec<Fault>,
+    profile: &str,
+    vendor: Vendor,
+    section: Option<&Section<S>>,
+    check: impl FnOnce(&S, &str) -> Result<T, ConfigError>,
+) -> Option<T> {
+    let at = format!("{profile}.{}", vendor.section());
+    let message = match &section?.read {
+        Err(e) => format!("[{at}]: {e}"),
+        Ok(s) => match check(s, &at) {
+            Ok(settings) => return Some(settings),
+            Err(e) => e.0,
+        },
+    };
+    faults.push(Fault { vendor, message });
+    None
+}
+
+impl MloyaltyFile {
+    fn check(
+        &self,
+        at: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<MloyaltySettings, ConfigError> {
+        check_url(&format!("{at}.base_url"), &self.base_url)?;
+        if crate::wire::mloyalty::phone_login(&self.username).is_none() {
+            return Err(ConfigError(format!(
+                "{at}.username must be the manager's phone number (digits, as 79123456789): Mloyalty reads the login as a number"
+            )));
+        }
+        let password = secret_from(
+            at,
+            "password",
+            self.password.as_deref(),
+            self.password_env.as_deref(),
+            &env,
+        )?
+        .ok_or_else(|| ConfigError(format!("{at}: give password or password_env")))?;
+        let zone = match self.time_zone.as_deref() {
+            None => super::moscow(),
+            Some(text) => zone(text).ok_or_else(|| {
+                ConfigError(format!(
+                    "{at}.time_zone {text:?} is neither an offset like +03:00 nor a known zone name"
+                ))
+            })?,
+        };
+        Ok(MloyaltySettings {
+            endpoint: Endpoint {
+                base_url: self.base_url.clone(),
+                secret: password,
+            },
+            username: self.username.trim().to_string(),
+            token: self.token,
+            operator: self.operator,
+            zone,
+        })
     }
 }
 
@@ -320,15 +378,17 @@ fn secret_from(
 /// Whether a config file that holds secrets inline can be read by other users (Unix
 /// permissions beyond the owner's), which deserves a warning at start.
 pub fn secrets_exposed(path: &Path, file: &ConfigFile) -> bool {
+    // A section that does not read may still hold a secret: it counts by its keys.
+    let holds = |section: Option<&toml::Value>, keys: &[&str]| {
+        section
+            .and_then(toml::Value::as_table)
+            .is_some_and(|t| keys.iter().any(|k| t.contains_key(*k)))
+    };
     let inline = file.profiles.values().any(|p| {
-        p.ext
-            .as_ref()
-            .is_some_and(|e| e.token.is_some() || e.api_key.is_some())
-            || p.poster.as_ref().is_some_and(|e| e.token.is_some())
-            || p.mloyalty.as_ref().is_some_and(|e| e.password.is_some())
-            || p.regos
-                .as_ref()
-                .is_some_and(|e| e.integration_key.is_some())
+        holds(p.ext.as_ref().map(Section::raw), &["token", "api_key"])
+            || holds(p.poster.as_ref().map(Section::raw), &["token"])
+            || holds(p.mloyalty.as_ref().map(Section::raw), &["password"])
+            || holds(p.regos.as_ref().map(Section::raw), &["integration_key"])
     });
     #[cfg(unix)]
     {

@@ -16,17 +16,28 @@ fn empty_config_means_embedded() {
     assert_eq!(s.locale, Locale::En);
 }
 
+/// Profile `a` of `text`: one vendor's settings, or the fault its section was left off for
+/// (an error of the whole file or profile is an error too).
+fn section<T>(
+    text: &str,
+    env: impl Fn(&str) -> Option<String>,
+    pick: impl Fn(Providers) -> Option<T>,
+) -> Result<T, String> {
+    let settings = ConfigFile::parse(text)
+        .map_err(|e| e.0)?
+        .resolve(Some("a"), env)
+        .map_err(|e| e.0)?;
+    let Backend::Profile { providers, .. } = settings.backend else {
+        unreachable!("a profile was chosen")
+    };
+    let fault = providers.faults.first().map(|f| f.message.clone());
+    pick(*providers).ok_or_else(|| fault.expect("a section left off says why"))
+}
+
 fn ext(body: &str) -> Result<ExtCredential, String> {
     let text = format!("[profiles.a.ext]\nbase_url = \"http://x\"\n{body}");
     let env = |k: &str| (k == "KEY").then(|| "k-123".to_string());
-    ConfigFile::parse(&text)
-        .map_err(|e| e.0)?
-        .resolve(Some("a"), env)
-        .map_err(|e| e.0)
-        .map(|s| match s.backend {
-            Backend::Profile { providers, .. } => providers.ext.unwrap().credential,
-            Backend::Embedded => unreachable!(),
-        })
+    section(&text, env, |p| p.ext.map(|e| e.credential))
 }
 
 #[test]
@@ -68,14 +79,7 @@ fn a_mloyalty_login_is_a_phone_and_ids_may_be_given() {
     let parse = |body: &str| {
         let text =
             format!("[profiles.a.mloyalty]\nbase_url = \"http://x\"\npassword = \"p\"\n{body}");
-        ConfigFile::parse(&text)
-            .map_err(|e| e.0)?
-            .resolve(Some("a"), no_env)
-            .map_err(|e| e.0)
-            .map(|s| match s.backend {
-                Backend::Profile { providers, .. } => providers.mloyalty.unwrap(),
-                Backend::Embedded => unreachable!(),
-            })
+        section(&text, no_env, |p| p.mloyalty)
     };
     let err = parse("username = \"manager\"\n").unwrap_err();
     assert!(
@@ -123,8 +127,20 @@ fn profile_with_token_env() {
         }
         Backend::Embedded => panic!("expected the shop profile"),
     }
-    let err = cfg.resolve(None, no_env).unwrap_err().0;
+    let err = section_fault(&cfg, None);
     assert!(err.contains("profiles.shop.ext.token_env names T"), "{err}");
+}
+
+/// The one fault of the chosen profile.
+fn section_fault(cfg: &ConfigFile, profile: Option<&str>) -> String {
+    let s = cfg.resolve(profile, no_env).unwrap();
+    let Backend::Profile { providers, .. } = s.backend else {
+        panic!("a profile")
+    };
+    match providers.faults.as_slice() {
+        [one] => one.message.clone(),
+        other => panic!("one fault expected: {other:?}"),
+    }
 }
 
 #[test]
@@ -150,7 +166,7 @@ fn admin_providers_with_secrets_from_the_environment() {
     );
     assert_eq!(providers.regos.unwrap().secret.expose(), "k1");
     let missing = ConfigFile::parse("[profiles.o.regos]\nbase_url = \"https://x\"\n").unwrap();
-    let err = missing.resolve(Some("o"), no_env).unwrap_err().0;
+    let err = section_fault(&missing, Some("o"));
     assert!(
         err.contains("profiles.o.regos: give integration_key"),
         "{err}"
@@ -187,18 +203,24 @@ fn inline_secrets_in_a_readable_file_are_flagged() {
 
 #[test]
 fn errors_name_the_key() {
-    let err = ConfigFile::parse("[profiles.a.ext]\nbase_ur = \"x\"\n")
-        .unwrap_err()
-        .0;
-    assert!(err.contains("base_ur"), "{err}");
+    // A mistyped key in a vendor's section is that section's fault, named with the section.
+    let cfg = ConfigFile::parse("[profiles.a.ext]\nbase_ur = \"x\"\n").unwrap();
+    let err = section_fault(&cfg, Some("a"));
+    assert!(
+        err.contains("[profiles.a.ext]") && err.contains("base_ur"),
+        "{err}"
+    );
+    // Out of a section, it is the file's.
+    let err = ConfigFile::parse("[profiles.a]\nextt = 1\n").unwrap_err().0;
+    assert!(err.contains("extt"), "{err}");
     let cfg = ConfigFile::parse("[profiles.a.ext]\nbase_url = \"ftp://x\"\n").unwrap();
-    let err = cfg.resolve(Some("a"), no_env).unwrap_err().0;
+    let err = section_fault(&cfg, Some("a"));
     assert!(err.contains("profiles.a.ext.base_url"), "{err}");
     let err = cfg.resolve(Some("b"), no_env).unwrap_err().0;
     assert!(err.contains("profile \"b\""), "{err}");
     let cfg =
         ConfigFile::parse("[profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"ключ\"\n").unwrap();
-    let err = cfg.resolve(Some("a"), no_env).unwrap_err().0;
+    let err = section_fault(&cfg, Some("a"));
     assert!(
         err.contains("profiles.a.ext.token") && !err.contains("ключ"),
         "{err}"
@@ -277,4 +299,51 @@ fn the_login_is_the_ext_profiles_and_only_with_an_api_key() {
         .resolve(None, no_env)
         .unwrap();
     assert_eq!(embedded.login(), None);
+}
+
+#[test]
+fn a_wrong_section_leaves_only_its_vendor_off_and_every_mistake_is_listed() {
+    let text = "default_profile = \"shop\"\nrequest_timeout_seconds = 0\n\
+        [profiles.shop.ext]\nbase_url = \"http://x\"\ntoken = \"t\"\n\
+        [profiles.shop.mloyalty]\nbase_url = \"http://x\"\nusername = \"manager\"\npassword = \"p\"\n\
+        [profiles.shop.regos]\nbase_url = \"http://x\"\nintegration_keyy = \"k\"\n\
+        [profiles.other.poster]\nbase_url = \"http://x\"\n";
+    let cfg = ConfigFile::parse(text).unwrap();
+    // The limits are every screen's: they still stop the console.
+    let err = cfg.resolve(None, no_env).unwrap_err().0;
+    assert!(err.contains("request_timeout_seconds"), "{err}");
+    let cfg = ConfigFile::parse(&text.replace("request_timeout_seconds = 0\n", "")).unwrap();
+    let s = cfg.resolve(None, no_env).unwrap();
+    let Backend::Profile { providers, .. } = s.backend else {
+        panic!("the default profile")
+    };
+    assert!(providers.ext.is_some(), "the till still works");
+    assert!(providers.mloyalty.is_none() && providers.regos.is_none());
+    let vendors: Vec<Vendor> = providers.faults.iter().map(|f| f.vendor).collect();
+    assert_eq!(vendors, [Vendor::Mloyalty, Vendor::Regos]);
+    assert!(
+        providers.faults[0].message.contains("profiles.shop.mloyalty.username"),
+        "{:?}",
+        providers.faults
+    );
+    assert!(
+        providers.faults[1].message.contains("integration_keyy"),
+        "{:?}",
+        providers.faults
+    );
+    // `config check` hears of every mistake at once, in every profile, limits included.
+    let all = ConfigFile::parse(text).unwrap().faults(no_env);
+    assert_eq!(all.len(), 4, "{all:#?}");
+    for says in [
+        "request_timeout_seconds",
+        "profiles.shop.mloyalty.username",
+        "integration_keyy",
+        "profiles.other.poster: give token",
+    ] {
+        assert!(all.iter().any(|f| f.contains(says)), "{says}: {all:#?}");
+    }
+    assert!(
+        ConfigFile::parse("").unwrap().faults(no_env).is_empty(),
+        "nothing to fault"
+    );
 }

@@ -340,7 +340,7 @@ pub const TEXT: Text = Text {
     action_save: "save",
     action_toggle_kind: "switch type",
     action_leave_filter: "to the table",
-    cli_confirm: "Write off from client {}: {}? [y/N] ",
+    cli_confirm: "Client {}. Write off {}? [y/N] ",
     cli_needs_yes: "Not a terminal, nobody to ask: add --yes to write off without asking. Nothing was written off.",
     cli_declined: "Nothing was written off.",
     cli_not_applied: "No answer; checked: the write-off did NOT go through, nothing was taken. The command may be run again.",
@@ -361,4 +361,9 @@ pub const TEXT: Text = Text {
     sent_question: "The write-off sent:",
     reg_outside_period: "The vendor ignored the period: rows outside it are not shown ({})",
     ops_unsorted: "the vendor did not sort the rows",
+    config_fault: "This screen is off: the {} section of the current profile is wrong.",
+    config_fault_hint: "Fix it in {} and restart; `loyalty config check` lists every mistake.",
+    cli_client_id: "#{} (give the phone or email instead of the id to see the name)",
+    cli_client_arg: "CLIENT must be the client's id, phone or email",
+    cli_client_many: "{} clients have this phone or email: give the id from `loyalty client find`",
 };

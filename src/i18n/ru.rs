@@ -340,7 +340,7 @@ pub const TEXT: Text = Text {
     action_save: "сохранить",
     action_toggle_kind: "сменить тип",
     action_leave_filter: "к таблице",
-    cli_confirm: "Списать с клиента {}: {}? [y/N] ",
+    cli_confirm: "Клиент {}. Списать {}? [y/N] ",
     cli_needs_yes: "Не терминал, спросить некого: добавьте --yes, чтобы списать без вопроса. Ничего не списано.",
     cli_declined: "Ничего не списано.",
     cli_not_applied: "Ответа нет; проверено: списание НЕ прошло, ничего не списано. Команду можно повторить.",
@@ -361,4 +361,9 @@ pub const TEXT: Text = Text {
     sent_question: "Отправлено списание:",
     reg_outside_period: "Поставщик не учёл период: строки вне него не показаны ({})",
     ops_unsorted: "поставщик не отсортировал строки",
+    config_fault: "Экран отключён: в разделе {} текущего профиля ошибка.",
+    config_fault_hint: "Исправьте её в {} и перезапустите; `loyalty config check` покажет все ошибки.",
+    cli_client_id: "#{} (чтобы увидеть имя, укажите телефон или email вместо номера)",
+    cli_client_arg: "CLIENT — это номер клиента, его телефон или email",
+    cli_client_many: "У этого телефона или email несколько клиентов ({}): укажите номер из `loyalty client find`",
 };

@@ -351,6 +351,16 @@ pub struct Text {
     pub sent_question: &'static str,
     pub reg_outside_period: &'static str,
     pub ops_unsorted: &'static str,
+    /// A screen whose vendor's section of the config is wrong: `{}` the section's name.
+    pub config_fault: &'static str,
+    /// Under the fault: `{}` the file to fix it in.
+    pub config_fault_hint: &'static str,
+    /// How the write-off question names a client given by id: `{}` the id.
+    pub cli_client_id: &'static str,
+    /// The write-off's CLIENT is neither an id nor a phone or email.
+    pub cli_client_arg: &'static str,
+    /// The write-off's phone or email finds several clients: `{}` how many.
+    pub cli_client_many: &'static str,
 }
 
 impl Text {

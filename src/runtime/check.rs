@@ -6,22 +6,26 @@ use crate::domain::admin::{CardOperationQuery, RegistrationQuery, SortColumn, So
 use crate::domain::{ClientQuery, ServiceError};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use std::io::Write;
 
-fn report(name: &str, result: Result<(), ServiceError>) -> usize {
+fn report(
+    out: &mut dyn Write,
+    name: &str,
+    result: Result<(), ServiceError>,
+) -> std::io::Result<usize> {
     match result {
-        Ok(()) => {
-            println!("  {name:<9} ok");
-            0
-        }
-        Err(e) => {
-            println!("  {name:<9} error: {e}");
-            1
-        }
+        Ok(()) => writeln!(out, "  {name:<9} ok").map(|()| 0),
+        Err(e) => writeln!(out, "  {name:<9} error: {e}").map(|()| 1),
     }
 }
 
-/// Checks every configured provider; returns how many failed.
-pub async fn run(services: &Services, tz: &TimeZone) -> usize {
+/// Checks every configured provider, saying each outcome on `out` as it comes; returns how
+/// many failed.
+pub async fn run(
+    services: &Services,
+    tz: &TimeZone,
+    out: &mut dyn Write,
+) -> std::io::Result<usize> {
     let mut failures = 0;
     if let Some(c) = &services.clients {
         // An email no client can have: the answer is an empty list when all is well.
@@ -29,10 +33,10 @@ pub async fn run(services: &Services, tz: &TimeZone) -> usize {
             phone: None,
             email: Some("config-check@loyalty.invalid".into()),
         };
-        failures += report("ext", c.search(probe).await.map(|_| ()));
+        failures += report(out, "ext", c.search(probe).await.map(|_| ()))?;
     }
     if let Some(g) = &services.groups {
-        failures += report("poster", g.groups().await.map(|_| ()));
+        failures += report(out, "poster", g.groups().await.map(|_| ()))?;
     }
     if let Some(r) = &services.registrations {
         let today = Timestamp::now().to_zoned(tz.clone()).date();
@@ -41,7 +45,7 @@ pub async fn run(services: &Services, tz: &TimeZone) -> usize {
             to: today,
             pos: None,
         };
-        failures += report("mloyalty", r.registrations(q).await.map(|_| ()));
+        failures += report(out, "mloyalty", r.registrations(q).await.map(|_| ()))?;
     }
     if let Some(o) = &services.card_operations {
         // Card 0 does not exist: REGOS answers an empty page, or a validation error that
@@ -61,7 +65,7 @@ pub async fn run(services: &Services, tz: &TimeZone) -> usize {
             Err(e) if e.kind == crate::domain::ErrorKind::Rejected => Ok(()),
             other => other.map(|_| ()),
         };
-        failures += report("regos", result);
+        failures += report(out, "regos", result)?;
     }
-    failures
+    Ok(failures)
 }

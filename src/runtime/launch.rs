@@ -1,11 +1,11 @@
 //! The composition root: from settings to a running service — a vendor adapter, or the
 //! built-in server started in-process on loopback over the data dir's database.
 
-use crate::app::model::{BackendLabel, Notice};
+use crate::app::model::{BackendLabel, ConfigFault, Notice};
 use crate::backend::Services;
 use crate::config::{
-    Backend, Endpoint, ExtCredential, ExtSettings, MloyaltySettings, Paths, Providers, Secret,
-    Settings, WriteOffMode,
+    Backend, Endpoint, ExtCredential, ExtSettings, Fault, MloyaltySettings, Paths, Providers,
+    Secret, Settings, WriteOffMode,
 };
 use crate::domain::{ErrorKind, ServiceError};
 use crate::server::store::Store;
@@ -24,6 +24,8 @@ pub struct Launched {
     pub registrations_zone: Option<jiff::tz::TimeZone>,
     /// A new embedded database being filled with demo data: the screen is drawn meanwhile.
     pub seeding: Option<Seeding>,
+    /// The vendors left off because their sections are wrong.
+    pub faults: Vec<Fault>,
 }
 
 impl Launched {
@@ -41,14 +43,17 @@ pub type Seeding = tokio::task::JoinHandle<Result<u64, ServiceError>>;
 
 pub async fn launch(settings: &Settings, paths: &Paths) -> Result<Launched, String> {
     match &settings.backend {
-        Backend::Profile { name, providers } => Ok(Launched {
-            services: Services::from_providers(providers)
-                .map_err(|e| format!("profile {name}: {}", e.detail))?,
-            label: BackendLabel::Profile(name.clone()),
-            notice: None,
-            registrations_zone: providers.mloyalty.as_ref().map(|m| m.zone.clone()),
-            seeding: None,
-        }),
+        Backend::Profile { name, providers } => {
+            let (services, faults) = Services::from_providers(providers);
+            Ok(Launched {
+                services,
+                label: BackendLabel::Profile(name.clone()),
+                notice: None,
+                registrations_zone: providers.mloyalty.as_ref().map(|m| m.zone.clone()),
+                seeding: None,
+                faults,
+            })
+        }
         Backend::Embedded => embedded(paths).await,
     }
 }
@@ -116,14 +121,32 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
         request_timeout: None,
         read_budget: None,
         max_response_bytes: None,
+        faults: Vec::new(),
     };
+    let (services, faults) = Services::from_providers(&providers);
+    if let Some(fault) = faults.first() {
+        return Err(format!("embedded server: {}", fault.message));
+    }
     Ok(Launched {
-        services: Services::from_providers(&providers).map_err(|e| e.detail)?,
+        services,
         label: BackendLabel::Embedded,
         notice,
         registrations_zone: Some(crate::config::moscow()),
         seeding,
+        faults,
     })
+}
+
+/// The faults as the screens show them, with the file to fix them in.
+pub fn config_faults(faults: &[Fault], file: &std::path::Path) -> Vec<ConfigFault> {
+    faults
+        .iter()
+        .map(|f| ConfigFault {
+            section: f.vendor.section(),
+            message: f.message.clone(),
+            file: file.display().to_string(),
+        })
+        .collect()
 }
 
 /// Which screens the launched services can fill.

@@ -1,9 +1,11 @@
-//! What a screen without its provider shows: which provider, and the config that adds it.
+//! What a screen without its provider shows: which provider, and the config that adds it;
+//! or, when the provider's section is there but wrong, what is wrong and where.
 
 use super::screens::ScreenView;
 use super::{pane_block, theme};
 use crate::app::Model;
 use crate::app::model::BackendLabel;
+use crate::domain::text::clean;
 use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -14,6 +16,24 @@ pub fn render(model: &Model, screen: &ScreenView, frame: &mut Frame, area: Rect)
     let t = model.locale.text();
     let (name, snippet) = (screen.provider, screen.config);
     let block = pane_block(model, None, (screen.title)(t).to_string());
+    if let Some(fault) = model
+        .config_faults
+        .iter()
+        .find(|f| f.section.eq_ignore_ascii_case(name))
+    {
+        let lines = vec![
+            Line::from(Span::styled(fill(t.config_fault, name), theme::danger())),
+            Line::default(),
+            Line::from(Span::styled(format!("  {}", clean(&fault.message)), theme::key())),
+            Line::default(),
+            Line::from(fill(t.config_fault_hint, clean(&fault.file))),
+        ];
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
+            area,
+        );
+        return;
+    }
     let mut lines = vec![
         Line::from(Span::styled(fill(t.not_configured, name), theme::danger())),
         Line::default(),

@@ -107,6 +107,17 @@ impl Availability {
     };
 }
 
+/// A vendor's section of the config that is wrong: its screens say this instead of working.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFault {
+    /// The section's name in the profile (`mloyalty`), as the screens name their provider.
+    pub section: &'static str,
+    /// What is wrong, naming the key.
+    pub message: String,
+    /// The file that holds it, as the user would open it.
+    pub file: String,
+}
+
 /// Which backend is in use, for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BackendLabel {
@@ -134,6 +145,8 @@ pub struct Model {
     pub error: Option<ServiceError>,
     pub spinner: usize,
     pub available: Availability,
+    /// The vendors left off because their sections of the config are wrong.
+    pub config_faults: Vec<ConfigFault>,
     pub groups: GroupsState,
     pub accumulations: AccumulationsState,
     pub registrations: RegistrationsState,
@@ -172,6 +185,7 @@ impl Model {
             error: None,
             spinner: 0,
             available: Availability::ALL,
+            config_faults: Vec::new(),
             groups: GroupsState::default(),
             accumulations: AccumulationsState {
                 rows: Remote::default(),

@@ -4,7 +4,7 @@
 use super::super::keys::Action;
 use super::super::model::{ADMIN_PAGE, CardOperationField, CardPicker, Dialog, Model, Notice};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
-use super::filter::parse_date;
+use crate::domain::days::parse_date;
 use crate::domain::admin::{
     CardOperation, CardOperationPage, CardOperationQuery, Expiry, OperationKind, RetailCard,
     SortColumn, SortDirection,

@@ -8,7 +8,6 @@ use crate::app::key::Key;
 use crate::domain::days;
 use crate::i18n::format_date;
 use jiff::Timestamp;
-use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use tui_input::Input;
 
@@ -31,28 +30,11 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
     Vec::new()
 }
 
-/// A date as cashiers write it: `31.12.2024`, `31.12.24` or `2024-12-31`.
-pub fn parse_date(text: &str) -> Option<Date> {
-    let text = text.trim();
-    if let Ok(d) = text.parse::<Date>() {
-        return Some(d);
-    }
-    let parts: Vec<&str> = text.split(['.', '/']).collect();
-    let [d, m, y] = parts.as_slice() else {
-        return None;
-    };
-    let (d, m, mut y): (i8, i8, i16) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
-    if y < 100 {
-        y += 2000;
-    }
-    Date::new(y, m, d).ok()
-}
-
 fn bound(text: &str, tz: &TimeZone, end_of_day: bool) -> Result<Option<Timestamp>, ()> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let date = parse_date(text).ok_or(())?;
+    let date = days::parse_date(text).ok_or(())?;
     let bound = if end_of_day {
         days::last_instant(date, tz)
     } else {
@@ -109,16 +91,6 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_in_common_forms() {
-        let d = Date::new(2024, 12, 31).unwrap();
-        assert_eq!(parse_date("31.12.2024"), Some(d));
-        assert_eq!(parse_date("31.12.24"), Some(d));
-        assert_eq!(parse_date("2024-12-31"), Some(d));
-        assert_eq!(parse_date("31.13.2024"), None);
-        assert_eq!(parse_date("завтра"), None);
-    }
 
     #[test]
     fn a_period_covers_whole_days() {
