@@ -186,7 +186,11 @@ async fn console(
     }
     model.available = launch::availability(&launched.services);
     for fault in &launched.faults {
-        tracing::warn!("{}: {} (that vendor is off)", paths.config_file.display(), fault.message);
+        tracing::warn!(
+            "{}: {} (that vendor is off)",
+            paths.config_file.display(),
+            fault.message
+        );
     }
     model.config_faults = launch::config_faults(&launched.faults, &paths.config_file);
     model.keymap = std::sync::Arc::new(keymap);
@@ -284,7 +288,8 @@ fn emit(out: &mut impl Write, text: impl AsRef<[u8]>) -> Result<(), cli::Failure
 async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), cli::Failure> {
     let usage = |message: String| cli::Failure::new(cli::Exit::Usage, message);
     let paths = Paths::resolve(config, env).map_err(|e| usage(e.0))?;
-    let file = ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| usage(e.0))?;
+    let file =
+        ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| usage(e.0))?;
     let config_file = paths.config_file.display().to_string();
     let mut mistakes: Vec<String> = file
         .faults(env)
@@ -294,7 +299,10 @@ async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), cli
     let settings = file.resolve(profile, env);
     if let Err(e) = &settings {
         let said = format!("{config_file}: {}", e.0);
-        if !mistakes.iter().any(|m| *m == said || said.ends_with(m.as_str())) {
+        if !mistakes
+            .iter()
+            .any(|m| *m == said || said.ends_with(m.as_str()))
+        {
             mistakes.push(said);
         }
     }

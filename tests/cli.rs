@@ -122,6 +122,28 @@ fn config_errors_are_clear_and_name_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.toml");
     std::fs::write(&file, "default_profile = \"shop\"\n[profiles.shop.ext]\nbase_url = \"https://x.example\"\ntokn = \"abc\"\n").unwrap();
+    // A mistake in a vendor's section leaves that vendor off: `config check` names it, with
+    // the file, and exits 2; the commands that need the vendor say it too.
+    let out = loyalty(dir.path())
+        .arg("--config")
+        .arg(&file)
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("tokn") && said.contains("bad.toml"), "{said}");
+    let out = loyalty(dir.path())
+        .arg("--config")
+        .arg(&file)
+        .args(["client", "find", "7912345678"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tokn") && err.contains("bad.toml"), "{err}");
+    // The file's own syntax is everyone's: the console does not start.
+    std::fs::write(&file, "[profiles.shop.ext\n").unwrap();
     let out = loyalty(dir.path())
         .arg("--config")
         .arg(&file)
@@ -129,7 +151,10 @@ fn config_errors_are_clear_and_name_the_key() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("tokn") && err.contains("bad.toml"), "{err}");
+    assert!(
+        err.contains("bad.toml") && !err.contains("terminal"),
+        "{err}"
+    );
 
     std::fs::write(
         &file,
@@ -139,9 +164,10 @@ fn config_errors_are_clear_and_name_the_key() {
     let out = loyalty(dir.path())
         .arg("--config")
         .arg(&file)
-        .args(["--profile", "shop"])
+        .args(["--profile", "shop", "client", "find", "7912345678"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("profiles.shop.ext.token_env names NOPE"),
@@ -266,9 +292,12 @@ fn version_profile_from_the_environment_and_a_bad_log_level_said_first() {
         .env("LOYALTY_PROFILE", "bakery")
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bakery"), "{err}");
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("profile \"bakery\" is not in the config"),
+        "{said}"
+    );
     // A level that is not one is a warning on stderr, before anything else happens.
     for (flag, env) in [(Some("lodd"), None), (None, Some("info,loyalty=loud"))] {
         let mut cmd = loyalty(dir.path());

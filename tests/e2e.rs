@@ -399,8 +399,11 @@ fn the_command_line_write_off_asks_at_a_terminal() {
     tui.wait_for("shell>");
     tui.text("\"$LOYALTY\" write-off 1234567 --points 2,5; echo \"exit=$?\"");
     tui.keys(&["Enter"]);
-    let screen = tui.wait_for("Списать Баллы 2,50? [y/N]");
-    assert!(screen.contains("Клиент #1234567 (чтобы увидеть имя"), "{screen}");
+    let screen = tui.wait_for("[y/N]");
+    assert!(
+        screen.contains("Клиент #1234567 (имя видно, если указать телефон). Списать Баллы 2,50?"),
+        "{screen}"
+    );
     tui.keys(&["Enter"]);
     let screen = tui.wait_for("exit=1");
     assert!(screen.contains("Ничего не списано"), "{screen}");
@@ -536,4 +539,45 @@ fn the_next_clients_phone_typed_on_the_list_opens_the_next_client() {
     );
     assert!(screen.contains("Клиенты (1)"), "{screen}");
     assert!(!screen.contains("Client First"), "{screen}");
+}
+
+/// A profile whose Mloyalty login is not a phone: the console starts, the cashier finds a
+/// client and opens the card, and F5 says which key of which file is wrong (Russian, 80x24).
+#[test]
+fn a_wrong_mloyalty_section_leaves_the_till_working_and_f5_says_why() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, url) = common::spawn_serve(
+        Command::new(env!("CARGO_BIN_EXE_loyalty"))
+            .env_clear()
+            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
+            .args(["--token", "tok", "--db"])
+            .arg(dir.path().join("shop.db")),
+    );
+    let config = dir.path().join("shop.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"shop\"\n[profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok\"\n\
+             [profiles.shop.mloyalty]\nbase_url = \"{url}\"\nusername = \"manager\"\npassword_env = \"ML_PW\"\n"
+        ),
+    )
+    .unwrap();
+    let extra = format!("LOYALTY_CONFIG='{}'", config.display());
+    let tui = Tmux::start_with(dir.path(), "ru_RU.UTF-8", 80, 24, &extra);
+    tui.text("7912345678");
+    tui.wait_for("Client First");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Баллы");
+    tui.keys(&["F5"]);
+    let screen = tui.wait_for("Экран отключён");
+    assert!(
+        screen.contains("mloyalty") && screen.contains("username must be the manager's phone"),
+        "{screen}"
+    );
+    assert!(screen.contains("shop.toml"), "the file to fix: {screen}");
+    tui.keys(&["F2"]);
+    tui.wait_for("Client First");
+    server.kill().unwrap();
+    server.wait().unwrap();
 }

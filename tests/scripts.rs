@@ -101,9 +101,16 @@ fn client_find_prints_masked_rows_and_says_when_nobody_is_there() {
     let out = shop.run(&["client", "find", "+7 912 345-67-8"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
+    // Ids are numbers: right-aligned, so the header's "ID" stands over their last digits.
+    assert!(
+        text.lines().all(|l| l.find("ID").is_none_or(|at| at == 5)),
+        "{text}"
+    );
     let header = text.lines().next().unwrap();
     assert!(
-        header.starts_with("ID") && header.contains("Клиент") && header.contains("Телефон"),
+        header.trim_start().starts_with("ID")
+            && header.contains("Клиент")
+            && header.contains("Телефон"),
         "{text}"
     );
     assert!(
@@ -205,12 +212,27 @@ fn client_history_as_a_table_csv_and_json_within_dates() {
         "2026-01-01",
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let out = shop.run(&["client", "history", "1234567", "--from", "01.02.2026"]);
+    // The dates the console's fields take: `05.12.2026`, `05.12.26`, `2026-12-05`.
+    let iso = shop.run(&[
+        "client",
+        "history",
+        "1234567",
+        "--from",
+        "2026-02-01",
+        "--json",
+    ]);
+    for day in ["01.02.2026", "01.02.26", "01/02/2026"] {
+        let out = shop.run(&["client", "history", "1234567", "--from", day, "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{day}: {}", stderr(&out));
+        assert_eq!(json(&out), json(&iso), "{day}");
+    }
+    let out = shop.run(&["client", "history", "1234567", "--from", "1 февраля"]);
     assert_eq!(
         out.status.code(),
         Some(2),
-        "a date clap cannot read is a usage error"
+        "a date that is none is a usage error"
     );
+    assert!(stderr(&out).contains("31.12.2026"), "{}", stderr(&out));
     let out = shop.run(&["client", "history", "1234567", "--csv", "--json"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -537,4 +559,105 @@ fn the_data_and_state_folders_and_their_files_are_the_owners_only() {
         files.iter().any(|f| f.ends_with(".log")),
         "a log: {files:?}"
     );
+}
+
+/// A wrong Mloyalty section (a login that is not a phone) is none of the till's business:
+/// `client find` works, the registrations' export says which key of which file is wrong
+/// (exit 2), and `config check` lists it (exit 2) after calling the providers that work.
+#[test]
+fn a_wrong_mloyalty_section_stops_only_mloyalty() {
+    let shop = Shop::start();
+    let config = shop.dir.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "[profiles.back.mloyalty]\nbase_url",
+        "[profiles.shop.mloyalty]\nbase_url",
+    );
+    std::fs::write(&config, text.replace("\"79990000000\"", "\"manager\"")).unwrap();
+    let out = shop.run(&["client", "find", "7912345678"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Client First"), "{}", stdout(&out));
+    let out = shop.run(&[
+        "export",
+        "registrations",
+        "--from",
+        "01.12.2026",
+        "--to",
+        "05.12.2026",
+        "--csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("config.toml") && said.contains("profiles.shop.mloyalty.username"),
+        "{said}"
+    );
+    let out = shop.run(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.lines().any(|l| l.starts_with("mistake: ")
+            && l.contains("config.toml")
+            && l.contains("profiles.shop.mloyalty.username")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("ext") && l.ends_with(" ok")),
+        "the till's provider is still called: {text}"
+    );
+    assert!(!text.contains("mloyalty  ok"), "{text}");
+}
+
+/// `config check` reads keys.toml as the console does: a binding the console refuses is a
+/// mistake (exit 2), not "nothing to check".
+#[test]
+fn config_check_refuses_the_keys_the_console_refuses() {
+    let shop = Shop::start();
+    // Beside the config file given with --config.
+    let keys = shop.dir.path().join("keys.toml");
+    std::fs::write(&keys, "[global]\nwrite_off = \"F9\"\nquit = \"F9\"\n").unwrap();
+    let out = shop.run(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("mistake: ") && stdout(&out).contains("bound twice"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::remove_file(&keys).unwrap();
+    let out = shop.run(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // A config.toml that does not parse is a usage error too, as docs/cli.md says.
+    std::fs::write(shop.dir.path().join("config.toml"), "[profiles.shop\n").unwrap();
+    let out = shop.run(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+/// A reader that goes away (`| head`) ends every printing command quietly, with the status
+/// a shell shows for a program SIGPIPE ended: no panic, no "vendor failed".
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_shells_status() {
+    let shop = Shop::start();
+    let commands: [&[&str]; 7] = [
+        &["completions", "bash"],
+        &["config", "keys"],
+        &["man"],
+        &["client", "find", "7912345678"],
+        &["client", "history", "1234567", "--csv"],
+        &["journal"],
+        &["--profile", "back", "groups", "list"],
+    ];
+    for args in commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        // Closed before the command starts: its first write meets no reader.
+        drop(reader);
+        let out = loyalty(shop.dir.path())
+            .arg("--config")
+            .arg(shop.dir.path().join("config.toml"))
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {}", stderr(&out));
+        assert!(out.stderr.is_empty(), "{args:?}: {}", stderr(&out));
+    }
 }

@@ -710,7 +710,7 @@ fn too_small() {
 
 mod admin {
     use super::*;
-    use loyalty_console::app::model::Availability;
+    use loyalty_console::app::model::{Availability, ConfigFault};
     use loyalty_console::domain::admin::{
         Accumulation, AccumulationPage, AccumulationStatus, CardOperation, CardOperationPage,
         Expiry, Group, GroupKind, OperationKind, Promotion, Registration, RetailCard,
@@ -1332,6 +1332,28 @@ mod admin {
                 ..Availability::ALL
             };
             key(&mut m, KeyCode::F(3));
+            m
+        });
+    }
+
+    /// A Mloyalty section that is wrong: F5 says what and where, not how to add one.
+    #[test]
+    fn a_screen_whose_section_is_wrong() {
+        both("config_fault", |l| {
+            let mut m = model(l);
+            m.backend = BackendLabel::Profile("shop".into());
+            m.available = Availability {
+                registrations: false,
+                ..Availability::ALL
+            };
+            m.config_faults = vec![ConfigFault {
+                section: "mloyalty",
+                message: "profiles.shop.mloyalty.username must be the manager's phone number \
+                          (digits, as 79123456789): Mloyalty reads the login as a number"
+                    .into(),
+                file: "/home/kassa/.config/loyalty/config.toml".into(),
+            }];
+            key(&mut m, KeyCode::F(5));
             m
         });
     }

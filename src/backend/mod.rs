@@ -114,44 +114,56 @@ impl Services {
             }
         };
         if let Some(ext) = &p.ext {
-            made(Vendor::Ext, (|| {
-                let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?
-                    .with_write_off(ext.write_off)
-                    .with_read_budget(p.read_budget.unwrap_or(http::READ_BUDGET));
-                services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
-                Ok(())
-            })());
+            made(
+                Vendor::Ext,
+                (|| {
+                    let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?
+                        .with_write_off(ext.write_off)
+                        .with_read_budget(p.read_budget.unwrap_or(http::READ_BUDGET));
+                    services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
+                    Ok(())
+                })(),
+            );
         }
         if let Some(endpoint) = &p.poster {
-            made(Vendor::Poster, (|| {
-                let adapter =
-                    poster::PosterAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
-                let adapter = Arc::new(adapter.with_timeout(timeout)?);
-                services.groups = Some(adapter.clone());
-                services.accumulations = Some(adapter);
-                Ok(())
-            })());
+            made(
+                Vendor::Poster,
+                (|| {
+                    let adapter =
+                        poster::PosterAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
+                    let adapter = Arc::new(adapter.with_timeout(timeout)?);
+                    services.groups = Some(adapter.clone());
+                    services.accumulations = Some(adapter);
+                    Ok(())
+                })(),
+            );
         }
         if let Some(m) = &p.mloyalty {
-            made(Vendor::Mloyalty, (|| {
-                let adapter = mloyalty::MloyaltyAdapter::new(
-                    &m.endpoint.base_url,
-                    &m.username,
-                    m.endpoint.secret.clone(),
-                    m.zone.clone(),
-                )?
-                .with_ids(m.token, m.operator);
-                services.registrations = Some(Arc::new(adapter.with_timeout(timeout)?));
-                Ok(())
-            })());
+            made(
+                Vendor::Mloyalty,
+                (|| {
+                    let adapter = mloyalty::MloyaltyAdapter::new(
+                        &m.endpoint.base_url,
+                        &m.username,
+                        m.endpoint.secret.clone(),
+                        m.zone.clone(),
+                    )?
+                    .with_ids(m.token, m.operator);
+                    services.registrations = Some(Arc::new(adapter.with_timeout(timeout)?));
+                    Ok(())
+                })(),
+            );
         }
         if let Some(endpoint) = &p.regos {
-            made(Vendor::Regos, (|| {
-                let adapter =
-                    regos::RegosAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
-                services.card_operations = Some(Arc::new(adapter.with_timeout(timeout)?));
-                Ok(())
-            })());
+            made(
+                Vendor::Regos,
+                (|| {
+                    let adapter =
+                        regos::RegosAdapter::new(&endpoint.base_url, endpoint.secret.clone())?;
+                    services.card_operations = Some(Arc::new(adapter.with_timeout(timeout)?));
+                    Ok(())
+                })(),
+            );
         }
         (services, faults)
     }

@@ -5,11 +5,11 @@
 
 use super::{Context, Exit, Failure};
 use crate::backend::{ClientService, Services};
-use crate::domain::text::clean;
-use crate::domain::{ClientQuery, ServiceError, mask};
 use crate::domain::journal::Outcome;
 use crate::domain::reconcile::{Doubt, Verdict, judge};
+use crate::domain::text::clean;
 use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, WriteOff};
+use crate::domain::{ClientQuery, ServiceError, mask};
 use crate::i18n::describe;
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
 use crate::runtime::journal::Journal;
@@ -49,10 +49,12 @@ pub async fn run(
 ) -> Result<(), Failure> {
     let (locale, t) = (cx.locale, cx.locale.text());
     let service = super::client::service(cx)?;
-    let (client, named) = whom(&*service, t, &args.client).await.map_err(|e| match e {
-        Whom::Read(e) => Failure::of_read(locale)(e),
-        Whom::Said(failure) => failure,
-    })?;
+    let (client, named) = whom(&*service, t, &args.client)
+        .await
+        .map_err(|e| match e {
+            Whom::Read(e) => Failure::of_read(locale)(e),
+            Whom::Said(failure) => failure,
+        })?;
     let (balances, offered) = tokio::try_join!(service.balance(client), service.coupons(client))
         .map_err(Failure::of_read(cx.locale))?;
     let request = request(locale, &args, &balances, &offered, jiff::Timestamp::now())?;
@@ -130,7 +132,10 @@ async fn whom(
             };
             Ok((one.id, clean(&named)))
         }
-        [] => Err(Whom::Said(Failure::new(Exit::Refused, t.results_none_found))),
+        [] => Err(Whom::Said(Failure::new(
+            Exit::Refused,
+            t.results_none_found,
+        ))),
         many => Err(Whom::Said(Failure::new(
             Exit::Usage,
             fill(t.cli_client_many, many.len()),

@@ -39,7 +39,9 @@ impl ConfigFile {
         let backend = match chosen {
             None => Backend::Embedded,
             Some(name) => {
-                let mut providers = self.profile(&name)?.check(&format!("profiles.{name}"), &env)?;
+                let mut providers = self
+                    .profile(&name)?
+                    .check(&format!("profiles.{name}"), &env)?;
                 let limits = self.limits()?;
                 providers.request_timeout = limits.request_timeout;
                 providers.read_budget = limits.read_budget;
@@ -139,10 +141,16 @@ impl ProfileFile {
         let ext = section(&mut faults, at, Vendor::Ext, self.ext.as_ref(), |e, at| {
             e.check(at, &env)
         });
-        let poster = section(&mut faults, at, Vendor::Poster, self.poster.as_ref(), |p, at| {
-            let secret = (p.token.as_deref(), p.token_env.as_deref());
-            endpoint(at, &p.base_url, "token", secret, &env)
-        });
+        let poster = section(
+            &mut faults,
+            at,
+            Vendor::Poster,
+            self.poster.as_ref(),
+            |p, at| {
+                let secret = (p.token.as_deref(), p.token_env.as_deref());
+                endpoint(at, &p.base_url, "token", secret, &env)
+            },
+        );
         let mloyalty = section(
             &mut faults,
             at,
@@ -150,13 +158,19 @@ impl ProfileFile {
             self.mloyalty.as_ref(),
             |m, at| m.check(at, &env),
         );
-        let regos = section(&mut faults, at, Vendor::Regos, self.regos.as_ref(), |r, at| {
-            let secret = (
-                r.integration_key.as_deref(),
-                r.integration_key_env.as_deref(),
-            );
-            endpoint(at, &r.base_url, "integration_key", secret, &env)
-        });
+        let regos = section(
+            &mut faults,
+            at,
+            Vendor::Regos,
+            self.regos.as_ref(),
+            |r, at| {
+                let secret = (
+                    r.integration_key.as_deref(),
+                    r.integration_key_env.as_deref(),
+                );
+                endpoint(at, &r.base_url, "integration_key", secret, &env)
+            },
+        );
         Ok(Providers {
             ext,
             poster,

@@ -322,7 +322,9 @@ fn a_wrong_section_leaves_only_its_vendor_off_and_every_mistake_is_listed() {
     let vendors: Vec<Vendor> = providers.faults.iter().map(|f| f.vendor).collect();
     assert_eq!(vendors, [Vendor::Mloyalty, Vendor::Regos]);
     assert!(
-        providers.faults[0].message.contains("profiles.shop.mloyalty.username"),
+        providers.faults[0]
+            .message
+            .contains("profiles.shop.mloyalty.username"),
         "{:?}",
         providers.faults
     );

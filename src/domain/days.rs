@@ -37,9 +37,8 @@ pub fn parse_date(text: &str) -> Option<Date> {
 
 /// [`parse_date`] for a command-line argument, saying which forms it takes.
 pub fn date_argument(text: &str) -> Result<Date, String> {
-    parse_date(text).ok_or_else(|| {
-        format!("{text:?} is not a date: write 31.12.2026, 31.12.26 or 2026-12-31")
-    })
+    parse_date(text)
+        .ok_or_else(|| format!("{text:?} is not a date: write 31.12.2026, 31.12.26 or 2026-12-31"))
 }
 
 #[cfg(test)]
@@ -56,7 +55,10 @@ mod tests {
         assert_eq!(parse_date("31.13.2024"), None);
         assert_eq!(parse_date("29.02.2025"), None);
         assert_eq!(parse_date("завтра"), None);
-        assert_eq!(date_argument("05.12.2026"), Ok(Date::new(2026, 12, 5).unwrap()));
+        assert_eq!(
+            date_argument("05.12.2026"),
+            Ok(Date::new(2026, 12, 5).unwrap())
+        );
         let said = date_argument("5 декабря").unwrap_err();
         assert!(said.contains("31.12.2026"), "{said}");
     }

@@ -363,7 +363,7 @@ pub const TEXT: Text = Text {
     ops_unsorted: "the vendor did not sort the rows",
     config_fault: "This screen is off: the {} section of the current profile is wrong.",
     config_fault_hint: "Fix it in {} and restart; `loyalty config check` lists every mistake.",
-    cli_client_id: "#{} (give the phone or email instead of the id to see the name)",
+    cli_client_id: "#{} (give the phone to see the name)",
     cli_client_arg: "CLIENT must be the client's id, phone or email",
     cli_client_many: "{} clients have this phone or email: give the id from `loyalty client find`",
 };

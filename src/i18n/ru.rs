@@ -363,7 +363,7 @@ pub const TEXT: Text = Text {
     ops_unsorted: "поставщик не отсортировал строки",
     config_fault: "Экран отключён: в разделе {} текущего профиля ошибка.",
     config_fault_hint: "Исправьте её в {} и перезапустите; `loyalty config check` покажет все ошибки.",
-    cli_client_id: "#{} (чтобы увидеть имя, укажите телефон или email вместо номера)",
+    cli_client_id: "#{} (имя видно, если указать телефон)",
     cli_client_arg: "CLIENT — это номер клиента, его телефон или email",
     cli_client_many: "У этого телефона или email несколько клиентов ({}): укажите номер из `loyalty client find`",
 };

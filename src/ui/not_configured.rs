@@ -22,14 +22,19 @@ pub fn render(model: &Model, screen: &ScreenView, frame: &mut Frame, area: Rect)
         .find(|f| f.section.eq_ignore_ascii_case(name))
     {
         let lines = vec![
-            Line::from(Span::styled(fill(t.config_fault, name), theme::danger())),
+            Line::from(Span::styled(
+                fill(t.config_fault, fault.section),
+                theme::danger(),
+            )),
             Line::default(),
-            Line::from(Span::styled(format!("  {}", clean(&fault.message)), theme::key())),
+            Line::from(Span::styled(clean(&fault.message), theme::key())),
             Line::default(),
             Line::from(fill(t.config_fault_hint, clean(&fault.file))),
         ];
         frame.render_widget(
-            Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
             area,
         );
         return;

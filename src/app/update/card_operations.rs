@@ -4,11 +4,11 @@
 use super::super::keys::Action;
 use super::super::model::{ADMIN_PAGE, CardOperationField, CardPicker, Dialog, Model, Notice};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
-use crate::domain::days::parse_date;
 use crate::domain::admin::{
     CardOperation, CardOperationPage, CardOperationQuery, Expiry, OperationKind, RetailCard,
     SortColumn, SortDirection,
 };
+use crate::domain::days::parse_date;
 use crate::domain::{ErrorKind, days};
 use jiff::Timestamp;
 use jiff::civil::Date;

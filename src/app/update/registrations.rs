@@ -3,8 +3,8 @@
 use super::super::keys::Action;
 use super::super::model::{Model, Preset, RegistrationField};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
-use crate::domain::days::parse_date;
 use crate::domain::admin::{Registration, RegistrationQuery};
+use crate::domain::days::parse_date;
 use crate::i18n::format_day;
 use jiff::Timestamp;
 use jiff::civil::Date;
