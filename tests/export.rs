@@ -39,8 +39,11 @@ fn services(s: &TestServer) -> Services {
         request_timeout: None,
         read_budget: None,
         max_response_bytes: None,
+        faults: Vec::new(),
     };
-    Services::from_providers(&providers).unwrap()
+    let (services, faults) = Services::from_providers(&providers);
+    assert!(faults.is_empty(), "{faults:?}");
+    services
 }
 
 fn read(path: &std::path::Path) -> Vec<csv::StringRecord> {
