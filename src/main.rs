@@ -48,7 +48,7 @@ async fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "loyalty", &mut text);
             return finish(emit(&mut std::io::stdout(), &text));
         }
-        Some(Command::Man) => return finish(emit(&mut std::io::stdout(), &man_page())),
+        Some(Command::Man) => return finish(emit(&mut std::io::stdout(), man_page())),
         Some(Command::Config {
             action: ConfigAction::Check,
         }) => return finish(check(cli.config, cli.profile.as_deref()).await),
