@@ -103,7 +103,6 @@ pub const TEXT: Text = Text {
     notice_bonus_corrected: "Birthday bonus of “{}” corrected",
     notice_rate_limited: "Too many requests: asking again in {} s",
     notice_looking_for_client: "Client {} not on this page: reading page {} (Esc stops)",
-    price_in_kopecks: "Prices in kopecks",
     no_end: "no end",
     col_price: "Price",
     notice_client_not_found: "Client {} not in the first {} pages of clients",
@@ -361,4 +360,5 @@ pub const TEXT: Text = Text {
     sent_question: "The write-off sent:",
     reg_outside_period: "The vendor ignored the period: rows outside it are not shown ({})",
     ops_unsorted: "the vendor did not sort the rows",
+    acc_promotions_refused: "Promotion names not loaded. {}. Promotions are shown by number",
 };

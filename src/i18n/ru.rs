@@ -103,7 +103,6 @@ pub const TEXT: Text = Text {
     notice_bonus_corrected: "Бонус на ДР группы «{}» исправлен",
     notice_rate_limited: "Слишком много запросов: повтор через {} с",
     notice_looking_for_client: "Клиента {} нет на странице: читаем стр. {} (Esc — стоп)",
-    price_in_kopecks: "Цены в копейках",
     no_end: "без окончания",
     col_price: "Цена",
     notice_client_not_found: "Клиента {} нет на первых {} стр. клиентов",
@@ -361,4 +360,5 @@ pub const TEXT: Text = Text {
     sent_question: "Отправлено списание:",
     reg_outside_period: "Поставщик не учёл период: строки вне него не показаны ({})",
     ops_unsorted: "поставщик не отсортировал строки",
+    acc_promotions_refused: "Названия акций не загружены. {}. Акции показаны номерами",
 };
