@@ -93,7 +93,10 @@ async fn create_group_takes_the_php_librarys_json_with_kopecks() {
     )
     .await;
     let id = &created["response"];
-    assert!(id.is_i64(), "the new group's id, as Poster answers: {created}");
+    assert!(
+        id.is_i64(),
+        "the new group's id, as Poster answers: {created}"
+    );
     let group = php_get(&s, "clients.getGroup", &[("group_id", &id.to_string())]).await;
     let g = &group["response"];
     assert_eq!(g["client_groups_name"], "Постоянный посетитель / VIP");
@@ -104,9 +107,10 @@ async fn create_group_takes_the_php_librarys_json_with_kopecks() {
 }
 
 /// `ClientsAPI::updateGroup` (joinposter/api-php `src/Descriptions.php`): the id as a PHP
-/// integer, the bonus in kopecks; the docs' own example value `50.00` (joinposter/docs
-/// `ru/web/clients/updateGroup.md`), a PHP float that `json_encode` writes `50.0`, is the
-/// seed's roubles and still read as 50 ₽.
+/// integer, the bonus in kopecks. The seed's roubles are read while they keep their decimal
+/// point (`"50.00"`, or `50.0` as JSON writers that keep a float's point send it); the docs'
+/// own example value `50.00` (joinposter/docs `ru/web/clients/updateGroup.md`) is a PHP float
+/// that `json_encode` sends as `50`, which is 50 kopecks, as the docs' table says.
 #[tokio::test]
 async fn update_group_takes_the_php_librarys_json_and_the_seeds_decimal_roubles() {
     let s = TestServer::start(5).await;
@@ -145,6 +149,12 @@ async fn update_group_takes_the_php_librarys_json_and_the_seeds_decimal_roubles(
     );
     php_post(&s, "clients.updateGroup", update(json!("50.00"))).await;
     assert_eq!(stored_bonus(&s, &id).await, "5000");
+    php_post(&s, "clients.updateGroup", update(json!(50))).await;
+    assert_eq!(
+        stored_bonus(&s, &id).await,
+        "50",
+        "the docs' 50.00 as json_encode sends it: 50 kopecks"
+    );
     php_post(&s, "clients.updateGroup", update(json!("2500"))).await;
     assert_eq!(
         stored_bonus(&s, &id).await,
@@ -282,5 +292,9 @@ async fn a_json_object_posted_as_a_form_is_read_as_json() {
         .json()
         .await
         .unwrap();
-    assert_eq!(stored_bonus(&s, &created["response"]).await, "120", "{created}");
+    assert_eq!(
+        stored_bonus(&s, &created["response"]).await,
+        "120",
+        "{created}"
+    );
 }

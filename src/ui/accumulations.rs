@@ -4,15 +4,15 @@ use super::table::{self, Columns, Fit};
 use super::{filter_bar, fit, labels, theme};
 use crate::app::Model;
 use crate::app::model::{ADMIN_PAGE, AccumulationField};
-use crate::domain::admin::{Accumulation, AccumulationStatus};
 use crate::domain::Amount;
+use crate::domain::admin::{Accumulation, AccumulationStatus};
 use crate::i18n::{Locale, fill, format_amount, format_day, format_decimal};
 use jiff::civil::DateTime;
-use rust_decimal::Decimal;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
+use rust_decimal::Decimal;
 
 fn status(model: &Model, s: AccumulationStatus) -> String {
     let t = model.locale.text();

@@ -290,8 +290,9 @@ pub enum WholeBonus {
 }
 
 /// A written `birthday_bonus`. A number with a decimal point is the seed's roubles (its
-/// example writes `50.00`; PHP's `json_encode(50.00)` sends `50.0`): a count of kopecks never
-/// has a fraction. A whole number counts as `whole` says; empty is none.
+/// example writes `50.00`): a count of kopecks never has a fraction. A whole number counts as
+/// `whole` says; empty is none. The seed's form is told apart only while it keeps its point:
+/// PHP's `json_encode(50.00)` sends `50`, which is 50 kopecks here as on Poster itself.
 pub fn birthday_bonus_from_form(text: &str, whole: WholeBonus) -> Result<Amount, PosterError> {
     let text = text.trim();
     if text.is_empty() {
@@ -389,7 +390,7 @@ mod tests {
         // The live contract: Poster's docs and the PHP library's docblocks say kopecks.
         assert_eq!(read("5000", WholeBonus::Kopecks), Ok(5000));
         assert_eq!(read(" 1 ", WholeBonus::Kopecks), Ok(1));
-        // The seed's `50.00`, and the same float as PHP's json_encode writes it.
+        // The seed's `50.00`, and the float as JSON writers that keep its point send it.
         assert_eq!(read("50.00", WholeBonus::Kopecks), Ok(5000));
         assert_eq!(read("50.0", WholeBonus::Kopecks), Ok(5000));
         assert_eq!(read("0.5", WholeBonus::Kopecks), Ok(50));
