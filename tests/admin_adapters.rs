@@ -151,7 +151,7 @@ async fn poster_groups_read_as_documented() {
 }
 
 #[tokio::test]
-async fn poster_group_writes_send_roubles_and_read_the_answers() {
+async fn poster_group_writes_send_kopecks_and_read_the_answers() {
     let seen = Arc::new(Seen::default());
     let url = poster_vendor(seen.clone()).await;
     let poster = PosterAdapter::new(&url, Secret::new("t")).unwrap();
@@ -163,12 +163,16 @@ async fn poster_group_writes_send_roubles_and_read_the_answers() {
     assert_eq!(create["client_groups_name"], "Постоянный посетитель");
     assert_eq!(create["loyalty_type"], "1");
     assert_eq!(create["client_groups_discount"], "10");
+    // Kopecks, as Poster's current createGroup docs (joinposter/docs
+    // ru/web/clients/createGroup.md) and the docblock of joinposter/api-php
+    // src/Descriptions.php (ClientsAPI::createGroup) say; seed 003 alone says roubles.
     assert_eq!(
-        create["birthday_bonus"], "50.00",
-        "written in roubles, as the seed's 50.00"
+        create["birthday_bonus"], "5000",
+        "50 roubles written as 5000 kopecks"
     );
     let update: HashMap<String, String> = serde_urlencoded::from_str(&bodies[1]).unwrap();
     assert_eq!(update["client_groups_id"], "6");
+    assert_eq!(update["birthday_bonus"], "5000");
     assert_eq!(bodies[2], "group_id=6");
 }
 

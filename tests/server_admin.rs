@@ -72,7 +72,7 @@ async fn a_group_is_created_updated_and_removed_with_its_members() {
     assert_eq!(
         created.birthday_bonus,
         Amount::from_minor(15_050),
-        "150.50 roubles written, 15050 kopecks read"
+        "15050 kopecks written and read"
     );
 
     let edit = GroupDraft {
@@ -638,35 +638,37 @@ async fn removed_groups_are_listed_as_deleted_and_use_ewallet_survives_edits() {
     );
 }
 
-/// Both readings of `birthday_bonus` on write: roubles (seed 003, the default) and kopecks
-/// (Poster's current createGroup/updateGroup docs,
-/// https://github.com/joinposter/docs/blob/master/ru/web/clients/createGroup.md). Reading
-/// the group back shows which one a server applies; the console compares and offers to fix.
+/// Both readings of `birthday_bonus` on write: kopecks (the default: Poster's current
+/// createGroup/updateGroup docs, joinposter/docs `ru/web/clients/createGroup.md`, and the
+/// docblocks of joinposter/api-php `src/Descriptions.php`) and roubles (seed 003, a vendor of
+/// the seed's kind). Reading the group back shows which one a server applies; the console
+/// compares and offers to fix.
 #[tokio::test]
 async fn the_birthday_bonus_unit_on_write_shows_when_read_back() {
     let draft = GroupDraft {
         birthday_bonus: Amount::from_minor(5000),
         ..bonus_group("ДР", Decimal::from(5))
     };
-    let roubles = TestServer::start(5).await;
-    let p = poster(&roubles);
-    let id = p.create_group(draft.clone()).await.unwrap();
-    assert_eq!(
-        p.group(id).await.unwrap().birthday_bonus,
-        Amount::from_minor(5000)
-    );
-
-    let kopecks = TestServer::start_with(5, |st| st.with_poster_bonus_in_kopecks()).await;
+    let kopecks = TestServer::start(5).await;
     let p = poster(&kopecks);
     let id = p.create_group(draft.clone()).await.unwrap();
     assert_eq!(
         p.group(id).await.unwrap().birthday_bonus,
-        Amount::from_minor(50),
-        "50.00 read as kopecks"
+        Amount::from_minor(5000),
+        "5000 kopecks written, 5000 kopecks read"
     );
-    // The console's correction: the amount scaled by a hundred is stored as meant.
+
+    let roubles = TestServer::start_with(5, |st| st.with_poster_bonus_in_roubles()).await;
+    let p = poster(&roubles);
+    let id = p.create_group(draft.clone()).await.unwrap();
+    assert_eq!(
+        p.group(id).await.unwrap().birthday_bonus,
+        Amount::from_minor(500_000),
+        "5000 read as roubles"
+    );
+    // The console's correction: the amount scaled down by a hundred is stored as meant.
     let fixed = GroupDraft {
-        birthday_bonus: Amount::from_minor(500_000),
+        birthday_bonus: Amount::from_minor(50),
         ..draft
     };
     p.update_group(id, fixed).await.unwrap();

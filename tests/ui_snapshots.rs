@@ -939,6 +939,16 @@ mod admin {
 
     /// F4 opened, its first page and the promotions answered with `rows` of `clients`.
     fn accumulations_screen(l: Locale, rows: Vec<Accumulation>, clients: u32) -> Model {
+        accumulations_answered(l, rows, clients, Ok(promotions()))
+    }
+
+    /// Like [`accumulations_screen`], the promotions answered with `promoted`.
+    fn accumulations_answered(
+        l: Locale,
+        rows: Vec<Accumulation>,
+        clients: u32,
+        promoted: Result<Vec<Promotion>, ServiceError>,
+    ) -> Model {
         let mut m = model(l);
         for cmd in key(&mut m, KeyCode::F(4)) {
             match cmd {
@@ -956,7 +966,7 @@ mod admin {
                     &mut m,
                     Msg::PromotionsLoaded {
                         id,
-                        result: Ok(promotions()),
+                        result: promoted.clone(),
                     },
                 ),
                 other => panic!("{other:?}"),
@@ -976,6 +986,38 @@ mod admin {
         };
         both("accumulations", build);
         wide("accumulations_ru", &build(Locale::Ru));
+    }
+
+    /// Poster refused `clients.getPromotions` (its error 42): the table stays, its promotions
+    /// by number, and F4 says so; the status line, which every screen shares, does not.
+    #[test]
+    fn accumulations_when_the_promotions_are_refused() {
+        let refused = || {
+            Err(ServiceError::new(
+                ErrorKind::Rejected,
+                "Poster 42: no such variable",
+            ))
+        };
+        both("accumulations_promotions_refused", |l| {
+            let mut m = accumulations_answered(l, accumulations(), 30, refused());
+            key(&mut m, KeyCode::Down);
+            m
+        });
+        let mut m = accumulations_answered(Locale::En, accumulations(), 30, refused());
+        let f4 = draw(&m, 120, 40);
+        assert!(
+            f4.contains("Promotion names not loaded. The server refused the request"),
+            "{f4}"
+        );
+        assert!(f4.contains("14.76 ₽"), "kopecks shown in roubles: {f4}");
+        for screen in [1, 3, 5, 6] {
+            key(&mut m, KeyCode::F(screen));
+            let other = draw(&m, 120, 40);
+            assert!(
+                !other.contains("Promotion names") && !other.contains("refused"),
+                "F{screen}: {other}"
+            );
+        }
     }
 
     #[test]

@@ -103,7 +103,6 @@ pub const TEXT: Text = Text {
     notice_bonus_corrected: "Birthday bonus of “{}” corrected",
     notice_rate_limited: "Too many requests: asking again in {} s",
     notice_looking_for_client: "Client {} not on this page: reading page {} (Esc stops)",
-    price_in_kopecks: "Prices in kopecks",
     no_end: "no end",
     col_price: "Price",
     notice_client_not_found: "Client {} not in the first {} pages of clients",
@@ -366,4 +365,5 @@ pub const TEXT: Text = Text {
     cli_client_id: "#{} (give the phone to see the name)",
     cli_client_arg: "CLIENT must be the client's id, phone or email",
     cli_client_many: "{} clients have this phone or email: give the id from `loyalty client find`",
+    acc_promotions_refused: "Promotion names not loaded. {}. Promotions are shown by number",
 };

@@ -103,7 +103,6 @@ pub const TEXT: Text = Text {
     notice_bonus_corrected: "Бонус на ДР группы «{}» исправлен",
     notice_rate_limited: "Слишком много запросов: повтор через {} с",
     notice_looking_for_client: "Клиента {} нет на странице: читаем стр. {} (Esc — стоп)",
-    price_in_kopecks: "Цены в копейках",
     no_end: "без окончания",
     col_price: "Цена",
     notice_client_not_found: "Клиента {} нет на первых {} стр. клиентов",
@@ -366,4 +365,5 @@ pub const TEXT: Text = Text {
     cli_client_id: "#{} (имя видно, если указать телефон)",
     cli_client_arg: "CLIENT — это номер клиента, его телефон или email",
     cli_client_many: "У этого телефона или email несколько клиентов ({}): укажите номер из `loyalty client find`",
+    acc_promotions_refused: "Названия акций не загружены. {}. Акции показаны номерами",
 };

@@ -90,7 +90,6 @@ pub struct Text {
     pub notice_bonus_corrected: &'static str,
     pub notice_rate_limited: &'static str,
     pub notice_looking_for_client: &'static str,
-    pub price_in_kopecks: &'static str,
     pub col_price: &'static str,
     pub no_end: &'static str,
     pub notice_client_not_found: &'static str,
@@ -361,6 +360,8 @@ pub struct Text {
     pub cli_client_arg: &'static str,
     /// The write-off's phone or email finds several clients: `{}` how many.
     pub cli_client_many: &'static str,
+    /// F4 when the vendor refused the promotions (`{}`: why); the table stays, by number.
+    pub acc_promotions_refused: &'static str,
 }
 
 impl Text {

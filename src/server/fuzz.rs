@@ -111,7 +111,9 @@ fn parse_all(bytes: &[u8]) {
         let _ = super::regos_routes::parse(&value);
     }
     if let Ok(form) = serde_json::from_slice::<poster::GroupFormDto>(bytes) {
-        let _ = poster::group_draft_from_form(&form);
+        for whole in [poster::WholeBonus::Kopecks, poster::WholeBonus::Roubles] {
+            let _ = poster::group_draft_from_form(&form, whole);
+        }
     }
     let _ = serde_urlencoded::from_bytes::<poster::GroupFormDto>(bytes);
     let _ = serde_urlencoded::from_bytes::<mloyalty::LoginFormDto>(bytes);

@@ -83,9 +83,10 @@ pub struct Shared {
     /// Whether `managerlogin`'s JWTs carry a `token` claim (newer vendor servers) or only
     /// `oper` (the vendor's `AuthManagerProvider`).
     jwt_carries_token: bool,
-    /// Whether `birthday_bonus` on Poster's group writes is read in kopecks (Poster's current
-    /// docs) rather than roubles (seed 003).
-    poster_bonus_in_kopecks: bool,
+    /// Whether a whole-number `birthday_bonus` on Poster's group writes is read in roubles, as
+    /// seed 003 has it, rather than in kopecks, as Poster's current docs and its PHP library
+    /// have it: a vendor of the seed's kind, for the console's read-back check to meet.
+    poster_bonus_in_roubles: bool,
     /// REGOS's rate per integration, by the digest of its key (see `callers` for the bound).
     regos_buckets: Arc<Mutex<callers::Callers<[u8; 32]>>>,
     /// Refused credentials per peer, in every format (see `refusals`).
@@ -113,7 +114,7 @@ impl ServerState {
             unset_is_open: true,
             jwt_ttl_seconds: 3600,
             jwt_carries_token: true,
-            poster_bonus_in_kopecks: false,
+            poster_bonus_in_roubles: false,
             regos_buckets: Arc::new(Mutex::new(regos_routes::integrations(
                 crate::wire::regos::RATE_PER_SECOND,
                 crate::wire::regos::BURST,
@@ -158,9 +159,9 @@ impl ServerState {
         self
     }
 
-    /// Reads the `birthday_bonus` of Poster's group writes in kopecks.
-    pub fn with_poster_bonus_in_kopecks(mut self) -> Self {
-        self.shared_mut().poster_bonus_in_kopecks = true;
+    /// Reads every `birthday_bonus` of Poster's group writes in roubles, as seed 003 says.
+    pub fn with_poster_bonus_in_roubles(mut self) -> Self {
+        self.shared_mut().poster_bonus_in_roubles = true;
         self
     }
 

@@ -1,6 +1,8 @@
 //! Poster's `clients.*` methods (seeds 000 and 003) under `/api/`: the `token` query
 //! parameter, `{"response": …}` on success and `{"error": {code, message}}` in an HTTP 200
-//! otherwise; POST bodies form-encoded or JSON.
+//! otherwise; POST bodies form-encoded or JSON (Poster's PHP library, joinposter/api-php,
+//! sends JSON). Money is kopecks, `birthday_bonus` on write included (see
+//! [`poster::birthday_bonus_from_form`] for the seed's roubles).
 
 use super::ServerState;
 use super::admin_store::AccumulationRow;
@@ -8,7 +10,7 @@ use super::principals::Role;
 use crate::domain::admin::GroupDraft;
 use crate::wire::poster::{
     self, AccumulationDto, EMPTY_FIELD, GroupDto, GroupFormDto, NOT_FOUND, PromotionDto,
-    RemoveGroupDto, WRONG_VALUE,
+    RemoveGroupDto, WRONG_VALUE, WholeBonus,
 };
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -109,12 +111,15 @@ async fn guard(state: &ServerState, q: &HashMap<String, String>) -> Result<(), F
     }
 }
 
-/// A POST body as form fields or JSON, whichever the content type says.
+/// A POST body as form fields or JSON: JSON when the content type says so, or when the body
+/// is a JSON object sent as a form (`curl -d '{…}'` does that), since no Poster field name
+/// starts with `{`.
 fn body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, Fail> {
     let json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| v.starts_with("application/json"))
+        || bytes.trim_ascii_start().starts_with(b"{");
     let parsed = if json {
         serde_json::from_slice(bytes).map_err(|e| e.to_string())
     } else {
@@ -153,13 +158,13 @@ fn draft(state: &ServerState, form: &GroupFormDto) -> Result<GroupDraft, Fail> {
     if form.client_groups_name.trim().is_empty() {
         return Err(error(EMPTY_FIELD, "client_groups_name is empty"));
     }
-    let mut draft =
-        poster::group_draft_from_form(form).map_err(|e| error(WRONG_VALUE, e.to_string()))?;
-    if state.poster_bonus_in_kopecks {
-        // As Poster's current docs have it: the written number is kopecks ("50.00" is 0.50 ₽).
-        draft.birthday_bonus =
-            crate::domain::Amount::from_minor(draft.birthday_bonus.minor() / 100);
-    }
+    let whole = if state.poster_bonus_in_roubles {
+        WholeBonus::Roubles
+    } else {
+        WholeBonus::Kopecks
+    };
+    let draft = poster::group_draft_from_form(form, whole)
+        .map_err(|e| error(WRONG_VALUE, e.to_string()))?;
     draft
         .validate()
         .map_err(|p| error(WRONG_VALUE, format!("invalid group: {p:?}")))?;

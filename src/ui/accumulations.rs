@@ -1,16 +1,18 @@
 //! F4: promotion accumulations, a page at a time, optionally for one client.
 
 use super::table::{self, Columns, Fit};
-use super::{filter_bar, theme};
+use super::{filter_bar, fit, labels, theme};
 use crate::app::Model;
 use crate::app::model::{ADMIN_PAGE, AccumulationField};
+use crate::domain::Amount;
 use crate::domain::admin::{Accumulation, AccumulationStatus};
-use crate::i18n::{Locale, fill, format_day, format_decimal};
+use crate::i18n::{Locale, fill, format_amount, format_day, format_decimal};
 use jiff::civil::DateTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
+use rust_decimal::Decimal;
 
 fn status(model: &Model, s: AccumulationStatus) -> String {
     let t = model.locale.text();
@@ -59,20 +61,34 @@ fn promotion_line(model: &Model, a: &Accumulation) -> Option<String> {
     ))
 }
 
+/// Poster's `product_sum` is kopecks, as all of its money is: shown in roubles like every
+/// other amount (`1476` is `14,76 ₽`). A fraction of a kopeck, which Poster never sends, is
+/// shown as it comes rather than rounded away.
+fn price(locale: Locale, kopecks: Decimal) -> String {
+    match i64::try_from(kopecks.normalize()) {
+        Ok(minor) if kopecks.fract().is_zero() => {
+            format!("{} ₽", format_amount(locale, Amount::from_minor(minor)))
+        }
+        _ => format!(
+            "{} ₽",
+            format_decimal(locale, kopecks / Decimal::ONE_HUNDRED, None)
+        ),
+    }
+}
+
 fn row(model: &Model, a: &Accumulation) -> Vec<String> {
     let t = model.locale.text();
     let product = match a.modification_id {
         Some(m) => format!("{}/{m}", a.product_id),
         None => a.product_id.to_string(),
     };
-    let decimal = |d: rust_decimal::Decimal| format_decimal(model.locale, d, None);
     vec![
         a.id.to_string(),
         promotion(model, a.promotion_id),
         a.client_id.to_string(),
         product,
-        decimal(a.count),
-        decimal(a.product_sum),
+        format_decimal(model.locale, a.count, None),
+        price(model.locale, a.product_sum),
         status(model, a.status),
         day(model.locale, a.started),
         day(model.locale, a.closed),
@@ -119,15 +135,22 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = state.rows.data.as_deref().unwrap_or_default();
-    // Poster's docs do not name product_sum's unit; its other read amounts are kopecks.
-    let mut line = t.price_in_kopecks.to_string();
-    if let Some(p) = rows
-        .get(state.selected)
-        .and_then(|a| promotion_line(model, a))
-    {
-        line = format!("{line} · {p}");
-    }
-    frame.render_widget(Paragraph::new(Span::styled(line, theme::muted())), options);
+    let line = match &state.promotions.error {
+        Some(e) if !state.promotions.is_loading() => Span::styled(
+            fit::fit(
+                &fill(t.acc_promotions_refused, labels::error(t, e)),
+                options.width.into(),
+            ),
+            theme::danger(),
+        ),
+        _ => Span::styled(
+            rows.get(state.selected)
+                .and_then(|a| promotion_line(model, a))
+                .unwrap_or_default(),
+            theme::muted(),
+        ),
+    };
+    frame.render_widget(Paragraph::new(line), options);
     let columns = Columns(vec![
         (t.col_id, Fit::Number),
         (t.col_promotion, Fit::Text),

@@ -1,6 +1,7 @@
 //! Poster's Web API (`clients.*`, seeds 000 and 003): `{"response": …}` or, in an HTTP 200,
-//! `{"error": {"code", "message"}}`; numbers as strings; `birthday_bonus` in kopecks when read
-//! but in roubles when written; dates `YYYY-MM-dd HH:mm:ss` local time or `null`.
+//! `{"error": {"code", "message"}}`; numbers as strings; money in kopecks, `birthday_bonus`
+//! included both ways (seed 003 alone says roubles on write: see [`birthday_bonus_from_form`]);
+//! dates `YYYY-MM-dd HH:mm:ss` local time or `null`.
 
 use super::lenient;
 use crate::domain::Amount;
@@ -62,7 +63,8 @@ pub struct GroupFormDto {
     pub loyalty_type: String,
     #[serde(deserialize_with = "lenient::text")]
     pub client_groups_discount: String,
-    /// Roubles, as the seed documents for writes (`50.00`).
+    /// Kopecks (`5000`), as Poster's current docs and its PHP library's docblocks say; the
+    /// seed's roubles (`50.00`) are read too (see [`birthday_bonus_from_form`]).
     #[serde(default, deserialize_with = "lenient::text")]
     pub birthday_bonus: String,
     #[serde(
@@ -249,25 +251,25 @@ impl From<&Group> for GroupDto {
     }
 }
 
-/// The write form of a group: birthday bonus in roubles with two decimals (`50.00`).
+/// The write form of a group: birthday bonus in whole kopecks (`5000` for 50 ₽), as Poster's
+/// current createGroup/updateGroup docs have it.
 pub fn group_form(id: Option<i64>, draft: &GroupDraft) -> GroupFormDto {
-    let kopecks = draft.birthday_bonus.minor();
     GroupFormDto {
         client_groups_id: id.map(|i| i.to_string()),
         client_groups_name: draft.name.trim().to_string(),
         loyalty_type: group_kind_to_wire(draft.kind).to_string(),
         client_groups_discount: draft.percent.normalize().to_string(),
-        birthday_bonus: format!("{}.{:02}", kopecks / 100, kopecks % 100),
+        birthday_bonus: draft.birthday_bonus.minor().to_string(),
         use_ewallet: draft.use_ewallet.map(flag_to_wire),
     }
 }
 
-/// A `"0"`/`"1"` field; absent or empty is "not said".
+/// A `"0"`/`"1"` field (a JSON body may say `false`/`true`); absent or empty is "not said".
 fn flag(field: &str, text: Option<&str>) -> Result<Option<bool>, PosterError> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
-        Some("0") => Ok(Some(false)),
-        Some("1") => Ok(Some(true)),
+        Some("0" | "false") => Ok(Some(false)),
+        Some("1" | "true") => Ok(Some(true)),
         Some(other) => Err(PosterError::Decode(format!(
             "{field}: {other:?} is neither 0 nor 1"
         ))),
@@ -278,15 +280,38 @@ fn flag_to_wire(on: bool) -> String {
     if on { "1" } else { "0" }.to_string()
 }
 
+/// What a whole number written as `birthday_bonus` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WholeBonus {
+    /// Poster's current docs and its PHP library (`5000` is 50 ₽).
+    Kopecks,
+    /// Seed 003's createGroup/updateGroup table (`50` is 50 ₽).
+    Roubles,
+}
+
+/// A written `birthday_bonus`. A number with a decimal point is the seed's roubles (its
+/// example writes `50.00`): a count of kopecks never has a fraction. A whole number counts as
+/// `whole` says; empty is none. The seed's form is told apart only while it keeps its point:
+/// PHP's `json_encode(50.00)` sends `50`, which is 50 kopecks here as on Poster itself.
+pub fn birthday_bonus_from_form(text: &str, whole: WholeBonus) -> Result<Amount, PosterError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Amount::ZERO);
+    }
+    let amount = Amount::parse_decimal(text)
+        .map_err(|e| PosterError::Decode(format!("birthday_bonus {text:?}: {e}")))?;
+    Ok(match whole {
+        WholeBonus::Kopecks if !text.contains('.') => Amount::from_minor(amount.minor() / 100),
+        _ => amount,
+    })
+}
+
 /// Reads a create/update form back into a draft (the server's side of [`group_form`]).
-pub fn group_draft_from_form(form: &GroupFormDto) -> Result<GroupDraft, PosterError> {
-    let bonus = if form.birthday_bonus.trim().is_empty() {
-        Amount::ZERO
-    } else {
-        Amount::parse_decimal(form.birthday_bonus.trim()).map_err(|e| {
-            PosterError::Decode(format!("birthday_bonus {:?}: {e}", form.birthday_bonus))
-        })?
-    };
+pub fn group_draft_from_form(
+    form: &GroupFormDto,
+    whole: WholeBonus,
+) -> Result<GroupDraft, PosterError> {
+    let bonus = birthday_bonus_from_form(&form.birthday_bonus, whole)?;
     Ok(GroupDraft {
         name: form.client_groups_name.clone(),
         kind: group_kind_from_wire(&form.loyalty_type)?,
@@ -352,5 +377,46 @@ impl TryFrom<PromotionDto> for Promotion {
             starts: date_time("date_start", dto.date_start.as_deref())?,
             ends: date_time("date_end", dto.date_end.as_deref())?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_birthday_bonus_is_kopecks_and_a_decimal_one_the_seeds_roubles() {
+        let read = |text, whole| birthday_bonus_from_form(text, whole).map(Amount::minor);
+        // The live contract: Poster's docs and the PHP library's docblocks say kopecks.
+        assert_eq!(read("5000", WholeBonus::Kopecks), Ok(5000));
+        assert_eq!(read(" 1 ", WholeBonus::Kopecks), Ok(1));
+        // The seed's `50.00`, and the float as JSON writers that keep its point send it.
+        assert_eq!(read("50.00", WholeBonus::Kopecks), Ok(5000));
+        assert_eq!(read("50.0", WholeBonus::Kopecks), Ok(5000));
+        assert_eq!(read("0.5", WholeBonus::Kopecks), Ok(50));
+        assert_eq!(read("", WholeBonus::Kopecks), Ok(0));
+        // A vendor of the seed's kind reads every number in roubles.
+        assert_eq!(read("5000", WholeBonus::Roubles), Ok(500_000));
+        assert_eq!(read("50.00", WholeBonus::Roubles), Ok(5000));
+        assert!(read("50,00", WholeBonus::Kopecks).is_err());
+        assert!(read("0.001", WholeBonus::Kopecks).is_err());
+        assert!(read("1e3", WholeBonus::Kopecks).is_err());
+    }
+
+    #[test]
+    fn the_console_writes_whole_kopecks_and_reads_its_own_form_back() {
+        let draft = GroupDraft {
+            name: "Постоянный посетитель".into(),
+            kind: GroupKind::Bonus,
+            percent: Decimal::TEN,
+            birthday_bonus: Amount::from_minor(15_050),
+            use_ewallet: Some(true),
+        };
+        let form = group_form(Some(5), &draft);
+        assert_eq!(form.birthday_bonus, "15050");
+        assert_eq!(
+            group_draft_from_form(&form, WholeBonus::Kopecks).unwrap(),
+            draft
+        );
     }
 }

@@ -13,8 +13,8 @@ pub struct GroupsState {
 }
 
 /// Poster's documents disagree on the unit of `birthday_bonus` when written (roubles in the
-/// seed, kopecks in the current docs): after every save the group is read back and the
-/// bonus compared with what was meant.
+/// seed, kopecks in the current docs and the PHP library): the console writes kopecks, and
+/// after every save the group is read back and the bonus compared with what was meant.
 #[derive(Debug, Clone)]
 pub struct BonusCheck {
     /// The `getGroup` request whose answer settles it.

@@ -2,7 +2,7 @@
 //! promotion names and dates.
 
 use super::super::keys::Action;
-use super::super::model::{ADMIN_PAGE, AccumulationField, Model, Notice};
+use super::super::model::{ADMIN_PAGE, AccumulationField, Model, Notice, Said};
 use super::super::msg::{Cmd, Reply, RequestId};
 use crate::domain::admin::{AccumulationPage, AccumulationQuery, Promotion};
 
@@ -21,7 +21,14 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
             };
             load(model)
         }
-        Action::Refresh => load(model),
+        Action::Refresh => {
+            let mut cmds = load(model);
+            let p = &model.accumulations.promotions;
+            if p.error.is_some() && !p.is_loading() {
+                cmds.extend(load_promotions(model));
+            }
+            cmds
+        }
         _ => Vec::new(),
     }
 }
@@ -51,10 +58,14 @@ pub fn apply(model: &mut Model) -> Vec<Cmd> {
 /// What F4 loads when first shown: the first page and the promotions.
 pub fn first_load(model: &mut Model) -> Vec<Cmd> {
     let mut cmds = load(model);
+    cmds.extend(load_promotions(model));
+    cmds
+}
+
+fn load_promotions(model: &mut Model) -> Vec<Cmd> {
     let id = model.next_id();
     model.accumulations.promotions.start(id);
-    cmds.push(Cmd::LoadPromotions { id });
-    cmds
+    vec![Cmd::LoadPromotions { id }]
 }
 
 fn load(model: &mut Model) -> Vec<Cmd> {
@@ -113,15 +124,20 @@ pub fn accumulations_loaded(
     Vec::new()
 }
 
+/// Promotion names only label the rows: a refusal (Poster's error 42 where the account may
+/// not read promotions) leaves the table as it is, its promotions by number, and is said on
+/// F4 and in the messages, never on the status line that every screen shares.
 pub fn promotions_loaded(
     model: &mut Model,
     id: RequestId,
     result: Reply<Vec<Promotion>>,
 ) -> Vec<Cmd> {
-    model
-        .accumulations
-        .promotions
-        .accept_reporting(id, result, &mut model.error);
+    let refused = result.as_ref().err().cloned();
+    if model.accumulations.promotions.accept(id, result)
+        && let Some(e) = refused
+    {
+        model.remember(Said::Error(e));
+    }
     Vec::new()
 }
 

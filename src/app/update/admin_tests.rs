@@ -222,21 +222,23 @@ fn a_birthday_bonus_stored_as_meant_needs_nothing() {
 }
 
 #[test]
-fn a_bonus_poster_read_in_kopecks_is_said_and_corrected_on_request() {
-    // Poster's current docs: birthday_bonus is written in kopecks, so "50.00" became 0.50 ₽.
+fn a_bonus_a_vendor_read_in_roubles_is_said_and_corrected_on_request() {
+    // The console writes kopecks (Poster's current docs, its PHP library); a vendor that
+    // reads them as seed 003's roubles stored "5000" as 5000 ₽.
     let mut m = groups_screen();
-    save_and_read_back(&mut m, Amount::from_minor(50));
+    save_and_read_back(&mut m, Amount::from_minor(500_000));
     let b = mismatch(&m);
     assert_eq!(
         (b.meant, b.stored),
-        (Amount::from_minor(5000), Amount::from_minor(50))
+        (Amount::from_minor(5000), Amount::from_minor(500_000))
     );
     assert_eq!(b.focus, Button::Cancel, "nothing is sent by a stray Enter");
     let fix = b
         .fix
         .clone()
         .expect("a hundredfold difference can be corrected");
-    assert_eq!(fix.birthday_bonus, Amount::from_minor(500_000));
+    // Sent as "50", which that vendor reads as 50 ₽.
+    assert_eq!(fix.birthday_bonus, Amount::from_minor(50));
     let cmds = key(&mut m, KeyCode::Char('y'));
     let [
         Cmd::SaveGroup {
@@ -264,11 +266,12 @@ fn a_bonus_poster_read_in_kopecks_is_said_and_corrected_on_request() {
 }
 
 #[test]
-fn a_bonus_poster_read_in_roubles_as_kopecks_the_other_way_is_corrected_too() {
+fn a_bonus_read_a_hundredfold_smaller_is_corrected_the_other_way_too() {
+    // A vendor that divides what it is sent by a hundred: 5000 kopecks stored as 0.50 ₽.
     let mut m = groups_screen();
-    save_and_read_back(&mut m, Amount::from_minor(500_000));
+    save_and_read_back(&mut m, Amount::from_minor(50));
     let fix = mismatch(&m).fix.clone().unwrap();
-    assert_eq!(fix.birthday_bonus, Amount::from_minor(50));
+    assert_eq!(fix.birthday_bonus, Amount::from_minor(500_000));
 }
 
 #[test]
@@ -562,6 +565,83 @@ fn a_filtered_client_is_looked_for_page_by_page_and_esc_stops() {
         )
         .is_empty(),
         "the page asked for before Esc is dropped"
+    );
+}
+
+/// An optional lookup refused: Poster answers `clients.getPromotions` with its error 42 on an
+/// account that may not read promotions. The table stays usable, by promotion number; the
+/// refusal is F4's and the messages', never the status line's; `r` asks again.
+#[test]
+fn a_refused_promotion_list_leaves_the_table_and_is_said_on_f4_only() {
+    let mut m = model();
+    let [
+        Cmd::LoadAccumulations { id, .. },
+        Cmd::LoadPromotions { id: promotions },
+    ] = key(&mut m, KeyCode::F(4))[..]
+    else {
+        panic!()
+    };
+    let refused = ServiceError::new(ErrorKind::Rejected, "Poster 42: no such variable");
+    assert!(
+        update(
+            &mut m,
+            Msg::PromotionsLoaded {
+                id: promotions,
+                result: Err(refused.clone()),
+            },
+        )
+        .is_empty()
+    );
+    update(
+        &mut m,
+        Msg::AccumulationsLoaded {
+            id,
+            result: Ok(full_page()),
+        },
+    );
+    assert_eq!(m.error, None, "the status line is every screen's");
+    assert_eq!(m.accumulations.promotions.error, Some(refused.clone()));
+    assert!(
+        m.messages
+            .iter()
+            .any(|msg| msg.said == crate::app::model::Said::Error(refused.clone())),
+        "kept in the messages with the vendor's words"
+    );
+    // The table is as usable as with names: rows, selection, paging.
+    assert_eq!(
+        m.accumulations.rows.data.as_ref().map(Vec::len),
+        Some(ADMIN_PAGE as usize * 2)
+    );
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.accumulations.selected, 1);
+    assert!(matches!(
+        key(&mut m, KeyCode::Char(']'))[..],
+        [Cmd::LoadAccumulations { query, .. }] if query.offset == ADMIN_PAGE
+    ));
+    key(&mut m, KeyCode::F(3));
+    assert_eq!(m.error, None, "another screen says nothing of it");
+    key(&mut m, KeyCode::F(4));
+    // Refreshing asks for the page and, as they failed, the promotions again.
+    let cmds = key(&mut m, KeyCode::Char('r'));
+    let [
+        Cmd::LoadAccumulations { .. },
+        Cmd::LoadPromotions { id: again },
+    ] = cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    update(
+        &mut m,
+        Msg::PromotionsLoaded {
+            id: again,
+            result: Ok(Vec::new()),
+        },
+    );
+    assert_eq!(m.accumulations.promotions.error, None);
+    let cmds = key(&mut m, KeyCode::Char('r'));
+    assert!(
+        matches!(cmds[..], [Cmd::LoadAccumulations { .. }]),
+        "promotions read once they came: {cmds:?}"
     );
 }
 
