@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod i18n;
 pub mod limit;
+pub mod ops;
 pub mod runtime;
 pub mod server;
 pub mod ui;

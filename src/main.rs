@@ -8,13 +8,12 @@ mod users;
 
 use args::{Cli, Command, ConfigAction, ServeCommand};
 use clap::{CommandFactory, Parser};
-use loyalty_console::app::Model;
-use loyalty_console::app::model::Notice;
 use loyalty_console::backend::Services;
 use loyalty_console::cli::{self, Script};
 use loyalty_console::config::{Backend, ConfigFile, Paths, TEMPLATE, secrets_exposed};
-use loyalty_console::runtime::journal::Journal;
-use loyalty_console::runtime::{self, launch, logging};
+use loyalty_console::ops::journal::Journal;
+use loyalty_console::ops::{self, launch, logging};
+use loyalty_console::runtime;
 use loyalty_console::server::store::Store;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -27,7 +26,7 @@ fn env(key: &str) -> Option<String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    runtime::private::owner_only_from_now();
+    ops::private::owner_only_from_now();
     let cli = Cli::parse();
     let log_env = env("LOYALTY_LOG");
     let (log, warning) = logging::Level::choose(cli.log_level.as_deref(), log_env.as_deref());
@@ -164,27 +163,15 @@ async fn console(
     }
     logging::to_dir(&paths.state_dir, log).map_err(|e| format!("log: {e}"))?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "console starting");
-    let tz = jiff::tz::TimeZone::system();
     let launched = launch::launch(&settings, &paths).await?;
     let journal_label = launched.journal_label();
-    let mut model = Model::new(settings.locale, tz, launched.label, jiff::Timestamp::now());
-    if let Some(notice) = launched.notice {
-        model.tell(notice);
-    }
-    if let Some(zone) = launched.registrations_zone {
-        model.registrations.zone = zone;
-    }
-    model.session = uuid::Uuid::new_v4().simple().to_string();
-    if secrets_exposed(&paths.config_file, &file) {
+    let config_readable = secrets_exposed(&paths.config_file, &file);
+    if config_readable {
         tracing::warn!(
             "{} holds secrets and is readable by others",
             paths.config_file.display()
         );
-        model.tell(Notice::ConfigReadable {
-            path: paths.config_file.clone(),
-        });
     }
-    model.available = launch::availability(&launched.services);
     for fault in &launched.faults {
         tracing::warn!(
             "{}: {} (that vendor is off)",
@@ -192,8 +179,14 @@ async fn console(
             fault.message
         );
     }
-    model.config_faults = launch::config_faults(&launched.faults, &paths.config_file);
-    model.keymap = std::sync::Arc::new(keymap);
+    let found = runtime::start::Found {
+        settings: &settings,
+        keymap,
+        config_file: &paths.config_file,
+        config_readable,
+    };
+    let session = uuid::Uuid::new_v4().simple().to_string();
+    let model = runtime::start::model(found, &launched, session, jiff::Timestamp::now());
     // This thread draws every frame (the loop below runs on it).
     runtime::look::install(&settings.theme);
     let outcome = runtime::run_in_terminal(settings.mouse, |terminal| {
@@ -326,7 +319,7 @@ async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), cli
             let tz = jiff::tz::TimeZone::system();
             let (services, _) = Services::from_providers(providers);
             emit(&mut out, format!("profile {name}:\n"))?;
-            runtime::check::run(&services, &tz, &mut out)
+            ops::check::run(&services, &tz, &mut out)
                 .await
                 .map_err(|e| cli::Exit::of_output(&e))?
         }

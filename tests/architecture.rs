@@ -17,17 +17,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ui", &["app", "domain", "i18n"]),
     ("backend", &["clock", "config", "domain", "limit", "wire"]),
     ("server", &["clock", "domain", "limit", "wire"]),
-    // The scriptable face: the services the runtime launches, printed for scripts. It
-    // knows no model, view or server.
-    (
-        "cli",
-        &["backend", "config", "domain", "i18n", "runtime", "wire"],
-    ),
+    // What both faces of the till do: launching the services (the built-in server
+    // among them), the journal, the write-off's send, exports, logging. No model, no view,
+    // no terminal.
+    ("ops", &["backend", "config", "domain", "server"]),
+    // The scriptable face: the services `ops` launches, printed for scripts. It knows no
+    // model, view, terminal loop or server.
+    ("cli", &["backend", "config", "domain", "i18n", "ops"]),
     // The composition root: it wires everything together.
     (
         "runtime",
         &[
-            "app", "backend", "clock", "config", "domain", "i18n", "server", "ui", "wire",
+            "app", "backend", "clock", "config", "domain", "i18n", "ops", "server", "ui", "wire",
         ],
     ),
 ];

@@ -13,7 +13,7 @@ use loyalty_console::domain::ClientId;
 use loyalty_console::domain::admin::{
     CardOperationQuery, RegistrationQuery, SortColumn, SortDirection,
 };
-use loyalty_console::runtime::export;
+use loyalty_console::ops::export;
 use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
 
 fn services(s: &TestServer) -> Services {

@@ -303,7 +303,7 @@ fn groups_list_reads_poster_in_both_forms() {
 fn the_journal_lists_each_write_off_with_its_latest_outcome() {
     use loyalty_console::domain::journal::Outcome;
     use loyalty_console::domain::{Amount, ClientId, CouponId, WriteOff};
-    use loyalty_console::runtime::journal::Journal;
+    use loyalty_console::ops::journal::Journal;
     let dir = tempfile::tempdir().unwrap();
     let out = loyalty(dir.path()).args(["journal"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

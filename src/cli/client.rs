@@ -6,7 +6,7 @@ use crate::domain::days;
 use crate::domain::search::SEARCH_CAP;
 use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
 use crate::i18n::{fill, format_amount, format_datetime};
-use crate::runtime::export;
+use crate::ops::export;
 use clap::Subcommand;
 use jiff::civil::Date;
 use std::sync::Arc;

@@ -7,7 +7,7 @@ use crate::domain::admin::{
 };
 use crate::domain::days;
 use crate::domain::export::Export;
-use crate::runtime::export;
+use crate::ops::export;
 use clap::{Subcommand, ValueEnum};
 use jiff::civil::Date;
 

@@ -5,7 +5,6 @@
 use crate::domain::admin::{Group, GroupKind};
 use crate::domain::journal::JournalRow;
 use crate::domain::{Amount, Balances, Client, Coupon, HistoryEntry, mask};
-use crate::wire::ext::currency_to_wire;
 use serde::Serialize;
 
 /// `1234.50`, `-0.05`: the exact amount, as a JSON string.
@@ -88,7 +87,7 @@ impl From<&HistoryEntry> for HistoryJson {
         HistoryJson {
             at: e.at.to_string(),
             amount: money(e.amount),
-            currency: currency_to_wire(e.currency),
+            currency: e.currency.code(),
             transaction_id: e.transaction_id.clone(),
         }
     }

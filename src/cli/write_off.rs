@@ -12,8 +12,8 @@ use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, W
 use crate::domain::{ClientQuery, ServiceError, mask};
 use crate::i18n::describe;
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
-use crate::runtime::journal::Journal;
-use crate::runtime::write_off::send;
+use crate::ops::journal::Journal;
+use crate::ops::write_off::send;
 
 /// The write-off as the command line gave it.
 #[derive(clap::Args, Debug)]

@@ -45,6 +45,15 @@ pub enum Currency {
 
 impl Currency {
     pub const ALL: [Currency; 2] = [Currency::Points, Currency::Rubles];
+
+    /// Its name in stores, journals and exports: `points`, `rubles` (seed 001 spells it so
+    /// on the wire too, but that is the wire's business).
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Points => "points",
+            Currency::Rubles => "rubles",
+        }
+    }
 }
 
 /// What the client may spend now, per currency.

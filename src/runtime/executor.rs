@@ -1,12 +1,12 @@
 //! Carries out `Cmd`s on tokio and sends each reply back as a `Msg`.
 
-use super::export;
-use super::journal::Journal;
-use super::write_off;
 use crate::app::{Cmd, Msg, RequestId};
 use crate::backend::Services;
 use crate::backend::progress;
 use crate::domain::{ErrorKind, ServiceError};
+use crate::ops::export;
+use crate::ops::journal::Journal;
+use crate::ops::{need, write_off};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -59,16 +59,6 @@ impl Stop {
             None => std::future::pending().await,
         }
     }
-}
-
-/// The service a command needs, or the error that says it is not configured.
-pub(super) fn need<T: ?Sized>(
-    service: &Option<Arc<T>>,
-    what: &str,
-) -> Result<Arc<T>, ServiceError> {
-    service
-        .clone()
-        .ok_or_else(|| ServiceError::new(ErrorKind::NotConfigured, what.to_string()))
 }
 
 impl Executor {

@@ -1,19 +1,12 @@
 //! The runtime: owns the terminal, turns terminal events and replies into `Msg`s, runs
 //! `update`, executes the `Cmd`s it returns, and redraws.
 
-pub mod check;
 mod events;
 mod executor;
-pub mod export;
-pub mod journal;
 pub mod keys;
-pub mod launch;
-mod log_line;
-pub mod logging;
 pub mod look;
-pub mod private;
+pub mod start;
 mod terminal;
-pub mod write_off;
 
 use crate::app::{Cmd, Model, Msg, update};
 use crate::backend::Services;
@@ -42,9 +35,9 @@ pub async fn run(
     mut model: Model,
     services: Services,
     exports: PathBuf,
-    journal: journal::Journal,
+    journal: crate::ops::journal::Journal,
     started: Instant,
-    seeding: Option<launch::Seeding>,
+    seeding: Option<crate::ops::launch::Seeding>,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     if let Some(seeding) = seeding {

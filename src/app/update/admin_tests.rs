@@ -1224,3 +1224,20 @@ fn a_screen_without_its_provider_offers_only_the_keys_that_work_there() {
             .any(|b| b.action == Action::Refresh && b.hinted_in(scope))
     );
 }
+
+/// `/` opens the filter fields above a table, and inside them it is a character: dates are
+/// written `31/12/2026` too.
+#[test]
+fn a_slash_types_into_the_admin_filter_fields() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(5));
+    key(&mut m, KeyCode::Char('/'));
+    for _ in 0..12 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    type_text(&mut m, "01/02/2026");
+    assert_eq!(
+        m.registrations.filter.value(RegistrationField::From),
+        "01/02/2026"
+    );
+}

@@ -1181,3 +1181,21 @@ fn the_end_of_demo_seeding_is_told() {
     update(&mut m, Msg::DemoSeeded(Err(failed.clone())));
     assert_eq!(m.error, Some(failed));
 }
+
+/// Dates are written with slashes too (`31/12/2026`): `/` types in the history's filter.
+#[test]
+fn a_slash_types_into_the_history_filter() {
+    let mut m = opened();
+    m.focus = Pane::History;
+    key(&mut m, KeyCode::Char('f'));
+    type_text(&mut m, "01/02/2019");
+    let Some(Dialog::HistoryFilter(d)) = &m.dialog else {
+        panic!("the filter stays open")
+    };
+    assert_eq!(d.from.value(), "01/02/2019");
+    let cmds = key(&mut m, KeyCode::Enter);
+    let [Cmd::LoadHistory { query, .. }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(query.from.unwrap().as_millisecond(), 1_548_979_200_000);
+}

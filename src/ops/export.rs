@@ -5,7 +5,6 @@ use crate::backend::Services;
 use crate::domain::admin::{CardOperationQuery, Expiry};
 use crate::domain::export::{Export, Exported};
 use crate::domain::{ErrorKind, HistoryQuery, ServiceError};
-use crate::wire::ext::currency_to_wire;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::io::Write;
@@ -83,7 +82,7 @@ pub async fn table(services: &Services, export: Export) -> Result<Table, Service
                     vec![
                         when(e.at),
                         e.amount.to_string(),
-                        currency_to_wire(e.currency).to_string(),
+                        e.currency.code().to_string(),
                         e.transaction_id,
                     ]
                 }));

@@ -1,8 +1,8 @@
 //! Sending a write-off: journalled before it goes, its vendor transactions and its outcome
 //! journalled as they come.
 
-use super::executor::need;
 use super::journal::Journal;
+use super::need;
 use crate::backend::Services;
 use crate::domain::journal::{HoldStep, Outcome};
 use crate::domain::{ClientId, ErrorKind, ServiceError, WriteOff};

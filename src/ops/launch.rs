@@ -1,7 +1,6 @@
 //! The composition root: from settings to a running service — a vendor adapter, or the
 //! built-in server started in-process on loopback over the data dir's database.
 
-use crate::app::model::{BackendLabel, ConfigFault, Notice};
 use crate::backend::Services;
 use crate::config::{
     Backend, Endpoint, ExtCredential, ExtSettings, Fault, MloyaltySettings, Paths, Providers,
@@ -18,8 +17,8 @@ pub const EMBEDDED_DEMO_CLIENTS: u64 = 5_000;
 
 pub struct Launched {
     pub services: Services,
-    pub label: BackendLabel,
-    pub notice: Option<Notice>,
+    /// The profile in use; `None`: the built-in server.
+    pub profile: Option<String>,
     /// The zone the registrations' provider counts days in, when there is one.
     pub registrations_zone: Option<jiff::tz::TimeZone>,
     /// A new embedded database being filled with demo data: the screen is drawn meanwhile.
@@ -31,10 +30,9 @@ pub struct Launched {
 impl Launched {
     /// The name write-offs are journalled under: the profile's, or `embedded`.
     pub fn journal_label(&self) -> String {
-        match &self.label {
-            BackendLabel::Embedded => "embedded".to_string(),
-            BackendLabel::Profile(name) => name.clone(),
-        }
+        self.profile
+            .clone()
+            .unwrap_or_else(|| "embedded".to_string())
     }
 }
 
@@ -47,8 +45,7 @@ pub async fn launch(settings: &Settings, paths: &Paths) -> Result<Launched, Stri
             let (services, faults) = Services::from_providers(providers);
             Ok(Launched {
                 services,
-                label: BackendLabel::Profile(name.clone()),
-                notice: None,
+                profile: Some(name.clone()),
                 registrations_zone: providers.mloyalty.as_ref().map(|m| m.zone.clone()),
                 seeding: None,
                 faults,
@@ -95,9 +92,6 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
             Ok(seeded)
         })
     });
-    let notice = seeding.is_some().then_some(Notice::DemoSeeding {
-        clients: EMBEDDED_DEMO_CLIENTS,
-    });
     let base_url = format!("http://{addr}");
     let endpoint = |secret: String| Endpoint {
         base_url: base_url.clone(),
@@ -129,33 +123,9 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
     }
     Ok(Launched {
         services,
-        label: BackendLabel::Embedded,
-        notice,
+        profile: None,
         registrations_zone: Some(crate::config::moscow()),
         seeding,
         faults,
     })
-}
-
-/// The faults as the screens show them, with the file to fix them in.
-pub fn config_faults(faults: &[Fault], file: &std::path::Path) -> Vec<ConfigFault> {
-    faults
-        .iter()
-        .map(|f| ConfigFault {
-            section: f.vendor.section(),
-            message: f.message.clone(),
-            file: file.display().to_string(),
-        })
-        .collect()
-}
-
-/// Which screens the launched services can fill.
-pub fn availability(services: &Services) -> crate::app::model::Availability {
-    crate::app::model::Availability {
-        clients: services.clients.is_some(),
-        groups: services.groups.is_some(),
-        accumulations: services.accumulations.is_some(),
-        registrations: services.registrations.is_some(),
-        card_operations: services.card_operations.is_some(),
-    }
 }
