@@ -176,4 +176,21 @@ impl Store {
             Store::Postgres(p) => p.hold_refund(&transaction_id, &made, reach).await,
         }
     }
+
+    /// Refunds the written-off holds whose ids `items` lists, all or none, under the same
+    /// rule of whose they are.
+    pub async fn hold_refund_items(
+        &self,
+        items: Vec<i64>,
+        made: Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| holds::refund_items(c, &items, &made, reach))
+                    .await
+            }
+            Store::Postgres(p) => p.hold_refund_items(&items, &made, reach).await,
+        }
+    }
 }
