@@ -55,7 +55,9 @@ pub(crate) fn migrate(conn: &Connection) -> Result<(), StoreError> {
     }
     conn.execute_batch("CREATE UNIQUE INDEX IF NOT EXISTS holds_id ON holds (id)")?;
     let unnumbered: Vec<String> = conn
-        .prepare("SELECT transaction_id FROM holds WHERE id IS NULL ORDER BY created_ms, transaction_id")?
+        .prepare(
+            "SELECT transaction_id FROM holds WHERE id IS NULL ORDER BY created_ms, transaction_id",
+        )?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for transaction_id in unnumbered {

@@ -7,8 +7,7 @@ use super::Postgres;
 use super::write_off::{check_coupon, lock_for_spending};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
 use crate::server::holds::{
-    Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_refund, may_step, may_write_off,
-    order_item,
+    Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_refund, may_step, may_write_off, order_item,
 };
 use crate::wire::ext::currency_to_wire;
 use tokio_postgres::Transaction;

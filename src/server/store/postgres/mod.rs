@@ -37,7 +37,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../../../assets/postgres/003_hold_owner.sql"),
     ),
-    (5, include_str!("../../../../assets/postgres/004_hold_id.sql")),
+    (
+        5,
+        include_str!("../../../../assets/postgres/004_hold_id.sql"),
+    ),
 ];
 
 /// The schema this binary brings a PostgreSQL database to: SQLite's version 2, then the
