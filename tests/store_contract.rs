@@ -947,8 +947,8 @@ async fn nul_text_is_refused_as_the_request_fault(store: &Store) {
 }
 
 /// A chain's database made by the release before the write-off function (schema version 2)
-/// is brought up to date when an instance opens it (the write-off function, then the holds'
-/// owner), its money moves by the new function, and a hold made before is an admin's.
+/// is brought up to date when an instance opens it (the write-off function, the holds'
+/// owner, then the holds' ids), its money moves by the new function, and a hold made before is an admin's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
     let Some(cluster) = Cluster::start() else {
@@ -980,7 +980,14 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
+    // The hold made before is numbered as the column is added.
+    let id: i64 = client
+        .query_one("SELECT id FROM holds WHERE transaction_id = 'tx-old'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 1);
     store
         .write_off(ClientId(7), points(200), made(anchor()))
         .await

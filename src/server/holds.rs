@@ -5,6 +5,10 @@
 //! to the principal whose key made it: only that principal, or an admin, may take its next
 //! step, since transaction ids are no secret (they are in the server's log and the tills'
 //! journals).
+//!
+//! Each hold also has an integer `id`, given in order (1, 2, …) and never reused: it is the
+//! hold answer's `id`, and what the document's `refund/` `{"orderItems": [...]}` names (its
+//! "identifiers from the database"); the answer's `balanceId` is [`balance_id`].
 
 use super::store::{self, Made, Refusal, StoreError};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
@@ -38,16 +42,44 @@ CREATE INDEX IF NOT EXISTS hold_coupons_coupon ON hold_coupons (coupon_id);
 
 /// The columns version 3 added: who made the hold (`NULL` for holds made before, which
 /// only an admin may step), and who refunded it and when (a refund of a coupon-only hold
-/// writes no ledger row to say so).
+/// writes no ledger row to say so); then the hold's integer `id`, given to older holds in
+/// the order they were made.
 pub(crate) fn migrate(conn: &Connection) -> Result<(), StoreError> {
     for (column, declaration) in [
         ("principal", "TEXT"),
         ("refunded_by", "TEXT"),
         ("refunded_ms", "INTEGER"),
+        ("id", "INTEGER"),
     ] {
         store::sqlite::add_column(conn, "holds", column, declaration)?;
     }
+    conn.execute_batch("CREATE UNIQUE INDEX IF NOT EXISTS holds_id ON holds (id)")?;
+    let unnumbered: Vec<String> = conn
+        .prepare(
+            "SELECT transaction_id FROM holds WHERE id IS NULL ORDER BY created_ms, transaction_id",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for transaction_id in unnumbered {
+        conn.execute(
+            "UPDATE holds SET id = (SELECT coalesce(max(id), 0) + 1 FROM holds)
+             WHERE transaction_id = ?1",
+            [transaction_id],
+        )?;
+    }
     Ok(())
+}
+
+/// The `balanceId` of a hold answer: the client's balance in `currency`, which this server
+/// keys by client and currency, as one stable integer: the client id followed by one digit,
+/// 1 for points and 2 for rubles (client 1234567's points are balance 12345671). `None` for
+/// a client id too large to carry a digit more.
+pub fn balance_id(client: ClientId, currency: Currency) -> Option<i64> {
+    let digit = match currency {
+        Currency::Points => 1,
+        Currency::Rubles => 2,
+    };
+    client.0.checked_mul(10)?.checked_add(digit)
 }
 
 /// Whose holds a caller may step: its own (a till), or any (an admin).
@@ -88,6 +120,8 @@ pub(crate) fn may_step(
 /// A hold as its answer describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hold {
+    /// The hold's integer id (see the module's comment).
+    pub id: i64,
     pub transaction_id: String,
     pub client: ClientId,
     pub currency: Currency,
@@ -149,10 +183,14 @@ pub fn hold(
         store::check_coupon(&tx, client, *coupon, now_ms)?;
     }
     let expires_ms = now_ms + HOLD_TTL_MS;
+    // The one writer makes ids in order; the unique index makes `max` one index step.
+    let id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM holds", [], |r| {
+        r.get(0)
+    })?;
     tx.execute(
         "INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms, expires_ms,
-                            state, login, principal)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'held', ?7, ?8)",
+                            state, login, principal, id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'held', ?7, ?8, ?9)",
         params![
             transaction_id,
             client.0,
@@ -161,7 +199,8 @@ pub fn hold(
             now_ms,
             expires_ms,
             made.by,
-            made.principal
+            made.principal,
+            id
         ],
     )?;
     for coupon in coupons {
@@ -172,6 +211,7 @@ pub fn hold(
     }
     tx.commit()?;
     Ok(Hold {
+        id,
         transaction_id,
         client,
         currency,
@@ -343,10 +383,53 @@ pub fn refund(
 ) -> Result<(), StoreError> {
     let tx = conn.savepoint()?;
     let row = find(&tx, transaction_id, made, reach)?;
+    refund_found(&tx, transaction_id, &row, made)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The document's order-item refund: each of `items` is a hold's `id`, and each such hold
+/// is refunded as [`refund`] does, all of them or none (one the caller may not step, or
+/// that was not written off, refuses the whole request). Items already refunded stay so.
+pub fn refund_items(
+    conn: &mut Connection,
+    items: &[i64],
+    made: &Made,
+    reach: Reach,
+) -> Result<(), StoreError> {
+    let tx = conn.savepoint()?;
+    for item in items {
+        let transaction_id: String = tx
+            .query_row(
+                "SELECT transaction_id FROM holds WHERE id = ?1",
+                [item],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::Refused(Refusal::HoldNotFound(order_item(*item))))?;
+        let row = find(&tx, &transaction_id, made, reach)?;
+        refund_found(&tx, &transaction_id, &row, made)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// How a refusal names an order item no hold has.
+pub(crate) fn order_item(id: i64) -> String {
+    format!("for order item {id}")
+}
+
+/// Refunds the hold `row` unless it already was; refuses one not written off.
+fn refund_found(
+    tx: &Connection,
+    transaction_id: &str,
+    row: &Found,
+    made: &Made,
+) -> Result<(), StoreError> {
     if !may_refund(transaction_id, &row.state)? {
         return Ok(());
     }
-    ledger(&tx, &row, row.amount, "refund", made)?;
+    ledger(tx, row, row.amount, "refund", made)?;
     tx.execute(
         "UPDATE coupons SET redeemed_ms = NULL
          WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = ?1)",
@@ -357,6 +440,5 @@ pub fn refund(
          WHERE transaction_id = ?1",
         params![transaction_id, made.principal, made.at.as_millisecond()],
     )?;
-    tx.commit()?;
     Ok(())
 }

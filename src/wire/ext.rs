@@ -98,6 +98,19 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
     }
 }
 
+/// An optional id the vendor's document writes as a number (`"fiscalOrderId" : 1`) and
+/// others as a string: both are read as its text; `null` or absence is `None`.
+fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::String(s) => Ok(Some(s)),
+        serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string, number or null, found {other}"
+        ))),
+    }
+}
+
 /// Why a wire value has no domain meaning.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WireError {
@@ -277,11 +290,11 @@ pub struct HoldDto {
     /// Epoch milliseconds after which the hold lapses.
     #[serde(default)]
     pub expiration_date: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_string_or_number")]
     pub fiscal_order_id: Option<String>,
     #[serde(default)]
     pub id: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_string_or_number")]
     pub order_id: Option<String>,
     #[serde(default)]
     pub transaction_date: Option<i64>,
@@ -289,20 +302,37 @@ pub struct HoldDto {
     pub transaction_id: String,
 }
 
-/// `hold/write_off/`: spend a hold.
+/// `hold/write_off/`: spend a hold. The document's own example sends `"fiscalOrderId" : 1`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HoldWriteOffDto {
+    #[serde(deserialize_with = "string_or_number")]
     pub transaction_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string_or_number"
+    )]
     pub fiscal_order_id: Option<String>,
 }
 
-/// `hold/cancel/` and (as `loyalty serve` takes it) `refund/`: name a transaction.
+/// `hold/cancel/`: name a transaction.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionDto {
+    #[serde(deserialize_with = "string_or_number")]
     pub transaction_id: String,
+}
+
+/// `refund/` as `loyalty serve` reads it: the document's `{"orderItems": [1, 2, 3]}` (the
+/// `id`s hold answers gave, numbers or numeric strings) or a `transactionId`, not both.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RefundDto {
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub transaction_id: Option<String>,
+    #[serde(default)]
+    pub order_items: Option<Vec<serde_json::Value>>,
 }
 
 pub const HOLD_PATH: &str = "/fiscal_hub/cash_back/hold/";

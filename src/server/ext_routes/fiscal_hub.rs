@@ -2,7 +2,7 @@
 //! refunds, over `server/holds.rs`.
 
 use super::*;
-use crate::server::holds::Reach;
+use crate::server::holds::{Reach, balance_id};
 use crate::server::principals::Role;
 
 fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -37,6 +37,9 @@ pub(super) async fn hold(
             "nothing to hold: give an amount above zero or coupons",
         ));
     }
+    let balance_id = balance_id(client, currency).ok_or_else(|| {
+        ApiError::bad_request(format!("client id {} is too large to hold for", client.0))
+    })?;
     let coupons: Vec<CouponId> = dto.coupon_ids.iter().map(|c| CouponId(*c)).collect();
     let made = caller.made(&state);
     let transaction = uuid::Uuid::new_v4().to_string();
@@ -47,12 +50,12 @@ pub(super) async fn hold(
     tracing::info!(client = client.0, transaction = held.transaction_id, "hold");
     Ok(Json(ext::HoldDto {
         amount: Some(ext::amount_to_wire(held.amount)),
-        balance_id: None,
+        balance_id: Some(balance_id),
         client_id: Some(held.client.0),
         currency: Some(ext::currency_to_wire(held.currency).to_string()),
         expiration_date: Some(held.expires_ms),
         fiscal_order_id: None,
-        id: None,
+        id: Some(held.id),
         order_id: None,
         transaction_date: Some(held.created_ms),
         transaction_id: held.transaction_id,
@@ -76,7 +79,16 @@ pub(super) async fn hold_write_off(
     let dto: ext::HoldWriteOffDto = json_body(&body)?;
     let id = transaction_id(&dto.transaction_id)?;
     let made = caller.made(&state);
-    let fiscal = dto.fiscal_order_id;
+    // Kept with the hold as its receipt's reference; bounded like the transaction id.
+    let fiscal = dto
+        .fiscal_order_id
+        .map(|f| {
+            let ok = (1..=64).contains(&f.len()) && f.chars().all(|c| c.is_ascii_graphic());
+            ok.then_some(f).ok_or_else(|| {
+                ApiError::bad_request("fiscalOrderId must be 1 to 64 printable characters")
+            })
+        })
+        .transpose()?;
     let reach = reach(&caller);
     state.store.hold_write_off(id, fiscal, made, reach).await?;
     Ok(StatusCode::OK)
@@ -95,16 +107,69 @@ pub(super) async fn hold_cancel(
     Ok(StatusCode::OK)
 }
 
-/// `refund/`: gives back what a written-off hold took. The vendor's form names order items;
-/// this server refunds a whole transaction by its id.
+/// Most order items one refund may name: a receipt's worth, and a bound on one request's
+/// work inside a single transaction.
+pub const ORDER_ITEMS_MAX: usize = 100;
+
+/// Reads the `orderItems` of a refund: hold ids as integers or numeric strings, each once.
+fn order_items(items: &[serde_json::Value]) -> Result<Vec<i64>, ApiError> {
+    if items.is_empty() || items.len() > ORDER_ITEMS_MAX {
+        return Err(ApiError::bad_request(format!(
+            "orderItems must list 1 to {ORDER_ITEMS_MAX} ids"
+        )));
+    }
+    let mut seen = HashSet::new();
+    let mut ids = Vec::with_capacity(items.len());
+    for item in items {
+        let id = match item {
+            serde_json::Value::Number(n) => n.as_i64(),
+            serde_json::Value::String(s) => s.parse::<i64>().ok(),
+            _ => None,
+        }
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "an order item is a positive integer id, got {item}"
+            ))
+        })?;
+        if !seen.insert(id) {
+            return Err(ApiError::bad_request(format!(
+                "order item {id} is listed twice"
+            )));
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// `refund/`: gives back what written-off holds took. The document's form lists order
+/// items, which on this server are the holds' `id`s (the hold answer's `id`): each is
+/// refunded in full, all or none. This server's own form names one `transactionId`.
 pub(super) async fn refund(
     State(state): State<ServerState>,
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let dto: ext::TransactionDto = json_body(&body)?;
-    let id = transaction_id(&dto.transaction_id)?;
+    let dto: ext::RefundDto = json_body(&body)?;
     let made = caller.made(&state);
-    state.store.hold_refund(id, made, reach(&caller)).await?;
+    match (dto.transaction_id, dto.order_items) {
+        (Some(id), None) => {
+            let id = transaction_id(&id)?;
+            state.store.hold_refund(id, made, reach(&caller)).await?;
+        }
+        (None, Some(items)) => {
+            let items = order_items(&items)?;
+            tracing::info!(?items, "refund of order items");
+            state
+                .store
+                .hold_refund_items(items, made, reach(&caller))
+                .await?;
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "give orderItems or transactionId, not both",
+            ));
+        }
+    }
     Ok(StatusCode::OK)
 }

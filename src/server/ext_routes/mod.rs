@@ -9,7 +9,7 @@ pub(in crate::server) use write_off::parse_write_off;
 
 use super::error::ApiError;
 use super::store::StoreError;
-use super::store::{self, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT};
+use super::store::{self, ClientPage, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, SEARCH_LIMIT};
 use super::{Caller, ServerState};
 use crate::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
 use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto};
@@ -75,6 +75,10 @@ fn client_id(raw: &str) -> Result<ClientId, ApiError> {
         })
 }
 
+/// `GET clients/`: clients found by `phone` and/or `email`, or, with neither (both are
+/// optional in the seed), all clients; either way a page in id order, paged as the seed
+/// pages history (`offset` from 0, `limit` at most [`SEARCH_LIMIT`], which is also the
+/// default), and answered as the seed's plain array.
 async fn search(
     State(state): State<ServerState>,
     q: Params,
@@ -82,9 +86,6 @@ async fn search(
     let q = params(q)?;
     let phone = q.get("phone").filter(|s| !s.trim().is_empty()).cloned();
     let email = q.get("email").filter(|s| !s.trim().is_empty()).cloned();
-    if phone.is_none() && email.is_none() {
-        return Err(ApiError::bad_request("give phone or email to search by"));
-    }
     // SQLite's LIKE refuses patterns over 50,000 bytes; no phone or email is near this.
     if [&phone, &email]
         .iter()
@@ -94,7 +95,18 @@ async fn search(
             "a search pattern is at most {PATTERN_MAX} bytes"
         )));
     }
-    let clients = state.store.search_clients(phone, email).await?;
+    let max = SEARCH_LIMIT as u32;
+    let limit = number::<u32>(&q, "limit")?.unwrap_or(max);
+    if limit > max {
+        return Err(ApiError::bad_request(format!(
+            "limit must be at most {max}"
+        )));
+    }
+    let page = ClientPage {
+        offset: number::<u32>(&q, "offset")?.unwrap_or(0),
+        limit,
+    };
+    let clients = state.store.search_clients_page(phone, email, page).await?;
     Ok(Json(clients.iter().map(ClientDto::from).collect()))
 }
 

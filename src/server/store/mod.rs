@@ -28,7 +28,9 @@ pub use postgres::Postgres;
 pub use reads::{
     HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, balances, client_count, coupons, history,
 };
-pub use search::{ContactKeys, SEARCH_LIMIT, phone_pattern, search_clients};
+pub use search::{
+    ClientPage, ContactKeys, SEARCH_LIMIT, phone_pattern, search_clients, search_clients_page,
+};
 pub(crate) use search::{Pattern, like_literal, search_sql};
 pub use sqlite::Sqlite;
 pub use target::DbTarget;

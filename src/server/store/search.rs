@@ -1,13 +1,37 @@
-//! Finding clients by phone or email: exact, prefix and suffix patterns as index range
-//! scans over normalised and reversed columns.
+//! Finding clients by phone or email, or listing them a page at a time: exact, prefix and
+//! suffix patterns as index range scans over normalised and reversed columns.
+//!
+//! A phone pattern with `%` means what it means to the vendor: it is matched against the
+//! digits of the phone as it was stored (`7912%` finds a client stored as `7912345678`, whose
+//! normalised form is `77912345678`). The indexes hold normalised phones, so a pattern
+//! becomes the union of the normalised ranges that a stored number matching it can fall in
+//! ([`prefix_ranges`], [`suffix_ranges`]), and the stored digits are then checked exactly.
 
 use super::StoreError;
 use crate::domain::{Client, ClientId, phone};
 use rusqlite::Connection;
 
-/// Most clients one search returns: the API has no paging for search, and a bare `%`
-/// must not stream a whole customer base to a till.
+/// Most clients one search or page returns: a bare `%` must not stream a whole customer
+/// base to a till.
 pub const SEARCH_LIMIT: usize = crate::domain::search::SEARCH_CAP;
+
+/// Which clients of a search or listing one answer carries, in id order: the seed's paging
+/// (`offset` from 0, at most `limit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientPage {
+    pub offset: u32,
+    pub limit: u32,
+}
+
+impl Default for ClientPage {
+    /// The first [`SEARCH_LIMIT`] clients: what a search without paging gets.
+    fn default() -> Self {
+        ClientPage {
+            offset: 0,
+            limit: SEARCH_LIMIT as u32,
+        }
+    }
+}
 
 /// Normalised forms stored next to a client's contacts so searches can use indexes.
 pub struct ContactKeys {
@@ -37,7 +61,7 @@ fn reverse(s: &str) -> String {
 }
 
 /// What a `phone` or `email` pattern asks for, whatever the SQL dialect.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Pattern {
     /// `%` alone: any client that has the contact at all.
     Present,
@@ -76,11 +100,195 @@ pub(crate) fn like_literal(text: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// The normalised-phone prefixes a stored number can have when its digits start with
+/// `digits`, one per rule of [`phone::normalize`]: kept as written (`+7…`, other lengths),
+/// `00` dropped, a leading `8` of eleven digits made `7`, `38` before ten digits starting
+/// with `0`, `7` before other ten-digit numbers. `Present` when any normalised number can
+/// (`0` or `00`: the `00` rule may leave anything).
+pub(crate) fn prefix_ranges(digits: &str) -> Vec<Pattern> {
+    if digits.is_empty() || digits == "0" || digits == "00" {
+        return vec![Pattern::Present];
+    }
+    let mut ranges = vec![digits.to_string()];
+    if let Some(rest) = digits.strip_prefix("00") {
+        ranges.push(rest.to_string());
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        if digits.len() <= 10 {
+            ranges.push(format!("380{rest}"));
+        }
+    } else {
+        if digits.len() <= 10 {
+            ranges.push(format!("7{digits}"));
+        }
+        if let Some(rest) = digits.strip_prefix('8').filter(|_| digits.len() <= 11) {
+            ranges.push(format!("7{rest}"));
+        }
+    }
+    ranges.dedup();
+    ranges.into_iter().map(Pattern::Prefix).collect()
+}
+
+/// The normalised-phone ranges a stored number can fall in when its digits end with
+/// `digits`: its normalised form ends with them too, unless a rule rewrote digits the suffix
+/// covers: `00` dropped from a number that is the suffix or `0` and the suffix, or the `8` of
+/// an eleven-digit suffix made `7`; those are exact values.
+pub(crate) fn suffix_ranges(digits: &str) -> Vec<Pattern> {
+    let mut ranges = vec![Pattern::Suffix(reverse(digits))];
+    for stripped in [digits.strip_prefix('0'), digits.strip_prefix("00")]
+        .into_iter()
+        .flatten()
+        .filter(|rest| !rest.is_empty())
+    {
+        ranges.push(Pattern::Exact(stripped.to_string()));
+    }
+    if let Some(rest) = digits.strip_prefix('8').filter(|_| digits.len() == 11) {
+        ranges.push(Pattern::Exact(format!("7{rest}")));
+    }
+    ranges
+}
+
+/// A phone pattern over the index: the ranges to read and, for a wildcard pattern, the LIKE
+/// the stored digits must then match.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PhoneSearch {
+    pub ranges: Vec<Pattern>,
+    pub digits_like: Option<String>,
+}
+
+impl PhoneSearch {
+    /// `text` as the `phone` parameter gave it: without `%` a whole number in any format,
+    /// found by its normalised form; with `%` a pattern over the stored digits.
+    pub(crate) fn of(text: &str) -> PhoneSearch {
+        let pattern = phone_pattern(text);
+        let like = Some(pattern.clone());
+        let (ranges, digits_like) = match Pattern::of(&pattern) {
+            Pattern::Present => (vec![Pattern::Present], None),
+            Pattern::Exact(key) => (vec![Pattern::Exact(key)], None),
+            Pattern::Prefix(digits) => (prefix_ranges(&digits), like),
+            Pattern::Suffix(reversed) => (suffix_ranges(&reverse(&reversed)), like),
+            Pattern::Like(_) => {
+                // Narrowed by the fixed digits at either end, if any; `%12%` reads every phone.
+                let head = pattern.split('%').next().unwrap_or_default();
+                let tail = pattern.rsplit('%').next().unwrap_or_default();
+                let ranges = if !head.is_empty() {
+                    prefix_ranges(head)
+                } else if !tail.is_empty() {
+                    suffix_ranges(tail)
+                } else {
+                    vec![Pattern::Present]
+                };
+                (ranges, like)
+            }
+        };
+        PhoneSearch {
+            ranges,
+            digits_like,
+        }
+    }
+}
+
+/// Normalises a `phone` search parameter: without `%` it is a whole number in any format;
+/// with `%` only its digits and wildcards count.
+pub fn phone_pattern(text: &str) -> String {
+    if text.contains('%') {
+        text.chars()
+            .filter(|c| c.is_ascii_digit() || *c == '%')
+            .collect()
+    } else {
+        phone::normalize(text)
+            .unwrap_or_else(|| text.chars().filter(char::is_ascii_digit).collect())
+    }
+}
+
+/// How one SQL dialect writes a search.
+pub(crate) struct Dialect {
+    /// One pattern over a column and its reverse, pushing its arguments.
+    pub clause: fn(&str, &str, Pattern, &mut Vec<String>) -> String,
+    /// The `n`th argument.
+    pub placeholder: fn(usize) -> String,
+    /// The `n`th argument (sent as text) used as an integer.
+    pub integer: fn(usize) -> String,
+    /// The digits of the stored `phone`, as an expression.
+    pub phone_digits: &'static str,
+}
+
+/// Whether a search is an index lookup of whole values (no `%`): a few rows at most.
+pub fn is_exact(phone_text: Option<&str>, email: Option<&str>) -> bool {
+    (phone_text.is_some() || email.is_some())
+        && [phone_text, email]
+            .into_iter()
+            .flatten()
+            .all(|p| matches!(Pattern::of(p), Pattern::Exact(_)))
+}
+
+/// The phone part of a search: its ranges, any of which, and its digits check.
+fn phone_clause(text: &str, dialect: &Dialect, args: &mut Vec<String>) -> String {
+    let search = PhoneSearch::of(text);
+    let ranges: Vec<String> = search
+        .ranges
+        .into_iter()
+        .map(|range| (dialect.clause)("phone_norm", "phone_rev", range, args))
+        .collect();
+    let mut clause = if ranges.len() == 1 {
+        ranges.join("")
+    } else {
+        format!("({})", ranges.join(" OR "))
+    };
+    if let Some(like) = search.digits_like {
+        args.push(like);
+        let arg = (dialect.placeholder)(args.len());
+        clause = format!("{clause} AND {} LIKE {arg}", dialect.phone_digits);
+    }
+    clause
+}
+
+/// A client search (or, with neither contact, a listing) as SQL in `dialect`, and its
+/// arguments, one page of it in id order.
+pub(crate) fn search_sql(
+    phone_text: Option<&str>,
+    email: Option<&str>,
+    page: ClientPage,
+    dialect: &Dialect,
+) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut args = Vec::new();
+    if let Some(p) = phone_text {
+        clauses.push(phone_clause(p, dialect, &mut args));
+    }
+    if let Some(e) = email {
+        let e = e.trim().to_lowercase();
+        clauses.push((dialect.clause)(
+            "email_lc",
+            "email_rev",
+            Pattern::of(&e),
+            &mut args,
+        ));
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {} ", clauses.join(" AND "))
+    };
+    args.push(page.limit.to_string());
+    let limit = (dialect.integer)(args.len());
+    args.push(page.offset.to_string());
+    let offset = (dialect.integer)(args.len());
+    let sql = format!(
+        "SELECT id, name, phone, email FROM clients {filter}ORDER BY id LIMIT {limit} OFFSET {offset}"
+    );
+    (sql, args)
+}
+
 /// One pattern as SQLite over the normalised column and its reverse, so that exact, prefix
 /// (`7912%`) and suffix (`%5678`) patterns are index range scans. Only a pattern with `%`
 /// inside falls back to LIKE over the column.
-fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<String>) -> String {
-    let (col, key) = match Pattern::of(pattern) {
+fn pattern_clause(
+    column: &str,
+    reversed: &str,
+    pattern: Pattern,
+    args: &mut Vec<String>,
+) -> String {
+    let (col, key) = match pattern {
         Pattern::Present => return format!("{column} IS NOT NULL"),
         Pattern::Exact(key) => {
             args.push(key);
@@ -98,63 +306,26 @@ fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<St
     format!("({col} >= ?{} AND {col} < ?{})", args.len() - 1, args.len())
 }
 
-/// Normalises a `phone` search parameter: without `%` it is a whole number in any format;
-/// with `%` only its digits and wildcards count.
-pub fn phone_pattern(text: &str) -> String {
-    if text.contains('%') {
-        text.chars()
-            .filter(|c| c.is_ascii_digit() || *c == '%')
-            .collect()
-    } else {
-        phone::normalize(text)
-            .unwrap_or_else(|| text.chars().filter(char::is_ascii_digit).collect())
-    }
-}
+/// SQLite's dialect. A phone's digits: its text without the separators
+/// [`phone::normalize`] allows; text with anything else was normalised to its bare digits.
+const SQLITE: Dialect = Dialect {
+    clause: pattern_clause,
+    placeholder: |n| format!("?{n}"),
+    integer: |n| format!("CAST(?{n} AS INTEGER)"),
+    phone_digits: "(CASE WHEN trim(phone, '0123456789 +-()./' || char(160)) = '' \
+                   THEN replace(replace(replace(replace(replace(replace(replace(replace(phone, \
+                   ' ', ''), '+', ''), '-', ''), '(', ''), ')', ''), '.', ''), '/', ''), char(160), '') \
+                   ELSE phone_norm END)",
+};
 
-/// Renders one pattern over a column and its reverse in a dialect, pushing its arguments.
-pub(crate) type Render = fn(&str, &str, &str, &mut Vec<String>) -> String;
-
-/// Whether a search is an index lookup of whole values (no `%`): a few rows at most.
-pub fn is_exact(phone_text: Option<&str>, email: Option<&str>) -> bool {
-    [phone_text, email]
-        .into_iter()
-        .flatten()
-        .all(|p| matches!(Pattern::of(p), Pattern::Exact(_)))
-}
-
-/// A client search as SQL in the dialect `render` speaks, and its arguments.
-pub(crate) fn search_sql(
-    phone_text: Option<&str>,
-    email: Option<&str>,
-    render: Render,
-) -> (String, Vec<String>) {
-    let mut clauses = Vec::new();
-    let mut args = Vec::new();
-    if let Some(p) = phone_text {
-        clauses.push(render(
-            "phone_norm",
-            "phone_rev",
-            &phone_pattern(p),
-            &mut args,
-        ));
-    }
-    if let Some(e) = email {
-        let e = e.trim().to_lowercase();
-        clauses.push(render("email_lc", "email_rev", &e, &mut args));
-    }
-    let sql = format!(
-        "SELECT id, name, phone, email FROM clients WHERE {} ORDER BY id LIMIT {SEARCH_LIMIT}",
-        clauses.join(" AND ")
-    );
-    (sql, args)
-}
-
-pub fn search_clients(
+/// One page of the clients a search finds (all clients when it names no contact).
+pub fn search_clients_page(
     conn: &Connection,
     phone_text: Option<&str>,
     email: Option<&str>,
+    page: ClientPage,
 ) -> Result<Vec<Client>, StoreError> {
-    let (sql, args) = search_sql(phone_text, email, pattern_clause);
+    let (sql, args) = search_sql(phone_text, email, page, &SQLITE);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
         Ok(Client {
@@ -167,6 +338,15 @@ pub fn search_clients(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The first page of a search.
+pub fn search_clients(
+    conn: &Connection,
+    phone_text: Option<&str>,
+    email: Option<&str>,
+) -> Result<Vec<Client>, StoreError> {
+    search_clients_page(conn, phone_text, email, ClientPage::default())
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -174,7 +354,7 @@ mod tests {
 
     fn clause(p: &str) -> (String, Vec<String>) {
         let mut args = Vec::new();
-        let sql = pattern_clause("c", "r", p, &mut args);
+        let sql = pattern_clause("c", "r", Pattern::of(p), &mut args);
         (sql, args)
     }
 
@@ -185,6 +365,151 @@ mod tests {
         assert!(!is_exact(Some("7912%"), None));
         assert!(!is_exact(Some("7912345678"), Some("%@b.ru")));
         assert!(!is_exact(None, Some("%")));
+        assert!(!is_exact(None, None), "a listing is no lookup");
+    }
+
+    fn prefixes(digits: &str) -> Vec<String> {
+        prefix_ranges(digits)
+            .into_iter()
+            .map(|r| match r {
+                Pattern::Prefix(p) => p,
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stored_prefix_becomes_the_normalised_prefixes_it_can_have() {
+        // `7912345678` is stored, `77912345678` indexed; `+7 912…` is `7912…` both ways.
+        assert_eq!(prefixes("7912"), ["7912", "77912"]);
+        // `8 912 …` (eleven digits) is indexed as `7912…`; ten-digit `8…` gets a 7 before.
+        assert_eq!(prefixes("8912"), ["8912", "78912", "7912"]);
+        assert_eq!(prefixes("0067"), ["0067", "67"]);
+        assert_eq!(prefixes("067"), ["067", "38067"]);
+        assert_eq!(prefixes("79123456789"), ["79123456789"]);
+        assert_eq!(prefixes("89123456789"), ["89123456789", "79123456789"]);
+        assert_eq!(prefix_ranges("0"), [Pattern::Present]);
+    }
+
+    #[test]
+    fn a_stored_suffix_becomes_the_reversed_range_and_the_numbers_rules_rewrote() {
+        assert_eq!(suffix_ranges("5678"), [Pattern::Suffix("8765".into())]);
+        assert_eq!(
+            suffix_ranges("89123456789"),
+            [
+                Pattern::Suffix("98765432198".into()),
+                Pattern::Exact("79123456789".into())
+            ]
+        );
+        assert_eq!(
+            suffix_ranges("00380671234567"),
+            [
+                Pattern::Suffix("76543217608300".into()),
+                Pattern::Exact("0380671234567".into()),
+                Pattern::Exact("380671234567".into())
+            ]
+        );
+    }
+
+    /// Whether `pattern` (digits and `%`) matches `digits` as SQL's LIKE does.
+    fn like(pattern: &str, digits: &str) -> bool {
+        let parts: Vec<&str> = pattern.split('%').collect();
+        let (first, last) = (parts[0], parts[parts.len() - 1]);
+        if parts.len() == 1 {
+            return pattern == digits;
+        }
+        if !digits.starts_with(first) || digits.len() < first.len() + last.len() {
+            return false;
+        }
+        let mut rest = &digits[first.len()..digits.len() - last.len()];
+        if !digits.ends_with(last) {
+            return false;
+        }
+        for part in &parts[1..parts.len() - 1] {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// Whether a stored number whose normalised form is `norm` lies in one of `ranges`.
+    fn in_ranges(ranges: &[Pattern], norm: &str) -> bool {
+        ranges.iter().any(|r| match r {
+            Pattern::Present => true,
+            Pattern::Exact(k) => norm == k,
+            Pattern::Prefix(k) => norm.starts_with(k.as_str()),
+            Pattern::Suffix(k) => reverse(norm).starts_with(k.as_str()),
+            Pattern::Like(_) => unreachable!("phone ranges are never a LIKE"),
+        })
+    }
+
+    /// The promise the index ranges make: every stored phone whose digits match a wildcard
+    /// pattern lies in one of the pattern's ranges, whatever rule normalised it; so the
+    /// digits check after them finds exactly what the vendor's LIKE over the text finds.
+    #[test]
+    fn every_stored_phone_whose_digits_match_lies_in_the_ranges() {
+        let stored = [
+            "7912345678",
+            "+7 912 345-67-89",
+            "8 (912) 345 67 89",
+            "89123456789",
+            "79123456789",
+            "9123456789",
+            "0671234567",
+            "+380 67 123 4567",
+            "00380671234567",
+            "0079123456789",
+            "88005553535",
+            "1234",
+            "8912345678",
+            "ext. 12-34",
+        ];
+        let patterns = [
+            "7912%",
+            "77912%",
+            "8912%",
+            "912%",
+            "0%",
+            "00%",
+            "003%",
+            "067%",
+            "38067%",
+            "%5678",
+            "%4567",
+            "%89",
+            "%9123456789",
+            "%89123456789",
+            "%0079123456789",
+            "%079123456789",
+            "79%89",
+            "8%67%89",
+            "%12%",
+            "0%67",
+            "%",
+            "1%",
+            "%1234",
+        ];
+        for pattern in patterns {
+            let search = PhoneSearch::of(pattern);
+            for text in stored {
+                let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+                let norm = ContactKeys::of(Some(text), None).phone_norm.unwrap();
+                if like(pattern, &digits) {
+                    assert!(
+                        in_ranges(&search.ranges, &norm),
+                        "{pattern} matches {text:?} ({norm}) outside {:?}",
+                        search.ranges
+                    );
+                }
+            }
+            assert_eq!(
+                search.digits_like.is_some(),
+                pattern != "%",
+                "{pattern}: its digits are checked"
+            );
+        }
     }
 
     #[test]
@@ -199,6 +524,88 @@ mod tests {
         assert_eq!(clause("%").0, "c IS NOT NULL");
         assert!(clause("79%89").0.contains("LIKE"));
         assert_eq!(clause("%a_b%").1[0], "%a\\_b%");
+    }
+
+    /// The client rows the SQLite search of `phone` finds among `stored`, by phone text.
+    fn found(conn: &Connection, phone: &str) -> Vec<String> {
+        search_clients_page(conn, Some(phone), None, ClientPage::default())
+            .unwrap()
+            .into_iter()
+            .filter_map(|c| c.phone)
+            .collect()
+    }
+
+    #[test]
+    fn wildcards_match_the_stored_digits_on_sqlite() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::server::admin_store::SCHEMA)
+            .unwrap();
+        conn.execute_batch(super::super::schema::SCHEMA).unwrap();
+        for (id, text) in [
+            (1, "7912345678"),
+            (2, "+7 912 345-67-89"),
+            (3, "8 (912) 345 67 89"),
+            (4, "0671234567"),
+            (5, "00380671234567"),
+            (6, "ext. 12-34"),
+            (7, "8\u{a0}912\u{a0}111\u{a0}22\u{a0}33"),
+        ] {
+            let keys = ContactKeys::of(Some(text), None);
+            conn.execute(
+                "INSERT INTO clients (id, phone, phone_norm, phone_rev) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![id, text, keys.phone_norm, keys.phone_rev],
+            )
+            .unwrap();
+        }
+        assert_eq!(found(&conn, "7912%"), ["7912345678", "+7 912 345-67-89"]);
+        assert_eq!(
+            found(&conn, "8912%"),
+            ["8 (912) 345 67 89", "8\u{a0}912\u{a0}111\u{a0}22\u{a0}33"]
+        );
+        assert_eq!(
+            found(&conn, "77912%"),
+            Vec::<String>::new(),
+            "no one typed the 7 twice"
+        );
+        assert_eq!(found(&conn, "067%"), ["0671234567"]);
+        assert_eq!(found(&conn, "%4567"), ["0671234567", "00380671234567"]);
+        assert_eq!(found(&conn, "0038%"), ["00380671234567"]);
+        assert_eq!(found(&conn, "%1234"), ["ext. 12-34"]);
+        assert_eq!(found(&conn, "79%78"), ["7912345678"]);
+        assert_eq!(
+            found(&conn, "%9123%"),
+            ["7912345678", "+7 912 345-67-89", "8 (912) 345 67 89"]
+        );
+        // Without a wildcard a number is one number in any format, as before (the ten
+        // digits `7912345678` are another number, +7 791…).
+        assert_eq!(
+            found(&conn, "+7 (912) 345-67-89"),
+            ["+7 912 345-67-89", "8 (912) 345 67 89"]
+        );
+    }
+
+    #[test]
+    fn a_listing_pages_through_every_client_in_id_order() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::server::admin_store::SCHEMA)
+            .unwrap();
+        conn.execute_batch(super::super::schema::SCHEMA).unwrap();
+        for id in 1..=5 {
+            conn.execute("INSERT INTO clients (id, name) VALUES (?1, 'x')", [id])
+                .unwrap();
+        }
+        let ids = |offset, limit| -> Vec<i64> {
+            search_clients_page(&conn, None, None, ClientPage { offset, limit })
+                .unwrap()
+                .iter()
+                .map(|c| c.id.0)
+                .collect()
+        };
+        assert_eq!(ids(0, 2), [1, 2]);
+        assert_eq!(ids(2, 2), [3, 4]);
+        assert_eq!(ids(4, 2), [5]);
+        assert_eq!(ids(5, 2), Vec::<i64>::new());
+        assert_eq!(ids(0, 200), [1, 2, 3, 4, 5]);
     }
 
     fn plan(conn: &Connection, sql: &str, args: &[&str]) -> String {
@@ -218,20 +625,22 @@ mod tests {
                 for (phone, email) in [
                     (Some("79123456789"), None),
                     (Some("%6789"), None),
+                    (Some("%89123456789"), None),
                     (Some("7912%"), None),
+                    (Some("8912%"), None),
+                    (Some("79%89"), None),
                     (None, Some("test@test.ru")),
                     (None, Some("test@%")),
                     (None, Some("%@test.ru")),
                 ] {
-                    let mut args = Vec::new();
-                    let clause = match (phone, email) {
-                        (Some(p), _) => pattern_clause("phone_norm", "phone_rev", &phone_pattern(p), &mut args),
-                        (_, Some(e)) => pattern_clause("email_lc", "email_rev", e, &mut args),
-                        _ => unreachable!(),
-                    };
+                    let (sql, args) = search_sql(phone, email, ClientPage::default(), &SQLITE);
                     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                    let p = plan(conn, &format!("SELECT id FROM clients WHERE {clause}"), &args);
-                    assert!(p.contains("USING INDEX") || p.contains("USING COVERING INDEX"), "{phone:?} {email:?}: {p}");
+                    let p = plan(conn, &sql, &args);
+                    assert!(
+                        p.contains("USING INDEX") || p.contains("USING COVERING INDEX"),
+                        "{phone:?} {email:?}: {p}"
+                    );
+                    assert!(!p.contains("SCAN clients"), "{phone:?} {email:?}: {p}");
                 }
                 let p = plan(
                     conn,

@@ -6,26 +6,45 @@ use crate::domain::{
     WriteOff,
 };
 use crate::server::holds::{self, Hold, Reach};
-use crate::server::store::{Idempotency, Keyed, Made, StoreError, reads, search, write_off};
+use crate::server::store::{
+    ClientPage, Idempotency, Keyed, Made, StoreError, reads, search, write_off,
+};
 
 impl Store {
+    /// The first page of the clients a search finds.
     pub async fn search_clients(
         &self,
         phone: Option<String>,
         email: Option<String>,
     ) -> Result<Vec<Client>, StoreError> {
+        self.search_clients_page(phone, email, ClientPage::default())
+            .await
+    }
+
+    /// One page of the clients a search finds, or of all clients when it names neither
+    /// contact, in id order.
+    pub async fn search_clients_page(
+        &self,
+        phone: Option<String>,
+        email: Option<String>,
+        page: ClientPage,
+    ) -> Result<Vec<Client>, StoreError> {
         let exact = search::is_exact(phone.as_deref(), email.as_deref());
         match self {
             Store::Sqlite(s) => {
-                let search =
-                    move |c: &mut _| search::search_clients(c, phone.as_deref(), email.as_deref());
+                let search = move |c: &mut _| {
+                    search::search_clients_page(c, phone.as_deref(), email.as_deref(), page)
+                };
                 if exact {
                     s.read_indexed(search)
                 } else {
                     s.run(search).await
                 }
             }
-            Store::Postgres(p) => p.search_clients(phone.as_deref(), email.as_deref()).await,
+            Store::Postgres(p) => {
+                p.search_clients(phone.as_deref(), email.as_deref(), page)
+                    .await
+            }
         }
     }
 
@@ -174,6 +193,23 @@ impl Store {
                     .await
             }
             Store::Postgres(p) => p.hold_refund(&transaction_id, &made, reach).await,
+        }
+    }
+
+    /// Refunds the written-off holds whose ids `items` lists, all or none, under the same
+    /// rule of whose they are.
+    pub async fn hold_refund_items(
+        &self,
+        items: Vec<i64>,
+        made: Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.run_write(move |c| holds::refund_items(c, &items, &made, reach))
+                    .await
+            }
+            Store::Postgres(p) => p.hold_refund_items(&items, &made, reach).await,
         }
     }
 }

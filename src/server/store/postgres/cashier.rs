@@ -1,6 +1,6 @@
 //! What a till reads: find a client, its balances, coupons and history.
 
-use super::super::search::is_exact;
+use super::super::search::{ClientPage, Dialect, is_exact};
 use super::super::{Pattern, StoreError, search_sql};
 use super::{Postgres, big};
 use crate::domain::{
@@ -14,8 +14,13 @@ use tokio_postgres::types::ToSql;
 /// One pattern as PostgreSQL over the normalised column and its reverse. The columns'
 /// `text_pattern_ops` indexes serve `=` and LIKE with a fixed prefix, whatever the
 /// database's collation; so prefixes and suffixes are LIKE prefixes here.
-fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<String>) -> String {
-    let (col, like) = match Pattern::of(pattern) {
+fn pattern_clause(
+    column: &str,
+    reversed: &str,
+    pattern: Pattern,
+    args: &mut Vec<String>,
+) -> String {
+    let (col, like) = match pattern {
         Pattern::Present => return format!("{column} IS NOT NULL"),
         Pattern::Exact(key) => {
             args.push(key);
@@ -28,6 +33,14 @@ fn pattern_clause(column: &str, reversed: &str, pattern: &str, args: &mut Vec<St
     args.push(like);
     format!("{col} LIKE ${} ESCAPE '\\'", args.len())
 }
+
+/// PostgreSQL's dialect: every argument is sent as text, so paging casts its own.
+const POSTGRES: Dialect = Dialect {
+    clause: pattern_clause,
+    placeholder: |n| format!("${n}"),
+    integer: |n| format!("CAST(${n}::text AS bigint)"),
+    phone_digits: "regexp_replace(phone, '[^0-9]', '', 'g')",
+};
 
 async fn find_clients(
     c: &impl GenericClient,
@@ -74,8 +87,9 @@ impl Postgres {
         &self,
         phone: Option<&str>,
         email: Option<&str>,
+        page: ClientPage,
     ) -> Result<Vec<Client>, StoreError> {
-        let (sql, args) = search_sql(phone, email, pattern_clause);
+        let (sql, args) = search_sql(phone, email, page, &POSTGRES);
         if !is_exact(phone, email) {
             return Ok(find_clients(&self.client().await?, &sql, &args).await?);
         }
@@ -151,7 +165,7 @@ mod tests {
 
     fn clause(p: &str) -> (String, Vec<String>) {
         let mut args = Vec::new();
-        let sql = pattern_clause("c", "r", p, &mut args);
+        let sql = pattern_clause("c", "r", Pattern::of(p), &mut args);
         (sql, args)
     }
 

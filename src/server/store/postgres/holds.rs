@@ -7,7 +7,7 @@ use super::Postgres;
 use super::write_off::{check_coupon, lock_for_spending};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
 use crate::server::holds::{
-    Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_refund, may_step, may_write_off,
+    Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_refund, may_step, may_write_off, order_item,
 };
 use crate::wire::ext::currency_to_wire;
 use tokio_postgres::Transaction;
@@ -93,22 +93,24 @@ impl Postgres {
             check_coupon(&tx, client, *coupon, now_ms).await?;
         }
         let expires_ms = now_ms + HOLD_TTL_MS;
-        tx.execute(
-            "INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms,
-                                expires_ms, state, login, principal)
-             VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8)",
-            &[
-                &transaction_id,
-                &client.0,
-                &currency_to_wire(currency),
-                &amount.minor(),
-                &now_ms,
-                &expires_ms,
-                &made.by,
-                &made.principal,
-            ],
-        )
-        .await?;
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms,
+                                    expires_ms, state, login, principal)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8) RETURNING id",
+                &[
+                    &transaction_id,
+                    &client.0,
+                    &currency_to_wire(currency),
+                    &amount.minor(),
+                    &now_ms,
+                    &expires_ms,
+                    &made.by,
+                    &made.principal,
+                ],
+            )
+            .await?
+            .get(0);
         for coupon in coupons {
             tx.execute(
                 "INSERT INTO hold_coupons (transaction_id, coupon_id) VALUES ($1, $2)",
@@ -118,6 +120,7 @@ impl Postgres {
         }
         tx.commit().await?;
         Ok(Hold {
+            id,
             transaction_id,
             client,
             currency,
@@ -188,23 +191,57 @@ impl Postgres {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let row = find(&tx, transaction_id, made, reach).await?;
-        if !may_refund(transaction_id, &row.state)? {
-            return Ok(());
-        }
-        ledger(&tx, &row, row.amount, "refund", made).await?;
-        tx.execute(
-            "UPDATE coupons SET redeemed_ms = NULL
-             WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = $1)",
-            &[&transaction_id],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE holds SET state = 'refunded', refunded_by = $2, refunded_ms = $3
-             WHERE transaction_id = $1",
-            &[&transaction_id, &made.principal, &made.at.as_millisecond()],
-        )
-        .await?;
+        refund_found(&tx, transaction_id, &row, made).await?;
         tx.commit().await?;
         Ok(())
     }
+
+    /// The document's order-item refund (see `holds::refund_items`): every hold named by
+    /// its `id`, or none.
+    pub async fn hold_refund_items(
+        &self,
+        items: &[i64],
+        made: &Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        for item in items {
+            let transaction_id: String = tx
+                .query_opt("SELECT transaction_id FROM holds WHERE id = $1", &[item])
+                .await?
+                .map(|r| r.get(0))
+                .ok_or_else(|| StoreError::Refused(Refusal::HoldNotFound(order_item(*item))))?;
+            let row = find(&tx, &transaction_id, made, reach).await?;
+            refund_found(&tx, &transaction_id, &row, made).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Refunds the locked hold `row` unless it already was; refuses one not written off.
+async fn refund_found(
+    tx: &Transaction<'_>,
+    transaction_id: &str,
+    row: &Found,
+    made: &Made,
+) -> Result<(), StoreError> {
+    if !may_refund(transaction_id, &row.state)? {
+        return Ok(());
+    }
+    ledger(tx, row, row.amount, "refund", made).await?;
+    tx.execute(
+        "UPDATE coupons SET redeemed_ms = NULL
+         WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = $1)",
+        &[&transaction_id],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE holds SET state = 'refunded', refunded_by = $2, refunded_ms = $3
+         WHERE transaction_id = $1",
+        &[&transaction_id, &made.principal, &made.at.as_millisecond()],
+    )
+    .await?;
+    Ok(())
 }

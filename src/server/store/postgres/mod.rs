@@ -37,11 +37,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../../../assets/postgres/003_hold_owner.sql"),
     ),
+    (
+        5,
+        include_str!("../../../../assets/postgres/004_hold_id.sql"),
+    ),
 ];
 
 /// The schema this binary brings a PostgreSQL database to: SQLite's version 2, then the
 /// write-off functions (3), which SQLite has no need of, then the holds' owner (4, SQLite's
-/// 3).
+/// 3), then the holds' integer ids (5; SQLite adds the column at every open).
 const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Connections one instance holds at most: each is a PostgreSQL backend process, and a
