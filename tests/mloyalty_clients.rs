@@ -488,3 +488,37 @@ async fn the_pypi_client_logs_in_reads_registrations_and_renews() {
     // The script prints no token (every JWT begins with `eyJ`, the encoding of `{"`).
     assert!(!out.contains("eyJ"), "the client's output holds a JWT");
 }
+
+/// Guessing the manager's password through another spelling of a route costs what it costs
+/// through the vendor's: the refusals of every spelling count against the same peer, and
+/// once its ten are spent the next refusal is held back and says so.
+#[tokio::test]
+async fn refusals_are_slowed_on_every_spelling_of_a_route() {
+    let s = TestServer::start(1).await;
+    let http = reqwest::Client::new();
+    let guess = |path: &'static str| {
+        let request = if path.ends_with("ClientInfoPeriod") {
+            http.post(format!("{}{path}", s.url()))
+                .bearer_auth("forged")
+                .json(&seed_body())
+        } else {
+            http.post(format!("{}{path}", s.url())).form(&[
+                ("username", MANAGER),
+                ("password", "guess"),
+                ("grant_type", "password"),
+            ])
+        };
+        async move {
+            let r = request.send().await.unwrap();
+            (r.status().as_u16(), r.headers().contains_key("retry-after"))
+        }
+    };
+    for i in 0..10 {
+        let path = ["/ManagerLogin", "/API/Client/ClientInfoPeriod"][i % 2];
+        let (status, held) = guess(path).await;
+        assert!(status == 400 || status == 401, "{path}: {status}");
+        assert!(!held, "refusal {i} at {path} was held");
+    }
+    let (status, held) = guess("/MANAGERLOGIN/").await;
+    assert_eq!((status, held), (400, true));
+}
