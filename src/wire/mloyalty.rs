@@ -3,13 +3,14 @@
 //! with an offset and up to seven fractional digits; `ErrorCode`/`Message` in the body.
 
 use super::lenient;
-pub mod binding;
 use crate::domain::admin::Registration;
 use crate::domain::text::clean;
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
+
+pub mod binding;
 
 pub const LOGIN_PATH: &str = "managerlogin";
 pub const CLIENT_INFO_PERIOD_PATH: &str = "api/client/ClientInfoPeriod";

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 /// Whether a `Content-Type` names a form body.
-pub fn is_form(content_type: Option<&str>) -> bool {
+fn is_form(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|t| {
         t.split(';').next().is_some_and(|t| {
             t.trim()
@@ -51,7 +51,8 @@ fn object<T: DeserializeOwned>(entries: Vec<(String, Value)>) -> Result<T, Strin
 }
 
 /// A form's pairs as an object's properties. A nested object's properties come as
-/// `reg.today=true` or `reg[today]=true`, as ASP.NET's form binders read them.
+/// `reg.today=true` or `reg[today]=true`, as ASP.NET's form binders read them, gathered into
+/// one object whatever the case of its name.
 fn form_entries(body: &[u8]) -> Result<Vec<(String, Value)>, String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
         .map_err(|e| format!("a form that cannot be read: {e}"))?;
@@ -68,7 +69,7 @@ fn form_entries(body: &[u8]) -> Result<Vec<(String, Value)>, String> {
             Some((outer, inner)) => {
                 let at = entries
                     .iter()
-                    .position(|(k, v)| *k == outer && v.is_object());
+                    .position(|(k, v)| k.eq_ignore_ascii_case(&outer) && v.is_object());
                 let object = match at {
                     Some(i) => &mut entries[i].1,
                     None => {
@@ -269,7 +270,7 @@ mod tests {
     fn forms_bind_with_nested_presets() {
         let r: ClientInfoPeriodRequestDto = bind(
             Some("Application/X-WWW-Form-Urlencoded"),
-            b"token=1001&operator=1&begdate=2024-01-01&reg.yesterday=true&reg%5Bmonth%5D=2",
+            b"token=1001&operator=1&begdate=2024-01-01&reg.yesterday=true&Reg%5Bmonth%5D=2",
         )
         .unwrap();
         assert_eq!((r.token, r.operator), (1001, 1));
