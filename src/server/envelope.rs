@@ -26,7 +26,7 @@ enum Vendor {
 fn vendor(path: &str) -> Vendor {
     if path.starts_with("/gateway/") {
         Vendor::Regos
-    } else if path.starts_with("/api/client/") || path.eq_ignore_ascii_case("/managerlogin") {
+    } else if super::mloyalty_routes::is_mloyalty_path(path) {
         Vendor::Mloyalty
     } else if path.starts_with("/api/") {
         Vendor::Poster

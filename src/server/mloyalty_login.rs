@@ -3,17 +3,20 @@
 //! still log in (the configured manager, or a live admin), and a refresh never moves the
 //! session's end, which the first login set.
 
-use super::mloyalty_routes::{MANAGER_TOKEN, OPERATOR};
+use super::mloyalty_routes::{MANAGER_TOKEN, OPERATOR, PARTNER};
 use super::principals::Role;
 use super::refusals::refused;
 use super::{ServerState, constant_time_eq};
-use crate::wire::mloyalty::{self, ClaimsDto, LoginDto, LoginFormDto};
+use crate::wire::mloyalty::{self, ClaimsDto, LoginDto, LoginFormDto, binding};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+
+/// OAuth2's token endpoint takes only forms, whatever the request says it sends.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// How long a session lasts from its password login, refreshes included.
 pub const REFRESH_TTL_SECONDS: i64 = 14 * 24 * 3600;
@@ -109,7 +112,8 @@ async fn still_may(state: &ServerState, holder: &Holder, phone: &str) -> bool {
 }
 
 pub async fn login(State(state): State<ServerState>, body: Bytes) -> Response {
-    let Ok(form) = serde_urlencoded::from_bytes::<LoginFormDto>(&body) else {
+    // OWIN reads the form's keys in any case, as Web API binds bodies.
+    let Ok(form) = binding::bind::<LoginFormDto>(Some(FORM), &body) else {
         return oauth_error(
             "invalid_request",
             "expected a form with username, password and grant_type",
@@ -176,15 +180,20 @@ pub async fn login(State(state): State<ServerState>, body: Bytes) -> Response {
     };
     // No access outlives its session.
     let expires = (now + state.jwt_ttl_seconds).min(ends);
-    // The vendor's claim names; `token` only where the server is of the newer kind.
+    // The vendor's claim names; `token` only where the server is of the newer kind. The
+    // PyPI client reads `oper`, `partner`, `pos` and `poscode` into every call it makes (a
+    // missing one is a KeyError there) and its own tests expect the operator, the partner
+    // and the point's code to be set: the partner is the one shop this server serves, by
+    // id as the vendor's `PartnerID`; point of sale 0, code "0": the manager's reports
+    // cover every point.
     let access = ClaimsDto {
         token: state.jwt_carries_token.then_some(MANAGER_TOKEN),
         oper: Some(OPERATOR),
         role: Some("manager".into()),
         user: Some(user.clone()),
-        partner: Some("SHOP".into()),
+        partner: Some(PARTNER.into()),
         pos: Some("0".into()),
-        poscode: Some(String::new()),
+        poscode: Some("0".into()),
         permissioncode: Some(String::new()),
         exp: Some(expires),
         ..ClaimsDto::default()

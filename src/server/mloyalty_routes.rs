@@ -2,16 +2,23 @@
 //! answering a JWT) and `POST /api/client/ClientInfoPeriod` with that JWT as a bearer and its
 //! `token`/`operator` claims repeated in the body. Business errors are `ErrorCode`/`Message`
 //! in an HTTP 200, as the vendor does; a missing or expired JWT is a 401.
+//!
+//! The vendor is ASP.NET Web API: its routes match in any case (`/ManagerLogin`,
+//! `/api/Client/ClientInfoPeriod`) and bodies bind as Json.NET binds them (see
+//! `wire::mloyalty::binding`). Only these routes are case-insensitive; the other vendors'
+//! are not.
 
+use super::error::ApiError;
 use super::mloyalty_login as login;
-use super::{ServerState, bearer};
+use super::{BODY_LIMIT, ServerState, bearer, envelope};
 use crate::domain::days;
 use crate::wire::mloyalty::{
-    self, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, RegisteredClientDto,
+    self, ClientInfoPeriodRequestDto, ClientInfoPeriodResponseDto, RegisteredClientDto, binding,
 };
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::header::{ALLOW, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -26,6 +33,8 @@ pub const MAX_ROWS: u32 = 10_000;
 /// The integer ids `managerlogin` puts into the JWT for its one manager account.
 pub const MANAGER_TOKEN: i64 = 1001;
 pub const OPERATOR: i64 = 1;
+/// The partner id in the JWT: the one shop this server serves.
+pub const PARTNER: &str = "1";
 
 /// The zone the vendor's naive dates and the `Reg` presets are read in: a Russian
 /// loyalty operator works in Moscow time.
@@ -33,11 +42,71 @@ fn vendor_zone() -> TimeZone {
     TimeZone::fixed(jiff::tz::offset(3))
 }
 
+const LOGIN: &str = "/managerlogin";
+const CLIENT_INFO_PERIOD: &str = "/api/client/ClientInfoPeriod";
+
+/// The routes as the vendor spells them; other spellings reach them through [`fallback`].
 pub fn routes() -> Router<ServerState> {
     Router::new()
-        .route("/managerlogin", post(login::login))
-        .route("/managerLogin", post(login::login))
-        .route("/api/client/ClientInfoPeriod", post(client_info_period))
+        .route(LOGIN, post(login::login))
+        .route(CLIENT_INFO_PERIOD, post(client_info_period))
+}
+
+/// Whether `path` is in the vendor's part of the URL space: its login and its API
+/// controllers (`Client`, `Values`, `Site`, the ones its clients call), in any case. Poster's
+/// `/api/clients.getGroups` is not.
+pub fn is_mloyalty_path(path: &str) -> bool {
+    let path = path.to_ascii_lowercase();
+    path.trim_end_matches('/') == LOGIN
+        || ["/api/client/", "/api/values/", "/api/site/"]
+            .iter()
+            .any(|area| path.starts_with(area))
+}
+
+/// What no route matched: a Mloyalty route in another case (or with a trailing slash) is
+/// served, as ASP.NET routes ignore case; any other path of the vendor's gets the vendor's
+/// answer to an unknown route; the rest the server's own 404.
+pub async fn fallback(State(state): State<ServerState>, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    if !is_mloyalty_path(&path) {
+        return ApiError::not_found("no such endpoint").into_response();
+    }
+    let route = path.trim_end_matches('/');
+    let login = route.eq_ignore_ascii_case(LOGIN);
+    if !login && !route.eq_ignore_ascii_case(CLIENT_INFO_PERIOD) {
+        return envelope::answer(
+            &path,
+            StatusCode::NOT_FOUND,
+            &format!("No HTTP resource was found that matches the request URI '{path}'."),
+        );
+    }
+    if request.method() != Method::POST {
+        let mut refused = envelope::answer(
+            &path,
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!(
+                "The requested resource does not support http method '{}'.",
+                request.method()
+            ),
+        );
+        refused
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("POST"));
+        return refused;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return envelope::answer(
+            &path,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is larger than 64 KiB",
+        );
+    };
+    if login {
+        login::login(State(state), body).await
+    } else {
+        client_info_period(State(state), parts.headers, body).await
+    }
 }
 
 fn business_error(code: i64, message: impl Into<String>) -> Response {
@@ -123,7 +192,8 @@ async fn client_info_period(
         )
             .into_response();
     };
-    let req: ClientInfoPeriodRequestDto = match serde_json::from_slice(&body) {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let req: ClientInfoPeriodRequestDto = match binding::bind(content_type, &body) {
         Ok(r) => r,
         Err(e) => return business_error(2, format!("invalid request: {e}")),
     };

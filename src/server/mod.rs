@@ -206,7 +206,8 @@ pub fn router(state: ServerState) -> Router {
         .merge(mloyalty_routes::routes())
         .merge(regos_routes::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .fallback(|| async { ApiError::not_found("no such endpoint") })
+        // Mloyalty's routes in another case are found there; every other path is a 404.
+        .fallback(mloyalty_routes::fallback)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             envelope::shed_load,

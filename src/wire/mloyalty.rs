@@ -10,6 +10,8 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+pub mod binding;
+
 pub const LOGIN_PATH: &str = "managerlogin";
 pub const CLIENT_INFO_PERIOD_PATH: &str = "api/client/ClientInfoPeriod";
 
@@ -141,35 +143,46 @@ fn text_claim<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, 
     lenient::optional_text(d)
 }
 
+/// A period preset of `ClientInfoPeriod`. `loyalty serve` binds it as the vendor does (see
+/// [`binding`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RegDto {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::boolean")]
     pub today: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::boolean")]
     pub yesterday: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::int")]
     pub month: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::int")]
     pub year: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The body of `ClientInfoPeriod`. `loyalty serve` binds it as the vendor does (see
+/// [`binding`]): a missing date is empty, and refused only where no `Reg` preset names the
+/// period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ClientInfoPeriodRequestDto {
+    #[serde(default, deserialize_with = "lenient::text")]
     pub beg_date: String,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub end_date: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::boolean")]
     pub registration: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::optional_int")]
     pub reg_pos_list: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::nested")]
     pub reg: Option<RegDto>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::int")]
     pub operator: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "binding::int")]
     pub token: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub site_code: Option<String>,
 }
 
