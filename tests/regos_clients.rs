@@ -299,8 +299,7 @@ async fn paging_counts_every_match(s: &TestServer, seen: &mut Vec<String>) {
     let mut walked = Vec::new();
     let mut pages = 0;
     loop {
-        let (page, next, total) =
-            rows(&get(s, json!({"limit": 25, "offset": offset})).await);
+        let (page, next, total) = rows(&get(s, json!({"limit": 25, "offset": offset})).await);
         pages += 1;
         page.iter().for_each(assert_sdk_card);
         walked.extend(ids(&page));
@@ -328,7 +327,10 @@ async fn paging_counts_every_match(s: &TestServer, seen: &mut Vec<String>) {
     let (ops, next, op_total) = rows(&operations(s, body).await);
     assert_eq!(ops, all[2..4]);
     assert_eq!((next, op_total), (json!(4), json!(all.len())));
-    seen.push(format!("paging: {total} names, card {card} {} ops", all.len()));
+    seen.push(format!(
+        "paging: {total} names, card {card} {} ops",
+        all.len()
+    ));
 }
 
 /// Mirrors `RetailCardGet` (schemas/api/references/retail_card.py): `ids`, `group_ids`,
@@ -369,7 +371,8 @@ async fn list_filters_narrow_together(s: &TestServer, seen: &mut Vec<String>) {
         assert_eq!(total, members.len());
     }
     let (group, members) = by_group.iter().next().unwrap();
-    let (cards, _, _) = rows(&get(s, json!({"group_ids": [group], "ids": [members[0], 999]})).await);
+    let (cards, _, _) =
+        rows(&get(s, json!({"group_ids": [group], "ids": [members[0], 999]})).await);
     assert_eq!(ids(&cards), [members[0]]);
     // A card number, whole; with another filter that excludes it, nothing.
     let barcode = (FIRST_CARD_NUMBER + 9).to_string();
@@ -497,7 +500,15 @@ fn the_console_reads_names_numbers_and_default() {
     use OperationKind::{Income, Outcome};
     assert_eq!(
         kinds,
-        [Some(Income), Some(Income), Some(Outcome), Some(Outcome), None, None, None]
+        [
+            Some(Income),
+            Some(Income),
+            Some(Outcome),
+            Some(Outcome),
+            None,
+            None,
+            None
+        ]
     );
     let dto: OperationDto = serde_json::from_value(json!({"type": "Refund"})).unwrap();
     assert!(CardOperation::try_from(dto).is_err());

@@ -17,8 +17,7 @@ use super::{ServerState, credential_ok};
 use crate::domain::admin::CARD_SEARCH_LIMIT;
 use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
 use crate::wire::regos::{
-    self, ACCESS_DENIED, CardDto, EnvelopeDto, OperationDto, RATE_LIMITED, RefDto,
-    VALIDATION_ERROR,
+    self, ACCESS_DENIED, CardDto, EnvelopeDto, OperationDto, RATE_LIMITED, RefDto, VALIDATION_ERROR,
 };
 use axum::body::Bytes;
 use axum::extract::{Path, State};

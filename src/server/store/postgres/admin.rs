@@ -6,8 +6,8 @@ use super::{Postgres, big, pg};
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
 use crate::server::admin_store::{
     AccumulationRow, CARD_SELECT, CardFilter, CardPage, GROUP_SELECT, OperationFilter,
-    PromotionRow, Search, card_clauses, group_of, kind_code, operation, order_clause,
-    retail_card, stored_card, where_clause,
+    PromotionRow, Search, card_clauses, group_of, kind_code, operation, order_clause, retail_card,
+    stored_card, where_clause,
 };
 use jiff::Timestamp;
 use tokio_postgres::Row;
@@ -285,9 +285,7 @@ impl Postgres {
             .query(
                 &format!(
                     "{} WHERE {filter} ORDER BY k.id LIMIT {} OFFSET {}",
-                    CARD_SELECT,
-                    f.limit,
-                    f.offset
+                    CARD_SELECT, f.limit, f.offset
                 ),
                 &params,
             )
