@@ -31,9 +31,9 @@ use std::time::Instant;
 
 /// Most operations one page may hold.
 const MAX_LIMIT: u32 = 1000;
-/// Most members one list filter (`ids`, `uuids`, …) may hold: a page is found by an index
-/// lookup per member, and a request cannot make the server scan beyond that.
-pub const MAX_FILTER_IDS: usize = 500;
+/// Most members one list filter (`ids`, `uuids`, …) may hold: each becomes a term of the
+/// query, so a request cannot make the server parse and plan a query of any size.
+const MAX_FILTER_IDS: usize = 500;
 const DEFAULT_LIMIT: u32 = 100;
 /// Integrations with a rate bucket of their own, at most (see `Callers`).
 pub const INTEGRATIONS_MAX: usize = 1024;
@@ -191,7 +191,8 @@ fn text_filter(value: &Value, field: &str, min: usize) -> Result<Option<String>,
     Ok(Some(text))
 }
 
-pub(crate) fn card_filter(value: &Value) -> Result<CardFilter, String> {
+/// A `RetailCard/Get` body as the SDK's `RetailCardGet` has it.
+fn card_filter(value: &Value) -> Result<CardFilter, String> {
     if !value.is_object() {
         return Err("the body must be a JSON object".into());
     }
