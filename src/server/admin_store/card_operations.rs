@@ -42,6 +42,7 @@ fn text_literal(text: &str) -> String {
 
 /// The filter as SQL: numbers formatted from integers, and uuids as quoted literals.
 pub(crate) fn where_clause(f: &OperationFilter) -> String {
+    // Always true: a request by uuids alone may leave no other condition.
     let mut clauses = vec!["1 = 1".to_string()];
     if !f.card_ids.is_empty() {
         clauses.push(format!("card_id IN ({})", id_list(&f.card_ids)));
@@ -168,7 +169,7 @@ pub struct CardFilter {
     pub group_ids: Vec<i64>,
     /// A card number, matched whole.
     pub barcode: Option<String>,
-    /// A phone's digits, a card number or a part of the holder's name (see `find_cards`).
+    /// A phone's digits, a card number or a part of the holder's name (see [`Search`]).
     pub search: Option<String>,
     pub offset: u32,
     pub limit: u32,
@@ -203,8 +204,9 @@ pub(crate) const CARD_SELECT: &str = "SELECT k.id, k.number, c.name, k.promo_id,
 
 /// The id-list and barcode filters as SQL conditions on `cards k`: numbers formatted from
 /// integers and the group names of [`CARD_GROUPS`], nothing the caller wrote. The search
-/// text is each store's own (see `find_cards`).
+/// text is each store's own (see [`Search`]).
 pub(crate) fn card_clauses(f: &CardFilter) -> Vec<String> {
+    // Always true: a request with no filter still makes a WHERE clause.
     let mut clauses = vec!["1 = 1".to_string()];
     for (column, ids) in [
         ("k.id", &f.ids),
@@ -240,7 +242,9 @@ pub(crate) fn card_clauses(f: &CardFilter) -> Vec<String> {
 /// How the search text is matched: a phone's last ten digits or a whole card number, or a
 /// part of the holder's name.
 pub(crate) enum Search {
+    /// The text's digits, and its last ten reversed (as `clients.phone_rev` keeps phones).
     Digits { digits: String, tail: String },
+    /// The text with LIKE's wildcards escaped.
     Name(String),
 }
 
