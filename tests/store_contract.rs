@@ -746,6 +746,7 @@ async fn reads(store: &Store) -> Vec<String> {
             card_ids: (1..=40).collect(),
             promo_ids: vec![CARD_PROMO_ID],
             kinds: vec![],
+            uuids: vec![],
             query: CardOperationQuery {
                 card_id: 1,
                 promo_id: CARD_PROMO_ID,

@@ -136,6 +136,13 @@ fn bad(detail: String) -> ServiceError {
     ServiceError::new(ErrorKind::BadResponse, detail)
 }
 
+/// Where the next page starts, if there is one. REGOS's `next_offset` is the offset past
+/// the page whether or not anything follows (0 from some servers at the end), so only an
+/// offset ahead of this page and short of the total is a next page.
+fn next_page(next_offset: Option<u32>, offset: u32, total: Option<u64>) -> Option<u32> {
+    next_offset.filter(|&next| next > offset && total.is_none_or(|t| u64::from(next) < t))
+}
+
 impl CardOperationService for RegosAdapter {
     fn card_operations(
         &self,
@@ -154,7 +161,7 @@ impl CardOperationService for RegosAdapter {
                 .map_err(bad)?;
             Ok(CardOperationPage {
                 operations,
-                next_offset: envelope.next_offset,
+                next_offset: next_page(envelope.next_offset, query.offset, envelope.total),
                 total: envelope.total,
             })
         })
@@ -181,6 +188,18 @@ mod tests {
 
     /// On tokio's paused clock a sleep takes exactly its time, so the pacing is measured
     /// exactly: a burst of 3 at once, then one every 50 ms at 20 a second.
+    #[test]
+    fn only_an_offset_ahead_and_short_of_the_total_is_a_next_page() {
+        assert_eq!(next_page(Some(20), 10, Some(30)), Some(20));
+        assert_eq!(next_page(Some(20), 10, None), Some(20));
+        // The last page: the offset past it is the total.
+        assert_eq!(next_page(Some(30), 20, Some(30)), None);
+        // "No more" said as 0, or as the same offset for an empty page.
+        assert_eq!(next_page(Some(0), 20, Some(30)), None);
+        assert_eq!(next_page(Some(40), 40, Some(30)), None);
+        assert_eq!(next_page(None, 0, Some(30)), None);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_bucket_paces_requests_after_the_burst() {
         let regos =

@@ -3,8 +3,13 @@
 //! integration key in the path is the credential; every answer is HTTP 200 with
 //! `{"ok": true, "result", "next_offset", "total"}` or `{"ok": false, "result": {error,
 //! description}}`; a token bucket per integration answers 8213 when it runs dry.
+//!
+//! The shapes are those of REGOS's Python SDK (regos-software/py-integrations,
+//! `schemas/api/references/retail_card.py`): `total` counts every match, `next_offset` is
+//! where the next page starts (the offset plus the page's length, the SDK's own callers
+//! stopping when it reaches `total` or stands still), and list filters are arrays.
 
-use super::admin_store::OperationFilter;
+use super::admin_store::{CardFilter, OperationFilter, StoredCard};
 use super::callers::Callers;
 use super::refusals::refused;
 use super::store::StoreError;
@@ -12,7 +17,7 @@ use super::{ServerState, credential_ok};
 use crate::domain::admin::CARD_SEARCH_LIMIT;
 use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
 use crate::wire::regos::{
-    self, ACCESS_DENIED, CardDto, EnvelopeDto, OperationDto, RATE_LIMITED, VALIDATION_ERROR,
+    self, ACCESS_DENIED, CardDto, EnvelopeDto, OperationDto, RATE_LIMITED, RefDto, VALIDATION_ERROR,
 };
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -26,6 +31,9 @@ use std::time::Instant;
 
 /// Most operations one page may hold.
 const MAX_LIMIT: u32 = 1000;
+/// Most members one list filter (`ids`, `uuids`, …) may hold: each becomes a term of the
+/// query, so a request cannot make the server parse and plan a query of any size.
+const MAX_FILTER_IDS: usize = 500;
 const DEFAULT_LIMIT: u32 = 100;
 /// Integrations with a rate bucket of their own, at most (see `Callers`).
 pub const INTEGRATIONS_MAX: usize = 1024;
@@ -100,71 +108,108 @@ async fn call(
         Ok(f) => f,
         Err(e) => return failure(VALIDATION_ERROR, e),
     };
-    let (offset, limit) = (filter.query.offset, filter.query.limit);
+    let offset = filter.query.offset;
     match state.store.card_operations(filter).await {
-        Ok((ops, total)) => {
-            let next = u64::from(offset) + ops.len() as u64;
-            Json(EnvelopeDto {
-                ok: true,
-                result: serde_json::to_value(
-                    ops.iter().map(OperationDto::from).collect::<Vec<_>>(),
-                )
-                .unwrap_or(Value::Array(Vec::new())),
-                next_offset: (next < total && limit > 0).then_some(next as u32),
-                total: Some(total),
-            })
-            .into_response()
-        }
+        Ok((ops, total)) => page(
+            ops.iter().map(OperationDto::from).collect::<Vec<_>>(),
+            offset,
+            total,
+        ),
         Err(e) => store_failure("GetOperations", e),
     }
 }
 
+/// A page of `rows` found at `offset` out of `total` matches, in REGOS's offsetted envelope.
+fn page<T: serde::Serialize>(rows: Vec<T>, offset: u32, total: u64) -> Response {
+    let next = offset.saturating_add(u32::try_from(rows.len()).unwrap_or(u32::MAX));
+    Json(EnvelopeDto {
+        ok: true,
+        result: serde_json::to_value(rows).unwrap_or(Value::Array(Vec::new())),
+        next_offset: Some(next),
+        total: Some(total),
+    })
+    .into_response()
+}
+
 /// Shortest search text `RetailCard/Get` takes: fewer characters match too many cards.
 const MIN_SEARCH: usize = 3;
+const MAX_SEARCH: usize = 100;
 
-/// `RetailCard/Get` by `search` (a phone, barcode or name) or `barcode_value`.
+/// `RetailCard/Get`: by `ids`, `customer_ids`, `promo_ids`, `group_ids`, `barcode_value`
+/// and `search` (a phone, card number or name), all holding together; none lists every
+/// card, a page at a time.
 async fn get_cards(state: &ServerState, value: &Value) -> Response {
-    let text = ["search", "barcode_value"]
-        .iter()
-        .find_map(|f| value.get(*f).and_then(Value::as_str))
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    if text.chars().count() < MIN_SEARCH || text.chars().count() > 100 {
-        return failure(
-            VALIDATION_ERROR,
-            format!("search must be {MIN_SEARCH} to 100 characters"),
-        );
-    }
-    // No card holds them, and PostgreSQL's text cannot even hold a NUL: refused alike on
-    // both stores, as the request's fault.
-    if text.chars().any(char::is_control) {
-        return failure(
-            VALIDATION_ERROR,
-            "search must not hold control characters such as NUL",
-        );
-    }
-    let limit = match count(value, "limit", CARD_SEARCH_LIMIT) {
-        Ok(l) if l <= MAX_LIMIT => l,
-        Ok(_) => {
-            return failure(
-                VALIDATION_ERROR,
-                format!("limit must be at most {MAX_LIMIT}"),
-            );
-        }
+    let filter = match card_filter(value) {
+        Ok(f) => f,
         Err(e) => return failure(VALIDATION_ERROR, e),
     };
-    match state.store.find_cards(text, limit).await {
-        Ok(cards) => Json(EnvelopeDto {
-            ok: true,
-            result: serde_json::to_value(cards.iter().map(CardDto::from).collect::<Vec<_>>())
-                .unwrap_or(Value::Array(Vec::new())),
-            next_offset: None,
-            total: Some(cards.len() as u64),
-        })
-        .into_response(),
+    let offset = filter.offset;
+    match state.store.cards(filter).await {
+        Ok(found) => page(
+            found.cards.iter().map(card_dto).collect::<Vec<_>>(),
+            offset,
+            found.total,
+        ),
         Err(e) => store_failure("RetailCard/Get", e),
     }
+}
+
+/// A served card: the console's fields, and the holder's id, the group and the date the
+/// console does not read.
+fn card_dto(stored: &StoredCard) -> CardDto {
+    let mut dto = CardDto::from(&stored.card);
+    if let Some(customer) = dto.customer.as_mut() {
+        customer.id = Some(stored.customer_id);
+    }
+    dto.group = stored.group.map(|(id, name)| RefDto {
+        id: Some(id),
+        name: Some(name.to_string()),
+        full_name: None,
+    });
+    dto.date = Some(stored.created_s);
+    dto
+}
+
+/// A text filter of `RetailCard/Get`: trimmed, at most [`MAX_SEARCH`] characters and no
+/// control characters (no card holds them, and PostgreSQL's text cannot even hold a NUL:
+/// refused alike on both stores, as the request's fault).
+fn text_filter(value: &Value, field: &str, min: usize) -> Result<Option<String>, String> {
+    let text = match value.get(field) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(other) => return Err(format!("{field} must be a string, got {other}")),
+    };
+    let length = text.chars().count();
+    if length < min || length > MAX_SEARCH {
+        return Err(format!("{field} must be {min} to {MAX_SEARCH} characters"));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(format!(
+            "{field} must not hold control characters such as NUL"
+        ));
+    }
+    Ok(Some(text))
+}
+
+/// A `RetailCard/Get` body as the SDK's `RetailCardGet` has it.
+fn card_filter(value: &Value) -> Result<CardFilter, String> {
+    if !value.is_object() {
+        return Err("the body must be a JSON object".into());
+    }
+    let limit = count(value, "limit", CARD_SEARCH_LIMIT)?;
+    if limit > MAX_LIMIT {
+        return Err(format!("limit must be at most {MAX_LIMIT}"));
+    }
+    Ok(CardFilter {
+        ids: id_list(value, "ids")?,
+        customer_ids: id_list(value, "customer_ids")?,
+        promo_ids: id_list(value, "promo_ids")?,
+        group_ids: id_list(value, "group_ids")?,
+        barcode: text_filter(value, "barcode_value", 1)?,
+        search: text_filter(value, "search", MIN_SEARCH)?,
+        offset: count(value, "offset", 0)?,
+        limit,
+    })
 }
 
 /// Whether the integration has a request left. Kept by the key's digest: the map never
@@ -189,19 +234,44 @@ fn list<'v>(value: &'v Value, field: &str) -> Vec<&'v Value> {
     }
 }
 
-/// A required list of ids: its first (the one the query is about) and all of them.
-fn ids(value: &Value, field: &str) -> Result<(i64, Vec<i64>), String> {
-    let ids: Vec<i64> = list(value, field)
+/// A list filter's members, at most [`MAX_FILTER_IDS`] of them.
+fn bounded<'v>(value: &'v Value, field: &str) -> Result<Vec<&'v Value>, String> {
+    let members = list(value, field);
+    if members.len() > MAX_FILTER_IDS {
+        return Err(format!(
+            "{field} may hold at most {MAX_FILTER_IDS} values, got {}",
+            members.len()
+        ));
+    }
+    Ok(members)
+}
+
+/// A list of ids (one id alone is taken as a list of one); empty when absent.
+fn id_list(value: &Value, field: &str) -> Result<Vec<i64>, String> {
+    bounded(value, field)?
         .into_iter()
         .map(|v| {
             v.as_i64()
                 .ok_or_else(|| format!("{field} must hold integers, got {v}"))
         })
-        .collect::<Result<_, _>>()?;
-    match ids.first() {
-        Some(&first) => Ok((first, ids)),
-        None => Err(format!("{field} is required")),
-    }
+        .collect()
+}
+
+/// Operation uuids, lower case; anything but hex digits and dashes is refused, so the
+/// text the store matches is a UUID's.
+fn uuid_list(value: &Value) -> Result<Vec<String>, String> {
+    bounded(value, "uuids")?
+        .into_iter()
+        .map(|v| match v.as_str() {
+            Some(u)
+                if (1..=36).contains(&u.len())
+                    && u.chars().all(|c| c.is_ascii_hexdigit() || c == '-') =>
+            {
+                Ok(u.to_ascii_lowercase())
+            }
+            _ => Err(format!("uuids must hold UUID texts, got {v}")),
+        })
+        .collect()
 }
 
 fn seconds(value: &Value, field: &str) -> Result<Option<Timestamp>, String> {
@@ -251,14 +321,26 @@ fn sort(value: &Value) -> Result<(SortColumn, SortDirection), String> {
     Ok((column, direction))
 }
 
+/// A `GetOperations` body. `card_id` and `promo_id` are required unless `uuids` names the
+/// operations (REGOS's API reference, RetailCard/GetOperations).
 pub(crate) fn parse(value: &Value) -> Result<OperationFilter, String> {
     if !value.is_object() {
         return Err("the body must be a JSON object".into());
     }
-    let (card_id, card_ids) = ids(value, "card_id")?;
-    let (promo_id, promo_ids) = ids(value, "promo_id")?;
+    let uuids = uuid_list(value)?;
+    let card_ids = id_list(value, "card_id")?;
+    let promo_ids = id_list(value, "promo_id")?;
+    if uuids.is_empty() {
+        for (field, ids) in [("card_id", &card_ids), ("promo_id", &promo_ids)] {
+            if ids.is_empty() {
+                return Err(format!("{field} is required unless uuids are given"));
+            }
+        }
+    }
+    // `Default` is REGOS's "no particular type": no narrowing.
     let kinds: Vec<OperationKind> = list(value, "type")
         .into_iter()
+        .filter(|k| !regos::kind_is_unset(k))
         .map(regos::kind_from_wire)
         .collect::<Result<_, _>>()?;
     let limit = count(value, "limit", DEFAULT_LIMIT)?;
@@ -268,8 +350,9 @@ pub(crate) fn parse(value: &Value) -> Result<OperationFilter, String> {
     let (sort, direction) = sort(value)?;
     Ok(OperationFilter {
         query: CardOperationQuery {
-            card_id,
-            promo_id,
+            // The store reads the lists; these name the first of each, 0 when none is given.
+            card_id: card_ids.first().copied().unwrap_or(0),
+            promo_id: promo_ids.first().copied().unwrap_or(0),
             kind: kinds.first().copied(),
             from: seconds(value, "start_date")?,
             to: seconds(value, "end_date")?,
@@ -281,5 +364,6 @@ pub(crate) fn parse(value: &Value) -> Result<OperationFilter, String> {
         card_ids,
         promo_ids,
         kinds,
+        uuids,
     })
 }

@@ -1,7 +1,8 @@
 //! REGOS `RetailCard/GetOperations` (seed 004): `POST …/gateway/out/{key}/v1/…`, the key in
 //! the path being the credential; `{"ok": true, "result": […]}` or, in an HTTP 200,
 //! `{"ok": false, "result": {"error", "description"}}`; Unix seconds; `type` as a number or a
-//! name; `exp_date` 0 for "never".
+//! name (the server answers REGOS's names, as its Python SDK's `PromoBonusType` takes
+//! only them); `exp_date` 0 for "never".
 
 use crate::domain::admin::{
     CardOperation, CardOperationQuery, Expiry, OperationKind, RetailCard, SortColumn, SortDirection,
@@ -55,7 +56,7 @@ pub struct GetOperationsDto {
 pub struct OperationDto {
     #[serde(default)]
     pub uuid: Option<String>,
-    /// `1`/`2`, or `"Income"`/`"Outcome"`.
+    /// `1`/`2`, or `"Income"`/`"Outcome"`; `"Default"` (or 0) says no type.
     #[serde(rename = "type", default)]
     pub kind: Option<Value>,
     #[serde(default)]
@@ -94,10 +95,29 @@ pub struct ErrorResultDto {
     pub description: Option<String>,
 }
 
+/// The seed's number of a type, as the stores keep it and the console asks for it.
 pub fn kind_to_wire(kind: OperationKind) -> i64 {
     match kind {
         OperationKind::Income => 1,
         OperationKind::Outcome => 2,
+    }
+}
+
+/// REGOS's name of a type (`PromoBonusType` in its Swagger), as the server answers it.
+pub fn kind_name(kind: OperationKind) -> &'static str {
+    match kind {
+        OperationKind::Income => "Income",
+        OperationKind::Outcome => "Outcome",
+    }
+}
+
+/// REGOS's `Default` member (0): an operation, or a filter, of no particular type.
+pub fn kind_is_unset(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Number(n) => n.as_i64() == Some(0),
+        Value::String(s) => s.eq_ignore_ascii_case("default") || s.trim() == "0",
+        _ => false,
     }
 }
 
@@ -174,7 +194,12 @@ impl TryFrom<OperationDto> for CardOperation {
         let when = |field, s: Option<i64>| s.map(|s| seconds(field, s)).transpose();
         Ok(CardOperation {
             uuid: clean_opt(dto.uuid),
-            kind: dto.kind.as_ref().map(kind_from_wire).transpose()?,
+            kind: dto
+                .kind
+                .as_ref()
+                .filter(|k| !kind_is_unset(k))
+                .map(kind_from_wire)
+                .transpose()?,
             amount: dto.amount.as_ref().map(decimal).transpose()?,
             value: dto.value.as_ref().map(decimal).transpose()?,
             used_value: dto.used_value.as_ref().map(decimal).transpose()?,
@@ -199,7 +224,7 @@ impl From<&CardOperation> for OperationDto {
     fn from(op: &CardOperation) -> Self {
         OperationDto {
             uuid: op.uuid.clone(),
-            kind: op.kind.map(|k| Value::from(kind_to_wire(k))),
+            kind: op.kind.map(|k| Value::from(kind_name(k))),
             amount: op.amount.map(number),
             value: op.value.map(number),
             used_value: op.used_value.map(number),
@@ -242,6 +267,9 @@ pub struct RefDto {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CardDto {
     pub id: i64,
+    /// `{id, name}` of the card's group.
+    #[serde(default)]
+    pub group: Option<RefDto>,
     #[serde(default)]
     pub barcode_value: Option<String>,
     #[serde(default)]
@@ -252,10 +280,14 @@ pub struct CardDto {
     pub bonus_amount: Option<Number>,
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// When the card was made, in Unix seconds.
+    #[serde(default)]
+    pub date: Option<i64>,
     #[serde(default)]
     pub unlimited: Option<bool>,
+    /// A date text in REGOS's model; some answers carry Unix seconds. Not read.
     #[serde(default)]
-    pub expiry_date: Option<i64>,
+    pub expiry_date: Option<Value>,
     #[serde(default)]
     pub last_purchase: Option<i64>,
     #[serde(default)]

@@ -8,11 +8,14 @@ pub(crate) fn from_milli(m: i64) -> Decimal {
     Decimal::new(m, 3).normalize()
 }
 
-/// Filters of one operations request, already checked by the route.
+/// Filters of one operations request, already checked by the route. An empty list does
+/// not narrow; the route sees that a request names cards and promotions or operations.
 pub struct OperationFilter {
     pub card_ids: Vec<i64>,
     pub promo_ids: Vec<i64>,
     pub kinds: Vec<OperationKind>,
+    /// Operation uuids, lower case and of UUID characters only (the route refuses others).
+    pub uuids: Vec<String>,
     pub query: CardOperationQuery,
 }
 
@@ -27,21 +30,37 @@ fn sort_sql(column: SortColumn) -> &'static str {
     }
 }
 
-/// One page of operations and the total that match.
-/// The filter as SQL: only numbers go into it, each formatted from an integer.
+/// `ids` as an SQL list: numbers only, each formatted from an integer.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// `text` as an SQL string literal, its quotes doubled (standard SQL, as both stores read it).
+fn text_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The filter as SQL: numbers formatted from integers, and uuids as quoted literals.
 pub(crate) fn where_clause(f: &OperationFilter) -> String {
-    let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let mut clauses = vec![
-        format!("card_id IN ({})", list(&f.card_ids)),
-        format!("promo_id IN ({})", list(&f.promo_ids)),
-    ];
+    // Always true: a request by uuids alone may leave no other condition.
+    let mut clauses = vec!["1 = 1".to_string()];
+    if !f.card_ids.is_empty() {
+        clauses.push(format!("card_id IN ({})", id_list(&f.card_ids)));
+    }
+    if !f.promo_ids.is_empty() {
+        clauses.push(format!("promo_id IN ({})", id_list(&f.promo_ids)));
+    }
+    if !f.uuids.is_empty() {
+        let uuids: Vec<String> = f.uuids.iter().map(|u| text_literal(u)).collect();
+        clauses.push(format!("uuid IN ({})", uuids.join(",")));
+    }
     if !f.kinds.is_empty() {
         let codes: Vec<i64> = f
             .kinds
             .iter()
             .map(|k| crate::wire::regos::kind_to_wire(*k))
             .collect();
-        clauses.push(format!("type IN ({})", list(&codes)));
+        clauses.push(format!("type IN ({})", id_list(&codes)));
     }
     if let Some(from) = f.query.from {
         clauses.push(format!("date_s >= {}", from.as_second()));
@@ -132,52 +151,168 @@ pub fn card_operations(
 /// The REGOS promotion name of the demo's one card programme.
 const CARD_PROMO_NAME: &str = "Бонусная программа";
 
-/// Cards whose holder's phone ends in the digits of `text`, whose barcode is those digits,
-/// or (text with letters) whose holder's name contains it; at most `limit`, by id.
-pub fn find_cards(
-    conn: &Connection,
-    text: &str,
-    limit: u32,
-) -> Result<Vec<RetailCard>, StoreError> {
-    let text = text.trim();
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    let numeric = !digits.is_empty() && !text.chars().any(char::is_alphabetic);
-    let select = "SELECT k.id, k.number, c.name, k.promo_id,
-            (SELECT coalesce(sum(CASE o.type WHEN 1 THEN o.value ELSE -o.value END), 0)
-             FROM card_operations o WHERE o.card_id = k.id),
-            k.card_status
-         FROM cards k JOIN clients c ON c.id = k.client_id";
-    let (sql, args): (String, Vec<String>) = if numeric {
-        // A phone is matched by its last ten digits through the reversed-phone index; a
-        // barcode by its whole number.
-        let tail: String = digits.chars().rev().take(10).collect();
-        (
-            format!(
-                "{select} WHERE k.number = ?1
-                 OR k.client_id IN (SELECT id FROM clients WHERE phone_rev >= ?2 AND phone_rev < ?3)
-                 ORDER BY k.id LIMIT {limit}"
-            ),
-            vec![digits.clone(), tail.clone(), format!("{tail}\u{10FFFF}")],
-        )
-    } else {
-        let escaped = crate::server::store::like_literal(text);
-        (
-            format!("{select} WHERE c.name LIKE ?1 ESCAPE '\\' ORDER BY k.id LIMIT {limit}"),
-            vec![format!("%{escaped}%")],
-        )
+/// REGOS card groups: a card's type is its group, under a fixed id.
+pub const CARD_GROUPS: &[(i64, &str)] = &[
+    (1, "Стандарт"),
+    (2, "Золотая"),
+    (3, "Gold"),
+    (4, "Виртуальная"),
+];
+
+/// Filters of one `RetailCard/Get`, already checked by the route. Every list that is not
+/// empty narrows to its members, and all filters hold together, as in REGOS.
+#[derive(Debug, Clone, Default)]
+pub struct CardFilter {
+    pub ids: Vec<i64>,
+    pub customer_ids: Vec<i64>,
+    pub promo_ids: Vec<i64>,
+    pub group_ids: Vec<i64>,
+    /// A card number, matched whole.
+    pub barcode: Option<String>,
+    /// A phone's digits, a card number or a part of the holder's name (see [`Search`]).
+    pub search: Option<String>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// A card as `RetailCard/Get` serves it: the console's card, and what only the server's
+/// answer carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCard {
+    pub card: RetailCard,
+    pub customer_id: i64,
+    /// Its group's id and name, when its type is one of [`CARD_GROUPS`].
+    pub group: Option<(i64, &'static str)>,
+    /// When it was registered, in Unix seconds.
+    pub created_s: i64,
+}
+
+/// One page of cards and how many match in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardPage {
+    pub cards: Vec<StoredCard>,
+    pub total: u64,
+}
+
+/// The columns of a card row, in the order [`stored_card`] reads them.
+pub(crate) const CARD_SELECT: &str = "SELECT k.id, k.number, c.name, k.promo_id,
+        (SELECT CAST(coalesce(sum(CASE o.type WHEN 1 THEN o.value ELSE -o.value END), 0)
+                AS BIGINT)
+         FROM card_operations o WHERE o.card_id = k.id),
+        k.card_status, k.client_id, k.card_type, k.reg_ms
+     FROM cards k JOIN clients c ON c.id = k.client_id";
+
+/// The id-list and barcode filters as SQL conditions on `cards k`: numbers formatted from
+/// integers and the group names of [`CARD_GROUPS`], nothing the caller wrote. The search
+/// text is each store's own (see [`Search`]).
+pub(crate) fn card_clauses(f: &CardFilter) -> Vec<String> {
+    // Always true: a request with no filter still makes a WHERE clause.
+    let mut clauses = vec!["1 = 1".to_string()];
+    for (column, ids) in [
+        ("k.id", &f.ids),
+        ("k.client_id", &f.customer_ids),
+        ("k.promo_id", &f.promo_ids),
+    ] {
+        if !ids.is_empty() {
+            clauses.push(format!("{column} IN ({})", id_list(ids)));
+        }
+    }
+    if !f.group_ids.is_empty() {
+        let names: Vec<String> = CARD_GROUPS
+            .iter()
+            .filter(|(id, _)| f.group_ids.contains(id))
+            .map(|(_, name)| text_literal(name))
+            .collect();
+        clauses.push(if names.is_empty() {
+            "1 = 0".to_string()
+        } else {
+            format!("k.card_type IN ({})", names.join(","))
+        });
+    }
+    if let Some(barcode) = &f.barcode {
+        // A barcode that is no card number is no card's.
+        clauses.push(match barcode.trim().parse::<i64>() {
+            Ok(number) => format!("k.number = {number}"),
+            Err(_) => "1 = 0".to_string(),
+        });
+    }
+    clauses
+}
+
+/// How the search text is matched: a phone's last ten digits or a whole card number, or a
+/// part of the holder's name.
+pub(crate) enum Search {
+    /// The text's digits, and its last ten reversed (as `clients.phone_rev` keeps phones).
+    Digits { digits: String, tail: String },
+    /// The text with LIKE's wildcards escaped.
+    Name(String),
+}
+
+impl Search {
+    pub(crate) fn of(text: &str) -> Search {
+        let text = text.trim();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() && !text.chars().any(char::is_alphabetic) {
+            let tail = digits.chars().rev().take(10).collect();
+            Search::Digits { digits, tail }
+        } else {
+            Search::Name(crate::server::store::like_literal(text))
+        }
+    }
+}
+
+/// Cards matching `f`, a page of them by id and how many match in all. The search text
+/// finds cards whose holder's phone ends in its digits, whose number is those digits, or
+/// (text with letters) whose holder's name contains it.
+pub fn cards(conn: &Connection, f: &CardFilter) -> Result<CardPage, StoreError> {
+    let mut clauses = card_clauses(f);
+    let args: Vec<String> = match f.search.as_deref().map(Search::of) {
+        None => Vec::new(),
+        Some(Search::Digits { digits, tail }) => {
+            // A phone by the reversed-phone index; a card number whole.
+            clauses.push(
+                "(k.number = ?1 OR k.client_id IN
+                  (SELECT id FROM clients WHERE phone_rev >= ?2 AND phone_rev < ?3))"
+                    .into(),
+            );
+            vec![digits, tail.clone(), format!("{tail}\u{10FFFF}")]
+        }
+        Some(Search::Name(escaped)) => {
+            clauses.push("c.name LIKE ?1 ESCAPE '\\'".into());
+            vec![format!("%{escaped}%")]
+        }
     };
+    let filter = clauses.join(" AND ");
+    let params = rusqlite::params_from_iter(args.iter());
+    let total: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM cards k JOIN clients c ON c.id = k.client_id WHERE {filter}"
+        ))?
+        .query_row(params, |r| r.get(0))?;
+    let sql = format!(
+        "{CARD_SELECT} WHERE {filter} ORDER BY k.id LIMIT {} OFFSET {}",
+        f.limit, f.offset
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-        Ok(retail_card(
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            &r.get::<_, String>(5)?,
+        Ok(stored_card(
+            retail_card(
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                &r.get::<_, String>(5)?,
+            ),
+            r.get(6)?,
+            &r.get::<_, String>(7)?,
+            r.get(8)?,
         ))
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(CardPage {
+        cards: rows.collect::<Result<_, _>>()?,
+        total: total.max(0) as u64,
+    })
 }
 
 /// A card from its stored columns, its bonus summed from its operations.
@@ -198,5 +333,23 @@ pub(crate) fn retail_card(
             .then(|| CARD_PROMO_NAME.to_string()),
         bonus: Some(from_milli(bonus_milli)),
         enabled: Some(status == "Активна"),
+    }
+}
+
+/// A served card from the console's card and the columns only the server's answer carries.
+pub(crate) fn stored_card(
+    card: RetailCard,
+    customer_id: i64,
+    card_type: &str,
+    registered_ms: i64,
+) -> StoredCard {
+    StoredCard {
+        card,
+        customer_id,
+        group: CARD_GROUPS
+            .iter()
+            .find(|(_, name)| *name == card_type)
+            .copied(),
+        created_s: registered_ms.div_euclid(1000),
     }
 }

@@ -52,7 +52,9 @@ const POINTS_OF_SALE: &[(i64, &str)] = &[
     (4, "Kiosk Sheremetyevo"),
 ];
 const CARD_TYPES: &[&str] = &["Стандарт", "Золотая", "Gold"];
-const OPERATION_NOTES: &[&str] = &["Покупка", "Списание на кассе", "Birthday bonus"];
+/// Notes of REGOS card operations, by type: a note never says the opposite of its type.
+const INCOME_NOTES: &[&str] = &["Покупка", "Начисление за покупку", "Birthday bonus"];
+const OUTCOME_NOTES: &[&str] = &["Списание на кассе", "Оплата бонусами", "Paid with bonus"];
 /// The REGOS promotion every demo card belongs to.
 pub const CARD_PROMO_ID: i64 = 1;
 /// Demo cards are numbered from here, one per client in client order.
@@ -159,7 +161,11 @@ impl BackOffice {
                     outcome,
                     at,
                     expires,
-                    rng.chance(70).then(|| rng.pick(OPERATION_NOTES)),
+                    rng.chance(70).then(|| rng.pick(if kind == 1 {
+                        INCOME_NOTES
+                    } else {
+                        OUTCOME_NOTES
+                    })),
                     at
                 ],
             )?;

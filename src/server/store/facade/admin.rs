@@ -3,7 +3,9 @@
 
 use super::Store;
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration, RetailCard};
-use crate::server::admin_store::{self, AccumulationRow, OperationFilter, PromotionRow};
+use crate::server::admin_store::{
+    self, AccumulationRow, CardFilter, CardPage, OperationFilter, PromotionRow,
+};
 use crate::server::store::StoreError;
 use jiff::Timestamp;
 
@@ -103,17 +105,32 @@ impl Store {
         }
     }
 
+    /// A page of the cards `filter` matches and how many match in all.
+    pub async fn cards(&self, filter: CardFilter) -> Result<CardPage, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run(move |c| admin_store::cards(c, &filter)).await,
+            Store::Postgres(p) => p.cards(&filter).await,
+        }
+    }
+
+    /// The console's card search on the server's own data: the first `limit` cards the text
+    /// finds (see `admin_store::cards`).
     pub async fn find_cards(
         &self,
         text: String,
         limit: u32,
     ) -> Result<Vec<RetailCard>, StoreError> {
-        match self {
-            Store::Sqlite(s) => {
-                s.run(move |c| admin_store::find_cards(c, &text, limit))
-                    .await
-            }
-            Store::Postgres(p) => p.find_cards(&text, limit).await,
-        }
+        let filter = CardFilter {
+            search: Some(text),
+            limit,
+            ..CardFilter::default()
+        };
+        Ok(self
+            .cards(filter)
+            .await?
+            .cards
+            .into_iter()
+            .map(|s| s.card)
+            .collect())
     }
 }

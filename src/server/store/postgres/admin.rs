@@ -3,13 +3,15 @@
 
 use super::super::{StoreError, like_literal};
 use super::{Postgres, big, pg};
-use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration, RetailCard};
+use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
 use crate::server::admin_store::{
-    AccumulationRow, GROUP_SELECT, OperationFilter, PromotionRow, group_of, kind_code, operation,
-    order_clause, retail_card, where_clause,
+    AccumulationRow, CARD_SELECT, CardFilter, CardPage, GROUP_SELECT, OperationFilter,
+    PromotionRow, Search, card_clauses, group_of, kind_code, operation, order_clause, retail_card,
+    stored_card, where_clause,
 };
 use jiff::Timestamp;
 use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
 
 fn group_row(r: &Row) -> Group {
     group_of(
@@ -241,40 +243,66 @@ impl Postgres {
         Ok((operations, total.max(0) as u64))
     }
 
-    /// Cards by number or by the holder's phone (digits), or by the holder's name.
-    pub async fn find_cards(&self, text: &str, limit: u32) -> Result<Vec<RetailCard>, StoreError> {
-        let text = text.trim();
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let numeric = !digits.is_empty() && !text.chars().any(char::is_alphabetic);
-        let select = "SELECT k.id, k.number, c.name, k.promo_id,
-                (SELECT coalesce(sum(CASE o.type WHEN 1 THEN o.value ELSE -o.value END), 0)::bigint
-                 FROM card_operations o WHERE o.card_id = k.id),
-                k.card_status
-             FROM cards k JOIN clients c ON c.id = k.client_id";
-        let c = self.client().await?;
-        let rows = if numeric {
-            // A number too long for a card is no card's: only the phone can match.
-            let number: Option<i64> = digits.parse().ok();
-            let tail: String = digits.chars().rev().take(10).collect();
-            c.query(
-                &format!(
-                    "{select} WHERE k.number = $1
-                     OR k.client_id IN (SELECT id FROM clients WHERE phone_rev LIKE $2)
-                     ORDER BY k.id LIMIT $3"
-                ),
-                &[&number, &format!("{}%", like_literal(&tail)), &big(limit)],
-            )
-            .await?
-        } else {
-            c.query(
-                &format!("{select} WHERE c.name ILIKE $1 ESCAPE '\\' ORDER BY k.id LIMIT $2"),
-                &[&format!("%{}%", like_literal(text)), &big(limit)],
-            )
-            .await?
-        };
-        Ok(rows
+    /// Cards matching `f` (see `admin_store::cards`): a page by id and how many match.
+    pub async fn cards(&self, f: &CardFilter) -> Result<CardPage, StoreError> {
+        let mut clauses = card_clauses(f);
+        let mut args: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();
+        match f.search.as_deref().map(Search::of) {
+            None => {}
+            Some(Search::Digits { digits, tail }) => {
+                // A number too long for a card is no card's: only the phone can match.
+                let number: Option<i64> = digits.parse().ok();
+                clauses.push(
+                    "(k.number = $1 OR k.client_id IN
+                      (SELECT id FROM clients WHERE phone_rev LIKE $2))"
+                        .into(),
+                );
+                args.push(Box::new(number));
+                args.push(Box::new(format!("{}%", like_literal(&tail))));
+            }
+            Some(Search::Name(escaped)) => {
+                clauses.push("c.name ILIKE $1 ESCAPE '\\'".into());
+                args.push(Box::new(format!("%{escaped}%")));
+            }
+        }
+        let filter = clauses.join(" AND ");
+        let params: Vec<&(dyn ToSql + Sync)> = args
             .iter()
-            .map(|r| retail_card(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
-            .collect())
+            .map(|a| a.as_ref() as &(dyn ToSql + Sync))
+            .collect();
+        let c = self.client().await?;
+        let total: i64 = c
+            .query_one(
+                &format!(
+                    "SELECT count(*) FROM cards k JOIN clients c ON c.id = k.client_id
+                     WHERE {filter}"
+                ),
+                &params,
+            )
+            .await?
+            .get(0);
+        let rows = c
+            .query(
+                &format!(
+                    "{} WHERE {filter} ORDER BY k.id LIMIT {} OFFSET {}",
+                    CARD_SELECT, f.limit, f.offset
+                ),
+                &params,
+            )
+            .await?;
+        Ok(CardPage {
+            cards: rows
+                .iter()
+                .map(|r| {
+                    stored_card(
+                        retail_card(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)),
+                        r.get(6),
+                        r.get(7),
+                        r.get(8),
+                    )
+                })
+                .collect(),
+            total: total.max(0) as u64,
+        })
     }
 }
