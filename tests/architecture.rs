@@ -152,3 +152,21 @@ fn a_terminal_library_in_the_core_is_caught() {
     assert!(foreign("app", "use crate::app::key::Key;").is_empty());
     assert!(foreign("runtime", "use ratatui::crossterm::event;").is_empty());
 }
+
+/// The request lists name every command and message: a new request cannot be left out of
+/// the record `update` keeps (a reply it does not clear would leave the wait on screen and
+/// take Esc), because the compiler asks where it belongs.
+#[test]
+fn the_request_lists_have_no_catch_all() {
+    let msg = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/msg.rs"))
+        .unwrap();
+    let code: String = msg
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !code.contains("_ =>"),
+        "src/app/msg.rs matches with a catch-all: name each variant"
+    );
+}

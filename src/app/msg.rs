@@ -205,11 +205,31 @@ pub enum Cmd {
     Cancel(Vec<RequestId>),
 }
 
+/// What a request does, which decides what waiting for it allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Asks a vendor: once slow, the status line shows the wait and Esc drops it.
+    Read,
+    /// Changes something (money, a group, a file): never dropped, since a change on its
+    /// way may already be made; quitting asks first while a write-off is one.
+    Write,
+    /// Reads this console's own files: quick, and never dropped.
+    Local,
+}
+
+/// A request on its way: what `update` records until its reply comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request {
+    pub id: RequestId,
+    pub kind: Kind,
+}
+
 impl Cmd {
-    /// The id of a read that Esc may cancel. Writes are never cancelled: a write-off or a
-    /// group change that is on its way may already have been carried out.
-    pub fn cancellable(&self) -> Option<RequestId> {
-        match self {
+    /// The request this command starts, if it is one. Every command is named here, so a new
+    /// one cannot be forgotten: its reply clears it ([`Msg::answers`]), and only reads are
+    /// cancellable.
+    pub fn request(&self) -> Option<Request> {
+        let (id, kind) = match self {
             Cmd::Search { id, .. }
             | Cmd::LoadBalance { id, .. }
             | Cmd::LoadCoupons { id, .. }
@@ -220,9 +240,27 @@ impl Cmd {
             | Cmd::LoadRegistrations { id, .. }
             | Cmd::LoadCardOperations { id, .. }
             | Cmd::LoadPromotions { id }
-            | Cmd::FindCards { id, .. } => Some(*id),
-            _ => None,
-        }
+            | Cmd::FindCards { id, .. } => (id, Kind::Read),
+            Cmd::WriteOff { id, .. }
+            | Cmd::SaveGroup { id, .. }
+            | Cmd::RemoveGroup { id, .. }
+            | Cmd::Export { id, .. } => (id, Kind::Write),
+            Cmd::LoadJournal { id } => (id, Kind::Local),
+            Cmd::Debounce { .. }
+            | Cmd::RetryLater { .. }
+            | Cmd::Record { .. }
+            | Cmd::Quit
+            | Cmd::Suspend
+            | Cmd::Cancel(_) => return None,
+        };
+        Some(Request { id: *id, kind })
+    }
+
+    /// The id of a read that Esc may cancel.
+    pub fn cancellable(&self) -> Option<RequestId> {
+        self.request()
+            .filter(|r| r.kind == Kind::Read)
+            .map(|r| r.id)
     }
 }
 
@@ -246,7 +284,17 @@ impl Msg {
             | Msg::CardsFound { id, .. }
             | Msg::Exported { id, .. }
             | Msg::JournalLoaded { id, .. } => Some(*id),
-            _ => None,
+            // Not replies: a timer's or a retry's id names a request still waiting.
+            Msg::Key(_)
+            | Msg::Paste(_)
+            | Msg::Mouse(_)
+            | Msg::Pointer(_)
+            | Msg::Resized
+            | Msg::Tick(_)
+            | Msg::DemoSeeded(_)
+            | Msg::DebounceElapsed(_)
+            | Msg::RetryDue(_)
+            | Msg::Attempt { .. } => None,
         }
     }
 

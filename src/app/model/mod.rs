@@ -238,34 +238,11 @@ impl Model {
         format!("{}-{n}", self.session)
     }
 
-    /// Whether any request is in flight (drives the spinner).
+    /// Whether the console is waiting for anything (drives the spinner): a request on its
+    /// way, each recorded by `update` from [`Cmd::request`](super::Cmd::request) until its
+    /// reply, or a page waiting to be asked again as a rate-limited vendor told.
     pub fn busy(&self) -> bool {
-        let card_busy = self.card.as_ref().is_some_and(|c| {
-            c.balance.is_loading() || c.coupons.is_loading() || c.history.rows.is_loading()
-        });
-        let sending = matches!(
-            &self.dialog,
-            Some(Dialog::WriteOff(d))
-                if matches!(d.step, WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. })
-        );
-        let dialog_busy = match &self.dialog {
-            Some(Dialog::GroupForm(f)) => f.sending.is_some(),
-            Some(Dialog::GroupRemove(r)) => r.sending.is_some(),
-            Some(Dialog::BonusMismatch(b)) => b.sending.is_some(),
-            Some(Dialog::CardPicker(p)) => p.cards.is_loading(),
-            _ => false,
-        };
-        self.search.results.is_loading()
-            || card_busy
-            || sending
-            || dialog_busy
-            || self.exporting.is_some()
-            || self.groups.list.is_loading()
-            || self.groups.detail.is_loading()
-            || self.accumulations.rows.is_loading()
-            || self.registrations.rows.is_loading()
-            || self.card_operations.rows.is_loading()
-            || self.journal.is_loading()
+        !self.in_flight.is_empty() || self.card_operations.waits > 0
     }
 
     pub fn selected_client(&self) -> Option<&Client> {

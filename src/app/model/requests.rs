@@ -1,12 +1,13 @@
 //! What the status line tells over time: reads on their way (since when, which attempt, so
 //! a slow one can be shown and cancelled) and the messages it showed.
 
-use super::super::msg::RequestId;
+use super::super::msg::{Kind, RequestId};
 use super::Model;
 use jiff::{SignedDuration, Timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InFlight {
+    pub kind: Kind,
     pub started: Timestamp,
     /// The attempt being made and how many there may be, once a retry has begun.
     pub attempt: Option<(u32, u32)>,
@@ -53,7 +54,7 @@ impl Model {
         let mut slow: Vec<_> = self
             .in_flight
             .iter()
-            .filter(|(_, r)| self.now.duration_since(r.started) >= SLOW)
+            .filter(|(_, r)| r.kind == Kind::Read && self.now.duration_since(r.started) >= SLOW)
             .map(|(id, r)| (*id, *r))
             .collect();
         slow.sort_by_key(|(_, r)| r.started);

@@ -26,6 +26,14 @@ use super::msg::{Cmd, Msg};
 use crate::domain::ServiceError;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
+    if let Msg::Tick(now) = msg {
+        // Many a second, and they change nothing said: no status line to compare.
+        model.now = now;
+        if model.busy() {
+            model.spinner = model.spinner.wrapping_add(1);
+        }
+        return Vec::new();
+    }
     if let Some(id) = msg.answers() {
         model.in_flight.remove(&id);
     }
@@ -38,11 +46,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         // Kept in the messages and on its own screen's pane, not on the screen shown.
         model.error = said_before.1;
     }
-    for id in cmds.iter().filter_map(Cmd::cancellable) {
+    for request in cmds.iter().filter_map(Cmd::request) {
         let started = model.now;
         model.in_flight.insert(
-            id,
+            request.id,
             InFlight {
+                kind: request.kind,
                 started,
                 attempt: None,
             },
@@ -68,13 +77,8 @@ fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Mouse(m) => mouse::on_mouse(model, m),
         Msg::Pointer(_) => Vec::new(),
         Msg::Resized => Vec::new(),
-        Msg::Tick(now) => {
-            model.now = now;
-            if model.busy() {
-                model.spinner = model.spinner.wrapping_add(1);
-            }
-            Vec::new()
-        }
+        // Taken by `update` before the step.
+        Msg::Tick(_) => Vec::new(),
         Msg::DemoSeeded(Ok(clients)) => {
             model.notice = Some(Notice::DemoCreated { clients });
             search::again(model)
