@@ -149,7 +149,7 @@ fn an_outward_import_is_caught() {
 fn a_terminal_library_in_the_core_is_caught() {
     let fixture = "use ratatui::crossterm::event::KeyEvent;\n// crossterm in a comment\n";
     assert_eq!(foreign("app", fixture), ["crossterm"]);
-    assert!(foreign("app", "use crate::app::key::Key;").is_empty());
+    assert!(foreign("app", "use crate::app::keys::key::Key;").is_empty());
     assert!(foreign("runtime", "use ratatui::crossterm::event;").is_empty());
 }
 

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use loyalty_console::app::key::{Key, KeyCode};
+use loyalty_console::app::keys::key::{Key, KeyCode};
 use loyalty_console::app::model::{BackendLabel, Notice};
 use loyalty_console::app::{Cmd, Model, Msg, update};
 use loyalty_console::domain::{
@@ -1804,4 +1804,22 @@ fn the_hint_bar_and_the_dialogs_name_keys_alike() {
         assert!(hints.contains(&format!(" {space} ")), "{hints}");
         assert!(!group.contains(other), "{group}");
     }
+}
+
+/// The tabs name the keys the keymap has: a screen moved to F9 by keys.toml says F9, one
+/// whose key was taken away says no key.
+#[test]
+fn the_tabs_name_the_keys_keys_toml_gave() {
+    let mut m = model(Locale::Ru);
+    m.keymap = std::sync::Arc::new(
+        loyalty_console::app::keys::Keymap::with_overrides(
+            "[global]\nshow_clients = \"F9\"\nshow_journal = []\n",
+        )
+        .unwrap(),
+    );
+    let screen = draw(&m, 100, 24);
+    let tabs = screen.lines().next().unwrap();
+    assert!(tabs.contains("[F9 Клиенты]"), "{tabs}");
+    assert!(tabs.contains(" Журнал") && !tabs.contains("F7"), "{tabs}");
+    assert!(tabs.contains("F3 Группы"), "{tabs}");
 }

@@ -1,6 +1,6 @@
 //! Everything that can happen to the console, and everything it can ask the world to do.
 
-use crate::app::key::Key;
+use crate::app::keys::key::Key;
 use crate::app::model::Screen;
 use crate::domain::admin::{
     AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,

@@ -1,7 +1,7 @@
 //! Terminal input on its own thread: crossterm's blocking reader, forwarded as `Msg`s.
 
 use crate::app::Msg;
-use crate::app::key::{Key, KeyCode, Modifiers};
+use crate::app::keys::key::{Key, KeyCode, Modifiers};
 use crate::app::mouse::{Gesture, Mouse, Pointer, Press, Target};
 use crate::ui::Hits;
 use ratatui::crossterm::event::{

@@ -1,7 +1,7 @@
 //! Turning model values into catalogue text: errors, notices, form problems, key names.
 
-use crate::app::key::Key;
-use crate::app::key::KeyCode;
+use crate::app::keys::key::Key;
+use crate::app::keys::key::KeyCode;
 use crate::app::keys::{Action, FieldEdit, Move, Scope};
 use crate::app::model::{BackendLabel, FormProblem, GroupFormProblem, Notice, WriteOffField};
 use crate::domain::AmountError;

@@ -9,10 +9,10 @@ use crate::i18n::Text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+/// The tabs list the screens in this table's order; the key that shows each is the
+/// keymap's (`Action::Show`).
 pub struct ScreenView {
     pub screen: Screen,
-    /// The function key that shows it; the tabs list screens in this order.
-    pub f_key: u8,
     /// Its name in the status bar and its pane title.
     pub title: fn(&Text) -> &'static str,
     /// Its shorter name on the tab row.
@@ -26,7 +26,6 @@ pub struct ScreenView {
 pub const SCREENS: [ScreenView; 6] = [
     ScreenView {
         screen: Screen::Clients,
-        f_key: 2,
         title: |t| t.screen_clients,
         tab: |t| t.screen_clients,
         render: cashier::render,
@@ -39,7 +38,6 @@ pub const SCREENS: [ScreenView; 6] = [
     },
     ScreenView {
         screen: Screen::Groups,
-        f_key: 3,
         title: |t| t.screen_groups,
         tab: |t| t.screen_groups,
         render: groups::render,
@@ -48,7 +46,6 @@ pub const SCREENS: [ScreenView; 6] = [
     },
     ScreenView {
         screen: Screen::Accumulations,
-        f_key: 4,
         title: |t| t.screen_accumulations,
         tab: |t| t.screen_accumulations,
         render: accumulations::render,
@@ -57,7 +54,6 @@ pub const SCREENS: [ScreenView; 6] = [
     },
     ScreenView {
         screen: Screen::Registrations,
-        f_key: 5,
         title: |t| t.screen_registrations,
         tab: |t| t.screen_registrations,
         render: registrations::render,
@@ -71,7 +67,6 @@ pub const SCREENS: [ScreenView; 6] = [
     },
     ScreenView {
         screen: Screen::CardOperations,
-        f_key: 6,
         title: |t| t.screen_card_operations,
         tab: |t| t.tab_card_operations,
         render: card_operations::render,
@@ -84,7 +79,6 @@ pub const SCREENS: [ScreenView; 6] = [
     },
     ScreenView {
         screen: Screen::Journal,
-        f_key: 7,
         title: |t| t.screen_journal,
         tab: |t| t.screen_journal,
         render: journal::render,
@@ -114,13 +108,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_screen_has_one_entry_and_its_own_f_key() {
-        for screen in Screen::ALL {
+    fn every_screen_has_one_entry_and_its_own_key() {
+        for &screen in Screen::ALL {
             assert_eq!(SCREENS.iter().filter(|e| e.screen == screen).count(), 1);
             assert_eq!(view(screen).screen, screen);
         }
         assert_eq!(SCREENS.len(), Screen::ALL.len());
-        let f_keys: std::collections::BTreeSet<u8> = SCREENS.iter().map(|v| v.f_key).collect();
-        assert_eq!(f_keys.len(), SCREENS.len(), "one F-key per screen");
+        let keymap = crate::app::keys::Keymap::default();
+        let keys: std::collections::BTreeSet<String> = SCREENS
+            .iter()
+            .map(|v| {
+                let shows = keymap.keys_of(
+                    crate::app::keys::Scope::Global,
+                    crate::app::keys::Action::Show(v.screen),
+                );
+                format!("{shows:?}")
+            })
+            .collect();
+        assert_eq!(keys.len(), SCREENS.len(), "one key per screen");
     }
 }

@@ -58,11 +58,18 @@ pub fn render_tabs(model: &Model, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     let mut x = area.x;
     for view in &screens::SCREENS {
-        let (n, name) = (view.f_key, (view.tab)(t));
+        // The key as the keymap has it: keys.toml may have moved it, or taken it away.
+        let shows = model
+            .keymap
+            .keys_of(Scope::Global, keys::Action::Show(view.screen));
+        let name = match shows.first() {
+            Some(key) => format!("{} {}", labels::key(t, key), (view.tab)(t)),
+            None => (view.tab)(t).to_string(),
+        };
         let span = if view.screen == model.screen {
-            Span::styled(format!(" [F{n} {name}]"), theme::selected())
+            Span::styled(format!(" [{name}]"), theme::selected())
         } else {
-            Span::styled(format!(" F{n} {name}"), theme::muted())
+            Span::styled(format!(" {name}"), theme::muted())
         };
         let width = (span.width() as u16).min(area.right().saturating_sub(x));
         super::hits::record(Rect::new(x, area.y, width, 1), Target::Tab(view.screen));

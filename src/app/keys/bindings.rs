@@ -1,8 +1,8 @@
 //! The table of every binding: which keys do what, in which scope, and when the hint bar
 //! shows them.
 
-use super::super::key::{Key, KeyCode, Modifiers};
 use super::super::model::Screen;
+use super::key::{Key, KeyCode, Modifiers};
 use super::{Action, Binding, FieldEdit as E, Hint, Move, Scope};
 use std::borrow::Cow;
 

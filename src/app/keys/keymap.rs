@@ -2,7 +2,7 @@
 //! laid over them. Key handling, the hint bar, the help and `loyalty config keys` all read
 //! this one map, so the keys shown are the keys that work.
 
-use super::super::key::Key;
+use super::key::Key;
 use super::{Action, BINDINGS, Binding, FIELD, HELP, MOVES, Scope};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -261,6 +261,14 @@ impl Keymap {
         &self.moves
     }
 
+    /// The keys an action has in a scope of the registry, as `keys.toml` left them (none
+    /// when it unbound them).
+    pub fn keys_of(&self, scope: Scope, action: Action) -> &[Key] {
+        self.in_scope(scope)
+            .find(|b| b.action == action)
+            .map_or(&[], |b| &b.keys[..])
+    }
+
     pub fn field(&self) -> &[Binding] {
         &self.field
     }
@@ -269,7 +277,7 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::key::KeyCode;
+    use crate::app::keys::key::KeyCode;
 
     fn errors(text: &str) -> Vec<String> {
         Keymap::with_overrides(text)

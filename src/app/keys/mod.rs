@@ -1,12 +1,16 @@
 //! The key registry: every binding in one table, from which the key handling, the hint bar
 //! and the help overlay are all derived, so what is shown can never drift from what works.
 
-use super::key::{Key, Modifiers};
 use super::model::Screen;
+use key::{Key, Modifiers};
 
 mod bindings;
+mod context;
+pub mod key;
 mod keymap;
+mod name;
 pub use bindings::{BINDINGS, FIELD, HELP, MOVES};
+pub use context::KeyContext;
 pub use keymap::{KeyError, Keymap, action_name, scope_name};
 use std::borrow::Cow;
 use tui_input::InputRequest;
@@ -208,7 +212,7 @@ impl Keymap {
     /// What `key` does to the text field that has the keyboard: a character is typed, an
     /// editing key of the field scope edits.
     pub fn field_request(&self, key: &Key) -> Option<InputRequest> {
-        use crate::app::key::KeyCode;
+        use crate::app::keys::key::KeyCode;
         let Modifiers { ctrl, alt, .. } = key.modifiers;
         if let KeyCode::Char(c) = key.code
             // AltGr arrives as Ctrl+Alt on Windows and types a character.
@@ -292,7 +296,7 @@ fn first_action<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::key::KeyCode as K;
+    use crate::app::keys::key::KeyCode as K;
     use Action as A;
 
     fn ev(code: K) -> Key {

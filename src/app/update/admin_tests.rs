@@ -8,7 +8,7 @@ use super::super::model::{
 use super::super::msg::{Cmd, Export, Exported, Msg, RequestId};
 use super::fixtures::{key, model_at, type_text};
 use super::update;
-use crate::app::key::KeyCode;
+use crate::app::keys::key::KeyCode;
 use crate::domain::admin::{
     Accumulation, AccumulationPage, AccumulationStatus, CardOperation, CardOperationPage,
     CardOperationQuery, Expiry, Group, GroupDraft, GroupKind, GroupProblem, OperationKind,

@@ -5,7 +5,7 @@ use super::super::keys::{Action, Move};
 use super::super::model::{Model, Pane, next_in};
 use super::super::msg::Cmd;
 use super::{card, filter, search, step_selection, write_off};
-use crate::app::key::{Key, KeyCode};
+use crate::app::keys::key::{Key, KeyCode};
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let Some(action) = action else {

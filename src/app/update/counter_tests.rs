@@ -7,7 +7,7 @@ use super::admin_tests::groups_screen;
 use super::fixtures::{key, type_text};
 use super::tests::{client, history, model, opened, search_answered, search_id};
 use super::update;
-use crate::app::key::{Key, KeyCode};
+use crate::app::keys::key::{Key, KeyCode};
 use crate::domain::ClientId;
 
 #[test]

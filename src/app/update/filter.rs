@@ -4,7 +4,7 @@ use super::super::keys::Action;
 use super::super::model::{Dialog, FilterDialog, FilterField, Model};
 use super::super::msg::Cmd;
 use super::card;
-use crate::app::key::Key;
+use crate::app::keys::key::Key;
 use crate::domain::days;
 use crate::i18n::format_date;
 use jiff::Timestamp;

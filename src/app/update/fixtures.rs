@@ -3,7 +3,7 @@
 use super::super::model::{BackendLabel, Model};
 use super::super::msg::{Cmd, Msg};
 use super::update;
-use crate::app::key::{Key, KeyCode, Modifiers};
+use crate::app::keys::key::{Key, KeyCode, Modifiers};
 use crate::i18n::Locale;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;

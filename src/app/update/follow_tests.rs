@@ -6,7 +6,7 @@ use super::super::msg::{Cmd, Msg};
 use super::fixtures::{key, type_text};
 use super::tests::{client, model, opened, search_answered, search_id};
 use super::update;
-use crate::app::key::KeyCode;
+use crate::app::keys::key::KeyCode;
 use crate::app::model::Model;
 use crate::domain::{
     Amount, Balances, ClientId, ClientQuery, Coupon, CouponId, ErrorKind, ServiceError,

@@ -1,7 +1,7 @@
 //! The help overlay: which bindings it lists for the screen shown, finding a key by typing,
 //! and scrolling.
 
-use super::super::key::{Key, KeyCode};
+use super::super::keys::key::{Key, KeyCode};
 use super::super::keys::{Action, Binding, Hint, Scope};
 use super::super::model::{Dialog, HelpState, Model};
 use super::super::msg::Cmd;

@@ -19,7 +19,7 @@ mod write_off;
 pub use help::{HELP_TRAILER_LINES, HelpSection, sections as help_sections};
 pub use screens::available as screen_available;
 
-use super::key::Key;
+use super::keys::key::Key;
 use super::keys::{self, Action, Move, Scope};
 use super::model::{Dialog, InFlight, Model, Notice, Said, Screen};
 use super::msg::{Cmd, Msg};

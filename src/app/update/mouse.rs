@@ -3,9 +3,9 @@
 //! under the pointer. While a dialog or question is up the mouse does nothing: those own the
 //! keyboard, and a stray click must not act behind them.
 
-use super::super::key::{Key, KeyCode};
+use super::super::keys::key::{Key, KeyCode};
 use super::super::keys::{Action, Move};
-use super::super::model::{Model, Pane, Screen};
+use super::super::model::{Model, Pane};
 use super::super::mouse::{Gesture, List, Mouse, Target};
 use super::super::msg::Cmd;
 use super::screens;
@@ -60,13 +60,10 @@ pub fn on_mouse(model: &mut Model, mouse: Mouse) -> Vec<Cmd> {
     }
 }
 
-/// Whether the list is on the screen shown.
+/// Whether the list is on the screen shown (the card's history only with a card open).
 fn belongs(model: &Model, list: List) -> bool {
-    match list {
-        List::Results => model.screen == Screen::Clients,
-        List::History => model.screen == Screen::Clients && model.card.is_some(),
-        List::Table => model.screen != Screen::Clients,
-    }
+    screens::spec(model.screen).lists.contains(&list)
+        && (list != List::History || model.card.is_some())
 }
 
 /// The list's selected row and how many rows it has.
@@ -80,20 +77,7 @@ fn selection(model: &mut Model, list: List) -> Option<(&mut usize, usize)> {
             let len = card.history.rows.data.as_ref().map_or(0, Vec::len);
             (&mut card.history.selected, len)
         }),
-        List::Table => match model.screen {
-            Screen::Groups => {
-                let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
-                Some((&mut model.groups.selected, len))
-            }
-            Screen::Journal => {
-                let len = model.journal.data.as_ref().map_or(0, Vec::len);
-                Some((&mut model.journal_selected, len))
-            }
-            screen => {
-                let rows = screens::spec(screen).table.as_ref()?.rows;
-                Some(rows(model))
-            }
-        },
+        List::Table => screens::spec(model.screen).rows.map(|rows| rows(model)),
     }
 }
 
@@ -102,6 +86,7 @@ mod tests {
     use super::super::fixtures::key;
     use super::super::tests::{client, model, opened, search_answered};
     use super::*;
+    use crate::app::model::Screen;
     use crate::app::msg::Msg;
     use crate::app::update;
     use crate::domain::ClientId;

@@ -7,7 +7,8 @@ use super::super::keys::{Action, Scope};
 use super::super::model::{Availability, FilterRow, Model, Pane, Screen};
 use super::super::msg::Cmd;
 use super::{accumulations, card_operations, cashier, groups, journal, registrations, tables};
-use crate::app::key::Key;
+use crate::app::keys::key::Key;
+use crate::app::mouse::List;
 
 pub struct ScreenSpec {
     pub screen: Screen,
@@ -21,15 +22,18 @@ pub struct ScreenSpec {
     pub on_show: fn(&mut Model) -> Vec<Cmd>,
     /// Its keys once the global ones are taken: the action, if bound, and the key to type.
     pub on_key: fn(&mut Model, Option<Action>, Key) -> Vec<Cmd>,
-    /// The admin tables' filter row and rows, which `tables` handles alike for all of them.
+    /// The lists the mouse can reach on it.
+    pub lists: &'static [List],
+    /// Its table's selected row and how many rows it has (the mouse's and the tables' keys'),
+    /// when it has a table.
+    pub rows: Option<fn(&mut Model) -> (&mut usize, usize)>,
+    /// The admin tables' filter row, which `tables` handles alike for all of them.
     pub table: Option<Table>,
 }
 
 pub struct Table {
     pub filter: fn(&Model) -> &dyn FilterRow,
     pub filter_mut: fn(&mut Model) -> &mut dyn FilterRow,
-    /// The selected row and the number of rows.
-    pub rows: fn(&mut Model) -> (&mut usize, usize),
     /// The filter's Enter.
     pub apply: fn(&mut Model) -> Vec<Cmd>,
     /// The screen's own keys, after the filter and the arrows.
@@ -58,6 +62,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
         ],
         on_show: NOTHING,
         on_key: cashier::on_key,
+        lists: &[List::Results, List::History],
+        rows: None,
         table: None,
     },
     ScreenSpec {
@@ -74,6 +80,11 @@ pub const SCREENS: [ScreenSpec; 6] = [
             }
         },
         on_key: |m, a, _| a.map_or_else(Vec::new, |a| groups::on_key(m, a)),
+        lists: &[List::Table],
+        rows: Some(|m| {
+            let len = m.groups.list.data.as_ref().map_or(0, Vec::len);
+            (&mut m.groups.selected, len)
+        }),
         table: None,
     },
     ScreenSpec {
@@ -89,13 +100,14 @@ pub const SCREENS: [ScreenSpec; 6] = [
             }
         },
         on_key: tables::on_key,
+        lists: &[List::Table],
+        rows: Some(|m| {
+            let a = &mut m.accumulations;
+            (&mut a.selected, a.rows.data.as_ref().map_or(0, Vec::len))
+        }),
         table: Some(Table {
             filter: |m| &m.accumulations.filter,
             filter_mut: |m| &mut m.accumulations.filter,
-            rows: |m| {
-                let a = &mut m.accumulations;
-                (&mut a.selected, a.rows.data.as_ref().map_or(0, Vec::len))
-            },
             apply: accumulations::apply,
             on_key: accumulations::on_key,
         }),
@@ -113,13 +125,14 @@ pub const SCREENS: [ScreenSpec; 6] = [
             }
         },
         on_key: tables::on_key,
+        lists: &[List::Table],
+        rows: Some(|m| {
+            let r = &mut m.registrations;
+            (&mut r.selected, r.rows.data.as_ref().map_or(0, Vec::len))
+        }),
         table: Some(Table {
             filter: |m| &m.registrations.filter,
             filter_mut: |m| &mut m.registrations.filter,
-            rows: |m| {
-                let r = &mut m.registrations;
-                (&mut r.selected, r.rows.data.as_ref().map_or(0, Vec::len))
-            },
             apply: registrations::apply,
             on_key: registrations::on_key,
         }),
@@ -137,14 +150,15 @@ pub const SCREENS: [ScreenSpec; 6] = [
             }
         },
         on_key: tables::on_key,
+        lists: &[List::Table],
+        rows: Some(|m| {
+            let o = &mut m.card_operations;
+            let len = o.rows.data.as_ref().map_or(0, |p| p.operations.len());
+            (&mut o.selected, len)
+        }),
         table: Some(Table {
             filter: |m| &m.card_operations.filter,
             filter_mut: |m| &mut m.card_operations.filter,
-            rows: |m| {
-                let o = &mut m.card_operations;
-                let len = o.rows.data.as_ref().map_or(0, |p| p.operations.len());
-                (&mut o.selected, len)
-            },
             apply: card_operations::apply_card_operations,
             on_key: card_operations::on_key,
         }),
@@ -158,6 +172,11 @@ pub const SCREENS: [ScreenSpec; 6] = [
         // It grows with every write-off: read it each time it is shown.
         on_show: journal::load,
         on_key: |m, a, _| a.map_or_else(Vec::new, |a| journal::on_key(m, a)),
+        lists: &[List::Table],
+        rows: Some(|m| {
+            let len = m.journal.data.as_ref().map_or(0, Vec::len);
+            (&mut m.journal_selected, len)
+        }),
         table: None,
     },
 ];
@@ -183,7 +202,7 @@ mod tests {
 
     #[test]
     fn every_screen_has_exactly_one_entry() {
-        for screen in Screen::ALL {
+        for &screen in Screen::ALL {
             assert_eq!(SCREENS.iter().filter(|e| e.screen == screen).count(), 1);
             assert_eq!(spec(screen).screen, screen);
         }

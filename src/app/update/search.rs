@@ -3,7 +3,7 @@
 use super::super::keys::Keymap;
 use super::super::model::{Model, Notice, Pane, Remote};
 use super::super::msg::{Cmd, Reply, RequestId};
-use crate::app::key::Key;
+use crate::app::keys::key::Key;
 use crate::domain::{Client, ClientQuery};
 use std::time::Duration;
 use tui_input::InputRequest;

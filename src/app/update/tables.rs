@@ -6,7 +6,7 @@ use super::super::keys::Action;
 use super::super::model::{Model, Notice};
 use super::super::msg::{Cmd, Export, Exported, Reply, RequestId};
 use super::screens;
-use crate::app::key::{Key, KeyCode};
+use crate::app::keys::key::{Key, KeyCode};
 
 pub fn on_filter_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let Some(table) = &screens::spec(model.screen).table else {
@@ -40,7 +40,10 @@ pub fn on_key(model: &mut Model, action: Option<Action>, _: Key) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Move(step) => {
-            let (selected, len) = (table.rows)(model);
+            let Some(rows) = screens::spec(model.screen).rows else {
+                return Vec::new();
+            };
+            let (selected, len) = rows(model);
             super::step_selection(selected, len, step);
             Vec::new()
         }

@@ -9,7 +9,7 @@ use super::super::msg::{Cmd, Msg, RequestId};
 use super::fixtures::{key, model_at, type_text};
 use super::search::DEBOUNCE;
 use super::update;
-use crate::app::key::{Key, KeyCode, Modifiers};
+use crate::app::keys::key::{Key, KeyCode, Modifiers};
 use crate::domain::journal::Outcome;
 use crate::domain::{
     Amount, AmountError, Balances, Client, ClientId, ClientQuery, Coupon, CouponId, Currency,

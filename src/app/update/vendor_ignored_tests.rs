@@ -5,7 +5,7 @@ use super::super::model::Model;
 use super::super::msg::{Cmd, Msg, RequestId};
 use super::fixtures::{key, model_at, type_text};
 use super::update;
-use crate::app::key::KeyCode;
+use crate::app::keys::key::KeyCode;
 use crate::domain::admin::{
     CardOperation, CardOperationPage, Expiry, OperationKind, Registration, SortColumn,
     SortDirection,

@@ -7,7 +7,7 @@ use super::super::super::model::{
     Notice, next_in,
 };
 use super::super::super::msg::{Cmd, Reply, RequestId};
-use crate::app::key::{Key, KeyCode};
+use crate::app::keys::key::{Key, KeyCode};
 use crate::domain::Amount;
 use crate::domain::admin::{Group, GroupDraft, GroupKind};
 use rust_decimal::Decimal;

@@ -12,7 +12,7 @@ use super::super::model::{
 };
 use super::super::msg::Cmd;
 use super::card;
-use crate::app::key::{Key, KeyCode};
+use crate::app::keys::key::{Key, KeyCode};
 use crate::domain::{Amount, Balances, WriteOff};
 use std::collections::BTreeSet;
 use tui_input::Input;

@@ -1,8 +1,8 @@
 //! One answer to "which keys apply now": key dispatch, paste, the hint bar and the help all
 //! ask `Model::key_context()`, so none of them keeps its own copy of the rules.
 
-use super::keys::Scope;
-use super::model::{Dialog, Model, Verdict, WriteOffStep};
+use super::Scope;
+use crate::app::model::{Dialog, Model, Verdict, WriteOffStep};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyContext {
@@ -48,9 +48,11 @@ impl Model {
             Some(Dialog::BonusMismatch(_)) => (Scope::BonusMismatch, false),
             Some(Dialog::CardPicker(_)) => (Scope::CardPicker, false),
             // A screen without its provider shows how to add one: its own keys do nothing.
-            None if !super::update::screen_available(self, self.screen) => (Scope::Global, false),
+            None if !crate::app::update::screen_available(self, self.screen) => {
+                (Scope::Global, false)
+            }
             None => {
-                let screen = super::update::screens::spec(self.screen);
+                let screen = crate::app::update::screens::spec(self.screen);
                 match &screen.table {
                     Some(table) if (table.filter)(self).editing() => (Scope::AdminFilter, true),
                     _ => (screen.scope)(self),
