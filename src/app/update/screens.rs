@@ -26,10 +26,13 @@ pub struct ScreenSpec {
     pub lists: &'static [List],
     /// Its table's selected row and how many rows it has (the mouse's and the tables' keys'),
     /// when it has a table.
-    pub rows: Option<fn(&mut Model) -> (&mut usize, usize)>,
+    pub rows: Option<Rows>,
     /// The admin tables' filter row, which `tables` handles alike for all of them.
     pub table: Option<Table>,
 }
+
+/// A table's selected row and how many rows it has.
+pub type Rows = fn(&mut Model) -> (&mut usize, usize);
 
 pub struct Table {
     pub filter: fn(&Model) -> &dyn FilterRow,
