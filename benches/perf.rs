@@ -5,7 +5,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use loyalty_console::app::key::{Key, KeyCode};
+use loyalty_console::app::keys::key::{Key, KeyCode};
 use loyalty_console::app::model::BackendLabel;
 use loyalty_console::app::{Cmd, Model, Msg, update};
 use loyalty_console::backend::ClientService;
