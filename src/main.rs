@@ -300,7 +300,8 @@ async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), cli
         }
     }
     if let Err(e) = runtime::keys::load(&paths.keys_file()) {
-        mistakes.push(e);
+        // One line per mistake in keys.toml, as for the config.
+        mistakes.extend(e.lines().map(str::to_string));
     }
     let mut out = std::io::stdout();
     for mistake in &mistakes {
@@ -331,7 +332,9 @@ async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), cli
             format!("{n} provider(s) failed"),
         )),
         (n, _) => Err(usage(format!(
-            "{n} mistake(s) in the configuration; the console leaves off what each names"
+            "{n} {} in the configuration: what {} names stays off until it is fixed",
+            if n == 1 { "mistake" } else { "mistakes" },
+            if n == 1 { "it" } else { "each" },
         ))),
     }
 }

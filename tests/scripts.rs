@@ -615,13 +615,23 @@ fn config_check_refuses_the_keys_the_console_refuses() {
     let shop = Shop::start();
     // Beside the config file given with --config.
     let keys = shop.dir.path().join("keys.toml");
-    std::fs::write(&keys, "[global]\nwrite_off = \"F9\"\nquit = \"F9\"\n").unwrap();
+    std::fs::write(
+        &keys,
+        "[global]\nwrite_off = \"F9\"\nquit = \"F9\"\nbogus = \"x\"\n",
+    )
+    .unwrap();
     let out = shop.run(&["config", "check"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let said = stdout(&out);
+    let mistakes: Vec<&str> = said
+        .lines()
+        .filter(|l| l.starts_with("mistake: "))
+        .collect();
+    assert_eq!(mistakes.len(), 3, "one line each: {said}");
     assert!(
-        stdout(&out).contains("mistake: ") && stdout(&out).contains("bound twice"),
-        "{}",
-        stdout(&out)
+        mistakes.iter().any(|l| l.contains("bound twice"))
+            && mistakes.iter().any(|l| l.contains("bogus")),
+        "{said}"
     );
     std::fs::remove_file(&keys).unwrap();
     let out = shop.run(&["config", "check"]);

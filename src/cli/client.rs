@@ -5,7 +5,7 @@ use crate::backend::ClientService;
 use crate::domain::days;
 use crate::domain::search::SEARCH_CAP;
 use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
-use crate::i18n::{fill, format_amount, format_datetime};
+use crate::i18n::{fill, format_amount, format_datetime, format_movement};
 use crate::ops::export;
 use clap::Subcommand;
 use jiff::civil::Date;
@@ -227,7 +227,7 @@ async fn history(
             };
             vec![
                 format_datetime(locale, e.at, &cx.tz),
-                format_amount(locale, e.amount),
+                format_movement(locale, e.amount),
                 currency.to_string(),
                 e.transaction_id.clone(),
             ]

@@ -14,6 +14,17 @@ pub fn format_amount(locale: Locale, amount: Amount) -> String {
     grouped(locale, &format!("{sign}{}.{:02}", abs / 100, abs % 100))
 }
 
+/// A movement of a balance as the history shows it: a credit with its `+`, a debit with its
+/// minus, so the two read apart at a glance on the screen and on the command line alike.
+pub fn format_movement(locale: Locale, amount: Amount) -> String {
+    let text = format_amount(locale, amount);
+    if amount.is_positive() {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
 /// A vendor's decimal (a quantity, a price, a REGOS amount) as money is shown: the locale's
 /// grouping and decimal mark; `places` fixes the decimals, `None` keeps up to three.
 pub fn format_decimal(locale: Locale, d: Decimal, places: Option<u32>) -> String {

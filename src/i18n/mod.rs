@@ -8,7 +8,8 @@ mod ru;
 mod text;
 
 pub use format::{
-    format_amount, format_date, format_datetime, format_day, format_decimal, zone_name,
+    format_amount, format_date, format_datetime, format_day, format_decimal, format_movement,
+    zone_name,
 };
 pub use text::Text;
 

@@ -5,7 +5,7 @@ use super::{pane_block, theme, window};
 use crate::app::Model;
 use crate::app::model::{CardState, Pane};
 use crate::app::mouse::{List, Target};
-use crate::i18n::{fill, format_amount, format_date, format_datetime};
+use crate::i18n::{fill, format_date, format_datetime, format_movement};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -76,12 +76,7 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
     let texts: Vec<(usize, Vec<String>)> = visible
         .map(|i| {
             let e = &rows[i];
-            let amount = format_amount(model.locale, e.amount);
-            let amount = if e.amount.is_positive() {
-                format!("+{amount}")
-            } else {
-                amount
-            };
+            let amount = format_movement(model.locale, e.amount);
             let cells = vec![
                 format_datetime(model.locale, e.at, &model.tz),
                 amount,

@@ -1241,3 +1241,48 @@ fn a_slash_types_into_the_admin_filter_fields() {
         "01/02/2026"
     );
 }
+
+/// After a new group is saved, its details come back and its row is the highlighted one,
+/// whichever order the two answers come in: `e` and `d` act on the group the admin reads.
+#[test]
+fn a_saved_group_is_the_highlighted_row_under_its_details() {
+    for detail_first in [true, false] {
+        let mut m = groups_screen();
+        key(&mut m, KeyCode::Char('n'));
+        type_text(&mut m, "Кофеманы");
+        key(&mut m, KeyCode::Tab);
+        key(&mut m, KeyCode::Tab);
+        type_text(&mut m, "5");
+        key(&mut m, KeyCode::Tab);
+        type_text(&mut m, "50");
+        let [Cmd::SaveGroup { id, .. }] = key(&mut m, KeyCode::Enter)[..] else {
+            panic!()
+        };
+        let cmds = update(&mut m, Msg::GroupSaved { id, result: Ok(6) });
+        let list = cmds.iter().find_map(|c| match c {
+            Cmd::LoadGroups { id } => Some(*id),
+            _ => None,
+        });
+        let answer_list = |m: &mut Model| {
+            update(
+                m,
+                Msg::GroupsLoaded {
+                    id: list.expect("the list is read again"),
+                    result: Ok(vec![
+                        group(1, "Постоянный посетитель", GroupKind::Bonus, 125),
+                        group(4, "Скидка 10%", GroupKind::Discount, 43),
+                        group(6, "Кофеманы", GroupKind::Bonus, 0),
+                    ]),
+                },
+            );
+        };
+        if detail_first {
+            read_back(&mut m, &cmds, Amount::from_minor(5000));
+            answer_list(&mut m);
+        } else {
+            answer_list(&mut m);
+            read_back(&mut m, &cmds, Amount::from_minor(5000));
+        }
+        assert_eq!(m.groups.selected, 2, "detail first: {detail_first}");
+    }
+}

@@ -110,16 +110,37 @@ pub fn loaded(model: &mut Model, id: RequestId, result: Reply<Vec<Group>>) -> Ve
     {
         let len = model.groups.list.data.as_ref().map_or(0, Vec::len);
         model.groups.selected = model.groups.selected.min(len.saturating_sub(1));
+        select_the_detail(model);
     }
     Vec::new()
 }
 
+/// The row of the group whose details are shown is the one highlighted, so that `e` and `d`
+/// act on the group the admin reads (a new group's details come after a save, its row where
+/// the list puts it).
+fn select_the_detail(model: &mut Model) {
+    let groups = &mut model.groups;
+    let shown = groups.detail.data.as_ref().map(|g| g.id);
+    if let Some(row) = shown.and_then(|id| {
+        groups
+            .list
+            .data
+            .as_ref()
+            .and_then(|list| list.iter().position(|g| g.id == id))
+    }) {
+        groups.selected = row;
+    }
+}
+
 pub fn detail_loaded(model: &mut Model, id: RequestId, result: Reply<Group>) -> Vec<Cmd> {
     let stored = result.as_ref().ok().cloned();
-    model
+    if model
         .groups
         .detail
-        .accept_reporting(id, result, &mut model.error);
+        .accept_reporting(id, result, &mut model.error)
+    {
+        select_the_detail(model);
+    }
     match (model.groups.bonus_check.take(), stored) {
         (Some(check), Some(group)) if check.request == id => compare_bonus(model, check, group),
         (check, _) => model.groups.bonus_check = check.filter(|c| c.request != id),
