@@ -1823,3 +1823,30 @@ fn the_tabs_name_the_keys_keys_toml_gave() {
     assert!(tabs.contains(" Журнал") && !tabs.contains("F7"), "{tabs}");
     assert!(tabs.contains("F3 Группы"), "{tabs}");
 }
+
+/// A search that fails after one that found clients shows the failure without the earlier
+/// count: `Клиенты (2)` over an error would say two clients are listed when none is.
+#[test]
+fn a_failed_search_shows_no_earlier_count() {
+    let mut m = model(Locale::Ru);
+    searched(&mut m, Ok(clients()));
+    assert!(draw(&m, 80, 24).contains("Клиенты ("), "counted first");
+    key(&mut m, KeyCode::Char('/'));
+    type_text(&mut m, "5678");
+    let cmds = key(&mut m, KeyCode::Enter);
+    let Some(Cmd::Search { id, .. }) = cmds.into_iter().next() else {
+        panic!("no search")
+    };
+    update(
+        &mut m,
+        Msg::Searched {
+            id,
+            result: Err(ServiceError::new(
+                ErrorKind::Unreachable,
+                "could not connect: connection refused",
+            )),
+        },
+    );
+    let screen = draw(&m, 80, 24);
+    assert!(!screen.contains("Клиенты ("), "{screen}");
+}

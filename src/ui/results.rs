@@ -18,7 +18,9 @@ const ROW_HEIGHT: usize = 2;
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let results = &model.search.results;
-    let count = results.data.as_ref().map(Vec::len);
+    // A failed search shows its error, not the list before it: no count of clients not shown.
+    let failed = results.error.is_some() && !results.is_loading();
+    let count = results.data.as_ref().map(Vec::len).filter(|_| !failed);
     // A list the search stopped at its cap may leave clients out: `200+`, and a line to
     // narrow it.
     let capped = count == Some(SEARCH_CAP);
