@@ -10,4 +10,7 @@ mod update;
 pub use keys::KeyContext;
 pub use model::Model;
 pub use msg::{Cmd, Msg, RequestId};
-pub use update::{HELP_TRAILER_LINES, HelpSection, help_sections, screen_available, update};
+pub use update::{
+    HelpLine, HelpSection, help_lines, help_sections, screen_available, screen_tab, screen_title,
+    update,
+};

@@ -4,7 +4,7 @@
 use super::{labels, theme, truncate};
 use crate::app::keys::Scope;
 use crate::app::model::HelpState;
-use crate::app::{Model, help_sections};
+use crate::app::{HelpLine, Model, help_lines, help_sections};
 use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -22,7 +22,6 @@ pub fn render(model: &Model, help: &HelpState, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let [find_area, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let needle = help.filter.value().to_lowercase();
     frame.render_widget(
         Paragraph::new(Span::styled(
             fill(t.help_filter, help.filter.value()),
@@ -32,64 +31,49 @@ pub fn render(model: &Model, help: &HelpState, frame: &mut Frame, area: Rect) {
     );
 
     let sections = help_sections(model);
-    let matches = |keys: &str, what: &str| {
-        needle.is_empty()
-            || keys.to_lowercase().contains(&needle)
-            || what.to_lowercase().contains(&needle)
-    };
-    let row = |keys: String, what: &str, key_width: usize| {
-        let action_width = (body.width as usize).saturating_sub(key_width + 3);
-        Line::from(vec![
-            Span::styled(
-                format!(" {:<key_width$} ", truncate(&keys, key_width)),
-                theme::key(),
-            ),
-            Span::raw(truncate(what, action_width)),
-        ])
-    };
-    let mut lines: Vec<Line> = Vec::new();
-    for section in &sections {
-        // Each section aligns its own keys, so one long key does not push every column.
-        let key_width = section
-            .bindings
-            .iter()
-            .map(|b| labels::keys(t, &b.keys).chars().count())
-            .chain(
-                [t.edit_paste_keys.chars().count()]
-                    .into_iter()
-                    .filter(|_| section.scope == Scope::Field),
-            )
-            .max()
-            .unwrap_or(0)
-            .min(body.width as usize / 3);
-        let mut rows: Vec<Line> = section
-            .bindings
-            .iter()
-            .map(|b| {
-                (
-                    labels::keys(t, &b.keys),
-                    labels::action(t, b.action, b.scope),
+    // Each section aligns its own keys, so one long key does not push every column; the
+    // width is the whole section's, so it does not jump while typing narrows the rows.
+    let key_widths: Vec<usize> = sections
+        .iter()
+        .map(|section| {
+            section
+                .bindings
+                .iter()
+                .map(|b| labels::keys(t, &b.keys).chars().count())
+                .chain(
+                    [t.edit_paste_keys.chars().count()]
+                        .into_iter()
+                        .filter(|_| section.scope == Scope::Field),
                 )
-            })
-            .filter(|(keys, what)| matches(keys, what))
-            .map(|(keys, what)| row(keys, what, key_width))
-            .collect();
-        if section.scope == Scope::Field && matches(t.edit_paste_keys, t.edit_paste) {
-            // The one trailer line `HELP_TRAILER_LINES` counts.
-            rows.push(row(t.edit_paste_keys.into(), t.edit_paste, key_width));
-        }
-        if rows.is_empty() {
-            continue;
-        }
-        if !lines.is_empty() {
-            lines.push(Line::default());
-        }
-        lines.push(Line::from(Span::styled(
-            labels::scope(t, section.scope),
-            theme::focused(),
-        )));
-        lines.extend(rows);
-    }
+                .max()
+                .unwrap_or(0)
+                .min(body.width as usize / 3)
+        })
+        .collect();
+    let mut lines: Vec<Line> = help_lines(model, help.filter.value())
+        .into_iter()
+        .map(|line| match line {
+            HelpLine::Heading(scope) => {
+                Line::from(Span::styled(labels::scope(t, scope), theme::focused()))
+            }
+            HelpLine::Row {
+                section,
+                keys,
+                what,
+            } => {
+                let key_width = key_widths.get(section).copied().unwrap_or(0);
+                let action_width = (body.width as usize).saturating_sub(key_width + 3);
+                Line::from(vec![
+                    Span::styled(
+                        format!(" {:<key_width$} ", truncate(&keys, key_width)),
+                        theme::key(),
+                    ),
+                    Span::raw(truncate(what, action_width)),
+                ])
+            }
+            HelpLine::Blank => Line::default(),
+        })
+        .collect();
     if lines.is_empty() {
         lines.push(Line::from(Span::styled(
             fill(t.help_nothing, help.filter.value()),
@@ -97,7 +81,7 @@ pub fn render(model: &Model, help: &HelpState, frame: &mut Frame, area: Rect) {
         )));
     }
     // The model's line is a cursor, as in every list: kept in view and marked, so each
-    // key moves something visible. A filter may leave fewer lines than it counted.
+    // key moves something visible; `update` keeps it within the lines found.
     let cursor = help.scroll.min(lines.len().saturating_sub(1));
     let visible = super::window(lines.len(), cursor, body.height as usize);
     let shown: Vec<Line> = lines

@@ -15,7 +15,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn render(model: &Model, screen: &ScreenView, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let (name, snippet) = (screen.provider, screen.config);
-    let block = pane_block(model, None, (screen.title)(t).to_string());
+    let block = pane_block(
+        model,
+        None,
+        crate::app::screen_title(t, screen.screen).to_string(),
+    );
     if let Some(fault) = model
         .config_faults
         .iter()

@@ -5,7 +5,6 @@
 use super::{accumulations, card_operations, cashier, groups, journal, registrations};
 use crate::app::Model;
 use crate::app::model::Screen;
-use crate::i18n::Text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -13,10 +12,6 @@ use ratatui::layout::Rect;
 /// keymap's (`Action::Show`).
 pub struct ScreenView {
     pub screen: Screen,
-    /// Its name in the status bar and its pane title.
-    pub title: fn(&Text) -> &'static str,
-    /// Its shorter name on the tab row.
-    pub tab: fn(&Text) -> &'static str,
     pub render: fn(&Model, &mut Frame, Rect),
     /// Who provides its data and the configuration that adds them; empty when it is local.
     pub provider: &'static str,
@@ -26,8 +21,6 @@ pub struct ScreenView {
 pub const SCREENS: [ScreenView; 6] = [
     ScreenView {
         screen: Screen::Clients,
-        title: |t| t.screen_clients,
-        tab: |t| t.screen_clients,
         render: cashier::render,
         provider: "ext",
         config: &[
@@ -38,24 +31,18 @@ pub const SCREENS: [ScreenView; 6] = [
     },
     ScreenView {
         screen: Screen::Groups,
-        title: |t| t.screen_groups,
-        tab: |t| t.screen_groups,
         render: groups::render,
         provider: "Poster",
         config: POSTER,
     },
     ScreenView {
         screen: Screen::Accumulations,
-        title: |t| t.screen_accumulations,
-        tab: |t| t.screen_accumulations,
         render: accumulations::render,
         provider: "Poster",
         config: POSTER,
     },
     ScreenView {
         screen: Screen::Registrations,
-        title: |t| t.screen_registrations,
-        tab: |t| t.screen_registrations,
         render: registrations::render,
         provider: "Mloyalty",
         config: &[
@@ -67,8 +54,6 @@ pub const SCREENS: [ScreenView; 6] = [
     },
     ScreenView {
         screen: Screen::CardOperations,
-        title: |t| t.screen_card_operations,
-        tab: |t| t.tab_card_operations,
         render: card_operations::render,
         provider: "REGOS",
         config: &[
@@ -79,8 +64,6 @@ pub const SCREENS: [ScreenView; 6] = [
     },
     ScreenView {
         screen: Screen::Journal,
-        title: |t| t.screen_journal,
-        tab: |t| t.screen_journal,
         render: journal::render,
         // The journal is local and always there.
         provider: "",

@@ -3,9 +3,9 @@
 
 use super::screens;
 use super::{fit, labels, theme};
-use crate::app::Model;
 use crate::app::keys::{self, Scope};
 use crate::app::mouse::Target;
+use crate::app::{Model, screen_tab};
 use crate::i18n::{fill, fill2};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -63,8 +63,8 @@ pub fn render_tabs(model: &Model, frame: &mut Frame, area: Rect) {
             .keymap
             .keys_of(Scope::Global, keys::Action::Show(view.screen));
         let name = match shows.first() {
-            Some(key) => format!("{} {}", labels::key(t, key), (view.tab)(t)),
-            None => (view.tab)(t).to_string(),
+            Some(key) => format!("{} {}", labels::key(t, key), screen_tab(t, view.screen)),
+            None => screen_tab(t, view.screen).to_string(),
         };
         let span = if view.screen == model.screen {
             Span::styled(format!(" [{name}]"), theme::selected())

@@ -8,6 +8,7 @@ mod bindings;
 mod context;
 pub mod key;
 mod keymap;
+pub mod labels;
 mod name;
 pub use bindings::{BINDINGS, FIELD, HELP, MOVES};
 pub use context::KeyContext;

@@ -6,15 +6,13 @@ use super::super::keys::{Action, Binding, Hint, Scope};
 use super::super::model::{Dialog, HelpState, Model};
 use super::super::msg::Cmd;
 use super::screens;
+use crate::app::keys::labels;
 
 /// A heading of the overlay and the bindings under it.
 pub struct HelpSection<'a> {
     pub scope: Scope,
     pub bindings: Vec<&'a Binding>,
 }
-
-/// Lines after the last section's bindings: the paste line under the field keys.
-pub const HELP_TRAILER_LINES: usize = 1;
 
 pub fn open(model: &mut Model) -> Vec<Cmd> {
     model.dialog = Some(Dialog::Help(HelpState::default()));
@@ -53,16 +51,73 @@ pub fn sections(model: &Model) -> Vec<HelpSection<'_>> {
     sections
 }
 
-/// The overlay's lines unfiltered: a heading and the bindings of each section, a blank line
-/// between sections, and the trailer.
-fn line_count(model: &Model) -> usize {
-    let sections = sections(model);
-    let rows: usize = sections.iter().map(|s| 1 + s.bindings.len()).sum();
-    rows + sections.len().saturating_sub(1) + HELP_TRAILER_LINES
+/// One line of the overlay as it is shown now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    /// A section's heading.
+    Heading(Scope),
+    /// A binding, or the paste line under the field keys: its keys as named and what it
+    /// does; `section` indexes [`sections`], whose rows align their keys alike.
+    Row {
+        section: usize,
+        keys: String,
+        what: &'static str,
+    },
+    /// Between two sections.
+    Blank,
+}
+
+/// The overlay's lines for the screen shown, with what is typed in its field finding keys by
+/// their names or what they do. The view draws these and the cursor moves over these, so
+/// the cursor never parks past the last line found.
+pub fn lines(model: &Model, filter: &str) -> Vec<HelpLine> {
+    let t = model.locale.text();
+    let needle = filter.to_lowercase();
+    let matches = |keys: &str, what: &str| {
+        needle.is_empty()
+            || keys.to_lowercase().contains(&needle)
+            || what.to_lowercase().contains(&needle)
+    };
+    let mut lines = Vec::new();
+    for (index, section) in sections(model).iter().enumerate() {
+        let mut rows: Vec<HelpLine> = section
+            .bindings
+            .iter()
+            .map(|b| {
+                (
+                    labels::keys(t, &b.keys),
+                    labels::action(t, b.action, b.scope),
+                )
+            })
+            .chain(
+                // Pasting has no binding of its own: the terminal's paste is the key.
+                (section.scope == Scope::Field)
+                    .then(|| (t.edit_paste_keys.to_string(), t.edit_paste)),
+            )
+            .filter(|(keys, what)| matches(keys, what))
+            .map(|(keys, what)| HelpLine::Row {
+                section: index,
+                keys,
+                what,
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(HelpLine::Blank);
+        }
+        lines.push(HelpLine::Heading(section.scope));
+        lines.append(&mut rows);
+    }
+    lines
 }
 
 pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
-    let lines = line_count(model);
+    let Some(Dialog::Help(help)) = model.dialog.as_ref() else {
+        return Vec::new();
+    };
+    let lines = lines(model, help.filter.value()).len();
     let keymap = model.keymap.clone();
     let Some(Dialog::Help(help)) = model.dialog.as_mut() else {
         return Vec::new();

@@ -11,13 +11,13 @@ mod journal;
 mod mouse;
 mod quit;
 mod registrations;
-pub(super) mod screens;
+pub(crate) mod screens;
 mod search;
 mod tables;
 mod write_off;
 
-pub use help::{HELP_TRAILER_LINES, HelpSection, sections as help_sections};
-pub use screens::available as screen_available;
+pub use help::{HelpLine, HelpSection, lines as help_lines, sections as help_sections};
+pub use screens::{available as screen_available, tab as screen_tab, title as screen_title};
 
 use super::keys::key::Key;
 use super::keys::{self, Action, Move, Scope};

@@ -9,9 +9,14 @@ use super::super::msg::Cmd;
 use super::{accumulations, card_operations, cashier, groups, journal, registrations, tables};
 use crate::app::keys::key::Key;
 use crate::app::mouse::List;
+use crate::i18n::Text;
 
 pub struct ScreenSpec {
     pub screen: Screen,
+    /// Its name in the status bar, its pane's title and the help's "show" keys.
+    pub title: fn(&Text) -> &'static str,
+    /// Its shorter name on the tab row.
+    pub tab: fn(&Text) -> &'static str,
     /// Whose keys apply when no dialog or filter has them, and whether a field types.
     pub scope: fn(&Model) -> (Scope, bool),
     /// Whether the configuration gives it a provider.
@@ -48,6 +53,8 @@ const NOTHING: fn(&mut Model) -> Vec<Cmd> = |_| Vec::new();
 pub const SCREENS: [ScreenSpec; 6] = [
     ScreenSpec {
         screen: Screen::Clients,
+        title: |t| t.screen_clients,
+        tab: |t| t.screen_clients,
         scope: |m| match m.focus {
             Pane::Search => (Scope::Search, true),
             Pane::Results => (Scope::Results, false),
@@ -71,6 +78,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
     },
     ScreenSpec {
         screen: Screen::Groups,
+        title: |t| t.screen_groups,
+        tab: |t| t.screen_groups,
         scope: |_| (Scope::Groups, false),
         available: |a| a.groups,
         // The bonus-mismatch dialog takes the removal dialog's keys and shows them itself.
@@ -92,6 +101,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
     },
     ScreenSpec {
         screen: Screen::Accumulations,
+        title: |t| t.screen_accumulations,
+        tab: |t| t.screen_accumulations,
         scope: |_| (Scope::Accumulations, false),
         available: |a| a.accumulations,
         help: &[Scope::Accumulations, Scope::AdminFilter],
@@ -117,6 +128,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
     },
     ScreenSpec {
         screen: Screen::Registrations,
+        title: |t| t.screen_registrations,
+        tab: |t| t.screen_registrations,
         scope: |_| (Scope::Registrations, false),
         available: |a| a.registrations,
         help: &[Scope::Registrations, Scope::AdminFilter],
@@ -142,6 +155,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
     },
     ScreenSpec {
         screen: Screen::CardOperations,
+        title: |t| t.screen_card_operations,
+        tab: |t| t.tab_card_operations,
         scope: |_| (Scope::CardOperations, false),
         available: |a| a.card_operations,
         help: &[Scope::CardOperations, Scope::AdminFilter, Scope::CardPicker],
@@ -168,6 +183,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
     },
     ScreenSpec {
         screen: Screen::Journal,
+        title: |t| t.screen_journal,
+        tab: |t| t.screen_journal,
         scope: |_| (Scope::Journal, false),
         // The journal is local and always there.
         available: |_| true,
@@ -183,6 +200,16 @@ pub const SCREENS: [ScreenSpec; 6] = [
         table: None,
     },
 ];
+
+/// A screen's name in the status bar and its pane's title.
+pub fn title(t: &Text, screen: Screen) -> &'static str {
+    (spec(screen).title)(t)
+}
+
+/// A screen's name on the tab row.
+pub fn tab(t: &Text, screen: Screen) -> &'static str {
+    (spec(screen).tab)(t)
+}
 
 /// Whether the backend behind `screen` is configured; without it the screen shows how to
 /// configure it and takes no keys of its own.

@@ -1243,3 +1243,28 @@ fn only_reads_are_cancellable() {
     assert_eq!(local.cancellable(), None);
     assert_eq!(Cmd::Quit.request(), None);
 }
+
+/// The cursor moves over the lines the filter found, not over all the help: End on a
+/// narrowed list stops at its last line, and the first Up moves visibly.
+#[test]
+fn the_help_cursor_stays_within_the_lines_found() {
+    let mut m = opened();
+    key(&mut m, KeyCode::Char('?'));
+    type_text(&mut m, "quit");
+    let Some(Dialog::Help(h)) = &m.dialog else {
+        panic!("help is open")
+    };
+    let found = super::help::lines(&m, h.filter.value()).len();
+    assert!(found > 1 && found < 10, "a few lines found: {found}");
+    key(&mut m, KeyCode::End);
+    key(&mut m, KeyCode::PageDown);
+    let Some(Dialog::Help(h)) = &m.dialog else {
+        panic!("help is open")
+    };
+    assert_eq!(h.scroll, found - 1);
+    key(&mut m, KeyCode::Up);
+    let Some(Dialog::Help(h)) = &m.dialog else {
+        panic!("help is open")
+    };
+    assert_eq!(h.scroll, found - 2);
+}
