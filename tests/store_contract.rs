@@ -12,12 +12,11 @@ use loyalty_console::domain::admin::{
     CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
 };
 use loyalty_console::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
-use loyalty_console::server::admin_store::OperationFilter;
 use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
 use loyalty_console::server::holds::Reach;
 use loyalty_console::server::principals::Role;
 use loyalty_console::server::store::{
-    DbTarget, Idempotency, Keyed, Made, Refusal, Store, StoreError,
+    DbTarget, Idempotency, Keyed, Made, OperationFilter, Refusal, Store, StoreError,
 };
 
 const SAMPLE: ClientId = ClientId(SAMPLE_CLIENT_ID);

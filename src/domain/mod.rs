@@ -54,6 +54,12 @@ impl Currency {
             Currency::Rubles => "rubles",
         }
     }
+
+    /// The currency a stored [`code`](Currency::code) names; `None` for a code this
+    /// version does not know.
+    pub fn from_code(code: &str) -> Option<Currency> {
+        Currency::ALL.into_iter().find(|c| c.code() == code)
+    }
 }
 
 /// What the client may spend now, per currency.
@@ -126,5 +132,20 @@ impl WriteOff {
         .into_iter()
         .filter_map(|(c, a)| a.map(|a| (c, a)))
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod currency_codes {
+    use super::Currency;
+
+    #[test]
+    fn a_stored_code_names_its_currency_and_no_other() {
+        for currency in Currency::ALL {
+            assert_eq!(Currency::from_code(currency.code()), Some(currency));
+        }
+        for unknown in ["", "Points", "rub", "points "] {
+            assert_eq!(Currency::from_code(unknown), None, "{unknown:?}");
+        }
     }
 }

@@ -5,8 +5,8 @@
 //! [`poster::birthday_bonus_from_form`] for the seed's roubles).
 
 use super::ServerState;
-use super::admin_store::AccumulationRow;
 use super::principals::Role;
+use super::store::AccumulationRow;
 use crate::domain::admin::GroupDraft;
 use crate::wire::poster::{
     self, AccumulationDto, EMPTY_FIELD, GroupDto, GroupFormDto, NOT_FOUND, PromotionDto,

@@ -9,10 +9,10 @@
 //! where the next page starts (the offset plus the page's length, the SDK's own callers
 //! stopping when it reaches `total` or stands still), and list filters are arrays.
 
-use super::admin_store::{CardFilter, OperationFilter, StoredCard};
 use super::callers::Callers;
 use super::refusals::refused;
 use super::store::StoreError;
+use super::store::{CardFilter, OperationFilter, StoredCard};
 use super::{ServerState, credential_ok};
 use crate::domain::admin::CARD_SEARCH_LIMIT;
 use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};

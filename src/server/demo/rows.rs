@@ -1,8 +1,7 @@
-//! The demo's rows as plain values, so one generator fills SQLite through prepared
-//! statements and PostgreSQL through COPY.
+//! The demo's rows as plain values, so one generator fills either store through its own
+//! [`Sink`]: prepared INSERTs on SQLite, COPY on PostgreSQL (each store's `demo.rs`).
 
 use crate::server::store::StoreError;
-use rusqlite::types::{ToSql, ToSqlOutput};
 
 /// The tables the demo fills, in an order where each refers only to those before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +73,7 @@ impl Table {
         }
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -122,117 +121,4 @@ macro_rules! row {
 /// Where the rows go.
 pub(crate) trait Sink {
     fn row(&mut self, table: Table, values: &[Value]) -> Result<(), StoreError>;
-}
-
-impl ToSql for Value {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match self {
-            Value::Null => ToSqlOutput::from(rusqlite::types::Null),
-            Value::Int(v) => ToSqlOutput::from(*v),
-            Value::Bool(v) => ToSqlOutput::from(*v),
-            Value::Text(v) => ToSqlOutput::from(v.as_str()),
-        })
-    }
-}
-
-/// SQLite: one prepared INSERT per table, made on first use.
-pub(crate) struct Statements<'c> {
-    conn: &'c rusqlite::Connection,
-    prepared: [Option<rusqlite::Statement<'c>>; Table::ALL.len()],
-}
-
-impl<'c> Statements<'c> {
-    pub(crate) fn new(conn: &'c rusqlite::Connection) -> Self {
-        Statements {
-            conn,
-            prepared: Default::default(),
-        }
-    }
-}
-
-impl Sink for Statements<'_> {
-    fn row(&mut self, table: Table, values: &[Value]) -> Result<(), StoreError> {
-        let slot = &mut self.prepared[table.index()];
-        if slot.is_none() {
-            let marks: Vec<String> = (1..=values.len()).map(|n| format!("?{n}")).collect();
-            *slot = Some(self.conn.prepare(&format!(
-                "INSERT INTO {} ({}) VALUES ({})",
-                table.name(),
-                table.columns(),
-                marks.join(", ")
-            ))?);
-        }
-        if let Some(statement) = slot {
-            statement.execute(rusqlite::params_from_iter(values))?;
-        }
-        Ok(())
-    }
-}
-
-/// PostgreSQL: each table's rows in COPY's text format, sent when enough have gathered.
-#[derive(Default)]
-pub(crate) struct CopyBuffers {
-    buffers: [Vec<u8>; Table::ALL.len()],
-}
-
-impl CopyBuffers {
-    pub(crate) fn len(&self) -> usize {
-        self.buffers.iter().map(Vec::len).sum()
-    }
-
-    /// Each table's gathered rows, emptied, in an order where references resolve.
-    pub(crate) fn drain(&mut self) -> impl Iterator<Item = (Table, Vec<u8>)> + '_ {
-        Table::ALL
-            .into_iter()
-            .map(|t| (t, std::mem::take(&mut self.buffers[t.index()])))
-            .filter(|(_, b)| !b.is_empty())
-    }
-}
-
-impl Sink for CopyBuffers {
-    fn row(&mut self, table: Table, values: &[Value]) -> Result<(), StoreError> {
-        let out = &mut self.buffers[table.index()];
-        for (n, value) in values.iter().enumerate() {
-            if n > 0 {
-                out.push(b'\t');
-            }
-            match value {
-                Value::Null => out.extend_from_slice(b"\\N"),
-                Value::Int(v) => out.extend_from_slice(v.to_string().as_bytes()),
-                Value::Bool(v) => out.push(if *v { b't' } else { b'f' }),
-                Value::Text(text) => {
-                    for byte in text.bytes() {
-                        match byte {
-                            b'\\' => out.extend_from_slice(b"\\\\"),
-                            b'\t' => out.extend_from_slice(b"\\t"),
-                            b'\n' => out.extend_from_slice(b"\\n"),
-                            b'\r' => out.extend_from_slice(b"\\r"),
-                            other => out.push(other),
-                        }
-                    }
-                }
-            }
-        }
-        out.push(b'\n');
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn copy_text_escapes_what_would_split_a_row() {
-        let mut b = CopyBuffers::default();
-        b.row(
-            Table::Coupons,
-            &row![1i64, "a\tb\\c\nd", Option::<i64>::None, true],
-        )
-        .unwrap();
-        let (table, bytes) = b.drain().next().unwrap();
-        assert_eq!(table, Table::Coupons);
-        assert_eq!(bytes, b"1\ta\\tb\\\\c\\nd\t\\N\tt\n");
-        assert_eq!(b.len(), 0);
-    }
 }

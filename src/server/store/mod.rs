@@ -6,44 +6,33 @@
 //! same statement. So the balance always equals the ledger sum, and no interleaving of tills
 //! can take it below zero.
 //!
-//! [`Store`] is the one interface the routes use, with two implementations: a SQLite file for
-//! one shop ([`Sqlite`], the functions of this module's children and of `admin_store`,
-//! `holds` and `principals`) and PostgreSQL for a chain ([`Postgres`]), where several
-//! instances share one database.
+//! [`Store`] is the one interface the routes use, over two stores side by side, each in its
+//! own folder with its schema in `assets/<store>/`: a SQLite file for one shop ([`Sqlite`],
+//! `sqlite/`) and PostgreSQL for a chain ([`Postgres`], `postgres/`), where several
+//! instances share one database. What both mean alike is written once, in `rules/` and
+//! `search`; each store only says it in its own SQL.
 
-mod check;
 mod facade;
 pub mod postgres;
-mod reads;
-mod schema;
+pub mod rules;
 mod search;
 pub mod sqlite;
 mod target;
-mod write_off;
-mod writer;
 
-pub use check::{LedgerMismatch, Report, check, check_ledger};
 pub use facade::Store;
 pub use postgres::Postgres;
-pub use reads::{
-    HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, balances, client_count, coupons, history,
+pub use rules::back_office::{
+    AccumulationRow, CardFilter, CardPage, OperationFilter, PromotionRow, StoredCard,
 };
-pub use search::{
-    ClientPage, ContactKeys, SEARCH_LIMIT, phone_pattern, search_clients, search_clients_page,
-};
-pub(crate) use search::{Pattern, like_literal, search_sql};
-pub use sqlite::Sqlite;
+pub use rules::check::{LedgerMismatch, Report};
+pub use rules::spending::{Answer, Idempotency, KEY_RETENTION_MS, Keyed, Made};
+pub use rules::{HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT};
+pub(crate) use search::like_literal;
+pub use search::{ClientPage, ContactKeys, SEARCH_LIMIT};
+pub use sqlite::{Sqlite, balances, history, search_clients};
 pub use target::DbTarget;
-pub(crate) use write_off::check_coupon;
-pub use write_off::{Idempotency, KEY_RETENTION_MS, Keyed, Made, write_off, write_off_once};
 
 use crate::domain::Amount;
-
-/// The schema this binary writes (SQLite's `user_version`, PostgreSQL's `schema_version`):
-/// 1 before principals, 2 with them and the ledger's `principal`, 3 with the holds' owner
-/// and refunder. PostgreSQL numbers its own steps (`postgres::SCHEMA_VERSION`). Each step
-/// is idempotent on SQLite, so any older file is brought up to this one at open.
-pub const SCHEMA_VERSION: i64 = 3;
 
 /// Failures of the store; the routes turn each into a status and a JSON reason.
 #[derive(Debug, thiserror::Error)]

@@ -7,9 +7,7 @@
 //! becomes the union of the normalised ranges that a stored number matching it can fall in
 //! ([`prefix_ranges`], [`suffix_ranges`]), and the stored digits are then checked exactly.
 
-use super::StoreError;
-use crate::domain::{Client, ClientId, phone};
-use rusqlite::Connection;
+use crate::domain::phone;
 
 /// Most clients one search or page returns: a bare `%` must not stream a whole customer
 /// base to a till.
@@ -56,7 +54,7 @@ impl ContactKeys {
     }
 }
 
-fn reverse(s: &str) -> String {
+pub(crate) fn reverse(s: &str) -> String {
     s.chars().rev().collect()
 }
 
@@ -189,7 +187,7 @@ impl PhoneSearch {
 
 /// Normalises a `phone` search parameter: without `%` it is a whole number in any format;
 /// with `%` only its digits and wildcards count.
-pub fn phone_pattern(text: &str) -> String {
+pub(crate) fn phone_pattern(text: &str) -> String {
     if text.contains('%') {
         text.chars()
             .filter(|c| c.is_ascii_digit() || *c == '%')
@@ -279,84 +277,10 @@ pub(crate) fn search_sql(
     (sql, args)
 }
 
-/// One pattern as SQLite over the normalised column and its reverse, so that exact, prefix
-/// (`7912%`) and suffix (`%5678`) patterns are index range scans. Only a pattern with `%`
-/// inside falls back to LIKE over the column.
-fn pattern_clause(
-    column: &str,
-    reversed: &str,
-    pattern: Pattern,
-    args: &mut Vec<String>,
-) -> String {
-    let (col, key) = match pattern {
-        Pattern::Present => return format!("{column} IS NOT NULL"),
-        Pattern::Exact(key) => {
-            args.push(key);
-            return format!("{column} = ?{}", args.len());
-        }
-        Pattern::Like(like) => {
-            args.push(like);
-            return format!("{column} LIKE ?{} ESCAPE '\\'", args.len());
-        }
-        Pattern::Prefix(key) => (column, key),
-        Pattern::Suffix(key) => (reversed, key),
-    };
-    args.push(key.clone());
-    args.push(format!("{key}\u{10FFFF}"));
-    format!("({col} >= ?{} AND {col} < ?{})", args.len() - 1, args.len())
-}
-
-/// SQLite's dialect. A phone's digits: its text without the separators
-/// [`phone::normalize`] allows; text with anything else was normalised to its bare digits.
-const SQLITE: Dialect = Dialect {
-    clause: pattern_clause,
-    placeholder: |n| format!("?{n}"),
-    integer: |n| format!("CAST(?{n} AS INTEGER)"),
-    phone_digits: "(CASE WHEN trim(phone, '0123456789 +-()./' || char(160)) = '' \
-                   THEN replace(replace(replace(replace(replace(replace(replace(replace(phone, \
-                   ' ', ''), '+', ''), '-', ''), '(', ''), ')', ''), '.', ''), '/', ''), char(160), '') \
-                   ELSE phone_norm END)",
-};
-
-/// One page of the clients a search finds (all clients when it names no contact).
-pub fn search_clients_page(
-    conn: &Connection,
-    phone_text: Option<&str>,
-    email: Option<&str>,
-    page: ClientPage,
-) -> Result<Vec<Client>, StoreError> {
-    let (sql, args) = search_sql(phone_text, email, page, &SQLITE);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-        Ok(Client {
-            id: ClientId(r.get(0)?),
-            name: r.get(1)?,
-            phone: r.get(2)?,
-            email: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// The first page of a search.
-pub fn search_clients(
-    conn: &Connection,
-    phone_text: Option<&str>,
-    email: Option<&str>,
-) -> Result<Vec<Client>, StoreError> {
-    search_clients_page(conn, phone_text, email, ClientPage::default())
-}
-
 #[cfg(test)]
 mod tests {
 
     use super::*;
-
-    fn clause(p: &str) -> (String, Vec<String>) {
-        let mut args = Vec::new();
-        let sql = pattern_clause("c", "r", Pattern::of(p), &mut args);
-        (sql, args)
-    }
 
     #[test]
     fn only_searches_without_wildcards_count_as_exact() {
@@ -510,146 +434,5 @@ mod tests {
                 "{pattern}: its digits are checked"
             );
         }
-    }
-
-    #[test]
-    fn patterns_become_index_ranges_where_they_can() {
-        assert_eq!(clause("79123456789").0, "c = ?1");
-        let (sql, args) = clause("%5678");
-        assert_eq!(sql, "(r >= ?1 AND r < ?2)");
-        assert_eq!(args[0], "8765");
-        let (sql, args) = clause("7912%");
-        assert_eq!(sql, "(c >= ?1 AND c < ?2)");
-        assert_eq!(args[0], "7912");
-        assert_eq!(clause("%").0, "c IS NOT NULL");
-        assert!(clause("79%89").0.contains("LIKE"));
-        assert_eq!(clause("%a_b%").1[0], "%a\\_b%");
-    }
-
-    /// The client rows the SQLite search of `phone` finds among `stored`, by phone text.
-    fn found(conn: &Connection, phone: &str) -> Vec<String> {
-        search_clients_page(conn, Some(phone), None, ClientPage::default())
-            .unwrap()
-            .into_iter()
-            .filter_map(|c| c.phone)
-            .collect()
-    }
-
-    #[test]
-    fn wildcards_match_the_stored_digits_on_sqlite() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(crate::server::admin_store::SCHEMA)
-            .unwrap();
-        conn.execute_batch(super::super::schema::SCHEMA).unwrap();
-        for (id, text) in [
-            (1, "7912345678"),
-            (2, "+7 912 345-67-89"),
-            (3, "8 (912) 345 67 89"),
-            (4, "0671234567"),
-            (5, "00380671234567"),
-            (6, "ext. 12-34"),
-            (7, "8\u{a0}912\u{a0}111\u{a0}22\u{a0}33"),
-        ] {
-            let keys = ContactKeys::of(Some(text), None);
-            conn.execute(
-                "INSERT INTO clients (id, phone, phone_norm, phone_rev) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![id, text, keys.phone_norm, keys.phone_rev],
-            )
-            .unwrap();
-        }
-        assert_eq!(found(&conn, "7912%"), ["7912345678", "+7 912 345-67-89"]);
-        assert_eq!(
-            found(&conn, "8912%"),
-            ["8 (912) 345 67 89", "8\u{a0}912\u{a0}111\u{a0}22\u{a0}33"]
-        );
-        assert_eq!(
-            found(&conn, "77912%"),
-            Vec::<String>::new(),
-            "no one typed the 7 twice"
-        );
-        assert_eq!(found(&conn, "067%"), ["0671234567"]);
-        assert_eq!(found(&conn, "%4567"), ["0671234567", "00380671234567"]);
-        assert_eq!(found(&conn, "0038%"), ["00380671234567"]);
-        assert_eq!(found(&conn, "%1234"), ["ext. 12-34"]);
-        assert_eq!(found(&conn, "79%78"), ["7912345678"]);
-        assert_eq!(
-            found(&conn, "%9123%"),
-            ["7912345678", "+7 912 345-67-89", "8 (912) 345 67 89"]
-        );
-        // Without a wildcard a number is one number in any format, as before (the ten
-        // digits `7912345678` are another number, +7 791…).
-        assert_eq!(
-            found(&conn, "+7 (912) 345-67-89"),
-            ["+7 912 345-67-89", "8 (912) 345 67 89"]
-        );
-    }
-
-    #[test]
-    fn a_listing_pages_through_every_client_in_id_order() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(crate::server::admin_store::SCHEMA)
-            .unwrap();
-        conn.execute_batch(super::super::schema::SCHEMA).unwrap();
-        for id in 1..=5 {
-            conn.execute("INSERT INTO clients (id, name) VALUES (?1, 'x')", [id])
-                .unwrap();
-        }
-        let ids = |offset, limit| -> Vec<i64> {
-            search_clients_page(&conn, None, None, ClientPage { offset, limit })
-                .unwrap()
-                .iter()
-                .map(|c| c.id.0)
-                .collect()
-        };
-        assert_eq!(ids(0, 2), [1, 2]);
-        assert_eq!(ids(2, 2), [3, 4]);
-        assert_eq!(ids(4, 2), [5]);
-        assert_eq!(ids(5, 2), Vec::<i64>::new());
-        assert_eq!(ids(0, 200), [1, 2, 3, 4, 5]);
-    }
-
-    fn plan(conn: &Connection, sql: &str, args: &[&str]) -> String {
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
-            .unwrap();
-        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
-    }
-
-    #[test]
-    fn lookups_use_indexes_not_scans() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = super::super::Sqlite::open(&dir.path().join("t.db")).unwrap();
-        store
-            .with_conn(|conn| {
-                for (phone, email) in [
-                    (Some("79123456789"), None),
-                    (Some("%6789"), None),
-                    (Some("%89123456789"), None),
-                    (Some("7912%"), None),
-                    (Some("8912%"), None),
-                    (Some("79%89"), None),
-                    (None, Some("test@test.ru")),
-                    (None, Some("test@%")),
-                    (None, Some("%@test.ru")),
-                ] {
-                    let (sql, args) = search_sql(phone, email, ClientPage::default(), &SQLITE);
-                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                    let p = plan(conn, &sql, &args);
-                    assert!(
-                        p.contains("USING INDEX") || p.contains("USING COVERING INDEX"),
-                        "{phone:?} {email:?}: {p}"
-                    );
-                    assert!(!p.contains("SCAN clients"), "{phone:?} {email:?}: {p}");
-                }
-                let p = plan(
-                    conn,
-                    "SELECT id FROM ledger WHERE client_id = ?1 AND at_ms >= ?2 AND at_ms <= ?3 ORDER BY at_ms DESC, id DESC",
-                    &["1", "0", "9"],
-                );
-                assert!(p.contains("ledger_client_time") && !p.contains("TEMP B-TREE"), "{p}");
-                Ok(())
-            })
-            .unwrap();
     }
 }

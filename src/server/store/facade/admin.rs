@@ -3,33 +3,29 @@
 
 use super::Store;
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration, RetailCard};
-use crate::server::admin_store::{
-    self, AccumulationRow, CardFilter, CardPage, OperationFilter, PromotionRow,
+use crate::server::store::{
+    AccumulationRow, CardFilter, CardPage, OperationFilter, PromotionRow, StoreError,
 };
-use crate::server::store::StoreError;
 use jiff::Timestamp;
 
 impl Store {
     pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(|c| admin_store::groups(c)).await,
+            Store::Sqlite(s) => s.groups().await,
             Store::Postgres(p) => p.groups().await,
         }
     }
 
     pub async fn group(&self, id: i64) -> Result<Option<Group>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(move |c| admin_store::group(c, id)).await,
+            Store::Sqlite(s) => s.group(id).await,
             Store::Postgres(p) => p.group(id).await,
         }
     }
 
     pub async fn create_group(&self, draft: GroupDraft) -> Result<i64, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| admin_store::create_group(c, &draft))
-                    .await
-            }
+            Store::Sqlite(s) => s.create_group(draft).await,
             Store::Postgres(p) => p.create_group(&draft).await,
         }
     }
@@ -37,10 +33,7 @@ impl Store {
     /// Returns whether the group existed.
     pub async fn update_group(&self, id: i64, draft: GroupDraft) -> Result<bool, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| admin_store::update_group(c, id, &draft))
-                    .await
-            }
+            Store::Sqlite(s) => s.update_group(id, draft).await,
             Store::Postgres(p) => p.update_group(id, &draft).await,
         }
     }
@@ -48,14 +41,14 @@ impl Store {
     /// Returns whether the group existed.
     pub async fn remove_group(&self, id: i64) -> Result<bool, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run_write(move |c| admin_store::remove_group(c, id)).await,
+            Store::Sqlite(s) => s.remove_group(id).await,
             Store::Postgres(p) => p.remove_group(id).await,
         }
     }
 
     pub async fn promotions(&self) -> Result<Vec<PromotionRow>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(|c| admin_store::promotions(c)).await,
+            Store::Sqlite(s) => s.promotions().await,
             Store::Postgres(p) => p.promotions().await,
         }
     }
@@ -67,10 +60,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<AccumulationRow>, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run(move |c| admin_store::accumulations(c, client, offset, limit))
-                    .await
-            }
+            Store::Sqlite(s) => s.accumulations(client, offset, limit).await,
             Store::Postgres(p) => p.accumulations(client, offset, limit).await,
         }
     }
@@ -83,10 +73,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<Registration>, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run(move |c| admin_store::registrations(c, from, to, pos, limit))
-                    .await
-            }
+            Store::Sqlite(s) => s.registrations(from, to, pos, limit).await,
             Store::Postgres(p) => p.registrations(from, to, pos, limit).await,
         }
     }
@@ -97,10 +84,7 @@ impl Store {
         filter: OperationFilter,
     ) -> Result<(Vec<CardOperation>, u64), StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run(move |c| admin_store::card_operations(c, &filter))
-                    .await
-            }
+            Store::Sqlite(s) => s.card_operations(filter).await,
             Store::Postgres(p) => p.card_operations(&filter).await,
         }
     }
@@ -108,13 +92,13 @@ impl Store {
     /// A page of the cards `filter` matches and how many match in all.
     pub async fn cards(&self, filter: CardFilter) -> Result<CardPage, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(move |c| admin_store::cards(c, &filter)).await,
+            Store::Sqlite(s) => s.cards(filter).await,
             Store::Postgres(p) => p.cards(&filter).await,
         }
     }
 
     /// The console's card search on the server's own data: the first `limit` cards the text
-    /// finds (see `admin_store::cards`).
+    /// finds (see `rules::back_office::CardFilter`).
     pub async fn find_cards(
         &self,
         text: String,

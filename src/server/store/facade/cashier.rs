@@ -1,14 +1,12 @@
 //! What a till does, on either store: find a client, read, write off, hold.
 
-use super::{Answer, Store};
+use super::Store;
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
     WriteOff,
 };
-use crate::server::holds::{self, Hold, Reach};
-use crate::server::store::{
-    ClientPage, Idempotency, Keyed, Made, StoreError, reads, search, write_off,
-};
+use crate::server::store::rules::holds::{Hold, Reach};
+use crate::server::store::{Answer, ClientPage, Idempotency, Keyed, Made, StoreError};
 
 impl Store {
     /// The first page of the clients a search finds.
@@ -29,18 +27,8 @@ impl Store {
         email: Option<String>,
         page: ClientPage,
     ) -> Result<Vec<Client>, StoreError> {
-        let exact = search::is_exact(phone.as_deref(), email.as_deref());
         match self {
-            Store::Sqlite(s) => {
-                let search = move |c: &mut _| {
-                    search::search_clients_page(c, phone.as_deref(), email.as_deref(), page)
-                };
-                if exact {
-                    s.read_indexed(search)
-                } else {
-                    s.run(search).await
-                }
-            }
+            Store::Sqlite(s) => s.search_clients(phone, email, page).await,
             Store::Postgres(p) => {
                 p.search_clients(phone.as_deref(), email.as_deref(), page)
                     .await
@@ -50,14 +38,14 @@ impl Store {
 
     pub async fn balances(&self, id: ClientId) -> Result<Balances, StoreError> {
         match self {
-            Store::Sqlite(s) => s.read_indexed(move |c| reads::balances(c, id)),
+            Store::Sqlite(s) => s.balances(id).await,
             Store::Postgres(p) => p.balances(id).await,
         }
     }
 
     pub async fn coupons(&self, id: ClientId) -> Result<Vec<Coupon>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(move |c| reads::coupons(c, id)).await,
+            Store::Sqlite(s) => s.coupons(id).await,
             Store::Postgres(p) => p.coupons(id).await,
         }
     }
@@ -68,14 +56,14 @@ impl Store {
         query: HistoryQuery,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(move |c| reads::history(c, id, &query)).await,
+            Store::Sqlite(s) => s.history(id, query).await,
             Store::Postgres(p) => p.history(id, &query).await,
         }
     }
 
     pub async fn client_count(&self) -> Result<i64, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(|c| reads::client_count(c)).await,
+            Store::Sqlite(s) => s.client_count().await,
             Store::Postgres(p) => p.client_count().await,
         }
     }
@@ -88,10 +76,7 @@ impl Store {
         made: Made,
     ) -> Result<Vec<i64>, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| write_off::write_off(c, id, &request, &made))
-                    .await
-            }
+            Store::Sqlite(s) => s.write_off(id, request, made).await,
             Store::Postgres(p) => p.write_off(id, &request, &made).await,
         }
     }
@@ -106,17 +91,12 @@ impl Store {
         answer: Answer,
     ) -> Result<Keyed, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| {
-                    write_off::write_off_once(c, id, &request, &made, &idem, answer)
-                })
-                .await
-            }
+            Store::Sqlite(s) => s.write_off_once(id, request, made, idem, answer).await,
             Store::Postgres(p) => p.write_off_once(id, &request, &made, &idem, answer).await,
         }
     }
 
-    /// Reserves an amount and coupons for a fiscal transaction (see `holds`).
+    /// Reserves an amount and coupons for a fiscal transaction (see `rules::holds`).
     #[allow(clippy::too_many_arguments)]
     pub async fn hold(
         &self,
@@ -129,10 +109,8 @@ impl Store {
     ) -> Result<Hold, StoreError> {
         match self {
             Store::Sqlite(s) => {
-                s.run_write(move |c| {
-                    holds::hold(c, client, currency, amount, &coupons, &made, transaction_id)
-                })
-                .await
+                s.hold(client, currency, amount, coupons, made, transaction_id)
+                    .await
             }
             Store::Postgres(p) => {
                 p.hold(client, currency, amount, &coupons, &made, transaction_id)
@@ -151,11 +129,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => {
-                s.run_write(move |c| {
-                    let fiscal = fiscal_order_id.as_deref();
-                    holds::write_off(c, &transaction_id, fiscal, &made, reach)
-                })
-                .await
+                s.hold_write_off(transaction_id, fiscal_order_id, made, reach)
+                    .await
             }
             Store::Postgres(p) => {
                 p.hold_write_off(&transaction_id, fiscal_order_id.as_deref(), &made, reach)
@@ -172,10 +147,7 @@ impl Store {
         reach: Reach,
     ) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| holds::cancel(c, &transaction_id, &made, reach))
-                    .await
-            }
+            Store::Sqlite(s) => s.hold_cancel(transaction_id, made, reach).await,
             Store::Postgres(p) => p.hold_cancel(&transaction_id, &made, reach).await,
         }
     }
@@ -188,10 +160,7 @@ impl Store {
         reach: Reach,
     ) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| holds::refund(c, &transaction_id, &made, reach))
-                    .await
-            }
+            Store::Sqlite(s) => s.hold_refund(transaction_id, made, reach).await,
             Store::Postgres(p) => p.hold_refund(&transaction_id, &made, reach).await,
         }
     }
@@ -205,10 +174,7 @@ impl Store {
         reach: Reach,
     ) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| holds::refund_items(c, &items, &made, reach))
-                    .await
-            }
+            Store::Sqlite(s) => s.hold_refund_items(items, made, reach).await,
             Store::Postgres(p) => p.hold_refund_items(&items, &made, reach).await,
         }
     }

@@ -1,7 +1,8 @@
 //! [`Store`]: every operation the server's routes, `serve --check`, `serve user` and demo
 //! seeding need, each answered by the SQLite or the PostgreSQL implementation with the same
 //! meaning and the same refusals. The operations live beside this file by feature: `cashier`,
-//! `admin`, `users`.
+//! `admin`, `users`. Each arm is one call of its store's method of the same name: what a
+//! store does is in its folder, what both mean alike in `rules`.
 
 use super::{DbTarget, Postgres, Report, Sqlite, StoreError};
 use jiff::Timestamp;
@@ -12,11 +13,6 @@ pub enum Store {
     Sqlite(Sqlite),
     Postgres(Postgres),
 }
-
-/// The status and body a keyed write-off's replay repeats, from its outcome. A success's
-/// answer does not depend on the ledger rows it made (they are the store's, not the
-/// caller's), so a store may put it under the key in the statement that makes them.
-pub type Answer = fn(Result<(), &StoreError>) -> (u16, String);
 
 mod admin;
 mod cashier;
@@ -58,11 +54,7 @@ impl Store {
     /// Answers once the database does.
     pub async fn ping(&self) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
-                    .await?;
-                Ok(())
-            }
+            Store::Sqlite(s) => s.ping().await,
             Store::Postgres(p) => p.ping().await,
         }
     }
@@ -70,7 +62,7 @@ impl Store {
     /// `serve --check`: the database's own integrity, then every balance against its ledger.
     pub async fn check(&self) -> Result<Report, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(|c| super::check(c)).await,
+            Store::Sqlite(s) => s.check().await,
             Store::Postgres(p) => p.check().await,
         }
     }
@@ -78,10 +70,7 @@ impl Store {
     /// Seeds `count` demo clients into an empty database; returns how many.
     pub async fn seed_demo(&self, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| crate::server::demo::seed(c, count, anchor))
-                    .await
-            }
+            Store::Sqlite(s) => s.seed_demo(count, anchor).await,
             Store::Postgres(p) => p.seed_demo(count, anchor).await,
         }
     }

@@ -1,8 +1,8 @@
 //! Tills' and admins' keys and the secrets every instance shares, on either store.
 
 use super::Store;
-use crate::server::principals::{self, Listed, Principal, Role};
 use crate::server::store::StoreError;
+use crate::server::store::rules::principals::{self, Listed, Principal, Role};
 
 impl Store {
     /// Adds a user; returns its new API key (only its digest is stored).
@@ -13,17 +13,14 @@ impl Store {
         now_ms: i64,
     ) -> Result<String, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| principals::add(c, &name, role, now_ms))
-                    .await
-            }
+            Store::Sqlite(s) => s.add_user(name, role, now_ms).await,
             Store::Postgres(p) => p.add_user(&name, role, now_ms).await,
         }
     }
 
     pub async fn users(&self) -> Result<Vec<Listed>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(|c| principals::list(c)).await,
+            Store::Sqlite(s) => s.users().await,
             Store::Postgres(p) => p.users().await,
         }
     }
@@ -31,10 +28,7 @@ impl Store {
     /// Returns whether a live key was revoked.
     pub async fn revoke_user(&self, name: String, now_ms: i64) -> Result<bool, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| principals::revoke(c, &name, now_ms))
-                    .await
-            }
+            Store::Sqlite(s) => s.revoke_user(name, now_ms).await,
             Store::Postgres(p) => p.revoke_user(&name, now_ms).await,
         }
     }
@@ -46,36 +40,17 @@ impl Store {
         key: String,
         open: bool,
     ) -> Result<Option<Principal>, StoreError> {
-        let found = match self {
-            Store::Sqlite(s) => {
-                s.run(move |c| {
-                    let found = if key.is_empty() {
-                        None
-                    } else {
-                        principals::find(c, &key)?
-                    };
-                    Ok((found, principals::any(c)?))
-                })
-                .await?
-            }
+        let (found, any) = match self {
+            Store::Sqlite(s) => s.find_user(key).await?,
             Store::Postgres(p) => p.find_user(&key).await?,
         };
-        Ok(match found {
-            (Some(p), _) => Some(p),
-            (None, any) => (open && !any).then(|| Principal {
-                name: "anyone".into(),
-                role: Role::Admin,
-            }),
-        })
+        Ok(principals::or_open(found, any, open))
     }
 
     /// A secret every instance over this database shares, made on first use.
     pub async fn shared_secret(&self, name: &'static str) -> Result<Vec<u8>, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| principals::shared_secret(c, name))
-                    .await
-            }
+            Store::Sqlite(s) => s.shared_secret(name).await,
             Store::Postgres(p) => p.shared_secret(name).await,
         }
     }
@@ -83,7 +58,7 @@ impl Store {
     /// The secret `name` as stored, if it was ever made (a read only).
     pub async fn secret(&self, name: &'static str) -> Result<Option<Vec<u8>>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.run(move |c| principals::secret(c, name)).await,
+            Store::Sqlite(s) => s.secret(name).await,
             Store::Postgres(p) => p.secret(name).await,
         }
     }
@@ -91,10 +66,7 @@ impl Store {
     /// Replaces the secret `name`: what was signed with the old one is refused everywhere.
     pub async fn rotate_secret(&self, name: &'static str) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.run_write(move |c| principals::rotate_secret(c, name))
-                    .await
-            }
+            Store::Sqlite(s) => s.rotate_secret(name).await,
             Store::Postgres(p) => p.rotate_secret(name).await,
         }
     }

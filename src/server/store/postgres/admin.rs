@@ -4,7 +4,7 @@
 use super::super::{StoreError, like_literal};
 use super::{Postgres, big, pg};
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
-use crate::server::admin_store::{
+use crate::server::store::rules::back_office::{
     AccumulationRow, CARD_SELECT, CardFilter, CardPage, GROUP_SELECT, OperationFilter,
     PromotionRow, Search, card_clauses, group_of, kind_code, operation, order_clause, retail_card,
     stored_card, where_clause,
@@ -243,7 +243,7 @@ impl Postgres {
         Ok((operations, total.max(0) as u64))
     }
 
-    /// Cards matching `f` (see `admin_store::cards`): a page by id and how many match.
+    /// Cards matching `f` (see `rules::back_office::CardFilter`): a page by id and how many match.
     pub async fn cards(&self, f: &CardFilter) -> Result<CardPage, StoreError> {
         let mut clauses = card_clauses(f);
         let mut args: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();

@@ -1,12 +1,11 @@
 //! What a till reads: find a client, its balances, coupons and history.
 
-use super::super::search::{ClientPage, Dialect, is_exact};
-use super::super::{Pattern, StoreError, search_sql};
+use super::super::StoreError;
+use super::super::search::{ClientPage, Dialect, Pattern, is_exact, search_sql};
 use super::{Postgres, big};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
-use crate::wire::ext::currency_from_wire;
 use deadpool_postgres::GenericClient;
 use jiff::Timestamp;
 use tokio_postgres::types::ToSql;
@@ -73,10 +72,10 @@ async fn balances_of(c: &impl GenericClient, id: ClientId) -> Result<Balances, S
     let sql = "SELECT currency, amount FROM balances WHERE client_id = $1";
     for row in c.query(&c.prepare_cached(sql).await?, &[&id.0]).await? {
         let amount = Amount::from_minor(row.get(1));
-        match currency_from_wire(row.get(0)) {
-            Ok(Currency::Points) => result.points = amount,
-            Ok(Currency::Rubles) => result.rubles = amount,
-            Err(_) => {}
+        match Currency::from_code(row.get(0)) {
+            Some(Currency::Points) => result.points = amount,
+            Some(Currency::Rubles) => result.rubles = amount,
+            None => {}
         }
     }
     Ok(result)
@@ -149,7 +148,7 @@ impl Postgres {
             .iter()
             .filter_map(|r| {
                 Some(HistoryEntry {
-                    currency: currency_from_wire(r.get(1)).ok()?,
+                    currency: Currency::from_code(r.get(1))?,
                     amount: Amount::from_minor(r.get(2)),
                     at: Timestamp::from_millisecond(r.get(3)).unwrap_or(Timestamp::UNIX_EPOCH),
                     transaction_id: r.get::<_, i64>(0).to_string(),

@@ -2,7 +2,7 @@
 
 use super::super::StoreError;
 use super::Postgres;
-use crate::server::demo::{CopyBuffers, Demo, Table};
+use crate::server::demo::{Demo, Sink, Table, Value};
 use futures_util::SinkExt;
 use jiff::Timestamp;
 
@@ -138,5 +138,78 @@ fn make_rows(
         if !more {
             return Ok(());
         }
+    }
+}
+
+/// Each table's rows in COPY's text format, sent when enough have gathered.
+#[derive(Default)]
+struct CopyBuffers {
+    buffers: [Vec<u8>; Table::ALL.len()],
+}
+
+impl CopyBuffers {
+    fn len(&self) -> usize {
+        self.buffers.iter().map(Vec::len).sum()
+    }
+
+    /// Each table's gathered rows, emptied, in an order where references resolve.
+    fn drain(&mut self) -> impl Iterator<Item = (Table, Vec<u8>)> + '_ {
+        Table::ALL
+            .into_iter()
+            .map(|t| (t, std::mem::take(&mut self.buffers[t.index()])))
+            .filter(|(_, b)| !b.is_empty())
+    }
+}
+
+impl Sink for CopyBuffers {
+    fn row(&mut self, table: Table, values: &[Value]) -> Result<(), StoreError> {
+        let out = &mut self.buffers[table.index()];
+        for (n, value) in values.iter().enumerate() {
+            if n > 0 {
+                out.push(b'\t');
+            }
+            match value {
+                Value::Null => out.extend_from_slice(b"\\N"),
+                Value::Int(v) => out.extend_from_slice(v.to_string().as_bytes()),
+                Value::Bool(v) => out.push(if *v { b't' } else { b'f' }),
+                Value::Text(text) => {
+                    for byte in text.bytes() {
+                        match byte {
+                            b'\\' => out.extend_from_slice(b"\\\\"),
+                            b'\t' => out.extend_from_slice(b"\\t"),
+                            b'\n' => out.extend_from_slice(b"\\n"),
+                            b'\r' => out.extend_from_slice(b"\\r"),
+                            other => out.push(other),
+                        }
+                    }
+                }
+            }
+        }
+        out.push(b'\n');
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_what_would_split_a_row() {
+        let mut b = CopyBuffers::default();
+        b.row(
+            Table::Coupons,
+            &[
+                Value::Int(1),
+                Value::Text("a\tb\\c\nd".into()),
+                Value::Null,
+                Value::Bool(true),
+            ],
+        )
+        .unwrap();
+        let (table, bytes) = b.drain().next().unwrap();
+        assert_eq!(table, Table::Coupons);
+        assert_eq!(bytes, b"1\ta\\tb\\\\c\\nd\t\\N\tt\n");
+        assert_eq!(b.len(), 0);
     }
 }

@@ -1,4 +1,4 @@
-//! The fiscal hub's holds (see `server::holds`): reserve, spend, release, refund, each step
+//! The fiscal hub's holds on PostgreSQL (their rules are `rules::holds`): reserve, spend, release, refund, each step
 //! only by the hold's own principal or an admin. A hold's row is locked while its state
 //! changes, so two instances cannot spend it twice.
 
@@ -6,10 +6,10 @@ use super::super::{Made, Refusal, StoreError};
 use super::Postgres;
 use super::write_off::{check_coupon, lock_for_spending};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
-use crate::server::holds::{
-    Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_refund, may_step, may_write_off, order_item,
+use crate::server::store::rules::holds::{
+    Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_hold, may_refund, may_step, may_write_off,
+    order_item,
 };
-use crate::wire::ext::currency_to_wire;
 use tokio_postgres::Transaction;
 
 /// The hold `transaction_id`, locked for the transaction, once `made`'s caller may step it.
@@ -82,13 +82,7 @@ impl Postgres {
             .await?
             .get(currency)
             .minor();
-        if amount.minor() > available {
-            return Err(StoreError::Refused(Refusal::Insufficient {
-                currency: currency_to_wire(currency),
-                available: Amount::from_minor(available.max(0)),
-                requested: amount,
-            }));
-        }
+        may_hold(currency, available, amount)?;
         for coupon in coupons {
             check_coupon(&tx, client, *coupon, now_ms).await?;
         }
@@ -101,7 +95,7 @@ impl Postgres {
                 &[
                     &transaction_id,
                     &client.0,
-                    &currency_to_wire(currency),
+                    &currency.code(),
                     &amount.minor(),
                     &now_ms,
                     &expires_ms,
@@ -196,7 +190,7 @@ impl Postgres {
         Ok(())
     }
 
-    /// The document's order-item refund (see `holds::refund_items`): every hold named by
+    /// The document's order-item refund (see `sqlite/holds.rs`'s `refund_items`): every hold named by
     /// its `id`, or none.
     pub async fn hold_refund_items(
         &self,

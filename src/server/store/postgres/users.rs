@@ -2,8 +2,8 @@
 
 use super::super::StoreError;
 use super::Postgres;
-use crate::server::principals::{
-    Listed, Principal, Role, checked_name, digest, fresh_secret, new_key,
+use crate::server::store::rules::principals::{
+    Listed, Principal, Role, checked_name, digest, fresh_secret, new_key, taken,
 };
 
 impl Postgres {
@@ -25,7 +25,7 @@ impl Postgres {
             )
             .await?;
         if added == 0 {
-            return Err(StoreError::Invalid(format!("user {name:?} already exists")));
+            return Err(taken(name));
         }
         Ok(key)
     }
@@ -43,7 +43,7 @@ impl Postgres {
             .iter()
             .map(|r| Listed {
                 name: r.get(0),
-                role: Role::parse(r.get(1)).unwrap_or(Role::Cashier),
+                role: Role::stored(r.get(1)),
                 created_ms: r.get(2),
                 revoked_ms: r.get(3),
             })
@@ -78,10 +78,7 @@ impl Postgres {
         let found = match (key.is_empty(), row.get::<_, Option<String>>(0)) {
             (false, Some(name)) => Some(Principal {
                 name,
-                role: row
-                    .get::<_, Option<&str>>(1)
-                    .and_then(Role::parse)
-                    .unwrap_or(Role::Cashier),
+                role: Role::stored(row.get::<_, Option<&str>>(1).unwrap_or_default()),
             }),
             _ => None,
         };

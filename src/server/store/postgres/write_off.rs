@@ -2,11 +2,9 @@
 //! The rules are the schema's own functions (`assets/postgres/002_write_off.sql`), so a
 //! write-off is one statement and a hold checks by the same definitions.
 
-use super::super::facade::Answer;
-use super::super::{Idempotency, KEY_RETENTION_MS, Keyed, Made, Refusal, StoreError};
+use super::super::{Answer, Idempotency, KEY_RETENTION_MS, Keyed, Made, Refusal, StoreError};
 use super::Postgres;
-use crate::domain::{Amount, Balances, ClientId, CouponId, WriteOff};
-use crate::wire::ext::{currency_from_wire, currency_to_wire};
+use crate::domain::{Amount, Balances, ClientId, CouponId, Currency, WriteOff};
 use deadpool_postgres::GenericClient;
 use std::sync::atomic::Ordering;
 use tokio_postgres::Row;
@@ -97,10 +95,10 @@ impl Outcome {
             "not_found" => Ok(Outcome::Refused(StoreError::ClientNotFound(client.0))),
             "refused" => match row.get::<_, &str>("refusal") {
                 "insufficient_balance" => {
-                    let currency = currency_from_wire(row.get("refused_currency"))
-                        .map_err(|e| unknown(&e.to_string()))?;
+                    let code = row.get("refused_currency");
+                    let currency = Currency::from_code(code).ok_or_else(|| unknown(code))?;
                     refused(Refusal::Insufficient {
-                        currency: currency_to_wire(currency),
+                        currency: currency.code(),
                         available: Amount::from_minor(row.get("refused_available")),
                         requested: Amount::from_minor(row.get("refused_requested")),
                     })
@@ -109,15 +107,6 @@ impl Outcome {
             },
             other => Err(unknown(other)),
         }
-    }
-}
-
-/// A stored answer as the caller's key sees it: theirs if the request is the same.
-fn known(idem: &Idempotency, fingerprint: String, status: u16, body: String) -> Keyed {
-    if fingerprint == idem.fingerprint {
-        Keyed::Replay { status, body }
-    } else {
-        Keyed::Mismatch
     }
 }
 
@@ -204,7 +193,7 @@ impl Postgres {
         let refusal = match run_write_off(&c, id, request, made, keyed).await? {
             Outcome::Done(ids) => return Ok(Keyed::Fresh(Ok(ids))),
             Outcome::Known(fingerprint, status, body) => {
-                return Ok(known(idem, fingerprint, status, body));
+                return Ok(idem.known(fingerprint, status, body));
             }
             Outcome::Refused(e) => e,
         };
@@ -237,7 +226,7 @@ impl Postgres {
                 StoreError::Unavailable("the idempotency key expired meanwhile".into())
             })?;
         let status = u16::try_from(row.get::<_, i64>(1)).unwrap_or(500);
-        Ok(known(idem, row.get(0), status, row.get(2)))
+        Ok(idem.known(row.get(0), status, row.get(2)))
     }
 
     /// Forgets expired keys, at most once a second: often enough for keys kept two days,

@@ -6,7 +6,7 @@
 //! undoes only its own changes), under one `BEGIN IMMEDIATE … COMMIT`: one fsync for the
 //! group, and each caller is answered only after the commit that made its write durable.
 
-use super::StoreError;
+use crate::server::store::StoreError;
 use rusqlite::Connection;
 use rusqlite::hooks::Wal;
 use std::ffi::c_int;
@@ -53,7 +53,7 @@ impl Writer {
         let mut wal_file = path.clone().into_os_string();
         wal_file.push("-wal");
         let checkpoints = Checkpointer::start(
-            super::sqlite::open_connection(&path).map_err(std::io::Error::other)?,
+            super::open_connection(&path).map_err(std::io::Error::other)?,
             wal_file.into(),
         )?;
         let (jobs, queue) = mpsc::channel();
@@ -208,7 +208,7 @@ fn write_in_groups(
 /// A connection whose state is in doubt is replaced; if no new one can be opened the old
 /// one stays, and the next group's `BEGIN` tells.
 fn reopen(conn: &mut Connection, path: &std::path::Path, wal: &WalLength) {
-    let fresh = super::sqlite::open_connection(path).and_then(|mut fresh| {
+    let fresh = super::open_connection(path).and_then(|mut fresh| {
         wal.watch(&mut fresh)?;
         Ok(fresh)
     });

@@ -1,9 +1,19 @@
-//! Seeding a SQLite database with the demo data set, in one savepoint on the store's writer.
+//! Seeding a SQLite database with the demo data set (`server::demo`), in one savepoint on
+//! the store's writer, through one prepared INSERT per table.
 
-use super::{Demo, rows};
+use super::Sqlite;
+use crate::server::demo::{Demo, Sink, Table, Value};
 use crate::server::store::StoreError;
 use jiff::Timestamp;
 use rusqlite::Connection;
+use rusqlite::types::{ToSql, ToSqlOutput};
+
+impl Sqlite {
+    /// Seeds `count` demo clients on the writer; returns how many.
+    pub async fn seed_demo(&self, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
+        self.run_write(move |c| seed(c, count, anchor)).await
+    }
+}
 
 /// Seeds `count` demo clients into a SQLite database in one transaction; returns the number
 /// of clients.
@@ -40,7 +50,7 @@ fn seed_in_savepoint(
     // An index kept up row by row through millions of rows (phones and e-mails in random
     // order) costs more than building it once over them: the indexes of the tables the demo
     // fills are dropped and made again from their own definitions before the commit.
-    let filled: Vec<&str> = rows::Table::ALL.iter().map(|t| t.name()).collect();
+    let filled: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
     let indexes: Vec<(String, String)> = tx
         .prepare("SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")?
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?
@@ -54,7 +64,7 @@ fn seed_in_savepoint(
         tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
     }
     {
-        let mut sink = rows::Statements::new(&tx);
+        let mut sink = Statements::new(&tx);
         let mut demo = Demo::new(count, anchor);
         demo.start(&mut sink)?;
         while demo.next_client(&mut sink)? {}
@@ -65,6 +75,51 @@ fn seed_in_savepoint(
     tx.execute_batch(&trigger)?;
     tx.commit()?;
     Ok(count)
+}
+
+impl ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::from(rusqlite::types::Null),
+            Value::Int(v) => ToSqlOutput::from(*v),
+            Value::Bool(v) => ToSqlOutput::from(*v),
+            Value::Text(v) => ToSqlOutput::from(v.as_str()),
+        })
+    }
+}
+
+/// One prepared INSERT per table, made on first use.
+struct Statements<'c> {
+    conn: &'c rusqlite::Connection,
+    prepared: [Option<rusqlite::Statement<'c>>; Table::ALL.len()],
+}
+
+impl<'c> Statements<'c> {
+    fn new(conn: &'c rusqlite::Connection) -> Self {
+        Statements {
+            conn,
+            prepared: Default::default(),
+        }
+    }
+}
+
+impl Sink for Statements<'_> {
+    fn row(&mut self, table: Table, values: &[Value]) -> Result<(), StoreError> {
+        let slot = &mut self.prepared[table.index()];
+        if slot.is_none() {
+            let marks: Vec<String> = (1..=values.len()).map(|n| format!("?{n}")).collect();
+            *slot = Some(self.conn.prepare(&format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                table.name(),
+                table.columns(),
+                marks.join(", ")
+            ))?);
+        }
+        if let Some(statement) = slot {
+            statement.execute(rusqlite::params_from_iter(values))?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -82,9 +137,9 @@ mod tests {
 
     #[test]
     fn seeding_leaves_every_index_and_trigger_as_the_schema_made_them() {
-        let (_dir, store) = crate::server::store::sqlite::testing::seeded();
+        let (_dir, store) = super::super::testing::seeded();
         let fresh = tempfile::tempdir().unwrap();
-        let bare = crate::server::store::sqlite::Sqlite::open(&fresh.path().join("b.db")).unwrap();
+        let bare = super::super::Sqlite::open(&fresh.path().join("b.db")).unwrap();
         let as_made = bare.with_conn(|c| Ok(schema(c))).unwrap();
         let after_seeding = store.with_conn(|c| Ok(schema(c))).unwrap();
         assert!(as_made.iter().any(|(n, _)| n == "clients_phone_rev"));

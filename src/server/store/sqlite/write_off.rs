@@ -3,12 +3,41 @@
 //! write lock is held before anything is read, so no other till's write can come between a
 //! check and its write.
 
-use super::reads::{balances, require_client};
-use super::{Refusal, StoreError};
-use crate::domain::{Amount, ClientId, CouponId, WriteOff};
-use crate::wire::ext::currency_to_wire;
-use jiff::Timestamp;
+use super::Sqlite;
+use super::cashier::{balances, require_client};
+use super::holds::{coupon_held, held};
+use crate::domain::{ClientId, CouponId, WriteOff};
+use crate::server::store::rules::spending::{
+    Answer, CouponRow, Idempotency, KEY_RETENTION_MS, Keyed, Made, coupon_verdict, may_spend,
+};
+use crate::server::store::{Refusal, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
+
+impl Sqlite {
+    /// A write-off, all or nothing, on the one writer; the ledger ids of its balance parts.
+    pub async fn write_off(
+        &self,
+        id: ClientId,
+        request: WriteOff,
+        made: Made,
+    ) -> Result<Vec<i64>, StoreError> {
+        self.run_write(move |c| write_off(c, id, &request, &made))
+            .await
+    }
+
+    /// A write-off under an idempotency key, on the one writer.
+    pub async fn write_off_once(
+        &self,
+        id: ClientId,
+        request: WriteOff,
+        made: Made,
+        idem: Idempotency,
+        answer: Answer,
+    ) -> Result<Keyed, StoreError> {
+        self.run_write(move |c| write_off_once(c, id, &request, &made, &idem, answer))
+            .await
+    }
+}
 
 /// Carries out a write-off in one savepoint: every balance part and every coupon goes
 /// through, or nothing does; the balance CHECK is the last net.
@@ -22,40 +51,6 @@ pub fn write_off(
     let ids = apply_write_off(&tx, id, request, made)?;
     tx.commit()?;
     Ok(ids)
-}
-
-/// When a ledger movement is made, and by which seed-001 login (`None`: a bearer-token
-/// caller).
-#[derive(Debug, Clone)]
-pub struct Made {
-    pub at: Timestamp,
-    /// The seed-001 `login` the caller gave, if any.
-    pub by: Option<String>,
-    /// The user whose key made it (`serve user add`), `token` for the shared key.
-    pub principal: Option<String>,
-}
-
-/// How long an idempotency key is remembered: at least the 24 hours callers are promised.
-pub const KEY_RETENTION_MS: i64 = 48 * 3_600_000;
-
-/// A write-off request's idempotency key, scoped to the caller's credential.
-pub struct Idempotency {
-    pub scope: String,
-    pub key: String,
-    /// A hash of the client id and the request body: the same key must come with the same
-    /// request.
-    pub fingerprint: String,
-}
-
-/// What a keyed write-off came to.
-#[derive(Debug)]
-pub enum Keyed {
-    /// Carried out now (or refused now); its answer is stored under the key.
-    Fresh(Result<Vec<i64>, StoreError>),
-    /// The key was used before for the same request: its stored answer.
-    Replay { status: u16, body: String },
-    /// The key was used before for a different request.
-    Mismatch,
 }
 
 /// A write-off under an idempotency key, in one savepoint with the key's row:
@@ -83,11 +78,7 @@ pub fn write_off_once(
         })
         .optional()?;
     if let Some((fingerprint, status, body)) = known {
-        return Ok(if fingerprint == idem.fingerprint {
-            Keyed::Replay { status, body }
-        } else {
-            Keyed::Mismatch
-        });
+        return Ok(idem.known(fingerprint, status, body));
     }
     // A refusal must leave no trace but its stored answer: the write-off runs in a savepoint.
     let outcome = {
@@ -120,7 +111,7 @@ pub fn write_off_once(
 
 /// A coupon of `client` that can be spent now: theirs, not redeemed, not expired, not held
 /// by an open transaction. Otherwise the refusal that says why.
-pub(crate) fn check_coupon(
+pub(super) fn check_coupon(
     tx: &Connection,
     client: ClientId,
     coupon: CouponId,
@@ -134,31 +125,10 @@ pub(crate) fn check_coupon(
         )
         .optional()?;
     coupon_verdict(client, coupon, row, now_ms)?;
-    if crate::server::holds::coupon_held(tx, coupon.0, now_ms)? {
+    if coupon_held(tx, coupon.0, now_ms)? {
         return Err(StoreError::Refused(Refusal::CouponHeld(coupon.0)));
     }
     Ok(())
-}
-
-/// A coupon's `(owner, expire_ms, redeemed_ms)`, if it exists.
-type CouponRow = (i64, Option<i64>, Option<i64>);
-
-/// Whether `client` may spend the coupon whose row this is, holds aside. PostgreSQL's
-/// schema gives the same verdict (`coupon_refusal`); the store contract tests hold them alike.
-fn coupon_verdict(
-    client: ClientId,
-    coupon: CouponId,
-    row: Option<CouponRow>,
-    now_ms: i64,
-) -> Result<(), StoreError> {
-    let refused = |r| Err(StoreError::Refused(r));
-    match row {
-        None => refused(Refusal::CouponNotFound(coupon.0)),
-        Some((owner, _, _)) if owner != client.0 => refused(Refusal::CouponNotFound(coupon.0)),
-        Some((_, _, Some(_))) => refused(Refusal::CouponRedeemed(coupon.0)),
-        Some((_, Some(exp), None)) if exp < now_ms => refused(Refusal::CouponExpired(coupon.0)),
-        Some(_) => Ok(()),
-    }
 }
 
 /// The write-off itself, inside a transaction the caller commits.
@@ -173,16 +143,8 @@ fn apply_write_off(
     let current = balances(tx, id)?;
     for (currency, amount) in request.balance_parts() {
         // What open holds reserve is not there to spend.
-        let available = Amount::from_minor(
-            current.get(currency).minor() - crate::server::holds::held(tx, id, currency, now_ms)?,
-        );
-        if amount > available {
-            return Err(StoreError::Refused(Refusal::Insufficient {
-                currency: currency_to_wire(currency),
-                available,
-                requested: amount,
-            }));
-        }
+        let available = current.get(currency).minor() - held(tx, id, currency, now_ms)?;
+        may_spend(currency, available, amount)?;
     }
     for coupon in &request.coupons {
         check_coupon(tx, id, *coupon, now_ms)?;
@@ -199,7 +161,7 @@ fn apply_write_off(
         )?
         .execute(params![
             id.0,
-            currency_to_wire(currency),
+            currency.code(),
             -amount.minor(),
             now_ms,
             made.by,
@@ -212,8 +174,10 @@ fn apply_write_off(
 
 #[cfg(test)]
 mod tests {
-    use super::super::sqlite::testing::seeded;
+    use super::super::testing::seeded;
     use super::*;
+    use crate::domain::Amount;
+    use jiff::Timestamp;
 
     #[test]
     fn a_key_is_remembered_for_48_hours_then_forgotten() {

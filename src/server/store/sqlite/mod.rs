@@ -1,13 +1,30 @@
-//! The SQLite store: one database file, a small pool of connections for reads, one writer
-//! that commits in groups.
+//! The SQLite store of one shop: one database file, a small pool of connections for reads,
+//! one writer that commits in groups. One file per concern, as on PostgreSQL: `cashier`
+//! (search and reads), `write_off`, `holds`, `admin` (the back office), `users`, `check`,
+//! `demo`, with the schema and its upgrades in `migrate` (`assets/sqlite/`). What both
+//! stores mean alike is `store::rules`; these files only say it in SQLite's SQL.
 
-use super::writer::Writer;
-use super::{SCHEMA_VERSION, StoreError, schema};
+mod admin;
+mod cashier;
+mod check;
+mod demo;
+mod holds;
+mod migrate;
+mod users;
+mod write_off;
+mod writer;
+
+/// Reads and seeding on a connection of one's own, for benches and tests.
+pub use cashier::{balances, history, search_clients};
+pub use demo::seed;
+
+use super::StoreError;
 use rusqlite::Connection;
 use rusqlite::config::DbConfig;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use writer::Writer;
 
 /// Connections to one database file: at most [`POOL_SIZE`] open at once, handed out one
 /// per blocking call, callers queueing for one; writes queue for the one writer, so they
@@ -29,29 +46,7 @@ impl Sqlite {
     /// one written by a newer `loyalty`.
     pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
         let conn = open_connection(path)?;
-        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::NewerSchema {
-                found,
-                known: SCHEMA_VERSION,
-            });
-        }
-        conn.execute_batch(crate::server::admin_store::SCHEMA)?;
-        conn.execute_batch(schema::SCHEMA)?;
-        conn.execute_batch(crate::server::holds::SCHEMA)?;
-        conn.execute_batch(crate::server::principals::SCHEMA)?;
-        add_column(&conn, "ledger", "login", "TEXT")?;
-        add_column(&conn, "ledger", "principal", "TEXT")?;
-        crate::server::holds::migrate(&conn)?;
-        crate::server::admin_store::migrate(&conn)?;
-        if found < SCHEMA_VERSION {
-            tracing::info!(
-                from = found,
-                to = SCHEMA_VERSION,
-                "database schema migrated"
-            );
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        }
+        migrate::migrate(&conn)?;
         let writer = Writer::start(conn, path.to_path_buf())
             .map_err(|e| StoreError::Worker(format!("cannot start the database writer: {e}")))?;
         Ok(Sqlite {
@@ -134,28 +129,7 @@ impl Sqlite {
     }
 }
 
-/// Adds a column a database made by an older version lacks (`CREATE TABLE IF NOT EXISTS`
-/// leaves existing tables as they were). Names are ours, never user input.
-pub(crate) fn add_column(
-    conn: &Connection,
-    table: &str,
-    column: &str,
-    declaration: &str,
-) -> Result<(), StoreError> {
-    let has: bool = conn.query_row(
-        "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
-        [table, column],
-        |r| r.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    if !has {
-        conn.execute_batch(&format!(
-            "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
-        ))?;
-    }
-    Ok(())
-}
-
-pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     create_private(path)
         .map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
     let conn = Connection::open(path)?;

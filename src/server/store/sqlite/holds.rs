@@ -1,137 +1,80 @@
-//! Two-phase write-offs (`fiscal_hub/cash_back/hold/…`, from the vendor's document on fiscal
-//! operations): a hold reserves an amount and coupons so no other till can spend them; it
-//! lapses after [`HOLD_TTL_MS`]; writing it off moves the money once (a repeat is a no-op);
-//! cancelling releases it; a refund gives back what a written-off hold took. A hold belongs
-//! to the principal whose key made it: only that principal, or an admin, may take its next
-//! step, since transaction ids are no secret (they are in the server's log and the tills'
-//! journals).
-//!
-//! Each hold also has an integer `id`, given in order (1, 2, …) and never reused: it is the
-//! hold answer's `id`, and what the document's `refund/` `{"orderItems": [...]}` names (its
-//! "identifiers from the database"); the answer's `balanceId` is [`balance_id`].
+//! The fiscal hub's holds on SQLite (their rules are `rules::holds`): reserve, spend,
+//! release, refund, each step only by the hold's own principal or an admin, each in a
+//! savepoint on the one writer.
 
-use super::store::{self, Made, Refusal, StoreError};
+use super::Sqlite;
+use super::cashier::balances;
+use super::write_off::check_coupon;
 use crate::domain::{Amount, ClientId, CouponId, Currency};
-use crate::wire::ext::currency_to_wire;
+use crate::server::store::rules::holds::{
+    Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_hold, may_refund, may_step, may_write_off,
+    order_item,
+};
+use crate::server::store::rules::spending::Made;
+use crate::server::store::{Refusal, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// How long a hold reserves before it lapses by itself.
-pub const HOLD_TTL_MS: i64 = 15 * 60_000;
-
-pub const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS holds (
-    transaction_id  TEXT PRIMARY KEY,
-    client_id       INTEGER NOT NULL REFERENCES clients (id),
-    currency        TEXT NOT NULL CHECK (currency IN ('points', 'rubles')),
-    amount          INTEGER NOT NULL CHECK (amount >= 0),
-    created_ms      INTEGER NOT NULL,
-    expires_ms      INTEGER NOT NULL,
-    state           TEXT NOT NULL CHECK (state IN ('held', 'written_off', 'cancelled', 'refunded')),
-    fiscal_order_id TEXT,
-    login           TEXT
-    -- principal, refunded_by and refunded_ms: see `migrate`.
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS holds_open ON holds (client_id, currency, state, expires_ms);
-CREATE TABLE IF NOT EXISTS hold_coupons (
-    transaction_id TEXT NOT NULL REFERENCES holds (transaction_id),
-    coupon_id      INTEGER NOT NULL,
-    PRIMARY KEY (transaction_id, coupon_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS hold_coupons_coupon ON hold_coupons (coupon_id);
-"#;
-
-/// The columns version 3 added: who made the hold (`NULL` for holds made before, which
-/// only an admin may step), and who refunded it and when (a refund of a coupon-only hold
-/// writes no ledger row to say so); then the hold's integer `id`, given to older holds in
-/// the order they were made.
-pub(crate) fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    for (column, declaration) in [
-        ("principal", "TEXT"),
-        ("refunded_by", "TEXT"),
-        ("refunded_ms", "INTEGER"),
-        ("id", "INTEGER"),
-    ] {
-        store::sqlite::add_column(conn, "holds", column, declaration)?;
+impl Sqlite {
+    /// Reserves an amount and coupons for a fiscal transaction, on the one writer.
+    pub async fn hold(
+        &self,
+        client: ClientId,
+        currency: Currency,
+        amount: Amount,
+        coupons: Vec<CouponId>,
+        made: Made,
+        transaction_id: String,
+    ) -> Result<Hold, StoreError> {
+        self.run_write(move |c| hold(c, client, currency, amount, &coupons, &made, transaction_id))
+            .await
     }
-    conn.execute_batch("CREATE UNIQUE INDEX IF NOT EXISTS holds_id ON holds (id)")?;
-    let unnumbered: Vec<String> = conn
-        .prepare(
-            "SELECT transaction_id FROM holds WHERE id IS NULL ORDER BY created_ms, transaction_id",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for transaction_id in unnumbered {
-        conn.execute(
-            "UPDATE holds SET id = (SELECT coalesce(max(id), 0) + 1 FROM holds)
-             WHERE transaction_id = ?1",
-            [transaction_id],
-        )?;
+
+    pub async fn hold_write_off(
+        &self,
+        transaction_id: String,
+        fiscal_order_id: Option<String>,
+        made: Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
+        self.run_write(move |c| {
+            write_off(c, &transaction_id, fiscal_order_id.as_deref(), &made, reach)
+        })
+        .await
     }
-    Ok(())
-}
 
-/// The `balanceId` of a hold answer: the client's balance in `currency`, which this server
-/// keys by client and currency, as one stable integer: the client id followed by one digit,
-/// 1 for points and 2 for rubles (client 1234567's points are balance 12345671). `None` for
-/// a client id too large to carry a digit more.
-pub fn balance_id(client: ClientId, currency: Currency) -> Option<i64> {
-    let digit = match currency {
-        Currency::Points => 1,
-        Currency::Rubles => 2,
-    };
-    client.0.checked_mul(10)?.checked_add(digit)
-}
-
-/// Whose holds a caller may step: its own (a till), or any (an admin).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reach {
-    Own,
-    Any,
-}
-
-/// A hold's row as its steps need it, on either store.
-#[derive(Debug)]
-pub(crate) struct Found {
-    pub client: i64,
-    pub currency: String,
-    pub amount: i64,
-    pub state: String,
-    pub expires_ms: i64,
-    pub principal: Option<String>,
-}
-
-/// Refuses a step on a hold another principal made unless `reach` is any hold's. Asked
-/// before the hold's state, so a till learns nothing more of another's transaction.
-pub(crate) fn may_step(
-    transaction_id: &str,
-    found: &Found,
-    made: &Made,
-    reach: Reach,
-) -> Result<(), StoreError> {
-    let own = found.principal.is_some() && found.principal == made.principal;
-    if reach == Reach::Any || own {
-        return Ok(());
+    pub async fn hold_cancel(
+        &self,
+        transaction_id: String,
+        made: Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
+        self.run_write(move |c| cancel(c, &transaction_id, &made, reach))
+            .await
     }
-    Err(StoreError::Refused(Refusal::HoldOfAnother(
-        transaction_id.to_string(),
-    )))
-}
 
-/// A hold as its answer describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hold {
-    /// The hold's integer id (see the module's comment).
-    pub id: i64,
-    pub transaction_id: String,
-    pub client: ClientId,
-    pub currency: Currency,
-    pub amount: Amount,
-    pub created_ms: i64,
-    pub expires_ms: i64,
+    pub async fn hold_refund(
+        &self,
+        transaction_id: String,
+        made: Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
+        self.run_write(move |c| refund(c, &transaction_id, &made, reach))
+            .await
+    }
+
+    pub async fn hold_refund_items(
+        &self,
+        items: Vec<i64>,
+        made: Made,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
+        self.run_write(move |c| refund_items(c, &items, &made, reach))
+            .await
+    }
 }
 
 /// Hundredths of `currency` that open holds of `client` reserve at `now_ms`.
-pub fn held(
+pub(super) fn held(
     conn: &Connection,
     client: ClientId,
     currency: Currency,
@@ -142,13 +85,11 @@ pub fn held(
             "SELECT coalesce(sum(amount), 0) FROM holds
              WHERE client_id = ?1 AND currency = ?2 AND state = 'held' AND expires_ms > ?3",
         )?
-        .query_row(params![client.0, currency_to_wire(currency), now_ms], |r| {
-            r.get(0)
-        })?)
+        .query_row(params![client.0, currency.code(), now_ms], |r| r.get(0))?)
 }
 
 /// Whether an open hold reserves `coupon` at `now_ms`.
-pub fn coupon_held(conn: &Connection, coupon: i64, now_ms: i64) -> Result<bool, StoreError> {
+pub(super) fn coupon_held(conn: &Connection, coupon: i64, now_ms: i64) -> Result<bool, StoreError> {
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM hold_coupons c JOIN holds h USING (transaction_id)
                         WHERE c.coupon_id = ?1 AND h.state = 'held' AND h.expires_ms > ?2)",
@@ -159,7 +100,7 @@ pub fn coupon_held(conn: &Connection, coupon: i64, now_ms: i64) -> Result<bool, 
 
 /// Reserves `amount` of `currency` and `coupons` for `client`, checked as a write-off is:
 /// all of it or nothing.
-pub fn hold(
+fn hold(
     conn: &mut Connection,
     client: ClientId,
     currency: Currency,
@@ -170,17 +111,11 @@ pub fn hold(
 ) -> Result<Hold, StoreError> {
     let tx = conn.savepoint()?;
     let now_ms = made.at.as_millisecond();
-    let balances = store::balances(&tx, client)?;
-    let available = balances.get(currency).minor() - held(&tx, client, currency, now_ms)?;
-    if amount.minor() > available {
-        return Err(StoreError::Refused(Refusal::Insufficient {
-            currency: currency_to_wire(currency),
-            available: Amount::from_minor(available.max(0)),
-            requested: amount,
-        }));
-    }
+    let available =
+        balances(&tx, client)?.get(currency).minor() - held(&tx, client, currency, now_ms)?;
+    may_hold(currency, available, amount)?;
     for coupon in coupons {
-        store::check_coupon(&tx, client, *coupon, now_ms)?;
+        check_coupon(&tx, client, *coupon, now_ms)?;
     }
     let expires_ms = now_ms + HOLD_TTL_MS;
     // The one writer makes ids in order; the unique index makes `max` one index step.
@@ -194,7 +129,7 @@ pub fn hold(
         params![
             transaction_id,
             client.0,
-            currency_to_wire(currency),
+            currency.code(),
             amount.minor(),
             now_ms,
             expires_ms,
@@ -250,17 +185,6 @@ fn find(
     Ok(found)
 }
 
-/// The refusal for a step the hold's state does not allow.
-fn not_held(transaction_id: &str, state: &str) -> StoreError {
-    let state = match state {
-        "held" => "still held, not written off",
-        "written_off" => "already written off",
-        "cancelled" => "cancelled",
-        _ => "refunded",
-    };
-    StoreError::Refused(Refusal::HoldState(transaction_id.to_string(), state))
-}
-
 fn ledger(
     tx: &Connection,
     row: &Found,
@@ -286,46 +210,10 @@ fn ledger(
     Ok(())
 }
 
-/// Whether a hold in `state` is to be spent now: `false` if it already was (a repeat is
-/// harmless), a refusal if it lapsed or went another way. Every store asks this.
-pub(crate) fn may_write_off(
-    transaction_id: &str,
-    state: &str,
-    expires_ms: i64,
-    now_ms: i64,
-) -> Result<bool, StoreError> {
-    match state {
-        "written_off" => Ok(false),
-        "held" if expires_ms <= now_ms => Err(StoreError::Refused(Refusal::HoldExpired(
-            transaction_id.to_string(),
-        ))),
-        "held" => Ok(true),
-        other => Err(not_held(transaction_id, other)),
-    }
-}
-
-/// Whether a hold in `state` is to be cancelled now (`false`: it already was).
-pub(crate) fn may_cancel(transaction_id: &str, state: &str) -> Result<bool, StoreError> {
-    match state {
-        "cancelled" => Ok(false),
-        "held" => Ok(true),
-        other => Err(not_held(transaction_id, other)),
-    }
-}
-
-/// Whether a hold in `state` is to be refunded now (`false`: it already was).
-pub(crate) fn may_refund(transaction_id: &str, state: &str) -> Result<bool, StoreError> {
-    match state {
-        "refunded" => Ok(false),
-        "written_off" => Ok(true),
-        other => Err(not_held(transaction_id, other)),
-    }
-}
-
 /// Spends a hold: the ledger takes its amount and its coupons are redeemed. Writing off a
 /// hold already written off changes nothing and succeeds, so a lost answer is settled by
 /// asking again.
-pub fn write_off(
+fn write_off(
     conn: &mut Connection,
     transaction_id: &str,
     fiscal_order_id: Option<&str>,
@@ -354,7 +242,7 @@ pub fn write_off(
 
 /// Releases a hold (an expired one too). Cancelling twice succeeds; a written-off hold
 /// cannot be cancelled (it is refunded instead).
-pub fn cancel(
+fn cancel(
     conn: &mut Connection,
     transaction_id: &str,
     made: &Made,
@@ -375,7 +263,7 @@ pub fn cancel(
 
 /// Gives back what a written-off hold took: its amount to the balance, its coupons to the
 /// client, and records who asked. A second refund changes nothing.
-pub fn refund(
+fn refund(
     conn: &mut Connection,
     transaction_id: &str,
     made: &Made,
@@ -391,7 +279,7 @@ pub fn refund(
 /// The document's order-item refund: each of `items` is a hold's `id`, and each such hold
 /// is refunded as [`refund`] does, all of them or none (one the caller may not step, or
 /// that was not written off, refuses the whole request). Items already refunded stay so.
-pub fn refund_items(
+fn refund_items(
     conn: &mut Connection,
     items: &[i64],
     made: &Made,
@@ -412,11 +300,6 @@ pub fn refund_items(
     }
     tx.commit()?;
     Ok(())
-}
-
-/// How a refusal names an order item no hold has.
-pub(crate) fn order_item(id: i64) -> String {
-    format!("for order item {id}")
 }
 
 /// Refunds the hold `row` unless it already was; refuses one not written off.

@@ -1,8 +1,16 @@
-//! `loyalty serve --check`: SQLite's own integrity check, then every balance against the sum
-//! of its ledger.
+//! `loyalty serve --check` on SQLite: its own integrity check, then every balance against
+//! the sum of its ledger.
 
-use super::StoreError;
+use super::Sqlite;
+use crate::server::store::StoreError;
+use crate::server::store::rules::check::{LedgerMismatch, Report};
 use rusqlite::Connection;
+
+impl Sqlite {
+    pub async fn check(&self) -> Result<Report, StoreError> {
+        self.run(|c| check(c)).await
+    }
+}
 
 /// Clients whose balance rows disagree with the sum of their ledger, or that have ledger
 /// entries with no balance row: `(client, currency, balance, ledger sum)`.
@@ -17,17 +25,6 @@ pub fn check_ledger(conn: &Connection) -> Result<Vec<LedgerMismatch>, StoreError
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// A balance row that disagrees with its ledger: `(client, currency, balance, ledger sum)`.
-pub type LedgerMismatch = (i64, String, i64, i64);
-
-/// What `--check` found.
-pub struct Report {
-    /// `ok`, or what SQLite's integrity check says is wrong.
-    pub integrity: String,
-    pub ledger_entries: i64,
-    pub mismatches: Vec<LedgerMismatch>,
 }
 
 /// The whole check: SQLite's page-level integrity, then the money.

@@ -1,113 +1,50 @@
-//! Who may call the server: each till and each admin has its own API key. The key is shown
-//! once when made; only its SHA-256 is stored. (A slow password hash such as argon2 guards
-//! secrets people choose; these keys are 256 random bits, which a fast hash already leaves
-//! unguessable, and every request is checked against one.)
+//! The users of `serve user` and the secrets every instance shares, on SQLite (their rules
+//! are `rules::principals`).
 
-use super::store::StoreError;
+use super::Sqlite;
+use crate::server::store::StoreError;
+use crate::server::store::rules::principals::{
+    Listed, Principal, Role, checked_name, digest, fresh_secret, new_key, taken,
+};
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
-pub const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS principals (
-    name       TEXT PRIMARY KEY,
-    role       TEXT NOT NULL CHECK (role IN ('cashier', 'admin')),
-    key_sha256 BLOB NOT NULL UNIQUE,
-    created_ms INTEGER NOT NULL,
-    revoked_ms INTEGER
-);
--- Secrets every instance over this database shares, such as the JWT signing key.
-CREATE TABLE IF NOT EXISTS server_secrets (
-    name  TEXT PRIMARY KEY,
-    value BLOB NOT NULL
-);
-"#;
-
-/// What a key may do: a cashier searches, reads and writes off; an admin also manages
-/// groups and reads reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Cashier,
-    Admin,
-}
-
-impl Role {
-    pub fn parse(text: &str) -> Option<Role> {
-        match text {
-            "cashier" => Some(Role::Cashier),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
+impl Sqlite {
+    pub async fn add_user(
+        &self,
+        name: String,
+        role: Role,
+        now_ms: i64,
+    ) -> Result<String, StoreError> {
+        self.run_write(move |c| add(c, &name, role, now_ms)).await
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Cashier => "cashier",
-            Role::Admin => "admin",
-        }
+    pub async fn users(&self) -> Result<Vec<Listed>, StoreError> {
+        self.run(|c| list(c)).await
     }
-}
 
-/// The caller a key belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub name: String,
-    pub role: Role,
-}
-
-/// One row of `user list`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
-    pub name: String,
-    pub role: Role,
-    pub created_ms: i64,
-    pub revoked_ms: Option<i64>,
-}
-
-/// Names are printed in lists and recorded in the ledger: short and plain.
-pub const NAME_MAX: usize = 64;
-
-pub(crate) fn digest(key: &str) -> Vec<u8> {
-    Sha256::digest(key.as_bytes()).to_vec()
-}
-
-/// 32 random bytes, hex: the key a till is given.
-pub(crate) fn new_key() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| StoreError::Worker(format!("randomness: {e}")))?;
-    Ok(format!("lk_{}", hex::encode(bytes)))
-}
-
-/// The principals the server names itself: the holder of the shared `--token`, and anyone
-/// on a server with no credential. A user by one of these names would share that caller's
-/// idempotency keys and holds.
-const RESERVED: [&str; 2] = ["token", "anyone"];
-
-/// A user name as stored: trimmed, 1 to [`NAME_MAX`] printable characters, none of the
-/// reserved names.
-pub(crate) fn checked_name(name: &str) -> Result<&str, StoreError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!(
-            "a user name is 1 to {NAME_MAX} printable characters"
-        )));
+    pub async fn revoke_user(&self, name: String, now_ms: i64) -> Result<bool, StoreError> {
+        self.run_write(move |c| revoke(c, &name, now_ms)).await
     }
-    if RESERVED.contains(&name) {
-        return Err(StoreError::Invalid(format!(
-            "{name:?} is the server's own name for a caller without a user: choose another"
-        )));
-    }
-    Ok(name)
-}
 
-/// Random bytes for a shared secret.
-pub(crate) fn fresh_secret() -> Result<[u8; 32], StoreError> {
-    let mut fresh = [0u8; 32];
-    getrandom::fill(&mut fresh).map_err(|e| StoreError::Worker(format!("randomness: {e}")))?;
-    Ok(fresh)
+    pub async fn find_user(&self, key: String) -> Result<(Option<Principal>, bool), StoreError> {
+        self.run(move |c| find_user(c, &key)).await
+    }
+
+    pub async fn shared_secret(&self, name: &'static str) -> Result<Vec<u8>, StoreError> {
+        self.run_write(move |c| shared_secret(c, name)).await
+    }
+
+    pub async fn secret(&self, name: &'static str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.run(move |c| secret(c, name)).await
+    }
+
+    pub async fn rotate_secret(&self, name: &'static str) -> Result<(), StoreError> {
+        self.run_write(move |c| rotate_secret(c, name)).await
+    }
 }
 
 /// Adds `name` with `role`; its key, returned here, is never stored or shown again.
-pub fn add(c: &Connection, name: &str, role: Role, now_ms: i64) -> Result<String, StoreError> {
+fn add(c: &Connection, name: &str, role: Role, now_ms: i64) -> Result<String, StoreError> {
     let name = checked_name(name)?;
     let key = new_key()?;
     let added = c.execute(
@@ -115,18 +52,18 @@ pub fn add(c: &Connection, name: &str, role: Role, now_ms: i64) -> Result<String
         params![name, role.as_str(), digest(&key), now_ms],
     )?;
     if added == 0 {
-        return Err(StoreError::Invalid(format!("user {name:?} already exists")));
+        return Err(taken(name));
     }
     Ok(key)
 }
 
-pub fn list(c: &Connection) -> Result<Vec<Listed>, StoreError> {
+fn list(c: &Connection) -> Result<Vec<Listed>, StoreError> {
     let mut stmt =
         c.prepare("SELECT name, role, created_ms, revoked_ms FROM principals ORDER BY name")?;
     let rows = stmt.query_map([], |r| {
         Ok(Listed {
             name: r.get(0)?,
-            role: Role::parse(&r.get::<_, String>(1)?).unwrap_or(Role::Cashier),
+            role: Role::stored(&r.get::<_, String>(1)?),
             created_ms: r.get(2)?,
             revoked_ms: r.get(3)?,
         })
@@ -135,7 +72,7 @@ pub fn list(c: &Connection) -> Result<Vec<Listed>, StoreError> {
 }
 
 /// Revokes `name`'s key at once for every instance; false when there is no such user.
-pub fn revoke(c: &Connection, name: &str, now_ms: i64) -> Result<bool, StoreError> {
+fn revoke(c: &Connection, name: &str, now_ms: i64) -> Result<bool, StoreError> {
     let n = c.execute(
         "UPDATE principals SET revoked_ms = ?2 WHERE name = ?1 AND revoked_ms IS NULL",
         params![name, now_ms],
@@ -145,29 +82,36 @@ pub fn revoke(c: &Connection, name: &str, now_ms: i64) -> Result<bool, StoreErro
 
 /// The live principal whose key this is. Looked up by the key's digest, so the lookup's
 /// timing tells nothing of the stored keys.
-pub fn find(c: &Connection, key: &str) -> Result<Option<Principal>, StoreError> {
+fn find(c: &Connection, key: &str) -> Result<Option<Principal>, StoreError> {
     Ok(c.query_row(
         "SELECT name, role FROM principals WHERE key_sha256 = ?1 AND revoked_ms IS NULL",
         [digest(key)],
         |r| {
             Ok(Principal {
                 name: r.get(0)?,
-                role: Role::parse(&r.get::<_, String>(1)?).unwrap_or(Role::Cashier),
+                role: Role::stored(&r.get::<_, String>(1)?),
             })
         },
     )
     .optional()?)
 }
 
+/// The live user whose key this is (none for an empty key), and whether any user was ever
+/// added: what `rules::principals::or_open` decides by.
+fn find_user(c: &Connection, key: &str) -> Result<(Option<Principal>, bool), StoreError> {
+    let found = if key.is_empty() { None } else { find(c, key)? };
+    Ok((found, any(c)?))
+}
+
 /// Whether any user was ever added: from then on every request needs a key, even when all
 /// of them have been revoked.
-pub fn any(c: &Connection) -> Result<bool, StoreError> {
+fn any(c: &Connection) -> Result<bool, StoreError> {
     Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM principals)", [], |r| r.get(0))?)
 }
 
 /// The secret `name`, made (32 random bytes) and stored the first time it is asked for, so
 /// every instance over this database signs and checks with the same one.
-pub fn shared_secret(c: &Connection, name: &str) -> Result<Vec<u8>, StoreError> {
+fn shared_secret(c: &Connection, name: &str) -> Result<Vec<u8>, StoreError> {
     let fresh = fresh_secret()?;
     c.execute(
         "INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)",
@@ -182,7 +126,7 @@ pub fn shared_secret(c: &Connection, name: &str) -> Result<Vec<u8>, StoreError> 
 
 /// The secret `name` as stored, without making it: a read, for every request that checks
 /// with it (the JWT signing key), so that a rotation takes effect at once everywhere.
-pub fn secret(c: &Connection, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+fn secret(c: &Connection, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
     Ok(c.query_row(
         "SELECT value FROM server_secrets WHERE name = ?1",
         [name],
@@ -193,7 +137,7 @@ pub fn secret(c: &Connection, name: &str) -> Result<Option<Vec<u8>>, StoreError>
 
 /// Replaces the secret `name` with fresh random bytes: whatever was signed with the old one
 /// is refused from now on, by every instance.
-pub fn rotate_secret(c: &Connection, name: &str) -> Result<(), StoreError> {
+fn rotate_secret(c: &Connection, name: &str) -> Result<(), StoreError> {
     c.execute(
         "INSERT INTO server_secrets (name, value) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -206,9 +150,9 @@ pub fn rotate_secret(c: &Connection, name: &str) -> Result<(), StoreError> {
 mod tests {
     use super::*;
 
-    fn db() -> (tempfile::TempDir, super::super::store::Sqlite) {
+    fn db() -> (tempfile::TempDir, super::super::Sqlite) {
         let dir = tempfile::tempdir().unwrap();
-        let store = super::super::store::Sqlite::open(&dir.path().join("p.db")).unwrap();
+        let store = super::super::Sqlite::open(&dir.path().join("p.db")).unwrap();
         (dir, store)
     }
 

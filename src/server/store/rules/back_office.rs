@@ -1,7 +1,76 @@
-//! REGOS's card operations: a card's bonus movements, filtered, sorted and paged; and the
-//! card search behind F6's picker.
+//! What the back office's rooms mean on either store: Poster's groups and accumulations,
+//! REGOS's operation and card filters, their order, and the domain values made from stored
+//! columns. Each dialect writes only its statements around these.
 
-use super::*;
+use crate::domain::Amount;
+use crate::domain::admin::{
+    CardOperation, CardOperationQuery, Expiry, Group, GroupKind, OperationKind, RetailCard,
+    SortColumn, SortDirection,
+};
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+pub(crate) fn kind_code(kind: GroupKind) -> i64 {
+    match kind {
+        GroupKind::Bonus => 1,
+        GroupKind::Discount => 2,
+    }
+}
+
+/// A group from its stored columns and its count of clients.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn group_of(
+    id: i64,
+    name: String,
+    kind: i64,
+    percent: &str,
+    birthday_bonus: i64,
+    clients: i64,
+    use_ewallet: bool,
+    removed: bool,
+) -> Group {
+    Group {
+        id,
+        name,
+        kind: if kind == 1 {
+            GroupKind::Bonus
+        } else {
+            GroupKind::Discount
+        },
+        percent: Decimal::from_str(percent).unwrap_or_default(),
+        birthday_bonus: Amount::from_minor(birthday_bonus),
+        clients: clients.max(0) as u64,
+        use_ewallet: Some(use_ewallet),
+        removed,
+    }
+}
+
+pub(crate) const GROUP_SELECT: &str =
+    "SELECT g.id, g.name, g.loyalty_type, g.percent, g.birthday_bonus,
+        (SELECT count(*) FROM clients c WHERE c.group_id = g.id), g.use_ewallet, g.deleted
+        FROM client_groups g";
+
+/// A promotion row: `(id, name, date_start, date_end)`, dates as Poster writes them.
+pub type PromotionRow = (i64, String, Option<String>, Option<String>);
+
+/// A stored accumulation row, in the vendor's own terms (the server answers with these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccumulationRow {
+    pub id: i64,
+    pub tr_product_id: i64,
+    pub promotion_id: i64,
+    pub client_id: i64,
+    pub product_id: i64,
+    pub modification_id: i64,
+    pub status: i64,
+    pub num: String,
+    pub product_sum: String,
+    pub prize_product_id: Option<i64>,
+    pub date_add: Option<String>,
+    pub date_close: Option<String>,
+    pub weight_flag: i64,
+}
 
 /// Amounts are stored in thousandths: REGOS sends three decimals.
 pub(crate) fn from_milli(m: i64) -> Decimal {
@@ -113,39 +182,6 @@ pub(crate) fn operation(
         description,
         last_update: Timestamp::from_second(updated_s).ok(),
     }
-}
-
-pub fn card_operations(
-    conn: &Connection,
-    f: &OperationFilter,
-) -> Result<(Vec<CardOperation>, u64), StoreError> {
-    let filter = where_clause(f);
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM card_operations WHERE {filter}"),
-        [],
-        |r| r.get(0),
-    )?;
-    let sql = format!(
-        "SELECT uuid, type, amount, value, used_value, is_payment, date_s, exp_s, description, updated_s
-         FROM card_operations WHERE {filter} ORDER BY {} LIMIT ?1 OFFSET ?2",
-        order_clause(f)
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![f.query.limit, f.query.offset], |r| {
-        Ok(operation(
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get::<_, i64>(5)? != 0,
-            r.get(6)?,
-            r.get(7)?,
-            r.get(8)?,
-            r.get(9)?,
-        ))
-    })?;
-    Ok((rows.collect::<Result<_, _>>()?, total.max(0) as u64))
 }
 
 /// The REGOS promotion name of the demo's one card programme.
@@ -261,60 +297,6 @@ impl Search {
     }
 }
 
-/// Cards matching `f`, a page of them by id and how many match in all. The search text
-/// finds cards whose holder's phone ends in its digits, whose number is those digits, or
-/// (text with letters) whose holder's name contains it.
-pub fn cards(conn: &Connection, f: &CardFilter) -> Result<CardPage, StoreError> {
-    let mut clauses = card_clauses(f);
-    let args: Vec<String> = match f.search.as_deref().map(Search::of) {
-        None => Vec::new(),
-        Some(Search::Digits { digits, tail }) => {
-            // A phone by the reversed-phone index; a card number whole.
-            clauses.push(
-                "(k.number = ?1 OR k.client_id IN
-                  (SELECT id FROM clients WHERE phone_rev >= ?2 AND phone_rev < ?3))"
-                    .into(),
-            );
-            vec![digits, tail.clone(), format!("{tail}\u{10FFFF}")]
-        }
-        Some(Search::Name(escaped)) => {
-            clauses.push("c.name LIKE ?1 ESCAPE '\\'".into());
-            vec![format!("%{escaped}%")]
-        }
-    };
-    let filter = clauses.join(" AND ");
-    let params = rusqlite::params_from_iter(args.iter());
-    let total: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM cards k JOIN clients c ON c.id = k.client_id WHERE {filter}"
-        ))?
-        .query_row(params, |r| r.get(0))?;
-    let sql = format!(
-        "{CARD_SELECT} WHERE {filter} ORDER BY k.id LIMIT {} OFFSET {}",
-        f.limit, f.offset
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-        Ok(stored_card(
-            retail_card(
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                &r.get::<_, String>(5)?,
-            ),
-            r.get(6)?,
-            &r.get::<_, String>(7)?,
-            r.get(8)?,
-        ))
-    })?;
-    Ok(CardPage {
-        cards: rows.collect::<Result<_, _>>()?,
-        total: total.max(0) as u64,
-    })
-}
-
 /// A card from its stored columns, its bonus summed from its operations.
 pub(crate) fn retail_card(
     id: i64,
@@ -329,7 +311,7 @@ pub(crate) fn retail_card(
         barcode: Some(number.to_string()),
         holder,
         promo_id: Some(promo),
-        promo_name: (promo == super::super::demo::CARD_PROMO_ID)
+        promo_name: (promo == crate::server::demo::CARD_PROMO_ID)
             .then(|| CARD_PROMO_NAME.to_string()),
         bonus: Some(from_milli(bonus_milli)),
         enabled: Some(status == "Активна"),
