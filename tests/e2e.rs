@@ -410,11 +410,8 @@ fn the_command_line_write_off_asks_at_a_terminal() {
     tui.keys(&["C-l"]);
     tui.text("\"$LOYALTY\" write-off 7912345678 --points 2,5; echo \"exit=$?\"");
     tui.keys(&["Enter"]);
-    let screen = tui.wait_for("[y/N]");
-    assert!(
-        screen.contains("Клиент Client First (******5678, #1234567). Списать Баллы 2,50?"),
-        "{screen}"
-    );
+    // Only the new question names the client: the cleared screen's cannot be taken for it.
+    tui.wait_for("Клиент Client First (******5678, #1234567). Списать Баллы 2,50? [y/N]");
     tui.text("д");
     tui.keys(&["Enter"]);
     let screen = tui.wait_for("exit=0");

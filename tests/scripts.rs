@@ -301,7 +301,7 @@ fn groups_list_reads_poster_in_both_forms() {
 
 #[test]
 fn the_journal_lists_each_write_off_with_its_latest_outcome() {
-    use loyalty_console::domain::journal::Outcome;
+    use loyalty_console::domain::journal::{Attempt, Outcome};
     use loyalty_console::domain::{Amount, ClientId, CouponId, WriteOff};
     use loyalty_console::ops::journal::Journal;
     let dir = tempfile::tempdir().unwrap();
@@ -317,7 +317,11 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
         coupons: vec![CouponId(1235)],
     };
     journal
-        .attempt("key-1", ClientId(1234567), &request)
+        .attempt(&Attempt::write_off(
+            "key-1".into(),
+            ClientId(1234567),
+            request.clone(),
+        ))
         .unwrap();
     journal
         .outcome(
@@ -327,7 +331,9 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
             Some("timeout".into()),
         )
         .unwrap();
-    journal.attempt("key-2", ClientId(7), &request).unwrap();
+    journal
+        .attempt(&Attempt::write_off("key-2".into(), ClientId(7), request))
+        .unwrap();
     let out = loyalty(dir.path()).args(["journal"]).output().unwrap();
     let text = stdout(&out);
     assert!(
@@ -347,6 +353,19 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
     assert!(rows[1]["rubles"].is_null());
     assert_eq!(rows[1]["coupons"], serde_json::json!([1235]));
     assert_eq!(rows[1]["detail"], "timeout");
+    // The stable form docs/cli.md documents: these fields and no others (no movement kind).
+    let fields: Vec<&str> = rows[1]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    let mut documented = [
+        "at", "key", "profile", "user", "client", "points", "rubles", "coupons", "outcome",
+        "detail",
+    ];
+    documented.sort_unstable();
+    assert_eq!(fields, documented, "{rows}");
 }
 
 /// The balances `client show --json` gives: points and roubles as strings.

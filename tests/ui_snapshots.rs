@@ -566,7 +566,7 @@ fn write_off_shown_not_to_have_gone_through() {
 
 #[test]
 fn the_journal() {
-    use loyalty_console::domain::journal::{JournalRow, Outcome};
+    use loyalty_console::domain::journal::{Attempt, JournalRow, Movement, Outcome};
     use loyalty_console::domain::{CouponId, WriteOff};
     let build = |l: Locale| {
         let mut m = model(l);
@@ -588,18 +588,21 @@ fn the_journal() {
             .enumerate()
             .map(|(i, o)| JournalRow {
                 at: Timestamp::from_millisecond(NOW_MS - i as i64 * 600_000).unwrap(),
-                key: format!("72495f9e0c8b4d3a9e1f2b3c4d5e6f{}", 40 + i),
                 profile: "embedded".into(),
                 user: "cashier".into(),
-                client: ClientId(1_234_567 + i as i64),
-                request: WriteOff {
-                    points: Some(Amount::from_minor(10_050 * (i as i64 + 1))),
-                    rubles: (i % 2 == 0).then(|| Amount::from_minor(2_106)),
-                    coupons: if i % 3 == 0 {
-                        vec![CouponId(1235)]
-                    } else {
-                        vec![]
-                    },
+                attempt: Attempt {
+                    key: format!("72495f9e0c8b4d3a9e1f2b3c4d5e6f{}", 40 + i),
+                    client: ClientId(1_234_567 + i as i64),
+                    movement: Movement::WriteOff(WriteOff {
+                        points: Some(Amount::from_minor(10_050 * (i as i64 + 1))),
+                        rubles: (i % 2 == 0).then(|| Amount::from_minor(2_106)),
+                        coupons: if i % 3 == 0 {
+                            vec![CouponId(1235)]
+                        } else {
+                            vec![]
+                        },
+                    }),
+                    reason: None,
                 },
                 outcome: *o,
                 detail: None,

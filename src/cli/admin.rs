@@ -2,7 +2,7 @@
 
 use super::{Context, Exit, Failure, json, table};
 use crate::domain::admin::GroupKind;
-use crate::domain::journal::JournalRow;
+use crate::domain::journal::{JournalRow, Movement};
 use crate::i18n::{format_amount, format_datetime, format_decimal};
 use clap::Subcommand;
 
@@ -76,15 +76,18 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
     let lines: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let coupons: Vec<String> = r.request.coupons.iter().map(|c| c.0.to_string()).collect();
+            let (points, rubles, coupons) = match &r.attempt.movement {
+                Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
+            };
+            let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             vec![
                 format_datetime(locale, r.at, &cx.tz),
-                r.client.0.to_string(),
-                amount(r.request.points),
-                amount(r.request.rubles),
+                r.attempt.client.0.to_string(),
+                amount(points),
+                amount(rubles),
                 coupons.join(","),
                 t.outcome(r.outcome).to_string(),
-                r.key.clone(),
+                r.attempt.key.clone(),
             ]
         })
         .collect();

@@ -3,7 +3,7 @@
 //! in UTC; contacts are masked as on the screen.
 
 use crate::domain::admin::{Group, GroupKind};
-use crate::domain::journal::JournalRow;
+use crate::domain::journal::{JournalRow, Movement};
 use crate::domain::{Amount, Balances, Client, Coupon, HistoryEntry, mask};
 use serde::Serialize;
 
@@ -143,15 +143,20 @@ pub struct JournalJson {
 
 impl From<&JournalRow> for JournalJson {
     fn from(r: &JournalRow) -> Self {
+        // The documented form is a write-off's: another kind of movement decides here how
+        // it shows in it.
+        let (points, rubles, coupons) = match &r.attempt.movement {
+            Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
+        };
         JournalJson {
             at: r.at.to_string(),
-            key: r.key.clone(),
+            key: r.attempt.key.clone(),
             profile: r.profile.clone(),
             user: r.user.clone(),
-            client: r.client.0,
-            points: r.request.points.map(money),
-            rubles: r.request.rubles.map(money),
-            coupons: r.request.coupons.iter().map(|c| c.0).collect(),
+            client: r.attempt.client.0,
+            points: points.map(money),
+            rubles: rubles.map(money),
+            coupons: coupons.iter().map(|c| c.0).collect(),
             outcome: r.outcome.map(|o| o.as_str()),
             detail: r.detail.clone(),
         }

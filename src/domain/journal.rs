@@ -1,9 +1,44 @@
-//! The console's own record of write-offs: what was sent, under which key, and how it ended.
+//! The console's own record of money movements: what was sent, under which key, and how it
+//! ended. A write-off is the first kind of movement; a reversal, a hold or a refund would be
+//! another variant of [`Movement`], recorded and shown the same way.
 
 use super::{ClientId, WriteOff};
 use jiff::Timestamp;
 
-/// How a write-off ended, as far as the console knows.
+/// What a movement asks the vendor to do, with its amounts. Every place that records or
+/// shows a movement matches on this, so a new kind is found by the compiler everywhere it
+/// needs words or columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Movement {
+    /// Points, roubles and coupons taken from a client's balance.
+    WriteOff(WriteOff),
+}
+
+/// One movement as the journal records it before it is sent: the key that makes a retry
+/// harmless, the client, what moves, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub key: String,
+    pub client: ClientId,
+    pub movement: Movement,
+    /// Why it was asked for, in the person's words. No form asks for one yet (a write-off
+    /// needs none), so today's entries carry `None`; a reversal will.
+    pub reason: Option<String>,
+}
+
+impl Attempt {
+    /// A write-off of `request` for `client` under `key`.
+    pub fn write_off(key: String, client: ClientId, request: WriteOff) -> Self {
+        Attempt {
+            key,
+            client,
+            movement: Movement::WriteOff(request),
+            reason: None,
+        }
+    }
+}
+
+/// How a movement ended, as far as the console knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Applied,
@@ -49,15 +84,14 @@ impl Outcome {
     }
 }
 
-/// One write-off as the journal viewer shows it: the attempt and its latest outcome.
+/// One movement as the journal viewer shows it: the attempt, who made it, and its latest
+/// outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalRow {
     pub at: Timestamp,
-    pub key: String,
     pub profile: String,
     pub user: String,
-    pub client: ClientId,
-    pub request: WriteOff,
+    pub attempt: Attempt,
     /// `None`: sent, and no outcome was recorded (the console stopped meanwhile).
     pub outcome: Option<Outcome>,
     pub detail: Option<String>,

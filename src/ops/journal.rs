@@ -1,14 +1,24 @@
 //! The local audit journal: one JSON line per event, appended and fsynced before the request
-//! it records goes out, never rewritten. An attempt line carries who, which profile, the
-//! client, the amounts, the coupons and the idempotency key; outcome lines follow it.
+//! it records goes out, never rewritten. An attempt line carries a movement: who, which
+//! profile, the client, its kind, amounts and coupons, why, and the idempotency key; outcome
+//! lines follow it.
 
-use crate::domain::journal::{HoldStep, JournalRow, Outcome};
+use crate::domain::journal::{Attempt, HoldStep, JournalRow, Movement, Outcome};
 use crate::domain::{Amount, ClientId, CouponId, WriteOff};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// The kind of movement an attempt line records. Lines written before there was more than
+/// one kind have no `kind`: they are write-offs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Kind {
+    #[default]
+    WriteOff,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -19,6 +29,10 @@ enum Line {
         profile: String,
         user: String,
         client: i64,
+        #[serde(default)]
+        kind: Kind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         points: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,16 +103,22 @@ impl Journal {
         file.sync_all()
     }
 
-    pub fn attempt(&self, key: &str, client: ClientId, request: &WriteOff) -> std::io::Result<()> {
+    /// Records a movement about to be sent, under its key.
+    pub fn attempt(&self, attempt: &Attempt) -> std::io::Result<()> {
+        let (kind, points, rubles, coupons) = match &attempt.movement {
+            Movement::WriteOff(w) => (Kind::WriteOff, w.points, w.rubles, &w.coupons),
+        };
         self.append(&Line::Attempt {
             at: Timestamp::now().to_string(),
-            key: key.to_string(),
+            key: attempt.key.clone(),
             profile: self.profile.clone(),
             user: self.user.clone(),
-            client: client.0,
-            points: request.points.map(|a| a.to_string()),
-            rubles: request.rubles.map(|a| a.to_string()),
-            coupons: request.coupons.iter().map(|c| c.0).collect(),
+            client: attempt.client.0,
+            kind,
+            reason: attempt.reason.clone(),
+            points: points.map(|a| a.to_string()),
+            rubles: rubles.map(|a| a.to_string()),
+            coupons: coupons.iter().map(|c| c.0).collect(),
         })
     }
 
@@ -152,22 +172,30 @@ impl Journal {
                     profile,
                     user,
                     client,
+                    kind,
+                    reason,
                     points,
                     rubles,
                     coupons,
                 }) => {
                     let amount = |a: Option<String>| a.and_then(|t| Amount::parse_decimal(&t).ok());
-                    by_key.insert(key.clone(), rows.len());
-                    rows.push(JournalRow {
-                        at: at.parse().unwrap_or(Timestamp::UNIX_EPOCH),
-                        key,
-                        profile,
-                        user,
-                        client: ClientId(client),
-                        request: WriteOff {
+                    let movement = match kind {
+                        Kind::WriteOff => Movement::WriteOff(WriteOff {
                             points: amount(points),
                             rubles: amount(rubles),
                             coupons: coupons.into_iter().map(CouponId).collect(),
+                        }),
+                    };
+                    by_key.insert(key.clone(), rows.len());
+                    rows.push(JournalRow {
+                        at: at.parse().unwrap_or(Timestamp::UNIX_EPOCH),
+                        profile,
+                        user,
+                        attempt: Attempt {
+                            key,
+                            client: ClientId(client),
+                            movement,
+                            reason,
                         },
                         outcome: None,
                         detail: None,
@@ -201,6 +229,10 @@ impl Journal {
 mod tests {
     use super::*;
 
+    fn write_off(key: &str, client: i64, request: &WriteOff) -> Attempt {
+        Attempt::write_off(key.into(), ClientId(client), request.clone())
+    }
+
     #[test]
     fn attempts_and_outcomes_fold_into_rows_newest_first() {
         let dir = tempfile::tempdir().unwrap();
@@ -210,7 +242,7 @@ mod tests {
             rubles: None,
             coupons: vec![CouponId(7)],
         };
-        j.attempt("k1", ClientId(1), &w).unwrap();
+        j.attempt(&write_off("k1", 1, &w)).unwrap();
         j.outcome(
             "k1",
             ClientId(1),
@@ -218,7 +250,7 @@ mod tests {
             Some("timed out".into()),
         )
         .unwrap();
-        j.attempt("k2", ClientId(2), &w).unwrap();
+        j.attempt(&write_off("k2", 2, &w)).unwrap();
         j.outcome("k1", ClientId(1), Outcome::AppliedAfterCheck, None)
             .unwrap();
         // A torn last line is skipped.
@@ -230,12 +262,15 @@ mod tests {
             .unwrap();
         let rows = j.rows().unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].key.as_str(), rows[0].outcome), ("k2", None));
         assert_eq!(
-            (rows[1].key.as_str(), rows[1].outcome),
+            (rows[0].attempt.key.as_str(), rows[0].outcome),
+            ("k2", None)
+        );
+        assert_eq!(
+            (rows[1].attempt.key.as_str(), rows[1].outcome),
             ("k1", Some(Outcome::AppliedAfterCheck))
         );
-        assert_eq!(rows[1].request, w);
+        assert_eq!(rows[1].attempt.movement, Movement::WriteOff(w));
         assert_eq!(rows[1].profile, "shop");
     }
 
@@ -250,15 +285,102 @@ mod tests {
         };
         Journal::new(path.clone(), "shop".into())
             .by(Some("cashier@shop.ru"))
-            .attempt("k1", ClientId(1), &w)
+            .attempt(&write_off("k1", 1, &w))
             .unwrap();
         let machine = Journal::new(path.clone(), "shop".into()).by(None);
-        machine.attempt("k2", ClientId(1), &w).unwrap();
+        machine.attempt(&write_off("k2", 1, &w)).unwrap();
         let rows = machine.rows().unwrap();
         assert_eq!(rows[1].user, "cashier@shop.ru");
         assert_ne!(
             rows[0].user, "cashier@shop.ru",
             "no login: the account's name"
         );
+    }
+
+    /// Lines exactly as the console wrote them before movements had a kind: no `kind`, no
+    /// `reason`. A journal kept across the upgrade must still list them as write-offs.
+    #[test]
+    fn a_line_written_before_kinds_loads_as_a_write_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        std::fs::write(
+            &path,
+            concat!(
+                r#"{"event":"attempt","at":"2026-03-01T10:00:00Z","key":"s-1","profile":"shop","user":"anna","client":42,"points":"12.5","rubles":"3","coupons":[5,6]}"#,
+                "\n",
+                r#"{"event":"transaction","at":"2026-03-01T10:00:01Z","key":"s-1","client":42,"step":"held","transaction_id":"t-9"}"#,
+                "\n",
+                r#"{"event":"outcome","at":"2026-03-01T10:00:02Z","key":"s-1","client":42,"outcome":"refused","detail":"no"}"#,
+                "\n",
+            ),
+        )
+        .unwrap();
+        let rows = Journal::new(path, String::new()).rows().unwrap();
+        assert_eq!(
+            rows,
+            vec![JournalRow {
+                at: "2026-03-01T10:00:00Z".parse().unwrap(),
+                profile: "shop".into(),
+                user: "anna".into(),
+                attempt: Attempt {
+                    key: "s-1".into(),
+                    client: ClientId(42),
+                    movement: Movement::WriteOff(WriteOff {
+                        points: Some(Amount::from_minor(1250)),
+                        rubles: Some(Amount::from_minor(300)),
+                        coupons: vec![CouponId(5), CouponId(6)],
+                    }),
+                    reason: None,
+                },
+                outcome: Some(Outcome::Refused),
+                detail: Some("no".into()),
+            }]
+        );
+    }
+
+    /// A new attempt line names its kind, carries a reason only when there is one, and reads
+    /// back into the movement it was written from.
+    #[test]
+    fn a_movement_round_trips_and_names_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path().join("journal.jsonl"), "shop".into()).by(Some("anna"));
+        let plain = write_off(
+            "k1",
+            7,
+            &WriteOff {
+                points: None,
+                rubles: Some(Amount::from_minor(99)),
+                coupons: vec![],
+            },
+        );
+        let reasoned = Attempt {
+            reason: Some("the receipt was voided".into()),
+            ..write_off(
+                "k2",
+                8,
+                &WriteOff {
+                    points: Some(Amount::from_minor(100_000)),
+                    rubles: None,
+                    coupons: vec![CouponId(3)],
+                },
+            )
+        };
+        j.attempt(&plain).unwrap();
+        j.attempt(&reasoned).unwrap();
+
+        let text = std::fs::read_to_string(j.path()).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["kind"], "write_off", "{text}");
+        assert_eq!(lines[0]["rubles"], "0.99", "{text}");
+        assert!(lines[0].get("reason").is_none(), "{text}");
+        assert_eq!(lines[1]["reason"], "the receipt was voided", "{text}");
+
+        let rows = j.rows().unwrap();
+        let read: Vec<&Attempt> = rows.iter().map(|r| &r.attempt).collect();
+        assert_eq!(read, vec![&reasoned, &plain]);
+        assert!(rows.iter().all(|r| r.user == "anna" && r.outcome.is_none()));
     }
 }

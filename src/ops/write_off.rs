@@ -4,7 +4,7 @@
 use super::journal::Journal;
 use super::need;
 use crate::backend::Services;
-use crate::domain::journal::{HoldStep, Outcome};
+use crate::domain::journal::{Attempt, HoldStep, Outcome};
 use crate::domain::{ClientId, ErrorKind, ServiceError, WriteOff};
 
 /// Journals the attempt (on disk before anything is sent), sends it, journals the outcome.
@@ -18,7 +18,7 @@ pub async fn send(
     key: String,
 ) -> Result<(), ServiceError> {
     let service = need(&s.clients, "ext")?;
-    if let Err(e) = journal.attempt(&key, client, &request) {
+    if let Err(e) = journal.attempt(&Attempt::write_off(key.clone(), client, request.clone())) {
         tracing::error!(
             "journal {}: {e}; write-off not sent",
             journal.path().display()

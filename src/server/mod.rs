@@ -10,6 +10,7 @@ mod error;
 pub(crate) mod ext_routes;
 #[cfg(test)]
 mod fuzz;
+mod idempotency;
 mod jwt;
 pub mod listener;
 mod mloyalty_login;
@@ -93,8 +94,8 @@ pub struct Shared {
     refusals: Arc<Mutex<callers::Callers<callers::Peer>>>,
     /// Requests being served now, bounded (see `envelope::shed_load`).
     in_flight_requests: Arc<tokio::sync::Semaphore>,
-    /// Idempotency keys whose write-off is running now: a duplicate gets 409 at once.
-    in_flight: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
+    /// Idempotency keys whose request is running now: a duplicate gets 409 at once.
+    in_flight: idempotency::Running,
 }
 
 impl ServerState {
@@ -121,7 +122,7 @@ impl ServerState {
             ))),
             refusals: Arc::new(Mutex::new(refusals::peers(std::time::Instant::now()))),
             in_flight_requests: Arc::new(tokio::sync::Semaphore::new(envelope::MAX_IN_FLIGHT)),
-            in_flight: Arc::default(),
+            in_flight: idempotency::Running::default(),
         }))
     }
 
@@ -180,7 +181,7 @@ impl ServerState {
     /// How many keyed write-offs are running now (for monitoring, and for tests that need a
     /// request to be in flight before they go on).
     pub fn write_offs_in_flight(&self) -> usize {
-        self.in_flight.lock().map_or(0, |set| set.len())
+        self.in_flight.count()
     }
 
     pub fn with_regos_rate(mut self, per_second: f64, burst: u32) -> Self {

@@ -1,9 +1,10 @@
-//! F7: the write-off journal, newest first, each with how it ended.
+//! F7: the journal of money movements (write-offs today), newest first, each with how it
+//! ended.
 
 use super::pane_block;
 use super::table::{self, Columns, Fit};
 use crate::app::Model;
-use crate::domain::journal::Outcome;
+use crate::domain::journal::{Movement, Outcome};
 use crate::i18n::{format_amount, format_datetime};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -50,7 +51,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         model.journal_selected,
         |i| {
             let r = &rows[i];
-            let coupons: Vec<String> = r.request.coupons.iter().map(|c| c.0.to_string()).collect();
+            let (points, rubles, coupons) = match &r.attempt.movement {
+                Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
+            };
+            let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             let state = t.outcome(r.outcome);
             let state = match r.outcome {
                 None | Some(Outcome::Unknown | Outcome::UnclearAfterCheck) => format!("! {state}"),
@@ -58,12 +62,12 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             };
             vec![
                 format_datetime(model.locale, r.at, &model.tz),
-                r.client.0.to_string(),
-                amount(r.request.points),
-                amount(r.request.rubles),
+                r.attempt.client.0.to_string(),
+                amount(points),
+                amount(rubles),
                 coupons.join(","),
                 state,
-                r.key.clone(),
+                r.attempt.key.clone(),
             ]
         },
     );

@@ -1,5 +1,5 @@
 //! `fiscal_hub/cash_back/`: the two-phase write-off (hold, write off the hold, cancel it) and
-//! refunds, over `server/holds.rs`.
+//! refunds, over the store (`server/store/rules/holds.rs` and each dialect's `holds.rs`).
 
 use super::*;
 use crate::server::holds::{Reach, balance_id};

@@ -16,14 +16,12 @@ use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::Timestamp;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
