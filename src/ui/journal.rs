@@ -13,7 +13,7 @@ use ratatui::widgets::Paragraph;
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
-    let journal = &model.journal;
+    let journal = &model.journal.rows;
     let mut title = t.journal_title.to_string();
     if let Some(rows) = &journal.data {
         title = format!("{title} ({})", rows.len());
@@ -48,7 +48,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         inner,
         &columns,
         rows.len(),
-        model.journal_selected,
+        model.journal.selected,
         |i| {
             let r = &rows[i];
             let (points, rubles, coupons) = match &r.attempt.movement {

@@ -91,6 +91,13 @@ impl Availability {
     };
 }
 
+/// F7: this console's journal as last read, and the row selected.
+#[derive(Debug, Default)]
+pub struct JournalState {
+    pub rows: Remote<Vec<crate::domain::journal::JournalRow>>,
+    pub selected: usize,
+}
+
 /// A vendor's section of the config that is wrong: its screens say this instead of working.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigFault {
@@ -137,8 +144,7 @@ pub struct Model {
     pub card_operations: CardOperationsState,
     /// The export being written, if any.
     pub exporting: Option<RequestId>,
-    pub journal: Remote<Vec<crate::domain::journal::JournalRow>>,
-    pub journal_selected: usize,
+    pub journal: JournalState,
     /// Unique to this run of the console: idempotency keys are made from it.
     pub session: String,
     /// Write-offs whose outcome a check could not tell, by client: `w` on such a client
@@ -202,8 +208,7 @@ impl Model {
                 unsorted: false,
             },
             exporting: None,
-            journal: Remote::default(),
-            journal_selected: 0,
+            journal: JournalState::default(),
             session: format!("{:x}", now.as_nanosecond()),
             doubts: Default::default(),
             keymap: Default::default(),

@@ -7,15 +7,15 @@ use crate::domain::journal::JournalRow;
 
 pub fn load(model: &mut Model) -> Vec<Cmd> {
     let id = model.next_id();
-    model.journal.start(id);
+    model.journal.rows.start(id);
     vec![Cmd::LoadJournal { id }]
 }
 
 pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
     match action {
         Action::Move(step) => {
-            let len = model.journal.data.as_ref().map_or(0, Vec::len);
-            super::step_selection(&mut model.journal_selected, len, step);
+            let len = model.journal.rows.data.as_ref().map_or(0, Vec::len);
+            super::step_selection(&mut model.journal.selected, len, step);
             Vec::new()
         }
         Action::Refresh => load(model),
@@ -24,9 +24,13 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
 }
 
 pub fn loaded(model: &mut Model, id: RequestId, result: Reply<Vec<JournalRow>>) -> Vec<Cmd> {
-    if model.journal.accept_reporting(id, result, &mut model.error) {
-        let len = model.journal.data.as_ref().map_or(0, Vec::len);
-        model.journal_selected = model.journal_selected.min(len.saturating_sub(1));
+    if model
+        .journal
+        .rows
+        .accept_reporting(id, result, &mut model.error)
+    {
+        let len = model.journal.rows.data.as_ref().map_or(0, Vec::len);
+        model.journal.selected = model.journal.selected.min(len.saturating_sub(1));
     }
     Vec::new()
 }

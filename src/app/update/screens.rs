@@ -194,8 +194,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
         on_key: |m, a, _| a.map_or_else(Vec::new, |a| journal::on_key(m, a)),
         lists: &[List::Table],
         rows: Some(|m| {
-            let len = m.journal.data.as_ref().map_or(0, Vec::len);
-            (&mut m.journal_selected, len)
+            let len = m.journal.rows.data.as_ref().map_or(0, Vec::len);
+            (&mut m.journal.selected, len)
         }),
         table: None,
     },

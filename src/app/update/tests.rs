@@ -1061,7 +1061,7 @@ fn f7_reads_the_journal_each_time() {
             result: Ok(vec![]),
         },
     );
-    assert_eq!(m.journal.data, Some(vec![]));
+    assert_eq!(m.journal.rows.data, Some(vec![]));
     key(&mut m, KeyCode::F(2));
     assert!(matches!(
         key(&mut m, KeyCode::F(7))[..],
