@@ -210,13 +210,22 @@ pub(crate) struct Dialect {
     pub phone_digits: &'static str,
 }
 
-/// Whether a search is an index lookup of whole values (no `%`): a few rows at most.
-pub fn is_exact(phone_text: Option<&str>, email: Option<&str>) -> bool {
-    (phone_text.is_some() || email.is_some())
-        && [phone_text, email]
-            .into_iter()
-            .flatten()
-            .all(|p| matches!(Pattern::of(p), Pattern::Exact(_)))
+/// A phone's last ten digits: what tills send (`%` and the tail of a whole number) so that a
+/// vendor finds the phone however it stored it; only one number's clients end so.
+const WHOLE_NUMBER_TAIL: usize = 10;
+
+/// Whether a search reads a few rows at most, through an index: whole values (no `%`), or a
+/// phone ending in ten digits or more, the search every till makes. These are served as
+/// lookups (on the async worker for SQLite, on the shared pipelined connections for
+/// PostgreSQL); any other pattern may read many rows and is served as a query.
+pub fn is_narrow(phone_text: Option<&str>, email: Option<&str>) -> bool {
+    let phone_narrow = phone_text.is_none_or(|p| match Pattern::of(&phone_pattern(p)) {
+        Pattern::Exact(_) => true,
+        Pattern::Suffix(tail) => tail.len() >= WHOLE_NUMBER_TAIL,
+        _ => false,
+    });
+    let email_narrow = email.is_none_or(|e| matches!(Pattern::of(e), Pattern::Exact(_)));
+    (phone_text.is_some() || email.is_some()) && phone_narrow && email_narrow
 }
 
 /// The phone part of a search: its ranges, any of which, and its digits check.
@@ -283,13 +292,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_searches_without_wildcards_count_as_exact() {
-        assert!(is_exact(Some("+7 912 345-67-89"), None));
-        assert!(is_exact(Some("7912345678"), Some("a@b.ru")));
-        assert!(!is_exact(Some("7912%"), None));
-        assert!(!is_exact(Some("7912345678"), Some("%@b.ru")));
-        assert!(!is_exact(None, Some("%")));
-        assert!(!is_exact(None, None), "a listing is no lookup");
+    fn whole_values_and_a_whole_numbers_tail_are_narrow() {
+        assert!(is_narrow(Some("+7 912 345-67-89"), None));
+        assert!(is_narrow(Some("7912345678"), Some("a@b.ru")));
+        // The till's search: `%` and the last ten digits.
+        let till = crate::domain::ClientQuery::from_input("+7 912 345-67-89").unwrap();
+        assert!(is_narrow(till.phone.as_deref(), None));
+        assert!(is_narrow(Some("%79123456789"), None));
+        assert!(
+            !is_narrow(Some("%5678"), None),
+            "a short tail may match many"
+        );
+        assert!(!is_narrow(Some("7912%"), None));
+        assert!(!is_narrow(Some("7912345678"), Some("%@b.ru")));
+        assert!(!is_narrow(None, Some("%")));
+        assert!(!is_narrow(None, None), "a listing is no lookup");
     }
 
     fn prefixes(digits: &str) -> Vec<String> {

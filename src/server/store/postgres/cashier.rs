@@ -1,7 +1,7 @@
 //! What a till reads: find a client, its balances, coupons and history.
 
 use super::super::StoreError;
-use super::super::search::{ClientPage, Dialect, Pattern, is_exact, search_sql};
+use super::super::search::{ClientPage, Dialect, Pattern, is_narrow, search_sql};
 use super::{Postgres, big};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
@@ -89,7 +89,7 @@ impl Postgres {
         page: ClientPage,
     ) -> Result<Vec<Client>, StoreError> {
         let (sql, args) = search_sql(phone, email, page, &POSTGRES);
-        if !is_exact(phone, email) {
+        if !is_narrow(phone, email) {
             return Ok(find_clients(&self.client().await?, &sql, &args).await?);
         }
         let (sql, args) = (&sql, &args);

@@ -6,25 +6,26 @@ use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
 use crate::server::store::StoreError;
-use crate::server::store::search::{ClientPage, Dialect, Pattern, is_exact, search_sql};
+use crate::server::store::search::{ClientPage, Dialect, Pattern, is_narrow, search_sql};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 impl Sqlite {
-    /// One page of the clients a search finds. An exact search, a few rows one index
-    /// bounds, is read here on the async worker (see [`Sqlite::read_indexed`]); a pattern
-    /// may read many rows and goes to the blocking pool.
+    /// One page of the clients a search finds. A narrow search (whole values, or a whole
+    /// number's last ten digits as tills send them), a few rows one index bounds, is read
+    /// here on the async worker (see [`Sqlite::read_indexed`]); another pattern may read
+    /// many rows and goes to the blocking pool.
     pub async fn search_clients(
         &self,
         phone: Option<String>,
         email: Option<String>,
         page: ClientPage,
     ) -> Result<Vec<Client>, StoreError> {
-        let exact = is_exact(phone.as_deref(), email.as_deref());
+        let narrow = is_narrow(phone.as_deref(), email.as_deref());
         let search = move |c: &mut Connection| {
             search_clients_page(c, phone.as_deref(), email.as_deref(), page)
         };
-        if exact {
+        if narrow {
             self.read_indexed(search)
         } else {
             self.run(search).await

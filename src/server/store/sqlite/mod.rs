@@ -84,7 +84,7 @@ impl Sqlite {
     }
 
     /// Runs `f` on a pooled connection here, on the async worker, without the blocking
-    /// pool's hand-off: only for reads that one index bounds to a few rows (an exact phone,
+    /// pool's hand-off: only for reads that one index bounds to a few rows (a whole phone or its tail,
     /// a client's balances), which take microseconds. Handing such a read to another thread
     /// and back cost more than the read itself: two thread wake-ups made an exact search
     /// three times as slow as a route that reads nothing. In WAL mode a reader never waits
