@@ -176,7 +176,7 @@ async fn console(
         tracing::warn!(
             "{}: {} (that vendor is off)",
             paths.config_file.display(),
-            fault.message
+            fault.message()
         );
     }
     let found = runtime::start::Found {

@@ -569,7 +569,7 @@ fn a_wrong_mloyalty_section_leaves_the_till_working_and_f5_says_why() {
     tui.keys(&["F5"]);
     let screen = tui.wait_for("Экран отключён");
     assert!(
-        screen.contains("mloyalty") && screen.contains("username must be the manager's phone"),
+        screen.contains("mloyalty") && screen.contains("username — телефон менеджера"),
         "{screen}"
     );
     assert!(screen.contains("shop.toml"), "the file to fix: {screen}");

@@ -718,6 +718,7 @@ mod admin {
         Accumulation, AccumulationPage, AccumulationStatus, CardOperation, CardOperationPage,
         Expiry, Group, GroupKind, OperationKind, Promotion, Registration, RetailCard,
     };
+    use loyalty_console::domain::setting::{Problem, SettingFault};
     use rust_decimal::Decimal;
 
     fn groups() -> Vec<Group> {
@@ -1395,9 +1396,10 @@ mod admin {
             };
             m.config_faults = vec![ConfigFault {
                 section: "mloyalty",
-                message: "profiles.shop.mloyalty.username must be the manager's phone number \
-                          (digits, as 79123456789): Mloyalty reads the login as a number"
-                    .into(),
+                fault: SettingFault {
+                    at: "profiles.shop.mloyalty".into(),
+                    problem: Problem::ManagerNotPhone,
+                },
                 file: "/home/kassa/.config/loyalty/config.toml".into(),
             }];
             key(&mut m, KeyCode::F(5));

@@ -13,6 +13,7 @@ use crate::domain::admin::{
     Promotion, Registration, RegistrationQuery, RetailCard,
 };
 use crate::domain::journal::HoldStep;
+use crate::domain::setting::{Problem, SettingFault};
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
     WriteOff,
@@ -109,7 +110,10 @@ impl Services {
             if let Err(e) = result {
                 faults.push(Fault {
                     vendor,
-                    message: format!("[{}]: {}", vendor.section(), e.detail),
+                    fault: SettingFault {
+                        at: vendor.section().to_string(),
+                        problem: Problem::Client(e.detail),
+                    },
                 });
             }
         };

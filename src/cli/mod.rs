@@ -205,7 +205,11 @@ pub async fn run(
     {
         return Err(Failure::new(
             Exit::Usage,
-            format!("{}: {}", paths.config_file.display(), fault.message),
+            format!(
+                "{}: {}",
+                paths.config_file.display(),
+                crate::i18n::describe::setting(settings.locale.text(), &fault.fault)
+            ),
         ));
     }
     let label = launched.journal_label();

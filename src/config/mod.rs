@@ -94,8 +94,15 @@ impl Vendor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     pub vendor: Vendor,
-    /// What is wrong, naming the key (`profiles.shop.mloyalty.username must be ...`).
-    pub message: String,
+    /// What is wrong, and where (`profiles.shop.mloyalty.username`).
+    pub fault: crate::domain::setting::SettingFault,
+}
+
+impl Fault {
+    /// In English, as `config check` and the log say it.
+    pub fn message(&self) -> String {
+        crate::i18n::describe::setting(crate::i18n::Locale::En.text(), &self.fault)
+    }
 }
 
 /// The providers one profile configures; each screen needs its own.

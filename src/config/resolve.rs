@@ -4,6 +4,7 @@
 use super::ThemeSettings;
 use super::*;
 use crate::domain::LOGIN_MAX;
+use crate::domain::setting::{Problem, SettingFault};
 use std::path::Path;
 
 impl ConfigFile {
@@ -73,7 +74,7 @@ impl ConfigFile {
         all.extend(self.theme(&env).err().map(|e| e.0));
         for (name, profile) in &self.profiles {
             match profile.check(&format!("profiles.{name}"), &env) {
-                Ok(providers) => all.extend(providers.faults.into_iter().map(|f| f.message)),
+                Ok(providers) => all.extend(providers.faults.into_iter().map(|f| f.message())),
                 Err(e) => all.push(e.0),
             }
         }
@@ -190,18 +191,29 @@ fn section<S, T>(
     profile: &str,
     vendor: Vendor,
     section: Option<&Section<S>>,
-    check: impl FnOnce(&S, &str) -> Result<T, ConfigError>,
+    check: impl FnOnce(&S, &str) -> Result<T, SettingFault>,
 ) -> Option<T> {
     let at = format!("{profile}.{}", vendor.section());
-    let message = match &section?.read {
-        Err(e) => format!("[{at}]: {e}"),
+    let fault = match &section?.read {
+        Err(e) => SettingFault {
+            at,
+            problem: Problem::Shape(e.clone()),
+        },
         Ok(s) => match check(s, &at) {
             Ok(settings) => return Some(settings),
-            Err(e) => e.0,
+            Err(fault) => fault,
         },
     };
-    faults.push(Fault { vendor, message });
+    faults.push(Fault { vendor, fault });
     None
+}
+
+/// A mistake at `at`.
+fn fault(at: impl Into<String>, problem: Problem) -> SettingFault {
+    SettingFault {
+        at: at.into(),
+        problem,
+    }
 }
 
 impl MloyaltyFile {
@@ -209,12 +221,10 @@ impl MloyaltyFile {
         &self,
         at: &str,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<MloyaltySettings, ConfigError> {
+    ) -> Result<MloyaltySettings, SettingFault> {
         check_url(&format!("{at}.base_url"), &self.base_url)?;
         if crate::wire::mloyalty::phone_login(&self.username).is_none() {
-            return Err(ConfigError(format!(
-                "{at}.username must be the manager's phone number (digits, as 79123456789): Mloyalty reads the login as a number"
-            )));
+            return Err(fault(at, Problem::ManagerNotPhone));
         }
         let password = secret_from(
             at,
@@ -223,13 +233,16 @@ impl MloyaltyFile {
             self.password_env.as_deref(),
             &env,
         )?
-        .ok_or_else(|| ConfigError(format!("{at}: give password or password_env")))?;
+        .ok_or_else(|| fault(at, Problem::SecretMissing { name: "password" }))?;
         let zone = match self.time_zone.as_deref() {
             None => super::moscow(),
             Some(text) => zone(text).ok_or_else(|| {
-                ConfigError(format!(
-                    "{at}.time_zone {text:?} is neither an offset like +03:00 nor a known zone name"
-                ))
+                fault(
+                    at,
+                    Problem::UnknownZone {
+                        value: text.to_string(),
+                    },
+                )
             })?,
         };
         Ok(MloyaltySettings {
@@ -250,7 +263,7 @@ impl ExtFile {
         &self,
         at: &str,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<ExtSettings, ConfigError> {
+    ) -> Result<ExtSettings, SettingFault> {
         check_url(&format!("{at}.base_url"), &self.base_url)?;
         let api_key = secret_from(
             at,
@@ -273,9 +286,7 @@ impl ExtFile {
                     || login.chars().count() > LOGIN_MAX
                     || login.chars().any(char::is_control)
                 {
-                    return Err(ConfigError(format!(
-                        "{at}.login must be the user's email or phone (1 to {LOGIN_MAX} characters)"
-                    )));
+                    return Err(fault(at, Problem::LoginShape { max: LOGIN_MAX }));
                 }
                 ExtCredential::ApiKey {
                     login: login.to_string(),
@@ -283,26 +294,12 @@ impl ExtFile {
                 }
             }
             (None, None, Some(token)) => ExtCredential::Bearer(token),
-            (Some(_), None, None) => {
-                return Err(ConfigError(format!(
-                    "{at}: login needs api_key or api_key_env"
-                )));
-            }
-            (None, Some(_), None) => {
-                return Err(ConfigError(format!(
-                    "{at}: api_key needs login (the user's email or phone)"
-                )));
-            }
+            (Some(_), None, None) => return Err(fault(at, Problem::LoginWithoutKey)),
+            (None, Some(_), None) => return Err(fault(at, Problem::KeyWithoutLogin)),
             (_, Some(_), Some(_)) | (Some(_), None, Some(_)) => {
-                return Err(ConfigError(format!(
-                    "{at}: give login with api_key, or token, not both"
-                )));
+                return Err(fault(at, Problem::KeyAndToken));
             }
-            (None, None, None) => {
-                return Err(ConfigError(format!(
-                    "{at}: give login with api_key (or api_key_env), or token (or token_env)"
-                )));
-            }
+            (None, None, None) => return Err(fault(at, Problem::NoCredential)),
         };
         Ok(ExtSettings {
             base_url: self.base_url.clone(),
@@ -317,13 +314,13 @@ impl ExtFile {
 fn endpoint(
     at: &str,
     base_url: &str,
-    key: &str,
+    key: &'static str,
     (inline, env_name): (Option<&str>, Option<&str>),
     env: impl Fn(&str) -> Option<String>,
-) -> Result<Endpoint, ConfigError> {
+) -> Result<Endpoint, SettingFault> {
     check_url(&format!("{at}.base_url"), base_url)?;
     let secret = secret_from(at, key, inline, env_name, env)?
-        .ok_or_else(|| ConfigError(format!("{at}: give {key} or {key}_env")))?;
+        .ok_or_else(|| fault(at, Problem::SecretMissing { name: key }))?;
     Ok(Endpoint {
         base_url: base_url.to_string(),
         secret,
@@ -343,18 +340,26 @@ fn seconds(key: &str, value: Option<f64>) -> Result<Option<std::time::Duration>,
     }
 }
 
-fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
-    let url = reqwest::Url::parse(value)
-        .map_err(|e| ConfigError(format!("{key} = {value:?} is not a URL: {e}")))?;
+fn check_url(key: &str, value: &str) -> Result<(), SettingFault> {
+    let url = reqwest::Url::parse(value).map_err(|e| {
+        fault(
+            key,
+            Problem::NotAUrl {
+                value: value.to_string(),
+                why: e.to_string(),
+            },
+        )
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(ConfigError(format!(
-            "{key} = {value:?} must start with http:// or https://"
-        )));
+        return Err(fault(
+            key,
+            Problem::NotHttp {
+                value: value.to_string(),
+            },
+        ));
     }
     if url.query().is_some() {
-        return Err(ConfigError(format!(
-            "{key} must not carry a query string; put secrets in token or token_env"
-        )));
+        return Err(fault(key, Problem::QueryInUrl));
     }
     Ok(())
 }
@@ -363,28 +368,28 @@ fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
 /// (`token_env = "VAR"`), never both.
 fn secret_from(
     at: &str,
-    key: &str,
+    key: &'static str,
     inline: Option<&str>,
     env_name: Option<&str>,
     env: impl Fn(&str) -> Option<String>,
-) -> Result<Option<Secret>, ConfigError> {
+) -> Result<Option<Secret>, SettingFault> {
     let value = match (inline, env_name) {
-        (Some(_), Some(_)) => {
-            return Err(ConfigError(format!(
-                "{at}: give either {key} or {key}_env, not both"
-            )));
-        }
+        (Some(_), Some(_)) => return Err(fault(at, Problem::SecretTwice { name: key })),
         (Some(value), None) => value.to_string(),
-        (None, Some(var)) => env(var)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| ConfigError(format!("{at}.{key}_env names {var}, which is not set")))?,
+        (None, Some(var)) => env(var).filter(|v| !v.is_empty()).ok_or_else(|| {
+            fault(
+                at,
+                Problem::EnvNotSet {
+                    name: key,
+                    var: var.to_string(),
+                },
+            )
+        })?,
         (None, None) => return Ok(None),
     };
     // Credentials travel in HTTP headers, which carry printable ASCII only.
     if !value.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(ConfigError(format!(
-            "{at}.{key}: the value must be printable ASCII without spaces"
-        )));
+        return Err(fault(at, Problem::NotPrintable { name: key }));
     }
     Ok(Some(Secret::new(value)))
 }

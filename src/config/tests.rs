@@ -30,7 +30,7 @@ fn section<T>(
     let Backend::Profile { providers, .. } = settings.backend else {
         unreachable!("a profile was chosen")
     };
-    let fault = providers.faults.first().map(|f| f.message.clone());
+    let fault = providers.faults.first().map(|f| f.message());
     pick(*providers).ok_or_else(|| fault.expect("a section left off says why"))
 }
 
@@ -138,7 +138,7 @@ fn section_fault(cfg: &ConfigFile, profile: Option<&str>) -> String {
         panic!("a profile")
     };
     match providers.faults.as_slice() {
-        [one] => one.message.clone(),
+        [one] => one.message(),
         other => panic!("one fault expected: {other:?}"),
     }
 }
@@ -323,13 +323,13 @@ fn a_wrong_section_leaves_only_its_vendor_off_and_every_mistake_is_listed() {
     assert_eq!(vendors, [Vendor::Mloyalty, Vendor::Regos]);
     assert!(
         providers.faults[0]
-            .message
+            .message()
             .contains("profiles.shop.mloyalty.username"),
         "{:?}",
         providers.faults
     );
     assert!(
-        providers.faults[1].message.contains("integration_keyy"),
+        providers.faults[1].message().contains("integration_keyy"),
         "{:?}",
         providers.faults
     );

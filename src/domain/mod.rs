@@ -10,6 +10,7 @@ pub mod money;
 pub mod phone;
 pub mod reconcile;
 pub mod search;
+pub mod setting;
 pub mod text;
 
 pub use error::{ErrorKind, Reason, ServiceError};

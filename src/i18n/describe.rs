@@ -3,6 +3,7 @@
 
 use super::{Locale, Text, fill, format_amount};
 use crate::domain::reconcile::Doubt;
+use crate::domain::setting::{Problem, SettingFault};
 use crate::domain::{Currency, ErrorKind, Reason, ServiceError, WriteOff};
 
 /// A failure in the catalogue's words: what happened and what to do. The vendor's or the
@@ -68,6 +69,47 @@ pub fn doubt(t: &Text, doubt: Doubt) -> String {
     }
 }
 
+/// A mistake in a vendor's section of the config, naming where it is.
+pub fn setting(t: &Text, f: &SettingFault) -> String {
+    let at = f.at.as_str();
+    // Each `{}` of the template in turn, never one inside a value put in before it (a URL or
+    // a library's words may hold one).
+    let fill_all = |template: &str, args: &[&str]| {
+        let mut text = String::new();
+        let mut args = args.iter();
+        let mut parts = template.split("{}").peekable();
+        while let Some(part) = parts.next() {
+            text.push_str(part);
+            if parts.peek().is_some() {
+                text.push_str(args.next().copied().unwrap_or(""));
+            }
+        }
+        text
+    };
+    match &f.problem {
+        Problem::Shape(detail) => fill_all(t.setting_shape, &[at, detail]),
+        Problem::NotAUrl { value, why } => {
+            fill_all(t.setting_not_a_url, &[at, &format!("{value:?}"), why])
+        }
+        Problem::NotHttp { value } => fill_all(t.setting_not_http, &[at, &format!("{value:?}")]),
+        Problem::QueryInUrl => fill_all(t.setting_query_in_url, &[at]),
+        Problem::SecretTwice { name } => fill_all(t.setting_secret_twice, &[at, name, name]),
+        Problem::EnvNotSet { name, var } => fill_all(t.setting_env_not_set, &[at, name, var]),
+        Problem::NotPrintable { name } => fill_all(t.setting_not_printable, &[at, name]),
+        Problem::SecretMissing { name } => fill_all(t.setting_secret_missing, &[at, name, name]),
+        Problem::LoginShape { max } => fill_all(t.setting_login_shape, &[at, &max.to_string()]),
+        Problem::LoginWithoutKey => fill_all(t.setting_login_without_key, &[at]),
+        Problem::KeyWithoutLogin => fill_all(t.setting_key_without_login, &[at]),
+        Problem::KeyAndToken => fill_all(t.setting_key_and_token, &[at]),
+        Problem::NoCredential => fill_all(t.setting_no_credential, &[at]),
+        Problem::ManagerNotPhone => fill_all(t.setting_manager_not_phone, &[at]),
+        Problem::UnknownZone { value } => {
+            fill_all(t.setting_unknown_zone, &[at, &format!("{value:?}")])
+        }
+        Problem::Client(detail) => fill_all(t.setting_client, &[at, detail]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +148,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn at(problem: Problem) -> SettingFault {
+        SettingFault {
+            at: "profiles.shop.poster".into(),
+            problem,
+        }
+    }
+
+    #[test]
+    fn a_setting_mistake_is_said_in_either_language_naming_where() {
+        let f = at(Problem::SecretMissing { name: "token" });
+        assert_eq!(
+            setting(Locale::En.text(), &f),
+            "profiles.shop.poster: give token or token_env"
+        );
+        assert_eq!(
+            setting(Locale::Ru.text(), &f),
+            "profiles.shop.poster: укажите token или token_env"
+        );
+        let url = SettingFault {
+            at: "profiles.shop.poster.base_url".into(),
+            problem: Problem::NotAUrl {
+                value: "{}x".into(),
+                why: "relative URL without a base".into(),
+            },
+        };
+        // A `{}` typed into the value is the value's, not a place for the next word.
+        assert_eq!(
+            setting(Locale::En.text(), &url),
+            "profiles.shop.poster.base_url = \"{}x\" is not a URL: relative URL without a base"
+        );
     }
 }

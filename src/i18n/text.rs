@@ -362,6 +362,23 @@ pub struct Text {
     pub cli_client_many: &'static str,
     /// F4 when the vendor refused the promotions (`{}`: why); the table stays, by number.
     pub acc_promotions_refused: &'static str,
+    /// A vendor section's mistakes (`domain::setting::Problem`); the first `{}` is where.
+    pub setting_shape: &'static str,
+    pub setting_not_a_url: &'static str,
+    pub setting_not_http: &'static str,
+    pub setting_query_in_url: &'static str,
+    pub setting_secret_twice: &'static str,
+    pub setting_env_not_set: &'static str,
+    pub setting_not_printable: &'static str,
+    pub setting_secret_missing: &'static str,
+    pub setting_login_shape: &'static str,
+    pub setting_login_without_key: &'static str,
+    pub setting_key_without_login: &'static str,
+    pub setting_key_and_token: &'static str,
+    pub setting_no_credential: &'static str,
+    pub setting_manager_not_phone: &'static str,
+    pub setting_unknown_zone: &'static str,
+    pub setting_client: &'static str,
 }
 
 impl Text {

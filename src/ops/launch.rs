@@ -119,7 +119,7 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
     };
     let (services, faults) = Services::from_providers(&providers);
     if let Some(fault) = faults.first() {
-        return Err(format!("embedded server: {}", fault.message));
+        return Err(format!("embedded server: {}", fault.message()));
     }
     Ok(Launched {
         services,

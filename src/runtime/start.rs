@@ -51,7 +51,7 @@ pub fn model(found: Found<'_>, launched: &Launched, session: String, now: Timest
         .iter()
         .map(|f| ConfigFault {
             section: f.vendor.section(),
-            message: f.message.clone(),
+            fault: f.fault.clone(),
             file: found.config_file.display().to_string(),
         })
         .collect();

@@ -6,7 +6,7 @@ use super::{pane_block, theme};
 use crate::app::Model;
 use crate::app::model::BackendLabel;
 use crate::domain::text::clean;
-use crate::i18n::fill;
+use crate::i18n::{describe, fill};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -31,7 +31,10 @@ pub fn render(model: &Model, screen: &ScreenView, frame: &mut Frame, area: Rect)
                 theme::danger(),
             )),
             Line::default(),
-            Line::from(Span::styled(clean(&fault.message), theme::key())),
+            Line::from(Span::styled(
+                clean(&describe::setting(t, &fault.fault)),
+                theme::key(),
+            )),
             Line::default(),
             Line::from(fill(t.config_fault_hint, clean(&fault.file))),
         ];

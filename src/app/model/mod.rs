@@ -103,8 +103,8 @@ pub struct JournalState {
 pub struct ConfigFault {
     /// The section's name in the profile (`mloyalty`), as the screens name their provider.
     pub section: &'static str,
-    /// What is wrong, naming the key.
-    pub message: String,
+    /// What is wrong, and where.
+    pub fault: crate::domain::setting::SettingFault,
     /// The file that holds it, as the user would open it.
     pub file: String,
 }
