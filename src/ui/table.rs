@@ -32,7 +32,7 @@ const GAP: usize = 1;
 /// How wide each column is drawn in `width` columns, `None` for one left out. Every column
 /// gets what its title and `rows` need while they fit. When they do not, text columns shrink
 /// (to `TEXT_MIN` at most), then whole columns are left out from the right, the first one
-/// (what the row is) last: an amount or an id is never cut. Width to spare goes to the text
+/// (what the row is) last: an amount or an id is never cut, nor its title. Width to spare goes to the text
 /// columns, all growing together, until they are whole; what is left stays at the right.
 pub fn fit(width: u16, columns: &Columns, rows: &[Vec<String>]) -> Vec<Option<usize>> {
     let fits: Vec<Fit> = columns.0.iter().map(|(_, f)| *f).collect();
@@ -49,11 +49,12 @@ pub fn fit(width: u16, columns: &Columns, rows: &[Vec<String>]) -> Vec<Option<us
     let need: Vec<usize> = (0..n)
         .map(|i| content[i].max(columns.0[i].0.width()))
         .collect();
-    // A whole column's title may be cut, its values never.
+    // A whole column is shown with its title whole too: a column of `…` over short values
+    // (an empty coupon list, `1,50`) says nothing; the rightmost is left out instead.
     let least: Vec<usize> = (0..n)
         .map(|i| match fits[i] {
             Fit::Text => need[i].min(TEXT_MIN),
-            Fit::Number | Fit::Whole => content[i].max(1),
+            Fit::Number | Fit::Whole => need[i].max(1),
         })
         .collect();
     let used = |shown: &[bool], w: &[usize]| {
@@ -216,6 +217,33 @@ mod tests {
         // 1 + 2 gaps leave 27: both grow one column at a time, the note is whole at 12.
         assert_eq!(fit(30, &columns, &rows), [Some(2), Some(14), Some(12)]);
         assert_eq!(fit(24, &columns, &rows), [Some(2), Some(10), Some(10)]);
+    }
+
+    /// F7 at 80 columns with a till's key: short amounts and empty columns keep their
+    /// titles, and the key, last and least needed at the counter, is left out.
+    #[test]
+    fn short_values_keep_their_titles_and_the_rightmost_whole_column_gives_way() {
+        let columns = Columns(vec![
+            ("Дата", Fit::Whole),
+            ("Клиент", Fit::Whole),
+            ("Баллы", Fit::Number),
+            ("Рубли", Fit::Number),
+            ("Купоны", Fit::Whole),
+            ("Итог", Fit::Text),
+            ("Ключ", Fit::Whole),
+        ]);
+        let rows = vec![vec![
+            "05.12.2026 16:01".into(),
+            "1234567".into(),
+            "1,50".into(),
+            String::new(),
+            String::new(),
+            "списано".into(),
+            "fdb3abed9c414684b5adcd84da7e702e-72".into(),
+        ]];
+        let w = fit(78, &columns, &rows);
+        assert_eq!(&w[..5], [Some(16), Some(7), Some(5), Some(5), Some(6)]);
+        assert_eq!(w[6], None, "{w:?}");
     }
 
     #[test]
