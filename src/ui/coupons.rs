@@ -8,7 +8,7 @@ use crate::i18n::{fill, format_date};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
@@ -35,7 +35,8 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
             .map(|c| line(model, c, inner.width as usize))
             .collect(),
     };
-    frame.render_widget(Paragraph::new(lines), inner);
+    // A failure's sentence wraps at words rather than being cut (coupons are single lines).
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
 /// `1234  Описание купона      до 01.02.2019` or `… ИСТЁК 01.02.2019`.

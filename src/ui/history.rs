@@ -9,7 +9,7 @@ use crate::i18n::{fill, format_date, format_datetime, format_movement};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row};
+use ratatui::widgets::{Paragraph, Row, Wrap};
 
 pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
@@ -47,7 +47,10 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         _ => None,
     };
     if let Some((text, style)) = message {
-        frame.render_widget(Paragraph::new(Line::from(Span::styled(text, style))), inner);
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(text, style))).wrap(Wrap { trim: true }),
+            inner,
+        );
         return;
     }
     let rows = h.rows.data.as_deref().unwrap_or_default();
