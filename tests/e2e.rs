@@ -573,6 +573,10 @@ fn a_wrong_mloyalty_section_leaves_the_till_working_and_f5_says_why() {
         "{screen}"
     );
     assert!(screen.contains("shop.toml"), "the file to fix: {screen}");
+    // A vendor not configured at all: the snippet goes into the file in use.
+    tui.keys(&["F3"]);
+    let screen = tui.wait_for("Добавьте в");
+    assert!(screen.contains("shop.toml:"), "{screen}");
     tui.keys(&["F2"]);
     tui.wait_for("Client First");
     server.kill().unwrap();

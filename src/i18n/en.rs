@@ -382,4 +382,5 @@ pub const TEXT: Text = Text {
     setting_manager_not_phone: "{}.username must be the manager's phone number (digits, as 79123456789): Mloyalty reads the login as a number",
     setting_unknown_zone: "{}.time_zone {} is neither an offset like +03:00 nor a known zone name",
     setting_client: "[{}]: {}",
+    not_configured_hint_file: "Add to {}:",
 };

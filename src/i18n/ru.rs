@@ -382,4 +382,5 @@ pub const TEXT: Text = Text {
     setting_manager_not_phone: "{}.username — телефон менеджера (цифрами, как 79123456789): Mloyalty читает логин как число",
     setting_unknown_zone: "{}.time_zone {} — ни смещение вроде +03:00, ни известный часовой пояс",
     setting_client: "[{}]: клиент поставщика не создан: {}",
+    not_configured_hint_file: "Добавьте в {}:",
 };

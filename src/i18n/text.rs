@@ -379,6 +379,8 @@ pub struct Text {
     pub setting_manager_not_phone: &'static str,
     pub setting_unknown_zone: &'static str,
     pub setting_client: &'static str,
+    /// Under a screen without its provider, when the console knows its config file: `{}`.
+    pub not_configured_hint_file: &'static str,
 }
 
 impl Text {

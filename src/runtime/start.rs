@@ -55,6 +55,7 @@ pub fn model(found: Found<'_>, launched: &Launched, session: String, now: Timest
             file: found.config_file.display().to_string(),
         })
         .collect();
+    model.config_file = Some(found.config_file.display().to_string());
     model.keymap = std::sync::Arc::new(found.keymap);
     model
 }

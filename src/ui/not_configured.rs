@@ -49,7 +49,10 @@ pub fn render(model: &Model, screen: &ScreenView, frame: &mut Frame, area: Rect)
     let mut lines = vec![
         Line::from(Span::styled(fill(t.not_configured, name), theme::danger())),
         Line::default(),
-        Line::from(t.not_configured_hint),
+        Line::from(match &model.config_file {
+            Some(file) => fill(t.not_configured_hint_file, clean(file)),
+            None => t.not_configured_hint.to_string(),
+        }),
         Line::default(),
     ];
     // The snippet goes into the profile in use, so it names that one.

@@ -138,6 +138,8 @@ pub struct Model {
     pub available: Availability,
     /// The vendors left off because their sections of the config are wrong.
     pub config_faults: Vec<ConfigFault>,
+    /// The config file the console read, as the user would open it, once known.
+    pub config_file: Option<String>,
     pub groups: GroupsState,
     pub accumulations: AccumulationsState,
     pub registrations: RegistrationsState,
@@ -176,6 +178,7 @@ impl Model {
             spinner: 0,
             available: Availability::ALL,
             config_faults: Vec::new(),
+            config_file: None,
             groups: GroupsState::default(),
             accumulations: AccumulationsState {
                 rows: Remote::default(),
