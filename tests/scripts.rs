@@ -280,6 +280,13 @@ fn groups_list_reads_poster_in_both_forms() {
         text.contains("Постоянный посетитель") && text.contains("бонусная"),
         "{text}"
     );
+    // A discount group has no birthday bonus to show, as on F3.
+    assert!(
+        text.lines()
+            .filter(|l| l.contains("скидочная"))
+            .all(|l| l.contains(" — ") && !l.contains("0,00")),
+        "{text}"
+    );
     let out = shop.run(&["--profile", "back", "groups", "list", "--json"]);
     let groups = json(&out);
     let first = &groups[0];

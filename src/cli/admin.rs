@@ -44,7 +44,11 @@ pub async fn groups(cx: &mut Context<'_>, command: GroupsCommand) -> Result<(), 
                 }
                 .to_string(),
                 format_decimal(locale, g.percent, None),
-                format_amount(locale, g.birthday_bonus),
+                // A discount group has no birthday bonus: "—", as the console shows it.
+                match g.kind {
+                    GroupKind::Bonus => format_amount(locale, g.birthday_bonus),
+                    GroupKind::Discount => t.none.to_string(),
+                },
                 g.clients.to_string(),
             ]
         })

@@ -153,9 +153,9 @@ pub async fn table(services: &Services, export: Export) -> Result<Table, Service
                     vec![
                         text(o.date.map(when)),
                         text(o.kind.map(|k| format!("{k:?}").to_lowercase())),
-                        text(o.amount.map(|d| d.to_string())),
-                        text(o.value.map(|d| d.to_string())),
-                        text(o.used_value.map(|d| d.to_string())),
+                        text(o.amount.map(money)),
+                        text(o.value.map(money)),
+                        text(o.used_value.map(money)),
                         text(o.is_payment.map(|b| b.to_string())),
                         text(o.expires.map(|e| match e {
                             Expiry::Never => "never".to_string(),
@@ -188,6 +188,15 @@ pub async fn table(services: &Services, export: Export) -> Result<Table, Service
     Ok(Table { name, header, rows })
 }
 
+/// A vendor's money as every export writes money: two decimals at least (`23.10`, `0.00`),
+/// any further ones it gave kept, never rounded away.
+fn money(mut d: rust_decimal::Decimal) -> String {
+    if d.scale() < 2 {
+        d.rescale(2);
+    }
+    d.to_string()
+}
+
 /// The table as CSV, with a header line, every cell neutralised and quoted: a Russian-locale
 /// spreadsheet splits on `;` as well as `,`, and a quoted field is one cell in both. Every
 /// CSV the console and the command line write comes from here.
@@ -218,6 +227,15 @@ fn neutral(cell: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vendor_money_has_two_decimals_at_least_and_loses_none() {
+        let d = |t: &str| t.parse::<rust_decimal::Decimal>().unwrap();
+        assert_eq!(money(d("23.1")), "23.10");
+        assert_eq!(money(d("0")), "0.00");
+        assert_eq!(money(d("7.905")), "7.905");
+        assert_eq!(money(d("-4.5")), "-4.50");
+    }
 
     #[test]
     fn formulas_are_neutralised_and_numbers_kept() {
