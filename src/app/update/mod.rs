@@ -161,7 +161,7 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
         Some(Dialog::GroupRemove(_)) => return groups::on_remove_key(model, action),
         Some(Dialog::BonusMismatch(_)) => return groups::on_mismatch_key(model, action),
         Some(Dialog::CardPicker(_)) => return card_operations::on_picker_key(model, action),
-        _ => {}
+        None => {}
     }
     match action {
         Some(Action::Help) => return help::open(model),
