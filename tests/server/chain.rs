@@ -4,7 +4,7 @@
 //! with the same Idempotency-Key. Nothing is charged twice, nothing overdraws, every
 //! acknowledged write-off is in the ledger and `serve --check` is clean.
 
-mod common;
+use crate::common;
 
 use common::postgres::Postgres as Cluster;
 use common::{Reaped, TOKEN, spawn_serve};

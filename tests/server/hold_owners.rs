@@ -4,7 +4,7 @@
 //! the `login` a caller names; REGOS refuses a NUL in a search alike on both stores. And no
 //! caller's text forges a line of the server's log.
 
-mod common;
+use crate::common;
 
 use common::postgres::Postgres as Cluster;
 use common::{INTEGRATION_KEY, SAMPLE, TOKEN, TestServer};

@@ -2,7 +2,7 @@
 //! twice, an Idempotency-Key makes a retry harmless, and a SIGKILL under load loses no
 //! acknowledged write-off and leaves every balance equal to its ledger.
 
-mod common;
+use crate::common;
 
 use common::{TOKEN, TestServer};
 use loyalty_console::server::demo::SAMPLE_CLIENT_ID;

@@ -3,7 +3,7 @@
 //! carried it out or not. Tried against a real `loyalty serve` behind a gateway that fails
 //! after forwarding, in both write-off modes, and over every status a server can answer.
 
-mod common;
+use crate::common;
 
 use axum::Router;
 use axum::http::StatusCode;

@@ -4,12 +4,12 @@
 //! under many concurrent write-offs from separate connections (as from several servers),
 //! and an idempotency key is stored once.
 
-mod common;
+use crate::common;
 
 use common::postgres::Postgres;
 use tokio_postgres::{Client, NoTls};
 
-const SCHEMA: &str = include_str!("../assets/postgres/001_schema.sql");
+const SCHEMA: &str = include_str!("../../assets/postgres/001_schema.sql");
 
 async fn connect(pg: &Postgres) -> Client {
     let (client, connection) = tokio_postgres::connect(&pg.params("postgres"), NoTls)

@@ -15,11 +15,11 @@ use loyalty_console::domain::{
 use loyalty_console::wire::ext::{WriteOffDto, balances_from_wire};
 use std::sync::{Arc, Mutex};
 
-const CLIENTS: &str = include_str!("fixtures/ext/clients.json");
-const BALANCE: &str = include_str!("fixtures/ext/balance.json");
-const COUPONS: &str = include_str!("fixtures/ext/coupons.json");
-const HISTORY: &str = include_str!("fixtures/ext/history.json");
-const WRITE_OFF: &str = include_str!("fixtures/ext/write_off_request.json");
+const CLIENTS: &str = include_str!("../fixtures/ext/clients.json");
+const BALANCE: &str = include_str!("../fixtures/ext/balance.json");
+const COUPONS: &str = include_str!("../fixtures/ext/coupons.json");
+const HISTORY: &str = include_str!("../fixtures/ext/history.json");
+const WRITE_OFF: &str = include_str!("../fixtures/ext/write_off_request.json");
 
 type Seen = Arc<Mutex<Vec<(String, String)>>>;
 
@@ -288,9 +288,9 @@ async fn untrusted_server(handshakes: Arc<std::sync::atomic::AtomicUsize>) -> u1
 /// `localhost`'s certificate, signed by a test CA that no system trusts (its key was
 /// thrown away once the certificate was signed). Both are valid from 2021 to 2120, so the
 /// test holds with the machine's calendar a year either way.
-const LOCALHOST_CERT: &str = include_str!("fixtures/tls/localhost.crt");
-const LOCALHOST_KEY: &str = include_str!("fixtures/tls/localhost.key");
-const TEST_CA: &str = include_str!("fixtures/tls/ca.crt");
+const LOCALHOST_CERT: &str = include_str!("../fixtures/tls/localhost.crt");
+const LOCALHOST_KEY: &str = include_str!("../fixtures/tls/localhost.key");
+const TEST_CA: &str = include_str!("../fixtures/tls/ca.crt");
 
 #[tokio::test]
 async fn a_certificate_no_trusted_ca_signed_is_refused() {

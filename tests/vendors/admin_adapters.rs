@@ -27,15 +27,15 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-const GROUPS: &str = include_str!("fixtures/poster/groups.json");
-const GROUP: &str = include_str!("fixtures/poster/group.json");
-const CREATE: &str = include_str!("fixtures/poster/create_group.json");
-const UPDATE: &str = include_str!("fixtures/poster/update_group.json");
-const REMOVE: &str = include_str!("fixtures/poster/remove_group.json");
-const ACCUMULATIONS: &str = include_str!("fixtures/poster/accumulations.json");
-const ML_RESPONSE: &str = include_str!("fixtures/mloyalty/client_info_period_response.json");
-const ML_REQUEST: &str = include_str!("fixtures/mloyalty/client_info_period_request.json");
-const REGOS_RESPONSE: &str = include_str!("fixtures/regos/get_operations_response.json");
+const GROUPS: &str = include_str!("../fixtures/poster/groups.json");
+const GROUP: &str = include_str!("../fixtures/poster/group.json");
+const CREATE: &str = include_str!("../fixtures/poster/create_group.json");
+const UPDATE: &str = include_str!("../fixtures/poster/update_group.json");
+const REMOVE: &str = include_str!("../fixtures/poster/remove_group.json");
+const ACCUMULATIONS: &str = include_str!("../fixtures/poster/accumulations.json");
+const ML_RESPONSE: &str = include_str!("../fixtures/mloyalty/client_info_period_response.json");
+const ML_REQUEST: &str = include_str!("../fixtures/mloyalty/client_info_period_request.json");
+const REGOS_RESPONSE: &str = include_str!("../fixtures/regos/get_operations_response.json");
 
 #[derive(Default)]
 struct Seen {
@@ -222,7 +222,7 @@ async fn poster_accumulations_read_as_documented() {
 /// and dates, `0000-00-00 00:00:00` for no end.
 #[tokio::test]
 async fn poster_promotions_read_as_documented() {
-    const PROMOTIONS: &str = include_str!("fixtures/poster/promotions.json");
+    const PROMOTIONS: &str = include_str!("../fixtures/poster/promotions.json");
     let app = Router::new().route(
         "/api/clients.getPromotions",
         get(|| async { json(PROMOTIONS) }),
@@ -821,7 +821,7 @@ async fn regos_gzip_bodies_are_read_like_plain_ones() {
 /// edit sends `use_ewallet` back as it was.
 #[tokio::test]
 async fn poster_lists_live_groups_and_keeps_use_ewallet_on_edit() {
-    const LIVE: &str = include_str!("fixtures/poster/groups_live.json");
+    const LIVE: &str = include_str!("../fixtures/poster/groups_live.json");
     let seen = Arc::new(Seen::default());
     let record = seen.clone();
     let app = Router::new()

@@ -2,7 +2,7 @@
 //! phone format and by email, history paging and periods, write-offs that succeed and those
 //! that must be refused without changing anything.
 
-mod common;
+use crate::common;
 
 use common::{TOKEN, TestServer};
 use loyalty_console::backend::ClientService;

@@ -3,7 +3,7 @@
 //! refused credentials are slowed per peer in every format while a right one always passes;
 //! what the server keeps per REGOS key stays within its bound however many keys come.
 
-mod common;
+use crate::common;
 
 use common::postgres::Postgres as Cluster;
 use common::{INTEGRATION_KEY, MANAGER, PASSWORD, TOKEN, TestServer};

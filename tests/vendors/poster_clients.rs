@@ -5,7 +5,7 @@
 //! library's docblocks' (`src/Descriptions.php`, `ClientsAPI::createGroup`/`updateGroup`:
 //! `birthday_bonus` "Количество бонусов в копейках").
 
-mod common;
+use crate::common;
 
 use common::{TOKEN, TestServer};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! carried it out, answered too late, or cut off mid-request, and a balance that is not
 //! JSON. Each time the console says what happened, keeps working, and its journal records it.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use common::gateway::{After, Gateway};

@@ -1,7 +1,7 @@
 //! The scriptable face (`docs/cli.md`) as a script meets it: the real binary against a real
 //! `loyalty serve` on loopback, its output, and its exit codes.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `loyalty serve` against sockets that hold on: idle ones, ones that send half a header,
 //! more than the process has descriptors for. Loopback only, bounded in count and time.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

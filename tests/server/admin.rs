@@ -2,7 +2,7 @@
 //! create, update and remove; accumulations; registrations with JWT renewal; card
 //! operations with paging and the server's rate limit.
 
-mod common;
+use crate::common;
 
 use common::{INTEGRATION_KEY, MANAGER, PASSWORD, TOKEN, TestServer};
 use jiff::tz::TimeZone;
@@ -314,7 +314,7 @@ async fn login(http: &reqwest::Client, base: &str) -> String {
 async fn a_jwt_is_honoured_by_every_instance_over_its_database_and_no_other() {
     // The signing key lives in the database: a second instance (or the same one restarted)
     // honours the JWT; a server over another database refuses it with 401, whose answer in
-    // the adapter (log in again, ask once more) is tested in admin_adapters.rs.
+    // the adapter (log in again, ask once more) is tested in tests/vendors/admin_adapters.rs.
     let first = TestServer::start(10).await;
     let second = loyalty_console::server::ServerState::new(first.store.clone(), Some(TOKEN.into()))
         .await
@@ -439,7 +439,7 @@ async fn the_server_rate_limit_surfaces_as_rate_limited() {
 #[tokio::test]
 async fn the_seed_request_sample_is_read_once_its_quotes_are_json() {
     let s = TestServer::start(5).await;
-    let sample = include_str!("fixtures/regos/get_operations_request.txt");
+    let sample = include_str!("../fixtures/regos/get_operations_request.txt");
     let url = format!(
         "{}/gateway/out/{INTEGRATION_KEY}/v1/RetailCard/getOperations",
         s.url()

@@ -1,6 +1,6 @@
 //! CSV exports against `loyalty serve`: every row of the filter, all pages, one header.
 
-mod common;
+use crate::common;
 
 use common::{INTEGRATION_KEY, MANAGER, PASSWORD, TOKEN, TestServer};
 use jiff::tz::TimeZone;

@@ -1,6 +1,6 @@
 //! The real binary: `loyalty serve` as a process, and the config commands and errors.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
@@ -357,7 +357,7 @@ fn completions_for_each_shell_and_the_man_page() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        include_str!("../docs/loyalty.1")
+        include_str!("../../docs/loyalty.1")
     );
 }
 

@@ -8,7 +8,7 @@
 //! 0.2.4, `mloyalty/base.py` (forms with lower-case keys; the JWT claims `oper`, `partner`,
 //! `pos`, `poscode` and `exp` read in `get_request_params`).
 
-mod common;
+use crate::common;
 
 use common::{MANAGER, PASSWORD, TestServer};
 use serde_json::{Value, json};

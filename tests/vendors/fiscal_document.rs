@@ -9,7 +9,7 @@
 //! Also here: seed 001's `GET clients/` with neither `phone` nor `email` (both optional),
 //! paged as the seed pages history, and phone wildcards matching the stored digits.
 
-mod common;
+use crate::common;
 
 use common::postgres::Postgres as Cluster;
 use common::{SAMPLE, TOKEN, TestServer};

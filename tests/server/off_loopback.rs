@@ -4,7 +4,7 @@
 //! wrong one; a format given no credential is closed, not open, and the start-up message
 //! says who may use each. A bad secret stops the server before anything is created.
 
-mod common;
+use crate::common;
 
 use common::postgres::Postgres as Cluster;
 use loyalty_console::server::store::Store;

@@ -4,7 +4,7 @@
 //! coupon once, a key once, an append-only ledger that `--check` finds equal to every
 //! balance).
 
-mod common;
+use crate::common;
 
 use common::postgres::Postgres as Cluster;
 use jiff::{SignedDuration, Timestamp};
@@ -960,7 +960,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .unwrap();
     tokio::spawn(connection);
     client
-        .batch_execute(include_str!("../assets/postgres/001_schema.sql"))
+        .batch_execute(include_str!("../../assets/postgres/001_schema.sql"))
         .await
         .unwrap();
     client

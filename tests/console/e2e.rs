@@ -2,7 +2,7 @@
 //! and its screen emulation; the test types keys and polls the emulated screen until what it
 //! expects appears (never a fixed sleep), printing the screen when it does not.
 
-mod common;
+use crate::common;
 
 use common::tmux::{DEADLINE, Tmux};
 use std::time::{Duration, Instant};

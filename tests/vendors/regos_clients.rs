@@ -5,7 +5,7 @@
 //! take. Every scenario runs on SQLite and on a throwaway PostgreSQL, and both stores must
 //! answer alike.
 
-mod common;
+use crate::common;
 
 use common::postgres::Postgres as Cluster;
 use common::{INTEGRATION_KEY, TestServer};
