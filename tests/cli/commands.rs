@@ -1,6 +1,7 @@
 //! The real binary: `loyalty serve` as a process, and the config commands and errors.
 
 use crate::common;
+use crate::common::requests;
 
 use std::process::Command;
 
@@ -575,28 +576,14 @@ fn serve_listens_publicly_once_users_have_keys() {
 async fn each_till_has_its_own_key_with_its_role_recorded_and_revocable() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
-    let user = |args: &[&str]| {
-        let out = loyalty(dir.path())
-            .args(["serve", "user"])
-            .args(args)
-            .arg("--db")
-            .arg(&db)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let user = |args: &[&str]| requests::serve_user(loyalty(dir.path()), &db, args);
     let till = user(&["add", "till-3", "--role", "cashier"]);
     let boss = user(&["add", "boss", "--role", "admin"]);
     assert!(till.starts_with("lk_") && till != boss);
 
     let (mut child, url) = common::spawn_serve(&mut demo_server(dir.path(), &db));
     let http = reqwest::Client::new();
-    let write_off = format!("{url}/ext/api/v1/clients/1234567/balance/write_off/");
+    let write_off = requests::write_off_url(&url, common::SAMPLE.0);
     let body = serde_json::json!({ "balance": [{ "amount": 1, "currency": "points" }] });
     let r = http.post(&write_off).json(&body).send().await.unwrap();
     assert_eq!(r.status(), 401, "users exist: no key, no entry");
@@ -633,15 +620,8 @@ async fn each_till_has_its_own_key_with_its_role_recorded_and_revocable() {
     assert_eq!(ok["ok"], true, "{ok}");
     let denied: serde_json::Value = regos(&till).await.unwrap().json().await.unwrap();
     assert_eq!(denied["ok"], false, "{denied}");
-    let manager = |key: &str| {
-        http.post(format!("{url}/managerlogin"))
-            .form(&[
-                ("grant_type", "password"),
-                ("username", "79001234567"),
-                ("password", key),
-            ])
-            .send()
-    };
+    let login = format!("{url}/managerlogin");
+    let manager = |key: &str| requests::password_login(&http, &login, "79001234567", key).send();
     assert_eq!(manager(&boss).await.unwrap().status(), 200);
     assert_ne!(manager(&till).await.unwrap().status(), 200);
 

@@ -175,10 +175,7 @@ async fn stub(code: u16, failing: &'static str) -> (String, Arc<Mutex<Vec<String
             (StatusCode::OK, body)
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), seen)
+    (common::stub::serve(app).await, seen)
 }
 
 /// Ten points written off in `mode` against a stub that answers `code` to `failing`: the

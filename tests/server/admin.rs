@@ -3,6 +3,7 @@
 //! operations with paging and the server's rate limit.
 
 use crate::common;
+use crate::common::requests;
 
 use common::{INTEGRATION_KEY, MANAGER, PASSWORD, TOKEN, TestServer};
 use jiff::tz::TimeZone;
@@ -294,13 +295,8 @@ async fn an_expired_jwt_is_refused_and_the_adapter_renews_its_own_in_time() {
 
 /// Logs in as the manager over HTTP; returns the access token.
 async fn login(http: &reqwest::Client, base: &str) -> String {
-    let answer: serde_json::Value = http
-        .post(format!("{base}/managerlogin"))
-        .form(&[
-            ("username", MANAGER),
-            ("password", PASSWORD),
-            ("grant_type", "password"),
-        ])
+    let url = format!("{base}/managerlogin");
+    let answer: serde_json::Value = requests::password_login(http, &url, MANAGER, PASSWORD)
         .send()
         .await
         .unwrap()

@@ -5,6 +5,7 @@
 //! acknowledged write-off is in the ledger and `serve --check` is clean.
 
 use crate::common;
+use crate::common::requests;
 
 use common::postgres::Postgres as Cluster;
 use common::{Reaped, TOKEN, spawn_serve};
@@ -47,13 +48,9 @@ async fn database(db: &str) -> tokio_postgres::Client {
 
 /// What a till heard back: a status, or nothing (the instance died under it).
 async fn write_off(http: &reqwest::Client, base: &str, key: &str) -> Option<u16> {
-    let url = format!("{base}/ext/api/v1/clients/{SAMPLE_CLIENT_ID}/balance/write_off/");
-    let response = http
-        .post(url)
-        .bearer_auth(TOKEN)
-        .header("Idempotency-Key", key)
-        .header("content-type", "application/json")
-        .body(r#"{"balance":[{"amount":10,"currency":"points"}]}"#)
+    let url = requests::write_off_url(base, SAMPLE_CLIENT_ID);
+    let body = r#"{"balance":[{"amount":10,"currency":"points"}]}"#;
+    let response = requests::write_off(http, &url, Some(key), body)
         .send()
         .await
         .ok()?;
@@ -188,18 +185,7 @@ async fn two_instances_share_one_ledger_and_the_loss_of_one_loses_nothing() {
 
 /// `loyalty serve user …` against the chain's database, as an operator runs it.
 fn user(db: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_loyalty"))
-        .args(["serve", "user"])
-        .args(args)
-        .args(["--db", db])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    requests::serve_user(Command::new(env!("CARGO_BIN_EXE_loyalty")), db, args)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -230,13 +216,8 @@ async fn keys_and_jwts_of_one_instance_are_honoured_by_the_other() {
     }
     // A JWT issued by one instance (the admin key as the manager's password) is honoured by
     // the other: the signing key lives in the database.
-    let login: serde_json::Value = http
-        .post(format!("{url_a}/managerlogin"))
-        .form(&[
-            ("username", "79990000000"),
-            ("password", admin.as_str()),
-            ("grant_type", "password"),
-        ])
+    let url = format!("{url_a}/managerlogin");
+    let login: serde_json::Value = requests::password_login(&http, &url, "79990000000", &admin)
         .send()
         .await
         .unwrap()

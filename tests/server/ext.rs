@@ -3,6 +3,7 @@
 //! that must be refused without changing anything.
 
 use crate::common;
+use crate::common::requests;
 
 use common::{TOKEN, TestServer};
 use loyalty_console::backend::ClientService;
@@ -44,14 +45,8 @@ async fn get(server: &TestServer, path_and_query: &str) -> (u16, String) {
 }
 
 async fn post(server: &TestServer, id: i64, body: &str) -> (u16, String) {
-    let r = reqwest::Client::new()
-        .post(format!(
-            "{}/ext/api/v1/clients/{id}/balance/write_off/",
-            server.url()
-        ))
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/json")
-        .body(body.to_string())
+    let url = requests::write_off_url(&server.url(), id);
+    let r = requests::write_off(&reqwest::Client::new(), &url, None, body.to_string())
         .send()
         .await
         .unwrap();
@@ -837,7 +832,7 @@ async fn every_error_answer_is_json_in_the_routes_vendor_format() {
         };
         assert!(ok, "{shape}: {v}");
     };
-    let write_off = format!("{base}/ext/api/v1/clients/{SAMPLE_CLIENT_ID}/balance/write_off/");
+    let write_off = requests::write_off_url(&base, SAMPLE_CLIENT_ID);
     let big = "x".repeat(70 * 1024);
     let r = http
         .post(&write_off)

@@ -5,6 +5,7 @@
 //! caller's text forges a line of the server's log.
 
 use crate::common;
+use crate::common::requests;
 
 use common::postgres::Postgres as Cluster;
 use common::{INTEGRATION_KEY, SAMPLE, TOKEN, TestServer};
@@ -323,14 +324,8 @@ async fn a_json_key_with_a_newline_forges_no_log_line() {
         .to_string();
     let forged = "2030-01-01T00:00:00.000000Z  INFO loyalty: FORGED admin revoked";
     let body = format!(r#"{{"balance":[],"x\n{forged}\r\n":1}}"#);
-    let r = reqwest::Client::new()
-        .post(format!(
-            "{url}/ext/api/v1/clients/{}/balance/write_off/",
-            SAMPLE.0
-        ))
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/json")
-        .body(body)
+    let url = requests::write_off_url(&url, SAMPLE.0);
+    let r = requests::write_off(&reqwest::Client::new(), &url, None, body)
         .send()
         .await
         .unwrap();

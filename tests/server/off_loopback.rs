@@ -5,6 +5,7 @@
 //! says who may use each. A bad secret stops the server before anything is created.
 
 use crate::common;
+use crate::common::requests;
 
 use common::postgres::Postgres as Cluster;
 use loyalty_console::server::store::Store;
@@ -111,16 +112,7 @@ fn door<'a>(served: &'a Served, format: &str) -> &'a str {
 
 /// Runs `loyalty serve user add NAME --role ROLE --db DB`; returns the new key.
 fn add_user(dir: &Path, db: &str, name: &str, role: &str) -> String {
-    let out = loyalty(dir)
-        .args(["serve", "user", "add", name, "--role", role, "--db", db])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    requests::serve_user(loyalty(dir), db, &["add", name, "--role", role])
 }
 
 /// A file only its owner can read, holding `secret` and a line break, as an editor leaves it.
@@ -201,14 +193,8 @@ impl Caller<'_> {
             let status = request.send().await.unwrap().status();
             assert_eq!(status, StatusCode::UNAUTHORIZED, "JWT {bearer:?}");
         }
-        let r = self
-            .http
-            .post(format!("{}/managerlogin", self.url))
-            .form(&[
-                ("username", phone),
-                ("password", secret),
-                ("grant_type", "password"),
-            ])
+        let login = format!("{}/managerlogin", self.url);
+        let r = requests::password_login(&self.http, &login, phone, secret)
             .send()
             .await
             .unwrap();

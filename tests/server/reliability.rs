@@ -3,14 +3,11 @@
 //! acknowledged write-off and leaves every balance equal to its ledger.
 
 use crate::common;
+use crate::common::requests::{self, write_off_url};
 
 use common::{TOKEN, TestServer};
 use loyalty_console::server::demo::SAMPLE_CLIENT_ID;
 use std::process::Command;
-
-fn write_off_url(base: &str, client: i64) -> String {
-    format!("{base}/ext/api/v1/clients/{client}/balance/write_off/")
-}
 
 async fn post(
     http: &reqwest::Client,
@@ -18,15 +15,10 @@ async fn post(
     key: Option<&str>,
     body: &str,
 ) -> (u16, String, bool) {
-    let mut r = http
-        .post(url)
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    if let Some(k) = key {
-        r = r.header("Idempotency-Key", k);
-    }
-    let response = r.send().await.unwrap();
+    let response = requests::write_off(http, url, key, body.to_string())
+        .send()
+        .await
+        .unwrap();
     let replayed = response.headers().contains_key("idempotent-replayed");
     (
         response.status().as_u16(),

@@ -1,6 +1,7 @@
 //! The Poster, Mloyalty and REGOS adapters on the exact samples of the vendor documents and
 //! on each vendor's error envelope. A fixture server on 127.0.0.1 plays each vendor.
 
+use crate::common::stub::{self, json};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -49,13 +50,6 @@ struct Seen {
     refreshes: AtomicUsize,
 }
 
-async fn serve(app: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
-
 /// A Mloyalty stub from its two handlers: `managerlogin` and `ClientInfoPeriod`.
 async fn serve_mloyalty<L, TL, P, TP>(seen: Arc<Seen>, login: L, period: P) -> String
 where
@@ -68,7 +62,7 @@ where
         .route("/managerlogin", post(login))
         .route("/api/client/ClientInfoPeriod", post(period))
         .with_state(seen);
-    serve(app).await
+    stub::serve(app).await
 }
 
 /// The seed's `ClientInfoPeriod` answer with `ErrorCode` set to `error_code`.
@@ -77,10 +71,6 @@ fn ml_answer(error_code: i64) -> (StatusCode, String) {
         StatusCode::OK,
         ML_RESPONSE.replace("\"ErrorCode\": 1", &format!("\"ErrorCode\": {error_code}")),
     )
-}
-
-fn json(body: &'static str) -> ([(&'static str, &'static str); 1], &'static str) {
-    ([("content-type", "application/json")], body)
 }
 
 async fn poster_vendor(seen: Arc<Seen>) -> String {
@@ -107,7 +97,7 @@ async fn poster_vendor(seen: Arc<Seen>) -> String {
             get(record(ACCUMULATIONS)),
         )
         .with_state(seen);
-    serve(app).await
+    stub::serve(app).await
 }
 
 fn draft() -> GroupDraft {
@@ -227,7 +217,7 @@ async fn poster_promotions_read_as_documented() {
         "/api/clients.getPromotions",
         get(|| async { json(PROMOTIONS) }),
     );
-    let url = serve(app).await;
+    let url = stub::serve(app).await;
     let promotions = PosterAdapter::new(&url, Secret::new("t"))
         .unwrap()
         .promotions()
@@ -264,7 +254,7 @@ async fn poster_errors_in_http_200_surface_with_their_code() {
             "/api/clients.getClientsAccumulations",
             get(|| async { json(r#"{"response":[{"accumulation_product_id":"x"}]}"#) }),
         );
-    let url = serve(app).await;
+    let url = stub::serve(app).await;
     let poster = PosterAdapter::new(&url, Secret::new("s3cr3t-token")).unwrap();
     let e = poster.groups().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthorized);
@@ -594,7 +584,7 @@ async fn regos_vendor(seen: Arc<Seen>, answer: &'static str) -> String {
     let app = Router::new()
         .route("/gateway/out/{key}/v1/{*method}", post(handler))
         .with_state(seen);
-    serve(app).await
+    stub::serve(app).await
 }
 
 fn operations_query() -> CardOperationQuery {
@@ -741,7 +731,7 @@ async fn regos_rate_limits_say_how_long_to_wait() {
             )
         }),
     );
-    let url = serve(app).await;
+    let url = stub::serve(app).await;
     let e = RegosAdapter::new(&url, Secret::new("KEY-429"))
         .unwrap()
         .card_operations(operations_query())
@@ -793,7 +783,7 @@ async fn regos_gzip_bodies_are_read_like_plain_ones() {
         "/gateway/out/{key}/v1/{*method}",
         post(move || async move { body }),
     );
-    let url = serve(app).await;
+    let url = stub::serve(app).await;
     let page = RegosAdapter::new(&url, Secret::new("k"))
         .unwrap()
         .card_operations(operations_query())
@@ -806,7 +796,7 @@ async fn regos_gzip_bodies_are_read_like_plain_ones() {
         "/gateway/out/{key}/v1/{*method}",
         post(move || async move { broken }),
     );
-    let url = serve(app).await;
+    let url = stub::serve(app).await;
     let e = RegosAdapter::new(&url, Secret::new("k"))
         .unwrap()
         .card_operations(operations_query())
@@ -837,7 +827,7 @@ async fn poster_lists_live_groups_and_keeps_use_ewallet_on_edit() {
                 json(r#"{"response":1}"#)
             }),
         );
-    let url = serve(app).await;
+    let url = stub::serve(app).await;
     let poster = PosterAdapter::new(&url, Secret::new("t")).unwrap();
     let groups = poster.groups().await.unwrap();
     assert_eq!(groups.len(), 1, "the removed group is not listed");
@@ -868,7 +858,7 @@ async fn poster_rights_errors_read_as_no_access() {
             "/api/clients.getGroups",
             get(move || async move { json(answer) }),
         );
-        let url = serve(app).await;
+        let url = stub::serve(app).await;
         let e = PosterAdapter::new(&url, Secret::new("t"))
             .unwrap()
             .groups()
@@ -938,7 +928,7 @@ async fn a_gzip_bomb_is_not_inflated_past_the_limit() {
         "/gateway/out/{key}/v1/{*method}",
         post(move || async move { bomb }),
     );
-    let url = serve(app).await;
+    let url = stub::serve(app).await;
     let e = RegosAdapter::new(&url, Secret::new("k"))
         .unwrap()
         .card_operations(operations_query())
@@ -953,7 +943,7 @@ async fn a_gzip_bomb_is_not_inflated_past_the_limit() {
 async fn an_answer_over_the_limit_is_dropped_with_a_clear_error() {
     let big: &'static [u8] = Box::leak(vec![b' '; 17 * 1024 * 1024].into_boxed_slice());
     let app = Router::new().route("/api/clients.getGroups", get(move || async move { big }));
-    let url = serve(app).await;
+    let url = stub::serve(app).await;
     let e = PosterAdapter::new(&url, Secret::new("t"))
         .unwrap()
         .groups()

@@ -1,6 +1,7 @@
 //! The seed-001 adapter on the exact JSON samples of the vendor document, and on every kind
 //! of failure a vendor can produce. A tiny fixture server on 127.0.0.1 plays the vendor.
 
+use crate::common::stub;
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
@@ -25,8 +26,7 @@ type Seen = Arc<Mutex<Vec<(String, String)>>>;
 
 /// Serves the seed samples; records (auth header or path-and-query, body) of each request.
 async fn vendor(seen: Seen) -> String {
-    let json =
-        |body: &'static str| move || async move { ([("content-type", "application/json")], body) };
+    let json = |body: &'static str| move || async move { stub::json(body) };
     let record = seen.clone();
     let record_query = seen.clone();
     let app = Router::new()
@@ -60,10 +60,7 @@ async fn vendor(seen: Seen) -> String {
         .route("/ext/api/v1/clients/10/balance/", get(|| async {
             r#"[{"amount":5,"currency":"points"},{"amount":7.5,"currency":"bonus_miles"}]"#
         }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
+    stub::serve(app).await
 }
 
 async fn adapter() -> (ExtAdapter, Seen) {
@@ -353,10 +350,7 @@ async fn recording_vendor(requests: Requests) -> String {
         };
         ([("content-type", "application/json")], body).into_response()
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
+    stub::serve(app).await
 }
 
 #[tokio::test]
@@ -486,10 +480,7 @@ async fn hold_vendor(v: Arc<HoldVendor>) -> String {
             }
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
+    stub::serve(app).await
 }
 
 fn hold_adapter(url: &str) -> ExtAdapter {
@@ -749,14 +740,8 @@ async fn vendor_text_is_cleaned_of_terminal_controls() {
                 )
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let a = ExtAdapter::new(
-        &format!("http://{addr}"),
-        ExtCredential::Bearer(Secret::new("t")),
-    )
-    .unwrap();
+    let url = stub::serve(app).await;
+    let a = ExtAdapter::new(&url, ExtCredential::Bearer(Secret::new("t"))).unwrap();
     let found = a
         .search(ClientQuery::from_input("a@b.ru").unwrap())
         .await
@@ -845,9 +830,7 @@ async fn a_vendors_words_cannot_forge_a_log_line() {
             "/ext/api/v1/clients/1/coupons/",
             get(|| async { "[{\"id\": \"\nWARN loyalty: forged\"}]" }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let url = stub::serve(app).await;
     let log = Log::default();
     let writer = log.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -855,11 +838,7 @@ async fn a_vendors_words_cannot_forge_a_log_line() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
-    let a = ExtAdapter::new(
-        &format!("http://{addr}"),
-        ExtCredential::Bearer(Secret::new("t")),
-    )
-    .unwrap();
+    let a = ExtAdapter::new(&url, ExtCredential::Bearer(Secret::new("t"))).unwrap();
     assert!(a.balance(ClientId(1)).await.is_err());
     assert!(a.coupons(ClientId(1)).await.is_err());
     let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();

@@ -9,6 +9,7 @@
 //! `pos`, `poscode` and `exp` read in `get_request_params`).
 
 use crate::common;
+use crate::common::requests;
 
 use common::{MANAGER, PASSWORD, TestServer};
 use serde_json::{Value, json};
@@ -23,13 +24,8 @@ const LAST_DAY: &str = "2099-12-31";
 /// Logs in as the manager with the form the clients post, at `path`; the access and
 /// refresh tokens.
 async fn login(http: &reqwest::Client, base: &str, path: &str) -> (String, String) {
-    let r = http
-        .post(format!("{base}{path}"))
-        .form(&[
-            ("username", MANAGER),
-            ("password", PASSWORD),
-            ("grant_type", "password"),
-        ])
+    let url = format!("{base}{path}");
+    let r = requests::password_login(http, &url, MANAGER, PASSWORD)
         .send()
         .await
         .unwrap();
