@@ -194,7 +194,7 @@ impl Caller<'_> {
             assert_eq!(status, StatusCode::UNAUTHORIZED, "JWT {bearer:?}");
         }
         let login = format!("{}/managerlogin", self.url);
-        let r = requests::password_login(&self.http, &login, phone, secret)
+        let r = requests::password_login(self.http, &login, phone, secret)
             .send()
             .await
             .unwrap();
