@@ -5,6 +5,8 @@ pub mod keys;
 pub mod model;
 pub mod mouse;
 pub mod msg;
+#[cfg(test)]
+pub(crate) use update::fixtures;
 mod update;
 
 pub use keys::KeyContext;

@@ -29,6 +29,8 @@ mod registrations;
 mod results;
 mod screens;
 mod search;
+#[cfg(test)]
+mod snapshot_tests;
 mod status;
 mod table;
 pub mod theme;

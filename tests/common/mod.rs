@@ -4,6 +4,8 @@
 
 pub mod gateway;
 pub mod postgres;
+pub mod requests;
+pub mod stub;
 pub mod tmux;
 
 use jiff::Timestamp;

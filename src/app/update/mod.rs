@@ -255,14 +255,6 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
 }
 
 #[cfg(test)]
-mod admin_tests;
-#[cfg(test)]
-mod counter_tests;
-#[cfg(test)]
-mod fixtures;
-#[cfg(test)]
-mod follow_tests;
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod vendor_ignored_tests;

@@ -84,8 +84,8 @@ fn selection(model: &mut Model, list: List) -> Option<(&mut usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::key;
-    use super::super::tests::{client, model, opened, search_answered};
     use super::*;
+    use crate::app::fixtures::{client, model, opened, search_answered};
     use crate::app::model::Screen;
     use crate::app::msg::Msg;
     use crate::app::update;

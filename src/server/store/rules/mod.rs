@@ -5,7 +5,7 @@
 //! rows; `check`: what `serve --check` reports. The search patterns are `store::search`.
 //!
 //! PostgreSQL keeps a write-off's checks in its schema's functions, so that a write-off is
-//! one statement; they say what `spending` says, and `tests/store_contract.rs` holds the
+//! one statement; they say what `spending` says, and `tests/server/store_contract.rs` holds the
 //! two stores to the same answers.
 
 pub mod back_office;

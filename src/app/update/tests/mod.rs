@@ -1,0 +1,17 @@
+//! Pure transition tests of `update`, a file per feature: no I/O, no async. Each feeds
+//! `Msg`s and checks the Model and the `Cmd`s that come out; all build their models with
+//! `super::fixtures`.
+
+mod admin;
+mod card;
+mod counter;
+mod follow;
+mod help;
+mod journal;
+mod quit;
+mod requests;
+mod search;
+mod status;
+mod vendor_ignored;
+mod write_off;
+mod write_off_outcome;

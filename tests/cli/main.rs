@@ -1,0 +1,9 @@
+//! The scriptable face and the real binary: `loyalty` commands, scripts and exports.
+//! One test binary for the topic: each file below is a module, sharing `tests/common`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod commands;
+mod export;
+mod scripts;

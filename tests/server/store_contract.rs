@@ -1,0 +1,1050 @@
+//! One contract, two stores: every scenario here runs on SQLite and on a real throwaway
+//! PostgreSQL, through the `Store` the routes use. Reads must answer the same on the same
+//! demo data; writes must keep the same guarantees (all or nothing, never below zero, a
+//! coupon once, a key once, an append-only ledger that `--check` finds equal to every
+//! balance).
+
+use crate::common;
+
+use common::postgres::Postgres as Cluster;
+use jiff::{SignedDuration, Timestamp};
+use loyalty_console::domain::admin::{
+    CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
+};
+use loyalty_console::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
+use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
+use loyalty_console::server::holds::Reach;
+use loyalty_console::server::principals::Role;
+use loyalty_console::server::store::{
+    DbTarget, Idempotency, Keyed, Made, OperationFilter, Refusal, Store, StoreError,
+};
+
+const SAMPLE: ClientId = ClientId(SAMPLE_CLIENT_ID);
+const CLIENTS: u64 = 300;
+
+fn anchor() -> Timestamp {
+    Timestamp::from_second(1_790_000_000).unwrap()
+}
+
+fn made(at: Timestamp) -> Made {
+    Made {
+        at,
+        by: Some("kassa@shop.ru".into()),
+        principal: Some("till-1".into()),
+    }
+}
+
+fn points(minor: i64) -> WriteOff {
+    WriteOff {
+        points: Some(Amount::from_minor(minor)),
+        ..WriteOff::default()
+    }
+}
+
+fn answer(result: Result<(), &StoreError>) -> (u16, String) {
+    match result {
+        Ok(()) => (200, String::new()),
+        Err(e) => (422, e.to_string()),
+    }
+}
+
+async fn sqlite(dir: &tempfile::TempDir, name: &str) -> Store {
+    let target = DbTarget::parse(dir.path().join(name).to_str().unwrap()).unwrap();
+    Store::open(&target).await.expect("open SQLite")
+}
+
+async fn postgres(cluster: &Cluster) -> Store {
+    let target = DbTarget::parse(&cluster.fresh_database().await).unwrap();
+    Store::open(&target).await.expect("open PostgreSQL")
+}
+
+/// Runs every scenario on fresh stores made by `open`.
+async fn contract<F, Fut>(open: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Store>,
+{
+    let store = open().await;
+    store.seed_demo(CLIENTS, anchor()).await.unwrap();
+    write_offs_are_all_or_nothing(&store).await;
+    keys_answer_once(&store).await;
+    holds_reserve_spend_and_refund(&store).await;
+    holds_take_only_spendable_coupons_of_their_client(&store).await;
+    a_coupon_is_good_through_its_expiry_instant(&store).await;
+    groups_are_kept_and_removed(&store).await;
+    users_and_secrets(&store).await;
+    concurrent_write_offs_never_overdraw(&store).await;
+    let report = store.check().await.unwrap();
+    assert_eq!(report.integrity, "ok");
+    assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+    assert!(report.ledger_entries > CLIENTS as i64);
+}
+
+async fn write_offs_are_all_or_nothing(store: &Store) {
+    let before = store.balances(SAMPLE).await.unwrap();
+    assert_eq!(before.points, Amount::from_minor(123_456));
+    let history_before = store.history(SAMPLE, page(1000)).await.unwrap().len();
+    // Points that are there and a coupon that is not the client's: nothing happens.
+    let mixed = WriteOff {
+        coupons: vec![CouponId(999_999)],
+        ..points(100)
+    };
+    let e = store
+        .write_off(SAMPLE, mixed, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponNotFound(999_999))),
+        "{e}"
+    );
+    assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
+    // More than there is: refused with what is there.
+    let e = store
+        .write_off(SAMPLE, points(123_457), made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { available, .. }) if available == before.points),
+        "{e}"
+    );
+    // Under a key, a valid coupon and then an expired one (1234): refused, and the valid
+    // one is not spent; the key keeps the refusal.
+    let mixed_keyed = WriteOff {
+        coupons: vec![CouponId(1235), CouponId(1234)],
+        ..points(100)
+    };
+    let key = Idempotency {
+        scope: "till-1".into(),
+        key: "mixed".into(),
+        fingerprint: "m".into(),
+    };
+    let keyed = store
+        .write_off_once(SAMPLE, mixed_keyed, made(anchor()), key, answer)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            keyed,
+            Keyed::Fresh(Err(StoreError::Refused(Refusal::CouponExpired(1234))))
+        ),
+        "{keyed:?}"
+    );
+    assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
+    let coupons = store.coupons(SAMPLE).await.unwrap();
+    assert!(
+        coupons.iter().any(|c| c.id == CouponId(1235)),
+        "{coupons:?}"
+    );
+    // A coupon given twice is spent by its first listing, so the second is refused.
+    let twice = WriteOff {
+        coupons: vec![CouponId(1235), CouponId(1235)],
+        ..WriteOff::default()
+    };
+    let e = store
+        .write_off(SAMPLE, twice, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponRedeemed(1235))),
+        "{e}"
+    );
+    // A coupon an open transaction holds is not there to spend until it is let go.
+    store
+        .hold(
+            SAMPLE,
+            Currency::Points,
+            Amount::ZERO,
+            vec![CouponId(1235)],
+            made(anchor()),
+            "tx-coupon".into(),
+        )
+        .await
+        .unwrap();
+    let coupon_only = WriteOff {
+        coupons: vec![CouponId(1235)],
+        ..WriteOff::default()
+    };
+    let e = store
+        .write_off(SAMPLE, coupon_only, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponHeld(1235))),
+        "{e}"
+    );
+    store
+        .hold_cancel("tx-coupon".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    // Roubles are checked as points are, and the refusal names them.
+    let roubles = WriteOff {
+        rubles: Some(Amount::from_minor(before.rubles.minor() + 1)),
+        ..WriteOff::default()
+    };
+    let e = store
+        .write_off(SAMPLE, roubles, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { currency: "rubles", available, .. }) if available == before.rubles),
+        "{e}"
+    );
+    // An unknown client under a key: refused, and the key keeps the refusal.
+    let nobody = || Idempotency {
+        scope: "till-1".into(),
+        key: "nobody".into(),
+        fingerprint: "n".into(),
+    };
+    for expected in [true, false] {
+        let keyed = store
+            .write_off_once(ClientId(1), points(1), made(anchor()), nobody(), answer)
+            .await
+            .unwrap();
+        let fresh = matches!(keyed, Keyed::Fresh(Err(StoreError::ClientNotFound(1))));
+        let replayed = matches!(keyed, Keyed::Replay { status: 422, .. });
+        assert!(if expected { fresh } else { replayed }, "{keyed:?}");
+    }
+    // A valid coupon (1235 expires after the anchor) and points: both, once.
+    let both = WriteOff {
+        coupons: vec![CouponId(1235)],
+        ..points(456)
+    };
+    let ids = store
+        .write_off(SAMPLE, both.clone(), made(anchor()))
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        store.balances(SAMPLE).await.unwrap().points,
+        Amount::from_minor(123_000)
+    );
+    let e = store
+        .write_off(SAMPLE, both, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponRedeemed(1235))),
+        "{e}"
+    );
+    // The expired sample coupon says so.
+    let expired = WriteOff {
+        coupons: vec![CouponId(1234)],
+        ..WriteOff::default()
+    };
+    let e = store
+        .write_off(SAMPLE, expired, made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponExpired(1234))),
+        "{e}"
+    );
+    let history = store.history(SAMPLE, page(1000)).await.unwrap();
+    assert_eq!(history.len(), history_before + 1);
+    assert_eq!(history[0].amount, Amount::from_minor(-456));
+    let e = store.balances(ClientId(1)).await.unwrap_err();
+    assert!(matches!(e, StoreError::ClientNotFound(1)), "{e}");
+}
+
+fn page(limit: u32) -> HistoryQuery {
+    HistoryQuery {
+        from: None,
+        to: None,
+        offset: 0,
+        limit,
+    }
+}
+
+async fn keys_answer_once(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 1);
+    let idem = |key: &str, fingerprint: &str| Idempotency {
+        scope: "till-1".into(),
+        key: key.into(),
+        fingerprint: fingerprint.into(),
+    };
+    let before = store.balances(client).await.unwrap().points;
+    let once = |key: &'static str, fp: &'static str, minor: i64, at: Timestamp| {
+        store.write_off_once(client, points(minor), made(at), idem(key, fp), answer)
+    };
+    assert!(matches!(
+        once("k1", "a", 1, anchor()).await.unwrap(),
+        Keyed::Fresh(Ok(_))
+    ));
+    let replay = once("k1", "a", 1, anchor()).await.unwrap();
+    assert!(matches!(replay, Keyed::Replay { status: 200, .. }));
+    assert!(matches!(
+        once("k1", "b", 2, anchor()).await.unwrap(),
+        Keyed::Mismatch
+    ));
+    assert_eq!(
+        store.balances(client).await.unwrap().points,
+        Amount::from_minor(before.minor() - 1)
+    );
+    // A refusal is stored too: the retry gets the same refusal, not a second try.
+    let huge = i64::MAX / 4;
+    assert!(matches!(
+        once("k2", "c", huge, anchor()).await.unwrap(),
+        Keyed::Fresh(Err(StoreError::Refused(_)))
+    ));
+    let replay = once("k2", "c", huge, anchor()).await.unwrap();
+    assert!(
+        matches!(replay, Keyed::Replay { status: 422, ref body } if body.contains("insufficient"))
+    );
+    // Kept for 48 hours: at 47 hours and a second it still answers as before.
+    let still = anchor() + SignedDuration::from_hours(47) + SignedDuration::from_secs(1);
+    assert!(matches!(
+        once("k1", "a", 1, still).await.unwrap(),
+        Keyed::Replay { status: 200, .. }
+    ));
+    // 48 hours on, the key is forgotten and runs afresh.
+    let later = anchor() + SignedDuration::from_hours(48) + SignedDuration::from_millis(1);
+    assert!(matches!(
+        once("k1", "a", 1, later).await.unwrap(),
+        Keyed::Fresh(Ok(_))
+    ));
+}
+
+/// Holds one point of `client`'s under `tx`.
+async fn hold_a_point(store: &Store, client: ClientId, tx: &str) {
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1),
+            vec![],
+            made(anchor()),
+            tx.into(),
+        )
+        .await
+        .unwrap();
+}
+
+async fn holds_reserve_spend_and_refund(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 2);
+    let start = store.balances(client).await.unwrap().points;
+    assert!(start.minor() > 0, "the demo gives client +2 points");
+    let hold = store
+        .hold(
+            client,
+            Currency::Points,
+            start,
+            vec![],
+            made(anchor()),
+            "tx-1".into(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hold.amount, start);
+    // All of it is held: nothing is left to write off or hold.
+    let e = store
+        .write_off(client, points(1), made(anchor()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { .. })),
+        "{e}"
+    );
+    let e = store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1),
+            vec![],
+            made(anchor()),
+            "tx-2".into(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { .. })),
+        "{e}"
+    );
+    store
+        .hold_write_off(
+            "tx-1".into(),
+            Some("F-1".into()),
+            made(anchor()),
+            Reach::Own,
+        )
+        .await
+        .unwrap();
+    // A repeat is harmless; a cancel after the spend is refused.
+    store
+        .hold_write_off("tx-1".into(), None, made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(store.balances(client).await.unwrap().points, Amount::ZERO);
+    let e = store
+        .hold_cancel("tx-1".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::HoldState(..))),
+        "{e}"
+    );
+    // The refusal says which state stood in the way.
+    assert!(e.to_string().contains("already written off"), "{e}");
+    store
+        .hold_refund("tx-1".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    store
+        .hold_refund("tx-1".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(store.balances(client).await.unwrap().points, start);
+    // A hold that expires cannot be spent; one cancelled frees its amount.
+    hold_a_point(store, client, "tx-3").await;
+    let late = anchor() + SignedDuration::from_hours(1);
+    let e = store
+        .hold_write_off("tx-3".into(), None, made(late), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::HoldExpired(_))),
+        "{e}"
+    );
+    store
+        .hold_cancel("tx-3".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    let e = store
+        .hold_write_off("tx-3".into(), None, made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("cancelled"), "{e}");
+    // A hold still held has nothing to refund.
+    hold_a_point(store, client, "tx-4").await;
+    let e = store
+        .hold_refund("tx-4".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("still held, not written off"), "{e}");
+    store
+        .hold_cancel("tx-4".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    let e = store
+        .hold_cancel("nope".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::HoldNotFound(_))),
+        "{e}"
+    );
+}
+
+/// A client among the demo's (not the sample, whose coupons the scenarios above spend) with
+/// an unexpired coupon, and that coupon.
+async fn with_a_coupon(store: &Store, not: Option<ClientId>) -> (ClientId, CouponId) {
+    for id in SAMPLE_CLIENT_ID + 3..SAMPLE_CLIENT_ID + CLIENTS as i64 {
+        let client = ClientId(id);
+        if Some(client) == not {
+            continue;
+        }
+        let coupons = store.coupons(client).await.unwrap();
+        if let Some(c) = coupons.iter().find(|c| !c.is_expired(anchor())) {
+            return (client, c.id);
+        }
+    }
+    panic!("the demo data has no client with an unexpired coupon");
+}
+
+/// A hold's write-off redeems its coupons by id without asking whose they are, so the hold
+/// is the one guard: another client's coupon, an expired one, a redeemed one and one another
+/// hold has are each refused, and nothing is reserved. A refund gives a coupon back.
+async fn holds_take_only_spendable_coupons_of_their_client(store: &Store) {
+    let (client, coupon) = with_a_coupon(store, None).await;
+    let (_, foreign) = with_a_coupon(store, Some(client)).await;
+    let start = store.balances(client).await.unwrap().points;
+    let hold = |tx: &str, coupons: Vec<CouponId>| {
+        store.hold(
+            client,
+            Currency::Points,
+            Amount::ZERO,
+            coupons,
+            made(anchor()),
+            tx.to_string(),
+        )
+    };
+    let refused = |e: StoreError, tx: &'static str| async move {
+        assert!(matches!(e, StoreError::Refused(_)), "{tx}: {e}");
+        let none = store
+            .hold_cancel(tx.into(), made(anchor()), Reach::Any)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(none, StoreError::Refused(Refusal::HoldNotFound(_))),
+            "{tx}: nothing is reserved: {none}"
+        );
+    };
+    let e = hold("tx-foreign", vec![foreign]).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponNotFound(_))),
+        "{e}"
+    );
+    refused(e, "tx-foreign").await;
+    let e = store
+        .hold(
+            SAMPLE,
+            Currency::Points,
+            Amount::ZERO,
+            vec![CouponId(1234)],
+            made(anchor()),
+            "tx-expired".into(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponExpired(1234))),
+        "{e}"
+    );
+    refused(e, "tx-expired").await;
+    hold("tx-first", vec![coupon]).await.unwrap();
+    let e = hold("tx-second", vec![coupon]).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponHeld(_))),
+        "{e}"
+    );
+    refused(e, "tx-second").await;
+    // Written off through its hold, the coupon is gone; refunded, it is back.
+    let listed =
+        |coupons: Vec<loyalty_console::domain::Coupon>| coupons.iter().any(|c| c.id == coupon);
+    store
+        .hold_write_off("tx-first".into(), None, made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    assert!(!listed(store.coupons(client).await.unwrap()));
+    store
+        .hold_refund("tx-first".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap();
+    assert!(listed(store.coupons(client).await.unwrap()), "given back");
+    // Spent for good by a write-off, it cannot be held.
+    let spend = WriteOff {
+        coupons: vec![coupon],
+        ..WriteOff::default()
+    };
+    store
+        .write_off(client, spend, made(anchor()))
+        .await
+        .unwrap();
+    let e = hold("tx-redeemed", vec![coupon]).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponRedeemed(_))),
+        "{e}"
+    );
+    refused(e, "tx-redeemed").await;
+    assert_eq!(store.balances(client).await.unwrap().points, start);
+}
+
+/// `expireDate` is the time "by which the coupon is valid": at that very instant it may still
+/// be spent, a millisecond later it has expired (the console's `Coupon::is_expired` agrees).
+async fn a_coupon_is_good_through_its_expiry_instant(store: &Store) {
+    let mut found = None;
+    for id in SAMPLE_CLIENT_ID + 3..SAMPLE_CLIENT_ID + CLIENTS as i64 {
+        let coupons = store.coupons(ClientId(id)).await.unwrap();
+        if let Some(c) = coupons
+            .iter()
+            .find(|c| c.expires_at.is_some_and(|at| at > anchor()))
+        {
+            found = Some((ClientId(id), c.clone()));
+            break;
+        }
+    }
+    let (client, coupon) = found.expect("a demo coupon that expires after the anchor");
+    let at = coupon.expires_at.unwrap();
+    assert!(!coupon.is_expired(at) && coupon.is_expired(at + SignedDuration::from_millis(1)));
+    let spend = WriteOff {
+        coupons: vec![coupon.id],
+        ..WriteOff::default()
+    };
+    let late = at + SignedDuration::from_millis(1);
+    let e = store
+        .write_off(client, spend.clone(), made(late))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::CouponExpired(_))),
+        "{e}"
+    );
+    store.write_off(client, spend, made(at)).await.unwrap();
+}
+
+async fn groups_are_kept_and_removed(store: &Store) {
+    let draft = GroupDraft {
+        name: "  Друзья кофейни ".into(),
+        kind: GroupKind::Bonus,
+        percent: "7.5".parse().unwrap(),
+        birthday_bonus: Amount::from_minor(1000),
+        use_ewallet: Some(true),
+    };
+    let id = store.create_group(draft.clone()).await.unwrap();
+    assert!(id > 4, "after the demo's four groups: {id}");
+    let group = store.group(id).await.unwrap().unwrap();
+    assert_eq!(group.name, "Друзья кофейни");
+    assert_eq!(group.use_ewallet, Some(true));
+    let renamed = GroupDraft {
+        name: "Друзья".into(),
+        use_ewallet: None,
+        ..draft
+    };
+    assert!(store.update_group(id, renamed.clone()).await.unwrap());
+    let group = store.group(id).await.unwrap().unwrap();
+    assert_eq!(
+        (group.name.as_str(), group.use_ewallet),
+        ("Друзья", Some(true))
+    );
+    let members = store.group(1).await.unwrap().unwrap().clients;
+    assert!(members > 0);
+    assert!(store.remove_group(1).await.unwrap());
+    let removed = store.group(1).await.unwrap().unwrap();
+    assert!(removed.removed && removed.clients == 0);
+    assert!(!store.remove_group(1).await.unwrap());
+    assert!(!store.update_group(1, renamed).await.unwrap());
+    assert_eq!(store.groups().await.unwrap().len(), 5);
+}
+
+async fn users_and_secrets(store: &Store) {
+    assert_eq!(
+        store
+            .user_or_open("".into(), true)
+            .await
+            .unwrap()
+            .map(|p| p.name),
+        Some("anyone".into()),
+        "no user yet: the open door"
+    );
+    let key = store
+        .add_user("till-3".into(), Role::Cashier, 1)
+        .await
+        .unwrap();
+    let found = store
+        .user_or_open(key.clone(), true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.name.as_str(), found.role), ("till-3", Role::Cashier));
+    assert_eq!(store.user_or_open("".into(), true).await.unwrap(), None);
+    assert!(matches!(
+        store.add_user("till-3".into(), Role::Admin, 2).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(store.revoke_user("till-3".into(), 3).await.unwrap());
+    assert!(!store.revoke_user("till-3".into(), 3).await.unwrap());
+    assert_eq!(store.user_or_open(key, true).await.unwrap(), None);
+    let users = store.users().await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].revoked_ms, Some(3));
+    let secret = store.shared_secret("jwt").await.unwrap();
+    assert_eq!(secret.len(), 32);
+    assert_eq!(store.shared_secret("jwt").await.unwrap(), secret);
+}
+
+async fn concurrent_write_offs_never_overdraw(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 3);
+    let start = store.balances(client).await.unwrap().points.minor();
+    let each = (start / 20).max(1);
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.write_off(client, points(each), made(anchor())).await })
+        })
+        .collect();
+    let mut accepted = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => accepted += 1,
+            Err(StoreError::Refused(Refusal::Insufficient { .. })) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(accepted, start / each, "exactly what was there");
+    assert_eq!(
+        store.balances(client).await.unwrap().points.minor(),
+        start - accepted * each
+    );
+}
+
+/// Every read the routes make, on both stores over the same demo data.
+async fn reads(store: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for (phone, email) in [
+        (Some("+7 912 345-67-8"), None),
+        (Some("7912345678"), None),
+        (Some("%5678"), None),
+        (Some("7900%"), None),
+        (Some("79%1"), None),
+        (Some("%"), None),
+        (None, Some("TEST@test.ru")),
+        (None, Some("ivan%")),
+        (None, Some("%@mail.ru")),
+        (None, Some("%a_b%")),
+    ] {
+        let found = store
+            .search_clients(phone.map(Into::into), email.map(Into::into))
+            .await
+            .unwrap();
+        out.push(format!("{phone:?} {email:?} {found:?}"));
+    }
+    // An email is found whatever case it is typed in.
+    for (upper, lower) in [
+        ("TEST@TEST.RU", "test@test.ru"),
+        ("TeSt@%", "test@%"),
+        ("%@MAIL.RU", "%@mail.ru"),
+    ] {
+        let search = |e: &str| store.search_clients(None, Some(e.to_string()));
+        let (upper_found, lower_found) =
+            (search(upper).await.unwrap(), search(lower).await.unwrap());
+        assert!(!lower_found.is_empty(), "{lower}");
+        assert_eq!(upper_found, lower_found, "{upper}");
+    }
+    for id in [
+        SAMPLE_CLIENT_ID,
+        SAMPLE_CLIENT_ID + 17,
+        SAMPLE_CLIENT_ID + 299,
+    ] {
+        let id = ClientId(id);
+        out.push(format!("{:?}", store.balances(id).await.unwrap()));
+        out.push(format!("{:?}", store.coupons(id).await.unwrap()));
+        let period = HistoryQuery {
+            from: Some(anchor() - SignedDuration::from_hours(24 * 90)),
+            to: Some(anchor()),
+            offset: 1,
+            limit: 5,
+        };
+        out.push(format!("{:?}", store.history(id, period).await.unwrap()));
+    }
+    out.push(format!("{:?}", store.groups().await.unwrap()));
+    out.push(format!("{:?}", store.promotions().await.unwrap()));
+    for (client, offset, limit) in [
+        (None, 0, 10),
+        (None, 10, 10),
+        (Some(SAMPLE_CLIENT_ID + 5), 0, 5),
+    ] {
+        out.push(format!(
+            "{:?}",
+            store.accumulations(client, offset, limit).await.unwrap()
+        ));
+    }
+    let day = SignedDuration::from_hours(24);
+    for pos in [None, Some(2)] {
+        out.push(format!(
+            "{:?}",
+            store
+                .registrations(anchor() - day * 60, anchor(), pos, 50)
+                .await
+                .unwrap()
+        ));
+    }
+    for (sort, direction) in [
+        (SortColumn::Date, SortDirection::Desc),
+        (SortColumn::Amount, SortDirection::Asc),
+    ] {
+        let filter = OperationFilter {
+            card_ids: (1..=40).collect(),
+            promo_ids: vec![CARD_PROMO_ID],
+            kinds: vec![],
+            uuids: vec![],
+            query: CardOperationQuery {
+                card_id: 1,
+                promo_id: CARD_PROMO_ID,
+                kind: None,
+                from: Some(anchor() - day * 200),
+                to: None,
+                sort,
+                direction,
+                offset: 3,
+                limit: 20,
+            },
+        };
+        out.push(format!(
+            "{:?}",
+            store.card_operations(filter).await.unwrap()
+        ));
+    }
+    for text in ["2000000000005", "5678", "иван", "Smith", "100%_"] {
+        out.push(format!(
+            "{text} {:?}",
+            store.find_cards(text.into(), 20).await.unwrap()
+        ));
+    }
+    out.push(format!("{}", store.client_count().await.unwrap()));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_keeps_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    contract(|| sqlite(&dir, "contract.db")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_keeps_the_contract() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    contract(|| postgres(&cluster)).await;
+}
+
+/// Every index and constraint of a PostgreSQL database, as its definition, with whether it
+/// was checked against the rows.
+async fn structure(url: &str) -> Vec<String> {
+    let (c, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let rows = c
+        .query(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index
+             WHERE indrelid::regclass::text NOT LIKE 'pg_%'
+             UNION ALL
+             SELECT format('%s %s %s valid=%s', conrelid::regclass, conname,
+                           pg_get_constraintdef(oid), convalidated)
+             FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+             ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap();
+    rows.iter().map(|r| r.get(0)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_stores_answer_every_read_alike() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lite = sqlite(&dir, "reads.db").await;
+    let seeded = cluster.fresh_database().await;
+    let pg = Store::open(&DbTarget::parse(&seeded).unwrap())
+        .await
+        .unwrap();
+    lite.seed_demo(CLIENTS, anchor()).await.unwrap();
+    pg.seed_demo(CLIENTS, anchor()).await.unwrap();
+    // Seeding takes indexes and foreign keys off to load and puts them back: every one is
+    // there again, as the schema made it, and the foreign keys hold for the loaded rows.
+    let bare = cluster.fresh_database().await;
+    Store::open(&DbTarget::parse(&bare).unwrap()).await.unwrap();
+    let (after_seeding, as_made) = (structure(&seeded).await, structure(&bare).await);
+    assert!(after_seeding.iter().any(|d| d.contains("FOREIGN KEY")));
+    assert!(
+        after_seeding
+            .iter()
+            .any(|d| d.contains("ledger_client_time"))
+    );
+    assert_eq!(after_seeding, as_made);
+    let (a, b) = (reads(&lite).await, reads(&pg).await);
+    assert!(
+        a.iter().any(|r| r.contains("Client First")),
+        "the reads find something"
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(a.len(), b.len());
+    // Seeding twice is refused, not doubled.
+    assert!(pg.seed_demo(5, anchor()).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_bounds_waits_refuses_nul_a_newer_schema_and_finds_a_disabled_guard() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.fresh_database().await;
+    // The URL's own options win over the store's bounds: a short lock wait keeps this quick.
+    let target = DbTarget::parse(&format!("{url}?options=-c%20lock_timeout%3D300")).unwrap();
+    let store = Store::open(&target).await.unwrap();
+    store.seed_demo(3, anchor()).await.unwrap();
+    // Opening again (a second instance, a restart) changes nothing.
+    Store::open(&target).await.unwrap();
+    let (mut client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    a_locked_client_is_busy_not_a_hang(&store, &mut client).await;
+    nul_text_is_refused_as_the_request_fault(&store).await;
+    client
+        .batch_execute("ALTER TABLE ledger DISABLE TRIGGER ledger_no_change")
+        .await
+        .unwrap();
+    let report = store.check().await.unwrap();
+    assert!(
+        report.integrity.contains("ledger_no_change"),
+        "{}",
+        report.integrity
+    );
+    client
+        .batch_execute("UPDATE schema_version SET version = 99")
+        .await
+        .unwrap();
+    match Store::open(&target).await {
+        Err(e @ StoreError::NewerSchema { found: 99, .. }) => {
+            assert!(e.to_string().contains("run a newer loyalty"), "{e}")
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a newer schema was opened"),
+    }
+}
+
+/// Another session holds the client's row: the write-off gives up after the lock bound,
+/// as "busy, nothing was done" (a 503 the till may retry), and takes nothing.
+async fn a_locked_client_is_busy_not_a_hang(store: &Store, other: &mut tokio_postgres::Client) {
+    let before = store.balances(SAMPLE).await.unwrap();
+    let tx = other.transaction().await.unwrap();
+    tx.execute(
+        "SELECT 1 FROM clients WHERE id = $1 FOR UPDATE",
+        &[&SAMPLE_CLIENT_ID],
+    )
+    .await
+    .unwrap();
+    // A guard, not a measure: should the bound ever fail, the test fails instead of
+    // waiting on its own lock until CI gives up.
+    let e = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        store.write_off(SAMPLE, points(100), made(anchor())),
+    )
+    .await
+    .expect("the lock bound never fired")
+    .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Unavailable(m) if m.contains("too busy")),
+        "{e}"
+    );
+    tx.rollback().await.unwrap();
+    assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
+    store
+        .write_off(SAMPLE, points(100), made(anchor()))
+        .await
+        .unwrap();
+}
+
+/// PostgreSQL's text cannot hold NUL: a login or a search with one is a
+/// refusal in words, and nothing is written.
+async fn nul_text_is_refused_as_the_request_fault(store: &Store) {
+    let before = store.balances(SAMPLE).await.unwrap();
+    let nul = |e: StoreError| {
+        assert!(
+            matches!(&e, StoreError::Invalid(m) if m.contains("NUL")),
+            "{e}"
+        )
+    };
+    let by_nul = Made {
+        by: Some("kassa\0@shop.ru".into()),
+        ..made(anchor())
+    };
+    nul(store
+        .write_off(SAMPLE, points(100), by_nul)
+        .await
+        .unwrap_err());
+    nul(store
+        .search_clients(None, Some("a\0b@mail.ru".into()))
+        .await
+        .unwrap_err());
+    assert_eq!(store.balances(SAMPLE).await.unwrap(), before);
+}
+
+/// A chain's database made by the release before the write-off function (schema version 2)
+/// is brought up to date when an instance opens it (the write-off function, the holds'
+/// owner, then the holds' ids), its money moves by the new function, and a hold made before is an admin's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.fresh_database().await;
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(include_str!("../../assets/postgres/001_schema.sql"))
+        .await
+        .unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO clients (id, name, phone_norm) VALUES (7, 'Юлия Петрова', '79123456789');
+             INSERT INTO ledger (client_id, currency, amount, at_ms, kind)
+             VALUES (7, 'points', 500, 0, 'accrual');
+             INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms,
+                                expires_ms, state, login)
+             VALUES ('tx-old', 7, 'points', 100, 0, 9000000000000, 'held', 'kassa');",
+        )
+        .await
+        .unwrap();
+    let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
+    let version: i64 = client
+        .query_one("SELECT version FROM schema_version", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 5);
+    // The hold made before is numbered as the column is added.
+    let id: i64 = client
+        .query_one("SELECT id FROM holds WHERE transaction_id = 'tx-old'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 1);
+    store
+        .write_off(ClientId(7), points(200), made(anchor()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.balances(ClientId(7)).await.unwrap().points,
+        Amount::from_minor(300)
+    );
+    let e = store
+        .hold_cancel("tx-old".into(), made(anchor()), Reach::Own)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::HoldOfAnother(_))),
+        "{e}"
+    );
+    store
+        .hold_cancel("tx-old".into(), made(anchor()), Reach::Any)
+        .await
+        .unwrap();
+}
+
+/// PostgreSQL answers an email search, whatever its case, from the lower-case columns'
+/// indexes: exact and prefix on `email_lc`, suffix on its reverse.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_searches_use_the_lower_case_indexes_on_postgres() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.fresh_database().await;
+    let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
+    store.seed_demo(CLIENTS, anchor()).await.unwrap();
+    let (c, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    // The demo table is small enough for a scan to be cheaper: ask whether an index can serve.
+    c.batch_execute("SET enable_seqscan = off").await.unwrap();
+    for (clause, index) in [
+        ("email_lc = 'test@test.ru'", "clients_email_lc"),
+        ("email_lc LIKE 'test@%' ESCAPE '\\'", "clients_email_lc"),
+        (
+            "email_rev LIKE 'ur.tset@%' ESCAPE '\\'",
+            "clients_email_rev",
+        ),
+    ] {
+        let plan: Vec<String> = c
+            .query(
+                &format!("EXPLAIN SELECT id FROM clients WHERE {clause}"),
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains(index), "{clause}: {plan}");
+    }
+}
