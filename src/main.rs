@@ -281,12 +281,18 @@ fn emit(out: &mut impl Write, text: impl AsRef<[u8]>) -> Result<(), cli::Failure
 async fn check(config: Option<PathBuf>, profile: Option<&str>) -> Result<(), cli::Failure> {
     let usage = |message: String| cli::Failure::new(cli::Exit::Usage, message);
     let paths = Paths::resolve(config, env).map_err(|e| usage(e.0))?;
-    let file =
-        ConfigFile::load(&paths.config_file, paths.config_explicit).map_err(|e| usage(e.0))?;
     let config_file = paths.config_file.display().to_string();
-    let mut mistakes: Vec<String> = file
-        .faults(env)
+    let (file, unknown) = match std::fs::read_to_string(&paths.config_file) {
+        Ok(text) => ConfigFile::parse_listing_unknown(&text)
+            .map_err(|e| usage(format!("config {config_file}: {}", e.0)))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !paths.config_explicit => {
+            (ConfigFile::default(), Vec::new())
+        }
+        Err(e) => return Err(usage(format!("config {config_file}: {e}"))),
+    };
+    let mut mistakes: Vec<String> = unknown
         .into_iter()
+        .chain(file.faults(env))
         .map(|f| format!("{config_file}: {f}"))
         .collect();
     let settings = file.resolve(profile, env);

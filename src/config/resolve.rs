@@ -24,6 +24,53 @@ impl ConfigFile {
         toml::from_str(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))
     }
 
+    /// For `config check`: the file with its unknown keys (at the top and in profiles) left
+    /// out and each said, so that one typo does not hide the mistakes after it. The TOML
+    /// syntax, or a known key of the wrong type, is still an error.
+    pub fn parse_listing_unknown(text: &str) -> Result<(ConfigFile, Vec<String>), ConfigError> {
+        const TOP: &[&str] = &[
+            "default_profile",
+            "request_timeout_seconds",
+            "read_budget_seconds",
+            "max_response_mb",
+            "locale",
+            "theme",
+            "mouse",
+            "profiles",
+        ];
+        const SECTIONS: &[&str] = &["ext", "poster", "mloyalty", "regos"];
+        let mut table: toml::Table =
+            toml::from_str(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))?;
+        let mut unknown = Vec::new();
+        table.retain(|key, _| {
+            let known = TOP.iter().any(|k| *k == key);
+            if !known {
+                unknown.push(format!("unknown key `{key}`"));
+            }
+            known
+        });
+        if let Some(toml::Value::Table(profiles)) = table.get_mut("profiles") {
+            for (name, profile) in profiles.iter_mut() {
+                if let toml::Value::Table(profile) = profile {
+                    profile.retain(|key, _| {
+                        let known = SECTIONS.iter().any(|k| *k == key);
+                        if !known {
+                            unknown.push(format!(
+                                "unknown key `{key}` in [profiles.{name}] (sections: {})",
+                                SECTIONS.join(", ")
+                            ));
+                        }
+                        known
+                    });
+                }
+            }
+        }
+        let file = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError(e.to_string().trim_end().to_string()))?;
+        Ok((file, unknown))
+    }
+
     /// Picks the profile (`--profile`, else `default_profile`, else the embedded server),
     /// checks it, and reads secrets from the environment where the file says so. What every
     /// screen needs (the profile, the limits, the theme) is an error; a vendor's section
@@ -191,21 +238,40 @@ fn section<S, T>(
     profile: &str,
     vendor: Vendor,
     section: Option<&Section<S>>,
-    check: impl FnOnce(&S, &str) -> Result<T, SettingFault>,
+    check: impl FnOnce(&S, &str) -> Result<T, Vec<SettingFault>>,
 ) -> Option<T> {
     let at = format!("{profile}.{}", vendor.section());
-    let fault = match &section?.read {
-        Err(e) => SettingFault {
+    let found = match &section?.read {
+        Err(e) => vec![SettingFault {
             at,
             problem: Problem::Shape(e.clone()),
-        },
+        }],
         Ok(s) => match check(s, &at) {
             Ok(settings) => return Some(settings),
-            Err(fault) => fault,
+            Err(found) => found,
         },
     };
-    faults.push(Fault { vendor, fault });
+    faults.extend(found.into_iter().map(|fault| Fault { vendor, fault }));
     None
+}
+
+/// The mistakes a section's checks find: all of them, not only the first.
+#[derive(Default)]
+struct Found(Vec<SettingFault>);
+
+impl Found {
+    /// The value a check read, or `None` with its mistake kept.
+    fn take<T>(&mut self, result: Result<T, SettingFault>) -> Option<T> {
+        result.map_err(|f| self.0.push(f)).ok()
+    }
+
+    /// The settings, when no check found a mistake.
+    fn done<T>(self, settings: Option<T>) -> Result<T, Vec<SettingFault>> {
+        match settings {
+            Some(settings) if self.0.is_empty() => Ok(settings),
+            _ => Err(self.0),
+        }
+    }
 }
 
 /// A mistake at `at`.
@@ -221,21 +287,26 @@ impl MloyaltyFile {
         &self,
         at: &str,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<MloyaltySettings, SettingFault> {
-        check_url(&format!("{at}.base_url"), &self.base_url)?;
-        if crate::wire::mloyalty::phone_login(&self.username).is_none() {
-            return Err(fault(at, Problem::ManagerNotPhone));
-        }
-        let password = secret_from(
-            at,
-            "password",
-            self.password.as_deref(),
-            self.password_env.as_deref(),
-            &env,
-        )?
-        .ok_or_else(|| fault(at, Problem::SecretMissing { name: "password" }))?;
-        let zone = match self.time_zone.as_deref() {
-            None => super::moscow(),
+    ) -> Result<MloyaltySettings, Vec<SettingFault>> {
+        let mut found = Found::default();
+        let url = found.take(check_url(&format!("{at}.base_url"), &self.base_url));
+        let login = found.take(
+            crate::wire::mloyalty::phone_login(&self.username)
+                .map(|_| ())
+                .ok_or_else(|| fault(at, Problem::ManagerNotPhone)),
+        );
+        let password = found.take(
+            secret_from(
+                at,
+                "password",
+                self.password.as_deref(),
+                self.password_env.as_deref(),
+                &env,
+            )
+            .and_then(|p| p.ok_or_else(|| fault(at, Problem::SecretMissing { name: "password" }))),
+        );
+        let zone = found.take(match self.time_zone.as_deref() {
+            None => Ok(super::moscow()),
             Some(text) => zone(text).ok_or_else(|| {
                 fault(
                     at,
@@ -243,18 +314,23 @@ impl MloyaltyFile {
                         value: text.to_string(),
                     },
                 )
-            })?,
-        };
-        Ok(MloyaltySettings {
-            endpoint: Endpoint {
-                base_url: self.base_url.clone(),
-                secret: password,
-            },
-            username: self.username.trim().to_string(),
-            token: self.token,
-            operator: self.operator,
-            zone,
-        })
+            }),
+        });
+        let settings = url
+            .and(login)
+            .and(password)
+            .zip(zone)
+            .map(|(password, zone)| MloyaltySettings {
+                endpoint: Endpoint {
+                    base_url: self.base_url.clone(),
+                    secret: password,
+                },
+                username: self.username.trim().to_string(),
+                token: self.token,
+                operator: self.operator,
+                zone,
+            });
+        found.done(settings)
     }
 }
 
@@ -263,23 +339,42 @@ impl ExtFile {
         &self,
         at: &str,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<ExtSettings, SettingFault> {
-        check_url(&format!("{at}.base_url"), &self.base_url)?;
-        let api_key = secret_from(
+    ) -> Result<ExtSettings, Vec<SettingFault>> {
+        let mut found = Found::default();
+        let url = found.take(check_url(&format!("{at}.base_url"), &self.base_url));
+        let api_key = found.take(secret_from(
             at,
             "api_key",
             self.api_key.as_deref(),
             self.api_key_env.as_deref(),
             &env,
-        )?;
-        let token = secret_from(
+        ));
+        let token = found.take(secret_from(
             at,
             "token",
             self.token.as_deref(),
             self.token_env.as_deref(),
             &env,
-        )?;
-        let credential = match (self.login.as_deref(), api_key, token) {
+        ));
+        // Which credential is meant can only be told once both secrets were read.
+        let credential = api_key
+            .zip(token)
+            .and_then(|(api_key, token)| found.take(self.credential(at, api_key, token)));
+        found.done(url.and(credential).map(|credential| ExtSettings {
+            base_url: self.base_url.clone(),
+            credential,
+            write_off: self.write_off,
+        }))
+    }
+
+    /// The one credential the section gives: `login` with `api_key`, or a `token`.
+    fn credential(
+        &self,
+        at: &str,
+        api_key: Option<Secret>,
+        token: Option<Secret>,
+    ) -> Result<ExtCredential, SettingFault> {
+        match (self.login.as_deref(), api_key, token) {
             (Some(login), Some(api_key), None) => {
                 let login = login.trim();
                 if login.is_empty()
@@ -288,24 +383,19 @@ impl ExtFile {
                 {
                     return Err(fault(at, Problem::LoginShape { max: LOGIN_MAX }));
                 }
-                ExtCredential::ApiKey {
+                Ok(ExtCredential::ApiKey {
                     login: login.to_string(),
                     api_key,
-                }
+                })
             }
-            (None, None, Some(token)) => ExtCredential::Bearer(token),
-            (Some(_), None, None) => return Err(fault(at, Problem::LoginWithoutKey)),
-            (None, Some(_), None) => return Err(fault(at, Problem::KeyWithoutLogin)),
+            (None, None, Some(token)) => Ok(ExtCredential::Bearer(token)),
+            (Some(_), None, None) => Err(fault(at, Problem::LoginWithoutKey)),
+            (None, Some(_), None) => Err(fault(at, Problem::KeyWithoutLogin)),
             (_, Some(_), Some(_)) | (Some(_), None, Some(_)) => {
-                return Err(fault(at, Problem::KeyAndToken));
+                Err(fault(at, Problem::KeyAndToken))
             }
-            (None, None, None) => return Err(fault(at, Problem::NoCredential)),
-        };
-        Ok(ExtSettings {
-            base_url: self.base_url.clone(),
-            credential,
-            write_off: self.write_off,
-        })
+            (None, None, None) => Err(fault(at, Problem::NoCredential)),
+        }
     }
 }
 
@@ -317,14 +407,17 @@ fn endpoint(
     key: &'static str,
     (inline, env_name): (Option<&str>, Option<&str>),
     env: impl Fn(&str) -> Option<String>,
-) -> Result<Endpoint, SettingFault> {
-    check_url(&format!("{at}.base_url"), base_url)?;
-    let secret = secret_from(at, key, inline, env_name, env)?
-        .ok_or_else(|| fault(at, Problem::SecretMissing { name: key }))?;
-    Ok(Endpoint {
+) -> Result<Endpoint, Vec<SettingFault>> {
+    let mut found = Found::default();
+    let url = found.take(check_url(&format!("{at}.base_url"), base_url));
+    let secret = found.take(
+        secret_from(at, key, inline, env_name, env)
+            .and_then(|s| s.ok_or_else(|| fault(at, Problem::SecretMissing { name: key }))),
+    );
+    found.done(url.and(secret).map(|secret| Endpoint {
         base_url: base_url.to_string(),
         secret,
-    })
+    }))
 }
 
 /// A duration in seconds from the file, between 0.1 s and ten minutes.

@@ -131,16 +131,17 @@ fn profile_with_token_env() {
     assert!(err.contains("profiles.shop.ext.token_env names T"), "{err}");
 }
 
-/// The one fault of the chosen profile.
+/// The first fault of the chosen profile.
 fn section_fault(cfg: &ConfigFile, profile: Option<&str>) -> String {
     let s = cfg.resolve(profile, no_env).unwrap();
     let Backend::Profile { providers, .. } = s.backend else {
         panic!("a profile")
     };
-    match providers.faults.as_slice() {
-        [one] => one.message(),
-        other => panic!("one fault expected: {other:?}"),
-    }
+    providers
+        .faults
+        .first()
+        .map(Fault::message)
+        .expect("a fault")
 }
 
 #[test]
@@ -347,5 +348,61 @@ fn a_wrong_section_leaves_only_its_vendor_off_and_every_mistake_is_listed() {
     assert!(
         ConfigFile::parse("").unwrap().faults(no_env).is_empty(),
         "nothing to fault"
+    );
+}
+
+#[test]
+fn every_mistake_of_a_section_is_said_not_only_the_first() {
+    let text = "[profiles.a.regos]\nbase_url = \"ftp://x\"\n\
+        [profiles.a.mloyalty]\nbase_url = \"x\"\nusername = \"manager\"\ntime_zone = \"Mars\"\n\
+        [profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"t\"\napi_key_env = \"NOPE\"\n";
+    let cfg = ConfigFile::parse(text).unwrap();
+    let s = cfg.resolve(Some("a"), no_env).unwrap();
+    let Backend::Profile { providers, .. } = s.backend else {
+        panic!("a profile")
+    };
+    let said = |vendor: Vendor| -> Vec<String> {
+        providers
+            .faults
+            .iter()
+            .filter(|f| f.vendor == vendor)
+            .map(Fault::message)
+            .collect()
+    };
+    let regos = said(Vendor::Regos);
+    assert_eq!(regos.len(), 2, "{regos:#?}");
+    assert!(regos[0].contains("base_url") && regos[1].contains("give integration_key"));
+    let mloyalty = said(Vendor::Mloyalty);
+    assert_eq!(
+        mloyalty.len(),
+        4,
+        "url, login, password, zone: {mloyalty:#?}"
+    );
+    let ext = said(Vendor::Ext);
+    assert_eq!(
+        ext,
+        ["profiles.a.ext.api_key_env names NOPE, which is not set"]
+    );
+    assert!(providers.ext.is_none() && providers.regos.is_none());
+}
+
+#[test]
+fn config_check_hears_of_unknown_keys_and_of_what_comes_after_them() {
+    let text = "colour = \"x\"\ndefault_profile = \"a\"\n[profiles.a.regoss]\nbase_url = \"x\"\n\
+        [profiles.a.poster]\nbase_url = \"http://x\"\n";
+    assert!(ConfigFile::parse(text).is_err(), "the console refuses it");
+    let (file, unknown) = ConfigFile::parse_listing_unknown(text).unwrap();
+    assert_eq!(unknown.len(), 2, "{unknown:?}");
+    assert!(unknown[0].contains("`colour`") && unknown[1].contains("`regoss`"));
+    let faults = file.faults(no_env);
+    assert!(
+        faults
+            .iter()
+            .any(|f| f.contains("profiles.a.poster: give token")),
+        "{faults:?}"
+    );
+    assert!(
+        ConfigFile::parse_listing_unknown("[profiles\n").is_err(),
+        "syntax stops it"
     );
 }

@@ -20,24 +20,27 @@ pub fn render(model: &Model, screen: &ScreenView, frame: &mut Frame, area: Rect)
         None,
         crate::app::screen_title(t, screen.screen).to_string(),
     );
-    if let Some(fault) = model
+    let faults: Vec<_> = model
         .config_faults
         .iter()
-        .find(|f| f.section.eq_ignore_ascii_case(name))
-    {
-        let lines = vec![
+        .filter(|f| f.section.eq_ignore_ascii_case(name))
+        .collect();
+    if let Some(first) = faults.first() {
+        let mut lines = vec![
             Line::from(Span::styled(
-                fill(t.config_fault, fault.section),
+                fill(t.config_fault, first.section),
                 theme::danger(),
             )),
             Line::default(),
+        ];
+        lines.extend(faults.iter().map(|fault| {
             Line::from(Span::styled(
                 clean(&describe::setting(t, &fault.fault)),
                 theme::key(),
-            )),
-            Line::default(),
-            Line::from(fill(t.config_fault_hint, clean(&fault.file))),
-        ];
+            ))
+        }));
+        lines.push(Line::default());
+        lines.push(Line::from(fill(t.config_fault_hint, clean(&first.file))));
         frame.render_widget(
             Paragraph::new(lines)
                 .block(block)

@@ -662,6 +662,21 @@ fn config_check_refuses_the_keys_the_console_refuses() {
     std::fs::remove_file(&keys).unwrap();
     let out = shop.run(&["config", "check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // An unknown key hides nothing after it: both it and the section's mistake are listed.
+    let config = shop.dir.path().join("config.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("colour = \"x\"\n{good}[profiles.shop.regos]\nbase_url = \"ftp://x\"\n"),
+    )
+    .unwrap();
+    let out = shop.run(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("unknown key `colour`") && said.contains("profiles.shop.regos.base_url"),
+        "{said}"
+    );
     // A config.toml that does not parse is a usage error too, as docs/cli.md says.
     std::fs::write(shop.dir.path().join("config.toml"), "[profiles.shop\n").unwrap();
     let out = shop.run(&["config", "check"]);
