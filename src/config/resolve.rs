@@ -43,7 +43,7 @@ impl ConfigFile {
             toml::from_str(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))?;
         let mut unknown = Vec::new();
         table.retain(|key, _| {
-            let known = TOP.iter().any(|k| *k == key);
+            let known = TOP.contains(&key);
             if !known {
                 unknown.push(format!("unknown key `{key}`"));
             }
@@ -53,7 +53,7 @@ impl ConfigFile {
             for (name, profile) in profiles.iter_mut() {
                 if let toml::Value::Table(profile) = profile {
                     profile.retain(|key, _| {
-                        let known = SECTIONS.iter().any(|k| *k == key);
+                        let known = SECTIONS.contains(&key);
                         if !known {
                             unknown.push(format!(
                                 "unknown key `{key}` in [profiles.{name}] (sections: {})",
