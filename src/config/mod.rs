@@ -4,6 +4,7 @@ mod file;
 mod paths;
 mod resolve;
 mod secret;
+mod sections;
 mod theme;
 
 pub use file::{ConfigFile, ExtFile, MloyaltyFile, PosterFile, ProfileFile, RegosFile, Section};
