@@ -217,7 +217,7 @@ pub const TEXT: Text = Text {
     checked_close: "Esc closes.",
     checked_anew: "Nothing is sent again. {} writes off anew once you have checked the history; {} closes.",
     notice_written_off_after_check: "Checked: the write-off went through — {}",
-    notice_config_readable: "Warning: {} holds secrets and others can read it — run chmod 600",
+    notice_config_readable: "chmod 600 {}: the file holds secrets and other users can read it",
     scope_journal: "Journal",
     screen_clients: "Clients",
     screen_groups: "Groups",

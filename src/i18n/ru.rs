@@ -217,7 +217,7 @@ pub const TEXT: Text = Text {
     checked_close: "Esc — закрыть.",
     checked_anew: "Повтор не отправляется. {} — новое списание, когда история проверена; {} — закрыть.",
     notice_written_off_after_check: "Проверено: списание прошло — {}",
-    notice_config_readable: "Внимание: {} содержит секреты и доступен другим пользователям — выполните chmod 600",
+    notice_config_readable: "chmod 600 {}: в файле секреты, а читать его могут другие пользователи",
     scope_journal: "Журнал",
     screen_clients: "Клиенты",
     screen_groups: "Группы",

@@ -1117,3 +1117,20 @@ fn a_failed_search_shows_no_earlier_count() {
     let screen = draw(&m, 80, 24);
     assert!(!screen.contains("Клиенты ("), "{screen}");
 }
+
+/// The warning about a config others can read names the file and the command at 80 columns:
+/// the reason is what gives way, in the messages overlay in full.
+#[test]
+fn a_readable_config_is_named_with_its_command_at_80_columns() {
+    for locale in [Locale::Ru, Locale::En] {
+        let mut m = model(locale);
+        m.tell(Notice::ConfigReadable {
+            path: "/home/kassa/.config/loyalty/config.toml".into(),
+        });
+        let screen = draw(&m, 80, 24);
+        assert!(
+            screen.contains("chmod 600 /home/kassa/.config/loyalty/config.toml"),
+            "{screen}"
+        );
+    }
+}
