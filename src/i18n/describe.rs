@@ -2,6 +2,7 @@
 //! service error, a currency, a write-off in one line, a check's doubt.
 
 use super::{Locale, Text, fill, format_amount};
+use crate::domain::journal::Outcome;
 use crate::domain::reconcile::Doubt;
 use crate::domain::setting::{Problem, SettingFault};
 use crate::domain::{Currency, ErrorKind, Reason, ServiceError, WriteOff};
@@ -107,6 +108,36 @@ pub fn setting(t: &Text, f: &SettingFault) -> String {
             fill_all(t.setting_unknown_zone, &[at, &format!("{value:?}")])
         }
         Problem::Client(detail) => fill_all(t.setting_client, &[at, detail]),
+    }
+}
+
+/// Labels made of several of the catalogue's fields.
+impl Text {
+    /// The journal's columns, on the screen and on the command line alike.
+    pub fn journal_columns(&self) -> Vec<&'static str> {
+        vec![
+            self.col_date,
+            self.col_client,
+            self.points,
+            self.rubles,
+            self.coupons_title,
+            self.col_state,
+            self.col_key,
+        ]
+    }
+
+    /// A write-off's outcome as the journal shows it; `None`: sent, and no outcome recorded.
+    pub fn outcome(&self, o: Option<Outcome>) -> &'static str {
+        match o {
+            None => self.outcome_none,
+            Some(Outcome::Applied) => self.outcome_applied,
+            Some(Outcome::Refused) => self.outcome_refused,
+            Some(Outcome::Unknown) => self.outcome_unknown,
+            Some(Outcome::AppliedAfterCheck) => self.outcome_applied_after_check,
+            Some(Outcome::NotAppliedAfterCheck) => self.outcome_not_applied_after_check,
+            Some(Outcome::UnclearAfterCheck) => self.outcome_unclear_after_check,
+            Some(Outcome::NotSent) => self.outcome_not_sent,
+        }
     }
 }
 

@@ -1,7 +1,6 @@
-//! The catalogue's fields, and the labels made of several of them.
+//! The catalogue's fields; the labels made of several of them are in `describe`.
 
 use super::Plural;
-use crate::domain::journal::Outcome;
 
 /// The catalogue. Strings with `{}` take one argument, filled by [`fill`].
 pub struct Text {
@@ -381,33 +380,4 @@ pub struct Text {
     pub setting_client: &'static str,
     /// Under a screen without its provider, when the console knows its config file: `{}`.
     pub not_configured_hint_file: &'static str,
-}
-
-impl Text {
-    /// The journal's columns, on the screen and on the command line alike.
-    pub fn journal_columns(&self) -> Vec<&'static str> {
-        vec![
-            self.col_date,
-            self.col_client,
-            self.points,
-            self.rubles,
-            self.coupons_title,
-            self.col_state,
-            self.col_key,
-        ]
-    }
-
-    /// A write-off's outcome as the journal shows it; `None`: sent, and no outcome recorded.
-    pub fn outcome(&self, o: Option<Outcome>) -> &'static str {
-        match o {
-            None => self.outcome_none,
-            Some(Outcome::Applied) => self.outcome_applied,
-            Some(Outcome::Refused) => self.outcome_refused,
-            Some(Outcome::Unknown) => self.outcome_unknown,
-            Some(Outcome::AppliedAfterCheck) => self.outcome_applied_after_check,
-            Some(Outcome::NotAppliedAfterCheck) => self.outcome_not_applied_after_check,
-            Some(Outcome::UnclearAfterCheck) => self.outcome_unclear_after_check,
-            Some(Outcome::NotSent) => self.outcome_not_sent,
-        }
-    }
 }

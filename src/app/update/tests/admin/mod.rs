@@ -22,6 +22,7 @@ use rust_decimal::Decimal;
 use std::time::Duration;
 
 mod accumulations;
+mod bonus;
 mod card_operations;
 mod groups;
 mod registrations;
