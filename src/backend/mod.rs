@@ -13,11 +13,15 @@ use crate::domain::admin::{
     Promotion, Registration, RegistrationQuery, RetailCard,
 };
 use crate::domain::journal::HoldStep;
+use crate::domain::limits::{Available, Capabilities, ManagerPin};
+use crate::domain::reversal::Operation;
 use crate::domain::setting::{Problem, SettingFault};
+use crate::domain::shift::ShiftReport;
 use crate::domain::{
-    Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
-    WriteOff,
+    Amount, Balances, Client, ClientId, ClientQuery, Coupon, ErrorKind, HistoryEntry, HistoryQuery,
+    OperationId, Reversal, ServiceError, WriteOff,
 };
+use jiff::Timestamp;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -36,15 +40,73 @@ pub trait ClientService: Send + Sync {
         query: HistoryQuery,
     ) -> BoxFuture<'_, ServiceResult<Vec<HistoryEntry>>>;
     /// `key`: the write-off's idempotency key, sent so a retry cannot charge twice where
-    /// the vendor honours it. `record` is told every vendor transaction the write-off makes
-    /// (two-phase mode) before it goes on, so that each can be found and settled later.
+    /// the vendor honours it. `manager`: a manager's PIN, to go past a limit. `record` is
+    /// told every vendor transaction the write-off makes (two-phase mode) before it goes
+    /// on, so that each can be found and settled later. The answer is the operation's
+    /// number where the provider gives one (`loyalty serve` does).
     fn write_off<'a>(
         &'a self,
         id: ClientId,
         request: WriteOff,
         key: Option<String>,
+        manager: Option<ManagerPin>,
         record: Record<'a>,
-    ) -> BoxFuture<'a, ServiceResult<()>>;
+    ) -> BoxFuture<'a, ServiceResult<Option<OperationId>>>;
+
+    /// What this provider can do beyond a plain write-off; asked once per session.
+    fn capabilities(&self) -> BoxFuture<'_, ServiceResult<Capabilities>> {
+        Box::pin(async { Ok(Capabilities::default()) })
+    }
+
+    /// What the client may write off now under the point of sale's limits, for a receipt
+    /// of `receipt_total` if one is given.
+    fn available(
+        &self,
+        _id: ClientId,
+        _receipt_total: Option<Amount>,
+    ) -> BoxFuture<'_, ServiceResult<Available>> {
+        Box::pin(async { Err(not_offered("limits")) })
+    }
+
+    /// One operation with what has been reversed of it.
+    fn operation(&self, _id: OperationId) -> BoxFuture<'_, ServiceResult<Operation>> {
+        Box::pin(async { Err(not_offered("operations")) })
+    }
+
+    /// Gives back all or part of a write-off, under its own key; a manager's PIN is needed.
+    /// The answer is the reversal's own operation number.
+    fn reverse<'a>(
+        &'a self,
+        _request: Reversal,
+        _key: Option<String>,
+        _manager: Option<ManagerPin>,
+    ) -> BoxFuture<'a, ServiceResult<Option<OperationId>>> {
+        Box::pin(async { Err(not_offered("reversals")) })
+    }
+
+    /// Refunds, whole, the holds a two-phase write-off was made of (the live seed-001
+    /// vendor's only way back), by the hold ids its answers gave.
+    fn refund_holds<'a>(
+        &'a self,
+        _client: ClientId,
+        _holds: Vec<String>,
+        _record: Record<'a>,
+    ) -> BoxFuture<'a, ServiceResult<()>> {
+        Box::pin(async { Err(not_offered("refunds")) })
+    }
+
+    /// Per cashier and currency, what was written off and given back since `since`.
+    fn shift_report(&self, _since: Timestamp) -> BoxFuture<'_, ServiceResult<ShiftReport>> {
+        Box::pin(async { Err(not_offered("the shift report")) })
+    }
+}
+
+/// The error of asking a provider for what it does not do.
+pub fn not_offered(what: &str) -> ServiceError {
+    ServiceError::new(
+        ErrorKind::NotConfigured,
+        format!("this provider does not offer {what}"),
+    )
 }
 
 /// Where a write-off reports the vendor transactions it makes.

@@ -82,6 +82,7 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
         .map(|r| {
             let (points, rubles, coupons) = match &r.attempt.movement {
                 Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
+                Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
             };
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             vec![

@@ -147,6 +147,7 @@ impl From<&JournalRow> for JournalJson {
         // it shows in it.
         let (points, rubles, coupons) = match &r.attempt.movement {
             Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
+            Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
         };
         JournalJson {
             at: r.at.to_string(),

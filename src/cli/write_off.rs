@@ -69,9 +69,17 @@ pub async fn run(
             return Err(Failure::new(Exit::Refused, t.cli_declined));
         }
     }
-    let result = send(cx.services, journal, client, request.clone(), key.clone()).await;
+    let result = send(
+        cx.services,
+        journal,
+        client,
+        request.clone(),
+        key.clone(),
+        None,
+    )
+    .await;
     match result {
-        Ok(()) => cx.print(&format!("{}\n", fill(t.notice_written_off, &what))),
+        Ok(_) => cx.print(&format!("{}\n", fill(t.notice_written_off, &what))),
         Err(e) if e.outcome_unknown() => {
             check(cx, journal, (client, &request, &key), (&balances, &offered)).await
         }
@@ -171,7 +179,7 @@ async fn check(
         outcome = outcome.as_str(),
         "write-off checked"
     );
-    if let Err(e) = journal.outcome(key, client, outcome, None) {
+    if let Err(e) = journal.outcome(key, client, outcome, None, None) {
         tracing::error!("journal {}: {e}", journal.path().display());
     }
     let what = describe::write_off(cx.locale, request);
@@ -264,5 +272,6 @@ fn request(
         points,
         rubles,
         coupons,
+        receipt: None,
     })
 }

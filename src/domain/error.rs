@@ -43,6 +43,18 @@ pub enum Reason {
     CouponUnavailable,
     /// A hold of a two-phase write-off has lapsed or is gone.
     HoldGone,
+    /// A shop limit of the point of sale; a manager's PIN may go past it.
+    Limit(super::limits::LimitKind),
+    /// The limit needs the receipt's total, and none was given.
+    ReceiptRequired,
+    /// The movement needs a manager's PIN (a reversal always does).
+    ManagerRequired,
+    /// The PIN is no manager's.
+    PinWrong,
+    /// The reversal asks back more than is left of the original.
+    OverReversal,
+    /// The operation is not a write-off, is not this client's, or is unknown.
+    NotReversible,
 }
 
 /// A backend failure with the vendor's own words, already free of URLs and secrets.

@@ -2,7 +2,7 @@
 //! ended. A write-off is the first kind of movement; a reversal, a hold or a refund would be
 //! another variant of [`Movement`], recorded and shown the same way.
 
-use super::{ClientId, WriteOff};
+use super::{ClientId, Reversal, WriteOff};
 use jiff::Timestamp;
 
 /// What a movement asks the vendor to do, with its amounts. Every place that records or
@@ -12,6 +12,8 @@ use jiff::Timestamp;
 pub enum Movement {
     /// Points, roubles and coupons taken from a client's balance.
     WriteOff(WriteOff),
+    /// All or part of an earlier write-off given back.
+    Reversal(Reversal),
 }
 
 /// One movement as the journal records it before it is sent: the key that makes a retry
@@ -24,6 +26,8 @@ pub struct Attempt {
     /// Why it was asked for, in the person's words. No form asks for one yet (a write-off
     /// needs none), so today's entries carry `None`; a reversal will.
     pub reason: Option<String>,
+    /// Sent with a manager's PIN (the PIN itself is never journalled).
+    pub manager: bool,
 }
 
 impl Attempt {
@@ -34,6 +38,23 @@ impl Attempt {
             client,
             movement: Movement::WriteOff(request),
             reason: None,
+            manager: false,
+        }
+    }
+
+    /// A reversal under `key`; its reason is the journal's too, and it always goes with a
+    /// manager's PIN.
+    pub fn reversal(key: String, request: Reversal) -> Self {
+        let reason = Some(match &request.why.note {
+            Some(note) => format!("{}: {note}", request.why.code.code()),
+            None => request.why.code.code().to_string(),
+        });
+        Attempt {
+            key,
+            client: request.client,
+            movement: Movement::Reversal(request),
+            reason,
+            manager: true,
         }
     }
 }
@@ -95,6 +116,8 @@ pub struct JournalRow {
     /// `None`: sent, and no outcome was recorded (the console stopped meanwhile).
     pub outcome: Option<Outcome>,
     pub detail: Option<String>,
+    /// The server's number for the movement, once an answer gave it.
+    pub operation: Option<super::OperationId>,
 }
 
 /// A step of a two-phase write-off, recorded with the vendor's transaction id so that every

@@ -5,12 +5,15 @@ pub mod days;
 pub mod error;
 pub mod export;
 pub mod journal;
+pub mod limits;
 pub mod mask;
 pub mod money;
 pub mod phone;
 pub mod reconcile;
+pub mod reversal;
 pub mod search;
 pub mod setting;
+pub mod shift;
 pub mod text;
 
 pub use error::{ErrorKind, Reason, ServiceError};
@@ -18,6 +21,7 @@ pub use error::{ErrorKind, Reason, ServiceError};
 /// Longest seed-001 login (an email or a phone) accepted: an email is at most 254 characters.
 pub const LOGIN_MAX: usize = 254;
 pub use money::{Amount, AmountError};
+pub use reversal::{About, OperationId, Receipt, Reversal};
 pub use search::ClientQuery;
 
 use jiff::Timestamp;
@@ -100,6 +104,9 @@ pub struct HistoryEntry {
     pub currency: Currency,
     pub at: Timestamp,
     pub transaction_id: String,
+    /// What the server says of the movement beyond its amount (our server does; the
+    /// vendors' history rows are bare).
+    pub about: Option<About>,
 }
 
 /// A page of balance history, optionally limited to a period (both ends inclusive).
@@ -117,6 +124,8 @@ pub struct WriteOff {
     pub points: Option<Amount>,
     pub rubles: Option<Amount>,
     pub coupons: Vec<CouponId>,
+    /// The receipt it pays part of, when the cashier gave one.
+    pub receipt: Option<Receipt>,
 }
 
 impl WriteOff {

@@ -3,6 +3,7 @@
 
 use super::{Locale, Text, fill, format_amount};
 use crate::domain::journal::Outcome;
+use crate::domain::limits::LimitKind;
 use crate::domain::reconcile::Doubt;
 use crate::domain::setting::{Problem, SettingFault};
 use crate::domain::{Currency, ErrorKind, Reason, ServiceError, WriteOff};
@@ -34,7 +35,23 @@ pub fn refusal(t: &Text, e: &ServiceError) -> String {
         Some(Reason::Insufficient) => t.reason_insufficient.to_string(),
         Some(Reason::CouponUnavailable) => t.reason_coupon.to_string(),
         Some(Reason::HoldGone) => t.reason_hold_gone.to_string(),
+        Some(Reason::Limit(kind)) => fill(t.reason_limit, limit(t, kind)),
+        Some(Reason::ReceiptRequired) => t.reason_receipt_required.to_string(),
+        Some(Reason::ManagerRequired) => t.reason_manager_required.to_string(),
+        Some(Reason::PinWrong) => t.reason_pin_wrong.to_string(),
+        Some(Reason::OverReversal) => t.reason_over_reversal.to_string(),
+        Some(Reason::NotReversible) => t.reason_not_reversible.to_string(),
         None => error(t, e),
+    }
+}
+
+/// A shop limit's name, as a refusal or the write-off dialog says it.
+pub fn limit(t: &Text, kind: LimitKind) -> &'static str {
+    match kind {
+        LimitKind::ReceiptShare => t.limit_receipt_share,
+        LimitKind::Operation => t.limit_operation,
+        LimitKind::ClientDay => t.limit_client_day,
+        LimitKind::CashierShift => t.limit_cashier_shift,
     }
 }
 

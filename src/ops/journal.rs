@@ -4,7 +4,8 @@
 //! lines follow it.
 
 use crate::domain::journal::{Attempt, HoldStep, JournalRow, Movement, Outcome};
-use crate::domain::{Amount, ClientId, CouponId, WriteOff};
+use crate::domain::reversal::{ReasonCode, Why};
+use crate::domain::{Amount, ClientId, CouponId, OperationId, Receipt, Reversal, WriteOff};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 enum Kind {
     #[default]
     WriteOff,
+    Reversal,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,6 +41,21 @@ enum Line {
         rubles: Option<String>,
         #[serde(default)]
         coupons: Vec<i64>,
+        /// A write-off's receipt: its number and total.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receipt: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receipt_total: Option<String>,
+        /// A reversal's original operation and its reason's code and note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        original: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        /// Sent with a manager's PIN; the PIN itself never reaches the journal.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        manager: bool,
     },
     Outcome {
         at: String,
@@ -47,6 +64,9 @@ enum Line {
         outcome: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
+        /// The server's number for the movement, when it gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        operation: Option<i64>,
     },
     /// A vendor transaction of a two-phase write-off: held, written off or cancelled.
     Transaction {
@@ -107,6 +127,15 @@ impl Journal {
     pub fn attempt(&self, attempt: &Attempt) -> std::io::Result<()> {
         let (kind, points, rubles, coupons) = match &attempt.movement {
             Movement::WriteOff(w) => (Kind::WriteOff, w.points, w.rubles, &w.coupons),
+            Movement::Reversal(r) => (Kind::Reversal, r.points, r.rubles, &r.coupons),
+        };
+        let receipt = match &attempt.movement {
+            Movement::WriteOff(w) => w.receipt.as_ref(),
+            Movement::Reversal(_) => None,
+        };
+        let reversal = match &attempt.movement {
+            Movement::Reversal(r) => Some(r),
+            Movement::WriteOff(_) => None,
         };
         self.append(&Line::Attempt {
             at: Timestamp::now().to_string(),
@@ -119,15 +148,23 @@ impl Journal {
             points: points.map(|a| a.to_string()),
             rubles: rubles.map(|a| a.to_string()),
             coupons: coupons.iter().map(|c| c.0).collect(),
+            receipt: receipt.map(|r| r.number.clone()),
+            receipt_total: receipt.map(|r| r.total.to_string()),
+            original: reversal.map(|r| r.original.0),
+            why: reversal.map(|r| r.why.code.code().to_string()),
+            note: reversal.and_then(|r| r.why.note.clone()),
+            manager: attempt.manager,
         })
     }
 
+    /// Records how a movement ended; `operation` is the server's number for it, if known.
     pub fn outcome(
         &self,
         key: &str,
         client: ClientId,
         outcome: Outcome,
         detail: Option<String>,
+        operation: Option<OperationId>,
     ) -> std::io::Result<()> {
         self.append(&Line::Outcome {
             at: Timestamp::now().to_string(),
@@ -135,6 +172,7 @@ impl Journal {
             client: client.0,
             outcome: outcome.as_str().to_string(),
             detail,
+            operation: operation.map(|o| o.0),
         })
     }
 
@@ -177,13 +215,38 @@ impl Journal {
                     points,
                     rubles,
                     coupons,
+                    receipt,
+                    receipt_total,
+                    original,
+                    why,
+                    note,
+                    manager,
                 }) => {
                     let amount = |a: Option<String>| a.and_then(|t| Amount::parse_decimal(&t).ok());
+                    let coupons = coupons.into_iter().map(CouponId).collect();
                     let movement = match kind {
                         Kind::WriteOff => Movement::WriteOff(WriteOff {
                             points: amount(points),
                             rubles: amount(rubles),
-                            coupons: coupons.into_iter().map(CouponId).collect(),
+                            coupons,
+                            receipt: receipt.map(|number| Receipt {
+                                number,
+                                total: amount(receipt_total).unwrap_or(Amount::ZERO),
+                            }),
+                        }),
+                        Kind::Reversal => Movement::Reversal(Reversal {
+                            original: OperationId(original.unwrap_or_default()),
+                            client: ClientId(client),
+                            points: amount(points),
+                            rubles: amount(rubles),
+                            coupons,
+                            why: Why {
+                                code: why
+                                    .as_deref()
+                                    .and_then(ReasonCode::from_code)
+                                    .unwrap_or(ReasonCode::Other),
+                                note,
+                            },
                         }),
                     };
                     by_key.insert(key.clone(), rows.len());
@@ -196,20 +259,24 @@ impl Journal {
                             client: ClientId(client),
                             movement,
                             reason,
+                            manager,
                         },
                         outcome: None,
                         detail: None,
+                        operation: None,
                     });
                 }
                 Ok(Line::Outcome {
                     key,
                     outcome,
                     detail,
+                    operation,
                     ..
                 }) => {
                     if let Some(row) = by_key.get(&key).and_then(|i| rows.get_mut(*i)) {
                         row.outcome = Outcome::parse(&outcome);
                         row.detail = detail;
+                        row.operation = operation.map(OperationId).or(row.operation);
                     }
                 }
                 // Transaction lines are for settling by hand; the rows show outcomes.
@@ -241,6 +308,7 @@ mod tests {
             points: Some(Amount::from_minor(1250)),
             rubles: None,
             coupons: vec![CouponId(7)],
+            receipt: None,
         };
         j.attempt(&write_off("k1", 1, &w)).unwrap();
         j.outcome(
@@ -248,10 +316,11 @@ mod tests {
             ClientId(1),
             Outcome::Unknown,
             Some("timed out".into()),
+            None,
         )
         .unwrap();
         j.attempt(&write_off("k2", 2, &w)).unwrap();
-        j.outcome("k1", ClientId(1), Outcome::AppliedAfterCheck, None)
+        j.outcome("k1", ClientId(1), Outcome::AppliedAfterCheck, None, None)
             .unwrap();
         // A torn last line is skipped.
         std::fs::OpenOptions::new()
@@ -282,6 +351,7 @@ mod tests {
             points: Some(Amount::from_minor(100)),
             rubles: None,
             coupons: vec![],
+            receipt: None,
         };
         Journal::new(path.clone(), "shop".into())
             .by(Some("cashier@shop.ru"))
@@ -329,11 +399,14 @@ mod tests {
                         points: Some(Amount::from_minor(1250)),
                         rubles: Some(Amount::from_minor(300)),
                         coupons: vec![CouponId(5), CouponId(6)],
+                        receipt: None,
                     }),
                     reason: None,
+                    manager: false,
                 },
                 outcome: Some(Outcome::Refused),
                 detail: Some("no".into()),
+                operation: None,
             }]
         );
     }
@@ -351,6 +424,7 @@ mod tests {
                 points: None,
                 rubles: Some(Amount::from_minor(99)),
                 coupons: vec![],
+                receipt: None,
             },
         );
         let reasoned = Attempt {
@@ -362,6 +436,7 @@ mod tests {
                     points: Some(Amount::from_minor(100_000)),
                     rubles: None,
                     coupons: vec![CouponId(3)],
+                    receipt: None,
                 },
             )
         };

@@ -158,14 +158,16 @@ impl Executor {
                     key,
                 } => Msg::WrittenOff {
                     id,
-                    result: write_off::send(&s, &journal, client, request, key).await,
+                    result: write_off::send(&s, &journal, client, request, key, None)
+                        .await
+                        .map(|_| ()),
                 },
                 Cmd::Record {
                     key,
                     client,
                     outcome,
                 } => {
-                    if let Err(e) = journal.outcome(&key, client, outcome, None) {
+                    if let Err(e) = journal.outcome(&key, client, outcome, None, None) {
                         tracing::error!("journal {}: {e}", journal.path().display());
                     }
                     return;
@@ -310,12 +312,13 @@ mod tests {
             _: ClientId,
             _: WriteOff,
             key: Option<String>,
+            _: Option<crate::domain::limits::ManagerPin>,
             _: crate::backend::Record<'a>,
-        ) -> BoxFuture<'a, ServiceResult<()>> {
+        ) -> BoxFuture<'a, ServiceResult<Option<crate::domain::OperationId>>> {
             let journaled = std::fs::read_to_string(&self.journal)
                 .is_ok_and(|j| j.contains("\"attempt\"") && j.contains(&key.unwrap_or_default()));
             self.write_offs.lock().unwrap().push(journaled);
-            Box::pin(async { Ok(()) })
+            Box::pin(async { Ok(None) })
         }
     }
 

@@ -53,6 +53,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             let r = &rows[i];
             let (points, rubles, coupons) = match &r.attempt.movement {
                 Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
+                Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
             };
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             let state = t.outcome(r.outcome);

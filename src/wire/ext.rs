@@ -1,9 +1,11 @@
 //! The `/ext/api/v1/` loyalty API (seed 001): JSON shapes exactly as the vendor documents
 //! them, and their conversion to and from domain types.
 
+use crate::domain::reversal::{OperationKind, Who};
 use crate::domain::text::{clean, clean_opt};
 use crate::domain::{
-    Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, WriteOff,
+    About, Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry,
+    OperationId, Receipt, WriteOff,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -48,6 +50,30 @@ pub struct HistoryDto {
     /// A string in the sample; some installations send a number, so both are read.
     #[serde(rename = "transactionId", deserialize_with = "string_or_number")]
     pub transaction_id: String,
+    /// `loyalty serve`'s own: the operation the row belongs to and what it keeps of it
+    /// (`wire::ext_operations`); the vendor's rows have none of these.
+    #[serde(
+        rename = "operationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<super::ext_operations::ReceiptDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -57,6 +83,10 @@ pub struct WriteOffDto {
     pub balance: Option<Vec<AmountDto>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<i64>>,
+    /// `loyalty serve`'s own: the receipt the write-off pays part of. Sent only to a
+    /// provider whose capabilities say it keeps receipts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<super::ext_operations::ReceiptDto>,
 }
 
 /// The error body `loyalty serve` answers with. The vendor documents none, so the adapter
@@ -120,6 +150,8 @@ pub enum WireError {
     Currency(String),
     #[error("timestamp {0} out of range")]
     Timestamp(i64),
+    #[error("unknown operation kind {0:?}")]
+    Kind(String),
 }
 
 pub fn currency_from_wire(text: &str) -> Result<Currency, WireError> {
@@ -231,19 +263,61 @@ impl TryFrom<HistoryDto> for HistoryEntry {
             at: timestamp_from_wire(dto.transaction_date)?,
             // Shown on the card and printed by `loyalty client history`: vendor text.
             transaction_id: clean(&dto.transaction_id),
+            about: about_from_wire(&dto)?,
         })
     }
 }
 
 impl From<&HistoryEntry> for HistoryDto {
     fn from(entry: &HistoryEntry) -> Self {
+        let about = entry.about.as_ref();
         HistoryDto {
             amount: amount_to_wire(entry.amount),
             currency: currency_to_wire(entry.currency).to_string(),
             transaction_date: entry.at.as_millisecond(),
             transaction_id: entry.transaction_id.clone(),
+            operation_id: about.and_then(|a| a.operation).map(|o| o.0),
+            kind: about.and_then(|a| a.kind).map(|k| k.code().to_string()),
+            principal: about.and_then(|a| a.who.principal.clone()),
+            login: about.and_then(|a| a.who.login.clone()),
+            manager: about.and_then(|a| a.who.manager.clone()),
+            reason: about
+                .and_then(|a| a.why.as_ref())
+                .map(|w| w.code.code().to_string()),
+            note: about
+                .and_then(|a| a.why.as_ref())
+                .and_then(|w| w.note.clone()),
+            receipt: about
+                .and_then(|a| a.receipt.as_ref())
+                .map(super::ext_operations::ReceiptDto::from),
+            original: about.and_then(|a| a.original).map(|o| o.0),
         }
     }
+}
+
+/// What a history row of `loyalty serve` says beyond its amount; `None` for a bare row.
+fn about_from_wire(dto: &HistoryDto) -> Result<Option<About>, WireError> {
+    let bare = dto.operation_id.is_none()
+        && dto.kind.is_none()
+        && dto.principal.is_none()
+        && dto.login.is_none()
+        && dto.reason.is_none()
+        && dto.receipt.is_none();
+    if bare {
+        return Ok(None);
+    }
+    Ok(Some(About {
+        operation: dto.operation_id.map(OperationId),
+        kind: dto.kind.as_deref().and_then(OperationKind::from_code),
+        who: Who {
+            principal: clean_opt(dto.principal.clone()),
+            login: clean_opt(dto.login.clone()),
+            manager: clean_opt(dto.manager.clone()),
+        },
+        why: super::ext_operations::why_from_wire(dto.reason.as_deref(), dto.note.as_deref()),
+        receipt: dto.receipt.as_ref().map(Receipt::try_from).transpose()?,
+        original: dto.original.map(OperationId),
+    }))
 }
 
 impl From<&WriteOff> for WriteOffDto {
@@ -259,6 +333,10 @@ impl From<&WriteOff> for WriteOffDto {
         WriteOffDto {
             balance: (!balance.is_empty()).then_some(balance),
             coupons: (!w.coupons.is_empty()).then(|| w.coupons.iter().map(|c| c.0).collect()),
+            receipt: w
+                .receipt
+                .as_ref()
+                .map(super::ext_operations::ReceiptDto::from),
         }
     }
 }
@@ -273,6 +351,13 @@ pub struct HoldRequestDto {
     pub amount: Number,
     #[serde(default)]
     pub coupon_ids: Vec<i64>,
+    /// The receipt's number, as the document's hold answer names it (`orderId`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string_or_number"
+    )]
+    pub order_id: Option<String>,
 }
 
 /// The answer to a hold; `transactionId` is the handle every later step names.

@@ -2,6 +2,7 @@
 //! read them) and by `loyalty serve` (which speaks them); neither side's domain leaks in.
 
 pub mod ext;
+pub mod ext_operations;
 mod lenient;
 pub mod mloyalty;
 pub mod poster;

@@ -322,6 +322,7 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
         points: Some(Amount::from_minor(10_000)),
         rubles: None,
         coupons: vec![CouponId(1235)],
+        receipt: None,
     };
     journal
         .attempt(&Attempt::write_off(
@@ -336,6 +337,7 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
             ClientId(1234567),
             Outcome::Unknown,
             Some("timeout".into()),
+            None,
         )
         .unwrap();
     journal

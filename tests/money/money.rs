@@ -62,8 +62,9 @@ async fn write_off(
     steps: &Steps,
 ) -> Result<(), ServiceError> {
     let record = |step: HoldStep, id: &str| steps.lock().unwrap().push((step, id.to_string()));
-    a.write_off(CLIENT, request, Some(key.to_string()), &record)
+    a.write_off(CLIENT, request, Some(key.to_string()), None, &record)
         .await
+        .map(|_| ())
 }
 
 /// The points the vendor holds for the sample client, read past the gateway.

@@ -236,10 +236,11 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
         points: Some(Amount::from_minor(23_456)),
         rubles: Some(Amount::from_minor(2_106)),
         coupons: vec![CouponId(1235)],
+        receipt: None,
     };
     // A minute after the data was made; coupon 1235 expires 30 days after that.
     s.clock.advance(jiff::SignedDuration::from_mins(1));
-    a.write_off(SAMPLE, request, None, &no_record)
+    a.write_off(SAMPLE, request, None, None, &no_record)
         .await
         .unwrap();
     let b = a.balance(SAMPLE).await.unwrap();
@@ -272,7 +273,9 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
         points: Some(Amount::from_minor(100_000)),
         ..Default::default()
     };
-    a.write_off(SAMPLE, rest, None, &no_record).await.unwrap();
+    a.write_off(SAMPLE, rest, None, None, &no_record)
+        .await
+        .unwrap();
     assert_eq!(a.balance(SAMPLE).await.unwrap().points, Amount::ZERO);
     assert!(s.ledger_mismatches().await.is_empty());
 }
@@ -285,9 +288,10 @@ async fn an_overdraw_is_refused_and_changes_nothing() {
         points: Some(Amount::from_minor(100)),
         rubles: Some(Amount::from_minor(432_107)),
         coupons: vec![CouponId(1235)],
+        receipt: None,
     };
     let e = a
-        .write_off(SAMPLE, request, None, &no_record)
+        .write_off(SAMPLE, request, None, None, &no_record)
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
@@ -332,20 +336,27 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
         points: Some(Amount::from_minor(1)),
         rubles: None,
         coupons: vec![coupon],
+        receipt: None,
     };
     let e = a
-        .write_off(SAMPLE, with_points(foreign), None, &no_record)
+        .write_off(SAMPLE, with_points(foreign), None, None, &no_record)
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(1234)), None, &no_record)
+        .write_off(SAMPLE, with_points(CouponId(1234)), None, None, &no_record)
         .await
         .unwrap_err();
     assert!(e.detail.contains("expired"), "{}", e.detail);
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(99_999_999)), None, &no_record)
+        .write_off(
+            SAMPLE,
+            with_points(CouponId(99_999_999)),
+            None,
+            None,
+            &no_record,
+        )
         .await
         .unwrap_err();
     assert!(e.detail.contains("does not belong"), "{}", e.detail);
@@ -353,7 +364,7 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
     let month = jiff::SignedDuration::from_hours(31 * 24);
     s.clock.advance(month);
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(1235)), None, &no_record)
+        .write_off(SAMPLE, with_points(CouponId(1235)), None, None, &no_record)
         .await
         .unwrap_err();
     assert!(e.detail.contains("expired"), "{}", e.detail);
@@ -365,12 +376,13 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
             ..Default::default()
         },
         None,
+        None,
         &no_record,
     )
     .await
     .unwrap();
     let e = a
-        .write_off(SAMPLE, with_points(CouponId(1235)), None, &no_record)
+        .write_off(SAMPLE, with_points(CouponId(1235)), None, None, &no_record)
         .await
         .unwrap_err();
     assert!(e.detail.contains("already redeemed"), "{}", e.detail);
@@ -515,11 +527,17 @@ async fn login_and_api_key_are_accepted_and_the_login_is_recorded_with_the_ledge
         ..WriteOff::default()
     };
     by_key
-        .write_off(SAMPLE, one_point.clone(), Some("k1".into()), &no_record)
+        .write_off(
+            SAMPLE,
+            one_point.clone(),
+            Some("k1".into()),
+            None,
+            &no_record,
+        )
         .await
         .unwrap();
     s.adapter()
-        .write_off(SAMPLE, one_point, Some("k2".into()), &no_record)
+        .write_off(SAMPLE, one_point, Some("k2".into()), None, &no_record)
         .await
         .unwrap();
     let logins: Vec<Option<String>> = s
@@ -761,9 +779,10 @@ async fn the_console_writes_off_in_holds_against_loyalty_serve() {
         points: Some(Amount::from_minor(23_456)),
         rubles: Some(Amount::from_minor(2_106)),
         coupons: vec![CouponId(1235)],
+        receipt: None,
     };
     adapter
-        .write_off(SAMPLE, request, Some("k".into()), &record)
+        .write_off(SAMPLE, request, Some("k".into()), None, &record)
         .await
         .unwrap();
     let b = adapter.balance(SAMPLE).await.unwrap();

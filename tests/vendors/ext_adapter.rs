@@ -133,8 +133,9 @@ async fn sends_the_write_off_body_in_the_documented_shape() {
         points: Some(Amount::from_minor(123_456)),
         rubles: None,
         coupons: vec![CouponId(123), CouponId(321)],
+        receipt: None,
     };
-    a.write_off(ClientId(1_234_567), request, None, &no_record)
+    a.write_off(ClientId(1_234_567), request, None, None, &no_record)
         .await
         .unwrap();
     let body = seen
@@ -180,6 +181,7 @@ async fn server_errors_and_refusals_are_told_apart() {
                 points: Some(Amount::from_minor(1)),
                 ..Default::default()
             },
+            None,
             None,
             &no_record,
         )
@@ -386,6 +388,7 @@ async fn login_and_api_key_go_with_every_call_and_never_into_an_error() {
             ..WriteOff::default()
         },
         Some("key-1".into()),
+        None,
         &no_record,
     )
     .await
@@ -511,6 +514,7 @@ fn points_roubles_coupon() -> WriteOff {
         points: Some(Amount::from_minor(1_000)),
         rubles: Some(Amount::from_minor(250)),
         coupons: vec![CouponId(1235)],
+        receipt: None,
     }
 }
 
@@ -527,6 +531,7 @@ async fn hold_mode_holds_each_part_then_writes_each_hold_off() {
             ClientId(1_234_567),
             points_roubles_coupon(),
             Some("k".into()),
+            None,
             &record,
         )
         .await
@@ -577,7 +582,7 @@ async fn a_lost_answer_to_a_hold_write_off_is_unknown_sent_once_and_not_cancelle
     let steps: Steps = Arc::default();
     let record = recorder(&steps);
     let e = hold_adapter(&url)
-        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
+        .write_off(ClientId(1), ten_points(), Some("k".into()), None, &record)
         .await
         .unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
@@ -602,12 +607,12 @@ async fn the_retry_writes_off_the_same_hold_and_never_holds_again() {
     let (v, adapter, steps) = first_hold_write_off_unanswered().await;
     let record = recorder(&steps);
     let e = adapter
-        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
+        .write_off(ClientId(1), ten_points(), Some("k".into()), None, &record)
         .await
         .unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
     adapter
-        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
+        .write_off(ClientId(1), ten_points(), Some("k".into()), None, &record)
         .await
         .unwrap();
     assert_eq!(v.paths(), ["hold/", "hold/write_off/", "hold/write_off/"]);
@@ -615,7 +620,7 @@ async fn the_retry_writes_off_the_same_hold_and_never_holds_again() {
     assert!(seen[1..].iter().all(|(_, b)| b["transactionId"] == "t-1"));
     // Another write-off (another key) holds anew.
     adapter
-        .write_off(ClientId(1), ten_points(), Some("k2".into()), &record)
+        .write_off(ClientId(1), ten_points(), Some("k2".into()), None, &record)
         .await
         .unwrap();
     assert_eq!(v.paths().iter().filter(|p| *p == "hold/").count(), 2);
@@ -629,13 +634,13 @@ async fn a_refused_repeat_of_a_hold_write_off_in_doubt_is_still_in_doubt() {
     let (v, adapter, steps) = first_hold_write_off_unanswered().await;
     let record = recorder(&steps);
     let first = adapter
-        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
+        .write_off(ClientId(1), ten_points(), Some("k".into()), None, &record)
         .await;
     assert!(first.unwrap_err().outcome_unknown());
     v.refuse_write_off
         .store(true, std::sync::atomic::Ordering::SeqCst);
     let e = adapter
-        .write_off(ClientId(1), ten_points(), Some("k".into()), &record)
+        .write_off(ClientId(1), ten_points(), Some("k".into()), None, &record)
         .await
         .unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
@@ -656,6 +661,7 @@ async fn a_refused_hold_write_off_cancels_the_holds() {
             ClientId(1),
             points_roubles_coupon(),
             Some("k".into()),
+            None,
             &record,
         )
         .await
@@ -695,6 +701,7 @@ async fn a_refused_second_hold_cancels_the_first() {
             ClientId(1),
             points_roubles_coupon(),
             Some("k".into()),
+            None,
             &record,
         )
         .await

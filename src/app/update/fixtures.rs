@@ -151,6 +151,7 @@ pub fn history(n: usize) -> Vec<HistoryEntry> {
             currency: Currency::Points,
             at: Timestamp::from_millisecond(NOW_MS - i as i64 * 60_000).unwrap(),
             transaction_id: format!("t{i}"),
+            about: None,
         })
         .collect()
 }

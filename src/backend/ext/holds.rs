@@ -110,6 +110,7 @@ impl ExtAdapter {
                 } else {
                     Vec::new()
                 },
+                order_id: request.receipt.as_ref().map(|r| r.number.clone()),
             };
             let builder = self.request(Method::POST, wire::HOLD_PATH).json(&body);
             let answer = match self.send("hold", builder).await {

@@ -6,6 +6,8 @@ use super::http::{self, excerpt, status_kind};
 use super::progress;
 use super::{BoxFuture, ClientService, Record, ServiceResult};
 use crate::config::{ExtCredential, WriteOffMode};
+use crate::domain::OperationId;
+use crate::domain::limits::ManagerPin;
 use crate::domain::{
     Balances, Client, ClientId, ClientQuery, Coupon, ErrorKind, HistoryEntry, HistoryQuery,
     ServiceError, WriteOff,
@@ -243,10 +245,14 @@ impl ClientService for ExtAdapter {
         id: ClientId,
         request: WriteOff,
         key: Option<String>,
+        _manager: Option<ManagerPin>,
         record: Record<'a>,
-    ) -> BoxFuture<'a, ServiceResult<()>> {
+    ) -> BoxFuture<'a, ServiceResult<Option<OperationId>>> {
         if self.mode == WriteOffMode::Hold {
-            return Box::pin(self.write_off_in_holds(id, request, key, record));
+            return Box::pin(async move {
+                self.write_off_in_holds(id, request, key, record).await?;
+                Ok(None)
+            });
         }
         Box::pin(async move {
             let body = WriteOffDto::from(&request);
@@ -263,7 +269,8 @@ impl ClientService for ExtAdapter {
             // Sent once: a write is never retried here. Success is a 2xx the console can read
             // (the seed answers a bare 200).
             let answer = self.send("write-off", builder).await?;
-            http::write_accepted("write-off", &answer)
+            http::write_accepted("write-off", &answer)?;
+            Ok(None)
         })
     }
 }

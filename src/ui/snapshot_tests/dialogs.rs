@@ -39,11 +39,14 @@ fn the_journal() {
                         } else {
                             vec![]
                         },
+                        receipt: None,
                     }),
                     reason: None,
+                    manager: false,
                 },
                 outcome: *o,
                 detail: None,
+                operation: None,
             })
             .collect();
         update(

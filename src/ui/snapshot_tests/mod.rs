@@ -80,6 +80,7 @@ fn history(n: usize) -> Vec<HistoryEntry> {
             },
             at: Timestamp::from_millisecond(NOW_MS - i as i64 * 86_400_000).unwrap(),
             transaction_id: format!("{}", 900_000 + i),
+            about: None,
         })
         .collect()
 }
@@ -130,12 +131,14 @@ fn account_after_write_off(history_rows: usize) -> Account {
             currency: Currency::Rubles,
             at,
             transaction_id: "900101".into(),
+            about: None,
         },
         HistoryEntry {
             amount: Amount::from_minor(-10_050),
             currency: Currency::Points,
             at,
             transaction_id: "900100".into(),
+            about: None,
         },
     ];
     history.extend(self::history(history_rows));

@@ -63,6 +63,7 @@ fn hostile_vendor_text_never_reaches_the_terminal() {
                         currency: Currency::Points,
                         at: Timestamp::from_millisecond(NOW_MS).unwrap(),
                         transaction_id: evil("tx"),
+                        about: None,
                     }]),
                 },
             ),

@@ -116,6 +116,7 @@ pub(super) fn to_confirmation(m: &mut Model) -> WriteOff {
         points: Some(amount("12.5")),
         rubles: Some(amount("50.5")),
         coupons: vec![CouponId(7)],
+        receipt: None,
     };
     assert!(matches!(
         dialog_step(m),

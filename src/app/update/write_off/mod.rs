@@ -284,6 +284,7 @@ pub fn validate(d: &WriteOffDialog, now: jiff::Timestamp) -> Result<WriteOff, Fo
         points,
         rubles,
         coupons,
+        receipt: None,
     };
     if request.is_empty() {
         return Err(FormProblem::Nothing);

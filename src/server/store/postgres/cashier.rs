@@ -152,6 +152,7 @@ impl Postgres {
                     amount: Amount::from_minor(r.get(2)),
                     at: Timestamp::from_millisecond(r.get(3)).unwrap_or(Timestamp::UNIX_EPOCH),
                     transaction_id: r.get::<_, i64>(0).to_string(),
+                    about: None,
                 })
             })
             .collect())

@@ -148,6 +148,7 @@ pub fn history(
             currency,
             at: Timestamp::from_millisecond(at).unwrap_or(Timestamp::UNIX_EPOCH),
             transaction_id: lid.to_string(),
+            about: None,
         });
     }
     Ok(out)
