@@ -27,6 +27,7 @@ fn made(principal: Option<&str>) -> Made {
         at: anchor(),
         by: Some("kassa@shop.ru".into()),
         principal: principal.map(Into::into),
+        ..Made::default()
     }
 }
 

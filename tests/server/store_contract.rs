@@ -11,7 +11,9 @@ use jiff::{SignedDuration, Timestamp};
 use loyalty_console::domain::admin::{
     CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
 };
-use loyalty_console::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
+use loyalty_console::domain::{
+    Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, WriteOff,
+};
 use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
 use loyalty_console::server::holds::Reach;
 use loyalty_console::server::principals::Role;
@@ -31,6 +33,7 @@ fn made(at: Timestamp) -> Made {
         at,
         by: Some("kassa@shop.ru".into()),
         principal: Some("till-1".into()),
+        ..Made::default()
     }
 }
 
@@ -41,9 +44,9 @@ fn points(minor: i64) -> WriteOff {
     }
 }
 
-fn answer(result: Result<(), &StoreError>) -> (u16, String) {
+fn answer(result: Result<OperationId, &StoreError>) -> (u16, String) {
     match result {
-        Ok(()) => (200, String::new()),
+        Ok(operation) => (200, format!("{{\"operationId\":{operation}}}")),
         Err(e) => (422, e.to_string()),
     }
 }
@@ -213,7 +216,7 @@ async fn write_offs_are_all_or_nothing(store: &Store) {
         .write_off(SAMPLE, both.clone(), made(anchor()))
         .await
         .unwrap();
-    assert_eq!(ids.len(), 1);
+    assert_eq!(ids.ledger.len(), 1);
     assert_eq!(
         store.balances(SAMPLE).await.unwrap().points,
         Amount::from_minor(123_000)

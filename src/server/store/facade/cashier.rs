@@ -6,7 +6,7 @@ use crate::domain::{
     WriteOff,
 };
 use crate::server::store::rules::holds::{Hold, Reach};
-use crate::server::store::{Answer, ClientPage, Idempotency, Keyed, Made, StoreError};
+use crate::server::store::{Answer, ClientPage, Idempotency, Keyed, Made, StoreError, Written};
 
 impl Store {
     /// The first page of the clients a search finds.
@@ -68,13 +68,13 @@ impl Store {
         }
     }
 
-    /// A write-off, all or nothing; the ledger ids of its balance parts.
+    /// A write-off, all or nothing, under `made`'s limits: its operation and ledger rows.
     pub async fn write_off(
         &self,
         id: ClientId,
         request: WriteOff,
         made: Made,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Written, StoreError> {
         match self {
             Store::Sqlite(s) => s.write_off(id, request, made).await,
             Store::Postgres(p) => p.write_off(id, &request, &made).await,

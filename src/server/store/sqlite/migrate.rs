@@ -10,9 +10,10 @@ use crate::server::store::StoreError;
 use rusqlite::Connection;
 
 /// The schema this binary writes (SQLite's `user_version`): 1 before principals, 2 with
-/// them and the ledger's `principal`, 3 with the holds' owner and refunder. PostgreSQL
-/// numbers its own steps (`postgres::SCHEMA_VERSION`).
-pub(super) const SCHEMA_VERSION: i64 = 3;
+/// them and the ledger's `principal`, 3 with the holds' owner and refunder, 4 with
+/// operations, their coupons and managers. PostgreSQL numbers its own steps
+/// (`postgres::SCHEMA_VERSION`).
+pub(super) const SCHEMA_VERSION: i64 = 4;
 
 /// A column as `ALTER TABLE … ADD COLUMN` takes it: table, column, declaration.
 type Column = (&'static str, &'static str, &'static str);
@@ -51,6 +52,11 @@ const STEPS: &[Step] = &[
             ("holds", "id", "INTEGER"),
         ],
         sql: include_str!("../../../../assets/sqlite/003_hold_owner.sql"),
+    },
+    Step {
+        // The operation a ledger row belongs to (`NULL` for rows made before).
+        columns: &[("ledger", "operation_id", "INTEGER REFERENCES operations (id)")],
+        sql: include_str!("../../../../assets/sqlite/004_operations.sql"),
     },
 ];
 
