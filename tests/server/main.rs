@@ -10,6 +10,7 @@ mod connections;
 mod credentials;
 mod ext;
 mod hold_owners;
+mod money_back;
 mod off_loopback;
 mod postgres;
 mod reliability;

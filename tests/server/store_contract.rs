@@ -951,7 +951,8 @@ async fn nul_text_is_refused_as_the_request_fault(store: &Store) {
 
 /// A chain's database made by the release before the write-off function (schema version 2)
 /// is brought up to date when an instance opens it (the write-off function, the holds'
-/// owner, then the holds' ids), its money moves by the new function, and a hold made before is an admin's.
+/// owner, the holds' ids, then operations), its money moves by the new function as an
+/// operation, its old ledger rows belong to none, and a hold made before is an admin's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
     let Some(cluster) = Cluster::start() else {
@@ -983,7 +984,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     // The hold made before is numbered as the column is added.
     let id: i64 = client
         .query_one("SELECT id FROM holds WHERE transaction_id = 'tx-old'", &[])
@@ -991,7 +992,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .unwrap()
         .get(0);
     assert_eq!(id, 1);
-    store
+    let written = store
         .write_off(ClientId(7), points(200), made(anchor()))
         .await
         .unwrap();
@@ -999,6 +1000,17 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         store.balances(ClientId(7)).await.unwrap().points,
         Amount::from_minor(300)
     );
+    let operation = store.operation(written.operation).await.unwrap().unwrap();
+    assert_eq!(operation.points, Amount::from_minor(200));
+    let unowned: i64 = client
+        .query_one(
+            "SELECT count(*) FROM ledger WHERE operation_id IS NULL AND kind = 'accrual'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(unowned, 1, "a row made before belongs to no operation");
     let e = store
         .hold_cancel("tx-old".into(), made(anchor()), Reach::Own)
         .await
