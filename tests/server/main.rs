@@ -11,6 +11,7 @@ mod credentials;
 mod ext;
 mod hold_owners;
 mod money_back;
+mod money_back_http;
 mod off_loopback;
 mod postgres;
 mod reliability;
