@@ -53,7 +53,7 @@ async fn a_hold_is_stepped_only_by_its_till_or_an_admin(store: &Store) {
     let hundred = Amount::from_minor(100);
     for tx in ["tx-a1", "tx-a2", "tx-a3"] {
         let a = till_a();
-        let held = store.hold(SAMPLE, Currency::Points, hundred, vec![], a, tx.into());
+        let held = store.hold(SAMPLE, Currency::Points, hundred, vec![], a, tx.into(), None);
         held.await.unwrap();
     }
     let b_writes_off = store.hold_write_off("tx-a1".into(), None, till_b(), Reach::Own);
@@ -101,6 +101,7 @@ async fn a_hold_is_stepped_only_by_its_till_or_an_admin(store: &Store) {
         vec![],
         old,
         "tx-old".into(),
+        None,
     );
     held.await.unwrap();
     for asker in [till_a(), made(None)] {

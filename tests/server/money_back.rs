@@ -140,6 +140,19 @@ async fn reversals_give_back_at_most_the_original(store: &Store, client: ClientI
     assert_eq!(op.who.principal.as_deref(), Some("till-1"));
     assert_eq!(op.who.login.as_deref(), Some("kassa@shop.ru"));
     assert_eq!(op.who.manager, None);
+    // Its history row says what the operation keeps.
+    let page = HistoryQuery {
+        from: Some(anchor()),
+        to: None,
+        offset: 0,
+        limit: 10,
+    };
+    let rows = store.history(client, page).await.unwrap();
+    let about = rows[0].about.clone().expect("a row of an operation");
+    assert_eq!(about.operation, Some(written.operation));
+    assert_eq!(about.kind, Some(OperationKind::WriteOff));
+    assert_eq!(about.receipt, op.receipt);
+    assert_eq!(about.who, op.who);
 
     // Part of it back.
     let later = anchor() + SignedDuration::from_mins(5);
@@ -156,6 +169,13 @@ async fn reversals_give_back_at_most_the_original(store: &Store, client: ClientI
     assert_eq!(reversal.original, Some(written.operation));
     assert_eq!(reversal.points, Amount::from_minor(40_00));
     assert_eq!(reversal.why.map(|w| w.code), Some(ReasonCode::Returned));
+    let rows = store.history(client, page).await.unwrap();
+    let about = rows[0].about.clone().expect("a row of an operation");
+    assert_eq!(
+        (about.operation, about.original),
+        (Some(part.operation), Some(written.operation))
+    );
+    assert_eq!(about.why.map(|w| w.code), Some(ReasonCode::Returned));
 
     // More than is left: refused, nothing moves.
     let e = store

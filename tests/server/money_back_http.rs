@@ -245,3 +245,28 @@ async fn a_manager_added_on_the_command_line_reverses_over_http() {
     assert_eq!(back["manager"], "Ольга");
     assert_eq!(back["note"], "покупатель передумал");
 }
+
+/// A hold keeps the receipt it was asked for: `orderId` is answered as given, and the
+/// hold records its till's principal and the cashier's login.
+#[tokio::test]
+async fn a_hold_keeps_its_receipts_number() {
+    let s = TestServer::start(3).await;
+    let url = format!("{}/ext/api/v1/fiscal_hub/cash_back/hold/", s.url());
+    let body = json!({"clientId": SAMPLE.0, "currency": "points", "amount": 5,
+                      "orderId": "ЧЕК-19"});
+    let (status, held) = call(reqwest::Method::POST, url, None, None, Some(body)).await;
+    assert_eq!(status, 200, "{held}");
+    assert_eq!(held["orderId"], "ЧЕК-19");
+    let transaction = held["transactionId"].as_str().unwrap().to_string();
+    let kept: (Option<String>, Option<String>) = s
+        .sqlite()
+        .with_conn(|c| {
+            Ok(c.query_row(
+                "SELECT order_id, principal FROM holds WHERE transaction_id = ?1",
+                [&transaction],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(kept, (Some("ЧЕК-19".into()), Some("token".into())));
+}

@@ -160,6 +160,7 @@ async fn write_offs_are_all_or_nothing(store: &Store) {
             vec![CouponId(1235)],
             made(anchor()),
             "tx-coupon".into(),
+            None,
         )
         .await
         .unwrap();
@@ -317,6 +318,7 @@ async fn hold_a_point(store: &Store, client: ClientId, tx: &str) {
             vec![],
             made(anchor()),
             tx.into(),
+            None,
         )
         .await
         .unwrap();
@@ -334,6 +336,7 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
             vec![],
             made(anchor()),
             "tx-1".into(),
+            None,
         )
         .await
         .unwrap();
@@ -355,6 +358,7 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
             vec![],
             made(anchor()),
             "tx-2".into(),
+            None,
         )
         .await
         .unwrap_err();
@@ -468,6 +472,7 @@ async fn holds_take_only_spendable_coupons_of_their_client(store: &Store) {
             coupons,
             made(anchor()),
             tx.to_string(),
+            None,
         )
     };
     let refused = |e: StoreError, tx: &'static str| async move {
@@ -495,6 +500,7 @@ async fn holds_take_only_spendable_coupons_of_their_client(store: &Store) {
             vec![CouponId(1234)],
             made(anchor()),
             "tx-expired".into(),
+            None,
         )
         .await
         .unwrap_err();

@@ -96,7 +96,8 @@ impl Store {
         }
     }
 
-    /// Reserves an amount and coupons for a fiscal transaction (see `rules::holds`).
+    /// Reserves an amount and coupons for a fiscal transaction (see `rules::holds`), for
+    /// the receipt `order_id` names if one does.
     #[allow(clippy::too_many_arguments)]
     pub async fn hold(
         &self,
@@ -106,14 +107,15 @@ impl Store {
         coupons: Vec<CouponId>,
         made: Made,
         transaction_id: String,
+        order_id: Option<String>,
     ) -> Result<Hold, StoreError> {
         match self {
             Store::Sqlite(s) => {
-                s.hold(client, currency, amount, coupons, made, transaction_id)
+                s.hold(client, currency, amount, coupons, made, transaction_id, order_id)
                     .await
             }
             Store::Postgres(p) => {
-                p.hold(client, currency, amount, &coupons, &made, transaction_id)
+                p.hold(client, currency, amount, &coupons, &made, transaction_id, order_id)
                     .await
             }
         }

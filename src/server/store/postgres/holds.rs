@@ -74,6 +74,7 @@ impl Postgres {
         coupons: &[CouponId],
         made: &Made,
         transaction_id: String,
+        order_id: Option<String>,
     ) -> Result<Hold, StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
@@ -90,8 +91,8 @@ impl Postgres {
         let id: i64 = tx
             .query_one(
                 "INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms,
-                                    expires_ms, state, login, principal)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8) RETURNING id",
+                                    expires_ms, state, login, principal, order_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8, $9) RETURNING id",
                 &[
                     &transaction_id,
                     &client.0,
@@ -101,6 +102,7 @@ impl Postgres {
                     &expires_ms,
                     &made.by,
                     &made.principal,
+                    &order_id,
                 ],
             )
             .await?
@@ -121,6 +123,7 @@ impl Postgres {
             amount,
             created_ms: now_ms,
             expires_ms,
+            order_id,
         })
     }
 

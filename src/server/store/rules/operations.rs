@@ -7,7 +7,7 @@
 //! its original in each currency, and only the original's coupons not given back yet; a
 //! coupon that has expired since is not given back, and then nothing is.
 
-use crate::domain::reversal::{Operation, OperationKind, Who};
+use crate::domain::reversal::{About, Operation, OperationKind, Who};
 use crate::domain::shift::{ReportSource, ShiftReport, ShiftRow};
 use crate::domain::{Amount, Balances, ClientId, CouponId, Currency, OperationId, Receipt, Reversal};
 use crate::server::store::{Refusal, StoreError};
@@ -54,13 +54,7 @@ pub fn operation(
 ) -> Result<Operation, StoreError> {
     let kind = OperationKind::from_code(&row.kind)
         .ok_or_else(|| StoreError::Worker(format!("operation {id}: kind {:?}", row.kind)))?;
-    let receipt = match (row.receipt_number, row.receipt_total) {
-        (Some(number), Some(total)) => Some(Receipt {
-            number,
-            total: Amount::from_minor(total),
-        }),
-        _ => None,
-    };
+    let receipt = receipt_of(row.receipt_number, row.receipt_total);
     Ok(Operation {
         id,
         client: ClientId(row.client),
@@ -81,6 +75,32 @@ pub fn operation(
         why: why_from_wire(row.reason.as_deref(), row.note.as_deref()),
         original: row.original.map(OperationId),
     })
+}
+
+/// What a history row of operation `id` says beyond its amount.
+pub fn about(id: i64, row: Stored) -> About {
+    About {
+        operation: Some(OperationId(id)),
+        kind: OperationKind::from_code(&row.kind),
+        who: Who {
+            principal: row.principal,
+            login: row.login,
+            manager: row.manager,
+        },
+        why: why_from_wire(row.reason.as_deref(), row.note.as_deref()),
+        receipt: receipt_of(row.receipt_number, row.receipt_total),
+        original: row.original.map(OperationId),
+    }
+}
+
+fn receipt_of(number: Option<String>, total: Option<i64>) -> Option<Receipt> {
+    match (number, total) {
+        (Some(number), Some(total)) => Some(Receipt {
+            number,
+            total: Amount::from_minor(total),
+        }),
+        _ => None,
+    }
 }
 
 /// Whether `reversal` may give back what it asks of `original` (read under the lock that

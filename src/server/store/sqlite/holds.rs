@@ -24,9 +24,17 @@ impl Sqlite {
         coupons: Vec<CouponId>,
         made: Made,
         transaction_id: String,
+        order_id: Option<String>,
     ) -> Result<Hold, StoreError> {
-        self.run_write(move |c| hold(c, client, currency, amount, &coupons, &made, transaction_id))
-            .await
+        self.run_write(move |c| {
+            let hold = hold(c, client, currency, amount, &coupons, &made, transaction_id)?;
+            c.execute(
+                "UPDATE holds SET order_id = ?1 WHERE id = ?2",
+                params![order_id, hold.id],
+            )?;
+            Ok(Hold { order_id, ..hold })
+        })
+        .await
     }
 
     pub async fn hold_write_off(
@@ -153,6 +161,7 @@ fn hold(
         amount,
         created_ms: now_ms,
         expires_ms,
+        order_id: None,
     })
 }
 

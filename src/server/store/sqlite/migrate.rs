@@ -54,8 +54,12 @@ const STEPS: &[Step] = &[
         sql: include_str!("../../../../assets/sqlite/003_hold_owner.sql"),
     },
     Step {
-        // The operation a ledger row belongs to (`NULL` for rows made before).
-        columns: &[("ledger", "operation_id", "INTEGER REFERENCES operations (id)")],
+        // The operation a ledger row belongs to (`NULL` for rows made before), and the
+        // receipt's number a hold was asked for.
+        columns: &[
+            ("ledger", "operation_id", "INTEGER REFERENCES operations (id)"),
+            ("holds", "order_id", "TEXT"),
+        ],
         sql: include_str!("../../../../assets/sqlite/004_operations.sql"),
     },
 ];
