@@ -29,8 +29,9 @@ CREATE INDEX operations_time ON operations (at_ms);
 ALTER TABLE ledger ADD COLUMN operation_id BIGINT REFERENCES operations (id);
 CREATE INDEX ledger_operation ON ledger (operation_id);
 
--- The receipt's number a hold was asked for (`orderId`).
-ALTER TABLE holds ADD COLUMN order_id TEXT;
+-- The receipt's number a hold was asked for (`orderId`), and the login that refunded it
+-- (beside its principal, `refunded_by`).
+ALTER TABLE holds ADD COLUMN order_id TEXT, ADD COLUMN refunded_login TEXT;
 
 -- The coupons a write-off redeemed, and those a reversal gave back.
 CREATE TABLE operation_coupons (

@@ -235,9 +235,15 @@ async fn refund_found(
     )
     .await?;
     tx.execute(
-        "UPDATE holds SET state = 'refunded', refunded_by = $2, refunded_ms = $3
+        "UPDATE holds SET state = 'refunded', refunded_by = $2, refunded_ms = $3,
+                          refunded_login = $4
          WHERE transaction_id = $1",
-        &[&transaction_id, &made.principal, &made.at.as_millisecond()],
+        &[
+            &transaction_id,
+            &made.principal,
+            &made.at.as_millisecond(),
+            &made.by,
+        ],
     )
     .await?;
     Ok(())

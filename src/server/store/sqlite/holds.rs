@@ -328,9 +328,15 @@ fn refund_found(
         [transaction_id],
     )?;
     tx.execute(
-        "UPDATE holds SET state = 'refunded', refunded_by = ?2, refunded_ms = ?3
+        "UPDATE holds SET state = 'refunded', refunded_by = ?2, refunded_ms = ?3,
+                          refunded_login = ?4
          WHERE transaction_id = ?1",
-        params![transaction_id, made.principal, made.at.as_millisecond()],
+        params![
+            transaction_id,
+            made.principal,
+            made.at.as_millisecond(),
+            made.by
+        ],
     )?;
     Ok(())
 }

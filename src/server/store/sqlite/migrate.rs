@@ -54,11 +54,13 @@ const STEPS: &[Step] = &[
         sql: include_str!("../../../../assets/sqlite/003_hold_owner.sql"),
     },
     Step {
-        // The operation a ledger row belongs to (`NULL` for rows made before), and the
-        // receipt's number a hold was asked for.
+        // The operation a ledger row belongs to (`NULL` for rows made before), the
+        // receipt's number a hold was asked for, and the login that refunded it (beside
+        // its principal, `refunded_by`).
         columns: &[
             ("ledger", "operation_id", "INTEGER REFERENCES operations (id)"),
             ("holds", "order_id", "TEXT"),
+            ("holds", "refunded_login", "TEXT"),
         ],
         sql: include_str!("../../../../assets/sqlite/004_operations.sql"),
     },
