@@ -135,6 +135,10 @@ pub async fn serve(
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
             tracing::info!("seeded {n} demo clients in {:.1?}", started.elapsed());
+            let written = server::demo::operations::write_offs(&store, n, jiff::Timestamp::now())
+                .await
+                .map_err(|e| format!("demo write-offs: {e}"))?;
+            tracing::info!(operations = ?written, "demo write-offs with receipts, to reverse");
         } else {
             tracing::info!("database already holds {existing} clients; --demo skipped");
         }

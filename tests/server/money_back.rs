@@ -659,3 +659,31 @@ async fn check_names_an_over_reversal_planted_with_raw_sql() {
         )]
     );
 }
+
+/// `serve --demo`'s write-offs: recent, with receipts, on the last clients of the set (the
+/// sample keeps its documented balance), and each can be reversed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_recent_write_offs_with_receipts_to_reverse() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite(&dir).await;
+    store.seed_demo(10, anchor()).await.unwrap();
+    let sample = points_of(&store, SAMPLE).await;
+    let made = loyalty_console::server::demo::operations::write_offs(&store, 10, anchor())
+        .await
+        .unwrap();
+    assert_eq!(made.len(), 3);
+    assert_eq!(points_of(&store, SAMPLE).await, sample);
+    for id in made {
+        let op = store.operation(id).await.unwrap().unwrap();
+        assert!(op.at < anchor() && op.at > anchor() - SignedDuration::from_hours(1));
+        let receipt = op.receipt.clone().expect("a receipt");
+        assert!(receipt.number.starts_with("DEMO-"));
+        assert!(op.client.0 > SAMPLE_CLIENT_ID + 6, "{:?}", op.client);
+        let half = op.points.minor() / 2;
+        store
+            .reverse(back(id, op.client, half), made_by("demo", "kassa@demo", anchor()))
+            .await
+            .unwrap();
+    }
+    assert!(store.check().await.unwrap().over_reversed.is_empty());
+}
