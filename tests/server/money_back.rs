@@ -501,6 +501,17 @@ async fn a_manager_goes_past_the_limits_and_is_recorded(store: &Store, client: C
     assert_eq!(store.manager_of(ManagerPin::new("482917").unwrap()).await.unwrap(), None);
     let e = store.add_manager("Ольга".into(), &pin, 0).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    let e = store
+        .add_user("Ольга".into(), loyalty_console::server::principals::Role::Cashier, 0)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "a user by a manager's name: {e}");
+    store
+        .add_user("till-9".into(), loyalty_console::server::principals::Role::Cashier, 0)
+        .await
+        .unwrap();
+    let e = store.add_manager("till-9".into(), &pin, 0).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "a manager by a user's name: {e}");
     // The route passes a manager's write-off no limits and names the manager.
     let overridden = Made {
         manager: Some("Ольга".into()),
