@@ -71,9 +71,7 @@ pub async fn run(action: UserAction) -> Result<(), String> {
                 .add_manager(name.clone(), &pin, now)
                 .await
                 .map_err(|e| e.to_string())?;
-            eprintln!(
-                "manager {name:?} added: their PIN allows reversals and going past a limit"
-            );
+            eprintln!("manager {name:?} added: their PIN allows reversals and going past a limit");
             Ok(())
         }
         UserAction::Add {

@@ -26,7 +26,9 @@ impl PosLimits {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut own = HashMap::new();
         for (name, section) in file.pos {
-            let limits = section.limits().map_err(|e| format!("[pos.{name:?}]: {e}"))?;
+            let limits = section
+                .limits()
+                .map_err(|e| format!("[pos.{name:?}]: {e}"))?;
             own.insert(name, limits);
         }
         Ok(PosLimits { defaults, own })
@@ -73,7 +75,9 @@ pub fn share(percent: u8) -> Result<u8, String> {
     if (1..=100).contains(&percent) {
         Ok(percent)
     } else {
-        Err(format!("receipt_share is a percent from 1 to 100, got {percent}"))
+        Err(format!(
+            "receipt_share is a percent from 1 to 100, got {percent}"
+        ))
     }
 }
 
@@ -114,7 +118,10 @@ mod tests {
         .unwrap();
         assert_eq!(pos.of("till-1"), defaults);
         let own = pos.of("till-2");
-        assert_eq!(own.operation, None, "a section replaces, not adds to, the defaults");
+        assert_eq!(
+            own.operation, None,
+            "a section replaces, not adds to, the defaults"
+        );
         assert_eq!(own.receipt_share, Some(30));
         assert_eq!(own.cashier_shift, Some(Amount::from_minor(100_050)));
         assert!(PosLimits::from_toml(defaults, "[pos.a]\nreceipt_share = 0\n").is_err());

@@ -53,7 +53,15 @@ async fn a_hold_is_stepped_only_by_its_till_or_an_admin(store: &Store) {
     let hundred = Amount::from_minor(100);
     for tx in ["tx-a1", "tx-a2", "tx-a3"] {
         let a = till_a();
-        let held = store.hold(SAMPLE, Currency::Points, hundred, vec![], a, tx.into(), None);
+        let held = store.hold(
+            SAMPLE,
+            Currency::Points,
+            hundred,
+            vec![],
+            a,
+            tx.into(),
+            None,
+        );
         held.await.unwrap();
     }
     let b_writes_off = store.hold_write_off("tx-a1".into(), None, till_b(), Reach::Own);
@@ -142,8 +150,14 @@ fn assert_recorded(rows: Recorded) {
                 ),
                 (kassa(), kassa())
             ),
-            (("tx-a2".into(), owner("till-a"), None, None), (kassa(), None)),
-            (("tx-a3".into(), owner("till-a"), None, None), (kassa(), None)),
+            (
+                ("tx-a2".into(), owner("till-a"), None, None),
+                (kassa(), None)
+            ),
+            (
+                ("tx-a3".into(), owner("till-a"), None, None),
+                (kassa(), None)
+            ),
             (("tx-old".into(), None, None, None), (kassa(), None)),
         ]
     );
@@ -188,7 +202,12 @@ async fn postgres_holds_belong_to_their_till() {
     let rows = client.query(RECORDED, &[]).await.unwrap();
     assert_recorded(
         rows.iter()
-            .map(|r| ((r.get(0), r.get(1), r.get(2), r.get(3)), (r.get(4), r.get(5))))
+            .map(|r| {
+                (
+                    (r.get(0), r.get(1), r.get(2), r.get(3)),
+                    (r.get(4), r.get(5)),
+                )
+            })
             .collect(),
     );
 }

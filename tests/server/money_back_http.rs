@@ -37,11 +37,21 @@ async fn call(
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 async fn get(base: &str, path: &str) -> (u16, Value) {
-    call(reqwest::Method::GET, format!("{base}/ext/api/v1{path}"), None, None, None).await
+    call(
+        reqwest::Method::GET,
+        format!("{base}/ext/api/v1{path}"),
+        None,
+        None,
+        None,
+    )
+    .await
 }
 
 async fn write_off(base: &str, key: Option<&str>, pin: Option<&str>, body: Value) -> (u16, Value) {
@@ -49,7 +59,13 @@ async fn write_off(base: &str, key: Option<&str>, pin: Option<&str>, body: Value
     call(reqwest::Method::POST, url, key, pin, Some(body)).await
 }
 
-async fn reverse(base: &str, op: i64, key: Option<&str>, pin: Option<&str>, body: Value) -> (u16, Value) {
+async fn reverse(
+    base: &str,
+    op: i64,
+    key: Option<&str>,
+    pin: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
     let url = format!("{base}/ext/api/v1/operations/{op}/reversal/");
     call(reqwest::Method::POST, url, key, pin, Some(body)).await
 }
@@ -93,9 +109,15 @@ async fn a_reversal_needs_a_managers_pin_names_its_original_and_replays_by_its_k
     });
     let (status, made) = write_off(&base, Some("w-1"), None, body.clone()).await;
     assert_eq!(status, 200, "{made}");
-    let op = made["operationId"].as_i64().expect("the operation's number");
+    let op = made["operationId"]
+        .as_i64()
+        .expect("the operation's number");
     let (status, again) = write_off(&base, Some("w-1"), None, body).await;
-    assert_eq!((status, &again), (200, &made), "the replay repeats the number");
+    assert_eq!(
+        (status, &again),
+        (200, &made),
+        "the replay repeats the number"
+    );
     let after_write_off = points(&base).await;
 
     let give = json!({"clientId": SAMPLE.0, "balance": [{"amount": 40, "currency": "points"}],
@@ -115,12 +137,25 @@ async fn a_reversal_needs_a_managers_pin_names_its_original_and_replays_by_its_k
     let (_, original) = get(&base, &format!("/operations/{op}/")).await;
     assert_eq!(original["kind"], "write_off");
     assert_eq!(original["reversed"][0]["amount"].to_string(), "40");
-    assert_eq!(original["receipt"], json!({"number": "ЧЕК-7", "total": 1000}));
+    assert_eq!(
+        original["receipt"],
+        json!({"number": "ЧЕК-7", "total": 1000})
+    );
     assert_eq!(original["principal"], "token");
     let (_, back) = get(&base, &format!("/operations/{reversal}/")).await;
     assert_eq!(
-        (&back["kind"], &back["original"], &back["manager"], &back["reason"]),
-        (&json!("reversal"), &json!(op), &json!("Ольга"), &json!("returned"))
+        (
+            &back["kind"],
+            &back["original"],
+            &back["manager"],
+            &back["reason"]
+        ),
+        (
+            &json!("reversal"),
+            &json!(op),
+            &json!("Ольга"),
+            &json!("returned")
+        )
     );
 
     // What is left is 60: 61 is over the original, a reversal's reversal is refused, an
@@ -136,7 +171,11 @@ async fn a_reversal_needs_a_managers_pin_names_its_original_and_replays_by_its_k
     let (status, _) = get(&base, "/operations/999999/").await;
     assert_eq!(status, 404);
 
-    let (_, report) = get(&base, &format!("/reports/shift/?since={}", s.anchor.as_millisecond())).await;
+    let (_, report) = get(
+        &base,
+        &format!("/reports/shift/?since={}", s.anchor.as_millisecond()),
+    )
+    .await;
     let rows = report["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{report}");
     assert_eq!(rows[0]["writeOffs"], 1);
@@ -150,7 +189,13 @@ async fn wrong_pins_are_slowed_after_three_and_a_right_one_is_not() {
     let s = TestServer::start(3).await;
     with_manager(&s).await;
     let base = s.url();
-    let (_, made) = write_off(&base, None, None, json!({"balance": [{"amount": 1, "currency": "points"}]})).await;
+    let (_, made) = write_off(
+        &base,
+        None,
+        None,
+        json!({"balance": [{"amount": 1, "currency": "points"}]}),
+    )
+    .await;
     let op = made["operationId"].as_i64().unwrap();
     let give = json!({"clientId": SAMPLE.0, "balance": [{"amount": 1, "currency": "points"}],
                       "reason": "mistake"});
@@ -158,7 +203,10 @@ async fn wrong_pins_are_slowed_after_three_and_a_right_one_is_not() {
         let started = Instant::now();
         let (status, _) = reverse(&base, op, None, Some("0000"), give.clone()).await;
         assert_eq!(status, 403);
-        assert!(started.elapsed() < Duration::from_millis(900), "the first three go at once");
+        assert!(
+            started.elapsed() < Duration::from_millis(900),
+            "the first three go at once"
+        );
     }
     let started = Instant::now();
     let (status, e) = reverse(&base, op, None, Some("0000"), give.clone()).await;
@@ -190,7 +238,13 @@ async fn a_limit_refuses_by_name_and_a_managers_pin_goes_past_it() {
     let over = json!({"balance": [{"amount": 5.01, "currency": "points"}]});
     let (status, e) = write_off(&base, Some("k"), None, over.clone()).await;
     assert_eq!((status, code(&e)), (422, "limit_operation"));
-    assert!(e["error"]["message"].as_str().unwrap().contains("5 per write-off"), "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("5 per write-off"),
+        "{e}"
+    );
     let (status, e) = write_off(&base, None, Some("9999"), over.clone()).await;
     assert_eq!((status, code(&e)), (403, "pin_wrong"));
     assert_eq!(points(&base).await, before, "nothing moved");
@@ -210,12 +264,26 @@ async fn a_manager_added_on_the_command_line_reverses_over_http() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_loyalty"))
-        .args(["serve", "user", "add", "Ольга", "--role", "manager", "--pin-env", "MANAGER_PIN", "--db"])
+        .args([
+            "serve",
+            "user",
+            "add",
+            "Ольга",
+            "--role",
+            "manager",
+            "--pin-env",
+            "MANAGER_PIN",
+            "--db",
+        ])
         .arg(&db)
         .env("MANAGER_PIN", PIN)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -227,12 +295,30 @@ async fn a_manager_added_on_the_command_line_reverses_over_http() {
         &db,
         &["list"],
     );
-    assert!(listed.contains("Ольга") && listed.contains("manager"), "{listed}");
+    assert!(
+        listed.contains("Ольга") && listed.contains("manager"),
+        "{listed}"
+    );
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_loyalty"));
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN, "--demo", "3", "--db"])
-        .arg(&db);
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--token",
+        TOKEN,
+        "--demo",
+        "3",
+        "--db",
+    ])
+    .arg(&db);
     let (_served, base): (Reaped, String) = spawn_serve(&mut cmd);
-    let (status, made) = write_off(&base, None, None, json!({"balance": [{"amount": 10, "currency": "points"}]})).await;
+    let (status, made) = write_off(
+        &base,
+        None,
+        None,
+        json!({"balance": [{"amount": 10, "currency": "points"}]}),
+    )
+    .await;
     assert_eq!(status, 200, "{made}");
     let op = made["operationId"].as_i64().unwrap();
     let give = json!({"clientId": SAMPLE.0, "balance": [{"amount": 10, "currency": "points"}],

@@ -8,6 +8,9 @@ use crate::domain::{Amount, ClientId, OperationId, Receipt, WriteOff};
 use crate::server::store::{Made, Store, StoreError};
 use jiff::{SignedDuration, Timestamp};
 
+/// The most one demo write-off takes: 500 points, in hundredths.
+const MOST_MINOR: i64 = 50_000;
+
 /// How many demo write-offs are made, at most.
 pub const DEMO_WRITE_OFFS: u64 = 3;
 
@@ -25,7 +28,7 @@ pub async fn write_offs(
         let client = ClientId(SAMPLE_CLIENT_ID + index as i64);
         let points = store.balances(client).await?.points.minor();
         // Whole roubles, at most a tenth of the balance.
-        let amount = (points / 10 / 100 * 100).min(500_00);
+        let amount = (points / 10 / 100 * 100).min(MOST_MINOR);
         if amount <= 0 {
             continue;
         }

@@ -44,7 +44,11 @@ pub(super) async fn hold(
     let made = caller.made(&state);
     let transaction = uuid::Uuid::new_v4().to_string();
     // The receipt's number, kept and answered as given (bounded as a receipt's).
-    let order_id = dto.order_id.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let order_id = dto
+        .order_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty());
     if order_id.is_some_and(|o| o.chars().count() > RECEIPT_NUMBER_MAX) {
         return Err(ApiError::bad_request(format!(
             "orderId is at most {RECEIPT_NUMBER_MAX} characters"
@@ -53,7 +57,15 @@ pub(super) async fn hold(
     let order_id = order_id.map(str::to_string);
     let held = state
         .store
-        .hold(client, currency, amount, coupons, made, transaction, order_id)
+        .hold(
+            client,
+            currency,
+            amount,
+            coupons,
+            made,
+            transaction,
+            order_id,
+        )
         .await?;
     tracing::info!(client = client.0, transaction = held.transaction_id, "hold");
     Ok(Json(ext::HoldDto {

@@ -12,8 +12,8 @@ mod write_off;
 pub(in crate::server) use write_off::parse_write_off;
 
 use super::error::ApiError;
-use super::store::{Refusal, StoreError};
 use super::store::{self, ClientPage, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, SEARCH_LIMIT};
+use super::store::{Refusal, StoreError};
 use super::{Caller, ServerState};
 use crate::domain::reversal::RECEIPT_NUMBER_MAX;
 use crate::domain::{

@@ -56,8 +56,8 @@ pub fn parse_write_off(body: &[u8]) -> Result<WriteOff, ApiError> {
 
 /// A write-off's receipt: a number of 1 to 64 characters and a total above zero.
 fn receipt_from_wire(dto: &ReceiptDto) -> Result<Receipt, ApiError> {
-    let receipt = Receipt::try_from(dto)
-        .map_err(|e| ApiError::bad_request(format!("receipt: {e}")))?;
+    let receipt =
+        Receipt::try_from(dto).map_err(|e| ApiError::bad_request(format!("receipt: {e}")))?;
     let length = receipt.number.trim().chars().count();
     if length == 0 || length > RECEIPT_NUMBER_MAX {
         return Err(ApiError::bad_request(format!(

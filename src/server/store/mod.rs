@@ -135,7 +135,9 @@ pub enum Refusal {
     /// A limit of the point of sale: its code, and its value as the message names it.
     #[error("over the point of sale's {kind} limit of {1}", kind = .0.code())]
     Limit(LimitKind, String),
-    #[error("the point of sale limits the receipt's share, so the receipt and its total are needed")]
+    #[error(
+        "the point of sale limits the receipt's share, so the receipt and its total are needed"
+    )]
     ReceiptRequired,
     #[error("no operation {0}")]
     OperationNotFound(i64),

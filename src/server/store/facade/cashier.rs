@@ -111,12 +111,28 @@ impl Store {
     ) -> Result<Hold, StoreError> {
         match self {
             Store::Sqlite(s) => {
-                s.hold(client, currency, amount, coupons, made, transaction_id, order_id)
-                    .await
+                s.hold(
+                    client,
+                    currency,
+                    amount,
+                    coupons,
+                    made,
+                    transaction_id,
+                    order_id,
+                )
+                .await
             }
             Store::Postgres(p) => {
-                p.hold(client, currency, amount, &coupons, &made, transaction_id, order_id)
-                    .await
+                p.hold(
+                    client,
+                    currency,
+                    amount,
+                    &coupons,
+                    &made,
+                    transaction_id,
+                    order_id,
+                )
+                .await
             }
         }
     }

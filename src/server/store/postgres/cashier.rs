@@ -3,10 +3,10 @@
 use super::super::StoreError;
 use super::super::search::{ClientPage, Dialect, Pattern, is_narrow, search_sql};
 use super::{Postgres, big};
-use crate::server::store::rules::operations::{self, Stored};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
+use crate::server::store::rules::operations::{self, Stored};
 use deadpool_postgres::GenericClient;
 use jiff::Timestamp;
 use tokio_postgres::types::ToSql;

@@ -66,6 +66,7 @@ async fn ledger(
 }
 
 impl Postgres {
+    #[allow(clippy::too_many_arguments)]
     pub async fn hold(
         &self,
         client: ClientId,

@@ -352,7 +352,11 @@ impl Postgres {
 
     /// Forgets expired keys, at most once a second: often enough for keys kept two days,
     /// and it spares the other write-offs a statement.
-    pub(super) async fn sweep_keys(&self, c: &impl GenericClient, now_ms: i64) -> Result<(), StoreError> {
+    pub(super) async fn sweep_keys(
+        &self,
+        c: &impl GenericClient,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let last = self.keys_swept_ms.load(Ordering::Relaxed);
         if now_ms.saturating_sub(last) >= 1000
             && self

@@ -28,9 +28,14 @@ pub fn over_sentence(id: i64, currency: &str, back: i64, taken: i64) -> String {
 /// `--check`'s words for a coupon given back that its original did not redeem, or twice.
 pub fn coupon_sentence(id: i64, coupon: CouponId, times: i64) -> String {
     if times > 1 {
-        format!("operation {id}: coupon {} given back {times} times", coupon.0)
+        format!(
+            "operation {id}: coupon {} given back {times} times",
+            coupon.0
+        )
     } else {
-        format!("operation {id}: coupon {} given back, but it did not redeem it",
-            coupon.0)
+        format!(
+            "operation {id}: coupon {} given back, but it did not redeem it",
+            coupon.0
+        )
     }
 }

@@ -167,7 +167,10 @@ mod tests {
             receipt_share: Some(30),
             ..Limits::default()
         };
-        assert_eq!(code(verdict(&share, &points(3_000, Some(10_000)), &spent)), None);
+        assert_eq!(
+            code(verdict(&share, &points(3_000, Some(10_000)), &spent)),
+            None
+        );
         assert_eq!(
             code(verdict(&share, &points(3_001, Some(10_000)), &spent)),
             Some("limit_receipt_share")

@@ -9,7 +9,9 @@
 
 use crate::domain::reversal::{About, Operation, OperationKind, Who};
 use crate::domain::shift::{ReportSource, ShiftReport, ShiftRow};
-use crate::domain::{Amount, Balances, ClientId, CouponId, Currency, OperationId, Receipt, Reversal};
+use crate::domain::{
+    Amount, Balances, ClientId, CouponId, Currency, OperationId, Receipt, Reversal,
+};
 use crate::server::store::{Refusal, StoreError};
 use crate::wire::ext_operations::why_from_wire;
 use jiff::Timestamp;
@@ -134,7 +136,10 @@ pub fn reversal_verdict(
         if !left.contains(coupon) {
             return refused(Refusal::OverReversal(
                 id,
-                format!("coupon {} is not one it redeemed, or is back already", coupon.0),
+                format!(
+                    "coupon {} is not one it redeemed, or is back already",
+                    coupon.0
+                ),
             ));
         }
         let expired = expiries

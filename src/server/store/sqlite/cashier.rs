@@ -6,9 +6,9 @@ use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
 use crate::server::store::StoreError;
+use crate::server::store::rules::operations::{self, Stored};
 use crate::server::store::search::{ClientPage, Dialect, Pattern, is_narrow, search_sql};
 use jiff::Timestamp;
-use crate::server::store::rules::operations::{self, Stored};
 use rusqlite::{Connection, OptionalExtension, params};
 
 impl Sqlite {

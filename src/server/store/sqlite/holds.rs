@@ -16,6 +16,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 impl Sqlite {
     /// Reserves an amount and coupons for a fiscal transaction, on the one writer.
+    #[allow(clippy::too_many_arguments)]
     pub async fn hold(
         &self,
         client: ClientId,

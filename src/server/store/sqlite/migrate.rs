@@ -58,7 +58,11 @@ const STEPS: &[Step] = &[
         // receipt's number a hold was asked for, and the login that refunded it (beside
         // its principal, `refunded_by`).
         columns: &[
-            ("ledger", "operation_id", "INTEGER REFERENCES operations (id)"),
+            (
+                "ledger",
+                "operation_id",
+                "INTEGER REFERENCES operations (id)",
+            ),
             ("holds", "order_id", "TEXT"),
             ("holds", "refunded_login", "TEXT"),
         ],

@@ -273,7 +273,11 @@ pub fn over_reversed(conn: &Connection) -> Result<Vec<String>, StoreError> {
              ORDER BY ro.original_id, c.coupon_id",
         )?
         .query_map([], |r| {
-            Ok(check::coupon_sentence(r.get(0)?, CouponId(r.get(1)?), r.get(2)?))
+            Ok(check::coupon_sentence(
+                r.get(0)?,
+                CouponId(r.get(1)?),
+                r.get(2)?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
     found.extend(coupons);

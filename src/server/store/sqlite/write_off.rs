@@ -149,11 +149,7 @@ pub(super) fn check_coupon(
 }
 
 /// What the client and the cashier of `made` wrote off since the server's day began.
-pub(super) fn spent_today(
-    tx: &Connection,
-    id: ClientId,
-    made: &Made,
-) -> Result<Spent, StoreError> {
+pub(super) fn spent_today(tx: &Connection, id: ClientId, made: &Made) -> Result<Spent, StoreError> {
     let since = limits::day_start(made.at).as_millisecond();
     let client_today: u32 = tx
         .prepare_cached(
@@ -224,7 +220,14 @@ fn apply_write_off(
         )?
         .execute(params![operation, coupon.0])?;
     }
-    let ledger = ledger_rows(tx, id, operation, "write_off", request.balance_parts(), made)?;
+    let ledger = ledger_rows(
+        tx,
+        id,
+        operation,
+        "write_off",
+        request.balance_parts(),
+        made,
+    )?;
     Ok(Written {
         operation: OperationId(operation),
         ledger,
