@@ -356,3 +356,75 @@ async fn a_hold_keeps_its_receipts_number() {
         .unwrap();
     assert_eq!(kept, (Some("ЧЕК-19".into()), Some("token".into())));
 }
+
+/// `serve --limit-operation` gives every till a limit, and a `--limits` file's section
+/// replaces it for the till it names (here the shared token's, `token`); a receipt is read
+/// strictly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_come_from_the_command_line_and_a_file_replaces_them_for_its_till() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("limits.toml");
+    std::fs::write(&file, "[pos.\"token\"]\nreceipt_share = 50\n").unwrap();
+    let serve = |limits: Option<&std::path::Path>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_loyalty"));
+        cmd.args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            TOKEN,
+            "--demo",
+            "3",
+        ])
+        .args(["--limit-operation", "5", "--db"])
+        .arg(
+            dir.path()
+                .join(if limits.is_some() { "b.db" } else { "a.db" }),
+        );
+        if let Some(limits) = limits {
+            cmd.arg("--limits").arg(limits);
+        }
+        spawn_serve(&mut cmd)
+    };
+    let six = json!({"balance": [{"amount": 6, "currency": "points"}]});
+    let (_a, base) = serve(None);
+    let (status, e) = write_off(&base, None, None, six.clone()).await;
+    assert_eq!((status, code(&e)), (422, "limit_operation"), "{e}");
+    let (_b, base) = serve(Some(&file));
+    let (status, e) = write_off(&base, None, None, six.clone()).await;
+    assert_eq!((status, code(&e)), (422, "receipt_required"), "{e}");
+    let with = |number: &str, total: i64| {
+        json!({"balance": [{"amount": 6, "currency": "points"}],
+               "receipt": {"number": number, "total": total}})
+    };
+    let (status, e) = write_off(&base, None, None, with("Ч-1", 11)).await;
+    assert_eq!((status, code(&e)), (422, "limit_receipt_share"), "{e}");
+    let (status, made) = write_off(&base, None, None, with("Ч-1", 12)).await;
+    assert_eq!(
+        status, 200,
+        "the file's section replaced the 5-point cap: {made}"
+    );
+    for (number, total) in [("", 12), (&"9".repeat(65)[..], 12), ("Ч-2", 0)] {
+        let (status, e) = write_off(&base, None, None, with(number, total)).await;
+        assert_eq!(
+            (status, code(&e)),
+            (400, "bad_request"),
+            "{number:?} {total}: {e}"
+        );
+    }
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[pos.\"till\"]\nreceipt_share = 0\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loyalty"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("c.db"))
+        .arg("--limits")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("receipt_share is a percent from 1 to 100"),
+        "{said}"
+    );
+}
