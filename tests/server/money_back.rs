@@ -301,10 +301,31 @@ async fn coupons_come_back_unless_expired(store: &Store) {
 }
 
 async fn a_reversal_is_done_once_per_key(store: &Store, client: ClientId) {
-    let written = store
-        .write_off(client, points(50_00), made(anchor()))
+    // A keyed write-off's stored answer names its operation (PostgreSQL writes it in the
+    // statement that draws the number), and its replay repeats it.
+    let write_key = || Idempotency {
+        scope: "till-1".into(),
+        key: "write-1".into(),
+        fingerprint: "w1".into(),
+    };
+    let fresh = store
+        .write_off_once(client, points(50_00), made(anchor()), write_key(), answer)
         .await
         .unwrap();
+    let Keyed::Fresh(Ok(written)) = fresh else {
+        panic!("{fresh:?}")
+    };
+    let replay = store
+        .write_off_once(client, points(50_00), made(anchor()), write_key(), answer)
+        .await
+        .unwrap();
+    let Keyed::Replay { status, body } = replay else {
+        panic!("{replay:?}")
+    };
+    assert_eq!(
+        (status, body),
+        (200, format!("{{\"operationId\":{}}}", written.operation))
+    );
     let before = points_of(store, client).await;
     let idem = || Idempotency {
         scope: "till-1".into(),
