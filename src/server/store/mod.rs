@@ -173,3 +173,34 @@ impl Refusal {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Reason;
+    use crate::wire::ext::refusal_reason;
+
+    /// The console reads each of money-back's refusals by its code as the reason it is.
+    #[test]
+    fn every_new_refusal_code_is_read_as_its_reason() {
+        let limits = LimitKind::ALL.map(|k| (Refusal::Limit(k, String::new()), Reason::Limit(k)));
+        let others = [
+            (Refusal::ReceiptRequired, Reason::ReceiptRequired),
+            (Refusal::OperationNotFound(1), Reason::NotReversible),
+            (Refusal::NotReversible(1), Reason::NotReversible),
+            (
+                Refusal::OverReversal(1, String::new()),
+                Reason::OverReversal,
+            ),
+        ];
+        for (refusal, reason) in limits.into_iter().chain(others) {
+            assert_eq!(refusal_reason(refusal.code()), Some(reason), "{refusal:?}");
+        }
+        // The route's own refusals of a manager's PIN.
+        assert_eq!(
+            refusal_reason("manager_required"),
+            Some(Reason::ManagerRequired)
+        );
+        assert_eq!(refusal_reason("pin_wrong"), Some(Reason::PinWrong));
+    }
+}
