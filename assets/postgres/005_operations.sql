@@ -33,6 +33,9 @@ CREATE INDEX ledger_operation ON ledger (operation_id);
 -- (beside its principal, `refunded_by`).
 ALTER TABLE holds ADD COLUMN order_id TEXT, ADD COLUMN refunded_login TEXT;
 
+-- Who last made, changed or removed a Poster group (the admin's principal), and when.
+ALTER TABLE client_groups ADD COLUMN changed_by TEXT, ADD COLUMN changed_ms BIGINT;
+
 -- The coupons a write-off redeemed, and those a reversal gave back.
 CREATE TABLE operation_coupons (
     operation_id BIGINT NOT NULL REFERENCES operations (id),

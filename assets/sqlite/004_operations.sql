@@ -1,6 +1,7 @@
 -- SQLite, version 4: money both ways. Every write-off and every reversal is an operation;
 -- its ledger rows (`ledger.operation_id`, added first by `sqlite/migrate.rs`, as is
--- `holds.order_id`, the receipt's number a hold was asked for, and `holds.refunded_login`)
+-- `holds.order_id`, the receipt's number a hold was asked for, `holds.refunded_login`, and
+-- `client_groups.changed_by` and `changed_ms`, who last made, changed or removed a group)
 -- and the
 -- coupons it spent or gave back (`operation_coupons`) name it. Ledger rows made before have
 -- no operation and cannot be reversed. What an operation moved is its ledger rows' sum, so

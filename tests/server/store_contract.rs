@@ -588,7 +588,10 @@ async fn groups_are_kept_and_removed(store: &Store) {
         birthday_bonus: Amount::from_minor(1000),
         use_ewallet: Some(true),
     };
-    let id = store.create_group(draft.clone()).await.unwrap();
+    let id = store
+        .create_group(draft.clone(), made(anchor()))
+        .await
+        .unwrap();
     assert!(id > 4, "after the demo's four groups: {id}");
     let group = store.group(id).await.unwrap().unwrap();
     assert_eq!(group.name, "Друзья кофейни");
@@ -598,7 +601,12 @@ async fn groups_are_kept_and_removed(store: &Store) {
         use_ewallet: None,
         ..draft
     };
-    assert!(store.update_group(id, renamed.clone()).await.unwrap());
+    assert!(
+        store
+            .update_group(id, renamed.clone(), made(anchor()))
+            .await
+            .unwrap()
+    );
     let group = store.group(id).await.unwrap().unwrap();
     assert_eq!(
         (group.name.as_str(), group.use_ewallet),
@@ -606,12 +614,33 @@ async fn groups_are_kept_and_removed(store: &Store) {
     );
     let members = store.group(1).await.unwrap().unwrap().clients;
     assert!(members > 0);
-    assert!(store.remove_group(1).await.unwrap());
+    assert!(store.remove_group(1, made(anchor())).await.unwrap());
     let removed = store.group(1).await.unwrap().unwrap();
     assert!(removed.removed && removed.clients == 0);
-    assert!(!store.remove_group(1).await.unwrap());
-    assert!(!store.update_group(1, renamed).await.unwrap());
+    assert!(!store.remove_group(1, made(anchor())).await.unwrap());
+    assert!(
+        !store
+            .update_group(1, renamed, made(anchor()))
+            .await
+            .unwrap()
+    );
     assert_eq!(store.groups().await.unwrap().len(), 5);
+    // Each edit records the admin who made it (on SQLite read here; PostgreSQL's schema has
+    // the same columns, `assets/postgres/005_operations.sql`).
+    if let Some(sqlite) = store.sqlite() {
+        let by: Vec<(Option<String>, Option<i64>)> = sqlite
+            .with_conn(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT changed_by, changed_ms FROM client_groups WHERE id IN (1, ?1)
+                     ORDER BY id",
+                )?;
+                let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        let till = (Some("till-1".to_string()), Some(anchor().as_millisecond()));
+        assert_eq!(by, [till.clone(), till]);
+    }
 }
 
 async fn users_and_secrets(store: &Store) {

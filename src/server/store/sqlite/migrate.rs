@@ -55,8 +55,8 @@ const STEPS: &[Step] = &[
     },
     Step {
         // The operation a ledger row belongs to (`NULL` for rows made before), the
-        // receipt's number a hold was asked for, and the login that refunded it (beside
-        // its principal, `refunded_by`).
+        // receipt's number a hold was asked for, the login that refunded it (beside its
+        // principal, `refunded_by`), and who last made, changed or removed a group, when.
         columns: &[
             (
                 "ledger",
@@ -65,6 +65,8 @@ const STEPS: &[Step] = &[
             ),
             ("holds", "order_id", "TEXT"),
             ("holds", "refunded_login", "TEXT"),
+            ("client_groups", "changed_by", "TEXT"),
+            ("client_groups", "changed_ms", "INTEGER"),
         ],
         sql: include_str!("../../../../assets/sqlite/004_operations.sql"),
     },
