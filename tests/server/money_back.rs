@@ -115,6 +115,7 @@ async fn contract(store: Store) {
     concurrent_reversals_never_give_back_more(&store, clients[2]).await;
     each_limit_allows_its_edge_and_refuses_one_past(&store, &clients[3..7]).await;
     a_manager_goes_past_the_limits_and_is_recorded(&store, clients[7]).await;
+    limits_hold_when_tills_race(&store, &clients[..8]).await;
     the_shift_report_equals_the_ledger(&store, &clients[..2]).await;
     let report = store.check().await.unwrap();
     assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
@@ -560,6 +561,57 @@ async fn each_limit_allows_its_edge_and_refuses_one_past(store: &Store, clients:
         ..shift
     };
     store.write_off(a, points(1), other).await.unwrap();
+}
+
+/// Eight write-offs at once by one cashier on eight clients under a 10.00 shift limit: three
+/// of 3.00 fit, never a fourth; and eight at once on one client under two a day: two.
+async fn limits_hold_when_tills_race(store: &Store, clients: &[ClientId]) {
+    // Days of their own, before the shift report's (`the_shift_report_equals_the_ledger`).
+    let day = anchor() + SignedDuration::from_hours(24);
+    let race = |limits: Limits, client: ClientId, at: Timestamp| {
+        let store = store.clone();
+        let made = Made {
+            limits,
+            ..made_by("pos-race", "kassa", at)
+        };
+        tokio::spawn(async move { store.write_off(client, points(3_00), made).await })
+    };
+    let count = |results: Vec<Result<_, StoreError>>, kind: LimitKind| {
+        let mut done = 0;
+        for result in results {
+            match result {
+                Ok(_) => done += 1,
+                Err(e) => {
+                    limit_refused(e, kind);
+                }
+            }
+        }
+        done
+    };
+    let shift = Limits {
+        cashier_shift: Some(Amount::from_minor(10_00)),
+        ..Limits::default()
+    };
+    let tasks: Vec<_> = clients.iter().map(|c| race(shift, *c, day)).collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    assert_eq!(count(results, LimitKind::CashierShift), 3);
+    let per_day = Limits {
+        client_day: Some(2),
+        ..Limits::default()
+    };
+    let before = points_of(store, clients[0]).await;
+    // The next day, so that the shift's write-offs do not count.
+    let next = day + SignedDuration::from_hours(24);
+    let tasks: Vec<_> = (0..8).map(|_| race(per_day, clients[0], next)).collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    assert_eq!(count(results, LimitKind::ClientDay), 2);
+    assert_eq!(points_of(store, clients[0]).await, before - 6_00);
 }
 
 async fn a_manager_goes_past_the_limits_and_is_recorded(store: &Store, client: ClientId) {
