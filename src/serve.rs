@@ -25,10 +25,11 @@ pub struct LimitArgs {
     /// Points and roubles together at most AMOUNT in one write-off.
     #[arg(long, value_name = "AMOUNT", value_parser = pos_limits::parse_amount)]
     pub limit_operation: Option<Amount>,
-    /// At most N write-offs per client per day.
+    /// At most N write-offs per client per day (the server's local calendar day).
     #[arg(long, value_name = "N")]
     pub limit_client_day: Option<u32>,
-    /// At most AMOUNT written off per cashier (till and login) per shift.
+    /// At most AMOUNT written off per cashier (till and login) per shift (the server's
+    /// local calendar day).
     #[arg(long, value_name = "AMOUNT", value_parser = pos_limits::parse_amount)]
     pub limit_cashier_shift: Option<Amount>,
     /// A TOML file of points of sale with limits of their own: `[pos."NAME"]` (NAME: the
