@@ -71,7 +71,7 @@ impl Section {
 }
 
 /// A share of the receipt: a whole percent from 1 to 100.
-pub fn share(percent: u8) -> Result<u8, String> {
+fn share(percent: u8) -> Result<u8, String> {
     if (1..=100).contains(&percent) {
         Ok(percent)
     } else {
