@@ -238,6 +238,15 @@ fn retryable(e: &ServiceError) -> bool {
     )
 }
 
+/// A failure before the write-off left: whatever it was, nothing was sent, so nothing is in
+/// doubt.
+fn not_sent(e: ServiceError) -> ServiceError {
+    ServiceError::new(
+        ErrorKind::Unreachable,
+        format!("not sent: the provider's capabilities could not be read ({})", e.detail),
+    )
+}
+
 fn bad(e: wire::WireError) -> ServiceError {
     ServiceError::new(ErrorKind::BadResponse, e.to_string())
 }
@@ -325,7 +334,7 @@ impl ClientService for ExtAdapter {
         Box::pin(async move {
             let mut body = WriteOffDto::from(&request);
             // The receipt is our extension: the live vendor's write-off has no such field.
-            if body.receipt.is_some() && !self.capabilities().await?.receipt {
+            if body.receipt.is_some() && !self.capabilities().await.map_err(not_sent)?.receipt {
                 body.receipt = None;
             }
             let builder = self
