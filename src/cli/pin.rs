@@ -9,18 +9,37 @@ use crate::i18n::{Text, fill};
 /// terminal.
 pub type Secret<'a> = Option<&'a mut dyn FnMut(&str) -> std::io::Result<String>>;
 
-/// The PIN from the variable `env` names, or asked on the terminal; neither: a usage error.
-pub fn manager_pin(t: &Text, env: Option<&str>, secret: Secret<'_>) -> Result<ManagerPin, Failure> {
+/// Where the PIN will come from, settled before anything is read or sent: the variable
+/// `--pin-env` names (read now), or the terminal (asked when it is needed). Neither: a
+/// usage error.
+pub enum Pin<'a> {
+    Given(ManagerPin),
+    Ask(&'a mut dyn FnMut(&str) -> std::io::Result<String>),
+}
+
+pub fn manager_pin<'a>(t: &Text, env: Option<&str>, secret: Secret<'a>) -> Result<Pin<'a>, Failure> {
     if let Some(name) = env {
-        return from_env(t, name);
+        return from_env(t, name).map(Pin::Given);
     }
-    let Some(read) = secret else {
-        return Err(Failure::new(Exit::Usage, t.cli_pin_needed));
-    };
-    let typed = read(t.cli_pin_prompt)
-        .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
-    // A mistyped PIN is the manager's to type again: said without what was typed.
-    ManagerPin::new(typed.trim()).ok_or_else(|| Failure::new(Exit::Refused, t.reason_pin_wrong))
+    secret
+        .map(Pin::Ask)
+        .ok_or_else(|| Failure::new(Exit::Usage, t.cli_pin_needed))
+}
+
+impl Pin<'_> {
+    /// The PIN, asked now if it is the terminal's to give.
+    pub fn take(self, t: &Text) -> Result<ManagerPin, Failure> {
+        match self {
+            Pin::Given(pin) => Ok(pin),
+            Pin::Ask(read) => {
+                let typed = read(t.cli_pin_prompt)
+                    .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
+                // Said without what was typed.
+                ManagerPin::new(typed.trim())
+                    .ok_or_else(|| Failure::new(Exit::Refused, t.reason_pin_wrong))
+            }
+        }
+    }
 }
 
 /// The PIN in the variable `name`; unset or not a PIN: a usage error that names the

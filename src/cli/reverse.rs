@@ -5,7 +5,7 @@
 //! holds comes back whole, by refunding its holds. Either is journalled before it is sent,
 //! and one that gets no answer is judged by reading back, never sent again blindly.
 
-use super::pin::{Secret, manager_pin};
+use super::pin::{Pin, Secret, manager_pin};
 use super::{Context, Exit, Failure, movement_failure};
 use crate::domain::journal::{JournalRow, Movement, Outcome};
 use crate::domain::reversal::{NOTE_MAX, Operation, ReasonCode, Why, WhyError};
@@ -86,7 +86,9 @@ pub async fn run(
         .transpose()?;
     let given = args.operation.trim();
     if let Some(id) = given.parse::<i64>().ok().filter(|n| *n > 0) {
-        return by_number(cx, OperationId(id), (amount, why), journal, key, (&args, asking)).await;
+        let pin = manager_pin(t, args.pin_env.as_deref(), asking.secret)?;
+        let ask = (asking.ask, args.yes);
+        return by_number(cx, OperationId(id), (amount, why), journal, key, (pin, ask)).await;
     }
     let rows = journal.rows().map_err(|e| {
         Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display()))
@@ -98,7 +100,9 @@ pub async fn run(
         ));
     };
     if let Some(id) = row.operation {
-        return by_number(cx, id, (amount, why), journal, key, (&args, asking)).await;
+        let pin = manager_pin(t, args.pin_env.as_deref(), asking.secret)?;
+        let ask = (asking.ask, args.yes);
+        return by_number(cx, id, (amount, why), journal, key, (pin, ask)).await;
     }
     let holds = journal.written_off_holds(given).map_err(|e| {
         Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display()))
@@ -160,7 +164,7 @@ async fn by_number(
     (amount, why): (Option<Amount>, Why),
     journal: &Journal,
     key: String,
-    (args, asking): (&ReverseArgs, Asking<'_, '_>),
+    (pin, (ask, yes)): (Pin<'_>, (super::Ask<'_>, bool)),
 ) -> Result<(), Failure> {
     let (locale, t) = (cx.locale, cx.locale.text());
     let service = super::client::service(cx)?;
@@ -174,8 +178,8 @@ async fn by_number(
     let request = asked(cx, &original, amount, why)?;
     let what = describe_back(cx, &request);
     cx.print(&shown(cx, &original))?;
-    let pin = manager_pin(t, args.pin_env.as_deref(), asking.secret)?;
-    confirm(cx, asking.ask, args.yes, &what)?;
+    let pin = pin.take(t)?;
+    confirm(cx, ask, yes, &what)?;
     let before = original;
     match crate::ops::reverse::send(cx.services, journal, request.clone(), key.clone(), Some(pin))
         .await
