@@ -425,7 +425,7 @@ pub const TEXT: Text = Text {
     cli_shift_source_journal: "From this till's journal (its own movements only) since {}.",
     cli_shift_in_doubt: "Movements of this till still in doubt: {}.",
     cli_shift_empty: "Nothing was written off or given back.",
-    cli_shift_counts: "write-offs {}, reversals {}, coupons {} (back {}), manager overrides {}",
+    cli_shift_counts: "Write-offs {}, reversals {}, coupons {} (back {}), manager overrides {}",
     cli_col_written_off: "Written off",
     cli_col_reversed: "Given back",
     cli_col_receipt: "Receipt",
