@@ -279,7 +279,14 @@ async fn scripted(
             terminal.then_some(&mut ask as &mut dyn FnMut(&str) -> std::io::Result<bool>);
         let secret: cli::Secret =
             terminal.then_some(&mut secret as &mut dyn FnMut(&str) -> std::io::Result<String>);
-        cli::run(script, &settings, &paths, &mut std::io::stdout(), (ask, secret)).await
+        cli::run(
+            script,
+            &settings,
+            &paths,
+            &mut std::io::stdout(),
+            (ask, secret),
+        )
+        .await
     };
     match outcome.await {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,7 +17,11 @@ pub enum Pin<'a> {
     Ask(&'a mut dyn FnMut(&str) -> std::io::Result<String>),
 }
 
-pub fn manager_pin<'a>(t: &Text, env: Option<&str>, secret: Secret<'a>) -> Result<Pin<'a>, Failure> {
+pub fn manager_pin<'a>(
+    t: &Text,
+    env: Option<&str>,
+    secret: Secret<'a>,
+) -> Result<Pin<'a>, Failure> {
     if let Some(name) = env {
         return from_env(t, name).map(Pin::Given);
     }

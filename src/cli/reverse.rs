@@ -9,10 +9,10 @@ use super::pin::{Pin, Secret, manager_pin};
 use super::{Context, Exit, Failure, movement_failure};
 use crate::domain::journal::{JournalRow, Movement, Outcome};
 use crate::domain::reversal::{NOTE_MAX, Operation, ReasonCode, Why, WhyError};
+use crate::domain::text::clean;
 use crate::domain::{Amount, AmountError, Balances, Currency, OperationId, Reversal, WriteOff};
 use crate::i18n::{describe, fill, fill2, format_amount, format_datetime};
 use crate::ops::journal::Journal;
-use crate::domain::text::clean;
 use clap::ValueEnum;
 
 /// The reversal as the command line gave it.
@@ -90,9 +90,9 @@ pub async fn run(
         let ask = (asking.ask, args.yes);
         return by_number(cx, OperationId(id), (amount, why), journal, key, (pin, ask)).await;
     }
-    let rows = journal.rows().map_err(|e| {
-        Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display()))
-    })?;
+    let rows = journal
+        .rows()
+        .map_err(|e| Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display())))?;
     let Some(row) = rows.into_iter().find(|r| r.attempt.key == given) else {
         return Err(Failure::new(
             Exit::Usage,
@@ -104,14 +104,17 @@ pub async fn run(
         let ask = (asking.ask, args.yes);
         return by_number(cx, id, (amount, why), journal, key, (pin, ask)).await;
     }
-    let holds = journal.written_off_holds(given).map_err(|e| {
-        Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display()))
-    })?;
+    let holds = journal
+        .written_off_holds(given)
+        .map_err(|e| Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display())))?;
     let Movement::WriteOff(original) = &row.attempt.movement else {
         return Err(Failure::new(Exit::Refused, t.reason_not_reversible));
     };
     if holds.is_empty() {
-        return Err(Failure::new(Exit::Refused, fill(t.cli_cannot_reverse, given)));
+        return Err(Failure::new(
+            Exit::Refused,
+            fill(t.cli_cannot_reverse, given),
+        ));
     }
     if matches!(
         row.outcome,
@@ -133,7 +136,10 @@ pub async fn run(
         ));
     };
     let original = original.clone();
-    by_holds(cx, &row, original, why, ids, journal, key, asking.ask, args.yes).await
+    by_holds(
+        cx, &row, original, why, ids, journal, key, asking.ask, args.yes,
+    )
+    .await
 }
 
 /// `--amount` as typed: a mistyped or non-positive amount is a usage error.
@@ -181,8 +187,14 @@ async fn by_number(
     let pin = pin.take(t)?;
     confirm(cx, ask, yes, &what)?;
     let before = original;
-    match crate::ops::reverse::send(cx.services, journal, request.clone(), key.clone(), Some(pin))
-        .await
+    match crate::ops::reverse::send(
+        cx.services,
+        journal,
+        request.clone(),
+        key.clone(),
+        Some(pin),
+    )
+    .await
     {
         Ok(number) => {
             let mut said = fill(t.cli_reversed, &what);
@@ -285,7 +297,11 @@ fn shown(cx: &Context<'_>, o: &Operation) -> String {
     if let Some(r) = &o.receipt {
         head = format!(
             "{head}, {}",
-            fill2(t.cli_original_receipt, &r.number, format_amount(locale, r.total))
+            fill2(
+                t.cli_original_receipt,
+                &r.number,
+                format_amount(locale, r.total)
+            )
         );
     }
     let took = describe::write_off(
@@ -328,12 +344,7 @@ fn describe_back(cx: &Context<'_>, r: &Reversal) -> String {
 }
 
 /// Asks unless `--yes`; with nobody to ask and no `--yes`, a usage error.
-fn confirm(
-    cx: &Context<'_>,
-    ask: super::Ask<'_>,
-    yes: bool,
-    what: &str,
-) -> Result<(), Failure> {
+fn confirm(cx: &Context<'_>, ask: super::Ask<'_>, yes: bool, what: &str) -> Result<(), Failure> {
     let t = cx.locale.text();
     if yes {
         return Ok(());
@@ -433,7 +444,11 @@ async fn by_holds(
     if let Some(r) = &original.receipt {
         head = format!(
             "{head}, {}",
-            fill2(t.cli_original_receipt, &r.number, format_amount(locale, r.total))
+            fill2(
+                t.cli_original_receipt,
+                &r.number,
+                format_amount(locale, r.total)
+            )
         );
     }
     cx.print(&format!(
@@ -582,8 +597,17 @@ mod tests {
             points: Amount::from_minor(p),
             rubles: Amount::ZERO,
         };
-        assert_eq!(balance_back(&b(0), &b(1_000), &took), Outcome::AppliedAfterCheck);
-        assert_eq!(balance_back(&b(0), &b(0), &took), Outcome::NotAppliedAfterCheck);
-        assert_eq!(balance_back(&b(0), &b(400), &took), Outcome::UnclearAfterCheck);
+        assert_eq!(
+            balance_back(&b(0), &b(1_000), &took),
+            Outcome::AppliedAfterCheck
+        );
+        assert_eq!(
+            balance_back(&b(0), &b(0), &took),
+            Outcome::NotAppliedAfterCheck
+        );
+        assert_eq!(
+            balance_back(&b(0), &b(400), &took),
+            Outcome::UnclearAfterCheck
+        );
     }
 }

@@ -7,8 +7,8 @@ use super::{Context, Exit, Failure};
 use crate::backend::{ClientService, Services};
 use crate::domain::journal::Outcome;
 use crate::domain::reconcile::{Doubt, Verdict, judge};
-use crate::domain::text::clean;
 use crate::domain::reversal::RECEIPT_NUMBER_MAX;
+use crate::domain::text::clean;
 use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, Receipt, WriteOff};
 use crate::domain::{ClientQuery, ServiceError, mask};
 use crate::i18n::describe;
@@ -307,6 +307,8 @@ fn receipt(t: &Text, args: &WriteOffArgs) -> Result<Option<Receipt>, Failure> {
     let total = Amount::parse_user(total)
         .ok()
         .filter(|a| a.is_positive())
-        .ok_or_else(|| Failure::new(Exit::Usage, fill(t.problem_not_positive, "--receipt-total")))?;
+        .ok_or_else(|| {
+            Failure::new(Exit::Usage, fill(t.problem_not_positive, "--receipt-total"))
+        })?;
     Ok(Some(Receipt { number, total }))
 }

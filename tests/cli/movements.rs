@@ -106,21 +106,45 @@ fn the_journal_names_each_movement_by_number_or_key_with_kind_and_receipt() {
             .clone()
     };
     let w1 = by_key("w1-cli");
-    assert_eq!((w1["id"].as_str(), w1["kind"].as_str()), (Some("41"), Some("write_off")));
-    assert_eq!(w1["receipt"], serde_json::json!({"number": "A-17", "total": "1500.00"}));
+    assert_eq!(
+        (w1["id"].as_str(), w1["kind"].as_str()),
+        (Some("41"), Some("write_off"))
+    );
+    assert_eq!(
+        w1["receipt"],
+        serde_json::json!({"number": "A-17", "total": "1500.00"})
+    );
     let r1 = by_key("r1-cli");
-    assert_eq!((r1["id"].as_str(), r1["kind"].as_str()), (Some("42"), Some("reversal")));
-    assert_eq!((r1["original"].as_str(), r1["reason"].as_str()), (Some("41"), Some("mistake")));
+    assert_eq!(
+        (r1["id"].as_str(), r1["kind"].as_str()),
+        (Some("42"), Some("reversal"))
+    );
+    assert_eq!(
+        (r1["original"].as_str(), r1["reason"].as_str()),
+        (Some("41"), Some("mistake"))
+    );
     assert_eq!(r1["manager"], true);
     let w2 = by_key("w2-cli");
-    assert_eq!((w2["id"].as_str(), w2["outcome"].as_str()), (Some("w2-cli"), Some("unknown")));
+    assert_eq!(
+        (w2["id"].as_str(), w2["outcome"].as_str()),
+        (Some("w2-cli"), Some("unknown"))
+    );
     assert!(w2["receipt"].is_null() && w2["reason"].is_null(), "{w2}");
 
     let out = run(dir.path(), &["journal"]);
     let table = said(&out);
     assert_eq!(out.status.code(), Some(0), "{table}");
-    let line = |key: &str| table.lines().find(|l| l.contains(key)).unwrap_or_else(|| panic!("{table}")).to_string();
-    assert!(line("w1-cli").contains("write-off") && line("w1-cli").contains("A-17"), "{table}");
+    let line = |key: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(key))
+            .unwrap_or_else(|| panic!("{table}"))
+            .to_string()
+    };
+    assert!(
+        line("w1-cli").contains("write-off") && line("w1-cli").contains("A-17"),
+        "{table}"
+    );
     assert!(line("r1-cli").contains("reversal"), "{table}");
     assert!(table.lines().next().unwrap().contains("Receipt"), "{table}");
 }
@@ -138,7 +162,10 @@ fn the_shift_report_from_the_journal_in_all_three_forms() {
     lines.push(r#"{"event":"outcome","at":"2026-03-01T18:00:01Z","key":"old-cli","client":1,"outcome":"applied"}"#);
     journal(dir.path(), &lines);
 
-    let out = run(dir.path(), &["shift", "report", "--since", "02.03.2026", "--json"]);
+    let out = run(
+        dir.path(),
+        &["shift", "report", "--since", "02.03.2026", "--json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let report = json(&out);
     assert_eq!(report["source"], "journal");
@@ -146,35 +173,65 @@ fn the_shift_report_from_the_journal_in_all_three_forms() {
     // w2 (unknown) and d1 (no outcome at all).
     assert_eq!(report["in_doubt"], 2);
     let rows = report["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 1, "boris has nothing that went through: {report}");
+    assert_eq!(
+        rows.len(),
+        1,
+        "boris has nothing that went through: {report}"
+    );
     let anna = &rows[0];
     assert_eq!(anna["login"], "anna");
     assert_eq!(anna["written_off"]["points"], "15.00", "10 and the 5 held");
     assert_eq!(anna["reversed"]["points"], "2.50");
-    assert_eq!((anna["write_offs"].as_u64(), anna["reversals"].as_u64()), (Some(2), Some(1)));
-    assert_eq!((anna["coupons"].as_u64(), anna["overrides"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (anna["write_offs"].as_u64(), anna["reversals"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        (anna["coupons"].as_u64(), anna["overrides"].as_u64()),
+        (Some(1), Some(1))
+    );
 
-    let out = run(dir.path(), &["shift", "report", "--since", "2026-03-02", "--csv"]);
+    let out = run(
+        dir.path(),
+        &["shift", "report", "--since", "2026-03-02", "--csv"],
+    );
     let csv = said(&out);
     assert_eq!(out.status.code(), Some(0), "{csv}");
     let mut csv_lines = csv.lines();
-    assert!(csv_lines.next().unwrap().starts_with(r#""since","source","in_doubt","principal","login","points_written_off""#), "{csv}");
+    assert!(
+        csv_lines
+            .next()
+            .unwrap()
+            .starts_with(r#""since","source","in_doubt","principal","login","points_written_off""#),
+        "{csv}"
+    );
     let row = csv_lines.next().unwrap();
-    assert!(row.contains(r#""journal","2","shop","anna","15.00","0.00","2.50""#), "{csv}");
+    assert!(
+        row.contains(r#""journal","2","shop","anna","15.00","0.00","2.50""#),
+        "{csv}"
+    );
 
     let out = run(dir.path(), &["shift", "report", "--since", "2026-03-02"]);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("anna (shop)"), "{text}");
     assert!(text.contains("15.00") && text.contains("2.50"), "{text}");
-    assert!(text.contains("Write-offs 2, reversals 1, coupons 1 (back 0), manager overrides 1"), "{text}");
+    assert!(
+        text.contains("Write-offs 2, reversals 1, coupons 1 (back 0), manager overrides 1"),
+        "{text}"
+    );
     assert!(
         text.contains("From this till's journal (its own movements only) since 2026-03-02 00:00. Movements of this till still in doubt: 2."),
         "{text}"
     );
 
     let out = run(dir.path(), &["shift", "report", "--json", "--csv"]);
-    assert_eq!(out.status.code(), Some(2), "one form at a time: {}", said(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "one form at a time: {}",
+        said(&out)
+    );
 }
 
 /// What the command line must refuse before anything is read or sent: the profile's
@@ -185,13 +242,57 @@ fn usage_mistakes_of_write_off_and_reverse_exit_2_before_anything_is_sent() {
     profile(dir.path(), NOWHERE);
     journal(dir.path(), &LINES);
     let cases: [(&[&str], &str); 7] = [
-        (&["write-off", "5", "--points", "1", "--receipt", "A-1", "--yes"], "--receipt-total"),
-        (&["write-off", "5", "--points", "1", "--pin-env", "NO_SUCH_VAR", "--yes"], "--pin-env NO_SUCH_VAR"),
-        (&["reverse", "41", "--reason", "other", "--yes", "--pin-env", "BOSS_PIN"], "--note"),
+        (
+            &[
+                "write-off",
+                "5",
+                "--points",
+                "1",
+                "--receipt",
+                "A-1",
+                "--yes",
+            ],
+            "--receipt-total",
+        ),
+        (
+            &[
+                "write-off",
+                "5",
+                "--points",
+                "1",
+                "--pin-env",
+                "NO_SUCH_VAR",
+                "--yes",
+            ],
+            "--pin-env NO_SUCH_VAR",
+        ),
+        (
+            &[
+                "reverse",
+                "41",
+                "--reason",
+                "other",
+                "--yes",
+                "--pin-env",
+                "BOSS_PIN",
+            ],
+            "--note",
+        ),
         (&["reverse", "41", "--reason", "sorry", "--yes"], "mistake"),
-        (&["reverse", "41", "--reason", "mistake", "--yes"], "--pin-env"),
-        (&["reverse", "no-such-key", "--reason", "mistake", "--yes"], "neither an operation number nor a key"),
-        (&["reverse", "h1-cli", "--amount", "2", "--reason", "returned", "--yes"], "only whole"),
+        (
+            &["reverse", "41", "--reason", "mistake", "--yes"],
+            "--pin-env",
+        ),
+        (
+            &["reverse", "no-such-key", "--reason", "mistake", "--yes"],
+            "neither an operation number nor a key",
+        ),
+        (
+            &[
+                "reverse", "h1-cli", "--amount", "2", "--reason", "returned", "--yes",
+            ],
+            "only whole",
+        ),
     ];
     for (args, words) in cases {
         let out = run(dir.path(), args);
@@ -212,10 +313,16 @@ fn reverse_refuses_what_the_provider_cannot_give_back() {
     let mut lines = LINES.to_vec();
     lines.push(r#"{"event":"outcome","at":"2026-03-02T09:40:01Z","key":"d1-cli","client":1234567,"outcome":"applied"}"#);
     journal(dir.path(), &lines);
-    let out = run(dir.path(), &["reverse", "d1-cli", "--reason", "mistake", "--yes"]);
+    let out = run(
+        dir.path(),
+        &["reverse", "d1-cli", "--reason", "mistake", "--yes"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     assert!(said(&out).contains("cannot give it back"), "{}", said(&out));
-    let out = run(dir.path(), &["reverse", "h1-cli", "--reason", "returned", "--yes"]);
+    let out = run(
+        dir.path(),
+        &["reverse", "h1-cli", "--reason", "returned", "--yes"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     assert!(said(&out).contains("without their ids"), "{}", said(&out));
 }
@@ -228,7 +335,13 @@ fn completions_and_the_manual_know_reverse_and_shift_report() {
     let out = run(dir.path(), &["completions", "bash"]);
     let script = said(&out);
     assert_eq!(out.status.code(), Some(0), "{script}");
-    for word in ["reverse", "shift", "--pin-env", "--receipt-total", "--reason"] {
+    for word in [
+        "reverse",
+        "shift",
+        "--pin-env",
+        "--receipt-total",
+        "--reason",
+    ] {
         assert!(script.contains(word), "{word}");
     }
     let out = run(dir.path(), &["man"]);
@@ -252,7 +365,17 @@ impl Shop {
         let out = Command::new(BIN)
             .env_clear()
             .env("BOSS_PIN", PIN)
-            .args(["serve", "user", "add", "boss", "--role", "manager", "--pin-env", "BOSS_PIN", "--db"])
+            .args([
+                "serve",
+                "user",
+                "add",
+                "boss",
+                "--role",
+                "manager",
+                "--pin-env",
+                "BOSS_PIN",
+                "--db",
+            ])
             .arg(&db)
             .output()
             .unwrap();
@@ -260,13 +383,24 @@ impl Shop {
         let (server, url) = common::spawn_serve(
             Command::new(BIN)
                 .env_clear()
-                .args(["serve", "--listen", "127.0.0.1:0", "--demo", "100", "--token", "tok"])
+                .args([
+                    "serve",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--demo",
+                    "100",
+                    "--token",
+                    "tok",
+                ])
                 .args(extra)
                 .arg("--db")
                 .arg(&db),
         );
         profile(dir.path(), &url);
-        Shop { dir, _server: server }
+        Shop {
+            dir,
+            _server: server,
+        }
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -275,7 +409,10 @@ impl Shop {
 
     fn points(&self) -> String {
         let out = self.run(&["client", "show", "1234567", "--json"]);
-        json(&out)["balances"]["points"].as_str().unwrap().to_string()
+        json(&out)["balances"]["points"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     fn newest(&self) -> Value {
@@ -289,7 +426,17 @@ impl Shop {
 #[ignore = "needs the server half"]
 fn a_write_off_with_a_receipt_is_numbered_and_shown_with_it() {
     let shop = Shop::start(&[]);
-    let out = shop.run(&["write-off", "1234567", "--points", "10", "--receipt", "A-17", "--receipt-total", "1500", "--yes"]);
+    let out = shop.run(&[
+        "write-off",
+        "1234567",
+        "--points",
+        "10",
+        "--receipt",
+        "A-17",
+        "--receipt-total",
+        "1500",
+        "--yes",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let row = shop.newest();
     let id = row["id"].as_str().unwrap().to_string();
@@ -302,7 +449,10 @@ fn a_write_off_with_a_receipt_is_numbered_and_shown_with_it() {
         .iter()
         .find(|e| e["id"].as_str() == Some(id.as_str()))
         .unwrap_or_else(|| panic!("{history}"));
-    assert_eq!((entry["kind"].as_str(), entry["receipt"]["number"].as_str()), (Some("write_off"), Some("A-17")));
+    assert_eq!(
+        (entry["kind"].as_str(), entry["receipt"]["number"].as_str()),
+        (Some("write_off"), Some("A-17"))
+    );
 }
 
 /// Over the shop's limit: refused (1) naming the limit and how to give a PIN, nothing
@@ -316,7 +466,10 @@ fn a_write_off_over_a_limit_needs_the_managers_pin() {
     let out = shop.run(&over);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("most per write-off") && text.contains("--pin-env"), "{text}");
+    assert!(
+        text.contains("most per write-off") && text.contains("--pin-env"),
+        "{text}"
+    );
     let out = shop.run(&[&over[..], &["--pin-env", "WRONG_PIN"]].concat());
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     assert!(!said(&out).contains("1357"), "{}", said(&out));
@@ -334,7 +487,15 @@ fn a_write_off_over_a_limit_needs_the_managers_pin() {
 fn reverse_gives_back_part_then_the_rest_and_never_more() {
     let shop = Shop::start(&[]);
     let before = shop.points();
-    let out = shop.run(&["write-off", "1234567", "--points", "100", "--coupon", "1235", "--yes"]);
+    let out = shop.run(&[
+        "write-off",
+        "1234567",
+        "--points",
+        "100",
+        "--coupon",
+        "1235",
+        "--yes",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let id = shop.newest()["id"].as_str().unwrap().to_string();
     let reverse = |more: &[&str]| {
@@ -352,16 +513,37 @@ fn reverse_gives_back_part_then_the_rest_and_never_more() {
     let out = reverse(&["--pin-env", "BOSS_PIN"]);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("Points 70.00") && text.contains("1235"), "{text}");
+    assert!(
+        text.contains("Points 70.00") && text.contains("1235"),
+        "{text}"
+    );
     assert_eq!(shop.points(), before);
     let out = reverse(&["--pin-env", "BOSS_PIN"]);
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     assert!(said(&out).contains("Nothing is left"), "{}", said(&out));
 
-    let out = shop.run(&["write-off", "1234567", "--points", "1", "--roubles", "1", "--yes"]);
+    let out = shop.run(&[
+        "write-off",
+        "1234567",
+        "--points",
+        "1",
+        "--roubles",
+        "1",
+        "--yes",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let both = shop.newest()["id"].as_str().unwrap().to_string();
-    let out = shop.run(&["reverse", &both, "--amount", "1", "--reason", "mistake", "--pin-env", "BOSS_PIN", "--yes"]);
+    let out = shop.run(&[
+        "reverse",
+        &both,
+        "--amount",
+        "1",
+        "--reason",
+        "mistake",
+        "--pin-env",
+        "BOSS_PIN",
+        "--yes",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
     assert!(said(&out).contains("leave --amount out"), "{}", said(&out));
 }
@@ -384,5 +566,9 @@ fn the_shift_report_on_our_server_is_the_ledgers() {
         .collect();
     assert_eq!(written, ["10.00"], "{report}");
     let out = shop.run(&["shift", "report"]);
-    assert!(said(&out).contains("From the server's ledger"), "{}", said(&out));
+    assert!(
+        said(&out).contains("From the server's ledger"),
+        "{}",
+        said(&out)
+    );
 }

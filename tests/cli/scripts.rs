@@ -365,7 +365,10 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
     // The stable form docs/cli.md documents: these fields and no others. The form grew
     // (issue 29) by the movement's id (its key while no number is known), kind, receipt,
     // reason, original and whether a manager's PIN went with it.
-    assert_eq!((rows[1]["id"].as_str(), rows[1]["kind"].as_str()), (Some("key-1"), Some("write_off")));
+    assert_eq!(
+        (rows[1]["id"].as_str(), rows[1]["kind"].as_str()),
+        (Some("key-1"), Some("write_off"))
+    );
     let fields: Vec<&str> = rows[1]
         .as_object()
         .unwrap()

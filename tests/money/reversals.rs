@@ -9,8 +9,8 @@ use crate::common;
 
 use common::TestServer;
 use common::gateway::{After, Gateway};
-use loyalty_console::backend::{ClientService, Recorder};
 use loyalty_console::backend::ext::ExtAdapter;
+use loyalty_console::backend::{ClientService, Recorder};
 use loyalty_console::config::{ExtCredential, Secret, WriteOffMode};
 use loyalty_console::domain::journal::HoldStep;
 use loyalty_console::domain::limits::ManagerPin;
@@ -111,10 +111,7 @@ async fn a_reversal_the_server_made_is_unknown_and_sent_once() {
             why: Why::new(ReasonCode::Mistake, None).unwrap(),
         };
         let pin = ManagerPin::new(PIN);
-        let e = a
-            .reverse(back, Some("r-1".into()), pin)
-            .await
-            .unwrap_err();
+        let e = a.reverse(back, Some("r-1".into()), pin).await.unwrap_err();
         assert!(e.outcome_unknown(), "{after:?}: {e:?}");
         assert_eq!(g.seen.count(REVERSAL), 1, "{after:?}: sent once");
         let op = a.operation(id).await.unwrap();
@@ -128,7 +125,12 @@ const PIN: &str = "2468";
 
 /// `loyalty ARGS` on a profile whose vendor is at `url`, writing off as `mode` says, with
 /// the manager's PIN in `BOSS_PIN`; its exit code and what it said.
-async fn loyalty(dir: &Path, url: &str, mode: &str, args: &[&str]) -> (Option<i32>, String, String) {
+async fn loyalty(
+    dir: &Path,
+    url: &str,
+    mode: &str,
+    args: &[&str],
+) -> (Option<i32>, String, String) {
     let config = dir.join("gateway.toml");
     std::fs::write(
         &config,
@@ -165,7 +167,10 @@ async fn newest_id(dir: &Path, url: &str) -> String {
     let (code, out, err) = loyalty(dir, url, "hold", &["journal", "--json"]).await;
     assert_eq!(code, Some(0), "{err}");
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
-    rows[0]["id"].as_str().expect("every row has an id").to_string()
+    rows[0]["id"]
+        .as_str()
+        .expect("every row has an id")
+        .to_string()
 }
 
 /// `loyalty reverse KEY` of a write-off made through holds, whose refund the vendor made
@@ -175,10 +180,19 @@ async fn refund_behind(after: After) -> (Option<i32>, String, usize, i64) {
     let dir = tempfile::tempdir().unwrap();
     let s = TestServer::start(3).await;
     let g = Gateway::start(s.addr).await;
-    let (code, _, err) = loyalty(dir.path(), &g.url, "hold", &["write-off", "1234567", "--points", "10", "--yes"]).await;
+    let (code, _, err) = loyalty(
+        dir.path(),
+        &g.url,
+        "hold",
+        &["write-off", "1234567", "--points", "10", "--yes"],
+    )
+    .await;
     assert_eq!(code, Some(0), "{err}");
     let key = newest_id(dir.path(), &g.url).await;
-    assert!(key.ends_with("-cli"), "no number: the id is the key ({key})");
+    assert!(
+        key.ends_with("-cli"),
+        "no number: the id is the key ({key})"
+    );
     g.fail(REFUND, after, 1);
     let (code, out, err) = loyalty(
         dir.path(),
@@ -214,12 +228,26 @@ async fn with_manager() -> TestServer {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_loyalty"));
     cmd.env_clear()
         .env("BOSS_PIN", PIN)
-        .args(["serve", "user", "add", "boss", "--role", "manager", "--pin-env", "BOSS_PIN", "--db"])
+        .args([
+            "serve",
+            "user",
+            "add",
+            "boss",
+            "--role",
+            "manager",
+            "--pin-env",
+            "BOSS_PIN",
+            "--db",
+        ])
         .arg(&db);
     let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let store = loyalty_console::server::store::Store::open_sqlite(&db).unwrap();
     TestServer::start_on(store, dir, 3, |s| s).await
 }
@@ -230,7 +258,13 @@ async fn reversal_behind(after: After) -> (Option<i32>, String, usize, i64) {
     let dir = tempfile::tempdir().unwrap();
     let s = with_manager().await;
     let g = Gateway::start(s.addr).await;
-    let (code, _, err) = loyalty(dir.path(), &g.url, "direct", &["write-off", "1234567", "--points", "10", "--yes"]).await;
+    let (code, _, err) = loyalty(
+        dir.path(),
+        &g.url,
+        "direct",
+        &["write-off", "1234567", "--points", "10", "--yes"],
+    )
+    .await;
     assert_eq!(code, Some(0), "{err}");
     let id = newest_id(dir.path(), &g.url).await;
     assert!(id.parse::<i64>().is_ok(), "loyalty serve numbers it: {id}");
@@ -239,7 +273,17 @@ async fn reversal_behind(after: After) -> (Option<i32>, String, usize, i64) {
         dir.path(),
         &g.url,
         "direct",
-        &["reverse", &id, "--amount", "4", "--reason", "mistake", "--pin-env", "BOSS_PIN", "--yes"],
+        &[
+            "reverse",
+            &id,
+            "--amount",
+            "4",
+            "--reason",
+            "mistake",
+            "--pin-env",
+            "BOSS_PIN",
+            "--yes",
+        ],
     )
     .await;
     (code, out + &err, g.seen.count(REVERSAL), points(&s).await)
@@ -264,4 +308,3 @@ async fn reverse_exits_3_when_the_reversal_never_reached_the_server() {
     assert!(said.contains("nothing was given back"), "{said}");
     assert_eq!((sent, points), (1, POINTS - 1_000), "{said}");
 }
-

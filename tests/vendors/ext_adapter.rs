@@ -964,7 +964,13 @@ async fn the_live_vendor_has_no_capabilities_and_its_bare_200_names_no_operation
     let a = movements_adapter(&movements_vendor(false, calls.clone()).await);
     assert_eq!(a.capabilities().await.unwrap(), Capabilities::default());
     let made = a
-        .write_off(SAMPLE_ID, with_receipt(), Some("k-1".into()), None, &no_record)
+        .write_off(
+            SAMPLE_ID,
+            with_receipt(),
+            Some("k-1".into()),
+            None,
+            &no_record,
+        )
         .await
         .unwrap();
     assert_eq!(made, None);
@@ -986,12 +992,21 @@ async fn our_write_off_carries_the_receipt_and_pin_and_reads_the_operation_numbe
     let a = movements_adapter(&movements_vendor(true, calls.clone()).await);
     let pin = ManagerPin::new("4321").unwrap();
     let made = a
-        .write_off(SAMPLE_ID, with_receipt(), Some("k-1".into()), Some(pin), &no_record)
+        .write_off(
+            SAMPLE_ID,
+            with_receipt(),
+            Some("k-1".into()),
+            Some(pin),
+            &no_record,
+        )
         .await
         .unwrap();
     assert_eq!(made, Some(OperationId(41)));
     let (_, pin, key, body) = calls.lock().unwrap()[1].clone();
-    assert_eq!((pin.as_deref(), key.as_deref()), (Some("4321"), Some("k-1")));
+    assert_eq!(
+        (pin.as_deref(), key.as_deref()),
+        (Some("4321"), Some("k-1"))
+    );
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["receipt"]["number"], "A-17");
     assert_eq!(body["receipt"]["total"].to_string(), "1500");
@@ -1025,10 +1040,16 @@ async fn hold_mode_names_the_receipt_on_each_hold_and_records_the_hold_ids() {
     let settled = bodies("/fiscal_hub/cash_back/hold/write_off/");
     assert_eq!((holds.len(), settled.len()), (2, 2));
     assert!(holds.iter().all(|b| b["orderId"] == "A-17"), "{holds:?}");
-    assert!(settled.iter().all(|b| b["fiscalOrderId"] == "A-17"), "{settled:?}");
+    assert!(
+        settled.iter().all(|b| b["fiscalOrderId"] == "A-17"),
+        "{settled:?}"
+    );
     assert_eq!(
         *held.0.lock().unwrap(),
-        [("t-1".to_string(), Some(901)), ("t-2".to_string(), Some(902))]
+        [
+            ("t-1".to_string(), Some(901)),
+            ("t-2".to_string(), Some(902))
+        ]
     );
 }
 
@@ -1059,24 +1080,43 @@ async fn a_reversal_goes_once_with_key_and_pin_and_an_unreadable_answer_is_unkno
         coupons: vec![CouponId(1235)],
         why: Why::new(ReasonCode::Returned, Some("goods back")).unwrap(),
     };
-    let made = a.reverse(back(41), Some("r-1".into()), pin()).await.unwrap();
+    let made = a
+        .reverse(back(41), Some("r-1".into()), pin())
+        .await
+        .unwrap();
     assert_eq!(made, Some(OperationId(42)));
     let (path, sent_pin, key, body) = calls.lock().unwrap()[0].clone();
     assert_eq!(path, "/operations/41/reversal/");
-    assert_eq!((sent_pin.as_deref(), key.as_deref()), (Some("987654"), Some("r-1")));
+    assert_eq!(
+        (sent_pin.as_deref(), key.as_deref()),
+        (Some("987654"), Some("r-1"))
+    );
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["clientId"], 1_234_567);
     assert_eq!(body["balance"][0]["amount"].to_string(), "25.5");
-    assert_eq!((body["reason"].as_str(), body["note"].as_str()), (Some("returned"), Some("goods back")));
+    assert_eq!(
+        (body["reason"].as_str(), body["note"].as_str()),
+        (Some("returned"), Some("goods back"))
+    );
 
-    let e = a.reverse(back(43), Some("r-2".into()), pin()).await.unwrap_err();
+    let e = a
+        .reverse(back(43), Some("r-2".into()), pin())
+        .await
+        .unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
-    let e = a.reverse(back(44), Some("r-3".into()), pin()).await.unwrap_err();
+    let e = a
+        .reverse(back(44), Some("r-3".into()), pin())
+        .await
+        .unwrap_err();
     assert!(!e.outcome_unknown(), "{e:?}");
     assert!(!format!("{e} {e:?}").contains("987654"), "{e:?}");
     assert_eq!(
         paths_of(&calls),
-        ["/operations/41/reversal/", "/operations/43/reversal/", "/operations/44/reversal/"],
+        [
+            "/operations/41/reversal/",
+            "/operations/43/reversal/",
+            "/operations/44/reversal/"
+        ],
         "each sent once"
     );
 }
@@ -1101,7 +1141,10 @@ async fn reads_an_operation_the_available_amount_and_the_shift_report() {
     let since = jiff::Timestamp::from_millisecond(1_548_968_400_000).unwrap();
     let report = a.shift_report(since).await.unwrap();
     assert_eq!(report.source, ReportSource::Server);
-    assert_eq!(report.rows[0].written_off.points, Amount::from_minor(10_000));
+    assert_eq!(
+        report.rows[0].written_off.points,
+        Amount::from_minor(10_000)
+    );
     assert_eq!(report.rows[0].login.as_deref(), Some("anna"));
 }
 

@@ -10,8 +10,8 @@ use crate::domain::limits::{Available, Capabilities, ManagerPin};
 use crate::domain::reversal::Operation;
 use crate::domain::shift::ShiftReport;
 use crate::domain::{
-    Amount, Balances, Client, ClientId, ClientQuery, Coupon, ErrorKind, HistoryEntry,
-    HistoryQuery, OperationId, Reversal, ServiceError, WriteOff,
+    Amount, Balances, Client, ClientId, ClientQuery, Coupon, ErrorKind, HistoryEntry, HistoryQuery,
+    OperationId, Reversal, ServiceError, WriteOff,
 };
 use crate::wire::ext::{
     self as wire, AmountDto, ClientDto, CouponDto, ErrorDto, HistoryDto, WriteOffDto,
@@ -145,10 +145,10 @@ impl ExtAdapter {
 
     /// The error a non-success answer makes, in the vendor's words where it gave some.
     fn refusal(&self, what: &str, status: reqwest::StatusCode, body: &[u8]) -> ServiceError {
-        let (detail, reason) = match serde_json::from_slice::<ErrorDto>(&body) {
+        let (detail, reason) = match serde_json::from_slice::<ErrorDto>(body) {
             Ok(e) => (e.error.message, wire::refusal_reason(&e.error.code)),
             Err(_) if body.is_empty() => (status.to_string(), None),
-            Err(_) => (format!("{status}: {}", excerpt(&body)), None),
+            Err(_) => (format!("{status}: {}", excerpt(body)), None),
         };
         // Say which credential was refused, so the profile can be put right.
         let detail = if matches!(status.as_u16(), 401 | 403) {
@@ -243,7 +243,10 @@ fn retryable(e: &ServiceError) -> bool {
 fn not_sent(e: ServiceError) -> ServiceError {
     ServiceError::new(
         ErrorKind::Unreachable,
-        format!("not sent: the provider's capabilities could not be read ({})", e.detail),
+        format!(
+            "not sent: the provider's capabilities could not be read ({})",
+            e.detail
+        ),
     )
 }
 
@@ -365,7 +368,8 @@ impl ClientService for ExtAdapter {
         Box::pin(async move {
             let mut builder = self.request(Method::GET, &ops_wire::available_path(id));
             if let Some(total) = receipt_total {
-                builder = builder.query(&[("receiptTotal", wire::amount_to_wire(total).to_string())]);
+                builder =
+                    builder.query(&[("receiptTotal", wire::amount_to_wire(total).to_string())]);
             }
             let dto: AvailableDto = self.call("available", builder).await?;
             Available::try_from(dto).map_err(bad)
