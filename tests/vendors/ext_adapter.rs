@@ -957,18 +957,20 @@ fn paths_of(calls: &Calls) -> Vec<String> {
 }
 
 /// The live vendor has no `capabilities/`: its 404 is "none of it", asked once; the
-/// write-off then goes without our `receipt` field, and its bare 200 names no operation.
+/// write-off then goes without our `receipt` field or a manager's PIN, and its bare 200
+/// names no operation.
 #[tokio::test]
 async fn the_live_vendor_has_no_capabilities_and_its_bare_200_names_no_operation() {
     let calls = Calls::default();
     let a = movements_adapter(&movements_vendor(false, calls.clone()).await);
     assert_eq!(a.capabilities().await.unwrap(), Capabilities::default());
+    let pin = ManagerPin::new("4321");
     let made = a
         .write_off(
             SAMPLE_ID,
             with_receipt(),
             Some("k-1".into()),
-            None,
+            pin,
             &no_record,
         )
         .await
@@ -982,6 +984,11 @@ async fn the_live_vendor_has_no_capabilities_and_its_bare_200_names_no_operation
     );
     let body: serde_json::Value = serde_json::from_str(&calls.lock().unwrap()[1].3).unwrap();
     assert!(body.get("receipt").is_none(), "{body}");
+    assert_eq!(
+        calls.lock().unwrap()[1].1,
+        None,
+        "no PIN to a vendor without limits"
+    );
 }
 
 /// Our server keeps receipts: the write-off carries it and the PIN (in its header only),

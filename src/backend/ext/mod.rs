@@ -336,9 +336,17 @@ impl ClientService for ExtAdapter {
         }
         Box::pin(async move {
             let mut body = WriteOffDto::from(&request);
-            // The receipt is our extension: the live vendor's write-off has no such field.
-            if body.receipt.is_some() && !self.capabilities().await.map_err(not_sent)?.receipt {
-                body.receipt = None;
+            let mut manager = manager;
+            // The receipt and the PIN are our extension: the live vendor's write-off has no
+            // such field, and a manager's PIN goes to no provider that has no limits.
+            if body.receipt.is_some() || manager.is_some() {
+                let can = self.capabilities().await.map_err(not_sent)?;
+                if !can.receipt {
+                    body.receipt = None;
+                }
+                if !can.limits {
+                    manager = None;
+                }
             }
             let builder = self
                 .request(
