@@ -93,7 +93,7 @@ pub async fn run(
     let rows = journal
         .rows()
         .map_err(|e| Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display())))?;
-    let Some(row) = rows.into_iter().find(|r| r.attempt.key == given) else {
+    let Some(row) = rows.iter().find(|r| r.attempt.key == given).cloned() else {
         return Err(Failure::new(
             Exit::Usage,
             fill(t.cli_operation_unknown, clean(given)),
@@ -135,11 +135,42 @@ pub async fn run(
             fill(t.cli_holds_without_ids, given),
         ));
     };
+    // The vendor answers a repeated refund as done: only the journal can say it was.
+    let earlier: Vec<Option<Outcome>> = rows
+        .iter()
+        .filter(|r| is_refund_of(&r.attempt.key, given))
+        .map(|r| r.outcome)
+        .collect();
+    let went =
+        |o: &Option<Outcome>| matches!(o, Some(Outcome::Applied | Outcome::AppliedAfterCheck));
+    let ended = |o: &Option<Outcome>| {
+        went(o) || matches!(o, Some(Outcome::Refused | Outcome::NotAppliedAfterCheck))
+    };
+    if earlier.iter().any(went) {
+        return Err(Failure::new(Exit::Refused, fill(t.cli_nothing_left, given)));
+    }
+    if !earlier.iter().all(ended) {
+        return Err(Failure::new(
+            Exit::Unknown,
+            fill(t.cli_reverse_unclear, given),
+        ));
+    }
     let original = original.clone();
+    let key = refund_key(&key, given);
     by_holds(
         cx, &row, original, why, ids, journal, key, asking.ask, args.yes,
     )
     .await
+}
+
+/// A refund's journal key names the write-off it gives back, so that the journal can tell
+/// a write-off already refunded: the live vendor answers a repeated refund as done.
+fn refund_key(fresh: &str, of_key: &str) -> String {
+    format!("refund-{fresh}-of-{of_key}")
+}
+
+fn is_refund_of(key: &str, of_key: &str) -> bool {
+    key.starts_with("refund-") && key.ends_with(&format!("-of-{of_key}"))
 }
 
 /// `--amount` as typed: a mistyped or non-positive amount is a usage error.

@@ -194,14 +194,18 @@ async fn refund_behind(after: After) -> (Option<i32>, String, usize, i64) {
         "no number: the id is the key ({key})"
     );
     g.fail(REFUND, after, 1);
-    let (code, out, err) = loyalty(
-        dir.path(),
-        &g.url,
-        "hold",
-        &["reverse", &key, "--reason", "returned", "--yes"],
-    )
-    .await;
-    (code, out + &err, g.seen.count(REFUND), points(&s).await)
+    let reverse = ["reverse", &key, "--reason", "returned", "--yes"];
+    let (code, out, err) = loyalty(dir.path(), &g.url, "hold", &reverse).await;
+    let (points, sent) = (points(&s).await, g.seen.count(REFUND));
+    // Once given back, never again: the vendor answers a repeated refund as done, so the
+    // journal is what says so, and the repeat sends nothing.
+    if code == Some(0) {
+        let (again, _, said) = loyalty(dir.path(), &g.url, "hold", &reverse).await;
+        assert_eq!(again, Some(1), "{said}");
+        assert!(said.contains("Nothing is left to give back"), "{said}");
+        assert_eq!(g.seen.count(REFUND), sent, "{said}");
+    }
+    (code, out + &err, sent, points)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
