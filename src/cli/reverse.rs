@@ -354,7 +354,7 @@ fn shown(cx: &Context<'_>, o: &Operation) -> String {
         },
     );
     format!(
-        "{head}, {} #{}: {took}\n{}\n",
+        "{head}\n{} #{}: {took}\n{}\n",
         t.col_client,
         o.client.0,
         fill(t.cli_left, left)
@@ -483,7 +483,7 @@ async fn by_holds(
         );
     }
     cx.print(&format!(
-        "{head}, {} #{}: {what}\n{}\n",
+        "{head}\n{} #{}: {what}\n{}\n",
         t.col_client,
         client.0,
         fill(t.cli_left, &what)

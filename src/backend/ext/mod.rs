@@ -20,6 +20,7 @@ use crate::wire::ext_operations::{
     self as ops_wire, AvailableDto, CapabilitiesDto, MadeDto, OperationDto, ReversalDto,
     ShiftReportDto,
 };
+use reqwest::header::HeaderValue;
 use reqwest::{Method, RequestBuilder, Url};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -202,9 +203,17 @@ impl ExtAdapter {
             Some(key) => builder.header("Idempotency-Key", key),
             None => builder,
         };
-        // The PIN travels in its header only: never in a body, a URL or a log line.
-        let builder = match &manager {
-            Some(pin) => builder.header(ops_wire::MANAGER_PIN_HEADER, pin.expose()),
+        // The PIN travels in its header only: never in a body, a URL or a log line. It is
+        // digits (`ManagerPin`), always a valid header value, and marked sensitive as the
+        // bearer token is, so no debug output of the request shows it.
+        let pin = manager
+            .as_ref()
+            .and_then(|pin| HeaderValue::from_str(pin.expose()).ok());
+        let builder = match pin {
+            Some(mut value) => {
+                value.set_sensitive(true);
+                builder.header(ops_wire::MANAGER_PIN_HEADER, value)
+            }
             None => builder,
         };
         let answer = self.send(what, builder).await?;
