@@ -572,3 +572,209 @@ fn the_shift_report_on_our_server_is_the_ledgers() {
         said(&out)
     );
 }
+
+// `loyalty reverse N` against a stub of our extension (`wire::ext_operations`), which can
+// hide its answer: every exit of the number path, before the server half is in.
+
+/// How the stub's reversal route answers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Answer {
+    /// Reverses and names the reversal 42.
+    Done,
+    /// Reverses, then answers 502 (a gateway that lost the answer).
+    DoneThen502,
+    /// Answers 502 without reversing.
+    Lost502,
+    /// Answers 502; meanwhile another till reversed a different amount.
+    OtherMeanwhile,
+}
+
+/// What the stub saw: the reversals' PIN headers, and what is reversed of operation 41.
+#[derive(Default)]
+struct Ours {
+    pins: std::sync::Mutex<Vec<Option<String>>>,
+    reversed: std::sync::atomic::AtomicI64,
+}
+
+async fn ours(answer: Answer, seen: std::sync::Arc<Ours>) -> String {
+    use axum::http::{HeaderMap, StatusCode};
+    use std::sync::atomic::Ordering;
+    let app = axum::Router::new().fallback(
+        move |uri: axum::http::Uri, headers: HeaderMap, body: axum::body::Bytes| {
+            let seen = seen.clone();
+            async move {
+                let path = uri.path().trim_start_matches("/ext/api/v1").to_string();
+                let ok = |s: String| (StatusCode::OK, s);
+                match path.as_str() {
+                    "/capabilities/" => ok(r#"{"reversal":true,"receipt":true,"limits":true,"shiftReport":true}"#.into()),
+                    "/operations/41/" => ok(format!(
+                        r#"{{"id":41,"clientId":1234567,"kind":"write_off","at":1772442000000,
+                            "balance":[{{"amount":100,"currency":"points"}}],"coupons":[],
+                            "reversed":[{{"amount":{},"currency":"points"}}],"couponsReversed":[],
+                            "receipt":{{"number":"A-17","total":1500}},"login":"anna"}}"#,
+                        seen.reversed.load(Ordering::SeqCst) as f64 / 100.0
+                    )),
+                    "/operations/45/" => ok(r#"{"id":45,"clientId":1234567,"kind":"write_off","at":1772442000000,
+                        "balance":[{"amount":1,"currency":"points"},{"amount":1,"currency":"rubles"}]}"#.into()),
+                    "/operations/41/reversal/" => {
+                        let pin = headers.get("x-manager-pin").and_then(|v| v.to_str().ok()).map(str::to_string);
+                        seen.pins.lock().unwrap().push(pin);
+                        let body: Value = serde_json::from_slice(&body).unwrap();
+                        let asked = (body["balance"][0]["amount"].as_f64().unwrap() * 100.0).round() as i64;
+                        match answer {
+                            Answer::Done => {
+                                seen.reversed.fetch_add(asked, Ordering::SeqCst);
+                                ok(r#"{"operationId":42}"#.into())
+                            }
+                            Answer::DoneThen502 => {
+                                seen.reversed.fetch_add(asked, Ordering::SeqCst);
+                                (StatusCode::BAD_GATEWAY, "<html>502</html>".into())
+                            }
+                            Answer::Lost502 => (StatusCode::BAD_GATEWAY, "<html>502</html>".into()),
+                            Answer::OtherMeanwhile => {
+                                seen.reversed.fetch_add(1_000, Ordering::SeqCst);
+                                (StatusCode::BAD_GATEWAY, "<html>502</html>".into())
+                            }
+                        }
+                    }
+                    _ => (StatusCode::NOT_FOUND, String::new()),
+                }
+            }
+        },
+    );
+    common::stub::serve(app).await
+}
+
+/// `loyalty ARGS` on a profile pointing at the stub answering as `answer`: its output, and
+/// what the stub saw.
+async fn against_ours(
+    answer: Answer,
+    args: &[&str],
+) -> (Output, std::sync::Arc<Ours>, tempfile::TempDir) {
+    let seen = std::sync::Arc::new(Ours::default());
+    let url = ours(answer, seen.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    profile(dir.path(), &url);
+    let mut cmd = loyalty(dir.path());
+    cmd.args(args);
+    // The stub answers on this runtime's threads while the command runs.
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    (out, seen, dir)
+}
+
+const REVERSE_30: [&str; 9] = [
+    "reverse",
+    "41",
+    "--amount",
+    "30",
+    "--reason",
+    "mistake",
+    "--pin-env",
+    "BOSS_PIN",
+    "--yes",
+];
+
+/// Answered: the original shown, sent once with the PIN in its header, the reversal's number
+/// said and journalled (0).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reverse_by_number_shows_the_original_and_sends_it_once_with_the_pin() {
+    let (out, seen, dir) = against_ours(Answer::Done, &REVERSE_30).await;
+    let text = said(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("Operation 41 of 2026-03-02 09:00, by anna, receipt A-17 for 1,500.00"),
+        "{text}"
+    );
+    assert!(text.contains("Left to give back: Points 100.00"), "{text}");
+    assert!(
+        text.contains("Given back: Points 30.00\nReversal operation 42"),
+        "{text}"
+    );
+    assert_eq!(*seen.pins.lock().unwrap(), [Some(PIN.to_string())]);
+    let row = json(&run(dir.path(), &["journal", "--json"]))[0].clone();
+    assert_eq!(
+        (row["id"].as_str(), row["kind"].as_str()),
+        (Some("42"), Some("reversal")),
+        "{row}"
+    );
+    assert_eq!(
+        (row["original"].as_str(), row["reason"].as_str()),
+        (Some("41"), Some("mistake")),
+        "{row}"
+    );
+    assert_eq!(
+        (row["points"].as_str(), row["manager"].as_bool()),
+        (Some("30.00"), Some(true)),
+        "{row}"
+    );
+    let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    assert!(!journal.contains(PIN), "{journal}");
+}
+
+/// Unanswered: the original read back says which — grown by exactly the amount (0, said to
+/// be checked), unchanged (3), grown otherwise (4, with the key); never sent twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_reversal_is_judged_by_reading_the_original_back() {
+    let cases = [
+        (
+            Answer::DoneThen502,
+            0,
+            "checked: it was given back: Points 30.00",
+            "applied_after_check",
+        ),
+        (
+            Answer::Lost502,
+            3,
+            "checked: nothing was given back",
+            "not_applied_after_check",
+        ),
+        (
+            Answer::OtherMeanwhile,
+            4,
+            "Cannot tell whether it was given back: look at operation 41",
+            "unclear_after_check",
+        ),
+    ];
+    for (answer, code, words, outcome) in cases {
+        let (out, seen, dir) = against_ours(answer, &REVERSE_30).await;
+        let text = said(&out);
+        assert_eq!(out.status.code(), Some(code), "{answer:?}: {text}");
+        assert!(text.contains(words), "{answer:?}: {text}");
+        assert_eq!(seen.pins.lock().unwrap().len(), 1, "{answer:?}: sent once");
+        let row = json(&run(dir.path(), &["journal", "--json"]))[0].clone();
+        assert_eq!(row["outcome"], outcome, "{answer:?}: {row}");
+        if code == 4 {
+            assert!(
+                text.contains(&format!("Reversal key: {}", row["key"].as_str().unwrap())),
+                "{text}"
+            );
+        }
+    }
+}
+
+/// Settled against the original before anything is sent: more than is left is refused (1),
+/// `--amount` on a write-off of two currencies says how to do it instead (2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_original_cannot_give_is_never_sent() {
+    let mut args = REVERSE_30;
+    args[3] = "100.01";
+    let (out, seen, _dir) = against_ours(Answer::Done, &args).await;
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(
+        said(&out).contains("more than is left to give back (Points 100.00)"),
+        "{}",
+        said(&out)
+    );
+    assert!(seen.pins.lock().unwrap().is_empty());
+    args[1] = "45";
+    args[3] = "1";
+    let (out, _, _dir) = against_ours(Answer::Done, &args).await;
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert!(
+        said(&out).contains("took both points and roubles"),
+        "{}",
+        said(&out)
+    );
+}
