@@ -94,7 +94,13 @@ pub async fn run(
     )
     .await;
     match result {
-        Ok(_) => cx.print(&format!("{}\n", fill(t.notice_written_off, &what))),
+        Ok(_) => {
+            cx.print(&format!("{}\n", fill(t.notice_written_off, &what)))?;
+            match &request.receipt {
+                Some(receipt) => cx.print(&format!("{}\n", on_receipt(locale, receipt, &request))),
+                None => Ok(()),
+            }
+        }
         Err(e) if e.outcome_unknown() => {
             check(cx, journal, (client, &request, &key), (&balances, &offered)).await
         }
@@ -311,4 +317,53 @@ fn receipt(t: &Text, args: &WriteOffArgs) -> Result<Option<Receipt>, Failure> {
             Failure::new(Exit::Usage, fill(t.problem_not_positive, "--receipt-total"))
         })?;
     Ok(Some(Receipt { number, total }))
+}
+
+/// The line the cashier puts on the receipt: its total, what points and bonus roubles paid,
+/// and what is left to pay (never below zero).
+fn on_receipt(locale: Locale, receipt: &Receipt, request: &WriteOff) -> String {
+    let paid = request
+        .balance_parts()
+        .into_iter()
+        .fold(Amount::ZERO, |sum, (_, a)| {
+            sum.checked_add(a).unwrap_or(sum)
+        });
+    let to_pay = Amount::from_minor((receipt.total.minor() - paid.minor()).max(0));
+    [
+        receipt.number.clone(),
+        format_amount(locale, receipt.total),
+        format_amount(locale, paid),
+        format_amount(locale, to_pay),
+    ]
+    .iter()
+    .fold(locale.text().cli_receipt_text.to_string(), |s, part| {
+        fill(&s, part)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_receipt_line_says_total_paid_by_points_and_what_is_left_to_pay() {
+        let receipt = Receipt {
+            number: "A-17".into(),
+            total: Amount::from_minor(150_000),
+        };
+        let request = WriteOff {
+            points: Some(Amount::from_minor(10_000)),
+            rubles: Some(Amount::from_minor(2_050)),
+            ..WriteOff::default()
+        };
+        assert_eq!(
+            on_receipt(Locale::En, &receipt, &request),
+            "Receipt A-17: total 1,500.00, paid by points 120.50, to pay 1,379.50"
+        );
+        let all = WriteOff {
+            points: Some(Amount::from_minor(200_000)),
+            ..WriteOff::default()
+        };
+        assert!(on_receipt(Locale::Ru, &receipt, &all).ends_with("к оплате 0,00"));
+    }
 }

@@ -432,4 +432,5 @@ pub const TEXT: Text = Text {
     cli_kind_write_off: "write-off",
     cli_kind_reversal: "reversal",
     cli_receipt_number: "--receipt: the receipt's number is 1 to {} characters.",
+    cli_receipt_text: "Receipt {}: total {}, paid by points {}, to pay {}",
 };

@@ -432,4 +432,5 @@ pub const TEXT: Text = Text {
     cli_kind_write_off: "списание",
     cli_kind_reversal: "сторно",
     cli_receipt_number: "--receipt: номер чека — от 1 до {} символов.",
+    cli_receipt_text: "Чек {}: итого {}, оплачено баллами {}, к оплате {}",
 };

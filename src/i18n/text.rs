@@ -457,4 +457,6 @@ pub struct Text {
     pub cli_kind_reversal: &'static str,
     /// `{}`: the longest receipt number.
     pub cli_receipt_number: &'static str,
+    /// After a write-off with a receipt, what goes on it (54-ФЗ): `{}` the receipt's number, its total, what points and bonus roubles paid, what is left to pay.
+    pub cli_receipt_text: &'static str,
 }

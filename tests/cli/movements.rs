@@ -438,6 +438,11 @@ fn a_write_off_with_a_receipt_is_numbered_and_shown_with_it() {
         "--yes",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(
+        said(&out).contains("Receipt A-17: total 1,500.00, paid by points 10.00, to pay 1,490.00"),
+        "{}",
+        said(&out)
+    );
     let row = shop.newest();
     let id = row["id"].as_str().unwrap().to_string();
     assert!(id.parse::<i64>().is_ok(), "{row}");
