@@ -89,10 +89,9 @@ async fn a_refund_of_holds_the_vendor_made_is_unknown_and_sent_once() {
 /// A reversal the server made whose answer was lost is unknown, sent once, made once; the
 /// original read back shows it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the server half"]
 async fn a_reversal_the_server_made_is_unknown_and_sent_once() {
     for after in AFTER_APPLYING {
-        let s = TestServer::start(3).await;
+        let s = with_manager().await;
         let g = Gateway::start(s.addr).await;
         let a = adapter(&g.url, WriteOffMode::Direct);
         let no_steps = |_: HoldStep, _: &str| {};
@@ -294,7 +293,6 @@ async fn reversal_behind(after: After) -> (Option<i32>, String, usize, i64) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the server half"]
 async fn reverse_checks_a_reversal_whose_answer_was_lost_and_exits_0() {
     for after in AFTER_APPLYING {
         let (code, said, sent, points) = reversal_behind(after).await;
@@ -305,7 +303,6 @@ async fn reverse_checks_a_reversal_whose_answer_was_lost_and_exits_0() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the server half"]
 async fn reverse_exits_3_when_the_reversal_never_reached_the_server() {
     let (code, said, sent, points) = reversal_behind(After::Before(502)).await;
     assert_eq!(code, Some(3), "{said}");
