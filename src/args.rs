@@ -111,12 +111,21 @@ pub enum Command {
     /// `--yes` otherwise. Exit 4: no answer came and the check could not tell whether it
     /// went through; look at the history before trying again.
     WriteOff(cli::WriteOffArgs),
+    /// Give back all or part of a write-off (сторно) with a manager's PIN: asks first on a
+    /// terminal, needs `--yes` otherwise. Exit 4: no answer came and reading the operation
+    /// back could not tell whether it went through.
+    Reverse(cli::ReverseArgs),
+    /// The shift's totals per cashier (Итоги смены).
+    Shift {
+        #[command(subcommand)]
+        command: cli::ShiftCommand,
+    },
     /// Every row of an admin table as CSV on standard output.
     Export {
         #[command(subcommand)]
         command: cli::ExportCommand,
     },
-    /// This console's write-off journal, newest first.
+    /// This console's journal of movements (write-offs and reversals), newest first.
     Journal {
         #[arg(long)]
         json: bool,

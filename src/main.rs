@@ -40,6 +40,8 @@ async fn main() -> ExitCode {
         Some(Command::Groups { command }) => return script(Script::Groups(command)).await,
         Some(Command::Journal { json }) => return script(Script::Journal { json }).await,
         Some(Command::WriteOff(args)) => return script(Script::WriteOff(args)).await,
+        Some(Command::Reverse(args)) => return script(Script::Reverse(args)).await,
+        Some(Command::Shift { command }) => return script(Script::Shift(command)).await,
         Some(Command::Export { command }) => return script(Script::Export(command)).await,
         Some(Command::Completions { shell }) => {
             // Into memory first: clap_complete's own writes panic on a closed pipe.
@@ -128,6 +130,8 @@ async fn main() -> ExitCode {
             | Command::Groups { .. }
             | Command::Journal { .. }
             | Command::WriteOff(_)
+            | Command::Reverse(_)
+            | Command::Shift { .. }
             | Command::Export { .. }
             | Command::Completions { .. }
             | Command::Man
@@ -226,6 +230,33 @@ fn ask_on_terminal(question: &str) -> std::io::Result<bool> {
     ))
 }
 
+/// Puts a prompt on stderr and reads a line from the terminal with its echo off (a
+/// manager's PIN): what is typed is never shown, and the echo comes back whatever happens.
+fn secret_on_terminal(prompt: &str) -> std::io::Result<String> {
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let fd = libc::STDIN_FILENO;
+    // SAFETY: termios is plain data, filled by tcgetattr before it is read.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: fd is standard input, a terminal (checked by the caller); saved is valid.
+    if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let mut quiet = saved;
+    quiet.c_lflag &= !libc::ECHO;
+    quiet.c_lflag |= libc::ECHONL;
+    // SAFETY: as above, with a copy of the saved settings.
+    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    // SAFETY: restores what tcgetattr gave.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    read?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 async fn scripted(
     config: Option<PathBuf>,
     profile: Option<String>,
@@ -243,10 +274,20 @@ async fn scripted(
         logging::to_dir(&paths.state_dir, log).map_err(|e| usage(format!("log: {e}")))?;
         tracing::info!(command = script.name(), "script");
         let mut ask = ask_on_terminal;
-        let ask: cli::Ask = std::io::stdin()
-            .is_terminal()
-            .then_some(&mut ask as &mut dyn FnMut(&str) -> std::io::Result<bool>);
-        cli::run(script, &settings, &paths, &mut std::io::stdout(), ask).await
+        let mut secret = secret_on_terminal;
+        let terminal = std::io::stdin().is_terminal();
+        let ask: cli::Ask =
+            terminal.then_some(&mut ask as &mut dyn FnMut(&str) -> std::io::Result<bool>);
+        let secret: cli::Secret =
+            terminal.then_some(&mut secret as &mut dyn FnMut(&str) -> std::io::Result<String>);
+        cli::run(
+            script,
+            &settings,
+            &paths,
+            &mut std::io::stdout(),
+            (ask, secret),
+        )
+        .await
     };
     match outcome.await {
         Ok(()) => ExitCode::SUCCESS,

@@ -110,7 +110,25 @@ pub fn not_offered(what: &str) -> ServiceError {
 }
 
 /// Where a write-off reports the vendor transactions it makes.
-pub type Record<'a> = &'a (dyn Fn(HoldStep, &str) + Send + Sync);
+pub type Record<'a> = &'a dyn Recorder;
+
+/// Told every vendor transaction a two-phase write-off makes. Any `Fn(HoldStep, &str)` is
+/// one; the journal's also keeps each hold's own `id`, the handle a refund names.
+pub trait Recorder: Send + Sync {
+    fn step(&self, step: HoldStep, transaction: &str);
+
+    /// A hold made, with the `id` its answer gave (the live vendor's refund names holds by
+    /// it); recorded as a plain step by a recorder that has no use for it.
+    fn held(&self, transaction: &str, _hold: Option<i64>) {
+        self.step(HoldStep::Held, transaction);
+    }
+}
+
+impl<F: Fn(HoldStep, &str) + Send + Sync> Recorder for F {
+    fn step(&self, step: HoldStep, transaction: &str) {
+        self(step, transaction)
+    }
+}
 
 /// Marketing groups (Poster).
 pub trait GroupService: Send + Sync {

@@ -64,7 +64,7 @@ pub async fn groups(cx: &mut Context<'_>, command: GroupsCommand) -> Result<(), 
     cx.print(&table::render(&header, &rows, &[0, 3, 4, 5]))
 }
 
-/// This console's write-off journal, newest first: every attempt with its latest outcome.
+/// This console's journal of movements, newest first: every attempt with its latest outcome.
 pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Result<(), Failure> {
     if as_json {
         let rows: Vec<json::JournalJson> = rows.iter().map(Into::into).collect();
@@ -85,16 +85,26 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
                 Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
             };
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
+            let (kind, receipt) = match &r.attempt.movement {
+                Movement::WriteOff(w) => (t.cli_kind_write_off, w.receipt.as_ref()),
+                Movement::Reversal(_) => (t.cli_kind_reversal, None),
+            };
             vec![
                 format_datetime(locale, r.at, &cx.tz),
+                kind.to_string(),
                 r.attempt.client.0.to_string(),
                 amount(points),
                 amount(rubles),
                 coupons.join(","),
+                receipt.map_or(t.none.to_string(), |r| r.number.clone()),
                 t.outcome(r.outcome).to_string(),
                 r.attempt.key.clone(),
             ]
         })
         .collect();
-    cx.print(&table::render(&t.journal_columns(), &lines, &[1, 2, 3]))
+    // The console's columns with the kind after the date and the receipt after the coupons.
+    let mut header = t.journal_columns();
+    header.insert(1, t.col_type);
+    header.insert(6, t.cli_col_receipt);
+    cx.print(&table::render(&header, &lines, &[2, 3, 4]))
 }

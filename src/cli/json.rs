@@ -4,7 +4,8 @@
 
 use crate::domain::admin::{Group, GroupKind};
 use crate::domain::journal::{JournalRow, Movement};
-use crate::domain::{Amount, Balances, Client, Coupon, HistoryEntry, mask};
+use crate::domain::reversal::{OperationKind, Why};
+use crate::domain::{Amount, Balances, Client, Coupon, HistoryEntry, Receipt, mask};
 use serde::Serialize;
 
 /// `1234.50`, `-0.05`: the exact amount, as a JSON string.
@@ -80,16 +81,56 @@ pub struct HistoryJson {
     pub amount: String,
     pub currency: &'static str,
     pub transaction_id: String,
+    /// The movement's operation number, as `loyalty reverse` takes it; `null` where the
+    /// provider gives none (the vendors' rows).
+    pub id: Option<String>,
+    /// `write_off` or `reversal`, where the provider says.
+    pub kind: Option<&'static str>,
+    pub receipt: Option<ReceiptJson>,
+    /// `mistake`, `returned`, `complaint` or `other`, with the note after `: `.
+    pub reason: Option<String>,
+    /// Of a reversal: the write-off it gives back.
+    pub original: Option<String>,
 }
 
 impl From<&HistoryEntry> for HistoryJson {
     fn from(e: &HistoryEntry) -> Self {
+        let about = e.about.as_ref();
         HistoryJson {
             at: e.at.to_string(),
             amount: money(e.amount),
             currency: e.currency.code(),
             transaction_id: e.transaction_id.clone(),
+            id: about.and_then(|a| a.operation).map(|o| o.to_string()),
+            kind: about.and_then(|a| a.kind).map(|k| k.code()),
+            receipt: about.and_then(|a| a.receipt.as_ref()).map(Into::into),
+            reason: about.and_then(|a| a.why.as_ref()).map(reason),
+            original: about.and_then(|a| a.original).map(|o| o.to_string()),
         }
+    }
+}
+
+/// A write-off's receipt: its number and its total, money as everywhere.
+#[derive(Serialize)]
+pub struct ReceiptJson {
+    pub number: String,
+    pub total: String,
+}
+
+impl From<&Receipt> for ReceiptJson {
+    fn from(r: &Receipt) -> Self {
+        ReceiptJson {
+            number: r.number.clone(),
+            total: money(r.total),
+        }
+    }
+}
+
+/// A reason as one string: its code, and its note after `: `.
+fn reason(w: &Why) -> String {
+    match &w.note {
+        Some(note) => format!("{}: {note}", w.code.code()),
+        None => w.code.code().to_string(),
     }
 }
 
@@ -127,7 +168,12 @@ impl From<&Group> for GroupJson {
 #[derive(Serialize)]
 pub struct JournalJson {
     pub at: String,
-    /// The write-off's idempotency key.
+    /// What `loyalty reverse` takes: the server's operation number once an answer gave
+    /// it, else the key.
+    pub id: String,
+    /// `write_off` or `reversal`.
+    pub kind: &'static str,
+    /// The movement's idempotency key.
     pub key: String,
     pub profile: String,
     pub user: String,
@@ -139,18 +185,37 @@ pub struct JournalJson {
     /// `null`: sent, and no outcome recorded.
     pub outcome: Option<&'static str>,
     pub detail: Option<String>,
+    /// A write-off's receipt.
+    pub receipt: Option<ReceiptJson>,
+    /// Why, as the journal recorded it (a reversal's reason and note).
+    pub reason: Option<String>,
+    /// Of a reversal: the operation number it gives back.
+    pub original: Option<String>,
+    /// Sent with a manager's PIN.
+    pub manager: bool,
 }
 
 impl From<&JournalRow> for JournalJson {
     fn from(r: &JournalRow) -> Self {
-        // The documented form is a write-off's: another kind of movement decides here how
-        // it shows in it.
         let (points, rubles, coupons) = match &r.attempt.movement {
             Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
             Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
         };
+        let (kind, receipt, original) = match &r.attempt.movement {
+            Movement::WriteOff(w) => (OperationKind::WriteOff, w.receipt.as_ref(), None),
+            // 0: a refund of holds, which has no server number to name.
+            Movement::Reversal(v) => (
+                OperationKind::Reversal,
+                None,
+                Some(v.original).filter(|o| o.0 > 0),
+            ),
+        };
         JournalJson {
             at: r.at.to_string(),
+            id: r
+                .operation
+                .map_or_else(|| r.attempt.key.clone(), |o| o.to_string()),
+            kind: kind.code(),
             key: r.attempt.key.clone(),
             profile: r.profile.clone(),
             user: r.user.clone(),
@@ -160,6 +225,10 @@ impl From<&JournalRow> for JournalJson {
             coupons: coupons.iter().map(|c| c.0).collect(),
             outcome: r.outcome.map(|o| o.as_str()),
             detail: r.detail.clone(),
+            receipt: receipt.map(Into::into),
+            reason: r.attempt.reason.clone(),
+            original: original.map(|o| o.to_string()),
+            manager: r.attempt.manager,
         }
     }
 }

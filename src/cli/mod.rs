@@ -6,18 +6,24 @@ mod admin;
 mod client;
 mod export;
 mod json;
+mod pin;
+mod reverse;
+mod shift;
 mod table;
 mod write_off;
 
 pub use admin::GroupsCommand;
 pub use client::ClientCommand;
 pub use export::ExportCommand;
+pub use pin::Secret;
+pub use reverse::ReverseArgs;
+pub use shift::ShiftCommand;
 pub use write_off::{Ask, WriteOffArgs};
 
 use crate::backend::Services;
 use crate::config::{Paths, Settings, Vendor};
 use crate::domain::days;
-use crate::domain::{ErrorKind, ServiceError};
+use crate::domain::{ErrorKind, Reason, ServiceError};
 use crate::i18n::{Locale, describe};
 use crate::ops::journal::Journal;
 use crate::ops::launch;
@@ -85,6 +91,25 @@ impl Failure {
     }
 }
 
+/// A money movement that was refused or never sent: refused with a reason the server gave
+/// (a limit, a wrong PIN) or by a plain 4xx (1), nothing configured (2), or the network
+/// or the vendor failing before it was sent (3). A refusal that a manager's PIN can lift
+/// says how to give one here.
+pub(crate) fn movement_failure(locale: Locale, e: ServiceError) -> Failure {
+    let t = locale.text();
+    let exit = match (e.reason, e.kind) {
+        (Some(_), _) | (None, ErrorKind::Rejected) => Exit::Refused,
+        (None, ErrorKind::NotConfigured) => Exit::Usage,
+        _ => Exit::Failed,
+    };
+    tracing::warn!(kind = ?e.kind, "{}", e.detail);
+    let mut message = describe::refusal(t, &e);
+    if matches!(e.reason, Some(Reason::Limit(_) | Reason::ManagerRequired)) {
+        message = format!("{message}. {}", t.cli_pin_env_hint);
+    }
+    Failure::new(exit, message)
+}
+
 /// What every command is given: the services of the profile (or the built-in server), the
 /// UI language and the local time zone, and where to print.
 pub struct Context<'a> {
@@ -134,6 +159,8 @@ pub enum Script {
     Client(ClientCommand),
     Groups(GroupsCommand),
     WriteOff(WriteOffArgs),
+    Reverse(ReverseArgs),
+    Shift(ShiftCommand),
     Export(ExportCommand),
     /// This console's write-off journal; `true`: as JSON.
     Journal {
@@ -145,7 +172,9 @@ impl Script {
     /// The vendor whose section the command needs.
     fn vendor(&self) -> Option<Vendor> {
         match self {
-            Script::Client(_) | Script::WriteOff(_) => Some(Vendor::Ext),
+            Script::Client(_) | Script::WriteOff(_) | Script::Reverse(_) => Some(Vendor::Ext),
+            // The report comes from the journal when there is no provider to ask.
+            Script::Shift(_) => None,
             Script::Groups(_) => Some(Vendor::Poster),
             Script::Export(ExportCommand::Registrations { .. }) => Some(Vendor::Mloyalty),
             Script::Export(ExportCommand::CardOperations { .. }) => Some(Vendor::Regos),
@@ -161,6 +190,8 @@ impl Script {
             Script::Client(ClientCommand::History { .. }) => "client history",
             Script::Groups(GroupsCommand::List { .. }) => "groups list",
             Script::WriteOff(_) => "write-off",
+            Script::Reverse(_) => "reverse",
+            Script::Shift(_) => "shift report",
             Script::Export(ExportCommand::Registrations { .. }) => "export registrations",
             Script::Export(ExportCommand::CardOperations { .. }) => "export card-operations",
             Script::Journal { .. } => "journal",
@@ -170,13 +201,14 @@ impl Script {
 
 /// Runs a command on the profile's adapters, or on the built-in server over the data dir's
 /// database (a new one is filled with demo data first, as the console does). `ask` puts a
-/// write-off's question to the person at the terminal, when there is one.
+/// movement's question to the person at the terminal, when there is one; `secret` asks a
+/// manager's PIN there without echo.
 pub async fn run(
     script: Script,
     settings: &Settings,
     paths: &Paths,
     out: &mut dyn Write,
-    ask: Ask<'_>,
+    (ask, secret): (Ask<'_>, Secret<'_>),
 ) -> Result<(), Failure> {
     let tz = TimeZone::system();
     if let Script::Journal { json } = script {
@@ -238,6 +270,17 @@ pub async fn run(
             // One key per command: a write-off run again is a new write-off.
             let key = format!("{}-cli", uuid::Uuid::new_v4().simple());
             write_off::run(&mut cx, args, &journal, key, ask).await
+        }
+        Script::Reverse(args) => {
+            let journal = Journal::new(paths.journal(), label).by(settings.login());
+            // A reversal has its own key, fresh for each command.
+            let key = format!("{}-cli", uuid::Uuid::new_v4().simple());
+            let asking = reverse::Asking { ask, secret };
+            reverse::run(&mut cx, args, &journal, key, asking).await
+        }
+        Script::Shift(command) => {
+            let journal = Journal::new(paths.journal(), label).by(settings.login());
+            shift::run(&mut cx, command, &journal).await
         }
         Script::Journal { .. } => unreachable!("read above without services"),
     }

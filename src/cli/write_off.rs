@@ -7,8 +7,9 @@ use super::{Context, Exit, Failure};
 use crate::backend::{ClientService, Services};
 use crate::domain::journal::Outcome;
 use crate::domain::reconcile::{Doubt, Verdict, judge};
+use crate::domain::reversal::RECEIPT_NUMBER_MAX;
 use crate::domain::text::clean;
-use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, WriteOff};
+use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, Receipt, WriteOff};
 use crate::domain::{ClientQuery, ServiceError, mask};
 use crate::i18n::describe;
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
@@ -32,6 +33,15 @@ pub struct WriteOffArgs {
     /// A coupon to redeem; repeat for several.
     #[arg(long = "coupon", value_name = "ID", group = "what")]
     pub coupons: Vec<i64>,
+    /// The receipt's number this write-off pays part of (with --receipt-total).
+    #[arg(long, value_name = "NUM", requires = "receipt_total")]
+    pub receipt: Option<String>,
+    /// The receipt's total before points, in roubles (with --receipt).
+    #[arg(long, value_name = "AMOUNT", requires = "receipt")]
+    pub receipt_total: Option<String>,
+    /// The environment variable holding a manager's PIN, to go past a shop's limit.
+    #[arg(long, value_name = "VAR")]
+    pub pin_env: Option<String>,
     /// Do not ask: needed when standard input is not a terminal.
     #[arg(long)]
     pub yes: bool,
@@ -49,6 +59,11 @@ pub async fn run(
 ) -> Result<(), Failure> {
     let (locale, t) = (cx.locale, cx.locale.text());
     let service = super::client::service(cx)?;
+    let manager = args
+        .pin_env
+        .as_deref()
+        .map(|name| super::pin::from_env(t, name))
+        .transpose()?;
     let (client, named) = whom(&*service, t, &args.client)
         .await
         .map_err(|e| match e {
@@ -75,18 +90,24 @@ pub async fn run(
         client,
         request.clone(),
         key.clone(),
-        None,
+        manager,
     )
     .await;
     match result {
-        Ok(_) => cx.print(&format!("{}\n", fill(t.notice_written_off, &what))),
+        Ok(_) => {
+            cx.print(&format!("{}\n", fill(t.notice_written_off, &what)))?;
+            match &request.receipt {
+                Some(receipt) => cx.print(&format!("{}\n", on_receipt(locale, receipt, &request))),
+                None => Ok(()),
+            }
+        }
         Err(e) if e.outcome_unknown() => {
             check(cx, journal, (client, &request, &key), (&balances, &offered)).await
         }
         Err(e) => {
-            // Refused, or never sent: the exit says which as for a read; the words say that
-            // nothing was written off.
-            let failure = Failure::of_read(cx.locale)(e);
+            // Refused (a limit or a wrong PIN among the reasons), or never sent: the exit
+            // says which; the words say that nothing was written off.
+            let failure = super::movement_failure(cx.locale, e);
             Err(Failure::new(
                 failure.exit,
                 fill(t.problem_refused, failure.message),
@@ -272,6 +293,77 @@ fn request(
         points,
         rubles,
         coupons,
-        receipt: None,
+        receipt: receipt(t, args)?,
     })
+}
+
+/// `--receipt` with `--receipt-total` (clap makes them go together): a number of at most
+/// [`RECEIPT_NUMBER_MAX`] characters and a total above zero.
+fn receipt(t: &Text, args: &WriteOffArgs) -> Result<Option<Receipt>, Failure> {
+    let (Some(number), Some(total)) = (&args.receipt, &args.receipt_total) else {
+        return Ok(None);
+    };
+    let number = clean(number.trim());
+    if number.is_empty() || number.chars().count() > RECEIPT_NUMBER_MAX {
+        return Err(Failure::new(
+            Exit::Usage,
+            fill(t.cli_receipt_number, RECEIPT_NUMBER_MAX),
+        ));
+    }
+    let total = Amount::parse_user(total)
+        .ok()
+        .filter(|a| a.is_positive())
+        .ok_or_else(|| {
+            Failure::new(Exit::Usage, fill(t.problem_not_positive, "--receipt-total"))
+        })?;
+    Ok(Some(Receipt { number, total }))
+}
+
+/// The line the cashier puts on the receipt: its total, what points and bonus roubles paid,
+/// and what is left to pay (never below zero).
+fn on_receipt(locale: Locale, receipt: &Receipt, request: &WriteOff) -> String {
+    let paid = request
+        .balance_parts()
+        .into_iter()
+        .fold(Amount::ZERO, |sum, (_, a)| {
+            sum.checked_add(a).unwrap_or(sum)
+        });
+    let to_pay = Amount::from_minor((receipt.total.minor() - paid.minor()).max(0));
+    [
+        receipt.number.clone(),
+        format_amount(locale, receipt.total),
+        format_amount(locale, paid),
+        format_amount(locale, to_pay),
+    ]
+    .iter()
+    .fold(locale.text().cli_receipt_text.to_string(), |s, part| {
+        fill(&s, part)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_receipt_line_says_total_paid_by_points_and_what_is_left_to_pay() {
+        let receipt = Receipt {
+            number: "A-17".into(),
+            total: Amount::from_minor(150_000),
+        };
+        let request = WriteOff {
+            points: Some(Amount::from_minor(10_000)),
+            rubles: Some(Amount::from_minor(2_050)),
+            ..WriteOff::default()
+        };
+        assert_eq!(
+            on_receipt(Locale::En, &receipt, &request),
+            "Receipt A-17: total 1,500.00, paid by points 120.50, to pay 1,379.50"
+        );
+        let all = WriteOff {
+            points: Some(Amount::from_minor(200_000)),
+            ..WriteOff::default()
+        };
+        assert!(on_receipt(Locale::Ru, &receipt, &all).ends_with("к оплате 0,00"));
+    }
 }

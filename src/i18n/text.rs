@@ -391,4 +391,72 @@ pub struct Text {
     pub setting_client: &'static str,
     /// Under a screen without its provider, when the console knows its config file: `{}`.
     pub not_configured_hint_file: &'static str,
+    /// After a limit's refusal on the command line: how to give the PIN.
+    pub cli_pin_env_hint: &'static str,
+    /// `{}`: the variable --pin-env names.
+    pub cli_pin_env_unset: &'static str,
+    pub cli_pin_needed: &'static str,
+    /// Asked on the terminal; what is typed is not shown.
+    pub cli_pin_prompt: &'static str,
+    pub cli_note_missing: &'static str,
+    /// `{}`: the longest note.
+    pub cli_note_too_long: &'static str,
+    /// `{}`: what was given as OPERATION.
+    pub cli_operation_unknown: &'static str,
+    /// `{}`: the operation.
+    pub cli_not_a_write_off: &'static str,
+    /// `{}`: the journal key of a write-off with no number and no holds.
+    pub cli_cannot_reverse: &'static str,
+    /// `{}`: the journal key.
+    pub cli_holds_without_ids: &'static str,
+    /// The operation a reversal gives back: `{}` its number, `{}` when.
+    pub cli_original: &'static str,
+    /// `{}`: who made it.
+    pub cli_original_by: &'static str,
+    /// `{}`: the receipt's number, `{}` its total.
+    pub cli_original_receipt: &'static str,
+    /// `{}`: what is left to give back.
+    pub cli_left: &'static str,
+    /// `{}`: the operation.
+    pub cli_nothing_left: &'static str,
+    /// `{}`: what is left.
+    pub cli_amount_above: &'static str,
+    /// `{}`: the operation.
+    pub cli_amount_two_currencies: &'static str,
+    pub cli_refund_whole: &'static str,
+    /// `{}`: what is given back.
+    pub cli_reverse_confirm: &'static str,
+    pub cli_reverse_needs_yes: &'static str,
+    pub cli_reverse_declined: &'static str,
+    /// `{}`: what was given back.
+    pub cli_reversed: &'static str,
+    /// `{}`: the reversal's own operation number.
+    pub cli_reversed_number: &'static str,
+    /// `{}`: what was given back.
+    pub cli_reversed_after_check: &'static str,
+    pub cli_reverse_not_applied: &'static str,
+    /// `{}`: the operation to look at.
+    pub cli_reverse_unclear: &'static str,
+    /// `{}`: the reversal's journal key.
+    pub cli_reverse_key: &'static str,
+    /// `{}`: what the holds' refund gave back.
+    pub cli_refunded: &'static str,
+    /// `{}`: since when.
+    pub cli_shift_source_server: &'static str,
+    /// `{}`: since when.
+    pub cli_shift_source_journal: &'static str,
+    /// `{}`: how many movements of this till are still in doubt.
+    pub cli_shift_in_doubt: &'static str,
+    pub cli_shift_empty: &'static str,
+    /// `{}`s: write-offs, reversals, coupons, coupons back, overrides.
+    pub cli_shift_counts: &'static str,
+    pub cli_col_written_off: &'static str,
+    pub cli_col_reversed: &'static str,
+    pub cli_col_receipt: &'static str,
+    pub cli_kind_write_off: &'static str,
+    pub cli_kind_reversal: &'static str,
+    /// `{}`: the longest receipt number.
+    pub cli_receipt_number: &'static str,
+    /// After a write-off with a receipt, what goes on it (54-ФЗ): `{}` the receipt's number, its total, what points and bonus roubles paid, what is left to pay.
+    pub cli_receipt_text: &'static str,
 }

@@ -75,7 +75,18 @@ enum Line {
         client: i64,
         step: String,
         transaction_id: String,
+        /// A hold's own `id` from its answer, which a refund names it by; lines written
+        /// before it was kept have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hold: Option<i64>,
     },
+}
+
+/// A hold a two-phase write-off was written off from: its transaction and the hold's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenOffHold {
+    pub transaction: String,
+    pub hold: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -176,12 +187,14 @@ impl Journal {
         })
     }
 
+    /// Records a vendor transaction of a two-phase write-off; `hold`: the hold's own id.
     pub fn transaction(
         &self,
         key: &str,
         client: ClientId,
         step: HoldStep,
         transaction_id: &str,
+        hold: Option<i64>,
     ) -> std::io::Result<()> {
         self.append(&Line::Transaction {
             at: Timestamp::now().to_string(),
@@ -189,7 +202,46 @@ impl Journal {
             client: client.0,
             step: step.as_str().to_string(),
             transaction_id: transaction_id.to_string(),
+            hold,
         })
+    }
+
+    /// The holds the write-off under `key` was made of and written off from, with the id
+    /// each hold's answer gave (`None` where the line predates it or the vendor gave none).
+    /// Empty: a direct write-off, or one that took nothing through holds.
+    pub fn written_off_holds(&self, key: &str) -> std::io::Result<Vec<WrittenOffHold>> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        let mut written: Vec<String> = Vec::new();
+        for line in text.lines() {
+            if let Ok(Line::Transaction {
+                key: k,
+                step,
+                transaction_id,
+                hold,
+                ..
+            }) = serde_json::from_str::<Line>(line)
+                && k == key
+            {
+                if let Some(hold) = hold {
+                    ids.insert(transaction_id.clone(), hold);
+                }
+                if step == HoldStep::WrittenOff.as_str() && !written.contains(&transaction_id) {
+                    written.push(transaction_id);
+                }
+            }
+        }
+        Ok(written
+            .into_iter()
+            .map(|transaction| WrittenOffHold {
+                hold: ids.get(&transaction).copied(),
+                transaction,
+            })
+            .collect())
     }
 
     /// Every attempt with its latest outcome, newest first. Lines that cannot be read (a

@@ -4,7 +4,7 @@
 use super::journal::Journal;
 use super::movement::journalled;
 use super::need;
-use crate::backend::Services;
+use crate::backend::{Recorder, Services};
 use crate::domain::journal::{Attempt, HoldStep};
 use crate::domain::limits::ManagerPin;
 use crate::domain::{ClientId, OperationId, ServiceError, WriteOff};
@@ -25,20 +25,48 @@ pub async fn send(
         manager: manager.is_some(),
         ..Attempt::write_off(key.clone(), client, request.clone())
     };
-    let record = |step: HoldStep, transaction: &str| {
-        tracing::info!(
-            client = client.0,
-            key,
-            transaction,
-            step = step.as_str(),
-            "write-off transaction"
-        );
-        if let Err(e) = journal.transaction(&key, client, step, transaction) {
-            tracing::error!("journal {}: {e}", journal.path().display());
-        }
+    let record = Steps {
+        journal,
+        key: &key,
+        client,
     };
     journalled(journal, &attempt, "write-off", || {
         service.write_off(client, request, Some(key.clone()), manager, &record)
     })
     .await
+}
+
+/// Journals each vendor transaction of a write-off under its key as it is made.
+struct Steps<'a> {
+    journal: &'a Journal,
+    key: &'a str,
+    client: ClientId,
+}
+
+impl Steps<'_> {
+    fn journal(&self, step: HoldStep, transaction: &str, hold: Option<i64>) {
+        tracing::info!(
+            client = self.client.0,
+            key = self.key,
+            transaction,
+            step = step.as_str(),
+            "write-off transaction"
+        );
+        if let Err(e) = self
+            .journal
+            .transaction(self.key, self.client, step, transaction, hold)
+        {
+            tracing::error!("journal {}: {e}", self.journal.path().display());
+        }
+    }
+}
+
+impl Recorder for Steps<'_> {
+    fn step(&self, step: HoldStep, transaction: &str) {
+        self.journal(step, transaction, None);
+    }
+
+    fn held(&self, transaction: &str, hold: Option<i64>) {
+        self.journal(HoldStep::Held, transaction, hold);
+    }
 }

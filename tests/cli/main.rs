@@ -6,4 +6,5 @@ mod common;
 
 mod commands;
 mod export;
+mod movements;
 mod scripts;

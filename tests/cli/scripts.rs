@@ -362,7 +362,13 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
     assert!(rows[1]["rubles"].is_null());
     assert_eq!(rows[1]["coupons"], serde_json::json!([1235]));
     assert_eq!(rows[1]["detail"], "timeout");
-    // The stable form docs/cli.md documents: these fields and no others (no movement kind).
+    // The stable form docs/cli.md documents: these fields and no others. The form grew
+    // (issue 29) by the movement's id (its key while no number is known), kind, receipt,
+    // reason, original and whether a manager's PIN went with it.
+    assert_eq!(
+        (rows[1]["id"].as_str(), rows[1]["kind"].as_str()),
+        (Some("key-1"), Some("write_off"))
+    );
     let fields: Vec<&str> = rows[1]
         .as_object()
         .unwrap()
@@ -371,7 +377,7 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
         .collect();
     let mut documented = [
         "at", "key", "profile", "user", "client", "points", "rubles", "coupons", "outcome",
-        "detail",
+        "detail", "id", "kind", "receipt", "reason", "original", "manager",
     ];
     documented.sort_unstable();
     assert_eq!(fields, documented, "{rows}");

@@ -10,8 +10,12 @@ use axum::routing::{get, post};
 use loyalty_console::backend::ClientService;
 use loyalty_console::backend::ext::ExtAdapter;
 use loyalty_console::config::{ExtCredential, Secret};
+use loyalty_console::domain::limits::{Capabilities, LimitKind, ManagerPin};
+use loyalty_console::domain::reversal::{ReasonCode, Why};
+use loyalty_console::domain::shift::ReportSource;
 use loyalty_console::domain::{
-    Amount, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, WriteOff,
+    Amount, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, OperationId,
+    Receipt, Reversal, WriteOff,
 };
 use loyalty_console::wire::ext::{WriteOffDto, balances_from_wire};
 use std::sync::{Arc, Mutex};
@@ -857,4 +861,323 @@ async fn a_vendors_words_cannot_forge_a_log_line() {
         assert!(!line.starts_with("WARN loyalty"), "a forged line: {text}");
         assert!(!line.contains('\u{1b}'), "an escape: {text}");
     }
+}
+
+// Money both ways (issue 29): what the adapter asks of a provider, on the live vendor's
+// shapes (no `capabilities/`, a bare 200 for a write-off, holds with `orderId`) and on ours
+// (`wire::ext_operations`: capabilities, an `operationId` answer, reversals, refunds).
+
+/// Every request a stub saw: (path, the PIN header if any, the key header if any, body).
+/// The seed's sample client.
+const SAMPLE_ID: ClientId = ClientId(1_234_567);
+
+type Calls = Arc<Mutex<Vec<(String, Option<String>, Option<String>, String)>>>;
+
+/// A stub of `loyalty serve`'s extension (`receipt: true` … in its capabilities) or of the
+/// live vendor (`ours: false`: `capabilities/` is a 404, a write-off a bare 200).
+async fn movements_vendor(ours: bool, calls: Calls) -> String {
+    let app = Router::new().fallback(
+        move |uri: axum::http::Uri, headers: HeaderMap, body: Bytes| {
+            let calls = calls.clone();
+            async move {
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string)
+                };
+                let path = uri.path().trim_start_matches("/ext/api/v1").to_string();
+                calls.lock().unwrap().push((
+                    path.clone(),
+                    header("x-manager-pin"),
+                    header("idempotency-key"),
+                    String::from_utf8_lossy(&body).into(),
+                ));
+                let json = |s: &str| (StatusCode::OK, s.to_string());
+                match (ours, path.as_str()) {
+                    (true, "/capabilities/") => json(
+                        r#"{"reversal":true,"receipt":true,"limits":true,"shiftReport":true}"#,
+                    ),
+                    (true, "/clients/1234567/balance/write_off/") => json(r#"{"operationId":41}"#),
+                    (false, "/clients/1234567/balance/write_off/") => json(""),
+                    (true, "/operations/41/reversal/") => json(r#"{"operationId":42}"#),
+                    (true, "/operations/43/reversal/") => json("<html>proxy</html>"),
+                    (true, "/operations/44/reversal/") => (
+                        StatusCode::FORBIDDEN,
+                        r#"{"error":{"code":"pin_wrong","message":"wrong PIN"}}"#.to_string(),
+                    ),
+                    (true, "/operations/41/") => json(
+                        r#"{"id":41,"clientId":1234567,"kind":"write_off","at":1548968400000,
+                            "balance":[{"amount":100,"currency":"points"}],"coupons":[1235],
+                            "reversed":[{"amount":25.5,"currency":"points"}],"couponsReversed":[],
+                            "receipt":{"number":"A-17","total":1500},"login":"anna","principal":"till-1"}"#,
+                    ),
+                    (true, "/clients/1234567/balance/available/") => json(
+                        r#"{"balance":[{"amount":300,"currency":"points"},{"amount":0,"currency":"rubles"}],"limitedBy":"receipt_share"}"#,
+                    ),
+                    (true, "/reports/shift/") => json(
+                        r#"{"since":1548968400000,"rows":[{"principal":"till-1","login":"anna",
+                            "writtenOff":[{"amount":100,"currency":"points"}],"reversed":[],
+                            "writeOffs":1,"reversals":0,"coupons":1,"couponsBack":0,"overrides":0}]}"#,
+                    ),
+                    (_, "/fiscal_hub/cash_back/refund/") => json(""),
+                    (_, "/fiscal_hub/cash_back/hold/") => {
+                        let n = calls.lock().unwrap().len();
+                        json(&format!(r#"{{"transactionId":"t-{n}","id":{}}}"#, 900 + n))
+                    }
+                    (_, "/fiscal_hub/cash_back/hold/write_off/") => json(""),
+                    _ => (StatusCode::NOT_FOUND, String::new()),
+                }
+            }
+        },
+    );
+    stub::serve(app).await
+}
+
+fn movements_adapter(url: &str) -> ExtAdapter {
+    ExtAdapter::new(url, ExtCredential::Bearer(Secret::new("t")))
+        .unwrap()
+        .with_timeout(std::time::Duration::from_secs(3))
+        .unwrap()
+}
+
+fn with_receipt() -> WriteOff {
+    WriteOff {
+        points: Some(Amount::from_minor(1_000)),
+        receipt: Some(Receipt {
+            number: "A-17".into(),
+            total: Amount::from_minor(150_000),
+        }),
+        ..WriteOff::default()
+    }
+}
+
+fn paths_of(calls: &Calls) -> Vec<String> {
+    calls.lock().unwrap().iter().map(|c| c.0.clone()).collect()
+}
+
+/// The live vendor has no `capabilities/`: its 404 is "none of it", asked once; the
+/// write-off then goes without our `receipt` field or a manager's PIN, and its bare 200
+/// names no operation.
+#[tokio::test]
+async fn the_live_vendor_has_no_capabilities_and_its_bare_200_names_no_operation() {
+    let calls = Calls::default();
+    let a = movements_adapter(&movements_vendor(false, calls.clone()).await);
+    assert_eq!(a.capabilities().await.unwrap(), Capabilities::default());
+    let pin = ManagerPin::new("4321");
+    let made = a
+        .write_off(
+            SAMPLE_ID,
+            with_receipt(),
+            Some("k-1".into()),
+            pin,
+            &no_record,
+        )
+        .await
+        .unwrap();
+    assert_eq!(made, None);
+    assert_eq!(a.capabilities().await.unwrap(), Capabilities::default());
+    assert_eq!(
+        paths_of(&calls),
+        ["/capabilities/", "/clients/1234567/balance/write_off/"],
+        "capabilities asked once"
+    );
+    let body: serde_json::Value = serde_json::from_str(&calls.lock().unwrap()[1].3).unwrap();
+    assert!(body.get("receipt").is_none(), "{body}");
+    assert_eq!(
+        calls.lock().unwrap()[1].1,
+        None,
+        "no PIN to a vendor without limits"
+    );
+}
+
+/// Our server keeps receipts: the write-off carries it and the PIN (in its header only),
+/// and the answer's `operationId` is the operation's number.
+#[tokio::test]
+async fn our_write_off_carries_the_receipt_and_pin_and_reads_the_operation_number() {
+    let calls = Calls::default();
+    let a = movements_adapter(&movements_vendor(true, calls.clone()).await);
+    let pin = ManagerPin::new("4321").unwrap();
+    let made = a
+        .write_off(
+            SAMPLE_ID,
+            with_receipt(),
+            Some("k-1".into()),
+            Some(pin),
+            &no_record,
+        )
+        .await
+        .unwrap();
+    assert_eq!(made, Some(OperationId(41)));
+    let (_, pin, key, body) = calls.lock().unwrap()[1].clone();
+    assert_eq!(
+        (pin.as_deref(), key.as_deref()),
+        (Some("4321"), Some("k-1"))
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["receipt"]["number"], "A-17");
+    assert_eq!(body["receipt"]["total"].to_string(), "1500");
+    assert!(!body.to_string().contains("4321"), "the PIN is in no body");
+}
+
+/// Hold mode (the vendor's fiscal document): the receipt's number is each hold's `orderId`
+/// and each hold write-off's `fiscalOrderId`; each hold's `id` is recorded for a refund.
+#[tokio::test]
+async fn hold_mode_names_the_receipt_on_each_hold_and_records_the_hold_ids() {
+    let calls = Calls::default();
+    let a = movements_adapter(&movements_vendor(false, calls.clone()).await)
+        .with_write_off(loyalty_console::config::WriteOffMode::Hold);
+    let request = WriteOff {
+        rubles: Some(Amount::from_minor(500)),
+        ..with_receipt()
+    };
+    let held = HeldIds::default();
+    a.write_off(SAMPLE_ID, request, Some("k".into()), None, &held)
+        .await
+        .unwrap();
+    let calls = calls.lock().unwrap().clone();
+    let bodies = |path: &str| -> Vec<serde_json::Value> {
+        calls
+            .iter()
+            .filter(|c| c.0 == path)
+            .map(|c| serde_json::from_str(&c.3).unwrap())
+            .collect()
+    };
+    let holds = bodies("/fiscal_hub/cash_back/hold/");
+    let settled = bodies("/fiscal_hub/cash_back/hold/write_off/");
+    assert_eq!((holds.len(), settled.len()), (2, 2));
+    assert!(holds.iter().all(|b| b["orderId"] == "A-17"), "{holds:?}");
+    assert!(
+        settled.iter().all(|b| b["fiscalOrderId"] == "A-17"),
+        "{settled:?}"
+    );
+    assert_eq!(
+        *held.0.lock().unwrap(),
+        [
+            ("t-1".to_string(), Some(901)),
+            ("t-2".to_string(), Some(902))
+        ]
+    );
+}
+
+/// A recorder that keeps each hold's transaction and id, as the journal does.
+#[derive(Default)]
+struct HeldIds(Mutex<Vec<(String, Option<i64>)>>);
+
+impl loyalty_console::backend::Recorder for HeldIds {
+    fn step(&self, _: loyalty_console::domain::journal::HoldStep, _: &str) {}
+    fn held(&self, transaction: &str, hold: Option<i64>) {
+        self.0.lock().unwrap().push((transaction.into(), hold));
+    }
+}
+
+/// A reversal is sent once to its original's route, with its own key and the PIN header,
+/// and its answer names the reversal's number; an unreadable 2xx is an unknown outcome,
+/// and a refusal never carries the PIN.
+#[tokio::test]
+async fn a_reversal_goes_once_with_key_and_pin_and_an_unreadable_answer_is_unknown() {
+    let calls = Calls::default();
+    let a = movements_adapter(&movements_vendor(true, calls.clone()).await);
+    let pin = || Some(ManagerPin::new("987654").unwrap());
+    let back = |original| Reversal {
+        original: OperationId(original),
+        client: SAMPLE_ID,
+        points: Some(Amount::from_minor(2_550)),
+        rubles: None,
+        coupons: vec![CouponId(1235)],
+        why: Why::new(ReasonCode::Returned, Some("goods back")).unwrap(),
+    };
+    let made = a
+        .reverse(back(41), Some("r-1".into()), pin())
+        .await
+        .unwrap();
+    assert_eq!(made, Some(OperationId(42)));
+    let (path, sent_pin, key, body) = calls.lock().unwrap()[0].clone();
+    assert_eq!(path, "/operations/41/reversal/");
+    assert_eq!(
+        (sent_pin.as_deref(), key.as_deref()),
+        (Some("987654"), Some("r-1"))
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["clientId"], 1_234_567);
+    assert_eq!(body["balance"][0]["amount"].to_string(), "25.5");
+    assert_eq!(
+        (body["reason"].as_str(), body["note"].as_str()),
+        (Some("returned"), Some("goods back"))
+    );
+
+    let e = a
+        .reverse(back(43), Some("r-2".into()), pin())
+        .await
+        .unwrap_err();
+    assert!(e.outcome_unknown(), "{e:?}");
+    let e = a
+        .reverse(back(44), Some("r-3".into()), pin())
+        .await
+        .unwrap_err();
+    assert!(!e.outcome_unknown(), "{e:?}");
+    assert!(!format!("{e} {e:?}").contains("987654"), "{e:?}");
+    assert_eq!(
+        paths_of(&calls),
+        [
+            "/operations/41/reversal/",
+            "/operations/43/reversal/",
+            "/operations/44/reversal/"
+        ],
+        "each sent once"
+    );
+}
+
+/// The reads of our extension: an operation with what was reversed of it, what may be
+/// written off under the limits, and the shift report from the ledger.
+#[tokio::test]
+async fn reads_an_operation_the_available_amount_and_the_shift_report() {
+    let calls = Calls::default();
+    let a = movements_adapter(&movements_vendor(true, calls.clone()).await);
+    let op = a.operation(OperationId(41)).await.unwrap();
+    assert_eq!(op.left(Currency::Points), Amount::from_minor(7_450));
+    assert_eq!(op.coupons_left(), vec![CouponId(1235)]);
+    assert_eq!(op.receipt.unwrap().number, "A-17");
+    assert_eq!(op.who.login.as_deref(), Some("anna"));
+    let available = a
+        .available(SAMPLE_ID, Some(Amount::from_minor(150_000)))
+        .await
+        .unwrap();
+    assert_eq!(available.points, Amount::from_minor(30_000));
+    assert_eq!(available.limited_by, Some(LimitKind::ReceiptShare));
+    let since = jiff::Timestamp::from_millisecond(1_548_968_400_000).unwrap();
+    let report = a.shift_report(since).await.unwrap();
+    assert_eq!(report.source, ReportSource::Server);
+    assert_eq!(
+        report.rows[0].written_off.points,
+        Amount::from_minor(10_000)
+    );
+    assert_eq!(report.rows[0].login.as_deref(), Some("anna"));
+}
+
+/// The live vendor's only way back: `refund/` naming the holds' ids as order items, once.
+#[tokio::test]
+async fn a_refund_of_holds_names_their_ids_as_order_items_once() {
+    let calls = Calls::default();
+    let a = movements_adapter(&movements_vendor(false, calls.clone()).await);
+    a.refund_holds(SAMPLE_ID, vec!["901".into(), "902".into()], &no_record)
+        .await
+        .unwrap();
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].0, "/fiscal_hub/cash_back/refund/");
+    let body: serde_json::Value = serde_json::from_str(&calls[0].3).unwrap();
+    assert_eq!(body, serde_json::json!({ "orderItems": [901, 902] }));
+}
+
+/// A capabilities answer that is neither ours nor a 404 is an error, asked again later.
+#[tokio::test]
+async fn a_failing_capabilities_answer_is_an_error_not_none() {
+    let app = Router::new().route(
+        "/ext/api/v1/capabilities/",
+        get(|| async { (StatusCode::BAD_GATEWAY, "<html>502</html>") }),
+    );
+    let a = movements_adapter(&stub::serve(app).await);
+    let e = a.capabilities().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Server, "{e:?}");
 }

@@ -49,9 +49,9 @@ impl ExtAdapter {
             }
         };
         for (n, hold) in holds.iter().enumerate() {
-            let result = self.settle(&hold.transaction).await;
+            let result = self.settle(&hold.transaction, &request).await;
             match result {
-                Ok(()) => record(HoldStep::WrittenOff, &hold.transaction),
+                Ok(()) => record.step(HoldStep::WrittenOff, &hold.transaction),
                 Err(e) if e.outcome_unknown() || hold.sent => {
                     // In doubt: this hold and the rest stay held for the retry, which writes
                     // them off by the same ids. A refusal of a write-off sent before proves
@@ -121,7 +121,7 @@ impl ExtAdapter {
             };
             match answer {
                 Ok(hold) => {
-                    record(HoldStep::Held, &hold.transaction_id);
+                    record.held(&hold.transaction_id, hold.id);
                     holds.push(hold.transaction_id);
                 }
                 Err(e) => {
@@ -133,11 +133,12 @@ impl ExtAdapter {
         Ok(holds)
     }
 
-    /// Writes a hold off: sent once, and a success is a 2xx the console can read.
-    async fn settle(&self, transaction: &str) -> ServiceResult<()> {
+    /// Writes a hold off: sent once, and a success is a 2xx the console can read. The
+    /// receipt's number goes as the document's `fiscalOrderId`.
+    async fn settle(&self, transaction: &str, request: &WriteOff) -> ServiceResult<()> {
         let body = wire::HoldWriteOffDto {
             transaction_id: transaction.to_string(),
-            fiscal_order_id: None,
+            fiscal_order_id: request.receipt.as_ref().map(|r| r.number.clone()),
         };
         let builder = self
             .request(Method::POST, wire::HOLD_WRITE_OFF_PATH)
@@ -161,10 +162,27 @@ impl ExtAdapter {
                 Err(e) => Err(e),
             };
             match result {
-                Ok(()) => record(HoldStep::Cancelled, transaction),
+                Ok(()) => record.step(HoldStep::Cancelled, transaction),
                 Err(e) => tracing::warn!(transaction, "hold not cancelled: {e}"),
             }
         }
+    }
+
+    /// `refund/` with the document's `{"orderItems": [...]}`: the holds' own `id`s, each
+    /// given back in full. Sent once, never retried: a timeout, a dropped connection, a 5xx
+    /// or an unreadable 2xx leaves its outcome unknown, to be judged by reading back.
+    pub(super) async fn refund(&self, holds: &[String]) -> ServiceResult<()> {
+        let items: Vec<serde_json::Value> = holds
+            .iter()
+            .map(|id| match id.parse::<i64>() {
+                Ok(n) => serde_json::Value::from(n),
+                Err(_) => serde_json::Value::from(id.as_str()),
+            })
+            .collect();
+        let body = serde_json::json!({ "orderItems": items });
+        let builder = self.request(Method::POST, wire::REFUND_PATH).json(&body);
+        let answer = self.send("refund", builder).await?;
+        http::write_accepted("refund", &answer)
     }
 }
 
