@@ -230,31 +230,10 @@ fn ask_on_terminal(question: &str) -> std::io::Result<bool> {
     ))
 }
 
-/// Puts a prompt on stderr and reads a line from the terminal with its echo off (a
-/// manager's PIN): what is typed is never shown, and the echo comes back whatever happens.
+/// Puts a prompt on the terminal and reads a line with its echo off (a manager's PIN):
+/// what is typed is never shown.
 fn secret_on_terminal(prompt: &str) -> std::io::Result<String> {
-    eprint!("{prompt}");
-    std::io::stderr().flush()?;
-    let fd = libc::STDIN_FILENO;
-    // SAFETY: termios is plain data, filled by tcgetattr before it is read.
-    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
-    // SAFETY: fd is standard input, a terminal (checked by the caller); saved is valid.
-    if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    let mut quiet = saved;
-    quiet.c_lflag &= !libc::ECHO;
-    quiet.c_lflag |= libc::ECHONL;
-    // SAFETY: as above, with a copy of the saved settings.
-    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    let mut line = String::new();
-    let read = std::io::stdin().read_line(&mut line);
-    // SAFETY: restores what tcgetattr gave.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
-    read?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    rpassword::prompt_password(prompt)
 }
 
 async fn scripted(

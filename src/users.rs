@@ -6,7 +6,7 @@ use clap::Subcommand;
 use loyalty_console::domain::limits::{ManagerPin, PIN_MAX};
 use loyalty_console::server::principals::Role;
 use loyalty_console::server::store::{DbTarget, Store};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 
 #[derive(Subcommand)]
 pub enum UserAction {
@@ -184,26 +184,7 @@ fn manager_pin(var: Option<&str>) -> Result<ManagerPin, String> {
     Ok(pin)
 }
 
-/// A line read from the terminal with its echo off (restored however the read ends).
+/// A line read from the terminal with its echo off.
 fn ask_hidden(prompt: &str) -> Result<String, String> {
-    eprint!("{prompt}");
-    let _ = std::io::stderr().flush();
-    let fd = libc::STDIN_FILENO;
-    // SAFETY: termios is plain data; tcgetattr fills it or fails, checked below.
-    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
-    // SAFETY: fd is standard input, a terminal (checked by the caller); `saved` is valid.
-    if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
-        return Err("cannot read the terminal's settings".into());
-    }
-    let mut quiet = saved;
-    quiet.c_lflag &= !libc::ECHO;
-    quiet.c_lflag |= libc::ECHONL;
-    // SAFETY: as above, with settings derived from the terminal's own.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) };
-    let mut line = String::new();
-    let read = std::io::stdin().lock().read_line(&mut line);
-    // SAFETY: restores the settings read above.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
-    read.map_err(|e| format!("reading the PIN: {e}"))?;
-    Ok(line)
+    rpassword::prompt_password(prompt).map_err(|e| format!("reading the PIN: {e}"))
 }
