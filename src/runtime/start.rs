@@ -46,6 +46,7 @@ pub fn model(found: Found<'_>, launched: &Launched, session: String, now: Timest
         });
     }
     model.available = availability(&launched.services);
+    model.receipt_mode = found.settings.receipt();
     model.config_faults = launched
         .faults
         .iter()

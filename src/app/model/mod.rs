@@ -22,6 +22,7 @@ mod dialog;
 mod groups;
 mod remote;
 mod requests;
+mod reversal;
 mod tables;
 mod write_off;
 
@@ -30,6 +31,7 @@ pub use dialog::*;
 pub use groups::*;
 pub use remote::*;
 pub use requests::*;
+pub use reversal::*;
 pub use tables::*;
 pub use write_off::*;
 
@@ -155,6 +157,11 @@ pub struct Model {
     /// The key registry with the user's `keys.toml` over it; shared, as field editing reads
     /// it while a dialog is borrowed.
     pub keymap: std::sync::Arc<crate::app::keys::Keymap>,
+    /// What the clients' provider can do beyond a plain write-off, asked once per session;
+    /// until it answers, nothing more is offered.
+    pub capabilities: Remote<crate::domain::limits::Capabilities>,
+    /// The profile's `receipt`: whether the write-off dialog asks for the receipt.
+    pub receipt_mode: crate::config::ReceiptMode,
     next_request: u64,
 }
 
@@ -215,6 +222,8 @@ impl Model {
             session: format!("{:x}", now.as_nanosecond()),
             doubts: Default::default(),
             keymap: Default::default(),
+            capabilities: Remote::default(),
+            receipt_mode: Default::default(),
             next_request: 0,
         }
     }
@@ -235,6 +244,11 @@ impl Model {
     /// reply, or a page waiting to be asked again as a rate-limited vendor told.
     pub fn busy(&self) -> bool {
         !self.in_flight.is_empty() || self.card_operations.waits > 0
+    }
+
+    /// What the provider said it can do; nothing until it answered.
+    pub fn can(&self) -> crate::domain::limits::Capabilities {
+        self.capabilities.data.unwrap_or_default()
     }
 
     pub fn selected_client(&self) -> Option<&Client> {

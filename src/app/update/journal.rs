@@ -1,4 +1,5 @@
-//! F7: the audit journal of this till's write-offs, newest first.
+//! F7: the audit journal of this till's money movements, newest first; a write-off on it is
+//! reversed from here, and the shift report opens from here.
 
 use super::super::keys::Action;
 use super::super::model::Model;
@@ -19,6 +20,8 @@ pub fn on_key(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Refresh => load(model),
+        Action::Reverse => super::reversal::open_from_journal(model),
+        Action::ShiftReport => super::shift::open(model),
         _ => Vec::new(),
     }
 }

@@ -69,6 +69,9 @@ pub const SCREENS: [ScreenSpec; 6] = [
             Scope::WriteOffConfirm,
             Scope::WriteOffUnclear,
             Scope::Filter,
+            Scope::ReversalForm,
+            Scope::ReversalConfirm,
+            Scope::ReversalUnclear,
         ],
         on_show: NOTHING,
         on_key: cashier::on_key,
@@ -188,7 +191,13 @@ pub const SCREENS: [ScreenSpec; 6] = [
         scope: |_| (Scope::Journal, false),
         // The journal is local and always there.
         available: |_| true,
-        help: &[Scope::Journal],
+        help: &[
+            Scope::Journal,
+            Scope::ReversalForm,
+            Scope::ReversalConfirm,
+            Scope::ReversalUnclear,
+            Scope::ShiftReport,
+        ],
         // It grows with every write-off: read it each time it is shown.
         on_show: journal::load,
         on_key: |m, a, _| a.map_or_else(Vec::new, |a| journal::on_key(m, a)),
