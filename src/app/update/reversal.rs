@@ -489,6 +489,9 @@ pub fn reversed(model: &mut Model, id: RequestId, result: Reply<Option<Operation
                 d.field = ReversalField::Pin;
             }
             d.manager = None;
+            // A refusal proved nothing moved, and it is what the old key's stored answer
+            // is now: whatever is confirmed next goes under a new key.
+            d.last_key = None;
             d.step = ReversalStep::Form;
             d.problem = Some(ReversalProblem::Refused(e.clone()));
             model.error = Some(e);
