@@ -6,17 +6,14 @@ use super::write_off::dialog_block;
 use super::{centered, labels, theme, truncate};
 use crate::app::Model;
 use crate::app::model::ShiftReportState;
+use crate::domain::Amount;
 use crate::domain::shift::{ReportSource, ShiftRow};
-use crate::domain::{Amount, Balances};
 use crate::i18n::{fill, format_amount, format_datetime};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, Wrap};
-
-/// The figures' columns: wide enough for «Куп.назад» and 999 999,99.
-const NUMBER: u16 = 10;
-const COUNT: u16 = 6;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
@@ -59,6 +56,32 @@ pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: 
             t.col_coupons_back.to_string(),
             t.col_overrides.to_string(),
         ];
+        let figures: Vec<[String; 7]> = data
+            .rows
+            .iter()
+            .map(|r| {
+                [
+                    money(r.written_off.points),
+                    money(r.written_off.rubles),
+                    money(r.reversed.points),
+                    money(r.reversed.rubles),
+                    r.coupons.to_string(),
+                    r.coupons_back.to_string(),
+                    r.overrides.to_string(),
+                ]
+            })
+            .collect();
+        // Every figure and its title whole; the cashier's name takes what is left.
+        let widths: Vec<u16> = (0..7)
+            .map(|i| {
+                let cells = figures.iter().map(|f| f[i].width());
+                cells.chain([titles[i + 1].width()]).max().unwrap_or(1) as u16
+            })
+            .collect();
+        let name_width = body
+            .width
+            .saturating_sub(widths.iter().sum::<u16>() + 7)
+            .max(1);
         let header = Row::new(titles.into_iter().enumerate().map(|(i, title)| {
             if i == 0 {
                 Cell::from(title)
@@ -67,34 +90,14 @@ pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: 
             }
         }))
         .style(theme::key());
-        let name_width = body.width.saturating_sub(4 * NUMBER + 3 * COUNT + 7) as usize;
-        let line = |r: &ShiftRow| {
-            let pair = |b: &Balances| (money(b.points), money(b.rubles));
-            let (off_points, off_rubles) = pair(&r.written_off);
-            let (back_points, back_rubles) = pair(&r.reversed);
-            Row::new([
-                Cell::from(truncate(&cashier(r), name_width.max(1))),
-                number(off_points),
-                number(off_rubles),
-                number(back_points),
-                number(back_rubles),
-                number(r.coupons.to_string()),
-                number(r.coupons_back.to_string()),
-                number(r.overrides.to_string()),
-            ])
-        };
-        let widths = [
-            Constraint::Min(6),
-            Constraint::Length(NUMBER),
-            Constraint::Length(NUMBER),
-            Constraint::Length(NUMBER),
-            Constraint::Length(NUMBER),
-            Constraint::Length(COUNT),
-            Constraint::Length(COUNT),
-            Constraint::Length(COUNT),
-        ];
+        let lines = data.rows.iter().zip(figures).map(|(r, figures)| {
+            let name = Cell::from(truncate(&cashier(r), name_width as usize));
+            Row::new(std::iter::once(name).chain(figures.into_iter().map(number)))
+        });
+        let constraints = std::iter::once(Constraint::Length(name_width))
+            .chain(widths.into_iter().map(Constraint::Length));
         frame.render_widget(
-            Table::new(data.rows.iter().map(line), widths)
+            Table::new(lines, constraints)
                 .header(header)
                 .column_spacing(1),
             body,

@@ -52,14 +52,23 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
     // The receipt's two fields and a blank row; the PIN's row and a blank one.
     let receipt_rows = if d.receipt_shown { 3 } else { 0 };
     let pin_rows = if d.pin.is_some() { 2 } else { 0 };
-    let rect = centered(area, WIDTH, 11 + coupon_rows + receipt_rows + pin_rows);
+    // «Доступно к списанию» takes the blank row under the balance, and the limit that
+    // bounds it one more.
+    let limit_rows = u16::from(d.limits.is_some());
+    let rect = centered(
+        area,
+        WIDTH,
+        11 + coupon_rows + receipt_rows + pin_rows + limit_rows,
+    );
     frame.render_widget(Clear, rect);
     let title_room = (WIDTH as usize).saturating_sub(t.write_off_title.width() + 2);
     let who = client_line(t, &d.client, title_room, false);
     let block = dialog_block(fill(t.write_off_title, who), false);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let row = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
+    let at = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
+    // Rows below the balance move down past the limit's row when there is one.
+    let row = |i: u16| at(if i == 0 { 0 } else { i + limit_rows });
 
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -81,7 +90,9 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
         row(0),
     );
     if let Some(limits) = &d.limits {
-        frame.render_widget(Paragraph::new(limits_line(model, limits)), row(1));
+        let [amounts, bound] = limits_lines(model, limits);
+        frame.render_widget(Paragraph::new(amounts), at(1));
+        frame.render_widget(Paragraph::new(bound), at(2));
     }
     for (i, field, input) in [
         (2, WriteOffField::Points, &d.points),
@@ -144,7 +155,7 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
             (bottom + 1, WriteOffField::ReceiptTotal, &d.receipt_total),
         ] {
             let label = labels::field(t, field);
-            field::labelled(frame, row(i), (label, 13), 22, input, d.field == field);
+            field::labelled(frame, row(i), (label, 14), 22, input, d.field == field);
         }
         bottom += receipt_rows;
     }
@@ -156,7 +167,7 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
         field::labelled(
             frame,
             row(bottom),
-            (label, 13),
+            (label, 14),
             14,
             &masked,
             d.field == field,
@@ -178,15 +189,16 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
     }
 }
 
-/// «Доступно к списанию» under the shop's limits: per currency, and the limit that bounds
-/// it, once the provider answered.
-fn limits_line(model: &Model, limits: &Remote<Available>) -> Line<'static> {
+/// «Доступно к списанию» under the shop's limits, per currency, and on the next row the
+/// limit that bounds it, once the provider answered.
+fn limits_lines(model: &Model, limits: &Remote<Available>) -> [Line<'static>; 2] {
     let t = model.locale.text();
     let locale = model.locale;
     let mut spans = vec![Span::styled(
         format!("{}: ", t.available_to_write_off),
         theme::muted(),
     )];
+    let mut bound = Line::default();
     match (&limits.data, &limits.error) {
         (_, Some(e)) if !limits.is_loading() => {
             spans.push(Span::styled(
@@ -205,15 +217,15 @@ fn limits_line(model: &Model, limits: &Remote<Available>) -> Line<'static> {
                 theme::money(),
             ));
             if let Some(kind) = a.limited_by {
-                spans.push(Span::styled(
-                    format!(" · {}", fill(t.available_bounded, labels::limit(t, kind))),
+                bound = Line::from(Span::styled(
+                    format!("  {}", fill(t.available_bounded, labels::limit(t, kind))),
                     theme::muted(),
                 ));
             }
         }
         (None, _) => spans.push(Span::styled(t.loading, theme::muted())),
     }
-    Line::from(spans)
+    [Line::from(spans), bound]
 }
 
 /// The text the cashier puts on the receipt (54-ФЗ wants the points on it): its total, what

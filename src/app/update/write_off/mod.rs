@@ -247,7 +247,8 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
                 },
                 (WriteOffField::Pin, None) | (WriteOffField::Coupons, _) => return Vec::new(),
             };
-            if super::typed(&keymap, input, key) {
+            // The limit's refusal stays in sight while the manager types the PIN.
+            if super::typed(&keymap, input, key) && d.field != WriteOffField::Pin {
                 d.problem = None;
             }
             Vec::new()
