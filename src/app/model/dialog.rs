@@ -28,7 +28,7 @@ pub struct HelpState {
 /// What quitting now would lose; quitting asks first while there is any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unsaved {
-    /// A write-off is sent or being checked: its outcome would go unseen.
+    /// A write-off or a reversal is sent or being checked: its outcome would go unseen.
     WriteOffInFlight,
     /// A form has input that was not saved or sent.
     Form,

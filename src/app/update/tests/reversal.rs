@@ -375,7 +375,7 @@ fn an_over_reversal_refusal_goes_back_to_the_form() {
 fn unanswered(m: &mut Model) -> (RequestId, Reversal, String) {
     opened_on(m, original());
     pin(m, "4321");
-    let (id, request, key, _) = confirmed(m);
+    let (id, request, sent_key, _) = confirmed(m);
     let cmds = update(
         m,
         Msg::Reversed {
@@ -394,9 +394,16 @@ fn unanswered(m: &mut Model) -> (RequestId, Reversal, String) {
     };
     assert_eq!(operation, OP);
     assert!(matches!(step(m), ReversalStep::Checking { .. }));
-    // Nothing is sent, nor the dialog closed, while it is checked.
+    // Nothing is sent, nor the dialog closed, while it is checked; quitting asks first.
     assert!(key_presses_do_nothing(m));
-    (read, request, key)
+    update(m, Msg::Key(crate::app::keys::key::Key::ctrl('c')));
+    assert_eq!(
+        m.quit_asked,
+        Some(crate::app::model::Unsaved::WriteOffInFlight)
+    );
+    key(m, KeyCode::Esc);
+    assert_eq!(m.quit_asked, None);
+    (read, request, sent_key)
 }
 
 fn key_presses_do_nothing(m: &mut Model) -> bool {
