@@ -231,10 +231,9 @@ fn the_form_explains_what_it_cannot_take() {
         })
     );
     // «другое» without its note.
-    m.dialog.as_mut().map(|d| match d {
-        Dialog::Reversal(d) => d.points = tui_input::Input::new("10".into()),
-        _ => unreachable!(),
-    });
+    if let Some(Dialog::Reversal(d)) = m.dialog.as_mut() {
+        d.points = tui_input::Input::new("10".into());
+    }
     while dialog(&m).field != ReversalField::Reason {
         key(&mut m, KeyCode::Tab);
     }
@@ -252,10 +251,9 @@ fn the_form_explains_what_it_cannot_take() {
 fn a_partial_reversal_is_confirmed_sent_once_and_reloads_the_journal() {
     let mut m = on_journal(reversing(), journal_row(Some(Outcome::Applied), Some(OP)));
     opened_on(&mut m, original());
-    m.dialog.as_mut().map(|d| match d {
-        Dialog::Reversal(d) => d.points = tui_input::Input::new("30".into()),
-        _ => unreachable!(),
-    });
+    if let Some(Dialog::Reversal(d)) = m.dialog.as_mut() {
+        d.points = tui_input::Input::new("30".into());
+    }
     // Only the points: roubles cleared, coupons kept.
     key(&mut m, KeyCode::Tab);
     update(&mut m, Msg::Key(crate::app::keys::key::Key::ctrl('u')));

@@ -46,26 +46,23 @@ pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<C
         Err(e) => {
             d.step = WriteOffStep::Form;
             d.manager = None;
-            match e.reason {
-                // A shop limit (or its want of a receipt) refused it, or the PIN was no
-                // manager's: nothing moved, so the same write-off may go again with a PIN,
-                // under a new key, as the old key's stored answer is this refusal.
-                Some(Reason::Limit(_) | Reason::ReceiptRequired | Reason::PinWrong) => {
-                    if e.reason == Some(Reason::ReceiptRequired) {
-                        d.receipt_shown = true;
-                        d.receipt_required = true;
-                    }
-                    let pin = d.pin.get_or_insert_with(PinInput::default);
-                    pin.clear();
-                    d.field = if e.reason == Some(Reason::ReceiptRequired) {
-                        WriteOffField::ReceiptNumber
-                    } else {
-                        WriteOffField::Pin
-                    };
-                    d.refused = Some(request);
-                    d.last_key = None;
+            // A shop limit (or its want of a receipt) refused it, or the PIN was no
+            // manager's: nothing moved, so the same write-off may go again with a PIN, under
+            // a new key, as the old key's stored answer is this refusal.
+            if let Some(Reason::Limit(_) | Reason::ReceiptRequired | Reason::PinWrong) = e.reason {
+                let receipt = e.reason == Some(Reason::ReceiptRequired);
+                if receipt {
+                    d.receipt_shown = true;
+                    d.receipt_required = true;
                 }
-                _ => {}
+                d.pin.get_or_insert_with(PinInput::default).clear();
+                d.field = if receipt {
+                    WriteOffField::ReceiptNumber
+                } else {
+                    WriteOffField::Pin
+                };
+                d.refused = Some(request);
+                d.last_key = None;
             }
             d.problem = Some(FormProblem::Refused(e.clone()));
             model.error = Some(e);
