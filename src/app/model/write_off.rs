@@ -107,6 +107,8 @@ pub struct WriteOffDialog {
     pub receipt_required: bool,
     /// «Доступно к списанию» under the shop's limits, where the provider has limits.
     pub limits: Option<Remote<crate::domain::limits::Available>>,
+    /// The receipt total «Доступно» was last asked for.
+    pub limits_for: Option<Amount>,
     /// Offered once a limit refused the write-off: a manager's PIN goes past it.
     pub pin: Option<PinInput>,
     /// The request a limit refused: Enter with the PIN sends it again at once.

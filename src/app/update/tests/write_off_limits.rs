@@ -150,6 +150,10 @@ fn what_may_be_written_off_is_asked_on_opening_and_for_the_receipt_total() {
     // Leaving the total asks again for it; the first answer, now stale, is dropped.
     let (second, total) = available_asked(&key(&mut m, KeyCode::Tab));
     assert_eq!(total, Some(amount("500")));
+    // Through the total again unchanged: nothing more is asked.
+    for _ in 0..5 {
+        assert!(key(&mut m, KeyCode::Tab).is_empty());
+    }
     let answer = |points: &str, by| Available {
         points: amount(points),
         rubles: amount("50.5"),

@@ -60,6 +60,7 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
             receipt_shown: false,
             receipt_required: false,
             limits: None,
+            limits_for: None,
             pin: None,
             refused: None,
             manager: None,
@@ -88,6 +89,7 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         receipt_shown,
         receipt_required: receipt_shown && model.receipt_mode == ReceiptMode::Required,
         limits: can.limits.then(Remote::default),
+        limits_for: None,
         pin: None,
         refused: None,
         manager: None,
@@ -173,11 +175,13 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         (WriteOffStep::Form, Some(Action::NextField)) => {
             let left = d.field;
             d.field = next_field(d, key.code == KeyCode::BackTab);
-            // Leaving the receipt's total: what the limits allow for it is asked again.
-            if left == WriteOffField::ReceiptTotal && d.limits.is_some() {
-                let total = Amount::parse_user(d.receipt_total.value())
-                    .ok()
-                    .filter(|a| a.is_positive());
+            // Leaving the receipt's total changed: what the limits allow for it is asked
+            // again.
+            let total = Amount::parse_user(d.receipt_total.value())
+                .ok()
+                .filter(|a| a.is_positive());
+            if left == WriteOffField::ReceiptTotal && d.limits.is_some() && total != d.limits_for {
+                d.limits_for = total;
                 let client = d.client.id;
                 return ask_available(model, client, total);
             }
