@@ -456,4 +456,7 @@ pub const TEXT: Text = Text {
     scope_reversal: "Reversal",
     scope_reversal_closing: "Reversal: close only",
     action_reason: "reason (in its field)",
+    scope_journal_filter: "Journal filter",
+    action_clear_filter: "clear the filter",
+    journal_filter: "Find (receipt, client, operation, key)",
 };

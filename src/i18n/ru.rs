@@ -456,4 +456,7 @@ pub const TEXT: Text = Text {
     scope_reversal: "Сторно",
     scope_reversal_closing: "Сторно: только закрыть",
     action_reason: "причина (в её поле)",
+    scope_journal_filter: "Фильтр журнала",
+    action_clear_filter: "снять фильтр",
+    journal_filter: "Найти (чек, клиент, операция, ключ)",
 };

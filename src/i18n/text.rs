@@ -462,4 +462,7 @@ pub struct Text {
     pub scope_reversal: &'static str,
     pub scope_reversal_closing: &'static str,
     pub action_reason: &'static str,
+    pub scope_journal_filter: &'static str,
+    pub action_clear_filter: &'static str,
+    pub journal_filter: &'static str,
 }

@@ -2,7 +2,7 @@
 //! its kind, receipt, reason and how it ended.
 
 use super::table::{self, Columns, Fit};
-use super::{labels, pane_block};
+use super::{field, labels, pane_block};
 use crate::app::Model;
 use crate::domain::journal::{JournalRow, Movement, Outcome};
 use crate::domain::reversal::{OperationKind, Why};
@@ -12,29 +12,49 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let journal = &model.journal.rows;
     let mut title = t.journal_title.to_string();
+    let filtered = model.journal.filtering || !model.journal.filter.value().is_empty();
     if let Some(rows) = &journal.data {
-        title = format!("{title} ({})", rows.len());
+        title = match filtered {
+            true => format!("{title} ({}/{})", model.journal.shown().len(), rows.len()),
+            false => format!("{title} ({})", rows.len()),
+        };
     }
     if journal.is_loading() {
         title = format!("{title} · {}", t.loading);
     }
     let block = pane_block(model, None, title);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    if filtered {
+        // The filter's own row above the table, only while there is one.
+        let row = Rect { height: 1, ..inner };
+        let label = t.journal_filter;
+        field::labelled(
+            frame,
+            row,
+            (label, label.width() + 1),
+            30,
+            &model.journal.filter,
+            model.journal.filtering && model.dialog.is_none(),
+        );
+        inner.y += 1;
+        inner.height = inner.height.saturating_sub(1);
+    }
     let message = super::placeholder(t, journal, t.journal_empty);
     if let Some((text, style)) = message {
         frame.render_widget(Paragraph::new(Span::styled(text, style)), inner);
         return;
     }
-    let rows = journal.data.as_deref().unwrap_or_default();
+    let rows = model.journal.shown();
     // The kind, receipt and reason columns come only when a row has one: a journal of plain
     // write-offs keeps its room for the outcome at 80 columns.
-    let any = |f: fn(&JournalRow) -> bool| rows.iter().any(f);
+    let any = |f: fn(&JournalRow) -> bool| rows.iter().any(|r| f(r));
     let shown = [
         true,
         true,

@@ -234,6 +234,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[ch('c')], A::Reverse, S::History, Hint::Never),
     bind(&[ch('c')], A::Reverse, S::Journal, Hint::Always),
     bind(&[ch('s')], A::ShiftReport, S::Journal, Hint::Always),
+    bind(&[ch('/')], A::EditFilter, S::Journal, Hint::Always),
+    bind(&[key(K::Enter)], A::Submit, S::JournalFilter, Hint::Always),
+    bind(&[key(K::Esc)], A::Cancel, S::JournalFilter, Hint::Always),
     bind(
         &[key(K::Tab), key(K::BackTab)],
         A::NextField,

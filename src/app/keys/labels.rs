@@ -36,6 +36,7 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::ReversalConfirm => t.scope_confirm,
         Scope::ReversalUnclear => t.scope_reversal_closing,
         Scope::ShiftReport => t.shift_title,
+        Scope::JournalFilter => t.scope_journal_filter,
     }
 }
 
@@ -59,6 +60,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::EditFilter, Scope::AdminFilter) => t.action_already_here,
         (Action::EditFilter, _) => t.action_filter,
         (Action::Cancel, Scope::AdminFilter) => t.action_leave_filter,
+        (Action::Cancel, Scope::JournalFilter) => t.action_clear_filter,
         (Action::Cancel, Scope::WriteOffUnclear | Scope::ReversalUnclear | Scope::ShiftReport) => {
             t.action_close
         }

@@ -140,6 +140,8 @@ pub enum Scope {
     ReversalUnclear,
     /// F7's «Итоги смены» popup.
     ShiftReport,
+    /// Typing into F7's filter.
+    JournalFilter,
 }
 
 impl Scope {

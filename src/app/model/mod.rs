@@ -93,11 +93,43 @@ impl Availability {
     };
 }
 
-/// F7: this console's journal as last read, and the row selected.
+/// F7: this console's journal as last read, the row selected among those the filter shows,
+/// and the filter.
 #[derive(Debug, Default)]
 pub struct JournalState {
     pub rows: Remote<Vec<crate::domain::journal::JournalRow>>,
     pub selected: usize,
+    /// Text a row must hold: its receipt's number, its client's, its operation's or its key.
+    pub filter: Input,
+    /// The filter has the keyboard.
+    pub filtering: bool,
+}
+
+impl JournalState {
+    /// The rows the filter lets through, all of them without one.
+    pub fn shown(&self) -> Vec<&crate::domain::journal::JournalRow> {
+        use crate::domain::journal::Movement;
+        let rows = self.rows.data.as_deref().unwrap_or_default();
+        let needle = self.filter.value().trim().to_lowercase();
+        let holds = |r: &crate::domain::journal::JournalRow| {
+            let receipt = match &r.attempt.movement {
+                Movement::WriteOff(w) => w.receipt.as_ref().map(|r| r.number.to_lowercase()),
+                Movement::Reversal(_) => None,
+            };
+            [
+                receipt,
+                Some(r.attempt.client.0.to_string()),
+                r.operation.map(|o| o.0.to_string()),
+                Some(r.attempt.key.to_lowercase()),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|text| text.contains(&needle))
+        };
+        rows.iter()
+            .filter(|r| needle.is_empty() || holds(r))
+            .collect()
+    }
 }
 
 /// A vendor's section of the config that is wrong: its screens say this instead of working.

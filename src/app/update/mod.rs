@@ -262,6 +262,7 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         cmds.extend(match context.scope {
             Scope::WriteOffForm => write_off::on_key(model, None, key),
             Scope::ReversalForm => reversal::on_key(model, None, key),
+            Scope::JournalFilter => journal::on_filter_key(model, None, key),
             Scope::Filter => filter::on_key(model, None, key),
             Scope::GroupForm => groups::on_form_key(model, None, key),
             Scope::AdminFilter => tables::on_filter_key(model, None, key),

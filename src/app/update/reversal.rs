@@ -21,12 +21,8 @@ use tui_input::Input;
 /// The reversal key on F7: the selected row must be an applied write-off the server
 /// numbered.
 pub fn open_from_journal(model: &mut Model) -> Vec<Cmd> {
-    let row = model
-        .journal
-        .rows
-        .data
-        .as_ref()
-        .and_then(|rows| rows.get(model.journal.selected));
+    let shown = model.journal.shown();
+    let row = shown.get(model.journal.selected).copied();
     let target = row.and_then(|r| {
         let applied = matches!(
             r.outcome,

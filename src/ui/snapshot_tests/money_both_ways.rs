@@ -164,6 +164,16 @@ fn the_journal_with_a_reversal_and_a_receipt() {
     both("journal_reversal", journal);
 }
 
+#[test]
+fn the_journal_filtered_by_a_receipt() {
+    both("journal_filter", |l| {
+        let mut m = journal(l);
+        key(&mut m, KeyCode::Char('/'));
+        type_text(&mut m, "a-00");
+        m
+    });
+}
+
 /// `c` on the write-off, its original read back, the reason set and the PIN typed.
 fn reversal_form(l: Locale) -> Model {
     let mut m = journal(l);
