@@ -82,13 +82,15 @@ pub enum Command {
         /// File holding the integration key, readable by its owner only (0600).
         #[arg(long, value_name = "PATH")]
         integration_key_file: Option<PathBuf>,
-        /// Do not serve: check the database (integrity, and every balance against its
-        /// ledger), report, and exit non-zero on any problem.
+        /// Do not serve: check the database (integrity, every balance against its ledger,
+        /// every reversal against its original), report, and exit non-zero on any problem.
         #[arg(long)]
         check: bool,
         /// Do not serve: bring the database's schema up to this version's, and exit.
         #[arg(long, conflicts_with = "check")]
         migrate: bool,
+        #[command(flatten)]
+        limits: crate::serve::LimitArgs,
     },
     /// Show or create the configuration.
     Config {
@@ -131,7 +133,7 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum ServeCommand {
-    /// Manage the API keys of tills and admins.
+    /// Manage the API keys of tills and admins, and the managers' PINs.
     User {
         #[command(subcommand)]
         action: users::UserAction,

@@ -94,6 +94,7 @@ async fn main() -> ExitCode {
             check: false,
             migrate: false,
             manage: None,
+            limits,
         }) => {
             let credentials = serve::Credentials {
                 token: serve::Given {
@@ -118,7 +119,7 @@ async fn main() -> ExitCode {
                 jwt_without_token: mloyalty_jwt_without_token,
             };
             logging::to_stderr(&log);
-            serve::serve(listen, db, demo, credentials).await
+            serve::serve(listen, db, demo, credentials, limits).await
         }
         // clap requires --db unless a subcommand is given.
         Some(Command::Serve { db: None, .. }) => Err("serve needs --db".into()),

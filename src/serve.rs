@@ -4,10 +4,63 @@ mod secrets;
 
 pub use secrets::Given;
 
+use loyalty_console::domain::Amount;
+use loyalty_console::domain::limits::Limits;
 use loyalty_console::server::access::{Door, Setup};
+use loyalty_console::server::pos_limits::{self, PosLimits};
 use loyalty_console::server::store::{DbTarget, Store};
 use loyalty_console::server::{self, ServerState};
 use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The limits of the points of sale on a write-off. Without a flag a limit is not set; a
+/// manager's PIN goes past any. The day of `--limit-client-day` and the shift of
+/// `--limit-cashier-shift` are the server's local calendar day.
+#[derive(clap::Args, Debug, Default)]
+pub struct LimitArgs {
+    /// Points and roubles together at most PCT% of the receipt's total (1 to 100); a
+    /// write-off then needs its receipt.
+    #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub limit_receipt_share: Option<u8>,
+    /// Points and roubles together at most AMOUNT in one write-off.
+    #[arg(long, value_name = "AMOUNT", value_parser = pos_limits::parse_amount)]
+    pub limit_operation: Option<Amount>,
+    /// At most N write-offs per client per day (the server's local calendar day).
+    #[arg(long, value_name = "N")]
+    pub limit_client_day: Option<u32>,
+    /// At most AMOUNT written off per cashier (till and login) per shift (the server's
+    /// local calendar day).
+    #[arg(long, value_name = "AMOUNT", value_parser = pos_limits::parse_amount)]
+    pub limit_cashier_shift: Option<Amount>,
+    /// A TOML file of points of sale with limits of their own: `[pos."NAME"]` (NAME: the
+    /// till's `serve user`, `token` for the shared token) with keys receipt_share,
+    /// operation, client_day, cashier_shift; a section replaces the defaults above.
+    #[arg(long, value_name = "FILE")]
+    pub limits: Option<PathBuf>,
+}
+
+impl LimitArgs {
+    pub fn read(self) -> Result<PosLimits, String> {
+        let defaults = Limits {
+            receipt_share: self.limit_receipt_share,
+            operation: self.limit_operation,
+            client_day: self.limit_client_day,
+            cashier_shift: self.limit_cashier_shift,
+        };
+        match self.limits {
+            None => Ok(PosLimits {
+                defaults,
+                ..PosLimits::default()
+            }),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("--limits {}: {e}", path.display()))?;
+                PosLimits::from_toml(defaults, &text)
+                    .map_err(|e| format!("--limits {}: {e}", path.display()))
+            }
+        }
+    }
+}
 
 /// What each vendor format of the server asks of its callers.
 pub struct Credentials {
@@ -23,8 +76,10 @@ pub async fn serve(
     db: DbTarget,
     demo_clients: Option<u64>,
     credentials: Credentials,
+    limits: LimitArgs,
 ) -> Result<(), String> {
     let loopback = listen.ip().is_loopback();
+    let limits = limits.read()?;
     // Checked before anything is created: a bad secret is a typo to fix, not a server to run.
     let token = credentials.token.resolve(loopback)?;
     let password = credentials.manager_password.resolve(loopback)?;
@@ -81,6 +136,10 @@ pub async fn serve(
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
             tracing::info!("seeded {n} demo clients in {:.1?}", started.elapsed());
+            let written = server::demo::operations::write_offs(&store, n, jiff::Timestamp::now())
+                .await
+                .map_err(|e| format!("demo write-offs: {e}"))?;
+            tracing::info!(operations = ?written, "demo write-offs with receipts, to reverse");
         } else {
             tracing::info!("database already holds {existing} clients; --demo skipped");
         }
@@ -92,9 +151,17 @@ pub async fn serve(
             Door::Anyone | Door::Closed(_) => tracing::warn!("{}: {door}", format.label()),
         }
     }
+    if !limits.defaults.is_empty() || !limits.own.is_empty() {
+        tracing::info!(
+            defaults = ?limits.defaults,
+            own = limits.own.len(),
+            "limits per point of sale"
+        );
+    }
     let mut state = ServerState::new(store, token)
         .await
-        .with_integration_key(integration_key);
+        .with_integration_key(integration_key)
+        .with_limits(limits);
     if let Some(password) = password {
         state = state.with_manager(manager_user, password);
     }
@@ -132,7 +199,7 @@ pub async fn serve(
 }
 
 /// `loyalty serve --check`: the database's own integrity check, then every balance against
-/// the sum of its ledger.
+/// the sum of its ledger, then every reversal against its original.
 pub async fn check_database(db: &DbTarget) -> Result<(), String> {
     if let DbTarget::Sqlite(path) = db
         && !path.exists()
@@ -152,14 +219,24 @@ pub async fn check_database(db: &DbTarget) -> Result<(), String> {
             "client {client} {currency}: balance {balance} but ledger sums to {ledger} (hundredths)"
         );
     }
+    for problem in &report.over_reversed {
+        println!("{problem}");
+    }
     if !mismatches.is_empty() {
         return Err(format!(
             "{} balance(s) disagree with the ledger",
             mismatches.len()
         ));
     }
+    if let Some(first) = report.over_reversed.first() {
+        return Err(format!(
+            "{} reversal problem(s), the first: {first}",
+            report.over_reversed.len()
+        ));
+    }
     println!(
-        "ok: {} ledger entries, every balance equals its ledger",
+        "ok: {} ledger entries, every balance equals its ledger, no write-off given back \
+         more than it took",
         report.ledger_entries
     );
     Ok(())

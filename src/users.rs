@@ -1,19 +1,28 @@
 //! `loyalty serve user add|list|revoke|rotate-jwt-key`: the API keys of a shop's tills and
-//! admins, and the key that signs Mloyalty's sessions, kept in the server's database so every
-//! instance over it knows them at once.
+//! admins, the managers' PINs, and the key that signs Mloyalty's sessions, kept in the
+//! server's database so every instance over it knows them at once.
 
 use clap::Subcommand;
+use loyalty_console::domain::limits::{ManagerPin, PIN_MAX};
 use loyalty_console::server::principals::Role;
 use loyalty_console::server::store::{DbTarget, Store};
+use std::io::{BufRead, IsTerminal, Write};
 
 #[derive(Subcommand)]
 pub enum UserAction {
-    /// Add a user and print its new API key (shown once, stored only as a digest).
+    /// Add a user and print its new API key (shown once, stored only as a digest); or a
+    /// manager, whose PIN (asked twice on the terminal, or read from --pin-env) allows
+    /// reversals and going past a limit, and who gets no key.
     Add {
         name: String,
-        /// cashier: search, read and write off; admin: also groups and reports.
-        #[arg(long, value_parser = ["cashier", "admin"])]
+        /// cashier: search, read and write off; admin: also groups and reports; manager:
+        /// a PIN for the tills' reversals and overrides.
+        #[arg(long, value_parser = ["cashier", "admin", "manager"])]
         role: String,
+        /// A manager's PIN (4 to 32 digits) from this environment variable instead of the
+        /// terminal.
+        #[arg(long, value_name = "VAR")]
+        pin_env: Option<String>,
         /// The server's database: a SQLite file or a postgres:// URL.
         #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = crate::db_arg::DbArg)]
         db: DbTarget,
@@ -24,7 +33,8 @@ pub enum UserAction {
         #[arg(long, env = "LOYALTY_DATABASE_URL", hide_env_values = true, value_parser = crate::db_arg::DbArg)]
         db: DbTarget,
     },
-    /// Revoke a user's key; every instance refuses it from the next request.
+    /// Revoke a user's key, or a manager's PIN; every instance refuses it from the next
+    /// request.
     Revoke {
         name: String,
         /// The server's database: a SQLite file or a postgres:// URL.
@@ -49,8 +59,31 @@ async fn open(db: &DbTarget) -> Result<Store, String> {
 pub async fn run(action: UserAction) -> Result<(), String> {
     let now = jiff::Timestamp::now().as_millisecond();
     match action {
-        UserAction::Add { name, role, db } => {
-            let role = Role::parse(&role).ok_or("--role is cashier or admin")?;
+        UserAction::Add {
+            name,
+            role,
+            pin_env,
+            db,
+        } if role == "manager" => {
+            let pin = manager_pin(pin_env.as_deref())?;
+            open(&db)
+                .await?
+                .add_manager(name.clone(), &pin, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            eprintln!("manager {name:?} added: their PIN allows reversals and going past a limit");
+            Ok(())
+        }
+        UserAction::Add {
+            name,
+            role,
+            pin_env,
+            db,
+        } => {
+            if pin_env.is_some() {
+                return Err("--pin-env is for --role manager".into());
+            }
+            let role = Role::parse(&role).ok_or("--role is cashier, admin or manager")?;
             let key = open(&db)
                 .await?
                 .add_user(name.clone(), role, now)
@@ -65,7 +98,9 @@ pub async fn run(action: UserAction) -> Result<(), String> {
             Ok(())
         }
         UserAction::List { db } => {
-            let users = open(&db).await?.users().await.map_err(|e| e.to_string())?;
+            let store = open(&db).await?;
+            let users = store.users().await.map_err(|e| e.to_string())?;
+            let managers = store.managers().await.map_err(|e| e.to_string())?;
             let day = |ms: i64| {
                 jiff::Timestamp::from_millisecond(ms)
                     .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
@@ -83,14 +118,30 @@ pub async fn run(action: UserAction) -> Result<(), String> {
                     day(u.created_ms)
                 );
             }
+            for m in managers {
+                let revoked = m
+                    .revoked_ms
+                    .map(|ms| format!("  revoked {}", day(ms)))
+                    .unwrap_or_default();
+                println!(
+                    "{:<24} {:<8} added {}{revoked}",
+                    m.name,
+                    "manager",
+                    day(m.created_ms)
+                );
+            }
             Ok(())
         }
         UserAction::Revoke { name, db } => {
-            let revoked = open(&db)
-                .await?
+            let store = open(&db).await?;
+            let revoked = store
                 .revoke_user(name.clone(), now)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.to_string())?
+                || store
+                    .revoke_manager(name.clone(), now)
+                    .await
+                    .map_err(|e| e.to_string())?;
             if revoked {
                 eprintln!("user {name:?} revoked");
                 Ok(())
@@ -111,4 +162,48 @@ pub async fn run(action: UserAction) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// A new manager's PIN: from the environment variable `var`, or typed twice on the terminal
+/// without echo. Never printed.
+fn manager_pin(var: Option<&str>) -> Result<ManagerPin, String> {
+    let bad = || format!("a PIN is 4 to {PIN_MAX} digits");
+    if let Some(var) = var {
+        let text = std::env::var(var).map_err(|_| format!("--pin-env {var}: not set"))?;
+        return ManagerPin::new(text.trim()).ok_or_else(bad);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("no terminal to ask the PIN on: give it by --pin-env VAR".into());
+    }
+    let first = ask_hidden("PIN: ")?;
+    let pin = ManagerPin::new(first.trim()).ok_or_else(bad)?;
+    let again = ask_hidden("PIN again: ")?;
+    if again.trim() != pin.expose() {
+        return Err("the two PINs differ; nothing was added".into());
+    }
+    Ok(pin)
+}
+
+/// A line read from the terminal with its echo off (restored however the read ends).
+fn ask_hidden(prompt: &str) -> Result<String, String> {
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let fd = libc::STDIN_FILENO;
+    // SAFETY: termios is plain data; tcgetattr fills it or fails, checked below.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: fd is standard input, a terminal (checked by the caller); `saved` is valid.
+    if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
+        return Err("cannot read the terminal's settings".into());
+    }
+    let mut quiet = saved;
+    quiet.c_lflag &= !libc::ECHO;
+    quiet.c_lflag |= libc::ECHONL;
+    // SAFETY: as above, with settings derived from the terminal's own.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) };
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    // SAFETY: restores the settings read above.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    read.map_err(|e| format!("reading the PIN: {e}"))?;
+    Ok(line)
 }

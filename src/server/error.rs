@@ -48,6 +48,9 @@ impl From<StoreError> for ApiError {
             StoreError::Refused(r @ Refusal::HoldOfAnother(_)) => {
                 ApiError::new(StatusCode::FORBIDDEN, r.code(), r.to_string())
             }
+            StoreError::Refused(r @ Refusal::OperationNotFound(_)) => {
+                ApiError::new(StatusCode::NOT_FOUND, r.code(), r.to_string())
+            }
             StoreError::Refused(r) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string())
             }

@@ -15,6 +15,8 @@ mod jwt;
 pub mod listener;
 mod mloyalty_login;
 mod mloyalty_routes;
+mod pins;
+pub mod pos_limits;
 pub(crate) mod poster_routes;
 mod refusals;
 pub(crate) mod regos_routes;
@@ -96,6 +98,10 @@ pub struct Shared {
     in_flight_requests: Arc<tokio::sync::Semaphore>,
     /// Idempotency keys whose request is running now: a duplicate gets 409 at once.
     in_flight: idempotency::Running,
+    /// Each point of sale's limits on a write-off.
+    limits: Arc<pos_limits::PosLimits>,
+    /// Wrong manager's PINs per principal, to slow them (see `pins`).
+    wrong_pins: pins::WrongPins,
 }
 
 impl ServerState {
@@ -123,12 +129,20 @@ impl ServerState {
             refusals: Arc::new(Mutex::new(refusals::peers(std::time::Instant::now()))),
             in_flight_requests: Arc::new(tokio::sync::Semaphore::new(envelope::MAX_IN_FLIGHT)),
             in_flight: idempotency::Running::default(),
+            limits: Arc::default(),
+            wrong_pins: pins::WrongPins::default(),
         }))
     }
 
     /// The shared fields for a builder to set; a state already handed out keeps its own.
     fn shared_mut(&mut self) -> &mut Shared {
         Arc::make_mut(&mut self.0)
+    }
+
+    /// Each point of sale's limits on a write-off.
+    pub fn with_limits(mut self, limits: pos_limits::PosLimits) -> Self {
+        self.shared_mut().limits = Arc::new(limits);
+        self
     }
 
     /// Tells time by `clock` instead of the system clock.
@@ -249,12 +263,27 @@ pub(crate) struct Caller {
 }
 
 impl Caller {
-    /// A ledger movement made now by this caller.
+    /// A ledger movement made now by this caller, under no limits (a hold, a refund).
     pub fn made(&self, state: &ServerState) -> store::Made {
         store::Made {
             at: state.now(),
             by: self.login.clone(),
             principal: Some(self.principal.name.clone()),
+            ..store::Made::default()
+        }
+    }
+
+    /// A write-off or a reversal made now by this caller: under its point of sale's limits,
+    /// or past them by `manager`'s PIN, which the operation records.
+    pub fn made_under_limits(&self, state: &ServerState, manager: Option<String>) -> store::Made {
+        let limits = match manager {
+            Some(_) => Default::default(),
+            None => state.limits.of(&self.principal.name),
+        };
+        store::Made {
+            manager,
+            limits,
+            ..self.made(state)
         }
     }
 }

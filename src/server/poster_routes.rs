@@ -82,7 +82,7 @@ fn ok(payload: impl Serialize) -> Answer {
 /// Checks the token and the format; the error answer if either is wrong. Groups and
 /// accumulation reports are an admin's: a cashier's key is refused as Poster refuses a
 /// token without the right.
-async fn guard(state: &ServerState, q: &HashMap<String, String>) -> Result<(), Fail> {
+async fn guard(state: &ServerState, q: &HashMap<String, String>) -> Result<String, Fail> {
     let token = q.get("token").map(String::as_str).unwrap_or("");
     let principal = state.principal(token).await.map_err(|e| {
         tracing::error!("looking up a key: {e}");
@@ -101,13 +101,22 @@ async fn guard(state: &ServerState, q: &HashMap<String, String>) -> Result<(), F
                 p.name
             ),
         )),
-        Some(_) => match q.get("format").map(String::as_str) {
-            None | Some("json") => Ok(()),
+        Some(p) => match q.get("format").map(String::as_str) {
+            None | Some("json") => Ok(p.name),
             Some(other) => Err(error(
                 WRONG_VALUE,
                 format!("format {other:?} is not supported; use json"),
             )),
         },
+    }
+}
+
+/// A group edit made now by the admin `principal` (Poster has no login of its own).
+fn edit_by(state: &ServerState, principal: String) -> super::store::Made {
+    super::store::Made {
+        at: state.now(),
+        principal: Some(principal),
+        ..Default::default()
     }
 }
 
@@ -177,9 +186,9 @@ async fn create_group(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Answer {
-    guard(&state, &q).await?;
+    let by = guard(&state, &q).await?;
     let draft = draft(&state, &body::<GroupFormDto>(&headers, &bytes)?)?;
-    ok(state.store.create_group(draft).await?)
+    ok(state.store.create_group(draft, edit_by(&state, by)).await?)
 }
 
 async fn update_group(
@@ -188,7 +197,7 @@ async fn update_group(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Answer {
-    guard(&state, &q).await?;
+    let by = guard(&state, &q).await?;
     let form = body::<GroupFormDto>(&headers, &bytes)?;
     let Some(id) = form
         .client_groups_id
@@ -201,7 +210,10 @@ async fn update_group(
         ));
     };
     let draft = draft(&state, &form)?;
-    let existed = state.store.update_group(id, draft).await?;
+    let existed = state
+        .store
+        .update_group(id, draft, edit_by(&state, by))
+        .await?;
     if_exists(existed, id, id)
 }
 
@@ -211,12 +223,12 @@ async fn remove_group(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Answer {
-    guard(&state, &q).await?;
+    let by = guard(&state, &q).await?;
     let form = body::<RemoveGroupDto>(&headers, &bytes)?;
     let Ok(id) = form.group_id.trim().parse::<i64>() else {
         return Err(error(701, "group_id must be an integer"));
     };
-    let existed = state.store.remove_group(id).await?;
+    let existed = state.store.remove_group(id, edit_by(&state, by)).await?;
     if_exists(existed, id, true)
 }
 

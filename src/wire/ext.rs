@@ -106,6 +106,7 @@ pub struct ErrorDetailDto {
 /// document use; any other code leaves the vendor's message to speak for itself.
 pub fn refusal_reason(code: &str) -> Option<crate::domain::Reason> {
     use crate::domain::Reason;
+    use crate::domain::limits::LimitKind;
     match code {
         "insufficient_balance" => Some(Reason::Insufficient),
         "coupon_not_found" | "coupon_expired" | "coupon_redeemed" | "coupon_held" => {
@@ -114,6 +115,15 @@ pub fn refusal_reason(code: &str) -> Option<crate::domain::Reason> {
         "transaction_not_found" | "transaction_expired" | "transaction_state" => {
             Some(Reason::HoldGone)
         }
+        "limit_receipt_share" => Some(Reason::Limit(LimitKind::ReceiptShare)),
+        "limit_operation" => Some(Reason::Limit(LimitKind::Operation)),
+        "limit_client_day" => Some(Reason::Limit(LimitKind::ClientDay)),
+        "limit_cashier_shift" => Some(Reason::Limit(LimitKind::CashierShift)),
+        "receipt_required" => Some(Reason::ReceiptRequired),
+        "manager_required" => Some(Reason::ManagerRequired),
+        "pin_wrong" => Some(Reason::PinWrong),
+        "over_reversal" => Some(Reason::OverReversal),
+        "not_reversible" | "operation_not_found" => Some(Reason::NotReversible),
         _ => None,
     }
 }

@@ -27,6 +27,7 @@ fn made(principal: Option<&str>) -> Made {
         at: anchor(),
         by: Some("kassa@shop.ru".into()),
         principal: principal.map(Into::into),
+        ..Made::default()
     }
 }
 
@@ -52,7 +53,15 @@ async fn a_hold_is_stepped_only_by_its_till_or_an_admin(store: &Store) {
     let hundred = Amount::from_minor(100);
     for tx in ["tx-a1", "tx-a2", "tx-a3"] {
         let a = till_a();
-        let held = store.hold(SAMPLE, Currency::Points, hundred, vec![], a, tx.into());
+        let held = store.hold(
+            SAMPLE,
+            Currency::Points,
+            hundred,
+            vec![],
+            a,
+            tx.into(),
+            None,
+        );
         held.await.unwrap();
     }
     let b_writes_off = store.hold_write_off("tx-a1".into(), None, till_b(), Reach::Own);
@@ -100,6 +109,7 @@ async fn a_hold_is_stepped_only_by_its_till_or_an_admin(store: &Store) {
         vec![],
         old,
         "tx-old".into(),
+        None,
     );
     held.await.unwrap();
     for asker in [till_a(), made(None)] {
@@ -114,26 +124,41 @@ async fn a_hold_is_stepped_only_by_its_till_or_an_admin(store: &Store) {
         .unwrap();
 }
 
-/// `(transaction, principal, refunded_by, refunded_ms)` as each store keeps them.
-type Recorded = Vec<(String, Option<String>, Option<String>, Option<i64>)>;
+/// `(transaction, principal, refunded_by, refunded_ms)` and `(login, refunded_login)` as
+/// each store keeps them: who made a hold and who refunded it, by principal and by login.
+type Recorded = Vec<(
+    (String, Option<String>, Option<String>, Option<i64>),
+    (Option<String>, Option<String>),
+)>;
 
-const RECORDED: &str = "SELECT transaction_id, principal, refunded_by, refunded_ms FROM holds
-                        ORDER BY transaction_id";
+const RECORDED: &str = "SELECT transaction_id, principal, refunded_by, refunded_ms, login,
+                               refunded_login
+                        FROM holds ORDER BY transaction_id";
 
 fn assert_recorded(rows: Recorded) {
     let owner = |p: &str| Some(p.to_string());
+    let kassa = || owner("kassa@shop.ru");
     assert_eq!(
         rows,
         vec![
             (
-                "tx-a1".into(),
-                owner("till-a"),
-                owner("back-office"),
-                Some(anchor().as_millisecond())
+                (
+                    "tx-a1".into(),
+                    owner("till-a"),
+                    owner("back-office"),
+                    Some(anchor().as_millisecond())
+                ),
+                (kassa(), kassa())
             ),
-            ("tx-a2".into(), owner("till-a"), None, None),
-            ("tx-a3".into(), owner("till-a"), None, None),
-            ("tx-old".into(), None, None, None),
+            (
+                ("tx-a2".into(), owner("till-a"), None, None),
+                (kassa(), None)
+            ),
+            (
+                ("tx-a3".into(), owner("till-a"), None, None),
+                (kassa(), None)
+            ),
+            (("tx-old".into(), None, None, None), (kassa(), None)),
         ]
     );
 }
@@ -149,7 +174,12 @@ async fn sqlite_holds_belong_to_their_till() {
     let rows = conn
         .prepare(RECORDED)
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_map([], |r| {
+            Ok((
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
+                (r.get(4)?, r.get(5)?),
+            ))
+        })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -172,7 +202,12 @@ async fn postgres_holds_belong_to_their_till() {
     let rows = client.query(RECORDED, &[]).await.unwrap();
     assert_recorded(
         rows.iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .map(|r| {
+                (
+                    (r.get(0), r.get(1), r.get(2), r.get(3)),
+                    (r.get(4), r.get(5)),
+                )
+            })
             .collect(),
     );
 }

@@ -10,6 +10,8 @@ mod connections;
 mod credentials;
 mod ext;
 mod hold_owners;
+mod money_back;
+mod money_back_http;
 mod off_loopback;
 mod postgres;
 mod reliability;

@@ -11,7 +11,9 @@ use jiff::{SignedDuration, Timestamp};
 use loyalty_console::domain::admin::{
     CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
 };
-use loyalty_console::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
+use loyalty_console::domain::{
+    Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, WriteOff,
+};
 use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
 use loyalty_console::server::holds::Reach;
 use loyalty_console::server::principals::Role;
@@ -31,6 +33,7 @@ fn made(at: Timestamp) -> Made {
         at,
         by: Some("kassa@shop.ru".into()),
         principal: Some("till-1".into()),
+        ..Made::default()
     }
 }
 
@@ -41,9 +44,9 @@ fn points(minor: i64) -> WriteOff {
     }
 }
 
-fn answer(result: Result<(), &StoreError>) -> (u16, String) {
+fn answer(result: Result<OperationId, &StoreError>) -> (u16, String) {
     match result {
-        Ok(()) => (200, String::new()),
+        Ok(operation) => (200, format!("{{\"operationId\":{operation}}}")),
         Err(e) => (422, e.to_string()),
     }
 }
@@ -157,6 +160,7 @@ async fn write_offs_are_all_or_nothing(store: &Store) {
             vec![CouponId(1235)],
             made(anchor()),
             "tx-coupon".into(),
+            None,
         )
         .await
         .unwrap();
@@ -213,7 +217,7 @@ async fn write_offs_are_all_or_nothing(store: &Store) {
         .write_off(SAMPLE, both.clone(), made(anchor()))
         .await
         .unwrap();
-    assert_eq!(ids.len(), 1);
+    assert_eq!(ids.ledger.len(), 1);
     assert_eq!(
         store.balances(SAMPLE).await.unwrap().points,
         Amount::from_minor(123_000)
@@ -314,6 +318,7 @@ async fn hold_a_point(store: &Store, client: ClientId, tx: &str) {
             vec![],
             made(anchor()),
             tx.into(),
+            None,
         )
         .await
         .unwrap();
@@ -331,6 +336,7 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
             vec![],
             made(anchor()),
             "tx-1".into(),
+            None,
         )
         .await
         .unwrap();
@@ -352,6 +358,7 @@ async fn holds_reserve_spend_and_refund(store: &Store) {
             vec![],
             made(anchor()),
             "tx-2".into(),
+            None,
         )
         .await
         .unwrap_err();
@@ -465,6 +472,7 @@ async fn holds_take_only_spendable_coupons_of_their_client(store: &Store) {
             coupons,
             made(anchor()),
             tx.to_string(),
+            None,
         )
     };
     let refused = |e: StoreError, tx: &'static str| async move {
@@ -492,6 +500,7 @@ async fn holds_take_only_spendable_coupons_of_their_client(store: &Store) {
             vec![CouponId(1234)],
             made(anchor()),
             "tx-expired".into(),
+            None,
         )
         .await
         .unwrap_err();
@@ -579,7 +588,10 @@ async fn groups_are_kept_and_removed(store: &Store) {
         birthday_bonus: Amount::from_minor(1000),
         use_ewallet: Some(true),
     };
-    let id = store.create_group(draft.clone()).await.unwrap();
+    let id = store
+        .create_group(draft.clone(), made(anchor()))
+        .await
+        .unwrap();
     assert!(id > 4, "after the demo's four groups: {id}");
     let group = store.group(id).await.unwrap().unwrap();
     assert_eq!(group.name, "Друзья кофейни");
@@ -589,7 +601,12 @@ async fn groups_are_kept_and_removed(store: &Store) {
         use_ewallet: None,
         ..draft
     };
-    assert!(store.update_group(id, renamed.clone()).await.unwrap());
+    assert!(
+        store
+            .update_group(id, renamed.clone(), made(anchor()))
+            .await
+            .unwrap()
+    );
     let group = store.group(id).await.unwrap().unwrap();
     assert_eq!(
         (group.name.as_str(), group.use_ewallet),
@@ -597,12 +614,33 @@ async fn groups_are_kept_and_removed(store: &Store) {
     );
     let members = store.group(1).await.unwrap().unwrap().clients;
     assert!(members > 0);
-    assert!(store.remove_group(1).await.unwrap());
+    assert!(store.remove_group(1, made(anchor())).await.unwrap());
     let removed = store.group(1).await.unwrap().unwrap();
     assert!(removed.removed && removed.clients == 0);
-    assert!(!store.remove_group(1).await.unwrap());
-    assert!(!store.update_group(1, renamed).await.unwrap());
+    assert!(!store.remove_group(1, made(anchor())).await.unwrap());
+    assert!(
+        !store
+            .update_group(1, renamed, made(anchor()))
+            .await
+            .unwrap()
+    );
     assert_eq!(store.groups().await.unwrap().len(), 5);
+    // Each edit records the admin who made it (on SQLite read here; PostgreSQL's schema has
+    // the same columns, `assets/postgres/005_operations.sql`).
+    if let Some(sqlite) = store.sqlite() {
+        let by: Vec<(Option<String>, Option<i64>)> = sqlite
+            .with_conn(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT changed_by, changed_ms FROM client_groups WHERE id IN (1, ?1)
+                     ORDER BY id",
+                )?;
+                let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        let till = (Some("till-1".to_string()), Some(anchor().as_millisecond()));
+        assert_eq!(by, [till.clone(), till]);
+    }
 }
 
 async fn users_and_secrets(store: &Store) {
@@ -948,7 +986,8 @@ async fn nul_text_is_refused_as_the_request_fault(store: &Store) {
 
 /// A chain's database made by the release before the write-off function (schema version 2)
 /// is brought up to date when an instance opens it (the write-off function, the holds'
-/// owner, then the holds' ids), its money moves by the new function, and a hold made before is an admin's.
+/// owner, the holds' ids, then operations), its money moves by the new function as an
+/// operation, its old ledger rows belong to none, and a hold made before is an admin's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
     let Some(cluster) = Cluster::start() else {
@@ -980,7 +1019,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     // The hold made before is numbered as the column is added.
     let id: i64 = client
         .query_one("SELECT id FROM holds WHERE transaction_id = 'tx-old'", &[])
@@ -988,7 +1027,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .unwrap()
         .get(0);
     assert_eq!(id, 1);
-    store
+    let written = store
         .write_off(ClientId(7), points(200), made(anchor()))
         .await
         .unwrap();
@@ -996,6 +1035,17 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         store.balances(ClientId(7)).await.unwrap().points,
         Amount::from_minor(300)
     );
+    let operation = store.operation(written.operation).await.unwrap().unwrap();
+    assert_eq!(operation.points, Amount::from_minor(200));
+    let unowned: i64 = client
+        .query_one(
+            "SELECT count(*) FROM ledger WHERE operation_id IS NULL AND kind = 'accrual'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(unowned, 1, "a row made before belongs to no operation");
     let e = store
         .hold_cancel("tx-old".into(), made(anchor()), Reach::Own)
         .await

@@ -1,6 +1,7 @@
 //! A deterministic demo data set: the same `N` always gives the same clients, coupons and
 //! ledger, laid out relative to an anchor day so that it looks current whenever it is made.
 
+pub mod operations;
 mod people;
 #[macro_use]
 mod rows;

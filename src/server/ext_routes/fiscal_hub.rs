@@ -43,9 +43,29 @@ pub(super) async fn hold(
     let coupons: Vec<CouponId> = dto.coupon_ids.iter().map(|c| CouponId(*c)).collect();
     let made = caller.made(&state);
     let transaction = uuid::Uuid::new_v4().to_string();
+    // The receipt's number, kept and answered as given (bounded as a receipt's).
+    let order_id = dto
+        .order_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty());
+    if order_id.is_some_and(|o| o.chars().count() > RECEIPT_NUMBER_MAX) {
+        return Err(ApiError::bad_request(format!(
+            "orderId is at most {RECEIPT_NUMBER_MAX} characters"
+        )));
+    }
+    let order_id = order_id.map(str::to_string);
     let held = state
         .store
-        .hold(client, currency, amount, coupons, made, transaction)
+        .hold(
+            client,
+            currency,
+            amount,
+            coupons,
+            made,
+            transaction,
+            order_id,
+        )
         .await?;
     tracing::info!(client = client.0, transaction = held.transaction_id, "hold");
     Ok(Json(ext::HoldDto {
@@ -56,7 +76,7 @@ pub(super) async fn hold(
         expiration_date: Some(held.expires_ms),
         fiscal_order_id: None,
         id: Some(held.id),
-        order_id: None,
+        order_id: held.order_id,
         transaction_date: Some(held.created_ms),
         transaction_id: held.transaction_id,
     }))

@@ -1,18 +1,26 @@
 //! Seed 001, `/ext/api/v1/`: client search, balance, coupons, history and write-off, in the
-//! vendor's exact JSON.
+//! vendor's exact JSON; and our own extension of the family (`wire::ext_operations`,
+//! documented as such in `docs/vendors.md`): capabilities, what may be written off,
+//! operations, their reversal and the shift report.
 
 mod fiscal_hub;
+mod operations;
+mod reversal;
 mod write_off;
 
 #[cfg(test)]
 pub(in crate::server) use write_off::parse_write_off;
 
 use super::error::ApiError;
-use super::store::StoreError;
 use super::store::{self, ClientPage, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, SEARCH_LIMIT};
+use super::store::{Refusal, StoreError};
 use super::{Caller, ServerState};
-use crate::domain::{Amount, ClientId, CouponId, Currency, HistoryQuery, WriteOff};
+use crate::domain::reversal::RECEIPT_NUMBER_MAX;
+use crate::domain::{
+    Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, Receipt, WriteOff,
+};
 use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto};
+use crate::wire::ext_operations::{MadeDto, ReceiptDto};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
@@ -50,12 +58,49 @@ pub fn routes() -> Router<ServerState> {
             post(fiscal_hub::hold_cancel),
         ),
         ("/fiscal_hub/cash_back/refund", post(fiscal_hub::refund)),
+        ("/capabilities", get(operations::capabilities)),
+        (
+            "/clients/{id}/balance/available",
+            get(operations::available),
+        ),
+        ("/operations/{id}", get(operations::operation)),
+        ("/operations/{id}/reversal", post(reversal::reversal)),
+        ("/reports/shift", get(operations::shift_report)),
     ] {
         router = router
             .route(&format!("{PREFIX}{path}/"), route.clone())
             .route(&format!("{PREFIX}{path}"), route);
     }
     router
+}
+
+/// The status and body a keyed write-off's or reversal's replay repeats.
+fn answer(result: Result<OperationId, &StoreError>) -> (u16, String) {
+    match result {
+        Ok(operation) => (200, made_body(operation)),
+        Err(StoreError::Refused(r @ Refusal::OperationNotFound(_))) => {
+            ApiError::new(StatusCode::NOT_FOUND, r.code(), r.to_string()).parts()
+        }
+        Err(StoreError::Refused(r)) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string()).parts()
+        }
+        Err(e) => ApiError::not_found(e.to_string()).parts(),
+    }
+}
+
+fn made_body(operation: OperationId) -> String {
+    serde_json::to_string(&MadeDto {
+        operation_id: operation.0,
+    })
+    .unwrap_or_default()
+}
+
+/// A write-off's or a reversal's answer: the operation it made.
+fn made_answer(operation: OperationId) -> Response {
+    Json(MadeDto {
+        operation_id: operation.0,
+    })
+    .into_response()
 }
 
 fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {

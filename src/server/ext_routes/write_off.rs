@@ -1,9 +1,10 @@
 //! `POST clients/{id}/balance/write_off/`: the body read strictly, the `Idempotency-Key`
-//! honoured through `server::idempotency` (replay, conflict, one request per key at a time)
-//! and the answer in the vendor's form.
+//! honoured through `server::idempotency` (replay, conflict, one request per key at a time),
+//! the point of sale's limits (or a manager's PIN past them, `server::pins`), and the
+//! answer in the vendor's form, with our operation's number (`{"operationId": N}`).
 
 use super::*;
-use crate::server::idempotency;
+use crate::server::{idempotency, pins};
 
 /// Reads and checks a write-off body: each currency at most once, amounts above zero with at
 /// most two decimals, coupons listed once, and something to write off at all.
@@ -47,17 +48,29 @@ pub fn parse_write_off(body: &[u8]) -> Result<WriteOff, ApiError> {
             "nothing to write off: give balance or coupons",
         ));
     }
+    if let Some(receipt) = &dto.receipt {
+        request.receipt = Some(receipt_from_wire(receipt)?);
+    }
     Ok(request)
 }
 
-fn answer(result: Result<(), &StoreError>) -> (u16, String) {
-    match result {
-        Ok(()) => (200, String::new()),
-        Err(StoreError::Refused(r)) => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string()).parts()
-        }
-        Err(e) => ApiError::not_found(e.to_string()).parts(),
+/// A write-off's receipt: a number of 1 to 64 characters and a total above zero.
+fn receipt_from_wire(dto: &ReceiptDto) -> Result<Receipt, ApiError> {
+    let receipt =
+        Receipt::try_from(dto).map_err(|e| ApiError::bad_request(format!("receipt: {e}")))?;
+    let length = receipt.number.trim().chars().count();
+    if length == 0 || length > RECEIPT_NUMBER_MAX {
+        return Err(ApiError::bad_request(format!(
+            "receipt number is 1 to {RECEIPT_NUMBER_MAX} characters"
+        )));
     }
+    if !receipt.total.is_positive() {
+        return Err(ApiError::bad_request("receipt total must be above zero"));
+    }
+    Ok(Receipt {
+        number: receipt.number.trim().to_string(),
+        ..receipt
+    })
 }
 
 pub(super) async fn write_off(
@@ -70,11 +83,13 @@ pub(super) async fn write_off(
     let id = client_id(&id)?;
     let request = parse_write_off(&body)?;
     let summary = format!("{request:?}");
-    let made = caller.made(&state);
-    let Some(key) = idempotency::key(&headers)? else {
-        let ledger = state.store.write_off(id, request, made).await?;
-        tracing::info!(client = id.0, ?ledger, "write-off {summary}");
-        return Ok(StatusCode::OK.into_response());
+    let key = idempotency::key(&headers)?;
+    let manager = pins::manager(&state, &caller, &headers, false).await?;
+    let made = caller.made_under_limits(&state, manager);
+    let Some(key) = key else {
+        let written = state.store.write_off(id, request, made).await?;
+        tracing::info!(client = id.0, ?written, "write-off {summary}");
+        return Ok(made_answer(written.operation));
     };
     let claim = state
         .in_flight
@@ -85,9 +100,9 @@ pub(super) async fn write_off(
         .write_off_once(id, request, made, idem, answer)
         .await?;
     match outcome {
-        store::Keyed::Fresh(Ok(ledger)) => {
-            tracing::info!(client = id.0, ?ledger, key, "write-off {summary}");
-            Ok(StatusCode::OK.into_response())
+        store::Keyed::Fresh(Ok(written)) => {
+            tracing::info!(client = id.0, ?written, key, "write-off {summary}");
+            Ok(made_answer(written.operation))
         }
         store::Keyed::Fresh(Err(e)) => Err(e.into()),
         store::Keyed::Replay { status, body } => {

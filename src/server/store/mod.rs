@@ -25,7 +25,7 @@ pub use rules::back_office::{
     AccumulationRow, CardFilter, CardPage, OperationFilter, PromotionRow, StoredCard,
 };
 pub use rules::check::{LedgerMismatch, Report};
-pub use rules::spending::{Answer, Idempotency, KEY_RETENTION_MS, Keyed, Made};
+pub use rules::spending::{Answer, Idempotency, KEY_RETENTION_MS, Keyed, Made, Written};
 pub use rules::{HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT};
 pub(crate) use search::like_literal;
 pub use search::{ClientPage, ContactKeys, SEARCH_LIMIT};
@@ -33,6 +33,7 @@ pub use sqlite::{Sqlite, balances, history, search_clients};
 pub use target::DbTarget;
 
 use crate::domain::Amount;
+use crate::domain::limits::LimitKind;
 
 /// Failures of the store; the routes turn each into a status and a JSON reason.
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +132,20 @@ pub enum Refusal {
         "transaction {0} was held by another till's key: only that till or an admin may write it off, cancel or refund it"
     )]
     HoldOfAnother(String),
+    /// A limit of the point of sale: its code, and its value as the message names it.
+    #[error("over the point of sale's {kind} limit of {1}", kind = .0.code())]
+    Limit(LimitKind, String),
+    #[error(
+        "the point of sale limits the receipt's share, so the receipt and its total are needed"
+    )]
+    ReceiptRequired,
+    #[error("no operation {0}")]
+    OperationNotFound(i64),
+    #[error("operation {0} is not a write-off of this client")]
+    NotReversible(i64),
+    /// What the reversal asks for, what is left of it.
+    #[error("operation {0}: {1}")]
+    OverReversal(i64, String),
 }
 
 impl Refusal {
@@ -145,6 +160,47 @@ impl Refusal {
             Refusal::HoldExpired(_) => "transaction_expired",
             Refusal::HoldState(..) => "transaction_state",
             Refusal::HoldOfAnother(_) => "transaction_forbidden",
+            Refusal::Limit(kind, _) => match kind {
+                LimitKind::ReceiptShare => "limit_receipt_share",
+                LimitKind::Operation => "limit_operation",
+                LimitKind::ClientDay => "limit_client_day",
+                LimitKind::CashierShift => "limit_cashier_shift",
+            },
+            Refusal::ReceiptRequired => "receipt_required",
+            Refusal::OperationNotFound(_) => "operation_not_found",
+            Refusal::NotReversible(_) => "not_reversible",
+            Refusal::OverReversal(..) => "over_reversal",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Reason;
+    use crate::wire::ext::refusal_reason;
+
+    /// The console reads each of money-back's refusals by its code as the reason it is.
+    #[test]
+    fn every_new_refusal_code_is_read_as_its_reason() {
+        let limits = LimitKind::ALL.map(|k| (Refusal::Limit(k, String::new()), Reason::Limit(k)));
+        let others = [
+            (Refusal::ReceiptRequired, Reason::ReceiptRequired),
+            (Refusal::OperationNotFound(1), Reason::NotReversible),
+            (Refusal::NotReversible(1), Reason::NotReversible),
+            (
+                Refusal::OverReversal(1, String::new()),
+                Reason::OverReversal,
+            ),
+        ];
+        for (refusal, reason) in limits.into_iter().chain(others) {
+            assert_eq!(refusal_reason(refusal.code()), Some(reason), "{refusal:?}");
+        }
+        // The route's own refusals of a manager's PIN.
+        assert_eq!(
+            refusal_reason("manager_required"),
+            Some(Reason::ManagerRequired)
+        );
+        assert_eq!(refusal_reason("pin_wrong"), Some(Reason::PinWrong));
     }
 }

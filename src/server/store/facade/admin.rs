@@ -4,7 +4,7 @@
 use super::Store;
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration, RetailCard};
 use crate::server::store::{
-    AccumulationRow, CardFilter, CardPage, OperationFilter, PromotionRow, StoreError,
+    AccumulationRow, CardFilter, CardPage, Made, OperationFilter, PromotionRow, StoreError,
 };
 use jiff::Timestamp;
 
@@ -23,26 +23,32 @@ impl Store {
         }
     }
 
-    pub async fn create_group(&self, draft: GroupDraft) -> Result<i64, StoreError> {
+    /// Makes a group; the group records who (`made`'s principal) and when.
+    pub async fn create_group(&self, draft: GroupDraft, made: Made) -> Result<i64, StoreError> {
         match self {
-            Store::Sqlite(s) => s.create_group(draft).await,
-            Store::Postgres(p) => p.create_group(&draft).await,
+            Store::Sqlite(s) => s.create_group(draft, made).await,
+            Store::Postgres(p) => p.create_group(&draft, &made).await,
         }
     }
 
-    /// Returns whether the group existed.
-    pub async fn update_group(&self, id: i64, draft: GroupDraft) -> Result<bool, StoreError> {
+    /// Returns whether the group existed; it records who changed it last, and when.
+    pub async fn update_group(
+        &self,
+        id: i64,
+        draft: GroupDraft,
+        made: Made,
+    ) -> Result<bool, StoreError> {
         match self {
-            Store::Sqlite(s) => s.update_group(id, draft).await,
-            Store::Postgres(p) => p.update_group(id, &draft).await,
+            Store::Sqlite(s) => s.update_group(id, draft, made).await,
+            Store::Postgres(p) => p.update_group(id, &draft, &made).await,
         }
     }
 
-    /// Returns whether the group existed.
-    pub async fn remove_group(&self, id: i64) -> Result<bool, StoreError> {
+    /// Returns whether the group existed; it records who removed it, and when.
+    pub async fn remove_group(&self, id: i64, made: Made) -> Result<bool, StoreError> {
         match self {
-            Store::Sqlite(s) => s.remove_group(id).await,
-            Store::Postgres(p) => p.remove_group(id).await,
+            Store::Sqlite(s) => s.remove_group(id, made).await,
+            Store::Postgres(p) => p.remove_group(id, &made).await,
         }
     }
 

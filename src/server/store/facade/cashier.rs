@@ -6,7 +6,7 @@ use crate::domain::{
     WriteOff,
 };
 use crate::server::store::rules::holds::{Hold, Reach};
-use crate::server::store::{Answer, ClientPage, Idempotency, Keyed, Made, StoreError};
+use crate::server::store::{Answer, ClientPage, Idempotency, Keyed, Made, StoreError, Written};
 
 impl Store {
     /// The first page of the clients a search finds.
@@ -68,13 +68,13 @@ impl Store {
         }
     }
 
-    /// A write-off, all or nothing; the ledger ids of its balance parts.
+    /// A write-off, all or nothing, under `made`'s limits: its operation and ledger rows.
     pub async fn write_off(
         &self,
         id: ClientId,
         request: WriteOff,
         made: Made,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Written, StoreError> {
         match self {
             Store::Sqlite(s) => s.write_off(id, request, made).await,
             Store::Postgres(p) => p.write_off(id, &request, &made).await,
@@ -96,7 +96,8 @@ impl Store {
         }
     }
 
-    /// Reserves an amount and coupons for a fiscal transaction (see `rules::holds`).
+    /// Reserves an amount and coupons for a fiscal transaction (see `rules::holds`), for
+    /// the receipt `order_id` names if one does.
     #[allow(clippy::too_many_arguments)]
     pub async fn hold(
         &self,
@@ -106,15 +107,32 @@ impl Store {
         coupons: Vec<CouponId>,
         made: Made,
         transaction_id: String,
+        order_id: Option<String>,
     ) -> Result<Hold, StoreError> {
         match self {
             Store::Sqlite(s) => {
-                s.hold(client, currency, amount, coupons, made, transaction_id)
-                    .await
+                s.hold(
+                    client,
+                    currency,
+                    amount,
+                    coupons,
+                    made,
+                    transaction_id,
+                    order_id,
+                )
+                .await
             }
             Store::Postgres(p) => {
-                p.hold(client, currency, amount, &coupons, &made, transaction_id)
-                    .await
+                p.hold(
+                    client,
+                    currency,
+                    amount,
+                    &coupons,
+                    &made,
+                    transaction_id,
+                    order_id,
+                )
+                .await
             }
         }
     }

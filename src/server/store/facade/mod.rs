@@ -1,7 +1,7 @@
 //! [`Store`]: every operation the server's routes, `serve --check`, `serve user` and demo
 //! seeding need, each answered by the SQLite or the PostgreSQL implementation with the same
 //! meaning and the same refusals. The operations live beside this file by feature: `cashier`,
-//! `admin`, `users`. Each arm is one call of its store's method of the same name: what a
+//! `operations`, `admin`, `users`. Each arm is one call of its store's method of the same name: what a
 //! store does is in its folder, what both mean alike in `rules`.
 
 use super::{DbTarget, Postgres, Report, Sqlite, StoreError};
@@ -16,6 +16,7 @@ pub enum Store {
 
 mod admin;
 mod cashier;
+mod operations;
 mod users;
 
 impl Store {

@@ -1,7 +1,7 @@
 //! The back office on PostgreSQL: Poster's groups, promotions and accumulations,
 //! Mloyalty's registrations and REGOS's cards and operations.
 
-use super::super::{StoreError, like_literal};
+use super::super::{Made, StoreError, like_literal};
 use super::{Postgres, big, pg};
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
 use crate::server::store::rules::back_office::{
@@ -45,32 +45,41 @@ impl Postgres {
         Ok(row.as_ref().map(group_row))
     }
 
-    pub async fn create_group(&self, draft: &GroupDraft) -> Result<i64, StoreError> {
+    pub async fn create_group(&self, draft: &GroupDraft, made: &Made) -> Result<i64, StoreError> {
         let row = self
             .client()
             .await?
             .query_one(
-                "INSERT INTO client_groups (name, loyalty_type, percent, birthday_bonus, use_ewallet)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO client_groups (name, loyalty_type, percent, birthday_bonus, use_ewallet,
+                                            changed_by, changed_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 &[
                     &draft.name.trim(),
                     &kind_code(draft.kind),
                     &draft.percent.normalize().to_string(),
                     &draft.birthday_bonus.minor(),
                     &draft.use_ewallet.unwrap_or(false),
+                    &made.principal,
+                    &made.at.as_millisecond(),
                 ],
             )
             .await?;
         Ok(row.get(0))
     }
 
-    pub async fn update_group(&self, id: i64, draft: &GroupDraft) -> Result<bool, StoreError> {
+    pub async fn update_group(
+        &self,
+        id: i64,
+        draft: &GroupDraft,
+        made: &Made,
+    ) -> Result<bool, StoreError> {
         let changed = self
             .client()
             .await?
             .execute(
                 "UPDATE client_groups SET name = $2, loyalty_type = $3, percent = $4,
-                        birthday_bonus = $5, use_ewallet = coalesce($6, use_ewallet)
+                        birthday_bonus = $5, use_ewallet = coalesce($6, use_ewallet),
+                        changed_by = $7, changed_ms = $8
                  WHERE id = $1 AND NOT deleted",
                 &[
                     &id,
@@ -79,13 +88,15 @@ impl Postgres {
                     &draft.percent.normalize().to_string(),
                     &draft.birthday_bonus.minor(),
                     &draft.use_ewallet,
+                    &made.principal,
+                    &made.at.as_millisecond(),
                 ],
             )
             .await?;
         Ok(changed == 1)
     }
 
-    pub async fn remove_group(&self, id: i64) -> Result<bool, StoreError> {
+    pub async fn remove_group(&self, id: i64, made: &Made) -> Result<bool, StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         tx.execute(
@@ -95,8 +106,9 @@ impl Postgres {
         .await?;
         let removed = tx
             .execute(
-                "UPDATE client_groups SET deleted = TRUE WHERE id = $1 AND NOT deleted",
-                &[&id],
+                "UPDATE client_groups SET deleted = TRUE, changed_by = $2, changed_ms = $3
+                 WHERE id = $1 AND NOT deleted",
+                &[&id, &made.principal, &made.at.as_millisecond()],
             )
             .await?;
         tx.commit().await?;

@@ -6,6 +6,7 @@ use super::{Postgres, big};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
+use crate::server::store::rules::operations::{self, Stored};
 use deadpool_postgres::GenericClient;
 use jiff::Timestamp;
 use tokio_postgres::types::ToSql;
@@ -136,23 +137,45 @@ impl Postgres {
         require_client(&c, id).await?;
         let from = query.from.map_or(i64::MIN, |t| t.as_millisecond());
         let to = query.to.map_or(i64::MAX, |t| t.as_millisecond());
+        // A row of an operation says what the operation keeps (who, why, the receipt).
         let rows = c
             .query(
-                "SELECT id, currency, amount, at_ms FROM ledger
-                 WHERE client_id = $1 AND at_ms >= $2 AND at_ms <= $3
-                 ORDER BY at_ms DESC, id DESC LIMIT $4 OFFSET $5",
+                "SELECT l.id, l.currency, l.amount, l.at_ms, o.id, o.kind, o.receipt_number,
+                        o.receipt_total, o.principal, o.login, o.manager, o.reason, o.note,
+                        o.original_id
+                 FROM ledger l LEFT JOIN operations o ON o.id = l.operation_id
+                 WHERE l.client_id = $1 AND l.at_ms >= $2 AND l.at_ms <= $3
+                 ORDER BY l.at_ms DESC, l.id DESC LIMIT $4 OFFSET $5",
                 &[&id.0, &from, &to, &big(query.limit), &big(query.offset)],
             )
             .await?;
         Ok(rows
             .iter()
             .filter_map(|r| {
+                let about = r.get::<_, Option<i64>>(4).map(|op| {
+                    operations::about(
+                        op,
+                        Stored {
+                            client: id.0,
+                            kind: r.get(5),
+                            at_ms: r.get(3),
+                            receipt_number: r.get(6),
+                            receipt_total: r.get(7),
+                            principal: r.get(8),
+                            login: r.get(9),
+                            manager: r.get(10),
+                            reason: r.get(11),
+                            note: r.get(12),
+                            original: r.get(13),
+                        },
+                    )
+                });
                 Some(HistoryEntry {
                     currency: Currency::from_code(r.get(1))?,
                     amount: Amount::from_minor(r.get(2)),
                     at: Timestamp::from_millisecond(r.get(3)).unwrap_or(Timestamp::UNIX_EPOCH),
                     transaction_id: r.get::<_, i64>(0).to_string(),
-                    about: None,
+                    about,
                 })
             })
             .collect())

@@ -1,5 +1,5 @@
 //! `serve --check` on PostgreSQL: the guards the ledger relies on are in place, then every
-//! balance against the sum of its ledger.
+//! balance against the sum of its ledger, then every reversal against its original.
 
 use super::super::{LedgerMismatch, Report, StoreError};
 use super::Postgres;
@@ -67,10 +67,12 @@ impl Postgres {
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
             .collect();
+        let over_reversed = self.over_reversed(&c).await?;
         Ok(Report {
             integrity,
             ledger_entries,
             mismatches,
+            over_reversed,
         })
     }
 }

@@ -66,6 +66,7 @@ async fn ledger(
 }
 
 impl Postgres {
+    #[allow(clippy::too_many_arguments)]
     pub async fn hold(
         &self,
         client: ClientId,
@@ -74,6 +75,7 @@ impl Postgres {
         coupons: &[CouponId],
         made: &Made,
         transaction_id: String,
+        order_id: Option<String>,
     ) -> Result<Hold, StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
@@ -90,8 +92,8 @@ impl Postgres {
         let id: i64 = tx
             .query_one(
                 "INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms,
-                                    expires_ms, state, login, principal)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8) RETURNING id",
+                                    expires_ms, state, login, principal, order_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8, $9) RETURNING id",
                 &[
                     &transaction_id,
                     &client.0,
@@ -101,6 +103,7 @@ impl Postgres {
                     &expires_ms,
                     &made.by,
                     &made.principal,
+                    &order_id,
                 ],
             )
             .await?
@@ -121,6 +124,7 @@ impl Postgres {
             amount,
             created_ms: now_ms,
             expires_ms,
+            order_id,
         })
     }
 
@@ -232,9 +236,15 @@ async fn refund_found(
     )
     .await?;
     tx.execute(
-        "UPDATE holds SET state = 'refunded', refunded_by = $2, refunded_ms = $3
+        "UPDATE holds SET state = 'refunded', refunded_by = $2, refunded_ms = $3,
+                          refunded_login = $4
          WHERE transaction_id = $1",
-        &[&transaction_id, &made.principal, &made.at.as_millisecond()],
+        &[
+            &transaction_id,
+            &made.principal,
+            &made.at.as_millisecond(),
+            &made.by,
+        ],
     )
     .await?;
     Ok(())

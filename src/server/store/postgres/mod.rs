@@ -13,6 +13,7 @@ mod check;
 mod demo;
 mod holds;
 mod lookups;
+mod operations;
 mod users;
 mod write_off;
 
@@ -41,11 +42,16 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../../../../assets/postgres/004_hold_id.sql"),
     ),
+    (
+        6,
+        include_str!("../../../../assets/postgres/005_operations.sql"),
+    ),
 ];
 
 /// The schema this binary brings a PostgreSQL database to: SQLite's version 2, then the
 /// write-off functions (3), which SQLite has no need of, then the holds' owner (4, SQLite's
-/// 3), then the holds' integer ids (5; SQLite adds the column at every open).
+/// 3), then the holds' integer ids (5; SQLite adds the column at every open), then operations,
+/// their coupons and managers (6, SQLite's 4).
 const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Connections one instance holds at most: each is a PostgreSQL backend process, and a

@@ -19,8 +19,10 @@ impl Postgres {
             .client()
             .await?
             .execute(
+                // A manager's name is taken too: a movement names either, never both.
                 "INSERT INTO principals (name, role, key_sha256, created_ms)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                 SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM managers WHERE name = $1)
+                 ON CONFLICT DO NOTHING",
                 &[&name, &role.as_str(), &digest(&key), &now_ms],
             )
             .await?;

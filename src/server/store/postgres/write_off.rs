@@ -2,9 +2,13 @@
 //! The rules are the schema's own functions (`assets/postgres/002_write_off.sql`), so a
 //! write-off is one statement and a hold checks by the same definitions.
 
-use super::super::{Answer, Idempotency, KEY_RETENTION_MS, Keyed, Made, Refusal, StoreError};
+use super::super::{
+    Answer, Idempotency, KEY_RETENTION_MS, Keyed, Made, Refusal, StoreError, Written,
+};
 use super::Postgres;
-use crate::domain::{Amount, Balances, ClientId, CouponId, Currency, WriteOff};
+use crate::domain::{Amount, Balances, ClientId, CouponId, Currency, OperationId, WriteOff};
+use crate::server::store::rules::limits::{self, Spent};
+use crate::server::store::rules::spending::success_template;
 use deadpool_postgres::GenericClient;
 use std::sync::atomic::Ordering;
 use tokio_postgres::Row;
@@ -75,8 +79,8 @@ fn unknown(what: &str) -> StoreError {
 }
 
 /// What the schema's `write_off` came to.
-enum Outcome {
-    Done(Vec<i64>),
+pub(super) enum Outcome {
+    Done(Written),
     /// The key was used before: its fingerprint and stored answer.
     Known(String, u16, String),
     Refused(StoreError),
@@ -86,7 +90,10 @@ impl Outcome {
     fn of(client: ClientId, row: &Row) -> Result<Outcome, StoreError> {
         let refused = |r| Ok(Outcome::Refused(StoreError::Refused(r)));
         match row.get::<_, &str>("outcome") {
-            "done" => Ok(Outcome::Done(row.get("ids"))),
+            "done" => Ok(Outcome::Done(Written {
+                operation: OperationId(row.get("operation")),
+                ledger: row.get("ids"),
+            })),
             "known" => Ok(Outcome::Known(
                 row.get("known_fingerprint"),
                 u16::try_from(row.get::<_, i64>("known_status")).unwrap_or(500),
@@ -110,11 +117,11 @@ impl Outcome {
     }
 }
 
-const WRITE_OFF: &str =
-    "SELECT * FROM write_off($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+const WRITE_OFF: &str = "SELECT * FROM write_off($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                         $12, $13, $14, $15)";
 
-/// Runs the schema's `write_off`: with a key, the success's answer goes under it in the
-/// same statement.
+/// Runs the schema's `write_off`: with a key, the success's answer (a template naming the
+/// operation, `rules::spending::success_template`) goes under it in the same statement.
 async fn run_write_off(
     c: &impl GenericClient,
     id: ClientId,
@@ -133,6 +140,7 @@ async fn run_write_off(
         ),
         None => (None, None, None, None, None),
     };
+    let receipt = request.receipt.as_ref();
     let statement = c.prepare_cached(WRITE_OFF).await?;
     let row = c
         .query_one(
@@ -150,10 +158,112 @@ async fn run_write_off(
                 &fingerprint,
                 &status,
                 &body,
+                &receipt.map(|r| r.number.as_str()),
+                &receipt.map(|r| r.total.minor()),
+                &made.manager,
             ],
         )
         .await?;
     Outcome::of(id, &row)
+}
+
+/// What the client and the cashier of `made` wrote off since the server's day began.
+pub(super) async fn spent_today(
+    c: &impl GenericClient,
+    id: ClientId,
+    made: &Made,
+) -> Result<Spent, StoreError> {
+    let since = limits::day_start(made.at).as_millisecond();
+    let sql = "SELECT (SELECT count(*) FROM operations
+                       WHERE client_id = $1 AND kind = 'write_off' AND at_ms >= $2),
+                      (SELECT coalesce(-sum(l.amount), 0)::bigint FROM operations o
+                       JOIN ledger l ON l.operation_id = o.id
+                       WHERE o.kind = 'write_off' AND o.at_ms >= $2
+                         AND o.principal IS NOT DISTINCT FROM $3
+                         AND o.login IS NOT DISTINCT FROM $4)";
+    let row = c
+        .query_one(
+            &c.prepare_cached(sql).await?,
+            &[&id.0, &since, &made.principal, &made.by],
+        )
+        .await?;
+    Ok(Spent {
+        client_today: u32::try_from(row.get::<_, i64>(0)).unwrap_or(u32::MAX),
+        cashier_today: Amount::from_minor(row.get(1)),
+    })
+}
+
+/// Takes the cashier's lock for the rest of the transaction: the cashier-shift sum spans
+/// clients, so the client's row lock alone would let two of the cashier's write-offs on two
+/// clients each see the other's room.
+pub(super) async fn lock_cashier(c: &impl GenericClient, made: &Made) -> Result<(), StoreError> {
+    let sql = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))";
+    let who = format!(
+        "cashier\n{}\n{}",
+        made.principal.as_deref().unwrap_or(""),
+        made.by.as_deref().unwrap_or("")
+    );
+    c.execute(&c.prepare_cached(sql).await?, &[&who]).await?;
+    Ok(())
+}
+
+/// A write-off under the point of sale's limits: in a transaction that locks the client's
+/// row and the cashier, reads what they spent today, and only then writes off (by the
+/// schema's function, in the same transaction), so no till can spend the same room.
+async fn run_limited(
+    store: &Postgres,
+    id: ClientId,
+    request: &WriteOff,
+    made: &Made,
+    keyed: Option<(&Idempotency, u16, String)>,
+) -> Result<Outcome, StoreError> {
+    let mut c = store.client().await?;
+    let tx = c.transaction().await?;
+    match lock_for_spending(&tx, id, made.at.as_millisecond()).await {
+        Err(e @ StoreError::ClientNotFound(_)) => return Ok(Outcome::Refused(e)),
+        other => other?,
+    };
+    if let Some((idem, ..)) = &keyed {
+        let known = tx
+            .query_opt(
+                "SELECT fingerprint, status, body FROM idempotency_keys
+                 WHERE scope = $1 AND key = $2",
+                &[&idem.scope, &idem.key],
+            )
+            .await?;
+        if let Some(row) = known {
+            let status = u16::try_from(row.get::<_, i64>(1)).unwrap_or(500);
+            return Ok(Outcome::Known(row.get(0), status, row.get(2)));
+        }
+    }
+    lock_cashier(&tx, made).await?;
+    let spent = spent_today(&tx, id, made).await?;
+    if let Err(e) = limits::verdict(&made.limits, request, &spent) {
+        return Ok(Outcome::Refused(e));
+    }
+    let outcome = run_write_off(&tx, id, request, made, keyed).await?;
+    if matches!(outcome, Outcome::Done(_)) {
+        tx.commit().await?;
+    }
+    Ok(outcome)
+}
+
+impl Postgres {
+    /// A write-off by the schema's function alone, or under the limits when `made` has any.
+    async fn outcome(
+        &self,
+        id: ClientId,
+        request: &WriteOff,
+        made: &Made,
+        keyed: Option<(&Idempotency, u16, String)>,
+    ) -> Result<Outcome, StoreError> {
+        if made.limits.is_empty() {
+            let c = self.client().await?;
+            run_write_off(&c, id, request, made, keyed).await
+        } else {
+            run_limited(self, id, request, made, keyed).await
+        }
+    }
 }
 
 impl Postgres {
@@ -164,9 +274,8 @@ impl Postgres {
         id: ClientId,
         request: &WriteOff,
         made: &Made,
-    ) -> Result<Vec<i64>, StoreError> {
-        let c = self.client().await?;
-        match run_write_off(&c, id, request, made, None).await? {
+    ) -> Result<Written, StoreError> {
+        match self.outcome(id, request, made, None).await? {
             Outcome::Done(ids) => Ok(ids),
             Outcome::Refused(e) => Err(e),
             Outcome::Known(..) => Err(unknown("known without a key")),
@@ -185,18 +294,30 @@ impl Postgres {
         idem: &Idempotency,
         answer: Answer,
     ) -> Result<Keyed, StoreError> {
-        let c = self.client().await?;
         let now_ms = made.at.as_millisecond();
-        self.sweep_keys(&c, now_ms).await?;
-        let (status, body) = answer(Ok(()));
+        self.sweep_keys(&self.client().await?, now_ms).await?;
+        let (status, body) = success_template(answer);
         let keyed = Some((idem, status, body));
-        let refusal = match run_write_off(&c, id, request, made, keyed).await? {
-            Outcome::Done(ids) => return Ok(Keyed::Fresh(Ok(ids))),
+        let refusal = match self.outcome(id, request, made, keyed).await? {
+            Outcome::Done(written) => return Ok(Keyed::Fresh(Ok(written))),
             Outcome::Known(fingerprint, status, body) => {
                 return Ok(idem.known(fingerprint, status, body));
             }
             Outcome::Refused(e) => e,
         };
+        self.store_refusal(idem, answer, refusal, now_ms).await
+    }
+
+    /// Puts a refusal's answer under the key (nothing else was written); if another
+    /// instance used the key meanwhile, its answer is the one kept.
+    pub(super) async fn store_refusal(
+        &self,
+        idem: &Idempotency,
+        answer: Answer,
+        refusal: StoreError,
+        now_ms: i64,
+    ) -> Result<Keyed, StoreError> {
+        let c = self.client().await?;
         let (status, body) = answer(Err(&refusal));
         let store = c
             .prepare_cached(
@@ -231,7 +352,11 @@ impl Postgres {
 
     /// Forgets expired keys, at most once a second: often enough for keys kept two days,
     /// and it spares the other write-offs a statement.
-    async fn sweep_keys(&self, c: &impl GenericClient, now_ms: i64) -> Result<(), StoreError> {
+    pub(super) async fn sweep_keys(
+        &self,
+        c: &impl GenericClient,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let last = self.keys_swept_ms.load(Ordering::Relaxed);
         if now_ms.saturating_sub(last) >= 1000
             && self

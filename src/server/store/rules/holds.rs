@@ -75,6 +75,8 @@ pub struct Hold {
     pub amount: Amount,
     pub created_ms: i64,
     pub expires_ms: i64,
+    /// The receipt's number the hold was asked for (`orderId`), if one was given.
+    pub order_id: Option<String>,
 }
 
 /// Refuses a hold of `amount` of `currency` where only `available` is there to spend, as a

@@ -3,19 +3,31 @@
 //! PostgreSQL's schema says the same in its own functions (`spendable`, `coupon_refusal`
 //! in `assets/postgres/002_write_off.sql`); the store contract tests hold them alike.
 
-use crate::domain::{Amount, ClientId, CouponId, Currency};
+use crate::domain::limits::Limits;
+use crate::domain::{Amount, ClientId, CouponId, Currency, OperationId};
 use crate::server::store::{Refusal, StoreError};
 use jiff::Timestamp;
 
-/// When a ledger movement is made, and by which seed-001 login (`None`: a bearer-token
-/// caller).
-#[derive(Debug, Clone)]
+/// When a ledger movement is made, by which seed-001 login (`None`: a bearer-token caller),
+/// and under which rules of its point of sale.
+#[derive(Debug, Clone, Default)]
 pub struct Made {
     pub at: Timestamp,
     /// The seed-001 `login` the caller gave, if any.
     pub by: Option<String>,
     /// The user whose key made it (`serve user add`), `token` for the shared key.
     pub principal: Option<String>,
+    /// The manager whose PIN allowed it: a write-off so allowed goes past the limits.
+    pub manager: Option<String>,
+    /// The limits of the caller's point of sale (`rules::limits`); none for holds.
+    pub limits: Limits,
+}
+
+/// What a write-off or a reversal made: its operation and its ledger rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub operation: OperationId,
+    pub ledger: Vec<i64>,
 }
 
 /// How long an idempotency key is remembered: at least the 24 hours callers are promised.
@@ -46,17 +58,27 @@ impl Idempotency {
 #[derive(Debug)]
 pub enum Keyed {
     /// Carried out now (or refused now); its answer is stored under the key.
-    Fresh(Result<Vec<i64>, StoreError>),
+    Fresh(Result<Written, StoreError>),
     /// The key was used before for the same request: its stored answer.
     Replay { status: u16, body: String },
     /// The key was used before for a different request.
     Mismatch,
 }
 
-/// The status and body a keyed write-off's replay repeats, from its outcome. A success's
-/// answer does not depend on the ledger rows it made (they are the store's, not the
-/// caller's), so a store may put it under the key in the statement that makes them.
-pub type Answer = fn(Result<(), &StoreError>) -> (u16, String);
+/// The status and body a keyed write-off's or reversal's replay repeats, from its outcome:
+/// a success's names the operation it made (not its ledger rows: they are the store's, not
+/// the caller's), so a store may put it under the key in the statement that makes them.
+pub type Answer = fn(Result<OperationId, &StoreError>) -> (u16, String);
+
+/// A success's answer as a `format()` template whose one `%s` is the operation's number,
+/// for a store that draws the number inside the statement that stores the answer.
+pub fn success_template(answer: Answer) -> (u16, String) {
+    // A number no operation has, so it is found only where the answer put it.
+    const MARK: i64 = i64::MAX;
+    let (status, body) = answer(Ok(OperationId(MARK)));
+    let template = body.replace('%', "%%").replace(&MARK.to_string(), "%s");
+    (status, template)
+}
 
 /// Refuses spending `requested` of `currency` where only `available` is there: the
 /// balance less what open holds reserve.

@@ -3,12 +3,12 @@
 
 use super::Sqlite;
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
-use crate::server::store::StoreError;
 use crate::server::store::rules::back_office::{
     AccumulationRow, CARD_SELECT, CardFilter, CardPage, GROUP_SELECT, OperationFilter,
     PromotionRow, Search, card_clauses, group_of, kind_code, operation, order_clause, retail_card,
     stored_card, where_clause,
 };
+use crate::server::store::{Made, StoreError};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -21,16 +21,23 @@ impl Sqlite {
         self.run(move |c| group(c, id)).await
     }
 
-    pub async fn create_group(&self, draft: GroupDraft) -> Result<i64, StoreError> {
-        self.run_write(move |c| create_group(c, &draft)).await
+    pub async fn create_group(&self, draft: GroupDraft, made: Made) -> Result<i64, StoreError> {
+        self.run_write(move |c| create_group(c, &draft, &made))
+            .await
     }
 
-    pub async fn update_group(&self, id: i64, draft: GroupDraft) -> Result<bool, StoreError> {
-        self.run_write(move |c| update_group(c, id, &draft)).await
+    pub async fn update_group(
+        &self,
+        id: i64,
+        draft: GroupDraft,
+        made: Made,
+    ) -> Result<bool, StoreError> {
+        self.run_write(move |c| update_group(c, id, &draft, &made))
+            .await
     }
 
-    pub async fn remove_group(&self, id: i64) -> Result<bool, StoreError> {
-        self.run_write(move |c| remove_group(c, id)).await
+    pub async fn remove_group(&self, id: i64, made: Made) -> Result<bool, StoreError> {
+        self.run_write(move |c| remove_group(c, id, &made)).await
     }
 
     pub async fn promotions(&self) -> Result<Vec<PromotionRow>, StoreError> {
@@ -101,26 +108,34 @@ fn group(conn: &Connection, id: i64) -> Result<Option<Group>, StoreError> {
     Ok(stmt.query_row([id], group_row).optional()?)
 }
 
-fn create_group(conn: &Connection, draft: &GroupDraft) -> Result<i64, StoreError> {
+fn create_group(conn: &Connection, draft: &GroupDraft, made: &Made) -> Result<i64, StoreError> {
     conn.execute(
-        "INSERT INTO client_groups (name, loyalty_type, percent, birthday_bonus, use_ewallet)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO client_groups (name, loyalty_type, percent, birthday_bonus, use_ewallet,
+                                    changed_by, changed_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             draft.name.trim(),
             kind_code(draft.kind),
             draft.percent.normalize().to_string(),
             draft.birthday_bonus.minor(),
-            draft.use_ewallet.unwrap_or(false)
+            draft.use_ewallet.unwrap_or(false),
+            made.principal,
+            made.at.as_millisecond()
         ],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Returns whether the group existed.
-fn update_group(conn: &Connection, id: i64, draft: &GroupDraft) -> Result<bool, StoreError> {
+fn update_group(
+    conn: &Connection,
+    id: i64,
+    draft: &GroupDraft,
+    made: &Made,
+) -> Result<bool, StoreError> {
     let changed = conn.execute(
         "UPDATE client_groups SET name = ?2, loyalty_type = ?3, percent = ?4, birthday_bonus = ?5,
-                use_ewallet = coalesce(?6, use_ewallet)
+                use_ewallet = coalesce(?6, use_ewallet), changed_by = ?7, changed_ms = ?8
          WHERE id = ?1 AND deleted = 0",
         params![
             id,
@@ -128,7 +143,9 @@ fn update_group(conn: &Connection, id: i64, draft: &GroupDraft) -> Result<bool, 
             kind_code(draft.kind),
             draft.percent.normalize().to_string(),
             draft.birthday_bonus.minor(),
-            draft.use_ewallet
+            draft.use_ewallet,
+            made.principal,
+            made.at.as_millisecond()
         ],
     )?;
     Ok(changed == 1)
@@ -136,15 +153,16 @@ fn update_group(conn: &Connection, id: i64, draft: &GroupDraft) -> Result<bool, 
 
 /// Removes a group; its clients leave it (as Poster removes the group with its members).
 /// Returns whether the group existed.
-fn remove_group(conn: &mut Connection, id: i64) -> Result<bool, StoreError> {
+fn remove_group(conn: &mut Connection, id: i64, made: &Made) -> Result<bool, StoreError> {
     let tx = conn.savepoint()?;
     tx.execute(
         "UPDATE clients SET group_id = NULL WHERE group_id = ?1",
         [id],
     )?;
     let removed = tx.execute(
-        "UPDATE client_groups SET deleted = 1 WHERE id = ?1 AND deleted = 0",
-        [id],
+        "UPDATE client_groups SET deleted = 1, changed_by = ?2, changed_ms = ?3
+         WHERE id = ?1 AND deleted = 0",
+        params![id, made.principal, made.at.as_millisecond()],
     )?;
     tx.commit()?;
     Ok(removed == 1)

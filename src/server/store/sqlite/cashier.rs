@@ -6,6 +6,7 @@ use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
 use crate::server::store::StoreError;
+use crate::server::store::rules::operations::{self, Stored};
 use crate::server::store::search::{ClientPage, Dialect, Pattern, is_narrow, search_sql};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -122,24 +123,49 @@ pub fn history(
     query: &HistoryQuery,
 ) -> Result<Vec<HistoryEntry>, StoreError> {
     require_client(conn, id)?;
+    // A row of an operation says what the operation keeps (who, why, the receipt).
     let mut stmt = conn.prepare_cached(
-        "SELECT id, currency, amount, at_ms FROM ledger
-         WHERE client_id = ?1 AND at_ms >= ?2 AND at_ms <= ?3
-         ORDER BY at_ms DESC, id DESC LIMIT ?4 OFFSET ?5",
+        "SELECT l.id, l.currency, l.amount, l.at_ms, o.id, o.kind, o.receipt_number,
+                o.receipt_total, o.principal, o.login, o.manager, o.reason, o.note,
+                o.original_id
+         FROM ledger l LEFT JOIN operations o ON o.id = l.operation_id
+         WHERE l.client_id = ?1 AND l.at_ms >= ?2 AND l.at_ms <= ?3
+         ORDER BY l.at_ms DESC, l.id DESC LIMIT ?4 OFFSET ?5",
     )?;
     let from = query.from.map_or(i64::MIN, |t| t.as_millisecond());
     let to = query.to.map_or(i64::MAX, |t| t.as_millisecond());
     let rows = stmt.query_map(params![id.0, from, to, query.limit, query.offset], |r| {
+        let operation: Option<i64> = r.get(4)?;
+        let about = match operation {
+            Some(op) => Some(operations::about(
+                op,
+                Stored {
+                    client: id.0,
+                    kind: r.get(5)?,
+                    at_ms: r.get(3)?,
+                    receipt_number: r.get(6)?,
+                    receipt_total: r.get(7)?,
+                    principal: r.get(8)?,
+                    login: r.get(9)?,
+                    manager: r.get(10)?,
+                    reason: r.get(11)?,
+                    note: r.get(12)?,
+                    original: r.get(13)?,
+                },
+            )),
+            None => None,
+        };
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, i64>(2)?,
             r.get::<_, i64>(3)?,
+            about,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (lid, currency, amount, at) = row?;
+        let (lid, currency, amount, at, about) = row?;
         let Some(currency) = Currency::from_code(&currency) else {
             continue;
         };
@@ -148,7 +174,7 @@ pub fn history(
             currency,
             at: Timestamp::from_millisecond(at).unwrap_or(Timestamp::UNIX_EPOCH),
             transaction_id: lid.to_string(),
-            about: None,
+            about,
         });
     }
     Ok(out)

@@ -1,5 +1,5 @@
 //! `loyalty serve --check` on SQLite: its own integrity check, then every balance against
-//! the sum of its ledger.
+//! the sum of its ledger, then every reversal against its original.
 
 use super::Sqlite;
 use crate::server::store::StoreError;
@@ -35,5 +35,6 @@ pub fn check(conn: &Connection) -> Result<Report, StoreError> {
         integrity,
         ledger_entries,
         mismatches: check_ledger(conn)?,
+        over_reversed: super::operations::over_reversed(conn)?,
     })
 }

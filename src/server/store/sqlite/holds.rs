@@ -16,6 +16,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 impl Sqlite {
     /// Reserves an amount and coupons for a fiscal transaction, on the one writer.
+    #[allow(clippy::too_many_arguments)]
     pub async fn hold(
         &self,
         client: ClientId,
@@ -24,9 +25,17 @@ impl Sqlite {
         coupons: Vec<CouponId>,
         made: Made,
         transaction_id: String,
+        order_id: Option<String>,
     ) -> Result<Hold, StoreError> {
-        self.run_write(move |c| hold(c, client, currency, amount, &coupons, &made, transaction_id))
-            .await
+        self.run_write(move |c| {
+            let hold = hold(c, client, currency, amount, &coupons, &made, transaction_id)?;
+            c.execute(
+                "UPDATE holds SET order_id = ?1 WHERE id = ?2",
+                params![order_id, hold.id],
+            )?;
+            Ok(Hold { order_id, ..hold })
+        })
+        .await
     }
 
     pub async fn hold_write_off(
@@ -153,6 +162,7 @@ fn hold(
         amount,
         created_ms: now_ms,
         expires_ms,
+        order_id: None,
     })
 }
 
@@ -319,9 +329,15 @@ fn refund_found(
         [transaction_id],
     )?;
     tx.execute(
-        "UPDATE holds SET state = 'refunded', refunded_by = ?2, refunded_ms = ?3
+        "UPDATE holds SET state = 'refunded', refunded_by = ?2, refunded_ms = ?3,
+                          refunded_login = ?4
          WHERE transaction_id = ?1",
-        params![transaction_id, made.principal, made.at.as_millisecond()],
+        params![
+            transaction_id,
+            made.principal,
+            made.at.as_millisecond(),
+            made.by
+        ],
     )?;
     Ok(())
 }

@@ -10,9 +10,10 @@ use crate::server::store::StoreError;
 use rusqlite::Connection;
 
 /// The schema this binary writes (SQLite's `user_version`): 1 before principals, 2 with
-/// them and the ledger's `principal`, 3 with the holds' owner and refunder. PostgreSQL
-/// numbers its own steps (`postgres::SCHEMA_VERSION`).
-pub(super) const SCHEMA_VERSION: i64 = 3;
+/// them and the ledger's `principal`, 3 with the holds' owner and refunder, 4 with
+/// operations, their coupons and managers. PostgreSQL numbers its own steps
+/// (`postgres::SCHEMA_VERSION`).
+pub(super) const SCHEMA_VERSION: i64 = 4;
 
 /// A column as `ALTER TABLE … ADD COLUMN` takes it: table, column, declaration.
 type Column = (&'static str, &'static str, &'static str);
@@ -51,6 +52,23 @@ const STEPS: &[Step] = &[
             ("holds", "id", "INTEGER"),
         ],
         sql: include_str!("../../../../assets/sqlite/003_hold_owner.sql"),
+    },
+    Step {
+        // The operation a ledger row belongs to (`NULL` for rows made before), the
+        // receipt's number a hold was asked for, the login that refunded it (beside its
+        // principal, `refunded_by`), and who last made, changed or removed a group, when.
+        columns: &[
+            (
+                "ledger",
+                "operation_id",
+                "INTEGER REFERENCES operations (id)",
+            ),
+            ("holds", "order_id", "TEXT"),
+            ("holds", "refunded_login", "TEXT"),
+            ("client_groups", "changed_by", "TEXT"),
+            ("client_groups", "changed_ms", "INTEGER"),
+        ],
+        sql: include_str!("../../../../assets/sqlite/004_operations.sql"),
     },
 ];
 

@@ -48,7 +48,9 @@ fn add(c: &Connection, name: &str, role: Role, now_ms: i64) -> Result<String, St
     let name = checked_name(name)?;
     let key = new_key()?;
     let added = c.execute(
-        "INSERT OR IGNORE INTO principals (name, role, key_sha256, created_ms) VALUES (?1, ?2, ?3, ?4)",
+        // A manager's name is taken too: a movement names either, never both.
+        "INSERT OR IGNORE INTO principals (name, role, key_sha256, created_ms)
+         SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM managers WHERE name = ?1)",
         params![name, role.as_str(), digest(&key), now_ms],
     )?;
     if added == 0 {

@@ -6,21 +6,23 @@
 use super::Sqlite;
 use super::cashier::{balances, require_client};
 use super::holds::{coupon_held, held};
-use crate::domain::{ClientId, CouponId, WriteOff};
+use crate::domain::{Amount, ClientId, CouponId, OperationId, WriteOff};
+use crate::server::store::rules::limits::{self, Spent};
 use crate::server::store::rules::spending::{
-    Answer, CouponRow, Idempotency, KEY_RETENTION_MS, Keyed, Made, coupon_verdict, may_spend,
+    Answer, CouponRow, Idempotency, KEY_RETENTION_MS, Keyed, Made, Written, coupon_verdict,
+    may_spend,
 };
 use crate::server::store::{Refusal, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
 impl Sqlite {
-    /// A write-off, all or nothing, on the one writer; the ledger ids of its balance parts.
+    /// A write-off, all or nothing, on the one writer: its operation and ledger rows.
     pub async fn write_off(
         &self,
         id: ClientId,
         request: WriteOff,
         made: Made,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Written, StoreError> {
         self.run_write(move |c| write_off(c, id, &request, &made))
             .await
     }
@@ -46,7 +48,7 @@ pub fn write_off(
     id: ClientId,
     request: &WriteOff,
     made: &Made,
-) -> Result<Vec<i64>, StoreError> {
+) -> Result<Written, StoreError> {
     let tx = conn.savepoint()?;
     let ids = apply_write_off(&tx, id, request, made)?;
     tx.commit()?;
@@ -63,7 +65,22 @@ pub fn write_off_once(
     request: &WriteOff,
     made: &Made,
     idem: &Idempotency,
-    answer: impl Fn(Result<(), &StoreError>) -> (u16, String),
+    answer: impl Fn(Result<OperationId, &StoreError>) -> (u16, String),
+) -> Result<Keyed, StoreError> {
+    once(conn, made, idem, answer, |sp| {
+        apply_write_off(sp, id, request, made)
+    })
+}
+
+/// Runs `apply` once per key (a write-off or a reversal): in one savepoint with the key's
+/// row, so that the movement and its answer are committed together; a refusal leaves only
+/// its answer under the key.
+pub(super) fn once(
+    conn: &mut Connection,
+    made: &Made,
+    idem: &Idempotency,
+    answer: impl Fn(Result<OperationId, &StoreError>) -> (u16, String),
+    apply: impl FnOnce(&Connection) -> Result<Written, StoreError>,
 ) -> Result<Keyed, StoreError> {
     let mut tx = conn.savepoint()?;
     let now_ms = made.at.as_millisecond();
@@ -83,16 +100,16 @@ pub fn write_off_once(
     // A refusal must leave no trace but its stored answer: the write-off runs in a savepoint.
     let outcome = {
         let sp = tx.savepoint()?;
-        match apply_write_off(&sp, id, request, made) {
-            Ok(ids) => {
+        match apply(&sp) {
+            Ok(written) => {
                 sp.commit()?;
-                Ok(ids)
+                Ok(written)
             }
             Err(e @ (StoreError::Refused(_) | StoreError::ClientNotFound(_))) => Err(e),
             Err(other) => return Err(other),
         }
     };
-    let (status, body) = answer(outcome.as_ref().map(|_| ()));
+    let (status, body) = answer(outcome.as_ref().map(|w| w.operation));
     tx.prepare_cached(
         "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -131,21 +148,49 @@ pub(super) fn check_coupon(
     Ok(())
 }
 
-/// The write-off itself, inside a transaction the caller commits.
+/// What the client and the cashier of `made` wrote off since the server's day began.
+pub(super) fn spent_today(tx: &Connection, id: ClientId, made: &Made) -> Result<Spent, StoreError> {
+    let since = limits::day_start(made.at).as_millisecond();
+    let client_today: u32 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM operations
+             WHERE client_id = ?1 AND kind = 'write_off' AND at_ms >= ?2",
+        )?
+        .query_row(params![id.0, since], |r| r.get(0))?;
+    let cashier_today: i64 = tx
+        .prepare_cached(
+            "SELECT coalesce(-sum(l.amount), 0) FROM operations o
+             JOIN ledger l ON l.operation_id = o.id
+             WHERE o.kind = 'write_off' AND o.at_ms >= ?1
+               AND o.principal IS ?2 AND o.login IS ?3",
+        )?
+        .query_row(params![since, made.principal, made.by], |r| r.get(0))?;
+    Ok(Spent {
+        client_today,
+        cashier_today: Amount::from_minor(cashier_today),
+    })
+}
+
+/// The write-off itself, inside a transaction the caller commits: its operation, its
+/// coupons and ledger rows naming it.
 fn apply_write_off(
     tx: &rusqlite::Connection,
     id: ClientId,
     request: &WriteOff,
     made: &Made,
-) -> Result<Vec<i64>, StoreError> {
+) -> Result<Written, StoreError> {
     require_client(tx, id)?;
     let now_ms = made.at.as_millisecond();
+    if !made.limits.is_empty() {
+        limits::verdict(&made.limits, request, &spent_today(tx, id, made)?)?;
+    }
     let current = balances(tx, id)?;
     for (currency, amount) in request.balance_parts() {
         // What open holds reserve is not there to spend.
         let available = current.get(currency).minor() - held(tx, id, currency, now_ms)?;
         may_spend(currency, available, amount)?;
     }
+    // Checked and redeemed one by one: a coupon listed twice is refused at its second listing.
     for coupon in &request.coupons {
         check_coupon(tx, id, *coupon, now_ms)?;
         tx.execute(
@@ -153,23 +198,73 @@ fn apply_write_off(
             params![now_ms, coupon.0],
         )?;
     }
-    let mut ledger_ids = Vec::new();
-    for (currency, amount) in request.balance_parts() {
+    let receipt = request.receipt.as_ref();
+    tx.prepare_cached(
+        "INSERT INTO operations (client_id, kind, at_ms, receipt_number, receipt_total,
+                                 principal, login, manager)
+         VALUES (?1, 'write_off', ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        id.0,
+        now_ms,
+        receipt.map(|r| r.number.as_str()),
+        receipt.map(|r| r.total.minor()),
+        made.principal,
+        made.by,
+        made.manager
+    ])?;
+    let operation = tx.last_insert_rowid();
+    for coupon in &request.coupons {
         tx.prepare_cached(
-            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
-             VALUES (?1, ?2, ?3, ?4, 'write_off', ?5, ?6)",
+            "INSERT INTO operation_coupons (operation_id, coupon_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![operation, coupon.0])?;
+    }
+    let ledger = ledger_rows(
+        tx,
+        id,
+        operation,
+        "write_off",
+        request.balance_parts(),
+        made,
+    )?;
+    Ok(Written {
+        operation: OperationId(operation),
+        ledger,
+    })
+}
+
+/// The ledger rows of an operation, one per balance part: negative for a write-off,
+/// positive for a reversal.
+pub(super) fn ledger_rows(
+    tx: &Connection,
+    id: ClientId,
+    operation: i64,
+    kind: &str,
+    parts: Vec<(crate::domain::Currency, Amount)>,
+    made: &Made,
+) -> Result<Vec<i64>, StoreError> {
+    let sign = if kind == "write_off" { -1 } else { 1 };
+    let mut ids = Vec::new();
+    for (currency, amount) in parts {
+        tx.prepare_cached(
+            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal,
+                                 operation_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
             id.0,
             currency.code(),
-            -amount.minor(),
-            now_ms,
+            sign * amount.minor(),
+            made.at.as_millisecond(),
+            kind,
             made.by,
-            made.principal
+            made.principal,
+            operation
         ])?;
-        ledger_ids.push(tx.last_insert_rowid());
+        ids.push(tx.last_insert_rowid());
     }
-    Ok(ledger_ids)
+    Ok(ids)
 }
 
 #[cfg(test)]
@@ -199,8 +294,7 @@ mod tests {
         let run = |at: Timestamp| {
             let made = Made {
                 at,
-                by: None,
-                principal: None,
+                ..Made::default()
             };
             store
                 .with_conn(|c| {
