@@ -193,7 +193,7 @@ pub struct Model {
     /// until it answers, nothing more is offered.
     pub capabilities: Remote<crate::domain::limits::Capabilities>,
     /// The profile's `receipt`: whether the write-off dialog asks for the receipt.
-    pub receipt_mode: crate::config::ReceiptMode,
+    pub receipt_mode: ReceiptAsk,
     next_request: u64,
 }
 

@@ -4,6 +4,16 @@ use super::*;
 /// The check's findings are the domain's: the command line judges by the same rules.
 pub use crate::domain::reconcile::{Doubt, Verdict};
 
+/// Whether the write-off dialog asks for the receipt, as the profile says (its `receipt`
+/// key; the runtime reads the config), where the provider keeps receipts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReceiptAsk {
+    Off,
+    #[default]
+    Optional,
+    Required,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOffField {
     Points,

@@ -4,10 +4,9 @@
 
 use crate::app::fixtures::{amount, key, opened, type_text};
 use crate::app::keys::key::KeyCode;
-use crate::app::model::{Dialog, FormProblem, Model, WriteOffField, WriteOffStep};
+use crate::app::model::{Dialog, FormProblem, Model, ReceiptAsk, WriteOffField, WriteOffStep};
 use crate::app::msg::{Cmd, Msg, RequestId};
 use crate::app::update::update;
-use crate::config::ReceiptMode;
 use crate::domain::limits::{Available, Capabilities, LimitKind, ManagerPin};
 use crate::domain::{ClientId, ErrorKind, Reason, Receipt, ServiceError, WriteOff};
 
@@ -28,7 +27,7 @@ fn dialog(m: &Model) -> &crate::app::model::WriteOffDialog {
 }
 
 /// `w` on the opened client with `caps`; the commands the key gave.
-fn open(caps: Capabilities, mode: ReceiptMode) -> (Model, Vec<Cmd>) {
+fn open(caps: Capabilities, mode: ReceiptAsk) -> (Model, Vec<Cmd>) {
     let mut m = opened();
     m.capabilities.data = Some(caps);
     m.receipt_mode = mode;
@@ -55,8 +54,8 @@ fn available_asked(cmds: &[Cmd]) -> (RequestId, Option<crate::domain::Amount>) {
 #[test]
 fn a_plain_provider_keeps_the_plain_dialog() {
     for (caps, mode) in [
-        (Capabilities::default(), ReceiptMode::Required),
-        (all(), ReceiptMode::Off),
+        (Capabilities::default(), ReceiptAsk::Required),
+        (all(), ReceiptAsk::Off),
     ] {
         let (mut m, cmds) = open(
             Capabilities {
@@ -77,7 +76,7 @@ fn a_plain_provider_keeps_the_plain_dialog() {
 
 #[test]
 fn the_receipt_follows_the_coupons_and_a_plain_write_off_takes_the_same_keys() {
-    let (mut m, _) = open(all(), ReceiptMode::Optional);
+    let (mut m, _) = open(all(), ReceiptAsk::Optional);
     assert!(dialog(&m).receipt_shown);
     let order: Vec<_> = (0..5)
         .map(|_| {
@@ -96,7 +95,7 @@ fn the_receipt_follows_the_coupons_and_a_plain_write_off_takes_the_same_keys() {
         ]
     );
     // `w`, the points, Enter, `y`: as many keys as without a receipt.
-    let (mut m, _) = open(all(), ReceiptMode::Optional);
+    let (mut m, _) = open(all(), ReceiptAsk::Optional);
     type_text(&mut m, "10");
     key(&mut m, KeyCode::Enter);
     let cmds = key(&mut m, KeyCode::Char('y'));
@@ -118,7 +117,7 @@ fn fill(m: &mut Model, field: WriteOffField, text: &str) -> Vec<Cmd> {
 
 #[test]
 fn the_receipt_goes_whole_or_not_at_all_and_when_required() {
-    let (mut m, _) = open(all(), ReceiptMode::Optional);
+    let (mut m, _) = open(all(), ReceiptAsk::Optional);
     type_text(&mut m, "10");
     fill(&mut m, WriteOffField::ReceiptNumber, "A-17");
     key(&mut m, KeyCode::Enter);
@@ -135,7 +134,7 @@ fn the_receipt_goes_whole_or_not_at_all_and_when_required() {
             total: amount("1000"),
         })
     );
-    let (mut m, _) = open(all(), ReceiptMode::Required);
+    let (mut m, _) = open(all(), ReceiptAsk::Required);
     type_text(&mut m, "10");
     key(&mut m, KeyCode::Enter);
     assert_eq!(dialog(&m).problem, Some(FormProblem::ReceiptMissing));
@@ -143,7 +142,7 @@ fn the_receipt_goes_whole_or_not_at_all_and_when_required() {
 
 #[test]
 fn what_may_be_written_off_is_asked_on_opening_and_for_the_receipt_total() {
-    let (mut m, cmds) = open(all(), ReceiptMode::Optional);
+    let (mut m, cmds) = open(all(), ReceiptAsk::Optional);
     let (first, total) = available_asked(&cmds);
     assert_eq!(total, None);
     fill(&mut m, WriteOffField::ReceiptTotal, "500");
@@ -209,7 +208,7 @@ fn refuse(m: &mut Model, id: RequestId, reason: Reason) {
 
 #[test]
 fn over_a_limit_the_pin_sends_it_again_under_a_new_key() {
-    let (mut m, _) = open(all(), ReceiptMode::Off);
+    let (mut m, _) = open(all(), ReceiptAsk::Off);
     let (id, request, first_key) = sent(&mut m);
     refuse(&mut m, id, Reason::Limit(LimitKind::Operation));
     assert_eq!(dialog(&m).step, WriteOffStep::Form);
@@ -247,7 +246,7 @@ fn over_a_limit_the_pin_sends_it_again_under_a_new_key() {
 
 #[test]
 fn a_wrong_pin_is_said_and_cleared_and_may_be_typed_again() {
-    let (mut m, _) = open(all(), ReceiptMode::Off);
+    let (mut m, _) = open(all(), ReceiptAsk::Off);
     let (id, request, _) = sent(&mut m);
     refuse(&mut m, id, Reason::Limit(LimitKind::ClientDay));
     type_text(&mut m, "1111");
@@ -277,7 +276,7 @@ fn a_wrong_pin_is_said_and_cleared_and_may_be_typed_again() {
 
 #[test]
 fn a_refusal_for_want_of_a_receipt_makes_it_required() {
-    let (mut m, _) = open(all(), ReceiptMode::Optional);
+    let (mut m, _) = open(all(), ReceiptAsk::Optional);
     let (id, _, _) = sent(&mut m);
     refuse(&mut m, id, Reason::ReceiptRequired);
     let d = dialog(&m);
@@ -290,7 +289,7 @@ fn a_refusal_for_want_of_a_receipt_makes_it_required() {
 
 #[test]
 fn a_changed_request_with_a_pin_is_confirmed_first() {
-    let (mut m, _) = open(all(), ReceiptMode::Off);
+    let (mut m, _) = open(all(), ReceiptAsk::Off);
     let (id, _, _) = sent(&mut m);
     refuse(&mut m, id, Reason::Limit(LimitKind::Operation));
     type_text(&mut m, "1234");

@@ -7,13 +7,12 @@ pub use outcome::{check, written_off};
 
 use super::super::keys::Action;
 use super::super::model::{
-    Button, Dialog, FormProblem, Model, Notice, Remote, Verdict, WriteOffDialog, WriteOffField,
-    WriteOffStep, next_in,
+    Button, Dialog, FormProblem, Model, Notice, ReceiptAsk, Remote, Verdict, WriteOffDialog,
+    WriteOffField, WriteOffStep, next_in,
 };
 use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::app::keys::key::{Key, KeyCode};
-use crate::config::ReceiptMode;
 use crate::domain::limits::{Available, ManagerPin};
 use crate::domain::reversal::RECEIPT_NUMBER_MAX;
 use crate::domain::{Amount, Balances, ClientId, Receipt, WriteOff};
@@ -70,7 +69,7 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
     }
     let can = model.can();
     // The receipt is asked where the profile wants it and the provider keeps it.
-    let receipt_shown = can.receipt && model.receipt_mode != ReceiptMode::Off;
+    let receipt_shown = can.receipt && model.receipt_mode != ReceiptAsk::Off;
     let client_id = client.id;
     model.dialog = Some(Dialog::WriteOff(Box::new(WriteOffDialog {
         client,
@@ -87,7 +86,7 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         receipt_number: Input::default(),
         receipt_total: Input::default(),
         receipt_shown,
-        receipt_required: receipt_shown && model.receipt_mode == ReceiptMode::Required,
+        receipt_required: receipt_shown && model.receipt_mode == ReceiptAsk::Required,
         limits: can.limits.then(Remote::default),
         limits_for: None,
         pin: None,
