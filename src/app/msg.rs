@@ -8,9 +8,12 @@ use crate::domain::admin::{
 };
 pub use crate::domain::export::{Export, Exported};
 use crate::domain::journal::{JournalRow, Outcome};
+use crate::domain::limits::{Available, Capabilities, ManagerPin};
+use crate::domain::reversal::Operation;
+use crate::domain::shift::ShiftReport;
 use crate::domain::{
-    Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery, ServiceError,
-    WriteOff,
+    Amount, Balances, Client, ClientId, ClientQuery, Coupon, HistoryEntry, HistoryQuery,
+    OperationId, Reversal, ServiceError, WriteOff,
 };
 use jiff::Timestamp;
 use std::time::Duration;
@@ -110,6 +113,28 @@ pub enum Msg {
         id: RequestId,
         result: Reply<Vec<JournalRow>>,
     },
+    /// The console is up and about to take keys: what it asks once per session.
+    Started,
+    CapabilitiesLoaded {
+        id: RequestId,
+        result: Reply<Capabilities>,
+    },
+    AvailableLoaded {
+        id: RequestId,
+        result: Reply<Available>,
+    },
+    OperationLoaded {
+        id: RequestId,
+        result: Reply<Operation>,
+    },
+    Reversed {
+        id: RequestId,
+        result: Reply<Option<OperationId>>,
+    },
+    ShiftReportLoaded {
+        id: RequestId,
+        result: Reply<ShiftReport>,
+    },
 }
 
 /// Effects as data: the runtime carries these out and answers with a [`Msg`].
@@ -141,14 +166,43 @@ pub enum Cmd {
         client: ClientId,
         query: HistoryQuery,
     },
-    /// Journal the attempt (flushed to disk), then send it with its idempotency key.
+    /// Journal the attempt (flushed to disk), then send it with its idempotency key and,
+    /// past a shop limit, a manager's PIN (whose Debug never shows the digits).
     WriteOff {
         id: RequestId,
         client: ClientId,
         request: WriteOff,
         key: String,
+        manager: Option<ManagerPin>,
     },
-    /// Journal how an earlier write-off ended.
+    /// Journal the reversal, then send it with its own key and the manager's PIN.
+    Reverse {
+        id: RequestId,
+        request: Reversal,
+        key: String,
+        manager: ManagerPin,
+    },
+    /// What the provider can do beyond a plain write-off.
+    LoadCapabilities {
+        id: RequestId,
+    },
+    /// What the client may write off now under the shop's limits.
+    LoadAvailable {
+        id: RequestId,
+        client: ClientId,
+        receipt_total: Option<Amount>,
+    },
+    /// One operation with what has been reversed of it.
+    LoadOperation {
+        id: RequestId,
+        operation: OperationId,
+    },
+    /// The shift report since `since`.
+    LoadShiftReport {
+        id: RequestId,
+        since: Timestamp,
+    },
+    /// Journal how an earlier movement ended.
     Record {
         key: String,
         client: ClientId,
@@ -240,8 +294,13 @@ impl Cmd {
             | Cmd::LoadRegistrations { id, .. }
             | Cmd::LoadCardOperations { id, .. }
             | Cmd::LoadPromotions { id }
-            | Cmd::FindCards { id, .. } => (id, Kind::Read),
+            | Cmd::FindCards { id, .. }
+            | Cmd::LoadCapabilities { id }
+            | Cmd::LoadAvailable { id, .. }
+            | Cmd::LoadOperation { id, .. }
+            | Cmd::LoadShiftReport { id, .. } => (id, Kind::Read),
             Cmd::WriteOff { id, .. }
+            | Cmd::Reverse { id, .. }
             | Cmd::SaveGroup { id, .. }
             | Cmd::RemoveGroup { id, .. }
             | Cmd::Export { id, .. } => (id, Kind::Write),
@@ -283,7 +342,12 @@ impl Msg {
             | Msg::CardOperationsLoaded { id, .. }
             | Msg::CardsFound { id, .. }
             | Msg::Exported { id, .. }
-            | Msg::JournalLoaded { id, .. } => Some(*id),
+            | Msg::JournalLoaded { id, .. }
+            | Msg::CapabilitiesLoaded { id, .. }
+            | Msg::AvailableLoaded { id, .. }
+            | Msg::OperationLoaded { id, .. }
+            | Msg::Reversed { id, .. }
+            | Msg::ShiftReportLoaded { id, .. } => Some(*id),
             // Not replies: a timer's or a retry's id names a request still waiting.
             Msg::Key(_)
             | Msg::Paste(_)
@@ -291,6 +355,7 @@ impl Msg {
             | Msg::Pointer(_)
             | Msg::Resized
             | Msg::Tick(_)
+            | Msg::Started
             | Msg::DemoSeeded(_)
             | Msg::DebounceElapsed(_)
             | Msg::RetryDue(_)
@@ -315,8 +380,15 @@ impl Msg {
                 Some(Screen::CardOperations)
             }
             Msg::JournalLoaded { .. } => Some(Screen::Journal),
-            // Money, saves and exports are told wherever the cashier is.
+            // Money, saves and exports are told wherever the cashier is, and so are what a
+            // dialog reads for itself.
             Msg::WrittenOff { .. }
+            | Msg::Started
+            | Msg::CapabilitiesLoaded { .. }
+            | Msg::AvailableLoaded { .. }
+            | Msg::OperationLoaded { .. }
+            | Msg::Reversed { .. }
+            | Msg::ShiftReportLoaded { .. }
             | Msg::GroupSaved { .. }
             | Msg::GroupRemoved { .. }
             | Msg::Exported { .. }

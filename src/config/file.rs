@@ -1,6 +1,6 @@
 //! The config file as written: its TOML shapes, before any secret is read or URL checked.
 
-use super::WriteOffMode;
+use super::{ReceiptMode, WriteOffMode};
 use crate::i18n::Locale;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -115,4 +115,8 @@ pub struct ExtFile {
     /// off, as the vendor's fiscal document describes).
     #[serde(default)]
     pub write_off: WriteOffMode,
+    /// `"off"`, `"optional"` (the default) or `"required"`: whether the write-off dialog
+    /// asks for the receipt's number and total.
+    #[serde(default)]
+    pub receipt: ReceiptMode,
 }

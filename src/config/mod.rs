@@ -27,6 +27,20 @@ pub enum WriteOffMode {
     Hold,
 }
 
+/// Whether the write-off dialog asks for the receipt (number and total) a write-off pays
+/// part of; shown only where the provider keeps receipts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReceiptMode {
+    /// Never asked.
+    Off,
+    /// Asked, and may be left empty.
+    #[default]
+    Optional,
+    /// Every write-off names its receipt.
+    Required,
+}
+
 /// How the console proves who it is to a seed-001 API.
 #[derive(Debug, Clone)]
 pub enum ExtCredential {
@@ -43,6 +57,7 @@ pub struct ExtSettings {
     pub base_url: String,
     pub credential: ExtCredential,
     pub write_off: WriteOffMode,
+    pub receipt: ReceiptMode,
 }
 
 /// A provider's URL and the one secret it needs.
@@ -153,6 +168,17 @@ impl Settings {
                 ExtCredential::Bearer(_) => None,
             },
             Backend::Embedded => None,
+        }
+    }
+
+    /// Whether the write-off dialog asks for the receipt; the built-in server's default.
+    pub fn receipt(&self) -> ReceiptMode {
+        match &self.backend {
+            Backend::Profile { providers, .. } => providers
+                .ext
+                .as_ref()
+                .map_or(ReceiptMode::default(), |e| e.receipt),
+            Backend::Embedded => ReceiptMode::default(),
         }
     }
 }

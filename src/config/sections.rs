@@ -203,6 +203,7 @@ impl ExtFile {
             base_url: self.base_url.clone(),
             credential,
             write_off: self.write_off,
+            receipt: self.receipt,
         }))
     }
 

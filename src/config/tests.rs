@@ -406,3 +406,25 @@ fn config_check_hears_of_unknown_keys_and_of_what_comes_after_them() {
         "syntax stops it"
     );
 }
+
+#[test]
+fn the_receipt_is_asked_as_the_ext_profile_says_optional_by_default() {
+    let receipt = |extra: &str| {
+        let text = format!("[profiles.a.ext]\nbase_url = \"http://x\"\ntoken = \"t\"\n{extra}");
+        section(&text, no_env, |p| p.ext.map(|e| e.receipt))
+    };
+    assert_eq!(receipt(""), Ok(ReceiptMode::Optional));
+    assert_eq!(receipt("receipt = \"off\"\n"), Ok(ReceiptMode::Off));
+    assert_eq!(
+        receipt("receipt = \"required\"\n"),
+        Ok(ReceiptMode::Required)
+    );
+    // A wrong value leaves the section off, saying which key.
+    let wrong = receipt("receipt = \"always\"\n").unwrap_err();
+    assert!(wrong.contains("always"), "{wrong}");
+    let embedded = ConfigFile::parse("")
+        .unwrap()
+        .resolve(None, no_env)
+        .unwrap();
+    assert_eq!(embedded.receipt(), ReceiptMode::Optional);
+}

@@ -135,9 +135,12 @@ impl Text {
         vec![
             self.col_date,
             self.col_client,
+            self.col_kind,
             self.points,
             self.rubles,
             self.coupons_title,
+            self.col_receipt,
+            self.col_reason,
             self.col_state,
             self.col_key,
         ]

@@ -102,6 +102,7 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
             base_url: base_url.clone(),
             credential: ExtCredential::Bearer(Secret::new(token.clone())),
             write_off: WriteOffMode::Direct,
+            receipt: crate::config::ReceiptMode::default(),
         }),
         poster: Some(endpoint(token)),
         mloyalty: Some(MloyaltySettings {

@@ -6,7 +6,7 @@ use crate::backend::progress;
 use crate::domain::{ErrorKind, ServiceError};
 use crate::ops::export;
 use crate::ops::journal::Journal;
-use crate::ops::{need, write_off};
+use crate::ops::{need, reverse, shift, write_off};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -156,11 +156,50 @@ impl Executor {
                     client,
                     request,
                     key,
+                    manager,
                 } => Msg::WrittenOff {
                     id,
-                    result: write_off::send(&s, &journal, client, request, key, None)
+                    result: write_off::send(&s, &journal, client, request, key, manager)
                         .await
                         .map(|_| ()),
+                },
+                Cmd::Reverse {
+                    id,
+                    request,
+                    key,
+                    manager,
+                } => Msg::Reversed {
+                    id,
+                    result: reverse::send(&s, &journal, request, key, Some(manager)).await,
+                },
+                Cmd::LoadCapabilities { id } => Msg::CapabilitiesLoaded {
+                    id,
+                    result: call(stop, &s.clients, "ext", |c| async move {
+                        c.capabilities().await
+                    })
+                    .await,
+                },
+                Cmd::LoadAvailable {
+                    id,
+                    client,
+                    receipt_total,
+                } => Msg::AvailableLoaded {
+                    id,
+                    result: call(stop, &s.clients, "ext", |c| async move {
+                        c.available(client, receipt_total).await
+                    })
+                    .await,
+                },
+                Cmd::LoadOperation { id, operation } => Msg::OperationLoaded {
+                    id,
+                    result: call(stop, &s.clients, "ext", |c| async move {
+                        c.operation(operation).await
+                    })
+                    .await,
+                },
+                Cmd::LoadShiftReport { id, since } => Msg::ShiftReportLoaded {
+                    id,
+                    result: shift::report(&s, &journal, since).await,
                 },
                 Cmd::Record {
                     key,
@@ -343,6 +382,7 @@ mod tests {
                 ..WriteOff::default()
             },
             key: "key-1".into(),
+            manager: None,
         });
         (vendor, rx.recv().await.expect("a reply"))
     }

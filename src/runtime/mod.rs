@@ -65,7 +65,8 @@ pub async fn run(
     terminal.draw(|f| hits = ui::view(&model, f))?;
     let micros = started.elapsed().as_micros();
     tracing::info!(target: FRAMES, micros, "first frame drawn");
-    let mut batch = Vec::new();
+    // What the console asks once per session goes first, as any other message's commands.
+    let mut batch = vec![Msg::Started];
     loop {
         tokio::select! {
             n = rx.recv_many(&mut batch, 64) => {

@@ -4,9 +4,9 @@
 
 use crate::app::Model;
 use crate::app::keys::Keymap;
-use crate::app::model::{Availability, BackendLabel, ConfigFault, Notice};
+use crate::app::model::{Availability, BackendLabel, ConfigFault, Notice, ReceiptAsk};
 use crate::backend::Services;
-use crate::config::Settings;
+use crate::config::{ReceiptMode, Settings};
 use crate::ops::launch::{EMBEDDED_DEMO_CLIENTS, Launched};
 use jiff::Timestamp;
 use std::path::Path;
@@ -46,6 +46,11 @@ pub fn model(found: Found<'_>, launched: &Launched, session: String, now: Timest
         });
     }
     model.available = availability(&launched.services);
+    model.receipt_mode = match found.settings.receipt() {
+        ReceiptMode::Off => ReceiptAsk::Off,
+        ReceiptMode::Optional => ReceiptAsk::Optional,
+        ReceiptMode::Required => ReceiptAsk::Required,
+    };
     model.config_faults = launched
         .faults
         .iter()

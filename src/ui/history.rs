@@ -5,6 +5,8 @@ use super::{pane_block, theme, window};
 use crate::app::Model;
 use crate::app::model::{CardState, Pane};
 use crate::app::mouse::{List, Target};
+use crate::domain::About;
+use crate::domain::reversal::OperationKind;
 use crate::i18n::{fill, format_date, format_datetime, format_movement};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -70,22 +72,37 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         );
     }
     let focused = model.focus == Pane::History && model.dialog.is_none();
-    let columns = Columns(vec![
+    // Who, why and the receipt, when the server keeps them (ours does): a column of words
+    // that is cut, or left out, before the amounts are.
+    let abouts = visible.clone().any(|i| {
+        rows[i]
+            .about
+            .as_ref()
+            .is_some_and(|a| !about(t, a).is_empty())
+    });
+    let mut columns = vec![
         (t.col_date, Fit::Whole),
         (t.col_amount, Fit::Number),
         (t.col_currency, Fit::Text),
-        (t.col_transaction, Fit::Whole),
-    ]);
+    ];
+    if abouts {
+        columns.push((t.col_about, Fit::Text));
+    }
+    columns.push((t.col_transaction, Fit::Whole));
+    let columns = Columns(columns);
     let texts: Vec<(usize, Vec<String>)> = visible
         .map(|i| {
             let e = &rows[i];
             let amount = format_movement(model.locale, e.amount);
-            let cells = vec![
+            let mut cells = vec![
                 format_datetime(model.locale, e.at, &model.tz),
                 amount,
                 super::labels::currency(t, e.currency).to_string(),
-                e.transaction_id.clone(),
             ];
+            if abouts {
+                cells.push(e.about.as_ref().map_or(String::new(), |a| about(t, a)));
+            }
+            cells.push(e.transaction_id.clone());
             (i, cells)
         })
         .collect();
@@ -99,7 +116,7 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         };
         let mut cells = table::cells(&columns, &widths, cells);
         // The transaction id, when it is shown, is the quiet last column.
-        if widths[3].is_some()
+        if widths.last().is_some_and(Option::is_some)
             && let Some(last) = cells.last_mut()
         {
             *last = last.clone().style(theme::muted());
@@ -109,4 +126,24 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
     let titles = columns.0.iter().map(|(t, _)| (*t).to_string()).collect();
     let header = Row::new(table::cells(&columns, &widths, titles)).style(theme::key());
     frame.render_widget(table::table(built.collect(), &widths, header), inner);
+}
+
+/// What a row's `about` says beyond the amount: a reversal says so, then who, why and the
+/// receipt's number, each only when known.
+fn about(t: &crate::i18n::Text, a: &About) -> String {
+    let mut parts = Vec::new();
+    if a.kind == Some(OperationKind::Reversal) {
+        parts.push(t.kind_reversal.to_string());
+    }
+    let who = super::reversal::who(&a.who);
+    if !who.is_empty() {
+        parts.push(who);
+    }
+    if let Some(why) = &a.why {
+        parts.push(super::journal::reason(t, why));
+    }
+    if let Some(receipt) = &a.receipt {
+        parts.push(format!("№ {}", receipt.number));
+    }
+    parts.join(" · ")
 }

@@ -1,45 +1,92 @@
-//! F7: the journal of money movements (write-offs today), newest first, each with how it
-//! ended.
+//! F7: the journal of money movements (write-offs and reversals), newest first, each with
+//! its kind, receipt, reason and how it ended.
 
-use super::pane_block;
 use super::table::{self, Columns, Fit};
+use super::{field, labels, pane_block};
 use crate::app::Model;
-use crate::domain::journal::{Movement, Outcome};
+use crate::domain::journal::{JournalRow, Movement, Outcome};
+use crate::domain::reversal::{OperationKind, Why};
+use crate::i18n::Text;
 use crate::i18n::{format_amount, format_datetime};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
     let journal = &model.journal.rows;
     let mut title = t.journal_title.to_string();
+    let filtered = model.journal.filtering || !model.journal.filter.value().is_empty();
     if let Some(rows) = &journal.data {
-        title = format!("{title} ({})", rows.len());
+        title = match filtered {
+            true => format!("{title} ({}/{})", model.journal.shown().len(), rows.len()),
+            false => format!("{title} ({})", rows.len()),
+        };
     }
     if journal.is_loading() {
         title = format!("{title} · {}", t.loading);
     }
     let block = pane_block(model, None, title);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    if filtered {
+        // The filter's own row above the table, only while there is one.
+        let row = Rect { height: 1, ..inner };
+        let label = t.journal_filter;
+        field::labelled(
+            frame,
+            row,
+            (label, label.width() + 1),
+            30,
+            &model.journal.filter,
+            model.journal.filtering && model.dialog.is_none(),
+        );
+        inner.y += 1;
+        inner.height = inner.height.saturating_sub(1);
+    }
     let message = super::placeholder(t, journal, t.journal_empty);
     if let Some((text, style)) = message {
         frame.render_widget(Paragraph::new(Span::styled(text, style)), inner);
         return;
     }
-    let rows = journal.data.as_deref().unwrap_or_default();
+    let rows = model.journal.shown();
+    // The kind, receipt and reason columns come only when a row has one: a journal of plain
+    // write-offs keeps its room for the outcome at 80 columns.
+    let any = |f: fn(&JournalRow) -> bool| rows.iter().any(|r| f(r));
+    let shown = [
+        true,
+        true,
+        any(|r| matches!(r.attempt.movement, Movement::Reversal(_))),
+        true,
+        true,
+        true,
+        any(|r| matches!(&r.attempt.movement, Movement::WriteOff(w) if w.receipt.is_some())),
+        any(|r| matches!(r.attempt.movement, Movement::Reversal(_))),
+        true,
+        true,
+    ];
     let fits = [
         Fit::Whole,
         Fit::Number,
+        Fit::Whole,
         Fit::Number,
         Fit::Number,
         Fit::Whole,
         Fit::Text,
+        Fit::Text,
+        Fit::Text,
         Fit::Whole,
     ];
-    let columns = Columns(t.journal_columns().into_iter().zip(fits).collect());
+    let columns = Columns(
+        t.journal_columns()
+            .into_iter()
+            .zip(fits)
+            .zip(shown)
+            .filter_map(|(c, shown)| shown.then_some(c))
+            .collect(),
+    );
     let amount = |a: Option<crate::domain::Amount>| {
         a.map_or(String::new(), |a| format_amount(model.locale, a))
     };
@@ -51,9 +98,25 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         model.journal.selected,
         |i| {
             let r = &rows[i];
-            let (points, rubles, coupons) = match &r.attempt.movement {
-                Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
-                Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
+            let (kind, points, rubles, coupons, receipt) = match &r.attempt.movement {
+                Movement::WriteOff(w) => (
+                    OperationKind::WriteOff,
+                    w.points,
+                    w.rubles,
+                    &w.coupons,
+                    w.receipt.as_ref().map(|r| r.number.clone()),
+                ),
+                Movement::Reversal(v) => (
+                    OperationKind::Reversal,
+                    v.points,
+                    v.rubles,
+                    &v.coupons,
+                    None,
+                ),
+            };
+            let reason = match &r.attempt.movement {
+                Movement::Reversal(v) => reason(t, &v.why),
+                Movement::WriteOff(_) => String::new(),
             };
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             let state = t.outcome(r.outcome);
@@ -61,15 +124,32 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 None | Some(Outcome::Unknown | Outcome::UnclearAfterCheck) => format!("! {state}"),
                 _ => state.to_string(),
             };
-            vec![
+            let cells = [
                 format_datetime(model.locale, r.at, &model.tz),
                 r.attempt.client.0.to_string(),
+                labels::operation_kind(t, kind).to_string(),
                 amount(points),
                 amount(rubles),
                 coupons.join(","),
+                receipt.unwrap_or_default(),
+                reason,
                 state,
                 r.attempt.key.clone(),
-            ]
+            ];
+            cells
+                .into_iter()
+                .zip(shown)
+                .filter_map(|(c, shown)| shown.then_some(c))
+                .collect()
         },
     );
+}
+
+/// A reason as a row shows it: the code's word, and the note after it.
+pub fn reason(t: &Text, why: &Why) -> String {
+    let code = labels::reason_code(t, why.code);
+    match &why.note {
+        Some(note) => format!("{code}: {note}"),
+        None => code.to_string(),
+    }
 }

@@ -1,10 +1,15 @@
 //! Turning model values into catalogue text: errors, notices, form problems, key names.
 
 pub use crate::app::keys::labels::{action, key, keys, scope};
-use crate::app::model::{BackendLabel, FormProblem, GroupFormProblem, Notice, WriteOffField};
+use crate::app::model::{
+    BackendLabel, FormProblem, GroupFormProblem, Notice, ReversalField, ReversalProblem,
+    WriteOffField,
+};
 use crate::domain::AmountError;
+use crate::domain::Reversal;
 use crate::domain::admin::{GroupKind, GroupProblem};
-pub use crate::i18n::describe::{currency, doubt, error, refusal, write_off};
+use crate::domain::reversal::{OperationKind, ReasonCode};
+pub use crate::i18n::describe::{currency, doubt, error, limit, refusal, write_off};
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
 
 pub fn field(t: &Text, f: WriteOffField) -> &'static str {
@@ -12,20 +17,84 @@ pub fn field(t: &Text, f: WriteOffField) -> &'static str {
         WriteOffField::Points => t.points,
         WriteOffField::Rubles => t.rubles,
         WriteOffField::Coupons => t.coupons_title,
+        WriteOffField::ReceiptNumber => t.receipt_number,
+        WriteOffField::ReceiptTotal => t.receipt_total,
+        WriteOffField::Pin => t.pin_label,
     }
+}
+
+pub fn reversal_field(t: &Text, f: ReversalField) -> &'static str {
+    match f {
+        ReversalField::Points => t.points,
+        ReversalField::Rubles => t.rubles,
+        ReversalField::Coupons => t.coupons_title,
+        ReversalField::Reason => t.rev_reason,
+        ReversalField::Note => t.rev_note,
+        ReversalField::Pin => t.pin_label,
+    }
+}
+
+pub fn reason_code(t: &Text, r: ReasonCode) -> &'static str {
+    match r {
+        ReasonCode::Mistake => t.reason_code_mistake,
+        ReasonCode::Returned => t.reason_code_returned,
+        ReasonCode::Complaint => t.reason_code_complaint,
+        ReasonCode::Other => t.reason_code_other,
+    }
+}
+
+pub fn operation_kind(t: &Text, k: OperationKind) -> &'static str {
+    match k {
+        OperationKind::WriteOff => t.kind_write_off,
+        OperationKind::Reversal => t.kind_reversal,
+    }
+}
+
+fn amount_error(t: &Text, e: &AmountError) -> &'static str {
+    match e {
+        AmountError::NotANumber => t.problem_not_number,
+        AmountError::TooManyDecimals => t.problem_decimals,
+        AmountError::TooLarge => t.problem_too_large,
+    }
+}
+
+pub fn reversal_problem(locale: Locale, p: &ReversalProblem) -> String {
+    let t = locale.text();
+    match p {
+        ReversalProblem::Amount { field: f, error: e } => {
+            fill(amount_error(t, e), reversal_field(t, *f))
+        }
+        ReversalProblem::NotPositive(f) => fill(t.problem_not_positive, reversal_field(t, *f)),
+        ReversalProblem::AboveLeft { field: f, left } => format!(
+            "{}: {}",
+            reversal_field(t, *f),
+            fill(t.problem_above_left, format_amount(locale, *left))
+        ),
+        ReversalProblem::Nothing => t.problem_reverse_nothing.to_string(),
+        ReversalProblem::NoteMissing => t.problem_note_missing.to_string(),
+        ReversalProblem::NoteTooLong => t.problem_note_long.to_string(),
+        ReversalProblem::PinMissing => t.problem_pin.to_string(),
+        ReversalProblem::Refused(e) => refusal(t, e),
+    }
+}
+
+/// What a reversal gives back, as a notice says it: the amounts and the coupons.
+pub fn reversal(locale: Locale, r: &Reversal) -> String {
+    write_off(
+        locale,
+        &crate::domain::WriteOff {
+            points: r.points,
+            rubles: r.rubles,
+            coupons: r.coupons.clone(),
+            receipt: None,
+        },
+    )
 }
 
 pub fn problem(locale: Locale, p: &FormProblem) -> String {
     let t = locale.text();
     match p {
-        FormProblem::Amount { field: f, error: e } => fill(
-            match e {
-                AmountError::NotANumber => t.problem_not_number,
-                AmountError::TooManyDecimals => t.problem_decimals,
-                AmountError::TooLarge => t.problem_too_large,
-            },
-            field(t, *f),
-        ),
+        FormProblem::Amount { field: f, error: e } => fill(amount_error(t, e), field(t, *f)),
         FormProblem::NotPositive(f) => fill(t.problem_not_positive, field(t, *f)),
         FormProblem::AboveBalance {
             field: f,
@@ -38,6 +107,10 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
         FormProblem::CouponExpired(id) => fill(t.problem_coupon_expired, id.0),
         FormProblem::Nothing => t.problem_nothing.to_string(),
         FormProblem::Refused(e) => fill(t.problem_refused, refusal(t, e)),
+        FormProblem::ReceiptHalf => t.problem_receipt_half.to_string(),
+        FormProblem::ReceiptMissing => t.problem_receipt_missing.to_string(),
+        FormProblem::ReceiptNumberTooLong => t.problem_receipt_number_long.to_string(),
+        FormProblem::PinMissing => t.problem_pin.to_string(),
     }
 }
 
@@ -76,6 +149,21 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         Notice::GroupSaved { name } => fill(t.notice_group_saved, name),
         Notice::GroupRemoved { name } => fill(t.notice_group_removed, name),
         Notice::BonusCorrected { name } => fill(t.notice_bonus_corrected, name),
+        Notice::Reversed {
+            operation,
+            request,
+            after_check,
+        } => fill2(
+            if *after_check {
+                t.notice_reversed_after_check
+            } else {
+                t.notice_reversed
+            },
+            operation,
+            reversal(locale, request),
+        ),
+        Notice::ReversalNotOffered => t.notice_reversal_not_offered.to_string(),
+        Notice::NotReversible => t.notice_not_reversible.to_string(),
         Notice::Exported { path, rows } => {
             format!(
                 "{} → {}",

@@ -27,8 +27,10 @@ mod not_configured;
 mod quit_confirm;
 mod registrations;
 mod results;
+mod reversal;
 mod screens;
 mod search;
+mod shift;
 #[cfg(test)]
 mod snapshot_tests;
 mod status;
@@ -134,6 +136,8 @@ fn draw(model: &Model, frame: &mut Frame) {
         Some(Dialog::GroupRemove(r)) => group_remove::render(model, r, frame, area),
         Some(Dialog::BonusMismatch(b)) => bonus_mismatch::render(model, b, frame, area),
         Some(Dialog::CardPicker(p)) => card_picker::render(model, p, frame, area),
+        Some(Dialog::Reversal(d)) => reversal::render(model, d, frame, area),
+        Some(Dialog::ShiftReport(s)) => shift::render(model, s, frame, area),
         None => {}
     }
     if let Some(what) = model.quit_asked {

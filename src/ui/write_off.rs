@@ -4,13 +4,15 @@
 use super::{centered, coupons, field, labels, theme, truncate};
 use crate::app::Model;
 use crate::app::keys::{Action, Scope};
-use crate::app::model::{Button, Verdict, WriteOffDialog, WriteOffField, WriteOffStep};
-use crate::domain::{Client, WriteOff, mask};
+use crate::app::model::{Button, Remote, Verdict, WriteOffDialog, WriteOffField, WriteOffStep};
+use crate::domain::limits::Available;
+use crate::domain::{Amount, Client, WriteOff, mask};
 use crate::i18n::{Text, fill, fill2, format_amount};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use tui_input::Input;
 use unicode_width::UnicodeWidthStr;
 
 const WIDTH: u16 = 68;
@@ -33,7 +35,7 @@ pub fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect) 
     }
 }
 
-fn dialog_block(title: String, danger: bool) -> Block<'static> {
+pub(super) fn dialog_block(title: String, danger: bool) -> Block<'static> {
     Block::bordered()
         .title(format!(" {title} "))
         .border_style(if danger {
@@ -47,14 +49,26 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
     let t = model.locale.text();
     let locale = model.locale;
     let coupon_rows = d.coupons.len().clamp(1, 6) as u16;
-    let rect = centered(area, WIDTH, 11 + coupon_rows);
+    // The receipt's two fields and a blank row; the PIN's row and a blank one.
+    let receipt_rows = if d.receipt_shown { 3 } else { 0 };
+    let pin_rows = if d.pin.is_some() { 2 } else { 0 };
+    // «Доступно к списанию» takes the blank row under the balance, and the limit that
+    // bounds it one more.
+    let limit_rows = u16::from(d.limits.is_some());
+    let rect = centered(
+        area,
+        WIDTH,
+        11 + coupon_rows + receipt_rows + pin_rows + limit_rows,
+    );
     frame.render_widget(Clear, rect);
     let title_room = (WIDTH as usize).saturating_sub(t.write_off_title.width() + 2);
     let who = client_line(t, &d.client, title_room, false);
     let block = dialog_block(fill(t.write_off_title, who), false);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let row = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
+    let at = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
+    // Rows below the balance move down past the limit's row when there is one.
+    let row = |i: u16| at(if i == 0 { 0 } else { i + limit_rows });
 
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -75,6 +89,11 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
         ])),
         row(0),
     );
+    if let Some(limits) = &d.limits {
+        let [amounts, bound] = limits_lines(model, limits);
+        frame.render_widget(Paragraph::new(amounts), at(1));
+        frame.render_widget(Paragraph::new(bound), at(2));
+    }
     for (i, field, input) in [
         (2, WriteOffField::Points, &d.points),
         (3, WriteOffField::Rubles, &d.rubles),
@@ -129,7 +148,32 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
         };
         frame.render_widget(Paragraph::new(line), r);
     }
-    let bottom = 7 + coupon_rows;
+    let mut bottom = 7 + coupon_rows;
+    if d.receipt_shown {
+        for (i, field, input) in [
+            (bottom, WriteOffField::ReceiptNumber, &d.receipt_number),
+            (bottom + 1, WriteOffField::ReceiptTotal, &d.receipt_total),
+        ] {
+            let label = labels::field(t, field);
+            field::labelled(frame, row(i), (label, 14), 22, input, d.field == field);
+        }
+        bottom += receipt_rows;
+    }
+    if let Some(pin) = &d.pin {
+        // Only as many dots as digits typed: the digits never reach the screen.
+        let masked = Input::new("•".repeat(pin.len()));
+        let field = WriteOffField::Pin;
+        let label = labels::field(t, field);
+        field::labelled(
+            frame,
+            row(bottom),
+            (label, 14),
+            14,
+            &masked,
+            d.field == field,
+        );
+        bottom += pin_rows;
+    }
     if let Some(p) = &d.problem {
         frame.render_widget(
             Paragraph::new(Span::styled(
@@ -143,6 +187,79 @@ fn render_form(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect)
             },
         );
     }
+}
+
+/// «Доступно к списанию» under the shop's limits, per currency, and on the next row the
+/// limit that bounds it, once the provider answered.
+fn limits_lines(model: &Model, limits: &Remote<Available>) -> [Line<'static>; 2] {
+    let t = model.locale.text();
+    let locale = model.locale;
+    let mut spans = vec![Span::styled(
+        format!("{}: ", t.available_to_write_off),
+        theme::muted(),
+    )];
+    let mut bound = Line::default();
+    match (&limits.data, &limits.error) {
+        (_, Some(e)) if !limits.is_loading() => {
+            spans.push(Span::styled(
+                fill(t.failed, labels::error(t, e)),
+                theme::danger(),
+            ));
+        }
+        (Some(a), _) => {
+            spans.push(Span::styled(
+                format!("{} {}", t.points, format_amount(locale, a.points)),
+                theme::money(),
+            ));
+            spans.push(Span::raw(" · "));
+            spans.push(Span::styled(
+                format!("{} {} ₽", t.rubles, format_amount(locale, a.rubles)),
+                theme::money(),
+            ));
+            if let Some(kind) = a.limited_by {
+                bound = Line::from(Span::styled(
+                    format!("  {}", fill(t.available_bounded, labels::limit(t, kind))),
+                    theme::muted(),
+                ));
+            }
+        }
+        (None, _) => spans.push(Span::styled(t.loading, theme::muted())),
+    }
+    [Line::from(spans), bound]
+}
+
+/// The text the cashier puts on the receipt (54-ФЗ wants the points on it): its total, what
+/// points and roubles paid, and what is left to pay. A point pays one rouble, so both
+/// balances come off the total alike.
+fn receipt_lines(model: &Model, request: &WriteOff) -> Vec<Line<'static>> {
+    let Some(receipt) = &request.receipt else {
+        return Vec::new();
+    };
+    let t = model.locale.text();
+    let locale = model.locale;
+    let paid = |a: Option<Amount>| a.unwrap_or(Amount::ZERO);
+    let to_pay =
+        receipt.total.minor() - paid(request.points).minor() - paid(request.rubles).minor();
+    let to_pay = Amount::from_minor(to_pay.max(0));
+    let row = |label: &str, amount: Amount| {
+        Line::from(vec![
+            Span::styled(format!("  {label:<18}"), theme::muted()),
+            Span::styled(
+                format!("{} ₽", format_amount(locale, amount)),
+                theme::money(),
+            ),
+        ])
+    };
+    vec![
+        Line::from(Span::styled(
+            fill(t.receipt_for, truncate(&receipt.number, 40)),
+            theme::key(),
+        )),
+        row(t.receipt_total, receipt.total),
+        row(t.receipt_paid_points, paid(request.points)),
+        row(t.receipt_paid_rubles, paid(request.rubles)),
+        row(t.receipt_to_pay, to_pay),
+    ]
 }
 
 /// What the confirmation waits for.
@@ -168,7 +285,13 @@ fn render_confirm(
         .iter()
         .filter(|c| request.coupons.contains(&c.id))
         .collect();
-    let rect = centered(area, WIDTH, 14 + chosen.len().max(1) as u16);
+    let receipt = receipt_lines(model, request);
+    let receipt_rows = if receipt.is_empty() {
+        0
+    } else {
+        receipt.len() as u16 + 1
+    };
+    let rect = centered(area, WIDTH, 14 + chosen.len().max(1) as u16 + receipt_rows);
     frame.render_widget(Clear, rect);
     let title = match waiting {
         Waiting::Consent(_) => t.confirm_title,
@@ -227,6 +350,10 @@ fn render_confirm(
                 width.saturating_sub(10),
             )),
         ]));
+    }
+    if !receipt.is_empty() {
+        lines.push(Line::default());
+        lines.extend(receipt);
     }
     lines.push(Line::default());
     match waiting {
@@ -296,7 +423,7 @@ fn toggle_keys(model: &Model) -> String {
 }
 
 /// The keys bound to `action` in `scope`, named as the hint bar names them.
-fn scope_keys(model: &Model, scope: Scope, action: Action) -> String {
+pub(super) fn scope_keys(model: &Model, scope: Scope, action: Action) -> String {
     let keys: Vec<_> = model
         .keymap
         .own(scope)

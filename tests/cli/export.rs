@@ -26,6 +26,7 @@ fn services(s: &TestServer) -> Services {
             base_url: s.url(),
             credential: ExtCredential::Bearer(Secret::new(TOKEN)),
             write_off: WriteOffMode::Direct,
+            receipt: loyalty_console::config::ReceiptMode::default(),
         }),
         poster: Some(endpoint(TOKEN)),
         mloyalty: Some(MloyaltySettings {

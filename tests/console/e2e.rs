@@ -582,3 +582,154 @@ fn a_wrong_mloyalty_section_leaves_the_till_working_and_f5_says_why() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// The manager's PIN the money-both-ways journeys add with `serve user add --pin-env`.
+const MANAGER_PIN: &str = "2468";
+
+/// A `loyalty serve` over a fresh file with a manager «Ольга» (PIN from the environment) and
+/// `limits` on its command line, and the console's profile pointing at it in Russian at
+/// 80x24. The server is killed when its handle drops.
+fn served_with_a_manager(
+    dir: &std::path::Path,
+    limits: &[&str],
+) -> (common::Reaped, common::tmux::Tmux) {
+    use std::process::Command;
+    let db = dir.join("shop.db");
+    let added = Command::new(env!("CARGO_BIN_EXE_loyalty"))
+        .args(["serve", "user", "add", "Ольга", "--role", "manager"])
+        .args(["--pin-env", "MANAGER_PIN", "--db"])
+        .arg(&db)
+        .env("MANAGER_PIN", MANAGER_PIN)
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let (server, url) = common::spawn_serve(
+        Command::new(env!("CARGO_BIN_EXE_loyalty"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
+            .args(["--token", "tok-journey"])
+            .args(limits)
+            .arg("--db")
+            .arg(&db),
+    );
+    let config = dir.join("shop.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"shop\"\n\
+             [profiles.shop.ext]\nbase_url = \"{url}\"\ntoken_env = \"SHOP_TOKEN\"\n"
+        ),
+    )
+    .unwrap();
+    let extra = format!(
+        "SHOP_TOKEN=tok-journey LOYALTY_CONFIG='{}'",
+        config.display()
+    );
+    let tui = Tmux::start_with(dir, "ru_RU.UTF-8", 80, 24, &extra);
+    // Keys typed before the console owns the terminal would be cooked by the tty.
+    tui.wait_for("Поиск: телефон или email");
+    (server, tui)
+}
+
+/// Finds the sample client and writes off 100 points, confirmed; the screen after.
+fn write_off_100(tui: &Tmux) -> String {
+    tui.text("7912345678");
+    tui.keys(&["Enter"]);
+    tui.wait_for("▶ Клиенты (1)");
+    tui.wait_for("Баллы 1 234,56");
+    tui.keys(&["w"]);
+    tui.wait_for("Списание · Client First");
+    tui.text("100");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Подтвердите списание");
+    tui.keys(&["y"]);
+    tui.wait_for("Списано: Баллы 100,00")
+}
+
+fn quit(tui: &Tmux) {
+    tui.keys(&["q"]);
+    let start = Instant::now();
+    while !tui.exited() {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "q did not quit:\n{}",
+            tui.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_cashier_reverses_part_of_a_write_off_from_f7_in_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, tui) = served_with_a_manager(dir.path(), &[]);
+    write_off_100(&tui);
+    tui.wait_for("Баллы 1 134,56");
+    tui.keys(&["F7"]);
+    tui.wait_for("списано");
+    tui.keys(&["c"]);
+    let form = tui.wait_for("Осталось");
+    assert!(form.contains("Сторно операции"), "{form}");
+    assert!(
+        form.contains("[100"),
+        "prefilled with what is left:\n{form}"
+    );
+    // 40 of the 100 points back, for goods returned, with the manager's PIN.
+    tui.keys(&["C-u"]);
+    tui.text("40");
+    tui.keys(&["Tab", "Tab", "Down", "Tab", "Tab"]);
+    tui.text(MANAGER_PIN);
+    let typed = tui.screen();
+    assert!(!typed.contains(MANAGER_PIN), "the PIN is masked:\n{typed}");
+    tui.keys(&["Enter"]);
+    let confirm = tui.wait_for("Вернуть клиенту?");
+    assert!(confirm.contains("▶[ Отмена ]◀"), "{confirm}");
+    assert!(confirm.contains("возврат товара"), "{confirm}");
+    tui.keys(&["y"]);
+    tui.wait_for("проведено: Баллы 40,00");
+    // Read again after the reversal: its row is the newest.
+    let journal = tui.wait_for("кассы (2)");
+    assert!(journal.contains("возврат"), "{journal}");
+    tui.keys(&["F2"]);
+    tui.wait_for("Баллы 1 174,56");
+    quit(&tui);
+    let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    assert!(journal.contains("\"reversal\""), "{journal}");
+    assert!(!journal.contains(MANAGER_PIN), "{journal}");
+    let log = common::tmux::console_log(dir.path());
+    assert!(!log.contains(MANAGER_PIN), "{log}");
+}
+
+#[test]
+fn a_write_off_over_the_shops_limit_goes_with_a_managers_pin_in_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, tui) = served_with_a_manager(dir.path(), &["--limit-operation", "50"]);
+    tui.text("7912345678");
+    tui.keys(&["Enter"]);
+    tui.wait_for("▶ Клиенты (1)");
+    tui.wait_for("Баллы 1 234,56");
+    tui.keys(&["w"]);
+    tui.wait_for("Доступно к списанию");
+    tui.text("100");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Подтвердите списание");
+    tui.keys(&["y"]);
+    let refused = tui.wait_for("PIN менеджера");
+    assert!(refused.contains("сумма одного списания"), "{refused}");
+    tui.text("1111");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Такого PIN нет");
+    tui.text(MANAGER_PIN);
+    tui.keys(&["Enter"]);
+    tui.wait_for("Списано: Баллы 100,00");
+    tui.wait_for("Баллы 1 134,56");
+    quit(&tui);
+    let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    assert!(journal.contains("\"manager\":true"), "{journal}");
+    assert!(!journal.contains(MANAGER_PIN), "{journal}");
+    let log = common::tmux::console_log(dir.path());
+    assert!(!log.contains(MANAGER_PIN), "{log}");
+}

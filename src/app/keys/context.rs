@@ -2,7 +2,9 @@
 //! ask `Model::key_context()`, so none of them keeps its own copy of the rules.
 
 use super::Scope;
-use crate::app::model::{Dialog, Model, Verdict, WriteOffStep};
+use crate::app::model::{
+    Dialog, Model, ReversalField, ReversalStep, ReversalVerdict, Verdict, WriteOffStep,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyContext {
@@ -47,6 +49,24 @@ impl Model {
             Some(Dialog::GroupRemove(_)) => (Scope::GroupRemove, false),
             Some(Dialog::BonusMismatch(_)) => (Scope::BonusMismatch, false),
             Some(Dialog::CardPicker(_)) => (Scope::CardPicker, false),
+            Some(Dialog::ShiftReport(_)) => (Scope::ShiftReport, false),
+            Some(Dialog::Reversal(d)) => match d.step {
+                ReversalStep::Form => (
+                    Scope::ReversalForm,
+                    !matches!(d.field, ReversalField::Coupons | ReversalField::Reason),
+                ),
+                ReversalStep::Confirm { .. }
+                | ReversalStep::Checked {
+                    verdict: ReversalVerdict::NotApplied,
+                    ..
+                } => (Scope::ReversalConfirm, false),
+                ReversalStep::Sending { .. } | ReversalStep::Checking { .. } => {
+                    (Scope::WriteOffWaiting, false)
+                }
+                ReversalStep::Loading { .. }
+                | ReversalStep::Unreadable(_)
+                | ReversalStep::Checked { .. } => (Scope::ReversalUnclear, false),
+            },
             // A screen without its provider shows how to add one: its own keys do nothing.
             None if !crate::app::update::screen_available(self, self.screen) => {
                 (Scope::Global, false)

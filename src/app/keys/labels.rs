@@ -32,6 +32,11 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::BonusMismatch => t.bonus_mismatch_title,
         Scope::CardPicker => t.scope_card_picker,
         Scope::QuitConfirm => t.quit_title,
+        Scope::ReversalForm => t.scope_reversal,
+        Scope::ReversalConfirm => t.scope_confirm,
+        Scope::ReversalUnclear => t.scope_reversal_closing,
+        Scope::ShiftReport => t.shift_title,
+        Scope::JournalFilter => t.scope_journal_filter,
     }
 }
 
@@ -41,19 +46,30 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
     match (a, s) {
         (Action::Submit, Scope::Search) => t.action_search,
         (Action::Submit, Scope::Results) => t.action_open,
-        (Action::Submit, Scope::WriteOffForm) => t.action_to_confirm,
-        (Action::Submit, Scope::WriteOffConfirm | Scope::GroupRemove | Scope::BonusMismatch) => {
-            t.action_activate
-        }
+        (Action::Submit, Scope::WriteOffForm | Scope::ReversalForm) => t.action_to_confirm,
+        (
+            Action::Submit,
+            Scope::WriteOffConfirm
+            | Scope::GroupRemove
+            | Scope::BonusMismatch
+            | Scope::ReversalConfirm,
+        ) => t.action_activate,
         (Action::Submit, Scope::Groups) => t.action_details,
         (Action::Submit, Scope::GroupForm) => t.action_save,
         (Action::FocusSearch, Scope::Search) => t.action_select_query,
         (Action::EditFilter, Scope::AdminFilter) => t.action_already_here,
         (Action::EditFilter, _) => t.action_filter,
         (Action::Cancel, Scope::AdminFilter) => t.action_leave_filter,
-        (Action::Cancel, Scope::WriteOffUnclear) => t.action_close,
+        (Action::Cancel, Scope::JournalFilter) => t.action_clear_filter,
+        (Action::Cancel, Scope::WriteOffUnclear | Scope::ReversalUnclear | Scope::ShiftReport) => {
+            t.action_close
+        }
+        (Action::ToggleCoupon, Scope::ReversalForm) => t.action_coupons_back,
+        (Action::Move(Move::Up | Move::Down), Scope::ReversalForm) => t.action_reason,
         (Action::Submit, Scope::CardPicker) => t.action_pick,
         (Action::ToggleKind, _) => t.action_toggle_kind,
+        (Action::Reverse, _) => t.action_reverse,
+        (Action::ShiftReport, _) => t.shift_title,
         (Action::Submit, _) => t.action_apply,
         (Action::Edit(edit), _) => field_edit(t, edit),
         (Action::Cancel, Scope::Help) => t.action_close,

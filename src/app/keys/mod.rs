@@ -57,6 +57,10 @@ pub enum Action {
     WriteOffAnew,
     /// Switch a group between bonus and discount.
     ToggleKind,
+    /// Give back all or part of the write-off on the selected row (сторно).
+    Reverse,
+    /// F7: «Итоги смены», per cashier since the start of today.
+    ShiftReport,
     Confirm,
     Cancel,
 }
@@ -108,7 +112,8 @@ pub enum Scope {
     History,
     WriteOffForm,
     WriteOffConfirm,
-    /// A write-off sent or being checked: nothing to press until its answer comes.
+    /// A write-off or a reversal sent or being checked: nothing to press until its answer
+    /// comes.
     WriteOffWaiting,
     /// A check that could not tell whether the write-off went through: only closing.
     WriteOffUnclear,
@@ -128,6 +133,15 @@ pub enum Scope {
     CardPicker,
     /// Quitting would lose a write-off's outcome or a form's input: asked first.
     QuitConfirm,
+    /// The reversal dialog's form.
+    ReversalForm,
+    ReversalConfirm,
+    /// The original could not be read, or a check could not tell: only closing.
+    ReversalUnclear,
+    /// F7's «Итоги смены» popup.
+    ShiftReport,
+    /// Typing into F7's filter.
+    JournalFilter,
 }
 
 impl Scope {
@@ -163,6 +177,10 @@ impl Scope {
                 | Scope::QuitConfirm
                 | Scope::Help
                 | Scope::Messages
+                | Scope::ReversalForm
+                | Scope::ReversalConfirm
+                | Scope::ReversalUnclear
+                | Scope::ShiftReport
         )
     }
 }

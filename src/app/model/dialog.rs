@@ -13,6 +13,8 @@ pub enum Dialog {
     GroupRemove(GroupRemoval),
     BonusMismatch(Box<BonusMismatch>),
     CardPicker(CardPicker),
+    Reversal(Box<ReversalDialog>),
+    ShiftReport(ShiftReportState),
 }
 
 /// The help overlay: the text typed to find a key, and how far it is scrolled.
@@ -26,7 +28,7 @@ pub struct HelpState {
 /// What quitting now would lose; quitting asks first while there is any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unsaved {
-    /// A write-off is sent or being checked: its outcome would go unseen.
+    /// A write-off or a reversal is sent or being checked: its outcome would go unseen.
     WriteOffInFlight,
     /// A form has input that was not saved or sent.
     Form,
@@ -94,4 +96,14 @@ pub enum Notice {
         path: PathBuf,
         rows: usize,
     },
+    /// A reversal went through (`after_check`: found so by reading the original again).
+    Reversed {
+        operation: crate::domain::OperationId,
+        request: crate::domain::Reversal,
+        after_check: bool,
+    },
+    /// The reversal key where the provider does not reverse: said instead of a dialog.
+    ReversalNotOffered,
+    /// The reversal key on a row that is no applied write-off with the server's number.
+    NotReversible,
 }

@@ -22,6 +22,7 @@ mod dialog;
 mod groups;
 mod remote;
 mod requests;
+mod reversal;
 mod tables;
 mod write_off;
 
@@ -30,6 +31,7 @@ pub use dialog::*;
 pub use groups::*;
 pub use remote::*;
 pub use requests::*;
+pub use reversal::*;
 pub use tables::*;
 pub use write_off::*;
 
@@ -91,11 +93,43 @@ impl Availability {
     };
 }
 
-/// F7: this console's journal as last read, and the row selected.
+/// F7: this console's journal as last read, the row selected among those the filter shows,
+/// and the filter.
 #[derive(Debug, Default)]
 pub struct JournalState {
     pub rows: Remote<Vec<crate::domain::journal::JournalRow>>,
     pub selected: usize,
+    /// Text a row must hold: its receipt's number, its client's, its operation's or its key.
+    pub filter: Input,
+    /// The filter has the keyboard.
+    pub filtering: bool,
+}
+
+impl JournalState {
+    /// The rows the filter lets through, all of them without one.
+    pub fn shown(&self) -> Vec<&crate::domain::journal::JournalRow> {
+        use crate::domain::journal::Movement;
+        let rows = self.rows.data.as_deref().unwrap_or_default();
+        let needle = self.filter.value().trim().to_lowercase();
+        let holds = |r: &crate::domain::journal::JournalRow| {
+            let receipt = match &r.attempt.movement {
+                Movement::WriteOff(w) => w.receipt.as_ref().map(|r| r.number.to_lowercase()),
+                Movement::Reversal(_) => None,
+            };
+            [
+                receipt,
+                Some(r.attempt.client.0.to_string()),
+                r.operation.map(|o| o.0.to_string()),
+                Some(r.attempt.key.to_lowercase()),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|text| text.contains(&needle))
+        };
+        rows.iter()
+            .filter(|r| needle.is_empty() || holds(r))
+            .collect()
+    }
 }
 
 /// A vendor's section of the config that is wrong: its screens say this instead of working.
@@ -155,6 +189,11 @@ pub struct Model {
     /// The key registry with the user's `keys.toml` over it; shared, as field editing reads
     /// it while a dialog is borrowed.
     pub keymap: std::sync::Arc<crate::app::keys::Keymap>,
+    /// What the clients' provider can do beyond a plain write-off, asked once per session;
+    /// until it answers, nothing more is offered.
+    pub capabilities: Remote<crate::domain::limits::Capabilities>,
+    /// The profile's `receipt`: whether the write-off dialog asks for the receipt.
+    pub receipt_mode: ReceiptAsk,
     next_request: u64,
 }
 
@@ -215,6 +254,8 @@ impl Model {
             session: format!("{:x}", now.as_nanosecond()),
             doubts: Default::default(),
             keymap: Default::default(),
+            capabilities: Remote::default(),
+            receipt_mode: Default::default(),
             next_request: 0,
         }
     }
@@ -235,6 +276,11 @@ impl Model {
     /// reply, or a page waiting to be asked again as a rate-limited vendor told.
     pub fn busy(&self) -> bool {
         !self.in_flight.is_empty() || self.card_operations.waits > 0
+    }
+
+    /// What the provider said it can do; nothing until it answered.
+    pub fn can(&self) -> crate::domain::limits::Capabilities {
+        self.capabilities.data.unwrap_or_default()
     }
 
     pub fn selected_client(&self) -> Option<&Client> {

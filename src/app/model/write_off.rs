@@ -4,11 +4,25 @@ use super::*;
 /// The check's findings are the domain's: the command line judges by the same rules.
 pub use crate::domain::reconcile::{Doubt, Verdict};
 
+/// Whether the write-off dialog asks for the receipt, as the profile says (its `receipt`
+/// key; the runtime reads the config), where the provider keeps receipts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReceiptAsk {
+    Off,
+    #[default]
+    Optional,
+    Required,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOffField {
     Points,
     Rubles,
     Coupons,
+    ReceiptNumber,
+    ReceiptTotal,
+    /// «PIN менеджера», offered once a shop limit refused the write-off.
+    Pin,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +86,13 @@ pub enum FormProblem {
     CouponExpired(CouponId),
     Nothing,
     Refused(ServiceError),
+    /// The receipt's number and total go together or not at all.
+    ReceiptHalf,
+    /// The profile or a shop limit needs the receipt.
+    ReceiptMissing,
+    ReceiptNumberTooLong,
+    /// A manager's PIN is 4 or more digits.
+    PinMissing,
 }
 
 #[derive(Debug)]
@@ -88,6 +109,23 @@ pub struct WriteOffDialog {
     pub step: WriteOffStep,
     /// The last request confirmed and its key: confirming the same request again reuses it.
     pub last_key: Option<(WriteOff, String)>,
+    pub receipt_number: Input,
+    pub receipt_total: Input,
+    /// The receipt's fields are shown (the profile asks and the provider keeps receipts).
+    pub receipt_shown: bool,
+    /// They must be filled: the profile says so, or a limit refused a write-off without.
+    pub receipt_required: bool,
+    /// «Доступно к списанию» under the shop's limits, where the provider has limits.
+    pub limits: Option<Remote<crate::domain::limits::Available>>,
+    /// The receipt total «Доступно» was last asked for.
+    pub limits_for: Option<Amount>,
+    /// Offered once a limit refused the write-off: a manager's PIN goes past it.
+    pub pin: Option<PinInput>,
+    /// The request a limit refused: Enter with the PIN sends it again at once.
+    pub refused: Option<WriteOff>,
+    /// The PIN the request was sent with, for a retry after "not applied" (the field is
+    /// cleared once sent). Its Debug shows no digits.
+    pub manager: Option<crate::domain::limits::ManagerPin>,
 }
 
 /// A write-off a check could not tell about: what was sent, under which key, and the

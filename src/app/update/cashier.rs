@@ -55,6 +55,9 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         Action::PageNext => card::history_page(model, 1),
         Action::HistoryFilter => filter::open(model),
         Action::Export => card::export_history(model),
+        Action::Reverse if model.focus == Pane::History => {
+            super::reversal::open_from_history(model)
+        }
         Action::NextField
         | Action::Edit(_)
         | Action::ToggleCoupon
@@ -70,7 +73,9 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         | Action::NextPreset
         | Action::CycleType
         | Action::CycleSort
-        | Action::ToggleOrder => Vec::new(),
+        | Action::ToggleOrder
+        | Action::Reverse
+        | Action::ShiftReport => Vec::new(),
     }
 }
 

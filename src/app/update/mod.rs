@@ -11,8 +11,10 @@ mod journal;
 mod mouse;
 mod quit;
 mod registrations;
+mod reversal;
 pub(crate) mod screens;
 mod search;
+mod shift;
 mod tables;
 mod write_off;
 
@@ -117,7 +119,27 @@ fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Exported { id, result } => tables::exported(model, id, result),
         Msg::JournalLoaded { id, result } => journal::loaded(model, id, result),
+        Msg::Started => capabilities(model),
+        Msg::CapabilitiesLoaded { id, result } => {
+            // A provider that cannot say is offered nothing beyond a plain write-off.
+            model.capabilities.accept(id, result);
+            Vec::new()
+        }
+        Msg::AvailableLoaded { id, result } => write_off::available_loaded(model, id, result),
+        Msg::OperationLoaded { id, result } => reversal::operation_loaded(model, id, result),
+        Msg::Reversed { id, result } => reversal::reversed(model, id, result),
+        Msg::ShiftReportLoaded { id, result } => shift::loaded(model, id, result),
     }
+}
+
+/// Asked once per session, when a clients' provider is configured.
+fn capabilities(model: &mut Model) -> Vec<Cmd> {
+    if !model.available.clients {
+        return Vec::new();
+    }
+    let id = model.next_id();
+    model.capabilities.start(id);
+    vec![Cmd::LoadCapabilities { id }]
 }
 
 /// The scope whose bindings apply now, and whether a text field has the keyboard.
@@ -161,6 +183,8 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
         Some(Dialog::GroupRemove(_)) => return groups::on_remove_key(model, action),
         Some(Dialog::BonusMismatch(_)) => return groups::on_mismatch_key(model, action),
         Some(Dialog::CardPicker(_)) => return card_operations::on_picker_key(model, action),
+        Some(Dialog::Reversal(_)) => return reversal::on_key(model, action, key),
+        Some(Dialog::ShiftReport(_)) => return shift::on_key(model, action),
         None => {}
     }
     match action {
@@ -237,6 +261,8 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         }
         cmds.extend(match context.scope {
             Scope::WriteOffForm => write_off::on_key(model, None, key),
+            Scope::ReversalForm => reversal::on_key(model, None, key),
+            Scope::JournalFilter => journal::on_filter_key(model, None, key),
             Scope::Filter => filter::on_key(model, None, key),
             Scope::GroupForm => groups::on_form_key(model, None, key),
             Scope::AdminFilter => tables::on_filter_key(model, None, key),

@@ -2,7 +2,7 @@
 //! console asks, and `y` (or Ctrl-C again) quits while any other key stays.
 
 use super::super::keys::Action;
-use super::super::model::{Dialog, Model, Unsaved, WriteOffStep};
+use super::super::model::{Dialog, Model, ReversalStep, Unsaved, WriteOffStep};
 use super::super::msg::Cmd;
 
 /// What quitting now would lose.
@@ -20,6 +20,16 @@ pub fn unsaved(model: &Model) -> Option<Unsaved> {
             }
             WriteOffStep::Confirm { .. } => Some(Unsaved::Form),
             WriteOffStep::Checked { .. } => None,
+        },
+        // A reversal is money too: on its way or being checked, its outcome would go unseen.
+        Some(Dialog::Reversal(d)) => match d.step {
+            ReversalStep::Sending { .. } | ReversalStep::Checking { .. } => {
+                Some(Unsaved::WriteOffInFlight)
+            }
+            ReversalStep::Form | ReversalStep::Confirm { .. } => Some(Unsaved::Form),
+            ReversalStep::Loading { .. }
+            | ReversalStep::Unreadable(_)
+            | ReversalStep::Checked { .. } => None,
         },
         Some(Dialog::GroupForm(f)) if f.touched || f.sending.is_some() => Some(Unsaved::Form),
         _ => None,

@@ -69,6 +69,9 @@ pub const SCREENS: [ScreenSpec; 6] = [
             Scope::WriteOffConfirm,
             Scope::WriteOffUnclear,
             Scope::Filter,
+            Scope::ReversalForm,
+            Scope::ReversalConfirm,
+            Scope::ReversalUnclear,
         ],
         on_show: NOTHING,
         on_key: cashier::on_key,
@@ -185,16 +188,29 @@ pub const SCREENS: [ScreenSpec; 6] = [
         screen: Screen::Journal,
         title: |t| t.screen_journal,
         tab: |t| t.screen_journal,
-        scope: |_| (Scope::Journal, false),
+        scope: |m| {
+            if m.journal.filtering {
+                (Scope::JournalFilter, true)
+            } else {
+                (Scope::Journal, false)
+            }
+        },
         // The journal is local and always there.
         available: |_| true,
-        help: &[Scope::Journal],
+        help: &[
+            Scope::Journal,
+            Scope::JournalFilter,
+            Scope::ReversalForm,
+            Scope::ReversalConfirm,
+            Scope::ReversalUnclear,
+            Scope::ShiftReport,
+        ],
         // It grows with every write-off: read it each time it is shown.
         on_show: journal::load,
-        on_key: |m, a, _| a.map_or_else(Vec::new, |a| journal::on_key(m, a)),
+        on_key: journal::on_key,
         lists: &[List::Table],
         rows: Some(|m| {
-            let len = m.journal.rows.data.as_ref().map_or(0, Vec::len);
+            let len = m.journal.shown().len();
             (&mut m.journal.selected, len)
         }),
         table: None,

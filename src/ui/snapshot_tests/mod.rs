@@ -280,6 +280,7 @@ fn named(name: &str, text: String) {
 mod admin;
 mod cashier;
 mod dialogs;
+mod money_both_ways;
 mod status;
 mod terminal;
 mod write_off;

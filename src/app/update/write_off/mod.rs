@@ -7,13 +7,15 @@ pub use outcome::{check, written_off};
 
 use super::super::keys::Action;
 use super::super::model::{
-    Button, Dialog, FormProblem, Model, Notice, Verdict, WriteOffDialog, WriteOffField,
-    WriteOffStep, next_in,
+    Button, Dialog, FormProblem, Model, Notice, ReceiptAsk, Remote, Verdict, WriteOffDialog,
+    WriteOffField, WriteOffStep, next_in,
 };
-use super::super::msg::Cmd;
+use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::app::keys::key::{Key, KeyCode};
-use crate::domain::{Amount, Balances, WriteOff};
+use crate::domain::limits::{Available, ManagerPin};
+use crate::domain::reversal::RECEIPT_NUMBER_MAX;
+use crate::domain::{Amount, Balances, ClientId, Receipt, WriteOff};
 use std::collections::BTreeSet;
 use tui_input::Input;
 
@@ -52,10 +54,23 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
                 key: doubt.key.clone(),
             },
             last_key: Some((doubt.request, doubt.key)),
+            receipt_number: Input::default(),
+            receipt_total: Input::default(),
+            receipt_shown: false,
+            receipt_required: false,
+            limits: None,
+            limits_for: None,
+            pin: None,
+            refused: None,
+            manager: None,
         })));
         model.notice = Some(Notice::CheckingEarlier);
         return card::reload(model);
     }
+    let can = model.can();
+    // The receipt is asked where the profile wants it and the provider keeps it.
+    let receipt_shown = can.receipt && model.receipt_mode != ReceiptAsk::Off;
+    let client_id = client.id;
     model.dialog = Some(Dialog::WriteOff(Box::new(WriteOffDialog {
         client,
         balances,
@@ -68,8 +83,40 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         problem: None,
         step: WriteOffStep::Form,
         last_key: None,
+        receipt_number: Input::default(),
+        receipt_total: Input::default(),
+        receipt_shown,
+        receipt_required: receipt_shown && model.receipt_mode == ReceiptAsk::Required,
+        limits: can.limits.then(Remote::default),
+        limits_for: None,
+        pin: None,
+        refused: None,
+        manager: None,
     })));
     model.notice = None;
+    ask_available(model, client_id, None)
+}
+
+/// «Доступно к списанию», asked before the cashier types where the provider has limits,
+/// and again for the receipt's total once it is typed.
+fn ask_available(model: &mut Model, client: ClientId, receipt_total: Option<Amount>) -> Vec<Cmd> {
+    let id = model.next_id();
+    let Some(limits) = dialog(model).and_then(|d| d.limits.as_mut()) else {
+        return Vec::new();
+    };
+    limits.start(id);
+    vec![Cmd::LoadAvailable {
+        id,
+        client,
+        receipt_total,
+    }]
+}
+
+/// The answer to [`ask_available`]; one to an older question is dropped.
+pub fn available_loaded(model: &mut Model, id: RequestId, result: Reply<Available>) -> Vec<Cmd> {
+    if let Some(limits) = dialog(model).and_then(|d| d.limits.as_mut()) {
+        limits.accept(id, result);
+    }
     Vec::new()
 }
 
@@ -125,7 +172,18 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::NextField)) => {
-            d.field = next_field(d.field, !d.coupons.is_empty(), key.code == KeyCode::BackTab);
+            let left = d.field;
+            d.field = next_field(d, key.code == KeyCode::BackTab);
+            // Leaving the receipt's total changed: what the limits allow for it is asked
+            // again.
+            let total = Amount::parse_user(d.receipt_total.value())
+                .ok()
+                .filter(|a| a.is_positive());
+            if left == WriteOffField::ReceiptTotal && d.limits.is_some() && total != d.limits_for {
+                d.limits_for = total;
+                let client = d.client.id;
+                return ask_available(model, client, total);
+            }
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::Move(step))) if d.field == WriteOffField::Coupons => {
@@ -141,9 +199,27 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::Submit)) => {
+            let manager = match manager_pin(d) {
+                Ok(manager) => manager,
+                Err(problem) => {
+                    d.problem = Some(problem);
+                    return Vec::new();
+                }
+            };
             match validate(d, now) {
+                // The request a limit refused, now with a manager's PIN: the cashier
+                // confirmed it already, and the refusal proved nothing moved, so it goes
+                // again at once under a new key (the old key's stored answer is the
+                // refusal).
+                Ok(request) if manager.is_some() && d.refused.as_ref() == Some(&request) => {
+                    d.problem = None;
+                    d.manager = manager;
+                    d.last_key = Some((request.clone(), fresh_key.clone()));
+                    return send(model, request, fresh_key);
+                }
                 Ok(request) => {
                     d.problem = None;
+                    d.manager = manager;
                     // The same request confirmed again keeps its key; a changed one gets a
                     // new key, as it is a new write-off.
                     let key = match &d.last_key {
@@ -162,12 +238,20 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
             Vec::new()
         }
         (WriteOffStep::Form, _) => {
-            let input = match d.field {
-                WriteOffField::Points => &mut d.points,
-                WriteOffField::Rubles => &mut d.rubles,
-                WriteOffField::Coupons => return Vec::new(),
+            let input = match (d.field, d.pin.as_mut()) {
+                (WriteOffField::Points, _) => &mut d.points,
+                (WriteOffField::Rubles, _) => &mut d.rubles,
+                (WriteOffField::ReceiptNumber, _) => &mut d.receipt_number,
+                (WriteOffField::ReceiptTotal, _) => &mut d.receipt_total,
+                // Digits only: anything else is no PIN's.
+                (WriteOffField::Pin, Some(pin)) => match key.code {
+                    KeyCode::Char(c) if !c.is_ascii_digit() => return Vec::new(),
+                    _ => &mut pin.0,
+                },
+                (WriteOffField::Pin, None) | (WriteOffField::Coupons, _) => return Vec::new(),
             };
-            if super::typed(&keymap, input, key) {
+            // The limit's refusal stays in sight while the manager types the PIN.
+            if super::typed(&keymap, input, key) && d.field != WriteOffField::Pin {
                 d.problem = None;
             }
             Vec::new()
@@ -203,14 +287,59 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     }
 }
 
-fn next_field(field: WriteOffField, has_coupons: bool, backwards: bool) -> WriteOffField {
+/// Tab order: the amounts, the coupons if there are any, the receipt when it is asked, the
+/// PIN once a limit refused.
+fn next_field(d: &WriteOffDialog, backwards: bool) -> WriteOffField {
     use WriteOffField::*;
-    let order: &[WriteOffField] = if has_coupons {
-        &[Points, Rubles, Coupons]
-    } else {
-        &[Points, Rubles]
-    };
-    next_in(order, field, backwards)
+    let order: Vec<WriteOffField> = [Points, Rubles, Coupons, ReceiptNumber, ReceiptTotal, Pin]
+        .into_iter()
+        .filter(|f| match f {
+            Coupons => !d.coupons.is_empty(),
+            ReceiptNumber | ReceiptTotal => d.receipt_shown,
+            Pin => d.pin.is_some(),
+            Points | Rubles => true,
+        })
+        .collect();
+    next_in(&order, d.field, backwards)
+}
+
+/// The PIN typed into the offered field, if one is.
+fn manager_pin(d: &WriteOffDialog) -> Result<Option<ManagerPin>, FormProblem> {
+    match &d.pin {
+        Some(pin) if !pin.is_empty() => ManagerPin::new(pin.0.value())
+            .map(Some)
+            .ok_or(FormProblem::PinMissing),
+        _ => Ok(None),
+    }
+}
+
+/// The receipt's number and total: both or neither, and both when required.
+fn receipt(d: &WriteOffDialog) -> Result<Option<Receipt>, FormProblem> {
+    if !d.receipt_shown {
+        return Ok(None);
+    }
+    let number = d.receipt_number.value().trim();
+    let total = d.receipt_total.value().trim();
+    match (number.is_empty(), total.is_empty()) {
+        (true, true) if d.receipt_required => Err(FormProblem::ReceiptMissing),
+        (true, true) => Ok(None),
+        (false, false) => {
+            if number.chars().count() > RECEIPT_NUMBER_MAX {
+                return Err(FormProblem::ReceiptNumberTooLong);
+            }
+            let field = WriteOffField::ReceiptTotal;
+            let total =
+                Amount::parse_user(total).map_err(|error| FormProblem::Amount { field, error })?;
+            if !total.is_positive() {
+                return Err(FormProblem::NotPositive(field));
+            }
+            Ok(Some(Receipt {
+                number: crate::domain::text::clean(number),
+                total,
+            }))
+        }
+        _ => Err(FormProblem::ReceiptHalf),
+    }
 }
 
 fn toggle_coupon(d: &mut WriteOffDialog, now: jiff::Timestamp) {
@@ -284,7 +413,7 @@ pub fn validate(d: &WriteOffDialog, now: jiff::Timestamp) -> Result<WriteOff, Fo
         points,
         rubles,
         coupons,
-        receipt: None,
+        receipt: receipt(d)?,
     };
     if request.is_empty() {
         return Err(FormProblem::Nothing);
@@ -303,11 +432,17 @@ fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {
         id,
         key: key.clone(),
     };
+    // The typed PIN leaves the form once sent; a retry uses the one kept.
+    if let Some(pin) = d.pin.as_mut() {
+        pin.clear();
+    }
+    let manager = d.manager.clone();
     model.error = None;
     vec![Cmd::WriteOff {
         id,
         client,
         request,
         key,
+        manager,
     }]
 }

@@ -2,11 +2,12 @@
 //! balance and coupons and judges whether it went through. Never a blind retry.
 
 use super::super::super::model::{
-    Dialog, FormProblem, InDoubt, Model, Notice, Verdict, WriteOffStep,
+    Dialog, FormProblem, InDoubt, Model, Notice, PinInput, Verdict, WriteOffField, WriteOffStep,
 };
 use super::super::super::msg::{Cmd, Reply, RequestId};
 use super::super::card;
 use super::dialog;
+use crate::domain::Reason;
 use crate::domain::journal::Outcome;
 use crate::domain::reconcile::judge;
 
@@ -44,6 +45,25 @@ pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<C
         }
         Err(e) => {
             d.step = WriteOffStep::Form;
+            d.manager = None;
+            // A shop limit (or its want of a receipt) refused it, or the PIN was no
+            // manager's: nothing moved, so the same write-off may go again with a PIN, under
+            // a new key, as the old key's stored answer is this refusal.
+            if let Some(Reason::Limit(_) | Reason::ReceiptRequired | Reason::PinWrong) = e.reason {
+                let receipt = e.reason == Some(Reason::ReceiptRequired);
+                if receipt {
+                    d.receipt_shown = true;
+                    d.receipt_required = true;
+                }
+                d.pin.get_or_insert_with(PinInput::default).clear();
+                d.field = if receipt {
+                    WriteOffField::ReceiptNumber
+                } else {
+                    WriteOffField::Pin
+                };
+                d.refused = Some(request);
+                d.last_key = None;
+            }
             d.problem = Some(FormProblem::Refused(e.clone()));
             model.error = Some(e);
             Vec::new()
