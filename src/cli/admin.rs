@@ -97,7 +97,7 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
                 amount(rubles),
                 coupons.join(","),
                 receipt.map_or(t.none.to_string(), |r| r.number.clone()),
-                t.outcome(r.outcome).to_string(),
+                t.outcome(&r.attempt.movement, r.outcome).to_string(),
                 r.attempt.key.clone(),
             ]
         })

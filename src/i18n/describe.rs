@@ -2,7 +2,7 @@
 //! service error, a currency, a write-off in one line, a check's doubt.
 
 use super::{Locale, Text, fill, format_amount};
-use crate::domain::journal::Outcome;
+use crate::domain::journal::{Movement, Outcome};
 use crate::domain::limits::LimitKind;
 use crate::domain::reconcile::Doubt;
 use crate::domain::setting::{Problem, SettingFault};
@@ -146,9 +146,14 @@ impl Text {
         ]
     }
 
-    /// A write-off's outcome as the journal shows it; `None`: sent, and no outcome recorded.
-    pub fn outcome(&self, o: Option<Outcome>) -> &'static str {
+    /// A movement's outcome as the journal shows it; `None`: sent, and no outcome recorded.
+    /// What went through is said in the movement's own words: written off, or given back.
+    pub fn outcome(&self, movement: &Movement, o: Option<Outcome>) -> &'static str {
+        let back = matches!(movement, Movement::Reversal(_));
         match o {
+            Some(Outcome::Applied) if back => self.outcome_reversed,
+            Some(Outcome::AppliedAfterCheck) if back => self.outcome_reversed_after_check,
+            Some(Outcome::NotAppliedAfterCheck) if back => self.outcome_not_reversed_after_check,
             None => self.outcome_none,
             Some(Outcome::Applied) => self.outcome_applied,
             Some(Outcome::Refused) => self.outcome_refused,

@@ -204,8 +204,8 @@ pub const TEXT: Text = Text {
     action_apply: "apply",
     screen_journal: "Journal",
     tab_card_operations: "Cards",
-    journal_title: "Write-off journal of this till",
-    journal_empty: "No write-offs yet",
+    journal_title: "This till's journal of movements",
+    journal_empty: "No movements yet",
     col_key: "Key",
     col_state: "Outcome",
     col_who: "Who",
@@ -499,4 +499,7 @@ pub const TEXT: Text = Text {
     scope_journal_filter: "Journal filter",
     action_clear_filter: "clear the filter",
     journal_filter: "Find (receipt, client, operation, key)",
+    outcome_reversed: "given back",
+    outcome_reversed_after_check: "given back (checked)",
+    outcome_not_reversed_after_check: "not given back (checked)",
 };

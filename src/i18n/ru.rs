@@ -204,8 +204,8 @@ pub const TEXT: Text = Text {
     action_apply: "применить",
     screen_journal: "Журнал",
     tab_card_operations: "Карты",
-    journal_title: "Журнал списаний этой кассы",
-    journal_empty: "Списаний ещё не было",
+    journal_title: "Журнал операций этой кассы",
+    journal_empty: "Операций ещё не было",
     col_key: "Ключ",
     col_state: "Итог",
     col_who: "Кто",
@@ -499,4 +499,7 @@ pub const TEXT: Text = Text {
     scope_journal_filter: "Фильтр журнала",
     action_clear_filter: "снять фильтр",
     journal_filter: "Найти (чек, клиент, операция, ключ)",
+    outcome_reversed: "прошло",
+    outcome_reversed_after_check: "прошло (проверено)",
+    outcome_not_reversed_after_check: "не прошло (проверено)",
 };

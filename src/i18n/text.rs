@@ -533,4 +533,8 @@ pub struct Text {
     pub scope_journal_filter: &'static str,
     pub action_clear_filter: &'static str,
     pub journal_filter: &'static str,
+    /// A reversal's outcomes in the journal.
+    pub outcome_reversed: &'static str,
+    pub outcome_reversed_after_check: &'static str,
+    pub outcome_not_reversed_after_check: &'static str,
 }

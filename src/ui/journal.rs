@@ -119,7 +119,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 Movement::WriteOff(_) => String::new(),
             };
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
-            let state = t.outcome(r.outcome);
+            let state = t.outcome(&r.attempt.movement, r.outcome);
             let state = match r.outcome {
                 None | Some(Outcome::Unknown | Outcome::UnclearAfterCheck) => format!("! {state}"),
                 _ => state.to_string(),

@@ -314,7 +314,7 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
     let dir = tempfile::tempdir().unwrap();
     let out = loyalty(dir.path()).args(["journal"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out).trim(), "Списаний ещё не было");
+    assert_eq!(stdout(&out).trim(), "Операций ещё не было");
 
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
     let journal = Journal::new(dir.path().join("data/journal.jsonl"), "shop".into());

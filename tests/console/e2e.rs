@@ -693,6 +693,10 @@ fn a_cashier_reverses_part_of_a_write_off_from_f7_in_russian() {
     // Read again after the reversal: its row is the newest.
     let journal = tui.wait_for("кассы (2)");
     assert!(journal.contains("возврат"), "{journal}");
+    assert!(
+        journal.contains("прошло"),
+        "a reversal is not said to be written off:\n{journal}"
+    );
     tui.keys(&["F2"]);
     tui.wait_for("Баллы 1 174,56");
     quit(&tui);

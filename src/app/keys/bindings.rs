@@ -243,11 +243,13 @@ pub const BINDINGS: &[Binding] = &[
         S::ReversalForm,
         Hint::Always,
     ),
+    // The reason is chosen by up/down wherever the focus is: left/right stay the text
+    // fields' own. The hint bar names up (one is enough to be found); the help names both.
     bind(
         &[key(K::Up)],
         A::Move(Move::Up),
         S::ReversalForm,
-        Hint::Never,
+        Hint::Always,
     ),
     bind(
         &[key(K::Down)],
