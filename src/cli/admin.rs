@@ -2,7 +2,7 @@
 
 use super::{Context, Exit, Failure, json, table};
 use crate::domain::admin::GroupKind;
-use crate::domain::journal::{JournalRow, Movement};
+use crate::domain::journal::JournalRow;
 use crate::i18n::{format_amount, format_datetime, format_decimal};
 use clap::Subcommand;
 
@@ -80,15 +80,14 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
     let lines: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let (points, rubles, coupons) = match &r.attempt.movement {
-                Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
-                Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
-            };
+            let (points, rubles, coupons) = r.attempt.movement.amounts();
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
-            let (kind, receipt) = match &r.attempt.movement {
-                Movement::WriteOff(w) => (t.cli_kind_write_off, w.receipt.as_ref()),
-                Movement::Reversal(_) => (t.cli_kind_reversal, None),
+            let kind = if r.attempt.movement.gives_back() {
+                t.cli_kind_reversal
+            } else {
+                t.cli_kind_write_off
             };
+            let receipt = r.attempt.movement.receipt();
             vec![
                 format_datetime(locale, r.at, &cx.tz),
                 kind.to_string(),

@@ -197,25 +197,20 @@ pub struct JournalJson {
 
 impl From<&JournalRow> for JournalJson {
     fn from(r: &JournalRow) -> Self {
-        let (points, rubles, coupons) = match &r.attempt.movement {
-            Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
-            Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
-        };
-        let (kind, receipt, original) = match &r.attempt.movement {
-            Movement::WriteOff(w) => (OperationKind::WriteOff, w.receipt.as_ref(), None),
-            // 0: a refund of holds, which has no server number to name.
-            Movement::Reversal(v) => (
-                OperationKind::Reversal,
-                None,
-                Some(v.original).filter(|o| o.0 > 0),
-            ),
+        let (points, rubles, coupons) = r.attempt.movement.amounts();
+        let receipt = r.attempt.movement.receipt();
+        // A refund of holds names its write-off by the journal key it gives back.
+        let (kind, original) = match &r.attempt.movement {
+            Movement::WriteOff(_) => (OperationKind::WriteOff.code(), None),
+            Movement::Reversal(v) => (OperationKind::Reversal.code(), Some(v.original.to_string())),
+            Movement::Refund(f) => ("refund", Some(f.of_key.clone())),
         };
         JournalJson {
             at: r.at.to_string(),
             id: r
                 .operation
                 .map_or_else(|| r.attempt.key.clone(), |o| o.to_string()),
-            kind: kind.code(),
+            kind,
             key: r.attempt.key.clone(),
             profile: r.profile.clone(),
             user: r.user.clone(),
@@ -227,7 +222,7 @@ impl From<&JournalRow> for JournalJson {
             detail: r.detail.clone(),
             receipt: receipt.map(Into::into),
             reason: r.attempt.reason.clone(),
-            original: original.map(|o| o.to_string()),
+            original,
             manager: r.attempt.manager,
         }
     }

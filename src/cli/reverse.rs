@@ -8,9 +8,11 @@
 use super::pin::{Pin, Secret, manager_pin};
 use super::{Context, Exit, Failure, movement_failure};
 use crate::domain::journal::{JournalRow, Movement, Outcome};
-use crate::domain::reversal::{NOTE_MAX, Operation, ReasonCode, Why, WhyError};
+use crate::domain::reversal::{NOTE_MAX, Operation, ReasonCode, Refund, Why, WhyError};
 use crate::domain::text::clean;
-use crate::domain::{Amount, AmountError, Balances, Currency, OperationId, Reversal, WriteOff};
+use crate::domain::{
+    Amount, AmountError, Balances, ClientId, Currency, OperationId, Reversal, WriteOff,
+};
 use crate::i18n::{describe, fill, fill2, format_amount, format_datetime};
 use crate::ops::journal::Journal;
 use clap::ValueEnum;
@@ -138,7 +140,7 @@ pub async fn run(
     // The vendor answers a repeated refund as done: only the journal can say it was.
     let earlier: Vec<Option<Outcome>> = rows
         .iter()
-        .filter(|r| is_refund_of(&r.attempt.key, given))
+        .filter(|r| matches!(&r.attempt.movement, Movement::Refund(f) if f.of_key == given))
         .map(|r| r.outcome)
         .collect();
     let went =
@@ -156,21 +158,10 @@ pub async fn run(
         ));
     }
     let original = original.clone();
-    let key = refund_key(&key, given);
     by_holds(
         cx, &row, original, why, ids, journal, key, asking.ask, args.yes,
     )
     .await
-}
-
-/// A refund's journal key names the write-off it gives back, so that the journal can tell
-/// a write-off already refunded: the live vendor answers a repeated refund as done.
-fn refund_key(fresh: &str, of_key: &str) -> String {
-    format!("refund-{fresh}-of-{of_key}")
-}
-
-fn is_refund_of(key: &str, of_key: &str) -> bool {
-    key.starts_with("refund-") && key.ends_with(&format!("-of-{of_key}"))
 }
 
 /// `--amount` as typed: a mistyped or non-positive amount is a usage error.
@@ -243,7 +234,7 @@ async fn by_number(
                     Outcome::UnclearAfterCheck
                 }
             };
-            settle(cx, journal, (&key, &request), outcome, id, &what)
+            settle(cx, journal, (&key, request.client), outcome, id, &what)
         }
         Err(e) => {
             let failure = movement_failure(locale, e);
@@ -422,14 +413,14 @@ fn read_back(before: &Operation, after: &Operation, asked: &Reversal) -> Outcome
 fn settle(
     cx: &mut Context<'_>,
     journal: &Journal,
-    (key, request): (&str, &Reversal),
+    (key, client): (&str, ClientId),
     outcome: Outcome,
     look_at: impl std::fmt::Display,
     what: &str,
 ) -> Result<(), Failure> {
     let t = cx.locale.text();
     tracing::info!(key, outcome = outcome.as_str(), "reversal checked");
-    if let Err(e) = journal.outcome(key, request.client, outcome, None, None) {
+    if let Err(e) = journal.outcome(key, client, outcome, None, None) {
         tracing::error!("journal {}: {e}", journal.path().display());
     }
     match outcome {
@@ -493,24 +484,14 @@ async fn by_holds(
         .balance(client)
         .await
         .map_err(Failure::of_read(locale))?;
-    let request = Reversal {
-        // The write-off has no server number: the journal's reason names its key.
-        original: OperationId(0),
+    let request = Refund {
+        of_key: row.attempt.key.clone(),
         client,
-        points: original.points,
-        rubles: original.rubles,
-        coupons: original.coupons.clone(),
+        taken: original.clone(),
         why,
     };
-    let result = crate::ops::reverse::refund_holds(
-        cx.services,
-        journal,
-        request.clone(),
-        &row.attempt.key,
-        holds,
-        key.clone(),
-    )
-    .await;
+    let result =
+        crate::ops::reverse::refund_holds(cx.services, journal, request, holds, key.clone()).await;
     match result {
         Ok(_) => cx.print(&format!("{}\n", fill(t.cli_refunded, &what))),
         Err(e) if e.outcome_unknown() => {
@@ -524,7 +505,7 @@ async fn by_holds(
             settle(
                 cx,
                 journal,
-                (&key, &request),
+                (&key, client),
                 outcome,
                 &row.attempt.key,
                 &what,

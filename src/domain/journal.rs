@@ -2,7 +2,8 @@
 //! ended. A write-off is the first kind of movement; a reversal, a hold or a refund would be
 //! another variant of [`Movement`], recorded and shown the same way.
 
-use super::{ClientId, Reversal, WriteOff};
+use super::reversal::{Refund, Why};
+use super::{Amount, ClientId, CouponId, Receipt, Reversal, WriteOff};
 use jiff::Timestamp;
 
 /// What a movement asks the vendor to do, with its amounts. Every place that records or
@@ -14,6 +15,42 @@ pub enum Movement {
     WriteOff(WriteOff),
     /// All or part of an earlier write-off given back.
     Reversal(Reversal),
+    /// A write-off made through holds given back whole by refunding them.
+    Refund(Refund),
+}
+
+impl Movement {
+    /// The points, roubles and coupons it moves (a refund: what its write-off took).
+    pub fn amounts(&self) -> (Option<Amount>, Option<Amount>, &[CouponId]) {
+        match self {
+            Movement::WriteOff(w) => (w.points, w.rubles, &w.coupons),
+            Movement::Reversal(r) => (r.points, r.rubles, &r.coupons),
+            Movement::Refund(f) => (f.taken.points, f.taken.rubles, &f.taken.coupons),
+        }
+    }
+
+    /// The receipt a write-off named (a refund: its write-off's).
+    pub fn receipt(&self) -> Option<&Receipt> {
+        match self {
+            Movement::WriteOff(w) => w.receipt.as_ref(),
+            Movement::Reversal(_) => None,
+            Movement::Refund(f) => f.taken.receipt.as_ref(),
+        }
+    }
+
+    /// Why money was given back; a write-off needs no reason.
+    pub fn why(&self) -> Option<&Why> {
+        match self {
+            Movement::WriteOff(_) => None,
+            Movement::Reversal(r) => Some(&r.why),
+            Movement::Refund(f) => Some(&f.why),
+        }
+    }
+
+    /// Whether it gives money back to the client.
+    pub fn gives_back(&self) -> bool {
+        !matches!(self, Movement::WriteOff(_))
+    }
 }
 
 /// One movement as the journal records it before it is sent: the key that makes a retry
@@ -45,17 +82,33 @@ impl Attempt {
     /// A reversal under `key`; its reason is the journal's too, and it always goes with a
     /// manager's PIN.
     pub fn reversal(key: String, request: Reversal) -> Self {
-        let reason = Some(match &request.why.note {
-            Some(note) => format!("{}: {note}", request.why.code.code()),
-            None => request.why.code.code().to_string(),
-        });
         Attempt {
             key,
             client: request.client,
+            reason: Some(said(&request.why)),
             movement: Movement::Reversal(request),
-            reason,
             manager: true,
         }
+    }
+
+    /// A refund of a write-off's holds under `key`; the live vendor that takes it knows no
+    /// manager's PIN.
+    pub fn refund(key: String, request: Refund) -> Self {
+        Attempt {
+            key,
+            client: request.client,
+            reason: Some(said(&request.why)),
+            movement: Movement::Refund(request),
+            manager: false,
+        }
+    }
+}
+
+/// A reason as the journal's text says it: its code, and its note after a colon.
+fn said(why: &Why) -> String {
+    match &why.note {
+        Some(note) => format!("{}: {note}", why.code.code()),
+        None => why.code.code().to_string(),
     }
 }
 

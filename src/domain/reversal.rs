@@ -118,6 +118,18 @@ impl Reversal {
     }
 }
 
+/// A write-off the live seed-001 vendor took through holds, given back whole by refunding
+/// its holds (the vendor's only way back). It has no server number: it names the write-off
+/// by its journal key, which is also how a second refund of it is told apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    pub of_key: String,
+    pub client: ClientId,
+    /// What the write-off took, all of which comes back.
+    pub taken: super::WriteOff,
+    pub why: Why,
+}
+
 /// What kind of movement an operation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OperationKind {

@@ -149,7 +149,7 @@ impl Text {
     /// A movement's outcome as the journal shows it; `None`: sent, and no outcome recorded.
     /// What went through is said in the movement's own words: written off, or given back.
     pub fn outcome(&self, movement: &Movement, o: Option<Outcome>) -> &'static str {
-        let back = matches!(movement, Movement::Reversal(_));
+        let back = movement.gives_back();
         match o {
             Some(Outcome::Applied) if back => self.outcome_reversed,
             Some(Outcome::AppliedAfterCheck) if back => self.outcome_reversed_after_check,

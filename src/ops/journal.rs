@@ -4,7 +4,7 @@
 //! lines follow it.
 
 use crate::domain::journal::{Attempt, HoldStep, JournalRow, Movement, Outcome};
-use crate::domain::reversal::{ReasonCode, Why};
+use crate::domain::reversal::{ReasonCode, Refund, Why};
 use crate::domain::{Amount, ClientId, CouponId, OperationId, Receipt, Reversal, WriteOff};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -20,8 +20,11 @@ enum Kind {
     #[default]
     WriteOff,
     Reversal,
+    Refund,
 }
 
+// One line lives at a time, on its way to or from the file: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 enum Line {
@@ -49,6 +52,9 @@ enum Line {
         /// A reversal's original operation and its reason's code and note.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         original: Option<i64>,
+        /// A refund's write-off, by its journal key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        of_key: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         why: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,14 +145,22 @@ impl Journal {
         let (kind, points, rubles, coupons) = match &attempt.movement {
             Movement::WriteOff(w) => (Kind::WriteOff, w.points, w.rubles, &w.coupons),
             Movement::Reversal(r) => (Kind::Reversal, r.points, r.rubles, &r.coupons),
+            Movement::Refund(f) => (
+                Kind::Refund,
+                f.taken.points,
+                f.taken.rubles,
+                &f.taken.coupons,
+            ),
         };
-        let receipt = match &attempt.movement {
-            Movement::WriteOff(w) => w.receipt.as_ref(),
-            Movement::Reversal(_) => None,
-        };
-        let reversal = match &attempt.movement {
-            Movement::Reversal(r) => Some(r),
-            Movement::WriteOff(_) => None,
+        let (receipt, why, original, of_key) = match &attempt.movement {
+            Movement::WriteOff(w) => (w.receipt.as_ref(), None, None, None),
+            Movement::Reversal(r) => (None, Some(&r.why), Some(r.original.0), None),
+            Movement::Refund(f) => (
+                f.taken.receipt.as_ref(),
+                Some(&f.why),
+                None,
+                Some(&f.of_key),
+            ),
         };
         self.append(&Line::Attempt {
             at: Timestamp::now().to_string(),
@@ -161,9 +175,10 @@ impl Journal {
             coupons: coupons.iter().map(|c| c.0).collect(),
             receipt: receipt.map(|r| r.number.clone()),
             receipt_total: receipt.map(|r| r.total.to_string()),
-            original: reversal.map(|r| r.original.0),
-            why: reversal.map(|r| r.why.code.code().to_string()),
-            note: reversal.and_then(|r| r.why.note.clone()),
+            original,
+            of_key: of_key.cloned(),
+            why: why.map(|w| w.code.code().to_string()),
+            note: why.and_then(|w| w.note.clone()),
             manager: attempt.manager,
         })
     }
@@ -270,35 +285,44 @@ impl Journal {
                     receipt,
                     receipt_total,
                     original,
+                    of_key,
                     why,
                     note,
                     manager,
                 }) => {
                     let amount = |a: Option<String>| a.and_then(|t| Amount::parse_decimal(&t).ok());
                     let coupons = coupons.into_iter().map(CouponId).collect();
-                    let movement = match kind {
-                        Kind::WriteOff => Movement::WriteOff(WriteOff {
-                            points: amount(points),
-                            rubles: amount(rubles),
-                            coupons,
-                            receipt: receipt.map(|number| Receipt {
-                                number,
-                                total: amount(receipt_total).unwrap_or(Amount::ZERO),
-                            }),
+                    let taken = WriteOff {
+                        points: amount(points),
+                        rubles: amount(rubles),
+                        coupons,
+                        receipt: receipt.map(|number| Receipt {
+                            number,
+                            total: amount(receipt_total).unwrap_or(Amount::ZERO),
                         }),
+                    };
+                    let why = Why {
+                        code: why
+                            .as_deref()
+                            .and_then(ReasonCode::from_code)
+                            .unwrap_or(ReasonCode::Other),
+                        note,
+                    };
+                    let movement = match kind {
+                        Kind::WriteOff => Movement::WriteOff(taken),
                         Kind::Reversal => Movement::Reversal(Reversal {
                             original: OperationId(original.unwrap_or_default()),
                             client: ClientId(client),
-                            points: amount(points),
-                            rubles: amount(rubles),
-                            coupons,
-                            why: Why {
-                                code: why
-                                    .as_deref()
-                                    .and_then(ReasonCode::from_code)
-                                    .unwrap_or(ReasonCode::Other),
-                                note,
-                            },
+                            points: taken.points,
+                            rubles: taken.rubles,
+                            coupons: taken.coupons,
+                            why,
+                        }),
+                        Kind::Refund => Movement::Refund(Refund {
+                            of_key: of_key.unwrap_or_default(),
+                            client: ClientId(client),
+                            taken,
+                            why,
                         }),
                     };
                     by_key.insert(key.clone(), rows.len());

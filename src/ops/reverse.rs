@@ -8,6 +8,7 @@ use super::need;
 use crate::backend::Services;
 use crate::domain::journal::Attempt;
 use crate::domain::limits::ManagerPin;
+use crate::domain::reversal::Refund;
 use crate::domain::{OperationId, Reversal, ServiceError};
 
 pub async fn send(
@@ -26,27 +27,19 @@ pub async fn send(
 }
 
 /// Gives back, whole, a write-off the live seed-001 vendor took through holds: its only
-/// way back is `refund/` by the holds' ids. Journalled as a reversal under its own key;
-/// the write-off has no server number (its `original` is 0), so the journal's reason names
-/// the write-off's key. Sent once; an unanswered refund is judged by reading back.
+/// way back is `refund/` by the holds' ids. Journalled as a refund under its own key, naming
+/// the write-off's key; the live vendor takes no PIN. Sent once; an unanswered refund is
+/// judged by reading back.
 pub async fn refund_holds(
     s: &Services,
     journal: &Journal,
-    request: Reversal,
-    of_key: &str,
+    request: Refund,
     holds: Vec<String>,
     key: String,
 ) -> Result<Option<OperationId>, ServiceError> {
     let service = need(&s.clients, "ext")?;
     let client = request.client;
-    let plain = Attempt::reversal(key, request);
-    let reason = plain.reason.clone().unwrap_or_default();
-    let attempt = Attempt {
-        reason: Some(format!("{reason} (refund of the holds of {of_key})")),
-        // The live vendor takes no PIN: none was sent.
-        manager: false,
-        ..plain
-    };
+    let attempt = Attempt::refund(key, request);
     let steps = |_: crate::domain::journal::HoldStep, _: &str| {};
     journalled(journal, &attempt, "refund", || async {
         service

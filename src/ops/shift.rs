@@ -74,6 +74,11 @@ pub fn from_journal(rows: &[JournalRow], since: Timestamp) -> ShiftReport {
                 row.reversals += 1;
                 row.coupons_back += count(v.coupons.iter());
             }
+            Movement::Refund(f) => {
+                add(&mut row.reversed, f.taken.balance_parts());
+                row.reversals += 1;
+                row.coupons_back += count(f.taken.coupons.iter());
+            }
         }
         row.overrides += u32::from(r.attempt.manager);
     }

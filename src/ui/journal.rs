@@ -4,7 +4,7 @@
 use super::table::{self, Columns, Fit};
 use super::{field, labels, pane_block};
 use crate::app::Model;
-use crate::domain::journal::{JournalRow, Movement, Outcome};
+use crate::domain::journal::{JournalRow, Outcome};
 use crate::domain::reversal::{OperationKind, Why};
 use crate::i18n::Text;
 use crate::i18n::{format_amount, format_datetime};
@@ -58,12 +58,12 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let shown = [
         true,
         true,
-        any(|r| matches!(r.attempt.movement, Movement::Reversal(_))),
+        any(|r| r.attempt.movement.gives_back()),
         true,
         true,
         true,
-        any(|r| matches!(&r.attempt.movement, Movement::WriteOff(w) if w.receipt.is_some())),
-        any(|r| matches!(r.attempt.movement, Movement::Reversal(_))),
+        any(|r| r.attempt.movement.receipt().is_some()),
+        any(|r| r.attempt.movement.gives_back()),
         true,
         true,
     ];
@@ -98,26 +98,15 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         model.journal.selected,
         |i| {
             let r = &rows[i];
-            let (kind, points, rubles, coupons, receipt) = match &r.attempt.movement {
-                Movement::WriteOff(w) => (
-                    OperationKind::WriteOff,
-                    w.points,
-                    w.rubles,
-                    &w.coupons,
-                    w.receipt.as_ref().map(|r| r.number.clone()),
-                ),
-                Movement::Reversal(v) => (
-                    OperationKind::Reversal,
-                    v.points,
-                    v.rubles,
-                    &v.coupons,
-                    None,
-                ),
+            let movement = &r.attempt.movement;
+            let kind = if movement.gives_back() {
+                OperationKind::Reversal
+            } else {
+                OperationKind::WriteOff
             };
-            let reason = match &r.attempt.movement {
-                Movement::Reversal(v) => reason(t, &v.why),
-                Movement::WriteOff(_) => String::new(),
-            };
+            let (points, rubles, coupons) = movement.amounts();
+            let receipt = movement.receipt().map(|r| r.number.clone());
+            let reason = movement.why().map_or(String::new(), |w| reason(t, w));
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             let state = t.outcome(&r.attempt.movement, r.outcome);
             let state = match r.outcome {

@@ -108,14 +108,14 @@ pub struct JournalState {
 impl JournalState {
     /// The rows the filter lets through, all of them without one.
     pub fn shown(&self) -> Vec<&crate::domain::journal::JournalRow> {
-        use crate::domain::journal::Movement;
         let rows = self.rows.data.as_deref().unwrap_or_default();
         let needle = self.filter.value().trim().to_lowercase();
         let holds = |r: &crate::domain::journal::JournalRow| {
-            let receipt = match &r.attempt.movement {
-                Movement::WriteOff(w) => w.receipt.as_ref().map(|r| r.number.to_lowercase()),
-                Movement::Reversal(_) => None,
-            };
+            let receipt = r
+                .attempt
+                .movement
+                .receipt()
+                .map(|r| r.number.to_lowercase());
             [
                 receipt,
                 Some(r.attempt.client.0.to_string()),
