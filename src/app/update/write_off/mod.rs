@@ -1,21 +1,23 @@
-//! The write-off dialog: form, validation, confirmation (Cancel by default) and one request
-//! in flight at most. What happens after it is sent is in `outcome`.
+//! The write-off dialog: opened on the card, its keys, the confirmation (Cancel by default),
+//! «доступно к списанию» asked of the provider's limits, and one request in flight at most.
+//! The form's fields and checks are in `form`; what happens after it is sent in `outcome`.
 
+mod form;
 mod outcome;
 
 pub use outcome::{check, written_off};
 
 use super::super::keys::Action;
 use super::super::model::{
-    Button, Dialog, FormProblem, Model, Notice, ReceiptAsk, Remote, Verdict, WriteOffDialog,
-    WriteOffField, WriteOffStep, next_in,
+    Button, Dialog, Model, Notice, ReceiptAsk, Remote, Verdict, WriteOffDialog, WriteOffField,
+    WriteOffStep,
 };
 use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::app::keys::key::{Key, KeyCode};
-use crate::domain::limits::{Available, ManagerPin};
-use crate::domain::reversal::RECEIPT_NUMBER_MAX;
-use crate::domain::{Amount, Balances, ClientId, Receipt, WriteOff};
+use crate::domain::limits::Available;
+use crate::domain::{Amount, ClientId, WriteOff};
+use form::{manager_pin, next_field, pick_next_coupon, toggle_coupon, validate};
 use std::collections::BTreeSet;
 use tui_input::Input;
 
@@ -285,140 +287,6 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         }
         (WriteOffStep::Confirm { .. }, None) => Vec::new(),
     }
-}
-
-/// Tab order: the amounts, the coupons if there are any, the receipt when it is asked, the
-/// PIN once a limit refused.
-fn next_field(d: &WriteOffDialog, backwards: bool) -> WriteOffField {
-    use WriteOffField::*;
-    let order: Vec<WriteOffField> = [Points, Rubles, Coupons, ReceiptNumber, ReceiptTotal, Pin]
-        .into_iter()
-        .filter(|f| match f {
-            Coupons => !d.coupons.is_empty(),
-            ReceiptNumber | ReceiptTotal => d.receipt_shown,
-            Pin => d.pin.is_some(),
-            Points | Rubles => true,
-        })
-        .collect();
-    next_in(&order, d.field, backwards)
-}
-
-/// The PIN typed into the offered field, if one is.
-fn manager_pin(d: &WriteOffDialog) -> Result<Option<ManagerPin>, FormProblem> {
-    match &d.pin {
-        Some(pin) if !pin.is_empty() => ManagerPin::new(pin.0.value())
-            .map(Some)
-            .ok_or(FormProblem::PinMissing),
-        _ => Ok(None),
-    }
-}
-
-/// The receipt's number and total: both or neither, and both when required.
-fn receipt(d: &WriteOffDialog) -> Result<Option<Receipt>, FormProblem> {
-    if !d.receipt_shown {
-        return Ok(None);
-    }
-    let number = d.receipt_number.value().trim();
-    let total = d.receipt_total.value().trim();
-    match (number.is_empty(), total.is_empty()) {
-        (true, true) if d.receipt_required => Err(FormProblem::ReceiptMissing),
-        (true, true) => Ok(None),
-        (false, false) => {
-            if number.chars().count() > RECEIPT_NUMBER_MAX {
-                return Err(FormProblem::ReceiptNumberTooLong);
-            }
-            let field = WriteOffField::ReceiptTotal;
-            let total =
-                Amount::parse_user(total).map_err(|error| FormProblem::Amount { field, error })?;
-            if !total.is_positive() {
-                return Err(FormProblem::NotPositive(field));
-            }
-            Ok(Some(Receipt {
-                number: crate::domain::text::clean(number),
-                total,
-            }))
-        }
-        _ => Err(FormProblem::ReceiptHalf),
-    }
-}
-
-fn toggle_coupon(d: &mut WriteOffDialog, now: jiff::Timestamp) {
-    let Some(coupon) = d.coupons.get(d.coupon_cursor) else {
-        return;
-    };
-    if d.chosen.remove(&coupon.id) {
-        d.problem = None;
-    } else if coupon.is_expired(now) {
-        d.problem = Some(FormProblem::CouponExpired(coupon.id));
-    } else {
-        d.chosen.insert(coupon.id);
-        d.problem = None;
-    }
-}
-
-/// `+` from any field: the coupon list takes the focus and the first spendable coupon not
-/// yet picked, from the cursor on, is picked; so a coupon costs `w`, `+`, Enter, `y`.
-fn pick_next_coupon(d: &mut WriteOffDialog, now: jiff::Timestamp) {
-    let len = d.coupons.len();
-    if len == 0 {
-        return;
-    }
-    d.field = WriteOffField::Coupons;
-    let next = (0..len).map(|i| (d.coupon_cursor + i) % len).find(|&i| {
-        let coupon = &d.coupons[i];
-        !coupon.is_expired(now) && !d.chosen.contains(&coupon.id)
-    });
-    if let Some(i) = next {
-        d.coupon_cursor = i;
-        d.chosen.insert(d.coupons[i].id);
-        d.problem = None;
-    }
-}
-
-fn amount(
-    input: &Input,
-    field: WriteOffField,
-    balances: &Balances,
-) -> Result<Option<Amount>, FormProblem> {
-    if input.value().trim().is_empty() {
-        return Ok(None);
-    }
-    let amount =
-        Amount::parse_user(input.value()).map_err(|error| FormProblem::Amount { field, error })?;
-    if !amount.is_positive() {
-        return Err(FormProblem::NotPositive(field));
-    }
-    let available = match field {
-        WriteOffField::Points => balances.points,
-        _ => balances.rubles,
-    };
-    if amount > available {
-        return Err(FormProblem::AboveBalance { field, available });
-    }
-    Ok(Some(amount))
-}
-
-/// Checks the form against what the console knows; the server checks again.
-pub fn validate(d: &WriteOffDialog, now: jiff::Timestamp) -> Result<WriteOff, FormProblem> {
-    let points = amount(&d.points, WriteOffField::Points, &d.balances)?;
-    let rubles = amount(&d.rubles, WriteOffField::Rubles, &d.balances)?;
-    let mut coupons = Vec::new();
-    for coupon in d.coupons.iter().filter(|c| d.chosen.contains(&c.id)) {
-        if coupon.is_expired(now) {
-            return Err(FormProblem::CouponExpired(coupon.id));
-        }
-        coupons.push(coupon.id);
-    }
-    let request = WriteOff {
-        points,
-        rubles,
-        coupons,
-        receipt: receipt(d)?,
-    };
-    if request.is_empty() {
-        return Err(FormProblem::Nothing);
-    }
-    Ok(request)
 }
 
 fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {

@@ -13,6 +13,7 @@ mod check;
 mod demo;
 mod holds;
 mod lookups;
+mod managers;
 mod operations;
 mod users;
 mod write_off;

@@ -1,8 +1,9 @@
 //! Operations on PostgreSQL: reading one back, reversing a write-off, what a client may
-//! write off now, the shift report, `--check`'s look at reversals, and the managers' PINs.
-//! A reversal locks its client's row, as a write-off does, and reads what is left of the
-//! original only then: two reversals of one original on two instances take turns, and the
-//! second sees what the first gave back. What these mean is `rules::operations`.
+//! write off now, the shift report, and `--check`'s look at reversals (the managers' PINs
+//! are in `managers`). A reversal locks its client's row, as a write-off does, and reads
+//! what is left of the original only then: two reversals of one original on two instances
+//! take turns, and the second sees what the first gave back. What these mean is
+//! `rules::operations`.
 
 use super::super::{Answer, Idempotency, Keyed, Made, StoreError, Written};
 use super::Postgres;
@@ -13,9 +14,7 @@ use crate::domain::shift::ShiftReport;
 use crate::domain::{Amount, ClientId, CouponId, OperationId, Reversal};
 use crate::server::store::rules::check;
 use crate::server::store::rules::limits;
-use crate::server::store::rules::managers::{ListedManager, StoredPin};
 use crate::server::store::rules::operations::{self, ShiftLine, Stored, Sums};
-use crate::server::store::rules::principals::taken;
 use deadpool_postgres::GenericClient;
 use jiff::Timestamp;
 
@@ -355,70 +354,5 @@ impl Postgres {
                 .map(|r| check::coupon_sentence(r.get(0), CouponId(r.get(1)), r.get(2))),
         );
         Ok(found)
-    }
-
-    pub async fn add_manager(&self, manager: &StoredPin, now_ms: i64) -> Result<(), StoreError> {
-        let (name, salt, hash) = manager;
-        let added = self
-            .client()
-            .await?
-            .execute(
-                "INSERT INTO managers (name, pin_salt, pin_hash, created_ms)
-                 SELECT $1, $2, $3, $4
-                 WHERE NOT EXISTS (SELECT 1 FROM principals WHERE name = $1)
-                 ON CONFLICT DO NOTHING",
-                &[name, salt, hash, &now_ms],
-            )
-            .await?;
-        if added == 0 {
-            return Err(taken(name));
-        }
-        Ok(())
-    }
-
-    pub async fn managers(&self) -> Result<Vec<ListedManager>, StoreError> {
-        let rows = self
-            .client()
-            .await?
-            .query(
-                "SELECT name, created_ms, revoked_ms FROM managers ORDER BY name",
-                &[],
-            )
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| ListedManager {
-                name: r.get(0),
-                created_ms: r.get(1),
-                revoked_ms: r.get(2),
-            })
-            .collect())
-    }
-
-    pub async fn revoke_manager(&self, name: &str, now_ms: i64) -> Result<bool, StoreError> {
-        let n = self
-            .client()
-            .await?
-            .execute(
-                "UPDATE managers SET revoked_ms = $2 WHERE name = $1 AND revoked_ms IS NULL",
-                &[&name, &now_ms],
-            )
-            .await?;
-        Ok(n > 0)
-    }
-
-    pub async fn manager_pins(&self) -> Result<Vec<StoredPin>, StoreError> {
-        let rows = self
-            .client()
-            .await?
-            .query(
-                "SELECT name, pin_salt, pin_hash FROM managers WHERE revoked_ms IS NULL",
-                &[],
-            )
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
     }
 }
