@@ -5,7 +5,7 @@
 //! equal to the ledger, and `--check` finding an over-reversal planted by hand.
 //!
 //! The wire shapes are our own extension of the seed-001 family (`wire::ext_operations`);
-//! the client that speaks them is this repository's `src/backend/ext/mod.rs`.
+//! the client that speaks them is this repository's `src/backend/ext/money.rs`.
 
 use crate::common;
 

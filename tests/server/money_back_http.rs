@@ -1,6 +1,6 @@
 //! Money both ways over real HTTP on 127.0.0.1: our extension of the seed-001 family
 //! (`wire::ext_operations`, documented in `docs/vendors.md`). The client that speaks it is
-//! this repository's `src/backend/ext/mod.rs`; the requests here are built as it builds
+//! this repository's `src/backend/ext/money.rs`; the requests here are built as it builds
 //! them (bearer token, `Idempotency-Key`, the PIN in `X-Manager-Pin`).
 
 use crate::common;

@@ -1,6 +1,7 @@
 //! Adapter for the `/ext/api/v1/` loyalty API (seed 001).
 
 mod holds;
+mod money;
 
 use super::http::{self, excerpt, status_kind};
 use super::progress;
@@ -13,14 +14,7 @@ use crate::domain::{
     Amount, Balances, Client, ClientId, ClientQuery, Coupon, ErrorKind, HistoryEntry, HistoryQuery,
     OperationId, Reversal, ServiceError, WriteOff,
 };
-use crate::wire::ext::{
-    self as wire, AmountDto, ClientDto, CouponDto, ErrorDto, HistoryDto, WriteOffDto,
-};
-use crate::wire::ext_operations::{
-    self as ops_wire, AvailableDto, CapabilitiesDto, MadeDto, OperationDto, ReversalDto,
-    ShiftReportDto,
-};
-use reqwest::header::HeaderValue;
+use crate::wire::ext::{self as wire, AmountDto, ClientDto, CouponDto, ErrorDto, HistoryDto};
 use reqwest::{Method, RequestBuilder, Url};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -166,69 +160,6 @@ impl ExtAdapter {
         tracing::warn!(%status, "{what} refused: {}", e.detail);
         e
     }
-
-    /// `capabilities/`, asked once: a 404 is the live vendor, which has none of our
-    /// extension; any other failure is an error, asked again next time.
-    async fn ask_capabilities(&self) -> ServiceResult<Capabilities> {
-        let builder = self
-            .request(Method::GET, ops_wire::CAPABILITIES_PATH)
-            .timeout(self.timeout);
-        let (status, body) = http::exchange(builder).await?;
-        if status == reqwest::StatusCode::NOT_FOUND {
-            tracing::info!("capabilities: none (the vendor's own API)");
-            return Ok(Capabilities::default());
-        }
-        if !status.is_success() {
-            return Err(self.refusal("capabilities", status, &body));
-        }
-        let dto: CapabilitiesDto = serde_json::from_slice(&body).map_err(|e| {
-            ServiceError::new(
-                ErrorKind::BadResponse,
-                format!("unexpected answer: {e} ({})", excerpt(&body)),
-            )
-        })?;
-        Ok(dto.into())
-    }
-
-    /// A write sent once (a money movement is never retried here), with its key and a
-    /// manager's PIN when given; its answer read by [`made`].
-    async fn send_movement(
-        &self,
-        what: &str,
-        builder: RequestBuilder,
-        key: Option<String>,
-        manager: Option<ManagerPin>,
-    ) -> ServiceResult<Option<OperationId>> {
-        let builder = match key {
-            Some(key) => builder.header("Idempotency-Key", key),
-            None => builder,
-        };
-        // The PIN travels in its header only: never in a body, a URL or a log line. It is
-        // digits (`ManagerPin`), always a valid header value, and marked sensitive as the
-        // bearer token is, so no debug output of the request shows it.
-        let pin = manager
-            .as_ref()
-            .and_then(|pin| HeaderValue::from_str(pin.expose()).ok());
-        let builder = match pin {
-            Some(mut value) => {
-                value.set_sensitive(true);
-                builder.header(ops_wire::MANAGER_PIN_HEADER, value)
-            }
-            None => builder,
-        };
-        let answer = self.send(what, builder).await?;
-        made(what, &answer)
-    }
-}
-
-/// The operation a 2xx answer names: `{"operationId": N}` from `loyalty serve`; an empty or
-/// other JSON body (the live vendor's bare 200) names none. An unreadable body leaves the
-/// outcome unknown, as for any write.
-fn made(what: &str, body: &[u8]) -> ServiceResult<Option<OperationId>> {
-    http::write_accepted(what, body)?;
-    Ok(serde_json::from_slice::<MadeDto>(body)
-        .ok()
-        .map(|m| OperationId(m.operation_id)))
 }
 
 /// The least time a retried read is given; with less of the budget left, the read ends.
@@ -244,18 +175,6 @@ fn retryable(e: &ServiceError) -> bool {
     matches!(
         e.kind,
         ErrorKind::Unreachable | ErrorKind::Interrupted | ErrorKind::Timeout | ErrorKind::Server
-    )
-}
-
-/// A failure before the write-off left: whatever it was, nothing was sent, so nothing is in
-/// doubt.
-fn not_sent(e: ServiceError) -> ServiceError {
-    ServiceError::new(
-        ErrorKind::Unreachable,
-        format!(
-            "not sent: the provider's capabilities could not be read ({})",
-            e.detail
-        ),
     )
 }
 
@@ -343,38 +262,11 @@ impl ClientService for ExtAdapter {
                 Ok(None)
             });
         }
-        Box::pin(async move {
-            let mut body = WriteOffDto::from(&request);
-            let mut manager = manager;
-            // The receipt and the PIN are our extension: the live vendor's write-off has no
-            // such field, and a manager's PIN goes to no provider that has no limits.
-            if body.receipt.is_some() || manager.is_some() {
-                let can = self.capabilities().await.map_err(not_sent)?;
-                if !can.receipt {
-                    body.receipt = None;
-                }
-                if !can.limits {
-                    manager = None;
-                }
-            }
-            let builder = self
-                .request(
-                    Method::POST,
-                    &format!("/clients/{}/balance/write_off/", id.0),
-                )
-                .json(&body);
-            // Sent once. Success is a 2xx the console can read (the seed answers a bare 200).
-            self.send_movement("write-off", builder, key, manager).await
-        })
+        Box::pin(self.write_off_direct(id, request, key, manager))
     }
 
     fn capabilities(&self) -> BoxFuture<'_, ServiceResult<Capabilities>> {
-        Box::pin(async move {
-            self.capabilities
-                .get_or_try_init(|| self.ask_capabilities())
-                .await
-                .copied()
-        })
+        Box::pin(self.known_capabilities())
     }
 
     fn available(
@@ -382,23 +274,11 @@ impl ClientService for ExtAdapter {
         id: ClientId,
         receipt_total: Option<Amount>,
     ) -> BoxFuture<'_, ServiceResult<Available>> {
-        Box::pin(async move {
-            let mut builder = self.request(Method::GET, &ops_wire::available_path(id));
-            if let Some(total) = receipt_total {
-                builder =
-                    builder.query(&[("receiptTotal", wire::amount_to_wire(total).to_string())]);
-            }
-            let dto: AvailableDto = self.call("available", builder).await?;
-            Available::try_from(dto).map_err(bad)
-        })
+        Box::pin(self.read_available(id, receipt_total))
     }
 
     fn operation(&self, id: OperationId) -> BoxFuture<'_, ServiceResult<Operation>> {
-        Box::pin(async move {
-            let builder = self.request(Method::GET, &ops_wire::operation_path(id));
-            let dto: OperationDto = self.call("operation", builder).await?;
-            Operation::try_from(dto).map_err(bad)
-        })
+        Box::pin(self.read_operation(id))
     }
 
     fn reverse<'a>(
@@ -407,14 +287,7 @@ impl ClientService for ExtAdapter {
         key: Option<String>,
         manager: Option<ManagerPin>,
     ) -> BoxFuture<'a, ServiceResult<Option<OperationId>>> {
-        Box::pin(async move {
-            let builder = self
-                .request(Method::POST, &ops_wire::reversal_path(request.original))
-                .json(&ReversalDto::from(&request));
-            // Sent once, never retried: an unanswered reversal is judged by reading its
-            // original back.
-            self.send_movement("reversal", builder, key, manager).await
-        })
+        Box::pin(self.send_reversal(request, key, manager))
     }
 
     fn refund_holds<'a>(
@@ -427,12 +300,6 @@ impl ClientService for ExtAdapter {
     }
 
     fn shift_report(&self, since: jiff::Timestamp) -> BoxFuture<'_, ServiceResult<ShiftReport>> {
-        Box::pin(async move {
-            let builder = self
-                .request(Method::GET, ops_wire::SHIFT_REPORT_PATH)
-                .query(&[("since", since.as_millisecond().to_string())]);
-            let dto: ShiftReportDto = self.call("shift report", builder).await?;
-            ShiftReport::try_from(dto).map_err(bad)
-        })
+        Box::pin(self.read_shift_report(since))
     }
 }
