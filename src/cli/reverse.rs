@@ -78,8 +78,8 @@ pub async fn run(
 ) -> Result<(), Failure> {
     let t = cx.locale.text();
     let why = Why::new(args.reason.into(), args.note.as_deref()).map_err(|e| match e {
-        WhyError::NoteMissing => Failure::new(Exit::Usage, t.cli_note_missing),
-        WhyError::NoteTooLong => Failure::new(Exit::Usage, fill(t.cli_note_too_long, NOTE_MAX)),
+        WhyError::NoteMissing => Failure::new(Exit::Usage, t.cli.note_missing),
+        WhyError::NoteTooLong => Failure::new(Exit::Usage, fill(t.cli.note_too_long, NOTE_MAX)),
     })?;
     let amount = args
         .amount
@@ -98,7 +98,7 @@ pub async fn run(
     let Some(row) = rows.iter().find(|r| r.attempt.key == given).cloned() else {
         return Err(Failure::new(
             Exit::Usage,
-            fill(t.cli_operation_unknown, clean(given)),
+            fill(t.cli.operation_unknown, clean(given)),
         ));
     };
     if let Some(id) = row.operation {
@@ -110,22 +110,22 @@ pub async fn run(
         .written_off_holds(given)
         .map_err(|e| Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display())))?;
     let Movement::WriteOff(original) = &row.attempt.movement else {
-        return Err(Failure::new(Exit::Refused, t.reason_not_reversible));
+        return Err(Failure::new(Exit::Refused, t.money.reason_not_reversible));
     };
     if holds.is_empty() {
         return Err(Failure::new(
             Exit::Refused,
-            fill(t.cli_cannot_reverse, given),
+            fill(t.cli.cannot_reverse, given),
         ));
     }
     if matches!(
         row.outcome,
         Some(Outcome::Refused | Outcome::NotAppliedAfterCheck)
     ) {
-        return Err(Failure::new(Exit::Refused, fill(t.cli_nothing_left, given)));
+        return Err(Failure::new(Exit::Refused, fill(t.cli.nothing_left, given)));
     }
     if amount.is_some() {
-        return Err(Failure::new(Exit::Usage, t.cli_refund_whole));
+        return Err(Failure::new(Exit::Usage, t.cli.refund_whole));
     }
     let Some(ids) = holds
         .iter()
@@ -134,7 +134,7 @@ pub async fn run(
     else {
         return Err(Failure::new(
             Exit::Refused,
-            fill(t.cli_holds_without_ids, given),
+            fill(t.cli.holds_without_ids, given),
         ));
     };
     // The vendor answers a repeated refund as done: only the journal can say it was.
@@ -149,12 +149,12 @@ pub async fn run(
         went(o) || matches!(o, Some(Outcome::Refused | Outcome::NotAppliedAfterCheck))
     };
     if earlier.iter().any(went) {
-        return Err(Failure::new(Exit::Refused, fill(t.cli_nothing_left, given)));
+        return Err(Failure::new(Exit::Refused, fill(t.cli.nothing_left, given)));
     }
     if !earlier.iter().all(ended) {
         return Err(Failure::new(
             Exit::Unknown,
-            fill(t.cli_reverse_unclear, given),
+            fill(t.cli.reverse_unclear, given),
         ));
     }
     let original = original.clone();
@@ -169,16 +169,16 @@ fn amount(cx: &Context<'_>, text: &str) -> Result<Amount, Failure> {
     let t = cx.locale.text();
     let amount = Amount::parse_user(text).map_err(|e| {
         let problem = match e {
-            AmountError::NotANumber => t.problem_not_number,
-            AmountError::TooManyDecimals => t.problem_decimals,
-            AmountError::TooLarge => t.problem_too_large,
+            AmountError::NotANumber => t.money.problem_not_number,
+            AmountError::TooManyDecimals => t.money.problem_decimals,
+            AmountError::TooLarge => t.money.problem_too_large,
         };
         Failure::new(Exit::Usage, fill(problem, "--amount"))
     })?;
     if !amount.is_positive() {
         return Err(Failure::new(
             Exit::Usage,
-            fill(t.problem_not_positive, "--amount"),
+            fill(t.money.problem_not_positive, "--amount"),
         ));
     }
     Ok(amount)
@@ -201,7 +201,7 @@ async fn by_number(
         .await
         .map_err(Failure::of_read(locale))?;
     if original.kind != crate::domain::reversal::OperationKind::WriteOff {
-        return Err(Failure::new(Exit::Refused, fill(t.cli_not_a_write_off, id)));
+        return Err(Failure::new(Exit::Refused, fill(t.cli.not_a_write_off, id)));
     }
     let request = asked(cx, &original, amount, why)?;
     let what = describe_back(cx, &request);
@@ -219,9 +219,9 @@ async fn by_number(
     .await
     {
         Ok(number) => {
-            let mut said = fill(t.cli_reversed, &what);
+            let mut said = fill(t.cli.reversed, &what);
             if let Some(number) = number {
-                said = format!("{said}\n{}", fill(t.cli_reversed_number, number));
+                said = format!("{said}\n{}", fill(t.cli.reversed_number, number));
             }
             cx.print(&format!("{said}\n"))
         }
@@ -240,7 +240,7 @@ async fn by_number(
             let failure = movement_failure(locale, e);
             Err(Failure::new(
                 failure.exit,
-                format!("{} {}", failure.message, t.cli_reverse_declined),
+                format!("{} {}", failure.message, t.cli.reverse_declined),
             ))
         }
     }
@@ -275,7 +275,7 @@ fn asked(
                 (true, true) => {
                     return Err(Failure::new(
                         Exit::Usage,
-                        fill(t.cli_amount_two_currencies, original.id),
+                        fill(t.cli.amount_two_currencies, original.id),
                     ));
                 }
                 (false, true) => Currency::Rubles,
@@ -287,7 +287,7 @@ fn asked(
                     describe::currency(t, currency),
                     format_amount(locale, left(currency))
                 );
-                return Err(Failure::new(Exit::Refused, fill(t.cli_amount_above, left)));
+                return Err(Failure::new(Exit::Refused, fill(t.cli.amount_above, left)));
             }
             match currency {
                 Currency::Points => request.points = Some(amount),
@@ -298,7 +298,7 @@ fn asked(
     if request.points.is_none() && request.rubles.is_none() && request.coupons.is_empty() {
         return Err(Failure::new(
             Exit::Refused,
-            fill(t.cli_nothing_left, original.id),
+            fill(t.cli.nothing_left, original.id),
         ));
     }
     Ok(request)
@@ -308,19 +308,19 @@ fn asked(
 /// is left to give back.
 fn shown(cx: &Context<'_>, o: &Operation) -> String {
     let (locale, t) = (cx.locale, cx.locale.text());
-    let mut head = fill2(t.cli_original, o.id, format_datetime(locale, o.at, &cx.tz));
+    let mut head = fill2(t.cli.original, o.id, format_datetime(locale, o.at, &cx.tz));
     let who: Vec<&str> = [o.who.login.as_deref(), o.who.principal.as_deref()]
         .into_iter()
         .flatten()
         .collect();
     if !who.is_empty() {
-        head = format!("{head}, {}", fill(t.cli_original_by, who.join(" / ")));
+        head = format!("{head}, {}", fill(t.cli.original_by, who.join(" / ")));
     }
     if let Some(r) = &o.receipt {
         head = format!(
             "{head}, {}",
             fill2(
-                t.cli_original_receipt,
+                t.cli.original_receipt,
                 &r.number,
                 format_amount(locale, r.total)
             )
@@ -348,7 +348,7 @@ fn shown(cx: &Context<'_>, o: &Operation) -> String {
         "{head}\n{} #{}: {took}\n{}\n",
         t.col_client,
         o.client.0,
-        fill(t.cli_left, left)
+        fill(t.cli.left, left)
     )
 }
 
@@ -372,14 +372,14 @@ fn confirm(cx: &Context<'_>, ask: super::Ask<'_>, yes: bool, what: &str) -> Resu
         return Ok(());
     }
     let Some(ask) = ask else {
-        return Err(Failure::new(Exit::Usage, t.cli_reverse_needs_yes));
+        return Err(Failure::new(Exit::Usage, t.cli.reverse_needs_yes));
     };
-    let agreed = ask(&fill(t.cli_reverse_confirm, what))
+    let agreed = ask(&fill(t.cli.reverse_confirm, what))
         .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
     if agreed {
         Ok(())
     } else {
-        Err(Failure::new(Exit::Refused, t.cli_reverse_declined))
+        Err(Failure::new(Exit::Refused, t.cli.reverse_declined))
     }
 }
 
@@ -425,15 +425,15 @@ fn settle(
     }
     match outcome {
         Outcome::AppliedAfterCheck => {
-            cx.print(&format!("{}\n", fill(t.cli_reversed_after_check, what)))
+            cx.print(&format!("{}\n", fill(t.cli.reversed_after_check, what)))
         }
-        Outcome::NotAppliedAfterCheck => Err(Failure::new(Exit::Failed, t.cli_reverse_not_applied)),
+        Outcome::NotAppliedAfterCheck => Err(Failure::new(Exit::Failed, t.cli.reverse_not_applied)),
         _ => Err(Failure::new(
             Exit::Unknown,
             format!(
                 "{}\n{}",
-                fill(t.cli_reverse_unclear, look_at),
-                fill(t.cli_reverse_key, key)
+                fill(t.cli.reverse_unclear, look_at),
+                fill(t.cli.reverse_key, key)
             ),
         )),
     }
@@ -458,16 +458,16 @@ async fn by_holds(
     let client = row.attempt.client;
     let what = describe::write_off(locale, &original);
     let mut head = fill2(
-        t.cli_original,
+        t.cli.original,
         &row.attempt.key,
         format_datetime(locale, row.at, &cx.tz),
     );
-    head = format!("{head}, {}", fill(t.cli_original_by, &row.user));
+    head = format!("{head}, {}", fill(t.cli.original_by, &row.user));
     if let Some(r) = &original.receipt {
         head = format!(
             "{head}, {}",
             fill2(
-                t.cli_original_receipt,
+                t.cli.original_receipt,
                 &r.number,
                 format_amount(locale, r.total)
             )
@@ -477,7 +477,7 @@ async fn by_holds(
         "{head}\n{} #{}: {what}\n{}\n",
         t.col_client,
         client.0,
-        fill(t.cli_left, &what)
+        fill(t.cli.left, &what)
     ))?;
     confirm(cx, ask, yes, &what)?;
     let before = service
@@ -493,7 +493,7 @@ async fn by_holds(
     let result =
         crate::ops::reverse::refund_holds(cx.services, journal, request, holds, key.clone()).await;
     match result {
-        Ok(_) => cx.print(&format!("{}\n", fill(t.cli_refunded, &what))),
+        Ok(_) => cx.print(&format!("{}\n", fill(t.cli.refunded, &what))),
         Err(e) if e.outcome_unknown() => {
             let outcome = match service.balance(client).await {
                 Ok(after) => balance_back(&before, &after, &original),
@@ -515,7 +515,7 @@ async fn by_holds(
             let failure = movement_failure(locale, e);
             Err(Failure::new(
                 failure.exit,
-                format!("{} {}", failure.message, t.cli_reverse_declined),
+                format!("{} {}", failure.message, t.cli.reverse_declined),
             ))
         }
     }
