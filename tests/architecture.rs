@@ -158,15 +158,17 @@ fn a_terminal_library_in_the_core_is_caught() {
 /// take Esc), because the compiler asks where it belongs.
 #[test]
 fn the_request_lists_have_no_catch_all() {
-    let msg = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/msg.rs"))
-        .unwrap();
-    let code: String = msg
-        .lines()
-        .map(|l| l.split("//").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(
-        !code.contains("_ =>"),
-        "src/app/msg.rs matches with a catch-all: name each variant"
-    );
+    for file in ["src/app/msg.rs", "src/app/msg/cmd.rs"] {
+        let msg =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        let code: String = msg
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            !code.contains("_ =>"),
+            "{file} matches with a catch-all: name each variant"
+        );
+    }
 }

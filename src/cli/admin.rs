@@ -83,9 +83,9 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
             let (points, rubles, coupons) = r.attempt.movement.amounts();
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             let kind = if r.attempt.movement.gives_back() {
-                t.cli_kind_reversal
+                t.cli.kind_reversal
             } else {
-                t.cli_kind_write_off
+                t.cli.kind_write_off
             };
             let receipt = r.attempt.movement.receipt();
             vec![
@@ -104,6 +104,6 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
     // The console's columns with the kind after the date and the receipt after the coupons.
     let mut header = t.journal_columns();
     header.insert(1, t.col_type);
-    header.insert(6, t.cli_col_receipt);
+    header.insert(6, t.cli.col_receipt);
     cx.print(&table::render(&header, &lines, &[2, 3, 4]))
 }

@@ -105,7 +105,7 @@ pub(crate) fn movement_failure(locale: Locale, e: ServiceError) -> Failure {
     tracing::warn!(kind = ?e.kind, "{}", e.detail);
     let mut message = describe::refusal(t, &e);
     if matches!(e.reason, Some(Reason::Limit(_) | Reason::ManagerRequired)) {
-        message = format!("{message}. {}", t.cli_pin_env_hint);
+        message = format!("{message}. {}", t.cli.pin_env_hint);
     }
     Failure::new(exit, message)
 }

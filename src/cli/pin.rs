@@ -27,7 +27,7 @@ pub fn manager_pin<'a>(
     }
     secret
         .map(Pin::Ask)
-        .ok_or_else(|| Failure::new(Exit::Usage, t.cli_pin_needed))
+        .ok_or_else(|| Failure::new(Exit::Usage, t.cli.pin_needed))
 }
 
 impl Pin<'_> {
@@ -36,11 +36,11 @@ impl Pin<'_> {
         match self {
             Pin::Given(pin) => Ok(pin),
             Pin::Ask(read) => {
-                let typed = read(t.cli_pin_prompt)
+                let typed = read(t.cli.pin_prompt)
                     .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
                 // Said without what was typed.
                 ManagerPin::new(typed.trim())
-                    .ok_or_else(|| Failure::new(Exit::Refused, t.reason_pin_wrong))
+                    .ok_or_else(|| Failure::new(Exit::Refused, t.money.reason_pin_wrong))
             }
         }
     }
@@ -55,7 +55,7 @@ pub fn from_env(t: &Text, name: &str) -> Result<ManagerPin, Failure> {
         .ok_or_else(|| {
             Failure::new(
                 Exit::Usage,
-                fill(t.cli_pin_env_unset, crate::domain::text::clean(name)),
+                fill(t.cli.pin_env_unset, crate::domain::text::clean(name)),
             )
         })
 }

@@ -61,7 +61,7 @@ fn human(cx: &Context<'_>, report: &ShiftReport) -> String {
     let (locale, t) = (cx.locale, cx.locale.text());
     let mut text = String::new();
     if report.rows.is_empty() {
-        text.push_str(t.cli_shift_empty);
+        text.push_str(t.cli.shift_empty);
         text.push('\n');
     }
     for row in &report.rows {
@@ -76,7 +76,7 @@ fn human(cx: &Context<'_>, report: &ShiftReport) -> String {
                 ]
             })
             .collect();
-        let header = ["", t.cli_col_written_off, t.cli_col_reversed];
+        let header = ["", t.cli.col_written_off, t.cli.col_reversed];
         text.push_str(&table::render(&header, &lines, &[1, 2]));
         let counts = [
             row.write_offs,
@@ -86,18 +86,18 @@ fn human(cx: &Context<'_>, report: &ShiftReport) -> String {
             row.overrides,
         ]
         .into_iter()
-        .fold(t.cli_shift_counts.to_string(), |s, n| fill(&s, n));
+        .fold(t.cli.shift_counts.to_string(), |s, n| fill(&s, n));
         text.push_str(&format!("{counts}\n\n"));
     }
     let since = format_datetime(locale, report.since, &cx.tz);
     let source = match report.source {
-        ReportSource::Server => t.cli_shift_source_server,
-        ReportSource::Journal => t.cli_shift_source_journal,
+        ReportSource::Server => t.cli.shift_source_server,
+        ReportSource::Journal => t.cli.shift_source_journal,
     };
     text.push_str(&format!(
         "{} {}\n",
         fill(source, since),
-        fill(t.cli_shift_in_doubt, report.unknown)
+        fill(t.cli.shift_in_doubt, report.unknown)
     ));
     text
 }

@@ -76,12 +76,12 @@ pub async fn run(
     let what = describe::write_off(locale, &request);
     if !args.yes {
         let Some(ask) = ask else {
-            return Err(Failure::new(Exit::Usage, t.cli_needs_yes));
+            return Err(Failure::new(Exit::Usage, t.cli.needs_yes));
         };
-        let agreed = ask(&fill2(t.cli_confirm, &named, &what))
+        let agreed = ask(&fill2(t.cli.confirm, &named, &what))
             .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
         if !agreed {
-            return Err(Failure::new(Exit::Refused, t.cli_declined));
+            return Err(Failure::new(Exit::Refused, t.cli.declined));
         }
     }
     let result = send(
@@ -95,7 +95,7 @@ pub async fn run(
     .await;
     match result {
         Ok(_) => {
-            cx.print(&format!("{}\n", fill(t.notice_written_off, &what)))?;
+            cx.print(&format!("{}\n", fill(t.money.notice_written_off, &what)))?;
             match &request.receipt {
                 Some(receipt) => cx.print(&format!("{}\n", on_receipt(locale, receipt, &request))),
                 None => Ok(()),
@@ -110,7 +110,7 @@ pub async fn run(
             let failure = super::movement_failure(cx.locale, e);
             Err(Failure::new(
                 failure.exit,
-                fill(t.problem_refused, failure.message),
+                fill(t.money.problem_refused, failure.message),
             ))
         }
     }
@@ -141,10 +141,10 @@ async fn whom(
         && id > 0
         && (given.starts_with('#') || digits < PHONE_DIGITS)
     {
-        return Ok((ClientId(id), fill(t.cli_client_id, id)));
+        return Ok((ClientId(id), fill(t.cli.client_id, id)));
     }
     let Some(query) = ClientQuery::from_input(given) else {
-        return Err(Whom::Said(Failure::new(Exit::Usage, t.cli_client_arg)));
+        return Err(Whom::Said(Failure::new(Exit::Usage, t.cli.client_arg)));
     };
     let found = service.search(query).await.map_err(Whom::Read)?;
     match found.as_slice() {
@@ -167,7 +167,7 @@ async fn whom(
         ))),
         many => Err(Whom::Said(Failure::new(
             Exit::Usage,
-            fill(t.cli_client_many, many.len()),
+            fill(t.cli.client_many, many.len()),
         ))),
     }
 }
@@ -207,12 +207,12 @@ async fn check(
     match verdict {
         None => cx.print(&format!(
             "{}\n",
-            fill(t.notice_written_off_after_check, &what)
+            fill(t.money.notice_written_off_after_check, &what)
         )),
-        Some(Verdict::NotApplied) => Err(Failure::new(Exit::Failed, t.cli_not_applied)),
+        Some(Verdict::NotApplied) => Err(Failure::new(Exit::Failed, t.cli.not_applied)),
         Some(Verdict::Unclear(doubt)) => Err(Failure::new(
             Exit::Unknown,
-            format!("{}\n{}", told(t, doubt), fill(t.cli_key, key)),
+            format!("{}\n{}", told(t, doubt), fill(t.cli.key, key)),
         )),
     }
 }
@@ -229,7 +229,7 @@ async fn reread(services: &Services, client: ClientId) -> Option<(Balances, Vec<
 /// `loyalty client history`, not a key.
 fn told(t: &Text, doubt: Doubt) -> String {
     match doubt {
-        Doubt::Unreadable => t.cli_unreadable.to_string(),
+        Doubt::Unreadable => t.cli.unreadable.to_string(),
         other => describe::doubt(t, other),
     }
 }
@@ -251,20 +251,23 @@ fn request(
         };
         let amount = Amount::parse_user(text).map_err(|e| {
             let problem = match e {
-                AmountError::NotANumber => t.problem_not_number,
-                AmountError::TooManyDecimals => t.problem_decimals,
-                AmountError::TooLarge => t.problem_too_large,
+                AmountError::NotANumber => t.money.problem_not_number,
+                AmountError::TooManyDecimals => t.money.problem_decimals,
+                AmountError::TooLarge => t.money.problem_too_large,
             };
             Failure::new(Exit::Usage, fill(problem, name))
         })?;
         if !amount.is_positive() {
             return Err(Failure::new(
                 Exit::Usage,
-                fill(t.problem_not_positive, name),
+                fill(t.money.problem_not_positive, name),
             ));
         }
         if amount > available {
-            let above = fill(t.problem_above_balance, format_amount(locale, available));
+            let above = fill(
+                t.money.problem_above_balance,
+                format_amount(locale, available),
+            );
             return Err(Failure::new(Exit::Refused, format!("{name}: {above}")));
         }
         Ok(Some(amount))
@@ -276,13 +279,13 @@ fn request(
         let Some(coupon) = offered.iter().find(|c| c.id == id) else {
             return Err(Failure::new(
                 Exit::Refused,
-                fill(t.problem_coupon_unknown, id.0),
+                fill(t.money.problem_coupon_unknown, id.0),
             ));
         };
         if coupon.is_expired(now) {
             return Err(Failure::new(
                 Exit::Refused,
-                fill(t.problem_coupon_expired, id.0),
+                fill(t.money.problem_coupon_expired, id.0),
             ));
         }
         if !coupons.contains(&id) {
@@ -307,14 +310,17 @@ fn receipt(t: &Text, args: &WriteOffArgs) -> Result<Option<Receipt>, Failure> {
     if number.is_empty() || number.chars().count() > RECEIPT_NUMBER_MAX {
         return Err(Failure::new(
             Exit::Usage,
-            fill(t.cli_receipt_number, RECEIPT_NUMBER_MAX),
+            fill(t.cli.receipt_number, RECEIPT_NUMBER_MAX),
         ));
     }
     let total = Amount::parse_user(total)
         .ok()
         .filter(|a| a.is_positive())
         .ok_or_else(|| {
-            Failure::new(Exit::Usage, fill(t.problem_not_positive, "--receipt-total"))
+            Failure::new(
+                Exit::Usage,
+                fill(t.money.problem_not_positive, "--receipt-total"),
+            )
         })?;
     Ok(Some(Receipt { number, total }))
 }
@@ -336,7 +342,7 @@ fn on_receipt(locale: Locale, receipt: &Receipt, request: &WriteOff) -> String {
         format_amount(locale, to_pay),
     ]
     .iter()
-    .fold(locale.text().cli_receipt_text.to_string(), |s, part| {
+    .fold(locale.text().cli.receipt_text.to_string(), |s, part| {
         fill(&s, part)
     })
 }

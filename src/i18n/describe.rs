@@ -32,15 +32,15 @@ pub fn error(t: &Text, e: &ServiceError) -> String {
 /// the failure itself when it named none the console knows.
 pub fn refusal(t: &Text, e: &ServiceError) -> String {
     match e.reason {
-        Some(Reason::Insufficient) => t.reason_insufficient.to_string(),
-        Some(Reason::CouponUnavailable) => t.reason_coupon.to_string(),
-        Some(Reason::HoldGone) => t.reason_hold_gone.to_string(),
-        Some(Reason::Limit(kind)) => fill(t.reason_limit, limit(t, kind)),
-        Some(Reason::ReceiptRequired) => t.reason_receipt_required.to_string(),
-        Some(Reason::ManagerRequired) => t.reason_manager_required.to_string(),
-        Some(Reason::PinWrong) => t.reason_pin_wrong.to_string(),
-        Some(Reason::OverReversal) => t.reason_over_reversal.to_string(),
-        Some(Reason::NotReversible) => t.reason_not_reversible.to_string(),
+        Some(Reason::Insufficient) => t.money.reason_insufficient.to_string(),
+        Some(Reason::CouponUnavailable) => t.money.reason_coupon.to_string(),
+        Some(Reason::HoldGone) => t.money.reason_hold_gone.to_string(),
+        Some(Reason::Limit(kind)) => fill(t.money.reason_limit, limit(t, kind)),
+        Some(Reason::ReceiptRequired) => t.money.reason_receipt_required.to_string(),
+        Some(Reason::ManagerRequired) => t.money.reason_manager_required.to_string(),
+        Some(Reason::PinWrong) => t.money.reason_pin_wrong.to_string(),
+        Some(Reason::OverReversal) => t.money.reason_over_reversal.to_string(),
+        Some(Reason::NotReversible) => t.money.reason_not_reversible.to_string(),
         None => error(t, e),
     }
 }
@@ -48,10 +48,10 @@ pub fn refusal(t: &Text, e: &ServiceError) -> String {
 /// A shop limit's name, as a refusal or the write-off dialog says it.
 pub fn limit(t: &Text, kind: LimitKind) -> &'static str {
     match kind {
-        LimitKind::ReceiptShare => t.limit_receipt_share,
-        LimitKind::Operation => t.limit_operation,
-        LimitKind::ClientDay => t.limit_client_day,
-        LimitKind::CashierShift => t.limit_cashier_shift,
+        LimitKind::ReceiptShare => t.money.limit_receipt_share,
+        LimitKind::Operation => t.money.limit_operation,
+        LimitKind::ClientDay => t.money.limit_client_day,
+        LimitKind::CashierShift => t.money.limit_cashier_shift,
     }
 }
 
@@ -80,10 +80,10 @@ pub fn write_off(locale: Locale, w: &WriteOff) -> String {
 /// What the cashier is told when a check cannot tell whether a write-off went through.
 pub fn doubt(t: &Text, doubt: Doubt) -> String {
     match doubt {
-        Doubt::Unreadable => t.checked_unreadable.to_string(),
-        Doubt::ChangedOtherwise => t.checked_changed_otherwise.to_string(),
-        Doubt::SameAmountElsewhere => t.checked_same_amount.to_string(),
-        Doubt::CouponExpired(id) => fill(t.checked_coupon_expired, id.0),
+        Doubt::Unreadable => t.money.checked_unreadable.to_string(),
+        Doubt::ChangedOtherwise => t.money.checked_changed_otherwise.to_string(),
+        Doubt::SameAmountElsewhere => t.money.checked_same_amount.to_string(),
+        Doubt::CouponExpired(id) => fill(t.money.checked_coupon_expired, id.0),
     }
 }
 
@@ -135,12 +135,12 @@ impl Text {
         vec![
             self.col_date,
             self.col_client,
-            self.col_kind,
+            self.money.col_kind,
             self.points,
             self.rubles,
             self.coupons_title,
-            self.col_receipt,
-            self.col_reason,
+            self.money.col_receipt,
+            self.money.col_reason,
             self.col_state,
             self.col_key,
         ]

@@ -1,9 +1,11 @@
 //! Every user-facing string, in Russian and English, and locale-aware formatting of money
 //! and dates. The catalogue is a struct, so a string missing in one language does not build.
 
+mod cli;
 pub mod describe;
 mod en;
 mod format;
+mod money;
 mod ru;
 mod text;
 

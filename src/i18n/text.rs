@@ -1,6 +1,8 @@
 //! The catalogue's fields; the labels made of several of them are in `describe`.
 
 use super::Plural;
+use super::cli::CliText;
+use super::money::MoneyText;
 
 /// The catalogue. Strings with `{}` take one argument, filled by [`fill`].
 pub struct Text {
@@ -36,24 +38,10 @@ pub struct Text {
     pub col_transaction: &'static str,
     pub loading: &'static str,
     pub failed: &'static str,
-    pub write_off_title: &'static str,
-    pub available: &'static str,
-    pub coupons_label: &'static str,
-    pub confirm_title: &'static str,
-    pub confirm_question: &'static str,
     pub client_label: &'static str,
     pub none: &'static str,
     pub button_cancel: &'static str,
-    pub button_confirm: &'static str,
     pub sending: &'static str,
-    pub problem_not_number: &'static str,
-    pub problem_decimals: &'static str,
-    pub problem_too_large: &'static str,
-    pub problem_not_positive: &'static str,
-    pub problem_above_balance: &'static str,
-    pub problem_coupon_expired: &'static str,
-    pub problem_nothing: &'static str,
-    pub problem_refused: &'static str,
     pub filter_title: &'static str,
     pub filter_from: &'static str,
     pub filter_to: &'static str,
@@ -67,10 +55,7 @@ pub struct Text {
     pub notice_demo: &'static str,
     pub clients: Plural,
     pub rows: Plural,
-    pub notice_written_off: &'static str,
-    pub notice_outcome_unknown: &'static str,
     pub notice_no_search: &'static str,
-    pub notice_no_balance: &'static str,
     pub field_ewallet: &'static str,
     pub group_name_has_controls: &'static str,
     pub card_picker_title: &'static str,
@@ -110,20 +95,6 @@ pub struct Text {
     pub action_messages: &'static str,
     pub error_cancelled: &'static str,
     pub error_in_progress: &'static str,
-    pub reason_insufficient: &'static str,
-    pub reason_coupon: &'static str,
-    pub reason_hold_gone: &'static str,
-    /// `{}`: the limit's name.
-    pub reason_limit: &'static str,
-    pub reason_receipt_required: &'static str,
-    pub reason_manager_required: &'static str,
-    pub reason_pin_wrong: &'static str,
-    pub reason_over_reversal: &'static str,
-    pub reason_not_reversible: &'static str,
-    pub limit_receipt_share: &'static str,
-    pub limit_operation: &'static str,
-    pub limit_client_day: &'static str,
-    pub limit_cashier_shift: &'static str,
     pub problem_save_refused: &'static str,
     pub waiting: &'static str,
     pub waiting_attempt: &'static str,
@@ -204,16 +175,6 @@ pub struct Text {
     pub outcome_unclear_after_check: &'static str,
     pub outcome_not_sent: &'static str,
     pub outcome_none: &'static str,
-    pub checking: &'static str,
-    pub checked_not_applied: &'static str,
-    pub checked_retry: &'static str,
-    pub checked_unreadable: &'static str,
-    pub checked_changed_otherwise: &'static str,
-    pub checked_same_amount: &'static str,
-    pub checked_coupon_expired: &'static str,
-    pub checked_close: &'static str,
-    pub checked_anew: &'static str,
-    pub notice_written_off_after_check: &'static str,
     pub notice_config_readable: &'static str,
     pub scope_journal: &'static str,
     pub screen_clients: &'static str,
@@ -336,13 +297,6 @@ pub struct Text {
     pub action_save: &'static str,
     pub action_toggle_kind: &'static str,
     pub action_leave_filter: &'static str,
-    pub cli_confirm: &'static str,
-    pub cli_needs_yes: &'static str,
-    pub cli_declined: &'static str,
-    pub cli_not_applied: &'static str,
-    pub cli_unreadable: &'static str,
-    pub cli_key: &'static str,
-    pub problem_coupon_unknown: &'static str,
     /// `w` with no client open: what to do instead.
     pub notice_no_client: &'static str,
     pub action_pick_coupon: &'static str,
@@ -351,25 +305,13 @@ pub struct Text {
     pub key_space: &'static str,
     /// Under a list that stopped at its cap: `{}` is the cap.
     pub results_capped: &'static str,
-    pub sending_title: &'static str,
-    pub checking_title: &'static str,
-    pub not_applied_title: &'static str,
-    pub unclear_title: &'static str,
     pub action_write_off_anew: &'static str,
-    pub notice_checking_earlier: &'static str,
-    pub sent_question: &'static str,
     pub reg_outside_period: &'static str,
     pub ops_unsorted: &'static str,
     /// A screen whose vendor's section of the config is wrong: `{}` the section's name.
     pub config_fault: &'static str,
     /// Under the fault: `{}` the file to fix it in.
     pub config_fault_hint: &'static str,
-    /// How the write-off question names a client given by id: `{}` the id.
-    pub cli_client_id: &'static str,
-    /// The write-off's CLIENT is neither an id nor a phone or email.
-    pub cli_client_arg: &'static str,
-    /// The write-off's phone or email finds several clients: `{}` how many.
-    pub cli_client_many: &'static str,
     /// F4 when the vendor refused the promotions (`{}`: why); the table stays, by number.
     pub acc_promotions_refused: &'static str,
     /// A vendor section's mistakes (`domain::setting::Problem`); the first `{}` is where.
@@ -391,142 +333,8 @@ pub struct Text {
     pub setting_client: &'static str,
     /// Under a screen without its provider, when the console knows its config file: `{}`.
     pub not_configured_hint_file: &'static str,
-    /// After a limit's refusal on the command line: how to give the PIN.
-    pub cli_pin_env_hint: &'static str,
-    /// `{}`: the variable --pin-env names.
-    pub cli_pin_env_unset: &'static str,
-    pub cli_pin_needed: &'static str,
-    /// Asked on the terminal; what is typed is not shown.
-    pub cli_pin_prompt: &'static str,
-    pub cli_note_missing: &'static str,
-    /// `{}`: the longest note.
-    pub cli_note_too_long: &'static str,
-    /// `{}`: what was given as OPERATION.
-    pub cli_operation_unknown: &'static str,
-    /// `{}`: the operation.
-    pub cli_not_a_write_off: &'static str,
-    /// `{}`: the journal key of a write-off with no number and no holds.
-    pub cli_cannot_reverse: &'static str,
-    /// `{}`: the journal key.
-    pub cli_holds_without_ids: &'static str,
-    /// The operation a reversal gives back: `{}` its number, `{}` when.
-    pub cli_original: &'static str,
-    /// `{}`: who made it.
-    pub cli_original_by: &'static str,
-    /// `{}`: the receipt's number, `{}` its total.
-    pub cli_original_receipt: &'static str,
-    /// `{}`: what is left to give back.
-    pub cli_left: &'static str,
-    /// `{}`: the operation.
-    pub cli_nothing_left: &'static str,
-    /// `{}`: what is left.
-    pub cli_amount_above: &'static str,
-    /// `{}`: the operation.
-    pub cli_amount_two_currencies: &'static str,
-    pub cli_refund_whole: &'static str,
-    /// `{}`: what is given back.
-    pub cli_reverse_confirm: &'static str,
-    pub cli_reverse_needs_yes: &'static str,
-    pub cli_reverse_declined: &'static str,
-    /// `{}`: what was given back.
-    pub cli_reversed: &'static str,
-    /// `{}`: the reversal's own operation number.
-    pub cli_reversed_number: &'static str,
-    /// `{}`: what was given back.
-    pub cli_reversed_after_check: &'static str,
-    pub cli_reverse_not_applied: &'static str,
-    /// `{}`: the operation to look at.
-    pub cli_reverse_unclear: &'static str,
-    /// `{}`: the reversal's journal key.
-    pub cli_reverse_key: &'static str,
-    /// `{}`: what the holds' refund gave back.
-    pub cli_refunded: &'static str,
-    /// `{}`: since when.
-    pub cli_shift_source_server: &'static str,
-    /// `{}`: since when.
-    pub cli_shift_source_journal: &'static str,
-    /// `{}`: how many movements of this till are still in doubt.
-    pub cli_shift_in_doubt: &'static str,
-    pub cli_shift_empty: &'static str,
-    /// `{}`s: write-offs, reversals, coupons, coupons back, overrides.
-    pub cli_shift_counts: &'static str,
-    pub cli_col_written_off: &'static str,
-    pub cli_col_reversed: &'static str,
-    pub cli_col_receipt: &'static str,
-    pub cli_kind_write_off: &'static str,
-    pub cli_kind_reversal: &'static str,
-    /// `{}`: the longest receipt number.
-    pub cli_receipt_number: &'static str,
-    /// After a write-off with a receipt, what goes on it (54-ФЗ): `{}` the receipt's number, its total, what points and bonus roubles paid, what is left to pay.
-    pub cli_receipt_text: &'static str,
-    // Issue 29: the console
-    /// `{}`: the operation's number.
-    pub reversal_title: &'static str,
-    pub shift_title: &'static str,
     pub action_reverse: &'static str,
     pub action_coupons_back: &'static str,
-    pub receipt_number: &'static str,
-    pub receipt_total: &'static str,
-    pub pin_label: &'static str,
-    pub available_to_write_off: &'static str,
-    /// `{}`: the limit's name.
-    pub available_bounded: &'static str,
-    pub problem_receipt_half: &'static str,
-    pub problem_receipt_missing: &'static str,
-    pub problem_receipt_number_long: &'static str,
-    pub problem_pin: &'static str,
-    /// `{}`: the receipt's number.
-    pub receipt_for: &'static str,
-    pub receipt_paid_points: &'static str,
-    pub receipt_paid_rubles: &'static str,
-    pub receipt_to_pay: &'static str,
-    /// `{}`: the operation's number, then what was given back.
-    pub notice_reversed: &'static str,
-    /// As `notice_reversed`, found so by reading the operation again.
-    pub notice_reversed_after_check: &'static str,
-    pub notice_reversal_not_offered: &'static str,
-    pub notice_not_reversible: &'static str,
-    pub rev_original: &'static str,
-    pub rev_who: &'static str,
-    pub rev_receipt: &'static str,
-    pub rev_left: &'static str,
-    pub rev_reason: &'static str,
-    pub rev_note: &'static str,
-    pub reason_code_mistake: &'static str,
-    pub reason_code_returned: &'static str,
-    pub reason_code_complaint: &'static str,
-    pub reason_code_other: &'static str,
-    /// `{}`: what is left.
-    pub problem_above_left: &'static str,
-    pub problem_note_missing: &'static str,
-    pub problem_note_long: &'static str,
-    pub problem_reverse_nothing: &'static str,
-    pub rev_loading: &'static str,
-    pub rev_confirm_question: &'static str,
-    pub rev_sent_question: &'static str,
-    pub button_reverse: &'static str,
-    pub rev_checked_not_applied: &'static str,
-    pub rev_checked_unclear: &'static str,
-    pub rev_checking: &'static str,
-    pub col_cashier: &'static str,
-    pub col_written_off: &'static str,
-    pub col_reversed: &'static str,
-    pub col_coupons_back: &'static str,
-    pub col_overrides: &'static str,
-    pub shift_server: &'static str,
-    pub shift_journal: &'static str,
-    /// `{}`: how many movements.
-    pub shift_in_doubt: &'static str,
-    /// `{}`: when the shift began.
-    pub shift_since: &'static str,
-    pub shift_empty: &'static str,
-    pub col_kind: &'static str,
-    pub col_receipt: &'static str,
-    pub col_reason: &'static str,
-    pub kind_write_off: &'static str,
-    pub kind_reversal: &'static str,
-    pub points_short: &'static str,
-    pub col_about: &'static str,
     pub scope_reversal: &'static str,
     pub scope_reversal_closing: &'static str,
     pub action_reason: &'static str,
@@ -537,4 +345,8 @@ pub struct Text {
     pub outcome_reversed: &'static str,
     pub outcome_reversed_after_check: &'static str,
     pub outcome_not_reversed_after_check: &'static str,
+    /// Money: write-off, refusals and limits, PIN, receipt, reversal, shift report.
+    pub money: MoneyText,
+    /// The command line's sentences.
+    pub cli: CliText,
 }

@@ -41,7 +41,7 @@ pub fn render(model: &Model, b: &BonusMismatch, frame: &mut Frame, area: Rect) {
     lines.push(match (b.sending, &b.fix) {
         (Some(_), _) => Line::from(Span::styled(t.correcting, theme::muted())),
         (None, Some(_)) => write_off::buttons(t.button_cancel, t.button_correct, b.focus),
-        (None, None) => Line::from(t.checked_close).centered(),
+        (None, None) => Line::from(t.money.checked_close).centered(),
     });
     super::dialog_text(frame, inner, lines);
 }

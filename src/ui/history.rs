@@ -86,7 +86,7 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         (t.col_currency, Fit::Text),
     ];
     if abouts {
-        columns.push((t.col_about, Fit::Text));
+        columns.push((t.money.col_about, Fit::Text));
     }
     columns.push((t.col_transaction, Fit::Whole));
     let columns = Columns(columns);
@@ -133,7 +133,7 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
 fn about(t: &crate::i18n::Text, a: &About) -> String {
     let mut parts = Vec::new();
     if a.kind == Some(OperationKind::Reversal) {
-        parts.push(t.kind_reversal.to_string());
+        parts.push(t.money.kind_reversal.to_string());
     }
     let who = super::reversal::who(&a.who);
     if !who.is_empty() {

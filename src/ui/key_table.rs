@@ -12,8 +12,10 @@ const END: &str = "<!-- keys: end -->\n";
 /// Every binding, one row each, grouped by scope in the order the registry first names them.
 fn table() -> String {
     let t = Locale::En.text();
-    let all: Vec<&Binding> = [BINDINGS, MOVES, FIELD, HELP]
-        .into_iter()
+    let all: Vec<&Binding> = BINDINGS
+        .iter()
+        .chain(&[MOVES, FIELD, HELP])
+        .copied()
         .flatten()
         .collect();
     let mut scopes: Vec<Scope> = Vec::new();

@@ -17,9 +17,9 @@ pub fn field(t: &Text, f: WriteOffField) -> &'static str {
         WriteOffField::Points => t.points,
         WriteOffField::Rubles => t.rubles,
         WriteOffField::Coupons => t.coupons_title,
-        WriteOffField::ReceiptNumber => t.receipt_number,
-        WriteOffField::ReceiptTotal => t.receipt_total,
-        WriteOffField::Pin => t.pin_label,
+        WriteOffField::ReceiptNumber => t.money.receipt_number,
+        WriteOffField::ReceiptTotal => t.money.receipt_total,
+        WriteOffField::Pin => t.money.pin_label,
     }
 }
 
@@ -28,33 +28,33 @@ pub fn reversal_field(t: &Text, f: ReversalField) -> &'static str {
         ReversalField::Points => t.points,
         ReversalField::Rubles => t.rubles,
         ReversalField::Coupons => t.coupons_title,
-        ReversalField::Reason => t.rev_reason,
-        ReversalField::Note => t.rev_note,
-        ReversalField::Pin => t.pin_label,
+        ReversalField::Reason => t.money.rev_reason,
+        ReversalField::Note => t.money.rev_note,
+        ReversalField::Pin => t.money.pin_label,
     }
 }
 
 pub fn reason_code(t: &Text, r: ReasonCode) -> &'static str {
     match r {
-        ReasonCode::Mistake => t.reason_code_mistake,
-        ReasonCode::Returned => t.reason_code_returned,
-        ReasonCode::Complaint => t.reason_code_complaint,
-        ReasonCode::Other => t.reason_code_other,
+        ReasonCode::Mistake => t.money.reason_code_mistake,
+        ReasonCode::Returned => t.money.reason_code_returned,
+        ReasonCode::Complaint => t.money.reason_code_complaint,
+        ReasonCode::Other => t.money.reason_code_other,
     }
 }
 
 pub fn operation_kind(t: &Text, k: OperationKind) -> &'static str {
     match k {
-        OperationKind::WriteOff => t.kind_write_off,
-        OperationKind::Reversal => t.kind_reversal,
+        OperationKind::WriteOff => t.money.kind_write_off,
+        OperationKind::Reversal => t.money.kind_reversal,
     }
 }
 
 fn amount_error(t: &Text, e: &AmountError) -> &'static str {
     match e {
-        AmountError::NotANumber => t.problem_not_number,
-        AmountError::TooManyDecimals => t.problem_decimals,
-        AmountError::TooLarge => t.problem_too_large,
+        AmountError::NotANumber => t.money.problem_not_number,
+        AmountError::TooManyDecimals => t.money.problem_decimals,
+        AmountError::TooLarge => t.money.problem_too_large,
     }
 }
 
@@ -64,16 +64,18 @@ pub fn reversal_problem(locale: Locale, p: &ReversalProblem) -> String {
         ReversalProblem::Amount { field: f, error: e } => {
             fill(amount_error(t, e), reversal_field(t, *f))
         }
-        ReversalProblem::NotPositive(f) => fill(t.problem_not_positive, reversal_field(t, *f)),
+        ReversalProblem::NotPositive(f) => {
+            fill(t.money.problem_not_positive, reversal_field(t, *f))
+        }
         ReversalProblem::AboveLeft { field: f, left } => format!(
             "{}: {}",
             reversal_field(t, *f),
-            fill(t.problem_above_left, format_amount(locale, *left))
+            fill(t.money.problem_above_left, format_amount(locale, *left))
         ),
-        ReversalProblem::Nothing => t.problem_reverse_nothing.to_string(),
-        ReversalProblem::NoteMissing => t.problem_note_missing.to_string(),
-        ReversalProblem::NoteTooLong => t.problem_note_long.to_string(),
-        ReversalProblem::PinMissing => t.problem_pin.to_string(),
+        ReversalProblem::Nothing => t.money.problem_reverse_nothing.to_string(),
+        ReversalProblem::NoteMissing => t.money.problem_note_missing.to_string(),
+        ReversalProblem::NoteTooLong => t.money.problem_note_long.to_string(),
+        ReversalProblem::PinMissing => t.money.problem_pin.to_string(),
         ReversalProblem::Refused(e) => refusal(t, e),
     }
 }
@@ -95,22 +97,25 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
     let t = locale.text();
     match p {
         FormProblem::Amount { field: f, error: e } => fill(amount_error(t, e), field(t, *f)),
-        FormProblem::NotPositive(f) => fill(t.problem_not_positive, field(t, *f)),
+        FormProblem::NotPositive(f) => fill(t.money.problem_not_positive, field(t, *f)),
         FormProblem::AboveBalance {
             field: f,
             available,
         } => format!(
             "{}: {}",
             field(t, *f),
-            fill(t.problem_above_balance, format_amount(locale, *available))
+            fill(
+                t.money.problem_above_balance,
+                format_amount(locale, *available)
+            )
         ),
-        FormProblem::CouponExpired(id) => fill(t.problem_coupon_expired, id.0),
-        FormProblem::Nothing => t.problem_nothing.to_string(),
-        FormProblem::Refused(e) => fill(t.problem_refused, refusal(t, e)),
-        FormProblem::ReceiptHalf => t.problem_receipt_half.to_string(),
-        FormProblem::ReceiptMissing => t.problem_receipt_missing.to_string(),
-        FormProblem::ReceiptNumberTooLong => t.problem_receipt_number_long.to_string(),
-        FormProblem::PinMissing => t.problem_pin.to_string(),
+        FormProblem::CouponExpired(id) => fill(t.money.problem_coupon_expired, id.0),
+        FormProblem::Nothing => t.money.problem_nothing.to_string(),
+        FormProblem::Refused(e) => fill(t.money.problem_refused, refusal(t, e)),
+        FormProblem::ReceiptHalf => t.money.problem_receipt_half.to_string(),
+        FormProblem::ReceiptMissing => t.money.problem_receipt_missing.to_string(),
+        FormProblem::ReceiptNumberTooLong => t.money.problem_receipt_number_long.to_string(),
+        FormProblem::PinMissing => t.money.problem_pin.to_string(),
     }
 }
 
@@ -125,14 +130,14 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
             let name = client.name.as_deref().unwrap_or(t.no_name);
             format!(
                 "{} — {name}",
-                fill(t.notice_written_off, write_off(locale, request))
+                fill(t.money.notice_written_off, write_off(locale, request))
             )
         }
-        Notice::OutcomeUnknown { .. } => t.notice_outcome_unknown.to_string(),
+        Notice::OutcomeUnknown { .. } => t.money.notice_outcome_unknown.to_string(),
         Notice::NoSearchFor(text) => fill(t.notice_no_search, text),
-        Notice::NoBalanceToWriteOff => t.notice_no_balance.to_string(),
+        Notice::NoBalanceToWriteOff => t.money.notice_no_balance.to_string(),
         Notice::NoClientToWriteOff => t.notice_no_client.to_string(),
-        Notice::CheckingEarlier => t.notice_checking_earlier.to_string(),
+        Notice::CheckingEarlier => t.money.notice_checking_earlier.to_string(),
         Notice::RateLimited { seconds } => fill(t.notice_rate_limited, seconds),
         Notice::LookingForClient { client, page } => {
             fill2(t.notice_looking_for_client, client, page)
@@ -142,7 +147,10 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
             let name = client.name.as_deref().unwrap_or(t.no_name);
             format!(
                 "{} — {name}",
-                fill(t.notice_written_off_after_check, write_off(locale, request))
+                fill(
+                    t.money.notice_written_off_after_check,
+                    write_off(locale, request)
+                )
             )
         }
         Notice::ConfigReadable { path } => fill(t.notice_config_readable, path.display()),
@@ -155,15 +163,15 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
             after_check,
         } => fill2(
             if *after_check {
-                t.notice_reversed_after_check
+                t.money.notice_reversed_after_check
             } else {
-                t.notice_reversed
+                t.money.notice_reversed
             },
             operation,
             reversal(locale, request),
         ),
-        Notice::ReversalNotOffered => t.notice_reversal_not_offered.to_string(),
-        Notice::NotReversible => t.notice_not_reversible.to_string(),
+        Notice::ReversalNotOffered => t.money.notice_reversal_not_offered.to_string(),
+        Notice::NotReversible => t.money.notice_not_reversible.to_string(),
         Notice::Exported { path, rows } => {
             format!(
                 "{} → {}",
@@ -205,9 +213,9 @@ pub fn group_problem(locale: Locale, p: &GroupFormProblem) -> String {
         GroupFormProblem::BirthdayBonus(e) => fill(
             t.group_bonus_invalid,
             match e {
-                AmountError::NotANumber => t.problem_not_number.replace("{}: ", ""),
-                AmountError::TooManyDecimals => t.problem_decimals.replace("{}: ", ""),
-                AmountError::TooLarge => t.problem_too_large.replace("{}: ", ""),
+                AmountError::NotANumber => t.money.problem_not_number.replace("{}: ", ""),
+                AmountError::TooManyDecimals => t.money.problem_decimals.replace("{}: ", ""),
+                AmountError::TooLarge => t.money.problem_too_large.replace("{}: ", ""),
             },
         ),
         GroupFormProblem::Refused(e) => fill(t.problem_save_refused, refusal(t, e)),

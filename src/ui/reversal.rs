@@ -22,11 +22,12 @@ const LABEL: usize = 14;
 
 pub fn render(model: &Model, d: &ReversalDialog, frame: &mut Frame, area: Rect) {
     let t = model.locale.text();
-    let title = fill(t.reversal_title, d.operation);
+    let m = &t.money;
+    let title = fill(m.reversal_title, d.operation);
     match (&d.step, &d.original) {
         (ReversalStep::Form, Some(original)) => render_form(model, d, original, frame, area),
         (ReversalStep::Loading { .. } | ReversalStep::Form, _) => {
-            message(frame, area, title, t.rev_loading.to_string(), false)
+            message(frame, area, title, m.rev_loading.to_string(), false)
         }
         (ReversalStep::Unreadable(e), _) => message(
             frame,
@@ -36,12 +37,12 @@ pub fn render(model: &Model, d: &ReversalDialog, frame: &mut Frame, area: Rect) 
             true,
         ),
         (ReversalStep::Confirm { request, focus, .. }, _) => {
-            let lines = vec![buttons(t.button_cancel, t.button_reverse, *focus)];
+            let lines = vec![buttons(t.button_cancel, m.button_reverse, *focus)];
             render_request(
                 model,
                 d,
                 request,
-                t.rev_confirm_question,
+                m.rev_confirm_question,
                 lines,
                 frame,
                 area,
@@ -49,11 +50,11 @@ pub fn render(model: &Model, d: &ReversalDialog, frame: &mut Frame, area: Rect) 
         }
         (ReversalStep::Sending { request, .. }, _) => {
             let lines = vec![Line::from(Span::styled(t.sending, theme::muted()))];
-            render_request(model, d, request, t.rev_sent_question, lines, frame, area)
+            render_request(model, d, request, m.rev_sent_question, lines, frame, area)
         }
         (ReversalStep::Checking { request, .. }, _) => {
-            let lines = vec![Line::from(Span::styled(t.rev_checking, theme::danger()))];
-            render_request(model, d, request, t.rev_sent_question, lines, frame, area)
+            let lines = vec![Line::from(Span::styled(m.rev_checking, theme::danger()))];
+            render_request(model, d, request, m.rev_sent_question, lines, frame, area)
         }
         (
             ReversalStep::Checked {
@@ -67,14 +68,14 @@ pub fn render(model: &Model, d: &ReversalDialog, frame: &mut Frame, area: Rect) 
                 .map(|a| scope_keys(model, Scope::ReversalConfirm, a))
                 .join("/");
             let lines = vec![
-                Line::from(Span::styled(t.rev_checked_not_applied, theme::danger())),
+                Line::from(Span::styled(m.rev_checked_not_applied, theme::danger())),
                 Line::from(fill2(
-                    t.checked_retry,
+                    m.checked_retry,
                     again,
                     scope_keys(model, Scope::ReversalConfirm, Action::Cancel),
                 )),
             ];
-            render_request(model, d, request, t.rev_sent_question, lines, frame, area)
+            render_request(model, d, request, m.rev_sent_question, lines, frame, area)
         }
         (
             ReversalStep::Checked {
@@ -85,10 +86,10 @@ pub fn render(model: &Model, d: &ReversalDialog, frame: &mut Frame, area: Rect) 
             _,
         ) => {
             let lines = vec![Line::from(Span::styled(
-                t.rev_checked_unclear,
+                m.rev_checked_unclear,
                 theme::danger(),
             ))];
-            render_request(model, d, request, t.rev_sent_question, lines, frame, area)
+            render_request(model, d, request, m.rev_sent_question, lines, frame, area)
         }
     }
 }
@@ -152,7 +153,7 @@ fn original_lines(model: &Model, op: &Operation, width: usize) -> Vec<Line<'stat
     }
     let mut lines = vec![
         Line::from(vec![
-            label(t.rev_original),
+            label(t.money.rev_original),
             Span::raw(truncate(&when, room)),
         ]),
         Line::from(vec![
@@ -167,7 +168,7 @@ fn original_lines(model: &Model, op: &Operation, width: usize) -> Vec<Line<'stat
             format_amount(locale, receipt.total)
         );
         lines.push(Line::from(vec![
-            label(t.rev_receipt),
+            label(t.money.rev_receipt),
             Span::raw(truncate(&text, room)),
         ]));
     }
@@ -187,7 +188,7 @@ fn original_lines(model: &Model, op: &Operation, width: usize) -> Vec<Line<'stat
         left.push(format!("{} {}", t.coupons_title, ids.join(", ")));
     }
     lines.push(Line::from(vec![
-        label(t.rev_left),
+        label(t.money.rev_left),
         Span::styled(truncate(&left.join(" · "), room), theme::money()),
     ]));
     lines
@@ -209,7 +210,7 @@ fn render_form(
     let rows = head_rows + 1 + 2 + u16::from(has_coupons) + 3 + 3;
     let rect = centered(area, WIDTH, rows + 2);
     frame.render_widget(Clear, rect);
-    let block = dialog_block(fill(t.reversal_title, d.operation), true);
+    let block = dialog_block(fill(t.money.reversal_title, d.operation), true);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let row = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
@@ -244,7 +245,7 @@ fn render_form(
     }
     let focused = d.field == ReversalField::Reason;
     let mut spans = vec![Span::styled(
-        format!("{}{:<LABEL$}", marker(focused), t.rev_reason),
+        format!("{}{:<LABEL$}", marker(focused), t.money.rev_reason),
         style(focused),
     )];
     for code in ReasonCode::ALL {
@@ -341,7 +342,7 @@ fn render_request(
         Line::from(Span::styled(question.to_string(), theme::key())),
         Line::default(),
         Line::from(vec![
-            label(t.rev_original),
+            label(t.money.rev_original),
             Span::raw(format!("{} · {} {}", d.operation, t.card_id, d.client.0)),
         ]),
         Line::from(vec![
@@ -353,13 +354,16 @@ fn render_request(
             Span::styled(amount(request.rubles, " ₽"), theme::money()),
         ]),
         Line::from(vec![label(t.coupons_title), Span::raw(coupons)]),
-        Line::from(vec![label(t.rev_reason), Span::raw(truncate(&why, width))]),
+        Line::from(vec![
+            label(t.money.rev_reason),
+            Span::raw(truncate(&why, width)),
+        ]),
         Line::default(),
     ];
     lines.extend(tail);
     let rect = centered(area, WIDTH, lines.len() as u16 + 4);
     frame.render_widget(Clear, rect);
-    let block = dialog_block(fill(t.reversal_title, d.operation), true);
+    let block = dialog_block(fill(t.money.reversal_title, d.operation), true);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     frame.render_widget(

@@ -22,7 +22,7 @@ pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: 
     let height = (rows.max(1) + 5).min(area.height.saturating_sub(2));
     let rect = centered(area, area.width.saturating_sub(2).min(100), height);
     frame.render_widget(Clear, rect);
-    let block = dialog_block(t.shift_title.to_string(), false);
+    let block = dialog_block(t.money.shift_title.to_string(), false);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [body, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
@@ -38,23 +38,23 @@ pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: 
     };
     if data.rows.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(t.shift_empty, theme::muted())),
+            Paragraph::new(Span::styled(t.money.shift_empty, theme::muted())),
             body,
         );
     } else {
         let locale = model.locale;
         let money = |a: Amount| format_amount(locale, a);
         let number = |text: String| Cell::from(Text::from(text).alignment(Alignment::Right));
-        let pts = t.points_short;
+        let pts = t.money.points_short;
         let titles = [
-            t.col_cashier.to_string(),
-            format!("{} {pts}", t.col_written_off),
-            format!("{} ₽", t.col_written_off),
-            format!("{} {pts}", t.col_reversed),
-            format!("{} ₽", t.col_reversed),
+            t.money.col_cashier.to_string(),
+            format!("{} {pts}", t.money.col_written_off),
+            format!("{} ₽", t.money.col_written_off),
+            format!("{} {pts}", t.money.col_reversed),
+            format!("{} ₽", t.money.col_reversed),
             t.coupons_title.to_string(),
-            t.col_coupons_back.to_string(),
-            t.col_overrides.to_string(),
+            t.money.col_coupons_back.to_string(),
+            t.money.col_overrides.to_string(),
         ];
         let figures: Vec<[String; 7]> = data
             .rows
@@ -104,14 +104,14 @@ pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: 
         );
     }
     let source = match data.source {
-        ReportSource::Server => t.shift_server,
-        ReportSource::Journal => t.shift_journal,
+        ReportSource::Server => t.money.shift_server,
+        ReportSource::Journal => t.money.shift_journal,
     };
     let since = fill(
-        t.shift_since,
+        t.money.shift_since,
         format_datetime(model.locale, data.since, &model.tz),
     );
-    let doubt = fill(t.shift_in_doubt, data.unknown);
+    let doubt = fill(t.money.shift_in_doubt, data.unknown);
     let doubt_style = if data.unknown > 0 {
         theme::danger()
     } else {

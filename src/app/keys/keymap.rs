@@ -19,7 +19,7 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Keymap {
         Keymap {
-            bindings: BINDINGS.to_vec(),
+            bindings: BINDINGS.concat(),
             moves: MOVES.to_vec(),
             field: FIELD.to_vec(),
             help: HELP.to_vec(),

@@ -35,7 +35,7 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::ReversalForm => t.scope_reversal,
         Scope::ReversalConfirm => t.scope_confirm,
         Scope::ReversalUnclear => t.scope_reversal_closing,
-        Scope::ShiftReport => t.shift_title,
+        Scope::ShiftReport => t.money.shift_title,
         Scope::JournalFilter => t.scope_journal_filter,
     }
 }
@@ -69,7 +69,7 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
         (Action::Submit, Scope::CardPicker) => t.action_pick,
         (Action::ToggleKind, _) => t.action_toggle_kind,
         (Action::Reverse, _) => t.action_reverse,
-        (Action::ShiftReport, _) => t.shift_title,
+        (Action::ShiftReport, _) => t.money.shift_title,
         (Action::Submit, _) => t.action_apply,
         (Action::Edit(edit), _) => field_edit(t, edit),
         (Action::Cancel, Scope::Help) => t.action_close,

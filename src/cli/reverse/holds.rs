@@ -28,22 +28,22 @@ pub(super) async fn refund(
         .written_off_holds(given)
         .map_err(|e| Failure::new(Exit::Failed, format!("{}: {e}", journal.path().display())))?;
     let Movement::WriteOff(original) = &row.attempt.movement else {
-        return Err(Failure::new(Exit::Refused, t.reason_not_reversible));
+        return Err(Failure::new(Exit::Refused, t.money.reason_not_reversible));
     };
     if holds.is_empty() {
         return Err(Failure::new(
             Exit::Refused,
-            fill(t.cli_cannot_reverse, given),
+            fill(t.cli.cannot_reverse, given),
         ));
     }
     if matches!(
         row.outcome,
         Some(Outcome::Refused | Outcome::NotAppliedAfterCheck)
     ) {
-        return Err(Failure::new(Exit::Refused, fill(t.cli_nothing_left, given)));
+        return Err(Failure::new(Exit::Refused, fill(t.cli.nothing_left, given)));
     }
     if amount.is_some() {
-        return Err(Failure::new(Exit::Usage, t.cli_refund_whole));
+        return Err(Failure::new(Exit::Usage, t.cli.refund_whole));
     }
     let Some(ids) = holds
         .iter()
@@ -52,7 +52,7 @@ pub(super) async fn refund(
     else {
         return Err(Failure::new(
             Exit::Refused,
-            fill(t.cli_holds_without_ids, given),
+            fill(t.cli.holds_without_ids, given),
         ));
     };
     // The vendor answers a repeated refund as done: only the journal can say it was.
@@ -67,12 +67,12 @@ pub(super) async fn refund(
         went(o) || matches!(o, Some(Outcome::Refused | Outcome::NotAppliedAfterCheck))
     };
     if earlier.iter().any(went) {
-        return Err(Failure::new(Exit::Refused, fill(t.cli_nothing_left, given)));
+        return Err(Failure::new(Exit::Refused, fill(t.cli.nothing_left, given)));
     }
     if !earlier.iter().all(ended) {
         return Err(Failure::new(
             Exit::Unknown,
-            fill(t.cli_reverse_unclear, given),
+            fill(t.cli.reverse_unclear, given),
         ));
     }
     let original = original.clone();
@@ -98,16 +98,16 @@ async fn by_holds(
     let client = row.attempt.client;
     let what = describe::write_off(locale, &original);
     let mut head = fill2(
-        t.cli_original,
+        t.cli.original,
         &row.attempt.key,
         format_datetime(locale, row.at, &cx.tz),
     );
-    head = format!("{head}, {}", fill(t.cli_original_by, &row.user));
+    head = format!("{head}, {}", fill(t.cli.original_by, &row.user));
     if let Some(r) = &original.receipt {
         head = format!(
             "{head}, {}",
             fill2(
-                t.cli_original_receipt,
+                t.cli.original_receipt,
                 &r.number,
                 format_amount(locale, r.total)
             )
@@ -117,7 +117,7 @@ async fn by_holds(
         "{head}\n{} #{}: {what}\n{}\n",
         t.col_client,
         client.0,
-        fill(t.cli_left, &what)
+        fill(t.cli.left, &what)
     ))?;
     confirm(cx, ask, yes, &what)?;
     let before = service
@@ -133,7 +133,7 @@ async fn by_holds(
     let result =
         crate::ops::reverse::refund_holds(cx.services, journal, request, holds, key.clone()).await;
     match result {
-        Ok(_) => cx.print(&format!("{}\n", fill(t.cli_refunded, &what))),
+        Ok(_) => cx.print(&format!("{}\n", fill(t.cli.refunded, &what))),
         Err(e) if e.outcome_unknown() => {
             let outcome = match service.balance(client).await {
                 Ok(after) => balance_back(&before, &after, &original),
@@ -155,7 +155,7 @@ async fn by_holds(
             let failure = movement_failure(locale, e);
             Err(Failure::new(
                 failure.exit,
-                format!("{} {}", failure.message, t.cli_reverse_declined),
+                format!("{} {}", failure.message, t.cli.reverse_declined),
             ))
         }
     }

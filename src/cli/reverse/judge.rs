@@ -50,15 +50,15 @@ pub(super) fn settle(
     }
     match outcome {
         Outcome::AppliedAfterCheck => {
-            cx.print(&format!("{}\n", fill(t.cli_reversed_after_check, what)))
+            cx.print(&format!("{}\n", fill(t.cli.reversed_after_check, what)))
         }
-        Outcome::NotAppliedAfterCheck => Err(Failure::new(Exit::Failed, t.cli_reverse_not_applied)),
+        Outcome::NotAppliedAfterCheck => Err(Failure::new(Exit::Failed, t.cli.reverse_not_applied)),
         _ => Err(Failure::new(
             Exit::Unknown,
             format!(
                 "{}\n{}",
-                fill(t.cli_reverse_unclear, look_at),
-                fill(t.cli_reverse_key, key)
+                fill(t.cli.reverse_unclear, look_at),
+                fill(t.cli.reverse_key, key)
             ),
         )),
     }

@@ -79,8 +79,8 @@ pub async fn run(
 ) -> Result<(), Failure> {
     let t = cx.locale.text();
     let why = Why::new(args.reason.into(), args.note.as_deref()).map_err(|e| match e {
-        WhyError::NoteMissing => Failure::new(Exit::Usage, t.cli_note_missing),
-        WhyError::NoteTooLong => Failure::new(Exit::Usage, fill(t.cli_note_too_long, NOTE_MAX)),
+        WhyError::NoteMissing => Failure::new(Exit::Usage, t.cli.note_missing),
+        WhyError::NoteTooLong => Failure::new(Exit::Usage, fill(t.cli.note_too_long, NOTE_MAX)),
     })?;
     let amount = args
         .amount
@@ -99,7 +99,7 @@ pub async fn run(
     let Some(row) = rows.iter().find(|r| r.attempt.key == given).cloned() else {
         return Err(Failure::new(
             Exit::Usage,
-            fill(t.cli_operation_unknown, clean(given)),
+            fill(t.cli.operation_unknown, clean(given)),
         ));
     };
     if let Some(id) = row.operation {
@@ -116,16 +116,16 @@ fn amount(cx: &Context<'_>, text: &str) -> Result<Amount, Failure> {
     let t = cx.locale.text();
     let amount = Amount::parse_user(text).map_err(|e| {
         let problem = match e {
-            AmountError::NotANumber => t.problem_not_number,
-            AmountError::TooManyDecimals => t.problem_decimals,
-            AmountError::TooLarge => t.problem_too_large,
+            AmountError::NotANumber => t.money.problem_not_number,
+            AmountError::TooManyDecimals => t.money.problem_decimals,
+            AmountError::TooLarge => t.money.problem_too_large,
         };
         Failure::new(Exit::Usage, fill(problem, "--amount"))
     })?;
     if !amount.is_positive() {
         return Err(Failure::new(
             Exit::Usage,
-            fill(t.problem_not_positive, "--amount"),
+            fill(t.money.problem_not_positive, "--amount"),
         ));
     }
     Ok(amount)
@@ -138,13 +138,13 @@ fn confirm(cx: &Context<'_>, ask: super::Ask<'_>, yes: bool, what: &str) -> Resu
         return Ok(());
     }
     let Some(ask) = ask else {
-        return Err(Failure::new(Exit::Usage, t.cli_reverse_needs_yes));
+        return Err(Failure::new(Exit::Usage, t.cli.reverse_needs_yes));
     };
-    let agreed = ask(&fill(t.cli_reverse_confirm, what))
+    let agreed = ask(&fill(t.cli.reverse_confirm, what))
         .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
     if agreed {
         Ok(())
     } else {
-        Err(Failure::new(Exit::Refused, t.cli_reverse_declined))
+        Err(Failure::new(Exit::Refused, t.cli.reverse_declined))
     }
 }

@@ -29,7 +29,7 @@ pub(super) async fn reverse(
         .await
         .map_err(Failure::of_read(locale))?;
     if original.kind != crate::domain::reversal::OperationKind::WriteOff {
-        return Err(Failure::new(Exit::Refused, fill(t.cli_not_a_write_off, id)));
+        return Err(Failure::new(Exit::Refused, fill(t.cli.not_a_write_off, id)));
     }
     let request = asked(cx, &original, amount, why)?;
     let what = describe_back(cx, &request);
@@ -47,9 +47,9 @@ pub(super) async fn reverse(
     .await
     {
         Ok(number) => {
-            let mut said = fill(t.cli_reversed, &what);
+            let mut said = fill(t.cli.reversed, &what);
             if let Some(number) = number {
-                said = format!("{said}\n{}", fill(t.cli_reversed_number, number));
+                said = format!("{said}\n{}", fill(t.cli.reversed_number, number));
             }
             cx.print(&format!("{said}\n"))
         }
@@ -68,7 +68,7 @@ pub(super) async fn reverse(
             let failure = movement_failure(locale, e);
             Err(Failure::new(
                 failure.exit,
-                format!("{} {}", failure.message, t.cli_reverse_declined),
+                format!("{} {}", failure.message, t.cli.reverse_declined),
             ))
         }
     }
@@ -103,7 +103,7 @@ fn asked(
                 (true, true) => {
                     return Err(Failure::new(
                         Exit::Usage,
-                        fill(t.cli_amount_two_currencies, original.id),
+                        fill(t.cli.amount_two_currencies, original.id),
                     ));
                 }
                 (false, true) => Currency::Rubles,
@@ -115,7 +115,7 @@ fn asked(
                     describe::currency(t, currency),
                     format_amount(locale, left(currency))
                 );
-                return Err(Failure::new(Exit::Refused, fill(t.cli_amount_above, left)));
+                return Err(Failure::new(Exit::Refused, fill(t.cli.amount_above, left)));
             }
             match currency {
                 Currency::Points => request.points = Some(amount),
@@ -126,7 +126,7 @@ fn asked(
     if request.points.is_none() && request.rubles.is_none() && request.coupons.is_empty() {
         return Err(Failure::new(
             Exit::Refused,
-            fill(t.cli_nothing_left, original.id),
+            fill(t.cli.nothing_left, original.id),
         ));
     }
     Ok(request)
@@ -136,19 +136,19 @@ fn asked(
 /// is left to give back.
 fn shown(cx: &Context<'_>, o: &Operation) -> String {
     let (locale, t) = (cx.locale, cx.locale.text());
-    let mut head = fill2(t.cli_original, o.id, format_datetime(locale, o.at, &cx.tz));
+    let mut head = fill2(t.cli.original, o.id, format_datetime(locale, o.at, &cx.tz));
     let who: Vec<&str> = [o.who.login.as_deref(), o.who.principal.as_deref()]
         .into_iter()
         .flatten()
         .collect();
     if !who.is_empty() {
-        head = format!("{head}, {}", fill(t.cli_original_by, who.join(" / ")));
+        head = format!("{head}, {}", fill(t.cli.original_by, who.join(" / ")));
     }
     if let Some(r) = &o.receipt {
         head = format!(
             "{head}, {}",
             fill2(
-                t.cli_original_receipt,
+                t.cli.original_receipt,
                 &r.number,
                 format_amount(locale, r.total)
             )
@@ -176,7 +176,7 @@ fn shown(cx: &Context<'_>, o: &Operation) -> String {
         "{head}\n{} #{}: {took}\n{}\n",
         t.col_client,
         o.client.0,
-        fill(t.cli_left, left)
+        fill(t.cli.left, left)
     )
 }
 

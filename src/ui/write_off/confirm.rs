@@ -37,13 +37,13 @@ fn receipt_lines(model: &Model, request: &WriteOff) -> Vec<Line<'static>> {
     };
     vec![
         Line::from(Span::styled(
-            fill(t.receipt_for, truncate(&receipt.number, 40)),
+            fill(t.money.receipt_for, truncate(&receipt.number, 40)),
             theme::key(),
         )),
-        row(t.receipt_total, receipt.total),
-        row(t.receipt_paid_points, paid(request.points)),
-        row(t.receipt_paid_rubles, paid(request.rubles)),
-        row(t.receipt_to_pay, to_pay),
+        row(t.money.receipt_total, receipt.total),
+        row(t.money.receipt_paid_points, paid(request.points)),
+        row(t.money.receipt_paid_rubles, paid(request.rubles)),
+        row(t.money.receipt_to_pay, to_pay),
     ]
 }
 
@@ -79,11 +79,11 @@ pub(super) fn render(
     let rect = centered(area, WIDTH, 14 + chosen.len().max(1) as u16 + receipt_rows);
     frame.render_widget(Clear, rect);
     let title = match waiting {
-        Waiting::Consent(_) => t.confirm_title,
-        Waiting::Sending => t.sending_title,
-        Waiting::Checking => t.checking_title,
-        Waiting::Checked(Verdict::NotApplied) => t.not_applied_title,
-        Waiting::Checked(Verdict::Unclear(_)) => t.unclear_title,
+        Waiting::Consent(_) => t.money.confirm_title,
+        Waiting::Sending => t.money.sending_title,
+        Waiting::Checking => t.money.checking_title,
+        Waiting::Checked(Verdict::NotApplied) => t.money.not_applied_title,
+        Waiting::Checked(Verdict::Unclear(_)) => t.money.unclear_title,
     };
     let block = dialog_block(title.to_string(), true);
     let inner = block.inner(rect);
@@ -96,8 +96,8 @@ pub(super) fn render(
     };
     // Asked only while consent is wanted; once sent, the lines say what was sent.
     let question = match waiting {
-        Waiting::Consent(_) => t.confirm_question,
-        _ => t.sent_question,
+        Waiting::Consent(_) => t.money.confirm_question,
+        _ => t.money.sent_question,
     };
     let mut lines = vec![
         Line::from(Span::styled(question, theme::key())),
@@ -142,19 +142,23 @@ pub(super) fn render(
     }
     lines.push(Line::default());
     match waiting {
-        Waiting::Consent(focus) => lines.push(buttons(t.button_cancel, t.button_confirm, focus)),
+        Waiting::Consent(focus) => {
+            lines.push(buttons(t.button_cancel, t.money.button_confirm, focus))
+        }
         Waiting::Sending => lines.push(Line::from(Span::styled(t.sending, theme::muted()))),
-        Waiting::Checking => lines.push(Line::from(Span::styled(t.checking, theme::danger()))),
+        Waiting::Checking => {
+            lines.push(Line::from(Span::styled(t.money.checking, theme::danger())))
+        }
         Waiting::Checked(Verdict::NotApplied) => {
             lines.push(Line::from(Span::styled(
-                t.checked_not_applied,
+                t.money.checked_not_applied,
                 theme::danger(),
             )));
             let again = [Action::Confirm, Action::Submit]
                 .map(|a| scope_keys(model, Scope::WriteOffConfirm, a))
                 .join("/");
             lines.push(Line::from(fill2(
-                t.checked_retry,
+                t.money.checked_retry,
                 again,
                 scope_keys(model, Scope::WriteOffConfirm, Action::Cancel),
             )));
@@ -165,7 +169,7 @@ pub(super) fn render(
                 theme::danger(),
             )));
             lines.push(Line::from(fill2(
-                t.checked_anew,
+                t.money.checked_anew,
                 scope_keys(model, Scope::WriteOffUnclear, Action::WriteOffAnew),
                 scope_keys(model, Scope::WriteOffUnclear, Action::Cancel),
             )));

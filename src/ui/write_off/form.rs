@@ -31,9 +31,9 @@ pub(super) fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area:
         11 + coupon_rows + receipt_rows + pin_rows + limit_rows,
     );
     frame.render_widget(Clear, rect);
-    let title_room = (WIDTH as usize).saturating_sub(t.write_off_title.width() + 2);
+    let title_room = (WIDTH as usize).saturating_sub(t.money.write_off_title.width() + 2);
     let who = client_line(t, &d.client, title_room, false);
-    let block = dialog_block(fill(t.write_off_title, who), false);
+    let block = dialog_block(fill(t.money.write_off_title, who), false);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let at = |i: u16| Rect::new(inner.x + 1, inner.y + i, inner.width.saturating_sub(2), 1);
@@ -42,7 +42,7 @@ pub(super) fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area:
 
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(format!("{}: ", t.available), theme::muted()),
+            Span::styled(format!("{}: ", t.money.available), theme::muted()),
             Span::styled(
                 format!("{} {}", t.points, format_amount(locale, d.balances.points)),
                 theme::money(),
@@ -77,7 +77,7 @@ pub(super) fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area:
             format!(
                 "{}{}",
                 if coupons_focused { "▶ " } else { "  " },
-                fill(t.coupons_label, toggle_keys(model))
+                fill(t.money.coupons_label, toggle_keys(model))
             ),
             if coupons_focused {
                 theme::focused()
@@ -165,7 +165,7 @@ fn limits_lines(model: &Model, limits: &Remote<Available>) -> [Line<'static>; 2]
     let t = model.locale.text();
     let locale = model.locale;
     let mut spans = vec![Span::styled(
-        format!("{}: ", t.available_to_write_off),
+        format!("{}: ", t.money.available_to_write_off),
         theme::muted(),
     )];
     let mut bound = Line::default();
@@ -188,7 +188,10 @@ fn limits_lines(model: &Model, limits: &Remote<Available>) -> [Line<'static>; 2]
             ));
             if let Some(kind) = a.limited_by {
                 bound = Line::from(Span::styled(
-                    format!("  {}", fill(t.available_bounded, labels::limit(t, kind))),
+                    format!(
+                        "  {}",
+                        fill(t.money.available_bounded, labels::limit(t, kind))
+                    ),
                     theme::muted(),
                 ));
             }
