@@ -1,4 +1,4 @@
-//! Money both ways on the command line (`docs/cli.md`, issue 29): `write-off` with a
+//! Money both ways on the command line (`docs/cli.md`): `write-off` with a
 //! receipt and a manager's PIN, `reverse`, `shift report`, and what `journal --json` and
 //! `client history --json` say of each movement, with every exit code: 0 done, 1 refused
 //! (nothing changed), 2 usage or config, 3 not done (proved), 4 unknown. The real binary;

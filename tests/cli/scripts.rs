@@ -363,7 +363,7 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
     assert_eq!(rows[1]["coupons"], serde_json::json!([1235]));
     assert_eq!(rows[1]["detail"], "timeout");
     // The stable form docs/cli.md documents: these fields and no others. The form grew
-    // (issue 29) by the movement's id (its key while no number is known), kind, receipt,
+    // by the movement's id (its key while no number is known), kind, receipt,
     // reason, original and whether a manager's PIN went with it.
     assert_eq!(
         (rows[1]["id"].as_str(), rows[1]["kind"].as_str()),

@@ -1,4 +1,4 @@
-//! Money both ways on both stores (issue 29), through the `Store` the routes use: every
+//! Money both ways on both stores, through the `Store` the routes use: every
 //! write-off an operation, reversals that never give back more than the original (also
 //! when eight ask at once), reversals once per key, coupons back unless expired, the limits
 //! of a point of sale at and one past each edge, a manager's override, the shift report

@@ -863,7 +863,7 @@ async fn a_vendors_words_cannot_forge_a_log_line() {
     }
 }
 
-// Money both ways (issue 29): what the adapter asks of a provider, on the live vendor's
+// Money both ways: what the adapter asks of a provider, on the live vendor's
 // shapes (no `capabilities/`, a bare 200 for a write-off, holds with `orderId`) and on ours
 // (`wire::ext_operations`: capabilities, an `operationId` answer, reversals, refunds).
 

@@ -1,4 +1,4 @@
-//! Money both ways (issue 29): the write-off dialog with its receipt, «Доступно к списанию»
+//! Money both ways: the write-off dialog with its receipt, «Доступно к списанию»
 //! and the manager's PIN; the reversal dialog at each step; «Итоги смены»; F7 with a
 //! reversal and a receipt; F2's history saying who, why and which receipt.
 
