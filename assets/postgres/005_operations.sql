@@ -65,6 +65,7 @@ CREATE FUNCTION write_off(
     p_login TEXT, p_principal TEXT,
     p_scope TEXT, p_key TEXT, p_fingerprint TEXT, p_status BIGINT, p_body TEXT,
     p_receipt_number TEXT, p_receipt_total BIGINT, p_manager TEXT,
+    p_reason TEXT, p_note TEXT,
     OUT outcome TEXT, OUT ids BIGINT[], OUT refusal TEXT, OUT refused_currency TEXT,
     OUT refused_available BIGINT, OUT refused_requested BIGINT, OUT refused_coupon BIGINT,
     OUT known_fingerprint TEXT, OUT known_status BIGINT, OUT known_body TEXT,
@@ -130,9 +131,9 @@ BEGIN
         END IF;
     END IF;
     INSERT INTO operations (id, client_id, kind, at_ms, receipt_number, receipt_total,
-                            principal, login, manager)
+                            principal, login, manager, reason, note)
     VALUES (operation, p_client, 'write_off', p_now_ms, p_receipt_number, p_receipt_total,
-            p_principal, p_login, p_manager);
+            p_principal, p_login, p_manager, p_reason, p_note);
     IF cardinality(p_coupons) > 0 THEN
         UPDATE coupons SET redeemed_ms = p_now_ms
         WHERE id = ANY (p_coupons) AND redeemed_ms IS NULL;

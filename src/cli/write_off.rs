@@ -3,11 +3,12 @@
 //! console does: journalled first, under one idempotency key, and when no answer comes, the
 //! balance and coupons are read again and judged, never sent again blindly.
 
+use super::reverse::ReasonArg;
 use super::{Context, Exit, Failure};
 use crate::backend::{ClientService, Services};
 use crate::domain::journal::Outcome;
 use crate::domain::reconcile::{Doubt, Verdict, judge};
-use crate::domain::reversal::RECEIPT_NUMBER_MAX;
+use crate::domain::reversal::{NOTE_MAX, RECEIPT_NUMBER_MAX, Why, WhyError};
 use crate::domain::text::clean;
 use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, Receipt, WriteOff};
 use crate::domain::{ClientQuery, ServiceError, mask};
@@ -42,6 +43,12 @@ pub struct WriteOffArgs {
     /// The environment variable holding a manager's PIN, to go past a shop's limit.
     #[arg(long, value_name = "VAR")]
     pub pin_env: Option<String>,
+    /// Why the manager lets it past the limit (with --pin-env); kept with the write-off.
+    #[arg(long, value_enum, requires = "pin_env")]
+    pub reason: Option<ReasonArg>,
+    /// The reason in words; `other` needs it.
+    #[arg(long, value_name = "TEXT", requires = "reason")]
+    pub note: Option<String>,
     /// Do not ask: needed when standard input is not a terminal.
     #[arg(long)]
     pub yes: bool,
@@ -237,6 +244,19 @@ fn told(t: &Text, doubt: Doubt) -> String {
 /// The request, checked against what the client has as the console's form checks it: a
 /// mistyped amount is a usage error (2); more than the balance, a coupon the client does
 /// not have or one that has expired is a refusal (1). The server checks again.
+/// The override's reason, as --reason and --note give it.
+fn why(t: &Text, args: &WriteOffArgs) -> Result<Option<Why>, Failure> {
+    let Some(reason) = args.reason else {
+        return Ok(None);
+    };
+    Why::new(reason.into(), args.note.as_deref())
+        .map(Some)
+        .map_err(|e| match e {
+            WhyError::NoteMissing => Failure::new(Exit::Usage, t.cli.note_missing),
+            WhyError::NoteTooLong => Failure::new(Exit::Usage, fill(t.cli.note_too_long, NOTE_MAX)),
+        })
+}
+
 fn request(
     locale: Locale,
     args: &WriteOffArgs,
@@ -297,6 +317,7 @@ fn request(
         rubles,
         coupons,
         receipt: receipt(t, args)?,
+        why: why(t, args)?,
     })
 }
 

@@ -38,10 +38,10 @@ impl Movement {
         }
     }
 
-    /// Why money was given back; a write-off needs no reason.
+    /// Why money was given back, or why a manager let a write-off past a limit.
     pub fn why(&self) -> Option<&Why> {
         match self {
-            Movement::WriteOff(_) => None,
+            Movement::WriteOff(w) => w.why.as_ref(),
             Movement::Reversal(r) => Some(&r.why),
             Movement::Refund(f) => Some(&f.why),
         }
@@ -68,13 +68,14 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    /// A write-off of `request` for `client` under `key`.
+    /// A write-off of `request` for `client` under `key`; its reason, when a manager let it
+    /// past a limit, is the journal's too.
     pub fn write_off(key: String, client: ClientId, request: WriteOff) -> Self {
         Attempt {
             key,
             client,
+            reason: request.why.as_ref().map(said),
             movement: Movement::WriteOff(request),
-            reason: None,
             manager: false,
         }
     }

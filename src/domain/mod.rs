@@ -126,6 +126,8 @@ pub struct WriteOff {
     pub coupons: Vec<CouponId>,
     /// The receipt it pays part of, when the cashier gave one.
     pub receipt: Option<Receipt>,
+    /// Why a manager let it past a shop limit: given with the manager's PIN.
+    pub why: Option<reversal::Why>,
 }
 
 impl WriteOff {

@@ -153,7 +153,7 @@ impl Journal {
             ),
         };
         let (receipt, why, original, of_key) = match &attempt.movement {
-            Movement::WriteOff(w) => (w.receipt.as_ref(), None, None, None),
+            Movement::WriteOff(w) => (w.receipt.as_ref(), w.why.as_ref(), None, None),
             Movement::Reversal(r) => (None, Some(&r.why), Some(r.original.0), None),
             Movement::Refund(f) => (
                 f.taken.receipt.as_ref(),
@@ -300,7 +300,11 @@ impl Journal {
                             number,
                             total: amount(receipt_total).unwrap_or(Amount::ZERO),
                         }),
+                        why: None,
                     };
+                    // A reversal's or a refund's line always says why; a write-off's only
+                    // when a manager let it past a limit.
+                    let said = why.is_some();
                     let why = Why {
                         code: why
                             .as_deref()
@@ -309,7 +313,10 @@ impl Journal {
                         note,
                     };
                     let movement = match kind {
-                        Kind::WriteOff => Movement::WriteOff(taken),
+                        Kind::WriteOff => Movement::WriteOff(WriteOff {
+                            why: said.then_some(why),
+                            ..taken
+                        }),
                         Kind::Reversal => Movement::Reversal(Reversal {
                             original: OperationId(original.unwrap_or_default()),
                             client: ClientId(client),
@@ -385,6 +392,7 @@ mod tests {
             rubles: None,
             coupons: vec![CouponId(7)],
             receipt: None,
+            why: None,
         };
         j.attempt(&write_off("k1", 1, &w)).unwrap();
         j.outcome(
@@ -428,6 +436,7 @@ mod tests {
             rubles: None,
             coupons: vec![],
             receipt: None,
+            why: None,
         };
         Journal::new(path.clone(), "shop".into())
             .by(Some("cashier@shop.ru"))
@@ -476,6 +485,7 @@ mod tests {
                         rubles: Some(Amount::from_minor(300)),
                         coupons: vec![CouponId(5), CouponId(6)],
                         receipt: None,
+                        why: None,
                     }),
                     reason: None,
                     manager: false,
@@ -501,6 +511,7 @@ mod tests {
                 rubles: Some(Amount::from_minor(99)),
                 coupons: vec![],
                 receipt: None,
+                why: None,
             },
         );
         let reasoned = Attempt {
@@ -513,6 +524,7 @@ mod tests {
                     rubles: None,
                     coupons: vec![CouponId(3)],
                     receipt: None,
+                    why: None,
                 },
             )
         };

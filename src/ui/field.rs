@@ -87,3 +87,34 @@ pub fn labelled(
     );
     bracketed(frame, area, input, focused);
 }
+
+/// A reason chosen from the short list, the chosen one bracketed and highlighted, after its
+/// label; ↑/↓ change it.
+pub fn reason(
+    frame: &mut Frame,
+    row: Rect,
+    (label, label_width): (&str, usize),
+    t: &crate::i18n::Text,
+    chosen: crate::domain::reversal::ReasonCode,
+    focused: bool,
+) {
+    let marker = if focused { "▶ " } else { "  " };
+    let style = if focused {
+        theme::focused()
+    } else {
+        theme::plain()
+    };
+    let mut spans = vec![Span::styled(
+        format!("{marker}{label:<label_width$}"),
+        style,
+    )];
+    for code in crate::domain::reversal::ReasonCode::ALL {
+        let name = super::labels::reason_code(t, code);
+        spans.push(if code == chosen {
+            Span::styled(format!("[{name}]"), theme::selected())
+        } else {
+            Span::raw(format!(" {name} "))
+        });
+    }
+    frame.render_widget(Paragraph::new(ratatui::text::Line::from(spans)), row);
+}

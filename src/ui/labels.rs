@@ -20,6 +20,8 @@ pub fn field(t: &Text, f: WriteOffField) -> &'static str {
         WriteOffField::ReceiptNumber => t.money.receipt_number,
         WriteOffField::ReceiptTotal => t.money.receipt_total,
         WriteOffField::Pin => t.money.pin_label,
+        WriteOffField::OverrideReason => t.money.rev_reason,
+        WriteOffField::OverrideNote => t.money.rev_note,
     }
 }
 
@@ -89,6 +91,7 @@ pub fn reversal(locale: Locale, r: &Reversal) -> String {
             rubles: r.rubles,
             coupons: r.coupons.clone(),
             receipt: None,
+            why: None,
         },
     )
 }
@@ -116,6 +119,8 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
         FormProblem::ReceiptMissing => t.money.problem_receipt_missing.to_string(),
         FormProblem::ReceiptNumberTooLong => t.money.problem_receipt_number_long.to_string(),
         FormProblem::PinMissing => t.money.problem_pin.to_string(),
+        FormProblem::OverrideNoteMissing => t.money.problem_note_missing.to_string(),
+        FormProblem::OverrideNoteTooLong => t.money.problem_note_long.to_string(),
     }
 }
 

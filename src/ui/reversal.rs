@@ -7,7 +7,7 @@ use super::{centered, field, labels, theme, truncate};
 use crate::app::Model;
 use crate::app::keys::{Action, Scope};
 use crate::app::model::{ReversalDialog, ReversalField, ReversalStep, ReversalVerdict};
-use crate::domain::reversal::{Operation, ReasonCode, Who};
+use crate::domain::reversal::{Operation, Who};
 use crate::domain::{Amount, Currency, Reversal};
 use crate::i18n::{fill, fill2, format_amount, format_datetime};
 use ratatui::Frame;
@@ -244,19 +244,14 @@ fn render_form(
         at += 1;
     }
     let focused = d.field == ReversalField::Reason;
-    let mut spans = vec![Span::styled(
-        format!("{}{:<LABEL$}", marker(focused), t.money.rev_reason),
-        style(focused),
-    )];
-    for code in ReasonCode::ALL {
-        let name = labels::reason_code(t, code);
-        spans.push(if code == d.reason {
-            Span::styled(format!("[{name}]"), theme::selected())
-        } else {
-            Span::raw(format!(" {name} "))
-        });
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), row(at));
+    field::reason(
+        frame,
+        row(at),
+        (t.money.rev_reason, LABEL),
+        t,
+        d.reason,
+        focused,
+    );
     at += 1;
     let field = ReversalField::Note;
     let label = labels::reversal_field(t, field);

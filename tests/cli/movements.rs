@@ -477,10 +477,21 @@ fn a_write_off_over_a_limit_needs_the_managers_pin() {
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     assert!(!said(&out).contains("1357"), "{}", said(&out));
     assert_eq!(shop.points(), before, "nothing taken");
-    let out = shop.run(&[&over[..], &["--pin-env", "BOSS_PIN"]].concat());
+    // `other` says nothing without its note: a usage mistake, nothing sent.
+    let why = ["--pin-env", "BOSS_PIN", "--reason", "other"];
+    let out = shop.run(&[&over[..], &why[..]].concat());
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert_eq!(shop.points(), before, "nothing taken");
+    let out = shop.run(&[&over[..], &why[..], &["--note", "постоянный клиент"]].concat());
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     assert_ne!(shop.points(), before);
-    assert_eq!(shop.newest()["manager"], true);
+    let newest = shop.newest();
+    assert_eq!(newest["manager"], true);
+    assert_eq!(newest["reason"], "other: постоянный клиент", "{newest}");
+    // The server keeps the override's reason with the operation, beside the manager.
+    let history = json(&shop.run(&["client", "history", "1234567", "--json"]));
+    let row = &history.as_array().unwrap()[0];
+    assert_eq!(row["reason"], "other: постоянный клиент", "{row}");
 }
 
 /// Part back, then the rest (coupons included), then nothing is left (1); a wrong PIN

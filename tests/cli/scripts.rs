@@ -323,6 +323,7 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
         rubles: None,
         coupons: vec![CouponId(1235)],
         receipt: None,
+        why: None,
     };
     journal
         .attempt(&Attempt::write_off(

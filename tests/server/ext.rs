@@ -237,6 +237,7 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
         rubles: Some(Amount::from_minor(2_106)),
         coupons: vec![CouponId(1235)],
         receipt: None,
+        why: None,
     };
     // A minute after the data was made; coupon 1235 expires 30 days after that.
     s.clock.advance(jiff::SignedDuration::from_mins(1));
@@ -289,6 +290,7 @@ async fn an_overdraw_is_refused_and_changes_nothing() {
         rubles: Some(Amount::from_minor(432_107)),
         coupons: vec![CouponId(1235)],
         receipt: None,
+        why: None,
     };
     let e = a
         .write_off(SAMPLE, request, None, None, &no_record)
@@ -337,6 +339,7 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
         rubles: None,
         coupons: vec![coupon],
         receipt: None,
+        why: None,
     };
     let e = a
         .write_off(SAMPLE, with_points(foreign), None, None, &no_record)
@@ -780,6 +783,7 @@ async fn the_console_writes_off_in_holds_against_loyalty_serve() {
         rubles: Some(Amount::from_minor(2_106)),
         coupons: vec![CouponId(1235)],
         receipt: None,
+        why: None,
     };
     adapter
         .write_off(SAMPLE, request, Some("k".into()), None, &record)

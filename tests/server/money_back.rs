@@ -661,17 +661,21 @@ async fn a_manager_goes_past_the_limits_and_is_recorded(store: &Store, client: C
         matches!(e, StoreError::Invalid(_)),
         "a manager by a user's name: {e}"
     );
-    // The route passes a manager's write-off no limits and names the manager.
+    // The route passes a manager's write-off no limits and names the manager; the reason
+    // the manager gave stays with the operation.
     let overridden = Made {
         manager: Some("Ольга".into()),
         ..made_by("pos-op", "kassa", anchor())
     };
-    let written = store
-        .write_off(client, points(50_00), overridden)
-        .await
-        .unwrap();
+    let why = Why::new(ReasonCode::Other, Some("постоянный клиент")).unwrap();
+    let request = WriteOff {
+        why: Some(why.clone()),
+        ..points(50_00)
+    };
+    let written = store.write_off(client, request, overridden).await.unwrap();
     let op = store.operation(written.operation).await.unwrap().unwrap();
     assert_eq!(op.who.manager.as_deref(), Some("Ольга"));
+    assert_eq!(op.why, Some(why));
     assert_eq!(store.managers().await.unwrap().len(), 1);
     assert!(store.revoke_manager("Ольга".into(), 1).await.unwrap());
     assert_eq!(store.manager_of(pin).await.unwrap(), None, "revoked");

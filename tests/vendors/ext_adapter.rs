@@ -138,6 +138,7 @@ async fn sends_the_write_off_body_in_the_documented_shape() {
         rubles: None,
         coupons: vec![CouponId(123), CouponId(321)],
         receipt: None,
+        why: None,
     };
     a.write_off(ClientId(1_234_567), request, None, None, &no_record)
         .await
@@ -519,6 +520,7 @@ fn points_roubles_coupon() -> WriteOff {
         rubles: Some(Amount::from_minor(250)),
         coupons: vec![CouponId(1235)],
         receipt: None,
+        why: None,
     }
 }
 

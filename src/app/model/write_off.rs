@@ -23,6 +23,9 @@ pub enum WriteOffField {
     ReceiptTotal,
     /// «PIN менеджера», offered once a shop limit refused the write-off.
     Pin,
+    /// Why the manager lets it past the limit, offered with the PIN.
+    OverrideReason,
+    OverrideNote,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +96,9 @@ pub enum FormProblem {
     ReceiptNumberTooLong,
     /// A manager's PIN is 4 or more digits.
     PinMissing,
+    /// Going past a limit says why: «другое» needs its note, at most 200 characters.
+    OverrideNoteMissing,
+    OverrideNoteTooLong,
 }
 
 #[derive(Debug)]
@@ -126,6 +132,9 @@ pub struct WriteOffDialog {
     /// The PIN the request was sent with, for a retry after "not applied" (the field is
     /// cleared once sent). Its Debug shows no digits.
     pub manager: Option<crate::domain::limits::ManagerPin>,
+    /// Why the manager lets it past the limit, asked with the PIN.
+    pub override_reason: crate::domain::reversal::ReasonCode,
+    pub override_note: Input,
 }
 
 /// A write-off a check could not tell about: what was sent, under which key, and the

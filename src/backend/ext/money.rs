@@ -29,15 +29,19 @@ impl ExtAdapter {
     ) -> ServiceResult<Option<OperationId>> {
         let mut body = WriteOffDto::from(&request);
         let mut manager = manager;
-        // The receipt and the PIN are our extension: the live vendor's write-off has no
-        // such field, and a manager's PIN goes to no provider that has no limits.
-        if body.receipt.is_some() || manager.is_some() {
+        // The receipt, the PIN and its reason are our extension: the live vendor's write-off
+        // has no such field, and a manager's PIN goes to no provider that has no limits.
+        if body.receipt.is_some() || manager.is_some() || body.reason.is_some() {
             let can = self.known_capabilities().await.map_err(not_sent)?;
             if !can.receipt {
                 body.receipt = None;
             }
             if !can.limits {
                 manager = None;
+            }
+            if manager.is_none() {
+                body.reason = None;
+                body.note = None;
             }
         }
         let builder = self

@@ -161,6 +161,7 @@ fn shown(cx: &Context<'_>, o: &Operation) -> String {
             rubles: Some(o.rubles).filter(|a| a.is_positive()),
             coupons: o.coupons.clone(),
             receipt: None,
+            why: None,
         },
     );
     let left = describe::write_off(
@@ -170,6 +171,7 @@ fn shown(cx: &Context<'_>, o: &Operation) -> String {
             rubles: Some(o.left(Currency::Rubles)).filter(|a| a.is_positive()),
             coupons: o.coupons_left(),
             receipt: None,
+            why: None,
         },
     );
     format!(
@@ -189,6 +191,7 @@ fn describe_back(cx: &Context<'_>, r: &Reversal) -> String {
             rubles: r.rubles,
             coupons: r.coupons.clone(),
             receipt: None,
+            why: None,
         },
     )
 }

@@ -4,6 +4,7 @@
 //! answer in the vendor's form, with our operation's number (`{"operationId": N}`).
 
 use super::*;
+use crate::domain::reversal::{ReasonCode, Why};
 use crate::server::{idempotency, pins};
 
 /// Reads and checks a write-off body: each currency at most once, amounts above zero with at
@@ -51,6 +52,17 @@ pub fn parse_write_off(body: &[u8]) -> Result<WriteOff, ApiError> {
     if let Some(receipt) = &dto.receipt {
         request.receipt = Some(receipt_from_wire(receipt)?);
     }
+    request.why = match (&dto.reason, &dto.note) {
+        (None, None) => None,
+        (None, Some(_)) => return Err(ApiError::bad_request("a note needs its reason")),
+        (Some(reason), note) => {
+            let code = ReasonCode::from_code(reason)
+                .ok_or_else(|| ApiError::bad_request(format!("unknown reason {reason:?}")))?;
+            let why = Why::new(code, note.as_deref())
+                .map_err(|e| ApiError::bad_request(format!("reason: {e:?}")))?;
+            Some(why)
+        }
+    };
     Ok(request)
 }
 

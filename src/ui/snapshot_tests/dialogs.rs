@@ -40,6 +40,7 @@ fn the_journal() {
                             vec![]
                         },
                         receipt: None,
+                        why: None,
                     }),
                     reason: None,
                     manager: false,

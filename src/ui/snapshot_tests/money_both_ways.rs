@@ -127,6 +127,7 @@ fn journal_rows() -> Vec<JournalRow> {
                 number: "A-0017".into(),
                 total: Amount::from_minor(100_000),
             }),
+            why: None,
         },
     );
     let row = |minutes, attempt, operation| JournalRow {

@@ -19,9 +19,10 @@ pub(super) fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area:
     let t = model.locale.text();
     let locale = model.locale;
     let coupon_rows = d.coupons.len().clamp(1, 6) as u16;
-    // The receipt's two fields and a blank row; the PIN's row and a blank one.
+    // The receipt's two fields and a blank row; the PIN's row, its reason and note, and a
+    // blank one.
     let receipt_rows = if d.receipt_shown { 3 } else { 0 };
-    let pin_rows = if d.pin.is_some() { 2 } else { 0 };
+    let pin_rows = if d.pin.is_some() { 4 } else { 0 };
     // «Доступно к списанию» takes the blank row under the balance, and the limit that
     // bounds it one more.
     let limit_rows = u16::from(d.limits.is_some());
@@ -140,6 +141,26 @@ pub(super) fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area:
             (label, 14),
             14,
             &masked,
+            d.field == field,
+        );
+        let field = WriteOffField::OverrideReason;
+        let label = labels::field(t, field);
+        field::reason(
+            frame,
+            row(bottom + 1),
+            (label, 14),
+            t,
+            d.override_reason,
+            d.field == field,
+        );
+        let field = WriteOffField::OverrideNote;
+        let label = labels::field(t, field);
+        field::labelled(
+            frame,
+            row(bottom + 2),
+            (label, 14),
+            40,
+            &d.override_note,
             d.field == field,
         );
         bottom += pin_rows;

@@ -58,6 +58,12 @@ pub struct WriteOffDto {
     /// provider whose capabilities say it keeps receipts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt: Option<super::ext_operations::ReceiptDto>,
+    /// `loyalty serve`'s own: why a manager lets it past a limit (`ReasonCode::code`) and
+    /// the note; sent only with the manager's PIN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The error body `loyalty serve` answers with. The vendor documents none, so the adapter
@@ -239,6 +245,8 @@ impl From<&WriteOff> for WriteOffDto {
                 .receipt
                 .as_ref()
                 .map(super::ext_operations::ReceiptDto::from),
+            reason: w.why.as_ref().map(|y| y.code.code().to_string()),
+            note: w.why.as_ref().and_then(|y| y.note.clone()),
         }
     }
 }

@@ -117,6 +117,7 @@ pub(super) fn to_confirmation(m: &mut Model) -> WriteOff {
         rubles: Some(amount("50.5")),
         coupons: vec![CouponId(7)],
         receipt: None,
+        why: None,
     };
     assert!(matches!(
         dialog_step(m),

@@ -8,6 +8,7 @@ use crate::app::model::{Dialog, FormProblem, Model, ReceiptAsk, WriteOffField, W
 use crate::app::msg::{Cmd, Msg, RequestId};
 use crate::app::update::update;
 use crate::domain::limits::{Available, Capabilities, LimitKind, ManagerPin};
+use crate::domain::reversal::{ReasonCode, Why};
 use crate::domain::{ClientId, ErrorKind, Reason, Receipt, ServiceError, WriteOff};
 
 fn all() -> Capabilities {
@@ -218,7 +219,12 @@ fn over_a_limit_the_pin_sends_it_again_under_a_new_key() {
     key(&mut m, KeyCode::Enter);
     assert_eq!(dialog(&m).problem, Some(FormProblem::PinMissing));
     type_text(&mut m, "42");
-    // Enter sends the refused write-off again at once, with the PIN and a new key.
+    // The reason the manager gives comes after the PIN: ↓ chooses «возврат товара».
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(dialog(&m).field, WriteOffField::OverrideReason);
+    key(&mut m, KeyCode::Down);
+    // Enter sends the refused write-off again at once, with the PIN, its reason and a new
+    // key.
     let cmds = key(&mut m, KeyCode::Enter);
     let [
         Cmd::WriteOff {
@@ -231,7 +237,14 @@ fn over_a_limit_the_pin_sends_it_again_under_a_new_key() {
     else {
         panic!("{cmds:?}")
     };
-    assert_eq!(*again, request);
+    let why = Why::new(ReasonCode::Returned, None).unwrap();
+    assert_eq!(
+        *again,
+        WriteOff {
+            why: Some(why),
+            ..request
+        }
+    );
     assert_ne!(*again_key, first_key);
     assert_eq!(*manager, ManagerPin::new("8642").unwrap());
     assert_eq!(
@@ -270,8 +283,44 @@ fn a_wrong_pin_is_said_and_cleared_and_may_be_typed_again() {
     else {
         panic!("{cmds:?}")
     };
-    assert_eq!(*again, request);
+    let why = Why::new(ReasonCode::Mistake, None).unwrap();
+    assert_eq!(
+        *again,
+        WriteOff {
+            why: Some(why),
+            ..request
+        },
+        "the first reason on the list unless another is chosen"
+    );
     assert_ne!(*k2, k1);
+}
+
+#[test]
+fn going_past_a_limit_for_another_reason_says_which() {
+    let (mut m, _) = open(all(), ReceiptAsk::Off);
+    let (id, _, _) = sent(&mut m);
+    refuse(&mut m, id, Reason::Limit(LimitKind::Operation));
+    type_text(&mut m, "2468");
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Up);
+    assert_eq!(dialog(&m).override_reason, ReasonCode::Other);
+    assert!(
+        key(&mut m, KeyCode::Enter).is_empty(),
+        "«другое» needs its note"
+    );
+    assert_eq!(dialog(&m).problem, Some(FormProblem::OverrideNoteMissing));
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(dialog(&m).field, WriteOffField::OverrideNote);
+    type_text(&mut m, "постоянный клиент");
+    let cmds = key(&mut m, KeyCode::Enter);
+    let [Cmd::WriteOff { request, .. }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    let why = request.why.as_ref().unwrap();
+    assert_eq!(
+        (why.code, why.note.as_deref()),
+        (ReasonCode::Other, Some("постоянный клиент"))
+    );
 }
 
 #[test]
@@ -293,8 +342,11 @@ fn a_changed_request_with_a_pin_is_confirmed_first() {
     let (id, _, _) = sent(&mut m);
     refuse(&mut m, id, Reason::Limit(LimitKind::Operation));
     type_text(&mut m, "1234");
-    // Back to the points: 5 instead of 10.
-    key(&mut m, KeyCode::Tab);
+    // Back to the points past the reason and its note: 5 instead of 10.
+    for _ in 0..3 {
+        key(&mut m, KeyCode::Tab);
+    }
+    assert_eq!(dialog(&m).field, WriteOffField::Points);
     update(&mut m, Msg::Key(crate::app::keys::key::Key::ctrl('u')));
     type_text(&mut m, "5");
     assert!(key(&mut m, KeyCode::Enter).is_empty());

@@ -3,7 +3,7 @@
 
 use super::super::super::model::{FormProblem, WriteOffDialog, WriteOffField, next_in};
 use crate::domain::limits::ManagerPin;
-use crate::domain::reversal::RECEIPT_NUMBER_MAX;
+use crate::domain::reversal::{RECEIPT_NUMBER_MAX, Why, WhyError};
 use crate::domain::{Amount, Balances, Receipt, WriteOff};
 use tui_input::Input;
 
@@ -11,15 +11,24 @@ use tui_input::Input;
 /// PIN once a limit refused.
 pub(super) fn next_field(d: &WriteOffDialog, backwards: bool) -> WriteOffField {
     use WriteOffField::*;
-    let order: Vec<WriteOffField> = [Points, Rubles, Coupons, ReceiptNumber, ReceiptTotal, Pin]
-        .into_iter()
-        .filter(|f| match f {
-            Coupons => !d.coupons.is_empty(),
-            ReceiptNumber | ReceiptTotal => d.receipt_shown,
-            Pin => d.pin.is_some(),
-            Points | Rubles => true,
-        })
-        .collect();
+    let order: Vec<WriteOffField> = [
+        Points,
+        Rubles,
+        Coupons,
+        ReceiptNumber,
+        ReceiptTotal,
+        Pin,
+        OverrideReason,
+        OverrideNote,
+    ]
+    .into_iter()
+    .filter(|f| match f {
+        Coupons => !d.coupons.is_empty(),
+        ReceiptNumber | ReceiptTotal => d.receipt_shown,
+        Pin | OverrideReason | OverrideNote => d.pin.is_some(),
+        Points | Rubles => true,
+    })
+    .collect();
     next_in(&order, d.field, backwards)
 }
 
@@ -31,6 +40,19 @@ pub(super) fn manager_pin(d: &WriteOffDialog) -> Result<Option<ManagerPin>, Form
             .ok_or(FormProblem::PinMissing),
         _ => Ok(None),
     }
+}
+
+/// Why the manager lets it past a limit: asked with the PIN, sent only with one.
+fn override_why(d: &WriteOffDialog) -> Result<Option<Why>, FormProblem> {
+    if d.pin.as_ref().is_none_or(|p| p.is_empty()) {
+        return Ok(None);
+    }
+    Why::new(d.override_reason, Some(d.override_note.value()))
+        .map(Some)
+        .map_err(|e| match e {
+            WhyError::NoteMissing => FormProblem::OverrideNoteMissing,
+            WhyError::NoteTooLong => FormProblem::OverrideNoteTooLong,
+        })
 }
 
 /// The receipt's number and total: both or neither, and both when required.
@@ -134,6 +156,7 @@ pub(super) fn validate(d: &WriteOffDialog, now: jiff::Timestamp) -> Result<Write
         rubles,
         coupons,
         receipt: receipt(d)?,
+        why: override_why(d)?,
     };
     if request.is_empty() {
         return Err(FormProblem::Nothing);

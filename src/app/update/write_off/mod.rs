@@ -16,6 +16,7 @@ use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::app::keys::key::{Key, KeyCode};
 use crate::domain::limits::Available;
+use crate::domain::reversal::ReasonCode;
 use crate::domain::{Amount, ClientId, WriteOff};
 use form::{manager_pin, next_field, pick_next_coupon, toggle_coupon, validate};
 use std::collections::BTreeSet;
@@ -65,6 +66,8 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
             pin: None,
             refused: None,
             manager: None,
+            override_reason: ReasonCode::Mistake,
+            override_note: Input::default(),
         })));
         model.notice = Some(Notice::CheckingEarlier);
         return card::reload(model);
@@ -94,6 +97,8 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         pin: None,
         refused: None,
         manager: None,
+        override_reason: ReasonCode::Mistake,
+        override_note: Input::default(),
     })));
     model.notice = None;
     ask_available(model, client_id, None)
@@ -192,6 +197,14 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
             super::step_selection(&mut d.coupon_cursor, d.coupons.len(), step);
             Vec::new()
         }
+        (WriteOffStep::Form, Some(Action::Move(step)))
+            if d.field == WriteOffField::OverrideReason =>
+        {
+            let backwards = matches!(step, crate::app::keys::Move::Up);
+            d.override_reason =
+                super::super::model::next_in(&ReasonCode::ALL, d.override_reason, backwards);
+            Vec::new()
+        }
         (WriteOffStep::Form, Some(Action::ToggleCoupon)) if d.field == WriteOffField::Coupons => {
             toggle_coupon(d, now);
             Vec::new()
@@ -213,7 +226,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
                 // confirmed it already, and the refusal proved nothing moved, so it goes
                 // again at once under a new key (the old key's stored answer is the
                 // refusal).
-                Ok(request) if manager.is_some() && d.refused.as_ref() == Some(&request) => {
+                Ok(request) if manager.is_some() && same_sale(d.refused.as_ref(), &request) => {
                     d.problem = None;
                     d.manager = manager;
                     d.last_key = Some((request.clone(), fresh_key.clone()));
@@ -245,12 +258,16 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
                 (WriteOffField::Rubles, _) => &mut d.rubles,
                 (WriteOffField::ReceiptNumber, _) => &mut d.receipt_number,
                 (WriteOffField::ReceiptTotal, _) => &mut d.receipt_total,
+                (WriteOffField::OverrideNote, _) => &mut d.override_note,
                 // Digits only: anything else is no PIN's.
                 (WriteOffField::Pin, Some(pin)) => match key.code {
                     KeyCode::Char(c) if !c.is_ascii_digit() => return Vec::new(),
                     _ => &mut pin.0,
                 },
-                (WriteOffField::Pin, None) | (WriteOffField::Coupons, _) => return Vec::new(),
+                (WriteOffField::Pin, None)
+                | (WriteOffField::Coupons | WriteOffField::OverrideReason, _) => {
+                    return Vec::new();
+                }
             };
             // The limit's refusal stays in sight while the manager types the PIN.
             if super::typed(&keymap, input, key) && d.field != WriteOffField::Pin {
@@ -287,6 +304,15 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         }
         (WriteOffStep::Confirm { .. }, None) => Vec::new(),
     }
+}
+
+/// Whether `request` is the sale a limit refused, whatever reason now goes with the PIN.
+fn same_sale(refused: Option<&WriteOff>, request: &WriteOff) -> bool {
+    let bare = |w: &WriteOff| WriteOff {
+        why: None,
+        ..w.clone()
+    };
+    refused.is_some_and(|r| bare(r) == bare(request))
 }
 
 fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {

@@ -118,7 +118,7 @@ impl Outcome {
 }
 
 const WRITE_OFF: &str = "SELECT * FROM write_off($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-                         $12, $13, $14, $15)";
+                         $12, $13, $14, $15, $16, $17)";
 
 /// Runs the schema's `write_off`: with a key, the success's answer (a template naming the
 /// operation, `rules::spending::success_template`) goes under it in the same statement.
@@ -161,6 +161,8 @@ async fn run_write_off(
                 &receipt.map(|r| r.number.as_str()),
                 &receipt.map(|r| r.total.minor()),
                 &made.manager,
+                &request.why.as_ref().map(|w| w.code.code()),
+                &request.why.as_ref().and_then(|w| w.note.as_deref()),
             ],
         )
         .await?;

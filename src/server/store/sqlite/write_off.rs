@@ -201,8 +201,8 @@ fn apply_write_off(
     let receipt = request.receipt.as_ref();
     tx.prepare_cached(
         "INSERT INTO operations (client_id, kind, at_ms, receipt_number, receipt_total,
-                                 principal, login, manager)
-         VALUES (?1, 'write_off', ?2, ?3, ?4, ?5, ?6, ?7)",
+                                 principal, login, manager, reason, note)
+         VALUES (?1, 'write_off', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         id.0,
@@ -211,7 +211,9 @@ fn apply_write_off(
         receipt.map(|r| r.total.minor()),
         made.principal,
         made.by,
-        made.manager
+        made.manager,
+        request.why.as_ref().map(|w| w.code.code()),
+        request.why.as_ref().and_then(|w| w.note.as_deref())
     ])?;
     let operation = tx.last_insert_rowid();
     for coupon in &request.coupons {
