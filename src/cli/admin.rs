@@ -3,7 +3,7 @@
 use super::{Context, Exit, Failure, json, table};
 use crate::domain::admin::GroupKind;
 use crate::domain::journal::JournalRow;
-use crate::i18n::{format_amount, format_datetime, format_decimal};
+use crate::i18n::{describe, format_amount, format_datetime, format_decimal};
 use clap::Subcommand;
 
 #[derive(Subcommand, Debug)]
@@ -82,28 +82,30 @@ pub fn journal(cx: &mut Context<'_>, rows: &[JournalRow], as_json: bool) -> Resu
         .map(|r| {
             let (points, rubles, coupons) = r.attempt.movement.amounts();
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
-            let kind = if r.attempt.movement.gives_back() {
+            let movement = &r.attempt.movement;
+            let kind = if movement.gives_back() {
                 t.cli.kind_reversal
             } else {
                 t.cli.kind_write_off
             };
-            let receipt = r.attempt.movement.receipt();
+            // The console's columns, in its order.
             vec![
                 format_datetime(locale, r.at, &cx.tz),
-                kind.to_string(),
                 r.attempt.client.0.to_string(),
+                kind.to_string(),
                 amount(points),
                 amount(rubles),
                 coupons.join(","),
-                receipt.map_or(t.none.to_string(), |r| r.number.clone()),
-                t.outcome(&r.attempt.movement, r.outcome).to_string(),
+                movement
+                    .receipt()
+                    .map_or(t.none.to_string(), |r| r.number.clone()),
+                movement
+                    .why()
+                    .map_or(t.none.to_string(), |w| describe::why(t, w)),
+                t.outcome(movement, r.outcome).to_string(),
                 r.attempt.key.clone(),
             ]
         })
         .collect();
-    // The console's columns with the kind after the date and the receipt after the coupons.
-    let mut header = t.journal_columns();
-    header.insert(1, t.col_type);
-    header.insert(6, t.cli.col_receipt);
-    cx.print(&table::render(&header, &lines, &[2, 3, 4]))
+    cx.print(&table::render(&t.journal_columns(), &lines, &[1, 3, 4]))
 }

@@ -5,6 +5,7 @@ use super::{Locale, Text, fill, format_amount};
 use crate::domain::journal::{Movement, Outcome};
 use crate::domain::limits::LimitKind;
 use crate::domain::reconcile::Doubt;
+use crate::domain::reversal::{ReasonCode, Why};
 use crate::domain::setting::{Problem, SettingFault};
 use crate::domain::{Currency, ErrorKind, Reason, ServiceError, WriteOff};
 
@@ -52,6 +53,25 @@ pub fn limit(t: &Text, kind: LimitKind) -> &'static str {
         LimitKind::Operation => t.money.limit_operation,
         LimitKind::ClientDay => t.money.limit_client_day,
         LimitKind::CashierShift => t.money.limit_cashier_shift,
+    }
+}
+
+/// A reason's name on the short list.
+pub fn reason_code(t: &Text, r: ReasonCode) -> &'static str {
+    match r {
+        ReasonCode::Mistake => t.money.reason_code_mistake,
+        ReasonCode::Returned => t.money.reason_code_returned,
+        ReasonCode::Complaint => t.money.reason_code_complaint,
+        ReasonCode::Other => t.money.reason_code_other,
+    }
+}
+
+/// A reason as the journal and history show it: its name, and its note after a colon.
+pub fn why(t: &Text, why: &Why) -> String {
+    let code = reason_code(t, why.code);
+    match &why.note {
+        Some(note) => format!("{code}: {note}"),
+        None => code.to_string(),
     }
 }
 

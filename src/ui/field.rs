@@ -109,7 +109,7 @@ pub fn reason(
         style,
     )];
     for code in crate::domain::reversal::ReasonCode::ALL {
-        let name = super::labels::reason_code(t, code);
+        let name = crate::i18n::describe::reason_code(t, code);
         spans.push(if code == chosen {
             Span::styled(format!("[{name}]"), theme::selected())
         } else {

@@ -140,7 +140,7 @@ fn about(t: &crate::i18n::Text, a: &About) -> String {
         parts.push(who);
     }
     if let Some(why) = &a.why {
-        parts.push(super::journal::reason(t, why));
+        parts.push(crate::i18n::describe::why(t, why));
     }
     if let Some(receipt) = &a.receipt {
         parts.push(format!("№ {}", receipt.number));

@@ -5,8 +5,7 @@ use super::table::{self, Columns, Fit};
 use super::{field, labels, pane_block};
 use crate::app::Model;
 use crate::domain::journal::{JournalRow, Outcome};
-use crate::domain::reversal::{OperationKind, Why};
-use crate::i18n::Text;
+use crate::domain::reversal::OperationKind;
 use crate::i18n::{format_amount, format_datetime};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -106,7 +105,9 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             };
             let (points, rubles, coupons) = movement.amounts();
             let receipt = movement.receipt().map(|r| r.number.clone());
-            let reason = movement.why().map_or(String::new(), |w| reason(t, w));
+            let reason = movement
+                .why()
+                .map_or(String::new(), |w| crate::i18n::describe::why(t, w));
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             let state = t.outcome(&r.attempt.movement, r.outcome);
             let state = match r.outcome {
@@ -132,13 +133,4 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 .collect()
         },
     );
-}
-
-/// A reason as a row shows it: the code's word, and the note after it.
-pub fn reason(t: &Text, why: &Why) -> String {
-    let code = labels::reason_code(t, why.code);
-    match &why.note {
-        Some(note) => format!("{code}: {note}"),
-        None => code.to_string(),
-    }
 }

@@ -8,7 +8,7 @@ use crate::app::model::{
 use crate::domain::AmountError;
 use crate::domain::Reversal;
 use crate::domain::admin::{GroupKind, GroupProblem};
-use crate::domain::reversal::{OperationKind, ReasonCode};
+use crate::domain::reversal::OperationKind;
 pub use crate::i18n::describe::{currency, doubt, error, limit, refusal, write_off};
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
 
@@ -33,15 +33,6 @@ pub fn reversal_field(t: &Text, f: ReversalField) -> &'static str {
         ReversalField::Reason => t.money.rev_reason,
         ReversalField::Note => t.money.rev_note,
         ReversalField::Pin => t.money.pin_label,
-    }
-}
-
-pub fn reason_code(t: &Text, r: ReasonCode) -> &'static str {
-    match r {
-        ReasonCode::Mistake => t.money.reason_code_mistake,
-        ReasonCode::Returned => t.money.reason_code_returned,
-        ReasonCode::Complaint => t.money.reason_code_complaint,
-        ReasonCode::Other => t.money.reason_code_other,
     }
 }
 

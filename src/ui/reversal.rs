@@ -328,7 +328,7 @@ fn render_request(
         let ids: Vec<String> = request.coupons.iter().map(|c| c.0.to_string()).collect();
         ids.join(", ")
     };
-    let mut why = labels::reason_code(t, request.why.code).to_string();
+    let mut why = crate::i18n::describe::reason_code(t, request.why.code).to_string();
     if let Some(note) = &request.why.note {
         why = format!("{why}: {note}");
     }

@@ -146,7 +146,17 @@ fn the_journal_names_each_movement_by_number_or_key_with_kind_and_receipt() {
         "{table}"
     );
     assert!(line("r1-cli").contains("reversal"), "{table}");
-    assert!(table.lines().next().unwrap().contains("Receipt"), "{table}");
+    // Every value stands under its own column's name.
+    let header = table.lines().next().unwrap().to_string();
+    // Counted in characters: «—» is one character and three bytes.
+    let at = |text: &str, part: &str| text.find(part).map(|b| text[..b].chars().count());
+    let under = |name: &str, value: &str, key: &str| {
+        let column = at(&header, name).unwrap_or_else(|| panic!("{name}: {table}"));
+        assert_eq!(at(&line(key), value), Some(column), "{value} under {name}:\n{table}");
+    };
+    under("Receipt", "A-17", "w1-cli");
+    under("Reason", "mistake", "r1-cli");
+    under("Key", "r1-cli", "r1-cli");
 }
 
 /// The report from this till's journal when there is no server to ask: per cashier, only

@@ -45,7 +45,6 @@ pub const TEXT: CliText = CliText {
     shift_counts: "Write-offs {}, reversals {}, coupons {} (back {}), manager overrides {}",
     col_written_off: "Written off",
     col_reversed: "Given back",
-    col_receipt: "Receipt",
     kind_write_off: "write-off",
     kind_reversal: "reversal",
     receipt_number: "--receipt: the receipt's number is 1 to {} characters.",

@@ -45,7 +45,6 @@ pub const TEXT: CliText = CliText {
     shift_counts: "Списаний {}, сторно {}, купонов {} (возвращено {}), разрешений менеджера {}",
     col_written_off: "Списано",
     col_reversed: "Возвращено",
-    col_receipt: "Чек",
     kind_write_off: "списание",
     kind_reversal: "сторно",
     receipt_number: "--receipt: номер чека — от 1 до {} символов.",

@@ -76,7 +76,6 @@ pub struct CliText {
     pub shift_counts: &'static str,
     pub col_written_off: &'static str,
     pub col_reversed: &'static str,
-    pub col_receipt: &'static str,
     pub kind_write_off: &'static str,
     pub kind_reversal: &'static str,
     /// `{}`: the longest receipt number.
@@ -138,7 +137,6 @@ mod tests {
             shift_counts,
             col_written_off,
             col_reversed,
-            col_receipt,
             kind_write_off,
             kind_reversal,
             receipt_number,
@@ -189,7 +187,6 @@ mod tests {
             ("shift_counts", shift_counts),
             ("col_written_off", col_written_off),
             ("col_reversed", col_reversed),
-            ("col_receipt", col_receipt),
             ("kind_write_off", kind_write_off),
             ("kind_reversal", kind_reversal),
             ("receipt_number", receipt_number),
