@@ -32,8 +32,8 @@ pub enum Msg {
     /// A terminal mouse event as it came; the runtime turns it into [`Msg::Mouse`] by the
     /// last frame's layout, so `update` never gets one.
     Pointer(crate::app::mouse::Pointer),
-    /// The terminal changed size; nothing to update, but the screen is drawn anew.
-    Resized,
+    /// The terminal's size, at start and whenever it changes; the screen is drawn anew.
+    Resized { width: u16, height: u16 },
     /// The clock moved (drives the spinner and coupon expiry).
     Tick(Timestamp),
     /// The embedded server finished filling its new database: how many clients it holds.
@@ -166,7 +166,7 @@ impl Msg {
             | Msg::Paste(_)
             | Msg::Mouse(_)
             | Msg::Pointer(_)
-            | Msg::Resized
+            | Msg::Resized { .. }
             | Msg::Tick(_)
             | Msg::Started
             | Msg::DemoSeeded(_)
@@ -209,7 +209,7 @@ impl Msg {
             | Msg::Paste(_)
             | Msg::Mouse(_)
             | Msg::Pointer(_)
-            | Msg::Resized
+            | Msg::Resized { .. }
             | Msg::Tick(_)
             | Msg::DemoSeeded(_)
             | Msg::DebounceElapsed(_)

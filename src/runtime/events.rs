@@ -14,6 +14,10 @@ use tokio::sync::mpsc::UnboundedSender;
 
 pub fn spawn_reader(tx: UnboundedSender<Msg>) -> JoinHandle<()> {
     std::thread::spawn(move || {
+        // The size at start; every change after comes as a resize event.
+        if let Ok((width, height)) = ratatui::crossterm::terminal::size() {
+            let _ = tx.send(Msg::Resized { width, height });
+        }
         loop {
             // Polling with a timeout lets the thread notice that the app has gone.
             match event::poll(Duration::from_millis(250)) {
@@ -40,7 +44,7 @@ pub fn spawn_reader(tx: UnboundedSender<Msg>) -> JoinHandle<()> {
                     Some(p) => Msg::Pointer(p),
                     None => continue,
                 },
-                Ok(Event::Resize(..)) => Msg::Resized,
+                Ok(Event::Resize(width, height)) => Msg::Resized { width, height },
                 Ok(_) => continue,
                 Err(e) => {
                     tracing::error!("terminal input failed: {e}");

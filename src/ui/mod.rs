@@ -46,9 +46,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use std::ops::Range;
 
-/// The smallest screen every pane fits on.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub use crate::app::model::{MIN_HEIGHT, MIN_WIDTH};
 
 pub use hits::Hits;
 

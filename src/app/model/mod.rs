@@ -150,11 +150,17 @@ pub enum BackendLabel {
     Profile(String),
 }
 
+/// The smallest screen every pane fits on.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
 pub struct Model {
     pub locale: Locale,
     pub tz: TimeZone,
     pub backend: BackendLabel,
     pub now: Timestamp,
+    /// The terminal's columns and rows, once the runtime said them.
+    pub terminal: Option<(u16, u16)>,
     pub screen: Screen,
     pub focus: Pane,
     pub search: SearchState,
@@ -198,12 +204,20 @@ pub struct Model {
 }
 
 impl Model {
+    /// The terminal is smaller than every pane needs: the view shows only that, so no key
+    /// but quitting may act on what cannot be seen.
+    pub fn too_small(&self) -> bool {
+        self.terminal
+            .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
+    }
+
     pub fn new(locale: Locale, tz: TimeZone, backend: BackendLabel, now: Timestamp) -> Self {
         Model {
             locale,
             tz: tz.clone(),
             backend,
             now,
+            terminal: None,
             screen: Screen::Clients,
             focus: Pane::Search,
             search: SearchState::default(),

@@ -75,10 +75,15 @@ fn record_message(model: &mut Model, (notice, error): (Option<Notice>, Option<Se
 fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(key) => on_key(model, key),
+        // Nothing can be seen to paste into or click on while the screen is too small.
+        Msg::Paste(_) | Msg::Mouse(_) if model.too_small() => Vec::new(),
         Msg::Paste(text) => on_paste(model, &text),
         Msg::Mouse(m) => mouse::on_mouse(model, m),
         Msg::Pointer(_) => Vec::new(),
-        Msg::Resized => Vec::new(),
+        Msg::Resized { width, height } => {
+            model.terminal = Some((width, height));
+            Vec::new()
+        }
         // Taken by `update` before the step.
         Msg::Tick(_) => Vec::new(),
         Msg::DemoSeeded(Ok(clients)) => {
@@ -152,6 +157,11 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     let action = model.keymap.resolve(context.scope, context.typing, &key);
     if action == Some(Action::Quit) {
         return quit::ask_or_quit(model);
+    }
+    if model.too_small() {
+        // The screen says only that it is too small: a key must not confirm or type into
+        // what cannot be seen (a write-off's or a reversal's confirmation among them).
+        return Vec::new();
     }
     if action == Some(Action::Suspend) {
         return vec![Cmd::Suspend];

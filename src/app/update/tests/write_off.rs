@@ -171,6 +171,38 @@ fn confirming_sends_once_and_a_second_press_does_nothing() {
     assert!(m.busy());
 }
 
+/// A screen too small shows only that it is: the confirmation it hides takes no key, paste
+/// or click; back at full size it takes them again.
+#[test]
+fn a_hidden_confirmation_takes_no_key_while_the_screen_is_too_small() {
+    let mut m = opened();
+    to_confirmation(&mut m);
+    update(
+        &mut m,
+        Msg::Resized {
+            width: 60,
+            height: 20,
+        },
+    );
+    assert!(m.too_small());
+    for code in [KeyCode::Char('y'), KeyCode::Right, KeyCode::Enter] {
+        assert!(key(&mut m, code).is_empty(), "{code:?} while too small");
+    }
+    assert!(update(&mut m, Msg::Paste("y\n".into())).is_empty());
+    assert!(matches!(dialog_step(&m), WriteOffStep::Confirm { .. }));
+    update(
+        &mut m,
+        Msg::Resized {
+            width: 80,
+            height: 24,
+        },
+    );
+    assert!(matches!(
+        &key(&mut m, KeyCode::Char('y'))[..],
+        [Cmd::WriteOff { .. }]
+    ));
+}
+
 #[test]
 fn success_closes_the_dialog_says_what_was_written_off_and_refreshes() {
     let mut m = opened();
