@@ -33,7 +33,10 @@ pub enum Msg {
     /// last frame's layout, so `update` never gets one.
     Pointer(crate::app::mouse::Pointer),
     /// The terminal's size, at start and whenever it changes; the screen is drawn anew.
-    Resized { width: u16, height: u16 },
+    Resized {
+        width: u16,
+        height: u16,
+    },
     /// The clock moved (drives the spinner and coupon expiry).
     Tick(Timestamp),
     /// The embedded server finished filling its new database: how many clients it holds.

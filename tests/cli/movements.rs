@@ -152,7 +152,11 @@ fn the_journal_names_each_movement_by_number_or_key_with_kind_and_receipt() {
     let at = |text: &str, part: &str| text.find(part).map(|b| text[..b].chars().count());
     let under = |name: &str, value: &str, key: &str| {
         let column = at(&header, name).unwrap_or_else(|| panic!("{name}: {table}"));
-        assert_eq!(at(&line(key), value), Some(column), "{value} under {name}:\n{table}");
+        assert_eq!(
+            at(&line(key), value),
+            Some(column),
+            "{value} under {name}:\n{table}"
+        );
     };
     under("Receipt", "A-17", "w1-cli");
     under("Reason", "mistake", "r1-cli");

@@ -15,7 +15,7 @@ use loyalty_console::domain::reversal::{ReasonCode, Why};
 use loyalty_console::domain::shift::ReportSource;
 use loyalty_console::domain::{
     Amount, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, OperationId,
-    Receipt, Reversal, WriteOff,
+    Reason, Receipt, Reversal, WriteOff,
 };
 use loyalty_console::wire::ext::{WriteOffDto, balances_from_wire};
 use std::sync::{Arc, Mutex};
@@ -1118,6 +1118,12 @@ async fn a_reversal_goes_once_with_key_and_pin_and_an_unreadable_answer_is_unkno
         .await
         .unwrap_err();
     assert!(!e.outcome_unknown(), "{e:?}");
+    // A wrong PIN is a refusal of this request, not of the till's token.
+    assert_eq!(
+        (e.kind, e.reason),
+        (ErrorKind::Rejected, Some(Reason::PinWrong))
+    );
+    assert!(!e.detail.contains("check the profile"), "{e:?}");
     assert!(!format!("{e} {e:?}").contains("987654"), "{e:?}");
     assert_eq!(
         paths_of(&calls),

@@ -145,6 +145,13 @@ impl ExtAdapter {
             Err(_) if body.is_empty() => (status.to_string(), None),
             Err(_) => (format!("{status}: {}", excerpt(body)), None),
         };
+        // A 403 naming a reason the console knows (a manager's PIN wrong or missing) is a
+        // refusal of the request, not of the till's credential.
+        if reason.is_some() && matches!(status.as_u16(), 401 | 403) {
+            let e = ServiceError::new(ErrorKind::Rejected, detail).with_reason(reason);
+            tracing::warn!(%status, "{what} refused: {}", e.detail);
+            return e;
+        }
         // Say which credential was refused, so the profile can be put right.
         let detail = if matches!(status.as_u16(), 401 | 403) {
             let which = match self.credential {
