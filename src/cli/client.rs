@@ -229,7 +229,7 @@ async fn history(
                 format_datetime(locale, e.at, &cx.tz),
                 format_movement(locale, e.amount),
                 currency.to_string(),
-                e.transaction_id.clone(),
+                e.shown_id(),
             ]
         })
         .collect();

@@ -109,6 +109,17 @@ pub struct HistoryEntry {
     pub about: Option<About>,
 }
 
+impl HistoryEntry {
+    /// The number people name the movement by: its operation's where the server keeps
+    /// operations (what a reversal names), else the vendor's transaction id.
+    pub fn shown_id(&self) -> String {
+        match self.about.as_ref().and_then(|a| a.operation) {
+            Some(operation) => operation.to_string(),
+            None => self.transaction_id.clone(),
+        }
+    }
+}
+
 /// A page of balance history, optionally limited to a period (both ends inclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoryQuery {

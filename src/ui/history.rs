@@ -102,7 +102,7 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
             if abouts {
                 cells.push(e.about.as_ref().map_or(String::new(), |a| about(t, a)));
             }
-            cells.push(e.transaction_id.clone());
+            cells.push(e.shown_id());
             (i, cells)
         })
         .collect();
