@@ -26,7 +26,7 @@ pub const TEXT: MoneyText = MoneyText {
     reason_manager_required: "A manager's PIN is needed",
     reason_pin_wrong: "That PIN is no manager's",
     reason_over_reversal: "That is more than is left to give back of this write-off",
-    reason_not_reversible: "This operation cannot be reversed",
+    reason_not_reversible: "No such operation, or it cannot be reversed (it is not a write-off of this client)",
     limit_receipt_share: "share of the receipt payable by points",
     limit_operation: "most per write-off",
     limit_client_day: "write-offs per client per day",

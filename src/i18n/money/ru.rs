@@ -26,7 +26,7 @@ pub const TEXT: MoneyText = MoneyText {
     reason_manager_required: "Нужен PIN менеджера",
     reason_pin_wrong: "Такого PIN нет ни у одного менеджера",
     reason_over_reversal: "Это больше, чем осталось вернуть по этому списанию",
-    reason_not_reversible: "Эту операцию нельзя сторнировать",
+    reason_not_reversible: "Такой операции нет, или её нельзя сторнировать (это не списание этого клиента)",
     limit_receipt_share: "доля чека, оплачиваемая баллами",
     limit_operation: "сумма одного списания",
     limit_client_day: "списаний на клиента в день",
