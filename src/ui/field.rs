@@ -95,7 +95,7 @@ pub fn reason(
     row: Rect,
     (label, label_width): (&str, usize),
     t: &crate::i18n::Text,
-    chosen: crate::domain::reversal::ReasonCode,
+    chosen: Option<crate::domain::reversal::ReasonCode>,
     focused: bool,
 ) {
     let marker = if focused { "▶ " } else { "  " };
@@ -110,7 +110,7 @@ pub fn reason(
     )];
     for code in crate::domain::reversal::ReasonCode::ALL {
         let name = crate::i18n::describe::reason_code(t, code);
-        spans.push(if code == chosen {
+        spans.push(if Some(code) == chosen {
             Span::styled(format!("[{name}]"), theme::selected())
         } else {
             Span::raw(format!(" {name} "))

@@ -66,6 +66,7 @@ pub fn reversal_problem(locale: Locale, p: &ReversalProblem) -> String {
             fill(t.money.problem_above_left, format_amount(locale, *left))
         ),
         ReversalProblem::Nothing => t.money.problem_reverse_nothing.to_string(),
+        ReversalProblem::ReasonMissing => t.money.problem_reason_missing.to_string(),
         ReversalProblem::NoteMissing => t.money.problem_note_missing.to_string(),
         ReversalProblem::NoteTooLong => t.money.problem_note_long.to_string(),
         ReversalProblem::PinMissing => t.money.problem_pin.to_string(),
@@ -110,6 +111,7 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
         FormProblem::ReceiptMissing => t.money.problem_receipt_missing.to_string(),
         FormProblem::ReceiptNumberTooLong => t.money.problem_receipt_number_long.to_string(),
         FormProblem::PinMissing => t.money.problem_pin.to_string(),
+        FormProblem::OverrideReasonMissing => t.money.problem_reason_missing.to_string(),
         FormProblem::OverrideNoteMissing => t.money.problem_note_missing.to_string(),
         FormProblem::OverrideNoteTooLong => t.money.problem_note_long.to_string(),
     }

@@ -680,7 +680,8 @@ fn a_cashier_reverses_part_of_a_write_off_from_f7_in_russian() {
     // 40 of the 100 points back, for goods returned, with the manager's PIN.
     tui.keys(&["C-u"]);
     tui.text("40");
-    tui.keys(&["Tab", "Tab", "Down", "Tab", "Tab"]);
+    // No reason is chosen for the cashier: ↓↓ chooses «возврат товара».
+    tui.keys(&["Tab", "Tab", "Down", "Down", "Tab", "Tab"]);
     tui.text(MANAGER_PIN);
     let typed = tui.screen();
     assert!(!typed.contains(MANAGER_PIN), "the PIN is masked:\n{typed}");
@@ -725,6 +726,10 @@ fn a_write_off_over_the_shops_limit_goes_with_a_managers_pin_in_russian() {
     assert!(refused.contains("сумма одного списания"), "{refused}");
     tui.text("1111");
     tui.keys(&["Enter"]);
+    tui.wait_for("Выберите причину");
+    // The manager's reason, under the PIN: «жалоба» (↑↑ from the end of the list).
+    tui.keys(&["Tab", "Up", "Up", "BTab"]);
+    tui.keys(&["Enter"]);
     tui.wait_for("Такого PIN нет");
     tui.text(MANAGER_PIN);
     tui.keys(&["Enter"]);
@@ -733,6 +738,7 @@ fn a_write_off_over_the_shops_limit_goes_with_a_managers_pin_in_russian() {
     quit(&tui);
     let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
     assert!(journal.contains("\"manager\":true"), "{journal}");
+    assert!(journal.contains("\"why\":\"complaint\""), "{journal}");
     assert!(!journal.contains(MANAGER_PIN), "{journal}");
     let log = common::tmux::console_log(dir.path());
     assert!(!log.contains(MANAGER_PIN), "{log}");

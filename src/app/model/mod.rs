@@ -73,6 +73,20 @@ pub fn next_in<T: Copy + PartialEq>(order: &[T], current: T, backwards: bool) ->
     order[(if backwards { at + len - 1 } else { at + 1 }) % len]
 }
 
+/// The reason after `current` on the short list (the first, or the last going back, when
+/// none is chosen yet): nobody's reason is recorded that nobody chose.
+pub fn step_reason(
+    current: Option<crate::domain::reversal::ReasonCode>,
+    backwards: bool,
+) -> Option<crate::domain::reversal::ReasonCode> {
+    use crate::domain::reversal::ReasonCode;
+    Some(match current {
+        Some(code) => next_in(&ReasonCode::ALL, code, backwards),
+        None if backwards => ReasonCode::Other,
+        None => ReasonCode::Mistake,
+    })
+}
+
 /// Which screens have a provider behind them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Availability {

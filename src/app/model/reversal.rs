@@ -102,6 +102,7 @@ pub enum ReversalProblem {
         left: Amount,
     },
     Nothing,
+    ReasonMissing,
     NoteMissing,
     NoteTooLong,
     PinMissing,
@@ -119,7 +120,8 @@ pub struct ReversalDialog {
     pub rubles: Input,
     /// Give back the original's coupons not given back yet.
     pub coupons_back: bool,
-    pub reason: ReasonCode,
+    /// None until the cashier chooses one.
+    pub reason: Option<ReasonCode>,
     pub note: Input,
     pub pin: PinInput,
     pub field: ReversalField,

@@ -96,7 +96,9 @@ pub enum FormProblem {
     ReceiptNumberTooLong,
     /// A manager's PIN is 4 or more digits.
     PinMissing,
-    /// Going past a limit says why: «другое» needs its note, at most 200 characters.
+    /// Going past a limit says why: a reason chosen, «другое» with its note, at most 200
+    /// characters.
+    OverrideReasonMissing,
     OverrideNoteMissing,
     OverrideNoteTooLong,
 }
@@ -133,7 +135,8 @@ pub struct WriteOffDialog {
     /// cleared once sent). Its Debug shows no digits.
     pub manager: Option<crate::domain::limits::ManagerPin>,
     /// Why the manager lets it past the limit, asked with the PIN.
-    pub override_reason: crate::domain::reversal::ReasonCode,
+    /// None until the cashier chooses one.
+    pub override_reason: Option<crate::domain::reversal::ReasonCode>,
     pub override_note: Input,
 }
 

@@ -79,6 +79,7 @@ pub const TEXT: MoneyText = MoneyText {
     reason_code_other: "other",
     problem_above_left: "more than is left: {}",
     problem_note_missing: "«Other» needs a note",
+    problem_reason_missing: "Choose a reason: ↑/↓",
     problem_note_long: "The note is over 200 characters",
     problem_reverse_nothing: "Nothing to give back: give an amount or the coupons",
     rev_loading: "Reading the operation…",

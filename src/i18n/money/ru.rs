@@ -79,6 +79,7 @@ pub const TEXT: MoneyText = MoneyText {
     reason_code_other: "другое",
     problem_above_left: "больше, чем осталось: {}",
     problem_note_missing: "Для «другое» напишите комментарий",
+    problem_reason_missing: "Выберите причину: ↑/↓",
     problem_note_long: "Комментарий длиннее 200 символов",
     problem_reverse_nothing: "Нечего возвращать: укажите сумму или купоны",
     rev_loading: "Читаю операцию…",

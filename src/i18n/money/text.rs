@@ -88,6 +88,7 @@ pub struct MoneyText {
     /// `{}`: what is left.
     pub problem_above_left: &'static str,
     pub problem_note_missing: &'static str,
+    pub problem_reason_missing: &'static str,
     pub problem_note_long: &'static str,
     pub problem_reverse_nothing: &'static str,
     pub rev_loading: &'static str,
@@ -205,6 +206,7 @@ mod tests {
             reason_code_other,
             problem_above_left,
             problem_note_missing,
+            problem_reason_missing,
             problem_note_long,
             problem_reverse_nothing,
             rev_loading,
@@ -314,6 +316,7 @@ mod tests {
             ("reason_code_other", reason_code_other),
             ("problem_above_left", problem_above_left),
             ("problem_note_missing", problem_note_missing),
+            ("problem_reason_missing", problem_reason_missing),
             ("problem_note_long", problem_note_long),
             ("problem_reverse_nothing", problem_reverse_nothing),
             ("rev_loading", rev_loading),

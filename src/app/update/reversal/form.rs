@@ -73,8 +73,9 @@ pub(super) fn validate(d: &ReversalDialog) -> Result<(Reversal, ManagerPin), Rev
     if points.is_none() && rubles.is_none() && coupons.is_empty() {
         return Err(ReversalProblem::Nothing);
     }
+    let reason = d.reason.ok_or(ReversalProblem::ReasonMissing)?;
     let note = Some(d.note.value());
-    let why = Why::new(d.reason, note).map_err(|e| match e {
+    let why = Why::new(reason, note).map_err(|e| match e {
         WhyError::NoteMissing => ReversalProblem::NoteMissing,
         WhyError::NoteTooLong => ReversalProblem::NoteTooLong,
     })?;

@@ -11,13 +11,13 @@ pub use outcome::{operation_loaded, reversed};
 use super::super::keys::Action;
 use super::super::model::{
     Button, Dialog, Model, Notice, PinInput, ReversalDialog, ReversalField, ReversalStep,
-    ReversalVerdict, next_in,
+    ReversalVerdict, step_reason,
 };
 use super::super::msg::Cmd;
 use crate::app::keys::key::{Key, KeyCode};
 use crate::domain::journal::{Movement, Outcome};
 use crate::domain::limits::ManagerPin;
-use crate::domain::reversal::{OperationKind, ReasonCode};
+use crate::domain::reversal::OperationKind;
 use crate::domain::{ClientId, OperationId, Reversal};
 use form::{next_field, validate};
 use tui_input::Input;
@@ -77,7 +77,7 @@ fn open(model: &mut Model, target: Option<(OperationId, ClientId)>) -> Vec<Cmd> 
         points: Input::default(),
         rubles: Input::default(),
         coupons_back: false,
-        reason: ReasonCode::Mistake,
+        reason: None,
         note: Input::default(),
         pin: PinInput::default(),
         field: ReversalField::Points,
@@ -142,7 +142,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         }
         (ReversalStep::Form, Some(Action::Move(step))) if d.field == ReversalField::Reason => {
             let backwards = matches!(step, crate::app::keys::Move::Up);
-            d.reason = next_in(&ReasonCode::ALL, d.reason, backwards);
+            d.reason = step_reason(d.reason, backwards);
             d.problem = None;
             Vec::new()
         }

@@ -219,9 +219,13 @@ fn over_a_limit_the_pin_sends_it_again_under_a_new_key() {
     key(&mut m, KeyCode::Enter);
     assert_eq!(dialog(&m).problem, Some(FormProblem::PinMissing));
     type_text(&mut m, "42");
-    // The reason the manager gives comes after the PIN: ↓ chooses «возврат товара».
+    // The reason the manager gives comes after the PIN, and none is chosen for them: Enter
+    // asks for one, and ↓↓ chooses «возврат товара».
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(dialog(&m).problem, Some(FormProblem::OverrideReasonMissing));
     key(&mut m, KeyCode::Tab);
     assert_eq!(dialog(&m).field, WriteOffField::OverrideReason);
+    key(&mut m, KeyCode::Down);
     key(&mut m, KeyCode::Down);
     // Enter sends the refused write-off again at once, with the PIN, its reason and a new
     // key.
@@ -263,6 +267,8 @@ fn a_wrong_pin_is_said_and_cleared_and_may_be_typed_again() {
     let (id, request, _) = sent(&mut m);
     refuse(&mut m, id, Reason::Limit(LimitKind::ClientDay));
     type_text(&mut m, "1111");
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Down);
     let [Cmd::WriteOff { id, key: k1, .. }] = &key(&mut m, KeyCode::Enter)[..] else {
         panic!()
     };
@@ -290,7 +296,7 @@ fn a_wrong_pin_is_said_and_cleared_and_may_be_typed_again() {
             why: Some(why),
             ..request
         },
-        "the first reason on the list unless another is chosen"
+        "the reason chosen stays for the next PIN"
     );
     assert_ne!(*k2, k1);
 }
@@ -303,7 +309,7 @@ fn going_past_a_limit_for_another_reason_says_which() {
     type_text(&mut m, "2468");
     key(&mut m, KeyCode::Tab);
     key(&mut m, KeyCode::Up);
-    assert_eq!(dialog(&m).override_reason, ReasonCode::Other);
+    assert_eq!(dialog(&m).override_reason, Some(ReasonCode::Other));
     assert!(
         key(&mut m, KeyCode::Enter).is_empty(),
         "«другое» needs its note"
@@ -342,8 +348,10 @@ fn a_changed_request_with_a_pin_is_confirmed_first() {
     let (id, _, _) = sent(&mut m);
     refuse(&mut m, id, Reason::Limit(LimitKind::Operation));
     type_text(&mut m, "1234");
-    // Back to the points past the reason and its note: 5 instead of 10.
-    for _ in 0..3 {
+    // Back to the points past the reason (chosen) and its note: 5 instead of 10.
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Down);
+    for _ in 0..2 {
         key(&mut m, KeyCode::Tab);
     }
     assert_eq!(dialog(&m).field, WriteOffField::Points);

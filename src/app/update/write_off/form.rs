@@ -47,7 +47,10 @@ fn override_why(d: &WriteOffDialog) -> Result<Option<Why>, FormProblem> {
     if d.pin.as_ref().is_none_or(|p| p.is_empty()) {
         return Ok(None);
     }
-    Why::new(d.override_reason, Some(d.override_note.value()))
+    let reason = d
+        .override_reason
+        .ok_or(FormProblem::OverrideReasonMissing)?;
+    Why::new(reason, Some(d.override_note.value()))
         .map(Some)
         .map_err(|e| match e {
             WhyError::NoteMissing => FormProblem::OverrideNoteMissing,

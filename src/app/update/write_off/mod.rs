@@ -16,7 +16,6 @@ use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::app::keys::key::{Key, KeyCode};
 use crate::domain::limits::Available;
-use crate::domain::reversal::ReasonCode;
 use crate::domain::{Amount, ClientId, WriteOff};
 use form::{manager_pin, next_field, pick_next_coupon, toggle_coupon, validate};
 use std::collections::BTreeSet;
@@ -66,7 +65,7 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
             pin: None,
             refused: None,
             manager: None,
-            override_reason: ReasonCode::Mistake,
+            override_reason: None,
             override_note: Input::default(),
         })));
         model.notice = Some(Notice::CheckingEarlier);
@@ -97,7 +96,7 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         pin: None,
         refused: None,
         manager: None,
-        override_reason: ReasonCode::Mistake,
+        override_reason: None,
         override_note: Input::default(),
     })));
     model.notice = None;
@@ -201,8 +200,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
             if d.field == WriteOffField::OverrideReason =>
         {
             let backwards = matches!(step, crate::app::keys::Move::Up);
-            d.override_reason =
-                super::super::model::next_in(&ReasonCode::ALL, d.override_reason, backwards);
+            d.override_reason = super::super::model::step_reason(d.override_reason, backwards);
             Vec::new()
         }
         (WriteOffStep::Form, Some(Action::ToggleCoupon)) if d.field == WriteOffField::Coupons => {

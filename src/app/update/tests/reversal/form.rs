@@ -20,6 +20,12 @@ fn the_form_explains_what_it_cannot_take() {
     let mut m = on_journal(reversing(), journal_row(Some(Outcome::Applied), Some(OP)));
     opened_on(&mut m, original());
     let problem = |m: &Model| dialog(m).problem.clone();
+    // No reason chosen yet: none is chosen for the cashier.
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(problem(&m), Some(ReversalProblem::ReasonMissing));
+    if let Some(Dialog::Reversal(d)) = m.dialog.as_mut() {
+        d.reason = Some(ReasonCode::Mistake);
+    }
     // No PIN yet.
     key(&mut m, KeyCode::Enter);
     assert_eq!(problem(&m), Some(ReversalProblem::PinMissing));
@@ -43,7 +49,7 @@ fn the_form_explains_what_it_cannot_take() {
     for _ in 0..3 {
         key(&mut m, KeyCode::Down);
     }
-    assert_eq!(dialog(&m).reason, ReasonCode::Other);
+    assert_eq!(dialog(&m).reason, Some(ReasonCode::Other));
     pin(&mut m, "4321");
     key(&mut m, KeyCode::Enter);
     assert_eq!(problem(&m), Some(ReversalProblem::NoteMissing));
@@ -64,6 +70,7 @@ fn a_partial_reversal_is_confirmed_sent_once_and_reloads_the_journal() {
     key(&mut m, KeyCode::Char(' '));
     assert!(!dialog(&m).coupons_back);
     key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Down);
     key(&mut m, KeyCode::Down);
     pin(&mut m, "4321");
     let (id, request, _key, manager) = confirmed(&mut m);

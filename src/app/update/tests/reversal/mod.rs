@@ -113,9 +113,13 @@ fn opened_on(m: &mut Model, op: Operation) {
     assert_eq!(step(m), &ReversalStep::Form);
 }
 
-/// To the PIN field (Tab from points: roubles, coupons, reason, note, PIN) and types it.
+/// To the PIN field (Tab from points: roubles, coupons, reason, note, PIN) and types it;
+/// on the way, ↓ on the reason chooses the first on the list if none was chosen.
 fn pin(m: &mut Model, digits: &str) {
     while dialog(m).field != ReversalField::Pin {
+        if dialog(m).field == ReversalField::Reason && dialog(m).reason.is_none() {
+            key(m, KeyCode::Down);
+        }
         key(m, KeyCode::Tab);
     }
     type_text(m, digits);

@@ -54,7 +54,7 @@ fn the_form_is_prefilled_with_what_is_left() {
     assert_eq!(d.points.value(), "75");
     assert_eq!(d.rubles.value(), "20");
     assert!(d.coupons_back, "coupon 7 is left to give back");
-    assert_eq!(d.reason, ReasonCode::Mistake);
+    assert_eq!(d.reason, None, "no reason is anybody's until one is chosen");
     assert_eq!(d.field, ReversalField::Points);
 }
 
