@@ -10,7 +10,7 @@ use crate::app::msg::{Cmd, Msg};
 use crate::app::update::update;
 use crate::domain::journal::Outcome;
 use crate::domain::limits::Capabilities;
-use crate::domain::reversal::{About, OperationKind, ReasonCode};
+use crate::domain::reversal::{About, OperationKind};
 use crate::domain::{ClientId, ErrorKind, Reason, ServiceError};
 
 #[test]
