@@ -63,6 +63,9 @@ pub struct Available {
     pub points: Amount,
     pub rubles: Amount,
     pub limited_by: Option<LimitKind>,
+    /// What points and roubles may come to together, when that limit bounds them (each
+    /// figure above is at most this, not this each).
+    pub together: Option<Amount>,
 }
 
 impl Available {

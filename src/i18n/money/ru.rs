@@ -55,6 +55,7 @@ pub const TEXT: MoneyText = MoneyText {
     pin_label: "PIN менеджера",
     available_to_write_off: "Доступно к списанию",
     available_bounded: "ограничивает: {}",
+    available_together: "{}: вместе не больше {}",
     problem_receipt_half: "Номер и сумма чека указываются вместе",
     problem_receipt_missing: "Укажите номер и сумму чека",
     problem_receipt_number_long: "Номер чека слишком длинный",

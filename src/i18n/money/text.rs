@@ -60,6 +60,8 @@ pub struct MoneyText {
     pub available_to_write_off: &'static str,
     /// `{}`: the limit's name.
     pub available_bounded: &'static str,
+    /// `{}`: the limit's name; `{}`: what points and roubles may come to together.
+    pub available_together: &'static str,
     pub problem_receipt_half: &'static str,
     pub problem_receipt_missing: &'static str,
     pub problem_receipt_number_long: &'static str,
@@ -182,6 +184,7 @@ mod tests {
             pin_label,
             available_to_write_off,
             available_bounded,
+            available_together,
             problem_receipt_half,
             problem_receipt_missing,
             problem_receipt_number_long,
@@ -292,6 +295,7 @@ mod tests {
             ("pin_label", pin_label),
             ("available_to_write_off", available_to_write_off),
             ("available_bounded", available_bounded),
+            ("available_together", available_together),
             ("problem_receipt_half", problem_receipt_half),
             ("problem_receipt_missing", problem_receipt_missing),
             ("problem_receipt_number_long", problem_receipt_number_long),

@@ -31,8 +31,9 @@ fn limited_form(l: Locale) -> Model {
             id,
             result: Ok(Available {
                 points: Amount::from_minor(50_000),
-                rubles: Amount::from_minor(430_000),
+                rubles: Amount::from_minor(50_000),
                 limited_by: Some(LimitKind::ReceiptShare),
+                together: Some(Amount::from_minor(50_000)),
             }),
         },
     );

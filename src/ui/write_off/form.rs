@@ -6,8 +6,8 @@ use super::{WIDTH, client_line, dialog_block, scope_keys};
 use crate::app::Model;
 use crate::app::keys::{Action, Scope};
 use crate::app::model::{Remote, WriteOffDialog, WriteOffField};
-use crate::domain::limits::Available;
-use crate::i18n::{fill, format_amount};
+use crate::domain::limits::{Available, LimitKind};
+use crate::i18n::{fill, fill2, format_amount};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -208,13 +208,17 @@ fn limits_lines(model: &Model, limits: &Remote<Available>) -> [Line<'static>; 2]
                 theme::money(),
             ));
             if let Some(kind) = a.limited_by {
-                bound = Line::from(Span::styled(
-                    format!(
-                        "  {}",
-                        fill(t.money.available_bounded, labels::limit(t, kind))
+                let limit = labels::limit(t, kind);
+                // The figures above are each at most this, not this each.
+                let said = match a.together.filter(|_| kind != LimitKind::ClientDay) {
+                    Some(together) => fill2(
+                        t.money.available_together,
+                        limit,
+                        format_amount(locale, together),
                     ),
-                    theme::muted(),
-                ));
+                    None => fill(t.money.available_bounded, limit),
+                };
+                bound = Line::from(Span::styled(format!("  {said}"), theme::muted()));
             }
         }
         (None, _) => spans.push(Span::styled(t.loading, theme::muted())),

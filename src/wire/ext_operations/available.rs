@@ -3,7 +3,9 @@
 use super::amounts_to_wire;
 use crate::domain::limits::{Available, LimitKind};
 use crate::domain::{ClientId, Currency};
-use crate::wire::ext::{AmountDto, WireError, amount_from_wire, currency_from_wire};
+use crate::wire::ext::{
+    AmountDto, WireError, amount_from_wire, amount_to_wire, currency_from_wire,
+};
 use serde::{Deserialize, Serialize};
 
 pub fn available_path(client: ClientId) -> String {
@@ -18,6 +20,9 @@ pub struct AvailableDto {
     /// The limit that bounds it below the balance (`LimitKind::code`), if one does.
     #[serde(default)]
     pub limited_by: Option<String>,
+    /// What points and roubles may come to together under that limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub together: Option<serde_json::Number>,
 }
 
 impl TryFrom<AvailableDto> for Available {
@@ -32,6 +37,7 @@ impl TryFrom<AvailableDto> for Available {
             }
         }
         out.limited_by = d.limited_by.as_deref().and_then(LimitKind::from_code);
+        out.together = d.together.as_ref().map(amount_from_wire).transpose()?;
         Ok(out)
     }
 }
@@ -41,6 +47,7 @@ impl From<&Available> for AvailableDto {
         AvailableDto {
             balance: amounts_to_wire(&[(Currency::Points, a.points), (Currency::Rubles, a.rubles)]),
             limited_by: a.limited_by.map(|k| k.code().to_string()),
+            together: a.together.map(amount_to_wire),
         }
     }
 }

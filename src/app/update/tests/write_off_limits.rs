@@ -158,6 +158,7 @@ fn what_may_be_written_off_is_asked_on_opening_and_for_the_receipt_total() {
         points: amount(points),
         rubles: amount("50.5"),
         limited_by: by,
+        together: None,
     };
     update(
         &mut m,

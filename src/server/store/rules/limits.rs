@@ -124,6 +124,7 @@ pub fn available(
         let allowed = match tightest {
             Some((kind, cap)) if cap < balance => {
                 out.limited_by = Some(kind);
+                out.together = Some(Amount::from_minor(cap));
                 cap
             }
             _ => balance,
@@ -240,7 +241,11 @@ mod tests {
         assert_eq!(a.points, Amount::from_minor(500));
         assert_eq!(a.rubles, Amount::from_minor(300));
         assert_eq!(a.limited_by, Some(LimitKind::ReceiptShare));
+        assert_eq!(a.together, Some(Amount::from_minor(500)), "both together");
         let free = available(&Limits::default(), spendable, None, &Spent::default());
-        assert_eq!((free.points, free.limited_by), (spendable.points, None));
+        assert_eq!(
+            (free.points, free.limited_by, free.together),
+            (spendable.points, None, None)
+        );
     }
 }
