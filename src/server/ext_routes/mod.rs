@@ -103,6 +103,29 @@ fn made_answer(operation: OperationId) -> Response {
     .into_response()
 }
 
+/// The answer to a movement made under an idempotency key: the operation made now, the
+/// stored answer replayed, or the key's reuse for another request refused. `what` and
+/// `summary` name it in the log.
+fn keyed_answer(
+    outcome: store::Keyed,
+    key: &str,
+    what: &str,
+    summary: &str,
+) -> Result<Response, ApiError> {
+    match outcome {
+        store::Keyed::Fresh(Ok(written)) => {
+            tracing::info!(?written, key, "{what} {summary}");
+            Ok(made_answer(written.operation))
+        }
+        store::Keyed::Fresh(Err(e)) => Err(e.into()),
+        store::Keyed::Replay { status, body } => {
+            tracing::info!(key, status, "{what} replayed: {summary}");
+            Ok(super::idempotency::replay(status, body))
+        }
+        store::Keyed::Mismatch => Err(super::idempotency::reused(key)),
+    }
+}
+
 fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {
     p.map(|Query(q)| q)
         .map_err(|e| ApiError::bad_request(format!("bad query string: {e}")))

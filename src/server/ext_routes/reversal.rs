@@ -52,20 +52,10 @@ pub(super) async fn reversal(
         .in_flight
         .claim(&caller.principal, &key, "a reversal")?;
     let idem = claim.stored(&[original.0.to_string().as_bytes(), &body]);
-    match state
+    let outcome = state
         .store
         .reverse_once(reversal, made, idem, answer)
-        .await?
-    {
-        store::Keyed::Fresh(Ok(written)) => {
-            tracing::info!(original = original.0, ?written, key, "reversal {summary}");
-            Ok(made_answer(written.operation))
-        }
-        store::Keyed::Fresh(Err(e)) => Err(e.into()),
-        store::Keyed::Replay { status, body } => {
-            tracing::info!(original = original.0, key, status, "reversal replayed");
-            Ok(idempotency::replay(status, body))
-        }
-        store::Keyed::Mismatch => Err(idempotency::reused(&key)),
-    }
+        .await?;
+    let summary = format!("of operation {}: {summary}", original.0);
+    keyed_answer(outcome, &key, "reversal", &summary)
 }

@@ -111,16 +111,10 @@ pub(super) async fn write_off(
         .store
         .write_off_once(id, request, made, idem, answer)
         .await?;
-    match outcome {
-        store::Keyed::Fresh(Ok(written)) => {
-            tracing::info!(client = id.0, ?written, key, "write-off {summary}");
-            Ok(made_answer(written.operation))
-        }
-        store::Keyed::Fresh(Err(e)) => Err(e.into()),
-        store::Keyed::Replay { status, body } => {
-            tracing::info!(client = id.0, key, status, "write-off replayed");
-            Ok(idempotency::replay(status, body))
-        }
-        store::Keyed::Mismatch => Err(idempotency::reused(&key)),
-    }
+    keyed_answer(
+        outcome,
+        &key,
+        "write-off",
+        &format!("client {}: {summary}", id.0),
+    )
 }
