@@ -12,8 +12,10 @@ use crate::domain::admin::{
     AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Promotion, Registration, RegistrationQuery, RetailCard,
 };
+use crate::domain::confirm::{CodeCheck, CodeSent, ConfirmationCode};
 use crate::domain::journal::HoldStep;
 use crate::domain::limits::{Available, Capabilities, ManagerPin};
+use crate::domain::lots::Outlook;
 use crate::domain::reversal::Operation;
 use crate::domain::setting::{Problem, SettingFault};
 use crate::domain::shift::ShiftReport;
@@ -99,6 +101,33 @@ pub trait ClientService: Send + Sync {
     fn shift_report(&self, _since: Timestamp) -> BoxFuture<'_, ServiceResult<ShiftReport>> {
         Box::pin(async { Err(not_offered("the shift report")) })
     }
+
+    /// The client's points that expire soonest and those not yet spendable, where the
+    /// provider keeps them; an empty outlook where it does not (nothing is invented).
+    fn outlook(&self, _id: ClientId) -> BoxFuture<'_, ServiceResult<Outlook>> {
+        Box::pin(async { Ok(Outlook::default()) })
+    }
+}
+
+/// Confirmation codes: one sent to the client's phone for a write-off, then the code the
+/// client reads out checked. `loyalty serve` sends through its own route and checks the
+/// code with the write-off ([`CodeCheck::Carried`]); Mloyalty sends and checks through its
+/// own API ([`CodeCheck::Confirmed`]).
+pub trait CodeService: Send + Sync {
+    /// Has a code sent to `client`'s phone for `request` (the amounts it binds to).
+    fn send_code<'a>(
+        &'a self,
+        client: &'a Client,
+        request: &'a WriteOff,
+    ) -> BoxFuture<'a, ServiceResult<CodeSent>>;
+
+    /// Checks the code the client read out, where the vendor checks it apart from the
+    /// write-off; otherwise says it is carried with the write-off, asking nothing.
+    fn check_code<'a>(
+        &'a self,
+        client: &'a Client,
+        code: &'a ConfirmationCode,
+    ) -> BoxFuture<'a, ServiceResult<CodeCheck>>;
 }
 
 /// The error of asking a provider for what it does not do.
@@ -170,6 +199,9 @@ pub trait CardOperationService: Send + Sync {
 #[derive(Clone, Default)]
 pub struct Services {
     pub clients: Option<Arc<dyn ClientService>>,
+    /// Where confirmation codes come from: the write-off's provider, or Mloyalty where the
+    /// profile says so (`codes = "mloyalty"`).
+    pub codes: Option<Arc<dyn CodeService>>,
     pub groups: Option<Arc<dyn GroupService>>,
     pub accumulations: Option<Arc<dyn AccumulationService>>,
     pub registrations: Option<Arc<dyn RegistrationService>>,

@@ -318,6 +318,7 @@ fn request(
         coupons,
         receipt: receipt(t, args)?,
         why: why(t, args)?,
+        code: None,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The config file as written: its TOML shapes, before any secret is read or URL checked.
 
-use super::{ReceiptMode, WriteOffMode};
+use super::{CodeFallbackMode, CodesFrom, ReceiptMode, WriteOffMode};
 use crate::i18n::Locale;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -119,4 +119,14 @@ pub struct ExtFile {
     /// asks for the receipt's number and total.
     #[serde(default)]
     pub receipt: ReceiptMode,
+    /// `"always"`, `"never"` (the default) or `"above:AMOUNT"`: when a write-off needs the
+    /// client's confirmation code, whatever the provider's own policy.
+    pub code_policy: Option<String>,
+    /// `"provider"` (the default) or `"mloyalty"`: where codes are sent and checked.
+    #[serde(default)]
+    pub codes: CodesFrom,
+    /// `"refuse"` (the default) or `"manager"`: where the policy wants a code and nothing
+    /// can check one, refuse the write-off or take a manager's PIN in its place.
+    #[serde(default)]
+    pub code_fallback: CodeFallbackMode,
 }

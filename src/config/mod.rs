@@ -41,6 +41,36 @@ pub enum ReceiptMode {
     Required,
 }
 
+/// Where the console gets confirmation codes from (`codes = "..."`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodesFrom {
+    /// The write-off's own provider, where it has codes (`loyalty serve` does).
+    #[default]
+    Provider,
+    /// Mloyalty's `GetSendVerificationCode` and `GetConfirmCode`, through the profile's
+    /// `[mloyalty]` section.
+    Mloyalty,
+}
+
+/// What the console does when the policy wants a code and nothing can check one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeFallbackMode {
+    #[default]
+    Refuse,
+    Manager,
+}
+
+/// A profile's confirmation codes: when it wants one, where from, and what to do where
+/// none can be checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeSettings {
+    pub policy: crate::domain::confirm::CodePolicy,
+    pub from: CodesFrom,
+    pub fallback: CodeFallbackMode,
+}
+
 /// How the console proves who it is to a seed-001 API.
 #[derive(Debug, Clone)]
 pub enum ExtCredential {
@@ -58,6 +88,7 @@ pub struct ExtSettings {
     pub credential: ExtCredential,
     pub write_off: WriteOffMode,
     pub receipt: ReceiptMode,
+    pub codes: CodeSettings,
 }
 
 /// A provider's URL and the one secret it needs.
@@ -179,6 +210,18 @@ impl Settings {
                 .as_ref()
                 .map_or(ReceiptMode::default(), |e| e.receipt),
             Backend::Embedded => ReceiptMode::default(),
+        }
+    }
+
+    /// The profile's confirmation codes; the built-in server's say nothing of their own
+    /// (its policy is the server's, told through its capabilities).
+    pub fn codes(&self) -> CodeSettings {
+        match &self.backend {
+            Backend::Profile { providers, .. } => providers
+                .ext
+                .as_ref()
+                .map_or(CodeSettings::default(), |e| e.codes),
+            Backend::Embedded => CodeSettings::default(),
         }
     }
 }

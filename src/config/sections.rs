@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::domain::LOGIN_MAX;
+use crate::domain::confirm::CodePolicy;
 use crate::domain::setting::{Problem, SettingFault};
 
 impl ProfileFile {
@@ -199,12 +200,28 @@ impl ExtFile {
         let credential = api_key
             .zip(token)
             .and_then(|(api_key, token)| found.take(self.credential(at, api_key, token)));
-        found.done(url.and(credential).map(|credential| ExtSettings {
-            base_url: self.base_url.clone(),
-            credential,
-            write_off: self.write_off,
-            receipt: self.receipt,
-        }))
+        let policy = match &self.code_policy {
+            None => Some(CodePolicy::default()),
+            Some(text) => found.take(
+                CodePolicy::parse(text)
+                    .map_err(|e| fault(format!("{at}.code_policy"), Problem::Shape(e))),
+            ),
+        };
+        found.done(
+            url.and(credential)
+                .zip(policy)
+                .map(|(credential, policy)| ExtSettings {
+                    base_url: self.base_url.clone(),
+                    credential,
+                    write_off: self.write_off,
+                    receipt: self.receipt,
+                    codes: CodeSettings {
+                        policy,
+                        from: self.codes,
+                        fallback: self.code_fallback,
+                    },
+                }),
+        )
     }
 
     /// The one credential the section gives: `login` with `api_key`, or a `token`.

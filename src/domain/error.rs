@@ -55,6 +55,25 @@ pub enum Reason {
     OverReversal,
     /// The operation is not a write-off, is not this client's, or is unknown.
     NotReversible,
+    /// The write-off needs the client's confirmation code (or a manager's PIN), and none
+    /// was given.
+    CodeRequired,
+    /// The code is not the one sent for this client, amount and till.
+    CodeWrong,
+    /// The code has expired, or none was sent: another must be sent.
+    CodeExpired,
+    /// The code was used already.
+    CodeUsed,
+    /// Too many wrong tries of this code: another must be sent.
+    CodeAttempts,
+    /// Too many codes sent to this phone lately.
+    CodeSends,
+    /// Another code may be sent only after a pause (the error's `retry_after`).
+    CodeResendWait,
+    /// The code could not be delivered (the SMS gateway failed or did not answer).
+    CodeUndelivered,
+    /// The client has no phone to send a code to.
+    NoPhone,
 }
 
 /// A backend failure with the vendor's own words, already free of URLs and secrets.

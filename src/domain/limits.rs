@@ -89,6 +89,10 @@ pub struct Capabilities {
     pub limits: bool,
     /// Answers the shift report from its ledger.
     pub shift_report: bool,
+    /// Sends and checks confirmation codes, under this policy for the till's point of sale.
+    pub codes: Option<super::confirm::CodePolicy>,
+    /// Keeps points in lots that expire and activate, and answers their outlook.
+    pub outlook: bool,
 }
 
 /// A manager's PIN as typed: sent once, in a header, never printed or journalled.

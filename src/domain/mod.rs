@@ -1,11 +1,13 @@
 //! Loyalty types that know no wire format: what the console shows and the server stores.
 
 pub mod admin;
+pub mod confirm;
 pub mod days;
 pub mod error;
 pub mod export;
 pub mod journal;
 pub mod limits;
+pub mod lots;
 pub mod mask;
 pub mod money;
 pub mod phone;
@@ -139,6 +141,9 @@ pub struct WriteOff {
     pub receipt: Option<Receipt>,
     /// Why a manager let it past a shop limit: given with the manager's PIN.
     pub why: Option<reversal::Why>,
+    /// The client's confirmation code, where the server checks it with the write-off
+    /// ([`confirm::CodeCheck::Carried`]).
+    pub code: Option<confirm::ConfirmationCode>,
 }
 
 impl WriteOff {

@@ -211,6 +211,8 @@ pub struct About {
     pub why: Option<Why>,
     pub receipt: Option<Receipt>,
     pub original: Option<OperationId>,
+    /// How a write-off that needed the client's code was allowed.
+    pub confirmed: Option<super::confirm::Confirmed>,
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ pub struct ShiftRow {
     pub coupons_back: u32,
     /// Movements a manager's PIN allowed.
     pub overrides: u32,
+    /// Write-offs a manager's PIN let go without the client's code (also counted in
+    /// `overrides`).
+    pub bypasses: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,4 +40,18 @@ pub struct ShiftReport {
     /// This till's movements since `since` whose outcome is still unknown: only its
     /// journal knows them, whichever the source.
     pub unknown: u32,
+    /// Every write-off a manager's PIN let go without the client's code, with both names.
+    pub bypasses: Vec<Bypass>,
+}
+
+/// One write-off that went without the client's code because a manager allowed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bypass {
+    pub operation: Option<super::OperationId>,
+    pub at: Timestamp,
+    pub principal: Option<String>,
+    pub login: Option<String>,
+    pub manager: Option<String>,
+    pub points: super::Amount,
+    pub rubles: super::Amount,
 }

@@ -42,6 +42,15 @@ pub fn refusal(t: &Text, e: &ServiceError) -> String {
         Some(Reason::PinWrong) => t.money.reason_pin_wrong.to_string(),
         Some(Reason::OverReversal) => t.money.reason_over_reversal.to_string(),
         Some(Reason::NotReversible) => t.money.reason_not_reversible.to_string(),
+        Some(Reason::CodeRequired) => t.codes.reason_code_required.to_string(),
+        Some(Reason::CodeWrong) => t.codes.reason_code_wrong.to_string(),
+        Some(Reason::CodeExpired) => t.codes.reason_code_expired.to_string(),
+        Some(Reason::CodeUsed) => t.codes.reason_code_used.to_string(),
+        Some(Reason::CodeAttempts) => t.codes.reason_code_attempts.to_string(),
+        Some(Reason::CodeSends) => t.codes.reason_code_sends.to_string(),
+        Some(Reason::CodeResendWait) => t.codes.reason_code_resend_wait.to_string(),
+        Some(Reason::CodeUndelivered) => t.codes.reason_code_undelivered.to_string(),
+        Some(Reason::NoPhone) => t.codes.reason_no_phone.to_string(),
         None => error(t, e),
     }
 }

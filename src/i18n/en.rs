@@ -349,5 +349,6 @@ pub const TEXT: Text = Text {
     outcome_reversed_after_check: "given back (checked)",
     outcome_not_reversed_after_check: "not given back (checked)",
     money: super::money::en::TEXT,
+    codes: super::codes::en::TEXT,
     cli: super::cli::en::TEXT,
 };

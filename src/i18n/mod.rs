@@ -2,6 +2,7 @@
 //! and dates. The catalogue is a struct, so a string missing in one language does not build.
 
 mod cli;
+mod codes;
 pub mod describe;
 mod en;
 mod format;

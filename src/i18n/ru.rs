@@ -349,5 +349,6 @@ pub const TEXT: Text = Text {
     outcome_reversed_after_check: "прошло (проверено)",
     outcome_not_reversed_after_check: "не прошло (проверено)",
     money: super::money::ru::TEXT,
+    codes: super::codes::ru::TEXT,
     cli: super::cli::ru::TEXT,
 };

@@ -2,6 +2,7 @@
 
 use super::Plural;
 use super::cli::CliText;
+use super::codes::CodesText;
 use super::money::MoneyText;
 
 /// The catalogue. Strings with `{}` take one argument, filled by [`fill`].
@@ -347,6 +348,8 @@ pub struct Text {
     pub outcome_not_reversed_after_check: &'static str,
     /// Money: write-off, refusals and limits, PIN, receipt, reversal, shift report.
     pub money: MoneyText,
+    /// Confirmation codes, expiring and pending points.
+    pub codes: CodesText,
     /// The command line's sentences.
     pub cli: CliText,
 }

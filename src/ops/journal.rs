@@ -301,6 +301,7 @@ impl Journal {
                             total: amount(receipt_total).unwrap_or(Amount::ZERO),
                         }),
                         why: None,
+                        code: None,
                     };
                     // A reversal's or a refund's line always says why; a write-off's only
                     // when a manager let it past a limit.
@@ -393,6 +394,7 @@ mod tests {
             coupons: vec![CouponId(7)],
             receipt: None,
             why: None,
+            code: None,
         };
         j.attempt(&write_off("k1", 1, &w)).unwrap();
         j.outcome(
@@ -437,6 +439,7 @@ mod tests {
             coupons: vec![],
             receipt: None,
             why: None,
+            code: None,
         };
         Journal::new(path.clone(), "shop".into())
             .by(Some("cashier@shop.ru"))
@@ -486,6 +489,7 @@ mod tests {
                         coupons: vec![CouponId(5), CouponId(6)],
                         receipt: None,
                         why: None,
+                        code: None,
                     }),
                     reason: None,
                     manager: false,
@@ -512,6 +516,7 @@ mod tests {
                 coupons: vec![],
                 receipt: None,
                 why: None,
+                code: None,
             },
         );
         let reasoned = Attempt {
@@ -525,6 +530,7 @@ mod tests {
                     coupons: vec![CouponId(3)],
                     receipt: None,
                     why: None,
+                    code: None,
                 },
             )
         };

@@ -103,6 +103,7 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
             credential: ExtCredential::Bearer(Secret::new(token.clone())),
             write_off: WriteOffMode::Direct,
             receipt: crate::config::ReceiptMode::default(),
+            codes: crate::config::CodeSettings::default(),
         }),
         poster: Some(endpoint(token)),
         mloyalty: Some(MloyaltySettings {

@@ -87,6 +87,7 @@ pub fn from_journal(rows: &[JournalRow], since: Timestamp) -> ShiftReport {
         source: ReportSource::Journal,
         rows: by_cashier.into_values().collect(),
         unknown: 0,
+        bypasses: Vec::new(),
     }
 }
 

@@ -84,6 +84,7 @@ pub fn reversal(locale: Locale, r: &Reversal) -> String {
             coupons: r.coupons.clone(),
             receipt: None,
             why: None,
+            code: None,
         },
     )
 }

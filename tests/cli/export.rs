@@ -27,6 +27,7 @@ fn services(s: &TestServer) -> Services {
             credential: ExtCredential::Bearer(Secret::new(TOKEN)),
             write_off: WriteOffMode::Direct,
             receipt: loyalty_console::config::ReceiptMode::default(),
+            codes: Default::default(),
         }),
         poster: Some(endpoint(TOKEN)),
         mloyalty: Some(MloyaltySettings {

@@ -324,6 +324,7 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
         coupons: vec![CouponId(1235)],
         receipt: None,
         why: None,
+        code: None,
     };
     journal
         .attempt(&Attempt::write_off(

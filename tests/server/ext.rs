@@ -238,6 +238,7 @@ async fn a_write_off_takes_balances_and_coupons_in_one_go() {
         coupons: vec![CouponId(1235)],
         receipt: None,
         why: None,
+        code: None,
     };
     // A minute after the data was made; coupon 1235 expires 30 days after that.
     s.clock.advance(jiff::SignedDuration::from_mins(1));
@@ -291,6 +292,7 @@ async fn an_overdraw_is_refused_and_changes_nothing() {
         coupons: vec![CouponId(1235)],
         receipt: None,
         why: None,
+        code: None,
     };
     let e = a
         .write_off(SAMPLE, request, None, None, &no_record)
@@ -340,6 +342,7 @@ async fn foreign_expired_and_redeemed_coupons_are_refused() {
         coupons: vec![coupon],
         receipt: None,
         why: None,
+        code: None,
     };
     let e = a
         .write_off(SAMPLE, with_points(foreign), None, None, &no_record)
@@ -784,6 +787,7 @@ async fn the_console_writes_off_in_holds_against_loyalty_serve() {
         coupons: vec![CouponId(1235)],
         receipt: None,
         why: None,
+        code: None,
     };
     adapter
         .write_off(SAMPLE, request, Some("k".into()), None, &record)

@@ -139,6 +139,7 @@ async fn sends_the_write_off_body_in_the_documented_shape() {
         coupons: vec![CouponId(123), CouponId(321)],
         receipt: None,
         why: None,
+        code: None,
     };
     a.write_off(ClientId(1_234_567), request, None, None, &no_record)
         .await
@@ -521,6 +522,7 @@ fn points_roubles_coupon() -> WriteOff {
         coupons: vec![CouponId(1235)],
         receipt: None,
         why: None,
+        code: None,
     }
 }
 

@@ -162,6 +162,7 @@ fn shown(cx: &Context<'_>, o: &Operation) -> String {
             coupons: o.coupons.clone(),
             receipt: None,
             why: None,
+            code: None,
         },
     );
     let left = describe::write_off(
@@ -172,6 +173,7 @@ fn shown(cx: &Context<'_>, o: &Operation) -> String {
             coupons: o.coupons_left(),
             receipt: None,
             why: None,
+            code: None,
         },
     );
     format!(
@@ -192,6 +194,7 @@ fn describe_back(cx: &Context<'_>, r: &Reversal) -> String {
             coupons: r.coupons.clone(),
             receipt: None,
             why: None,
+            code: None,
         },
     )
 }

@@ -15,6 +15,8 @@ pub(super) async fn capabilities() -> Json<CapabilitiesDto> {
         receipt: true,
         limits: true,
         shift_report: true,
+        codes: None,
+        outlook: false,
     }))
 }
 

@@ -41,6 +41,7 @@ fn the_journal() {
                         },
                         receipt: None,
                         why: None,
+                        code: None,
                     }),
                     reason: None,
                     manager: false,

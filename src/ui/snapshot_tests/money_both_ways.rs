@@ -15,6 +15,8 @@ const ALL: Capabilities = Capabilities {
     receipt: true,
     limits: true,
     shift_report: true,
+    codes: None,
+    outlook: false,
 };
 
 /// The write-off dialog on a provider with receipts and limits, «Доступно» answered.
@@ -129,6 +131,7 @@ fn journal_rows() -> Vec<JournalRow> {
                 total: Amount::from_minor(100_000),
             }),
             why: None,
+            code: None,
         },
     );
     let row = |minutes, attempt, operation| JournalRow {
@@ -305,6 +308,7 @@ fn the_shift_report() {
             coupons: 2,
             coupons_back: 1,
             overrides: 1,
+            bypasses: 0,
         };
         update(
             &mut m,
@@ -318,6 +322,7 @@ fn the_shift_report() {
                         row("boris", 99_900, 0),
                     ],
                     unknown: 1,
+                    bypasses: Vec::new(),
                 }),
             },
         );
@@ -344,6 +349,7 @@ fn history_says_who_why_and_which_receipt() {
                 total: Amount::from_minor(100_000),
             }),
             original: None,
+            confirmed: None,
         };
         let card = m.card.as_mut().unwrap();
         let rows = card.history.rows.data.as_mut().unwrap();

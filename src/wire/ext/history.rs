@@ -106,5 +106,6 @@ fn about_from_wire(dto: &HistoryDto) -> Result<Option<About>, WireError> {
         why: why_from_wire(dto.reason.as_deref(), dto.note.as_deref()),
         receipt: dto.receipt.as_ref().map(Receipt::try_from).transpose()?,
         original: dto.original.map(OperationId),
+        confirmed: None,
     }))
 }

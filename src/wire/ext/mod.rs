@@ -101,6 +101,15 @@ pub fn refusal_reason(code: &str) -> Option<crate::domain::Reason> {
         "pin_wrong" => Some(Reason::PinWrong),
         "over_reversal" => Some(Reason::OverReversal),
         "not_reversible" | "operation_not_found" => Some(Reason::NotReversible),
+        "code_required" => Some(Reason::CodeRequired),
+        "code_wrong" => Some(Reason::CodeWrong),
+        "code_expired" => Some(Reason::CodeExpired),
+        "code_used" => Some(Reason::CodeUsed),
+        "code_attempts" => Some(Reason::CodeAttempts),
+        "code_sends" => Some(Reason::CodeSends),
+        "code_resend_wait" => Some(Reason::CodeResendWait),
+        "code_undelivered" => Some(Reason::CodeUndelivered),
+        "no_phone" => Some(Reason::NoPhone),
         _ => None,
     }
 }
@@ -126,6 +135,8 @@ pub enum WireError {
     Timestamp(i64),
     #[error("unknown operation kind {0:?}")]
     Kind(String),
+    #[error("date {0:?}: {1}")]
+    Date(String, String),
 }
 
 pub fn currency_from_wire(text: &str) -> Result<Currency, WireError> {

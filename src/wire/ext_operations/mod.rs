@@ -4,13 +4,17 @@
 //! a 404 on `capabilities/` is how the console learns it.
 
 mod available;
+mod codes;
 mod operations;
+mod outlook;
 mod shift;
 
 pub use available::{AvailableDto, available_path};
+pub use codes::{CODE_HEADER, CODE_REFUSALS, CodeSentDto, code_path};
 pub use operations::{
     OperationDto, ReversalDto, operation_path, reversal_from_wire, reversal_path, why_from_wire,
 };
+pub use outlook::{DatedDto, OutlookDto, outlook_path};
 pub use shift::{SHIFT_REPORT_PATH, ShiftReportDto, ShiftRowDto};
 
 use super::ext::WireError;
@@ -35,6 +39,9 @@ pub struct CapabilitiesDto {
     pub receipt: bool,
     pub limits: bool,
     pub shift_report: bool,
+    /// The till's code policy (`CodePolicy::code`), where the server has codes.
+    pub codes: Option<String>,
+    pub outlook: bool,
 }
 
 impl From<CapabilitiesDto> for Capabilities {
@@ -44,6 +51,11 @@ impl From<CapabilitiesDto> for Capabilities {
             receipt: d.receipt,
             limits: d.limits,
             shift_report: d.shift_report,
+            codes: d
+                .codes
+                .as_deref()
+                .and_then(|c| crate::domain::confirm::CodePolicy::parse(c).ok()),
+            outlook: d.outlook,
         }
     }
 }
@@ -55,6 +67,8 @@ impl From<Capabilities> for CapabilitiesDto {
             receipt: c.receipt,
             limits: c.limits,
             shift_report: c.shift_report,
+            codes: c.codes.map(|p| p.code()),
+            outlook: c.outlook,
         }
     }
 }

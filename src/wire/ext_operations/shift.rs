@@ -1,7 +1,8 @@
 //! The shift report: per cashier, what was written off and given back, and how often.
 
 use super::{amounts_from_wire, amounts_to_wire};
-use crate::domain::shift::{ReportSource, ShiftReport, ShiftRow};
+use crate::domain::OperationId;
+use crate::domain::shift::{Bypass, ReportSource, ShiftReport, ShiftRow};
 use crate::domain::text::clean_opt;
 use crate::domain::{Balances, Currency};
 use crate::wire::ext::{AmountDto, WireError, timestamp_from_wire};
@@ -15,6 +16,24 @@ pub const SHIFT_REPORT_PATH: &str = "/reports/shift/";
 pub struct ShiftReportDto {
     pub since: i64,
     pub rows: Vec<ShiftRowDto>,
+    /// Write-offs a manager's PIN let go without the client's code.
+    #[serde(default)]
+    pub bypasses: Vec<BypassDto>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BypassDto {
+    #[serde(default)]
+    pub operation_id: Option<i64>,
+    pub at: i64,
+    #[serde(default)]
+    pub principal: Option<String>,
+    #[serde(default)]
+    pub login: Option<String>,
+    #[serde(default)]
+    pub manager: Option<String>,
+    pub balance: Vec<AmountDto>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,6 +50,8 @@ pub struct ShiftRowDto {
     pub coupons: u32,
     pub coupons_back: u32,
     pub overrides: u32,
+    #[serde(default)]
+    pub bypasses: u32,
 }
 
 impl TryFrom<ShiftReportDto> for ShiftReport {
@@ -55,6 +76,23 @@ impl TryFrom<ShiftReportDto> for ShiftReport {
                     coupons: r.coupons,
                     coupons_back: r.coupons_back,
                     overrides: r.overrides,
+                    bypasses: r.bypasses,
+                })
+            })
+            .collect::<Result<_, WireError>>()?;
+        let bypasses = d
+            .bypasses
+            .into_iter()
+            .map(|b| {
+                let (points, rubles) = amounts_from_wire(&b.balance)?;
+                Ok(Bypass {
+                    operation: b.operation_id.map(OperationId),
+                    at: timestamp_from_wire(b.at)?,
+                    principal: clean_opt(b.principal),
+                    login: clean_opt(b.login),
+                    manager: clean_opt(b.manager),
+                    points,
+                    rubles,
                 })
             })
             .collect::<Result<_, WireError>>()?;
@@ -63,6 +101,7 @@ impl TryFrom<ShiftReportDto> for ShiftReport {
             source: ReportSource::Server,
             rows,
             unknown: 0,
+            bypasses,
         })
     }
 }
@@ -84,6 +123,22 @@ impl From<&ShiftReport> for ShiftReportDto {
                     coupons: r.coupons,
                     coupons_back: r.coupons_back,
                     overrides: r.overrides,
+                    bypasses: r.bypasses,
+                })
+                .collect(),
+            bypasses: r
+                .bypasses
+                .iter()
+                .map(|b| BypassDto {
+                    operation_id: b.operation.map(|o| o.0),
+                    at: b.at.as_millisecond(),
+                    principal: b.principal.clone(),
+                    login: b.login.clone(),
+                    manager: b.manager.clone(),
+                    balance: amounts_to_wire(&[
+                        (Currency::Points, b.points),
+                        (Currency::Rubles, b.rubles),
+                    ]),
                 })
                 .collect(),
         }

@@ -31,6 +31,7 @@ fn the_report_starts_at_midnight_where_the_till_is() {
         source: ReportSource::Journal,
         rows: vec![],
         unknown: 2,
+        bypasses: Vec::new(),
     };
     update(
         &mut m,

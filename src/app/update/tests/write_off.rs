@@ -118,6 +118,7 @@ pub(super) fn to_confirmation(m: &mut Model) -> WriteOff {
         coupons: vec![CouponId(7)],
         receipt: None,
         why: None,
+        code: None,
     };
     assert!(matches!(
         dialog_step(m),

@@ -17,6 +17,8 @@ fn all() -> Capabilities {
         receipt: true,
         limits: true,
         shift_report: true,
+        codes: None,
+        outlook: false,
     }
 }
 

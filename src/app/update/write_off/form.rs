@@ -160,6 +160,7 @@ pub(super) fn validate(d: &WriteOffDialog, now: jiff::Timestamp) -> Result<Write
         coupons,
         receipt: receipt(d)?,
         why: override_why(d)?,
+        code: None,
     };
     if request.is_empty() {
         return Err(FormProblem::Nothing);

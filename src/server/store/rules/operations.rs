@@ -92,6 +92,7 @@ pub fn about(id: i64, row: Stored) -> About {
         why: why_from_wire(row.reason.as_deref(), row.note.as_deref()),
         receipt: receipt_of(row.receipt_number, row.receipt_total),
         original: row.original.map(OperationId),
+        confirmed: None,
     }
 }
 
@@ -205,5 +206,6 @@ pub fn shift_report(since: Timestamp, lines: Vec<ShiftLine>) -> ShiftReport {
         source: ReportSource::Server,
         rows,
         unknown: 0,
+        bypasses: Vec::new(),
     }
 }

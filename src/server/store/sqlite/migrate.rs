@@ -13,7 +13,7 @@ use rusqlite::Connection;
 /// them and the ledger's `principal`, 3 with the holds' owner and refunder, 4 with
 /// operations, their coupons and managers. PostgreSQL numbers its own steps
 /// (`postgres::SCHEMA_VERSION`).
-pub(super) const SCHEMA_VERSION: i64 = 4;
+pub(super) const SCHEMA_VERSION: i64 = 6;
 
 /// A column as `ALTER TABLE … ADD COLUMN` takes it: table, column, declaration.
 type Column = (&'static str, &'static str, &'static str);
@@ -69,6 +69,19 @@ const STEPS: &[Step] = &[
             ("client_groups", "changed_ms", "INTEGER"),
         ],
         sql: include_str!("../../../../assets/sqlite/004_operations.sql"),
+    },
+    Step {
+        // How a write-off that needed a confirmation code was allowed.
+        columns: &[(
+            "operations",
+            "confirmed",
+            "TEXT CHECK (confirmed IN ('code', 'manager'))",
+        )],
+        sql: include_str!("../../../../assets/sqlite/005_codes.sql"),
+    },
+    Step {
+        columns: &[],
+        sql: include_str!("../../../../assets/sqlite/006_lots.sql"),
     },
 ];
 

@@ -1,0 +1,1 @@
+-- SQLite, version 6: points as lots that expire and activate.
