@@ -126,6 +126,12 @@ pub fn hash(salt: &[u8], code: &str) -> Vec<u8> {
 /// A phone as the digits it is sent to and counted by; `None`: no phone at all.
 pub fn phone_digits(phone: Option<&str>) -> Option<String> {
     let digits: String = phone?.chars().filter(char::is_ascii_digit).collect();
+    // A Russian number however it was written: 8 916 …, 916 …, +7 916 … are one phone.
+    let digits = match (digits.len(), digits.strip_prefix('8')) {
+        (11, Some(national)) => format!("7{national}"),
+        (10, _) => format!("7{digits}"),
+        _ => digits,
+    };
     (digits.len() >= 5).then_some(digits)
 }
 
@@ -380,6 +386,7 @@ mod tests {
         assert_eq!(hash(&salt, &code), digest);
         assert_eq!(mask_phone("79161234567"), "+7 *** ***-45-67");
         assert_eq!(phone_digits(Some("+7 (916) 123-45-67")).unwrap(), "79161234567");
+        assert_eq!(phone_digits(Some("8 (916) 123 45 67")).unwrap(), "79161234567");
         assert_eq!(phone_digits(Some("")), None);
         assert_eq!(phone_digits(None), None);
     }
