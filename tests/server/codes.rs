@@ -266,7 +266,7 @@ async fn a_code_is_bound_to_its_client_amount_and_till() {
 
 #[tokio::test]
 async fn a_managers_pin_stands_in_for_the_code_and_is_recorded_with_both_names() {
-    let (s, _outbox) = server("always").await;
+    let (s, outbox) = server("always").await;
     let made = write_off(&s, TOKEN, &[("X-Manager-Pin", PIN)], &points("10")).await;
     assert_eq!(made.status, 200, "{}", made.body);
     let row: (String, String, String) = s
@@ -282,6 +282,47 @@ async fn a_managers_pin_stands_in_for_the_code_and_is_recorded_with_both_names()
     assert_eq!(row, ("manager".into(), "Ольга".into(), "token".into()));
     let wrong = write_off(&s, TOKEN, &[("X-Manager-Pin", "11111")], &points("10")).await;
     assert_eq!((wrong.status, wrong.code()), (403, "pin_wrong"));
+    let with_code = points("20");
+    assert_eq!(send(&s, TOKEN, SAMPLE.0, &with_code).await.status, 200);
+    let code = newest_code(outbox.path());
+    let header = [("X-Confirmation-Code", code.as_str())];
+    assert_eq!(write_off(&s, TOKEN, &header, &with_code).await.status, 200);
+    let http = reqwest::Client::new();
+    let read = |path: String| {
+        let http = http.clone();
+        async move {
+            let answer = http.get(path).bearer_auth(TOKEN).send().await.unwrap();
+            assert_eq!(answer.status().as_u16(), 200);
+            answer.json::<Value>().await.unwrap()
+        }
+    };
+    // The client's history says how it was allowed, and by whom.
+    let history = read(format!(
+        "{}/ext/api/v1/clients/{}/balance/history/",
+        s.url(),
+        SAMPLE.0
+    ))
+    .await;
+    let rows = history.as_array().unwrap();
+    assert_eq!(rows[0]["confirmed"], "code");
+    assert_eq!(rows[1]["confirmed"], "manager");
+    assert_eq!(rows[1]["manager"], "Ольга");
+    assert_eq!(rows[1]["principal"], "token");
+    // The shift report counts the bypass for its cashier and lists it with both names;
+    // a write-off the policy let go with a code is no bypass.
+    let since = s.anchor.as_millisecond() - 1;
+    let report = read(format!("{}/ext/api/v1/reports/shift/?since={since}", s.url())).await;
+    let rows = report["rows"].as_array().unwrap();
+    let till: Vec<&Value> = rows.iter().filter(|r| r["principal"] == "token").collect();
+    assert_eq!(till.len(), 1, "{report}");
+    assert_eq!(till[0]["bypasses"], 1);
+    assert_eq!(till[0]["writeOffs"], 2);
+    let bypasses = report["bypasses"].as_array().unwrap();
+    assert_eq!(bypasses.len(), 1, "{report}");
+    assert_eq!(bypasses[0]["manager"], "Ольга");
+    assert_eq!(bypasses[0]["principal"], "token");
+    assert_eq!(bypasses[0]["operationId"], made.body["operationId"]);
+    assert_eq!(bypasses[0]["balance"][0]["amount"], 10);
 }
 
 #[tokio::test]
