@@ -11,16 +11,14 @@ use jiff::{SignedDuration, Timestamp};
 use loyalty_console::domain::admin::{
     CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
 };
+use loyalty_console::domain::confirm::Confirmed;
 use loyalty_console::domain::{
     Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, WriteOff,
 };
 use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
 use loyalty_console::server::holds::Reach;
 use loyalty_console::server::principals::Role;
-use loyalty_console::domain::confirm::Confirmed;
-use loyalty_console::server::store::rules::codes::{
-    self, CodeRefusal, Confirm, NewCode, Verdict,
-};
+use loyalty_console::server::store::rules::codes::{self, CodeRefusal, Confirm, NewCode, Verdict};
 use loyalty_console::server::store::{
     DbTarget, Idempotency, Keyed, Made, OperationFilter, Refusal, Store, StoreError,
 };
@@ -1118,13 +1116,22 @@ async fn a_code(store: &Store, client: ClientId, minor: i64, at: Timestamp) -> (
         expires_ms: (at + SignedDuration::from_mins(5)).as_millisecond(),
     };
     let (id, phone) = store.record_code(new).await.unwrap();
-    assert!(phone.len() >= 10 && phone.bytes().all(|b| b.is_ascii_digit()), "{phone}");
+    assert!(
+        phone.len() >= 10 && phone.bytes().all(|b| b.is_ascii_digit()),
+        "{phone}"
+    );
     (id, code)
 }
 
 async fn check(store: &Store, client: ClientId, code: &str, minor: i64, at: Timestamp) -> Verdict {
     store
-        .check_code(client, code.into(), "till-1".into(), (minor, 0), at.as_millisecond())
+        .check_code(
+            client,
+            code.into(),
+            "till-1".into(),
+            (minor, 0),
+            at.as_millisecond(),
+        )
         .await
         .unwrap()
 }
@@ -1170,7 +1177,10 @@ async fn confirmation_codes_are_spent_once_with_their_write_off(store: &Store) {
         check(store, client, &code, 2_00, t0).await,
         Verdict::Refuse(CodeRefusal::Wrong, Some(id))
     );
-    assert_eq!(check(store, client, &code, 1_00, t0).await, Verdict::Spend(id));
+    assert_eq!(
+        check(store, client, &code, 1_00, t0).await,
+        Verdict::Spend(id)
+    );
     let by_code = Made {
         confirm: Some(Confirm::Code(id)),
         ..made(t0)
@@ -1180,7 +1190,10 @@ async fn confirmation_codes_are_spent_once_with_their_write_off(store: &Store) {
         .write_off(client, points(1_000_000_000_00), by_code.clone())
         .await
         .unwrap_err();
-    assert!(matches!(e, StoreError::Refused(Refusal::Insufficient { .. })), "{e:?}");
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { .. })),
+        "{e:?}"
+    );
     assert_eq!(
         check(store, client, &code, 1_00, t0).await,
         Verdict::Spend(id),
@@ -1197,7 +1210,10 @@ async fn confirmation_codes_are_spent_once_with_their_write_off(store: &Store) {
         store.balances(client).await.unwrap().points,
         Amount::from_minor(before.minor() - 1_00)
     );
-    assert_eq!(check(store, client, &code, 1_00, t0).await, Verdict::Spent(id));
+    assert_eq!(
+        check(store, client, &code, 1_00, t0).await,
+        Verdict::Spent(id)
+    );
     let idem = Idempotency {
         scope: "till-1".into(),
         key: "code-spent".into(),

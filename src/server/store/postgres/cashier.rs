@@ -167,7 +167,7 @@ impl Postgres {
                             reason: r.get(11),
                             note: r.get(12),
                             original: r.get(13),
-                    confirmed: r.get(14),
+                            confirmed: r.get(14),
                         },
                     )
                 });
