@@ -150,7 +150,7 @@ async fn above_an_amount_asks_a_code_only_strictly_above_it_and_the_code_lets_it
     let code = newest_code(outbox.path());
     let made = write_off(&s, TOKEN, &[("X-Confirmation-Code", &code)], &above).await;
     assert_eq!(made.status, 200, "{}", made.body);
-    assert_eq!(balance_points(&s).await, before - 500_01);
+    assert_eq!(balance_points(&s).await, before - 50_001);
     assert_eq!(
         sql_text(
             &s,
