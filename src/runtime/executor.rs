@@ -172,6 +172,31 @@ impl Executor {
                     id,
                     result: reverse::send(&s, &journal, request, key, Some(manager)).await,
                 },
+                Cmd::SendCode {
+                    id,
+                    client,
+                    request,
+                } => Msg::CodeSent {
+                    id,
+                    result: call(stop, &s.codes, "codes", |c| async move {
+                        c.send_code(&client, &request).await
+                    })
+                    .await,
+                },
+                Cmd::CheckCode { id, client, code } => Msg::CodeChecked {
+                    id,
+                    result: call(stop, &s.codes, "codes", |c| async move {
+                        c.check_code(&client, &code).await
+                    })
+                    .await,
+                },
+                Cmd::LoadOutlook { id, client } => Msg::OutlookLoaded {
+                    id,
+                    result: call(stop, &s.clients, "ext", |c| async move {
+                        c.outlook(client).await
+                    })
+                    .await,
+                },
                 Cmd::LoadCapabilities { id } => Msg::CapabilitiesLoaded {
                     id,
                     result: call(stop, &s.clients, "ext", |c| async move {

@@ -6,7 +6,8 @@ use crate::domain::admin::{AccumulationQuery, CardOperationQuery, GroupDraft, Re
 use crate::domain::export::Export;
 use crate::domain::journal::Outcome;
 use crate::domain::limits::ManagerPin;
-use crate::domain::{Amount, ClientId, ClientQuery, HistoryQuery, OperationId, Reversal, WriteOff};
+use crate::domain::confirm::ConfirmationCode;
+use crate::domain::{Amount, Client, ClientId, ClientQuery, HistoryQuery, OperationId, Reversal, WriteOff};
 use jiff::Timestamp;
 use std::time::Duration;
 
@@ -54,6 +55,25 @@ pub enum Cmd {
         request: Reversal,
         key: String,
         manager: ManagerPin,
+    },
+    /// Have the client's confirmation code sent for `request` (a send, not money: never
+    /// dropped, but nothing is written off by it).
+    SendCode {
+        id: RequestId,
+        client: Client,
+        request: WriteOff,
+    },
+    /// Check the code the client read out, where the vendor checks it apart from the
+    /// write-off.
+    CheckCode {
+        id: RequestId,
+        client: Client,
+        code: ConfirmationCode,
+    },
+    /// The client's points that expire soonest and those not yet spendable.
+    LoadOutlook {
+        id: RequestId,
+        client: ClientId,
     },
     /// What the provider can do beyond a plain write-off.
     LoadCapabilities {
@@ -171,8 +191,11 @@ impl Cmd {
             | Cmd::LoadCapabilities { id }
             | Cmd::LoadAvailable { id, .. }
             | Cmd::LoadOperation { id, .. }
-            | Cmd::LoadShiftReport { id, .. } => (id, Kind::Read),
+            | Cmd::LoadShiftReport { id, .. }
+            | Cmd::LoadOutlook { id, .. } => (id, Kind::Read),
             Cmd::WriteOff { id, .. }
+            | Cmd::SendCode { id, .. }
+            | Cmd::CheckCode { id, .. }
             | Cmd::Reverse { id, .. }
             | Cmd::SaveGroup { id, .. }
             | Cmd::RemoveGroup { id, .. }

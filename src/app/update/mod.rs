@@ -134,6 +134,9 @@ fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::OperationLoaded { id, result } => reversal::operation_loaded(model, id, result),
         Msg::Reversed { id, result } => reversal::reversed(model, id, result),
         Msg::ShiftReportLoaded { id, result } => shift::loaded(model, id, result),
+        Msg::CodeSent { id, result } => write_off::code_sent(model, id, result),
+        Msg::CodeChecked { id, result } => write_off::code_checked(model, id, result),
+        Msg::OutlookLoaded { id, result } => card::outlook_loaded(model, id, result),
     }
 }
 

@@ -2,9 +2,11 @@
 //! «доступно к списанию» asked of the provider's limits, and one request in flight at most.
 //! The form's fields and checks are in `form`; what happens after it is sent in `outcome`.
 
+mod code;
 mod form;
 mod outcome;
 
+pub use code::{code_checked, code_sent};
 pub use outcome::{check, written_off};
 
 use super::super::keys::Action;
@@ -67,6 +69,8 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
             manager: None,
             override_reason: None,
             override_note: Input::default(),
+            code: Input::default(),
+            code_pin: Default::default(),
         })));
         model.notice = Some(Notice::CheckingEarlier);
         return card::reload(model);
@@ -98,6 +102,8 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         manager: None,
         override_reason: None,
         override_note: Input::default(),
+        code: Input::default(),
+        code_pin: Default::default(),
     })));
     model.notice = None;
     ask_available(model, client_id, None)
@@ -142,6 +148,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     };
     match (&d.step, action) {
         (WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. }, _) => Vec::new(),
+        (WriteOffStep::Code(_), _) => code::on_key(model, action, key),
         (
             WriteOffStep::Checked {
                 request,
@@ -291,8 +298,8 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
                     };
                     Vec::new()
                 }
-                Action::Confirm => send(model, request, key),
-                Action::Submit if focus == Button::Confirm => send(model, request, key),
+                Action::Confirm => code::consented(model, request, key),
+                Action::Submit if focus == Button::Confirm => code::consented(model, request, key),
                 Action::Submit | Action::Cancel => {
                     d.step = WriteOffStep::Form;
                     Vec::new()
