@@ -4,6 +4,7 @@
 
 mod admin;
 mod card;
+mod codes;
 mod counter;
 mod follow;
 mod help;
