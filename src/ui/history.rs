@@ -6,6 +6,7 @@ use crate::app::Model;
 use crate::app::model::{CardState, Pane};
 use crate::app::mouse::{List, Target};
 use crate::domain::About;
+use crate::domain::confirm::Confirmed;
 use crate::domain::reversal::OperationKind;
 use crate::i18n::{fill, format_date, format_datetime, format_movement};
 use ratatui::Frame;
@@ -141,6 +142,16 @@ fn about(t: &crate::i18n::Text, a: &About) -> String {
     }
     if let Some(why) = &a.why {
         parts.push(crate::i18n::describe::why(t, why));
+    }
+    // How a write-off that needed the client's code was let go: by it, or by a manager
+    // (named, where the server says who).
+    match a.confirmed {
+        Some(Confirmed::Code) => parts.push(t.codes.confirmed_code.to_string()),
+        Some(Confirmed::Manager) => {
+            let manager = a.who.manager.as_deref().unwrap_or("—");
+            parts.push(crate::i18n::fill(t.codes.confirmed_manager, manager));
+        }
+        None => {}
     }
     if let Some(receipt) = &a.receipt {
         parts.push(format!("№ {}", receipt.number));

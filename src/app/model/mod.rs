@@ -278,6 +278,7 @@ impl Model {
                 query: None,
                 waits: 0,
                 unsorted: false,
+                outlook: Default::default(),
             },
             exporting: None,
             journal: JournalState::default(),

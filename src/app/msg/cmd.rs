@@ -3,11 +3,13 @@
 
 use super::RequestId;
 use crate::domain::admin::{AccumulationQuery, CardOperationQuery, GroupDraft, RegistrationQuery};
+use crate::domain::confirm::ConfirmationCode;
 use crate::domain::export::Export;
 use crate::domain::journal::Outcome;
 use crate::domain::limits::ManagerPin;
-use crate::domain::confirm::ConfirmationCode;
-use crate::domain::{Amount, Client, ClientId, ClientQuery, HistoryQuery, OperationId, Reversal, WriteOff};
+use crate::domain::{
+    Amount, Client, ClientId, ClientQuery, HistoryQuery, OperationId, Reversal, WriteOff,
+};
 use jiff::Timestamp;
 use std::time::Duration;
 

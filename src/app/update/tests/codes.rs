@@ -82,7 +82,12 @@ fn code_sent(m: &mut Model) -> String {
 fn check(m: &mut Model, code: &str) -> RequestId {
     type_text(m, code);
     let cmds = key(m, KeyCode::Enter);
-    let [Cmd::CheckCode { id, code: ref sent, .. }] = cmds[..] else {
+    let [
+        Cmd::CheckCode {
+            id, code: ref sent, ..
+        },
+    ] = cmds[..]
+    else {
         panic!("{cmds:?}")
     };
     assert_eq!(sent.expose(), code);
