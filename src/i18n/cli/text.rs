@@ -150,6 +150,15 @@ mod tests {
             kind_reversal,
             receipt_number,
             receipt_text,
+            code_sent,
+            code_again,
+            code_prompt,
+            code_shape,
+            code_phone,
+            code_cannot_check,
+            code_needs_pin,
+            outlook_expiring,
+            outlook_pending,
         } = *t;
         vec![
             ("confirm", confirm),
