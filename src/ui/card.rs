@@ -65,7 +65,7 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         (None, _) => Line::from(Span::styled(t.loading, theme::muted())),
     };
     let mut lines = vec![who, email, balance];
-    lines.extend(outlook_line(model, card));
+    lines.extend(outlook_lines(model, card));
     frame.render_widget(
         Paragraph::new(lines),
         Rect {
@@ -77,11 +77,11 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
 }
 
 /// «сгорит»/«неактивно» under the balance, once the provider said something of them.
-pub fn outlook_line(model: &Model, card: &CardState) -> Option<Line<'static>> {
+pub fn outlook_lines(model: &Model, card: &CardState) -> Vec<Line<'static>> {
     card.outlook
         .data
         .as_ref()
-        .and_then(|o| super::outlook::line(model, o))
+        .map_or_else(Vec::new, |o| super::outlook::lines(model, o))
 }
 
 pub fn render_welcome(model: &Model, frame: &mut Frame, area: Rect) {

@@ -20,7 +20,7 @@ pub fn render(model: &Model, frame: &mut Frame, main: Rect) {
                 .data
                 .as_ref()
                 .map_or(1, |c| c.len().clamp(1, 4)) as u16;
-            let outlook_rows = u16::from(card::outlook_line(model, card).is_some());
+            let outlook_rows = card::outlook_lines(model, card).len() as u16;
             let [head, coupons_area, history_area] = Layout::vertical([
                 Constraint::Length(5 + outlook_rows),
                 Constraint::Length(coupon_rows + 2),

@@ -6,11 +6,13 @@ use super::theme;
 use crate::app::Model;
 use crate::domain::Currency;
 use crate::domain::lots::{Dated, Outlook};
-use crate::i18n::{fill2, format_amount, format_date};
+use crate::i18n::{Locale, fill2, format_amount, format_date};
+use jiff::Timestamp;
 use ratatui::text::{Line, Span};
 
-/// The outlook on one line, or `None` when it says nothing.
-pub fn line(model: &Model, outlook: &Outlook) -> Option<Line<'static>> {
+/// The outlook's lines: what burns soonest, then what is not yet spendable, each only
+/// where the provider said it.
+pub fn lines(model: &Model, outlook: &Outlook) -> Vec<Line<'static>> {
     let t = model.locale.text();
     let said = |template: &str, d: &Dated| {
         let amount = format_amount(model.locale, d.amount);
@@ -18,24 +20,30 @@ pub fn line(model: &Model, outlook: &Outlook) -> Option<Line<'static>> {
             Currency::Rubles => format!("{amount} ₽"),
             Currency::Points => amount,
         };
-        fill2(template, amount, format_date(model.locale, d.at, &model.tz))
+        fill2(template, amount, day(model, d.at))
     };
-    let mut spans = Vec::new();
-    for (style, text) in outlook
-        .expiring
-        .iter()
-        .map(|d| (theme::danger(), said(t.codes.outlook_expiring, d)))
-        .chain(
-            outlook
-                .pending
-                .iter()
-                .map(|d| (theme::muted(), said(t.codes.outlook_pending, d))),
-        )
-    {
-        if !spans.is_empty() {
-            spans.push(Span::raw("   "));
-        }
-        spans.push(Span::styled(text, style));
+    [
+        (&outlook.expiring, t.codes.outlook_expiring, theme::danger()),
+        (&outlook.pending, t.codes.outlook_pending, theme::muted()),
+    ]
+    .into_iter()
+    .filter(|(dated, _, _)| !dated.is_empty())
+    .map(|(dated, template, style)| {
+        let text: Vec<String> = dated.iter().map(|d| said(template, d)).collect();
+        Line::from(Span::styled(text.join("  "), style))
+    })
+    .collect()
+}
+
+/// The day in the profile's zone, without the year when it is this year's (`09.12`), so
+/// that both sums fit beside each other on the card.
+fn day(model: &Model, at: Timestamp) -> String {
+    let date = at.to_zoned(model.tz.clone()).date();
+    if date.year() != model.now.to_zoned(model.tz.clone()).date().year() {
+        return format_date(model.locale, at, &model.tz);
     }
-    (!spans.is_empty()).then(|| Line::from(spans))
+    match model.locale {
+        Locale::Ru => date.strftime("%d.%m").to_string(),
+        Locale::En => date.strftime("%m-%d").to_string(),
+    }
 }

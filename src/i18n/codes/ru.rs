@@ -12,8 +12,8 @@ pub const TEXT: CodesText = CodesText {
     reason_no_phone: "У клиента нет телефона, код отправить некуда",
     scope_code: "Код подтверждения",
     action_check: "проверить код",
-    action_code_or_pin: "код или PIN менеджера",
-    action_resend: "отправить код ещё раз",
+    action_code_or_pin: "код/PIN",
+    action_resend: "новый код",
     code_title: "Код подтверждения: {}",
     code_amounts: "Списание: {}",
     code_sending: "Отправляем код на телефон клиента…",
@@ -38,4 +38,5 @@ pub const TEXT: CodesText = CodesText {
     confirmed_manager: "PIN вместо кода: {}",
     shift_bypasses: "Без кода, по PIN менеджера",
     shift_bypass_row: "{} — менеджер {}",
+    code_resend_hint: "{}: отправить код ещё раз",
 };

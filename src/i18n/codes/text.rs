@@ -39,6 +39,7 @@ pub struct CodesText {
     pub confirmed_manager: &'static str,
     pub shift_bypasses: &'static str,
     pub shift_bypass_row: &'static str,
+    pub code_resend_hint: &'static str,
 }
 
 #[cfg(test)]
@@ -87,6 +88,7 @@ mod tests {
             confirmed_manager,
             shift_bypasses,
             shift_bypass_row,
+            code_resend_hint,
         } = t;
         vec![
             ("reason_code_required", reason_code_required),
@@ -126,6 +128,7 @@ mod tests {
             ("confirmed_manager", confirmed_manager),
             ("shift_bypasses", shift_bypasses),
             ("shift_bypass_row", shift_bypass_row),
+            ("code_resend_hint", code_resend_hint),
         ]
     }
 

@@ -51,6 +51,14 @@ pub(super) fn render(
         Rect { height: 2, ..at(2) },
     );
     if step.checkable {
+        let resend = scope_keys(model, Scope::WriteOffCode, Action::ResendCode);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fill(t.codes.code_resend_hint, resend),
+                theme::muted(),
+            )),
+            at(4),
+        );
         let label = t.codes.code_field;
         field::labelled(
             frame,
@@ -130,7 +138,12 @@ fn problem(t: &Text, p: &CodeProblem) -> String {
         CodeProblem::Malformed => t.codes.code_malformed.to_string(),
         CodeProblem::PinMissing => t.money.problem_pin.to_string(),
         CodeProblem::Wait(seconds) => fill(t.codes.code_wait, seconds),
-        CodeProblem::NotSent(e) => fill(t.codes.code_not_sent, labels::refusal(t, e)),
-        CodeProblem::Refused(e) => fill(t.codes.code_refused, labels::refusal(t, e)),
+        // A reason's sentence says already that the code was not sent.
+        CodeProblem::NotSent(e) if e.reason.is_none() => {
+            fill(t.codes.code_not_sent, labels::error(t, e))
+        }
+        CodeProblem::NotSent(e) | CodeProblem::Refused(e) => {
+            fill(t.codes.code_refused, labels::refusal(t, e))
+        }
     }
 }
