@@ -68,6 +68,7 @@ pub const SCREENS: [ScreenSpec; 6] = [
             Scope::WriteOffForm,
             Scope::WriteOffConfirm,
             Scope::WriteOffUnclear,
+            Scope::WriteOffCode,
             Scope::Filter,
             Scope::ReversalForm,
             Scope::ReversalConfirm,

@@ -468,3 +468,16 @@ fn to_confirmation_request() -> WriteOff {
     let mut m = opened();
     to_confirmation(&mut m)
 }
+
+#[test]
+fn a_pasted_code_keeps_its_digits_only() {
+    let mut m = opened();
+    server_codes(&mut m, CodePolicy::Always);
+    code_sent(&mut m);
+    update(&mut m, Msg::Paste("12 34-56\n".into()));
+    assert_eq!(typed_code(&m), "123456");
+    assert!(matches!(
+        &key(&mut m, KeyCode::Enter)[..],
+        [Cmd::CheckCode { .. }]
+    ));
+}

@@ -9,6 +9,7 @@ mod counter;
 mod follow;
 mod help;
 mod journal;
+mod outlook;
 mod quit;
 mod requests;
 mod reversal;
