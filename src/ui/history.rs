@@ -136,15 +136,8 @@ fn about(t: &crate::i18n::Text, a: &About) -> String {
     if a.kind == Some(OperationKind::Reversal) {
         parts.push(t.money.kind_reversal.to_string());
     }
-    let who = super::reversal::who(&a.who);
-    if !who.is_empty() {
-        parts.push(who);
-    }
-    if let Some(why) = &a.why {
-        parts.push(crate::i18n::describe::why(t, why));
-    }
-    // How a write-off that needed the client's code was let go: by it, or by a manager
-    // (named, where the server says who).
+    // How a write-off that needed the client's code was let go, first, as it is what a
+    // narrow column should still show: by it, or by a manager (named where known).
     match a.confirmed {
         Some(Confirmed::Code) => parts.push(t.codes.confirmed_code.to_string()),
         Some(Confirmed::Manager) => {
@@ -152,6 +145,13 @@ fn about(t: &crate::i18n::Text, a: &About) -> String {
             parts.push(crate::i18n::fill(t.codes.confirmed_manager, manager));
         }
         None => {}
+    }
+    let who = super::reversal::who(&a.who);
+    if !who.is_empty() {
+        parts.push(who);
+    }
+    if let Some(why) = &a.why {
+        parts.push(crate::i18n::describe::why(t, why));
     }
     if let Some(receipt) = &a.receipt {
         parts.push(format!("№ {}", receipt.number));

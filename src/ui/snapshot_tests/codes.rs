@@ -351,3 +351,27 @@ fn the_shift_report_lists_bypasses_with_both_names() {
         m
     });
 }
+
+#[test]
+fn history_says_how_a_code_was_answered() {
+    use crate::domain::reversal::{About, OperationKind as Kind, Who};
+    both("history_confirmed", |l| {
+        let mut m = opened_with(l, Capabilities::default());
+        let about = |manager: Option<&str>, confirmed| About {
+            operation: Some(OperationId(7_000)),
+            kind: Some(Kind::WriteOff),
+            who: Who {
+                principal: Some("shop-1".into()),
+                login: Some("anna".into()),
+                manager: manager.map(str::to_string),
+            },
+            confirmed: Some(confirmed),
+            ..About::default()
+        };
+        let card = m.card.as_mut().unwrap();
+        let rows = card.history.rows.data.as_mut().unwrap();
+        rows[0].about = Some(about(Some("olga"), Confirmed::Manager));
+        rows[1].about = Some(about(None, Confirmed::Code));
+        m
+    });
+}
