@@ -481,3 +481,30 @@ fn a_pasted_code_keeps_its_digits_only() {
         [Cmd::CheckCode { .. }]
     ));
 }
+
+#[test]
+fn a_server_wanting_a_code_the_console_did_not_expect_gets_one_sent() {
+    // The capabilities have not answered: nothing says a code is needed, so the write-off
+    // goes; the server refuses it for want of a code, and nothing was written.
+    let mut m = opened();
+    let (cmds, made) = consent(&mut m);
+    let [Cmd::WriteOff { id, .. }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    let required = refusal(Reason::CodeRequired);
+    let cmds = update(
+        &mut m,
+        Msg::WrittenOff {
+            id,
+            result: Err(required.clone()),
+        },
+    );
+    assert!(
+        matches!(&cmds[..], [Cmd::SendCode { request, .. }] if request.code.is_none()),
+        "{cmds:?}"
+    );
+    let step = code_step(&m);
+    assert!(step.checkable);
+    assert_ne!(step.key, made);
+    assert_eq!(step.problem, Some(CodeProblem::Refused(required)));
+}

@@ -236,8 +236,9 @@ pub(super) fn refused_for_code(reason: Option<Reason>) -> bool {
 
 /// After the server refused the write-off for its code: the code step again with the
 /// reason, the field cleared, under a new key (the old key's stored answer is the
-/// refusal). Another code is sent only when the cashier asks: the reason says whether one
-/// is needed.
+/// refusal). A server that wanted a code the console did not know it wanted (its policy
+/// not read yet) gets one sent at once; otherwise another is sent only when the cashier
+/// asks, as the reason says whether one is needed.
 pub(super) fn again(
     model: &mut Model,
     request: WriteOff,
@@ -245,7 +246,14 @@ pub(super) fn again(
     e: crate::domain::ServiceError,
 ) -> Vec<Cmd> {
     let provider = model.can().codes;
-    let checkable = model.codes.checkable(provider);
+    let checkable = model.codes.checkable(provider) || e.reason == Some(Reason::CodeRequired);
+    if e.reason == Some(Reason::CodeRequired) && request.code.is_none() {
+        let cmds = enter(model, request, key, checkable);
+        if let Some(step) = step(model) {
+            step.problem = Some(CodeProblem::Refused(e));
+        }
+        return cmds;
+    }
     let Some(d) = dialog(model) else {
         return Vec::new();
     };
