@@ -121,6 +121,8 @@ pub enum Scope {
     WriteOffUnclear,
     /// The write-off's code step: the client's code, or a manager's PIN in its place.
     WriteOffCode,
+    /// The code step where nothing can check a code: only a manager's PIN.
+    WriteOffPinOnly,
     Filter,
     Groups,
     Accumulations,
@@ -174,6 +176,7 @@ impl Scope {
                 | Scope::WriteOffWaiting
                 | Scope::WriteOffUnclear
                 | Scope::WriteOffCode
+                | Scope::WriteOffPinOnly
                 | Scope::Filter
                 | Scope::GroupForm
                 | Scope::GroupRemove

@@ -273,7 +273,9 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             break;
         }
         cmds.extend(match context.scope {
-            Scope::WriteOffForm | Scope::WriteOffCode => write_off::on_key(model, None, key),
+            Scope::WriteOffForm | Scope::WriteOffCode | Scope::WriteOffPinOnly => {
+                write_off::on_key(model, None, key)
+            }
             Scope::ReversalForm => reversal::on_key(model, None, key),
             Scope::JournalFilter => journal::on_filter_key(model, None, key),
             Scope::Filter => filter::on_key(model, None, key),

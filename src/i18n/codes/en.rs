@@ -39,4 +39,6 @@ pub const TEXT: CodesText = CodesText {
     shift_bypasses: "Without the code, by a manager's PIN",
     shift_bypass_row: "{} — manager {}",
     code_resend_hint: "{}: send another code",
+    scope_pin_only: "A manager's PIN instead of the code",
+    action_by_pin: "write off by PIN",
 };

@@ -39,4 +39,6 @@ pub const TEXT: CodesText = CodesText {
     shift_bypasses: "Без кода, по PIN менеджера",
     shift_bypass_row: "{} — менеджер {}",
     code_resend_hint: "{}: отправить код ещё раз",
+    scope_pin_only: "PIN менеджера вместо кода",
+    action_by_pin: "списать по PIN",
 };

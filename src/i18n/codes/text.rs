@@ -40,6 +40,8 @@ pub struct CodesText {
     pub shift_bypasses: &'static str,
     pub shift_bypass_row: &'static str,
     pub code_resend_hint: &'static str,
+    pub scope_pin_only: &'static str,
+    pub action_by_pin: &'static str,
 }
 
 #[cfg(test)]
@@ -89,6 +91,8 @@ mod tests {
             shift_bypasses,
             shift_bypass_row,
             code_resend_hint,
+            scope_pin_only,
+            action_by_pin,
         } = t;
         vec![
             ("reason_code_required", reason_code_required),
@@ -129,6 +133,8 @@ mod tests {
             ("shift_bypasses", shift_bypasses),
             ("shift_bypass_row", shift_bypass_row),
             ("code_resend_hint", code_resend_hint),
+            ("scope_pin_only", scope_pin_only),
+            ("action_by_pin", action_by_pin),
         ]
     }
 

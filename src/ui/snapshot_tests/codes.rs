@@ -375,3 +375,18 @@ fn history_says_how_a_code_was_answered() {
         m
     });
 }
+
+#[test]
+fn nothing_here_checks_codes_and_a_managers_pin_is_the_way() {
+    small("code_manager_fallback", |l| {
+        let mut m = opened_with(l, Capabilities::default());
+        m.codes.policy = CodePolicy::Always;
+        m.codes.fallback = crate::domain::confirm::CodeFallback::Manager;
+        key(&mut m, KeyCode::Char('w'));
+        type_text(&mut m, "100,5");
+        key(&mut m, KeyCode::Enter);
+        assert!(key(&mut m, KeyCode::Char('y')).is_empty());
+        type_text(&mut m, "12");
+        m
+    });
+}

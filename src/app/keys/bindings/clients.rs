@@ -107,6 +107,13 @@ pub(super) const WRITE_OFF: &[Binding] = &[
         Hint::Always,
     ),
     bind(&[key(K::Esc)], A::Cancel, S::WriteOffCode, Hint::Always),
+    bind(
+        &[key(K::Enter)],
+        A::Submit,
+        S::WriteOffPinOnly,
+        Hint::Always,
+    ),
+    bind(&[key(K::Esc)], A::Cancel, S::WriteOffPinOnly, Hint::Always),
 ];
 
 /// The history's period dialog.
