@@ -157,11 +157,18 @@ impl Executor {
                     request,
                     key,
                     manager,
+                    confirmed,
                 } => Msg::WrittenOff {
                     id,
-                    result: write_off::send(&s, &journal, client, request, key, manager)
-                        .await
-                        .map(|_| ()),
+                    result: write_off::send_confirmed(
+                        &s,
+                        &journal,
+                        (client, request, key),
+                        manager,
+                        confirmed,
+                    )
+                    .await
+                    .map(|_| ()),
                 },
                 Cmd::Reverse {
                     id,
@@ -408,6 +415,7 @@ mod tests {
             },
             key: "key-1".into(),
             manager: None,
+            confirmed: None,
         });
         (vendor, rx.recv().await.expect("a reply"))
     }

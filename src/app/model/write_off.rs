@@ -1,7 +1,9 @@
 //! The write-off dialog: its form, the confirmation, sending, and the check after no answer.
 
 use super::*;
-use crate::domain::confirm::{CodeFallback, CodePolicy, CodeSent, CodeVia, ConfirmationCode};
+use crate::domain::confirm::{
+    CodeFallback, CodePolicy, CodeSent, CodeVia, ConfirmationCode, Confirmed,
+};
 /// The check's findings are the domain's: the command line judges by the same rules.
 pub use crate::domain::reconcile::{Doubt, Verdict};
 
@@ -216,6 +218,10 @@ pub struct WriteOffDialog {
     pub code: Input,
     /// A manager's PIN in place of the code.
     pub code_pin: PinInput,
+    /// How the write-off that needed a code was allowed, once it was: kept for a retry.
+    pub confirmed: Option<Confirmed>,
+    /// Where the last code went and until when: still said after a wrong try.
+    pub last_sent: Option<CodeSent>,
 }
 
 /// A write-off a check could not tell about: what was sent, under which key, and the

@@ -3,7 +3,7 @@
 
 use super::RequestId;
 use crate::domain::admin::{AccumulationQuery, CardOperationQuery, GroupDraft, RegistrationQuery};
-use crate::domain::confirm::ConfirmationCode;
+use crate::domain::confirm::{ConfirmationCode, Confirmed};
 use crate::domain::export::Export;
 use crate::domain::journal::Outcome;
 use crate::domain::limits::ManagerPin;
@@ -43,13 +43,16 @@ pub enum Cmd {
         query: HistoryQuery,
     },
     /// Journal the attempt (flushed to disk), then send it with its idempotency key and,
-    /// past a shop limit, a manager's PIN (whose Debug never shows the digits).
+    /// past a shop limit or in place of the client's code, a manager's PIN (whose Debug
+    /// never shows the digits). `confirmed`: how a write-off that needed a code was
+    /// allowed, for the journal.
     WriteOff {
         id: RequestId,
         client: ClientId,
         request: WriteOff,
         key: String,
         manager: Option<ManagerPin>,
+        confirmed: Option<Confirmed>,
     },
     /// Journal the reversal, then send it with its own key and the manager's PIN.
     Reverse {

@@ -12,7 +12,7 @@ use crate::app::model::{
 use crate::app::msg::{Cmd, Msg, RequestId};
 use crate::app::update::update;
 use crate::domain::confirm::{
-    CodeCheck, CodeFallback, CodePolicy, CodeSent, CodeVia, ConfirmationCode,
+    CodeCheck, CodeFallback, CodePolicy, CodeSent, CodeVia, ConfirmationCode, Confirmed,
 };
 use crate::domain::limits::Capabilities;
 use crate::domain::{Balances, ErrorKind, Reason, ServiceError, WriteOff};
@@ -150,6 +150,7 @@ fn a_code_the_server_checks_goes_in_the_write_off_under_the_confirmed_key() {
             ref request,
             ref key,
             ref manager,
+            confirmed,
             ..
         },
     ] = cmds[..]
@@ -159,6 +160,11 @@ fn a_code_the_server_checks_goes_in_the_write_off_under_the_confirmed_key() {
     assert_eq!(request.code, ConfirmationCode::new("123456"));
     assert_eq!(*key, made);
     assert!(manager.is_none());
+    assert_eq!(
+        confirmed,
+        Some(Confirmed::Code),
+        "journalled as the client's code"
+    );
 }
 
 #[test]
@@ -180,7 +186,8 @@ fn a_code_the_vendor_confirmed_is_not_sent_again_with_the_write_off() {
         },
     );
     assert!(
-        matches!(&cmds[..], [Cmd::WriteOff { request, .. }] if request.code.is_none()),
+        matches!(&cmds[..], [Cmd::WriteOff { request, confirmed: Some(Confirmed::Code), .. }]
+            if request.code.is_none()),
         "{cmds:?}"
     );
 }
@@ -239,6 +246,7 @@ fn the_server_refusing_the_code_opens_the_step_again_under_a_new_key() {
     let step = code_step(&m);
     assert_eq!(step.problem, Some(CodeProblem::Refused(expired)));
     assert_eq!(step.request.code, None, "the refused code is dropped");
+    assert_eq!(step.sent, None, "an expired code's phone is not said again");
     assert_ne!(step.key, made, "the old key's stored answer is the refusal");
     assert_eq!(typed_code(&m), "");
     let id = check(&mut m, "222222");
@@ -363,6 +371,7 @@ fn a_managers_pin_lets_it_go_without_the_code() {
             ref request,
             ref key,
             ref manager,
+            ref confirmed,
             ..
         },
     ] = cmds[..]
@@ -372,6 +381,11 @@ fn a_managers_pin_lets_it_go_without_the_code() {
     assert!(request.code.is_none());
     assert_eq!(*key, made);
     assert_eq!(manager.as_ref().map(|p| p.expose()), Some("1234"));
+    assert_eq!(
+        *confirmed,
+        Some(Confirmed::Manager),
+        "journalled as a bypass"
+    );
 }
 
 #[test]
@@ -507,4 +521,34 @@ fn a_server_wanting_a_code_the_console_did_not_expect_gets_one_sent() {
     assert!(step.checkable);
     assert_ne!(step.key, made);
     assert_eq!(step.problem, Some(CodeProblem::Refused(required)));
+}
+
+#[test]
+fn after_the_server_says_the_code_is_wrong_where_it_went_is_still_said() {
+    let mut m = opened();
+    server_codes(&mut m, CodePolicy::Always);
+    code_sent(&mut m);
+    let id = check(&mut m, "000000");
+    let [Cmd::WriteOff { id, .. }] = update(
+        &mut m,
+        Msg::CodeChecked {
+            id,
+            result: Ok(CodeCheck::Carried),
+        },
+    )[..] else {
+        panic!()
+    };
+    update(
+        &mut m,
+        Msg::WrittenOff {
+            id,
+            result: Err(refusal(Reason::CodeWrong)),
+        },
+    );
+    let step = code_step(&m);
+    assert_eq!(
+        step.sent.as_ref().and_then(|s| s.to.as_deref()),
+        Some("+7 *** ***-45-67")
+    );
+    assert_eq!(step.sending, None, "no new code is sent for a wrong try");
 }

@@ -11,7 +11,7 @@ use super::super::super::model::{
 use super::super::super::msg::{Cmd, Reply, RequestId};
 use super::{dialog, send};
 use crate::app::keys::key::{Key, KeyCode};
-use crate::domain::confirm::{CodeCheck, CodeFallback, CodeSent, ConfirmationCode};
+use crate::domain::confirm::{CodeCheck, CodeFallback, CodeSent, ConfirmationCode, Confirmed};
 use crate::domain::limits::ManagerPin;
 use crate::domain::{Amount, Reason, WriteOff};
 
@@ -26,6 +26,8 @@ pub(super) fn consented(model: &mut Model, request: WriteOff, key: String) -> Ve
     let Some(d) = dialog(model) else {
         return Vec::new();
     };
+    // A new consent: nothing is allowed yet by a code or a manager in its place.
+    d.confirmed = None;
     // A manager's PIN already given (past a shop limit) answers for the client too.
     if d.manager.is_some() || !codes.requires(total, provider) {
         return send(model, request, key);
@@ -47,6 +49,8 @@ fn enter(model: &mut Model, request: WriteOff, key: String, checkable: bool) -> 
     };
     d.code = tui_input::Input::default();
     d.code_pin.clear();
+    d.confirmed = None;
+    d.last_sent = None;
     let request = WriteOff {
         code: None,
         ..request
@@ -126,6 +130,7 @@ pub(super) fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec
             // code, and the server records the bypass with both names.
             let (request, key) = (step.request.clone(), step.key.clone());
             d.manager = Some(pin);
+            d.confirmed = Some(Confirmed::Manager);
             d.code_pin.clear();
             send(model, request, key)
         }
@@ -170,8 +175,11 @@ pub fn code_sent(model: &mut Model, id: RequestId, result: Reply<CodeSent>) -> V
     step.sending = None;
     match result {
         Ok(sent) => {
-            step.sent = Some(sent);
+            step.sent = Some(sent.clone());
             step.problem = None;
+            if let Some(d) = dialog(model) {
+                d.last_sent = Some(sent);
+            }
         }
         Err(e) => {
             step.problem = Some(match (e.reason, e.retry_after) {
@@ -207,6 +215,9 @@ pub fn code_checked(model: &mut Model, id: RequestId, result: Reply<CodeCheck>) 
                 ..step.request.clone()
             };
             let key = step.key.clone();
+            if let Some(d) = dialog(model) {
+                d.confirmed = Some(Confirmed::Code);
+            }
             send(model, request, key)
         }
         Err(e) => {
@@ -259,6 +270,12 @@ pub(super) fn again(
     };
     d.code = tui_input::Input::default();
     d.code_pin.clear();
+    d.confirmed = None;
+    // After a wrong try the code sent is still good: where it went is still said.
+    let sent = match e.reason {
+        Some(Reason::CodeWrong) => d.last_sent.clone(),
+        _ => None,
+    };
     d.step = WriteOffStep::Code(CodeStep {
         request: WriteOff {
             code: None,
@@ -272,7 +289,7 @@ pub(super) fn again(
         },
         checkable,
         sending: None,
-        sent: None,
+        sent,
         checking: None,
         problem: Some(CodeProblem::Refused(e)),
     });

@@ -17,6 +17,7 @@ use super::super::model::{
 use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::app::keys::key::{Key, KeyCode};
+use crate::domain::confirm::Confirmed;
 use crate::domain::limits::Available;
 use crate::domain::{Amount, ClientId, WriteOff};
 use form::{manager_pin, next_field, pick_next_coupon, toggle_coupon, validate};
@@ -71,6 +72,8 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
             override_note: Input::default(),
             code: Input::default(),
             code_pin: Default::default(),
+            confirmed: None,
+            last_sent: None,
         })));
         model.notice = Some(Notice::CheckingEarlier);
         return card::reload(model);
@@ -104,6 +107,8 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         override_note: Input::default(),
         code: Input::default(),
         code_pin: Default::default(),
+        confirmed: None,
+        last_sent: None,
     })));
     model.notice = None;
     ask_available(model, client_id, None)
@@ -336,6 +341,11 @@ fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {
         pin.clear();
     }
     let manager = d.manager.clone();
+    // A code carried in the write-off is the client's; the vendor's check or the manager's
+    // PIN was noted when it was given.
+    let confirmed = d
+        .confirmed
+        .or(request.code.is_some().then_some(Confirmed::Code));
     model.error = None;
     vec![Cmd::WriteOff {
         id,
@@ -343,5 +353,6 @@ fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {
         request,
         key,
         manager,
+        confirmed,
     }]
 }
