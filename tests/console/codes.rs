@@ -9,9 +9,25 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-/// A `loyalty serve` whose every write-off needs a code, sending codes to `dir/outbox`, and
-/// the console's profile pointing at it. The server is killed when its handle drops.
+/// The PIN of the manager «Ольга» that `serve user add --pin-env` gives the server.
+const MANAGER_PIN: &str = "2468";
+
+/// A `loyalty serve` whose every write-off needs a code, sending codes to `dir/outbox`,
+/// with a manager «Ольга», and the console's profile pointing at it. The server is killed
+/// when its handle drops.
 fn served_with_codes(dir: &Path) -> (common::Reaped, Tmux) {
+    let added = Command::new(env!("CARGO_BIN_EXE_loyalty"))
+        .args(["serve", "user", "add", "Ольга", "--role", "manager"])
+        .args(["--pin-env", "MANAGER_PIN", "--db"])
+        .arg(dir.join("shop.db"))
+        .env("MANAGER_PIN", MANAGER_PIN)
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let (server, url) = common::spawn_serve(
         Command::new(env!("CARGO_BIN_EXE_loyalty"))
             .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
@@ -124,4 +140,23 @@ fn a_wrong_code_is_refused_and_nothing_is_written_off() {
     assert!(!after.contains("Списано:"), "{after}");
     tui.keys(&["r"]);
     tui.wait_for("Баллы 1 234,56");
+}
+
+#[test]
+fn a_managers_pin_lets_it_go_without_the_code_and_f7_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, tui) = served_with_codes(dir.path());
+    to_the_code_step(&tui);
+    tui.keys(&["Tab"]);
+    tui.text(MANAGER_PIN);
+    let typed = tui.screen();
+    assert!(!typed.contains(MANAGER_PIN), "the PIN is masked:\n{typed}");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Списано: Баллы 100,00");
+    tui.keys(&["F7"]);
+    let journal = tui.wait_for("PIN вместо кода");
+    assert!(journal.contains("списано"), "{journal}");
+    tui.keys(&["s"]);
+    let report = tui.wait_for("Без кода, по PIN менеджера");
+    assert!(report.contains("Ольга"), "both names:\n{report}");
 }
