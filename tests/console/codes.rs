@@ -46,10 +46,7 @@ fn served_with_codes(dir: &Path) -> (common::Reaped, Tmux) {
         ),
     )
     .unwrap();
-    let extra = format!(
-        "SHOP_TOKEN=tok-codes LOYALTY_CONFIG='{}'",
-        config.display()
-    );
+    let extra = format!("SHOP_TOKEN=tok-codes LOYALTY_CONFIG='{}'", config.display());
     let tui = Tmux::start_with(dir, "ru_RU.UTF-8", 80, 24, &extra);
     tui.wait_for("Поиск: телефон или email");
     (server, tui)
