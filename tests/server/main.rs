@@ -6,6 +6,7 @@ mod common;
 
 mod admin;
 mod chain;
+mod codes;
 mod connections;
 mod credentials;
 mod ext;

@@ -3,6 +3,7 @@
 //! documented as such in `docs/vendors.md`): capabilities, what may be written off,
 //! operations, their reversal and the shift report.
 
+mod codes;
 mod fiscal_hub;
 mod operations;
 mod reversal;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<ServerState> {
         ("/operations/{id}", get(operations::operation)),
         ("/operations/{id}/reversal", post(reversal::reversal)),
         ("/reports/shift", get(operations::shift_report)),
+        ("/clients/{id}/confirmation_code", post(codes::send)),
     ] {
         router = router
             .route(&format!("{PREFIX}{path}/"), route.clone())
@@ -81,6 +83,7 @@ fn answer(result: Result<OperationId, &StoreError>) -> (u16, String) {
         Err(StoreError::Refused(r @ Refusal::OperationNotFound(_))) => {
             ApiError::new(StatusCode::NOT_FOUND, r.code(), r.to_string()).parts()
         }
+        Err(StoreError::Refused(Refusal::Code(r))) => super::error::code_refusal(*r).parts(),
         Err(StoreError::Refused(r)) => {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string()).parts()
         }

@@ -16,6 +16,7 @@ pub enum Store {
 
 mod admin;
 mod cashier;
+mod codes;
 mod operations;
 mod users;
 

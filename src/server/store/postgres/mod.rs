@@ -10,6 +10,7 @@
 mod admin;
 mod cashier;
 mod check;
+mod codes;
 mod demo;
 mod holds;
 mod lookups;

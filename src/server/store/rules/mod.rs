@@ -12,6 +12,7 @@
 
 pub mod back_office;
 pub mod check;
+pub mod codes;
 pub mod holds;
 pub mod limits;
 pub mod managers;

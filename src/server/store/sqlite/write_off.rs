@@ -216,6 +216,7 @@ fn apply_write_off(
         request.why.as_ref().and_then(|w| w.note.as_deref())
     ])?;
     let operation = tx.last_insert_rowid();
+    super::codes::confirm(tx, operation, made)?;
     for coupon in &request.coupons {
         tx.prepare_cached(
             "INSERT INTO operation_coupons (operation_id, coupon_id) VALUES (?1, ?2)",

@@ -1,0 +1,161 @@
+//! Sending confirmation codes (`serve --code-outbox`, `--code-webhook`): the code goes to
+//! the client's phone through a file outbox (the embedded server's default, and what tests
+//! read) or a shop's SMS gateway. A failure is said in words and the code made void. The
+//! code itself is in the message only: never in a log line, an answer or the database.
+
+use crate::ops::private;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long a code is good by default, and how long a gateway is waited for.
+pub const TTL_DEFAULT: Duration = Duration::from_secs(300);
+pub const WEBHOOK_TIMEOUT_DEFAULT: Duration = Duration::from_secs(5);
+/// The webhook's body when none is given: `{phone}` and `{text}` are replaced, JSON-escaped.
+pub const WEBHOOK_BODY_DEFAULT: &str = r#"{"phone":"{phone}","text":"{text}"}"#;
+
+/// The server's codes: how long one is good, and where it is sent (nowhere: a send is
+/// refused, and a write-off that needs a code still needs one or a manager's PIN).
+#[derive(Clone)]
+pub struct Codes {
+    pub ttl: Duration,
+    pub sender: Option<Sender>,
+}
+
+impl Default for Codes {
+    fn default() -> Self {
+        Codes {
+            ttl: TTL_DEFAULT,
+            sender: None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub enum Sender {
+    /// One file per code in this folder, named for the phone.
+    Outbox(PathBuf),
+    Webhook(Webhook),
+}
+
+/// A shop's SMS gateway: a POST of `body` with the placeholders filled.
+#[derive(Clone)]
+pub struct Webhook {
+    url: reqwest::Url,
+    body: String,
+    http: reqwest::Client,
+}
+
+impl Webhook {
+    pub fn new(url: &str, body: Option<String>, timeout: Duration) -> Result<Webhook, String> {
+        let url = reqwest::Url::parse(url).map_err(|e| format!("--code-webhook {url:?}: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err("--code-webhook: the URL must be http or https".into());
+        }
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("--code-webhook: {e}"))?;
+        Ok(Webhook {
+            url,
+            body: body.unwrap_or_else(|| WEBHOOK_BODY_DEFAULT.to_string()),
+            http,
+        })
+    }
+}
+
+/// What the client's phone is told.
+pub fn sms_text(code: &str, minutes: u64) -> String {
+    format!("Код подтверждения списания баллов: {code}. Действует {minutes} мин.")
+}
+
+impl Sender {
+    /// Sends `text` to `phone` (digits); the error says why in words, without the text.
+    pub async fn send(&self, phone: &str, text: &str, id: i64) -> Result<(), String> {
+        match self {
+            Sender::Outbox(dir) => {
+                let dir = dir.clone();
+                let (phone, text) = (phone.to_string(), text.to_string());
+                tokio::task::spawn_blocking(move || outbox(&dir, &phone, &text, id))
+                    .await
+                    .map_err(|e| format!("the outbox: {e}"))?
+            }
+            Sender::Webhook(hook) => webhook(hook, phone, text).await,
+        }
+    }
+}
+
+fn outbox(dir: &std::path::Path, phone: &str, text: &str, id: i64) -> Result<(), String> {
+    private::dir_all(dir).map_err(|e| format!("the outbox {}: {e}", dir.display()))?;
+    // The phone's digits name the file, the code's id keeps two codes to one phone apart.
+    let path = dir.join(format!("{phone}-{id}.txt"));
+    let mut file =
+        private::create(&path).map_err(|e| format!("the outbox {}: {e}", dir.display()))?;
+    writeln!(file, "phone: +{phone}\n{text}")
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("the outbox {}: {e}", dir.display()))
+}
+
+async fn webhook(hook: &Webhook, phone: &str, text: &str) -> Result<(), String> {
+    let body = fill(&hook.body, &[("{phone}", &format!("+{phone}")), ("{text}", text)]);
+    let answer = hook
+        .http
+        .post(hook.url.clone())
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| {
+            if e.is_timeout() {
+                "the SMS gateway did not answer in time".to_string()
+            } else {
+                "the SMS gateway could not be reached".to_string()
+            }
+        })?;
+    let status = answer.status();
+    if !status.is_success() {
+        return Err(format!("the SMS gateway answered {}", status.as_u16()));
+    }
+    Ok(())
+}
+
+/// `template` with each placeholder replaced by its value, JSON-escaped (the quotes around
+/// it are the template's), in one pass: a value is never read for placeholders.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    'scan: while !rest.is_empty() {
+        for (name, value) in values {
+            if let Some(after) = rest.strip_prefix(name) {
+                let quoted = serde_json::to_string(value).unwrap_or_default();
+                out.push_str(&quoted[1..quoted.len().saturating_sub(1).max(1)]);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_json_escaped_and_values_are_not_read_again() {
+        let body = fill(
+            WEBHOOK_BODY_DEFAULT,
+            &[("{phone}", "+79161234567"), ("{text}", "a \"b\"\n{phone}")],
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(parsed["phone"], "+79161234567");
+        assert_eq!(parsed["text"], "a \"b\"\n{phone}");
+    }
+}
