@@ -16,7 +16,7 @@ pub(super) async fn capabilities() -> Json<CapabilitiesDto> {
         limits: true,
         shift_report: true,
         codes: None,
-        outlook: false,
+        outlook: true,
     }))
 }
 

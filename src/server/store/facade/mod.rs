@@ -16,6 +16,7 @@ pub enum Store {
 
 mod admin;
 mod cashier;
+mod lots;
 mod operations;
 mod users;
 

@@ -12,6 +12,7 @@ mod cashier;
 mod check;
 mod demo;
 mod holds;
+mod lots;
 mod lookups;
 mod managers;
 mod operations;

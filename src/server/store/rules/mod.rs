@@ -14,6 +14,7 @@ pub mod back_office;
 pub mod check;
 pub mod holds;
 pub mod limits;
+pub mod lots;
 pub mod managers;
 pub mod operations;
 pub mod principals;

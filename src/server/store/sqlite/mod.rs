@@ -9,6 +9,7 @@ mod cashier;
 mod check;
 mod demo;
 mod holds;
+mod lots;
 mod managers;
 mod migrate;
 mod operations;
