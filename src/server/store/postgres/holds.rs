@@ -3,6 +3,7 @@
 //! changes, so two instances cannot spend it twice.
 
 use super::super::{Made, Refusal, StoreError};
+use crate::server::store::rules::spending::may_spend;
 use super::Postgres;
 use super::write_off::{check_coupon, lock_for_spending};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
@@ -39,17 +40,18 @@ async fn find(
     Ok(found)
 }
 
+/// The hold's ledger row, if it moves anything: its id.
 async fn ledger(
     tx: &Transaction<'_>,
     row: &Found,
     amount: i64,
     kind: &str,
     made: &Made,
-) -> Result<(), StoreError> {
+) -> Result<Option<i64>, StoreError> {
     if amount != 0 {
-        tx.execute(
+        let id = tx.query_one(
             "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             &[
                 &row.client,
                 &row.currency,
@@ -60,9 +62,11 @@ async fn ledger(
                 &made.principal,
             ],
         )
-        .await?;
+        .await?
+        .get(0);
+        return Ok(Some(id));
     }
-    Ok(())
+    Ok(None)
 }
 
 impl Postgres {
@@ -142,7 +146,21 @@ impl Postgres {
         if !may_write_off(transaction_id, &row.state, row.expires_ms, now_ms)? {
             return Ok(());
         }
-        ledger(&tx, &row, -row.amount, "write_off", made).await?;
+        // The hold reserved from what was spendable then; lots may have expired since
+        // (what `spendable` answers already leaves this hold's own amount out).
+        if let Some(currency) = Currency::from_code(&row.currency) {
+            let client = ClientId(row.client);
+            let spendable = lock_for_spending(&tx, client, now_ms).await?.get(currency);
+            let own = Amount::from_minor(row.amount);
+            may_spend(currency, spendable.minor() + row.amount, own)?;
+        }
+        if let Some(ledger) = ledger(&tx, &row, -row.amount, "write_off", made).await? {
+            tx.execute(
+                "INSERT INTO hold_spends (transaction_id, ledger_id) VALUES ($1, $2)",
+                &[&transaction_id, &ledger],
+            )
+            .await?;
+        }
         tx.execute(
             "UPDATE coupons SET redeemed_ms = $1 WHERE redeemed_ms IS NULL
              AND id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = $2)",
@@ -228,7 +246,15 @@ async fn refund_found(
     if !may_refund(transaction_id, &row.state)? {
         return Ok(());
     }
-    ledger(tx, row, row.amount, "refund", made).await?;
+    // Given back into the lots the hold's write-off took from.
+    if let Some(ledger) = ledger(tx, row, row.amount, "refund", made).await? {
+        tx.execute(
+            "SELECT lots_give_back($1, ARRAY(SELECT ledger_id FROM hold_spends
+                                             WHERE transaction_id = $2))",
+            &[&ledger, &transaction_id],
+        )
+        .await?;
+    }
     tx.execute(
         "UPDATE coupons SET redeemed_ms = NULL
          WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = $1)",

@@ -13,6 +13,7 @@ mod check;
 mod codes;
 mod demo;
 mod holds;
+mod lots;
 mod lookups;
 mod managers;
 mod operations;
