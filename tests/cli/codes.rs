@@ -1,0 +1,193 @@
+//! Confirmation codes and the points outlook on the command line (`docs/cli.md`):
+//! `write-off … --code CODE` against a real `loyalty serve --code-policy always` whose file
+//! outbox the test reads as the client's phone would, and `client show --json`'s
+//! `expiring` and `pending`. Nothing is written off on any refusal.
+
+use crate::common;
+
+use serde_json::Value;
+use loyalty_console::domain::Amount;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_loyalty");
+
+fn said(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", said(out)))
+}
+
+/// A demo `loyalty serve` that wants a code for every write-off and writes codes to
+/// `outbox/`, and a profile pointing at it; stdin is never a terminal here.
+struct Shop {
+    dir: tempfile::TempDir,
+    _server: common::Reaped,
+}
+
+impl Shop {
+    fn start() -> Shop {
+        let dir = tempfile::tempdir().unwrap();
+        let (server, url) = common::spawn_serve(
+            Command::new(BIN)
+                .env_clear()
+                .args([
+                    "serve",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--demo",
+                    "100",
+                    "--token",
+                    "tok",
+                    "--code-policy",
+                    "always",
+                    "--code-outbox",
+                ])
+                .arg(dir.path().join("outbox"))
+                .arg("--db")
+                .arg(dir.path().join("shop.db")),
+        );
+        std::fs::write(
+            dir.path().join("config.toml"),
+            format!("default_profile = \"shop\"\n[profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok\"\n"),
+        )
+        .unwrap();
+        Shop {
+            dir,
+            _server: server,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let dir = self.dir.path();
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("LANG", "en_US.UTF-8")
+            .env("TZ", "UTC")
+            .env("LOYALTY_CONFIG", dir.join("config.toml"))
+            .env("LOYALTY_DATA_DIR", dir)
+            .env("LOYALTY_STATE_DIR", dir.join("state"))
+            .stdin(std::process::Stdio::null());
+        common::same_clock(&mut cmd);
+        cmd.args(args).output().unwrap()
+    }
+
+    fn write_off(&self, code: Option<&str>) -> Output {
+        let mut args = vec!["write-off", "1234567", "--points", "10", "--yes"];
+        if let Some(code) = code {
+            args.extend(["--code", code]);
+        }
+        self.run(&args)
+    }
+
+    fn points(&self) -> String {
+        let out = self.run(&["client", "show", "1234567", "--json"]);
+        json(&out)["balances"]["points"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn outbox(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.dir.path().join("outbox"))
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    }
+
+    fn journalled(&self) -> usize {
+        json(&self.run(&["journal", "--json"]))
+            .as_array()
+            .unwrap()
+            .len()
+    }
+}
+
+/// The six digits of the only code in the outbox, as the client's phone shows them.
+fn code_in(files: &[PathBuf]) -> String {
+    let [file] = files else {
+        panic!("one code in the outbox: {files:?}")
+    };
+    let text = std::fs::read_to_string(file).unwrap();
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("six digits in {text:?}"))
+        .to_string()
+}
+
+fn assert_refused_nothing_written(shop: &Shop, out: &Output, before: &str) {
+    assert_eq!(out.status.code(), Some(1), "{}", said(out));
+    assert_eq!(shop.points(), before, "nothing was written off");
+}
+
+/// No terminal and no `--code`: the code is sent, the command says where and to come
+/// back with `--code`, and ends with 1 having written and journalled nothing. Then a
+/// wrong code is refused, the sent one goes through once, and used again is refused.
+#[test]
+fn a_code_is_sent_then_taken_once_and_a_wrong_or_used_one_refused() {
+    let shop = Shop::start();
+    let before = shop.points();
+
+    let out = shop.write_off(None);
+    assert_refused_nothing_written(&shop, &out, &before);
+    let text = said(&out);
+    assert!(text.contains("--code"), "{text}");
+    assert!(text.contains("The code was sent to"), "{text}");
+    assert_eq!(shop.journalled(), 0, "a send is no movement: {text}");
+    let code = code_in(&shop.outbox());
+    assert!(!text.contains(&code), "the code is not printed: {text}");
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let out = shop.write_off(Some(wrong));
+    assert_refused_nothing_written(&shop, &out, &before);
+    assert!(said(&out).contains("That is not the code"), "{}", said(&out));
+
+    let out = shop.write_off(Some(&code));
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let after = shop.points();
+    let spent = |a: &str, b: &str| {
+        let n = |s: &str| Amount::parse_decimal(s).unwrap().minor();
+        n(a) - n(b)
+    };
+    assert_eq!(spent(&before, &after), 1_000, "{before} → {after}");
+    let journal = json(&shop.run(&["journal", "--json"]));
+    let text = journal.to_string();
+    assert!(!text.contains(&code), "the journal never holds the code: {text}");
+
+    let out = shop.write_off(Some(&code));
+    assert_refused_nothing_written(&shop, &out, &after);
+    assert!(
+        said(&out).contains("That code was used already"),
+        "{}",
+        said(&out)
+    );
+
+    // Not a code at all: a usage error, nothing sent.
+    let out = shop.write_off(Some("12ab"));
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert_eq!(shop.points(), after);
+}
+
+/// `client show --json` carries what expires soonest and what is not yet spendable, as
+/// the server keeps them (the demo's sample has both); the human form says them too.
+#[test]
+fn client_show_says_what_expires_and_what_is_pending() {
+    let shop = Shop::start();
+    let out = shop.run(&["client", "show", "1234567", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let shown = json(&out);
+    let now = jiff::Timestamp::now();
+    for (field, amount) in [("expiring", "300.00"), ("pending", "250.00")] {
+        let list = shown[field].as_array().unwrap_or_else(|| panic!("{shown}"));
+        assert_eq!(list.len(), 1, "{shown}");
+        assert_eq!(list[0]["currency"], "points", "{shown}");
+        assert_eq!(list[0]["amount"], amount, "{shown}");
+        let date: jiff::Timestamp = list[0]["date"].as_str().unwrap().parse().unwrap();
+        assert!(date > now, "{field} is ahead: {shown}");
+    }
+    let out = shop.run(&["client", "show", "1234567"]);
+    let text = said(&out);
+    assert!(text.contains("300.00 expire on"), "{text}");
+    assert!(text.contains("250.00 not spendable until"), "{text}");
+}
