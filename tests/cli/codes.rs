@@ -152,6 +152,13 @@ fn a_code_is_sent_then_taken_once_and_a_wrong_or_used_one_refused() {
     };
     assert_eq!(spent(&before, &after), 1_000, "{before} → {after}");
     let journal = json(&shop.run(&["journal", "--json"]));
+    let applied = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["outcome"] == "applied")
+        .unwrap_or_else(|| panic!("{journal}"));
+    assert_eq!(applied["confirmed"], "code", "{journal}");
     let text = journal.to_string();
     assert!(!text.contains(&code), "the journal never holds the code: {text}");
 
