@@ -5,8 +5,8 @@
 
 use crate::common;
 
-use serde_json::Value;
 use loyalty_console::domain::Amount;
+use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -141,7 +141,11 @@ fn a_code_is_sent_then_taken_once_and_a_wrong_or_used_one_refused() {
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let out = shop.write_off(Some(wrong));
     assert_refused_nothing_written(&shop, &out, &before);
-    assert!(said(&out).contains("That is not the code"), "{}", said(&out));
+    assert!(
+        said(&out).contains("That is not the code"),
+        "{}",
+        said(&out)
+    );
 
     let out = shop.write_off(Some(&code));
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
@@ -160,7 +164,10 @@ fn a_code_is_sent_then_taken_once_and_a_wrong_or_used_one_refused() {
         .unwrap_or_else(|| panic!("{journal}"));
     assert_eq!(applied["confirmed"], "code", "{journal}");
     let text = journal.to_string();
-    assert!(!text.contains(&code), "the journal never holds the code: {text}");
+    assert!(
+        !text.contains(&code),
+        "the journal never holds the code: {text}"
+    );
 
     let out = shop.write_off(Some(&code));
     assert_refused_nothing_written(&shop, &out, &after);

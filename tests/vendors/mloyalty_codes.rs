@@ -97,7 +97,10 @@ async fn vendor(calls: Calls) -> String {
                     Ok(form) => form,
                     Err(e) => return answer(StatusCode::BAD_REQUEST, &e),
                 };
-                confirms.lock().unwrap().push(("confirm".into(), form.clone()));
+                confirms
+                    .lock()
+                    .unwrap()
+                    .push(("confirm".into(), form.clone()));
                 if keys(&form) != ["phone", "code"] {
                     return answer(StatusCode::BAD_REQUEST, "form keys");
                 }
@@ -163,7 +166,11 @@ async fn the_code_calls_are_the_pypi_clients_forms() {
         vec![
             (
                 "send".to_string(),
-                pairs(&[("operator", "12"), ("poscode", "A1"), ("phone", "9123456789")])
+                pairs(&[
+                    ("operator", "12"),
+                    ("poscode", "A1"),
+                    ("phone", "9123456789")
+                ])
             ),
             (
                 "confirm".to_string(),
@@ -198,7 +205,10 @@ async fn what_the_vendor_refuses_confirms_nothing() {
     let failing = ConfirmationCode::new("5555").unwrap();
     let e = a.check_code(&anna, &failing).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Server, "{e:?}");
-    assert!(!e.detail.contains("5555"), "the code is in no message: {e:?}");
+    assert!(
+        !e.detail.contains("5555"),
+        "the code is in no message: {e:?}"
+    );
     let unsaid = ConfirmationCode::new("6666").unwrap();
     let e = a.check_code(&anna, &unsaid).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadResponse, "{e:?}");
