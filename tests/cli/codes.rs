@@ -205,3 +205,89 @@ fn client_show_says_what_expires_and_what_is_pending() {
     assert!(text.contains("300.00 expire on"), "{text}");
     assert!(text.contains("250.00 not spendable until"), "{text}");
 }
+
+/// The live vendor (github.com seed 001's `/ext/api/v1/`, as `tests/fixtures/ext` holds its
+/// samples): no `capabilities/`, no `confirmation_code/` (404), a bare 200 to a write-off.
+/// Records the paths of the write-offs it took.
+async fn live_vendor(write_offs: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> String {
+    use axum::routing::{get, post};
+    let app = axum::Router::new()
+        .route(
+            "/ext/api/v1/clients/1234567/balance/",
+            get(|| async { common::stub::json(include_str!("../fixtures/ext/balance.json")) }),
+        )
+        .route(
+            "/ext/api/v1/clients/1234567/coupons/",
+            get(|| async { common::stub::json(include_str!("../fixtures/ext/coupons.json")) }),
+        )
+        .route(
+            "/ext/api/v1/clients/1234567/balance/write_off/",
+            post(move |uri: axum::http::Uri| async move {
+                write_offs.lock().unwrap().push(uri.path().to_string());
+                axum::http::StatusCode::OK
+            }),
+        );
+    common::stub::serve(app).await
+}
+
+/// A profile whose own policy wants a code where the vendor has none to send: refused
+/// with a sentence (nothing sent), or, with `code_fallback = "manager"`, a manager's PIN
+/// asked for and then standing in for the code, journalled as such.
+#[tokio::test(flavor = "multi_thread")]
+async fn where_nothing_can_check_a_code_the_profile_refuses_or_takes_a_pin() {
+    let write_offs = std::sync::Arc::default();
+    let url = live_vendor(std::sync::Arc::clone(&write_offs)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let profile = |fallback: &str| {
+        std::fs::write(
+            dir.path().join("config.toml"),
+            format!(
+                "default_profile = \"shop\"\n[profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok\"\ncode_policy = \"always\"\ncode_fallback = \"{fallback}\"\n"
+            ),
+        )
+        .unwrap();
+    };
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("LANG", "en_US.UTF-8")
+            .env("BOSS_PIN", "2468")
+            .env("LOYALTY_CONFIG", dir.path().join("config.toml"))
+            .env("LOYALTY_DATA_DIR", dir.path())
+            .env("LOYALTY_STATE_DIR", dir.path().join("state"))
+            .stdin(std::process::Stdio::null());
+        common::same_clock(&mut cmd);
+        cmd.args(["write-off", "1234567", "--points", "10", "--yes"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    profile("refuse");
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(
+        said(&out).contains("cannot be checked here"),
+        "{}",
+        said(&out)
+    );
+    let out = run(&["--code", "123456"]);
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+
+    profile("manager");
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(said(&out).contains("--pin-env"), "{}", said(&out));
+    assert!(write_offs.lock().unwrap().is_empty(), "nothing was sent");
+
+    let out = run(&["--pin-env", "BOSS_PIN"]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert_eq!(write_offs.lock().unwrap().len(), 1);
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("LOYALTY_CONFIG", dir.path().join("config.toml"))
+        .env("LOYALTY_DATA_DIR", dir.path())
+        .env("LOYALTY_STATE_DIR", dir.path().join("state"));
+    let journal = json(&cmd.args(["journal", "--json"]).output().unwrap());
+    assert_eq!(journal.as_array().unwrap().len(), 1, "{journal}");
+    assert_eq!(journal[0]["confirmed"], "manager", "{journal}");
+}
