@@ -291,3 +291,148 @@ async fn where_nothing_can_check_a_code_the_profile_refuses_or_takes_a_pin() {
     assert_eq!(journal.as_array().unwrap().len(), 1, "{journal}");
     assert_eq!(journal[0]["confirmed"], "manager", "{journal}");
 }
+
+/// Mloyalty's code calls as its PyPI client makes them (mloyalty 0.2.4,
+/// `mloyalty/client.py` `send_verification_code`, `confirm_code`): `managerlogin`, then
+/// forms behind the bearer JWT. `1234` is the code; `5555` fails the vendor (HTTP 500);
+/// anything else is `ErrorCode` 5. Records each call's path and form.
+async fn mloyalty_vendor(calls: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> String {
+    use axum::body::Bytes;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use base64::Engine;
+    let claims = r#"{"role":"manager","user":"79990000000","oper":"12","partner":"1","pos":"3","poscode":"A1","exp":4102444800}"#;
+    let jwt = format!(
+        "e30.{}.c2ln",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims)
+    );
+    let (sends, confirms) = (calls.clone(), calls);
+    let app = axum::Router::new()
+        .route(
+            "/managerlogin",
+            post(move || async move {
+                axum::Json(serde_json::json!({"access_token": jwt, "token_type": "bearer"}))
+            }),
+        )
+        .route(
+            "/api/client/GetSendVerificationCode",
+            post(move |body: Bytes| async move {
+                sends
+                    .lock()
+                    .unwrap()
+                    .push(format!("send {}", String::from_utf8_lossy(&body)));
+                (StatusCode::OK, r#"{"ErrorCode":0,"Message":""}"#)
+            }),
+        )
+        .route(
+            "/api/client/GetConfirmCode",
+            post(move |body: Bytes| async move {
+                let form = String::from_utf8_lossy(&body).into_owned();
+                confirms.lock().unwrap().push(format!("confirm {form}"));
+                if form.ends_with("code=1234") {
+                    (StatusCode::OK, r#"{"ErrorCode":0,"Message":"OK"}"#)
+                } else if form.ends_with("code=5555") {
+                    (StatusCode::INTERNAL_SERVER_ERROR, "<html>500</html>")
+                } else {
+                    (
+                        StatusCode::OK,
+                        r#"{"ErrorCode":5,"Message":"Неверный код"}"#,
+                    )
+                }
+            }),
+        );
+    common::stub::serve(app).await
+}
+
+/// `codes = "mloyalty"`: the code is sent and checked through Mloyalty's own calls, and only
+/// a code it confirmed lets the write-off go (to `loyalty serve`, without the code). Its
+/// refusal, or its failing, writes nothing off.
+#[tokio::test(flavor = "multi_thread")]
+async fn mloyalty_confirms_the_code_before_the_write_off_goes_without_it() {
+    let calls = std::sync::Arc::default();
+    let ml = mloyalty_vendor(std::sync::Arc::clone(&calls)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = common::spawn_serve(
+        Command::new(BIN)
+            .env_clear()
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--demo",
+                "50",
+                "--token",
+                "tok",
+            ])
+            .arg("--db")
+            .arg(dir.path().join("shop.db")),
+    );
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "default_profile = \"shop\"\n[profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok\"\n\
+             code_policy = \"always\"\ncodes = \"mloyalty\"\n\
+             [profiles.shop.mloyalty]\nbase_url = \"{ml}\"\nusername = \"79990000000\"\npassword = \"p\"\ntoken = 5\n"
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("LANG", "en_US.UTF-8")
+            .env("LOYALTY_CONFIG", dir.path().join("config.toml"))
+            .env("LOYALTY_DATA_DIR", dir.path())
+            .env("LOYALTY_STATE_DIR", dir.path().join("state"))
+            .stdin(std::process::Stdio::null());
+        common::same_clock(&mut cmd);
+        cmd.args(args).output().unwrap()
+    };
+    // The client by phone, so that their phone is known to send the code to. The demo is
+    // seeded by its count: with 50 clients, 1234568's phone is +7 900 000-87-88.
+    let write_off = |code: Option<&str>| {
+        let mut args = vec!["write-off", "+7 900 000-87-88", "--points", "10", "--yes"];
+        args.extend(code.map(|c| ["--code", c]).into_iter().flatten());
+        run(&args)
+    };
+    let points = || {
+        let shown = json(&run(&["client", "show", "1234568", "--json"]));
+        shown["balances"]["points"].as_str().unwrap().to_string()
+    };
+    let before = points();
+
+    let out = write_off(None);
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(
+        said(&out).contains("The code was sent to"),
+        "{}",
+        said(&out)
+    );
+    let out = write_off(Some("0000"));
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(
+        said(&out).contains("That is not the code"),
+        "{}",
+        said(&out)
+    );
+    let out = write_off(Some("5555"));
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
+    assert_eq!(points(), before, "nothing was written off");
+
+    let out = write_off(Some("1234"));
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let spent = Amount::parse_decimal(&before).unwrap().minor()
+        - Amount::parse_decimal(&points()).unwrap().minor();
+    assert_eq!(spent, 1_000);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        [
+            "send operator=12&poscode=A1&phone=9000008788",
+            "confirm phone=9000008788&code=0000",
+            "confirm phone=9000008788&code=5555",
+            "confirm phone=9000008788&code=1234",
+        ]
+    );
+    let journal = json(&run(&["journal", "--json"]));
+    assert_eq!(journal.as_array().unwrap().len(), 1, "{journal}");
+    assert_eq!(journal[0]["confirmed"], "code", "{journal}");
+}
