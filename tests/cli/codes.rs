@@ -436,3 +436,37 @@ async fn mloyalty_confirms_the_code_before_the_write_off_goes_without_it() {
     assert_eq!(journal.as_array().unwrap().len(), 1, "{journal}");
     assert_eq!(journal[0]["confirmed"], "code", "{journal}");
 }
+
+/// On a terminal, in Russian at 80x24: the question, then the code sent and asked for
+/// (typed without echo, as read off the outbox), and the write-off goes through.
+#[test]
+fn on_a_terminal_the_code_is_asked_for_and_the_write_off_goes() {
+    let shop = Shop::start();
+    let before = shop.points();
+    let tui = common::tmux::Tmux::shell(shop.dir.path(), "ru_RU.UTF-8", 80, 24);
+    tui.wait_for("shell>");
+    tui.text(&format!(
+        "LOYALTY_CONFIG='{}' TZ=UTC \"$LOYALTY\" write-off 1234567 --points 10; echo \"exit=$?\"",
+        shop.dir.path().join("config.toml").display()
+    ));
+    tui.keys(&["Enter"]);
+    tui.wait_for("[y/N]");
+    tui.text("д");
+    tui.keys(&["Enter"]);
+    let screen = tui.wait_for("Код из SMS:");
+    assert!(
+        screen.contains("Код отправлен на +7 *** ***-56-78"),
+        "{screen}"
+    );
+    let code = code_in(&shop.outbox());
+    tui.text(&code);
+    tui.keys(&["Enter"]);
+    // The line the shell prints after, not the command line that names it.
+    let screen = tui.wait_for("\nexit=");
+    assert!(screen.contains("Списано: Баллы 10,00"), "{screen}");
+    assert!(screen.contains("\nexit=0"), "{screen}");
+    assert!(!screen.contains(&code), "typed without echo: {screen}");
+    let spent = Amount::parse_decimal(&before).unwrap().minor()
+        - Amount::parse_decimal(&shop.points()).unwrap().minor();
+    assert_eq!(spent, 1_000);
+}
