@@ -3,6 +3,10 @@
 //! read) or a shop's SMS gateway. A failure is said in words and the code made void. The
 //! code itself is in the message only: never in a log line, an answer or the database.
 
+use super::ServerState;
+use super::store::rules::codes::{self as rules, CodeRefusal, NewCode};
+use super::store::{Refusal, StoreError};
+use crate::domain::ClientId;
 use crate::ops::private;
 use std::io::Write;
 use std::path::PathBuf;
@@ -99,7 +103,10 @@ fn outbox(dir: &std::path::Path, phone: &str, text: &str, id: i64) -> Result<(),
 }
 
 async fn webhook(hook: &Webhook, phone: &str, text: &str) -> Result<(), String> {
-    let body = fill(&hook.body, &[("{phone}", &format!("+{phone}")), ("{text}", text)]);
+    let body = fill(
+        &hook.body,
+        &[("{phone}", &format!("+{phone}")), ("{text}", text)],
+    );
     let answer = hook
         .http
         .post(hook.url.clone())
@@ -142,6 +149,74 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
         rest = chars.as_str();
     }
     out
+}
+
+/// A code sent: the phone it went to, masked, and until when it is good.
+pub struct Issued {
+    pub masked: String,
+    pub expires: jiff::Timestamp,
+}
+
+/// Why no code was sent.
+pub enum NotIssued {
+    /// No outbox, no gateway.
+    NoSender,
+    /// A limit, or no phone (`rules::codes`).
+    Refused(CodeRefusal),
+    /// The sender failed, in words: the code was made void.
+    Undelivered(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for NotIssued {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Refused(Refusal::Code(r)) => NotIssued::Refused(r),
+            other => NotIssued::Store(other),
+        }
+    }
+}
+
+/// Makes a code for `client` from `principal` bound to `amounts` (points, roubles in
+/// kopecks), records it (voiding the principal's earlier one) and sends it; one that could
+/// not be delivered is void. The code is in no log line: the phone is, masked.
+pub async fn issue(
+    state: &ServerState,
+    client: ClientId,
+    principal: String,
+    amounts: (i64, i64),
+) -> Result<Issued, NotIssued> {
+    let Some(sender) = state.codes.sender.clone() else {
+        return Err(NotIssued::NoSender);
+    };
+    let (code, salt, hash) = rules::fresh()?;
+    let now = state.now();
+    let ttl = jiff::SignedDuration::try_from(state.codes.ttl).unwrap_or_default();
+    let expires = now.checked_add(ttl).unwrap_or(now);
+    let new = NewCode {
+        client,
+        principal,
+        points: amounts.0,
+        rubles: amounts.1,
+        salt,
+        hash,
+        created_ms: now.as_millisecond(),
+        expires_ms: expires.as_millisecond(),
+    };
+    let (id, phone) = state.store.record_code(new).await?;
+    let masked = rules::mask_phone(&phone);
+    let minutes = state.codes.ttl.as_secs().div_ceil(60);
+    if let Err(why) = sender.send(&phone, &sms_text(&code, minutes), id).await {
+        state.store.void_code(id).await?;
+        tracing::warn!(
+            client = client.0,
+            phone = masked,
+            "confirmation code undelivered: {why}"
+        );
+        return Err(NotIssued::Undelivered(why));
+    }
+    tracing::info!(client = client.0, phone = masked, "confirmation code sent");
+    Ok(Issued { masked, expires })
 }
 
 #[cfg(test)]

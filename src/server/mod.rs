@@ -14,6 +14,7 @@ mod fuzz;
 mod idempotency;
 mod jwt;
 pub mod listener;
+mod mloyalty_codes;
 mod mloyalty_login;
 mod mloyalty_routes;
 mod pins;

@@ -179,7 +179,11 @@ mod tests {
             pos.code_policy("till-2"),
             CodePolicy::Above(Amount::from_minor(50_000))
         );
-        assert_eq!(pos.of("till-2"), defaults, "only a policy: the default limits");
+        assert_eq!(
+            pos.of("till-2"),
+            defaults,
+            "only a policy: the default limits"
+        );
         assert_eq!(pos.code_policy("a"), CodePolicy::Never);
         assert_eq!(pos.of("a").client_day, Some(2));
         assert!(PosLimits::from_toml(defaults, "[pos.a]\ncode_policy = \"sometimes\"\n").is_err());

@@ -150,9 +150,13 @@ async fn above_an_amount_asks_a_code_only_strictly_above_it_and_the_code_lets_it
     let code = newest_code(outbox.path());
     let made = write_off(&s, TOKEN, &[("X-Confirmation-Code", &code)], &above).await;
     assert_eq!(made.status, 200, "{}", made.body);
-    assert_eq!(balance_points(&s).await, before - 500_01);
+    assert_eq!(balance_points(&s).await, before - 50_001);
     assert_eq!(
-        sql_text(&s, "SELECT confirmed FROM operations ORDER BY id DESC LIMIT 1").as_deref(),
+        sql_text(
+            &s,
+            "SELECT confirmed FROM operations ORDER BY id DESC LIMIT 1"
+        )
+        .as_deref(),
         Some("code")
     );
     // Kept only as a salted hash.
@@ -241,13 +245,20 @@ async fn sends_pause_per_client_and_till_and_stop_at_five_per_phone_per_hour() {
 #[tokio::test]
 async fn a_code_is_bound_to_its_client_amount_and_till() {
     let (s, outbox) = server("always").await;
-    let till = s.store.add_user("till-2".into(), Role::Cashier, 0).await.unwrap();
+    let till = s
+        .store
+        .add_user("till-2".into(), Role::Cashier, 0)
+        .await
+        .unwrap();
     let body = points("10");
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
     let code = newest_code(outbox.path());
     let header = [("X-Confirmation-Code", code.as_str())];
     let other_amount = write_off(&s, TOKEN, &header, &points("11")).await;
-    assert_eq!((other_amount.status, other_amount.code()), (403, "code_wrong"));
+    assert_eq!(
+        (other_amount.status, other_amount.code()),
+        (403, "code_wrong")
+    );
     let other_till = write_off(&s, &till, &header, &body).await;
     assert_eq!((other_till.status, other_till.code()), (403, "code_wrong"));
     // Another client's write-off with this client's code finds no code of theirs.
@@ -261,12 +272,16 @@ async fn a_code_is_bound_to_its_client_amount_and_till() {
         "the wrong amount and the wrong till each cost a try"
     );
     let made = write_off(&s, TOKEN, &header, &body).await;
-    assert_eq!(made.status, 200, "the third try is still its own: {}", made.body);
+    assert_eq!(
+        made.status, 200,
+        "the third try is still its own: {}",
+        made.body
+    );
 }
 
 #[tokio::test]
 async fn a_managers_pin_stands_in_for_the_code_and_is_recorded_with_both_names() {
-    let (s, _outbox) = server("always").await;
+    let (s, outbox) = server("always").await;
     let made = write_off(&s, TOKEN, &[("X-Manager-Pin", PIN)], &points("10")).await;
     assert_eq!(made.status, 200, "{}", made.body);
     let row: (String, String, String) = s
@@ -282,12 +297,61 @@ async fn a_managers_pin_stands_in_for_the_code_and_is_recorded_with_both_names()
     assert_eq!(row, ("manager".into(), "Ольга".into(), "token".into()));
     let wrong = write_off(&s, TOKEN, &[("X-Manager-Pin", "11111")], &points("10")).await;
     assert_eq!((wrong.status, wrong.code()), (403, "pin_wrong"));
+    let with_code = points("20");
+    assert_eq!(send(&s, TOKEN, SAMPLE.0, &with_code).await.status, 200);
+    let code = newest_code(outbox.path());
+    let header = [("X-Confirmation-Code", code.as_str())];
+    assert_eq!(write_off(&s, TOKEN, &header, &with_code).await.status, 200);
+    let http = reqwest::Client::new();
+    let read = |path: String| {
+        let http = http.clone();
+        async move {
+            let answer = http.get(path).bearer_auth(TOKEN).send().await.unwrap();
+            assert_eq!(answer.status().as_u16(), 200);
+            answer.json::<Value>().await.unwrap()
+        }
+    };
+    // The client's history says how it was allowed, and by whom.
+    let history = read(format!(
+        "{}/ext/api/v1/clients/{}/balance/history/",
+        s.url(),
+        SAMPLE.0
+    ))
+    .await;
+    let rows = history.as_array().unwrap();
+    assert_eq!(rows[0]["confirmed"], "code");
+    assert_eq!(rows[1]["confirmed"], "manager");
+    assert_eq!(rows[1]["manager"], "Ольга");
+    assert_eq!(rows[1]["principal"], "token");
+    // The shift report counts the bypass for its cashier and lists it with both names;
+    // a write-off the policy let go with a code is no bypass.
+    let since = s.anchor.as_millisecond() - 1;
+    let report = read(format!(
+        "{}/ext/api/v1/reports/shift/?since={since}",
+        s.url()
+    ))
+    .await;
+    let rows = report["rows"].as_array().unwrap();
+    let till: Vec<&Value> = rows.iter().filter(|r| r["principal"] == "token").collect();
+    assert_eq!(till.len(), 1, "{report}");
+    assert_eq!(till[0]["bypasses"], 1);
+    assert_eq!(till[0]["writeOffs"], 2);
+    let bypasses = report["bypasses"].as_array().unwrap();
+    assert_eq!(bypasses.len(), 1, "{report}");
+    assert_eq!(bypasses[0]["manager"], "Ольга");
+    assert_eq!(bypasses[0]["principal"], "token");
+    assert_eq!(bypasses[0]["operationId"], made.body["operationId"]);
+    assert_eq!(bypasses[0]["balance"][0]["amount"], 10);
 }
 
 #[tokio::test]
 async fn every_caller_is_refused_a_write_off_without_a_code() {
     let (s, _outbox) = server("always").await;
-    let till = s.store.add_user("till-3".into(), Role::Cashier, 0).await.unwrap();
+    let till = s
+        .store
+        .add_user("till-3".into(), Role::Cashier, 0)
+        .await
+        .unwrap();
     let before = balance_points(&s).await;
     let body = points("1");
     for key in [TOKEN, till.as_str()] {
@@ -312,7 +376,12 @@ async fn every_caller_is_refused_a_write_off_without_a_code() {
     let hold = json!({"clientId": SAMPLE.0, "currency": "points", "amount": 1, "couponIds": []});
     let held = post(&s.url(), TOKEN, "/fiscal_hub/cash_back/hold/", &[], &hold).await;
     assert_eq!((held.status, held.code()), (403, "code_required"));
-    assert!(held.body["error"]["message"].as_str().unwrap().contains("hold"));
+    assert!(
+        held.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("hold")
+    );
     assert_eq!(balance_points(&s).await, before);
 }
 
@@ -323,12 +392,18 @@ async fn a_keyed_retry_after_its_code_was_spent_replays_and_a_second_use_is_refu
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
     let code = newest_code(outbox.path());
     let before = balance_points(&s).await;
-    let headers = [("X-Confirmation-Code", code.as_str()), ("Idempotency-Key", "k-1")];
+    let headers = [
+        ("X-Confirmation-Code", code.as_str()),
+        ("Idempotency-Key", "k-1"),
+    ];
     let first = write_off(&s, TOKEN, &headers, &body).await;
     assert_eq!(first.status, 200, "{}", first.body);
     let replay = write_off(&s, TOKEN, &headers, &body).await;
     assert_eq!((replay.status, &replay.body), (200, &first.body));
-    let other_key = [("X-Confirmation-Code", code.as_str()), ("Idempotency-Key", "k-2")];
+    let other_key = [
+        ("X-Confirmation-Code", code.as_str()),
+        ("Idempotency-Key", "k-2"),
+    ];
     let second = write_off(&s, TOKEN, &other_key, &body).await;
     assert_eq!((second.status, second.code()), (403, "code_used"));
     assert_eq!(balance_points(&s).await, before - 10_00);
@@ -341,13 +416,22 @@ async fn two_write_offs_at_once_with_one_code_go_through_once() {
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
     let code = newest_code(outbox.path());
     let before = balance_points(&s).await;
-    let first = [("X-Confirmation-Code", code.as_str()), ("Idempotency-Key", "a")];
-    let second = [("X-Confirmation-Code", code.as_str()), ("Idempotency-Key", "b")];
+    let first = [
+        ("X-Confirmation-Code", code.as_str()),
+        ("Idempotency-Key", "a"),
+    ];
+    let second = [
+        ("X-Confirmation-Code", code.as_str()),
+        ("Idempotency-Key", "b"),
+    ];
     let (a, b) = tokio::join!(
         write_off(&s, TOKEN, &first, &body),
         write_off(&s, TOKEN, &second, &body),
     );
-    let mut outcomes = [(a.status, a.code().to_string()), (b.status, b.code().to_string())];
+    let mut outcomes = [
+        (a.status, a.code().to_string()),
+        (b.status, b.code().to_string()),
+    ];
     outcomes.sort();
     assert_eq!(outcomes, [(200, String::new()), (403, "code_used".into())]);
     assert_eq!(balance_points(&s).await, before - 10_00);
@@ -408,8 +492,16 @@ async fn a_gateway_that_hangs_or_fails_voids_the_code_and_is_said_in_words() {
         let before = balance_points(&s).await;
         let started = std::time::Instant::now();
         let sent = send(&s, TOKEN, SAMPLE.0, &points("10")).await;
-        assert!(started.elapsed() < Duration::from_secs(4), "bounded by the timeout");
-        assert_eq!((sent.status, sent.code()), (502, "code_undelivered"), "{}", sent.body);
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "bounded by the timeout"
+        );
+        assert_eq!(
+            (sent.status, sent.code()),
+            (502, "code_undelivered"),
+            "{}",
+            sent.body
+        );
         let message = sent.body["error"]["message"].as_str().unwrap();
         assert!(message.contains("gateway"), "{message}");
         assert_eq!(
@@ -471,26 +563,37 @@ fn the_served_binary_sends_to_its_outbox_and_never_logs_a_code() {
     let db = dir.path().join("shop.db");
     let outbox = dir.path().join("outbox");
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_loyalty"));
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--demo", "3", "--token", TOKEN])
-        .args(["--code-policy", "always", "--code-outbox"])
-        .arg(&outbox)
-        .arg("--db")
-        .arg(&db)
-        .args(["--log-level", "trace"]);
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--demo",
+        "3",
+        "--token",
+        TOKEN,
+    ])
+    .args(["--code-policy", "always", "--code-outbox"])
+    .arg(&outbox)
+    .arg("--db")
+    .arg(&db)
+    .args(["--log-level", "trace"]);
     let (served, base) = spawn_serve(&mut cmd);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let http = reqwest::Client::new();
     let body = points("1").to_string();
     let sent = rt.block_on(async {
-        http.post(format!("{base}/ext/api/v1/clients/{}/confirmation_code/", SAMPLE.0))
-            .bearer_auth(TOKEN)
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
+        http.post(format!(
+            "{base}/ext/api/v1/clients/{}/confirmation_code/",
+            SAMPLE.0
+        ))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
     });
     assert_eq!(sent, 200, "{}", served.said());
     let code = newest_code(dir.path());

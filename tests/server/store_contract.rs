@@ -11,12 +11,14 @@ use jiff::{SignedDuration, Timestamp};
 use loyalty_console::domain::admin::{
     CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
 };
+use loyalty_console::domain::confirm::Confirmed;
 use loyalty_console::domain::{
     Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, WriteOff,
 };
 use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
 use loyalty_console::server::holds::Reach;
 use loyalty_console::server::principals::Role;
+use loyalty_console::server::store::rules::codes::{self, CodeRefusal, Confirm, NewCode, Verdict};
 use loyalty_console::server::store::{
     DbTarget, Idempotency, Keyed, Made, OperationFilter, Refusal, Store, StoreError,
 };
@@ -77,6 +79,7 @@ where
     groups_are_kept_and_removed(&store).await;
     users_and_secrets(&store).await;
     concurrent_write_offs_never_overdraw(&store).await;
+    confirmation_codes_are_spent_once_with_their_write_off(&store).await;
     let report = store.check().await.unwrap();
     assert_eq!(report.integrity, "ok");
     assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
@@ -1097,4 +1100,175 @@ async fn email_searches_use_the_lower_case_indexes_on_postgres() {
         let plan = plan.join("\n");
         assert!(plan.contains(index), "{clause}: {plan}");
     }
+}
+
+/// A code recorded for `client` from `till-1` for `minor` points at `at`: its id and digits.
+async fn a_code(store: &Store, client: ClientId, minor: i64, at: Timestamp) -> (i64, String) {
+    let (code, salt, hash) = codes::fresh().unwrap();
+    let new = NewCode {
+        client,
+        principal: "till-1".into(),
+        points: minor,
+        rubles: 0,
+        salt,
+        hash,
+        created_ms: at.as_millisecond(),
+        expires_ms: (at + SignedDuration::from_mins(5)).as_millisecond(),
+    };
+    let (id, phone) = store.record_code(new).await.unwrap();
+    assert!(
+        phone.len() >= 10 && phone.bytes().all(|b| b.is_ascii_digit()),
+        "{phone}"
+    );
+    (id, code)
+}
+
+async fn check(store: &Store, client: ClientId, code: &str, minor: i64, at: Timestamp) -> Verdict {
+    store
+        .check_code(
+            client,
+            code.into(),
+            "till-1".into(),
+            (minor, 0),
+            at.as_millisecond(),
+        )
+        .await
+        .unwrap()
+}
+
+fn code_refusal(e: &StoreError) -> Option<CodeRefusal> {
+    match e {
+        StoreError::Refused(Refusal::Code(r)) => Some(*r),
+        _ => None,
+    }
+}
+
+/// Confirmation codes mean the same on both stores: a send pauses, a wrong try is counted
+/// even though nothing else is written, the code is spent by its write-off in the same
+/// transaction (once, even by two at a time), a refused write-off leaves it usable, a void
+/// or expired one is no good, and a manager's bypass is marked and reported.
+async fn confirmation_codes_are_spent_once_with_their_write_off(store: &Store) {
+    let t0 = anchor() + SignedDuration::from_hours(100);
+    let client = ClientId(SAMPLE_CLIENT_ID + 7);
+    let (id, code) = a_code(store, client, 1_00, t0).await;
+    let (_, salt, hash) = codes::fresh().unwrap();
+    let soon = NewCode {
+        client,
+        principal: "till-1".into(),
+        points: 1_00,
+        rubles: 0,
+        salt,
+        hash,
+        created_ms: t0.as_millisecond() + 1_000,
+        expires_ms: t0.as_millisecond() + 60_000,
+    };
+    let e = store.record_code(soon).await.unwrap_err();
+    assert_eq!(
+        code_refusal(&e),
+        Some(CodeRefusal::ResendWait { retry_after: 29 })
+    );
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert_eq!(
+        check(store, client, wrong, 1_00, t0).await,
+        Verdict::Refuse(CodeRefusal::Wrong, Some(id))
+    );
+    // The right code for another amount is the second wrong try: both were counted.
+    assert_eq!(
+        check(store, client, &code, 2_00, t0).await,
+        Verdict::Refuse(CodeRefusal::Wrong, Some(id))
+    );
+    assert_eq!(
+        check(store, client, &code, 1_00, t0).await,
+        Verdict::Spend(id)
+    );
+    let by_code = Made {
+        confirm: Some(Confirm::Code(id)),
+        ..made(t0)
+    };
+    let before = store.balances(client).await.unwrap().points;
+    let e = store
+        .write_off(client, points(100_000_000_000), by_code.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { .. })),
+        "{e:?}"
+    );
+    assert_eq!(
+        check(store, client, &code, 1_00, t0).await,
+        Verdict::Spend(id),
+        "a refused write-off leaves its code usable"
+    );
+    let (a, b) = tokio::join!(
+        store.write_off(client, points(1_00), by_code.clone()),
+        store.write_off(client, points(1_00), by_code.clone()),
+    );
+    let refused: Vec<StoreError> = [a, b].into_iter().filter_map(Result::err).collect();
+    assert_eq!(refused.len(), 1, "one of two at once: {refused:?}");
+    assert_eq!(code_refusal(&refused[0]), Some(CodeRefusal::Used));
+    assert_eq!(
+        store.balances(client).await.unwrap().points,
+        Amount::from_minor(before.minor() - 1_00)
+    );
+    assert_eq!(
+        check(store, client, &code, 1_00, t0).await,
+        Verdict::Spent(id)
+    );
+    let idem = Idempotency {
+        scope: "till-1".into(),
+        key: "code-spent".into(),
+        fingerprint: "f".into(),
+    };
+    let keyed = store
+        .write_off_once(client, points(1_00), by_code, idem, answer)
+        .await
+        .unwrap();
+    match keyed {
+        Keyed::Fresh(Err(e)) => assert_eq!(code_refusal(&e), Some(CodeRefusal::Used)),
+        other => panic!("{other:?}"),
+    }
+    let newest = store.history(client, page(1)).await.unwrap();
+    let about = newest[0].about.as_ref().unwrap();
+    assert_eq!(about.confirmed, Some(Confirmed::Code));
+    // Void, expired.
+    let t1 = t0 + SignedDuration::from_secs(31);
+    let (void, void_code) = a_code(store, client, 1_00, t1).await;
+    store.void_code(void).await.unwrap();
+    assert_eq!(
+        check(store, client, &void_code, 1_00, t1).await,
+        Verdict::Refuse(CodeRefusal::Expired, None)
+    );
+    let t2 = t1 + SignedDuration::from_secs(31);
+    let (_, late) = a_code(store, client, 1_00, t2).await;
+    let after = t2 + SignedDuration::from_mins(5);
+    assert_eq!(
+        check(store, client, &late, 1_00, after).await,
+        Verdict::Refuse(CodeRefusal::Expired, None)
+    );
+    // A manager's PIN in the code's place: marked, and a bypass of the shift.
+    let by_manager = Made {
+        manager: Some("Ольга".into()),
+        confirm: Some(Confirm::Manager),
+        ..made(t0)
+    };
+    let written = store
+        .write_off(client, points(2_00), by_manager)
+        .await
+        .unwrap();
+    let report = store.shift_report(t0).await.unwrap();
+    let bypass = report
+        .bypasses
+        .iter()
+        .find(|b| b.operation == Some(written.operation))
+        .expect("the bypass is reported");
+    assert_eq!(bypass.manager.as_deref(), Some("Ольга"));
+    assert_eq!(bypass.principal.as_deref(), Some("till-1"));
+    assert_eq!(bypass.login.as_deref(), Some("kassa@shop.ru"));
+    assert_eq!(bypass.points, Amount::from_minor(2_00));
+    let row = report
+        .rows
+        .iter()
+        .find(|r| r.principal.as_deref() == Some("till-1"))
+        .unwrap();
+    assert!(row.bypasses >= 1 && row.overrides >= row.bypasses);
 }

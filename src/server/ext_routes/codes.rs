@@ -7,9 +7,9 @@
 use super::write_off::parse_write_off;
 use super::*;
 use crate::domain::confirm::{CodePolicy, ConfirmationCode};
-use crate::server::codes::sms_text;
+use crate::server::codes::{Issued, NotIssued, issue};
 use crate::server::error::code_refusal;
-use crate::server::store::rules::codes::{self, CodeRefusal, Confirm, NewCode, Verdict};
+use crate::server::store::rules::codes::{self, CodeRefusal, Confirm, Verdict};
 use crate::wire::ext_operations::{CODE_HEADER, CodeSentDto};
 use axum::http::header::RETRY_AFTER;
 
@@ -54,55 +54,31 @@ pub(super) async fn send(
 ) -> Result<Response, ApiError> {
     let id = client_id(&id)?;
     let request = parse_write_off(&body)?;
-    let Some(sender) = state.codes.sender.clone() else {
-        return Err(ApiError::new(
+    let principal = caller.principal.name.clone();
+    match issue(&state, id, principal, amounts(&request)).await {
+        Ok(Issued { masked, expires }) => Ok(Json(CodeSentDto {
+            sent_to: Some(masked),
+            expires_at: Some(expires.to_string()),
+            resend_after: Some((codes::RESEND_MS / 1000) as u32),
+        })
+        .into_response()),
+        Err(NotIssued::NoSender) => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "code_undelivered",
             "this server has no way to send codes (no --code-outbox or --code-webhook): \
              a write-off that needs a code needs a manager's PIN",
-        ));
-    };
-    let (points, rubles) = amounts(&request);
-    let (code, salt, hash) = codes::fresh()?;
-    let now = state.now();
-    let ttl = jiff::SignedDuration::try_from(state.codes.ttl).unwrap_or_default();
-    let expires = now.checked_add(ttl).unwrap_or(now);
-    let new = NewCode {
-        client: id,
-        principal: caller.principal.name.clone(),
-        points,
-        rubles,
-        salt,
-        hash,
-        created_ms: now.as_millisecond(),
-        expires_ms: expires.as_millisecond(),
-    };
-    let (code_id, phone) = match state.store.record_code(new).await {
-        Ok(recorded) => recorded,
-        Err(StoreError::Refused(Refusal::Code(r))) => {
+        )),
+        Err(NotIssued::Refused(r)) => {
             tracing::info!(client = id.0, code = r.code(), "confirmation code not sent");
-            return Ok(refused(r));
+            Ok(refused(r))
         }
-        Err(e) => return Err(e.into()),
-    };
-    let masked = codes::mask_phone(&phone);
-    let minutes = state.codes.ttl.as_secs().div_ceil(60);
-    if let Err(why) = sender.send(&phone, &sms_text(&code, minutes), code_id).await {
-        state.store.void_code(code_id).await?;
-        tracing::warn!(client = id.0, phone = masked, "confirmation code undelivered: {why}");
-        return Err(ApiError::new(
+        Err(NotIssued::Undelivered(why)) => Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
             "code_undelivered",
             format!("the code could not be delivered ({why}); send another"),
-        ));
+        )),
+        Err(NotIssued::Store(e)) => Err(e.into()),
     }
-    tracing::info!(client = id.0, phone = masked, "confirmation code sent");
-    Ok(Json(CodeSentDto {
-        sent_to: Some(masked),
-        expires_at: Some(expires.to_string()),
-        resend_after: Some((codes::RESEND_MS / 1000) as u32),
-    })
-    .into_response())
 }
 
 /// How a write-off of `request` by `caller` is allowed under its policy: `None` where the
@@ -145,7 +121,11 @@ pub(super) async fn confirm(
         Verdict::Spent(id) if keyed => Ok(Some(Confirm::Code(id))),
         Verdict::Spent(_) => Err(code_refusal(CodeRefusal::Used)),
         Verdict::Refuse(r, _) => {
-            tracing::info!(client = client.0, code = r.code(), "confirmation code refused");
+            tracing::info!(
+                client = client.0,
+                code = r.code(),
+                "confirmation code refused"
+            );
             Err(code_refusal(r))
         }
     }

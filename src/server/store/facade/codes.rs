@@ -23,6 +23,14 @@ impl Store {
         }
     }
 
+    /// Spends a code checked apart from any write-off; whether it was still good.
+    pub async fn spend_code(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.spend_code(id, now_ms).await,
+            Store::Postgres(p) => p.spend_code(id, now_ms).await,
+        }
+    }
+
     /// Checks a typed code against the client's for `principal` and the amounts (points,
     /// roubles in kopecks); a wrong try is counted and committed.
     pub async fn check_code(
@@ -34,10 +42,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<Verdict, StoreError> {
         match self {
-            Store::Sqlite(s) => {
-                s.check_code(client, code, principal, amounts, now_ms)
-                    .await
-            }
+            Store::Sqlite(s) => s.check_code(client, code, principal, amounts, now_ms).await,
             Store::Postgres(p) => {
                 p.check_code(client, &code, &principal, amounts, now_ms)
                     .await

@@ -25,7 +25,8 @@ impl Postgres {
         else {
             return Err(StoreError::ClientNotFound(new.client.0));
         };
-        let phone = codes::phone_digits(row.get::<_, Option<&str>>(0)).ok_or(CodeRefusal::NoPhone)?;
+        let phone =
+            codes::phone_digits(row.get::<_, Option<&str>>(0)).ok_or(CodeRefusal::NoPhone)?;
         tx.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))",
             &[&format!("code\n{phone}")],
@@ -88,6 +89,20 @@ impl Postgres {
             )
             .await?;
         Ok(())
+    }
+
+    /// See `Sqlite::spend_code`.
+    pub async fn spend_code(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
+        let spent = self
+            .client()
+            .await?
+            .execute(
+                "UPDATE confirmation_codes SET used_ms = $2
+                 WHERE id = $1 AND used_ms IS NULL AND NOT void AND expires_ms > $2",
+                &[&id, &now_ms],
+            )
+            .await?;
+        Ok(spent == 1)
     }
 
     /// See `Sqlite::check_code`.
@@ -162,11 +177,7 @@ pub(super) async fn confirmed(
 
 /// Marks how the write-off `operation` was allowed and spends its code, in the write-off's
 /// transaction: a code spent meanwhile refuses the write-off, which the caller rolls back.
-async fn confirm(
-    c: &impl GenericClient,
-    operation: i64,
-    made: &Made,
-) -> Result<(), StoreError> {
+async fn confirm(c: &impl GenericClient, operation: i64, made: &Made) -> Result<(), StoreError> {
     let Some(confirm) = made.confirm else {
         return Ok(());
     };

@@ -385,8 +385,14 @@ mod tests {
         assert!(code.bytes().all(|b| b.is_ascii_digit()));
         assert_eq!(hash(&salt, &code), digest);
         assert_eq!(mask_phone("79161234567"), "+7 *** ***-45-67");
-        assert_eq!(phone_digits(Some("+7 (916) 123-45-67")).unwrap(), "79161234567");
-        assert_eq!(phone_digits(Some("8 (916) 123 45 67")).unwrap(), "79161234567");
+        assert_eq!(
+            phone_digits(Some("+7 (916) 123-45-67")).unwrap(),
+            "79161234567"
+        );
+        assert_eq!(
+            phone_digits(Some("8 (916) 123 45 67")).unwrap(),
+            "79161234567"
+        );
         assert_eq!(phone_digits(Some("")), None);
         assert_eq!(phone_digits(None), None);
     }

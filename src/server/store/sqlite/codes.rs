@@ -21,11 +21,22 @@ impl Sqlite {
     /// A code whose sending failed: no one may use it.
     pub async fn void_code(&self, id: i64) -> Result<(), StoreError> {
         self.run_write(move |c| {
-            c.execute(
-                "UPDATE confirmation_codes SET void = 1 WHERE id = ?1",
-                [id],
-            )?;
+            c.execute("UPDATE confirmation_codes SET void = 1 WHERE id = ?1", [id])?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Spends a code checked apart from any write-off (Mloyalty's `GetConfirmCode`): whether
+    /// it was still good to spend.
+    pub async fn spend_code(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
+        self.run_write(move |c| {
+            let spent = c.execute(
+                "UPDATE confirmation_codes SET used_ms = ?2
+                 WHERE id = ?1 AND used_ms IS NULL AND void = 0 AND expires_ms > ?2",
+                params![id, now_ms],
+            )?;
+            Ok(spent == 1)
         })
         .await
     }
@@ -80,13 +91,12 @@ fn record(c: &Connection, new: &NewCode) -> Result<(i64, String), StoreError> {
             r.get(0)
         })?
         .collect::<Result<_, _>>()?;
-    let last_own: Option<i64> = c
-        .query_row(
-            "SELECT max(created_ms) FROM confirmation_codes
+    let last_own: Option<i64> = c.query_row(
+        "SELECT max(created_ms) FROM confirmation_codes
              WHERE client_id = ?1 AND principal = ?2 AND void = 0",
-            params![new.client.0, new.principal],
-            |r| r.get(0),
-        )?;
+        params![new.client.0, new.principal],
+        |r| r.get(0),
+    )?;
     codes::may_send(&sent, last_own, new.created_ms)?;
     c.execute(
         "UPDATE confirmation_codes SET void = 1
