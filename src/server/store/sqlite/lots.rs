@@ -101,8 +101,10 @@ pub(super) fn expire(
         )?
         .execute(params![client, currency, -remaining, now_ms, EXPIRY])?;
         let ledger = conn.last_insert_rowid();
-        conn.prepare_cached("INSERT INTO lot_spends (ledger_id, lot_id, amount) VALUES (?1, ?2, ?3)")?
-            .execute(params![ledger, lot, remaining])?;
+        conn.prepare_cached(
+            "INSERT INTO lot_spends (ledger_id, lot_id, amount) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![ledger, lot, remaining])?;
     }
     Ok(due.len())
 }
@@ -131,8 +133,10 @@ pub(super) fn accrue(
         made.principal
     ])?;
     let ledger = conn.last_insert_rowid();
-    conn.prepare_cached("UPDATE lots SET active_from_ms = ?2, expires_ms = ?3 WHERE ledger_id = ?1")?
-        .execute(params![ledger, active_from_ms, expires_ms])?;
+    conn.prepare_cached(
+        "UPDATE lots SET active_from_ms = ?2, expires_ms = ?3 WHERE ledger_id = ?1",
+    )?
+    .execute(params![ledger, active_from_ms, expires_ms])?;
     Ok(ledger)
 }
 
@@ -215,9 +219,7 @@ pub(super) fn lot_rows(conn: &Connection, id: ClientId) -> Result<Vec<LotRow>, S
 
 /// `--check` on lots: balances their lots do not add up to, and lots whose remaining is out
 /// of bounds or disagrees with their spends.
-pub(super) fn check_lots(
-    conn: &Connection,
-) -> Result<(Vec<LotMismatch>, Vec<BadLot>), StoreError> {
+pub(super) fn check_lots(conn: &Connection) -> Result<(Vec<LotMismatch>, Vec<BadLot>), StoreError> {
     let mismatches = conn
         .prepare(
             "SELECT client_id, currency, sum(balance), sum(lots) FROM (
