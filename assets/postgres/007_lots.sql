@@ -46,29 +46,51 @@ $$;
 CREATE TRIGGER lot_spends_to_lots AFTER INSERT ON lot_spends
     FOR EACH ROW EXECUTE FUNCTION lot_spends_to_lots();
 
--- Writes each lot expired by `p_now_ms` (of `p_client`, or of everyone) out of its balance:
--- one ledger row of kind `expiry` per lot, with the spend naming the lot. The lot's row is
--- locked and read again, so a sweep and a write-off at once expire it once.
+-- Writes one expired lot's remainder out of its balance: a ledger row of kind `expiry`,
+-- with the spend naming the lot.
+CREATE FUNCTION expire_lot(p_lot BIGINT, p_now_ms BIGINT) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_lot lots%ROWTYPE;
+    v_ledger BIGINT;
+BEGIN
+    SELECT * INTO v_lot FROM lots WHERE id = p_lot;
+    INSERT INTO ledger (client_id, currency, amount, at_ms, kind)
+    VALUES (v_lot.client_id, v_lot.currency, -v_lot.remaining, p_now_ms, 'expiry')
+    RETURNING id INTO v_ledger;
+    INSERT INTO lot_spends (ledger_id, lot_id, amount) VALUES (v_ledger, p_lot, v_lot.remaining);
+END
+$$;
+
+-- Writes each lot expired by `p_now_ms` (of `p_client`, or of everyone) out of its balance.
+-- The lots' rows are locked and read again, so a sweep and a write-off at once expire a lot
+-- once. One client's are found by its own lots (a write-off's), everyone's by the expiring
+-- index.
 CREATE FUNCTION expire_lots(p_now_ms BIGINT, p_client BIGINT DEFAULT NULL) RETURNS BIGINT
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_lot RECORD;
-    v_ledger BIGINT;
+    v_lot BIGINT;
     v_count BIGINT := 0;
 BEGIN
-    FOR v_lot IN
-        SELECT id, client_id, currency, remaining FROM lots
-        WHERE remaining > 0 AND expires_ms IS NOT NULL AND expires_ms <= p_now_ms
-          AND (p_client IS NULL OR client_id = p_client)
-        ORDER BY id FOR UPDATE
-    LOOP
-        INSERT INTO ledger (client_id, currency, amount, at_ms, kind)
-        VALUES (v_lot.client_id, v_lot.currency, -v_lot.remaining, p_now_ms, 'expiry')
-        RETURNING id INTO v_ledger;
-        INSERT INTO lot_spends (ledger_id, lot_id, amount)
-        VALUES (v_ledger, v_lot.id, v_lot.remaining);
-        v_count := v_count + 1;
-    END LOOP;
+    IF p_client IS NULL THEN
+        FOR v_lot IN
+            SELECT id FROM lots
+            WHERE remaining > 0 AND expires_ms IS NOT NULL AND expires_ms <= p_now_ms
+            ORDER BY id FOR UPDATE
+        LOOP
+            PERFORM expire_lot(v_lot, p_now_ms);
+            v_count := v_count + 1;
+        END LOOP;
+    ELSE
+        FOR v_lot IN
+            SELECT id FROM lots
+            WHERE client_id = p_client AND remaining > 0 AND expires_ms <= p_now_ms
+            ORDER BY id FOR UPDATE
+        LOOP
+            PERFORM expire_lot(v_lot, p_now_ms);
+            v_count := v_count + 1;
+        END LOOP;
+    END IF;
     RETURN v_count;
 END
 $$;

@@ -20,12 +20,15 @@ pub const SAMPLE_CLIENT_ID: i64 = 1_234_567;
 const SAMPLE_COUPON_ID: i64 = 1234;
 const SAMPLE_EXPIRE_MS: i64 = 1_548_968_400_000;
 /// Of the sample's 1234.56 points, what expires [`SAMPLE_EXPIRING_DAYS`] after the anchor
-/// (the rest never does), and the points accrued at the anchor that become spendable
-/// [`SAMPLE_PENDING_DAYS`] after it: a newcomer's first client shows both on its card.
+/// (the rest never does): the sample's figures, which documents and tests pin, are kept
+/// until then.
 pub const SAMPLE_EXPIRING: i64 = 30_000;
 pub const SAMPLE_EXPIRING_DAYS: i64 = 3;
-pub const SAMPLE_PENDING: i64 = 25_000;
-pub const SAMPLE_PENDING_DAYS: i64 = 4;
+/// Points accrued at the anchor to the client right after the sample (the next a newcomer
+/// lists), spendable [`PENDING_DAYS`] after it; the sample's own balance stays as the seed
+/// document gives it.
+pub const PENDING: i64 = 25_000;
+pub const PENDING_DAYS: i64 = 4;
 
 const COUPONS: &[&str] = &[
     "Скидка 10% на следующую покупку",
@@ -346,21 +349,12 @@ impl Demo {
                 Table::Ledger,
                 &row![id, "rubles", 432_106i64, SAMPLE_EXPIRE_MS, "deposit"],
             )?;
-            sink.row(
-                Table::Ledger,
-                &row![id, "points", SAMPLE_PENDING, anchor_ms, "accrual"],
-            )?;
-            sink.row(
-                Table::Balances,
-                &row![id, "points", 123_456i64 + SAMPLE_PENDING],
-            )?;
+            sink.row(Table::Balances, &row![id, "points", 123_456i64])?;
             sink.row(Table::Balances, &row![id, "rubles", 432_106i64])?;
             let soon = anchor_ms + SAMPLE_EXPIRING_DAYS * day_ms;
-            let pending_from = anchor_ms + SAMPLE_PENDING_DAYS * day_ms;
             for (currency, amount, from, expires) in [
                 ("points", SAMPLE_EXPIRING, SAMPLE_EXPIRE_MS, Some(soon)),
                 ("points", 123_456 - SAMPLE_EXPIRING, SAMPLE_EXPIRE_MS, None),
-                ("points", SAMPLE_PENDING, pending_from, None),
                 ("rubles", 432_106, SAMPLE_EXPIRE_MS, None),
             ] {
                 sink.row(
@@ -418,9 +412,29 @@ impl Demo {
             at = at.min(anchor_ms - rng.below(day_ms as u64) as i64);
             sink.row(Table::Ledger, &row![id, currency, amount, at, kind])?;
         }
+        // The client after the sample has points not yet spendable, as a lot of their own.
+        let pending = i == 1;
+        if pending {
+            points.get_or_insert(0);
+            sink.row(
+                Table::Ledger,
+                &row![id, "points", PENDING, anchor_ms, "accrual"],
+            )?;
+            let from = anchor_ms + PENDING_DAYS * day_ms;
+            sink.row(
+                Table::Lots,
+                &row![id, "points", PENDING, PENDING, from, None::<i64>],
+            )?;
+        }
         for (currency, balance) in [("points", points), ("rubles", rubles)] {
             if let Some(balance) = balance {
-                sink.row(Table::Balances, &row![id, currency, balance])?;
+                let with_pending = balance
+                    + if pending && currency == "points" {
+                        PENDING
+                    } else {
+                        0
+                    };
+                sink.row(Table::Balances, &row![id, currency, with_pending])?;
                 // One lot each, spendable since the history began and never expiring.
                 if balance > 0 {
                     let since = anchor_ms - 180 * day_ms;

@@ -82,7 +82,7 @@ impl Postgres {
             "ALTER TABLE ledger DISABLE TRIGGER ledger_to_balance;
              ALTER TABLE ledger DISABLE TRIGGER ledger_lots",
         )
-            .await?;
+        .await?;
         // The rows are made on a thread of their own while the ones before them are sent:
         // PostgreSQL reads a batch as the next one is being made.
         let (batches, mut made) = tokio::sync::mpsc::channel(2);

@@ -3,7 +3,6 @@
 //! changes, so two instances cannot spend it twice.
 
 use super::super::{Made, Refusal, StoreError};
-use crate::server::store::rules::spending::may_spend;
 use super::Postgres;
 use super::write_off::{check_coupon, lock_for_spending};
 use crate::domain::{Amount, ClientId, CouponId, Currency};
@@ -11,6 +10,7 @@ use crate::server::store::rules::holds::{
     Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_hold, may_refund, may_step, may_write_off,
     order_item,
 };
+use crate::server::store::rules::spending::may_spend;
 use tokio_postgres::Transaction;
 
 /// The hold `transaction_id`, locked for the transaction, once `made`'s caller may step it.
@@ -49,21 +49,22 @@ async fn ledger(
     made: &Made,
 ) -> Result<Option<i64>, StoreError> {
     if amount != 0 {
-        let id = tx.query_one(
-            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
+        let id = tx
+            .query_one(
+                "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            &[
-                &row.client,
-                &row.currency,
-                &amount,
-                &made.at.as_millisecond(),
-                &kind,
-                &made.by,
-                &made.principal,
-            ],
-        )
-        .await?
-        .get(0);
+                &[
+                    &row.client,
+                    &row.currency,
+                    &amount,
+                    &made.at.as_millisecond(),
+                    &kind,
+                    &made.by,
+                    &made.principal,
+                ],
+            )
+            .await?
+            .get(0);
         return Ok(Some(id));
     }
     Ok(None)

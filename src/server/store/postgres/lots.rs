@@ -4,9 +4,9 @@
 
 use super::Postgres;
 use crate::domain::{Amount, Balances, ClientId, Currency};
+use crate::server::store::StoreError;
 use crate::server::store::rules::lots::{BadLot, LotMismatch, LotRow};
 use crate::server::store::rules::spending::Made;
-use crate::server::store::StoreError;
 use deadpool_postgres::GenericClient;
 
 impl Postgres {
@@ -19,7 +19,10 @@ impl Postgres {
                    WHERE client_id = $1 AND remaining > 0 AND active_from_ms <= $2
                      AND (expires_ms IS NULL OR expires_ms > $2)
                    GROUP BY currency";
-        for row in c.query(&c.prepare_cached(sql).await?, &[&id.0, &now_ms]).await? {
+        for row in c
+            .query(&c.prepare_cached(sql).await?, &[&id.0, &now_ms])
+            .await?
+        {
             let amount = Amount::from_minor(row.get(1));
             match Currency::from_code(row.get(0)) {
                 Some(Currency::Points) => out.points = amount,

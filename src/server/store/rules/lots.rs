@@ -95,7 +95,10 @@ pub fn mismatch_sentence((client, currency, balance, lots): &LotMismatch) -> Str
 pub fn lot_sentence((lot, amount, remaining, spent): &BadLot) -> String {
     let mut faults = Vec::new();
     if remaining < &0 {
-        faults.push(format!("{} left, below zero", Amount::from_minor(*remaining)));
+        faults.push(format!(
+            "{} left, below zero",
+            Amount::from_minor(*remaining)
+        ));
     }
     if remaining > amount {
         faults.push(format!(
@@ -147,7 +150,12 @@ mod tests {
         let now = noon - 5 * DAY;
         let lots = [
             lot(Currency::Points, 100, 0, Some(noon)),
-            lot(Currency::Points, 50, 0, Some(noon + 8 * 3_600_000 + 59 * 60_000)),
+            lot(
+                Currency::Points,
+                50,
+                0,
+                Some(noon + 8 * 3_600_000 + 59 * 60_000),
+            ),
             lot(Currency::Points, 70, 0, Some(noon + 9 * 3_600_000)),
             lot(Currency::Points, 999, 0, Some(now - 1)),
             lot(Currency::Points, 0, 0, Some(noon - DAY)),
@@ -172,17 +180,18 @@ mod tests {
                 at: Timestamp::from_millisecond(now + DAY).unwrap(),
             })
         );
-        assert_eq!(o.expiring(Currency::Rubles), None, "never expires: nothing said");
+        assert_eq!(
+            o.expiring(Currency::Rubles),
+            None,
+            "never expires: nothing said"
+        );
         assert_eq!(o.pending(Currency::Rubles), None);
         assert!(outlook(&[], now).is_empty());
     }
 
     #[test]
     fn a_bad_lot_is_said_with_each_of_its_faults() {
-        assert_eq!(
-            lot_sentence(&(7, 1000, 1200, -200)),
-            "lot 7: 12 left of 10"
-        );
+        assert_eq!(lot_sentence(&(7, 1000, 1200, -200)), "lot 7: 12 left of 10");
         assert_eq!(
             lot_sentence(&(8, 1000, 0, 1500)),
             "lot 8: spent 15, more than the 10 it held; 0 left but its spends leave -5"

@@ -29,7 +29,11 @@ pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64,
 }
 
 /// The ledger's triggers that keep balances and lots, which the demo gives itself.
-const LEDGER_TRIGGERS: [&str; 3] = ["ledger_to_balance", "ledger_spends_lots", "ledger_gives_back"];
+const LEDGER_TRIGGERS: [&str; 3] = [
+    "ledger_to_balance",
+    "ledger_spends_lots",
+    "ledger_gives_back",
+];
 
 /// The page cache while seeding, in KiB (SQLite's negative `cache_size`): taken only as
 /// the pages are used.

@@ -83,17 +83,25 @@ pub(super) fn expire(
     client: Option<ClientId>,
     now_ms: i64,
 ) -> Result<usize, StoreError> {
-    let due: Vec<(i64, i64, String, i64)> = conn
-        .prepare_cached(
-            "SELECT id, client_id, currency, remaining FROM lots
-             WHERE remaining > 0 AND expires_ms IS NOT NULL AND expires_ms <= ?1
-               AND (?2 IS NULL OR client_id = ?2)
-             ORDER BY id",
-        )?
-        .query_map(params![now_ms, client.map(|c| c.0)], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<Result<_, _>>()?;
+    // One client's by its own lots (a write-off's), everyone's by the expiring index.
+    let row = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+    let due: Vec<(i64, i64, String, i64)> = match client {
+        Some(client) => conn
+            .prepare_cached(
+                "SELECT id, client_id, currency, remaining FROM lots
+                 WHERE client_id = ?2 AND remaining > 0 AND expires_ms <= ?1 ORDER BY id",
+            )?
+            .query_map(params![now_ms, client.0], row)?
+            .collect::<Result<_, _>>()?,
+        None => conn
+            .prepare_cached(
+                "SELECT id, client_id, currency, remaining FROM lots
+                 WHERE remaining > 0 AND expires_ms IS NOT NULL AND expires_ms <= ?1
+                 ORDER BY id",
+            )?
+            .query_map([now_ms], row)?
+            .collect::<Result<_, _>>()?,
+    };
     for (lot, client, currency, remaining) in &due {
         conn.prepare_cached(
             "INSERT INTO ledger (client_id, currency, amount, at_ms, kind)
@@ -101,8 +109,10 @@ pub(super) fn expire(
         )?
         .execute(params![client, currency, -remaining, now_ms, EXPIRY])?;
         let ledger = conn.last_insert_rowid();
-        conn.prepare_cached("INSERT INTO lot_spends (ledger_id, lot_id, amount) VALUES (?1, ?2, ?3)")?
-            .execute(params![ledger, lot, remaining])?;
+        conn.prepare_cached(
+            "INSERT INTO lot_spends (ledger_id, lot_id, amount) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![ledger, lot, remaining])?;
     }
     Ok(due.len())
 }
@@ -131,8 +141,10 @@ pub(super) fn accrue(
         made.principal
     ])?;
     let ledger = conn.last_insert_rowid();
-    conn.prepare_cached("UPDATE lots SET active_from_ms = ?2, expires_ms = ?3 WHERE ledger_id = ?1")?
-        .execute(params![ledger, active_from_ms, expires_ms])?;
+    conn.prepare_cached(
+        "UPDATE lots SET active_from_ms = ?2, expires_ms = ?3 WHERE ledger_id = ?1",
+    )?
+    .execute(params![ledger, active_from_ms, expires_ms])?;
     Ok(ledger)
 }
 
@@ -215,9 +227,7 @@ pub(super) fn lot_rows(conn: &Connection, id: ClientId) -> Result<Vec<LotRow>, S
 
 /// `--check` on lots: balances their lots do not add up to, and lots whose remaining is out
 /// of bounds or disagrees with their spends.
-pub(super) fn check_lots(
-    conn: &Connection,
-) -> Result<(Vec<LotMismatch>, Vec<BadLot>), StoreError> {
+pub(super) fn check_lots(conn: &Connection) -> Result<(Vec<LotMismatch>, Vec<BadLot>), StoreError> {
     let mismatches = conn
         .prepare(
             "SELECT client_id, currency, sum(balance), sum(lots) FROM (
