@@ -7,7 +7,6 @@ use super::ServerState;
 use super::store::rules::codes::{self as rules, CodeRefusal, NewCode};
 use super::store::{Refusal, StoreError};
 use crate::domain::ClientId;
-use crate::ops::private;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -91,15 +90,26 @@ impl Sender {
     }
 }
 
+/// Writes the code's file: the folder (and any missing parent) made 0700, the file 0600 and
+/// new, since the text holds the code.
 fn outbox(dir: &std::path::Path, phone: &str, text: &str, id: i64) -> Result<(), String> {
-    private::dir_all(dir).map_err(|e| format!("the outbox {}: {e}", dir.display()))?;
+    let failed = |e: std::io::Error| format!("the outbox {}: {e}", dir.display());
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(dir).map_err(failed)?;
     // The phone's digits name the file, the code's id keeps two codes to one phone apart.
-    let path = dir.join(format!("{phone}-{id}.txt"));
-    let mut file =
-        private::create(&path).map_err(|e| format!("the outbox {}: {e}", dir.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(dir.join(format!("{phone}-{id}.txt")))
+        .map_err(failed)?;
     writeln!(file, "phone: +{phone}\n{text}")
         .and_then(|()| file.sync_all())
-        .map_err(|e| format!("the outbox {}: {e}", dir.display()))
+        .map_err(failed)
 }
 
 async fn webhook(hook: &Webhook, phone: &str, text: &str) -> Result<(), String> {
