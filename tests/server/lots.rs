@@ -214,6 +214,80 @@ async fn random_movements_keep_every_balance_equal_to_its_lots() {
     assert!(store.check().await.unwrap().lots.is_empty());
 }
 
+/// A reversal after its lot expired gives back into that lot, which is not spendable, and
+/// the next sweep writes the given-back part out by its own ledger row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_comes_back_to_an_expired_lot_expires_at_the_next_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(&dir.path().join("back.db")).unwrap();
+    let t0 = Timestamp::from_second(1_790_000_000).unwrap();
+    store.seed_demo(4, t0).await.unwrap();
+    let client = ClientId(SAMPLE_CLIENT_ID + 3);
+    let at = |t: Timestamp| Made {
+        at: t,
+        ..Made::default()
+    };
+    let points = |minor: i64| WriteOff {
+        points: Some(Amount::from_minor(minor)),
+        ..WriteOff::default()
+    };
+    let base = store.balances_at(client, t0).await.unwrap().points.minor();
+    store
+        .accrue(
+            client,
+            Currency::Points,
+            Amount::from_minor(5_00),
+            t0,
+            Some(t0 + days(1)),
+            at(t0),
+        )
+        .await
+        .unwrap();
+    // The expiring lot goes first: all 5.00 of it.
+    let taken = store.write_off(client, points(5_00), at(t0)).await.unwrap();
+    let later = t0 + days(2);
+    let reversal = Reversal {
+        original: taken.operation,
+        client,
+        points: Some(Amount::from_minor(5_00)),
+        rubles: None,
+        coupons: vec![],
+        why: Why::new(ReasonCode::Returned, None).unwrap(),
+    };
+    store.reverse(reversal, at(later)).await.unwrap();
+    let ledger = store.balances(client).await.unwrap().points.minor();
+    assert_eq!(ledger, base + 5_00, "given back to the ledger");
+    assert_eq!(
+        store
+            .balances_at(client, later)
+            .await
+            .unwrap()
+            .points
+            .minor(),
+        base,
+        "into the expired lot, not spendable"
+    );
+    assert_eq!(store.expire_lots(later).await.unwrap(), 1);
+    assert_eq!(store.balances(client).await.unwrap().points.minor(), base);
+    let newest = &store
+        .history(
+            client,
+            loyalty_console::domain::HistoryQuery {
+                from: None,
+                to: None,
+                offset: 0,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap()[0];
+    assert_eq!(
+        (newest.amount, newest.about.is_none()),
+        (Amount::from_minor(-5_00), true)
+    );
+    assert!(store.check().await.unwrap().lots.is_empty());
+}
+
 /// `--check` names a lot someone changed by hand, and the balance it no longer adds up to.
 #[tokio::test]
 async fn check_finds_a_doctored_lot_on_sqlite() {

@@ -955,6 +955,36 @@ async fn lots_are_spent_by_expiry_activate_expire_and_come_back(store: &Store) {
         points_outlook(store, client, t0).await.0,
         Some((t0 + days(2), Amount::from_minor(2_00)))
     );
+    // A hold's write-off takes from the same lots, and its refund gives back into them.
+    let hold = "lots-hold-2";
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1_50),
+            vec![],
+            made(t0),
+            hold.into(),
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .hold_write_off(hold.into(), None, made(t0), Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(50)))
+    );
+    store
+        .hold_refund(hold.into(), made(t0), Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(2_00)))
+    );
     // Pending becomes spendable at its activation instant, not before; the 2-day lot is
     // not spendable once expired, swept or not.
     let active = t0 + days(5);
