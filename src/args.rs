@@ -91,6 +91,8 @@ pub enum Command {
         migrate: bool,
         #[command(flatten)]
         limits: crate::serve::LimitArgs,
+        #[command(flatten)]
+        codes: crate::serve::CodeArgs,
     },
     /// Show or create the configuration.
     Config {

@@ -97,6 +97,7 @@ async fn main() -> ExitCode {
             migrate: false,
             manage: None,
             limits,
+            codes,
         }) => {
             let credentials = serve::Credentials {
                 token: serve::Given {
@@ -121,7 +122,7 @@ async fn main() -> ExitCode {
                 jwt_without_token: mloyalty_jwt_without_token,
             };
             logging::to_stderr(&log);
-            serve::serve(listen, db, demo, credentials, limits).await
+            serve::serve(listen, db, demo, credentials, limits, codes).await
         }
         // clap requires --db unless a subcommand is given.
         Some(Command::Serve { db: None, .. }) => Err("serve needs --db".into()),

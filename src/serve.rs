@@ -5,8 +5,10 @@ mod secrets;
 pub use secrets::Given;
 
 use loyalty_console::domain::Amount;
+use loyalty_console::domain::confirm::CodePolicy;
 use loyalty_console::domain::limits::Limits;
 use loyalty_console::server::access::{Door, Setup};
+use loyalty_console::server::codes::{Codes, Sender, Webhook};
 use loyalty_console::server::pos_limits::{self, PosLimits};
 use loyalty_console::server::store::{DbTarget, Store};
 use loyalty_console::server::{self, ServerState};
@@ -37,6 +39,51 @@ pub struct LimitArgs {
     /// operation, client_day, cashier_shift; a section replaces the defaults above.
     #[arg(long, value_name = "FILE")]
     pub limits: Option<PathBuf>,
+}
+
+/// Confirmation codes: when a write-off needs the client's code, and how codes are sent.
+#[derive(clap::Args, Debug, Default)]
+pub struct CodeArgs {
+    /// When a write-off needs the client's confirmation code (or a manager's PIN): always,
+    /// never, or above:AMOUNT (points and roubles together, strictly above). A point of
+    /// sale's `code_policy` in the --limits file wins over it.
+    #[arg(long, value_name = "POLICY", value_parser = CodePolicy::parse)]
+    pub code_policy: Option<CodePolicy>,
+    /// Send codes as files in DIR (made 0700; one 0600 file per code, named for the phone).
+    #[arg(long, value_name = "DIR", conflicts_with = "code_webhook")]
+    pub code_outbox: Option<PathBuf>,
+    /// Send codes by POSTing to a shop's SMS gateway.
+    #[arg(long, value_name = "URL")]
+    pub code_webhook: Option<String>,
+    /// The gateway's request body: {phone} and {text} are replaced, JSON-escaped
+    /// [default: {"phone":"{phone}","text":"{text}"}].
+    #[arg(long, value_name = "TEMPLATE", requires = "code_webhook")]
+    pub code_webhook_body: Option<String>,
+    /// Seconds to wait for the gateway before the code is void and the send refused.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub code_webhook_timeout: u64,
+    /// Seconds a code is good for.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(30..=3600))]
+    pub code_ttl: u64,
+}
+
+impl CodeArgs {
+    pub fn read(self) -> Result<(CodePolicy, Codes), String> {
+        let sender = match (self.code_outbox, self.code_webhook) {
+            (Some(dir), _) => Some(Sender::Outbox(dir)),
+            (None, Some(url)) => Some(Sender::Webhook(Webhook::new(
+                &url,
+                self.code_webhook_body,
+                std::time::Duration::from_secs(self.code_webhook_timeout),
+            )?)),
+            (None, None) => None,
+        };
+        let codes = Codes {
+            ttl: std::time::Duration::from_secs(self.code_ttl),
+            sender,
+        };
+        Ok((self.code_policy.unwrap_or_default(), codes))
+    }
 }
 
 impl LimitArgs {
@@ -77,9 +124,14 @@ pub async fn serve(
     demo_clients: Option<u64>,
     credentials: Credentials,
     limits: LimitArgs,
+    codes: CodeArgs,
 ) -> Result<(), String> {
     let loopback = listen.ip().is_loopback();
-    let limits = limits.read()?;
+    let (code_default, codes) = codes.read()?;
+    let limits = PosLimits {
+        code_default,
+        ..limits.read()?
+    };
     // Checked before anything is created: a bad secret is a typo to fix, not a server to run.
     let token = credentials.token.resolve(loopback)?;
     let password = credentials.manager_password.resolve(loopback)?;
@@ -158,16 +210,40 @@ pub async fn serve(
             "limits per point of sale"
         );
     }
+    let needs_codes = code_default != CodePolicy::Never
+        || limits.own_code.values().any(|p| *p != CodePolicy::Never);
+    if needs_codes && codes.sender.is_none() {
+        tracing::warn!(
+            "a code policy asks for confirmation codes but no --code-outbox or --code-webhook \
+             is given: sends are refused, and such write-offs need a manager's PIN"
+        );
+    }
+    tracing::info!(policy = code_default.code(), "confirmation codes");
     let mut state = ServerState::new(store, token)
         .await
         .with_integration_key(integration_key)
-        .with_limits(limits);
+        .with_limits(limits)
+        .with_codes(codes);
     if let Some(password) = password {
         state = state.with_manager(manager_user, password);
     }
     if credentials.jwt_without_token {
         state = state.with_jwt_without_token();
     }
+    // Expired lots leave their balances now and every minute after, each by a ledger row
+    // (a write-off also sweeps its own client's first).
+    let sweeping = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(server::store::rules::lots::SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            match sweeping.store.expire_lots(sweeping.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("{n} expired lot(s) written out of their balances"),
+                Err(e) => tracing::warn!("expiring lots: {e}"),
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("listen on {listen}: {e}"))?;
@@ -219,7 +295,7 @@ pub async fn check_database(db: &DbTarget) -> Result<(), String> {
             "client {client} {currency}: balance {balance} but ledger sums to {ledger} (hundredths)"
         );
     }
-    for problem in &report.over_reversed {
+    for problem in report.over_reversed.iter().chain(&report.lots) {
         println!("{problem}");
     }
     if !mismatches.is_empty() {
@@ -234,9 +310,15 @@ pub async fn check_database(db: &DbTarget) -> Result<(), String> {
             report.over_reversed.len()
         ));
     }
+    if let Some(first) = report.lots.first() {
+        return Err(format!(
+            "{} lot problem(s), the first: {first}",
+            report.lots.len()
+        ));
+    }
     println!(
-        "ok: {} ledger entries, every balance equals its ledger, no write-off given back \
-         more than it took",
+        "ok: {} ledger entries, every balance equals its ledger and its lots, no write-off \
+         given back more than it took",
         report.ledger_entries
     );
     Ok(())

@@ -2,12 +2,14 @@
 
 use super::{Context, Exit, Failure, json, table};
 use crate::backend::ClientService;
+use crate::domain::Currency;
 use crate::domain::days;
+use crate::domain::lots::{Dated, Outlook};
 use crate::domain::search::SEARCH_CAP;
 use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
-use crate::domain::Currency;
-use crate::domain::lots::{Dated, Outlook};
-use crate::i18n::{Locale, fill, fill2, format_amount, format_date, format_datetime, format_movement};
+use crate::i18n::{
+    Locale, fill, fill2, format_amount, format_date, format_datetime, format_movement,
+};
 use crate::ops::export;
 use clap::Subcommand;
 use jiff::civil::Date;
@@ -183,8 +185,14 @@ fn outlook_lines(locale: Locale, outlook: &Outlook, tz: &jiff::tz::TimeZone) -> 
         );
         format!("{currency}: {said}\n")
     };
-    let expiring = outlook.expiring.iter().map(|d| line(t.cli.outlook_expiring, d));
-    let pending = outlook.pending.iter().map(|d| line(t.cli.outlook_pending, d));
+    let expiring = outlook
+        .expiring
+        .iter()
+        .map(|d| line(t.cli.outlook_expiring, d));
+    let pending = outlook
+        .pending
+        .iter()
+        .map(|d| line(t.cli.outlook_pending, d));
     expiring.chain(pending).collect()
 }
 

@@ -7,7 +7,7 @@ use super::pin::Secret;
 use super::{Context, Exit, Failure, movement_failure};
 use crate::backend::ClientService;
 use crate::config::{CodeFallbackMode, CodeSettings};
-use crate::domain::confirm::{CodeCheck, Confirmed, ConfirmationCode};
+use crate::domain::confirm::{CodeCheck, ConfirmationCode, Confirmed};
 use crate::domain::{Amount, Client, ErrorKind, ServiceError, WriteOff};
 use crate::i18n::{Locale, fill};
 
@@ -30,10 +30,10 @@ pub(super) async fn settle(
     read: Secret<'_>,
 ) -> Result<Settled, Failure> {
     let (locale, t) = (cx.locale, cx.locale.text());
-    if !needs_code(settings, service, &request)
+    let (needed, carried_is_checked) = needs_code(settings, service, &request)
         .await
-        .map_err(Failure::of_read(locale))?
-    {
+        .map_err(Failure::of_read(locale))?;
+    if !needed {
         return Ok(Settled {
             request,
             confirmed: None,
@@ -74,6 +74,9 @@ pub(super) async fn settle(
     };
     let request = match codes.check_code(client, &code).await.map_err(unchecked)? {
         CodeCheck::Confirmed => request,
+        // A provider without codes (the live vendor) would take the write-off with any
+        // code at all: the code would be checked by nobody.
+        CodeCheck::Carried if !carried_is_checked => return Err(fallback(locale, settings)),
         CodeCheck::Carried => WriteOff {
             code: Some(code),
             ..request
@@ -86,23 +89,22 @@ pub(super) async fn settle(
 }
 
 /// Whether the profile's policy or the server's (as its capabilities say) wants a code for
-/// the points and roubles of `request` together.
+/// the points and roubles of `request` together, and whether the server checks a code the
+/// write-off carries (its capabilities name a policy).
 async fn needs_code(
     settings: CodeSettings,
     service: &dyn ClientService,
     request: &WriteOff,
-) -> Result<bool, ServiceError> {
+) -> Result<(bool, bool), ServiceError> {
     let total = request
         .balance_parts()
         .into_iter()
         .try_fold(Amount::ZERO, |sum, (_, a)| sum.checked_add(a))
         // A sum past any bound is above every policy's amount.
         .unwrap_or(Amount::from_minor(i64::MAX));
-    if settings.policy.requires(total) {
-        return Ok(true);
-    }
     let server = service.capabilities().await?.codes;
-    Ok(server.is_some_and(|p| p.requires(total)))
+    let needed = settings.policy.requires(total) || server.is_some_and(|p| p.requires(total));
+    Ok((needed, server.is_some()))
 }
 
 /// Nothing here can check a code: the profile refuses, or wants a manager's PIN instead.

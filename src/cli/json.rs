@@ -219,6 +219,9 @@ pub struct JournalJson {
     pub original: Option<String>,
     /// Sent with a manager's PIN.
     pub manager: bool,
+    /// How a write-off that needed the client's code was allowed: `code` or `manager`;
+    /// `null` where none was needed.
+    pub confirmed: Option<&'static str>,
 }
 
 impl From<&JournalRow> for JournalJson {
@@ -250,6 +253,7 @@ impl From<&JournalRow> for JournalJson {
             reason: r.attempt.reason.clone(),
             original,
             manager: r.attempt.manager,
+            confirmed: r.attempt.confirmed.map(|c| c.code()),
         }
     }
 }

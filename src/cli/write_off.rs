@@ -3,20 +3,22 @@
 //! console does: journalled first, under one idempotency key, and when no answer comes, the
 //! balance and coupons are read again and judged, never sent again blindly.
 
-use super::reverse::ReasonArg;
 use super::pin::Secret;
+use super::reverse::ReasonArg;
 use super::{Context, Exit, Failure};
 use crate::backend::{ClientService, Services};
+use crate::config::CodeSettings;
 use crate::domain::journal::Outcome;
 use crate::domain::reconcile::{Doubt, Verdict, judge};
 use crate::domain::reversal::{NOTE_MAX, RECEIPT_NUMBER_MAX, Why, WhyError};
 use crate::domain::text::clean;
-use crate::domain::{Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, Receipt, WriteOff};
+use crate::domain::{
+    Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, Receipt, WriteOff,
+};
 use crate::domain::{ClientQuery, ServiceError, mask};
 use crate::i18n::describe;
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
 use crate::ops::journal::Journal;
-use crate::config::CodeSettings;
 use crate::ops::write_off::send_confirmed;
 
 /// The write-off as the command line gave it.
@@ -152,7 +154,11 @@ enum Whom {
 /// The client the command line names, and how the question names them: an id as it is
 /// (the API reads no name or phone by id), a phone or email by the one client it finds,
 /// with their name and masked phone as the console's confirmation shows them.
-async fn whom(service: &dyn ClientService, t: &Text, given: &str) -> Result<(Client, String), Whom> {
+async fn whom(
+    service: &dyn ClientService,
+    t: &Text,
+    given: &str,
+) -> Result<(Client, String), Whom> {
     let given = given.trim();
     let digits = given.chars().filter(char::is_ascii_digit).count();
     let id = given.strip_prefix('#').unwrap_or(given);

@@ -141,7 +141,11 @@ mod tests {
     #[test]
     fn spent_expired_undated_and_valueless_accruals_say_nothing() {
         let ops = [
-            accrual("100", Some("100"), Some(Expiry::At(at("2026-12-06T00:00:00Z")))),
+            accrual(
+                "100",
+                Some("100"),
+                Some(Expiry::At(at("2026-12-06T00:00:00Z"))),
+            ),
             accrual("100", None, Some(Expiry::At(at("2026-12-01T00:00:00Z")))),
             accrual("100", None, Some(Expiry::At(at(NOW)))),
             accrual("100", None, Some(Expiry::Never)),
@@ -167,7 +171,11 @@ mod tests {
     #[test]
     fn fractions_of_a_point_are_kept_to_the_kopeck() {
         let ops = [
-            accrual("10.255", Some("0.005"), Some(Expiry::At(at("2026-12-08T10:00:00Z")))),
+            accrual(
+                "10.255",
+                Some("0.005"),
+                Some(Expiry::At(at("2026-12-08T10:00:00Z"))),
+            ),
             accrual("0.5", None, Some(Expiry::At(at("2026-12-08T11:00:00Z")))),
         ];
         let outlook = from_card_operations(&ops, at(NOW));

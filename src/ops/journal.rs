@@ -581,7 +581,14 @@ mod tests {
         let by_manager = Attempt {
             manager: true,
             confirmed: Some(Confirmed::Manager),
-            ..write_off("k2", 3, &WriteOff { code: None, ..request.clone() })
+            ..write_off(
+                "k2",
+                3,
+                &WriteOff {
+                    code: None,
+                    ..request.clone()
+                },
+            )
         };
         j.attempt(&by_code).unwrap();
         j.attempt(&by_manager).unwrap();

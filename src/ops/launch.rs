@@ -70,7 +70,13 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
     let state = ServerState::new(store.clone(), Some(token.clone()))
         .await
         .with_manager(EMBEDDED_MANAGER.to_string(), password.clone())
-        .with_integration_key(Some(key.clone()));
+        .with_integration_key(Some(key.clone()))
+        // Codes, where a policy asks for them, go to the data dir's outbox: no SMS gateway
+        // is set up for the built-in server, and the policy stays `never` unless one is.
+        .with_codes(server::codes::Codes {
+            sender: Some(server::codes::Sender::Outbox(paths.data_dir.join("outbox"))),
+            ..server::codes::Codes::default()
+        });
     let addr = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), state)
         .await
         .map_err(|e| format!("embedded server: {e}"))?;

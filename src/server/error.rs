@@ -48,6 +48,7 @@ impl From<StoreError> for ApiError {
             StoreError::Refused(r @ Refusal::HoldOfAnother(_)) => {
                 ApiError::new(StatusCode::FORBIDDEN, r.code(), r.to_string())
             }
+            StoreError::Refused(Refusal::Code(r)) => code_refusal(r),
             StoreError::Refused(r @ Refusal::OperationNotFound(_)) => {
                 ApiError::new(StatusCode::NOT_FOUND, r.code(), r.to_string())
             }
@@ -79,6 +80,16 @@ impl From<StoreError> for ApiError {
             }
         }
     }
+}
+
+/// A code's refusal: 429 for a send too soon or too many (its `Retry-After` is the route's
+/// to add), 403 for the rest, each with its sentence.
+pub fn code_refusal(r: crate::server::store::rules::codes::CodeRefusal) -> ApiError {
+    let status = match r.retry_after() {
+        Some(_) => StatusCode::TOO_MANY_REQUESTS,
+        None => StatusCode::FORBIDDEN,
+    };
+    ApiError::new(status, r.code(), r.message())
 }
 
 impl ApiError {

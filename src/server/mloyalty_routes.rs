@@ -9,6 +9,7 @@
 //! are not.
 
 use super::error::ApiError;
+use super::mloyalty_codes as codes;
 use super::mloyalty_login as login;
 use super::{BODY_LIMIT, ServerState, bearer, envelope};
 use crate::domain::days;
@@ -50,6 +51,8 @@ pub fn routes() -> Router<ServerState> {
     Router::new()
         .route(LOGIN, post(login::login))
         .route(CLIENT_INFO_PERIOD, post(client_info_period))
+        .route(codes::SEND, post(codes::send))
+        .route(codes::CONFIRM, post(codes::confirm))
 }
 
 /// Whether `path` is in the vendor's part of the URL space: its login and its API
@@ -73,7 +76,8 @@ pub async fn fallback(State(state): State<ServerState>, request: Request) -> Res
     }
     let route = path.trim_end_matches('/');
     let login = route.eq_ignore_ascii_case(LOGIN);
-    if !login && !route.eq_ignore_ascii_case(CLIENT_INFO_PERIOD) {
+    let served = [CLIENT_INFO_PERIOD, codes::SEND, codes::CONFIRM];
+    if !login && !served.iter().any(|r| route.eq_ignore_ascii_case(r)) {
         return envelope::answer(
             &path,
             StatusCode::NOT_FOUND,
@@ -104,6 +108,10 @@ pub async fn fallback(State(state): State<ServerState>, request: Request) -> Res
     };
     if login {
         login::login(State(state), body).await
+    } else if route.eq_ignore_ascii_case(codes::SEND) {
+        codes::send(State(state), parts.headers, body).await
+    } else if route.eq_ignore_ascii_case(codes::CONFIRM) {
+        codes::confirm(State(state), parts.headers, body).await
     } else {
         client_info_period(State(state), parts.headers, body).await
     }
@@ -166,31 +174,41 @@ fn period(
     }
 }
 
+/// The claims of the request's access JWT (not a refresh token), or the vendor's refusal.
+pub(super) async fn verified(
+    state: &ServerState,
+    headers: &HeaderMap,
+) -> Result<mloyalty::ClaimsDto, Response> {
+    let key = match state.jwt_key().await {
+        Ok(key) => key,
+        Err(e) => {
+            tracing::error!("the signing key could not be read: {e}");
+            return Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "Message": "The server cannot check tokens now: try again." })),
+            )
+                .into_response());
+        }
+    };
+    key.verify(bearer(headers), state.now().as_second())
+        .filter(|c| c.refresh != Some(true))
+        .ok_or_else(|| {
+            (
+                StatusCode::UNAUTHORIZED,
+                Json(json!({ "Message": "Authorization has been denied for this request." })),
+            )
+                .into_response()
+        })
+}
+
 async fn client_info_period(
     State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let key = match state.jwt_key().await {
-        Ok(key) => key,
-        Err(e) => {
-            tracing::error!("ClientInfoPeriod: the signing key could not be read: {e}");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "Message": "The server cannot check tokens now: try again." })),
-            )
-                .into_response();
-        }
-    };
-    let claims = key
-        .verify(bearer(&headers), state.now().as_second())
-        .filter(|c| c.refresh != Some(true));
-    let Some(claims) = claims else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({ "Message": "Authorization has been denied for this request." })),
-        )
-            .into_response();
+    let claims = match verified(&state, &headers).await {
+        Ok(claims) => claims,
+        Err(refused) => return refused,
     };
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let req: ClientInfoPeriodRequestDto = match binding::bind(content_type, &body) {

@@ -4,6 +4,7 @@
 
 pub mod access;
 mod callers;
+pub mod codes;
 pub mod demo;
 mod envelope;
 mod error;
@@ -13,6 +14,7 @@ mod fuzz;
 mod idempotency;
 mod jwt;
 pub mod listener;
+mod mloyalty_codes;
 mod mloyalty_login;
 mod mloyalty_routes;
 mod pins;
@@ -102,6 +104,8 @@ pub struct Shared {
     limits: Arc<pos_limits::PosLimits>,
     /// Wrong manager's PINs per principal, to slow them (see `pins`).
     wrong_pins: pins::WrongPins,
+    /// Confirmation codes: how long one is good and where it is sent.
+    codes: Arc<codes::Codes>,
 }
 
 impl ServerState {
@@ -131,6 +135,7 @@ impl ServerState {
             in_flight: idempotency::Running::default(),
             limits: Arc::default(),
             wrong_pins: pins::WrongPins::default(),
+            codes: Arc::default(),
         }))
     }
 
@@ -142,6 +147,12 @@ impl ServerState {
     /// Each point of sale's limits on a write-off.
     pub fn with_limits(mut self, limits: pos_limits::PosLimits) -> Self {
         self.shared_mut().limits = Arc::new(limits);
+        self
+    }
+
+    /// How confirmation codes are sent and how long they are good.
+    pub fn with_codes(mut self, codes: codes::Codes) -> Self {
+        self.shared_mut().codes = Arc::new(codes);
         self
     }
 

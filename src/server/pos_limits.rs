@@ -1,9 +1,13 @@
 //! The limits of each point of sale (`domain::limits`): defaults from `serve --limit-*`,
 //! and a point of sale's own from the `--limits` file, whose `[pos."NAME"]` section
 //! replaces the defaults for the till whose `serve user` is NAME (the shared token's
-//! principal is `token`). A section's keys are those of `LimitKind::code`.
+//! principal is `token`). A section's keys are those of `LimitKind::code`, and
+//! `code_policy` (`always`, `never`, `above:AMOUNT`): when the till's write-offs need the
+//! client's confirmation code, over `serve --code-policy`. A section with only a
+//! `code_policy` keeps the default limits.
 
 use crate::domain::Amount;
+use crate::domain::confirm::CodePolicy;
 use crate::domain::limits::Limits;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -13,6 +17,9 @@ use std::collections::HashMap;
 pub struct PosLimits {
     pub defaults: Limits,
     pub own: HashMap<String, Limits>,
+    /// `serve --code-policy`: for every till without its own.
+    pub code_default: CodePolicy,
+    pub own_code: HashMap<String, CodePolicy>,
 }
 
 impl PosLimits {
@@ -21,17 +28,36 @@ impl PosLimits {
         self.own.get(principal).copied().unwrap_or(self.defaults)
     }
 
+    /// When the write-offs of the point of sale `principal` names need a code.
+    pub fn code_policy(&self, principal: &str) -> CodePolicy {
+        self.own_code
+            .get(principal)
+            .copied()
+            .unwrap_or(self.code_default)
+    }
+
     /// Reads a `--limits` file's text over `defaults`.
     pub fn from_toml(defaults: Limits, text: &str) -> Result<PosLimits, String> {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut own = HashMap::new();
-        for (name, section) in file.pos {
-            let limits = section
-                .limits()
-                .map_err(|e| format!("[pos.{name:?}]: {e}"))?;
+        let mut own_code = HashMap::new();
+        for (name, mut section) in file.pos {
+            let at = |e: String| format!("[pos.{name:?}]: {e}");
+            if let Some(policy) = section.code_policy.take() {
+                own_code.insert(name.clone(), CodePolicy::parse(&policy).map_err(at)?);
+                if section.is_empty() {
+                    continue;
+                }
+            }
+            let limits = section.limits().map_err(at)?;
             own.insert(name, limits);
         }
-        Ok(PosLimits { defaults, own })
+        Ok(PosLimits {
+            defaults,
+            own,
+            own_code,
+            ..PosLimits::default()
+        })
     }
 }
 
@@ -57,9 +83,17 @@ struct Section {
     operation: Option<Money>,
     client_day: Option<u32>,
     cashier_shift: Option<Money>,
+    code_policy: Option<String>,
 }
 
 impl Section {
+    fn is_empty(&self) -> bool {
+        self.receipt_share.is_none()
+            && self.operation.is_none()
+            && self.client_day.is_none()
+            && self.cashier_shift.is_none()
+    }
+
     fn limits(self) -> Result<Limits, String> {
         Ok(Limits {
             receipt_share: self.receipt_share.map(share).transpose()?,
@@ -126,5 +160,32 @@ mod tests {
         assert_eq!(own.cashier_shift, Some(Amount::from_minor(100_050)));
         assert!(PosLimits::from_toml(defaults, "[pos.a]\nreceipt_share = 0\n").is_err());
         assert!(PosLimits::from_toml(defaults, "[pos.a]\nshare = 5\n").is_err());
+    }
+
+    #[test]
+    fn a_tills_code_policy_wins_over_the_flag_and_alone_keeps_the_default_limits() {
+        let defaults = Limits {
+            operation: Some(Amount::from_minor(50_000)),
+            ..Limits::default()
+        };
+        let mut pos = PosLimits::from_toml(
+            defaults,
+            "[pos.\"till-2\"]\ncode_policy = \"above:500\"\n[pos.a]\ncode_policy = \"never\"\nclient_day = 2\n",
+        )
+        .unwrap();
+        pos.code_default = CodePolicy::Always;
+        assert_eq!(pos.code_policy("till-1"), CodePolicy::Always);
+        assert_eq!(
+            pos.code_policy("till-2"),
+            CodePolicy::Above(Amount::from_minor(50_000))
+        );
+        assert_eq!(
+            pos.of("till-2"),
+            defaults,
+            "only a policy: the default limits"
+        );
+        assert_eq!(pos.code_policy("a"), CodePolicy::Never);
+        assert_eq!(pos.of("a").client_day, Some(2));
+        assert!(PosLimits::from_toml(defaults, "[pos.a]\ncode_policy = \"sometimes\"\n").is_err());
     }
 }

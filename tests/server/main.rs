@@ -6,10 +6,12 @@ mod common;
 
 mod admin;
 mod chain;
+mod codes;
 mod connections;
 mod credentials;
 mod ext;
 mod hold_owners;
+mod lots;
 mod money_back;
 mod money_back_http;
 mod off_loopback;

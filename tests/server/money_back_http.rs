@@ -101,7 +101,10 @@ async fn a_reversal_needs_a_managers_pin_names_its_original_and_replays_by_its_k
     assert_eq!(status, 200);
     assert_eq!(
         caps,
-        json!({"reversal": true, "receipt": true, "limits": true, "shiftReport": true})
+        json!({
+            "reversal": true, "receipt": true, "limits": true, "shiftReport": true,
+            "codes": "never", "outlook": true
+        })
     );
     let body = json!({
         "balance": [{"amount": 100, "currency": "points"}],

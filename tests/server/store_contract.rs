@@ -11,12 +11,14 @@ use jiff::{SignedDuration, Timestamp};
 use loyalty_console::domain::admin::{
     CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
 };
+use loyalty_console::domain::confirm::Confirmed;
 use loyalty_console::domain::{
     Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, WriteOff,
 };
 use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
 use loyalty_console::server::holds::Reach;
 use loyalty_console::server::principals::Role;
+use loyalty_console::server::store::rules::codes::{self, CodeRefusal, Confirm, NewCode, Verdict};
 use loyalty_console::server::store::{
     DbTarget, Idempotency, Keyed, Made, OperationFilter, Refusal, Store, StoreError,
 };
@@ -77,9 +79,12 @@ where
     groups_are_kept_and_removed(&store).await;
     users_and_secrets(&store).await;
     concurrent_write_offs_never_overdraw(&store).await;
+    confirmation_codes_are_spent_once_with_their_write_off(&store).await;
+    lots_are_spent_by_expiry_activate_expire_and_come_back(&store).await;
     let report = store.check().await.unwrap();
     assert_eq!(report.integrity, "ok");
     assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+    assert!(report.lots.is_empty(), "{:?}", report.lots);
     assert!(report.ledger_entries > CLIENTS as i64);
 }
 
@@ -811,6 +816,215 @@ async fn reads(store: &Store) -> Vec<String> {
     out
 }
 
+// Lots (issue 30): what a write-off takes, what is pending, what expires and what a
+// reversal gives back, alike on both stores.
+
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+/// `(at, amount)` of the outlook's points: the nearest expiry and the pending total.
+async fn points_outlook(
+    store: &Store,
+    client: ClientId,
+    now: Timestamp,
+) -> (Option<(Timestamp, Amount)>, Option<(Timestamp, Amount)>) {
+    let o = store.outlook(client, now).await.unwrap();
+    let pair = |d: Option<loyalty_console::domain::lots::Dated>| d.map(|d| (d.at, d.amount));
+    (
+        pair(o.expiring(Currency::Points)),
+        pair(o.pending(Currency::Points)),
+    )
+}
+
+async fn lots_are_spent_by_expiry_activate_expire_and_come_back(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 200);
+    let t0 = anchor();
+    let spendable =
+        |at: Timestamp| async move { store.balances_at(client, at).await.unwrap().points.minor() };
+    // The demo's one lot of this client never expires and is spendable already.
+    let base = spendable(t0).await;
+    let ledger_before = store.balances(client).await.unwrap().points.minor();
+    assert_eq!(
+        base, ledger_before,
+        "a demo client's balance is all spendable"
+    );
+    let accrue = |minor: i64, from: Timestamp, until: Option<Timestamp>| async move {
+        store
+            .accrue(
+                client,
+                Currency::Points,
+                Amount::from_minor(minor),
+                from,
+                until,
+                made(t0),
+            )
+            .await
+            .unwrap();
+    };
+    accrue(10_00, t0, Some(t0 + days(10))).await;
+    accrue(5_00, t0, Some(t0 + days(2))).await;
+    accrue(7_00, t0 + days(5), Some(t0 + days(30))).await;
+    assert_eq!(
+        spendable(t0).await,
+        base + 15_00,
+        "pending is not spendable"
+    );
+    assert_eq!(
+        store.balances(client).await.unwrap().points.minor(),
+        ledger_before + 22_00,
+        "the ledger holds pending points too"
+    );
+    let pending = Some((t0 + days(5), Amount::from_minor(7_00)));
+    assert_eq!(
+        points_outlook(store, client, t0).await,
+        (Some((t0 + days(2), Amount::from_minor(5_00))), pending)
+    );
+    // The lot that expires first is spent first, then the next.
+    store
+        .write_off(client, points(3_00), made(t0))
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(2_00)))
+    );
+    let second = store
+        .write_off(client, points(4_00), made(t0))
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(10), Amount::from_minor(8_00))),
+        "the 2-day lot is spent out, the 10-day lot gave the rest"
+    );
+    // Refused beyond what is spendable, naming it; an open hold reserves against it.
+    let now_spendable = base + 8_00;
+    let e = store
+        .write_off(client, points(now_spendable + 1), made(t0))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { available, .. }) if available.minor() == now_spendable),
+        "{e}"
+    );
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(now_spendable - 1_00),
+            vec![],
+            made(t0),
+            "lots-hold".into(),
+            None,
+        )
+        .await
+        .unwrap();
+    let e = store
+        .write_off(client, points(1_01), made(t0))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { available, .. }) if available.minor() == 1_00),
+        "{e}"
+    );
+    store
+        .hold_cancel("lots-hold".into(), made(t0), Reach::Own)
+        .await
+        .unwrap();
+    // The reversal gives back into the lots it took from: 2.00 to the 2-day lot again.
+    store
+        .reverse(
+            loyalty_console::domain::Reversal {
+                original: second.operation,
+                client,
+                points: Some(Amount::from_minor(4_00)),
+                rubles: None,
+                coupons: vec![],
+                why: loyalty_console::domain::reversal::Why::new(
+                    loyalty_console::domain::reversal::ReasonCode::Returned,
+                    None,
+                )
+                .unwrap(),
+            },
+            made(t0),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(2_00)))
+    );
+    // A hold's write-off takes from the same lots, and its refund gives back into them.
+    let hold = "lots-hold-2";
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1_50),
+            vec![],
+            made(t0),
+            hold.into(),
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .hold_write_off(hold.into(), None, made(t0), Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(50)))
+    );
+    store
+        .hold_refund(hold.into(), made(t0), Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(2_00)))
+    );
+    // Pending becomes spendable at its activation instant, not before; the 2-day lot is
+    // not spendable once expired, swept or not.
+    let active = t0 + days(5);
+    assert_eq!(spendable(t0 + days(2)).await, base + 10_00);
+    assert_eq!(
+        spendable(active - SignedDuration::from_millis(1)).await,
+        base + 10_00
+    );
+    // The sweep writes the 2-day lot out by a ledger row of its own.
+    let ledger = store.balances(client).await.unwrap().points.minor();
+    let at = t0 + days(3);
+    assert!(store.expire_lots(at).await.unwrap() >= 1);
+    assert_eq!(
+        store.balances(client).await.unwrap().points.minor(),
+        ledger - 2_00
+    );
+    assert_eq!(store.expire_lots(at).await.unwrap(), 0, "once");
+    let rows = store.history(client, page(1000)).await.unwrap();
+    assert_eq!(rows[0].amount, Amount::from_minor(-2_00), "{:?}", rows[0]);
+    assert_eq!(rows[0].at, at);
+    assert_eq!(spendable(active).await, base + 17_00);
+    // A write-off after the 10-day lot expired sweeps it first and never spends it.
+    let late = t0 + days(11);
+    let ledger = store.balances(client).await.unwrap().points.minor();
+    store
+        .write_off(client, points(1_00), made(late))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.balances(client).await.unwrap().points.minor(),
+        ledger - 10_00 - 1_00
+    );
+    assert_eq!(spendable(late).await, base + 7_00 - 1_00);
+    assert_eq!(
+        points_outlook(store, client, late).await.1,
+        None,
+        "active now"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
@@ -1019,7 +1233,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(version, 6);
+    assert_eq!(version, 8, "codes (7) and lots (8) came after");
     // The hold made before is numbered as the column is added.
     let id: i64 = client
         .query_one("SELECT id FROM holds WHERE transaction_id = 'tx-old'", &[])
@@ -1097,4 +1311,175 @@ async fn email_searches_use_the_lower_case_indexes_on_postgres() {
         let plan = plan.join("\n");
         assert!(plan.contains(index), "{clause}: {plan}");
     }
+}
+
+/// A code recorded for `client` from `till-1` for `minor` points at `at`: its id and digits.
+async fn a_code(store: &Store, client: ClientId, minor: i64, at: Timestamp) -> (i64, String) {
+    let (code, salt, hash) = codes::fresh().unwrap();
+    let new = NewCode {
+        client,
+        principal: "till-1".into(),
+        points: minor,
+        rubles: 0,
+        salt,
+        hash,
+        created_ms: at.as_millisecond(),
+        expires_ms: (at + SignedDuration::from_mins(5)).as_millisecond(),
+    };
+    let (id, phone) = store.record_code(new).await.unwrap();
+    assert!(
+        phone.len() >= 10 && phone.bytes().all(|b| b.is_ascii_digit()),
+        "{phone}"
+    );
+    (id, code)
+}
+
+async fn check(store: &Store, client: ClientId, code: &str, minor: i64, at: Timestamp) -> Verdict {
+    store
+        .check_code(
+            client,
+            code.into(),
+            "till-1".into(),
+            (minor, 0),
+            at.as_millisecond(),
+        )
+        .await
+        .unwrap()
+}
+
+fn code_refusal(e: &StoreError) -> Option<CodeRefusal> {
+    match e {
+        StoreError::Refused(Refusal::Code(r)) => Some(*r),
+        _ => None,
+    }
+}
+
+/// Confirmation codes mean the same on both stores: a send pauses, a wrong try is counted
+/// even though nothing else is written, the code is spent by its write-off in the same
+/// transaction (once, even by two at a time), a refused write-off leaves it usable, a void
+/// or expired one is no good, and a manager's bypass is marked and reported.
+async fn confirmation_codes_are_spent_once_with_their_write_off(store: &Store) {
+    let t0 = anchor() + SignedDuration::from_hours(100);
+    let client = ClientId(SAMPLE_CLIENT_ID + 7);
+    let (id, code) = a_code(store, client, 1_00, t0).await;
+    let (_, salt, hash) = codes::fresh().unwrap();
+    let soon = NewCode {
+        client,
+        principal: "till-1".into(),
+        points: 1_00,
+        rubles: 0,
+        salt,
+        hash,
+        created_ms: t0.as_millisecond() + 1_000,
+        expires_ms: t0.as_millisecond() + 60_000,
+    };
+    let e = store.record_code(soon).await.unwrap_err();
+    assert_eq!(
+        code_refusal(&e),
+        Some(CodeRefusal::ResendWait { retry_after: 29 })
+    );
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert_eq!(
+        check(store, client, wrong, 1_00, t0).await,
+        Verdict::Refuse(CodeRefusal::Wrong, Some(id))
+    );
+    // The right code for another amount is the second wrong try: both were counted.
+    assert_eq!(
+        check(store, client, &code, 2_00, t0).await,
+        Verdict::Refuse(CodeRefusal::Wrong, Some(id))
+    );
+    assert_eq!(
+        check(store, client, &code, 1_00, t0).await,
+        Verdict::Spend(id)
+    );
+    let by_code = Made {
+        confirm: Some(Confirm::Code(id)),
+        ..made(t0)
+    };
+    let before = store.balances(client).await.unwrap().points;
+    let e = store
+        .write_off(client, points(100_000_000_000), by_code.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { .. })),
+        "{e:?}"
+    );
+    assert_eq!(
+        check(store, client, &code, 1_00, t0).await,
+        Verdict::Spend(id),
+        "a refused write-off leaves its code usable"
+    );
+    let (a, b) = tokio::join!(
+        store.write_off(client, points(1_00), by_code.clone()),
+        store.write_off(client, points(1_00), by_code.clone()),
+    );
+    let refused: Vec<StoreError> = [a, b].into_iter().filter_map(Result::err).collect();
+    assert_eq!(refused.len(), 1, "one of two at once: {refused:?}");
+    assert_eq!(code_refusal(&refused[0]), Some(CodeRefusal::Used));
+    assert_eq!(
+        store.balances(client).await.unwrap().points,
+        Amount::from_minor(before.minor() - 1_00)
+    );
+    assert_eq!(
+        check(store, client, &code, 1_00, t0).await,
+        Verdict::Spent(id)
+    );
+    let idem = Idempotency {
+        scope: "till-1".into(),
+        key: "code-spent".into(),
+        fingerprint: "f".into(),
+    };
+    let keyed = store
+        .write_off_once(client, points(1_00), by_code, idem, answer)
+        .await
+        .unwrap();
+    match keyed {
+        Keyed::Fresh(Err(e)) => assert_eq!(code_refusal(&e), Some(CodeRefusal::Used)),
+        other => panic!("{other:?}"),
+    }
+    let newest = store.history(client, page(1)).await.unwrap();
+    let about = newest[0].about.as_ref().unwrap();
+    assert_eq!(about.confirmed, Some(Confirmed::Code));
+    // Void, expired.
+    let t1 = t0 + SignedDuration::from_secs(31);
+    let (void, void_code) = a_code(store, client, 1_00, t1).await;
+    store.void_code(void).await.unwrap();
+    assert_eq!(
+        check(store, client, &void_code, 1_00, t1).await,
+        Verdict::Refuse(CodeRefusal::Expired, None)
+    );
+    let t2 = t1 + SignedDuration::from_secs(31);
+    let (_, late) = a_code(store, client, 1_00, t2).await;
+    let after = t2 + SignedDuration::from_mins(5);
+    assert_eq!(
+        check(store, client, &late, 1_00, after).await,
+        Verdict::Refuse(CodeRefusal::Expired, None)
+    );
+    // A manager's PIN in the code's place: marked, and a bypass of the shift.
+    let by_manager = Made {
+        manager: Some("Ольга".into()),
+        confirm: Some(Confirm::Manager),
+        ..made(t0)
+    };
+    let written = store
+        .write_off(client, points(2_00), by_manager)
+        .await
+        .unwrap();
+    let report = store.shift_report(t0).await.unwrap();
+    let bypass = report
+        .bypasses
+        .iter()
+        .find(|b| b.operation == Some(written.operation))
+        .expect("the bypass is reported");
+    assert_eq!(bypass.manager.as_deref(), Some("Ольга"));
+    assert_eq!(bypass.principal.as_deref(), Some("till-1"));
+    assert_eq!(bypass.login.as_deref(), Some("kassa@shop.ru"));
+    assert_eq!(bypass.points, Amount::from_minor(2_00));
+    let row = report
+        .rows
+        .iter()
+        .find(|r| r.principal.as_deref() == Some("till-1"))
+        .unwrap();
+    assert!(row.bypasses >= 1 && row.overrides >= row.bypasses);
 }

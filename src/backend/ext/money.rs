@@ -52,7 +52,11 @@ impl ExtAdapter {
             .json(&body);
         // The client's code rides in its header only, like the PIN: never in the body, a
         // URL or a log line, and not part of what the key stands for.
-        let builder = match request.code.as_ref().and_then(|c| secret_header(c.expose())) {
+        let builder = match request
+            .code
+            .as_ref()
+            .and_then(|c| secret_header(c.expose()))
+        {
             Some(value) => builder.header(ops_wire::CODE_HEADER, value),
             None => builder,
         };

@@ -108,7 +108,10 @@ impl CodeService for MloyaltyAdapter {
                 poscode: s.poscode.clone(),
                 phone: phone.clone(),
             };
-            match self.code_call("GetSendVerificationCode", SEND_CODE_PATH, form).await? {
+            match self
+                .code_call("GetSendVerificationCode", SEND_CODE_PATH, form)
+                .await?
+            {
                 Ok(()) => Ok(CodeSent {
                     to: client.phone.as_deref().map(mask::phone),
                     expires_at: None,
@@ -130,7 +133,10 @@ impl CodeService for MloyaltyAdapter {
                 phone: phone.clone(),
                 code: code.expose().to_string(),
             };
-            match self.code_call("GetConfirmCode", CONFIRM_CODE_PATH, form).await? {
+            match self
+                .code_call("GetConfirmCode", CONFIRM_CODE_PATH, form)
+                .await?
+            {
                 Ok(()) => Ok(CodeCheck::Confirmed),
                 Err(message) => Err(ServiceError::new(ErrorKind::Rejected, message)
                     .with_reason(Some(Reason::CodeWrong))),

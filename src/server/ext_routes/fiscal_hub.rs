@@ -20,6 +20,7 @@ fn transaction_id(text: &str) -> Result<String, ApiError> {
 pub(super) async fn hold(
     State(state): State<ServerState>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ext::HoldDto>, ApiError> {
     let dto: ext::HoldRequestDto = json_body(&body)?;
@@ -41,6 +42,13 @@ pub(super) async fn hold(
         ApiError::bad_request(format!("client id {} is too large to hold for", client.0))
     })?;
     let coupons: Vec<CouponId> = dto.coupon_ids.iter().map(|c| CouponId(*c)).collect();
+    let mut asked = WriteOff::default();
+    match currency {
+        Currency::Points => asked.points = Some(amount),
+        Currency::Rubles => asked.rubles = Some(amount),
+    }
+    let manager = crate::server::pins::manager(&state, &caller, &headers, false).await?;
+    super::codes::hold_allowed(&state, &caller, &asked, manager.is_some())?;
     let made = caller.made(&state);
     let transaction = uuid::Uuid::new_v4().to_string();
     // The receipt's number, kept and answered as given (bounded as a receipt's).

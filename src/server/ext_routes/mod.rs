@@ -3,8 +3,10 @@
 //! documented as such in `docs/vendors.md`): capabilities, what may be written off,
 //! operations, their reversal and the shift report.
 
+mod codes;
 mod fiscal_hub;
 mod operations;
+mod outlook;
 mod reversal;
 mod write_off;
 
@@ -44,6 +46,7 @@ pub fn routes() -> Router<ServerState> {
         ("/clients/{id}/balance", get(balance)),
         ("/clients/{id}/coupons", get(coupons)),
         ("/clients/{id}/balance/history", get(history)),
+        ("/clients/{id}/balance/outlook", get(outlook::outlook)),
         (
             "/clients/{id}/balance/write_off",
             post(write_off::write_off),
@@ -66,6 +69,7 @@ pub fn routes() -> Router<ServerState> {
         ("/operations/{id}", get(operations::operation)),
         ("/operations/{id}/reversal", post(reversal::reversal)),
         ("/reports/shift", get(operations::shift_report)),
+        ("/clients/{id}/confirmation_code", post(codes::send)),
     ] {
         router = router
             .route(&format!("{PREFIX}{path}/"), route.clone())
@@ -81,6 +85,7 @@ fn answer(result: Result<OperationId, &StoreError>) -> (u16, String) {
         Err(StoreError::Refused(r @ Refusal::OperationNotFound(_))) => {
             ApiError::new(StatusCode::NOT_FOUND, r.code(), r.to_string()).parts()
         }
+        Err(StoreError::Refused(Refusal::Code(r))) => super::error::code_refusal(*r).parts(),
         Err(StoreError::Refused(r)) => {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string()).parts()
         }
@@ -181,7 +186,8 @@ async fn balance(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<AmountDto>>, ApiError> {
     let id = client_id(&id)?;
-    let balances = state.store.balances(id).await?;
+    // What may be spent now: pending and expired points are not.
+    let balances = state.store.balances_at(id, state.now()).await?;
     Ok(Json(ext::balances_to_wire(&balances)))
 }
 

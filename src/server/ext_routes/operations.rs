@@ -8,15 +8,19 @@ use crate::domain::limits::Capabilities;
 use crate::server::store::rules::limits::day_start;
 use crate::wire::ext_operations::{AvailableDto, CapabilitiesDto, OperationDto, ShiftReportDto};
 
-/// `GET capabilities/`: all of it.
-pub(super) async fn capabilities() -> Json<CapabilitiesDto> {
+/// `GET capabilities/`: all of it, with the caller's point of sale's code policy (the
+/// console asks for a code where it says so).
+pub(super) async fn capabilities(
+    State(state): State<ServerState>,
+    Extension(caller): Extension<Caller>,
+) -> Json<CapabilitiesDto> {
     Json(CapabilitiesDto::from(Capabilities {
         reversal: true,
         receipt: true,
         limits: true,
         shift_report: true,
-        codes: None,
-        outlook: false,
+        codes: Some(super::codes::policy(&state, &caller)),
+        outlook: true,
     }))
 }
 

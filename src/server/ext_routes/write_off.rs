@@ -97,7 +97,20 @@ pub(super) async fn write_off(
     let summary = format!("{request:?}");
     let key = idempotency::key(&headers)?;
     let manager = pins::manager(&state, &caller, &headers, false).await?;
-    let made = caller.made_under_limits(&state, manager);
+    let confirm = super::codes::confirm(
+        &state,
+        &caller,
+        id,
+        &request,
+        manager.is_some(),
+        &headers,
+        key.is_some(),
+    )
+    .await?;
+    let made = store::Made {
+        confirm,
+        ..caller.made_under_limits(&state, manager)
+    };
     let Some(key) = key else {
         let written = state.store.write_off(id, request, made).await?;
         tracing::info!(client = id.0, ?written, "write-off {summary}");

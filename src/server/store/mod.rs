@@ -146,6 +146,9 @@ pub enum Refusal {
     /// What the reversal asks for, what is left of it.
     #[error("operation {0}: {1}")]
     OverReversal(i64, String),
+    /// A confirmation code refused, or its send (`rules::codes`).
+    #[error("{}", .0.message())]
+    Code(rules::codes::CodeRefusal),
 }
 
 impl Refusal {
@@ -170,6 +173,7 @@ impl Refusal {
             Refusal::OperationNotFound(_) => "operation_not_found",
             Refusal::NotReversible(_) => "not_reversible",
             Refusal::OverReversal(..) => "over_reversal",
+            Refusal::Code(r) => r.code(),
         }
     }
 }

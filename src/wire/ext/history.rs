@@ -3,6 +3,7 @@
 
 use super::{WireError, amount_from_wire, amount_to_wire, currency_from_wire, currency_to_wire};
 use super::{string_or_number, timestamp_from_wire};
+use crate::domain::confirm::Confirmed;
 use crate::domain::reversal::{OperationKind, Who};
 use crate::domain::text::{clean, clean_opt};
 use crate::domain::{About, HistoryEntry, OperationId, Receipt};
@@ -43,6 +44,9 @@ pub struct HistoryDto {
     pub receipt: Option<ReceiptDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<i64>,
+    /// How a write-off that needed the client's code was allowed: `code` or `manager`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<String>,
 }
 
 impl TryFrom<HistoryDto> for HistoryEntry {
@@ -80,6 +84,9 @@ impl From<&HistoryEntry> for HistoryDto {
                 .and_then(|w| w.note.clone()),
             receipt: about.and_then(|a| a.receipt.as_ref()).map(ReceiptDto::from),
             original: about.and_then(|a| a.original).map(|o| o.0),
+            confirmed: about
+                .and_then(|a| a.confirmed)
+                .map(|c| c.code().to_string()),
         }
     }
 }
@@ -106,6 +113,6 @@ fn about_from_wire(dto: &HistoryDto) -> Result<Option<About>, WireError> {
         why: why_from_wire(dto.reason.as_deref(), dto.note.as_deref()),
         receipt: dto.receipt.as_ref().map(Receipt::try_from).transpose()?,
         original: dto.original.map(OperationId),
-        confirmed: None,
+        confirmed: dto.confirmed.as_deref().and_then(Confirmed::from_code),
     }))
 }

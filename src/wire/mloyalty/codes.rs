@@ -53,7 +53,12 @@ mod tests {
 
     #[test]
     fn a_russian_mobile_in_any_form_is_ten_digits_from_nine() {
-        for given in ["+7 912 345-67-89", "89123456789", "9123456789", "79123456789"] {
+        for given in [
+            "+7 912 345-67-89",
+            "89123456789",
+            "9123456789",
+            "79123456789",
+        ] {
             assert_eq!(code_phone(given).as_deref(), Some("9123456789"), "{given}");
         }
         for not in ["+380 67 123 4567", "+7 495 123-45-67", "12345", "mail@x.ru"] {

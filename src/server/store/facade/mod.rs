@@ -16,6 +16,8 @@ pub enum Store {
 
 mod admin;
 mod cashier;
+mod codes;
+mod lots;
 mod operations;
 mod users;
 

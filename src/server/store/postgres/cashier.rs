@@ -142,7 +142,7 @@ impl Postgres {
             .query(
                 "SELECT l.id, l.currency, l.amount, l.at_ms, o.id, o.kind, o.receipt_number,
                         o.receipt_total, o.principal, o.login, o.manager, o.reason, o.note,
-                        o.original_id
+                        o.original_id, o.confirmed
                  FROM ledger l LEFT JOIN operations o ON o.id = l.operation_id
                  WHERE l.client_id = $1 AND l.at_ms >= $2 AND l.at_ms <= $3
                  ORDER BY l.at_ms DESC, l.id DESC LIMIT $4 OFFSET $5",
@@ -167,6 +167,7 @@ impl Postgres {
                             reason: r.get(11),
                             note: r.get(12),
                             original: r.get(13),
+                            confirmed: r.get(14),
                         },
                     )
                 });

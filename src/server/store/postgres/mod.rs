@@ -10,9 +10,11 @@
 mod admin;
 mod cashier;
 mod check;
+mod codes;
 mod demo;
 mod holds;
 mod lookups;
+mod lots;
 mod managers;
 mod operations;
 mod users;

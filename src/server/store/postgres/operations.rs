@@ -37,7 +37,7 @@ async fn ids(c: &impl GenericClient, sql: &str, id: i64) -> Result<Vec<i64>, Sto
 /// An operation as stored, with what its reversals gave back.
 async fn load(c: &impl GenericClient, id: OperationId) -> Result<Option<Operation>, StoreError> {
     let sql = "SELECT client_id, kind, at_ms, receipt_number, receipt_total, principal, login,
-                      manager, reason, note, original_id
+                      manager, reason, note, original_id, confirmed
                FROM operations WHERE id = $1";
     let Some(r) = c.query_opt(&c.prepare_cached(sql).await?, &[&id.0]).await? else {
         return Ok(None);
@@ -54,6 +54,7 @@ async fn load(c: &impl GenericClient, id: OperationId) -> Result<Option<Operatio
         reason: r.get(8),
         note: r.get(9),
         original: r.get(10),
+        confirmed: r.get(11),
     };
     let own = sums(
         c,
@@ -285,12 +286,13 @@ impl Postgres {
             .client()
             .await?
             .query(
-                "SELECT o.principal, o.login, o.kind, o.manager IS NOT NULL,
+                "SELECT o.principal, o.login, o.kind, o.manager,
                         coalesce((SELECT sum(amount) FROM ledger
                                   WHERE operation_id = o.id AND currency = 'points'), 0)::bigint,
                         coalesce((SELECT sum(amount) FROM ledger
                                   WHERE operation_id = o.id AND currency = 'rubles'), 0)::bigint,
-                        (SELECT count(*) FROM operation_coupons WHERE operation_id = o.id)
+                        (SELECT count(*) FROM operation_coupons WHERE operation_id = o.id),
+                        o.id, o.at_ms, o.confirmed
                  FROM operations o WHERE o.at_ms >= $1 ORDER BY o.id",
                 &[&since.as_millisecond()],
             )
@@ -301,10 +303,13 @@ impl Postgres {
                 principal: r.get(0),
                 login: r.get(1),
                 kind: r.get(2),
-                overridden: r.get(3),
+                manager: r.get(3),
                 points: r.get(4),
                 rubles: r.get(5),
                 coupons: r.get(6),
+                id: r.get(7),
+                at_ms: r.get(8),
+                confirmed: r.get(9),
             })
             .collect();
         Ok(operations::shift_report(since, lines))

@@ -244,6 +244,7 @@ async fn run_limited(
         return Ok(Outcome::Refused(e));
     }
     let outcome = run_write_off(&tx, id, request, made, keyed).await?;
+    let outcome = super::codes::confirmed(&tx, outcome, made).await?;
     if matches!(outcome, Outcome::Done(_)) {
         tx.commit().await?;
     }
@@ -259,7 +260,7 @@ impl Postgres {
         made: &Made,
         keyed: Option<(&Idempotency, u16, String)>,
     ) -> Result<Outcome, StoreError> {
-        if made.limits.is_empty() {
+        if made.limits.is_empty() && made.confirm.is_none() {
             let c = self.client().await?;
             run_write_off(&c, id, request, made, keyed).await
         } else {

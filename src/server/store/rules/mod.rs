@@ -12,8 +12,10 @@
 
 pub mod back_office;
 pub mod check;
+pub mod codes;
 pub mod holds;
 pub mod limits;
+pub mod lots;
 pub mod managers;
 pub mod operations;
 pub mod principals;

@@ -7,8 +7,9 @@
 //! its original in each currency, and only the original's coupons not given back yet; a
 //! coupon that has expired since is not given back, and then nothing is.
 
+use crate::domain::confirm::Confirmed;
 use crate::domain::reversal::{About, Operation, OperationKind, Who};
-use crate::domain::shift::{ReportSource, ShiftReport, ShiftRow};
+use crate::domain::shift::{Bypass, ReportSource, ShiftReport, ShiftRow};
 use crate::domain::{
     Amount, Balances, ClientId, CouponId, Currency, OperationId, Receipt, Reversal,
 };
@@ -30,6 +31,8 @@ pub struct Stored {
     pub reason: Option<String>,
     pub note: Option<String>,
     pub original: Option<i64>,
+    /// How a write-off that needed the client's code was allowed (`code`, `manager`).
+    pub confirmed: Option<String>,
 }
 
 /// Ledger sums by currency code, as `(currency, sum)` rows.
@@ -92,7 +95,7 @@ pub fn about(id: i64, row: Stored) -> About {
         why: why_from_wire(row.reason.as_deref(), row.note.as_deref()),
         receipt: receipt_of(row.receipt_number, row.receipt_total),
         original: row.original.map(OperationId),
-        confirmed: None,
+        confirmed: row.confirmed.as_deref().and_then(Confirmed::from_code),
     }
 }
 
@@ -156,19 +159,25 @@ pub fn reversal_verdict(
 /// One operation since the shift began, as the report sums it.
 #[derive(Debug, Clone)]
 pub struct ShiftLine {
+    pub id: i64,
+    pub at_ms: i64,
     pub principal: Option<String>,
     pub login: Option<String>,
     pub kind: String,
-    pub overridden: bool,
+    /// The manager whose PIN allowed it, if one did.
+    pub manager: Option<String>,
+    pub confirmed: Option<String>,
     pub points: i64,
     pub rubles: i64,
     pub coupons: i64,
 }
 
 /// The shift report from the operations since `since`: a row per (principal, login) in
-/// the order first seen.
+/// the order first seen, and every write-off a manager let go without the client's code
+/// (only those a code was asked for are marked so).
 pub fn shift_report(since: Timestamp, lines: Vec<ShiftLine>) -> ShiftReport {
     let mut rows: Vec<ShiftRow> = Vec::new();
+    let mut bypasses = Vec::new();
     for line in lines {
         let at = match rows
             .iter()
@@ -199,13 +208,27 @@ pub fn shift_report(since: Timestamp, lines: Vec<ShiftLine>) -> ShiftReport {
             row.write_offs += 1;
             row.coupons += coupons;
         }
-        row.overrides += u32::from(line.overridden);
+        row.overrides += u32::from(line.manager.is_some());
+        if line.kind == OperationKind::WriteOff.code()
+            && line.confirmed.as_deref() == Some(Confirmed::Manager.code())
+        {
+            row.bypasses += 1;
+            bypasses.push(Bypass {
+                operation: Some(OperationId(line.id)),
+                at: Timestamp::from_millisecond(line.at_ms).unwrap_or(Timestamp::UNIX_EPOCH),
+                principal: line.principal,
+                login: line.login,
+                manager: line.manager,
+                points: Amount::from_minor(line.points.abs()),
+                rubles: Amount::from_minor(line.rubles.abs()),
+            });
+        }
     }
     ShiftReport {
         since,
         source: ReportSource::Server,
         rows,
         unknown: 0,
-        bypasses: Vec::new(),
+        bypasses,
     }
 }

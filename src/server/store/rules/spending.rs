@@ -21,6 +21,8 @@ pub struct Made {
     pub manager: Option<String>,
     /// The limits of the caller's point of sale (`rules::limits`); none for holds.
     pub limits: Limits,
+    /// How a write-off its point of sale's code policy asked a code for was allowed.
+    pub confirm: Option<super::codes::Confirm>,
 }
 
 /// What a write-off or a reversal made: its operation and its ledger rows.

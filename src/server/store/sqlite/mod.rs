@@ -7,8 +7,10 @@
 mod admin;
 mod cashier;
 mod check;
+mod codes;
 mod demo;
 mod holds;
+mod lots;
 mod managers;
 mod migrate;
 mod operations;

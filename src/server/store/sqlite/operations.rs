@@ -4,7 +4,7 @@
 //! What these mean is `rules::operations` and `rules::limits`.
 
 use super::Sqlite;
-use super::cashier::{balances, require_client};
+use super::cashier::require_client;
 use super::holds::held;
 use super::write_off::{ledger_rows, once, spent_today};
 use crate::domain::limits::Available;
@@ -61,7 +61,7 @@ impl Sqlite {
         self.run(move |c| {
             require_client(c, client)?;
             let now_ms = made.at.as_millisecond();
-            let current = balances(c, client)?;
+            let current = super::lots::spendable(c, client, now_ms)?;
             let spendable = Balances {
                 points: Amount::from_minor(
                     current.points.minor() - held(c, client, Currency::Points, now_ms)?,
@@ -85,12 +85,13 @@ impl Sqlite {
     pub async fn shift_report(&self, since: Timestamp) -> Result<ShiftReport, StoreError> {
         self.run(move |c| {
             let mut stmt = c.prepare(
-                "SELECT o.principal, o.login, o.kind, o.manager IS NOT NULL,
+                "SELECT o.principal, o.login, o.kind, o.manager,
                         coalesce((SELECT sum(amount) FROM ledger
                                   WHERE operation_id = o.id AND currency = 'points'), 0),
                         coalesce((SELECT sum(amount) FROM ledger
                                   WHERE operation_id = o.id AND currency = 'rubles'), 0),
-                        (SELECT count(*) FROM operation_coupons WHERE operation_id = o.id)
+                        (SELECT count(*) FROM operation_coupons WHERE operation_id = o.id),
+                        o.id, o.at_ms, o.confirmed
                  FROM operations o WHERE o.at_ms >= ?1 ORDER BY o.id",
             )?;
             let lines = stmt
@@ -99,10 +100,13 @@ impl Sqlite {
                         principal: r.get(0)?,
                         login: r.get(1)?,
                         kind: r.get(2)?,
-                        overridden: r.get(3)?,
+                        manager: r.get(3)?,
                         points: r.get(4)?,
                         rubles: r.get(5)?,
                         coupons: r.get(6)?,
+                        id: r.get(7)?,
+                        at_ms: r.get(8)?,
+                        confirmed: r.get(9)?,
                     })
                 })?
                 .collect::<Result<_, _>>()?;
@@ -131,7 +135,7 @@ fn load(tx: &Connection, id: OperationId) -> Result<Option<Operation>, StoreErro
     let row = tx
         .prepare_cached(
             "SELECT client_id, kind, at_ms, receipt_number, receipt_total, principal, login,
-                    manager, reason, note, original_id
+                    manager, reason, note, original_id, confirmed
              FROM operations WHERE id = ?1",
         )?
         .query_row([id.0], |r| {
@@ -147,6 +151,7 @@ fn load(tx: &Connection, id: OperationId) -> Result<Option<Operation>, StoreErro
                 reason: r.get(8)?,
                 note: r.get(9)?,
                 original: r.get(10)?,
+                confirmed: r.get(11)?,
             })
         })
         .optional()?;
