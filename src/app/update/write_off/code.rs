@@ -88,8 +88,8 @@ fn step(model: &mut Model) -> Option<&mut CodeStep> {
 
 pub(super) fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     let keymap = model.keymap.clone();
-    let resend_id = model.next_id();
-    let check_id = model.next_id();
+    // An id for the request this key may start: a resend or a check.
+    let id = matches!(action, Some(Action::ResendCode | Action::Submit)).then(|| model.next_id());
     let Some(d) = dialog(model) else {
         return Vec::new();
     };
@@ -111,11 +111,14 @@ pub(super) fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec
             Vec::new()
         }
         Some(Action::ResendCode) if step.checkable && step.checking.is_none() => {
-            step.sending = Some(resend_id);
+            let Some(id) = id else {
+                return Vec::new();
+            };
+            step.sending = Some(id);
             step.problem = None;
             let request = step.request.clone();
             vec![Cmd::SendCode {
-                id: resend_id,
+                id,
                 client: d.client.clone(),
                 request,
             }]
@@ -139,10 +142,13 @@ pub(super) fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec
                 step.problem = Some(CodeProblem::Malformed);
                 return Vec::new();
             };
+            let Some(id) = id else {
+                return Vec::new();
+            };
             step.problem = None;
-            step.checking = Some((check_id, code.clone()));
+            step.checking = Some((id, code.clone()));
             vec![Cmd::CheckCode {
-                id: check_id,
+                id,
                 client: d.client.clone(),
                 code,
             }]
