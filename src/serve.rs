@@ -230,6 +230,20 @@ pub async fn serve(
     if credentials.jwt_without_token {
         state = state.with_jwt_without_token();
     }
+    // Expired lots leave their balances now and every minute after, each by a ledger row
+    // (a write-off also sweeps its own client's first).
+    let sweeping = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(server::store::rules::lots::SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            match sweeping.store.expire_lots(sweeping.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("{n} expired lot(s) written out of their balances"),
+                Err(e) => tracing::warn!("expiring lots: {e}"),
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("listen on {listen}: {e}"))?;
@@ -281,7 +295,7 @@ pub async fn check_database(db: &DbTarget) -> Result<(), String> {
             "client {client} {currency}: balance {balance} but ledger sums to {ledger} (hundredths)"
         );
     }
-    for problem in &report.over_reversed {
+    for problem in report.over_reversed.iter().chain(&report.lots) {
         println!("{problem}");
     }
     if !mismatches.is_empty() {
@@ -296,9 +310,15 @@ pub async fn check_database(db: &DbTarget) -> Result<(), String> {
             report.over_reversed.len()
         ));
     }
+    if let Some(first) = report.lots.first() {
+        return Err(format!(
+            "{} lot problem(s), the first: {first}",
+            report.lots.len()
+        ));
+    }
     println!(
-        "ok: {} ledger entries, every balance equals its ledger, no write-off given back \
-         more than it took",
+        "ok: {} ledger entries, every balance equals its ledger and its lots, no write-off \
+         given back more than it took",
         report.ledger_entries
     );
     Ok(())

@@ -137,6 +137,18 @@ pub enum Msg {
         id: RequestId,
         result: Reply<ShiftReport>,
     },
+    CodeSent {
+        id: RequestId,
+        result: Reply<crate::domain::confirm::CodeSent>,
+    },
+    CodeChecked {
+        id: RequestId,
+        result: Reply<crate::domain::confirm::CodeCheck>,
+    },
+    OutlookLoaded {
+        id: RequestId,
+        result: Reply<crate::domain::lots::Outlook>,
+    },
 }
 
 impl Msg {
@@ -163,7 +175,10 @@ impl Msg {
             | Msg::AvailableLoaded { id, .. }
             | Msg::OperationLoaded { id, .. }
             | Msg::Reversed { id, .. }
-            | Msg::ShiftReportLoaded { id, .. } => Some(*id),
+            | Msg::ShiftReportLoaded { id, .. }
+            | Msg::CodeSent { id, .. }
+            | Msg::CodeChecked { id, .. }
+            | Msg::OutlookLoaded { id, .. } => Some(*id),
             // Not replies: a timer's or a retry's id names a request still waiting.
             Msg::Key(_)
             | Msg::Paste(_)
@@ -186,7 +201,8 @@ impl Msg {
             Msg::Searched { .. }
             | Msg::BalanceLoaded { .. }
             | Msg::CouponsLoaded { .. }
-            | Msg::HistoryLoaded { .. } => Some(Screen::Clients),
+            | Msg::HistoryLoaded { .. }
+            | Msg::OutlookLoaded { .. } => Some(Screen::Clients),
             Msg::GroupsLoaded { .. } | Msg::GroupLoaded { .. } => Some(Screen::Groups),
             Msg::AccumulationsLoaded { .. } | Msg::PromotionsLoaded { .. } => {
                 Some(Screen::Accumulations)
@@ -199,6 +215,8 @@ impl Msg {
             // Money, saves and exports are told wherever the cashier is, and so are what a
             // dialog reads for itself.
             Msg::WrittenOff { .. }
+            | Msg::CodeSent { .. }
+            | Msg::CodeChecked { .. }
             | Msg::Started
             | Msg::CapabilitiesLoaded { .. }
             | Msg::AvailableLoaded { .. }

@@ -103,6 +103,23 @@ pub fn base_url(text: &str) -> Result<reqwest::Url, ServiceError> {
 pub async fn exchange(
     builder: reqwest::RequestBuilder,
 ) -> Result<(reqwest::StatusCode, Vec<u8>), ServiceError> {
+    let (status, wait, body) = exchange_keeping_429(builder).await?;
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        let wait = wait.unwrap_or(RATE_LIMIT_WAIT);
+        return Err(ServiceError::new(
+            ErrorKind::RateLimited,
+            format!("{status}: {}", excerpt(&body)),
+        )
+        .with_retry_after(wait));
+    }
+    Ok((status, body))
+}
+
+/// As [`exchange`], but a 429 is answered like any status, with the `Retry-After` it gave:
+/// for a caller that reads the refusal's reason from its body (a code's sends limit).
+pub async fn exchange_keeping_429(
+    builder: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, Option<Duration>, Vec<u8>), ServiceError> {
     let mut response = builder.send().await.map_err(transport_error)?;
     let status = response.status();
     let wait = retry_after(response.headers());
@@ -115,15 +132,7 @@ pub async fn exchange(
         }
         body.extend_from_slice(&chunk);
     }
-    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        let wait = wait.unwrap_or(RATE_LIMIT_WAIT);
-        return Err(ServiceError::new(
-            ErrorKind::RateLimited,
-            format!("{status}: {}", excerpt(&body)),
-        )
-        .with_retry_after(wait));
-    }
-    Ok((status, body))
+    Ok((status, wait, body))
 }
 
 /// The largest answer the console reads (and the most a compressed one may inflate to),

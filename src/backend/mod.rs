@@ -218,6 +218,10 @@ impl Services {
         if let Some(limit) = p.max_response_bytes {
             http::set_response_limit(limit);
         }
+        let codes_from_mloyalty = p
+            .ext
+            .as_ref()
+            .is_some_and(|e| e.codes.from == crate::config::CodesFrom::Mloyalty);
         let mut made = |vendor: Vendor, result: ServiceResult<()>| {
             if let Err(e) = result {
                 faults.push(Fault {
@@ -236,7 +240,13 @@ impl Services {
                     let adapter = ext::ExtAdapter::new(&ext.base_url, ext.credential.clone())?
                         .with_write_off(ext.write_off)
                         .with_read_budget(p.read_budget.unwrap_or(http::READ_BUDGET));
-                    services.clients = Some(Arc::new(adapter.with_timeout(timeout)?));
+                    let adapter = Arc::new(adapter.with_timeout(timeout)?);
+                    // Our server sends and checks codes itself; the live vendor answers a
+                    // send with 404, which is the profile's fallback.
+                    if !codes_from_mloyalty {
+                        services.codes = Some(adapter.clone());
+                    }
+                    services.clients = Some(adapter);
                     Ok(())
                 })(),
             );
@@ -265,7 +275,11 @@ impl Services {
                         m.zone.clone(),
                     )?
                     .with_ids(m.token, m.operator);
-                    services.registrations = Some(Arc::new(adapter.with_timeout(timeout)?));
+                    let adapter = Arc::new(adapter.with_timeout(timeout)?);
+                    if codes_from_mloyalty {
+                        services.codes = Some(adapter.clone());
+                    }
+                    services.registrations = Some(adapter);
                     Ok(())
                 })(),
             );
@@ -280,6 +294,18 @@ impl Services {
                     Ok(())
                 })(),
             );
+        }
+        if codes_from_mloyalty && p.mloyalty.is_none() {
+            // No codes from elsewhere in its place: a write-off that needs one is refused.
+            faults.push(Fault {
+                vendor: Vendor::Ext,
+                fault: SettingFault {
+                    at: format!("{}.codes", Vendor::Ext.section()),
+                    problem: Problem::Client(
+                        "codes = \"mloyalty\" needs the profile's [mloyalty] section".into(),
+                    ),
+                },
+            });
         }
         (services, faults)
     }

@@ -2,10 +2,14 @@
 
 use super::{Context, Exit, Failure, json, table};
 use crate::backend::ClientService;
+use crate::domain::Currency;
 use crate::domain::days;
+use crate::domain::lots::{Dated, Outlook};
 use crate::domain::search::SEARCH_CAP;
 use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
-use crate::i18n::{fill, format_amount, format_datetime, format_movement};
+use crate::i18n::{
+    Locale, fill, fill2, format_amount, format_date, format_datetime, format_movement,
+};
 use crate::ops::export;
 use clap::Subcommand;
 use jiff::civil::Date;
@@ -114,13 +118,19 @@ async fn find(cx: &mut Context<'_>, text: &str, as_json: bool) -> Result<(), Fai
 
 async fn show(cx: &mut Context<'_>, id: ClientId, as_json: bool) -> Result<(), Failure> {
     let service = service(cx)?;
-    let (balances, coupons) = tokio::try_join!(service.balance(id), service.coupons(id))
-        .map_err(Failure::of_read(cx.locale))?;
+    let (balances, coupons, outlook) = tokio::try_join!(
+        service.balance(id),
+        service.coupons(id),
+        service.outlook(id)
+    )
+    .map_err(Failure::of_read(cx.locale))?;
     if as_json {
         let shown = json::ShowJson {
             id: id.0,
             balances: balances.into(),
             coupons: coupons.iter().map(Into::into).collect(),
+            expiring: outlook.expiring.iter().map(Into::into).collect(),
+            pending: outlook.pending.iter().map(Into::into).collect(),
         };
         return cx.print(&json::render(&shown));
     }
@@ -133,6 +143,7 @@ async fn show(cx: &mut Context<'_>, id: ClientId, as_json: bool) -> Result<(), F
         ],
         &[1],
     );
+    text.push_str(&outlook_lines(locale, &outlook, &cx.tz));
     text.push('\n');
     if coupons.is_empty() {
         text.push_str(t.coupons_empty);
@@ -156,6 +167,33 @@ async fn show(cx: &mut Context<'_>, id: ClientId, as_json: bool) -> Result<(), F
         text.push_str(&table::render(&[t.coupons_title, "", ""], &rows, &[]));
     }
     cx.print(&text)
+}
+
+/// «Баллы: сгорит N до DATE» and «Баллы: N неактивно до DATE», one line each where the
+/// provider gives them; nothing where it does not.
+fn outlook_lines(locale: Locale, outlook: &Outlook, tz: &jiff::tz::TimeZone) -> String {
+    let t = locale.text();
+    let line = |sentence: &str, d: &Dated| {
+        let currency = match d.currency {
+            Currency::Points => t.points,
+            Currency::Rubles => t.rubles,
+        };
+        let said = fill2(
+            sentence,
+            format_amount(locale, d.amount),
+            format_date(locale, d.at, tz),
+        );
+        format!("{currency}: {said}\n")
+    };
+    let expiring = outlook
+        .expiring
+        .iter()
+        .map(|d| line(t.cli.outlook_expiring, d));
+    let pending = outlook
+        .pending
+        .iter()
+        .map(|d| line(t.cli.outlook_pending, d));
+    expiring.chain(pending).collect()
 }
 
 async fn history(

@@ -4,6 +4,7 @@
 
 use crate::domain::admin::{Group, GroupKind};
 use crate::domain::journal::{JournalRow, Movement};
+use crate::domain::lots::Dated;
 use crate::domain::reversal::{OperationKind, Why};
 use crate::domain::{Amount, Balances, Client, Coupon, HistoryEntry, Receipt, mask};
 use serde::Serialize;
@@ -73,6 +74,31 @@ pub struct ShowJson {
     pub id: i64,
     pub balances: BalancesJson,
     pub coupons: Vec<CouponJson>,
+    /// Per currency, the nearest expiry and what expires then; empty where the provider
+    /// says nothing of expiry.
+    pub expiring: Vec<DatedJson>,
+    /// Per currency, what is not yet spendable, dated by its nearest activation; empty
+    /// where the provider says nothing of it.
+    pub pending: Vec<DatedJson>,
+}
+
+/// A sum of one currency and its instant (RFC 3339, UTC): when it expires, or when it
+/// becomes spendable.
+#[derive(Serialize)]
+pub struct DatedJson {
+    pub currency: &'static str,
+    pub amount: String,
+    pub date: String,
+}
+
+impl From<&Dated> for DatedJson {
+    fn from(d: &Dated) -> Self {
+        DatedJson {
+            currency: d.currency.code(),
+            amount: money(d.amount),
+            date: d.at.to_string(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -193,6 +219,9 @@ pub struct JournalJson {
     pub original: Option<String>,
     /// Sent with a manager's PIN.
     pub manager: bool,
+    /// How a write-off that needed the client's code was allowed: `code` or `manager`;
+    /// `null` where none was needed.
+    pub confirmed: Option<&'static str>,
 }
 
 impl From<&JournalRow> for JournalJson {
@@ -224,6 +253,7 @@ impl From<&JournalRow> for JournalJson {
             reason: r.attempt.reason.clone(),
             original,
             manager: r.attempt.manager,
+            confirmed: r.attempt.confirmed.map(|c| c.code()),
         }
     }
 }

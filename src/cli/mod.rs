@@ -4,6 +4,7 @@
 
 mod admin;
 mod client;
+mod code;
 mod export;
 mod json;
 mod pin;
@@ -269,7 +270,8 @@ pub async fn run(
             let journal = Journal::new(paths.journal(), label).by(settings.login());
             // One key per command: a write-off run again is a new write-off.
             let key = format!("{}-cli", uuid::Uuid::new_v4().simple());
-            write_off::run(&mut cx, args, &journal, key, ask).await
+            let codes = settings.codes();
+            write_off::run(&mut cx, (args, codes), &journal, key, (ask, secret)).await
         }
         Script::Reverse(args) => {
             let journal = Journal::new(paths.journal(), label).by(settings.login());

@@ -3,19 +3,23 @@
 //! console does: journalled first, under one idempotency key, and when no answer comes, the
 //! balance and coupons are read again and judged, never sent again blindly.
 
+use super::pin::Secret;
 use super::reverse::ReasonArg;
 use super::{Context, Exit, Failure};
 use crate::backend::{ClientService, Services};
+use crate::config::CodeSettings;
 use crate::domain::journal::Outcome;
 use crate::domain::reconcile::{Doubt, Verdict, judge};
 use crate::domain::reversal::{NOTE_MAX, RECEIPT_NUMBER_MAX, Why, WhyError};
 use crate::domain::text::clean;
-use crate::domain::{Amount, AmountError, Balances, ClientId, Coupon, CouponId, Receipt, WriteOff};
+use crate::domain::{
+    Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, Receipt, WriteOff,
+};
 use crate::domain::{ClientQuery, ServiceError, mask};
 use crate::i18n::describe;
 use crate::i18n::{Locale, Text, fill, fill2, format_amount};
 use crate::ops::journal::Journal;
-use crate::ops::write_off::send;
+use crate::ops::write_off::send_confirmed;
 
 /// The write-off as the command line gave it.
 #[derive(clap::Args, Debug)]
@@ -52,6 +56,10 @@ pub struct WriteOffArgs {
     /// Do not ask: needed when standard input is not a terminal.
     #[arg(long)]
     pub yes: bool,
+    /// The client's confirmation code, where the write-off needs one (asked for on a
+    /// terminal; without one, the code is sent and the command ends).
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
 }
 
 /// Asks the person at the terminal a yes/no question; `None` when there is no terminal.
@@ -59,10 +67,10 @@ pub type Ask<'a> = Option<&'a mut dyn FnMut(&str) -> std::io::Result<bool>>;
 
 pub async fn run(
     cx: &mut Context<'_>,
-    args: WriteOffArgs,
+    (args, codes): (WriteOffArgs, CodeSettings),
     journal: &Journal,
     key: String,
-    ask: Ask<'_>,
+    (ask, secret): (Ask<'_>, Secret<'_>),
 ) -> Result<(), Failure> {
     let (locale, t) = (cx.locale, cx.locale.text());
     let service = super::client::service(cx)?;
@@ -71,12 +79,13 @@ pub async fn run(
         .as_deref()
         .map(|name| super::pin::from_env(t, name))
         .transpose()?;
-    let (client, named) = whom(&*service, t, &args.client)
+    let (whose, named) = whom(&*service, t, &args.client)
         .await
         .map_err(|e| match e {
             Whom::Read(e) => Failure::of_read(locale)(e),
             Whom::Said(failure) => failure,
         })?;
+    let client = whose.id;
     let (balances, offered) = tokio::try_join!(service.balance(client), service.coupons(client))
         .map_err(Failure::of_read(cx.locale))?;
     let request = request(locale, &args, &balances, &offered, jiff::Timestamp::now())?;
@@ -91,13 +100,22 @@ pub async fn run(
             return Err(Failure::new(Exit::Refused, t.cli.declined));
         }
     }
-    let result = send(
+    let settled = super::code::settle(
+        cx,
+        codes,
+        &*service,
+        (&whose, request),
+        (args.code.as_deref(), manager.is_some()),
+        secret,
+    )
+    .await?;
+    let request = settled.request;
+    let result = send_confirmed(
         cx.services,
         journal,
-        client,
-        request.clone(),
-        key.clone(),
+        (client, request.clone(), key.clone()),
         manager,
+        settled.confirmed,
     )
     .await;
     match result {
@@ -134,13 +152,13 @@ enum Whom {
 }
 
 /// The client the command line names, and how the question names them: an id as it is
-/// (the API reads no name by id), a phone or email by the one client it finds, with their
-/// name and masked phone as the console's confirmation shows them.
+/// (the API reads no name or phone by id), a phone or email by the one client it finds,
+/// with their name and masked phone as the console's confirmation shows them.
 async fn whom(
     service: &dyn ClientService,
     t: &Text,
     given: &str,
-) -> Result<(ClientId, String), Whom> {
+) -> Result<(Client, String), Whom> {
     let given = given.trim();
     let digits = given.chars().filter(char::is_ascii_digit).count();
     let id = given.strip_prefix('#').unwrap_or(given);
@@ -148,7 +166,13 @@ async fn whom(
         && id > 0
         && (given.starts_with('#') || digits < PHONE_DIGITS)
     {
-        return Ok((ClientId(id), fill(t.cli.client_id, id)));
+        let client = Client {
+            id: ClientId(id),
+            name: None,
+            phone: None,
+            email: None,
+        };
+        return Ok((client, fill(t.cli.client_id, id)));
     }
     let Some(query) = ClientQuery::from_input(given) else {
         return Err(Whom::Said(Failure::new(Exit::Usage, t.cli.client_arg)));
@@ -166,7 +190,7 @@ async fn whom(
                 Some(contact) => format!("{name} ({contact}, #{})", one.id.0),
                 None => format!("{name} (#{})", one.id.0),
             };
-            Ok((one.id, clean(&named)))
+            Ok((one.clone(), clean(&named)))
         }
         [] => Err(Whom::Said(Failure::new(
             Exit::Refused,

@@ -65,6 +65,9 @@ pub struct Attempt {
     pub reason: Option<String>,
     /// Sent with a manager's PIN (the PIN itself is never journalled).
     pub manager: bool,
+    /// How a write-off that needed the client's code was allowed: by the code, or by a
+    /// manager's PIN in its place. Never the code itself.
+    pub confirmed: Option<super::confirm::Confirmed>,
 }
 
 impl Attempt {
@@ -77,6 +80,7 @@ impl Attempt {
             reason: request.why.as_ref().map(said),
             movement: Movement::WriteOff(request),
             manager: false,
+            confirmed: None,
         }
     }
 
@@ -89,6 +93,7 @@ impl Attempt {
             reason: Some(said(&request.why)),
             movement: Movement::Reversal(request),
             manager: true,
+            confirmed: None,
         }
     }
 
@@ -101,6 +106,7 @@ impl Attempt {
             reason: Some(said(&request.why)),
             movement: Movement::Refund(request),
             manager: false,
+            confirmed: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! profile, the client, its kind, amounts and coupons, why, and the idempotency key; outcome
 //! lines follow it.
 
+use crate::domain::confirm::Confirmed;
 use crate::domain::journal::{Attempt, HoldStep, JournalRow, Movement, Outcome};
 use crate::domain::reversal::{ReasonCode, Refund, Why};
 use crate::domain::{Amount, ClientId, CouponId, OperationId, Receipt, Reversal, WriteOff};
@@ -62,6 +63,10 @@ enum Line {
         /// Sent with a manager's PIN; the PIN itself never reaches the journal.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         manager: bool,
+        /// How a write-off that needed the client's code was allowed (`Confirmed::code`);
+        /// lines written before codes have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confirmed: Option<String>,
     },
     Outcome {
         at: String,
@@ -180,6 +185,7 @@ impl Journal {
             why: why.map(|w| w.code.code().to_string()),
             note: why.and_then(|w| w.note.clone()),
             manager: attempt.manager,
+            confirmed: attempt.confirmed.map(|c| c.code().to_string()),
         })
     }
 
@@ -289,6 +295,7 @@ impl Journal {
                     why,
                     note,
                     manager,
+                    confirmed,
                 }) => {
                     let amount = |a: Option<String>| a.and_then(|t| Amount::parse_decimal(&t).ok());
                     let coupons = coupons.into_iter().map(CouponId).collect();
@@ -344,6 +351,7 @@ impl Journal {
                             movement,
                             reason,
                             manager,
+                            confirmed: confirmed.as_deref().and_then(Confirmed::from_code),
                         },
                         outcome: None,
                         detail: None,
@@ -493,6 +501,7 @@ mod tests {
                     }),
                     reason: None,
                     manager: false,
+                    confirmed: None,
                 },
                 outcome: Some(Outcome::Refused),
                 detail: Some("no".into()),
@@ -551,5 +560,57 @@ mod tests {
         let read: Vec<&Attempt> = rows.iter().map(|r| &r.attempt).collect();
         assert_eq!(read, vec![&reasoned, &plain]);
         assert!(rows.iter().all(|r| r.user == "anna" && r.outcome.is_none()));
+    }
+
+    /// A write-off allowed by the client's code journals that it was, and never the code;
+    /// one a manager's PIN let go says so; a line from before codes reads as neither.
+    #[test]
+    fn how_a_code_was_met_is_journalled_but_never_the_code() {
+        use crate::domain::confirm::ConfirmationCode;
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path().join("journal.jsonl"), "shop".into());
+        let request = WriteOff {
+            points: Some(Amount::from_minor(50_000)),
+            code: ConfirmationCode::new("735914"),
+            ..WriteOff::default()
+        };
+        let by_code = Attempt {
+            confirmed: Some(Confirmed::Code),
+            ..write_off("k1", 3, &request)
+        };
+        let by_manager = Attempt {
+            manager: true,
+            confirmed: Some(Confirmed::Manager),
+            ..write_off(
+                "k2",
+                3,
+                &WriteOff {
+                    code: None,
+                    ..request.clone()
+                },
+            )
+        };
+        j.attempt(&by_code).unwrap();
+        j.attempt(&by_manager).unwrap();
+        let text = std::fs::read_to_string(j.path()).unwrap();
+        assert!(!text.contains("735914"), "{text}");
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["confirmed"], "code", "{text}");
+        assert_eq!(lines[1]["confirmed"], "manager", "{text}");
+        let rows = j.rows().unwrap();
+        let read: Vec<Option<Confirmed>> = rows.iter().map(|r| r.attempt.confirmed).collect();
+        assert_eq!(read, vec![Some(Confirmed::Manager), Some(Confirmed::Code)]);
+
+        let old = dir.path().join("old.jsonl");
+        std::fs::write(
+            &old,
+            r#"{"event":"attempt","at":"2026-01-01T00:00:00Z","key":"k","profile":"p","user":"u","client":1,"points":"5.00"}"#,
+        )
+        .unwrap();
+        let rows = Journal::new(old, "p".into()).rows().unwrap();
+        assert_eq!(rows[0].attempt.confirmed, None);
     }
 }

@@ -5,6 +5,7 @@ use super::journal::Journal;
 use super::movement::journalled;
 use super::need;
 use crate::backend::{Recorder, Services};
+use crate::domain::confirm::Confirmed;
 use crate::domain::journal::{Attempt, HoldStep};
 use crate::domain::limits::ManagerPin;
 use crate::domain::{ClientId, OperationId, ServiceError, WriteOff};
@@ -12,6 +13,8 @@ use crate::domain::{ClientId, OperationId, ServiceError, WriteOff};
 /// Journals the attempt (on disk before anything is sent), sends it, journals the outcome.
 /// The console's dialog and the command line's `write-off` both send through here.
 /// `manager`: a manager's PIN, to go past a limit; only that one was given is journalled.
+/// A write-off carrying the client's code is journalled as confirmed by it (the code
+/// itself never is).
 pub async fn send(
     s: &Services,
     journal: &Journal,
@@ -20,9 +23,24 @@ pub async fn send(
     key: String,
     manager: Option<ManagerPin>,
 ) -> Result<Option<OperationId>, ServiceError> {
+    let confirmed = request.code.is_some().then_some(Confirmed::Code);
+    send_confirmed(s, journal, (client, request, key), manager, confirmed).await
+}
+
+/// As [`send`], journalling how a write-off that needed a code was allowed: by a code the
+/// vendor checked before it (so the write-off carries none), or by the manager's PIN in
+/// its place.
+pub async fn send_confirmed(
+    s: &Services,
+    journal: &Journal,
+    (client, request, key): (ClientId, WriteOff, String),
+    manager: Option<ManagerPin>,
+    confirmed: Option<Confirmed>,
+) -> Result<Option<OperationId>, ServiceError> {
     let service = need(&s.clients, "ext")?;
     let attempt = Attempt {
         manager: manager.is_some(),
+        confirmed,
         ..Attempt::write_off(key.clone(), client, request.clone())
     };
     let record = Steps {

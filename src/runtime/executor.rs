@@ -157,11 +157,18 @@ impl Executor {
                     request,
                     key,
                     manager,
+                    confirmed,
                 } => Msg::WrittenOff {
                     id,
-                    result: write_off::send(&s, &journal, client, request, key, manager)
-                        .await
-                        .map(|_| ()),
+                    result: write_off::send_confirmed(
+                        &s,
+                        &journal,
+                        (client, request, key),
+                        manager,
+                        confirmed,
+                    )
+                    .await
+                    .map(|_| ()),
                 },
                 Cmd::Reverse {
                     id,
@@ -171,6 +178,31 @@ impl Executor {
                 } => Msg::Reversed {
                     id,
                     result: reverse::send(&s, &journal, request, key, Some(manager)).await,
+                },
+                Cmd::SendCode {
+                    id,
+                    client,
+                    request,
+                } => Msg::CodeSent {
+                    id,
+                    result: call(stop, &s.codes, "codes", |c| async move {
+                        c.send_code(&client, &request).await
+                    })
+                    .await,
+                },
+                Cmd::CheckCode { id, client, code } => Msg::CodeChecked {
+                    id,
+                    result: call(stop, &s.codes, "codes", |c| async move {
+                        c.check_code(&client, &code).await
+                    })
+                    .await,
+                },
+                Cmd::LoadOutlook { id, client } => Msg::OutlookLoaded {
+                    id,
+                    result: call(stop, &s.clients, "ext", |c| async move {
+                        c.outlook(client).await
+                    })
+                    .await,
                 },
                 Cmd::LoadCapabilities { id } => Msg::CapabilitiesLoaded {
                     id,
@@ -383,6 +415,7 @@ mod tests {
             },
             key: "key-1".into(),
             manager: None,
+            confirmed: None,
         });
         (vendor, rx.recv().await.expect("a reply"))
     }
@@ -410,5 +443,98 @@ mod tests {
         };
         assert!(e.detail.contains("nothing was sent"), "{}", e.detail);
         assert!(vendor.write_offs.lock().unwrap().is_empty());
+    }
+
+    /// A code service that sends to a masked phone and says the server checks the code.
+    struct Codes;
+
+    impl crate::backend::CodeService for Codes {
+        fn send_code<'a>(
+            &'a self,
+            client: &'a Client,
+            _: &'a WriteOff,
+        ) -> BoxFuture<'a, ServiceResult<crate::domain::confirm::CodeSent>> {
+            let to = client.phone.clone();
+            Box::pin(async move {
+                Ok(crate::domain::confirm::CodeSent {
+                    to,
+                    ..Default::default()
+                })
+            })
+        }
+
+        fn check_code<'a>(
+            &'a self,
+            _: &'a Client,
+            _: &'a crate::domain::confirm::ConfirmationCode,
+        ) -> BoxFuture<'a, ServiceResult<crate::domain::confirm::CodeCheck>> {
+            Box::pin(async { Ok(crate::domain::confirm::CodeCheck::Carried) })
+        }
+    }
+
+    async fn run(services: Services, cmd: Cmd) -> Msg {
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let journal = Journal::new(dir.path().join("journal.jsonl"), "p".into());
+        Executor::new(services, dir.path().join("exports"), journal, tx).execute(cmd);
+        rx.recv().await.expect("a reply")
+    }
+
+    #[tokio::test]
+    async fn codes_go_to_the_code_service_and_answer_with_their_ids() {
+        let client = Client {
+            id: ClientId(7),
+            name: None,
+            phone: Some("+7 *** ***-45-67".into()),
+            email: None,
+        };
+        let services = Services {
+            codes: Some(Arc::new(Codes)),
+            ..Services::default()
+        };
+        let id = crate::app::msg::RequestId(3);
+        let sent = run(
+            services.clone(),
+            Cmd::SendCode {
+                id,
+                client: client.clone(),
+                request: WriteOff::default(),
+            },
+        )
+        .await;
+        let Msg::CodeSent {
+            id: got,
+            result: Ok(sent),
+        } = sent
+        else {
+            panic!("{sent:?}")
+        };
+        assert_eq!((got, sent.to.as_deref()), (id, Some("+7 *** ***-45-67")));
+        let code = crate::domain::confirm::ConfirmationCode::new("1234").unwrap();
+        let checked = run(
+            services,
+            Cmd::CheckCode {
+                id,
+                client: client.clone(),
+                code: code.clone(),
+            },
+        )
+        .await;
+        assert!(
+            matches!(
+                checked,
+                Msg::CodeChecked {
+                    result: Ok(crate::domain::confirm::CodeCheck::Carried),
+                    ..
+                }
+            ),
+            "{checked:?}"
+        );
+        // Without a code service nothing is sent, and the console is told so.
+        let none = run(Services::default(), Cmd::CheckCode { id, client, code }).await;
+        let Msg::CodeChecked { result: Err(e), .. } = none else {
+            panic!("{none:?}")
+        };
+        assert_eq!(e.kind, ErrorKind::NotConfigured);
     }
 }

@@ -4,9 +4,10 @@
 
 use crate::app::Model;
 use crate::app::keys::Keymap;
-use crate::app::model::{Availability, BackendLabel, ConfigFault, Notice, ReceiptAsk};
+use crate::app::model::{Availability, BackendLabel, CodeAsk, ConfigFault, Notice, ReceiptAsk};
 use crate::backend::Services;
-use crate::config::{ReceiptMode, Settings};
+use crate::config::{CodeFallbackMode, CodesFrom, ReceiptMode, Settings};
+use crate::domain::confirm::{CodeFallback, CodeVia};
 use crate::ops::launch::{EMBEDDED_DEMO_CLIENTS, Launched};
 use jiff::Timestamp;
 use std::path::Path;
@@ -50,6 +51,19 @@ pub fn model(found: Found<'_>, launched: &Launched, session: String, now: Timest
         ReceiptMode::Off => ReceiptAsk::Off,
         ReceiptMode::Optional => ReceiptAsk::Optional,
         ReceiptMode::Required => ReceiptAsk::Required,
+    };
+    let codes = found.settings.codes();
+    model.codes = CodeAsk {
+        policy: codes.policy,
+        via: match codes.from {
+            CodesFrom::Provider => CodeVia::Provider,
+            CodesFrom::Mloyalty => CodeVia::Mloyalty,
+        },
+        fallback: match codes.fallback {
+            CodeFallbackMode::Refuse => CodeFallback::Refuse,
+            CodeFallbackMode::Manager => CodeFallback::Manager,
+        },
+        service: launched.services.codes.is_some(),
     };
     model.config_faults = launched
         .faults

@@ -64,14 +64,24 @@ pub fn render(model: &Model, card: &CardState, frame: &mut Frame, area: Rect) {
         ]),
         (None, _) => Line::from(Span::styled(t.loading, theme::muted())),
     };
+    let mut lines = vec![who, email, balance];
+    lines.extend(outlook_lines(model, card));
     frame.render_widget(
-        Paragraph::new(vec![who, email, balance]),
+        Paragraph::new(lines),
         Rect {
             x: inner.x + 1,
             width: inner.width.saturating_sub(1),
             ..inner
         },
     );
+}
+
+/// «сгорит»/«неактивно» under the balance, once the provider said something of them.
+pub fn outlook_lines(model: &Model, card: &CardState) -> Vec<Line<'static>> {
+    card.outlook
+        .data
+        .as_ref()
+        .map_or_else(Vec::new, |o| super::outlook::lines(model, o))
 }
 
 pub fn render_welcome(model: &Model, frame: &mut Frame, area: Rect) {

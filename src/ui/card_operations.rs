@@ -79,6 +79,12 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             theme::danger(),
         ));
     }
+    if state.rows.data.is_some() {
+        for line in super::outlook::lines(model, &state.outlook) {
+            spans.push(Span::raw("   "));
+            spans.extend(line.spans);
+        }
+    }
     if let Some(field) = state.filter.invalid {
         let name = label(field).0;
         spans.push(Span::styled(

@@ -20,8 +20,9 @@ pub fn render(model: &Model, frame: &mut Frame, main: Rect) {
                 .data
                 .as_ref()
                 .map_or(1, |c| c.len().clamp(1, 4)) as u16;
+            let outlook_rows = card::outlook_lines(model, card).len() as u16;
             let [head, coupons_area, history_area] = Layout::vertical([
-                Constraint::Length(5),
+                Constraint::Length(5 + outlook_rows),
                 Constraint::Length(coupon_rows + 2),
                 Constraint::Min(0),
             ])

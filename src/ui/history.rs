@@ -6,6 +6,7 @@ use crate::app::Model;
 use crate::app::model::{CardState, Pane};
 use crate::app::mouse::{List, Target};
 use crate::domain::About;
+use crate::domain::confirm::Confirmed;
 use crate::domain::reversal::OperationKind;
 use crate::i18n::{fill, format_date, format_datetime, format_movement};
 use ratatui::Frame;
@@ -134,6 +135,16 @@ fn about(t: &crate::i18n::Text, a: &About) -> String {
     let mut parts = Vec::new();
     if a.kind == Some(OperationKind::Reversal) {
         parts.push(t.money.kind_reversal.to_string());
+    }
+    // How a write-off that needed the client's code was let go, first, as it is what a
+    // narrow column should still show: by it, or by a manager (named where known).
+    match a.confirmed {
+        Some(Confirmed::Code) => parts.push(t.codes.confirmed_code.to_string()),
+        Some(Confirmed::Manager) => {
+            let manager = a.who.manager.as_deref().unwrap_or("—");
+            parts.push(crate::i18n::fill(t.codes.confirmed_manager, manager));
+        }
+        None => {}
     }
     let who = super::reversal::who(&a.who);
     if !who.is_empty() {

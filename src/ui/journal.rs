@@ -62,7 +62,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         true,
         true,
         any(|r| r.attempt.movement.receipt().is_some()),
-        any(|r| r.attempt.movement.gives_back()),
+        any(|r| r.attempt.movement.gives_back() || bypassed(r)),
         true,
         true,
     ];
@@ -105,9 +105,13 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             };
             let (points, rubles, coupons) = movement.amounts();
             let receipt = movement.receipt().map(|r| r.number.clone());
-            let reason = movement
-                .why()
-                .map_or(String::new(), |w| crate::i18n::describe::why(t, w));
+            let why = movement.why().map(|w| crate::i18n::describe::why(t, w));
+            let bypass = bypassed(r).then(|| t.codes.journal_bypass.to_string());
+            let reason = [why, bypass]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
             let coupons: Vec<String> = coupons.iter().map(|c| c.0.to_string()).collect();
             let state = t.outcome(&r.attempt.movement, r.outcome);
             let state = match r.outcome {
@@ -133,4 +137,9 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 .collect()
         },
     );
+}
+
+/// A write-off a manager's PIN let go without the client's code.
+fn bypassed(r: &JournalRow) -> bool {
+    r.attempt.confirmed == Some(crate::domain::confirm::Confirmed::Manager)
 }

@@ -115,6 +115,7 @@ pub fn problem(locale: Locale, p: &FormProblem) -> String {
         FormProblem::OverrideReasonMissing => t.money.problem_reason_missing.to_string(),
         FormProblem::OverrideNoteMissing => t.money.problem_note_missing.to_string(),
         FormProblem::OverrideNoteTooLong => t.money.problem_note_long.to_string(),
+        FormProblem::CodeUncheckable => t.codes.code_uncheckable_refused.to_string(),
     }
 }
 

@@ -24,6 +24,7 @@ mod key_table;
 mod labels;
 mod messages;
 mod not_configured;
+mod outlook;
 mod quit_confirm;
 mod registrations;
 mod results;

@@ -8,7 +8,8 @@ use crate::app::Model;
 use crate::app::model::ShiftReportState;
 use crate::domain::Amount;
 use crate::domain::shift::{ReportSource, ShiftRow};
-use crate::i18n::{fill, format_amount, format_datetime};
+use crate::domain::text::clean;
+use crate::i18n::{fill, fill2, format_amount, format_datetime};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
@@ -19,13 +20,24 @@ pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: 
     let t = model.locale.text();
     let report = &state.report;
     let rows = report.data.as_ref().map_or(0, |r| r.rows.len()) as u16;
-    let height = (rows.max(1) + 5).min(area.height.saturating_sub(2));
+    // The write-offs let go without the code: a title and a line each, under the table.
+    let bypass_rows = report
+        .data
+        .as_ref()
+        .map_or(0, |r| r.bypasses.len().min(6) as u16);
+    let bypass_rows = if bypass_rows > 0 { bypass_rows + 2 } else { 0 };
+    let height = (rows.max(1) + 5 + bypass_rows).min(area.height.saturating_sub(2));
     let rect = centered(area, area.width.saturating_sub(2).min(100), height);
     frame.render_widget(Clear, rect);
     let block = dialog_block(t.money.shift_title.to_string(), false);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [body, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
+    let [body, bypasses, footer] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(bypass_rows),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
     let Some(data) = &report.data else {
         let text = match &report.error {
             Some(e) if !report.is_loading() => {
@@ -103,6 +115,12 @@ pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: 
             body,
         );
     }
+    if !data.bypasses.is_empty() {
+        frame.render_widget(
+            Paragraph::new(bypass_lines(model, data, bypasses)),
+            bypasses,
+        );
+    }
     let source = match data.source {
         ReportSource::Server => t.money.shift_server,
         ReportSource::Journal => t.money.shift_journal,
@@ -125,6 +143,48 @@ pub fn render(model: &Model, state: &ShiftReportState, frame: &mut Frame, area: 
         .wrap(Wrap { trim: true }),
         footer,
     );
+}
+
+/// «Без кода, по PIN менеджера»: each such write-off, newest last, with its time, both
+/// names and what it took.
+fn bypass_lines(
+    model: &Model,
+    data: &crate::domain::shift::ShiftReport,
+    area: Rect,
+) -> Vec<Line<'static>> {
+    let t = model.locale.text();
+    let mut lines = vec![
+        Line::default(),
+        Line::from(Span::styled(t.codes.shift_bypasses, theme::key())),
+    ];
+    let shown = data
+        .bypasses
+        .len()
+        .min(area.height.saturating_sub(2) as usize);
+    for b in &data.bypasses[data.bypasses.len() - shown..] {
+        let when = format_datetime(model.locale, b.at, &model.tz);
+        let time = when.rsplit(' ').next().unwrap_or(&when).to_string();
+        let cashier = cashier(&ShiftRow {
+            login: b.login.clone(),
+            principal: b.principal.clone(),
+            ..ShiftRow::default()
+        });
+        let manager = b.manager.as_deref().map_or("—".to_string(), clean);
+        let amounts = format!(
+            "{} {} · {} ₽",
+            format_amount(model.locale, b.points),
+            t.money.points_short,
+            format_amount(model.locale, b.rubles)
+        );
+        let names_room = (area.width as usize).saturating_sub(time.width() + amounts.width() + 4);
+        let names = fill2(t.codes.shift_bypass_row, clean(&cashier), manager);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{time}  "), theme::muted()),
+            Span::raw(format!("{:<names_room$}  ", truncate(&names, names_room))),
+            Span::styled(amounts, theme::money()),
+        ]));
+    }
+    lines
 }
 
 /// The cashier's login, with the till's principal when the ledger names both.

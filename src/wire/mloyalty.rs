@@ -11,6 +11,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 pub mod binding;
+pub mod codes;
 
 pub const LOGIN_PATH: &str = "managerlogin";
 pub const CLIENT_INFO_PERIOD_PATH: &str = "api/client/ClientInfoPeriod";

@@ -708,7 +708,7 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 6, "codes (5) and lots (6) came after");
     let columns: i64 = conn
         .query_row(
             "SELECT count(*) FROM pragma_table_info('ledger') WHERE name IN ('login', 'principal')",

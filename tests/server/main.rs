@@ -11,6 +11,7 @@ mod connections;
 mod credentials;
 mod ext;
 mod hold_owners;
+mod lots;
 mod money_back;
 mod money_back_http;
 mod off_loopback;

@@ -103,7 +103,7 @@ async fn a_reversal_needs_a_managers_pin_names_its_original_and_replays_by_its_k
         caps,
         json!({
             "reversal": true, "receipt": true, "limits": true, "shiftReport": true,
-            "codes": "never", "outlook": false
+            "codes": "never", "outlook": true
         })
     );
     let body = json!({

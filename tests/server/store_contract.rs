@@ -80,9 +80,11 @@ where
     users_and_secrets(&store).await;
     concurrent_write_offs_never_overdraw(&store).await;
     confirmation_codes_are_spent_once_with_their_write_off(&store).await;
+    lots_are_spent_by_expiry_activate_expire_and_come_back(&store).await;
     let report = store.check().await.unwrap();
     assert_eq!(report.integrity, "ok");
     assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+    assert!(report.lots.is_empty(), "{:?}", report.lots);
     assert!(report.ledger_entries > CLIENTS as i64);
 }
 
@@ -814,6 +816,215 @@ async fn reads(store: &Store) -> Vec<String> {
     out
 }
 
+// Lots (issue 30): what a write-off takes, what is pending, what expires and what a
+// reversal gives back, alike on both stores.
+
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+/// `(at, amount)` of the outlook's points: the nearest expiry and the pending total.
+async fn points_outlook(
+    store: &Store,
+    client: ClientId,
+    now: Timestamp,
+) -> (Option<(Timestamp, Amount)>, Option<(Timestamp, Amount)>) {
+    let o = store.outlook(client, now).await.unwrap();
+    let pair = |d: Option<loyalty_console::domain::lots::Dated>| d.map(|d| (d.at, d.amount));
+    (
+        pair(o.expiring(Currency::Points)),
+        pair(o.pending(Currency::Points)),
+    )
+}
+
+async fn lots_are_spent_by_expiry_activate_expire_and_come_back(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 200);
+    let t0 = anchor();
+    let spendable =
+        |at: Timestamp| async move { store.balances_at(client, at).await.unwrap().points.minor() };
+    // The demo's one lot of this client never expires and is spendable already.
+    let base = spendable(t0).await;
+    let ledger_before = store.balances(client).await.unwrap().points.minor();
+    assert_eq!(
+        base, ledger_before,
+        "a demo client's balance is all spendable"
+    );
+    let accrue = |minor: i64, from: Timestamp, until: Option<Timestamp>| async move {
+        store
+            .accrue(
+                client,
+                Currency::Points,
+                Amount::from_minor(minor),
+                from,
+                until,
+                made(t0),
+            )
+            .await
+            .unwrap();
+    };
+    accrue(10_00, t0, Some(t0 + days(10))).await;
+    accrue(5_00, t0, Some(t0 + days(2))).await;
+    accrue(7_00, t0 + days(5), Some(t0 + days(30))).await;
+    assert_eq!(
+        spendable(t0).await,
+        base + 15_00,
+        "pending is not spendable"
+    );
+    assert_eq!(
+        store.balances(client).await.unwrap().points.minor(),
+        ledger_before + 22_00,
+        "the ledger holds pending points too"
+    );
+    let pending = Some((t0 + days(5), Amount::from_minor(7_00)));
+    assert_eq!(
+        points_outlook(store, client, t0).await,
+        (Some((t0 + days(2), Amount::from_minor(5_00))), pending)
+    );
+    // The lot that expires first is spent first, then the next.
+    store
+        .write_off(client, points(3_00), made(t0))
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(2_00)))
+    );
+    let second = store
+        .write_off(client, points(4_00), made(t0))
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(10), Amount::from_minor(8_00))),
+        "the 2-day lot is spent out, the 10-day lot gave the rest"
+    );
+    // Refused beyond what is spendable, naming it; an open hold reserves against it.
+    let now_spendable = base + 8_00;
+    let e = store
+        .write_off(client, points(now_spendable + 1), made(t0))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { available, .. }) if available.minor() == now_spendable),
+        "{e}"
+    );
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(now_spendable - 1_00),
+            vec![],
+            made(t0),
+            "lots-hold".into(),
+            None,
+        )
+        .await
+        .unwrap();
+    let e = store
+        .write_off(client, points(1_01), made(t0))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refused(Refusal::Insufficient { available, .. }) if available.minor() == 1_00),
+        "{e}"
+    );
+    store
+        .hold_cancel("lots-hold".into(), made(t0), Reach::Own)
+        .await
+        .unwrap();
+    // The reversal gives back into the lots it took from: 2.00 to the 2-day lot again.
+    store
+        .reverse(
+            loyalty_console::domain::Reversal {
+                original: second.operation,
+                client,
+                points: Some(Amount::from_minor(4_00)),
+                rubles: None,
+                coupons: vec![],
+                why: loyalty_console::domain::reversal::Why::new(
+                    loyalty_console::domain::reversal::ReasonCode::Returned,
+                    None,
+                )
+                .unwrap(),
+            },
+            made(t0),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(2_00)))
+    );
+    // A hold's write-off takes from the same lots, and its refund gives back into them.
+    let hold = "lots-hold-2";
+    store
+        .hold(
+            client,
+            Currency::Points,
+            Amount::from_minor(1_50),
+            vec![],
+            made(t0),
+            hold.into(),
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .hold_write_off(hold.into(), None, made(t0), Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(50)))
+    );
+    store
+        .hold_refund(hold.into(), made(t0), Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(
+        points_outlook(store, client, t0).await.0,
+        Some((t0 + days(2), Amount::from_minor(2_00)))
+    );
+    // Pending becomes spendable at its activation instant, not before; the 2-day lot is
+    // not spendable once expired, swept or not.
+    let active = t0 + days(5);
+    assert_eq!(spendable(t0 + days(2)).await, base + 10_00);
+    assert_eq!(
+        spendable(active - SignedDuration::from_millis(1)).await,
+        base + 10_00
+    );
+    // The sweep writes the 2-day lot out by a ledger row of its own.
+    let ledger = store.balances(client).await.unwrap().points.minor();
+    let at = t0 + days(3);
+    assert!(store.expire_lots(at).await.unwrap() >= 1);
+    assert_eq!(
+        store.balances(client).await.unwrap().points.minor(),
+        ledger - 2_00
+    );
+    assert_eq!(store.expire_lots(at).await.unwrap(), 0, "once");
+    let rows = store.history(client, page(1000)).await.unwrap();
+    assert_eq!(rows[0].amount, Amount::from_minor(-2_00), "{:?}", rows[0]);
+    assert_eq!(rows[0].at, at);
+    assert_eq!(spendable(active).await, base + 17_00);
+    // A write-off after the 10-day lot expired sweeps it first and never spends it.
+    let late = t0 + days(11);
+    let ledger = store.balances(client).await.unwrap().points.minor();
+    store
+        .write_off(client, points(1_00), made(late))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.balances(client).await.unwrap().points.minor(),
+        ledger - 10_00 - 1_00
+    );
+    assert_eq!(spendable(late).await, base + 7_00 - 1_00);
+    assert_eq!(
+        points_outlook(store, client, late).await.1,
+        None,
+        "active now"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
@@ -1022,7 +1233,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(version, 8, "the codes (7) and lots (8) steps too");
+    assert_eq!(version, 8, "codes (7) and lots (8) came after");
     // The hold made before is numbered as the column is added.
     let id: i64 = client
         .query_one("SELECT id FROM holds WHERE transaction_id = 'tx-old'", &[])

@@ -1191,3 +1191,242 @@ async fn a_failing_capabilities_answer_is_an_error_not_none() {
     let e = a.capabilities().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Server, "{e:?}");
 }
+
+// Confirmation codes and the outlook on our extension: the shapes are ours
+// (src/wire/ext_operations/codes.rs and outlook.rs; `loyalty serve` answers them), the live
+// vendor has neither and answers 404.
+
+/// Every request a codes stub saw: (path, the code header if any, body).
+type CodeCalls = Arc<Mutex<Vec<(String, Option<String>, String)>>>;
+
+/// `loyalty serve` with codes always and lots (`ours`), or the live vendor (every path of
+/// ours a 404).
+async fn codes_vendor(ours: bool, calls: CodeCalls) -> String {
+    let app = Router::new().fallback(
+        move |uri: axum::http::Uri, headers: HeaderMap, body: Bytes| {
+            let calls = calls.clone();
+            async move {
+                let path = uri.path().trim_start_matches("/ext/api/v1").to_string();
+                let code = headers
+                    .get("x-confirmation-code")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                calls
+                    .lock()
+                    .unwrap()
+                    .push((path.clone(), code, String::from_utf8_lossy(&body).into()));
+                let answer = |status: StatusCode, s: &str| {
+                    (status, [("retry-after", "30")], s.to_string()).into_response()
+                };
+                let ok = |s: &str| (StatusCode::OK, s.to_string()).into_response();
+                if !ours {
+                    return (StatusCode::NOT_FOUND, String::new()).into_response();
+                }
+                match path.as_str() {
+                    "/capabilities/" => ok(
+                        r#"{"reversal":true,"receipt":true,"limits":true,"shiftReport":true,"codes":"always","outlook":true}"#,
+                    ),
+                    "/clients/1234567/confirmation_code/" => ok(
+                        r#"{"sentTo":"+7 912 ***-**-89","expiresAt":"2026-12-05T21:40:00Z","resendAfter":60}"#,
+                    ),
+                    "/clients/2/confirmation_code/" => answer(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        r#"{"error":{"code":"code_sends","message":"too many codes to this phone"}}"#,
+                    ),
+                    "/clients/3/confirmation_code/" => answer(
+                        StatusCode::BAD_GATEWAY,
+                        r#"{"error":{"code":"code_undelivered","message":"the gateway timed out"}}"#,
+                    ),
+                    "/clients/4/confirmation_code/" => answer(
+                        StatusCode::FORBIDDEN,
+                        r#"{"error":{"code":"no_phone","message":"no phone"}}"#,
+                    ),
+                    "/clients/5/confirmation_code/" => ok("<html>proxy</html>"),
+                    "/clients/1234567/balance/write_off/" => ok(r#"{"operationId":51}"#),
+                    "/clients/1234567/balance/outlook/" => ok(
+                        r#"{"expiring":[{"currency":"points","amount":120.5,"at":"2026-12-10T21:00:00Z"}],
+                            "pending":[{"currency":"points","amount":40,"at":"2026-12-07T00:00:00Z"}]}"#,
+                    ),
+                    "/clients/5/balance/outlook/" => ok(r#"{"expiring":[{"currency":"points","amount":"lots","at":"2026-12-10T21:00:00Z"}]}"#),
+                    "/clients/6/balance/outlook/" => ok(r#"{"expiring":[{"currency":"points","amount":10,"at":"next week"}]}"#),
+                    "/clients/7/balance/outlook/" => ok("<html>proxy</html>"),
+                    _ => (StatusCode::NOT_FOUND, String::new()).into_response(),
+                }
+            }
+        },
+    );
+    stub::serve(app).await
+}
+
+fn client(id: i64) -> loyalty_console::domain::Client {
+    loyalty_console::domain::Client {
+        id: ClientId(id),
+        name: None,
+        phone: Some("+79123456789".into()),
+        email: None,
+    }
+}
+
+/// A send posts the write-off's balance and coupons (nothing else) to its client's
+/// `confirmation_code/`, and reads where it went, until when and the pause before another.
+#[tokio::test]
+async fn a_code_is_sent_for_the_write_offs_amounts_and_its_answer_read() {
+    use loyalty_console::backend::CodeService;
+    let calls = CodeCalls::default();
+    let a = movements_adapter(&codes_vendor(true, calls.clone()).await);
+    let request = WriteOff {
+        receipt: Some(Receipt {
+            number: "A-17".into(),
+            total: Amount::from_minor(150_000),
+        }),
+        ..points_roubles_coupon()
+    };
+    let sent = a.send_code(&client(SAMPLE_ID.0), &request).await.unwrap();
+    assert_eq!(sent.to.as_deref(), Some("+7 912 ***-**-89"));
+    assert_eq!(
+        sent.expires_at,
+        Some("2026-12-05T21:40:00Z".parse().unwrap())
+    );
+    assert_eq!(sent.resend_after_seconds, Some(60));
+    let (path, header, body) = calls.lock().unwrap()[0].clone();
+    assert_eq!(path, "/clients/1234567/confirmation_code/");
+    assert_eq!(header, None);
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let sent_dto: WriteOffDto = serde_json::from_value(body.clone()).unwrap();
+    let expected = WriteOffDto::from(&points_roubles_coupon());
+    assert_eq!(
+        serde_json::to_value(&sent_dto.balance).unwrap(),
+        serde_json::to_value(&expected.balance).unwrap()
+    );
+    assert_eq!(sent_dto.coupons, expected.coupons);
+    assert!(body.get("receipt").is_none(), "only what moves: {body}");
+    // Our server checks the code with the write-off: nothing is asked before it.
+    let code = loyalty_console::domain::confirm::ConfirmationCode::new("735914").unwrap();
+    assert_eq!(
+        a.check_code(&client(SAMPLE_ID.0), &code).await.unwrap(),
+        loyalty_console::domain::confirm::CodeCheck::Carried
+    );
+    assert_eq!(calls.lock().unwrap().len(), 1);
+}
+
+/// Too many sends: a 429 with `Retry-After` is rate limited, with the wait and the reason
+/// its body names; an undelivered code (502) is a refusal of the send, not a movement in
+/// doubt; a client without a phone is refused with that reason; an unreadable answer is
+/// one.
+#[tokio::test]
+async fn a_refused_send_says_why_and_how_long_to_wait() {
+    use loyalty_console::backend::CodeService;
+    let calls = CodeCalls::default();
+    let a = movements_adapter(&codes_vendor(true, calls.clone()).await);
+    let request = points_roubles_coupon();
+    let e = a.send_code(&client(2), &request).await.unwrap_err();
+    assert_eq!(
+        (e.kind, e.reason, e.retry_after),
+        (
+            ErrorKind::RateLimited,
+            Some(Reason::CodeSends),
+            Some(std::time::Duration::from_secs(30))
+        ),
+        "{e:?}"
+    );
+    let e = a.send_code(&client(3), &request).await.unwrap_err();
+    assert_eq!(
+        (e.kind, e.reason),
+        (ErrorKind::Rejected, Some(Reason::CodeUndelivered)),
+        "{e:?}"
+    );
+    assert!(!e.outcome_unknown());
+    let e = a.send_code(&client(4), &request).await.unwrap_err();
+    assert_eq!(
+        (e.kind, e.reason),
+        (ErrorKind::Rejected, Some(Reason::NoPhone))
+    );
+    let e = a.send_code(&client(5), &request).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadResponse, "{e:?}");
+    // Each sent once: a send repeated is another SMS.
+    assert_eq!(calls.lock().unwrap().len(), 4);
+}
+
+/// The live vendor has no codes: its 404 to a send is "not offered" (the profile's
+/// fallback), and its outlook is empty without a request for it.
+#[tokio::test]
+async fn the_live_vendor_offers_no_codes_and_no_outlook() {
+    use loyalty_console::backend::CodeService;
+    let calls = CodeCalls::default();
+    let a = movements_adapter(&codes_vendor(false, calls.clone()).await);
+    let e = a
+        .send_code(&client(SAMPLE_ID.0), &points_roubles_coupon())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotConfigured, "{e:?}");
+    assert!(a.outlook(SAMPLE_ID).await.unwrap().is_empty());
+    let paths: Vec<String> = calls.lock().unwrap().iter().map(|c| c.0.clone()).collect();
+    assert_eq!(
+        paths,
+        ["/clients/1234567/confirmation_code/", "/capabilities/"]
+    );
+}
+
+/// The code rides in `X-Confirmation-Code` on the write-off, never in its body.
+#[tokio::test]
+async fn the_code_goes_in_its_header_and_never_in_the_body() {
+    let calls = CodeCalls::default();
+    let a = movements_adapter(&codes_vendor(true, calls.clone()).await);
+    let request = WriteOff {
+        code: loyalty_console::domain::confirm::ConfirmationCode::new("735914"),
+        ..points_roubles_coupon()
+    };
+    let made = a
+        .write_off(SAMPLE_ID, request, Some("k-1".into()), None, &no_record)
+        .await
+        .unwrap();
+    assert_eq!(made, Some(OperationId(51)));
+    let calls = calls.lock().unwrap().clone();
+    let (_, header, body) = calls
+        .iter()
+        .find(|c| c.0 == "/clients/1234567/balance/write_off/")
+        .unwrap()
+        .clone();
+    assert_eq!(header.as_deref(), Some("735914"));
+    assert!(!body.contains("735914"), "{body}");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(body.get("code").is_none(), "{body}");
+    // Without a code, no header at all.
+    let seen = CodeCalls::default();
+    let b = movements_adapter(&codes_vendor(true, seen.clone()).await);
+    b.write_off(
+        SAMPLE_ID,
+        points_roubles_coupon(),
+        Some("k-2".into()),
+        None,
+        &no_record,
+    )
+    .await
+    .unwrap();
+    assert!(seen.lock().unwrap().iter().all(|c| c.1.is_none()));
+}
+
+/// Our server's outlook is read as it says it; an amount or a date that is not one is an
+/// unexpected answer, never a figure made up.
+#[tokio::test]
+async fn the_outlook_is_read_and_garbage_is_refused() {
+    use loyalty_console::domain::lots::Dated;
+    let a = movements_adapter(&codes_vendor(true, CodeCalls::default()).await);
+    let outlook = a.outlook(SAMPLE_ID).await.unwrap();
+    assert_eq!(
+        outlook.expiring,
+        vec![Dated {
+            currency: Currency::Points,
+            amount: Amount::from_minor(12_050),
+            at: "2026-12-10T21:00:00Z".parse().unwrap(),
+        }]
+    );
+    assert_eq!(
+        outlook.pending(Currency::Points).map(|d| d.amount),
+        Some(Amount::from_minor(4_000))
+    );
+    for id in [5, 6, 7] {
+        let e = a.outlook(ClientId(id)).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadResponse, "{id}: {e:?}");
+    }
+}

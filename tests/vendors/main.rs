@@ -9,5 +9,6 @@ mod admin_adapters;
 mod ext_adapter;
 mod fiscal_document;
 mod mloyalty_clients;
+mod mloyalty_codes;
 mod poster_clients;
 mod regos_clients;

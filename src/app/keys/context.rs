@@ -35,6 +35,8 @@ impl Model {
             Some(Dialog::Messages(_)) => (Scope::Messages, false),
             Some(Dialog::WriteOff(d)) => match d.step {
                 WriteOffStep::Form => (Scope::WriteOffForm, true),
+                WriteOffStep::Code(ref step) if !step.checkable => (Scope::WriteOffPinOnly, true),
+                WriteOffStep::Code(_) => (Scope::WriteOffCode, true),
                 WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. } => {
                     (Scope::WriteOffWaiting, false)
                 }

@@ -63,6 +63,8 @@ pub enum Action {
     ShiftReport,
     Confirm,
     Cancel,
+    /// In the write-off's code step: have another code sent.
+    ResendCode,
 }
 
 /// A step through a list or table.
@@ -117,6 +119,10 @@ pub enum Scope {
     WriteOffWaiting,
     /// A check that could not tell whether the write-off went through: only closing.
     WriteOffUnclear,
+    /// The write-off's code step: the client's code, or a manager's PIN in its place.
+    WriteOffCode,
+    /// The code step where nothing can check a code: only a manager's PIN.
+    WriteOffPinOnly,
     Filter,
     Groups,
     Accumulations,
@@ -169,6 +175,8 @@ impl Scope {
                 | Scope::WriteOffConfirm
                 | Scope::WriteOffWaiting
                 | Scope::WriteOffUnclear
+                | Scope::WriteOffCode
+                | Scope::WriteOffPinOnly
                 | Scope::Filter
                 | Scope::GroupForm
                 | Scope::GroupRemove

@@ -66,6 +66,9 @@ pub struct CardState {
     pub balance: Remote<Balances>,
     pub coupons: Remote<Vec<Coupon>>,
     pub history: HistoryState,
+    /// Points that expire soonest and those not yet spendable, where the provider keeps
+    /// them (asked with the balance).
+    pub outlook: Remote<crate::domain::lots::Outlook>,
 }
 
 impl CardState {
@@ -81,6 +84,7 @@ impl CardState {
                 to: None,
                 selected: 0,
             },
+            outlook: Remote::default(),
         }
     }
 }

@@ -214,6 +214,8 @@ pub struct Model {
     pub capabilities: Remote<crate::domain::limits::Capabilities>,
     /// The profile's `receipt`: whether the write-off dialog asks for the receipt.
     pub receipt_mode: ReceiptAsk,
+    /// The profile's confirmation codes and whether codes can be sent from here.
+    pub codes: CodeAsk,
     next_request: u64,
 }
 
@@ -276,6 +278,7 @@ impl Model {
                 query: None,
                 waits: 0,
                 unsorted: false,
+                outlook: Default::default(),
             },
             exporting: None,
             journal: JournalState::default(),
@@ -284,6 +287,7 @@ impl Model {
             keymap: Default::default(),
             capabilities: Remote::default(),
             receipt_mode: Default::default(),
+            codes: CodeAsk::default(),
             next_request: 0,
         }
     }

@@ -185,6 +185,9 @@ pub struct CardOperationsState {
     /// The shown page is not in the order its query asked for: the vendor ignored
     /// `sort_orders`, and the screen says so beside the sort label.
     pub unsorted: bool,
+    /// «сгорит N до DATE» from the shown operations' expiry dates, as of the clock when
+    /// they came (the last tick's).
+    pub outlook: crate::domain::lots::Outlook,
 }
 
 /// F6: the cards a phone, barcode or name found, to pick the one whose operations to show.

@@ -1,6 +1,9 @@
 //! The write-off dialog: its form, the confirmation, sending, and the check after no answer.
 
 use super::*;
+use crate::domain::confirm::{
+    CodeFallback, CodePolicy, CodeSent, CodeVia, ConfirmationCode, Confirmed,
+};
 /// The check's findings are the domain's: the command line judges by the same rules.
 pub use crate::domain::reconcile::{Doubt, Verdict};
 
@@ -72,6 +75,76 @@ pub enum WriteOffStep {
         key: String,
         verdict: Verdict,
     },
+    /// Consent given, and the write-off needs the client's code first: nothing is sent
+    /// until the code is checked or a manager's PIN stands in for it.
+    Code(CodeStep),
+}
+
+/// The profile's confirmation codes as the console applies them, and whether a code
+/// service was launched (`Services.codes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CodeAsk {
+    pub policy: CodePolicy,
+    pub via: CodeVia,
+    pub fallback: CodeFallback,
+    pub service: bool,
+}
+
+impl CodeAsk {
+    /// Whether a write-off of `total` (points and roubles together) needs the client's
+    /// code: the profile's policy says so, or the provider's own (`provider`, from its
+    /// capabilities) does.
+    pub fn requires(&self, total: Amount, provider: Option<CodePolicy>) -> bool {
+        self.policy.requires(total) || provider.is_some_and(|p| p.requires(total))
+    }
+
+    /// Whether a code can be sent and checked from here: through Mloyalty's API where the
+    /// profile says so and it was launched, or by the provider that has codes.
+    pub fn checkable(&self, provider: Option<CodePolicy>) -> bool {
+        (self.via == CodeVia::Mloyalty && self.service) || provider.is_some()
+    }
+}
+
+/// Which field of the code step has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeField {
+    Code,
+    /// A manager's PIN in place of the code.
+    Pin,
+}
+
+/// What the code step says went wrong; nothing was written off in any case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeProblem {
+    /// Not 4 to 8 digits.
+    Malformed,
+    /// A manager's PIN is 4 or more digits.
+    PinMissing,
+    /// Another code may be sent only after this many seconds.
+    Wait(u64),
+    /// The send failed (undelivered, no answer, refused): no code is valid.
+    NotSent(ServiceError),
+    /// The check or the write-off itself said no, or the check did not answer.
+    Refused(ServiceError),
+}
+
+/// The write-off waiting for the client's code. The request holds no code: a code that
+/// the server checks is put in only when the write-off is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeStep {
+    pub request: WriteOff,
+    pub key: String,
+    pub field: CodeField,
+    /// Codes can be sent and checked here; without, only a manager's PIN (the profile's
+    /// fallback) lets the write-off go.
+    pub checkable: bool,
+    /// The send on its way.
+    pub sending: Option<RequestId>,
+    /// What the last send said: where to, until when.
+    pub sent: Option<CodeSent>,
+    /// The check on its way, with the code it checks.
+    pub checking: Option<(RequestId, ConfirmationCode)>,
+    pub problem: Option<CodeProblem>,
 }
 
 /// Why the form cannot go on to confirmation, or why the server said no.
@@ -101,6 +174,9 @@ pub enum FormProblem {
     OverrideReasonMissing,
     OverrideNoteMissing,
     OverrideNoteTooLong,
+    /// The write-off needs the client's code, nothing here can check one, and the profile
+    /// refuses rather than take a manager's PIN.
+    CodeUncheckable,
 }
 
 #[derive(Debug)]
@@ -138,6 +214,14 @@ pub struct WriteOffDialog {
     /// None until the cashier chooses one.
     pub override_reason: Option<crate::domain::reversal::ReasonCode>,
     pub override_note: Input,
+    /// The code the client reads out (digits, shown: it is read aloud anyway).
+    pub code: Input,
+    /// A manager's PIN in place of the code.
+    pub code_pin: PinInput,
+    /// How the write-off that needed a code was allowed, once it was: kept for a retry.
+    pub confirmed: Option<Confirmed>,
+    /// Where the last code went and until when: still said after a wrong try.
+    pub last_sent: Option<CodeSent>,
 }
 
 /// A write-off a check could not tell about: what was sent, under which key, and the

@@ -3,10 +3,13 @@
 
 use super::RequestId;
 use crate::domain::admin::{AccumulationQuery, CardOperationQuery, GroupDraft, RegistrationQuery};
+use crate::domain::confirm::{ConfirmationCode, Confirmed};
 use crate::domain::export::Export;
 use crate::domain::journal::Outcome;
 use crate::domain::limits::ManagerPin;
-use crate::domain::{Amount, ClientId, ClientQuery, HistoryQuery, OperationId, Reversal, WriteOff};
+use crate::domain::{
+    Amount, Client, ClientId, ClientQuery, HistoryQuery, OperationId, Reversal, WriteOff,
+};
 use jiff::Timestamp;
 use std::time::Duration;
 
@@ -40,13 +43,16 @@ pub enum Cmd {
         query: HistoryQuery,
     },
     /// Journal the attempt (flushed to disk), then send it with its idempotency key and,
-    /// past a shop limit, a manager's PIN (whose Debug never shows the digits).
+    /// past a shop limit or in place of the client's code, a manager's PIN (whose Debug
+    /// never shows the digits). `confirmed`: how a write-off that needed a code was
+    /// allowed, for the journal.
     WriteOff {
         id: RequestId,
         client: ClientId,
         request: WriteOff,
         key: String,
         manager: Option<ManagerPin>,
+        confirmed: Option<Confirmed>,
     },
     /// Journal the reversal, then send it with its own key and the manager's PIN.
     Reverse {
@@ -54,6 +60,25 @@ pub enum Cmd {
         request: Reversal,
         key: String,
         manager: ManagerPin,
+    },
+    /// Have the client's confirmation code sent for `request` (a send, not money: never
+    /// dropped, but nothing is written off by it).
+    SendCode {
+        id: RequestId,
+        client: Client,
+        request: WriteOff,
+    },
+    /// Check the code the client read out, where the vendor checks it apart from the
+    /// write-off.
+    CheckCode {
+        id: RequestId,
+        client: Client,
+        code: ConfirmationCode,
+    },
+    /// The client's points that expire soonest and those not yet spendable.
+    LoadOutlook {
+        id: RequestId,
+        client: ClientId,
     },
     /// What the provider can do beyond a plain write-off.
     LoadCapabilities {
@@ -171,8 +196,11 @@ impl Cmd {
             | Cmd::LoadCapabilities { id }
             | Cmd::LoadAvailable { id, .. }
             | Cmd::LoadOperation { id, .. }
-            | Cmd::LoadShiftReport { id, .. } => (id, Kind::Read),
+            | Cmd::LoadShiftReport { id, .. }
+            | Cmd::LoadOutlook { id, .. } => (id, Kind::Read),
             Cmd::WriteOff { id, .. }
+            | Cmd::SendCode { id, .. }
+            | Cmd::CheckCode { id, .. }
             | Cmd::Reverse { id, .. }
             | Cmd::SaveGroup { id, .. }
             | Cmd::RemoveGroup { id, .. }

@@ -1,7 +1,8 @@
 //! The client card: opening a client, its three loads, refresh and history paging.
 
-use super::super::model::{CardState, Dialog, HISTORY_PAGE, Model, Pane, Remote};
+use super::super::model::{CardState, Dialog, HISTORY_PAGE, Model, Pane, Remote, Said};
 use super::super::msg::{Cmd, Reply, RequestId};
+use crate::domain::lots::Outlook;
 use crate::domain::{Balances, Coupon, HistoryEntry};
 
 pub fn open_selected(model: &mut Model) -> Vec<Cmd> {
@@ -52,7 +53,7 @@ pub fn reload(model: &mut Model) -> Vec<Cmd> {
     card.coupons.start(ids[1]);
     card.history.rows.start(ids[2]);
     model.error = None;
-    vec![
+    let mut cmds = vec![
         Cmd::LoadBalance { id: ids[0], client },
         Cmd::LoadCoupons { id: ids[1], client },
         Cmd::LoadHistory {
@@ -60,7 +61,16 @@ pub fn reload(model: &mut Model) -> Vec<Cmd> {
             client,
             query: card.history.query(),
         },
-    ]
+    ];
+    // Asked only of a provider that keeps points in lots; others say nothing of them.
+    if model.capabilities.data.is_some_and(|c| c.outlook) {
+        let id = model.next_id();
+        if let Some(card) = model.card.as_mut() {
+            card.outlook.start(id);
+            cmds.push(Cmd::LoadOutlook { id, client });
+        }
+    }
+    cmds
 }
 
 /// `r`: the open client again, or the last search when no client is open.
@@ -140,6 +150,23 @@ pub fn history_loaded(
     {
         let len = card.history.rows.data.as_ref().map_or(0, Vec::len);
         card.history.selected = card.history.selected.min(len.saturating_sub(1));
+    }
+    Vec::new()
+}
+
+/// The outlook's answer. A failure shows nothing on the card (no figure is better than a
+/// stale or invented one) and is kept quietly in the messages.
+pub fn outlook_loaded(model: &mut Model, id: RequestId, result: Reply<Outlook>) -> Vec<Cmd> {
+    let failure = result.as_ref().err().cloned();
+    let Some(card) = model.card.as_mut() else {
+        return Vec::new();
+    };
+    if !card.outlook.accept(id, result) {
+        return Vec::new();
+    }
+    if let Some(e) = failure {
+        card.outlook.data = None;
+        model.remember(Said::Error(e));
     }
     Vec::new()
 }

@@ -198,6 +198,10 @@ pub fn card_operations_loaded(
     };
     if o.rows.accept_reporting(id, result, &mut model.error) {
         o.unsorted = unsorted;
+        // `now` is the model's, set by the last tick: no clock is read here.
+        o.outlook = o.rows.data.as_ref().map_or_else(Default::default, |page| {
+            crate::domain::lots::from_card_operations(&page.operations, model.now)
+        });
     }
     Vec::new()
 }

@@ -63,6 +63,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         | Action::ToggleCoupon
         | Action::PickCoupon
         | Action::WriteOffAnew
+        | Action::ResendCode
         | Action::ToggleKind
         | Action::EditFilter
         | Action::Confirm

@@ -134,6 +134,9 @@ fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::OperationLoaded { id, result } => reversal::operation_loaded(model, id, result),
         Msg::Reversed { id, result } => reversal::reversed(model, id, result),
         Msg::ShiftReportLoaded { id, result } => shift::loaded(model, id, result),
+        Msg::CodeSent { id, result } => write_off::code_sent(model, id, result),
+        Msg::CodeChecked { id, result } => write_off::code_checked(model, id, result),
+        Msg::OutlookLoaded { id, result } => card::outlook_loaded(model, id, result),
     }
 }
 
@@ -270,7 +273,9 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             break;
         }
         cmds.extend(match context.scope {
-            Scope::WriteOffForm => write_off::on_key(model, None, key),
+            Scope::WriteOffForm | Scope::WriteOffCode | Scope::WriteOffPinOnly => {
+                write_off::on_key(model, None, key)
+            }
             Scope::ReversalForm => reversal::on_key(model, None, key),
             Scope::JournalFilter => journal::on_filter_key(model, None, key),
             Scope::Filter => filter::on_key(model, None, key),

@@ -18,7 +18,7 @@ pub fn unsaved(model: &Model) -> Option<Unsaved> {
                     || !d.chosen.is_empty();
                 typed.then_some(Unsaved::Form)
             }
-            WriteOffStep::Confirm { .. } => Some(Unsaved::Form),
+            WriteOffStep::Confirm { .. } | WriteOffStep::Code(_) => Some(Unsaved::Form),
             WriteOffStep::Checked { .. } => None,
         },
         // A reversal is money too: on its way or being checked, its outcome would go unseen.

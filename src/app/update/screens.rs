@@ -68,6 +68,8 @@ pub const SCREENS: [ScreenSpec; 6] = [
             Scope::WriteOffForm,
             Scope::WriteOffConfirm,
             Scope::WriteOffUnclear,
+            Scope::WriteOffCode,
+            Scope::WriteOffPinOnly,
             Scope::Filter,
             Scope::ReversalForm,
             Scope::ReversalConfirm,

@@ -1,5 +1,6 @@
 //! Adapter for the `/ext/api/v1/` loyalty API (seed 001).
 
+mod codes;
 mod holds;
 mod money;
 
@@ -308,5 +309,9 @@ impl ClientService for ExtAdapter {
 
     fn shift_report(&self, since: jiff::Timestamp) -> BoxFuture<'_, ServiceResult<ShiftReport>> {
         Box::pin(self.read_shift_report(since))
+    }
+
+    fn outlook(&self, id: ClientId) -> BoxFuture<'_, ServiceResult<crate::domain::lots::Outlook>> {
+        Box::pin(self.read_outlook(id))
     }
 }

@@ -50,6 +50,16 @@ impl ExtAdapter {
                 &format!("/clients/{}/balance/write_off/", id.0),
             )
             .json(&body);
+        // The client's code rides in its header only, like the PIN: never in the body, a
+        // URL or a log line, and not part of what the key stands for.
+        let builder = match request
+            .code
+            .as_ref()
+            .and_then(|c| secret_header(c.expose()))
+        {
+            Some(value) => builder.header(ops_wire::CODE_HEADER, value),
+            None => builder,
+        };
         // Sent once. Success is a 2xx the console can read (the seed answers a bare 200).
         self.send_movement("write-off", builder, key, manager).await
     }
@@ -142,22 +152,22 @@ impl ExtAdapter {
             Some(key) => builder.header("Idempotency-Key", key),
             None => builder,
         };
-        // The PIN travels in its header only: never in a body, a URL or a log line. It is
-        // digits (`ManagerPin`), always a valid header value, and marked sensitive as the
-        // bearer token is, so no debug output of the request shows it.
-        let pin = manager
-            .as_ref()
-            .and_then(|pin| HeaderValue::from_str(pin.expose()).ok());
-        let builder = match pin {
-            Some(mut value) => {
-                value.set_sensitive(true);
-                builder.header(ops_wire::MANAGER_PIN_HEADER, value)
-            }
+        // The PIN travels in its header only: never in a body, a URL or a log line.
+        let builder = match manager.as_ref().and_then(|pin| secret_header(pin.expose())) {
+            Some(value) => builder.header(ops_wire::MANAGER_PIN_HEADER, value),
             None => builder,
         };
         let answer = self.send(what, builder).await?;
         made(what, &answer)
     }
+}
+
+/// A PIN or a code (digits, always a valid header value) as a header value marked
+/// sensitive, as the bearer token is, so no debug output of the request shows it.
+fn secret_header(digits: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(digits).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// The operation a 2xx answer names: `{"operationId": N}` from `loyalty serve`; an empty or

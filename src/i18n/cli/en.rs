@@ -49,4 +49,13 @@ pub const TEXT: CliText = CliText {
     kind_reversal: "reversal",
     receipt_number: "--receipt: the receipt's number is 1 to {} characters.",
     receipt_text: "Receipt {}: total {}, paid by points {}, to pay {}",
+    code_sent: "The code was sent to {}",
+    code_again: "The code was sent to {}: run the command again with --code CODE. Nothing was written off.",
+    code_prompt: "Code from the SMS: ",
+    code_shape: "--code: a code is 4 to 8 digits. Nothing was written off.",
+    code_phone: "the client's phone",
+    code_cannot_check: "A confirmation code cannot be checked here, and the profile says to refuse (code_fallback = \"refuse\"). Nothing was written off.",
+    code_needs_pin: "A confirmation code cannot be checked here: a manager's PIN is needed (--pin-env VAR). Nothing was written off.",
+    outlook_expiring: "{} expire on {}",
+    outlook_pending: "{} not spendable until {}",
 };

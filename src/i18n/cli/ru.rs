@@ -49,4 +49,13 @@ pub const TEXT: CliText = CliText {
     kind_reversal: "сторно",
     receipt_number: "--receipt: номер чека — от 1 до {} символов.",
     receipt_text: "Чек {}: итого {}, оплачено баллами {}, к оплате {}",
+    code_sent: "Код отправлен на {}",
+    code_again: "Код отправлен на {}: повторите команду с --code КОД. Ничего не списано.",
+    code_prompt: "Код из SMS: ",
+    code_shape: "--code: код — это от 4 до 8 цифр. Ничего не списано.",
+    code_phone: "телефон клиента",
+    code_cannot_check: "Код подтверждения здесь проверить нельзя, и профиль велит отказать (code_fallback = \"refuse\"). Ничего не списано.",
+    code_needs_pin: "Код подтверждения здесь проверить нельзя: нужен PIN менеджера (--pin-env VAR). Ничего не списано.",
+    outlook_expiring: "сгорит {} до {}",
+    outlook_pending: "{} неактивно до {}",
 };

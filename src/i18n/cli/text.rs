@@ -82,6 +82,15 @@ pub struct CliText {
     pub receipt_number: &'static str,
     /// After a write-off with a receipt, what goes on it (54-ФЗ): `{}` the receipt's number, its total, what points and bonus roubles paid, what is left to pay.
     pub receipt_text: &'static str,
+    pub code_sent: &'static str,
+    pub code_again: &'static str,
+    pub code_prompt: &'static str,
+    pub code_shape: &'static str,
+    pub code_phone: &'static str,
+    pub code_cannot_check: &'static str,
+    pub code_needs_pin: &'static str,
+    pub outlook_expiring: &'static str,
+    pub outlook_pending: &'static str,
 }
 
 #[cfg(test)]
@@ -141,6 +150,15 @@ mod tests {
             kind_reversal,
             receipt_number,
             receipt_text,
+            code_sent,
+            code_again,
+            code_prompt,
+            code_shape,
+            code_phone,
+            code_cannot_check,
+            code_needs_pin,
+            outlook_expiring,
+            outlook_pending,
         } = *t;
         vec![
             ("confirm", confirm),
@@ -191,6 +209,15 @@ mod tests {
             ("kind_reversal", kind_reversal),
             ("receipt_number", receipt_number),
             ("receipt_text", receipt_text),
+            ("code_sent", code_sent),
+            ("code_again", code_again),
+            ("code_prompt", code_prompt),
+            ("code_shape", code_shape),
+            ("code_phone", code_phone),
+            ("code_cannot_check", code_cannot_check),
+            ("code_needs_pin", code_needs_pin),
+            ("outlook_expiring", outlook_expiring),
+            ("outlook_pending", outlook_pending),
         ]
     }
 

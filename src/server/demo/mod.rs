@@ -19,6 +19,16 @@ pub(crate) use rows::{Sink, Table, Value};
 pub const SAMPLE_CLIENT_ID: i64 = 1_234_567;
 const SAMPLE_COUPON_ID: i64 = 1234;
 const SAMPLE_EXPIRE_MS: i64 = 1_548_968_400_000;
+/// Of the sample's 1234.56 points, what expires [`SAMPLE_EXPIRING_DAYS`] after the anchor
+/// (the rest never does): the sample's figures, which documents and tests pin, are kept
+/// until then.
+pub const SAMPLE_EXPIRING: i64 = 30_000;
+pub const SAMPLE_EXPIRING_DAYS: i64 = 3;
+/// Points accrued at the anchor to the client right after the sample (the next a newcomer
+/// lists), spendable [`PENDING_DAYS`] after it; the sample's own balance stays as the seed
+/// document gives it.
+pub const PENDING: i64 = 25_000;
+pub const PENDING_DAYS: i64 = 4;
 
 const COUPONS: &[&str] = &[
     "Скидка 10% на следующую покупку",
@@ -171,6 +181,29 @@ impl BackOffice {
                 ],
             )?;
         }
+        if i == 0 {
+            // The sample's card has an accrual that expires within days, partly used, so
+            // that REGOS's `exp_date` and `used_value` show on a newcomer's first card.
+            let (anchor_s, day_s) = (self.anchor_ms / 1000, 86_400);
+            let (amount, value) = (400_000, 20_000);
+            sink.row(
+                Table::CardOperations,
+                &row![
+                    format!("{card_id:08x}-0000-4000-8000-{:012x}", 0xffff),
+                    card_id,
+                    CARD_PROMO_ID,
+                    1i64,
+                    amount,
+                    value,
+                    value / 4,
+                    false,
+                    anchor_s - 30 * day_s,
+                    anchor_s + 3 * day_s,
+                    INCOME_NOTES[1],
+                    anchor_s - 30 * day_s
+                ],
+            )?;
+        }
         if rng.chance(25) {
             for _ in 0..1 + rng.below(2) {
                 let started = self.anchor_ms / 1000 - rng.below(200 * 86_400) as i64;
@@ -318,6 +351,17 @@ impl Demo {
             )?;
             sink.row(Table::Balances, &row![id, "points", 123_456i64])?;
             sink.row(Table::Balances, &row![id, "rubles", 432_106i64])?;
+            let soon = anchor_ms + SAMPLE_EXPIRING_DAYS * day_ms;
+            for (currency, amount, from, expires) in [
+                ("points", SAMPLE_EXPIRING, SAMPLE_EXPIRE_MS, Some(soon)),
+                ("points", 123_456 - SAMPLE_EXPIRING, SAMPLE_EXPIRE_MS, None),
+                ("rubles", 432_106, SAMPLE_EXPIRE_MS, None),
+            ] {
+                sink.row(
+                    Table::Lots,
+                    &row![id, currency, amount, amount, from, expires],
+                )?;
+            }
             sink.row(
                 Table::Coupons,
                 &row![SAMPLE_COUPON_ID, id, "Описание купона", SAMPLE_EXPIRE_MS],
@@ -368,9 +412,37 @@ impl Demo {
             at = at.min(anchor_ms - rng.below(day_ms as u64) as i64);
             sink.row(Table::Ledger, &row![id, currency, amount, at, kind])?;
         }
+        // The client after the sample has points not yet spendable, as a lot of their own.
+        let pending = i == 1;
+        if pending {
+            points.get_or_insert(0);
+            sink.row(
+                Table::Ledger,
+                &row![id, "points", PENDING, anchor_ms, "accrual"],
+            )?;
+            let from = anchor_ms + PENDING_DAYS * day_ms;
+            sink.row(
+                Table::Lots,
+                &row![id, "points", PENDING, PENDING, from, None::<i64>],
+            )?;
+        }
         for (currency, balance) in [("points", points), ("rubles", rubles)] {
             if let Some(balance) = balance {
-                sink.row(Table::Balances, &row![id, currency, balance])?;
+                let with_pending = balance
+                    + if pending && currency == "points" {
+                        PENDING
+                    } else {
+                        0
+                    };
+                sink.row(Table::Balances, &row![id, currency, with_pending])?;
+                // One lot each, spendable since the history began and never expiring.
+                if balance > 0 {
+                    let since = anchor_ms - 180 * day_ms;
+                    sink.row(
+                        Table::Lots,
+                        &row![id, currency, balance, balance, since, None::<i64>],
+                    )?;
+                }
             }
         }
         for _ in 0..rng.below(4) {

@@ -17,11 +17,13 @@ pub(crate) enum Table {
     /// Each client's sum of its ledger, made with it: summing twelve million ledger rows
     /// afterwards took a fifth of a million clients' seeding.
     Balances,
+    /// Each balance as lots (`rules::lots`), made with it as the balances are.
+    Lots,
     Coupons,
 }
 
 impl Table {
-    pub(crate) const ALL: [Table; 10] = [
+    pub(crate) const ALL: [Table; 11] = [
         Table::Groups,
         Table::Promotions,
         Table::PointsOfSale,
@@ -31,6 +33,7 @@ impl Table {
         Table::Accumulations,
         Table::Ledger,
         Table::Balances,
+        Table::Lots,
         Table::Coupons,
     ];
 
@@ -45,6 +48,7 @@ impl Table {
             Table::Accumulations => "accumulations",
             Table::Ledger => "ledger",
             Table::Balances => "balances",
+            Table::Lots => "lots",
             Table::Coupons => "coupons",
         }
     }
@@ -69,6 +73,7 @@ impl Table {
             }
             Table::Ledger => "client_id, currency, amount, at_ms, kind",
             Table::Balances => "client_id, currency, amount",
+            Table::Lots => "client_id, currency, amount, remaining, active_from_ms, expires_ms",
             Table::Coupons => "id, client_id, title, expire_ms",
         }
     }

@@ -6,6 +6,7 @@
 mod codes;
 mod fiscal_hub;
 mod operations;
+mod outlook;
 mod reversal;
 mod write_off;
 
@@ -45,6 +46,7 @@ pub fn routes() -> Router<ServerState> {
         ("/clients/{id}/balance", get(balance)),
         ("/clients/{id}/coupons", get(coupons)),
         ("/clients/{id}/balance/history", get(history)),
+        ("/clients/{id}/balance/outlook", get(outlook::outlook)),
         (
             "/clients/{id}/balance/write_off",
             post(write_off::write_off),
@@ -184,7 +186,8 @@ async fn balance(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<AmountDto>>, ApiError> {
     let id = client_id(&id)?;
-    let balances = state.store.balances(id).await?;
+    // What may be spent now: pending and expired points are not.
+    let balances = state.store.balances_at(id, state.now()).await?;
     Ok(Json(ext::balances_to_wire(&balances)))
 }
 

@@ -20,7 +20,7 @@ pub(super) async fn capabilities(
         limits: true,
         shift_report: true,
         codes: Some(super::codes::policy(&state, &caller)),
-        outlook: false,
+        outlook: true,
     }))
 }
 

@@ -45,6 +45,7 @@ fn the_journal() {
                     }),
                     reason: None,
                     manager: false,
+                    confirmed: None,
                 },
                 outcome: *o,
                 detail: None,

@@ -279,6 +279,7 @@ fn named(name: &str, text: String) {
 
 mod admin;
 mod cashier;
+mod codes;
 mod dialogs;
 mod money_both_ways;
 mod status;

@@ -2,6 +2,7 @@
 //! with Cancel focused, and a sending state that cannot be confirmed again (`confirm`). Here:
 //! what both draw alike, and the box, buttons and key names other dialogs borrow.
 
+mod code;
 mod confirm;
 mod form;
 
@@ -35,6 +36,7 @@ pub fn render(model: &Model, d: &WriteOffDialog, frame: &mut Frame, area: Rect) 
         WriteOffStep::Checked {
             request, verdict, ..
         } => confirm::render(model, d, request, Waiting::Checked(*verdict), frame, area),
+        WriteOffStep::Code(step) => code::render(model, d, step, frame, area),
     }
 }
 

@@ -92,6 +92,28 @@ pub(super) const WRITE_OFF: &[Binding] = &[
         S::WriteOffUnclear,
         Hint::Always,
     ),
+    // The code step: codes and PINs are digits, so a letter may resend.
+    bind(&[key(K::Enter)], A::Submit, S::WriteOffCode, Hint::Always),
+    bind(
+        &[key(K::Tab), key(K::BackTab)],
+        A::NextField,
+        S::WriteOffCode,
+        Hint::Always,
+    ),
+    bind(
+        &[key(K::F(5)), ch('r')],
+        A::ResendCode,
+        S::WriteOffCode,
+        Hint::Always,
+    ),
+    bind(&[key(K::Esc)], A::Cancel, S::WriteOffCode, Hint::Always),
+    bind(
+        &[key(K::Enter)],
+        A::Submit,
+        S::WriteOffPinOnly,
+        Hint::Always,
+    ),
+    bind(&[key(K::Esc)], A::Cancel, S::WriteOffPinOnly, Hint::Always),
 ];
 
 /// The history's period dialog.

@@ -4,10 +4,12 @@
 
 mod admin;
 mod card;
+mod codes;
 mod counter;
 mod follow;
 mod help;
 mod journal;
+mod outlook;
 mod quit;
 mod requests;
 mod reversal;

@@ -2,9 +2,11 @@
 //! «доступно к списанию» asked of the provider's limits, and one request in flight at most.
 //! The form's fields and checks are in `form`; what happens after it is sent in `outcome`.
 
+mod code;
 mod form;
 mod outcome;
 
+pub use code::{code_checked, code_sent};
 pub use outcome::{check, written_off};
 
 use super::super::keys::Action;
@@ -15,6 +17,7 @@ use super::super::model::{
 use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::app::keys::key::{Key, KeyCode};
+use crate::domain::confirm::Confirmed;
 use crate::domain::limits::Available;
 use crate::domain::{Amount, ClientId, WriteOff};
 use form::{manager_pin, next_field, pick_next_coupon, toggle_coupon, validate};
@@ -67,6 +70,10 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
             manager: None,
             override_reason: None,
             override_note: Input::default(),
+            code: Input::default(),
+            code_pin: Default::default(),
+            confirmed: None,
+            last_sent: None,
         })));
         model.notice = Some(Notice::CheckingEarlier);
         return card::reload(model);
@@ -98,6 +105,10 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         manager: None,
         override_reason: None,
         override_note: Input::default(),
+        code: Input::default(),
+        code_pin: Default::default(),
+        confirmed: None,
+        last_sent: None,
     })));
     model.notice = None;
     ask_available(model, client_id, None)
@@ -142,6 +153,7 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
     };
     match (&d.step, action) {
         (WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. }, _) => Vec::new(),
+        (WriteOffStep::Code(_), _) => code::on_key(model, action, key),
         (
             WriteOffStep::Checked {
                 request,
@@ -291,8 +303,8 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
                     };
                     Vec::new()
                 }
-                Action::Confirm => send(model, request, key),
-                Action::Submit if focus == Button::Confirm => send(model, request, key),
+                Action::Confirm => code::consented(model, request, key),
+                Action::Submit if focus == Button::Confirm => code::consented(model, request, key),
                 Action::Submit | Action::Cancel => {
                     d.step = WriteOffStep::Form;
                     Vec::new()
@@ -329,6 +341,11 @@ fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {
         pin.clear();
     }
     let manager = d.manager.clone();
+    // A code carried in the write-off is the client's; the vendor's check or the manager's
+    // PIN was noted when it was given.
+    let confirmed = d
+        .confirmed
+        .or(request.code.is_some().then_some(Confirmed::Code));
     model.error = None;
     vec![Cmd::WriteOff {
         id,
@@ -336,5 +353,6 @@ fn send(model: &mut Model, request: WriteOff, key: String) -> Vec<Cmd> {
         request,
         key,
         manager,
+        confirmed,
     }]
 }

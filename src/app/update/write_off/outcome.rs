@@ -43,6 +43,12 @@ pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<C
             model.error = Some(e);
             card::reload(model)
         }
+        Err(e) if super::code::refused_for_code(e.reason) && d.manager.is_none() => {
+            // Nothing was written: the code step again, under a new key.
+            model.error = Some(e.clone());
+            let fresh = model.new_key();
+            super::code::again(model, request, fresh, e)
+        }
         Err(e) => {
             d.step = WriteOffStep::Form;
             d.manager = None;

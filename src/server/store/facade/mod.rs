@@ -17,6 +17,7 @@ pub enum Store {
 mod admin;
 mod cashier;
 mod codes;
+mod lots;
 mod operations;
 mod users;
 

@@ -3,12 +3,15 @@
 
 use super::super::{LedgerMismatch, Report, StoreError};
 use super::Postgres;
+use crate::server::store::rules::lots;
 
-/// The triggers that keep the ledger append-only and the balances equal to it.
+/// The triggers that keep the ledger append-only, the balances equal to it and the lots
+/// equal to the balances.
 const GUARDS: &[&str] = &[
     "ledger_no_change",
     "ledger_no_truncate",
     "ledger_to_balance",
+    "ledger_lots",
 ];
 
 impl Postgres {
@@ -68,11 +71,18 @@ impl Postgres {
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
             .collect();
         let over_reversed = self.over_reversed(&c).await?;
+        let (lot_mismatches, bad) = super::lots::check_lots(&c).await?;
+        let lots = lot_mismatches
+            .iter()
+            .map(lots::mismatch_sentence)
+            .chain(bad.iter().map(lots::lot_sentence))
+            .collect();
         Ok(Report {
             integrity,
             ledger_entries,
             mismatches,
             over_reversed,
+            lots,
         })
     }
 }

@@ -75,11 +75,14 @@ impl Postgres {
         for (drop, _) in &rebuild {
             tx.batch_execute(drop).await?;
         }
-        // The demo gives each client's balances with its ledger, so the trigger that keeps
-        // them row by row is off; it is back on before anyone else sees the tables (this
+        // The demo gives each client's balances and lots with its ledger, so the triggers
+        // that keep them row by row are off; it is back on before anyone else sees the tables (this
         // transaction holds the ledger's lock until it commits).
-        tx.batch_execute("ALTER TABLE ledger DISABLE TRIGGER ledger_to_balance")
-            .await?;
+        tx.batch_execute(
+            "ALTER TABLE ledger DISABLE TRIGGER ledger_to_balance;
+             ALTER TABLE ledger DISABLE TRIGGER ledger_lots",
+        )
+        .await?;
         // The rows are made on a thread of their own while the ones before them are sent:
         // PostgreSQL reads a batch as the next one is being made.
         let (batches, mut made) = tokio::sync::mpsc::channel(2);
@@ -106,6 +109,7 @@ impl Postgres {
         }
         tx.batch_execute(
             "ALTER TABLE ledger ENABLE TRIGGER ledger_to_balance;
+             ALTER TABLE ledger ENABLE TRIGGER ledger_lots;
              SELECT setval(pg_get_serial_sequence('client_groups', 'id'),
                            (SELECT max(id) FROM client_groups));",
         )

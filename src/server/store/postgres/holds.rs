@@ -10,6 +10,7 @@ use crate::server::store::rules::holds::{
     Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_hold, may_refund, may_step, may_write_off,
     order_item,
 };
+use crate::server::store::rules::spending::may_spend;
 use tokio_postgres::Transaction;
 
 /// The hold `transaction_id`, locked for the transaction, once `made`'s caller may step it.
@@ -39,30 +40,34 @@ async fn find(
     Ok(found)
 }
 
+/// The hold's ledger row, if it moves anything: its id.
 async fn ledger(
     tx: &Transaction<'_>,
     row: &Found,
     amount: i64,
     kind: &str,
     made: &Made,
-) -> Result<(), StoreError> {
+) -> Result<Option<i64>, StoreError> {
     if amount != 0 {
-        tx.execute(
-            "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &row.client,
-                &row.currency,
-                &amount,
-                &made.at.as_millisecond(),
-                &kind,
-                &made.by,
-                &made.principal,
-            ],
-        )
-        .await?;
+        let id = tx
+            .query_one(
+                "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &row.client,
+                    &row.currency,
+                    &amount,
+                    &made.at.as_millisecond(),
+                    &kind,
+                    &made.by,
+                    &made.principal,
+                ],
+            )
+            .await?
+            .get(0);
+        return Ok(Some(id));
     }
-    Ok(())
+    Ok(None)
 }
 
 impl Postgres {
@@ -142,7 +147,21 @@ impl Postgres {
         if !may_write_off(transaction_id, &row.state, row.expires_ms, now_ms)? {
             return Ok(());
         }
-        ledger(&tx, &row, -row.amount, "write_off", made).await?;
+        // The hold reserved from what was spendable then; lots may have expired since
+        // (what `spendable` answers already leaves this hold's own amount out).
+        if let Some(currency) = Currency::from_code(&row.currency) {
+            let client = ClientId(row.client);
+            let spendable = lock_for_spending(&tx, client, now_ms).await?.get(currency);
+            let own = Amount::from_minor(row.amount);
+            may_spend(currency, spendable.minor() + row.amount, own)?;
+        }
+        if let Some(ledger) = ledger(&tx, &row, -row.amount, "write_off", made).await? {
+            tx.execute(
+                "INSERT INTO hold_spends (transaction_id, ledger_id) VALUES ($1, $2)",
+                &[&transaction_id, &ledger],
+            )
+            .await?;
+        }
         tx.execute(
             "UPDATE coupons SET redeemed_ms = $1 WHERE redeemed_ms IS NULL
              AND id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = $2)",
@@ -228,7 +247,15 @@ async fn refund_found(
     if !may_refund(transaction_id, &row.state)? {
         return Ok(());
     }
-    ledger(tx, row, row.amount, "refund", made).await?;
+    // Given back into the lots the hold's write-off took from.
+    if let Some(ledger) = ledger(tx, row, row.amount, "refund", made).await? {
+        tx.execute(
+            "SELECT lots_give_back($1, ARRAY(SELECT ledger_id FROM hold_spends
+                                             WHERE transaction_id = $2))",
+            &[&ledger, &transaction_id],
+        )
+        .await?;
+    }
     tx.execute(
         "UPDATE coupons SET redeemed_ms = NULL
          WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = $1)",

@@ -14,6 +14,7 @@ mod codes;
 mod demo;
 mod holds;
 mod lookups;
+mod lots;
 mod managers;
 mod operations;
 mod users;

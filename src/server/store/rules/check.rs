@@ -14,6 +14,9 @@ pub struct Report {
     /// Write-offs given back more than they took in a currency, or coupons given back that
     /// they did not redeem or twice: each a sentence naming the operation.
     pub over_reversed: Vec<String>,
+    /// Balances their lots do not add up to, and lots out of bounds or spent more than they
+    /// held: each a sentence (`rules::lots`).
+    pub lots: Vec<String>,
 }
 
 /// `--check`'s words for an original given back more than it took.

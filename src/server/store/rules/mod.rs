@@ -15,6 +15,7 @@ pub mod check;
 pub mod codes;
 pub mod holds;
 pub mod limits;
+pub mod lots;
 pub mod managers;
 pub mod operations;
 pub mod principals;

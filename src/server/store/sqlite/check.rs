@@ -4,6 +4,7 @@
 use super::Sqlite;
 use crate::server::store::StoreError;
 use crate::server::store::rules::check::{LedgerMismatch, Report};
+use crate::server::store::rules::lots;
 use rusqlite::Connection;
 
 impl Sqlite {
@@ -31,10 +32,17 @@ pub fn check_ledger(conn: &Connection) -> Result<Vec<LedgerMismatch>, StoreError
 pub fn check(conn: &Connection) -> Result<Report, StoreError> {
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     let ledger_entries: i64 = conn.query_row("SELECT count(*) FROM ledger", [], |r| r.get(0))?;
+    let (mismatches, bad) = super::lots::check_lots(conn)?;
+    let lots = mismatches
+        .iter()
+        .map(lots::mismatch_sentence)
+        .chain(bad.iter().map(lots::lot_sentence))
+        .collect();
     Ok(Report {
         integrity,
         ledger_entries,
         mismatches: check_ledger(conn)?,
         over_reversed: super::operations::over_reversed(conn)?,
+        lots,
     })
 }

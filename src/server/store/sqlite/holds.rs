@@ -3,14 +3,14 @@
 //! savepoint on the one writer.
 
 use super::Sqlite;
-use super::cashier::balances;
+use super::lots;
 use super::write_off::check_coupon;
 use crate::domain::{Amount, ClientId, CouponId, Currency};
 use crate::server::store::rules::holds::{
     Found, HOLD_TTL_MS, Hold, Reach, may_cancel, may_hold, may_refund, may_step, may_write_off,
     order_item,
 };
-use crate::server::store::rules::spending::Made;
+use crate::server::store::rules::spending::{Made, may_spend};
 use crate::server::store::{Refusal, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -120,8 +120,9 @@ fn hold(
 ) -> Result<Hold, StoreError> {
     let tx = conn.savepoint()?;
     let now_ms = made.at.as_millisecond();
-    let available =
-        balances(&tx, client)?.get(currency).minor() - held(&tx, client, currency, now_ms)?;
+    lots::expire(&tx, Some(client), now_ms)?;
+    let available = lots::spendable(&tx, client, now_ms)?.get(currency).minor()
+        - held(&tx, client, currency, now_ms)?;
     may_hold(currency, available, amount)?;
     for coupon in coupons {
         check_coupon(&tx, client, *coupon, now_ms)?;
@@ -195,13 +196,14 @@ fn find(
     Ok(found)
 }
 
+/// The hold's ledger row, if it moves anything: its id.
 fn ledger(
     tx: &Connection,
     row: &Found,
     amount: i64,
     kind: &str,
     made: &Made,
-) -> Result<(), StoreError> {
+) -> Result<Option<i64>, StoreError> {
     if amount != 0 {
         tx.execute(
             "INSERT INTO ledger (client_id, currency, amount, at_ms, kind, login, principal)
@@ -216,8 +218,9 @@ fn ledger(
                 made.principal
             ],
         )?;
+        return Ok(Some(tx.last_insert_rowid()));
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Spends a hold: the ledger takes its amount and its coupons are redeemed. Writing off a
@@ -236,7 +239,18 @@ fn write_off(
     if !may_write_off(transaction_id, &row.state, row.expires_ms, now_ms)? {
         return Ok(());
     }
-    ledger(&tx, &row, -row.amount, "write_off", made)?;
+    // The hold reserved from what was spendable then; lots may have expired since, and
+    // what the other open holds reserve is theirs.
+    let client = ClientId(row.client);
+    lots::expire(&tx, Some(client), now_ms)?;
+    if let Some(currency) = Currency::from_code(&row.currency) {
+        let others = held(&tx, client, currency, now_ms)? - row.amount;
+        let spendable = lots::spendable(&tx, client, now_ms)?.get(currency).minor();
+        may_spend(currency, spendable - others, Amount::from_minor(row.amount))?;
+    }
+    if let Some(ledger) = ledger(&tx, &row, -row.amount, "write_off", made)? {
+        lots::hold_spent(&tx, transaction_id, ledger)?;
+    }
     tx.execute(
         "UPDATE coupons SET redeemed_ms = ?1 WHERE redeemed_ms IS NULL
          AND id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = ?2)",
@@ -322,7 +336,9 @@ fn refund_found(
     if !may_refund(transaction_id, &row.state)? {
         return Ok(());
     }
-    ledger(tx, row, row.amount, "refund", made)?;
+    if let Some(ledger) = ledger(tx, row, row.amount, "refund", made)? {
+        lots::refund_into_lots(tx, transaction_id, ledger)?;
+    }
     tx.execute(
         "UPDATE coupons SET redeemed_ms = NULL
          WHERE id IN (SELECT coupon_id FROM hold_coupons WHERE transaction_id = ?1)",

@@ -10,6 +10,7 @@ mod check;
 mod codes;
 mod demo;
 mod holds;
+mod lots;
 mod managers;
 mod migrate;
 mod operations;

@@ -4,7 +4,7 @@
 //! What these mean is `rules::operations` and `rules::limits`.
 
 use super::Sqlite;
-use super::cashier::{balances, require_client};
+use super::cashier::require_client;
 use super::holds::held;
 use super::write_off::{ledger_rows, once, spent_today};
 use crate::domain::limits::Available;
@@ -61,7 +61,7 @@ impl Sqlite {
         self.run(move |c| {
             require_client(c, client)?;
             let now_ms = made.at.as_millisecond();
-            let current = balances(c, client)?;
+            let current = super::lots::spendable(c, client, now_ms)?;
             let spendable = Balances {
                 points: Amount::from_minor(
                     current.points.minor() - held(c, client, Currency::Points, now_ms)?,

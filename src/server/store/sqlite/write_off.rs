@@ -4,7 +4,7 @@
 //! check and its write.
 
 use super::Sqlite;
-use super::cashier::{balances, require_client};
+use super::cashier::require_client;
 use super::holds::{coupon_held, held};
 use crate::domain::{Amount, ClientId, CouponId, OperationId, WriteOff};
 use crate::server::store::rules::limits::{self, Spent};
@@ -184,7 +184,9 @@ fn apply_write_off(
     if !made.limits.is_empty() {
         limits::verdict(&made.limits, request, &spent_today(tx, id, made)?)?;
     }
-    let current = balances(tx, id)?;
+    // Expired lots leave first, so that spending never takes them.
+    super::lots::expire(tx, Some(id), now_ms)?;
+    let current = super::lots::spendable(tx, id, now_ms)?;
     for (currency, amount) in request.balance_parts() {
         // What open holds reserve is not there to spend.
         let available = current.get(currency).minor() - held(tx, id, currency, now_ms)?;

@@ -2,6 +2,8 @@
 //! to get a JWT, copies its `token` and `operator` claims into each body, logs in again a
 //! minute before the JWT expires, and once more if the server answers 401 anyway.
 
+mod codes;
+
 use super::http::{self, excerpt, status_kind};
 use super::{BoxFuture, RegistrationService, ServiceResult};
 use crate::clock::Clock;
@@ -28,6 +30,9 @@ struct Session {
     exp: Option<i64>,
     token: i64,
     operator: i64,
+    /// The point of sale's code (`poscode`), which a code's send names; `None` where the
+    /// JWT carries none.
+    poscode: Option<String>,
 }
 
 /// How a login proves who it is.
@@ -164,6 +169,7 @@ impl MloyaltyAdapter {
             exp: claims.exp,
             token,
             operator,
+            poscode: claims.poscode,
         })
     }
 
