@@ -30,9 +30,7 @@ pub(super) async fn settle(
     read: Secret<'_>,
 ) -> Result<Settled, Failure> {
     let (locale, t) = (cx.locale, cx.locale.text());
-    let (needed, carried_is_checked) = needs_code(settings, service, &request)
-        .await
-        .map_err(Failure::of_read(locale))?;
+    let (needed, carried_is_checked) = needs_code(settings, service, &request).await;
     if !needed {
         return Ok(Settled {
             request,
@@ -90,21 +88,29 @@ pub(super) async fn settle(
 
 /// Whether the profile's policy or the server's (as its capabilities say) wants a code for
 /// the points and roubles of `request` together, and whether the server checks a code the
-/// write-off carries (its capabilities name a policy).
+/// write-off carries (its capabilities name a policy). Capabilities that cannot be read
+/// say no policy: the server that has one refuses a write-off without its code anyway,
+/// and a code is then never taken as checked by it.
 async fn needs_code(
     settings: CodeSettings,
     service: &dyn ClientService,
     request: &WriteOff,
-) -> Result<(bool, bool), ServiceError> {
+) -> (bool, bool) {
     let total = request
         .balance_parts()
         .into_iter()
         .try_fold(Amount::ZERO, |sum, (_, a)| sum.checked_add(a))
         // A sum past any bound is above every policy's amount.
         .unwrap_or(Amount::from_minor(i64::MAX));
-    let server = service.capabilities().await?.codes;
+    let server = match service.capabilities().await {
+        Ok(can) => can.codes,
+        Err(e) => {
+            tracing::warn!("capabilities: {e}; the server's code policy is not known");
+            None
+        }
+    };
     let needed = settings.policy.requires(total) || server.is_some_and(|p| p.requires(total));
-    Ok((needed, server.is_some()))
+    (needed, server.is_some())
 }
 
 /// Nothing here can check a code: the profile refuses, or wants a manager's PIN instead.

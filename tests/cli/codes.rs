@@ -184,26 +184,39 @@ fn a_code_is_sent_then_taken_once_and_a_wrong_or_used_one_refused() {
 }
 
 /// `client show --json` carries what expires soonest and what is not yet spendable, as
-/// the server keeps them (the demo's sample has both); the human form says them too.
+/// the server keeps them (the demo's sample has points expiring within days, the client
+/// after it points not yet spendable); the human form says them too.
 #[test]
 fn client_show_says_what_expires_and_what_is_pending() {
     let shop = Shop::start();
-    let out = shop.run(&["client", "show", "1234567", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
-    let shown = json(&out);
     let now = jiff::Timestamp::now();
-    for (field, amount) in [("expiring", "300.00"), ("pending", "250.00")] {
+    let dated = |client: &str, field: &str, amount: &str| {
+        let out = shop.run(&["client", "show", client, "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+        let shown = json(&out);
         let list = shown[field].as_array().unwrap_or_else(|| panic!("{shown}"));
         assert_eq!(list.len(), 1, "{shown}");
         assert_eq!(list[0]["currency"], "points", "{shown}");
         assert_eq!(list[0]["amount"], amount, "{shown}");
         let date: jiff::Timestamp = list[0]["date"].as_str().unwrap().parse().unwrap();
         assert!(date > now, "{field} is ahead: {shown}");
-    }
-    let out = shop.run(&["client", "show", "1234567"]);
-    let text = said(&out);
-    assert!(text.contains("300.00 expire on"), "{text}");
-    assert!(text.contains("250.00 not spendable until"), "{text}");
+        shown
+    };
+    let sample = dated("1234567", "expiring", "300.00");
+    assert_eq!(
+        sample["pending"],
+        serde_json::json!([]),
+        "none made up: {sample}"
+    );
+    dated("1234568", "pending", "250.00");
+    let text = said(&shop.run(&["client", "show", "1234567"]));
+    assert!(text.contains("Points: 300.00 expire on"), "{text}");
+    assert!(!text.contains("not spendable"), "{text}");
+    let text = said(&shop.run(&["client", "show", "1234568"]));
+    assert!(
+        text.contains("Points: 250.00 not spendable until"),
+        "{text}"
+    );
 }
 
 /// The live vendor (github.com seed 001's `/ext/api/v1/`, as `tests/fixtures/ext` holds its

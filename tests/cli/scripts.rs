@@ -366,7 +366,8 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
     assert_eq!(rows[1]["detail"], "timeout");
     // The stable form docs/cli.md documents: these fields and no others. The form grew
     // by the movement's id (its key while no number is known), kind, receipt,
-    // reason, original and whether a manager's PIN went with it.
+    // reason, original, whether a manager's PIN went with it, and how a write-off that
+    // needed the client's code was allowed.
     assert_eq!(
         (rows[1]["id"].as_str(), rows[1]["kind"].as_str()),
         (Some("key-1"), Some("write_off"))
@@ -378,8 +379,23 @@ fn the_journal_lists_each_write_off_with_its_latest_outcome() {
         .map(|k| k.as_str())
         .collect();
     let mut documented = [
-        "at", "key", "profile", "user", "client", "points", "rubles", "coupons", "outcome",
-        "detail", "id", "kind", "receipt", "reason", "original", "manager",
+        "at",
+        "key",
+        "profile",
+        "user",
+        "client",
+        "points",
+        "rubles",
+        "coupons",
+        "outcome",
+        "detail",
+        "id",
+        "kind",
+        "receipt",
+        "reason",
+        "original",
+        "manager",
+        "confirmed",
     ];
     documented.sort_unstable();
     assert_eq!(fields, documented, "{rows}");
