@@ -65,7 +65,8 @@ $$;
 -- Writes each lot expired by `p_now_ms` (of `p_client`, or of everyone) out of its balance.
 -- The lots' rows are locked and read again, so a sweep and a write-off at once expire a lot
 -- once. One client's are found by its own lots (a write-off's), everyone's by the expiring
--- index.
+-- index; the minute's sweep of everyone passes over lots a write-off has locked (that
+-- write-off expires them itself) rather than wait on a till that holds them.
 CREATE FUNCTION expire_lots(p_now_ms BIGINT, p_client BIGINT DEFAULT NULL) RETURNS BIGINT
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -76,7 +77,7 @@ BEGIN
         FOR v_lot IN
             SELECT id FROM lots
             WHERE remaining > 0 AND expires_ms IS NOT NULL AND expires_ms <= p_now_ms
-            ORDER BY id FOR UPDATE
+            ORDER BY id FOR UPDATE SKIP LOCKED
         LOOP
             PERFORM expire_lot(v_lot, p_now_ms);
             v_count := v_count + 1;

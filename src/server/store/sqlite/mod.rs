@@ -1,6 +1,6 @@
 //! The SQLite store of one shop: one database file, a small pool of connections for reads,
 //! one writer that commits in groups. One file per concern, as on PostgreSQL: `cashier`
-//! (search and reads), `write_off`, `operations` (reversals, limits, the shift report), `holds`, `admin` (the back office), `users`, `check`,
+//! (search and reads), `write_off`, `operations` (reversals, limits, the shift report), `holds`, `lots` (expiring and pending points), `admin` (the back office), `users`, `check`,
 //! `demo`, with the schema and its upgrades in `migrate` (`assets/sqlite/`). What both
 //! stores mean alike is `store::rules`; these files only say it in SQLite's SQL.
 
