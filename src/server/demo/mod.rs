@@ -10,12 +10,12 @@ mod back_office;
 /// Seeding a SQLite database on a connection of one's own (tests and benches).
 pub use super::store::sqlite::seed;
 use super::store::{ContactKeys, StoreError};
+use back_office::BackOffice;
 use jiff::{SignedDuration, Timestamp};
 use people::{
     DOMAINS, FIRST_EN, FIRST_RU, LAST_EN, LAST_RU, Rng, phone_text, surname_for, transliterate,
 };
 pub(crate) use rows::{Sink, Table, Value};
-use back_office::BackOffice;
 
 /// The seed document's sample client comes first, exactly as documented.
 pub const SAMPLE_CLIENT_ID: i64 = 1_234_567;
