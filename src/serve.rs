@@ -5,7 +5,7 @@ mod secrets;
 pub use secrets::Given;
 
 use loyalty_console::domain::Amount;
-use loyalty_console::domain::confirm::CodePolicy;
+use loyalty_console::domain::codes::CodePolicy;
 use loyalty_console::domain::limits::Limits;
 use loyalty_console::server::access::{Door, Setup};
 use loyalty_console::server::codes::{Codes, Sender, Webhook};

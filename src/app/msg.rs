@@ -139,11 +139,11 @@ pub enum Msg {
     },
     CodeSent {
         id: RequestId,
-        result: Reply<crate::domain::confirm::CodeSent>,
+        result: Reply<crate::domain::codes::CodeSent>,
     },
     CodeChecked {
         id: RequestId,
-        result: Reply<crate::domain::confirm::CodeCheck>,
+        result: Reply<crate::domain::codes::CodeCheck>,
     },
     OutlookLoaded {
         id: RequestId,

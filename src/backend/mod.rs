@@ -12,7 +12,7 @@ use crate::domain::admin::{
     AccumulationPage, AccumulationQuery, CardOperationPage, CardOperationQuery, Group, GroupDraft,
     Promotion, Registration, RegistrationQuery, RetailCard,
 };
-use crate::domain::confirm::{CodeCheck, CodeSent, ConfirmationCode};
+use crate::domain::codes::{CodeCheck, CodeSent, ConfirmationCode};
 use crate::domain::journal::HoldStep;
 use crate::domain::limits::{Available, Capabilities, ManagerPin};
 use crate::domain::lots::Outlook;

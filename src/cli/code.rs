@@ -7,7 +7,7 @@ use super::pin::Secret;
 use super::{Context, Exit, Failure, movement_failure};
 use crate::backend::ClientService;
 use crate::config::{CodeFallbackMode, CodeSettings};
-use crate::domain::confirm::{CodeCheck, ConfirmationCode, Confirmed};
+use crate::domain::codes::{CodeCheck, ConfirmationCode, Confirmed};
 use crate::domain::{Amount, Client, ErrorKind, ServiceError, WriteOff};
 use crate::i18n::{Locale, fill};
 

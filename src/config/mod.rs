@@ -66,7 +66,7 @@ pub enum CodeFallbackMode {
 /// none can be checked.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CodeSettings {
-    pub policy: crate::domain::confirm::CodePolicy,
+    pub policy: crate::domain::codes::CodePolicy,
     pub from: CodesFrom,
     pub fallback: CodeFallbackMode,
 }

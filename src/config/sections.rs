@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::domain::LOGIN_MAX;
-use crate::domain::confirm::CodePolicy;
+use crate::domain::codes::CodePolicy;
 use crate::domain::setting::{Problem, SettingFault};
 
 impl ProfileFile {

@@ -67,7 +67,7 @@ pub struct Attempt {
     pub manager: bool,
     /// How a write-off that needed the client's code was allowed: by the code, or by a
     /// manager's PIN in its place. Never the code itself.
-    pub confirmed: Option<super::confirm::Confirmed>,
+    pub confirmed: Option<super::codes::Confirmed>,
 }
 
 impl Attempt {

@@ -90,7 +90,7 @@ pub struct Capabilities {
     /// Answers the shift report from its ledger.
     pub shift_report: bool,
     /// Sends and checks confirmation codes, under this policy for the till's point of sale.
-    pub codes: Option<super::confirm::CodePolicy>,
+    pub codes: Option<super::codes::CodePolicy>,
     /// Keeps points in lots that expire and activate, and answers their outlook.
     pub outlook: bool,
 }

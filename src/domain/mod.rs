@@ -1,7 +1,7 @@
 //! Loyalty types that know no wire format: what the console shows and the server stores.
 
 pub mod admin;
-pub mod confirm;
+pub mod codes;
 pub mod days;
 pub mod error;
 pub mod export;
@@ -142,8 +142,8 @@ pub struct WriteOff {
     /// Why a manager let it past a shop limit: given with the manager's PIN.
     pub why: Option<reversal::Why>,
     /// The client's confirmation code, where the server checks it with the write-off
-    /// ([`confirm::CodeCheck::Carried`]).
-    pub code: Option<confirm::ConfirmationCode>,
+    /// ([`codes::CodeCheck::Carried`]).
+    pub code: Option<codes::ConfirmationCode>,
 }
 
 impl WriteOff {

@@ -212,7 +212,7 @@ pub struct About {
     pub receipt: Option<Receipt>,
     pub original: Option<OperationId>,
     /// How a write-off that needed the client's code was allowed.
-    pub confirmed: Option<super::confirm::Confirmed>,
+    pub confirmed: Option<super::codes::Confirmed>,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! profile, the client, its kind, amounts and coupons, why, and the idempotency key; outcome
 //! lines follow it.
 
-use crate::domain::confirm::Confirmed;
+use crate::domain::codes::Confirmed;
 use crate::domain::journal::{Attempt, HoldStep, JournalRow, Movement, Outcome};
 use crate::domain::reversal::{ReasonCode, Refund, Why};
 use crate::domain::{Amount, ClientId, CouponId, OperationId, Receipt, Reversal, WriteOff};
@@ -566,7 +566,7 @@ mod tests {
     /// one a manager's PIN let go says so; a line from before codes reads as neither.
     #[test]
     fn how_a_code_was_met_is_journalled_but_never_the_code() {
-        use crate::domain::confirm::ConfirmationCode;
+        use crate::domain::codes::ConfirmationCode;
         let dir = tempfile::tempdir().unwrap();
         let j = Journal::new(dir.path().join("journal.jsonl"), "shop".into());
         let request = WriteOff {

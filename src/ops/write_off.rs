@@ -5,7 +5,7 @@ use super::journal::Journal;
 use super::movement::journalled;
 use super::need;
 use crate::backend::{Recorder, Services};
-use crate::domain::confirm::Confirmed;
+use crate::domain::codes::Confirmed;
 use crate::domain::journal::{Attempt, HoldStep};
 use crate::domain::limits::ManagerPin;
 use crate::domain::{ClientId, OperationId, ServiceError, WriteOff};

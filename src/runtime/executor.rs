@@ -453,10 +453,10 @@ mod tests {
             &'a self,
             client: &'a Client,
             _: &'a WriteOff,
-        ) -> BoxFuture<'a, ServiceResult<crate::domain::confirm::CodeSent>> {
+        ) -> BoxFuture<'a, ServiceResult<crate::domain::codes::CodeSent>> {
             let to = client.phone.clone();
             Box::pin(async move {
-                Ok(crate::domain::confirm::CodeSent {
+                Ok(crate::domain::codes::CodeSent {
                     to,
                     ..Default::default()
                 })
@@ -466,9 +466,9 @@ mod tests {
         fn check_code<'a>(
             &'a self,
             _: &'a Client,
-            _: &'a crate::domain::confirm::ConfirmationCode,
-        ) -> BoxFuture<'a, ServiceResult<crate::domain::confirm::CodeCheck>> {
-            Box::pin(async { Ok(crate::domain::confirm::CodeCheck::Carried) })
+            _: &'a crate::domain::codes::ConfirmationCode,
+        ) -> BoxFuture<'a, ServiceResult<crate::domain::codes::CodeCheck>> {
+            Box::pin(async { Ok(crate::domain::codes::CodeCheck::Carried) })
         }
     }
 
@@ -510,7 +510,7 @@ mod tests {
             panic!("{sent:?}")
         };
         assert_eq!((got, sent.to.as_deref()), (id, Some("+7 *** ***-45-67")));
-        let code = crate::domain::confirm::ConfirmationCode::new("1234").unwrap();
+        let code = crate::domain::codes::ConfirmationCode::new("1234").unwrap();
         let checked = run(
             services,
             Cmd::CheckCode {
@@ -524,7 +524,7 @@ mod tests {
             matches!(
                 checked,
                 Msg::CodeChecked {
-                    result: Ok(crate::domain::confirm::CodeCheck::Carried),
+                    result: Ok(crate::domain::codes::CodeCheck::Carried),
                     ..
                 }
             ),

@@ -7,7 +7,7 @@ use crate::app::keys::Keymap;
 use crate::app::model::{Availability, BackendLabel, CodeAsk, ConfigFault, Notice, ReceiptAsk};
 use crate::backend::Services;
 use crate::config::{CodeFallbackMode, CodesFrom, ReceiptMode, Settings};
-use crate::domain::confirm::{CodeFallback, CodeVia};
+use crate::domain::codes::{CodeFallback, CodeVia};
 use crate::ops::launch::{EMBEDDED_DEMO_CLIENTS, Launched};
 use jiff::Timestamp;
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! `code_policy` keeps the default limits.
 
 use crate::domain::Amount;
-use crate::domain::confirm::CodePolicy;
+use crate::domain::codes::CodePolicy;
 use crate::domain::limits::Limits;
 use serde::Deserialize;
 use std::collections::HashMap;

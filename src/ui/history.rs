@@ -6,7 +6,7 @@ use crate::app::Model;
 use crate::app::model::{CardState, Pane};
 use crate::app::mouse::{List, Target};
 use crate::domain::About;
-use crate::domain::confirm::Confirmed;
+use crate::domain::codes::Confirmed;
 use crate::domain::reversal::OperationKind;
 use crate::i18n::{fill, format_date, format_datetime, format_movement};
 use ratatui::Frame;

@@ -141,5 +141,5 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
 
 /// A write-off a manager's PIN let go without the client's code.
 fn bypassed(r: &JournalRow) -> bool {
-    r.attempt.confirmed == Some(crate::domain::confirm::Confirmed::Manager)
+    r.attempt.confirmed == Some(crate::domain::codes::Confirmed::Manager)
 }

@@ -8,7 +8,7 @@ use crate::common;
 use crate::common::requests;
 
 use common::{SAMPLE, TOKEN, TestServer, spawn_serve};
-use loyalty_console::domain::confirm::CodePolicy;
+use loyalty_console::domain::codes::CodePolicy;
 use loyalty_console::domain::limits::ManagerPin;
 use loyalty_console::server::codes::{Codes, Sender, Webhook};
 use loyalty_console::server::pos_limits::PosLimits;

@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use loyalty_console::domain::admin::{
     CardOperationQuery, GroupDraft, GroupKind, SortColumn, SortDirection,
 };
-use loyalty_console::domain::confirm::Confirmed;
+use loyalty_console::domain::codes::Confirmed;
 use loyalty_console::domain::{
     Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, WriteOff,
 };

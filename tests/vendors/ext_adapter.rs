@@ -1301,10 +1301,10 @@ async fn a_code_is_sent_for_the_write_offs_amounts_and_its_answer_read() {
     assert_eq!(sent_dto.coupons, expected.coupons);
     assert!(body.get("receipt").is_none(), "only what moves: {body}");
     // Our server checks the code with the write-off: nothing is asked before it.
-    let code = loyalty_console::domain::confirm::ConfirmationCode::new("735914").unwrap();
+    let code = loyalty_console::domain::codes::ConfirmationCode::new("735914").unwrap();
     assert_eq!(
         a.check_code(&client(SAMPLE_ID.0), &code).await.unwrap(),
-        loyalty_console::domain::confirm::CodeCheck::Carried
+        loyalty_console::domain::codes::CodeCheck::Carried
     );
     assert_eq!(calls.lock().unwrap().len(), 1);
 }
@@ -1373,7 +1373,7 @@ async fn the_code_goes_in_its_header_and_never_in_the_body() {
     let calls = CodeCalls::default();
     let a = movements_adapter(&codes_vendor(true, calls.clone()).await);
     let request = WriteOff {
-        code: loyalty_console::domain::confirm::ConfirmationCode::new("735914"),
+        code: loyalty_console::domain::codes::ConfirmationCode::new("735914"),
         ..points_roubles_coupon()
     };
     let made = a

@@ -13,7 +13,7 @@ use axum::routing::post;
 use loyalty_console::backend::CodeService;
 use loyalty_console::backend::mloyalty::MloyaltyAdapter;
 use loyalty_console::config::Secret;
-use loyalty_console::domain::confirm::{CodeCheck, ConfirmationCode};
+use loyalty_console::domain::codes::{CodeCheck, ConfirmationCode};
 use loyalty_console::domain::{Client, ClientId, ErrorKind, Reason, WriteOff};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! The write-off dialog: its form, the confirmation, sending, and the check after no answer.
 
 use super::*;
-use crate::domain::confirm::{
+use crate::domain::codes::{
     CodeFallback, CodePolicy, CodeSent, CodeVia, ConfirmationCode, Confirmed,
 };
 /// The check's findings are the domain's: the command line judges by the same rules.

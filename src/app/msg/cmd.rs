@@ -3,7 +3,7 @@
 
 use super::RequestId;
 use crate::domain::admin::{AccumulationQuery, CardOperationQuery, GroupDraft, RegistrationQuery};
-use crate::domain::confirm::{ConfirmationCode, Confirmed};
+use crate::domain::codes::{ConfirmationCode, Confirmed};
 use crate::domain::export::Export;
 use crate::domain::journal::Outcome;
 use crate::domain::limits::ManagerPin;

@@ -6,7 +6,7 @@
 use super::{ExtAdapter, bad};
 use crate::backend::http::{self, excerpt};
 use crate::backend::{BoxFuture, CodeService, ServiceResult, not_offered};
-use crate::domain::confirm::{CodeCheck, CodeSent, ConfirmationCode};
+use crate::domain::codes::{CodeCheck, CodeSent, ConfirmationCode};
 use crate::domain::lots::Outlook;
 use crate::domain::{Client, ClientId, ErrorKind, Reason, ServiceError, WriteOff};
 use crate::wire::ext::{self as wire, ErrorDto, WriteOffDto};

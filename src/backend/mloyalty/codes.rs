@@ -6,7 +6,7 @@
 use super::{MloyaltyAdapter, Session};
 use crate::backend::http::{self, excerpt, status_kind};
 use crate::backend::{BoxFuture, CodeService, ServiceResult};
-use crate::domain::confirm::{CodeCheck, CodeSent, ConfirmationCode};
+use crate::domain::codes::{CodeCheck, CodeSent, ConfirmationCode};
 use crate::domain::{Client, ErrorKind, Reason, ServiceError, WriteOff, mask};
 use crate::wire::mloyalty::codes::{
     self as wire, CONFIRM_CODE_PATH, CodeResultDto, ConfirmCodeFormDto, SEND_CODE_PATH,

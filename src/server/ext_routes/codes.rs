@@ -6,7 +6,7 @@
 
 use super::write_off::parse_write_off;
 use super::*;
-use crate::domain::confirm::{CodePolicy, ConfirmationCode};
+use crate::domain::codes::{CodePolicy, ConfirmationCode};
 use crate::server::codes::{Issued, NotIssued, issue};
 use crate::server::error::code_refusal;
 use crate::server::store::rules::codes::{self, CodeRefusal, Confirm, Verdict};

@@ -7,7 +7,7 @@ use super::*;
 use crate::app::model::Dialog;
 use crate::domain::Reason;
 use crate::domain::admin::{CardOperation, CardOperationPage, Expiry, OperationKind};
-use crate::domain::confirm::{CodeCheck, CodePolicy, CodeSent, Confirmed};
+use crate::domain::codes::{CodeCheck, CodePolicy, CodeSent, Confirmed};
 use crate::domain::journal::{Attempt, JournalRow, Movement, Outcome};
 use crate::domain::limits::Capabilities;
 use crate::domain::lots::{Dated, Outlook};
@@ -381,7 +381,7 @@ fn nothing_here_checks_codes_and_a_managers_pin_is_the_way() {
     small("code_manager_fallback", |l| {
         let mut m = opened_with(l, Capabilities::default());
         m.codes.policy = CodePolicy::Always;
-        m.codes.fallback = crate::domain::confirm::CodeFallback::Manager;
+        m.codes.fallback = crate::domain::codes::CodeFallback::Manager;
         key(&mut m, KeyCode::Char('w'));
         type_text(&mut m, "100,5");
         key(&mut m, KeyCode::Enter);

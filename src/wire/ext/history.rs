@@ -3,7 +3,7 @@
 
 use super::{WireError, amount_from_wire, amount_to_wire, currency_from_wire, currency_to_wire};
 use super::{string_or_number, timestamp_from_wire};
-use crate::domain::confirm::Confirmed;
+use crate::domain::codes::Confirmed;
 use crate::domain::reversal::{OperationKind, Who};
 use crate::domain::text::{clean, clean_opt};
 use crate::domain::{About, HistoryEntry, OperationId, Receipt};

@@ -4,7 +4,7 @@
 //! manager's PIN never in a body, a query or a log line.
 
 use crate::domain::ClientId;
-use crate::domain::confirm::CodeSent;
+use crate::domain::codes::CodeSent;
 use crate::domain::text::clean;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

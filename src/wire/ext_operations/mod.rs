@@ -54,7 +54,7 @@ impl From<CapabilitiesDto> for Capabilities {
             codes: d
                 .codes
                 .as_deref()
-                .and_then(|c| crate::domain::confirm::CodePolicy::parse(c).ok()),
+                .and_then(|c| crate::domain::codes::CodePolicy::parse(c).ok()),
             outlook: d.outlook,
         }
     }

@@ -11,7 +11,7 @@ use super::super::super::model::{
 use super::super::super::msg::{Cmd, Reply, RequestId};
 use super::{dialog, send};
 use crate::app::keys::key::{Key, KeyCode};
-use crate::domain::confirm::{CodeCheck, CodeFallback, CodeSent, ConfirmationCode, Confirmed};
+use crate::domain::codes::{CodeCheck, CodeFallback, CodeSent, ConfirmationCode, Confirmed};
 use crate::domain::limits::ManagerPin;
 use crate::domain::{Amount, Reason, WriteOff};
 

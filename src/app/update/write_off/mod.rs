@@ -17,7 +17,7 @@ use super::super::model::{
 use super::super::msg::{Cmd, Reply, RequestId};
 use super::card;
 use crate::app::keys::key::{Key, KeyCode};
-use crate::domain::confirm::Confirmed;
+use crate::domain::codes::Confirmed;
 use crate::domain::limits::Available;
 use crate::domain::{Amount, ClientId, WriteOff};
 use form::{manager_pin, next_field, pick_next_coupon, toggle_coupon, validate};

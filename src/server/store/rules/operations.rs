@@ -7,7 +7,7 @@
 //! its original in each currency, and only the original's coupons not given back yet; a
 //! coupon that has expired since is not given back, and then nothing is.
 
-use crate::domain::confirm::Confirmed;
+use crate::domain::codes::Confirmed;
 use crate::domain::reversal::{About, Operation, OperationKind, Who};
 use crate::domain::shift::{Bypass, ReportSource, ShiftReport, ShiftRow};
 use crate::domain::{

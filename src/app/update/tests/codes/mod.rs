@@ -11,7 +11,7 @@ use crate::app::model::{
 };
 use crate::app::msg::{Cmd, Msg, RequestId};
 use crate::app::update::update;
-use crate::domain::confirm::{
+use crate::domain::codes::{
     CodeCheck, CodeFallback, CodePolicy, CodeSent, CodeVia, ConfirmationCode, Confirmed,
 };
 use crate::domain::limits::Capabilities;
