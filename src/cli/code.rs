@@ -8,7 +8,7 @@ use super::{Context, Exit, Failure, movement_failure};
 use crate::backend::ClientService;
 use crate::config::{CodeFallbackMode, CodeSettings};
 use crate::domain::codes::{CodeCheck, ConfirmationCode, Confirmed};
-use crate::domain::{Amount, Client, ErrorKind, ServiceError, WriteOff};
+use crate::domain::{Amount, Client, ErrorKind, Reason, ServiceError, WriteOff};
 use crate::i18n::{Locale, fill};
 
 /// What the code step gives to send, and how (the code is the server's to check when it
@@ -63,11 +63,7 @@ pub(super) async fn settle(
                 return Err(Failure::new(Exit::Refused, fill(t.cli.code_again, to)));
             };
             cx.print(&format!("{}\n", fill(t.cli.code_sent, to)))?;
-            let typed = read(t.cli.code_prompt)
-                .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
-            // Said without what was typed.
-            ConfirmationCode::new(&typed)
-                .ok_or_else(|| Failure::new(Exit::Refused, t.cli.code_shape))?
+            typed_code(cx, read)?
         }
     };
     let request = match codes.check_code(client, &code).await.map_err(unchecked)? {
@@ -84,6 +80,27 @@ pub(super) async fn settle(
         request,
         confirmed: Some(Confirmed::Code),
     })
+}
+
+/// How many times a code that is not 4 to 8 digits is asked for again at the terminal: a
+/// slip of the finger must not cost the client a new code.
+const TYPING_TRIES: usize = 3;
+
+/// The code read at the terminal, asked again after a slip; said without what was typed.
+fn typed_code(
+    cx: &mut Context<'_>,
+    read: &mut dyn FnMut(&str) -> std::io::Result<String>,
+) -> Result<ConfirmationCode, Failure> {
+    let t = cx.locale.text();
+    for _ in 0..TYPING_TRIES {
+        let typed = read(t.cli.code_prompt)
+            .map_err(|e| Failure::new(Exit::Failed, format!("standard input: {e}")))?;
+        if let Some(code) = ConfirmationCode::new(&typed) {
+            return Ok(code);
+        }
+        cx.print(&format!("{}\n", t.cli.code_shape_typed))?;
+    }
+    Err(Failure::new(Exit::Refused, t.cli.code_shape_typed))
 }
 
 /// Whether the profile's policy or the server's (as its capabilities say) wants a code for
@@ -125,6 +142,10 @@ fn fallback(locale: Locale, settings: CodeSettings) -> Failure {
 /// A send or a check refused (a wrong code, too many sends, no phone): said in the
 /// catalogue's words, with nothing written off.
 fn refused(locale: Locale, e: ServiceError) -> Failure {
+    if let (Some(Reason::CodeResendWait), Some(wait)) = (e.reason, e.retry_after) {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Failure::new(Exit::Refused, fill(locale.text().cli.code_wait, seconds));
+    }
     let failure = movement_failure(locale, e);
     Failure::new(
         failure.exit,

@@ -70,8 +70,21 @@ impl Webhook {
 }
 
 /// What the client's phone is told.
-pub fn sms_text(code: &str, minutes: u64) -> String {
-    format!("Код подтверждения списания баллов: {code}. Действует {minutes} мин.")
+pub fn sms_text(code: &str, minutes: u64, (points, rubles): (i64, i64)) -> String {
+    // The client reads what they are confirming: the amounts, in the SMS's own words.
+    let kopecks = |minor: i64| format!("{},{:02}", minor / 100, minor % 100);
+    let what: Vec<String> = [(points, "баллов"), (rubles, "₽")]
+        .into_iter()
+        .filter(|(minor, _)| *minor > 0)
+        .map(|(minor, unit)| format!("{} {unit}", kopecks(minor)))
+        .collect();
+    match what.is_empty() {
+        true => format!("Код подтверждения: {code}. Действует {minutes} мин."),
+        false => format!(
+            "Код подтверждения списания {}: {code}. Действует {minutes} мин.",
+            what.join(" и ")
+        ),
+    }
 }
 
 impl Sender {
@@ -216,7 +229,10 @@ pub async fn issue(
     let (id, phone) = state.store.record_code(new).await?;
     let masked = rules::mask_phone(&phone);
     let minutes = state.codes.ttl.as_secs().div_ceil(60);
-    if let Err(why) = sender.send(&phone, &sms_text(&code, minutes), id).await {
+    if let Err(why) = sender
+        .send(&phone, &sms_text(&code, minutes, amounts), id)
+        .await
+    {
         state.store.void_code(id).await?;
         tracing::warn!(
             client = client.0,
@@ -242,5 +258,22 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(parsed["phone"], "+79161234567");
         assert_eq!(parsed["text"], "a \"b\"\n{phone}");
+    }
+
+    #[test]
+    fn the_sms_says_what_the_client_confirms() {
+        assert_eq!(
+            sms_text("053455", 5, (15_000, 0)),
+            "Код подтверждения списания 150,00 баллов: 053455. Действует 5 мин."
+        );
+        assert_eq!(
+            sms_text("053455", 5, (1_250, 50_005)),
+            "Код подтверждения списания 12,50 баллов и 500,05 ₽: 053455. Действует 5 мин."
+        );
+        // A coupon-only write-off, or Mloyalty's check of the phone alone.
+        assert_eq!(
+            sms_text("053455", 2, (0, 0)),
+            "Код подтверждения: 053455. Действует 2 мин."
+        );
     }
 }

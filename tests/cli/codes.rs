@@ -137,6 +137,16 @@ fn a_code_is_sent_then_taken_once_and_a_wrong_or_used_one_refused() {
     assert_eq!(shop.journalled(), 0, "a send is no movement: {text}");
     let code = code_in(&shop.outbox());
     assert!(!text.contains(&code), "the code is not printed: {text}");
+    // Asked again at once: no second code, the wait in seconds, and the first one kept.
+    let out = shop.write_off(None);
+    assert_refused_nothing_written(&shop, &out, &before);
+    let again = said(&out);
+    assert!(again.contains("Another code can be sent in"), "{again}");
+    assert!(
+        again.contains(" s; the one already sent still works"),
+        "{again}"
+    );
+    assert_eq!(shop.outbox().len(), 1, "{again}");
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let out = shop.write_off(Some(wrong));
@@ -453,7 +463,7 @@ async fn mloyalty_confirms_the_code_before_the_write_off_goes_without_it() {
 /// On a terminal, in Russian at 80x24: the question, then the code sent and asked for
 /// (typed without echo, as read off the outbox), and the write-off goes through.
 #[test]
-fn on_a_terminal_the_code_is_asked_for_and_the_write_off_goes() {
+fn on_a_terminal_the_code_is_asked_for_again_after_a_slip_and_the_write_off_goes() {
     let shop = Shop::start();
     let before = shop.points();
     let tui = common::tmux::Tmux::shell(shop.dir.path(), "ru_RU.UTF-8", 80, 24);
@@ -472,6 +482,10 @@ fn on_a_terminal_the_code_is_asked_for_and_the_write_off_goes() {
         "{screen}"
     );
     let code = code_in(&shop.outbox());
+    // A slip of the finger is asked again, not the end of the command (nor of the code).
+    tui.text("12ab");
+    tui.keys(&["Enter"]);
+    tui.wait_for("введите ещё раз");
     tui.text(&code);
     tui.keys(&["Enter"]);
     // The line the shell prints after, not the command line that names it.

@@ -61,7 +61,7 @@ fn code_from_outbox(dir: &Path) -> String {
             .unwrap_or_default();
         files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
         if let Some(text) = files.last().and_then(|f| std::fs::read_to_string(f).ok()) {
-            // «Код подтверждения списания баллов: 123456. Действует 5 мин.»
+            // «Код подтверждения списания 150,00 баллов: 123456. Действует 5 мин.»
             let code: String = text
                 .lines()
                 .find(|l| !l.starts_with("phone:"))

@@ -56,6 +56,8 @@ pub const TEXT: CliText = CliText {
     code_phone: "the client's phone",
     code_cannot_check: "A confirmation code cannot be checked here, and the profile says to refuse (code_fallback = \"refuse\"). Nothing was written off.",
     code_needs_pin: "A confirmation code cannot be checked here: a manager's PIN is needed (--pin-env VAR). Nothing was written off.",
+    code_shape_typed: "A code is 4 to 8 digits: type it again.",
+    code_wait: "Another code can be sent in {} s; the one already sent still works: run the command again with --code CODE",
     outlook_expiring: "{} expire on {}",
     outlook_pending: "{} not spendable until {}",
 };

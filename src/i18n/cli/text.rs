@@ -89,6 +89,10 @@ pub struct CliText {
     pub code_phone: &'static str,
     pub code_cannot_check: &'static str,
     pub code_needs_pin: &'static str,
+    /// A code typed at the prompt that is not 4 to 8 digits: asked again.
+    pub code_shape_typed: &'static str,
+    /// Another code too soon: the seconds to wait.
+    pub code_wait: &'static str,
     pub outlook_expiring: &'static str,
     pub outlook_pending: &'static str,
 }
@@ -157,6 +161,8 @@ mod tests {
             code_phone,
             code_cannot_check,
             code_needs_pin,
+            code_shape_typed,
+            code_wait,
             outlook_expiring,
             outlook_pending,
         } = *t;
@@ -216,6 +222,8 @@ mod tests {
             ("code_phone", code_phone),
             ("code_cannot_check", code_cannot_check),
             ("code_needs_pin", code_needs_pin),
+            ("code_shape_typed", code_shape_typed),
+            ("code_wait", code_wait),
             ("outlook_expiring", outlook_expiring),
             ("outlook_pending", outlook_pending),
         ]
