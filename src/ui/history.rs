@@ -7,7 +7,7 @@ use crate::app::model::{CardState, Pane};
 use crate::app::mouse::{List, Target};
 use crate::domain::About;
 use crate::domain::codes::Confirmed;
-use crate::domain::reversal::OperationKind;
+use crate::domain::reversal::{OperationKind, Who};
 use crate::i18n::{fill, format_date, format_datetime, format_movement};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -146,7 +146,14 @@ fn about(t: &crate::i18n::Text, a: &About) -> String {
         }
         None => {}
     }
-    let who = super::reversal::who(&a.who);
+    // A manager named with the bypass is not named again among who did it.
+    let who = match a.confirmed {
+        Some(Confirmed::Manager) if a.who.manager.is_some() => super::reversal::who(&Who {
+            manager: None,
+            ..a.who.clone()
+        }),
+        _ => super::reversal::who(&a.who),
+    };
     if !who.is_empty() {
         parts.push(who);
     }
@@ -157,4 +164,35 @@ fn about(t: &crate::i18n::Text, a: &About) -> String {
         parts.push(format!("№ {}", receipt.number));
     }
     parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    /// F2's row of a bypass names the manager once, with the bypass; a manager who allowed
+    /// something else (a limit) is still named among who did it.
+    #[test]
+    fn a_bypass_names_the_manager_once() {
+        let t = Locale::Ru.text();
+        let about_by = |confirmed| About {
+            who: Who {
+                principal: Some("shop-1".into()),
+                login: Some("anna".into()),
+                manager: Some("Ольга".into()),
+            },
+            confirmed,
+            ..About::default()
+        };
+        assert_eq!(
+            about(t, &about_by(Some(Confirmed::Manager))),
+            "PIN вместо кода: Ольга · anna (shop-1)"
+        );
+        assert_eq!(
+            about(t, &about_by(Some(Confirmed::Code))),
+            "по коду клиента · anna (shop-1), Ольга"
+        );
+        assert_eq!(about(t, &about_by(None)), "anna (shop-1), Ольга");
+    }
 }

@@ -4,6 +4,7 @@
 use super::table::{self, Columns, Fit};
 use super::{field, labels, pane_block};
 use crate::app::Model;
+use crate::domain::codes::Confirmed;
 use crate::domain::journal::{JournalRow, Outcome};
 use crate::domain::reversal::OperationKind;
 use crate::i18n::{format_amount, format_datetime};
@@ -62,7 +63,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         true,
         true,
         any(|r| r.attempt.movement.receipt().is_some()),
-        any(|r| r.attempt.movement.gives_back() || bypassed(r)),
+        any(|r| r.attempt.movement.gives_back() || r.attempt.confirmed.is_some()),
         true,
         true,
     ];
@@ -106,8 +107,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             let (points, rubles, coupons) = movement.amounts();
             let receipt = movement.receipt().map(|r| r.number.clone());
             let why = movement.why().map(|w| crate::i18n::describe::why(t, w));
-            let bypass = bypassed(r).then(|| t.codes.journal_bypass.to_string());
-            let reason = [why, bypass]
+            let confirmed = confirmed(t, r).map(str::to_string);
+            let reason = [why, confirmed]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
@@ -140,6 +141,11 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
 }
 
 /// A write-off a manager's PIN let go without the client's code.
-fn bypassed(r: &JournalRow) -> bool {
-    r.attempt.confirmed == Some(crate::domain::codes::Confirmed::Manager)
+/// How a write-off that needed the client's code was let go: by the code, or by a
+/// manager's PIN in its place.
+fn confirmed(t: &crate::i18n::Text, r: &JournalRow) -> Option<&'static str> {
+    match r.attempt.confirmed? {
+        Confirmed::Code => Some(t.codes.journal_by_code),
+        Confirmed::Manager => Some(t.codes.journal_bypass),
+    }
 }

@@ -1,4 +1,4 @@
-//! «сгорит N до DATE» and «неактивно N до DATE»: the client card's and the REGOS operations'
+//! «Баллы: сгорит N до DATE» and «Баллы: неактивно N до DATE»: the client card's and the REGOS operations'
 //! line of points that burn soon and points not yet spendable. Only what the provider said:
 //! an empty outlook draws nothing.
 
@@ -6,7 +6,7 @@ use super::theme;
 use crate::app::Model;
 use crate::domain::Currency;
 use crate::domain::lots::{Dated, Outlook};
-use crate::i18n::{Locale, fill2, format_amount, format_date};
+use crate::i18n::{Locale, fill, fill2, format_amount, format_date};
 use jiff::Timestamp;
 use ratatui::text::{Line, Span};
 
@@ -14,13 +14,14 @@ use ratatui::text::{Line, Span};
 /// where the provider said it.
 pub fn lines(model: &Model, outlook: &Outlook) -> Vec<Line<'static>> {
     let t = model.locale.text();
+    // The currency is named as the card names its balances: «Баллы: сгорит 300,00 до 08.12».
     let said = |template: &str, d: &Dated| {
-        let amount = format_amount(model.locale, d.amount);
-        let amount = match d.currency {
-            Currency::Rubles => format!("{amount} ₽"),
-            Currency::Points => amount,
+        let currency = match d.currency {
+            Currency::Rubles => t.rubles,
+            Currency::Points => t.points,
         };
-        fill2(template, amount, day(model, d.at))
+        let amount = format_amount(model.locale, d.amount);
+        fill(&fill2(template, currency, amount), day(model, d.at))
     };
     [
         (&outlook.expiring, t.codes.outlook_expiring, theme::danger()),
@@ -45,5 +46,57 @@ fn day(model: &Model, at: Timestamp) -> String {
     match model.locale {
         Locale::Ru => date.strftime("%d.%m").to_string(),
         Locale::En => date.strftime("%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::fixtures::{NOW_MS, amount, model_at};
+
+    /// Each sum is named by its currency, in both languages, as the command line says it.
+    #[test]
+    fn each_sum_names_its_currency() {
+        let day = Timestamp::from_millisecond(NOW_MS).unwrap();
+        let outlook = Outlook {
+            expiring: vec![
+                Dated {
+                    currency: Currency::Points,
+                    amount: amount("300"),
+                    at: day,
+                },
+                Dated {
+                    currency: Currency::Rubles,
+                    amount: amount("20"),
+                    at: day,
+                },
+            ],
+            pending: vec![Dated {
+                currency: Currency::Points,
+                amount: amount("250"),
+                at: day,
+            }],
+        };
+        let said = |locale| {
+            let model = model_at(locale, NOW_MS);
+            lines(&model, &outlook)
+                .iter()
+                .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
+                .collect::<Vec<String>>()
+        };
+        assert_eq!(
+            said(Locale::Ru),
+            [
+                "Баллы: сгорит 300,00 до 14.11  Рубли: сгорит 20,00 до 14.11",
+                "Баллы: неактивно 250,00 до 14.11"
+            ]
+        );
+        assert_eq!(
+            said(Locale::En),
+            [
+                "Points: 300.00 expire on 11-14  Roubles: 20.00 expire on 11-14",
+                "Points: 250.00 pending until 11-14"
+            ]
+        );
     }
 }

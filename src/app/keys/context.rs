@@ -3,7 +3,7 @@
 
 use super::Scope;
 use crate::app::model::{
-    Dialog, Model, ReversalField, ReversalStep, ReversalVerdict, Verdict, WriteOffStep,
+    CodeField, Dialog, Model, ReversalField, ReversalStep, ReversalVerdict, Verdict, WriteOffStep,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,9 @@ impl Model {
             Some(Dialog::WriteOff(d)) => match d.step {
                 WriteOffStep::Form => (Scope::WriteOffForm, true),
                 WriteOffStep::Code(ref step) if !step.checkable => (Scope::WriteOffPinOnly, true),
+                WriteOffStep::Code(ref step) if step.field == CodeField::Pin => {
+                    (Scope::WriteOffCodePin, true)
+                }
                 WriteOffStep::Code(_) => (Scope::WriteOffCode, true),
                 WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. } => {
                     (Scope::WriteOffWaiting, false)

@@ -21,6 +21,7 @@ pub fn scope(t: &Text, s: Scope) -> &'static str {
         Scope::WriteOffConfirm | Scope::WriteOffWaiting => t.scope_confirm,
         Scope::WriteOffUnclear => t.scope_unclear,
         Scope::WriteOffCode => t.codes.scope_code,
+        Scope::WriteOffCodePin => t.codes.scope_code_pin,
         Scope::WriteOffPinOnly => t.codes.scope_pin_only,
         Scope::Filter => t.scope_filter,
         Scope::Groups => t.scope_groups,
@@ -48,9 +49,13 @@ pub fn action(t: &Text, a: Action, s: Scope) -> &'static str {
     match (a, s) {
         (Action::Submit, Scope::Search) => t.action_search,
         (Action::Submit, Scope::WriteOffCode) => t.codes.action_check,
-        (Action::NextField, Scope::WriteOffCode) => t.codes.action_code_or_pin,
-        (Action::Cancel, Scope::WriteOffCode | Scope::WriteOffPinOnly) => t.action_back,
-        (Action::Submit, Scope::WriteOffPinOnly) => t.codes.action_by_pin,
+        (Action::NextField, Scope::WriteOffCode | Scope::WriteOffCodePin) => {
+            t.codes.action_code_or_pin
+        }
+        (Action::Cancel, Scope::WriteOffCode | Scope::WriteOffCodePin | Scope::WriteOffPinOnly) => {
+            t.action_back
+        }
+        (Action::Submit, Scope::WriteOffCodePin | Scope::WriteOffPinOnly) => t.codes.action_by_pin,
         (Action::ResendCode, _) => t.codes.action_resend,
         (Action::Submit, Scope::Results) => t.action_open,
         (Action::Submit, Scope::WriteOffForm | Scope::ReversalForm) => t.action_to_confirm,

@@ -121,6 +121,8 @@ pub enum Scope {
     WriteOffUnclear,
     /// The write-off's code step: the client's code, or a manager's PIN in its place.
     WriteOffCode,
+    /// The code step with the manager's PIN field focused in place of the code.
+    WriteOffCodePin,
     /// The code step where nothing can check a code: only a manager's PIN.
     WriteOffPinOnly,
     Filter,
@@ -176,6 +178,7 @@ impl Scope {
                 | Scope::WriteOffWaiting
                 | Scope::WriteOffUnclear
                 | Scope::WriteOffCode
+                | Scope::WriteOffCodePin
                 | Scope::WriteOffPinOnly
                 | Scope::Filter
                 | Scope::GroupForm

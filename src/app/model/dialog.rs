@@ -23,6 +23,22 @@ pub struct HelpState {
     pub filter: tui_input::Input,
     /// The line the cursor is on; the view keeps it in sight and within the lines shown.
     pub scroll: usize,
+    /// The dialog the help was opened over (the write-off's form or code step): back in
+    /// it, as it was, when the help closes.
+    pub under: Option<Box<Dialog>>,
+}
+
+impl Dialog {
+    /// The dialog the cashier works in: the one under the help, while the help is open
+    /// over it, so that its answers (a code sent, a write-off's outcome) still reach it.
+    pub fn working(&mut self) -> &mut Dialog {
+        match self {
+            Dialog::Help(HelpState {
+                under: Some(under), ..
+            }) => under,
+            other => other,
+        }
+    }
 }
 
 /// What quitting now would lose; quitting asks first while there is any.

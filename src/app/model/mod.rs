@@ -216,6 +216,8 @@ pub struct Model {
     pub receipt_mode: ReceiptAsk,
     /// The profile's confirmation codes and whether codes can be sent from here.
     pub codes: CodeAsk,
+    /// The last code sent from the code step, while it may still be read out.
+    pub last_code: Option<LastCode>,
     next_request: u64,
 }
 
@@ -288,6 +290,7 @@ impl Model {
             capabilities: Remote::default(),
             receipt_mode: Default::default(),
             codes: CodeAsk::default(),
+            last_code: None,
             next_request: 0,
         }
     }

@@ -220,8 +220,17 @@ pub struct WriteOffDialog {
     pub code_pin: PinInput,
     /// How the write-off that needed a code was allowed, once it was: kept for a retry.
     pub confirmed: Option<Confirmed>,
-    /// Where the last code went and until when: still said after a wrong try.
-    pub last_sent: Option<CodeSent>,
+}
+
+/// Where the last code went and until when, for which client and write-off: still said
+/// after a wrong try, and after the cashier leaves the code step and comes back to the
+/// same write-off while the code lives, so no second code voids the one being read out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastCode {
+    pub client: ClientId,
+    /// The write-off the code is bound to, without a code.
+    pub request: WriteOff,
+    pub sent: CodeSent,
 }
 
 /// A write-off a check could not tell about: what was sent, under which key, and the

@@ -14,9 +14,20 @@ pub struct HelpSection<'a> {
     pub bindings: Vec<&'a Binding>,
 }
 
+/// Opens the help, over the dialog open (if any), which it gives back on closing.
 pub fn open(model: &mut Model) -> Vec<Cmd> {
-    model.dialog = Some(Dialog::Help(HelpState::default()));
+    let under = model.dialog.take().map(Box::new);
+    model.dialog = Some(Dialog::Help(HelpState {
+        under,
+        ..HelpState::default()
+    }));
     Vec::new()
+}
+
+fn close(model: &mut Model) {
+    if let Some(Dialog::Help(help)) = model.dialog.take() {
+        model.dialog = help.under.map(|d| *d);
+    }
 }
 
 /// The overlay's sections for the screen shown: the global keys that do something here, the
@@ -123,10 +134,10 @@ pub fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
         return Vec::new();
     };
     match action {
-        Some(Action::Cancel) => model.dialog = None,
+        Some(Action::Cancel) => close(model),
         Some(Action::Move(step)) => super::step_selection(&mut help.scroll, lines, step),
         // `?` closes the overlay it opened, unless it is being looked for.
-        _ if key == Key::char('?') && help.filter.value().is_empty() => model.dialog = None,
+        _ if key == Key::char('?') && help.filter.value().is_empty() => close(model),
         _ if key.code == KeyCode::Enter => {}
         _ => {
             if super::typed(&keymap, &mut help.filter, key) {

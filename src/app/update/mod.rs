@@ -176,6 +176,11 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             return vec![Cmd::Cancel(slow)];
         }
     }
+    if action == Some(Action::Help) && model.dialog.is_some() {
+        // A dialog whose scope binds the help key (the write-off's): the help opens over
+        // it and gives it back on closing.
+        return help::open(model);
+    }
     match &model.dialog {
         Some(Dialog::Help(_)) => return help::on_key(model, action, key),
         Some(Dialog::Messages(selected)) => {
@@ -273,9 +278,10 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             break;
         }
         cmds.extend(match context.scope {
-            Scope::WriteOffForm | Scope::WriteOffCode | Scope::WriteOffPinOnly => {
-                write_off::on_key(model, None, key)
-            }
+            Scope::WriteOffForm
+            | Scope::WriteOffCode
+            | Scope::WriteOffCodePin
+            | Scope::WriteOffPinOnly => write_off::on_key(model, None, key),
             Scope::ReversalForm => reversal::on_key(model, None, key),
             Scope::JournalFilter => journal::on_filter_key(model, None, key),
             Scope::Filter => filter::on_key(model, None, key),

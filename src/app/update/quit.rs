@@ -7,7 +7,12 @@ use super::super::msg::Cmd;
 
 /// What quitting now would lose.
 pub fn unsaved(model: &Model) -> Option<Unsaved> {
-    match &model.dialog {
+    // The help open over a dialog loses nothing of it.
+    let dialog = match &model.dialog {
+        Some(Dialog::Help(help)) => help.under.as_deref(),
+        dialog => dialog.as_ref(),
+    };
+    match dialog {
         Some(Dialog::WriteOff(d)) => match d.step {
             WriteOffStep::Sending { .. } | WriteOffStep::Checking { .. } => {
                 Some(Unsaved::WriteOffInFlight)

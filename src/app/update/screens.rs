@@ -69,6 +69,7 @@ pub const SCREENS: [ScreenSpec; 6] = [
             Scope::WriteOffConfirm,
             Scope::WriteOffUnclear,
             Scope::WriteOffCode,
+            Scope::WriteOffCodePin,
             Scope::WriteOffPinOnly,
             Scope::Filter,
             Scope::ReversalForm,

@@ -30,8 +30,8 @@ pub const TEXT: CodesText = CodesText {
     code_wait: "Another code can be sent in {} s",
     code_not_sent: "The code was not sent, nothing was written off: {}",
     code_refused: "Nothing was written off: {}",
-    outlook_expiring: "{} burn by {}",
-    outlook_pending: "{} pending to {}",
+    outlook_expiring: "{}: {} expire on {}",
+    outlook_pending: "{}: {} pending until {}",
     outlook_failed: "Expiring and pending points were not read: {}",
     journal_bypass: "PIN, no code",
     confirmed_code: "by the client's code",
@@ -41,4 +41,6 @@ pub const TEXT: CodesText = CodesText {
     code_resend_hint: "{}: send another code",
     scope_pin_only: "A manager's PIN instead of the code",
     action_by_pin: "write off by PIN",
+    scope_code_pin: "Confirmation code: a manager's PIN",
+    journal_by_code: "by code",
 };

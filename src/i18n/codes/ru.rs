@@ -30,8 +30,8 @@ pub const TEXT: CodesText = CodesText {
     code_wait: "Новый код можно отправить через {} с",
     code_not_sent: "Код не отправлен, ничего не списано: {}",
     code_refused: "Ничего не списано: {}",
-    outlook_expiring: "сгорит {} до {}",
-    outlook_pending: "неактивно {} до {}",
+    outlook_expiring: "{}: сгорит {} до {}",
+    outlook_pending: "{}: неактивно {} до {}",
     outlook_failed: "Сгорающие и неактивные баллы не прочитаны: {}",
     journal_bypass: "PIN вместо кода",
     confirmed_code: "по коду клиента",
@@ -41,4 +41,6 @@ pub const TEXT: CodesText = CodesText {
     code_resend_hint: "{}: отправить код ещё раз",
     scope_pin_only: "PIN менеджера вместо кода",
     action_by_pin: "списать по PIN",
+    scope_code_pin: "Код подтверждения: PIN менеджера",
+    journal_by_code: "по коду",
 };

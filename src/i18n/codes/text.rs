@@ -42,6 +42,8 @@ pub struct CodesText {
     pub code_resend_hint: &'static str,
     pub scope_pin_only: &'static str,
     pub action_by_pin: &'static str,
+    pub scope_code_pin: &'static str,
+    pub journal_by_code: &'static str,
 }
 
 #[cfg(test)]
@@ -93,6 +95,8 @@ mod tests {
             code_resend_hint,
             scope_pin_only,
             action_by_pin,
+            scope_code_pin,
+            journal_by_code,
         } = t;
         vec![
             ("reason_code_required", reason_code_required),
@@ -135,6 +139,8 @@ mod tests {
             ("code_resend_hint", code_resend_hint),
             ("scope_pin_only", scope_pin_only),
             ("action_by_pin", action_by_pin),
+            ("scope_code_pin", scope_code_pin),
+            ("journal_by_code", journal_by_code),
         ]
     }
 

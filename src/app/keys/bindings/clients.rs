@@ -92,7 +92,10 @@ pub(super) const WRITE_OFF: &[Binding] = &[
         S::WriteOffUnclear,
         Hint::Always,
     ),
-    // The code step: codes and PINs are digits, so a letter may resend.
+    // The help opens over the form and gives it back; `?` may be typed into a receipt.
+    bind(&[key(K::F(1))], A::Help, S::WriteOffForm, Hint::Never),
+    // The code step: only F5 sends another code, as any letter typed or pasted into the
+    // code field by mistake would void the code the client is reading out.
     bind(&[key(K::Enter)], A::Submit, S::WriteOffCode, Hint::Always),
     bind(
         &[key(K::Tab), key(K::BackTab)],
@@ -101,12 +104,45 @@ pub(super) const WRITE_OFF: &[Binding] = &[
         Hint::Always,
     ),
     bind(
-        &[key(K::F(5)), ch('r')],
+        &[key(K::F(5))],
         A::ResendCode,
         S::WriteOffCode,
         Hint::Always,
     ),
     bind(&[key(K::Esc)], A::Cancel, S::WriteOffCode, Hint::Always),
+    // Codes and PINs are digits: `?` is no one's, and opens the help as F1 does.
+    bind(
+        &[key(K::F(1)), ch('?')],
+        A::Help,
+        S::WriteOffCode,
+        Hint::Never,
+    ),
+    // The same step with the manager's PIN field focused: Enter writes off by the PIN.
+    bind(
+        &[key(K::Enter)],
+        A::Submit,
+        S::WriteOffCodePin,
+        Hint::Always,
+    ),
+    bind(
+        &[key(K::Tab), key(K::BackTab)],
+        A::NextField,
+        S::WriteOffCodePin,
+        Hint::Always,
+    ),
+    bind(
+        &[key(K::F(5))],
+        A::ResendCode,
+        S::WriteOffCodePin,
+        Hint::Always,
+    ),
+    bind(&[key(K::Esc)], A::Cancel, S::WriteOffCodePin, Hint::Always),
+    bind(
+        &[key(K::F(1)), ch('?')],
+        A::Help,
+        S::WriteOffCodePin,
+        Hint::Never,
+    ),
     bind(
         &[key(K::Enter)],
         A::Submit,
@@ -114,6 +150,12 @@ pub(super) const WRITE_OFF: &[Binding] = &[
         Hint::Always,
     ),
     bind(&[key(K::Esc)], A::Cancel, S::WriteOffPinOnly, Hint::Always),
+    bind(
+        &[key(K::F(1)), ch('?')],
+        A::Help,
+        S::WriteOffPinOnly,
+        Hint::Never,
+    ),
 ];
 
 /// The history's period dialog.

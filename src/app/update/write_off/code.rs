@@ -6,12 +6,15 @@
 
 use super::super::super::keys::Action;
 use super::super::super::model::{
-    CodeField, CodeProblem, CodeStep, FormProblem, Model, WriteOffField, WriteOffStep,
+    CodeField, CodeProblem, CodeStep, FormProblem, LastCode, Model, WriteOffDialog, WriteOffField,
+    WriteOffStep,
 };
 use super::super::super::msg::{Cmd, Reply, RequestId};
 use super::{dialog, send};
 use crate::app::keys::key::{Key, KeyCode};
-use crate::domain::codes::{CodeCheck, CodeFallback, CodeSent, ConfirmationCode, Confirmed};
+use crate::domain::codes::{
+    CODE_MAX, CodeCheck, CodeFallback, CodeSent, ConfirmationCode, Confirmed,
+};
 use crate::domain::limits::ManagerPin;
 use crate::domain::{Amount, Reason, WriteOff};
 
@@ -41,20 +44,26 @@ pub(super) fn consented(model: &mut Model, request: WriteOff, key: String) -> Ve
     enter(model, request, key, checkable)
 }
 
-/// Opens the code step for `request`, having a code sent where one can be.
+/// Opens the code step for `request`, having a code sent where one can be, unless one
+/// sent for this very write-off is known to live still: a second would void the one the
+/// client is reading out.
 fn enter(model: &mut Model, request: WriteOff, key: String, checkable: bool) -> Vec<Cmd> {
-    let id = model.next_id();
+    let request = WriteOff {
+        code: None,
+        ..request
+    };
+    let last = still_said(model, &request).filter(|_| checkable);
+    let now = model.now;
+    let alive = last
+        .as_ref()
+        .is_some_and(|s| s.expires_at.is_some_and(|at| at > now));
+    let id = (checkable && !alive).then(|| model.next_id());
     let Some(d) = dialog(model) else {
         return Vec::new();
     };
     d.code = tui_input::Input::default();
     d.code_pin.clear();
     d.confirmed = None;
-    d.last_sent = None;
-    let request = WriteOff {
-        code: None,
-        ..request
-    };
     d.step = WriteOffStep::Code(CodeStep {
         request: request.clone(),
         key,
@@ -64,19 +73,43 @@ fn enter(model: &mut Model, request: WriteOff, key: String, checkable: bool) -> 
             CodeField::Pin
         },
         checkable,
-        sending: checkable.then_some(id),
-        sent: None,
+        sending: id,
+        sent: last,
         checking: None,
         problem: None,
     });
-    if !checkable {
+    let Some(id) = id else {
         return Vec::new();
-    }
+    };
     vec![Cmd::SendCode {
         id,
         client: d.client.clone(),
         request,
     }]
+}
+
+/// Where the last code for the open client and `request` (without a code) went, unless it
+/// is known to have expired.
+fn still_said(model: &mut Model, request: &WriteOff) -> Option<CodeSent> {
+    let now = model.now;
+    let client = dialog(model)?.client.id;
+    model
+        .last_code
+        .as_ref()
+        .filter(|l| l.client == client && l.request == *request)
+        .map(|l| l.sent.clone())
+        .filter(|s| s.expires_at.is_none_or(|at| at > now))
+}
+
+/// A refusal that leaves no code to read out: the last send is forgotten, so coming back
+/// to the step sends another.
+fn forget_if_void(model: &mut Model, reason: Option<Reason>) {
+    if matches!(
+        reason,
+        Some(Reason::CodeExpired | Reason::CodeUsed | Reason::CodeAttempts)
+    ) {
+        model.last_code = None;
+    }
 }
 
 fn step(model: &mut Model) -> Option<&mut CodeStep> {
@@ -154,9 +187,11 @@ pub(super) fn on_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec
             }]
         }
         _ => {
-            // Digits only, in either field.
+            // Digits only, in either field, and no more than a code has: a longer one
+            // would only show its tail.
             if let KeyCode::Char(c) = key.code
-                && !c.is_ascii_digit()
+                && (!c.is_ascii_digit()
+                    || step.field == CodeField::Code && d.code.value().len() >= CODE_MAX)
             {
                 return Vec::new();
             }
@@ -183,8 +218,14 @@ pub fn code_sent(model: &mut Model, id: RequestId, result: Reply<CodeSent>) -> V
         Ok(sent) => {
             step.sent = Some(sent.clone());
             step.problem = None;
+            let request = step.request.clone();
             if let Some(d) = dialog(model) {
-                d.last_sent = Some(sent);
+                let client = d.client.id;
+                model.last_code = Some(LastCode {
+                    client,
+                    request,
+                    sent,
+                });
             }
         }
         Err(e) => {
@@ -227,10 +268,12 @@ pub fn code_checked(model: &mut Model, id: RequestId, result: Reply<CodeCheck>) 
             send(model, request, key)
         }
         Err(e) => {
+            let reason = e.reason;
             step.problem = Some(CodeProblem::Refused(e));
             if let Some(d) = dialog(model) {
                 d.code = tui_input::Input::default();
             }
+            forget_if_void(model, reason);
             Vec::new()
         }
     }
@@ -271,33 +314,76 @@ pub(super) fn again(
         }
         return cmds;
     }
+    forget_if_void(model, e.reason);
+    // After a wrong try the code sent is still good: where it went is still said.
+    let bare = WriteOff {
+        code: None,
+        ..request
+    };
+    let sent = match e.reason {
+        Some(Reason::CodeWrong) => still_said(model, &bare),
+        _ => None,
+    };
+    let field = if checkable {
+        CodeField::Code
+    } else {
+        CodeField::Pin
+    };
+    reopen(model, bare, key, (field, checkable), sent, e);
+    Vec::new()
+}
+
+/// Whether the server refused the manager's PIN given in the code step in place of the
+/// code (not one given past a shop limit, which the form asks for): the code step is
+/// where another PIN, or the code, is typed, and a code bypass asks no override reason.
+pub(super) fn pin_refused(d: &WriteOffDialog, reason: Option<Reason>) -> bool {
+    d.confirmed == Some(Confirmed::Manager)
+        && d.pin.is_none()
+        && matches!(reason, Some(Reason::PinWrong | Reason::ManagerRequired))
+}
+
+/// After the server refused the code step's PIN: the step again, the PIN field focused
+/// and cleared, the refusal said, under a new key (the old key's stored answer is the
+/// refusal). The code sent, if any, is still said and still good.
+pub(super) fn pin_again(
+    model: &mut Model,
+    request: WriteOff,
+    key: String,
+    e: crate::domain::ServiceError,
+) -> Vec<Cmd> {
+    let provider = model.can().codes;
+    let checkable = model.codes.checkable(provider);
+    let sent = still_said(model, &request).filter(|_| checkable);
+    if let Some(d) = dialog(model) {
+        d.manager = None;
+    }
+    reopen(model, request, key, (CodeField::Pin, checkable), sent, e);
+    Vec::new()
+}
+
+/// The code step again after a refusal, with both fields cleared and nothing allowed yet.
+fn reopen(
+    model: &mut Model,
+    request: WriteOff,
+    key: String,
+    (field, checkable): (CodeField, bool),
+    sent: Option<CodeSent>,
+    e: crate::domain::ServiceError,
+) {
     let Some(d) = dialog(model) else {
-        return Vec::new();
+        return;
     };
     d.code = tui_input::Input::default();
     d.code_pin.clear();
     d.confirmed = None;
-    // After a wrong try the code sent is still good: where it went is still said.
-    let sent = match e.reason {
-        Some(Reason::CodeWrong) => d.last_sent.clone(),
-        _ => None,
-    };
     d.step = WriteOffStep::Code(CodeStep {
-        request: WriteOff {
-            code: None,
-            ..request
-        },
+        request,
         key,
-        field: if checkable {
-            CodeField::Code
-        } else {
-            CodeField::Pin
-        },
+        field,
         checkable,
         sending: None,
         sent,
         checking: None,
         problem: Some(CodeProblem::Refused(e)),
     });
-    Vec::new()
 }

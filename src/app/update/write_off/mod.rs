@@ -73,7 +73,6 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
             code: Input::default(),
             code_pin: Default::default(),
             confirmed: None,
-            last_sent: None,
         })));
         model.notice = Some(Notice::CheckingEarlier);
         return card::reload(model);
@@ -108,7 +107,6 @@ pub fn open(model: &mut Model) -> Vec<Cmd> {
         code: Input::default(),
         code_pin: Default::default(),
         confirmed: None,
-        last_sent: None,
     })));
     model.notice = None;
     ask_available(model, client_id, None)
@@ -137,8 +135,9 @@ pub fn available_loaded(model: &mut Model, id: RequestId, result: Reply<Availabl
     Vec::new()
 }
 
+/// The write-off dialog, also while the help is open over it: its answers still reach it.
 fn dialog(model: &mut Model) -> Option<&mut WriteOffDialog> {
-    match model.dialog.as_mut() {
+    match model.dialog.as_mut().map(Dialog::working) {
         Some(Dialog::WriteOff(d)) => Some(d),
         _ => None,
     }

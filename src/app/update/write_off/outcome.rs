@@ -2,7 +2,7 @@
 //! balance and coupons and judges whether it went through. Never a blind retry.
 
 use super::super::super::model::{
-    Dialog, FormProblem, InDoubt, Model, Notice, PinInput, Verdict, WriteOffField, WriteOffStep,
+    FormProblem, InDoubt, Model, Notice, PinInput, Verdict, WriteOffField, WriteOffStep,
 };
 use super::super::super::msg::{Cmd, Reply, RequestId};
 use super::super::card;
@@ -31,6 +31,8 @@ pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<C
         Ok(()) => {
             let client = d.client.clone();
             model.dialog = None;
+            // A code that went with it is used: none is left to say.
+            model.last_code = None;
             model.notice = Some(Notice::WrittenOff { client, request });
             card::reload(model)
         }
@@ -48,6 +50,13 @@ pub fn written_off(model: &mut Model, id: RequestId, result: Reply<()>) -> Vec<C
             model.error = Some(e.clone());
             let fresh = model.new_key();
             super::code::again(model, request, fresh, e)
+        }
+        Err(e) if super::code::pin_refused(d, e.reason) => {
+            // The PIN typed in place of the code was no manager's: another PIN, or the
+            // code, in the code step, under a new key.
+            model.error = Some(e.clone());
+            let fresh = model.new_key();
+            super::code::pin_again(model, request, fresh, e)
         }
         Err(e) => {
             d.step = WriteOffStep::Form;
@@ -91,7 +100,7 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
         (b, c) => b.data.zip(c.data.clone()),
     };
     let now = model.now;
-    let Some(Dialog::WriteOff(d)) = model.dialog.as_mut() else {
+    let Some(d) = dialog(model) else {
         return Vec::new();
     };
     let WriteOffStep::Checking { request, key } = &d.step else {
@@ -117,7 +126,7 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
         Some(Verdict::Unclear(_)) => model.doubts.insert(client.id, doubt),
         _ => model.doubts.remove(&client.id),
     };
-    let Some(Dialog::WriteOff(d)) = model.dialog.as_mut() else {
+    let Some(d) = dialog(model) else {
         return Vec::new();
     };
     let outcome = match found {
@@ -131,8 +140,6 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
             Outcome::AppliedAfterCheck
         }
         Some(verdict) => {
-            // The dialog says what the check found; "checking" is over.
-            model.notice = None;
             d.step = WriteOffStep::Checked {
                 request,
                 key: key.clone(),
@@ -144,6 +151,10 @@ pub fn check(model: &mut Model) -> Vec<Cmd> {
             }
         }
     };
+    if found.is_some() {
+        // The dialog says what the check found; "checking" is over.
+        model.notice = None;
+    }
     vec![Cmd::Record {
         key,
         client: client.id,

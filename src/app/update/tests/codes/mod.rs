@@ -19,6 +19,7 @@ use crate::domain::{Balances, ErrorKind, Reason, ServiceError, WriteOff};
 use std::time::Duration;
 
 mod edges;
+mod returns;
 
 /// The provider (our server) has codes under `policy`; the profile says nothing.
 fn server_codes(m: &mut Model, policy: CodePolicy) {
@@ -285,9 +286,13 @@ fn a_resend_too_soon_says_how_long_to_wait() {
         },
     );
     assert_eq!(code_step(&m).problem, Some(CodeProblem::Wait(42)));
-    // `r` resends too, once the pause is over.
+    // Only F5 resends: a letter typed or pasted into the code field sends nothing and
+    // types nothing, so the code being read out stays good.
+    assert!(key(&mut m, KeyCode::Char('r')).is_empty());
+    assert!(crate::app::update::update(&mut m, Msg::Paste("1r2".into())).is_empty());
+    assert_eq!(typed_code(&m), "12");
     assert!(matches!(
-        &key(&mut m, KeyCode::Char('r'))[..],
+        &key(&mut m, KeyCode::F(5))[..],
         [Cmd::SendCode { .. }]
     ));
 }
