@@ -4,52 +4,18 @@
 //! one and is told so, with nothing written off.
 
 use super::common;
+use super::e2e::{MANAGER_PIN, served_with_a_manager};
 use common::tmux::Tmux;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
-
-/// The PIN of the manager «Ольга» that `serve user add --pin-env` gives the server.
-const MANAGER_PIN: &str = "2468";
 
 /// A `loyalty serve` whose every write-off needs a code, sending codes to `dir/outbox`,
 /// with a manager «Ольга», and the console's profile pointing at it. The server is killed
 /// when its handle drops.
 fn served_with_codes(dir: &Path) -> (common::Reaped, Tmux) {
-    let added = Command::new(env!("CARGO_BIN_EXE_loyalty"))
-        .args(["serve", "user", "add", "Ольга", "--role", "manager"])
-        .args(["--pin-env", "MANAGER_PIN", "--db"])
-        .arg(dir.join("shop.db"))
-        .env("MANAGER_PIN", MANAGER_PIN)
-        .output()
-        .unwrap();
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
-    let (server, url) = common::spawn_serve(
-        Command::new(env!("CARGO_BIN_EXE_loyalty"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "30"])
-            .args(["--token", "tok-codes", "--code-policy", "always"])
-            .arg("--code-outbox")
-            .arg(dir.join("outbox"))
-            .arg("--db")
-            .arg(dir.join("shop.db")),
-    );
-    let config = dir.join("shop.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "default_profile = \"shop\"\n\
-             [profiles.shop.ext]\nbase_url = \"{url}\"\ntoken_env = \"SHOP_TOKEN\"\n"
-        ),
-    )
-    .unwrap();
-    let extra = format!("SHOP_TOKEN=tok-codes LOYALTY_CONFIG='{}'", config.display());
-    let tui = Tmux::start_with(dir, "ru_RU.UTF-8", 80, 24, &extra);
-    tui.wait_for("Поиск: телефон или email");
-    (server, tui)
+    let outbox = dir.join("outbox");
+    let outbox = outbox.to_str().expect("a UTF-8 temporary path");
+    served_with_a_manager(dir, &["--code-policy", "always", "--code-outbox", outbox])
 }
 
 /// The code in the newest file of the outbox, once one is there.

@@ -584,12 +584,12 @@ fn a_wrong_mloyalty_section_leaves_the_till_working_and_f5_says_why() {
 }
 
 /// The manager's PIN the money-both-ways journeys add with `serve user add --pin-env`.
-const MANAGER_PIN: &str = "2468";
+pub(super) const MANAGER_PIN: &str = "2468";
 
 /// A `loyalty serve` over a fresh file with a manager «Ольга» (PIN from the environment) and
-/// `limits` on its command line, and the console's profile pointing at it in Russian at
+/// `limits` (or any other serve flags) on its command line, and the console's profile pointing at it in Russian at
 /// 80x24. The server is killed when its handle drops.
-fn served_with_a_manager(
+pub(super) fn served_with_a_manager(
     dir: &std::path::Path,
     limits: &[&str],
 ) -> (common::Reaped, common::tmux::Tmux) {
