@@ -5,75 +5,24 @@
 
 use crate::common;
 
+use super::movements::{Shop, json, said};
 use loyalty_console::domain::Amount;
-use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_loyalty");
 
-fn said(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", said(out)))
-}
-
-/// A demo `loyalty serve` that wants a code for every write-off and writes codes to
-/// `outbox/`, and a profile pointing at it; stdin is never a terminal here.
-struct Shop {
-    dir: tempfile::TempDir,
-    _server: common::Reaped,
+/// `loyalty serve` (as the money tests start it) wanting a code for every write-off, sending
+/// them to `outbox/` in its folder, and a profile pointing at it; stdin is never a terminal
+/// here.
+fn shop() -> Shop {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = dir.path().join("outbox");
+    let outbox = outbox.to_str().expect("a UTF-8 temporary path").to_string();
+    Shop::start_in(dir, &["--code-policy", "always", "--code-outbox", &outbox])
 }
 
 impl Shop {
-    fn start() -> Shop {
-        let dir = tempfile::tempdir().unwrap();
-        let (server, url) = common::spawn_serve(
-            Command::new(BIN)
-                .env_clear()
-                .args([
-                    "serve",
-                    "--listen",
-                    "127.0.0.1:0",
-                    "--demo",
-                    "100",
-                    "--token",
-                    "tok",
-                    "--code-policy",
-                    "always",
-                    "--code-outbox",
-                ])
-                .arg(dir.path().join("outbox"))
-                .arg("--db")
-                .arg(dir.path().join("shop.db")),
-        );
-        std::fs::write(
-            dir.path().join("config.toml"),
-            format!("default_profile = \"shop\"\n[profiles.shop.ext]\nbase_url = \"{url}\"\ntoken = \"tok\"\n"),
-        )
-        .unwrap();
-        Shop {
-            dir,
-            _server: server,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let dir = self.dir.path();
-        let mut cmd = Command::new(BIN);
-        cmd.env_clear()
-            .env("LANG", "en_US.UTF-8")
-            .env("TZ", "UTC")
-            .env("LOYALTY_CONFIG", dir.join("config.toml"))
-            .env("LOYALTY_DATA_DIR", dir)
-            .env("LOYALTY_STATE_DIR", dir.join("state"))
-            .stdin(std::process::Stdio::null());
-        common::same_clock(&mut cmd);
-        cmd.args(args).output().unwrap()
-    }
-
     fn write_off(&self, code: Option<&str>) -> Output {
         let mut args = vec!["write-off", "1234567", "--points", "10", "--yes"];
         if let Some(code) = code {
@@ -82,18 +31,8 @@ impl Shop {
         self.run(&args)
     }
 
-    fn points(&self) -> String {
-        let out = self.run(&["client", "show", "1234567", "--json"]);
-        json(&out)["balances"]["points"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
     fn outbox(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(self.dir.path().join("outbox"))
-            .map(|d| d.map(|e| e.unwrap().path()).collect())
-            .unwrap_or_default()
+        common::outbox::files(self.dir.path())
     }
 
     fn journalled(&self) -> usize {
@@ -109,11 +48,7 @@ fn code_in(files: &[PathBuf]) -> String {
     let [file] = files else {
         panic!("one code in the outbox: {files:?}")
     };
-    let text = std::fs::read_to_string(file).unwrap();
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap_or_else(|| panic!("six digits in {text:?}"))
-        .to_string()
+    common::outbox::code_of(file)
 }
 
 fn assert_refused_nothing_written(shop: &Shop, out: &Output, before: &str) {
@@ -126,7 +61,7 @@ fn assert_refused_nothing_written(shop: &Shop, out: &Output, before: &str) {
 /// wrong code is refused, the sent one goes through once, and used again is refused.
 #[test]
 fn a_code_is_sent_then_taken_once_and_a_wrong_or_used_one_refused() {
-    let shop = Shop::start();
+    let shop = shop();
     let before = shop.points();
 
     let out = shop.write_off(None);
@@ -198,7 +133,7 @@ fn a_code_is_sent_then_taken_once_and_a_wrong_or_used_one_refused() {
 /// after it points not yet spendable); the human form says them too.
 #[test]
 fn client_show_says_what_expires_and_what_is_pending() {
-    let shop = Shop::start();
+    let shop = shop();
     let now = jiff::Timestamp::now();
     let dated = |client: &str, field: &str, amount: &str| {
         let out = shop.run(&["client", "show", client, "--json"]);
@@ -464,7 +399,7 @@ async fn mloyalty_confirms_the_code_before_the_write_off_goes_without_it() {
 /// (typed without echo, as read off the outbox), and the write-off goes through.
 #[test]
 fn on_a_terminal_the_code_is_asked_for_again_after_a_slip_and_the_write_off_goes() {
-    let shop = Shop::start();
+    let shop = shop();
     let before = shop.points();
     let tui = common::tmux::Tmux::shell(shop.dir.path(), "ru_RU.UTF-8", 80, 24);
     tui.wait_for("shell>");

@@ -31,15 +31,15 @@ fn loyalty(dir: &Path) -> Command {
     cmd
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
+pub(super) fn run(dir: &Path, args: &[&str]) -> Output {
     loyalty(dir).args(args).output().unwrap()
 }
 
-fn said(out: &Output) -> String {
+pub(super) fn said(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
-fn json(out: &Output) -> Value {
+pub(super) fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", said(out)))
 }
 
@@ -367,14 +367,18 @@ fn completions_and_the_manual_know_reverse_and_shift_report() {
 
 /// `loyalty serve` on a fresh database with 100 demo clients, a manager `boss` whose PIN is
 /// [`PIN`] and the serve flags `extra`; the profile points at it.
-struct Shop {
-    dir: tempfile::TempDir,
+pub(super) struct Shop {
+    pub(super) dir: tempfile::TempDir,
     _server: common::Reaped,
 }
 
 impl Shop {
     fn start(extra: &[&str]) -> Shop {
-        let dir = tempfile::tempdir().unwrap();
+        Shop::start_in(tempfile::tempdir().unwrap(), extra)
+    }
+
+    /// The same in `dir`, where `extra` may name paths (a code outbox).
+    pub(super) fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Shop {
         let db = dir.path().join("shop.db");
         let out = Command::new(BIN)
             .env_clear()
@@ -417,11 +421,11 @@ impl Shop {
         }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(super) fn run(&self, args: &[&str]) -> Output {
         run(self.dir.path(), args)
     }
 
-    fn points(&self) -> String {
+    pub(super) fn points(&self) -> String {
         let out = self.run(&["client", "show", "1234567", "--json"]);
         json(&out)["balances"]["points"]
             .as_str()

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test crate uses its own part of this module
 
 pub mod gateway;
+pub mod outbox;
 pub mod postgres;
 pub mod requests;
 pub mod stub;

@@ -4,9 +4,9 @@
 //! one and is told so, with nothing written off.
 
 use super::common;
-use super::e2e::{MANAGER_PIN, served_with_a_manager};
+use super::e2e::{MANAGER_PIN, consent_to_100, served_with_a_manager};
 use common::tmux::Tmux;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// A `loyalty serve` whose every write-off needs a code, sending codes to `dir/outbox`,
@@ -21,44 +21,19 @@ fn served_with_codes(dir: &Path) -> (common::Reaped, Tmux) {
 /// The code in the newest file of the outbox, once one is there.
 fn code_from_outbox(dir: &Path) -> String {
     let start = Instant::now();
-    loop {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("outbox"))
-            .map(|d| d.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
-        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-        if let Some(text) = files.last().and_then(|f| std::fs::read_to_string(f).ok()) {
-            // «Код подтверждения списания 150,00 баллов: 123456. Действует 5 мин.»
-            let code: String = text
-                .lines()
-                .find(|l| !l.starts_with("phone:"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|rest| rest.chars().skip_while(|c| !c.is_ascii_digit()))
-                .map(|digits| digits.take_while(char::is_ascii_digit).collect())
-                .unwrap_or_default();
-            if code.len() >= 4 {
-                return code;
-            }
-        }
+    while common::outbox::files(dir).is_empty() {
         assert!(
             start.elapsed() < common::tmux::DEADLINE,
             "no code in the outbox"
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    common::outbox::newest(dir)
 }
 
 /// Finds the sample client, asks to write off 100 points and consents: the code step.
 fn to_the_code_step(tui: &Tmux) -> String {
-    tui.text("7912345678");
-    tui.keys(&["Enter"]);
-    tui.wait_for("▶ Клиенты (1)");
-    tui.wait_for("Баллы 1 234,56");
-    tui.keys(&["w"]);
-    tui.wait_for("Списание · Client First");
-    tui.text("100");
-    tui.keys(&["Enter"]);
-    tui.wait_for("Подтвердите списание");
-    tui.keys(&["y"]);
+    consent_to_100(tui);
     tui.wait_for("Код отправлен")
 }
 

@@ -634,8 +634,8 @@ pub(super) fn served_with_a_manager(
     (server, tui)
 }
 
-/// Finds the sample client and writes off 100 points, confirmed; the screen after.
-fn write_off_100(tui: &Tmux) -> String {
+/// Finds the sample client, asks to write off 100 points and consents (`y`).
+pub(super) fn consent_to_100(tui: &Tmux) {
     tui.text("7912345678");
     tui.keys(&["Enter"]);
     tui.wait_for("▶ Клиенты (1)");
@@ -646,6 +646,11 @@ fn write_off_100(tui: &Tmux) -> String {
     tui.keys(&["Enter"]);
     tui.wait_for("Подтвердите списание");
     tui.keys(&["y"]);
+}
+
+/// Finds the sample client and writes off 100 points, confirmed; the screen after.
+fn write_off_100(tui: &Tmux) -> String {
+    consent_to_100(tui);
     tui.wait_for("Списано: Баллы 100,00")
 }
 

@@ -14,7 +14,7 @@ use loyalty_console::server::codes::{Codes, Sender, Webhook};
 use loyalty_console::server::pos_limits::PosLimits;
 use loyalty_console::server::principals::Role;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 const PIN: &str = "70415";
@@ -96,23 +96,6 @@ async fn write_off(s: &TestServer, key: &str, headers: &[(&str, &str)], body: &V
     post(&s.url(), key, &path, headers, body).await
 }
 
-/// The newest code in `dir`'s outbox (its files end in the code's id).
-fn newest_code(outbox: &Path) -> String {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(outbox.join("outbox"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort_by_key(|p| {
-        let name = p.file_stem().unwrap().to_str().unwrap().to_string();
-        name.rsplit('-').next().unwrap().parse::<i64>().unwrap()
-    });
-    let text = std::fs::read_to_string(files.last().expect("a code in the outbox")).unwrap();
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .expect("six digits")
-        .to_string()
-}
-
 async fn balance_points(s: &TestServer) -> i64 {
     s.store.balances(SAMPLE).await.unwrap().points.minor()
 }
@@ -147,7 +130,7 @@ async fn above_an_amount_asks_a_code_only_strictly_above_it_and_the_code_lets_it
     assert_eq!(sent.body["resendAfter"], 30);
     let expires: jiff::Timestamp = sent.body["expiresAt"].as_str().unwrap().parse().unwrap();
     assert_eq!(expires, s.anchor + jiff::SignedDuration::from_mins(5));
-    let code = newest_code(outbox.path());
+    let code = common::outbox::newest(outbox.path());
     let made = write_off(&s, TOKEN, &[("X-Confirmation-Code", &code)], &above).await;
     assert_eq!(made.status, 200, "{}", made.body);
     assert_eq!(balance_points(&s).await, before - 50_001);
@@ -179,12 +162,12 @@ async fn a_code_expires_and_is_spent_once() {
     let (s, outbox) = server("always").await;
     let body = points("10");
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
-    let code = newest_code(outbox.path());
+    let code = common::outbox::newest(outbox.path());
     s.clock.advance(jiff::SignedDuration::from_secs(301));
     let late = write_off(&s, TOKEN, &[("X-Confirmation-Code", &code)], &body).await;
     assert_eq!((late.status, late.code()), (403, "code_expired"));
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
-    let code = newest_code(outbox.path());
+    let code = common::outbox::newest(outbox.path());
     let before = balance_points(&s).await;
     let made = write_off(&s, TOKEN, &[("X-Confirmation-Code", &code)], &body).await;
     assert_eq!(made.status, 200, "{}", made.body);
@@ -198,7 +181,7 @@ async fn three_wrong_tries_kill_a_code_and_each_is_counted_though_nothing_is_wri
     let (s, outbox) = server("always").await;
     let body = points("10");
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
-    let code = newest_code(outbox.path());
+    let code = common::outbox::newest(outbox.path());
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let before = balance_points(&s).await;
     let mut codes = Vec::new();
@@ -252,7 +235,7 @@ async fn a_code_is_bound_to_its_client_amount_and_till() {
         .unwrap();
     let body = points("10");
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
-    let code = newest_code(outbox.path());
+    let code = common::outbox::newest(outbox.path());
     let header = [("X-Confirmation-Code", code.as_str())];
     let other_amount = write_off(&s, TOKEN, &header, &points("11")).await;
     assert_eq!(
@@ -299,7 +282,7 @@ async fn a_managers_pin_stands_in_for_the_code_and_is_recorded_with_both_names()
     assert_eq!((wrong.status, wrong.code()), (403, "pin_wrong"));
     let with_code = points("20");
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &with_code).await.status, 200);
-    let code = newest_code(outbox.path());
+    let code = common::outbox::newest(outbox.path());
     let header = [("X-Confirmation-Code", code.as_str())];
     assert_eq!(write_off(&s, TOKEN, &header, &with_code).await.status, 200);
     let http = reqwest::Client::new();
@@ -390,7 +373,7 @@ async fn a_keyed_retry_after_its_code_was_spent_replays_and_a_second_use_is_refu
     let (s, outbox) = server("always").await;
     let body = points("10");
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
-    let code = newest_code(outbox.path());
+    let code = common::outbox::newest(outbox.path());
     let before = balance_points(&s).await;
     let headers = [
         ("X-Confirmation-Code", code.as_str()),
@@ -414,7 +397,7 @@ async fn two_write_offs_at_once_with_one_code_go_through_once() {
     let (s, outbox) = server("always").await;
     let body = points("10");
     assert_eq!(send(&s, TOKEN, SAMPLE.0, &body).await.status, 200);
-    let code = newest_code(outbox.path());
+    let code = common::outbox::newest(outbox.path());
     let before = balance_points(&s).await;
     let first = [
         ("X-Confirmation-Code", code.as_str()),
@@ -596,7 +579,7 @@ fn the_served_binary_sends_to_its_outbox_and_never_logs_a_code() {
         .as_u16()
     });
     assert_eq!(sent, 200, "{}", served.said());
-    let code = newest_code(dir.path());
+    let code = common::outbox::newest(dir.path());
     let status = rt.block_on(async {
         requests::write_off(&http, &requests::write_off_url(&base, SAMPLE.0), None, body)
             .header("X-Confirmation-Code", &code)

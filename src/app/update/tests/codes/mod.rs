@@ -29,6 +29,16 @@ fn server_codes(m: &mut Model, policy: CodePolicy) {
     });
 }
 
+/// The profile wants a code for every write-off and takes it from Mloyalty, which checks it.
+fn mloyalty_codes(m: &mut Model) {
+    m.codes = CodeAsk {
+        policy: CodePolicy::Always,
+        via: CodeVia::Mloyalty,
+        fallback: CodeFallback::Refuse,
+        service: true,
+    };
+}
+
 fn code_step(m: &Model) -> &CodeStep {
     match dialog_step(m) {
         WriteOffStep::Code(step) => step,
@@ -173,12 +183,7 @@ fn a_code_the_server_checks_goes_in_the_write_off_under_the_confirmed_key() {
 #[test]
 fn a_code_the_vendor_confirmed_is_not_sent_again_with_the_write_off() {
     let mut m = opened();
-    m.codes = CodeAsk {
-        policy: CodePolicy::Always,
-        via: CodeVia::Mloyalty,
-        fallback: CodeFallback::Refuse,
-        service: true,
-    };
+    mloyalty_codes(&mut m);
     code_sent(&mut m);
     let id = check(&mut m, "4321");
     let cmds = update(
@@ -198,12 +203,7 @@ fn a_code_the_vendor_confirmed_is_not_sent_again_with_the_write_off() {
 #[test]
 fn a_wrong_code_keeps_the_dialog_clears_the_field_and_writes_nothing() {
     let mut m = opened();
-    m.codes = CodeAsk {
-        policy: CodePolicy::Always,
-        via: CodeVia::Mloyalty,
-        fallback: CodeFallback::Refuse,
-        service: true,
-    };
+    mloyalty_codes(&mut m);
     code_sent(&mut m);
     let id = check(&mut m, "0000");
     let wrong = refusal(Reason::CodeWrong);
