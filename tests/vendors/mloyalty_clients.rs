@@ -393,6 +393,27 @@ fn client_python() -> Option<PathBuf> {
     None
 }
 
+/// A `loyalty serve` process over a database in `dir` whose Mloyalty manager is
+/// [`MANAGER`] with [`PASSWORD`], with the serve flags `extra`; killed when dropped.
+fn served_to_the_manager(dir: &std::path::Path, extra: &[&str]) -> (common::Reaped, String) {
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_loyalty"));
+    serve
+        .env_clear()
+        .env("LOYALTY_MANAGER_PASSWORD", PASSWORD)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--manager-user",
+            MANAGER,
+        ])
+        .args(extra)
+        .arg("--db")
+        .arg(dir.join("shop.db"));
+    common::same_clock(&mut serve);
+    common::spawn_serve(&mut serve)
+}
+
 /// The PyPI `mloyalty` 0.2.4 client against a `loyalty serve` process, through its own
 /// code: `get_request_params` (login, the JWT's claims), `_make_request` (the form it
 /// posts, ClientInfoPeriod by dates and by a `Reg` preset), `refresh_token`, and a call the
@@ -405,21 +426,7 @@ async fn the_pypi_client_logs_in_reads_registrations_and_renews() {
     };
     const DEMO: usize = 25;
     let dir = tempfile::tempdir().unwrap();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_loyalty"));
-    serve
-        .env_clear()
-        .env("LOYALTY_MANAGER_PASSWORD", PASSWORD)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--manager-user",
-            MANAGER,
-        ])
-        .args(["--demo", &DEMO.to_string(), "--db"])
-        .arg(dir.path().join("shop.db"));
-    common::same_clock(&mut serve);
-    let (_server, url) = common::spawn_serve(&mut serve);
+    let (_server, url) = served_to_the_manager(dir.path(), &["--demo", &DEMO.to_string()]);
 
     let year = preset_year(jiff::Timestamp::now()).to_string();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/mloyalty_client.py");
@@ -532,23 +539,10 @@ async fn the_pypi_client_sends_and_confirms_a_code() {
     };
     let dir = tempfile::tempdir().unwrap();
     let outbox = dir.path().join("outbox");
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_loyalty"));
-    serve
-        .env_clear()
-        .env("LOYALTY_MANAGER_PASSWORD", PASSWORD)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--manager-user",
-            MANAGER,
-        ])
-        .args(["--demo", "3", "--code-outbox"])
-        .arg(&outbox)
-        .arg("--db")
-        .arg(dir.path().join("shop.db"));
-    common::same_clock(&mut serve);
-    let (server, url) = common::spawn_serve(&mut serve);
+    let (server, url) = served_to_the_manager(
+        dir.path(),
+        &["--demo", "3", "--code-outbox", outbox.to_str().unwrap()],
+    );
 
     // A demo client's phone as the client's docstring asks for it: ten digits from 9 (the
     // seed's sample client has the seed's short number; the next has a whole one).
