@@ -4,36 +4,10 @@
 # store_rows NAME DB: seeding, then the till's phone search and the write-offs against the
 # 404 floor, the write-offs' accounting, and `serve --check` after the load.
 store_rows() {
-  local name=$1 db=$2 t0 seed_s before after
-  echo "$name: seeding $CLIENTS demo clients" >&2
-  # What the rows before wrote (the gigabytes of a copied database) goes to the disk first,
-  # not during the seeding.
-  sync
-  t0=$(now_ns)
-  start_server "$db" --demo "$CLIENTS"
-  wait_listening $PORT
-  seed_s=$(awk -v ns=$(($(now_ns) - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
-  row "$name: \`--demo $CLIENTS\` seeding" "$seed_s s" "—" "—" "under 60 s" "$(within "$seed_s" 60)"
-  # SQLite copies the seeding's WAL (gigabytes for a million clients) back into the file in
-  # the background, then cuts it back once writes pause; the rows below are about steady
-  # work, so they wait for that.
-  if [[ -e $db-wal ]]; then
-    local deadline=$((SECONDS + 600))
-    until (($(stat -c %s "$db-wal") <= 64 << 20)); do
-      ((SECONDS < deadline)) || { echo "$name: the WAL was not copied back in 10 min" >&2; exit 1; }
-      sleep 1
-    done
-  fi
-  # Autovacuum's first pass over the new tables and the checkpoint of the seeding would
-  # otherwise run under the rows below (by hand, write-offs' p99 went from 7 to 12–42 ms
-  # under that pass): both are done first, as an operator does after a bulk load and as
-  # SQLite's copy-back above is waited for.
-  if [[ $db == postgres://* ]]; then
-    "$PG_BIN/psql" -qtA "$db" -c "VACUUM (ANALYZE)" -c CHECKPOINT
-  fi
-  # The kernel may still be writing the seeding's gigabytes back to the disk: they are
-  # flushed first, so that the rows below measure steady work, not the seeding's tail.
-  sync
+  local name=$1 db=$2 before after
+  seed "$name" "$db"
+  row "$name: \`--demo $CLIENTS\` seeding" "$SEED_S s" "—" "—" "under 60 s" "$(within "$SEED_S" 60)"
+  settle "$name" "$db"
 
   wrk_get /nothing
   local floor_rate=$RATE floor_p99=$P99 alone_search="" alone_write=""
@@ -59,12 +33,7 @@ store_rows() {
     "≥ 5,000/s, p99 < 20 ms" \
     "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"
   check_write_offs "$name" "$before" "$after"
-  stop_server
-  "$BIN" serve --db "$db" --check >"$WORK/check.out" 2>&1 || {
-    echo "$name: serve --check found faults after the load:" >&2
-    cat "$WORK/check.out" >&2
-    FAILED=1
-  }
+  stop_and_check "$name" "$db"
 }
 
 # ---- SQLite -----------------------------------------------------------------------------------

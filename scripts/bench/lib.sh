@@ -103,11 +103,12 @@ wrk_get() {
   P99=$(awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
     f = (u == "ms") ? 1000 : (u == "s") ? 1000000 : 1; printf "%d", v * f }' "$WORK/wrk.out")
 }
-# write_offs NONCE [SECONDS]: $TILLS tills writing off 0.01 points each over the first 50,000
-# clients, over $DURATION unless told.
+# write_offs NONCE [SECONDS [SPAN]]: $TILLS tills writing off 0.01 points each over the first
+# SPAN clients (50,000 unless told), over $DURATION unless told.
 write_offs() {
+  local span=${3:-50000}
   wrk -t2 -c$TILLS -d"${2:-$DURATION}" --latency -s scripts/bench/write_off.lua \
-    "http://127.0.0.1:$PORT" -- 1234567 $((CLIENTS < 50000 ? CLIENTS : 50000)) "$TOKEN" "$1" \
+    "http://127.0.0.1:$PORT" -- 1234567 $((CLIENTS < span ? CLIENTS : span)) "$TOKEN" "$1" \
     >"$WORK/wrk.out"
   RATE=$(awk '/Requests\/sec/ { printf "%d", $2 }' "$WORK/wrk.out")
   read -r ACCEPTED REFUSED OTHER P99 < <(sed -n 's/^RESULT accepted=\([0-9]*\) refused=\([0-9]*\) other=\([0-9]*\) p50=[0-9]* p99=\([0-9]*\).*/\1 \2 \3 \4/p' "$WORK/wrk.out")
@@ -147,6 +148,55 @@ points() {
   postgres://*) "$PG_BIN/psql" -qtA "$1" -c "$sql" ;;
   *) sqlite3 "$1" "$sql" ;;
   esac
+}
+
+# seed NAME DB [serve args]: a server seeding $CLIENTS demo clients into DB, left running;
+# SEED_S is how long until it listened.
+seed() {
+  local name=$1 db=$2 t0
+  shift 2
+  echo "$name: seeding $CLIENTS demo clients" >&2
+  # What the rows before wrote (the gigabytes of a copied database) goes to the disk first,
+  # not during the seeding.
+  sync
+  t0=$(now_ns)
+  start_server "$db" --demo "$CLIENTS" "$@"
+  wait_listening $PORT
+  SEED_S=$(awk -v ns=$(($(now_ns) - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+}
+# settle NAME DB: after a seeding, what an operator waits for or does after a bulk load.
+settle() {
+  local name=$1 db=$2
+  # SQLite copies the seeding's WAL (gigabytes for a million clients) back into the file in
+  # the background, then cuts it back once writes pause; the rows below are about steady
+  # work, so they wait for that.
+  if [[ -e $db-wal ]]; then
+    local deadline=$((SECONDS + 600))
+    until (($(stat -c %s "$db-wal") <= 64 << 20)); do
+      ((SECONDS < deadline)) || { echo "$name: the WAL was not copied back in 10 min" >&2; exit 1; }
+      sleep 1
+    done
+  fi
+  # Autovacuum's first pass over the new tables and the checkpoint of the seeding would
+  # otherwise run under the rows below (by hand, write-offs' p99 went from 7 to 12–42 ms
+  # under that pass): both are done first, as an operator does after a bulk load and as
+  # SQLite's copy-back above is waited for.
+  if [[ $db == postgres://* ]]; then
+    "$PG_BIN/psql" -qtA "$db" -c "VACUUM (ANALYZE)" -c CHECKPOINT
+  fi
+  # The kernel may still be writing the seeding's gigabytes back to the disk: they are
+  # flushed first, so that the rows below measure steady work, not the seeding's tail.
+  sync
+}
+
+# stop_and_check NAME DB: the server stopped, then `serve --check` over what the load left.
+stop_and_check() {
+  stop_server
+  "$BIN" serve --db "$2" --check >"$WORK/check.out" 2>&1 || {
+    echo "$1: serve --check found faults after the load:" >&2
+    cat "$WORK/check.out" >&2
+    FAILED=1
+  }
 }
 
 # ---- the console in a terminal -------------------------------------------------------------------
