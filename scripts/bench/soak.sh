@@ -77,10 +77,11 @@ soak_sample() {
 }
 
 # soak_prunes FROM_LINE: the key sweeps PostgreSQL logged since that line of the server's
-# log (`loyalty::keys` at debug): how many, the keys they forgot, the longest in µs.
+# log (`loyalty::keys` at debug): how many, the keys they forgot, their mean and longest time.
 soak_prunes() {
   tail -n +"$1" "$WORK/server.log" | sed -n 's/.*expired idempotency keys swept forgotten=\([0-9]*\) micros=\([0-9]*\).*/\1 \2/p' |
-    awk '{ n++; f += $1; if ($2 > m) m = $2 } END { printf "%d sweeps, %d keys, longest %.2f ms", n, f, m / 1000 }'
+    awk '{ n++; f += $1; t += $2; if ($2 > m) m = $2 }
+      END { printf "%d sweeps, %d keys, mean %.2f ms, longest %.2f ms", n, f, n ? t / n / 1000 : 0, m / 1000 }'
 }
 
 # soak NAME DB: seeds, trades $SOAK_MINUTES minutes, prints a line a minute and the goals.
@@ -120,10 +121,12 @@ soak() {
     fi
     out=$WORK/soak-$name-$m.out
     wrk -t$TILLS -c$TILLS -d60s --latency -s scripts/bench/soak/trading.lua \
-      "http://127.0.0.1:$PORT" -- $SOAK_FIRST "$CLIENTS" "$TOKEN" "$name-$m-$$" "$SOAK_PIN" >"$out" 2>"$out.err"
+      "http://127.0.0.1:$PORT" -- $SOAK_FIRST "$CLIENTS" "$TOKEN" "$name-$m-$$" "$SOAK_PIN" >"$out" 2>"$out.err" ||
+      { echo "$name: minute $m: wrk failed ($?):" >&2; cat "$out" "$out.err" >&2; exit 1; }
     t_end=$(now_ns)
     local result rate p50 p99 n
     result=$(grep '^RESULT ' "$out") || { echo "$name: minute $m: wrk gave no result:" >&2; cat "$out" "$out.err" >&2; exit 1; }
+    grep '^OTHER ' "$out" >&2 || true
     rate=$(awk '/Requests\/sec/ { printf "%d", $2 }' "$out")
     p50=$(sed 's/.* p50=\([0-9]*\).*/\1/' <<<"$result")
     p99=$(sed 's/.* p99=\([0-9]*\).*/\1/' <<<"$result")

@@ -24,9 +24,14 @@ function init(args)
   kind = nil
   hold_tx = nil -- a hold this thread made and has not yet spent or cancelled
   last_op = nil -- a write-off this thread made and has not reversed
-  ok, refused, other = {}, {}, {}
-  for _, k in ipairs(KINDS) do ok[k], refused[k], other[k] = 0, 0, 0 end
+  -- Counters are plain numbers (`ok_search`, ...): done() reads them across threads.
+  for _, k in ipairs(KINDS) do
+    _G["ok_" .. k], _G["refused_" .. k], _G["other_" .. k] = 0, 0, 0
+  end
+  first_other = ""
 end
+
+local function bump(what) _G[what .. "_" .. kind] = _G[what .. "_" .. kind] + 1 end
 
 local function client() return first + math.random(0, span - 1) end
 
@@ -87,19 +92,19 @@ end
 
 function response(status, headers, body)
   if status == 200 then
-    ok[kind] = ok[kind] + 1
+    bump("ok")
     if kind == "write_off" then
-      local id = string.match(body, '"operationId"%s*:%s*(%d+)')
+      local id = string.match(body or "", '"operationId"%s*:%s*(%d+)')
       if id then last_op = { id = id, client = pending_client } end
     elseif kind == "hold" then
-      hold_tx = string.match(body, '"transactionId"%s*:%s*"?([%w%-]+)')
+      hold_tx = string.match(body or "", '"transactionId"%s*:%s*"?([%w%-]+)')
     end
   elseif status == 422 then
-    refused[kind] = refused[kind] + 1
+    bump("refused")
   else
-    other[kind] = other[kind] + 1
-    if other[kind] <= 3 then
-      io.stderr:write(string.format("%s answered %d: %s\n", kind, status, string.sub(body, 1, 200)))
+    bump("other")
+    if first_other == "" then
+      first_other = string.format("%s answered %d: %s", kind, status, string.sub(body or "", 1, 200))
     end
   end
 end
@@ -109,11 +114,18 @@ function done(summary, latency, requests)
   for _, k in ipairs(KINDS) do
     local a, r, o = 0, 0, 0
     for _, t in ipairs(threads) do
-      a = a + t:get("ok")[k]
-      r = r + t:get("refused")[k]
-      o = o + t:get("other")[k]
+      a = a + t:get("ok_" .. k)
+      r = r + t:get("refused_" .. k)
+      o = o + t:get("other_" .. k)
     end
     table.insert(parts, string.format("%s=%d/%d/%d", k, a, r, o))
+  end
+  for _, t in ipairs(threads) do
+    local first = t:get("first_other")
+    if first ~= "" then
+      io.write("OTHER " .. first .. "\n")
+      break
+    end
   end
   io.write(string.format("RESULT %s requests=%d p50=%d p99=%d\n", table.concat(parts, " "),
     summary.requests, latency:percentile(50), latency:percentile(99)))
