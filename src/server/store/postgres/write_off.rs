@@ -2,9 +2,7 @@
 //! The rules are the schema's own functions (`assets/postgres/002_write_off.sql`), so a
 //! write-off is one statement and a hold checks by the same definitions.
 
-use super::super::{
-    Answer, Idempotency, Keyed, Made, Refusal, StoreError, Written,
-};
+use super::super::{Answer, Idempotency, Keyed, Made, Refusal, StoreError, Written};
 use super::Postgres;
 use crate::domain::{Amount, Balances, ClientId, CouponId, Currency, OperationId, WriteOff};
 use crate::server::store::rules::limits::{self, Spent};

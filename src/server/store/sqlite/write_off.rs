@@ -9,8 +9,7 @@ use super::holds::{coupon_held, held};
 use crate::domain::{Amount, ClientId, CouponId, OperationId, WriteOff};
 use crate::server::store::rules::limits::{self, Spent};
 use crate::server::store::rules::spending::{
-    Answer, CouponRow, Idempotency, Keyed, Made, Written, coupon_verdict,
-    may_spend,
+    Answer, CouponRow, Idempotency, Keyed, Made, Written, coupon_verdict, may_spend,
 };
 use crate::server::store::{Refusal, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -37,10 +36,8 @@ impl Sqlite {
         answer: Answer,
     ) -> Result<Keyed, StoreError> {
         let retention_ms = self.key_retention_ms;
-        self.run_write(move |c| {
-            write_off_once(c, id, &request, &made, &idem, retention_ms, answer)
-        })
-        .await
+        self.run_write(move |c| write_off_once(c, id, &request, &made, &idem, retention_ms, answer))
+            .await
     }
 }
 
