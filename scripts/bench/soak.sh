@@ -52,25 +52,33 @@ soak_sql() {
   esac
 }
 
-# soak_sample NAME DB: sets RSS_MB, DB_MB, WAL (what the WAL did or holds), KEYS.
-PG_WAL_BYTES=0 PG_CKPT_TIMED=0 PG_CKPT_REQ=0
+# soak_sample DB: sets RSS_MB (and RSS_ANON_MB, the heap's part: a SQLite server's RSS also
+# counts the database's pages it maps), DB_MB, WAL (what the WAL did or holds), KEYS. One
+# psql call on PostgreSQL: the samples are the gap between two minutes of load.
+PG_WAL_BYTES=0 PG_CKPT_TIMED=0 PG_CKPT_REQ=0 PG_CKPT_SQL=
 soak_sample() {
   RSS_MB=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status")
-  KEYS=$(soak_sql "$2" "SELECT count(*) FROM idempotency_keys")
-  if [[ $2 == postgres://* ]]; then
+  RSS_ANON_MB=$(awk '/^RssAnon:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status")
+  if [[ $1 == postgres://* ]]; then
     local wal timed req
-    DB_MB=$(soak_sql "$2" "SELECT round(pg_database_size(current_database()) / 1048576.0, 1)")
-    wal=$(soak_sql "$2" "SELECT wal_bytes FROM pg_stat_wal")
-    # PostgreSQL 17 moved the checkpoints' counts to their own view.
-    if (($(soak_sql "$2" "SHOW server_version_num") >= 170000)); then
-      IFS='|' read -r timed req < <(soak_sql "$2" "SELECT num_timed, num_requested FROM pg_stat_checkpointer")
-    else
-      IFS='|' read -r timed req < <(soak_sql "$2" "SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter")
+    if [[ -z $PG_CKPT_SQL ]]; then
+      # PostgreSQL 17 moved the checkpoints' counts to their own view.
+      if (($(soak_sql "$1" "SHOW server_version_num") >= 170000)); then
+        PG_CKPT_SQL="SELECT num_timed, num_requested FROM pg_stat_checkpointer"
+      else
+        PG_CKPT_SQL="SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter"
+      fi
     fi
+    IFS='|' read -r KEYS DB_MB wal timed req < <(soak_sql "$1" "SELECT (SELECT count(*) FROM idempotency_keys),
+      round(pg_database_size(current_database()) / 1048576.0, 1), (SELECT wal_bytes FROM pg_stat_wal), c.*
+      FROM ($PG_CKPT_SQL) c")
     WAL="$(awk -v b=$((wal - PG_WAL_BYTES)) 'BEGIN { printf "%.1f", b / 1048576 }') MB, ckpt $((timed - PG_CKPT_TIMED))/$((req - PG_CKPT_REQ))"
     PG_WAL_BYTES=$wal PG_CKPT_TIMED=$timed PG_CKPT_REQ=$req
   else
-    local db=$(stat -c %s "$2") wal=$(stat -c %s "$2-wal" 2>/dev/null || echo 0)
+    local db wal
+    KEYS=$(soak_sql "$1" "SELECT count(*) FROM idempotency_keys")
+    db=$(stat -c %s "$1")
+    wal=$(stat -c %s "$1-wal" 2>/dev/null || echo 0)
     DB_MB=$(awk -v b=$((db + wal)) 'BEGIN { printf "%.1f", b / 1048576 }')
     WAL="-wal $(awk -v b="$wal" 'BEGIN { printf "%.1f", b / 1048576 }') MB"
   fi
@@ -106,10 +114,10 @@ soak() {
   sync
   before=$(points "$db")
   ledger0=$(soak_sql "$db" "SELECT coalesce(max(id), 0) FROM ledger")
-  soak_sample "$name" "$db" # the WAL and checkpoint counters' starting points
+  soak_sample "$db" # the WAL and checkpoint counters' starting points
   local table=$WORK/soak-$name.md data=$WORK/soak-$name.tsv
   {
-    echo "| minute | requests/s | p50 | p99 | server RSS | database on disk | WAL, checkpoints (timed/requested) | idempotency keys | key sweeps |"
+    echo "| minute | requests/s | p50 | p99 | server RSS (heap) | database on disk | WAL, checkpoints (timed/requested) | idempotency keys | key sweeps |"
     echo "|---|---|---|---|---|---|---|---|---|"
   } >"$table"
   : >"$data"
@@ -143,13 +151,13 @@ soak() {
     # Every write-off and reversal (accepted or refused) leaves its key.
     KEYED+=($(($(count write_off 1) + $(count write_off 2) + $(count reversal 1) + $(count reversal 2))))
     made_keys=$((made_keys + KEYED[-1]))
-    soak_sample "$name" "$db"
+    soak_sample "$db"
     local prunes="per write-off"
     if [[ $db == postgres://* ]]; then prunes=$(soak_prunes "$last_line"); fi
     P99S+=("$p99") RSSS+=("$RSS_MB") KEYSS+=("$KEYS")
-    echo "| $m | $rate | $(ms "$p50") | $(ms "$p99") | $RSS_MB MB | $DB_MB MB | $WAL | $KEYS | $prunes |" >>"$table"
+    echo "| $m | $rate | $(ms "$p50") | $(ms "$p99") | $RSS_MB MB ($RSS_ANON_MB) | $DB_MB MB | $WAL | $KEYS | $prunes |" >>"$table"
     echo "$m $(awk -v us="$p99" 'BEGIN { print us / 1000 }') $RSS_MB" >>"$data"
-    echo "  $name minute $m: $rate/s, p50 $(ms "$p50"), p99 $(ms "$p99"), RSS $RSS_MB MB, db $DB_MB MB, $WAL, $KEYS keys, sweeps: $prunes" >&2
+    echo "  $name minute $m: $rate/s, p50 $(ms "$p50"), p99 $(ms "$p99"), RSS $RSS_MB MB (heap $RSS_ANON_MB), db $DB_MB MB, $WAL, $KEYS keys, sweeps: $prunes" >&2
   done
   sleep 1 # the requests in flight when the last minute stopped are carried out
   after=$(points "$db")
