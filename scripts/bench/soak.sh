@@ -52,9 +52,9 @@ soak_sql() {
   esac
 }
 
-# soak_sample DB: sets RSS_MB (and RSS_ANON_MB, the heap's part: a SQLite server's RSS also
-# counts the database's pages it maps), DB_MB, WAL (what the WAL did or holds), KEYS. One
-# psql call on PostgreSQL: the samples are the gap between two minutes of load.
+# soak_sample DB: sets RSS_MB (and RSS_ANON_MB, its heap: what is not mapped files, such as
+# SQLite's page caches), DB_MB, WAL (what the WAL did or holds), KEYS. One psql call on
+# PostgreSQL: the samples are the gap between two minutes of load.
 PG_WAL_BYTES=0 PG_CKPT_TIMED=0 PG_CKPT_REQ=0 PG_CKPT_SQL=
 soak_sample() {
   RSS_MB=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status")
