@@ -84,17 +84,17 @@ soak_sample() {
   fi
 }
 
-# soak_prunes FROM_LINE: the key sweeps PostgreSQL logged since that line of the server's
-# log (`loyalty::keys` at debug): how many, the keys they forgot, their mean and longest time.
+# soak_prunes FROM_BYTE: the key sweeps PostgreSQL logged since that byte of the server's
+# log (by byte, not line: the log grows by a line per write-off) (`loyalty::keys` at debug): how many, the keys they forgot, their mean and longest time.
 soak_prunes() {
-  tail -n +"$1" "$WORK/server.log" | sed -n 's/.*expired idempotency keys swept forgotten=\([0-9]*\) micros=\([0-9]*\).*/\1 \2/p' |
+  tail -c +"$1" "$WORK/server.log" | sed -n 's/.*expired idempotency keys swept forgotten=\([0-9]*\) micros=\([0-9]*\).*/\1 \2/p' |
     awk '{ n++; f += $1; t += $2; if ($2 > m) m = $2 }
       END { printf "%d sweeps, %d keys, mean %.2f ms, longest %.2f ms", n, f, n ? t / n / 1000 : 0, m / 1000 }'
 }
 
 # soak NAME DB: seeds, trades $SOAK_MINUTES minutes, prints a line a minute and the goals.
 soak() {
-  local name=$1 db=$2 before after last_line m out
+  local name=$1 db=$2 before after log_from m out
   local -a P99S=() RSSS=() KEYED=() KEYSS=()
   local wo=0 hwo=0 rev=0 others=0 made_keys=0 ledger0 gap_max=0 t_end=0
   echo "$name: seeding $CLIENTS demo clients, then $SOAK_MINUTES minutes of trading" >&2
@@ -122,7 +122,7 @@ soak() {
   } >"$table"
   : >"$data"
   for ((m = 1; m <= SOAK_MINUTES; m++)); do
-    last_line=$(($(wc -l <"$WORK/server.log") + 1))
+    log_from=$(($(stat -c %s "$WORK/server.log") + 1))
     if ((t_end)); then
       local gap=$((($(now_ns) - t_end) / 1000000))
       if ((gap > gap_max)); then gap_max=$gap; fi
@@ -153,7 +153,7 @@ soak() {
     made_keys=$((made_keys + KEYED[-1]))
     soak_sample "$db"
     local prunes="per write-off"
-    if [[ $db == postgres://* ]]; then prunes=$(soak_prunes "$last_line"); fi
+    if [[ $db == postgres://* ]]; then prunes=$(soak_prunes "$log_from"); fi
     P99S+=("$p99") RSSS+=("$RSS_MB") KEYSS+=("$KEYS")
     echo "| $m | $rate | $(ms "$p50") | $(ms "$p99") | $RSS_MB MB ($RSS_ANON_MB) | $DB_MB MB | $WAL | $KEYS | $prunes |" >>"$table"
     echo "$m $(awk -v us="$p99" 'BEGIN { print us / 1000 }') $RSS_MB" >>"$data"
