@@ -89,6 +89,11 @@ pub enum Command {
         /// Do not serve: bring the database's schema up to this version's, and exit.
         #[arg(long, conflicts_with = "check")]
         migrate: bool,
+        /// How long an idempotency key's answer is remembered, e.g. 48h, 90m, 5m: a
+        /// retry within it gets the first answer, not a second movement. Below 24h the
+        /// callers' promise of a day is broken: for soaks and tests.
+        #[arg(long, value_name = "DURATION", default_value = "48h", value_parser = crate::serve::parse_retention)]
+        key_retention: std::time::Duration,
         #[command(flatten)]
         limits: crate::serve::LimitArgs,
         #[command(flatten)]

@@ -96,6 +96,7 @@ async fn main() -> ExitCode {
             check: false,
             migrate: false,
             manage: None,
+            key_retention,
             limits,
             codes,
         }) => {
@@ -122,7 +123,7 @@ async fn main() -> ExitCode {
                 jwt_without_token: mloyalty_jwt_without_token,
             };
             logging::to_stderr(&log);
-            serve::serve(listen, db, demo, credentials, limits, codes).await
+            serve::serve(listen, db, demo, credentials, key_retention, limits, codes).await
         }
         // clap requires --db unless a subcommand is given.
         Some(Command::Serve { db: None, .. }) => Err("serve needs --db".into()),

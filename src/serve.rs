@@ -109,6 +109,20 @@ impl LimitArgs {
     }
 }
 
+/// The day within which callers are promised a retry gets the first answer.
+const PROMISED_RETENTION: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// `--key-retention`: a duration as `48h`, `90m`, `1h 30m` or `PT48H`, of at least a second.
+pub fn parse_retention(text: &str) -> Result<std::time::Duration, String> {
+    let span: jiff::SignedDuration = text
+        .parse()
+        .map_err(|e| format!("{text:?} is not a duration such as 48h or 90m: {e}"))?;
+    std::time::Duration::try_from(span)
+        .ok()
+        .filter(|d| d.as_secs() >= 1)
+        .ok_or_else(|| format!("{text:?}: a key must be kept at least a second"))
+}
+
 /// What each vendor format of the server asks of its callers.
 pub struct Credentials {
     pub token: Given,
@@ -123,6 +137,7 @@ pub async fn serve(
     db: DbTarget,
     demo_clients: Option<u64>,
     credentials: Credentials,
+    key_retention: std::time::Duration,
     limits: LimitArgs,
     codes: CodeArgs,
 ) -> Result<(), String> {
@@ -158,7 +173,14 @@ pub async fn serve(
     }
     let store = Store::open(&db)
         .await
-        .map_err(|e| format!("database {db}: {e}"))?;
+        .map_err(|e| format!("database {db}: {e}"))?
+        .with_key_retention(key_retention);
+    if key_retention < PROMISED_RETENTION {
+        tracing::warn!(
+            "idempotency keys are kept {}: less than the day a till may retry in",
+            jiff::SignedDuration::try_from(key_retention).unwrap_or_default()
+        );
+    }
     let users = store
         .users()
         .await
@@ -322,4 +344,21 @@ pub async fn check_database(db: &DbTarget) -> Result<(), String> {
         report.ledger_entries
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_retention;
+    use std::time::Duration;
+
+    #[test]
+    fn key_retention_reads_friendly_and_iso_durations_of_a_second_or_more() {
+        assert_eq!(parse_retention("48h"), Ok(Duration::from_secs(48 * 3600)));
+        assert_eq!(parse_retention("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_retention("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_retention("PT2S"), Ok(Duration::from_secs(2)));
+        for bad in ["0s", "500ms", "-5m", "soon", ""] {
+            assert!(parse_retention(bad).is_err(), "{bad}");
+        }
+    }
 }

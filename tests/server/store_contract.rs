@@ -1039,6 +1039,62 @@ async fn postgres_keeps_the_contract() {
     contract(|| postgres(&cluster)).await;
 }
 
+/// `serve --key-retention`: a key older than the store's retention is forgotten (its
+/// request runs afresh), a younger one still answers with its first reply.
+async fn keys_are_forgotten_past_a_shorter_retention(store: Store) {
+    store.seed_demo(CLIENTS, anchor()).await.unwrap();
+    let store = store.with_key_retention(std::time::Duration::from_secs(5 * 60));
+    let client = ClientId(SAMPLE_CLIENT_ID + 2);
+    let before = store.balances(client).await.unwrap().points;
+    let idem = |key: &str| Idempotency {
+        scope: "till-1".into(),
+        key: key.into(),
+        fingerprint: format!("fp-{key}"),
+    };
+    let once = |key: &'static str, at: Timestamp| {
+        store.write_off_once(client, points(1), made(at), idem(key), answer)
+    };
+    let first = |keyed: Keyed| match keyed {
+        Keyed::Fresh(Ok(written)) => answer(Ok(written.operation)),
+        other => panic!("expected a fresh write-off, got {other:?}"),
+    };
+    let old = first(once("old", anchor()).await.unwrap());
+    let young = first(
+        once("young", anchor() + SignedDuration::from_mins(3))
+            .await
+            .unwrap(),
+    );
+    assert_ne!(old, young);
+    // Five minutes and a millisecond after the first: the young key (two minutes old)
+    // repeats its reply, and its sweep forgot the old one, whose request runs afresh.
+    let later = anchor() + SignedDuration::from_mins(5) + SignedDuration::from_millis(1);
+    match once("young", later).await.unwrap() {
+        Keyed::Replay { status, body } => assert_eq!((status, body), young),
+        other => panic!("the young key must replay, got {other:?}"),
+    }
+    let again = first(once("old", later).await.unwrap());
+    assert_ne!(again, old, "a forgotten key makes a new operation");
+    assert_eq!(
+        store.balances(client).await.unwrap().points,
+        Amount::from_minor(before.minor() - 3),
+        "three write-offs moved money: old, young, and old again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_forgets_keys_past_a_shorter_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    keys_are_forgotten_past_a_shorter_retention(sqlite(&dir, "retention.db").await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_forgets_keys_past_a_shorter_retention() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    keys_are_forgotten_past_a_shorter_retention(postgres(&cluster).await).await;
+}
+
 /// Every index and constraint of a PostgreSQL database, as its definition, with whether it
 /// was checked against the rows.
 async fn structure(url: &str) -> Vec<String> {

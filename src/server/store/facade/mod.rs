@@ -33,6 +33,17 @@ impl Store {
         }
     }
 
+    /// The store remembering idempotency keys for `retention` (`serve --key-retention`)
+    /// instead of [`super::KEY_RETENTION_MS`]; before the store is shared, as clones keep
+    /// their own copy.
+    pub fn with_key_retention(self, retention: std::time::Duration) -> Store {
+        let ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+        match self {
+            Store::Sqlite(s) => Store::Sqlite(s.with_key_retention(ms)),
+            Store::Postgres(p) => Store::Postgres(p.with_key_retention(ms)),
+        }
+    }
+
     /// A SQLite file (the embedded default and tests).
     pub fn open_sqlite(path: &std::path::Path) -> Result<Store, StoreError> {
         Sqlite::open(path).map(Store::Sqlite)

@@ -82,6 +82,8 @@ pub struct Postgres {
     pool: Pool,
     /// When this instance last deleted expired idempotency keys (ms since the epoch).
     keys_swept_ms: Arc<AtomicI64>,
+    /// How long idempotency keys are remembered (`serve --key-retention`).
+    key_retention_ms: i64,
     lookups: Arc<lookups::Lookups>,
 }
 
@@ -115,10 +117,19 @@ impl Postgres {
         let store = Postgres {
             pool: pool.clone(),
             keys_swept_ms: Arc::new(AtomicI64::new(i64::MIN)),
+            key_retention_ms: super::KEY_RETENTION_MS,
             lookups: Arc::new(lookups::Lookups::new(pool.clone())),
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Remembers idempotency keys `ms` milliseconds (`Store::with_key_retention`).
+    pub fn with_key_retention(self, ms: i64) -> Postgres {
+        Postgres {
+            key_retention_ms: ms,
+            ..self
+        }
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {

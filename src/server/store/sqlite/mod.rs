@@ -39,6 +39,8 @@ pub struct Sqlite {
     idle: Arc<Mutex<Vec<Connection>>>,
     connections: Arc<tokio::sync::Semaphore>,
     writer: Arc<Writer>,
+    /// How long idempotency keys are remembered (`serve --key-retention`).
+    key_retention_ms: i64,
 }
 
 /// Most connections open at once: readers of WAL go on in parallel, two per core is plenty
@@ -58,7 +60,16 @@ impl Sqlite {
             idle: Arc::new(Mutex::new(Vec::new())),
             connections: Arc::new(tokio::sync::Semaphore::new(POOL_SIZE)),
             writer: Arc::new(writer),
+            key_retention_ms: super::KEY_RETENTION_MS,
         })
+    }
+
+    /// Remembers idempotency keys `ms` milliseconds (`Store::with_key_retention`).
+    pub fn with_key_retention(self, ms: i64) -> Sqlite {
+        Sqlite {
+            key_retention_ms: ms,
+            ..self
+        }
     }
 
     pub fn path(&self) -> &Path {

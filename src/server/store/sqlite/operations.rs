@@ -43,8 +43,9 @@ impl Sqlite {
         idem: Idempotency,
         answer: Answer,
     ) -> Result<Keyed, StoreError> {
+        let retention_ms = self.key_retention_ms;
         self.run_write(move |c| {
-            once(c, &made, &idem, answer, |sp| {
+            once(c, &made, &idem, retention_ms, answer, |sp| {
                 apply_reversal(sp, &reversal, &made)
             })
         })

@@ -9,8 +9,7 @@ use super::holds::{coupon_held, held};
 use crate::domain::{Amount, ClientId, CouponId, OperationId, WriteOff};
 use crate::server::store::rules::limits::{self, Spent};
 use crate::server::store::rules::spending::{
-    Answer, CouponRow, Idempotency, KEY_RETENTION_MS, Keyed, Made, Written, coupon_verdict,
-    may_spend,
+    Answer, CouponRow, Idempotency, Keyed, Made, Written, coupon_verdict, may_spend,
 };
 use crate::server::store::{Refusal, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -36,7 +35,8 @@ impl Sqlite {
         idem: Idempotency,
         answer: Answer,
     ) -> Result<Keyed, StoreError> {
-        self.run_write(move |c| write_off_once(c, id, &request, &made, &idem, answer))
+        let retention_ms = self.key_retention_ms;
+        self.run_write(move |c| write_off_once(c, id, &request, &made, &idem, retention_ms, answer))
             .await
     }
 }
@@ -65,9 +65,10 @@ pub fn write_off_once(
     request: &WriteOff,
     made: &Made,
     idem: &Idempotency,
+    retention_ms: i64,
     answer: impl Fn(Result<OperationId, &StoreError>) -> (u16, String),
 ) -> Result<Keyed, StoreError> {
-    once(conn, made, idem, answer, |sp| {
+    once(conn, made, idem, retention_ms, answer, |sp| {
         apply_write_off(sp, id, request, made)
     })
 }
@@ -79,13 +80,14 @@ pub(super) fn once(
     conn: &mut Connection,
     made: &Made,
     idem: &Idempotency,
+    retention_ms: i64,
     answer: impl Fn(Result<OperationId, &StoreError>) -> (u16, String),
     apply: impl FnOnce(&Connection) -> Result<Written, StoreError>,
 ) -> Result<Keyed, StoreError> {
     let mut tx = conn.savepoint()?;
     let now_ms = made.at.as_millisecond();
     tx.prepare_cached("DELETE FROM idempotency_keys WHERE created_ms < ?1")?
-        .execute([now_ms - KEY_RETENTION_MS])?;
+        .execute([now_ms - retention_ms])?;
     let known: Option<(String, u16, String)> = tx
         .prepare_cached(
             "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = ?1 AND key = ?2",
@@ -277,6 +279,7 @@ mod tests {
     use super::super::testing::seeded;
     use super::*;
     use crate::domain::Amount;
+    use crate::server::store::KEY_RETENTION_MS;
     use jiff::Timestamp;
 
     #[test]
@@ -309,6 +312,7 @@ mod tests {
                         &request,
                         &made,
                         &idem,
+                        KEY_RETENTION_MS,
                         |_| (200, String::new()),
                     )
                 })
