@@ -69,7 +69,11 @@ soak_sample() {
         PG_CKPT_SQL="SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter"
       fi
     fi
-    IFS='|' read -r KEYS DB_MB wal timed req < <(soak_sql "$1" "SELECT (SELECT count(*) FROM idempotency_keys),
+    # The key table's dead rows and autovacuum's passes over it beside its live ones: a sweep
+    # that deletes by age reads past the rows the sweeps before it deleted until they are vacuumed.
+    IFS='|' read -r KEYS KEYS_DEAD KEYS_VACUUMS DB_MB wal timed req < <(soak_sql "$1" "SELECT (SELECT count(*) FROM idempotency_keys),
+      (SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'idempotency_keys'),
+      (SELECT autovacuum_count FROM pg_stat_user_tables WHERE relname = 'idempotency_keys'),
       round(pg_database_size(current_database()) / 1048576.0, 1), (SELECT wal_bytes FROM pg_stat_wal), c.*
       FROM ($PG_CKPT_SQL) c")
     WAL="$(awk -v b=$((wal - PG_WAL_BYTES)) 'BEGIN { printf "%.1f", b / 1048576 }') MB, ckpt $((timed - PG_CKPT_TIMED))/$((req - PG_CKPT_REQ))"
@@ -77,6 +81,7 @@ soak_sample() {
   else
     local db wal
     KEYS=$(soak_sql "$1" "SELECT count(*) FROM idempotency_keys")
+    KEYS_DEAD=— KEYS_VACUUMS=—
     db=$(stat -c %s "$1")
     wal=$(stat -c %s "$1-wal" 2>/dev/null || echo 0)
     DB_MB=$(awk -v b=$((db + wal)) 'BEGIN { printf "%.1f", b / 1048576 }')
@@ -117,7 +122,7 @@ soak() {
   soak_sample "$db" # the WAL and checkpoint counters' starting points
   local table=$WORK/soak-$name.md data=$WORK/soak-$name.tsv
   {
-    echo "| minute | requests/s | p50 | p99 | server RSS (heap) | database on disk | WAL, checkpoints (timed/requested) | idempotency keys | key sweeps |"
+    echo "| minute | requests/s | p50 | p99 | server RSS (heap) | database on disk | WAL, checkpoints (timed/requested) | idempotency keys (dead, autovacuum passes) | key sweeps |"
     echo "|---|---|---|---|---|---|---|---|---|"
   } >"$table"
   : >"$data"
@@ -155,9 +160,9 @@ soak() {
     local prunes="per write-off"
     if [[ $db == postgres://* ]]; then prunes=$(soak_prunes "$log_from"); fi
     P99S+=("$p99") RSSS+=("$RSS_MB") KEYSS+=("$KEYS")
-    echo "| $m | $rate | $(ms "$p50") | $(ms "$p99") | $RSS_MB MB ($RSS_ANON_MB) | $DB_MB MB | $WAL | $KEYS | $prunes |" >>"$table"
+    echo "| $m | $rate | $(ms "$p50") | $(ms "$p99") | $RSS_MB MB ($RSS_ANON_MB) | $DB_MB MB | $WAL | $KEYS (dead $KEYS_DEAD, vacuumed $KEYS_VACUUMS) | $prunes |" >>"$table"
     echo "$m $(awk -v us="$p99" 'BEGIN { print us / 1000 }') $RSS_MB" >>"$data"
-    echo "  $name minute $m: $rate/s, p50 $(ms "$p50"), p99 $(ms "$p99"), RSS $RSS_MB MB (heap $RSS_ANON_MB), db $DB_MB MB, $WAL, $KEYS keys, sweeps: $prunes" >&2
+    echo "  $name minute $m: $rate/s, p50 $(ms "$p50"), p99 $(ms "$p99"), RSS $RSS_MB MB (heap $RSS_ANON_MB), db $DB_MB MB, $WAL, $KEYS keys (dead $KEYS_DEAD, vacuumed $KEYS_VACUUMS), sweeps: $prunes" >&2
   done
   sleep 1 # the requests in flight when the last minute stopped are carried out
   after=$(points "$db")
