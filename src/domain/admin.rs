@@ -180,7 +180,11 @@ impl RegistrationQuery {
             d.tomorrow().ok().filter(|next| *next <= to)
         })
         .filter(move |d| *d <= to)
-        .map(move |d| RegistrationQuery { from: d, to: d, pos })
+        .map(move |d| RegistrationQuery {
+            from: d,
+            to: d,
+            pos,
+        })
     }
 
     /// How many days [`RegistrationQuery::days`] yields.
@@ -365,7 +369,11 @@ mod tests {
         for pair in days.windows(2) {
             let end = last_instant(pair[0].to, &berlin).unwrap();
             let start = first_instant(pair[1].from, &berlin).unwrap();
-            assert_eq!(start.duration_since(end), jiff::SignedDuration::from_millis(1), "{pair:?}");
+            assert_eq!(
+                start.duration_since(end),
+                jiff::SignedDuration::from_millis(1),
+                "{pair:?}"
+            );
         }
         let row = |ms: i64| Registration {
             client: ms,
@@ -386,7 +394,10 @@ mod tests {
             .map(row)
             .collect();
         let (whole, _) = month.within(rows.clone(), &berlin);
-        let by_day: usize = days.iter().map(|d| d.within(rows.clone(), &berlin).0.len()).sum();
+        let by_day: usize = days
+            .iter()
+            .map(|d| d.within(rows.clone(), &berlin).0.len())
+            .sum();
         assert_eq!(by_day, whole.len());
         assert_eq!(whole.len(), rows.len() - 4);
     }
