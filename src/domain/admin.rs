@@ -162,7 +162,36 @@ pub struct RegistrationQuery {
     pub pos: Option<i64>,
 }
 
+/// Most days one period may span when split by [`RegistrationQuery::days`]: a few years, far
+/// past any preset, so that a mistyped year (`01.01.0026`) is refused instead of asked for
+/// day by day.
+pub const REGISTRATION_DAYS_MAX: usize = 3 * 366;
+
 impl RegistrationQuery {
+    /// The period as one query per day, first to last, each at the same point of sale.
+    /// Mloyalty has no paging and the server refuses a period of more than its row cap, so a
+    /// long period is asked for a day at a time (the console's table and the CSV export
+    /// alike). Days are the vendor zone's civil days: each one's instants come from
+    /// `days::first_instant`/`last_instant` as [`RegistrationQuery::within`]'s do, so the
+    /// days' bounds abut and cover the period's exactly, a 23- or 25-hour day included.
+    pub fn days(&self) -> impl Iterator<Item = RegistrationQuery> + use<> {
+        let (to, pos) = (self.to, self.pos);
+        std::iter::successors(Some(self.from), move |d| {
+            d.tomorrow().ok().filter(|next| *next <= to)
+        })
+        .filter(move |d| *d <= to)
+        .map(move |d| RegistrationQuery {
+            from: d,
+            to: d,
+            pos,
+        })
+    }
+
+    /// How many days [`RegistrationQuery::days`] yields.
+    pub fn day_count(&self) -> usize {
+        usize::try_from((self.to - self.from).get_days() + 1).unwrap_or(0)
+    }
+
     /// The rows registered within the query's days in `tz` (the vendor's zone, whose
     /// instants the adapter sends), and how many were not: a vendor that ignores the period
     /// answers with rows of any day, and none of them may pass for the period's.
@@ -295,6 +324,82 @@ mod tests {
             birthday_bonus: Amount::from_minor(5000),
             use_ewallet: None,
         }
+    }
+
+    fn period(from: Date, to: Date) -> RegistrationQuery {
+        RegistrationQuery {
+            from,
+            to,
+            pos: Some(4),
+        }
+    }
+
+    #[test]
+    fn a_period_splits_into_its_days_in_order() {
+        use jiff::civil::date;
+        let year = period(date(2026, 1, 1), date(2026, 12, 31));
+        let days: Vec<RegistrationQuery> = year.days().collect();
+        assert_eq!(days.len(), 365);
+        assert_eq!(year.day_count(), 365);
+        assert_eq!(days[0], period(date(2026, 1, 1), date(2026, 1, 1)));
+        assert_eq!(days[58], period(date(2026, 2, 28), date(2026, 2, 28)));
+        assert_eq!(days[59], period(date(2026, 3, 1), date(2026, 3, 1)));
+        assert_eq!(days[364], period(date(2026, 12, 31), date(2026, 12, 31)));
+        let leap = period(date(2024, 2, 28), date(2024, 3, 1));
+        assert_eq!(leap.days().count(), 3);
+        assert_eq!(leap.day_count(), 3);
+        let one = period(date(2026, 11, 18), date(2026, 11, 18));
+        assert_eq!(one.days().collect::<Vec<_>>(), vec![one]);
+        let backwards = period(date(2026, 11, 18), date(2026, 11, 17));
+        assert_eq!(backwards.days().count(), 0);
+        assert_eq!(backwards.day_count(), 0);
+        let last = period(Date::MAX, Date::MAX);
+        assert_eq!(last.days().count(), 1);
+    }
+
+    /// The days' instants abut, a daylight-saving change included, and every row the whole
+    /// period keeps is kept by exactly one of its days.
+    #[test]
+    fn the_days_cover_the_period_as_within_does() {
+        use super::super::days::{first_instant, last_instant};
+        use jiff::civil::date;
+        let berlin = jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        let month = period(date(2026, 3, 20), date(2026, 4, 5));
+        let days: Vec<RegistrationQuery> = month.days().collect();
+        for pair in days.windows(2) {
+            let end = last_instant(pair[0].to, &berlin).unwrap();
+            let start = first_instant(pair[1].from, &berlin).unwrap();
+            assert_eq!(
+                start.duration_since(end),
+                jiff::SignedDuration::from_millis(1),
+                "{pair:?}"
+            );
+        }
+        let row = |ms: i64| Registration {
+            client: ms,
+            card: 1,
+            out_number: 1,
+            is_virtual: false,
+            card_type: "Стандарт".into(),
+            card_status: "Активна".into(),
+            pos: 4,
+            pos_name: "Касса".into(),
+            registered: Timestamp::from_millisecond(ms).unwrap(),
+        };
+        let start = first_instant(month.from, &berlin).unwrap().as_millisecond();
+        let end = last_instant(month.to, &berlin).unwrap().as_millisecond();
+        // Every half hour across the period, one hour over at each end.
+        let rows: Vec<Registration> = (start - 3_600_000..=end + 3_600_000)
+            .step_by(1_800_000)
+            .map(row)
+            .collect();
+        let (whole, _) = month.within(rows.clone(), &berlin);
+        let by_day: usize = days
+            .iter()
+            .map(|d| d.within(rows.clone(), &berlin).0.len())
+            .sum();
+        assert_eq!(by_day, whole.len());
+        assert_eq!(whole.len(), rows.len() - 4);
     }
 
     #[test]

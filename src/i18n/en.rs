@@ -351,4 +351,6 @@ pub const TEXT: Text = Text {
     money: super::money::en::TEXT,
     codes: super::codes::en::TEXT,
     cli: super::cli::en::TEXT,
+    reg_days_counted: "{} of {} days counted",
+    reg_incomplete: "Incomplete total: the vendor did not give {} day(s) (the first {}), not counted",
 };

@@ -351,4 +351,6 @@ pub const TEXT: Text = Text {
     money: super::money::ru::TEXT,
     codes: super::codes::ru::TEXT,
     cli: super::cli::ru::TEXT,
+    reg_days_counted: "посчитано {} из {} дней",
+    reg_incomplete: "Итог неполный: поставщик не отдал {} дн. (первый {}), они не посчитаны",
 };

@@ -352,4 +352,8 @@ pub struct Text {
     pub codes: CodesText,
     /// The command line's sentences.
     pub cli: CliText,
+    /// F5 over a long period, asked for a day at a time: `{}` days answered of `{}`.
+    pub reg_days_counted: &'static str,
+    /// F5: `{}` days the vendor refused or failed, the first of them `{}`.
+    pub reg_incomplete: &'static str,
 }

@@ -67,6 +67,9 @@ pub async fn run(
     tracing::info!(target: FRAMES, micros, "first frame drawn");
     // What the console asks once per session goes first, as any other message's commands.
     let mut batch = vec![Msg::Started];
+    // When the last key was read: a reply's frame is timed from the key that asked for it,
+    // as the user waits for it (the bench's page rows).
+    let mut last_key: Option<Instant> = None;
     loop {
         tokio::select! {
             n = rx.recv_many(&mut batch, 64) => {
@@ -85,6 +88,10 @@ pub async fn run(
         // A tick alone redraws only to move the spinner.
         let redraw = batch.iter().any(|m| !matches!(m, Msg::Tick(_))) || model.busy();
         let keyed = batch.iter().any(|m| matches!(m, Msg::Key(_)));
+        let replied = batch.iter().any(|m| m.answers().is_some());
+        if keyed {
+            last_key = Some(woke);
+        }
         for msg in batch.drain(..) {
             // A pointer is read against the frame the user clicked on.
             let msg = match msg {
@@ -112,6 +119,10 @@ pub async fn run(
             if keyed {
                 let micros = woke.elapsed().as_micros();
                 tracing::debug!(target: FRAMES, micros, "redrawn after a key");
+            }
+            if let (true, Some(key)) = (replied, last_key) {
+                let micros = key.elapsed().as_micros();
+                tracing::debug!(target: FRAMES, micros, "redrawn after a reply");
             }
         }
     }

@@ -3,9 +3,8 @@
 use super::table::{self, Columns, Fit};
 use super::{filter_bar, pane_block, theme};
 use crate::app::Model;
-use crate::app::model::{Preset, RegistrationField};
-use crate::domain::admin::Registration;
-use crate::i18n::{fill, format_datetime, zone_name};
+use crate::app::model::{DayState, Preset, RegistrationField};
+use crate::i18n::{fill, fill2, format_datetime, format_day, zone_name};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -23,17 +22,13 @@ fn preset(model: &Model) -> &'static str {
     }
 }
 
-/// Registrations per point of sale, most first, with the total.
-fn per_pos(rows: &[Registration]) -> Vec<(String, usize)> {
-    let mut counts: BTreeMap<(i64, &str), usize> = BTreeMap::new();
-    for r in rows {
-        *counts.entry((r.pos, r.pos_name.as_str())).or_default() += 1;
-    }
-    let mut list: Vec<(String, usize)> = counts
-        .into_iter()
-        .map(|((_, name), n)| (name.to_string(), n))
+/// Registrations per point of sale, most first: the counts kept as the days come in.
+fn per_pos(counts: &BTreeMap<(i64, String), usize>) -> Vec<(&str, usize)> {
+    let mut list: Vec<(&str, usize)> = counts
+        .iter()
+        .map(|((_, name), n)| (name.as_str(), *n))
         .collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     list
 }
 
@@ -42,12 +37,20 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let state = &model.registrations;
     // The period is counted in this zone and the times are shown in it: say which.
     let zone = fill(t.times_in_zone, zone_name(&state.zone, model.now));
+    let days = &state.days;
     let mut title = format!("{} · {} · {zone}", t.reg_title, preset(model));
-    if let Some(rows) = &state.rows.data {
-        title = format!("{title} · {}", fill(t.total_of, rows.len()));
+    // A total once a day is counted: a period whose only day failed has none to give.
+    if days.answered() > days.missing().map_or(0, |(n, _)| n) {
+        title = format!("{title} · {}", fill(t.total_of, days.total()));
     }
-    let [bar, problem, body] =
-        super::table_frame(model, frame, area, title, state.rows.is_loading());
+    // A long period is counted a day at a time: how far the count is.
+    if days.counting.is_some() && days.days.len() > 1 {
+        title = format!(
+            "{title} · {}",
+            fill2(t.reg_days_counted, days.answered(), days.days.len())
+        );
+    }
+    let [bar, problem, body] = super::table_frame(model, frame, area, title, days.is_loading());
     let label = |field| match field {
         RegistrationField::From => (t.filter_from, 13),
         RegistrationField::To => (t.filter_to, 13),
@@ -58,10 +61,14 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     // said while the rows they were left out of are shown.
     let note = match state.filter.invalid {
         Some(field) => Some(fill(t.filter_invalid_field, label(field).0)),
-        None if state.outside_period > 0 && state.rows.data.is_some() => {
-            Some(fill(t.reg_outside_period, state.outside_period))
-        }
-        None => None,
+        // Totals without a day's rows must not pass for the period's.
+        None => match days.missing() {
+            Some((n, first)) if days.answered() < days.days.len() || days.total() > 0 => {
+                Some(fill2(t.reg_incomplete, n, format_day(model.locale, first)))
+            }
+            _ if state.outside_period > 0 => Some(fill(t.reg_outside_period, state.outside_period)),
+            _ => None,
+        },
     };
     if let Some(note) = note {
         frame.render_widget(
@@ -69,13 +76,11 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             problem,
         );
     }
-    let message = super::placeholder(t, &state.rows, t.reg_empty);
-    if let Some((text, style)) = message {
+    if let Some((text, style)) = placeholder(model) {
         frame.render_widget(Paragraph::new(Span::styled(text, style)), body);
         return;
     }
-    let rows = state.rows.data.as_deref().unwrap_or_default();
-    let counts = per_pos(rows);
+    let counts = per_pos(&days.per_pos);
     // The per-point summary goes beside the table on wide screens, under it on narrow ones.
     let (table_area, summary_area) = if body.width >= 110 {
         let [a, b] = Layout::horizontal([Constraint::Min(0), Constraint::Length(32)]).areas(body);
@@ -98,10 +103,13 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         frame,
         table_area,
         &columns,
-        rows.len(),
+        days.total(),
         state.selected,
         |i| {
-            let r = &rows[i];
+            // A row whose day was let go from memory is being asked for again.
+            let Some(r) = days.row(i) else {
+                return vec!["…".to_string()];
+            };
             vec![
                 r.client.to_string(),
                 r.card.to_string(),
@@ -128,7 +136,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         })
         .collect();
     if lines.len() < summary_inner.height as usize {
-        let count = rows.len().to_string();
+        let count = days.total().to_string();
         let pad = width.saturating_sub(t.total.chars().count() + count.len());
         lines.push(Line::from(Span::styled(
             format!("{}{}{count}", t.total, " ".repeat(pad)),
@@ -136,4 +144,24 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         )));
     }
     frame.render_widget(Paragraph::new(lines), summary_inner);
+}
+
+/// What the table's place says before there are rows: loading, the whole period failed, or
+/// nothing registered.
+fn placeholder(model: &Model) -> Option<(String, ratatui::style::Style)> {
+    let t = model.locale.text();
+    let days = &model.registrations.days;
+    if days.total() > 0 {
+        return None;
+    }
+    if days.answered() < days.days.len() || days.days.is_empty() {
+        return Some((t.loading.to_string(), theme::muted()));
+    }
+    match days.days.iter().find_map(|(_, s)| match s {
+        DayState::Missing(e) => Some(e),
+        _ => None,
+    }) {
+        Some(e) => Some((fill(t.failed, super::labels::error(t, e)), theme::danger())),
+        None => Some((t.reg_empty.to_string(), theme::muted())),
+    }
 }

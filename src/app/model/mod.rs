@@ -3,8 +3,8 @@
 use super::msg::RequestId;
 use crate::domain::admin::{
     Accumulation, CardOperationPage, CardOperationQuery, Group, GroupDraft, GroupKind,
-    GroupProblem, OperationKind, Promotion, Registration, RegistrationQuery, RetailCard,
-    SortColumn, SortDirection,
+    GroupProblem, OperationKind, Promotion, RegistrationQuery, RetailCard, SortColumn,
+    SortDirection,
 };
 use crate::domain::{
     Amount, AmountError, Balances, Client, ClientId, Coupon, CouponId, HistoryEntry, HistoryQuery,
@@ -20,6 +20,7 @@ use tui_input::Input;
 mod cashier;
 mod dialog;
 mod groups;
+mod registration_days;
 mod remote;
 mod requests;
 mod reversal;
@@ -29,6 +30,7 @@ mod write_off;
 pub use cashier::*;
 pub use dialog::*;
 pub use groups::*;
+pub use registration_days::*;
 pub use remote::*;
 pub use requests::*;
 pub use reversal::*;
@@ -264,7 +266,7 @@ impl Model {
             registrations: RegistrationsState {
                 preset: Preset::Today,
                 filter: FilterForm::default(),
-                rows: Remote::default(),
+                days: RegistrationDays::default(),
                 selected: 0,
                 query: None,
                 zone: tz.clone(),

@@ -159,14 +159,15 @@ pub enum Preset {
 pub struct RegistrationsState {
     pub preset: Preset,
     pub filter: FilterForm<RegistrationField>,
-    pub rows: Remote<Vec<Registration>>,
+    /// The period's days, counted one by one, with the rows of those near the selection.
+    pub days: RegistrationDays,
     pub selected: usize,
     /// The period the shown rows are for.
     pub query: Option<RegistrationQuery>,
     /// The zone the vendor counts the period's days in: presets are days there, and the
     /// rows' times are shown in it.
     pub zone: jiff::tz::TimeZone,
-    /// Rows the vendor sent from outside the period asked for, left out of `rows`.
+    /// Rows the vendor sent from outside the days asked for, left out of `days`.
     pub outside_period: usize,
 }
 

@@ -1,9 +1,12 @@
 //! F5: Mloyalty's registrations in a period — presets, a custom period and point of sale.
 
 use super::super::keys::Action;
-use super::super::model::{Model, Preset, RegistrationField};
+use super::super::model::{
+    DayState, Model, Preset, REGISTRATION_WINDOW, RegistrationDays, RegistrationField,
+};
 use super::super::msg::{Cmd, Export, Reply, RequestId};
-use crate::domain::admin::{Registration, RegistrationQuery};
+use crate::app::keys::key::Key;
+use crate::domain::admin::{REGISTRATION_DAYS_MAX, Registration, RegistrationQuery};
 use crate::domain::days::parse_date;
 use crate::i18n::format_day;
 use jiff::Timestamp;
@@ -101,37 +104,129 @@ pub fn apply_registrations(model: &mut Model) -> Vec<Cmd> {
             }
         },
     };
+    let query = RegistrationQuery { from, to, pos };
+    // A mistyped year would be thousands of requests: the first field is what to fix.
+    if query.day_count() > REGISTRATION_DAYS_MAX {
+        r.filter.invalid = Some(RegistrationField::From);
+        return Vec::new();
+    }
     r.filter.editing = false;
     r.filter.invalid = None;
-    let query = RegistrationQuery { from, to, pos };
     r.query = Some(query);
-    let id = model.next_id();
-    model.registrations.rows.start(id);
-    model.registrations.selected = 0;
-    vec![Cmd::LoadRegistrations { id, query }]
+    r.days = RegistrationDays::new(query.days().map(|d| d.from));
+    r.selected = 0;
+    r.outside_period = 0;
+    count_next(model)
 }
 
-/// The vendor's rows, with those it sent from outside the period left out and counted: a
+/// Asks for the next day not yet counted, if any: one at a time, in order, so the first
+/// page comes first and the vendor is never asked for the whole period at once.
+fn count_next(model: &mut Model) -> Vec<Cmd> {
+    let Some(query) = model.registrations.query else {
+        return Vec::new();
+    };
+    let Some(day) = model.registrations.days.next_waiting() else {
+        model.registrations.days.counting = None;
+        return Vec::new();
+    };
+    let id = model.next_id();
+    let r = &mut model.registrations;
+    r.days.counting = Some((id, day));
+    let date = r.days.days[day].0;
+    vec![Cmd::LoadRegistrations {
+        id,
+        query: RegistrationQuery {
+            from: date,
+            to: date,
+            pos: query.pos,
+        },
+    }]
+}
+
+/// After the selection moved: lets go of the rows of days away from it and asks again for
+/// those of a day near it that were let go (one such request at a time).
+pub fn keep_near_selection(model: &mut Model) -> Vec<Cmd> {
+    let r = &mut model.registrations;
+    let (Some(query), Some(day)) = (r.query, r.days.keep_near(r.selected)) else {
+        return Vec::new();
+    };
+    if r.days.paging.is_some() || r.days.counting.is_some_and(|(_, d)| d == day) {
+        return Vec::new();
+    }
+    let id = model.next_id();
+    let r = &mut model.registrations;
+    r.days.paging = Some((id, day));
+    let date = r.days.days[day].0;
+    vec![Cmd::LoadRegistrations {
+        id,
+        query: RegistrationQuery {
+            from: date,
+            to: date,
+            pos: query.pos,
+        },
+    }]
+}
+
+/// F5's table keys: the shared ones, then the rows near the new selection.
+pub fn on_table_key(model: &mut Model, action: Option<Action>, key: Key) -> Vec<Cmd> {
+    let mut cmds = super::tables::on_key(model, action, key);
+    if matches!(action, Some(Action::Move(_))) {
+        cmds.extend(keep_near_selection(model));
+    }
+    cmds
+}
+
+/// A day's rows, with those the vendor sent from outside the day left out and counted: a
 /// vendor that ignores `BegDate`/`EndDate` answers with rows of any day, and a row shown under
-/// «сегодня» must be from today. The period's days are the vendor's zone's, bounded by the
-/// same instants the adapter sends.
+/// «сегодня» must be from today. The day is the vendor's zone's, bounded by the same instants
+/// the adapter sends. A reply for a request no longer waited for is dropped; a day refused or
+/// failed is said (on the status line, in the vendor's words) and left out of the totals,
+/// which then say they are incomplete.
 pub fn registrations_loaded(
     model: &mut Model,
     id: RequestId,
     result: Reply<Vec<Registration>>,
 ) -> Vec<Cmd> {
     let r = &mut model.registrations;
-    let mut outside = None;
-    let result = result.map(|rows| match r.query {
-        Some(query) => {
-            let (kept, left_out) = query.within(rows, &r.zone);
-            outside = Some(left_out);
-            kept
-        }
-        None => rows,
+    let counted = r.days.counting.filter(|(pending, _)| *pending == id);
+    let paged = r.days.paging.filter(|(pending, _)| *pending == id);
+    let Some((_, day)) = counted.or(paged) else {
+        return Vec::new();
+    };
+    let date = r.days.days[day].0;
+    let result = result.map(|rows| {
+        let asked = RegistrationQuery {
+            from: date,
+            to: date,
+            pos: None,
+        };
+        let (kept, left_out) = asked.within(rows, &r.zone);
+        (kept, left_out)
     });
-    if r.rows.accept_reporting(id, result, &mut model.error) && r.rows.error.is_none() {
-        r.outside_period = outside.unwrap_or(0);
+    if counted.is_some() {
+        match result {
+            Ok((rows, left_out)) => {
+                r.outside_period += left_out;
+                let keep = r.days.total() <= r.selected + REGISTRATION_WINDOW;
+                r.days.count(day, rows, keep);
+            }
+            Err(e) => {
+                r.days.days[day].1 = DayState::Missing(e.clone());
+                model.error = Some(e);
+            }
+        }
+        let mut cmds = count_next(model);
+        cmds.extend(keep_near_selection(model));
+        return cmds;
     }
-    Vec::new()
+    r.days.paging = None;
+    match result {
+        Ok((rows, _)) => {
+            if let DayState::Counted { cached, .. } = &mut r.days.days[day].1 {
+                *cached = Some(rows);
+            }
+        }
+        Err(e) => model.error = Some(e),
+    }
+    keep_near_selection(model)
 }

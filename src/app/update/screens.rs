@@ -146,11 +146,11 @@ pub const SCREENS: [ScreenSpec; 6] = [
                 Vec::new()
             }
         },
-        on_key: tables::on_key,
+        on_key: registrations::on_table_key,
         lists: &[List::Table],
         rows: Some(|m| {
             let r = &mut m.registrations;
-            (&mut r.selected, r.rows.data.as_ref().map_or(0, Vec::len))
+            (&mut r.selected, r.days.total())
         }),
         table: Some(Table {
             filter: |m| &m.registrations.filter,

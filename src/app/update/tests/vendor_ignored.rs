@@ -62,8 +62,14 @@ fn answer_registrations(m: &mut Model, id: RequestId, rows: Vec<Registration>) {
 }
 
 fn shown_clients(m: &Model) -> Vec<i64> {
-    let rows = m.registrations.rows.data.as_deref().unwrap_or_default();
-    rows.iter().map(|r| r.client).collect()
+    let days = &m.registrations.days;
+    (0..days.total())
+        .map(|i| {
+            days.row(i)
+                .expect("a single day's rows stay in memory")
+                .client
+        })
+        .collect()
 }
 
 /// "Today" over April 2024 rows: only today's are shown, and how many were not is kept for
@@ -89,8 +95,9 @@ fn rows_from_outside_the_period_are_left_out_and_counted() {
     assert_eq!(m.registrations.outside_period, 3);
 }
 
-/// The count belongs to the rows on screen: a failed reload keeps both, a reload the vendor
-/// answered within the period clears it.
+/// The count belongs to the rows on screen: a failed reload shows neither (the day is
+/// missing, and said to be, rather than the rows of a reload that did not happen passing for
+/// its answer), a reload the vendor answered within the period clears it.
 #[test]
 fn the_count_left_out_follows_the_rows_shown() {
     let mut m = model_at(Locale::En, NOW_MS);
@@ -117,8 +124,13 @@ fn the_count_left_out_follows_the_rows_shown() {
             )),
         },
     );
-    assert_eq!(shown_clients(&m), [2]);
-    assert_eq!(m.registrations.outside_period, 1);
+    assert_eq!(shown_clients(&m), Vec::<i64>::new());
+    assert_eq!(m.registrations.outside_period, 0);
+    assert_eq!(
+        m.registrations.days.missing(),
+        Some((1, date(2026, 11, 18)))
+    );
+    assert!(m.error.is_some(), "the failure is said on the status line");
     let [Cmd::LoadRegistrations { id, .. }] = key(&mut m, KeyCode::Char('r'))[..] else {
         panic!("r reloads")
     };

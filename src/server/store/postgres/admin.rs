@@ -6,8 +6,8 @@ use super::{Postgres, big, pg};
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
 use crate::server::store::rules::back_office::{
     AccumulationRow, CARD_SELECT, CardFilter, CardPage, GROUP_SELECT, OperationFilter,
-    PromotionRow, Search, card_clauses, group_of, kind_code, operation, order_clause, retail_card,
-    stored_card, where_clause,
+    OperationPage, PromotionRow, Search, card_clauses, group_of, kind_code, operation,
+    order_clause, retail_card, stored_card, where_clause,
 };
 use jiff::Timestamp;
 use tokio_postgres::Row;
@@ -226,16 +226,21 @@ impl Postgres {
             )
             .await?
             .get(0);
+        let total = total.max(0) as u64;
+        let (offset, limit, reversed) =
+            match OperationPage::of(f.query.offset, f.query.limit, total) {
+                OperationPage::Past => return Ok((Vec::new(), total)),
+                OperationPage::Forward { offset, limit } => (offset, limit, false),
+                OperationPage::FromTheEnd { offset, limit } => (offset, limit, true),
+            };
         let sql = format!(
             "SELECT uuid, type, amount, value, used_value, is_payment, date_s, exp_s, description,
                     updated_s
              FROM card_operations WHERE {filter} ORDER BY {} LIMIT $1 OFFSET $2",
-            order_clause(f)
+            order_clause(f, "uuid", reversed)
         );
-        let rows = pg(&c)
-            .query(&sql, &[&big(f.query.limit), &big(f.query.offset)])
-            .await?;
-        let operations = rows
+        let rows = pg(&c).query(&sql, &[&big(limit), &big(offset)]).await?;
+        let mut operations: Vec<CardOperation> = rows
             .iter()
             .map(|r| {
                 operation(
@@ -252,7 +257,10 @@ impl Postgres {
                 )
             })
             .collect();
-        Ok((operations, total.max(0) as u64))
+        if reversed {
+            operations.reverse();
+        }
+        Ok((operations, total))
     }
 
     /// Cards matching `f` (see `rules::back_office::CardFilter`): a page by id and how many match.

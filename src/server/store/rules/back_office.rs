@@ -140,13 +140,50 @@ pub(crate) fn where_clause(f: &OperationFilter) -> String {
     clauses.join(" AND ")
 }
 
-/// The page's order, ties broken by uuid so pages never overlap.
-pub(crate) fn order_clause(f: &OperationFilter) -> String {
-    let direction = match f.query.direction {
-        SortDirection::Asc => "ASC",
-        SortDirection::Desc => "DESC",
-    };
-    format!("{} {direction}, uuid", sort_sql(f.query.sort))
+/// The page's order, ties broken by `tie` (a column unique per row) in the same direction so
+/// pages never overlap and an index on the sort column, scanned either way, gives the order
+/// without a sort. `reversed` reads the same order from its end ([`OperationPage`]).
+pub(crate) fn order_clause(f: &OperationFilter, tie: &str, reversed: bool) -> String {
+    let descending = (f.query.direction == SortDirection::Desc) != reversed;
+    let direction = if descending { "DESC" } else { "ASC" };
+    format!("{} {direction}, {tie} {direction}", sort_sql(f.query.sort))
+}
+
+/// Where a page of `limit` rows at `offset` of `total` is read from. An SQL `OFFSET` steps
+/// over every row before the page, so the last page of a card with a million operations
+/// would read a million index entries: a page past the middle is read from the other end
+/// instead, in the opposite order, and its rows turned back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OperationPage {
+    /// Nothing at or after `offset`: no statement to run.
+    Past,
+    Forward {
+        offset: u32,
+        limit: u32,
+    },
+    /// In the reversed order: the rows come last first.
+    FromTheEnd {
+        offset: u32,
+        limit: u32,
+    },
+}
+
+impl OperationPage {
+    pub(crate) fn of(offset: u32, limit: u32, total: u64) -> OperationPage {
+        let (start, total) = (u64::from(offset), total);
+        if start >= total || limit == 0 {
+            return OperationPage::Past;
+        }
+        let end = (start + u64::from(limit)).min(total);
+        // Rows before the page against rows after it: read from the nearer end.
+        if start <= total - end {
+            return OperationPage::Forward { offset, limit };
+        }
+        OperationPage::FromTheEnd {
+            offset: u32::try_from(total - end).unwrap_or(u32::MAX),
+            limit: u32::try_from(end - start).unwrap_or(u32::MAX),
+        }
+    }
 }
 
 /// An operation from its stored columns.
@@ -333,5 +370,86 @@ pub(crate) fn stored_card(
             .find(|(_, name)| *name == card_type)
             .copied(),
         created_s: registered_ms.div_euclid(1000),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every page of every small total, read either way, is the rows the forward order puts
+    /// there: the reversed read's rows, turned back, are exactly the page.
+    #[test]
+    fn a_page_read_from_the_end_is_the_same_page() {
+        for total in 0..12u64 {
+            let rows: Vec<u64> = (0..total).collect();
+            for offset in 0..14u32 {
+                for limit in 0..5u32 {
+                    let forward: Vec<u64> = rows
+                        .iter()
+                        .copied()
+                        .skip(offset as usize)
+                        .take(limit as usize)
+                        .collect();
+                    let read = match OperationPage::of(offset, limit, total) {
+                        OperationPage::Past => Vec::new(),
+                        OperationPage::Forward {
+                            offset: o,
+                            limit: l,
+                        } => {
+                            assert_eq!((o, l), (offset, limit));
+                            forward.clone()
+                        }
+                        OperationPage::FromTheEnd {
+                            offset: o,
+                            limit: l,
+                        } => {
+                            let mut page: Vec<u64> = rows
+                                .iter()
+                                .rev()
+                                .copied()
+                                .skip(o as usize)
+                                .take(l as usize)
+                                .collect();
+                            page.reverse();
+                            page
+                        }
+                    };
+                    assert_eq!(
+                        read, forward,
+                        "total {total}, offset {offset}, limit {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_page_of_a_million_is_read_from_the_end() {
+        assert_eq!(
+            OperationPage::of(999_950, 50, 1_000_000),
+            OperationPage::FromTheEnd {
+                offset: 0,
+                limit: 50
+            }
+        );
+        assert_eq!(
+            OperationPage::of(0, 50, 1_000_000),
+            OperationPage::Forward {
+                offset: 0,
+                limit: 50
+            }
+        );
+        assert_eq!(
+            OperationPage::of(600_000, 50, 1_000_000),
+            OperationPage::FromTheEnd {
+                offset: 399_950,
+                limit: 50
+            }
+        );
+        assert_eq!(
+            OperationPage::of(1_000_000, 50, 1_000_000),
+            OperationPage::Past
+        );
     }
 }

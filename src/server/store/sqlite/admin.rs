@@ -5,8 +5,8 @@ use super::Sqlite;
 use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
 use crate::server::store::rules::back_office::{
     AccumulationRow, CARD_SELECT, CardFilter, CardPage, GROUP_SELECT, OperationFilter,
-    PromotionRow, Search, card_clauses, group_of, kind_code, operation, order_clause, retail_card,
-    stored_card, where_clause,
+    OperationPage, PromotionRow, Search, card_clauses, group_of, kind_code, operation,
+    order_clause, retail_card, stored_card, where_clause,
 };
 use crate::server::store::{Made, StoreError};
 use jiff::Timestamp;
@@ -250,13 +250,21 @@ fn card_operations(
         [],
         |r| r.get(0),
     )?;
+    let total = total.max(0) as u64;
+    let (offset, limit, reversed) = match OperationPage::of(f.query.offset, f.query.limit, total) {
+        OperationPage::Past => return Ok((Vec::new(), total)),
+        OperationPage::Forward { offset, limit } => (offset, limit, false),
+        OperationPage::FromTheEnd { offset, limit } => (offset, limit, true),
+    };
+    // Ties by rowid: every index ends with it, so `card_operations_card` gives the date
+    // order (the console's default) without a sort, either way.
     let sql = format!(
         "SELECT uuid, type, amount, value, used_value, is_payment, date_s, exp_s, description, updated_s
          FROM card_operations WHERE {filter} ORDER BY {} LIMIT ?1 OFFSET ?2",
-        order_clause(f)
+        order_clause(f, "rowid", reversed)
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![f.query.limit, f.query.offset], |r| {
+    let rows = stmt.query_map(params![limit, offset], |r| {
         Ok(operation(
             r.get(0)?,
             r.get(1)?,
@@ -270,7 +278,11 @@ fn card_operations(
             r.get(9)?,
         ))
     })?;
-    Ok((rows.collect::<Result<_, _>>()?, total.max(0) as u64))
+    let mut operations: Vec<CardOperation> = rows.collect::<Result<_, _>>()?;
+    if reversed {
+        operations.reverse();
+    }
+    Ok((operations, total))
 }
 
 /// Cards matching `f`, a page of them by id and how many match in all. The search text
