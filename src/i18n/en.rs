@@ -351,4 +351,5 @@ pub const TEXT: Text = Text {
     money: super::money::en::TEXT,
     codes: super::codes::en::TEXT,
     cli: super::cli::en::TEXT,
+    notice_exporting: "Exported {} so far…",
 };

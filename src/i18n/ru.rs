@@ -351,4 +351,5 @@ pub const TEXT: Text = Text {
     money: super::money::ru::TEXT,
     codes: super::codes::ru::TEXT,
     cli: super::cli::ru::TEXT,
+    notice_exporting: "Выгружено {}…",
 };

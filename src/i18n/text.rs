@@ -352,4 +352,7 @@ pub struct Text {
     pub codes: CodesText,
     /// The command line's sentences.
     pub cli: CliText,
+    /// An export under way (the console's status line, the command line's progress line):
+    /// `{}` is the rows written so far.
+    pub notice_exporting: &'static str,
 }
