@@ -143,7 +143,6 @@ pub async fn run(
         }
     };
     let (name, header) = export::head(&export);
-    let text = cx.locale.text();
     let mut progress = Progress::new(std::io::stderr().is_terminal());
     let mut csv = export::Csv::new(&mut *cx.out, &header).map_err(csv_failure)?;
     // Each page goes out as it arrives: a million rows are never held at once. What broke
@@ -154,11 +153,11 @@ pub async fn run(
             broken = Some(e);
             ServiceError::new(ErrorKind::Rejected, "standard output")
         })?;
-        progress.rows(text, cx.locale, page.len());
+        progress.rows(cx.locale, page.len());
         Ok(())
     })
     .await;
-    progress.end();
+    progress.end(cx.locale);
     if let Some(e) = broken {
         return Err(csv_failure(e));
     }
@@ -176,7 +175,8 @@ fn csv_failure(e: csv::Error) -> Failure {
 }
 
 /// The progress line on standard error: rows so far, overwritten in place on a terminal,
-/// a line every [`PROGRESS_EVERY`] rows otherwise (a log keeps every line).
+/// a line every [`PROGRESS_EVERY`] rows and one with the total otherwise (a log keeps
+/// every line).
 struct Progress {
     terminal: bool,
     rows: usize,
@@ -192,13 +192,16 @@ impl Progress {
         }
     }
 
-    fn rows(&mut self, t: &crate::i18n::Text, locale: crate::i18n::Locale, more: usize) {
+    fn rows(&mut self, locale: crate::i18n::Locale, more: usize) {
         self.rows += more;
-        let due = self.terminal || self.rows / PROGRESS_EVERY > self.told / PROGRESS_EVERY;
-        if !due || more == 0 {
-            return;
+        if self.terminal || self.rows / PROGRESS_EVERY > self.told / PROGRESS_EVERY {
+            self.tell(locale);
         }
+    }
+
+    fn tell(&mut self, locale: crate::i18n::Locale) {
         self.told = self.rows;
+        let t = locale.text();
         let line = crate::i18n::fill(t.notice_exporting, locale.count(self.rows as u64, &t.rows));
         let mut err = std::io::stderr().lock();
         // Progress is a courtesy: a standard error that cannot be written stops nothing.
@@ -209,10 +212,13 @@ impl Progress {
         };
     }
 
-    /// Ends the line the terminal was overwriting, so what follows starts on its own.
-    fn end(&self) {
-        if self.terminal && self.told > 0 {
+    /// The total, on a line of its own: a terminal's overwritten line is ended, a log gets
+    /// the count it has not had yet.
+    fn end(&mut self, locale: crate::i18n::Locale) {
+        if self.terminal {
             let _ = writeln!(std::io::stderr());
+        } else if self.told != self.rows || self.rows == 0 {
+            self.tell(locale);
         }
     }
 }
