@@ -6,6 +6,9 @@
 # that turns a history page waits for the server: timed to the frame with the new page), and
 # the console's peak RSS; `loyalty export history --csv` of that client and of one with
 # $BENCH_CSV_ROWS rows: the peak RSS of both, and the progress line. Sourced by scripts/bench.sh.
+# Ports of its own, so that it can run beside another mode (the soak's hour).
+PORT=${BENCH_CARDS_PORT:-18180}
+PG_PORT=${BENCH_CARDS_PG_PORT:-55539}
 CARD_CLIENTS=${BENCH_CLIENTS:-10000}
 HISTORY=${BENCH_CARD_HISTORY:-100000}
 COUPONS=${BENCH_CARD_COUPONS:-1000}
