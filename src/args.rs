@@ -51,6 +51,10 @@ pub enum Command {
         /// Seed N demo clients into an empty database.
         #[arg(long, value_name = "N")]
         demo: Option<u64>,
+        /// With --demo: make one of the demo clients (not the sample) as big as a long
+        /// customer's card, for measuring the console (`scripts/bench.sh cards`).
+        #[arg(long, value_name = "CLIENT:HISTORY:COUPONS", requires = "demo")]
+        demo_heavy: Option<loyalty_console::server::demo::Heavy>,
         /// Bearer token of the /ext/api/v1/ API, also Poster's `token` parameter. Off
         /// loopback at least 16 characters. Give it by the variable or --token-file: a flag
         /// shows in the process list.

@@ -85,6 +85,7 @@ async fn main() -> ExitCode {
             listen,
             db: Some(db),
             demo,
+            demo_heavy,
             token,
             token_file,
             manager_user,
@@ -123,7 +124,16 @@ async fn main() -> ExitCode {
                 jwt_without_token: mloyalty_jwt_without_token,
             };
             logging::to_stderr(&log);
-            serve::serve(listen, db, demo, credentials, key_retention, limits, codes).await
+            serve::serve(
+                listen,
+                db,
+                (demo, demo_heavy),
+                credentials,
+                key_retention,
+                limits,
+                codes,
+            )
+            .await
         }
         // clap requires --db unless a subcommand is given.
         Some(Command::Serve { db: None, .. }) => Err("serve needs --db".into()),

@@ -135,7 +135,7 @@ pub struct Credentials {
 pub async fn serve(
     listen: SocketAddr,
     db: DbTarget,
-    demo_clients: Option<u64>,
+    (demo_clients, heavy): (Option<u64>, Option<server::demo::Heavy>),
     credentials: Credentials,
     key_retention: std::time::Duration,
     limits: LimitArgs,
@@ -201,12 +201,20 @@ pub async fn serve(
         return Err(refusal());
     }
     tracing::info!("database {db} ({})", store.kind());
+    if let (Some(n), Some(h)) = (demo_clients, heavy)
+        && !h.within(n)
+    {
+        return Err(format!(
+            "--demo-heavy {}: not one of the {n} demo clients after the sample",
+            h.client
+        ));
+    }
     if let Some(n) = demo_clients {
         let existing = store.client_count().await.map_err(|e| e.to_string())?;
         if existing == 0 {
             let started = std::time::Instant::now();
             store
-                .seed_demo(n, jiff::Timestamp::now())
+                .seed_demo_with(n, heavy, jiff::Timestamp::now())
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
             tracing::info!("seeded {n} demo clients in {:.1?}", started.elapsed());

@@ -149,6 +149,11 @@ pub enum Msg {
         id: RequestId,
         result: Reply<crate::domain::lots::Outlook>,
     },
+    /// An export under way has written this many rows (after each page it reads).
+    ExportProgress {
+        id: RequestId,
+        rows: usize,
+    },
 }
 
 impl Msg {
@@ -190,7 +195,8 @@ impl Msg {
             | Msg::DemoSeeded(_)
             | Msg::DebounceElapsed(_)
             | Msg::RetryDue(_)
-            | Msg::Attempt { .. } => None,
+            | Msg::Attempt { .. }
+            | Msg::ExportProgress { .. } => None,
         }
     }
 
@@ -235,7 +241,8 @@ impl Msg {
             | Msg::DemoSeeded(_)
             | Msg::DebounceElapsed(_)
             | Msg::RetryDue(_)
-            | Msg::Attempt { .. } => None,
+            | Msg::Attempt { .. }
+            | Msg::ExportProgress { .. } => None,
         }
     }
 }

@@ -179,6 +179,7 @@ impl Script {
             Script::Groups(_) => Some(Vendor::Poster),
             Script::Export(ExportCommand::Registrations { .. }) => Some(Vendor::Mloyalty),
             Script::Export(ExportCommand::CardOperations { .. }) => Some(Vendor::Regos),
+            Script::Export(ExportCommand::History { .. }) => Some(Vendor::Ext),
             Script::Journal { .. } => None,
         }
     }
@@ -195,6 +196,7 @@ impl Script {
             Script::Shift(_) => "shift report",
             Script::Export(ExportCommand::Registrations { .. }) => "export registrations",
             Script::Export(ExportCommand::CardOperations { .. }) => "export card-operations",
+            Script::Export(ExportCommand::History { .. }) => "export history",
             Script::Journal { .. } => "journal",
         }
     }

@@ -353,4 +353,5 @@ pub const TEXT: Text = Text {
     cli: super::cli::en::TEXT,
     reg_days_counted: "{} of {} days counted",
     reg_incomplete: "Incomplete total: the vendor did not give {} day(s) (the first {}), not counted",
+    notice_exporting: "Exported {} so far…",
 };

@@ -353,4 +353,5 @@ pub const TEXT: Text = Text {
     cli: super::cli::ru::TEXT,
     reg_days_counted: "посчитано {} из {} дней",
     reg_incomplete: "Итог неполный: поставщик не отдал {} дн. (первый {}), они не посчитаны",
+    notice_exporting: "Выгружено {}…",
 };

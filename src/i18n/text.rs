@@ -356,4 +356,7 @@ pub struct Text {
     pub reg_days_counted: &'static str,
     /// F5: `{}` days the vendor refused or failed, the first of them `{}`.
     pub reg_incomplete: &'static str,
+    /// An export under way (the console's status line, the command line's progress line):
+    /// `{}` is the rows written so far.
+    pub notice_exporting: &'static str,
 }

@@ -28,7 +28,8 @@ fn when(t: Timestamp) -> String {
         .to_string()
 }
 
-/// Every row of an export, as its CSV will hold them.
+/// Every row of an export, as its CSV will hold them (what the command line's `client
+/// history --csv`, bounded by its `--limit`, writes in one go).
 pub struct Table {
     /// What the file is named after: `history`, `registrations`, `card-operations`.
     pub name: &'static str,
@@ -36,38 +37,102 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Writes every row of the export to a new file in `folder`, named after it and the time.
+/// What an export's file is named after, and its header line.
+pub fn head(export: &Export) -> (&'static str, Vec<&'static str>) {
+    match export {
+        Export::History { .. } => (
+            "history",
+            vec!["date", "amount", "currency", "transaction_id"],
+        ),
+        Export::Registrations { .. } => (
+            "registrations",
+            vec![
+                "client",
+                "card",
+                "virtual",
+                "card_type",
+                "card_status",
+                "pos",
+                "pos_name",
+                "registered",
+            ],
+        ),
+        Export::CardOperations(_) => (
+            "card-operations",
+            vec![
+                "date",
+                "type",
+                "amount",
+                "value",
+                "used_value",
+                "is_payment",
+                "expires",
+                "description",
+                "uuid",
+            ],
+        ),
+    }
+}
+
+/// Writes every row of the export to a new file in `folder`, named after it and the time,
+/// each page as it arrives; `progress` hears the rows written so far after each page. The
+/// rows go to `NAME-STAMP.csv.part` first, renamed to `NAME-STAMP.csv` once the last page is
+/// written: an export that fails midway removes its part file, so a `.csv` there is always
+/// a whole one.
 pub async fn run(
     services: &Services,
     folder: &Path,
     export: Export,
+    mut progress: impl FnMut(usize),
 ) -> Result<Exported, ServiceError> {
     let stamp = Timestamp::now()
         .to_zoned(TimeZone::system())
         .strftime("%Y%m%d-%H%M%S")
         .to_string();
-    let table = table(services, export).await?;
-    let path = folder.join(format!("{}-{stamp}.csv", table.name));
-    let write = || -> std::io::Result<()> {
-        write_csv(super::private::create(&path)?, &table).map_err(std::io::Error::other)
-    };
-    write().map_err(|e| io_error(&path, e))?;
-    tracing::info!(rows = table.rows.len(), "exported {}", path.display());
-    Ok(Exported {
-        path,
-        rows: table.rows.len(),
-    })
+    let (name, header) = head(&export);
+    let path = folder.join(format!("{name}-{stamp}.csv"));
+    let part = folder.join(format!("{name}-{stamp}.csv.part"));
+    let file = super::private::create(&part).map_err(|e| io_error(&part, e))?;
+    let written = async {
+        let mut csv =
+            Csv::new(std::io::BufWriter::new(file), &header).map_err(|e| io_error(&part, e))?;
+        let mut rows = 0;
+        pages(services, export, |page| {
+            csv.rows(&page).map_err(|e| io_error(&part, e))?;
+            rows += page.len();
+            progress(rows);
+            Ok(())
+        })
+        .await?;
+        csv.finish().map_err(|e| io_error(&part, e))?;
+        std::fs::rename(&part, &path).map_err(|e| io_error(&path, e))?;
+        Ok(rows)
+    }
+    .await;
+    let rows = written.inspect_err(|_| {
+        // The part file of a failed export is half a table: gone, not left to be taken
+        // for one.
+        let _ = std::fs::remove_file(&part);
+    })?;
+    tracing::info!(rows, "exported {}", path.display());
+    Ok(Exported { path, rows })
 }
 
-/// Reads every row of the export: all pages, not only the one on screen.
-pub async fn table(services: &Services, export: Export) -> Result<Table, ServiceError> {
-    let (name, header, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match export {
+/// Reads every row of the export, all pages, not only the one on screen, and hands each
+/// page's rows to `page` as it arrives (registrations, which come in one answer, in pages
+/// of the same size): no more than a page of rows is held at a time. Returns the rows read.
+pub async fn pages(
+    services: &Services,
+    export: Export,
+    mut page: impl FnMut(Vec<Vec<String>>) -> Result<(), ServiceError>,
+) -> Result<usize, ServiceError> {
+    let mut total = 0;
+    match export {
         Export::History { client, from, to } => {
             let service = services
                 .clients
                 .clone()
                 .ok_or_else(|| not_configured("ext"))?;
-            let mut rows = Vec::new();
             let mut offset = 0;
             loop {
                 let q = HistoryQuery {
@@ -76,26 +141,27 @@ pub async fn table(services: &Services, export: Export) -> Result<Table, Service
                     offset,
                     limit: PAGE,
                 };
-                let page = service.history(client, q).await?;
-                let done = (page.len() as u32) < PAGE;
-                rows.extend(page.into_iter().map(|e| {
-                    vec![
-                        when(e.at),
-                        e.amount.to_string(),
-                        e.currency.code().to_string(),
-                        e.transaction_id,
-                    ]
-                }));
+                let entries = service.history(client, q).await?;
+                let done = (entries.len() as u32) < PAGE;
+                total += entries.len();
+                page(
+                    entries
+                        .into_iter()
+                        .map(|e| {
+                            vec![
+                                when(e.at),
+                                e.amount.to_string(),
+                                e.currency.code().to_string(),
+                                e.transaction_id,
+                            ]
+                        })
+                        .collect(),
+                )?;
                 if done {
                     break;
                 }
                 offset += PAGE;
             }
-            (
-                "history",
-                vec!["date", "amount", "currency", "transaction_id"],
-                rows,
-            )
         }
         Export::Registrations { query, zone } => {
             let service = services
@@ -106,86 +172,73 @@ pub async fn table(services: &Services, export: Export) -> Result<Table, Service
             if left_out > 0 {
                 tracing::warn!(left_out, "registrations from outside the period left out");
             }
-            let rows = rows
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        r.client.to_string(),
-                        r.card.to_string(),
-                        r.is_virtual.to_string(),
-                        r.card_type,
-                        r.card_status,
-                        r.pos.to_string(),
-                        r.pos_name,
-                        when(r.registered),
-                    ]
-                })
-                .collect();
-            let header = vec![
-                "client",
-                "card",
-                "virtual",
-                "card_type",
-                "card_status",
-                "pos",
-                "pos_name",
-                "registered",
-            ];
-            ("registrations", header, rows)
+            total = rows.len();
+            let mut rows = rows.into_iter().map(|r| {
+                vec![
+                    r.client.to_string(),
+                    r.card.to_string(),
+                    r.is_virtual.to_string(),
+                    r.card_type,
+                    r.card_status,
+                    r.pos.to_string(),
+                    r.pos_name,
+                    when(r.registered),
+                ]
+            });
+            loop {
+                let chunk: Vec<Vec<String>> = rows.by_ref().take(PAGE as usize).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                page(chunk)?;
+            }
         }
         Export::CardOperations(query) => {
             let service = services
                 .card_operations
                 .clone()
                 .ok_or_else(|| not_configured("regos"))?;
-            let mut rows = Vec::new();
             let mut q = CardOperationQuery {
                 offset: 0,
                 limit: PAGE,
                 ..query
             };
             loop {
-                let page = service.card_operations(q).await?;
-                let count = page.operations.len() as u32;
+                let got = service.card_operations(q).await?;
+                let count = got.operations.len() as u32;
+                total += got.operations.len();
                 // A field the vendor left null is an empty cell.
                 let text = |v: Option<String>| v.unwrap_or_default();
-                rows.extend(page.operations.into_iter().map(|o| {
-                    vec![
-                        text(o.date.map(when)),
-                        text(o.kind.map(|k| format!("{k:?}").to_lowercase())),
-                        text(o.amount.map(money)),
-                        text(o.value.map(money)),
-                        text(o.used_value.map(money)),
-                        text(o.is_payment.map(|b| b.to_string())),
-                        text(o.expires.map(|e| match e {
-                            Expiry::Never => "never".to_string(),
-                            Expiry::At(t) => when(t),
-                        })),
-                        text(o.description),
-                        text(o.uuid),
-                    ]
-                }));
-                match page.next_offset {
+                page(
+                    got.operations
+                        .into_iter()
+                        .map(|o| {
+                            vec![
+                                text(o.date.map(when)),
+                                text(o.kind.map(|k| format!("{k:?}").to_lowercase())),
+                                text(o.amount.map(money)),
+                                text(o.value.map(money)),
+                                text(o.used_value.map(money)),
+                                text(o.is_payment.map(|b| b.to_string())),
+                                text(o.expires.map(|e| match e {
+                                    Expiry::Never => "never".to_string(),
+                                    Expiry::At(t) => when(t),
+                                })),
+                                text(o.description),
+                                text(o.uuid),
+                            ]
+                        })
+                        .collect(),
+                )?;
+                match got.next_offset {
                     Some(next) if next > q.offset => q.offset = next,
                     None if count >= q.limit => q.offset += q.limit,
                     _ => break,
                 }
             }
-            let header = vec![
-                "date",
-                "type",
-                "amount",
-                "value",
-                "used_value",
-                "is_payment",
-                "expires",
-                "description",
-                "uuid",
-            ];
-            ("card-operations", header, rows)
         }
-    };
-    Ok(Table { name, header, rows })
+    }
+    Ok(total)
 }
 
 /// A vendor's money as every export writes money: two decimals at least (`23.10`, `0.00`),
@@ -199,17 +252,40 @@ fn money(mut d: rust_decimal::Decimal) -> String {
 
 /// The table as CSV, with a header line, every cell neutralised and quoted: a Russian-locale
 /// spreadsheet splits on `;` as well as `,`, and a quoted field is one cell in both. Every
-/// CSV the console and the command line write comes from here.
+/// CSV the console and the command line write comes from here, through [`Csv`].
 pub fn write_csv(out: impl Write, table: &Table) -> Result<(), csv::Error> {
-    let mut out = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .from_writer(out);
-    out.write_record(&table.header)?;
-    for row in &table.rows {
-        out.write_record(row.iter().map(|cell| neutral(cell).into_owned()))?;
+    let mut csv = Csv::new(out, &table.header)?;
+    csv.rows(&table.rows)?;
+    csv.finish()
+}
+
+/// A CSV being written a page at a time: the header first, then each page's rows.
+pub struct Csv<W: Write> {
+    out: csv::Writer<W>,
+}
+
+impl<W: Write> Csv<W> {
+    pub fn new(out: W, header: &[&str]) -> Result<Self, csv::Error> {
+        let mut out = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Always)
+            .from_writer(out);
+        out.write_record(header)?;
+        Ok(Csv { out })
     }
-    out.flush()?;
-    Ok(())
+
+    pub fn rows(&mut self, rows: &[Vec<String>]) -> Result<(), csv::Error> {
+        for row in rows {
+            self.out
+                .write_record(row.iter().map(|cell| neutral(cell).into_owned()))?;
+        }
+        Ok(())
+    }
+
+    /// Everything written reaches `out`.
+    pub fn finish(mut self) -> Result<(), csv::Error> {
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 /// A cell as a spreadsheet will not run it: text that starts with `=`, `+`, `-`, `@`, a tab

@@ -325,10 +325,16 @@ impl Executor {
                     })
                     .await,
                 },
-                Cmd::Export { id, export } => Msg::Exported {
-                    id,
-                    result: export::run(&s, &exports, export).await,
-                },
+                Cmd::Export { id, export } => {
+                    // After each page: the console says how far the export has got.
+                    let progress = |rows| {
+                        let _ = tx.send(Msg::ExportProgress { id, rows });
+                    };
+                    Msg::Exported {
+                        id,
+                        result: export::run(&s, &exports, export, progress).await,
+                    }
+                }
                 // The loop carries these out itself before it gets here.
                 Cmd::Quit | Cmd::Suspend | Cmd::Cancel(_) => return,
             };

@@ -70,6 +70,9 @@ pub async fn run(
     // When the last key was read: a reply's frame is timed from the key that asked for it,
     // as the user waits for it (the bench's page rows).
     let mut last_key: Option<Instant> = None;
+    // When the last key's frame still waited for the server (a history page turned): the
+    // frame that shows its answer is logged too, timed from that key.
+    let mut answer_due: Option<Instant> = None;
     loop {
         tokio::select! {
             n = rx.recv_many(&mut batch, 64) => {
@@ -118,7 +121,15 @@ pub async fn run(
             terminal.draw(|f| hits = ui::view(&model, f))?;
             if keyed {
                 let micros = woke.elapsed().as_micros();
-                tracing::debug!(target: FRAMES, micros, "redrawn after a key");
+                let waiting = model.busy();
+                tracing::debug!(target: FRAMES, micros, waiting, "redrawn after a key");
+                answer_due = waiting.then_some(woke);
+            } else if let Some(key_at) = answer_due
+                && !model.busy()
+            {
+                let micros = key_at.elapsed().as_micros();
+                tracing::debug!(target: FRAMES, micros, "answered after a key");
+                answer_due = None;
             }
             if let (true, Some(key)) = (replied, last_key) {
                 let micros = key.elapsed().as_micros();

@@ -172,6 +172,7 @@ pub fn notice(locale: Locale, n: &Notice) -> String {
         ),
         Notice::ReversalNotOffered => t.money.notice_reversal_not_offered.to_string(),
         Notice::NotReversible => t.money.notice_not_reversible.to_string(),
+        Notice::Exporting { rows } => fill(t.notice_exporting, locale.count(*rows as u64, &t.rows)),
         Notice::Exported { path, rows } => {
             format!(
                 "{} → {}",

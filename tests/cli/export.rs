@@ -67,7 +67,9 @@ async fn exports_write_every_row_of_the_filter() {
         from: None,
         to: None,
     };
-    let done = export::run(&svc, dir.path(), history).await.unwrap();
+    let done = export::run(&svc, dir.path(), history, |_| {})
+        .await
+        .unwrap();
     let expected = svc
         .clients
         .as_ref()
@@ -94,9 +96,14 @@ async fn exports_write_every_row_of_the_filter() {
         pos: None,
     };
     let zone = TimeZone::UTC;
-    let done = export::run(&svc, dir.path(), Export::Registrations { query: q, zone })
-        .await
-        .unwrap();
+    let done = export::run(
+        &svc,
+        dir.path(),
+        Export::Registrations { query: q, zone },
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(done.rows, 300);
     let rows = read(&done.path);
     assert!(rows.iter().any(|r| r[0] == *SAMPLE_CLIENT_ID.to_string()));
@@ -113,7 +120,7 @@ async fn exports_write_every_row_of_the_filter() {
         offset: 0,
         limit: 5,
     };
-    let done = export::run(&svc, dir.path(), Export::CardOperations(q))
+    let done = export::run(&svc, dir.path(), Export::CardOperations(q), |_| {})
         .await
         .unwrap();
     let page = svc
@@ -146,6 +153,7 @@ async fn an_unwritable_folder_is_a_clear_error() {
             from: None,
             to: None,
         },
+        |_| {},
     )
     .await
     .unwrap_err();
@@ -204,8 +212,143 @@ async fn registrations_from_outside_the_period_stay_out_of_the_csv() {
         },
         zone: TimeZone::get("Europe/Moscow").unwrap(),
     };
-    let done = export::run(&svc, dir.path(), export).await.unwrap();
+    let done = export::run(&svc, dir.path(), export, |_| {}).await.unwrap();
     assert_eq!(done.rows, 2);
     let clients: Vec<String> = read(&done.path).iter().map(|r| r[0].to_string()).collect();
     assert_eq!(clients, ["1", "3"]);
+}
+
+/// A REGOS card with `total` operations, served a page at a time as the vendor pages them
+/// (`offset`, `limit`, no `next_offset`); past `fail_from` it answers with a failure.
+struct Operations {
+    total: u32,
+    fail_from: Option<u32>,
+}
+
+impl loyalty_console::backend::CardOperationService for Operations {
+    fn card_operations(
+        &self,
+        q: CardOperationQuery,
+    ) -> loyalty_console::backend::BoxFuture<
+        '_,
+        loyalty_console::backend::ServiceResult<loyalty_console::domain::admin::CardOperationPage>,
+    > {
+        let (total, fail_from) = (self.total, self.fail_from);
+        Box::pin(async move {
+            if fail_from.is_some_and(|from| q.offset >= from) {
+                return Err(loyalty_console::domain::ServiceError::new(
+                    loyalty_console::domain::ErrorKind::Unreachable,
+                    "the vendor went away",
+                ));
+            }
+            let operations = (q.offset..total.min(q.offset + q.limit))
+                .map(|n| loyalty_console::domain::admin::CardOperation {
+                    uuid: Some(format!("op-{n}")),
+                    kind: None,
+                    amount: None,
+                    value: None,
+                    used_value: None,
+                    is_payment: None,
+                    date: None,
+                    expires: None,
+                    description: None,
+                    last_update: None,
+                })
+                .collect();
+            Ok(loyalty_console::domain::admin::CardOperationPage {
+                operations,
+                next_offset: None,
+                total: Some(total.into()),
+            })
+        })
+    }
+
+    fn find_cards(
+        &self,
+        _: String,
+    ) -> loyalty_console::backend::BoxFuture<
+        '_,
+        loyalty_console::backend::ServiceResult<Vec<loyalty_console::domain::admin::RetailCard>>,
+    > {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+}
+
+fn operations_of(vendor: Operations) -> (Services, Export) {
+    let svc = Services {
+        card_operations: Some(std::sync::Arc::new(vendor)),
+        ..Services::default()
+    };
+    let export = Export::CardOperations(CardOperationQuery {
+        card_id: 1,
+        promo_id: CARD_PROMO_ID,
+        kind: None,
+        from: None,
+        to: None,
+        sort: SortColumn::Date,
+        direction: SortDirection::Desc,
+        offset: 0,
+        limit: 5,
+    });
+    (svc, export)
+}
+
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Each page is written as it arrives and said so (the console's «Выгружено N строк…»):
+/// the rows so far after every page, every row once, in the vendor's order, and only the
+/// finished `.csv` left in the folder.
+#[tokio::test]
+async fn an_export_reports_its_rows_after_every_page() {
+    let (svc, export) = operations_of(Operations {
+        total: 1234,
+        fail_from: None,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = Vec::new();
+    let done = export::run(&svc, dir.path(), export, |rows| seen.push(rows))
+        .await
+        .unwrap();
+    assert_eq!(seen, [500, 1000, 1234]);
+    assert_eq!(done.rows, 1234);
+    let uuids: Vec<String> = read(&done.path).iter().map(|r| r[8].to_string()).collect();
+    let expected: Vec<String> = (0..1234).map(|n| format!("op-{n}")).collect();
+    assert_eq!(uuids, expected);
+    let name = done
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.ends_with(".csv"), "{name}");
+    assert_eq!(files_in(dir.path()), [name]);
+}
+
+/// An export the vendor breaks off midway leaves nothing behind that could be taken for
+/// the whole table: no `.csv`, and its `.csv.part` removed.
+#[tokio::test]
+async fn an_export_that_fails_midway_leaves_no_file() {
+    let (svc, export) = operations_of(Operations {
+        total: 5000,
+        fail_from: Some(1500),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = Vec::new();
+    let e = export::run(&svc, dir.path(), export, |rows| seen.push(rows))
+        .await
+        .unwrap_err();
+    assert!(e.detail.contains("went away"), "{}", e.detail);
+    assert_eq!(
+        seen,
+        [500, 1000, 1500],
+        "three pages were written before it"
+    );
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
 }

@@ -529,7 +529,15 @@ fn exports_print_every_row_of_the_filter_as_csv() {
         // Card 2: the 100-client demo gives card 1 no operations.
         shop.run(&[&args[..], &["--card", "2", "--promo", "1"], extra].concat())
     };
-    let (header, all) = csv_of(&operations(&[]));
+    let out = operations(&[]);
+    // Not a terminal: the total on a line of its own, on stderr, out of the CSV.
+    let (header, all) = csv_of(&out);
+    let told = stderr(&out);
+    assert!(
+        told.lines()
+            .any(|l| l.starts_with("Выгружено ") && l.contains(&all.len().to_string())),
+        "{told}"
+    );
     assert_eq!(
         header,
         [

@@ -122,4 +122,8 @@ pub enum Notice {
     ReversalNotOffered,
     /// The reversal key on a row that is no applied write-off with the server's number.
     NotReversible,
+    /// An export under way, with the rows written so far.
+    Exporting {
+        rows: usize,
+    },
 }

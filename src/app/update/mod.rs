@@ -123,6 +123,7 @@ fn step(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             card_operations::card_operations_loaded(model, id, result)
         }
         Msg::Exported { id, result } => tables::exported(model, id, result),
+        Msg::ExportProgress { id, rows } => tables::export_progress(model, id, rows),
         Msg::JournalLoaded { id, result } => journal::loaded(model, id, result),
         Msg::Started => capabilities(model),
         Msg::CapabilitiesLoaded { id, result } => {

@@ -61,6 +61,15 @@ pub fn export(model: &mut Model, export: Export) -> Vec<Cmd> {
     vec![Cmd::Export { id, export }]
 }
 
+/// «Выгружено N строк…» while the export writes, from its own request only: a progress
+/// that arrives after the export ended (or from an export given up) says nothing.
+pub fn export_progress(model: &mut Model, id: RequestId, rows: usize) -> Vec<Cmd> {
+    if model.exporting == Some(id) {
+        model.notice = Some(Notice::Exporting { rows });
+    }
+    Vec::new()
+}
+
 pub fn exported(model: &mut Model, id: RequestId, result: Reply<Exported>) -> Vec<Cmd> {
     if model.exporting != Some(id) {
         return Vec::new();

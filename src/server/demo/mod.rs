@@ -87,6 +87,51 @@ fn back_office_tables(sink: &mut impl Sink) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// One demo client made as big as a long-standing customer's card can be (`serve
+/// --demo-heavy CLIENT:HISTORY:COUPONS`): what the console's card, history and exports are
+/// measured on. Its rows come from the same generator, so its balances and lots agree with
+/// its ledger as every other client's do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heavy {
+    pub client: i64,
+    pub history: u64,
+    pub coupons: u64,
+}
+
+impl std::str::FromStr for Heavy {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Heavy, String> {
+        let usage =
+            || format!("{text:?}: expected CLIENT:HISTORY:COUPONS, e.g. 1234600:100000:1000");
+        let mut parts = text.split(':');
+        let (Some(client), Some(history), Some(coupons), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(usage());
+        };
+        let heavy = Heavy {
+            client: client.parse().map_err(|_| usage())?,
+            history: history.parse().map_err(|_| usage())?,
+            coupons: coupons.parse().map_err(|_| usage())?,
+        };
+        // The sample client's figures are pinned by the seed document and the tests.
+        if heavy.client <= SAMPLE_CLIENT_ID {
+            return Err(format!(
+                "{text:?}: the client must be a demo client after the sample, above {SAMPLE_CLIENT_ID}"
+            ));
+        }
+        Ok(heavy)
+    }
+}
+
+impl Heavy {
+    /// Whether the client is among `count` demo clients.
+    pub fn within(&self, count: u64) -> bool {
+        self.client > SAMPLE_CLIENT_ID && self.client < SAMPLE_CLIENT_ID + count as i64
+    }
+}
+
 /// The demo data set, made one client at a time into a [`Sink`].
 pub(crate) struct Demo {
     rng: Rng,
@@ -94,6 +139,7 @@ pub(crate) struct Demo {
     next: u64,
     coupon_id: i64,
     back_office: BackOffice,
+    heavy: Option<Heavy>,
 }
 
 impl Demo {
@@ -109,7 +155,13 @@ impl Demo {
                 anchor_ms: anchor.as_millisecond(),
                 accumulation_id: 1,
             },
+            heavy: None,
         }
+    }
+
+    /// The same data set with one client made big (see [`Heavy`]).
+    pub(crate) fn with_heavy(self, heavy: Option<Heavy>) -> Demo {
+        Demo { heavy, ..self }
     }
 
     /// The tables every client refers to; first, before any client.
@@ -215,14 +267,20 @@ impl Demo {
 
         // Accruals and deposits across the last ~180 days, oldest first, with write-offs
         // that never exceed what was there at the time.
-        let entries = 4 + rng.below(17);
+        let heavy = self.heavy.filter(|h| h.client == id);
+        let entries = match heavy {
+            Some(h) => h.history,
+            None => 4 + rng.below(17),
+        };
+        // A couple of minutes an entry at least, so that a long history stays in order.
+        let span_ms = (180 * day_ms).max(entries as i64 * 120_000);
         // Each currency's balance, once it has moved at all (a balance row exists from a
         // currency's first movement on, as the ledger's trigger makes it).
         let mut points: Option<i64> = None;
         let mut rubles: Option<i64> = None;
-        let mut at = anchor_ms - 180 * day_ms;
+        let mut at = anchor_ms - span_ms;
         for _ in 0..entries {
-            at += (rng.below(2 * 180 * day_ms as u64 / entries) as i64).max(60_000);
+            at += (rng.below(2 * span_ms as u64 / entries.max(1)) as i64).max(60_000);
             let rubles_move = rng.chance(25);
             let balance = if rubles_move {
                 rubles.get_or_insert(0)
@@ -270,7 +328,7 @@ impl Demo {
                 sink.row(Table::Balances, &row![id, currency, with_pending])?;
                 // One lot each, spendable since the history began and never expiring.
                 if balance > 0 {
-                    let since = anchor_ms - 180 * day_ms;
+                    let since = anchor_ms - span_ms;
                     sink.row(
                         Table::Lots,
                         &row![id, currency, balance, balance, since, None::<i64>],
@@ -278,7 +336,11 @@ impl Demo {
                 }
             }
         }
-        for _ in 0..rng.below(4) {
+        let coupons = match heavy {
+            Some(h) => h.coupons,
+            None => rng.below(4),
+        };
+        for _ in 0..coupons {
             let offset_days = rng.below(120) as i64 - 30;
             let expire = (!rng.chance(10)).then_some(anchor_ms + offset_days * day_ms);
             sink.row(
@@ -288,5 +350,107 @@ impl Demo {
             self.coupon_id += 1;
         }
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row the demo makes, with the table it goes to.
+    #[derive(Default)]
+    struct Rows(Vec<(Table, Vec<Value>)>);
+
+    impl Sink for Rows {
+        fn row(&mut self, table: Table, values: &[Value]) -> Result<(), StoreError> {
+            self.0.push((table, values.to_vec()));
+            Ok(())
+        }
+    }
+
+    fn made(count: u64, heavy: Option<Heavy>) -> Vec<(Table, Vec<Value>)> {
+        let anchor: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+        let mut rows = Rows::default();
+        let mut demo = Demo::new(count, anchor).with_heavy(heavy);
+        demo.start(&mut rows).unwrap();
+        while demo.next_client(&mut rows).unwrap() {}
+        rows.0
+    }
+
+    fn client_of(table: Table, values: &[Value]) -> Option<i64> {
+        let column = match table {
+            Table::Ledger | Table::Balances | Table::Lots => 0,
+            Table::Coupons => 1,
+            _ => return None,
+        };
+        match values[column] {
+            Value::Int(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn int(v: &Value) -> i64 {
+        match v {
+            Value::Int(v) => *v,
+            other => panic!("not a number: {other:?}"),
+        }
+    }
+
+    /// The heavy client has exactly the history and coupons asked for, and its
+    /// balances are its ledger's sums and its lots hold them (what `serve --check` holds),
+    /// as every other client's are.
+    #[test]
+    fn a_heavy_client_is_big_and_consistent() {
+        let heavy = Heavy {
+            client: SAMPLE_CLIENT_ID + 3,
+            history: 5_000,
+            coupons: 300,
+        };
+        let rows = made(10, Some(heavy));
+        let of = |table: Table, id: i64| -> Vec<Vec<Value>> {
+            rows.iter()
+                .filter(|(t, v)| *t == table && client_of(*t, v) == Some(id))
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let ledger = of(Table::Ledger, heavy.client);
+        assert_eq!(ledger.len(), 5_000);
+        assert_eq!(of(Table::Coupons, heavy.client).len(), 300);
+        // The sample and the next client carry pinned and pending figures of their own.
+        for id in (2..10).map(|i| SAMPLE_CLIENT_ID + i) {
+            let ledger = of(Table::Ledger, id);
+            for balance in of(Table::Balances, id) {
+                let currency = &balance[1];
+                let sum: i64 = ledger
+                    .iter()
+                    .filter(|l| &l[1] == currency)
+                    .map(|l| int(&l[2]))
+                    .sum();
+                assert_eq!(int(&balance[2]), sum, "{id} {currency:?}");
+                let lots: i64 = of(Table::Lots, id)
+                    .iter()
+                    .filter(|l| &l[1] == currency)
+                    .map(|l| int(&l[3]))
+                    .sum();
+                assert_eq!(lots, sum, "{id} {currency:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_heavy_client_is_given_as_client_history_coupons() {
+        assert_eq!(
+            "1234600:100000:1000".parse::<Heavy>(),
+            Ok(Heavy {
+                client: 1_234_600,
+                history: 100_000,
+                coupons: 1_000
+            })
+        );
+        for wrong in ["1234600:100000", "1234600:1:2:3", "x:1:2", "1234567:10:10"] {
+            assert!(wrong.parse::<Heavy>().is_err(), "{wrong}");
+        }
+        let h: Heavy = "1234600:1:1".parse().unwrap();
+        assert!(h.within(34) && !h.within(33));
     }
 }

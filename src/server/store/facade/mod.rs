@@ -88,4 +88,17 @@ impl Store {
             Store::Postgres(p) => p.seed_demo(count, anchor).await,
         }
     }
+
+    /// [`Store::seed_demo`] with one client made big (`serve --demo-heavy`).
+    pub async fn seed_demo_with(
+        &self,
+        count: u64,
+        heavy: Option<crate::server::demo::Heavy>,
+        anchor: Timestamp,
+    ) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.seed_demo_with(count, heavy, anchor).await,
+            Store::Postgres(p) => p.seed_demo_with(count, heavy, anchor).await,
+        }
+    }
 }

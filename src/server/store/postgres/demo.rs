@@ -2,7 +2,7 @@
 
 use super::super::StoreError;
 use super::Postgres;
-use crate::server::demo::{Demo, Sink, Table, Value};
+use crate::server::demo::{Demo, Heavy, Sink, Table, Value};
 use futures_util::SinkExt;
 use jiff::Timestamp;
 
@@ -42,6 +42,16 @@ const SECONDARY_STRUCTURES: &str = "
 impl Postgres {
     /// Seeds `count` demo clients into a database that holds none; returns how many.
     pub async fn seed_demo(&self, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
+        self.seed_demo_with(count, None, anchor).await
+    }
+
+    /// The same, with one client made big (`serve --demo-heavy`).
+    pub async fn seed_demo_with(
+        &self,
+        count: u64,
+        heavy: Option<Heavy>,
+        anchor: Timestamp,
+    ) -> Result<u64, StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let existing: i64 = tx
@@ -86,7 +96,7 @@ impl Postgres {
         // The rows are made on a thread of their own while the ones before them are sent:
         // PostgreSQL reads a batch as the next one is being made.
         let (batches, mut made) = tokio::sync::mpsc::channel(2);
-        let maker = tokio::task::spawn_blocking(move || make_rows(count, anchor, &batches));
+        let maker = tokio::task::spawn_blocking(move || make_rows(count, heavy, anchor, &batches));
         while let Some(batch) = made.recv().await {
             for (table, bytes) in batch {
                 let sink = tx
@@ -126,10 +136,11 @@ impl Postgres {
 /// if nobody takes them any more (the load failed).
 fn make_rows(
     count: u64,
+    heavy: Option<Heavy>,
     anchor: Timestamp,
     batches: &tokio::sync::mpsc::Sender<Vec<(Table, Vec<u8>)>>,
 ) -> Result<(), StoreError> {
-    let mut demo = Demo::new(count, anchor);
+    let mut demo = Demo::new(count, anchor).with_heavy(heavy);
     let mut buffers = CopyBuffers::default();
     demo.start(&mut buffers)?;
     loop {

@@ -2,7 +2,7 @@
 //! the store's writer, through one prepared INSERT per table.
 
 use super::Sqlite;
-use crate::server::demo::{Demo, Sink, Table, Value};
+use crate::server::demo::{Demo, Heavy, Sink, Table, Value};
 use crate::server::store::StoreError;
 use jiff::Timestamp;
 use rusqlite::Connection;
@@ -11,19 +11,40 @@ use rusqlite::types::{ToSql, ToSqlOutput};
 impl Sqlite {
     /// Seeds `count` demo clients on the writer; returns how many.
     pub async fn seed_demo(&self, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
-        self.run_write(move |c| seed(c, count, anchor)).await
+        self.seed_demo_with(count, None, anchor).await
+    }
+
+    /// The same, with one client made big (`serve --demo-heavy`).
+    pub async fn seed_demo_with(
+        &self,
+        count: u64,
+        heavy: Option<Heavy>,
+        anchor: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.run_write(move |c| seed_with(c, count, heavy, anchor))
+            .await
     }
 }
 
 /// Seeds `count` demo clients into a SQLite database in one transaction; returns the number
 /// of clients.
 pub fn seed(conn: &mut Connection, count: u64, anchor: Timestamp) -> Result<u64, StoreError> {
+    seed_with(conn, count, None, anchor)
+}
+
+/// [`seed`] with one client made big.
+pub fn seed_with(
+    conn: &mut Connection,
+    count: u64,
+    heavy: Option<Heavy>,
+    anchor: Timestamp,
+) -> Result<u64, StoreError> {
     // The indexes of a million clients (phones and e-mails reversed, in random order) do not
     // fit the default 2 MB page cache: every insert would read its index pages back from
     // disk. A large cache for the seeding only, given back after.
     let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     conn.pragma_update(None, "cache_size", SEED_CACHE_KIB)?;
-    let seeded = seed_in_savepoint(conn, count, anchor);
+    let seeded = seed_in_savepoint(conn, count, heavy, anchor);
     conn.pragma_update(None, "cache_size", cache)?;
     seeded
 }
@@ -42,6 +63,7 @@ const SEED_CACHE_KIB: i64 = -512 * 1024;
 fn seed_in_savepoint(
     conn: &mut Connection,
     count: u64,
+    heavy: Option<Heavy>,
     anchor: Timestamp,
 ) -> Result<u64, StoreError> {
     let tx = conn.savepoint()?;
@@ -77,7 +99,7 @@ fn seed_in_savepoint(
     }
     {
         let mut sink = Statements::new(&tx);
-        let mut demo = Demo::new(count, anchor);
+        let mut demo = Demo::new(count, anchor).with_heavy(heavy);
         demo.start(&mut sink)?;
         while demo.next_client(&mut sink)? {}
     }

@@ -109,6 +109,38 @@ fn one_export_at_a_time_and_its_outcome_is_said() {
     assert!(m.exporting.is_none());
 }
 
+/// While an export writes, the status line says how many rows it has written; a progress
+/// that arrives after its export ended, or from another request, changes nothing.
+#[test]
+fn an_export_under_way_says_its_rows_and_stale_progress_is_dropped() {
+    let mut m = model();
+    key(&mut m, KeyCode::F(5));
+    let [Cmd::Export { id, .. }] = key(&mut m, KeyCode::Char('x'))[..] else {
+        panic!()
+    };
+    update(&mut m, Msg::ExportProgress { id, rows: 500 });
+    assert_eq!(m.notice, Some(Notice::Exporting { rows: 500 }));
+    update(&mut m, Msg::ExportProgress { id, rows: 1000 });
+    assert_eq!(m.notice, Some(Notice::Exporting { rows: 1000 }));
+    let other = m.next_id();
+    update(&mut m, Msg::ExportProgress { id: other, rows: 9 });
+    assert_eq!(m.notice, Some(Notice::Exporting { rows: 1000 }));
+    let path = std::path::PathBuf::from("exports/registrations.csv");
+    update(
+        &mut m,
+        Msg::Exported {
+            id,
+            result: Ok(Exported {
+                path: path.clone(),
+                rows: 1234,
+            }),
+        },
+    );
+    // The runtime's last progress may come after the outcome: the outcome stays said.
+    update(&mut m, Msg::ExportProgress { id, rows: 1234 });
+    assert_eq!(m.notice, Some(Notice::Exported { path, rows: 1234 }));
+}
+
 #[test]
 fn a_screen_without_its_provider_loads_nothing() {
     let mut m = model();
