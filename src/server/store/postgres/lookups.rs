@@ -27,6 +27,8 @@ const SHARED: usize = 2;
 /// best plans do depend on their values.
 const GENERIC_PLANS: &str = "SET plan_cache_mode = force_generic_plan";
 
+const POOLED_PLANS: &str = "RESET plan_cache_mode";
+
 type Slot = Mutex<Option<Arc<Object>>>;
 
 /// The shared connections, taken from the instance's pool on first use (so the instance
@@ -83,23 +85,28 @@ impl Lookups {
         let fresh = self.pool.get().await?;
         fresh.batch_execute(GENERIC_PLANS).await?;
         let fresh = Arc::new(fresh);
-        let mut held = slot.lock().unwrap_or_else(|e| e.into_inner());
-        // Another lookup may have filled the slot while this one waited for the pool; the
-        // connection it made then plans as no pooled one may, so it leaves the pool.
-        match held.as_ref() {
-            Some(open) if !open.is_closed() => {
-                let open = open.clone();
-                drop(held);
-                if let Ok(unused) = Arc::try_unwrap(fresh) {
-                    drop(Object::take(unused));
+        // Another lookup may have filled the slot while this one waited for the pool.
+        let filled = {
+            let mut held = slot.lock().unwrap_or_else(|e| e.into_inner());
+            match held.as_ref() {
+                Some(open) if !open.is_closed() => Some(open.clone()),
+                _ => {
+                    *held = Some(fresh.clone());
+                    None
                 }
-                Ok(open)
             }
-            _ => {
-                *held = Some(fresh.clone());
-                Ok(fresh)
-            }
+        };
+        let Some(open) = filled else {
+            return Ok(fresh);
+        };
+        // The connection made meanwhile goes back to the pool planning as pooled ones do,
+        // or, if it cannot be told to, leaves the pool.
+        if let Ok(unused) = Arc::try_unwrap(fresh)
+            && unused.batch_execute(POOLED_PLANS).await.is_err()
+        {
+            drop(Object::take(unused));
         }
+        Ok(open)
     }
 
     /// Takes `lost` out of its slot, so that the next lookup there opens a new connection
