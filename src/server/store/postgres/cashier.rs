@@ -252,11 +252,6 @@ mod tests {
         assert_eq!(clause("%").0, "c IS NOT NULL");
         assert_eq!(clause("%a_b%").1[0], "%a\\_b%");
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn a_keys_successor_bounds_exactly_the_texts_that_start_with_it() {

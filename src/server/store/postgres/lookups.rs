@@ -82,9 +82,7 @@ impl Lookups {
         if let Some(open) = open_in(slot) {
             return Ok(open);
         }
-        let fresh = self.pool.get().await?;
-        fresh.batch_execute(GENERIC_PLANS).await?;
-        let fresh = Arc::new(fresh);
+        let fresh = Arc::new(self.generic().await?);
         // Another lookup may have filled the slot while this one waited for the pool.
         let filled = {
             let mut held = slot.lock().unwrap_or_else(|e| e.into_inner());
@@ -107,6 +105,29 @@ impl Lookups {
             drop(Object::take(unused));
         }
         Ok(open)
+    }
+
+    /// A connection from the pool, told to plan generically. One the database dropped while
+    /// it lay in the pool (a restart, a killed backend) leaves the pool and the next is
+    /// taken, as a lookup lost with its connection is run once more.
+    async fn generic(&self) -> Result<Object, StoreError> {
+        let mut tries = 0;
+        loop {
+            let fresh = self.pool.get().await?;
+            match fresh.batch_execute(GENERIC_PLANS).await {
+                Ok(()) => return Ok(fresh),
+                Err(e) if lost(&e, &fresh) => {
+                    drop(Object::take(fresh));
+                    tries += 1;
+                    if tries > super::POOL_SIZE {
+                        return Err(StoreError::Unavailable(format!(
+                            "the connection was lost: {e}"
+                        )));
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Takes `lost` out of its slot, so that the next lookup there opens a new connection
