@@ -10,28 +10,49 @@ store_rows() {
   settle "$name" "$db"
 
   wrk_get /nothing
-  local floor_rate=$RATE floor_p99=$P99 alone_search="" alone_write=""
+  local floor_rate=$RATE floor_p99=$P99 search_alone="" write_alone=""
   if [[ $db == postgres://* ]]; then
-    alone_search="; the statement alone (pgbench): $(pg_alone "$db" scripts/bench/pg_search.sql)/s"
+    search_alone=$(pg_alone "$db" scripts/bench/pg_search.sql)
   fi
   wrk_get "$SEARCH" "$WARMUP"
   wrk_get "$SEARCH"
   row "$name: the till's phone search (\`%\` + last ten digits) over HTTP, $TILLS connections" "$RATE/s, p99 $(ms "$P99")" \
-    "404 route: $floor_rate/s$alone_search" "$(ratio "$floor_rate" "$RATE") slower" "within 2x" \
+    "404 route: $floor_rate/s${search_alone:+; the statement alone (pgbench): $search_alone/s}" \
+    "$(ratio "$floor_rate" "$RATE") slower" "within 2x" \
     "$(within "$(awk -v f="$floor_rate" -v r="$RATE" 'BEGIN { print f / r }')" 2)"
+  # What the server adds to the database's own work (issue 31): the same statement from as
+  # many pgbench connections, no HTTP. The 404 row above cannot be met on two cores that the
+  # database, the server and wrk share; this one says what the server itself costs.
+  if [[ -n $search_alone ]]; then
+    row "$name: the till's search against the database alone" "$RATE/s over HTTP" \
+      "the statement alone (pgbench, $TILLS connections): $search_alone/s" \
+      "$(ratio "$search_alone" "$RATE") slower" "within 2.5x" \
+      "$(within "$(awk -v a="$search_alone" -v r="$RATE" 'BEGIN { print (r > 0) ? a / r : 1e9 }')" 2.5)"
+  fi
 
   write_offs "$name-warm-$$" "$WARMUP"
   if [[ $db == postgres://* ]]; then
-    alone_write="; the database's part alone (pgbench): $(pg_alone "$db" \
-      scripts/bench/pg_write_off.sql -D now_ms="$(date +%s%3N)" -D nonce=$$)/s"
+    write_alone=$(pg_alone "$db" scripts/bench/pg_write_off.sql -D now_ms="$(date +%s%3N)" -D nonce=$$ \
+      -D span=$((CLIENTS < 50000 ? CLIENTS : 50000)))
   fi
   before=$(points "$db")
   write_offs "$name-$$"
   after=$(points "$db")
-  row "$name: write-offs, $TILLS tills over HTTP" "$RATE/s, p99 $(ms "$P99")" \
-    "404 route: $floor_rate/s, p99 $(ms "$floor_p99")$alone_write" "1/$(ratio "$floor_rate" "$RATE" | tr -d x)" \
+  local write_floor="404 route: $floor_rate/s, p99 $(ms "$floor_p99")"
+  [[ -z $write_alone ]] || write_floor+="; the database's part alone (pgbench): $write_alone/s"
+  row "$name: write-offs, $TILLS tills over HTTP" "$RATE/s, p99 $(ms "$P99")" "$write_floor" \
+    "1/$(ratio "$floor_rate" "$RATE" | tr -d x)" \
     "≥ 5,000/s, p99 < 20 ms" \
     "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"
+  # The write-off is one call of the schema's function and its commit, as pgbench makes it;
+  # what the server adds is HTTP, JSON and the key's fingerprint, which weigh less beside
+  # a commit's WAL flush than beside a search's index read: its budget is the search's.
+  if [[ -n $write_alone ]]; then
+    row "$name: write-offs against the database alone" "$RATE/s over HTTP" \
+      "the same call alone (pgbench, $TILLS connections): $write_alone/s" \
+      "$(ratio "$write_alone" "$RATE") slower" "within 2.5x" \
+      "$(within "$(awk -v a="$write_alone" -v r="$RATE" 'BEGIN { print (r > 0) ? a / r : 1e9 }')" 2.5)"
+  fi
   check_write_offs "$name" "$before" "$after"
   stop_and_check "$name" "$db"
 }

@@ -65,17 +65,18 @@ impl Postgres {
     }
 
     /// The live user whose key this is (none for an empty key), and whether any user was
-    /// ever added.
+    /// ever added. Every request of a till with its own key asks this first, so it is a
+    /// lookup on the shared connections, prepared once: as a text query on a pooled
+    /// connection it cost a checkout, a round trip to prepare and a plan per request, and a
+    /// till's search with a user's key ran at about half the rate of one with the `--token`.
     pub async fn find_user(&self, key: &str) -> Result<(Option<Principal>, bool), StoreError> {
+        let sql = "SELECT (SELECT name FROM principals WHERE key_sha256 = $1 AND revoked_ms IS NULL),
+                          (SELECT role FROM principals WHERE key_sha256 = $1 AND revoked_ms IS NULL),
+                          EXISTS (SELECT 1 FROM principals)";
+        let hashed = &digest(key);
         let row = self
-            .client()
-            .await?
-            .query_one(
-                "SELECT (SELECT name FROM principals WHERE key_sha256 = $1 AND revoked_ms IS NULL),
-                        (SELECT role FROM principals WHERE key_sha256 = $1 AND revoked_ms IS NULL),
-                        EXISTS (SELECT 1 FROM principals)",
-                &[&digest(key)],
-            )
+            .lookups
+            .run(|c| async move { c.query_one(&c.prepare_cached(sql).await?, &[hashed]).await })
             .await?;
         let found = match (key.is_empty(), row.get::<_, Option<String>>(0)) {
             (false, Some(name)) => Some(Principal {
