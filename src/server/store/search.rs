@@ -236,6 +236,12 @@ pub fn is_narrow(phone_text: Option<&str>, email: Option<&str>) -> bool {
     (phone_text.is_some() || email.is_some()) && phone_narrow && email_narrow
 }
 
+/// Whether a phone search reads one index range or one value: not an eleven-digit `8…`
+/// suffix, which is read as its `7…` value or its suffix, either of them.
+pub fn is_one_range(phone_text: &str) -> bool {
+    PhoneSearch::of(phone_text).ranges.len() == 1
+}
+
 /// The phone part of a search: its ranges, any of which, and its digits check.
 fn phone_clause(text: &str, dialect: &Dialect, args: &mut Vec<String>) -> String {
     let search = PhoneSearch::of(text);
@@ -307,6 +313,8 @@ mod tests {
         let till = crate::domain::ClientQuery::from_input("+7 912 345-67-89").unwrap();
         assert!(is_narrow(till.phone.as_deref(), None));
         assert!(is_narrow(Some("%79123456789"), None));
+        assert!(is_one_range("%9123456789") && is_one_range("+7 912 345-67-89"));
+        assert!(!is_one_range("%89123456789"));
         assert!(
             !is_narrow(Some("%5678"), None),
             "a short tail may match many"

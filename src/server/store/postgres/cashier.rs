@@ -1,7 +1,7 @@
 //! What a till reads: find a client, its balances, coupons and history.
 
 use super::super::StoreError;
-use super::super::search::{ClientPage, Dialect, Pattern, is_narrow, search_sql};
+use super::super::search::{ClientPage, Dialect, Pattern, is_narrow, is_one_range, search_sql};
 use super::{Postgres, big};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
@@ -132,7 +132,11 @@ impl Postgres {
         email: Option<&str>,
         page: ClientPage,
     ) -> Result<Vec<Client>, StoreError> {
-        if !is_narrow(phone, email) {
+        // A plan made before the values are known reads an index only for one range or one
+        // value: for an eleven-digit `8…` suffix, its value or its range, the generic plan read
+        // neither phone index (`phone_wildcards_read_indexes_on_postgres`), so it is planned
+        // with its values, on a pooled connection.
+        if !is_narrow(phone, email) || !phone.is_none_or(is_one_range) {
             let (sql, args) = search_sql(phone, email, page, &POSTGRES);
             return Ok(find_clients(&self.client().await?, &sql, &args).await?);
         }
