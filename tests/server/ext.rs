@@ -22,6 +22,7 @@ fn page(offset: u32, limit: u32) -> HistoryQuery {
         to: None,
         offset,
         limit,
+        after: None,
     }
 }
 
@@ -217,6 +218,7 @@ async fn history_pages_newest_first_and_honours_the_period() {
         to: Some(to),
         offset: 0,
         limit: 100,
+        after: None,
     };
     let within = a.history(id, q).await.unwrap();
     let expected: Vec<_> = all

@@ -262,6 +262,7 @@ fn page(limit: u32) -> HistoryQuery {
         to: None,
         offset: 0,
         limit,
+        after: None,
     }
 }
 
@@ -756,6 +757,7 @@ async fn reads(store: &Store) -> Vec<String> {
             to: Some(anchor()),
             offset: 1,
             limit: 5,
+            after: None,
         };
         out.push(format!("{:?}", store.history(id, period).await.unwrap()));
     }

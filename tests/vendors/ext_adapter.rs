@@ -121,6 +121,7 @@ async fn reads_the_history_sample() {
         to: None,
         offset: 0,
         limit: 10,
+        after: None,
     };
     let h = a.history(ClientId(1_234_567), q).await.unwrap();
     assert_eq!(h.len(), 1);
@@ -383,6 +384,7 @@ async fn login_and_api_key_go_with_every_call_and_never_into_an_error() {
             to: None,
             offset: 0,
             limit: 10,
+            after: None,
         },
     )
     .await
@@ -770,6 +772,7 @@ async fn vendor_text_is_cleaned_of_terminal_controls() {
         to: None,
         offset: 0,
         limit: 10,
+        after: None,
     };
     let history = a.history(ClientId(1), page).await.unwrap();
     assert_eq!(history[0].transaction_id, "42");
