@@ -138,6 +138,7 @@ fn bench_store(rt: &tokio::runtime::Runtime) {
         to: None,
         offset: 0,
         limit: 50,
+        after: None,
     };
     let t = store
         .with_conn(|c| {

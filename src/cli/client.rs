@@ -6,7 +6,7 @@ use crate::domain::Currency;
 use crate::domain::days;
 use crate::domain::lots::{Dated, Outlook};
 use crate::domain::search::SEARCH_CAP;
-use crate::domain::{ClientId, ClientQuery, HistoryQuery, mask};
+use crate::domain::{ClientId, ClientQuery, HistoryCursor, HistoryQuery, mask};
 use crate::i18n::{
     Locale, fill, fill2, format_amount, format_date, format_datetime, format_movement,
 };
@@ -214,6 +214,7 @@ async fn history(
             to: to_at,
             offset: entries.len() as u32,
             limit: want,
+            after: entries.last().and_then(HistoryCursor::after),
         };
         let page = service
             .history(id, query)

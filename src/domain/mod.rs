@@ -129,6 +129,27 @@ pub struct HistoryQuery {
     pub to: Option<Timestamp>,
     pub offset: u32,
     pub limit: u32,
+    /// The last row of the page before this one, where the asker has it: `offset` still
+    /// says where the page is (a vendor pages by it), and a server that knows the row reads
+    /// on from it instead of stepping over `offset` rows again.
+    pub after: Option<HistoryCursor>,
+}
+
+/// A history row as the next page starts after it: its time and its transaction id, the
+/// order history is kept in (newest first, ties by the larger id first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryCursor {
+    pub at: Timestamp,
+    pub id: i64,
+}
+
+impl HistoryCursor {
+    /// The cursor after `entry`; none for a vendor whose transaction ids are not numbers
+    /// (`loyalty serve`'s always are, and only it reads the cursor).
+    pub fn after(entry: &HistoryEntry) -> Option<HistoryCursor> {
+        let id = entry.transaction_id.parse().ok()?;
+        Some(HistoryCursor { at: entry.at, id })
+    }
 }
 
 /// One write-off: any of the two balances and any of the client's coupons, all at once.

@@ -4,7 +4,7 @@
 use crate::backend::Services;
 use crate::domain::admin::{CardOperationQuery, Expiry};
 use crate::domain::export::{Export, Exported};
-use crate::domain::{ErrorKind, HistoryQuery, ServiceError};
+use crate::domain::{ErrorKind, HistoryCursor, HistoryQuery, ServiceError};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::io::Write;
@@ -134,16 +134,22 @@ pub async fn pages(
                 .clone()
                 .ok_or_else(|| not_configured("ext"))?;
             let mut offset = 0;
+            let mut after = None;
             loop {
+                // The offset is how the vendor pages; the last row's cursor is how
+                // `loyalty serve` reads on without stepping over every row before it
+                // again, which made an export of a million rows quadratic.
                 let q = HistoryQuery {
                     from,
                     to,
                     offset,
                     limit: PAGE,
+                    after,
                 };
                 let entries = service.history(client, q).await?;
                 let done = (entries.len() as u32) < PAGE;
                 total += entries.len();
+                after = entries.last().and_then(HistoryCursor::after);
                 page(
                     entries
                         .into_iter()

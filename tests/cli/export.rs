@@ -81,6 +81,7 @@ async fn exports_write_every_row_of_the_filter() {
                 to: None,
                 offset: 0,
                 limit: 1000,
+                after: None,
             },
         )
         .await

@@ -10,7 +10,8 @@ use loyalty_console::backend::ClientService;
 use loyalty_console::backend::ext::ExtAdapter;
 use loyalty_console::config::{ExtCredential, Secret};
 use loyalty_console::domain::{
-    Amount, Client, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, WriteOff,
+    Amount, Client, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryCursor,
+    HistoryQuery, WriteOff,
 };
 use loyalty_console::server::demo::SAMPLE_CLIENT_ID;
 
@@ -22,6 +23,7 @@ fn page(offset: u32, limit: u32) -> HistoryQuery {
         to: None,
         offset,
         limit,
+        after: None,
     }
 }
 
@@ -217,6 +219,7 @@ async fn history_pages_newest_first_and_honours_the_period() {
         to: Some(to),
         offset: 0,
         limit: 100,
+        after: None,
     };
     let within = a.history(id, q).await.unwrap();
     let expected: Vec<_> = all
@@ -226,6 +229,26 @@ async fn history_pages_newest_first_and_honours_the_period() {
         .collect();
     assert_eq!(within, expected);
     assert!(all.iter().all(|e| e.at <= s.anchor));
+
+    // Our cursor (docs/vendors.md, seed 001): the page after the row named, whatever the
+    // offset beside it says; a row this client does not have names no place, and the
+    // offset is followed.
+    let cursor = HistoryQuery {
+        after: HistoryCursor::after(&all[4]),
+        ..page(0, 5)
+    };
+    assert_eq!(a.history(id, cursor).await.unwrap(), all[5..10]);
+    let other = a.history(SAMPLE, page(0, 1)).await.unwrap();
+    let foreign = HistoryQuery {
+        after: HistoryCursor::after(&other[0]),
+        ..page(5, 5)
+    };
+    assert_eq!(a.history(id, foreign).await.unwrap(), all[5..10]);
+    let path = format!(
+        "/ext/api/v1/clients/{}/balance/history/?afterDate=1&afterId=x",
+        id.0
+    );
+    assert_eq!(get(&s, &path).await.0, 400, "a cursor that is not a number");
 }
 
 #[tokio::test]

@@ -277,6 +277,7 @@ async fn what_comes_back_to_an_expired_lot_expires_at_the_next_sweep() {
                 to: None,
                 offset: 0,
                 limit: 1,
+                after: None,
             },
         )
         .await

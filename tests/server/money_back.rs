@@ -157,6 +157,7 @@ async fn reversals_give_back_at_most_the_original(store: &Store, client: ClientI
         to: None,
         offset: 0,
         limit: 10,
+        after: None,
     };
     let rows = store.history(client, page).await.unwrap();
     let about = rows[0].about.clone().expect("a row of an operation");
@@ -743,6 +744,7 @@ async fn the_shift_report_equals_the_ledger(store: &Store, clients: &[ClientId])
             to: None,
             offset: 0,
             limit: 1000,
+            after: None,
         };
         for entry in store.history(client, page).await.unwrap() {
             if entry.amount.minor() < 0 {

@@ -13,9 +13,10 @@ use loyalty_console::domain::admin::{
 };
 use loyalty_console::domain::codes::Confirmed;
 use loyalty_console::domain::{
-    Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, WriteOff,
+    Amount, ClientId, CouponId, Currency, HistoryCursor, HistoryEntry, HistoryQuery, OperationId,
+    WriteOff,
 };
-use loyalty_console::server::demo::{CARD_PROMO_ID, SAMPLE_CLIENT_ID};
+use loyalty_console::server::demo::{CARD_PROMO_ID, Heavy, SAMPLE_CLIENT_ID};
 use loyalty_console::server::holds::Reach;
 use loyalty_console::server::principals::Role;
 use loyalty_console::server::store::rules::codes::{self, CodeRefusal, Confirm, NewCode, Verdict};
@@ -262,6 +263,7 @@ fn page(limit: u32) -> HistoryQuery {
         to: None,
         offset: 0,
         limit,
+        after: None,
     }
 }
 
@@ -756,6 +758,7 @@ async fn reads(store: &Store) -> Vec<String> {
             to: Some(anchor()),
             offset: 1,
             limit: 5,
+            after: None,
         };
         out.push(format!("{:?}", store.history(id, period).await.unwrap()));
     }
@@ -1582,4 +1585,157 @@ async fn confirmation_codes_are_spent_once_with_their_write_off(store: &Store) {
         .find(|r| r.principal.as_deref() == Some("till-1"))
         .unwrap();
     assert!(row.bypasses >= 1 && row.overrides >= row.bypasses);
+}
+
+// Deep history pages (issue 31): a page read on from the caller's last row, or from the far
+// end of the list, is the slice the whole list puts there, ties in time included.
+
+/// Rows past `store::rules::history::COUNTED_FROM`, so that deep pages are read from the far end.
+const DEEP_HISTORY: u64 = 6_000;
+
+fn history_page(offset: u32, limit: u32, after: Option<HistoryCursor>) -> HistoryQuery {
+    HistoryQuery {
+        from: None,
+        to: None,
+        offset,
+        limit,
+        after,
+    }
+}
+
+/// Every page of `q`'s period, `limit` rows at a time, by the offset alone or with the
+/// cursor of the last row read.
+async fn every_page(
+    store: &Store,
+    client: ClientId,
+    q: HistoryQuery,
+    by_cursor: bool,
+) -> Vec<HistoryEntry> {
+    let mut rows: Vec<HistoryEntry> = Vec::new();
+    loop {
+        let after = rows
+            .last()
+            .filter(|_| by_cursor)
+            .and_then(HistoryCursor::after);
+        let page = HistoryQuery {
+            offset: rows.len() as u32,
+            after,
+            ..q
+        };
+        let got = store.history(client, page).await.unwrap();
+        let done = (got.len() as u32) < q.limit;
+        rows.extend(got);
+        if done {
+            return rows;
+        }
+    }
+}
+
+fn key(e: &HistoryEntry) -> (Timestamp, i64) {
+    (e.at, e.transaction_id.parse().unwrap())
+}
+
+async fn deep_history_pages_are_the_rows_of_the_whole_list(store: &Store) {
+    let client = ClientId(SAMPLE_CLIENT_ID + 1);
+    store
+        .seed_demo_with(
+            CLIENTS,
+            Some(Heavy {
+                client: client.0,
+                history: DEEP_HISTORY,
+                coupons: 0,
+            }),
+            anchor(),
+        )
+        .await
+        .unwrap();
+    // Six movements at one instant: the cursor's tie, crossed by pages of 7 and of 4.
+    let balances = store.balances(client).await.unwrap();
+    let tie = WriteOff {
+        points: (balances.points.minor() >= 6).then(|| Amount::from_minor(1)),
+        rubles: (balances.points.minor() < 6).then(|| Amount::from_minor(1)),
+        ..WriteOff::default()
+    };
+    let instant = anchor() + SignedDuration::from_mins(1);
+    for _ in 0..6 {
+        store
+            .write_off(client, tie.clone(), made(instant))
+            .await
+            .unwrap();
+    }
+
+    let whole = every_page(store, client, history_page(0, 1000, None), false).await;
+    assert!(whole.len() as u64 >= DEEP_HISTORY + 6, "{}", whole.len());
+    assert!(
+        whole.windows(2).all(|w| key(&w[0]) > key(&w[1])),
+        "newest first, ties by the larger id first, each row once"
+    );
+    assert_eq!(whole.iter().filter(|e| e.at == instant).count(), 6);
+    for limit in [7, 4] {
+        let by_cursor = every_page(store, client, history_page(0, limit, None), true).await;
+        assert_eq!(by_cursor, whole, "by cursor, pages of {limit}");
+    }
+    let by_offset = every_page(store, client, history_page(0, 7, None), false).await;
+    assert_eq!(by_offset, whole, "by offset, deep pages from the far end");
+
+    // The last page, asked by its offset alone, and one past the end.
+    let last = whole.len() as u32 - 50;
+    let tail = store
+        .history(client, history_page(last, 50, None))
+        .await
+        .unwrap();
+    assert_eq!(tail, whole[last as usize..]);
+    let past = history_page(whole.len() as u32, 50, None);
+    assert!(store.history(client, past).await.unwrap().is_empty());
+
+    // A period: the cursor inside it is followed, one outside it is not.
+    let (from, to) = (whole[4_000].at, whole[100].at);
+    let within: Vec<_> = whole
+        .iter()
+        .filter(|e| e.at >= from && e.at <= to)
+        .cloned()
+        .collect();
+    let period = HistoryQuery {
+        from: Some(from),
+        to: Some(to),
+        ..history_page(0, 9, None)
+    };
+    assert_eq!(every_page(store, client, period, true).await, within);
+    let outside = HistoryCursor::after(&whole[0]);
+    let beyond = HistoryQuery {
+        offset: 18,
+        after: outside,
+        ..period
+    };
+    assert_eq!(store.history(client, beyond).await.unwrap(), within[18..27]);
+
+    // A cursor the store does not hold for this client (another client's row, a wrong
+    // time) names no place: the page is read by its offset.
+    let sample = store.history(SAMPLE, page(1)).await.unwrap();
+    let foreign = HistoryCursor::after(&sample[0]);
+    let wrong_time = HistoryCursor::after(&whole[40]).map(|c| HistoryCursor {
+        at: c.at + SignedDuration::from_millis(1),
+        ..c
+    });
+    for after in [foreign, wrong_time] {
+        let page = store
+            .history(client, history_page(14, 7, after))
+            .await
+            .unwrap();
+        assert_eq!(page, whole[14..21], "{after:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_pages_deep_history_by_cursor_and_from_the_far_end() {
+    let dir = tempfile::tempdir().unwrap();
+    deep_history_pages_are_the_rows_of_the_whole_list(&sqlite(&dir, "deep.db").await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_pages_deep_history_by_cursor_and_from_the_far_end() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    deep_history_pages_are_the_rows_of_the_whole_list(&postgres(&cluster).await).await;
 }

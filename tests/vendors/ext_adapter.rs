@@ -14,8 +14,8 @@ use loyalty_console::domain::limits::{Capabilities, LimitKind, ManagerPin};
 use loyalty_console::domain::reversal::{ReasonCode, Why};
 use loyalty_console::domain::shift::ReportSource;
 use loyalty_console::domain::{
-    Amount, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryQuery, OperationId,
-    Reason, Receipt, Reversal, WriteOff,
+    Amount, ClientId, ClientQuery, CouponId, Currency, ErrorKind, HistoryCursor, HistoryQuery,
+    OperationId, Reason, Receipt, Reversal, WriteOff,
 };
 use loyalty_console::wire::ext::{WriteOffDto, balances_from_wire};
 use std::sync::{Arc, Mutex};
@@ -121,6 +121,7 @@ async fn reads_the_history_sample() {
         to: None,
         offset: 0,
         limit: 10,
+        after: None,
     };
     let h = a.history(ClientId(1_234_567), q).await.unwrap();
     assert_eq!(h.len(), 1);
@@ -383,6 +384,7 @@ async fn login_and_api_key_go_with_every_call_and_never_into_an_error() {
             to: None,
             offset: 0,
             limit: 10,
+            after: None,
         },
     )
     .await
@@ -770,6 +772,7 @@ async fn vendor_text_is_cleaned_of_terminal_controls() {
         to: None,
         offset: 0,
         limit: 10,
+        after: None,
     };
     let history = a.history(ClientId(1), page).await.unwrap();
     assert_eq!(history[0].transaction_id, "42");
@@ -1429,4 +1432,53 @@ async fn the_outlook_is_read_and_garbage_is_refused() {
         let e = a.outlook(ClientId(id)).await.unwrap_err();
         assert_eq!(e.kind, ErrorKind::BadResponse, "{id}: {e:?}");
     }
+}
+
+/// The seed-001 document (no public client; the document is the client, see
+/// docs/vendors.md) pages history by `offset` and `limit`: the adapter always sends those,
+/// so a vendor that knows nothing of `loyalty serve`'s cursor still gets the right page, and
+/// adds the last row seen as `afterDate` and `afterId` only when it has one.
+#[tokio::test]
+async fn history_pages_by_offset_and_add_the_cursor_of_the_last_row_seen() {
+    let requests: Requests = Arc::default();
+    let url = recording_vendor(requests.clone()).await;
+    let a = ExtAdapter::new(&url, ExtCredential::Bearer(Secret::new("s3cr3t"))).unwrap();
+    let id = ClientId(1_234_567);
+    let first = HistoryQuery {
+        from: None,
+        to: None,
+        offset: 0,
+        limit: 500,
+        after: None,
+    };
+    let rows = a.history(id, first).await.unwrap();
+    let after = HistoryCursor::after(rows.last().unwrap());
+    assert_eq!(
+        after,
+        Some(HistoryCursor {
+            at: rows[0].at,
+            id: 123_456_789
+        }),
+        "the sample's row, by its transactionDate and transactionId"
+    );
+    let next = HistoryQuery {
+        offset: 500,
+        after,
+        ..first
+    };
+    a.history(id, next).await.unwrap();
+    let sent: Vec<String> = requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(u, _)| u.clone())
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "/ext/api/v1/clients/1234567/balance/history/?offset=0&limit=500",
+            "/ext/api/v1/clients/1234567/balance/history/?offset=500&limit=500\
+             &afterDate=1548968400000&afterId=123456789",
+        ]
+    );
 }

@@ -44,6 +44,9 @@ impl HistoryState {
             to: self.to,
             offset: self.offset,
             limit: HISTORY_PAGE,
+            // The console steps a page either way from where it is: shallow pages, read
+            // by their offset.
+            after: None,
         }
     }
 

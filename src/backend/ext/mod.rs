@@ -245,6 +245,12 @@ impl ClientService for ExtAdapter {
             if let Some(to) = query.to {
                 params.push(("to", to.as_millisecond().to_string()));
             }
+            // `loyalty serve`'s cursor (docs/vendors.md, seed 001): the vendor ignores it
+            // and pages by the offset beside it; `loyalty serve` reads on from the row.
+            if let Some(after) = query.after {
+                params.push(("afterDate", after.at.as_millisecond().to_string()));
+                params.push(("afterId", after.id.to_string()));
+            }
             let builder = self
                 .request(Method::GET, &format!("/clients/{}/balance/history/", id.0))
                 .query(&params);

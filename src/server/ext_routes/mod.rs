@@ -5,6 +5,7 @@
 
 mod codes;
 mod fiscal_hub;
+mod history;
 mod operations;
 mod outlook;
 mod reversal;
@@ -14,14 +15,12 @@ mod write_off;
 pub(in crate::server) use write_off::parse_write_off;
 
 use super::error::ApiError;
-use super::store::{self, ClientPage, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, SEARCH_LIMIT};
+use super::store::{self, ClientPage, SEARCH_LIMIT};
 use super::store::{Refusal, StoreError};
 use super::{Caller, ServerState};
 use crate::domain::reversal::RECEIPT_NUMBER_MAX;
-use crate::domain::{
-    Amount, ClientId, CouponId, Currency, HistoryQuery, OperationId, Receipt, WriteOff,
-};
-use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, HistoryDto, PREFIX, WriteOffDto};
+use crate::domain::{Amount, ClientId, CouponId, Currency, OperationId, Receipt, WriteOff};
+use crate::wire::ext::{self, AmountDto, ClientDto, CouponDto, PREFIX, WriteOffDto};
 use crate::wire::ext_operations::{MadeDto, ReceiptDto};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -45,7 +44,7 @@ pub fn routes() -> Router<ServerState> {
         ("/clients", get(search)),
         ("/clients/{id}/balance", get(balance)),
         ("/clients/{id}/coupons", get(coupons)),
-        ("/clients/{id}/balance/history", get(history)),
+        ("/clients/{id}/balance/history", get(history::history)),
         ("/clients/{id}/balance/outlook", get(outlook::outlook)),
         (
             "/clients/{id}/balance/write_off",
@@ -222,27 +221,4 @@ fn timestamp(q: &HashMap<String, String>, key: &str) -> Result<Option<Timestamp>
             })
         })
         .transpose()
-}
-
-async fn history(
-    State(state): State<ServerState>,
-    Path(id): Path<String>,
-    q: Params,
-) -> Result<Json<Vec<HistoryDto>>, ApiError> {
-    let id = client_id(&id)?;
-    let q = params(q)?;
-    let limit = number::<u32>(&q, "limit")?.unwrap_or(HISTORY_DEFAULT_LIMIT);
-    if limit > HISTORY_MAX_LIMIT {
-        return Err(ApiError::bad_request(format!(
-            "limit must be at most {HISTORY_MAX_LIMIT}"
-        )));
-    }
-    let query = HistoryQuery {
-        from: timestamp(&q, "from")?,
-        to: timestamp(&q, "to")?,
-        offset: number::<u32>(&q, "offset")?.unwrap_or(0),
-        limit,
-    };
-    let entries = state.store.history(id, query).await?;
-    Ok(Json(entries.iter().map(HistoryDto::from).collect()))
 }

@@ -6,6 +6,8 @@ use super::{Postgres, big};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
+use crate::server::store::rules;
+use crate::server::store::rules::history::HistoryRead;
 use crate::server::store::rules::operations::{self, Stored};
 use deadpool_postgres::GenericClient;
 use jiff::Timestamp;
@@ -176,6 +178,9 @@ impl Postgres {
             .collect())
     }
 
+    /// A page of history, newest first (ties by the larger ledger id first), read by the
+    /// `(client_id, at_ms, id)` index from where [`rules::history`] says: on from the
+    /// caller's last row, or from the nearer end of the list.
     pub async fn history(
         &self,
         id: ClientId,
@@ -183,52 +188,104 @@ impl Postgres {
     ) -> Result<Vec<HistoryEntry>, StoreError> {
         let c = self.client().await?;
         require_client(&c, id).await?;
-        let from = query.from.map_or(i64::MIN, |t| t.as_millisecond());
-        let to = query.to.map_or(i64::MAX, |t| t.as_millisecond());
-        // A row of an operation says what the operation keeps (who, why, the receipt).
-        let rows = c
-            .query(
+        let held = match query.after {
+            Some(cursor) => {
+                let sql = "SELECT 1 FROM ledger WHERE id = $1 AND client_id = $2 AND at_ms = $3";
+                let at = cursor.at.as_millisecond();
+                c.query_opt(&c.prepare_cached(sql).await?, &[&cursor.id, &id.0, &at])
+                    .await?
+                    .is_some()
+            }
+            None => false,
+        };
+        let read = match rules::history::after_cursor(query, held) {
+            Some(read) => read,
+            None => {
+                let total = if rules::history::needs_count(query) {
+                    let (from, to) = rules::history::period(query);
+                    let sql = "SELECT count(*) FROM ledger
+                               WHERE client_id = $1 AND at_ms >= $2 AND at_ms <= $3";
+                    let row = c
+                        .query_one(&c.prepare_cached(sql).await?, &[&id.0, &from, &to])
+                        .await?;
+                    Some(row.get::<_, i64>(0).max(0) as u64)
+                } else {
+                    None
+                };
+                match rules::history::by_offset(query, total) {
+                    Some(read) => read,
+                    None => return Ok(Vec::new()),
+                }
+            }
+        };
+        history_rows(&c, id, &read).await
+    }
+}
+
+async fn history_rows(
+    c: &impl GenericClient,
+    id: ClientId,
+    read: &HistoryRead,
+) -> Result<Vec<HistoryEntry>, StoreError> {
+    // Either direction is a scan of the index in its order. A row of an operation says what
+    // the operation keeps (who, why, the receipt).
+    let order = if read.reversed { "ASC" } else { "DESC" };
+    let rows = c
+        .query(
+            &format!(
                 "SELECT l.id, l.currency, l.amount, l.at_ms, o.id, o.kind, o.receipt_number,
                         o.receipt_total, o.principal, o.login, o.manager, o.reason, o.note,
                         o.original_id, o.confirmed
                  FROM ledger l LEFT JOIN operations o ON o.id = l.operation_id
                  WHERE l.client_id = $1 AND l.at_ms >= $2 AND l.at_ms <= $3
-                 ORDER BY l.at_ms DESC, l.id DESC LIMIT $4 OFFSET $5",
-                &[&id.0, &from, &to, &big(query.limit), &big(query.offset)],
-            )
-            .await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                let about = r.get::<_, Option<i64>>(4).map(|op| {
-                    operations::about(
-                        op,
-                        Stored {
-                            client: id.0,
-                            kind: r.get(5),
-                            at_ms: r.get(3),
-                            receipt_number: r.get(6),
-                            receipt_total: r.get(7),
-                            principal: r.get(8),
-                            login: r.get(9),
-                            manager: r.get(10),
-                            reason: r.get(11),
-                            note: r.get(12),
-                            original: r.get(13),
-                            confirmed: r.get(14),
-                        },
-                    )
-                });
-                Some(HistoryEntry {
-                    currency: Currency::from_code(r.get(1))?,
-                    amount: Amount::from_minor(r.get(2)),
-                    at: Timestamp::from_millisecond(r.get(3)).unwrap_or(Timestamp::UNIX_EPOCH),
-                    transaction_id: r.get::<_, i64>(0).to_string(),
-                    about,
-                })
+                   AND (l.at_ms < $3 OR l.id < $4)
+                 ORDER BY l.at_ms {order}, l.id {order} LIMIT $5 OFFSET $6"
+            ),
+            &[
+                &id.0,
+                &read.from_ms,
+                &read.to_ms,
+                &read.below_id,
+                &big(read.limit),
+                &big(read.offset),
+            ],
+        )
+        .await?;
+    let mut out: Vec<HistoryEntry> = rows
+        .iter()
+        .filter_map(|r| {
+            let about = r.get::<_, Option<i64>>(4).map(|op| {
+                operations::about(
+                    op,
+                    Stored {
+                        client: id.0,
+                        kind: r.get(5),
+                        at_ms: r.get(3),
+                        receipt_number: r.get(6),
+                        receipt_total: r.get(7),
+                        principal: r.get(8),
+                        login: r.get(9),
+                        manager: r.get(10),
+                        reason: r.get(11),
+                        note: r.get(12),
+                        original: r.get(13),
+                        confirmed: r.get(14),
+                    },
+                )
+            });
+            Some(HistoryEntry {
+                currency: Currency::from_code(r.get(1))?,
+                amount: Amount::from_minor(r.get(2)),
+                at: Timestamp::from_millisecond(r.get(3)).unwrap_or(Timestamp::UNIX_EPOCH),
+                transaction_id: r.get::<_, i64>(0).to_string(),
+                about,
             })
-            .collect())
+        })
+        .collect();
+    if read.reversed {
+        out.reverse();
     }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 pub mod back_office;
 pub mod check;
 pub mod codes;
+pub mod history;
 pub mod holds;
 pub mod limits;
 pub mod lots;

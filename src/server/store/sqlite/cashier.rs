@@ -6,6 +6,8 @@ use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
 };
 use crate::server::store::StoreError;
+use crate::server::store::rules;
+use crate::server::store::rules::history::HistoryRead;
 use crate::server::store::rules::operations::{self, Stored};
 use crate::server::store::search::{ClientPage, Dialect, Pattern, is_narrow, search_sql};
 use jiff::Timestamp;
@@ -116,25 +118,68 @@ pub fn coupons(conn: &Connection, id: ClientId) -> Result<Vec<Coupon>, StoreErro
     Ok(out)
 }
 
-/// A page of history, newest first.
+/// A page of history, newest first (ties by the larger ledger id first), read by the
+/// `(client_id, at_ms, id)` index from where [`rules::history`] says: on from the caller's
+/// last row, or from the nearer end of the list.
 pub fn history(
     conn: &Connection,
     id: ClientId,
     query: &HistoryQuery,
 ) -> Result<Vec<HistoryEntry>, StoreError> {
     require_client(conn, id)?;
+    let held = match query.after {
+        Some(c) => conn
+            .prepare_cached("SELECT 1 FROM ledger WHERE id = ?1 AND client_id = ?2 AND at_ms = ?3")?
+            .exists(params![c.id, id.0, c.at.as_millisecond()])?,
+        None => false,
+    };
+    let read = match rules::history::after_cursor(query, held) {
+        Some(read) => read,
+        None => {
+            let total = if rules::history::needs_count(query) {
+                let (from, to) = rules::history::period(query);
+                Some(conn.prepare_cached(
+                    "SELECT count(*) FROM ledger WHERE client_id = ?1 AND at_ms >= ?2 AND at_ms <= ?3",
+                )?
+                .query_row(params![id.0, from, to], |r| r.get::<_, i64>(0))?)
+            } else {
+                None
+            };
+            match rules::history::by_offset(query, total.map(|n| n.max(0) as u64)) {
+                Some(read) => read,
+                None => return Ok(Vec::new()),
+            }
+        }
+    };
+    history_rows(conn, id, &read)
+}
+
+fn history_rows(
+    conn: &Connection,
+    id: ClientId,
+    read: &HistoryRead,
+) -> Result<Vec<HistoryEntry>, StoreError> {
+    // One statement per direction, so that either is a scan of the index in its order.
     // A row of an operation says what the operation keeps (who, why, the receipt).
-    let mut stmt = conn.prepare_cached(
+    let order = if read.reversed { "ASC" } else { "DESC" };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT l.id, l.currency, l.amount, l.at_ms, o.id, o.kind, o.receipt_number,
                 o.receipt_total, o.principal, o.login, o.manager, o.reason, o.note,
                 o.original_id, o.confirmed
          FROM ledger l LEFT JOIN operations o ON o.id = l.operation_id
          WHERE l.client_id = ?1 AND l.at_ms >= ?2 AND l.at_ms <= ?3
-         ORDER BY l.at_ms DESC, l.id DESC LIMIT ?4 OFFSET ?5",
-    )?;
-    let from = query.from.map_or(i64::MIN, |t| t.as_millisecond());
-    let to = query.to.map_or(i64::MAX, |t| t.as_millisecond());
-    let rows = stmt.query_map(params![id.0, from, to, query.limit, query.offset], |r| {
+           AND (l.at_ms < ?3 OR l.id < ?4)
+         ORDER BY l.at_ms {order}, l.id {order} LIMIT ?5 OFFSET ?6"
+    ))?;
+    let args = params![
+        id.0,
+        read.from_ms,
+        read.to_ms,
+        read.below_id,
+        read.limit,
+        read.offset
+    ];
+    let rows = stmt.query_map(args, |r| {
         let operation: Option<i64> = r.get(4)?;
         let about = match operation {
             Some(op) => Some(operations::about(
@@ -177,6 +222,9 @@ pub fn history(
             transaction_id: lid.to_string(),
             about,
         });
+    }
+    if read.reversed {
+        out.reverse();
     }
     Ok(out)
 }
