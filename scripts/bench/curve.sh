@@ -26,6 +26,9 @@ db_bytes() {
   esac
 }
 
+# wal_now URL: PostgreSQL's whole-page images and bytes written to the WAL so far.
+wal_now() { "$PG_BIN/psql" -qtA -F' ' "$1" -c "SELECT wal_fpi, wal_bytes FROM pg_stat_wal"; }
+
 # curve_size NAME DB: one size of the curve, $CLIENTS clients, every row beside its floor.
 curve_size() {
   local name=$1 db=$2 n=$CLIENTS before after floor_rate floor_p99 alone=""
@@ -68,11 +71,20 @@ curve_size() {
   # them are read from the disk, not the cache, which is what a chain's day is.
   write_offs "$name-warm-$n-$$" "$WARMUP" "$n"
   before=$(points "$db")
+  local wal0="" wal=""
+  [[ $db == postgres://* ]] && wal0=$(wal_now "$db")
   write_offs "$name-$n-$$" "$DURATION" "$n"
   after=$(points "$db")
+  # What each write-off wrote to the WAL, and how many whole pages: the first change of a
+  # page after a checkpoint logs the page whole, and write-offs over every client change
+  # pages no write-off changed since.
+  if [[ -n $wal0 ]]; then
+    wal=$(wal_now "$db" | awk -v w0="$wal0" -v n="$ACCEPTED" '{ split(w0, a, " ");
+      printf "; WAL %.1f kB, %.2f whole pages a write-off", ($2 - a[2]) / n / 1024, ($1 - a[1]) / n }')
+  fi
   AT[$name/write_off/$n]=$P99
   AT[$name/write_off_rate/$n]=$RATE
-  row "$name $n: write-offs, $TILLS tills over every client" "$RATE/s, p99 $(ms "$P99")" \
+  row "$name $n: write-offs, $TILLS tills over every client" "$RATE/s, p99 $(ms "$P99")$wal" \
     "404 route: $floor_rate/s, p99 $(ms "$floor_p99")" "1/$(ratio "$floor_rate" "$RATE" | tr -d x)" \
     "≥ 5,000/s, p99 < 20 ms" \
     "$([[ $(within 5000 "$RATE") == ok && $(within "$P99" 20000) == ok ]] && echo ok || echo PAST)"

@@ -236,7 +236,8 @@ pg_start() {
 }
 # pg_reset URL: an empty database again, for the next size of a curve.
 pg_reset() {
-  "$PG_BIN/psql" -qtA "$1" -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public" >/dev/null
+  "$PG_BIN/psql" -qtA "$1" -c "SET client_min_messages = warning" -c "DROP SCHEMA public CASCADE" \
+    -c "CREATE SCHEMA public" >/dev/null
 }
 
 # print_table: the rows as docs/performance.md keeps them; the exit status of the run.

@@ -816,7 +816,11 @@ async fn reads(store: &Store) -> Vec<String> {
             store.find_cards(text.into(), 20).await.unwrap()
         ));
     }
-    out.push(format!("{}", store.client_count().await.unwrap()));
+    out.push(format!(
+        "{} clients, holds clients: {}",
+        store.client_count().await.unwrap(),
+        store.holds_clients().await.unwrap()
+    ));
     out
 }
 

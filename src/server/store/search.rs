@@ -224,8 +224,8 @@ const WHOLE_NUMBER_TAIL: usize = 10;
 
 /// Whether a search reads a few rows at most, through an index: whole values (no `%`), or a
 /// phone ending in ten digits or more, the search every till makes. These are served as
-/// lookups (on the async worker for SQLite, on the shared pipelined connections for
-/// PostgreSQL); any other pattern may read many rows and is served as a query.
+/// lookups on SQLite's async worker (PostgreSQL shares its pipelined connections only with
+/// whole values: `is_exact`); any other pattern may read many rows and is served as a query.
 pub fn is_narrow(phone_text: Option<&str>, email: Option<&str>) -> bool {
     let phone_narrow = phone_text.is_none_or(|p| match Pattern::of(&phone_pattern(p)) {
         Pattern::Exact(_) => true,
@@ -236,10 +236,9 @@ pub fn is_narrow(phone_text: Option<&str>, email: Option<&str>) -> bool {
     (phone_text.is_some() || email.is_some()) && phone_narrow && email_narrow
 }
 
-/// Whether a phone search reads one index range or one value: not an eleven-digit `8…`
-/// suffix, which is read as its `7…` value or its suffix, either of them.
-pub fn is_one_range(phone_text: &str) -> bool {
-    PhoneSearch::of(phone_text).ranges.len() == 1
+/// Whether a phone search is one whole value: one equality over the normalised phone.
+pub fn is_exact(phone_text: &str) -> bool {
+    matches!(PhoneSearch::of(phone_text).ranges[..], [Pattern::Exact(_)])
 }
 
 /// The phone part of a search: its ranges, any of which, and its digits check.
@@ -313,8 +312,8 @@ mod tests {
         let till = crate::domain::ClientQuery::from_input("+7 912 345-67-89").unwrap();
         assert!(is_narrow(till.phone.as_deref(), None));
         assert!(is_narrow(Some("%79123456789"), None));
-        assert!(is_one_range("%9123456789") && is_one_range("+7 912 345-67-89"));
-        assert!(!is_one_range("%89123456789"));
+        assert!(is_exact("+7 912 345-67-89") && is_exact("7912345678"));
+        assert!(!is_exact("%9123456789") && !is_exact("%89123456789"));
         assert!(
             !is_narrow(Some("%5678"), None),
             "a short tail may match many"

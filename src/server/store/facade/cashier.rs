@@ -61,6 +61,15 @@ impl Store {
         }
     }
 
+    /// Whether any client is stored, at the cost of one row whatever their number (the
+    /// console asks it before its first frame).
+    pub async fn holds_clients(&self) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.holds_clients().await,
+            Store::Postgres(p) => p.holds_clients().await,
+        }
+    }
+
     pub async fn client_count(&self) -> Result<i64, StoreError> {
         match self {
             Store::Sqlite(s) => s.client_count().await,

@@ -4,7 +4,7 @@
 //! they go out in one write and their answers come back in one read, so a backend answers a
 //! queue of lookups without a wake-up and a round trip per lookup. A lookup that one index
 //! bounds to a few rows takes microseconds, so none waits long behind another; searches
-//! with patterns, which may read many rows, keep a pooled connection each.
+//! with patterns, a till's suffix search included, keep a pooled connection each.
 
 use super::super::StoreError;
 use deadpool_postgres::{Object, Pool};
@@ -17,14 +17,11 @@ use std::sync::{Arc, Mutex};
 /// four 24,600/s. Two keep most of the gain without one queue's wait.
 const SHARED: usize = 2;
 
-/// A lookup's statement is planned once per shared connection, not at every call: with
-/// PostgreSQL's default, a statement whose best plan depends on its values (the till's
-/// search: an index range) is planned again at each execution, and `pg_stat_statements`
-/// under the search row gave 41 µs of planning against 8 µs of execution per call (20,000
-/// clients, a busy machine), where the same search with its values written in took 6 µs in
-/// all. Every lookup is written to read its index whatever its values
-/// (`cashier::POSTGRES_LOOKUP`); no pooled connection plans so, since other statements'
-/// best plans do depend on their values.
+/// A lookup's statement is planned once per shared connection, not at every call. Only
+/// whole values are looked up here (equalities, whose one plan reads their index whatever
+/// the value); a till's suffix search is planned with its values on a pooled connection,
+/// since a range's plan made without them guesses its size (`cashier`'s `search_clients`).
+/// No pooled connection plans so: other statements' best plans depend on their values.
 const GENERIC_PLANS: &str = "SET plan_cache_mode = force_generic_plan";
 
 const POOLED_PLANS: &str = "RESET plan_cache_mode";

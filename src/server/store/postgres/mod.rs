@@ -173,6 +173,15 @@ impl Postgres {
         Ok(())
     }
 
+    pub async fn holds_clients(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .client()
+            .await?
+            .query_one("SELECT EXISTS (SELECT 1 FROM clients)", &[])
+            .await?
+            .get(0))
+    }
+
     pub async fn client_count(&self) -> Result<i64, StoreError> {
         Ok(self
             .client()

@@ -56,6 +56,10 @@ impl Sqlite {
         self.run(|c| client_count(c)).await
     }
 
+    pub async fn holds_clients(&self) -> Result<bool, StoreError> {
+        self.run(|c| holds_clients(c)).await
+    }
+
     /// Answers once the database does.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.run(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
@@ -231,6 +235,11 @@ fn history_rows(
 
 pub fn client_count(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT count(*) FROM clients", [], |r| r.get(0))?)
+}
+
+/// Whether any client is stored: one index entry read, where a count reads them all.
+pub fn holds_clients(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM clients)", [], |r| r.get(0))?)
 }
 
 /// One pattern as SQLite over the normalised column and its reverse, so that exact, prefix
