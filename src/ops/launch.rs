@@ -63,8 +63,7 @@ async fn embedded(paths: &Paths) -> Result<Launched, String> {
     super::private::dir_all(&paths.data_dir)
         .map_err(|e| format!("data dir {}: {e}", paths.data_dir.display()))?;
     let store = Store::open_sqlite(&db).map_err(|e| format!("database {}: {e}", db.display()))?;
-    // Whether to seed, asked without counting: the first frame waits for it (a count of
-    // 1,000,000 clients took the first frame from 21 to 92 ms in the scale curve).
+    // Whether to seed, asked without counting every client: the first frame waits for it.
     let seeded_before = store.holds_clients().await.map_err(|e| e.to_string())?;
     // Fresh credentials each run: other local users cannot use the port the console opens.
     let fresh = || uuid::Uuid::new_v4().simple().to_string();
