@@ -132,7 +132,11 @@ fn count_next(model: &mut Model) -> Vec<Cmd> {
     let id = model.next_id();
     let r = &mut model.registrations;
     r.days.counting = Some((id, day));
-    let date = r.days.days[day].0;
+    ask_day(id, query, r.days.days[day].0)
+}
+
+/// The request for one day of the period's query.
+fn ask_day(id: RequestId, query: RegistrationQuery, date: Date) -> Vec<Cmd> {
     vec![Cmd::LoadRegistrations {
         id,
         query: RegistrationQuery {
@@ -156,15 +160,7 @@ pub fn keep_near_selection(model: &mut Model) -> Vec<Cmd> {
     let id = model.next_id();
     let r = &mut model.registrations;
     r.days.paging = Some((id, day));
-    let date = r.days.days[day].0;
-    vec![Cmd::LoadRegistrations {
-        id,
-        query: RegistrationQuery {
-            from: date,
-            to: date,
-            pos: query.pos,
-        },
-    }]
+    ask_day(id, query, r.days.days[day].0)
 }
 
 /// F5's table keys: the shared ones, then the rows near the new selection.
