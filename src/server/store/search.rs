@@ -220,12 +220,13 @@ pub(crate) struct Dialect {
 
 /// A phone's last ten digits: what tills send (`%` and the tail of a whole number) so that a
 /// vendor finds the phone however it stored it; only one number's clients end so.
-const WHOLE_NUMBER_TAIL: usize = 10;
+/// PostgreSQL indexes them as an equality (`assets/postgres/008_phone_tail.sql`).
+pub(crate) const WHOLE_NUMBER_TAIL: usize = 10;
 
 /// Whether a search reads a few rows at most, through an index: whole values (no `%`), or a
 /// phone ending in ten digits or more, the search every till makes. These are served as
-/// lookups on SQLite's async worker (PostgreSQL shares its pipelined connections only with
-/// whole values: `is_exact`); any other pattern may read many rows and is served as a query.
+/// lookups (on SQLite's async worker, on PostgreSQL's shared pipelined connections); any
+/// other pattern may read many rows and is served as a query.
 pub fn is_narrow(phone_text: Option<&str>, email: Option<&str>) -> bool {
     let phone_narrow = phone_text.is_none_or(|p| match Pattern::of(&phone_pattern(p)) {
         Pattern::Exact(_) => true,
@@ -234,11 +235,6 @@ pub fn is_narrow(phone_text: Option<&str>, email: Option<&str>) -> bool {
     });
     let email_narrow = email.is_none_or(|e| matches!(Pattern::of(e), Pattern::Exact(_)));
     (phone_text.is_some() || email.is_some()) && phone_narrow && email_narrow
-}
-
-/// Whether a phone search is one whole value: one equality over the normalised phone.
-pub fn is_exact(phone_text: &str) -> bool {
-    matches!(PhoneSearch::of(phone_text).ranges[..], [Pattern::Exact(_)])
 }
 
 /// The phone part of a search: its ranges, any of which, and its digits check.
@@ -312,8 +308,6 @@ mod tests {
         let till = crate::domain::ClientQuery::from_input("+7 912 345-67-89").unwrap();
         assert!(is_narrow(till.phone.as_deref(), None));
         assert!(is_narrow(Some("%79123456789"), None));
-        assert!(is_exact("+7 912 345-67-89") && is_exact("7912345678"));
-        assert!(!is_exact("%9123456789") && !is_exact("%89123456789"));
         assert!(
             !is_narrow(Some("%5678"), None),
             "a short tail may match many"

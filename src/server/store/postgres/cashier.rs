@@ -1,7 +1,9 @@
 //! What a till reads: find a client, its balances, coupons and history.
 
 use super::super::StoreError;
-use super::super::search::{ClientPage, Dialect, Pattern, is_exact, is_narrow, search_sql};
+use super::super::search::{
+    ClientPage, Dialect, Pattern, WHOLE_NUMBER_TAIL, is_narrow, search_sql,
+};
 use super::{Postgres, big};
 use crate::domain::{
     Amount, Balances, Client, ClientId, Coupon, CouponId, Currency, HistoryEntry, HistoryQuery,
@@ -43,6 +45,38 @@ const POSTGRES: Dialect = Dialect {
     integer: |n| format!("CAST(${n}::text AS bigint)"),
     phone_digits: "regexp_replace(phone, '[^0-9]', '', 'g')",
 };
+
+/// The dialect of the lookups on the shared connections, which plan a statement once, before
+/// its values are known (`lookups::GENERIC_PLANS`). A range's plan made so guesses half a
+/// percent of the table: at 10,000,000 clients the till's suffix search, planned so, walked
+/// the primary key in id order (457 searches a second against 23,866 at 1,000,000,
+/// `scripts/bench.sh curve`). A phone's tail of ten digits or more is given as an equality
+/// over its first ten (`clients_phone_tail`), which is planned from the distinct values: one
+/// row, read from that index, at any size; a longer tail is then checked as the range it is.
+const POSTGRES_LOOKUP: Dialect = Dialect {
+    clause: lookup_clause,
+    ..POSTGRES
+};
+
+fn lookup_clause(column: &str, reversed: &str, pattern: Pattern, args: &mut Vec<String>) -> String {
+    let Pattern::Suffix(key) = &pattern else {
+        return pattern_clause(column, reversed, pattern, args);
+    };
+    let tail: String = key.chars().take(WHOLE_NUMBER_TAIL).collect();
+    if reversed != "phone_rev" || tail.chars().count() < WHOLE_NUMBER_TAIL {
+        return pattern_clause(column, reversed, pattern, args);
+    }
+    let longer = key.chars().count() > WHOLE_NUMBER_TAIL;
+    args.push(tail);
+    let equality = format!("left(phone_rev, {WHOLE_NUMBER_TAIL}) = ${}", args.len());
+    if !longer {
+        return equality;
+    }
+    format!(
+        "({equality} AND {})",
+        pattern_clause(column, reversed, pattern, args)
+    )
+}
 
 async fn find_clients(
     c: &impl GenericClient,
@@ -91,17 +125,11 @@ impl Postgres {
         email: Option<&str>,
         page: ClientPage,
     ) -> Result<Vec<Client>, StoreError> {
-        // The shared connections plan a statement once, before its values are known
-        // (`lookups::GENERIC_PLANS`): that reads one index for an exact value, but a range's
-        // plan made without its bounds guesses 0.5% of the table, and at 10,000,000 clients
-        // that plan made the till's suffix search 457 a second (p99 72 ms) against 23,866 at
-        // 1,000,000 (`scripts/bench.sh curve`). A range is planned with its values, on a
-        // pooled connection.
-        if !is_narrow(phone, email) || !phone.is_none_or(is_exact) {
+        if !is_narrow(phone, email) {
             let (sql, args) = search_sql(phone, email, page, &POSTGRES);
             return Ok(find_clients(&self.client().await?, &sql, &args).await?);
         }
-        let (sql, args) = search_sql(phone, email, page, &POSTGRES);
+        let (sql, args) = search_sql(phone, email, page, &POSTGRES_LOOKUP);
         let (sql, args) = (&sql, &args);
         self.lookups
             .run(|c| async move { find_clients(&*c, sql, args).await })
@@ -271,5 +299,36 @@ mod tests {
         assert_eq!(clause("a_b%").1, vec!["a\\_b%".to_string()]);
         assert_eq!(clause("%").0, "c IS NOT NULL");
         assert_eq!(clause("%a_b%").1[0], "%a\\_b%");
+    }
+
+    #[test]
+    fn a_phones_tail_is_looked_up_as_an_equality_over_its_first_ten_digits() {
+        let lookup = |p: &str| {
+            let mut args = Vec::new();
+            let sql = lookup_clause("phone_norm", "phone_rev", Pattern::of(p), &mut args);
+            (sql, args)
+        };
+        assert_eq!(
+            lookup("%9123456789"),
+            ("left(phone_rev, 10) = $1".into(), vec!["9876543219".into()])
+        );
+        assert_eq!(
+            lookup("%89123456789"),
+            (
+                "(left(phone_rev, 10) = $1 AND phone_rev LIKE $2 ESCAPE '\\')".into(),
+                vec!["9876543219".into(), "98765432198%".into()]
+            )
+        );
+        // Shorter tails, whole values and e-mails are written as the pooled searches write them.
+        assert_eq!(lookup("%5678").0, "phone_rev LIKE $1 ESCAPE '\\'");
+        assert_eq!(lookup("79123456789").0, "phone_norm = $1");
+        let mut args = Vec::new();
+        let email = lookup_clause(
+            "email_lc",
+            "email_rev",
+            Pattern::of("%1234567890"),
+            &mut args,
+        );
+        assert_eq!(email, "email_rev LIKE $1 ESCAPE '\\'");
     }
 }
