@@ -1,8 +1,9 @@
-//! `--demo N` on PostgreSQL: the demo's rows sent with COPY, in one transaction.
+//! `--demo N` on PostgreSQL: the demo's rows sent with binary COPY, in one transaction.
 
 use super::super::StoreError;
 use super::Postgres;
 use crate::server::demo::{Demo, Heavy, Sink, Table, Value};
+use deadpool_postgres::GenericClient;
 use futures_util::SinkExt;
 use jiff::Timestamp;
 
@@ -64,10 +65,13 @@ impl Postgres {
             )));
         }
         // Seeding a million clients takes longer than any request may: the session's bounds
-        // (statement 15 s, idle transaction 30 s) are lifted for this transaction only.
+        // (statement 15 s, idle transaction 30 s) are lifted for this transaction only. The
+        // indexes' sorts get up to a gigabyte (used only as far as the rows need it): the
+        // ledger's largest index of a million clients was built in 5.4 s with it, 6.9 s with
+        // 256 MB, which at ten million clients sorts on disk in more passes.
         tx.batch_execute(
             "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0;
-             SET LOCAL maintenance_work_mem = '256MB'",
+             SET LOCAL maintenance_work_mem = '1GB'",
         )
         .await?;
         // Keys, indexes and foreign keys kept up row by row through millions of rows cost
@@ -95,13 +99,15 @@ impl Postgres {
         .await?;
         // The rows are made on a thread of their own while the ones before them are sent:
         // PostgreSQL reads a batch as the next one is being made.
+        let buffers = CopyBuffers::new(column_types(&tx).await?);
         let (batches, mut made) = tokio::sync::mpsc::channel(2);
-        let maker = tokio::task::spawn_blocking(move || make_rows(count, heavy, anchor, &batches));
+        let maker =
+            tokio::task::spawn_blocking(move || make_rows(count, heavy, anchor, buffers, &batches));
         while let Some(batch) = made.recv().await {
             for (table, bytes) in batch {
                 let sink = tx
                     .copy_in(&format!(
-                        "COPY {} ({}) FROM STDIN",
+                        "COPY {} ({}) FROM STDIN (FORMAT binary)",
                         table.name(),
                         table.columns()
                     ))
@@ -138,10 +144,10 @@ fn make_rows(
     count: u64,
     heavy: Option<Heavy>,
     anchor: Timestamp,
+    mut buffers: CopyBuffers,
     batches: &tokio::sync::mpsc::Sender<Vec<(Table, Vec<u8>)>>,
 ) -> Result<(), StoreError> {
     let mut demo = Demo::new(count, anchor).with_heavy(heavy);
-    let mut buffers = CopyBuffers::default();
     demo.start(&mut buffers)?;
     loop {
         let more = demo.next_client(&mut buffers)?;
@@ -156,13 +162,84 @@ fn make_rows(
     }
 }
 
-/// Each table's rows in COPY's text format, sent when enough have gathered.
-#[derive(Default)]
+/// How a column's values are written in COPY's binary format: the column's own type, as
+/// PostgreSQL reads it back with no parsing (a tenth to a fifth faster than the text format
+/// for the ledger's rows, the most of a seeding's time being the backend's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Int2,
+    Int4,
+    Int8,
+    Bool,
+    Text,
+}
+
+impl Column {
+    fn of(type_name: &str) -> Option<Column> {
+        Some(match type_name {
+            "int2" => Column::Int2,
+            "int4" => Column::Int4,
+            "int8" => Column::Int8,
+            "bool" => Column::Bool,
+            "text" | "varchar" => Column::Text,
+            _ => return None,
+        })
+    }
+}
+
+/// The types of the columns each demo table is given, in its columns' order, from the
+/// database's catalogue.
+async fn column_types(
+    tx: &impl GenericClient,
+) -> Result<[Vec<Column>; Table::ALL.len()], StoreError> {
+    let mut columns: [Vec<Column>; Table::ALL.len()] = Default::default();
+    for table in Table::ALL {
+        let types = tx
+            .query(
+                "SELECT a.attname::text, t.typname::text FROM pg_attribute a
+                 JOIN pg_type t ON t.oid = a.atttypid
+                 WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped",
+                &[&table.name()],
+            )
+            .await?;
+        for name in table.columns().split(", ") {
+            let type_name: Option<String> = types
+                .iter()
+                .find(|r| r.get::<_, String>(0) == name)
+                .map(|r| r.get(1));
+            let column = type_name.as_deref().and_then(Column::of).ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "the demo cannot fill {}.{name} (of type {})",
+                    table.name(),
+                    type_name.as_deref().unwrap_or("none: no such column")
+                ))
+            })?;
+            columns[table.index()].push(column);
+        }
+    }
+    Ok(columns)
+}
+
+/// Each table's rows in COPY's binary format, sent when enough have gathered: one COPY a
+/// table a batch, each with its header and trailer.
 struct CopyBuffers {
+    columns: [Vec<Column>; Table::ALL.len()],
     buffers: [Vec<u8>; Table::ALL.len()],
 }
 
+/// The binary format's signature, flags and header extension length.
+const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+/// A field count of -1: no more rows.
+const TRAILER: [u8; 2] = (-1i16).to_be_bytes();
+
 impl CopyBuffers {
+    fn new(columns: [Vec<Column>; Table::ALL.len()]) -> CopyBuffers {
+        CopyBuffers {
+            columns,
+            buffers: Default::default(),
+        }
+    }
+
     fn len(&self) -> usize {
         self.buffers.iter().map(Vec::len).sum()
     }
@@ -173,34 +250,58 @@ impl CopyBuffers {
             .into_iter()
             .map(|t| (t, std::mem::take(&mut self.buffers[t.index()])))
             .filter(|(_, b)| !b.is_empty())
+            .map(|(t, mut b)| {
+                b.extend_from_slice(&TRAILER);
+                (t, b)
+            })
     }
 }
 
 impl Sink for CopyBuffers {
     fn row(&mut self, table: Table, values: &[Value]) -> Result<(), StoreError> {
+        let columns = &self.columns[table.index()];
         let out = &mut self.buffers[table.index()];
-        for (n, value) in values.iter().enumerate() {
-            if n > 0 {
-                out.push(b'\t');
-            }
-            match value {
-                Value::Null => out.extend_from_slice(b"\\N"),
-                Value::Int(v) => out.extend_from_slice(v.to_string().as_bytes()),
-                Value::Bool(v) => out.push(if *v { b't' } else { b'f' }),
-                Value::Text(text) => {
-                    for byte in text.bytes() {
-                        match byte {
-                            b'\\' => out.extend_from_slice(b"\\\\"),
-                            b'\t' => out.extend_from_slice(b"\\t"),
-                            b'\n' => out.extend_from_slice(b"\\n"),
-                            b'\r' => out.extend_from_slice(b"\\r"),
-                            other => out.push(other),
-                        }
-                    }
+        if values.len() != columns.len() {
+            return Err(StoreError::Invalid(format!(
+                "a demo row of {} has {} values for {} columns",
+                table.name(),
+                values.len(),
+                columns.len()
+            )));
+        }
+        if out.is_empty() {
+            out.extend_from_slice(HEADER);
+        }
+        out.extend_from_slice(&(columns.len() as i16).to_be_bytes());
+        for (value, column) in values.iter().zip(columns) {
+            let field = |out: &mut Vec<u8>, bytes: &[u8]| {
+                out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
+                out.extend_from_slice(bytes);
+            };
+            let narrow = |v: i64, bits: &str| {
+                StoreError::Invalid(format!("{v} does not fit {} ({bits})", table.name()))
+            };
+            match (value, column) {
+                (Value::Null, _) => out.extend_from_slice(&(-1i32).to_be_bytes()),
+                (Value::Int(v), Column::Int8) => field(out, &v.to_be_bytes()),
+                (Value::Int(v), Column::Int4) => {
+                    let v = i32::try_from(*v).map_err(|_| narrow(*v, "int4"))?;
+                    field(out, &v.to_be_bytes())
+                }
+                (Value::Int(v), Column::Int2) => {
+                    let v = i16::try_from(*v).map_err(|_| narrow(*v, "int2"))?;
+                    field(out, &v.to_be_bytes())
+                }
+                (Value::Bool(v), Column::Bool) => field(out, &[u8::from(*v)]),
+                (Value::Text(text), Column::Text) => field(out, text.as_bytes()),
+                (value, column) => {
+                    return Err(StoreError::Invalid(format!(
+                        "a demo row of {} gives {value:?} for a column of {column:?}",
+                        table.name()
+                    )));
                 }
             }
         }
-        out.push(b'\n');
         Ok(())
     }
 }
@@ -210,21 +311,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn copy_text_escapes_what_would_split_a_row() {
-        let mut b = CopyBuffers::default();
-        b.row(
-            Table::Coupons,
-            &[
-                Value::Int(1),
-                Value::Text("a\tb\\c\nd".into()),
-                Value::Null,
-                Value::Bool(true),
-            ],
-        )
-        .unwrap();
+    fn rows_are_written_in_the_binary_format_with_their_columns_types() {
+        let mut columns: [Vec<Column>; Table::ALL.len()] = Default::default();
+        columns[Table::Coupons.index()] =
+            vec![Column::Int8, Column::Text, Column::Int4, Column::Bool];
+        let mut b = CopyBuffers::new(columns);
+        let row = [
+            Value::Int(1),
+            Value::Text("a\tб".into()),
+            Value::Null,
+            Value::Bool(true),
+        ];
+        b.row(Table::Coupons, &row).unwrap();
         let (table, bytes) = b.drain().next().unwrap();
         assert_eq!(table, Table::Coupons);
-        assert_eq!(bytes, b"1\ta\\tb\\\\c\\nd\t\\N\tt\n");
+        let mut expected = HEADER.to_vec();
+        expected.extend_from_slice(&[0, 4]);
+        expected.extend_from_slice(&[0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1]);
+        expected.extend_from_slice(&[0, 0, 0, 4, b'a', b'\t', 0xd0, 0xb1]);
+        expected.extend_from_slice(&[0xff, 0xff, 0xff, 0xff]);
+        expected.extend_from_slice(&[0, 0, 0, 1, 1]);
+        expected.extend_from_slice(&[0xff, 0xff]);
+        assert_eq!(bytes, expected);
         assert_eq!(b.len(), 0);
+        // A value the column cannot hold is refused, not cut.
+        let wide = [Value::Int(1), Value::Null, Value::Int(1 << 40), Value::Null];
+        assert!(b.row(Table::Coupons, &wide).is_err());
+        assert!(b.row(Table::Coupons, &row[..3]).is_err(), "a value short");
     }
 }
