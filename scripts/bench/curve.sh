@@ -26,8 +26,14 @@ db_bytes() {
   esac
 }
 
-# wal_now URL: PostgreSQL's whole-page images and bytes written to the WAL so far.
-wal_now() { "$PG_BIN/psql" -qtA -F' ' "$1" -c "SELECT wal_fpi, wal_bytes FROM pg_stat_wal"; }
+# io_now URL: PostgreSQL's whole-page images and bytes written to the WAL so far, the blocks
+# it read from outside its shared buffers, and the sectors read from the machine's disks
+# (outside the page cache too: at ten million clients the database is larger than memory).
+io_now() {
+  echo "$("$PG_BIN/psql" -qtA -F' ' "$1" -c "SELECT wal_fpi, wal_bytes,
+    (SELECT blks_read FROM pg_stat_database WHERE datname = current_database()) FROM pg_stat_wal")" \
+    "$(awk '$3 ~ /^(sd[a-z]+|vd[a-z]+|nvme[0-9]+n[0-9]+|xvd[a-z]+)$/ { s += $6 } END { print s + 0 }' /proc/diskstats)"
+}
 
 # curve_size NAME DB: one size of the curve, $CLIENTS clients, every row beside its floor.
 curve_size() {
@@ -72,15 +78,17 @@ curve_size() {
   write_offs "$name-warm-$n-$$" "$WARMUP" "$n"
   before=$(points "$db")
   local wal0="" wal=""
-  [[ $db == postgres://* ]] && wal0=$(wal_now "$db")
+  [[ $db == postgres://* ]] && wal0=$(io_now "$db")
   write_offs "$name-$n-$$" "$DURATION" "$n"
   after=$(points "$db")
   # What each write-off wrote to the WAL, and how many whole pages: the first change of a
   # page after a checkpoint logs the page whole, and write-offs over every client change
-  # pages no write-off changed since.
+  # pages no write-off changed since. And what it read: pages not in the shared buffers,
+  # and of those what came from the disk itself, not the page cache.
   if [[ -n $wal0 ]]; then
-    wal=$(wal_now "$db" | awk -v w0="$wal0" -v n="$ACCEPTED" '{ split(w0, a, " ");
-      printf "; WAL %.1f kB, %.2f whole pages a write-off", ($2 - a[2]) / n / 1024, ($1 - a[1]) / n }')
+    wal=$(io_now "$db" | awk -v w0="$wal0" -v n="$ACCEPTED" '{ split(w0, a, " ");
+      printf "; WAL %.1f kB, %.2f whole pages; %.1f pages read, %.1f kB from the disk a write-off",
+        ($2 - a[2]) / n / 1024, ($1 - a[1]) / n, ($3 - a[3]) / n, ($4 - a[4]) * 512 / n / 1024 }')
   fi
   AT[$name/write_off/$n]=$P99
   AT[$name/write_off_rate/$n]=$RATE
