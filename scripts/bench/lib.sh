@@ -230,7 +230,7 @@ pg_start() {
   ((EUID == 0)) && chown postgres "$WORK" "$PG_DATA"
   runas_pg "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 --locale=C >/dev/null
   runas_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/log" -w \
-    -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c max_wal_size=8GB" \
+    -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c max_wal_size=8GB ${BENCH_PG_SETTINGS:-}" \
     start >/dev/null
   PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 }
