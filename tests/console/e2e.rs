@@ -23,7 +23,10 @@ fn cashier_finds_a_client_and_writes_off_points_in_russian() {
     tui.wait_for("Списание · Client First");
     tui.text("100");
     tui.keys(&["Enter"]);
-    let confirm = tui.wait_for("Подтвердите списание");
+    tui.wait_for("Подтвердите списание");
+    // The screen is read as tmux has it: the dialog's title may be drawn before its buttons
+    // (a frame caught halfway), so the focus is read once the buttons are there.
+    let confirm = tui.wait_for("[ Отмена ]");
     assert!(
         confirm.contains("▶[ Отмена ]◀"),
         "Cancel has the focus:\n{confirm}"
