@@ -168,7 +168,6 @@ fn make_rows(
 /// for the ledger's rows, the most of a seeding's time being the backend's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
-    Int2,
     Int4,
     Int8,
     Bool,
@@ -178,11 +177,10 @@ enum Column {
 impl Column {
     fn of(type_name: &str) -> Option<Column> {
         Some(match type_name {
-            "int2" => Column::Int2,
             "int4" => Column::Int4,
             "int8" => Column::Int8,
             "bool" => Column::Bool,
-            "text" | "varchar" => Column::Text,
+            "text" => Column::Text,
             _ => return None,
         })
     }
@@ -287,10 +285,6 @@ impl Sink for CopyBuffers {
                 (Value::Int(v), Column::Int8) => field(out, &v.to_be_bytes()),
                 (Value::Int(v), Column::Int4) => {
                     let v = i32::try_from(*v).map_err(|_| narrow(*v, "int4"))?;
-                    field(out, &v.to_be_bytes())
-                }
-                (Value::Int(v), Column::Int2) => {
-                    let v = i16::try_from(*v).map_err(|_| narrow(*v, "int2"))?;
                     field(out, &v.to_be_bytes())
                 }
                 (Value::Bool(v), Column::Bool) => field(out, &[u8::from(*v)]),

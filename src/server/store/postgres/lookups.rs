@@ -4,7 +4,7 @@
 //! they go out in one write and their answers come back in one read, so a backend answers a
 //! queue of lookups without a wake-up and a round trip per lookup. A lookup that one index
 //! bounds to a few rows takes microseconds, so none waits long behind another; searches
-//! with patterns, a till's suffix search included, keep a pooled connection each.
+//! with other patterns keep a pooled connection each.
 
 use super::super::StoreError;
 use deadpool_postgres::{Object, Pool};
@@ -18,10 +18,10 @@ use std::sync::{Arc, Mutex};
 const SHARED: usize = 2;
 
 /// A lookup's statement is planned once per shared connection, not at every call. Only
-/// whole values are looked up here (equalities, whose one plan reads their index whatever
-/// the value); a till's suffix search is planned with its values on a pooled connection,
-/// since a range's plan made without them guesses its size (`cashier`'s `search_clients`).
-/// No pooled connection plans so: other statements' best plans depend on their values.
+/// equalities are looked up here, whose one plan reads their index whatever the value:
+/// whole values, and a till's search as an equality over the phone's last ten digits
+/// (`cashier`'s `POSTGRES_LOOKUP`), since a range's plan made without its bounds guesses its
+/// size. No pooled connection plans so: other statements' best plans depend on their values.
 const GENERIC_PLANS: &str = "SET plan_cache_mode = force_generic_plan";
 
 const POOLED_PLANS: &str = "RESET plan_cache_mode";
