@@ -55,13 +55,18 @@ const MIGRATIONS: &[(i64, &str)] = &[
         9,
         include_str!("../../../../assets/postgres/008_phone_tail.sql"),
     ),
+    (
+        10,
+        include_str!("../../../../assets/postgres/009_spends_returned.sql"),
+    ),
 ];
 
 /// The schema this binary brings a PostgreSQL database to: SQLite's version 2, then the
 /// write-off functions (3), which SQLite has no need of, then the holds' owner (4, SQLite's
 /// 3), then the holds' integer ids (5; SQLite adds the column at every open), then operations,
 /// their coupons and managers (6, SQLite's 4), confirmation codes (7, SQLite's 5), lots
-/// (8, SQLite's 6) and the phones' ten-digit tails as an index of their own (9).
+/// (8, SQLite's 6), the phones' ten-digit tails as an index of their own (9) and the lots'
+/// sums taken from the spends just made (10).
 const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Connections one instance holds at most: each is a PostgreSQL backend process, and a
