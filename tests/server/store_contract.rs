@@ -1384,13 +1384,9 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .unwrap();
 }
 
-/// PostgreSQL answers an email search, whatever its case, from the lower-case columns'
-/// indexes: exact and prefix on `email_lc`, suffix on its reverse.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn email_searches_use_the_lower_case_indexes_on_postgres() {
-    let Some(cluster) = Cluster::start() else {
-        return;
-    };
+/// A fresh database of `cluster` holding the demo's clients, and a connection of the test's
+/// own to it.
+async fn demo_on_postgres(cluster: &Cluster) -> tokio_postgres::Client {
     let url = cluster.fresh_database().await;
     let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
     store.seed_demo(CLIENTS, anchor()).await.unwrap();
@@ -1398,6 +1394,17 @@ async fn email_searches_use_the_lower_case_indexes_on_postgres() {
         .await
         .unwrap();
     tokio::spawn(connection);
+    c
+}
+
+/// PostgreSQL answers an email search, whatever its case, from the lower-case columns'
+/// indexes: exact and prefix on `email_lc`, suffix on its reverse.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_searches_use_the_lower_case_indexes_on_postgres() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let c = demo_on_postgres(&cluster).await;
     // The demo table is small enough for a scan to be cheaper: ask whether an index can serve.
     c.batch_execute("SET enable_seqscan = off").await.unwrap();
     for (clause, index) in [
@@ -1433,13 +1440,7 @@ async fn the_demo_leaves_the_tables_trading_fills_unanalysed_on_postgres() {
     let Some(cluster) = Cluster::start() else {
         return;
     };
-    let url = cluster.fresh_database().await;
-    let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
-    store.seed_demo(CLIENTS, anchor()).await.unwrap();
-    let (c, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let c = demo_on_postgres(&cluster).await;
     let analysed = |table: &'static str| {
         let c = &c;
         async move {
