@@ -180,16 +180,18 @@ settle() {
   # Autovacuum's first pass over the new tables and the checkpoint of the seeding would
   # otherwise run under the rows below (by hand, write-offs' p99 went from 7 to 12–42 ms
   # under that pass): both are done first, as an operator does after a bulk load and as
-  # SQLite's copy-back above is waited for.
-  # Only the tables the seeding filled, as autovacuum would (it leaves a table of under
-  # 1,000 new rows alone): the demo's three write-offs' operations, analysed, were planned
-  # as one page by the connections that plan a statement once, which then scanned the
-  # table as it grew (docs/deploy.md, "After a bulk load").
+  # SQLite's copy-back above is waited for. Only the tables the seeding filled, as
+  # autovacuum would (it leaves a table of under 1,000 new rows alone): the demo's three
+  # write-offs' operations, analysed, were planned as one page by the connections that plan
+  # a statement once, which then scanned the table as it grew (docs/deploy.md, "After a
+  # bulk load"). With no table that large, nothing is vacuumed: an empty list would make
+  # `VACUUM` take the whole database.
   if [[ $db == postgres://* ]]; then
     local filled
     filled=$("$PG_BIN/psql" -qtA "$db" -c "SELECT string_agg(quote_ident(relname), ', ')
       FROM pg_stat_user_tables WHERE n_live_tup >= 1000")
-    "$PG_BIN/psql" -qtA "$db" -c "VACUUM (ANALYZE) $filled" -c CHECKPOINT
+    [[ -z $filled ]] || "$PG_BIN/psql" -qtA "$db" -c "VACUUM (ANALYZE) $filled"
+    "$PG_BIN/psql" -qtA "$db" -c CHECKPOINT
   fi
   # The kernel may still be writing the seeding's gigabytes back to the disk: they are
   # flushed first, so that the rows below measure steady work, not the seeding's tail.
