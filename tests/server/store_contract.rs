@@ -1341,8 +1341,9 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .unwrap()
         .get(0);
     assert_eq!(
-        version, 10,
-        "codes (7), lots (8), the phones' tails (9) and the returned spends (10) came after"
+        version, 11,
+        "codes (7), lots (8), the phones' tails (9), the returned spends (10) and the ledger's \
+         index of operations (11) came after"
     );
     // The hold made before is numbered as the column is added.
     let id: i64 = client
@@ -1430,6 +1431,47 @@ async fn email_searches_use_the_lower_case_indexes_on_postgres() {
     }
 }
 
+/// The ledger's index of operations holds only the rows of one, and still serves each way
+/// the store looks rows up by operation: an equality, a join, `IN` a list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_by_operation_use_the_ledgers_partial_index_on_postgres() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let c = demo_on_postgres(&cluster).await;
+    // As a connection plans a statement it keeps: for any operation, not the one given.
+    c.batch_execute("SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan")
+        .await
+        .unwrap();
+    let definition: String = c
+        .query_one("SELECT pg_get_indexdef('ledger_operation'::regclass)", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(
+        definition.ends_with("WHERE (operation_id IS NOT NULL)"),
+        "{definition}"
+    );
+    for query in [
+        "SELECT sum(amount) FROM ledger WHERE operation_id = $1",
+        "SELECT sum(l.amount) FROM ledger l JOIN operations o ON o.id = l.operation_id
+         WHERE o.original_id = $1",
+        "SELECT id FROM ledger WHERE operation_id IN
+             (SELECT original_id FROM operations WHERE id = $1)",
+    ] {
+        let statement = c.prepare(&format!("EXPLAIN {query}")).await.unwrap();
+        let plan: Vec<String> = c
+            .query(&statement, &[&1i64])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains("ledger_operation"), "{query}: {plan}");
+    }
+}
+
 /// The demo's seeding analyses the tables it filled and leaves those a server fills as it
 /// trades as PostgreSQL finds a new table: never analysed, so planned as at least ten pages.
 /// Analysed while empty, they were planned as empty by the statements a connection plans
@@ -1459,6 +1501,78 @@ async fn the_demo_leaves_the_tables_trading_fills_unanalysed_on_postgres() {
     }
     for empty in ["operations", "lot_spends", "idempotency_keys", "holds"] {
         assert!(!analysed(empty).await, "{empty} is left unanalysed");
+    }
+}
+
+/// Every key, index and foreign key of the database, as it would be made again.
+async fn structures(c: &tokio_postgres::Client) -> Vec<String> {
+    c.query(
+        "SELECT format('%s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+         FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+         UNION ALL
+         SELECT pg_get_indexdef(indexrelid) FROM pg_index
+         WHERE indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+         ORDER BY 1",
+        &[],
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+/// The demo takes every key off the tables it fills, the foreign keys of the tables that
+/// refer to them included, and gives the ledger and lots their ids itself: afterwards the
+/// database has every structure it had, and the sequences go on after the demo's ids,
+/// which start where the sequences stood.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_puts_every_key_back_and_numbers_rows_from_their_sequences_on_postgres() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let url = cluster.fresh_database().await;
+    let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
+    let (c, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let before = structures(&c).await;
+    assert!(
+        before
+            .iter()
+            .any(|s| s.contains("lot_spends_ledger_id_fkey")),
+        "{before:?}"
+    );
+    // Sequences that moved before (rows made and removed) go on from where they stood.
+    c.batch_execute("SELECT setval('ledger_id_seq', 5000); SELECT setval('lots_id_seq', 700)")
+        .await
+        .unwrap();
+    store.seed_demo(CLIENTS, anchor()).await.unwrap();
+    assert_eq!(structures(&c).await, before);
+    for (table, after) in [("ledger", 5000i64), ("lots", 700)] {
+        let row = c
+            .query_one(
+                &format!(
+                    "SELECT min(id), max(id), count(*),
+                            nextval(pg_get_serial_sequence('{table}', 'id')) FROM {table}"
+                ),
+                &[],
+            )
+            .await
+            .unwrap();
+        let (min, max, count, next): (i64, i64, i64, i64) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        assert!(min > after, "{table}: the first id {min} after {after}");
+        assert!(
+            count > i64::try_from(CLIENTS).unwrap(),
+            "{table}: {count} rows"
+        );
+        assert_eq!(
+            next,
+            max + 1,
+            "{table}: the sequence goes on after the rows"
+        );
     }
 }
 

@@ -11,9 +11,11 @@ use jiff::Timestamp;
 const BATCH_BYTES: usize = 8 << 20;
 
 /// The foreign keys, indexes, primary keys and unique constraints of the tables named by
-/// `$1`, but for the keys a table outside them refers to (PostgreSQL would not drop those):
-/// how to drop each and how to make it again, in the order to drop them (foreign keys
-/// first, then the keys they lean on); they are made again in reverse.
+/// `$1`, with the foreign keys of other tables that refer to them: how to drop each and how
+/// to make it again, in the order to drop them (foreign keys first, then the keys they lean
+/// on); they are made again in reverse. The tables outside `$1` that refer to them are
+/// empty when the demo starts (each reaches `clients`, which is), so putting their foreign
+/// keys back checks no row.
 const SECONDARY_STRUCTURES: &str = "
     WITH filled AS (SELECT to_regclass(t) AS rel FROM unnest($1::text[]) t)
     SELECT drop_it, make_it FROM (
@@ -22,17 +24,14 @@ const SECONDARY_STRUCTURES: &str = "
                format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,
                       pg_get_constraintdef(oid)) AS make_it
         FROM pg_constraint
-        WHERE contype = 'f' AND conrelid IN (SELECT rel FROM filled)
+        WHERE contype = 'f'
+          AND (conrelid IN (SELECT rel FROM filled) OR confrelid IN (SELECT rel FROM filled))
         UNION ALL
-        -- Primary keys and unique constraints that no table outside the filled ones refers to.
         SELECT 1, format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),
                format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,
                       pg_get_constraintdef(oid))
-        FROM pg_constraint p
+        FROM pg_constraint
         WHERE contype IN ('p', 'u') AND conrelid IN (SELECT rel FROM filled)
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint f
-                          WHERE f.contype = 'f' AND f.confrelid = p.conrelid
-                            AND f.conrelid NOT IN (SELECT rel FROM filled))
         UNION ALL
         SELECT 2, format('DROP INDEX %s', indexrelid::regclass), pg_get_indexdef(indexrelid)
         FROM pg_index
@@ -77,9 +76,10 @@ impl Postgres {
         .await?;
         // Keys, indexes and foreign keys kept up row by row through millions of rows cost
         // more than building them once over the loaded rows (a million clients: 218 s kept,
-        // 116 s rebuilt). They are taken off the tables the demo fills (keys that other
-        // tables refer to stay) and put back, from the database's own definitions, before
-        // the commit.
+        // 116 s rebuilt). They are taken off the tables the demo fills, with the foreign keys
+        // of the empty tables that refer to them (while those stayed, so did the keys they
+        // lean on, a third of the COPY's time), and put back, from the database's own
+        // definitions, before the commit.
         let tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
         let rebuild: Vec<(String, String)> = tx
             .query(SECONDARY_STRUCTURES, &[&tables])
@@ -100,7 +100,9 @@ impl Postgres {
         .await?;
         // The rows are made on a thread of their own while the ones before them are sent:
         // PostgreSQL reads a batch as the next one is being made.
-        let buffers = CopyBuffers::new(column_types(&tx).await?);
+        let sequenced = sequenced(&tx).await?;
+        let buffers = CopyBuffers::new(column_types(&tx).await?, first_ids(&tx, &sequenced).await?);
+        let columns: Vec<String> = Table::ALL.iter().map(|&t| buffers.columns_of(t)).collect();
         let (batches, mut made) = tokio::sync::mpsc::channel(2);
         let maker =
             tokio::task::spawn_blocking(move || make_rows(count, heavy, anchor, buffers, &batches));
@@ -110,7 +112,7 @@ impl Postgres {
                     .copy_in(&format!(
                         "COPY {} ({}) FROM STDIN (FORMAT binary)",
                         table.name(),
-                        table.columns()
+                        columns[table.index()]
                     ))
                     .await?;
                 futures_util::pin_mut!(sink);
@@ -126,11 +128,19 @@ impl Postgres {
         }
         tx.batch_execute(
             "ALTER TABLE ledger ENABLE TRIGGER ledger_to_balance;
-             ALTER TABLE ledger ENABLE TRIGGER ledger_lots;
-             SELECT setval(pg_get_serial_sequence('client_groups', 'id'),
-                           (SELECT max(id) FROM client_groups));",
+             ALTER TABLE ledger ENABLE TRIGGER ledger_lots",
         )
         .await?;
+        // The sequences go on after the ids the rows were given (read through the keys made
+        // again above).
+        for table in sequenced {
+            let name = table.name();
+            tx.batch_execute(&format!(
+                "SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}
+                 HAVING max(id) IS NOT NULL"
+            ))
+            .await?;
+        }
         tx.commit().await?;
         // Statistics for the planner now, not when autovacuum gets round to it: without
         // them a search of a million new clients was planned as a scan (11 a second). Only
@@ -225,10 +235,61 @@ async fn column_types(
     Ok(columns)
 }
 
+/// The demo's tables whose `id` a sequence numbers.
+async fn sequenced(tx: &impl GenericClient) -> Result<Vec<Table>, StoreError> {
+    let mut sequenced = Vec::new();
+    for table in Table::ALL {
+        let row = tx
+            .query_one(
+                "SELECT (SELECT pg_get_serial_sequence($1, 'id') FROM pg_attribute
+                         WHERE attrelid = to_regclass($1) AND attname = 'id' AND NOT attisdropped)",
+                &[&table.name()],
+            )
+            .await?;
+        if row.get::<_, Option<String>>(0).is_some() {
+            sequenced.push(table);
+        }
+    }
+    Ok(sequenced)
+}
+
+/// For each table whose rows come without their `id` but a sequence numbers it, the first
+/// id to give them, taken from the sequence. The demo numbers those rows itself: a
+/// `nextval` a row was a tenth of the ledger's COPY.
+async fn first_ids(
+    tx: &impl GenericClient,
+    sequenced: &[Table],
+) -> Result<[Option<i64>; Table::ALL.len()], StoreError> {
+    let mut first: [Option<i64>; Table::ALL.len()] = Default::default();
+    for table in sequenced {
+        if !table.columns().split(", ").any(|c| c == "id") {
+            let row = tx
+                .query_one(
+                    "SELECT nextval(pg_get_serial_sequence($1, 'id')),
+                            format_type(atttypid, NULL) FROM pg_attribute
+                     WHERE attrelid = to_regclass($1) AND attname = 'id'",
+                    &[&table.name()],
+                )
+                .await?;
+            let type_name: String = row.get(1);
+            if type_name != "bigint" {
+                return Err(StoreError::Invalid(format!(
+                    "the demo numbers {}.id as a bigint, and it is a {type_name}",
+                    table.name()
+                )));
+            }
+            first[table.index()] = Some(row.get(0));
+        }
+    }
+    Ok(first)
+}
+
 /// Each table's rows in COPY's binary format, sent when enough have gathered: one COPY a
 /// table a batch, each with its header and trailer.
 struct CopyBuffers {
     columns: [Vec<Column>; Table::ALL.len()],
+    /// The id of each numbered table's next row.
+    next_ids: [Option<i64>; Table::ALL.len()],
     buffers: [Vec<u8>; Table::ALL.len()],
 }
 
@@ -238,10 +299,22 @@ const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 const TRAILER: [u8; 2] = (-1i16).to_be_bytes();
 
 impl CopyBuffers {
-    fn new(columns: [Vec<Column>; Table::ALL.len()]) -> CopyBuffers {
+    fn new(
+        columns: [Vec<Column>; Table::ALL.len()],
+        next_ids: [Option<i64>; Table::ALL.len()],
+    ) -> CopyBuffers {
         CopyBuffers {
             columns,
+            next_ids,
             buffers: Default::default(),
+        }
+    }
+
+    /// The columns a table's COPY names: its rows' own, after the id the demo numbers.
+    fn columns_of(&self, table: Table) -> String {
+        match self.next_ids[table.index()] {
+            Some(_) => format!("id, {}", table.columns()),
+            None => table.columns().to_string(),
         }
     }
 
@@ -277,7 +350,15 @@ impl Sink for CopyBuffers {
         if out.is_empty() {
             out.extend_from_slice(HEADER);
         }
-        out.extend_from_slice(&(columns.len() as i16).to_be_bytes());
+        let id = self.next_ids[table.index()].as_mut().map(|next| {
+            *next += 1;
+            *next - 1
+        });
+        out.extend_from_slice(&((columns.len() + usize::from(id.is_some())) as i16).to_be_bytes());
+        if let Some(id) = id {
+            out.extend_from_slice(&8i32.to_be_bytes());
+            out.extend_from_slice(&id.to_be_bytes());
+        }
         for (value, column) in values.iter().zip(columns) {
             let field = |out: &mut Vec<u8>, bytes: &[u8]| {
                 out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
@@ -316,7 +397,7 @@ mod tests {
         let mut columns: [Vec<Column>; Table::ALL.len()] = Default::default();
         columns[Table::Coupons.index()] =
             vec![Column::Int8, Column::Text, Column::Int4, Column::Bool];
-        let mut b = CopyBuffers::new(columns);
+        let mut b = CopyBuffers::new(columns, Default::default());
         let row = [
             Value::Int(1),
             Value::Text("a\tб".into()),
@@ -339,5 +420,31 @@ mod tests {
         let wide = [Value::Int(1), Value::Null, Value::Int(1 << 40), Value::Null];
         assert!(b.row(Table::Coupons, &wide).is_err());
         assert!(b.row(Table::Coupons, &row[..3]).is_err(), "a value short");
+    }
+
+    #[test]
+    fn a_numbered_tables_rows_get_their_ids_in_order_from_the_first() {
+        let mut columns: [Vec<Column>; Table::ALL.len()] = Default::default();
+        columns[Table::Lots.index()] = vec![Column::Int8];
+        let mut first: [Option<i64>; Table::ALL.len()] = Default::default();
+        first[Table::Lots.index()] = Some(41);
+        let mut b = CopyBuffers::new(columns, first);
+        assert_eq!(
+            b.columns_of(Table::Lots),
+            format!("id, {}", Table::Lots.columns())
+        );
+        assert_eq!(b.columns_of(Table::Coupons), Table::Coupons.columns());
+        b.row(Table::Lots, &[Value::Int(7)]).unwrap();
+        b.row(Table::Lots, &[Value::Int(8)]).unwrap();
+        let (_, bytes) = b.drain().next().unwrap();
+        let mut expected = HEADER.to_vec();
+        for (id, value) in [(41i64, 7i64), (42, 8)] {
+            expected.extend_from_slice(&[0, 2, 0, 0, 0, 8]);
+            expected.extend_from_slice(&id.to_be_bytes());
+            expected.extend_from_slice(&[0, 0, 0, 8]);
+            expected.extend_from_slice(&value.to_be_bytes());
+        }
+        expected.extend_from_slice(&[0xff, 0xff]);
+        assert_eq!(bytes, expected);
     }
 }
