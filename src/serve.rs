@@ -305,7 +305,8 @@ pub async fn serve(
 }
 
 /// `loyalty serve --check`: the database's own integrity check, then every balance against
-/// the sum of its ledger, then every reversal against its original.
+/// the sum of its ledger, then every reversal against its original, the lots and the cards'
+/// counts of operations.
 pub async fn check_database(db: &DbTarget) -> Result<(), String> {
     if let DbTarget::Sqlite(path) = db
         && !path.exists()
@@ -325,7 +326,12 @@ pub async fn check_database(db: &DbTarget) -> Result<(), String> {
             "client {client} {currency}: balance {balance} but ledger sums to {ledger} (hundredths)"
         );
     }
-    for problem in report.over_reversed.iter().chain(&report.lots) {
+    for problem in report
+        .over_reversed
+        .iter()
+        .chain(&report.lots)
+        .chain(&report.card_counts)
+    {
         println!("{problem}");
     }
     if !mismatches.is_empty() {
@@ -346,9 +352,15 @@ pub async fn check_database(db: &DbTarget) -> Result<(), String> {
             report.lots.len()
         ));
     }
+    if let Some(first) = report.card_counts.first() {
+        return Err(format!(
+            "{} card count(s) of operations wrong, the first: {first}",
+            report.card_counts.len()
+        ));
+    }
     println!(
         "ok: {} ledger entries, every balance equals its ledger and its lots, no write-off \
-         given back more than it took",
+         given back more than it took, every card's count of operations right",
         report.ledger_entries
     );
     Ok(())

@@ -77,25 +77,41 @@ admin_regos_page() {
   awk -v s="$seconds" 'BEGIN { printf "%d\n", s * 1e6 }'
 }
 
-# admin_regos_rows NAME DB: the first, middle and last page of the big card over HTTP, each
-# beside a 404's round trip by the same client.
+# admin_regos_rows NAME DB: pages of the big card over HTTP, each beside a 404's round trip
+# by the same client: the first, middle and last in the date order (the console's), the
+# middle of its incomes (the console's type filter), and the first and middle in the amount
+# order (another of the console's sorts; no index serves it).
 admin_regos_rows() {
-  local name=$1 db=$2 floor where offset us
+  local name=$1 db=$2 floor page offset body us
+  local card='"card_id":1,"promo_id":1,"limit":50'
+  local incomes=$((ADMIN_OPS - ADMIN_OPS / 5))
   start_server "$db"
   wait_listening $PORT
   floor=$(for _ in $(seq $ADMIN_REQUESTS); do
     curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$PORT/nothing"
   done | awk '{ printf "%d\n", $1 * 1e6 }' | admin_p99)
-  for where in first middle last; do
-    case $where in
-    first) offset=0 ;;
-    middle) offset=$((ADMIN_OPS / 2)) ;;
-    last) offset=$((ADMIN_OPS - 50)) ;;
+  for page in first middle last incomes amount-first amount-middle; do
+    case $page in
+    first) offset=0 body="{$card,\"offset\":0}" ;;
+    middle) offset=$((ADMIN_OPS / 2)) body="{$card,\"offset\":$offset}" ;;
+    last) offset=$((ADMIN_OPS - 50)) body="{$card,\"offset\":$offset}" ;;
+    incomes)
+      offset=$((incomes / 2))
+      body="{$card,\"type\":\"Income\",\"offset\":$offset}"
+      ;;
+    amount-first)
+      offset=0
+      body="{$card,\"sort_orders\":[{\"column\":\"Amount\",\"direction\":\"desc\"}],\"offset\":0}"
+      ;;
+    amount-middle)
+      offset=$((ADMIN_OPS / 2))
+      body="{$card,\"sort_orders\":[{\"column\":\"Amount\",\"direction\":\"desc\"}],\"offset\":$offset}"
+      ;;
     esac
     us=$(for i in $(seq $ADMIN_REQUESTS); do
-      admin_regos_page "bench-$where-$i" "{\"card_id\":1,\"promo_id\":1,\"limit\":50,\"offset\":$offset}"
+      admin_regos_page "bench-$page-$i" "$body"
     done | admin_p99)
-    row "$name: REGOS card operations, $where page (offset $offset of $ADMIN_OPS) over HTTP" \
+    row "$name: REGOS card operations, $page page (offset $offset) over HTTP" \
       "p99 $(ms "$us")" "404 route: p99 $(ms "$floor")" "$(ratio "$us" "$floor")" "p99 under 100 ms" \
       "$(within "$us" 100000)"
   done

@@ -675,7 +675,7 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("schema is version 99, newer than the 6"),
+        err.contains("schema is version 99, newer than the 7"),
         "{err}"
     );
 
@@ -708,7 +708,10 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 6, "codes (5) and lots (6) came after");
+    assert_eq!(
+        version, 7,
+        "codes (5), lots (6) and the cards' counts of operations (7) came after"
+    );
     let columns: i64 = conn
         .query_row(
             "SELECT count(*) FROM pragma_table_info('ledger') WHERE name IN ('login', 'principal')",

@@ -5,6 +5,7 @@
 mod common;
 
 mod admin;
+mod card_counts;
 mod chain;
 mod codes;
 mod connections;

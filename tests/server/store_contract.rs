@@ -87,6 +87,7 @@ where
     assert_eq!(report.integrity, "ok");
     assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
     assert!(report.lots.is_empty(), "{:?}", report.lots);
+    assert!(report.card_counts.is_empty(), "{:?}", report.card_counts);
     assert!(report.ledger_entries > CLIENTS as i64);
 }
 
@@ -1336,7 +1337,15 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
              VALUES (7, 'points', 500, 0, 'accrual');
              INSERT INTO holds (transaction_id, client_id, currency, amount, created_ms,
                                 expires_ms, state, login)
-             VALUES ('tx-old', 7, 'points', 100, 0, 9000000000000, 'held', 'kassa');",
+             VALUES ('tx-old', 7, 'points', 100, 0, 9000000000000, 'held', 'kassa');
+             INSERT INTO points_of_sale (id, name) VALUES (1, 'Арбат, 12');
+             INSERT INTO cards (id, client_id, promo_id, number, out_number, is_virtual,
+                                card_type, card_status, reg_pos, reg_ms)
+             VALUES (3, 7, 1, 2000000000003, 100003, false, 'Gold', 'Активна', 1, 0);
+             INSERT INTO card_operations (uuid, card_id, promo_id, type, amount, value,
+                                          used_value, is_payment, date_s, exp_s, updated_s)
+             VALUES ('a', 3, 1, 1, 1000, 50, 0, false, 1, 0, 1),
+                    ('b', 3, 1, 2, 0, 50, 0, true, 2, 0, 2);",
         )
         .await
         .unwrap();
@@ -1347,10 +1356,22 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .unwrap()
         .get(0);
     assert_eq!(
-        version, 11,
-        "codes (7), lots (8), the phones' tails (9), the returned spends (10) and the ledger's \
-         index of operations (11) came after"
+        version, 12,
+        "codes (7), lots (8), the phones' tails (9), the returned spends (10), the ledger's \
+         index of operations (11) and the cards' counts (12) came after"
     );
+    // The operations made before are counted as the counts are made.
+    let counts: Vec<(i64, i64, i64, i64)> = client
+        .query(
+            "SELECT card_id, promo_id, type, n FROM card_operation_counts ORDER BY 1, 2, 3",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(counts, [(3, 1, 1, 1), (3, 1, 2, 1)]);
     // The hold made before is numbered as the column is added.
     let id: i64 = client
         .query_one("SELECT id FROM holds WHERE transaction_id = 'tx-old'", &[])

@@ -54,6 +54,8 @@ impl BackOffice {
             ],
         )?;
         let mut balance: i64 = 0;
+        // Operations made, by type (1 income, 2 outcome).
+        let mut made = [0i64; 2];
         let mut at = registered / 1000;
         for n in 0..rng.below(9) {
             at += 3600 + rng.below(20 * 86_400) as i64;
@@ -68,6 +70,7 @@ impl BackOffice {
                 (1, amount, amount / 20)
             };
             balance += if kind == 1 { value } else { -value };
+            made[kind as usize - 1] += 1;
             let expires = if kind == 1 && rng.chance(60) {
                 at + 365 * 86_400
             } else {
@@ -121,6 +124,15 @@ impl BackOffice {
                     anchor_s - 30 * day_s
                 ],
             )?;
+            made[0] += 1;
+        }
+        for (kind, n) in (1i64..).zip(made) {
+            if n > 0 {
+                sink.row(
+                    Table::CardOperationCounts,
+                    &row![card_id, CARD_PROMO_ID, kind, n],
+                )?;
+            }
         }
         if rng.chance(25) {
             for _ in 0..1 + rng.below(2) {

@@ -12,6 +12,8 @@ pub(crate) enum Table {
     Clients,
     Cards,
     CardOperations,
+    /// Each card's operations counted as they are made, as the table's triggers count them.
+    CardOperationCounts,
     Accumulations,
     Ledger,
     /// Each client's sum of its ledger, made with it: summing twelve million ledger rows
@@ -23,13 +25,14 @@ pub(crate) enum Table {
 }
 
 impl Table {
-    pub(crate) const ALL: [Table; 11] = [
+    pub(crate) const ALL: [Table; 12] = [
         Table::Groups,
         Table::Promotions,
         Table::PointsOfSale,
         Table::Clients,
         Table::Cards,
         Table::CardOperations,
+        Table::CardOperationCounts,
         Table::Accumulations,
         Table::Ledger,
         Table::Balances,
@@ -45,6 +48,7 @@ impl Table {
             Table::Clients => "clients",
             Table::Cards => "cards",
             Table::CardOperations => "card_operations",
+            Table::CardOperationCounts => "card_operation_counts",
             Table::Accumulations => "accumulations",
             Table::Ledger => "ledger",
             Table::Balances => "balances",
@@ -68,6 +72,7 @@ impl Table {
             Table::CardOperations => {
                 "uuid, card_id, promo_id, type, amount, value, used_value, is_payment, date_s, exp_s, description, updated_s"
             }
+            Table::CardOperationCounts => "card_id, promo_id, type, n",
             Table::Accumulations => {
                 "id, tr_product_id, promotion_id, client_id, product_id, modification_id, status, num, product_sum, prize_product_id, date_add, date_close, weight_flag"
             }

@@ -7,7 +7,7 @@ use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
 use crate::server::store::rules::back_office::{
     AccumulationRow, CARD_SELECT, CardFilter, CardPage, GROUP_SELECT, OperationFilter,
     OperationPage, PromotionRow, Search, card_clauses, group_of, kind_code, operation,
-    order_clause, retail_card, stored_card, where_clause,
+    order_clause, retail_card, stored_card, total_sql, where_clause,
 };
 use jiff::Timestamp;
 use tokio_postgres::Row;
@@ -219,13 +219,7 @@ impl Postgres {
     ) -> Result<(Vec<CardOperation>, u64), StoreError> {
         let c = self.client().await?;
         let filter = where_clause(f);
-        let total: i64 = c
-            .query_one(
-                &format!("SELECT count(*) FROM card_operations WHERE {filter}"),
-                &[],
-            )
-            .await?
-            .get(0);
+        let total: i64 = c.query_one(&total_sql(f), &[]).await?.get(0);
         let total = total.max(0) as u64;
         let (offset, limit, reversed) =
             match OperationPage::of(f.query.offset, f.query.limit, total) {
@@ -233,11 +227,20 @@ impl Postgres {
                 OperationPage::Forward { offset, limit } => (offset, limit, false),
                 OperationPage::FromTheEnd { offset, limit } => (offset, limit, true),
             };
+        // The page's uuids first, then their rows: an OFFSET steps over every row before the
+        // page, and stepping in `card_operations_card` alone (date order, ties by uuid, the
+        // type beside them) reads no table row it steps over, once the table's pages are
+        // marked all-visible by a vacuum. The middle page of a million operations took
+        // 121-160 ms read whole, 40-65 ms so. (The outer `uuid` is the join's, the other
+        // columns `o`'s.)
+        let order = order_clause(f, "uuid", reversed);
         let sql = format!(
             "SELECT uuid, type, amount, value, used_value, is_payment, date_s, exp_s, description,
                     updated_s
-             FROM card_operations WHERE {filter} ORDER BY {} LIMIT $1 OFFSET $2",
-            order_clause(f, "uuid", reversed)
+             FROM (SELECT uuid FROM card_operations WHERE {filter}
+                   ORDER BY {order} LIMIT $1 OFFSET $2) AS page
+             JOIN card_operations o USING (uuid)
+             ORDER BY {order}"
         );
         let rows = pg(&c).query(&sql, &[&big(limit), &big(offset)]).await?;
         let mut operations: Vec<CardOperation> = rows

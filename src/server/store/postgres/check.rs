@@ -1,8 +1,10 @@
 //! `serve --check` on PostgreSQL: the guards the ledger relies on are in place, then every
-//! balance against the sum of its ledger, then every reversal against its original.
+//! balance against the sum of its ledger, then every reversal against its original, every
+//! balance against its lots and every card's count of operations against them.
 
 use super::super::{LedgerMismatch, Report, StoreError};
 use super::Postgres;
+use crate::server::store::rules::check::{CARD_COUNTS_DIFFER, count_sentence};
 use crate::server::store::rules::lots;
 
 /// The triggers that keep the ledger append-only, the balances equal to it and the lots
@@ -82,12 +84,19 @@ impl Postgres {
             .map(lots::mismatch_sentence)
             .chain(bad.iter().map(lots::lot_sentence))
             .collect();
+        let card_counts = c
+            .query(CARD_COUNTS_DIFFER, &[])
+            .await?
+            .iter()
+            .map(|r| count_sentence(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+            .collect();
         Ok(Report {
             integrity,
             ledger_entries,
             mismatches,
             over_reversed,
             lots,
+            card_counts,
         })
     }
 }

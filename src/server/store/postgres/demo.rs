@@ -90,12 +90,14 @@ impl Postgres {
         for (drop, _) in &rebuild {
             tx.batch_execute(drop).await?;
         }
-        // The demo gives each client's balances and lots with its ledger, so the triggers
-        // that keep them row by row are off; it is back on before anyone else sees the tables (this
-        // transaction holds the ledger's lock until it commits).
+        // The demo gives each client's balances and lots with its ledger, and each card's
+        // counts with its operations, so the triggers that keep them are off; they are back
+        // on before anyone else sees the tables (this transaction holds the tables' locks
+        // until it commits).
         tx.batch_execute(
             "ALTER TABLE ledger DISABLE TRIGGER ledger_to_balance;
-             ALTER TABLE ledger DISABLE TRIGGER ledger_lots",
+             ALTER TABLE ledger DISABLE TRIGGER ledger_lots;
+             ALTER TABLE card_operations DISABLE TRIGGER card_operations_added",
         )
         .await?;
         // The rows are made on a thread of their own while the ones before them are sent:
@@ -128,7 +130,8 @@ impl Postgres {
         }
         tx.batch_execute(
             "ALTER TABLE ledger ENABLE TRIGGER ledger_to_balance;
-             ALTER TABLE ledger ENABLE TRIGGER ledger_lots",
+             ALTER TABLE ledger ENABLE TRIGGER ledger_lots;
+             ALTER TABLE card_operations ENABLE TRIGGER card_operations_added",
         )
         .await?;
         // The sequences go on after the ids the rows were given (read through the keys made

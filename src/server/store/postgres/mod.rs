@@ -63,6 +63,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../../../assets/postgres/010_ledger_operation_given.sql"),
     ),
+    (
+        12,
+        include_str!("../../../../assets/postgres/011_card_operation_counts.sql"),
+    ),
 ];
 
 /// The schema this binary brings a PostgreSQL database to: SQLite's version 2, then the
@@ -70,8 +74,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
 /// 3), then the holds' integer ids (5; SQLite adds the column at every open), then operations,
 /// their coupons and managers (6, SQLite's 4), confirmation codes (7, SQLite's 5), lots
 /// (8, SQLite's 6), the phones' ten-digit tails as an index of their own (9), the lots'
-/// sums taken from the spends just made (10) and the ledger's index of operations over the
-/// rows that have one (11).
+/// sums taken from the spends just made (10), the ledger's index of operations over the
+/// rows that have one (11) and the cards' counts of operations (12, SQLite's 7).
 const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Connections one instance holds at most: each is a PostgreSQL backend process, and a

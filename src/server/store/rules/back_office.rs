@@ -140,6 +140,22 @@ pub(crate) fn where_clause(f: &OperationFilter) -> String {
     clauses.join(" AND ")
 }
 
+/// The statement that counts the operations `f` selects (REGOS's `total`). By cards,
+/// promotions and types it is a sum of the counts the table's triggers keep (schema
+/// `*_card_operation_counts.sql`): a count of a card's million operations read every one of
+/// them, 138-146 ms a page. A filter by uuids or dates counts the operations themselves,
+/// over the index's range of those dates or over the uuids named.
+pub(crate) fn total_sql(f: &OperationFilter) -> String {
+    let filter = where_clause(f);
+    if f.uuids.is_empty() && f.query.from.is_none() && f.query.to.is_none() {
+        format!(
+            "SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM card_operation_counts WHERE {filter}"
+        )
+    } else {
+        format!("SELECT count(*) FROM card_operations WHERE {filter}")
+    }
+}
+
 /// The page's order, ties broken by `tie` (a column unique per row) in the same direction so
 /// pages never overlap and an index on the sort column, scanned either way, gives the order
 /// without a sort. `reversed` reads the same order from its end ([`OperationPage`]).

@@ -17,6 +17,30 @@ pub struct Report {
     /// Balances their lots do not add up to, and lots out of bounds or spent more than they
     /// held: each a sentence (`rules::lots`).
     pub lots: Vec<String>,
+    /// Cards whose kept counts of operations (REGOS's `total`) differ from their
+    /// operations: each a sentence ([`count_sentence`]).
+    pub card_counts: Vec<String>,
+}
+
+/// Each card's, promotion's and type's kept count against its operations, where they
+/// differ (a zero left by a deletion matches none): `(card, promotion, type, kept, made)`.
+/// The same statement on both stores.
+pub const CARD_COUNTS_DIFFER: &str = "
+    SELECT card_id, promo_id, type, CAST(sum(kept) AS BIGINT), CAST(sum(made) AS BIGINT)
+    FROM (
+        SELECT card_id, promo_id, type, n AS kept, 0 AS made FROM card_operation_counts
+        UNION ALL
+        SELECT card_id, promo_id, type, 0, count(*) FROM card_operations
+        GROUP BY card_id, promo_id, type
+    ) AS both_sides
+    GROUP BY card_id, promo_id, type HAVING sum(kept) <> sum(made)
+    ORDER BY card_id, promo_id, type";
+
+/// `--check`'s words for a card whose kept count is not its operations'.
+pub fn count_sentence(card: i64, promo: i64, kind: i64, kept: i64, made: i64) -> String {
+    format!(
+        "card {card}, promotion {promo}: {kept} operations of type {kind} counted, {made} stored"
+    )
 }
 
 /// `--check`'s words for an original given back more than it took.

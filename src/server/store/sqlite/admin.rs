@@ -6,7 +6,7 @@ use crate::domain::admin::{CardOperation, Group, GroupDraft, Registration};
 use crate::server::store::rules::back_office::{
     AccumulationRow, CARD_SELECT, CardFilter, CardPage, GROUP_SELECT, OperationFilter,
     OperationPage, PromotionRow, Search, card_clauses, group_of, kind_code, operation,
-    order_clause, retail_card, stored_card, where_clause,
+    order_clause, retail_card, stored_card, total_sql, where_clause,
 };
 use crate::server::store::{Made, StoreError};
 use jiff::Timestamp;
@@ -245,11 +245,7 @@ fn card_operations(
     f: &OperationFilter,
 ) -> Result<(Vec<CardOperation>, u64), StoreError> {
     let filter = where_clause(f);
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM card_operations WHERE {filter}"),
-        [],
-        |r| r.get(0),
-    )?;
+    let total: i64 = conn.query_row(&total_sql(f), [], |r| r.get(0))?;
     let total = total.max(0) as u64;
     let (offset, limit, reversed) = match OperationPage::of(f.query.offset, f.query.limit, total) {
         OperationPage::Past => return Ok((Vec::new(), total)),

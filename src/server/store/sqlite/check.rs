@@ -1,9 +1,12 @@
 //! `loyalty serve --check` on SQLite: its own integrity check, then every balance against
-//! the sum of its ledger, then every reversal against its original.
+//! the sum of its ledger, then every reversal against its original, every balance against
+//! its lots and every card's count of operations against them.
 
 use super::Sqlite;
 use crate::server::store::StoreError;
-use crate::server::store::rules::check::{LedgerMismatch, Report};
+use crate::server::store::rules::check::{
+    CARD_COUNTS_DIFFER, LedgerMismatch, Report, count_sentence,
+};
 use crate::server::store::rules::lots;
 use rusqlite::Connection;
 
@@ -44,5 +47,21 @@ pub fn check(conn: &Connection) -> Result<Report, StoreError> {
         mismatches: check_ledger(conn)?,
         over_reversed: super::operations::over_reversed(conn)?,
         lots,
+        card_counts: card_counts(conn)?,
     })
+}
+
+/// The cards whose kept counts of operations differ from their operations, as sentences.
+fn card_counts(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare(CARD_COUNTS_DIFFER)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(count_sentence(
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -59,11 +59,13 @@ pub fn seed_with(
     seeded
 }
 
-/// The ledger's triggers that keep balances and lots, which the demo gives itself.
-const LEDGER_TRIGGERS: [&str; 3] = [
+/// The triggers that keep what the demo gives itself: the ledger's balances and lots, and
+/// the cards' counts of operations.
+const KEEPING_TRIGGERS: [&str; 4] = [
     "ledger_to_balance",
     "ledger_spends_lots",
     "ledger_gives_back",
+    "card_operations_added",
 ];
 
 /// The page cache while seeding, in KiB (SQLite's negative `cache_size`): taken only as
@@ -77,12 +79,12 @@ fn seed_in_savepoint(
     anchor: Timestamp,
 ) -> Result<u64, StoreError> {
     let tx = conn.savepoint()?;
-    // The demo gives each client's balances and lots with its ledger, so the triggers that
-    // keep them row by row are off (two statements per ledger row took a third of the
-    // seeding); they are back before the savepoint is released, so nobody ever sees the
-    // tables without them.
+    // The demo gives each client's balances and lots with its ledger, and each card's counts
+    // with its operations, so the triggers that keep them row by row are off (two statements
+    // per ledger row took a third of the seeding); they are back before the savepoint is
+    // released, so nobody ever sees the tables without them.
     let mut triggers = Vec::new();
-    for name in LEDGER_TRIGGERS {
+    for name in KEEPING_TRIGGERS {
         let sql: String = tx.query_row(
             "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
             [name],

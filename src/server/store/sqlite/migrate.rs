@@ -11,9 +11,10 @@ use rusqlite::Connection;
 
 /// The schema this binary writes (SQLite's `user_version`): 1 before principals, 2 with
 /// them and the ledger's `principal`, 3 with the holds' owner and refunder, 4 with
-/// operations, their coupons and managers. PostgreSQL numbers its own steps
+/// operations, their coupons and managers, 5 with confirmation codes, 6 with lots, 7 with
+/// the cards' counts of operations. PostgreSQL numbers its own steps
 /// (`postgres::SCHEMA_VERSION`).
-pub(super) const SCHEMA_VERSION: i64 = 6;
+pub(super) const SCHEMA_VERSION: i64 = 7;
 
 /// A column as `ALTER TABLE … ADD COLUMN` takes it: table, column, declaration.
 type Column = (&'static str, &'static str, &'static str);
@@ -82,6 +83,10 @@ const STEPS: &[Step] = &[
     Step {
         columns: &[],
         sql: include_str!("../../../../assets/sqlite/006_lots.sql"),
+    },
+    Step {
+        columns: &[],
+        sql: include_str!("../../../../assets/sqlite/007_card_operation_counts.sql"),
     },
 ];
 
@@ -221,6 +226,42 @@ mod tests {
                 assert_eq!(ids, [("early".to_string(), 1), ("late".to_string(), 2)]);
             }
         }
+    }
+
+    /// A file made before the cards' counts has its operations counted as it is opened, and
+    /// counted once: opening it again does not add them up again.
+    #[test]
+    fn a_file_before_the_counts_has_its_operations_counted_once() {
+        let old = file_of_version(6);
+        old.execute_batch(
+            "INSERT INTO points_of_sale (id, name) VALUES (1, 'Арбат, 12');
+             INSERT INTO clients (id) VALUES (7);
+             INSERT INTO cards (id, client_id, promo_id, number, out_number, is_virtual,
+                                card_type, card_status, reg_pos, reg_ms)
+             VALUES (3, 7, 1, 2000000000003, 100003, 0, 'Gold', 'Активна', 1, 0);
+             INSERT INTO card_operations (uuid, card_id, promo_id, type, amount, value,
+                                          used_value, is_payment, date_s, exp_s, updated_s)
+             VALUES ('a', 3, 1, 1, 1000, 50, 0, 0, 1, 0, 1),
+                    ('b', 3, 1, 1, 1000, 50, 0, 0, 2, 0, 2),
+                    ('c', 3, 1, 2, 0, 50, 0, 1, 3, 0, 3),
+                    ('d', 3, 9, 1, 1000, 50, 0, 0, 4, 0, 4);",
+        )
+        .unwrap();
+        let counts = |c: &Connection| -> Vec<(i64, i64, i64, i64)> {
+            c.prepare(
+                "SELECT card_id, promo_id, type, n FROM card_operation_counts ORDER BY 1, 2, 3",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        };
+        migrate(&old).unwrap();
+        let expected = [(3, 1, 1, 2), (3, 1, 2, 1), (3, 9, 1, 1)];
+        assert_eq!(counts(&old), expected);
+        migrate(&old).unwrap();
+        assert_eq!(counts(&old), expected);
     }
 
     #[test]
