@@ -1,7 +1,8 @@
 -- SQLite, version 7: how many operations each card has, per promotion and type, kept by the
--- table's own triggers whoever writes it. REGOS's GetOperations answers `total` with every
--- page, which was a count of every operation of the card; from here it is a sum of at most
--- two rows, however long the card's history (PostgreSQL's 011 gives the reason measured).
+-- table's own triggers whoever writes it, and an index for a page of one type. REGOS's
+-- GetOperations answers `total` with every page, which was a count of every operation of
+-- the card; from here it is a sum of at most two rows, however long the card's history
+-- (PostgreSQL's 011 gives the reason measured).
 CREATE TABLE IF NOT EXISTS card_operation_counts (
     card_id  INTEGER NOT NULL,
     promo_id INTEGER NOT NULL,
@@ -9,6 +10,13 @@ CREATE TABLE IF NOT EXISTS card_operation_counts (
     n        INTEGER NOT NULL,
     PRIMARY KEY (card_id, promo_id, type)
 ) WITHOUT ROWID;
+
+-- A page of one type (the console's filter) steps over the rows before it in an index of its
+-- own: in `card_operations_card` each stepped row's type is read from the table (SQLite has
+-- no INCLUDE), and an index ending (date_s, type) would sort each date's rows by rowid. The
+-- middle page of a million operations' incomes: 80-90 ms without it, 30-40 ms with it, by
+-- `sqlite3` on one card.
+CREATE INDEX IF NOT EXISTS card_operations_type ON card_operations (card_id, promo_id, type, date_s);
 
 CREATE TRIGGER IF NOT EXISTS card_operations_added AFTER INSERT ON card_operations
 BEGIN

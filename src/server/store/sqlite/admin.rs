@@ -244,7 +244,6 @@ fn card_operations(
     conn: &Connection,
     f: &OperationFilter,
 ) -> Result<(Vec<CardOperation>, u64), StoreError> {
-    let filter = where_clause(f);
     let total: i64 = conn.query_row(&total_sql(f), [], |r| r.get(0))?;
     let total = total.max(0) as u64;
     let (offset, limit, reversed) = match OperationPage::of(f.query.offset, f.query.limit, total) {
@@ -252,14 +251,7 @@ fn card_operations(
         OperationPage::Forward { offset, limit } => (offset, limit, false),
         OperationPage::FromTheEnd { offset, limit } => (offset, limit, true),
     };
-    // Ties by rowid: every index ends with it, so `card_operations_card` gives the date
-    // order (the console's default) without a sort, either way.
-    let sql = format!(
-        "SELECT uuid, type, amount, value, used_value, is_payment, date_s, exp_s, description, updated_s
-         FROM card_operations WHERE {filter} ORDER BY {} LIMIT ?1 OFFSET ?2",
-        order_clause(f, "rowid", reversed)
-    );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare(&page_sql(f, reversed))?;
     let rows = stmt.query_map(params![limit, offset], |r| {
         Ok(operation(
             r.get(0)?,
@@ -279,6 +271,18 @@ fn card_operations(
         operations.reverse();
     }
     Ok((operations, total))
+}
+
+/// A page of the operations `f` selects, `?1` rows from `?2` on. Ties by rowid: every index
+/// ends with it, so `card_operations_card` gives the date order (the console's default)
+/// without a sort, either way, and `card_operations_type` the same for one type.
+fn page_sql(f: &OperationFilter, reversed: bool) -> String {
+    format!(
+        "SELECT uuid, type, amount, value, used_value, is_payment, date_s, exp_s, description, updated_s
+         FROM card_operations WHERE {} ORDER BY {} LIMIT ?1 OFFSET ?2",
+        where_clause(f),
+        order_clause(f, "rowid", reversed)
+    )
 }
 
 /// Cards matching `f`, a page of them by id and how many match in all. The search text
@@ -333,4 +337,58 @@ fn cards(conn: &Connection, f: &CardFilter) -> Result<CardPage, StoreError> {
         cards: rows.collect::<Result<_, _>>()?,
         total: total.max(0) as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::seeded;
+    use super::*;
+    use crate::domain::admin::{CardOperationQuery, OperationKind, SortColumn, SortDirection};
+
+    /// The date order's pages, of every type or of one, either way, are read from an index
+    /// in its own order: no sort of the card's rows (a million operations' middle page of
+    /// incomes: 80-90 ms stepping in `card_operations_card`, 30-40 ms in its own index).
+    #[test]
+    fn pages_in_the_date_order_are_read_from_an_index_without_a_sort() {
+        let (_dir, store) = seeded();
+        let filter = |kinds: Vec<OperationKind>, direction| OperationFilter {
+            card_ids: vec![1],
+            promo_ids: vec![1],
+            kinds,
+            uuids: vec![],
+            query: CardOperationQuery {
+                card_id: 1,
+                promo_id: 1,
+                kind: None,
+                from: None,
+                to: None,
+                sort: SortColumn::Date,
+                direction,
+                offset: 0,
+                limit: 50,
+            },
+        };
+        store
+            .with_conn(|c| {
+                for direction in [SortDirection::Asc, SortDirection::Desc] {
+                    for reversed in [false, true] {
+                        for (kinds, index) in [
+                            (vec![], "card_operations_card"),
+                            (vec![OperationKind::Income], "card_operations_type"),
+                        ] {
+                            let sql = page_sql(&filter(kinds, direction), reversed);
+                            let plan: Vec<String> = c
+                                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+                                .query_map(params![50, 0], |r| r.get(3))?
+                                .collect::<Result<_, _>>()?;
+                            let plan = plan.join("\n");
+                            assert!(plan.contains(index), "{sql}: {plan}");
+                            assert!(!plan.contains("B-TREE"), "{sql}: {plan}");
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 }
