@@ -5,6 +5,7 @@
 pub mod gateway;
 pub mod outbox;
 pub mod postgres;
+pub mod raw;
 pub mod requests;
 pub mod stub;
 pub mod tmux;

@@ -155,6 +155,15 @@ impl Postgres {
         self.url(&name)
     }
 
+    /// A connection of the test's own to the database at `url`, driven on the runtime.
+    pub async fn connect(url: &str) -> tokio_postgres::Client {
+        let (client, connection) = tokio_postgres::connect(url, NoTls)
+            .await
+            .expect("connect to the test database");
+        tokio::spawn(connection);
+        client
+    }
+
     /// The URL of database `db`.
     pub fn url(&self, db: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)

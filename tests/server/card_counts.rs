@@ -6,6 +6,7 @@
 use crate::common;
 
 use common::postgres::Postgres as Cluster;
+use common::raw::Raw;
 use jiff::Timestamp;
 use loyalty_console::domain::admin::{
     CardOperationQuery, OperationKind, SortColumn, SortDirection,
@@ -15,21 +16,6 @@ use loyalty_console::server::store::{DbTarget, OperationFilter, Store};
 
 /// A promotion no demo card has.
 const OTHER_PROMO: i64 = 7;
-
-/// A connection of the test's own beside the store's.
-enum Raw {
-    Sqlite(rusqlite::Connection),
-    Postgres(tokio_postgres::Client),
-}
-
-impl Raw {
-    async fn run(&self, sql: &str) {
-        match self {
-            Raw::Sqlite(c) => c.execute_batch(sql).unwrap(),
-            Raw::Postgres(c) => c.batch_execute(sql).await.unwrap(),
-        }
-    }
-}
 
 fn filter(
     cards: &[i64],
@@ -115,7 +101,7 @@ async fn counts_follow_every_write(store: Store, raw: Raw, empty_it: &str) {
             1_700_000_100,
         )])
         .collect();
-    raw.run(&format!(
+    raw.exec(&format!(
         "INSERT INTO card_operations (uuid, card_id, promo_id, type, amount, value, used_value,
                                       is_payment, date_s, exp_s, description, updated_s)
          VALUES {}",
@@ -126,7 +112,7 @@ async fn counts_follow_every_write(store: Store, raw: Raw, empty_it: &str) {
     assert_eq!(added[0].0, before[0].0 + 5, "{added:?}");
     assert_eq!(added[3], (1, 1), "{added:?}");
     // One moves to the other card and promotion, one changes type, one goes.
-    raw.run(
+    raw.exec(
         "UPDATE card_operations SET card_id = 2, promo_id = 7
          WHERE uuid = 'c0000000-0000-4000-8000-000000000000';
          UPDATE card_operations SET type = 2 WHERE uuid = 'c0000000-0000-4000-8000-000000000001';
@@ -142,17 +128,17 @@ async fn counts_follow_every_write(store: Store, raw: Raw, empty_it: &str) {
     let report = store.check().await.unwrap();
     assert!(report.card_counts.is_empty(), "{:?}", report.card_counts);
 
-    raw.run("UPDATE card_operation_counts SET n = n + 2 WHERE card_id = 2 AND promo_id = 7 AND type = 1")
+    raw.exec("UPDATE card_operation_counts SET n = n + 2 WHERE card_id = 2 AND promo_id = 7 AND type = 1")
         .await;
     let report = store.check().await.unwrap();
     assert_eq!(
         report.card_counts,
         ["card 2, promotion 7: 4 operations of type 1 counted, 2 stored"]
     );
-    raw.run("UPDATE card_operation_counts SET n = n - 2 WHERE card_id = 2 AND promo_id = 7 AND type = 1")
+    raw.exec("UPDATE card_operation_counts SET n = n - 2 WHERE card_id = 2 AND promo_id = 7 AND type = 1")
         .await;
 
-    raw.run(empty_it).await;
+    raw.exec(empty_it).await;
     for (kept, counted) in totals(&store).await {
         assert_eq!((kept, counted), (0, 0));
     }
@@ -169,7 +155,7 @@ async fn sqlite_counts_follow_every_write() {
     let raw = rusqlite::Connection::open(&path).unwrap();
     raw.busy_timeout(std::time::Duration::from_secs(10))
         .unwrap();
-    counts_follow_every_write(store, Raw::Sqlite(raw), "DELETE FROM card_operations").await;
+    counts_follow_every_write(store, Raw::Lite(raw), "DELETE FROM card_operations").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -179,9 +165,6 @@ async fn postgres_counts_follow_every_write() {
     };
     let url = cluster.fresh_database().await;
     let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
-    let (c, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    counts_follow_every_write(store, Raw::Postgres(c), "TRUNCATE card_operations").await;
+    let c = Cluster::connect(&url).await;
+    counts_follow_every_write(store, Raw::Pg(c), "TRUNCATE card_operations").await;
 }

@@ -37,15 +37,6 @@ fn serve(db: &str, demo: bool) -> (Reaped, String) {
     spawn_serve(&mut cmd)
 }
 
-/// A connection of our own to the chain's database, for raw SQL.
-async fn database(db: &str) -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(db, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    client
-}
-
 /// What a till heard back: a status, or nothing (the instance died under it).
 async fn write_off(http: &reqwest::Client, base: &str, key: &str) -> Option<u16> {
     let url = requests::write_off_url(base, SAMPLE_CLIENT_ID);
@@ -128,7 +119,7 @@ async fn two_instances_share_one_ledger_and_the_loss_of_one_loses_nothing() {
     assert_eq!(refused, WRITE_OFFS - 123, "{outcomes:?}");
     assert!(retried > 0, "the kill happened mid-load");
 
-    let client = database(&db).await;
+    let client = Cluster::connect(&db).await;
     let balance: i64 = client
         .query_one(
             "SELECT amount FROM balances WHERE client_id = $1 AND currency = 'points'",
@@ -295,7 +286,7 @@ async fn exact_searches_share_connections_and_outlive_their_loss() {
     });
     futures_util::future::join_all(all).await;
 
-    let admin = database(&db).await;
+    let admin = Cluster::connect(&db).await;
     let killed: i64 = admin
         .query_one(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity

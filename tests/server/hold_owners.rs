@@ -195,10 +195,7 @@ async fn postgres_holds_belong_to_their_till() {
     let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
     store.seed_demo(3, anchor()).await.unwrap();
     a_hold_is_stepped_only_by_its_till_or_an_admin(&store).await;
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let client = Cluster::connect(&url).await;
     let rows = client.query(RECORDED, &[]).await.unwrap();
     assert_recorded(
         rows.iter()

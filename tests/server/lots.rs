@@ -335,10 +335,7 @@ async fn check_finds_a_doctored_lot_on_postgres() {
     let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
     store.seed_demo(3, Timestamp::now()).await.unwrap();
     assert!(store.check().await.unwrap().lots.is_empty());
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let client = Cluster::connect(&url).await;
     let lot: i64 = client
         .query_one(
             "UPDATE lots SET remaining = remaining + 1 WHERE id =

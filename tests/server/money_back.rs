@@ -829,10 +829,7 @@ async fn check_names_an_over_reversal_planted_with_raw_sql() {
         .await
         .unwrap();
     assert!(store.check().await.unwrap().over_reversed.is_empty());
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let client = Cluster::connect(&url).await;
     client
         .batch_execute(&plant(written.operation.0))
         .await

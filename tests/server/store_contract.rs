@@ -1150,10 +1150,7 @@ async fn postgres_forgets_keys_past_a_shorter_retention() {
 /// Every index and constraint of a PostgreSQL database, as its definition, with whether it
 /// was checked against the rows.
 async fn structure(url: &str) -> Vec<String> {
-    let (c, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let c = Cluster::connect(url).await;
     let rows = c
         .query(
             "SELECT pg_get_indexdef(indexrelid) FROM pg_index
@@ -1226,10 +1223,7 @@ async fn postgres_bounds_waits_refuses_nul_a_newer_schema_and_finds_a_disabled_g
     store.seed_demo(3, anchor()).await.unwrap();
     // Opening again (a second instance, a restart) changes nothing.
     Store::open(&target).await.unwrap();
-    let (mut client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let mut client = Cluster::connect(&url).await;
     a_locked_client_is_busy_not_a_hang(&store, &mut client).await;
     nul_text_is_refused_as_the_request_fault(&store).await;
     client
@@ -1322,10 +1316,7 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         return;
     };
     let url = cluster.fresh_database().await;
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let client = Cluster::connect(&url).await;
     client
         .batch_execute(include_str!("../../assets/postgres/001_schema.sql"))
         .await
@@ -1418,11 +1409,7 @@ async fn demo_on_postgres(cluster: &Cluster) -> tokio_postgres::Client {
     let url = cluster.fresh_database().await;
     let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
     store.seed_demo(CLIENTS, anchor()).await.unwrap();
-    let (c, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    c
+    Cluster::connect(&url).await
 }
 
 /// PostgreSQL answers an email search, whatever its case, from the lower-case columns'
@@ -1542,10 +1529,7 @@ async fn the_demo_numbers_the_ledger_and_lots_from_their_sequences_on_postgres()
     };
     let url = cluster.fresh_database().await;
     let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
-    let (c, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let c = Cluster::connect(&url).await;
     // Sequences that moved before (rows made and removed) go on from where they stood.
     c.batch_execute("SELECT setval('ledger_id_seq', 5000); SELECT setval('lots_id_seq', 700)")
         .await

@@ -12,6 +12,7 @@
 use crate::common;
 
 use common::postgres::Postgres as Cluster;
+use common::raw::Raw;
 use common::{SAMPLE, TOKEN, TestServer};
 use loyalty_console::server::store::{DbTarget, Store};
 use serde_json::Value;
@@ -30,64 +31,12 @@ const REFUND: &str = "{\n    \"orderItems\": [1, 2, 3]\n}\n    \n";
 /// The document's example transaction id, which the server's own takes the place of.
 const EXAMPLE_TRANSACTION: &str = "1f1f1f1f-1f1f-1e1e-d1d1-1a1b1c1d1e1f00";
 
-/// Raw SQL on the server's database, whichever store it is.
-enum Raw {
-    Lite(rusqlite::Connection),
-    Pg(tokio_postgres::Client),
-}
-
-impl Raw {
-    async fn exec(&self, sql: &str) {
-        match self {
-            Raw::Lite(c) => c.execute_batch(sql).unwrap(),
-            Raw::Pg(c) => c.batch_execute(sql).await.unwrap(),
-        }
-    }
-
-    /// The rows of a query of text columns, each row its columns joined by `|`.
-    async fn rows(&self, sql: &str) -> Vec<String> {
-        match self {
-            Raw::Lite(c) => {
-                let mut stmt = c.prepare(sql).unwrap();
-                let n = stmt.column_count();
-                stmt.query_map([], |r| {
-                    Ok((0..n)
-                        .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
-                        .collect::<Result<Vec<_>, _>>()?
-                        .join("|"))
-                })
-                .unwrap()
-                .map(Result::unwrap)
-                .collect()
-            }
-            Raw::Pg(c) => c
-                .query(sql, &[])
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| {
-                    (0..r.len())
-                        .map(|i| r.get::<_, Option<String>>(i).unwrap_or_default())
-                        .collect::<Vec<_>>()
-                        .join("|")
-                })
-                .collect(),
-        }
-    }
-}
-
 /// A server over `store` with `clients` demo clients, and raw access to its database.
 async fn serve(store: Store, pg_url: Option<&str>, clients: u64) -> (TestServer, Raw) {
     let dir = tempfile::tempdir().unwrap();
     let s = TestServer::start_on(store, dir, clients, |s| s).await;
     let raw = match pg_url {
-        Some(url) => {
-            let (c, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(connection);
-            Raw::Pg(c)
-        }
+        Some(url) => Raw::Pg(Cluster::connect(url).await),
         None => Raw::Lite(rusqlite::Connection::open(s.sqlite().path()).unwrap()),
     };
     (s, raw)
@@ -605,11 +554,7 @@ async fn phone_wildcards_read_indexes_on_postgres() {
         return;
     };
     let url = cluster.fresh_database().await;
-    let (admin, connection) =
-        tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls)
-            .await
-            .unwrap();
-    tokio::spawn(connection);
+    let admin = Cluster::connect(&cluster.url("postgres")).await;
     let name = url.rsplit('/').next().unwrap();
     admin
         .batch_execute(&format!("ALTER DATABASE {name} SET enable_seqscan = off"))
