@@ -58,7 +58,7 @@ SELECT card_id, promo_id, type, count(*) FROM card_operations GROUP BY card_id, 
 -- be filtered by rides along: a page then steps over the rows before it in the index alone
 -- (`postgres/admin.rs`), with no sort of each date's rows and no read of the table's rows.
 -- The middle page of a million operations took 209 ms with that sort, 121-160 ms with
--- uuid but read whole, 40-65 ms so; of its incomes, 78-124 ms without the type, 47-82 ms
+-- uuid but read whole, 40-77 ms so; of its incomes, 78-124 ms without the type, 47-82 ms
 -- with it.
 DROP INDEX card_operations_card;
 CREATE INDEX card_operations_card ON card_operations (card_id, promo_id, date_s, uuid)

@@ -231,7 +231,7 @@ impl Postgres {
         // page, and stepping in `card_operations_card` alone (date order, ties by uuid, the
         // type beside them) reads no table row it steps over, once the table's pages are
         // marked all-visible by a vacuum. The middle page of a million operations took
-        // 121-160 ms read whole, 40-65 ms so. (The outer `uuid` is the join's, the other
+        // 121-160 ms read whole, 40-77 ms so. (The outer `uuid` is the join's, the other
         // columns `o`'s.)
         let order = order_clause(f, "uuid", reversed);
         let sql = format!(
