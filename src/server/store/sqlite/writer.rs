@@ -12,7 +12,7 @@ use rusqlite::hooks::Wal;
 use std::ffi::c_int;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
 /// Most writes in one commit: a group is whatever queued meanwhile, up to this many, so
@@ -48,6 +48,7 @@ impl Writer {
         let wal = WalLength {
             frames: Arc::new(AtomicI64::new(0)),
             long: long_wal,
+            copied: Arc::new(AtomicU64::new(Pass::UNKNOWN)),
         };
         wal.watch(&mut conn).map_err(std::io::Error::other)?;
         let mut wal_file = path.clone().into_os_string();
@@ -55,6 +56,7 @@ impl Writer {
         let checkpoints = Checkpointer::start(
             super::open_connection(&path).map_err(std::io::Error::other)?,
             wal_file.into(),
+            wal.copied.clone(),
         )?;
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
@@ -125,10 +127,13 @@ fn in_savepoint<T>(
     }
 }
 
-/// How long the WAL is after the writer's last commit, and how long is too long.
+/// How long the WAL is after the writer's last commit, how long is too long, and how much of
+/// it the background checkpoint last found copied.
 struct WalLength {
     frames: Arc<AtomicI64>,
     long: i64,
+    /// The background checkpoint's last pass ([`Pass::packed`]).
+    copied: Arc<AtomicU64>,
 }
 
 impl WalLength {
@@ -148,8 +153,71 @@ impl WalLength {
         }))
     }
 
-    fn is_long(&self) -> bool {
-        self.frames.load(Ordering::Relaxed) > self.long
+    /// Whether the writer should finish the copy itself: the WAL is past its bound, and all
+    /// but its last groups were already copied by the background checkpoint. After a bulk
+    /// write (a seeding, an upgrade's migration, an import) nearly the whole WAL is still to
+    /// copy: 22 GB after ten million demo clients, minutes of copying that every write queued
+    /// behind the writer would wait for. That copy is the background checkpoint's, beside
+    /// the writes.
+    fn only_its_tail_is_left(&self) -> bool {
+        let frames = self.frames.load(Ordering::Relaxed);
+        let last = Pass::unpacked(self.copied.load(Ordering::Relaxed));
+        // A pass over a WAL longer than this one was made before it started over: stale.
+        frames > self.long
+            && last
+                .is_some_and(|pass| pass.log <= frames && frames - pass.copied <= LONG_WAL_FRAMES)
+    }
+}
+
+/// What a PASSIVE checkpoint found: the WAL's frames, and how many of them are in the file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pass {
+    log: i64,
+    copied: i64,
+}
+
+impl Pass {
+    /// No pass yet, or its figures not given (another checkpoint held the lock).
+    const UNKNOWN: u64 = u64::MAX;
+
+    /// Both figures in one word, so the writer never reads one pass's length with
+    /// another's copy. A WAL of more than 2^32 frames (16 TB) is not told.
+    fn packed(self) -> u64 {
+        match (u32::try_from(self.log), u32::try_from(self.copied)) {
+            (Ok(log), Ok(copied)) if log != u32::MAX => (u64::from(log) << 32) | u64::from(copied),
+            _ => Pass::UNKNOWN,
+        }
+    }
+
+    fn unpacked(word: u64) -> Option<Pass> {
+        (word != Pass::UNKNOWN).then(|| Pass {
+            log: (word >> 32) as i64,
+            copied: (word & u64::from(u32::MAX)) as i64,
+        })
+    }
+
+    fn is_whole(self) -> bool {
+        self.log == self.copied
+    }
+}
+
+/// Copies what it can of the WAL into the file without holding up readers or the writer.
+/// `None` when another checkpoint was running (SQLite then gives no figures) or it failed.
+fn passive(conn: &Connection) -> Option<Pass> {
+    let ran = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    });
+    match ran {
+        Ok((0, log, copied)) if log >= 0 && copied >= 0 => Some(Pass { log, copied }),
+        Ok(_) => None,
+        Err(e) => {
+            tracing::warn!("database checkpoint (PASSIVE) failed: {e}");
+            None
+        }
     }
 }
 
@@ -193,13 +261,11 @@ fn write_in_groups(
         for answer in answers {
             answer(committed);
         }
-        if wal.is_long() {
+        if wal.only_its_tail_is_left() {
             // Between groups no commit can land while this runs, so it copies the last
             // frames the background checkpoint has not caught up with, and the next
             // group's write starts the WAL over from its beginning.
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                tracing::warn!("database checkpoint by the writer failed: {e}");
-            }
+            passive(&conn);
         }
         checkpoints.due();
     }
@@ -236,6 +302,11 @@ fn reopen(conn: &mut Connection, path: &std::path::Path, wal: &WalLength) {
 /// by half with 100 ms tails. Once a commit leaves it [`LONG_WAL_FRAMES`] long, the writer
 /// copies those last frames itself between two groups (a few milliseconds: the background
 /// checkpoint has copied the rest), and the WAL starts over.
+///
+/// A TRUNCATE checkpoint holds the write lock while it copies what is left. After a bulk
+/// write that was the whole WAL: ten million demo clients' 22 GB, and the writes after the
+/// seeding gave up after the 10 s busy timeout ("database is locked"). The file is cut back
+/// only after a PASSIVE pass found every frame copied and no commit came meanwhile.
 struct Checkpointer {
     wake: mpsc::SyncSender<()>,
 }
@@ -251,24 +322,49 @@ const WAL_KEPT_BYTES: u64 = 64 << 20;
 const QUIET: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Checkpointer {
-    fn start(conn: Connection, wal: PathBuf) -> std::io::Result<Checkpointer> {
+    /// Starts the thread, which tells the writer in `copied` how far each pass got.
+    fn start(
+        conn: Connection,
+        wal: PathBuf,
+        copied: Arc<AtomicU64>,
+    ) -> std::io::Result<Checkpointer> {
         let (wake, woken) = mpsc::sync_channel(1);
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
-                let checkpoint = |mode: &str| {
-                    let sql = format!("PRAGMA wal_checkpoint({mode})");
-                    if let Err(e) = conn.query_row(&sql, [], |_| Ok(())) {
-                        tracing::warn!("database checkpoint ({mode}) failed: {e}");
-                    }
+                let pass = || {
+                    let pass = passive(&conn);
+                    copied.store(pass.map_or(Pass::UNKNOWN, Pass::packed), Ordering::Relaxed);
+                    pass
                 };
                 loop {
                     match woken.recv_timeout(QUIET) {
-                        Ok(()) => checkpoint("PASSIVE"),
+                        Ok(()) => {
+                            pass();
+                        }
                         Err(mpsc::RecvTimeoutError::Timeout) => {
                             let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
-                            if size > WAL_KEPT_BYTES {
-                                checkpoint("TRUNCATE");
+                            if size <= WAL_KEPT_BYTES || !pass().is_some_and(Pass::is_whole) {
+                                continue;
+                            }
+                            match woken.try_recv() {
+                                // A commit came during the pass: its frames are the next
+                                // pass's, not the write lock's.
+                                Ok(()) => {
+                                    pass();
+                                }
+                                Err(mpsc::TryRecvError::Empty) => {
+                                    if let Err(e) = conn.query_row(
+                                        "PRAGMA wal_checkpoint(TRUNCATE)",
+                                        [],
+                                        |_| Ok(()),
+                                    ) {
+                                        tracing::warn!(
+                                            "database checkpoint (TRUNCATE) failed: {e}"
+                                        );
+                                    }
+                                }
+                                Err(mpsc::TryRecvError::Disconnected) => return,
                             }
                         }
                         // The writer, which holds the other end, has ended.
@@ -378,6 +474,63 @@ mod tests {
         }
         writer.run(insert("h")).await.unwrap();
         assert_eq!(rows(&path), ["a", "b", "e", "f", "h"]);
+    }
+
+    fn wal(frames: i64, last: Option<Pass>) -> WalLength {
+        WalLength {
+            frames: Arc::new(AtomicI64::new(frames)),
+            long: 64,
+            copied: Arc::new(AtomicU64::new(last.map_or(Pass::UNKNOWN, Pass::packed))),
+        }
+    }
+
+    /// The writer copies only the last groups the background checkpoint has not reached; a
+    /// bulk write's WAL, or one it knows nothing of, is left to the background.
+    #[test]
+    fn the_writer_copies_only_the_tail_a_checkpoint_left() {
+        let caught_up = Pass {
+            log: 90,
+            copied: 80,
+        };
+        assert!(wal(100, Some(caught_up)).only_its_tail_is_left());
+        assert!(
+            !wal(50, Some(caught_up)).only_its_tail_is_left(),
+            "not long yet"
+        );
+        assert!(
+            !wal(100, None).only_its_tail_is_left(),
+            "no pass told how far it got"
+        );
+        let bulk = 90 + LONG_WAL_FRAMES + 1;
+        assert!(
+            !wal(bulk, Some(caught_up)).only_its_tail_is_left(),
+            "a bulk write's WAL is the background's to copy"
+        );
+        assert!(wal(80 + LONG_WAL_FRAMES, Some(caught_up)).only_its_tail_is_left());
+        let before_it_started_over = Pass {
+            log: 5_000_000,
+            copied: 5_000_000,
+        };
+        assert!(
+            !wal(100, Some(before_it_started_over)).only_its_tail_is_left(),
+            "a pass over a longer WAL is stale"
+        );
+    }
+
+    #[test]
+    fn a_pass_is_told_whole_or_not_at_all() {
+        let pass = Pass {
+            log: 5_600_000,
+            copied: 4_000_000,
+        };
+        assert_eq!(Pass::unpacked(pass.packed()), Some(pass));
+        assert_eq!(Pass::unpacked(Pass::UNKNOWN), None);
+        let too_long = Pass {
+            log: 1 << 40,
+            copied: 0,
+        };
+        assert_eq!(Pass::unpacked(too_long.packed()), None);
+        assert!(Pass { log: 7, copied: 7 }.is_whole());
     }
 
     /// Writes that never pause leave the background checkpoint a group behind, and SQLite
