@@ -45,17 +45,18 @@ impl Writer {
 
     /// [`Writer::start`] with the WAL length at which the writer finishes a checkpoint.
     fn start_with(mut conn: Connection, path: PathBuf, long_wal: i64) -> std::io::Result<Writer> {
+        let mut wal_file = path.clone().into_os_string();
+        wal_file.push("-wal");
         let wal = WalLength {
             frames: Arc::new(AtomicI64::new(0)),
             long: long_wal,
             copied: Arc::new(AtomicU64::new(Pass::UNKNOWN)),
+            file: wal_file.into(),
         };
         wal.watch(&mut conn).map_err(std::io::Error::other)?;
-        let mut wal_file = path.clone().into_os_string();
-        wal_file.push("-wal");
         let checkpoints = Checkpointer::start(
             super::open_connection(&path).map_err(std::io::Error::other)?,
-            wal_file.into(),
+            wal.file.clone(),
             wal.copied.clone(),
         )?;
         let (jobs, queue) = mpsc::channel();
@@ -134,6 +135,7 @@ struct WalLength {
     long: i64,
     /// The background checkpoint's last pass ([`Pass::packed`]).
     copied: Arc<AtomicU64>,
+    file: PathBuf,
 }
 
 impl WalLength {
@@ -166,6 +168,17 @@ impl WalLength {
         frames > self.long
             && last
                 .is_some_and(|pass| pass.log <= frames && frames - pass.copied <= LONG_WAL_FRAMES)
+    }
+
+    /// Whether the WAL file may be cut back now, between groups: it has grown past
+    /// [`WAL_KEPT_BYTES`], and a pass made since the writer's last commit found every frame
+    /// copied. A TRUNCATE checkpoint holds the write lock while it copies what is left; here
+    /// nothing is.
+    fn may_cut_back(&self) -> bool {
+        let frames = self.frames.load(Ordering::Relaxed);
+        let last = Pass::unpacked(self.copied.load(Ordering::Relaxed));
+        last.is_some_and(|pass| pass.is_whole() && pass.log >= frames)
+            && std::fs::metadata(&self.file).is_ok_and(|m| m.len() > WAL_KEPT_BYTES)
     }
 }
 
@@ -228,7 +241,21 @@ fn write_in_groups(
     checkpoints: &Checkpointer,
     wal: &WalLength,
 ) {
-    while let Ok(first) = queue.recv() {
+    loop {
+        let first = match queue.recv_timeout(QUIET) {
+            Ok(first) => first,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if wal.may_cut_back()
+                    && let Err(e) =
+                        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                {
+                    tracing::warn!("database checkpoint (TRUNCATE) failed: {e}");
+                }
+                continue;
+            }
+            // Every store clone, which held the other end, has gone.
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
         let mut group = vec![first];
         group.extend(queue.try_iter().take(MOST_PER_COMMIT - 1));
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
@@ -292,9 +319,9 @@ fn reopen(conn: &mut Connection, path: &std::path::Path, wal: &WalLength) {
 ///
 /// The WAL file keeps its size when it starts over. SQLite could cut it back
 /// (`journal_size_limit`), but does so inside the next commit, and truncating a file of
-/// hundreds of megabytes held that group's tills half a second. It is cut back here instead,
-/// once no write has come for [`QUIET`]: a TRUNCATE checkpoint, which briefly holds the
-/// write lock, when the file has grown past [`WAL_KEPT_BYTES`].
+/// hundreds of megabytes held that group's tills half a second. The writer cuts it back
+/// instead, once no write has come for [`QUIET`] and the file has grown past
+/// [`WAL_KEPT_BYTES`] (`WalLength::may_cut_back`).
 ///
 /// SQLite starts the WAL over only when a write begins after every frame was copied, and
 /// under steady writes a checkpoint beside the writer always ends a group or two behind: the
@@ -303,10 +330,11 @@ fn reopen(conn: &mut Connection, path: &std::path::Path, wal: &WalLength) {
 /// copies those last frames itself between two groups (a few milliseconds: the background
 /// checkpoint has copied the rest), and the WAL starts over.
 ///
-/// A TRUNCATE checkpoint holds the write lock while it copies what is left. After a bulk
-/// write that was the whole WAL: ten million demo clients' 22 GB, and the writes after the
-/// seeding gave up after the 10 s busy timeout ("database is locked"). The file is cut back
-/// only after a PASSIVE pass found every frame copied and no commit came meanwhile.
+/// A TRUNCATE checkpoint holds the write lock while it copies what is left. Run from this
+/// thread, it waited for the write lock while ten million demo clients were seeded in one
+/// transaction, took it at the commit, and copied the seeding's 22 GB while every write
+/// after it gave up on the 10 s busy timeout ("database is locked"). Only the writer, between
+/// groups and once a pass found every frame copied, cuts the file back now.
 struct Checkpointer {
     wake: mpsc::SyncSender<()>,
 }
@@ -335,36 +363,16 @@ impl Checkpointer {
                 let pass = || {
                     let pass = passive(&conn);
                     copied.store(pass.map_or(Pass::UNKNOWN, Pass::packed), Ordering::Relaxed);
-                    pass
                 };
                 loop {
                     match woken.recv_timeout(QUIET) {
-                        Ok(()) => {
-                            pass();
-                        }
+                        Ok(()) => pass(),
+                        // A WAL left long with no commit to wake this thread (a restart
+                        // after a bulk write) is copied too, and the writer told so.
                         Err(mpsc::RecvTimeoutError::Timeout) => {
                             let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
-                            if size <= WAL_KEPT_BYTES || !pass().is_some_and(Pass::is_whole) {
-                                continue;
-                            }
-                            match woken.try_recv() {
-                                // A commit came during the pass: its frames are the next
-                                // pass's, not the write lock's.
-                                Ok(()) => {
-                                    pass();
-                                }
-                                Err(mpsc::TryRecvError::Empty) => {
-                                    if let Err(e) = conn.query_row(
-                                        "PRAGMA wal_checkpoint(TRUNCATE)",
-                                        [],
-                                        |_| Ok(()),
-                                    ) {
-                                        tracing::warn!(
-                                            "database checkpoint (TRUNCATE) failed: {e}"
-                                        );
-                                    }
-                                }
-                                Err(mpsc::TryRecvError::Disconnected) => return,
+                            if size > WAL_KEPT_BYTES {
+                                pass();
                             }
                         }
                         // The writer, which holds the other end, has ended.
@@ -481,7 +489,52 @@ mod tests {
             frames: Arc::new(AtomicI64::new(frames)),
             long: 64,
             copied: Arc::new(AtomicU64::new(last.map_or(Pass::UNKNOWN, Pass::packed))),
+            file: PathBuf::new(),
         }
+    }
+
+    /// The file is cut back (a TRUNCATE checkpoint, which holds the write lock while it
+    /// copies what is left) only when a pass made after the writer's last commit found
+    /// nothing left to copy.
+    #[test]
+    fn the_wal_file_is_cut_back_only_with_nothing_left_to_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w.db-wal");
+        let over = |frames, last: Option<Pass>, bytes| {
+            std::fs::File::create(&file)
+                .unwrap()
+                .set_len(bytes)
+                .unwrap();
+            WalLength {
+                file: file.clone(),
+                ..wal(frames, last)
+            }
+            .may_cut_back()
+        };
+        let long = WAL_KEPT_BYTES + 1;
+        let whole = Some(Pass {
+            log: 5_600_000,
+            copied: 5_600_000,
+        });
+        assert!(over(5_600_000, whole, long));
+        assert!(
+            over(0, whole, long),
+            "a restart after a bulk write, all copied"
+        );
+        assert!(
+            !over(5_600_000, whole, WAL_KEPT_BYTES),
+            "short enough to keep"
+        );
+        let copying = Some(Pass {
+            log: 5_600_000,
+            copied: 1_000_000,
+        });
+        assert!(
+            !over(5_600_000, copying, long),
+            "a bulk write still being copied"
+        );
+        assert!(!over(5_600_100, whole, long), "a commit since the pass");
+        assert!(!over(5_600_000, None, long), "no pass told how far it got");
     }
 
     /// The writer copies only the last groups the background checkpoint has not reached; a
