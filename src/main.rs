@@ -21,8 +21,9 @@ use std::process::ExitCode;
 
 // A request's buffers and futures are allocated on one of the server's threads and often freed
 // on another: glibc's malloc and free took 17% of the server's CPU under the till's search,
-// mimalloc 8%, and the search served 7-13% more a second (docs/performance.md, "What the
-// server adds to a PostgreSQL request").
+// mimalloc 8%, and the search served 7-13% more a second; SQLite's write-offs kept their
+// rate, their p99 about 1.5 ms higher (docs/performance.md, "What the server adds to a
+// PostgreSQL request").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
