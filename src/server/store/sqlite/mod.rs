@@ -7,6 +7,7 @@
 mod admin;
 mod cashier;
 mod check;
+mod checkpoints;
 mod codes;
 mod demo;
 mod holds;

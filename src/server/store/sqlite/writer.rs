@@ -6,6 +6,9 @@
 //! undoes only its own changes), under one `BEGIN IMMEDIATE … COMMIT`: one fsync for the
 //! group, and each caller is answered only after the commit that made its write durable.
 
+use super::checkpoints::{
+    Checkpointer, LONG_WAL_FRAMES, Pass, QUIET, WAL_KEPT_BYTES, cut_back, passive,
+};
 use crate::server::store::StoreError;
 use rusqlite::Connection;
 use rusqlite::hooks::Wal;
@@ -155,19 +158,24 @@ impl WalLength {
         }))
     }
 
-    /// Whether the writer should finish the copy itself: the WAL is past its bound, and all
-    /// but its last groups were already copied by the background checkpoint. After a bulk
-    /// write (a seeding, an upgrade's migration, an import) nearly the whole WAL is still to
-    /// copy: 22 GB after ten million demo clients, minutes of copying that every write queued
-    /// behind the writer would wait for. That copy is the background checkpoint's, beside
-    /// the writes.
+    /// Whether the writer should finish the copy itself: the WAL is past its bound, and either
+    /// short enough that the copy is bounded anyway, or all but its last groups were already
+    /// copied by the background checkpoint. After a bulk write (a seeding, an upgrade's
+    /// migration, an import) nearly the whole WAL is still to copy: 22 GB after ten million
+    /// demo clients, minutes of copying that every write queued behind the writer would wait
+    /// for. That copy is the background checkpoint's, beside the writes.
     fn only_its_tail_is_left(&self) -> bool {
         let frames = self.frames.load(Ordering::Relaxed);
-        let last = Pass::unpacked(self.copied.load(Ordering::Relaxed));
+        if frames <= self.long {
+            return false;
+        }
+        // A WAL this short is copied whatever the passes said: at most 64 MB.
+        if frames <= 2 * LONG_WAL_FRAMES {
+            return true;
+        }
         // A pass over a WAL longer than this one was made before it started over: stale.
-        frames > self.long
-            && last
-                .is_some_and(|pass| pass.log <= frames && frames - pass.copied <= LONG_WAL_FRAMES)
+        Pass::unpacked(self.copied.load(Ordering::Relaxed))
+            .is_some_and(|pass| pass.log <= frames && frames - pass.copied <= LONG_WAL_FRAMES)
     }
 
     /// Whether the WAL file may be cut back now, between groups: it has grown past
@@ -179,58 +187,6 @@ impl WalLength {
         let last = Pass::unpacked(self.copied.load(Ordering::Relaxed));
         last.is_some_and(|pass| pass.is_whole() && pass.log >= frames)
             && std::fs::metadata(&self.file).is_ok_and(|m| m.len() > WAL_KEPT_BYTES)
-    }
-}
-
-/// What a PASSIVE checkpoint found: the WAL's frames, and how many of them are in the file.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Pass {
-    log: i64,
-    copied: i64,
-}
-
-impl Pass {
-    /// No pass yet, or its figures not given (another checkpoint held the lock).
-    const UNKNOWN: u64 = u64::MAX;
-
-    /// Both figures in one word, so the writer never reads one pass's length with
-    /// another's copy. A WAL of more than 2^32 frames (16 TB) is not told.
-    fn packed(self) -> u64 {
-        match (u32::try_from(self.log), u32::try_from(self.copied)) {
-            (Ok(log), Ok(copied)) if log != u32::MAX => (u64::from(log) << 32) | u64::from(copied),
-            _ => Pass::UNKNOWN,
-        }
-    }
-
-    fn unpacked(word: u64) -> Option<Pass> {
-        (word != Pass::UNKNOWN).then(|| Pass {
-            log: (word >> 32) as i64,
-            copied: (word & u64::from(u32::MAX)) as i64,
-        })
-    }
-
-    fn is_whole(self) -> bool {
-        self.log == self.copied
-    }
-}
-
-/// Copies what it can of the WAL into the file without holding up readers or the writer.
-/// `None` when another checkpoint was running (SQLite then gives no figures) or it failed.
-fn passive(conn: &Connection) -> Option<Pass> {
-    let ran = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    });
-    match ran {
-        Ok((0, log, copied)) if log >= 0 && copied >= 0 => Some(Pass { log, copied }),
-        Ok(_) => None,
-        Err(e) => {
-            tracing::warn!("database checkpoint (PASSIVE) failed: {e}");
-            None
-        }
     }
 }
 
@@ -295,22 +251,6 @@ fn write_in_groups(
     }
 }
 
-/// The WAL file cut back to nothing (a TRUNCATE checkpoint), and said so: after a bulk write
-/// the kernel frees the file's cached pages in the call (19 GB after ten million demo
-/// clients), which an operator, and a benchmark's steady rows, wait for.
-fn cut_back(conn: &Connection, file: &std::path::Path) {
-    let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
-    let started = std::time::Instant::now();
-    match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-        r.get::<_, i64>(0)
-    }) {
-        Ok(0) => tracing::info!(bytes, took = ?started.elapsed(), "WAL file cut back"),
-        // Readers kept it from starting over; the next pause tries again.
-        Ok(_) => {}
-        Err(e) => tracing::warn!("database checkpoint (TRUNCATE) failed: {e}"),
-    }
-}
-
 /// A connection whose state is in doubt is replaced; if no new one can be opened the old
 /// one stays, and the next group's `BEGIN` tells.
 fn reopen(conn: &mut Connection, path: &std::path::Path, wal: &WalLength) {
@@ -321,84 +261,6 @@ fn reopen(conn: &mut Connection, path: &std::path::Path, wal: &WalLength) {
     match fresh {
         Ok(fresh) => *conn = fresh,
         Err(e) => tracing::error!("database writer cannot reopen the file: {e}"),
-    }
-}
-
-/// Copies committed WAL frames back into the database file on a thread of its own. SQLite's
-/// automatic checkpoint runs inside the commit that crosses its threshold, and made that
-/// group's tills wait 100 ms and more while pages were copied and synced; a PASSIVE
-/// checkpoint beside the writer copies them without taking the write lock, and SQLite
-/// starts the WAL over once all of it has been copied.
-///
-/// The WAL file keeps its size when it starts over. SQLite could cut it back
-/// (`journal_size_limit`), but does so inside the next commit, and truncating a file of
-/// hundreds of megabytes held that group's tills half a second. The writer cuts it back
-/// instead, once no write has come for [`QUIET`] and the file has grown past
-/// [`WAL_KEPT_BYTES`] (`WalLength::may_cut_back`).
-///
-/// SQLite starts the WAL over only when a write begins after every frame was copied, and
-/// under steady writes a checkpoint beside the writer always ends a group or two behind: the
-/// WAL grew by gigabytes, every page read searched a longer WAL index, and write-offs slowed
-/// by half with 100 ms tails. Once a commit leaves it [`LONG_WAL_FRAMES`] long, the writer
-/// copies those last frames itself between two groups (a few milliseconds: the background
-/// checkpoint has copied the rest), and the WAL starts over.
-///
-/// A TRUNCATE checkpoint holds the write lock while it copies what is left. Run from this
-/// thread, it waited for the write lock while ten million demo clients were seeded in one
-/// transaction, took it at the commit, and copied the seeding's 22 GB while every write
-/// after it gave up on the 10 s busy timeout ("database is locked"). Only the writer, between
-/// groups and once a pass found every frame copied, cuts the file back now.
-struct Checkpointer {
-    wake: mpsc::SyncSender<()>,
-}
-
-/// Frames (pages) in the WAL past which the writer finishes a checkpoint itself: 32 MB of
-/// 4 KiB pages, a few seconds of steady write-offs.
-const LONG_WAL_FRAMES: i64 = 8192;
-
-/// The WAL file is cut back to nothing when it has grown past this and writes pause.
-const WAL_KEPT_BYTES: u64 = 64 << 20;
-
-/// How long without a commit counts as a pause in the writes.
-const QUIET: std::time::Duration = std::time::Duration::from_secs(1);
-
-impl Checkpointer {
-    /// Starts the thread, which tells the writer in `copied` how far each pass got.
-    fn start(
-        conn: Connection,
-        wal: PathBuf,
-        copied: Arc<AtomicU64>,
-    ) -> std::io::Result<Checkpointer> {
-        let (wake, woken) = mpsc::sync_channel(1);
-        std::thread::Builder::new()
-            .name("sqlite-checkpoint".into())
-            .spawn(move || {
-                let pass = || {
-                    let pass = passive(&conn);
-                    copied.store(pass.map_or(Pass::UNKNOWN, Pass::packed), Ordering::Relaxed);
-                };
-                loop {
-                    match woken.recv_timeout(QUIET) {
-                        Ok(()) => pass(),
-                        // A WAL left long with no commit to wake this thread (a restart
-                        // after a bulk write) is copied too, and the writer told so.
-                        Err(mpsc::RecvTimeoutError::Timeout) => {
-                            let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
-                            if size > WAL_KEPT_BYTES {
-                                pass();
-                            }
-                        }
-                        // The writer, which holds the other end, has ended.
-                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                    }
-                }
-            })?;
-        Ok(Checkpointer { wake })
-    }
-
-    /// Asks for a checkpoint after a commit; one already asked for covers this one too.
-    fn due(&self) {
-        let _ = self.wake.try_send(());
     }
 }
 
@@ -554,31 +416,35 @@ mod tests {
     /// bulk write's WAL, or one it knows nothing of, is left to the background.
     #[test]
     fn the_writer_copies_only_the_tail_a_checkpoint_left() {
-        let caught_up = Pass {
+        assert!(!wal(50, None).only_its_tail_is_left(), "not long yet");
+        assert!(
+            wal(100, None).only_its_tail_is_left(),
+            "a short WAL is copied whatever the passes said"
+        );
+        let bulk = 3 * LONG_WAL_FRAMES;
+        assert!(
+            !wal(bulk, None).only_its_tail_is_left(),
+            "a bulk write's WAL, no pass told how far it got"
+        );
+        let behind = Pass {
             log: 90,
             copied: 80,
         };
-        assert!(wal(100, Some(caught_up)).only_its_tail_is_left());
         assert!(
-            !wal(50, Some(caught_up)).only_its_tail_is_left(),
-            "not long yet"
-        );
-        assert!(
-            !wal(100, None).only_its_tail_is_left(),
-            "no pass told how far it got"
-        );
-        let bulk = 90 + LONG_WAL_FRAMES + 1;
-        assert!(
-            !wal(bulk, Some(caught_up)).only_its_tail_is_left(),
+            !wal(bulk, Some(behind)).only_its_tail_is_left(),
             "a bulk write's WAL is the background's to copy"
         );
-        assert!(wal(80 + LONG_WAL_FRAMES, Some(caught_up)).only_its_tail_is_left());
+        let caught_up = Pass {
+            log: bulk - 10,
+            copied: bulk - 100,
+        };
+        assert!(wal(bulk, Some(caught_up)).only_its_tail_is_left());
         let before_it_started_over = Pass {
             log: 5_000_000,
             copied: 5_000_000,
         };
         assert!(
-            !wal(100, Some(before_it_started_over)).only_its_tail_is_left(),
+            !wal(bulk, Some(before_it_started_over)).only_its_tail_is_left(),
             "a pass over a longer WAL is stale"
         );
     }
