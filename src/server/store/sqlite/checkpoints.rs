@@ -151,3 +151,24 @@ impl Checkpointer {
         let _ = self.wake.try_send(());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pass_is_told_whole_or_not_at_all() {
+        let pass = Pass {
+            log: 5_600_000,
+            copied: 4_000_000,
+        };
+        assert_eq!(Pass::unpacked(pass.packed()), Some(pass));
+        assert_eq!(Pass::unpacked(Pass::UNKNOWN), None);
+        let too_long = Pass {
+            log: 1 << 40,
+            copied: 0,
+        };
+        assert_eq!(Pass::unpacked(too_long.packed()), None);
+        assert!(Pass { log: 7, copied: 7 }.is_whole());
+    }
+}

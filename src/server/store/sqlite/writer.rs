@@ -416,53 +416,45 @@ mod tests {
     /// bulk write's WAL, or one it knows nothing of, is left to the background.
     #[test]
     fn the_writer_copies_only_the_tail_a_checkpoint_left() {
-        assert!(!wal(50, None).only_its_tail_is_left(), "not long yet");
-        assert!(
-            wal(100, None).only_its_tail_is_left(),
-            "a short WAL is copied whatever the passes said"
-        );
+        let pass = |log, copied| Some(Pass { log, copied });
         let bulk = 3 * LONG_WAL_FRAMES;
-        assert!(
-            !wal(bulk, None).only_its_tail_is_left(),
-            "a bulk write's WAL, no pass told how far it got"
-        );
-        let behind = Pass {
-            log: 90,
-            copied: 80,
-        };
-        assert!(
-            !wal(bulk, Some(behind)).only_its_tail_is_left(),
-            "a bulk write's WAL is the background's to copy"
-        );
-        let caught_up = Pass {
-            log: bulk - 10,
-            copied: bulk - 100,
-        };
-        assert!(wal(bulk, Some(caught_up)).only_its_tail_is_left());
-        let before_it_started_over = Pass {
-            log: 5_000_000,
-            copied: 5_000_000,
-        };
-        assert!(
-            !wal(bulk, Some(before_it_started_over)).only_its_tail_is_left(),
-            "a pass over a longer WAL is stale"
-        );
-    }
-
-    #[test]
-    fn a_pass_is_told_whole_or_not_at_all() {
-        let pass = Pass {
-            log: 5_600_000,
-            copied: 4_000_000,
-        };
-        assert_eq!(Pass::unpacked(pass.packed()), Some(pass));
-        assert_eq!(Pass::unpacked(Pass::UNKNOWN), None);
-        let too_long = Pass {
-            log: 1 << 40,
-            copied: 0,
-        };
-        assert_eq!(Pass::unpacked(too_long.packed()), None);
-        assert!(Pass { log: 7, copied: 7 }.is_whole());
+        // (WAL frames, the last pass, whether the writer finishes the copy, why)
+        let cases = [
+            (50, None, false, "not long yet"),
+            (
+                100,
+                None,
+                true,
+                "a short WAL is copied whatever the passes said",
+            ),
+            (
+                bulk,
+                None,
+                false,
+                "a bulk write's WAL, no pass told how far it got",
+            ),
+            (
+                bulk,
+                pass(90, 80),
+                false,
+                "a bulk write's WAL is the background's to copy",
+            ),
+            (
+                bulk,
+                pass(bulk - 10, bulk - 100),
+                true,
+                "only a tail is left",
+            ),
+            (
+                bulk,
+                pass(5_000_000, 5_000_000),
+                false,
+                "a pass over a longer WAL is stale",
+            ),
+        ];
+        for (frames, last, finishes, why) in cases {
+            assert_eq!(wal(frames, last).only_its_tail_is_left(), finishes, "{why}");
+        }
     }
 
     /// Writes that never pause leave the background checkpoint a group behind, and SQLite
