@@ -289,22 +289,41 @@ async fn what_comes_back_to_an_expired_lot_expires_at_the_next_sweep() {
     assert!(store.check().await.unwrap().lots.is_empty());
 }
 
-/// `--check` names a lot someone changed by hand, and the balance it no longer adds up to.
+/// `--check` names a lot someone changed by hand, with what its spends leave, and the
+/// balance it no longer adds up to.
 #[tokio::test]
 async fn check_finds_a_doctored_lot_on_sqlite() {
     let s = TestServer::start(3).await;
+    // Spent from first, so that what the check sums of its spends shows in its sentence.
+    let spend = WriteOff {
+        points: Some(Amount::from_minor(2_50)),
+        ..WriteOff::default()
+    };
+    s.store
+        .write_off(
+            SAMPLE,
+            spend,
+            Made {
+                at: Timestamp::now(),
+                ..Made::default()
+            },
+        )
+        .await
+        .unwrap();
     assert!(s.store.check().await.unwrap().lots.is_empty());
-    let lot: i64 = s
+    let (lot, remaining): (i64, i64) = s
         .sqlite()
         .with_conn(|c| {
             let lot = c.query_row(
-                "SELECT id FROM lots WHERE client_id = ?1 ORDER BY id LIMIT 1",
+                "SELECT l.id, l.remaining FROM lots l
+                 JOIN lot_spends s ON s.lot_id = l.id
+                 WHERE l.client_id = ?1 ORDER BY l.id LIMIT 1",
                 [SAMPLE.0],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             c.execute(
                 "UPDATE lots SET remaining = remaining - 100 WHERE id = ?1",
-                [lot],
+                [lot.0],
             )?;
             Ok(lot)
         })
@@ -312,15 +331,17 @@ async fn check_finds_a_doctored_lot_on_sqlite() {
     let found = s.store.check().await.unwrap().lots;
     assert!(
         found.contains(&format!(
-            "client {}: points balance 1234.56 but its lots hold 1233.56",
+            "client {}: points balance 1232.06 but its lots hold 1231.06",
             SAMPLE.0
         )),
         "{found:?}"
     );
     assert!(
-        found
-            .iter()
-            .any(|f| f.starts_with(&format!("lot {lot}: ")) && f.contains("its spends leave")),
+        found.contains(&format!(
+            "lot {lot}: {} left but its spends leave {}",
+            Amount::from_minor(remaining - 100),
+            Amount::from_minor(remaining)
+        )),
         "{found:?}"
     );
 }
@@ -334,26 +355,35 @@ async fn check_finds_a_doctored_lot_on_postgres() {
     let url = cluster.fresh_database().await;
     let store = Store::open(&DbTarget::parse(&url).unwrap()).await.unwrap();
     store.seed_demo(3, Timestamp::now()).await.unwrap();
+    let spend = WriteOff {
+        points: Some(Amount::from_minor(2_50)),
+        ..WriteOff::default()
+    };
+    let made = Made {
+        at: Timestamp::now(),
+        ..Made::default()
+    };
+    store.write_off(SAMPLE, spend, made).await.unwrap();
     assert!(store.check().await.unwrap().lots.is_empty());
     let client = Cluster::connect(&url).await;
-    let lot: i64 = client
+    let row = client
         .query_one(
             "UPDATE lots SET remaining = remaining + 1 WHERE id =
-                 (SELECT min(id) FROM lots WHERE client_id = $1) RETURNING id",
+                 (SELECT min(l.id) FROM lots l JOIN lot_spends s ON s.lot_id = l.id
+                  WHERE l.client_id = $1)
+             RETURNING id, remaining",
             &[&SAMPLE.0],
         )
         .await
-        .unwrap()
-        .get(0);
+        .unwrap();
+    let (lot, remaining): (i64, i64) = (row.get(0), row.get(1));
     let report = store.check().await.unwrap();
-    assert!(
-        report
-            .lots
-            .iter()
-            .any(|f| f.starts_with(&format!("lot {lot}: "))),
-        "{:?}",
-        report.lots
+    let sentence = format!(
+        "lot {lot}: {} left but its spends leave {}",
+        Amount::from_minor(remaining),
+        Amount::from_minor(remaining - 1)
     );
+    assert!(report.lots.contains(&sentence), "{:?}", report.lots);
     assert!(
         report
             .lots

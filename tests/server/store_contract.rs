@@ -1347,10 +1347,17 @@ async fn a_version_2_postgres_database_is_migrated_and_writes_off() {
         .unwrap()
         .get(0);
     assert_eq!(
-        version, 12,
+        version, 13,
         "codes (7), lots (8), the phones' tails (9), the returned spends (10), the ledger's \
-         index of operations (11) and the cards' counts (12) came after"
+         index of operations (11), the cards' counts (12) and the spends' index by lot \
+         dropped (13) came after"
     );
+    let by_lot: Option<String> = client
+        .query_one("SELECT to_regclass('lot_spends_lot')::text", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(by_lot, None, "the spends' index by lot made at 8 is gone");
     // The operations made before are counted as the counts are made.
     let counts: Vec<(i64, i64, i64, i64)> = client
         .query(

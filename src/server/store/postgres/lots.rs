@@ -131,11 +131,12 @@ pub(super) async fn check_lots(
         .collect();
     let bad = c
         .query(
+            // One grouped scan of the spends: no index holds them by lot (012).
             "SELECT id, amount, remaining, spent FROM (
-                 SELECT l.id, l.amount, l.remaining,
-                        coalesce((SELECT sum(amount) FROM lot_spends WHERE lot_id = l.id), 0)
-                            ::bigint AS spent
+                 SELECT l.id, l.amount, l.remaining, coalesce(s.spent, 0)::bigint AS spent
                  FROM lots l
+                 LEFT JOIN (SELECT lot_id, sum(amount) AS spent FROM lot_spends GROUP BY lot_id) s
+                     ON s.lot_id = l.id
              ) AS lot
              WHERE remaining < 0 OR remaining > amount OR spent > amount
                 OR amount - spent <> remaining

@@ -67,6 +67,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         12,
         include_str!("../../../../assets/postgres/011_card_operation_counts.sql"),
     ),
+    (
+        13,
+        include_str!("../../../../assets/postgres/012_spends_by_lot_dropped.sql"),
+    ),
 ];
 
 /// The schema this binary brings a PostgreSQL database to: SQLite's version 2, then the
@@ -75,7 +79,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
 /// their coupons and managers (6, SQLite's 4), confirmation codes (7, SQLite's 5), lots
 /// (8, SQLite's 6), the phones' ten-digit tails as an index of their own (9), the lots'
 /// sums taken from the spends just made (10), the ledger's index of operations over the
-/// rows that have one (11) and the cards' counts of operations (12, SQLite's 7).
+/// rows that have one (11), the cards' counts of operations (12, SQLite's 7) and the spends'
+/// index by lot dropped (13; SQLite drops it at every open).
 const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Connections one instance holds at most: each is a PostgreSQL backend process, and a

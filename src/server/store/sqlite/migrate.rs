@@ -209,6 +209,11 @@ mod tests {
                 )
                 .unwrap();
             }
+            if version >= 6 {
+                // The releases before it was dropped made the spends' index by lot.
+                old.execute_batch("CREATE INDEX lot_spends_lot ON lot_spends (lot_id)")
+                    .unwrap();
+            }
             migrate(&old).unwrap();
             assert_eq!(schema(&old), made, "from version {version}");
             let now: i64 = old
