@@ -60,17 +60,23 @@ pub(super) fn passive(conn: &Connection) -> Option<Pass> {
 
 /// The WAL file cut back to nothing (a TRUNCATE checkpoint), and said so: after a bulk write
 /// the kernel frees the file's cached pages in the call (19 GB after ten million demo
-/// clients), which an operator, and a benchmark's steady rows, wait for.
-pub(super) fn cut_back(conn: &Connection, file: &std::path::Path) {
+/// clients), which an operator, and a benchmark's steady rows, wait for. Whether it was.
+pub(super) fn cut_back(conn: &Connection, file: &std::path::Path) -> bool {
     let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
     let started = std::time::Instant::now();
     match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
         r.get::<_, i64>(0)
     }) {
-        Ok(0) => tracing::info!(bytes, took = ?started.elapsed(), "WAL file cut back"),
+        Ok(0) => {
+            tracing::info!(bytes, took = ?started.elapsed(), "WAL file cut back");
+            true
+        }
         // Readers kept it from starting over; the next pause tries again.
-        Ok(_) => {}
-        Err(e) => tracing::warn!("database checkpoint (TRUNCATE) failed: {e}"),
+        Ok(_) => false,
+        Err(e) => {
+            tracing::warn!("database checkpoint (TRUNCATE) failed: {e}");
+            false
+        }
     }
 }
 

@@ -152,10 +152,24 @@ impl WalLength {
         // pages (and seeding's many) cost no system call.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         let frames = self.frames.clone();
+        let copied = self.copied.clone();
         conn.wal_hook(Some(move |_: &mut Wal, in_wal: c_int| {
-            frames.store(in_wal.into(), Ordering::Relaxed);
+            let in_wal = i64::from(in_wal);
+            // Shorter than after the last commit: the WAL started over, and the last pass
+            // told of the old one.
+            if in_wal < frames.swap(in_wal, Ordering::Relaxed) {
+                copied.store(Pass::UNKNOWN, Ordering::Relaxed);
+            }
             Ok(())
         }))
+    }
+
+    /// The WAL file was cut back: what the last commit and pass told is of the old WAL. Kept,
+    /// a whole pass over a bulk write's WAL would make the next bulk write of about its length
+    /// look like a tail the writer may copy, minutes of copying every write would wait for.
+    fn started_over(&self) {
+        self.frames.store(0, Ordering::Relaxed);
+        self.copied.store(Pass::UNKNOWN, Ordering::Relaxed);
     }
 
     /// Whether the writer should finish the copy itself: the WAL is past its bound, and either
@@ -201,8 +215,8 @@ fn write_in_groups(
         let first = match queue.recv_timeout(QUIET) {
             Ok(first) => first,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if wal.may_cut_back() {
-                    cut_back(&conn, &wal.file);
+                if wal.may_cut_back() && cut_back(&conn, &wal.file) {
+                    wal.started_over();
                 }
                 continue;
             }
@@ -455,6 +469,46 @@ mod tests {
         for (frames, last, finishes, why) in cases {
             assert_eq!(wal(frames, last).only_its_tail_is_left(), finishes, "{why}");
         }
+    }
+
+    /// A pass told of a WAL that has since started over, or been cut back, is forgotten: a
+    /// whole pass over a bulk write's WAL would otherwise make a second bulk write of about
+    /// its length look like a tail for the writer to copy.
+    #[test]
+    fn a_pass_over_a_wal_that_started_over_is_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn =
+            crate::server::store::sqlite::open_connection(&dir.path().join("w.db")).unwrap();
+        conn.execute_batch("CREATE TABLE t (name TEXT)").unwrap();
+        let watched = wal(0, None);
+        watched.watch(&mut conn).unwrap();
+        for name in ["a", "b", "c"] {
+            insert(name)(&mut conn).unwrap();
+        }
+        let whole = passive(&conn).unwrap();
+        assert!(whole.is_whole() && whole.log >= 3, "{whole:?}");
+        watched.copied.store(whole.packed(), Ordering::Relaxed);
+        insert("d")(&mut conn).unwrap();
+        assert_eq!(
+            Pass::unpacked(watched.copied.load(Ordering::Relaxed)),
+            None,
+            "the commit after a whole pass started the WAL over"
+        );
+
+        let bulk = 3 * LONG_WAL_FRAMES;
+        let cut = wal(
+            bulk,
+            Some(Pass {
+                log: bulk,
+                copied: bulk,
+            }),
+        );
+        cut.started_over();
+        cut.frames.store(bulk + 10, Ordering::Relaxed);
+        assert!(
+            !cut.only_its_tail_is_left(),
+            "a second bulk write after the cut back is the background's to copy"
+        );
     }
 
     /// Writes that never pause leave the background checkpoint a group behind, and SQLite
