@@ -171,7 +171,7 @@ pub async fn serve(
     if !loopback && no_secret && matches!(&db, DbTarget::Sqlite(path) if !path.exists()) {
         return Err(refusal());
     }
-    let store = Store::open(&db)
+    let mut store = Store::open(&db)
         .await
         .map_err(|e| format!("database {db}: {e}"))?
         .with_key_retention(key_retention);
@@ -213,8 +213,8 @@ pub async fn serve(
         let existing = store.client_count().await.map_err(|e| e.to_string())?;
         if existing == 0 {
             let started = std::time::Instant::now();
-            store
-                .seed_demo_with(n, heavy, jiff::Timestamp::now())
+            store = store
+                .seed_demo_alone(n, heavy, jiff::Timestamp::now())
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
             tracing::info!("seeded {n} demo clients in {:.1?}", started.elapsed());

@@ -1178,8 +1178,9 @@ async fn both_stores_answer_every_read_alike() {
     let pg = Store::open(&DbTarget::parse(&seeded).unwrap())
         .await
         .unwrap();
-    lite.seed_demo(CLIENTS, anchor()).await.unwrap();
-    pg.seed_demo(CLIENTS, anchor()).await.unwrap();
+    // As `serve --demo` seeds: SQLite on a connection alone, without the WAL.
+    let lite = lite.seed_demo_alone(CLIENTS, None, anchor()).await.unwrap();
+    let pg = pg.seed_demo_alone(CLIENTS, None, anchor()).await.unwrap();
     // Seeding takes indexes and foreign keys off to load and puts them back: every one is
     // there again, as the schema made it, and the foreign keys hold for the loaded rows.
     let bare = cluster.fresh_database().await;

@@ -89,6 +89,27 @@ impl Store {
         }
     }
 
+    /// [`Store::seed_demo_with`] for a server that serves nobody until its demo data is in,
+    /// holding the only clone of the store: SQLite closes its connections and seeds on one
+    /// of its own without the WAL (`Sqlite::seed_demo_alone`), then opens the file again.
+    pub async fn seed_demo_alone(
+        self,
+        count: u64,
+        heavy: Option<crate::server::demo::Heavy>,
+        anchor: Timestamp,
+    ) -> Result<Store, StoreError> {
+        match self {
+            Store::Sqlite(s) => s
+                .seed_demo_alone(count, heavy, anchor)
+                .await
+                .map(Store::Sqlite),
+            Store::Postgres(p) => {
+                p.seed_demo_with(count, heavy, anchor).await?;
+                Ok(Store::Postgres(p))
+            }
+        }
+    }
+
     /// [`Store::seed_demo`] with one client made big (`serve --demo-heavy`).
     pub async fn seed_demo_with(
         &self,

@@ -106,6 +106,7 @@ pub(super) fn cut_back(conn: &Connection, file: &std::path::Path) -> bool {
 /// groups and once a pass found every frame copied, cuts the file back now.
 pub(super) struct Checkpointer {
     wake: mpsc::SyncSender<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 /// Frames (pages) in the WAL past which the writer finishes a checkpoint itself: 32 MB of
@@ -126,7 +127,7 @@ impl Checkpointer {
         copied: Arc<AtomicU64>,
     ) -> std::io::Result<Checkpointer> {
         let (wake, woken) = mpsc::sync_channel(1);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
                 let pass = || {
@@ -149,7 +150,15 @@ impl Checkpointer {
                     }
                 }
             })?;
-        Ok(Checkpointer { wake })
+        Ok(Checkpointer { wake, thread })
+    }
+
+    /// Ends the thread and waits until its connection is closed.
+    pub(super) fn stop(self) {
+        drop(self.wake);
+        if self.thread.join().is_err() {
+            tracing::error!("the database checkpoint thread panicked");
+        }
     }
 
     /// Asks for a checkpoint after a commit; one already asked for covers this one too.
@@ -176,5 +185,37 @@ mod tests {
         };
         assert_eq!(Pass::unpacked(too_long.packed()), None);
         assert!(Pass { log: 7, copied: 7 }.is_whole());
+    }
+
+    /// Stopping waits for a pass under way: once `stop` returns, nothing of the thread's
+    /// holds the file, and one connection alone may take it out of WAL mode.
+    #[test]
+    fn a_stopped_checkpointer_has_closed_its_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let conn = super::super::open_connection(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+             INSERT INTO t SELECT randomblob(1000) FROM n;",
+        )
+        .unwrap();
+        drop(conn);
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        let checkpoints = Checkpointer::start(
+            super::super::open_connection(&path).unwrap(),
+            wal.into(),
+            Arc::new(AtomicU64::new(Pass::UNKNOWN)),
+        )
+        .unwrap();
+        // A pass over the WAL's 20 MB is asked for, and stopping comes before it ends.
+        checkpoints.due();
+        checkpoints.stop();
+        let alone = Connection::open(&path).unwrap();
+        let mode: String = alone
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete");
     }
 }

@@ -1,5 +1,6 @@
-//! Seeding a SQLite database with the demo data set (`server::demo`), in one savepoint on
-//! the store's writer, through one prepared INSERT per table.
+//! Seeding a SQLite database with the demo data set (`server::demo`) in one transaction,
+//! through one prepared INSERT per table: on the store's writer beside other work (the
+//! embedded default), or on a connection alone without the WAL (`serve --demo`).
 
 use super::Sqlite;
 use crate::server::demo::{Demo, Heavy, Sink, Table, Value};
@@ -24,6 +25,55 @@ impl Sqlite {
         self.run_write(move |c| seed_with(c, count, heavy, anchor))
             .await
     }
+
+    /// Seeds `count` demo clients with nothing else open on the file, then opens it again:
+    /// for a server that serves nobody until its demo data is in (`serve --demo`).
+    ///
+    /// The seeding's one transaction goes through a rollback journal instead of the WAL.
+    /// In the WAL every page it made was written twice, into the WAL and then copied into
+    /// the file (22.9 GB of WAL for ten million clients), and the next server over the
+    /// file rebuilt the WAL's index (8 bytes a frame: 42.5 MB) and kept it mapped while it
+    /// ran. A rollback journal keeps only the pages the file had before (the schema's): the
+    /// pages the seeding adds past the file's end are undone, after a crash, by cutting the
+    /// file back. The file is in WAL mode again before anyone else opens it through here.
+    pub async fn seed_demo_alone(
+        self,
+        count: u64,
+        heavy: Option<Heavy>,
+        anchor: Timestamp,
+    ) -> Result<Sqlite, StoreError> {
+        let path = self.path.to_path_buf();
+        let retention = self.key_retention_ms;
+        tokio::task::spawn_blocking(move || {
+            self.close()?;
+            alone(&path, |c| seed_with(c, count, heavy, anchor))?;
+            Ok(Sqlite::open(&path)?.with_key_retention(retention))
+        })
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+}
+
+/// Runs the bulk write `f` on a connection of its own, with the file out of WAL mode while
+/// it runs. Another process with the file open keeps it in WAL mode, and `f` then goes
+/// through the WAL as on the writer.
+fn alone<T>(
+    path: &std::path::Path,
+    f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut conn = super::open_connection(path)?;
+    let journal: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    tracing::info!(journal, "bulk write on a connection alone");
+    // A write that failed is undone as its connection closes, and whoever opens the file
+    // next puts it back in WAL mode (`open_connection`).
+    let done = f(&mut conn)?;
+    let back: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if back != "wal" {
+        return Err(StoreError::Worker(format!(
+            "the database stayed in journal mode {back} after a bulk write"
+        )));
+    }
+    Ok(done)
 }
 
 /// Seeds `count` demo clients into a SQLite database in one transaction; returns the number
@@ -208,5 +258,109 @@ mod tests {
         super::seed(&mut conn, 20, jiff::Timestamp::UNIX_EPOCH).unwrap();
         assert_eq!(settings(&conn), before);
         assert_eq!(before.1, 2, "the writer's temporary files stay in memory");
+    }
+
+    fn journal_mode(path: &std::path::Path) -> String {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        name.into()
+    }
+
+    /// What a bulk write alone leaves if the process dies in it, taken mid-way: the file and
+    /// its rollback journal as the process left them, copied while its transaction is open.
+    #[tokio::test]
+    async fn a_bulk_write_alone_goes_to_the_file_through_a_journal_and_a_crash_in_it_is_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let image = dir.path().join("crash.db");
+        // A store that has written and read: its writer, checkpoint thread and a pooled
+        // reader each hold a connection, which closing it closes.
+        let store = super::super::Sqlite::open(&path).unwrap();
+        store
+            .run_write(|c| Ok(c.execute_batch("CREATE TABLE bulk (v TEXT)")?))
+            .await
+            .unwrap();
+        store
+            .with_conn(
+                |c| Ok(c.query_row("SELECT count(*) FROM bulk", [], |r| r.get::<_, i64>(0))?),
+            )
+            .unwrap();
+        store.close().unwrap();
+        let written = super::alone(&path, |c| {
+            // A cache of a few pages, so that the rows are written before the commit.
+            c.execute_batch(
+                "PRAGMA cache_size = 8;
+                 BEGIN;
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+                 INSERT INTO bulk SELECT hex(randomblob(200)) FROM n;",
+            )?;
+            for suffix in ["", "-journal", "-wal"] {
+                if let Ok(bytes) = std::fs::read(with_suffix(&path, suffix)) {
+                    std::fs::write(with_suffix(&image, suffix), bytes).unwrap();
+                }
+            }
+            c.execute_batch("COMMIT")?;
+            Ok(c.query_row("SELECT count(*) FROM bulk", [], |r| r.get::<_, i64>(0))?)
+        })
+        .unwrap();
+        assert_eq!(written, 5000);
+        // The rows went into the file, with the pages it had before kept in the journal.
+        assert!(with_suffix(&image, "-journal").exists());
+        assert!(!with_suffix(&image, "-wal").exists());
+        // After the write the file is in WAL mode again, with no journal left.
+        assert_eq!(journal_mode(&path), "wal");
+        assert!(!with_suffix(&path, "-journal").exists());
+        // The crash image opens as the file was before the write: the journal is played back.
+        let store = super::super::Sqlite::open(&image).unwrap();
+        let (rows, check): (i64, String) = store
+            .with_conn(|c| {
+                Ok((
+                    c.query_row("SELECT count(*) FROM bulk", [], |r| r.get(0))?,
+                    c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((rows, check.as_str()), (0, "ok"));
+        assert!(!with_suffix(&image, "-journal").exists());
+        assert_eq!(journal_mode(&image), "wal");
+    }
+
+    #[tokio::test]
+    async fn seeding_alone_is_refused_while_the_store_is_shared_and_serves_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let store = super::super::Sqlite::open(&path).unwrap();
+        let held = store.clone();
+        let refused = store
+            .seed_demo_alone(20, None, jiff::Timestamp::now())
+            .await;
+        assert!(matches!(
+            refused,
+            Err(crate::server::store::StoreError::Worker(_))
+        ));
+        assert_eq!(
+            held.client_count().await.unwrap(),
+            0,
+            "the clone still serves"
+        );
+        let seeded = held
+            .seed_demo_alone(20, None, jiff::Timestamp::now())
+            .await
+            .unwrap();
+        assert_eq!(seeded.client_count().await.unwrap(), 20);
+        assert_eq!(journal_mode(&path), "wal");
+        // The store opened again writes through its writer, in WAL mode.
+        seeded
+            .run_write(|c| Ok(c.execute("DELETE FROM clients WHERE id = 0", [])?))
+            .await
+            .unwrap();
+        assert!(with_suffix(&path, "-wal").exists());
     }
 }

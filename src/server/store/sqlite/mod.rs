@@ -77,6 +77,16 @@ impl Sqlite {
         &self.path
     }
 
+    /// Closes every connection this store has open, once the writes queued before are
+    /// answered; refused while another clone of the store is in use.
+    fn close(self) -> Result<(), StoreError> {
+        let Sqlite { idle, writer, .. } = self;
+        let writer = Arc::try_unwrap(writer)
+            .map_err(|_| StoreError::Worker("the database is still in use".into()))?;
+        drop(idle);
+        writer.close()
+    }
+
     /// Runs `f` on a pooled connection on tokio's blocking pool, once one is free.
     pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
     where

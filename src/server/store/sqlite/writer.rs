@@ -39,6 +39,7 @@ struct Ran {
 /// The queue into the writer thread; the thread ends when the last store clone drops it.
 pub(super) struct Writer {
     jobs: mpsc::Sender<Job>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl Writer {
@@ -63,10 +64,19 @@ impl Writer {
             wal.copied.clone(),
         )?;
         let (jobs, queue) = mpsc::channel();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_in_groups(conn, &path, &queue, &checkpoints, &wal))?;
-        Ok(Writer { jobs })
+            .spawn(move || write_in_groups(conn, &path, &queue, checkpoints, &wal))?;
+        Ok(Writer { jobs, thread })
+    }
+
+    /// Ends the writer once the writes queued before are answered, and waits until its
+    /// connection and the checkpoint thread's are closed.
+    pub(super) fn close(self) -> Result<(), StoreError> {
+        drop(self.jobs);
+        self.thread
+            .join()
+            .map_err(|_| StoreError::Worker("the database writer panicked".into()))
     }
 
     /// Queues `f` at once (so writes keep the order of these calls) and returns the wait
@@ -208,7 +218,7 @@ fn write_in_groups(
     mut conn: Connection,
     path: &std::path::Path,
     queue: &mpsc::Receiver<Job>,
-    checkpoints: &Checkpointer,
+    checkpoints: Checkpointer,
     wal: &WalLength,
 ) {
     loop {
@@ -221,7 +231,7 @@ fn write_in_groups(
                 continue;
             }
             // Every store clone, which held the other end, has gone.
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return checkpoints.stop(),
         };
         let mut group = vec![first];
         group.extend(queue.try_iter().take(MOST_PER_COMMIT - 1));
