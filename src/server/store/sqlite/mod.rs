@@ -155,6 +155,9 @@ impl Sqlite {
     }
 }
 
+/// How long a connection waits for another's lock before SQLite answers "busy".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     create_private(path)
         .map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
@@ -168,7 +171,7 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     // cached `phone_norm = ?1` on every new value (a third of an exact search's time, and
     // more of a write-off's), and none of our plans gains from seeing the values.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
 }
 
