@@ -35,7 +35,7 @@ impl Sqlite {
     /// file rebuilt the WAL's index (8 bytes a frame: 42.5 MB) and kept it mapped while it
     /// ran. A rollback journal keeps only the pages the file had before (the schema's): the
     /// pages the seeding adds past the file's end are undone, after a crash, by cutting the
-    /// file back. The file is in WAL mode again before anyone else opens it through here.
+    /// file back. The file is back in WAL mode before the store opens it again.
     pub async fn seed_demo_alone(
         self,
         count: u64,
@@ -55,8 +55,8 @@ impl Sqlite {
 }
 
 /// Runs the bulk write `f` on a connection of its own, with the file out of WAL mode while
-/// it runs. Another process with the file open keeps it in WAL mode (SQLite answers "busy"),
-/// and `f` then goes through the WAL as on the writer.
+/// it runs. Another process with the file open keeps it in WAL mode (SQLite answers "busy"):
+/// `f` then goes through the WAL, which SQLite's own checkpoint at its commit copies back.
 fn alone<T>(
     path: &std::path::Path,
     f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
