@@ -46,7 +46,10 @@ curve_size() {
     verdict=$(within "$SEED_S" 600)
   fi
   AT[$name/seed_rss/$n]=$(rss_kb "$SERVER" VmHWM)
-  row "$name $n: \`--demo\` seeding; its peak RSS" "$SEED_S s; $((AT[$name/seed_rss/$n] / 1024)) MB" \
+  # What the seeding server keeps once it serves: what the seeding freed must not stay.
+  AT[$name/seeded_rss/$n]=$(rss_kb "$SERVER" VmRSS)
+  row "$name $n: \`--demo\` seeding; its peak RSS; its RSS once serving" \
+    "$SEED_S s; $((AT[$name/seed_rss/$n] / 1024)) MB; $((AT[$name/seeded_rss/$n] / 1024)) MB" \
     "—" "—" "$budget" "$verdict"
   # The server that serves the load starts afresh, so that its peak RSS is the serving's,
   # not the seeding's.
@@ -102,6 +105,11 @@ curve_size() {
   AT[$name/bytes/$n]=$(($(db_bytes "$db") / n))
   row "$name $n: server peak RSS; database on disk" \
     "$((AT[$name/server_rss/$n] / 1024)) MB; ${AT[$name/bytes/$n]} bytes a client" "—" "—" "—" ok
+  local kept
+  kept=$(awk -v a="${AT[$name/seeded_rss/$n]}" -v b="${AT[$name/server_rss/$n]}" 'BEGIN { print a / b }')
+  row "$name $n: the seeding server's RSS once serving" "$((AT[$name/seeded_rss/$n] / 1024)) MB" \
+    "a fresh server's peak under the load: $((AT[$name/server_rss/$n] / 1024)) MB" \
+    "$(ratio "${AT[$name/seeded_rss/$n]}" "${AT[$name/server_rss/$n]}")" "within 2x" "$(within "$kept" 2)"
   stop_and_check "$name $n" "$db"
 }
 
@@ -197,6 +205,7 @@ curve_table() {
   CURVE+=("" "| $store | $header growth | budget of the growth | |" "|---|$rule---|---|---|")
   curve_row "$store" seed "seeding, s" "$sizes" s —
   curve_row "$store" seed_rss "seeding's peak RSS" "$sizes" kb 2
+  curve_row "$store" seeded_rss "the seeded server's RSS once serving" "$sizes" kb 2
   curve_row "$store" search "the till's search, p99" "$sizes" us 2
   curve_row "$store" search_rate "the till's search, per second" "$sizes" /s —
   curve_row "$store" exact "exact search, p99" "$sizes" us 2

@@ -112,7 +112,21 @@ pub fn seed_with(
     let seeded = seed_in_savepoint(conn, count, heavy, anchor);
     conn.pragma_update(None, "temp_store", temp)?;
     conn.pragma_update(None, "cache_size", cache)?;
+    give_back_freed_memory();
     seeded
+}
+
+/// SQLite allocates with the C library's malloc, not the program's allocator, and the
+/// seeding's page cache, freed as the cache is set back, stays with glibc: in the freed
+/// chunks of the seeding thread's arena, which glibc hands back to the system only from
+/// their top. `serve --demo 300000` then served with 227 MB resident, 213 MB of it freed
+/// memory; trimming the arenas took it to 17 MB.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointer; it only returns the allocator's free pages.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The triggers that keep what the demo gives itself: the ledger's balances and lots, and
