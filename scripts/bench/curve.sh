@@ -106,10 +106,10 @@ curve_size() {
   row "$name $n: server peak RSS; database on disk" \
     "$((AT[$name/server_rss/$n] / 1024)) MB; ${AT[$name/bytes/$n]} bytes a client" "—" "—" "—" ok
   local kept
-  kept=$(awk -v a="${AT[$name/seeded_rss/$n]}" -v b="${AT[$name/server_rss/$n]}" 'BEGIN { print a / b }')
+  kept=$(ratio "${AT[$name/seeded_rss/$n]}" "${AT[$name/server_rss/$n]}")
   row "$name $n: the seeding server's RSS once serving" "$((AT[$name/seeded_rss/$n] / 1024)) MB" \
     "a fresh server's peak under the load: $((AT[$name/server_rss/$n] / 1024)) MB" \
-    "$(ratio "${AT[$name/seeded_rss/$n]}" "${AT[$name/server_rss/$n]}")" "within 2x" "$(within "$kept" 2)"
+    "$kept" "within 2x" "$(within "${kept%x}" 2)"
   stop_and_check "$name $n" "$db"
 }
 

@@ -515,21 +515,20 @@ fn five_hundred_write_offs_under_a_1024_descriptor_limit() {
     );
 }
 
-/// The kilobytes of the process `pid` in the `field` of its `/proc` status.
-fn status_kb(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status
-        .lines()
-        .find(|l| l.starts_with(&format!("{field}:")))
-        .unwrap_or_else(|| panic!("no {field} in {status}"));
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 /// A server that seeded its demo data serves without the memory the seeding used: SQLite's
 /// page cache, freed into the C library's allocator, goes back to the system.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn a_seeded_server_serves_without_the_seedings_memory() {
+    /// The kilobytes of the process `pid` in the `field` of its `/proc` status.
+    fn status_kb(pid: u32, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status
+            .lines()
+            .find(|l| l.starts_with(&format!("{field}:")))
+            .unwrap_or_else(|| panic!("no {field} in {status}"));
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_loyalty"));
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
